@@ -1,0 +1,160 @@
+"""The event store's infrastructure: library settings, migrations, and new-event signals."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from contextlib import closing
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool
+
+from application.eventstore import EventStore
+from application.settings import Settings
+
+EVENTS_TABLE = "containr_events"  # the library names it <application name>_events
+MIGRATION_LOCK = 0x636F6E7472  # an arbitrary advisory lock id for "containr" migrations
+
+
+def library_env(settings: Settings, *, create_tables: bool = False) -> dict[str, str]:
+    """The explicit environment handed to the eventsourcing library (never os.environ).
+
+    Running processes never create tables (``CREATE_TABLE=n``); ``containr migrate`` does.
+    The library's DB functions stay off: they would bypass the table lock and tracking.
+    """
+    create = "y" if create_tables else "n"
+    if settings.database_url is None:
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(settings.sqlite_path),
+            "SQLITE_LOCK_TIMEOUT": "10",
+            "CREATE_TABLE": create,
+        }
+    params = conninfo_to_dict(settings.database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": str(params.get("dbname", "")),
+        "POSTGRES_HOST": str(params.get("host", "127.0.0.1")),
+        "POSTGRES_PORT": str(params.get("port", "5432")),
+        "POSTGRES_USER": str(params.get("user", "postgres")),
+        "POSTGRES_PASSWORD": str(params.get("password", "")),
+        "POSTGRES_SCHEMA": settings.database_schema,
+        "POSTGRES_POOL_SIZE": str(settings.database_pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(settings.database_pool_size),
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_PRE_PING": "y",
+        "CREATE_TABLE": create,
+    }
+
+
+def open_event_store(settings: Settings) -> EventStore:
+    """The event store for a running process (tables must exist: run `containr migrate`)."""
+    if settings.database_url is None:
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+    return EventStore(env=library_env(settings))
+
+
+def pg_connect(settings: Settings, **kwargs: object) -> psycopg.Connection[tuple[object, ...]]:
+    """A plain psycopg connection to the settings' database with the schema on the path."""
+    assert settings.database_url is not None
+    conn = psycopg.connect(settings.database_url, connect_timeout=10, **kwargs)  # type: ignore[arg-type]  # kwargs are psycopg connection options
+    conn.execute(
+        sql.SQL("SET search_path TO {}, public").format(sql.Identifier(settings.database_schema))
+    )
+    conn.commit()
+    return conn
+
+
+DATA_KEYS_SQL = (
+    "CREATE TABLE IF NOT EXISTS containr_data_keys ("
+    " organization_id {uuid} PRIMARY KEY,"
+    " wrapped_key {bytes},"
+    " created_at {ts} NOT NULL,"
+    " destroyed_at {ts})"
+)
+
+
+def migrate(settings: Settings) -> list[str]:
+    """Create every table Containr needs, idempotently; returns what it did."""
+    done: list[str] = []
+    if settings.database_url is None:
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(settings.sqlite_path)) as conn, conn:
+            conn.execute(DATA_KEYS_SQL.format(uuid="TEXT", bytes="BLOB", ts="TEXT"))
+        done.append(f"data keys table in {settings.sqlite_path}")
+    else:
+        with closing(pg_connect(settings, autocommit=True)) as conn:
+            # Serialise concurrent migrations: the library's create_table races with itself.
+            conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+            try:
+                conn.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                        sql.Identifier(settings.database_schema)
+                    )
+                )
+                conn.execute(DATA_KEYS_SQL.format(uuid="uuid", bytes="bytea", ts="timestamptz"))
+                _create_event_tables(settings)
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+        done.append(f"schema {settings.database_schema} and data keys table")
+    if settings.database_url is None:
+        _create_event_tables(settings)
+    done.append("events table")
+    return done
+
+
+def _create_event_tables(settings: Settings) -> None:
+    store = EventStore(env=library_env(settings, create_tables=True))
+    store.close()
+
+
+class PollingSignal:
+    """For the embedded SQLite store, which cannot LISTEN: wake up every ``interval``."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self._interval = interval
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep for the poll interval (or less)."""
+        time.sleep(min(self._interval, timeout))
+        return True
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class PostgresSignal:
+    """Wakes on the NOTIFY the event store sends with every insert (LISTEN on its channel)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._conn = pg_connect(settings, autocommit=True)
+        self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
+
+    def wait(self, timeout: float) -> bool:
+        """Block until a NOTIFY arrives or ``timeout`` passes."""
+        for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+            return True
+        return False
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._conn.close()
+
+
+def pg_pool(settings: Settings, *, name: str, max_size: int = 4) -> ConnectionPool:
+    """A small psycopg pool on the settings' database, with the schema on the search path."""
+    assert settings.database_url is not None
+    return ConnectionPool(
+        settings.database_url,
+        min_size=1,
+        max_size=max_size,
+        name=name,
+        kwargs={
+            "autocommit": True,
+            "connect_timeout": 10,
+            "options": f"-c search_path={settings.database_schema},public",
+        },
+        open=True,
+    )

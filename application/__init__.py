@@ -1,0 +1,1 @@
+"""Containr's application layer: commands, handlers, ports, queries and process managers."""

@@ -1,0 +1,163 @@
+"""The command bus: runs a handler in a unit of work, retries conflicts, honours command ids."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import UUID
+
+import msgspec
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from application.commands import Command
+from application.errors import ConflictError, InvalidValueError
+from application.eventstore import EventStore
+from application.ports import Clock, SecretBox
+from application.receipts import CommandReceipt
+from application.secrets import secret_enc_hook
+from application.unit_of_work import UnitOfWork
+from domain.deployment import DeadlinePolicy
+from domain.ids import Actor
+
+log = logging.getLogger(__name__)
+
+C = TypeVar("C", bound=Command)
+Handler = Callable[[Any, UnitOfWork], dict[str, UUID]]
+_encode = msgspec.json.Encoder(enc_hook=secret_enc_hook).encode
+MAX_COMMAND_ID_LENGTH = 200
+
+
+class Context(msgspec.Struct, frozen=True, kw_only=True):
+    """Who sends a command, and the optional client-chosen id that makes re-sending safe."""
+
+    actor: Actor
+    command_id: str | None = None
+
+
+class CommandResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What a command did: the ids it touched and the log position of its last event.
+
+    ``position`` is the global sequence number to wait for before reading the
+    command's effects from read models. ``replayed`` says the command id was seen
+    before and nothing new was recorded.
+    """
+
+    ids: dict[str, UUID]
+    position: int | None
+    replayed: bool = False
+
+    def id(self, name: str) -> UUID:
+        """One of the ids, by name (e.g. ``project_id``)."""
+        return self.ids[name]
+
+
+class CommandBus:
+    """Dispatches commands to their handlers."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        clock: Clock,
+        secrets: SecretBox,
+        deadlines: DeadlinePolicy,
+        handlers: dict[type[Command], Handler],
+        max_attempts: int = 8,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._secrets = secrets
+        self._deadlines = deadlines
+        self._handlers = handlers
+        self._max_attempts = max_attempts
+
+    def execute(self, command: Command, ctx: Context) -> CommandResult:
+        """Carry out ``command`` for ``ctx.actor``; every event of it goes into one save().
+
+        On an optimistic-concurrency conflict the whole command is retried against the
+        fresh state, a bounded number of times, then ConflictError is raised.
+        """
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise InvalidValueError("command", f"unknown command {type(command).__name__}")
+        receipt_id = self._receipt_id(ctx)
+        for attempt in range(1, self._max_attempts + 1):
+            if receipt_id is not None:
+                replay = self._replay(receipt_id, command)
+                if replay is not None:
+                    return replay
+            uow = UnitOfWork(
+                self._store,
+                actor=ctx.actor,
+                now=self._clock.now(),
+                secrets=self._secrets,
+                deadlines=self._deadlines,
+            )
+            ids = handler(command, uow)
+            extra = []
+            if receipt_id is not None:
+                extra.append(self._receipt(receipt_id, command, ids, uow))
+            try:
+                recordings = uow.commit(*extra)
+            except IntegrityError:
+                log.info("conflict on %s (attempt %d), retrying", type(command).__name__, attempt)
+                time.sleep(random.uniform(0, 0.005 * attempt))
+                continue
+            position = recordings[-1].notification.id if recordings else None
+            return CommandResult(ids=ids, position=position)
+        raise ConflictError(
+            f"{type(command).__name__} kept conflicting with concurrent changes "
+            f"({self._max_attempts} attempts); try again"
+        )
+
+    def _receipt_id(self, ctx: Context) -> UUID | None:
+        if ctx.command_id is None:
+            return None
+        if not 0 < len(ctx.command_id) <= MAX_COMMAND_ID_LENGTH:
+            raise InvalidValueError(
+                "command_id", f"must be 1 to {MAX_COMMAND_ID_LENGTH} characters"
+            )
+        return CommandReceipt.id_for(ctx.actor, ctx.command_id)
+
+    def _replay(self, receipt_id: UUID, command: Command) -> CommandResult | None:
+        try:
+            receipt = self._store.repository.get(receipt_id)
+        except AggregateNotFoundError:  # the first time this command id is used
+            return None
+        assert isinstance(receipt, CommandReceipt)
+        if receipt.fingerprint != _fingerprint(command):
+            raise InvalidValueError(
+                "command_id",
+                f"was already used for a different {receipt.command_type} command",
+            )
+        return CommandResult(
+            ids=receipt.result_ids,
+            position=self._store.recorder.max_notification_id(),
+            replayed=True,
+        )
+
+    @staticmethod
+    def _receipt(
+        receipt_id: UUID, command: Command, ids: dict[str, UUID], uow: UnitOfWork
+    ) -> CommandReceipt:
+        return CommandReceipt._create(
+            CommandReceipt.Created,
+            id=receipt_id,
+            command_type=type(command).__name__,
+            fingerprint=_fingerprint(command),
+            result_ids=ids,
+            actor=uow.actor,
+            timestamp=uow.now,
+        )
+
+
+def _fingerprint(command: Command) -> str:
+    """A digest of the command's type and fields (secret values masked, never hashed)."""
+    digest = hashlib.sha256(type(command).__name__.encode())
+    digest.update(_encode(command))
+    return digest.hexdigest()

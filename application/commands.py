@@ -1,0 +1,310 @@
+"""Commands: what callers ask Containr to do, one msgspec Struct per operation."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from application.secrets import Secret
+from domain.node import NodeKind
+from domain.service_spec import BuildSettings, GitSource, HealthCheck, Resources, ServiceKind
+from domain.values import Role
+
+
+class Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Something a caller asks Containr to do."""
+
+
+# Organisations
+
+
+class CreateOrganization(Command, frozen=True):
+    """Found an organisation; ``owner_id`` becomes its first owner."""
+
+    name: str
+    owner_id: UUID
+    slug: str | None = None
+
+
+class RenameOrganization(Command, frozen=True):
+    """Give an organisation a new display name."""
+
+    organization_id: UUID
+    name: str
+
+
+class AddMember(Command, frozen=True):
+    """Make a user a member of an organisation with a role."""
+
+    organization_id: UUID
+    user_id: UUID
+    role: Role = Role.MEMBER
+
+
+class ChangeMemberRole(Command, frozen=True):
+    """Give a member another role."""
+
+    organization_id: UUID
+    user_id: UUID
+    role: Role
+
+
+class RemoveMember(Command, frozen=True):
+    """Remove a member from an organisation (or leave it)."""
+
+    organization_id: UUID
+    user_id: UUID
+
+
+# Projects and environments
+
+
+class CreateProject(Command, frozen=True):
+    """Start a project in an organisation; the slug defaults to one made from the name."""
+
+    organization_id: UUID
+    name: str
+    slug: str | None = None
+
+
+class RenameProject(Command, frozen=True):
+    """Rename a project, and change its slug if one is given."""
+
+    project_id: UUID
+    name: str
+    slug: str | None = None
+
+
+class DeleteProject(Command, frozen=True):
+    """Move a project to the bin (restorable for 30 days)."""
+
+    project_id: UUID
+
+
+class RestoreProject(Command, frozen=True):
+    """Bring a deleted project back."""
+
+    project_id: UUID
+
+
+class AddEnvironment(Command, frozen=True):
+    """Add a preview or development environment to a project."""
+
+    project_id: UUID
+    name: str
+    kind: Literal["preview", "development"]
+
+
+class RemoveEnvironment(Command, frozen=True):
+    """Remove a preview or development environment."""
+
+    project_id: UUID
+    environment_id: UUID
+
+
+# Variables
+
+
+class SetVariables(Command, frozen=True):
+    """Set variables of an environment (shared) or of one service in it (overrides)."""
+
+    project_id: UUID
+    environment_id: UUID
+    values: dict[str, Secret]
+    service_id: UUID | None = None
+
+
+class UnsetVariables(Command, frozen=True):
+    """Remove variables of an environment or of one service in it."""
+
+    project_id: UUID
+    environment_id: UUID
+    names: list[str]
+    service_id: UUID | None = None
+
+
+# Services
+
+
+class CreateService(Command, frozen=True):
+    """Define a service of a project, built from git or run from an image."""
+
+    project_id: UUID
+    name: str
+    kind: ServiceKind
+    git: GitSource | None = None
+    image: str | None = None
+    repository_token: Secret | None = None
+    build: BuildSettings = msgspec.field(default_factory=BuildSettings)
+    start_command: str | None = None
+    port: int | None = None
+    resources: Resources = msgspec.field(default_factory=Resources)
+    replicas: int = 1
+    health_check: HealthCheck | None = None
+    cron_schedule: str | None = None
+    domains: list[str] = msgspec.field(default_factory=list)
+
+
+class UpdateService(Command, frozen=True):
+    """Change some of a service's settings; fields left out keep their value."""
+
+    service_id: UUID
+    git: GitSource | None | UnsetType = UNSET
+    image: str | None | UnsetType = UNSET
+    repository_token: Secret | None | UnsetType = UNSET
+    build: BuildSettings | UnsetType = UNSET
+    start_command: str | None | UnsetType = UNSET
+    port: int | None | UnsetType = UNSET
+    resources: Resources | UnsetType = UNSET
+    replicas: int | UnsetType = UNSET
+    health_check: HealthCheck | None | UnsetType = UNSET
+    cron_schedule: str | None | UnsetType = UNSET
+    domains: list[str] | UnsetType = UNSET
+
+
+class ScaleService(Command, frozen=True):
+    """Run another number of replicas of a service."""
+
+    service_id: UUID
+    replicas: int
+
+
+class DeleteService(Command, frozen=True):
+    """Delete a service."""
+
+    service_id: UUID
+
+
+# Deployments
+
+
+class RequestDeployment(Command, frozen=True):
+    """Release a service into an environment, from its branch head or an exact commit."""
+
+    service_id: UUID
+    environment_id: UUID
+    commit: str | None = None
+    trigger: Literal["manual", "git_push", "redeploy"] = "manual"
+
+
+class CancelDeployment(Command, frozen=True):
+    """Stop a release that has not finished."""
+
+    deployment_id: UUID
+    reason: str = "cancelled by request"
+
+
+class RollbackService(Command, frozen=True):
+    """Release an earlier release's exact image and variables again."""
+
+    deployment_id: UUID
+    """The earlier release to restore."""
+
+
+class StartBuild(Command, frozen=True):
+    """Report: the build of a release began."""
+
+    deployment_id: UUID
+    operation_id: str
+
+
+class RecordBuilt(Command, frozen=True):
+    """Report: the release's image exists."""
+
+    deployment_id: UUID
+    operation_id: str
+    image: str
+    reused: bool = False
+    commit: str | None = None
+    commit_message: str | None = None
+    commit_author: str | None = None
+
+
+class StartReplicas(Command, frozen=True):
+    """Report: the release's replicas are being started."""
+
+    deployment_id: UUID
+    operation_id: str
+
+
+class RecordHealthy(Command, frozen=True):
+    """Report: every replica of the release passed its health check; promote it."""
+
+    deployment_id: UUID
+    operation_id: str
+
+
+class FailDeployment(Command, frozen=True):
+    """Report: the release failed, with the reason."""
+
+    deployment_id: UUID
+    operation_id: str
+    reason: str
+
+
+class ExpireDeployment(Command, frozen=True):
+    """Fail the release if it is past its deadline."""
+
+    deployment_id: UUID
+
+
+# Nodes
+
+
+class RegisterNode(Command, frozen=True):
+    """Add a node (a Docker engine) to an organisation."""
+
+    organization_id: UUID
+    name: str
+    endpoint: str
+    cpu_millis: int
+    memory_mb: int
+    kind: NodeKind = NodeKind.DOCKER
+    labels: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class LabelNode(Command, frozen=True):
+    """Replace a node's labels."""
+
+    node_id: UUID
+    labels: dict[str, str]
+
+
+class CordonNode(Command, frozen=True):
+    """Stop placing new work on a node."""
+
+    node_id: UUID
+
+
+class UncordonNode(Command, frozen=True):
+    """Let the scheduler use a cordoned or draining node again."""
+
+    node_id: UUID
+
+
+class DrainNode(Command, frozen=True):
+    """Move a node's work elsewhere and place nothing new on it."""
+
+    node_id: UUID
+
+
+class MarkNodeUnreachable(Command, frozen=True):
+    """Report: the node's engine stopped answering."""
+
+    node_id: UUID
+    reason: str
+
+
+class MarkNodeReachable(Command, frozen=True):
+    """Report: the node's engine answers again."""
+
+    node_id: UUID
+
+
+class RemoveNode(Command, frozen=True):
+    """Forget a node."""
+
+    node_id: UUID

@@ -1,0 +1,50 @@
+"""Errors the application raises to its callers, each with a stable code."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError, InvalidValueError, RuleViolatedError
+
+__all__ = [
+    "ApplicationError",
+    "ConflictError",
+    "DomainError",
+    "ForbiddenError",
+    "InvalidValueError",
+    "NotFoundError",
+    "RuleViolatedError",
+    "SecretUnavailableError",
+]
+
+
+class ApplicationError(Exception):
+    """Raised when the application cannot carry out a request; ``code`` says why."""
+
+    code = "INTERNAL"
+
+
+class NotFoundError(ApplicationError):
+    """Raised when a command or query names something that does not exist."""
+
+    code = "NOT_FOUND"
+
+    def __init__(self, kind: str, ident: object) -> None:
+        super().__init__(f"{kind} {ident} does not exist")
+        self.kind = kind
+
+
+class ConflictError(ApplicationError):
+    """Raised when concurrent changes kept conflicting and the command gave up."""
+
+    code = "CONFLICT"
+
+
+class ForbiddenError(ApplicationError):
+    """Raised when the caller may not do what they asked."""
+
+    code = "FORBIDDEN"
+
+
+class SecretUnavailableError(ApplicationError):
+    """Raised when a sealed secret cannot be opened (its key was destroyed or is wrong)."""
+
+    code = "SECRET_UNAVAILABLE"

@@ -1,0 +1,104 @@
+"""Helpers the handlers share: unique names, and loading live projects and services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from croniter import croniter
+
+from application.errors import InvalidValueError, NotFoundError
+from application.unit_of_work import UnitOfWork
+from domain.errors import NameTakenError
+from domain.project import Project
+from domain.reservation import Reservation
+from domain.service import Service
+
+CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+
+
+def organization_scope() -> str:
+    """Organisation slugs are unique across the installation."""
+    return "organizations"
+
+
+def project_scope(organization_id: UUID) -> str:
+    """Project slugs are unique within their organisation."""
+    return f"organization/{organization_id}/projects"
+
+
+def service_scope(project_id: UUID) -> str:
+    """Service names are unique within their project."""
+    return f"project/{project_id}/services"
+
+
+def node_scope(organization_id: UUID) -> str:
+    """Node names are unique within their organisation."""
+    return f"organization/{organization_id}/nodes"
+
+
+def reserve(
+    uow: UnitOfWork,
+    scope: str,
+    name: str,
+    holder_id: UUID,
+    taken: str,
+    *,
+    may_take_over: Callable[[UUID], bool] = lambda _holder: False,
+) -> None:
+    """Reserve ``name`` in ``scope`` for ``holder_id``, or raise NameTakenError(taken)."""
+    reservation = uow.find(Reservation, Reservation.id_for(scope, name))
+    if reservation is None:
+        uow.add(Reservation.claim(scope, name, holder_id, actor=uow.actor, now=uow.now))
+    elif reservation.holder_id is None or reservation.holder_id == holder_id:
+        reservation.take(holder_id, actor=uow.actor, now=uow.now)
+    elif may_take_over(reservation.holder_id):
+        reservation.take(holder_id, actor=uow.actor, now=uow.now)
+    else:
+        raise NameTakenError(taken)
+
+
+def release(uow: UnitOfWork, scope: str, name: str, holder_id: UUID) -> None:
+    """Give up a name this holder reserved."""
+    reservation = uow.find(Reservation, Reservation.id_for(scope, name))
+    if reservation is not None and reservation.holder_id == holder_id:
+        reservation.release(holder_id, actor=uow.actor, now=uow.now)
+
+
+def live_project(uow: UnitOfWork, project_id: UUID) -> Project:
+    """A project that exists and is not deleted (NotFoundError otherwise)."""
+    project = uow.get(Project, project_id, "project")
+    if project.is_deleted:
+        raise NotFoundError("project", project_id)
+    return project
+
+
+def live_service(uow: UnitOfWork, service_id: UUID) -> Service:
+    """A service that exists and is not deleted (NotFoundError otherwise)."""
+    service = uow.get(Service, service_id, "service")
+    if service.deleted:
+        raise NotFoundError("service", service_id)
+    return service
+
+
+def service_in_project(uow: UnitOfWork, service_id: UUID, project: Project) -> Service:
+    """A live service that belongs to ``project``."""
+    service = live_service(uow, service_id)
+    if service.project_id != project.id:
+        raise InvalidValueError("service_id", f"service {service_id} is not in this project")
+    return service
+
+
+def check_cron(expression: str | None) -> str | None:
+    """A five-field cron expression or @macro, or InvalidValueError."""
+    if expression is None:
+        return None
+    expression = " ".join(expression.split())
+    if expression in CRON_MACROS:
+        return expression
+    if len(expression.split(" ")) != 5 or not croniter.is_valid(expression):
+        raise InvalidValueError(
+            "cron_schedule",
+            f"{expression!r} is not a valid cron schedule (five fields, e.g. '*/15 * * * *')",
+        )
+    return expression

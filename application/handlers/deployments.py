@@ -1,0 +1,187 @@
+"""Handlers for deployments: requests, rollbacks, and the outcomes process managers report."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from application.commands import (
+    CancelDeployment,
+    ExpireDeployment,
+    FailDeployment,
+    RecordBuilt,
+    RecordHealthy,
+    RequestDeployment,
+    RollbackService,
+    StartBuild,
+    StartReplicas,
+)
+from application.errors import InvalidValueError, NotFoundError
+from application.handlers.common import live_project, live_service
+from application.unit_of_work import UnitOfWork
+from domain.deployment import Deployment, DeploymentState, DeploymentTrigger
+from domain.errors import RuleViolatedError
+from domain.ids import DeploymentId
+from domain.service import Service
+from domain.variables import VariableSet
+
+_COMMIT_CHARS = set("0123456789abcdef")
+
+
+def _variables_version(uow: UnitOfWork, environment_id: UUID, service_id: UUID) -> tuple[int, int]:
+    """The versions of the shared and the service's variable sets (0 when there is none)."""
+    versions = []
+    for owner in (None, service_id):
+        found = uow.find(VariableSet, VariableSet.id_for(environment_id, owner))
+        versions.append(found.version if found is not None else 0)
+    return versions[0], versions[1]
+
+
+def _deployment(uow: UnitOfWork, deployment_id: UUID) -> Deployment:
+    return uow.get(Deployment, deployment_id, "deployment")
+
+
+def request_deployment(cmd: RequestDeployment, uow: UnitOfWork) -> dict[str, UUID]:
+    """Queue a release of the service's current spec into an environment."""
+    service = live_service(uow, cmd.service_id)
+    project = live_project(uow, service.project_id)
+    if cmd.environment_id not in project.environments:
+        raise NotFoundError("environment", cmd.environment_id)
+    commit = cmd.commit.lower() if cmd.commit else None
+    if commit is not None and not (7 <= len(commit) <= 64 and set(commit) <= _COMMIT_CHARS):
+        raise InvalidValueError("commit", "must be a commit sha (7 to 64 hex digits)")
+    if commit is not None and service.spec.git is None:
+        raise InvalidValueError("commit", "only services built from git have commits")
+    deployment_id = DeploymentId(uuid4())
+    uow.add(
+        Deployment.request(
+            deployment_id,
+            organization_id=service.organization_id,
+            project_id=project.id,
+            service_id=service.id,
+            environment_id=cmd.environment_id,
+            trigger=DeploymentTrigger(cmd.trigger),
+            spec=service.spec,
+            commit=commit,
+            image=service.spec.image,
+            variables_version=_variables_version(uow, cmd.environment_id, service.id),
+            policy=uow.deadlines,
+            actor=uow.actor,
+            now=uow.now,
+        )
+    )
+    return {"deployment_id": deployment_id, "service_id": service.id}
+
+
+def rollback_service(cmd: RollbackService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Release an earlier healthy release again: the same spec, image and variable versions."""
+    target = _deployment(uow, cmd.deployment_id)
+    service = live_service(uow, target.service_id)
+    live_project(uow, service.project_id)
+    was_healthy = any(step.state is DeploymentState.HEALTHY for step in target.history)
+    if target.image is None or not was_healthy:
+        raise RuleViolatedError(
+            f"deployment {target.id} never became healthy, so there is nothing to roll back to"
+        )
+    if service.live_release(target.environment_id) == target.id:
+        raise RuleViolatedError(f"deployment {target.id} is already the live release")
+    deployment_id = DeploymentId(uuid4())
+    uow.add(
+        Deployment.request(
+            deployment_id,
+            organization_id=target.organization_id,
+            project_id=target.project_id,
+            service_id=target.service_id,
+            environment_id=target.environment_id,
+            trigger=DeploymentTrigger.ROLLBACK,
+            spec=target.spec,
+            commit=target.commit,
+            image=target.image,
+            variables_version=(target.variables_version[0], target.variables_version[1]),
+            rollback_of=target.id,
+            policy=uow.deadlines,
+            actor=uow.actor,
+            now=uow.now,
+        )
+    )
+    return {"deployment_id": deployment_id, "service_id": service.id}
+
+
+def cancel_deployment(cmd: CancelDeployment, uow: UnitOfWork) -> dict[str, UUID]:
+    """Stop an unfinished release."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.cancel(cmd.reason, actor=uow.actor, now=uow.now)
+    return {"deployment_id": deployment.id}
+
+
+def start_build(cmd: StartBuild, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that the build began."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.start_build(
+        policy=uow.deadlines, operation_id=cmd.operation_id, actor=uow.actor, now=uow.now
+    )
+    return {"deployment_id": deployment.id}
+
+
+def record_built(cmd: RecordBuilt, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record the release's image (and the commit it was built from)."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.record_built(
+        cmd.image,
+        reused=cmd.reused,
+        commit=cmd.commit,
+        commit_message=cmd.commit_message,
+        commit_author=cmd.commit_author,
+        policy=uow.deadlines,
+        operation_id=cmd.operation_id,
+        actor=uow.actor,
+        now=uow.now,
+    )
+    return {"deployment_id": deployment.id}
+
+
+def start_replicas(cmd: StartReplicas, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that the release's replicas are starting."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.start_replicas(
+        policy=uow.deadlines, operation_id=cmd.operation_id, actor=uow.actor, now=uow.now
+    )
+    return {"deployment_id": deployment.id}
+
+
+def record_healthy(cmd: RecordHealthy, uow: UnitOfWork) -> dict[str, UUID]:
+    """Promote a healthy release; the release it replaces is superseded or rolled back."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    applied = deployment.record_healthy(
+        policy=uow.deadlines, operation_id=cmd.operation_id, actor=uow.actor, now=uow.now
+    )
+    if applied:
+        service = uow.get(Service, deployment.service_id, "service")
+        previous_id = service.live_release(deployment.environment_id)
+        if previous_id is not None and previous_id != deployment.id:
+            previous = _deployment(uow, previous_id)
+            if previous.state is DeploymentState.HEALTHY:
+                by = DeploymentId(deployment.id)
+                if deployment.is_rollback:
+                    previous.roll_back(by, actor=uow.actor, now=uow.now)
+                else:
+                    previous.supersede(by, actor=uow.actor, now=uow.now)
+        service.promote(
+            deployment.environment_id, DeploymentId(deployment.id), actor=uow.actor, now=uow.now
+        )
+    return {"deployment_id": deployment.id}
+
+
+def fail_deployment(cmd: FailDeployment, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that the release failed."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    if not cmd.reason.strip():
+        raise InvalidValueError("reason", "say why the deployment failed")
+    deployment.fail(cmd.reason, operation_id=cmd.operation_id, actor=uow.actor, now=uow.now)
+    return {"deployment_id": deployment.id}
+
+
+def expire_deployment(cmd: ExpireDeployment, uow: UnitOfWork) -> dict[str, UUID]:
+    """Fail the release if it is past its deadline (nothing happens otherwise)."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.expire(actor=uow.actor, now=uow.now)
+    return {"deployment_id": deployment.id}

@@ -1,0 +1,107 @@
+"""Handlers for nodes."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from application.commands import (
+    CordonNode,
+    DrainNode,
+    LabelNode,
+    MarkNodeReachable,
+    MarkNodeUnreachable,
+    RegisterNode,
+    RemoveNode,
+    UncordonNode,
+)
+from application.errors import InvalidValueError, NotFoundError
+from application.handlers.common import node_scope, release, reserve
+from application.unit_of_work import UnitOfWork
+from domain.ids import NodeId, OrganizationId
+from domain.node import Capacity, Node
+from domain.organization import Organization
+
+
+def _node(uow: UnitOfWork, node_id: UUID) -> Node:
+    node = uow.get(Node, node_id, "node")
+    if node.removed:
+        raise NotFoundError("node", node_id)
+    return node
+
+
+def register_node(cmd: RegisterNode, uow: UnitOfWork) -> dict[str, UUID]:
+    """Add a node to an organisation; its name is unique there."""
+    uow.get(Organization, cmd.organization_id, "organization")
+    node_id = NodeId(uuid4())
+    node = Node.register(
+        node_id,
+        OrganizationId(cmd.organization_id),
+        cmd.name,
+        cmd.kind,
+        cmd.endpoint,
+        Capacity(cmd.cpu_millis, cmd.memory_mb),
+        cmd.labels,
+        actor=uow.actor,
+        now=uow.now,
+    )
+    uow.add(node)
+    reserve(
+        uow,
+        node_scope(cmd.organization_id),
+        node.name,
+        node_id,
+        f"this organisation already has a node {node.name!r}",
+    )
+    return {"node_id": node_id}
+
+
+def label_node(cmd: LabelNode, uow: UnitOfWork) -> dict[str, UUID]:
+    """Replace a node's labels."""
+    node = _node(uow, cmd.node_id)
+    node.relabel(cmd.labels, actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def cordon_node(cmd: CordonNode, uow: UnitOfWork) -> dict[str, UUID]:
+    """Place nothing new on a node."""
+    node = _node(uow, cmd.node_id)
+    node.cordon(actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def uncordon_node(cmd: UncordonNode, uow: UnitOfWork) -> dict[str, UUID]:
+    """Let a node take work again."""
+    node = _node(uow, cmd.node_id)
+    node.uncordon(actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def drain_node(cmd: DrainNode, uow: UnitOfWork) -> dict[str, UUID]:
+    """Start moving a node's work elsewhere."""
+    node = _node(uow, cmd.node_id)
+    node.drain(actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def mark_node_unreachable(cmd: MarkNodeUnreachable, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that a node's engine stopped answering."""
+    if not cmd.reason.strip():
+        raise InvalidValueError("reason", "say why the node is unreachable")
+    node = _node(uow, cmd.node_id)
+    node.mark_unreachable(cmd.reason, actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def mark_node_reachable(cmd: MarkNodeReachable, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that a node's engine answers again."""
+    node = _node(uow, cmd.node_id)
+    node.mark_reachable(actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def remove_node(cmd: RemoveNode, uow: UnitOfWork) -> dict[str, UUID]:
+    """Forget a node and free its name."""
+    node = _node(uow, cmd.node_id)
+    node.remove(actor=uow.actor, now=uow.now)
+    release(uow, node_scope(node.organization_id), node.name, node.id)
+    return {"node_id": node.id}

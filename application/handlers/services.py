@@ -1,0 +1,116 @@
+"""Handlers for services."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from uuid import UUID, uuid4
+
+from msgspec import UNSET
+
+from application.commands import CreateService, DeleteService, ScaleService, UpdateService
+from application.handlers.common import (
+    check_cron,
+    live_project,
+    live_service,
+    release,
+    reserve,
+    service_scope,
+)
+from application.secrets import Secret
+from application.unit_of_work import UnitOfWork
+from domain.ids import OrganizationId, ProjectId, ServiceId
+from domain.service import Service
+from domain.service_spec import ServiceSpec
+from domain.values import SealedValue
+
+_SPEC_FIELDS = (
+    "git", "image", "build", "start_command", "port", "resources", "replicas", "health_check",
+    "cron_schedule", "domains",
+)
+
+
+def token_context(service_id: UUID) -> str:
+    """What a sealed repository token is bound to."""
+    return f"repository-token:{service_id}"
+
+
+def _seal_token(
+    uow: UnitOfWork, organization_id: UUID, service_id: UUID, token: Secret | None
+) -> SealedValue | None:
+    if token is None:
+        return None
+    return uow.secrets.seal(organization_id, token_context(service_id), token)
+
+
+def create_service(cmd: CreateService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Define a service; its name is unique in the project."""
+    project = live_project(uow, cmd.project_id)
+    service_id = ServiceId(uuid4())
+    spec = ServiceSpec(
+        kind=cmd.kind,
+        git=cmd.git,
+        image=cmd.image,
+        build=cmd.build,
+        start_command=cmd.start_command,
+        port=cmd.port,
+        resources=cmd.resources,
+        replicas=cmd.replicas,
+        health_check=cmd.health_check,
+        cron_schedule=check_cron(cmd.cron_schedule),
+        domains=tuple(cmd.domains),
+    )
+    service = Service.create(
+        service_id,
+        OrganizationId(project.organization_id),
+        ProjectId(project.id),
+        cmd.name,
+        spec,
+        repository_token=_seal_token(uow, project.organization_id, service_id, cmd.repository_token),
+        actor=uow.actor,
+        now=uow.now,
+    )
+    uow.add(service)
+    reserve(
+        uow,
+        service_scope(project.id),
+        service.name,
+        service_id,
+        f"project {project.slug!r} already has a service {service.name!r}",
+    )
+    return {"service_id": service_id, "project_id": project.id}
+
+
+def update_service(cmd: UpdateService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Change the given settings of a service; the rest stay as they are."""
+    service = live_service(uow, cmd.service_id)
+    live_project(uow, service.project_id)
+    changes: dict[str, Any] = {
+        name: getattr(cmd, name) for name in _SPEC_FIELDS if getattr(cmd, name) is not UNSET
+    }
+    if "domains" in changes:
+        changes["domains"] = tuple(changes["domains"])
+    if "cron_schedule" in changes:
+        changes["cron_schedule"] = check_cron(changes["cron_schedule"])
+    if changes:
+        service.reconfigure(replace(service.spec, **changes), actor=uow.actor, now=uow.now)
+    if cmd.repository_token is not UNSET:
+        token = _seal_token(uow, service.organization_id, service.id, cmd.repository_token)
+        service.change_repository_token(token, actor=uow.actor, now=uow.now)
+    return {"service_id": service.id}
+
+
+def scale_service(cmd: ScaleService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Set how many replicas of a service run."""
+    service = live_service(uow, cmd.service_id)
+    live_project(uow, service.project_id)
+    service.scale(cmd.replicas, actor=uow.actor, now=uow.now)
+    return {"service_id": service.id}
+
+
+def delete_service(cmd: DeleteService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Delete a service and free its name."""
+    service = live_service(uow, cmd.service_id)
+    service.delete(actor=uow.actor, now=uow.now)
+    release(uow, service_scope(service.project_id), service.name, service.id)
+    return {"service_id": service.id}

@@ -1,0 +1,59 @@
+"""Handlers for variables: values are sealed here, before any event sees them."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.commands import SetVariables, UnsetVariables
+from application.errors import InvalidValueError, NotFoundError
+from application.handlers.common import live_project, service_in_project
+from application.unit_of_work import UnitOfWork
+from domain.values import SealedValue, validate_variable_name
+from domain.variables import VariableSet
+
+MAX_VALUE_BYTES = 64 * 1024
+
+
+def _variable_set(
+    uow: UnitOfWork, project_id: UUID, environment_id: UUID, service_id: UUID | None
+) -> VariableSet:
+    project = live_project(uow, project_id)
+    if environment_id not in project.environments:
+        raise NotFoundError("environment", environment_id)
+    if service_id is not None:
+        service_in_project(uow, service_id, project)
+    found = uow.find(VariableSet, VariableSet.id_for(environment_id, service_id))
+    if found is not None:
+        return found
+    return uow.add(
+        VariableSet.open(
+            project.organization_id,
+            project.id,
+            environment_id,
+            service_id,
+            actor=uow.actor,
+            now=uow.now,
+        )
+    )
+
+
+def set_variables(cmd: SetVariables, uow: UnitOfWork) -> dict[str, UUID]:
+    """Seal and set variables; one event records every change of the command."""
+    variables = _variable_set(uow, cmd.project_id, cmd.environment_id, cmd.service_id)
+    sealed: dict[str, SealedValue] = {}
+    for name, value in cmd.values.items():
+        validate_variable_name("name", name)
+        if len(value.reveal().encode()) > MAX_VALUE_BYTES:
+            raise InvalidValueError(f"values.{name}", "is larger than 64 KiB")
+        sealed[name] = uow.secrets.seal(
+            variables.organization_id, variables.context_for(name), value
+        )
+    variables.change(sealed, [], actor=uow.actor, now=uow.now)
+    return {"variable_set_id": variables.id}
+
+
+def unset_variables(cmd: UnsetVariables, uow: UnitOfWork) -> dict[str, UUID]:
+    """Remove variables."""
+    variables = _variable_set(uow, cmd.project_id, cmd.environment_id, cmd.service_id)
+    variables.change({}, list(cmd.names), actor=uow.actor, now=uow.now)
+    return {"variable_set_id": variables.id}

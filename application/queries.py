@@ -1,0 +1,101 @@
+"""Queries over the current state (from aggregates until the read models exist)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from application.errors import NotFoundError
+from application.eventstore import EventStore
+from application.ports import SecretBox
+from application.secrets import Secret
+from domain.base import ContainrAggregate
+from domain.deployment import Deployment
+from domain.node import Node
+from domain.organization import Organization
+from domain.project import Project
+from domain.service import Service
+from domain.variables import VariableSet
+
+
+class Queries:
+    """Read-only questions about projects, services, deployments, nodes and variables."""
+
+    def __init__(self, store: EventStore, secrets: SecretBox) -> None:
+        self._store = store
+        self._secrets = secrets
+
+    def _get(self, cls: type[ContainrAggregate], aggregate_id: UUID, kind: str) -> object:
+        try:
+            aggregate = self._store.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(kind, aggregate_id) from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(kind, aggregate_id)
+        return aggregate
+
+    def organization(self, organization_id: UUID) -> Organization:
+        """An organisation and its members."""
+        org = self._get(Organization, organization_id, "organization")
+        assert isinstance(org, Organization)
+        return org
+
+    def project(self, project_id: UUID) -> Project:
+        """A project with its environments (deleted ones too)."""
+        project = self._get(Project, project_id, "project")
+        assert isinstance(project, Project)
+        return project
+
+    def service(self, service_id: UUID) -> Service:
+        """A service with its spec and live releases."""
+        service = self._get(Service, service_id, "service")
+        assert isinstance(service, Service)
+        return service
+
+    def deployment(self, deployment_id: UUID) -> Deployment:
+        """A deployment with its state history."""
+        deployment = self._get(Deployment, deployment_id, "deployment")
+        assert isinstance(deployment, Deployment)
+        return deployment
+
+    def node(self, node_id: UUID) -> Node:
+        """A node."""
+        node = self._get(Node, node_id, "node")
+        assert isinstance(node, Node)
+        return node
+
+    def variable_names(
+        self, environment_id: UUID, service_id: UUID | None = None, *, version: int | None = None
+    ) -> list[str]:
+        """The names of an environment's (or a service's) variables, without values."""
+        variables = self._variables(environment_id, service_id, version)
+        return sorted(variables.values) if variables else []
+
+    def reveal_variables(
+        self, environment_id: UUID, service_id: UUID | None = None, *, version: int | None = None
+    ) -> dict[str, Secret]:
+        """The variables with their values opened (SecretUnavailableError if they cannot be)."""
+        variables = self._variables(environment_id, service_id, version)
+        if variables is None:
+            return {}
+        return {
+            name: self._secrets.open(
+                variables.organization_id, variables.context_for(name), sealed
+            )
+            for name, sealed in sorted(variables.values.items())
+        }
+
+    def _variables(
+        self, environment_id: UUID, service_id: UUID | None, version: int | None
+    ) -> VariableSet | None:
+        if version == 0:
+            return None
+        try:
+            variables = self._store.repository.get(
+                VariableSet.id_for(environment_id, service_id), version=version
+            )
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(variables, VariableSet)
+        return variables

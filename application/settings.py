@@ -1,0 +1,145 @@
+"""Settings: read once per process from CONTAINR_* variables; bad values fail at start."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import msgspec
+
+from application.secrets import Secret
+
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class SettingsError(ValueError):
+    """Raised when a CONTAINR_* variable holds a value Containr cannot use; names the variable."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """How this Containr process is configured.
+
+    Embedded (default): SQLite in ``data_dir``, everything in one process.
+    Server: ``database_url`` points at PostgreSQL and ``redis_url`` at Redis.
+    """
+
+    data_dir: str = ".containr"
+    database_url: str | None = None
+    database_schema: str = "containr"
+    database_pool_size: int = 4
+    secret_key: Secret | None = None
+    redis_url: str | None = None
+    log_level: str = "INFO"
+
+    @property
+    def is_embedded(self) -> bool:
+        """Whether the event store is the embedded SQLite one."""
+        return self.database_url is None
+
+    @property
+    def data_path(self) -> Path:
+        """The data directory as a path."""
+        return Path(self.data_dir)
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Where the embedded event store lives."""
+        return self.data_path / "containr.sqlite3"
+
+    def describe_database(self) -> str:
+        """Where the event store is, with any password masked."""
+        if self.database_url is None:
+            return f"sqlite:{self.sqlite_path}"
+        parts = urlsplit(self.database_url)
+        host = parts.hostname or "localhost"
+        port = f":{parts.port}" if parts.port else ""
+        return f"postgresql://{parts.username or ''}@{host}{port}{parts.path} (schema {self.database_schema})"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from CONTAINR_* variables; unknown CONTAINR_* names are errors too."""
+        known = {
+            "CONTAINR_DATA_DIR", "CONTAINR_DATABASE_URL", "CONTAINR_DATABASE_SCHEMA",
+            "CONTAINR_DATABASE_POOL_SIZE", "CONTAINR_SECRET_KEY", "CONTAINR_REDIS_URL",
+            "CONTAINR_LOG_LEVEL",
+        }
+        unknown = sorted(k for k in environ if k.startswith("CONTAINR_") and k not in known)
+        if unknown:
+            raise SettingsError(f"{unknown[0]}: not a Containr setting (known: {', '.join(sorted(known))})")
+        values: dict[str, object] = {}
+        if "CONTAINR_DATA_DIR" in environ:
+            values["data_dir"] = _data_dir(environ["CONTAINR_DATA_DIR"])
+        if environ.get("CONTAINR_DATABASE_URL"):
+            values["database_url"] = _database_url(environ["CONTAINR_DATABASE_URL"])
+        if "CONTAINR_DATABASE_SCHEMA" in environ:
+            values["database_schema"] = _schema(environ["CONTAINR_DATABASE_SCHEMA"])
+        if "CONTAINR_DATABASE_POOL_SIZE" in environ:
+            values["database_pool_size"] = _int_in(
+                "CONTAINR_DATABASE_POOL_SIZE", environ["CONTAINR_DATABASE_POOL_SIZE"], 1, 100
+            )
+        if environ.get("CONTAINR_SECRET_KEY"):
+            key = environ["CONTAINR_SECRET_KEY"]
+            if len(key) < 32:
+                raise SettingsError("CONTAINR_SECRET_KEY: must be at least 32 characters long")
+            values["secret_key"] = Secret(key)
+        if environ.get("CONTAINR_REDIS_URL"):
+            values["redis_url"] = _redis_url(environ["CONTAINR_REDIS_URL"])
+        if "CONTAINR_LOG_LEVEL" in environ:
+            level = environ["CONTAINR_LOG_LEVEL"].upper()
+            if level not in _LOG_LEVELS:
+                raise SettingsError(f"CONTAINR_LOG_LEVEL: must be one of {', '.join(_LOG_LEVELS)}")
+            values["log_level"] = level
+        return cls(**values)  # type: ignore[arg-type]  # keys and value types are checked above
+
+
+def _data_dir(value: str) -> str:
+    if not value.strip():
+        raise SettingsError("CONTAINR_DATA_DIR: must not be empty")
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"CONTAINR_DATA_DIR: {path} exists and is not a directory")
+    return str(path)
+
+
+def _database_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise SettingsError(
+            "CONTAINR_DATABASE_URL: must be a postgresql://user@host:port/dbname URL "
+            f"(got a {parts.scheme or 'schemeless'} URL); leave it unset for the embedded SQLite store"
+        )
+    try:
+        parts.port  # noqa: B018 - urlsplit validates the port lazily
+    except ValueError:
+        raise SettingsError("CONTAINR_DATABASE_URL: the port is not a number") from None
+    if not parts.hostname or not parts.path.strip("/"):
+        raise SettingsError("CONTAINR_DATABASE_URL: needs a host and a database name")
+    return value
+
+
+def _redis_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise SettingsError("CONTAINR_REDIS_URL: must be a redis://host:port/db URL")
+    return value
+
+
+def _schema(value: str) -> str:
+    if not _SCHEMA_NAME.match(value):
+        raise SettingsError(
+            "CONTAINR_DATABASE_SCHEMA: must be a lowercase SQL identifier (letters, digits, _)"
+        )
+    return value
+
+
+def _int_in(name: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name}: {value!r} is not a whole number") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name}: must be between {low} and {high}")
+    return number

@@ -1,0 +1,1 @@
+"""Containr's domain: aggregates, their events, value objects and pure policies."""

@@ -1,0 +1,417 @@
+"""Deployments: one release of a service into an environment, and its state machine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from domain.base import ContainrAggregate
+from domain.errors import InvalidTransitionError
+from domain.ids import Actor, DeploymentId
+from domain.service_spec import ServiceSpec
+
+
+class DeploymentState(Enum):
+    """Where a release is in its life."""
+
+    QUEUED = "queued"
+    BUILDING = "building"
+    BUILT = "built"
+    STARTING = "starting"
+    HEALTHY = "healthy"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    SUPERSEDED = "superseded"
+    ROLLED_BACK = "rolled_back"
+
+    @property
+    def is_active(self) -> bool:
+        """Work is in progress and a deadline is running."""
+        return self in ACTIVE_STATES
+
+    @property
+    def is_final(self) -> bool:
+        """Nothing more will ever happen to the release."""
+        return self in FINAL_STATES
+
+
+ACTIVE_STATES = frozenset(
+    {
+        DeploymentState.QUEUED,
+        DeploymentState.BUILDING,
+        DeploymentState.BUILT,
+        DeploymentState.STARTING,
+    }
+)
+FINAL_STATES = frozenset(
+    {
+        DeploymentState.FAILED,
+        DeploymentState.CANCELLED,
+        DeploymentState.SUPERSEDED,
+        DeploymentState.ROLLED_BACK,
+    }
+)
+
+
+class DeploymentTrigger(Enum):
+    """Why a release was requested."""
+
+    MANUAL = "manual"
+    GIT_PUSH = "git_push"
+    REDEPLOY = "redeploy"
+    ROLLBACK = "rollback"
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """How long each active state may last before the release fails."""
+
+    queued: timedelta = timedelta(minutes=10)
+    building: timedelta = timedelta(minutes=30)
+    built: timedelta = timedelta(minutes=5)
+    starting_margin: timedelta = timedelta(minutes=2)
+
+    def for_state(self, state: DeploymentState, spec: ServiceSpec) -> timedelta | None:
+        """The time allowed in ``state`` for a release of ``spec``; None for resting states."""
+        if state is DeploymentState.QUEUED:
+            return self.queued
+        if state is DeploymentState.BUILDING:
+            return self.building
+        if state is DeploymentState.BUILT:
+            return self.built
+        if state is DeploymentState.STARTING:
+            probe = spec.health_check.longest_wait_seconds if spec.health_check else 0.0
+            return self.starting_margin + timedelta(seconds=probe)
+        return None
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """One step in a release's history."""
+
+    state: DeploymentState
+    at: datetime
+    reason: str
+
+
+# The transitions the state machine allows, besides failing or cancelling an active release.
+_NEXT: dict[DeploymentState, frozenset[DeploymentState]] = {
+    DeploymentState.QUEUED: frozenset(
+        {DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.SUPERSEDED}
+    ),
+    DeploymentState.BUILDING: frozenset({DeploymentState.BUILT}),
+    DeploymentState.BUILT: frozenset({DeploymentState.STARTING}),
+    DeploymentState.STARTING: frozenset({DeploymentState.HEALTHY}),
+    DeploymentState.HEALTHY: frozenset({DeploymentState.SUPERSEDED, DeploymentState.ROLLED_BACK}),
+}
+
+
+class Deployment(ContainrAggregate):
+    """A release: what was deployed where, and every state it went through with reasons."""
+
+    class Requested(ContainrAggregate.Created):
+        organization_id: UUID
+        project_id: UUID
+        service_id: UUID
+        environment_id: UUID
+        trigger: DeploymentTrigger
+        spec: ServiceSpec
+        commit: str | None
+        image: str | None
+        variables_version: tuple[int, int]
+        rollback_of: UUID | None
+        deadline: datetime
+
+    class Transitioned(ContainrAggregate.Event):
+        """The release moved to another state (the base of every transition event)."""
+
+        state: DeploymentState
+        reason: str
+        deadline: datetime | None
+        operation_id: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.state = self.state
+            aggregate.deadline = self.deadline
+            aggregate.history.append(StateChange(self.state, self.timestamp, self.reason))
+            if self.operation_id is not None:
+                aggregate.operations.add(self.operation_id)
+
+    class BuildStarted(Transitioned):
+        pass
+
+    class Built(Transitioned):
+        image: str
+        commit: str | None
+        commit_message: str | None
+        commit_author: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            aggregate.image = self.image
+            aggregate.commit = self.commit or aggregate.commit
+            aggregate.commit_message = self.commit_message
+            aggregate.commit_author = self.commit_author
+
+    class ReplicasStarting(Transitioned):
+        pass
+
+    class BecameHealthy(Transitioned):
+        pass
+
+    class Failed(Transitioned):
+        failed_in: DeploymentState
+
+    class Cancelled(Transitioned):
+        pass
+
+    class Superseded(Transitioned):
+        by: UUID
+
+    class RolledBack(Transitioned):
+        by: UUID
+
+    def __init__(
+        self,
+        organization_id: UUID,
+        project_id: UUID,
+        service_id: UUID,
+        environment_id: UUID,
+        trigger: DeploymentTrigger,
+        spec: ServiceSpec,
+        commit: str | None,
+        image: str | None,
+        variables_version: tuple[int, int],
+        rollback_of: UUID | None,
+        deadline: datetime,
+    ) -> None:
+        self.organization_id = organization_id
+        self.project_id = project_id
+        self.service_id = service_id
+        self.environment_id = environment_id
+        self.trigger = trigger
+        self.spec = spec
+        self.commit = commit
+        self.commit_message: str | None = None
+        self.commit_author: str | None = None
+        self.image = image
+        self.variables_version = tuple(variables_version)
+        self.rollback_of = rollback_of
+        self.state = DeploymentState.QUEUED
+        self.deadline: datetime | None = deadline
+        reason = f"rollback to {rollback_of}" if rollback_of else f"{trigger.value} deployment"
+        # created_on is set from the event's timestamp before __init__ runs.
+        self.history = [StateChange(DeploymentState.QUEUED, self.created_on, reason)]
+        self.operations: set[str] = set()
+
+    @classmethod
+    def request(
+        cls,
+        deployment_id: DeploymentId,
+        *,
+        organization_id: UUID,
+        project_id: UUID,
+        service_id: UUID,
+        environment_id: UUID,
+        trigger: DeploymentTrigger,
+        spec: ServiceSpec,
+        commit: str | None = None,
+        image: str | None = None,
+        variables_version: tuple[int, int] = (0, 0),
+        rollback_of: UUID | None = None,
+        policy: DeadlinePolicy,
+        actor: Actor,
+        now: datetime,
+    ) -> Deployment:
+        """Queue a release of ``spec``; its queue deadline starts now."""
+        return cls._create(
+            cls.Requested,
+            id=deployment_id,
+            organization_id=organization_id,
+            project_id=project_id,
+            service_id=service_id,
+            environment_id=environment_id,
+            trigger=trigger,
+            spec=spec,
+            commit=commit,
+            image=image,
+            variables_version=variables_version,
+            rollback_of=rollback_of,
+            deadline=now + policy.queued,
+            actor=actor,
+            timestamp=now,
+        )
+
+    @property
+    def is_rollback(self) -> bool:
+        """Whether this release restores an earlier one."""
+        return self.rollback_of is not None
+
+    def start_build(
+        self, *, policy: DeadlinePolicy, operation_id: str | None, actor: Actor, now: datetime
+    ) -> bool:
+        """The build began. Returns False when the report was a repeat or came too late."""
+        return self._move(
+            self.BuildStarted, DeploymentState.BUILDING, "build started", policy, operation_id,
+            actor, now,
+        )
+
+    def record_built(
+        self,
+        image: str,
+        *,
+        reused: bool = False,
+        commit: str | None = None,
+        commit_message: str | None = None,
+        commit_author: str | None = None,
+        policy: DeadlinePolicy,
+        operation_id: str | None,
+        actor: Actor,
+        now: datetime,
+    ) -> bool:
+        """The image exists: built, reused from the build cache, given, or restored."""
+        if self.state is DeploymentState.QUEUED:
+            if self.is_rollback:
+                reason = f"image of release {self.rollback_of} restored"
+            elif self.spec.image is not None:
+                reason = "image given by the service"
+            elif reused:
+                reason = "image reused (same commit and build plan)"
+            else:
+                raise InvalidTransitionError(
+                    "a queued deployment from git must start its build before it is built"
+                )
+        else:
+            reason = "image reused (same commit and build plan)" if reused else "image built"
+        return self._move(
+            self.Built, DeploymentState.BUILT, reason, policy, operation_id, actor, now,
+            image=image, commit=commit, commit_message=commit_message, commit_author=commit_author,
+        )
+
+    def start_replicas(
+        self, *, policy: DeadlinePolicy, operation_id: str | None, actor: Actor, now: datetime
+    ) -> bool:
+        """Replicas are being started and health-checked."""
+        return self._move(
+            self.ReplicasStarting, DeploymentState.STARTING, "starting replicas", policy,
+            operation_id, actor, now,
+        )
+
+    def record_healthy(
+        self, *, policy: DeadlinePolicy, operation_id: str | None, actor: Actor, now: datetime
+    ) -> bool:
+        """Every replica passed its health check: this is now the live release."""
+        return self._move(
+            self.BecameHealthy, DeploymentState.HEALTHY, "all replicas healthy", policy,
+            operation_id, actor, now,
+        )
+
+    def fail(self, reason: str, *, operation_id: str | None, actor: Actor, now: datetime) -> bool:
+        """Something went wrong; the release stops for good."""
+        if operation_id is not None and operation_id in self.operations:
+            return False
+        self._require_active("fail")
+        self._trigger_failed(reason, operation_id, actor, now)
+        return True
+
+    def cancel(self, reason: str, *, actor: Actor, now: datetime) -> None:
+        """Stop a release that has not finished."""
+        self._require_active("cancel")
+        self.trigger_event(
+            self.Cancelled,
+            state=DeploymentState.CANCELLED,
+            reason=reason or "cancelled",
+            deadline=None,
+            operation_id=None,
+            actor=actor,
+            timestamp=now,
+        )
+
+    def supersede(self, by: DeploymentId, *, actor: Actor, now: datetime) -> None:
+        """A newer release took over (or replaced this one before it started)."""
+        self._check_next(DeploymentState.SUPERSEDED)
+        self.trigger_event(
+            self.Superseded, state=DeploymentState.SUPERSEDED, reason=f"superseded by {by}",
+            deadline=None, operation_id=None, by=by, actor=actor, timestamp=now,
+        )
+
+    def roll_back(self, by: DeploymentId, *, actor: Actor, now: datetime) -> None:
+        """A rollback to an earlier release took over from this live release."""
+        self._check_next(DeploymentState.ROLLED_BACK)
+        self.trigger_event(
+            self.RolledBack, state=DeploymentState.ROLLED_BACK, reason=f"rolled back by {by}",
+            deadline=None, operation_id=None, by=by, actor=actor, timestamp=now,
+        )
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Whether the release sits in an active state past its deadline."""
+        return self.state.is_active and self.deadline is not None and now >= self.deadline
+
+    def expire(self, *, actor: Actor, now: datetime) -> bool:
+        """Fail the release if its deadline has passed; returns whether it did."""
+        if not self.is_overdue(now):
+            return False
+        self._trigger_failed(self._deadline_reason(), None, actor, now)
+        return True
+
+    def _move(
+        self,
+        event_class: type[Deployment.Transitioned],
+        state: DeploymentState,
+        reason: str,
+        policy: DeadlinePolicy,
+        operation_id: str | None,
+        actor: Actor,
+        now: datetime,
+        **fields: Any,
+    ) -> bool:
+        if operation_id is not None and operation_id in self.operations:
+            return False  # a repeated report of an outcome already recorded
+        if self.expire(actor=actor, now=now):
+            return False
+        self._check_next(state)
+        allowed = policy.for_state(state, self.spec)
+        self.trigger_event(
+            event_class,
+            state=state,
+            reason=reason,
+            deadline=now + allowed if allowed is not None else None,
+            operation_id=operation_id,
+            actor=actor,
+            timestamp=now,
+            **fields,
+        )
+        return True
+
+    def _trigger_failed(
+        self, reason: str, operation_id: str | None, actor: Actor, now: datetime
+    ) -> None:
+        self.trigger_event(
+            self.Failed, state=DeploymentState.FAILED, reason=reason, deadline=None,
+            operation_id=operation_id, failed_in=self.state, actor=actor, timestamp=now,
+        )
+
+    def _deadline_reason(self) -> str:
+        started = self.history[-1].at if self.history else None
+        if started is None or self.deadline is None:
+            return "deadline exceeded"
+        allowed = int((self.deadline - started).total_seconds())
+        return f"deadline exceeded: {self.state.value} for more than {allowed}s"
+
+    def _check_next(self, state: DeploymentState) -> None:
+        if state not in _NEXT.get(self.state, frozenset()):
+            allowed = sorted(s.value for s in _NEXT.get(self.state, frozenset()))
+            raise InvalidTransitionError(
+                f"a {self.state.value} deployment cannot become {state.value}"
+                + (f" (it can become: {', '.join(allowed)})" if allowed else " (it has ended)")
+            )
+
+    def _require_active(self, verb: str) -> None:
+        if not self.state.is_active:
+            raise InvalidTransitionError(
+                f"cannot {verb} a {self.state.value} deployment; only queued, building, built "
+                "or starting deployments can"
+            )

@@ -1,0 +1,225 @@
+"""Nodes: the places that run containers, their capacity, labels and scheduling state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from domain.base import ContainrAggregate
+from domain.errors import InvalidTransitionError, InvalidValueError, RuleViolatedError
+from domain.ids import Actor, NodeId, OrganizationId
+from domain.values import validate_labels, validate_slug
+
+_ENDPOINT_SCHEMES = {"unix", "tcp", "ssh", "http", "https"}
+
+
+class NodeKind(Enum):
+    """What a node is: a Docker host, or a Proxmox guest running a Docker engine."""
+
+    DOCKER = "docker"
+    PROXMOX_GUEST = "proxmox_guest"
+
+
+class NodeState(Enum):
+    """Whether the scheduler may place work on a node."""
+
+    READY = "ready"
+    CORDONED = "cordoned"
+    DRAINING = "draining"
+    UNREACHABLE = "unreachable"
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """What a node offers: CPU in millicores and memory in MiB."""
+
+    cpu_millis: int
+    memory_mb: int
+
+    def check(self) -> Capacity:
+        """Raise InvalidValueError unless both amounts are positive."""
+        if self.cpu_millis <= 0:
+            raise InvalidValueError("capacity.cpu", "must be positive")
+        if self.memory_mb <= 0:
+            raise InvalidValueError("capacity.memory", "must be positive")
+        return self
+
+
+class NodeRemovedError(RuleViolatedError):
+    """Raised when a removed node is asked to change."""
+
+
+class Node(ContainrAggregate):
+    """A node: where it is, what it offers, its labels, and whether it takes work."""
+
+    class Registered(ContainrAggregate.Created):
+        organization_id: UUID
+        name: str
+        kind: NodeKind
+        endpoint: str
+        capacity: Capacity
+        labels: dict[str, str]
+
+    class Relabelled(ContainrAggregate.Event):
+        labels: dict[str, str]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.labels = dict(self.labels)
+
+    class CapacityChanged(ContainrAggregate.Event):
+        capacity: Capacity
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.capacity = self.capacity
+
+    class Cordoned(ContainrAggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.schedule_state = NodeState.CORDONED
+
+    class DrainStarted(ContainrAggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.schedule_state = NodeState.DRAINING
+
+    class Uncordoned(ContainrAggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.schedule_state = NodeState.READY
+
+    class BecameUnreachable(ContainrAggregate.Event):
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.reachable = False
+            aggregate.unreachable_reason = self.reason
+
+    class BecameReachable(ContainrAggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.reachable = True
+            aggregate.unreachable_reason = None
+
+    class Removed(ContainrAggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.removed = True
+
+    def __init__(
+        self,
+        organization_id: UUID,
+        name: str,
+        kind: NodeKind,
+        endpoint: str,
+        capacity: Capacity,
+        labels: dict[str, str],
+    ) -> None:
+        self.organization_id = organization_id
+        self.name = name
+        self.kind = kind
+        self.endpoint = endpoint
+        self.capacity = capacity
+        self.labels = dict(labels)
+        self.schedule_state = NodeState.READY
+        self.reachable = True
+        self.unreachable_reason: str | None = None
+        self.removed = False
+
+    @classmethod
+    def register(
+        cls,
+        node_id: NodeId,
+        organization_id: OrganizationId,
+        name: str,
+        kind: NodeKind,
+        endpoint: str,
+        capacity: Capacity,
+        labels: dict[str, str],
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> Node:
+        """Add a node; it is ready for work from the start."""
+        return cls._create(
+            cls.Registered,
+            id=node_id,
+            organization_id=organization_id,
+            name=validate_slug("name", name),
+            kind=kind,
+            endpoint=check_endpoint(endpoint),
+            capacity=capacity.check(),
+            labels=validate_labels("labels", labels),
+            actor=actor,
+            timestamp=now,
+        )
+
+    @property
+    def state(self) -> NodeState:
+        """The node's state as the scheduler sees it; unreachable trumps the rest."""
+        return self.schedule_state if self.reachable else NodeState.UNREACHABLE
+
+    def relabel(self, labels: dict[str, str], *, actor: Actor, now: datetime) -> None:
+        """Replace the node's labels."""
+        self._require_present()
+        labels = validate_labels("labels", labels)
+        if labels != self.labels:
+            self.trigger_event(self.Relabelled, labels=labels, actor=actor, timestamp=now)
+
+    def change_capacity(self, capacity: Capacity, *, actor: Actor, now: datetime) -> None:
+        """Record what the node offers now (e.g. after a resize)."""
+        self._require_present()
+        if capacity.check() != self.capacity:
+            self.trigger_event(self.CapacityChanged, capacity=capacity, actor=actor, timestamp=now)
+
+    def cordon(self, *, actor: Actor, now: datetime) -> None:
+        """Stop placing new work on the node; what runs there stays."""
+        self._require_present()
+        if self.schedule_state is NodeState.DRAINING:
+            raise InvalidTransitionError("a draining node is already cordoned")
+        if self.schedule_state is NodeState.READY:
+            self.trigger_event(self.Cordoned, actor=actor, timestamp=now)
+
+    def drain(self, *, actor: Actor, now: datetime) -> None:
+        """Stop placing work here and move what runs here elsewhere."""
+        self._require_present()
+        if self.schedule_state is not NodeState.DRAINING:
+            self.trigger_event(self.DrainStarted, actor=actor, timestamp=now)
+
+    def uncordon(self, *, actor: Actor, now: datetime) -> None:
+        """Let the scheduler place work on the node again."""
+        self._require_present()
+        if self.schedule_state is not NodeState.READY:
+            self.trigger_event(self.Uncordoned, actor=actor, timestamp=now)
+
+    def mark_unreachable(self, reason: str, *, actor: Actor, now: datetime) -> None:
+        """The node's engine stopped answering."""
+        self._require_present()
+        if self.reachable:
+            self.trigger_event(self.BecameUnreachable, reason=reason, actor=actor, timestamp=now)
+
+    def mark_reachable(self, *, actor: Actor, now: datetime) -> None:
+        """The node's engine answers again."""
+        self._require_present()
+        if not self.reachable:
+            self.trigger_event(self.BecameReachable, actor=actor, timestamp=now)
+
+    def remove(self, *, actor: Actor, now: datetime) -> None:
+        """Forget the node."""
+        self._require_present()
+        self.trigger_event(self.Removed, actor=actor, timestamp=now)
+
+    def _require_present(self) -> None:
+        if self.removed:
+            raise NodeRemovedError(f"node {self.name!r} has been removed")
+
+
+def check_endpoint(endpoint: str) -> str:
+    """Raise InvalidValueError unless ``endpoint`` is a Docker engine address."""
+    parts = urlsplit(endpoint)
+    if parts.scheme not in _ENDPOINT_SCHEMES or not (parts.netloc or parts.path):
+        raise InvalidValueError(
+            "endpoint", "must be a Docker engine address like unix:///var/run/docker.sock, "
+            "tcp://host:2376 or ssh://user@host"
+        )
+    if parts.password:
+        raise InvalidValueError("endpoint", "must not contain a password")
+    return endpoint

@@ -1,0 +1,115 @@
+"""Organisations: who owns projects, nodes and data keys, and their members' roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.base import ContainrAggregate
+from domain.errors import InvalidValueError, RuleViolatedError
+from domain.ids import Actor, OrganizationId, UserId
+from domain.values import Role, validate_name, validate_slug
+
+
+class LastOwnerError(RuleViolatedError):
+    """Raised when the last owner of an organisation would leave or lose ownership."""
+
+
+class Organization(ContainrAggregate):
+    """A tenant of Containr: a name, a unique slug and members with roles."""
+
+    class Created(ContainrAggregate.Created):
+        name: str
+        slug: str
+        owner_id: UUID
+
+    class Renamed(ContainrAggregate.Event):
+        name: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.name = self.name
+
+    class MemberAdded(ContainrAggregate.Event):
+        user_id: UUID
+        role: Role
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.user_id] = self.role
+
+    class MemberRoleChanged(ContainrAggregate.Event):
+        user_id: UUID
+        role: Role
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.user_id] = self.role
+
+    class MemberRemoved(ContainrAggregate.Event):
+        user_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            del aggregate.members[self.user_id]
+
+    def __init__(self, name: str, slug: str, owner_id: UUID) -> None:
+        self.name = name
+        self.slug = slug
+        self.members: dict[UUID, Role] = {owner_id: Role.OWNER}
+
+    @classmethod
+    def create(
+        cls, org_id: OrganizationId, name: str, slug: str, owner_id: UserId, *, actor: Actor,
+        now: datetime,
+    ) -> Organization:
+        """Found an organisation whose first member is its owner."""
+        return cls._create(
+            cls.Created,
+            id=org_id,
+            name=validate_name("name", name),
+            slug=validate_slug("slug", slug),
+            owner_id=owner_id,
+            actor=actor,
+            timestamp=now,
+        )
+
+    def role_of(self, user_id: UUID) -> Role | None:
+        """The member's role, or None when the user is not a member."""
+        return self.members.get(user_id)
+
+    def rename(self, name: str, *, actor: Actor, now: datetime) -> None:
+        """Give the organisation a new display name (the slug stays)."""
+        name = validate_name("name", name)
+        if name != self.name:
+            self.trigger_event(self.Renamed, name=name, actor=actor, timestamp=now)
+
+    def add_member(self, user_id: UserId, role: Role, *, actor: Actor, now: datetime) -> None:
+        """Make a user a member with a role."""
+        if user_id in self.members:
+            raise RuleViolatedError(f"user {user_id} is already a member")
+        self.trigger_event(self.MemberAdded, user_id=user_id, role=role, actor=actor, timestamp=now)
+
+    def change_role(self, user_id: UserId, role: Role, *, actor: Actor, now: datetime) -> None:
+        """Give a member another role; the last owner keeps theirs."""
+        current = self._require_member(user_id)
+        if current == role:
+            return
+        if current is Role.OWNER and self._owner_count() == 1:
+            raise LastOwnerError("the last owner cannot be demoted; make another member owner first")
+        self.trigger_event(
+            self.MemberRoleChanged, user_id=user_id, role=role, actor=actor, timestamp=now
+        )
+
+    def remove_member(self, user_id: UserId, *, actor: Actor, now: datetime) -> None:
+        """Remove a member (or let them leave); the last owner cannot go."""
+        current = self._require_member(user_id)
+        if current is Role.OWNER and self._owner_count() == 1:
+            raise LastOwnerError("the last owner cannot leave; make another member owner first")
+        self.trigger_event(self.MemberRemoved, user_id=user_id, actor=actor, timestamp=now)
+
+    def _require_member(self, user_id: UUID) -> Role:
+        role = self.members.get(user_id)
+        if role is None:
+            raise InvalidValueError("user_id", f"user {user_id} is not a member")
+        return role
+
+    def _owner_count(self) -> int:
+        return sum(1 for role in self.members.values() if role is Role.OWNER)

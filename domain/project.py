@@ -1,0 +1,203 @@
+"""Projects: a group of services with their environments, owned by an organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from domain.base import ContainrAggregate
+from domain.errors import InvalidValueError, RuleViolatedError
+from domain.ids import Actor, EnvironmentId, OrganizationId, ProjectId
+from domain.values import validate_name, validate_slug
+
+RESTORE_WINDOW = timedelta(days=30)
+
+
+class EnvironmentKind(Enum):
+    """What an environment is for; a project has exactly one production environment."""
+
+    PRODUCTION = "production"
+    PREVIEW = "preview"
+    DEVELOPMENT = "development"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A named place a project's services are deployed into."""
+
+    id: UUID
+    name: str
+    kind: EnvironmentKind
+
+
+class ProjectDeletedError(RuleViolatedError):
+    """Raised when a deleted project is asked to change."""
+
+
+class Project(ContainrAggregate):
+    """A project: name, slug unique in its organisation, environments, soft deletion."""
+
+    class Created(ContainrAggregate.Created):
+        organization_id: UUID
+        name: str
+        slug: str
+        production_environment_id: UUID
+
+    class Renamed(ContainrAggregate.Event):
+        name: str
+        slug: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.name = self.name
+            aggregate.slug = self.slug
+
+    class EnvironmentAdded(ContainrAggregate.Event):
+        environment_id: UUID
+        name: str
+        kind: EnvironmentKind
+
+        def apply(self, aggregate: Any) -> None:
+            env = Environment(self.environment_id, self.name, self.kind)
+            aggregate.environments[self.environment_id] = env
+
+    class EnvironmentRemoved(ContainrAggregate.Event):
+        environment_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            del aggregate.environments[self.environment_id]
+
+    class Deleted(ContainrAggregate.Event):
+        restorable_until: datetime
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.deleted_at = self.timestamp
+            aggregate.restorable_until = self.restorable_until
+
+    class Restored(ContainrAggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.deleted_at = None
+            aggregate.restorable_until = None
+
+    def __init__(
+        self, organization_id: UUID, name: str, slug: str, production_environment_id: UUID
+    ) -> None:
+        self.organization_id = organization_id
+        self.name = name
+        self.slug = slug
+        self.environments: dict[UUID, Environment] = {
+            production_environment_id: Environment(
+                production_environment_id, "production", EnvironmentKind.PRODUCTION
+            )
+        }
+        self.deleted_at: datetime | None = None
+        self.restorable_until: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        project_id: ProjectId,
+        organization_id: OrganizationId,
+        name: str,
+        slug: str,
+        production_environment_id: EnvironmentId,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> Project:
+        """Start a project; its production environment exists from the first moment."""
+        return cls._create(
+            cls.Created,
+            id=project_id,
+            organization_id=organization_id,
+            name=validate_name("name", name),
+            slug=validate_slug("slug", slug),
+            production_environment_id=production_environment_id,
+            actor=actor,
+            timestamp=now,
+        )
+
+    @property
+    def is_deleted(self) -> bool:
+        """Whether the project is in the bin (deleted, maybe still restorable)."""
+        return self.deleted_at is not None
+
+    def is_restorable(self, now: datetime) -> bool:
+        """Whether a deleted project can still be brought back."""
+        return self.restorable_until is not None and now < self.restorable_until
+
+    def environment(self, environment_id: UUID) -> Environment:
+        """One of the project's environments."""
+        try:
+            return self.environments[environment_id]
+        except KeyError:
+            raise InvalidValueError(
+                "environment_id", f"environment {environment_id} is not in project {self.slug!r}"
+            ) from None
+
+    def rename(self, name: str, slug: str, *, actor: Actor, now: datetime) -> None:
+        """Give the project a new name and slug (the caller reserves the new slug)."""
+        self._require_live()
+        name, slug = validate_name("name", name), validate_slug("slug", slug)
+        if (name, slug) != (self.name, self.slug):
+            self.trigger_event(self.Renamed, name=name, slug=slug, actor=actor, timestamp=now)
+
+    def add_environment(
+        self,
+        environment_id: EnvironmentId,
+        name: str,
+        kind: EnvironmentKind,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        """Add a preview or development environment; names are unique in the project."""
+        self._require_live()
+        name = validate_slug("name", name)
+        if kind is EnvironmentKind.PRODUCTION:
+            raise RuleViolatedError("a project has exactly one production environment")
+        if any(env.name == name for env in self.environments.values()):
+            raise RuleViolatedError(f"project {self.slug!r} already has an environment {name!r}")
+        self.trigger_event(
+            self.EnvironmentAdded,
+            environment_id=environment_id,
+            name=name,
+            kind=kind,
+            actor=actor,
+            timestamp=now,
+        )
+
+    def remove_environment(
+        self, environment_id: EnvironmentId, *, actor: Actor, now: datetime
+    ) -> None:
+        """Remove a preview or development environment."""
+        self._require_live()
+        if self.environment(environment_id).kind is EnvironmentKind.PRODUCTION:
+            raise RuleViolatedError("the production environment cannot be removed")
+        self.trigger_event(
+            self.EnvironmentRemoved, environment_id=environment_id, actor=actor, timestamp=now
+        )
+
+    def delete(self, *, actor: Actor, now: datetime) -> None:
+        """Move the project to the bin; it can be restored for 30 days."""
+        self._require_live()
+        self.trigger_event(
+            self.Deleted, restorable_until=now + RESTORE_WINDOW, actor=actor, timestamp=now
+        )
+
+    def restore(self, *, actor: Actor, now: datetime) -> None:
+        """Bring a deleted project back within its restore window."""
+        if not self.is_deleted:
+            raise RuleViolatedError(f"project {self.slug!r} is not deleted")
+        if not self.is_restorable(now):
+            raise RuleViolatedError(
+                f"project {self.slug!r} was deleted more than {RESTORE_WINDOW.days} days ago "
+                "and can no longer be restored"
+            )
+        self.trigger_event(self.Restored, actor=actor, timestamp=now)
+
+    def _require_live(self) -> None:
+        if self.is_deleted:
+            raise ProjectDeletedError(f"project {self.slug!r} is deleted; restore it first")

@@ -1,0 +1,225 @@
+"""What a service is: its kind, source, build, runtime, resources, health check and domains."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from urllib.parse import urlsplit
+
+from domain.errors import InvalidValueError
+from domain.values import validate_hostname
+
+_IMAGE_REFERENCE = re.compile(
+    r"^(?:[a-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+)
+_SCP_LIKE = re.compile(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[^\s]+$")
+_BAD_REF_CHARS = re.compile(r"[\s~^:?*\[\\]|\.\.|@\{|//")
+_GIT_SCHEMES = {"https", "http", "ssh", "git", "file"}
+MAX_REPLICAS = 100
+
+
+class ServiceKind(Enum):
+    """How a service runs: a web server, a background worker, a database or a cron job."""
+
+    WEB = "web"
+    WORKER = "worker"
+    DATABASE = "database"
+    CRON = "cron"
+
+
+class BuildMode(Enum):
+    """How an image is made from source: detect the runtime, or use a Dockerfile."""
+
+    AUTO = "auto"
+    DOCKERFILE = "dockerfile"
+
+
+class HealthCheckKind(Enum):
+    """How a replica proves it is healthy."""
+
+    HTTP = "http"
+    TCP = "tcp"
+    COMMAND = "command"
+
+
+@dataclass(frozen=True)
+class GitSource:
+    """Build from a git repository: URL, branch and the directory the app lives in."""
+
+    repository_url: str
+    branch: str = "main"
+    root_directory: str = ""
+
+    def check(self) -> None:
+        """Raise InvalidValueError unless this is a usable, credential-free git source."""
+        check_repository_url(self.repository_url)
+        if not self.branch or _BAD_REF_CHARS.search(self.branch) or self.branch.startswith("-"):
+            raise InvalidValueError("source.branch", f"{self.branch!r} is not a valid branch name")
+        parts = [p for p in self.root_directory.split("/") if p not in ("", ".")]
+        if self.root_directory.startswith("/") or ".." in parts:
+            raise InvalidValueError(
+                "source.root_directory", "must be a path inside the repository, without '..'"
+            )
+
+
+def check_image_reference(reference: str) -> None:
+    """Raise InvalidValueError unless ``reference`` is an image reference like ``postgres:16``."""
+    if not _IMAGE_REFERENCE.match(reference):
+        raise InvalidValueError("source.image", f"{reference!r} is not a valid image reference")
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """How to build a git source: detected plan or a Dockerfile, and an optional build command."""
+
+    mode: BuildMode = BuildMode.AUTO
+    dockerfile_path: str | None = None
+    build_command: str | None = None
+
+    def check(self) -> None:
+        """Raise InvalidValueError when the settings contradict each other."""
+        if self.mode is BuildMode.DOCKERFILE:
+            path = self.dockerfile_path or "Dockerfile"
+            if path.startswith("/") or ".." in path.split("/"):
+                raise InvalidValueError(
+                    "build.dockerfile_path", "must be a path inside the repository"
+                )
+        elif self.dockerfile_path:
+            raise InvalidValueError(
+                "build.dockerfile_path", "is only used when the build mode is 'dockerfile'"
+            )
+
+
+@dataclass(frozen=True)
+class Resources:
+    """CPU in millicores and memory in MiB that a replica requests and may use at most."""
+
+    cpu_request_millis: int = 0
+    cpu_limit_millis: int | None = None
+    memory_request_mb: int = 0
+    memory_limit_mb: int | None = None
+
+    def check(self) -> None:
+        """Raise InvalidValueError for negative amounts or a request above its limit."""
+        pairs = (
+            ("cpu", self.cpu_request_millis, self.cpu_limit_millis),
+            ("memory", self.memory_request_mb, self.memory_limit_mb),
+        )
+        for name, request, limit in pairs:
+            if request < 0:
+                raise InvalidValueError(f"resources.{name}_request", "must not be negative")
+            if limit is not None and limit <= 0:
+                raise InvalidValueError(f"resources.{name}_limit", "must be positive")
+            if limit is not None and request > limit:
+                raise InvalidValueError(
+                    f"resources.{name}_request", f"{request} is above the limit {limit}"
+                )
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """A probe that must pass before a replica takes traffic."""
+
+    kind: HealthCheckKind
+    path: str | None = None
+    command: tuple[str, ...] = ()
+    port: int | None = None
+    interval_seconds: float = 5.0
+    timeout_seconds: float = 2.0
+    retries: int = 3
+    grace_period_seconds: float = 0.0
+
+    def check(self) -> None:
+        """Raise InvalidValueError for an incomplete probe or impossible timings."""
+        if self.kind is HealthCheckKind.HTTP and not (self.path or "").startswith("/"):
+            raise InvalidValueError("health_check.path", "an HTTP check needs a path like /health")
+        if self.kind is HealthCheckKind.COMMAND and not self.command:
+            raise InvalidValueError("health_check.command", "a command check needs a command")
+        if self.port is not None:
+            check_port("health_check.port", self.port)
+        if not 0 < self.interval_seconds <= 3600:
+            raise InvalidValueError("health_check.interval", "must be between 0 and 3600 seconds")
+        if not 0 < self.timeout_seconds <= 600:
+            raise InvalidValueError("health_check.timeout", "must be between 0 and 600 seconds")
+        if not 1 <= self.retries <= 100:
+            raise InvalidValueError("health_check.retries", "must be between 1 and 100")
+        if not 0 <= self.grace_period_seconds <= 3600:
+            raise InvalidValueError("health_check.grace_period", "must be 0 to 3600 seconds")
+
+    @property
+    def longest_wait_seconds(self) -> float:
+        """How long the probe may take at most before the replica counts as unhealthy."""
+        return self.grace_period_seconds + self.retries * (
+            self.interval_seconds + self.timeout_seconds
+        )
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """Everything that defines how a service is built and run: from git or from an image."""
+
+    kind: ServiceKind
+    git: GitSource | None = None
+    image: str | None = None
+    build: BuildSettings = field(default_factory=BuildSettings)
+    start_command: str | None = None
+    port: int | None = None
+    resources: Resources = field(default_factory=Resources)
+    replicas: int = 1
+    health_check: HealthCheck | None = None
+    cron_schedule: str | None = None
+    domains: tuple[str, ...] = ()
+
+    def check(self) -> ServiceSpec:
+        """Return the spec with normalised domains, or raise InvalidValueError."""
+        if (self.git is None) == (self.image is None):
+            raise InvalidValueError("source", "give either a git repository or an image, not both")
+        if self.git is not None:
+            self.git.check()
+        if self.image is not None:
+            check_image_reference(self.image)
+        self.build.check()
+        self.resources.check()
+        if self.health_check is not None:
+            self.health_check.check()
+        if self.port is not None:
+            check_port("port", self.port)
+        if self.kind is ServiceKind.WEB and self.port is None:
+            raise InvalidValueError("port", "a web service needs the port it listens on")
+        if not 0 <= self.replicas <= MAX_REPLICAS:
+            raise InvalidValueError("replicas", f"must be between 0 and {MAX_REPLICAS}")
+        if self.kind is ServiceKind.CRON and not self.cron_schedule:
+            raise InvalidValueError("cron_schedule", "a cron service needs a schedule")
+        if self.kind is not ServiceKind.CRON and self.cron_schedule:
+            raise InvalidValueError("cron_schedule", "only cron services have a schedule")
+        if self.domains and self.kind is not ServiceKind.WEB:
+            raise InvalidValueError("domains", "only web services have domains")
+        if self.start_command is not None and not self.start_command.strip():
+            raise InvalidValueError("start_command", "must not be blank")
+        domains = tuple(dict.fromkeys(validate_hostname("domains", d) for d in self.domains))
+        return replace(self, domains=domains)
+
+
+def check_port(field_name: str, port: int) -> None:
+    """Raise InvalidValueError unless ``port`` is a TCP port number."""
+    if not 1 <= port <= 65535:
+        raise InvalidValueError(field_name, f"{port} is not a TCP port (1-65535)")
+
+
+def check_repository_url(url: str) -> None:
+    """Raise InvalidValueError unless ``url`` is a git URL without embedded credentials."""
+    if _SCP_LIKE.match(url):
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in _GIT_SCHEMES or not (parts.netloc or parts.scheme == "file"):
+        raise InvalidValueError(
+            "source.repository_url", "must be an https://, ssh://, git:// or file:// git URL"
+        )
+    if parts.password is not None or (parts.username and parts.scheme in ("http", "https")):
+        # Never echo the URL: it may hold a token.
+        raise InvalidValueError(
+            "source.repository_url",
+            "must not contain credentials; give the token separately so it is stored encrypted",
+        )

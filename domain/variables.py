@@ -1,0 +1,111 @@
+"""Variables: the sealed secrets of an environment, shared or overridden per service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.base import ContainrAggregate
+from domain.errors import InvalidValueError
+from domain.ids import Actor, derived_id
+from domain.values import SealedValue, validate_variable_name
+
+MAX_VARIABLES = 500
+
+
+class VariableSet(ContainrAggregate):
+    """The variables of one environment (service_id None) or one service's overrides there.
+
+    Values arrive already sealed by the SecretBox; this aggregate never sees plaintext.
+    Its version is the "variable version" a release records.
+    """
+
+    class Created(ContainrAggregate.Created):
+        organization_id: UUID
+        project_id: UUID
+        environment_id: UUID
+        service_id: UUID | None
+
+    class Changed(ContainrAggregate.Event):
+        set: dict[str, str]
+        unset: tuple[str, ...]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.values.update(self.set)
+            for name in self.unset:
+                aggregate.values.pop(name, None)
+
+    def __init__(
+        self,
+        organization_id: UUID,
+        project_id: UUID,
+        environment_id: UUID,
+        service_id: UUID | None,
+    ) -> None:
+        self.organization_id = organization_id
+        self.project_id = project_id
+        self.environment_id = environment_id
+        self.service_id = service_id
+        self.values: dict[str, SealedValue] = {}
+
+    @staticmethod
+    def id_for(environment_id: UUID, service_id: UUID | None) -> UUID:
+        """The id of the variable set of an environment, or of a service in it."""
+        return derived_id("variables", environment_id, service_id or "shared")
+
+    def context_for(self, name: str) -> str:
+        """What a sealed value of variable ``name`` is bound to, so it cannot be moved."""
+        return f"variable:{self.id}:{name}"
+
+    @classmethod
+    def open(
+        cls,
+        organization_id: UUID,
+        project_id: UUID,
+        environment_id: UUID,
+        service_id: UUID | None,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> VariableSet:
+        """Start the (empty) variable set of an environment or a service in it."""
+        return cls._create(
+            cls.Created,
+            id=cls.id_for(environment_id, service_id),
+            organization_id=organization_id,
+            project_id=project_id,
+            environment_id=environment_id,
+            service_id=service_id,
+            actor=actor,
+            timestamp=now,
+        )
+
+    def change(
+        self,
+        set_values: dict[str, SealedValue],
+        unset: list[str],
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        """Set some variables and remove others, in one step."""
+        for name in [*set_values, *unset]:
+            validate_variable_name("name", name)
+        both = set(set_values) & set(unset)
+        if both:
+            raise InvalidValueError("unset", f"{sorted(both)} are both set and unset")
+        if not set_values and not unset:
+            raise InvalidValueError("variables", "nothing to set or unset")
+        missing = [name for name in unset if name not in self.values]
+        if missing:
+            raise InvalidValueError("unset", f"no such variables: {', '.join(sorted(missing))}")
+        if len(set(self.values) | set(set_values)) > MAX_VARIABLES:
+            raise InvalidValueError("variables", f"at most {MAX_VARIABLES} variables per set")
+        self.trigger_event(
+            self.Changed,
+            set=dict(sorted(set_values.items())),
+            unset=tuple(sorted(unset)),
+            actor=actor,
+            timestamp=now,
+        )

@@ -1,0 +1,1 @@
+"""Interfaces: the CLI, HTTP and GraphQL servers and workers; bootstrap wires them."""
