@@ -78,31 +78,26 @@ DATA_KEYS_SQL = (
 
 def migrate(settings: Settings) -> list[str]:
     """Create every table Containr needs, idempotently; returns what it did."""
-    done: list[str] = []
     if settings.database_url is None:
         settings.data_path.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(settings.sqlite_path)) as conn, conn:
             conn.execute(DATA_KEYS_SQL.format(uuid="TEXT", bytes="BLOB", ts="TEXT"))
-        done.append(f"data keys table in {settings.sqlite_path}")
-    else:
-        with closing(pg_connect(settings, autocommit=True)) as conn:
-            # Serialise concurrent migrations: the library's create_table races with itself.
-            conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
-            try:
-                conn.execute(
-                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                        sql.Identifier(settings.database_schema)
-                    )
-                )
-                conn.execute(DATA_KEYS_SQL.format(uuid="uuid", bytes="bytea", ts="timestamptz"))
-                _create_event_tables(settings)
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
-        done.append(f"schema {settings.database_schema} and data keys table")
-    if settings.database_url is None:
         _create_event_tables(settings)
-    done.append("events table")
-    return done
+        return [f"events and data keys tables in {settings.sqlite_path}"]
+    with closing(pg_connect(settings, autocommit=True)) as pg:
+        # Serialise concurrent migrations: the library's create_table races with itself.
+        pg.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            pg.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(settings.database_schema)
+                )
+            )
+            pg.execute(sql.SQL(DATA_KEYS_SQL.format(uuid="uuid", bytes="bytea", ts="timestamptz")))
+            _create_event_tables(settings)
+        finally:
+            pg.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+    return [f"events and data keys tables in schema {settings.database_schema}"]
 
 
 def _create_event_tables(settings: Settings) -> None:

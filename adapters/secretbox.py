@@ -214,7 +214,9 @@ def master_key(settings: Settings) -> bytes:
     """The 32-byte master key: from CONTAINR_SECRET_KEY, or the embedded data dir's key file."""
     if settings.secret_key is not None:
         # A long random string is the expected input; SHA-256 turns it into key material.
-        return hashlib.sha256(b"containr-master-key\0" + settings.secret_key.reveal().encode()).digest()
+        return hashlib.sha256(
+            b"containr-master-key\0" + settings.secret_key.reveal().encode()
+        ).digest()
     if not settings.is_embedded:
         raise SettingsError(
             "CONTAINR_SECRET_KEY: required with CONTAINR_DATABASE_URL, so that every process "

@@ -65,14 +65,14 @@ class CommandBus:
         *,
         clock: Clock,
         secrets: SecretBox,
-        deadlines: DeadlinePolicy,
         handlers: dict[type[Command], Handler],
+        deadlines: DeadlinePolicy | None = None,
         max_attempts: int = 8,
     ) -> None:
         self._store = store
         self._clock = clock
         self._secrets = secrets
-        self._deadlines = deadlines
+        self._deadlines = deadlines or DeadlinePolicy()
         self._handlers = handlers
         self._max_attempts = max_attempts
 
@@ -126,7 +126,7 @@ class CommandBus:
 
     def _replay(self, receipt_id: UUID, command: Command) -> CommandResult | None:
         try:
-            receipt = self._store.repository.get(receipt_id)
+            receipt: CommandReceipt = self._store.repository.get(receipt_id)
         except AggregateNotFoundError:  # the first time this command id is used
             return None
         assert isinstance(receipt, CommandReceipt)

@@ -8,7 +8,8 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from application.secrets import Secret
+from application.errors import InvalidValueError
+from application.secrets import Secret, secret_dec_hook
 from domain.node import NodeKind
 from domain.service_spec import BuildSettings, GitSource, HealthCheck, Resources, ServiceKind
 from domain.values import Role
@@ -152,16 +153,16 @@ class UpdateService(Command, frozen=True):
     """Change some of a service's settings; fields left out keep their value."""
 
     service_id: UUID
-    git: GitSource | None | UnsetType = UNSET
-    image: str | None | UnsetType = UNSET
-    repository_token: Secret | None | UnsetType = UNSET
+    git: GitSource | UnsetType | None = UNSET
+    image: str | UnsetType | None = UNSET
+    repository_token: Secret | UnsetType | None = UNSET
     build: BuildSettings | UnsetType = UNSET
-    start_command: str | None | UnsetType = UNSET
-    port: int | None | UnsetType = UNSET
+    start_command: str | UnsetType | None = UNSET
+    port: int | UnsetType | None = UNSET
     resources: Resources | UnsetType = UNSET
     replicas: int | UnsetType = UNSET
-    health_check: HealthCheck | None | UnsetType = UNSET
-    cron_schedule: str | None | UnsetType = UNSET
+    health_check: HealthCheck | UnsetType | None = UNSET
+    cron_schedule: str | UnsetType | None = UNSET
     domains: list[str] | UnsetType = UNSET
 
 
@@ -308,3 +309,20 @@ class RemoveNode(Command, frozen=True):
     """Forget a node."""
 
     node_id: UUID
+
+
+COMMANDS: dict[str, type[Command]] = {cls.__name__: cls for cls in Command.__subclasses__()}
+
+
+def decode_command(name: str, payload: bytes | str) -> Command:
+    """Decode a command from JSON by its name; bad input raises InvalidValueError."""
+    cls = COMMANDS.get(name)
+    if cls is None:
+        raise InvalidValueError("command", f"unknown command {name!r}")
+    try:
+        return msgspec.json.decode(payload, type=cls, dec_hook=secret_dec_hook)
+    except msgspec.ValidationError as e:
+        # msgspec names the field as a JSON path, e.g. "Invalid enum value 'x' - at `$.kind`"
+        raise InvalidValueError(name, str(e)) from None
+    except msgspec.DecodeError as e:
+        raise InvalidValueError(name, f"malformed JSON: {e}") from None

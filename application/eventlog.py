@@ -49,9 +49,7 @@ class EventLog:
         """The newest ``count`` events, oldest first."""
         return self.read(after=max(self.head() - count, 0), limit=count)
 
-    def follow(
-        self, after: int, signal: EventSignal, *, batch: int = 500
-    ) -> Iterator[LoggedEvent]:
+    def follow(self, after: int, signal: EventSignal, *, batch: int = 500) -> Iterator[LoggedEvent]:
         """Every event after ``after``, then each new one as it arrives, while iterated."""
         while True:
             events = self.read(after, batch)
@@ -71,7 +69,7 @@ class EventLog:
         state = vars(event)
         return LoggedEvent(
             position=position,
-            aggregate_id=stored.originator_id,
+            aggregate_id=event.originator_id,
             version=stored.originator_version,
             type=stored.topic.split(":", 1)[-1],
             timestamp=state["timestamp"],

@@ -28,7 +28,7 @@ class Queries:
 
     def _get(self, cls: type[ContainrAggregate], aggregate_id: UUID, kind: str) -> object:
         try:
-            aggregate = self._store.repository.get(aggregate_id)
+            aggregate: ContainrAggregate = self._store.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(kind, aggregate_id) from None
         if not isinstance(aggregate, cls):
@@ -80,9 +80,7 @@ class Queries:
         if variables is None:
             return {}
         return {
-            name: self._secrets.open(
-                variables.organization_id, variables.context_for(name), sealed
-            )
+            name: self._secrets.open(variables.organization_id, variables.context_for(name), sealed)
             for name, sealed in sorted(variables.values.items())
         }
 
@@ -92,7 +90,7 @@ class Queries:
         if version == 0:
             return None
         try:
-            variables = self._store.repository.get(
+            variables: VariableSet = self._store.repository.get(
                 VariableSet.id_for(environment_id, service_id), version=version
             )
         except AggregateNotFoundError:

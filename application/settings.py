@@ -56,19 +56,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         parts = urlsplit(self.database_url)
         host = parts.hostname or "localhost"
         port = f":{parts.port}" if parts.port else ""
-        return f"postgresql://{parts.username or ''}@{host}{port}{parts.path} (schema {self.database_schema})"
+        user = parts.username or ""
+        return f"postgresql://{user}@{host}{port}{parts.path} (schema {self.database_schema})"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Build settings from CONTAINR_* variables; unknown CONTAINR_* names are errors too."""
         known = {
-            "CONTAINR_DATA_DIR", "CONTAINR_DATABASE_URL", "CONTAINR_DATABASE_SCHEMA",
-            "CONTAINR_DATABASE_POOL_SIZE", "CONTAINR_SECRET_KEY", "CONTAINR_REDIS_URL",
+            "CONTAINR_DATA_DIR",
+            "CONTAINR_DATABASE_URL",
+            "CONTAINR_DATABASE_SCHEMA",
+            "CONTAINR_DATABASE_POOL_SIZE",
+            "CONTAINR_SECRET_KEY",
+            "CONTAINR_REDIS_URL",
             "CONTAINR_LOG_LEVEL",
         }
         unknown = sorted(k for k in environ if k.startswith("CONTAINR_") and k not in known)
         if unknown:
-            raise SettingsError(f"{unknown[0]}: not a Containr setting (known: {', '.join(sorted(known))})")
+            raise SettingsError(
+                f"{unknown[0]}: not a Containr setting (known: {', '.join(sorted(known))})"
+            )
         values: dict[str, object] = {}
         if "CONTAINR_DATA_DIR" in environ:
             values["data_dir"] = _data_dir(environ["CONTAINR_DATA_DIR"])
@@ -109,7 +116,8 @@ def _database_url(value: str) -> str:
     if parts.scheme not in ("postgresql", "postgres"):
         raise SettingsError(
             "CONTAINR_DATABASE_URL: must be a postgresql://user@host:port/dbname URL "
-            f"(got a {parts.scheme or 'schemeless'} URL); leave it unset for the embedded SQLite store"
+            f"(got a {parts.scheme or 'schemeless'} URL); "
+            "leave it unset for the embedded SQLite store"
         )
     try:
         parts.port  # noqa: B018 - urlsplit validates the port lazily

@@ -255,8 +255,13 @@ class Deployment(ContainrAggregate):
     ) -> bool:
         """The build began. Returns False when the report was a repeat or came too late."""
         return self._move(
-            self.BuildStarted, DeploymentState.BUILDING, "build started", policy, operation_id,
-            actor, now,
+            self.BuildStarted,
+            DeploymentState.BUILDING,
+            "build started",
+            policy,
+            operation_id,
+            actor,
+            now,
         )
 
     def record_built(
@@ -287,8 +292,17 @@ class Deployment(ContainrAggregate):
         else:
             reason = "image reused (same commit and build plan)" if reused else "image built"
         return self._move(
-            self.Built, DeploymentState.BUILT, reason, policy, operation_id, actor, now,
-            image=image, commit=commit, commit_message=commit_message, commit_author=commit_author,
+            self.Built,
+            DeploymentState.BUILT,
+            reason,
+            policy,
+            operation_id,
+            actor,
+            now,
+            image=image,
+            commit=commit,
+            commit_message=commit_message,
+            commit_author=commit_author,
         )
 
     def start_replicas(
@@ -296,8 +310,13 @@ class Deployment(ContainrAggregate):
     ) -> bool:
         """Replicas are being started and health-checked."""
         return self._move(
-            self.ReplicasStarting, DeploymentState.STARTING, "starting replicas", policy,
-            operation_id, actor, now,
+            self.ReplicasStarting,
+            DeploymentState.STARTING,
+            "starting replicas",
+            policy,
+            operation_id,
+            actor,
+            now,
         )
 
     def record_healthy(
@@ -305,8 +324,13 @@ class Deployment(ContainrAggregate):
     ) -> bool:
         """Every replica passed its health check: this is now the live release."""
         return self._move(
-            self.BecameHealthy, DeploymentState.HEALTHY, "all replicas healthy", policy,
-            operation_id, actor, now,
+            self.BecameHealthy,
+            DeploymentState.HEALTHY,
+            "all replicas healthy",
+            policy,
+            operation_id,
+            actor,
+            now,
         )
 
     def fail(self, reason: str, *, operation_id: str | None, actor: Actor, now: datetime) -> bool:
@@ -334,16 +358,28 @@ class Deployment(ContainrAggregate):
         """A newer release took over (or replaced this one before it started)."""
         self._check_next(DeploymentState.SUPERSEDED)
         self.trigger_event(
-            self.Superseded, state=DeploymentState.SUPERSEDED, reason=f"superseded by {by}",
-            deadline=None, operation_id=None, by=by, actor=actor, timestamp=now,
+            self.Superseded,
+            state=DeploymentState.SUPERSEDED,
+            reason=f"superseded by {by}",
+            deadline=None,
+            operation_id=None,
+            by=by,
+            actor=actor,
+            timestamp=now,
         )
 
     def roll_back(self, by: DeploymentId, *, actor: Actor, now: datetime) -> None:
         """A rollback to an earlier release took over from this live release."""
         self._check_next(DeploymentState.ROLLED_BACK)
         self.trigger_event(
-            self.RolledBack, state=DeploymentState.ROLLED_BACK, reason=f"rolled back by {by}",
-            deadline=None, operation_id=None, by=by, actor=actor, timestamp=now,
+            self.RolledBack,
+            state=DeploymentState.ROLLED_BACK,
+            reason=f"rolled back by {by}",
+            deadline=None,
+            operation_id=None,
+            by=by,
+            actor=actor,
+            timestamp=now,
         )
 
     def is_overdue(self, now: datetime) -> bool:
@@ -390,8 +426,14 @@ class Deployment(ContainrAggregate):
         self, reason: str, operation_id: str | None, actor: Actor, now: datetime
     ) -> None:
         self.trigger_event(
-            self.Failed, state=DeploymentState.FAILED, reason=reason, deadline=None,
-            operation_id=operation_id, failed_in=self.state, actor=actor, timestamp=now,
+            self.Failed,
+            state=DeploymentState.FAILED,
+            reason=reason,
+            deadline=None,
+            operation_id=operation_id,
+            failed_in=self.state,
+            actor=actor,
+            timestamp=now,
         )
 
     def _deadline_reason(self) -> str:

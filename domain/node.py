@@ -217,8 +217,9 @@ def check_endpoint(endpoint: str) -> str:
     parts = urlsplit(endpoint)
     if parts.scheme not in _ENDPOINT_SCHEMES or not (parts.netloc or parts.path):
         raise InvalidValueError(
-            "endpoint", "must be a Docker engine address like unix:///var/run/docker.sock, "
-            "tcp://host:2376 or ssh://user@host"
+            "endpoint",
+            "must be a Docker engine address like unix:///var/run/docker.sock, "
+            "tcp://host:2376 or ssh://user@host",
         )
     if parts.password:
         raise InvalidValueError("endpoint", "must not contain a password")

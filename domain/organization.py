@@ -57,7 +57,13 @@ class Organization(ContainrAggregate):
 
     @classmethod
     def create(
-        cls, org_id: OrganizationId, name: str, slug: str, owner_id: UserId, *, actor: Actor,
+        cls,
+        org_id: OrganizationId,
+        name: str,
+        slug: str,
+        owner_id: UserId,
+        *,
+        actor: Actor,
         now: datetime,
     ) -> Organization:
         """Found an organisation whose first member is its owner."""
@@ -93,7 +99,9 @@ class Organization(ContainrAggregate):
         if current == role:
             return
         if current is Role.OWNER and self._owner_count() == 1:
-            raise LastOwnerError("the last owner cannot be demoted; make another member owner first")
+            raise LastOwnerError(
+                "the last owner cannot be demoted; make another member owner first"
+            )
         self.trigger_event(
             self.MemberRoleChanged, user_id=user_id, role=role, actor=actor, timestamp=now
         )

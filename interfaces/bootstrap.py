@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from adapters.clock import SystemClock
 from adapters.eventstore import PollingSignal, PostgresSignal, open_event_store, pg_pool
+from adapters.eventstore import migrate as run_migrations
 from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
 from application.bus import CommandBus
 from application.eventlog import EventLog
@@ -14,7 +15,6 @@ from application.ports import Clock, EventSignal, SecretBox
 from application.queries import Queries
 from application.services import Services
 from application.settings import Settings
-from domain.deployment import DeadlinePolicy
 
 
 def bootstrap(
@@ -22,7 +22,6 @@ def bootstrap(
     *,
     clock: Clock | None = None,
     secrets: SecretBox | None = None,
-    deadlines: DeadlinePolicy | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -47,7 +46,6 @@ def bootstrap(
         store,
         clock=clock,
         secrets=secrets,
-        deadlines=deadlines or DeadlinePolicy(),
         handlers=HANDLERS,
     )
     return Services(
@@ -65,6 +63,4 @@ def bootstrap(
 
 def migrate(settings: Settings) -> list[str]:
     """Create the tables for ``settings`` (idempotent); what `containr migrate` runs."""
-    from adapters.eventstore import migrate as run_migrations
-
     return run_migrations(settings)

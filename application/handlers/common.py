@@ -50,9 +50,7 @@ def reserve(
     reservation = uow.find(Reservation, Reservation.id_for(scope, name))
     if reservation is None:
         uow.add(Reservation.claim(scope, name, holder_id, actor=uow.actor, now=uow.now))
-    elif reservation.holder_id is None or reservation.holder_id == holder_id:
-        reservation.take(holder_id, actor=uow.actor, now=uow.now)
-    elif may_take_over(reservation.holder_id):
+    elif reservation.holder_id in (None, holder_id) or may_take_over(reservation.holder_id):
         reservation.take(holder_id, actor=uow.actor, now=uow.now)
     else:
         raise NameTakenError(taken)

@@ -25,8 +25,16 @@ from domain.service_spec import ServiceSpec
 from domain.values import SealedValue
 
 _SPEC_FIELDS = (
-    "git", "image", "build", "start_command", "port", "resources", "replicas", "health_check",
-    "cron_schedule", "domains",
+    "git",
+    "image",
+    "build",
+    "start_command",
+    "port",
+    "resources",
+    "replicas",
+    "health_check",
+    "cron_schedule",
+    "domains",
 )
 
 
@@ -66,7 +74,9 @@ def create_service(cmd: CreateService, uow: UnitOfWork) -> dict[str, UUID]:
         ProjectId(project.id),
         cmd.name,
         spec,
-        repository_token=_seal_token(uow, project.organization_id, service_id, cmd.repository_token),
+        repository_token=_seal_token(
+            uow, project.organization_id, service_id, cmd.repository_token
+        ),
         actor=uow.actor,
         now=uow.now,
     )
