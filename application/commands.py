@@ -274,6 +274,13 @@ class LabelNode(Command, frozen=True):
     labels: dict[str, str]
 
 
+class LabelNodes(Command, frozen=True):
+    """Give many nodes the same labels in one step (e.g. a whole rack moves zone)."""
+
+    node_ids: list[UUID]
+    labels: dict[str, str]
+
+
 class CordonNode(Command, frozen=True):
     """Stop placing new work on a node."""
 

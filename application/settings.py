@@ -34,6 +34,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_url: str | None = None
     log_level: str = "INFO"
 
+    def __repr__(self) -> str:
+        fields = {f: getattr(self, f) for f in self.__struct_fields__}
+        for name in ("database_url", "redis_url"):
+            if fields[name]:
+                fields[name] = _mask_password(fields[name])
+        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in fields.items()) + ")"
+
     @property
     def is_embedded(self) -> bool:
         """Whether the event store is the embedded SQLite one."""
@@ -100,6 +107,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 raise SettingsError(f"CONTAINR_LOG_LEVEL: must be one of {', '.join(_LOG_LEVELS)}")
             values["log_level"] = level
         return cls(**values)  # type: ignore[arg-type]  # keys and value types are checked above
+
+
+def _mask_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":*****@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def _data_dir(value: str) -> str:

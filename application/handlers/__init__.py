@@ -35,6 +35,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ExpireDeployment: deployments.expire_deployment,
     c.RegisterNode: nodes.register_node,
     c.LabelNode: nodes.label_node,
+    c.LabelNodes: nodes.label_nodes,
     c.CordonNode: nodes.cordon_node,
     c.UncordonNode: nodes.uncordon_node,
     c.DrainNode: nodes.drain_node,

@@ -8,6 +8,7 @@ from application.commands import (
     CordonNode,
     DrainNode,
     LabelNode,
+    LabelNodes,
     MarkNodeReachable,
     MarkNodeUnreachable,
     RegisterNode,
@@ -20,6 +21,8 @@ from application.unit_of_work import UnitOfWork
 from domain.ids import NodeId, OrganizationId
 from domain.node import Capacity, Node
 from domain.organization import Organization
+
+MAX_BULK = 500
 
 
 def _node(uow: UnitOfWork, node_id: UUID) -> Node:
@@ -60,6 +63,17 @@ def label_node(cmd: LabelNode, uow: UnitOfWork) -> dict[str, UUID]:
     node = _node(uow, cmd.node_id)
     node.relabel(cmd.labels, actor=uow.actor, now=uow.now)
     return {"node_id": node.id}
+
+
+def label_nodes(cmd: LabelNodes, uow: UnitOfWork) -> dict[str, UUID]:
+    """Replace the labels of several nodes at once; all change or none."""
+    if not cmd.node_ids:
+        raise InvalidValueError("node_ids", "name at least one node")
+    if len(cmd.node_ids) > MAX_BULK:
+        raise InvalidValueError("node_ids", f"at most {MAX_BULK} nodes at once")
+    for node_id in dict.fromkeys(cmd.node_ids):
+        _node(uow, node_id).relabel(cmd.labels, actor=uow.actor, now=uow.now)
+    return {}
 
 
 def cordon_node(cmd: CordonNode, uow: UnitOfWork) -> dict[str, UUID]:

@@ -315,6 +315,22 @@ def test_node_commands(world: World) -> None:
     ]
 
 
+def test_labelling_many_nodes_is_one_transaction(world: World) -> None:
+    nodes = [
+        world.run(c.RegisterNode(organization_id=world.org, name=f"n{i}", endpoint="tcp://h:2376",
+                                 cpu_millis=1000, memory_mb=1024)).id("node_id")
+        for i in range(3)
+    ]
+    world.run(c.RemoveNode(node_id=nodes[2]))
+    before = head(world)
+    with pytest.raises(NotFoundError):
+        world.run(c.LabelNodes(node_ids=nodes, labels={"zone": "eu"}))
+    assert head(world) == before  # the removed node spoils the whole command
+    result = world.run(c.LabelNodes(node_ids=nodes[:2], labels={"zone": "eu"}))
+    assert new_types(world, before) == ["Node.Relabelled", "Node.Relabelled"]
+    assert result.position == head(world)
+
+
 def test_a_command_id_makes_resending_safe(world: World) -> None:
     first = world.run(c.CreateProject(organization_id=world.org, name="Blog"), command_id="k-1")
     after_first = head(world)

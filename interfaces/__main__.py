@@ -1,0 +1,5 @@
+"""`python -m interfaces` runs the `containr` command line."""
+
+from interfaces.cli import main
+
+main()

@@ -1,0 +1,137 @@
+"""The `containr` command line, run as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from application import commands as c
+from application.bus import Context
+from application.secrets import Secret
+from application.settings import Settings
+from interfaces.bootstrap import bootstrap
+from tests.conftest import TEST_SECRET_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTAINR_")}
+    env["CONTAINR_DATA_DIR"] = settings.data_dir
+    if settings.database_url:
+        env["CONTAINR_DATABASE_URL"] = settings.database_url
+        env["CONTAINR_DATABASE_SCHEMA"] = settings.database_schema
+        env["CONTAINR_SECRET_KEY"] = TEST_SECRET_KEY
+    return env
+
+
+def containr(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "interfaces", *args],
+        env=cli_env(settings), cwd=ROOT, capture_output=True, text=True, timeout=60, check=check,
+    )
+
+
+def seed(settings: Settings) -> dict[str, uuid.UUID]:
+    app = bootstrap(settings)
+    try:
+        ctx = Context(actor="user:alice")  # type: ignore[arg-type]
+        org = app.execute(c.CreateOrganization(name="Acme", owner_id=uuid.uuid4()), ctx)
+        project = app.execute(c.CreateProject(organization_id=org.id("organization_id"), name="Shop"), ctx)
+        app.execute(c.SetVariables(project_id=project.id("project_id"),
+                                   environment_id=project.id("environment_id"),
+                                   values={"DB_PASSWORD": Secret("correct-horse-battery")}), ctx)
+        return {"project": project.id("project_id")}
+    finally:
+        app.close()
+
+
+def test_migrate_is_idempotent(store_settings: Settings) -> None:
+    for _ in range(2):
+        result = containr(store_settings, "migrate")
+        assert result.stdout.startswith("ok")
+
+
+def test_events_tail_prints_the_log_readably_with_secrets_sealed(store_settings: Settings) -> None:
+    seed(store_settings)
+    out = containr(store_settings, "events", "tail", "-n", "10").stdout
+    assert "Organization.Created" in out and "by user:alice" in out
+    assert "VariableSet.Changed" in out and "DB_PASSWORD" in out and "sealed:" in out
+    assert "correct-horse-battery" not in out
+
+
+def test_events_tail_json_is_one_object_per_line(store_settings: Settings) -> None:
+    seed(store_settings)
+    lines = containr(store_settings, "events", "tail", "--json").stdout.splitlines()
+    events = [json.loads(line) for line in lines]
+    assert [e["position"] for e in events] == list(range(1, len(events) + 1))
+    assert events[0]["type"] == "Organization.Created" and events[0]["actor"] == "user:alice"
+
+
+def test_events_show_prints_one_aggregate(store_settings: Settings) -> None:
+    ids = seed(store_settings)
+    out = containr(store_settings, "events", "show", str(ids["project"])).stdout
+    assert "Project.Created" in out and "Organization.Created" not in out
+    missing = containr(store_settings, "events", "show", str(uuid.uuid4()), check=False)
+    assert missing.returncode == 1 and "no events" in missing.stderr
+    bad = containr(store_settings, "events", "show", "nope", check=False)
+    assert bad.returncode == 2 and "not an id" in bad.stderr
+
+
+def test_events_tail_follow_prints_new_events(store_settings: Settings) -> None:
+    seed(store_settings)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "interfaces", "events", "tail", "-n", "1", "--follow", "--json"],
+        env=cli_env(store_settings), cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = json.loads(proc.stdout.readline())
+        time.sleep(0.3)
+        app = bootstrap(store_settings)
+        try:
+            org = app.queries.project(seed_project(store_settings)).organization_id
+            app.execute(c.RenameOrganization(organization_id=org, name="Acme 2"),
+                        Context(actor="user:bob"))  # type: ignore[arg-type]
+        finally:
+            app.close()
+        followed = json.loads(proc.stdout.readline())
+        assert followed["type"] == "Organization.Renamed" and followed["actor"] == "user:bob"
+        assert followed["position"] > first["position"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def seed_project(settings: Settings) -> uuid.UUID:
+    app = bootstrap(settings)
+    try:
+        [created] = [e for e in app.events.tail(100) if e.type == "Project.Created"][:1]
+        return created.aggregate_id
+    finally:
+        app.close()
+
+
+def test_bad_settings_stop_the_cli_with_the_variables_name(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTAINR_")}
+    env["CONTAINR_DATABASE_URL"] = "mysql://nope/x"
+    result = subprocess.run([sys.executable, "-m", "interfaces", "status"], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "CONTAINR_DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.usefixtures("sqlite_settings")
+def test_up_prepares_a_fresh_data_dir_and_reports_status(tmp_path: Path) -> None:
+    settings = Settings(data_dir=str(tmp_path / "fresh"))
+    out = containr(settings, "up").stdout
+    assert "embedded mode" in out and "events        0" in out

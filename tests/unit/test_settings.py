@@ -1,0 +1,83 @@
+"""Settings: embedded defaults, and bad values that fail at start naming their variable."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from adapters.secretbox import master_key
+from application.settings import Settings, SettingsError
+
+
+def test_the_embedded_default_needs_nothing() -> None:
+    settings = Settings.from_env({})
+    assert settings.is_embedded and settings.data_dir == ".containr"
+    assert settings.describe_database() == "sqlite:.containr/containr.sqlite3"
+
+
+def test_a_database_url_switches_to_postgresql_and_its_password_is_never_shown() -> None:
+    settings = Settings.from_env(
+        {"CONTAINR_DATABASE_URL": "postgresql://app:pw123@db:5432/containr",
+         "CONTAINR_DATA_DIR": "/tmp/x"}
+    )
+    assert not settings.is_embedded and settings.data_dir == "/tmp/x"
+    assert "pw123" not in settings.describe_database() + repr(settings)
+
+
+def test_the_secret_key_is_masked_in_reprs() -> None:
+    settings = Settings.from_env({"CONTAINR_SECRET_KEY": "k" * 40})
+    assert "kkkk" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "variable", "message"),
+    [({"CONTAINR_DATABASE_URL": "mysql://db/x"}, "CONTAINR_DATABASE_URL", "postgresql://"),
+     ({"CONTAINR_DATABASE_URL": "postgresql://db:abc/x"}, "CONTAINR_DATABASE_URL", "port"),
+     ({"CONTAINR_DATABASE_URL": "postgresql://db"}, "CONTAINR_DATABASE_URL", "database name"),
+     ({"CONTAINR_DATABASE_SCHEMA": "Bad-Schema"}, "CONTAINR_DATABASE_SCHEMA", "identifier"),
+     ({"CONTAINR_DATABASE_POOL_SIZE": "many"}, "CONTAINR_DATABASE_POOL_SIZE", "whole number"),
+     ({"CONTAINR_DATABASE_POOL_SIZE": "0"}, "CONTAINR_DATABASE_POOL_SIZE", "between"),
+     ({"CONTAINR_SECRET_KEY": "short"}, "CONTAINR_SECRET_KEY", "at least 32"),
+     ({"CONTAINR_REDIS_URL": "http://x"}, "CONTAINR_REDIS_URL", "redis://"),
+     ({"CONTAINR_LOG_LEVEL": "LOUD"}, "CONTAINR_LOG_LEVEL", "one of"),
+     ({"CONTAINR_DATA_DIR": " "}, "CONTAINR_DATA_DIR", "empty"),
+     ({"CONTAINR_DATABSE_URL": "x"}, "CONTAINR_DATABSE_URL", "not a Containr setting")],
+)
+def test_bad_settings_fail_naming_the_variable(
+    env: dict[str, str], variable: str, message: str
+) -> None:
+    with pytest.raises(SettingsError, match=message) as info:
+        Settings.from_env(env)
+    assert str(info.value).startswith(f"{variable}:")
+
+
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "f"
+    file.write_text("x")
+    with pytest.raises(SettingsError, match="CONTAINR_DATA_DIR: .* is not a directory"):
+        Settings.from_env({"CONTAINR_DATA_DIR": str(file)})
+
+
+def test_the_embedded_master_key_is_generated_once_with_mode_0600(tmp_path: Path) -> None:
+    settings = Settings(data_dir=str(tmp_path / "data"))
+    first = master_key(settings)
+    assert master_key(settings) == first and len(first) == 32
+    mode = stat.S_IMODE(os.stat(tmp_path / "data" / "master.key").st_mode)
+    assert mode == 0o600
+
+
+def test_a_readable_master_key_file_is_refused(tmp_path: Path) -> None:
+    settings = Settings(data_dir=str(tmp_path))
+    master_key(settings)
+    os.chmod(tmp_path / "master.key", 0o644)
+    with pytest.raises(SettingsError, match="readable by others"):
+        master_key(settings)
+
+
+def test_the_server_setup_requires_a_secret_key() -> None:
+    settings = Settings(database_url="postgresql://postgres@127.0.0.1/test")
+    with pytest.raises(SettingsError, match="CONTAINR_SECRET_KEY: required"):
+        master_key(settings)
