@@ -34,8 +34,9 @@ def raw_rate(url: str, schema: str, rows_per_commit: int, commits: int) -> float
     with psycopg.connect(url) as conn:
         conn.execute(f'SET search_path TO "{schema}"')
         conn.execute(
-            "DROP TABLE IF EXISTS raw_events; CREATE TABLE raw_events (originator_id uuid NOT NULL, originator_version bigint "
-            "NOT NULL, topic text, state bytea, notification_id bigserial, "
+            "DROP TABLE IF EXISTS raw_events; CREATE TABLE raw_events ("
+            "originator_id uuid NOT NULL, originator_version bigint NOT NULL, "
+            "topic text, state bytea, notification_id bigserial, "
             "PRIMARY KEY (originator_id, originator_version))"
         )
         conn.execute("CREATE UNIQUE INDEX ON raw_events (notification_id)")
@@ -47,8 +48,10 @@ def raw_rate(url: str, schema: str, rows_per_commit: int, commits: int) -> float
                 cur.executemany(
                     "INSERT INTO raw_events (originator_id, originator_version, topic, state) "
                     "VALUES (%s, %s, %s, %s)",
-                    [(uuid.uuid4(), i, "domain.service:Service.Scaled", state)
-                     for _ in range(rows_per_commit)],
+                    [
+                        (uuid.uuid4(), i, "domain.service:Service.Scaled", state)
+                        for _ in range(rows_per_commit)
+                    ],
                 )
             conn.commit()
         return commits / (time.perf_counter() - start)
@@ -58,19 +61,27 @@ def setup(app: Services) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
     org = app.execute(c.CreateOrganization(name="Bench", owner_id=uuid.uuid4()), ACTOR).id(
         "organization_id"
     )
-    project = app.execute(c.CreateProject(organization_id=org, name="Bench"), ACTOR).id("project_id")
+    project = app.execute(c.CreateProject(organization_id=org, name="Bench"), ACTOR).id(
+        "project_id"
+    )
     services = [
         app.execute(
-            c.CreateService(project_id=project, name=f"svc-{i}", kind=ServiceKind.WORKER,
-                            image="busybox:1"),
+            c.CreateService(
+                project_id=project, name=f"svc-{i}", kind=ServiceKind.WORKER, image="busybox:1"
+            ),
             ACTOR,
         ).id("service_id")
         for i in range(SERVICES)
     ]
     nodes = [
         app.execute(
-            c.RegisterNode(organization_id=org, name=f"node-{i}", endpoint="tcp://10.0.0.1:2376",
-                           cpu_millis=4000, memory_mb=8192),
+            c.RegisterNode(
+                organization_id=org,
+                name=f"node-{i}",
+                endpoint="tcp://10.0.0.1:2376",
+                cpu_millis=4000,
+                memory_mb=8192,
+            ),
             ACTOR,
         ).id("node_id")
         for i in range(20)
@@ -89,7 +100,9 @@ def main() -> None:
             start = time.perf_counter()
             for i in range(SINGLE):
                 app.execute(
-                    c.ScaleService(service_id=services[i % SERVICES], replicas=i // SERVICES % 7 + 2),
+                    c.ScaleService(
+                        service_id=services[i % SERVICES], replicas=i // SERVICES % 7 + 2
+                    ),
                     ACTOR,
                 )
             single = SINGLE / (time.perf_counter() - start)
@@ -106,10 +119,24 @@ def main() -> None:
     print(f"ScaleService (1 event, 2 loads)   {single:9.1f} commands/s")
     print(f"raw 20-row INSERT+COMMIT          {raw_bulk:9.1f} commits/s")
     print(f"LabelNodes (20 events, 20 loads)  {bulk:9.1f} commands/s ({bulk * 20:.0f} events/s)")
-    print(bench_line("single_event_commands", single, "commands/s", raw_single,
-                     "raw_psycopg_single_row_insert_commit"))
-    print(bench_line("twenty_event_commands", bulk, "commands/s", raw_bulk,
-                     "raw_psycopg_20_row_insert_commit"))
+    print(
+        bench_line(
+            "single_event_commands",
+            single,
+            "commands/s",
+            raw_single,
+            "raw_psycopg_single_row_insert_commit",
+        )
+    )
+    print(
+        bench_line(
+            "twenty_event_commands",
+            bulk,
+            "commands/s",
+            raw_bulk,
+            "raw_psycopg_20_row_insert_commit",
+        )
+    )
 
 
 if __name__ == "__main__":

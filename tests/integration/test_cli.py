@@ -32,10 +32,17 @@ def cli_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def containr(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def containr(
+    settings: Settings, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "interfaces", *args],
-        env=cli_env(settings), cwd=ROOT, capture_output=True, text=True, timeout=60, check=check,
+        env=cli_env(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=check,
     )
 
 
@@ -44,10 +51,17 @@ def seed(settings: Settings) -> dict[str, uuid.UUID]:
     try:
         ctx = Context(actor="user:alice")  # type: ignore[arg-type]
         org = app.execute(c.CreateOrganization(name="Acme", owner_id=uuid.uuid4()), ctx)
-        project = app.execute(c.CreateProject(organization_id=org.id("organization_id"), name="Shop"), ctx)
-        app.execute(c.SetVariables(project_id=project.id("project_id"),
-                                   environment_id=project.id("environment_id"),
-                                   values={"DB_PASSWORD": Secret("correct-horse-battery")}), ctx)
+        project = app.execute(
+            c.CreateProject(organization_id=org.id("organization_id"), name="Shop"), ctx
+        )
+        app.execute(
+            c.SetVariables(
+                project_id=project.id("project_id"),
+                environment_id=project.id("environment_id"),
+                values={"DB_PASSWORD": Secret("correct-horse-battery")},
+            ),
+            ctx,
+        )
         return {"project": project.id("project_id")}
     finally:
         app.close()
@@ -89,7 +103,10 @@ def test_events_tail_follow_prints_new_events(store_settings: Settings) -> None:
     seed(store_settings)
     proc = subprocess.Popen(
         [sys.executable, "-m", "interfaces", "events", "tail", "-n", "1", "--follow", "--json"],
-        env=cli_env(store_settings), cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env=cli_env(store_settings),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None
@@ -98,8 +115,9 @@ def test_events_tail_follow_prints_new_events(store_settings: Settings) -> None:
         app = bootstrap(store_settings)
         try:
             org = app.queries.project(seed_project(store_settings)).organization_id
-            app.execute(c.RenameOrganization(organization_id=org, name="Acme 2"),
-                        Context(actor="user:bob"))  # type: ignore[arg-type]
+            app.execute(
+                c.RenameOrganization(organization_id=org, name="Acme 2"), Context(actor="user:bob")
+            )  # type: ignore[arg-type]
         finally:
             app.close()
         followed = json.loads(proc.stdout.readline())
@@ -124,8 +142,15 @@ def seed_project(settings: Settings) -> uuid.UUID:
 def test_bad_settings_stop_the_cli_with_the_variables_name(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTAINR_")}
     env["CONTAINR_DATABASE_URL"] = "mysql://nope/x"
-    result = subprocess.run([sys.executable, "-m", "interfaces", "status"], env=env,
-                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "interfaces", "status"],
+        check=False,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "CONTAINR_DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
 

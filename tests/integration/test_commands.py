@@ -317,8 +317,15 @@ def test_node_commands(world: World) -> None:
 
 def test_labelling_many_nodes_is_one_transaction(world: World) -> None:
     nodes = [
-        world.run(c.RegisterNode(organization_id=world.org, name=f"n{i}", endpoint="tcp://h:2376",
-                                 cpu_millis=1000, memory_mb=1024)).id("node_id")
+        world.run(
+            c.RegisterNode(
+                organization_id=world.org,
+                name=f"n{i}",
+                endpoint="tcp://h:2376",
+                cpu_millis=1000,
+                memory_mb=1024,
+            )
+        ).id("node_id")
         for i in range(3)
     ]
     world.run(c.RemoveNode(node_id=nodes[2]))

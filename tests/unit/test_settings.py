@@ -20,8 +20,10 @@ def test_the_embedded_default_needs_nothing() -> None:
 
 def test_a_database_url_switches_to_postgresql_and_its_password_is_never_shown() -> None:
     settings = Settings.from_env(
-        {"CONTAINR_DATABASE_URL": "postgresql://app:pw123@db:5432/containr",
-         "CONTAINR_DATA_DIR": "/tmp/x"}
+        {
+            "CONTAINR_DATABASE_URL": "postgresql://app:pw123@db:5432/containr",
+            "CONTAINR_DATA_DIR": "/tmp/x",
+        }
     )
     assert not settings.is_embedded and settings.data_dir == "/tmp/x"
     assert "pw123" not in settings.describe_database() + repr(settings)
@@ -34,17 +36,19 @@ def test_the_secret_key_is_masked_in_reprs() -> None:
 
 @pytest.mark.parametrize(
     ("env", "variable", "message"),
-    [({"CONTAINR_DATABASE_URL": "mysql://db/x"}, "CONTAINR_DATABASE_URL", "postgresql://"),
-     ({"CONTAINR_DATABASE_URL": "postgresql://db:abc/x"}, "CONTAINR_DATABASE_URL", "port"),
-     ({"CONTAINR_DATABASE_URL": "postgresql://db"}, "CONTAINR_DATABASE_URL", "database name"),
-     ({"CONTAINR_DATABASE_SCHEMA": "Bad-Schema"}, "CONTAINR_DATABASE_SCHEMA", "identifier"),
-     ({"CONTAINR_DATABASE_POOL_SIZE": "many"}, "CONTAINR_DATABASE_POOL_SIZE", "whole number"),
-     ({"CONTAINR_DATABASE_POOL_SIZE": "0"}, "CONTAINR_DATABASE_POOL_SIZE", "between"),
-     ({"CONTAINR_SECRET_KEY": "short"}, "CONTAINR_SECRET_KEY", "at least 32"),
-     ({"CONTAINR_REDIS_URL": "http://x"}, "CONTAINR_REDIS_URL", "redis://"),
-     ({"CONTAINR_LOG_LEVEL": "LOUD"}, "CONTAINR_LOG_LEVEL", "one of"),
-     ({"CONTAINR_DATA_DIR": " "}, "CONTAINR_DATA_DIR", "empty"),
-     ({"CONTAINR_DATABSE_URL": "x"}, "CONTAINR_DATABSE_URL", "not a Containr setting")],
+    [
+        ({"CONTAINR_DATABASE_URL": "mysql://db/x"}, "CONTAINR_DATABASE_URL", "postgresql://"),
+        ({"CONTAINR_DATABASE_URL": "postgresql://db:abc/x"}, "CONTAINR_DATABASE_URL", "port"),
+        ({"CONTAINR_DATABASE_URL": "postgresql://db"}, "CONTAINR_DATABASE_URL", "database name"),
+        ({"CONTAINR_DATABASE_SCHEMA": "Bad-Schema"}, "CONTAINR_DATABASE_SCHEMA", "identifier"),
+        ({"CONTAINR_DATABASE_POOL_SIZE": "many"}, "CONTAINR_DATABASE_POOL_SIZE", "whole number"),
+        ({"CONTAINR_DATABASE_POOL_SIZE": "0"}, "CONTAINR_DATABASE_POOL_SIZE", "between"),
+        ({"CONTAINR_SECRET_KEY": "short"}, "CONTAINR_SECRET_KEY", "at least 32"),
+        ({"CONTAINR_REDIS_URL": "http://x"}, "CONTAINR_REDIS_URL", "redis://"),
+        ({"CONTAINR_LOG_LEVEL": "LOUD"}, "CONTAINR_LOG_LEVEL", "one of"),
+        ({"CONTAINR_DATA_DIR": " "}, "CONTAINR_DATA_DIR", "empty"),
+        ({"CONTAINR_DATABSE_URL": "x"}, "CONTAINR_DATABSE_URL", "not a Containr setting"),
+    ],
 )
 def test_bad_settings_fail_naming_the_variable(
     env: dict[str, str], variable: str, message: str
@@ -57,7 +61,7 @@ def test_bad_settings_fail_naming_the_variable(
 def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "f"
     file.write_text("x")
-    with pytest.raises(SettingsError, match="CONTAINR_DATA_DIR: .* is not a directory"):
+    with pytest.raises(SettingsError, match=r"CONTAINR_DATA_DIR: .* is not a directory"):
         Settings.from_env({"CONTAINR_DATA_DIR": str(file)})
 
 
