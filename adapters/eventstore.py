@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-import time
+import threading
 from contextlib import closing
 
 import psycopg
@@ -107,16 +107,44 @@ def _create_event_tables(settings: Settings) -> None:
     store.close()
 
 
-class PollingSignal:
-    """For the embedded SQLite store, which cannot LISTEN: wake up every ``interval``."""
+class LocalWakeup:
+    """Tells waiters in this process that a command just recorded events."""
 
-    def __init__(self, interval: float = 0.2) -> None:
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._count = 0
+
+    def notify(self) -> None:
+        """Events were recorded."""
+        with self._condition:
+            self._count += 1
+            self._condition.notify_all()
+
+    def wait_after(self, seen: int, timeout: float) -> int:
+        """Wait until a notify after ``seen`` (or ``timeout``); returns the new count."""
+        with self._condition:
+            self._condition.wait_for(lambda: self._count != seen, timeout=timeout)
+            return self._count
+
+
+class PollingSignal:
+    """For the embedded SQLite store, which cannot LISTEN.
+
+    Commands of this process wake it at once (``LocalWakeup``); writes from other
+    processes (a CLI beside `containr serve`) are seen within the poll ``interval``.
+    """
+
+    def __init__(self, wakeup: LocalWakeup | None = None, interval: float = 0.25) -> None:
+        self._wakeup = wakeup or LocalWakeup()
+        self._seen = 0
         self._interval = interval
 
     def wait(self, timeout: float) -> bool:
-        """Sleep for the poll interval (or less)."""
-        time.sleep(min(self._interval, timeout))
-        return True
+        """Wait for a local command or the poll interval, whichever comes first."""
+        count = self._wakeup.wait_after(self._seen, min(self._interval, timeout))
+        woken = count != self._seen
+        self._seen = count
+        return woken
 
     def close(self) -> None:
         """Nothing to release."""

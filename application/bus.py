@@ -68,6 +68,7 @@ class CommandBus:
         handlers: dict[type[Command], Handler],
         deadlines: DeadlinePolicy | None = None,
         max_attempts: int = 8,
+        on_recorded: Callable[[], None] | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -75,6 +76,7 @@ class CommandBus:
         self._deadlines = deadlines or DeadlinePolicy()
         self._handlers = handlers
         self._max_attempts = max_attempts
+        self._on_recorded = on_recorded
 
     def execute(self, command: Command, ctx: Context) -> CommandResult:
         """Carry out ``command`` for ``ctx.actor``; every event of it goes into one save().
@@ -109,6 +111,8 @@ class CommandBus:
                 time.sleep(random.uniform(0, 0.005 * attempt))
                 continue
             position = recordings[-1].notification.id if recordings else None
+            if recordings and self._on_recorded is not None:
+                self._on_recorded()
             return CommandResult(ids=ids, position=position)
         raise ConflictError(
             f"{type(command).__name__} kept conflicting with concurrent changes "

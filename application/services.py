@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from application.bus import CommandBus, CommandResult, Context
+from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command
 from application.eventlog import EventLog
 from application.eventstore import EventStore
 from application.ports import Clock, EventSignal, SecretBox
+from application.projections import ReadModelAdmin, TimeTravel
 from application.queries import Queries
+from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries, ReadStore
 from application.settings import Settings
+
+ALL_MODELS = ("dashboard", "history", "analytics")
+
+
+class ReadTimeoutError(TimeoutError):
+    """Raised when read models did not catch up with a command's events in time."""
 
 
 @dataclass(frozen=True)
@@ -26,13 +36,48 @@ class Services:
     secrets: SecretBox
     clock: Clock
     event_signal: Callable[[], EventSignal]
+    read_store: ReadStore
+    dashboard: DashboardQueries
+    history: HistoryQueries
+    analytics: AnalyticsQueries
+    projections: ReadModelAdmin
+    time_travel: TimeTravel
+    changes: ChangeFeed
+    run_projections: Callable[[threading.Event], list[threading.Thread]]
     closers: tuple[Callable[[], None], ...] = field(default=())
+    _waiter: list[PositionWaiter] = field(default_factory=list)
+    _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def execute(self, command: Command, ctx: Context) -> CommandResult:
-        """Carry out a command (see CommandBus.execute)."""
-        return self.commands.execute(command, ctx)
+    def execute(
+        self, command: Command, ctx: Context, *, wait_for: Sequence[str] = (),
+        timeout: float = 10.0,
+    ) -> CommandResult:
+        """Carry out a command; with ``wait_for``, return only once those read models show it."""
+        result = self.commands.execute(command, ctx)
+        if wait_for and result.position is not None:
+            self.wait_for(result.position, wait_for, timeout=timeout)
+        return result
+
+    def wait_for(
+        self, position: int, models: Sequence[str] = ALL_MODELS, *, timeout: float = 10.0
+    ) -> None:
+        """Block until the read models include ``position`` (read-your-writes)."""
+        if not self.waiter().wait(position, models, timeout):
+            raise ReadTimeoutError(
+                f"read models {', '.join(models)} did not reach position {position} "
+                f"within {timeout:g}s; is a worker running the projections?"
+            )
+
+    def waiter(self) -> PositionWaiter:
+        """The process's read-your-writes waiter (created on first use)."""
+        with self._waiter_lock:
+            if not self._waiter:
+                self._waiter.append(PositionWaiter(self.changes, self.read_store.positions))
+            return self._waiter[0]
 
     def close(self) -> None:
         """Release connections and pools."""
+        for waiter in self._waiter:
+            waiter.close()
         for close in reversed(self.closers):
             close()

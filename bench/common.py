@@ -36,6 +36,7 @@ def scratch_postgres(pool_size: int = 4) -> Iterator[Settings]:
         finally:
             with psycopg.connect(PG_URL, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_rm" CASCADE')
 
 
 def bench_line(name: str, value: float, unit: str, baseline_value: float, baseline: str) -> str:

@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
+from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
-from adapters.eventstore import PollingSignal, PostgresSignal, open_event_store, pg_pool
-from adapters.eventstore import migrate as run_migrations
+from adapters.eventstore import (
+    LocalWakeup,
+    PollingSignal,
+    PostgresSignal,
+    open_event_store,
+    pg_pool,
+)
+from adapters.eventstore import migrate as migrate_event_store
+from adapters.readstore.database import open_read_database
+from adapters.readstore.host import ReadModelHost
+from adapters.readstore.reader import SqlReadStore
 from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
 from application.bus import CommandBus
+from application.changes import ChangeFeed
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
 from application.ports import Clock, EventSignal, SecretBox
+from application.projections import Progress, TimeTravel
 from application.queries import Queries
+from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries
 from application.services import Services
 from application.settings import Settings
+
+
+def change_feed(settings: Settings) -> ChangeFeed:
+    """Redis pub/sub in the server setup (one channel per schema); in-process otherwise."""
+    if settings.redis_url is None:
+        return InProcessChangeFeed()
+    namespace = settings.database_schema if settings.database_url else "embedded"
+    return RedisChangeFeed(settings.redis_url, f"containr:{namespace}:changes")
 
 
 def bootstrap(
@@ -22,6 +44,7 @@ def bootstrap(
     *,
     clock: Clock | None = None,
     secrets: SecretBox | None = None,
+    changes: ChangeFeed | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -36,31 +59,57 @@ def bootstrap(
             pool = pg_pool(settings, name="containr-keys", max_size=2)
             closers.append(pool.close)
             secrets = AesGcmSecretBox(key, PostgresKeyStore(pool))
+    if changes is None:
+        changes = change_feed(settings)
+        closers.append(changes.close)
+
+    wakeup = LocalWakeup() if settings.database_url is None else None
 
     def event_signal() -> EventSignal:
         if settings.database_url is None:
-            return PollingSignal()
+            return PollingSignal(wakeup)
         return PostgresSignal(settings)
 
-    bus = CommandBus(
-        store,
-        clock=clock,
-        secrets=secrets,
-        handlers=HANDLERS,
-    )
+    read_db = open_read_database(settings)
+    read_store = SqlReadStore(read_db, pool_size=settings.database_pool_size)
+    closers.append(read_store.close)
+    host = ReadModelHost(store, read_db, feed=changes)
+    history = HistoryQueries(read_store)
+
+    def run_projections(stop: threading.Event) -> list[threading.Thread]:
+        return host.start(stop, event_signal)
+
     return Services(
         settings=settings,
         store=store,
-        commands=bus,
+        commands=CommandBus(
+            store, clock=clock, secrets=secrets, handlers=HANDLERS,
+            on_recorded=wakeup.notify if wakeup is not None else None,
+        ),
         queries=Queries(store, secrets),
         events=EventLog(store),
         secrets=secrets,
         clock=clock,
         event_signal=event_signal,
+        read_store=read_store,
+        dashboard=DashboardQueries(read_store),
+        history=history,
+        analytics=AnalyticsQueries(read_store),
+        projections=host,
+        time_travel=TimeTravel(host, read_store, history),
+        changes=changes,
+        run_projections=run_projections,
         closers=tuple(closers),
     )
 
 
-def migrate(settings: Settings) -> list[str]:
+def migrate(settings: Settings, progress: Progress | None = None) -> list[str]:
     """Create the tables for ``settings`` (idempotent); what `containr migrate` runs."""
-    return run_migrations(settings)
+    done = migrate_event_store(settings)
+    store = open_event_store(settings)
+    try:
+        host = ReadModelHost(store, open_read_database(settings))
+        done.extend(host.migrate(progress))
+    finally:
+        store.close()
+    return done

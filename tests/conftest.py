@@ -67,8 +67,14 @@ def pg_settings(postgres_url: str, tmp_path: Path) -> Iterator[Settings]:
     )
     migrate(settings)
     yield settings
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
+    drop_schemas(postgres_url, schema)
+
+
+def drop_schemas(url: str, schema: str) -> None:
+    """Drop a test's event-store schema and its read-model schema."""
+    with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_rm" CASCADE')
 
 
 @pytest.fixture

@@ -1,0 +1,194 @@
+"""The read models of this installation: migrations, runners, rebuilds and scratch copies."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import closing
+from typing import Any
+
+from adapters.readstore.database import (
+    PostgresReadDatabase,
+    Registry,
+    SqliteReadDatabase,
+    transaction,
+)
+from adapters.readstore.runner import ProjectionRunner
+from application.changes import ChangeFeed
+from application.eventstore import EventStore
+from application.ports import EventSignal
+from application.projections import Progress, ProjectionStatus
+from projections.analytics import AnalyticsProjection
+from projections.base import Projection
+from projections.dashboard import DashboardProjection
+from projections.history import HistoryProjection
+
+log = logging.getLogger(__name__)
+
+
+def all_projections() -> list[Projection]:
+    """Every read model Containr keeps."""
+    return [DashboardProjection(), HistoryProjection(), AnalyticsProjection()]
+
+
+class ReadModelHost:
+    """Implements ReadModelAdmin, and runs the live runners of a process."""
+
+    def __init__(
+        self,
+        events: EventStore,
+        db: PostgresReadDatabase | SqliteReadDatabase,
+        *,
+        feed: ChangeFeed | None = None,
+        projections: list[Projection] | None = None,
+    ) -> None:
+        self.events = events
+        self.db = db
+        self.feed = feed
+        self.registry = Registry(db)
+        self.projections = {p.name: p for p in (projections or all_projections())}
+
+    def names(self) -> list[str]:
+        """The read models there are."""
+        return list(self.projections)
+
+    def _projection(self, model: str) -> Projection:
+        try:
+            return self.projections[model]
+        except KeyError:
+            raise ValueError(
+                f"no read model {model!r} (there are: {', '.join(self.projections)})"
+            ) from None
+
+    def runner(self, model: str, **kwargs: Any) -> ProjectionRunner:
+        """A runner for one read model (its projection object is shared by its runners)."""
+        return ProjectionRunner(self._projection(model), self.events, self.db, feed=self.feed,
+                                **kwargs)
+
+    def migrate(self, progress: Progress | None = None) -> list[str]:
+        """Create the registry and a first generation of each model; rebuild changed shapes."""
+        done = []
+        with closing(self.db.connect("migrate")) as conn, transaction(self.db, conn):
+            self.registry.create_schema(conn)
+            for generation in self.registry.all(conn):
+                if generation.state in ("scratch", "building"):
+                    self.registry.drop(conn, generation.model, generation.generation,
+                                       self._projection(generation.model).tables)
+            for model, projection in self.projections.items():
+                if self.registry.active(conn, model) is None:
+                    self.registry.create(conn, model, projection.tables, projection.shape(),
+                                         "active")
+                    done.append(f"read model {model}: created")
+        for model, projection in self.projections.items():
+            with closing(self.db.connect("migrate")) as conn:
+                active = self.registry.active(conn, model)
+                conn.rollback()
+            if active is not None and active.shape != projection.shape():
+                generation = self.rebuild(model, progress)
+                done.append(f"read model {model}: tables changed, rebuilt as generation {generation}")
+        return done
+
+    def status(self) -> list[ProjectionStatus]:
+        """Each model's generation, position, head, lag and leader."""
+        head = self.events.recorder.max_notification_id() or 0
+        with closing(self.db.connect("status")) as conn:
+            rows = self.registry.all(conn)
+            conn.rollback()
+        result = []
+        for model, projection in self.projections.items():
+            active = next((r for r in rows if r.model == model and r.state == "active"), None)
+            if active is None:
+                continue
+            result.append(ProjectionStatus(
+                model=model, generation=active.generation, position=active.position, head=head,
+                leader=self.db.leader(f"runner:{model}"),
+                up_to_date_shape=active.shape == projection.shape(),
+                building=[r.generation for r in rows if r.model == model and r.state == "building"],
+            ))
+        return result
+
+    def rebuild(self, model: str, progress: Progress | None = None) -> int:
+        """Build a new generation from zero while the old one keeps serving, then swap."""
+        projection = self._projection(model)
+        runner = ProjectionRunner(projection, self.events, self.db, batch_size=5000,
+                                  batch_ms=1000, page_size=5000)
+        with closing(self.db.connect(f"rebuild:{model}")) as conn:
+            with transaction(self.db, conn):
+                generation = self.registry.create(conn, model, projection.tables,
+                                                  projection.shape(), "building")
+            try:
+                runner.catch_up(conn, generation=generation, progress=progress)
+                self._swap(conn, runner, generation)
+            except BaseException:
+                with transaction(self.db, conn):
+                    self.registry.drop(conn, model, generation, projection.tables)
+                raise
+        return generation
+
+    def _swap(self, conn: Any, runner: ProjectionRunner, generation: int) -> None:
+        model, tables = runner.model, runner.projection.tables
+        with transaction(self.db, conn):
+            if isinstance(self.db, PostgresReadDatabase):
+                # Hold every runner of this model off the registry while we finish and swap.
+                conn.execute(
+                    f"SELECT 1 FROM {self.db.dialect.qualified('rm_generations')} "
+                    "WHERE model = %s FOR UPDATE", (model,)
+                )
+            old = self.registry.active(conn, model)
+            while True:
+                row = self.registry.get(conn, model, generation)
+                assert row is not None
+                if runner.apply_batch(conn, row) is None:
+                    break
+            if old is not None:
+                self.registry.set_state(conn, model, old.generation, "retired")
+            self.registry.set_state(conn, model, generation, "active")
+        if old is not None:
+            with transaction(self.db, conn):
+                self.registry.drop(conn, model, old.generation, tables)
+        log.info("read model %s now serves generation %d", model, generation)
+
+    def build_as_of(self, model: str, position: int, progress: Progress | None = None) -> int:
+        """A scratch generation holding the model as of ``position``."""
+        projection = self._projection(model)
+        runner = ProjectionRunner(projection, self.events, self.db, batch_size=5000,
+                                  batch_ms=1000, page_size=5000)
+        with closing(self.db.connect(f"as-of:{model}")) as conn:
+            with transaction(self.db, conn):
+                generation = self.registry.create(conn, model, projection.tables,
+                                                  projection.shape(), "scratch")
+            try:
+                runner.catch_up(conn, generation=generation, stop_at=position, progress=progress)
+            except BaseException:
+                with transaction(self.db, conn):
+                    self.registry.drop(conn, model, generation, projection.tables)
+                raise
+        return generation
+
+    def drop_scratch(self, model: str, generation: int) -> None:
+        """Remove a scratch generation."""
+        with closing(self.db.connect("as-of")) as conn, transaction(self.db, conn):
+            row = self.registry.get(conn, model, generation)
+            if row is not None and row.state == "scratch":
+                self.registry.drop(conn, model, generation, self._projection(model).tables)
+
+    def start(self, stop: threading.Event, signal_factory: Any) -> list[threading.Thread]:
+        """Run every model's live runner in a thread of this process until ``stop`` is set."""
+        threads = []
+        for model in self.projections:
+            runner = self.runner(model)
+            signal: EventSignal = signal_factory()
+            thread = threading.Thread(
+                target=_run_and_close, args=(runner, stop, signal),
+                name=f"containr-projection-{model}", daemon=True,
+            )
+            thread.start()
+            threads.append(thread)
+        return threads
+
+
+def _run_and_close(runner: ProjectionRunner, stop: threading.Event, signal: EventSignal) -> None:
+    try:
+        runner.run(stop, signal)
+    finally:
+        signal.close()

@@ -1,0 +1,116 @@
+"""The RowStore a projection writes to: a row cache in front of SQL, flushed once per batch."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from adapters.readstore.sql import Dialect, TableStatements, statements
+from application.changes import Change
+from projections.schema import Row, Table
+
+_ABSENT = object()  # cached knowledge that a row does not exist
+
+
+class BatchRowStore:
+    """Rows of one generation of a read model, seen through a write-behind cache.
+
+    Only the projection's leader writes these tables, so rows it has read or written stay
+    valid in the cache across batches. Writes are buffered (several events touching one
+    row become one upsert) and flushed in the batch's transaction with executemany.
+    """
+
+    def __init__(
+        self, dialect: Dialect, model: str, generation: int, tables: tuple[Table, ...],
+        *, cache_size: int = 50_000,
+    ) -> None:
+        self.model = model
+        self.generation = generation
+        self._sql = {t.name: statements(dialect, model, generation, t) for t in tables}
+        self._cache: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        self._dirty: dict[tuple[str, tuple[Any, ...]], Row | None] = {}
+        self._cache_size = cache_size
+        self._conn: Any = None
+        self.position = 0
+
+    def bind(self, conn: Any) -> None:
+        """Use this connection (in its open transaction) for reads and the flush."""
+        self._conn = conn
+
+    def get(self, table: Table, *key: object) -> Row | None:
+        """The current row, from the batch, the cache, or the database."""
+        slot = (table.name, key)
+        if slot in self._dirty:
+            return self._dirty[slot]
+        cached = self._cache.get(slot)
+        if cached is None:
+            cached = self._load(self._sql[table.name], key)
+            self._cache[slot] = cached
+        return None if cached is _ABSENT else cached  # type: ignore[no-any-return]
+
+    def put(self, table: Table, row: Row) -> None:
+        """Insert or replace a row (its position becomes the current event's)."""
+        row["position"] = self.position
+        slot = (table.name, tuple(row[k] for k in table.key))
+        self._dirty[slot] = row
+        self._cache[slot] = row
+
+    def update(self, table: Table, key: tuple[object, ...], **changes: object) -> Row | None:
+        """Merge changes into an existing row."""
+        row = self.get(table, *key)
+        if row is None:
+            return None
+        updated = {**row, **changes}
+        self.put(table, updated)
+        return updated
+
+    def delete(self, table: Table, *key: object) -> None:
+        """Remove a row."""
+        slot = (table.name, key)
+        self._dirty[slot] = None
+        self._cache[slot] = _ABSENT
+
+    def flush(self) -> list[Change]:
+        """Write every buffered change in the bound transaction; returns what changed."""
+        upserts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        deletes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        changes: list[Change] = []
+        for (table_name, key), row in self._dirty.items():
+            sql = self._sql[table_name]
+            if row is None:
+                deletes[table_name].append(sql.key_params(key))
+            else:
+                upserts[table_name].append(sql.params(row))
+            notice_column = sql.table.notice_column
+            if notice_column is not None:
+                entity_id = (row or dict(zip(sql.table.key, key, strict=True))).get(notice_column)
+                if entity_id is not None:
+                    changes.append(Change(sql.table.entity or "", str(entity_id), self.position))
+        cursor = self._conn.cursor()
+        for table_name, rows in upserts.items():
+            cursor.executemany(self._sql[table_name].upsert, rows)
+        for table_name, keys in deletes.items():
+            cursor.executemany(self._sql[table_name].delete, keys)
+        self._dirty.clear()
+        if len(self._cache) > self._cache_size:
+            for slot in list(self._cache)[: len(self._cache) // 2]:
+                del self._cache[slot]
+        return _unique(changes)
+
+    def discard(self) -> None:
+        """Forget buffered changes and everything cached (after a failed batch)."""
+        self._dirty.clear()
+        self._cache.clear()
+
+    def _load(self, sql: TableStatements, key: tuple[Any, ...]) -> Any:
+        cursor = self._conn.cursor()
+        cursor.execute(sql.select_key, sql.key_params(key))
+        found = cursor.fetchone()
+        return _ABSENT if found is None else sql.row(found)
+
+
+def _unique(changes: list[Change]) -> list[Change]:
+    seen: dict[tuple[str, str], Change] = {}
+    for change in changes:
+        seen[(change.kind, change.id)] = change
+    return list(seen.values())

@@ -1,0 +1,212 @@
+"""The projection runner: follows the event sequence into a read model, exactly once.
+
+Each batch (up to ``batch_size`` events or ``batch_ms`` milliseconds of work) is applied
+to the row store and committed in ONE transaction together with a compare-and-set of the
+generation's position. A crash loses at most the uncommitted batch, which the next leader
+re-applies from the last committed position. Only the leader writes: a PostgreSQL advisory
+lock (or, embedded, a file lock) held by the runner's own connection; a standby polls for
+it and takes over when the leader's connection dies.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from adapters.readstore.database import (
+    GenerationRow,
+    PostgresReadDatabase,
+    Registry,
+    SqliteReadDatabase,
+)
+from adapters.readstore.rowstore import BatchRowStore
+from application.changes import Change, ChangeBatch, ChangeFeed
+from application.eventstore import EventStore
+from application.ports import EventSignal
+from projections.base import Projection
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+class StaleGenerationError(Exception):
+    """Raised when the generation's position moved under the runner (another writer)."""
+
+
+class ProjectionRunner:
+    """Applies events to one generation of one read model."""
+
+    def __init__(
+        self,
+        projection: Projection,
+        events: EventStore,
+        db: PostgresReadDatabase | SqliteReadDatabase,
+        *,
+        feed: ChangeFeed | None = None,
+        batch_size: int = 1000,
+        batch_ms: float = 50.0,
+        page_size: int = 1000,
+    ) -> None:
+        self.projection = projection
+        self.events = events
+        self.db = db
+        self.registry = Registry(db)
+        self.feed = feed
+        self.batch_size = batch_size
+        self.batch_ms = batch_ms
+        self.page_size = page_size
+        self._store: BatchRowStore | None = None
+        self._topics = projection.topics
+
+    @property
+    def model(self) -> str:
+        """The read model's name."""
+        return self.projection.name
+
+    def _store_for(self, generation: int) -> BatchRowStore:
+        if self._store is None or self._store.generation != generation:
+            self._store = BatchRowStore(
+                self.db.dialect, self.model, generation, self.projection.tables
+            )
+        return self._store
+
+    def step(self, conn: Any, *, generation: int | None = None, stop_at: int | None = None) -> int:
+        """Apply one batch to ``generation`` (default: the active one); returns events read."""
+        self.db.begin(conn)
+        try:
+            row = (
+                self.registry.get(conn, self.model, generation)
+                if generation is not None
+                else self.registry.active(conn, self.model)
+            )
+            applied = self.apply_batch(conn, row, stop_at) if row is not None else None
+            if applied is None:
+                conn.rollback()
+                return 0
+            conn.commit()
+        except StaleGenerationError as e:
+            log.info("%s; starting over from the registry", e)
+            self._discard(conn)
+            return 0
+        except BaseException:
+            self._discard(conn)
+            raise
+        position, count, changes = applied
+        if self.feed is not None and generation is None:
+            self.feed.publish(ChangeBatch(self.model, position, changes))
+        return count
+
+    def apply_batch(
+        self, conn: Any, row: GenerationRow, stop_at: int | None = None
+    ) -> tuple[int, int, list[Change]] | None:
+        """Inside the caller's transaction: apply a batch to ``row``'s generation, flush the
+        rows and compare-and-set the position. None when there was nothing to apply."""
+        store = self._store_for(row.generation)
+        store.bind(conn)
+        position, count = self._apply(store, row.position, stop_at)
+        if count == 0:
+            return None
+        changes = store.flush()
+        if not self.registry.advance(conn, self.model, row.generation, row.position, position):
+            raise StaleGenerationError(
+                f"{self.model} generation {row.generation} moved past {row.position}"
+            )
+        return position, count, changes
+
+    def _discard(self, conn: Any) -> None:
+        if self._store is not None:
+            self._store.discard()
+        _rollback_quietly(conn)
+
+    def _apply(self, store: BatchRowStore, position: int, stop_at: int | None) -> tuple[int, int]:
+        started = time.monotonic()
+        count = 0
+        mapper = self.events.mapper
+        while count < self.batch_size:
+            limit = min(self.page_size, self.batch_size - count)
+            if stop_at is not None:
+                limit = min(limit, stop_at - position)
+                if limit <= 0:
+                    break
+            page = self.events.recorder.select_notifications(
+                start=position, limit=limit, inclusive_of_start=False
+            )
+            for notification in page:
+                if notification.topic in self._topics:
+                    store.position = notification.id
+                    self.projection.process(mapper.to_domain_event(notification), store)
+                position = notification.id
+            count += len(page)
+            if len(page) < limit or (time.monotonic() - started) * 1000 >= self.batch_ms:
+                break
+        return position, count
+
+    def catch_up(
+        self, conn: Any, *, generation: int | None = None, stop_at: int | None = None,
+        progress: Progress | None = None,
+    ) -> int:
+        """Apply batches until nothing is left (or ``stop_at`` is reached); returns the count."""
+        total = 0
+        head = stop_at if stop_at is not None else self.events.recorder.max_notification_id() or 0
+        while True:
+            count = self.step(conn, generation=generation, stop_at=stop_at)
+            total += count
+            if progress is not None:
+                progress(total, head)
+            if count == 0:
+                return total
+
+    def run(
+        self,
+        stop: threading.Event,
+        signal: EventSignal,
+        *,
+        standby_seconds: float = 0.5,
+        on_lead: Callable[[], None] | None = None,
+    ) -> None:
+        """Lead (or wait to lead) and follow the sequence until ``stop`` is set."""
+        conn: Any = None
+        leading = False
+        while not stop.is_set():
+            try:
+                if conn is None:
+                    conn = self.db.connect(f"runner:{self.model}")
+                if not leading:
+                    leading = self.db.try_lead(conn, f"runner:{self.model}")
+                    if not leading:
+                        stop.wait(standby_seconds)
+                        continue
+                    log.info("leading the %s projection", self.model)
+                    if on_lead is not None:
+                        on_lead()
+                if self.step(conn) == 0:
+                    signal.wait(timeout=1.0)
+            except Exception:
+                log.exception("the %s runner failed; reconnecting", self.model)
+                _close_quietly(conn)
+                if isinstance(self.db, SqliteReadDatabase):
+                    self.db.release(f"runner:{self.model}")
+                conn, leading, self._store = None, False, None
+                stop.wait(1.0)
+        _close_quietly(conn)
+        if isinstance(self.db, SqliteReadDatabase):
+            self.db.release(f"runner:{self.model}")
+
+
+def _rollback_quietly(conn: Any) -> None:
+    try:
+        conn.rollback()
+    except Exception:  # noqa: BLE001, S110 - the connection may already be gone
+        pass
+
+
+def _close_quietly(conn: Any) -> None:
+    if conn is None:
+        return
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001, S110 - the connection may already be gone
+        pass

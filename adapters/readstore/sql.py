@@ -1,0 +1,169 @@
+"""One SQL generator for both databases: table DDL, upserts, deletes and value conversion."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from projections.schema import Column, ColumnType, Row, Table
+
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder().decode
+
+Converter = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _sqlite_uuid_out(value: Any) -> Any:
+    return None if value is None else UUID(value)
+
+
+def _sqlite_time_out(value: Any) -> Any:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _sqlite_bool_out(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+def _json_in(value: Any) -> Any:
+    return None if value is None else _encode(value).decode()
+
+
+def _json_out(value: Any) -> Any:
+    return None if value is None else _decode(value)
+
+
+def _uuid_in(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
+def _time_in(value: Any) -> Any:
+    return None if value is None else value.isoformat()
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between PostgreSQL and SQLite for read-model tables."""
+
+    name: str
+    schema: str | None
+    types: dict[ColumnType, str]
+    into_db: dict[ColumnType, Converter]
+    out_of_db: dict[ColumnType, Converter]
+    placeholder: Callable[[str], str]
+
+    def table(self, model: str, generation: int, table: str) -> str:
+        """The quoted, qualified name of one generation's table."""
+        name = f'"{model}_g{generation}_{table}"'
+        return f'"{self.schema}".{name}' if self.schema else name
+
+    def qualified(self, name: str) -> str:
+        """A quoted name in the read-model schema."""
+        return f'"{self.schema}"."{name}"' if self.schema else f'"{name}"'
+
+    def ddl(self, model: str, generation: int, table: Table) -> list[str]:
+        """CREATE statements for one table of one generation (idempotent)."""
+        name = self.table(model, generation, table.name)
+        columns = ", ".join(
+            f'"{c.name}" {self.types[c.type]}{"" if c.nullable else " NOT NULL"}'
+            for c in table.columns
+        )
+        key = ", ".join(f'"{k}"' for k in table.key)
+        statements = [f"CREATE TABLE IF NOT EXISTS {name} ({columns}, PRIMARY KEY ({key}))"]
+        for i, index in enumerate(table.indexes):
+            index_name = f'"{model}_g{generation}_{table.name}_i{i}"'
+            cols = ", ".join(f'"{c}"' for c in index)
+            statements.append(f"CREATE INDEX IF NOT EXISTS {index_name} ON {name} ({cols})")
+        return statements
+
+    def drop(self, model: str, generation: int, table: Table) -> str:
+        """DROP statement for one table of one generation."""
+        return f"DROP TABLE IF EXISTS {self.table(model, generation, table.name)}"
+
+
+POSTGRES_TYPES = {
+    ColumnType.UUID: "uuid", ColumnType.TEXT: "text", ColumnType.INT: "bigint",
+    ColumnType.FLOAT: "double precision", ColumnType.BOOL: "boolean",
+    ColumnType.TIMESTAMP: "timestamptz", ColumnType.JSON: "jsonb",
+}
+SQLITE_TYPES = {
+    ColumnType.UUID: "TEXT", ColumnType.TEXT: "TEXT", ColumnType.INT: "INTEGER",
+    ColumnType.FLOAT: "REAL", ColumnType.BOOL: "INTEGER", ColumnType.TIMESTAMP: "TEXT",
+    ColumnType.JSON: "TEXT",
+}
+
+
+def postgres_dialect(schema: str, json_in: Converter) -> Dialect:
+    """PostgreSQL: native uuid, timestamptz and jsonb (``json_in`` wraps values as Jsonb)."""
+    into = dict.fromkeys(ColumnType, _identity) | {ColumnType.JSON: json_in}
+    return Dialect("postgres", schema, POSTGRES_TYPES, into, dict.fromkeys(ColumnType, _identity),
+                   lambda name: f"%({name})s")
+
+
+def sqlite_dialect() -> Dialect:
+    """SQLite: ids, times and JSON as text, booleans as integers."""
+    into = dict.fromkeys(ColumnType, _identity) | {
+        ColumnType.UUID: _uuid_in, ColumnType.TIMESTAMP: _time_in, ColumnType.JSON: _json_in,
+    }
+    out = dict.fromkeys(ColumnType, _identity) | {
+        ColumnType.UUID: _sqlite_uuid_out, ColumnType.TIMESTAMP: _sqlite_time_out,
+        ColumnType.JSON: _json_out, ColumnType.BOOL: _sqlite_bool_out,
+    }
+    return Dialect("sqlite", None, SQLITE_TYPES, into, out, lambda name: f":{name}")
+
+
+@dataclass(frozen=True)
+class TableStatements:
+    """Prepared SQL and converters for one table of one generation."""
+
+    table: Table
+    upsert: str
+    delete: str
+    select_key: str
+    select_columns: tuple[Column, ...]
+    into: tuple[tuple[str, Converter], ...]
+    out: tuple[tuple[str, Converter], ...]
+
+    def params(self, row: Row) -> dict[str, Any]:
+        """A row's values in the database's representation."""
+        return {name: convert(row.get(name)) for name, convert in self.into}
+
+    def key_params(self, key: Sequence[object]) -> dict[str, Any]:
+        """A key's values in the database's representation."""
+        converters = dict(self.into)
+        return {k: converters[k](v) for k, v in zip(self.table.key, key, strict=True)}
+
+    def row(self, values: Sequence[Any]) -> Row:
+        """A row read from the database, in Python's representation."""
+        return {name: convert(v) for (name, convert), v in zip(self.out, values, strict=True)}
+
+
+def statements(dialect: Dialect, model: str, generation: int, table: Table) -> TableStatements:
+    """Build the SQL for one table."""
+    name = dialect.table(model, generation, table.name)
+    cols = table.columns
+    p = dialect.placeholder
+    names = ", ".join(f'"{c.name}"' for c in cols)
+    values = ", ".join(p(c.name) for c in cols)
+    key = ", ".join(f'"{k}"' for k in table.key)
+    updates = ", ".join(f'"{c.name}" = excluded."{c.name}"' for c in cols if c.name not in table.key)
+    where = " AND ".join(f'"{k}" = {p(k)}' for k in table.key)
+    return TableStatements(
+        table=table,
+        upsert=f"INSERT INTO {name} ({names}) VALUES ({values}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
+        delete=f"DELETE FROM {name} WHERE {where}",
+        select_key=f"SELECT {names} FROM {name} WHERE {where}",
+        select_columns=cols,
+        into=tuple((c.name, dialect.into_db[c.type]) for c in cols),
+        out=tuple((c.name, dialect.out_of_db[c.type]) for c in cols),
+    )

@@ -1,0 +1,278 @@
+"""Queries over the read models, and the port they read through."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, Literal, Protocol, TypeVar
+from uuid import UUID
+
+import msgspec
+
+from application.errors import NotFoundError
+from projections import analytics, dashboard, history
+from projections.schema import Row, Table
+
+T = TypeVar("T")
+Order = Literal["asc", "desc"]
+
+
+class ReadStore(Protocol):
+    """Reads rows of a read model's tables (the active generation unless one is given)."""
+
+    def select(
+        self,
+        model: str,
+        table: Table,
+        *,
+        where: dict[str, object] | None = None,
+        contains: tuple[str, str] | None = None,
+        since: tuple[str, object] | None = None,
+        until: tuple[str, object] | None = None,
+        order_by: Sequence[str] = (),
+        order: Order = "asc",
+        after: Sequence[object] | None = None,
+        limit: int | None = None,
+        generation: int | None = None,
+    ) -> list[Row]:
+        """Rows matching ``where`` (equality; None means IS NULL), ``contains`` (a
+        case-insensitive substring of a text column), ``since``/``until`` (inclusive
+        bounds on a column), in ``order_by`` order, after the keyset ``after``."""
+        ...
+
+    def positions(self) -> dict[str, int]:
+        """The log position each read model's active generation has applied."""
+        ...
+
+
+def typed(rows: list[Row], row_type: type[T]) -> list[T]:
+    """Rows as their read-model row type."""
+    return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
+
+
+def _one(rows: list[Row], row_type: type[T], kind: str, ident: object) -> T:
+    if not rows:
+        raise NotFoundError(kind, ident)
+    return typed(rows[:1], row_type)[0]
+
+
+class DashboardQueries:
+    """What the dashboard shows: organisations, projects, services, deployments, nodes."""
+
+    model = "dashboard"
+
+    def __init__(self, store: ReadStore, generation: int | None = None) -> None:
+        self._store = store
+        self._generation = generation
+
+    def _select(self, table: Table, **kwargs: Any) -> list[Row]:
+        return self._store.select(self.model, table, generation=self._generation, **kwargs)
+
+    def organization(self, organization_id: UUID) -> dashboard.OrganizationRow:
+        """One organisation."""
+        rows = self._select(dashboard.ORGANIZATIONS, where={"id": organization_id})
+        return _one(rows, dashboard.OrganizationRow, "organization", organization_id)
+
+    def memberships(self, user_id: UUID) -> list[dashboard.MemberRow]:
+        """The organisations a user belongs to, with their role in each."""
+        rows = self._select(dashboard.MEMBERS, where={"user_id": user_id})
+        return typed(rows, dashboard.MemberRow)
+
+    def members(self, organization_id: UUID) -> list[dashboard.MemberRow]:
+        """An organisation's members."""
+        rows = self._select(dashboard.MEMBERS, where={"organization_id": organization_id},
+                            order_by=("since",))
+        return typed(rows, dashboard.MemberRow)
+
+    def projects(
+        self, organization_id: UUID, *, search: str | None = None, include_deleted: bool = False,
+        after: str | None = None, limit: int = 50,
+    ) -> list[dashboard.ProjectRow]:
+        """An organisation's projects by slug, optionally filtered by a name fragment."""
+        where: dict[str, object] = {"organization_id": organization_id}
+        if not include_deleted:
+            where["deleted_at"] = None
+        rows = self._select(
+            dashboard.PROJECTS, where=where, contains=("name", search) if search else None,
+            order_by=("slug",), after=(after,) if after else None, limit=limit,
+        )
+        return typed(rows, dashboard.ProjectRow)
+
+    def project(self, project_id: UUID) -> dashboard.ProjectRow:
+        """One project."""
+        rows = self._select(dashboard.PROJECTS, where={"id": project_id})
+        return _one(rows, dashboard.ProjectRow, "project", project_id)
+
+    def environments(self, project_id: UUID) -> list[dashboard.EnvironmentRow]:
+        """A project's environments, production first."""
+        rows = self._select(dashboard.ENVIRONMENTS, where={"project_id": project_id},
+                            order_by=("created_at", "name"))
+        return typed(rows, dashboard.EnvironmentRow)
+
+    def services(self, project_id: UUID, *, include_deleted: bool = False) -> list[dashboard.ServiceRow]:
+        """A project's services by name."""
+        where: dict[str, object] = {"project_id": project_id}
+        if not include_deleted:
+            where["deleted"] = False
+        rows = self._select(dashboard.SERVICES, where=where, order_by=("name",))
+        return typed(rows, dashboard.ServiceRow)
+
+    def service(self, service_id: UUID) -> dashboard.ServiceRow:
+        """One service."""
+        rows = self._select(dashboard.SERVICES, where={"id": service_id})
+        return _one(rows, dashboard.ServiceRow, "service", service_id)
+
+    def service_states(
+        self, *, service_id: UUID | None = None, project_id: UUID | None = None
+    ) -> list[dashboard.ServiceStateRow]:
+        """Live release and latest deployment per service and environment."""
+        where: dict[str, object] = {}
+        if service_id is not None:
+            where["service_id"] = service_id
+        if project_id is not None:
+            where["project_id"] = project_id
+        rows = self._select(dashboard.SERVICE_STATES, where=where)
+        return typed(rows, dashboard.ServiceStateRow)
+
+    def deployments(
+        self, service_id: UUID, *, environment_id: UUID | None = None,
+        before: tuple[datetime, UUID] | None = None, limit: int = 20,
+    ) -> list[dashboard.DeploymentRow]:
+        """A service's deployments, newest first."""
+        where: dict[str, object] = {"service_id": service_id}
+        if environment_id is not None:
+            where["environment_id"] = environment_id
+        rows = self._select(dashboard.DEPLOYMENTS, where=where, order_by=("requested_at", "id"),
+                            order="desc", after=before, limit=limit)
+        return typed(rows, dashboard.DeploymentRow)
+
+    def deployment(self, deployment_id: UUID) -> dashboard.DeploymentRow:
+        """One deployment with its history."""
+        rows = self._select(dashboard.DEPLOYMENTS, where={"id": deployment_id})
+        return _one(rows, dashboard.DeploymentRow, "deployment", deployment_id)
+
+    def nodes(self, organization_id: UUID, *, include_removed: bool = False) -> list[dashboard.NodeRow]:
+        """An organisation's nodes by name."""
+        where: dict[str, object] = {"organization_id": organization_id}
+        if not include_removed:
+            where["removed"] = False
+        rows = self._select(dashboard.NODES, where=where, order_by=("name",))
+        return typed(rows, dashboard.NodeRow)
+
+
+class HistoryQueries:
+    """The audit timeline and release history."""
+
+    model = "history"
+
+    def __init__(self, store: ReadStore) -> None:
+        self._store = store
+
+    def timeline(
+        self, *, organization_id: UUID | None = None, project_id: UUID | None = None,
+        before: int | None = None, limit: int = 50, action: str | None = None,
+        actor: str | None = None, include_internal: bool = False,
+    ) -> list[history.AuditRow]:
+        """Audit entries, newest first, for an organisation or a project."""
+        where: dict[str, object] = {}
+        if organization_id is not None:
+            where["organization_id"] = organization_id
+        if project_id is not None:
+            where["project_id"] = project_id
+        if action is not None:
+            where["action"] = action
+        if actor is not None:
+            where["actor"] = actor
+        if not include_internal:
+            where["internal"] = False
+        rows = self._store.select(self.model, history.AUDIT, where=where, order_by=("position",),
+                                  order="desc", after=(before,) if before else None, limit=limit)
+        return typed(rows, history.AuditRow)
+
+    def releases(
+        self, service_id: UUID, *, environment_id: UUID | None = None, limit: int = 100
+    ) -> list[history.ReleaseRow]:
+        """A service's releases, newest first, with exact commit, image and variable version."""
+        where: dict[str, object] = {"service_id": service_id}
+        if environment_id is not None:
+            where["environment_id"] = environment_id
+        rows = self._store.select(self.model, history.RELEASES, where=where,
+                                  order_by=("requested_at",), order="desc", limit=limit)
+        return typed(rows, history.ReleaseRow)
+
+    def position_at(self, instant: datetime) -> int:
+        """The log position of the last event at or before ``instant`` (0 if none)."""
+        rows = self._store.select(self.model, history.AUDIT, until=("at", instant),
+                                  order_by=("at", "position"), order="desc", limit=1)
+        return int(rows[0]["position"]) if rows else 0
+
+
+class DailyStats(msgspec.Struct, frozen=True):
+    """One project's deployment figures for one day."""
+
+    day: str
+    started: int
+    succeeded: int
+    failed: int
+    rolled_back: int
+    cancelled: int
+    change_failure_rate: float | None
+    median_lead_seconds: float | None
+    p95_lead_seconds: float | None
+    median_restore_seconds: float | None
+
+
+class AnalyticsQueries:
+    """Deployment frequency, success, change-failure rate, lead time and time to restore."""
+
+    model = "analytics"
+
+    def __init__(self, store: ReadStore) -> None:
+        self._store = store
+
+    def daily(self, project_id: UUID, since: date, until: date) -> list[DailyStats]:
+        """Figures for each day from ``since`` to ``until`` (days without deployments too)."""
+        first, last = since.isoformat(), until.isoformat()
+        where = {"project_id": project_id}
+        counts = {r["day"]: r for r in self._store.select(
+            self.model, analytics.DAILY, where=where, since=("day", first), until=("day", last))}
+        leads: dict[str, list[float]] = {}
+        for fact in self._store.select(self.model, analytics.FACTS, where=where,
+                                       since=("healthy_day", first), until=("healthy_day", last)):
+            leads.setdefault(fact["healthy_day"], []).append(fact["lead_seconds"])
+        restores: dict[str, list[float]] = {}
+        for restore in self._store.select(self.model, analytics.RESTORES, where=where,
+                                          since=("day", first), until=("day", last)):
+            restores.setdefault(restore["day"], []).append(restore["seconds"])
+        stats = []
+        day = since
+        while day <= until:
+            key = day.isoformat()
+            row = counts.get(key, {})
+            succeeded, failed = row.get("succeeded", 0), row.get("failed", 0)
+            rolled_back = row.get("rolled_back", 0)
+            outcomes = succeeded + failed
+            stats.append(DailyStats(
+                day=key, started=row.get("started", 0), succeeded=succeeded, failed=failed,
+                rolled_back=rolled_back, cancelled=row.get("cancelled", 0),
+                change_failure_rate=(failed + rolled_back) / outcomes if outcomes else None,
+                median_lead_seconds=_median(leads.get(key)),
+                p95_lead_seconds=_percentile(leads.get(key), 95),
+                median_restore_seconds=_median(restores.get(key)),
+            ))
+            day += timedelta(days=1)
+        return stats
+
+
+def _median(values: list[float] | None) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _percentile(values: list[float] | None, percent: int) -> float | None:
+    """The nearest-rank percentile."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-percent * len(ordered) // 100))
+    return ordered[rank - 1]

@@ -1,0 +1,65 @@
+"""The base of every projection: a stable name, its tables, and handlers per event type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, TypeVar
+
+from projections.schema import Table, shape_of
+from projections.store import RowStore
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def handles(*event_classes: type) -> Callable[[F], F]:
+    """Mark a projection method as the handler of these event types (and their subclasses)."""
+
+    def mark(method: F) -> F:
+        method.__handles__ = event_classes  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
+class Projection:
+    """A read model built from the event sequence; deterministic, time comes from events."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[Table, ...]]
+
+    def __init__(self) -> None:
+        self._handlers: dict[type, Callable[[Any, RowStore], None]] = {}
+        for attribute in dir(type(self)):
+            method = getattr(self, attribute)
+            for event_class in getattr(method, "__handles__", ()):
+                self._handlers[event_class] = method
+        self._resolved: dict[type, Callable[[Any, RowStore], None] | None] = {}
+        # The topic format of eventsourcing's get_topic(), computed without registering
+        # (the library keeps internal copies of some event classes under the same name).
+        self.topics = frozenset(
+            f"{cls.__module__}:{cls.__qualname__}"
+            for base in self._handlers
+            for cls in _with_subclasses(base)
+        )
+
+    @classmethod
+    def shape(cls) -> str:
+        """A digest of the tables; when it changes, the read model must be rebuilt."""
+        return shape_of(cls.tables)
+
+    def process(self, event: Any, store: RowStore) -> None:
+        """Apply one event to the read model (events without a handler change nothing)."""
+        event_type = type(event)
+        if event_type not in self._resolved:
+            self._resolved[event_type] = next(
+                (self._handlers[c] for c in event_type.__mro__ if c in self._handlers), None
+            )
+        handler = self._resolved[event_type]
+        if handler is not None:
+            handler(event, store)
+
+
+def _with_subclasses(cls: type) -> Iterator[type]:
+    yield cls
+    for sub in cls.__subclasses__():
+        yield from _with_subclasses(sub)

@@ -1,0 +1,409 @@
+"""The dashboard read model: the current state of everything, as the UI shows it at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.deployment import Deployment
+from domain.node import Node
+from domain.organization import Organization
+from domain.project import Project
+from domain.service import Service
+from projections.base import Projection, handles
+from projections.schema import Table, plain
+from projections.store import RowStore
+
+
+@dataclass(frozen=True)
+class OrganizationRow:
+    """An organisation."""
+
+    id: UUID
+    name: str
+    slug: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A member of an organisation and their role."""
+
+    organization_id: UUID
+    user_id: UUID
+    role: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """A project (deleted ones stay until purged, with their restore deadline)."""
+
+    id: UUID
+    organization_id: UUID
+    name: str
+    slug: str
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    restorable_until: datetime | None
+
+
+@dataclass(frozen=True)
+class EnvironmentRow:
+    """An environment of a project."""
+
+    id: UUID
+    project_id: UUID
+    name: str
+    kind: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """A service with its spec."""
+
+    id: UUID
+    organization_id: UUID
+    project_id: UUID
+    name: str
+    kind: str
+    replicas: int
+    source: str
+    spec: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class ServiceStateRow:
+    """A service in one environment: its live release and its latest deployment."""
+
+    service_id: UUID
+    environment_id: UUID
+    project_id: UUID
+    live_deployment_id: UUID | None
+    live_image: str | None
+    live_commit: str | None
+    latest_deployment_id: UUID | None
+    latest_state: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DeploymentRow:
+    """A release and its state history."""
+
+    id: UUID
+    organization_id: UUID
+    project_id: UUID
+    service_id: UUID
+    environment_id: UUID
+    trigger: str
+    state: str
+    reason: str
+    commit: str | None
+    commit_message: str | None
+    commit_author: str | None
+    image: str | None
+    rollback_of: UUID | None
+    variables_version: list[int]
+    requested_by: str
+    requested_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    deadline: datetime | None
+    history: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    """A node and whether it takes work."""
+
+    id: UUID
+    organization_id: UUID
+    name: str
+    kind: str
+    endpoint: str
+    cpu_millis: int
+    memory_mb: int
+    labels: dict[str, str]
+    state: str
+    schedule_state: str
+    unreachable_reason: str | None
+    registered_at: datetime
+    updated_at: datetime
+    removed: bool
+
+
+ORGANIZATIONS = Table("organizations", OrganizationRow, ("id",), entity="organization")
+MEMBERS = Table(
+    "members", MemberRow, ("organization_id", "user_id"), entity="organization",
+    indexes=(("user_id",),),
+)
+PROJECTS = Table(
+    "projects", ProjectRow, ("id",), entity="project", indexes=(("organization_id",),)
+)
+ENVIRONMENTS = Table(
+    "environments", EnvironmentRow, ("id",), entity="project", id_column="project_id",
+    indexes=(("project_id",),),
+)
+SERVICES = Table("services", ServiceRow, ("id",), entity="service", indexes=(("project_id",),))
+SERVICE_STATES = Table(
+    "service_states", ServiceStateRow, ("service_id", "environment_id"), entity="service",
+    indexes=(("project_id",),),
+)
+DEPLOYMENTS = Table(
+    "deployments", DeploymentRow, ("id",), entity="deployment",
+    indexes=(("service_id", "requested_at"), ("project_id",)),
+)
+NODES = Table("nodes", NodeRow, ("id",), entity="node", indexes=(("organization_id",),))
+
+
+class DashboardProjection(Projection):
+    """Current organisations, projects, environments, services, deployments and nodes."""
+
+    name = "dashboard"
+    tables = (
+        ORGANIZATIONS, MEMBERS, PROJECTS, ENVIRONMENTS, SERVICES, SERVICE_STATES, DEPLOYMENTS,
+        NODES,
+    )
+
+    # Organisations
+
+    @handles(Organization.Created)
+    def organization_created(self, e: Organization.Created, store: RowStore) -> None:
+        """An organisation and its owner."""
+        store.put(ORGANIZATIONS, {"id": e.originator_id, "name": e.name, "slug": e.slug,
+                                  "created_at": e.timestamp, "updated_at": e.timestamp})
+        store.put(MEMBERS, {"organization_id": e.originator_id, "user_id": e.owner_id,
+                            "role": "owner", "since": e.timestamp})
+
+    @handles(Organization.Renamed)
+    def organization_renamed(self, e: Organization.Renamed, store: RowStore) -> None:
+        """New display name."""
+        store.update(ORGANIZATIONS, (e.originator_id,), name=e.name, updated_at=e.timestamp)
+
+    @handles(Organization.MemberAdded, Organization.MemberRoleChanged)
+    def member_changed(self, e: Any, store: RowStore) -> None:
+        """A member joined or got another role."""
+        existing = store.get(MEMBERS, e.originator_id, e.user_id)
+        since = existing["since"] if existing else e.timestamp
+        store.put(MEMBERS, {"organization_id": e.originator_id, "user_id": e.user_id,
+                            "role": e.role.value, "since": since})
+
+    @handles(Organization.MemberRemoved)
+    def member_removed(self, e: Organization.MemberRemoved, store: RowStore) -> None:
+        """A member left."""
+        store.delete(MEMBERS, e.originator_id, e.user_id)
+
+    # Projects
+
+    @handles(Project.Created)
+    def project_created(self, e: Project.Created, store: RowStore) -> None:
+        """A project and its production environment."""
+        store.put(PROJECTS, {"id": e.originator_id, "organization_id": e.organization_id,
+                             "name": e.name, "slug": e.slug, "created_at": e.timestamp,
+                             "updated_at": e.timestamp, "deleted_at": None,
+                             "restorable_until": None})
+        store.put(ENVIRONMENTS, {"id": e.production_environment_id,
+                                 "project_id": e.originator_id, "name": "production",
+                                 "kind": "production", "created_at": e.timestamp})
+
+    @handles(Project.Renamed)
+    def project_renamed(self, e: Project.Renamed, store: RowStore) -> None:
+        """New name and slug."""
+        store.update(PROJECTS, (e.originator_id,), name=e.name, slug=e.slug,
+                     updated_at=e.timestamp)
+
+    @handles(Project.Deleted)
+    def project_deleted(self, e: Project.Deleted, store: RowStore) -> None:
+        """Moved to the bin."""
+        store.update(PROJECTS, (e.originator_id,), deleted_at=e.timestamp,
+                     restorable_until=e.restorable_until, updated_at=e.timestamp)
+
+    @handles(Project.Restored)
+    def project_restored(self, e: Project.Restored, store: RowStore) -> None:
+        """Back from the bin."""
+        store.update(PROJECTS, (e.originator_id,), deleted_at=None, restorable_until=None,
+                     updated_at=e.timestamp)
+
+    @handles(Project.EnvironmentAdded)
+    def environment_added(self, e: Project.EnvironmentAdded, store: RowStore) -> None:
+        """A preview or development environment."""
+        store.put(ENVIRONMENTS, {"id": e.environment_id, "project_id": e.originator_id,
+                                 "name": e.name, "kind": e.kind.value,
+                                 "created_at": e.timestamp})
+
+    @handles(Project.EnvironmentRemoved)
+    def environment_removed(self, e: Project.EnvironmentRemoved, store: RowStore) -> None:
+        """An environment went away."""
+        store.delete(ENVIRONMENTS, e.environment_id)
+
+    # Services
+
+    @handles(Service.Created)
+    def service_created(self, e: Service.Created, store: RowStore) -> None:
+        """A service and its spec."""
+        spec = e.spec
+        store.put(SERVICES, {
+            "id": e.originator_id, "organization_id": e.organization_id,
+            "project_id": e.project_id, "name": e.name, "kind": spec.kind.value,
+            "replicas": spec.replicas, "source": _source(spec), "spec": plain(spec),
+            "created_at": e.timestamp, "updated_at": e.timestamp, "deleted": False,
+        })
+
+    @handles(Service.Reconfigured)
+    def service_reconfigured(self, e: Service.Reconfigured, store: RowStore) -> None:
+        """A new spec."""
+        store.update(SERVICES, (e.originator_id,), spec=plain(e.spec),
+                     replicas=e.spec.replicas, source=_source(e.spec), updated_at=e.timestamp)
+
+    @handles(Service.Scaled)
+    def service_scaled(self, e: Service.Scaled, store: RowStore) -> None:
+        """Another number of replicas."""
+        row = store.get(SERVICES, e.originator_id)
+        if row is not None:
+            spec = dict(row["spec"], replicas=e.replicas)
+            store.update(SERVICES, (e.originator_id,), spec=spec, replicas=e.replicas,
+                         updated_at=e.timestamp)
+
+    @handles(Service.Deleted)
+    def service_deleted(self, e: Service.Deleted, store: RowStore) -> None:
+        """The service is gone."""
+        store.update(SERVICES, (e.originator_id,), deleted=True, updated_at=e.timestamp)
+
+    @handles(Service.ReleasePromoted)
+    def release_promoted(self, e: Service.ReleasePromoted, store: RowStore) -> None:
+        """A release went live in an environment."""
+        deployment = store.get(DEPLOYMENTS, e.deployment_id)
+        state = self._state(store, e.originator_id, e.environment_id, e.timestamp)
+        state.update(
+            live_deployment_id=e.deployment_id,
+            live_image=deployment["image"] if deployment else None,
+            live_commit=deployment["commit"] if deployment else None,
+            updated_at=e.timestamp,
+        )
+        store.put(SERVICE_STATES, state)
+
+    # Deployments
+
+    @handles(Deployment.Requested)
+    def deployment_requested(self, e: Deployment.Requested, store: RowStore) -> None:
+        """A queued release."""
+        reason = f"rollback to {e.rollback_of}" if e.rollback_of else f"{e.trigger.value} deployment"
+        store.put(DEPLOYMENTS, {
+            "id": e.originator_id, "organization_id": e.organization_id,
+            "project_id": e.project_id, "service_id": e.service_id,
+            "environment_id": e.environment_id, "trigger": e.trigger.value, "state": "queued",
+            "reason": reason, "commit": e.commit, "commit_message": None, "commit_author": None,
+            "image": e.image, "rollback_of": e.rollback_of,
+            "variables_version": list(e.variables_version), "requested_by": e.actor,
+            "requested_at": e.timestamp, "updated_at": e.timestamp, "finished_at": None,
+            "deadline": e.deadline,
+            "history": [{"state": "queued", "at": e.timestamp.isoformat(), "reason": reason}],
+        })
+        state = self._state(store, e.service_id, e.environment_id, e.timestamp)
+        state.update(project_id=e.project_id, latest_deployment_id=e.originator_id,
+                     latest_state="queued", updated_at=e.timestamp)
+        store.put(SERVICE_STATES, state)
+
+    @handles(Deployment.Transitioned)
+    def deployment_transitioned(self, e: Deployment.Transitioned, store: RowStore) -> None:
+        """A release moved to another state."""
+        row = store.get(DEPLOYMENTS, e.originator_id)
+        if row is None:
+            return
+        changes: dict[str, Any] = {
+            "state": e.state.value, "reason": e.reason, "deadline": e.deadline,
+            "updated_at": e.timestamp,
+            "history": [*row["history"],
+                        {"state": e.state.value, "at": e.timestamp.isoformat(), "reason": e.reason}],
+        }
+        if e.state.is_final or e.state.value == "healthy":
+            changes["finished_at"] = row["finished_at"] or e.timestamp
+        if isinstance(e, Deployment.Built):
+            changes.update(image=e.image, commit=e.commit or row["commit"],
+                           commit_message=e.commit_message, commit_author=e.commit_author)
+        store.update(DEPLOYMENTS, (e.originator_id,), **changes)
+        state = store.get(SERVICE_STATES, row["service_id"], row["environment_id"])
+        if state is not None and state["latest_deployment_id"] == e.originator_id:
+            store.update(SERVICE_STATES, (row["service_id"], row["environment_id"]),
+                         latest_state=e.state.value, updated_at=e.timestamp)
+
+    @staticmethod
+    def _state(store: RowStore, service_id: UUID, environment_id: UUID, at: datetime) -> dict[str, Any]:
+        existing = store.get(SERVICE_STATES, service_id, environment_id)
+        if existing is not None:
+            return dict(existing)
+        service = store.get(SERVICES, service_id)
+        return {"service_id": service_id, "environment_id": environment_id,
+                "project_id": service["project_id"] if service else None,
+                "live_deployment_id": None, "live_image": None, "live_commit": None,
+                "latest_deployment_id": None, "latest_state": None, "updated_at": at}
+
+    # Nodes
+
+    @handles(Node.Registered)
+    def node_registered(self, e: Node.Registered, store: RowStore) -> None:
+        """A node joined."""
+        store.put(NODES, {
+            "id": e.originator_id, "organization_id": e.organization_id, "name": e.name,
+            "kind": e.kind.value, "endpoint": e.endpoint, "cpu_millis": e.capacity.cpu_millis,
+            "memory_mb": e.capacity.memory_mb, "labels": dict(e.labels), "state": "ready",
+            "schedule_state": "ready", "unreachable_reason": None, "registered_at": e.timestamp,
+            "updated_at": e.timestamp, "removed": False,
+        })
+
+    @handles(Node.Relabelled)
+    def node_relabelled(self, e: Node.Relabelled, store: RowStore) -> None:
+        """New labels."""
+        store.update(NODES, (e.originator_id,), labels=dict(e.labels), updated_at=e.timestamp)
+
+    @handles(Node.CapacityChanged)
+    def node_capacity_changed(self, e: Node.CapacityChanged, store: RowStore) -> None:
+        """New capacity."""
+        store.update(NODES, (e.originator_id,), cpu_millis=e.capacity.cpu_millis,
+                     memory_mb=e.capacity.memory_mb, updated_at=e.timestamp)
+
+    @handles(Node.Cordoned, Node.DrainStarted, Node.Uncordoned)
+    def node_scheduling_changed(self, e: Any, store: RowStore) -> None:
+        """Cordoned, draining or ready again; an unreachable node stays shown unreachable."""
+        schedule = {"Cordoned": "cordoned", "DrainStarted": "draining", "Uncordoned": "ready"}
+        row = store.get(NODES, e.originator_id)
+        if row is None:
+            return
+        schedule_state = schedule[type(e).__name__]
+        state = "unreachable" if row["unreachable_reason"] is not None else schedule_state
+        store.update(NODES, (e.originator_id,), state=state, schedule_state=schedule_state,
+                     updated_at=e.timestamp)
+
+    @handles(Node.BecameUnreachable)
+    def node_unreachable(self, e: Node.BecameUnreachable, store: RowStore) -> None:
+        """The node stopped answering."""
+        store.update(NODES, (e.originator_id,), state="unreachable",
+                     unreachable_reason=e.reason, updated_at=e.timestamp)
+
+    @handles(Node.BecameReachable)
+    def node_reachable(self, e: Node.BecameReachable, store: RowStore) -> None:
+        """The node answers again, in the scheduling state it had."""
+        row = store.get(NODES, e.originator_id)
+        if row is not None:
+            store.update(NODES, (e.originator_id,), state=row["schedule_state"],
+                         unreachable_reason=None, updated_at=e.timestamp)
+
+    @handles(Node.Removed)
+    def node_removed(self, e: Node.Removed, store: RowStore) -> None:
+        """The node is gone."""
+        store.update(NODES, (e.originator_id,), removed=True, updated_at=e.timestamp)
+
+
+def _source(spec: Any) -> str:
+    if spec.git is not None:
+        return f"{spec.git.repository_url}#{spec.git.branch}"
+    return str(spec.image)

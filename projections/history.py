@@ -1,0 +1,174 @@
+"""The history read model: the audit timeline, and every service's releases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.base import ContainrAggregate
+from domain.deployment import Deployment
+from projections.base import Projection, handles
+from projections.schema import Table, plain
+from projections.store import RowStore
+
+_STANDARD = {"originator_id", "originator_version", "timestamp", "actor", "originator_topic"}
+_SEALED_FIELDS = {"set", "repository_token"}  # fields that hold sealed secrets
+_INTERNAL = {"Reservation", "CommandReceipt"}
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One entry of the audit timeline: who did what, when, to what."""
+
+    position: int
+    at: datetime
+    actor: str
+    action: str
+    aggregate_type: str
+    aggregate_id: UUID
+    organization_id: UUID | None
+    project_id: UUID | None
+    scope_id: UUID | None
+    summary: str
+    details: dict[str, Any]
+    internal: bool
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    """Which organisation and project an aggregate belongs to (to file its events)."""
+
+    aggregate_id: UUID
+    organization_id: UUID | None
+    project_id: UUID | None
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    """One release of a service: exactly what was deployed, and how it ended."""
+
+    deployment_id: UUID
+    organization_id: UUID
+    project_id: UUID
+    service_id: UUID
+    environment_id: UUID
+    trigger: str
+    requested_by: str
+    requested_at: datetime
+    commit: str | None
+    commit_message: str | None
+    commit_author: str | None
+    image: str | None
+    variables_version: list[int]
+    rollback_of: UUID | None
+    state: str
+    healthy_at: datetime | None
+    finished_at: datetime | None
+
+
+AUDIT = Table(
+    "audit", AuditRow, ("position",), entity="activity", id_column="scope_id",
+    indexes=(("project_id", "position"), ("organization_id", "position"), ("at",)),
+)
+SCOPES = Table("scopes", ScopeRow, ("aggregate_id",))
+RELEASES = Table(
+    "releases", ReleaseRow, ("deployment_id",), entity="releases", id_column="service_id",
+    indexes=(("service_id", "requested_at"),),
+)
+
+
+class HistoryProjection(Projection):
+    """Every event as an audit entry, and per-service release history."""
+
+    name = "history"
+    tables = (AUDIT, SCOPES, RELEASES)
+
+    @handles(ContainrAggregate.Event)
+    def audit(self, e: Any, store: RowStore) -> None:
+        """File the event in the timeline under its organisation and project."""
+        aggregate_type, _, action = type(e).__qualname__.partition(".")
+        organization_id, project_id = self._scope(e, aggregate_type, store)
+        details = {
+            k: ("sealed" if k in _SEALED_FIELDS and v else plain(v))
+            for k, v in vars(e).items()
+            if k not in _STANDARD
+        }
+        if aggregate_type == "VariableSet" and "set" in vars(e):
+            details["set"] = sorted(e.set)  # variable names only, never the sealed values
+        store.put(AUDIT, {
+            "position": store.position, "at": e.timestamp, "actor": e.actor,
+            "action": f"{aggregate_type}.{action}", "aggregate_type": aggregate_type,
+            "aggregate_id": e.originator_id, "organization_id": organization_id,
+            "project_id": project_id, "scope_id": project_id or organization_id,
+            "summary": summarize(aggregate_type, action, details),
+            "details": details, "internal": aggregate_type in _INTERNAL,
+        })
+        if isinstance(e, Deployment.Requested | Deployment.Transitioned):
+            self._release(e, store)
+
+    @staticmethod
+    def _scope(e: Any, aggregate_type: str, store: RowStore) -> tuple[UUID | None, UUID | None]:
+        if e.originator_version == 1:
+            if aggregate_type == "Organization":
+                organization_id, project_id = e.originator_id, None
+            elif aggregate_type == "Project":
+                organization_id, project_id = e.organization_id, e.originator_id
+            else:
+                organization_id = getattr(e, "organization_id", None)
+                project_id = getattr(e, "project_id", None)
+            store.put(SCOPES, {"aggregate_id": e.originator_id,
+                               "organization_id": organization_id, "project_id": project_id})
+            return organization_id, project_id
+        scope = store.get(SCOPES, e.originator_id)
+        if scope is None:
+            return None, None
+        return scope["organization_id"], scope["project_id"]
+
+    @staticmethod
+    def _release(e: Any, store: RowStore) -> None:
+        if isinstance(e, Deployment.Requested):
+            store.put(RELEASES, {
+                "deployment_id": e.originator_id, "organization_id": e.organization_id,
+                "project_id": e.project_id, "service_id": e.service_id,
+                "environment_id": e.environment_id, "trigger": e.trigger.value,
+                "requested_by": e.actor, "requested_at": e.timestamp, "commit": e.commit,
+                "commit_message": None, "commit_author": None, "image": e.image,
+                "variables_version": list(e.variables_version), "rollback_of": e.rollback_of,
+                "state": "queued", "healthy_at": None, "finished_at": None,
+            })
+            return
+        changes: dict[str, Any] = {"state": e.state.value}
+        if isinstance(e, Deployment.Built):
+            changes.update(image=e.image, commit_message=e.commit_message,
+                           commit_author=e.commit_author)
+            if e.commit:
+                changes["commit"] = e.commit
+        if isinstance(e, Deployment.BecameHealthy):
+            changes["healthy_at"] = e.timestamp
+        if e.state.is_final:
+            changes["finished_at"] = e.timestamp
+        store.update(RELEASES, (e.originator_id,), **changes)
+
+
+def summarize(aggregate_type: str, action: str, details: dict[str, Any]) -> str:
+    """A short human sentence for an audit entry."""
+    subject = aggregate_type.lower()
+    name = details.get("name")
+    if action == "Created":
+        return f"created {subject} {name!r}" if name else f"created {subject}"
+    if action in ("Renamed",):
+        return f"renamed {subject} to {name!r}"
+    if aggregate_type == "Deployment":
+        reason = details.get("reason")
+        state = details.get("state", action.lower())
+        return f"deployment {state}" + (f": {reason}" if reason else "")
+    if aggregate_type == "VariableSet":
+        changed = ", ".join(details.get("set", []))
+        removed = ", ".join(details.get("unset", []))
+        parts = [p for p in (f"set {changed}" if changed else "",
+                             f"removed {removed}" if removed else "") if p]
+        return "variables: " + "; ".join(parts) if parts else "variables changed"
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in action).strip()
+    return f"{subject} {words}"

@@ -1,0 +1,122 @@
+"""How read models describe their tables: typed rows, keys, and what a change announces."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import types
+import typing
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any, Union
+from uuid import UUID
+
+Row = dict[str, Any]
+"""A read-model row: column name to value (UUID, str, int, float, bool, datetime, JSON)."""
+
+
+class ColumnType(Enum):
+    """The storage type of a column, mapped to each database by the adapters."""
+
+    UUID = "uuid"
+    TEXT = "text"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    TIMESTAMP = "timestamp"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a read-model table."""
+
+    name: str
+    type: ColumnType
+    nullable: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    """A read-model table whose columns come from a row dataclass.
+
+    Every table also has a ``position`` column: the log position of the last event that
+    changed the row (its version). When ``entity`` is set, each changed row announces a
+    change notice ``(model, entity, row[id_column], position)``.
+    """
+
+    name: str
+    row: type
+    key: tuple[str, ...]
+    entity: str | None = None
+    id_column: str | None = None
+    indexes: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The row's fields as typed columns, then ``position`` (unless the row has one)."""
+        columns = _columns(self.row)
+        if any(c.name == "position" for c in columns):
+            return columns
+        return (*columns, Column("position", ColumnType.INT, False))
+
+    @property
+    def notice_column(self) -> str | None:
+        """Which column identifies the entity a change notice names."""
+        if self.entity is None:
+            return None
+        return self.id_column or self.key[0]
+
+
+_TYPES: dict[object, ColumnType] = {
+    UUID: ColumnType.UUID,
+    str: ColumnType.TEXT,
+    int: ColumnType.INT,
+    float: ColumnType.FLOAT,
+    bool: ColumnType.BOOL,
+    datetime: ColumnType.TIMESTAMP,
+}
+
+
+def _columns(row: type) -> tuple[Column, ...]:
+    hints = typing.get_type_hints(row)
+    columns = []
+    for field in dataclasses.fields(row):
+        hint = hints[field.name]
+        nullable = False
+        origin = typing.get_origin(hint)
+        if origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            nullable = len(args) < len(typing.get_args(hint))
+            hint = args[0] if len(args) == 1 else Any
+        base = typing.get_origin(hint) or hint
+        column_type = _TYPES.get(base, ColumnType.JSON)
+        columns.append(Column(field.name, column_type, nullable))
+    return tuple(columns)
+
+
+def shape_of(tables: tuple[Table, ...]) -> str:
+    """A digest of the tables' names, columns, keys and indexes; changes force a rebuild."""
+    text = repr(
+        [(t.name, [(c.name, c.type.value, c.nullable) for c in t.columns], t.key, t.indexes)
+         for t in tables]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a value: dataclasses to dicts, enums to values, ids to strings."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(plain(k)): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value
