@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -52,7 +53,10 @@ class PositionWaiter:
     """
 
     def __init__(
-        self, feed: ChangeFeed, read_positions: Callable[[], dict[str, int]], *,
+        self,
+        feed: ChangeFeed,
+        read_positions: Callable[[], dict[str, int]],
+        *,
         recheck_seconds: float = 0.5,
     ) -> None:
         self._positions: dict[str, int] = {}
@@ -73,10 +77,10 @@ class PositionWaiter:
     def wait(self, position: int, models: Iterable[str], timeout: float = 5.0) -> bool:
         """Block until every model has applied ``position``; False after ``timeout`` seconds."""
         models = tuple(models)
-        deadline = _now() + timeout
+        deadline = time.monotonic() + timeout
         with self._condition:
             while not self._reached(models, position):
-                remaining = deadline - _now()
+                remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
                 if not self._condition.wait(timeout=min(remaining, self._recheck)):
@@ -87,9 +91,3 @@ class PositionWaiter:
     def close(self) -> None:
         """Stop listening."""
         self._stop()
-
-
-def _now() -> float:
-    import time
-
-    return time.monotonic()

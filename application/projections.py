@@ -70,7 +70,10 @@ class TimeTravel:
 
     @contextmanager
     def dashboard(
-        self, *, position: int | None = None, instant: datetime | None = None,
+        self,
+        *,
+        position: int | None = None,
+        instant: datetime | None = None,
         progress: Progress | None = None,
     ) -> Iterator[tuple[int, DashboardQueries]]:
         """The dashboard as of a position or an instant, for the duration of the block."""

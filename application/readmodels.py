@@ -69,6 +69,11 @@ class DashboardQueries:
     def _select(self, table: Table, **kwargs: Any) -> list[Row]:
         return self._store.select(self.model, table, generation=self._generation, **kwargs)
 
+    def organizations(self) -> list[dashboard.OrganizationRow]:
+        """Every organisation of the installation (for operators)."""
+        rows = self._select(dashboard.ORGANIZATIONS, order_by=("slug",))
+        return typed(rows, dashboard.OrganizationRow)
+
     def organization(self, organization_id: UUID) -> dashboard.OrganizationRow:
         """One organisation."""
         rows = self._select(dashboard.ORGANIZATIONS, where={"id": organization_id})
@@ -81,21 +86,31 @@ class DashboardQueries:
 
     def members(self, organization_id: UUID) -> list[dashboard.MemberRow]:
         """An organisation's members."""
-        rows = self._select(dashboard.MEMBERS, where={"organization_id": organization_id},
-                            order_by=("since",))
+        rows = self._select(
+            dashboard.MEMBERS, where={"organization_id": organization_id}, order_by=("since",)
+        )
         return typed(rows, dashboard.MemberRow)
 
     def projects(
-        self, organization_id: UUID, *, search: str | None = None, include_deleted: bool = False,
-        after: str | None = None, limit: int = 50,
+        self,
+        organization_id: UUID,
+        *,
+        search: str | None = None,
+        include_deleted: bool = False,
+        after: str | None = None,
+        limit: int = 50,
     ) -> list[dashboard.ProjectRow]:
         """An organisation's projects by slug, optionally filtered by a name fragment."""
         where: dict[str, object] = {"organization_id": organization_id}
         if not include_deleted:
             where["deleted_at"] = None
         rows = self._select(
-            dashboard.PROJECTS, where=where, contains=("name", search) if search else None,
-            order_by=("slug",), after=(after,) if after else None, limit=limit,
+            dashboard.PROJECTS,
+            where=where,
+            contains=("name", search) if search else None,
+            order_by=("slug",),
+            after=(after,) if after else None,
+            limit=limit,
         )
         return typed(rows, dashboard.ProjectRow)
 
@@ -106,11 +121,16 @@ class DashboardQueries:
 
     def environments(self, project_id: UUID) -> list[dashboard.EnvironmentRow]:
         """A project's environments, production first."""
-        rows = self._select(dashboard.ENVIRONMENTS, where={"project_id": project_id},
-                            order_by=("created_at", "name"))
+        rows = self._select(
+            dashboard.ENVIRONMENTS,
+            where={"project_id": project_id},
+            order_by=("created_at", "name"),
+        )
         return typed(rows, dashboard.EnvironmentRow)
 
-    def services(self, project_id: UUID, *, include_deleted: bool = False) -> list[dashboard.ServiceRow]:
+    def services(
+        self, project_id: UUID, *, include_deleted: bool = False
+    ) -> list[dashboard.ServiceRow]:
         """A project's services by name."""
         where: dict[str, object] = {"project_id": project_id}
         if not include_deleted:
@@ -136,15 +156,25 @@ class DashboardQueries:
         return typed(rows, dashboard.ServiceStateRow)
 
     def deployments(
-        self, service_id: UUID, *, environment_id: UUID | None = None,
-        before: tuple[datetime, UUID] | None = None, limit: int = 20,
+        self,
+        service_id: UUID,
+        *,
+        environment_id: UUID | None = None,
+        before: tuple[datetime, UUID] | None = None,
+        limit: int = 20,
     ) -> list[dashboard.DeploymentRow]:
         """A service's deployments, newest first."""
         where: dict[str, object] = {"service_id": service_id}
         if environment_id is not None:
             where["environment_id"] = environment_id
-        rows = self._select(dashboard.DEPLOYMENTS, where=where, order_by=("requested_at", "id"),
-                            order="desc", after=before, limit=limit)
+        rows = self._select(
+            dashboard.DEPLOYMENTS,
+            where=where,
+            order_by=("requested_at", "id"),
+            order="desc",
+            after=before,
+            limit=limit,
+        )
         return typed(rows, dashboard.DeploymentRow)
 
     def deployment(self, deployment_id: UUID) -> dashboard.DeploymentRow:
@@ -152,7 +182,9 @@ class DashboardQueries:
         rows = self._select(dashboard.DEPLOYMENTS, where={"id": deployment_id})
         return _one(rows, dashboard.DeploymentRow, "deployment", deployment_id)
 
-    def nodes(self, organization_id: UUID, *, include_removed: bool = False) -> list[dashboard.NodeRow]:
+    def nodes(
+        self, organization_id: UUID, *, include_removed: bool = False
+    ) -> list[dashboard.NodeRow]:
         """An organisation's nodes by name."""
         where: dict[str, object] = {"organization_id": organization_id}
         if not include_removed:
@@ -170,9 +202,15 @@ class HistoryQueries:
         self._store = store
 
     def timeline(
-        self, *, organization_id: UUID | None = None, project_id: UUID | None = None,
-        before: int | None = None, limit: int = 50, action: str | None = None,
-        actor: str | None = None, include_internal: bool = False,
+        self,
+        *,
+        organization_id: UUID | None = None,
+        project_id: UUID | None = None,
+        before: int | None = None,
+        limit: int = 50,
+        action: str | None = None,
+        actor: str | None = None,
+        include_internal: bool = False,
     ) -> list[history.AuditRow]:
         """Audit entries, newest first, for an organisation or a project."""
         where: dict[str, object] = {}
@@ -186,8 +224,15 @@ class HistoryQueries:
             where["actor"] = actor
         if not include_internal:
             where["internal"] = False
-        rows = self._store.select(self.model, history.AUDIT, where=where, order_by=("position",),
-                                  order="desc", after=(before,) if before else None, limit=limit)
+        rows = self._store.select(
+            self.model,
+            history.AUDIT,
+            where=where,
+            order_by=("position",),
+            order="desc",
+            after=(before,) if before else None,
+            limit=limit,
+        )
         return typed(rows, history.AuditRow)
 
     def releases(
@@ -197,14 +242,26 @@ class HistoryQueries:
         where: dict[str, object] = {"service_id": service_id}
         if environment_id is not None:
             where["environment_id"] = environment_id
-        rows = self._store.select(self.model, history.RELEASES, where=where,
-                                  order_by=("requested_at",), order="desc", limit=limit)
+        rows = self._store.select(
+            self.model,
+            history.RELEASES,
+            where=where,
+            order_by=("requested_at",),
+            order="desc",
+            limit=limit,
+        )
         return typed(rows, history.ReleaseRow)
 
     def position_at(self, instant: datetime) -> int:
         """The log position of the last event at or before ``instant`` (0 if none)."""
-        rows = self._store.select(self.model, history.AUDIT, until=("at", instant),
-                                  order_by=("at", "position"), order="desc", limit=1)
+        rows = self._store.select(
+            self.model,
+            history.AUDIT,
+            until=("at", instant),
+            order_by=("at", "position"),
+            order="desc",
+            limit=1,
+        )
         return int(rows[0]["position"]) if rows else 0
 
 
@@ -234,16 +291,26 @@ class AnalyticsQueries:
     def daily(self, project_id: UUID, since: date, until: date) -> list[DailyStats]:
         """Figures for each day from ``since`` to ``until`` (days without deployments too)."""
         first, last = since.isoformat(), until.isoformat()
-        where = {"project_id": project_id}
-        counts = {r["day"]: r for r in self._store.select(
-            self.model, analytics.DAILY, where=where, since=("day", first), until=("day", last))}
+        where: dict[str, object] = {"project_id": project_id}
+        counts = {
+            r["day"]: r
+            for r in self._store.select(
+                self.model, analytics.DAILY, where=where, since=("day", first), until=("day", last)
+            )
+        }
         leads: dict[str, list[float]] = {}
-        for fact in self._store.select(self.model, analytics.FACTS, where=where,
-                                       since=("healthy_day", first), until=("healthy_day", last)):
+        for fact in self._store.select(
+            self.model,
+            analytics.FACTS,
+            where=where,
+            since=("healthy_day", first),
+            until=("healthy_day", last),
+        ):
             leads.setdefault(fact["healthy_day"], []).append(fact["lead_seconds"])
         restores: dict[str, list[float]] = {}
-        for restore in self._store.select(self.model, analytics.RESTORES, where=where,
-                                          since=("day", first), until=("day", last)):
+        for restore in self._store.select(
+            self.model, analytics.RESTORES, where=where, since=("day", first), until=("day", last)
+        ):
             restores.setdefault(restore["day"], []).append(restore["seconds"])
         stats = []
         day = since
@@ -253,14 +320,20 @@ class AnalyticsQueries:
             succeeded, failed = row.get("succeeded", 0), row.get("failed", 0)
             rolled_back = row.get("rolled_back", 0)
             outcomes = succeeded + failed
-            stats.append(DailyStats(
-                day=key, started=row.get("started", 0), succeeded=succeeded, failed=failed,
-                rolled_back=rolled_back, cancelled=row.get("cancelled", 0),
-                change_failure_rate=(failed + rolled_back) / outcomes if outcomes else None,
-                median_lead_seconds=_median(leads.get(key)),
-                p95_lead_seconds=_percentile(leads.get(key), 95),
-                median_restore_seconds=_median(restores.get(key)),
-            ))
+            stats.append(
+                DailyStats(
+                    day=key,
+                    started=row.get("started", 0),
+                    succeeded=succeeded,
+                    failed=failed,
+                    rolled_back=rolled_back,
+                    cancelled=row.get("cancelled", 0),
+                    change_failure_rate=(failed + rolled_back) / outcomes if outcomes else None,
+                    median_lead_seconds=_median(leads.get(key)),
+                    p95_lead_seconds=_percentile(leads.get(key), 95),
+                    median_restore_seconds=_median(restores.get(key)),
+                )
+            )
             day += timedelta(days=1)
         return stats
 

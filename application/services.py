@@ -49,7 +49,11 @@ class Services:
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def execute(
-        self, command: Command, ctx: Context, *, wait_for: Sequence[str] = (),
+        self,
+        command: Command,
+        ctx: Context,
+        *,
+        wait_for: Sequence[str] = (),
         timeout: float = 10.0,
     ) -> CommandResult:
         """Carry out a command; with ``wait_for``, return only once those read models show it."""

@@ -83,7 +83,10 @@ def bootstrap(
         settings=settings,
         store=store,
         commands=CommandBus(
-            store, clock=clock, secrets=secrets, handlers=HANDLERS,
+            store,
+            clock=clock,
+            secrets=secrets,
+            handlers=HANDLERS,
             on_recorded=wakeup.notify if wakeup is not None else None,
         ),
         queries=Queries(store, secrets),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -16,8 +18,11 @@ import msgspec
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from application.eventlog import LoggedEvent
+from application.readmodels import DashboardQueries
 from application.services import Services
 from application.settings import Settings, SettingsError
 from interfaces.bootstrap import bootstrap, migrate
@@ -25,6 +30,8 @@ from interfaces.bootstrap import bootstrap, migrate
 app = typer.Typer(help="Containr: a self-hosted platform for your apps.", no_args_is_help=True)
 events_app = typer.Typer(help="Read the event log (the audit trail).", no_args_is_help=True)
 app.add_typer(events_app, name="events")
+projections_app = typer.Typer(help="Operate the read models.", no_args_is_help=True)
+app.add_typer(projections_app, name="projections")
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -163,6 +170,145 @@ def _abbreviate_sealed(value: Any) -> Any:
     if isinstance(value, list):
         return [_abbreviate_sealed(v) for v in value]
     return value
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar fed with (done, total)."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=max(total, done))
+
+        yield update
+
+
+@projections_app.command("status")
+def projections_status() -> None:
+    """Each read model's position, the head of the log, lag and leader."""
+    with services() as s:
+        table = Table("read model", "generation", "position", "head", "lag", "leader", "shape")
+        for st in s.projections.status():
+            table.add_row(
+                st.model,
+                str(st.generation),
+                str(st.position),
+                str(st.head),
+                str(st.lag),
+                st.leader or "[yellow]none[/yellow]",
+                "ok" if st.up_to_date_shape else "[red]changed: rebuild[/red]",
+            )
+        console.print(table)
+
+
+@projections_app.command("rebuild")
+def projections_rebuild(
+    name: Annotated[str | None, typer.Argument(help="dashboard, history or analytics")] = None,
+    all_models: Annotated[bool, typer.Option("--all", help="Rebuild every read model")] = False,
+) -> None:
+    """Rebuild read models from zero into new tables, then swap them in (online)."""
+    with services() as s:
+        names = s.projections.names() if all_models else [name] if name else []
+        if not names:
+            err.print("[red]error[/red] name a read model or give --all")
+            raise typer.Exit(2)
+        for model in names:
+            try:
+                with progress_bar(f"rebuilding {model}") as update:
+                    generation = s.projections.rebuild(model, update)
+            except ValueError as e:
+                err.print(f"[red]error[/red] {e}")
+                raise typer.Exit(2) from None
+            console.print(f"ok  {model} now serves generation {generation}")
+
+
+@app.command("history")
+def history_command(
+    as_of: Annotated[
+        str,
+        typer.Option(
+            "--as-of",
+            help="A log position, or a time like "
+            "'2026-11-24 14:00' (local time unless it has a zone)",
+        ),
+    ],
+    project: Annotated[str | None, typer.Option("--project", help="A project id")] = None,
+) -> None:
+    """Show what was running at a past moment: services and their live releases."""
+    with services() as s:
+        position, instant = _parse_as_of(as_of)
+        with (
+            progress_bar("rebuilding the past") as update,
+            s.time_travel.dashboard(position=position, instant=instant, progress=update) as (
+                at,
+                dashboard,
+            ),
+        ):
+            console.print(f"As of position {at}" + (f" ({as_of})" if instant else ""))
+            _print_past(dashboard, UUID(project) if project else None)
+
+
+def _parse_as_of(value: str) -> tuple[int | None, datetime | None]:
+    if value.isdigit():
+        return int(value), None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]error[/red] --as-of {value!r} is neither a position nor a time")
+        raise typer.Exit(2) from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # the user's local time
+    return None, moment.astimezone(UTC)
+
+
+def _print_past(dashboard: DashboardQueries, project_id: UUID | None) -> None:
+    projects = (
+        [dashboard.project(project_id)]
+        if project_id
+        else [p for org in dashboard.organizations() for p in dashboard.projects(org.id)]
+    )
+    if not projects:
+        console.print("  nothing existed yet")
+    for project in projects:
+        environments = {e.id: e.name for e in dashboard.environments(project.id)}
+        console.print(f"[bold]{escape(project.name)}[/bold] ({project.slug})")
+        states = {
+            (st.service_id, st.environment_id): st
+            for st in dashboard.service_states(project_id=project.id)
+        }
+        for service in dashboard.services(project.id):
+            for env_id, env_name in environments.items():
+                st = states.get((service.id, env_id))
+                live = "not running"
+                if st is not None and st.live_deployment_id is not None:
+                    live = f"{st.live_image or '-'} ({(st.live_commit or 'no commit')[:12]})"
+                latest = f", latest deployment {st.latest_state}" if st and st.latest_state else ""
+                console.print(f"  {escape(service.name):20} {env_name:12} {escape(live)}{latest}")
+
+
+@app.command("worker")
+def worker_command() -> None:
+    """Run the projections (and, later, the process managers) until stopped."""
+    with services() as s:
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        threads = s.run_projections(stop)
+        console.print(f"worker running {len(threads)} projections; Ctrl-C to stop")
+        try:
+            while not stop.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
 
 
 def main() -> None:

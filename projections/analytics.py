@@ -67,12 +67,18 @@ class RestoreRow:
 
 DAILY = Table("daily", DailyRow, ("project_id", "day"), entity="analytics", id_column="project_id")
 FACTS = Table(
-    "deployment_facts", DeploymentFactRow, ("deployment_id",),
+    "deployment_facts",
+    DeploymentFactRow,
+    ("deployment_id",),
     indexes=(("project_id", "healthy_day"),),
 )
 HEALTH = Table("service_health", ServiceHealthRow, ("service_id", "environment_id"))
 RESTORES = Table(
-    "restores", RestoreRow, ("deployment_id",), entity="analytics", id_column="project_id",
+    "restores",
+    RestoreRow,
+    ("deployment_id",),
+    entity="analytics",
+    id_column="project_id",
     indexes=(("project_id", "day"),),
 )
 _COUNTERS = ("started", "succeeded", "failed", "rolled_back", "cancelled")
@@ -93,12 +99,20 @@ class AnalyticsProjection(Projection):
     def requested(self, e: Deployment.Requested, store: RowStore) -> None:
         """Count a started deployment and note when it was asked for."""
         _count(store, e.project_id, e.timestamp, "started")
-        store.put(FACTS, {
-            "deployment_id": e.originator_id, "project_id": e.project_id,
-            "service_id": e.service_id, "environment_id": e.environment_id,
-            "requested_at": e.timestamp, "healthy_at": None, "healthy_day": None,
-            "lead_seconds": None, "outcome": "in_progress",
-        })
+        store.put(
+            FACTS,
+            {
+                "deployment_id": e.originator_id,
+                "project_id": e.project_id,
+                "service_id": e.service_id,
+                "environment_id": e.environment_id,
+                "requested_at": e.timestamp,
+                "healthy_at": None,
+                "healthy_day": None,
+                "lead_seconds": None,
+                "outcome": "in_progress",
+            },
+        )
 
     @handles(Deployment.BecameHealthy)
     def healthy(self, e: Deployment.BecameHealthy, store: RowStore) -> None:
@@ -107,8 +121,14 @@ class AnalyticsProjection(Projection):
         if fact is None:
             return
         lead = (e.timestamp - fact["requested_at"]).total_seconds()
-        store.update(FACTS, (e.originator_id,), healthy_at=e.timestamp,
-                     healthy_day=day_of(e.timestamp), lead_seconds=lead, outcome="healthy")
+        store.update(
+            FACTS,
+            (e.originator_id,),
+            healthy_at=e.timestamp,
+            healthy_day=day_of(e.timestamp),
+            lead_seconds=lead,
+            outcome="healthy",
+        )
         _count(store, fact["project_id"], e.timestamp, "succeeded")
         key = (fact["service_id"], fact["environment_id"])
         health = store.get(HEALTH, *key)
@@ -168,8 +188,15 @@ def _start_failing(store: RowStore, fact: dict[str, Any], at: datetime) -> None:
     key = (fact["service_id"], fact["environment_id"])
     health = store.get(HEALTH, *key)
     if health is None:
-        store.put(HEALTH, {"service_id": key[0], "environment_id": key[1],
-                           "project_id": fact["project_id"], "failing_since": at})
+        store.put(
+            HEALTH,
+            {
+                "service_id": key[0],
+                "environment_id": key[1],
+                "project_id": fact["project_id"],
+                "failing_since": at,
+            },
+        )
     elif health["failing_since"] is None:
         store.update(HEALTH, key, failing_since=at)
 
@@ -177,9 +204,16 @@ def _start_failing(store: RowStore, fact: dict[str, Any], at: datetime) -> None:
 def _restored(
     store: RowStore, by: UUID, fact: dict[str, Any], failed_at: datetime, restored_at: datetime
 ) -> None:
-    store.put(RESTORES, {
-        "deployment_id": by, "project_id": fact["project_id"], "service_id": fact["service_id"],
-        "environment_id": fact["environment_id"], "failed_at": failed_at,
-        "restored_at": restored_at, "day": day_of(restored_at),
-        "seconds": (restored_at - failed_at).total_seconds(),
-    })
+    store.put(
+        RESTORES,
+        {
+            "deployment_id": by,
+            "project_id": fact["project_id"],
+            "service_id": fact["service_id"],
+            "environment_id": fact["environment_id"],
+            "failed_at": failed_at,
+            "restored_at": restored_at,
+            "day": day_of(restored_at),
+            "seconds": (restored_at - failed_at).total_seconds(),
+        },
+    )

@@ -61,5 +61,6 @@ class Projection:
 
 def _with_subclasses(cls: type) -> Iterator[type]:
     yield cls
+    sub: type
     for sub in cls.__subclasses__():
         yield from _with_subclasses(sub)

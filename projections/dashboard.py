@@ -143,23 +143,34 @@ class NodeRow:
 
 ORGANIZATIONS = Table("organizations", OrganizationRow, ("id",), entity="organization")
 MEMBERS = Table(
-    "members", MemberRow, ("organization_id", "user_id"), entity="organization",
+    "members",
+    MemberRow,
+    ("organization_id", "user_id"),
+    entity="organization",
     indexes=(("user_id",),),
 )
-PROJECTS = Table(
-    "projects", ProjectRow, ("id",), entity="project", indexes=(("organization_id",),)
-)
+PROJECTS = Table("projects", ProjectRow, ("id",), entity="project", indexes=(("organization_id",),))
 ENVIRONMENTS = Table(
-    "environments", EnvironmentRow, ("id",), entity="project", id_column="project_id",
+    "environments",
+    EnvironmentRow,
+    ("id",),
+    entity="project",
+    id_column="project_id",
     indexes=(("project_id",),),
 )
 SERVICES = Table("services", ServiceRow, ("id",), entity="service", indexes=(("project_id",),))
 SERVICE_STATES = Table(
-    "service_states", ServiceStateRow, ("service_id", "environment_id"), entity="service",
+    "service_states",
+    ServiceStateRow,
+    ("service_id", "environment_id"),
+    entity="service",
     indexes=(("project_id",),),
 )
 DEPLOYMENTS = Table(
-    "deployments", DeploymentRow, ("id",), entity="deployment",
+    "deployments",
+    DeploymentRow,
+    ("id",),
+    entity="deployment",
     indexes=(("service_id", "requested_at"), ("project_id",)),
 )
 NODES = Table("nodes", NodeRow, ("id",), entity="node", indexes=(("organization_id",),))
@@ -170,7 +181,13 @@ class DashboardProjection(Projection):
 
     name = "dashboard"
     tables = (
-        ORGANIZATIONS, MEMBERS, PROJECTS, ENVIRONMENTS, SERVICES, SERVICE_STATES, DEPLOYMENTS,
+        ORGANIZATIONS,
+        MEMBERS,
+        PROJECTS,
+        ENVIRONMENTS,
+        SERVICES,
+        SERVICE_STATES,
+        DEPLOYMENTS,
         NODES,
     )
 
@@ -179,10 +196,25 @@ class DashboardProjection(Projection):
     @handles(Organization.Created)
     def organization_created(self, e: Organization.Created, store: RowStore) -> None:
         """An organisation and its owner."""
-        store.put(ORGANIZATIONS, {"id": e.originator_id, "name": e.name, "slug": e.slug,
-                                  "created_at": e.timestamp, "updated_at": e.timestamp})
-        store.put(MEMBERS, {"organization_id": e.originator_id, "user_id": e.owner_id,
-                            "role": "owner", "since": e.timestamp})
+        store.put(
+            ORGANIZATIONS,
+            {
+                "id": e.originator_id,
+                "name": e.name,
+                "slug": e.slug,
+                "created_at": e.timestamp,
+                "updated_at": e.timestamp,
+            },
+        )
+        store.put(
+            MEMBERS,
+            {
+                "organization_id": e.originator_id,
+                "user_id": e.owner_id,
+                "role": "owner",
+                "since": e.timestamp,
+            },
+        )
 
     @handles(Organization.Renamed)
     def organization_renamed(self, e: Organization.Renamed, store: RowStore) -> None:
@@ -194,8 +226,15 @@ class DashboardProjection(Projection):
         """A member joined or got another role."""
         existing = store.get(MEMBERS, e.originator_id, e.user_id)
         since = existing["since"] if existing else e.timestamp
-        store.put(MEMBERS, {"organization_id": e.originator_id, "user_id": e.user_id,
-                            "role": e.role.value, "since": since})
+        store.put(
+            MEMBERS,
+            {
+                "organization_id": e.originator_id,
+                "user_id": e.user_id,
+                "role": e.role.value,
+                "since": since,
+            },
+        )
 
     @handles(Organization.MemberRemoved)
     def member_removed(self, e: Organization.MemberRemoved, store: RowStore) -> None:
@@ -207,38 +246,70 @@ class DashboardProjection(Projection):
     @handles(Project.Created)
     def project_created(self, e: Project.Created, store: RowStore) -> None:
         """A project and its production environment."""
-        store.put(PROJECTS, {"id": e.originator_id, "organization_id": e.organization_id,
-                             "name": e.name, "slug": e.slug, "created_at": e.timestamp,
-                             "updated_at": e.timestamp, "deleted_at": None,
-                             "restorable_until": None})
-        store.put(ENVIRONMENTS, {"id": e.production_environment_id,
-                                 "project_id": e.originator_id, "name": "production",
-                                 "kind": "production", "created_at": e.timestamp})
+        store.put(
+            PROJECTS,
+            {
+                "id": e.originator_id,
+                "organization_id": e.organization_id,
+                "name": e.name,
+                "slug": e.slug,
+                "created_at": e.timestamp,
+                "updated_at": e.timestamp,
+                "deleted_at": None,
+                "restorable_until": None,
+            },
+        )
+        store.put(
+            ENVIRONMENTS,
+            {
+                "id": e.production_environment_id,
+                "project_id": e.originator_id,
+                "name": "production",
+                "kind": "production",
+                "created_at": e.timestamp,
+            },
+        )
 
     @handles(Project.Renamed)
     def project_renamed(self, e: Project.Renamed, store: RowStore) -> None:
         """New name and slug."""
-        store.update(PROJECTS, (e.originator_id,), name=e.name, slug=e.slug,
-                     updated_at=e.timestamp)
+        store.update(PROJECTS, (e.originator_id,), name=e.name, slug=e.slug, updated_at=e.timestamp)
 
     @handles(Project.Deleted)
     def project_deleted(self, e: Project.Deleted, store: RowStore) -> None:
         """Moved to the bin."""
-        store.update(PROJECTS, (e.originator_id,), deleted_at=e.timestamp,
-                     restorable_until=e.restorable_until, updated_at=e.timestamp)
+        store.update(
+            PROJECTS,
+            (e.originator_id,),
+            deleted_at=e.timestamp,
+            restorable_until=e.restorable_until,
+            updated_at=e.timestamp,
+        )
 
     @handles(Project.Restored)
     def project_restored(self, e: Project.Restored, store: RowStore) -> None:
         """Back from the bin."""
-        store.update(PROJECTS, (e.originator_id,), deleted_at=None, restorable_until=None,
-                     updated_at=e.timestamp)
+        store.update(
+            PROJECTS,
+            (e.originator_id,),
+            deleted_at=None,
+            restorable_until=None,
+            updated_at=e.timestamp,
+        )
 
     @handles(Project.EnvironmentAdded)
     def environment_added(self, e: Project.EnvironmentAdded, store: RowStore) -> None:
         """A preview or development environment."""
-        store.put(ENVIRONMENTS, {"id": e.environment_id, "project_id": e.originator_id,
-                                 "name": e.name, "kind": e.kind.value,
-                                 "created_at": e.timestamp})
+        store.put(
+            ENVIRONMENTS,
+            {
+                "id": e.environment_id,
+                "project_id": e.originator_id,
+                "name": e.name,
+                "kind": e.kind.value,
+                "created_at": e.timestamp,
+            },
+        )
 
     @handles(Project.EnvironmentRemoved)
     def environment_removed(self, e: Project.EnvironmentRemoved, store: RowStore) -> None:
@@ -251,18 +322,34 @@ class DashboardProjection(Projection):
     def service_created(self, e: Service.Created, store: RowStore) -> None:
         """A service and its spec."""
         spec = e.spec
-        store.put(SERVICES, {
-            "id": e.originator_id, "organization_id": e.organization_id,
-            "project_id": e.project_id, "name": e.name, "kind": spec.kind.value,
-            "replicas": spec.replicas, "source": _source(spec), "spec": plain(spec),
-            "created_at": e.timestamp, "updated_at": e.timestamp, "deleted": False,
-        })
+        store.put(
+            SERVICES,
+            {
+                "id": e.originator_id,
+                "organization_id": e.organization_id,
+                "project_id": e.project_id,
+                "name": e.name,
+                "kind": spec.kind.value,
+                "replicas": spec.replicas,
+                "source": _source(spec),
+                "spec": plain(spec),
+                "created_at": e.timestamp,
+                "updated_at": e.timestamp,
+                "deleted": False,
+            },
+        )
 
     @handles(Service.Reconfigured)
     def service_reconfigured(self, e: Service.Reconfigured, store: RowStore) -> None:
         """A new spec."""
-        store.update(SERVICES, (e.originator_id,), spec=plain(e.spec),
-                     replicas=e.spec.replicas, source=_source(e.spec), updated_at=e.timestamp)
+        store.update(
+            SERVICES,
+            (e.originator_id,),
+            spec=plain(e.spec),
+            replicas=e.spec.replicas,
+            source=_source(e.spec),
+            updated_at=e.timestamp,
+        )
 
     @handles(Service.Scaled)
     def service_scaled(self, e: Service.Scaled, store: RowStore) -> None:
@@ -270,8 +357,9 @@ class DashboardProjection(Projection):
         row = store.get(SERVICES, e.originator_id)
         if row is not None:
             spec = dict(row["spec"], replicas=e.replicas)
-            store.update(SERVICES, (e.originator_id,), spec=spec, replicas=e.replicas,
-                         updated_at=e.timestamp)
+            store.update(
+                SERVICES, (e.originator_id,), spec=spec, replicas=e.replicas, updated_at=e.timestamp
+            )
 
     @handles(Service.Deleted)
     def service_deleted(self, e: Service.Deleted, store: RowStore) -> None:
@@ -296,21 +384,41 @@ class DashboardProjection(Projection):
     @handles(Deployment.Requested)
     def deployment_requested(self, e: Deployment.Requested, store: RowStore) -> None:
         """A queued release."""
-        reason = f"rollback to {e.rollback_of}" if e.rollback_of else f"{e.trigger.value} deployment"
-        store.put(DEPLOYMENTS, {
-            "id": e.originator_id, "organization_id": e.organization_id,
-            "project_id": e.project_id, "service_id": e.service_id,
-            "environment_id": e.environment_id, "trigger": e.trigger.value, "state": "queued",
-            "reason": reason, "commit": e.commit, "commit_message": None, "commit_author": None,
-            "image": e.image, "rollback_of": e.rollback_of,
-            "variables_version": list(e.variables_version), "requested_by": e.actor,
-            "requested_at": e.timestamp, "updated_at": e.timestamp, "finished_at": None,
-            "deadline": e.deadline,
-            "history": [{"state": "queued", "at": e.timestamp.isoformat(), "reason": reason}],
-        })
+        reason = (
+            f"rollback to {e.rollback_of}" if e.rollback_of else f"{e.trigger.value} deployment"
+        )
+        store.put(
+            DEPLOYMENTS,
+            {
+                "id": e.originator_id,
+                "organization_id": e.organization_id,
+                "project_id": e.project_id,
+                "service_id": e.service_id,
+                "environment_id": e.environment_id,
+                "trigger": e.trigger.value,
+                "state": "queued",
+                "reason": reason,
+                "commit": e.commit,
+                "commit_message": None,
+                "commit_author": None,
+                "image": e.image,
+                "rollback_of": e.rollback_of,
+                "variables_version": list(e.variables_version),
+                "requested_by": e.actor,
+                "requested_at": e.timestamp,
+                "updated_at": e.timestamp,
+                "finished_at": None,
+                "deadline": e.deadline,
+                "history": [{"state": "queued", "at": e.timestamp.isoformat(), "reason": reason}],
+            },
+        )
         state = self._state(store, e.service_id, e.environment_id, e.timestamp)
-        state.update(project_id=e.project_id, latest_deployment_id=e.originator_id,
-                     latest_state="queued", updated_at=e.timestamp)
+        state.update(
+            project_id=e.project_id,
+            latest_deployment_id=e.originator_id,
+            latest_state="queued",
+            updated_at=e.timestamp,
+        )
         store.put(SERVICE_STATES, state)
 
     @handles(Deployment.Transitioned)
@@ -320,45 +428,78 @@ class DashboardProjection(Projection):
         if row is None:
             return
         changes: dict[str, Any] = {
-            "state": e.state.value, "reason": e.reason, "deadline": e.deadline,
+            "state": e.state.value,
+            "reason": e.reason,
+            "deadline": e.deadline,
             "updated_at": e.timestamp,
-            "history": [*row["history"],
-                        {"state": e.state.value, "at": e.timestamp.isoformat(), "reason": e.reason}],
+            "history": [
+                *row["history"],
+                {"state": e.state.value, "at": e.timestamp.isoformat(), "reason": e.reason},
+            ],
         }
         if e.state.is_final or e.state.value == "healthy":
             changes["finished_at"] = row["finished_at"] or e.timestamp
         if isinstance(e, Deployment.Built):
-            changes.update(image=e.image, commit=e.commit or row["commit"],
-                           commit_message=e.commit_message, commit_author=e.commit_author)
+            changes.update(
+                image=e.image,
+                commit=e.commit or row["commit"],
+                commit_message=e.commit_message,
+                commit_author=e.commit_author,
+            )
         store.update(DEPLOYMENTS, (e.originator_id,), **changes)
         state = store.get(SERVICE_STATES, row["service_id"], row["environment_id"])
         if state is not None and state["latest_deployment_id"] == e.originator_id:
-            store.update(SERVICE_STATES, (row["service_id"], row["environment_id"]),
-                         latest_state=e.state.value, updated_at=e.timestamp)
+            store.update(
+                SERVICE_STATES,
+                (row["service_id"], row["environment_id"]),
+                latest_state=e.state.value,
+                updated_at=e.timestamp,
+            )
 
     @staticmethod
-    def _state(store: RowStore, service_id: UUID, environment_id: UUID, at: datetime) -> dict[str, Any]:
+    def _state(
+        store: RowStore, service_id: UUID, environment_id: UUID, at: datetime
+    ) -> dict[str, Any]:
         existing = store.get(SERVICE_STATES, service_id, environment_id)
         if existing is not None:
             return dict(existing)
         service = store.get(SERVICES, service_id)
-        return {"service_id": service_id, "environment_id": environment_id,
-                "project_id": service["project_id"] if service else None,
-                "live_deployment_id": None, "live_image": None, "live_commit": None,
-                "latest_deployment_id": None, "latest_state": None, "updated_at": at}
+        return {
+            "service_id": service_id,
+            "environment_id": environment_id,
+            "project_id": service["project_id"] if service else None,
+            "live_deployment_id": None,
+            "live_image": None,
+            "live_commit": None,
+            "latest_deployment_id": None,
+            "latest_state": None,
+            "updated_at": at,
+        }
 
     # Nodes
 
     @handles(Node.Registered)
     def node_registered(self, e: Node.Registered, store: RowStore) -> None:
         """A node joined."""
-        store.put(NODES, {
-            "id": e.originator_id, "organization_id": e.organization_id, "name": e.name,
-            "kind": e.kind.value, "endpoint": e.endpoint, "cpu_millis": e.capacity.cpu_millis,
-            "memory_mb": e.capacity.memory_mb, "labels": dict(e.labels), "state": "ready",
-            "schedule_state": "ready", "unreachable_reason": None, "registered_at": e.timestamp,
-            "updated_at": e.timestamp, "removed": False,
-        })
+        store.put(
+            NODES,
+            {
+                "id": e.originator_id,
+                "organization_id": e.organization_id,
+                "name": e.name,
+                "kind": e.kind.value,
+                "endpoint": e.endpoint,
+                "cpu_millis": e.capacity.cpu_millis,
+                "memory_mb": e.capacity.memory_mb,
+                "labels": dict(e.labels),
+                "state": "ready",
+                "schedule_state": "ready",
+                "unreachable_reason": None,
+                "registered_at": e.timestamp,
+                "updated_at": e.timestamp,
+                "removed": False,
+            },
+        )
 
     @handles(Node.Relabelled)
     def node_relabelled(self, e: Node.Relabelled, store: RowStore) -> None:
@@ -368,8 +509,13 @@ class DashboardProjection(Projection):
     @handles(Node.CapacityChanged)
     def node_capacity_changed(self, e: Node.CapacityChanged, store: RowStore) -> None:
         """New capacity."""
-        store.update(NODES, (e.originator_id,), cpu_millis=e.capacity.cpu_millis,
-                     memory_mb=e.capacity.memory_mb, updated_at=e.timestamp)
+        store.update(
+            NODES,
+            (e.originator_id,),
+            cpu_millis=e.capacity.cpu_millis,
+            memory_mb=e.capacity.memory_mb,
+            updated_at=e.timestamp,
+        )
 
     @handles(Node.Cordoned, Node.DrainStarted, Node.Uncordoned)
     def node_scheduling_changed(self, e: Any, store: RowStore) -> None:
@@ -380,22 +526,37 @@ class DashboardProjection(Projection):
             return
         schedule_state = schedule[type(e).__name__]
         state = "unreachable" if row["unreachable_reason"] is not None else schedule_state
-        store.update(NODES, (e.originator_id,), state=state, schedule_state=schedule_state,
-                     updated_at=e.timestamp)
+        store.update(
+            NODES,
+            (e.originator_id,),
+            state=state,
+            schedule_state=schedule_state,
+            updated_at=e.timestamp,
+        )
 
     @handles(Node.BecameUnreachable)
     def node_unreachable(self, e: Node.BecameUnreachable, store: RowStore) -> None:
         """The node stopped answering."""
-        store.update(NODES, (e.originator_id,), state="unreachable",
-                     unreachable_reason=e.reason, updated_at=e.timestamp)
+        store.update(
+            NODES,
+            (e.originator_id,),
+            state="unreachable",
+            unreachable_reason=e.reason,
+            updated_at=e.timestamp,
+        )
 
     @handles(Node.BecameReachable)
     def node_reachable(self, e: Node.BecameReachable, store: RowStore) -> None:
         """The node answers again, in the scheduling state it had."""
         row = store.get(NODES, e.originator_id)
         if row is not None:
-            store.update(NODES, (e.originator_id,), state=row["schedule_state"],
-                         unreachable_reason=None, updated_at=e.timestamp)
+            store.update(
+                NODES,
+                (e.originator_id,),
+                state=row["schedule_state"],
+                unreachable_reason=None,
+                updated_at=e.timestamp,
+            )
 
     @handles(Node.Removed)
     def node_removed(self, e: Node.Removed, store: RowStore) -> None:

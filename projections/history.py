@@ -69,12 +69,20 @@ class ReleaseRow:
 
 
 AUDIT = Table(
-    "audit", AuditRow, ("position",), entity="activity", id_column="scope_id",
+    "audit",
+    AuditRow,
+    ("position",),
+    entity="activity",
+    id_column="scope_id",
     indexes=(("project_id", "position"), ("organization_id", "position"), ("at",)),
 )
 SCOPES = Table("scopes", ScopeRow, ("aggregate_id",))
 RELEASES = Table(
-    "releases", ReleaseRow, ("deployment_id",), entity="releases", id_column="service_id",
+    "releases",
+    ReleaseRow,
+    ("deployment_id",),
+    entity="releases",
+    id_column="service_id",
     indexes=(("service_id", "requested_at"),),
 )
 
@@ -97,14 +105,23 @@ class HistoryProjection(Projection):
         }
         if aggregate_type == "VariableSet" and "set" in vars(e):
             details["set"] = sorted(e.set)  # variable names only, never the sealed values
-        store.put(AUDIT, {
-            "position": store.position, "at": e.timestamp, "actor": e.actor,
-            "action": f"{aggregate_type}.{action}", "aggregate_type": aggregate_type,
-            "aggregate_id": e.originator_id, "organization_id": organization_id,
-            "project_id": project_id, "scope_id": project_id or organization_id,
-            "summary": summarize(aggregate_type, action, details),
-            "details": details, "internal": aggregate_type in _INTERNAL,
-        })
+        store.put(
+            AUDIT,
+            {
+                "position": store.position,
+                "at": e.timestamp,
+                "actor": e.actor,
+                "action": f"{aggregate_type}.{action}",
+                "aggregate_type": aggregate_type,
+                "aggregate_id": e.originator_id,
+                "organization_id": organization_id,
+                "project_id": project_id,
+                "scope_id": project_id or organization_id,
+                "summary": summarize(aggregate_type, action, details),
+                "details": details,
+                "internal": aggregate_type in _INTERNAL,
+            },
+        )
         if isinstance(e, Deployment.Requested | Deployment.Transitioned):
             self._release(e, store)
 
@@ -118,8 +135,14 @@ class HistoryProjection(Projection):
             else:
                 organization_id = getattr(e, "organization_id", None)
                 project_id = getattr(e, "project_id", None)
-            store.put(SCOPES, {"aggregate_id": e.originator_id,
-                               "organization_id": organization_id, "project_id": project_id})
+            store.put(
+                SCOPES,
+                {
+                    "aggregate_id": e.originator_id,
+                    "organization_id": organization_id,
+                    "project_id": project_id,
+                },
+            )
             return organization_id, project_id
         scope = store.get(SCOPES, e.originator_id)
         if scope is None:
@@ -129,20 +152,34 @@ class HistoryProjection(Projection):
     @staticmethod
     def _release(e: Any, store: RowStore) -> None:
         if isinstance(e, Deployment.Requested):
-            store.put(RELEASES, {
-                "deployment_id": e.originator_id, "organization_id": e.organization_id,
-                "project_id": e.project_id, "service_id": e.service_id,
-                "environment_id": e.environment_id, "trigger": e.trigger.value,
-                "requested_by": e.actor, "requested_at": e.timestamp, "commit": e.commit,
-                "commit_message": None, "commit_author": None, "image": e.image,
-                "variables_version": list(e.variables_version), "rollback_of": e.rollback_of,
-                "state": "queued", "healthy_at": None, "finished_at": None,
-            })
+            store.put(
+                RELEASES,
+                {
+                    "deployment_id": e.originator_id,
+                    "organization_id": e.organization_id,
+                    "project_id": e.project_id,
+                    "service_id": e.service_id,
+                    "environment_id": e.environment_id,
+                    "trigger": e.trigger.value,
+                    "requested_by": e.actor,
+                    "requested_at": e.timestamp,
+                    "commit": e.commit,
+                    "commit_message": None,
+                    "commit_author": None,
+                    "image": e.image,
+                    "variables_version": list(e.variables_version),
+                    "rollback_of": e.rollback_of,
+                    "state": "queued",
+                    "healthy_at": None,
+                    "finished_at": None,
+                },
+            )
             return
         changes: dict[str, Any] = {"state": e.state.value}
         if isinstance(e, Deployment.Built):
-            changes.update(image=e.image, commit_message=e.commit_message,
-                           commit_author=e.commit_author)
+            changes.update(
+                image=e.image, commit_message=e.commit_message, commit_author=e.commit_author
+            )
             if e.commit:
                 changes["commit"] = e.commit
         if isinstance(e, Deployment.BecameHealthy):
@@ -167,8 +204,11 @@ def summarize(aggregate_type: str, action: str, details: dict[str, Any]) -> str:
     if aggregate_type == "VariableSet":
         changed = ", ".join(details.get("set", []))
         removed = ", ".join(details.get("unset", []))
-        parts = [p for p in (f"set {changed}" if changed else "",
-                             f"removed {removed}" if removed else "") if p]
+        parts = [
+            p
+            for p in (f"set {changed}" if changed else "", f"removed {removed}" if removed else "")
+            if p
+        ]
         return "variables: " + "; ".join(parts) if parts else "variables changed"
     words = "".join(f" {c.lower()}" if c.isupper() else c for c in action).strip()
     return f"{subject} {words}"

@@ -99,13 +99,15 @@ def _columns(row: type) -> tuple[Column, ...]:
 def shape_of(tables: tuple[Table, ...]) -> str:
     """A digest of the tables' names, columns, keys and indexes; changes force a rebuild."""
     text = repr(
-        [(t.name, [(c.name, c.type.value, c.nullable) for c in t.columns], t.key, t.indexes)
-         for t in tables]
+        [
+            (t.name, [(c.name, c.type.value, c.nullable) for c in t.columns], t.key, t.indexes)
+            for t in tables
+        ]
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def plain(value: Any) -> Any:
+def plain(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
     """A JSON-ready copy of a value: dataclasses to dicts, enums to values, ids to strings."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}

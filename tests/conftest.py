@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 
 from application.secrets import Secret
 from application.settings import Settings
@@ -53,6 +54,19 @@ def postgres_url() -> str:
     except psycopg.Error as e:
         service_missing("PostgreSQL", e)
     return PG_URL
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The URL of the real Redis server, checked once."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as e:
+        service_missing("Redis", e)
+    finally:
+        client.close()
+    return REDIS_URL
 
 
 @pytest.fixture

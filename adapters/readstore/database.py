@@ -14,8 +14,8 @@ import os
 import socket
 import sqlite3
 import zlib
-from contextlib import closing, contextmanager
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -81,7 +81,8 @@ class PostgresReadDatabase:
     def connect(self, purpose: str) -> psycopg.Connection[Any]:
         """A connection named for its purpose, with fast msgspec JSON."""
         conn = psycopg.connect(
-            self.url, connect_timeout=10,
+            self.url,
+            connect_timeout=10,
             application_name=f"containr:{purpose}:{socket.gethostname()}:{os.getpid()}"[:63],
         )
         set_json_dumps(_json_encode, conn)
@@ -120,8 +121,7 @@ class SqliteReadDatabase:
 
     def connect(self, purpose: str) -> sqlite3.Connection:
         """A connection in WAL mode with manual transactions."""
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         return conn
@@ -185,9 +185,7 @@ class Registry:
         d = db.dialect
         p = d.placeholder
         self._table = d.qualified(REGISTRY)
-        self._select = (
-            f"SELECT model, generation, state, position, shape FROM {self._table}"
-        )
+        self._select = f"SELECT model, generation, state, position, shape FROM {self._table}"
         self._active = f"{self._select} WHERE model = {p('model')} AND state = 'active'"
         self._advance = (
             f"UPDATE {self._table} SET position = {p('new')} WHERE model = {p('model')} "
@@ -198,7 +196,9 @@ class Registry:
         """The schema (PostgreSQL) and the registry table."""
         if self.db.dialect.schema:
             conn.execute(
-                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.db.dialect.schema))
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(self.db.dialect.schema)
+                )
             )
         conn.execute(
             f"CREATE TABLE IF NOT EXISTS {self._table} (model TEXT NOT NULL, "
@@ -233,17 +233,20 @@ class Registry:
     def advance(self, conn: Any, model: str, generation: int, old: int, new: int) -> bool:
         """Compare-and-set the position; False if someone else moved it first."""
         cursor = conn.cursor()
-        cursor.execute(self._advance, {"model": model, "generation": generation,
-                                       "old": old, "new": new})
+        cursor.execute(
+            self._advance, {"model": model, "generation": generation, "old": old, "new": new}
+        )
         return bool(cursor.rowcount == 1)
 
-    def create(self, conn: Any, model: str, tables: tuple[Table, ...], shape: str,
-               state: str) -> int:
+    def create(
+        self, conn: Any, model: str, tables: tuple[Table, ...], shape: str, state: str
+    ) -> int:
         """A new, empty generation with its tables; returns its number."""
         p = self.db.dialect.placeholder
         cursor = conn.cursor()
         cursor.execute(
-            f"SELECT COALESCE(MAX(generation), 0) + 1 FROM {self._table} WHERE model = {p('model')}",
+            f"SELECT COALESCE(MAX(generation), 0) + 1 FROM {self._table} "
+            f"WHERE model = {p('model')}",
             {"model": model},
         )
         generation = int(cursor.fetchone()[0])
@@ -274,7 +277,8 @@ class Registry:
         for table in tables:
             cursor.execute(self.db.dialect.drop(model, generation, table))
         cursor.execute(
-            f"DELETE FROM {self._table} WHERE model = {p('model')} AND generation = {p('generation')}",
+            f"DELETE FROM {self._table} "
+            f"WHERE model = {p('model')} AND generation = {p('generation')}",
             {"model": model, "generation": generation},
         )
 

@@ -62,8 +62,9 @@ class ReadModelHost:
 
     def runner(self, model: str, **kwargs: Any) -> ProjectionRunner:
         """A runner for one read model (its projection object is shared by its runners)."""
-        return ProjectionRunner(self._projection(model), self.events, self.db, feed=self.feed,
-                                **kwargs)
+        return ProjectionRunner(
+            self._projection(model), self.events, self.db, feed=self.feed, **kwargs
+        )
 
     def migrate(self, progress: Progress | None = None) -> list[str]:
         """Create the registry and a first generation of each model; rebuild changed shapes."""
@@ -72,20 +73,25 @@ class ReadModelHost:
             self.registry.create_schema(conn)
             for generation in self.registry.all(conn):
                 if generation.state in ("scratch", "building"):
-                    self.registry.drop(conn, generation.model, generation.generation,
-                                       self._projection(generation.model).tables)
+                    self.registry.drop(
+                        conn,
+                        generation.model,
+                        generation.generation,
+                        self._projection(generation.model).tables,
+                    )
             for model, projection in self.projections.items():
                 if self.registry.active(conn, model) is None:
-                    self.registry.create(conn, model, projection.tables, projection.shape(),
-                                         "active")
+                    self.registry.create(
+                        conn, model, projection.tables, projection.shape(), "active"
+                    )
                     done.append(f"read model {model}: created")
         for model, projection in self.projections.items():
             with closing(self.db.connect("migrate")) as conn:
                 active = self.registry.active(conn, model)
                 conn.rollback()
             if active is not None and active.shape != projection.shape():
-                generation = self.rebuild(model, progress)
-                done.append(f"read model {model}: tables changed, rebuilt as generation {generation}")
+                rebuilt = self.rebuild(model, progress)
+                done.append(f"read model {model}: tables changed, rebuilt as generation {rebuilt}")
         return done
 
     def status(self) -> list[ProjectionStatus]:
@@ -99,23 +105,32 @@ class ReadModelHost:
             active = next((r for r in rows if r.model == model and r.state == "active"), None)
             if active is None:
                 continue
-            result.append(ProjectionStatus(
-                model=model, generation=active.generation, position=active.position, head=head,
-                leader=self.db.leader(f"runner:{model}"),
-                up_to_date_shape=active.shape == projection.shape(),
-                building=[r.generation for r in rows if r.model == model and r.state == "building"],
-            ))
+            result.append(
+                ProjectionStatus(
+                    model=model,
+                    generation=active.generation,
+                    position=active.position,
+                    head=head,
+                    leader=self.db.leader(f"runner:{model}"),
+                    up_to_date_shape=active.shape == projection.shape(),
+                    building=[
+                        r.generation for r in rows if r.model == model and r.state == "building"
+                    ],
+                )
+            )
         return result
 
     def rebuild(self, model: str, progress: Progress | None = None) -> int:
         """Build a new generation from zero while the old one keeps serving, then swap."""
         projection = self._projection(model)
-        runner = ProjectionRunner(projection, self.events, self.db, batch_size=5000,
-                                  batch_ms=1000, page_size=5000)
+        runner = ProjectionRunner(
+            projection, self.events, self.db, batch_size=5000, batch_ms=1000, page_size=5000
+        )
         with closing(self.db.connect(f"rebuild:{model}")) as conn:
             with transaction(self.db, conn):
-                generation = self.registry.create(conn, model, projection.tables,
-                                                  projection.shape(), "building")
+                generation = self.registry.create(
+                    conn, model, projection.tables, projection.shape(), "building"
+                )
             try:
                 runner.catch_up(conn, generation=generation, progress=progress)
                 self._swap(conn, runner, generation)
@@ -132,7 +147,8 @@ class ReadModelHost:
                 # Hold every runner of this model off the registry while we finish and swap.
                 conn.execute(
                     f"SELECT 1 FROM {self.db.dialect.qualified('rm_generations')} "
-                    "WHERE model = %s FOR UPDATE", (model,)
+                    "WHERE model = %s FOR UPDATE",
+                    (model,),
                 )
             old = self.registry.active(conn, model)
             while True:
@@ -151,12 +167,14 @@ class ReadModelHost:
     def build_as_of(self, model: str, position: int, progress: Progress | None = None) -> int:
         """A scratch generation holding the model as of ``position``."""
         projection = self._projection(model)
-        runner = ProjectionRunner(projection, self.events, self.db, batch_size=5000,
-                                  batch_ms=1000, page_size=5000)
+        runner = ProjectionRunner(
+            projection, self.events, self.db, batch_size=5000, batch_ms=1000, page_size=5000
+        )
         with closing(self.db.connect(f"as-of:{model}")) as conn:
             with transaction(self.db, conn):
-                generation = self.registry.create(conn, model, projection.tables,
-                                                  projection.shape(), "scratch")
+                generation = self.registry.create(
+                    conn, model, projection.tables, projection.shape(), "scratch"
+                )
             try:
                 runner.catch_up(conn, generation=generation, stop_at=position, progress=progress)
             except BaseException:
@@ -179,8 +197,10 @@ class ReadModelHost:
             runner = self.runner(model)
             signal: EventSignal = signal_factory()
             thread = threading.Thread(
-                target=_run_and_close, args=(runner, stop, signal),
-                name=f"containr-projection-{model}", daemon=True,
+                target=_run_and_close,
+                args=(runner, stop, signal),
+                name=f"containr-projection-{model}",
+                daemon=True,
             )
             thread.start()
             threads.append(thread)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -25,7 +26,9 @@ GENERATION_TTL = 2.0
 class SqlReadStore:
     """The ReadStore port over PostgreSQL or SQLite."""
 
-    def __init__(self, db: PostgresReadDatabase | SqliteReadDatabase, *, pool_size: int = 4) -> None:
+    def __init__(
+        self, db: PostgresReadDatabase | SqliteReadDatabase, *, pool_size: int = 4
+    ) -> None:
         self._db = db
         self._registry = Registry(db)
         self._generations: dict[str, tuple[int, float]] = {}
@@ -33,9 +36,13 @@ class SqlReadStore:
         self._pool: ConnectionPool | None = None
         if isinstance(db, PostgresReadDatabase):
             self._pool = ConnectionPool(
-                db.url, min_size=1, max_size=pool_size, name="containr-read",
+                db.url,
+                min_size=1,
+                max_size=pool_size,
+                name="containr-read",
                 kwargs={"autocommit": True, "connect_timeout": 10},
-                configure=lambda conn: set_json_loads(_json_decode, conn), open=True,
+                configure=lambda conn: set_json_loads(_json_decode, conn),
+                open=True,
             )
 
     @contextmanager
@@ -44,11 +51,11 @@ class SqlReadStore:
             with self._pool.connection() as conn:
                 yield conn
             return
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._db.connect("read")
-            self._local.conn = conn
-        yield conn
+        local: Any = getattr(self._local, "conn", None)
+        if local is None:
+            local = self._db.connect("read")
+            self._local.conn = local
+        yield local
 
     def close(self) -> None:
         """Release connections."""
@@ -88,27 +95,64 @@ class SqlReadStore:
         generation: int | None = None,
     ) -> list[Row]:
         """Rows of one table (see ReadStore.select)."""
-        pinned = generation is not None
-        for attempt in (1, 2):
-            gen = generation if pinned else self.generation(model)
-            assert gen is not None
-            try:
-                return self._select(model, gen, table, where or {}, contains, since, until,
-                                    order_by, order, after, limit)
-            except (psycopg.errors.UndefinedTable, _sqlite_missing_table()) as e:
-                # The generation was swapped by a rebuild since we cached it: look again.
-                if pinned or attempt == 2 or "no such table" not in str(e) and not isinstance(
-                    e, psycopg.errors.UndefinedTable
-                ):
-                    raise
-                self._generations.pop(model, None)
-        raise AssertionError("unreachable")
+        if generation is not None:
+            return self._select(
+                model,
+                generation,
+                table,
+                where or {},
+                contains,
+                since,
+                until,
+                order_by,
+                order,
+                after,
+                limit,
+            )
+        try:
+            return self._select(
+                model,
+                self.generation(model),
+                table,
+                where or {},
+                contains,
+                since,
+                until,
+                order_by,
+                order,
+                after,
+                limit,
+            )
+        except (psycopg.errors.UndefinedTable, sqlite3.OperationalError):
+            # A rebuild swapped generations since we looked: look again, once.
+            self._generations.pop(model, None)
+            return self._select(
+                model,
+                self.generation(model),
+                table,
+                where or {},
+                contains,
+                since,
+                until,
+                order_by,
+                order,
+                after,
+                limit,
+            )
 
     def _select(
-        self, model: str, generation: int, table: Table, where: dict[str, object],
-        contains: tuple[str, str] | None, since: tuple[str, object] | None,
-        until: tuple[str, object] | None, order_by: Sequence[str], order: Order,
-        after: Sequence[object] | None, limit: int | None,
+        self,
+        model: str,
+        generation: int,
+        table: Table,
+        where: dict[str, object],
+        contains: tuple[str, str] | None,
+        since: tuple[str, object] | None,
+        until: tuple[str, object] | None,
+        order_by: Sequence[str],
+        order: Order,
+        after: Sequence[object] | None,
+        limit: int | None,
     ) -> list[Row]:
         dialect = self._db.dialect
         sql = statements(dialect, model, generation, table)
@@ -127,7 +171,9 @@ class SqlReadStore:
         if contains is not None:
             _check(contains[0], columns)
             clauses.append(f'LOWER("{contains[0]}") LIKE {p("contains")}')
-            escaped = contains[1].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            escaped = (
+                contains[1].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            )
             params["contains"] = f"%{escaped}%"
             clauses[-1] += " ESCAPE '\\'"
         for name, bound, op in (("since", since, ">="), ("until", until, "<=")):
@@ -161,9 +207,3 @@ class SqlReadStore:
 def _check(column: str, columns: set[str]) -> None:
     if column not in columns:
         raise ValueError(f"no column {column!r}")
-
-
-def _sqlite_missing_table() -> type[Exception]:
-    import sqlite3
-
-    return sqlite3.OperationalError

@@ -21,8 +21,13 @@ class BatchRowStore:
     """
 
     def __init__(
-        self, dialect: Dialect, model: str, generation: int, tables: tuple[Table, ...],
-        *, cache_size: int = 50_000,
+        self,
+        dialect: Dialect,
+        model: str,
+        generation: int,
+        tables: tuple[Table, ...],
+        *,
+        cache_size: int = 50_000,
     ) -> None:
         self.model = model
         self.generation = generation
@@ -46,7 +51,7 @@ class BatchRowStore:
         if cached is None:
             cached = self._load(self._sql[table.name], key)
             self._cache[slot] = cached
-        return None if cached is _ABSENT else cached  # type: ignore[no-any-return]
+        return None if cached is _ABSENT else cached
 
     def put(self, table: Table, row: Row) -> None:
         """Insert or replace a row (its position becomes the current event's)."""

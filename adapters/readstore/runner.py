@@ -10,6 +10,7 @@ it and takes over when the leader's connection dies.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -145,7 +146,11 @@ class ProjectionRunner:
         return position, count
 
     def catch_up(
-        self, conn: Any, *, generation: int | None = None, stop_at: int | None = None,
+        self,
+        conn: Any,
+        *,
+        generation: int | None = None,
+        stop_at: int | None = None,
         progress: Progress | None = None,
     ) -> int:
         """Apply batches until nothing is left (or ``stop_at`` is reached); returns the count."""
@@ -197,16 +202,11 @@ class ProjectionRunner:
 
 
 def _rollback_quietly(conn: Any) -> None:
-    try:
+    with contextlib.suppress(Exception):  # the connection may already be gone
         conn.rollback()
-    except Exception:  # noqa: BLE001, S110 - the connection may already be gone
-        pass
 
 
 def _close_quietly(conn: Any) -> None:
-    if conn is None:
-        return
-    try:
-        conn.close()
-    except Exception:  # noqa: BLE001, S110 - the connection may already be gone
-        pass
+    if conn is not None:
+        with contextlib.suppress(Exception):  # the connection may already be gone
+            conn.close()

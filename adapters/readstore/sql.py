@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,8 +57,8 @@ class Dialect:
     name: str
     schema: str | None
     types: dict[ColumnType, str]
-    into_db: dict[ColumnType, Converter]
-    out_of_db: dict[ColumnType, Converter]
+    into_db: Mapping[ColumnType, Converter]
+    out_of_db: Mapping[ColumnType, Converter]
     placeholder: Callable[[str], str]
 
     def table(self, model: str, generation: int, table: str) -> str:
@@ -91,32 +91,52 @@ class Dialect:
 
 
 POSTGRES_TYPES = {
-    ColumnType.UUID: "uuid", ColumnType.TEXT: "text", ColumnType.INT: "bigint",
-    ColumnType.FLOAT: "double precision", ColumnType.BOOL: "boolean",
-    ColumnType.TIMESTAMP: "timestamptz", ColumnType.JSON: "jsonb",
+    ColumnType.UUID: "uuid",
+    ColumnType.TEXT: "text",
+    ColumnType.INT: "bigint",
+    ColumnType.FLOAT: "double precision",
+    ColumnType.BOOL: "boolean",
+    ColumnType.TIMESTAMP: "timestamptz",
+    ColumnType.JSON: "jsonb",
 }
 SQLITE_TYPES = {
-    ColumnType.UUID: "TEXT", ColumnType.TEXT: "TEXT", ColumnType.INT: "INTEGER",
-    ColumnType.FLOAT: "REAL", ColumnType.BOOL: "INTEGER", ColumnType.TIMESTAMP: "TEXT",
+    ColumnType.UUID: "TEXT",
+    ColumnType.TEXT: "TEXT",
+    ColumnType.INT: "INTEGER",
+    ColumnType.FLOAT: "REAL",
+    ColumnType.BOOL: "INTEGER",
+    ColumnType.TIMESTAMP: "TEXT",
     ColumnType.JSON: "TEXT",
 }
 
 
 def postgres_dialect(schema: str, json_in: Converter) -> Dialect:
     """PostgreSQL: native uuid, timestamptz and jsonb (``json_in`` wraps values as Jsonb)."""
-    into = dict.fromkeys(ColumnType, _identity) | {ColumnType.JSON: json_in}
-    return Dialect("postgres", schema, POSTGRES_TYPES, into, dict.fromkeys(ColumnType, _identity),
-                   lambda name: f"%({name})s")
+    identity: dict[ColumnType, Converter] = dict.fromkeys(ColumnType, _identity)
+    into = identity | {ColumnType.JSON: json_in}
+    return Dialect(
+        "postgres",
+        schema,
+        POSTGRES_TYPES,
+        into,
+        dict.fromkeys(ColumnType, _identity),
+        lambda name: f"%({name})s",
+    )
 
 
 def sqlite_dialect() -> Dialect:
     """SQLite: ids, times and JSON as text, booleans as integers."""
-    into = dict.fromkeys(ColumnType, _identity) | {
-        ColumnType.UUID: _uuid_in, ColumnType.TIMESTAMP: _time_in, ColumnType.JSON: _json_in,
+    identity: dict[ColumnType, Converter] = dict.fromkeys(ColumnType, _identity)
+    into = identity | {
+        ColumnType.UUID: _uuid_in,
+        ColumnType.TIMESTAMP: _time_in,
+        ColumnType.JSON: _json_in,
     }
-    out = dict.fromkeys(ColumnType, _identity) | {
-        ColumnType.UUID: _sqlite_uuid_out, ColumnType.TIMESTAMP: _sqlite_time_out,
-        ColumnType.JSON: _json_out, ColumnType.BOOL: _sqlite_bool_out,
+    out = identity | {
+        ColumnType.UUID: _sqlite_uuid_out,
+        ColumnType.TIMESTAMP: _sqlite_time_out,
+        ColumnType.JSON: _json_out,
+        ColumnType.BOOL: _sqlite_bool_out,
     }
     return Dialect("sqlite", None, SQLITE_TYPES, into, out, lambda name: f":{name}")
 
@@ -155,7 +175,9 @@ def statements(dialect: Dialect, model: str, generation: int, table: Table) -> T
     names = ", ".join(f'"{c.name}"' for c in cols)
     values = ", ".join(p(c.name) for c in cols)
     key = ", ".join(f'"{k}"' for k in table.key)
-    updates = ", ".join(f'"{c.name}" = excluded."{c.name}"' for c in cols if c.name not in table.key)
+    updates = ", ".join(
+        f'"{c.name}" = excluded."{c.name}"' for c in cols if c.name not in table.key
+    )
     where = " AND ".join(f'"{k}" = {p(k)}' for k in table.key)
     return TableStatements(
         table=table,
