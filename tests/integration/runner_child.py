@@ -21,7 +21,7 @@ from interfaces.bootstrap import bootstrap
 
 
 def main() -> None:
-    settings = msgspec.json.decode(sys.argv[1].encode(), type=Settings, dec_hook=_secret_hook)
+    settings = msgspec.json.decode(sys.argv[1].encode(), type=Settings, dec_hook=secret_dec_hook)
     model, delay = sys.argv[2], float(sys.argv[3])
     app = bootstrap(settings)
     host = cast(ReadModelHost, app.projections)
