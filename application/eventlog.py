@@ -59,6 +59,23 @@ class EventLog:
             if len(events) < batch:
                 signal.wait(timeout=1.0)
 
+    def position_at(self, instant: datetime) -> int:
+        """The position of the last event recorded at or before ``instant`` (0 if none).
+
+        A binary search over the log: events are recorded in time order, so it reads
+        about log2(head) events whatever the log's length.
+        """
+        low, high = 0, self.head()
+        while low < high:
+            middle = (low + high + 1) // 2
+            [found] = self._store.recorder.select_notifications(start=middle, limit=1)
+            moment: datetime = vars(self._store.mapper.to_domain_event(found))["timestamp"]
+            if moment <= instant:
+                low = found.id
+            else:
+                high = middle - 1
+        return low
+
     def of_aggregate(self, aggregate_id: UUID) -> list[LoggedEvent]:
         """Every event of one aggregate, oldest first."""
         stored = self._store.recorder.select_events(aggregate_id)

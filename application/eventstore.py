@@ -45,21 +45,32 @@ class EventMapper(Mapper[UUID]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         """The domain event a stored event records."""
-        cls = resolve_topic(stored_event.topic)
+        return self.decode(
+            stored_event.topic,
+            stored_event.state,
+            stored_event.originator_id,  # type: ignore[arg-type]  # our ids are always UUIDs
+            stored_event.originator_version,
+        )
+
+    def decode(
+        self, topic: str, data: bytes, originator_id: UUID, originator_version: int
+    ) -> DomainEventProtocol[UUID]:
+        """The domain event recorded under ``topic`` with state ``data``."""
+        cls = resolve_topic(topic)
         try:
-            state: dict[str, Any] = self.transcoder.decode(stored_event.state)
+            state: dict[str, Any] = _decode_json(data)
             class_version = getattr(cls, "class_version", 1)
             from_version = state.pop("class_version", 1)
             while from_version < class_version:
                 getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
                 from_version += 1
-            state["originator_id"] = stored_event.originator_id
-            state["originator_version"] = stored_event.originator_version
+            state["originator_id"] = originator_id
+            state["originator_version"] = originator_version
             event: DomainEventProtocol[UUID] = msgspec.convert(state, type=cls)
         except (msgspec.ValidationError, msgspec.DecodeError) as e:
             msg = (
-                f"stored event {stored_event.topic} of {stored_event.originator_id} "
-                f"v{stored_event.originator_version} does not match its class: {e}"
+                f"stored event {topic} of {originator_id} v{originator_version} "
+                f"does not match its class: {e}"
             )
             raise MapperDeserialisationError(msg) from e
         return event

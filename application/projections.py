@@ -9,7 +9,8 @@ from typing import Protocol
 
 import msgspec
 
-from application.readmodels import DashboardQueries, HistoryQueries, ReadStore
+from application.eventlog import EventLog
+from application.readmodels import DashboardQueries, ReadStore
 
 Progress = Callable[[int, int], None]
 """Called with (events done, events in all) as long work proceeds."""
@@ -47,6 +48,12 @@ class ReadModelAdmin(Protocol):
         """Rebuild from zero into a new generation, then swap it in; returns its number."""
         ...
 
+    def rebuild_many(
+        self, models: list[str], progress: Callable[[str, int, int], None] | None = None
+    ) -> dict[str, int]:
+        """Rebuild several models side by side; returns each one's new generation."""
+        ...
+
     def build_as_of(self, model: str, position: int, progress: Progress | None = None) -> int:
         """Build a scratch generation as of ``position``; returns its number."""
         ...
@@ -59,14 +66,14 @@ class ReadModelAdmin(Protocol):
 class TimeTravel:
     """Read models as they were at a past position or instant."""
 
-    def __init__(self, admin: ReadModelAdmin, store: ReadStore, history: HistoryQueries) -> None:
+    def __init__(self, admin: ReadModelAdmin, store: ReadStore, events: EventLog) -> None:
         self._admin = admin
         self._store = store
-        self._history = history
+        self._events = events
 
     def position_at(self, instant: datetime) -> int:
         """The log position that was current at ``instant``."""
-        return self._history.position_at(instant)
+        return self._events.position_at(instant)
 
     @contextmanager
     def dashboard(

@@ -252,18 +252,6 @@ class HistoryQueries:
         )
         return typed(rows, history.ReleaseRow)
 
-    def position_at(self, instant: datetime) -> int:
-        """The log position of the last event at or before ``instant`` (0 if none)."""
-        rows = self._store.select(
-            self.model,
-            history.AUDIT,
-            until=("at", instant),
-            order_by=("at", "position"),
-            order="desc",
-            limit=1,
-        )
-        return int(rows[0]["position"]) if rows else 0
-
 
 class DailyStats(msgspec.Struct, frozen=True):
     """One project's deployment figures for one day."""

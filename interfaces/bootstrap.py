@@ -73,8 +73,8 @@ def bootstrap(
     read_db = open_read_database(settings)
     read_store = SqlReadStore(read_db, pool_size=settings.database_pool_size)
     closers.append(read_store.close)
-    host = ReadModelHost(store, read_db, feed=changes)
-    history = HistoryQueries(read_store)
+    host = ReadModelHost(store, read_db, feed=changes, settings=settings)
+    event_log = EventLog(store)
 
     def run_projections(stop: threading.Event) -> list[threading.Thread]:
         return host.start(stop, event_signal)
@@ -90,16 +90,16 @@ def bootstrap(
             on_recorded=wakeup.notify if wakeup is not None else None,
         ),
         queries=Queries(store, secrets),
-        events=EventLog(store),
+        events=event_log,
         secrets=secrets,
         clock=clock,
         event_signal=event_signal,
         read_store=read_store,
         dashboard=DashboardQueries(read_store),
-        history=history,
+        history=HistoryQueries(read_store),
         analytics=AnalyticsQueries(read_store),
         projections=host,
-        time_travel=TimeTravel(host, read_store, history),
+        time_travel=TimeTravel(host, read_store, event_log),
         changes=changes,
         run_projections=run_projections,
         closers=tuple(closers),

@@ -32,8 +32,8 @@ events_app = typer.Typer(help="Read the event log (the audit trail).", no_args_i
 app.add_typer(events_app, name="events")
 projections_app = typer.Typer(help="Operate the read models.", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 
 def load_settings() -> Settings:
@@ -195,7 +195,8 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
 def projections_status() -> None:
     """Each read model's position, the head of the log, lag and leader."""
     with services() as s:
-        table = Table("read model", "generation", "position", "head", "lag", "leader", "shape")
+        table = Table("read model", "generation", "position", "head", "lag", "shape")
+        table.add_column("leader", overflow="fold")
         for st in s.projections.status():
             table.add_row(
                 st.model,
@@ -203,8 +204,8 @@ def projections_status() -> None:
                 str(st.position),
                 str(st.head),
                 str(st.lag),
-                st.leader or "[yellow]none[/yellow]",
                 "ok" if st.up_to_date_shape else "[red]changed: rebuild[/red]",
+                escape(st.leader) if st.leader else "[yellow]none[/yellow]",
             )
         console.print(table)
 

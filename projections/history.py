@@ -98,13 +98,7 @@ class HistoryProjection(Projection):
         """File the event in the timeline under its organisation and project."""
         aggregate_type, _, action = type(e).__qualname__.partition(".")
         organization_id, project_id = self._scope(e, aggregate_type, store)
-        details = {
-            k: ("sealed" if k in _SEALED_FIELDS and v else plain(v))
-            for k, v in vars(e).items()
-            if k not in _STANDARD
-        }
-        if aggregate_type == "VariableSet" and "set" in vars(e):
-            details["set"] = sorted(e.set)  # variable names only, never the sealed values
+        details = _details(e, aggregate_type)
         store.put(
             AUDIT,
             {
@@ -187,6 +181,23 @@ class HistoryProjection(Projection):
         if e.state.is_final:
             changes["finished_at"] = e.timestamp
         store.update(RELEASES, (e.originator_id,), **changes)
+
+
+def _details(e: Any, aggregate_type: str) -> dict[str, Any]:
+    """What the audit entry records of an event: its fields, minus secrets and bulk."""
+    fields = {k: v for k, v in vars(e).items() if k not in _STANDARD}
+    if aggregate_type == "VariableSet" and "set" in fields:
+        fields["set"] = sorted(fields["set"])  # variable names only, never the sealed values
+    if aggregate_type == "Deployment":
+        fields.pop("spec", None)  # the release history keeps what was deployed
+    if aggregate_type == "Service" and "changed" in fields:
+        # Only the settings that changed, with their new values.
+        spec = fields.pop("spec")
+        fields["changed"] = {name: getattr(spec, name) for name in fields["changed"]}
+    for k in _SEALED_FIELDS & fields.keys():
+        if fields[k] and not isinstance(fields[k], list):
+            fields[k] = "sealed"
+    return plain(fields)  # type: ignore[no-any-return]
 
 
 def summarize(aggregate_type: str, action: str, details: dict[str, Any]) -> str:

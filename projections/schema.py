@@ -12,6 +12,8 @@ from enum import Enum
 from typing import Any, Union
 from uuid import UUID
 
+import msgspec
+
 Row = dict[str, Any]
 """A read-model row: column name to value (UUID, str, int, float, bool, datetime, JSON)."""
 
@@ -107,18 +109,6 @@ def shape_of(tables: tuple[Table, ...]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def plain(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
+def plain(value: Any) -> Any:
     """A JSON-ready copy of a value: dataclasses to dicts, enums to values, ids to strings."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(plain(k)): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
-    return value
+    return msgspec.to_builtins(value)

@@ -24,9 +24,9 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb, set_json_dumps, set_json_loads
 
-from adapters.readstore.sql import Dialect, postgres_dialect, sqlite_dialect
+from adapters.readstore.sql import Dialect, TableStatements, postgres_dialect, sqlite_dialect
 from application.settings import Settings
-from projections.schema import Table
+from projections.schema import Row, Table
 
 REGISTRY = "rm_generations"
 _json_encode = msgspec.json.Encoder().encode
@@ -76,6 +76,11 @@ class PostgresReadDatabase:
         assert settings.database_url is not None
         self.url = settings.database_url
         self.schema = f"{settings.database_schema}_rm"
+        self._read_events = (
+            f"SELECT notification_id, originator_id, originator_version, topic, state "
+            f'FROM "{settings.database_schema}".containr_events '
+            "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+        )
         self.dialect = postgres_dialect(self.schema, lambda v: None if v is None else Jsonb(v))
 
     def connect(self, purpose: str) -> psycopg.Connection[Any]:
@@ -91,6 +96,31 @@ class PostgresReadDatabase:
 
     def begin(self, conn: Any) -> None:
         """psycopg opens the transaction with the first statement."""
+
+    def read_events(self, conn: Any, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """Up to ``limit`` events after position ``after``, straight from the events table
+        (same database): (position, aggregate id, version, topic, state) tuples."""
+        with conn.cursor() as cursor:
+            cursor.execute(self._read_events, (after, limit), prepare=True)
+            return cursor.fetchall()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def bulk_upsert(conn: Any, statements: TableStatements, rows: list[Row]) -> None:
+        """Many rows at once: COPY into a temporary staging table, then one upsert."""
+        stage = '"stage_' + statements.target.rsplit(".", 1)[-1].strip('"') + '"'
+        with conn.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {stage} "
+                f"(LIKE {statements.target}) ON COMMIT DELETE ROWS"
+            )
+            with cursor.copy(f"COPY {stage} ({statements.column_list}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(statements.values(row))
+            cursor.execute(
+                f"INSERT INTO {statements.target} ({statements.column_list}) "
+                f"SELECT {statements.column_list} FROM {stage} {statements.on_conflict}"
+            )
+            cursor.execute(f"DELETE FROM {stage}")
 
     def try_lead(self, conn: Any, key: str) -> bool:
         """A session advisory lock: PostgreSQL frees it when the leader's connection dies."""

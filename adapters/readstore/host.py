@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
+from collections.abc import Callable
 from contextlib import closing
 from typing import Any
 
+import msgspec
+
+from adapters.eventstore import open_event_store
 from adapters.readstore.database import (
     PostgresReadDatabase,
     Registry,
     SqliteReadDatabase,
+    open_read_database,
     transaction,
 )
 from adapters.readstore.runner import ProjectionRunner
@@ -18,6 +24,8 @@ from application.changes import ChangeFeed
 from application.eventstore import EventStore
 from application.ports import EventSignal
 from application.projections import Progress, ProjectionStatus
+from application.secrets import Secret, secret_dec_hook
+from application.settings import Settings
 from projections.analytics import AnalyticsProjection
 from projections.base import Projection
 from projections.dashboard import DashboardProjection
@@ -41,7 +49,9 @@ class ReadModelHost:
         *,
         feed: ChangeFeed | None = None,
         projections: list[Projection] | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        self.settings = settings
         self.events = events
         self.db = db
         self.feed = feed
@@ -140,6 +150,39 @@ class ReadModelHost:
                 raise
         return generation
 
+    def rebuild_many(
+        self, models: list[str], progress: Callable[[str, int, int], None] | None = None
+    ) -> dict[str, int]:
+        """Rebuild several models at once, each in a process of its own (one per core)."""
+        for model in models:
+            self._projection(model)
+        if len(models) < 2 or self.settings is None:
+            return {m: self.rebuild(m, _for_model(progress, m)) for m in models}
+        context = multiprocessing.get_context("spawn")
+        queue: Any = context.Queue()
+        encoded = _encode_settings(self.settings)
+        processes = [
+            context.Process(target=_rebuild_child, args=(encoded, model, queue), daemon=True)
+            for model in models
+        ]
+        for process in processes:
+            process.start()
+        done: dict[str, int] = {}
+        errors: list[str] = []
+        while len(done) + len(errors) < len(models):
+            kind, model, *rest = queue.get()
+            if kind == "progress" and progress is not None:
+                progress(model, rest[0], rest[1])
+            elif kind == "done":
+                done[model] = rest[0]
+            elif kind == "error":
+                errors.append(f"{model}: {rest[0]}")
+        for process in processes:
+            process.join()
+        if errors:
+            raise RuntimeError("rebuild failed: " + "; ".join(errors))
+        return done
+
     def _swap(self, conn: Any, runner: ProjectionRunner, generation: int) -> None:
         model, tables = runner.model, runner.projection.tables
         with transaction(self.db, conn):
@@ -205,6 +248,32 @@ class ReadModelHost:
             thread.start()
             threads.append(thread)
         return threads
+
+
+def _for_model(progress: Callable[[str, int, int], None] | None, model: str) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(model, done, total)
+
+
+def _encode_settings(settings: Settings) -> bytes:
+    return msgspec.json.encode(
+        settings, enc_hook=lambda o: o.reveal() if isinstance(o, Secret) else o
+    )
+
+
+def _rebuild_child(encoded: bytes, model: str, queue: Any) -> None:
+    """In a child process: rebuild one model, reporting progress through ``queue``."""
+    settings = msgspec.json.decode(encoded, type=Settings, dec_hook=secret_dec_hook)
+    events = open_event_store(settings)
+    try:
+        host = ReadModelHost(events, open_read_database(settings))
+        generation = host.rebuild(model, lambda d, t: queue.put(("progress", model, d, t)))
+        queue.put(("done", model, generation))
+    except Exception as e:  # reported to the parent, which raises
+        queue.put(("error", model, f"{type(e).__name__}: {e}"))
+    finally:
+        events.close()
 
 
 def _run_and_close(runner: ProjectionRunner, stop: threading.Event, signal: EventSignal) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from adapters.readstore.sql import Dialect, TableStatements, statements
@@ -10,6 +11,8 @@ from application.changes import Change
 from projections.schema import Row, Table
 
 _ABSENT = object()  # cached knowledge that a row does not exist
+BULK_THRESHOLD = 64  # from this many rows of a table in one flush, use the bulk path
+BulkUpsert = Callable[[Any, TableStatements, list[Row]], None]
 
 
 class BatchRowStore:
@@ -27,7 +30,9 @@ class BatchRowStore:
         generation: int,
         tables: tuple[Table, ...],
         *,
-        cache_size: int = 50_000,
+        cache_size: int = 20_000,
+        empty: bool = False,
+        bulk: BulkUpsert | None = None,
     ) -> None:
         self.model = model
         self.generation = generation
@@ -36,11 +41,21 @@ class BatchRowStore:
         self._dirty: dict[tuple[str, tuple[Any, ...]], Row | None] = {}
         self._cache_size = cache_size
         self._conn: Any = None
+        self._bulk = bulk
         self.position = 0
+        # For a generation that started empty, remember the keys of every row that exists
+        # (keys only, so memory stays small): a key not known is a row not there, and a
+        # rebuild never asks the database about rows it has not written.
+        self._existing: set[tuple[str, tuple[Any, ...]]] | None = set() if empty else None
 
     def bind(self, conn: Any) -> None:
         """Use this connection (in its open transaction) for reads and the flush."""
         self._conn = conn
+
+    @property
+    def connection(self) -> Any:
+        """The bound connection."""
+        return self._conn
 
     def get(self, table: Table, *key: object) -> Row | None:
         """The current row, from the batch, the cache, or the database."""
@@ -49,6 +64,8 @@ class BatchRowStore:
             return self._dirty[slot]
         cached = self._cache.get(slot)
         if cached is None:
+            if self._existing is not None and slot not in self._existing:
+                return None
             cached = self._load(self._sql[table.name], key)
             self._cache[slot] = cached
         return None if cached is _ABSENT else cached
@@ -59,6 +76,8 @@ class BatchRowStore:
         slot = (table.name, tuple(row[k] for k in table.key))
         self._dirty[slot] = row
         self._cache[slot] = row
+        if self._existing is not None:
+            self._existing.add(slot)
 
     def update(self, table: Table, key: tuple[object, ...], **changes: object) -> Row | None:
         """Merge changes into an existing row."""
@@ -74,10 +93,12 @@ class BatchRowStore:
         slot = (table.name, key)
         self._dirty[slot] = None
         self._cache[slot] = _ABSENT
+        if self._existing is not None:
+            self._existing.discard(slot)
 
     def flush(self) -> list[Change]:
         """Write every buffered change in the bound transaction; returns what changed."""
-        upserts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        upserts: dict[str, list[Row]] = defaultdict(list)
         deletes: dict[str, list[dict[str, Any]]] = defaultdict(list)
         changes: list[Change] = []
         for (table_name, key), row in self._dirty.items():
@@ -85,7 +106,7 @@ class BatchRowStore:
             if row is None:
                 deletes[table_name].append(sql.key_params(key))
             else:
-                upserts[table_name].append(sql.params(row))
+                upserts[table_name].append(row)
             notice_column = sql.table.notice_column
             if notice_column is not None:
                 entity_id = (row or dict(zip(sql.table.key, key, strict=True))).get(notice_column)
@@ -93,7 +114,12 @@ class BatchRowStore:
                     changes.append(Change(sql.table.entity or "", str(entity_id), self.position))
         cursor = self._conn.cursor()
         for table_name, rows in upserts.items():
-            cursor.executemany(self._sql[table_name].upsert, rows)
+            if self._bulk is not None and len(rows) >= BULK_THRESHOLD:
+                self._bulk(self._conn, self._sql[table_name], rows)
+            else:
+                cursor.executemany(
+                    self._sql[table_name].upsert, [self._sql[table_name].params(r) for r in rows]
+                )
         for table_name, keys in deletes.items():
             cursor.executemany(self._sql[table_name].delete, keys)
         self._dirty.clear()
@@ -106,6 +132,7 @@ class BatchRowStore:
         """Forget buffered changes and everything cached (after a failed batch)."""
         self._dirty.clear()
         self._cache.clear()
+        self._existing = None  # the keys may include rows that were never committed
 
     def _load(self, sql: TableStatements, key: tuple[Any, ...]) -> Any:
         cursor = self._conn.cursor()

@@ -25,7 +25,7 @@ from adapters.readstore.database import (
 )
 from adapters.readstore.rowstore import BatchRowStore
 from application.changes import Change, ChangeBatch, ChangeFeed
-from application.eventstore import EventStore
+from application.eventstore import EventMapper, EventStore
 from application.ports import EventSignal
 from projections.base import Projection
 
@@ -67,10 +67,15 @@ class ProjectionRunner:
         """The read model's name."""
         return self.projection.name
 
-    def _store_for(self, generation: int) -> BatchRowStore:
-        if self._store is None or self._store.generation != generation:
+    def _store_for(self, row: GenerationRow) -> BatchRowStore:
+        if self._store is None or self._store.generation != row.generation:
             self._store = BatchRowStore(
-                self.db.dialect, self.model, generation, self.projection.tables
+                self.db.dialect,
+                self.model,
+                row.generation,
+                self.projection.tables,
+                empty=row.position == 0,
+                bulk=getattr(self.db, "bulk_upsert", None),
             )
         return self._store
 
@@ -105,7 +110,7 @@ class ProjectionRunner:
     ) -> tuple[int, int, list[Change]] | None:
         """Inside the caller's transaction: apply a batch to ``row``'s generation, flush the
         rows and compare-and-set the position. None when there was nothing to apply."""
-        store = self._store_for(row.generation)
+        store = self._store_for(row)
         store.bind(conn)
         position, count = self._apply(store, row.position, stop_at)
         if count == 0:
@@ -126,24 +131,33 @@ class ProjectionRunner:
         started = time.monotonic()
         count = 0
         mapper = self.events.mapper
+        assert isinstance(mapper, EventMapper)
         while count < self.batch_size:
             limit = min(self.page_size, self.batch_size - count)
             if stop_at is not None:
                 limit = min(limit, stop_at - position)
                 if limit <= 0:
                     break
-            page = self.events.recorder.select_notifications(
-                start=position, limit=limit, inclusive_of_start=False
-            )
-            for notification in page:
-                if notification.topic in self._topics:
-                    store.position = notification.id
-                    self.projection.process(mapper.to_domain_event(notification), store)
-                position = notification.id
+            page = self._read(store, position, limit)
+            for notification_id, originator_id, version, topic, state in page:
+                if topic in self._topics:
+                    store.position = notification_id
+                    event = mapper.decode(topic, state, originator_id, version)
+                    self.projection.process(event, store)
+                position = notification_id
             count += len(page)
             if len(page) < limit or (time.monotonic() - started) * 1000 >= self.batch_ms:
                 break
         return position, count
+
+    def _read(self, store: BatchRowStore, after: int, limit: int) -> list[tuple[Any, ...]]:
+        if isinstance(self.db, PostgresReadDatabase):
+            # Same database: read on the runner's own connection, as plain tuples.
+            return self.db.read_events(store.connection, after, limit)
+        page = self.events.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False
+        )
+        return [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in page]
 
     def catch_up(
         self,

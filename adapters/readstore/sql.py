@@ -146,16 +146,29 @@ class TableStatements:
     """Prepared SQL and converters for one table of one generation."""
 
     table: Table
+    target: str
+    column_list: str
+    on_conflict: str
     upsert: str
     delete: str
     select_key: str
     select_columns: tuple[Column, ...]
     into: tuple[tuple[str, Converter], ...]
     out: tuple[tuple[str, Converter], ...]
+    names: tuple[str, ...]
+    converted: tuple[tuple[str, Converter], ...]
 
     def params(self, row: Row) -> dict[str, Any]:
         """A row's values in the database's representation."""
-        return {name: convert(row.get(name)) for name, convert in self.into}
+        params = {name: row.get(name) for name in self.names}
+        for name, convert in self.converted:
+            params[name] = convert(params[name])
+        return params
+
+    def values(self, row: Row) -> tuple[Any, ...]:
+        """A row's values in the database's representation, in column order."""
+        params = self.params(row)
+        return tuple(params[name] for name in self.names)
 
     def key_params(self, key: Sequence[object]) -> dict[str, Any]:
         """A key's values in the database's representation."""
@@ -179,13 +192,22 @@ def statements(dialect: Dialect, model: str, generation: int, table: Table) -> T
         f'"{c.name}" = excluded."{c.name}"' for c in cols if c.name not in table.key
     )
     where = " AND ".join(f'"{k}" = {p(k)}' for k in table.key)
+    on_conflict = f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
     return TableStatements(
         table=table,
-        upsert=f"INSERT INTO {name} ({names}) VALUES ({values}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
+        target=name,
+        column_list=names,
+        on_conflict=on_conflict,
+        upsert=f"INSERT INTO {name} ({names}) VALUES ({values}) {on_conflict}",
         delete=f"DELETE FROM {name} WHERE {where}",
         select_key=f"SELECT {names} FROM {name} WHERE {where}",
         select_columns=cols,
         into=tuple((c.name, dialect.into_db[c.type]) for c in cols),
         out=tuple((c.name, dialect.out_of_db[c.type]) for c in cols),
+        names=tuple(c.name for c in cols),
+        converted=tuple(
+            (c.name, dialect.into_db[c.type])
+            for c in cols
+            if dialect.into_db[c.type] is not _identity
+        ),
     )
