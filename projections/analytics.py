@@ -65,7 +65,7 @@ class RestoreRow:
     seconds: float
 
 
-DAILY = Table("daily", DailyRow, ("project_id", "day"), entity="analytics", id_column="project_id")
+DAILY = Table("daily", DailyRow, ("project_id", "day"), notices=(("analytics", "project_id"),))
 FACTS = Table(
     "deployment_facts",
     DeploymentFactRow,
@@ -77,8 +77,7 @@ RESTORES = Table(
     "restores",
     RestoreRow,
     ("deployment_id",),
-    entity="analytics",
-    id_column="project_id",
+    notices=(("analytics", "project_id"),),
     indexes=(("project_id", "day"),),
 )
 _COUNTERS = ("started", "succeeded", "failed", "rolled_back", "cancelled")

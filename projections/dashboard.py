@@ -141,39 +141,56 @@ class NodeRow:
     removed: bool
 
 
-ORGANIZATIONS = Table("organizations", OrganizationRow, ("id",), entity="organization")
+ORGANIZATIONS = Table("organizations", OrganizationRow, ("id",), notices=(("organization", "id"),))
 MEMBERS = Table(
     "members",
     MemberRow,
     ("organization_id", "user_id"),
-    entity="organization",
+    notices=(("organization", "organization_id"), ("user", "user_id")),
     indexes=(("user_id",),),
 )
-PROJECTS = Table("projects", ProjectRow, ("id",), entity="project", indexes=(("organization_id",),))
+PROJECTS = Table(
+    "projects",
+    ProjectRow,
+    ("id",),
+    notices=(("project", "id"), ("organization", "organization_id")),
+    indexes=(("organization_id",),),
+)
 ENVIRONMENTS = Table(
     "environments",
     EnvironmentRow,
     ("id",),
-    entity="project",
-    id_column="project_id",
+    notices=(("project", "project_id"),),
     indexes=(("project_id",),),
 )
-SERVICES = Table("services", ServiceRow, ("id",), entity="service", indexes=(("project_id",),))
+SERVICES = Table(
+    "services",
+    ServiceRow,
+    ("id",),
+    notices=(("service", "id"), ("project", "project_id")),
+    indexes=(("project_id",),),
+)
 SERVICE_STATES = Table(
     "service_states",
     ServiceStateRow,
     ("service_id", "environment_id"),
-    entity="service",
+    notices=(("service", "service_id"), ("project", "project_id")),
     indexes=(("project_id",),),
 )
 DEPLOYMENTS = Table(
     "deployments",
     DeploymentRow,
     ("id",),
-    entity="deployment",
+    notices=(("deployment", "id"), ("service", "service_id")),
     indexes=(("service_id", "requested_at"), ("project_id",)),
 )
-NODES = Table("nodes", NodeRow, ("id",), entity="node", indexes=(("organization_id",),))
+NODES = Table(
+    "nodes",
+    NodeRow,
+    ("id",),
+    notices=(("node", "id"), ("organization_nodes", "organization_id")),
+    indexes=(("organization_id",),),
+)
 
 
 class DashboardProjection(Projection):

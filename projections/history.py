@@ -72,17 +72,16 @@ AUDIT = Table(
     "audit",
     AuditRow,
     ("position",),
-    entity="activity",
-    id_column="scope_id",
-    indexes=(("project_id", "position"), ("organization_id", "position"), ("at",)),
+    notices=(("activity", "scope_id"),),
+    indexes=(("project_id", "position"), ("organization_id", "position")),
+    append_only=True,
 )
 SCOPES = Table("scopes", ScopeRow, ("aggregate_id",))
 RELEASES = Table(
     "releases",
     ReleaseRow,
     ("deployment_id",),
-    entity="releases",
-    id_column="service_id",
+    notices=(("releases", "service_id"),),
     indexes=(("service_id", "requested_at"),),
 )
 

@@ -44,16 +44,19 @@ class Table:
     """A read-model table whose columns come from a row dataclass.
 
     Every table also has a ``position`` column: the log position of the last event that
-    changed the row (its version). When ``entity`` is set, each changed row announces a
-    change notice ``(model, entity, row[id_column], position)``.
+    changed the row (its version). Each changed row announces a change notice
+    ``(model, kind, row[column], position)`` for every ``(kind, column)`` in ``notices``:
+    an entity and, usually, its parent (a service change also announces its project), so
+    whoever watches a parent hears about changes to its children.
     """
 
     name: str
     row: type
     key: tuple[str, ...]
-    entity: str | None = None
-    id_column: str | None = None
+    notices: tuple[tuple[str, str], ...] = ()
     indexes: tuple[tuple[str, ...], ...] = ()
+    append_only: bool = False
+    """Rows are only ever inserted, once each (an audit log): no upsert is needed."""
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -62,13 +65,6 @@ class Table:
         if any(c.name == "position" for c in columns):
             return columns
         return (*columns, Column("position", ColumnType.INT, False))
-
-    @property
-    def notice_column(self) -> str | None:
-        """Which column identifies the entity a change notice names."""
-        if self.entity is None:
-            return None
-        return self.id_column or self.key[0]
 
 
 _TYPES: dict[object, ColumnType] = {

@@ -106,7 +106,18 @@ class PostgresReadDatabase:
 
     @staticmethod
     def bulk_upsert(conn: Any, statements: TableStatements, rows: list[Row]) -> None:
-        """Many rows at once: COPY into a temporary staging table, then one upsert."""
+        """Many rows at once: COPY into a temporary staging table, then one upsert
+        (rows of an append-only table are new by definition: COPY straight in)."""
+        if statements.table.append_only:
+            with (
+                conn.cursor() as cursor,
+                cursor.copy(
+                    f"COPY {statements.target} ({statements.column_list}) FROM STDIN"
+                ) as copy,
+            ):
+                for row in rows:
+                    copy.write_row(statements.values(row))
+            return
         stage = '"stage_' + statements.target.rsplit(".", 1)[-1].strip('"') + '"'
         with conn.cursor() as cursor:
             cursor.execute(

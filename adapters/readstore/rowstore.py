@@ -39,6 +39,7 @@ class BatchRowStore:
         self._sql = {t.name: statements(dialect, model, generation, t) for t in tables}
         self._cache: dict[tuple[str, tuple[Any, ...]], Any] = {}
         self._dirty: dict[tuple[str, tuple[Any, ...]], Row | None] = {}
+        self._deleted: dict[tuple[str, tuple[Any, ...]], Row] = {}
         self._cache_size = cache_size
         self._conn: Any = None
         self._bulk = bulk
@@ -89,8 +90,12 @@ class BatchRowStore:
         return updated
 
     def delete(self, table: Table, *key: object) -> None:
-        """Remove a row."""
+        """Remove a row (remembering it, to announce the change)."""
         slot = (table.name, key)
+        old = self.get(table, *key)
+        if old is None:
+            return
+        self._deleted[slot] = old
         self._dirty[slot] = None
         self._cache[slot] = _ABSENT
         if self._existing is not None:
@@ -107,11 +112,12 @@ class BatchRowStore:
                 deletes[table_name].append(sql.key_params(key))
             else:
                 upserts[table_name].append(row)
-            notice_column = sql.table.notice_column
-            if notice_column is not None:
-                entity_id = (row or dict(zip(sql.table.key, key, strict=True))).get(notice_column)
-                if entity_id is not None:
-                    changes.append(Change(sql.table.entity or "", str(entity_id), self.position))
+            announced = row if row is not None else self._deleted.get((table_name, key))
+            if announced is not None:
+                for kind, column in sql.table.notices:
+                    entity_id = announced.get(column)
+                    if entity_id is not None:
+                        changes.append(Change(kind, str(entity_id), self.position))
         cursor = self._conn.cursor()
         for table_name, rows in upserts.items():
             if self._bulk is not None and len(rows) >= BULK_THRESHOLD:
@@ -123,6 +129,7 @@ class BatchRowStore:
         for table_name, keys in deletes.items():
             cursor.executemany(self._sql[table_name].delete, keys)
         self._dirty.clear()
+        self._deleted.clear()
         if len(self._cache) > self._cache_size:
             for slot in list(self._cache)[: len(self._cache) // 2]:
                 del self._cache[slot]
@@ -131,6 +138,7 @@ class BatchRowStore:
     def discard(self) -> None:
         """Forget buffered changes and everything cached (after a failed batch)."""
         self._dirty.clear()
+        self._deleted.clear()
         self._cache.clear()
         self._existing = None  # the keys may include rows that were never committed
 
