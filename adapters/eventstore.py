@@ -69,6 +69,12 @@ def pg_connect(settings: Settings, **kwargs: object) -> psycopg.Connection[tuple
     return conn
 
 
+SESSIONS_SQL = (
+    "CREATE TABLE IF NOT EXISTS containr_sessions ("
+    " session_id {uuid} PRIMARY KEY, user_id {uuid} NOT NULL, token_hash TEXT NOT NULL UNIQUE,"
+    " previous_hashes TEXT NOT NULL DEFAULT '', expires_at {ts} NOT NULL,"
+    " revoked_at {ts})"
+)
 DATA_KEYS_SQL = (
     "CREATE TABLE IF NOT EXISTS containr_data_keys ("
     " organization_id {uuid} PRIMARY KEY,"
@@ -84,8 +90,9 @@ def migrate(settings: Settings) -> list[str]:
         settings.data_path.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(settings.sqlite_path)) as conn, conn:
             conn.execute(DATA_KEYS_SQL.format(uuid="TEXT", bytes="BLOB", ts="TEXT"))
+            conn.execute(SESSIONS_SQL.format(uuid="TEXT", ts="TEXT"))
         _create_event_tables(settings)
-        return [f"events and data keys tables in {settings.sqlite_path}"]
+        return [f"events, data keys and sessions tables in {settings.sqlite_path}"]
     with closing(pg_connect(settings, autocommit=True)) as pg:
         # Serialise concurrent migrations: the library's create_table races with itself.
         pg.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
@@ -96,10 +103,11 @@ def migrate(settings: Settings) -> list[str]:
                 )
             )
             pg.execute(sql.SQL(DATA_KEYS_SQL.format(uuid="uuid", bytes="bytea", ts="timestamptz")))
+            pg.execute(sql.SQL(SESSIONS_SQL.format(uuid="uuid", ts="timestamptz")))
             _create_event_tables(settings)
         finally:
             pg.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
-    return [f"events and data keys tables in schema {settings.database_schema}"]
+    return [f"events, data keys and sessions tables in schema {settings.database_schema}"]
 
 
 def _create_event_tables(settings: Settings) -> None:

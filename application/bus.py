@@ -14,6 +14,7 @@ import msgspec
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from application.authz import Principal, authorize
 from application.commands import Command
 from application.errors import ConflictError, InvalidValueError
 from application.eventstore import EventStore
@@ -33,10 +34,20 @@ MAX_COMMAND_ID_LENGTH = 200
 
 
 class Context(msgspec.Struct, frozen=True, kw_only=True):
-    """Who sends a command, and the optional client-chosen id that makes re-sending safe."""
+    """Who sends a command, and the optional client-chosen id that makes re-sending safe.
+
+    With a ``principal`` (a signed-in user) the command is authorised first; without one
+    it comes from Containr itself (process managers, the CLI on the server) and is trusted.
+    """
 
     actor: Actor
     command_id: str | None = None
+    principal: Principal | None = None
+
+    @classmethod
+    def of(cls, principal: Principal, command_id: str | None = None) -> Context:
+        """The context of a command a signed-in user sends."""
+        return cls(actor=Actor(principal.actor), command_id=command_id, principal=principal)
 
 
 class CommandResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -99,7 +110,10 @@ class CommandBus:
                 now=self._clock.now(),
                 secrets=self._secrets,
                 deadlines=self._deadlines,
+                user_id=ctx.principal.user_id if ctx.principal else None,
             )
+            if ctx.principal is not None:
+                authorize(command, uow, ctx.principal)
             ids = handler(command, uow)
             extra = []
             if receipt_id is not None:

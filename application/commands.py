@@ -318,6 +318,60 @@ class RemoveNode(Command, frozen=True):
     node_id: UUID
 
 
+# Accounts (the interfaces reach these through AuthService, which hashes and mints tokens)
+
+
+class SignUp(Command, frozen=True):
+    """Register a user; the first user of an installation also gets an organisation."""
+
+    email: str
+    name: str
+    password_hash: Secret
+
+
+class ChangePassword(Command, frozen=True):
+    """Replace the caller's password hash."""
+
+    password_hash: Secret
+
+
+class CreateApiToken(Command, frozen=True):
+    """Record a personal API token for the caller (only its hash)."""
+
+    name: str
+    scopes: list[str]
+    token_hash: str
+    expires_in_days: int | None = 90
+
+
+class RevokeApiToken(Command, frozen=True):
+    """Make one of the caller's API tokens unusable."""
+
+    token_id: UUID
+
+
+class InviteMember(Command, frozen=True):
+    """Invite someone by email to an organisation (only the invitation token's hash)."""
+
+    organization_id: UUID
+    email: str
+    role: Role
+    token_hash: str
+
+
+class AcceptInvitation(Command, frozen=True):
+    """Join the organisation an invitation token is for."""
+
+    token_hash: str
+
+
+class RevokeInvitation(Command, frozen=True):
+    """Withdraw a pending invitation."""
+
+    organization_id: UUID
+    invitation_id: UUID
+
+
 COMMANDS: dict[str, type[Command]] = {cls.__name__: cls for cls in Command.__subclasses__()}
 
 

@@ -49,3 +49,73 @@ class EventSignal(Protocol):
     def close(self) -> None:
         """Stop listening."""
         ...
+
+
+class PasswordHasher(Protocol):
+    """Hashes passwords for storage and checks them (argon2 in production)."""
+
+    def hash(self, password: Secret) -> Secret:
+        """A salted, slow hash of the password."""
+        ...
+
+    def verify(self, hashed: Secret, password: Secret) -> bool:
+        """Whether ``password`` matches ``hashed``."""
+        ...
+
+
+class InvalidTokenError(Exception):
+    """Raised when a bearer token is forged, expired, malformed or revoked."""
+
+
+class TokenSigner(Protocol):
+    """Signs and verifies short-lived access tokens (JWT)."""
+
+    def issue(self, claims: dict[str, object], ttl_seconds: int) -> str:
+        """A signed token carrying ``claims`` that expires after ``ttl_seconds``."""
+        ...
+
+    def verify(self, token: str) -> dict[str, object]:
+        """The claims of a valid token; InvalidTokenError otherwise."""
+        ...
+
+
+class SessionRecord(Protocol):
+    """A signed-in session as the session store keeps it."""
+
+    session_id: UUID
+    user_id: UUID
+
+
+class SessionStore(Protocol):
+    """Refresh-token sessions: each refresh token is single-use and rotates."""
+
+    def create(
+        self, session_id: UUID, user_id: UUID, token_hash: str, expires_at: datetime
+    ) -> None:
+        """Start a session whose current refresh token has ``token_hash``."""
+        ...
+
+    def rotate(
+        self, token_hash: str, new_hash: str, now: datetime, expires_at: datetime
+    ) -> tuple[UUID, UUID] | None:
+        """Swap a session's current refresh token for a new one; (session, user) or None.
+
+        Presenting an already-rotated token (a stolen copy) revokes the whole session.
+        """
+        ...
+
+    def revoke(self, session_id: UUID) -> None:
+        """End a session; its refresh token and access tokens stop working."""
+        ...
+
+    def is_active(self, session_id: UUID, now: datetime) -> bool:
+        """Whether the session exists, is not revoked and has not expired."""
+        ...
+
+
+class RateLimiter(Protocol):
+    """Counts attempts per key in a fixed window."""
+
+    def hit(self, key: str, limit: int, window_seconds: int) -> bool:
+        """Count one attempt; False when the key has used up its ``limit`` in this window."""
+        ...

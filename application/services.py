@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from application.auth import AuthService
 from application.bus import CommandBus, CommandResult, Context
 from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command
@@ -31,6 +32,7 @@ class Services:
     settings: Settings
     store: EventStore
     commands: CommandBus
+    auth: AuthService
     queries: Queries
     events: EventLog
     secrets: SecretBox

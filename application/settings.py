@@ -13,6 +13,7 @@ from application.secrets import Secret
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+MODES = ("development", "production")
 
 
 class SettingsError(ValueError):
@@ -33,6 +34,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     secret_key: Secret | None = None
     redis_url: str | None = None
     log_level: str = "INFO"
+    mode: str = "development"
+    jwt_key_version: int = 1
 
     def __repr__(self) -> str:
         fields = {f: getattr(self, f) for f in self.__struct_fields__}
@@ -40,6 +43,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             if fields[name]:
                 fields[name] = _mask_password(fields[name])
         return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in fields.items()) + ")"
+
+    @property
+    def is_production(self) -> bool:
+        """Production mode: no GraphiQL, no introspection."""
+        return self.mode == "production"
 
     @property
     def is_embedded(self) -> bool:
@@ -77,8 +85,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "CONTAINR_SECRET_KEY",
             "CONTAINR_REDIS_URL",
             "CONTAINR_LOG_LEVEL",
+            "CONTAINR_MODE",
+            "CONTAINR_JWT_KEY_VERSION",
         }
-        unknown = sorted(k for k in environ if k.startswith("CONTAINR_") and k not in known)
+        unknown = sorted(
+            k
+            for k in environ
+            if k.startswith("CONTAINR_")
+            and k not in known
+            and not k.startswith(("CONTAINR_TEST_", "CONTAINR_BENCH_"))  # tooling, not Containr
+        )
         if unknown:
             raise SettingsError(
                 f"{unknown[0]}: not a Containr setting (known: {', '.join(sorted(known))})"
@@ -106,6 +122,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             if level not in _LOG_LEVELS:
                 raise SettingsError(f"CONTAINR_LOG_LEVEL: must be one of {', '.join(_LOG_LEVELS)}")
             values["log_level"] = level
+        if "CONTAINR_MODE" in environ:
+            mode = environ["CONTAINR_MODE"].lower()
+            if mode not in MODES:
+                raise SettingsError(f"CONTAINR_MODE: must be one of {', '.join(MODES)}")
+            values["mode"] = mode
+        if "CONTAINR_JWT_KEY_VERSION" in environ:
+            values["jwt_key_version"] = _int_in(
+                "CONTAINR_JWT_KEY_VERSION", environ["CONTAINR_JWT_KEY_VERSION"], 1, 1_000_000
+            )
         return cls(**values)  # type: ignore[arg-type]  # keys and value types are checked above
 
 

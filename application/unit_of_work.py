@@ -30,8 +30,11 @@ class UnitOfWork:
         now: datetime,
         secrets: SecretBox,
         deadlines: DeadlinePolicy,
+        user_id: UUID | None = None,
     ) -> None:
         self.store = store
+        self.user_id = user_id
+        """The signed-in user who sent the command (None for Containr's own components)."""
         self.actor = actor
         self.now = now
         self.secrets = secrets

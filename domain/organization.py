@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,20 @@ from domain.base import ContainrAggregate
 from domain.errors import InvalidValueError, RuleViolatedError
 from domain.ids import Actor, OrganizationId, UserId
 from domain.values import Role, validate_name, validate_slug
+
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A pending invitation to join an organisation."""
+
+    id: UUID
+    email: str
+    role: Role
+    token_hash: str
+    expires_at: datetime
 
 
 class LastOwnerError(RuleViolatedError):
@@ -50,10 +65,37 @@ class Organization(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             del aggregate.members[self.user_id]
 
+    class Invited(ContainrAggregate.Event):
+        invitation_id: UUID
+        email: str
+        role: Role
+        token_hash: str
+        expires_at: datetime
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.invitations[self.invitation_id] = Invitation(
+                self.invitation_id, self.email, self.role, self.token_hash, self.expires_at
+            )
+
+    class InvitationAccepted(ContainrAggregate.Event):
+        invitation_id: UUID
+        user_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            invitation = aggregate.invitations.pop(self.invitation_id)
+            aggregate.members[self.user_id] = invitation.role
+
+    class InvitationRevoked(ContainrAggregate.Event):
+        invitation_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.invitations.pop(self.invitation_id, None)
+
     def __init__(self, name: str, slug: str, owner_id: UUID) -> None:
         self.name = name
         self.slug = slug
         self.members: dict[UUID, Role] = {owner_id: Role.OWNER}
+        self.invitations: dict[UUID, Invitation] = {}
 
     @classmethod
     def create(
@@ -112,6 +154,57 @@ class Organization(ContainrAggregate):
         if current is Role.OWNER and self._owner_count() == 1:
             raise LastOwnerError("the last owner cannot leave; make another member owner first")
         self.trigger_event(self.MemberRemoved, user_id=user_id, actor=actor, timestamp=now)
+
+    def invite(
+        self,
+        invitation_id: UUID,
+        email: str,
+        role: Role,
+        token_hash: str,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        """Invite someone by email; the invitation holds only the hash of its token."""
+        if any(i.email == email and i.expires_at > now for i in self.invitations.values()):
+            raise RuleViolatedError(f"{email} already has a pending invitation")
+        self.trigger_event(
+            self.Invited,
+            invitation_id=invitation_id,
+            email=email,
+            role=role,
+            token_hash=token_hash,
+            expires_at=now + INVITATION_LIFETIME,
+            actor=actor,
+            timestamp=now,
+        )
+
+    def accept_invitation(
+        self, invitation_id: UUID, user_id: UserId, *, actor: Actor, now: datetime
+    ) -> None:
+        """The invited person joins with the invited role."""
+        invitation = self.invitations.get(invitation_id)
+        if invitation is None:
+            raise RuleViolatedError("this invitation was already used or revoked")
+        if invitation.expires_at <= now:
+            raise RuleViolatedError("this invitation has expired; ask for a new one")
+        if user_id in self.members:
+            raise RuleViolatedError("you are already a member of this organisation")
+        self.trigger_event(
+            self.InvitationAccepted,
+            invitation_id=invitation_id,
+            user_id=user_id,
+            actor=actor,
+            timestamp=now,
+        )
+
+    def revoke_invitation(self, invitation_id: UUID, *, actor: Actor, now: datetime) -> None:
+        """Withdraw a pending invitation."""
+        if invitation_id not in self.invitations:
+            raise InvalidValueError("invitation_id", f"no pending invitation {invitation_id}")
+        self.trigger_event(
+            self.InvitationRevoked, invitation_id=invitation_id, actor=actor, timestamp=now
+        )
 
     def _require_member(self, user_id: UUID) -> Role:
         role = self.members.get(user_id)

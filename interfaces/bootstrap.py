@@ -5,6 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from adapters.auth import (
+    Argon2Hasher,
+    InProcessRateLimiter,
+    JwtSigner,
+    PostgresSessionStore,
+    RedisRateLimiter,
+    SqliteSessionStore,
+)
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
 from adapters.eventstore import (
@@ -23,7 +31,8 @@ from application.bus import CommandBus
 from application.changes import ChangeFeed
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
-from application.ports import Clock, EventSignal, SecretBox
+from application.auth import AuthService
+from application.ports import Clock, EventSignal, PasswordHasher, RateLimiter, SecretBox
 from application.projections import Progress, TimeTravel
 from application.queries import Queries
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries
@@ -45,20 +54,36 @@ def bootstrap(
     clock: Clock | None = None,
     secrets: SecretBox | None = None,
     changes: ChangeFeed | None = None,
+    hasher: PasswordHasher | None = None,
+    limiter: RateLimiter | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
     store = open_event_store(settings)
     closers.append(store.close)
     clock = clock or SystemClock()
+    key = master_key(settings)
+    pool = None
+    if settings.database_url is not None:
+        pool = pg_pool(settings, name="containr-keys", max_size=4)
+        closers.append(pool.close)
     if secrets is None:
-        key = master_key(settings)
-        if settings.database_url is None:
+        if pool is None:
             secrets = AesGcmSecretBox(key, SqliteKeyStore(settings.sqlite_path))
         else:
-            pool = pg_pool(settings, name="containr-keys", max_size=2)
-            closers.append(pool.close)
             secrets = AesGcmSecretBox(key, PostgresKeyStore(pool))
+    sessions = (
+        SqliteSessionStore(settings.sqlite_path) if pool is None else PostgresSessionStore(pool)
+    )
+    if limiter is None:
+        if settings.redis_url is None:
+            limiter = InProcessRateLimiter()
+        else:
+            redis_limiter = RedisRateLimiter(
+                settings.redis_url, f"containr:{settings.database_schema}"
+            )
+            closers.append(redis_limiter.close)
+            limiter = redis_limiter
     if changes is None:
         changes = change_feed(settings)
         closers.append(changes.close)
@@ -79,16 +104,28 @@ def bootstrap(
     def run_projections(stop: threading.Event) -> list[threading.Thread]:
         return host.start(stop, event_signal)
 
+    bus = CommandBus(
+        store,
+        clock=clock,
+        secrets=secrets,
+        handlers=HANDLERS,
+        on_recorded=wakeup.notify if wakeup is not None else None,
+    )
+    auth = AuthService(
+        store,
+        bus,
+        hasher=hasher or Argon2Hasher(),
+        signer=JwtSigner(key, settings.jwt_key_version),
+        sessions=sessions,
+        limiter=limiter,
+        secrets_box=secrets,
+        clock=clock,
+    )
     return Services(
         settings=settings,
         store=store,
-        commands=CommandBus(
-            store,
-            clock=clock,
-            secrets=secrets,
-            handlers=HANDLERS,
-            on_recorded=wakeup.notify if wakeup is not None else None,
-        ),
+        commands=bus,
+        auth=auth,
         queries=Queries(store, secrets),
         events=event_log,
         secrets=secrets,

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from application import commands as c
 from application.bus import Handler
-from application.handlers import deployments, nodes, organizations, projects, services, variables
+from application.handlers import (
+    accounts,
+    deployments,
+    nodes,
+    organizations,
+    projects,
+    services,
+    variables,
+)
 
 HANDLERS: dict[type[c.Command], Handler] = {
     c.CreateOrganization: organizations.create_organization,
@@ -42,4 +50,11 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.MarkNodeUnreachable: nodes.mark_node_unreachable,
     c.MarkNodeReachable: nodes.mark_node_reachable,
     c.RemoveNode: nodes.remove_node,
+    c.SignUp: accounts.sign_up,
+    c.ChangePassword: accounts.change_password,
+    c.CreateApiToken: accounts.create_api_token,
+    c.RevokeApiToken: accounts.revoke_api_token,
+    c.InviteMember: accounts.invite_member,
+    c.AcceptInvitation: accounts.accept_invitation,
+    c.RevokeInvitation: accounts.revoke_invitation,
 }

@@ -110,9 +110,14 @@ def test_a_notice_arrives_for_every_committed_change(running: Services) -> None:
     }
     assert collector.wait_for(expected) == set()
     head = running.events.head()
-    positions: dict[str, int] = {}
-    for batch in collector.batches:
-        positions[batch.model] = max(positions.get(batch.model, 0), batch.position)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        positions: dict[str, int] = {}
+        for batch in list(collector.batches):
+            positions[batch.model] = max(positions.get(batch.model, 0), batch.position)
+        if positions == {"dashboard": head, "history": head, "analytics": head}:
+            break
+        time.sleep(0.05)
     assert positions == {"dashboard": head, "history": head, "analytics": head}
     collector.stop()
 

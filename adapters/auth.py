@@ -1,0 +1,252 @@
+"""Accounts infrastructure: argon2 hashing, JWT signing, sessions, and login rate limits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import sqlite3
+import threading
+import time
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID
+
+import argon2
+import jwt
+import redis
+from psycopg_pool import ConnectionPool
+
+from application.ports import InvalidTokenError
+from application.secrets import Secret
+
+
+class Argon2Hasher:
+    """argon2id password hashes (the library's recommended parameters by default)."""
+
+    def __init__(self, *, time_cost: int = 3, memory_cost: int = 65536) -> None:
+        self._hasher = argon2.PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+
+    def hash(self, password: Secret) -> Secret:
+        """A salted argon2id hash."""
+        return Secret(self._hasher.hash(password.reveal()))
+
+    def verify(self, hashed: Secret, password: Secret) -> bool:
+        """Whether the password matches."""
+        try:
+            return bool(self._hasher.verify(hashed.reveal(), password.reveal()))
+        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+            return False
+
+
+def derive_signing_key(master_key: bytes, version: int) -> bytes:
+    """The JWT signing key of ``version``, derived from the master key (rotate by version)."""
+    return hmac.new(
+        master_key, f"containr-jwt-signing-key-v{version}".encode(), hashlib.sha256
+    ).digest()
+
+
+class JwtSigner:
+    """HS256 JSON Web Tokens with a key id, accepting the current and the previous key."""
+
+    def __init__(self, master_key: bytes, version: int = 1, issuer: str = "containr") -> None:
+        self._version = version
+        self._issuer = issuer
+        self._keys = {
+            str(v): derive_signing_key(master_key, v) for v in (version, version - 1) if v > 0
+        }
+
+    def issue(self, claims: dict[str, object], ttl_seconds: int) -> str:
+        """A signed token that expires after ``ttl_seconds``."""
+        now = int(time.time())
+        payload = {**claims, "iat": now, "exp": now + ttl_seconds, "iss": self._issuer}
+        return jwt.encode(
+            payload,
+            self._keys[str(self._version)],
+            algorithm="HS256",
+            headers={"kid": str(self._version)},
+        )
+
+    def verify(self, token: str) -> dict[str, object]:
+        """The claims of a valid token, or InvalidTokenError saying what is wrong."""
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            key = self._keys.get(str(kid))
+            if key is None:
+                raise InvalidTokenError("the token was signed with a key that is no longer valid")
+            claims: dict[str, object] = jwt.decode(
+                token,
+                key,
+                algorithms=["HS256"],
+                issuer=self._issuer,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise InvalidTokenError("the access token has expired; refresh it") from None
+        except jwt.InvalidTokenError:
+            raise InvalidTokenError("the access token is not valid") from None
+        return claims
+
+
+class PostgresSessionStore:
+    """Sessions in the ``containr_sessions`` table."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self._pool = pool
+
+    def create(
+        self, session_id: UUID, user_id: UUID, token_hash: str, expires_at: datetime
+    ) -> None:
+        """Start a session."""
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO containr_sessions (session_id, user_id, token_hash, expires_at) "
+                "VALUES (%s, %s, %s, %s)",
+                (session_id, user_id, token_hash, expires_at),
+            )
+
+    def rotate(
+        self, token_hash: str, new_hash: str, now: datetime, expires_at: datetime
+    ) -> tuple[UUID, UUID] | None:
+        """Swap the refresh token, or revoke the session on reuse of an old one."""
+        with self._pool.connection() as conn, conn.transaction():
+            row = conn.execute(
+                "UPDATE containr_sessions SET previous_hashes = right(previous_hashes || ' ' || "
+                "token_hash, 2000), token_hash = %s, expires_at = %s WHERE token_hash = %s AND "
+                "revoked_at IS NULL AND expires_at > %s RETURNING session_id, user_id",
+                (new_hash, expires_at, token_hash, now),
+            ).fetchone()
+            if row is not None:
+                return row[0], row[1]
+            conn.execute(
+                "UPDATE containr_sessions SET revoked_at = %s WHERE revoked_at IS NULL AND "
+                "position(%s in previous_hashes) > 0",
+                (now, token_hash),
+            )
+            return None
+
+    def revoke(self, session_id: UUID) -> None:
+        """End a session."""
+        with self._pool.connection() as conn:
+            conn.execute(
+                "UPDATE containr_sessions SET revoked_at = now() WHERE session_id = %s "
+                "AND revoked_at IS NULL",
+                (session_id,),
+            )
+
+    def is_active(self, session_id: UUID, now: datetime) -> bool:
+        """Not revoked and not expired."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM containr_sessions WHERE session_id = %s AND revoked_at IS NULL "
+                "AND expires_at > %s",
+                (session_id, now),
+            ).fetchone()
+        return row is not None
+
+
+class SqliteSessionStore:
+    """Sessions in the embedded database file."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self._path, timeout=10)
+
+    def create(
+        self, session_id: UUID, user_id: UUID, token_hash: str, expires_at: datetime
+    ) -> None:
+        """Start a session."""
+        with closing(self._connect()) as conn, conn:
+            conn.execute(
+                "INSERT INTO containr_sessions (session_id, user_id, token_hash, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                (str(session_id), str(user_id), token_hash, _iso(expires_at)),
+            )
+
+    def rotate(
+        self, token_hash: str, new_hash: str, now: datetime, expires_at: datetime
+    ) -> tuple[UUID, UUID] | None:
+        """Swap the refresh token, or revoke the session on reuse of an old one."""
+        with closing(self._connect()) as conn, conn:
+            row = conn.execute(
+                "UPDATE containr_sessions SET previous_hashes = substr(previous_hashes || ' ' || "
+                "token_hash, -2000), token_hash = ?, expires_at = ? WHERE token_hash = ? AND "
+                "revoked_at IS NULL AND expires_at > ? RETURNING session_id, user_id",
+                (new_hash, _iso(expires_at), token_hash, _iso(now)),
+            ).fetchone()
+            if row is not None:
+                return UUID(row[0]), UUID(row[1])
+            conn.execute(
+                "UPDATE containr_sessions SET revoked_at = ? WHERE revoked_at IS NULL AND "
+                "instr(previous_hashes, ?) > 0",
+                (_iso(now), token_hash),
+            )
+            return None
+
+    def revoke(self, session_id: UUID) -> None:
+        """End a session."""
+        with closing(self._connect()) as conn, conn:
+            conn.execute(
+                "UPDATE containr_sessions SET revoked_at = ? WHERE session_id = ? "
+                "AND revoked_at IS NULL",
+                (_iso(datetime.now(UTC)), str(session_id)),
+            )
+
+    def is_active(self, session_id: UUID, now: datetime) -> bool:
+        """Not revoked and not expired."""
+        with closing(self._connect()) as conn:
+            row = conn.execute(
+                "SELECT 1 FROM containr_sessions WHERE session_id = ? AND revoked_at IS NULL "
+                "AND expires_at > ?",
+                (str(session_id), _iso(now)),
+            ).fetchone()
+        return row is not None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+class InProcessRateLimiter:
+    """Fixed-window counters in this process (the embedded setup has one process)."""
+
+    def __init__(self) -> None:
+        self._windows: dict[str, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, limit: int, window_seconds: int) -> bool:
+        """Count an attempt; False past the limit."""
+        window = int(time.time()) // window_seconds
+        with self._lock:
+            started, count = self._windows.get(key, (window, 0))
+            if started != window:
+                started, count = window, 0
+            count += 1
+            self._windows[key] = (started, count)
+            if len(self._windows) > 100_000:
+                self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
+        return count <= limit
+
+
+class RedisRateLimiter:
+    """Fixed-window counters in Redis, shared by every API replica."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._prefix = prefix
+
+    def hit(self, key: str, limit: int, window_seconds: int) -> bool:
+        """Count an attempt; False past the limit."""
+        window = int(time.time()) // window_seconds
+        name = f"{self._prefix}:{key}:{window}"
+        pipe = self._redis.pipeline()
+        pipe.incr(name)
+        pipe.expire(name, window_seconds * 2)
+        count, _ = pipe.execute()
+        return int(count) <= limit
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._redis.close()

@@ -1,0 +1,255 @@
+"""Accounts as the interfaces use them: sign-up, login, refresh, tokens and invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+import msgspec
+from eventsourcing.application import AggregateNotFoundError
+
+from application import commands as c
+from application.authz import ALL_SCOPES, Principal
+from application.bus import CommandBus, Context
+from application.errors import ApplicationError, InvalidValueError
+from application.eventstore import EventStore
+from application.handlers.accounts import API_TOKENS, EMAILS, password_context
+from application.ports import (
+    Clock,
+    InvalidTokenError,
+    PasswordHasher,
+    RateLimiter,
+    SecretBox,
+    SessionStore,
+    TokenSigner,
+)
+from application.secrets import Secret
+from domain.ids import Actor
+from domain.reservation import Reservation
+from domain.user import User, normalise_email
+from domain.values import Role
+
+ACCESS_TTL = timedelta(minutes=15)
+REFRESH_TTL = timedelta(days=30)
+API_TOKEN_PREFIX = "ctr_"
+REFRESH_PREFIX = "rt_"
+LOGIN_LIMIT = (10, 60)  # attempts per window (seconds), per email and per client
+MIN_PASSWORD = 10
+SYSTEM = Actor("system:accounts")
+
+
+class UnauthenticatedError(ApplicationError):
+    """Raised when a request needs a signed-in user and has none (or a bad token)."""
+
+    code = "UNAUTHENTICATED"
+
+
+class RateLimitedError(ApplicationError):
+    """Raised when a client has tried too often; it should wait and try again."""
+
+    code = "RATE_LIMITED"
+
+
+class Tokens(msgspec.Struct, frozen=True):
+    """What a login or refresh returns to the client."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user_id: UUID
+
+
+class SignedUp(msgspec.Struct, frozen=True):
+    """A new account, signed in; ``organization_id`` is set for the first user only."""
+
+    tokens: Tokens
+    organization_id: UUID | None
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a high-entropy bearer token (SHA-256; it is never stored itself)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuthService:
+    """Authentication and account actions; authorisation of commands lives in the bus."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        bus: CommandBus,
+        *,
+        hasher: PasswordHasher,
+        signer: TokenSigner,
+        sessions: SessionStore,
+        limiter: RateLimiter,
+        secrets_box: SecretBox,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._bus = bus
+        self._hasher = hasher
+        self._signer = signer
+        self._sessions = sessions
+        self._limiter = limiter
+        self._box = secrets_box
+        self._clock = clock
+        self._dummy_hash: Secret | None = None
+
+    def sign_up(self, email: str, name: str, password: Secret) -> SignedUp:
+        """Create an account and sign it in."""
+        if len(password.reveal()) < MIN_PASSWORD:
+            raise InvalidValueError("password", f"must be at least {MIN_PASSWORD} characters")
+        result = self._bus.execute(
+            c.SignUp(email=email, name=name, password_hash=self._hasher.hash(password)),
+            Context(actor=SYSTEM),
+        )
+        user_id = result.id("user_id")
+        return SignedUp(self._start_session(user_id), result.ids.get("organization_id"))
+
+    def log_in(self, email: str, password: Secret, client: str) -> Tokens:
+        """Check a password and start a session (rate-limited per email and per client)."""
+        key = normalise_email(email) if "@" in email else email.strip().lower()
+        limit, window = LOGIN_LIMIT
+        if not (
+            self._limiter.hit(f"login:email:{key}", limit, window)
+            and self._limiter.hit(f"login:client:{client}", limit * 3, window)
+        ):
+            raise RateLimitedError("too many login attempts; wait a minute and try again")
+        user = self._user_by_email(key)
+        if user is None:
+            if self._dummy_hash is None:
+                self._dummy_hash = self._hasher.hash(Secret("timing-equaliser-password"))
+            self._hasher.verify(self._dummy_hash, password)  # as slow as a real check
+            raise UnauthenticatedError("wrong email or password")
+        hashed = self._box.open(user.id, password_context(user.id), user.password_hash)
+        if not self._hasher.verify(hashed, password):
+            raise UnauthenticatedError("wrong email or password")
+        return self._start_session(user.id)
+
+    def refresh(self, refresh_token: Secret) -> Tokens:
+        """Trade a refresh token for new tokens (the old refresh token stops working)."""
+        new = REFRESH_PREFIX + secrets.token_urlsafe(32)
+        now = self._clock.now()
+        found = self._sessions.rotate(
+            hash_token(refresh_token.reveal()), hash_token(new), now, now + REFRESH_TTL
+        )
+        if found is None:
+            raise UnauthenticatedError("the refresh token is not valid; sign in again")
+        session_id, user_id = found
+        return Tokens(
+            self._access(user_id, session_id), new, int(ACCESS_TTL.total_seconds()), user_id
+        )
+
+    def log_out(self, principal: Principal) -> None:
+        """End the session the principal signed in with."""
+        if principal.session_id is not None:
+            self._sessions.revoke(principal.session_id)
+
+    def authenticate(self, bearer: str) -> Principal:
+        """The principal behind an access token or a personal API token."""
+        if bearer.startswith(API_TOKEN_PREFIX):
+            return self._api_token_principal(bearer)
+        try:
+            claims = self._signer.verify(bearer)
+        except InvalidTokenError as e:
+            raise UnauthenticatedError(str(e)) from None
+        try:
+            user_id, session_id = UUID(str(claims["sub"])), UUID(str(claims["sid"]))
+        except (KeyError, ValueError):
+            raise UnauthenticatedError("the access token is not valid") from None
+        if not self._sessions.is_active(session_id, self._clock.now()):
+            raise UnauthenticatedError("this session has ended; sign in again")
+        return Principal(user_id=user_id, session_id=session_id)
+
+    def create_api_token(
+        self, principal: Principal, name: str, scopes: list[str], expires_in_days: int | None
+    ) -> tuple[UUID, Secret]:
+        """Mint a personal API token; the token itself is returned once and never stored."""
+        token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        result = self._bus.execute(
+            c.CreateApiToken(
+                name=name,
+                scopes=scopes,
+                token_hash=hash_token(token),
+                expires_in_days=expires_in_days,
+            ),
+            Context.of(principal),
+        )
+        return result.id("token_id"), Secret(token)
+
+    def invite(
+        self, principal: Principal, organization_id: UUID, email: str, role: Role
+    ) -> tuple[UUID, Secret]:
+        """Invite someone; returns the invitation id and its token (shown once)."""
+        token = "inv_" + secrets.token_urlsafe(24)
+        result = self._bus.execute(
+            c.InviteMember(
+                organization_id=organization_id,
+                email=email,
+                role=role,
+                token_hash=hash_token(token),
+            ),
+            Context.of(principal),
+        )
+        return result.id("invitation_id"), Secret(token)
+
+    def accept_invitation(self, principal: Principal, token: Secret) -> UUID:
+        """Join an organisation with an invitation token; returns its id."""
+        result = self._bus.execute(
+            c.AcceptInvitation(token_hash=hash_token(token.reveal())), Context.of(principal)
+        )
+        return result.id("organization_id")
+
+    def _start_session(self, user_id: UUID) -> Tokens:
+        session_id = uuid4()
+        refresh = REFRESH_PREFIX + secrets.token_urlsafe(32)
+        self._sessions.create(
+            session_id, user_id, hash_token(refresh), self._clock.now() + REFRESH_TTL
+        )
+        return Tokens(
+            self._access(user_id, session_id), refresh, int(ACCESS_TTL.total_seconds()), user_id
+        )
+
+    def _access(self, user_id: UUID, session_id: UUID) -> str:
+        return self._signer.issue(
+            {"sub": str(user_id), "sid": str(session_id)}, int(ACCESS_TTL.total_seconds())
+        )
+
+    def _user_by_email(self, email: str) -> User | None:
+        return self._indexed_user(EMAILS, email)
+
+    def _indexed_user(self, scope: str, key: str) -> User | None:
+        try:
+            index: Reservation = self._store.repository.get(Reservation.id_for(scope, key))
+            if index.holder_id is None:
+                return None
+            user: User = self._store.repository.get(index.holder_id)
+        except AggregateNotFoundError:
+            return None
+        return user
+
+    def _api_token_principal(self, token: str) -> Principal:
+        digest = hash_token(token)
+        user = self._indexed_user(API_TOKENS, digest)
+        record = (
+            next((t for t in user.tokens.values() if t.token_hash == digest), None)
+            if user
+            else None
+        )
+        if user is None or record is None:
+            raise UnauthenticatedError("the API token is not valid")
+        if record.revoked:
+            raise UnauthenticatedError("the API token has been revoked")
+        if record.expires_at is not None and record.expires_at <= self._clock.now():
+            raise UnauthenticatedError("the API token has expired")
+        return Principal(
+            user_id=user.id, scopes=frozenset(record.scopes) & ALL_SCOPES, token_id=record.id
+        )
+
+
+def is_api_token(value: str) -> bool:
+    """Whether a bearer value looks like a personal API token."""
+    return value.startswith(API_TOKEN_PREFIX)

@@ -1,0 +1,198 @@
+"""Who may do what: roles grant permissions per organisation; token scopes narrow them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from uuid import UUID
+
+import msgspec
+
+from application import commands as c
+from application.errors import ForbiddenError, NotFoundError
+from application.unit_of_work import UnitOfWork
+from domain.deployment import Deployment
+from domain.node import Node
+from domain.organization import Organization
+from domain.project import Project
+from domain.service import Service
+from domain.values import Role
+
+
+class Permission(Enum):
+    """What an action needs."""
+
+    READ = "read"
+    DEPLOY = "deploy"
+    WRITE = "write"
+    MANAGE = "manage"
+    OWN = "own"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.VIEWER: frozenset({Permission.READ}),
+    Role.MEMBER: frozenset({Permission.READ, Permission.DEPLOY, Permission.WRITE}),
+    Role.ADMIN: frozenset(
+        {Permission.READ, Permission.DEPLOY, Permission.WRITE, Permission.MANAGE}
+    ),
+    Role.OWNER: frozenset(Permission),
+}
+SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "read": frozenset({Permission.READ}),
+    "deploy": frozenset({Permission.READ, Permission.DEPLOY}),
+    "write": frozenset({Permission.READ, Permission.DEPLOY, Permission.WRITE}),
+    "admin": frozenset(Permission),
+}
+ALL_SCOPES = frozenset(SCOPE_PERMISSIONS)
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """A signed-in user, through a session (all scopes) or a personal API token."""
+
+    user_id: UUID
+    scopes: frozenset[str] = ALL_SCOPES
+    session_id: UUID | None = None
+    token_id: UUID | None = None
+
+    @property
+    def actor(self) -> str:
+        """How events name this principal."""
+        return (
+            f"user:{self.user_id}"
+            if self.token_id is None
+            else (f"user:{self.user_id} (token {self.token_id})")
+        )
+
+    def allows(self, permission: Permission) -> bool:
+        """Whether the principal's scopes include ``permission``."""
+        return any(permission in SCOPE_PERMISSIONS[s] for s in self.scopes)
+
+
+def require(principal: Principal, role: Role | None, permission: Permission, what: str) -> None:
+    """Raise ForbiddenError unless ``role`` and the principal's scopes grant ``permission``."""
+    if role is None:
+        raise ForbiddenError(f"you are not a member of the organisation that owns this {what}")
+    if permission not in ROLE_PERMISSIONS[role]:
+        raise ForbiddenError(f"your role ({role.value}) may not {permission.value} this {what}")
+    if not principal.allows(permission):
+        raise ForbiddenError(
+            f"this token's scopes ({', '.join(sorted(principal.scopes))}) do not allow "
+            f"{permission.value}"
+        )
+
+
+Resolver = Callable[[c.Command, UnitOfWork], UUID]
+
+
+def _org(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return cmd.organization_id  # type: ignore[attr-defined, no-any-return]
+
+
+def _project(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Project, cmd.project_id, "project").organization_id  # type: ignore[attr-defined]
+
+
+def _service(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Service, cmd.service_id, "service").organization_id  # type: ignore[attr-defined]
+
+
+def _deployment(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Deployment, cmd.deployment_id, "deployment").organization_id  # type: ignore[attr-defined]
+
+
+def _node(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Node, cmd.node_id, "node").organization_id  # type: ignore[attr-defined]
+
+
+def _nodes(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    orgs = {uow.get(Node, n, "node").organization_id for n in cmd.node_ids}  # type: ignore[attr-defined]
+    if len(orgs) != 1:
+        raise ForbiddenError("the nodes belong to different organisations")
+    return orgs.pop()
+
+
+# Commands people may send, the permission each needs, and how to find its organisation.
+# Commands not listed here (reports of process managers) are for Containr itself only.
+RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
+    c.RenameOrganization: (Permission.MANAGE, _org, "organisation"),
+    c.AddMember: (Permission.MANAGE, _org, "organisation"),
+    c.ChangeMemberRole: (Permission.MANAGE, _org, "organisation"),
+    c.RemoveMember: (Permission.MANAGE, _org, "organisation"),
+    c.CreateProject: (Permission.WRITE, _org, "organisation"),
+    c.RenameProject: (Permission.WRITE, _project, "project"),
+    c.DeleteProject: (Permission.MANAGE, _project, "project"),
+    c.RestoreProject: (Permission.MANAGE, _project, "project"),
+    c.AddEnvironment: (Permission.WRITE, _project, "project"),
+    c.RemoveEnvironment: (Permission.WRITE, _project, "project"),
+    c.SetVariables: (Permission.WRITE, _project, "project"),
+    c.UnsetVariables: (Permission.WRITE, _project, "project"),
+    c.CreateService: (Permission.WRITE, _project, "project"),
+    c.UpdateService: (Permission.WRITE, _service, "service"),
+    c.ScaleService: (Permission.WRITE, _service, "service"),
+    c.DeleteService: (Permission.WRITE, _service, "service"),
+    c.RequestDeployment: (Permission.DEPLOY, _service, "service"),
+    c.RollbackService: (Permission.DEPLOY, _deployment, "deployment"),
+    c.CancelDeployment: (Permission.DEPLOY, _deployment, "deployment"),
+    c.InviteMember: (Permission.MANAGE, _org, "organisation"),
+    c.RevokeInvitation: (Permission.MANAGE, _org, "organisation"),
+    c.RegisterNode: (Permission.MANAGE, _org, "organisation"),
+    c.LabelNode: (Permission.MANAGE, _node, "node"),
+    c.LabelNodes: (Permission.MANAGE, _nodes, "node"),
+    c.CordonNode: (Permission.MANAGE, _node, "node"),
+    c.UncordonNode: (Permission.MANAGE, _node, "node"),
+    c.DrainNode: (Permission.MANAGE, _node, "node"),
+    c.RemoveNode: (Permission.MANAGE, _node, "node"),
+}
+
+
+def authorize(command: c.Command, uow: UnitOfWork, principal: Principal) -> None:
+    """Raise ForbiddenError (or NotFoundError) unless ``principal`` may send ``command``."""
+    own_commands = _own(command, principal)
+    if own_commands is not None:
+        if not own_commands:
+            raise ForbiddenError("you may only do this for your own account")
+        if isinstance(command, ACCOUNT_COMMANDS) and not principal.allows(Permission.OWN):
+            raise ForbiddenError("a token needs the admin scope to change its account")
+        return
+    rule = RULES.get(type(command))
+    if rule is None:
+        raise ForbiddenError(f"{type(command).__name__} is reserved for Containr itself")
+    permission, resolve, what = rule
+    organization_id = resolve(command, uow)
+    org = uow.find(Organization, organization_id)
+    if org is None:
+        raise NotFoundError("organization", organization_id)
+    role = org.role_of(principal.user_id)
+    if isinstance(command, c.RemoveMember) and command.user_id == principal.user_id:
+        if role is None:
+            raise ForbiddenError("you are not a member of this organisation")
+        return  # anyone may leave (the last owner rule still applies)
+    if _touches_ownership(command, org):
+        permission = Permission.OWN
+    require(principal, role, permission, what)
+
+
+def _touches_ownership(command: c.Command, org: Organization) -> bool:
+    """Making or unmaking owners needs an owner."""
+    if (
+        isinstance(command, c.AddMember | c.ChangeMemberRole | c.InviteMember)
+        and command.role is Role.OWNER
+    ):
+        return True
+    if isinstance(command, c.ChangeMemberRole | c.RemoveMember):
+        return org.role_of(command.user_id) is Role.OWNER
+    return False
+
+
+def _own(command: c.Command, principal: Principal) -> bool | None:
+    """For commands about the caller's own account: whether it is theirs (None: not such)."""
+    if isinstance(command, c.CreateOrganization):
+        return command.owner_id == principal.user_id
+    if isinstance(command, (*ACCOUNT_COMMANDS, c.AcceptInvitation)):
+        return True  # the handler acts on the caller's own account only
+    if isinstance(command, c.SignUp):
+        return False
+    return None
+
+
+ACCOUNT_COMMANDS = (c.ChangePassword, c.CreateApiToken, c.RevokeApiToken)

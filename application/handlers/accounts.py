@@ -1,0 +1,138 @@
+"""Handlers for accounts: sign-up, passwords, API tokens and invitations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+from application.commands import (
+    AcceptInvitation,
+    ChangePassword,
+    CreateApiToken,
+    InviteMember,
+    RevokeApiToken,
+    RevokeInvitation,
+    SignUp,
+)
+from application.errors import ForbiddenError, InvalidValueError
+from application.handlers.common import organization_scope, reserve
+from application.unit_of_work import UnitOfWork
+from domain.errors import RuleViolatedError
+from domain.ids import OrganizationId, UserId
+from domain.organization import Organization
+from domain.reservation import Reservation
+from domain.user import User, normalise_email
+from domain.values import Role, slugify
+
+EMAILS = "emails"
+API_TOKENS = "api-tokens"
+INVITATIONS = "invitations"
+FIRST_USER = ("installation", "first-user")
+MAX_TOKEN_DAYS = 366
+
+
+def password_context(user_id: UUID) -> str:
+    """What a user's sealed password hash is bound to."""
+    return f"password:{user_id}"
+
+
+def _me(uow: UnitOfWork) -> User:
+    if uow.user_id is None:
+        raise ForbiddenError("sign in first")
+    return uow.get(User, uow.user_id, "user")
+
+
+def sign_up(cmd: SignUp, uow: UnitOfWork) -> dict[str, UUID]:
+    """Register a user; the very first one also founds an organisation and owns it."""
+    email = normalise_email(cmd.email)
+    user_id = UserId(uuid4())
+    sealed = uow.secrets.seal(user_id, password_context(user_id), cmd.password_hash)
+    user = uow.add(User.register(user_id, email, cmd.name, sealed, actor=uow.actor, now=uow.now))
+    reserve(uow, EMAILS, email, user_id, "an account with this email already exists")
+    ids: dict[str, UUID] = {"user_id": user_id}
+    if uow.find(Reservation, Reservation.id_for(*FIRST_USER)) is None:
+        uow.add(Reservation.claim(*FIRST_USER, user_id, actor=uow.actor, now=uow.now))
+        org_id = OrganizationId(uuid4())
+        slug = slugify(user.name) or "my-organisation"
+        uow.add(
+            Organization.create(
+                org_id, f"{user.name}'s organisation", slug, user_id, actor=uow.actor, now=uow.now
+            )
+        )
+        reserve(uow, organization_scope(), slug, org_id, f"an organisation {slug!r} exists")
+        ids["organization_id"] = org_id
+    return ids
+
+
+def change_password(cmd: ChangePassword, uow: UnitOfWork) -> dict[str, UUID]:
+    """Replace the caller's password hash (sealed with their own key)."""
+    user = _me(uow)
+    sealed = uow.secrets.seal(user.id, password_context(user.id), cmd.password_hash)
+    user.change_password(sealed, actor=uow.actor, now=uow.now)
+    return {"user_id": user.id}
+
+
+def create_api_token(cmd: CreateApiToken, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record a token's hash, indexed so a request can find its owner."""
+    user = _me(uow)
+    days = cmd.expires_in_days
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidValueError("expires_in_days", f"must be 1 to {MAX_TOKEN_DAYS} (or none)")
+    token_id = uuid4()
+    user.create_token(
+        token_id,
+        cmd.name,
+        tuple(cmd.scopes),
+        cmd.token_hash,
+        uow.now + timedelta(days=days) if days is not None else None,
+        actor=uow.actor,
+        now=uow.now,
+    )
+    reserve(uow, API_TOKENS, cmd.token_hash, user.id, "this token already exists")
+    return {"user_id": user.id, "token_id": token_id}
+
+
+def revoke_api_token(cmd: RevokeApiToken, uow: UnitOfWork) -> dict[str, UUID]:
+    """Revoke one of the caller's tokens."""
+    user = _me(uow)
+    user.revoke_token(cmd.token_id, actor=uow.actor, now=uow.now)
+    return {"user_id": user.id, "token_id": cmd.token_id}
+
+
+def invite_member(cmd: InviteMember, uow: UnitOfWork) -> dict[str, UUID]:
+    """Invite someone to an organisation; the token's hash finds the invitation later."""
+    org = uow.get(Organization, cmd.organization_id, "organization")
+    invitation_id = uuid4()
+    org.invite(
+        invitation_id,
+        normalise_email(cmd.email),
+        cmd.role,
+        cmd.token_hash,
+        actor=uow.actor,
+        now=uow.now,
+    )
+    reserve(uow, INVITATIONS, cmd.token_hash, org.id, "this invitation token already exists")
+    return {"organization_id": org.id, "invitation_id": invitation_id}
+
+
+def accept_invitation(cmd: AcceptInvitation, uow: UnitOfWork) -> dict[str, UUID]:
+    """The caller joins the organisation the token invites them to."""
+    user = _me(uow)
+    index = uow.find(Reservation, Reservation.id_for(INVITATIONS, cmd.token_hash))
+    org = uow.find(Organization, index.holder_id) if index and index.holder_id else None
+    invitation = (
+        next((i for i in org.invitations.values() if i.token_hash == cmd.token_hash), None)
+        if org
+        else None
+    )
+    if org is None or invitation is None:
+        raise RuleViolatedError("this invitation is not valid (used, revoked or mistyped)")
+    org.accept_invitation(invitation.id, UserId(user.id), actor=uow.actor, now=uow.now)
+    return {"organization_id": org.id, "user_id": user.id}
+
+
+def revoke_invitation(cmd: RevokeInvitation, uow: UnitOfWork) -> dict[str, UUID]:
+    """Withdraw a pending invitation."""
+    org = uow.get(Organization, cmd.organization_id, "organization")
+    org.revoke_invitation(cmd.invitation_id, actor=uow.actor, now=uow.now)
+    return {"organization_id": org.id, "invitation_id": cmd.invitation_id}

@@ -1,0 +1,163 @@
+"""Users: people who sign in, and the personal API tokens they create."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.base import ContainrAggregate
+from domain.errors import InvalidValueError, RuleViolatedError
+from domain.ids import Actor, UserId
+from domain.values import SealedValue, validate_name
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+TOKEN_SCOPES = ("read", "deploy", "write", "admin")
+MAX_TOKENS = 50
+
+
+def normalise_email(value: str) -> str:
+    """An email address, trimmed and lowercased, or InvalidValueError."""
+    email = value.strip().lower()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidValueError("email", "is not a valid email address")
+    return email
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """A personal API token: only its hash is kept; the token is shown once."""
+
+    id: UUID
+    name: str
+    scopes: tuple[str, ...]
+    token_hash: str
+    expires_at: datetime | None
+    revoked: bool = False
+
+
+class User(ContainrAggregate):
+    """A person with an email, a name, a (sealed) password hash and API tokens."""
+
+    class Registered(ContainrAggregate.Created):
+        email: str
+        name: str
+        password_hash: str
+
+    class PasswordChanged(ContainrAggregate.Event):
+        password_hash: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.password_hash = SealedValue(self.password_hash)
+
+    class Renamed(ContainrAggregate.Event):
+        name: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.name = self.name
+
+    class ApiTokenCreated(ContainrAggregate.Event):
+        token_id: UUID
+        name: str
+        scopes: tuple[str, ...]
+        token_hash: str
+        expires_at: datetime | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.tokens[self.token_id] = ApiToken(
+                self.token_id, self.name, tuple(self.scopes), self.token_hash, self.expires_at
+            )
+
+    class ApiTokenRevoked(ContainrAggregate.Event):
+        token_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            token = aggregate.tokens[self.token_id]
+            aggregate.tokens[self.token_id] = ApiToken(
+                token.id, token.name, token.scopes, token.token_hash, token.expires_at, True
+            )
+
+    def __init__(self, email: str, name: str, password_hash: str) -> None:
+        self.email = email
+        self.name = name
+        self.password_hash = SealedValue(password_hash)
+        self.tokens: dict[UUID, ApiToken] = {}
+
+    @classmethod
+    def register(
+        cls,
+        user_id: UserId,
+        email: str,
+        name: str,
+        password_hash: SealedValue,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> User:
+        """A new user (the caller reserves the email and seals the password hash)."""
+        return cls._create(
+            cls.Registered,
+            id=user_id,
+            email=normalise_email(email),
+            name=validate_name("name", name),
+            password_hash=password_hash,
+            actor=actor,
+            timestamp=now,
+        )
+
+    def change_password(self, password_hash: SealedValue, *, actor: Actor, now: datetime) -> None:
+        """A new (sealed) password hash."""
+        self.trigger_event(
+            self.PasswordChanged, password_hash=password_hash, actor=actor, timestamp=now
+        )
+
+    def rename(self, name: str, *, actor: Actor, now: datetime) -> None:
+        """A new display name."""
+        name = validate_name("name", name)
+        if name != self.name:
+            self.trigger_event(self.Renamed, name=name, actor=actor, timestamp=now)
+
+    def create_token(
+        self,
+        token_id: UUID,
+        name: str,
+        scopes: tuple[str, ...],
+        token_hash: str,
+        expires_at: datetime | None,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        """Record a new API token (its hash only)."""
+        name = validate_name("name", name)
+        unknown = sorted(set(scopes) - set(TOKEN_SCOPES))
+        if not scopes or unknown:
+            raise InvalidValueError(
+                "scopes",
+                f"choose from {', '.join(TOKEN_SCOPES)}"
+                + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
+            )
+        if expires_at is not None and expires_at <= now:
+            raise InvalidValueError("expires_at", "must be in the future")
+        if sum(1 for t in self.tokens.values() if not t.revoked) >= MAX_TOKENS:
+            raise RuleViolatedError(f"at most {MAX_TOKENS} active tokens; revoke one first")
+        self.trigger_event(
+            self.ApiTokenCreated,
+            token_id=token_id,
+            name=name,
+            scopes=tuple(sorted(set(scopes), key=TOKEN_SCOPES.index)),
+            token_hash=token_hash,
+            expires_at=expires_at,
+            actor=actor,
+            timestamp=now,
+        )
+
+    def revoke_token(self, token_id: UUID, *, actor: Actor, now: datetime) -> None:
+        """Make a token unusable."""
+        token = self.tokens.get(token_id)
+        if token is None:
+            raise InvalidValueError("token_id", f"no token {token_id}")
+        if not token.revoked:
+            self.trigger_event(self.ApiTokenRevoked, token_id=token_id, actor=actor, timestamp=now)
