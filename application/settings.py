@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -77,61 +77,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Build settings from CONTAINR_* variables; unknown CONTAINR_* names are errors too."""
-        known = {
-            "CONTAINR_DATA_DIR",
-            "CONTAINR_DATABASE_URL",
-            "CONTAINR_DATABASE_SCHEMA",
-            "CONTAINR_DATABASE_POOL_SIZE",
-            "CONTAINR_SECRET_KEY",
-            "CONTAINR_REDIS_URL",
-            "CONTAINR_LOG_LEVEL",
-            "CONTAINR_MODE",
-            "CONTAINR_JWT_KEY_VERSION",
-        }
         unknown = sorted(
             k
             for k in environ
             if k.startswith("CONTAINR_")
-            and k not in known
+            and k not in _PARSERS
             and not k.startswith(("CONTAINR_TEST_", "CONTAINR_BENCH_"))  # tooling, not Containr
         )
         if unknown:
             raise SettingsError(
-                f"{unknown[0]}: not a Containr setting (known: {', '.join(sorted(known))})"
+                f"{unknown[0]}: not a Containr setting (known: {', '.join(sorted(_PARSERS))})"
             )
         values: dict[str, object] = {}
-        if "CONTAINR_DATA_DIR" in environ:
-            values["data_dir"] = _data_dir(environ["CONTAINR_DATA_DIR"])
-        if environ.get("CONTAINR_DATABASE_URL"):
-            values["database_url"] = _database_url(environ["CONTAINR_DATABASE_URL"])
-        if "CONTAINR_DATABASE_SCHEMA" in environ:
-            values["database_schema"] = _schema(environ["CONTAINR_DATABASE_SCHEMA"])
-        if "CONTAINR_DATABASE_POOL_SIZE" in environ:
-            values["database_pool_size"] = _int_in(
-                "CONTAINR_DATABASE_POOL_SIZE", environ["CONTAINR_DATABASE_POOL_SIZE"], 1, 100
-            )
-        if environ.get("CONTAINR_SECRET_KEY"):
-            key = environ["CONTAINR_SECRET_KEY"]
-            if len(key) < 32:
-                raise SettingsError("CONTAINR_SECRET_KEY: must be at least 32 characters long")
-            values["secret_key"] = Secret(key)
-        if environ.get("CONTAINR_REDIS_URL"):
-            values["redis_url"] = _redis_url(environ["CONTAINR_REDIS_URL"])
-        if "CONTAINR_LOG_LEVEL" in environ:
-            level = environ["CONTAINR_LOG_LEVEL"].upper()
-            if level not in _LOG_LEVELS:
-                raise SettingsError(f"CONTAINR_LOG_LEVEL: must be one of {', '.join(_LOG_LEVELS)}")
-            values["log_level"] = level
-        if "CONTAINR_MODE" in environ:
-            mode = environ["CONTAINR_MODE"].lower()
-            if mode not in MODES:
-                raise SettingsError(f"CONTAINR_MODE: must be one of {', '.join(MODES)}")
-            values["mode"] = mode
-        if "CONTAINR_JWT_KEY_VERSION" in environ:
-            values["jwt_key_version"] = _int_in(
-                "CONTAINR_JWT_KEY_VERSION", environ["CONTAINR_JWT_KEY_VERSION"], 1, 1_000_000
-            )
-        return cls(**values)  # type: ignore[arg-type]  # keys and value types are checked above
+        for variable, (field, parse) in _PARSERS.items():
+            raw = environ.get(variable)
+            if raw is not None and (raw != "" or field == "data_dir"):
+                values[field] = parse(raw)
+        return cls(**values)  # type: ignore[arg-type]  # every parser returns its field's type
 
 
 def _mask_password(url: str) -> str:
@@ -183,6 +145,18 @@ def _schema(value: str) -> str:
     return value
 
 
+def _secret_key(value: str) -> Secret:
+    if len(value) < 32:
+        raise SettingsError("CONTAINR_SECRET_KEY: must be at least 32 characters long")
+    return Secret(value)
+
+
+def _one_of(name: str, choices: tuple[str, ...], value: str) -> str:
+    if value not in choices:
+        raise SettingsError(f"{name}: must be one of {', '.join(choices)}")
+    return value
+
+
 def _int_in(name: str, value: str, low: int, high: int) -> int:
     try:
         number = int(value)
@@ -191,3 +165,25 @@ def _int_in(name: str, value: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise SettingsError(f"{name}: must be between {low} and {high}")
     return number
+
+
+_PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
+    "CONTAINR_DATA_DIR": ("data_dir", _data_dir),
+    "CONTAINR_DATABASE_URL": ("database_url", _database_url),
+    "CONTAINR_DATABASE_SCHEMA": ("database_schema", _schema),
+    "CONTAINR_DATABASE_POOL_SIZE": (
+        "database_pool_size",
+        lambda v: _int_in("CONTAINR_DATABASE_POOL_SIZE", v, 1, 100),
+    ),
+    "CONTAINR_SECRET_KEY": ("secret_key", _secret_key),
+    "CONTAINR_REDIS_URL": ("redis_url", _redis_url),
+    "CONTAINR_LOG_LEVEL": (
+        "log_level",
+        lambda v: _one_of("CONTAINR_LOG_LEVEL", _LOG_LEVELS, v.upper()),
+    ),
+    "CONTAINR_MODE": ("mode", lambda v: _one_of("CONTAINR_MODE", MODES, v.lower())),
+    "CONTAINR_JWT_KEY_VERSION": (
+        "jwt_key_version",
+        lambda v: _int_in("CONTAINR_JWT_KEY_VERSION", v, 1, 1_000_000),
+    ),
+}

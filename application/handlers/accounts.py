@@ -22,7 +22,7 @@ from domain.ids import OrganizationId, UserId
 from domain.organization import Organization
 from domain.reservation import Reservation
 from domain.user import User, normalise_email
-from domain.values import Role, slugify
+from domain.values import slugify
 
 EMAILS = "emails"
 API_TOKENS = "api-tokens"
