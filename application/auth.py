@@ -34,7 +34,7 @@ from domain.values import Role
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 API_TOKEN_PREFIX = "ctr_"  # noqa: S105 - a prefix, not a secret
-REFRESH_PREFIX = "rt_"  # noqa: S105 - a prefix, not a secret
+REFRESH_PREFIX = "rt_"
 LOGIN_LIMIT = (10, 60)  # attempts per window (seconds), per email and per client
 MIN_PASSWORD = 10
 SYSTEM = Actor("system:accounts")

@@ -15,6 +15,7 @@ import os
 import random
 import time
 import uuid
+from dataclasses import replace
 
 from bench.common import bench_line
 from domain.ids import NodeId, ServiceId
@@ -25,6 +26,7 @@ from domain.scheduling import (
     LabelRequirement,
     LabelSelector,
     NodeSnapshot,
+    Placement,
     PlacementRequest,
     PreferredTerm,
     Scheduler,
@@ -38,6 +40,7 @@ ZONES = ("eu-1", "eu-2", "eu-3", "eu-4")
 SIZES = ((250, 256), (500, 512), (1000, 1024), (2000, 2048))
 SHAPES = ((8000, 16384), (16000, 32768), (32000, 65536))
 REPEATS = 3
+BASELINE_REPEATS = 20
 
 
 def scenario() -> tuple[list[NodeSnapshot], list[PlacementRequest]]:
@@ -102,40 +105,24 @@ def scenario() -> tuple[list[NodeSnapshot], list[PlacementRequest]]:
 
 def run_strategy(
     nodes: list[NodeSnapshot], requests: list[PlacementRequest], strategy: Strategy
-) -> tuple[float, int, int]:
-    """Best-of-REPEATS seconds to place every request, with the placed and total counts."""
+) -> tuple[float, list[Placement]]:
+    """Best-of-REPEATS seconds to place every request on a fresh scheduler, and the result."""
+    requests = [replace(r, strategy=strategy) for r in requests]
     best = float("inf")
-    placed = total = 0
+    placements: list[Placement] = []
     for _ in range(REPEATS):
         start = time.perf_counter()
         scheduler = Scheduler(nodes)
-        placements = [scheduler.place(_with(r, strategy)) for r in requests]
+        placements = [scheduler.place(r) for r in requests]
         best = min(best, time.perf_counter() - start)
-        total = sum(len(p.decisions) for p in placements)
-        placed = sum(len(p.node_ids) for p in placements)
-    return best, placed, total
-
-
-def _with(request: PlacementRequest, strategy: Strategy) -> PlacementRequest:
-    return PlacementRequest(
-        request.service_id,
-        request.replicas,
-        request.cpu_request_millis,
-        request.memory_request_mb,
-        strategy,
-        request.seed,
-        request.node_selector,
-        request.preferred,
-        request.anti_affinity,
-        request.spread_by,
-    )
+    return best, placements
 
 
 def baseline(nodes: list[NodeSnapshot], requests: list[PlacementRequest]) -> tuple[float, int]:
-    """Best-of-REPEATS seconds for a bare round-robin loop with a capacity check only."""
+    """Best-of-BASELINE_REPEATS seconds for a bare round-robin loop with a capacity check only."""
     best = float("inf")
     placed = 0
-    for _ in range(REPEATS):
+    for _ in range(BASELINE_REPEATS):
         start = time.perf_counter()
         ready = [n for n in nodes if n.state is NodeState.READY]
         free_cpu = [n.capacity.cpu_millis - n.allocated_cpu_millis for n in ready]
@@ -171,14 +158,19 @@ def main() -> None:
         f"  placed {base_placed}/{replicas}"
     )
     slowest = float("inf")
+    sample = ""
     for strategy in Strategy:
-        seconds, placed, total = run_strategy(nodes, requests, strategy)
+        seconds, placements = run_strategy(nodes, requests, strategy)
+        total = sum(len(p.decisions) for p in placements)
+        placed = sum(len(p.node_ids) for p in placements)
         rate = total / seconds
         slowest = min(slowest, rate)
         print(
             f"{strategy.value:24} {seconds:7.3f} s {rate:11.0f} placements/s"
             f"  placed {placed}/{total}  ratio {rate / base_rate:.3f}"
         )
+        sample = placements[-1].decisions[-1].describe()
+    print(f"the last decision of the last run, as explained:\n{sample}")
     print(
         bench_line(
             "placements",

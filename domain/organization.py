@@ -12,7 +12,6 @@ from domain.errors import InvalidValueError, RuleViolatedError
 from domain.ids import Actor, OrganizationId, UserId
 from domain.values import Role, validate_name, validate_slug
 
-
 INVITATION_LIFETIME = timedelta(days=7)
 
 

@@ -27,11 +27,11 @@ from adapters.readstore.database import open_read_database
 from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
+from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import ChangeFeed
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
-from application.auth import AuthService
 from application.ports import Clock, EventSignal, PasswordHasher, RateLimiter, SecretBox
 from application.projections import Progress, TimeTravel
 from application.queries import Queries

@@ -33,8 +33,8 @@ _PHRASES = {
     FilterReason.DRAINING: "draining",
     FilterReason.UNREACHABLE: "unreachable",
     FilterReason.NODE_SELECTOR: "do not match the node selector",
-    FilterReason.MAX_PER_NODE: "already run the most replicas allowed per node",
-    FilterReason.MAX_PER_DOMAIN: "are in a topology domain at its limit",
+    FilterReason.MAX_PER_NODE: "at the replica limit per node",
+    FilterReason.MAX_PER_DOMAIN: "in a topology domain at its replica limit",
     FilterReason.AVOIDED_SERVICE: "run a service to avoid",
     FilterReason.INSUFFICIENT_CPU: "lack CPU",
     FilterReason.INSUFFICIENT_MEMORY: "lack memory",
@@ -61,9 +61,10 @@ class Candidate:
 
     Candidates rank by fewest replicas of the service on the node, then fewest in its
     spread domains, then the highest preference weight, then the strategy's ``score``
-    (higher is better): least_loaded, the percent of the node free; best_fit, minus the
-    MiB left free after placing; round_robin, minus the steps after the rotation cursor;
-    random, 0 (a seeded draw picks among the best).
+    (higher is better): least_loaded, the percent of the node free; best_fit, minus what
+    stays free after placing of the replica's main resource (millicores or MiB, whichever
+    it asks the larger share of the cluster of); round_robin, minus the steps after the
+    rotation cursor; random, 0 (a seeded draw picks among the best).
     """
 
     node_id: NodeId
@@ -118,7 +119,7 @@ class Decision:
         lines = [f"replica {self.replica}: {self.node_name}"]
         more = self.candidate_count - len(self.candidates)
         lines.append(
-            f"  {self.candidate_count} candidates: "
+            f"  candidates ({self.candidate_count}): "
             + "; ".join(str(c) for c in self.candidates)
             + (f"; and {more} more" if more else "")
         )

@@ -31,7 +31,7 @@ class DomainLimit:
 
 @dataclass(frozen=True)
 class AntiAffinity:
-    """Required anti-affinity: replicas per node, replicas per topology domain, services to avoid."""
+    """Required anti-affinity: replicas per node and per topology domain, services to avoid."""
 
     max_per_node: int | None = None
     per_domain: tuple[DomainLimit, ...] = ()
@@ -61,6 +61,17 @@ class NodeSnapshot:
     allocated_memory_mb: int = 0
     labels: Mapping[str, str] = field(default_factory=dict)
     replicas: Mapping[ServiceId, int] = field(default_factory=dict)
+
+    def check(self) -> NodeSnapshot:
+        """Raise InvalidValueError for a nameless node, no capacity or negative allocations."""
+        if not self.name:
+            raise InvalidValueError("node.name", "must not be empty")
+        self.capacity.check()
+        if self.allocated_cpu_millis < 0 or self.allocated_memory_mb < 0:
+            raise InvalidValueError("node.allocated", f"{self.name}: must not be negative")
+        if any(count < 0 for count in self.replicas.values()):
+            raise InvalidValueError("node.replicas", f"{self.name}: must not be negative")
+        return self
 
     @classmethod
     def of(
@@ -94,9 +105,9 @@ class PlacementRequest:
     memory_request_mb: int = 0
     strategy: Strategy = Strategy.LEAST_LOADED
     seed: int = 0
-    node_selector: LabelSelector = LabelSelector()
+    node_selector: LabelSelector = field(default_factory=LabelSelector)
     preferred: tuple[PreferredTerm, ...] = ()
-    anti_affinity: AntiAffinity = AntiAffinity()
+    anti_affinity: AntiAffinity = field(default_factory=AntiAffinity)
     spread_by: tuple[str, ...] = ()
 
     def check(self) -> PlacementRequest:
