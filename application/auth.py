@@ -29,7 +29,6 @@ from application.secrets import Secret
 from domain.ids import Actor
 from domain.reservation import Reservation
 from domain.user import User, normalise_email
-from domain.values import Role
 
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
@@ -181,19 +180,20 @@ class AuthService:
         return result.id("token_id"), Secret(token)
 
     def invite(
-        self, principal: Principal, organization_id: UUID, email: str, role: Role
+        self, principal: Principal, organization_id: UUID, email: str, role: str
     ) -> tuple[UUID, Secret]:
         """Invite someone; returns the invitation id and its token (shown once)."""
         token = "inv_" + secrets.token_urlsafe(24)
-        result = self._bus.execute(
-            c.InviteMember(
-                organization_id=organization_id,
-                email=email,
-                role=role,
-                token_hash=hash_token(token),
-            ),
-            Context.of(principal),
+        command = c.build_command(
+            c.InviteMember,
+            {
+                "organization_id": organization_id,
+                "email": email,
+                "role": role,
+                "token_hash": hash_token(token),
+            },
         )
+        result = self._bus.execute(command, Context.of(principal))
         return result.id("invitation_id"), Secret(token)
 
     def accept_invitation(self, principal: Principal, token: Secret) -> UUID:

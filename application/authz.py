@@ -196,3 +196,17 @@ def _own(command: c.Command, principal: Principal) -> bool | None:
 
 
 ACCOUNT_COMMANDS = (c.ChangePassword, c.CreateApiToken, c.RevokeApiToken)
+
+
+def check_role(principal: Principal, role: str | None, permission: Permission, what: str) -> None:
+    """Like ``require``, for a role named as read models store it (e.g. "admin")."""
+    require(principal, Role(role) if role else None, permission, what)
+
+
+def grants(principal: Principal, role: str | None, permission: Permission) -> bool:
+    """Whether a role (by name) and the principal's scopes grant ``permission``."""
+    return (
+        role is not None
+        and permission in ROLE_PERMISSIONS[Role(role)]
+        and principal.allows(permission)
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -17,6 +17,9 @@ from domain.values import Role
 
 class Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Something a caller asks Containr to do."""
+
+
+C = TypeVar("C", bound=Command)
 
 
 # Organisations
@@ -387,3 +390,12 @@ def decode_command(name: str, payload: bytes | str) -> Command:
         raise InvalidValueError(name, str(e)) from None
     except msgspec.DecodeError as e:
         raise InvalidValueError(name, f"malformed JSON: {e}") from None
+
+
+def build_command(cls: type[C], data: dict[str, object]) -> C:
+    """A command from plain values (as an API receives them); bad input raises
+    InvalidValueError naming the field."""
+    try:
+        return msgspec.convert(data, type=cls, dec_hook=secret_dec_hook)
+    except msgspec.ValidationError as e:
+        raise InvalidValueError(cls.__name__, str(e)) from None

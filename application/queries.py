@@ -16,6 +16,7 @@ from domain.node import Node
 from domain.organization import Organization
 from domain.project import Project
 from domain.service import Service
+from domain.user import User
 from domain.variables import VariableSet
 
 
@@ -97,3 +98,9 @@ class Queries:
             return None
         assert isinstance(variables, VariableSet)
         return variables
+
+    def user(self, user_id: UUID) -> User:
+        """A user (email, name, tokens)."""
+        user = self._get(User, user_id, "user")
+        assert isinstance(user, User)
+        return user

@@ -182,6 +182,34 @@ class DashboardQueries:
         rows = self._select(dashboard.DEPLOYMENTS, where={"id": deployment_id})
         return _one(rows, dashboard.DeploymentRow, "deployment", deployment_id)
 
+    def services_of(self, project_ids: Sequence[UUID]) -> list[dashboard.ServiceRow]:
+        """The live services of several projects at once (batched loading)."""
+        rows = self._select(
+            dashboard.SERVICES,
+            where={"project_id": list(project_ids), "deleted": False},
+            order_by=("name",),
+        )
+        return typed(rows, dashboard.ServiceRow)
+
+    def service_states_of(self, project_ids: Sequence[UUID]) -> list[dashboard.ServiceStateRow]:
+        """Service states of several projects at once."""
+        rows = self._select(dashboard.SERVICE_STATES, where={"project_id": list(project_ids)})
+        return typed(rows, dashboard.ServiceStateRow)
+
+    def environments_of(self, project_ids: Sequence[UUID]) -> list[dashboard.EnvironmentRow]:
+        """Environments of several projects at once."""
+        rows = self._select(
+            dashboard.ENVIRONMENTS,
+            where={"project_id": list(project_ids)},
+            order_by=("created_at", "name"),
+        )
+        return typed(rows, dashboard.EnvironmentRow)
+
+    def deployments_by_id(self, ids: Sequence[UUID]) -> list[dashboard.DeploymentRow]:
+        """Several deployments by id."""
+        rows = self._select(dashboard.DEPLOYMENTS, where={"id": list(ids)})
+        return typed(rows, dashboard.DeploymentRow)
+
     def nodes(
         self, organization_id: UUID, *, include_removed: bool = False
     ) -> list[dashboard.NodeRow]:

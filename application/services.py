@@ -46,6 +46,8 @@ class Services:
     time_travel: TimeTravel
     changes: ChangeFeed
     run_projections: Callable[[threading.Event], list[threading.Thread]]
+    dependencies: dict[str, Callable[[], bool]] = field(default_factory=dict)
+    """Outside services this process needs, each with a check that it answers."""
     closers: tuple[Callable[[], None], ...] = field(default=())
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)

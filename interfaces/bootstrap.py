@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
+
+import redis
 
 from adapters.auth import (
     Argon2Hasher,
@@ -121,7 +124,11 @@ def bootstrap(
         secrets_box=secrets,
         clock=clock,
     )
+    dependencies: dict[str, Callable[[], bool]] = {}
+    if settings.redis_url is not None:
+        dependencies["redis"] = functools.partial(redis_answers, settings.redis_url)
     return Services(
+        dependencies=dependencies,
         settings=settings,
         store=store,
         commands=bus,
@@ -141,6 +148,17 @@ def bootstrap(
         run_projections=run_projections,
         closers=tuple(closers),
     )
+
+
+def redis_answers(url: str) -> bool:
+    """Whether Redis answers a PING."""
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
 
 
 def migrate(settings: Settings, progress: Progress | None = None) -> list[str]:

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import msgspec
 import typer
+import uvicorn
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,6 +27,8 @@ from application.readmodels import DashboardQueries
 from application.services import Services
 from application.settings import Settings, SettingsError
 from interfaces.bootstrap import bootstrap, migrate
+from interfaces.graphql.schema import schema_sdl
+from interfaces.http.app import create_app
 
 app = typer.Typer(help="Containr: a self-hosted platform for your apps.", no_args_is_help=True)
 events_app = typer.Typer(help="Read the event log (the audit trail).", no_args_is_help=True)
@@ -78,12 +81,62 @@ def status_command() -> None:
 
 
 @app.command("up")
-def up_command() -> None:
-    """Prepare the data store and show the status: the one command to get going."""
+def up_command(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Prepare the data store and start Containr: the one command to get going."""
     settings = load_settings()
     migrate(settings)
-    with services() as s:
-        _print_status(s)
+    _serve(settings, host, port, workers_external=False)
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers_external: Annotated[
+        bool,
+        typer.Option(
+            "--workers-external", help="Projections run in `containr worker` processes instead"
+        ),
+    ] = False,
+) -> None:
+    """Serve the API (and, unless --workers-external, run the projections in this process)."""
+    settings = load_settings()
+    if settings.is_embedded:
+        migrate(settings)  # the embedded store is this process's own: prepare it
+    _serve(settings, host, port, workers_external=workers_external)
+
+
+def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) -> None:
+    try:
+        built = bootstrap(settings)
+    except SettingsError as e:
+        err.print(f"[red]configuration error[/red] {e}")
+        raise typer.Exit(2) from None
+    application = create_app(built, run_projections=not workers_external)
+    console.print(
+        f"Containr is running: open [bold]http://{host}:{port}/[/bold] "
+        f"(GraphQL API at http://{host}:{port}/graphql). Ctrl-C stops it."
+    )
+    try:
+        uvicorn.run(
+            application,
+            host=host,
+            port=port,
+            log_level=settings.log_level.lower(),
+            ws="websockets",
+            lifespan="on",
+        )
+    finally:
+        built.close()
+
+
+@app.command("graphql-schema")
+def graphql_schema_command() -> None:
+    """Print the GraphQL schema (SDL); `schema.graphql` in the repository is this output."""
+    sys.stdout.write(schema_sdl())
 
 
 def _print_status(s: Services) -> None:

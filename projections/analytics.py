@@ -24,6 +24,7 @@ class DailyRow:
     failed: int
     rolled_back: int
     cancelled: int
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class DeploymentFactRow:
     healthy_day: str | None
     lead_seconds: float | None
     outcome: str
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class ServiceHealthRow:
     environment_id: UUID
     project_id: UUID
     failing_since: datetime | None
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class RestoreRow:
     restored_at: datetime
     day: str
     seconds: float
+    position: int = 0
 
 
 DAILY = Table("daily", DailyRow, ("project_id", "day"), notices=(("analytics", "project_id"),))

@@ -26,6 +26,7 @@ class OrganizationRow:
     slug: str
     created_at: datetime
     updated_at: datetime
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class MemberRow:
     user_id: UUID
     role: str
     since: datetime
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class ProjectRow:
     updated_at: datetime
     deleted_at: datetime | None
     restorable_until: datetime | None
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class EnvironmentRow:
     name: str
     kind: str
     created_at: datetime
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class ServiceRow:
     created_at: datetime
     updated_at: datetime
     deleted: bool
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ class ServiceStateRow:
     latest_deployment_id: UUID | None
     latest_state: str | None
     updated_at: datetime
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ class DeploymentRow:
     finished_at: datetime | None
     deadline: datetime | None
     history: list[dict[str, Any]]
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class NodeRow:
     registered_at: datetime
     updated_at: datetime
     removed: bool
+    position: int = 0
 
 
 ORGANIZATIONS = Table("organizations", OrganizationRow, ("id",), notices=(("organization", "id"),))

@@ -43,6 +43,7 @@ class ScopeRow:
     aggregate_id: UUID
     organization_id: UUID | None
     project_id: UUID | None
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class ReleaseRow:
     state: str
     healthy_at: datetime | None
     finished_at: datetime | None
+    position: int = 0
 
 
 AUDIT = Table(

@@ -165,6 +165,12 @@ class SqlReadStore:
             _check(column, columns)
             if value is None:
                 clauses.append(f'"{column}" IS NULL')
+            elif isinstance(value, list | tuple | set | frozenset):
+                members = []
+                for j, item in enumerate(value):
+                    members.append(p(f"w{i}_{j}"))
+                    params[f"w{i}_{j}"] = converters[column](item)
+                clauses.append(f'"{column}" IN ({", ".join(members)})' if members else "1 = 0")
             else:
                 clauses.append(f'"{column}" = {p(f"w{i}")}')
                 params[f"w{i}"] = converters[column](value)
@@ -185,8 +191,8 @@ class SqlReadStore:
             _check(column, columns)
         if after is not None and order_by:
             keys = ", ".join(f'"{c}"' for c in order_by)
-            marks = ", ".join(p(f"a{i}") for i in range(len(order_by)))
-            clauses.append(f"({keys}) {'<' if order == 'desc' else '>'} ({marks})")
+            cursor_marks = ", ".join(p(f"a{i}") for i in range(len(order_by)))
+            clauses.append(f"({keys}) {'<' if order == 'desc' else '>'} ({cursor_marks})")
             for i, (column, value) in enumerate(zip(order_by, after, strict=True)):
                 params[f"a{i}"] = converters[column](value)
         names = ", ".join(f'"{c.name}"' for c in sql.select_columns)

@@ -1,0 +1,191 @@
+"""GraphQL subscriptions: live updates from change notices, resumable after a position."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import defaultdict
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+from uuid import UUID
+
+import anyio.to_thread
+import strawberry
+from strawberry.types import Info
+
+from application.authz import Permission
+from application.changes import ChangeBatch, ChangeFeed
+from application.errors import NotFoundError
+from interfaces.graphql.context import GqlContext
+from interfaces.graphql.query import uuid_of
+from interfaces.graphql.types import AuditEntry, Deployment, Node, Service, ctx
+
+T = TypeVar("T")
+Key = tuple[str, str, str]  # (read model, entity kind, entity id)
+
+
+class NoticeHub:
+    """Fans this process's change notices out to the subscriptions waiting for them."""
+
+    def __init__(self, feed: ChangeFeed) -> None:
+        self._watchers: dict[Key, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[int]]]] = (
+            defaultdict(set)
+        )
+        self._lock = threading.Lock()
+        self.open = 0
+        self._stop = feed.listen(self._heard)
+
+    def _heard(self, batch: ChangeBatch) -> None:
+        with self._lock:
+            targets = [
+                (watcher, change.position)
+                for change in batch.changes
+                for watcher in self._watchers.get((batch.model, change.kind, change.id), ())
+            ]
+        for (loop, queue), position in targets:
+            loop.call_soon_threadsafe(queue.put_nowait, position)
+
+    @asynccontextmanager
+    async def watch(self, *keys: Key) -> AsyncIterator[asyncio.Queue[int]]:
+        """A queue of the positions of changes to ``keys``, while the block runs."""
+        watcher = (asyncio.get_running_loop(), asyncio.Queue[int]())
+        with self._lock:
+            for key in keys:
+                self._watchers[key].add(watcher)
+            self.open += 1
+        try:
+            yield watcher[1]
+        finally:
+            with self._lock:
+                for key in keys:
+                    self._watchers[key].discard(watcher)
+                    if not self._watchers[key]:
+                        del self._watchers[key]
+                self.open -= 1
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._stop()
+
+
+async def call(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking application code in a worker thread."""
+    return await anyio.to_thread.run_sync(function, *args)
+
+
+async def _signed_in(info: Info[GqlContext, None]) -> GqlContext:
+    context = ctx(info)
+    context.require()
+    return context
+
+
+def _hub(info: Info[GqlContext, None]) -> NoticeHub:
+    hub: NoticeHub = ctx(info).hub
+    return hub
+
+
+async def _next_change(queue: asyncio.Queue[int], last: int) -> int:
+    """Wait for a change after ``last`` (coalescing a burst of notices into one)."""
+    while True:
+        position = await queue.get()
+        while not queue.empty():
+            position = max(position, queue.get_nowait())
+        if position > last:
+            return position
+
+
+@strawberry.type
+class Subscription:
+    """Live updates; each takes `after` (a position) to resume without missing anything."""
+
+    @strawberry.subscription(description="A deployment's state as it changes.")
+    async def deployment_updated(
+        self, info: Info[GqlContext, None], deployment_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[Deployment, None]:
+        context = await _signed_in(info)
+        ident = uuid_of(deployment_id, "deploymentId")
+        row = await call(context.services.dashboard.deployment, ident)
+        await call(context.check, row.organization_id, Permission.READ, "deployment")
+        async with _hub(info).watch(("dashboard", "deployment", str(ident))) as queue:
+            last = after
+            while True:
+                row = await call(context.services.dashboard.deployment, ident)
+                if row.position > last:
+                    last = row.position
+                    yield Deployment.from_row(row)
+                await _next_change(queue, last)
+
+    @strawberry.subscription(description="A service (settings, states, deployments) as it changes.")
+    async def service_updated(
+        self, info: Info[GqlContext, None], service_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[Service, None]:
+        context = await _signed_in(info)
+        ident = uuid_of(service_id, "serviceId")
+        row = await call(context.services.dashboard.service, ident)
+        await call(context.check, row.organization_id, Permission.READ, "service")
+        async with _hub(info).watch(("dashboard", "service", str(ident))) as queue:
+            last = after
+            while True:
+                row = await call(context.services.dashboard.service, ident)
+                states = await call(context.services.dashboard.service_states, None, ident)
+                latest = max([row.position, *(s.position for s in states)])
+                if latest > last:
+                    last = latest
+                    yield Service.from_row(row)
+                await _next_change(queue, last)
+
+    @strawberry.subscription(
+        description="A project's audit entries, replayed after `after`, then live."
+    )
+    async def project_activity(
+        self, info: Info[GqlContext, None], project_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[AuditEntry, None]:
+        context = await _signed_in(info)
+        ident = uuid_of(project_id, "projectId")
+        project = await call(context.services.dashboard.project, ident)
+        await call(context.check, project.organization_id, Permission.READ, "project")
+        history = context.services.history
+        async with _hub(info).watch(("history", "activity", str(ident))) as queue:
+            last = after
+            while True:
+                rows = await call(_entries_after, history, ident, last)
+                for row in rows:
+                    last = row.position
+                    yield AuditEntry.from_row(row)
+                await _next_change(queue, last)
+
+    @strawberry.subscription(description="Nodes of an organisation as they change.")
+    async def node_updated(
+        self, info: Info[GqlContext, None], organization_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[Node, None]:
+        context = await _signed_in(info)
+        ident = uuid_of(organization_id, "organizationId")
+        await call(context.check, ident, Permission.READ, "organisation")
+        async with _hub(info).watch(("dashboard", "organization_nodes", str(ident))) as queue:
+            last = after
+            while True:
+                rows = await call(context.services.dashboard.nodes, ident, True)
+                changed = sorted((r for r in rows if r.position > last), key=lambda r: r.position)
+                for row in changed:
+                    yield Node.from_row(row)
+                if changed:
+                    last = changed[-1].position
+                await _next_change(queue, last)
+
+
+def _entries_after(history: Any, project_id: UUID, after: int) -> list[Any]:
+    """Audit entries of a project after a position, oldest first (all of them, in pages)."""
+    entries: list[Any] = []
+    before: int | None = None
+    while True:
+        page = history.timeline(project_id=project_id, before=before, limit=200)
+        fresh = [row for row in page if row.position > after]
+        entries.extend(fresh)
+        if len(fresh) < len(page) or len(page) < 200:
+            break
+        before = page[-1].position
+    return sorted(entries, key=lambda row: row.position)
+
+
+__all__ = ["NoticeHub", "NotFoundError", "Subscription"]

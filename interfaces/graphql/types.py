@@ -1,0 +1,580 @@
+"""GraphQL object types, built from read-model rows (whole rows, not field by field)."""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from application.authz import Permission
+from application.errors import InvalidValueError
+from interfaces.graphql.context import GqlContext
+
+T = TypeVar("T")
+
+
+def ctx(info: Info[GqlContext, None]) -> GqlContext:
+    """The request's context."""
+    return info.context
+
+
+def encode_cursor(*parts: object) -> str:
+    """An opaque pagination cursor."""
+    return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> list[str]:
+    """The parts of a cursor (ValueError when it is not one of ours)."""
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidValueError("after", "is not a valid cursor") from None
+
+
+def selects(info: Info[Any, Any], *path: str) -> bool:
+    """Whether the query selects a nested field path under the current field."""
+    fields = info.selected_fields
+    for name in path:
+        found = None
+        for selection in fields:
+            for sub in getattr(selection, "selections", []):
+                if getattr(sub, "name", None) == name:
+                    found = sub
+        if found is None:
+            return False
+        fields = [found]
+    return True
+
+
+@strawberry.type
+class PageInfo:
+    """Where a page of a list ends."""
+
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    """An item of a list, with its cursor."""
+
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    """A page of a list (Relay style)."""
+
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field(description="The items of the page, without cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def connection(items: list[Any], limit: int, cursor_of: Any) -> Connection[Any]:
+    """A page from ``limit + 1`` fetched items (the extra one tells whether more exist)."""
+    page = items[:limit]
+    edges = [Edge(cursor=cursor_of(item), node=item) for item in page]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(items) > limit, end_cursor=edges[-1].cursor if edges else None
+        ),
+    )
+
+
+@strawberry.type
+class StateChange:
+    """One step of a deployment's history."""
+
+    state: str
+    at: datetime
+    reason: str
+
+
+@strawberry.type
+class Deployment:
+    """A release of a service into an environment."""
+
+    id: strawberry.ID
+    service_id: strawberry.ID
+    project_id: strawberry.ID
+    environment_id: strawberry.ID
+    state: str
+    trigger: str
+    reason: str
+    commit: str | None
+    commit_message: str | None
+    commit_author: str | None
+    image: str | None
+    rollback_of: strawberry.ID | None
+    variables_version: list[int]
+    requested_by: str
+    requested_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    deadline: datetime | None
+    history: list[StateChange]
+    position: int
+
+    @classmethod
+    def from_row(cls, row: Any) -> Deployment:
+        """From a dashboard deployment row."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            service_id=strawberry.ID(str(row.service_id)),
+            project_id=strawberry.ID(str(row.project_id)),
+            environment_id=strawberry.ID(str(row.environment_id)),
+            state=row.state,
+            trigger=row.trigger,
+            reason=row.reason,
+            commit=row.commit,
+            commit_message=row.commit_message,
+            commit_author=row.commit_author,
+            image=row.image,
+            rollback_of=strawberry.ID(str(row.rollback_of)) if row.rollback_of else None,
+            variables_version=list(row.variables_version),
+            requested_by=row.requested_by,
+            requested_at=row.requested_at,
+            updated_at=row.updated_at,
+            finished_at=row.finished_at,
+            deadline=row.deadline,
+            history=[
+                StateChange(
+                    state=h["state"], at=datetime.fromisoformat(h["at"]), reason=h["reason"]
+                )
+                for h in row.history
+            ],
+            position=getattr(row, "position", 0),
+        )
+
+
+@strawberry.type
+class Environment:
+    """Where a project's services are deployed: production, preview or development."""
+
+    id: strawberry.ID
+    project_id: strawberry.ID
+    name: str
+    kind: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> Environment:
+        """From a dashboard environment row."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            project_id=strawberry.ID(str(row.project_id)),
+            name=row.name,
+            kind=row.kind,
+        )
+
+
+@strawberry.type
+class ServiceState:
+    """A service in one environment: what is live, and the latest deployment's state."""
+
+    environment_id: strawberry.ID
+    live_deployment_id: strawberry.ID | None
+    live_image: str | None
+    live_commit: str | None
+    latest_deployment_id: strawberry.ID | None
+    latest_state: str | None
+    updated_at: datetime
+    latest_deployment: Deployment | None = None
+
+    @classmethod
+    def from_row(cls, row: Any, latest: Deployment | None = None) -> ServiceState:
+        """From a dashboard service-state row (and its latest deployment, if loaded)."""
+        return cls(
+            environment_id=strawberry.ID(str(row.environment_id)),
+            live_deployment_id=_id(row.live_deployment_id),
+            live_image=row.live_image,
+            live_commit=row.live_commit,
+            latest_deployment_id=_id(row.latest_deployment_id),
+            latest_state=row.latest_state,
+            updated_at=row.updated_at,
+            latest_deployment=latest,
+        )
+
+
+def _id(value: UUID | None) -> strawberry.ID | None:
+    return strawberry.ID(str(value)) if value is not None else None
+
+
+@strawberry.type
+class Service:
+    """A service of a project."""
+
+    id: strawberry.ID
+    project_id: strawberry.ID
+    organization_id: strawberry.Private[UUID]
+    name: str
+    kind: str
+    replicas: int
+    source: str
+    spec: JSON
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+    position: int
+    prefetched_states: strawberry.Private[list[ServiceState] | None] = None
+
+    @classmethod
+    def from_row(cls, row: Any, states: list[ServiceState] | None = None) -> Service:
+        """From a dashboard service row."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            project_id=strawberry.ID(str(row.project_id)),
+            organization_id=row.organization_id,
+            name=row.name,
+            kind=row.kind,
+            replicas=row.replicas,
+            source=row.source,
+            spec=row.spec,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            deleted=row.deleted,
+            position=getattr(row, "position", 0),
+            prefetched_states=states,
+        )
+
+    @strawberry.field(description="Per environment: the live release and the latest deployment.")
+    def states(self, info: Info[GqlContext, None]) -> list[ServiceState]:
+        if self.prefetched_states is not None:
+            return self.prefetched_states
+        dashboard = ctx(info).services.dashboard
+        rows = dashboard.service_states(service_id=UUID(self.id))
+        latest = {
+            d.id: Deployment.from_row(d)
+            for d in dashboard.deployments_by_id(
+                [r.latest_deployment_id for r in rows if r.latest_deployment_id]
+            )
+        }
+        return [
+            ServiceState.from_row(
+                r, latest.get(r.latest_deployment_id) if r.latest_deployment_id else None
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="Deployments, newest first.")
+    def deployments(
+        self,
+        info: Info[GqlContext, None],
+        environment_id: strawberry.ID | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Deployment]:
+        limit = _limit(first)
+        before = None
+        if after:
+            moment, ident = decode_cursor(after)
+            before = (datetime.fromisoformat(moment), UUID(ident))
+        rows = ctx(info).services.dashboard.deployments(
+            UUID(self.id),
+            environment_id=UUID(environment_id) if environment_id else None,
+            before=before,
+            limit=limit + 1,
+        )
+        ctx(info).depends_on("service", self.id)
+        return connection(
+            [Deployment.from_row(r) for r in rows],
+            limit,
+            lambda d: encode_cursor(d.requested_at.isoformat(), d.id),
+        )
+
+    @strawberry.field(description="Releases with their exact commit, image and variable versions.")
+    def releases(self, info: Info[GqlContext, None], first: int = 50) -> list[Release]:
+        ctx(info).depends_on("releases", self.id)
+        rows = ctx(info).services.history.releases(UUID(self.id), limit=_limit(first))
+        return [Release.from_row(r) for r in rows]
+
+
+@strawberry.type
+class Release:
+    """One release of a service, from the history read model."""
+
+    deployment_id: strawberry.ID
+    environment_id: strawberry.ID
+    trigger: str
+    requested_by: str
+    requested_at: datetime
+    commit: str | None
+    commit_message: str | None
+    image: str | None
+    variables_version: list[int]
+    rollback_of: strawberry.ID | None
+    state: str
+    healthy_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Release:
+        """From a history release row."""
+        return cls(
+            deployment_id=strawberry.ID(str(row.deployment_id)),
+            environment_id=strawberry.ID(str(row.environment_id)),
+            trigger=row.trigger,
+            requested_by=row.requested_by,
+            requested_at=row.requested_at,
+            commit=row.commit,
+            commit_message=row.commit_message,
+            image=row.image,
+            variables_version=list(row.variables_version),
+            rollback_of=_id(row.rollback_of),
+            state=row.state,
+            healthy_at=row.healthy_at,
+            finished_at=row.finished_at,
+        )
+
+
+@strawberry.type
+class Project:
+    """A project: environments and services."""
+
+    id: strawberry.ID
+    organization_id: strawberry.ID
+    name: str
+    slug: str
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    restorable_until: datetime | None
+    position: int
+    prefetched_services: strawberry.Private[list[Service] | None] = None
+    prefetched_environments: strawberry.Private[list[Environment] | None] = None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Project:
+        """From a dashboard project row."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            organization_id=strawberry.ID(str(row.organization_id)),
+            name=row.name,
+            slug=row.slug,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            deleted_at=row.deleted_at,
+            restorable_until=row.restorable_until,
+            position=getattr(row, "position", 0),
+        )
+
+    @strawberry.field
+    def environments(self, info: Info[GqlContext, None]) -> list[Environment]:
+        if self.prefetched_environments is not None:
+            return self.prefetched_environments
+        rows = ctx(info).services.dashboard.environments(UUID(self.id))
+        return [Environment.from_row(r) for r in rows]
+
+    @strawberry.field
+    def services(self, info: Info[GqlContext, None]) -> list[Service]:
+        if self.prefetched_services is not None:
+            return self.prefetched_services
+        return load_services(ctx(info), [self])[self.id]
+
+
+def load_services(context: GqlContext, projects: list[Project]) -> dict[str, list[Service]]:
+    """The services of several projects, with their states and latest deployments: three
+    queries for any number of projects."""
+    dashboard = context.services.dashboard
+    ids = [UUID(p.id) for p in projects]
+    services = dashboard.services_of(ids)
+    states = dashboard.service_states_of(ids)
+    latest_ids = [s.latest_deployment_id for s in states if s.latest_deployment_id]
+    latest: dict[UUID | None, Deployment] = {
+        d.id: Deployment.from_row(d) for d in dashboard.deployments_by_id(latest_ids)
+    }
+    by_service: dict[UUID, list[ServiceState]] = defaultdict(list)
+    for state in states:
+        by_service[state.service_id].append(
+            ServiceState.from_row(state, latest.get(state.latest_deployment_id))
+        )
+    result: dict[str, list[Service]] = {p.id: [] for p in projects}
+    for row in services:
+        result[str(row.project_id)].append(Service.from_row(row, by_service.get(row.id, [])))
+    for project in projects:
+        context.depends_on("project", project.id)
+    return result
+
+
+@strawberry.type
+class Member:
+    """A member of an organisation."""
+
+    user_id: strawberry.ID
+    role: str
+    since: datetime
+
+
+@strawberry.type
+class Node:
+    """A place that runs containers."""
+
+    id: strawberry.ID
+    organization_id: strawberry.ID
+    name: str
+    kind: str
+    endpoint: str
+    cpu_millis: int
+    memory_mb: int
+    labels: JSON
+    state: str
+    unreachable_reason: str | None
+    registered_at: datetime
+    updated_at: datetime
+    position: int
+
+    @classmethod
+    def from_row(cls, row: Any) -> Node:
+        """From a dashboard node row."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            organization_id=strawberry.ID(str(row.organization_id)),
+            name=row.name,
+            kind=row.kind,
+            endpoint=row.endpoint,
+            cpu_millis=row.cpu_millis,
+            memory_mb=row.memory_mb,
+            labels=row.labels,
+            state=row.state,
+            unreachable_reason=row.unreachable_reason,
+            registered_at=row.registered_at,
+            updated_at=row.updated_at,
+            position=getattr(row, "position", 0),
+        )
+
+
+@strawberry.type
+class Organization:
+    """An organisation: members, projects and nodes."""
+
+    id: strawberry.ID
+    name: str
+    slug: str
+    created_at: datetime
+    role: str | None
+
+    @classmethod
+    def from_row(cls, row: Any, role: str | None) -> Organization:
+        """From a dashboard organisation row and the caller's role."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            slug=row.slug,
+            created_at=row.created_at,
+            role=role,
+        )
+
+    @strawberry.field
+    def members(self, info: Info[GqlContext, None]) -> list[Member]:
+        ctx(info).depends_on("organization", self.id)
+        rows = ctx(info).services.dashboard.members(UUID(self.id))
+        return [
+            Member(user_id=strawberry.ID(str(r.user_id)), role=r.role, since=r.since) for r in rows
+        ]
+
+    @strawberry.field(description="Projects by slug; `search` matches a part of the name.")
+    def projects(
+        self,
+        info: Info[GqlContext, None],
+        first: int = 50,
+        after: str | None = None,
+        search: str | None = None,
+        include_deleted: bool = False,
+    ) -> Connection[Project]:
+        context = ctx(info)
+        limit = _limit(first)
+        start = decode_cursor(after)[0] if after else None
+        rows = context.services.dashboard.projects(
+            UUID(self.id),
+            search=search,
+            include_deleted=include_deleted,
+            after=start,
+            limit=limit + 1,
+        )
+        context.depends_on("organization", self.id)
+        projects = [Project.from_row(r) for r in rows]
+        if selects(info, "edges", "node", "services") or selects(info, "nodes", "services"):
+            services = load_services(context, projects[:limit])
+            for project in projects[:limit]:
+                project.prefetched_services = services[project.id]
+        return connection(projects, limit, lambda p: encode_cursor(p.slug))
+
+    @strawberry.field
+    def nodes(self, info: Info[GqlContext, None]) -> list[Node]:
+        ctx(info).depends_on("organization_nodes", self.id)
+        return [Node.from_row(r) for r in ctx(info).services.dashboard.nodes(UUID(self.id))]
+
+    @strawberry.field(description="Whether the caller may change things here (for the UI).")
+    def can_write(self, info: Info[GqlContext, None]) -> bool:
+        return ctx(info).can(UUID(self.id), Permission.WRITE)
+
+    @strawberry.field(description="Whether the caller may manage members, nodes and deletions.")
+    def can_manage(self, info: Info[GqlContext, None]) -> bool:
+        return ctx(info).can(UUID(self.id), Permission.MANAGE)
+
+
+@strawberry.type
+class AuditEntry:
+    """Who did what, when, to what."""
+
+    position: int
+    at: datetime
+    actor: str
+    action: str
+    aggregate_type: str
+    aggregate_id: strawberry.ID
+    organization_id: strawberry.ID | None
+    project_id: strawberry.ID | None
+    summary: str
+    details: JSON
+
+    @classmethod
+    def from_row(cls, row: Any) -> AuditEntry:
+        """From a history audit row."""
+        return cls(
+            position=row.position,
+            at=row.at,
+            actor=row.actor,
+            action=row.action,
+            aggregate_type=row.aggregate_type,
+            aggregate_id=strawberry.ID(str(row.aggregate_id)),
+            organization_id=_id(row.organization_id),
+            project_id=_id(row.project_id),
+            summary=row.summary,
+            details=row.details,
+        )
+
+
+@strawberry.type
+class DailyStats:
+    """One project's deployment figures for one day."""
+
+    day: str
+    started: int
+    succeeded: int
+    failed: int
+    rolled_back: int
+    cancelled: int
+    change_failure_rate: float | None
+    median_lead_seconds: float | None
+    p95_lead_seconds: float | None
+    median_restore_seconds: float | None
+
+
+MAX_PAGE = 200
+
+
+def _limit(first: int) -> int:
+    if not 1 <= first <= MAX_PAGE:
+        raise InvalidValueError("first", f"must be between 1 and {MAX_PAGE}")
+    return first
