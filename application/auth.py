@@ -65,6 +65,7 @@ class SignedUp(msgspec.Struct, frozen=True):
 
     tokens: Tokens
     organization_id: UUID | None
+    position: int | None
 
 
 def hash_token(token: str) -> str:
@@ -106,7 +107,9 @@ class AuthService:
             Context(actor=SYSTEM),
         )
         user_id = result.id("user_id")
-        return SignedUp(self._start_session(user_id), result.ids.get("organization_id"))
+        return SignedUp(
+            self._start_session(user_id), result.ids.get("organization_id"), result.position
+        )
 
     def log_in(self, email: str, password: Secret, client: str) -> Tokens:
         """Check a password and start a session (rate-limited per email and per client)."""

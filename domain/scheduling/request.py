@@ -13,7 +13,13 @@ from domain.scheduling.selectors import LabelSelector, PreferredTerm
 
 
 class Strategy(Enum):
-    """How the scheduler ranks nodes that spreading and preferences leave equal."""
+    """How the scheduler ranks nodes that spreading and preferences leave equal.
+
+    round_robin: the next node in name order after the one that took the previous
+    replica. least_loaded: the largest free share of capacity (mean of CPU and memory).
+    best_fit: the least free of the replica's main resource that still fits, then the
+    least of the other. random: a draw from the request's seed. Ties go by node name.
+    """
 
     ROUND_ROBIN = "round_robin"
     LEAST_LOADED = "least_loaded"

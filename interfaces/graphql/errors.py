@@ -58,7 +58,9 @@ class ErrorCodes(MaskErrors):
 
 
 def coded(error: GraphQLError) -> GraphQLError:
-    """The error as clients see it."""
+    """The error as clients see it (errors that already carry a code stay as they are)."""
+    if error.extensions and "code" in error.extensions:
+        return error
     original = error.original_error
     if original is None:  # parse, validation and limit errors: the query itself is wrong
         code, message = "VALIDATION_FAILED", error.message

@@ -157,7 +157,10 @@ class Mutation:
     def sign_up(
         self, info: Info[GqlContext, None], email: str, name: str, password: str
     ) -> AuthPayload:
-        result = ctx(info).services.auth.sign_up(email, name, Secret(password))
+        services = ctx(info).services
+        result = services.auth.sign_up(email, name, Secret(password))
+        if result.position is not None:
+            services.wait_for(result.position, ("dashboard",))
         tokens = result.tokens
         return AuthPayload(
             access_token=tokens.access_token,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from collections import defaultdict
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
@@ -128,7 +129,9 @@ class Subscription:
             last = after
             while True:
                 row = await call(context.services.dashboard.service, ident)
-                states = await call(context.services.dashboard.service_states, None, ident)
+                states = await call(
+                    functools.partial(context.services.dashboard.service_states, service_id=ident)
+                )
                 latest = max([row.position, *(s.position for s in states)])
                 if latest > last:
                     last = latest
@@ -165,7 +168,9 @@ class Subscription:
         async with _hub(info).watch(("dashboard", "organization_nodes", str(ident))) as queue:
             last = after
             while True:
-                rows = await call(context.services.dashboard.nodes, ident, True)
+                rows = await call(
+                    functools.partial(context.services.dashboard.nodes, ident, include_removed=True)
+                )
                 changed = sorted((r for r in rows if r.position > last), key=lambda r: r.position)
                 for row in changed:
                     yield Node.from_row(row)

@@ -20,8 +20,12 @@ T = TypeVar("T")
 
 
 def ctx(info: Info[GqlContext, None]) -> GqlContext:
-    """The request's context."""
-    return info.context
+    """The request's context (over WebSocket, strawberry keeps it in a dict under "gql")."""
+    context: Any = info.context
+    if isinstance(context, dict):
+        found: GqlContext = context["gql"]
+        return found
+    return context  # type: ignore[no-any-return]
 
 
 def encode_cursor(*parts: object) -> str:

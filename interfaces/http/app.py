@@ -20,7 +20,9 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import Scope
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from strawberry import Schema
+from strawberry import UNSET, Schema
+from strawberry.types.unset import UnsetType
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -127,8 +129,9 @@ def create_app(services: Services, *, run_projections: bool = False) -> Litestar
     metrics = Metrics(services, hub)
     stop = threading.Event()
 
-    async def ws_context(scope: Scope) -> GqlContext:
-        return GqlContext(services, None, client_of(scope), hub=hub)
+    async def ws_context(scope: Scope) -> dict[str, Any]:
+        # strawberry's Litestar view wants a dict (or its own BaseContext) as the context.
+        return {"gql": GqlContext(services, None, client_of(scope), hub=hub)}
 
     base = make_graphql_controller(
         schema,
@@ -143,17 +146,17 @@ def create_app(services: Services, *, run_projections: bool = False) -> Litestar
     )
 
     class GraphQLController(base):  # type: ignore[valid-type, misc]
-        async def on_ws_connect(self, context: GqlContext) -> dict[str, object] | None:
-            params = context.connection_params or {}
+        async def on_ws_connect(
+            self, context: dict[str, Any]
+        ) -> UnsetType | dict[str, object] | None:
+            params = context.get("connection_params") or {}
             header = params.get("authorization") or params.get("Authorization")
             if header:
                 principal, error = await principal_for(services, str(header))
                 if principal is None:
-                    from strawberry.exceptions import ConnectionRejectionError
-
                     raise ConnectionRejectionError({"message": error})
-                context.principal = principal
-            return None
+                context["gql"].principal = principal
+            return UNSET  # type: ignore[no-any-return]  # strawberry types UNSET as Any
 
         @post(status_code=HTTP_200_OK)
         async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[bytes]:
