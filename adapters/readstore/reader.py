@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -156,45 +156,20 @@ class SqlReadStore:
     ) -> list[Row]:
         dialect = self._db.dialect
         sql = statements(dialect, model, generation, table)
-        converters = dict(sql.into)
-        columns = {c.name for c in table.columns}
-        p = dialect.placeholder
-        clauses: list[str] = []
-        params: dict[str, Any] = {}
-        for i, (column, value) in enumerate(where.items()):
-            _check(column, columns)
-            if value is None:
-                clauses.append(f'"{column}" IS NULL')
-            elif isinstance(value, list | tuple | set | frozenset):
-                members = []
-                for j, item in enumerate(value):
-                    members.append(p(f"w{i}_{j}"))
-                    params[f"w{i}_{j}"] = converters[column](item)
-                clauses.append(f'"{column}" IN ({", ".join(members)})' if members else "1 = 0")
-            else:
-                clauses.append(f'"{column}" = {p(f"w{i}")}')
-                params[f"w{i}"] = converters[column](value)
+        found = _Filter(dialect.placeholder, dict(sql.into))
+        for column, value in where.items():
+            found.equal(column, value)
         if contains is not None:
-            _check(contains[0], columns)
-            clauses.append(f'LOWER("{contains[0]}") LIKE {p("contains")}')
-            escaped = (
-                contains[1].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            )
-            params["contains"] = f"%{escaped}%"
-            clauses[-1] += " ESCAPE '\\'"
-        for name, bound, op in (("since", since, ">="), ("until", until, "<=")):
-            if bound is not None:
-                _check(bound[0], columns)
-                clauses.append(f'"{bound[0]}" {op} {p(name)}')
-                params[name] = converters[bound[0]](bound[1])
+            found.contains(*contains)
+        if since is not None:
+            found.bound(since[0], ">=", since[1])
+        if until is not None:
+            found.bound(until[0], "<=", until[1])
         for column in order_by:
-            _check(column, columns)
+            found.check(column)
         if after is not None and order_by:
-            keys = ", ".join(f'"{c}"' for c in order_by)
-            cursor_marks = ", ".join(p(f"a{i}") for i in range(len(order_by)))
-            clauses.append(f"({keys}) {'<' if order == 'desc' else '>'} ({cursor_marks})")
-            for i, (column, value) in enumerate(zip(order_by, after, strict=True)):
-                params[f"a{i}"] = converters[column](value)
+            found.after(order_by, after, order)
+        clauses, params = found.clauses, found.params
         names = ", ".join(f'"{c.name}"' for c in sql.select_columns)
         text = f"SELECT {names} FROM {dialect.table(model, generation, table.name)}"
         if clauses:
@@ -210,6 +185,50 @@ class SqlReadStore:
             return [sql.row(values) for values in cursor.fetchall()]
 
 
-def _check(column: str, columns: set[str]) -> None:
-    if column not in columns:
-        raise ValueError(f"no column {column!r}")
+class _Filter:
+    """WHERE clauses with their parameters, for one table's columns."""
+
+    def __init__(self, placeholder: Callable[[str], str], converters: dict[str, Any]) -> None:
+        self._p = placeholder
+        self._convert = converters
+        self.clauses: list[str] = []
+        self.params: dict[str, Any] = {}
+
+    def check(self, column: str) -> None:
+        if column not in self._convert:
+            raise ValueError(f"no column {column!r}")
+
+    def _param(self, column: str, value: object) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = self._convert[column](value)
+        return self._p(name)
+
+    def equal(self, column: str, value: object) -> None:
+        """Equality; None means IS NULL, a collection means IN."""
+        self.check(column)
+        if value is None:
+            self.clauses.append(f'"{column}" IS NULL')
+        elif isinstance(value, list | tuple | set | frozenset):
+            members = [self._param(column, item) for item in value]
+            self.clauses.append(f'"{column}" IN ({", ".join(members)})' if members else "1 = 0")
+        else:
+            self.clauses.append(f'"{column}" = {self._param(column, value)}')
+
+    def contains(self, column: str, text: str) -> None:
+        """A case-insensitive substring match."""
+        self.check(column)
+        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        name = f"p{len(self.params)}"
+        self.params[name] = f"%{escaped}%"
+        self.clauses.append(f"LOWER(\"{column}\") LIKE {self._p(name)} ESCAPE '\\'")
+
+    def bound(self, column: str, operator: str, value: object) -> None:
+        """An inclusive bound."""
+        self.check(column)
+        self.clauses.append(f'"{column}" {operator} {self._param(column, value)}')
+
+    def after(self, order_by: Sequence[str], values: Sequence[object], order: str) -> None:
+        """Keyset pagination: rows after (or before, descending) a cursor."""
+        keys = ", ".join(f'"{c}"' for c in order_by)
+        marks = ", ".join(self._param(c, v) for c, v in zip(order_by, values, strict=True))
+        self.clauses.append(f"({keys}) {'<' if order == 'desc' else '>'} ({marks})")

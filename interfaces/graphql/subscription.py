@@ -193,4 +193,4 @@ def _entries_after(history: Any, project_id: UUID, after: int) -> list[Any]:
     return sorted(entries, key=lambda row: row.position)
 
 
-__all__ = ["NoticeHub", "NotFoundError", "Subscription"]
+__all__ = ["NotFoundError", "NoticeHub", "Subscription"]

@@ -21,10 +21,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST, HTTP_503_SE
 from litestar.types import Scope
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from strawberry import UNSET, Schema
-from strawberry.types.unset import UnsetType
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
 
 from application.auth import UnauthenticatedError
 from application.services import Services
@@ -44,7 +44,7 @@ class GraphQLRequest(msgspec.Struct, forbid_unknown_fields=False):
 
     query: str
     variables: dict[str, Any] | None = None
-    operationName: str | None = None  # noqa: N815 - the GraphQL-over-HTTP field name
+    operationName: str | None = None
 
 
 class Metrics:
@@ -121,52 +121,21 @@ def client_of(scope: Scope) -> str:
     return str(client[0]) if client else "unknown"
 
 
-def create_app(services: Services, *, run_projections: bool = False) -> Litestar:
-    """The HTTP application; with ``run_projections`` it also runs the read-model runners."""
-    schema: Schema = build_schema(introspection=not services.settings.is_production)
-    hub = NoticeHub(services.changes)
-    cache = ResponseCache(services.changes)
-    metrics = Metrics(services, hub)
-    stop = threading.Event()
+class GraphQLOverHttp:
+    """Executes GraphQL POSTs: synchronously in a worker thread (one hop per request),
+    through the response cache for queries."""
 
-    async def ws_context(scope: Scope) -> dict[str, Any]:
-        # strawberry's Litestar view wants a dict (or its own BaseContext) as the context.
-        return {"gql": GqlContext(services, None, client_of(scope), hub=hub)}
+    def __init__(
+        self, services: Services, schema: Schema, cache: ResponseCache, hub: NoticeHub
+    ) -> None:
+        self.services = services
+        self.schema = schema
+        self.cache = cache
+        self.hub = hub
 
-    base = make_graphql_controller(
-        schema,
-        path="/graphql",
-        graphql_ide=None if services.settings.is_production else "graphiql",
-        allow_queries_via_get=False,
-        context_getter=ws_context,
-        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-        keep_alive=True,
-        keep_alive_interval=15,
-        max_subscriptions_per_connection=200,
-    )
-
-    class GraphQLController(base):  # type: ignore[valid-type, misc]
-        async def on_ws_connect(
-            self, context: dict[str, Any]
-        ) -> UnsetType | dict[str, object] | None:
-            params = context.get("connection_params") or {}
-            header = params.get("authorization") or params.get("Authorization")
-            if header:
-                principal, error = await principal_for(services, str(header))
-                if principal is None:
-                    raise ConnectionRejectionError({"message": error})
-                context["gql"].principal = principal
-            return UNSET  # type: ignore[no-any-return]  # strawberry types UNSET as Any
-
-        @post(status_code=HTTP_200_OK)
-        async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-            started = time.perf_counter()
-            response = await execute_http(request)
-            metrics.requests.labels("/graphql", str(response.status_code)).inc()
-            metrics.latency.labels("/graphql").observe(time.perf_counter() - started)
-            return response
-
-    async def execute_http(request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Answer one GraphQL-over-HTTP request (queries from the cache when they can be)."""
+        services, cache, hub, schema = self.services, self.cache, self.hub, self.schema
         body = await request.body()
         if len(body) > MAX_BODY:
             return error_response(
@@ -212,6 +181,53 @@ def create_app(services: Services, *, run_projections: bool = False) -> Litestar
             cache.put(key, encoded, context.reads, epoch)
         return Response(encoded, media_type="application/json")
 
+
+def create_app(services: Services, *, run_projections: bool = False) -> Litestar:
+    """The HTTP application; with ``run_projections`` it also runs the read-model runners."""
+    schema: Schema = build_schema(introspection=not services.settings.is_production)
+    hub = NoticeHub(services.changes)
+    cache = ResponseCache(services.changes)
+    metrics = Metrics(services, hub)
+    execute_http = GraphQLOverHttp(services, schema, cache, hub)
+    stop = threading.Event()
+
+    async def ws_context(scope: Scope) -> dict[str, Any]:
+        # strawberry's Litestar view wants a dict (or its own BaseContext) as the context.
+        return {"gql": GqlContext(services, None, client_of(scope), hub=hub)}
+
+    base = make_graphql_controller(
+        schema,
+        path="/graphql",
+        graphql_ide=None if services.settings.is_production else "graphiql",
+        allow_queries_via_get=False,
+        context_getter=ws_context,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        keep_alive=True,
+        keep_alive_interval=15,
+        max_subscriptions_per_connection=200,
+    )
+
+    class GraphQLController(base):  # type: ignore[valid-type, misc]
+        async def on_ws_connect(
+            self, context: dict[str, Any]
+        ) -> UnsetType | dict[str, object] | None:
+            params = context.get("connection_params") or {}
+            header = params.get("authorization") or params.get("Authorization")
+            if header:
+                principal, error = await principal_for(services, str(header))
+                if principal is None:
+                    raise ConnectionRejectionError({"message": error})
+                context["gql"].principal = principal
+            return UNSET  # type: ignore[no-any-return]  # strawberry types UNSET as Any
+
+        @post(status_code=HTTP_200_OK)
+        async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+            started = time.perf_counter()
+            response = await execute_http(request)
+            metrics.requests.labels("/graphql", str(response.status_code)).inc()
+            metrics.latency.labels("/graphql").observe(time.perf_counter() - started)
+            return response
+
     @get("/healthz", sync_to_thread=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
@@ -224,7 +240,7 @@ def create_app(services: Services, *, run_projections: bool = False) -> Litestar
             checks["read_models"] = services.read_store.positions()
             for name, answers in services.dependencies.items():
                 checks[name] = "ok" if answers() else "down"
-        except Exception as e:  # noqa: BLE001 - readiness reports any failure as not ready
+        except Exception as e:
             log.warning("not ready: %s", e)
             return Response(
                 {"status": "not ready", "error": type(e).__name__},
