@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import msgspec
 import psycopg
 from psycopg import sql
-from psycopg.types.json import Jsonb, set_json_dumps, set_json_loads
+from psycopg.types.json import Json, set_json_dumps, set_json_loads
 
 from adapters.readstore.sql import Dialect, TableStatements, postgres_dialect, sqlite_dialect
 from application.settings import Settings
@@ -81,7 +81,7 @@ class PostgresReadDatabase:
             f'FROM "{settings.database_schema}".containr_events '
             "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
         )
-        self.dialect = postgres_dialect(self.schema, lambda v: None if v is None else Jsonb(v))
+        self.dialect = postgres_dialect(self.schema, lambda v: None if v is None else Json(v))
 
     def connect(self, purpose: str) -> psycopg.Connection[Any]:
         """A connection named for its purpose, with fast msgspec JSON."""
@@ -106,32 +106,28 @@ class PostgresReadDatabase:
 
     @staticmethod
     def bulk_upsert(conn: Any, statements: TableStatements, rows: list[Row]) -> None:
-        """Many rows at once: COPY into a temporary staging table, then one upsert
+        """Many rows at once: binary COPY into a temporary staging table, then one upsert
         (rows of an append-only table are new by definition: COPY straight in)."""
-        if statements.table.append_only:
-            with (
-                conn.cursor() as cursor,
-                cursor.copy(
-                    f"COPY {statements.target} ({statements.column_list}) FROM STDIN"
-                ) as copy,
-            ):
-                for row in rows:
-                    copy.write_row(statements.values(row))
-            return
-        stage = '"stage_' + statements.target.rsplit(".", 1)[-1].strip('"') + '"'
-        with conn.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {stage} "
+        target = statements.target
+        if not statements.table.append_only:
+            target = '"stage_' + statements.target.rsplit(".", 1)[-1].strip('"') + '"'
+            conn.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {target} "
                 f"(LIKE {statements.target}) ON COMMIT DELETE ROWS"
             )
-            with cursor.copy(f"COPY {stage} ({statements.column_list}) FROM STDIN") as copy:
+        with conn.cursor(binary=True) as cursor:
+            with cursor.copy(
+                f"COPY {target} ({statements.column_list}) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(list(statements.column_types))
                 for row in rows:
                     copy.write_row(statements.values(row))
-            cursor.execute(
-                f"INSERT INTO {statements.target} ({statements.column_list}) "
-                f"SELECT {statements.column_list} FROM {stage} {statements.on_conflict}"
-            )
-            cursor.execute(f"DELETE FROM {stage}")
+            if not statements.table.append_only:
+                cursor.execute(
+                    f"INSERT INTO {statements.target} ({statements.column_list}) "
+                    f"SELECT {statements.column_list} FROM {target} {statements.on_conflict}"
+                )
+                cursor.execute(f"DELETE FROM {target}")
 
     def try_lead(self, conn: Any, key: str) -> bool:
         """A session advisory lock: PostgreSQL frees it when the leader's connection dies."""

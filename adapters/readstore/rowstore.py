@@ -44,10 +44,11 @@ class BatchRowStore:
         self._conn: Any = None
         self._bulk = bulk
         self.position = 0
-        # For a generation that started empty, remember the keys of every row that exists
-        # (keys only, so memory stays small): a key not known is a row not there, and a
-        # rebuild never asks the database about rows it has not written.
-        self._existing: set[tuple[str, tuple[Any, ...]]] | None = set() if empty else None
+        # For a generation that started empty, remember which keys may exist in a Bloom
+        # filter of fixed size: a key it has never seen is a row that is not there, so a
+        # rebuild never asks the database about rows it has not written, and memory stays
+        # flat however long the log (a false positive only costs one query).
+        self._existing: KeyFilter | None = KeyFilter() if empty else None
 
     def bind(self, conn: Any) -> None:
         """Use this connection (in its open transaction) for reads and the flush."""
@@ -76,6 +77,8 @@ class BatchRowStore:
         row["position"] = self.position
         slot = (table.name, tuple(row[k] for k in table.key))
         self._dirty[slot] = row
+        if table.append_only:
+            return  # written once, never read back: neither cached nor remembered
         self._cache[slot] = row
         if self._existing is not None:
             self._existing.add(slot)
@@ -98,8 +101,6 @@ class BatchRowStore:
         self._deleted[slot] = old
         self._dirty[slot] = None
         self._cache[slot] = _ABSENT
-        if self._existing is not None:
-            self._existing.discard(slot)
 
     def flush(self) -> list[Change]:
         """Write every buffered change in the bound transaction; returns what changed."""
@@ -147,6 +148,28 @@ class BatchRowStore:
         cursor.execute(sql.select_key, sql.key_params(key))
         found = cursor.fetchone()
         return _ABSENT if found is None else sql.row(found)
+
+
+class KeyFilter:
+    """A Bloom filter over row keys: "maybe present" or "certainly absent"."""
+
+    BITS = 1 << 24  # 2 MiB: under 1% false positives up to about 1.5 million keys
+
+    def __init__(self) -> None:
+        self._bits = bytearray(self.BITS // 8)
+
+    def _positions(self, slot: object) -> tuple[int, int, int]:
+        h = hash(slot)
+        mask = self.BITS - 1
+        return h & mask, (h >> 24) & mask, (h * 0x9E3779B1 >> 16) & mask
+
+    def add(self, slot: object) -> None:
+        """Remember a key."""
+        for bit in self._positions(slot):
+            self._bits[bit >> 3] |= 1 << (bit & 7)
+
+    def __contains__(self, slot: object) -> bool:
+        return all(self._bits[bit >> 3] & (1 << (bit & 7)) for bit in self._positions(slot))
 
 
 def _unique(changes: list[Change]) -> list[Change]:
