@@ -210,6 +210,11 @@ class DashboardQueries:
         rows = self._select(dashboard.DEPLOYMENTS, where={"id": list(ids)})
         return typed(rows, dashboard.DeploymentRow)
 
+    def node(self, node_id: UUID) -> dashboard.NodeRow:
+        """One node."""
+        rows = self._select(dashboard.NODES, where={"id": node_id})
+        return _one(rows, dashboard.NodeRow, "node", node_id)
+
     def nodes(
         self, organization_id: UUID, *, include_removed: bool = False
     ) -> list[dashboard.NodeRow]:

@@ -182,13 +182,9 @@ class Query:
     @strawberry.field
     def node(self, info: Info[GqlContext, None], id: strawberry.ID) -> Node:
         context = ctx(info)
-        node_id = uuid_of(id, "id")
-        for org_id in context.roles():
-            context.depends_on("organization_nodes", org_id)
-        row = next((n for n in _nodes_for(context) if n.id == node_id), None)
-        if row is None:
-            raise NotFoundError("node", node_id)
+        row = context.services.dashboard.node(uuid_of(id, "id"))
         context.check(row.organization_id, Permission.READ, "node")
+        context.depends_on("node", row.id)
         return Node.from_row(row)
 
     @strawberry.field(description="The audit timeline, newest first; `before` is a position.")
@@ -269,13 +265,6 @@ class Query:
             return [Variable(name=k, value=v.reveal()) for k, v in values.items()]
         names = context.services.queries.variable_names(env, service)
         return [Variable(name=n, value=None) for n in names]
-
-
-def _nodes_for(context: GqlContext) -> list[Any]:
-    rows: list[Any] = []
-    for org_id in context.roles():
-        rows.extend(context.services.dashboard.nodes(org_id))
-    return rows
 
 
 def _fields(stats: object) -> dict[str, Any]:

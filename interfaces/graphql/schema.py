@@ -28,17 +28,20 @@ MAX_COST = 50_000
 
 def build_schema(*, introspection: bool = True) -> Schema:
     """The GraphQL schema; production turns introspection off."""
+    # Factories, not instances: an extension holds one execution's state, and requests
+    # run concurrently. The parse and validation caches live at module level, shared.
+    cost_rule = query_cost(MAX_COST)
     extensions: list[Any] = [
-        ErrorCodes(),
-        ParserCache(maxsize=1000),
-        ValidationCache(maxsize=1000),
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        AddValidationRules([query_cost(MAX_COST)]),
+        ErrorCodes,
+        lambda: ParserCache(maxsize=1000),
+        lambda: ValidationCache(maxsize=1000),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules([cost_rule]),
     ]
     if not introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
