@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
@@ -206,8 +207,6 @@ def test_the_committed_schema_is_generated_from_the_code() -> None:
 
 
 def test_introspection_is_off_in_production(sqlite_settings: Settings) -> None:
-    import msgspec
-
     app = bootstrap(
         msgspec.structs.replace(sqlite_settings, mode="production"),
         hasher=Argon2Hasher(time_cost=1, memory_cost=1024),
