@@ -91,6 +91,16 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.MemberRow)
 
+    def invitations(self, organization_id: UUID) -> list[dashboard.InvitationRow]:
+        """An organisation's invitations, newest first."""
+        rows = self._select(
+            dashboard.INVITATIONS,
+            where={"organization_id": organization_id},
+            order_by=("invited_at",),
+            order="desc",
+        )
+        return typed(rows, dashboard.InvitationRow)
+
     def projects(
         self,
         organization_id: UUID,

@@ -79,10 +79,11 @@ class Organization(ContainrAggregate):
     class InvitationAccepted(ContainrAggregate.Event):
         invitation_id: UUID
         user_id: UUID
+        role: Role
 
         def apply(self, aggregate: Any) -> None:
-            invitation = aggregate.invitations.pop(self.invitation_id)
-            aggregate.members[self.user_id] = invitation.role
+            aggregate.invitations.pop(self.invitation_id)
+            aggregate.members[self.user_id] = self.role
 
     class InvitationRevoked(ContainrAggregate.Event):
         invitation_id: UUID
@@ -193,6 +194,7 @@ class Organization(ContainrAggregate):
             self.InvitationAccepted,
             invitation_id=invitation_id,
             user_id=user_id,
+            role=invitation.role,
             actor=actor,
             timestamp=now,
         )

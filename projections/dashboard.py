@@ -41,6 +41,21 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
+class InvitationRow:
+    """An invitation to an organisation: pending, accepted or revoked."""
+
+    id: UUID
+    organization_id: UUID
+    email: str
+    role: str
+    state: str
+    invited_by: str
+    invited_at: datetime
+    expires_at: datetime
+    position: int = 0
+
+
+@dataclass(frozen=True)
 class ProjectRow:
     """A project (deleted ones stay until purged, with their restore deadline)."""
 
@@ -157,6 +172,13 @@ MEMBERS = Table(
     notices=(("organization", "organization_id"), ("user", "user_id")),
     indexes=(("user_id",),),
 )
+INVITATIONS = Table(
+    "invitations",
+    InvitationRow,
+    ("id",),
+    notices=(("organization", "organization_id"),),
+    indexes=(("organization_id",),),
+)
 PROJECTS = Table(
     "projects",
     ProjectRow,
@@ -208,6 +230,7 @@ class DashboardProjection(Projection):
     tables = (
         ORGANIZATIONS,
         MEMBERS,
+        INVITATIONS,
         PROJECTS,
         ENVIRONMENTS,
         SERVICES,
@@ -260,6 +283,42 @@ class DashboardProjection(Projection):
                 "since": since,
             },
         )
+
+    @handles(Organization.Invited)
+    def invited(self, e: Organization.Invited, store: RowStore) -> None:
+        """A pending invitation."""
+        store.put(
+            INVITATIONS,
+            {
+                "id": e.invitation_id,
+                "organization_id": e.originator_id,
+                "email": e.email,
+                "role": e.role.value,
+                "state": "pending",
+                "invited_by": e.actor,
+                "invited_at": e.timestamp,
+                "expires_at": e.expires_at,
+            },
+        )
+
+    @handles(Organization.InvitationAccepted)
+    def invitation_accepted(self, e: Organization.InvitationAccepted, store: RowStore) -> None:
+        """The invited person joined."""
+        store.update(INVITATIONS, (e.invitation_id,), state="accepted")
+        store.put(
+            MEMBERS,
+            {
+                "organization_id": e.originator_id,
+                "user_id": e.user_id,
+                "role": e.role.value,
+                "since": e.timestamp,
+            },
+        )
+
+    @handles(Organization.InvitationRevoked)
+    def invitation_revoked(self, e: Organization.InvitationRevoked, store: RowStore) -> None:
+        """The invitation was withdrawn."""
+        store.update(INVITATIONS, (e.invitation_id,), state="revoked")
 
     @handles(Organization.MemberRemoved)
     def member_removed(self, e: Organization.MemberRemoved, store: RowStore) -> None:

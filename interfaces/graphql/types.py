@@ -420,6 +420,19 @@ class Member:
 
 
 @strawberry.type
+class Invitation:
+    """An invitation to join an organisation."""
+
+    id: strawberry.ID
+    email: str
+    role: str
+    state: str
+    invited_by: str
+    invited_at: datetime
+    expires_at: datetime
+
+
+@strawberry.type
 class Node:
     """A place that runs containers."""
 
@@ -484,6 +497,24 @@ class Organization:
         rows = ctx(info).services.dashboard.members(UUID(self.id))
         return [
             Member(user_id=strawberry.ID(str(r.user_id)), role=r.role, since=r.since) for r in rows
+        ]
+
+    @strawberry.field(description="Invitations (owners and admins only).")
+    def invitations(self, info: Info[GqlContext, None]) -> list[Invitation]:
+        context = ctx(info)
+        context.check(UUID(self.id), Permission.MANAGE, "organisation's invitations")
+        context.depends_on("organization", self.id)
+        return [
+            Invitation(
+                id=strawberry.ID(str(r.id)),
+                email=r.email,
+                role=r.role,
+                state=r.state,
+                invited_by=r.invited_by,
+                invited_at=r.invited_at,
+                expires_at=r.expires_at,
+            )
+            for r in context.services.dashboard.invitations(UUID(self.id))
         ]
 
     @strawberry.field(description="Projects by slug; `search` matches a part of the name.")
