@@ -27,12 +27,15 @@ def served(sqlite_settings: Settings) -> Iterator[tuple[TestClient, ResponseCach
     app.close()
 
 
-def test_a_repeated_query_is_served_from_the_cache(served: tuple[TestClient, ResponseCache]) -> None:  # type: ignore[type-arg]
+def test_a_repeated_query_is_served_from_the_cache(
+    served: tuple[TestClient, ResponseCache],
+) -> None:  # type: ignore[type-arg]
     http, cache = served
     client = Client("http://testserver", http)
     org = client.sign_up("a@example.com")["organizationId"]
-    project = client('mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }',
-                     o=org)["createProject"]["id"]
+    project = client(
+        'mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }', o=org
+    )["createProject"]["id"]
     first = client(PROJECT, p=project)
     hits = cache.hits
     assert client(PROJECT, p=project) == first
@@ -43,25 +46,39 @@ def test_after_a_write_the_next_read_shows_it(served: tuple[TestClient, Response
     http, _ = served
     client = Client("http://testserver", http)
     org = client.sign_up("a@example.com")["organizationId"]
-    project = client('mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }',
-                     o=org)["createProject"]["id"]
+    project = client(
+        'mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }', o=org
+    )["createProject"]["id"]
     assert client(ORG, o=org)["organization"]["projects"]["nodes"] == [{"name": "Shop"}]
     for i in range(5):
-        client('mutation($p: ID!, $n: String!) { renameProject(id: $p, name: $n) { name } }',
-               p=project, n=f"Shop {i}")
+        client(
+            "mutation($p: ID!, $n: String!) { renameProject(id: $p, name: $n) { name } }",
+            p=project,
+            n=f"Shop {i}",
+        )
         assert client(PROJECT, p=project)["project"]["name"] == f"Shop {i}"
         assert client(ORG, o=org)["organization"]["projects"]["nodes"] == [{"name": f"Shop {i}"}]
-        service = client("""mutation($p: ID!, $n: String!) { createService(projectId: $p, name: $n,
-            kind: "worker", settings: {image: "busybox:1"}) { id } }""", p=project, n=f"w{i}")
+        service = client(
+            """mutation($p: ID!, $n: String!) { createService(projectId: $p, name: $n,
+            kind: "worker", settings: {image: "busybox:1"}) { id } }""",
+            p=project,
+            n=f"w{i}",
+        )
         names = [s["name"] for s in client(PROJECT, p=project)["project"]["services"]]
         assert f"w{i}" in names
-        client('mutation($s: ID!) { scaleService(id: $s, replicas: 4) { replicas } }',
-               s=service["createService"]["id"])
-        replicas = {s["name"]: s["replicas"] for s in client(PROJECT, p=project)["project"]["services"]}
+        client(
+            "mutation($s: ID!) { scaleService(id: $s, replicas: 4) { replicas } }",
+            s=service["createService"]["id"],
+        )
+        replicas = {
+            s["name"]: s["replicas"] for s in client(PROJECT, p=project)["project"]["services"]
+        }
         assert replicas[f"w{i}"] == 4
 
 
-def test_one_callers_answer_is_never_served_to_another(served: tuple[TestClient, ResponseCache]) -> None:  # type: ignore[type-arg]
+def test_one_callers_answer_is_never_served_to_another(
+    served: tuple[TestClient, ResponseCache],
+) -> None:  # type: ignore[type-arg]
     http, _ = served
     alice = Client("http://testserver", http)
     org = alice.sign_up("alice@example.com")["organizationId"]
@@ -71,7 +88,8 @@ def test_one_callers_answer_is_never_served_to_another(served: tuple[TestClient,
     body = bob.raw(ORG, {"o": org})
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     token = alice('mutation { createApiToken(name: "ro", scopes: ["read"]) { token } }')[
-        "createApiToken"]["token"]
+        "createApiToken"
+    ]["token"]
     reader = Client("http://testserver", http)
     reader.token = token
     assert reader(ORG, o=org) == alice(ORG, o=org)  # same answer, computed for its own scope
@@ -83,11 +101,16 @@ def test_losing_membership_is_seen_at_once(served: tuple[TestClient, ResponseCac
     org = alice.sign_up("alice@example.com")["organizationId"]
     bob = Client("http://testserver", http)
     bob_id = bob.sign_up("bob@example.com")["userId"]
-    invitation = alice('mutation($o: ID!) { inviteMember(organizationId: $o, email: "bob@example.com") { token } }',
-                       o=org)["inviteMember"]["token"]
+    invitation = alice(
+        'mutation($o: ID!) { inviteMember(organizationId: $o, email: "bob@example.com") { token } }',
+        o=org,
+    )["inviteMember"]["token"]
     bob("mutation($t: String!) { acceptInvitation(token: $t) { id } }", t=invitation)
     assert bob(ORG, o=org)["organization"]["name"]
-    alice("mutation($o: ID!, $u: ID!) { removeMember(organizationId: $o, userId: $u) }",
-          o=org, u=bob_id)
+    alice(
+        "mutation($o: ID!, $u: ID!) { removeMember(organizationId: $o, userId: $u) }",
+        o=org,
+        u=bob_id,
+    )
     body = bob.raw(ORG, {"o": org})
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
