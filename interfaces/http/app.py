@@ -155,7 +155,8 @@ class GraphQLOverHttp:
         principal, auth_error = await principal_for(services, request.headers.get("authorization"))
         context = GqlContext(services, principal, client_of(request.scope), auth_error, hub=hub)
         key = None
-        if kind is OperationType.QUERY and principal is not None:
+        no_cache = "no-cache" in (request.headers.get("cache-control") or "")
+        if kind is OperationType.QUERY and principal is not None and not no_cache:
             scope = f"{principal.user_id}:{','.join(sorted(principal.scopes))}"
             key = cache.key(
                 scope, payload.query, payload.operationName, _encode(payload.variables or {})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
+import httpx
 
 from application import commands as c
 from application.bus import Context
@@ -155,8 +156,34 @@ def test_bad_settings_stop_the_cli_with_the_variables_name(tmp_path: Path) -> No
     assert "CONTAINR_DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.usefixtures("sqlite_settings")
-def test_up_prepares_a_fresh_data_dir_and_reports_status(tmp_path: Path) -> None:
+def test_up_prepares_a_fresh_data_dir_and_serves(tmp_path: Path) -> None:
     settings = Settings(data_dir=str(tmp_path / "fresh"))
-    out = containr(settings, "up").stdout
-    assert "embedded mode" in out and "events        0" in out
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "interfaces", "up", "--port", str(port)],
+        env=cli_env(settings),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).json()
+        assert ready["status"] == "ready" and ready["event_store"]["head"] == 0
+        assert (tmp_path / "fresh" / "containr.sqlite3").exists()
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert f"open http://127.0.0.1:{port}/" in out.replace("\n", "")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
