@@ -20,6 +20,8 @@ from typing import Any, cast
 
 import httpx
 import msgspec
+import uvicorn
+from litestar import Litestar, Response, get
 
 from adapters.readstore.host import ReadModelHost
 from application import commands as c
@@ -93,9 +95,6 @@ def seed(settings: Settings) -> tuple[str, str]:
 
 def bare_server(encoded: str, port: int, org: str) -> None:
     """A bare Litestar endpoint answering the same rows as JSON (run in a child process)."""
-    import uvicorn
-    from litestar import Litestar, Response, get
-
     settings = msgspec.json.decode(encoded, type=Settings, dec_hook=secret_dec_hook)
     app = bootstrap(settings)
     dashboard = app.dashboard
