@@ -184,7 +184,8 @@ def start(args: list[str], env: dict[str, str], url: str) -> subprocess.Popen[by
 def main() -> None:
     with scratch_postgres(pool_size=8) as settings:
         token, org = seed(settings)
-        assert settings.database_url is not None and settings.secret_key is not None
+        assert settings.database_url is not None
+        assert settings.secret_key is not None
         env = dict(
             os.environ,
             CONTAINR_DATABASE_URL=settings.database_url,
