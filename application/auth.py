@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from uuid import UUID, uuid4
 
@@ -37,6 +40,7 @@ REFRESH_PREFIX = "rt_"
 LOGIN_LIMIT = (10, 60)  # attempts per window (seconds), per email and per client
 MIN_PASSWORD = 10
 SYSTEM = Actor("system:accounts")
+PRINCIPAL_TTL = 5.0  # seconds a checked bearer token is trusted without looking again
 
 
 class UnauthenticatedError(ApplicationError):
@@ -97,6 +101,8 @@ class AuthService:
         self._box = secrets_box
         self._clock = clock
         self._dummy_hash: Secret | None = None
+        self._recent: dict[str, tuple[Principal, float]] = {}
+        self._recent_lock = threading.Lock()
 
     def sign_up(self, email: str, name: str, password: Secret) -> SignedUp:
         """Create an account and sign it in."""
@@ -139,6 +145,9 @@ class AuthService:
             hash_token(refresh_token.reveal()), hash_token(new), now, now + REFRESH_TTL
         )
         if found is None:
+            # A replayed token may just have ended a session: forget every cached principal.
+            with self._recent_lock:
+                self._recent.clear()
             raise UnauthenticatedError("the refresh token is not valid; sign in again")
         session_id, user_id = found
         return Tokens(
@@ -149,9 +158,41 @@ class AuthService:
         """End the session the principal signed in with."""
         if principal.session_id is not None:
             self._sessions.revoke(principal.session_id)
+            self._forget(lambda p: p.session_id == principal.session_id)
+
+    def revoke_api_token(self, principal: Principal, token_id: UUID) -> None:
+        """Revoke one of the caller's API tokens; it stops working at once here."""
+        self._bus.execute(c.RevokeApiToken(token_id=token_id), Context.of(principal))
+        self._forget(lambda p: p.token_id == token_id)
+
+    def cached(self, bearer: str) -> Principal | None:
+        """The principal of a bearer recently checked by this process, without any I/O.
+
+        Sessions ended and tokens revoked through this process are forgotten at once;
+        through another API replica they stop working here within PRINCIPAL_TTL seconds.
+        """
+        hit = self._recent.get(hash_token(bearer))
+        if hit is not None and hit[1] > time.monotonic():
+            return hit[0]
+        return None
 
     def authenticate(self, bearer: str) -> Principal:
         """The principal behind an access token or a personal API token."""
+        principal = self.cached(bearer)
+        if principal is None:
+            principal = self._authenticate(bearer)
+            with self._recent_lock:
+                if len(self._recent) > 50_000:
+                    self._recent.clear()
+                self._recent[hash_token(bearer)] = (principal, time.monotonic() + PRINCIPAL_TTL)
+        return principal
+
+    def _forget(self, which: Callable[[Principal], bool]) -> None:
+        with self._recent_lock:
+            for key in [k for k, (p, _) in self._recent.items() if which(p)]:
+                del self._recent[key]
+
+    def _authenticate(self, bearer: str) -> Principal:
         if bearer.startswith(API_TOKEN_PREFIX):
             return self._api_token_principal(bearer)
         try:

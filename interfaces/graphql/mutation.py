@@ -215,7 +215,8 @@ class Mutation:
 
     @strawberry.mutation
     def revoke_api_token(self, info: Info[GqlContext, None], id: strawberry.ID) -> bool:
-        run(info, c.RevokeApiToken(token_id=uuid_of(id, "id")), None, ())
+        context = ctx(info)
+        context.services.auth.revoke_api_token(context.require(), uuid_of(id, "id"))
         return True
 
     # Organisations

@@ -109,6 +109,9 @@ async def principal_for(services: Services, authorization: str | None) -> tuple[
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None, "send the token as 'Authorization: Bearer <token>'"
+    cached = services.auth.cached(token.strip())
+    if cached is not None:
+        return cached, None
     try:
         return await anyio.to_thread.run_sync(services.auth.authenticate, token.strip()), None
     except UnauthenticatedError as e:
