@@ -126,7 +126,8 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
             host=host,
             port=port,
             log_level=settings.log_level.lower(),
-            ws="websockets",
+            ws="websockets-sansio",
+            ws_per_message_deflate=False,
             lifespan="on",
         )
     finally:

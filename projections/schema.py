@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import types
 import typing
@@ -58,7 +59,7 @@ class Table:
     append_only: bool = False
     """Rows are only ever inserted, once each (an audit log): no upsert is needed."""
 
-    @property
+    @functools.cached_property
     def columns(self) -> tuple[Column, ...]:
         """The row's fields as typed columns, then ``position`` (unless the row has one)."""
         columns = _columns(self.row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,7 +51,7 @@ def _time_in(value: Any) -> Any:
     return None if value is None else value.isoformat()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per database
 class Dialect:
     """What differs between PostgreSQL and SQLite for read-model tables."""
 
@@ -161,6 +162,7 @@ class TableStatements:
     converted: tuple[tuple[str, Converter], ...]
     ordered: tuple[tuple[str, Converter | None], ...]
     column_types: tuple[str, ...]
+    read_converted: tuple[tuple[str, Converter], ...]
 
     def params(self, row: Row) -> dict[str, Any]:
         """A row's values in the database's representation."""
@@ -183,11 +185,15 @@ class TableStatements:
 
     def row(self, values: Sequence[Any]) -> Row:
         """A row read from the database, in Python's representation."""
-        return {name: convert(v) for (name, convert), v in zip(self.out, values, strict=True)}
+        row = dict(zip(self.names, values, strict=True))
+        for name, convert in self.read_converted:
+            row[name] = convert(row[name])
+        return row
 
 
+@functools.lru_cache(maxsize=1024)
 def statements(dialect: Dialect, model: str, generation: int, table: Table) -> TableStatements:
-    """Build the SQL for one table."""
+    """The SQL for one table of one generation (built once, then cached)."""
     name = dialect.table(model, generation, table.name)
     cols = table.columns
     p = dialect.placeholder
@@ -221,4 +227,9 @@ def statements(dialect: Dialect, model: str, generation: int, table: Table) -> T
             for c in cols
         ),
         column_types=tuple(dialect.types[c.type] for c in cols),
+        read_converted=tuple(
+            (c.name, dialect.out_of_db[c.type])
+            for c in cols
+            if dialect.out_of_db[c.type] is not _identity
+        ),
     )

@@ -24,6 +24,7 @@ from interfaces.graphql.types import AuditEntry, Deployment, Node, Service, ctx
 
 T = TypeVar("T")
 Key = tuple[str, str, str]  # (read model, entity kind, entity id)
+READ_SHARING_SECONDS = 2.0
 
 
 class NoticeHub:
@@ -34,6 +35,7 @@ class NoticeHub:
             defaultdict(set)
         )
         self._lock = threading.Lock()
+        self._reads: dict[tuple[Key, int], asyncio.Future[Any]] = {}
         self.open = 0
         self._stop = feed.listen(self._heard)
 
@@ -64,6 +66,21 @@ class NoticeHub:
                     if not self._watchers[key]:
                         del self._watchers[key]
                 self.open -= 1
+
+    async def read(self, key: Key, position: int, load: Callable[[], T]) -> T:
+        """The result of ``load`` after the change at ``position`` to ``key``, read once and
+        shared by every subscription that watches ``key`` (one query, not one per watcher)."""
+        shared = (key, position)
+        task = self._reads.get(shared)
+        if task is None:
+            task = asyncio.ensure_future(call(load))
+            self._reads[shared] = task
+            loop = asyncio.get_running_loop()
+            task.add_done_callback(
+                lambda _: loop.call_later(READ_SHARING_SECONDS, self._reads.pop, shared, None)
+            )
+        result: T = await asyncio.shield(task)
+        return result
 
     def close(self) -> None:
         """Stop listening."""
@@ -108,14 +125,17 @@ class Subscription:
         ident = uuid_of(deployment_id, "deploymentId")
         row = await call(context.services.dashboard.deployment, ident)
         await call(context.check, row.organization_id, Permission.READ, "deployment")
-        async with _hub(info).watch(("dashboard", "deployment", str(ident))) as queue:
-            last = after
+        key = ("dashboard", "deployment", str(ident))
+        hub = _hub(info)
+        async with hub.watch(key) as queue:
+            last, seen = after, row.position
             while True:
-                row = await call(context.services.dashboard.deployment, ident)
+                row = await hub.read(key, seen, functools.partial(
+                    context.services.dashboard.deployment, ident))
                 if row.position > last:
                     last = row.position
                     yield Deployment.from_row(row)
-                await _next_change(queue, last)
+                seen = await _next_change(queue, last)
 
     @strawberry.subscription(description="A service (settings, states, deployments) as it changes.")
     async def service_updated(
@@ -125,18 +145,17 @@ class Subscription:
         ident = uuid_of(service_id, "serviceId")
         row = await call(context.services.dashboard.service, ident)
         await call(context.check, row.organization_id, Permission.READ, "service")
-        async with _hub(info).watch(("dashboard", "service", str(ident))) as queue:
-            last = after
+        key = ("dashboard", "service", str(ident))
+        hub = _hub(info)
+        async with hub.watch(key) as queue:
+            last, seen = after, row.position
             while True:
-                row = await call(context.services.dashboard.service, ident)
-                states = await call(
-                    functools.partial(context.services.dashboard.service_states, service_id=ident)
-                )
-                latest = max([row.position, *(s.position for s in states)])
+                row, latest = await hub.read(key, seen, functools.partial(
+                    _service_and_version, context.services.dashboard, ident))
                 if latest > last:
                     last = latest
                     yield Service.from_row(row)
-                await _next_change(queue, last)
+                seen = await _next_change(queue, last)
 
     @strawberry.subscription(
         description="A project's audit entries, replayed after `after`, then live."
@@ -177,6 +196,13 @@ class Subscription:
                 if changed:
                     last = changed[-1].position
                 await _next_change(queue, last)
+
+
+def _service_and_version(dashboard: Any, service_id: UUID) -> tuple[Any, int]:
+    """A service row and the newest position of it or its states."""
+    row = dashboard.service(service_id)
+    states = dashboard.service_states(service_id=service_id)
+    return row, max([row.position, *(s.position for s in states)])
 
 
 def _entries_after(history: Any, project_id: UUID, after: int) -> list[Any]:
