@@ -130,8 +130,9 @@ class Subscription:
         async with hub.watch(key) as queue:
             last, seen = after, row.position
             while True:
-                row = await hub.read(key, seen, functools.partial(
-                    context.services.dashboard.deployment, ident))
+                row = await hub.read(
+                    key, seen, functools.partial(context.services.dashboard.deployment, ident)
+                )
                 if row.position > last:
                     last = row.position
                     yield Deployment.from_row(row)
@@ -150,8 +151,11 @@ class Subscription:
         async with hub.watch(key) as queue:
             last, seen = after, row.position
             while True:
-                row, latest = await hub.read(key, seen, functools.partial(
-                    _service_and_version, context.services.dashboard, ident))
+                row, latest = await hub.read(
+                    key,
+                    seen,
+                    functools.partial(_service_and_version, context.services.dashboard, ident),
+                )
                 if latest > last:
                     last = latest
                     yield Service.from_row(row)
