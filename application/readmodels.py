@@ -69,6 +69,27 @@ class DashboardQueries:
     def _select(self, table: Table, **kwargs: Any) -> list[Row]:
         return self._store.select(self.model, table, generation=self._generation, **kwargs)
 
+    def user(self, user_id: UUID) -> dashboard.UserRow:
+        """A user."""
+        rows = self._select(dashboard.USERS, where={"id": user_id})
+        return _one(rows, dashboard.UserRow, "user", user_id)
+
+    def api_tokens(self, user_id: UUID) -> list[dashboard.ApiTokenRow]:
+        """A user's API tokens, newest first."""
+        rows = self._select(
+            dashboard.API_TOKENS, where={"user_id": user_id}, order_by=("created_at",), order="desc"
+        )
+        return typed(rows, dashboard.ApiTokenRow)
+
+    def variable_names(self, environment_id: UUID, service_id: UUID | None) -> list[str]:
+        """The names of an environment's (or one service's) variables."""
+        rows = self._select(
+            dashboard.VARIABLES,
+            where={"environment_id": environment_id, "service_id": service_id},
+            order_by=("name",),
+        )
+        return [row["name"] for row in rows]
+
     def organizations(self) -> list[dashboard.OrganizationRow]:
         """Every organisation of the installation (for operators)."""
         rows = self._select(dashboard.ORGANIZATIONS, order_by=("slug",))

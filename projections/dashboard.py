@@ -12,6 +12,8 @@ from domain.node import Node
 from domain.organization import Organization
 from domain.project import Project
 from domain.service import Service
+from domain.user import User
+from domain.variables import VariableSet
 from projections.base import Projection, handles
 from projections.schema import Table, plain
 from projections.store import RowStore
@@ -26,6 +28,45 @@ class OrganizationRow:
     slug: str
     created_at: datetime
     updated_at: datetime
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A user (never their password)."""
+
+    id: UUID
+    email: str
+    name: str
+    registered_at: datetime
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class ApiTokenRow:
+    """A personal API token's metadata (never the token or its hash)."""
+
+    id: UUID
+    user_id: UUID
+    name: str
+    scopes: list[str]
+    expires_at: datetime | None
+    revoked: bool
+    created_at: datetime
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class VariableRow:
+    """A variable's name where it is set (values stay sealed in the event store)."""
+
+    set_id: UUID
+    name: str
+    project_id: UUID
+    environment_id: UUID
+    service_id: UUID | None
+    updated_at: datetime
+    version: int
     position: int = 0
 
 
@@ -164,6 +205,29 @@ class NodeRow:
     position: int = 0
 
 
+@dataclass(frozen=True)
+class VariableSetRow:
+    """Where a variable set belongs."""
+
+    id: UUID
+    project_id: UUID
+    environment_id: UUID
+    service_id: UUID | None
+    position: int = 0
+
+
+VARIABLE_SETS = Table("variable_sets", VariableSetRow, ("id",))
+USERS = Table("users", UserRow, ("id",), notices=(("user", "id"),))
+API_TOKENS = Table(
+    "api_tokens", ApiTokenRow, ("id",), notices=(("user", "user_id"),), indexes=(("user_id",),)
+)
+VARIABLES = Table(
+    "variables",
+    VariableRow,
+    ("set_id", "name"),
+    notices=(("project", "project_id"),),
+    indexes=(("environment_id", "service_id"),),
+)
 ORGANIZATIONS = Table("organizations", OrganizationRow, ("id",), notices=(("organization", "id"),))
 MEMBERS = Table(
     "members",
@@ -228,6 +292,10 @@ class DashboardProjection(Projection):
 
     name = "dashboard"
     tables = (
+        USERS,
+        API_TOKENS,
+        VARIABLES,
+        VARIABLE_SETS,
         ORGANIZATIONS,
         MEMBERS,
         INVITATIONS,
@@ -238,6 +306,79 @@ class DashboardProjection(Projection):
         DEPLOYMENTS,
         NODES,
     )
+
+    # Users
+
+    @handles(User.Registered)
+    def user_registered(self, e: User.Registered, store: RowStore) -> None:
+        """A new account."""
+        store.put(
+            USERS,
+            {"id": e.originator_id, "email": e.email, "name": e.name, "registered_at": e.timestamp},
+        )
+
+    @handles(User.Renamed)
+    def user_renamed(self, e: User.Renamed, store: RowStore) -> None:
+        """A new display name."""
+        store.update(USERS, (e.originator_id,), name=e.name)
+
+    @handles(User.ApiTokenCreated)
+    def token_created(self, e: User.ApiTokenCreated, store: RowStore) -> None:
+        """A new API token (its metadata)."""
+        store.put(
+            API_TOKENS,
+            {
+                "id": e.token_id,
+                "user_id": e.originator_id,
+                "name": e.name,
+                "scopes": list(e.scopes),
+                "expires_at": e.expires_at,
+                "revoked": False,
+                "created_at": e.timestamp,
+            },
+        )
+
+    @handles(User.ApiTokenRevoked)
+    def token_revoked(self, e: User.ApiTokenRevoked, store: RowStore) -> None:
+        """A token stopped working."""
+        store.update(API_TOKENS, (e.token_id,), revoked=True)
+
+    # Variables
+
+    @handles(VariableSet.Created)
+    def variables_opened(self, e: VariableSet.Created, store: RowStore) -> None:
+        """Where a variable set belongs (kept in a row of its own, for later changes)."""
+        store.put(
+            VARIABLE_SETS,
+            {
+                "id": e.originator_id,
+                "project_id": e.project_id,
+                "environment_id": e.environment_id,
+                "service_id": e.service_id,
+            },
+        )
+
+    @handles(VariableSet.Changed)
+    def variables_changed(self, e: VariableSet.Changed, store: RowStore) -> None:
+        """Names set and unset (values never reach a read model)."""
+        owner = store.get(VARIABLE_SETS, e.originator_id)
+        if owner is None:
+            return
+        for name in e.set:
+            store.put(
+                VARIABLES,
+                {
+                    "set_id": e.originator_id,
+                    "name": name,
+                    "project_id": owner["project_id"],
+                    "environment_id": owner["environment_id"],
+                    "service_id": owner["service_id"],
+                    "updated_at": e.timestamp,
+                    "version": e.originator_version,
+                },
+            )
+        for name in e.unset:
+            store.delete(VARIABLES, e.originator_id, name)
 
     # Organisations
 

@@ -211,12 +211,14 @@ class Mutation:
         token_id, token = context.services.auth.create_api_token(
             context.require(), name, scopes, expires_in_days
         )
+        context.services.wait_for(context.services.events.head(), ("dashboard",))
         return NewSecretToken(id=strawberry.ID(str(token_id)), token=token.reveal())
 
     @strawberry.mutation
     def revoke_api_token(self, info: Info[GqlContext, None], id: strawberry.ID) -> bool:
         context = ctx(info)
         context.services.auth.revoke_api_token(context.require(), uuid_of(id, "id"))
+        context.services.wait_for(context.services.events.head(), ("dashboard",))
         return True
 
     # Organisations

@@ -88,8 +88,8 @@ class Query:
     def viewer(self, info: Info[GqlContext, None]) -> Viewer:
         context = ctx(info)
         principal = context.require()
-        context.cacheable = False  # the user's own record is not a read model
-        user = context.services.queries.user(principal.user_id)
+        context.depends_on("user", principal.user_id)
+        user = context.services.dashboard.user(principal.user_id)
         roles = context.roles()
         orgs = [
             Organization.from_row(context.services.dashboard.organization(org_id), role)
@@ -103,7 +103,7 @@ class Query:
                 expires_at=t.expires_at,
                 revoked=t.revoked,
             )
-            for t in user.tokens.values()
+            for t in context.services.dashboard.api_tokens(principal.user_id)
         ]
         return Viewer(
             id=strawberry.ID(str(user.id)),
@@ -254,16 +254,18 @@ class Query:
         reveal: bool = False,
     ) -> list[Variable]:
         context = ctx(info)
-        context.cacheable = False  # variables are read from the event store
         project = context.services.dashboard.project(uuid_of(project_id, "projectId"))
         context.check(project.organization_id, Permission.READ, "project")
         env = uuid_of(environment_id, "environmentId")
         service = uuid_of(service_id, "serviceId") if service_id else None
         if reveal:
+            # Values are opened from the sealed events: the one read beyond the read models.
             context.check(project.organization_id, Permission.MANAGE, "project's secrets")
+            context.cacheable = False
             values = context.services.queries.reveal_variables(env, service)
             return [Variable(name=k, value=v.reveal()) for k, v in values.items()]
-        names = context.services.queries.variable_names(env, service)
+        context.depends_on("project", project.id)
+        names = context.services.dashboard.variable_names(env, service)
         return [Variable(name=n, value=None) for n in names]
 
 
