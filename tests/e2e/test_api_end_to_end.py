@@ -184,3 +184,25 @@ def test_login_is_rate_limited(server: Server) -> None:
         )
         codes.append(body["errors"][0]["extensions"]["code"])
     assert codes[:10] == ["UNAUTHENTICATED"] * 10 and codes[-1] == "RATE_LIMITED"
+
+
+def test_subscriptions_are_authorised_when_they_start(server: Server) -> None:
+    owner = server.client()
+    signed = owner.sign_up(f"s-{uuid.uuid4().hex[:6]}@example.com")
+    project = owner(SETUP, org=signed["organizationId"])["createProject"]["id"]
+    stranger = server.client()
+    stranger.sign_up(f"x-{uuid.uuid4().hex[:6]}@example.com")
+    activity = "subscription($p: ID!) { projectActivity(projectId: $p) { position } }"
+    with (
+        stranger.subscribe(activity, p=project) as subscription,
+        pytest.raises(GraphQLError) as info,
+    ):
+        subscription.next()
+    assert info.value.codes == ["FORBIDDEN"]
+    anonymous = server.client()
+    with (
+        anonymous.subscribe(activity, token="", p=project) as subscription,
+        pytest.raises(GraphQLError) as info,
+    ):
+        subscription.next()
+    assert info.value.codes == ["UNAUTHENTICATED"]
