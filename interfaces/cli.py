@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -116,6 +117,10 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
         err.print(f"[red]configuration error[/red] {e}")
         raise typer.Exit(2) from None
     application = create_app(built, run_projections=not workers_external)
+    # Long-lived objects built at start never need collecting: keep the collector off them,
+    # and collect the young generation less often (fewer pauses in the event loop).
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     console.print(
         f"Containr is running: open [bold]http://{host}:{port}/[/bold] "
         f"(GraphQL API at http://{host}:{port}/graphql). Ctrl-C stops it."

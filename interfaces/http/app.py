@@ -226,6 +226,9 @@ def create_app(services: Services, *, run_projections: bool = False) -> Litestar
     )
 
     class GraphQLController(base):  # type: ignore[valid-type, misc]
+        def encode_json(self, data: object) -> bytes:
+            return _encode(data)  # msgspec: subscription messages are encoded per subscriber
+
         async def on_ws_connect(
             self, context: dict[str, Any]
         ) -> UnsetType | dict[str, object] | None:
