@@ -1,0 +1,224 @@
+"""Ports to the machinery that builds and runs services: git, a container engine, the ingress.
+
+Every value that crosses these ports is a msgspec Struct; adapters convert the Docker, git
+and Caddy payloads at their boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Literal, Protocol
+
+import msgspec
+
+from application.secrets import Secret
+
+LogLine = Callable[[str], None]
+"""Receives one line of output (already redacted by whoever passes it on)."""
+
+
+class ContainerEngineError(Exception):
+    """Raised when a container engine refuses or fails an operation; the message says why."""
+
+
+class EngineUnreachableError(ContainerEngineError):
+    """Raised when a node's container engine does not answer."""
+
+
+class BuildFailedError(ContainerEngineError):
+    """Raised when an image build fails (the message holds the engine's error)."""
+
+
+class SourceError(Exception):
+    """Raised when a repository cannot be fetched (unreachable, no such branch or commit,
+    bad credentials); the message never contains the token."""
+
+
+# Source
+
+
+class Checkout(msgspec.Struct, frozen=True, kw_only=True):
+    """A repository fetched at one commit into a workspace directory."""
+
+    path: str
+    """The service's root directory inside the checkout."""
+    commit: str
+    message: str
+    author: str
+    files: list[str]
+    """Every file under ``path``, relative to it, '/' separated."""
+
+
+class SourceRepository(Protocol):
+    """Fetches git repositories (the git CLI in production)."""
+
+    def fetch(
+        self,
+        url: str,
+        workspace: Path,
+        *,
+        branch: str,
+        commit: str | None = None,
+        root_directory: str = "",
+        token: Secret | None = None,
+    ) -> Checkout:
+        """Clone ``url`` at ``commit`` (or the head of ``branch``) into ``workspace``.
+
+        The token, if any, is used for HTTPS authentication and never appears in a URL
+        that is stored, logged or put in an error message.
+        """
+        ...
+
+
+# Containers
+
+
+class ContainerSpec(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything needed to create one replica's container."""
+
+    name: str
+    image: str
+    labels: dict[str, str]
+    environment: dict[str, str] = msgspec.field(default_factory=dict)
+    command: list[str] | None = None
+    network: str | None = None
+    aliases: list[str] = msgspec.field(default_factory=list)
+    port: int | None = None
+    """A container port to publish on an ephemeral host port on 127.0.0.1."""
+    cpu_limit_millis: int | None = None
+    memory_limit_mb: int | None = None
+    restart: Literal["no", "on-failure", "unless-stopped"] = "on-failure"
+
+
+class ContainerInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """A container as the engine reports it."""
+
+    id: str
+    name: str
+    image: str
+    labels: dict[str, str]
+    state: Literal["created", "running", "restarting", "paused", "exited", "dead", "removing"]
+    exit_code: int | None = None
+    host_port: int | None = None
+    """The host port the published container port is bound to (127.0.0.1), if any."""
+
+
+class ImageInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """An image the engine has."""
+
+    id: str
+    tags: list[str]
+
+
+class ContainerRuntime(Protocol):
+    """A Docker engine (one node): images, containers, networks, logs."""
+
+    def ping(self) -> bool:
+        """Whether the engine answers."""
+        ...
+
+    def image(self, reference: str) -> ImageInfo | None:
+        """The image with this tag or id, if the engine has it."""
+        ...
+
+    def build(
+        self,
+        context: Path,
+        *,
+        dockerfile: str,
+        tags: list[str],
+        labels: Mapping[str, str],
+        on_log: LogLine,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> ImageInfo:
+        """Build an image from ``context`` with the Dockerfile text ``dockerfile``.
+
+        Each output line goes to ``on_log`` as it arrives. When ``cancelled()`` turns true
+        the build is abandoned (BuildFailedError). A failed build raises BuildFailedError.
+        """
+        ...
+
+    def tag(self, image: str, tag: str) -> None:
+        """Add a tag to an image."""
+        ...
+
+    def ensure_network(self, name: str, labels: Mapping[str, str]) -> None:
+        """Create a bridge network unless it exists."""
+        ...
+
+    def containers(
+        self, labels: Mapping[str, str], *, all_states: bool = True
+    ) -> list[ContainerInfo]:
+        """Containers carrying every one of ``labels`` (running ones only unless all_states)."""
+        ...
+
+    def create(self, spec: ContainerSpec) -> ContainerInfo:
+        """Create (not start) a container."""
+        ...
+
+    def start(self, container_id: str) -> ContainerInfo:
+        """Start a container; returns it as it is now (with its host port)."""
+        ...
+
+    def inspect(self, container_id: str) -> ContainerInfo | None:
+        """A container's current state, or None if it no longer exists."""
+        ...
+
+    def stop(self, container_id: str, *, timeout: float = 10) -> None:
+        """Stop a container (SIGTERM, then SIGKILL after ``timeout``); no error if stopped."""
+        ...
+
+    def remove(self, container_id: str) -> None:
+        """Remove a container (forcibly); no error if it is already gone."""
+        ...
+
+    def restart(self, container_id: str, *, timeout: float = 10) -> None:
+        """Restart a container."""
+        ...
+
+    def exec(self, container_id: str, command: list[str], *, timeout: float) -> int:
+        """Run a command inside a running container; its exit code (124 on timeout)."""
+        ...
+
+    def logs(
+        self, container_id: str, *, since: float | None = None, follow: bool = False
+    ) -> Iterator[str]:
+        """The container's output lines (stdout and stderr), following if asked."""
+        ...
+
+
+# Ingress
+
+
+class Route(msgspec.Struct, frozen=True, kw_only=True):
+    """Where requests for some host names go."""
+
+    id: str
+    """A stable id, e.g. containr-<service id>-<environment id>."""
+    hosts: list[str]
+    upstreams: list[str]
+    """host:port addresses of the healthy replicas."""
+    policy: Literal["round_robin", "least_conn", "ip_hash", "random"] = "round_robin"
+    health_path: str | None = None
+    """An HTTP path the proxy checks on each upstream (unhealthy ones drop out)."""
+
+
+class Ingress(Protocol):
+    """The front door (Caddy, configured only through its admin API)."""
+
+    def routes(self) -> list[Route]:
+        """The routes the proxy has now."""
+        ...
+
+    def apply(self, route: Route) -> None:
+        """Create or replace one route in a single configuration change."""
+        ...
+
+    def remove(self, route_id: str) -> None:
+        """Remove a route (no error if it is absent)."""
+        ...
+
+    def replace_all(self, routes: list[Route]) -> None:
+        """Make the proxy's routes exactly these (after a proxy restart, say)."""
+        ...
