@@ -11,6 +11,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
+from adapters.logstore import LOGS_SQL
 from application.eventstore import EventStore
 from application.settings import Settings
 
@@ -91,6 +92,8 @@ def migrate(settings: Settings) -> list[str]:
         with closing(sqlite3.connect(settings.sqlite_path)) as conn, conn:
             conn.execute(DATA_KEYS_SQL.format(uuid="TEXT", bytes="BLOB", ts="TEXT"))
             conn.execute(SESSIONS_SQL.format(uuid="TEXT", ts="TEXT"))
+            for statement in LOGS_SQL["sqlite"]:
+                conn.execute(statement)
         _create_event_tables(settings)
         return [f"events, data keys and sessions tables in {settings.sqlite_path}"]
     with closing(pg_connect(settings, autocommit=True)) as pg:
@@ -104,6 +107,8 @@ def migrate(settings: Settings) -> list[str]:
             )
             pg.execute(sql.SQL(DATA_KEYS_SQL.format(uuid="uuid", bytes="bytea", ts="timestamptz")))
             pg.execute(sql.SQL(SESSIONS_SQL.format(uuid="uuid", ts="timestamptz")))
+            for statement in LOGS_SQL["postgres"]:
+                pg.execute(sql.SQL(statement))
             _create_event_tables(settings)
         finally:
             pg.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))

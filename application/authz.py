@@ -133,6 +133,8 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.RequestDeployment: (Permission.DEPLOY, _service, "service"),
     c.RollbackService: (Permission.DEPLOY, _deployment, "deployment"),
     c.CancelDeployment: (Permission.DEPLOY, _deployment, "deployment"),
+    c.RedeployService: (Permission.DEPLOY, _service, "service"),
+    c.RestartService: (Permission.DEPLOY, _service, "service"),
     c.InviteMember: (Permission.MANAGE, _org, "organisation"),
     c.RevokeInvitation: (Permission.MANAGE, _org, "organisation"),
     c.RegisterNode: (Permission.MANAGE, _org, "organisation"),

@@ -228,10 +228,66 @@ class RecordBuilt(Command, frozen=True):
 
 
 class StartReplicas(Command, frozen=True):
-    """Report: the release's replicas are being started."""
+    """Report: the release's replicas are being started on the nodes chosen for them."""
 
     deployment_id: UUID
     operation_id: str
+    placements: dict[int, UUID] = msgspec.field(default_factory=dict)
+    explanation: str = ""
+
+
+class SupersedeDeployment(Command, frozen=True):
+    """A queued release will never run: a newer one for the same place replaces it."""
+
+    deployment_id: UUID
+    by: UUID
+
+
+class RedeployService(Command, frozen=True):
+    """Release the live release's commit (or image) again, rebuilt and restarted."""
+
+    service_id: UUID
+    environment_id: UUID
+
+
+class RestartService(Command, frozen=True):
+    """Restart the replicas of a service's live release in an environment."""
+
+    service_id: UUID
+    environment_id: UUID
+    reason: str = "restart requested"
+
+
+class RecordRestarted(Command, frozen=True):
+    """Report: the requested restart happened."""
+
+    deployment_id: UUID
+    operation_id: str
+
+
+class ReportReplicaLost(Command, frozen=True):
+    """Report: a replica of a live release stopped running (drift)."""
+
+    deployment_id: UUID
+    replica: int
+    reason: str
+
+
+class ReportReplicaReplaced(Command, frozen=True):
+    """Report: a lost replica runs again."""
+
+    deployment_id: UUID
+    replica: int
+    container: str
+
+
+class ReportOrphanRemoved(Command, frozen=True):
+    """Report: a container nobody wanted was removed from a node."""
+
+    node_id: UUID
+    container: str
+    reason: str
+    deployment_id: UUID | None = None
 
 
 class RecordHealthy(Command, frozen=True):

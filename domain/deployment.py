@@ -157,7 +157,43 @@ class Deployment(ContainrAggregate):
             aggregate.commit_author = self.commit_author
 
     class ReplicasStarting(Transitioned):
-        pass
+        placements: dict[int, UUID]
+        """Replica number -> the node the scheduler chose for it."""
+        explanation: str
+
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            aggregate.placements = dict(self.placements)
+
+    class ReplicaLost(ContainrAggregate.Event):
+        """A replica of the live release stopped running (died, or was removed)."""
+
+        replica: int
+        reason: str
+
+    class ReplicaReplaced(ContainrAggregate.Event):
+        """A lost replica runs again."""
+
+        replica: int
+        container: str
+
+    class RestartRequested(ContainrAggregate.Event):
+        """Someone asked for the live release's replicas to be restarted."""
+
+        operation_id: str
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.pending_restart = self.operation_id
+
+    class Restarted(ContainrAggregate.Event):
+        """Every replica of the live release was restarted."""
+
+        operation_id: str
+
+        def apply(self, aggregate: Any) -> None:
+            if aggregate.pending_restart == self.operation_id:
+                aggregate.pending_restart = None
 
     class BecameHealthy(Transitioned):
         pass
@@ -206,6 +242,8 @@ class Deployment(ContainrAggregate):
         # created_on is set from the event's timestamp before __init__ runs.
         self.history = [StateChange(DeploymentState.QUEUED, self.created_on, reason)]
         self.operations: set[str] = set()
+        self.placements: dict[int, UUID] = {}
+        self.pending_restart: str | None = None
 
     @classmethod
     def request(
@@ -306,9 +344,16 @@ class Deployment(ContainrAggregate):
         )
 
     def start_replicas(
-        self, *, policy: DeadlinePolicy, operation_id: str | None, actor: Actor, now: datetime
+        self,
+        *,
+        policy: DeadlinePolicy,
+        operation_id: str | None,
+        actor: Actor,
+        now: datetime,
+        placements: dict[int, UUID] | None = None,
+        explanation: str = "",
     ) -> bool:
-        """Replicas are being started and health-checked."""
+        """Replicas are being started (on the nodes chosen for them) and health-checked."""
         return self._move(
             self.ReplicasStarting,
             DeploymentState.STARTING,
@@ -317,7 +362,51 @@ class Deployment(ContainrAggregate):
             operation_id,
             actor,
             now,
+            placements=dict(placements or {}),
+            explanation=explanation,
         )
+
+    def lose_replica(self, replica: int, reason: str, *, actor: Actor, now: datetime) -> None:
+        """Record that a replica of this live release stopped running."""
+        self._require_live()
+        self.trigger_event(
+            self.ReplicaLost, replica=replica, reason=reason, actor=actor, timestamp=now
+        )
+
+    def replace_replica(self, replica: int, container: str, *, actor: Actor, now: datetime) -> None:
+        """Record that a lost replica runs again."""
+        self._require_live()
+        self.trigger_event(
+            self.ReplicaReplaced, replica=replica, container=container, actor=actor, timestamp=now
+        )
+
+    def request_restart(
+        self, operation_id: str, reason: str, *, actor: Actor, now: datetime
+    ) -> None:
+        """Ask for the live release's replicas to be restarted."""
+        self._require_live()
+        if self.pending_restart is None:
+            self.trigger_event(
+                self.RestartRequested,
+                operation_id=operation_id,
+                reason=reason or "restart requested",
+                actor=actor,
+                timestamp=now,
+            )
+
+    def record_restarted(self, operation_id: str, *, actor: Actor, now: datetime) -> None:
+        """The requested restart happened (repeats are ignored)."""
+        if self.pending_restart == operation_id:
+            self.trigger_event(
+                self.Restarted, operation_id=operation_id, actor=actor, timestamp=now
+            )
+
+    def _require_live(self) -> None:
+        if self.state is not DeploymentState.HEALTHY:
+            raise InvalidTransitionError(
+                "only a healthy (live) release has running replicas; "
+                f"this one is {self.state.value}"
+            )
 
     def record_healthy(
         self, *, policy: DeadlinePolicy, operation_id: str | None, actor: Actor, now: datetime

@@ -100,6 +100,13 @@ class Node(ContainrAggregate):
             aggregate.reachable = True
             aggregate.unreachable_reason = None
 
+    class OrphanRemoved(ContainrAggregate.Event):
+        """A container found on the node that no release wanted was removed."""
+
+        container: str
+        deployment_id: UUID | None
+        reason: str
+
     class Removed(ContainrAggregate.Event):
         def apply(self, aggregate: Any) -> None:
             aggregate.removed = True
@@ -201,6 +208,26 @@ class Node(ContainrAggregate):
         self._require_present()
         if not self.reachable:
             self.trigger_event(self.BecameReachable, actor=actor, timestamp=now)
+
+    def remove_orphan(
+        self,
+        container: str,
+        deployment_id: UUID | None,
+        reason: str,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        """Record that a container nobody wanted was removed from the node."""
+        self._require_present()
+        self.trigger_event(
+            self.OrphanRemoved,
+            container=container,
+            deployment_id=deployment_id,
+            reason=reason,
+            actor=actor,
+            timestamp=now,
+        )
 
     def remove(self, *, actor: Actor, now: datetime) -> None:
         """Forget the node."""

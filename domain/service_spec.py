@@ -18,6 +18,7 @@ _SCP_LIKE = re.compile(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[^\s]+$")
 _BAD_REF_CHARS = re.compile(r"[\s~^:?*\[\\]|\.\.|@\{|//")
 _GIT_SCHEMES = {"https", "http", "ssh", "git", "file"}
 MAX_REPLICAS = 100
+LOAD_BALANCING = ("round_robin", "least_conn", "ip_hash", "random")
 
 
 class ServiceKind(Enum):
@@ -171,6 +172,8 @@ class ServiceSpec:
     health_check: HealthCheck | None = None
     cron_schedule: str | None = None
     domains: tuple[str, ...] = ()
+    load_balancing: str = "round_robin"
+    """How the ingress spreads requests over replicas: round_robin, least_conn, ip_hash, random."""
 
     def check(self) -> ServiceSpec:
         """Return the spec with normalised domains, or raise InvalidValueError."""
@@ -196,6 +199,8 @@ class ServiceSpec:
             raise InvalidValueError("cron_schedule", "only cron services have a schedule")
         if self.domains and self.kind is not ServiceKind.WEB:
             raise InvalidValueError("domains", "only web services have domains")
+        if self.load_balancing not in LOAD_BALANCING:
+            raise InvalidValueError("load_balancing", f"must be one of {', '.join(LOAD_BALANCING)}")
         if self.start_command is not None and not self.start_command.strip():
             raise InvalidValueError("start_command", "must not be blank")
         domains = tuple(dict.fromkeys(validate_hostname("domains", d) for d in self.domains))

@@ -181,6 +181,9 @@ class DeploymentRow:
     finished_at: datetime | None
     deadline: datetime | None
     history: list[dict[str, Any]]
+    replicas: int = 1
+    placements: dict[str, str] | None = None
+    """Replica number -> node id, once the scheduler placed them."""
     position: int = 0
 
 
@@ -635,6 +638,8 @@ class DashboardProjection(Projection):
                 "finished_at": None,
                 "deadline": e.deadline,
                 "history": [{"state": "queued", "at": e.timestamp.isoformat(), "reason": reason}],
+                "replicas": e.spec.replicas,
+                "placements": None,
             },
         )
         state = self._state(store, e.service_id, e.environment_id, e.timestamp)
@@ -664,6 +669,8 @@ class DashboardProjection(Projection):
         }
         if e.state.is_final or e.state.value == "healthy":
             changes["finished_at"] = row["finished_at"] or e.timestamp
+        if isinstance(e, Deployment.ReplicasStarting):
+            changes["placements"] = {str(k): str(v) for k, v in e.placements.items()}
         if isinstance(e, Deployment.Built):
             changes.update(
                 image=e.image,

@@ -10,10 +10,16 @@ from application.commands import (
     FailDeployment,
     RecordBuilt,
     RecordHealthy,
+    RecordRestarted,
+    RedeployService,
+    ReportReplicaLost,
+    ReportReplicaReplaced,
     RequestDeployment,
+    RestartService,
     RollbackService,
     StartBuild,
     StartReplicas,
+    SupersedeDeployment,
 )
 from application.errors import InvalidValueError, NotFoundError
 from application.handlers.common import live_project, live_service
@@ -140,11 +146,76 @@ def record_built(cmd: RecordBuilt, uow: UnitOfWork) -> dict[str, UUID]:
 
 
 def start_replicas(cmd: StartReplicas, uow: UnitOfWork) -> dict[str, UUID]:
-    """Record that the release's replicas are starting."""
+    """Record that the release's replicas are starting, and where."""
     deployment = _deployment(uow, cmd.deployment_id)
     deployment.start_replicas(
-        policy=uow.deadlines, operation_id=cmd.operation_id, actor=uow.actor, now=uow.now
+        policy=uow.deadlines,
+        operation_id=cmd.operation_id,
+        actor=uow.actor,
+        now=uow.now,
+        placements=dict(cmd.placements),
+        explanation=cmd.explanation,
     )
+    return {"deployment_id": deployment.id}
+
+
+def supersede_deployment(cmd: SupersedeDeployment, uow: UnitOfWork) -> dict[str, UUID]:
+    """A newer release takes the place of a queued one."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    if deployment.state is DeploymentState.QUEUED:
+        deployment.supersede(DeploymentId(cmd.by), actor=uow.actor, now=uow.now)
+    return {"deployment_id": deployment.id}
+
+
+def _live(uow: UnitOfWork, service_id: UUID, environment_id: UUID) -> Deployment:
+    service = live_service(uow, service_id)
+    live_id = service.live_release(environment_id)
+    if live_id is None:
+        raise RuleViolatedError("the service has no live release in this environment yet")
+    return _deployment(uow, live_id)
+
+
+def redeploy_service(cmd: RedeployService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Queue a new release of what is live now (same commit, today's settings and variables)."""
+    live = _live(uow, cmd.service_id, cmd.environment_id)
+    return request_deployment(
+        RequestDeployment(
+            service_id=cmd.service_id,
+            environment_id=cmd.environment_id,
+            commit=live.commit if live.spec.git is not None else None,
+            trigger="redeploy",
+        ),
+        uow,
+    )
+
+
+def restart_service(cmd: RestartService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Ask for the live release's replicas to be restarted."""
+    live = _live(uow, cmd.service_id, cmd.environment_id)
+    live.request_restart(
+        f"{live.id}:restart:{uow.now.timestamp()}", cmd.reason, actor=uow.actor, now=uow.now
+    )
+    return {"deployment_id": live.id}
+
+
+def record_restarted(cmd: RecordRestarted, uow: UnitOfWork) -> dict[str, UUID]:
+    """The requested restart happened."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.record_restarted(cmd.operation_id, actor=uow.actor, now=uow.now)
+    return {"deployment_id": deployment.id}
+
+
+def report_replica_lost(cmd: ReportReplicaLost, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record drift: a replica of a live release stopped running."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.lose_replica(cmd.replica, cmd.reason, actor=uow.actor, now=uow.now)
+    return {"deployment_id": deployment.id}
+
+
+def report_replica_replaced(cmd: ReportReplicaReplaced, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that a lost replica runs again."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.replace_replica(cmd.replica, cmd.container, actor=uow.actor, now=uow.now)
     return {"deployment_id": deployment.id}
 
 

@@ -13,6 +13,7 @@ from application.commands import (
     MarkNodeUnreachable,
     RegisterNode,
     RemoveNode,
+    ReportOrphanRemoved,
     UncordonNode,
 )
 from application.errors import InvalidValueError, NotFoundError
@@ -110,6 +111,13 @@ def mark_node_reachable(cmd: MarkNodeReachable, uow: UnitOfWork) -> dict[str, UU
     """Record that a node's engine answers again."""
     node = _node(uow, cmd.node_id)
     node.mark_reachable(actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def report_orphan_removed(cmd: ReportOrphanRemoved, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that a container nobody wanted was removed from a node."""
+    node = _node(uow, cmd.node_id)
+    node.remove_orphan(cmd.container, cmd.deployment_id, cmd.reason, actor=uow.actor, now=uow.now)
     return {"node_id": node.id}
 
 
