@@ -208,6 +208,25 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.DeploymentRow)
 
+    def active_deployments(self) -> list[dashboard.DeploymentRow]:
+        """Every release in progress (queued, building, built, starting), oldest first."""
+        rows = self._select(
+            dashboard.DEPLOYMENTS,
+            where={"state": ["queued", "building", "built", "starting"]},
+            order_by=("requested_at", "id"),
+        )
+        return typed(rows, dashboard.DeploymentRow)
+
+    def all_nodes(self) -> list[dashboard.NodeRow]:
+        """Every node of every organisation (for Containr's own processes)."""
+        rows = self._select(dashboard.NODES, where={"removed": False}, order_by=("name",))
+        return typed(rows, dashboard.NodeRow)
+
+    def live_states(self) -> list[dashboard.ServiceStateRow]:
+        """Every service and environment that has a live release."""
+        rows = self._select(dashboard.SERVICE_STATES)
+        return [r for r in typed(rows, dashboard.ServiceStateRow) if r.live_deployment_id]
+
     def deployment(self, deployment_id: UUID) -> dashboard.DeploymentRow:
         """One deployment with its history."""
         rows = self._select(dashboard.DEPLOYMENTS, where={"id": deployment_id})

@@ -222,3 +222,30 @@ class Ingress(Protocol):
     def replace_all(self, routes: list[Route]) -> None:
         """Make the proxy's routes exactly these (after a proxy restart, say)."""
         ...
+
+
+class NodeRuntimes(Protocol):
+    """The container engine of each node, by its endpoint (unix://, tcp://, ssh://)."""
+
+    def for_endpoint(self, endpoint: str) -> ContainerRuntime:
+        """The engine at ``endpoint`` (clients are kept and reused)."""
+        ...
+
+
+class ProbeResult(msgspec.Struct, frozen=True):
+    """The outcome of one health probe."""
+
+    ok: bool
+    detail: str
+
+
+class Prober(Protocol):
+    """Health probes from the control plane to a replica's published port."""
+
+    def http(self, url: str, *, timeout: float) -> ProbeResult:
+        """GET ``url``: healthy on a 2xx or 3xx answer."""
+        ...
+
+    def tcp(self, host: str, port: int, *, timeout: float) -> ProbeResult:
+        """Healthy when a TCP connection opens."""
+        ...

@@ -147,6 +147,10 @@ class Service(ContainrAggregate):
                 self.RepositoryTokenChanged, repository_token=token, actor=actor, timestamp=now
             )
 
+    def token_context(self) -> str:
+        """What the sealed repository token is bound to."""
+        return f"repository-token:{self.id}"
+
     def live_release(self, environment_id: UUID) -> UUID | None:
         """The deployment that serves the service in an environment now, if any."""
         return self.live_releases.get(environment_id)

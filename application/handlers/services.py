@@ -39,7 +39,7 @@ _SPEC_FIELDS = (
 
 
 def token_context(service_id: UUID) -> str:
-    """What a sealed repository token is bound to."""
+    """What a sealed repository token is bound to (the same as Service.token_context)."""
     return f"repository-token:{service_id}"
 
 

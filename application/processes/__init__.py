@@ -1,0 +1,1 @@
+"""Process managers: they decide (commands with operation ids), act through ports, and report."""

@@ -1,0 +1,594 @@
+"""The deployment process manager: moves each release from queued to healthy (or failed).
+
+It is level-triggered: every tick it looks at the releases in progress and takes the next
+step of each. A step is decided by a command with an operation id derived from the release
+(``<id>:build``, ``<id>:start`` …), acted out through the ports with that id as the
+idempotency key (image tags, container labels: look before you create), and its outcome
+reported as a command the aggregate accepts once. A crash between acting and reporting is
+harmless: the next leader finds what was already done and reports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from application import commands as c
+from application.bus import CommandBus, Context
+from application.errors import ApplicationError, DomainError
+from application.logs import LogStore
+from application.ports import Clock, SecretBox
+from application.processes.support import (
+    DEPLOYMENT,
+    ENVIRONMENT,
+    REPLICA,
+    SERVICE,
+    LogWriter,
+    container_name,
+    every,
+    labels_of,
+    network_name,
+    redactor_for,
+    release_variables,
+    repository_token,
+)
+from application.queries import Queries
+from application.readmodels import DashboardQueries
+from application.runtime_ports import (
+    BuildFailedError,
+    ContainerEngineError,
+    ContainerInfo,
+    ContainerRuntime,
+    ContainerSpec,
+    Ingress,
+    NodeRuntimes,
+    Prober,
+    ProbeResult,
+    Route,
+    SourceError,
+    SourceRepository,
+)
+from domain.buildplan import PlanOverrides, detect, files_to_read
+from domain.deployment import Deployment, DeploymentState
+from domain.ids import Actor, NodeId, ServiceId
+from domain.node import Node, NodeState
+from domain.scheduling import NodeSnapshot, PlacementRequest, Strategy, place
+from domain.service import Service
+from domain.service_spec import BuildMode, HealthCheckKind, ServiceKind
+
+log = logging.getLogger(__name__)
+ACTOR = Actor("system:deployer")
+IN_PROGRESS = {DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.STARTING}
+
+
+@dataclass(frozen=True)
+class DeployerConfig:
+    """Where builds happen and how releases are exposed."""
+
+    workspace: Path
+    local_endpoint: str
+    local_cpu_millis: int = 4000
+    local_memory_mb: int = 8192
+    ingress_domain: str = "localhost"
+    drain_seconds: float = 2.0
+    parallel: int = 4
+
+
+class Deployer:
+    """Drives every release in progress one step at a time."""
+
+    def __init__(
+        self,
+        *,
+        bus: CommandBus,
+        queries: Queries,
+        dashboard: DashboardQueries,
+        logs: LogStore,
+        secrets: SecretBox,
+        source: SourceRepository,
+        runtimes: NodeRuntimes,
+        prober: Prober,
+        ingress: Ingress | None,
+        clock: Clock,
+        config: DeployerConfig,
+        wait_for: Callable[[int], None] = lambda _position: None,
+    ) -> None:
+        self.bus = bus
+        self.queries = queries
+        self.dashboard = dashboard
+        self.logs = logs
+        self.secrets = secrets
+        self.source = source
+        self.runtimes = runtimes
+        self.prober = prober
+        self.ingress = ingress
+        self.clock = clock
+        self.config = config
+        self._wait_for = wait_for
+        self._ctx = Context(actor=ACTOR)
+        self._pool = ThreadPoolExecutor(config.parallel, thread_name_prefix="containr-deploy")
+        self._busy: set[UUID] = set()
+        self._lock = threading.Lock()
+        self._node_lock = threading.Lock()
+
+    # The loop
+
+    def run(self, stop: threading.Event, wait: Callable[[float], object]) -> None:
+        """Tick until ``stop`` is set; ``wait`` blocks until something may have changed."""
+        while not stop.is_set():
+            try:
+                self.tick()
+            except Exception:
+                log.exception("the deployer's tick failed")
+            wait(1.0)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def tick(self) -> None:
+        """Start the next step of every release in progress that is not already moving."""
+        for row in self.dashboard.active_deployments():
+            with self._lock:
+                if row.id in self._busy:
+                    continue
+                self._busy.add(row.id)
+            self._pool.submit(self._guarded, row.id)
+
+    def _guarded(self, deployment_id: UUID) -> None:
+        try:
+            self.advance(deployment_id)
+        except Exception:
+            log.exception("deployment %s: step failed", deployment_id)
+        finally:
+            with self._lock:
+                self._busy.discard(deployment_id)
+
+    def advance(self, deployment_id: UUID) -> None:
+        """Take the next step of one release (the unit the tests drive)."""
+        deployment = self.queries.deployment(deployment_id)
+        if not deployment.state.is_active:
+            return
+        if deployment.is_overdue(self.clock.now()):
+            self._send(c.ExpireDeployment(deployment_id=deployment.id))
+            return
+        step = {
+            DeploymentState.QUEUED: self._queued,
+            DeploymentState.BUILDING: self._build,
+            DeploymentState.BUILT: self._place,
+            DeploymentState.STARTING: self._start,
+        }[deployment.state]
+        step(deployment)
+
+    def _send(self, command: c.Command) -> bool:
+        try:
+            result = self.bus.execute(command, self._ctx)
+        except (DomainError, ApplicationError) as e:
+            log.info("%s refused: %s", type(command).__name__, e)
+            return False
+        if result.position is not None:
+            self._wait_for(result.position)
+        return True
+
+    def _fail(self, deployment: Deployment, what: str, reason: str) -> None:
+        self._system_log(deployment, f"failed: {reason}")
+        self._send(
+            c.FailDeployment(
+                deployment_id=deployment.id, operation_id=f"{deployment.id}:{what}", reason=reason
+            )
+        )
+
+    def _system_log(self, deployment: Deployment, line: str) -> None:
+        self.logs.append(deployment.id, deployment.service_id, "system", [line])
+
+    # Queued: wait for the place, then build (or take the known image)
+
+    def _queued(self, deployment: Deployment) -> None:
+        others = [
+            row
+            for row in self.dashboard.active_deployments()
+            if row.service_id == deployment.service_id
+            and row.environment_id == deployment.environment_id
+            and row.id != deployment.id
+        ]
+        newer = [row for row in others if row.requested_at > deployment.created_on]
+        if newer:
+            self._send(c.SupersedeDeployment(deployment_id=deployment.id, by=newer[-1].id))
+            return
+        if any(row.state in {s.value for s in IN_PROGRESS} for row in others):
+            return  # one release at a time per service and environment
+        if deployment.spec.git is not None and not deployment.is_rollback:
+            self._send(
+                c.StartBuild(deployment_id=deployment.id, operation_id=f"{deployment.id}:build")
+            )
+        else:
+            assert deployment.image is not None
+            self._send(
+                c.RecordBuilt(
+                    deployment_id=deployment.id,
+                    operation_id=f"{deployment.id}:image",
+                    image=deployment.image,
+                    commit=deployment.commit,
+                )
+            )
+
+    # Building
+
+    def _build(self, deployment: Deployment) -> None:
+        service = self.queries.service(deployment.service_id)
+        git = deployment.spec.git
+        assert git is not None
+        runtime = self._runtime_for_build(deployment)
+        if runtime is None:
+            return
+        redactor = redactor_for(self.queries, self.secrets, deployment, service)
+        output = LogWriter(self.logs, deployment, "build", redactor)
+        workspace = self.config.workspace / str(deployment.id)
+        check = every(1.0)
+        stopped = [False]
+
+        def cancelled() -> bool:
+            if check():
+                current = self.queries.deployment(deployment.id)
+                stopped[0] = current.state is not DeploymentState.BUILDING or current.is_overdue(
+                    self.clock.now()
+                )
+            return stopped[0]
+
+        try:
+            output(f"fetching {git.repository_url} ({deployment.commit or git.branch})")
+            checkout = self.source.fetch(
+                git.repository_url,
+                workspace,
+                branch=git.branch,
+                commit=deployment.commit,
+                root_directory=git.root_directory,
+                token=repository_token(self.secrets, service) if service.repository_token else None,
+            )
+            output(f"commit {checkout.commit[:12]}: {checkout.message} ({checkout.author})")
+            plan = self._plan(deployment, checkout.path, checkout.files, output)
+            key = hashlib.sha256(
+                f"{checkout.commit}\0{git.root_directory}\0{plan}".encode()
+            ).hexdigest()[:16]
+            tag = f"containr/{deployment.service_id}:{key}"
+            reused = runtime.image(tag) is not None
+            if reused:
+                output(f"reusing image {tag}: same commit and build plan")
+            else:
+                runtime.build(
+                    Path(checkout.path),
+                    dockerfile=plan,
+                    tags=[tag],
+                    labels={SERVICE: str(deployment.service_id), DEPLOYMENT: str(deployment.id)},
+                    on_log=output,
+                    cancelled=cancelled,
+                )
+            runtime.tag(tag, f"containr/{deployment.service_id}:{deployment.id}")
+            output(f"image {tag} ready")
+            output.flush()
+            self._send(
+                c.RecordBuilt(
+                    deployment_id=deployment.id,
+                    operation_id=f"{deployment.id}:built",
+                    image=tag,
+                    reused=reused,
+                    commit=checkout.commit,
+                    commit_message=checkout.message,
+                    commit_author=checkout.author,
+                )
+            )
+        except (SourceError, BuildFailedError, ContainerEngineError, DomainError) as e:
+            output.flush()
+            if not stopped[0]:
+                self._fail(deployment, "build-failed", redactor.redact(str(e)))
+            else:
+                self.advance(deployment.id)  # cancelled or overdue: record that
+        finally:
+            shutil.rmtree(workspace, ignore_errors=True)
+
+    def _plan(
+        self, deployment: Deployment, path: str, files: list[str], output: Callable[[str], None]
+    ) -> str:
+        spec = deployment.spec
+        dockerfile = spec.build.dockerfile_path if spec.build.mode is BuildMode.DOCKERFILE else None
+        wanted = files_to_read(files, dockerfile)
+        contents = {}
+        for name in wanted:
+            try:
+                contents[name] = (Path(path) / name).read_text(errors="replace")
+            except OSError:
+                continue
+        plan = detect(
+            files,
+            contents,
+            PlanOverrides(
+                build_command=spec.build.build_command,
+                start_command=spec.start_command,
+                port=spec.port,
+            ),
+            dockerfile,
+        )
+        output(f"build plan: {plan.summary}")
+        for note in plan.notes:
+            output(f"  {note}")
+        return plan.dockerfile
+
+    # Placing and starting
+
+    def _place(self, deployment: Deployment) -> None:
+        nodes = self._nodes(deployment.organization_id)
+        if not nodes:
+            return
+        spec = deployment.spec
+        placement = place(
+            PlacementRequest(
+                service_id=ServiceId(deployment.service_id),
+                replicas=max(spec.replicas, 1),
+                cpu_request_millis=spec.resources.cpu_request_millis,
+                memory_request_mb=spec.resources.memory_request_mb,
+                strategy=Strategy.LEAST_LOADED,
+            ),
+            [NodeSnapshot.of(node) for node in nodes],
+        )
+        explanation = placement.describe()
+        if placement.unplaced:
+            self._fail(
+                deployment, "unplaced", f"cannot place replicas: {placement.unplaced[0].reason}"
+            )
+            return
+        self._send(
+            c.StartReplicas(
+                deployment_id=deployment.id,
+                operation_id=f"{deployment.id}:start",
+                placements={
+                    i: d.node_id for i, d in enumerate(placement.decisions) if d.node_id is not None
+                },
+                explanation=explanation,
+            )
+        )
+
+    def _start(self, deployment: Deployment) -> None:
+        service = self.queries.service(deployment.service_id)
+        project = self.queries.project(deployment.project_id)
+        environment = project.environment(deployment.environment_id)
+        redactor = redactor_for(self.queries, self.secrets, deployment, service)
+        output = LogWriter(self.logs, deployment, "system", redactor)
+        replicas = max(deployment.spec.replicas, 1)
+        started: list[tuple[ContainerRuntime, ContainerInfo]] = []
+        try:
+            env = {k: v.reveal() for k, v in release_variables(self.queries, deployment).items()}
+            for replica in range(replicas):
+                runtime = self._runtime_of_replica(deployment, replica)
+                if runtime is None:
+                    return
+                started.append(
+                    (
+                        runtime,
+                        self._ensure_replica(
+                            runtime, deployment, service, environment.name, replica, env, output
+                        ),
+                    )
+                )
+            for replica, (runtime, container) in enumerate(started):
+                result = self._wait_healthy(deployment, runtime, container)
+                output(f"replica {replica}: {result.detail}")
+                if not result.ok:
+                    output.flush()
+                    self._abandon(deployment, started)
+                    self._fail(
+                        deployment,
+                        "unhealthy",
+                        f"replica {replica} is not healthy ({result.detail}); "
+                        "the release that was live keeps serving",
+                    )
+                    return
+        except ContainerEngineError as e:
+            output.flush()
+            self._abandon(deployment, started)
+            self._fail(deployment, "start-failed", redactor.redact(str(e)))
+            return
+        output.flush()
+        self._switch_traffic(
+            deployment,
+            service,
+            project.slug,
+            environment.name,
+            [container for _, container in started],
+        )
+        if self._send(
+            c.RecordHealthy(deployment_id=deployment.id, operation_id=f"{deployment.id}:healthy")
+        ):
+            self._retire_previous(deployment, [runtime for runtime, _ in started])
+
+    def _ensure_replica(
+        self,
+        runtime: ContainerRuntime,
+        deployment: Deployment,
+        service: Service,
+        environment: str,
+        replica: int,
+        env: dict[str, str],
+        output: Callable[[str], None],
+    ) -> ContainerInfo:
+        """The replica's container, created only if it does not exist yet (look first)."""
+        found = runtime.containers({DEPLOYMENT: str(deployment.id), REPLICA: str(replica)})
+        if found:
+            container = found[0]
+            if container.state != "running":
+                container = runtime.start(container.id)
+            output(f"replica {replica}: container {container.name} already there")
+            return container
+        spec = deployment.spec
+        network = network_name(deployment.environment_id)
+        runtime.ensure_network(network, {ENVIRONMENT: str(deployment.environment_id)})
+        if spec.port is not None:
+            env = {**env, "PORT": str(spec.port)}
+        assert deployment.image is not None
+        container = runtime.create(
+            ContainerSpec(
+                name=container_name(service, deployment, replica),
+                image=deployment.image,
+                labels=labels_of(deployment, replica),
+                environment=env,
+                command=["sh", "-c", spec.start_command] if spec.start_command else None,
+                network=network,
+                aliases=[service.name],
+                port=spec.port,
+                cpu_limit_millis=spec.resources.cpu_limit_millis,
+                memory_limit_mb=spec.resources.memory_limit_mb,
+            )
+        )
+        output(f"replica {replica}: created container {container.name} ({environment})")
+        return runtime.start(container.id)
+
+    def _wait_healthy(
+        self, deployment: Deployment, runtime: ContainerRuntime, container: ContainerInfo
+    ) -> ProbeResult:
+        """Probe until the health check passes, fails its retries, or the deadline passes."""
+        check = deployment.spec.health_check
+        grace = check.grace_period_seconds if check else 1.0
+        time.sleep(grace)
+        failures = 0
+        while True:
+            if deployment.deadline is not None and self.clock.now() >= deployment.deadline:
+                return ProbeResult(False, "the start deadline passed before it became healthy")
+            info = runtime.inspect(container.id)
+            if info is None or info.state != "running":
+                code = info.exit_code if info is not None else None
+                return ProbeResult(False, f"the container stopped (exit code {code})")
+            if check is None:
+                return ProbeResult(True, "running (no health check configured)")
+            result = self._probe(check, runtime, info)
+            if result.ok:
+                return result
+            failures += 1
+            if failures >= check.retries:
+                return result
+            time.sleep(check.interval_seconds)
+
+    def _probe(self, check: Any, runtime: ContainerRuntime, info: ContainerInfo) -> ProbeResult:
+        if check.kind is HealthCheckKind.COMMAND:
+            code = runtime.exec(info.id, list(check.command), timeout=check.timeout_seconds)
+            return ProbeResult(code == 0, f"health command exited with {code}")
+        if info.host_port is None:
+            return ProbeResult(False, "the container publishes no port to probe")
+        if check.kind is HealthCheckKind.HTTP:
+            return self.prober.http(
+                f"http://127.0.0.1:{info.host_port}{check.path}", timeout=check.timeout_seconds
+            )
+        return self.prober.tcp("127.0.0.1", info.host_port, timeout=check.timeout_seconds)
+
+    def _abandon(
+        self, deployment: Deployment, started: list[tuple[ContainerRuntime, ContainerInfo]]
+    ) -> None:
+        for runtime, container in started:
+            runtime.remove(container.id)
+
+    def _switch_traffic(
+        self,
+        deployment: Deployment,
+        service: Service,
+        project: str,
+        environment: str,
+        containers: list[ContainerInfo],
+    ) -> None:
+        """Point the service's route at exactly this release's replicas, in one change."""
+        spec = deployment.spec
+        if self.ingress is None or spec.kind is not ServiceKind.WEB or spec.port is None:
+            return
+        check = spec.health_check
+        self.ingress.apply(
+            Route(
+                id=route_id(deployment.service_id, deployment.environment_id),
+                hosts=[
+                    f"{service.name}.{environment}.{project}.{self.config.ingress_domain}",
+                    *spec.domains,
+                ],
+                upstreams=[f"127.0.0.1:{c.host_port}" for c in containers if c.host_port],
+                policy=spec.load_balancing,  # type: ignore[arg-type]  # checked by the domain
+                health_path=check.path if check and check.kind is HealthCheckKind.HTTP else None,
+            )
+        )
+
+    def _retire_previous(self, deployment: Deployment, runtimes: list[ContainerRuntime]) -> None:
+        """After the drain period, stop and remove every other release's replicas."""
+        time.sleep(self.config.drain_seconds)
+        for runtime in {id(r): r for r in runtimes}.values():
+            for container in runtime.containers(
+                {SERVICE: str(deployment.service_id), ENVIRONMENT: str(deployment.environment_id)}
+            ):
+                if container.labels.get(DEPLOYMENT) != str(deployment.id):
+                    runtime.stop(container.id, timeout=10)
+                    runtime.remove(container.id)
+
+    # Nodes
+
+    def _nodes(self, organization_id: UUID) -> list[Node]:
+        """The organisation's nodes; the local engine is registered on first need."""
+        with self._node_lock:
+            rows = self.dashboard.nodes(organization_id)
+            if not rows:
+                result = self.bus.execute(
+                    c.RegisterNode(
+                        organization_id=organization_id,
+                        name="local",
+                        endpoint=self.config.local_endpoint,
+                        cpu_millis=self.config.local_cpu_millis,
+                        memory_mb=self.config.local_memory_mb,
+                        labels={"containr.io/local": "true"},
+                    ),
+                    self._ctx,
+                )
+                if result.position is not None:
+                    self._wait_for(result.position)
+                rows = self.dashboard.nodes(organization_id)
+        nodes = [self.queries.node(row.id) for row in rows]
+        for node in nodes:
+            self._check_reachable(node)
+        return [self.queries.node(node.id) for node in nodes]
+
+    def _check_reachable(self, node: Node) -> bool:
+        answers = self.runtimes.for_endpoint(node.endpoint).ping()
+        if not answers and node.state is not NodeState.UNREACHABLE:
+            self._send(
+                c.MarkNodeUnreachable(
+                    node_id=node.id, reason=f"the engine at {node.endpoint} does not answer"
+                )
+            )
+        elif answers and node.state is NodeState.UNREACHABLE:
+            self._send(c.MarkNodeReachable(node_id=node.id))
+        return answers
+
+    def _runtime_for_build(self, deployment: Deployment) -> ContainerRuntime | None:
+        """The engine to build on: the organisation's first reachable node."""
+        for node in self._nodes(deployment.organization_id):
+            if node.state is not NodeState.UNREACHABLE:
+                return self.runtimes.for_endpoint(node.endpoint)
+        self._fail(deployment, "no-node", "no node of this organisation has an engine that answers")
+        return None
+
+    def _runtime_of_replica(self, deployment: Deployment, replica: int) -> ContainerRuntime | None:
+        node_id = deployment.placements.get(replica)
+        node = self.queries.node(NodeId(node_id)) if node_id else None
+        if node is None:
+            self._fail(deployment, "no-node", f"replica {replica} has no node")
+            return None
+        if not self._check_reachable(node):
+            self._fail(
+                deployment,
+                "unreachable",
+                f"node {node.name}'s engine at {node.endpoint} does not answer",
+            )
+            return None
+        return self.runtimes.for_endpoint(node.endpoint)
+
+
+def route_id(service_id: UUID, environment_id: UUID) -> str:
+    """The ingress route of a service in an environment."""
+    return f"containr-{service_id}-{environment_id}"

@@ -1,0 +1,364 @@
+"""The reconciler: compares what should run with what the engines report, records the drift
+as events and repairs it; keeps the ingress and the runtime log collectors in step."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from application import commands as c
+from application.bus import CommandBus, Context
+from application.errors import ApplicationError, DomainError
+from application.logs import LogStore
+from application.ports import Clock, SecretBox
+from application.processes.deployer import Deployer, route_id
+from application.processes.support import (
+    DEPLOYMENT,
+    MANAGED,
+    ORGANIZATION,
+    REPLICA,
+    LogWriter,
+    redactor_for,
+    release_variables,
+)
+from application.queries import Queries
+from application.readmodels import DashboardQueries
+from application.runtime_ports import (
+    ContainerEngineError,
+    ContainerInfo,
+    ContainerRuntime,
+    Ingress,
+    NodeRuntimes,
+    Route,
+)
+from domain.deployment import Deployment, DeploymentState
+from domain.ids import Actor
+from domain.service import Service
+from domain.service_spec import ServiceKind
+
+log = logging.getLogger(__name__)
+ACTOR = Actor("system:reconciler")
+RETIRE_GRACE = timedelta(seconds=30)  # the deployer retires old replicas after draining
+
+
+@dataclass
+class Desired:
+    """A live release and how many replicas it should have now."""
+
+    deployment: Deployment
+    service: Service
+    replicas: int
+
+
+class Reconciler:
+    """Runs every few seconds (and when woken)."""
+
+    def __init__(
+        self,
+        *,
+        bus: CommandBus,
+        queries: Queries,
+        dashboard: DashboardQueries,
+        runtimes: NodeRuntimes,
+        ingress: Ingress | None,
+        logs: LogStore,
+        secrets: SecretBox,
+        clock: Clock,
+        deployer: Deployer,
+        local_endpoint: str,
+    ) -> None:
+        self.bus = bus
+        self.queries = queries
+        self.dashboard = dashboard
+        self.runtimes = runtimes
+        self.ingress = ingress
+        self.logs = logs
+        self.secrets = secrets
+        self.clock = clock
+        self.deployer = deployer
+        self.local_endpoint = local_endpoint
+        self._ctx = Context(actor=ACTOR)
+        self._followers: dict[str, threading.Thread] = {}
+        self._stop = threading.Event()
+
+    def run(
+        self, stop: threading.Event, wait: Callable[[float], object], *, interval: float = 3.0
+    ) -> None:
+        """Reconcile until ``stop`` is set."""
+        self._stop = stop
+        while not stop.is_set():
+            try:
+                self.tick()
+            except Exception:
+                log.exception("the reconciler's tick failed")
+            wait(interval)
+
+    def _send(self, command: c.Command) -> None:
+        try:
+            self.bus.execute(command, self._ctx)
+        except (DomainError, ApplicationError) as e:
+            log.info("%s refused: %s", type(command).__name__, e)
+
+    def tick(self) -> None:
+        """One comparison of desired and actual state, with repairs."""
+        desired = self._desired()
+        in_progress = {row.id for row in self.dashboard.active_deployments()}
+        routes: dict[str, Route] = {}
+        for endpoint, runtime in self._runtimes().items():
+            try:
+                actual = runtime.containers({MANAGED: "true"})
+            except ContainerEngineError as e:
+                log.warning("cannot list containers at %s: %s", endpoint, e)
+                continue
+            by_deployment: dict[str, list[ContainerInfo]] = {}
+            for container in actual:
+                by_deployment.setdefault(container.labels.get(DEPLOYMENT, ""), []).append(container)
+            for deployment_id, containers in by_deployment.items():
+                wanted = desired.get(deployment_id)
+                if wanted is not None:
+                    running = self._repair(runtime, wanted, containers)
+                    self._restart_if_asked(runtime, wanted, running)
+                    self._follow_logs(runtime, wanted.deployment, running)
+                    route = self._route(wanted, running)
+                    if route is not None:
+                        routes[route.id] = route
+                elif deployment_id not in {str(i) for i in in_progress}:
+                    self._remove_orphans(runtime, endpoint, deployment_id, containers)
+            for deployment_id, wanted in desired.items():
+                if deployment_id not in by_deployment and self._placed_here(wanted, endpoint):
+                    running = self._repair(runtime, wanted, [])
+                    route = self._route(wanted, running)
+                    if route is not None:
+                        routes[route.id] = route
+        self._sync_ingress(routes, desired)
+
+    # What should run
+
+    def _desired(self) -> dict[str, Desired]:
+        result = {}
+        for state in self.dashboard.live_states():
+            assert state.live_deployment_id is not None
+            service = self.queries.service(state.service_id)
+            if service.deleted:
+                continue
+            deployment = self.queries.deployment(state.live_deployment_id)
+            if deployment.state is not DeploymentState.HEALTHY:
+                continue
+            result[str(deployment.id)] = Desired(deployment, service, service.spec.replicas)
+        return result
+
+    def _runtimes(self) -> dict[str, ContainerRuntime]:
+        endpoints = {row.endpoint for row in self.dashboard.all_nodes()} | {self.local_endpoint}
+        engines = {}
+        for endpoint in sorted(endpoints):
+            runtime = self.runtimes.for_endpoint(endpoint)
+            if runtime.ping():
+                engines[endpoint] = runtime
+        return engines
+
+    def _placed_here(self, wanted: Desired, endpoint: str) -> bool:
+        node_id = wanted.deployment.placements.get(0)
+        if node_id is None:
+            return endpoint == self.local_endpoint
+        return self.queries.node(node_id).endpoint == endpoint
+
+    # Repairs
+
+    def _repair(
+        self, runtime: ContainerRuntime, wanted: Desired, containers: list[ContainerInfo]
+    ) -> list[ContainerInfo]:
+        """Make replicas 0..n-1 of a live release run; remove any beyond n. Records drift."""
+        deployment = wanted.deployment
+        by_replica = {int(c.labels.get(REPLICA, "-1")): c for c in containers}
+        running: list[ContainerInfo] = []
+        for replica, extra in sorted(by_replica.items()):
+            if replica >= wanted.replicas or replica < 0:  # scaled down
+                runtime.stop(extra.id)
+                runtime.remove(extra.id)
+        for replica in range(wanted.replicas):
+            container = by_replica.get(replica)
+            if container is not None and container.state == "running":
+                running.append(container)
+                continue
+            if container is not None and container.state in ("restarting", "created"):
+                continue  # the engine's restart policy is at work
+            reason = (
+                f"the container exited with code {container.exit_code}"
+                if container is not None
+                else "the container was removed"
+            )
+            if replica < len(deployment.placements) or container is not None:
+                self._send(
+                    c.ReportReplicaLost(deployment_id=deployment.id, replica=replica, reason=reason)
+                )
+            try:
+                if container is not None:
+                    runtime.remove(container.id)
+                replacement = self._recreate(runtime, wanted, replica)
+            except ContainerEngineError as e:
+                log.warning("could not replace replica %s of %s: %s", replica, deployment.id, e)
+                continue
+            self._send(
+                c.ReportReplicaReplaced(
+                    deployment_id=deployment.id, replica=replica, container=replacement.name
+                )
+            )
+            running.append(replacement)
+        return running
+
+    def _recreate(self, runtime: ContainerRuntime, wanted: Desired, replica: int) -> ContainerInfo:
+        env = {k: v.reveal() for k, v in release_variables(self.queries, wanted.deployment).items()}
+        project = self.queries.project(wanted.deployment.project_id)
+        environment = project.environment(wanted.deployment.environment_id).name
+        redactor = redactor_for(self.queries, self.secrets, wanted.deployment, wanted.service)
+        output = LogWriter(self.logs, wanted.deployment, "system", redactor)
+        container = self.deployer._ensure_replica(
+            runtime, wanted.deployment, wanted.service, environment, replica, env, output
+        )
+        output.flush()
+        return container
+
+    def _restart_if_asked(
+        self, runtime: ContainerRuntime, wanted: Desired, running: list[ContainerInfo]
+    ) -> None:
+        operation = wanted.deployment.pending_restart
+        if operation is None:
+            return
+        for container in running:  # one at a time, so the others keep serving
+            runtime.restart(container.id)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                info = runtime.inspect(container.id)
+                if info is not None and info.state == "running":
+                    break
+                time.sleep(0.2)
+        self._send(c.RecordRestarted(deployment_id=wanted.deployment.id, operation_id=operation))
+
+    def _remove_orphans(
+        self,
+        runtime: ContainerRuntime,
+        endpoint: str,
+        deployment_id: str,
+        containers: list[ContainerInfo],
+    ) -> None:
+        """Containers no live or in-progress release wants (after the retire grace)."""
+        known = None
+        if deployment_id:
+            try:
+                known = self.queries.deployment(UUID(deployment_id))
+            except (ApplicationError, ValueError):
+                known = None
+            if (
+                known is not None
+                and known.history
+                and (self.clock.now() - known.history[-1].at < RETIRE_GRACE)
+            ):
+                return  # just superseded: the deployer drains and retires it
+        for container in containers:
+            runtime.stop(container.id)
+            runtime.remove(container.id)
+            node = self._node_for(endpoint, container.labels.get(ORGANIZATION))
+            if node is not None:
+                reason = (
+                    "its release ended"
+                    if known is not None
+                    else "no release of Containr's knows it"
+                )
+                self._send(
+                    c.ReportOrphanRemoved(
+                        node_id=node,
+                        container=container.name,
+                        reason=reason,
+                        deployment_id=known.id if known is not None else None,
+                    )
+                )
+
+    def _node_for(self, endpoint: str, organization: str | None) -> UUID | None:
+        for row in self.dashboard.all_nodes():
+            if row.endpoint == endpoint and str(row.organization_id) == organization:
+                return row.id
+        return None
+
+    # Ingress and logs
+
+    def _route(self, wanted: Desired, running: list[ContainerInfo]) -> Route | None:
+        spec = wanted.deployment.spec
+        if spec.kind is not ServiceKind.WEB or spec.port is None:
+            return None
+        project = self.queries.project(wanted.deployment.project_id)
+        environment = project.environment(wanted.deployment.environment_id).name
+        check = spec.health_check
+        return Route(
+            id=route_id(wanted.deployment.service_id, wanted.deployment.environment_id),
+            hosts=[
+                f"{wanted.service.name}.{environment}.{project.slug}."
+                f"{self.deployer.config.ingress_domain}",
+                *wanted.service.spec.domains,
+            ],
+            upstreams=sorted(f"127.0.0.1:{c.host_port}" for c in running if c.host_port),
+            policy=wanted.service.spec.load_balancing,  # type: ignore[arg-type]  # checked
+            health_path=check.path if check is not None and check.path else None,
+        )
+
+    def _sync_ingress(self, routes: dict[str, Route], desired: dict[str, Desired]) -> None:
+        if self.ingress is None:
+            return
+        current = {route.id: route for route in self.ingress.routes()}
+        for route in routes.values():
+            existing = current.get(route.id)
+            changed = existing is None or (
+                sorted(existing.upstreams),
+                existing.hosts,
+                existing.policy,
+            ) != (route.upstreams, route.hosts, route.policy)
+            if changed and route.upstreams:
+                self.ingress.apply(route)
+        live_routes = {
+            route_id(d.deployment.service_id, d.deployment.environment_id) for d in desired.values()
+        }
+        for route_name in current:
+            if route_name.startswith("containr-") and route_name not in live_routes:
+                self.ingress.remove(route_name)
+
+    def _follow_logs(
+        self, runtime: ContainerRuntime, deployment: Deployment, running: list[ContainerInfo]
+    ) -> None:
+        for container in running:
+            follower = self._followers.get(container.id)
+            if follower is not None and follower.is_alive():
+                continue
+            replica = int(container.labels.get(REPLICA, "0"))
+            service = self.queries.service(deployment.service_id)
+            writer = LogWriter(
+                self.logs,
+                deployment,
+                "runtime",
+                redactor_for(self.queries, self.secrets, deployment, service),
+                replica=replica,
+            )
+            thread = threading.Thread(
+                target=self._collect,
+                args=(runtime, container.id, writer),
+                name=f"containr-logs-{container.name}",
+                daemon=True,
+            )
+            self._followers[container.id] = thread
+            thread.start()
+
+    def _collect(self, runtime: ContainerRuntime, container_id: str, writer: LogWriter) -> None:
+        # From the container's start: nothing is lost; after a worker restart, lines the
+        # previous worker stored may be stored again.
+        try:
+            for line in runtime.logs(container_id, follow=True):
+                writer(line)
+                if self._stop.is_set():
+                    break
+        except ContainerEngineError:
+            pass
+        finally:
+            writer.flush()

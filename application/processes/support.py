@@ -1,0 +1,136 @@
+"""What the process managers share: labels, names, variables and log writing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from uuid import UUID
+
+from application.logs import LogStore, Redactor, Stream
+from application.ports import SecretBox
+from application.queries import Queries
+from application.secrets import Secret
+from domain.deployment import Deployment
+from domain.service import Service
+
+MANAGED = "containr.managed"
+DEPLOYMENT = "containr.deployment"
+SERVICE = "containr.service"
+ENVIRONMENT = "containr.environment"
+PROJECT = "containr.project"
+ORGANIZATION = "containr.organization"
+REPLICA = "containr.replica"
+OPERATION = "containr.operation"
+
+
+def labels_of(deployment: Deployment, replica: int | None = None) -> dict[str, str]:
+    """The labels every container of a release carries (and the replica's number)."""
+    labels = {
+        MANAGED: "true",
+        ORGANIZATION: str(deployment.organization_id),
+        PROJECT: str(deployment.project_id),
+        SERVICE: str(deployment.service_id),
+        ENVIRONMENT: str(deployment.environment_id),
+        DEPLOYMENT: str(deployment.id),
+    }
+    if replica is not None:
+        labels[REPLICA] = str(replica)
+        labels[OPERATION] = f"{deployment.id}:replica:{replica}"
+    return labels
+
+
+def container_name(service: Service, deployment: Deployment, replica: int) -> str:
+    """A readable, unique container name."""
+    return f"containr-{service.name}-{str(deployment.id)[:8]}-{replica}"
+
+
+def network_name(environment_id: UUID) -> str:
+    """One Docker network per environment: services reach each other by name inside it."""
+    return f"containr-env-{str(environment_id)[:18]}"
+
+
+def release_variables(queries: Queries, deployment: Deployment) -> dict[str, Secret]:
+    """The release's variables at the versions it recorded (service overrides win)."""
+    shared, own = deployment.variables_version
+    values = dict(queries.reveal_variables(deployment.environment_id, None, version=shared))
+    values.update(
+        queries.reveal_variables(deployment.environment_id, deployment.service_id, version=own)
+    )
+    return values
+
+
+def redactor_for(
+    queries: Queries, secrets: SecretBox, deployment: Deployment, service: Service
+) -> Redactor:
+    """Masks every variable value of the release and the repository token."""
+    values = [v.reveal() for v in release_variables(queries, deployment).values()]
+    if service.repository_token is not None:
+        values.append(repository_token(secrets, service).reveal())
+    return Redactor(values)
+
+
+def repository_token(secrets: SecretBox, service: Service) -> Secret:
+    """The service's repository token, opened (only to hand it to git)."""
+    assert service.repository_token is not None
+    return secrets.open(service.organization_id, service.token_context(), service.repository_token)
+
+
+class LogWriter:
+    """Buffers a deployment's log lines (redacted) and writes them in small batches."""
+
+    def __init__(
+        self,
+        store: LogStore,
+        deployment: Deployment,
+        stream: Stream,
+        redactor: Redactor,
+        *,
+        replica: int | None = None,
+        every: float = 0.2,
+    ) -> None:
+        self._store = store
+        self._deployment = deployment
+        self._stream = stream
+        self._redactor = redactor
+        self._replica = replica
+        self._every = every
+        self._buffer: list[str] = []
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def __call__(self, line: str) -> None:
+        """Add a line (flushes when the batch is a fraction of a second old)."""
+        with self._lock:
+            self._buffer.append(self._redactor.redact(line.rstrip("\n")))
+            due = time.monotonic() - self._last >= self._every or len(self._buffer) >= 200
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is buffered."""
+        with self._lock:
+            lines, self._buffer = self._buffer, []
+            self._last = time.monotonic()
+        if lines:
+            self._store.append(
+                self._deployment.id,
+                self._deployment.service_id,
+                self._stream,
+                lines,
+                replica=self._replica,
+            )
+
+
+def every(seconds: float) -> Callable[[], bool]:
+    """A gate that opens at most once per ``seconds`` (for costly checks in tight loops)."""
+    last = [0.0]
+
+    def due() -> bool:
+        now = time.monotonic()
+        if now - last[0] >= seconds:
+            last[0] = now
+            return True
+        return False
+
+    return due
