@@ -108,9 +108,12 @@ class PostgresLogStore:
         where, params = _where(query, "%s", lambda v: v)
         with self._pool.connection() as conn:
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM containr_logs WHERE {where} ORDER BY id LIMIT %s",  # noqa: S608 - fixed column names, bound values
+                f"SELECT {_COLUMNS} FROM containr_logs WHERE {where} "  # noqa: S608 - fixed column names, bound values
+                f"ORDER BY id {'DESC' if query.newest else ''} LIMIT %s",
                 [*params, query.limit],
             ).fetchall()
+        if query.newest:
+            rows.reverse()
         return [
             LogEntry(
                 id=r[0],
@@ -179,9 +182,12 @@ class SqliteLogStore:
         where, params = _where(query, "?", _sqlite_value)
         with closing(self._connect()) as conn:
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM containr_logs WHERE {where} ORDER BY id LIMIT ?",  # noqa: S608 - fixed column names, bound values
+                f"SELECT {_COLUMNS} FROM containr_logs WHERE {where} "  # noqa: S608 - fixed column names, bound values
+                f"ORDER BY id {'DESC' if query.newest else ''} LIMIT ?",
                 [*params, query.limit],
             ).fetchall()
+        if query.newest:
+            rows.reverse()
         return [
             LogEntry(
                 id=r[0],

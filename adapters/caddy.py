@@ -1,0 +1,305 @@
+"""The ingress on Caddy 2.6, configured only through its admin API (JSON over HTTP).
+
+Our routes live in one HTTP server of Caddy's config (``apps.http.servers.<server>``). Each
+Route is one Caddy route carrying ``"@id": route.id``, so a route is replaced, added or
+deleted with one targeted admin request (``/id/<route id>``). The server's last route is a
+catch-all 404 (without it Caddy answers unmatched hosts with an empty 200); new routes are
+inserted in front of it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Final
+from urllib.parse import quote
+
+import httpx
+import msgspec
+
+from application.runtime_ports import Route
+
+PASSIVE_FAIL_DURATION: Final = "10s"
+"""How long an upstream that failed a request stays out of rotation."""
+ACTIVE_INTERVAL: Final = "2s"
+ACTIVE_TIMEOUT: Final = "2s"
+TRY_DURATION: Final = "5s"
+"""How long Caddy keeps retrying other upstreams when one cannot be reached."""
+
+
+class IngressError(Exception):
+    """Raised when Caddy's admin API is unreachable or refuses a change (with Caddy's reason)."""
+
+
+# The subset of Caddy's JSON config we write and read back. Unknown fields are ignored on
+# decoding, so routes other tools put into Caddy never break reading.
+
+
+class _Upstream(msgspec.Struct, frozen=True):
+    dial: str
+
+
+class _Selection(msgspec.Struct, frozen=True):
+    policy: str
+
+
+class _LoadBalancing(msgspec.Struct, frozen=True, omit_defaults=True):
+    selection_policy: _Selection
+    try_duration: str | None = None
+    try_interval: str | None = None
+
+
+class _Active(msgspec.Struct, frozen=True, omit_defaults=True):
+    uri: str | None = None
+    interval: str | None = None
+    timeout: str | None = None
+
+
+class _Passive(msgspec.Struct, frozen=True, omit_defaults=True):
+    fail_duration: str | None = None
+    max_fails: int | None = None
+
+
+class _HealthChecks(msgspec.Struct, frozen=True, omit_defaults=True):
+    passive: _Passive | None = None
+    active: _Active | None = None
+
+
+class _Handler(msgspec.Struct, frozen=True, omit_defaults=True):
+    handler: str
+    upstreams: list[_Upstream] = []
+    load_balancing: _LoadBalancing | None = None
+    health_checks: _HealthChecks | None = None
+
+
+class _Match(msgspec.Struct, frozen=True, omit_defaults=True):
+    host: list[str] = []
+
+
+class _Route(msgspec.Struct, frozen=True, omit_defaults=True):
+    id: str | None = msgspec.field(default=None, name="@id")
+    match: list[_Match] = []
+    handle: list[_Handler] = []
+    terminal: bool = False
+
+
+class _Server(msgspec.Struct, frozen=True):
+    routes: list[msgspec.Raw] = []
+
+
+class _Http(msgspec.Struct, frozen=True):
+    servers: dict[str, _Server] = {}
+
+
+class _Apps(msgspec.Struct, frozen=True):
+    http: _Http | None = None
+
+
+class _Config(msgspec.Struct, frozen=True):
+    apps: _Apps | None = None
+
+
+_NOT_FOUND: Final = {
+    "handle": [
+        {"handler": "static_response", "status_code": 404, "body": "no route for this host\n"}
+    ]
+}
+
+
+class CaddyIngress:
+    """Routes in one HTTP server of a Caddy instance, through the admin API at ``admin_url``."""
+
+    def __init__(
+        self,
+        admin_url: str,
+        *,
+        listen: str,
+        server: str = "containr",
+        timeout: float = 5,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        # No keep-alive: POST /load restarts Caddy's admin listener, which would leave a
+        # pooled connection dead; admin traffic is a few requests per deployment.
+        transport = transport or httpx.HTTPTransport(
+            limits=httpx.Limits(max_keepalive_connections=0)
+        )
+        self._client = httpx.Client(base_url=admin_url, timeout=timeout, transport=transport)
+        self._admin_url = admin_url
+        self._listen = listen
+        self._server = server
+        self._server_path = f"/config/apps/http/servers/{quote(server, safe='')}"
+        # Serialises our read-then-write sequences (apply's "replace, else insert") between
+        # the deployer and reconciler threads, so one process never inserts an id twice.
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Release the HTTP client."""
+        self._client.close()
+
+    def routes(self) -> list[Route]:
+        """The routes in our server, in Caddy's order (the one that matches first, first)."""
+        found = []
+        for raw in self._raw_routes() or []:
+            route = _from_caddy(raw)
+            if route is not None:
+                found.append(route)
+        return found
+
+    def apply(self, route: Route) -> None:
+        """Replace the route with this id in one PATCH, or insert it in one PUT when new."""
+        body = _encode(_to_caddy(route))
+        with self._lock:
+            replaced = self._send("PATCH", _id_path(route.id), body, absent_ok=True)
+            if replaced:
+                return
+            if self._raw_routes() is None:
+                self._create_server([route])
+            else:
+                self._send("PUT", f"{self._server_path}/routes/0", body)
+
+    def remove(self, route_id: str) -> None:
+        """Delete the route with this id; nothing happens when there is none."""
+        _check_id(route_id)
+        with self._lock:
+            self._send("DELETE", _id_path(route_id), None, absent_ok=True)
+
+    def replace_all(self, routes: list[Route]) -> None:
+        """Make our server hold exactly these routes, in one change."""
+        ids = [route.id for route in routes]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"route ids must be unique: {ids}")
+        with self._lock:
+            if self._raw_routes() is None:
+                self._create_server(routes)
+            else:
+                self._send("PATCH", self._server_path, _encode(self._server_config(routes)))
+
+    def ensure_server(self) -> None:
+        """Create our (empty) HTTP server unless Caddy has it already."""
+        with self._lock:
+            if self._raw_routes() is None:
+                self._create_server([])
+
+    def _server_config(self, routes: list[Route]) -> dict[str, object]:
+        return {
+            "listen": [self._listen],
+            # Hosts like web.production.shop.localhost are plain HTTP on `listen`.
+            "automatic_https": {"disable": True},
+            "routes": [*(_to_caddy(route) for route in routes), _NOT_FOUND],
+        }
+
+    def _create_server(self, routes: list[Route]) -> None:
+        """Add our server to Caddy's whole config, keeping everything else, in one /load."""
+        config: Any = msgspec.json.decode(self._get("/config/")) or {}
+        apps = config.setdefault("apps", {})
+        http = apps.setdefault("http", {})
+        http.setdefault("servers", {})[self._server] = self._server_config(routes)
+        self._send("POST", "/load", _encode(config))
+
+    def _raw_routes(self) -> list[msgspec.Raw] | None:
+        """Our server's routes as Caddy has them, or None when Caddy has no such server."""
+        config = msgspec.json.decode(self._get("/config/"), type=_Config | None)
+        http = config.apps.http if config is not None and config.apps is not None else None
+        server = http.servers.get(self._server) if http is not None else None
+        return None if server is None else server.routes
+
+    def _get(self, path: str) -> bytes:
+        response = self._request("GET", path, None)
+        self._raise_for_status(response, "GET", path)
+        return response.content
+
+    def _send(self, method: str, path: str, body: bytes | None, *, absent_ok: bool = False) -> bool:
+        """One change; False when ``absent_ok`` and Caddy says the object id is unknown."""
+        response = self._request(method, path, body)
+        if absent_ok and response.status_code == 404 and "unknown object ID" in response.text:
+            return False
+        self._raise_for_status(response, method, path)
+        return True
+
+    def _request(self, method: str, path: str, body: bytes | None) -> httpx.Response:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        try:
+            return self._client.request(method, path, content=body, headers=headers)
+        except httpx.HTTPError as e:
+            raise IngressError(
+                f"the Caddy admin API at {self._admin_url} is unreachable "
+                f"({method} {path}): {type(e).__name__}: {e}"
+            ) from e
+
+    @staticmethod
+    def _raise_for_status(response: httpx.Response, method: str, path: str) -> None:
+        if response.status_code < 400:
+            return
+        try:
+            reason = str(msgspec.json.decode(response.content, type=dict[str, str])["error"])
+        except (msgspec.DecodeError, KeyError):
+            reason = response.text.strip() or response.reason_phrase
+        raise IngressError(f"Caddy refused {method} {path} ({response.status_code}): {reason}")
+
+
+def _to_caddy(route: Route) -> _Route:
+    _check_id(route.id)
+    if not route.hosts:
+        # A host matcher without hosts matches every request: the route would swallow all traffic.
+        raise ValueError(f"route {route.id} has no hosts")
+    active = (
+        _Active(uri=route.health_path, interval=ACTIVE_INTERVAL, timeout=ACTIVE_TIMEOUT)
+        if route.health_path
+        else None
+    )
+    proxy = _Handler(
+        handler="reverse_proxy",
+        upstreams=[_Upstream(dial=address) for address in route.upstreams],
+        load_balancing=_LoadBalancing(
+            selection_policy=_Selection(policy=route.policy),
+            try_duration=TRY_DURATION,
+            try_interval="250ms",
+        ),
+        health_checks=_HealthChecks(
+            passive=_Passive(fail_duration=PASSIVE_FAIL_DURATION, max_fails=1), active=active
+        ),
+    )
+    return _Route(
+        id=route.id, match=[_Match(host=list(route.hosts))], handle=[proxy], terminal=True
+    )
+
+
+def _from_caddy(raw: msgspec.Raw) -> Route | None:
+    """Our Route, or None for a route we did not write (no @id, not a single reverse_proxy)."""
+    try:
+        caddy = msgspec.json.decode(raw, type=_Route)
+    except msgspec.ValidationError:
+        return None
+    if caddy.id is None or len(caddy.match) != 1 or len(caddy.handle) != 1:
+        return None
+    proxy = caddy.handle[0]
+    if proxy.handler != "reverse_proxy":
+        return None
+    policy = proxy.load_balancing.selection_policy.policy if proxy.load_balancing else "random"
+    active = proxy.health_checks.active if proxy.health_checks else None
+    try:
+        return msgspec.convert(
+            {
+                "id": caddy.id,
+                "hosts": caddy.match[0].host,
+                "upstreams": [upstream.dial for upstream in proxy.upstreams],
+                "policy": policy,
+                "health_path": active.uri if active else None,
+            },
+            type=Route,
+        )
+    except msgspec.ValidationError:
+        return None  # e.g. a selection policy the port does not know
+
+
+def _check_id(route_id: str) -> None:
+    # Caddy resolves /id/<id> after URL-decoding, so a '/' would address something else.
+    if not route_id or "/" in route_id:
+        raise ValueError(f"a route id must be non-empty and contain no '/': {route_id!r}")
+
+
+def _id_path(route_id: str) -> str:
+    return f"/id/{quote(route_id, safe='')}"
+
+
+def _encode(value: object) -> bytes:
+    return msgspec.json.encode(value)

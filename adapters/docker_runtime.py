@@ -1,0 +1,490 @@
+"""The ContainerRuntime over a Docker engine, through the docker SDK's low-level API client.
+
+The SDK's dicts stop here: every answer is converted into the port's Structs, and every
+failure into ContainerEngineError (EngineUnreachableError when the engine does not answer).
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import docker
+import docker.errors
+import msgspec
+import requests
+import urllib3.exceptions
+from docker.types import CancellableStream
+from docker.utils import parse_repository_tag
+from docker.utils import tar as context_tarball
+
+from application.runtime_ports import (
+    BuildFailedError,
+    ContainerEngineError,
+    ContainerInfo,
+    ContainerSpec,
+    EngineUnreachableError,
+    ImageInfo,
+    LogLine,
+)
+
+_RESTART_POLICIES: dict[str, dict[str, Any] | None] = {
+    "no": None,
+    "on-failure": {"Name": "on-failure", "MaximumRetryCount": 3},
+    "unless-stopped": {"Name": "unless-stopped"},
+}
+_EXEC_POLL_SECONDS = 0.05
+# What the engine not answering (or going away mid-answer) looks like through the SDK.
+_NO_ANSWER = (
+    requests.exceptions.RequestException,
+    urllib3.exceptions.HTTPError,
+    ConnectionError,
+    TimeoutError,
+)
+_CANCEL_POLL_SECONDS = 0.2
+
+
+class DockerRuntime:
+    """A ContainerRuntime talking to the Docker engine at ``base_url`` (unix://, tcp://, ssh://).
+
+    The client is made on first use (the SDK asks the engine for its API version then), so
+    constructing a runtime for an engine that is down does not fail; its calls do.
+    """
+
+    def __init__(self, base_url: str, *, timeout: float = 60) -> None:
+        self._base_url = base_url
+        self._timeout = timeout
+        self._client: Any = None
+        self._lock = threading.Lock()
+        self._network_lock = threading.Lock()
+        self._capture = threading.local()
+
+    # Images
+
+    def ping(self) -> bool:
+        """Whether the engine answers."""
+        try:
+            with self._calls("pinging"):
+                return bool(self._api().ping())
+        except ContainerEngineError:
+            return False
+
+    def image(self, reference: str) -> ImageInfo | None:
+        """The image with this tag or id, if the engine has it."""
+        with self._calls(f"looking up image {reference}"):
+            try:
+                attrs = self._api().inspect_image(reference)
+            except docker.errors.NotFound:
+                return None
+        return ImageInfo(id=attrs["Id"], tags=list(attrs.get("RepoTags") or []))
+
+    def tag(self, image: str, tag: str) -> None:
+        """Add a tag to an image."""
+        repository, name = parse_repository_tag(tag)
+        with self._calls(f"tagging image {image} as {tag}"):
+            self._api().tag(image, repository, name or "latest")
+
+    def build(
+        self,
+        context: Path,
+        *,
+        dockerfile: str,
+        tags: list[str],
+        labels: Mapping[str, str],
+        on_log: LogLine,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> ImageInfo:
+        """Build with the engine's builder, streaming each output line to ``on_log``.
+
+        The Dockerfile text is added to the uploaded context under a random name that the
+        context's .dockerignore also lists: it never ends up in the image (unless the
+        context has a Dockerfile of its own), and the context directory is left untouched.
+        """
+        if not context.is_dir():
+            raise BuildFailedError(f"the build context {context} is not a directory")
+        name = f".containr.Dockerfile.{secrets.token_hex(8)}"
+        with context_tarball(
+            str(context), exclude=_dockerignore(context), dockerfile=(name, dockerfile)
+        ) as tarball:
+            with self._calls("building", failure=BuildFailedError):
+                stream = self._streaming(
+                    lambda api: api.build(
+                        fileobj=tarball,
+                        custom_context=True,
+                        dockerfile=name,
+                        tag=tags[0] if tags else None,
+                        labels=dict(labels),
+                        decode=True,
+                        rm=True,
+                        forcerm=True,
+                    )
+                )
+            image_id = _BuildOutput(on_log).follow(stream, cancelled)
+        for extra in tags[1:]:
+            self.tag(image_id, extra)
+        found = self.image(image_id)
+        if found is None:
+            raise BuildFailedError(f"the built image {image_id} has disappeared")
+        return found
+
+    # Networks
+
+    def ensure_network(self, name: str, labels: Mapping[str, str]) -> None:
+        """Create a bridge network unless one of that name exists (another creator may win)."""
+        # Docker allows two networks of one name; CheckDuplicate and the lock keep it to one.
+        with self._network_lock, self._calls(f"creating network {name}"):
+            api = self._api()
+            if any(n["Name"] == name for n in api.networks(names=[name])):
+                return
+            try:
+                api.create_network(name, driver="bridge", labels=dict(labels), check_duplicate=True)
+            except docker.errors.APIError as e:
+                if e.status_code != 409:  # 409: it exists now
+                    raise
+
+    # Containers
+
+    def containers(
+        self, labels: Mapping[str, str], *, all_states: bool = True
+    ) -> list[ContainerInfo]:
+        """Containers carrying every one of ``labels``, newest first."""
+        filters = {"label": [f"{key}={value}" for key, value in labels.items()]}
+        with self._calls("listing containers"):
+            api = self._api()
+            found = []
+            for summary in api.containers(all=all_states, filters=filters):
+                with suppress(docker.errors.NotFound):  # removed since it was listed
+                    found.append(_container_info(api.inspect_container(summary["Id"])))
+        return found
+
+    def create(self, spec: ContainerSpec) -> ContainerInfo:
+        """Create (not start) a container; its port is published on 127.0.0.1."""
+        with self._calls(f"creating container {spec.name}"):
+            api = self._api()
+            host_config = api.create_host_config(
+                port_bindings={spec.port: ("127.0.0.1", None)} if spec.port else None,
+                nano_cpus=spec.cpu_limit_millis * 1_000_000 if spec.cpu_limit_millis else None,
+                mem_limit=spec.memory_limit_mb * 1024 * 1024 if spec.memory_limit_mb else None,
+                restart_policy=_RESTART_POLICIES[spec.restart],
+                network_mode=spec.network,
+            )
+            networking = None
+            if spec.network:
+                endpoint = api.create_endpoint_config(aliases=spec.aliases or None)
+                networking = api.create_networking_config({spec.network: endpoint})
+            try:
+                created = api.create_container(
+                    spec.image,
+                    name=spec.name,
+                    command=spec.command,
+                    environment=dict(spec.environment),
+                    labels=dict(spec.labels),
+                    ports=[spec.port] if spec.port else None,
+                    host_config=host_config,
+                    networking_config=networking,
+                )
+            except docker.errors.APIError as e:
+                if e.status_code == 409:
+                    raise ContainerEngineError(
+                        f"a container named {spec.name} already exists"
+                    ) from None
+                raise
+            return _container_info(api.inspect_container(created["Id"]))
+
+    def start(self, container_id: str) -> ContainerInfo:
+        """Start a container; returns it as it is now (with its host port)."""
+        with self._calls(f"starting container {container_id}"):
+            api = self._api()
+            api.start(container_id)
+            return _container_info(api.inspect_container(container_id))
+
+    def inspect(self, container_id: str) -> ContainerInfo | None:
+        """A container's current state, or None if it no longer exists."""
+        with self._calls(f"inspecting container {container_id}"):
+            try:
+                return _container_info(self._api().inspect_container(container_id))
+            except docker.errors.NotFound:
+                return None
+
+    def stop(self, container_id: str, *, timeout: float = 10) -> None:
+        """Stop a container; no error when it is stopped or gone."""
+        with self._calls(f"stopping container {container_id}"), suppress(docker.errors.NotFound):
+            self._api().stop(container_id, timeout=math.ceil(timeout))
+
+    def remove(self, container_id: str) -> None:
+        """Remove a container forcibly; no error when it is gone or already being removed."""
+        with self._calls(f"removing container {container_id}"):
+            try:
+                self._api().remove_container(container_id, force=True, v=True)
+            except docker.errors.APIError as e:
+                # 404: gone already; 409: "removal of container ... is already in progress"
+                if e.status_code not in (404, 409):
+                    raise
+
+    def restart(self, container_id: str, *, timeout: float = 10) -> None:
+        """Restart a container."""
+        with self._calls(f"restarting container {container_id}"):
+            self._api().restart(container_id, timeout=math.ceil(timeout))
+
+    def exec(self, container_id: str, command: list[str], *, timeout: float) -> int:
+        """Run a command in a running container; 124 when it outlives ``timeout``.
+
+        Docker cannot kill an exec'd process, so one that times out keeps running.
+        """
+        with self._calls(f"running {command} in container {container_id}"):
+            api = self._api()
+            exec_id = api.exec_create(container_id, command, stdout=False, stderr=False)["Id"]
+            try:
+                api.exec_start(exec_id, detach=True)
+            except docker.errors.APIError:
+                # e.g. the executable is missing: the engine then records exit code 126/127
+                code = api.exec_inspect(exec_id).get("ExitCode")
+                if code is None:
+                    raise
+                return int(code)
+            deadline = time.monotonic() + timeout
+            while True:
+                state = api.exec_inspect(exec_id)
+                if not state["Running"] and state["ExitCode"] is not None:
+                    return int(state["ExitCode"])
+                if time.monotonic() >= deadline:
+                    return 124
+                time.sleep(_EXEC_POLL_SECONDS)
+
+    def logs(
+        self, container_id: str, *, since: float | None = None, follow: bool = False
+    ) -> Iterator[str]:
+        """The container's stdout and stderr lines; following ends when the container stops."""
+        with self._calls(f"reading the logs of container {container_id}"):
+            stream = self._streaming(
+                lambda api: api.logs(
+                    container_id, stream=True, follow=follow, since=since if since else None
+                )
+            )
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        pending = ""
+        try:
+            with self._calls(f"reading the logs of container {container_id}"):
+                for chunk in stream.chunks:
+                    *lines, pending = (pending + decoder.decode(chunk)).split("\n")
+                    for line in lines:
+                        yield line.removesuffix("\r")
+                pending += decoder.decode(b"", final=True)
+            if pending:
+                yield pending
+        finally:
+            stream.abandon()
+
+    def close(self) -> None:
+        """Release the client's pooled connections (a later call opens new ones)."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    # The client and its errors
+
+    def _streaming(self, start: Callable[[Any], Iterator[Any]]) -> _Streaming:
+        """Start a streamed request, keeping hold of its HTTP response so it can be abandoned.
+
+        The SDK hands back only an iterator; the session's response hook catches the
+        response on this thread while ``start`` runs.
+        """
+        self._capture.response = None
+        try:
+            chunks = start(self._api())
+            return _Streaming(chunks, self._capture.response)
+        finally:
+            del self._capture.response
+
+    def _remember_response(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # Only the streamed one: the SDK may make other requests (an inspect) on the way.
+        if kwargs.get("stream") and hasattr(self._capture, "response"):
+            self._capture.response = response
+        return response
+
+    def _api(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                try:
+                    client = docker.APIClient(
+                        base_url=self._base_url, timeout=self._timeout, version="auto"
+                    )
+                except docker.errors.DockerException as e:
+                    raise self._unreachable(e) from None
+                client.hooks["response"].append(self._remember_response)
+                self._client = client
+            return self._client
+
+    @contextmanager
+    def _calls(
+        self, doing: str, failure: type[ContainerEngineError] = ContainerEngineError
+    ) -> Iterator[None]:
+        """Turn the SDK's, requests' and urllib3's exceptions into the port's errors."""
+        try:
+            yield
+        except docker.errors.APIError as e:
+            raise failure(f"{doing}: {e.explanation or e}") from None
+        except _NO_ANSWER as e:
+            raise self._unreachable(e) from None
+        except (docker.errors.DockerException, OSError) as e:
+            raise failure(f"{doing}: {e}") from None
+
+    def _unreachable(self, error: BaseException) -> EngineUnreachableError:
+        reason = _reason(error)
+        if reason == "timed out":
+            reason = f"no answer within {self._timeout:g}s"
+        return EngineUnreachableError(
+            f"the Docker engine at {self._base_url} does not answer ({reason})"
+        )
+
+
+class _Streaming:
+    """A streamed answer of the engine and the HTTP response it comes in."""
+
+    def __init__(self, chunks: Iterator[Any], response: Any) -> None:
+        self.chunks = chunks
+        self._response = response
+
+    def abandon(self) -> None:
+        """Close the connection, even under a thread blocked reading it.
+
+        The daemon stops a build (or a log follower) whose client went away.
+        """
+        if self._response is None:
+            return
+        with suppress(Exception):  # the engine may have closed it first
+            CancellableStream(self.chunks, self._response).close()  # shuts the socket down
+        with suppress(Exception):
+            self._response.close()  # and releases its file descriptor
+
+
+class _BuildOutput:
+    """Reads a build's JSON messages in a thread, so the caller's thread can cancel it."""
+
+    def __init__(self, on_log: LogLine) -> None:
+        self._on_log = on_log
+        self._pending = ""
+        self._error: str | None = None
+        self._image_id: str | None = None
+
+    def follow(self, stream: _Streaming, cancelled: Callable[[], bool]) -> str:
+        """Pass every line on; the built image's id, or BuildFailedError."""
+        messages: queue.Queue[tuple[str, Any]] = queue.Queue()
+        reader = threading.Thread(
+            target=_read_into,
+            args=(stream.chunks, messages),
+            name="containr-build-log",
+            daemon=True,
+        )
+        reader.start()
+        try:
+            while True:
+                if cancelled():
+                    raise BuildFailedError("build cancelled")
+                try:
+                    kind, item = messages.get(timeout=_CANCEL_POLL_SECONDS)
+                except queue.Empty:
+                    continue
+                if kind == "end":
+                    break
+                if kind == "failed":
+                    raise BuildFailedError(f"the build stream broke off: {_reason(item)}")
+                self._handle(item)
+        finally:
+            stream.abandon()
+        self._flush()
+        if self._error is not None:
+            raise BuildFailedError(self._error)
+        if self._image_id is None:
+            raise BuildFailedError("the build ended without producing an image")
+        return self._image_id
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        if "stream" in message:
+            *lines, self._pending = (self._pending + str(message["stream"])).split("\n")
+            for line in lines:
+                self._on_log(line.removesuffix("\r"))
+        if "status" in message:
+            self._flush()
+            prefix = f"{message['id']}: " if message.get("id") else ""
+            self._on_log(f"{prefix}{message['status']}")
+        if "error" in message or "errorDetail" in message:
+            self._flush()
+            detail = message.get("errorDetail") or {}
+            self._error = str(detail.get("message") or message.get("error") or "build failed")
+            self._on_log(self._error)
+        aux = message.get("aux")
+        if isinstance(aux, dict) and aux.get("ID"):
+            self._image_id = str(aux["ID"])
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._on_log(self._pending.removesuffix("\r"))
+            self._pending = ""
+
+
+def _read_into(chunks: Iterator[dict[str, Any]], messages: queue.Queue[tuple[str, Any]]) -> None:
+    try:
+        for message in chunks:
+            messages.put(("message", message))
+    except docker.errors.APIError as e:  # the engine refused the build before streaming
+        messages.put(("message", {"error": e.explanation or str(e)}))
+    except Exception as e:  # handed to the caller's thread, which raises
+        messages.put(("failed", e))
+    messages.put(("end", None))
+
+
+def _dockerignore(context: Path) -> list[str] | None:
+    """The context's .dockerignore patterns, read the way the SDK reads them."""
+    path = context / ".dockerignore"
+    if not path.is_file():
+        return None
+    lines = (line.strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _container_info(attrs: dict[str, Any]) -> ContainerInfo:
+    state = attrs["State"]
+    status = state["Status"]
+    host_port = None
+    for bindings in ((attrs.get("NetworkSettings") or {}).get("Ports") or {}).values():
+        if bindings:
+            host_port = int(bindings[0]["HostPort"])
+            break
+    return msgspec.convert(
+        {
+            "id": attrs["Id"],
+            "name": attrs["Name"].lstrip("/"),
+            "image": attrs["Config"]["Image"],
+            "labels": attrs["Config"].get("Labels") or {},
+            "state": status,
+            "exit_code": state.get("ExitCode") if status in ("exited", "dead") else None,
+            "host_port": host_port,
+        },
+        ContainerInfo,
+    )
+
+
+def _reason(error: BaseException) -> str:
+    """The root cause of a connection failure in a few words, not a urllib3 repr."""
+    chain: list[BaseException] = [error]
+    for current in chain:  # grows while it is walked; the identity check ends cycles
+        linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
+        for cause in (*linked, *current.args):
+            if isinstance(cause, BaseException) and all(cause is not e for e in chain):
+                chain.append(cause)
+    for current in chain:
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror  # e.g. "Connection refused", "No such file or directory"
+    if any(isinstance(e, TimeoutError | urllib3.exceptions.TimeoutError) for e in chain):
+        return "timed out"
+    return str(error) or type(error).__name__

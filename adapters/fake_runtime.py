@@ -1,0 +1,444 @@
+"""An in-memory ContainerRuntime for tests: images, containers, networks and logs in dicts.
+
+It passes the ContainerRuntime contract suite (tests/contract/test_container_runtime.py)
+and records what happened in plain attributes for tests to assert on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import shlex
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from application.runtime_ports import (
+    BuildFailedError,
+    ContainerEngineError,
+    ContainerInfo,
+    ContainerSpec,
+    EngineUnreachableError,
+    ImageInfo,
+    LogLine,
+)
+
+TIMED_OUT = 124
+STOPPED = 137
+"""The exit code of a stopped (or killed) container: SIGKILL, as when PID 1 ignores SIGTERM."""
+
+
+class FakeBuild(msgspec.Struct, frozen=True, kw_only=True):
+    """One call to ``build`` and how it ended."""
+
+    context: str
+    dockerfile: str
+    tags: list[str]
+    labels: dict[str, str]
+    outcome: Literal["built", "failed", "cancelled"]
+
+
+class _Failed(Exception):
+    """A simulated shell command exited with a non-zero code."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+class InMemoryRuntime:
+    """A ContainerRuntime in memory, with hooks for tests.
+
+    Hooks: set ``reachable = False`` and ``ping()`` is False while every other call raises
+    EngineUnreachableError; ``add_image(tag)`` stands for an image that was pulled;
+    ``exec_results[(container_id, tuple(command))]`` fixes an exec's exit code (None: it
+    hangs, so ``exec`` returns 124); ``kill(container_id, exit_code)`` makes a container die;
+    ``emit(container_id, line)`` makes it print a line.
+
+    Simulation, kept small on purpose:
+
+    - build: each Dockerfile instruction logs ``Step i/n : ...``; FROM needs an image the
+      runtime has (or ``scratch``); in a RUN, ``echo X`` prints X and ``false`` or
+      ``exit N`` (N > 0) fails the build with Docker's message; ``cancelled()`` is asked
+      after every step. Nothing takes time: ``RUN sleep 30`` returns at once.
+    - start plays a ``["sh", "-c", script]`` command: ``echo X`` (``>&2`` allowed) prints X,
+      ``exit N`` ends the container with N; any other statement (``sleep``, ``httpd``…)
+      leaves it running, as does a container without a command.
+    - exec without a fixed result: ``true`` 0, ``false`` 1, ``sh -c "exit N"`` N,
+      ``sleep N`` 124 when N exceeds the timeout; anything else 0.
+    - restart policies and resource limits are recorded in ``specs``, never acted upon.
+
+    Records: ``calls`` ((operation, subject) in order), ``builds``, ``execs``, ``specs``
+    (by container id), ``containers_by_id``, ``images`` (by id) and ``networks`` (labels by
+    name).
+    """
+
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+        self.reachable = True
+        self.images: dict[str, ImageInfo] = {}
+        self.networks: dict[str, dict[str, str]] = {}
+        self.containers_by_id: dict[str, ContainerInfo] = {}
+        self.specs: dict[str, ContainerSpec] = {}
+        self.exec_results: dict[tuple[str, tuple[str, ...]], int | None] = {}
+        self.execs: list[tuple[str, list[str]]] = []
+        self.builds: list[FakeBuild] = []
+        self.calls: list[tuple[str, str]] = []
+        self._clock = clock
+        self._output: dict[str, list[tuple[float, str]]] = {}
+        self._serial = itertools.count(1)
+        self._ports = itertools.count(32768)
+        self._changed = threading.Condition()
+
+    # Test hooks
+
+    def add_image(self, tag: str) -> ImageInfo:
+        """An image as if it had been pulled or imported."""
+        with self._changed:
+            return self._store_image(f"pulled\0{tag}", [tag])
+
+    def kill(self, container_id: str, exit_code: int = STOPPED) -> None:
+        """The container dies on its own (crash, OOM kill) with ``exit_code``."""
+        with self._changed:
+            self._exit(self._get(container_id), exit_code)
+
+    def emit(self, container_id: str, line: str) -> None:
+        """The container prints ``line``."""
+        with self._changed:
+            self._print(self._get(container_id).id, line)
+
+    # Images
+
+    def ping(self) -> bool:
+        """Whether the engine answers (``reachable``)."""
+        return self.reachable
+
+    def image(self, reference: str) -> ImageInfo | None:
+        """The image with this tag or id, if the runtime has it."""
+        with self._changed:
+            self._check()
+            return self._find_image(reference)
+
+    def tag(self, image: str, tag: str) -> None:
+        """Add a tag to an image (taking it from the image that had it)."""
+        with self._changed:
+            self._check()
+            self.calls.append(("tag", f"{image} {tag}"))
+            found = self._find_image(image)
+            if found is None:
+                raise ContainerEngineError(f"tagging image {image} as {tag}: No such image")
+            self._move_tags(found.id, [_normal(tag)])
+
+    def build(
+        self,
+        context: Path,
+        *,
+        dockerfile: str,
+        tags: list[str],
+        labels: Mapping[str, str],
+        on_log: LogLine,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> ImageInfo:
+        """Play the Dockerfile's steps (see the class docstring)."""
+        with self._changed:
+            self._check()
+            self.calls.append(("build", tags[0] if tags else ""))
+        if not context.is_dir():
+            raise BuildFailedError(f"the build context {context} is not a directory")
+
+        def record(outcome: Literal["built", "failed", "cancelled"]) -> None:
+            self.builds.append(
+                FakeBuild(
+                    context=str(context),
+                    dockerfile=dockerfile,
+                    tags=list(tags),
+                    labels=dict(labels),
+                    outcome=outcome,
+                )
+            )
+
+        try:
+            self._play_build(dockerfile, on_log, cancelled)
+        except BuildFailedError as e:
+            record("cancelled" if str(e) == "build cancelled" else "failed")
+            raise
+        with self._changed:
+            built = self._store_image(f"{context}\0{dockerfile}", [_normal(t) for t in tags])
+        on_log(f"Successfully built {built.id.removeprefix('sha256:')[:12]}")
+        for tag in tags:
+            on_log(f"Successfully tagged {_normal(tag)}")
+        record("built")
+        return built
+
+    def _play_build(self, dockerfile: str, on_log: LogLine, cancelled: Callable[[], bool]) -> None:
+        steps = _instructions(dockerfile)
+        for number, step in enumerate(steps, start=1):
+            on_log(f"Step {number}/{len(steps)} : {step}")
+            instruction, _, argument = step.partition(" ")
+            if instruction.upper() == "FROM":
+                base = argument.split()[0] if argument.split() else ""
+                if base != "scratch" and self.image(base) is None:
+                    raise BuildFailedError(f"pull access denied for {base}, no such image")
+            elif instruction.upper() == "RUN":
+                try:
+                    _play_script(argument, on_log)
+                except _Failed as e:
+                    message = f"The command '/bin/sh -c {argument}' returned a non-zero code: "
+                    on_log(message + str(e.code))
+                    raise BuildFailedError(message + str(e.code)) from None
+            if cancelled():
+                raise BuildFailedError("build cancelled")
+
+    # Networks
+
+    def ensure_network(self, name: str, labels: Mapping[str, str]) -> None:
+        """Remember the network unless it exists."""
+        with self._changed:
+            self._check()
+            if name not in self.networks:
+                self.calls.append(("create_network", name))
+                self.networks[name] = dict(labels)
+
+    # Containers
+
+    def containers(
+        self, labels: Mapping[str, str], *, all_states: bool = True
+    ) -> list[ContainerInfo]:
+        """Containers carrying every one of ``labels``, newest first."""
+        with self._changed:
+            self._check()
+            return [
+                info
+                for info in reversed(self.containers_by_id.values())
+                if labels.items() <= info.labels.items() and (all_states or info.state == "running")
+            ]
+
+    def create(self, spec: ContainerSpec) -> ContainerInfo:
+        """A container in the ``created`` state."""
+        with self._changed:
+            self._check()
+            doing = f"creating container {spec.name}"
+            if any(c.name == spec.name for c in self.containers_by_id.values()):
+                raise ContainerEngineError(f"a container named {spec.name} already exists")
+            if self._find_image(spec.image) is None:
+                raise ContainerEngineError(f"{doing}: No such image: {spec.image}")
+            container_id = hashlib.sha256(f"{next(self._serial)}\0{spec.name}".encode()).hexdigest()
+            info = ContainerInfo(
+                id=container_id,
+                name=spec.name,
+                image=spec.image,
+                labels=dict(spec.labels),
+                state="created",
+            )
+            self.containers_by_id[container_id] = info
+            self.specs[container_id] = spec
+            self._output[container_id] = []
+            self.calls.append(("create", spec.name))
+            return info
+
+    def start(self, container_id: str) -> ContainerInfo:
+        """Run the container (playing its ``sh -c`` script, if it has one)."""
+        with self._changed:
+            self._check()
+            info = self._get(container_id, doing="starting container")
+            self.calls.append(("start", info.name))
+            network = self.specs[info.id].network
+            if network is not None and network not in self.networks:  # Docker checks it here
+                raise ContainerEngineError(
+                    f"starting container {info.id}: network {network} not found"
+                )
+            if info.state != "running":
+                self._run(info)
+            return self.containers_by_id[info.id]
+
+    def inspect(self, container_id: str) -> ContainerInfo | None:
+        """The container as it is now, or None."""
+        with self._changed:
+            self._check()
+            return self._lookup(container_id)
+
+    def stop(self, container_id: str, *, timeout: float = 10) -> None:
+        """Stop a running container (exit code 137); nothing when stopped or gone."""
+        with self._changed:
+            self._check()
+            info = self._lookup(container_id)
+            if info is not None and info.state == "running":
+                self.calls.append(("stop", info.name))
+                self._exit(info, STOPPED)
+
+    def remove(self, container_id: str) -> None:
+        """Forget the container; nothing when it is gone."""
+        with self._changed:
+            self._check()
+            info = self._lookup(container_id)
+            if info is not None:
+                self.calls.append(("remove", info.name))
+                del self.containers_by_id[info.id]
+                self._changed.notify_all()
+
+    def restart(self, container_id: str, *, timeout: float = 10) -> None:
+        """Stop (if running) and start again."""
+        with self._changed:
+            self._check()
+            info = self._get(container_id, doing="restarting container")
+            self.calls.append(("restart", info.name))
+            self._run(info)
+
+    def exec(self, container_id: str, command: list[str], *, timeout: float) -> int:
+        """The fixed or simulated exit code (see the class docstring)."""
+        with self._changed:
+            self._check()
+            info = self._get(container_id, doing=f"running {command} in container")
+            if info.state != "running":
+                raise ContainerEngineError(f"Container {info.id} is not running")
+            self.execs.append((info.id, list(command)))
+            key = (info.id, tuple(command))
+            if key in self.exec_results:
+                result = self.exec_results[key]
+                return TIMED_OUT if result is None else result
+            return _simulated_exec(command, timeout)
+
+    def logs(
+        self, container_id: str, *, since: float | None = None, follow: bool = False
+    ) -> Iterator[str]:
+        """Printed lines; following waits for more until the container stops or is removed."""
+        with self._changed:
+            self._check()
+            info = self._get(container_id, doing="reading the logs of container")
+        sent = 0
+        while True:
+            with self._changed:
+                printed = self._output[info.id]
+                if sent == len(printed):
+                    current = self.containers_by_id.get(info.id)
+                    if not follow or current is None or current.state != "running":
+                        return
+                    self._changed.wait(timeout=1)
+                    continue
+                lines = printed[sent:]
+                sent = len(printed)
+            for moment, line in lines:
+                if since is None or moment >= since:
+                    yield line
+
+    # Internals (called with the lock held)
+
+    def _check(self) -> None:
+        if not self.reachable:
+            raise EngineUnreachableError("the in-memory engine does not answer (reachable=False)")
+
+    def _lookup(self, reference: str) -> ContainerInfo | None:
+        for info in self.containers_by_id.values():
+            if reference in (info.id, info.name) or (
+                len(reference) >= 12 and info.id.startswith(reference)
+            ):
+                return info
+        return None
+
+    def _get(self, reference: str, *, doing: str = "using container") -> ContainerInfo:
+        info = self._lookup(reference)
+        if info is None:
+            raise ContainerEngineError(f"{doing} {reference}: No such container: {reference}")
+        return info
+
+    def _run(self, info: ContainerInfo) -> None:
+        spec = self.specs[info.id]
+        port = next(self._ports) if spec.port is not None else None
+        self.containers_by_id[info.id] = msgspec.structs.replace(
+            info, state="running", exit_code=None, host_port=port
+        )
+        command = spec.command or []
+        if len(command) == 3 and command[:2] == ["sh", "-c"]:
+            try:
+                ended = _play_script(command[2], lambda line: self._print(info.id, line))
+            except _Failed as e:
+                self._exit(self.containers_by_id[info.id], e.code)
+                return
+            if ended:
+                self._exit(self.containers_by_id[info.id], 0)
+        self._changed.notify_all()
+
+    def _exit(self, info: ContainerInfo, code: int) -> None:
+        self.containers_by_id[info.id] = msgspec.structs.replace(
+            info, state="exited", exit_code=code, host_port=None
+        )
+        self._changed.notify_all()
+
+    def _print(self, container_id: str, line: str) -> None:
+        self._output[container_id].append((self._clock(), line))
+        self._changed.notify_all()
+
+    def _find_image(self, reference: str) -> ImageInfo | None:
+        for image in self.images.values():
+            if _normal(reference) in image.tags or reference == image.id:
+                return image
+            if len(reference) >= 12 and image.id.removeprefix("sha256:").startswith(reference):
+                return image
+        return None
+
+    def _store_image(self, seed: str, tags: list[str]) -> ImageInfo:
+        digest = hashlib.sha256(f"{next(self._serial)}\0{seed}".encode()).hexdigest()
+        image_id = f"sha256:{digest}"
+        self.images[image_id] = ImageInfo(id=image_id, tags=[])
+        self._move_tags(image_id, tags)
+        return self.images[image_id]
+
+    def _move_tags(self, image_id: str, tags: list[str]) -> None:
+        for other in list(self.images.values()):
+            kept = [t for t in other.tags if t not in tags]
+            if other.id == image_id:
+                kept += [t for t in tags if t not in kept]
+            self.images[other.id] = ImageInfo(id=other.id, tags=kept)
+
+
+def _normal(reference: str) -> str:
+    """``name`` means ``name:latest``, as for Docker."""
+    last = reference.rsplit("/", 1)[-1]
+    if reference.startswith("sha256:") or ":" in last or "@" in last:
+        return reference
+    return f"{reference}:latest"
+
+
+def _instructions(dockerfile: str) -> list[str]:
+    joined = re.sub(r"\\\n", " ", dockerfile)
+    lines = (line.strip() for line in joined.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _play_script(script: str, on_line: LogLine) -> bool:
+    """Play ``echo``/``exit``/``true``/``false`` statements; False at the first other one."""
+    for statement in re.split(r"&&|;", script):
+        try:
+            words = shlex.split(re.sub(r"1?>&2", "", statement))
+        except ValueError:  # unbalanced quotes: beyond this simulation
+            return False
+        if not words or words[0] == "true":
+            continue
+        if words[0] == "echo":
+            on_line(" ".join(words[1:]))
+        elif words[0] == "false":
+            raise _Failed(1)
+        elif words[0] == "exit":
+            code = int(words[1]) if len(words) > 1 else 0
+            if code:
+                raise _Failed(code)
+            return True
+        else:
+            return False
+    return True
+
+
+def _simulated_exec(command: list[str], timeout: float) -> int:
+    if command == ["false"]:
+        return 1
+    if len(command) == 2 and command[0] == "sleep":
+        return TIMED_OUT if float(command[1]) > timeout else 0
+    if len(command) == 3 and command[:2] == ["sh", "-c"]:
+        try:
+            _play_script(command[2], lambda line: None)
+        except _Failed as e:
+            return e.code
+    return 0
