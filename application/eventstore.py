@@ -66,7 +66,7 @@ class EventMapper(Mapper[UUID]):
                 from_version += 1
             state["originator_id"] = originator_id
             state["originator_version"] = originator_version
-            event: DomainEventProtocol[UUID] = msgspec.convert(state, type=cls)
+            event: DomainEventProtocol[UUID] = msgspec.convert(state, type=cls, str_keys=True)
         except (msgspec.ValidationError, msgspec.DecodeError) as e:
             msg = (
                 f"stored event {topic} of {originator_id} v{originator_version} "

@@ -40,6 +40,8 @@ class LogQuery(msgspec.Struct, frozen=True, kw_only=True):
     text: str | None = None
     after_id: int = 0
     limit: int = 500
+    newest: bool = False
+    """The newest ``limit`` matching lines (still oldest first) instead of the oldest."""
 
 
 class LogStore(Protocol):

@@ -12,6 +12,8 @@ from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command
 from application.eventlog import EventLog
 from application.eventstore import EventStore
+from application.logs import LogStore
+from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
 from application.projections import ReadModelAdmin, TimeTravel
 from application.queries import Queries
@@ -46,6 +48,10 @@ class Services:
     time_travel: TimeTravel
     changes: ChangeFeed
     run_projections: Callable[[threading.Event], list[threading.Thread]]
+    logs: LogStore
+    plans: BuildPlans
+    run_processes: Callable[[threading.Event], list[threading.Thread]]
+    """Start the deployment process manager and the reconciler (if an engine answers)."""
     dependencies: dict[str, Callable[[], bool]] = field(default_factory=dict)
     """Outside services this process needs, each with a check that it answers."""
     closers: tuple[Callable[[], None], ...] = field(default=())

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import msgspec
 
 from application.secrets import Secret
+from domain.deployment import DeadlinePolicy
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -36,6 +39,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     mode: str = "development"
     jwt_key_version: int = 1
+    docker_host: str = "unix:///var/run/docker.sock"
+    ingress_admin: str | None = None
+    """Caddy's admin API (e.g. http://127.0.0.1:2019); without it no routes are made."""
+    ingress_listen: str = "127.0.0.1:8080"
+    ingress_domain: str = "localhost"
+    queue_timeout_seconds: int = 600
+    build_timeout_seconds: int = 1800
+    start_timeout_seconds: int = 300
+    """How long a release's replicas may take to pass their health checks (after the grace
+    period); past it the release fails."""
+    log_lines_kept: int = 10_000
+    """Per deployment; older lines are pruned."""
+
+    def deadline_policy(self) -> DeadlinePolicy:
+        """How long each state of a release may last."""
+        return DeadlinePolicy(
+            queued=timedelta(seconds=self.queue_timeout_seconds),
+            building=timedelta(seconds=self.build_timeout_seconds),
+            built=timedelta(seconds=self.queue_timeout_seconds),
+            starting=timedelta(seconds=self.start_timeout_seconds),
+        )
 
     def __repr__(self) -> str:
         fields = {f: getattr(self, f) for f in self.__struct_fields__}
@@ -64,6 +88,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         """Where the embedded event store lives."""
         return self.data_path / "containr.sqlite3"
 
+    @property
+    def instance(self) -> str:
+        """This installation's short name, from where its event store lives.
+
+        It labels the installation's containers and names its ingress routes, so two
+        installations sharing a Docker engine or a Caddy never touch each other's.
+        """
+        where = (
+            f"sqlite:{self.sqlite_path.resolve()}"
+            if self.database_url is None
+            else self.describe_database()
+        )
+        return hashlib.sha256(where.encode()).hexdigest()[:10]
+
     def describe_database(self) -> str:
         """Where the event store is, with any password masked."""
         if self.database_url is None:
@@ -89,6 +127,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 f"{unknown[0]}: not a Containr setting (known: {', '.join(sorted(_PARSERS))})"
             )
         values: dict[str, object] = {}
+        if environ.get("DOCKER_HOST"):  # the Docker CLI's own variable, as a default
+            values["docker_host"] = _docker_host(environ["DOCKER_HOST"])
         for variable, (field, parse) in _PARSERS.items():
             raw = environ.get(variable)
             if raw is not None and (raw != "" or field == "data_dir"):
@@ -167,6 +207,29 @@ def _int_in(name: str, value: str, low: int, high: int) -> int:
     return number
 
 
+def _seconds(name: str) -> Callable[[str], int]:
+    return lambda value: _int_in(name, value, 1, 7 * 24 * 3600)
+
+
+def _http_url(name: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingsError(f"{name}: must be an http://host:port URL")
+        return value.rstrip("/")
+
+    return parse
+
+
+def _docker_host(value: str) -> str:
+    if urlsplit(value).scheme not in ("unix", "tcp", "ssh", "http", "https"):
+        raise SettingsError(
+            "CONTAINR_DOCKER_HOST: must be a Docker engine address like "
+            "unix:///var/run/docker.sock or tcp://host:2376"
+        )
+    return value
+
+
 _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_DATA_DIR": ("data_dir", _data_dir),
     "CONTAINR_DATABASE_URL": ("database_url", _database_url),
@@ -182,6 +245,17 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
         lambda v: _one_of("CONTAINR_LOG_LEVEL", _LOG_LEVELS, v.upper()),
     ),
     "CONTAINR_MODE": ("mode", lambda v: _one_of("CONTAINR_MODE", MODES, v.lower())),
+    "CONTAINR_DOCKER_HOST": ("docker_host", _docker_host),
+    "CONTAINR_INGRESS_ADMIN": ("ingress_admin", _http_url("CONTAINR_INGRESS_ADMIN")),
+    "CONTAINR_INGRESS_LISTEN": ("ingress_listen", lambda v: v.strip()),
+    "CONTAINR_INGRESS_DOMAIN": ("ingress_domain", lambda v: v.strip().lower()),
+    "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
+    "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),
+    "CONTAINR_START_TIMEOUT": ("start_timeout_seconds", _seconds("CONTAINR_START_TIMEOUT")),
+    "CONTAINR_LOG_LINES_KEPT": (
+        "log_lines_kept",
+        lambda v: _int_in("CONTAINR_LOG_LINES_KEPT", v, 100, 10_000_000),
+    ),
     "CONTAINR_JWT_KEY_VERSION": (
         "jwt_key_version",
         lambda v: _int_in("CONTAINR_JWT_KEY_VERSION", v, 1, 1_000_000),

@@ -72,7 +72,9 @@ class DeadlinePolicy:
     queued: timedelta = timedelta(minutes=10)
     building: timedelta = timedelta(minutes=30)
     built: timedelta = timedelta(minutes=5)
-    starting_margin: timedelta = timedelta(minutes=2)
+    starting: timedelta = timedelta(minutes=5)
+    """How long replicas may take to become healthy, after the health check's grace period
+    (a probe that keeps failing its retries ends the release sooner)."""
 
     def for_state(self, state: DeploymentState, spec: ServiceSpec) -> timedelta | None:
         """The time allowed in ``state`` for a release of ``spec``; None for resting states."""
@@ -83,8 +85,8 @@ class DeadlinePolicy:
         if state is DeploymentState.BUILT:
             return self.built
         if state is DeploymentState.STARTING:
-            probe = spec.health_check.longest_wait_seconds if spec.health_check else 0.0
-            return self.starting_margin + timedelta(seconds=probe)
+            grace = spec.health_check.grace_period_seconds if spec.health_check else 0.0
+            return self.starting + timedelta(seconds=grace)
         return None
 
 
@@ -470,6 +472,11 @@ class Deployment(ContainrAggregate):
             actor=actor,
             timestamp=now,
         )
+
+    @property
+    def reason(self) -> str:
+        """Why the release is in its current state (the last transition's reason)."""
+        return self.history[-1].reason
 
     def is_overdue(self, now: datetime) -> bool:
         """Whether the release sits in an active state past its deadline."""

@@ -149,13 +149,6 @@ class HealthCheck:
         if not 0 <= self.grace_period_seconds <= 3600:
             raise InvalidValueError("health_check.grace_period", "must be 0 to 3600 seconds")
 
-    @property
-    def longest_wait_seconds(self) -> float:
-        """How long the probe may take at most before the replica counts as unhealthy."""
-        return self.grace_period_seconds + self.retries * (
-            self.interval_seconds + self.timeout_seconds
-        )
-
 
 @dataclass(frozen=True)
 class ServiceSpec:

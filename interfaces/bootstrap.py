@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
+import os
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import redis
 
@@ -16,6 +20,8 @@ from adapters.auth import (
     RedisRateLimiter,
     SqliteSessionStore,
 )
+from adapters.caddy import CaddyIngress
+from adapters.caddy_process import CaddyServer, CaddyStartError
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
 from adapters.eventstore import (
@@ -26,21 +32,32 @@ from adapters.eventstore import (
     pg_pool,
 )
 from adapters.eventstore import migrate as migrate_event_store
-from adapters.readstore.database import open_read_database
+from adapters.git_source import GitRepository
+from adapters.logstore import PostgresLogStore, SqliteLogStore
+from adapters.probes import NetworkProber
+from adapters.readstore.database import ReadDatabase, SqliteReadDatabase, open_read_database
 from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
+from adapters.runtimes import DockerEngines
 from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
 from application.auth import AuthService
 from application.bus import CommandBus
-from application.changes import ChangeFeed
+from application.changes import ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
+from application.logs import LogStore
+from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, PasswordHasher, RateLimiter, SecretBox
+from application.processes.deployer import Deployer, DeployerConfig
+from application.processes.reconciler import Reconciler
 from application.projections import Progress, TimeTravel
 from application.queries import Queries
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries
+from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
 from application.services import Services
 from application.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def change_feed(settings: Settings) -> ChangeFeed:
@@ -59,6 +76,10 @@ def bootstrap(
     changes: ChangeFeed | None = None,
     hasher: PasswordHasher | None = None,
     limiter: RateLimiter | None = None,
+    runtimes: NodeRuntimes | None = None,
+    source: SourceRepository | None = None,
+    ingress: Ingress | None = None,
+    prober: Prober | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -112,7 +133,36 @@ def bootstrap(
         clock=clock,
         secrets=secrets,
         handlers=HANDLERS,
+        deadlines=settings.deadline_policy(),
         on_recorded=wakeup.notify if wakeup is not None else None,
+    )
+    logs = (
+        SqliteLogStore(settings.sqlite_path, changes)
+        if pool is None
+        else PostgresLogStore(pool, changes)
+    )
+    queries = Queries(store, secrets)
+    dashboard = DashboardQueries(read_store)
+    workspace = settings.data_path / "workspaces"
+    source = source or GitRepository()
+    run_processes = functools.partial(
+        _processes,
+        settings,
+        event_signal,
+        ProcessParts(
+            bus=bus,
+            queries=queries,
+            dashboard=dashboard,
+            logs=logs,
+            secrets=secrets,
+            clock=clock,
+            runtimes=runtimes or DockerEngines(),
+            source=source,
+            ingress=ingress,
+            prober=prober or NetworkProber(),
+            read_db=read_db,
+            waiter=functools.partial(PositionWaiter, changes, read_store.positions),
+        ),
     )
     auth = AuthService(
         store,
@@ -133,21 +183,194 @@ def bootstrap(
         store=store,
         commands=bus,
         auth=auth,
-        queries=Queries(store, secrets),
+        queries=queries,
         events=event_log,
         secrets=secrets,
         clock=clock,
         event_signal=event_signal,
         read_store=read_store,
-        dashboard=DashboardQueries(read_store),
+        dashboard=dashboard,
         history=HistoryQueries(read_store),
         analytics=AnalyticsQueries(read_store),
         projections=host,
         time_travel=TimeTravel(host, read_store, event_log),
         changes=changes,
         run_projections=run_projections,
+        logs=logs,
+        plans=BuildPlans(queries, source, secrets, workspace),
+        run_processes=run_processes,
         closers=tuple(closers),
     )
+
+
+@dataclass(frozen=True)
+class ProcessParts:
+    """What the deployer and the reconciler are made of."""
+
+    bus: CommandBus
+    queries: Queries
+    dashboard: DashboardQueries
+    logs: LogStore
+    secrets: SecretBox
+    clock: Clock
+    runtimes: NodeRuntimes
+    source: SourceRepository
+    ingress: Ingress | None
+    prober: Prober
+    read_db: ReadDatabase
+    waiter: Callable[[], PositionWaiter]
+
+
+def _processes(
+    settings: Settings,
+    signal: Callable[[], EventSignal],
+    parts: ProcessParts,
+    stop: threading.Event,
+) -> list[threading.Thread]:
+    """Build the deployer and the reconciler and start them in threads of this process."""
+    ingress = parts.ingress
+    if ingress is None and settings.ingress_admin is not None:
+        ingress = CaddyIngress(settings.ingress_admin, listen=settings.ingress_listen)
+    elif ingress is None and settings.is_embedded and CaddyServer.available():
+        ingress = _embedded_caddy(settings, stop)
+    waiter = parts.waiter()
+
+    def wait_for(position: int) -> None:
+        """Read-your-writes for the deployer: its next look at the dashboard sees it."""
+        waiter.wait(position, ("dashboard",), timeout=10)
+
+    deployer = Deployer(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        logs=parts.logs,
+        secrets=parts.secrets,
+        source=parts.source,
+        runtimes=parts.runtimes,
+        prober=parts.prober,
+        ingress=ingress,
+        clock=parts.clock,
+        wait_for=wait_for,
+        config=DeployerConfig(
+            workspace=settings.data_path / "workspaces",
+            local_endpoint=settings.docker_host,
+            local_cpu_millis=(os.cpu_count() or 1) * 1000,
+            local_memory_mb=_memory_mb(),
+            ingress_domain=settings.ingress_domain,
+            instance=settings.instance,
+        ),
+    )
+    reconciler = Reconciler(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        runtimes=parts.runtimes,
+        ingress=ingress,
+        logs=parts.logs,
+        secrets=parts.secrets,
+        clock=parts.clock,
+        deployer=deployer,
+        local_endpoint=settings.docker_host,
+    )
+    return start_processes(deployer, reconciler, parts.logs, settings, stop, signal, parts.read_db)
+
+
+def _memory_mb() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20)
+    except (ValueError, OSError):
+        return 4096
+
+
+def _embedded_caddy(settings: Settings, stop: threading.Event) -> Ingress | None:
+    """A Caddy of this process's own (embedded mode), stopped with the processes."""
+    server = CaddyServer(settings.data_path / "caddy")
+    try:
+        server.start()
+    except CaddyStartError as e:
+        log.warning("no ingress: %s", e)
+        return None
+    log.info("ingress: Caddy serves deployed web services on http://%s", settings.ingress_listen)
+
+    def stop_with_processes() -> None:
+        stop.wait()
+        server.stop()
+
+    threading.Thread(target=stop_with_processes, name="containr-caddy", daemon=True).start()
+    return CaddyIngress(server.admin_url, listen=settings.ingress_listen)
+
+
+def start_processes(
+    deployer: Deployer,
+    reconciler: Reconciler,
+    logs: LogStore,
+    settings: Settings,
+    stop: threading.Event,
+    signal: Callable[[], EventSignal],
+    read_db: ReadDatabase,
+) -> list[threading.Thread]:
+    """The deployer, the reconciler and log pruning, in the one process that leads them.
+
+    Every ``serve`` and ``worker`` process competes for one lock (a PostgreSQL advisory lock,
+    or a lock file when embedded); the holder runs the process managers, the others stand by
+    and take over when the holder's connection (or process) dies.
+    """
+
+    def deploy(inner: threading.Event) -> None:
+        waiter = signal()
+        try:
+            deployer.run(inner, lambda seconds: waiter.wait(timeout=seconds))
+        finally:
+            waiter.close()
+
+    def reconcile(inner: threading.Event) -> None:
+        reconciler.run(inner, inner.wait)
+
+    def prune(inner: threading.Event) -> None:
+        while not inner.wait(600):
+            logs.prune(settings.log_lines_kept)
+
+    def lead() -> None:
+        while not stop.is_set():
+            conn = None
+            inner = threading.Event()
+            children: list[threading.Thread] = []
+            try:
+                conn = read_db.connect("processes")
+                if not read_db.try_lead(conn, "processes"):
+                    conn.close()
+                    stop.wait(2.0)
+                    continue
+                log.info("leading the process managers")
+                children = [
+                    threading.Thread(target=target, args=(inner,), name=name, daemon=True)
+                    for name, target in (
+                        ("containr-deployer", deploy),
+                        ("containr-reconciler", reconcile),
+                        ("containr-prune", prune),
+                    )
+                ]
+                for child in children:
+                    child.start()
+                while not stop.wait(5.0):
+                    conn.execute("SELECT 1").fetchall()  # still holding the lock's session?
+                    conn.commit()
+            except Exception:
+                log.exception("lost the lead of the process managers; standing by")
+                stop.wait(1.0)
+            finally:
+                inner.set()
+                for child in children:
+                    child.join(timeout=15)
+                if isinstance(read_db, SqliteReadDatabase):
+                    read_db.release("processes")
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        conn.close()
+
+    thread = threading.Thread(target=lead, name="containr-processes", daemon=True)
+    thread.start()
+    return [thread]
 
 
 def redis_answers(url: str) -> bool:

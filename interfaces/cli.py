@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from application.eventlog import LoggedEvent
+from application.logs import LogEntry, LogQuery
 from application.readmodels import DashboardQueries
 from application.services import Services
 from application.settings import Settings, SettingsError
@@ -99,11 +101,13 @@ def serve_command(
     workers_external: Annotated[
         bool,
         typer.Option(
-            "--workers-external", help="Projections run in `containr worker` processes instead"
+            "--workers-external",
+            help="Projections and process managers run in `containr worker` processes instead",
         ),
     ] = False,
 ) -> None:
-    """Serve the API (and, unless --workers-external, run the projections in this process)."""
+    """Serve the API (and, unless --workers-external, run the projections, the deployment
+    process manager and the reconciler in this process)."""
     settings = load_settings()
     if settings.is_embedded:
         migrate(settings)  # the embedded store is this process's own: prepare it
@@ -116,7 +120,9 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
     except SettingsError as e:
         err.print(f"[red]configuration error[/red] {e}")
         raise typer.Exit(2) from None
-    application = create_app(built, run_projections=not workers_external)
+    application = create_app(
+        built, run_projections=not workers_external, run_processes=not workers_external
+    )
     # Long-lived objects built at start never need collecting: keep the collector off them,
     # and collect the young generation less often (fewer pauses in the event loop).
     gc.freeze()
@@ -354,14 +360,97 @@ def _print_past(dashboard: DashboardQueries, project_id: UUID | None) -> None:
                 console.print(f"  {escape(service.name):20} {env_name:12} {escape(live)}{latest}")
 
 
+@app.command("logs")
+def logs_command(
+    service: Annotated[str, typer.Argument(help="A service's name (or id)")],
+    project: Annotated[
+        str | None, typer.Option("--project", "-p", help="The project's slug, if names repeat")
+    ] = None,
+    deployment: Annotated[
+        str | None, typer.Option("--deployment", "-d", help="Only this deployment's lines")
+    ] = None,
+    stream: Annotated[str | None, typer.Option("--stream", help="build, runtime or system")] = None,
+    text: Annotated[str | None, typer.Option("--grep", help="Lines containing this text")] = None,
+    lines: Annotated[int, typer.Option("--lines", "-n", help="How many recent lines")] = 100,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new lines")] = False,
+) -> None:
+    """Print a service's build and runtime logs (secrets are already masked)."""
+    if stream is not None and stream not in ("build", "runtime", "system"):
+        err.print("[red]error[/red] --stream must be build, runtime or system")
+        raise typer.Exit(2)
+    with services() as s:
+        row = _find_service(s.dashboard, service, project)
+        query = LogQuery(
+            service_id=row.id,
+            deployment_id=_uuid_option(deployment, "--deployment") if deployment else None,
+            stream=stream,  # type: ignore[arg-type]  # checked above
+            text=text,
+        )
+        recent = s.logs.read(msgspec.structs.replace(query, limit=max(lines, 0), newest=True))
+        for entry in recent:
+            _print_log(entry)
+        cursor = recent[-1].id if recent else 0
+        try:
+            while follow:  # another process writes them: look twice a second
+                time.sleep(0.5)
+                for entry in s.logs.read(msgspec.structs.replace(query, after_id=cursor)):
+                    _print_log(entry)
+                    cursor = entry.id
+        except KeyboardInterrupt:
+            pass
+
+
+def _find_service(dashboard: DashboardQueries, name: str, project: str | None) -> Any:
+    found = []
+    for organization in dashboard.organizations():
+        for candidate in dashboard.projects(organization.id):
+            if project is not None and project not in (candidate.slug, str(candidate.id)):
+                continue
+            found += [
+                row for row in dashboard.services(candidate.id) if name in (row.name, str(row.id))
+            ]
+    if not found:
+        err.print(
+            f"[red]error[/red] no service named {name!r}"
+            + (f" in project {project!r}" if project else "")
+        )
+        raise typer.Exit(1)
+    if len(found) > 1:
+        err.print(f"[red]error[/red] {len(found)} services are named {name!r}; give --project")
+        raise typer.Exit(1)
+    return found[0]
+
+
+def _uuid_option(value: str, option: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        err.print(f"[red]error[/red] {option} {value!r} is not an id")
+        raise typer.Exit(2) from None
+
+
+def _print_log(entry: LogEntry) -> None:
+    replica = f"/{entry.replica}" if entry.replica is not None else ""
+    console.print(
+        f"[dim]{_time(entry.at)} {entry.stream}{replica}[/dim] {escape(entry.line)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 @app.command("worker")
 def worker_command() -> None:
-    """Run the projections (and, later, the process managers) until stopped."""
+    """Run the projections and the process managers (deployer, reconciler) until stopped.
+
+    Any number of workers may run: each projection and the process managers are led by one
+    of them at a time, and another takes over when it dies.
+    """
     with services() as s:
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         threads = s.run_projections(stop)
-        console.print(f"worker running {len(threads)} projections; Ctrl-C to stop")
+        console.print(f"worker running {len(threads)} projections and the process managers")
+        threads += s.run_processes(stop)
         try:
             while not stop.wait(1.0):
                 pass

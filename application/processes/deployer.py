@@ -40,6 +40,7 @@ from application.processes.support import (
     redactor_for,
     release_variables,
     repository_token,
+    route_id,
 )
 from application.queries import Queries
 from application.readmodels import DashboardQueries
@@ -79,6 +80,8 @@ class DeployerConfig:
     local_cpu_millis: int = 4000
     local_memory_mb: int = 8192
     ingress_domain: str = "localhost"
+    instance: str = "default"
+    """Labels this installation's containers and names its routes."""
     drain_seconds: float = 2.0
     parallel: int = 4
 
@@ -434,7 +437,7 @@ class Deployer:
             ContainerSpec(
                 name=container_name(service, deployment, replica),
                 image=deployment.image,
-                labels=labels_of(deployment, replica),
+                labels=labels_of(deployment, self.config.instance, replica),
                 environment=env,
                 command=["sh", "-c", spec.start_command] if spec.start_command else None,
                 network=network,
@@ -505,7 +508,7 @@ class Deployer:
         check = spec.health_check
         self.ingress.apply(
             Route(
-                id=route_id(deployment.service_id, deployment.environment_id),
+                id=route_id(self.config.instance, deployment.service_id, deployment.environment_id),
                 hosts=[
                     f"{service.name}.{environment}.{project}.{self.config.ingress_domain}",
                     *spec.domains,
@@ -587,8 +590,3 @@ class Deployer:
             )
             return None
         return self.runtimes.for_endpoint(node.endpoint)
-
-
-def route_id(service_id: UUID, environment_id: UUID) -> str:
-    """The ingress route of a service in an environment."""
-    return f"containr-{service_id}-{environment_id}"

@@ -16,15 +16,17 @@ from application.bus import CommandBus, Context
 from application.errors import ApplicationError, DomainError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
-from application.processes.deployer import Deployer, route_id
+from application.processes.deployer import Deployer
 from application.processes.support import (
     DEPLOYMENT,
+    INSTANCE,
     MANAGED,
     ORGANIZATION,
     REPLICA,
     LogWriter,
     redactor_for,
     release_variables,
+    route_id,
 )
 from application.queries import Queries
 from application.readmodels import DashboardQueries
@@ -85,6 +87,7 @@ class Reconciler:
         self._ctx = Context(actor=ACTOR)
         self._followers: dict[str, threading.Thread] = {}
         self._stop = threading.Event()
+        self.instance = deployer.config.instance
 
     def run(
         self, stop: threading.Event, wait: Callable[[float], object], *, interval: float = 3.0
@@ -111,7 +114,7 @@ class Reconciler:
         routes: dict[str, Route] = {}
         for endpoint, runtime in self._runtimes().items():
             try:
-                actual = runtime.containers({MANAGED: "true"})
+                actual = runtime.containers({MANAGED: "true", INSTANCE: self.instance})
             except ContainerEngineError as e:
                 log.warning("cannot list containers at %s: %s", endpoint, e)
                 continue
@@ -294,7 +297,9 @@ class Reconciler:
         environment = project.environment(wanted.deployment.environment_id).name
         check = spec.health_check
         return Route(
-            id=route_id(wanted.deployment.service_id, wanted.deployment.environment_id),
+            id=route_id(
+                self.instance, wanted.deployment.service_id, wanted.deployment.environment_id
+            ),
             hosts=[
                 f"{wanted.service.name}.{environment}.{project.slug}."
                 f"{self.deployer.config.ingress_domain}",
@@ -319,10 +324,14 @@ class Reconciler:
             if changed and route.upstreams:
                 self.ingress.apply(route)
         live_routes = {
-            route_id(d.deployment.service_id, d.deployment.environment_id) for d in desired.values()
+            route_id(self.instance, d.deployment.service_id, d.deployment.environment_id)
+            for d in desired.values()
         }
         for route_name in current:
-            if route_name.startswith("containr-") and route_name not in live_routes:
+            if (
+                route_name.startswith(f"containr-{self.instance}-")
+                and route_name not in live_routes
+            ):
                 self.ingress.remove(route_name)
 
     def _follow_logs(

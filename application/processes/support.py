@@ -22,12 +22,15 @@ PROJECT = "containr.project"
 ORGANIZATION = "containr.organization"
 REPLICA = "containr.replica"
 OPERATION = "containr.operation"
+INSTANCE = "containr.instance"
+"""Which Containr installation owns a container: two may share one Docker engine."""
 
 
-def labels_of(deployment: Deployment, replica: int | None = None) -> dict[str, str]:
+def labels_of(deployment: Deployment, instance: str, replica: int | None = None) -> dict[str, str]:
     """The labels every container of a release carries (and the replica's number)."""
     labels = {
         MANAGED: "true",
+        INSTANCE: instance,
         ORGANIZATION: str(deployment.organization_id),
         PROJECT: str(deployment.project_id),
         SERVICE: str(deployment.service_id),
@@ -43,6 +46,11 @@ def labels_of(deployment: Deployment, replica: int | None = None) -> dict[str, s
 def container_name(service: Service, deployment: Deployment, replica: int) -> str:
     """A readable, unique container name."""
     return f"containr-{service.name}-{str(deployment.id)[:8]}-{replica}"
+
+
+def route_id(instance: str, service_id: UUID, environment_id: UUID) -> str:
+    """The ingress route of a service in an environment (``containr-<instance>-…``)."""
+    return f"containr-{instance}-{service_id}-{environment_id}"
 
 
 def network_name(environment_id: UUID) -> str:

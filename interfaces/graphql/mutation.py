@@ -590,6 +590,42 @@ class Mutation:
         )
         return Deployment.from_row(_dashboard(info).deployment(result.id("deployment_id")))
 
+    @strawberry.mutation(description="Release what is live again (same commit, current settings).")
+    def redeploy_service(
+        self,
+        info: Info[GqlContext, None],
+        service_id: strawberry.ID,
+        environment_id: strawberry.ID,
+        client_mutation_id: str | None = None,
+    ) -> Deployment:
+        result = run(
+            info,
+            c.RedeployService(
+                service_id=uuid_of(service_id, "serviceId"),
+                environment_id=uuid_of(environment_id, "environmentId"),
+            ),
+            client_mutation_id,
+        )
+        return Deployment.from_row(_dashboard(info).deployment(result.id("deployment_id")))
+
+    @strawberry.mutation(description="Restart the live release's replicas, one at a time.")
+    def restart_service(
+        self,
+        info: Info[GqlContext, None],
+        service_id: strawberry.ID,
+        environment_id: strawberry.ID,
+        client_mutation_id: str | None = None,
+    ) -> Deployment:
+        result = run(
+            info,
+            c.RestartService(
+                service_id=uuid_of(service_id, "serviceId"),
+                environment_id=uuid_of(environment_id, "environmentId"),
+            ),
+            client_mutation_id,
+        )
+        return Deployment.from_row(_dashboard(info).deployment(result.id("deployment_id")))
+
     @strawberry.mutation
     def cancel_deployment(
         self,

@@ -12,15 +12,20 @@ from strawberry.types import Info
 
 from application.authz import Permission
 from application.errors import InvalidValueError, NotFoundError
+from application.logs import LogQuery
 from application.readmodels import DashboardQueries
+from application.runtime_ports import SourceError
 from application.services import Services
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.types import (
     AuditEntry,
+    BuildPlanPreview,
     Connection,
     DailyStats,
     Deployment,
     Environment,
+    LogLine,
+    LogPage,
     Node,
     Organization,
     Project,
@@ -244,6 +249,64 @@ class Query:
             DailyStats(**_fields(s)) for s in context.services.analytics.daily(row.id, since, until)
         ]
 
+    @strawberry.field(description="Build and runtime log lines, oldest first, after a cursor.")
+    def logs(
+        self,
+        info: Info[GqlContext, None],
+        service_id: strawberry.ID | None = None,
+        deployment_id: strawberry.ID | None = None,
+        replica: int | None = None,
+        stream: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        text: str | None = None,
+        after: int = 0,
+        first: int = 200,
+    ) -> LogPage:
+        context = ctx(info)
+        context.cacheable = False  # logs are not a read model
+        _log_query(context, service_id, deployment_id)
+        if stream is not None and stream not in ("build", "runtime", "system"):
+            raise InvalidValueError("stream", "must be build, runtime or system")
+        entries = context.services.logs.read(
+            LogQuery(
+                service_id=uuid_of(service_id, "serviceId") if service_id else None,
+                deployment_id=uuid_of(deployment_id, "deploymentId") if deployment_id else None,
+                replica=replica,
+                stream=stream,  # type: ignore[arg-type]  # checked just above
+                since=since,
+                until=until,
+                text=text,
+                after_id=after,
+                limit=_limit(first),
+            )
+        )
+        return LogPage(
+            lines=[LogLine.from_entry(e) for e in entries],
+            cursor=entries[-1].id if entries else after,
+        )
+
+    @strawberry.field(description="The build plan a deployment of the branch head would use.")
+    def build_plan(
+        self, info: Info[GqlContext, None], service_id: strawberry.ID
+    ) -> BuildPlanPreview:
+        context = ctx(info)
+        context.cacheable = False
+        service = context.services.dashboard.service(uuid_of(service_id, "serviceId"))
+        context.check(service.organization_id, Permission.READ, "service")
+        try:
+            preview = context.services.plans.preview(service.id)
+        except (SourceError, ValueError) as e:
+            raise InvalidValueError("source", str(e)) from None
+        return BuildPlanPreview(
+            commit=preview.commit,
+            runtime=preview.runtime,
+            summary=preview.summary,
+            notes=preview.notes,
+            dockerfile=preview.dockerfile,
+            problems=preview.problems,
+        )
+
     @strawberry.field(description="Variable names; values only with reveal (admins and owners).")
     def variables(
         self,
@@ -267,6 +330,21 @@ class Query:
         context.depends_on("project", project.id)
         names = context.services.dashboard.variable_names(env, service)
         return [Variable(name=n, value=None) for n in names]
+
+
+def _log_query(context: GqlContext, service_id: str | None, deployment_id: str | None) -> UUID:
+    """Check the caller may read the service's logs; the organisation it belongs to."""
+    if deployment_id is not None:
+        row = context.services.dashboard.deployment(uuid_of(deployment_id, "deploymentId"))
+        organization = row.organization_id
+    elif service_id is not None:
+        organization = context.services.dashboard.service(
+            uuid_of(service_id, "serviceId")
+        ).organization_id
+    else:
+        raise InvalidValueError("serviceId", "give a service or a deployment")
+    context.check(organization, Permission.READ, "service's logs")
+    return organization
 
 
 def _fields(stats: object) -> dict[str, Any]:

@@ -18,9 +18,10 @@ from strawberry.types import Info
 from application.authz import Permission
 from application.changes import ChangeBatch, ChangeFeed
 from application.errors import NotFoundError
+from application.logs import LogQuery
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.query import uuid_of
-from interfaces.graphql.types import AuditEntry, Deployment, Node, Service, ctx
+from interfaces.graphql.types import AuditEntry, Deployment, LogLine, Node, Service, ctx
 
 T = TypeVar("T")
 Key = tuple[str, str, str]  # (read model, entity kind, entity id)
@@ -181,6 +182,20 @@ class Subscription:
                     yield AuditEntry.from_row(row)
                 await _next_change(queue, last)
 
+    @strawberry.subscription(description="A deployment's build log: what exists, then live.")
+    async def build_logs(
+        self, info: Info[GqlContext, None], deployment_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[LogLine, None]:
+        async for line in _log_stream(info, deployment_id, after, ("build",)):
+            yield line
+
+    @strawberry.subscription(description="A deployment's runtime and system log, then live.")
+    async def deployment_logs(
+        self, info: Info[GqlContext, None], deployment_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[LogLine, None]:
+        async for line in _log_stream(info, deployment_id, after, ("runtime", "system")):
+            yield line
+
     @strawberry.subscription(description="Nodes of an organisation as they change.")
     async def node_updated(
         self, info: Info[GqlContext, None], organization_id: strawberry.ID, after: int = 0
@@ -200,6 +215,31 @@ class Subscription:
                 if changed:
                     last = changed[-1].position
                 await _next_change(queue, last)
+
+
+async def _log_stream(
+    info: Info[GqlContext, None], deployment_id: str, after: int, streams: tuple[str, ...]
+) -> AsyncGenerator[LogLine, None]:
+    """Existing lines first, then new ones as they are stored."""
+    context = await _signed_in(info)
+    ident = uuid_of(deployment_id, "deploymentId")
+    row = await call(context.services.dashboard.deployment, ident)
+    await call(context.check, row.organization_id, Permission.READ, "deployment's logs")
+    async with _hub(info).watch(("logs", "deployment_logs", str(ident))) as queue:
+        last = after
+        while True:
+            while True:
+                entries = await call(
+                    context.services.logs.read,
+                    LogQuery(deployment_id=ident, after_id=last, limit=500),
+                )
+                for entry in entries:
+                    last = entry.id
+                    if entry.stream in streams:
+                        yield LogLine.from_entry(entry)
+                if len(entries) < 500:
+                    break
+            await _next_change(queue, last)
 
 
 def _service_and_version(dashboard: Any, service_id: UUID) -> tuple[Any, int]:

@@ -128,6 +128,8 @@ class Deployment:
     finished_at: datetime | None
     deadline: datetime | None
     history: list[StateChange]
+    replicas: int
+    placements: JSON | None
     position: int
 
     @classmethod
@@ -158,6 +160,8 @@ class Deployment:
                 )
                 for h in row.history
             ],
+            replicas=row.replicas,
+            placements=row.placements,
             position=getattr(row, "position", 0),
         )
 
@@ -613,3 +617,47 @@ def _limit(first: int) -> int:
     if not 1 <= first <= MAX_PAGE:
         raise InvalidValueError("first", f"must be between 1 and {MAX_PAGE}")
     return first
+
+
+@strawberry.type
+class LogLine:
+    """One line of a build or runtime log (secrets already masked)."""
+
+    id: int
+    deployment_id: strawberry.ID
+    replica: int | None
+    stream: str
+    at: datetime
+    line: str
+
+    @classmethod
+    def from_entry(cls, entry: Any) -> LogLine:
+        """From a stored log entry."""
+        return cls(
+            id=entry.id,
+            deployment_id=strawberry.ID(str(entry.deployment_id)),
+            replica=entry.replica,
+            stream=entry.stream,
+            at=entry.at,
+            line=entry.line,
+        )
+
+
+@strawberry.type
+class LogPage:
+    """A page of log lines; pass `cursor` as `after` for the next one."""
+
+    lines: list[LogLine]
+    cursor: int
+
+
+@strawberry.type
+class BuildPlanPreview:
+    """What a deployment would build: the detected runtime, the reasons and the Dockerfile."""
+
+    commit: str
+    runtime: str
+    summary: str
+    notes: list[str]
+    dockerfile: str
+    problems: list[str]

@@ -200,8 +200,11 @@ class GraphQLOverHttp:
         return Response(encoded, media_type="application/json")
 
 
-def create_app(services: Services, *, run_projections: bool = False) -> Litestar:
-    """The HTTP application; with ``run_projections`` it also runs the read-model runners."""
+def create_app(
+    services: Services, *, run_projections: bool = False, run_processes: bool = False
+) -> Litestar:
+    """The HTTP application; with ``run_projections`` it also runs the read-model runners,
+    with ``run_processes`` the deployment process manager and the reconciler."""
     schema: Schema = build_schema(introspection=not services.settings.is_production)
     hub = NoticeHub(services.changes)
     cache = ResponseCache(services.changes)
@@ -284,6 +287,8 @@ def create_app(services: Services, *, run_projections: bool = False) -> Litestar
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         threads = services.run_projections(stop) if run_projections else []
+        if run_processes:
+            threads += services.run_processes(stop)
         try:
             yield
         finally:
