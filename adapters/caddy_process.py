@@ -7,14 +7,23 @@ off): the reconciler rebuilds every route from the read models after a (re)start
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to SIGTERM it when Containr's process dies (even killed)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class CaddyStartError(RuntimeError):
@@ -70,7 +79,7 @@ class CaddyServer:
                 stdout=log,
                 stderr=log,
                 env=env,
-                start_new_session=True,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl call
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -49,6 +49,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     start_timeout_seconds: int = 300
     """How long a release's replicas may take to pass their health checks (after the grace
     period); past it the release fails."""
+    processes: bool = True
+    """Whether `serve` and `worker` run the deployer and the reconciler (CONTAINR_PROCESSES=off
+    makes an API-only replica)."""
     log_lines_kept: int = 10_000
     """Per deployment; older lines are pruned."""
 
@@ -191,6 +194,15 @@ def _secret_key(value: str) -> Secret:
     return Secret(value)
 
 
+def _switch(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("on", "true", "1", "yes"):
+        return True
+    if lowered in ("off", "false", "0", "no"):
+        return False
+    raise SettingsError(f"{name}: must be on or off, not {value!r}")
+
+
 def _one_of(name: str, choices: tuple[str, ...], value: str) -> str:
     if value not in choices:
         raise SettingsError(f"{name}: must be one of {', '.join(choices)}")
@@ -252,6 +264,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
     "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),
     "CONTAINR_START_TIMEOUT": ("start_timeout_seconds", _seconds("CONTAINR_START_TIMEOUT")),
+    "CONTAINR_PROCESSES": ("processes", lambda v: _switch("CONTAINR_PROCESSES", v)),
     "CONTAINR_LOG_LINES_KEPT": (
         "log_lines_kept",
         lambda v: _int_in("CONTAINR_LOG_LINES_KEPT", v, 100, 10_000_000),

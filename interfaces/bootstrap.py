@@ -228,11 +228,12 @@ def _processes(
     stop: threading.Event,
 ) -> list[threading.Thread]:
     """Build the deployer and the reconciler and start them in threads of this process."""
+    extra: list[threading.Thread] = []
     ingress = parts.ingress
     if ingress is None and settings.ingress_admin is not None:
         ingress = CaddyIngress(settings.ingress_admin, listen=settings.ingress_listen)
     elif ingress is None and settings.is_embedded and CaddyServer.available():
-        ingress = _embedded_caddy(settings, stop)
+        ingress = _embedded_caddy(settings, stop, extra)
     waiter = parts.waiter()
 
     def wait_for(position: int) -> None:
@@ -282,7 +283,9 @@ def _memory_mb() -> int:
         return 4096
 
 
-def _embedded_caddy(settings: Settings, stop: threading.Event) -> Ingress | None:
+def _embedded_caddy(
+    settings: Settings, stop: threading.Event, threads: list[threading.Thread]
+) -> Ingress | None:
     """A Caddy of this process's own (embedded mode), stopped with the processes."""
     server = CaddyServer(settings.data_path / "caddy")
     try:
@@ -296,7 +299,9 @@ def _embedded_caddy(settings: Settings, stop: threading.Event) -> Ingress | None
         stop.wait()
         server.stop()
 
-    threading.Thread(target=stop_with_processes, name="containr-caddy", daemon=True).start()
+    thread = threading.Thread(target=stop_with_processes, name="containr-caddy", daemon=True)
+    thread.start()
+    threads.append(thread)
     return CaddyIngress(server.admin_url, listen=settings.ingress_listen)
 
 

@@ -121,7 +121,9 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
         err.print(f"[red]configuration error[/red] {e}")
         raise typer.Exit(2) from None
     application = create_app(
-        built, run_projections=not workers_external, run_processes=not workers_external
+        built,
+        run_projections=not workers_external,
+        run_processes=not workers_external and settings.processes,
     )
     # Long-lived objects built at start never need collecting: keep the collector off them,
     # and collect the young generation less often (fewer pauses in the event loop).
@@ -450,7 +452,8 @@ def worker_command() -> None:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         threads = s.run_projections(stop)
         console.print(f"worker running {len(threads)} projections and the process managers")
-        threads += s.run_processes(stop)
+        if s.settings.processes:
+            threads += s.run_processes(stop)
         try:
             while not stop.wait(1.0):
                 pass

@@ -41,7 +41,7 @@ from application.runtime_ports import (
 from domain.deployment import Deployment, DeploymentState
 from domain.ids import Actor
 from domain.service import Service
-from domain.service_spec import ServiceKind
+from domain.service_spec import HealthCheckKind, ServiceKind
 
 log = logging.getLogger(__name__)
 ACTOR = Actor("system:reconciler")
@@ -109,8 +109,12 @@ class Reconciler:
 
     def tick(self) -> None:
         """One comparison of desired and actual state, with repairs."""
+        # Releases in progress first, then the live ones: the read model only moves forward,
+        # so a release that became live in between is in one of the two lists.
+        active = self.dashboard.active_deployments()
         desired = self._desired()
-        in_progress = {row.id for row in self.dashboard.active_deployments()}
+        in_progress = {row.id for row in active}
+        starting = {route_id(self.instance, row.service_id, row.environment_id) for row in active}
         routes: dict[str, Route] = {}
         for endpoint, runtime in self._runtimes().items():
             try:
@@ -138,7 +142,7 @@ class Reconciler:
                     route = self._route(wanted, running)
                     if route is not None:
                         routes[route.id] = route
-        self._sync_ingress(routes, desired)
+        self._sync_ingress(routes, desired, starting)
 
     # What should run
 
@@ -307,20 +311,25 @@ class Reconciler:
             ],
             upstreams=sorted(f"127.0.0.1:{c.host_port}" for c in running if c.host_port),
             policy=wanted.service.spec.load_balancing,  # type: ignore[arg-type]  # checked
-            health_path=check.path if check is not None and check.path else None,
+            health_path=check.path if check and check.kind is HealthCheckKind.HTTP else None,
         )
 
-    def _sync_ingress(self, routes: dict[str, Route], desired: dict[str, Desired]) -> None:
+    def _sync_ingress(
+        self, routes: dict[str, Route], desired: dict[str, Desired], starting: set[str]
+    ) -> None:
         if self.ingress is None:
             return
         current = {route.id: route for route in self.ingress.routes()}
         for route in routes.values():
+            if route.id in starting:
+                continue  # a release in progress: the deployer switches this route itself
             existing = current.get(route.id)
             changed = existing is None or (
                 sorted(existing.upstreams),
                 existing.hosts,
                 existing.policy,
-            ) != (route.upstreams, route.hosts, route.policy)
+                existing.health_path,
+            ) != (route.upstreams, route.hosts, route.policy, route.health_path)
             if changed and route.upstreams:
                 self.ingress.apply(route)
         live_routes = {
@@ -331,6 +340,7 @@ class Reconciler:
             if (
                 route_name.startswith(f"containr-{self.instance}-")
                 and route_name not in live_routes
+                and route_name not in starting  # the deployer may have just switched it
             ):
                 self.ingress.remove(route_name)
 

@@ -29,7 +29,10 @@ def free_port() -> int:
 
 def server_env(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTAINR_")}
-    env.update(CONTAINR_DATA_DIR=settings.data_dir, CONTAINR_LOG_LEVEL="WARNING")
+    # API tests drive deployments by hand; the deployment suites run the process managers.
+    env.update(
+        CONTAINR_DATA_DIR=settings.data_dir, CONTAINR_LOG_LEVEL="WARNING", CONTAINR_PROCESSES="off"
+    )
     if settings.database_url:
         env.update(
             CONTAINR_DATABASE_URL=settings.database_url,
@@ -44,14 +47,14 @@ def server_env(settings: Settings) -> dict[str, str]:
 class Server:
     """A running `containr serve`."""
 
-    def __init__(self, settings: Settings, *extra: str) -> None:
+    def __init__(self, settings: Settings, *extra: str, env: dict[str, str] | None = None) -> None:
         self.clients: list[Client] = []
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(Path(settings.data_dir).parent / f"server-{self.port}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "interfaces", "serve", "--port", str(self.port), *extra],
-            env=server_env(settings),
+            env={**server_env(settings), **(env or {})},
             cwd=ROOT,
             stdout=self.log,
             stderr=subprocess.STDOUT,
