@@ -19,13 +19,13 @@ PG_URL = os.environ.get("CONTAINR_BENCH_DATABASE_URL", "postgresql://postgres@12
 
 
 @contextmanager
-def scratch_postgres(pool_size: int = 4) -> Iterator[Settings]:
-    """Settings for a migrated schema of its own, dropped afterwards."""
+def scratch_postgres(pool_size: int = 4, url: str = PG_URL) -> Iterator[Settings]:
+    """Settings for a migrated schema of its own (in ``url``'s database), dropped afterwards."""
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     with TemporaryDirectory() as tmp:
         settings = Settings(
             data_dir=str(Path(tmp) / "data"),
-            database_url=PG_URL,
+            database_url=url,
             database_schema=schema,
             database_pool_size=pool_size,
             secret_key=Secret("bench-master-key-" + "x" * 32),
@@ -34,7 +34,7 @@ def scratch_postgres(pool_size: int = 4) -> Iterator[Settings]:
         try:
             yield settings
         finally:
-            with psycopg.connect(PG_URL, autocommit=True) as conn:
+            with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_rm" CASCADE')
 

@@ -388,10 +388,12 @@ def logs_command(
             stream=stream,  # type: ignore[arg-type]  # checked above
             text=text,
         )
-        recent = s.logs.read(msgspec.structs.replace(query, limit=max(lines, 0), newest=True))
-        for entry in recent:
-            _print_log(entry)
-        cursor = recent[-1].id if recent else 0
+        last = s.logs.read(msgspec.structs.replace(query, limit=1, newest=True))
+        cursor = last[-1].id if last else 0
+        if lines > 0:
+            for entry in s.logs.read(msgspec.structs.replace(query, limit=lines, newest=True)):
+                _print_log(entry)
+                cursor = max(cursor, entry.id)
         try:
             while follow:  # another process writes them: look twice a second
                 time.sleep(0.5)

@@ -535,8 +535,8 @@ class Deployer:
     def _nodes(self, organization_id: UUID) -> list[Node]:
         """The organisation's nodes; the local engine is registered on first need."""
         with self._node_lock:
-            rows = self.dashboard.nodes(organization_id)
-            if not rows:
+            node_ids = [row.id for row in self.dashboard.nodes(organization_id)]
+            if not node_ids:
                 result = self.bus.execute(
                     c.RegisterNode(
                         organization_id=organization_id,
@@ -550,8 +550,9 @@ class Deployer:
                 )
                 if result.position is not None:
                     self._wait_for(result.position)
-                rows = self.dashboard.nodes(organization_id)
-        nodes = [self.queries.node(row.id) for row in rows]
+                # The read model may not show the new node yet: take it from the result.
+                node_ids = [result.id("node_id")]
+        nodes = [self.queries.node(NodeId(node_id)) for node_id in node_ids]
         for node in nodes:
             self._check_reachable(node)
         return [self.queries.node(node.id) for node in nodes]

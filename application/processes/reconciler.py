@@ -114,7 +114,13 @@ class Reconciler:
         active = self.dashboard.active_deployments()
         desired = self._desired()
         in_progress = {row.id for row in active}
-        starting = {route_id(self.instance, row.service_id, row.environment_id) for row in active}
+        # Only a release about to switch traffic owns its route; during a (long) build the
+        # live release's route is still the reconciler's to restore.
+        starting = {
+            route_id(self.instance, row.service_id, row.environment_id)
+            for row in active
+            if row.state in (DeploymentState.BUILT.value, DeploymentState.STARTING.value)
+        }
         routes: dict[str, Route] = {}
         for endpoint, runtime in self._runtimes().items():
             try:
@@ -129,7 +135,7 @@ class Reconciler:
                 wanted = desired.get(deployment_id)
                 if wanted is not None:
                     running = self._repair(runtime, wanted, containers)
-                    self._restart_if_asked(runtime, wanted, running)
+                    running = self._restart_if_asked(runtime, wanted, running)
                     self._follow_logs(runtime, wanted.deployment, running)
                     route = self._route(wanted, running)
                     if route is not None:
@@ -232,19 +238,25 @@ class Reconciler:
 
     def _restart_if_asked(
         self, runtime: ContainerRuntime, wanted: Desired, running: list[ContainerInfo]
-    ) -> None:
+    ) -> list[ContainerInfo]:
+        """Restart the replicas if asked; returns them as they are now (new host ports)."""
         operation = wanted.deployment.pending_restart
         if operation is None:
-            return
+            return running
+        restarted = []
         for container in running:  # one at a time, so the others keep serving
             runtime.restart(container.id)
+            info = None
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 info = runtime.inspect(container.id)
                 if info is not None and info.state == "running":
                     break
                 time.sleep(0.2)
+            if info is not None:
+                restarted.append(info)
         self._send(c.RecordRestarted(deployment_id=wanted.deployment.id, operation_id=operation))
+        return restarted
 
     def _remove_orphans(
         self,

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -17,6 +18,7 @@ from application import commands as c
 from application.bus import Context
 from application.secrets import Secret
 from application.settings import Settings
+from domain.service_spec import ServiceKind
 from interfaces.bootstrap import bootstrap
 from tests.conftest import TEST_SECRET_KEY
 
@@ -187,3 +189,67 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_logs_prints_a_services_recent_lines_and_follows_new_ones(
+    store_settings: Settings,
+) -> None:
+    app = bootstrap(store_settings)
+    stop = threading.Event()
+    threads = app.run_projections(stop)
+    try:
+        ctx = Context(actor="user:alice")  # type: ignore[arg-type]
+        org = app.execute(c.CreateOrganization(name="Acme", owner_id=uuid.uuid4()), ctx)
+        project = app.execute(
+            c.CreateProject(organization_id=org.id("organization_id"), name="Shop"), ctx
+        )
+        service = app.execute(
+            c.CreateService(
+                project_id=project.id("project_id"),
+                name="web",
+                kind=ServiceKind.WORKER,
+                image="a:1",
+            ),
+            ctx,
+            wait_for=["dashboard"],
+        ).id("service_id")
+        deployment = uuid.uuid4()
+        app.logs.append(deployment, service, "build", [f"step {i}" for i in range(5)])
+        app.logs.append(deployment, service, "runtime", ["listening on 8080"], replica=0)
+
+        out = containr(store_settings, "logs", "web", "-n", "3").stdout
+        assert [line.split(" ", 3)[-1] for line in out.splitlines()] == [
+            "step 3",
+            "step 4",
+            "listening on 8080",
+        ]
+        assert "runtime/0" in out
+        grep = containr(store_settings, "logs", "web", "--grep", "step 1").stdout
+        assert "step 1" in grep and "step 2" not in grep
+        missing = containr(store_settings, "logs", "api", check=False)
+        assert missing.returncode == 1 and "no service named 'api'" in missing.stderr
+        bad = containr(store_settings, "logs", "web", "--stream", "nope", check=False)
+        assert bad.returncode == 2 and "--stream" in bad.stderr
+
+        follower = subprocess.Popen(
+            [sys.executable, "-m", "interfaces", "logs", "web", "-n", "0", "--follow"],
+            env=cli_env(store_settings),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            time.sleep(2)  # let it start following before the new line is written
+            app.logs.append(deployment, service, "runtime", ["a new request"], replica=0)
+            assert follower.stdout is not None
+            assert "a new request" in follower.stdout.readline()
+        finally:
+            follower.terminate()
+            follower.wait(timeout=10)
+            if follower.stdout is not None:
+                follower.stdout.close()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+        app.close()
