@@ -42,7 +42,7 @@ from adapters.runtimes import DockerEngines
 from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
 from application.auth import AuthService
 from application.bus import CommandBus
-from application.changes import ChangeFeed, PositionWaiter
+from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
 from application.logs import LogStore
@@ -148,7 +148,6 @@ def bootstrap(
     run_processes = functools.partial(
         _processes,
         settings,
-        event_signal,
         ProcessParts(
             bus=bus,
             queries=queries,
@@ -162,6 +161,7 @@ def bootstrap(
             prober=prober or NetworkProber(),
             read_db=read_db,
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
+            changes=changes,
         ),
     )
     auth = AuthService(
@@ -219,11 +219,11 @@ class ProcessParts:
     prober: Prober
     read_db: ReadDatabase
     waiter: Callable[[], PositionWaiter]
+    changes: ChangeFeed
 
 
 def _processes(
     settings: Settings,
-    signal: Callable[[], EventSignal],
     parts: ProcessParts,
     stop: threading.Event,
 ) -> list[threading.Thread]:
@@ -273,7 +273,9 @@ def _processes(
         deployer=deployer,
         local_endpoint=settings.docker_host,
     )
-    return start_processes(deployer, reconciler, parts.logs, settings, stop, signal, parts.read_db)
+    return extra + start_processes(
+        deployer, reconciler, parts.logs, settings, stop, parts.changes, parts.read_db
+    )
 
 
 def _memory_mb() -> int:
@@ -311,7 +313,7 @@ def start_processes(
     logs: LogStore,
     settings: Settings,
     stop: threading.Event,
-    signal: Callable[[], EventSignal],
+    changes: ChangeFeed,
     read_db: ReadDatabase,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
@@ -322,11 +324,23 @@ def start_processes(
     """
 
     def deploy(inner: threading.Event) -> None:
-        waiter = signal()
+        # The deployer reads the dashboard: wake it when the dashboard changed, not on the
+        # raw event (the read model would not show it yet).
+        changed = threading.Event()
+
+        def heard(batch: ChangeBatch) -> None:
+            if batch.model == "dashboard":
+                changed.set()
+
+        def wait(seconds: float) -> None:
+            changed.wait(seconds)
+            changed.clear()
+
+        unlisten = changes.listen(heard)
         try:
-            deployer.run(inner, lambda seconds: waiter.wait(timeout=seconds))
+            deployer.run(inner, wait)
         finally:
-            waiter.close()
+            unlisten()
 
     def reconcile(inner: threading.Event) -> None:
         reconciler.run(inner, inner.wait)
@@ -335,47 +349,56 @@ def start_processes(
         while not inner.wait(600):
             logs.prune(settings.log_lines_kept)
 
-    def lead() -> None:
-        while not stop.is_set():
-            conn = None
-            inner = threading.Event()
-            children: list[threading.Thread] = []
-            try:
-                conn = read_db.connect("processes")
-                if not read_db.try_lead(conn, "processes"):
-                    conn.close()
-                    stop.wait(2.0)
-                    continue
-                log.info("leading the process managers")
-                children = [
-                    threading.Thread(target=target, args=(inner,), name=name, daemon=True)
-                    for name, target in (
-                        ("containr-deployer", deploy),
-                        ("containr-reconciler", reconcile),
-                        ("containr-prune", prune),
-                    )
-                ]
-                for child in children:
-                    child.start()
-                while not stop.wait(5.0):
-                    conn.execute("SELECT 1").fetchall()  # still holding the lock's session?
-                    conn.commit()
-            except Exception:
-                log.exception("lost the lead of the process managers; standing by")
-                stop.wait(1.0)
-            finally:
-                inner.set()
-                for child in children:
-                    child.join(timeout=15)
-                if isinstance(read_db, SqliteReadDatabase):
-                    read_db.release("processes")
-                if conn is not None:
-                    with contextlib.suppress(Exception):
-                        conn.close()
-
-    thread = threading.Thread(target=lead, name="containr-processes", daemon=True)
+    targets = (
+        ("containr-deployer", deploy),
+        ("containr-reconciler", reconcile),
+        ("containr-prune", prune),
+    )
+    thread = threading.Thread(
+        target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
+    )
     thread.start()
     return [thread]
+
+
+def _lead(
+    stop: threading.Event,
+    read_db: ReadDatabase,
+    targets: tuple[tuple[str, Callable[[threading.Event], None]], ...],
+) -> None:
+    """Compete for the lead; while leading, run each target in a thread of its own."""
+    while not stop.is_set():
+        conn = None
+        inner = threading.Event()
+        children: list[threading.Thread] = []
+        try:
+            conn = read_db.connect("processes")
+            if not read_db.try_lead(conn, "processes"):
+                conn.close()
+                stop.wait(2.0)
+                continue
+            log.info("leading the process managers")
+            children = [
+                threading.Thread(target=target, args=(inner,), name=name, daemon=True)
+                for name, target in targets
+            ]
+            for child in children:
+                child.start()
+            while not stop.wait(5.0):
+                conn.execute("SELECT 1").fetchall()  # still holding the lock's session?
+                conn.commit()
+        except Exception:
+            log.exception("lost the lead of the process managers; standing by")
+            stop.wait(1.0)
+        finally:
+            inner.set()
+            for child in children:
+                child.join(timeout=15)
+            if isinstance(read_db, SqliteReadDatabase):
+                read_db.release("processes")
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
 
 
 def redis_answers(url: str) -> bool:

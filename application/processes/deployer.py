@@ -68,6 +68,7 @@ from domain.service_spec import BuildMode, HealthCheckKind, ServiceKind
 
 log = logging.getLogger(__name__)
 ACTOR = Actor("system:deployer")
+MAX_STEPS_IN_A_ROW = 8
 IN_PROGRESS = {DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.STARTING}
 
 
@@ -133,7 +134,7 @@ class Deployer:
             except Exception:
                 log.exception("the deployer's tick failed")
             wait(1.0)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def tick(self) -> None:
         """Start the next step of every release in progress that is not already moving."""
@@ -146,7 +147,14 @@ class Deployer:
 
     def _guarded(self, deployment_id: UUID) -> None:
         try:
-            self.advance(deployment_id)
+            # Keep going while each step moves the release on: waiting for the next tick
+            # between steps would only add latency.
+            for _ in range(MAX_STEPS_IN_A_ROW):
+                before = self.queries.deployment(deployment_id).version
+                self.advance(deployment_id)
+                after = self.queries.deployment(deployment_id)
+                if after.version == before or not after.state.is_active:
+                    break
         except Exception:
             log.exception("deployment %s: step failed", deployment_id)
         finally:
@@ -378,8 +386,9 @@ class Deployer:
                         ),
                     )
                 )
+            started_at = time.monotonic()
             for replica, (runtime, container) in enumerate(started):
-                result = self._wait_healthy(deployment, runtime, container)
+                result = self._wait_healthy(deployment, runtime, container, started_at)
                 output(f"replica {replica}: {result.detail}")
                 if not result.ok:
                     output.flush()
@@ -451,12 +460,20 @@ class Deployer:
         return runtime.start(container.id)
 
     def _wait_healthy(
-        self, deployment: Deployment, runtime: ContainerRuntime, container: ContainerInfo
+        self,
+        deployment: Deployment,
+        runtime: ContainerRuntime,
+        container: ContainerInfo,
+        started_at: float,
     ) -> ProbeResult:
-        """Probe until the health check passes, fails its retries, or the deadline passes."""
+        """Probe until the health check passes, fails its retries, or the deadline passes.
+
+        The grace period (without a check: one second of staying up) runs from when all
+        replicas were started, once for all of them.
+        """
         check = deployment.spec.health_check
         grace = check.grace_period_seconds if check else 1.0
-        time.sleep(grace)
+        time.sleep(max(0.0, grace - (time.monotonic() - started_at)))
         failures = 0
         while True:
             if deployment.deadline is not None and self.clock.now() >= deployment.deadline:
@@ -520,15 +537,41 @@ class Deployer:
         )
 
     def _retire_previous(self, deployment: Deployment, runtimes: list[ContainerRuntime]) -> None:
-        """After the drain period, stop and remove every other release's replicas."""
+        """After the drain period, stop and remove the replicas of finished releases.
+
+        Only releases that ended (superseded, failed, …): a newer release that started or
+        went live during the drain keeps its replicas.
+        """
         time.sleep(self.config.drain_seconds)
-        for runtime in {id(r): r for r in runtimes}.values():
+        ended: dict[str, bool] = {}
+
+        def has_ended(other: str) -> bool:
+            if other not in ended:
+                try:
+                    state = self.queries.deployment(UUID(other)).state
+                except (ApplicationError, ValueError):
+                    state = None  # not ours to judge: the reconciler handles orphans
+                ended[other] = state is not None and state.is_final
+            return ended[other]
+
+        doomed = [
+            (runtime, container)
+            for runtime in {id(r): r for r in runtimes}.values()
             for container in runtime.containers(
                 {SERVICE: str(deployment.service_id), ENVIRONMENT: str(deployment.environment_id)}
-            ):
-                if container.labels.get(DEPLOYMENT) != str(deployment.id):
-                    runtime.stop(container.id, timeout=10)
-                    runtime.remove(container.id)
+            )
+            if container.labels.get(DEPLOYMENT) != str(deployment.id)
+            and has_ended(container.labels.get(DEPLOYMENT, ""))
+        ]
+
+        def retire(item: tuple[ContainerRuntime, ContainerInfo]) -> None:
+            runtime, container = item
+            runtime.stop(container.id, timeout=10)
+            runtime.remove(container.id)
+
+        if doomed:  # all at once: each may take its stop timeout
+            with ThreadPoolExecutor(min(len(doomed), 8), thread_name_prefix="retire") as pool:
+                list(pool.map(retire, doomed))
 
     # Nodes
 
