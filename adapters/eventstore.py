@@ -12,6 +12,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 from adapters.logstore import LOGS_SQL
+from adapters.metricstore import METRICS_SQL
 from application.eventstore import EventStore
 from application.settings import Settings
 
@@ -92,7 +93,7 @@ def migrate(settings: Settings) -> list[str]:
         with closing(sqlite3.connect(settings.sqlite_path)) as conn, conn:
             conn.execute(DATA_KEYS_SQL.format(uuid="TEXT", bytes="BLOB", ts="TEXT"))
             conn.execute(SESSIONS_SQL.format(uuid="TEXT", ts="TEXT"))
-            for statement in LOGS_SQL["sqlite"]:
+            for statement in LOGS_SQL["sqlite"] + METRICS_SQL["sqlite"]:
                 conn.execute(statement)
         _create_event_tables(settings)
         return [f"events, data keys and sessions tables in {settings.sqlite_path}"]
@@ -107,7 +108,7 @@ def migrate(settings: Settings) -> list[str]:
             )
             pg.execute(sql.SQL(DATA_KEYS_SQL.format(uuid="uuid", bytes="bytea", ts="timestamptz")))
             pg.execute(sql.SQL(SESSIONS_SQL.format(uuid="uuid", ts="timestamptz")))
-            for statement in LOGS_SQL["postgres"]:
+            for statement in LOGS_SQL["postgres"] + METRICS_SQL["postgres"]:
                 pg.execute(sql.SQL(statement))
             _create_event_tables(settings)
         finally:

@@ -11,7 +11,9 @@ import msgspec
 from application import commands as c
 from application.errors import ForbiddenError, NotFoundError
 from application.unit_of_work import UnitOfWork
+from domain.cluster import Cluster
 from domain.deployment import Deployment
+from domain.guest import Guest
 from domain.node import Node
 from domain.organization import Organization
 from domain.project import Project
@@ -111,6 +113,14 @@ def _nodes(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return orgs.pop()
 
 
+def _cluster(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Cluster, cmd.cluster_id, "cluster").organization_id  # type: ignore[attr-defined]
+
+
+def _guest(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Guest, cmd.guest_id, "guest").organization_id  # type: ignore[attr-defined]
+
+
 # Commands people may send, the permission each needs, and how to find its organisation.
 # Commands not listed here (reports of process managers) are for Containr itself only.
 RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
@@ -144,6 +154,12 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.UncordonNode: (Permission.MANAGE, _node, "node"),
     c.DrainNode: (Permission.MANAGE, _node, "node"),
     c.RemoveNode: (Permission.MANAGE, _node, "node"),
+    c.RegisterCluster: (Permission.MANAGE, _org, "organisation"),
+    c.UpdateClusterCredentials: (Permission.MANAGE, _cluster, "cluster"),
+    c.RemoveCluster: (Permission.MANAGE, _cluster, "cluster"),
+    c.CreateGuest: (Permission.MANAGE, _cluster, "cluster"),
+    c.ChangeGuestPower: (Permission.MANAGE, _guest, "guest"),
+    c.RegisterGuestAsNode: (Permission.MANAGE, _guest, "guest"),
 }
 
 

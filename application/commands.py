@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from application.errors import InvalidValueError
 from application.secrets import Secret, secret_dec_hook
+from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
 from domain.service_spec import BuildSettings, GitSource, HealthCheck, Resources, ServiceKind
 from domain.values import Role
@@ -455,3 +456,117 @@ def build_command(cls: type[C], data: dict[str, object]) -> C:
         return msgspec.convert(data, type=cls, dec_hook=secret_dec_hook)
     except msgspec.ValidationError as e:
         raise InvalidValueError(cls.__name__, str(e)) from None
+
+
+# Proxmox clusters and guests
+
+
+class RegisterCluster(Command, frozen=True):
+    """Connect a Proxmox VE cluster with an API token (``USER@REALM!TOKENID`` + secret)."""
+
+    organization_id: UUID
+    name: str
+    url: str
+    token_id: str
+    token_secret: Secret
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+
+
+class UpdateClusterCredentials(Command, frozen=True):
+    """Use another API token or TLS setting for a cluster."""
+
+    cluster_id: UUID
+    token_id: str
+    token_secret: Secret
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+
+
+class RemoveCluster(Command, frozen=True):
+    """Forget a cluster (its guests stay on it)."""
+
+    cluster_id: UUID
+
+
+class ReportClusterObserved(Command, frozen=True):
+    """Report: a check of the cluster answered; its nodes' states."""
+
+    cluster_id: UUID
+    nodes: dict[str, bool]
+    version: str
+
+
+class ReportClusterUnreachable(Command, frozen=True):
+    """Report: the cluster's API did not answer (or refused the token)."""
+
+    cluster_id: UUID
+    reason: str
+
+
+class CreateGuest(Command, frozen=True):
+    """Make an LXC container or a QEMU VM on a cluster's node (or clone a template)."""
+
+    cluster_id: UUID
+    kind: GuestKind
+    node: str
+    name: str
+    cores: int = 1
+    memory_mb: int = 512
+    disk_gb: int = 8
+    storage: str = "local-lvm"
+    os_template: str | None = None
+    clone_from: int | None = None
+    bridge: str = "vmbr0"
+    start: bool = True
+
+
+class ChangeGuestPower(Command, frozen=True):
+    """Start, stop, shut down, reboot or delete a guest."""
+
+    guest_id: UUID
+    action: GuestAction
+    operation_id: str | None = None
+    """Given by process managers that retry; people leave it out."""
+
+
+class ReportGuestCreated(Command, frozen=True):
+    """Report: the cluster has the guest."""
+
+    guest_id: UUID
+    operation_id: str
+    vmid: int
+    node: str
+    running: bool
+
+
+class ReportGuestOperationSucceeded(Command, frozen=True):
+    """Report: a guest's pending operation happened."""
+
+    guest_id: UUID
+    operation_id: str
+
+
+class ReportGuestOperationFailed(Command, frozen=True):
+    """Report: a guest's pending operation failed; the task log says why."""
+
+    guest_id: UUID
+    operation_id: str
+    reason: str
+    task_log: list[str] = msgspec.field(default_factory=list)
+
+
+class ExpireGuestOperation(Command, frozen=True):
+    """Report: a guest's pending operation is past its deadline."""
+
+    guest_id: UUID
+
+
+class RegisterGuestAsNode(Command, frozen=True):
+    """Make a running guest that runs a Docker engine a Containr node."""
+
+    guest_id: UUID
+    endpoint: str
+    cpu_millis: int
+    memory_mb: int
+    labels: dict[str, str] = msgspec.field(default_factory=dict)

@@ -11,7 +11,9 @@ from application.eventstore import EventStore
 from application.ports import SecretBox
 from application.secrets import Secret
 from domain.base import ContainrAggregate
+from domain.cluster import Cluster
 from domain.deployment import Deployment
+from domain.guest import Guest
 from domain.node import Node
 from domain.organization import Organization
 from domain.project import Project
@@ -59,6 +61,18 @@ class Queries:
         deployment = self._get(Deployment, deployment_id, "deployment")
         assert isinstance(deployment, Deployment)
         return deployment
+
+    def cluster(self, cluster_id: UUID) -> Cluster:
+        """A Proxmox cluster (its token secret stays sealed)."""
+        cluster = self._get(Cluster, cluster_id, "cluster")
+        assert isinstance(cluster, Cluster)
+        return cluster
+
+    def guest(self, guest_id: UUID) -> Guest:
+        """A guest of a cluster."""
+        guest = self._get(Guest, guest_id, "guest")
+        assert isinstance(guest, Guest)
+        return guest
 
     def node(self, node_id: UUID) -> Node:
         """A node."""

@@ -275,6 +275,47 @@ class DashboardQueries:
         rows = self._select(dashboard.NODES, where=where, order_by=("name",))
         return typed(rows, dashboard.NodeRow)
 
+    def clusters(self, organization_id: UUID | None = None) -> list[dashboard.ClusterRow]:
+        """An organisation's clusters by name (every organisation's, for Containr itself)."""
+        where: dict[str, object] = {"removed": False}
+        if organization_id is not None:
+            where["organization_id"] = organization_id
+        rows = self._select(dashboard.CLUSTERS, where=where, order_by=("name",))
+        return typed(rows, dashboard.ClusterRow)
+
+    def cluster(self, cluster_id: UUID) -> dashboard.ClusterRow:
+        """One cluster."""
+        rows = self._select(dashboard.CLUSTERS, where={"id": cluster_id, "removed": False})
+        return _one(rows, dashboard.ClusterRow, "cluster", cluster_id)
+
+    def cluster_nodes(self, cluster_id: UUID) -> list[dashboard.ClusterNodeRow]:
+        """A cluster's nodes by name."""
+        rows = self._select(
+            dashboard.CLUSTER_NODES, where={"cluster_id": cluster_id}, order_by=("node",)
+        )
+        return typed(rows, dashboard.ClusterNodeRow)
+
+    def guests(self, cluster_id: UUID) -> list[dashboard.GuestRow]:
+        """A cluster's guests by name (deleted ones too, marked so)."""
+        rows = self._select(
+            dashboard.GUESTS, where={"cluster_id": cluster_id}, order_by=("name", "id")
+        )
+        return typed(rows, dashboard.GuestRow)
+
+    def guest(self, guest_id: UUID) -> dashboard.GuestRow:
+        """One guest."""
+        rows = self._select(dashboard.GUESTS, where={"id": guest_id})
+        return _one(rows, dashboard.GuestRow, "guest", guest_id)
+
+    def busy_guests(self) -> list[dashboard.GuestRow]:
+        """Guests with an operation in progress (for the guest process manager)."""
+        rows = self._select(
+            dashboard.GUESTS,
+            where={"pending_action": ["create", "start", "stop", "shutdown", "reboot", "delete"]},
+            order_by=("created_at", "id"),
+        )
+        return typed(rows, dashboard.GuestRow)
+
 
 class HistoryQueries:
     """The audit timeline and release history."""

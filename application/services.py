@@ -12,6 +12,7 @@ from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command
 from application.eventlog import EventLog
 from application.eventstore import EventStore
+from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
@@ -49,6 +50,7 @@ class Services:
     changes: ChangeFeed
     run_projections: Callable[[threading.Event], list[threading.Thread]]
     logs: LogStore
+    metrics: MetricStore
     plans: BuildPlans
     run_processes: Callable[[threading.Event], list[threading.Thread]]
     """Start the deployment process manager and the reconciler (if an engine answers)."""

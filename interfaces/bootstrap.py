@@ -34,6 +34,7 @@ from adapters.eventstore import (
 from adapters.eventstore import migrate as migrate_event_store
 from adapters.git_source import GitRepository
 from adapters.logstore import PostgresLogStore, SqliteLogStore
+from adapters.metricstore import PostgresMetricStore, SqliteMetricStore
 from adapters.probes import NetworkProber
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase, open_read_database
 from adapters.readstore.host import ReadModelHost
@@ -141,6 +142,7 @@ def bootstrap(
         if pool is None
         else PostgresLogStore(pool, changes)
     )
+    metrics = SqliteMetricStore(settings.sqlite_path) if pool is None else PostgresMetricStore(pool)
     queries = Queries(store, secrets)
     dashboard = DashboardQueries(read_store)
     workspace = settings.data_path / "workspaces"
@@ -197,6 +199,7 @@ def bootstrap(
         changes=changes,
         run_projections=run_projections,
         logs=logs,
+        metrics=metrics,
         plans=BuildPlans(queries, source, secrets, workspace),
         run_processes=run_processes,
         closers=tuple(closers),

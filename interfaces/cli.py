@@ -400,6 +400,7 @@ def logs_command(
                 for entry in s.logs.read(msgspec.structs.replace(query, after_id=cursor)):
                     _print_log(entry)
                     cursor = entry.id
+                console.file.flush()  # a pipe buffers: show each line as it comes
         except KeyboardInterrupt:
             pass
 

@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.cluster import Cluster
 from domain.deployment import Deployment
+from domain.guest import Guest
 from domain.node import Node
 from domain.organization import Organization
 from domain.project import Project
@@ -183,7 +185,63 @@ class DeploymentRow:
     history: list[dict[str, Any]]
     replicas: int = 1
     placements: dict[str, str] | None = None
+    placement_explanation: str | None = None
     """Replica number -> node id, once the scheduler placed them."""
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    """A Proxmox cluster (never its token secret)."""
+
+    id: UUID
+    organization_id: UUID
+    name: str
+    url: str
+    token_id: str
+    verify_tls: bool
+    state: str
+    unreachable_reason: str | None
+    pve_version: str | None
+    registered_at: datetime
+    updated_at: datetime
+    removed: bool
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class ClusterNodeRow:
+    """A node of a Proxmox cluster and whether it is online."""
+
+    cluster_id: UUID
+    node: str
+    online: bool
+    since: datetime
+    reason: str | None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class GuestRow:
+    """A guest Containr made on a cluster, its state and the operation in progress."""
+
+    id: UUID
+    organization_id: UUID
+    cluster_id: UUID
+    name: str
+    kind: str
+    node: str
+    vmid: int | None
+    state: str
+    cores: int
+    memory_mb: int
+    disk_gb: int
+    pending_action: str | None
+    deadline: datetime | None
+    failure: str | None
+    node_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
     position: int = 0
 
 
@@ -290,6 +348,28 @@ NODES = Table(
 )
 
 
+CLUSTERS = Table(
+    "clusters",
+    ClusterRow,
+    ("id",),
+    notices=(("cluster", "id"), ("organization_clusters", "organization_id")),
+    indexes=(("organization_id",),),
+)
+CLUSTER_NODES = Table(
+    "cluster_nodes",
+    ClusterNodeRow,
+    ("cluster_id", "node"),
+    notices=(("cluster", "cluster_id"),),
+)
+GUESTS = Table(
+    "guests",
+    GuestRow,
+    ("id",),
+    notices=(("guest", "id"), ("cluster", "cluster_id")),
+    indexes=(("cluster_id",), ("organization_id",)),
+)
+
+
 class DashboardProjection(Projection):
     """Current organisations, projects, environments, services, deployments and nodes."""
 
@@ -308,6 +388,9 @@ class DashboardProjection(Projection):
         SERVICE_STATES,
         DEPLOYMENTS,
         NODES,
+        CLUSTERS,
+        CLUSTER_NODES,
+        GUESTS,
     )
 
     # Users
@@ -640,6 +723,7 @@ class DashboardProjection(Projection):
                 "history": [{"state": "queued", "at": e.timestamp.isoformat(), "reason": reason}],
                 "replicas": e.spec.replicas,
                 "placements": None,
+                "placement_explanation": None,
             },
         )
         state = self._state(store, e.service_id, e.environment_id, e.timestamp)
@@ -671,6 +755,7 @@ class DashboardProjection(Projection):
             changes["finished_at"] = row["finished_at"] or e.timestamp
         if isinstance(e, Deployment.ReplicasStarting):
             changes["placements"] = {str(k): str(v) for k, v in e.placements.items()}
+            changes["placement_explanation"] = e.explanation or None
         if isinstance(e, Deployment.Built):
             changes.update(
                 image=e.image,
@@ -794,6 +879,173 @@ class DashboardProjection(Projection):
     def node_removed(self, e: Node.Removed, store: RowStore) -> None:
         """The node is gone."""
         store.update(NODES, (e.originator_id,), removed=True, updated_at=e.timestamp)
+
+    # Proxmox clusters and guests
+
+    @handles(Cluster.Registered)
+    def cluster_registered(self, e: Cluster.Registered, store: RowStore) -> None:
+        """A cluster was connected."""
+        store.put(
+            CLUSTERS,
+            {
+                "id": e.originator_id,
+                "organization_id": e.organization_id,
+                "name": e.name,
+                "url": e.url,
+                "token_id": e.token_id,
+                "verify_tls": e.verify_tls,
+                "state": "unknown",
+                "unreachable_reason": None,
+                "pve_version": None,
+                "registered_at": e.timestamp,
+                "updated_at": e.timestamp,
+                "removed": False,
+            },
+        )
+
+    @handles(Cluster.CredentialsChanged)
+    def cluster_credentials(self, e: Cluster.CredentialsChanged, store: RowStore) -> None:
+        """Another token."""
+        store.update(
+            CLUSTERS,
+            (e.originator_id,),
+            token_id=e.token_id,
+            verify_tls=e.verify_tls,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Cluster.BecameUnreachable)
+    def cluster_unreachable(self, e: Cluster.BecameUnreachable, store: RowStore) -> None:
+        """The cluster's API stopped answering."""
+        store.update(
+            CLUSTERS,
+            (e.originator_id,),
+            state="unreachable",
+            unreachable_reason=e.reason,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Cluster.Recovered)
+    def cluster_recovered(self, e: Cluster.Recovered, store: RowStore) -> None:
+        """The cluster answers."""
+        store.update(
+            CLUSTERS,
+            (e.originator_id,),
+            state="online",
+            unreachable_reason=None,
+            pve_version=e.version,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Cluster.NodeCameOnline, Cluster.NodeWentOffline)
+    def cluster_node_changed(self, e: Any, store: RowStore) -> None:
+        """A node of the cluster came online or went offline."""
+        store.put(
+            CLUSTER_NODES,
+            {
+                "cluster_id": e.originator_id,
+                "node": e.node,
+                "online": isinstance(e, Cluster.NodeCameOnline),
+                "since": e.timestamp,
+                "reason": getattr(e, "reason", None),
+            },
+        )
+        store.update(CLUSTERS, (e.originator_id,), updated_at=e.timestamp)
+
+    @handles(Cluster.NodeDisappeared)
+    def cluster_node_gone(self, e: Cluster.NodeDisappeared, store: RowStore) -> None:
+        """The cluster no longer lists a node."""
+        store.delete(CLUSTER_NODES, e.originator_id, e.node)
+
+    @handles(Cluster.Removed)
+    def cluster_removed(self, e: Cluster.Removed, store: RowStore) -> None:
+        """The cluster was forgotten."""
+        store.update(CLUSTERS, (e.originator_id,), removed=True, updated_at=e.timestamp)
+
+    @handles(Guest.Requested)
+    def guest_requested(self, e: Guest.Requested, store: RowStore) -> None:
+        """A guest is being created."""
+        store.put(
+            GUESTS,
+            {
+                "id": e.originator_id,
+                "organization_id": e.organization_id,
+                "cluster_id": e.cluster_id,
+                "name": e.settings.name,
+                "kind": e.settings.kind.value,
+                "node": e.settings.node,
+                "vmid": None,
+                "state": "creating",
+                "cores": e.settings.cores,
+                "memory_mb": e.settings.memory_mb,
+                "disk_gb": e.settings.disk_gb,
+                "pending_action": "create",
+                "deadline": e.deadline,
+                "failure": None,
+                "node_id": None,
+                "created_at": e.timestamp,
+                "updated_at": e.timestamp,
+            },
+        )
+
+    @handles(Guest.OperationRequested)
+    def guest_operation(self, e: Guest.OperationRequested, store: RowStore) -> None:
+        """An operation on a guest began."""
+        store.update(
+            GUESTS,
+            (e.originator_id,),
+            pending_action=e.action.value,
+            deadline=e.deadline,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Guest.Created)
+    def guest_created(self, e: Guest.Created, store: RowStore) -> None:
+        """The cluster has the guest."""
+        store.update(
+            GUESTS,
+            (e.originator_id,),
+            vmid=e.vmid,
+            node=e.node,
+            state="running" if e.running else "stopped",
+            pending_action=None,
+            deadline=None,
+            failure=None,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Guest.OperationSucceeded)
+    def guest_succeeded(self, e: Guest.OperationSucceeded, store: RowStore) -> None:
+        """An operation happened."""
+        store.update(
+            GUESTS,
+            (e.originator_id,),
+            state=e.state.value,
+            pending_action=None,
+            deadline=None,
+            failure=None,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Guest.OperationFailed)
+    def guest_failed(self, e: Guest.OperationFailed, store: RowStore) -> None:
+        """An operation failed."""
+        row = store.get(GUESTS, e.originator_id)
+        state = "failed" if e.action.value == "create" else (row or {}).get("state", "failed")
+        store.update(
+            GUESTS,
+            (e.originator_id,),
+            state=state,
+            pending_action=None,
+            deadline=None,
+            failure=e.reason,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Guest.RegisteredAsNode)
+    def guest_node(self, e: Guest.RegisteredAsNode, store: RowStore) -> None:
+        """The guest became a Containr node."""
+        store.update(GUESTS, (e.originator_id,), node_id=e.node_id, updated_at=e.timestamp)
 
 
 def _source(spec: Any) -> str:

@@ -131,7 +131,10 @@ class PostgresReadDatabase:
 
     def try_lead(self, conn: Any, key: str) -> bool:
         """A session advisory lock: PostgreSQL frees it when the leader's connection dies."""
-        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (_lock_id(key),)).fetchone()
+        # Keyed by schema too: installations sharing a database must not block each other.
+        row = conn.execute(
+            "SELECT pg_try_advisory_lock(%s)", (_lock_id(f"{self.schema}/{key}"),)
+        ).fetchone()
         conn.commit()
         return bool(row and row[0])
 
@@ -143,7 +146,7 @@ class PostgresReadDatabase:
                 "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
                 "AND l.granted AND l.objid = %s AND l.database = "
                 "(SELECT oid FROM pg_database WHERE datname = current_database())",
-                (_lock_id(key) & 0xFFFFFFFF,),
+                (_lock_id(f"{self.schema}/{key}") & 0xFFFFFFFF,),
             ).fetchone()
         return None if row is None else str(row[0])
 

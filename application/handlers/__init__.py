@@ -6,6 +6,7 @@ from application import commands as c
 from application.bus import Handler
 from application.handlers import (
     accounts,
+    clusters,
     deployments,
     nodes,
     organizations,
@@ -64,4 +65,16 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.InviteMember: accounts.invite_member,
     c.AcceptInvitation: accounts.accept_invitation,
     c.RevokeInvitation: accounts.revoke_invitation,
+    c.RegisterCluster: clusters.register_cluster,
+    c.UpdateClusterCredentials: clusters.update_cluster_credentials,
+    c.RemoveCluster: clusters.remove_cluster,
+    c.ReportClusterObserved: clusters.report_cluster_observed,
+    c.ReportClusterUnreachable: clusters.report_cluster_unreachable,
+    c.CreateGuest: clusters.create_guest,
+    c.ChangeGuestPower: clusters.change_guest_power,
+    c.ReportGuestCreated: clusters.report_guest_created,
+    c.ReportGuestOperationSucceeded: clusters.report_guest_operation_succeeded,
+    c.ReportGuestOperationFailed: clusters.report_guest_operation_failed,
+    c.ExpireGuestOperation: clusters.expire_guest_operation,
+    c.RegisterGuestAsNode: clusters.register_guest_as_node,
 }

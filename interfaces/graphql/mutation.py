@@ -16,8 +16,10 @@ from application.secrets import Secret
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.query import Variable, uuid_of
 from interfaces.graphql.types import (
+    Cluster,
     Deployment,
     Environment,
+    Guest,
     Node,
     Organization,
     Project,
@@ -714,6 +716,157 @@ class Mutation:
         run(info, c.RemoveNode(node_id=uuid_of(id, "id")), client_mutation_id)
         return True
 
+    # Proxmox clusters and guests
+
+    @strawberry.mutation(description="Connect a Proxmox VE cluster with an API token.")
+    def register_cluster(
+        self,
+        info: Info[GqlContext, None],
+        organization_id: strawberry.ID,
+        name: str,
+        url: str,
+        token_id: str,
+        token_secret: str,
+        verify_tls: bool = True,
+        ca_bundle: str | None = None,
+        client_mutation_id: str | None = None,
+    ) -> Cluster:
+        result = run(
+            info,
+            build(
+                c.RegisterCluster,
+                organization_id=uuid_of(organization_id, "organizationId"),
+                name=name,
+                url=url,
+                token_id=token_id,
+                token_secret=token_secret,
+                verify_tls=verify_tls,
+                ca_bundle=ca_bundle,
+            ),
+            client_mutation_id,
+        )
+        return _cluster(info, result.id("cluster_id"))
+
+    @strawberry.mutation(description="Use another API token (or TLS setting) for a cluster.")
+    def update_cluster_credentials(
+        self,
+        info: Info[GqlContext, None],
+        id: strawberry.ID,
+        token_id: str,
+        token_secret: str,
+        verify_tls: bool = True,
+        ca_bundle: str | None = None,
+        client_mutation_id: str | None = None,
+    ) -> Cluster:
+        cluster_id = uuid_of(id, "id")
+        run(
+            info,
+            build(
+                c.UpdateClusterCredentials,
+                cluster_id=cluster_id,
+                token_id=token_id,
+                token_secret=token_secret,
+                verify_tls=verify_tls,
+                ca_bundle=ca_bundle,
+            ),
+            client_mutation_id,
+        )
+        return _cluster(info, cluster_id)
+
+    @strawberry.mutation(description="Forget a cluster (its guests stay on it).")
+    def remove_cluster(
+        self, info: Info[GqlContext, None], id: strawberry.ID, client_mutation_id: str | None = None
+    ) -> bool:
+        run(info, c.RemoveCluster(cluster_id=uuid_of(id, "id")), client_mutation_id)
+        return True
+
+    @strawberry.mutation(description="Make an LXC container or a QEMU VM (or clone a template).")
+    def create_guest(
+        self,
+        info: Info[GqlContext, None],
+        cluster_id: strawberry.ID,
+        kind: str,
+        node: str,
+        name: str,
+        cores: int = 1,
+        memory_mb: int = 512,
+        disk_gb: int = 8,
+        storage: str = "local-lvm",
+        os_template: str | None = None,
+        clone_from: int | None = None,
+        bridge: str = "vmbr0",
+        start: bool = True,
+        client_mutation_id: str | None = None,
+    ) -> Guest:
+        result = run(
+            info,
+            build(
+                c.CreateGuest,
+                cluster_id=uuid_of(cluster_id, "clusterId"),
+                kind=kind,
+                node=node,
+                name=name,
+                cores=cores,
+                memory_mb=memory_mb,
+                disk_gb=disk_gb,
+                storage=storage,
+                os_template=os_template,
+                clone_from=clone_from,
+                bridge=bridge,
+                start=start,
+            ),
+            client_mutation_id,
+        )
+        return _guest(info, result.id("guest_id"))
+
+    @strawberry.mutation(
+        description="Start, stop, shut down, reboot or delete a guest (action: start, stop, "
+        "shutdown, reboot, delete); the result shows the operation in progress."
+    )
+    def change_guest_power(
+        self,
+        info: Info[GqlContext, None],
+        id: strawberry.ID,
+        action: str,
+        client_mutation_id: str | None = None,
+    ) -> Guest:
+        guest_id = uuid_of(id, "id")
+        run(info, build(c.ChangeGuestPower, guest_id=guest_id, action=action), client_mutation_id)
+        return _guest(info, guest_id)
+
+    @strawberry.mutation(description="Make a running guest's Docker engine a Containr node.")
+    def register_guest_as_node(
+        self,
+        info: Info[GqlContext, None],
+        id: strawberry.ID,
+        endpoint: str,
+        cpu_millis: int,
+        memory_mb: int,
+        labels: JSON | None = None,
+        client_mutation_id: str | None = None,
+    ) -> Node:
+        result = run(
+            info,
+            build(
+                c.RegisterGuestAsNode,
+                guest_id=uuid_of(id, "id"),
+                endpoint=endpoint,
+                cpu_millis=cpu_millis,
+                memory_mb=memory_mb,
+                labels=labels,
+            ),
+            client_mutation_id,
+        )
+        return _node(info, result.id("node_id"))
+
 
 def _node(info: Info[GqlContext, None], node_id: UUID) -> Node:
     return Node.from_row(ctx(info).services.dashboard.node(node_id))
+
+
+def _cluster(info: Info[GqlContext, None], cluster_id: UUID) -> Cluster:
+    return Cluster.from_row(ctx(info).services.dashboard.cluster(cluster_id))
+
+
+def _guest(info: Info[GqlContext, None], guest_id: UUID) -> Guest:
+    return Guest.from_row(ctx(info).services.dashboard.guest(guest_id))

@@ -20,13 +20,16 @@ from interfaces.graphql.context import GqlContext
 from interfaces.graphql.types import (
     AuditEntry,
     BuildPlanPreview,
+    Cluster,
     Connection,
     DailyStats,
     Deployment,
     Environment,
+    Guest,
     LogLine,
     LogPage,
     Node,
+    NodeSamplePoint,
     Organization,
     Project,
     Service,
@@ -191,6 +194,62 @@ class Query:
         context.check(row.organization_id, Permission.READ, "node")
         context.depends_on("node", row.id)
         return Node.from_row(row)
+
+    @strawberry.field(description="An organisation's Proxmox clusters.")
+    def clusters(
+        self, info: Info[GqlContext, None], organization_id: strawberry.ID
+    ) -> list[Cluster]:
+        context = ctx(info)
+        ident = uuid_of(organization_id, "organizationId")
+        context.check(ident, Permission.READ, "organisation")
+        context.depends_on("organization_clusters", ident)
+        return [Cluster.from_row(r) for r in context.services.dashboard.clusters(ident)]
+
+    @strawberry.field(description="One Proxmox cluster with its nodes and guests.")
+    def cluster(self, info: Info[GqlContext, None], id: strawberry.ID) -> Cluster:
+        context = ctx(info)
+        row = context.services.dashboard.cluster(uuid_of(id, "id"))
+        context.check(row.organization_id, Permission.READ, "cluster")
+        context.depends_on("cluster", row.id)
+        return Cluster.from_row(row)
+
+    @strawberry.field(description="One guest of a cluster.")
+    def guest(self, info: Info[GqlContext, None], id: strawberry.ID) -> Guest:
+        context = ctx(info)
+        row = context.services.dashboard.guest(uuid_of(id, "id"))
+        context.check(row.organization_id, Permission.READ, "guest")
+        context.depends_on("guest", row.id)
+        return Guest.from_row(row)
+
+    @strawberry.field(description="A cluster node's measurements over a time range.")
+    def node_metrics(
+        self,
+        info: Info[GqlContext, None],
+        cluster_id: strawberry.ID,
+        node: str,
+        since: datetime,
+        until: datetime | None = None,
+    ) -> list[NodeSamplePoint]:
+        context = ctx(info)
+        context.cacheable = False
+        row = context.services.dashboard.cluster(uuid_of(cluster_id, "clusterId"))
+        context.check(row.organization_id, Permission.READ, "cluster")
+        end = until or context.services.clock.now()
+        if end < since:
+            raise InvalidValueError("until", "must not be before since")
+        samples = context.services.metrics.series(str(row.id), node, since, end)
+        return [
+            NodeSamplePoint(
+                at=s.at,
+                online=s.online,
+                cpu_fraction=s.cpu_fraction,
+                memory_used_mb=s.memory_used_mb,
+                memory_total_mb=s.memory_total_mb,
+                disk_used_gb=s.disk_used_gb,
+                disk_total_gb=s.disk_total_gb,
+            )
+            for s in samples[-2000:]
+        ]
 
     @strawberry.field(description="The audit timeline, newest first; `before` is a position.")
     def audit_log(

@@ -21,7 +21,16 @@ from application.errors import NotFoundError
 from application.logs import LogQuery
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.query import uuid_of
-from interfaces.graphql.types import AuditEntry, Deployment, LogLine, Node, Service, ctx
+from interfaces.graphql.types import (
+    AuditEntry,
+    Cluster,
+    Deployment,
+    Guest,
+    LogLine,
+    Node,
+    Service,
+    ctx,
+)
 
 T = TypeVar("T")
 Key = tuple[str, str, str]  # (read model, entity kind, entity id)
@@ -212,6 +221,43 @@ class Subscription:
                 changed = sorted((r for r in rows if r.position > last), key=lambda r: r.position)
                 for row in changed:
                     yield Node.from_row(row)
+                if changed:
+                    last = changed[-1].position
+                await _next_change(queue, last)
+
+    @strawberry.subscription(description="An organisation's clusters as they change.")
+    async def cluster_updated(
+        self, info: Info[GqlContext, None], organization_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[Cluster, None]:
+        context = await _signed_in(info)
+        ident = uuid_of(organization_id, "organizationId")
+        await call(context.check, ident, Permission.READ, "organisation")
+        async with _hub(info).watch(("dashboard", "organization_clusters", str(ident))) as queue:
+            last = after
+            while True:
+                rows = await call(context.services.dashboard.clusters, ident)
+                changed = sorted((r for r in rows if r.position > last), key=lambda r: r.position)
+                for row in changed:
+                    yield Cluster.from_row(row)
+                if changed:
+                    last = changed[-1].position
+                await _next_change(queue, last)
+
+    @strawberry.subscription(description="A cluster's guests as they change.")
+    async def guest_updated(
+        self, info: Info[GqlContext, None], cluster_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[Guest, None]:
+        context = await _signed_in(info)
+        ident = uuid_of(cluster_id, "clusterId")
+        row = await call(context.services.dashboard.cluster, ident)
+        await call(context.check, row.organization_id, Permission.READ, "cluster")
+        async with _hub(info).watch(("dashboard", "cluster", str(ident))) as queue:
+            last = after
+            while True:
+                rows = await call(context.services.dashboard.guests, ident)
+                changed = sorted((r for r in rows if r.position > last), key=lambda r: r.position)
+                for guest in changed:
+                    yield Guest.from_row(guest)
                 if changed:
                     last = changed[-1].position
                 await _next_change(queue, last)

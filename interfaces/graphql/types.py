@@ -130,6 +130,9 @@ class Deployment:
     history: list[StateChange]
     replicas: int
     placements: JSON | None
+    placement_explanation: str | None = strawberry.field(
+        description="Why each replica went where it did: nodes filtered out and scores."
+    )
     position: int
 
     @classmethod
@@ -162,6 +165,7 @@ class Deployment:
             ],
             replicas=row.replicas,
             placements=row.placements,
+            placement_explanation=getattr(row, "placement_explanation", None),
             position=getattr(row, "position", 0),
         )
 
@@ -472,6 +476,148 @@ class Node:
             updated_at=row.updated_at,
             position=getattr(row, "position", 0),
         )
+
+
+@strawberry.type
+class ClusterNode:
+    """A node of a Proxmox cluster: online or not, and its latest usage."""
+
+    name: str
+    online: bool
+    since: datetime
+    reason: str | None
+    cpu_fraction: float | None = None
+    memory_used_mb: int | None = None
+    memory_total_mb: int | None = None
+    disk_used_gb: float | None = None
+    disk_total_gb: float | None = None
+    sampled_at: datetime | None = None
+
+
+@strawberry.type
+class NodeSamplePoint:
+    """One measurement of a cluster node."""
+
+    at: datetime
+    online: bool
+    cpu_fraction: float
+    memory_used_mb: int
+    memory_total_mb: int
+    disk_used_gb: float
+    disk_total_gb: float
+
+
+@strawberry.type
+class Guest:
+    """An LXC container or QEMU VM Containr made on a cluster."""
+
+    id: strawberry.ID
+    cluster_id: strawberry.ID
+    name: str
+    kind: str
+    node: str
+    vmid: int | None
+    state: str
+    cores: int
+    memory_mb: int
+    disk_gb: int
+    pending_action: str | None
+    deadline: datetime | None
+    failure: str | None
+    node_id: strawberry.ID | None
+    created_at: datetime
+    updated_at: datetime
+    position: int
+
+    @classmethod
+    def from_row(cls, row: Any) -> Guest:
+        """From a dashboard guest row."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            cluster_id=strawberry.ID(str(row.cluster_id)),
+            name=row.name,
+            kind=row.kind,
+            node=row.node,
+            vmid=row.vmid,
+            state=row.state,
+            cores=row.cores,
+            memory_mb=row.memory_mb,
+            disk_gb=row.disk_gb,
+            pending_action=row.pending_action,
+            deadline=row.deadline,
+            failure=row.failure,
+            node_id=strawberry.ID(str(row.node_id)) if row.node_id else None,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            position=getattr(row, "position", 0),
+        )
+
+
+@strawberry.type
+class Cluster:
+    """A Proxmox VE cluster (its token secret is never shown)."""
+
+    id: strawberry.ID
+    organization_id: strawberry.ID
+    name: str
+    url: str
+    token_id: str
+    verify_tls: bool
+    state: str
+    unreachable_reason: str | None
+    pve_version: str | None
+    registered_at: datetime
+    updated_at: datetime
+    position: int
+
+    @classmethod
+    def from_row(cls, row: Any) -> Cluster:
+        """From a dashboard cluster row."""
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            organization_id=strawberry.ID(str(row.organization_id)),
+            name=row.name,
+            url=row.url,
+            token_id=row.token_id,
+            verify_tls=row.verify_tls,
+            state=row.state,
+            unreachable_reason=row.unreachable_reason,
+            pve_version=row.pve_version,
+            registered_at=row.registered_at,
+            updated_at=row.updated_at,
+            position=getattr(row, "position", 0),
+        )
+
+    @strawberry.field(description="The cluster's nodes with their latest measured usage.")
+    def nodes(self, info: Info[GqlContext, None]) -> list[ClusterNode]:
+        context = ctx(info)
+        context.cacheable = False  # usage is measured, not an event: no notice would drop it
+        services = context.services
+        ident = UUID(str(self.id))
+        latest = {s.node: s for s in services.metrics.latest(str(ident))}
+        result = []
+        for row in services.dashboard.cluster_nodes(ident):
+            sample = latest.get(row.node)
+            result.append(
+                ClusterNode(
+                    name=row.node,
+                    online=row.online,
+                    since=row.since,
+                    reason=row.reason,
+                    cpu_fraction=sample.cpu_fraction if sample else None,
+                    memory_used_mb=sample.memory_used_mb if sample else None,
+                    memory_total_mb=sample.memory_total_mb if sample else None,
+                    disk_used_gb=sample.disk_used_gb if sample else None,
+                    disk_total_gb=sample.disk_total_gb if sample else None,
+                    sampled_at=sample.at if sample else None,
+                )
+            )
+        return result
+
+    @strawberry.field(description="The guests Containr made on the cluster.")
+    def guests(self, info: Info[GqlContext, None]) -> list[Guest]:
+        ctx(info).depends_on("cluster", UUID(str(self.id)))
+        return [Guest.from_row(r) for r in ctx(info).services.dashboard.guests(UUID(str(self.id)))]
 
 
 @strawberry.type

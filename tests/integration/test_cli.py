@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import select
 import os
 import socket
 import subprocess
@@ -232,16 +233,20 @@ def test_logs_prints_a_services_recent_lines_and_follows_new_ones(
         assert bad.returncode == 2 and "--stream" in bad.stderr
 
         follower = subprocess.Popen(
-            [sys.executable, "-m", "interfaces", "logs", "web", "-n", "0", "--follow"],
+            [sys.executable, "-m", "interfaces", "logs", "web", "-n", "1", "--follow"],
             env=cli_env(store_settings),
             cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,
         )
         try:
-            time.sleep(2)  # let it start following before the new line is written
-            app.logs.append(deployment, service, "runtime", ["a new request"], replica=0)
             assert follower.stdout is not None
+            ready, _, _ = select.select([follower.stdout], [], [], 30)
+            assert ready, "the follower printed nothing within 30 s"
+            assert "listening on 8080" in follower.stdout.readline()  # it follows from here
+            app.logs.append(deployment, service, "runtime", ["a new request"], replica=0)
+            ready, _, _ = select.select([follower.stdout], [], [], 30)
+            assert ready, "the follower printed nothing new within 30 s"
             assert "a new request" in follower.stdout.readline()
         finally:
             follower.terminate()

@@ -1,0 +1,368 @@
+"""An in-memory Hypervisor for tests: one fake cluster shared by its connections, faults on demand.
+
+It behaves as the Proxmox adapter does against a real cluster: tags, ``next_vmid``, power
+states, idempotent start/stop/delete, and the port's errors for a failing or hanging task, a
+locked guest, lost quorum, an offline node, an unreachable API, a refused token and a missing
+privilege. ``tasks`` records every task it ran.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import msgspec
+
+from application.hypervisor_ports import (
+    AuthenticationFailedError,
+    ClusterCredentials,
+    GuestInfo,
+    GuestKind,
+    GuestLockedError,
+    GuestSpec,
+    GuestStatus,
+    HypervisorError,
+    HypervisorUnreachableError,
+    NodeStatus,
+    PermissionDeniedError,
+    QuorumLostError,
+    TaskFailedError,
+)
+
+TASK_TYPES = {
+    "qemu": {"create": "qmcreate", "clone": "qmclone", "delete": "qmdestroy"},
+    "lxc": {"create": "vzcreate", "clone": "vzclone", "delete": "vzdestroy"},
+}
+
+
+class FakeTask(msgspec.Struct, frozen=True, kw_only=True):
+    """A task the fake cluster ran, as PVE lists it."""
+
+    upid: str
+    type: str
+    node: str
+    vmid: int
+    exit_status: str
+
+
+@dataclass
+class _Guest:
+    vmid: int
+    node: str
+    kind: GuestKind
+    name: str
+    status: GuestStatus = "stopped"
+    tags: list[str] = field(default_factory=list)
+    template: bool = False
+    cores: int = 1
+    memory_mb: int = 512
+    lock: str | None = None
+
+    def info(self, online: bool) -> GuestInfo:
+        return GuestInfo(
+            vmid=self.vmid,
+            node=self.node,
+            kind=self.kind,
+            name=self.name,
+            status=self.status if online else "unknown",
+            tags=list(self.tags),
+            template=self.template,
+            cpus=float(self.cores),
+            memory_mb=self.memory_mb,
+            lock=self.lock,
+        )
+
+
+@dataclass
+class _Cluster:
+    version: str
+    nodes: dict[str, bool]
+    guests: dict[int, _Guest] = field(default_factory=dict)
+    tokens: dict[str, tuple[str, frozenset[str] | None]] = field(default_factory=dict)
+    tasks: list[FakeTask] = field(default_factory=list)
+    quorate: bool = True
+    unreachable: str | None = None
+    failing: tuple[str, list[str]] | None = None
+    hanging: bool = False
+    offline_after_task: str | None = None
+    pids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    mutex: threading.RLock = field(default_factory=threading.RLock)
+
+
+class InMemoryHypervisors:
+    """Connects every credential to the same fake cluster; ``connected`` lists them."""
+
+    def __init__(self, cluster: InMemoryHypervisor | None = None) -> None:
+        self.cluster = cluster or InMemoryHypervisor()
+        self.connected: list[ClusterCredentials] = []
+
+    def connect(self, credentials: ClusterCredentials) -> InMemoryHypervisor:
+        """A connection to the fake cluster as the credentials' token."""
+        self.connected.append(credentials)
+        return self.cluster.connection(credentials)
+
+
+class InMemoryHypervisor:
+    """A fake cluster; made directly it acts with every right, through connect() as a token."""
+
+    def __init__(self, *, nodes: Iterable[str] = ("pve1",), version: str = "9.0.10") -> None:
+        self._cluster = _Cluster(version=version, nodes=dict.fromkeys(nodes, True))
+        self._credentials: ClusterCredentials | None = None
+        self.closed = False
+
+    def connection(self, credentials: ClusterCredentials) -> InMemoryHypervisor:
+        """Another handle on the same cluster, acting as ``credentials``' token."""
+        view = InMemoryHypervisor.__new__(InMemoryHypervisor)
+        view._cluster, view._credentials, view.closed = self._cluster, credentials, False
+        return view
+
+    # Setting the scene
+
+    @property
+    def tasks(self) -> list[FakeTask]:
+        """Every task run so far, oldest first."""
+        return list(self._cluster.tasks)
+
+    def add_node(self, name: str, *, online: bool = True) -> None:
+        """Add a node to the cluster."""
+        self._cluster.nodes[name] = online
+
+    def add_guest(
+        self, vmid: int, kind: GuestKind, *, node: str = "pve1", name: str | None = None,
+        status: GuestStatus = "stopped", tags: Iterable[str] = (), template: bool = False,
+    ) -> GuestInfo:  # fmt: skip
+        """Put a guest (a template, say) on the cluster without a task."""
+        guest = _Guest(vmid, node, kind, name or f"guest{vmid}", status, list(tags), template)
+        self._cluster.guests[vmid] = guest
+        self._cluster.nodes.setdefault(node, True)
+        return guest.info(True)
+
+    def add_token(self, token_id: str, secret: str, privileges: Iterable[str] | None = None) -> None:
+        """Accept this token (once any is added, only added tokens are); None: every privilege."""
+        allowed = None if privileges is None else frozenset(privileges)
+        self._cluster.tokens[token_id] = (secret, allowed)
+
+    # Faults
+
+    def fail_next_task(self, *, exit_status: str = "command failed", log: list[str] | None = None) -> None:  # fmt: skip
+        """The next task ends with this error (and this log) and changes nothing."""
+        self._cluster.failing = (exit_status, list(log or []))
+
+    def hang_next_task(self) -> None:
+        """The next task does not finish before its deadline."""
+        self._cluster.hanging = True
+
+    def lock(self, vmid: int, reason: str = "backup") -> None:
+        """Lock the guest as a backup, migration or snapshot does."""
+        self._cluster.guests[vmid].lock = reason
+
+    def unlock(self, vmid: int) -> None:
+        """Clear the guest's lock."""
+        self._cluster.guests[vmid].lock = None
+
+    def lose_quorum(self) -> None:
+        """Refuse every change (reads still work) until regain_quorum()."""
+        self._cluster.quorate = False
+
+    def regain_quorum(self) -> None:
+        """Undo lose_quorum()."""
+        self._cluster.quorate = True
+
+    def take_node_offline(self, name: str, *, after_next_task: bool = False) -> None:
+        """The node stops answering, now or once the next task on it has run."""
+        if after_next_task:
+            self._cluster.offline_after_task = name
+        else:
+            self._cluster.nodes[name] = False
+
+    def bring_node_online(self, name: str) -> None:
+        """Undo take_node_offline()."""
+        self._cluster.nodes[name] = True
+
+    def become_unreachable(self, reason: str = "timed out") -> None:
+        """Every call fails as if the API did not answer, until become_reachable()."""
+        self._cluster.unreachable = reason
+
+    def become_reachable(self) -> None:
+        """Undo become_unreachable()."""
+        self._cluster.unreachable = None
+
+    # The port
+
+    def version(self) -> str:
+        """The PVE version."""
+        with self._call():
+            return self._cluster.version
+
+    def nodes(self) -> list[NodeStatus]:
+        """Every node with its state (and no usage)."""
+        with self._call():
+            return [NodeStatus(name=n, online=up) for n, up in sorted(self._cluster.nodes.items())]
+
+    def guests(self) -> list[GuestInfo]:
+        """Every guest the token may see; those on offline nodes are ``unknown``."""
+        with self._call():
+            seen = [g for g in self._cluster.guests.values() if self._may(g.vmid, "VM.Audit")]
+            return [g.info(self._cluster.nodes.get(g.node, False)) for g in sorted(seen, key=lambda g: g.vmid)]  # fmt: skip
+
+    def find_by_tag(self, tag: str) -> GuestInfo | None:
+        """The first guest (by vmid) carrying the tag, whatever its case."""
+        return next((g for g in self.guests() if tag.lower() in (t.lower() for t in g.tags)), None)
+
+    def next_vmid(self) -> int:
+        """The lowest free vmid from 100."""
+        with self._call():
+            return next(v for v in itertools.count(100) if v not in self._cluster.guests)
+
+    def guest(self, node: str, kind: GuestKind, vmid: int) -> GuestInfo | None:
+        """The guest, or None if there is none of that kind on that node."""
+        with self._call():
+            self._reach(node, f"read {kind} {vmid} on {node}")
+            self._need(vmid, "VM.Audit", f"read {kind} {vmid} on {node}")
+            found = self._find(node, kind, vmid)
+            return found.info(True) if found else None
+
+    def create(self, spec: GuestSpec, vmid: int, *, deadline_seconds: float) -> GuestInfo:
+        """Create or clone the guest, then start it if asked."""
+        what = f"create {spec.kind} {vmid} on {spec.node}"
+        with self._call():
+            self._change(spec.node, vmid, "VM.Allocate", what)
+            if vmid in self._cluster.guests:
+                raise HypervisorError(f"{what}: unable to create {spec.kind} {vmid} - it already exists")  # fmt: skip
+            source = self._cluster.guests.get(spec.clone_from or -1)
+            if spec.clone_from is not None and (source is None or source.kind != spec.kind):
+                raise HypervisorError(f"{what}: there is no {spec.kind} {spec.clone_from} to clone")
+            if spec.clone_from is None and spec.kind == "lxc" and not spec.os_template:
+                raise HypervisorError(f"{what}: a container needs an OS template")
+            made = _Guest(vmid, spec.node, spec.kind, spec.name, "stopped", list(spec.tags),
+                          cores=spec.cores, memory_mb=spec.memory_mb)  # fmt: skip
+            step = "create" if spec.clone_from is None else "clone"
+            self._task(what, TASK_TYPES[spec.kind][step], spec.node, vmid, deadline_seconds,
+                       lambda: self._cluster.guests.__setitem__(vmid, made))  # fmt: skip
+        if spec.start:
+            self.start(spec.node, spec.kind, vmid, deadline_seconds=deadline_seconds)
+        return made.info(True)
+
+    def start(self, node: str, kind: GuestKind, vmid: int, *, deadline_seconds: float) -> None:
+        """Start the guest (nothing to do if it runs)."""
+        self._power(node, kind, vmid, "start", deadline_seconds, "running", skip_if="running")
+
+    def stop(self, node: str, kind: GuestKind, vmid: int, *, deadline_seconds: float) -> None:
+        """Stop the guest at once (nothing to do if stopped)."""
+        self._power(node, kind, vmid, "stop", deadline_seconds, "stopped", skip_if="stopped")
+
+    def shutdown(self, node: str, kind: GuestKind, vmid: int, *, deadline_seconds: float) -> None:
+        """Shut the guest down (nothing to do if stopped)."""
+        self._power(node, kind, vmid, "shutdown", deadline_seconds, "stopped", skip_if="stopped")
+
+    def reboot(self, node: str, kind: GuestKind, vmid: int, *, deadline_seconds: float) -> None:
+        """Reboot a running guest."""
+        self._power(node, kind, vmid, "reboot", deadline_seconds, "running", skip_if=None)
+
+    def delete(self, node: str, kind: GuestKind, vmid: int, *, deadline_seconds: float) -> None:
+        """Stop the guest if it runs, then destroy it (nothing to do if gone)."""
+        what = f"delete {kind} {vmid} on {node}"
+        with self._call():
+            self._reach(node, what)
+            if self._find(node, kind, vmid) is None:
+                return
+        self.stop(node, kind, vmid, deadline_seconds=deadline_seconds)
+        with self._call():
+            self._change(node, vmid, "VM.Allocate", what)
+            self._task(what, TASK_TYPES[kind]["delete"], node, vmid, deadline_seconds,
+                       lambda: self._cluster.guests.pop(vmid, None))  # fmt: skip
+
+    def close(self) -> None:
+        """Mark this connection closed."""
+        self.closed = True
+
+    # Plumbing
+
+    def _power(
+        self, node: str, kind: GuestKind, vmid: int, action: str, deadline: float,
+        after: GuestStatus, *, skip_if: GuestStatus | None,
+    ) -> None:  # fmt: skip
+        what = f"{action} {kind} {vmid} on {node}"
+        with self._call():
+            self._reach(node, what)
+            found = self._find(node, kind, vmid)
+            if found is None:
+                raise HypervisorError(f"{kind} {vmid} does not exist on {node}")
+            if found.status == skip_if:
+                return
+            self._change(node, vmid, "VM.PowerMgmt", what)
+            if skip_if is None and found.status != "running":
+                raise HypervisorError(f"{what}: VM {vmid} not running")
+            prefix = "qm" if kind == "qemu" else "vz"
+            self._task(what, prefix + action, node, vmid, deadline,
+                       lambda: setattr(found, "status", after))  # fmt: skip
+
+    def _task(
+        self, what: str, type_: str, node: str, vmid: int, deadline: float, effect: Callable[[], object]
+    ) -> None:  # fmt: skip
+        c = self._cluster
+        user = self._credentials.token_id if self._credentials else "root@pam"
+        upid = f"UPID:{node}:{next(c.pids):08X}:00000000:00000000:{type_}:{vmid}:{user}:"
+        if c.hanging:
+            c.hanging = False
+            c.tasks.append(FakeTask(upid=upid, type=type_, node=node, vmid=vmid, exit_status="running"))  # fmt: skip
+            raise TaskFailedError(f"{what}: task {upid} did not finish within {deadline:g} s",
+                                  upid=upid, exit_status="timeout", log=[])  # fmt: skip
+        if c.failing is not None:
+            (exit_status, log), c.failing = c.failing, None
+            c.tasks.append(FakeTask(upid=upid, type=type_, node=node, vmid=vmid, exit_status=exit_status))  # fmt: skip
+            raise TaskFailedError(f"{what} failed: {exit_status}", upid=upid, exit_status=exit_status,
+                                  log=[*log, f"TASK ERROR: {exit_status}"])  # fmt: skip
+        effect()
+        c.tasks.append(FakeTask(upid=upid, type=type_, node=node, vmid=vmid, exit_status="OK"))
+        if c.offline_after_task == node:
+            c.offline_after_task, c.nodes[node] = None, False
+            raise HypervisorUnreachableError(f"{what}: the node does not answer (No route to host)")
+
+    def _call(self) -> threading.RLock:
+        """Hold the cluster's lock for a call, after the checks every request goes through."""
+        c = self._cluster
+        if c.unreachable is not None:
+            raise HypervisorUnreachableError(f"{self._url()}: {c.unreachable}")
+        if self._credentials is not None and c.tokens:
+            known = c.tokens.get(self._credentials.token_id)
+            if known is None or known[0] != self._credentials.token_secret.reveal():
+                raise AuthenticationFailedError(
+                    f"{self._url()}: the API token {self._credentials.token_id} was refused"
+                )
+        return c.mutex
+
+    def _url(self) -> str:
+        return self._credentials.url if self._credentials else "fake://cluster"
+
+    def _reach(self, node: str, what: str) -> None:
+        if not self._cluster.nodes.get(node, False):
+            raise HypervisorUnreachableError(f"{what}: the node does not answer (No route to host)")
+
+    def _may(self, vmid: int, privilege: str) -> bool:
+        if self._credentials is None:
+            return True
+        allowed = self._cluster.tokens.get(self._credentials.token_id, ("", None))[1]
+        return allowed is None or privilege in allowed
+
+    def _need(self, vmid: int, privilege: str, what: str) -> None:
+        if not self._may(vmid, privilege):
+            raise PermissionDeniedError(
+                f"{what}: permission denied: Permission check failed (/vms/{vmid}, {privilege})"
+            )
+
+    def _change(self, node: str, vmid: int, privilege: str, what: str) -> None:
+        """The checks before a change: the node answers, the right is held, quorum, no lock."""
+        self._reach(node, what)
+        self._need(vmid, privilege, what)
+        if not self._cluster.quorate:
+            raise QuorumLostError(f"{what}: the cluster has no quorum: cluster not ready - no quorum?")  # fmt: skip
+        guest = self._cluster.guests.get(vmid)
+        if guest is not None and guest.lock:
+            raise GuestLockedError(f"{what}: the guest is locked: VM is locked ({guest.lock})")
+
+    def _find(self, node: str, kind: GuestKind, vmid: int) -> _Guest | None:
+        found = self._cluster.guests.get(vmid)
+        return found if found and found.node == node and found.kind == kind else None
