@@ -139,7 +139,9 @@ class InMemoryHypervisor:
         self._cluster.nodes.setdefault(node, True)
         return guest.info(True)
 
-    def add_token(self, token_id: str, secret: str, privileges: Iterable[str] | None = None) -> None:
+    def add_token(
+        self, token_id: str, secret: str, privileges: Iterable[str] | None = None
+    ) -> None:
         """Accept this token (once any is added, only added tokens are); None: every privilege."""
         allowed = None if privileges is None else frozenset(privileges)
         self._cluster.tokens[token_id] = (secret, allowed)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import select
 import os
+import select
 import socket
 import subprocess
 import sys
