@@ -36,6 +36,7 @@ from adapters.git_source import GitRepository
 from adapters.logstore import PostgresLogStore, SqliteLogStore
 from adapters.metricstore import PostgresMetricStore, SqliteMetricStore
 from adapters.probes import NetworkProber
+from adapters.proxmox import ProxmoxHypervisors
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase, open_read_database
 from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
@@ -46,10 +47,12 @@ from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
+from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, PasswordHasher, RateLimiter, SecretBox
 from application.processes.deployer import Deployer, DeployerConfig
+from application.processes.guests import GuestManager
 from application.processes.reconciler import Reconciler
 from application.projections import Progress, TimeTravel
 from application.queries import Queries
@@ -81,6 +84,7 @@ def bootstrap(
     source: SourceRepository | None = None,
     ingress: Ingress | None = None,
     prober: Prober | None = None,
+    hypervisors: Hypervisors | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -162,6 +166,8 @@ def bootstrap(
             ingress=ingress,
             prober=prober or NetworkProber(),
             read_db=read_db,
+            hypervisors=hypervisors or ProxmoxHypervisors(),
+            metrics=metrics,
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
             changes=changes,
         ),
@@ -221,6 +227,8 @@ class ProcessParts:
     ingress: Ingress | None
     prober: Prober
     read_db: ReadDatabase
+    hypervisors: Hypervisors
+    metrics: MetricStore
     waiter: Callable[[], PositionWaiter]
     changes: ChangeFeed
 
@@ -276,8 +284,17 @@ def _processes(
         deployer=deployer,
         local_endpoint=settings.docker_host,
     )
+    guests = GuestManager(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        secrets=parts.secrets,
+        hypervisors=parts.hypervisors,
+        metrics=parts.metrics,
+        clock=parts.clock,
+    )
     return extra + start_processes(
-        deployer, reconciler, parts.logs, settings, stop, parts.changes, parts.read_db
+        deployer, reconciler, parts.logs, settings, stop, parts.changes, parts.read_db, guests
     )
 
 
@@ -318,6 +335,7 @@ def start_processes(
     stop: threading.Event,
     changes: ChangeFeed,
     read_db: ReadDatabase,
+    guests: GuestManager,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -352,9 +370,13 @@ def start_processes(
         while not inner.wait(600):
             logs.prune(settings.log_lines_kept)
 
+    def manage_guests(inner: threading.Event) -> None:
+        guests.run(inner, inner.wait)
+
     targets = (
         ("containr-deployer", deploy),
         ("containr-reconciler", reconcile),
+        ("containr-guests", manage_guests),
         ("containr-prune", prune),
     )
     thread = threading.Thread(

@@ -69,6 +69,7 @@ class GuestManager:
         self.monitor_seconds = monitor_seconds
         self._ctx = Context(actor=ACTOR)
         self._last_monitor: float | None = None
+        self._last_error: dict[UUID, str] = {}
 
     def run(self, stop: threading.Event, wait: Callable[[float], object]) -> None:
         """Tick until ``stop`` is set."""
@@ -102,7 +103,18 @@ class GuestManager:
         now = self.clock.now()
         if now >= pending.deadline:
             self._cleanup_failed_create(guest)
-            self._send(c.ExpireGuestOperation(guest_id=guest.id))
+            last = self._last_error.pop(guest.id, None)
+            if last is None:
+                self._send(c.ExpireGuestOperation(guest_id=guest.id))
+            else:
+                self._send(
+                    c.ReportGuestOperationFailed(
+                        guest_id=guest.id,
+                        operation_id=pending.operation_id,
+                        reason=f"deadline exceeded: {pending.action.value} did not finish in "
+                        f"time; last error: {last}",
+                    )
+                )
             return
         remaining = (pending.deadline - now).total_seconds()
         try:
@@ -118,6 +130,7 @@ class GuestManager:
                     )
         except HypervisorUnreachableError as e:
             log.warning("guest %s: %s; retrying until the deadline", guest.id, e)
+            self._last_error[guest.id] = str(e)
         except TaskFailedError as e:
             self._failed(guest, str(e), e.log)
         except HypervisorError as e:

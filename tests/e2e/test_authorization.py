@@ -14,6 +14,7 @@ from adapters.auth import Argon2Hasher, JwtSigner
 from adapters.secretbox import master_key
 from application import commands as c
 from application.bus import Context
+from application.secrets import Secret
 from application.services import Services
 from application.settings import Settings
 from interfaces.bootstrap import bootstrap
@@ -90,8 +91,38 @@ class World:
             ),
             SYSTEM,
         )
+        cluster = run(
+            c.RegisterCluster(
+                organization_id=org_id,
+                name=f"c-{uuid.uuid4().hex[:8]}",
+                url="https://10.0.0.10:8006",
+                token_id="root@pam!containr",
+                token_secret=Secret("s3cret"),
+            ),
+            SYSTEM,
+        ).id("cluster_id")
+        guest = run(
+            c.build_command(
+                c.CreateGuest,
+                {
+                    "cluster_id": cluster,
+                    "kind": "qemu",
+                    "node": "pve1",
+                    "name": f"vm-{uuid.uuid4().hex[:8]}",
+                },
+            ),
+            SYSTEM,
+        ).id("guest_id")
+        run(
+            c.ReportGuestCreated(
+                guest_id=guest, operation_id=f"{guest}:create", vmid=101, node="pve1", running=True
+            ),
+            SYSTEM,
+        )
         self.app.wait_for(self.app.events.head())
         return {
+            "cluster": str(cluster),
+            "guest": str(guest),
             "org": str(org_id),
             "project": str(project),
             "env": str(env),
@@ -257,6 +288,34 @@ CASES: dict[str, Case] = {
         "",
     ),
     "removeNode": ("manage", "mutation($node: ID!) { removeNode(id: $node) }", ""),
+    "clusters": ("read", "query($org: ID!) { clusters(organizationId: $org) { name } }", ""),
+    "cluster": (
+        "read",
+        "query($cluster: ID!) { cluster(id: $cluster) { name nodes { name } guests { name } } }",
+        "",
+    ),
+    "guest": ("read", "query($guest: ID!) { guest(id: $guest) { state } }", ""),
+    "registerCluster": (
+        "manage",
+        'mutation($org: ID!, $unique: String!) { registerCluster(organizationId: $org, name: $unique, url: "https://10.0.0.11:8006", tokenId: "root@pam!c", tokenSecret: "x") { id } }',
+        "",
+    ),
+    "createGuest": (
+        "manage",
+        'mutation($cluster: ID!) { createGuest(clusterId: $cluster, kind: "qemu", node: "pve1", name: "vm2") { state } }',
+        "",
+    ),
+    "changeGuestPower": (
+        "manage",
+        'mutation($guest: ID!) { changeGuestPower(id: $guest, action: "reboot") { pendingAction } }',
+        "",
+    ),
+    "registerGuestAsNode": (
+        "manage",
+        'mutation($guest: ID!) { registerGuestAsNode(id: $guest, endpoint: "tcp://10.0.0.12:2376", cpuMillis: 1000, memoryMb: 1024) { kind } }',
+        "",
+    ),
+    "removeCluster": ("manage", "mutation($cluster: ID!) { removeCluster(id: $cluster) }", ""),
 }
 
 
