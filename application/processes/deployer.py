@@ -345,7 +345,7 @@ class Deployer:
                 memory_request_mb=spec.resources.memory_request_mb,
                 strategy=Strategy.LEAST_LOADED,
             ),
-            [NodeSnapshot.of(node) for node in nodes],
+            self._snapshots(deployment, nodes),
         )
         explanation = placement.describe()
         if placement.unplaced:
@@ -363,6 +363,35 @@ class Deployer:
                 explanation=explanation,
             )
         )
+
+    def _snapshots(self, deployment: Deployment, nodes: list[Node]) -> list[NodeSnapshot]:
+        """The nodes with what the organisation's live releases already take on each."""
+        cpu: dict[UUID, int] = {}
+        memory: dict[UUID, int] = {}
+        replicas: dict[UUID, dict[ServiceId, int]] = {}
+        for state in self.dashboard.live_states():
+            assert state.live_deployment_id is not None
+            if state.live_deployment_id == deployment.id:
+                continue
+            live = self.queries.deployment(state.live_deployment_id)
+            if live.organization_id != deployment.organization_id:
+                continue
+            resources = live.spec.resources
+            for node_id in live.placements.values():
+                cpu[node_id] = cpu.get(node_id, 0) + resources.cpu_request_millis
+                memory[node_id] = memory.get(node_id, 0) + resources.memory_request_mb
+                on_node = replicas.setdefault(node_id, {})
+                service = ServiceId(live.service_id)
+                on_node[service] = on_node.get(service, 0) + 1
+        return [
+            NodeSnapshot.of(
+                node,
+                allocated_cpu_millis=cpu.get(node.id, 0),
+                allocated_memory_mb=memory.get(node.id, 0),
+                replicas=replicas.get(node.id, {}),
+            )
+            for node in nodes
+        ]
 
     def _start(self, deployment: Deployment) -> None:
         service = self.queries.service(deployment.service_id)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from application import commands as c
@@ -149,6 +150,7 @@ class Reconciler:
                     if route is not None:
                         routes[route.id] = route
         self._sync_ingress(routes, desired, starting)
+        self._move_off_draining_nodes(desired, active)
 
     # What should run
 
@@ -302,6 +304,27 @@ class Reconciler:
             if row.endpoint == endpoint and str(row.organization_id) == organization:
                 return row.id
         return None
+
+    def _move_off_draining_nodes(self, desired: dict[str, Desired], active: list[Any]) -> None:
+        """A live release with replicas on a draining node is redeployed: the scheduler
+        places the new release elsewhere and the old replicas are retired as usual."""
+        draining = {
+            row.id for row in self.dashboard.all_nodes() if row.schedule_state == "draining"
+        }
+        if not draining:
+            return
+        busy = {(row.service_id, row.environment_id) for row in active}
+        for wanted in desired.values():
+            deployment = wanted.deployment
+            if (deployment.service_id, deployment.environment_id) in busy:
+                continue
+            if any(node in draining for node in deployment.placements.values()):
+                log.info("moving %s off a draining node", deployment.id)
+                self._send(
+                    c.RedeployService(
+                        service_id=deployment.service_id, environment_id=deployment.environment_id
+                    )
+                )
 
     # Ingress and logs
 

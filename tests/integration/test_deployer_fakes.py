@@ -885,3 +885,34 @@ def test_a_late_retirement_of_an_older_release_spares_the_newer_ones(rig: Rig) -
     assert rig.containers(first.id) == []
     assert {d: len(rig.containers(d)) for d in (second.id, third_id)} == before
     assert rig.deployment(second.id).state is S.HEALTHY
+
+
+def test_draining_a_node_moves_its_replicas_elsewhere_through_a_redeploy(rig: Rig) -> None:
+    other = rig.run(
+        c.RegisterNode(
+            organization_id=rig.world.org,
+            name="second",
+            endpoint="tcp://10.9.9.9:2376",
+            cpu_millis=4000,
+            memory_mb=8192,
+        )
+    ).id("node_id")
+    live = rig.deploy()
+    (node,) = set(live.placements.values())
+    rig.run(c.DrainNode(node_id=node))
+    rig.reconciler.tick()
+    rig.sync()
+
+    (moved,) = [
+        row
+        for row in rig.world.app.dashboard.active_deployments()
+        if row.service_id == rig.service
+    ]
+    assert moved.trigger == "redeploy"
+    done = rig.drive(moved.id)
+    assert done.state is S.HEALTHY, done.history
+    assert set(done.placements.values()) == {other} != {node}
+    assert rig.deployment(live.id).state is S.SUPERSEDED
+    rig.reconciler.tick()
+    rig.sync()
+    assert rig.world.app.dashboard.active_deployments() == []  # nothing more to move
