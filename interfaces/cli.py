@@ -32,6 +32,7 @@ from application.settings import Settings, SettingsError
 from interfaces.bootstrap import bootstrap, migrate
 from interfaces.graphql.schema import schema_sdl
 from interfaces.http.app import create_app
+from interfaces.http.web import build_bundle
 
 app = typer.Typer(help="Containr: a self-hosted platform for your apps.", no_args_is_help=True)
 events_app = typer.Typer(help="Read the event log (the audit trail).", no_args_is_help=True)
@@ -88,9 +89,15 @@ def up_command(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
-    """Prepare the data store and start Containr: the one command to get going."""
+    """Prepare the data store, build the web dashboard if needed (with npm, when present),
+    and start Containr: the one command to get going."""
     settings = load_settings()
     migrate(settings)
+    if not build_bundle():
+        err.print(
+            "[yellow]the web dashboard is not built[/yellow] (needs Node.js 20 and npm); "
+            "the API runs, and / says how to build it"
+        )
     _serve(settings, host, port, workers_external=False)
 
 

@@ -33,24 +33,11 @@ from interfaces.graphql.context import GqlContext
 from interfaces.graphql.errors import coded
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.subscription import NoticeHub
+from interfaces.http.web import web_handlers
 
 log = logging.getLogger("containr.http")
 MAX_BODY = 256 * 1024
 _encode = msgspec.json.Encoder().encode
-
-
-LANDING_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Containr</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:4rem auto;padding:0 1rem}
-code{background:#eee;padding:.1rem .3rem;border-radius:3px}</style></head>
-<body><h1>Containr is running</h1>
-<p>The GraphQL API is at <a href="/graphql"><code>/graphql</code></a> (open it in a browser
-for GraphiQL; subscriptions use WebSocket with <code>graphql-transport-ws</code>).</p>
-<p>Start with the <code>signUp</code> mutation: the first account of an installation also gets
-an organisation. Send the access token as <code>Authorization: Bearer &lt;token&gt;</code>.</p>
-<p>Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a>,
-metrics: <a href="/metrics">/metrics</a>.</p></body></html>
-"""
 
 
 class GraphQLRequest(msgspec.Struct, forbid_unknown_fields=False):
@@ -252,10 +239,6 @@ def create_app(
             metrics.latency.labels("/graphql").observe(time.perf_counter() - started)
             return response
 
-    @get("/", sync_to_thread=False, media_type="text/html")
-    def home() -> str:
-        return LANDING_PAGE
-
     @get("/healthz", sync_to_thread=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
@@ -299,7 +282,7 @@ def create_app(
             cache.close()
 
     app = Litestar(
-        route_handlers=[GraphQLController, home, healthz, readyz, metrics_endpoint],
+        route_handlers=[GraphQLController, healthz, readyz, metrics_endpoint, *web_handlers()],
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY,
         state=State({"services": services, "cache": cache, "hub": hub}),
