@@ -12,8 +12,10 @@ import itertools
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import msgspec
+from msgspec.structs import replace
 
 from application.hypervisor_ports import (
     AuthenticationFailedError,
@@ -48,38 +50,10 @@ class FakeTask(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @dataclass
-class _Guest:
-    vmid: int
-    node: str
-    kind: GuestKind
-    name: str
-    status: GuestStatus = "stopped"
-    tags: list[str] = field(default_factory=list)
-    template: bool = False
-    cores: int = 1
-    memory_mb: int = 512
-    lock: str | None = None
-
-    def info(self, online: bool) -> GuestInfo:
-        return GuestInfo(
-            vmid=self.vmid,
-            node=self.node,
-            kind=self.kind,
-            name=self.name,
-            status=self.status if online else "unknown",
-            tags=list(self.tags),
-            template=self.template,
-            cpus=float(self.cores),
-            memory_mb=self.memory_mb,
-            lock=self.lock,
-        )
-
-
-@dataclass
 class _Cluster:
     version: str
     nodes: dict[str, bool]
-    guests: dict[int, _Guest] = field(default_factory=dict)
+    guests: dict[int, GuestInfo] = field(default_factory=dict)
     tokens: dict[str, tuple[str, frozenset[str] | None]] = field(default_factory=dict)
     tasks: list[FakeTask] = field(default_factory=list)
     quorate: bool = True
@@ -129,15 +103,10 @@ class InMemoryHypervisor:
         """Add a node to the cluster."""
         self._cluster.nodes[name] = online
 
-    def add_guest(
-        self, vmid: int, kind: GuestKind, *, node: str = "pve1", name: str | None = None,
-        status: GuestStatus = "stopped", tags: Iterable[str] = (), template: bool = False,
-    ) -> GuestInfo:  # fmt: skip
+    def add_guest(self, guest: GuestInfo) -> None:
         """Put a guest (a template, say) on the cluster without a task."""
-        guest = _Guest(vmid, node, kind, name or f"guest{vmid}", status, list(tags), template)
-        self._cluster.guests[vmid] = guest
-        self._cluster.nodes.setdefault(node, True)
-        return guest.info(True)
+        self._cluster.guests[guest.vmid] = guest
+        self._cluster.nodes.setdefault(guest.node, True)
 
     def add_token(
         self, token_id: str, secret: str, privileges: Iterable[str] | None = None
@@ -148,7 +117,9 @@ class InMemoryHypervisor:
 
     # Faults
 
-    def fail_next_task(self, *, exit_status: str = "command failed", log: list[str] | None = None) -> None:  # fmt: skip
+    def fail_next_task(
+        self, *, exit_status: str = "command failed", log: list[str] | None = None
+    ) -> None:
         """The next task ends with this error (and this log) and changes nothing."""
         self._cluster.failing = (exit_status, list(log or []))
 
@@ -156,13 +127,9 @@ class InMemoryHypervisor:
         """The next task does not finish before its deadline."""
         self._cluster.hanging = True
 
-    def lock(self, vmid: int, reason: str = "backup") -> None:
-        """Lock the guest as a backup, migration or snapshot does."""
-        self._cluster.guests[vmid].lock = reason
-
-    def unlock(self, vmid: int) -> None:
-        """Clear the guest's lock."""
-        self._cluster.guests[vmid].lock = None
+    def lock(self, vmid: int, reason: str | None = "backup") -> None:
+        """Lock the guest as a backup, migration or snapshot does (None: unlock it)."""
+        self._set(vmid, lock=reason)
 
     def lose_quorum(self) -> None:
         """Refuse every change (reads still work) until regain_quorum()."""
@@ -206,8 +173,11 @@ class InMemoryHypervisor:
     def guests(self) -> list[GuestInfo]:
         """Every guest the token may see; those on offline nodes are ``unknown``."""
         with self._call():
-            seen = [g for g in self._cluster.guests.values() if self._may(g.vmid, "VM.Audit")]
-            return [g.info(self._cluster.nodes.get(g.node, False)) for g in sorted(seen, key=lambda g: g.vmid)]  # fmt: skip
+            seen = [g for g in self._cluster.guests.values() if self._may("VM.Audit")]
+            return [
+                g if self._cluster.nodes.get(g.node) else replace(g, status="unknown")
+                for g in sorted(seen, key=lambda g: g.vmid)
+            ]
 
     def find_by_tag(self, tag: str) -> GuestInfo | None:
         """The first guest (by vmid) carrying the tag, whatever its case."""
@@ -223,8 +193,7 @@ class InMemoryHypervisor:
         with self._call():
             self._reach(node, f"read {kind} {vmid} on {node}")
             self._need(vmid, "VM.Audit", f"read {kind} {vmid} on {node}")
-            found = self._find(node, kind, vmid)
-            return found.info(True) if found else None
+            return self._find(node, kind, vmid)
 
     def create(self, spec: GuestSpec, vmid: int, *, deadline_seconds: float) -> GuestInfo:
         """Create or clone the guest, then start it if asked."""
@@ -232,20 +201,30 @@ class InMemoryHypervisor:
         with self._call():
             self._change(spec.node, vmid, "VM.Allocate", what)
             if vmid in self._cluster.guests:
-                raise HypervisorError(f"{what}: unable to create {spec.kind} {vmid} - it already exists")  # fmt: skip
+                raise HypervisorError(
+                    f"{what}: unable to create {spec.kind} {vmid} - it already exists"
+                )
             source = self._cluster.guests.get(spec.clone_from or -1)
             if spec.clone_from is not None and (source is None or source.kind != spec.kind):
                 raise HypervisorError(f"{what}: there is no {spec.kind} {spec.clone_from} to clone")
             if spec.clone_from is None and spec.kind == "lxc" and not spec.os_template:
                 raise HypervisorError(f"{what}: a container needs an OS template")
-            made = _Guest(vmid, spec.node, spec.kind, spec.name, "stopped", list(spec.tags),
-                          cores=spec.cores, memory_mb=spec.memory_mb)  # fmt: skip
-            step = "create" if spec.clone_from is None else "clone"
-            self._task(what, TASK_TYPES[spec.kind][step], spec.node, vmid, deadline_seconds,
-                       lambda: self._cluster.guests.__setitem__(vmid, made))  # fmt: skip
+            made = GuestInfo(
+                vmid=vmid,
+                node=spec.node,
+                kind=spec.kind,
+                name=spec.name,
+                status="stopped",
+                tags=list(spec.tags),
+                cpus=float(spec.cores),
+                memory_mb=spec.memory_mb,
+            )
+            step = TASK_TYPES[spec.kind]["create" if spec.clone_from is None else "clone"]
+            put = partial(self._cluster.guests.__setitem__, vmid, made)
+            self._task(what, step, (spec.node, vmid), deadline_seconds, put)
         if spec.start:
             self.start(spec.node, spec.kind, vmid, deadline_seconds=deadline_seconds)
-        return made.info(True)
+        return self._cluster.guests.get(vmid, made)
 
     def start(self, node: str, kind: GuestKind, vmid: int, *, deadline_seconds: float) -> None:
         """Start the guest (nothing to do if it runs)."""
@@ -273,8 +252,8 @@ class InMemoryHypervisor:
         self.stop(node, kind, vmid, deadline_seconds=deadline_seconds)
         with self._call():
             self._change(node, vmid, "VM.Allocate", what)
-            self._task(what, TASK_TYPES[kind]["delete"], node, vmid, deadline_seconds,
-                       lambda: self._cluster.guests.pop(vmid, None))  # fmt: skip
+            drop = partial(self._cluster.guests.pop, vmid, None)
+            self._task(what, TASK_TYPES[kind]["delete"], (node, vmid), deadline_seconds, drop)
 
     def close(self) -> None:
         """Mark this connection closed."""
@@ -283,9 +262,16 @@ class InMemoryHypervisor:
     # Plumbing
 
     def _power(
-        self, node: str, kind: GuestKind, vmid: int, action: str, deadline: float,
-        after: GuestStatus, *, skip_if: GuestStatus | None,
-    ) -> None:  # fmt: skip
+        self,
+        node: str,
+        kind: GuestKind,
+        vmid: int,
+        action: str,
+        deadline: float,
+        after: GuestStatus,
+        *,
+        skip_if: GuestStatus | None,
+    ) -> None:
         what = f"{action} {kind} {vmid} on {node}"
         with self._call():
             self._reach(node, what)
@@ -298,27 +284,34 @@ class InMemoryHypervisor:
             if skip_if is None and found.status != "running":
                 raise HypervisorError(f"{what}: VM {vmid} not running")
             prefix = "qm" if kind == "qemu" else "vz"
-            self._task(what, prefix + action, node, vmid, deadline,
-                       lambda: setattr(found, "status", after))  # fmt: skip
+            change = partial(self._set, vmid, status=after)
+            self._task(what, prefix + action, (node, vmid), deadline, change)
 
     def _task(
-        self, what: str, type_: str, node: str, vmid: int, deadline: float, effect: Callable[[], object]
-    ) -> None:  # fmt: skip
-        c = self._cluster
+        self,
+        what: str,
+        type_: str,
+        ref: tuple[str, int],
+        deadline: float,
+        effect: Callable[[], object],
+    ) -> None:
+        """Run a task on (node, vmid): hang, fail or take effect, as the faults say."""
+        c, (node, vmid) = self._cluster, ref
         user = self._credentials.token_id if self._credentials else "root@pam"
         upid = f"UPID:{node}:{next(c.pids):08X}:00000000:00000000:{type_}:{vmid}:{user}:"
-        if c.hanging:
-            c.hanging = False
-            c.tasks.append(FakeTask(upid=upid, type=type_, node=node, vmid=vmid, exit_status="running"))  # fmt: skip
-            raise TaskFailedError(f"{what}: task {upid} did not finish within {deadline:g} s",
-                                  upid=upid, exit_status="timeout", log=[])  # fmt: skip
-        if c.failing is not None:
-            (exit_status, log), c.failing = c.failing, None
-            c.tasks.append(FakeTask(upid=upid, type=type_, node=node, vmid=vmid, exit_status=exit_status))  # fmt: skip
-            raise TaskFailedError(f"{what} failed: {exit_status}", upid=upid, exit_status=exit_status,
-                                  log=[*log, f"TASK ERROR: {exit_status}"])  # fmt: skip
+        hanging, failing, c.hanging, c.failing = c.hanging, c.failing, False, None
+        exit_status = "running" if hanging else failing[0] if failing else "OK"
+        c.tasks.append(
+            FakeTask(upid=upid, type=type_, node=node, vmid=vmid, exit_status=exit_status)
+        )
+        if hanging:
+            message = f"{what}: task {upid} did not finish within {deadline:g} s"
+            raise TaskFailedError(message, upid=upid, exit_status="timeout", log=[])
+        if failing:
+            log = [*failing[1], f"TASK ERROR: {exit_status}"]
+            message = f"{what} failed: {exit_status}"
+            raise TaskFailedError(message, upid=upid, exit_status=exit_status, log=log)
         effect()
-        c.tasks.append(FakeTask(upid=upid, type=type_, node=node, vmid=vmid, exit_status="OK"))
         if c.offline_after_task == node:
             c.offline_after_task, c.nodes[node] = None, False
             raise HypervisorUnreachableError(f"{what}: the node does not answer (No route to host)")
@@ -343,14 +336,14 @@ class InMemoryHypervisor:
         if not self._cluster.nodes.get(node, False):
             raise HypervisorUnreachableError(f"{what}: the node does not answer (No route to host)")
 
-    def _may(self, vmid: int, privilege: str) -> bool:
+    def _may(self, privilege: str) -> bool:
         if self._credentials is None:
             return True
         allowed = self._cluster.tokens.get(self._credentials.token_id, ("", None))[1]
         return allowed is None or privilege in allowed
 
     def _need(self, vmid: int, privilege: str, what: str) -> None:
-        if not self._may(vmid, privilege):
+        if not self._may(privilege):
             raise PermissionDeniedError(
                 f"{what}: permission denied: Permission check failed (/vms/{vmid}, {privilege})"
             )
@@ -360,11 +353,16 @@ class InMemoryHypervisor:
         self._reach(node, what)
         self._need(vmid, privilege, what)
         if not self._cluster.quorate:
-            raise QuorumLostError(f"{what}: the cluster has no quorum: cluster not ready - no quorum?")  # fmt: skip
+            raise QuorumLostError(
+                f"{what}: the cluster has no quorum: cluster not ready - no quorum?"
+            )
         guest = self._cluster.guests.get(vmid)
         if guest is not None and guest.lock:
             raise GuestLockedError(f"{what}: the guest is locked: VM is locked ({guest.lock})")
 
-    def _find(self, node: str, kind: GuestKind, vmid: int) -> _Guest | None:
+    def _set(self, vmid: int, **changes: object) -> None:
+        self._cluster.guests[vmid] = replace(self._cluster.guests[vmid], **changes)
+
+    def _find(self, node: str, kind: GuestKind, vmid: int) -> GuestInfo | None:
         found = self._cluster.guests.get(vmid)
         return found if found and found.node == node and found.kind == kind else None

@@ -40,7 +40,6 @@ from application.hypervisor_ports import (
 )
 
 T = TypeVar("T")
-MIB, GIB = 1024**2, 1024**3
 ABSENT = re.compile(r"Configuration file '[^']*' does not exist")
 
 
@@ -132,20 +131,7 @@ class ProxmoxHypervisor:
             )
             by_name = {n.node: n for n in resources}
             nodes = [by_name.get(n.node, n) if n.maxdisk == 0 else n for n in nodes]
-        return [
-            NodeStatus(
-                name=n.node,
-                online=n.status == "online",
-                cpu_fraction=n.cpu,
-                cpus=n.maxcpu,
-                memory_used_mb=n.mem // MIB,
-                memory_total_mb=n.maxmem // MIB,
-                disk_used_gb=n.disk / GIB,
-                disk_total_gb=n.maxdisk / GIB,
-                uptime_seconds=n.uptime,
-            )
-            for n in sorted(nodes, key=lambda n: n.node)
-        ]
+        return [n.status_of() for n in sorted(nodes, key=lambda n: n.node)]
 
     def guests(self) -> list[GuestInfo]:
         """Every guest (VMs and containers) of the cluster."""
@@ -260,7 +246,14 @@ class ProxmoxHypervisor:
         config: dict[str, object] = {"cores": spec.cores, "memory": memory}
         # The clone copied the template's tags: replace them with the spec's (or none).
         config.update({"tags": ";".join(spec.tags)} if spec.tags else {"delete": "tags"})
-        self._call(what, lambda: self._guest_api(spec.node, spec.kind, vmid).config.put(**config))
+        try:
+            self._call(
+                what, lambda: self._guest_api(spec.node, spec.kind, vmid).config.put(**config)
+            )
+        except HypervisorError:  # untagged, no retry would find it: remove it (best effort)
+            with contextlib.suppress(HypervisorError):
+                self.delete(spec.node, spec.kind, vmid, deadline_seconds=deadline.remaining())
+            raise
 
     def _start(self, node: str, kind: GuestKind, vmid: int, deadline: Deadline) -> None:
         if self._status(node, kind, vmid) == "running":
@@ -309,7 +302,10 @@ class ProxmoxHypervisor:
         try:
             return fn()
         except Exception as e:  # every failure of the client library becomes a port error
-            raise self._errors.translate(e, what) from None
+            error = self._errors.translate(e, what)
+        # Raised outside the handler, so it does not keep the library's exception as context:
+        # that holds the request (with the token) and, through its frames, the open connection.
+        raise error
 
 
 def _remove(path: str | None) -> None:

@@ -27,6 +27,7 @@ from application.hypervisor_ports import (
     GuestStatus,
     HypervisorError,
     HypervisorUnreachableError,
+    NodeStatus,
     PermissionDeniedError,
     QuorumLostError,
     TaskFailedError,
@@ -37,8 +38,8 @@ NO_QUORUM = re.compile(r"no quorum|cluster not ready", re.IGNORECASE)
 SUCCESS = re.compile(r"OK|WARNINGS: \d+")
 # pveproxy's answers when it cannot reach the node a request is for (AnyEvent::HTTP codes).
 NODE_UNREACHABLE = (595, 596)
-LOG_LINES = 500
-MIB = 1024**2
+LOG_LINES, LOG_FETCHED = 500, 10_000
+MIB, GIB = 1024**2, 1024**3
 
 
 class TaskStatus(msgspec.Struct, frozen=True):
@@ -70,6 +71,20 @@ class PveNode(msgspec.Struct, frozen=True):
     disk: int = 0
     maxdisk: int = 0
     uptime: int = 0
+
+    def status_of(self) -> NodeStatus:
+        """The port's view of the node."""
+        return NodeStatus(
+            name=self.node,
+            online=self.status == "online",
+            cpu_fraction=self.cpu,
+            cpus=self.maxcpu,
+            memory_used_mb=self.mem // MIB,
+            memory_total_mb=self.maxmem // MIB,
+            disk_used_gb=self.disk / GIB,
+            disk_total_gb=self.maxdisk / GIB,
+            uptime_seconds=self.uptime,
+        )
 
 
 class PveGuest(msgspec.Struct, frozen=True):
@@ -216,8 +231,7 @@ class TaskFollower:
         task = self._api().nodes(upid.split(":")[1]).tasks(upid)
         pause = self.first_pause
         while True:
-            answer = self._call(what, task.status.get)
-            status = msgspec.convert(answer, TaskStatus, strict=False)
+            status = self._status(task, what)
             if status.status == "stopped":
                 break
             if deadline.remaining() <= 0:
@@ -243,12 +257,21 @@ class TaskFollower:
             log=self._log(task, what),
         )
 
-    def _log(self, task: Any, what: str) -> list[str]:
-        lines = self._try(what, lambda: task.log.get(limit=LOG_LINES))
+    def _status(self, task: Any, what: str) -> TaskStatus:
+        answer = self._call(what, task.status.get)
         try:
-            return [line.t for line in msgspec.convert(lines or [], list[LogLine], strict=False)]
+            return msgspec.convert(answer, TaskStatus, strict=False)
+        except msgspec.ValidationError as e:
+            raise HypervisorError(f"{what}: unexpected task status {answer!r}: {e}") from None
+
+    def _log(self, task: Any, what: str) -> list[str]:
+        """The task log's last LOG_LINES lines (the error is at the end)."""
+        lines = self._try(what, lambda: task.log.get(limit=LOG_FETCHED))
+        try:
+            converted = msgspec.convert(lines or [], list[LogLine], strict=False)
         except msgspec.ValidationError:
             return []
+        return [line.t for line in converted[-LOG_LINES:]]
 
     def _try(self, what: str, fn: Callable[[], Any]) -> Any:
         try:
