@@ -904,9 +904,7 @@ def test_draining_a_node_moves_its_replicas_elsewhere_through_a_redeploy(rig: Ri
     rig.sync()
 
     (moved,) = [
-        row
-        for row in rig.world.app.dashboard.active_deployments()
-        if row.service_id == rig.service
+        row for row in rig.world.app.dashboard.active_deployments() if row.service_id == rig.service
     ]
     assert moved.trigger == "redeploy"
     done = rig.drive(moved.id)
