@@ -4,6 +4,7 @@ client-side routing), and building it when it is missing or stale (`containr up`
 from __future__ import annotations
 
 import logging
+import mimetypes
 import shutil
 import subprocess
 from pathlib import Path
@@ -82,6 +83,12 @@ def build_bundle(web: Path = WEB, *, echo: bool = True) -> bool:
     return (web / "dist" / "index.html").is_file()
 
 
+def _file(path: Path) -> File:
+    """A bundle file, shown inline with the type its name says (text/html, text/javascript…)."""
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return File(path, filename=path.name, media_type=media_type, content_disposition_type="inline")
+
+
 def web_handlers(dist: Path = DIST) -> list[HTTPRouteHandler]:
     """`/` and every other path that is not the API: a bundle file, else index.html."""
     root = dist.resolve()
@@ -92,10 +99,10 @@ def web_handlers(dist: Path = DIST) -> list[HTTPRouteHandler]:
             return Response(NO_BUNDLE_PAGE, media_type="text/html")
         wanted = (root / path.lstrip("/")).resolve()
         if path.strip("/") and wanted.is_file() and wanted.is_relative_to(root):
-            return File(wanted)
+            return _file(wanted)
         if path.strip("/").split("/", 1)[0] in _RESERVED or path.startswith("/assets/"):
             return Response("not found", status_code=HTTP_404_NOT_FOUND, media_type="text/plain")
-        return File(index, content_disposition_type="inline")
+        return _file(index)
 
     @get("/", sync_to_thread=False, include_in_schema=False)
     def home() -> Response[str] | File:

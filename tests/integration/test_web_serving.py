@@ -24,7 +24,11 @@ def test_the_bundle_is_served_with_index_html_for_client_routes(tmp_path: Path) 
     (dist / "index.html").write_text("<html>containr</html>")
     (dist / "assets" / "app.js").write_text("console.log('hi')")
     with TestClient(Litestar(route_handlers=web_handlers(dist))) as client:
-        assert client.get("/").text == "<html>containr</html>"
+        index = client.get("/")
+        assert index.text == "<html>containr</html>"
+        assert index.headers["content-type"].startswith("text/html")
+        script = client.get("/assets/app.js")
+        assert "javascript" in script.headers["content-type"]
         assert client.get("/projects/42/services").text == "<html>containr</html>"
         assert client.get("/assets/app.js").text == "console.log('hi')"
         assert client.get("/assets/missing.js").status_code == 404

@@ -1,0 +1,71 @@
+// Routes: the login and sign-up screens, and the signed-in screens inside the shell
+// (each loaded on first visit).
+
+import { lazy, type ReactNode, Suspense } from "react";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { ApiProvider } from "./app/api";
+import { OrgProvider } from "./app/org";
+import { useSession } from "./app/session";
+import { Shell } from "./components/Shell";
+import { Loading } from "./components/ui";
+import { LogIn, SignUp } from "./screens/Auth";
+
+const Projects = lazy(() => import("./screens/Projects"));
+const ProjectCanvas = lazy(() => import("./screens/ProjectCanvas"));
+const ServicePanel = lazy(() => import("./screens/service/ServicePanel"));
+const Members = lazy(() => import("./screens/Members"));
+const Infrastructure = lazy(() => import("./screens/Infrastructure"));
+const Activity = lazy(() => import("./screens/Activity"));
+const Join = lazy(() => import("./screens/Join"));
+const NotFound = lazy(() => import("./screens/NotFound"));
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  if (!session) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <OrgProvider>{children}</OrgProvider>;
+}
+
+function SignedOutOnly({ children }: { children: ReactNode }) {
+  const session = useSession();
+  return session ? <Navigate to="/projects" replace /> : <>{children}</>;
+}
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<SignedOutOnly><LogIn /></SignedOutOnly>} />
+      <Route path="/signup" element={<SignedOutOnly><SignUp /></SignedOutOnly>} />
+      <Route element={<RequireSession><Shell /></RequireSession>}>
+        <Route index element={<Navigate to="/projects" replace />} />
+        <Route path="projects" element={<Lazy><Projects /></Lazy>} />
+        <Route path="projects/:projectId" element={<Lazy><ProjectCanvas /></Lazy>}>
+          <Route path="services/:serviceId" element={<Lazy><ServicePanel /></Lazy>} />
+          <Route path="services/:serviceId/:tab" element={<Lazy><ServicePanel /></Lazy>} />
+        </Route>
+        <Route path="members" element={<Lazy><Members /></Lazy>} />
+        <Route path="infrastructure" element={<Lazy><Infrastructure /></Lazy>} />
+        <Route path="activity" element={<Lazy><Activity /></Lazy>} />
+        <Route path="join" element={<Lazy><Join /></Lazy>} />
+        <Route path="*" element={<Lazy><NotFound /></Lazy>} />
+      </Route>
+    </Routes>
+  );
+}
+
+/** React Router v7's behaviour, opted into now (and its warnings silenced). */
+export const ROUTER_FUTURE = { v7_startTransition: true, v7_relativeSplatPath: true } as const;
+
+export function App() {
+  return (
+    <BrowserRouter future={ROUTER_FUTURE}>
+      <ApiProvider>
+        <AppRoutes />
+      </ApiProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,93 @@
+import { CombinedError } from "@urql/core";
+import { render, screen } from "@testing-library/react";
+import { MemoryRouter } from "react-router-dom";
+import { describe, expect, it } from "vitest";
+import { type ServiceCardFragment } from "../api/generated";
+import { ROUTER_FUTURE } from "../App";
+import { ServiceCard } from "../screens/canvas/ServiceCard";
+import { ErrorMessage, StateBadge, UsageBar } from "./ui";
+
+describe("shared components", () => {
+  it("shows an API error in plain words with its code", () => {
+    const error = new CombinedError({ graphQLErrors: [{ message: "only admins may reveal", extensions: { code: "FORBIDDEN" } }] });
+    render(<ErrorMessage error={error} />);
+    const alert = screen.getByRole("alert");
+    expect(alert.dataset.code).toBe("FORBIDDEN");
+    expect(alert.textContent).toMatch(/don't have permission/);
+    expect(alert.textContent).toMatch(/only admins may reveal/);
+  });
+
+  it("renders nothing without an error", () => {
+    const { container } = render(<ErrorMessage error={null} />);
+    expect(container.innerHTML).toBe("");
+  });
+
+  it("labels a state badge in words and keeps the raw state", () => {
+    render(<StateBadge state="rolled_back" testId="deployment-state" />);
+    const badge = screen.getByTestId("deployment-state");
+    expect(badge.textContent).toBe("rolled back");
+    expect(badge.dataset.state).toBe("rolled_back");
+  });
+
+  it("gives a usage bar an accessible value", () => {
+    render(<UsageBar label="Memory" kind="memory" used={512} total={2048} text="512 MiB of 2.0 GiB" />);
+    const bar = screen.getByRole("progressbar", { name: "Memory usage" });
+    expect(bar.getAttribute("aria-valuenow")).toBe("25");
+    expect(bar.dataset.kind).toBe("memory");
+  });
+});
+
+describe("service card", () => {
+  const service: ServiceCardFragment = {
+    id: "s1",
+    projectId: "p1",
+    name: "api",
+    kind: "web",
+    replicas: 3,
+    source: "https://git.example.com/api.git#main",
+    spec: {},
+    createdAt: "2024-01-01T00:00:00Z",
+    updatedAt: "2024-01-01T00:00:00Z",
+    deleted: false,
+    position: 10,
+    states: [
+      {
+        environmentId: "e1",
+        liveDeploymentId: "d1",
+        liveImage: "registry/api@sha256:0123456789abcdef",
+        liveCommit: "abcdef0123456789",
+        latestDeploymentId: "d2",
+        latestState: "building",
+        updatedAt: "2024-01-01T00:00:00Z",
+        latestDeployment: null,
+      },
+    ],
+  };
+
+  it("shows kind, state, replicas, image and commit for the environment", () => {
+    render(
+      <MemoryRouter future={ROUTER_FUTURE}>
+        <ul>
+          <ServiceCard service={service} environment={{ id: "e1", name: "production", kind: "production" }} href="/x" selected={false} now={new Date()} />
+        </ul>
+      </MemoryRouter>,
+    );
+    const card = screen.getByTestId("service-card-api");
+    expect(card.getAttribute("aria-label")).toBe("api, web service, building");
+    expect(screen.getByTestId("service-state").dataset.state).toBe("building");
+    expect(screen.getByTestId("service-replicas").textContent).toBe("3");
+    expect(screen.getByTestId("service-commit").textContent).toBe("abcdef0");
+    expect(screen.getByTestId("service-last-deploy").textContent).toBe("never");
+  });
+
+  it("says never deployed in an environment without a state", () => {
+    render(
+      <MemoryRouter future={ROUTER_FUTURE}>
+        <ul>
+          <ServiceCard service={service} environment={{ id: "e2", name: "preview", kind: "preview" }} href="/x" selected={false} now={new Date()} />
+        </ul>
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId("service-state").textContent).toBe("never deployed");
+  });
+});

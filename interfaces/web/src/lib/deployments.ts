@@ -1,0 +1,82 @@
+// What a deployment's state means for the screens: tone, whether it can be cancelled or
+// rolled back to, and how long it took.
+
+import { secondsBetween } from "./format";
+
+export const ACTIVE_STATES = ["queued", "building", "built", "starting"] as const;
+export const RESTING_STATES = ["healthy", "failed", "cancelled", "superseded", "rolled_back"] as const;
+
+export type Tone = "ok" | "bad" | "busy" | "muted" | "none";
+
+export interface DeploymentLike {
+  id: string;
+  state: string;
+  image?: string | null;
+  requestedAt: string;
+  finishedAt?: string | null;
+  updatedAt?: string;
+  history?: ReadonlyArray<{ state: string; at: string }> | null;
+}
+
+/** Work is in progress (a deadline runs; it can be cancelled). */
+export function isActive(state: string | null | undefined): boolean {
+  return !!state && (ACTIVE_STATES as readonly string[]).includes(state);
+}
+
+/** The colour family of a state badge. */
+export function stateTone(state: string | null | undefined): Tone {
+  switch (state) {
+    case "healthy":
+    case "running":
+    case "ready":
+    case "online":
+    case "accepted":
+      return "ok";
+    case "failed":
+    case "unreachable":
+    case "offline":
+    case "expired":
+      return "bad";
+    case "queued":
+    case "building":
+    case "built":
+    case "starting":
+    case "creating":
+    case "draining":
+    case "pending":
+      return "busy";
+    case null:
+    case undefined:
+    case "":
+      return "none";
+    default:
+      return "muted";
+  }
+}
+
+/** A state as words: "rolled_back" → "rolled back". */
+export function stateLabel(state: string | null | undefined): string {
+  return state ? state.replace(/_/g, " ") : "never deployed";
+}
+
+/** Seconds from the request until the release came to rest (healthy, failed…), or until
+ * now while it is still in progress. */
+export function deploymentSeconds(d: DeploymentLike, now: Date = new Date()): number | null {
+  const rest = d.history?.find((h) => (RESTING_STATES as readonly string[]).includes(h.state));
+  if (rest) return secondsBetween(d.requestedAt, rest.at, now);
+  if (d.finishedAt) return secondsBetween(d.requestedAt, d.finishedAt, now);
+  if (isActive(d.state)) return secondsBetween(d.requestedAt, null, now);
+  return d.updatedAt ? secondsBetween(d.requestedAt, d.updatedAt, now) : null;
+}
+
+export function canCancel(d: DeploymentLike): boolean {
+  return isActive(d.state);
+}
+
+/** Whether the server will accept a rollback to this release: it was healthy once, has an
+ * image, is not in progress and is not what is live now. */
+export function canRollback(d: DeploymentLike, liveDeploymentId: string | null | undefined): boolean {
+  if (isActive(d.state) || !d.image || d.id === liveDeploymentId) return false;
+  const wasHealthy = d.state === "healthy" || (d.history ?? []).some((h) => h.state === "healthy");
+  return wasHealthy;
+}

@@ -1,0 +1,80 @@
+// API errors in plain words, from the `extensions.code` every Containr error carries.
+
+export const ERROR_CODES = [
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "VALIDATION_FAILED",
+  "RATE_LIMITED",
+  "INTERNAL",
+] as const;
+
+export type ApiErrorCode = (typeof ERROR_CODES)[number];
+/** An API code, or NETWORK when the server could not be reached at all. */
+export type ErrorCode = ApiErrorCode | "NETWORK";
+
+export interface Described {
+  code: ErrorCode;
+  /** A short sentence for a person: what happened and what to do. */
+  title: string;
+  /** The server's own message, when it adds something. */
+  detail: string | null;
+}
+
+const TITLES: Record<ErrorCode, string> = {
+  UNAUTHENTICATED: "You are signed out. Log in again to continue.",
+  FORBIDDEN: "You don't have permission to do this. Ask an owner or admin of the organisation.",
+  NOT_FOUND: "This doesn't exist any more. It may have been deleted or moved.",
+  CONFLICT: "This clashes with the current state. Someone may have changed it; reload and try again.",
+  VALIDATION_FAILED: "Some of the values aren't accepted. Check them and try again.",
+  RATE_LIMITED: "Too many attempts in a short time. Wait a minute, then try again.",
+  INTERNAL: "Something went wrong on the server. It has been logged; try again in a moment.",
+  NETWORK: "Can't reach the Containr server. Check your connection; it will retry.",
+};
+
+/** The plain-words message for an error code. */
+export function messageForCode(code: string | null | undefined): string {
+  return code && code in TITLES ? TITLES[code as ErrorCode] : TITLES.INTERNAL;
+}
+
+export function isErrorCode(value: unknown): value is ApiErrorCode {
+  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+interface GraphQLErrorLike {
+  message?: string;
+  extensions?: Record<string, unknown> | null;
+}
+
+interface CombinedErrorLike {
+  graphQLErrors?: readonly GraphQLErrorLike[];
+  networkError?: unknown;
+  message?: string;
+}
+
+/** The code of an urql CombinedError, a GraphQL error list or anything thrown. */
+export function errorCodeOf(error: unknown): ErrorCode {
+  const combined = error as CombinedErrorLike | null;
+  const first = combined?.graphQLErrors?.[0] ?? (error as GraphQLErrorLike | null);
+  const code = first?.extensions?.code;
+  if (isErrorCode(code)) return code;
+  if (combined?.networkError) return "NETWORK";
+  if (error instanceof TypeError) return "NETWORK"; // fetch() failing to connect
+  return "INTERNAL";
+}
+
+/** Sentences for codes where a screen knows better (the login form's UNAUTHENTICATED
+ * means a wrong password, not an ended session). */
+export type Titles = Partial<Record<ErrorCode, string>>;
+
+/** An error as a person should read it. */
+export function describeError(error: unknown, titles: Titles = {}): Described {
+  const code = errorCodeOf(error);
+  const combined = error as CombinedErrorLike | null;
+  const serverMessage =
+    combined?.graphQLErrors?.[0]?.message ??
+    (code !== "NETWORK" ? (error as GraphQLErrorLike | null)?.message : undefined);
+  const detail = serverMessage && serverMessage.trim() ? serverMessage.trim() : null;
+  return { code, title: titles[code] ?? TITLES[code], detail: code === "NETWORK" ? null : detail };
+}

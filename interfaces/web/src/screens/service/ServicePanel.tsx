@@ -1,0 +1,84 @@
+// The panel of one service, beside the project canvas: tabs for its overview,
+// deployments, variables, logs and settings.
+
+import { Link, NavLink, useParams } from "react-router-dom";
+import { EmptyState, StateBadge } from "../../components/ui";
+import { useCanvas } from "../ProjectCanvas";
+import { DeploymentsTab } from "./Deployments";
+import { LogsTab } from "./Logs";
+import { OverviewTab } from "./Overview";
+import { SettingsTab } from "./Settings";
+import { VariablesTab } from "./Variables";
+
+export const TABS = [
+  { id: "overview", label: "Overview" },
+  { id: "deployments", label: "Deployments" },
+  { id: "variables", label: "Variables" },
+  { id: "logs", label: "Logs" },
+  { id: "settings", label: "Settings" },
+] as const;
+
+export default function ServicePanel() {
+  const { serviceId, tab = "overview" } = useParams();
+  const canvas = useCanvas();
+  const service = canvas.services.find((s) => s.id === serviceId);
+  const base = `/projects/${canvas.project.id}/services/${serviceId}`;
+  if (!service) {
+    return (
+      <EmptyState title="This service doesn't exist any more">
+        <Link className="link" to={`/projects/${canvas.project.id}${canvas.envQuery}`}>
+          Back to the project
+        </Link>
+      </EmptyState>
+    );
+  }
+  const state = service.states.find((s) => s.environmentId === canvas.environment?.id) ?? null;
+  return (
+    <section className="card min-w-0 p-4" aria-labelledby="service-panel-title" data-testid="service-panel" data-service-id={service.id}>
+      <div className="mb-3 flex items-start justify-between gap-2">
+        <div>
+          <h2 id="service-panel-title" className="text-lg font-semibold">
+            {service.name}
+          </h2>
+          <p className="text-xs muted">
+            {service.kind} · {service.source} · {canvas.environment?.name ?? "no environment"}
+          </p>
+        </div>
+        <div className="flex items-center gap-2">
+          <StateBadge state={state?.latestState} testId="panel-state" />
+          <Link to={`/projects/${canvas.project.id}${canvas.envQuery}`} className="btn btn-ghost btn-sm" aria-label="Close the service panel" data-testid="panel-close">
+            ✕
+          </Link>
+        </div>
+      </div>
+      <nav aria-label="Service sections" className="mb-4 flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800">
+        {TABS.map((t) => (
+          <NavLink
+            key={t.id}
+            to={`${base}/${t.id}${canvas.envQuery}`}
+            data-testid={`tab-${t.id}`}
+            aria-current={tab === t.id ? "page" : undefined}
+            className={() =>
+              `-mb-px border-b-2 px-3 py-2 text-sm font-medium ${tab === t.id ? "border-indigo-600 text-indigo-700 dark:border-indigo-400 dark:text-indigo-300" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white"}`
+            }
+          >
+            {t.label}
+          </NavLink>
+        ))}
+      </nav>
+      {!canvas.environment ? (
+        <EmptyState title="This project has no environment">Add one to deploy the service.</EmptyState>
+      ) : tab === "deployments" ? (
+        <DeploymentsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} />
+      ) : tab === "variables" ? (
+        <VariablesTab service={service} projectId={canvas.project.id} environment={canvas.environment} canWrite={canvas.canWrite} canReveal={canvas.canManage} />
+      ) : tab === "logs" ? (
+        <LogsTab service={service} environment={canvas.environment} />
+      ) : tab === "settings" ? (
+        <SettingsTab service={service} canWrite={canvas.canWrite} />
+      ) : (
+        <OverviewTab service={service} environments={canvas.project.environments} environment={canvas.environment} canWrite={canvas.canWrite} onDeleted={canvas.refetchProject} />
+      )}
+    </section>
+  );
+}
