@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from application.authz import Permission
-from application.errors import InvalidValueError
+from application.errors import InvalidValueError, NotFoundError
 from interfaces.graphql.context import GqlContext
 
 T = TypeVar("T")
@@ -425,6 +425,10 @@ class Member:
     user_id: strawberry.ID
     role: str
     since: datetime
+    name: str | None = strawberry.field(default=None, description="The member's display name.")
+    email: str | None = strawberry.field(
+        default=None, description="The member's email (seen by fellow members only)."
+    )
 
 
 @strawberry.type
@@ -644,10 +648,27 @@ class Organization:
     @strawberry.field
     def members(self, info: Info[GqlContext, None]) -> list[Member]:
         ctx(info).depends_on("organization", self.id)
-        rows = ctx(info).services.dashboard.members(UUID(self.id))
-        return [
-            Member(user_id=strawberry.ID(str(r.user_id)), role=r.role, since=r.since) for r in rows
-        ]
+        dashboard = ctx(info).services.dashboard
+        members = []
+        for r in dashboard.members(UUID(self.id)):
+            ctx(info).depends_on("user", r.user_id)
+            name: str | None = None
+            email: str | None = None
+            try:
+                user = dashboard.user(r.user_id)
+                name, email = user.name, user.email
+            except NotFoundError:
+                pass  # an account that is gone: its id is all there is
+            members.append(
+                Member(
+                    user_id=strawberry.ID(str(r.user_id)),
+                    role=r.role,
+                    since=r.since,
+                    name=name,
+                    email=email,
+                )
+            )
+        return members
 
     @strawberry.field(description="Invitations (owners and admins only).")
     def invitations(self, info: Info[GqlContext, None]) -> list[Invitation]:

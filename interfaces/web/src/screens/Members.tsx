@@ -181,13 +181,14 @@ export default function Members() {
                 return (
                   <tr key={m.userId} data-testid={`member-row-${m.userId}`}>
                     <td>
-                      <span className="font-mono text-xs">{m.userId}</span>
-                      {you ? <span className="ml-2 text-xs font-medium">(you{viewer ? `, ${viewer.email}` : ""})</span> : null}
+                      <span className="font-medium">{m.name ?? m.userId}</span>
+                      {m.email ? <span className="ml-2 text-xs muted">{m.email}</span> : null}
+                      {you ? <span className="ml-2 text-xs font-medium">(you)</span> : null}
                     </td>
                     <td data-testid="member-role" data-role={m.role}>
                       {canManage ? (
                         <SelectField
-                          label={`Role of ${you ? "you" : m.userId}`}
+                          label={`Role of ${you ? "you" : m.name ?? m.userId}`}
                           hideLabel
                           value={m.role}
                           disabled={changed.fetching}
@@ -215,7 +216,7 @@ export default function Members() {
                           type="button"
                           className="btn btn-ghost btn-sm text-red-700 dark:text-red-300"
                           onClick={() => setRemoving(m.userId)}
-                          aria-label={`Remove ${you ? "yourself" : m.userId} from the organisation`}
+                          aria-label={`Remove ${you ? "yourself" : m.name ?? m.userId} from the organisation`}
                           data-testid={`member-remove-${m.userId}`}
                         >
                           Remove
