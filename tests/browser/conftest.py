@@ -16,13 +16,10 @@ from typing import Any
 import msgspec
 import pytest
 
-from adapters.caddy_process import CaddyServer, CaddyStartError, free_port
 from application.settings import Settings
 from interfaces.http.web import DIST
 from tests.conftest import service_missing
-from tests.contract.docker_images import ensure_busybox_image
-from tests.e2e.conftest import Server
-from tests.integration.deploy_support import remove_containers
+from tests.e2e.conftest import Server, deploying
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -88,39 +85,8 @@ def server_settings(pg_settings: Settings, redis_url: str) -> Settings:
 @pytest.fixture
 def deploying_server(server_settings: Settings, tmp_path: Path) -> Iterator[Server]:
     """`containr serve` with the deployer and reconciler on, Docker and a Caddy of its own."""
-    try:
-        import docker  # noqa: PLC0415 - only to check the engine
-
-        engine = docker.APIClient(base_url="unix:///var/run/docker.sock", version="auto")
-        engine.ping()
-    except Exception as e:
-        service_missing("Docker", e)
-        raise AssertionError from None
-    ensure_busybox_image(engine)
-    caddy = CaddyServer(tmp_path / "caddy")
-    try:
-        caddy.start()
-    except CaddyStartError as e:
-        service_missing("Caddy", e)
-    listen = f"127.0.0.1:{free_port()}"
-    settings = msgspec.structs.replace(
-        server_settings, ingress_admin=caddy.admin_url, ingress_listen=listen
-    )
-    server = Server(
-        settings,
-        env={
-            "CONTAINR_PROCESSES": "on",
-            "CONTAINR_INGRESS_ADMIN": caddy.admin_url,
-            "CONTAINR_INGRESS_LISTEN": listen,
-        },
-    )
-    try:
+    with deploying(server_settings, tmp_path) as (server, _, _):
         yield server
-    finally:
-        server.stop()
-        caddy.stop()
-        remove_containers(engine, {"containr.instance": settings.instance})
-        engine.close()
 
 
 def unique_email(role: str) -> str:

@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import sign_up, unique_email
-from tests.e2e.client import Client
 from tests.e2e.conftest import Server
 from tests.integration.deploy_support import AppRepository
 
@@ -152,7 +151,7 @@ def test_a_viewer_sees_no_edit_controls_and_the_api_refuses_anyway(
 
     # the API refuses the viewer's mutation whatever the page shows
     token = page.evaluate("() => JSON.parse(localStorage.getItem('containr.session')).accessToken")
-    viewer = Client(base)
+    viewer = deploying_server.client()  # closed with the server
     viewer.token = token
     body = viewer.raw(
         'mutation($p: ID!) { createService(projectId: $p, name: "api", kind: "worker", '

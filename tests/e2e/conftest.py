@@ -8,15 +8,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import msgspec
 import pytest
 
+from adapters.caddy_process import CaddyServer, CaddyStartError
 from application.settings import Settings
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, service_missing
+from tests.contract.docker_images import ensure_busybox_image
 from tests.e2e.client import Client
+from tests.integration.deploy_support import remove_containers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,3 +103,42 @@ def server(server_settings: Settings) -> Iterator[Server]:
     running = Server(server_settings)
     yield running
     running.stop()
+
+
+@contextmanager
+def deploying(server_settings: Settings, workdir: Path) -> Iterator[tuple[Server, str, Settings]]:
+    """`containr serve` with the deployer and reconciler on, Docker and a Caddy of its own:
+    the server, where Caddy serves the deployed services, and the server's settings."""
+    try:
+        import docker  # noqa: PLC0415 - only to check the engine
+
+        engine = docker.APIClient(base_url="unix:///var/run/docker.sock", version="auto")
+        engine.ping()
+    except Exception as e:
+        service_missing("Docker", e)
+        raise AssertionError from None
+    ensure_busybox_image(engine)
+    caddy = CaddyServer(workdir / "caddy")
+    try:
+        caddy.start()
+    except CaddyStartError as e:
+        service_missing("Caddy", e)
+    listen = f"127.0.0.1:{free_port()}"
+    settings = msgspec.structs.replace(
+        server_settings, ingress_admin=caddy.admin_url, ingress_listen=listen
+    )
+    server = Server(
+        settings,
+        env={
+            "CONTAINR_PROCESSES": "on",
+            "CONTAINR_INGRESS_ADMIN": caddy.admin_url,
+            "CONTAINR_INGRESS_LISTEN": listen,
+        },
+    )
+    try:
+        yield server, listen, settings
+    finally:
+        server.stop()
+        caddy.stop()
+        remove_containers(engine, {"containr.instance": settings.instance})
+        engine.close()

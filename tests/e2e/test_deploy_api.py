@@ -10,15 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import msgspec
 import pytest
 
-from adapters.caddy_process import CaddyServer, CaddyStartError, free_port
 from application.settings import Settings
-from tests.conftest import service_missing
 from tests.e2e.client import Client, GraphQLError
-from tests.e2e.conftest import Server
-from tests.integration.deploy_support import AppRepository, app_dockerfile, remove_containers
+from tests.e2e.conftest import Server, deploying
+from tests.integration.deploy_support import AppRepository, app_dockerfile
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -36,41 +33,8 @@ STATE = "query($id: ID!) { deployment(id: $id) { state reason image commit varia
 def deploying_server(
     server_settings: Settings, tmp_path: Path
 ) -> Iterator[tuple[Server, str, Settings]]:
-    try:
-        import docker  # noqa: PLC0415 - only to check the engine
-
-        engine = docker.APIClient(base_url="unix:///var/run/docker.sock", version="auto")
-        engine.ping()
-    except Exception as e:
-        service_missing("Docker", e)
-        raise AssertionError from None
-    from tests.contract.docker_images import ensure_busybox_image  # noqa: PLC0415
-
-    ensure_busybox_image(engine)
-    caddy = CaddyServer(tmp_path / "caddy")
-    try:
-        caddy.start()
-    except CaddyStartError as e:
-        service_missing("Caddy", e)
-    listen = f"127.0.0.1:{free_port()}"
-    settings = msgspec.structs.replace(
-        server_settings, ingress_admin=caddy.admin_url, ingress_listen=listen
-    )
-    server = Server(
-        settings,
-        env={
-            "CONTAINR_PROCESSES": "on",
-            "CONTAINR_INGRESS_ADMIN": caddy.admin_url,
-            "CONTAINR_INGRESS_LISTEN": listen,
-        },
-    )
-    try:
-        yield server, listen, settings
-    finally:
-        server.stop()
-        caddy.stop()
-        remove_containers(engine, {"containr.instance": settings.instance})
-        engine.close()
+    with deploying(server_settings, tmp_path) as parts:
+        yield parts
 
 
 def wait_state(client: Client, deployment: str, states: set[str], timeout: float = 90) -> Any:
