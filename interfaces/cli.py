@@ -51,6 +51,8 @@ def load_settings() -> Settings:
         err.print(f"[red]configuration error[/red] {e}")
         raise typer.Exit(2) from None
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    if settings.log_level != "DEBUG":  # a line per request to Caddy's admin API is noise
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     return settings
 
 
