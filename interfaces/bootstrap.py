@@ -214,7 +214,7 @@ def bootstrap(
 
 @dataclass(frozen=True)
 class ProcessParts:
-    """What the deployer and the reconciler are made of."""
+    """What the process managers (deployer, reconciler, guest manager) are made of."""
 
     bus: CommandBus
     queries: Queries
@@ -238,7 +238,8 @@ def _processes(
     parts: ProcessParts,
     stop: threading.Event,
 ) -> list[threading.Thread]:
-    """Build the deployer and the reconciler and start them in threads of this process."""
+    """Build the deployer, the reconciler and the guest manager; they run in threads of this
+    process while it leads (see start_processes)."""
     extra: list[threading.Thread] = []
     ingress = parts.ingress
     if ingress is None and settings.ingress_admin is not None:
