@@ -6,7 +6,7 @@ import asyncio
 import functools
 import threading
 from collections import defaultdict
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from uuid import UUID
@@ -212,18 +212,11 @@ class Subscription:
         context = await _signed_in(info)
         ident = uuid_of(organization_id, "organizationId")
         await call(context.check, ident, Permission.READ, "organisation")
-        async with _hub(info).watch(("dashboard", "organization_nodes", str(ident))) as queue:
-            last = after
-            while True:
-                rows = await call(
-                    functools.partial(context.services.dashboard.nodes, ident, include_removed=True)
-                )
-                changed = sorted((r for r in rows if r.position > last), key=lambda r: r.position)
-                for row in changed:
-                    yield Node.from_row(row)
-                if changed:
-                    last = changed[-1].position
-                await _next_change(queue, last)
+        fetch = functools.partial(context.services.dashboard.nodes, ident, include_removed=True)
+        async for row in _rows_as_they_change(
+            info, ("dashboard", "organization_nodes", str(ident)), fetch, after
+        ):
+            yield Node.from_row(row)
 
     @strawberry.subscription(description="An organisation's clusters as they change.")
     async def cluster_updated(
@@ -232,16 +225,11 @@ class Subscription:
         context = await _signed_in(info)
         ident = uuid_of(organization_id, "organizationId")
         await call(context.check, ident, Permission.READ, "organisation")
-        async with _hub(info).watch(("dashboard", "organization_clusters", str(ident))) as queue:
-            last = after
-            while True:
-                rows = await call(context.services.dashboard.clusters, ident)
-                changed = sorted((r for r in rows if r.position > last), key=lambda r: r.position)
-                for row in changed:
-                    yield Cluster.from_row(row)
-                if changed:
-                    last = changed[-1].position
-                await _next_change(queue, last)
+        fetch = functools.partial(context.services.dashboard.clusters, ident)
+        async for row in _rows_as_they_change(
+            info, ("dashboard", "organization_clusters", str(ident)), fetch, after
+        ):
+            yield Cluster.from_row(row)
 
     @strawberry.subscription(description="A cluster's guests as they change.")
     async def guest_updated(
@@ -251,16 +239,31 @@ class Subscription:
         ident = uuid_of(cluster_id, "clusterId")
         row = await call(context.services.dashboard.cluster, ident)
         await call(context.check, row.organization_id, Permission.READ, "cluster")
-        async with _hub(info).watch(("dashboard", "cluster", str(ident))) as queue:
-            last = after
-            while True:
-                rows = await call(context.services.dashboard.guests, ident)
-                changed = sorted((r for r in rows if r.position > last), key=lambda r: r.position)
-                for guest in changed:
-                    yield Guest.from_row(guest)
-                if changed:
-                    last = changed[-1].position
-                await _next_change(queue, last)
+        fetch = functools.partial(context.services.dashboard.guests, ident)
+        async for guest in _rows_as_they_change(
+            info, ("dashboard", "cluster", str(ident)), fetch, after
+        ):
+            yield Guest.from_row(guest)
+
+
+async def _rows_as_they_change(
+    info: Info[GqlContext, None],
+    notice: tuple[str, str, str],
+    fetch: Callable[[], Sequence[Any]],
+    after: int,
+) -> AsyncGenerator[Any, None]:
+    """Rows of a read-model list newer than ``after`` (by position), then each newer one as
+    the ``notice`` (model, kind, id) says something changed."""
+    async with _hub(info).watch(notice) as queue:
+        last = after
+        while True:
+            rows = await call(fetch)
+            changed = sorted((r for r in rows if r.position > last), key=lambda r: r.position)
+            for row in changed:
+                yield row
+            if changed:
+                last = changed[-1].position
+            await _next_change(queue, last)
 
 
 async def _log_stream(

@@ -206,3 +206,52 @@ def test_subscriptions_are_authorised_when_they_start(server: Server) -> None:
     ):
         subscription.next()
     assert info.value.codes == ["UNAUTHENTICATED"]
+
+
+def test_node_cluster_and_guest_subscriptions_replay_then_follow(server: Server) -> None:
+    client = server.client()
+    org = client.sign_up(f"infra-{uuid.uuid4().hex[:6]}@example.com")["organizationId"]
+    client(
+        'mutation($o: ID!) { registerNode(organizationId: $o, name: "edge-1", '
+        'endpoint: "tcp://10.0.0.1:2376", cpuMillis: 1000, memoryMb: 1024) { id } }',
+        o=org,
+    )
+    with client.subscribe(
+        "subscription($o: ID!) { nodeUpdated(organizationId: $o) { name state position } }", o=org
+    ) as nodes:
+        first = nodes.next()["nodeUpdated"]
+        assert first["name"] == "edge-1"
+        client(
+            'mutation($o: ID!) { registerNode(organizationId: $o, name: "edge-2", '
+            'endpoint: "tcp://10.0.0.2:2376", cpuMillis: 1000, memoryMb: 1024) { id } }',
+            o=org,
+        )
+        assert nodes.next()["nodeUpdated"]["name"] == "edge-2"
+
+    cluster = client(
+        'mutation($o: ID!) { registerCluster(organizationId: $o, name: "lab", '
+        'url: "https://10.0.0.10:8006", tokenId: "root@pam!c", tokenSecret: "s3") { id } }',
+        o=org,
+    )["registerCluster"]["id"]
+    with client.subscribe(
+        "subscription($o: ID!) { clusterUpdated(organizationId: $o) { id name state } }", o=org
+    ) as clusters:
+        assert clusters.next()["clusterUpdated"] == {
+            "id": cluster,
+            "name": "lab",
+            "state": "unknown",
+        }
+    with client.subscribe(
+        "subscription($c: ID!) { guestUpdated(clusterId: $c) { name state pendingAction } }",
+        c=cluster,
+    ) as guests:
+        client(
+            'mutation($c: ID!) { createGuest(clusterId: $c, kind: "qemu", node: "pve1", '
+            'name: "vm1") { id } }',
+            c=cluster,
+        )
+        assert guests.next()["guestUpdated"] == {
+            "name": "vm1",
+            "state": "creating",
+            "pendingAction": "create",
+        }
