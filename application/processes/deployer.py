@@ -30,6 +30,7 @@ from application.ports import Clock, SecretBox
 from application.processes.support import (
     DEPLOYMENT,
     ENVIRONMENT,
+    INSTANCE,
     REPLICA,
     SERVICE,
     LogWriter,
@@ -467,7 +468,9 @@ class Deployer:
             return container
         spec = deployment.spec
         network = network_name(deployment.environment_id)
-        runtime.ensure_network(network, {ENVIRONMENT: str(deployment.environment_id)})
+        runtime.ensure_network(
+            network, {ENVIRONMENT: str(deployment.environment_id), INSTANCE: self.config.instance}
+        )
         if spec.port is not None:
             env = {**env, "PORT": str(spec.port)}
         assert deployment.image is not None

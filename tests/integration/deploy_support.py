@@ -225,10 +225,14 @@ def stop_platform(platform: Platform, engine: docker.APIClient) -> None:
 
 
 def remove_containers(engine: docker.APIClient, labels: dict[str, str]) -> None:
+    """Remove the containers carrying ``labels``, then the networks that carry them."""
     filters = {"label": [f"{k}={v}" for k, v in labels.items()]}
     for container in engine.containers(all=True, filters=filters):
         with suppress(docker.errors.APIError):
             engine.remove_container(container["Id"], force=True)
+    for network in engine.networks(filters=filters):  # the pool of subnets is small
+        with suppress(docker.errors.APIError):
+            engine.remove_network(network["Id"])
 
 
 def containers_of(engine: docker.APIClient, deployment_id: uuid.UUID) -> list[dict[str, object]]:
