@@ -94,7 +94,7 @@ class RedisChangeFeed:
     def _subscribe(self) -> None:
         while not self._stop.is_set():
             try:
-                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]  # redis-py leaves pubsub() unannotated
+                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self._channel)
                 self._ready.set()
                 while not self._stop.is_set():
