@@ -21,3 +21,10 @@ def test_compose_declares_the_server_setup() -> None:
         assert "healthcheck" in services[name], name
     assert services["api"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "postgres-data" in compose["volumes"]
+
+
+def test_compose_installs_exactly_the_locked_versions() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    command = compose["services"]["migrate"]["command"]
+    assert "uv sync --frozen" in command
+    assert "pip install -q /src" not in command
