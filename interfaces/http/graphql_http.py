@@ -1,0 +1,114 @@
+"""GraphQL over HTTP: one POST, executed in a worker thread, through the response cache."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import anyio.to_thread
+import msgspec
+from graphql import OperationDefinitionNode, OperationType, parse
+from graphql.error import GraphQLSyntaxError
+from litestar import Request, Response
+from litestar.status_codes import HTTP_400_BAD_REQUEST
+from strawberry import Schema
+
+from application.services import Services
+from interfaces.graphql.cache import ResponseCache
+from interfaces.graphql.context import GqlContext
+from interfaces.graphql.errors import coded
+from interfaces.graphql.subscription import NoticeHub
+from interfaces.http.callers import client_of, principal_for
+
+MAX_BODY = 256 * 1024
+encode_json = msgspec.json.Encoder().encode
+
+
+class GraphQLRequest(msgspec.Struct, forbid_unknown_fields=False):
+    """A GraphQL-over-HTTP request body."""
+
+    query: str
+    variables: dict[str, Any] | None = None
+    operationName: str | None = None
+
+
+@functools.lru_cache(maxsize=2000)
+def operation_type(query: str, operation: str | None) -> OperationType | None:
+    """Whether a document's chosen operation is a query, mutation or subscription."""
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    for definition in operations:
+        if operation is None or (definition.name and definition.name.value == operation):
+            return definition.operation
+    return None
+
+
+def error_response(message: str, code: str, status: int = HTTP_400_BAD_REQUEST) -> Response[bytes]:
+    """A GraphQL-shaped error response."""
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return Response(encode_json(body), status_code=status, media_type="application/json")
+
+
+class GraphQLOverHttp:
+    """Executes GraphQL POSTs: synchronously in a worker thread (one hop per request),
+    through the response cache for queries."""
+
+    def __init__(
+        self, services: Services, schema: Schema, cache: ResponseCache, hub: NoticeHub
+    ) -> None:
+        self.services = services
+        self.schema = schema
+        self.cache = cache
+        self.hub = hub
+
+    async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Answer one GraphQL-over-HTTP request (queries from the cache when they can be)."""
+        services, cache, hub, schema = self.services, self.cache, self.hub, self.schema
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return error_response(
+                f"the request is larger than {MAX_BODY // 1024} KiB", "VALIDATION_FAILED", 413
+            )
+        try:
+            payload = msgspec.json.decode(body, type=GraphQLRequest)
+        except msgspec.DecodeError:
+            return error_response("the body is not JSON", "VALIDATION_FAILED")
+        except msgspec.ValidationError as e:
+            return error_response(f"not a GraphQL request: {e}", "VALIDATION_FAILED")
+        kind = operation_type(payload.query, payload.operationName)
+        if kind is OperationType.SUBSCRIPTION:
+            return error_response(
+                "subscriptions need a WebSocket (graphql-transport-ws)", "VALIDATION_FAILED"
+            )
+        principal, auth_error = await principal_for(services, request.headers.get("authorization"))
+        context = GqlContext(services, principal, client_of(request.scope), auth_error, hub=hub)
+        key = None
+        no_cache = "no-cache" in (request.headers.get("cache-control") or "")
+        if kind is OperationType.QUERY and principal is not None and not no_cache:
+            scope = f"{principal.user_id}:{','.join(sorted(principal.scopes))}"
+            key = cache.key(
+                scope, payload.query, payload.operationName, encode_json(payload.variables or {})
+            )
+            cached = cache.get(key)
+            if cached is not None:
+                return Response(cached, media_type="application/json")
+        epoch = cache.epoch()
+        result = await anyio.to_thread.run_sync(
+            functools.partial(
+                schema.execute_sync,
+                payload.query,
+                variable_values=payload.variables,
+                context_value=context,
+                operation_name=payload.operationName,
+            )
+        )
+        body_out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            body_out["errors"] = [coded(e).formatted for e in result.errors]
+        encoded = encode_json(body_out)
+        if key is not None and not result.errors and context.cacheable and context.reads:
+            cache.put(key, encoded, context.reads, epoch)
+        return Response(encoded, media_type="application/json")
