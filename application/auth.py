@@ -7,7 +7,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import msgspec
@@ -91,6 +91,7 @@ class AuthService:
         limiter: RateLimiter,
         secrets_box: SecretBox,
         clock: Clock,
+        session_ended: Callable[[UUID], None] | None = None,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -100,6 +101,8 @@ class AuthService:
         self._limiter = limiter
         self._box = secrets_box
         self._clock = clock
+        self._session_ended = session_ended
+        """Told of every session that ends, so open subscriptions of it end too."""
         self._dummy_hash: Secret | None = None
         self._recent: dict[str, tuple[Principal, float]] = {}
         self._recent_lock = threading.Lock()
@@ -159,6 +162,8 @@ class AuthService:
         if principal.session_id is not None:
             self._sessions.revoke(principal.session_id)
             self._forget(lambda p: p.session_id == principal.session_id)
+            if self._session_ended is not None:
+                self._session_ended(principal.session_id)
 
     def revoke_api_token(self, principal: Principal, token_id: UUID) -> None:
         """Revoke one of the caller's API tokens; it stops working at once here."""
@@ -176,9 +181,10 @@ class AuthService:
             return hit[0]
         return None
 
-    def authenticate(self, bearer: str) -> Principal:
-        """The principal behind an access token or a personal API token."""
-        principal = self.cached(bearer)
+    def authenticate(self, bearer: str, *, fresh: bool = False) -> Principal:
+        """The principal behind an access token or a personal API token (``fresh``: looked up
+        again, never from this process's short-lived cache)."""
+        principal = None if fresh else self.cached(bearer)
         if principal is None:
             principal = self._authenticate(bearer)
             with self._recent_lock:
@@ -205,7 +211,12 @@ class AuthService:
             raise UnauthenticatedError("the access token is not valid") from None
         if not self._sessions.is_active(session_id, self._clock.now()):
             raise UnauthenticatedError("this session has ended; sign in again")
-        return Principal(user_id=user_id, session_id=session_id)
+        expires = claims.get("exp")
+        return Principal(
+            user_id=user_id,
+            session_id=session_id,
+            expires_at=datetime.fromtimestamp(expires, UTC) if isinstance(expires, int) else None,
+        )
 
     def create_api_token(
         self, principal: Principal, name: str, scopes: list[str], expires_in_days: int | None
@@ -290,7 +301,10 @@ class AuthService:
         if record.expires_at is not None and record.expires_at <= self._clock.now():
             raise UnauthenticatedError("the API token has expired")
         return Principal(
-            user_id=user.id, scopes=frozenset(record.scopes) & ALL_SCOPES, token_id=record.id
+            user_id=user.id,
+            scopes=frozenset(record.scopes) & ALL_SCOPES,
+            token_id=record.id,
+            expires_at=record.expires_at,
         )
 
 
