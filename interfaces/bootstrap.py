@@ -9,6 +9,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from uuid import UUID
 
 import redis
 
@@ -44,7 +45,7 @@ from adapters.runtimes import DockerEngines
 from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
 from application.auth import AuthService
 from application.bus import CommandBus
-from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
+from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors, MetricStore
@@ -181,6 +182,7 @@ def bootstrap(
         limiter=limiter,
         secrets_box=secrets,
         clock=clock,
+        session_ended=functools.partial(_announce_session_end, changes),
     )
     dependencies: dict[str, Callable[[], bool]] = {}
     if settings.redis_url is not None:
@@ -425,6 +427,11 @@ def _lead(
             if conn is not None:
                 with contextlib.suppress(Exception):
                     conn.close()
+
+
+def _announce_session_end(changes: ChangeFeed, session_id: UUID) -> None:
+    """A change notice that a session ended: its open subscriptions, in any API process, end."""
+    changes.publish(ChangeBatch("auth", 0, [Change("session", str(session_id), 0)]))
 
 
 def redis_answers(url: str) -> bool:
