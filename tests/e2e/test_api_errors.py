@@ -12,6 +12,7 @@ import pytest
 from litestar.testing import TestClient
 
 from adapters.auth import Argon2Hasher
+from application.readgate import ReadGate
 from application.services import Services
 from application.settings import Settings
 from interfaces.bootstrap import bootstrap
@@ -186,12 +187,12 @@ def test_bad_mutations_get_their_code_and_record_nothing(
 def test_internal_errors_do_not_leak_details(
     setup: tuple[Services, Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app, client = setup
+    _, client = setup
 
     def boom(*_: object, **__: object) -> object:
         raise RuntimeError("secret connection string postgres://u:hunter2@db")
 
-    monkeypatch.setattr(app.dashboard, "memberships", boom)
+    monkeypatch.setattr(ReadGate, "roles", boom)  # the read gate reads memberships first
     body = client.raw("{ viewer { id organizations { id } } }")
     error = body["errors"][0]
     assert error["extensions"]["code"] == "INTERNAL"
