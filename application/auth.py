@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Literal, TypeVar
 from uuid import UUID, uuid4
 
 import msgspec
@@ -16,9 +19,16 @@ from eventsourcing.application import AggregateNotFoundError
 from application import commands as c
 from application.authz import ALL_SCOPES, Principal
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, InvalidValueError
+from application.errors import ApplicationError, ForbiddenError, InvalidValueError
 from application.eventstore import EventStore
-from application.handlers.accounts import API_TOKENS, EMAILS, password_context
+from application.handlers.accounts import (
+    API_TOKENS,
+    EMAILS,
+    FIRST_USER,
+    INVITATION_ONLY,
+    password_context,
+    pending_invitation,
+)
 from application.ports import (
     Clock,
     InvalidTokenError,
@@ -29,6 +39,9 @@ from application.ports import (
     TokenSigner,
 )
 from application.secrets import Secret
+from application.settings import Settings
+from domain.base import ContainrAggregate
+from domain.errors import InvalidValueError as DomainInvalidValueError
 from domain.ids import Actor
 from domain.reservation import Reservation
 from domain.user import User, normalise_email
@@ -37,10 +50,11 @@ ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 API_TOKEN_PREFIX = "ctr_"  # noqa: S105 - a prefix, not a secret
 REFRESH_PREFIX = "rt_"
-LOGIN_LIMIT = (10, 60)  # attempts per window (seconds), per email and per client
 MIN_PASSWORD = 10
 SYSTEM = Actor("system:accounts")
 PRINCIPAL_TTL = 5.0  # seconds a checked bearer token is trusted without looking again
+BUSY = "the server is busy, try again in a moment"
+A = TypeVar("A", bound=ContainrAggregate)
 
 
 class UnauthenticatedError(ApplicationError):
@@ -72,6 +86,82 @@ class SignedUp(msgspec.Struct, frozen=True):
     position: int | None
 
 
+class Limit(msgspec.Struct, frozen=True):
+    """At most ``count`` attempts in each window of ``seconds``."""
+
+    count: int
+    seconds: int
+
+
+class AuthPolicy(msgspec.Struct, frozen=True, kw_only=True):
+    """Who may sign up, and how often anyone may try to sign up or log in."""
+
+    signup: Literal["invite", "open"] = "invite"
+    signup_per_client: Limit = Limit(5, 600)
+    signup_global: Limit = Limit(30, 60)
+    login_per_email: Limit = Limit(10, 60)
+    login_per_client: Limit = Limit(30, 60)
+    login_global: Limit = Limit(300, 60)
+
+    @classmethod
+    def of(cls, settings: Settings) -> AuthPolicy:
+        """The policy the settings describe."""
+        return cls(
+            signup="open" if settings.signup == "open" else "invite",
+            signup_per_client=Limit(settings.signup_limit_per_client, 600),
+            signup_global=Limit(settings.signup_limit_global, 60),
+            login_per_email=Limit(settings.login_limit_per_email, 60),
+            login_per_client=Limit(settings.login_limit_per_client, 60),
+            login_global=Limit(settings.login_limit_global, 60),
+        )
+
+
+class BoundedHasher:
+    """Password hashing with a memory ceiling: at most ``concurrency`` hashes or checks run
+    at once (argon2id takes 64 MiB each), at most ``queue`` callers wait for a turn, and
+    anyone beyond is told at once that the server is busy (RATE_LIMITED)."""
+
+    def __init__(
+        self, inner: PasswordHasher, *, concurrency: int, queue: int, patience: float = 30.0
+    ) -> None:
+        self._inner = inner
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self._queue = queue
+        self._patience = patience
+        self._lock = threading.Lock()
+        self.waiting = 0
+        """Callers waiting for a turn right now."""
+
+    def hash(self, password: Secret) -> Secret:
+        """A salted, slow hash of the password, when a turn comes."""
+        with self._turn():
+            return self._inner.hash(password)
+
+    def verify(self, hashed: Secret, password: Secret) -> bool:
+        """Whether ``password`` matches ``hashed``, when a turn comes."""
+        with self._turn():
+            return self._inner.verify(hashed, password)
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        if not self._slots.acquire(blocking=False):
+            with self._lock:
+                if self.waiting >= self._queue:
+                    raise RateLimitedError(BUSY)
+                self.waiting += 1
+            try:
+                got = self._slots.acquire(timeout=self._patience)
+            finally:
+                with self._lock:
+                    self.waiting -= 1
+            if not got:
+                raise RateLimitedError(BUSY)
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
 def hash_token(token: str) -> str:
     """The stored form of a high-entropy bearer token (SHA-256; it is never stored itself)."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -91,6 +181,7 @@ class AuthService:
         limiter: RateLimiter,
         secrets_box: SecretBox,
         clock: Clock,
+        policy: AuthPolicy | None = None,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -100,32 +191,57 @@ class AuthService:
         self._limiter = limiter
         self._box = secrets_box
         self._clock = clock
+        self._policy = policy or AuthPolicy()
         self._dummy_hash: Secret | None = None
         self._recent: dict[str, tuple[Principal, float]] = {}
         self._recent_lock = threading.Lock()
 
-    def sign_up(self, email: str, name: str, password: Secret) -> SignedUp:
-        """Create an account and sign it in."""
+    def sign_up(
+        self,
+        email: str,
+        name: str,
+        password: Secret,
+        *,
+        client: str = "local",
+        invitation_token: Secret | None = None,
+    ) -> SignedUp:
+        """Create an account and sign it in (rate-limited per client and overall).
+
+        By invitation (the default policy), every refusal is the same FORBIDDEN answer,
+        given before any hashing, whether or not the email has an account. With open
+        sign-up, a password is hashed before any refusal, so a taken email answers as
+        slowly as a free one, with the same message as every other refusal.
+        """
+        policy = self._policy
+        self._limit(f"signup:client:{client}", policy.signup_per_client, SIGNUP_BY_CLIENT)
+        self._limit("signup:all", policy.signup_global, SIGNUP_BY_ALL)
+        token_hash = hash_token(invitation_token.reveal()) if invitation_token else None
+        by_invitation = policy.signup == "invite"
+        if by_invitation and not self._may_sign_up(email, token_hash):
+            raise ForbiddenError(INVITATION_ONLY)
         if len(password.reveal()) < MIN_PASSWORD:
             raise InvalidValueError("password", f"must be at least {MIN_PASSWORD} characters")
-        result = self._bus.execute(
-            c.SignUp(email=email, name=name, password_hash=self._hasher.hash(password)),
-            Context(actor=SYSTEM),
+        command = c.SignUp(
+            email=email,
+            name=name,
+            password_hash=self._hasher.hash(password),
+            invitation_token_hash=token_hash,
+            invitation_required=by_invitation,
         )
+        result = self._bus.execute(command, Context(actor=SYSTEM))
         user_id = result.id("user_id")
         return SignedUp(
             self._start_session(user_id), result.ids.get("organization_id"), result.position
         )
 
     def log_in(self, email: str, password: Secret, client: str) -> Tokens:
-        """Check a password and start a session (rate-limited per email and per client)."""
+        """Check a password and start a session (rate-limited per client, per email and
+        overall)."""
         key = normalise_email(email) if "@" in email else email.strip().lower()
-        limit, window = LOGIN_LIMIT
-        if not (
-            self._limiter.hit(f"login:email:{key}", limit, window)
-            and self._limiter.hit(f"login:client:{client}", limit * 3, window)
-        ):
-            raise RateLimitedError("too many login attempts; wait a minute and try again")
+        policy = self._policy
+        self._limit(f"login:client:{client}", policy.login_per_client, LOGIN_BY_CLIENT)
+        self._limit(f"login:email:{key}", policy.login_per_email, LOGIN_BY_CLIENT)
+        self._limit("login:all", policy.login_global, LOGIN_BY_ALL)
         user = self._user_by_email(key)
         if user is None:
             if self._dummy_hash is None:
@@ -136,6 +252,34 @@ class AuthService:
         if not self._hasher.verify(hashed, password):
             raise UnauthenticatedError("wrong email or password")
         return self._start_session(user.id)
+
+    def _limit(self, key: str, limit: Limit, message: str) -> None:
+        wait = self._limiter.attempt(key, limit.count, limit.seconds)
+        if wait:
+            raise RateLimitedError(message.format(when=_in(wait)))
+
+    def _may_sign_up(self, email: str, token_hash: str | None) -> bool:
+        """By invitation: the first account, or one with a pending invitation for its email.
+
+        It never looks at whether the email has an account, so refusals cannot tell.
+        """
+        if self._find(Reservation, Reservation.id_for(*FIRST_USER)) is None:
+            return True
+        if token_hash is None:
+            return False
+        try:
+            normalised = normalise_email(email)
+        except DomainInvalidValueError:
+            return False
+        found = pending_invitation(self._find, token_hash, normalised, self._clock.now())
+        return found is not None
+
+    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            aggregate: object = self._store.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
 
     def refresh(self, refresh_token: Secret) -> Tokens:
         """Trade a refresh token for new tokens (the old refresh token stops working)."""
@@ -292,6 +436,19 @@ class AuthService:
         return Principal(
             user_id=user.id, scopes=frozenset(record.scopes) & ALL_SCOPES, token_id=record.id
         )
+
+
+SIGNUP_BY_CLIENT = "too many sign-up attempts from your address; try again in {when}"
+SIGNUP_BY_ALL = "too many sign-ups on this server right now; try again in {when}"
+LOGIN_BY_CLIENT = "too many login attempts; try again in {when}"
+LOGIN_BY_ALL = "too many logins on this server right now; try again in {when}"
+
+
+def _in(seconds: int) -> str:
+    """A wait, as a person would say it."""
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def is_api_token(value: str) -> bool:

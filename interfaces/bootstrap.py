@@ -42,7 +42,7 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.runtimes import DockerEngines
 from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
-from application.auth import AuthService
+from application.auth import AuthPolicy, AuthService, BoundedHasher
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
@@ -108,9 +108,7 @@ def bootstrap(
         if settings.redis_url is None:
             limiter = InProcessRateLimiter()
         else:
-            redis_limiter = RedisRateLimiter(
-                settings.redis_url, f"containr:{settings.database_schema}"
-            )
+            redis_limiter = RedisRateLimiter(settings.redis_url, f"containr:{settings.instance}")
             closers.append(redis_limiter.close)
             limiter = redis_limiter
     if changes is None:
@@ -175,12 +173,17 @@ def bootstrap(
     auth = AuthService(
         store,
         bus,
-        hasher=hasher or Argon2Hasher(),
+        hasher=BoundedHasher(
+            hasher or Argon2Hasher(),
+            concurrency=settings.hashing_concurrency,
+            queue=settings.hashing_queue,
+        ),
         signer=JwtSigner(key, settings.jwt_key_version),
         sessions=sessions,
         limiter=limiter,
         secrets_box=secrets,
         clock=clock,
+        policy=AuthPolicy.of(settings),
     )
     dependencies: dict[str, Callable[[], bool]] = {}
     if settings.redis_url is not None:

@@ -157,10 +157,21 @@ class Mutation:
         description="Create an account; the first account also gets an organisation."
     )
     def sign_up(
-        self, info: Info[GqlContext, None], email: str, name: str, password: str
+        self,
+        info: Info[GqlContext, None],
+        email: str,
+        name: str,
+        password: str,
+        invitation_token: str | None = None,
     ) -> AuthPayload:
         services = ctx(info).services
-        result = services.auth.sign_up(email, name, Secret(password))
+        result = services.auth.sign_up(
+            email,
+            name,
+            Secret(password),
+            client=ctx(info).client,
+            invitation_token=Secret(invitation_token) if invitation_token else None,
+        )
         if result.position is not None:
             services.wait_for(result.position, ("dashboard",))
         tokens = result.tokens
