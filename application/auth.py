@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Literal, TypeVar
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 import msgspec
@@ -29,6 +27,16 @@ from application.handlers.accounts import (
     password_context,
     pending_invitation,
 )
+from application.limits import (
+    LOGIN_BY_ALL,
+    LOGIN_BY_CLIENT,
+    SIGNUP_BY_ALL,
+    SIGNUP_BY_CLIENT,
+    AuthPolicy,
+    Limit,
+    wait_phrase,
+)
+from application.limits import RateLimitedError as RateLimitedError  # noqa: PLC0414 - re-exported: callers import it from here
 from application.ports import (
     Clock,
     InvalidTokenError,
@@ -39,7 +47,6 @@ from application.ports import (
     TokenSigner,
 )
 from application.secrets import Secret
-from application.settings import Settings
 from domain.base import ContainrAggregate
 from domain.errors import InvalidValueError as DomainInvalidValueError
 from domain.ids import Actor
@@ -53,7 +60,6 @@ REFRESH_PREFIX = "rt_"
 MIN_PASSWORD = 10
 SYSTEM = Actor("system:accounts")
 PRINCIPAL_TTL = 5.0  # seconds a checked bearer token is trusted without looking again
-BUSY = "the server is busy, try again in a moment"
 A = TypeVar("A", bound=ContainrAggregate)
 
 
@@ -61,12 +67,6 @@ class UnauthenticatedError(ApplicationError):
     """Raised when a request needs a signed-in user and has none (or a bad token)."""
 
     code = "UNAUTHENTICATED"
-
-
-class RateLimitedError(ApplicationError):
-    """Raised when a client has tried too often; it should wait and try again."""
-
-    code = "RATE_LIMITED"
 
 
 class Tokens(msgspec.Struct, frozen=True):
@@ -84,82 +84,6 @@ class SignedUp(msgspec.Struct, frozen=True):
     tokens: Tokens
     organization_id: UUID | None
     position: int | None
-
-
-class Limit(msgspec.Struct, frozen=True):
-    """At most ``count`` attempts in each window of ``seconds``."""
-
-    count: int
-    seconds: int
-
-
-class AuthPolicy(msgspec.Struct, frozen=True, kw_only=True):
-    """Who may sign up, and how often anyone may try to sign up or log in."""
-
-    signup: Literal["invite", "open"] = "invite"
-    signup_per_client: Limit = Limit(5, 600)
-    signup_global: Limit = Limit(30, 60)
-    login_per_email: Limit = Limit(10, 60)
-    login_per_client: Limit = Limit(30, 60)
-    login_global: Limit = Limit(300, 60)
-
-    @classmethod
-    def of(cls, settings: Settings) -> AuthPolicy:
-        """The policy the settings describe."""
-        return cls(
-            signup="open" if settings.signup == "open" else "invite",
-            signup_per_client=Limit(settings.signup_limit_per_client, 600),
-            signup_global=Limit(settings.signup_limit_global, 60),
-            login_per_email=Limit(settings.login_limit_per_email, 60),
-            login_per_client=Limit(settings.login_limit_per_client, 60),
-            login_global=Limit(settings.login_limit_global, 60),
-        )
-
-
-class BoundedHasher:
-    """Password hashing with a memory ceiling: at most ``concurrency`` hashes or checks run
-    at once (argon2id takes 64 MiB each), at most ``queue`` callers wait for a turn, and
-    anyone beyond is told at once that the server is busy (RATE_LIMITED)."""
-
-    def __init__(
-        self, inner: PasswordHasher, *, concurrency: int, queue: int, patience: float = 30.0
-    ) -> None:
-        self._inner = inner
-        self._slots = threading.BoundedSemaphore(concurrency)
-        self._queue = queue
-        self._patience = patience
-        self._lock = threading.Lock()
-        self.waiting = 0
-        """Callers waiting for a turn right now."""
-
-    def hash(self, password: Secret) -> Secret:
-        """A salted, slow hash of the password, when a turn comes."""
-        with self._turn():
-            return self._inner.hash(password)
-
-    def verify(self, hashed: Secret, password: Secret) -> bool:
-        """Whether ``password`` matches ``hashed``, when a turn comes."""
-        with self._turn():
-            return self._inner.verify(hashed, password)
-
-    @contextmanager
-    def _turn(self) -> Iterator[None]:
-        if not self._slots.acquire(blocking=False):
-            with self._lock:
-                if self.waiting >= self._queue:
-                    raise RateLimitedError(BUSY)
-                self.waiting += 1
-            try:
-                got = self._slots.acquire(timeout=self._patience)
-            finally:
-                with self._lock:
-                    self.waiting -= 1
-            if not got:
-                raise RateLimitedError(BUSY)
-        try:
-            yield
-        finally:
-            self._slots.release()
 
 
 def hash_token(token: str) -> str:
@@ -256,7 +180,7 @@ class AuthService:
     def _limit(self, key: str, limit: Limit, message: str) -> None:
         wait = self._limiter.attempt(key, limit.count, limit.seconds)
         if wait:
-            raise RateLimitedError(message.format(when=_in(wait)))
+            raise RateLimitedError(message.format(when=wait_phrase(wait)))
 
     def _may_sign_up(self, email: str, token_hash: str | None) -> bool:
         """By invitation: the first account, or one with a pending invitation for its email.
@@ -436,19 +360,6 @@ class AuthService:
         return Principal(
             user_id=user.id, scopes=frozenset(record.scopes) & ALL_SCOPES, token_id=record.id
         )
-
-
-SIGNUP_BY_CLIENT = "too many sign-up attempts from your address; try again in {when}"
-SIGNUP_BY_ALL = "too many sign-ups on this server right now; try again in {when}"
-LOGIN_BY_CLIENT = "too many login attempts; try again in {when}"
-LOGIN_BY_ALL = "too many logins on this server right now; try again in {when}"
-
-
-def _in(seconds: int) -> str:
-    """A wait, as a person would say it."""
-    if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def is_api_token(value: str) -> bool:

@@ -42,12 +42,13 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.runtimes import DockerEngines
 from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
-from application.auth import AuthPolicy, AuthService, BoundedHasher
+from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors, MetricStore
+from application.limits import AuthPolicy, BoundedHasher
 from application.logs import LogStore
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, PasswordHasher, RateLimiter, SecretBox

@@ -11,7 +11,7 @@ from graphql import parse, validate
 
 from adapters.auth import InProcessRateLimiter
 from adapters.fakes import FakePasswordHasher
-from application.auth import BUSY, BoundedHasher, RateLimitedError
+from application.limits import BUSY, BoundedHasher, RateLimitedError
 from application.secrets import Secret
 from application.settings import Settings, SettingsError
 from interfaces.graphql.limits import HASHING_FIELDS, OneHashingField
