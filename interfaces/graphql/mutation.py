@@ -129,9 +129,21 @@ def _caller(context: GqlContext) -> Any:
 # Accounts: the auth service hashes passwords and mints tokens around the commands
 
 
-def sign_up(info: Info[GqlContext, None], email: str, name: str, password: str) -> AuthPayload:
+def sign_up(
+    info: Info[GqlContext, None],
+    email: str,
+    name: str,
+    password: str,
+    invitation_token: str | None = None,
+) -> AuthPayload:
     context = ctx(info)
-    result = context.auth.sign_up(email, name, Secret(password))
+    result = context.auth.sign_up(
+        email,
+        name,
+        Secret(password),
+        client=context.client,
+        invitation_token=Secret(invitation_token) if invitation_token else None,
+    )
     context.wait_for(result.position)
     return _payload(result.tokens, result.organization_id)
 

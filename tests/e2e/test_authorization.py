@@ -31,6 +31,7 @@ from application.services import Services
 from application.settings import Settings
 from interfaces.bootstrap import bootstrap, migrate
 from interfaces.http.app import create_app
+from tests.conftest import OPEN_SIGNUP
 from tests.e2e.client import Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -615,7 +616,7 @@ def local_repository(where: Path) -> str:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     base = tmp_path_factory.mktemp("matrix")
-    settings = Settings(data_dir=str(base / "data"))
+    settings = Settings(data_dir=str(base / "data"), **OPEN_SIGNUP)
     migrate(settings)
     app = bootstrap(settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
     with TestClient(create_app(app, run_projections=True)) as http:
