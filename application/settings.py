@@ -54,6 +54,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     makes an API-only replica)."""
     log_lines_kept: int = 10_000
     """Per deployment; older lines are pruned."""
+    read_wait_ms: int = 3000
+    """Read-your-writes: how long a request carrying X-Containr-After may wait for the read
+    models to reach that position before it is answered anyway, marked stale."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -272,5 +275,9 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_JWT_KEY_VERSION": (
         "jwt_key_version",
         lambda v: _int_in("CONTAINR_JWT_KEY_VERSION", v, 1, 1_000_000),
+    ),
+    "CONTAINR_READ_WAIT_MS": (
+        "read_wait_ms",
+        lambda v: _int_in("CONTAINR_READ_WAIT_MS", v, 0, 60_000),
     ),
 }
