@@ -25,7 +25,14 @@ class GqlContext:
     cacheable: bool = True
     """False once a resolver reads something change notices do not cover."""
     hub: Any = None
+    position: int = 0
+    """The highest log position this request's mutations reached (read-your-writes)."""
     _roles: dict[UUID, str] | None = None
+
+    def saw(self, position: int | None) -> None:
+        """Note a log position a mutation of this request reached."""
+        if position is not None and position > self.position:
+            self.position = position
 
     def require(self) -> Principal:
         """The signed-in caller, or UNAUTHENTICATED."""

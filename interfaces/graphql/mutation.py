@@ -38,7 +38,9 @@ def run(
 ) -> CommandResult:
     """Send a command as the caller and wait until the read models show it."""
     context = ctx(info)
-    return context.services.execute(command, context.command_context(cmid), wait_for=wait)
+    result = context.services.execute(command, context.command_context(cmid), wait_for=wait)
+    context.saw(result.position)
+    return result
 
 
 def build(cls: type[c.C], **values: Any) -> c.C:
@@ -163,6 +165,7 @@ class Mutation:
         result = services.auth.sign_up(email, name, Secret(password))
         if result.position is not None:
             services.wait_for(result.position, ("dashboard",))
+        ctx(info).saw(result.position)
         tokens = result.tokens
         return AuthPayload(
             access_token=tokens.access_token,
@@ -213,14 +216,18 @@ class Mutation:
         token_id, token = context.services.auth.create_api_token(
             context.require(), name, scopes, expires_in_days
         )
-        context.services.wait_for(context.services.events.head(), ("dashboard",))
+        head = context.services.events.head()
+        context.services.wait_for(head, ("dashboard",))
+        context.saw(head)
         return NewSecretToken(id=strawberry.ID(str(token_id)), token=token.reveal())
 
     @strawberry.mutation
     def revoke_api_token(self, info: Info[GqlContext, None], id: strawberry.ID) -> bool:
         context = ctx(info)
         context.services.auth.revoke_api_token(context.require(), uuid_of(id, "id"))
-        context.services.wait_for(context.services.events.head(), ("dashboard",))
+        head = context.services.events.head()
+        context.services.wait_for(head, ("dashboard",))
+        context.saw(head)
         return True
 
     # Organisations
@@ -272,13 +279,16 @@ class Mutation:
         invitation_id, token = context.services.auth.invite(
             context.require(), uuid_of(organization_id, "organizationId"), email, role
         )
+        context.saw(context.services.events.head())
         return NewSecretToken(id=strawberry.ID(str(invitation_id)), token=token.reveal())
 
     @strawberry.mutation
     def accept_invitation(self, info: Info[GqlContext, None], token: str) -> Organization:
         context = ctx(info)
         org_id = context.services.auth.accept_invitation(context.require(), Secret(token))
-        context.services.wait_for(context.services.events.head(), ("dashboard",))
+        head = context.services.events.head()
+        context.services.wait_for(head, ("dashboard",))
+        context.saw(head)
         context._roles = None
         return Organization.from_row(
             _dashboard(info).organization(org_id), context.roles().get(org_id)
