@@ -120,8 +120,14 @@ class GraphQLOverHttp:
             body_out["extensions"] = positions
         encoded = encode_json(body_out)
         fresh = not caught_up.stale  # a stale answer is never kept
-        if key is not None and not result.errors and context.cacheable and context.reads and fresh:
-            cache.put(key, encoded, context.reads, epoch, caught_up.position)
+        if (
+            key is not None
+            and not result.errors
+            and context.cacheable
+            and context.reads_seen
+            and fresh
+        ):
+            cache.put(key, encoded, context.reads_seen, epoch, caught_up.position)
         return Response(
             encoded, media_type="application/json", headers=self.ryw.headers(context.position)
         )
