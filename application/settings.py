@@ -76,6 +76,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Callers that may wait for a hashing slot; beyond, they are told the server is busy."""
     trusted_proxies: tuple[str, ...] = ()
     """Addresses or networks of reverse proxies whose X-Forwarded-For header is believed."""
+    read_wait_ms: int = 3000
+    """Read-your-writes: how long a request carrying X-Containr-After may wait for the read
+    models to reach that position before it is answered anyway, marked stale."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -336,4 +339,8 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
         lambda v: _int_in("CONTAINR_HASHING_QUEUE", v, 0, 10_000),
     ),
     "CONTAINR_TRUSTED_PROXIES": ("trusted_proxies", _networks("CONTAINR_TRUSTED_PROXIES")),
+    "CONTAINR_READ_WAIT_MS": (
+        "read_wait_ms",
+        lambda v: _int_in("CONTAINR_READ_WAIT_MS", v, 0, 60_000),
+    ),
 }

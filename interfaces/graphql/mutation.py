@@ -191,6 +191,7 @@ def invite_member(
     context = ctx(info)
     organization = entity(context.reads, "organization", organization_id, "organizationId")
     invitation_id, token = context.auth.invite(context.require(), organization.id, email, role)
+    context.saw(context.log_head())
     return NewSecretToken(id=strawberry.ID(str(invitation_id)), token=token.reveal())
 
 
