@@ -104,8 +104,17 @@ class AuthService:
         self._recent: dict[str, tuple[Principal, float]] = {}
         self._recent_lock = threading.Lock()
 
-    def sign_up(self, email: str, name: str, password: Secret) -> SignedUp:
+    def sign_up(
+        self,
+        email: str,
+        name: str,
+        password: Secret,
+        *,
+        client: str = "local",
+        invitation_token: Secret | None = None,
+    ) -> SignedUp:
         """Create an account and sign it in."""
+        del client, invitation_token  # rate limits and invitations: the abuse slice of #11
         if len(password.reveal()) < MIN_PASSWORD:
             raise InvalidValueError("password", f"must be at least {MIN_PASSWORD} characters")
         result = self._bus.execute(
