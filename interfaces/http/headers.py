@@ -49,14 +49,13 @@ def content_security_policy(host: str | None) -> str:
 
 
 def graphiql_policy(host: str | None) -> str:
-    """GraphiQL's page (development mode): its CDN scripts and its inline script and style,
-    allowed by hash, and nothing else more than the dashboard's policy."""
+    """GraphiQL's page (development mode): its CDN scripts and styles, and its own inline
+    script and style allowed by hash; otherwise the dashboard's policy."""
     return _policy(
         host,
-        script=" ".join(["'self'", CDN, *_graphiql_script_hashes()]),
-        # GraphiQL's editor sets style attributes as it lays itself out.
-        style=" ".join(["'self'", CDN, "'unsafe-inline'"]),
-        font=f"'self' {CDN} data:",
+        script=" ".join(["'self'", CDN, *_graphiql_hashes("script")]),
+        style=" ".join(["'self'", CDN, *_graphiql_hashes("style")]),
+        font=f"'self' {CDN} data:",  # GraphiQL's stylesheet inlines its fonts
     )
 
 
@@ -79,10 +78,10 @@ def _policy(host: str | None, *, script: str, style: str, font: str = "'self'") 
     )
 
 
-@lru_cache(maxsize=1)
-def _graphiql_script_hashes() -> tuple[str, ...]:
-    """The page's inline scripts, by hash (strawberry serves the page as it ships it)."""
-    found = re.findall(r"<script>(.*?)</script>", get_graphql_ide_html("graphiql"), re.DOTALL)
+@lru_cache(maxsize=2)
+def _graphiql_hashes(tag: str) -> tuple[str, ...]:
+    """The page's inline scripts or styles, by hash (strawberry serves the page as shipped)."""
+    found = re.findall(rf"<{tag}>(.*?)</{tag}>", get_graphql_ide_html("graphiql"), re.DOTALL)
     return tuple(
         "'sha256-" + base64.b64encode(hashlib.sha256(f.encode()).digest()).decode() + "'"
         for f in found

@@ -168,13 +168,15 @@ def test_graphiql_gets_a_policy_for_its_cdn_and_its_own_inline_script(
     page = http.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
     csp = page.headers["content-security-policy"]
-    script_src = next(d for d in csp.split("; ") if d.startswith("script-src "))
-    assert "https://unpkg.com" in script_src and "unsafe-inline" not in script_src
-    inline = re.findall(r"<script>(.*?)</script>", page.text, re.DOTALL)
-    assert inline
-    for script in inline:
-        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-        assert f"'sha256-{digest}'" in script_src
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    directives = {d.split(" ", 1)[0]: d for d in csp.split("; ")}
+    for tag, directive in (("script", "script-src"), ("style", "style-src")):
+        assert "https://unpkg.com" in directives[directive]
+        inline = re.findall(rf"<{tag}>(.*?)</{tag}>", page.text, re.DOTALL)
+        assert inline
+        for block in inline:
+            digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in directives[directive]
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert page.headers["x-frame-options"] == "DENY"
 
