@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 
 from interfaces.graphql.errors import ErrorCodes, query_cost
+from interfaces.graphql.limits import OneHashingField
 from interfaces.graphql.mutation import Mutation
 from interfaces.graphql.query import Query
 from interfaces.graphql.subscription import Subscription
@@ -38,7 +39,7 @@ def build_schema(*, introspection: bool = True) -> Schema:
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: AddValidationRules([cost_rule]),
+        lambda: AddValidationRules([cost_rule, OneHashingField]),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

@@ -80,6 +80,7 @@ def create_app(
                 if principal is None:
                     raise ConnectionRejectionError({"message": error})
                 context["gql"].principal = principal
+                context["gql"].bearer = str(header).partition(" ")[2].strip()
             return UNSET  # type: ignore[no-any-return]  # strawberry types UNSET as Any
 
         async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
@@ -148,17 +149,12 @@ def create_app(
             *web_handlers(),
         ],
         lifespan=[lifespan],
-        before_send=[security_headers(_trusted_proxies(services))],
+        before_send=[security_headers(services.settings.trusted_proxies)],
         request_max_body_size=MAX_BODY,
         state=State({"services": services, "cache": cache, "hub": hub, "metrics": metrics}),
         debug=False,
     )
     return app
-
-
-def _trusted_proxies(services: Services) -> tuple[str, ...]:
-    # CONTAINR_TRUSTED_PROXIES arrives with the abuse slice of issue 11 (then read it plainly).
-    return tuple(getattr(services.settings, "trusted_proxies", ()))
 
 
 def metrics_answer(
@@ -205,7 +201,7 @@ def create_metrics_app(app: Litestar) -> Litestar:
 
     return Litestar(
         route_handlers=[metrics_only],
-        before_send=[security_headers(_trusted_proxies(services))],
+        before_send=[security_headers(services.settings.trusted_proxies)],
         debug=False,
     )
 

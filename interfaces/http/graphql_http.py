@@ -109,6 +109,6 @@ class GraphQLOverHttp:
         if result.errors:
             body_out["errors"] = [coded(e).formatted for e in result.errors]
         encoded = encode_json(body_out)
-        if key is not None and not result.errors and context.cacheable and context.reads:
-            cache.put(key, encoded, context.reads, epoch)
+        if key is not None and not result.errors and context.cacheable and context.reads_seen:
+            cache.put(key, encoded, context.reads_seen, epoch)
         return Response(encoded, media_type="application/json")

@@ -98,8 +98,8 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 def served_over_https(scope: Scope, trusted_proxies: Sequence[str] = ()) -> bool:
     """Whether the client reached us over HTTPS: the connection's own scheme, or the
-    X-Forwarded-Proto of a reverse proxy in ``trusted_proxies`` (uvicorn already turns a
-    loopback proxy's X-Forwarded-Proto into the scheme)."""
+    X-Forwarded-Proto of a reverse proxy in ``trusted_proxies`` (CONTAINR_TRUSTED_PROXIES;
+    uvicorn's own proxy-header handling is off)."""
     if scope.get("scheme") in ("https", "wss"):
         return True
     forwarded = header(scope, b"x-forwarded-proto")

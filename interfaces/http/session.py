@@ -83,9 +83,7 @@ class RefusedError(Exception):
 
 def session_handlers(services: Services) -> list[HTTPRouteHandler]:
     """The four /auth/* endpoints, bound to ``services``."""
-    # CONTAINR_TRUSTED_PROXIES comes with the abuse slice of issue 11; until then, only the
-    # connection's own scheme (uvicorn's proxy headers from loopback) says HTTPS.
-    trusted: tuple[str, ...] = tuple(getattr(services.settings, "trusted_proxies", ()))
+    trusted = services.settings.trusted_proxies  # whose X-Forwarded-Proto counts
     auth = services.auth
 
     def answer(
