@@ -21,15 +21,19 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** A personal API token (never the token itself). */
 export type ApiTokenInfo = {
   __typename?: 'ApiTokenInfo';
+  createdAt: Scalars['DateTime']['output'];
   expiresAt: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  position: Scalars['Int']['output'];
   revoked: Scalars['Boolean']['output'];
   scopes: Array<Scalars['String']['output']>;
 };
 
+/** Who did what, when, to what. */
 export type AuditEntry = {
   __typename?: 'AuditEntry';
   action: Scalars['String']['output'];
@@ -67,12 +71,14 @@ export type AuthPayload = {
   userId: Scalars['ID']['output'];
 };
 
+/** How to build: detect the runtime (auto) or use a Dockerfile. */
 export type BuildInput = {
   buildCommand?: InputMaybe<Scalars['String']['input']>;
   dockerfilePath?: InputMaybe<Scalars['String']['input']>;
   mode?: Scalars['String']['input'];
 };
 
+/** What a deployment would build: the detected runtime, the reasons and the Dockerfile. */
 export type BuildPlanPreview = {
   __typename?: 'BuildPlanPreview';
   commit: Scalars['String']['output'];
@@ -83,6 +89,7 @@ export type BuildPlanPreview = {
   summary: Scalars['String']['output'];
 };
 
+/** A Proxmox VE cluster (its token secret is never shown). */
 export type Cluster = {
   __typename?: 'Cluster';
   /** The guests Containr made on the cluster. */
@@ -95,6 +102,7 @@ export type Cluster = {
   position: Scalars['Int']['output'];
   pveVersion: Maybe<Scalars['String']['output']>;
   registeredAt: Scalars['DateTime']['output'];
+  removed: Scalars['Boolean']['output'];
   state: Scalars['String']['output'];
   tokenId: Scalars['String']['output'];
   unreachableReason: Maybe<Scalars['String']['output']>;
@@ -117,6 +125,7 @@ export type ClusterNode = {
   since: Scalars['DateTime']['output'];
 };
 
+/** One project's deployment figures for one day. */
 export type DailyStats = {
   __typename?: 'DailyStats';
   cancelled: Scalars['Int']['output'];
@@ -131,6 +140,7 @@ export type DailyStats = {
   succeeded: Scalars['Int']['output'];
 };
 
+/** A release of a service into an environment. */
 export type Deployment = {
   __typename?: 'Deployment';
   commit: Maybe<Scalars['String']['output']>;
@@ -142,6 +152,7 @@ export type Deployment = {
   history: Array<StateChange>;
   id: Scalars['ID']['output'];
   image: Maybe<Scalars['String']['output']>;
+  organizationId: Scalars['ID']['output'];
   /** Why each replica went where it did: nodes filtered out and scores. */
   placementExplanation: Maybe<Scalars['String']['output']>;
   placements: Maybe<Scalars['JSON']['output']>;
@@ -173,20 +184,26 @@ export type DeploymentEdge = {
   node: Deployment;
 };
 
+/** Where a project's services are deployed: production, preview or development. */
 export type Environment = {
   __typename?: 'Environment';
+  createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   kind: Scalars['String']['output'];
   name: Scalars['String']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
   projectId: Scalars['ID']['output'];
 };
 
+/** A git repository to build from. */
 export type GitSourceInput = {
   branch?: Scalars['String']['input'];
   repositoryUrl: Scalars['String']['input'];
   rootDirectory?: Scalars['String']['input'];
 };
 
+/** An LXC container or QEMU VM Containr made. */
 export type Guest = {
   __typename?: 'Guest';
   clusterId: Scalars['ID']['output'];
@@ -201,6 +218,7 @@ export type Guest = {
   name: Scalars['String']['output'];
   node: Scalars['String']['output'];
   nodeId: Maybe<Scalars['ID']['output']>;
+  organizationId: Scalars['ID']['output'];
   pendingAction: Maybe<Scalars['String']['output']>;
   position: Scalars['Int']['output'];
   state: Scalars['String']['output'];
@@ -208,6 +226,7 @@ export type Guest = {
   vmid: Maybe<Scalars['Int']['output']>;
 };
 
+/** A probe a replica must pass before it takes traffic. */
 export type HealthCheckInput = {
   command?: InputMaybe<Array<Scalars['String']['input']>>;
   gracePeriodSeconds?: Scalars['Float']['input'];
@@ -219,6 +238,7 @@ export type HealthCheckInput = {
   timeoutSeconds?: Scalars['Float']['input'];
 };
 
+/** An invitation to join an organisation. */
 export type Invitation = {
   __typename?: 'Invitation';
   email: Scalars['String']['output'];
@@ -226,10 +246,13 @@ export type Invitation = {
   id: Scalars['ID']['output'];
   invitedAt: Scalars['DateTime']['output'];
   invitedBy: Scalars['String']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
   role: Scalars['String']['output'];
   state: Scalars['String']['output'];
 };
 
+/** One line of a build or runtime log (secrets already masked). */
 export type LogLine = {
   __typename?: 'LogLine';
   at: Scalars['DateTime']['output'];
@@ -237,6 +260,7 @@ export type LogLine = {
   id: Scalars['Int']['output'];
   line: Scalars['String']['output'];
   replica: Maybe<Scalars['Int']['output']>;
+  serviceId: Scalars['ID']['output'];
   stream: Scalars['String']['output'];
 };
 
@@ -246,12 +270,15 @@ export type LogPage = {
   lines: Array<LogLine>;
 };
 
+/** A member of an organisation. */
 export type Member = {
   __typename?: 'Member';
   /** The member's email (seen by fellow members only). */
   email: Maybe<Scalars['String']['output']>;
   /** The member's display name. */
   name: Maybe<Scalars['String']['output']>;
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
   role: Scalars['String']['output'];
   since: Scalars['DateTime']['output'];
   userId: Scalars['ID']['output'];
@@ -592,6 +619,7 @@ export type MutationSetVariablesArgs = {
 
 export type MutationSignUpArgs = {
   email: Scalars['String']['input'];
+  invitationToken?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
@@ -634,6 +662,7 @@ export type NewSecretToken = {
   token: Scalars['String']['output'];
 };
 
+/** A place that runs containers. */
 export type Node = {
   __typename?: 'Node';
   cpuMillis: Scalars['Int']['output'];
@@ -646,11 +675,14 @@ export type Node = {
   organizationId: Scalars['ID']['output'];
   position: Scalars['Int']['output'];
   registeredAt: Scalars['DateTime']['output'];
+  removed: Scalars['Boolean']['output'];
+  scheduleState: Scalars['String']['output'];
   state: Scalars['String']['output'];
   unreachableReason: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** One measurement of a cluster node. */
 export type NodeSamplePoint = {
   __typename?: 'NodeSamplePoint';
   at: Scalars['DateTime']['output'];
@@ -659,9 +691,11 @@ export type NodeSamplePoint = {
   diskUsedGb: Scalars['Float']['output'];
   memoryTotalMb: Scalars['Int']['output'];
   memoryUsedMb: Scalars['Int']['output'];
+  node: Scalars['String']['output'];
   online: Scalars['Boolean']['output'];
 };
 
+/** An organisation: members, projects and nodes. */
 export type Organization = {
   __typename?: 'Organization';
   /** Whether the caller may manage members, nodes and deletions. */
@@ -675,13 +709,16 @@ export type Organization = {
   members: Array<Member>;
   name: Scalars['String']['output'];
   nodes: Array<Node>;
+  position: Scalars['Int']['output'];
   /** Projects by slug; `search` matches a part of the name. */
   projects: ProjectConnection;
   role: Maybe<Scalars['String']['output']>;
   slug: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 
+/** An organisation: members, projects and nodes. */
 export type OrganizationProjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
@@ -695,6 +732,7 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A project: environments and services. */
 export type Project = {
   __typename?: 'Project';
   createdAt: Scalars['DateTime']['output'];
@@ -860,23 +898,30 @@ export type QueryVariablesArgs = {
   serviceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** One release of a service. */
 export type Release = {
   __typename?: 'Release';
   commit: Maybe<Scalars['String']['output']>;
+  commitAuthor: Maybe<Scalars['String']['output']>;
   commitMessage: Maybe<Scalars['String']['output']>;
   deploymentId: Scalars['ID']['output'];
   environmentId: Scalars['ID']['output'];
   finishedAt: Maybe<Scalars['DateTime']['output']>;
   healthyAt: Maybe<Scalars['DateTime']['output']>;
   image: Maybe<Scalars['String']['output']>;
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
   requestedAt: Scalars['DateTime']['output'];
   requestedBy: Scalars['String']['output'];
   rollbackOf: Maybe<Scalars['ID']['output']>;
+  serviceId: Scalars['ID']['output'];
   state: Scalars['String']['output'];
   trigger: Scalars['String']['output'];
   variablesVersion: Array<Scalars['Int']['output']>;
 };
 
+/** CPU (millicores) and memory (MiB) per replica. */
 export type ResourcesInput = {
   cpuLimitMillis?: InputMaybe<Scalars['Int']['input']>;
   cpuRequestMillis?: Scalars['Int']['input'];
@@ -884,6 +929,7 @@ export type ResourcesInput = {
   memoryRequestMb?: Scalars['Int']['input'];
 };
 
+/** A service of a project. */
 export type Service = {
   __typename?: 'Service';
   createdAt: Scalars['DateTime']['output'];
@@ -893,6 +939,7 @@ export type Service = {
   id: Scalars['ID']['output'];
   kind: Scalars['String']['output'];
   name: Scalars['String']['output'];
+  organizationId: Scalars['ID']['output'];
   position: Scalars['Int']['output'];
   projectId: Scalars['ID']['output'];
   /** Releases with their exact commit, image and variable versions. */
@@ -906,6 +953,7 @@ export type Service = {
 };
 
 
+/** A service of a project. */
 export type ServiceDeploymentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   environmentId?: InputMaybe<Scalars['ID']['input']>;
@@ -913,10 +961,12 @@ export type ServiceDeploymentsArgs = {
 };
 
 
+/** A service of a project. */
 export type ServiceReleasesArgs = {
   first?: Scalars['Int']['input'];
 };
 
+/** A service's settings (on update, fields left out keep their value). */
 export type ServiceInput = {
   build?: InputMaybe<BuildInput>;
   cronSchedule?: InputMaybe<Scalars['String']['input']>;
@@ -931,6 +981,7 @@ export type ServiceInput = {
   startCommand?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A service in one environment: what is live, and the latest deployment's state. */
 export type ServiceState = {
   __typename?: 'ServiceState';
   environmentId: Scalars['ID']['output'];
@@ -940,6 +991,10 @@ export type ServiceState = {
   liveCommit: Maybe<Scalars['String']['output']>;
   liveDeploymentId: Maybe<Scalars['ID']['output']>;
   liveImage: Maybe<Scalars['String']['output']>;
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  serviceId: Scalars['ID']['output'];
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -1024,6 +1079,7 @@ export type Variable = {
   value: Maybe<Scalars['String']['output']>;
 };
 
+/** The signed-in user. */
 export type Viewer = {
   __typename?: 'Viewer';
   apiTokens: Array<ApiTokenInfo>;
@@ -1031,6 +1087,8 @@ export type Viewer = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   organizations: Array<Organization>;
+  position: Scalars['Int']['output'];
+  registeredAt: Scalars['DateTime']['output'];
 };
 
 export type AuditEntryFieldsFragment = { __typename?: 'AuditEntry', position: number, at: string, actor: string, action: string, aggregateType: string, aggregateId: string, projectId: string | null, summary: string, details: unknown };
