@@ -140,6 +140,47 @@ def test_an_invitation_link_lets_a_signed_out_visitor_log_in_and_join(
     expect(page.get_by_test_id("project-row-shop")).to_be_visible()
 
 
+def test_with_sign_up_by_invitation_a_visitor_joins_through_the_invitation_link(
+    page: Page, server_settings: Settings
+) -> None:
+    server = Server(server_settings, env={"CONTAINR_SIGNUP": "invite"})
+    try:
+        base = server.url
+        owner = server.client()
+        org = owner.sign_up(unique_email("owner"), "Owner")["organizationId"]
+        owner('mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }', o=org)
+        invited = unique_email("invited")
+        invitation = owner(
+            "mutation($o: ID!, $e: String!) { inviteMember(organizationId: $o, email: $e, "
+            'role: "member") { token } }',
+            o=org,
+            e=invited,
+        )["inviteMember"]["token"]
+
+        # Without an invitation, the sign-up form says why in plain words.
+        page.goto(f"{base}/signup")
+        page.get_by_test_id("signup-name").fill("Eve")
+        page.get_by_test_id("signup-email").fill(unique_email("uninvited"))
+        page.get_by_test_id("signup-password").fill(PASSWORD)
+        page.get_by_test_id("signup-submit").click()
+        refusal = page.get_by_test_id("error-message")
+        expect(refusal).to_have_attribute("data-code", "FORBIDDEN")
+        expect(refusal).to_contain_text("need an invitation")
+        expect(refusal).to_contain_text("ask an organisation admin")
+
+        # The invitation link: an account inside the organisation, signed in.
+        page.goto(f"{base}/join?token={invitation}")
+        expect(page.get_by_test_id("signup-invitation")).to_have_value(invitation)
+        page.get_by_test_id("signup-name").fill("Ivy")
+        page.get_by_test_id("signup-email").fill(invited.upper())
+        page.get_by_test_id("signup-password").fill(PASSWORD)
+        page.get_by_test_id("signup-submit").click()
+        expect(page.get_by_test_id("project-row-shop")).to_be_visible()
+        expect(page.get_by_test_id("viewer-name")).to_have_text("Ivy")
+    finally:
+        server.stop()
+
+
 # GraphiQL (development mode) loads React and itself from unpkg.com; the test serves those
 # files from the npm registry's own packages, which are what unpkg serves.
 CDN_PACKAGES = {

@@ -430,3 +430,62 @@ def test_metrics_on_their_own_listener_and_not_on_the_api_address(
         assert httpx.get(f"http://{listen}/graphql").status_code == 404
     finally:
         server.stop()
+
+
+# Sign-up by invitation and rate limits, through /auth/*
+
+
+def invite_only(settings: Settings, **limits: int) -> Services:
+    changed = msgspec.structs.replace(settings, signup="invite", **limits)
+    return bootstrap(changed, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
+
+
+def test_signup_through_auth_needs_an_invitation_for_the_same_email(
+    sqlite_settings: Settings,
+) -> None:
+    built = invite_only(sqlite_settings)
+    try:
+        with TestClient(create_app(built, run_projections=True), base_url=f"http://{HOST}") as c:
+            owner = sign_up(c).json()  # the first account needs no invitation
+            invited = c.post(
+                "/graphql",
+                json={
+                    "query": "mutation($o: ID!) { inviteMember(organizationId: $o, "
+                    'email: "vera@example.com", role: "viewer") { token } }',
+                    "variables": {"o": owner["organizationId"]},
+                },
+                headers={"authorization": f"Bearer {owner['accessToken']}"},
+            ).json()
+            token = invited["data"]["inviteMember"]["token"]
+            vera = {"email": "vera@example.com", "name": "Vera", "password": PASSWORD}
+
+            for body in (vera, {**vera, "email": "eve@example.com", "invitationToken": token}):
+                refused = auth(c, "signup", body)
+                assert refused.status_code == 403
+                assert refused.json()["error"]["code"] == "FORBIDDEN"
+                assert "invitation" in refused.json()["error"]["message"]
+                assert "set-cookie" not in refused.headers
+
+            joined = auth(c, "signup", {**vera, "invitationToken": f" {token} "})
+            assert joined.status_code == 200, joined.text
+            assert joined.json()["organizationId"] == owner["organizationId"]
+            assert refresh_cookie(joined)["httponly"] is True
+            viewer = graphql(c, "{ viewer { organizations { id } } }", joined.json()["accessToken"])
+            assert viewer["data"]["viewer"]["organizations"] == [{"id": owner["organizationId"]}]
+    finally:
+        built.close()
+
+
+def test_too_many_logins_answer_429_rate_limited(sqlite_settings: Settings) -> None:
+    built = invite_only(sqlite_settings, login_limit_per_client=3)
+    try:
+        with TestClient(create_app(built), base_url=f"http://{HOST}") as c:
+            sign_up(c)
+            wrong = {"email": "owner@example.com", "password": "not the password"}
+            statuses = [auth(c, "login", wrong).status_code for _ in range(4)]
+            assert statuses == [401, 401, 401, 429]
+            limited = auth(c, "login", {**wrong, "password": PASSWORD})
+            assert limited.status_code == 429
+            assert limited.json()["error"]["code"] == "RATE_LIMITED"
+    finally:
+        built.close()
