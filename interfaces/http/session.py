@@ -26,6 +26,7 @@ from litestar import Request, Response, post
 from litestar.handlers import HTTPRouteHandler
 
 from application.auth import REFRESH_TTL, SignedUp, Tokens, UnauthenticatedError
+from application.authz import Principal
 from application.errors import ApplicationError, DomainError
 from application.secrets import Secret
 from application.services import ReadTimeoutError, Services
@@ -148,9 +149,9 @@ def session_handlers(services: Services) -> list[HTTPRouteHandler]:
             return _refusal(request, e, trusted)
         principal, _ = await principal_for(services, request.headers.get("authorization"))
         token = request.cookies.get(REFRESH_COOKIE)
-        if principal is None and token:
-            # The access token is gone or expired: find the session through its refresh token
-            # (rotating it is harmless, the session ends right after).
+        if (principal is None or principal.session_id is None) and token:
+            # No access token of a session (gone, expired, or an API token): find the session
+            # through its refresh token (rotating it is harmless, the session ends right after).
             principal = await _run(lambda: _principal_of_refresh(services, token))
         if principal is not None:
             await _run(lambda: auth.log_out(principal))
@@ -280,7 +281,7 @@ def _caught_up(services: Services, position: int) -> None:
         log.warning("the dashboard did not reach position %s in time", position)
 
 
-def _principal_of_refresh(services: Services, token: str) -> Any:
+def _principal_of_refresh(services: Services, token: str) -> Principal | None:
     try:
         tokens = services.auth.refresh(Secret(token))
         return services.auth.authenticate(tokens.access_token)
