@@ -79,6 +79,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     read_wait_ms: int = 3000
     """Read-your-writes: how long a request carrying X-Containr-After may wait for the read
     models to reach that position before it is answered anyway, marked stale."""
+    # HTTP hardening (issue 11).
+    metrics_token: Secret | None = None
+    """The bearer token Prometheus must send to read ``/metrics`` on the API's address."""
+    metrics_listen: str | None = None
+    """``host:port`` of a separate listener serving only ``/metrics`` (e.g. loopback)."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -279,6 +284,26 @@ def _networks(name: str) -> Callable[[str], tuple[str, ...]]:
     return parse
 
 
+def _metrics_token(value: str) -> Secret:
+    if len(value.strip()) < 16:
+        raise SettingsError("CONTAINR_METRICS_TOKEN: must be at least 16 characters long")
+    return Secret(value.strip())
+
+
+def _listen_address(name: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        try:
+            parts = urlsplit(f"//{value.strip()}")
+            port = parts.port
+        except ValueError:
+            port = None
+        if not parts.hostname or port is None or port == 0:
+            raise SettingsError(f"{name}: must be host:port, like 127.0.0.1:9100")
+        return value.strip()
+
+    return parse
+
+
 def _docker_host(value: str) -> str:
     if urlsplit(value).scheme not in ("unix", "tcp", "ssh", "http", "https"):
         raise SettingsError(
@@ -315,6 +340,8 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
         "log_lines_kept",
         lambda v: _int_in("CONTAINR_LOG_LINES_KEPT", v, 100, 10_000_000),
     ),
+    "CONTAINR_METRICS_TOKEN": ("metrics_token", _metrics_token),
+    "CONTAINR_METRICS_LISTEN": ("metrics_listen", _listen_address("CONTAINR_METRICS_LISTEN")),
     "CONTAINR_JWT_KEY_VERSION": (
         "jwt_key_version",
         lambda v: _int_in("CONTAINR_JWT_KEY_VERSION", v, 1, 1_000_000),

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import logging
 import os
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,7 +43,13 @@ from adapters.readstore.database import ReadDatabase, SqliteReadDatabase, open_r
 from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.runtimes import DockerEngines
-from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
+from adapters.secretbox import (
+    MASTER_KEY_FILE,
+    AesGcmSecretBox,
+    PostgresKeyStore,
+    SqliteKeyStore,
+    master_key,
+)
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
@@ -64,6 +71,9 @@ from application.services import Services
 from application.settings import Settings
 
 log = logging.getLogger(__name__)
+DATABASES = ("containr.sqlite3", "readmodels.sqlite3")
+"""The embedded store's SQLite files; their -wal, -shm, -journal and .lock files share the
+name as a prefix."""
 
 
 def change_feed(settings: Settings) -> ChangeFeed:
@@ -90,6 +100,7 @@ def bootstrap(
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
+    secure_data_dir(settings)
     store = open_event_store(settings)
     closers.append(store.close)
     clock = clock or SystemClock()
@@ -449,8 +460,44 @@ def redis_answers(url: str) -> bool:
         client.close()
 
 
+def secure_data_dir(settings: Settings) -> None:
+    """Keep the data directory to this user: the directory 0700, and Containr's files in it
+    (SQLite stores, their WAL, shared-memory and lock files, the master key) 0600.
+
+    Called before anything opens a file there. SQLite gives a database's -wal, -shm and
+    -journal files the mode of the database file, so creating the databases 0600 first is
+    what keeps those private; lock files are opened 0600 where they are made. A directory
+    that is not ours, or is shared (sticky, like /tmp), keeps its mode: only Containr's own
+    files in it are tightened.
+    """
+    path = settings.data_path
+    if not settings.is_embedded and not path.exists():
+        return  # the server setup keeps its data in PostgreSQL; workspaces come later
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_uid == os.geteuid() and not info.st_mode & stat.S_ISVTX:
+        if stat.S_IMODE(info.st_mode) != 0o700:
+            log.info("data directory %s: mode %o -> 700", path, stat.S_IMODE(info.st_mode))
+            path.chmod(0o700)
+    else:
+        log.warning(
+            "data directory %s is shared or not ours: only its files are made private", path
+        )
+    if settings.is_embedded:
+        for name in DATABASES:
+            os.close(os.open(path / name, os.O_WRONLY | os.O_CREAT, 0o600))
+    for entry in path.iterdir():
+        ours = entry.name == MASTER_KEY_FILE or entry.name.startswith(DATABASES)
+        if ours and entry.is_file() and not entry.is_symlink():
+            try:
+                entry.chmod(0o600)
+            except PermissionError:
+                log.warning("%s belongs to another user: cannot make it private", entry)
+
+
 def migrate(settings: Settings, progress: Progress | None = None) -> list[str]:
     """Create the tables for ``settings`` (idempotent); what `containr migrate` runs."""
+    secure_data_dir(settings)
     done = migrate_event_store(settings)
     store = open_event_store(settings)
     try:

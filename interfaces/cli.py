@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -19,6 +20,7 @@ from uuid import UUID
 import msgspec
 import typer
 import uvicorn
+from litestar import Litestar
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -31,7 +33,7 @@ from application.services import Services
 from application.settings import Settings, SettingsError
 from interfaces.bootstrap import bootstrap, migrate
 from interfaces.graphql.schema import schema_sdl
-from interfaces.http.app import create_app
+from interfaces.http.app import create_app, create_metrics_app
 from interfaces.http.web import build_bundle
 
 app = typer.Typer(help="Containr: a self-hosted platform for your apps.", no_args_is_help=True)
@@ -138,6 +140,7 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
     # and collect the young generation less often (fewer pauses in the event loop).
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
+    stop_metrics = _metrics_listener(settings, application)
     console.print(
         f"Containr is running: open [bold]http://{host}:{port}/[/bold] "
         f"(GraphQL API at http://{host}:{port}/graphql). Ctrl-C stops it."
@@ -154,7 +157,43 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
             proxy_headers=False,  # X-Forwarded-For counts only from CONTAINR_TRUSTED_PROXIES
         )
     finally:
+        stop_metrics()
         built.close()
+
+
+def _metrics_listener(settings: Settings, application: Litestar) -> Callable[[], None]:
+    """CONTAINR_METRICS_LISTEN: a listener of its own serving only /metrics, in a thread."""
+    if settings.metrics_listen is None:
+        return lambda: None
+    host, _, port = settings.metrics_listen.rpartition(":")
+    host = host.strip("[]")
+    try:
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, int(port)))
+    except OSError as e:
+        err.print(f"[red]configuration error[/red] CONTAINR_METRICS_LISTEN: cannot listen: {e}")
+        raise typer.Exit(2) from None
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_metrics_app(application),
+            log_level=settings.log_level.lower(),
+            lifespan="off",
+            access_log=False,
+        )
+    )
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="containr-metrics", daemon=True
+    )
+    thread.start()
+    console.print(f"Metrics for Prometheus: http://{settings.metrics_listen}/metrics")
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=5)
+        sock.close()
+
+    return stop
 
 
 @app.command("graphql-schema")

@@ -175,7 +175,7 @@ class SqliteReadDatabase:
         if key in self._locks:
             return True
         path = Path(f"{self.path}.{key}.lock")
-        handle = open(path, "a+")  # noqa: SIM115 - held open for as long as we lead
+        handle = open(path, "a+", opener=_private)  # noqa: SIM115 - held open while we lead
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -199,7 +199,7 @@ class SqliteReadDatabase:
         path = Path(f"{self.path}.{key}.lock")
         if not path.exists():
             return None
-        with open(path, "a+") as handle:
+        with open(path, "a+", opener=_private) as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -207,6 +207,10 @@ class SqliteReadDatabase:
                 return handle.read().strip() or "another process"
             fcntl.flock(handle, fcntl.LOCK_UN)
         return None
+
+
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)  # lock files stay the owner's (issue 11)
 
 
 def open_read_database(settings: Settings) -> PostgresReadDatabase | SqliteReadDatabase:

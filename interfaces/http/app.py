@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import threading
 import time
@@ -13,7 +14,7 @@ import anyio.to_thread
 from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import HTTP_200_OK, HTTP_401_UNAUTHORIZED, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import Scope
 from strawberry import UNSET, Schema
 from strawberry.exceptions import ConnectionRejectionError
@@ -28,10 +29,13 @@ from interfaces.graphql.schema import build_schema
 from interfaces.graphql.subscription import NoticeHub
 from interfaces.http.callers import client_of, principal_for
 from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, encode_json
+from interfaces.http.headers import graphiql_policy, security_headers
 from interfaces.http.health import Metrics
+from interfaces.http.session import session_handlers
 from interfaces.http.web import web_handlers
 
 log = logging.getLogger("containr.http")
+METRICS_MEDIA = "text/plain; version=0.0.4"
 
 
 def create_app(
@@ -79,6 +83,12 @@ def create_app(
                 context["gql"].bearer = str(header).partition(" ")[2].strip()
             return UNSET  # type: ignore[no-any-return]  # strawberry types UNSET as Any
 
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            # Development mode only: GraphiQL loads React and itself from a CDN.
+            page: Response[str] = await super().render_graphql_ide(request)
+            page.headers["content-security-policy"] = graphiql_policy(request.headers.get("host"))
+            return page
+
         @post(status_code=HTTP_200_OK)
         async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[bytes]:
             started = time.perf_counter()
@@ -111,9 +121,9 @@ def create_app(
             status_code=HTTP_200_OK if ready else HTTP_503_SERVICE_UNAVAILABLE,
         )
 
-    @get("/metrics", sync_to_thread=True, media_type="text/plain; version=0.0.4")
-    def metrics_endpoint() -> bytes:
-        return metrics.render()
+    @get("/metrics", sync_to_thread=True, media_type=METRICS_MEDIA)
+    def metrics_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
+        return metrics_answer(services, metrics, request.headers.get("authorization"))
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -130,13 +140,70 @@ def create_app(
             cache.close()
 
     app = Litestar(
-        route_handlers=[GraphQLController, healthz, readyz, metrics_endpoint, *web_handlers()],
+        route_handlers=[
+            GraphQLController,
+            healthz,
+            readyz,
+            metrics_endpoint,
+            *session_handlers(services),
+            *web_handlers(),
+        ],
         lifespan=[lifespan],
+        before_send=[security_headers(services.settings.trusted_proxies)],
         request_max_body_size=MAX_BODY,
-        state=State({"services": services, "cache": cache, "hub": hub}),
+        state=State({"services": services, "cache": cache, "hub": hub, "metrics": metrics}),
         debug=False,
     )
     return app
+
+
+def metrics_answer(
+    services: Services, metrics: Metrics, authorization: str | None, *, listener: bool = False
+) -> Response[bytes]:
+    """``/metrics`` for a caller: with CONTAINR_METRICS_TOKEN, only for its bearer; on the
+    API's address without a token, refused with how to turn metrics on; on the separate
+    CONTAINR_METRICS_LISTEN address without a token, served."""
+    token = services.settings.metrics_token
+    if token is not None:
+        scheme, _, sent = (authorization or "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(
+            sent.strip().encode(), token.reveal().encode()
+        ):
+            return Response(metrics.render(), media_type=METRICS_MEDIA)
+        why = "send CONTAINR_METRICS_TOKEN as 'Authorization: Bearer <token>'"
+    elif listener:
+        return Response(metrics.render(), media_type=METRICS_MEDIA)
+    elif services.settings.metrics_listen is not None:
+        why = "metrics are served on the CONTAINR_METRICS_LISTEN address, not here"
+    else:
+        why = (
+            "metrics are off: set CONTAINR_METRICS_TOKEN (a bearer token Prometheus sends) "
+            "or CONTAINR_METRICS_LISTEN (host:port of a listener serving only /metrics)"
+        )
+    return Response(
+        why.encode(),
+        status_code=HTTP_401_UNAUTHORIZED,
+        media_type="text/plain",
+        headers={"www-authenticate": 'Bearer realm="containr-metrics"'},
+    )
+
+
+def create_metrics_app(app: Litestar) -> Litestar:
+    """The separate CONTAINR_METRICS_LISTEN listener: ``/metrics`` of ``app`` and nothing else."""
+    services: Services = app.state["services"]
+    metrics: Metrics = app.state["metrics"]
+
+    @get("/metrics", sync_to_thread=True, media_type=METRICS_MEDIA)
+    def metrics_only(request: Request[Any, Any, Any]) -> Response[bytes]:
+        return metrics_answer(
+            services, metrics, request.headers.get("authorization"), listener=True
+        )
+
+    return Litestar(
+        route_handlers=[metrics_only],
+        before_send=[security_headers(services.settings.trusted_proxies)],
+        debug=False,
+    )
 
 
 __all__ = ["HTTPException", "create_app"]

@@ -18,13 +18,11 @@ from litestar.status_codes import HTTP_404_NOT_FOUND
 log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parents[1] / "web"
 DIST = WEB / "dist"
-_SOURCES = ("src", "index.html", "package.json", "package-lock.json", "vite.config.ts")
-_RESERVED = ("graphql", "healthz", "readyz", "metrics")
+_SOURCES = ("src", "public", "index.html", "package.json", "package-lock.json", "vite.config.ts")
+_RESERVED = ("graphql", "healthz", "readyz", "metrics", "auth")
 
 NO_BUNDLE_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Containr</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:4rem auto;padding:0 1rem}
-code{background:#eee;padding:.1rem .3rem;border-radius:3px}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>Containr</title></head>
 <body><h1>Containr is running</h1>
 <p>The web dashboard has not been built: it needs Node.js 20 and npm. Build it with
 <code>cd interfaces/web &amp;&amp; npm ci &amp;&amp; npm run build</code> (or install Node and

@@ -19,6 +19,18 @@ export default defineConfig({
           proxy.on("proxyReqWs", (proxyReq) => proxyReq.setHeader("origin", api));
         },
       },
+      "/auth": {
+        target: api,
+        changeOrigin: true,
+        // The API refuses /auth/* posts whose Origin is another host (CSRF): present the
+        // proxied request as coming from the API's own origin.
+        configure: (proxy) => {
+          proxy.on("proxyReq", (proxyReq) => {
+            if (proxyReq.getHeader("origin")) proxyReq.setHeader("origin", api);
+            proxyReq.removeHeader("referer");
+          });
+        },
+      },
     },
   },
   build: {

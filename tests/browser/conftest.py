@@ -75,6 +75,8 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
             each.screenshot(path=str(ARTIFACTS / f"{name}-{id(each)}.png"), full_page=True)
         (ARTIFACTS / f"{name}-console.log").write_text("\n".join(console))
     context.close()
+    # The dashboard runs under a strict Content-Security-Policy: nothing may be refused.
+    assert [m for m in console if "Content Security Policy" in m] == []
 
 
 @pytest.fixture

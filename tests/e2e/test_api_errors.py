@@ -13,6 +13,7 @@ from litestar.testing import TestClient
 
 from adapters.auth import Argon2Hasher
 from application.readgate import ReadGate
+from application.secrets import Secret
 from application.services import Services
 from application.settings import Settings
 from interfaces.bootstrap import bootstrap
@@ -21,11 +22,13 @@ from interfaces.http.app import create_app
 from tests.e2e.client import Client
 
 ROOT = Path(__file__).resolve().parents[2]
+METRICS_TOKEN = "metrics-token-0123456789"
 
 
 @pytest.fixture
 def setup(sqlite_settings: Settings) -> Iterator[tuple[Services, Client]]:
-    app = bootstrap(sqlite_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
+    settings = msgspec.structs.replace(sqlite_settings, metrics_token=Secret(METRICS_TOKEN))
+    app = bootstrap(settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
     with TestClient(create_app(app, run_projections=True)) as http:
         client = Client("http://testserver", http)
         client.sign_up("owner@example.com")
@@ -227,7 +230,7 @@ def test_health_readiness_and_metrics(setup: tuple[Services, Client]) -> None:
     assert http.get("/healthz").json() == {"status": "ok"}
     ready = http.get("/readyz").json()
     assert ready["status"] == "ready" and "dashboard" in ready["read_models"]
-    metrics = http.get("/metrics").text
+    metrics = http.get("/metrics", headers={"authorization": f"Bearer {METRICS_TOKEN}"}).text
     assert "containr_http_requests_total" in metrics
     assert 'containr_projection_lag_events{model="dashboard"}' in metrics
     assert "containr_subscriptions_open" in metrics

@@ -5,10 +5,10 @@ import { lazy, type ReactNode, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { ApiProvider } from "./app/api";
 import { OrgProvider } from "./app/org";
-import { useSession } from "./app/session";
+import { useSession, useSessionReady } from "./app/session";
 import { Shell } from "./components/Shell";
 import { Loading } from "./components/ui";
-import { LogIn, SignUp } from "./screens/Auth";
+import { JoinBySigningUp, LogIn, SignUp } from "./screens/Auth";
 
 const Projects = lazy(() => import("./screens/Projects"));
 const ProjectCanvas = lazy(() => import("./screens/ProjectCanvas"));
@@ -21,13 +21,21 @@ const NotFound = lazy(() => import("./screens/NotFound"));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
+  const ready = useSessionReady();
   const location = useLocation();
-  if (!session) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (!ready) return <Loading />; // asking the server whether the cookie holds a session
+  if (!session) {
+    // An invitation link opened by someone without an account (or not signed in here).
+    if (location.pathname === "/join") return <JoinBySigningUp />;
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  }
   return <OrgProvider>{children}</OrgProvider>;
 }
 
 function SignedOutOnly({ children }: { children: ReactNode }) {
   const session = useSession();
+  const ready = useSessionReady();
+  if (!ready) return <Loading />;
   return session ? <Navigate to="/projects" replace /> : <>{children}</>;
 }
 

@@ -1,22 +1,16 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { GRAPHQL_PATH } from "./api/client";
-import { httpRefresher } from "./api/refresh";
+import { httpAuthApi } from "./api/authApi";
+import { tabLock } from "./api/refresh";
 import { SessionStore } from "./api/session";
+import { broadcastChannel } from "./api/tabs";
 import { App } from "./App";
 import { SessionProvider } from "./app/session";
 import { ThemeProvider } from "./app/theme";
 import "./index.css";
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null; // storage disabled: the session lasts as long as the page
-  }
-}
-
-const store = new SessionStore(storage(), httpRefresher(GRAPHQL_PATH));
+const store = new SessionStore(httpAuthApi(), { lock: tabLock(), channel: broadcastChannel() });
+void store.start(); // a reload stays signed in: the refresh cookie survives it, the token does not
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApi } from "./client";
 import { AFTER_HEADER, LogPosition, POSITION_HEADER, POSITION_KEY, positionFetch, seeResult } from "./position";
 import { SessionStore } from "./session";
+import { FakeAuthServer } from "./testing";
 
 const json = (body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { headers: { "content-type": "application/json", ...headers } });
@@ -84,7 +85,7 @@ describe("the API client", () => {
       .mockResolvedValueOnce(json({ data: { renameProject: { __typename: "Project", id: "p", name: "B" } }, extensions: { position: 7 } }))
       .mockResolvedValueOnce(json({ data: { project: { __typename: "Project", id: "p", name: "B" } } }));
     vi.stubGlobal("fetch", fetchMock);
-    const api = createApi(new SessionStore(null, vi.fn()), { live: false });
+    const api = createApi(new SessionStore(new FakeAuthServer()), { live: false });
     try {
       await api.client.mutation(gql`mutation { renameProject(id: "p", name: "B") { id name } }`, {}).toPromise();
       await api.client.query(gql`query { project(id: "p") { id name } }`, {}).toPromise();

@@ -1,30 +1,32 @@
-import { describe, expect, it, vi } from "vitest";
-import { httpRefresher } from "./refresh";
-import { RefreshRefusedError } from "./session";
+import { describe, expect, it } from "vitest";
+import { AuthError } from "./authApi";
+import { isRefusal, tabLock } from "./refresh";
+import { fakeLocks } from "./testing";
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-
-describe("httpRefresher", () => {
-  it("posts the refreshSession mutation and returns the new tokens", async () => {
-    const tokens = { accessToken: "a2", refreshToken: "r2", expiresIn: 900, userId: "u", organizationId: null };
-    const base = vi.fn(async () => json({ data: { refreshSession: tokens } }));
-    expect(await httpRefresher("/graphql", base)("r1")).toEqual(tokens);
-    const [url, init] = base.mock.calls[0] as unknown as [string, RequestInit];
-    expect(url).toBe("/graphql");
-    const body = JSON.parse(String(init.body));
-    expect(body.query).toContain("refreshSession(refreshToken: $refreshToken)");
-    expect(body.variables).toEqual({ refreshToken: "r1" });
+describe("refreshing across tabs", () => {
+  it("runs one refresh at a time under the shared lock, in the order asked", async () => {
+    const locks = fakeLocks();
+    const lock = tabLock("containr.refresh", locks);
+    const order: string[] = [];
+    const step = (name: string) => lock(async () => {
+      order.push(`${name} starts`);
+      await Promise.resolve();
+      order.push(`${name} ends`);
+      return name;
+    });
+    expect(await Promise.all([step("a"), step("b")])).toEqual(["a", "b"]);
+    expect(order).toEqual(["a starts", "a ends", "b starts", "b ends"]);
+    expect(locks.most).toBe(1);
   });
 
-  it("turns a refusal into RefreshRefusedError", async () => {
-    const base = vi.fn(async () => json({ data: null, errors: [{ message: "used", extensions: { code: "UNAUTHENTICATED" } }] }));
-    await expect(httpRefresher("/graphql", base)("r1")).rejects.toBeInstanceOf(RefreshRefusedError);
+  it("still works where the browser has no Web Locks", async () => {
+    expect(await tabLock("containr.refresh", null)(async () => 42)).toBe(42);
   });
 
-  it("keeps other failures as plain errors (the session survives them)", async () => {
-    const rateLimited = vi.fn(async () => json({ errors: [{ message: "slow down", extensions: { code: "RATE_LIMITED" } }] }));
-    await expect(httpRefresher("/graphql", rateLimited)("r1")).rejects.not.toBeInstanceOf(RefreshRefusedError);
-    const html = vi.fn(async () => new Response("<html>", { status: 502 }));
-    await expect(httpRefresher("/graphql", html)("r1")).rejects.toThrow("502");
+  it("treats only UNAUTHENTICATED as the server refusing the session", () => {
+    expect(isRefusal(new AuthError("UNAUTHENTICATED", "replayed", 401))).toBe(true);
+    expect(isRefusal(new AuthError("RATE_LIMITED", "slow down", 429))).toBe(false);
+    expect(isRefusal(new AuthError("UNAVAILABLE", "database down", 503))).toBe(false);
+    expect(isRefusal(new TypeError("Failed to fetch"))).toBe(false);
   });
 });

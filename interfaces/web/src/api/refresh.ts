@@ -1,33 +1,31 @@
-// The refresh call, made with plain fetch (not through the client it serves).
+// Refreshing the access token through /auth/refresh, one tab at a time.
+//
+// The refresh cookie is single-use: the server rotates it on every refresh and treats a
+// second use of an old one as a stolen token, ending the session. Two tabs refreshing at the
+// same moment would both send the same cookie, so refreshes queue behind a Web Lock shared by
+// every tab of this origin; each then sends the cookie the previous one left.
 
-import { stringifyDocument } from "@urql/core";
-import { RefreshSessionDocument, type RefreshSessionMutation } from "./generated";
-import { type AuthPayloadLike, RefreshRefusedError } from "./session";
+import { AuthError } from "./authApi";
 
-export function httpRefresher(endpoint: string, base: typeof fetch = (...a) => fetch(...a)) {
-  return async (refreshToken: string): Promise<AuthPayloadLike> => {
-    const response = await base(endpoint, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({
-        query: stringifyDocument(RefreshSessionDocument),
-        operationName: "RefreshSession",
-        variables: { refreshToken },
-      }),
-    });
-    let body: { data?: RefreshSessionMutation | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-    try {
-      body = (await response.json()) as typeof body;
-    } catch {
-      throw new Error(`the server answered ${response.status} without JSON`);
-    }
-    const payload = body.data?.refreshSession;
-    if (payload) return payload;
-    const error = body.errors?.[0];
-    const code = error?.extensions?.code;
-    if (code === "UNAUTHENTICATED" || code === "VALIDATION_FAILED" || code === "NOT_FOUND") {
-      throw new RefreshRefusedError(error?.message ?? "the session has ended");
-    }
-    throw new Error(error?.message ?? `the server answered ${response.status}`);
-  };
+/** Runs `work` while no other tab of this browser runs work under the same lock. */
+export type TabLock = <T>(work: () => Promise<T>) => Promise<T>;
+
+export const REFRESH_LOCK = "containr.refresh";
+
+type Locks = Pick<LockManager, "request">;
+
+function browserLocks(): Locks | null {
+  return typeof navigator !== "undefined" && navigator.locks ? navigator.locks : null;
+}
+
+/** A lock across tabs (Web Locks); without them, just this tab's own ordering. */
+export function tabLock(name = REFRESH_LOCK, locks: Locks | null = browserLocks()): TabLock {
+  if (!locks) return (work) => work();
+  return <T,>(work: () => Promise<T>) => locks.request(name, { mode: "exclusive" }, work) as Promise<T>;
+}
+
+/** Whether the server refused the session (signed out, expired, replayed), as opposed to
+ * not answering (offline, restarting) which leaves the session as it is. */
+export function isRefusal(error: unknown): boolean {
+  return error instanceof AuthError && error.code === "UNAUTHENTICATED";
 }

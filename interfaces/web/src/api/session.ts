@@ -1,9 +1,15 @@
-// The signed-in session: tokens kept in localStorage, refreshed before they expire (once,
-// however many requests ask at the same time), shared between tabs.
+// The signed-in session. The access token lives in this object's memory only (never in
+// localStorage, sessionStorage or a readable cookie); the refresh token lives in an HttpOnly
+// cookie JavaScript cannot read, which /auth/refresh trades for a new access token: at start-up
+// (so a reload stays signed in), before the access token expires (once, however many requests
+// ask at the same time, and one tab at a time), and when the server says UNAUTHENTICATED.
+
+import { type AuthApi, type SignUpDetails } from "./authApi";
+import { isRefusal, type TabLock } from "./refresh";
+import { type TabChannel, type TabMessage } from "./tabs";
 
 export interface AuthPayloadLike {
   accessToken: string;
-  refreshToken: string;
   expiresIn: number;
   userId: string;
   organizationId?: string | null;
@@ -11,52 +17,22 @@ export interface AuthPayloadLike {
 
 export interface Session {
   accessToken: string;
-  refreshToken: string;
   /** When the access token expires (ms since the epoch). */
   expiresAt: number;
   userId: string;
   organizationId: string | null;
 }
 
-export const SESSION_KEY = "containr.session";
 /** Refresh this long before the access token expires. */
 export const REFRESH_MARGIN_MS = 30_000;
-
-export type Refresher = (refreshToken: string) => Promise<AuthPayloadLike>;
-type StorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
 export function sessionFromPayload(payload: AuthPayloadLike, now = Date.now()): Session {
   return {
     accessToken: payload.accessToken,
-    refreshToken: payload.refreshToken,
     expiresAt: now + payload.expiresIn * 1000,
     userId: payload.userId,
     organizationId: payload.organizationId ?? null,
   };
-}
-
-export function parseSession(text: string | null): Session | null {
-  if (!text) return null;
-  try {
-    const value = JSON.parse(text) as Partial<Session>;
-    if (
-      typeof value.accessToken === "string" &&
-      typeof value.refreshToken === "string" &&
-      typeof value.expiresAt === "number" &&
-      typeof value.userId === "string"
-    ) {
-      return {
-        accessToken: value.accessToken,
-        refreshToken: value.refreshToken,
-        expiresAt: value.expiresAt,
-        userId: value.userId,
-        organizationId: typeof value.organizationId === "string" ? value.organizationId : null,
-      };
-    }
-  } catch {
-    // A damaged entry is the same as none.
-  }
-  return null;
 }
 
 export function needsRefresh(session: Session, now = Date.now()): boolean {
@@ -65,23 +41,44 @@ export function needsRefresh(session: Session, now = Date.now()): boolean {
 
 export type EndReason = "logged-out" | "expired";
 
+export interface SessionOptions {
+  clock?: () => number;
+  /** Serialises refreshes across tabs (see refresh.ts). */
+  lock?: TabLock;
+  /** Tells other tabs about logins and logouts. */
+  channel?: TabChannel | null;
+}
+
 export class SessionStore {
-  private session: Session | null;
+  private session: Session | null = null;
+  private started = false;
   private refreshing: Promise<Session | null> | null = null;
+  /** Moves on at every login and logout, so a refresh answer that arrives later is ignored. */
+  private generation = 0;
   private listeners = new Set<() => void>();
+  private readonly clock: () => number;
+  private readonly lock: TabLock;
+  private readonly channel: TabChannel | null;
   /** Why the last session ended (for the login screen's message). */
   endReason: EndReason | null = null;
 
   constructor(
-    private readonly storage: StorageLike | null,
-    private readonly refresher: Refresher,
-    private readonly clock: () => number = Date.now,
+    private readonly api: AuthApi,
+    { clock = Date.now, lock = (work) => work(), channel = null }: SessionOptions = {},
   ) {
-    this.session = parseSession(storage?.getItem(SESSION_KEY) ?? null);
+    this.clock = clock;
+    this.lock = lock;
+    this.channel = channel;
+    channel?.listen((message) => this.heard(message));
   }
 
   get current(): Session | null {
     return this.session;
+  }
+
+  /** Whether start-up has found out if there is a session (until then screens wait). */
+  get ready(): boolean {
+    return this.started;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -91,25 +88,54 @@ export class SessionStore {
 
   getSnapshot = (): Session | null => this.session;
 
-  /** Start a session from a signUp / logIn answer. */
+  getReady = (): boolean => this.started;
+
+  /** At start-up: resume the session the cookie holds, if any. */
+  async start(): Promise<void> {
+    try {
+      await this.refresh({ quiet: true });
+    } catch {
+      // Unreachable server: show the login page; a reload later finds the cookie again.
+    } finally {
+      this.started = true;
+      this.emit();
+    }
+  }
+
+  async logIn(email: string, password: string): Promise<Session> {
+    return this.begin(await this.api.logIn(email, password));
+  }
+
+  async signUp(details: SignUpDetails): Promise<Session> {
+    return this.begin(await this.api.signUp(details));
+  }
+
+  /** Start a session from a login or sign-up answer, and tell the other tabs. */
   begin(payload: AuthPayloadLike): Session {
     this.endReason = null;
-    return this.set(sessionFromPayload(payload, this.clock()));
+    this.started = true;
+    this.generation += 1;
+    this.refreshing = null;
+    const session = this.set(sessionFromPayload(payload, this.clock()));
+    this.channel?.post({ type: "signed-in" });
+    return session;
   }
 
-  /** Forget the session (logging out, or after it could not be refreshed). */
+  /** End the session on the server (best effort: offline or expired, it ends here anyway),
+   * here, and in the other tabs. */
+  async logOut(): Promise<void> {
+    const token = this.session?.accessToken ?? null;
+    await this.api.logOut(token).catch(() => undefined);
+    this.end("logged-out");
+    this.channel?.post({ type: "signed-out" });
+  }
+
+  /** Forget the session here (after a logout, or when it could not be refreshed). */
   end(reason: EndReason): void {
     this.endReason = reason;
+    this.generation += 1;
     this.refreshing = null;
     this.set(null);
-  }
-
-  /** Another tab changed the stored session. */
-  adopt(text: string | null): void {
-    const next = parseSession(text);
-    if (next?.accessToken === this.session?.accessToken) return;
-    this.session = next;
-    this.emit();
   }
 
   /** An access token good for at least the refresh margin, refreshing it if needed; null
@@ -122,35 +148,44 @@ export class SessionStore {
     return refreshed?.accessToken ?? null;
   }
 
-  /** Trade the refresh token for new tokens. Refresh tokens are single-use, so concurrent
-   * callers share one request. Ends the session when the server refuses. */
-  refresh(): Promise<Session | null> {
+  /** Trade the cookie for a new access token; concurrent callers share one request. Ends the
+   * session when the server refuses (`quiet`: at start-up, where no session is no news). */
+  refresh({ quiet = false }: { quiet?: boolean } = {}): Promise<Session | null> {
     if (this.refreshing) return this.refreshing;
-    const session = this.session;
-    if (!session) return Promise.resolve(null);
-    const attempt = (async () => {
-      try {
-        const payload = await this.refresher(session.refreshToken);
-        if (this.session?.refreshToken !== session.refreshToken) return this.session;
-        return this.set(sessionFromPayload(payload, this.clock()));
-      } catch (error) {
-        if (isRefusal(error)) {
-          this.end("expired");
+    const generation = this.generation;
+    const before = this.session;
+    const attempt: Promise<Session | null> = Promise.resolve()
+      .then(() => this.lock(() => this.api.refresh()))
+      .then(
+        (payload) =>
+          // A login or logout meanwhile wins over this answer.
+          generation === this.generation ? this.set(sessionFromPayload(payload, this.clock())) : this.session,
+        (error: unknown) => {
+          if (!isRefusal(error)) throw error; // offline: keep the session, the caller reports it
+          if (generation === this.generation && (before || !quiet)) this.end("expired");
           return null;
-        }
-        throw error; // offline: keep the session and let the caller report it
-      } finally {
-        this.refreshing = null;
-      }
-    })();
+        },
+      )
+      .finally(() => {
+        if (this.refreshing === attempt) this.refreshing = null;
+      });
     this.refreshing = attempt;
     return attempt;
   }
 
+  private heard(message: TabMessage): void {
+    if (message.type === "signed-out") {
+      if (this.session) this.end("logged-out");
+      return;
+    }
+    // Another tab signed in (perhaps as someone else): take the cookie's session here too.
+    this.generation += 1;
+    this.refreshing = null;
+    void this.refresh({ quiet: true }).catch(() => undefined);
+  }
+
   private set(session: Session | null): Session {
     this.session = session;
-    if (session) this.storage?.setItem(SESSION_KEY, JSON.stringify(session));
-    else this.storage?.removeItem(SESSION_KEY);
     this.emit();
     return session as Session;
   }
@@ -158,16 +193,4 @@ export class SessionStore {
   private emit(): void {
     for (const listener of this.listeners) listener();
   }
-}
-
-/** An error meaning the server refused the refresh (not that it could not be reached). */
-export class RefreshRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RefreshRefusedError";
-  }
-}
-
-function isRefusal(error: unknown): boolean {
-  return error instanceof RefreshRefusedError;
 }

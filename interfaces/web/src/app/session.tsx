@@ -1,18 +1,11 @@
 // The session store in React: who is signed in, re-rendering when that changes.
 
-import { createContext, type ReactNode, useContext, useEffect, useSyncExternalStore } from "react";
-import { SESSION_KEY, type Session, SessionStore } from "../api/session";
+import { createContext, type ReactNode, useContext, useSyncExternalStore } from "react";
+import { type Session, SessionStore } from "../api/session";
 
 const SessionContext = createContext<SessionStore | null>(null);
 
 export function SessionProvider({ store, children }: { store: SessionStore; children: ReactNode }) {
-  useEffect(() => {
-    const onStorage = (e: StorageEvent) => {
-      if (e.key === SESSION_KEY) store.adopt(e.newValue);
-    };
-    window.addEventListener("storage", onStorage);
-    return () => window.removeEventListener("storage", onStorage);
-  }, [store]);
   return <SessionContext.Provider value={store}>{children}</SessionContext.Provider>;
 }
 
@@ -25,4 +18,10 @@ export function useSessionStore(): SessionStore {
 export function useSession(): Session | null {
   const store = useSessionStore();
   return useSyncExternalStore(store.subscribe, store.getSnapshot);
+}
+
+/** Whether start-up has found out if there is a session (the cookie is asked once). */
+export function useSessionReady(): boolean {
+  const store = useSessionStore();
+  return useSyncExternalStore(store.subscribe, store.getReady);
 }

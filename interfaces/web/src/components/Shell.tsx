@@ -4,7 +4,7 @@
 import { type FormEvent, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { useMutation } from "urql";
-import { CreateOrganizationDocument, LogOutDocument } from "../api/generated";
+import { CreateOrganizationDocument } from "../api/generated";
 import { useOrg } from "../app/org";
 import { useSessionStore } from "../app/session";
 import { EmptyState, ErrorMessage, Loading, TextField } from "./ui";
@@ -51,14 +51,12 @@ function UserMenu() {
   const { viewer } = useOrg();
   const store = useSessionStore();
   const navigate = useNavigate();
-  const [, logOut] = useMutation(LogOutDocument);
   const [busy, setBusy] = useState(false);
   const onLogOut = async () => {
     setBusy(true);
-    // Best effort: the refresh token stops working on the server; the local session ends
-    // whatever the answer (offline, or already expired).
-    await logOut({}).catch(() => undefined);
-    store.end("logged-out");
+    // The session ends on the server, which clears the cookie; it ends here and in the other
+    // tabs whatever the answer (offline, or already expired).
+    await store.logOut();
     navigate("/login", { replace: true });
   };
   return (

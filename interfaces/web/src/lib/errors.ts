@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   "CONFLICT",
   "VALIDATION_FAILED",
   "RATE_LIMITED",
+  "UNAVAILABLE",
   "INTERNAL",
 ] as const;
 
@@ -29,6 +30,7 @@ const TITLES: Record<ErrorCode, string> = {
   CONFLICT: "This clashes with the current state. Someone may have changed it; reload and try again.",
   VALIDATION_FAILED: "Some of the values aren't accepted. Check them and try again.",
   RATE_LIMITED: "Too many attempts in a short time. Wait a minute, then try again.",
+  UNAVAILABLE: "The server can't reach its database or another part it needs right now. Try again in a moment.",
   INTERNAL: "Something went wrong on the server. It has been logged; try again in a moment.",
   NETWORK: "Can't reach the Containr server. Check your connection; it will retry.",
 };
