@@ -1,7 +1,7 @@
 // The urql client: queries and mutations over HTTP POST with the bearer token and the
 // highest log position seen (read-your-writes, see position.ts), and subscriptions over
 // graphql-ws (graphql-transport-ws) that resume after a reconnect from the last position
-// they saw.
+// they saw, and outlive access tokens (renewal.ts).
 
 import {
   Client,
@@ -17,6 +17,7 @@ import { PositionTracker, resumableVariables } from "../lib/live";
 import { authFetch } from "./authFetch";
 import { backoffMs, LinkStore } from "./connection";
 import { LogPosition, positionFetch, seeResult, sessionPositionStorage } from "./position";
+import { renewingSubscribe, socketRenewal } from "./renewal";
 import { type SessionStore } from "./session";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -69,6 +70,7 @@ export function createApi(store: SessionStore, { live }: { live: boolean }): Api
       },
     });
     const socket = ws;
+    const renewal = socketRenewal(socket, store);
     exchanges.push(
       subscriptionExchange({
         forwardSubscription(request) {
@@ -82,14 +84,9 @@ export function createApi(store: SessionStore, { live }: { live: boolean }): Api
           };
           return {
             subscribe(sink) {
-              const unsubscribe = socket.subscribe(payload, {
-                next(result) {
-                  // Stale replays are dropped here; screens drop repeated entries themselves.
-                  if (tracker.see(result.data)) sink.next(result as ExecutionResult);
-                },
-                error: (e) => sink.error(e),
-                complete: () => sink.complete(),
-              });
+              // Stale replays are dropped here; screens drop repeated entries themselves.
+              const accept = (result: ExecutionResult) => tracker.see(result.data);
+              const unsubscribe = renewingSubscribe(socket, payload, sink, renewal, accept);
               return { unsubscribe };
             },
           };
