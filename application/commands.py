@@ -151,6 +151,7 @@ class CreateService(Command, frozen=True):
     health_check: HealthCheck | None = None
     cron_schedule: str | None = None
     domains: list[str] = msgspec.field(default_factory=list)
+    load_balancing: str = "round_robin"
 
 
 class UpdateService(Command, frozen=True):
@@ -168,6 +169,7 @@ class UpdateService(Command, frozen=True):
     health_check: HealthCheck | UnsetType | None = UNSET
     cron_schedule: str | UnsetType | None = UNSET
     domains: list[str] | UnsetType = UNSET
+    load_balancing: str | UnsetType = UNSET
 
 
 class ScaleService(Command, frozen=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -24,18 +24,22 @@ from domain.service import Service
 from domain.service_spec import ServiceSpec
 from domain.values import SealedValue
 
-_SPEC_FIELDS = (
-    "git",
-    "image",
-    "build",
-    "start_command",
-    "port",
-    "resources",
-    "replicas",
-    "health_check",
-    "cron_schedule",
-    "domains",
-)
+# Every setting of a service spec but its kind: commands carry any of them by the same name.
+_SPEC_FIELDS = tuple(f.name for f in fields(ServiceSpec) if f.name != "kind")
+
+
+def _settings(cmd: CreateService | UpdateService) -> dict[str, Any]:
+    """The spec settings a command gives (those left out, UNSET, are not given)."""
+    given = {
+        name: getattr(cmd, name)
+        for name in _SPEC_FIELDS
+        if getattr(cmd, name, UNSET) is not UNSET
+    }
+    if "domains" in given:
+        given["domains"] = tuple(given["domains"])
+    if "cron_schedule" in given:
+        given["cron_schedule"] = check_cron(given["cron_schedule"])
+    return given
 
 
 def token_context(service_id: UUID) -> str:
@@ -55,19 +59,7 @@ def create_service(cmd: CreateService, uow: UnitOfWork) -> dict[str, UUID]:
     """Define a service; its name is unique in the project."""
     project = live_project(uow, cmd.project_id)
     service_id = ServiceId(uuid4())
-    spec = ServiceSpec(
-        kind=cmd.kind,
-        git=cmd.git,
-        image=cmd.image,
-        build=cmd.build,
-        start_command=cmd.start_command,
-        port=cmd.port,
-        resources=cmd.resources,
-        replicas=cmd.replicas,
-        health_check=cmd.health_check,
-        cron_schedule=check_cron(cmd.cron_schedule),
-        domains=tuple(cmd.domains),
-    )
+    spec = ServiceSpec(kind=cmd.kind, **_settings(cmd))
     service = Service.create(
         service_id,
         OrganizationId(project.organization_id),
@@ -95,13 +87,7 @@ def update_service(cmd: UpdateService, uow: UnitOfWork) -> dict[str, UUID]:
     """Change the given settings of a service; the rest stay as they are."""
     service = live_service(uow, cmd.service_id)
     live_project(uow, service.project_id)
-    changes: dict[str, Any] = {
-        name: getattr(cmd, name) for name in _SPEC_FIELDS if getattr(cmd, name) is not UNSET
-    }
-    if "domains" in changes:
-        changes["domains"] = tuple(changes["domains"])
-    if "cron_schedule" in changes:
-        changes["cron_schedule"] = check_cron(changes["cron_schedule"])
+    changes = _settings(cmd)
     if changes:
         service.reconfigure(replace(service.spec, **changes), actor=uow.actor, now=uow.now)
     if cmd.repository_token is not UNSET:

@@ -120,6 +120,30 @@ def test_service_commands(world: World) -> None:
         world.run(c.ScaleService(service_id=world.service, replicas=1))
 
 
+def test_every_spec_setting_is_a_command_setting_by_the_same_name(world: World) -> None:
+    """A setting added to ServiceSpec and to the two commands needs nothing else."""
+    created = world.run(
+        c.build_command(
+            c.CreateService,
+            {
+                "project_id": world.project,
+                "name": "api",
+                "kind": "web",
+                "image": "busybox:1",
+                "port": 80,
+                "load_balancing": "least_conn",
+            },
+        )
+    ).id("service_id")
+    assert world.app.queries.service(created).spec.load_balancing == "least_conn"
+    world.run(
+        c.build_command(c.UpdateService, {"service_id": created, "load_balancing": "ip_hash"})
+    )
+    assert world.app.queries.service(created).spec.load_balancing == "ip_hash"
+    with pytest.raises(InvalidValueError, match="load_balancing"):
+        world.run(c.build_command(c.UpdateService, {"service_id": created, "load_balancing": "x"}))
+
+
 def test_service_names_are_unique_in_a_project(world: World) -> None:
     with pytest.raises(NameTakenError, match="already has a service 'web'"):
         world.run(

@@ -974,6 +974,7 @@ export type ServiceInput = {
   git?: InputMaybe<GitSourceInput>;
   healthCheck?: InputMaybe<HealthCheckInput>;
   image?: InputMaybe<Scalars['String']['input']>;
+  loadBalancing?: InputMaybe<Scalars['String']['input']>;
   port?: InputMaybe<Scalars['Int']['input']>;
   replicas?: InputMaybe<Scalars['Int']['input']>;
   repositoryToken?: InputMaybe<Scalars['String']['input']>;
