@@ -217,6 +217,7 @@ def main() -> None:
                 content=body,
                 headers={**auth, "content-type": "application/json"},
             ).json()
+            assert check.get("data"), check
             services = sum(
                 len(p["services"]) for p in check["data"]["organization"]["projects"]["nodes"]
             )
