@@ -11,7 +11,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from application.auth import RateLimitedError, UnauthenticatedError
-from application.errors import ApplicationError, DomainError
+from application.errors import ApplicationError, DomainError, InvalidValueError
 from application.services import ReadTimeoutError
 
 log = logging.getLogger("containr.graphql")
@@ -104,7 +104,7 @@ def coded(
         code, message = "INTERNAL", str(original)
     else:
         code = code_of(original)
-        message = str(original)
+        message = client_message(original)
         if code == "INTERNAL":
             message = f"internal error (reference {reference}); it has been logged"
     _log(error, code, operation, reference, variables)
@@ -117,6 +117,20 @@ def coded(
         original_error=None,
         extensions={"code": code, "reference": reference},
     )
+
+
+def client_message(error: BaseException) -> str:
+    """What the client is told: an invalid value's field named as GraphQL spells it
+    (``cronSchedule``, ``healthCheck.gracePeriod``), however the command spells it."""
+    if isinstance(error, InvalidValueError):
+        return f"{graphql_name(error.field)}: {error.message}"
+    return str(error)
+
+
+def graphql_name(field: str) -> str:
+    """A field path in camelCase: ``health_check.grace_period`` → ``healthCheck.gracePeriod``
+    (names already in camelCase, and variable names such as ``DB_URL``, stay as they are)."""
+    return re.sub(r"(?<=[a-z0-9])_([a-z])", lambda m: m[1].upper(), field)
 
 
 def _log(

@@ -152,7 +152,9 @@ def test_several_operations_together_may_not_exceed_the_size(
     )
     one = "query Q0 { viewer { ...F } } " + fragment
     assert named(client, one, "Q0").get("errors") is None
-    operations = " ".join(f"query Q{n} {{ viewer {{ ...F }} }}" for n in range(70))  # 16 selections each
+    operations = " ".join(
+        f"query Q{n} {{ viewer {{ ...F }} }}" for n in range(70)
+    )  # 16 selections each
     body = named(client, f"{operations} {fragment}", "Q0")
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
     assert "too large" in body["errors"][0]["message"]
