@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 import anyio.to_thread
@@ -74,7 +75,7 @@ BATCH = 'the body must be one JSON object ({"query": …}); batches (JSON arrays
 
 def _decode(body: bytes) -> GraphQLRequest | str:
     """The request, or why it is refused."""
-    too_deep = f"the request nests too deeply (at most {MAX_VARIABLES_DEPTH} levels of variables)"
+    too_deep = _too_deep()
     try:
         payload = msgspec.json.decode(body, type=GraphQLRequest)
     except RecursionError:
@@ -89,6 +90,22 @@ def _decode(body: bytes) -> GraphQLRequest | str:
     if payload.variables and nesting_exceeds(payload.variables, MAX_VARIABLES_DEPTH):
         return too_deep
     return payload
+
+
+def decode_message(data: str | bytes) -> object:
+    """A WebSocket message's JSON. Nesting too deep counts as malformed JSON, which the
+    graphql-transport-ws protocol answers by closing with 4400 (instead of crashing)."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise json.JSONDecodeError(_too_deep(), "", 0) from None
+    if nesting_exceeds(value, MAX_VARIABLES_DEPTH + 3):  # + the envelope and the payload
+        raise json.JSONDecodeError(_too_deep(), "", 0)
+    return value
+
+
+def _too_deep() -> str:
+    return f"the request nests too deeply (at most {MAX_VARIABLES_DEPTH} levels of variables)"
 
 
 def error_response(message: str, code: str, status: int = HTTP_400_BAD_REQUEST) -> Response[bytes]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import msgspec
 import pytest
+from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
 from adapters.auth import Argon2Hasher
@@ -228,3 +230,22 @@ def test_messages_name_the_argument_as_the_client_wrote_it(
     message = only_error(answer)["message"]
     assert message.startswith(prefix), message
     assert not re.search(r"[a-z]_[a-z]|\$\.|^[A-Z][a-z]+[A-Z]\w*:", message), message
+
+
+def test_a_websocket_message_nested_too_deep_closes_the_connection_with_4400(
+    setup: tuple[Services, Client],
+) -> None:
+    _, client = setup
+    http = client.http
+    assert isinstance(http, TestClient)
+    deep = '{"a":' * 3000 + "1" + "}" * 3000
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_text(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(ws.receive_text())["type"] == "connection_ack"
+        ws.send_text(
+            '{"id": "1", "type": "subscribe", "payload": {"query": "{ __typename }", '
+            f'"variables": {{"v": {deep}}}}}}}'
+        )
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_text()
+    assert closed.value.code == 4400
