@@ -7,7 +7,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from interfaces.graphql.errors import ErrorCodes
@@ -21,6 +21,7 @@ from interfaces.graphql.validation import (
     MAX_DEPTH,
     MAX_NODES,
     MAX_TOKENS,
+    ParseDocuments,
     ValidateDocuments,
 )
 
@@ -45,8 +46,8 @@ def build_schema(*, introspection: bool = True, hide_suggestions: bool | None = 
     # run concurrently. The parse and validation caches live at module level, shared.
     extensions: list[Any] = [
         functools.partial(ErrorCodes, hide_suggestions=hide),
-        lambda: ParserCache(maxsize=1000),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        ParseDocuments,
         functools.partial(ValidateDocuments, hide_suggestions=hide),
     ]
     if not introspection:

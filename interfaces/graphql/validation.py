@@ -16,6 +16,8 @@ the cached verdict instead of validating again.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -36,8 +38,10 @@ from graphql import (
     SelectionSetNode,
     Source,
     TokenKind,
+    parse,
     validate,
 )
+from graphql.error import GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 # strawberry adds these two rules to every validation (strawberry.schema.schema.validate_document);
@@ -293,7 +297,12 @@ _OPERATION_KEYWORDS = frozenset({"query", "mutation", "subscription"})
 def document_shape(document: DocumentNode) -> tuple[str, ...]:
     """The document's tokens without whitespace, commas, comments and operation names (each
     name becomes its order of first appearance): documents of one shape are valid alike."""
-    lexer = Lexer(document.loc.source if document.loc else Source(""))
+    return _shape(document.loc.source.body if document.loc else "")
+
+
+@functools.lru_cache(maxsize=2000)
+def _shape(text: str) -> tuple[str, ...]:
+    lexer = Lexer(Source(text))
     shape: list[str] = []
     names: dict[str, int] = {}
     depth = 0
@@ -366,6 +375,27 @@ def validate_document(
     if not errors:
         VALID_SHAPES.add(key)
     return errors
+
+
+@functools.lru_cache(maxsize=1000)
+def parse_document(text: str) -> DocumentNode:
+    """A document, parsed once per text (the HTTP layer and the schema share it); at most
+    ``MAX_TOKENS`` tokens. Raises GraphQLSyntaxError."""
+    return parse(text, max_tokens=MAX_TOKENS)
+
+
+class ParseDocuments(SchemaExtension):
+    """The schema's parsing step through ``parse_document``. A document that does not parse
+    is left to strawberry, which parses it again (with the same token limit, set by
+    MaxTokensLimiter) and reports the syntax error where it is."""
+
+    def on_parse(self) -> Iterator[None]:
+        """Set the parsed document, so strawberry does not parse again."""
+        context = self.execution_context
+        if context.query:
+            with contextlib.suppress(GraphQLSyntaxError):
+                context.graphql_document = parse_document(context.query)
+        yield
 
 
 class ValidateDocuments(SchemaExtension):

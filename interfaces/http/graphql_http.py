@@ -8,7 +8,7 @@ from typing import Any
 
 import anyio.to_thread
 import msgspec
-from graphql import OperationDefinitionNode, OperationType, parse
+from graphql import OperationDefinitionNode, OperationType
 from graphql.error import GraphQLSyntaxError
 from litestar import Request, Response
 from litestar.status_codes import HTTP_400_BAD_REQUEST
@@ -20,7 +20,7 @@ from interfaces.graphql.context import GqlContext
 from interfaces.graphql.errors import coded, request_error
 from interfaces.graphql.scalars import nesting_exceeds
 from interfaces.graphql.subscription import NoticeHub
-from interfaces.graphql.validation import MAX_TOKENS
+from interfaces.graphql.validation import parse_document
 from interfaces.http.callers import client_of, principal_for
 
 MAX_BODY = 256 * 1024
@@ -46,7 +46,7 @@ def operation_type(query: str, operation: str | None) -> OperationType | str | N
     schema then reports where). With several operations and no name, the first one's type:
     the schema refuses the document (``ValidateDocuments``)."""
     try:
-        document = parse(query, max_tokens=MAX_TOKENS)
+        document = parse_document(query)
     except GraphQLSyntaxError:
         return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
