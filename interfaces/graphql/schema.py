@@ -11,19 +11,12 @@ from strawberry.extensions import DisableIntrospection, MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from interfaces.graphql.errors import ErrorCodes
+from interfaces.graphql.measure import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_NODES, MAX_TOKENS
 from interfaces.graphql.mutation import Mutation
 from interfaces.graphql.query import Query
 from interfaces.graphql.scalars import SCALAR_OVERRIDES
 from interfaces.graphql.subscription import Subscription
-from interfaces.graphql.validation import (
-    MAX_ALIASES,
-    MAX_COST,
-    MAX_DEPTH,
-    MAX_NODES,
-    MAX_TOKENS,
-    ParseDocuments,
-    ValidateDocuments,
-)
+from interfaces.graphql.validation import ParseDocuments, ValidateDocuments
 
 __all__ = ["MAX_ALIASES", "MAX_COST", "MAX_DEPTH", "MAX_NODES", "MAX_TOKENS", "build_schema"]
 

@@ -16,15 +16,9 @@ from adapters.auth import Argon2Hasher
 from application.services import Services
 from application.settings import Settings
 from interfaces.bootstrap import bootstrap
+from interfaces.graphql.measure import MAX_ALIASES, MAX_DEPTH, MAX_SAME_NAME, check_document
 from interfaces.graphql.schema import build_schema
-from interfaces.graphql.validation import (
-    MAX_ALIASES,
-    MAX_DEPTH,
-    MAX_SAME_NAME,
-    VALID_SHAPES,
-    check_document,
-    validate_document,
-)
+from interfaces.graphql.validation import VALID_SHAPES, validate_document
 from interfaces.http.app import create_app
 from tests.e2e.client import Client
 
