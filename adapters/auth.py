@@ -1,12 +1,14 @@
-"""Accounts infrastructure: argon2 hashing, JWT signing, sessions, and login rate limits."""
+"""Accounts infrastructure: argon2 hashing, JWT signing, sessions, and rate limits."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -212,13 +214,15 @@ def _iso(moment: datetime) -> str:
 class InProcessRateLimiter:
     """Fixed-window counters in this process (the embedded setup has one process)."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], float] = time.time) -> None:
+        self._now = now
         self._windows: dict[str, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str, limit: int, window_seconds: int) -> bool:
-        """Count an attempt; False past the limit."""
-        window = int(time.time()) // window_seconds
+    def attempt(self, key: str, limit: int, window_seconds: int) -> int:
+        """Count an attempt: 0 within the limit, else the seconds until the window ends."""
+        now = self._now()
+        window = int(now) // window_seconds
         with self._lock:
             started, count = self._windows.get(key, (window, 0))
             if started != window:
@@ -227,26 +231,32 @@ class InProcessRateLimiter:
             self._windows[key] = (started, count)
             if len(self._windows) > 100_000:
                 self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
-        return count <= limit
+        return 0 if count <= limit else _until_next(now, window, window_seconds)
 
 
 class RedisRateLimiter:
     """Fixed-window counters in Redis, shared by every API replica."""
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, now: Callable[[], float] = time.time) -> None:
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._prefix = prefix
+        self._now = now
 
-    def hit(self, key: str, limit: int, window_seconds: int) -> bool:
-        """Count an attempt; False past the limit."""
-        window = int(time.time()) // window_seconds
-        name = f"{self._prefix}:{key}:{window}"
+    def attempt(self, key: str, limit: int, window_seconds: int) -> int:
+        """Count an attempt: 0 within the limit, else the seconds until the window ends."""
+        now = self._now()
+        window = int(now) // window_seconds
+        name = f"{self._prefix}:{key}:{window_seconds}:{window}"
         pipe = self._redis.pipeline()
         pipe.incr(name)
         pipe.expire(name, window_seconds * 2)
         count, _ = pipe.execute()
-        return int(count) <= limit
+        return 0 if int(count) <= limit else _until_next(now, window, window_seconds)
 
     def close(self) -> None:
         """Release the connection pool."""
         self._redis.close()
+
+
+def _until_next(now: float, window: int, window_seconds: int) -> int:
+    return max(1, math.ceil((window + 1) * window_seconds - now))

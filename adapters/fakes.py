@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -74,3 +79,62 @@ class InMemorySecretBox:
         with self._lock:
             self._keys.pop(organization_id, None)
             self._destroyed.add(organization_id)
+
+
+class FakePasswordHasher:
+    """A fast, salted, insecure PasswordHasher that counts its work; ``hold()`` makes every
+    call wait inside the hasher until ``let_go()``, to see how many run at once."""
+
+    def __init__(self) -> None:
+        self.hashes = 0
+        self.checks = 0
+        self.running = 0
+        self.peak = 0
+        self._open = threading.Event()
+        self._open.set()
+        self._changed = threading.Condition()
+
+    def hash(self, password: Secret) -> Secret:
+        """``fake$<salt>$<digest>``."""
+        salt = os.urandom(8).hex()
+        with self._working():
+            self.hashes += 1
+            return Secret(f"fake${salt}${_digest(salt, password)}")
+
+    def verify(self, hashed: Secret, password: Secret) -> bool:
+        """Whether the password matches a hash this fake made."""
+        with self._working():
+            self.checks += 1
+            _, salt, digest = [*hashed.reveal().split("$"), "", ""][:3]
+            return hmac.compare_digest(digest, _digest(salt, password))
+
+    def hold(self) -> None:
+        """From now on, calls wait inside the hasher."""
+        self._open.clear()
+
+    def let_go(self) -> None:
+        """Let waiting and future calls finish."""
+        self._open.set()
+
+    def wait_running(self, count: int, timeout: float = 10.0) -> bool:
+        """Wait until ``count`` calls are inside the hasher at once; False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self.running >= count, timeout)
+
+    @contextmanager
+    def _working(self) -> Iterator[None]:
+        with self._changed:
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+            self._changed.notify_all()
+        try:
+            self._open.wait(30)
+            yield
+        finally:
+            with self._changed:
+                self.running -= 1
+                self._changed.notify_all()
+
+
+def _digest(salt: str, password: Secret) -> str:
+    return hashlib.sha256(f"{salt}:{password.reveal()}".encode()).hexdigest()

@@ -7,7 +7,8 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 import msgspec
@@ -16,9 +17,26 @@ from eventsourcing.application import AggregateNotFoundError
 from application import commands as c
 from application.authz import ALL_SCOPES, Principal
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, InvalidValueError
+from application.errors import ApplicationError, ForbiddenError, InvalidValueError
 from application.eventstore import EventStore
-from application.handlers.accounts import API_TOKENS, EMAILS, password_context
+from application.handlers.accounts import (
+    API_TOKENS,
+    EMAILS,
+    FIRST_USER,
+    INVITATION_ONLY,
+    password_context,
+    pending_invitation,
+)
+from application.limits import (
+    LOGIN_BY_ALL,
+    LOGIN_BY_CLIENT,
+    SIGNUP_BY_ALL,
+    SIGNUP_BY_CLIENT,
+    AuthPolicy,
+    Limit,
+    wait_phrase,
+)
+from application.limits import RateLimitedError as RateLimitedError  # noqa: PLC0414 - re-exported: callers import it from here
 from application.ports import (
     Clock,
     InvalidTokenError,
@@ -29,6 +47,8 @@ from application.ports import (
     TokenSigner,
 )
 from application.secrets import Secret
+from domain.base import ContainrAggregate
+from domain.errors import InvalidValueError as DomainInvalidValueError
 from domain.ids import Actor
 from domain.reservation import Reservation
 from domain.user import User, normalise_email
@@ -37,22 +57,16 @@ ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 API_TOKEN_PREFIX = "ctr_"  # noqa: S105 - a prefix, not a secret
 REFRESH_PREFIX = "rt_"
-LOGIN_LIMIT = (10, 60)  # attempts per window (seconds), per email and per client
 MIN_PASSWORD = 10
 SYSTEM = Actor("system:accounts")
 PRINCIPAL_TTL = 5.0  # seconds a checked bearer token is trusted without looking again
+A = TypeVar("A", bound=ContainrAggregate)
 
 
 class UnauthenticatedError(ApplicationError):
     """Raised when a request needs a signed-in user and has none (or a bad token)."""
 
     code = "UNAUTHENTICATED"
-
-
-class RateLimitedError(ApplicationError):
-    """Raised when a client has tried too often; it should wait and try again."""
-
-    code = "RATE_LIMITED"
 
 
 class Tokens(msgspec.Struct, frozen=True):
@@ -91,6 +105,8 @@ class AuthService:
         limiter: RateLimiter,
         secrets_box: SecretBox,
         clock: Clock,
+        session_ended: Callable[[UUID], None] | None = None,
+        policy: AuthPolicy | None = None,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -100,32 +116,59 @@ class AuthService:
         self._limiter = limiter
         self._box = secrets_box
         self._clock = clock
+        self._session_ended = session_ended
+        """Told of every session that ends, so open subscriptions of it end too."""
+        self._policy = policy or AuthPolicy()
         self._dummy_hash: Secret | None = None
         self._recent: dict[str, tuple[Principal, float]] = {}
         self._recent_lock = threading.Lock()
 
-    def sign_up(self, email: str, name: str, password: Secret) -> SignedUp:
-        """Create an account and sign it in."""
+    def sign_up(
+        self,
+        email: str,
+        name: str,
+        password: Secret,
+        *,
+        client: str = "local",
+        invitation_token: Secret | None = None,
+    ) -> SignedUp:
+        """Create an account and sign it in (rate-limited per client and overall).
+
+        By invitation (the default policy), every refusal is the same FORBIDDEN answer,
+        given before any hashing, whether or not the email has an account. With open
+        sign-up, a password is hashed before any refusal, so a taken email answers as
+        slowly as a free one, with the same message as every other refusal.
+        """
+        policy = self._policy
+        self._limit(f"signup:client:{client}", policy.signup_per_client, SIGNUP_BY_CLIENT)
+        self._limit("signup:all", policy.signup_global, SIGNUP_BY_ALL)
+        token_hash = hash_token(invitation_token.reveal()) if invitation_token else None
+        by_invitation = policy.signup == "invite"
+        if by_invitation and not self._may_sign_up(email, token_hash):
+            raise ForbiddenError(INVITATION_ONLY)
         if len(password.reveal()) < MIN_PASSWORD:
             raise InvalidValueError("password", f"must be at least {MIN_PASSWORD} characters")
-        result = self._bus.execute(
-            c.SignUp(email=email, name=name, password_hash=self._hasher.hash(password)),
-            Context(actor=SYSTEM),
+        command = c.SignUp(
+            email=email,
+            name=name,
+            password_hash=self._hasher.hash(password),
+            invitation_token_hash=token_hash,
+            invitation_required=by_invitation,
         )
+        result = self._bus.execute(command, Context(actor=SYSTEM))
         user_id = result.id("user_id")
         return SignedUp(
             self._start_session(user_id), result.ids.get("organization_id"), result.position
         )
 
     def log_in(self, email: str, password: Secret, client: str) -> Tokens:
-        """Check a password and start a session (rate-limited per email and per client)."""
+        """Check a password and start a session (rate-limited per client, per email and
+        overall)."""
         key = normalise_email(email) if "@" in email else email.strip().lower()
-        limit, window = LOGIN_LIMIT
-        if not (
-            self._limiter.hit(f"login:email:{key}", limit, window)
-            and self._limiter.hit(f"login:client:{client}", limit * 3, window)
-        ):
-            raise RateLimitedError("too many login attempts; wait a minute and try again")
+        policy = self._policy
+        self._limit(f"login:client:{client}", policy.login_per_client, LOGIN_BY_CLIENT)
+        self._limit(f"login:email:{key}", policy.login_per_email, LOGIN_BY_CLIENT)
+        self._limit("login:all", policy.login_global, LOGIN_BY_ALL)
         user = self._user_by_email(key)
         if user is None:
             if self._dummy_hash is None:
@@ -136,6 +179,34 @@ class AuthService:
         if not self._hasher.verify(hashed, password):
             raise UnauthenticatedError("wrong email or password")
         return self._start_session(user.id)
+
+    def _limit(self, key: str, limit: Limit, message: str) -> None:
+        wait = self._limiter.attempt(key, limit.count, limit.seconds)
+        if wait:
+            raise RateLimitedError(message.format(when=wait_phrase(wait)))
+
+    def _may_sign_up(self, email: str, token_hash: str | None) -> bool:
+        """By invitation: the first account, or one with a pending invitation for its email.
+
+        It never looks at whether the email has an account, so refusals cannot tell.
+        """
+        if self._find(Reservation, Reservation.id_for(*FIRST_USER)) is None:
+            return True
+        if token_hash is None:
+            return False
+        try:
+            normalised = normalise_email(email)
+        except DomainInvalidValueError:
+            return False
+        found = pending_invitation(self._find, token_hash, normalised, self._clock.now())
+        return found is not None
+
+    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            aggregate: object = self._store.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
 
     def refresh(self, refresh_token: Secret) -> Tokens:
         """Trade a refresh token for new tokens (the old refresh token stops working)."""
@@ -159,6 +230,8 @@ class AuthService:
         if principal.session_id is not None:
             self._sessions.revoke(principal.session_id)
             self._forget(lambda p: p.session_id == principal.session_id)
+            if self._session_ended is not None:
+                self._session_ended(principal.session_id)
 
     def revoke_api_token(self, principal: Principal, token_id: UUID) -> None:
         """Revoke one of the caller's API tokens; it stops working at once here."""
@@ -176,9 +249,10 @@ class AuthService:
             return hit[0]
         return None
 
-    def authenticate(self, bearer: str) -> Principal:
-        """The principal behind an access token or a personal API token."""
-        principal = self.cached(bearer)
+    def authenticate(self, bearer: str, *, fresh: bool = False) -> Principal:
+        """The principal behind an access token or a personal API token (``fresh``: looked up
+        again, never from this process's short-lived cache)."""
+        principal = None if fresh else self.cached(bearer)
         if principal is None:
             principal = self._authenticate(bearer)
             with self._recent_lock:
@@ -205,7 +279,12 @@ class AuthService:
             raise UnauthenticatedError("the access token is not valid") from None
         if not self._sessions.is_active(session_id, self._clock.now()):
             raise UnauthenticatedError("this session has ended; sign in again")
-        return Principal(user_id=user_id, session_id=session_id)
+        expires = claims.get("exp")
+        return Principal(
+            user_id=user_id,
+            session_id=session_id,
+            expires_at=datetime.fromtimestamp(expires, UTC) if isinstance(expires, int) else None,
+        )
 
     def create_api_token(
         self, principal: Principal, name: str, scopes: list[str], expires_in_days: int | None
@@ -290,7 +369,10 @@ class AuthService:
         if record.expires_at is not None and record.expires_at <= self._clock.now():
             raise UnauthenticatedError("the API token has expired")
         return Principal(
-            user_id=user.id, scopes=frozenset(record.scopes) & ALL_SCOPES, token_id=record.id
+            user_id=user.id,
+            scopes=frozenset(record.scopes) & ALL_SCOPES,
+            token_id=record.id,
+            expires_at=record.expires_at,
         )
 
 

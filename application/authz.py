@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
@@ -55,6 +56,8 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     scopes: frozenset[str] = ALL_SCOPES
     session_id: UUID | None = None
     token_id: UUID | None = None
+    expires_at: datetime | None = None
+    """When the credential stops working (an access token's or API token's expiry)."""
 
     @property
     def actor(self) -> str:
@@ -169,8 +172,8 @@ def authorize(command: c.Command, uow: UnitOfWork, principal: Principal) -> None
     if own_commands is not None:
         if not own_commands:
             raise ForbiddenError("you may only do this for your own account")
-        if isinstance(command, ACCOUNT_COMMANDS) and not principal.allows(Permission.OWN):
-            raise ForbiddenError("a token needs the admin scope to change its account")
+        if not principal.allows(Permission.OWN):
+            raise ForbiddenError("a token needs the admin scope to act for its account")
         return
     rule = RULES.get(type(command))
     if rule is None:

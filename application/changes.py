@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import msgspec
+
+log = logging.getLogger(__name__)
 
 
 class Change(msgspec.Struct, frozen=True, array_like=True):
@@ -48,8 +51,10 @@ class ChangeFeed(Protocol):
 class PositionWaiter:
     """Read-your-writes: waits until read models have reached a log position.
 
-    It learns positions from change notices; if a notice is lost it falls back to asking
-    ``read_positions`` (the tracking table) now and then, so a lost notice only delays.
+    It learns positions from change notices; when they are late or lost (no Redis, or a
+    notice dropped) it asks ``read_positions`` (the tracking table), soon at first and then
+    less often, so a lost notice only delays. The table is read without holding the lock
+    listeners take, so a slow database never holds up the delivery of notices.
     """
 
     def __init__(
@@ -58,35 +63,70 @@ class PositionWaiter:
         read_positions: Callable[[], dict[str, int]],
         *,
         recheck_seconds: float = 0.5,
+        first_recheck_seconds: float = 0.05,
     ) -> None:
         self._positions: dict[str, int] = {}
         self._condition = threading.Condition()
         self._read_positions = read_positions
         self._recheck = recheck_seconds
+        self._first_recheck = min(first_recheck_seconds, recheck_seconds)
         self._stop = feed.listen(self._heard)
 
     def _heard(self, batch: ChangeBatch) -> None:
+        self._learn({batch.model: batch.position})
+
+    def _learn(self, positions: dict[str, int]) -> None:
         with self._condition:
-            if batch.position > self._positions.get(batch.model, 0):
-                self._positions[batch.model] = batch.position
+            moved = False
+            for model, position in positions.items():
+                if position > self._positions.get(model, 0):
+                    self._positions[model] = position
+                    moved = True
+            if moved:
                 self._condition.notify_all()
+
+    def refresh(self) -> None:
+        """Learn the positions from the tracking table now (for when notices may not come)."""
+        try:
+            positions = self._read_positions()
+        except Exception as e:  # the database is away: keep what notices said, wait on
+            log.warning("could not read the read models' positions (%s)", type(e).__name__)
+            return
+        self._learn(positions)
 
     def _reached(self, models: Iterable[str], position: int) -> bool:
         return all(self._positions.get(m, 0) >= position for m in models)
+
+    def reached(self, models: Iterable[str]) -> int:
+        """The position every one of ``models`` is known to have applied (0 if unknown).
+
+        A lower bound: what a read started now sees includes at least this much.
+        """
+        with self._condition:
+            return min((self._positions.get(m, 0) for m in models), default=0)
 
     def wait(self, position: int, models: Iterable[str], timeout: float = 5.0) -> bool:
         """Block until every model has applied ``position``; False after ``timeout`` seconds."""
         models = tuple(models)
         deadline = time.monotonic() + timeout
         with self._condition:
-            while not self._reached(models, position):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                if not self._condition.wait(timeout=min(remaining, self._recheck)):
-                    for model, known in self._read_positions().items():
-                        self._positions[model] = max(known, self._positions.get(model, 0))
-            return True
+            if self._reached(models, position):
+                return True
+            unknown = any(m not in self._positions for m in models)
+        if unknown:  # a fresh process has heard nothing yet: ask at once
+            self.refresh()
+        recheck = self._first_recheck
+        while True:
+            with self._condition:
+                if self._condition.wait_for(
+                    lambda: self._reached(models, position),
+                    timeout=max(0.0, min(deadline - time.monotonic(), recheck)),
+                ):
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            self.refresh()
+            recheck = min(recheck * 2, self._recheck)
 
     def close(self) -> None:
         """Stop listening."""

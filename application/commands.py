@@ -388,6 +388,10 @@ class SignUp(Command, frozen=True):
     email: str
     name: str
     password_hash: Secret
+    invitation_token_hash: str | None = None
+    """With an invitation for this email, the new user joins its organisation."""
+    invitation_required: bool = False
+    """Sign-up by invitation only: after the first user, nobody joins without one."""
 
 
 class ChangePassword(Command, frozen=True):

@@ -114,8 +114,9 @@ class SessionStore(Protocol):
 
 
 class RateLimiter(Protocol):
-    """Counts attempts per key in a fixed window."""
+    """Counts attempts per key in fixed windows of time."""
 
-    def hit(self, key: str, limit: int, window_seconds: int) -> bool:
-        """Count one attempt; False when the key has used up its ``limit`` in this window."""
+    def attempt(self, key: str, limit: int, window_seconds: int) -> int:
+        """Count one attempt under ``key``: 0 while within ``limit`` attempts this window,
+        otherwise the whole seconds until the window ends and attempts are allowed again."""
         ...

@@ -82,13 +82,15 @@ class TimeTravel:
         position: int | None = None,
         instant: datetime | None = None,
         progress: Progress | None = None,
+        store: ReadStore | None = None,
     ) -> Iterator[tuple[int, DashboardQueries]]:
-        """The dashboard as of a position or an instant, for the duration of the block."""
+        """The dashboard as of a position or an instant, for the duration of the block (read
+        through ``store``, e.g. a caller's read gate, instead of the whole store)."""
         if (position is None) == (instant is None):
             raise ValueError("give either a position or an instant")
         at = position if position is not None else self.position_at(instant)  # type: ignore[arg-type]
         generation = self._admin.build_as_of("dashboard", at, progress)
         try:
-            yield at, DashboardQueries(self._store, generation=generation)
+            yield at, DashboardQueries(store or self._store, generation=generation)
         finally:
             self._admin.drop_scratch("dashboard", generation)

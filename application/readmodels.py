@@ -12,7 +12,43 @@ import msgspec
 
 from application.errors import NotFoundError
 from projections import analytics, dashboard, history
+from projections.dashboard import (
+    ApiTokenRow,
+    ClusterNodeRow,
+    ClusterRow,
+    DeploymentRow,
+    EnvironmentRow,
+    GuestRow,
+    InvitationRow,
+    MemberRow,
+    NodeRow,
+    OrganizationRow,
+    ProjectRow,
+    ServiceRow,
+    ServiceStateRow,
+    UserRow,
+)
+from projections.history import AuditRow, ReleaseRow
 from projections.schema import Row, Table
+
+__all__ = [  # the row types, for the interfaces (which never import projections themselves)
+    "ApiTokenRow",
+    "AuditRow",
+    "ClusterNodeRow",
+    "ClusterRow",
+    "DeploymentRow",
+    "EnvironmentRow",
+    "GuestRow",
+    "InvitationRow",
+    "MemberRow",
+    "NodeRow",
+    "OrganizationRow",
+    "ProjectRow",
+    "ReleaseRow",
+    "ServiceRow",
+    "ServiceStateRow",
+    "UserRow",
+]
 
 T = TypeVar("T")
 Order = Literal["asc", "desc"]
@@ -74,6 +110,11 @@ class DashboardQueries:
         rows = self._select(dashboard.USERS, where={"id": user_id})
         return _one(rows, dashboard.UserRow, "user", user_id)
 
+    def users(self, user_ids: Sequence[UUID]) -> list[dashboard.UserRow]:
+        """Several users by id."""
+        rows = self._select(dashboard.USERS, where={"id": list(user_ids)})
+        return typed(rows, dashboard.UserRow)
+
     def api_tokens(self, user_id: UUID) -> list[dashboard.ApiTokenRow]:
         """A user's API tokens, newest first."""
         rows = self._select(
@@ -81,13 +122,14 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.ApiTokenRow)
 
-    def variable_names(self, environment_id: UUID, service_id: UUID | None) -> list[str]:
+    def variable_names(
+        self, environment_id: UUID, service_id: UUID | None, *, project_id: UUID | None = None
+    ) -> list[str]:
         """The names of an environment's (or one service's) variables."""
-        rows = self._select(
-            dashboard.VARIABLES,
-            where={"environment_id": environment_id, "service_id": service_id},
-            order_by=("name",),
-        )
+        where: dict[str, object] = {"environment_id": environment_id, "service_id": service_id}
+        if project_id is not None:
+            where["project_id"] = project_id
+        rows = self._select(dashboard.VARIABLES, where=where, order_by=("name",))
         return [row["name"] for row in rows]
 
     def organizations(self) -> list[dashboard.OrganizationRow]:
@@ -121,6 +163,16 @@ class DashboardQueries:
             order="desc",
         )
         return typed(rows, dashboard.InvitationRow)
+
+    def invitation(self, invitation_id: UUID) -> dashboard.InvitationRow:
+        """One invitation."""
+        rows = self._select(dashboard.INVITATIONS, where={"id": invitation_id})
+        return _one(rows, dashboard.InvitationRow, "invitation", invitation_id)
+
+    def api_token(self, token_id: UUID) -> dashboard.ApiTokenRow:
+        """One API token's metadata."""
+        rows = self._select(dashboard.API_TOKENS, where={"id": token_id})
+        return _one(rows, dashboard.ApiTokenRow, "API token", token_id)
 
     def projects(
         self,
@@ -158,6 +210,11 @@ class DashboardQueries:
             order_by=("created_at", "name"),
         )
         return typed(rows, dashboard.EnvironmentRow)
+
+    def environment(self, environment_id: UUID) -> dashboard.EnvironmentRow:
+        """One environment."""
+        rows = self._select(dashboard.ENVIRONMENTS, where={"id": environment_id})
+        return _one(rows, dashboard.EnvironmentRow, "environment", environment_id)
 
     def services(
         self, project_id: UUID, *, include_deleted: bool = False

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from application.auth import AuthService
+from application.authz import Principal
 from application.bus import CommandBus, CommandResult, Context
 from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command
@@ -18,7 +19,9 @@ from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
 from application.projections import ReadModelAdmin, TimeTravel
 from application.queries import Queries
+from application.readgate import Observer
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries, ReadStore
+from application.reads import Reads
 from application.settings import Settings
 
 ALL_MODELS = ("dashboard", "history", "analytics")
@@ -73,6 +76,19 @@ class Services:
         if wait_for and result.position is not None:
             self.wait_for(result.position, wait_for, timeout=timeout)
         return result
+
+    def reads(self, principal: Principal | None, *, observe: Observer | None = None) -> Reads:
+        """What ``principal`` may read, through the read gate (one per request)."""
+        return Reads(
+            self.read_store,
+            principal,
+            logs=self.logs,
+            metrics=self.metrics,
+            queries=self.queries,
+            plans=self.plans,
+            time_travel=self.time_travel,
+            observe=observe,
+        )
 
     def wait_for(
         self, position: int, models: Sequence[str] = ALL_MODELS, *, timeout: float = 10.0

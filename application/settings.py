@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -17,6 +18,7 @@ from domain.deployment import DeadlinePolicy
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MODES = ("development", "production")
+SIGNUP_MODES = ("invite", "open")
 
 
 class SettingsError(ValueError):
@@ -54,6 +56,29 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     makes an API-only replica)."""
     log_lines_kept: int = 10_000
     """Per deployment; older lines are pruned."""
+    # Abuse limits (issue 11).
+    signup: str = "invite"
+    """Who may sign up: ``invite`` (the first account, then only people holding an
+    invitation) or ``open`` (anyone)."""
+    signup_limit_per_client: int = 5
+    """Sign-up attempts per client address per 10 minutes."""
+    signup_limit_global: int = 30
+    """Sign-up attempts per minute for the whole installation."""
+    login_limit_per_email: int = 10
+    """Login attempts per email per minute."""
+    login_limit_per_client: int = 30
+    """Login attempts per client address per minute."""
+    login_limit_global: int = 300
+    """Login attempts per minute for the whole installation."""
+    hashing_concurrency: int = 2
+    """Password hashes (argon2id, 64 MiB each) computed at once by one process."""
+    hashing_queue: int = 8
+    """Callers that may wait for a hashing slot; beyond, they are told the server is busy."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of reverse proxies whose X-Forwarded-For header is believed."""
+    read_wait_ms: int = 3000
+    """Read-your-writes: how long a request carrying X-Containr-After may wait for the read
+    models to reach that position before it is answered anyway, marked stale."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -219,6 +244,10 @@ def _int_in(name: str, value: str, low: int, high: int) -> int:
     return number
 
 
+def _counter(name: str, high: int) -> Callable[[str], int]:
+    return lambda value: _int_in(name, value, 1, high)
+
+
 def _seconds(name: str) -> Callable[[str], int]:
     return lambda value: _int_in(name, value, 1, 7 * 24 * 3600)
 
@@ -229,6 +258,23 @@ def _http_url(name: str) -> Callable[[str], str]:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SettingsError(f"{name}: must be an http://host:port URL")
         return value.rstrip("/")
+
+    return parse
+
+
+def _networks(name: str) -> Callable[[str], tuple[str, ...]]:
+    def parse(value: str) -> tuple[str, ...]:
+        networks = []
+        for part in (p.strip() for p in value.split(",")):
+            if not part:
+                continue
+            try:
+                networks.append(str(ipaddress.ip_network(part, strict=False)))
+            except ValueError:
+                raise SettingsError(
+                    f"{name}: {part!r} is not an IP address or network (like 10.0.0.0/8)"
+                ) from None
+        return tuple(networks)
 
     return parse
 
@@ -272,5 +318,29 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_JWT_KEY_VERSION": (
         "jwt_key_version",
         lambda v: _int_in("CONTAINR_JWT_KEY_VERSION", v, 1, 1_000_000),
+    ),
+    "CONTAINR_SIGNUP": ("signup", lambda v: _one_of("CONTAINR_SIGNUP", SIGNUP_MODES, v.lower())),
+    **{
+        f"CONTAINR_{field.upper()}": (field, _counter(f"CONTAINR_{field.upper()}", 1_000_000))
+        for field in (
+            "signup_limit_per_client",
+            "signup_limit_global",
+            "login_limit_per_email",
+            "login_limit_per_client",
+            "login_limit_global",
+        )
+    },
+    "CONTAINR_HASHING_CONCURRENCY": (
+        "hashing_concurrency",
+        _counter("CONTAINR_HASHING_CONCURRENCY", 64),
+    ),
+    "CONTAINR_HASHING_QUEUE": (
+        "hashing_queue",
+        lambda v: _int_in("CONTAINR_HASHING_QUEUE", v, 0, 10_000),
+    ),
+    "CONTAINR_TRUSTED_PROXIES": ("trusted_proxies", _networks("CONTAINR_TRUSTED_PROXIES")),
+    "CONTAINR_READ_WAIT_MS": (
+        "read_wait_ms",
+        lambda v: _int_in("CONTAINR_READ_WAIT_MS", v, 0, 60_000),
     ),
 }

@@ -9,6 +9,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from uuid import UUID
 
 import redis
 
@@ -44,10 +45,11 @@ from adapters.runtimes import DockerEngines
 from adapters.secretbox import AesGcmSecretBox, PostgresKeyStore, SqliteKeyStore, master_key
 from application.auth import AuthService
 from application.bus import CommandBus
-from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
+from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors, MetricStore
+from application.limits import AuthPolicy, BoundedHasher
 from application.logs import LogStore
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, PasswordHasher, RateLimiter, SecretBox
@@ -108,9 +110,7 @@ def bootstrap(
         if settings.redis_url is None:
             limiter = InProcessRateLimiter()
         else:
-            redis_limiter = RedisRateLimiter(
-                settings.redis_url, f"containr:{settings.database_schema}"
-            )
+            redis_limiter = RedisRateLimiter(settings.redis_url, f"containr:{settings.instance}")
             closers.append(redis_limiter.close)
             limiter = redis_limiter
     if changes is None:
@@ -175,12 +175,18 @@ def bootstrap(
     auth = AuthService(
         store,
         bus,
-        hasher=hasher or Argon2Hasher(),
+        hasher=BoundedHasher(
+            hasher or Argon2Hasher(),
+            concurrency=settings.hashing_concurrency,
+            queue=settings.hashing_queue,
+        ),
         signer=JwtSigner(key, settings.jwt_key_version),
         sessions=sessions,
         limiter=limiter,
         secrets_box=secrets,
         clock=clock,
+        session_ended=functools.partial(_announce_session_end, changes),
+        policy=AuthPolicy.of(settings),
     )
     dependencies: dict[str, Callable[[], bool]] = {}
     if settings.redis_url is not None:
@@ -425,6 +431,11 @@ def _lead(
             if conn is not None:
                 with contextlib.suppress(Exception):
                     conn.close()
+
+
+def _announce_session_end(changes: ChangeFeed, session_id: UUID) -> None:
+    """A change notice that a session ended: its open subscriptions, in any API process, end."""
+    changes.publish(ChangeBatch("auth", 0, [Change("session", str(session_id), 0)]))
 
 
 def redis_answers(url: str) -> bool:

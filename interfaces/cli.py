@@ -150,6 +150,7 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
             ws="websockets-sansio",
             ws_per_message_deflate=False,
             lifespan="on",
+            proxy_headers=False,  # X-Forwarded-For counts only from CONTAINR_TRUSTED_PROXIES
         )
     finally:
         built.close()

@@ -9,7 +9,8 @@ from uuid import UUID
 
 from domain.deployment import Deployment, DeploymentState
 from projections.base import Projection, handles
-from projections.schema import Table
+from projections.dashboard import PROJECTS
+from projections.schema import Owner, Table
 from projections.store import RowStore
 
 
@@ -69,20 +70,33 @@ class RestoreRow:
     position: int = 0
 
 
-DAILY = Table("daily", DailyRow, ("project_id", "day"), notices=(("analytics", "project_id"),))
+# Analytics rows name their project; the read gate finds the organisation through it.
+BY_PROJECT = Owner("via", "project_id", parent=PROJECTS)
+DAILY = Table(
+    "daily",
+    DailyRow,
+    ("project_id", "day"),
+    notices=(("analytics", "project_id"),),
+    owner=BY_PROJECT,
+)
 FACTS = Table(
     "deployment_facts",
     DeploymentFactRow,
     ("deployment_id",),
+    notices=(("analytics", "project_id"),),
     indexes=(("project_id", "healthy_day"),),
+    owner=BY_PROJECT,
 )
-HEALTH = Table("service_health", ServiceHealthRow, ("service_id", "environment_id"))
+HEALTH = Table(
+    "service_health", ServiceHealthRow, ("service_id", "environment_id"), owner=BY_PROJECT
+)
 RESTORES = Table(
     "restores",
     RestoreRow,
     ("deployment_id",),
     notices=(("analytics", "project_id"),),
     indexes=(("project_id", "day"),),
+    owner=BY_PROJECT,
 )
 _COUNTERS = ("started", "succeeded", "failed", "rolled_back", "cancelled")
 

@@ -17,7 +17,7 @@ from domain.service import Service
 from domain.user import User
 from domain.variables import VariableSet
 from projections.base import Projection, handles
-from projections.schema import Table, plain
+from projections.schema import Owner, Table, plain
 from projections.store import RowStore
 
 
@@ -64,6 +64,7 @@ class VariableRow:
 
     set_id: UUID
     name: str
+    organization_id: UUID
     project_id: UUID
     environment_id: UUID
     service_id: UUID | None
@@ -118,6 +119,7 @@ class EnvironmentRow:
     """An environment of a project."""
 
     id: UUID
+    organization_id: UUID
     project_id: UUID
     name: str
     kind: str
@@ -149,6 +151,7 @@ class ServiceStateRow:
 
     service_id: UUID
     environment_id: UUID
+    organization_id: UUID
     project_id: UUID
     live_deployment_id: UUID | None
     live_image: str | None
@@ -213,6 +216,7 @@ class ClusterRow:
 class ClusterNodeRow:
     """A node of a Proxmox cluster and whether it is online."""
 
+    organization_id: UUID
     cluster_id: UUID
     node: str
     online: bool
@@ -271,16 +275,22 @@ class VariableSetRow:
     """Where a variable set belongs."""
 
     id: UUID
+    organization_id: UUID
     project_id: UUID
     environment_id: UUID
     service_id: UUID | None
     position: int = 0
 
 
-VARIABLE_SETS = Table("variable_sets", VariableSetRow, ("id",))
-USERS = Table("users", UserRow, ("id",), notices=(("user", "id"),))
+VARIABLE_SETS = Table("variable_sets", VariableSetRow, ("id",), owner=None)
+USERS = Table("users", UserRow, ("id",), notices=(("user", "id"),), owner=Owner("peer", "id"))
 API_TOKENS = Table(
-    "api_tokens", ApiTokenRow, ("id",), notices=(("user", "user_id"),), indexes=(("user_id",),)
+    "api_tokens",
+    ApiTokenRow,
+    ("id",),
+    notices=(("user", "user_id"),),
+    indexes=(("user_id",),),
+    owner=Owner("user", "user_id"),
 )
 VARIABLES = Table(
     "variables",
@@ -289,7 +299,13 @@ VARIABLES = Table(
     notices=(("project", "project_id"),),
     indexes=(("environment_id", "service_id"),),
 )
-ORGANIZATIONS = Table("organizations", OrganizationRow, ("id",), notices=(("organization", "id"),))
+ORGANIZATIONS = Table(
+    "organizations",
+    OrganizationRow,
+    ("id",),
+    notices=(("organization", "id"),),
+    owner=Owner("organization", "id"),
+)
 MEMBERS = Table(
     "members",
     MemberRow,
@@ -303,6 +319,7 @@ INVITATIONS = Table(
     ("id",),
     notices=(("organization", "organization_id"),),
     indexes=(("organization_id",),),
+    owner=Owner(permission="manage"),
 )
 PROJECTS = Table(
     "projects",
@@ -434,10 +451,12 @@ class DashboardProjection(Projection):
     @handles(VariableSet.Created)
     def variables_opened(self, e: VariableSet.Created, store: RowStore) -> None:
         """Where a variable set belongs (kept in a row of its own, for later changes)."""
+        project = store.get(PROJECTS, e.project_id)
         store.put(
             VARIABLE_SETS,
             {
                 "id": e.originator_id,
+                "organization_id": project["organization_id"] if project else None,
                 "project_id": e.project_id,
                 "environment_id": e.environment_id,
                 "service_id": e.service_id,
@@ -457,6 +476,7 @@ class DashboardProjection(Projection):
                     "set_id": e.originator_id,
                     "name": name,
                     "project_id": owner["project_id"],
+                    "organization_id": owner["organization_id"],
                     "environment_id": owner["environment_id"],
                     "service_id": owner["service_id"],
                     "updated_at": e.timestamp,
@@ -575,6 +595,7 @@ class DashboardProjection(Projection):
             {
                 "id": e.production_environment_id,
                 "project_id": e.originator_id,
+                "organization_id": e.organization_id,
                 "name": "production",
                 "kind": "production",
                 "created_at": e.timestamp,
@@ -611,11 +632,13 @@ class DashboardProjection(Projection):
     @handles(Project.EnvironmentAdded)
     def environment_added(self, e: Project.EnvironmentAdded, store: RowStore) -> None:
         """A preview or development environment."""
+        project = store.get(PROJECTS, e.originator_id)
         store.put(
             ENVIRONMENTS,
             {
                 "id": e.environment_id,
                 "project_id": e.originator_id,
+                "organization_id": project["organization_id"] if project else None,
                 "name": e.name,
                 "kind": e.kind.value,
                 "created_at": e.timestamp,
@@ -729,6 +752,7 @@ class DashboardProjection(Projection):
         state = self._state(store, e.service_id, e.environment_id, e.timestamp)
         state.update(
             project_id=e.project_id,
+            organization_id=e.organization_id,
             latest_deployment_id=e.originator_id,
             latest_state="queued",
             updated_at=e.timestamp,
@@ -785,6 +809,7 @@ class DashboardProjection(Projection):
             "service_id": service_id,
             "environment_id": environment_id,
             "project_id": service["project_id"] if service else None,
+            "organization_id": service["organization_id"] if service else None,
             "live_deployment_id": None,
             "live_image": None,
             "live_commit": None,
@@ -940,10 +965,12 @@ class DashboardProjection(Projection):
     @handles(Cluster.NodeCameOnline, Cluster.NodeWentOffline)
     def cluster_node_changed(self, e: Any, store: RowStore) -> None:
         """A node of the cluster came online or went offline."""
+        cluster = store.get(CLUSTERS, e.originator_id)
         store.put(
             CLUSTER_NODES,
             {
                 "cluster_id": e.originator_id,
+                "organization_id": cluster["organization_id"] if cluster else None,
                 "node": e.node,
                 "online": isinstance(e, Cluster.NodeCameOnline),
                 "since": e.timestamp,

@@ -41,6 +41,29 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """Whose rows a table holds, as the read gate sees them.
+
+    ``organization``: the row names its organisation in ``column``. ``via``: ``column`` names a
+    row of ``parent`` (a table that names its organisation), whose organisation it shares.
+    (``parent_model`` is the read model that holds ``parent``.)
+    ``user``: the row belongs to the user named in ``column`` and only that user reads it.
+    ``peer``: the row is a user (``column`` is the user id), read by that user and by the
+    members of the organisations they share. ``permission`` is what reading a row needs
+    ("read", or "manage" for rows only admins see).
+    """
+
+    kind: typing.Literal["organization", "via", "user", "peer"] = "organization"
+    column: str = "organization_id"
+    parent: Table | None = None
+    parent_model: str = "dashboard"
+    permission: typing.Literal["read", "manage"] = "read"
+
+
+ORGANIZATION = Owner()
+
+
+@dataclass(frozen=True)
 class Table:
     """A read-model table whose columns come from a row dataclass.
 
@@ -58,6 +81,22 @@ class Table:
     indexes: tuple[tuple[str, ...], ...] = ()
     append_only: bool = False
     """Rows are only ever inserted, once each (an audit log): no upsert is needed."""
+    owner: Owner | None = ORGANIZATION
+    """Whose rows these are (the read gate checks every row against it); None: rows only
+    Containr's own processes read, never a caller."""
+
+    def __post_init__(self) -> None:
+        owner = self.owner
+        if owner is None:
+            return
+        names = {c.name for c in _columns(self.row)}
+        if owner.column not in names:
+            raise TypeError(
+                f"table {self.name}: its owner column {owner.column!r} is not a column "
+                "(declare who owns its rows: Table(..., owner=Owner(...)))"
+            )
+        if (owner.kind == "via") != (owner.parent is not None):
+            raise TypeError(f"table {self.name}: an owner 'via' a parent needs the parent table")
 
     @functools.cached_property
     def columns(self) -> tuple[Column, ...]:

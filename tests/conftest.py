@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -23,6 +24,13 @@ PG_URL = os.environ.get("CONTAINR_TEST_DATABASE_URL", "postgresql://postgres@127
 REDIS_URL = os.environ.get("CONTAINR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("CONTAINR_TEST_REQUIRE_SERVICES") == "1"
 TEST_SECRET_KEY = "test-master-key-0123456789abcdef-0123456789abcdef"
+OPEN_SIGNUP: dict[str, Any] = {
+    "signup": "open",
+    "signup_limit_per_client": 10_000,
+    "signup_limit_global": 10_000,
+}
+"""Suites sign up many users from one address: open sign-up, no sign-up rate limit
+(tests/e2e/test_abuse.py and tests/integration/test_signup.py test the defaults)."""
 
 
 def service_missing(what: str, why: object) -> None:
@@ -78,6 +86,7 @@ def pg_settings(postgres_url: str, tmp_path: Path) -> Iterator[Settings]:
         database_url=postgres_url,
         database_schema=schema,
         secret_key=_secret(),
+        **OPEN_SIGNUP,
     )
     migrate(settings)
     yield settings
@@ -94,7 +103,7 @@ def drop_schemas(url: str, schema: str) -> None:
 @pytest.fixture
 def sqlite_settings(tmp_path: Path) -> Settings:
     """Settings for a fresh, migrated embedded store in a temporary data directory."""
-    settings = Settings(data_dir=str(tmp_path / "data"))
+    settings = Settings(data_dir=str(tmp_path / "data"), **OPEN_SIGNUP)
     migrate(settings)
     return settings
 

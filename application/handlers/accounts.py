@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 from uuid import UUID, uuid4
 
 from application.commands import (
@@ -17,9 +18,10 @@ from application.commands import (
 from application.errors import ForbiddenError, InvalidValueError
 from application.handlers.common import organization_scope, reserve
 from application.unit_of_work import UnitOfWork
-from domain.errors import RuleViolatedError
+from domain.base import ContainrAggregate
+from domain.errors import NameTakenError, RuleViolatedError
 from domain.ids import OrganizationId, UserId
-from domain.organization import Organization
+from domain.organization import Invitation, Organization
 from domain.reservation import Reservation
 from domain.user import User, normalise_email
 from domain.values import slugify
@@ -29,6 +31,11 @@ API_TOKENS = "api-tokens"
 INVITATIONS = "invitations"
 FIRST_USER = ("installation", "first-user")
 MAX_TOKEN_DAYS = 366
+INVITATION_ONLY = "sign-up is by invitation: ask an organisation admin for one"
+SIGNUP_REFUSED = (
+    "cannot sign up with these details: if you already have an account, sign in instead"
+)
+A = TypeVar("A", bound=ContainrAggregate)
 
 
 def password_context(user_id: UUID) -> str:
@@ -43,14 +50,22 @@ def _me(uow: UnitOfWork) -> User:
 
 
 def sign_up(cmd: SignUp, uow: UnitOfWork) -> dict[str, UUID]:
-    """Register a user; the very first one also founds an organisation and owns it."""
+    """Register a user: the very first one founds an organisation and owns it; one with an
+    invitation joins the invitation's organisation with its role."""
     email = normalise_email(cmd.email)
+    first = uow.find(Reservation, Reservation.id_for(*FIRST_USER)) is None
+    if cmd.invitation_required and not first and cmd.invitation_token_hash is None:
+        raise ForbiddenError(INVITATION_ONLY)
     user_id = UserId(uuid4())
     sealed = uow.secrets.seal(user_id, password_context(user_id), cmd.password_hash)
     user = uow.add(User.register(user_id, email, cmd.name, sealed, actor=uow.actor, now=uow.now))
-    reserve(uow, EMAILS, email, user_id, "an account with this email already exists")
+    try:
+        reserve(uow, EMAILS, email, user_id, SIGNUP_REFUSED)
+    except NameTakenError:
+        # The same answer as every other refusal: it must not single out a taken email.
+        raise ForbiddenError(SIGNUP_REFUSED) from None
     ids: dict[str, UUID] = {"user_id": user_id}
-    if uow.find(Reservation, Reservation.id_for(*FIRST_USER)) is None:
+    if first:
         uow.add(Reservation.claim(*FIRST_USER, user_id, actor=uow.actor, now=uow.now))
         org_id = OrganizationId(uuid4())
         slug = slugify(user.name) or "my-organisation"
@@ -61,7 +76,39 @@ def sign_up(cmd: SignUp, uow: UnitOfWork) -> dict[str, UUID]:
         )
         reserve(uow, organization_scope(), slug, org_id, f"an organisation {slug!r} exists")
         ids["organization_id"] = org_id
+    elif cmd.invitation_token_hash is not None:
+        found = pending_invitation(uow.find, cmd.invitation_token_hash, email, uow.now)
+        if found is None:
+            raise ForbiddenError(INVITATION_ONLY if cmd.invitation_required else SIGNUP_REFUSED)
+        org, invitation = found
+        org.accept_invitation(invitation.id, user_id, actor=uow.actor, now=uow.now)
+        ids["organization_id"] = org.id
     return ids
+
+
+class Finder(Protocol):
+    """Looks an aggregate up by id: None when there is none of that type."""
+
+    def __call__(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate, or None."""
+        ...
+
+
+def pending_invitation(
+    find: Finder, token_hash: str, email: str, now: datetime
+) -> tuple[Organization, Invitation] | None:
+    """The unexpired invitation with this token for this (normalised) email, and its
+    organisation; None when the token is unknown, used, revoked, expired or for another email."""
+    index = find(Reservation, Reservation.id_for(INVITATIONS, token_hash))
+    org = find(Organization, index.holder_id) if index and index.holder_id else None
+    if org is None:
+        return None
+    for invitation in org.invitations.values():
+        if invitation.token_hash == token_hash:
+            if invitation.email == email and invitation.expires_at > now:
+                return org, invitation
+            return None
+    return None
 
 
 def change_password(cmd: ChangePassword, uow: UnitOfWork) -> dict[str, UUID]:

@@ -6,6 +6,12 @@ change notice naming one of them. A response computed while such a change arrive
 stored (an epoch per entity tells), so the cache never serves an answer older than a
 change that was announced before the request began. Keys include the caller (user and
 token scopes), so one caller's answer is never served to another.
+
+An entry also records the log position its read models had at least reached when it was
+computed. A request that must see a given position (read-your-writes, X-Containr-After) is
+served only an entry computed at or past it, whether or not this process has heard the change
+notices in between (they may be late, or on another process's feed): staleness is decided by
+positions, not by the order in which change listeners happen to run.
 """
 
 from __future__ import annotations
@@ -14,17 +20,25 @@ import hashlib
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
+from typing import NamedTuple
 
 from application.changes import ChangeBatch, ChangeFeed
 
 Dependency = tuple[str, str]
 
 
+class _Entry(NamedTuple):
+    response: bytes
+    dependencies: frozenset[Dependency]
+    position: int
+    """The log position every read model had applied when the response was computed."""
+
+
 class ResponseCache:
     """Responses (encoded JSON) by query, variables and caller."""
 
     def __init__(self, feed: ChangeFeed, *, max_entries: int = 5000) -> None:
-        self._entries: OrderedDict[str, tuple[bytes, frozenset[Dependency]]] = OrderedDict()
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._by_dependency: dict[Dependency, set[str]] = defaultdict(set)
         self._invalidated: dict[Dependency, int] = {}
         self._epoch = 0
@@ -47,28 +61,42 @@ class ResponseCache:
         with self._lock:
             return self._epoch
 
-    def get(self, key: str) -> bytes | None:
-        """A cached response."""
+    def get(self, key: str, *, at_least: int = 0) -> bytes | None:
+        """A cached response, if one was computed at log position ``at_least`` or later."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None:
+            if entry is None or entry.position < at_least:
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            return entry[0]
+            return entry.response
 
-    def put(self, key: str, response: bytes, dependencies: set[Dependency], since: int) -> bool:
-        """Keep a response unless something it read changed after ``since``."""
+    def put(
+        self,
+        key: str,
+        response: bytes,
+        dependencies: set[Dependency],
+        since: int,
+        position: int = 0,
+    ) -> bool:
+        """Keep a response unless something it read changed after epoch ``since``;
+        ``position`` is where the read models were (at least) when it was computed."""
         with self._lock:
             if any(self._invalidated.get(d, -1) > since for d in dependencies):
                 return False
-            self._entries[key] = (response, frozenset(dependencies))
+            old = self._entries.get(key)
+            if old is not None:
+                if old.position > position:  # a newer answer is already kept
+                    return False
+                del self._entries[key]
+                self._forget(key, old.dependencies)
+            self._entries[key] = _Entry(response, frozenset(dependencies), position)
             for dependency in dependencies:
                 self._by_dependency[dependency].add(key)
             while len(self._entries) > self._max:
-                old_key, (_, old_dependencies) = self._entries.popitem(last=False)
-                self._forget(old_key, old_dependencies)
+                old_key, evicted = self._entries.popitem(last=False)
+                self._forget(old_key, evicted.dependencies)
             return True
 
     def _heard(self, batch: ChangeBatch) -> None:
@@ -80,7 +108,7 @@ class ResponseCache:
                 for key in self._by_dependency.pop(dependency, set()):
                     entry = self._entries.pop(key, None)
                     if entry is not None:
-                        self._forget(key, entry[1])
+                        self._forget(key, entry.dependencies)
             if len(self._invalidated) > 200_000:  # old epochs only matter for running queries
                 floor = self._epoch - 1000
                 self._invalidated = {d: e for d, e in self._invalidated.items() if e > floor}

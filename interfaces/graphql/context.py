@@ -1,4 +1,9 @@
-"""Per-request GraphQL context: who is calling, and what they may see."""
+"""Per-request GraphQL context: who is calling, what they may read, and what they may send.
+
+Resolvers read only through ``context.reads`` (the read gate: every row is checked against
+the organisation it belongs to) and write only through ``context.execute`` (the write gate
+in the command bus). The application's services stay private to this module.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,38 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from application.auth import UnauthenticatedError
-from application.authz import Permission, Principal, check_role, grants
-from application.bus import Context
+from application.auth import AuthService, UnauthenticatedError
+from application.authz import Permission, Principal
+from application.bus import CommandResult, Context
+from application.commands import Command
+from application.ports import Clock
+from application.readgate import Row, Table
+from application.reads import Reads
 from application.services import Services
 
 
 @dataclass
 class GqlContext:
-    """What every resolver gets: the services, the caller, and a per-request role cache."""
+    """What every resolver gets: the caller, their reads and commands, the cache's notes."""
 
-    services: Services
+    _services: Services
     principal: Principal | None
     client: str
     auth_error: str | None = None
+    bearer: str | None = None
+    """The credential a WebSocket connection signed in with (checked again while it lasts)."""
     connection_params: dict[str, Any] | None = None
-    reads: set[tuple[str, str]] = field(default_factory=set)
+    reads_seen: set[tuple[str, str]] = field(default_factory=set)
+    """The (kind, id) change notices the response depends on (for the response cache)."""
     cacheable: bool = True
     """False once a resolver reads something change notices do not cover."""
     hub: Any = None
-    _roles: dict[UUID, str] | None = None
+    position: int = 0
+    """The highest log position a mutation of this request reached."""
+    _reads: Reads | None = None
+    _prefetched: dict[tuple[int, str], tuple[object, Any]] = field(default_factory=dict)
+
+    # Who
 
     def require(self) -> Principal:
         """The signed-in caller, or UNAUTHENTICATED."""
@@ -33,29 +50,100 @@ class GqlContext:
             raise UnauthenticatedError(self.auth_error or "sign in first (send a bearer token)")
         return self.principal
 
-    def roles(self) -> dict[UUID, str]:
-        """The caller's role in each of their organisations (read once per request)."""
-        if self._roles is None:
-            principal = self.require()
-            self._roles = {
-                m.organization_id: m.role
-                for m in self.services.dashboard.memberships(principal.user_id)
-            }
-            self.reads.add(("user", str(principal.user_id)))
-        return self._roles
+    @property
+    def reads(self) -> Reads:
+        """Everything the caller may read (made on first use, once per request)."""
+        if self._reads is None:
+            caller = self.require()
+            # Whatever is read through the gate depends on the caller's memberships.
+            self.reads_seen.add(("user", str(caller.user_id)))
+            self._reads = self._services.reads(caller, observe=self._observed)
+        return self._reads
 
-    def check(self, organization_id: UUID, permission: Permission, what: str) -> None:
-        """FORBIDDEN unless the caller's role in the organisation grants ``permission``."""
-        check_role(self.require(), self.roles().get(organization_id), permission, what)
+    def roles(self) -> dict[UUID, str]:
+        """The caller's role in each of their organisations."""
+        self.reads_seen.add(("user", str(self.require().user_id)))
+        return {org: role.value for org, role in self.reads.gate.roles().items()}
 
     def can(self, organization_id: UUID, permission: Permission) -> bool:
         """Whether the caller may (for showing or hiding things)."""
-        return grants(self.require(), self.roles().get(organization_id), permission)
+        self.roles()
+        return self.reads.gate.can(organization_id, permission)
 
-    def command_context(self, command_id: str | None = None) -> Context:
-        """The context to send a command with."""
-        return Context.of(self.require(), command_id)
+    def memberships_changed(self) -> None:
+        """The caller's own memberships changed in this request: read them again."""
+        if self._reads is not None:
+            self._reads.gate.forget()
+
+    # What
+
+    @property
+    def auth(self) -> AuthService:
+        """Accounts: sign-up, login, sessions, tokens and invitations."""
+        return self._services.auth
+
+    @property
+    def clock(self) -> Clock:
+        """The installation's clock."""
+        return self._services.clock
+
+    @property
+    def is_production(self) -> bool:
+        """Whether this installation runs in production mode."""
+        return self._services.settings.is_production
+
+    def execute(
+        self, command: Command, client_mutation_id: str | None, wait: tuple[str, ...]
+    ) -> CommandResult:
+        """Send a command as the caller; with ``wait``, return once those read models show it."""
+        result = self._services.execute(
+            command, Context.of(self.require(), client_mutation_id or None), wait_for=wait
+        )
+        self.saw(result.position)
+        return result
+
+    def wait_for(self, position: int | None, models: tuple[str, ...] = ("dashboard",)) -> None:
+        """Return once the read models show ``position`` (read-your-writes)."""
+        if position is not None:
+            self._services.wait_for(position, models)
+            self.saw(position)
+
+    def log_head(self) -> int:
+        """The newest position of the event log."""
+        return self._services.events.head()
+
+    def saw(self, position: int | None) -> None:
+        """A mutation of this request reached ``position``."""
+        if position is not None and position > self.position:
+            self.position = position
+
+    # The response cache's notes
+
+    def _observed(self, table: Table, where: dict[str, object], rows: list[Row]) -> None:
+        """A read passed the gate: the response depends on the notices that would change it."""
+        pinned = False
+        for kind, column in table.notices:
+            if column in where:
+                pinned = True
+                value = where[column]
+                for item in value if isinstance(value, list | tuple) else (value,):
+                    self.reads_seen.add((kind, str(item)))
+            for row in rows:
+                self.reads_seen.add((kind, str(row[column])))
+        if not table.notices or not (pinned or set(where) <= set(table.key)):
+            self.cacheable = False  # a change could add rows no notice of this read names
 
     def depends_on(self, kind: str, ident: object) -> None:
         """Record that the response depends on an entity (for the response cache)."""
-        self.reads.add((kind, str(ident)))
+        self.reads_seen.add((kind, str(ident)))
+
+    # Values a parent resolver loaded for its children (batched loading)
+
+    def prefetch(self, root: object, name: str, value: Any) -> None:
+        """Keep ``value`` as the result of field ``name`` of ``root`` for this request."""
+        self._prefetched[(id(root), name)] = (root, value)
+
+    def prefetched(self, root: object, name: str) -> Any:
+        """A value ``prefetch`` kept for ``root``'s field ``name``, or None."""
+        found = self._prefetched.get((id(root), name))
+        return found[1] if found is not None else None

@@ -1,20 +1,23 @@
-"""The GraphQL Mutation type: one mutation per application command, answered from the read
-model after it shows the write (read-your-writes)."""
+"""The GraphQL Mutation type: one mutation per application command, declared in a line or
+three (see ``fields.mutation``), answered from the read model after it shows the write."""
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
+import msgspec
 import strawberry
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from application import commands as c
 from application.bus import CommandResult
+from application.errors import ForbiddenError
 from application.secrets import Secret
 from interfaces.graphql.context import GqlContext
-from interfaces.graphql.query import Variable, uuid_of
+from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
+from interfaces.graphql.rows import input_type
 from interfaces.graphql.types import (
     Cluster,
     Deployment,
@@ -24,26 +27,9 @@ from interfaces.graphql.types import (
     Organization,
     Project,
     Service,
+    Variable,
     ctx,
 )
-
-CMID = "Optional client mutation id: re-sending it returns the first result, records nothing."
-
-
-def run(
-    info: Info[GqlContext, None],
-    command: c.Command,
-    cmid: str | None,
-    wait: tuple[str, ...] = ("dashboard",),
-) -> CommandResult:
-    """Send a command as the caller and wait until the read models show it."""
-    context = ctx(info)
-    return context.services.execute(command, context.command_context(cmid), wait_for=wait)
-
-
-def build(cls: type[c.C], **values: Any) -> c.C:
-    """A command from GraphQL arguments (plain values; None means 'not given')."""
-    return c.build_command(cls, {k: v for k, v in values.items() if v is not None})
 
 
 @strawberry.type
@@ -65,86 +51,170 @@ class NewSecretToken:
     token: str
 
 
-@strawberry.input
-class GitSourceInput:
-    """A git repository to build from."""
-
-    repository_url: str
-    branch: str = "main"
-    root_directory: str = ""
+# Input types, derived from the structures the commands carry
 
 
-@strawberry.input
-class BuildInput:
-    """How to build: detect the runtime (auto) or use a Dockerfile."""
-
-    mode: str = "auto"
-    dockerfile_path: str | None = None
-    build_command: str | None = None
-
-
-@strawberry.input
-class ResourcesInput:
-    """CPU (millicores) and memory (MiB) per replica."""
-
-    cpu_request_millis: int = 0
-    cpu_limit_millis: int | None = None
-    memory_request_mb: int = 0
-    memory_limit_mb: int | None = None
+def _structure(command: type[c.Command], field: str) -> type:
+    """The structure (dataclass) a command field holds, without its None/UNSET options."""
+    hint = typing.get_type_hints(command)[field]
+    options = [a for a in typing.get_args(hint) if a not in (type(None), msgspec.UnsetType)] or [
+        hint
+    ]
+    return options[0]  # type: ignore[no-any-return]
 
 
-@strawberry.input
-class HealthCheckInput:
-    """A probe a replica must pass before it takes traffic."""
-
-    kind: str
-    path: str | None = None
-    command: list[str] | None = None
-    port: int | None = None
-    interval_seconds: float = 5.0
-    timeout_seconds: float = 2.0
-    retries: int = 3
-    grace_period_seconds: float = 0.0
-
-
-@strawberry.input
-class ServiceInput:
-    """A service's settings (on update, fields left out keep their value)."""
-
-    git: GitSourceInput | None = None
-    image: str | None = None
-    repository_token: str | None = None
-    build: BuildInput | None = None
-    start_command: str | None = None
-    port: int | None = None
-    resources: ResourcesInput | None = None
-    replicas: int | None = None
-    health_check: HealthCheckInput | None = None
-    cron_schedule: str | None = None
-    domains: list[str] | None = None
+_GIT, _BUILD = _structure(c.UpdateService, "git"), _structure(c.UpdateService, "build")
+_RESOURCES = _structure(c.UpdateService, "resources")
+_HEALTH = _structure(c.UpdateService, "health_check")
+INPUTS: dict[type, type] = {
+    _GIT: input_type(_GIT, "GitSourceInput", "A git repository to build from."),
+    _BUILD: input_type(
+        _BUILD, "BuildInput", "How to build: detect the runtime (auto) or use a Dockerfile."
+    ),
+    _RESOURCES: input_type(
+        _RESOURCES, "ResourcesInput", "CPU (millicores) and memory (MiB) per replica."
+    ),
+    _HEALTH: input_type(
+        _HEALTH, "HealthCheckInput", "A probe a replica must pass before it takes traffic."
+    ),
+}
+ServiceInput = input_type(
+    c.UpdateService,
+    "ServiceInput",
+    "A service's settings (on update, fields left out keep their value).",
+    inputs=INPUTS,
+    skip=("service_id",),
+    optional=True,
+)
+SETTINGS = Arg("settings", "", ServiceInput | None, None, spread=True)
+REQUIRED_SETTINGS = Arg("settings", "", ServiceInput, spread=True)
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "__dataclass_fields__"):
-        return {
-            k: _plain(getattr(value, k))
-            for k in value.__dataclass_fields__
-            if getattr(value, k) is not None
-        }
-    return value
+# What mutations answer
 
 
-def _settings(settings: ServiceInput | None) -> dict[str, Any]:
-    if settings is None:
-        return {}
-    values = {k: _plain(getattr(settings, k)) for k in settings.__dataclass_fields__}
-    if values.get("health_check") and values["health_check"].get("command") is None:
-        values["health_check"].pop("command", None)
-    return {k: v for k, v in values.items() if v is not None}
+def load(kind: str, key: str) -> Callable[[GqlContext, CommandResult, c.Command], Any]:
+    """Answer the entity the command made or changed: ``key`` is a result id or a field."""
+
+    def answer(context: GqlContext, result: CommandResult, command: c.Command) -> Any:
+        ident = result.ids.get(key) or getattr(command, key)
+        return entity(context.reads, kind, ident, key)
+
+    return answer
 
 
-def _dashboard(info: Info[GqlContext, None]) -> Any:
-    return ctx(info).services.dashboard
+def own_organization(context: GqlContext, result: CommandResult, command: c.Command) -> Any:
+    """The organisation, with the caller's role read anew (it just changed)."""
+    context.memberships_changed()
+    return load("organization", "organization_id")(context, result, command)
+
+
+def new_environment(context: GqlContext, result: CommandResult, command: c.Command) -> Any:
+    """The environment the command added."""
+    return context.reads.dashboard.environment(result.id("environment_id"))
+
+
+def variable_names(context: GqlContext, result: CommandResult, command: Any) -> list[Variable]:
+    """The variables now set (straight from the event store: no read model to wait for)."""
+    names = context.reads.variable_names(
+        command.environment_id, command.service_id, project_id=command.project_id, fresh=True
+    )
+    return [Variable(name=n, value=None) for n in names]
+
+
+def _caller(context: GqlContext) -> Any:
+    return context.require().user_id
+
+
+# Accounts: the auth service hashes passwords and mints tokens around the commands
+
+
+def sign_up(
+    info: Info[GqlContext, None],
+    email: str,
+    name: str,
+    password: str,
+    invitation_token: str | None = None,
+) -> AuthPayload:
+    context = ctx(info)
+    result = context.auth.sign_up(
+        email,
+        name,
+        Secret(password),
+        client=context.client,
+        invitation_token=Secret(invitation_token) if invitation_token else None,
+    )
+    context.wait_for(result.position)
+    return _payload(result.tokens, result.organization_id)
+
+
+def log_in(info: Info[GqlContext, None], email: str, password: str) -> AuthPayload:
+    context = ctx(info)
+    return _payload(context.auth.log_in(email, Secret(password), context.client))
+
+
+def refresh_session(info: Info[GqlContext, None], refresh_token: str) -> AuthPayload:
+    return _payload(ctx(info).auth.refresh(Secret(refresh_token)))
+
+
+def log_out(info: Info[GqlContext, None]) -> bool:
+    context = ctx(info)
+    caller = context.require()
+    if caller.session_id is None:
+        raise ForbiddenError("an API token has no session to end: revoke the token instead")
+    context.auth.log_out(caller)
+    return True
+
+
+def create_api_token(
+    info: Info[GqlContext, None], name: str, scopes: list[str], expires_in_days: int | None = 90
+) -> NewSecretToken:
+    context = ctx(info)
+    token_id, token = context.auth.create_api_token(
+        context.require(), name, scopes, expires_in_days
+    )
+    context.wait_for(context.log_head())
+    return NewSecretToken(id=strawberry.ID(str(token_id)), token=token.reveal())
+
+
+def revoke_api_token(info: Info[GqlContext, None], id: strawberry.ID) -> bool:
+    context = ctx(info)
+    token = entity(context.reads, "token", id, "id")
+    context.auth.revoke_api_token(context.require(), token.id)
+    context.wait_for(context.log_head())
+    return True
+
+
+def invite_member(
+    info: Info[GqlContext, None], organization_id: strawberry.ID, email: str, role: str = "member"
+) -> NewSecretToken:
+    context = ctx(info)
+    organization = entity(context.reads, "organization", organization_id, "organizationId")
+    invitation_id, token = context.auth.invite(context.require(), organization.id, email, role)
+    context.saw(context.log_head())
+    return NewSecretToken(id=strawberry.ID(str(invitation_id)), token=token.reveal())
+
+
+def accept_invitation(info: Info[GqlContext, None], token: str) -> Organization:
+    context = ctx(info)
+    organization_id = context.auth.accept_invitation(context.require(), Secret(token))
+    context.wait_for(context.log_head())
+    context.memberships_changed()
+    return context.reads.dashboard.organization(organization_id)
+
+
+def _payload(tokens: Any, organization_id: Any = None) -> AuthPayload:
+    return AuthPayload(
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_in=tokens.expires_in,
+        user_id=strawberry.ID(str(tokens.user_id)),
+        organization_id=strawberry.ID(str(organization_id)) if organization_id else None,
+    )
+
+
+def _field(resolver: Any, description: str | None = None) -> Any:
+    return strawberry.mutation(resolver=resolver, description=description)
 
 
 @strawberry.type
@@ -152,721 +222,152 @@ class Mutation:
     """Everything a client can change."""
 
     # Accounts
-
-    @strawberry.mutation(
-        description="Create an account; the first account also gets an organisation."
+    sign_up = _field(sign_up, "Create an account; the first account also gets an organisation.")
+    log_in = _field(log_in)
+    refresh_session = _field(
+        refresh_session, "Trade a refresh token for new tokens (it is single-use)."
     )
-    def sign_up(
-        self, info: Info[GqlContext, None], email: str, name: str, password: str
-    ) -> AuthPayload:
-        services = ctx(info).services
-        result = services.auth.sign_up(email, name, Secret(password))
-        if result.position is not None:
-            services.wait_for(result.position, ("dashboard",))
-        tokens = result.tokens
-        return AuthPayload(
-            access_token=tokens.access_token,
-            refresh_token=tokens.refresh_token,
-            expires_in=tokens.expires_in,
-            user_id=strawberry.ID(str(tokens.user_id)),
-            organization_id=strawberry.ID(str(result.organization_id))
-            if result.organization_id
-            else None,
-        )
-
-    @strawberry.mutation
-    def log_in(self, info: Info[GqlContext, None], email: str, password: str) -> AuthPayload:
-        context = ctx(info)
-        tokens = context.services.auth.log_in(email, Secret(password), context.client)
-        return AuthPayload(
-            access_token=tokens.access_token,
-            refresh_token=tokens.refresh_token,
-            expires_in=tokens.expires_in,
-            user_id=strawberry.ID(str(tokens.user_id)),
-        )
-
-    @strawberry.mutation(description="Trade a refresh token for new tokens (it is single-use).")
-    def refresh_session(self, info: Info[GqlContext, None], refresh_token: str) -> AuthPayload:
-        tokens = ctx(info).services.auth.refresh(Secret(refresh_token))
-        return AuthPayload(
-            access_token=tokens.access_token,
-            refresh_token=tokens.refresh_token,
-            expires_in=tokens.expires_in,
-            user_id=strawberry.ID(str(tokens.user_id)),
-        )
-
-    @strawberry.mutation(description="End this session (its refresh token stops working).")
-    def log_out(self, info: Info[GqlContext, None]) -> bool:
-        context = ctx(info)
-        context.services.auth.log_out(context.require())
-        return True
-
-    @strawberry.mutation(description="A personal API token, shown once.")
-    def create_api_token(
-        self,
-        info: Info[GqlContext, None],
-        name: str,
-        scopes: list[str],
-        expires_in_days: int | None = 90,
-    ) -> NewSecretToken:
-        context = ctx(info)
-        token_id, token = context.services.auth.create_api_token(
-            context.require(), name, scopes, expires_in_days
-        )
-        context.services.wait_for(context.services.events.head(), ("dashboard",))
-        return NewSecretToken(id=strawberry.ID(str(token_id)), token=token.reveal())
-
-    @strawberry.mutation
-    def revoke_api_token(self, info: Info[GqlContext, None], id: strawberry.ID) -> bool:
-        context = ctx(info)
-        context.services.auth.revoke_api_token(context.require(), uuid_of(id, "id"))
-        context.services.wait_for(context.services.events.head(), ("dashboard",))
-        return True
+    log_out = _field(log_out, "End this session (its refresh token stops working).")
+    create_api_token = _field(create_api_token, "A personal API token, shown once.")
+    revoke_api_token = _field(revoke_api_token)
 
     # Organisations
-
-    @strawberry.mutation
-    def create_organization(
-        self,
-        info: Info[GqlContext, None],
-        name: str,
-        slug: str | None = None,
-        client_mutation_id: str | None = None,
-    ) -> Organization:
-        context = ctx(info)
-        owner = context.require().user_id
-        result = run(
-            info,
-            build(c.CreateOrganization, name=name, slug=slug, owner_id=owner),
-            client_mutation_id or None,
-        )
-        org_id = result.id("organization_id")
-        context._roles = None  # the caller just became an owner
-        return Organization.from_row(_dashboard(info).organization(org_id), "owner")
-
-    @strawberry.mutation
-    def rename_organization(
-        self,
-        info: Info[GqlContext, None],
-        id: strawberry.ID,
-        name: str,
-        client_mutation_id: str | None = None,
-    ) -> Organization:
-        org_id = uuid_of(id, "id")
-        run(
-            info, build(c.RenameOrganization, organization_id=org_id, name=name), client_mutation_id
-        )
-        return Organization.from_row(
-            _dashboard(info).organization(org_id), ctx(info).roles().get(org_id)
-        )
-
-    @strawberry.mutation(description="Invite someone by email; the invitation token is shown once.")
-    def invite_member(
-        self,
-        info: Info[GqlContext, None],
-        organization_id: strawberry.ID,
-        email: str,
-        role: str = "member",
-    ) -> NewSecretToken:
-        context = ctx(info)
-        invitation_id, token = context.services.auth.invite(
-            context.require(), uuid_of(organization_id, "organizationId"), email, role
-        )
-        return NewSecretToken(id=strawberry.ID(str(invitation_id)), token=token.reveal())
-
-    @strawberry.mutation
-    def accept_invitation(self, info: Info[GqlContext, None], token: str) -> Organization:
-        context = ctx(info)
-        org_id = context.services.auth.accept_invitation(context.require(), Secret(token))
-        context.services.wait_for(context.services.events.head(), ("dashboard",))
-        context._roles = None
-        return Organization.from_row(
-            _dashboard(info).organization(org_id), context.roles().get(org_id)
-        )
-
-    @strawberry.mutation
-    def revoke_invitation(
-        self,
-        info: Info[GqlContext, None],
-        organization_id: strawberry.ID,
-        invitation_id: strawberry.ID,
-    ) -> bool:
-        run(
-            info,
-            c.RevokeInvitation(
-                organization_id=uuid_of(organization_id, "organizationId"),
-                invitation_id=uuid_of(invitation_id, "invitationId"),
-            ),
-            None,
-        )
-        return True
-
-    @strawberry.mutation
-    def change_member_role(
-        self,
-        info: Info[GqlContext, None],
-        organization_id: strawberry.ID,
-        user_id: strawberry.ID,
-        role: str,
-        client_mutation_id: str | None = None,
-    ) -> Organization:
-        org_id = uuid_of(organization_id, "organizationId")
-        run(
-            info,
-            build(
-                c.ChangeMemberRole,
-                organization_id=org_id,
-                user_id=uuid_of(user_id, "userId"),
-                role=role,
-            ),
-            client_mutation_id,
-        )
-        ctx(info)._roles = None
-        return Organization.from_row(
-            _dashboard(info).organization(org_id), ctx(info).roles().get(org_id)
-        )
-
-    @strawberry.mutation
-    def remove_member(
-        self,
-        info: Info[GqlContext, None],
-        organization_id: strawberry.ID,
-        user_id: strawberry.ID,
-        client_mutation_id: str | None = None,
-    ) -> bool:
-        run(
-            info,
-            c.RemoveMember(
-                organization_id=uuid_of(organization_id, "organizationId"),
-                user_id=uuid_of(user_id, "userId"),
-            ),
-            client_mutation_id,
-        )
-        return True
+    create_organization = mutation(
+        c.CreateOrganization, "name slug", Organization,
+        fixed={"owner_id": _caller}, result=own_organization,
+    )  # fmt: skip
+    rename_organization = mutation(
+        c.RenameOrganization, "id=organization_id name", Organization,
+        result=load("organization", "organization_id"),
+    )  # fmt: skip
+    invite_member = _field(
+        invite_member, "Invite someone by email; the invitation token is shown once."
+    )
+    accept_invitation = _field(accept_invitation)
+    revoke_invitation = mutation(
+        c.RevokeInvitation, "organization_id invitation_id", bool, idempotent=False
+    )
+    change_member_role = mutation(
+        c.ChangeMemberRole, "organization_id user_id role", Organization,
+        result=own_organization,
+    )  # fmt: skip
+    remove_member = mutation(c.RemoveMember, "organization_id user_id", bool)
 
     # Projects
-
-    @strawberry.mutation
-    def create_project(
-        self,
-        info: Info[GqlContext, None],
-        organization_id: strawberry.ID,
-        name: str,
-        slug: str | None = None,
-        client_mutation_id: str | None = None,
-    ) -> Project:
-        result = run(
-            info,
-            build(
-                c.CreateProject,
-                organization_id=uuid_of(organization_id, "organizationId"),
-                name=name,
-                slug=slug,
-            ),
-            client_mutation_id,
-        )
-        return Project.from_row(_dashboard(info).project(result.id("project_id")))
-
-    @strawberry.mutation
-    def rename_project(
-        self,
-        info: Info[GqlContext, None],
-        id: strawberry.ID,
-        name: str,
-        slug: str | None = None,
-        client_mutation_id: str | None = None,
-    ) -> Project:
-        project_id = uuid_of(id, "id")
-        run(
-            info,
-            build(c.RenameProject, project_id=project_id, name=name, slug=slug),
-            client_mutation_id,
-        )
-        return Project.from_row(_dashboard(info).project(project_id))
-
-    @strawberry.mutation(description="Move a project to the bin; it can be restored for 30 days.")
-    def delete_project(
-        self, info: Info[GqlContext, None], id: strawberry.ID, client_mutation_id: str | None = None
-    ) -> Project:
-        project_id = uuid_of(id, "id")
-        run(info, c.DeleteProject(project_id=project_id), client_mutation_id)
-        return Project.from_row(_dashboard(info).project(project_id))
-
-    @strawberry.mutation
-    def restore_project(
-        self, info: Info[GqlContext, None], id: strawberry.ID, client_mutation_id: str | None = None
-    ) -> Project:
-        project_id = uuid_of(id, "id")
-        run(info, c.RestoreProject(project_id=project_id), client_mutation_id)
-        return Project.from_row(_dashboard(info).project(project_id))
-
-    @strawberry.mutation
-    def add_environment(
-        self,
-        info: Info[GqlContext, None],
-        project_id: strawberry.ID,
-        name: str,
-        kind: str,
-        client_mutation_id: str | None = None,
-    ) -> Environment:
-        project = uuid_of(project_id, "projectId")
-        result = run(
-            info,
-            build(c.AddEnvironment, project_id=project, name=name, kind=kind),
-            client_mutation_id,
-        )
-        env_id = result.id("environment_id")
-        return next(
-            Environment.from_row(e)
-            for e in _dashboard(info).environments(project)
-            if e.id == env_id
-        )
-
-    @strawberry.mutation
-    def remove_environment(
-        self,
-        info: Info[GqlContext, None],
-        project_id: strawberry.ID,
-        environment_id: strawberry.ID,
-        client_mutation_id: str | None = None,
-    ) -> bool:
-        run(
-            info,
-            c.RemoveEnvironment(
-                project_id=uuid_of(project_id, "projectId"),
-                environment_id=uuid_of(environment_id, "environmentId"),
-            ),
-            client_mutation_id,
-        )
-        return True
+    create_project = mutation(
+        c.CreateProject, "organization_id name slug", Project,
+        result=load("project", "project_id"),
+    )  # fmt: skip
+    rename_project = mutation(
+        c.RenameProject, "id=project_id name slug", Project, result=load("project", "project_id")
+    )
+    delete_project = mutation(
+        c.DeleteProject, "id=project_id", Project, result=load("project", "project_id"),
+        description="Move a project to the bin; it can be restored for 30 days.",
+    )  # fmt: skip
+    restore_project = mutation(
+        c.RestoreProject, "id=project_id", Project, result=load("project", "project_id")
+    )
+    add_environment = mutation(
+        c.AddEnvironment, "project_id name kind", Environment, result=new_environment
+    )
+    remove_environment = mutation(c.RemoveEnvironment, "project_id environment_id", bool)
 
     # Variables
-
-    @strawberry.mutation(description="Set variables (values are sealed before they are stored).")
-    def set_variables(
-        self,
-        info: Info[GqlContext, None],
-        project_id: strawberry.ID,
-        environment_id: strawberry.ID,
-        values: JSON,
-        service_id: strawberry.ID | None = None,
-        client_mutation_id: str | None = None,
-    ) -> list[Variable]:
-        env = uuid_of(environment_id, "environmentId")
-        service = uuid_of(service_id, "serviceId") if service_id else None
-        run(
-            info,
-            build(
-                c.SetVariables,
-                project_id=uuid_of(project_id, "projectId"),
-                environment_id=env,
-                service_id=service,
-                values=values,
-            ),
-            client_mutation_id,
-            (),
-        )
-        names = ctx(info).services.queries.variable_names(env, service)
-        return [Variable(name=n, value=None) for n in names]
-
-    @strawberry.mutation
-    def unset_variables(
-        self,
-        info: Info[GqlContext, None],
-        project_id: strawberry.ID,
-        environment_id: strawberry.ID,
-        names: list[str],
-        service_id: strawberry.ID | None = None,
-        client_mutation_id: str | None = None,
-    ) -> list[Variable]:
-        env = uuid_of(environment_id, "environmentId")
-        service = uuid_of(service_id, "serviceId") if service_id else None
-        run(
-            info,
-            build(
-                c.UnsetVariables,
-                project_id=uuid_of(project_id, "projectId"),
-                environment_id=env,
-                service_id=service,
-                names=names,
-            ),
-            client_mutation_id,
-            (),
-        )
-        remaining = ctx(info).services.queries.variable_names(env, service)
-        return [Variable(name=n, value=None) for n in remaining]
+    set_variables = mutation(
+        c.SetVariables, "project_id environment_id values service_id", list[Variable],
+        result=variable_names, wait=(),
+        description="Set variables (values are sealed before they are stored).",
+    )  # fmt: skip
+    unset_variables = mutation(
+        c.UnsetVariables, "project_id environment_id names service_id", list[Variable],
+        result=variable_names, wait=(),
+    )  # fmt: skip
 
     # Services
-
-    @strawberry.mutation
-    def create_service(
-        self,
-        info: Info[GqlContext, None],
-        project_id: strawberry.ID,
-        name: str,
-        kind: str,
-        settings: ServiceInput | None = None,
-        client_mutation_id: str | None = None,
-    ) -> Service:
-        command = build(
-            c.CreateService,
-            project_id=uuid_of(project_id, "projectId"),
-            name=name,
-            kind=kind,
-            **_settings(settings),
-        )
-        result = run(info, command, client_mutation_id)
-        return Service.from_row(_dashboard(info).service(result.id("service_id")))
-
-    @strawberry.mutation(description="Change a service's settings; those left out stay.")
-    def update_service(
-        self,
-        info: Info[GqlContext, None],
-        id: strawberry.ID,
-        settings: ServiceInput,
-        client_mutation_id: str | None = None,
-    ) -> Service:
-        service_id = uuid_of(id, "id")
-        run(
-            info,
-            build(c.UpdateService, service_id=service_id, **_settings(settings)),
-            client_mutation_id,
-        )
-        return Service.from_row(_dashboard(info).service(service_id))
-
-    @strawberry.mutation
-    def scale_service(
-        self,
-        info: Info[GqlContext, None],
-        id: strawberry.ID,
-        replicas: int,
-        client_mutation_id: str | None = None,
-    ) -> Service:
-        service_id = uuid_of(id, "id")
-        run(info, c.ScaleService(service_id=service_id, replicas=replicas), client_mutation_id)
-        return Service.from_row(_dashboard(info).service(service_id))
-
-    @strawberry.mutation
-    def delete_service(
-        self, info: Info[GqlContext, None], id: strawberry.ID, client_mutation_id: str | None = None
-    ) -> bool:
-        run(info, c.DeleteService(service_id=uuid_of(id, "id")), client_mutation_id)
-        return True
+    create_service = mutation(
+        c.CreateService, "project_id name kind", Service, extra=[SETTINGS],
+        result=load("service", "service_id"),
+    )  # fmt: skip
+    update_service = mutation(
+        c.UpdateService, "id=service_id", Service, extra=[REQUIRED_SETTINGS],
+        result=load("service", "service_id"),
+        description="Change a service's settings; those left out stay.",
+    )  # fmt: skip
+    scale_service = mutation(
+        c.ScaleService, "id=service_id replicas", Service, result=load("service", "service_id")
+    )
+    delete_service = mutation(c.DeleteService, "id=service_id", bool)
 
     # Deployments
-
-    @strawberry.mutation(
-        description="Deploy a service into an environment (its branch head or a commit)."
-    )
-    def deploy_service(
-        self,
-        info: Info[GqlContext, None],
-        service_id: strawberry.ID,
-        environment_id: strawberry.ID,
-        commit: str | None = None,
-        client_mutation_id: str | None = None,
-    ) -> Deployment:
-        result = run(
-            info,
-            build(
-                c.RequestDeployment,
-                service_id=uuid_of(service_id, "serviceId"),
-                environment_id=uuid_of(environment_id, "environmentId"),
-                commit=commit,
-            ),
-            client_mutation_id,
-        )
-        return Deployment.from_row(_dashboard(info).deployment(result.id("deployment_id")))
-
-    @strawberry.mutation(description="Release an earlier release again: same image and variables.")
-    def rollback_service(
-        self,
-        info: Info[GqlContext, None],
-        deployment_id: strawberry.ID,
-        client_mutation_id: str | None = None,
-    ) -> Deployment:
-        result = run(
-            info,
-            c.RollbackService(deployment_id=uuid_of(deployment_id, "deploymentId")),
-            client_mutation_id,
-        )
-        return Deployment.from_row(_dashboard(info).deployment(result.id("deployment_id")))
-
-    @strawberry.mutation(description="Release what is live again (same commit, current settings).")
-    def redeploy_service(
-        self,
-        info: Info[GqlContext, None],
-        service_id: strawberry.ID,
-        environment_id: strawberry.ID,
-        client_mutation_id: str | None = None,
-    ) -> Deployment:
-        result = run(
-            info,
-            c.RedeployService(
-                service_id=uuid_of(service_id, "serviceId"),
-                environment_id=uuid_of(environment_id, "environmentId"),
-            ),
-            client_mutation_id,
-        )
-        return Deployment.from_row(_dashboard(info).deployment(result.id("deployment_id")))
-
-    @strawberry.mutation(description="Restart the live release's replicas, one at a time.")
-    def restart_service(
-        self,
-        info: Info[GqlContext, None],
-        service_id: strawberry.ID,
-        environment_id: strawberry.ID,
-        client_mutation_id: str | None = None,
-    ) -> Deployment:
-        result = run(
-            info,
-            c.RestartService(
-                service_id=uuid_of(service_id, "serviceId"),
-                environment_id=uuid_of(environment_id, "environmentId"),
-            ),
-            client_mutation_id,
-        )
-        return Deployment.from_row(_dashboard(info).deployment(result.id("deployment_id")))
-
-    @strawberry.mutation
-    def cancel_deployment(
-        self,
-        info: Info[GqlContext, None],
-        id: strawberry.ID,
-        reason: str = "cancelled by request",
-        client_mutation_id: str | None = None,
-    ) -> Deployment:
-        deployment_id = uuid_of(id, "id")
-        run(
-            info, c.CancelDeployment(deployment_id=deployment_id, reason=reason), client_mutation_id
-        )
-        return Deployment.from_row(_dashboard(info).deployment(deployment_id))
+    deploy_service = mutation(
+        c.RequestDeployment, "service_id environment_id commit", Deployment,
+        result=load("deployment", "deployment_id"),
+        description="Deploy a service into an environment (its branch head or a commit).",
+    )  # fmt: skip
+    rollback_service = mutation(
+        c.RollbackService, "deployment_id", Deployment,
+        result=load("deployment", "deployment_id"),
+        description="Release an earlier release again: same image and variables.",
+    )  # fmt: skip
+    redeploy_service = mutation(
+        c.RedeployService, "service_id environment_id", Deployment,
+        result=load("deployment", "deployment_id"),
+        description="Release what is live again (same commit, current settings).",
+    )  # fmt: skip
+    restart_service = mutation(
+        c.RestartService, "service_id environment_id", Deployment,
+        result=load("deployment", "deployment_id"),
+        description="Restart the live release's replicas, one at a time.",
+    )  # fmt: skip
+    cancel_deployment = mutation(
+        c.CancelDeployment, "id=deployment_id reason", Deployment,
+        result=load("deployment", "deployment_id"),
+    )  # fmt: skip
 
     # Nodes
-
-    @strawberry.mutation
-    def register_node(
-        self,
-        info: Info[GqlContext, None],
-        organization_id: strawberry.ID,
-        name: str,
-        endpoint: str,
-        cpu_millis: int,
-        memory_mb: int,
-        kind: str = "docker",
-        labels: JSON | None = None,
-        client_mutation_id: str | None = None,
-    ) -> Node:
-        result = run(
-            info,
-            build(
-                c.RegisterNode,
-                organization_id=uuid_of(organization_id, "organizationId"),
-                name=name,
-                endpoint=endpoint,
-                cpu_millis=cpu_millis,
-                memory_mb=memory_mb,
-                kind=kind,
-                labels=labels,
-            ),
-            client_mutation_id,
-        )
-        return _node(info, result.id("node_id"))
-
-    @strawberry.mutation
-    def label_node(
-        self,
-        info: Info[GqlContext, None],
-        id: strawberry.ID,
-        labels: JSON,
-        client_mutation_id: str | None = None,
-    ) -> Node:
-        node_id = uuid_of(id, "id")
-        run(info, build(c.LabelNode, node_id=node_id, labels=labels), client_mutation_id)
-        return _node(info, node_id)
-
-    @strawberry.mutation
-    def cordon_node(
-        self, info: Info[GqlContext, None], id: strawberry.ID, client_mutation_id: str | None = None
-    ) -> Node:
-        node_id = uuid_of(id, "id")
-        run(info, c.CordonNode(node_id=node_id), client_mutation_id)
-        return _node(info, node_id)
-
-    @strawberry.mutation
-    def uncordon_node(
-        self, info: Info[GqlContext, None], id: strawberry.ID, client_mutation_id: str | None = None
-    ) -> Node:
-        node_id = uuid_of(id, "id")
-        run(info, c.UncordonNode(node_id=node_id), client_mutation_id)
-        return _node(info, node_id)
-
-    @strawberry.mutation
-    def drain_node(
-        self, info: Info[GqlContext, None], id: strawberry.ID, client_mutation_id: str | None = None
-    ) -> Node:
-        node_id = uuid_of(id, "id")
-        run(info, c.DrainNode(node_id=node_id), client_mutation_id)
-        return _node(info, node_id)
-
-    @strawberry.mutation
-    def remove_node(
-        self, info: Info[GqlContext, None], id: strawberry.ID, client_mutation_id: str | None = None
-    ) -> bool:
-        run(info, c.RemoveNode(node_id=uuid_of(id, "id")), client_mutation_id)
-        return True
+    register_node = mutation(
+        c.RegisterNode, "organization_id name endpoint cpu_millis memory_mb kind labels", Node,
+        result=load("node", "node_id"),
+    )  # fmt: skip
+    label_node = mutation(c.LabelNode, "id=node_id labels", Node, result=load("node", "node_id"))
+    cordon_node = mutation(c.CordonNode, "id=node_id", Node, result=load("node", "node_id"))
+    uncordon_node = mutation(c.UncordonNode, "id=node_id", Node, result=load("node", "node_id"))
+    drain_node = mutation(c.DrainNode, "id=node_id", Node, result=load("node", "node_id"))
+    remove_node = mutation(c.RemoveNode, "id=node_id", bool)
 
     # Proxmox clusters and guests
-
-    @strawberry.mutation(description="Connect a Proxmox VE cluster with an API token.")
-    def register_cluster(
-        self,
-        info: Info[GqlContext, None],
-        organization_id: strawberry.ID,
-        name: str,
-        url: str,
-        token_id: str,
-        token_secret: str,
-        verify_tls: bool = True,
-        ca_bundle: str | None = None,
-        client_mutation_id: str | None = None,
-    ) -> Cluster:
-        result = run(
-            info,
-            build(
-                c.RegisterCluster,
-                organization_id=uuid_of(organization_id, "organizationId"),
-                name=name,
-                url=url,
-                token_id=token_id,
-                token_secret=token_secret,
-                verify_tls=verify_tls,
-                ca_bundle=ca_bundle,
-            ),
-            client_mutation_id,
-        )
-        return _cluster(info, result.id("cluster_id"))
-
-    @strawberry.mutation(description="Use another API token (or TLS setting) for a cluster.")
-    def update_cluster_credentials(
-        self,
-        info: Info[GqlContext, None],
-        id: strawberry.ID,
-        token_id: str,
-        token_secret: str,
-        verify_tls: bool = True,
-        ca_bundle: str | None = None,
-        client_mutation_id: str | None = None,
-    ) -> Cluster:
-        cluster_id = uuid_of(id, "id")
-        run(
-            info,
-            build(
-                c.UpdateClusterCredentials,
-                cluster_id=cluster_id,
-                token_id=token_id,
-                token_secret=token_secret,
-                verify_tls=verify_tls,
-                ca_bundle=ca_bundle,
-            ),
-            client_mutation_id,
-        )
-        return _cluster(info, cluster_id)
-
-    @strawberry.mutation(description="Forget a cluster (its guests stay on it).")
-    def remove_cluster(
-        self, info: Info[GqlContext, None], id: strawberry.ID, client_mutation_id: str | None = None
-    ) -> bool:
-        run(info, c.RemoveCluster(cluster_id=uuid_of(id, "id")), client_mutation_id)
-        return True
-
-    @strawberry.mutation(description="Make an LXC container or a QEMU VM (or clone a template).")
-    def create_guest(
-        self,
-        info: Info[GqlContext, None],
-        cluster_id: strawberry.ID,
-        kind: str,
-        node: str,
-        name: str,
-        cores: int = 1,
-        memory_mb: int = 512,
-        disk_gb: int = 8,
-        storage: str = "local-lvm",
-        os_template: str | None = None,
-        clone_from: int | None = None,
-        bridge: str = "vmbr0",
-        start: bool = True,
-        client_mutation_id: str | None = None,
-    ) -> Guest:
-        result = run(
-            info,
-            build(
-                c.CreateGuest,
-                cluster_id=uuid_of(cluster_id, "clusterId"),
-                kind=kind,
-                node=node,
-                name=name,
-                cores=cores,
-                memory_mb=memory_mb,
-                disk_gb=disk_gb,
-                storage=storage,
-                os_template=os_template,
-                clone_from=clone_from,
-                bridge=bridge,
-                start=start,
-            ),
-            client_mutation_id,
-        )
-        return _guest(info, result.id("guest_id"))
-
-    @strawberry.mutation(
+    register_cluster = mutation(
+        c.RegisterCluster,
+        "organization_id name url token_id token_secret verify_tls ca_bundle", Cluster,
+        result=load("cluster", "cluster_id"),
+        description="Connect a Proxmox VE cluster with an API token.",
+    )  # fmt: skip
+    update_cluster_credentials = mutation(
+        c.UpdateClusterCredentials, "id=cluster_id token_id token_secret verify_tls ca_bundle",
+        Cluster, result=load("cluster", "cluster_id"),
+        description="Use another API token (or TLS setting) for a cluster.",
+    )  # fmt: skip
+    remove_cluster = mutation(
+        c.RemoveCluster, "id=cluster_id", bool,
+        description="Forget a cluster (its guests stay on it).",
+    )  # fmt: skip
+    create_guest = mutation(
+        c.CreateGuest,
+        "cluster_id kind node name cores memory_mb disk_gb storage os_template clone_from "
+        "bridge start", Guest, result=load("guest", "guest_id"),
+        description="Make an LXC container or a QEMU VM (or clone a template).",
+    )  # fmt: skip
+    change_guest_power = mutation(
+        c.ChangeGuestPower, "id=guest_id action", Guest, result=load("guest", "guest_id"),
         description="Start, stop, shut down, reboot or delete a guest (action: start, stop, "
-        "shutdown, reboot, delete); the result shows the operation in progress."
-    )
-    def change_guest_power(
-        self,
-        info: Info[GqlContext, None],
-        id: strawberry.ID,
-        action: str,
-        client_mutation_id: str | None = None,
-    ) -> Guest:
-        guest_id = uuid_of(id, "id")
-        run(info, build(c.ChangeGuestPower, guest_id=guest_id, action=action), client_mutation_id)
-        return _guest(info, guest_id)
-
-    @strawberry.mutation(description="Make a running guest's Docker engine a Containr node.")
-    def register_guest_as_node(
-        self,
-        info: Info[GqlContext, None],
-        id: strawberry.ID,
-        endpoint: str,
-        cpu_millis: int,
-        memory_mb: int,
-        labels: JSON | None = None,
-        client_mutation_id: str | None = None,
-    ) -> Node:
-        result = run(
-            info,
-            build(
-                c.RegisterGuestAsNode,
-                guest_id=uuid_of(id, "id"),
-                endpoint=endpoint,
-                cpu_millis=cpu_millis,
-                memory_mb=memory_mb,
-                labels=labels,
-            ),
-            client_mutation_id,
-        )
-        return _node(info, result.id("node_id"))
+        "shutdown, reboot, delete); the result shows the operation in progress.",
+    )  # fmt: skip
+    register_guest_as_node = mutation(
+        c.RegisterGuestAsNode, "id=guest_id endpoint cpu_millis memory_mb labels", Node,
+        result=load("node", "node_id"),
+        description="Make a running guest's Docker engine a Containr node.",
+    )  # fmt: skip
 
 
-def _node(info: Info[GqlContext, None], node_id: UUID) -> Node:
-    return Node.from_row(ctx(info).services.dashboard.node(node_id))
-
-
-def _cluster(info: Info[GqlContext, None], cluster_id: UUID) -> Cluster:
-    return Cluster.from_row(ctx(info).services.dashboard.cluster(cluster_id))
-
-
-def _guest(info: Info[GqlContext, None], guest_id: UUID) -> Guest:
-    return Guest.from_row(ctx(info).services.dashboard.guest(guest_id))
+__all__ = ["Mutation", "uuid_of"]

@@ -7,10 +7,11 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import DisableIntrospection, MaxTokensLimiter
+from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from interfaces.graphql.errors import ErrorCodes
+from interfaces.graphql.limits import OneHashingField
 from interfaces.graphql.measure import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_NODES, MAX_TOKENS
 from interfaces.graphql.mutation import Mutation
 from interfaces.graphql.query import Query
@@ -40,6 +41,7 @@ def build_schema(*, introspection: bool = True, hide_suggestions: bool | None = 
     extensions: list[Any] = [
         functools.partial(ErrorCodes, hide_suggestions=hide),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: AddValidationRules([OneHashingField]),  # a class of its own: cacheable
         ParseDocuments,
         functools.partial(ValidateDocuments, hide_suggestions=hide),
     ]

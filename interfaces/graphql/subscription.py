@@ -1,4 +1,10 @@
-"""GraphQL subscriptions: live updates from change notices, resumable after a position."""
+"""GraphQL subscriptions: live updates from change notices, resumable after a position, read
+through the caller's read gate and re-authorised while they run.
+
+A subscription ends with a coded error as soon as its caller may no longer read what it
+follows: within a notice's delivery of a membership or role change, a logout, a revoked
+token, and at the moment the caller's token expires.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import threading
 from collections import defaultdict
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -15,12 +22,12 @@ import anyio.to_thread
 import strawberry
 from strawberry.types import Info
 
+from application.auth import UnauthenticatedError
 from application.authz import Permission
 from application.changes import ChangeBatch, ChangeFeed
-from application.errors import NotFoundError
 from application.logs import LogQuery
 from interfaces.graphql.context import GqlContext
-from interfaces.graphql.query import uuid_of
+from interfaces.graphql.fields import entity
 from interfaces.graphql.types import (
     AuditEntry,
     Cluster,
@@ -35,15 +42,17 @@ from interfaces.graphql.types import (
 T = TypeVar("T")
 Key = tuple[str, str, str]  # (read model, entity kind, entity id)
 READ_SHARING_SECONDS = 2.0
+SESSION_NOTICES = "auth"
+"""The change-feed "model" of session notices (a logout ends a session's subscriptions)."""
 
 
 class NoticeHub:
     """Fans this process's change notices out to the subscriptions waiting for them."""
 
     def __init__(self, feed: ChangeFeed) -> None:
-        self._watchers: dict[Key, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[int]]]] = (
-            defaultdict(set)
-        )
+        self._watchers: dict[
+            Key, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[tuple[Key, int]]]]
+        ] = defaultdict(set)
         self._lock = threading.Lock()
         self._reads: dict[tuple[Key, int], asyncio.Future[Any]] = {}
         self.open = 0
@@ -52,17 +61,18 @@ class NoticeHub:
     def _heard(self, batch: ChangeBatch) -> None:
         with self._lock:
             targets = [
-                (watcher, change.position)
+                (watcher, key, change.position)
                 for change in batch.changes
-                for watcher in self._watchers.get((batch.model, change.kind, change.id), ())
+                for key in [(batch.model, change.kind, change.id)]
+                for watcher in self._watchers.get(key, ())
             ]
-        for (loop, queue), position in targets:
-            loop.call_soon_threadsafe(queue.put_nowait, position)
+        for (loop, queue), key, position in targets:
+            loop.call_soon_threadsafe(queue.put_nowait, (key, position))
 
     @asynccontextmanager
-    async def watch(self, *keys: Key) -> AsyncIterator[asyncio.Queue[int]]:
-        """A queue of the positions of changes to ``keys``, while the block runs."""
-        watcher = (asyncio.get_running_loop(), asyncio.Queue[int]())
+    async def watch(self, *keys: Key) -> AsyncIterator[asyncio.Queue[tuple[Key, int]]]:
+        """A queue of (key, position) for changes to ``keys``, while the block runs."""
+        watcher = (asyncio.get_running_loop(), asyncio.Queue[tuple[Key, int]]())
         with self._lock:
             for key in keys:
                 self._watchers[key].add(watcher)
@@ -79,7 +89,10 @@ class NoticeHub:
 
     async def read(self, key: Key, position: int, load: Callable[[], T]) -> T:
         """The result of ``load`` after the change at ``position`` to ``key``, read once and
-        shared by every subscription that watches ``key`` (one query, not one per watcher)."""
+        shared by every subscription that watches ``key`` (one query, not one per watcher).
+
+        A subscriber may get a row another subscriber's gate read: each admits it by its own
+        memberships (see ``_follow``)."""
         shared = (key, position)
         task = self._reads.get(shared)
         if task is None:
@@ -102,25 +115,78 @@ async def call(function: Callable[..., T], *args: Any) -> T:
     return await anyio.to_thread.run_sync(function, *args)
 
 
-async def _signed_in(info: Info[GqlContext, None]) -> GqlContext:
-    context = ctx(info)
-    context.require()
-    return context
+class Live:
+    """A subscription's caller, re-authorised whenever their account, memberships or session
+    change, and until their token expires."""
 
+    def __init__(self, info: Info[GqlContext, None]) -> None:
+        self.context = ctx(info)
+        self.principal = self.context.require()
+        self.hub: NoticeHub = self.context.hub
+        self.organization: UUID | None = None
+        self.what = "this"
 
-def _hub(info: Info[GqlContext, None]) -> NoticeHub:
-    hub: NoticeHub = ctx(info).hub
-    return hub
+    def keys(self) -> list[Key]:
+        """Notices after which the caller's authorisation is checked again."""
+        keys: list[Key] = [("dashboard", "user", str(self.principal.user_id))]
+        if self.principal.session_id is not None:
+            keys.append((SESSION_NOTICES, "session", str(self.principal.session_id)))
+        return keys
 
+    async def follows(self, kind: str, ident: object, argument: str) -> Any:
+        """Read the entity the subscription follows (through the gate); its organisation is
+        what the caller must keep reading."""
+        row = await call(entity, self.context.reads, kind, ident, argument)
+        self.organization = row.id if kind == "organization" else row.organization_id
+        self.what = kind
+        return row
 
-async def _next_change(queue: asyncio.Queue[int], last: int) -> int:
-    """Wait for a change after ``last`` (coalescing a burst of notices into one)."""
-    while True:
-        position = await queue.get()
-        while not queue.empty():
-            position = max(position, queue.get_nowait())
-        if position > last:
-            return position
+    def check(self) -> None:
+        """UNAUTHENTICATED unless the credential still works; FORBIDDEN unless the caller may
+        still read the organisation (read anew)."""
+        bearer = self.context.bearer
+        if bearer is not None:
+            self.context.auth.authenticate(bearer, fresh=True)
+        self.context.reads.gate.forget()
+        self.context.reads.gate.require(self.organization, Permission.READ, self.what)
+
+    def admit(self) -> None:
+        """FORBIDDEN unless the caller may read the followed organisation (memberships as last
+        read: ``check`` reads them anew when they change)."""
+        self.context.reads.gate.require(self.organization, Permission.READ, self.what)
+
+    def _seconds_left(self) -> float | None:
+        expires = self.principal.expires_at
+        if expires is None:
+            return None
+        return (expires - datetime.now(UTC)).total_seconds()
+
+    async def next_change(self, queue: asyncio.Queue[tuple[Key, int]], last: int) -> int:
+        """Wait for a change after ``last`` (coalescing a burst of notices into one); check
+        the caller again when their own notices arrive; end the subscription at expiry."""
+        own = set(self.keys())
+        while True:
+            left = self._seconds_left()
+            if left is not None and left <= 0:
+                raise UnauthenticatedError("the token expired; sign in again to follow this")
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout=left)
+            except TimeoutError:
+                continue
+            items = [item]
+            while not queue.empty():
+                items.append(queue.get_nowait())
+            if any(key in own for key, _ in items):
+                await call(self.check)
+            position = max((p for key, p in items if key not in own), default=0)
+            if position > last:
+                return position
+
+    @asynccontextmanager
+    async def watch(self, *keys: Key) -> AsyncIterator[asyncio.Queue[tuple[Key, int]]]:
+        """The notices of ``keys`` and of the caller's own account."""
+        async with self.hub.watch(*keys, *self.keys()) as queue:
+            yield queue
 
 
 @strawberry.type
@@ -131,45 +197,33 @@ class Subscription:
     async def deployment_updated(
         self, info: Info[GqlContext, None], deployment_id: strawberry.ID, after: int = 0
     ) -> AsyncGenerator[Deployment, None]:
-        context = await _signed_in(info)
-        ident = uuid_of(deployment_id, "deploymentId")
-        row = await call(context.services.dashboard.deployment, ident)
-        await call(context.check, row.organization_id, Permission.READ, "deployment")
-        key = ("dashboard", "deployment", str(ident))
-        hub = _hub(info)
-        async with hub.watch(key) as queue:
-            last, seen = after, row.position
-            while True:
-                row = await hub.read(
-                    key, seen, functools.partial(context.services.dashboard.deployment, ident)
-                )
-                if row.position > last:
-                    last = row.position
-                    yield Deployment.from_row(row)
-                seen = await _next_change(queue, last)
+        live = Live(info)
+        row = await live.follows("deployment", deployment_id, "deploymentId")
+        dashboard = live.context.reads.dashboard
+        async for found in _follow(
+            live,
+            ("dashboard", "deployment", str(row.id)),
+            functools.partial(dashboard.deployment, row.id),
+            lambda r: r.position,
+            after,
+        ):
+            yield found
 
     @strawberry.subscription(description="A service (settings, states, deployments) as it changes.")
     async def service_updated(
         self, info: Info[GqlContext, None], service_id: strawberry.ID, after: int = 0
     ) -> AsyncGenerator[Service, None]:
-        context = await _signed_in(info)
-        ident = uuid_of(service_id, "serviceId")
-        row = await call(context.services.dashboard.service, ident)
-        await call(context.check, row.organization_id, Permission.READ, "service")
-        key = ("dashboard", "service", str(ident))
-        hub = _hub(info)
-        async with hub.watch(key) as queue:
-            last, seen = after, row.position
-            while True:
-                row, latest = await hub.read(
-                    key,
-                    seen,
-                    functools.partial(_service_and_version, context.services.dashboard, ident),
-                )
-                if latest > last:
-                    last = latest
-                    yield Service.from_row(row)
-                seen = await _next_change(queue, last)
+        live = Live(info)
+        row = await live.follows("service", service_id, "serviceId")
+        dashboard = live.context.reads.dashboard
+        async for found in _follow(
+            live,
+            ("dashboard", "service", str(row.id)),
+            functools.partial(_service_and_version, dashboard, row.id),
+            lambda pair: pair[1],
+            after,
+        ):
+            yield found[0]
 
     @strawberry.subscription(
         description="A project's audit entries, replayed after `after`, then live."
@@ -177,19 +231,16 @@ class Subscription:
     async def project_activity(
         self, info: Info[GqlContext, None], project_id: strawberry.ID, after: int = 0
     ) -> AsyncGenerator[AuditEntry, None]:
-        context = await _signed_in(info)
-        ident = uuid_of(project_id, "projectId")
-        project = await call(context.services.dashboard.project, ident)
-        await call(context.check, project.organization_id, Permission.READ, "project")
-        history = context.services.history
-        async with _hub(info).watch(("history", "activity", str(ident))) as queue:
+        live = Live(info)
+        project = await live.follows("project", project_id, "projectId")
+        history = live.context.reads.history
+        async with live.watch(("history", "activity", str(project.id))) as queue:
             last = after
             while True:
-                rows = await call(_entries_after, history, ident, last)
-                for row in rows:
+                for row in await call(_entries_after, history, project.id, last):
                     last = row.position
-                    yield AuditEntry.from_row(row)
-                await _next_change(queue, last)
+                    yield row
+                await live.next_change(queue, last)
 
     @strawberry.subscription(description="A deployment's build log: what exists, then live.")
     async def build_logs(
@@ -209,52 +260,65 @@ class Subscription:
     async def node_updated(
         self, info: Info[GqlContext, None], organization_id: strawberry.ID, after: int = 0
     ) -> AsyncGenerator[Node, None]:
-        context = await _signed_in(info)
-        ident = uuid_of(organization_id, "organizationId")
-        await call(context.check, ident, Permission.READ, "organisation")
-        fetch = functools.partial(context.services.dashboard.nodes, ident, include_removed=True)
+        live = Live(info)
+        org = await live.follows("organization", organization_id, "organizationId")
+        fetch = functools.partial(live.context.reads.dashboard.nodes, org.id, include_removed=True)
         async for row in _rows_as_they_change(
-            info, ("dashboard", "organization_nodes", str(ident)), fetch, after
+            live, ("dashboard", "organization_nodes", str(org.id)), fetch, after
         ):
-            yield Node.from_row(row)
+            yield row
 
     @strawberry.subscription(description="An organisation's clusters as they change.")
     async def cluster_updated(
         self, info: Info[GqlContext, None], organization_id: strawberry.ID, after: int = 0
     ) -> AsyncGenerator[Cluster, None]:
-        context = await _signed_in(info)
-        ident = uuid_of(organization_id, "organizationId")
-        await call(context.check, ident, Permission.READ, "organisation")
-        fetch = functools.partial(context.services.dashboard.clusters, ident)
+        live = Live(info)
+        org = await live.follows("organization", organization_id, "organizationId")
+        fetch = functools.partial(live.context.reads.dashboard.clusters, org.id)
         async for row in _rows_as_they_change(
-            info, ("dashboard", "organization_clusters", str(ident)), fetch, after
+            live, ("dashboard", "organization_clusters", str(org.id)), fetch, after
         ):
-            yield Cluster.from_row(row)
+            yield row
 
     @strawberry.subscription(description="A cluster's guests as they change.")
     async def guest_updated(
         self, info: Info[GqlContext, None], cluster_id: strawberry.ID, after: int = 0
     ) -> AsyncGenerator[Guest, None]:
-        context = await _signed_in(info)
-        ident = uuid_of(cluster_id, "clusterId")
-        row = await call(context.services.dashboard.cluster, ident)
-        await call(context.check, row.organization_id, Permission.READ, "cluster")
-        fetch = functools.partial(context.services.dashboard.guests, ident)
-        async for guest in _rows_as_they_change(
-            info, ("dashboard", "cluster", str(ident)), fetch, after
+        live = Live(info)
+        cluster = await live.follows("cluster", cluster_id, "clusterId")
+        fetch = functools.partial(live.context.reads.dashboard.guests, cluster.id)
+        async for row in _rows_as_they_change(
+            live, ("dashboard", "cluster", str(cluster.id)), fetch, after
         ):
-            yield Guest.from_row(guest)
+            yield row
+
+
+async def _follow(
+    live: Live,
+    key: Key,
+    load: Callable[[], T],
+    version: Callable[[T], int],
+    after: int,
+) -> AsyncGenerator[T, None]:
+    """One entity as it changes: read again after each notice about it (each read through
+    the caller's gate), passed on when its version is newer than the last one sent."""
+    async with live.watch(key) as queue:
+        last, seen = after, 0
+        while True:
+            found = await live.hub.read(key, seen, load)
+            live.admit()  # the read may have been another subscriber's: check it is ours too
+            if version(found) > last:
+                last = version(found)
+                yield found
+            seen = await live.next_change(queue, last)
 
 
 async def _rows_as_they_change(
-    info: Info[GqlContext, None],
-    notice: tuple[str, str, str],
-    fetch: Callable[[], Sequence[Any]],
-    after: int,
+    live: Live, notice: Key, fetch: Callable[[], Sequence[Any]], after: int
 ) -> AsyncGenerator[Any, None]:
     """Rows of a read-model list newer than ``after`` (by position), then each newer one as
     the ``notice`` (model, kind, id) says something changed."""
-    async with _hub(info).watch(notice) as queue:
+    async with live.watch(notice) as queue:
         last = after
         while True:
             rows = await call(fetch)
@@ -263,32 +327,30 @@ async def _rows_as_they_change(
                 yield row
             if changed:
                 last = changed[-1].position
-            await _next_change(queue, last)
+            await live.next_change(queue, last)
 
 
 async def _log_stream(
     info: Info[GqlContext, None], deployment_id: str, after: int, streams: tuple[str, ...]
 ) -> AsyncGenerator[LogLine, None]:
     """Existing lines first, then new ones as they are stored."""
-    context = await _signed_in(info)
-    ident = uuid_of(deployment_id, "deploymentId")
-    row = await call(context.services.dashboard.deployment, ident)
-    await call(context.check, row.organization_id, Permission.READ, "deployment's logs")
-    async with _hub(info).watch(("logs", "deployment_logs", str(ident))) as queue:
+    live = Live(info)
+    row = await live.follows("deployment", deployment_id, "deploymentId")
+    reads = live.context.reads
+    async with live.watch(("logs", "deployment_logs", str(row.id))) as queue:
         last = after
         while True:
             while True:
                 entries = await call(
-                    context.services.logs.read,
-                    LogQuery(deployment_id=ident, after_id=last, limit=500),
+                    reads.logs, LogQuery(deployment_id=row.id, after_id=last, limit=500)
                 )
-                for entry in entries:
-                    last = entry.id
-                    if entry.stream in streams:
-                        yield LogLine.from_entry(entry)
+                for line in entries:
+                    last = line.id
+                    if line.stream in streams:
+                        yield line
                 if len(entries) < 500:
                     break
-            await _next_change(queue, last)
+            await live.next_change(queue, last)
 
 
 def _service_and_version(dashboard: Any, service_id: UUID) -> tuple[Any, int]:
@@ -312,4 +374,4 @@ def _entries_after(history: Any, project_id: UUID, after: int) -> list[Any]:
     return sorted(entries, key=lambda row: row.position)
 
 
-__all__ = ["NotFoundError", "NoticeHub", "Subscription"]
+__all__ = ["NoticeHub", "Subscription"]

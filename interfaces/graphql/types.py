@@ -1,11 +1,14 @@
-"""GraphQL object types, built from read-model rows (whole rows, not field by field)."""
+"""GraphQL object types. Their values are the read-model rows themselves, read through the
+caller's read gate; each type is its row's columns plus the fields that resolve further."""
 
 from __future__ import annotations
 
 import base64
+import typing
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -13,10 +16,36 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from application.authz import Permission
-from application.errors import InvalidValueError, NotFoundError
+from application.errors import InvalidValueError
+from application.hypervisor_ports import NodeSample
+from application.logs import LogEntry
+from application.plans import PlanPreview
+from application.readmodels import (
+    ApiTokenRow,
+    AuditRow,
+    ClusterRow,
+    DashboardQueries,
+    DeploymentRow,
+    EnvironmentRow,
+    GuestRow,
+    InvitationRow,
+    MemberRow,
+    NodeRow,
+    OrganizationRow,
+    ProjectRow,
+    ReleaseRow,
+    ServiceRow,
+    ServiceStateRow,
+    UserRow,
+)
+from application.readmodels import (
+    DailyStats as DailyStatsRow,
+)
 from interfaces.graphql.context import GqlContext
+from interfaces.graphql.rows import object_type
 
 T = TypeVar("T")
+MAX_PAGE = 200
 
 
 def ctx(info: Info[GqlContext, None]) -> GqlContext:
@@ -28,17 +57,27 @@ def ctx(info: Info[GqlContext, None]) -> GqlContext:
     return context  # type: ignore[no-any-return]
 
 
+def limit_of(first: int) -> int:
+    """A page size argument, or VALIDATION_FAILED."""
+    if not 1 <= first <= MAX_PAGE:
+        raise InvalidValueError("first", f"must be between 1 and {MAX_PAGE}")
+    return first
+
+
 def encode_cursor(*parts: object) -> str:
     """An opaque pagination cursor."""
     return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode()
 
 
-def decode_cursor(cursor: str) -> list[str]:
-    """The parts of a cursor (ValueError when it is not one of ours)."""
+def decode_cursor(cursor: str, parts: int = 1) -> list[str]:
+    """The parts of one of our cursors, or VALIDATION_FAILED."""
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        found = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
     except (ValueError, UnicodeDecodeError):
-        raise InvalidValueError("after", "is not a valid cursor") from None
+        found = []
+    if len(found) != parts or not all(found):
+        raise InvalidValueError("after", "is not a valid cursor")
+    return found
 
 
 def selects(info: Info[Any, Any], *path: str) -> bool:
@@ -54,6 +93,9 @@ def selects(info: Info[Any, Any], *path: str) -> bool:
             return False
         fields = [found]
     return True
+
+
+# Pages
 
 
 @strawberry.type
@@ -84,7 +126,9 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def connection(items: list[Any], limit: int, cursor_of: Any) -> Connection[Any]:
+def connection(
+    items: Sequence[Any], limit: int, cursor_of: Callable[[Any], str]
+) -> Connection[Any]:
     """A page from ``limit + 1`` fetched items (the extra one tells whether more exist)."""
     page = items[:limit]
     edges = [Edge(cursor=cursor_of(item), node=item) for item in page]
@@ -96,6 +140,9 @@ def connection(items: list[Any], limit: int, cursor_of: Any) -> Connection[Any]:
     )
 
 
+# Types that are not rows
+
+
 @strawberry.type
 class StateChange:
     """One step of a deployment's history."""
@@ -103,383 +150,6 @@ class StateChange:
     state: str
     at: datetime
     reason: str
-
-
-@strawberry.type
-class Deployment:
-    """A release of a service into an environment."""
-
-    id: strawberry.ID
-    service_id: strawberry.ID
-    project_id: strawberry.ID
-    environment_id: strawberry.ID
-    state: str
-    trigger: str
-    reason: str
-    commit: str | None
-    commit_message: str | None
-    commit_author: str | None
-    image: str | None
-    rollback_of: strawberry.ID | None
-    variables_version: list[int]
-    requested_by: str
-    requested_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None
-    deadline: datetime | None
-    history: list[StateChange]
-    replicas: int
-    placements: JSON | None
-    placement_explanation: str | None = strawberry.field(
-        description="Why each replica went where it did: nodes filtered out and scores."
-    )
-    position: int
-
-    @classmethod
-    def from_row(cls, row: Any) -> Deployment:
-        """From a dashboard deployment row."""
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            service_id=strawberry.ID(str(row.service_id)),
-            project_id=strawberry.ID(str(row.project_id)),
-            environment_id=strawberry.ID(str(row.environment_id)),
-            state=row.state,
-            trigger=row.trigger,
-            reason=row.reason,
-            commit=row.commit,
-            commit_message=row.commit_message,
-            commit_author=row.commit_author,
-            image=row.image,
-            rollback_of=strawberry.ID(str(row.rollback_of)) if row.rollback_of else None,
-            variables_version=list(row.variables_version),
-            requested_by=row.requested_by,
-            requested_at=row.requested_at,
-            updated_at=row.updated_at,
-            finished_at=row.finished_at,
-            deadline=row.deadline,
-            history=[
-                StateChange(
-                    state=h["state"], at=datetime.fromisoformat(h["at"]), reason=h["reason"]
-                )
-                for h in row.history
-            ],
-            replicas=row.replicas,
-            placements=row.placements,
-            placement_explanation=getattr(row, "placement_explanation", None),
-            position=getattr(row, "position", 0),
-        )
-
-
-@strawberry.type
-class Environment:
-    """Where a project's services are deployed: production, preview or development."""
-
-    id: strawberry.ID
-    project_id: strawberry.ID
-    name: str
-    kind: str
-
-    @classmethod
-    def from_row(cls, row: Any) -> Environment:
-        """From a dashboard environment row."""
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            project_id=strawberry.ID(str(row.project_id)),
-            name=row.name,
-            kind=row.kind,
-        )
-
-
-@strawberry.type
-class ServiceState:
-    """A service in one environment: what is live, and the latest deployment's state."""
-
-    environment_id: strawberry.ID
-    live_deployment_id: strawberry.ID | None
-    live_image: str | None
-    live_commit: str | None
-    latest_deployment_id: strawberry.ID | None
-    latest_state: str | None
-    updated_at: datetime
-    latest_deployment: Deployment | None = None
-
-    @classmethod
-    def from_row(cls, row: Any, latest: Deployment | None = None) -> ServiceState:
-        """From a dashboard service-state row (and its latest deployment, if loaded)."""
-        return cls(
-            environment_id=strawberry.ID(str(row.environment_id)),
-            live_deployment_id=_id(row.live_deployment_id),
-            live_image=row.live_image,
-            live_commit=row.live_commit,
-            latest_deployment_id=_id(row.latest_deployment_id),
-            latest_state=row.latest_state,
-            updated_at=row.updated_at,
-            latest_deployment=latest,
-        )
-
-
-def _id(value: UUID | None) -> strawberry.ID | None:
-    return strawberry.ID(str(value)) if value is not None else None
-
-
-@strawberry.type
-class Service:
-    """A service of a project."""
-
-    id: strawberry.ID
-    project_id: strawberry.ID
-    organization_id: strawberry.Private[UUID]
-    name: str
-    kind: str
-    replicas: int
-    source: str
-    spec: JSON
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool
-    position: int
-    prefetched_states: strawberry.Private[list[ServiceState] | None] = None
-
-    @classmethod
-    def from_row(cls, row: Any, states: list[ServiceState] | None = None) -> Service:
-        """From a dashboard service row."""
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            project_id=strawberry.ID(str(row.project_id)),
-            organization_id=row.organization_id,
-            name=row.name,
-            kind=row.kind,
-            replicas=row.replicas,
-            source=row.source,
-            spec=row.spec,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            deleted=row.deleted,
-            position=getattr(row, "position", 0),
-            prefetched_states=states,
-        )
-
-    @strawberry.field(description="Per environment: the live release and the latest deployment.")
-    def states(self, info: Info[GqlContext, None]) -> list[ServiceState]:
-        if self.prefetched_states is not None:
-            return self.prefetched_states
-        dashboard = ctx(info).services.dashboard
-        rows = dashboard.service_states(service_id=UUID(self.id))
-        latest = {
-            d.id: Deployment.from_row(d)
-            for d in dashboard.deployments_by_id(
-                [r.latest_deployment_id for r in rows if r.latest_deployment_id]
-            )
-        }
-        return [
-            ServiceState.from_row(
-                r, latest.get(r.latest_deployment_id) if r.latest_deployment_id else None
-            )
-            for r in rows
-        ]
-
-    @strawberry.field(description="Deployments, newest first.")
-    def deployments(
-        self,
-        info: Info[GqlContext, None],
-        environment_id: strawberry.ID | None = None,
-        first: int = 20,
-        after: str | None = None,
-    ) -> Connection[Deployment]:
-        limit = _limit(first)
-        before = None
-        if after:
-            moment, ident = decode_cursor(after)
-            before = (datetime.fromisoformat(moment), UUID(ident))
-        rows = ctx(info).services.dashboard.deployments(
-            UUID(self.id),
-            environment_id=UUID(environment_id) if environment_id else None,
-            before=before,
-            limit=limit + 1,
-        )
-        ctx(info).depends_on("service", self.id)
-        return connection(
-            [Deployment.from_row(r) for r in rows],
-            limit,
-            lambda d: encode_cursor(d.requested_at.isoformat(), d.id),
-        )
-
-    @strawberry.field(description="Releases with their exact commit, image and variable versions.")
-    def releases(self, info: Info[GqlContext, None], first: int = 50) -> list[Release]:
-        ctx(info).depends_on("releases", self.id)
-        rows = ctx(info).services.history.releases(UUID(self.id), limit=_limit(first))
-        return [Release.from_row(r) for r in rows]
-
-
-@strawberry.type
-class Release:
-    """One release of a service, from the history read model."""
-
-    deployment_id: strawberry.ID
-    environment_id: strawberry.ID
-    trigger: str
-    requested_by: str
-    requested_at: datetime
-    commit: str | None
-    commit_message: str | None
-    image: str | None
-    variables_version: list[int]
-    rollback_of: strawberry.ID | None
-    state: str
-    healthy_at: datetime | None
-    finished_at: datetime | None
-
-    @classmethod
-    def from_row(cls, row: Any) -> Release:
-        """From a history release row."""
-        return cls(
-            deployment_id=strawberry.ID(str(row.deployment_id)),
-            environment_id=strawberry.ID(str(row.environment_id)),
-            trigger=row.trigger,
-            requested_by=row.requested_by,
-            requested_at=row.requested_at,
-            commit=row.commit,
-            commit_message=row.commit_message,
-            image=row.image,
-            variables_version=list(row.variables_version),
-            rollback_of=_id(row.rollback_of),
-            state=row.state,
-            healthy_at=row.healthy_at,
-            finished_at=row.finished_at,
-        )
-
-
-@strawberry.type
-class Project:
-    """A project: environments and services."""
-
-    id: strawberry.ID
-    organization_id: strawberry.ID
-    name: str
-    slug: str
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None
-    restorable_until: datetime | None
-    position: int
-    prefetched_services: strawberry.Private[list[Service] | None] = None
-    prefetched_environments: strawberry.Private[list[Environment] | None] = None
-
-    @classmethod
-    def from_row(cls, row: Any) -> Project:
-        """From a dashboard project row."""
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            organization_id=strawberry.ID(str(row.organization_id)),
-            name=row.name,
-            slug=row.slug,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            deleted_at=row.deleted_at,
-            restorable_until=row.restorable_until,
-            position=getattr(row, "position", 0),
-        )
-
-    @strawberry.field
-    def environments(self, info: Info[GqlContext, None]) -> list[Environment]:
-        if self.prefetched_environments is not None:
-            return self.prefetched_environments
-        rows = ctx(info).services.dashboard.environments(UUID(self.id))
-        return [Environment.from_row(r) for r in rows]
-
-    @strawberry.field
-    def services(self, info: Info[GqlContext, None]) -> list[Service]:
-        if self.prefetched_services is not None:
-            return self.prefetched_services
-        return load_services(ctx(info), [self])[self.id]
-
-
-def load_services(context: GqlContext, projects: list[Project]) -> dict[str, list[Service]]:
-    """The services of several projects, with their states and latest deployments: three
-    queries for any number of projects."""
-    dashboard = context.services.dashboard
-    ids = [UUID(p.id) for p in projects]
-    services = dashboard.services_of(ids)
-    states = dashboard.service_states_of(ids)
-    latest_ids = [s.latest_deployment_id for s in states if s.latest_deployment_id]
-    latest: dict[UUID | None, Deployment] = {
-        d.id: Deployment.from_row(d) for d in dashboard.deployments_by_id(latest_ids)
-    }
-    by_service: dict[UUID, list[ServiceState]] = defaultdict(list)
-    for state in states:
-        by_service[state.service_id].append(
-            ServiceState.from_row(state, latest.get(state.latest_deployment_id))
-        )
-    result: dict[str, list[Service]] = {p.id: [] for p in projects}
-    for row in services:
-        result[str(row.project_id)].append(Service.from_row(row, by_service.get(row.id, [])))
-    for project in projects:
-        context.depends_on("project", project.id)
-    return result
-
-
-@strawberry.type
-class Member:
-    """A member of an organisation."""
-
-    user_id: strawberry.ID
-    role: str
-    since: datetime
-    name: str | None = strawberry.field(default=None, description="The member's display name.")
-    email: str | None = strawberry.field(
-        default=None, description="The member's email (seen by fellow members only)."
-    )
-
-
-@strawberry.type
-class Invitation:
-    """An invitation to join an organisation."""
-
-    id: strawberry.ID
-    email: str
-    role: str
-    state: str
-    invited_by: str
-    invited_at: datetime
-    expires_at: datetime
-
-
-@strawberry.type
-class Node:
-    """A place that runs containers."""
-
-    id: strawberry.ID
-    organization_id: strawberry.ID
-    name: str
-    kind: str
-    endpoint: str
-    cpu_millis: int
-    memory_mb: int
-    labels: JSON
-    state: str
-    unreachable_reason: str | None
-    registered_at: datetime
-    updated_at: datetime
-    position: int
-
-    @classmethod
-    def from_row(cls, row: Any) -> Node:
-        """From a dashboard node row."""
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            organization_id=strawberry.ID(str(row.organization_id)),
-            name=row.name,
-            kind=row.kind,
-            endpoint=row.endpoint,
-            cpu_millis=row.cpu_millis,
-            memory_mb=row.memory_mb,
-            labels=row.labels,
-            state=row.state,
-            unreachable_reason=row.unreachable_reason,
-            registered_at=row.registered_at,
-            updated_at=row.updated_at,
-            position=getattr(row, "position", 0),
-        )
 
 
 @strawberry.type
@@ -499,315 +169,428 @@ class ClusterNode:
 
 
 @strawberry.type
-class NodeSamplePoint:
-    """One measurement of a cluster node."""
+class Variable:
+    """A variable of an environment or a service; its value only when revealed."""
 
-    at: datetime
-    online: bool
-    cpu_fraction: float
-    memory_used_mb: int
-    memory_total_mb: int
-    disk_used_gb: float
-    disk_total_gb: float
-
-
-@strawberry.type
-class Guest:
-    """An LXC container or QEMU VM Containr made on a cluster."""
-
-    id: strawberry.ID
-    cluster_id: strawberry.ID
     name: str
-    kind: str
-    node: str
-    vmid: int | None
-    state: str
-    cores: int
-    memory_mb: int
-    disk_gb: int
-    pending_action: str | None
-    deadline: datetime | None
-    failure: str | None
-    node_id: strawberry.ID | None
-    created_at: datetime
-    updated_at: datetime
-    position: int
-
-    @classmethod
-    def from_row(cls, row: Any) -> Guest:
-        """From a dashboard guest row."""
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            cluster_id=strawberry.ID(str(row.cluster_id)),
-            name=row.name,
-            kind=row.kind,
-            node=row.node,
-            vmid=row.vmid,
-            state=row.state,
-            cores=row.cores,
-            memory_mb=row.memory_mb,
-            disk_gb=row.disk_gb,
-            pending_action=row.pending_action,
-            deadline=row.deadline,
-            failure=row.failure,
-            node_id=strawberry.ID(str(row.node_id)) if row.node_id else None,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            position=getattr(row, "position", 0),
-        )
+    value: str | None
 
 
 @strawberry.type
-class Cluster:
-    """A Proxmox VE cluster (its token secret is never shown)."""
-
-    id: strawberry.ID
-    organization_id: strawberry.ID
-    name: str
-    url: str
-    token_id: str
-    verify_tls: bool
-    state: str
-    unreachable_reason: str | None
-    pve_version: str | None
-    registered_at: datetime
-    updated_at: datetime
-    position: int
-
-    @classmethod
-    def from_row(cls, row: Any) -> Cluster:
-        """From a dashboard cluster row."""
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            organization_id=strawberry.ID(str(row.organization_id)),
-            name=row.name,
-            url=row.url,
-            token_id=row.token_id,
-            verify_tls=row.verify_tls,
-            state=row.state,
-            unreachable_reason=row.unreachable_reason,
-            pve_version=row.pve_version,
-            registered_at=row.registered_at,
-            updated_at=row.updated_at,
-            position=getattr(row, "position", 0),
-        )
-
-    @strawberry.field(description="The cluster's nodes with their latest measured usage.")
-    def nodes(self, info: Info[GqlContext, None]) -> list[ClusterNode]:
-        context = ctx(info)
-        context.cacheable = False  # usage is measured, not an event: no notice would drop it
-        services = context.services
-        ident = UUID(str(self.id))
-        latest = {s.node: s for s in services.metrics.latest(str(ident))}
-        result = []
-        for row in services.dashboard.cluster_nodes(ident):
-            sample = latest.get(row.node)
-            result.append(
-                ClusterNode(
-                    name=row.node,
-                    online=row.online,
-                    since=row.since,
-                    reason=row.reason,
-                    cpu_fraction=sample.cpu_fraction if sample else None,
-                    memory_used_mb=sample.memory_used_mb if sample else None,
-                    memory_total_mb=sample.memory_total_mb if sample else None,
-                    disk_used_gb=sample.disk_used_gb if sample else None,
-                    disk_total_gb=sample.disk_total_gb if sample else None,
-                    sampled_at=sample.at if sample else None,
-                )
-            )
-        return result
-
-    @strawberry.field(description="The guests Containr made on the cluster.")
-    def guests(self, info: Info[GqlContext, None]) -> list[Guest]:
-        ctx(info).depends_on("cluster", UUID(str(self.id)))
-        return [Guest.from_row(r) for r in ctx(info).services.dashboard.guests(UUID(str(self.id)))]
-
-
-@strawberry.type
-class Organization:
-    """An organisation: members, projects and nodes."""
-
-    id: strawberry.ID
-    name: str
-    slug: str
-    created_at: datetime
-    role: str | None
-
-    @classmethod
-    def from_row(cls, row: Any, role: str | None) -> Organization:
-        """From a dashboard organisation row and the caller's role."""
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            name=row.name,
-            slug=row.slug,
-            created_at=row.created_at,
-            role=role,
-        )
-
-    @strawberry.field
-    def members(self, info: Info[GqlContext, None]) -> list[Member]:
-        ctx(info).depends_on("organization", self.id)
-        dashboard = ctx(info).services.dashboard
-        members = []
-        for r in dashboard.members(UUID(self.id)):
-            ctx(info).depends_on("user", r.user_id)
-            name: str | None = None
-            email: str | None = None
-            try:
-                user = dashboard.user(r.user_id)
-                name, email = user.name, user.email
-            except NotFoundError:
-                pass  # an account that is gone: its id is all there is
-            members.append(
-                Member(
-                    user_id=strawberry.ID(str(r.user_id)),
-                    role=r.role,
-                    since=r.since,
-                    name=name,
-                    email=email,
-                )
-            )
-        return members
-
-    @strawberry.field(description="Invitations (owners and admins only).")
-    def invitations(self, info: Info[GqlContext, None]) -> list[Invitation]:
-        context = ctx(info)
-        context.check(UUID(self.id), Permission.MANAGE, "organisation's invitations")
-        context.depends_on("organization", self.id)
-        return [
-            Invitation(
-                id=strawberry.ID(str(r.id)),
-                email=r.email,
-                role=r.role,
-                state=r.state,
-                invited_by=r.invited_by,
-                invited_at=r.invited_at,
-                expires_at=r.expires_at,
-            )
-            for r in context.services.dashboard.invitations(UUID(self.id))
-        ]
-
-    @strawberry.field(description="Projects by slug; `search` matches a part of the name.")
-    def projects(
-        self,
-        info: Info[GqlContext, None],
-        first: int = 50,
-        after: str | None = None,
-        search: str | None = None,
-        include_deleted: bool = False,
-    ) -> Connection[Project]:
-        context = ctx(info)
-        limit = _limit(first)
-        start = decode_cursor(after)[0] if after else None
-        rows = context.services.dashboard.projects(
-            UUID(self.id),
-            search=search,
-            include_deleted=include_deleted,
-            after=start,
-            limit=limit + 1,
-        )
-        context.depends_on("organization", self.id)
-        projects = [Project.from_row(r) for r in rows]
-        if selects(info, "edges", "node", "services") or selects(info, "nodes", "services"):
-            services = load_services(context, projects[:limit])
-            for project in projects[:limit]:
-                project.prefetched_services = services[project.id]
-        return connection(projects, limit, lambda p: encode_cursor(p.slug))
-
-    @strawberry.field
-    def nodes(self, info: Info[GqlContext, None]) -> list[Node]:
-        ctx(info).depends_on("organization_nodes", self.id)
-        return [Node.from_row(r) for r in ctx(info).services.dashboard.nodes(UUID(self.id))]
-
-    @strawberry.field(description="Whether the caller may change things here (for the UI).")
-    def can_write(self, info: Info[GqlContext, None]) -> bool:
-        return ctx(info).can(UUID(self.id), Permission.WRITE)
-
-    @strawberry.field(description="Whether the caller may manage members, nodes and deletions.")
-    def can_manage(self, info: Info[GqlContext, None]) -> bool:
-        return ctx(info).can(UUID(self.id), Permission.MANAGE)
-
-
-@strawberry.type
-class AuditEntry:
-    """Who did what, when, to what."""
+class ProjectSnapshot:
+    """A project as it was at a past position of the log (time travel)."""
 
     position: int
-    at: datetime
-    actor: str
-    action: str
-    aggregate_type: str
-    aggregate_id: strawberry.ID
-    organization_id: strawberry.ID | None
-    project_id: strawberry.ID | None
-    summary: str
-    details: JSON
+    project: Project
 
-    @classmethod
-    def from_row(cls, row: Any) -> AuditEntry:
-        """From a history audit row."""
-        return cls(
-            position=row.position,
-            at=row.at,
-            actor=row.actor,
-            action=row.action,
-            aggregate_type=row.aggregate_type,
-            aggregate_id=strawberry.ID(str(row.aggregate_id)),
-            organization_id=_id(row.organization_id),
-            project_id=_id(row.project_id),
-            summary=row.summary,
-            details=row.details,
+
+# Resolvers of the row types' further fields (``root`` is the row)
+
+
+def deployment_history(root: DeploymentRow) -> list[StateChange]:
+    return [
+        StateChange(state=h["state"], at=datetime.fromisoformat(h["at"]), reason=h["reason"])
+        for h in root.history
+    ]
+
+
+def state_latest_deployment(
+    root: ServiceStateRow, info: Info[GqlContext, None]
+) -> Deployment | None:
+    context = ctx(info)
+    if root.latest_deployment_id is None:
+        return None
+    found = context.prefetched(root, "latest_deployment")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    rows = context.reads.dashboard.deployments_by_id([root.latest_deployment_id])
+    return rows[0] if rows else None
+
+
+def service_states(root: ServiceRow, info: Info[GqlContext, None]) -> list[ServiceState]:
+    context = ctx(info)
+    found = context.prefetched(root, "states")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    dashboard = context.reads.dashboard
+    states = dashboard.service_states(service_id=root.id)
+    _prefetch_latest(context, dashboard, states)
+    return states
+
+
+def service_deployments(
+    root: ServiceRow,
+    info: Info[GqlContext, None],
+    environment_id: strawberry.ID | None = None,
+    first: int = 20,
+    after: str | None = None,
+) -> Connection[Deployment]:
+    context = ctx(info)
+    limit = limit_of(first)
+    before = None
+    if after:
+        moment, ident = decode_cursor(after, 2)
+        try:
+            before = (datetime.fromisoformat(moment), UUID(ident))
+        except ValueError:
+            raise InvalidValueError("after", "is not a valid cursor") from None
+    environment = None
+    if environment_id is not None:
+        environment = context.reads.environment_of(
+            _uuid(environment_id, "environmentId"), None, root.id
+        ).id
+    rows = context.reads.dashboard.deployments(
+        root.id, environment_id=environment, before=before, limit=limit + 1
+    )
+    return connection(rows, limit, lambda d: encode_cursor(d.requested_at.isoformat(), d.id))
+
+
+def service_releases(
+    root: ServiceRow, info: Info[GqlContext, None], first: int = 50
+) -> list[Release]:
+    return ctx(info).reads.history.releases(root.id, limit=limit_of(first))
+
+
+def project_environments(root: ProjectRow, info: Info[GqlContext, None]) -> list[Environment]:
+    context = ctx(info)
+    found = context.prefetched(root, "environments")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    return context.reads.dashboard.environments(root.id)
+
+
+def project_services(root: ProjectRow, info: Info[GqlContext, None]) -> list[Service]:
+    context = ctx(info)
+    found = context.prefetched(root, "services")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    return load_services(context, context.reads.dashboard, [root])[root.id]
+
+
+def load_services(
+    context: GqlContext, dashboard: DashboardQueries, projects: Sequence[ProjectRow]
+) -> dict[UUID, list[ServiceRow]]:
+    """The services of several projects with their states and latest deployments, kept for
+    their fields: three queries for any number of projects."""
+    ids = [p.id for p in projects]
+    services = dashboard.services_of(ids)
+    states = dashboard.service_states_of(ids)
+    _prefetch_latest(context, dashboard, states)
+    by_service: dict[UUID, list[ServiceStateRow]] = defaultdict(list)
+    for state in states:
+        by_service[state.service_id].append(state)
+    result: dict[UUID, list[ServiceRow]] = {p.id: [] for p in projects}
+    for service in services:
+        context.prefetch(service, "states", by_service.get(service.id, []))
+        result[service.project_id].append(service)
+    return result
+
+
+def _prefetch_latest(
+    context: GqlContext, dashboard: DashboardQueries, states: Sequence[ServiceStateRow]
+) -> None:
+    wanted = [s.latest_deployment_id for s in states if s.latest_deployment_id]
+    latest = {d.id: d for d in dashboard.deployments_by_id(wanted)} if wanted else {}
+    for state in states:
+        if state.latest_deployment_id in latest:
+            context.prefetch(state, "latest_deployment", latest[state.latest_deployment_id])
+
+
+def member_name(root: MemberRow, info: Info[GqlContext, None]) -> str | None:
+    user = _member_user(root, info)
+    return user.name if user else None
+
+
+def member_email(root: MemberRow, info: Info[GqlContext, None]) -> str | None:
+    user = _member_user(root, info)
+    return user.email if user else None
+
+
+def _member_user(root: MemberRow, info: Info[GqlContext, None]) -> UserRow | None:
+    found = ctx(info).prefetched(root, "user")
+    if found is None:
+        users = ctx(info).reads.dashboard.users([root.user_id])
+        found = users[0] if users else None
+    return found  # type: ignore[no-any-return]
+
+
+def cluster_nodes(root: ClusterRow, info: Info[GqlContext, None]) -> list[ClusterNode]:
+    context = ctx(info)
+    context.cacheable = False  # usage is measured, not an event: no notice would drop it
+    latest = context.reads.latest_samples(root.id)
+    result = []
+    for row in context.reads.dashboard.cluster_nodes(root.id):
+        sample = latest.get(row.node)
+        result.append(
+            ClusterNode(
+                name=row.node,
+                online=row.online,
+                since=row.since,
+                reason=row.reason,
+                cpu_fraction=sample.cpu_fraction if sample else None,
+                memory_used_mb=sample.memory_used_mb if sample else None,
+                memory_total_mb=sample.memory_total_mb if sample else None,
+                disk_used_gb=sample.disk_used_gb if sample else None,
+                disk_total_gb=sample.disk_total_gb if sample else None,
+                sampled_at=sample.at if sample else None,
+            )
         )
+    return result
 
 
-@strawberry.type
-class DailyStats:
-    """One project's deployment figures for one day."""
-
-    day: str
-    started: int
-    succeeded: int
-    failed: int
-    rolled_back: int
-    cancelled: int
-    change_failure_rate: float | None
-    median_lead_seconds: float | None
-    p95_lead_seconds: float | None
-    median_restore_seconds: float | None
+def cluster_guests(root: ClusterRow, info: Info[GqlContext, None]) -> list[Guest]:
+    return ctx(info).reads.dashboard.guests(root.id)
 
 
-MAX_PAGE = 200
+def organization_role(root: OrganizationRow, info: Info[GqlContext, None]) -> str | None:
+    return ctx(info).roles().get(root.id)
 
 
-def _limit(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE:
-        raise InvalidValueError("first", f"must be between 1 and {MAX_PAGE}")
-    return first
+def organization_members(root: OrganizationRow, info: Info[GqlContext, None]) -> list[Member]:
+    context = ctx(info)
+    dashboard = context.reads.dashboard
+    members = dashboard.members(root.id)
+    users = {u.id: u for u in dashboard.users([m.user_id for m in members])} if members else {}
+    for member in members:
+        context.prefetch(member, "user", users.get(member.user_id))
+    return members
 
 
-@strawberry.type
-class LogLine:
-    """One line of a build or runtime log (secrets already masked)."""
+def organization_invitations(
+    root: OrganizationRow, info: Info[GqlContext, None]
+) -> list[Invitation]:
+    return ctx(info).reads.dashboard.invitations(root.id)
 
-    id: int
-    deployment_id: strawberry.ID
-    replica: int | None
-    stream: str
-    at: datetime
-    line: str
 
-    @classmethod
-    def from_entry(cls, entry: Any) -> LogLine:
-        """From a stored log entry."""
-        return cls(
-            id=entry.id,
-            deployment_id=strawberry.ID(str(entry.deployment_id)),
-            replica=entry.replica,
-            stream=entry.stream,
-            at=entry.at,
-            line=entry.line,
-        )
+def organization_projects(
+    root: OrganizationRow,
+    info: Info[GqlContext, None],
+    first: int = 50,
+    after: str | None = None,
+    search: str | None = None,
+    include_deleted: bool = False,
+) -> Connection[Project]:
+    context = ctx(info)
+    limit = limit_of(first)
+    start = decode_cursor(after)[0] if after else None
+    dashboard = context.reads.dashboard
+    rows = dashboard.projects(
+        root.id, search=search, include_deleted=include_deleted, after=start, limit=limit + 1
+    )
+    if selects(info, "edges", "node", "services") or selects(info, "nodes", "services"):
+        services = load_services(context, dashboard, rows[:limit])
+        for project in rows[:limit]:
+            context.prefetch(project, "services", services[project.id])
+    return connection(rows, limit, lambda p: encode_cursor(p.slug))
+
+
+def organization_nodes(root: OrganizationRow, info: Info[GqlContext, None]) -> list[Node]:
+    return ctx(info).reads.dashboard.nodes(root.id)
+
+
+def organization_can_write(root: OrganizationRow, info: Info[GqlContext, None]) -> bool:
+    return ctx(info).can(root.id, Permission.WRITE)
+
+
+def organization_can_manage(root: OrganizationRow, info: Info[GqlContext, None]) -> bool:
+    return ctx(info).can(root.id, Permission.MANAGE)
+
+
+PRIVATE_DETAILS = ("email",)
+"""Audit details only admins and owners see (viewers and members see the entry without them)."""
+
+
+def audit_details(root: AuditRow, info: Info[GqlContext, None]) -> JSON:
+    details: dict[str, Any] = dict(root.details)
+    if root.organization_id is None or not ctx(info).can(root.organization_id, Permission.MANAGE):
+        for key in PRIVATE_DETAILS:
+            details.pop(key, None)
+    return typing.cast(JSON, details)
+
+
+def viewer_organizations(root: UserRow, info: Info[GqlContext, None]) -> list[Organization]:
+    context = ctx(info)
+    roles = context.roles()
+    return sorted(
+        (context.reads.dashboard.organization(org) for org in roles), key=lambda o: str(o.id)
+    )
+
+
+def viewer_api_tokens(root: UserRow, info: Info[GqlContext, None]) -> list[ApiTokenInfo]:
+    return ctx(info).reads.dashboard.api_tokens(root.id)
+
+
+def _uuid(value: str, name: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise InvalidValueError(name, f"{value!r} is not an id") from None
+
+
+# The types. mypy sees each as its row; strawberry sees the GraphQL type built from the row.
+
+if TYPE_CHECKING:
+    Deployment = DeploymentRow
+    Environment = EnvironmentRow
+    ServiceState = ServiceStateRow
+    Service = ServiceRow
+    Release = ReleaseRow
+    Project = ProjectRow
+    Member = MemberRow
+    Invitation = InvitationRow
+    Node = NodeRow
+    Guest = GuestRow
+    Cluster = ClusterRow
+    Organization = OrganizationRow
+    AuditEntry = AuditRow
+    ApiTokenInfo = ApiTokenRow
+    Viewer = UserRow
+    DailyStats = DailyStatsRow
+    LogLine = LogEntry
+    NodeSamplePoint = NodeSample
+    BuildPlanPreview = PlanPreview
+else:
+    field = strawberry.field
+    Deployment = object_type(
+        DeploymentRow,
+        "Deployment",
+        "A release of a service into an environment.",
+        fields={"history": field(resolver=deployment_history)},
+        descriptions={
+            "placement_explanation": "Why each replica went where it did: nodes filtered out "
+            "and scores."
+        },
+    )
+    Environment = object_type(
+        EnvironmentRow,
+        "Environment",
+        "Where a project's services are deployed: production, preview or development.",
+    )
+    ServiceState = object_type(
+        ServiceStateRow,
+        "ServiceState",
+        "A service in one environment: what is live, and the latest deployment's state.",
+        fields={"latest_deployment": field(resolver=state_latest_deployment)},
+    )
+    Service = object_type(
+        ServiceRow,
+        "Service",
+        "A service of a project.",
+        fields={
+            "states": field(
+                resolver=service_states,
+                description="Per environment: the live release and the latest deployment.",
+            ),
+            "deployments": field(
+                resolver=service_deployments, description="Deployments, newest first."
+            ),
+            "releases": field(
+                resolver=service_releases,
+                description="Releases with their exact commit, image and variable versions.",
+            ),
+        },
+    )
+    Release = object_type(ReleaseRow, "Release", "One release of a service.")
+    Project = object_type(
+        ProjectRow,
+        "Project",
+        "A project: environments and services.",
+        fields={
+            "environments": field(resolver=project_environments),
+            "services": field(resolver=project_services),
+        },
+    )
+    Member = object_type(
+        MemberRow,
+        "Member",
+        "A member of an organisation.",
+        fields={
+            "name": field(resolver=member_name, description="The member's display name."),
+            "email": field(
+                resolver=member_email,
+                description="The member's email (seen by fellow members only).",
+            ),
+        },
+    )
+    Invitation = object_type(InvitationRow, "Invitation", "An invitation to join an organisation.")
+    Node = object_type(NodeRow, "Node", "A place that runs containers.")
+    Guest = object_type(GuestRow, "Guest", "An LXC container or QEMU VM Containr made.")
+    Cluster = object_type(
+        ClusterRow,
+        "Cluster",
+        "A Proxmox VE cluster (its token secret is never shown).",
+        fields={
+            "nodes": field(
+                resolver=cluster_nodes,
+                description="The cluster's nodes with their latest measured usage.",
+            ),
+            "guests": field(
+                resolver=cluster_guests, description="The guests Containr made on the cluster."
+            ),
+        },
+    )
+    Organization = object_type(
+        OrganizationRow,
+        "Organization",
+        "An organisation: members, projects and nodes.",
+        fields={
+            "role": field(resolver=organization_role),
+            "members": field(resolver=organization_members),
+            "invitations": field(
+                resolver=organization_invitations,
+                description="Invitations (owners and admins only).",
+            ),
+            "projects": field(
+                resolver=organization_projects,
+                description="Projects by slug; `search` matches a part of the name.",
+            ),
+            "nodes": field(resolver=organization_nodes),
+            "can_write": field(
+                resolver=organization_can_write,
+                description="Whether the caller may change things here (for the UI).",
+            ),
+            "can_manage": field(
+                resolver=organization_can_manage,
+                description="Whether the caller may manage members, nodes and deletions.",
+            ),
+        },
+    )
+    AuditEntry = object_type(
+        AuditRow,
+        "AuditEntry",
+        "Who did what, when, to what.",
+        hide=("scope_id", "internal"),
+        fields={"details": field(resolver=audit_details)},
+    )
+    ApiTokenInfo = object_type(
+        ApiTokenRow,
+        "ApiTokenInfo",
+        "A personal API token (never the token itself).",
+        hide=("user_id",),
+    )
+    Viewer = object_type(
+        UserRow,
+        "Viewer",
+        "The signed-in user.",
+        fields={
+            "organizations": field(resolver=viewer_organizations),
+            "api_tokens": field(resolver=viewer_api_tokens),
+        },
+    )
+    DailyStats = object_type(
+        DailyStatsRow, "DailyStats", "One project's deployment figures for one day."
+    )
+    LogLine = object_type(
+        LogEntry, "LogLine", "One line of a build or runtime log (secrets already masked)."
+    )
+    NodeSamplePoint = object_type(
+        NodeSample, "NodeSamplePoint", "One measurement of a cluster node.", hide=("cluster_id",)
+    )
+    BuildPlanPreview = object_type(
+        PlanPreview,
+        "BuildPlanPreview",
+        "What a deployment would build: the detected runtime, the reasons and the Dockerfile.",
+    )
 
 
 @strawberry.type
@@ -816,15 +599,3 @@ class LogPage:
 
     lines: list[LogLine]
     cursor: int
-
-
-@strawberry.type
-class BuildPlanPreview:
-    """What a deployment would build: the detected runtime, the reasons and the Dockerfile."""
-
-    commit: str
-    runtime: str
-    summary: str
-    notes: list[str]
-    dockerfile: str
-    problems: list[str]

@@ -79,6 +79,7 @@ def create_app(
                 if principal is None:
                     raise ConnectionRejectionError({"message": error})
                 context["gql"].principal = principal
+                context["gql"].bearer = str(header).partition(" ")[2].strip()
             return UNSET  # type: ignore[no-any-return]  # strawberry types UNSET as Any
 
         @post(status_code=HTTP_200_OK)

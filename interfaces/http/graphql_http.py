@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import anyio.to_thread
 import msgspec
@@ -22,9 +23,17 @@ from interfaces.graphql.scalars import nesting_exceeds
 from interfaces.graphql.subscription import NoticeHub
 from interfaces.graphql.validation import parse_document
 from interfaces.http.callers import client_of, principal_for
+from interfaces.http.positions import (
+    AFTER_HEADER,
+    BadPositionError,
+    CaughtUp,
+    ReadYourWrites,
+    parse_after,
+)
 
 MAX_BODY = 256 * 1024
 encode_json = msgspec.json.Encoder().encode
+T = TypeVar("T")
 
 
 class GraphQLRequest(msgspec.Struct, forbid_unknown_fields=False):
@@ -125,6 +134,7 @@ class GraphQLOverHttp:
         self.schema = schema
         self.cache = cache
         self.hub = hub
+        self.ryw = ReadYourWrites.of(services)
 
     async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """Answer one GraphQL-over-HTTP request (queries from the cache when they can be)."""
@@ -141,30 +151,81 @@ class GraphQLOverHttp:
             )
         principal, auth_error = await principal_for(services, request.headers.get("authorization"))
         context = GqlContext(services, principal, client_of(request.scope), auth_error, hub=hub)
-        key = None
-        no_cache = "no-cache" in (request.headers.get("cache-control") or "")
-        if kind is OperationType.QUERY and principal is not None and not no_cache:
-            scope = f"{principal.user_id}:{','.join(sorted(principal.scopes))}"
-            key = cache.key(
-                scope, payload.query, payload.operationName, encode_json(payload.variables or {})
-            )
-            cached = cache.get(key)
-            if cached is not None:
-                return Response(cached, media_type="application/json")
+        after, key, known = self._before(request, kind, principal, payload)
+        if known is not None:
+            return known
         epoch = cache.epoch()
-        result = await anyio.to_thread.run_sync(
+        caught_up, result = await anyio.to_thread.run_sync(
             functools.partial(
-                schema.execute_sync,
-                payload.query,
-                variable_values=payload.variables,
-                context_value=context,
-                operation_name=payload.operationName,
+                self._caught_up,
+                after,
+                functools.partial(
+                    schema.execute_sync,
+                    payload.query,
+                    variable_values=payload.variables,
+                    context_value=context,
+                    operation_name=payload.operationName,
+                ),
             )
         )
         body_out: dict[str, Any] = {"data": result.data}
         if result.errors:
             body_out["errors"] = [coded(e).formatted for e in result.errors]
+        positions = self._positions(context, caught_up)
+        if positions:
+            body_out["extensions"] = positions
         encoded = encode_json(body_out)
-        if key is not None and not result.errors and context.cacheable and context.reads:
-            cache.put(key, encoded, context.reads, epoch)
-        return Response(encoded, media_type="application/json")
+        fresh = not caught_up.stale  # a stale answer is never kept
+        if (
+            key is not None
+            and not result.errors
+            and context.cacheable
+            and context.reads_seen
+            and fresh
+        ):
+            cache.put(key, encoded, context.reads_seen, epoch, caught_up.position)
+        return Response(
+            encoded, media_type="application/json", headers=self.ryw.headers(context.position)
+        )
+
+    # Read-your-writes (see interfaces/http/positions.py) and the response cache
+
+    def _before(
+        self,
+        request: Request[Any, Any, Any],
+        kind: OperationType | None,
+        principal: Any,
+        payload: GraphQLRequest,
+    ) -> tuple[int, str | None, Response[bytes] | None]:
+        """Before executing: the position the request must read at, its cache key, and its
+        answer when that is already known (from the cache, or refusing a bad X-Containr-After).
+        """
+        try:
+            after = parse_after(request.headers.get(AFTER_HEADER))
+        except BadPositionError as e:
+            return 0, None, error_response(str(e), "VALIDATION_FAILED")
+        # Only queries wait: a mutation acts on the event log, which is always current.
+        after = self.ryw.after(principal, after) if kind is OperationType.QUERY else 0
+        no_cache = "no-cache" in (request.headers.get("cache-control") or "")
+        if kind is not OperationType.QUERY or principal is None or no_cache:
+            return after, None, None
+        scope = f"{principal.user_id}:{','.join(sorted(principal.scopes))}"
+        key = self.cache.key(
+            scope, payload.query, payload.operationName, encode_json(payload.variables or {})
+        )
+        cached = self.cache.get(key, at_least=after)
+        return (
+            after,
+            key,
+            None if cached is None else Response(cached, media_type="application/json"),
+        )
+
+    def _caught_up(self, after: int, execute: Callable[[], T]) -> tuple[CaughtUp, T]:
+        """In the worker thread: wait for the read models to reach ``after``, then execute."""
+        caught_up = self.ryw.catch_up(after)
+        return caught_up, execute()
+
+    def _positions(self, context: GqlContext, caught_up: CaughtUp) -> dict[str, Any]:
+        """The response's position extensions; remembers what the caller's mutations reached."""
+        self.ryw.wrote(context.principal, context.position)
+        return self.ryw.extensions(context.position, caught_up)

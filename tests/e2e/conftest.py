@@ -46,7 +46,26 @@ def server_env(settings: Settings) -> dict[str, str]:
         )
     if settings.redis_url:
         env["CONTAINR_REDIS_URL"] = settings.redis_url
+    for field in ABUSE_LIMITS:
+        value = getattr(settings, field)
+        env[f"CONTAINR_{field.upper()}"] = (
+            ",".join(value) if isinstance(value, tuple) else str(value)
+        )
     return env
+
+
+ABUSE_LIMITS = (
+    "signup",
+    "signup_limit_per_client",
+    "signup_limit_global",
+    "login_limit_per_email",
+    "login_limit_per_client",
+    "login_limit_global",
+    "hashing_concurrency",
+    "hashing_queue",
+    "trusted_proxies",
+)
+"""Settings the server gets from the test's settings (the fixtures' open sign-up among them)."""
 
 
 class Server:

@@ -1,12 +1,22 @@
-// The urql client: queries and mutations over HTTP POST with the bearer token, and
-// subscriptions over graphql-ws (graphql-transport-ws) that resume after a reconnect from
-// the last position they saw.
+// The urql client: queries and mutations over HTTP POST with the bearer token and the
+// highest log position seen (read-your-writes, see position.ts), and subscriptions over
+// graphql-ws (graphql-transport-ws) that resume after a reconnect from the last position
+// they saw.
 
-import { Client, cacheExchange, type ExecutionResult, fetchExchange, subscriptionExchange } from "@urql/core";
+import {
+  Client,
+  cacheExchange,
+  type Exchange,
+  type ExecutionResult,
+  fetchExchange,
+  mapExchange,
+  subscriptionExchange,
+} from "@urql/core";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
 import { PositionTracker, resumableVariables } from "../lib/live";
 import { authFetch } from "./authFetch";
 import { backoffMs, LinkStore } from "./connection";
+import { LogPosition, positionFetch, seeResult, sessionPositionStorage } from "./position";
 import { type SessionStore } from "./session";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -19,14 +29,21 @@ export function webSocketUrl(location: Pick<Location, "protocol" | "host">): str
 export interface Api {
   client: Client;
   link: LinkStore;
+  /** The highest log position this tab was given; sent back on every request. */
+  position: LogPosition;
   dispose: () => void;
 }
 
 /** A client for a signed-in session (with a WebSocket), or without one (`live: false`). */
 export function createApi(store: SessionStore, { live }: { live: boolean }): Api {
   const link = new LinkStore();
+  const position = new LogPosition(sessionPositionStorage());
   let ws: WsClient | null = null;
-  const exchanges = [cacheExchange, fetchExchange];
+  const exchanges: Exchange[] = [
+    cacheExchange,
+    mapExchange({ onResult: (result) => seeResult(position, result.extensions) }),
+    fetchExchange,
+  ];
   if (live) {
     let attempt = 0;
     ws = createWsClient({
@@ -83,7 +100,7 @@ export function createApi(store: SessionStore, { live }: { live: boolean }): Api
   const client = new Client({
     url: GRAPHQL_PATH,
     exchanges,
-    fetch: authFetch(store),
+    fetch: positionFetch(position, authFetch(store)),
     preferGetMethod: false, // the server takes GraphQL over POST only
     requestPolicy: "cache-and-network",
   });
@@ -94,6 +111,7 @@ export function createApi(store: SessionStore, { live }: { live: boolean }): Api
   return {
     client,
     link,
+    position,
     dispose() {
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);

@@ -1,0 +1,209 @@
+"""The read gate: every row a caller reads passes it, checked against the organisation it
+belongs to (never against an id the caller passed beside it).
+
+Commands have one write gate (``application.authz.authorize``); reads have this one. A
+``ReadGate`` wraps the read store itself, so every query of ``DashboardQueries``,
+``HistoryQueries`` and ``AnalyticsQueries`` built over it is checked, whichever resolver or
+subscription asked: a filter that pins another organisation is refused before the query
+runs, and every returned row is checked against its table's ``Owner``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from uuid import UUID
+
+from application.auth import UnauthenticatedError
+from application.authz import Permission, Principal, require
+from application.errors import ForbiddenError
+from application.readmodels import Order, ReadStore
+from domain.values import Role
+from projections import dashboard
+from projections.schema import Owner, Row, Table
+
+Observer = Callable[[Table, dict[str, object], list[Row]], None]
+"""Told of every read that passed the gate: the table, its filter and the rows."""
+
+_WHAT = {
+    "organizations": "organisation",
+    "members": "organisation's members",
+    "invitations": "organisation's invitations",
+    "service_states": "service",
+    "cluster_nodes": "cluster",
+    "api_tokens": "API token",
+    "audit": "audit entry",
+    "daily": "project's analytics",
+    "deployment_facts": "project's analytics",
+    "restores": "project's analytics",
+    "service_health": "project's analytics",
+}
+
+
+def what(table: Table) -> str:
+    """How a table's rows are named in messages ("project", "organisation" …)."""
+    return _WHAT.get(table.name, table.name.rstrip("s").replace("_", " "))
+
+
+class ReadGate:
+    """A ``ReadStore`` that lets through only the rows one caller may read."""
+
+    def __init__(
+        self, store: ReadStore, principal: Principal | None, *, observe: Observer | None = None
+    ) -> None:
+        self._store = store
+        self.principal = principal
+        self._observe = observe
+        self._roles: dict[UUID, Role] | None = None
+        self._fellows: set[UUID] | None = None
+        self._parents: dict[tuple[str, object], UUID | None] = {}
+
+    # Who the caller is
+
+    def caller(self) -> Principal:
+        """The signed-in caller, or UNAUTHENTICATED."""
+        if self.principal is None:
+            raise UnauthenticatedError("sign in first (send a bearer token)")
+        return self.principal
+
+    def roles(self) -> dict[UUID, Role]:
+        """The caller's role in each of their organisations (read once, until ``forget``)."""
+        if self._roles is None:
+            rows = self._store.select(
+                "dashboard", dashboard.MEMBERS, where={"user_id": self.caller().user_id}
+            )
+            self._roles = {row["organization_id"]: Role(row["role"]) for row in rows}
+        return self._roles
+
+    def forget(self) -> None:
+        """Read memberships again on the next check (they changed)."""
+        self._roles = None
+        self._fellows = None
+
+    def require(self, organization_id: UUID | None, permission: Permission, noun: str) -> None:
+        """FORBIDDEN unless the caller's role there and their token grant ``permission``."""
+        role = self.roles().get(organization_id) if organization_id is not None else None
+        require(self.caller(), role, permission, noun)
+
+    def can(self, organization_id: UUID, permission: Permission) -> bool:
+        """Whether the caller may (for showing or hiding things, never for reading rows)."""
+        try:
+            self.require(organization_id, permission, "organisation")
+        except ForbiddenError:
+            return False
+        return True
+
+    def _fellow_users(self) -> set[UUID]:
+        """Users who share an organisation with the caller (they see each other's names)."""
+        if self._fellows is None:
+            orgs = list(self.roles())
+            rows = (
+                self._store.select("dashboard", dashboard.MEMBERS, where={"organization_id": orgs})
+                if orgs
+                else []
+            )
+            self._fellows = {row["user_id"] for row in rows} | {self.caller().user_id}
+        return self._fellows
+
+    # The ReadStore port
+
+    def positions(self) -> dict[str, int]:
+        """Each read model's position (not tenant data)."""
+        return self._store.positions()
+
+    def select(
+        self,
+        model: str,
+        table: Table,
+        *,
+        where: dict[str, object] | None = None,
+        contains: tuple[str, str] | None = None,
+        since: tuple[str, object] | None = None,
+        until: tuple[str, object] | None = None,
+        order_by: Sequence[str] = (),
+        order: Order = "asc",
+        after: Sequence[object] | None = None,
+        limit: int | None = None,
+        generation: int | None = None,
+    ) -> list[Row]:
+        """Rows of ``table``, each checked against its owner (see ReadStore.select)."""
+        owner = table.owner
+        if owner is None:
+            raise ForbiddenError(f"{what(table)} rows are Containr's own, not for callers")
+        self.caller()
+        where = where or {}
+        if owner.column in where:
+            self._check_filter(owner, table, where[owner.column])
+        rows = self._store.select(
+            model,
+            table,
+            where=where,
+            contains=contains,
+            since=since,
+            until=until,
+            order_by=order_by,
+            order=order,
+            after=after,
+            limit=limit,
+            generation=generation,
+        )
+        self._check_rows(owner, table, rows)
+        if self._observe is not None:
+            self._observe(table, where, rows)
+        return rows
+
+    # Checks
+
+    def _check_filter(self, owner: Owner, table: Table, pinned: object) -> None:
+        values = list(pinned) if isinstance(pinned, list | tuple | set | frozenset) else [pinned]
+        if owner.kind == "organization":
+            for org in values:
+                self.require(_uuid(org), Permission(owner.permission), what(table))
+        elif owner.kind == "via":
+            for org in self._parent_orgs(owner, values):
+                self.require(org, Permission(owner.permission), what(table))
+        elif owner.kind == "user" and any(v != self.caller().user_id for v in values):
+            raise ForbiddenError(f"you may only read your own {what(table)}s")
+
+    def _check_rows(self, owner: Owner, table: Table, rows: list[Row]) -> None:
+        if not rows:
+            return
+        permission, noun = Permission(owner.permission), what(table)
+        if owner.kind == "organization":
+            for org in {row[owner.column] for row in rows}:
+                self.require(org, permission, noun)
+        elif owner.kind == "via":
+            for org in self._parent_orgs(owner, [row[owner.column] for row in rows]):
+                self.require(org, permission, noun)
+        elif owner.kind == "user":
+            if any(row[owner.column] != self.caller().user_id for row in rows):
+                raise ForbiddenError(f"you may only read your own {noun}s")
+        elif any(row[owner.column] not in self._fellow_users() for row in rows):
+            raise ForbiddenError(f"you share no organisation with this {noun}")
+
+    def _parent_orgs(self, owner: Owner, ids: Iterable[object]) -> set[UUID | None]:
+        """The organisations of the parent rows named by ``ids`` (one query for the unknown)."""
+        parent = owner.parent
+        assert parent is not None  # Table checks that a "via" owner names its parent
+        wanted = {(parent.name, i) for i in ids}
+        missing = [i for name, i in wanted if (name, i) not in self._parents]
+        if missing:
+            key, column = parent.key[0], parent.owner.column if parent.owner else ""
+            found = {
+                row[key]: row[column]
+                for row in self._store.select(owner.parent_model, parent, where={key: missing})
+            }
+            for i in missing:
+                self._parents[(parent.name, i)] = found.get(i)
+        return {self._parents[entry] for entry in wanted}
+
+
+def _uuid(value: object) -> UUID | None:
+    if value is None or isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+__all__ = ["Observer", "ReadGate", "Row", "Table", "what"]

@@ -1,0 +1,141 @@
+"""What one caller reads: the read models through the read gate, and the few reads beside
+them (logs, node measurements, variable values, build plans), each allowed by the rows it
+concerns, which the gate has checked first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from uuid import UUID
+
+from application.authz import Permission, Principal
+from application.errors import InvalidValueError, NotFoundError
+from application.hypervisor_ports import MetricStore, NodeSample
+from application.logs import LogEntry, LogQuery, LogStore
+from application.plans import BuildPlans, PlanPreview
+from application.projections import TimeTravel
+from application.queries import Queries
+from application.readgate import Observer, ReadGate
+from application.readmodels import (
+    AnalyticsQueries,
+    DashboardQueries,
+    HistoryQueries,
+    ReadStore,
+)
+from application.secrets import Secret
+from projections.dashboard import EnvironmentRow
+
+MAX_SAMPLES = 2000
+
+
+class Reads:
+    """Everything one caller may read, and nothing else."""
+
+    def __init__(
+        self,
+        store: ReadStore,
+        principal: Principal | None,
+        *,
+        logs: LogStore,
+        metrics: MetricStore,
+        queries: Queries,
+        plans: BuildPlans,
+        time_travel: TimeTravel,
+        observe: Observer | None = None,
+    ) -> None:
+        self.gate = ReadGate(store, principal, observe=observe)
+        self.dashboard = DashboardQueries(self.gate)
+        self.history = HistoryQueries(self.gate)
+        self.analytics = AnalyticsQueries(self.gate)
+        self._logs = logs
+        self._metrics = metrics
+        self._queries = queries
+        self._plans = plans
+        self._time_travel = time_travel
+
+    def logs(self, query: LogQuery) -> list[LogEntry]:
+        """Log lines of a service or a deployment the caller may read."""
+        if query.service_id is None and query.deployment_id is None:
+            raise InvalidValueError("serviceId", "give a service or a deployment")
+        service = self.dashboard.service(query.service_id) if query.service_id else None
+        if query.deployment_id is not None:
+            deployment = self.dashboard.deployment(query.deployment_id)
+            if service is not None and deployment.service_id != service.id:
+                raise NotFoundError("deployment", f"{query.deployment_id} of this service")
+        return self._logs.read(query)
+
+    def node_samples(
+        self, cluster_id: UUID, node: str, since: datetime, until: datetime
+    ) -> list[NodeSample]:
+        """A cluster node's measurements over a time range (the newest MAX_SAMPLES)."""
+        cluster = self.dashboard.cluster(cluster_id)
+        if until < since:
+            raise InvalidValueError("until", "must not be before since")
+        return self._metrics.series(str(cluster.id), node, since, until)[-MAX_SAMPLES:]
+
+    def latest_samples(self, cluster_id: UUID) -> dict[str, NodeSample]:
+        """Each node of a cluster the caller may read, with its newest measurement."""
+        cluster = self.dashboard.cluster(cluster_id)
+        return {s.node: s for s in self._metrics.latest(str(cluster.id))}
+
+    def environment_of(
+        self, environment_id: UUID, project_id: UUID | None, service_id: UUID | None
+    ) -> EnvironmentRow:
+        """An environment, checked to belong to the project and the service's project given."""
+        environment = self.dashboard.environment(environment_id)
+        if project_id is not None and self.dashboard.project(project_id).id != (
+            environment.project_id
+        ):
+            raise NotFoundError("environment", f"{environment_id} in project {project_id}")
+        if service_id is not None:
+            service = self.dashboard.service(service_id)
+            if service.project_id != environment.project_id:
+                raise NotFoundError("service", f"{service_id} in this environment's project")
+        return environment
+
+    def variable_names(
+        self,
+        environment_id: UUID,
+        service_id: UUID | None = None,
+        *,
+        project_id: UUID | None = None,
+        fresh: bool = False,
+    ) -> list[str]:
+        """Variable names of an environment (or one service in it); ``fresh`` reads the event
+        store rather than the read model (right after a change)."""
+        environment = self.environment_of(environment_id, project_id, service_id)
+        if fresh:
+            return self._queries.variable_names(environment.id, service_id)
+        return self.dashboard.variable_names(
+            environment.id, service_id, project_id=environment.project_id
+        )
+
+    def variable_values(
+        self, environment_id: UUID, service_id: UUID | None = None, *, project_id: UUID | None
+    ) -> dict[str, Secret]:
+        """Variables with their values opened: admins and owners only."""
+        environment = self.environment_of(environment_id, project_id, service_id)
+        self.gate.require(environment.organization_id, Permission.MANAGE, "project's secrets")
+        return self._queries.reveal_variables(environment.id, service_id)
+
+    def build_plan(self, service_id: UUID) -> PlanPreview:
+        """The plan a deployment of the service's branch head would use."""
+        return self._plans.preview(self.dashboard.service(service_id).id)
+
+    def position_at(self, instant: datetime) -> int:
+        """The log position current at an instant."""
+        self.gate.caller()
+        return self._time_travel.position_at(instant)
+
+    @contextmanager
+    def as_of(
+        self, *, position: int | None = None, instant: datetime | None = None
+    ) -> Iterator[tuple[int, DashboardQueries]]:
+        """The dashboard as it was, read through this caller's gate."""
+        self.gate.caller()
+        with self._time_travel.dashboard(position=position, instant=instant, store=self.gate) as (
+            reached,
+            past,
+        ):
+            yield reached, past
