@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal, TypeVar
 from uuid import UUID
 
@@ -449,8 +450,7 @@ def decode_command(name: str, payload: bytes | str) -> Command:
     try:
         return msgspec.json.decode(payload, type=cls, dec_hook=secret_dec_hook)
     except msgspec.ValidationError as e:
-        # msgspec names the field as a JSON path, e.g. "Invalid enum value 'x' - at `$.kind`"
-        raise InvalidValueError(name, str(e)) from None
+        raise invalid_value(e) from None
     except msgspec.DecodeError as e:
         raise InvalidValueError(name, f"malformed JSON: {e}") from None
 
@@ -461,7 +461,29 @@ def build_command(cls: type[C], data: dict[str, object]) -> C:
     try:
         return msgspec.convert(data, type=cls, dec_hook=secret_dec_hook)
     except msgspec.ValidationError as e:
-        raise InvalidValueError(cls.__name__, str(e)) from None
+        raise invalid_value(e) from None
+
+
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
+
+
+def invalid_value(error: msgspec.ValidationError) -> InvalidValueError:
+    """The InvalidValueError for msgspec's error, naming the field it points at.
+
+    msgspec names the field as a JSON path at the end of its message ("Invalid enum value 'x'
+    - at `$.kind`"); the error's field is that path, dotted ("kind", "git.repository_url",
+    "domains[2]"; "values" for any value of the ``values`` map), so the interface can name the
+    field as its clients call it.
+    """
+    match = _AT.match(str(error))
+    message, path = (match["message"], match["path"] or "") if match else (str(error), "")
+    field = path.replace("[...]", "").lstrip(".")
+    missing = _MISSING.match(message)
+    if missing:
+        field = f"{field}.{missing['name']}" if field else missing["name"]
+        message = "is required"
+    return InvalidValueError(field or "input", message)
 
 
 # Proxmox clusters and guests

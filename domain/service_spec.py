@@ -57,18 +57,18 @@ class GitSource:
         """Raise InvalidValueError unless this is a usable, credential-free git source."""
         check_repository_url(self.repository_url)
         if not self.branch or _BAD_REF_CHARS.search(self.branch) or self.branch.startswith("-"):
-            raise InvalidValueError("source.branch", f"{self.branch!r} is not a valid branch name")
+            raise InvalidValueError("git.branch", f"{self.branch!r} is not a valid branch name")
         parts = [p for p in self.root_directory.split("/") if p not in ("", ".")]
         if self.root_directory.startswith("/") or ".." in parts:
             raise InvalidValueError(
-                "source.root_directory", "must be a path inside the repository, without '..'"
+                "git.root_directory", "must be a path inside the repository, without '..'"
             )
 
 
 def check_image_reference(reference: str) -> None:
     """Raise InvalidValueError unless ``reference`` is an image reference like ``postgres:16``."""
     if not _IMAGE_REFERENCE.match(reference):
-        raise InvalidValueError("source.image", f"{reference!r} is not a valid image reference")
+        raise InvalidValueError("image", f"{reference!r} is not a valid image reference")
 
 
 @dataclass(frozen=True)
@@ -141,13 +141,19 @@ class HealthCheck:
         if self.port is not None:
             check_port("health_check.port", self.port)
         if not 0 < self.interval_seconds <= 3600:
-            raise InvalidValueError("health_check.interval", "must be between 0 and 3600 seconds")
+            raise InvalidValueError(
+                "health_check.interval_seconds", "must be between 0 and 3600 seconds"
+            )
         if not 0 < self.timeout_seconds <= 600:
-            raise InvalidValueError("health_check.timeout", "must be between 0 and 600 seconds")
+            raise InvalidValueError(
+                "health_check.timeout_seconds", "must be between 0 and 600 seconds"
+            )
         if not 1 <= self.retries <= 100:
             raise InvalidValueError("health_check.retries", "must be between 1 and 100")
         if not 0 <= self.grace_period_seconds <= 3600:
-            raise InvalidValueError("health_check.grace_period", "must be 0 to 3600 seconds")
+            raise InvalidValueError(
+                "health_check.grace_period_seconds", "must be 0 to 3600 seconds"
+            )
 
 
 @dataclass(frozen=True)

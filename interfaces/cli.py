@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import logging
 import os
 import signal
 import socket
@@ -35,6 +34,7 @@ from interfaces.bootstrap import bootstrap, migrate
 from interfaces.graphql.schema import schema_sdl
 from interfaces.http.app import create_app, create_metrics_app
 from interfaces.http.web import build_bundle
+from interfaces.logs import configure_logging, uvicorn_log_config
 
 app = typer.Typer(help="Containr: a self-hosted platform for your apps.", no_args_is_help=True)
 events_app = typer.Typer(help="Read the event log (the audit trail).", no_args_is_help=True)
@@ -52,9 +52,7 @@ def load_settings() -> Settings:
     except SettingsError as e:
         err.print(f"[red]configuration error[/red] {e}")
         raise typer.Exit(2) from None
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    if settings.log_level != "DEBUG":  # a line per request to Caddy's admin API is noise
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
     return settings
 
 
@@ -151,6 +149,7 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
             host=host,
             port=port,
             log_level=settings.log_level.lower(),
+            log_config=uvicorn_log_config(),
             ws="websockets-sansio",
             ws_per_message_deflate=False,
             lifespan="on",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,12 +11,19 @@ from uuid import UUID
 from domain.base import ContainrAggregate
 from domain.deployment import Deployment
 from projections.base import Projection, handles
-from projections.schema import Table, plain
+from projections.schema import Table, plain, shape_of
 from projections.store import RowStore
 
 _STANDARD = {"originator_id", "originator_version", "timestamp", "actor", "originator_topic"}
-_SEALED_FIELDS = {"set", "repository_token"}  # fields that hold sealed secrets
 _INTERNAL = {"Reservation", "CommandReceipt"}
+_SECRET = re.compile(r"(^|_)(hash|secret|password|token)(_|$)")
+"""Fields holding secret material, by name: hashes (password_hash, token_hash), sealed values
+(token_secret, repository_token). Ids of secrets (token_id) are not secret."""
+_HASHED_SCOPES = {"api-tokens", "invitations"}
+"""Reservation scopes whose names are token hashes (application/handlers/accounts.py)."""
+REVISION = 2
+"""What the rows hold, beside the tables' shape: 2 stopped filing secret material in audit
+details. A new revision rebuilds the read model at the next migrate, like a new shape."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,11 @@ class HistoryProjection(Projection):
 
     name = "history"
     tables = (AUDIT, SCOPES, RELEASES)
+
+    @classmethod
+    def shape(cls) -> str:
+        """The tables' digest and the revision of their contents."""
+        return f"{shape_of(cls.tables)}.r{REVISION}"
 
     @handles(ContainrAggregate.Event)
     def audit(self, e: Any, store: RowStore) -> None:
@@ -185,7 +198,11 @@ class HistoryProjection(Projection):
 
 
 def _details(e: Any, aggregate_type: str) -> dict[str, Any]:
-    """What the audit entry records of an event: its fields, minus secrets and bulk."""
+    """What the audit entry records of an event: its fields, minus secrets and bulk.
+
+    No secret material, for anyone: no hash, no sealed value (even sealed, a ciphertext is
+    not for readers of the timeline). A sealed field records only whether it was set.
+    """
     fields = {k: v for k, v in vars(e).items() if k not in _STANDARD}
     if aggregate_type == "VariableSet" and "set" in fields:
         fields["set"] = sorted(fields["set"])  # variable names only, never the sealed values
@@ -195,10 +212,19 @@ def _details(e: Any, aggregate_type: str) -> dict[str, Any]:
         # Only the settings that changed, with their new values.
         spec = fields.pop("spec")
         fields["changed"] = {name: getattr(spec, name) for name in fields["changed"]}
-    for k in _SEALED_FIELDS & fields.keys():
-        if fields[k] and not isinstance(fields[k], list):
-            fields[k] = "sealed"
+    if aggregate_type == "Reservation" and fields.get("scope") in _HASHED_SCOPES:
+        fields.pop("name", None)
+    for name in [k for k in fields if is_secret_field(k)]:
+        if name.endswith("_hash"):
+            del fields[name]
+        else:
+            fields[name] = "sealed" if fields[name] else None
     return plain(fields)  # type: ignore[no-any-return]
+
+
+def is_secret_field(name: str) -> bool:
+    """Whether an event field holds secret material (by its name; ``*_id`` never does)."""
+    return bool(_SECRET.search(name)) and not name.endswith("_id")
 
 
 def summarize(aggregate_type: str, action: str, details: dict[str, Any]) -> str:

@@ -31,9 +31,7 @@ _SPEC_FIELDS = tuple(f.name for f in fields(ServiceSpec) if f.name != "kind")
 def _settings(cmd: CreateService | UpdateService) -> dict[str, Any]:
     """The spec settings a command gives (those left out, UNSET, are not given)."""
     given = {
-        name: getattr(cmd, name)
-        for name in _SPEC_FIELDS
-        if getattr(cmd, name, UNSET) is not UNSET
+        name: getattr(cmd, name) for name in _SPEC_FIELDS if getattr(cmd, name, UNSET) is not UNSET
     }
     if "domains" in given:
         given["domains"] = tuple(given["domains"])

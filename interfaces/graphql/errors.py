@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
-from typing import Any
+from collections.abc import Mapping
 
-from graphql import (
-    ASTValidationRule,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    IntValueNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    ValidationContext,
-)
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from application.auth import RateLimitedError, UnauthenticatedError
-from application.errors import ApplicationError, DomainError
+from application.errors import ApplicationError, DomainError, InvalidValueError
 from application.services import ReadTimeoutError
 
 log = logging.getLogger("containr.graphql")
@@ -51,30 +41,73 @@ def code_of(error: BaseException | None) -> str:
 
 
 class ErrorCodes(MaskErrors):
-    """Give every error ``extensions.code``; replace unexpected errors with a reference."""
+    """Give every error ``extensions.code`` and ``extensions.reference`` and log it once;
+    replace unexpected errors with their reference. In production, drop graphql-core's
+    "Did you mean …?" suggestions, which would tell a stranger the schema's names."""
+
+    def __init__(self, *, hide_suggestions: bool = False) -> None:
+        super().__init__()
+        self.hide_suggestions = hide_suggestions
+        self.reference: str | None = None  # one per operation: its log lines share it
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [coded(error) for error in errors]
+        context = self.execution_context
+        self.reference = self.reference or new_reference()
+        out = [
+            coded(
+                error,
+                operation=context.operation_name,
+                reference=self.reference,
+                variables=context.variables,
+            )
+            for error in errors
+        ]
+        return [without_suggestions(e) for e in out] if self.hide_suggestions else out
 
 
-def coded(error: GraphQLError) -> GraphQLError:
-    """The error as clients see it (errors that already carry a code stay as they are)."""
-    if error.extensions and "code" in error.extensions:
+def new_reference() -> str:
+    """A correlation id: the client is given it, and the log lines of its request carry it."""
+    return uuid.uuid4().hex[:12]
+
+
+def request_error(message: str, code: str) -> dict[str, object]:
+    """An error refusing a whole request (before any document is read), logged as one line."""
+    reference = new_reference()
+    log.info("%s: request refused, reference %s", code, reference)
+    return {"message": message, "extensions": {"code": code, "reference": reference}}
+
+
+def coded(
+    error: GraphQLError,
+    *,
+    operation: str | None = None,
+    reference: str | None = None,
+    variables: Mapping[str, object] | None = None,
+) -> GraphQLError:
+    """The error as clients see it, logged once (errors coded already stay as they are).
+
+    A coded error is one INFO line: code, operation, path and reference. An internal error is
+    logged with its traceback and the names of the variables, never their values. Neither
+    ever logs the document or the message, which may quote what the client sent.
+    """
+    if error.extensions and "reference" in error.extensions:
         return error
+    reference = reference or new_reference()
     original = error.original_error
-    if original is None:  # parse, validation and limit errors: the query itself is wrong
+    if error.extensions and "code" in error.extensions:  # raised with its code
+        code, message = str(error.extensions["code"]), error.message
+    elif original is None:  # parse, validation and limit errors: the query itself is wrong
         code, message = "VALIDATION_FAILED", error.message
     elif isinstance(original, GraphQLError):
-        return coded(original)
+        return coded(original, operation=operation, reference=reference, variables=variables)
     elif isinstance(original, ReadTimeoutError):
         code, message = "INTERNAL", str(original)
     else:
         code = code_of(original)
-        message = str(original)
+        message = client_message(original)
         if code == "INTERNAL":
-            reference = uuid.uuid4().hex[:12]
-            log.error("internal error %s", reference, exc_info=original)
             message = f"internal error (reference {reference}); it has been logged"
+    _log(error, code, operation, reference, variables)
     return GraphQLError(
         message,
         nodes=error.nodes,
@@ -82,61 +115,58 @@ def coded(error: GraphQLError) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         original_error=None,
-        extensions={"code": code},
+        extensions={"code": code, "reference": reference},
     )
 
 
-def query_cost(max_cost: int, default_page: int = 50) -> type[ASTValidationRule]:
-    """A validation rule refusing queries whose estimated cost exceeds ``max_cost``.
-
-    Each field costs 1; a field with a ``first`` argument (a page) multiplies the cost of
-    what it selects by that number (``default_page`` when absent on a paginated field).
-    """
-
-    class QueryCost(ASTValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            self.fragments: dict[str, FragmentDefinitionNode] = {
-                f.name.value: f
-                for f in context.document.definitions
-                if isinstance(f, FragmentDefinitionNode)
-            }
-
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            cost = self._cost(node.selection_set, 0)
-            if cost > max_cost:
-                self.report_error(
-                    GraphQLError(
-                        f"the query is too expensive (estimated cost {cost}, at most {max_cost}); "
-                        "ask for fewer items per page or fewer nested lists",
-                        node,
-                    )
-                )
-
-        def _cost(self, selection_set: SelectionSetNode | None, depth: int) -> int:
-            if selection_set is None or depth > 50:
-                return 0
-            total = 0
-            for selection in selection_set.selections:
-                if isinstance(selection, FieldNode):
-                    inner = self._cost(selection.selection_set, depth + 1)
-                    total += 1 + inner * _page_size(selection, default_page)
-                elif isinstance(selection, InlineFragmentNode):
-                    total += self._cost(selection.selection_set, depth + 1)
-                elif isinstance(selection, FragmentSpreadNode):
-                    fragment = self.fragments.get(selection.name.value)
-                    if fragment is not None:
-                        total += self._cost(fragment.selection_set, depth + 1)
-            return total
-
-    return QueryCost
+def client_message(error: BaseException) -> str:
+    """What the client is told: an invalid value's field named as GraphQL spells it
+    (``cronSchedule``, ``healthCheck.gracePeriod``), however the command spells it."""
+    if isinstance(error, InvalidValueError):
+        return f"{graphql_name(error.field)}: {error.message}"
+    return str(error)
 
 
-PAGINATED = {"projects", "deployments", "auditLog", "releases"}
+def graphql_name(field: str) -> str:
+    """A field path in camelCase: ``health_check.grace_period`` → ``healthCheck.gracePeriod``
+    (names already in camelCase, and variable names such as ``DB_URL``, stay as they are)."""
+    return re.sub(r"(?<=[a-z0-9])_([a-z])", lambda m: m[1].upper(), field)
 
 
-def _page_size(field: FieldNode, default_page: int) -> int:
-    for argument in field.arguments or ():
-        if argument.name.value == "first" and isinstance(argument.value, IntValueNode):
-            return max(1, int(argument.value.value))
-    return default_page if field.name.value in PAGINATED else 1
+def _log(
+    error: GraphQLError,
+    code: str,
+    operation: str | None,
+    reference: str,
+    variables: Mapping[str, object] | None,
+) -> None:
+    path = ".".join(str(p) for p in error.path) if error.path else "-"
+    if code != "INTERNAL":
+        log.info("%s: operation %s, path %s, reference %s", code, operation or "-", path, reference)
+        return
+    log.error(
+        "INTERNAL: operation %s, path %s, reference %s, variables %s (values redacted)",
+        operation or "-",
+        path,
+        reference,
+        ", ".join(sorted(variables or {})) or "-",
+        exc_info=error.original_error,
+    )
+
+
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+
+
+def without_suggestions(error: GraphQLError) -> GraphQLError:
+    """The error without graphql-core's "Did you mean …?" suggestions."""
+    message = _SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=error.extensions,
+    )

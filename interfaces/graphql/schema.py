@@ -2,48 +2,58 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter
+from strawberry.types import ExecutionContext
 
-from interfaces.graphql.errors import ErrorCodes, query_cost
+from interfaces.graphql.errors import ErrorCodes
 from interfaces.graphql.limits import OneHashingField
+from interfaces.graphql.measure import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_NODES, MAX_TOKENS
 from interfaces.graphql.mutation import Mutation
 from interfaces.graphql.query import Query
+from interfaces.graphql.scalars import SCALAR_OVERRIDES
 from interfaces.graphql.subscription import Subscription
+from interfaces.graphql.validation import ParseDocuments, ValidateDocuments
 
-MAX_DEPTH = 12
-MAX_TOKENS = 4000
-MAX_ALIASES = 30
-MAX_COST = 50_000
+__all__ = ["MAX_ALIASES", "MAX_COST", "MAX_DEPTH", "MAX_NODES", "MAX_TOKENS", "build_schema"]
 
 
-def build_schema(*, introspection: bool = True) -> Schema:
-    """The GraphQL schema; production turns introspection off."""
+class ContainrSchema(Schema):
+    """The strawberry schema, except that strawberry never logs errors itself: its logger
+    writes each error with the document (passwords and tokens written inline included) and a
+    traceback. ``ErrorCodes`` logs each error once instead, without the document."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Nothing: see ``ErrorCodes``."""
+
+
+def build_schema(*, introspection: bool = True, hide_suggestions: bool | None = None) -> Schema:
+    """The GraphQL schema; production turns introspection and field suggestions off."""
+    hide = not introspection if hide_suggestions is None else hide_suggestions
     # Factories, not instances: an extension holds one execution's state, and requests
     # run concurrently. The parse and validation caches live at module level, shared.
-    cost_rule = query_cost(MAX_COST)
     extensions: list[Any] = [
-        ErrorCodes,
-        lambda: ParserCache(maxsize=1000),
-        lambda: ValidationCache(maxsize=1000),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        functools.partial(ErrorCodes, hide_suggestions=hide),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: AddValidationRules([cost_rule, OneHashingField]),
+        lambda: AddValidationRules([OneHashingField]),  # a class of its own: cacheable
+        ParseDocuments,
+        functools.partial(ValidateDocuments, hide_suggestions=hide),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    return ContainrSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,
+    )
 
 
 def schema_sdl() -> str:

@@ -28,7 +28,7 @@ from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.subscription import NoticeHub
 from interfaces.http.callers import client_of, principal_for
-from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, encode_json
+from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, decode_message, encode_json
 from interfaces.http.headers import graphiql_policy, security_headers
 from interfaces.http.health import Metrics
 from interfaces.http.session import session_handlers
@@ -69,6 +69,9 @@ def create_app(
     class GraphQLController(base):  # type: ignore[valid-type, misc]
         def encode_json(self, data: object) -> bytes:
             return encode_json(data)  # msgspec: subscription messages are encoded per subscriber
+
+        def decode_json(self, data: str | bytes) -> object:
+            return decode_message(data)  # nesting too deep closes with 4400, not a crash
 
         async def on_ws_connect(
             self, context: dict[str, Any]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import anyio.to_thread
 import msgspec
-from graphql import OperationDefinitionNode, OperationType, parse
+from graphql import OperationDefinitionNode, OperationType
 from graphql.error import GraphQLSyntaxError
 from litestar import Request, Response
 from litestar.status_codes import HTTP_400_BAD_REQUEST
@@ -17,8 +18,10 @@ from strawberry import Schema
 from application.services import Services
 from interfaces.graphql.cache import ResponseCache
 from interfaces.graphql.context import GqlContext
-from interfaces.graphql.errors import coded
+from interfaces.graphql.errors import coded, request_error
+from interfaces.graphql.scalars import nesting_exceeds
 from interfaces.graphql.subscription import NoticeHub
+from interfaces.graphql.validation import parse_document
 from interfaces.http.callers import client_of, principal_for
 from interfaces.http.positions import (
     AFTER_HEADER,
@@ -41,23 +44,82 @@ class GraphQLRequest(msgspec.Struct, forbid_unknown_fields=False):
     operationName: str | None = None
 
 
+MAX_VARIABLES_DEPTH = 32
+"""How deeply the variables may nest objects and lists (the JSON scalar allows less)."""
+
+
 @functools.lru_cache(maxsize=2000)
-def operation_type(query: str, operation: str | None) -> OperationType | None:
-    """Whether a document's chosen operation is a query, mutation or subscription."""
+def operation_type(query: str, operation: str | None) -> OperationType | str | None:
+    """Whether a document's chosen operation is a query, mutation or subscription; why no
+    operation can be chosen (a message); or None when the document does not parse (the
+    schema then reports where). With several operations and no name, the first one's type:
+    the schema refuses the document (``ValidateDocuments``)."""
     try:
-        document = parse(query)
+        document = parse_document(query)
     except GraphQLSyntaxError:
         return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if not operations:
+        return "the document has no operation (only fragments?)"
     for definition in operations:
         if operation is None or (definition.name and definition.name.value == operation):
             return definition.operation
-    return None
+    return f"the document has no operation named {operation!r}"
+
+
+def read_request(body: bytes) -> GraphQLRequest | Response[bytes]:
+    """The request in a POST body, or the coded error response refusing it."""
+    if len(body) > MAX_BODY:
+        return error_response(
+            f"the request is larger than {MAX_BODY // 1024} KiB", "VALIDATION_FAILED", 413
+        )
+    payload = _decode(body)
+    if isinstance(payload, str):
+        return error_response(payload, "VALIDATION_FAILED")
+    return payload
+
+
+BATCH = 'the body must be one JSON object ({"query": …}); batches (JSON arrays) are not supported'
+
+
+def _decode(body: bytes) -> GraphQLRequest | str:
+    """The request, or why it is refused."""
+    too_deep = _too_deep()
+    try:
+        payload = msgspec.json.decode(body, type=GraphQLRequest)
+    except RecursionError:
+        return too_deep
+    except msgspec.ValidationError as e:  # JSON, but not a request (a subclass of DecodeError)
+        batch = body.lstrip().startswith(b"[")
+        return BATCH if batch else f"not a GraphQL request: {e}"
+    except msgspec.DecodeError:
+        return "the body is not JSON"
+    if not payload.query.strip():
+        return "the request has no query"
+    if payload.variables and nesting_exceeds(payload.variables, MAX_VARIABLES_DEPTH):
+        return too_deep
+    return payload
+
+
+def decode_message(data: str | bytes) -> object:
+    """A WebSocket message's JSON. Nesting too deep counts as malformed JSON, which the
+    graphql-transport-ws protocol answers by closing with 4400 (instead of crashing)."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise json.JSONDecodeError(_too_deep(), "", 0) from None
+    if nesting_exceeds(value, MAX_VARIABLES_DEPTH + 3):  # + the envelope and the payload
+        raise json.JSONDecodeError(_too_deep(), "", 0)
+    return value
+
+
+def _too_deep() -> str:
+    return f"the request nests too deeply (at most {MAX_VARIABLES_DEPTH} levels of variables)"
 
 
 def error_response(message: str, code: str, status: int = HTTP_400_BAD_REQUEST) -> Response[bytes]:
     """A GraphQL-shaped error response."""
-    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    body = {"data": None, "errors": [request_error(message, code)]}
     return Response(encode_json(body), status_code=status, media_type="application/json")
 
 
@@ -77,18 +139,12 @@ class GraphQLOverHttp:
     async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """Answer one GraphQL-over-HTTP request (queries from the cache when they can be)."""
         services, cache, hub, schema = self.services, self.cache, self.hub, self.schema
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return error_response(
-                f"the request is larger than {MAX_BODY // 1024} KiB", "VALIDATION_FAILED", 413
-            )
-        try:
-            payload = msgspec.json.decode(body, type=GraphQLRequest)
-        except msgspec.DecodeError:
-            return error_response("the body is not JSON", "VALIDATION_FAILED")
-        except msgspec.ValidationError as e:
-            return error_response(f"not a GraphQL request: {e}", "VALIDATION_FAILED")
+        payload = read_request(await request.body())
+        if isinstance(payload, Response):
+            return payload
         kind = operation_type(payload.query, payload.operationName)
+        if isinstance(kind, str):
+            return error_response(kind, "VALIDATION_FAILED")
         if kind is OperationType.SUBSCRIPTION:
             return error_response(
                 "subscriptions need a WebSocket (graphql-transport-ws)", "VALIDATION_FAILED"

@@ -20,6 +20,7 @@ from application.settings import Settings
 from tests.conftest import TEST_SECRET_KEY, service_missing
 from tests.contract.docker_images import ensure_busybox_image
 from tests.e2e.client import Client
+from tests.installations import record_instance
 from tests.integration.deploy_support import remove_containers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,6 +147,7 @@ def deploying(server_settings: Settings, workdir: Path) -> Iterator[tuple[Server
     settings = msgspec.structs.replace(
         server_settings, ingress_admin=caddy.admin_url, ingress_listen=listen
     )
+    record_instance(settings)  # its networks: see tests/prune-networks
     server = Server(
         settings,
         env={

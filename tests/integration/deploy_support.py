@@ -32,6 +32,7 @@ from domain.deployment import Deployment, DeploymentState
 from domain.ids import Actor
 from interfaces.bootstrap import bootstrap
 from tests.contract.docker_images import BASE_IMAGE
+from tests.installations import record_instance
 
 ALICE = Actor("user:alice")
 DOCKER_URL = "unix:///var/run/docker.sock"
@@ -191,6 +192,7 @@ def start_platform(
         ingress_listen=ingress_listen,
         **changes,  # type: ignore[arg-type]
     )
+    record_instance(settings)  # its networks: see tests/prune-networks
     services = bootstrap(settings)
     platform = Platform(services=services, settings=settings, ingress_listen=ingress_listen)
     platform.threads += services.run_projections(platform.stop)

@@ -15,9 +15,9 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** Date (isoformat) */
   Date: { input: string; output: string; }
-  /** Date with time (isoformat) */
+  /** An instant in ISO 8601 (for example 2024-05-01T12:00:00Z). Answers always carry an offset; an input without a zone or offset is taken as UTC. */
   DateTime: { input: string; output: string; }
-  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](https://ecma-international.org/wp-content/uploads/ECMA-404_2nd_edition_december_2017.pdf). */
+  /** A JSON value (ECMA-404); inputs nest arrays and objects at most 16 levels deep. */
   JSON: { input: unknown; output: unknown; }
 };
 
