@@ -37,6 +37,7 @@ from adapters.eventstore import migrate as migrate_event_store
 from adapters.git_source import GitRepository
 from adapters.logstore import PostgresLogStore, SqliteLogStore
 from adapters.metricstore import PostgresMetricStore, SqliteMetricStore
+from adapters.postgres import DatabaseLimits, database_answers
 from adapters.probes import NetworkProber
 from adapters.proxmox import ProxmoxHypervisors
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase, open_read_database
@@ -200,6 +201,10 @@ def bootstrap(
         policy=AuthPolicy.of(settings),
     )
     dependencies: dict[str, Callable[[], bool]] = {}
+    if settings.database_url is not None:
+        dependencies["database"] = functools.partial(
+            database_answers, settings.database_url, DatabaseLimits.of(settings)
+        )
     if settings.redis_url is not None:
         dependencies["redis"] = functools.partial(redis_answers, settings.redis_url)
     return Services(
@@ -386,7 +391,10 @@ def start_processes(
 
     def prune(inner: threading.Event) -> None:
         while not inner.wait(600):
-            logs.prune(settings.log_lines_kept)
+            try:
+                logs.prune(settings.log_lines_kept)
+            except Exception:  # the database may be away: try again next time
+                log.exception("pruning the logs failed")
 
     def manage_guests(inner: threading.Event) -> None:
         guests.run(inner, inner.wait)

@@ -24,6 +24,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Json, set_json_dumps, set_json_loads
 
+from adapters.postgres import DatabaseLimits, connect
 from adapters.readstore.sql import Dialect, TableStatements, postgres_dialect, sqlite_dialect
 from application.settings import Settings
 from projections.schema import Row, Table
@@ -75,6 +76,7 @@ class PostgresReadDatabase:
     def __init__(self, settings: Settings) -> None:
         assert settings.database_url is not None
         self.url = settings.database_url
+        self.limits = DatabaseLimits.of(settings)
         self.schema = f"{settings.database_schema}_rm"
         self._read_events = (
             f"SELECT notification_id, originator_id, originator_version, topic, state "
@@ -84,12 +86,9 @@ class PostgresReadDatabase:
         self.dialect = postgres_dialect(self.schema, lambda v: None if v is None else Json(v))
 
     def connect(self, purpose: str) -> psycopg.Connection[Any]:
-        """A connection named for its purpose, with fast msgspec JSON."""
-        conn = psycopg.connect(
-            self.url,
-            connect_timeout=10,
-            application_name=f"containr:{purpose}:{socket.gethostname()}:{os.getpid()}"[:63],
-        )
+        """A connection named for its purpose, with fast msgspec JSON and the deadlines of
+        batch work (runners, rebuilds); UnavailableError when the database is away."""
+        conn = connect(self.url, self.limits, purpose=purpose)
         set_json_dumps(_json_encode, conn)
         set_json_loads(_json_decode, conn)
         return conn

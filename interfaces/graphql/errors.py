@@ -32,6 +32,7 @@ CODES = (
     "CONFLICT",
     "VALIDATION_FAILED",
     "RATE_LIMITED",
+    "UNAVAILABLE",
     "INTERNAL",
 )
 
