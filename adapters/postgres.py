@@ -142,11 +142,12 @@ class GuardedPool(LibraryPool[Any]):
     """A psycopg pool with deadlines that turns an absent database into UnavailableError."""
 
     def __init__(self, conninfo: str = "", *, limits: DatabaseLimits, **options: Any) -> None:
+        # Before the pool opens: its workers connect at once and report to ``health``.
+        self.limits = limits
+        self.health = health_of({**conninfo_to_dict(conninfo), **(options.get("kwargs") or {})})
         options.setdefault("timeout", limits.pool_timeout)
         options.setdefault("reconnect_timeout", RECONNECT_SECONDS)
         super().__init__(conninfo, **options)
-        self.limits = limits
-        self.health = health_of({**conninfo_to_dict(conninfo), **(options.get("kwargs") or {})})
 
     def getconn(self, timeout: float | None = None) -> Any:
         """A live connection, waiting at most the pool timeout (briefly while the database

@@ -13,8 +13,13 @@ from typing import Any
 import anyio.to_thread
 from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_200_OK, HTTP_401_UNAUTHORIZED, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.exceptions import HTTPException, WebSocketException
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_503_SERVICE_UNAVAILABLE,
+    WS_1013_TRY_AGAIN_LATER,
+)
 from litestar.types import Scope
 from strawberry import UNSET, Schema
 from strawberry.exceptions import ConnectionRejectionError
@@ -77,7 +82,10 @@ def create_app(
             params = context.get("connection_params") or {}
             header = params.get("authorization") or params.get("Authorization")
             if header:
-                principal, error = await principal_for(services, str(header))
+                try:
+                    principal, error = await principal_for(services, str(header))
+                except UnavailableError as e:  # close with 1013, "try again later"
+                    raise WebSocketException(detail=str(e), code=WS_1013_TRY_AGAIN_LATER) from e
                 if principal is None:
                     raise ConnectionRejectionError({"message": error})
                 context["gql"].principal = principal

@@ -7,6 +7,7 @@ shared server on 5432 is never touched.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -21,6 +22,9 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from application.secrets import Secret
 from application.settings import Settings
@@ -39,7 +43,9 @@ PROJECTS = "query($o: ID!) { organization(id: $o) { projects { nodes { id name }
 CREATE = """mutation($o: ID!, $n: String!, $m: String) {
   createProject(organizationId: $o, name: $n, clientMutationId: $m) { id name }
 }"""
-RENAME = "mutation($p: ID!, $n: String!) { renameProject(id: $p, name: $n) { id name } }"
+RENAME = """mutation($p: ID!, $n: String!, $m: String) {
+  renameProject(id: $p, name: $n, clientMutationId: $m) { id name }
+}"""
 ACTIVITY = (
     "subscription($p: ID!, $a: Int!) { projectActivity(projectId: $p, after: $a) { action } }"
 )
@@ -155,6 +161,18 @@ def codes(body: dict[str, Any]) -> set[str]:
     return {e.get("extensions", {}).get("code") for e in body.get("errors") or []}
 
 
+def subscribing(server: Server, token: str) -> int:
+    """How the server closes a WebSocket whose connection_init it cannot check."""
+    url = server.url.replace("http", "ws", 1) + "/graphql"
+    with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")], open_timeout=10) as ws:
+        init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+        ws.send(json.dumps(init))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=API_TIMEOUT)
+    assert closed.value.rcvd is not None
+    return closed.value.rcvd.code
+
+
 def until(condition: Callable[[], bool], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -185,17 +203,19 @@ def test_an_outage_answers_unavailable_fast_and_recovers_without_a_restart(
 
         assert seen.ready() == 503
         assert seen.http.get("/healthz").status_code == 200  # alive, only not ready
+        seen.statuses.append(seen.http.get("/metrics").status_code)
         status, body = seen.post(PROJECTS, token, o=org)
         assert codes(body) == {"UNAVAILABLE"}, body
         status, body = seen.post(CREATE, token, o=org, n="During", m="during-outage")
         assert codes(body) == {"UNAVAILABLE"}, body
         status, body = seen.post(PROJECTS, fresh, o=org)  # the bearer token is checked first
         assert (status, codes(body)) == (503, {"UNAVAILABLE"}), body
+        assert subscribing(api, fresh) == 1013  # "try again later"
         assert api.proc.poll() is None
 
         own_postgres.start()
         until(lambda: seen.ready() == 200)
-        until(lambda: not seen.post(RENAME, token, p=shop, n="Shop 2")[1].get("errors"))
+        until(lambda: not seen.post(RENAME, token, p=shop, n="Shop 2", m="rename")[1].get("errors"))
         assert activity.next()["projectActivity"]["action"] == "Project.Renamed"
 
     head = seen.head()
