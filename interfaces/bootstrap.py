@@ -54,6 +54,7 @@ from adapters.secretbox import (
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
+from application.errors import UnavailableError
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors, MetricStore
@@ -418,6 +419,7 @@ def _lead(
     targets: tuple[tuple[str, Callable[[threading.Event], None]], ...],
 ) -> None:
     """Compete for the lead; while leading, run each target in a thread of its own."""
+    away = False
     while not stop.is_set():
         conn = None
         inner = threading.Event()
@@ -429,6 +431,7 @@ def _lead(
                 stop.wait(2.0)
                 continue
             log.info("leading the process managers")
+            away = False
             children = [
                 threading.Thread(target=target, args=(inner,), name=name, daemon=True)
                 for name, target in targets
@@ -436,8 +439,12 @@ def _lead(
             for child in children:
                 child.start()
             while not stop.wait(5.0):
-                conn.execute("SELECT 1").fetchall()  # still holding the lock's session?
-                conn.commit()
+                read_db.still_leading(conn)
+        except UnavailableError:  # say it once; stand by until the database answers
+            if not away:
+                log.warning("the database is away: the process managers stand by")
+            away = True
+            stop.wait(1.0)
         except Exception:
             log.exception("lost the lead of the process managers; standing by")
             stop.wait(1.0)

@@ -24,7 +24,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Json, set_json_dumps, set_json_loads
 
-from adapters.postgres import DatabaseLimits, connect
+from adapters.postgres import DatabaseLimits, connect, unavailable_when_unreachable
 from adapters.readstore.sql import Dialect, TableStatements, postgres_dialect, sqlite_dialect
 from application.settings import Settings
 from projections.schema import Row, Table
@@ -63,6 +63,11 @@ class ReadDatabase(Protocol):
 
     def leader(self, key: str) -> str | None:
         """Who leads ``key`` now (a description), if anyone."""
+        ...
+
+    def still_leading(self, conn: Any) -> None:
+        """Check that ``conn`` (and the lead it holds) is still there; UnavailableError if
+        the database is away."""
         ...
 
 
@@ -137,6 +142,12 @@ class PostgresReadDatabase:
         conn.commit()
         return bool(row and row[0])
 
+    def still_leading(self, conn: Any) -> None:
+        """A round trip on the leader's connection: its session holds the lock."""
+        with unavailable_when_unreachable():
+            conn.execute("SELECT 1").fetchall()
+            conn.commit()
+
     def leader(self, key: str) -> str | None:
         """The application name of the connection holding the lock."""
         with closing(self.connect("status")) as conn:
@@ -192,6 +203,9 @@ class SqliteReadDatabase:
         handle = self._locks.pop(key, None)
         if handle is not None:
             handle.close()
+
+    def still_leading(self, conn: Any) -> None:
+        """The lock file is ours for as long as this process lives."""
 
     def leader(self, key: str) -> str | None:
         """Who holds the lock file, if anyone."""
