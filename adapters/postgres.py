@@ -155,11 +155,20 @@ class GuardedPool(LibraryPool[Any]):
         if timeout is None:
             timeout = self.timeout if self.health.up else min(self.timeout, OUTAGE_WAIT)
         deadline = time.monotonic() + timeout
-        for _ in range(self.max_size + 1):
-            conn = super().getconn(max(deadline - time.monotonic(), 0.0))
+        suspicious = False  # a connection was found dead: the server may be gone
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                # Once suspicious, wait in short slices and give up as soon as the pool
+                # fails to connect, rather than for the whole timeout.
+                conn = super().getconn(min(left, OUTAGE_WAIT) if suspicious else left)
+            except PoolTimeout:
+                if not suspicious or not self.health.up:
+                    raise
+                continue
             if _alive(conn):
                 return conn
             self.putconn(conn)  # broken now: the pool replaces it
+            suspicious = True
         raise PoolTimeout(f"no live connection in {self.name!r} after {timeout:.2f} sec")
 
     @contextmanager
