@@ -139,8 +139,12 @@ class Observed:
         server.clients.append(self.client)
         self.statuses: list[int] = []
 
-    def post(self, query: str, token: str | None, **variables: Any) -> tuple[int, dict[str, Any]]:
+    def post(
+        self, query: str, token: str | None, after: int = 0, **variables: Any
+    ) -> tuple[int, dict[str, Any]]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if after:  # read-your-writes: wait for the read models to reach this position
+            headers["X-Containr-After"] = str(after)
         response = self.http.post(
             "/graphql", json={"query": query, "variables": variables}, headers=headers
         )
@@ -205,6 +209,8 @@ def test_an_outage_answers_unavailable_fast_and_recovers_without_a_restart(
         assert seen.http.get("/healthz").status_code == 200  # alive, only not ready
         seen.statuses.append(seen.http.get("/metrics").status_code)
         status, body = seen.post(PROJECTS, token, o=org)
+        assert codes(body) == {"UNAVAILABLE"}, body
+        status, body = seen.post(PROJECTS, token, after=10**6, o=org)
         assert codes(body) == {"UNAVAILABLE"}, body
         status, body = seen.post(CREATE, token, o=org, n="During", m="during-outage")
         assert codes(body) == {"UNAVAILABLE"}, body
