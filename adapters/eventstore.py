@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import sqlite3
 import threading
+import time
 from contextlib import closing
+from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
-from psycopg_pool import ConnectionPool
 
 from adapters.logstore import LOGS_SQL
 from adapters.metricstore import METRICS_SQL
+from adapters.postgres import IDLE_IN_TRANSACTION_MS, DatabaseLimits, GuardedPool, connect
+from application.errors import UnavailableError
 from application.eventstore import EventStore
 from application.settings import Settings
 
@@ -38,19 +43,31 @@ def library_env(settings: Settings, *, create_tables: bool = False) -> dict[str,
             "CREATE_TABLE": create,
         }
     params = conninfo_to_dict(settings.database_url)
-    return cache | {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": str(params.get("dbname", "")),
-        "POSTGRES_HOST": str(params.get("host", "127.0.0.1")),
-        "POSTGRES_PORT": str(params.get("port", "5432")),
-        "POSTGRES_USER": str(params.get("user", "postgres")),
-        "POSTGRES_PASSWORD": str(params.get("password", "")),
-        "POSTGRES_SCHEMA": settings.database_schema,
-        "POSTGRES_POOL_SIZE": str(settings.database_pool_size),
-        "POSTGRES_MAX_OVERFLOW": str(settings.database_pool_size),
-        "POSTGRES_CONNECT_TIMEOUT": "10",
-        "CREATE_TABLE": create,
-    }
+    limits = DatabaseLimits.of(settings)
+    # Our factory is the library's with a GuardedPool: a bounded wait for a connection,
+    # statement timeouts, and UnavailableError instead of ten retries when the database
+    # is away (adapters/postgres.py).
+    return (
+        cache
+        | limits.library_env()
+        | {
+            "PERSISTENCE_MODULE": "adapters.postgres:GuardedPostgresFactory",
+            "POSTGRES_DBNAME": str(params.get("dbname", "")),
+            "POSTGRES_HOST": str(params.get("host", "127.0.0.1")),
+            "POSTGRES_PORT": str(params.get("port", "5432")),
+            "POSTGRES_USER": str(params.get("user", "postgres")),
+            "POSTGRES_PASSWORD": str(params.get("password", "")),
+            "POSTGRES_SCHEMA": settings.database_schema,
+            "POSTGRES_POOL_SIZE": str(settings.database_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(settings.database_pool_size),
+            # Seconds to wait for a pooled connection (our pool's timeout is finer).
+            "POSTGRES_CONNECT_TIMEOUT": str(math.ceil(limits.pool_timeout)),
+            # The insert's LOCK TABLE gives up like any statement of a command would.
+            "POSTGRES_LOCK_TIMEOUT": str(math.ceil(limits.statement_timeout_ms / 1000)),
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": str(IDLE_IN_TRANSACTION_MS // 1000),
+            "CREATE_TABLE": create,
+        }
+    )
 
 
 def open_event_store(settings: Settings) -> EventStore:
@@ -60,15 +77,26 @@ def open_event_store(settings: Settings) -> EventStore:
     return EventStore(env=library_env(settings))
 
 
-def pg_connect(settings: Settings, **kwargs: object) -> psycopg.Connection[tuple[object, ...]]:
-    """A plain psycopg connection to the settings' database with the schema on the path."""
+def pg_connect(
+    settings: Settings, *, statement_timeout_ms: int | None = None, **kwargs: object
+) -> psycopg.Connection[tuple[object, ...]]:
+    """A connection of its own to the settings' database, with the schema on the path.
+
+    It has the deadlines of batch work unless ``statement_timeout_ms`` says otherwise
+    (0: none, for migrations that wait on each other); failing to reach the database
+    raises UnavailableError.
+    """
     assert settings.database_url is not None
-    conn = psycopg.connect(settings.database_url, connect_timeout=10, **kwargs)  # type: ignore[arg-type]  # kwargs are psycopg connection options
-    conn.execute(
-        sql.SQL("SET search_path TO {}, public").format(sql.Identifier(settings.database_schema))
+    options: dict[str, Any] = dict(kwargs)
+    if statement_timeout_ms is not None:
+        options["statement_timeout_ms"] = statement_timeout_ms
+    return connect(
+        settings.database_url,
+        DatabaseLimits.of(settings),
+        purpose="events",
+        search_path=f"{settings.database_schema},public",
+        **options,
     )
-    conn.commit()
-    return conn
 
 
 SESSIONS_SQL = (
@@ -97,7 +125,7 @@ def migrate(settings: Settings) -> list[str]:
                 conn.execute(statement)
         _create_event_tables(settings)
         return [f"events, data keys and sessions tables in {settings.sqlite_path}"]
-    with closing(pg_connect(settings, autocommit=True)) as pg:
+    with closing(pg_connect(settings, autocommit=True, statement_timeout_ms=0)) as pg:
         # Serialise concurrent migrations: the library's create_table races with itself.
         pg.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         try:
@@ -165,35 +193,70 @@ class PollingSignal:
 
 
 class PostgresSignal:
-    """Wakes on the NOTIFY the event store sends with every insert (LISTEN on its channel)."""
+    """Wakes on the NOTIFY the event store sends with every insert (LISTEN on its channel).
 
-    def __init__(self, settings: Settings) -> None:
-        self._conn = pg_connect(settings, autocommit=True)
-        self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
+    When the database goes away it says "look" once a second (a missed NOTIFY would only
+    delay), and listens again as soon as the database answers.
+    """
+
+    def __init__(self, settings: Settings, *, retry_seconds: float = 1.0) -> None:
+        self._settings = settings
+        self._retry = retry_seconds
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._next_try = 0.0
+        self._listen()
+
+    def _listen(self) -> psycopg.Connection[tuple[object, ...]] | None:
+        if self._conn is None and time.monotonic() >= self._next_try:
+            self._next_try = time.monotonic() + self._retry
+            try:
+                conn = pg_connect(self._settings, autocommit=True)
+            except UnavailableError:
+                return None
+            try:
+                conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
+            except psycopg.Error:
+                conn.close()
+                return None
+            self._conn = conn
+        return self._conn
 
     def wait(self, timeout: float) -> bool:
         """Block until a NOTIFY arrives or ``timeout`` passes."""
-        for _ in self._conn.notifies(timeout=timeout, stop_after=1):
-            return True
+        conn = self._listen()
+        if conn is None:
+            time.sleep(min(timeout, self._retry))
+            return True  # cannot listen: the caller looks for itself
+        try:
+            for _ in conn.notifies(timeout=timeout, stop_after=1):
+                return True
+        except psycopg.Error:
+            self.close()
+            return True  # a NOTIFY may have been missed while the connection died
         return False
 
     def close(self) -> None:
         """Stop listening."""
-        self._conn.close()
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+            self._conn = None
 
 
-def pg_pool(settings: Settings, *, name: str, max_size: int = 4) -> ConnectionPool:
-    """A small psycopg pool on the settings' database, with the schema on the search path."""
+def pg_pool(settings: Settings, *, name: str, max_size: int = 4) -> GuardedPool:
+    """A small pool on the settings' database, with the schema on the search path and the
+    deadlines of API work; failing to reach the database raises UnavailableError."""
     assert settings.database_url is not None
-    return ConnectionPool(
+    limits = DatabaseLimits.of(settings)
+    return GuardedPool(
         settings.database_url,
+        limits=limits,
         min_size=1,
         max_size=max_size,
         name=name,
         kwargs={
             "autocommit": True,
-            "connect_timeout": 10,
-            "options": f"-c search_path={settings.database_schema},public",
+            **limits.connection_kwargs(search_path=f"{settings.database_schema},public"),
         },
         open=True,
     )

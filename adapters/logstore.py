@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from psycopg_pool import ConnectionPool
-
+from adapters.postgres import GuardedPool
 from application.changes import Change, ChangeBatch, ChangeFeed
 from application.logs import LogEntry, LogQuery, Stream
 
@@ -75,7 +74,7 @@ def _announce(feed: ChangeFeed | None, deployment_id: UUID, service_id: UUID, la
 class PostgresLogStore:
     """Log lines in the ``containr_logs`` table."""
 
-    def __init__(self, pool: ConnectionPool, feed: ChangeFeed | None = None) -> None:
+    def __init__(self, pool: GuardedPool, feed: ChangeFeed | None = None) -> None:
         self._pool = pool
         self._feed = feed
 
@@ -128,8 +127,9 @@ class PostgresLogStore:
         ]
 
     def prune(self, keep_per_deployment: int) -> int:
-        """Keep the newest lines of each deployment."""
-        with self._pool.connection() as conn:
+        """Keep the newest lines of each deployment (batch work: a longer statement timeout)."""
+        with self._pool.connection() as conn, conn.transaction():
+            self._pool.batch(conn)
             cursor = conn.execute(
                 "DELETE FROM containr_logs WHERE id IN (SELECT id FROM (SELECT id, row_number() "
                 "OVER (PARTITION BY deployment_id ORDER BY id DESC) AS n FROM containr_logs) t "

@@ -9,8 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from psycopg_pool import ConnectionPool
-
+from adapters.postgres import GuardedPool
 from application.hypervisor_ports import NodeSample
 
 METRICS_SQL = {
@@ -70,7 +69,7 @@ def _sample(row: Any, at: datetime) -> NodeSample:
 class PostgresMetricStore:
     """Measurements in ``containr_node_metrics``."""
 
-    def __init__(self, pool: ConnectionPool) -> None:
+    def __init__(self, pool: GuardedPool) -> None:
         self._pool = pool
 
     def record(self, samples: list[NodeSample]) -> None:
@@ -103,8 +102,9 @@ class PostgresMetricStore:
         return [_sample(r, r[2]) for r in rows]
 
     def prune(self, older_than: datetime) -> int:
-        """Drop old measurements."""
-        with self._pool.connection() as conn:
+        """Drop old measurements (batch work: a longer statement timeout)."""
+        with self._pool.connection() as conn, conn.transaction():
+            self._pool.batch(conn)
             cursor = conn.execute("DELETE FROM containr_node_metrics WHERE at < %s", (older_than,))
             return int(cursor.rowcount)
 

@@ -13,6 +13,7 @@ __all__ = [
     "NotFoundError",
     "RuleViolatedError",
     "SecretUnavailableError",
+    "UnavailableError",
 ]
 
 
@@ -48,3 +49,13 @@ class SecretUnavailableError(ApplicationError):
     """Raised when a sealed secret cannot be opened (its key was destroyed or is wrong)."""
 
     code = "SECRET_UNAVAILABLE"
+
+
+class UnavailableError(ApplicationError):
+    """Raised when a dependency (the database, Redis) does not answer in time; try again.
+
+    A command that met it may or may not have been recorded: re-send it with the same
+    client mutation id to learn which (the first result comes back, nothing is recorded twice).
+    """
+
+    code = "UNAVAILABLE"

@@ -84,6 +84,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """The bearer token Prometheus must send to read ``/metrics`` on the API's address."""
     metrics_listen: str | None = None
     """``host:port`` of a separate listener serving only ``/metrics`` (e.g. loopback)."""
+    # Database deadlines (issue 11).
+    database_connect_timeout: int = 2
+    """Seconds to wait for a new PostgreSQL connection (libpq's minimum is 2)."""
+    database_pool_timeout_ms: int = 2000
+    """How long a request waits for a pooled connection before it answers UNAVAILABLE."""
+    database_statement_timeout_ms: int = 3000
+    """The longest statement of an API request, command or query (PostgreSQL's
+    statement_timeout on the pools the API uses)."""
+    database_batch_statement_timeout_ms: int = 60_000
+    """The longest statement of batch work: projection runners, rebuilds, pruning."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -369,5 +379,21 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_READ_WAIT_MS": (
         "read_wait_ms",
         lambda v: _int_in("CONTAINR_READ_WAIT_MS", v, 0, 60_000),
+    ),
+    "CONTAINR_DATABASE_CONNECT_TIMEOUT": (
+        "database_connect_timeout",
+        lambda v: _int_in("CONTAINR_DATABASE_CONNECT_TIMEOUT", v, 2, 600),
+    ),
+    "CONTAINR_DATABASE_POOL_TIMEOUT_MS": (
+        "database_pool_timeout_ms",
+        lambda v: _int_in("CONTAINR_DATABASE_POOL_TIMEOUT_MS", v, 50, 600_000),
+    ),
+    "CONTAINR_DATABASE_STATEMENT_TIMEOUT_MS": (
+        "database_statement_timeout_ms",
+        lambda v: _int_in("CONTAINR_DATABASE_STATEMENT_TIMEOUT_MS", v, 100, 86_400_000),
+    ),
+    "CONTAINR_DATABASE_BATCH_STATEMENT_TIMEOUT_MS": (
+        "database_batch_statement_timeout_ms",
+        lambda v: _int_in("CONTAINR_DATABASE_BATCH_STATEMENT_TIMEOUT_MS", v, 1000, 86_400_000),
     ),
 }

@@ -37,6 +37,7 @@ from adapters.eventstore import migrate as migrate_event_store
 from adapters.git_source import GitRepository
 from adapters.logstore import PostgresLogStore, SqliteLogStore
 from adapters.metricstore import PostgresMetricStore, SqliteMetricStore
+from adapters.postgres import DatabaseLimits, database_answers
 from adapters.probes import NetworkProber
 from adapters.proxmox import ProxmoxHypervisors
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase, open_read_database
@@ -53,6 +54,7 @@ from adapters.secretbox import (
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
+from application.errors import UnavailableError
 from application.eventlog import EventLog
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors, MetricStore
@@ -200,6 +202,10 @@ def bootstrap(
         policy=AuthPolicy.of(settings),
     )
     dependencies: dict[str, Callable[[], bool]] = {}
+    if settings.database_url is not None:
+        dependencies["database"] = functools.partial(
+            database_answers, settings.database_url, DatabaseLimits.of(settings)
+        )
     if settings.redis_url is not None:
         dependencies["redis"] = functools.partial(redis_answers, settings.redis_url)
     return Services(
@@ -386,7 +392,10 @@ def start_processes(
 
     def prune(inner: threading.Event) -> None:
         while not inner.wait(600):
-            logs.prune(settings.log_lines_kept)
+            try:
+                logs.prune(settings.log_lines_kept)
+            except Exception:  # the database may be away: try again next time
+                log.exception("pruning the logs failed")
 
     def manage_guests(inner: threading.Event) -> None:
         guests.run(inner, inner.wait)
@@ -410,6 +419,7 @@ def _lead(
     targets: tuple[tuple[str, Callable[[threading.Event], None]], ...],
 ) -> None:
     """Compete for the lead; while leading, run each target in a thread of its own."""
+    away = False
     while not stop.is_set():
         conn = None
         inner = threading.Event()
@@ -421,6 +431,7 @@ def _lead(
                 stop.wait(2.0)
                 continue
             log.info("leading the process managers")
+            away = False
             children = [
                 threading.Thread(target=target, args=(inner,), name=name, daemon=True)
                 for name, target in targets
@@ -428,8 +439,12 @@ def _lead(
             for child in children:
                 child.start()
             while not stop.wait(5.0):
-                conn.execute("SELECT 1").fetchall()  # still holding the lock's session?
-                conn.commit()
+                read_db.still_leading(conn)
+        except UnavailableError:  # say it once; stand by until the database answers
+            if not away:
+                log.warning("the database is away: the process managers stand by")
+            away = True
+            stop.wait(1.0)
         except Exception:
             log.exception("lost the lead of the process managers; standing by")
             stop.wait(1.0)

@@ -24,6 +24,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Json, set_json_dumps, set_json_loads
 
+from adapters.postgres import DatabaseLimits, connect, unavailable_when_unreachable
 from adapters.readstore.sql import Dialect, TableStatements, postgres_dialect, sqlite_dialect
 from application.settings import Settings
 from projections.schema import Row, Table
@@ -64,6 +65,11 @@ class ReadDatabase(Protocol):
         """Who leads ``key`` now (a description), if anyone."""
         ...
 
+    def still_leading(self, conn: Any) -> None:
+        """Check that ``conn`` (and the lead it holds) is still there; UnavailableError if
+        the database is away."""
+        ...
+
 
 def _lock_id(key: str) -> int:
     return zlib.crc32(f"containr:{key}".encode())
@@ -75,6 +81,7 @@ class PostgresReadDatabase:
     def __init__(self, settings: Settings) -> None:
         assert settings.database_url is not None
         self.url = settings.database_url
+        self.limits = DatabaseLimits.of(settings)
         self.schema = f"{settings.database_schema}_rm"
         self._read_events = (
             f"SELECT notification_id, originator_id, originator_version, topic, state "
@@ -84,12 +91,9 @@ class PostgresReadDatabase:
         self.dialect = postgres_dialect(self.schema, lambda v: None if v is None else Json(v))
 
     def connect(self, purpose: str) -> psycopg.Connection[Any]:
-        """A connection named for its purpose, with fast msgspec JSON."""
-        conn = psycopg.connect(
-            self.url,
-            connect_timeout=10,
-            application_name=f"containr:{purpose}:{socket.gethostname()}:{os.getpid()}"[:63],
-        )
+        """A connection named for its purpose, with fast msgspec JSON and the deadlines of
+        batch work (runners, rebuilds); UnavailableError when the database is away."""
+        conn = connect(self.url, self.limits, purpose=purpose)
         set_json_dumps(_json_encode, conn)
         set_json_loads(_json_decode, conn)
         return conn
@@ -137,6 +141,12 @@ class PostgresReadDatabase:
         ).fetchone()
         conn.commit()
         return bool(row and row[0])
+
+    def still_leading(self, conn: Any) -> None:
+        """A round trip on the leader's connection: its session holds the lock."""
+        with unavailable_when_unreachable():
+            conn.execute("SELECT 1").fetchall()
+            conn.commit()
 
     def leader(self, key: str) -> str | None:
         """The application name of the connection holding the lock."""
@@ -193,6 +203,9 @@ class SqliteReadDatabase:
         handle = self._locks.pop(key, None)
         if handle is not None:
             handle.close()
+
+    def still_leading(self, conn: Any) -> None:
+        """The lock file is ours for as long as this process lives."""
 
     def leader(self, key: str) -> str | None:
         """Who holds the lock file, if anyone."""

@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from adapters.eventstore import open_event_store
+from adapters.postgres import unavailable_when_unreachable
 from adapters.readstore.database import (
     PostgresReadDatabase,
     Registry,
@@ -209,6 +210,10 @@ class ReadModelHost:
 
     def build_as_of(self, model: str, position: int, progress: Progress | None = None) -> int:
         """A scratch generation holding the model as of ``position``."""
+        with unavailable_when_unreachable():  # a query asked for it
+            return self._build_as_of(model, position, progress)
+
+    def _build_as_of(self, model: str, position: int, progress: Progress | None) -> int:
         projection = self._projection(model)
         runner = ProjectionRunner(
             projection, self.events, self.db, batch_size=5000, batch_ms=1000, page_size=5000
@@ -228,7 +233,11 @@ class ReadModelHost:
 
     def drop_scratch(self, model: str, generation: int) -> None:
         """Remove a scratch generation."""
-        with closing(self.db.connect("as-of")) as conn, transaction(self.db, conn):
+        with (
+            unavailable_when_unreachable(),
+            closing(self.db.connect("as-of")) as conn,
+            transaction(self.db, conn),
+        ):
             row = self.registry.get(conn, model, generation)
             if row is not None and row.state == "scratch":
                 self.registry.drop(conn, model, generation, self._projection(model).tables)

@@ -12,8 +12,8 @@ from typing import Any
 import msgspec
 import psycopg
 from psycopg.types.json import set_json_loads
-from psycopg_pool import ConnectionPool
 
+from adapters.postgres import GuardedPool
 from adapters.readstore.database import PostgresReadDatabase, Registry, SqliteReadDatabase
 from adapters.readstore.sql import statements
 from application.readmodels import Order
@@ -33,14 +33,17 @@ class SqlReadStore:
         self._registry = Registry(db)
         self._generations: dict[str, tuple[int, float]] = {}
         self._local = threading.local()
-        self._pool: ConnectionPool | None = None
+        self._pool: GuardedPool | None = None
         if isinstance(db, PostgresReadDatabase):
-            self._pool = ConnectionPool(
+            # Queries answer within the API's deadlines; UnavailableError when the
+            # database is away.
+            self._pool = GuardedPool(
                 db.url,
+                limits=db.limits,
                 min_size=1,
                 max_size=pool_size,
                 name="containr-read",
-                kwargs={"autocommit": True, "connect_timeout": 10},
+                kwargs={"autocommit": True, **db.limits.connection_kwargs()},
                 configure=lambda conn: set_json_loads(_json_decode, conn),
                 open=True,
             )

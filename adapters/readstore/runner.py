@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
+
 from adapters.readstore.database import (
     GenerationRow,
     PostgresReadDatabase,
@@ -25,6 +27,7 @@ from adapters.readstore.database import (
 )
 from adapters.readstore.rowstore import BatchRowStore
 from application.changes import Change, ChangeBatch, ChangeFeed
+from application.errors import UnavailableError
 from application.eventstore import EventMapper, EventStore
 from application.ports import EventSignal
 from projections.base import Projection
@@ -188,7 +191,7 @@ class ProjectionRunner:
     ) -> None:
         """Lead (or wait to lead) and follow the sequence until ``stop`` is set."""
         conn: Any = None
-        leading = False
+        leading = away = False
         while not stop.is_set():
             try:
                 if conn is None:
@@ -203,16 +206,30 @@ class ProjectionRunner:
                         on_lead()
                 if self.step(conn) == 0:
                     signal.wait(timeout=1.0)
+                away = False
+            except (UnavailableError, psycopg.OperationalError) as e:
+                # The database is away (or restarting): say so once, then keep trying.
+                if not away:
+                    log.warning("the %s runner lost the database (%s); reconnecting", self.model, e)
+                away = True
+                self._reset(conn)
+                conn, leading = None, False
+                stop.wait(1.0)
             except Exception:
                 log.exception("the %s runner failed; reconnecting", self.model)
-                _close_quietly(conn)
-                if isinstance(self.db, SqliteReadDatabase):
-                    self.db.release(f"runner:{self.model}")
-                conn, leading, self._store = None, False, None
+                self._reset(conn)
+                conn, leading = None, False
                 stop.wait(1.0)
         _close_quietly(conn)
         if isinstance(self.db, SqliteReadDatabase):
             self.db.release(f"runner:{self.model}")
+
+    def _reset(self, conn: Any) -> None:
+        """Drop the connection (and with it the lead) and the batch in progress."""
+        _close_quietly(conn)
+        if isinstance(self.db, SqliteReadDatabase):
+            self.db.release(f"runner:{self.model}")
+        self._store = None
 
 
 def _rollback_quietly(conn: Any) -> None:

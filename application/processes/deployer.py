@@ -24,7 +24,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, DomainError
+from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.support import (
@@ -181,6 +181,8 @@ class Deployer:
     def _send(self, command: c.Command) -> bool:
         try:
             result = self.bus.execute(command, self._ctx)
+        except UnavailableError:
+            raise  # not refused: the step fails and is tried again
         except (DomainError, ApplicationError) as e:
             log.info("%s refused: %s", type(command).__name__, e)
             return False
@@ -581,6 +583,8 @@ class Deployer:
             if other not in ended:
                 try:
                     state = self.queries.deployment(UUID(other)).state
+                except UnavailableError:
+                    raise  # unknown is not ended: never judge without the event store
                 except (ApplicationError, ValueError):
                     state = None  # not ours to judge: the reconciler handles orphans
                 ended[other] = state is not None and state.is_final

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, DomainError
+from application.errors import ApplicationError, DomainError, UnavailableError
 from application.hypervisor_ports import (
     ClusterCredentials,
     GuestSpec,
@@ -277,6 +277,8 @@ class GuestManager:
     def _send(self, command: c.Command) -> None:
         try:
             self.bus.execute(command, self._ctx)
+        except UnavailableError:
+            raise  # not refused: the step fails and is tried again
         except (DomainError, ApplicationError) as e:
             log.info("%s refused: %s", type(command).__name__, e)
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, DomainError
+from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer
@@ -105,6 +105,8 @@ class Reconciler:
     def _send(self, command: c.Command) -> None:
         try:
             self.bus.execute(command, self._ctx)
+        except UnavailableError:
+            raise  # not refused: the step fails and is tried again
         except (DomainError, ApplicationError) as e:
             log.info("%s refused: %s", type(command).__name__, e)
 
@@ -272,6 +274,8 @@ class Reconciler:
         if deployment_id:
             try:
                 known = self.queries.deployment(UUID(deployment_id))
+            except UnavailableError:
+                raise  # never remove containers because the event store did not answer
             except (ApplicationError, ValueError):
                 known = None
             if (

@@ -22,6 +22,7 @@ CODES = (
     "CONFLICT",
     "VALIDATION_FAILED",
     "RATE_LIMITED",
+    "UNAVAILABLE",
     "INTERNAL",
 )
 

@@ -13,8 +13,13 @@ from typing import Any
 import anyio.to_thread
 from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_200_OK, HTTP_401_UNAUTHORIZED, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.exceptions import HTTPException, WebSocketException
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_503_SERVICE_UNAVAILABLE,
+    WS_1013_TRY_AGAIN_LATER,
+)
 from litestar.types import Scope
 from strawberry import UNSET, Schema
 from strawberry.exceptions import ConnectionRejectionError
@@ -22,6 +27,7 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
+from application.errors import UnavailableError
 from application.services import Services
 from interfaces.graphql.cache import ResponseCache
 from interfaces.graphql.context import GqlContext
@@ -30,7 +36,7 @@ from interfaces.graphql.subscription import NoticeHub
 from interfaces.http.callers import client_of, principal_for
 from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, decode_message, encode_json
 from interfaces.http.headers import graphiql_policy, security_headers
-from interfaces.http.health import Metrics
+from interfaces.http.health import Metrics, Readiness, unavailable_response
 from interfaces.http.session import session_handlers
 from interfaces.http.web import web_handlers
 
@@ -79,7 +85,10 @@ def create_app(
             params = context.get("connection_params") or {}
             header = params.get("authorization") or params.get("Authorization")
             if header:
-                principal, error = await principal_for(services, str(header))
+                try:
+                    principal, error = await principal_for(services, str(header))
+                except UnavailableError as e:  # close with 1013, "try again later"
+                    raise WebSocketException(detail=str(e), code=WS_1013_TRY_AGAIN_LATER) from e
                 if principal is None:
                     raise ConnectionRejectionError({"message": error})
                 context["gql"].principal = principal
@@ -104,25 +113,13 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @get("/readyz", sync_to_thread=True)
-    def readyz() -> Response[dict[str, Any]]:
-        checks: dict[str, Any] = {}
-        try:
-            checks["event_store"] = {"head": services.events.head()}
-            checks["read_models"] = services.read_store.positions()
-            for name, answers in services.dependencies.items():
-                checks[name] = "ok" if answers() else "down"
-        except Exception as e:
-            log.warning("not ready: %s", e)
-            return Response(
-                {"status": "not ready", "error": type(e).__name__},
-                status_code=HTTP_503_SERVICE_UNAVAILABLE,
-            )
-        ready = all(checks[name] == "ok" for name in services.dependencies)
-        return Response(
-            {"status": "ready" if ready else "not ready", **checks},
-            status_code=HTTP_200_OK if ready else HTTP_503_SERVICE_UNAVAILABLE,
-        )
+    readiness = Readiness(services)
+
+    @get("/readyz")
+    async def readyz() -> Response[dict[str, object]]:
+        # Answers within a second whatever is down: checks run under a deadline.
+        ready, report = await readiness.report()
+        return Response(report, status_code=HTTP_200_OK if ready else HTTP_503_SERVICE_UNAVAILABLE)
 
     @get("/metrics", sync_to_thread=True, media_type=METRICS_MEDIA)
     def metrics_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
@@ -155,6 +152,7 @@ def create_app(
         before_send=[security_headers(services.settings.trusted_proxies)],
         request_max_body_size=MAX_BODY,
         state=State({"services": services, "cache": cache, "hub": hub, "metrics": metrics}),
+        exception_handlers={UnavailableError: unavailable_response},
         debug=False,
     )
     return app
