@@ -1,0 +1,115 @@
+"""What the schema fuzz (test_fuzz_schema.py) found, one example each, on PostgreSQL.
+
+U+0000 (NUL) cannot be stored in PostgreSQL text. A NUL in a read's filter answered
+INTERNAL (``nodeMetrics(node:)``, ``auditLog(action:)``); a NUL in a recorded event's text
+(a service's git branch) stopped the dashboard read model for good, so every later
+mutation and read-your-writes query of every tenant timed out. Now PostgreSQL stores a NUL
+as U+FFFD, in parameters, filters and COPY alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from adapters.auth import Argon2Hasher
+from application import commands as c
+from application.logs import LogQuery
+from application.secrets import Secret
+from application.services import Services
+from application.settings import Settings
+from interfaces.bootstrap import bootstrap
+from interfaces.http.app import create_app
+from tests.e2e.client import Client
+from tests.e2e.test_authorization import SYSTEM
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def setup(pg_settings: Settings) -> Iterator[tuple[Services, Client, str]]:
+    app = bootstrap(pg_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
+    with TestClient(create_app(app, run_projections=True)) as http:
+        client = Client("http://testserver", http)
+        org = client.sign_up("owner@example.com")["organizationId"]
+        yield app, client, org
+    app.close()
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors") or []]
+
+
+def project_of(client: Client, org: str) -> str:
+    created = client(
+        'mutation($o: ID!) { createProject(organizationId: $o, name: "shop") { id } }', o=org
+    )
+    return str(created["createProject"]["id"])
+
+
+def test_a_nul_in_a_filter_finds_nothing_instead_of_failing_inside(
+    setup: tuple[Services, Client, str],
+) -> None:
+    app, client, org = setup
+    cluster = app.execute(
+        c.RegisterCluster(
+            organization_id=uuid.UUID(org),
+            name="pve",
+            url="https://10.0.0.10:8006",
+            token_id="root@pam!c",
+            token_secret=Secret("s3cret"),
+        ),
+        SYSTEM,
+    ).id("cluster_id")
+    app.wait_for(app.events.head())
+    metrics = client.raw(
+        'query($c: ID!) { nodeMetrics(clusterId: $c, node: "pve1\\u0000", '
+        'since: "2020-01-01T00:00:00Z") { at } }',
+        {"c": str(cluster)},
+    )
+    assert metrics == {"data": {"nodeMetrics": []}}
+    audit = client.raw(
+        'query($o: ID!) { auditLog(organizationId: $o, action: "Project.\\u0000", '
+        'actor: "\\u0000") { nodes { action } } }',
+        {"o": org},
+    )
+    assert audit == {"data": {"auditLog": {"nodes": []}}}
+
+
+def test_a_recorded_nul_does_not_stop_the_read_models(
+    setup: tuple[Services, Client, str],
+) -> None:
+    """A fact recorded with a NUL is projected with U+FFFD, and the read models go on."""
+    app, client, org = setup
+    project = project_of(client, org)
+    command = c.build_command(
+        c.CreateService,
+        {
+            "project_id": project,
+            "name": "web",
+            "kind": "web",
+            "port": 80,
+            "git": {"repository_url": "https://example.com/shop.git", "branch": "ma\x00in"},
+        },
+    )
+    app.execute(command, SYSTEM)
+    renamed = client(
+        'mutation($p: ID!) { renameProject(id: $p, name: "Shop 2") { name } }', p=project
+    )  # waits for the dashboard read model to show it
+    assert renamed == {"renameProject": {"name": "Shop 2"}}
+    services = client("query($p: ID!) { project(id: $p) { services { source } } }", p=project)
+    assert services["project"]["services"] == [
+        {"source": "https://example.com/shop.git#ma\ufffdin"}
+    ]
+
+
+def test_log_lines_with_a_nul_are_kept(setup: tuple[Services, Client, str]) -> None:
+    app, _, _ = setup
+    deployment, service = uuid.uuid4(), uuid.uuid4()
+    app.logs.append(deployment, service, "build", ["step 1\x00 done"])
+    [entry] = app.logs.read(LogQuery(deployment_id=deployment))
+    assert entry.line == "step 1\ufffd done"
