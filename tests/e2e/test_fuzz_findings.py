@@ -3,8 +3,9 @@
 U+0000 (NUL) cannot be stored in PostgreSQL text. A NUL in a read's filter answered
 INTERNAL (``nodeMetrics(node:)``, ``auditLog(action:)``); a NUL in a recorded event's text
 (a service's git branch) stopped the dashboard read model for good, so every later
-mutation and read-your-writes query of every tenant timed out. Now PostgreSQL stores a NUL
-as U+FFFD, in parameters, filters and COPY alike.
+mutation and read-your-writes query of every tenant timed out. Now a caller's command
+carrying NUL is refused (VALIDATION_FAILED, nothing recorded), and PostgreSQL stores a NUL
+that is recorded all the same (facts the system records, lines containers print) as U+FFFD.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from litestar.testing import TestClient
 
 from adapters.auth import Argon2Hasher
 from application import commands as c
+from application.errors import InvalidValueError
 from application.logs import LogQuery
 from application.secrets import Secret
 from application.services import Services
@@ -80,10 +82,28 @@ def test_a_nul_in_a_filter_finds_nothing_instead_of_failing_inside(
     assert audit == {"data": {"auditLog": {"nodes": []}}}
 
 
+def test_a_callers_command_with_a_nul_is_refused_and_records_nothing(
+    setup: tuple[Services, Client, str],
+) -> None:
+    app, client, org = setup
+    project = project_of(client, org)
+    head = app.events.head()
+    body = client.raw(
+        'mutation($p: ID!) { createService(projectId: $p, name: "web", kind: "web", settings: '
+        '{port: 80, git: {repositoryUrl: "https://example.com/shop.git", branch: "ma\\u0000in"}}) '
+        "{ id } }",
+        {"p": project},
+    )
+    assert codes(body) == ["VALIDATION_FAILED"]
+    assert body["errors"][0]["message"] == "git.branch: must not contain the NUL character"
+    assert app.events.head() == head
+
+
 def test_a_recorded_nul_does_not_stop_the_read_models(
     setup: tuple[Services, Client, str],
 ) -> None:
-    """A fact recorded with a NUL is projected with U+FFFD, and the read models go on."""
+    """A fact recorded with a NUL (here by the system, which is not refused) is projected
+    with U+FFFD, and the read models go on past it."""
     app, client, org = setup
     project = project_of(client, org)
     command = c.build_command(
@@ -113,3 +133,24 @@ def test_log_lines_with_a_nul_are_kept(setup: tuple[Services, Client, str]) -> N
     app.logs.append(deployment, service, "build", ["step 1\x00 done"])
     [entry] = app.logs.read(LogQuery(deployment_id=deployment))
     assert entry.line == "step 1\ufffd done"
+
+
+def test_the_nul_check_looks_into_nested_values_and_names_the_field() -> None:
+    clean = c.build_command(c.LabelNode, {"node_id": uuid.uuid4(), "labels": {"zone": "a"}})
+    c.refuse_nul(clean)
+    for labels in ({"zone": "a\x00"}, {"zo\x00ne": "a"}):
+        with pytest.raises(InvalidValueError) as raised:
+            c.refuse_nul(c.build_command(c.LabelNode, {"node_id": uuid.uuid4(), "labels": labels}))
+        assert raised.value.field == "labels"
+    with pytest.raises(InvalidValueError) as raised:
+        c.refuse_nul(
+            c.build_command(
+                c.UnsetVariables,
+                {
+                    "project_id": uuid.uuid4(),
+                    "environment_id": uuid.uuid4(),
+                    "names": ["A", "B\x00"],
+                },
+            )
+        )
+    assert raised.value.field == "names"
