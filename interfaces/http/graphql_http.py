@@ -33,6 +33,7 @@ from interfaces.http.positions import (
 
 MAX_BODY = 256 * 1024
 encode_json = msgspec.json.Encoder().encode
+_decode_json = msgspec.json.Decoder().decode
 T = TypeVar("T")
 
 
@@ -102,12 +103,16 @@ def _decode(body: bytes) -> GraphQLRequest | str:
 
 
 def decode_message(data: str | bytes) -> object:
-    """A WebSocket message's JSON. Nesting too deep counts as malformed JSON, which the
+    """A WebSocket message's JSON, read as strictly as an HTTP body: text that is not
+    Unicode (an escaped lone surrogate such as ``\\ud800``, which can be neither encoded nor
+    stored), a number out of range or nesting too deep counts as malformed JSON, which the
     graphql-transport-ws protocol answers by closing with 4400 (instead of crashing)."""
     try:
-        value = json.loads(data)
+        value = _decode_json(data)
     except RecursionError:
         raise json.JSONDecodeError(_too_deep(), "", 0) from None
+    except msgspec.DecodeError as e:
+        raise json.JSONDecodeError(f"not JSON: {e}", "", 0) from None
     if nesting_exceeds(value, MAX_VARIABLES_DEPTH + 3):  # + the envelope and the payload
         raise json.JSONDecodeError(_too_deep(), "", 0)
     return value

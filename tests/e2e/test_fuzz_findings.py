@@ -10,11 +10,13 @@ that is recorded all the same (facts the system records, lines containers print)
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
 from adapters.auth import Argon2Hasher
@@ -154,3 +156,36 @@ def test_the_nul_check_looks_into_nested_values_and_names_the_field() -> None:
             )
         )
     assert raised.value.field == "names"
+
+
+def test_a_websocket_message_with_text_that_is_not_unicode_closes_with_4400(
+    setup: tuple[Services, Client, str],
+) -> None:
+    """An escaped lone surrogate (``\\ud800``) decodes to text no database can take: over
+    HTTP the body is refused as not JSON; over the WebSocket it reached a filter (INTERNAL)."""
+    _, client, org = setup
+    http = client.http
+    assert isinstance(http, TestClient)
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_text(
+            json.dumps(
+                {"type": "connection_init", "payload": {"authorization": f"Bearer {client.token}"}}
+            )
+        )
+        assert json.loads(ws.receive_text())["type"] == "connection_ack"
+        document = "query($a: String) { auditLog(organizationId: $o, action: $a) { nodes { id } } }"
+        ws.send_text(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {
+                        "query": document.replace("query($a", "query($o: ID!, $a"),
+                        "variables": {"o": org, "a": "\ud800"},
+                    },
+                }
+            )
+        )
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_text()
+    assert closed.value.code == 4400
