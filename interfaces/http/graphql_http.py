@@ -115,7 +115,37 @@ def decode_message(data: str | bytes) -> object:
         raise json.JSONDecodeError(f"not JSON: {e}", "", 0) from None
     if nesting_exceeds(value, MAX_VARIABLES_DEPTH + 3):  # + the envelope and the payload
         raise json.JSONDecodeError(_too_deep(), "", 0)
+    wrong = _not_a_message(value)
+    if wrong is not None:
+        raise json.JSONDecodeError(wrong, "", 0)
     return value
+
+
+class _Message(msgspec.Struct, forbid_unknown_fields=False):
+    """The envelope of a graphql-transport-ws message."""
+
+    type: str
+    id: str | None = None
+    payload: dict[str, Any] | None = None
+
+
+class _SubscribePayload(GraphQLRequest, forbid_unknown_fields=False):
+    """What a ``subscribe`` message carries."""
+
+    extensions: dict[str, Any] | None = None
+
+
+def _not_a_message(value: object) -> str | None:
+    """Why a JSON value is not a graphql-transport-ws message (strawberry reads the message
+    without checking its shape: ``null``, a list or an object as ``id`` made it fail with
+    4500), or None when it is one."""
+    try:
+        message = msgspec.convert(value, type=_Message)
+        if message.type == "subscribe":
+            msgspec.convert(message.payload, type=_SubscribePayload)
+    except msgspec.ValidationError as e:
+        return f"not a graphql-transport-ws message: {e}"
+    return None
 
 
 def _too_deep() -> str:

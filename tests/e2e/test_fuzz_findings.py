@@ -189,3 +189,31 @@ def test_a_websocket_message_with_text_that_is_not_unicode_closes_with_4400(
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_text()
     assert closed.value.code == 4400
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "null",
+        "[]",
+        '"subscribe"',
+        '{"type": "subscribe", "id": "1", "payload": null}',
+        '{"type": "subscribe", "id": {}, "payload": {"query": "{ viewer { id } }"}}',
+        '{"type": "subscribe", "id": "1", "payload": {"query": "{ viewer { id } }", "variables": []}}',
+        '{"type": "complete", "id": []}',
+    ],
+)
+def test_a_websocket_message_of_the_wrong_shape_closes_with_4400_not_4500(
+    setup: tuple[Services, Client, str], message: str
+) -> None:
+    """strawberry reads messages without checking their shape; these made it fail (4500)."""
+    _, client, _ = setup
+    http = client.http
+    assert isinstance(http, TestClient)
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_text(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(ws.receive_text())["type"] == "connection_ack"
+        ws.send_text(message)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_text()
+    assert closed.value.code == 4400
