@@ -41,6 +41,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import mutations, nodes, queries
+from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
 from adapters.auth import Argon2Hasher
@@ -379,11 +380,11 @@ def any_json() -> st.SearchStrategy[graphql.ValueNode]:
         st.booleans().map(nodes.Boolean),
         st.just(nodes.Null),
     )
-    return st.recursive(
-        leaves,
-        lambda inner: st.one_of(st.lists(inner, max_size=4).map(nodes.List), objects(inner)),
-        max_leaves=12,
-    )
+
+    def nest(inner: st.SearchStrategy[graphql.ValueNode]) -> st.SearchStrategy[graphql.ValueNode]:
+        return st.one_of(st.lists(inner, max_size=4).map(nodes.List), objects(inner))
+
+    return st.recursive(leaves, nest, max_leaves=12)
 
 
 def objects(values: st.SearchStrategy[graphql.ValueNode]) -> st.SearchStrategy[graphql.ValueNode]:
@@ -670,15 +671,114 @@ def first_message(ws: Any) -> dict[str, Any] | None:
             return message
 
 
+# Raw WebSocket messages
+
+
+NOT_UNICODE = "\x01not-unicode\x01"
+"""Stands for an escaped lone surrogate (``"\\ud800"``), which JSON can carry and
+Python decodes, but which is not Unicode text; spliced into the message's JSON text."""
+
+WS_DOCUMENTS = (
+    "query($o: ID!, $s: String) { auditLog(organizationId: $o, action: $s, actor: $s) "
+    "{ nodes { id } } }",
+    'query($c: ID!, $s: String!) { nodeMetrics(clusterId: $c, node: $s, since: "2020-01-01") '
+    "{ at } }",
+    "query($v: ID, $s: String) { logs(serviceId: $v, text: $s) { lines { line } } }",
+    'mutation($p: ID!, $s: String!) { createService(projectId: $p, name: $s, kind: "worker", '
+    'settings: {image: "busybox:1", startCommand: $s}) { id } }',
+    "mutation($o: ID!, $s: String!) { createProject(organizationId: $o, name: $s) { id } }",
+    "subscription($p: ID!) { projectActivity(projectId: $p) { action } }",
+    "subscription($o: ID!) { nodeUpdated(organizationId: $o, after: 0) { name } }",
+)
+"""Documents whose variables reach filters, commands and subscriptions."""
+CLOSE_CODES = {1000, 4400, 4401, 4403, 4408, 4409, 4429}
+"""How the graphql-transport-ws protocol may end a connection (never 1011, a crash)."""
+
+
+def ws_messages(draws: Draws) -> st.SearchStrategy[str]:
+    """A protocol message as JSON text: mostly a subscribe with drawn variables, now and
+    then text that is not Unicode, another message type, or any JSON at all."""
+    pick = draws.pools.pick
+    variables = st.fixed_dictionaries(
+        {
+            "o": st.builds(pick, st.just("org"), st.sampled_from("AB"), st.just(True), st.just(0)),
+            "p": st.builds(
+                pick, st.just("project"), st.sampled_from("AB"), st.just(True), st.just(0)
+            ),
+            "c": st.builds(
+                pick, st.just("cluster"), st.sampled_from("AB"), st.just(True), st.just(0)
+            ),
+            "v": st.builds(
+                pick, st.just("service"), st.sampled_from("AB"), st.just(True), st.just(0)
+            ),
+            "s": strings() | st.just(NOT_UNICODE) | st.just(f"web{NOT_UNICODE}"),
+        },
+    )
+    subscribe = st.fixed_dictionaries(
+        {
+            "id": st.sampled_from(["1", "2"]) | strings(5),
+            "type": st.sampled_from(["subscribe"] * 6 + ["complete", "ping", "next", "bogus"]),
+            "payload": st.fixed_dictionaries(
+                {"query": st.sampled_from(WS_DOCUMENTS), "variables": variables}
+            ),
+        }
+    )
+    text = st.one_of(subscribe, subscribe, subscribe, json_documents()).map(json.dumps)
+    return text.map(lambda t: t.replace(json.dumps(NOT_UNICODE)[1:-1], "\\ud800"))
+
+
+def ws_answers(ws: Any, what: str) -> None:
+    """Read what the server says to a message until it answers a ping or closes: every
+    message coded and none INTERNAL; a close only with a code of the protocol."""
+    ws.send_text(json.dumps({"type": "ping"}))
+    while True:
+        try:
+            message: dict[str, Any] = ws.receive_json(timeout=QUIET)
+        except queue.Empty:
+            return
+        except WebSocketDisconnect as closed:
+            code = closed.code
+            break
+        if message.get("type") == "pong":
+            return
+        if message.get("type") == "error":
+            check_answer(200, {"errors": message.get("payload")}, what)
+        elif message.get("type") == "next":
+            check_answer(200, message.get("payload") or {}, what)
+    assert code in CLOSE_CODES, f"{what}: closed with {code}"
+
+
+@pytest.mark.timeout(600)
+def test_raw_websocket_messages_never_fail_inside_the_server(fuzz_world: FuzzWorld) -> None:
+    @fuzz(examples=120)
+    @given(messages=st.lists(ws_messages(Draws(fuzz_world.pools)), min_size=1, max_size=3))
+    def run(messages: list[str]) -> None:
+        token = fuzz_world.token("owner")
+        http = fuzz_world.world.http
+        with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json(
+                {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+            )
+            assert ws.receive_json(timeout=10)["type"] == "connection_ack"
+            for message in messages:
+                try:
+                    ws.send_text(message)
+                except WebSocketDisconnect:
+                    return
+                ws_answers(ws, message[:300])
+
+    run()
+
+
 # Raw bodies and headers against a real server
 
 
 def json_documents() -> st.SearchStrategy[Any]:
-    return st.recursive(
-        st.none() | st.booleans() | st.integers() | st.floats() | strings(),
-        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(strings(8), inner, max_size=4),
-        max_leaves=16,
-    )
+    def nest(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.lists(inner, max_size=4) | st.dictionaries(strings(8), inner, max_size=4)
+
+    leaves = st.none() | st.booleans() | st.integers() | st.floats() | strings()
+    return st.recursive(leaves, nest, max_leaves=16)
 
 
 def request_shapes() -> st.SearchStrategy[Any]:
