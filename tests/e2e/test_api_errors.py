@@ -20,6 +20,7 @@ from interfaces.bootstrap import bootstrap
 from interfaces.graphql.schema import schema_sdl
 from interfaces.http.app import create_app
 from tests.e2e.client import Client
+from tests.e2e.conftest import in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 METRICS_TOKEN = "metrics-token-0123456789"
@@ -27,13 +28,10 @@ METRICS_TOKEN = "metrics-token-0123456789"
 
 @pytest.fixture
 def setup(sqlite_settings: Settings) -> Iterator[tuple[Services, Client]]:
+    """The shared in-process API, with a metrics token."""
     settings = msgspec.structs.replace(sqlite_settings, metrics_token=Secret(METRICS_TOKEN))
-    app = bootstrap(settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
-    with TestClient(create_app(app, run_projections=True)) as http:
-        client = Client("http://testserver", http)
-        client.sign_up("owner@example.com")
-        yield app, client
-    app.close()
+    with in_process(settings) as served:
+        yield served
 
 
 def org_of(client: Client) -> str:

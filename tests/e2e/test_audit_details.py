@@ -4,29 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from litestar.testing import TestClient
-
-from adapters.auth import Argon2Hasher
 from application.services import Services
-from application.settings import Settings
-from interfaces.bootstrap import bootstrap
-from interfaces.http.app import create_app
 from projections.history import is_secret_field
 from tests.e2e.client import Client
-
-
-@pytest.fixture
-def setup(sqlite_settings: Settings) -> Iterator[tuple[Services, Client]]:
-    app = bootstrap(sqlite_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
-    with TestClient(create_app(app, run_projections=True)) as http:
-        client = Client("http://testserver", http)
-        client.sign_up("owner@example.com")
-        yield app, client
-    app.close()
 
 
 def make_secrets(client: Client) -> str:

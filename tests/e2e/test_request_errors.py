@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -19,16 +18,6 @@ from interfaces.bootstrap import bootstrap
 from interfaces.graphql.scalars import MAX_JSON_DEPTH
 from interfaces.http.app import create_app
 from tests.e2e.client import Client
-
-
-@pytest.fixture
-def setup(sqlite_settings: Settings) -> Iterator[tuple[Services, Client]]:
-    app = bootstrap(sqlite_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
-    with TestClient(create_app(app, run_projections=True)) as http:
-        client = Client("http://testserver", http)
-        client.sign_up("owner@example.com")
-        yield app, client
-    app.close()
 
 
 def post(client: Client, body: bytes) -> tuple[int, dict[str, Any]]:
