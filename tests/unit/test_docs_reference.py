@@ -207,3 +207,39 @@ def test_prose_escapes_html_outside_code_spans_and_tables_escape_pipes() -> None
     assert mdtext.cell("one\n  two | three") == "one two \\| three"
     assert mdtext.cell(None) == "—"
     assert mdtext.code("a`b") == "``a`b``"
+
+
+def containr_invocations(markdown: str) -> list[str]:
+    """The `containr …` command lines a page shows: in shell blocks and in code spans."""
+    found = re.findall(r"`(?:\.venv/bin/)?containr ([^`]+)`", markdown)
+    for line in markdown.splitlines():
+        command = re.match(r"^\s*(?:\.venv/bin/)?containr (.+)$", line)
+        if command:
+            found.append(command.group(1).split(" #")[0])
+    return [f.strip() for f in found]
+
+
+def test_every_containr_command_and_option_the_pages_show_exists() -> None:
+    """Guides quote commands by hand; when the CLI changes, this names what went stale."""
+    root = typer.main.get_command(app)
+    unknown: list[str] = []
+    pages = sorted((ROOT / "docs").rglob("*.md"))
+    assert pages
+    for page in pages:
+        for invocation in containr_invocations(page.read_text()):
+            command, ctx = root, root.context_class(root, info_name="containr")
+            words = invocation.replace("…", "").split()
+            while words and hasattr(command, "list_commands") and not words[0].startswith("-"):
+                sub = command.get_command(ctx, words.pop(0))
+                if sub is None:
+                    unknown.append(f"{page.name}: containr {invocation}")
+                    break
+                command, ctx = sub, sub.context_class(sub, info_name="x", parent=ctx)
+            else:
+                known = {o for p in command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)}
+                unknown += [
+                    f"{page.name}: containr {invocation} ({w})"
+                    for w in words
+                    if w.startswith("-") and w.split("=")[0] not in known
+                ]
+    assert unknown == []
