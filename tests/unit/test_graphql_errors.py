@@ -37,8 +37,9 @@ def test_a_coded_error_is_one_info_line_without_the_document(
     )
     assert error.extensions == {
         "code": "VALIDATION_FAILED",
-        "reference": error.extensions["reference"],
-    }  # type: ignore[index]
+        "reference": error.extensions["reference"],  # type: ignore[index]
+        "argument": "password",
+    }
     assert error.message == "password: must be at least 12 characters"
     (record,) = caplog.records
     line = record.getMessage()
