@@ -35,6 +35,19 @@ class SourceError(Exception):
     bad credentials); the message never contains the token."""
 
 
+class RepositoryNotFoundError(SourceError):
+    """Raised when the server answers but has no such repository, or refuses the credentials
+    (servers do not tell the two apart)."""
+
+
+class BranchNotFoundError(SourceError):
+    """Raised when the repository exists but has no such branch."""
+
+
+class SourceUnreachableError(SourceError):
+    """Raised when the repository's server cannot be reached, or does not answer in time."""
+
+
 # Source
 
 
@@ -67,6 +80,16 @@ class SourceRepository(Protocol):
 
         The token, if any, is used for HTTPS authentication and never appears in a URL
         that is stored, logged or put in an error message.
+        """
+        ...
+
+    def head(self, url: str, *, branch: str, token: Secret | None = None, timeout: float) -> str:
+        """The commit at the head of ``branch`` (``git ls-remote``), asked within ``timeout``
+        seconds, without fetching anything.
+
+        RepositoryNotFoundError when there is no such repository (or the token is refused),
+        BranchNotFoundError when it has no such branch, SourceUnreachableError when its
+        server cannot be reached in time; SourceError for anything else.
         """
         ...
 

@@ -68,6 +68,7 @@ from application.processes.reconciler import Reconciler
 from application.projections import Progress, TimeTravel
 from application.queries import Queries
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries
+from application.repository_check import RepositoryCheck
 from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
 from application.services import Services
 from application.settings import Settings
@@ -232,6 +233,7 @@ def bootstrap(
         plans=BuildPlans(queries, source, secrets, workspace),
         run_processes=run_processes,
         closers=tuple(closers),
+        repositories=RepositoryCheck(source, queries, secrets),
     )
 
 
