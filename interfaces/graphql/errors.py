@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Mapping
 
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError
 from strawberry.extensions import MaskErrors
 
 from application.auth import RateLimitedError, UnauthenticatedError
@@ -123,8 +123,10 @@ def coded(
         code, message = "INTERNAL", str(original)
     else:
         code = code_of(original)
-        message = client_message(original)
         argument = argument_of(original) if code != "INTERNAL" else None
+        if argument is not None and not _names_an_argument_of(error.nodes, argument):
+            argument = None  # a setting of what the field reads, not one of its arguments
+        message = client_message(original)
         if code == "INTERNAL":
             message = f"internal error (reference {reference}); it has been logged"
     _log(error, code, operation, reference, variables)
@@ -152,6 +154,16 @@ def argument_of(error: BaseException) -> str | None:
     if not isinstance(field, str) or not field or field in NOT_ARGUMENTS:
         return None
     return graphql_name(field)
+
+
+def _names_an_argument_of(nodes: object, argument: str) -> bool:
+    """Whether ``argument`` starts with an argument the erring field was given (True when
+    the error is not located at a field)."""
+    fields = [n for n in nodes or () if isinstance(n, FieldNode)]  # type: ignore[attr-defined]
+    if not fields:
+        return True
+    head = re.split(r"[.\[]", argument, maxsplit=1)[0]
+    return any(a.name.value == head for field in fields for a in field.arguments or ())
 
 
 def bare_message(error: BaseException) -> str:

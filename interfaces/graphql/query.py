@@ -8,9 +8,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from application.errors import InvalidValueError, NotFoundError
+from application.errors import DomainError, InvalidValueError, NotFoundError, UnavailableError
 from application.logs import LogQuery
-from application.runtime_ports import SourceError
+from application.runtime_ports import SourceError, SourceUnreachableError
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, lookup, uuid_of
 from interfaces.graphql.types import (
@@ -209,8 +209,10 @@ def build_plan(info: Info[GqlContext, None], service_id: strawberry.ID) -> Build
     context.cacheable = False
     try:
         return context.reads.build_plan(uuid_of(service_id, "serviceId"))
-    except (SourceError, ValueError) as e:
-        raise InvalidValueError("source", str(e)) from None
+    except SourceUnreachableError as e:
+        raise UnavailableError(str(e)) from None
+    except (SourceError, ValueError) as e:  # the service's repository or settings
+        raise DomainError(str(e)) from None
 
 
 def variables(
