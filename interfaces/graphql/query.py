@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
@@ -59,7 +59,7 @@ def project_as_of(
     if (at is None) == (position is None):
         raise InvalidValueError("at", "give either an instant (at) or a position, not both")
     if at is not None and at.tzinfo is None:
-        raise InvalidValueError("at", "give the instant with its time zone, like 2024-05-01T12:00Z")
+        at = at.replace(tzinfo=UTC)  # as every DateTime input without an offset
     earliest = context.reads.position_at(project.created_at)
     if (position is not None and position < earliest) or (
         at is not None and at < project.created_at
