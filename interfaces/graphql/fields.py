@@ -199,21 +199,17 @@ def argument_path(field: str | None, arguments: Sequence[Arg]) -> str | None:
     field = COMMAND_FIELDS.get(field, field)
     head, rest = _split_path(field)
     for argument in arguments:
-        if _camel(argument.name) == head:  # named as the client wrote it already
-            return head + graphql_name(rest)
-        if argument.name == head and not argument.field:
+        named = _camel(argument.name) == head  # named as the client wrote it already
+        taken = argument.name == head and not argument.field  # not a command field
+        fills = argument.field == head and not argument.spread
+        if named or taken or fills:
             return _camel(argument.name) + graphql_name(rest)
-        if argument.field == head and not argument.spread:
-            return _camel(argument.name) + graphql_name(rest)
-    for argument in arguments:
-        if argument.spread:
-            inner = _input_fields(argument.hint)
-            return (
-                f"{_camel(argument.name)}.{graphql_name(field)}"
-                if head in inner
-                else (_camel(argument.name))
-            )
-    return None
+    spread = next((a for a in arguments if a.spread), None)
+    if spread is None:
+        return None
+    if head in _input_fields(spread.hint):
+        return f"{_camel(spread.name)}.{graphql_name(field)}"
+    return _camel(spread.name)
 
 
 def _input_fields(hint: Any) -> frozenset[str]:
