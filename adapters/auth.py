@@ -19,6 +19,7 @@ import jwt
 import redis
 from psycopg_pool import ConnectionPool
 
+from application.errors import UnavailableError
 from application.ports import InvalidTokenError
 from application.secrets import Secret
 
@@ -250,7 +251,13 @@ class RedisRateLimiter:
         pipe = self._redis.pipeline()
         pipe.incr(name)
         pipe.expire(name, window_seconds * 2)
-        count, _ = pipe.execute()
+        try:
+            count, _ = pipe.execute()
+        except redis.RedisError as e:
+            # Neither let everyone through nor hang: the caller gets a coded answer at once.
+            raise UnavailableError(
+                f"the rate limiter's Redis does not answer ({type(e).__name__}); try again"
+            ) from None
         return 0 if int(count) <= limit else _until_next(now, window, window_seconds)
 
     def close(self) -> None:

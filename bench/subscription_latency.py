@@ -5,8 +5,9 @@ Run as `python -m bench.subscription_latency` (PostgreSQL on :5432, Redis on :63
 process opens 200 `serviceUpdated` subscriptions over WebSocket (graphql-transport-ws) and
 then sends `scaleService` mutations one at a time. Latency: from sending the mutation to
 each subscription receiving the change. Baseline in the same run: the HTTP round trip of a
-trivial authenticated query to the same server. Then 1,000 subscriptions are opened and the
-server's resident memory is read from /proc.
+trivial authenticated query to the same server. Then a read-only token's 20 subscriptions are
+ended by revoking it (live authorisation: from the revoke mutation to the last coded error).
+Then 1,000 subscriptions are opened and the server's resident memory is read from /proc.
 """
 
 from __future__ import annotations
@@ -145,6 +146,50 @@ async def measure(base: str, token: str, service: str) -> tuple[list[float], lis
     return latencies, floor
 
 
+async def revocation(base: str, token: str, service: str, rounds: int = 5) -> list[float]:
+    """Milliseconds from sending revokeApiToken to the end (a coded error) of every one of
+    the token's open subscriptions, over ``rounds`` tokens."""
+    url = base.replace("http", "ws", 1) + "/graphql"
+    ended: list[float] = []
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        for _ in range(rounds):
+            created = (
+                await client.post(
+                    "/graphql",
+                    headers={"Authorization": f"Bearer {token}"},
+                    json={
+                        "query": 'mutation { createApiToken(name: "b", scopes: ["read"]) { id token } }'
+                    },
+                )
+            ).json()["data"]["createApiToken"]
+            subscriber = await Subscriber.open(url, created["token"], service, PER_CONNECTION)
+            for _ in range(PER_CONNECTION):
+                message = json.loads(await asyncio.wait_for(subscriber.ws.recv(), 30))
+                assert message["type"] == "next", message
+            sent = time.perf_counter()
+            await client.post(
+                "/graphql",
+                headers={"Authorization": f"Bearer {token}"},
+                json={
+                    "query": "mutation($id: ID!) { revokeApiToken(id: $id) }",
+                    "variables": {"id": created["id"]},
+                },
+            )
+            errors = 0
+            while errors < PER_CONNECTION:
+                message = json.loads(await asyncio.wait_for(subscriber.ws.recv(), 30))
+                codes = [
+                    e["extensions"]["code"]
+                    for e in (message.get("payload") or {}).get("errors", [])
+                ]
+                if codes:
+                    assert codes == ["UNAUTHENTICATED"], message
+                    errors += 1
+                    ended.append((time.perf_counter() - sent) * 1000)
+            await subscriber.ws.close()
+    return ended
+
+
 async def hold_many(base: str, token: str, service: str, pid: int) -> float:
     url = base.replace("http", "ws", 1) + "/graphql"
     subscribers = [
@@ -220,6 +265,7 @@ def main() -> None:
                     p=project,
                 )["createService"]["id"]  # type: ignore[index]
             latencies, floor = asyncio.run(measure(base, token, service))
+            ended = asyncio.run(revocation(base, token, service))
             memory = asyncio.run(hold_many(base, token, service, server.pid))
         finally:
             server.terminate()
@@ -234,6 +280,18 @@ def main() -> None:
     print(f"server RSS with {MEMORY_SUBSCRIPTIONS} subscriptions: {memory:.0f} MB")
     print(bench_line("mutation_to_subscription_p50", p50, "ms", f50, "http_query_round_trip_p50"))
     print(bench_line("mutation_to_subscription_p99", p99, "ms", f99, "http_query_round_trip_p99"))
+    r50, r_max = statistics.median(ended), max(ended)
+    print(
+        f"token revoked -> its {PER_CONNECTION} subscriptions ended  p50 {r50:6.1f} ms  max {r_max:6.1f} ms"
+    )
+    print(
+        bench_line(
+            "revocation_to_subscription_end_p50", r50, "ms", f50, "http_query_round_trip_p50"
+        )
+    )
+    print(
+        bench_line("revocation_to_subscription_end_max", r_max, "ms", 1000.0, "one_second_target")
+    )
     print(f"BENCH subscriptions_rss {memory:.0f} MB at={MEMORY_SUBSCRIPTIONS}_subscriptions")
 
 

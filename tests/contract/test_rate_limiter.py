@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from adapters.auth import InProcessRateLimiter, RedisRateLimiter
+from application.errors import UnavailableError
 from application.ports import RateLimiter
 
 
@@ -78,3 +79,18 @@ def test_concurrent_attempts_never_let_more_than_the_limit_through(limiter: Rate
     for thread in threads:
         thread.join(30)
     assert len(allowed) == 25
+
+
+def test_a_redis_that_does_not_answer_is_a_coded_unavailable_at_once(time: Time) -> None:
+    """No hang and no INTERNAL: nothing listens on the port the limiter is given."""
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{port}/0", "containr-test:away", time)
+    try:
+        with pytest.raises(UnavailableError, match="Redis"):
+            limiter.attempt("login:client:a", 3, 60)
+    finally:
+        limiter.close()

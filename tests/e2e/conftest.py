@@ -14,9 +14,14 @@ from pathlib import Path
 import httpx
 import msgspec
 import pytest
+from litestar.testing import TestClient
 
+from adapters.auth import Argon2Hasher
 from adapters.caddy_process import CaddyServer, CaddyStartError
+from application.services import Services
 from application.settings import Settings
+from interfaces.bootstrap import bootstrap
+from interfaces.http.app import create_app
 from tests.conftest import TEST_SECRET_KEY, service_missing
 from tests.contract.docker_images import ensure_busybox_image
 from tests.e2e.client import Client
@@ -163,3 +168,22 @@ def deploying(server_settings: Settings, workdir: Path) -> Iterator[tuple[Server
         caddy.stop()
         remove_containers(engine, {"containr.instance": settings.instance})
         engine.close()
+
+
+@contextmanager
+def in_process(settings: Settings) -> Iterator[tuple[Services, Client]]:
+    """The API in this process (Litestar's test client) with its projections, and a client
+    signed in as the installation's first owner."""
+    app = bootstrap(settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
+    with TestClient(create_app(app, run_projections=True)) as http:
+        client = Client("http://testserver", http)  # type: ignore[arg-type]
+        client.sign_up("owner@example.com")
+        yield app, client
+    app.close()
+
+
+@pytest.fixture
+def setup(sqlite_settings: Settings) -> Iterator[tuple[Services, Client]]:
+    """The API in this process on an embedded store, its owner signed in."""
+    with in_process(sqlite_settings) as served:
+        yield served

@@ -4,35 +4,19 @@ repeated fields through fragments are refused before graphql-core walks them."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from graphql import parse
 from litestar.testing import TestClient
 
-from adapters.auth import Argon2Hasher
 from application.services import Services
-from application.settings import Settings
-from interfaces.bootstrap import bootstrap
 from interfaces.graphql.measure import MAX_ALIASES, MAX_DEPTH, MAX_SAME_NAME, check_document
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.validation import VALID_SHAPES, validate_document
-from interfaces.http.app import create_app
 from tests.e2e.client import Client
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def setup(sqlite_settings: Settings) -> Iterator[tuple[Services, Client]]:
-    app = bootstrap(sqlite_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
-    with TestClient(create_app(app, run_projections=True)) as http:
-        client = Client("http://testserver", http)
-        client.sign_up("owner@example.com")
-        yield app, client
-    app.close()
 
 
 def fan_out(fragments: int) -> str:

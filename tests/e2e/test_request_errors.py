@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -19,16 +18,6 @@ from interfaces.bootstrap import bootstrap
 from interfaces.graphql.scalars import MAX_JSON_DEPTH
 from interfaces.http.app import create_app
 from tests.e2e.client import Client
-
-
-@pytest.fixture
-def setup(sqlite_settings: Settings) -> Iterator[tuple[Services, Client]]:
-    app = bootstrap(sqlite_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
-    with TestClient(create_app(app, run_projections=True)) as http:
-        client = Client("http://testserver", http)
-        client.sign_up("owner@example.com")
-        yield app, client
-    app.close()
 
 
 def post(client: Client, body: bytes) -> tuple[int, dict[str, Any]]:
@@ -196,7 +185,7 @@ NAMING = [
     ),
     (
         'mutation($p: ID!) { createService(projectId: $p, name: "nightly", kind: "cron", settings: {image: "busybox"}) { id } }',
-        "cronSchedule: ",
+        "settings.cronSchedule: ",
     ),
     (
         'mutation { createApiToken(name: "t", scopes: ["read"], expiresInDays: 0) { token } }',
@@ -204,15 +193,15 @@ NAMING = [
     ),
     (
         'mutation($p: ID!) { createService(projectId: $p, name: "web", kind: "web", settings: {image: "busybox", port: 80, healthCheck: {kind: "tcp", gracePeriodSeconds: -1}}) { id } }',
-        "healthCheck.gracePeriodSeconds: ",
+        "settings.healthCheck.gracePeriodSeconds: ",
     ),
     (
         'mutation($p: ID!) { createService(projectId: $p, name: "web", kind: "web", settings: {git: {repositoryUrl: "https://git.example.com/a.git", branch: "-x"}, port: 80}) { id } }',
-        "git.branch: ",
+        "settings.git.branch: ",
     ),
     (
         'mutation($p: ID!) { createService(projectId: $p, name: "web", kind: "web", settings: {image: "Not An Image", port: 80}) { id } }',
-        "image: ",
+        "settings.image: ",
     ),
 ]
 
@@ -227,8 +216,10 @@ def test_messages_name_the_argument_as_the_client_wrote_it(
         'mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }', o=org
     )["createProject"]["id"]
     answer = client.raw(mutation, {"p": project} if "$p" in mutation else {})
-    message = only_error(answer)["message"]
+    error = only_error(answer)
+    message = error["message"]
     assert message.startswith(prefix), message
+    assert error["extensions"]["argument"] == prefix.removesuffix(": ")
     assert not re.search(r"[a-z]_[a-z]|\$\.|^[A-Z][a-z]+[A-Z]\w*:", message), message
 
 
