@@ -147,6 +147,8 @@ class CommandBus:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise InvalidValueError("command", f"unknown command {type(command).__name__}")
+        if ctx.principal is not None:
+            refuse_nul(command)
         receipt_id = self._receipt_id(ctx)
         if receipt_id is not None and self._replay(receipt_id, command) is not None:
             return False

@@ -97,7 +97,7 @@ def test_a_callers_command_with_a_nul_is_refused_and_records_nothing(
         {"p": project},
     )
     assert codes(body) == ["VALIDATION_FAILED"]
-    assert body["errors"][0]["message"] == "git.branch: must not contain the NUL character"
+    assert body["errors"][0]["message"] == "settings.git.branch: must not contain the NUL character"
     assert app.events.head() == head
 
 
