@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from application.authz import Principal, authorize
-from application.commands import Command
+from application.commands import Command, refuse_nul
 from application.errors import ConflictError, InvalidValueError
 from application.eventstore import EventStore
 from application.ports import Clock, SecretBox
@@ -98,6 +98,8 @@ class CommandBus:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise InvalidValueError("command", f"unknown command {type(command).__name__}")
+        if ctx.principal is not None:  # a caller's (facts the system records stay as they are)
+            refuse_nul(command)
         receipt_id = self._receipt_id(ctx)
         for attempt in range(1, self._max_attempts + 1):
             if receipt_id is not None:
@@ -145,6 +147,8 @@ class CommandBus:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise InvalidValueError("command", f"unknown command {type(command).__name__}")
+        if ctx.principal is not None:
+            refuse_nul(command)
         receipt_id = self._receipt_id(ctx)
         if receipt_id is not None and self._replay(receipt_id, command) is not None:
             return False
