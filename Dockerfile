@@ -1,4 +1,5 @@
-# The Containr image: `containr` with its locked dependencies and the built web dashboard.
+# The Containr image: `containr` with its locked dependencies, the built web dashboard and
+# the documentation site.
 #
 #   docker build -t containr .
 #
@@ -10,6 +11,9 @@
 #                 `prebuilt`: use interfaces/web/dist from the build context as it is (for
 #                 machines that cannot fetch the Node image: build the dashboard first, and
 #                 point NODE_IMAGE at any local image with a shell, e.g. PYTHON_IMAGE)
+#   DOCS          `build` (default): the documentation site built with MkDocs (the dev extra,
+#                 in a build stage only); `prebuilt`: site/ from the build context as it is
+#                 (`mkdocs build` first)
 #   UV_VERSION    the uv that installs uv.lock (the one tests/run and CI use)
 #
 # The image runs as the unprivileged user `containr` (uid and gid 10001). A process that
@@ -21,7 +25,7 @@ ARG PYTHON_IMAGE=python:3.11-slim
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # 1. The locked dependencies, then Containr itself, in a virtual environment (not editable).
-FROM ${PYTHON_IMAGE} AS python
+FROM ${PYTHON_IMAGE} AS venv
 ARG UV_VERSION=0.13.9
 # UV_SYSTEM_CERTS: uv trusts the image's certificate store (ca-certificates), like pip does.
 ENV UV_PROJECT_ENVIRONMENT=/opt/containr/venv \
@@ -57,7 +61,23 @@ RUN case "$WEB_DIST" in \
       *) echo "WEB_DIST must be build or prebuilt, not $WEB_DIST" >&2; exit 1 ;; \
     esac
 
-# 3. The runtime: the virtual environment, the dashboard, git (builds clone repositories).
+# 3. The documentation served at /docs.
+FROM venv AS docs
+ARG DOCS=build
+COPY . ./
+RUN case "$DOCS" in \
+      build) UV_PROJECT_ENVIRONMENT=/opt/docs UV_COMPILE_BYTECODE=0 /opt/uv/bin/uv sync \
+               --frozen --extra dev --no-editable --no-cache --python python3.11 \
+             && NO_MKDOCS_2_WARNING=1 /opt/docs/bin/mkdocs build --strict --quiet --site-dir /site ;; \
+      prebuilt) test -f site/index.html || { echo "DOCS=prebuilt needs site/: run mkdocs build first" >&2; exit 1; }; \
+                cp -r site /site ;; \
+      *) echo "DOCS must be build or prebuilt, not $DOCS" >&2; exit 1 ;; \
+    esac
+
+# 4. The runtime: the virtual environment, the dashboard, the docs, git (builds clone
+# repositories). The dashboard and the docs go where the installed package looks for them
+# (interfaces/http/web.py: beside the interfaces package; interfaces/http/docs.py: site/
+# beside the package's parent).
 FROM ${PYTHON_IMAGE} AS runtime
 RUN set -eu; \
     if ! command -v git >/dev/null; then \
@@ -69,8 +89,9 @@ RUN set -eu; \
     useradd --system --uid 10001 --gid containr --home-dir /var/lib/containr \
       --shell /usr/sbin/nologin containr; \
     install -d -o containr -g containr -m 0700 /var/lib/containr
-COPY --from=python /opt/containr/venv /opt/containr/venv
+COPY --from=venv /opt/containr/venv /opt/containr/venv
 COPY --from=web /web/dist /opt/containr/venv/lib/python3.11/site-packages/interfaces/web/dist
+COPY --from=docs /site /opt/containr/venv/lib/python3.11/site-packages/site
 ENV PATH=/opt/containr/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     CONTAINR_DATA_DIR=/var/lib/containr

@@ -128,9 +128,10 @@ def test_the_image_installs_exactly_the_locked_versions() -> None:
 def test_the_image_is_multi_stage_and_runs_unprivileged() -> None:
     text = dockerfile()
     stages = re.findall(r"^FROM \S+ AS (\S+)$", text, re.M)
-    assert stages == ["python", "web", "runtime"]
+    assert stages == ["venv", "web", "docs", "runtime"]
     assert re.search(r"^ARG PYTHON_IMAGE=python:3\.11-slim$", text, re.M)
     assert re.search(r"^ARG WEB_DIST=build$", text, re.M)
+    assert re.search(r"^ARG DOCS=build$", text, re.M)
     assert re.search(r"^USER containr$", text, re.M)
     assert re.search(r'^ENTRYPOINT \["containr"\]$', text, re.M)
 
@@ -142,7 +143,7 @@ def test_the_build_context_leaves_out_environments_modules_data_and_tests() -> N
         if line.strip() and not line.startswith("#")
     ]
     context = exclude_paths(str(ROOT), patterns, dockerfile="Dockerfile")
-    for kept in ("pyproject.toml", "uv.lock", "interfaces/cli.py", "domain/__init__.py"):
+    for kept in ("pyproject.toml", "uv.lock", "domain/__init__.py", "mkdocs.yml", "docs/index.md"):
         assert kept in context, kept
     for left_out in (".venv", "node_modules", ".containr", "tests", "test-artifacts", ".git"):
         assert not [p for p in context if left_out in p.split("/")], left_out

@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from application.settings import Settings
+from interfaces.http.docs import docs_are_stale
 from tests.conftest import TEST_SECRET_KEY, service_missing
 from tests.contract.docker_images import ensure_busybox_image
 from tests.e2e.client import Client
@@ -112,7 +113,13 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installat
         build = build_image(
             engine,
             tag=f"containr-test/containr:{run}",
-            buildargs={"PYTHON_IMAGE": python, "NODE_IMAGE": python, "WEB_DIST": "prebuilt"},
+            buildargs={
+                "PYTHON_IMAGE": python,
+                "NODE_IMAGE": python,
+                "WEB_DIST": "prebuilt",
+                # The site CI's docs step built, when current; else MkDocs in the build.
+                "DOCS": "build" if docs_are_stale(ROOT) else "prebuilt",
+            },
             labels=labels,
             deadline=BUILD_DEADLINE,
             run=run,
@@ -186,7 +193,7 @@ def test_the_image_runs_containr_unprivileged_and_checks_its_own_health(
     assert installation.engine.inspect_container(migrate[0]["Id"])["State"]["ExitCode"] == 0
 
 
-def test_the_stack_serves_the_dashboard_and_health_through_its_proxy(
+def test_the_stack_serves_the_dashboard_docs_and_health_through_its_proxy(
     installation: Installation,
 ) -> None:
     with httpx.Client(base_url=installation.api, timeout=10) as http:
@@ -201,6 +208,9 @@ def test_the_stack_serves_the_dashboard_and_health_through_its_proxy(
         script = http.get(scripts[0])
         assert script.status_code == 200
         assert "javascript" in script.headers["content-type"]
+        docs = http.get("/docs/")  # built into the image
+        assert docs.status_code == 200
+        assert "<title>Containr</title>" in docs.text, docs.text[:500]
 
 
 CREATE_SERVICE = """mutation($p: ID!, $image: String!) {
