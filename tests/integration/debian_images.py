@@ -3,7 +3,7 @@
 `mmdebstrap` writes a bookworm root filesystem holding the packages a recipe asks for (and
 any files it adds), and the engine imports it as an image (`docker import`). An image is
 tagged with a hash of its recipe and cached on the engine: it is made again only when the
-engine does not have it (15 to 40 seconds each, on this machine).
+engine does not have it (under a minute each, on this machine).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The Containr image and docker-compose.yml on this machine's Docker engine.
 
 The Dockerfile is built through the engine's API (its Python base made locally, the
-dashboard prebuilt); the compose file's services are started by compose with their images
-mapped to local ones (tests/integration/image_support.py); the installation then serves
-the dashboard through its proxy and deploys an app that answers through its Caddy.
+dashboard prebuilt, the docs too when CI's docs step built them); the compose file's services
+are started by compose with their images mapped to local ones
+(tests/integration/image_support.py); the installation then serves the dashboard and the
+docs through its proxy and deploys an app that answers through its Caddy.
 Everything the run makes is labelled with the run and removed afterwards.
 """
 
