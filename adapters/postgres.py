@@ -131,6 +131,9 @@ class DatabaseLimits(msgspec.Struct, frozen=True, kw_only=True):
             options += f" -c search_path={search_path}"
         return {
             "connect_timeout": self.connect_timeout,
+            # Text is UTF-8 whatever the database's own encoding (a SQL_ASCII database would
+            # otherwise hand back bytes, and every read would come back wrong).
+            "client_encoding": "utf8",
             "options": options,
             # A server that vanished without closing its sockets (a cut network, a dead
             # host) is noticed by the kernel instead of waited on for ever.
