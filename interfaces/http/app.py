@@ -38,6 +38,7 @@ from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, decode_messa
 from interfaces.http.headers import graphiql_policy, security_headers
 from interfaces.http.health import Metrics, Readiness, unavailable_response
 from interfaces.http.session import session_handlers
+from interfaces.http.uploads import upload_handlers
 from interfaces.http.web import web_handlers
 
 log = logging.getLogger("containr.http")
@@ -146,6 +147,7 @@ def create_app(
             readyz,
             metrics_endpoint,
             *session_handlers(services),
+            *upload_handlers(services),
             *web_handlers(),
         ],
         lifespan=[lifespan],
