@@ -144,6 +144,7 @@ def rollback_service(cmd: RollbackService, uow: UnitOfWork) -> dict[str, UUID]:
             image=target.image,
             variables_version=(target.variables_version[0], target.variables_version[1]),
             rollback_of=target.id,
+            source_archive=target.source_archive,  # what it was built from, for redeploys
             policy=uow.deadlines,
             actor=uow.actor,
             now=uow.now,

@@ -409,6 +409,33 @@ def test_a_release_from_an_uploaded_archive_is_unpacked_built_and_goes_healthy(
     assert redeployed.image == deployment.image and len(rig.runtime.builds) == 1
 
 
+def test_a_rollback_to_an_uploaded_release_keeps_its_archive_so_a_redeploy_builds_it(
+    rig: Rig,
+) -> None:
+    def deploy(text: str) -> Deployment:
+        archive = upload(rig, {"Dockerfile": dockerfile(text)})
+        return rig.drive(
+            rig.run(
+                c.RequestDeployment(
+                    service_id=rig.service,
+                    environment_id=rig.world.production,
+                    source_archive_id=archive,
+                )
+            ).id("deployment_id")
+        )
+
+    first, second = deploy("first"), deploy("second")
+    assert second.state is S.HEALTHY
+    back = rig.drive(rig.run(c.RollbackService(deployment_id=first.id)).id("deployment_id"))
+    assert back.state is S.HEALTHY and back.source_archive == first.source_archive
+    again = rig.drive(
+        rig.run(c.RedeployService(service_id=rig.service, environment_id=rig.world.production)).id(
+            "deployment_id"
+        )
+    )
+    assert again.state is S.HEALTHY and again.image == first.image
+
+
 def test_a_release_whose_archive_was_pruned_fails_saying_to_deploy_again(rig: Rig) -> None:
     archive = upload(rig, {"Dockerfile": dockerfile("gone soon")})
     deployment_id = rig.run(
