@@ -400,6 +400,12 @@ def _deployed(
         final = deployment if detach else follow_deployment(client.api, deployment, client.as_json)
     except ApiError as e:
         raise fail(f"lost track of deployment {deployment['id'][:8]}: {_explain(e)}") from None
+    except KeyboardInterrupt:
+        err.print(
+            f"stopped following; deployment {deployment['id'][:8]} carries on "
+            "(containr status, containr logs)"
+        )
+        raise typer.Exit(130) from None
     if client.as_json:
         print_json({"deployment": final, **(extra or {})})
     if final["state"] in ("queued", "building", "built", "starting") and detach:

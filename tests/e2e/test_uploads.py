@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import tarfile
 import uuid
 from collections.abc import Iterator
@@ -88,6 +89,8 @@ def test_an_upload_answers_the_archives_id_digest_and_size_once_per_content(
     assert answer["size"] == len(APP) and answer["files"] == 2
     assert answer["organizationId"] == ids["org"]
     assert upload(client, ids["org"], APP).json()["id"] == answer["id"]
+    larger = tarball({"big.bin": os.urandom(600_000)})  # above the API's 256 KiB body limit
+    assert upload(client, ids["org"], larger).status_code == 201
 
 
 def test_deploying_an_archive_records_its_digest_and_size_never_its_content(
