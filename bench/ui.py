@@ -118,13 +118,15 @@ def run(base: str, size: int) -> None:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a dev dependency
 
     api = httpx.Client(base_url=base, timeout=30)
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
     signed = graphql(
         api,
         'mutation($e: String!) { signUp(email: $e, password: "bench password 1", name: "B") '
-        "{ accessToken refreshToken expiresIn userId organizationId } }",
-        e=f"bench-{uuid.uuid4().hex[:8]}@example.com",
+        "{ accessToken userId organizationId } }",
+        e=email,
     )["signUp"]
     assert isinstance(signed, dict)
+    signed["email"] = email
     api.headers["Authorization"] = f"Bearer {signed['accessToken']}"
     project = graphql(
         api,
@@ -147,18 +149,17 @@ def run(base: str, size: int) -> None:
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{base}/healthz")
+        # Sign the browser in as the dashboard does: /auth/login sets the refresh cookie, and
+        # the app trades it for an access token (kept in memory) when a page loads.
+        logged_in = page.request.post(
+            f"{base}/auth/login",
+            data={"email": signed["email"], "password": "bench password 1"},
+            headers={"X-Containr-CSRF": "1", "Origin": base},
+        )
+        assert logged_in.ok, logged_in.text()
         page.evaluate(
-            """(session) => {
-              localStorage.setItem('containr.session', JSON.stringify(session));
-              localStorage.setItem('containr.organization', session.organizationId);
-            }""",
-            {
-                "accessToken": signed["accessToken"],
-                "refreshToken": signed["refreshToken"],
-                "expiresAt": int(time.time() * 1000) + int(signed["expiresIn"]) * 1000,
-                "userId": signed["userId"],
-                "organizationId": signed["organizationId"],
-            },
+            "(org) => localStorage.setItem('containr.organization', org)",
+            signed["organizationId"],
         )
 
         bare, canvas = [], []

@@ -92,8 +92,9 @@ def up_command(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
-    """Prepare the data store, build the web dashboard if needed (with npm, when present),
-    and start Containr: the one command to get going. Each step shows what it does."""
+    """Prepare the data store, build the web dashboard (with npm) and the documentation (with
+    MkDocs) when they are missing or stale and the tools are there, and start Containr: the
+    one command to get going. Each step shows what it does and how far it is."""
     from interfaces.cli.startup import prepare  # noqa: PLC0415 - loaded when used
 
     settings = load_settings()

@@ -1,6 +1,7 @@
 """What `containr up` does before it serves, shown as it happens: preparing the store (and
-rebuilding read models whose tables changed), then building the web dashboard with npm —
-packages counted as npm fetches them, the build's own lines as it prints them. At a terminal
+rebuilding read models whose tables changed), building the web dashboard with npm —
+packages counted as npm fetches them, the build's own lines as it prints them — and the
+documentation with MkDocs (interfaces/http/docs.py). At a terminal
 it is a rich progress display; in a log (no terminal) a line per step and a line every few
 seconds, so a long step is never silent."""
 
@@ -32,6 +33,7 @@ from rich.progress import (
 
 from application.settings import Settings
 from interfaces.bootstrap import migrate
+from interfaces.http.docs import ROOT, build_docs, docs_are_stale
 from interfaces.http.web import WEB, bundle_is_stale
 
 PLAIN_EVERY = 5.0
@@ -118,11 +120,18 @@ def _tail(text: str, width: int = 60) -> str:
 
 
 def prepare(
-    settings: Settings, console: Console, web: Path = WEB, *, every: float = PLAIN_EVERY
+    settings: Settings,
+    console: Console,
+    web: Path = WEB,
+    *,
+    every: float = PLAIN_EVERY,
+    docs: Path = ROOT,
 ) -> None:
-    """Prepare the store and build the dashboard, showing both; the dashboard is optional
-    (without npm the API still runs and / says how to build it)."""
+    """Prepare the store, build the dashboard and the documentation, showing each; the last
+    two are optional (without npm or MkDocs the API still runs, and / and /docs/ say how to
+    build them)."""
     built = Built(False, "")
+    documentation: str | None = None
     # Stopped while preparing (Ctrl-C, SIGTERM): unwind, so npm is stopped too.
     previous = signal.signal(signal.SIGTERM, _exit)
     try:
@@ -141,10 +150,25 @@ def prepare(
                 built = build_dashboard(web, report)
                 return built.message
 
+            def site(report: Report) -> str:
+                nonlocal documentation
+                if not (docs / "mkdocs.yml").is_file():
+                    return "no sources to build"
+                stale = docs_are_stale(docs)
+                report("mkdocs build" if stale else "checking", None, None)
+                outcome = build_docs(docs, echo=False)
+                documentation = outcome.problem
+                if not outcome.built:
+                    return "not built"
+                return "built" if stale else "up to date"
+
             steps.run("Preparing the store", store)
             steps.run("Building the web dashboard", dashboard)
+            steps.run("Building the documentation", site)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if documentation is not None:
+        console.print(f"[yellow]the documentation is not built[/yellow]: {escape(documentation)}")
     if not built.ok:
         console.print(
             "[yellow]the web dashboard is not built[/yellow]: "

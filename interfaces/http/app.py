@@ -1,4 +1,5 @@
-"""The Litestar application: /graphql (HTTP and WebSocket), /healthz, /readyz, /metrics."""
+"""The Litestar application: /graphql (HTTP and WebSocket), /healthz, /readyz, /metrics, the
+dashboard at / and the documentation at /docs/."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.subscription import NoticeHub
 from interfaces.http.callers import client_of, principal_for
+from interfaces.http.docs import docs_handlers
 from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, decode_message, encode_json
 from interfaces.http.headers import graphiql_policy, security_headers
 from interfaces.http.health import Metrics, Readiness, unavailable_response
@@ -148,6 +150,7 @@ def create_app(
             metrics_endpoint,
             *session_handlers(services),
             *upload_handlers(services),
+            *docs_handlers(),
             *web_handlers(),
         ],
         lifespan=[lifespan],

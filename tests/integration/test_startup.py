@@ -59,14 +59,15 @@ def test_up_prints_each_step_and_its_progress_when_not_at_a_terminal(
 ) -> None:
     web = web_project(tmp_path / "web")
     out = io.StringIO()
-    prepare(sqlite_settings, Console(file=out, width=200), web, every=0)
+    prepare(sqlite_settings, Console(file=out, width=200), web, every=0, docs=tmp_path)
     lines = out.getvalue().splitlines()
     assert lines[0] == "Preparing the store …"
     assert any(line.startswith("Preparing the store: ready (") for line in lines)
     assert "Building the web dashboard …" in lines
     progress = [line for line in lines if line.startswith("  Building the web dashboard")]
     assert any("vite: rendering chunks" in line for line in progress)
-    assert lines[-1].startswith("Building the web dashboard: built (")
+    assert any(line.startswith("Building the web dashboard: built (") for line in lines)
+    assert lines[-1].startswith("Building the documentation: no sources to build (")
 
 
 def test_a_failed_build_says_why_and_the_api_still_starts(
@@ -76,7 +77,7 @@ def test_a_failed_build_says_why_and_the_api_still_starts(
         tmp_path / "web", "node -e \"console.log('src/App.tsx: type error'); process.exit(1)\""
     )
     out = io.StringIO()
-    prepare(sqlite_settings, Console(file=out, width=200), web, every=60)
+    prepare(sqlite_settings, Console(file=out, width=200), web, every=60, docs=tmp_path)
     text = out.getvalue()
     assert "npm run build failed" in text and "src/App.tsx: type error" in text
     assert "the web dashboard is not built" in text and "the API runs" in text
