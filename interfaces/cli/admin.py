@@ -20,8 +20,6 @@ from uuid import UUID
 import msgspec
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from interfaces.cli.root import LOCAL, admin_app, app, console, err, events_app, projections_app
 
@@ -305,6 +303,14 @@ def _abbreviate_sealed(value: Any) -> Any:
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar fed with (done, total)."""
+    from rich.progress import (  # noqa: PLC0415 - loaded when used
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -325,6 +331,8 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
 def projections_status() -> None:
     """Each read model's position, the head of the log, lag and leader."""
     with services() as s:
+        from rich.table import Table  # noqa: PLC0415 - loaded when used
+
         table = Table("read model", "generation", "position", "head", "lag", "shape")
         table.add_column("leader", overflow="fold")
         for st in s.projections.status():
