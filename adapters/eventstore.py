@@ -14,6 +14,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
+from adapters.archives import ARCHIVES_SQL
 from adapters.logstore import LOGS_SQL
 from adapters.metricstore import METRICS_SQL
 from adapters.postgres import (
@@ -127,7 +128,7 @@ def migrate(settings: Settings) -> list[str]:
         with closing(sqlite3.connect(settings.sqlite_path)) as conn, conn:
             conn.execute(DATA_KEYS_SQL.format(uuid="TEXT", bytes="BLOB", ts="TEXT"))
             conn.execute(SESSIONS_SQL.format(uuid="TEXT", ts="TEXT"))
-            for statement in LOGS_SQL["sqlite"] + METRICS_SQL["sqlite"]:
+            for statement in LOGS_SQL["sqlite"] + METRICS_SQL["sqlite"] + ARCHIVES_SQL["sqlite"]:
                 conn.execute(statement)
         _create_event_tables(settings)
         return [f"events, data keys and sessions tables in {settings.sqlite_path}"]
@@ -142,7 +143,11 @@ def migrate(settings: Settings) -> list[str]:
             )
             pg.execute(sql.SQL(DATA_KEYS_SQL.format(uuid="uuid", bytes="bytea", ts="timestamptz")))
             pg.execute(sql.SQL(SESSIONS_SQL.format(uuid="uuid", ts="timestamptz")))
-            for statement in LOGS_SQL["postgres"] + METRICS_SQL["postgres"]:
+            for statement in (
+                *LOGS_SQL["postgres"],
+                *METRICS_SQL["postgres"],
+                *ARCHIVES_SQL["postgres"],
+            ):
                 pg.execute(sql.SQL(statement))
             _create_event_tables(settings)
         finally:

@@ -187,6 +187,8 @@ def authorize(command: c.Command, uow: UnitOfWork, principal: Principal) -> None
     if own_commands is not None:
         if not own_commands:
             raise ForbiddenError("you may only do this for your own account")
+        if isinstance(command, c.RevokeApiToken) and command.token_id == principal.token_id:
+            return  # any token may end itself (`containr logout`): it only gives up access
         if not principal.allows(Permission.OWN):
             raise ForbiddenError(
                 "a token needs the admin scope to act for its account; sign in, or use a "

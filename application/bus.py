@@ -14,6 +14,7 @@ import msgspec
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from application.archives import SourceArchives
 from application.authz import Principal, authorize
 from application.commands import Command, refuse_nul
 from application.errors import ConflictError, InvalidValueError
@@ -80,8 +81,10 @@ class CommandBus:
         deadlines: DeadlinePolicy | None = None,
         max_attempts: int = 8,
         on_recorded: Callable[[], None] | None = None,
+        archives: SourceArchives | None = None,
     ) -> None:
         self._store = store
+        self._archives = archives
         self._clock = clock
         self._secrets = secrets
         self._deadlines = deadlines or DeadlinePolicy()
@@ -113,6 +116,7 @@ class CommandBus:
                 secrets=self._secrets,
                 deadlines=self._deadlines,
                 user_id=ctx.principal.user_id if ctx.principal else None,
+                archives=self._archives,
             )
             if ctx.principal is not None:
                 authorize(command, uow, ctx.principal)

@@ -191,12 +191,14 @@ class DeleteService(Command, frozen=True):
 
 
 class RequestDeployment(Command, frozen=True):
-    """Release a service into an environment, from its branch head or an exact commit."""
+    """Release a service into an environment: from its branch head, an exact commit, or a
+    source archive the organisation uploaded (``containr deploy``)."""
 
     service_id: UUID
     environment_id: UUID
     commit: str | None = None
     trigger: Literal["manual", "git_push", "redeploy"] = "manual"
+    source_archive_id: UUID | None = None
 
 
 class CancelDeployment(Command, frozen=True):

@@ -274,6 +274,14 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.DeploymentRow)
 
+    def deployments_needing_sources(self) -> list[dashboard.DeploymentRow]:
+        """Releases in progress or healthy (live): what may still build their source."""
+        rows = self._select(
+            dashboard.DEPLOYMENTS,
+            where={"state": ["queued", "building", "built", "starting", "healthy"]},
+        )
+        return [r for r in typed(rows, dashboard.DeploymentRow) if r.source_archive is not None]
+
     def all_nodes(self) -> list[dashboard.NodeRow]:
         """Every node of every organisation (for Containr's own processes)."""
         rows = self._select(dashboard.NODES, where={"removed": False}, order_by=("name",))

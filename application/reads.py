@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from uuid import UUID
 
+from application.archives import ArchiveInfo, SourceArchives
 from application.authz import Permission, Principal
 from application.errors import InvalidValueError, NotFoundError
 from application.hypervisor_ports import MetricStore, NodeSample
@@ -42,6 +43,7 @@ class Reads:
         queries: Queries,
         plans: BuildPlans,
         time_travel: TimeTravel,
+        archives: SourceArchives | None = None,
         observe: Observer | None = None,
     ) -> None:
         self.gate = ReadGate(store, principal, observe=observe)
@@ -53,6 +55,7 @@ class Reads:
         self._queries = queries
         self._plans = plans
         self._time_travel = time_travel
+        self._archives = archives
 
     def logs(self, query: LogQuery) -> list[LogEntry]:
         """Log lines of a service or a deployment the caller may read."""
@@ -64,6 +67,15 @@ class Reads:
             if service is not None and deployment.service_id != service.id:
                 raise NotFoundError("deployment", f"{query.deployment_id} of this service")
         return self._logs.read(query)
+
+    def archive(self, archive_id: UUID) -> ArchiveInfo:
+        """An uploaded source archive of one of the caller's organisations."""
+        found = self._archives.info(archive_id) if self._archives is not None else None
+        if found is None:
+            self.gate.caller()
+            raise NotFoundError("source archive", archive_id)
+        self.gate.require(found.organization_id, Permission.READ, "source archive")
+        return found
 
     def node_samples(
         self, cluster_id: UUID, node: str, since: datetime, until: datetime

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from application.archives import SourceArchives
 from application.auth import AuthService
 from application.authz import Principal
 from application.bus import CommandBus, CommandResult, Context
@@ -58,6 +59,8 @@ class Services:
     plans: BuildPlans
     run_processes: Callable[[threading.Event], list[threading.Thread]]
     """Start the deployment process manager and the reconciler (if an engine answers)."""
+    archives: SourceArchives
+    """Uploaded source archives (``containr deploy``)."""
     dependencies: dict[str, Callable[[], bool]] = field(default_factory=dict)
     """Outside services this process needs, each with a check that it answers."""
     closers: tuple[Callable[[], None], ...] = field(default=())
@@ -102,6 +105,7 @@ class Services:
             queries=self.queries,
             plans=self.plans,
             time_travel=self.time_travel,
+            archives=self.archives,
             observe=observe,
         )
 

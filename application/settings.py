@@ -115,6 +115,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     statement_timeout on the pools the API uses)."""
     database_batch_statement_timeout_ms: int = 60_000
     """The longest statement of batch work: projection runners, rebuilds, pruning."""
+    # Source archives and start-up (issue 12).
+    upload_max_bytes: int = 100 * 2**20
+    """The largest source archive ``containr deploy`` may upload (gzip tar, bytes)."""
+    upload_max_unpacked_bytes: int = 1024 * 2**20
+    """What an uploaded archive may unpack to, at most (bytes)."""
+    upload_grace_seconds: int = 24 * 3600
+    """How long an uploaded archive no deployment needs is kept before it is pruned."""
+    access_log: bool = False
+    """uvicorn's access log: a line per request (CONTAINR_ACCESS_LOG=on)."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -417,4 +426,14 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
         "database_batch_statement_timeout_ms",
         lambda v: _int_in("CONTAINR_DATABASE_BATCH_STATEMENT_TIMEOUT_MS", v, 1000, 86_400_000),
     ),
+    "CONTAINR_UPLOAD_MAX_BYTES": (
+        "upload_max_bytes",
+        lambda v: _int_in("CONTAINR_UPLOAD_MAX_BYTES", v, 1024, 2**40),
+    ),
+    "CONTAINR_UPLOAD_MAX_UNPACKED_BYTES": (
+        "upload_max_unpacked_bytes",
+        lambda v: _int_in("CONTAINR_UPLOAD_MAX_UNPACKED_BYTES", v, 1024, 2**42),
+    ),
+    "CONTAINR_UPLOAD_GRACE": ("upload_grace_seconds", _seconds("CONTAINR_UPLOAD_GRACE")),
+    "CONTAINR_ACCESS_LOG": ("access_log", lambda v: _switch("CONTAINR_ACCESS_LOG", v)),
 }

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import Recording
 
+from application.archives import SourceArchives
 from application.errors import NotFoundError
 from application.eventstore import EventStore
 from application.ports import SecretBox
@@ -31,8 +32,11 @@ class UnitOfWork:
         secrets: SecretBox,
         deadlines: DeadlinePolicy,
         user_id: UUID | None = None,
+        archives: SourceArchives | None = None,
     ) -> None:
         self.store = store
+        self.archives = archives
+        """Uploaded source archives (to check the one a deployment names)."""
         self.user_id = user_id
         """The signed-in user who sent the command (None for Containr's own components)."""
         self.actor = actor

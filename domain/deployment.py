@@ -91,6 +91,21 @@ class DeadlinePolicy:
 
 
 @dataclass(frozen=True)
+class UploadedSource:
+    """Source uploaded as an archive (``containr deploy``): which archive, its sha256 and
+    size. The content itself is never in an event."""
+
+    archive_id: UUID
+    digest: str
+    size: int
+
+    @property
+    def short(self) -> str:
+        """The digest as people read it: its first twelve hex digits."""
+        return self.digest[:12]
+
+
+@dataclass(frozen=True)
 class StateChange:
     """One step in a release's history."""
 
@@ -126,6 +141,14 @@ class Deployment(ContainrAggregate):
         variables_version: tuple[int, int]
         rollback_of: UUID | None
         deadline: datetime
+        source_archive: UploadedSource | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Releases requested before uploads existed were built from git or an image."""
+            state["source_archive"] = None
 
     class Transitioned(ContainrAggregate.Event):
         """The release moved to another state (the base of every transition event)."""
@@ -225,6 +248,7 @@ class Deployment(ContainrAggregate):
         variables_version: tuple[int, int],
         rollback_of: UUID | None,
         deadline: datetime,
+        source_archive: UploadedSource | None = None,
     ) -> None:
         self.organization_id = organization_id
         self.project_id = project_id
@@ -238,9 +262,12 @@ class Deployment(ContainrAggregate):
         self.image = image
         self.variables_version = tuple(variables_version)
         self.rollback_of = rollback_of
+        self.source_archive = source_archive
         self.state = DeploymentState.QUEUED
         self.deadline: datetime | None = deadline
         reason = f"rollback to {rollback_of}" if rollback_of else f"{trigger.value} deployment"
+        if source_archive is not None and rollback_of is None:
+            reason += f" of uploaded archive {source_archive.short}"
         # created_on is set from the event's timestamp before __init__ runs.
         self.history = [StateChange(DeploymentState.QUEUED, self.created_on, reason)]
         self.operations: set[str] = set()
@@ -262,11 +289,13 @@ class Deployment(ContainrAggregate):
         image: str | None = None,
         variables_version: tuple[int, int] = (0, 0),
         rollback_of: UUID | None = None,
+        source_archive: UploadedSource | None = None,
         policy: DeadlinePolicy,
         actor: Actor,
         now: datetime,
     ) -> Deployment:
-        """Queue a release of ``spec``; its queue deadline starts now."""
+        """Queue a release of ``spec`` (from ``source_archive`` when given: an uploaded
+        directory instead of the git source); its queue deadline starts now."""
         return cls._create(
             cls.Requested,
             id=deployment_id,
@@ -280,6 +309,7 @@ class Deployment(ContainrAggregate):
             image=image,
             variables_version=variables_version,
             rollback_of=rollback_of,
+            source_archive=source_archive,
             deadline=now + policy.queued,
             actor=actor,
             timestamp=now,

@@ -177,7 +177,8 @@ class HealthCheck:
 
 @dataclass(frozen=True)
 class ServiceSpec:
-    """Everything that defines how a service is built and run: from git or from an image."""
+    """Everything that defines how a service is built and run: from git, from an image, or
+    (neither given) from source archives uploaded with ``containr deploy``."""
 
     kind: ServiceKind
     git: GitSource | None = None
@@ -193,14 +194,16 @@ class ServiceSpec:
     load_balancing: str = "round_robin"
     """How the ingress spreads requests over replicas: round_robin, least_conn, ip_hash, random."""
 
+    @property
+    def from_uploads(self) -> bool:
+        """Built from directories uploaded with ``containr deploy`` (no git, no image)."""
+        return self.git is None and self.image is None
+
     def check(self) -> ServiceSpec:
         """Return the spec with normalised domains, or raise InvalidValueError."""
-        if (self.git is None) == (self.image is None):
+        if self.git is not None and self.image is not None:
             raise InvalidValueError(
-                "source",
-                "give either a git repository (git) or an image (image), not both"
-                if self.git is not None
-                else "give a git repository (git) or an image (image) to run",
+                "source", "give either a git repository (git) or an image (image), not both"
             )
         if self.git is not None:
             self.git.check()

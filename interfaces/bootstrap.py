@@ -10,10 +10,12 @@ import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import UUID
 
 import redis
 
+from adapters.archives import PostgresSourceArchives, SqliteSourceArchives
 from adapters.auth import (
     Argon2Hasher,
     InProcessRateLimiter,
@@ -37,7 +39,7 @@ from adapters.eventstore import migrate as migrate_event_store
 from adapters.git_source import GitRepository
 from adapters.logstore import PostgresLogStore, SqliteLogStore
 from adapters.metricstore import PostgresMetricStore, SqliteMetricStore
-from adapters.postgres import DatabaseLimits, database_answers
+from adapters.postgres import DatabaseLimits, GuardedPool, database_answers
 from adapters.probes import NetworkProber
 from adapters.proxmox import ProxmoxHypervisors
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase, open_read_database
@@ -51,6 +53,7 @@ from adapters.secretbox import (
     SqliteKeyStore,
     master_key,
 )
+from application.archives import ArchiveLimits, SourceArchives, archive_id
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
@@ -147,6 +150,7 @@ def bootstrap(
     def run_projections(stop: threading.Event) -> list[threading.Thread]:
         return host.start(stop, event_signal)
 
+    archives = source_archives(settings, pool)
     bus = CommandBus(
         store,
         clock=clock,
@@ -154,6 +158,7 @@ def bootstrap(
         handlers=HANDLERS,
         deadlines=settings.deadline_policy(),
         on_recorded=wakeup.notify if wakeup is not None else None,
+        archives=archives,
     )
     logs = (
         SqliteLogStore(settings.sqlite_path, changes)
@@ -184,6 +189,7 @@ def bootstrap(
             metrics=metrics,
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
             changes=changes,
+            archives=archives,
         ),
     )
     auth = AuthService(
@@ -202,15 +208,8 @@ def bootstrap(
         session_ended=functools.partial(_announce_session_end, changes),
         policy=AuthPolicy.of(settings),
     )
-    dependencies: dict[str, Callable[[], bool]] = {}
-    if settings.database_url is not None:
-        dependencies["database"] = functools.partial(
-            database_answers, settings.database_url, DatabaseLimits.of(settings)
-        )
-    if settings.redis_url is not None:
-        dependencies["redis"] = functools.partial(redis_answers, settings.redis_url)
     return Services(
-        dependencies=dependencies,
+        dependencies=_dependencies(settings),
         settings=settings,
         store=store,
         commands=bus,
@@ -238,9 +237,34 @@ def bootstrap(
             engine=build_engine(dashboard, runtimes, settings.docker_host),
         ),
         run_processes=run_processes,
+        archives=archives,
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
     )
+
+
+def _dependencies(settings: Settings) -> dict[str, Callable[[], bool]]:
+    """Outside services the process needs, each with a check that it answers."""
+    dependencies: dict[str, Callable[[], bool]] = {}
+    if settings.database_url is not None:
+        dependencies["database"] = functools.partial(
+            database_answers, settings.database_url, DatabaseLimits.of(settings)
+        )
+    if settings.redis_url is not None:
+        dependencies["redis"] = functools.partial(redis_answers, settings.redis_url)
+    return dependencies
+
+
+def source_archives(settings: Settings, pool: GuardedPool | None) -> SourceArchives:
+    """Uploaded source archives: in PostgreSQL (server setup) or the embedded database."""
+    limits = ArchiveLimits(
+        max_bytes=settings.upload_max_bytes,
+        max_unpacked_bytes=settings.upload_max_unpacked_bytes,
+    )
+    spool = settings.data_path / "uploads"
+    if pool is None:
+        return SqliteSourceArchives(settings.sqlite_path, limits, spool=spool)
+    return PostgresSourceArchives(pool, limits, spool=spool)
 
 
 @dataclass(frozen=True)
@@ -262,6 +286,7 @@ class ProcessParts:
     metrics: MetricStore
     waiter: Callable[[], PositionWaiter]
     changes: ChangeFeed
+    archives: SourceArchives
 
 
 def _processes(
@@ -295,6 +320,7 @@ def _processes(
         ingress=ingress,
         clock=parts.clock,
         wait_for=wait_for,
+        archives=parts.archives,
         config=DeployerConfig(
             workspace=settings.data_path / "workspaces",
             local_endpoint=settings.docker_host,
@@ -326,7 +352,15 @@ def _processes(
         clock=parts.clock,
     )
     return extra + start_processes(
-        deployer, reconciler, parts.logs, settings, stop, parts.changes, parts.read_db, guests
+        deployer,
+        reconciler,
+        parts.logs,
+        settings,
+        stop,
+        parts.changes,
+        parts.read_db,
+        guests,
+        archives=Pruning(parts.archives, parts.dashboard, parts.clock, settings),
     )
 
 
@@ -368,6 +402,8 @@ def start_processes(
     changes: ChangeFeed,
     read_db: ReadDatabase,
     guests: GuestManager,
+    *,
+    archives: Pruning | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -404,6 +440,11 @@ def start_processes(
                 logs.prune(settings.log_lines_kept)
             except Exception:  # the database may be away: try again next time
                 log.exception("pruning the logs failed")
+            try:
+                if archives is not None:
+                    archives.prune()
+            except Exception:
+                log.exception("pruning the uploaded archives failed")
 
     def manage_guests(inner: threading.Event) -> None:
         guests.run(inner, inner.wait)
@@ -419,6 +460,27 @@ def start_processes(
     )
     thread.start()
     return [thread]
+
+
+@dataclass(frozen=True)
+class Pruning:
+    """Uploaded archives that no deployment needs any more go, after a grace period."""
+
+    archives: SourceArchives
+    dashboard: DashboardQueries
+    clock: Clock
+    settings: Settings
+
+    def prune(self) -> int:
+        """Drop archives older than the grace period that no active or live release builds
+        (a redeploy of a live release builds its archive again)."""
+        keep = {
+            archive_id(row.organization_id, row.source_archive)
+            for row in self.dashboard.deployments_needing_sources()
+            if row.source_archive is not None
+        }
+        grace = timedelta(seconds=self.settings.upload_grace_seconds)
+        return self.archives.prune(keep, self.clock.now() - grace)
 
 
 def _lead(

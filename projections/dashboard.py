@@ -190,6 +190,10 @@ class DeploymentRow:
     placements: dict[str, str] | None = None
     placement_explanation: str | None = None
     """Replica number -> node id, once the scheduler placed them."""
+    source_archive: str | None = None
+    """The sha256 of the uploaded archive the release builds (``containr deploy``), if any."""
+    source_archive_size: int | None = None
+    """That archive's size in bytes."""
     position: int = 0
 
 
@@ -721,6 +725,9 @@ class DashboardProjection(Projection):
         reason = (
             f"rollback to {e.rollback_of}" if e.rollback_of else f"{e.trigger.value} deployment"
         )
+        uploaded = e.source_archive
+        if uploaded is not None and e.rollback_of is None:
+            reason += f" of uploaded archive {uploaded.short}"
         store.put(
             DEPLOYMENTS,
             {
@@ -747,6 +754,8 @@ class DashboardProjection(Projection):
                 "replicas": e.spec.replicas,
                 "placements": None,
                 "placement_explanation": None,
+                "source_archive": uploaded.digest if uploaded else None,
+                "source_archive_size": uploaded.size if uploaded else None,
             },
         )
         state = self._state(store, e.service_id, e.environment_id, e.timestamp)
@@ -1078,4 +1087,6 @@ class DashboardProjection(Projection):
 def _source(spec: Any) -> str:
     if spec.git is not None:
         return f"{spec.git.repository_url}#{spec.git.branch}"
+    if spec.image is None:
+        return "uploaded directories (containr deploy)"
     return str(spec.image)

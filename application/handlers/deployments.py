@@ -21,10 +21,10 @@ from application.commands import (
     StartReplicas,
     SupersedeDeployment,
 )
-from application.errors import InvalidValueError, NotFoundError
+from application.errors import ForbiddenError, InvalidValueError, NotFoundError
 from application.handlers.common import live_project, live_service
 from application.unit_of_work import UnitOfWork
-from domain.deployment import Deployment, DeploymentState, DeploymentTrigger
+from domain.deployment import Deployment, DeploymentState, DeploymentTrigger, UploadedSource
 from domain.errors import RuleViolatedError
 from domain.ids import DeploymentId
 from domain.service import Service
@@ -69,12 +69,52 @@ def request_deployment(cmd: RequestDeployment, uow: UnitOfWork) -> dict[str, UUI
         raise InvalidValueError(
             "commit", "only services built from git have commits; leave it out for an image"
         )
+    return _request(uow, cmd, service, project.id, commit, _uploaded(uow, cmd, service, commit))
+
+
+def _uploaded(
+    uow: UnitOfWork, cmd: RequestDeployment, service: Service, commit: str | None
+) -> UploadedSource | None:
+    """The uploaded archive the release builds, checked to be the service's organisation's."""
+    if cmd.source_archive_id is None:
+        if service.spec.from_uploads:
+            raise InvalidValueError(
+                "source_archive",
+                f"service {service.name!r} is built from uploaded directories: deploy one "
+                "with `containr deploy` (or pass sourceArchive, the id of an archive uploaded "
+                "to POST /uploads)",
+            )
+        return None
+    if service.spec.image is not None:
+        raise InvalidValueError(
+            "source_archive",
+            f"service {service.name!r} runs the image {service.spec.image}, which is not "
+            "built: change its source to git (or none, for uploads) before deploying a directory",
+        )
+    if commit is not None:
+        raise InvalidValueError("commit", "give a commit or a source archive, not both")
+    archive = uow.archives.info(cmd.source_archive_id) if uow.archives is not None else None
+    if archive is None:
+        raise NotFoundError("source archive", cmd.source_archive_id)
+    if archive.organization_id != service.organization_id:
+        raise ForbiddenError("the source archive was uploaded to another organisation")
+    return UploadedSource(archive_id=archive.id, digest=archive.digest, size=archive.size)
+
+
+def _request(
+    uow: UnitOfWork,
+    cmd: RequestDeployment,
+    service: Service,
+    project_id: UUID,
+    commit: str | None,
+    uploaded: UploadedSource | None,
+) -> dict[str, UUID]:
     deployment_id = DeploymentId(uuid4())
     uow.add(
         Deployment.request(
             deployment_id,
             organization_id=service.organization_id,
-            project_id=project.id,
+            project_id=project_id,
             service_id=service.id,
             environment_id=cmd.environment_id,
             trigger=DeploymentTrigger(cmd.trigger),
@@ -82,6 +122,7 @@ def request_deployment(cmd: RequestDeployment, uow: UnitOfWork) -> dict[str, UUI
             commit=commit,
             image=service.spec.image,
             variables_version=_variables_version(uow, cmd.environment_id, service.id),
+            source_archive=uploaded,
             policy=uow.deadlines,
             actor=uow.actor,
             now=uow.now,
@@ -119,6 +160,7 @@ def rollback_service(cmd: RollbackService, uow: UnitOfWork) -> dict[str, UUID]:
             image=target.image,
             variables_version=(target.variables_version[0], target.variables_version[1]),
             rollback_of=target.id,
+            source_archive=target.source_archive,  # what it was built from, for redeploys
             policy=uow.deadlines,
             actor=uow.actor,
             now=uow.now,
@@ -195,15 +237,20 @@ def _live(uow: UnitOfWork, service_id: UUID, environment_id: UUID) -> Deployment
 def redeploy_service(cmd: RedeployService, uow: UnitOfWork) -> dict[str, UUID]:
     """Queue a new release of what is live now (same commit, today's settings and variables)."""
     live = _live(uow, cmd.service_id, cmd.environment_id)
-    return request_deployment(
-        RequestDeployment(
-            service_id=cmd.service_id,
-            environment_id=cmd.environment_id,
-            commit=live.commit if live.spec.git is not None else None,
-            trigger="redeploy",
-        ),
-        uow,
+    request = RequestDeployment(
+        service_id=cmd.service_id,
+        environment_id=cmd.environment_id,
+        commit=live.commit if live.spec.git is not None and live.source_archive is None else None,
+        trigger="redeploy",
     )
+    if live.source_archive is None:
+        return request_deployment(request, uow)
+    # What is live was uploaded: build the same archive again (it is kept while live).
+    service = live_service(uow, cmd.service_id)
+    project = live_project(uow, service.project_id)
+    if service.spec.image is not None:
+        return request_deployment(request, uow)
+    return _request(uow, request, service, project.id, None, live.source_archive)
 
 
 def restart_service(cmd: RestartService, uow: UnitOfWork) -> dict[str, UUID]:

@@ -23,6 +23,7 @@ from typing import Any
 from uuid import UUID
 
 from application import commands as c
+from application.archives import SourceArchives
 from application.bus import CommandBus, Context
 from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
@@ -74,6 +75,27 @@ IN_PROGRESS = {DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.
 
 
 @dataclass(frozen=True)
+class _Source:
+    """A release's source, ready to build: where, which files, and what identifies it."""
+
+    path: str
+    files: list[str]
+    identity: str
+    """Same identity and build plan: the same image (the build cache's key)."""
+    commit: str | None = None
+    message: str | None = None
+    author: str | None = None
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024**2:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / 1024**2:.1f} MiB"
+
+
+@dataclass(frozen=True)
 class DeployerConfig:
     """Where builds happen and how releases are exposed."""
 
@@ -106,8 +128,10 @@ class Deployer:
         clock: Clock,
         config: DeployerConfig,
         wait_for: Callable[[int], None] = lambda _position: None,
+        archives: SourceArchives | None = None,
     ) -> None:
         self.bus = bus
+        self.archives = archives
         self.queries = queries
         self.dashboard = dashboard
         self.logs = logs
@@ -217,7 +241,8 @@ class Deployer:
             return
         if any(row.state in {s.value for s in IN_PROGRESS} for row in others):
             return  # one release at a time per service and environment
-        if deployment.spec.git is not None and not deployment.is_rollback:
+        builds = deployment.spec.git is not None or deployment.source_archive is not None
+        if builds and not deployment.is_rollback:
             self._send(
                 c.StartBuild(deployment_id=deployment.id, operation_id=f"{deployment.id}:build")
             )
@@ -236,8 +261,6 @@ class Deployer:
 
     def _build(self, deployment: Deployment) -> None:
         service = self.queries.service(deployment.service_id)
-        git = deployment.spec.git
-        assert git is not None
         runtime = self._runtime_for_build(deployment)
         if runtime is None:
             return
@@ -256,20 +279,9 @@ class Deployer:
             return stopped[0]
 
         try:
-            output(f"fetching {git.repository_url} ({deployment.commit or git.branch})")
-            checkout = self.source.fetch(
-                git.repository_url,
-                workspace,
-                branch=git.branch,
-                commit=deployment.commit,
-                root_directory=git.root_directory,
-                token=repository_token(self.secrets, service) if service.repository_token else None,
-            )
-            output(f"commit {checkout.commit[:12]}: {checkout.message} ({checkout.author})")
+            checkout = self._fetch(deployment, service, workspace, output)
             plan = self._plan(deployment, checkout.path, checkout.files, output)
-            key = hashlib.sha256(
-                f"{checkout.commit}\0{git.root_directory}\0{plan}".encode()
-            ).hexdigest()[:16]
+            key = hashlib.sha256(f"{checkout.identity}\0{plan}".encode()).hexdigest()[:16]
             tag = f"containr/{deployment.service_id}:{key}"
             reused = runtime.image(tag) is not None
             if reused:
@@ -305,6 +317,44 @@ class Deployer:
                 self.advance(deployment.id)  # cancelled or overdue: record that
         finally:
             shutil.rmtree(workspace, ignore_errors=True)
+
+    def _fetch(
+        self,
+        deployment: Deployment,
+        service: Service,
+        workspace: Path,
+        output: Callable[[str], None],
+    ) -> _Source:
+        """The release's source in the workspace: the uploaded archive, or the git commit."""
+        uploaded = deployment.source_archive
+        if uploaded is not None:
+            if self.archives is None:
+                raise SourceError("this process has no store of uploaded archives")
+            output(f"unpacking uploaded archive {uploaded.short} ({_size(uploaded.size)})")
+            files = self.archives.unpack(uploaded.archive_id, workspace)
+            output(f"{len(files)} files")
+            return _Source(path=str(workspace), files=files, identity=f"archive:{uploaded.digest}")
+        git = deployment.spec.git
+        if git is None:
+            raise SourceError("the service has no git source and the release no uploaded archive")
+        output(f"fetching {git.repository_url} ({deployment.commit or git.branch})")
+        checkout = self.source.fetch(
+            git.repository_url,
+            workspace,
+            branch=git.branch,
+            commit=deployment.commit,
+            root_directory=git.root_directory,
+            token=repository_token(self.secrets, service) if service.repository_token else None,
+        )
+        output(f"commit {checkout.commit[:12]}: {checkout.message} ({checkout.author})")
+        return _Source(
+            path=checkout.path,
+            files=checkout.files,
+            identity=f"{checkout.commit}\0{git.root_directory}",
+            commit=checkout.commit,
+            message=checkout.message,
+            author=checkout.author,
+        )
 
     def _plan(
         self, deployment: Deployment, path: str, files: list[str], output: Callable[[str], None]

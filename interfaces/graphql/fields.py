@@ -47,6 +47,7 @@ ENTITIES: dict[str, Loader] = {
     "user": lambda r, i: _one(r.dashboard.users([i]), "user", i),
     "invitation": lambda r, i: r.dashboard.invitation(i),
     "token": lambda r, i: r.dashboard.api_token(i),
+    "archive": lambda r, i: r.archive(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""
 
@@ -63,6 +64,7 @@ ID_FIELDS: dict[str, str] = {
     "user_id": "user",
     "invitation_id": "invitation",
     "token_id": "token",
+    "source_archive_id": "archive",
 }
 """The entity each id field of a command names. A mutation whose command holds ids in a
 field not listed here fails to build: every id passes the read gate."""

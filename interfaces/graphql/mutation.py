@@ -301,9 +301,11 @@ class Mutation:
 
     # Deployments
     deploy_service = mutation(
-        c.RequestDeployment, "service_id environment_id commit", Deployment,
+        c.RequestDeployment,
+        "service_id environment_id commit source_archive=source_archive_id", Deployment,
         result=load("deployment", "deployment_id"),
-        description="Deploy a service into an environment (its branch head or a commit).",
+        description="Deploy a service into an environment: its branch head, a commit, or a "
+        "source archive uploaded to POST /uploads (`containr deploy`).",
     )  # fmt: skip
     rollback_service = mutation(
         c.RollbackService, "deployment_id", Deployment,

@@ -183,6 +183,7 @@ def logs(
     text: str | None = None,
     after: int = 0,
     first: int = 200,
+    newest: bool = False,
 ) -> LogPage:
     context = ctx(info)
     context.cacheable = False  # logs are not a read model
@@ -199,6 +200,7 @@ def logs(
             text=text,
             after_id=after,
             limit=limit_of(first),
+            newest=newest,
         )
     )
     return LogPage(lines=entries, cursor=entries[-1].id if entries else after)
@@ -255,6 +257,10 @@ class Query:
     node_metrics = _field(node_metrics, "A cluster node's measurements over a time range.")
     audit_log = _field(audit_log, "The audit timeline, newest first; `before` is a position.")
     analytics = _field(analytics, "Per day: deployments, success, change-failure rate, lead time.")
-    logs = _field(logs, "Build and runtime log lines, oldest first, after a cursor.")
+    logs = _field(
+        logs,
+        "Build and runtime log lines, oldest first, after a cursor (with `newest`: the "
+        "newest `first` lines after it).",
+    )
     build_plan = _field(build_plan, "The build plan a deployment of the branch head would use.")
     variables = _field(variables, "Variable names; values only with reveal (admins and owners).")

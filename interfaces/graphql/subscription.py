@@ -20,14 +20,16 @@ from uuid import UUID
 
 import anyio.to_thread
 import strawberry
+from msgspec.structs import replace
 from strawberry.types import Info
 
 from application.auth import UnauthenticatedError
 from application.authz import Permission
 from application.changes import ChangeBatch, ChangeFeed
+from application.errors import InvalidValueError
 from application.logs import LogQuery
 from interfaces.graphql.context import GqlContext
-from interfaces.graphql.fields import entity
+from interfaces.graphql.fields import entity, uuid_of
 from interfaces.graphql.types import (
     AuditEntry,
     Cluster,
@@ -255,6 +257,43 @@ class Subscription:
     ) -> AsyncGenerator[LogLine, None]:
         async for line in _log_stream(info, deployment_id, after, ("runtime", "system")):
             yield line
+
+    @strawberry.subscription(
+        description="A service's log lines, of every deployment (or one), filtered by stream "
+        "and text: those after the cursor `after` (a line id), then live."
+    )
+    async def service_logs(
+        self,
+        info: Info[GqlContext, None],
+        service_id: strawberry.ID,
+        deployment_id: strawberry.ID | None = None,
+        stream: str | None = None,
+        text: str | None = None,
+        after: int = 0,
+    ) -> AsyncGenerator[LogLine, None]:
+        if stream is not None and stream not in ("build", "runtime", "system"):
+            raise InvalidValueError("stream", "must be build, runtime or system")
+        live = Live(info)
+        row = await live.follows("service", service_id, "serviceId")
+        query = LogQuery(
+            service_id=row.id,
+            deployment_id=uuid_of(deployment_id, "deploymentId") if deployment_id else None,
+            stream=stream,  # type: ignore[arg-type]  # checked above
+            text=text,
+            limit=500,
+        )
+        reads = live.context.reads
+        async with live.watch(("logs", "service_logs", str(row.id))) as queue:
+            cursor = after
+            while True:
+                while True:
+                    entries = await call(reads.logs, replace(query, after_id=cursor))
+                    for line in entries:
+                        cursor = line.id
+                        yield line
+                    if len(entries) < query.limit:
+                        break
+                await live.next_change(queue, cursor)
 
     @strawberry.subscription(description="Nodes of an organisation as they change.")
     async def node_updated(

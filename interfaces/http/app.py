@@ -40,6 +40,7 @@ from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, decode_messa
 from interfaces.http.headers import graphiql_policy, security_headers
 from interfaces.http.health import Metrics, Readiness, unavailable_response
 from interfaces.http.session import session_handlers
+from interfaces.http.uploads import upload_handlers
 from interfaces.http.web import web_handlers
 
 log = logging.getLogger("containr.http")
@@ -148,6 +149,7 @@ def create_app(
             readyz,
             metrics_endpoint,
             *session_handlers(services),
+            *upload_handlers(services),
             *docs_handlers(),
             *web_handlers(),
         ],

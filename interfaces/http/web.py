@@ -1,12 +1,11 @@
 """The web dashboard: its built bundle served at `/` (any unknown path gets index.html, for
-client-side routing), and building it when it is missing or stale (`containr up`)."""
+client-side routing); `containr up` builds it when it is missing or stale
+(interfaces/cli/startup.py)."""
 
 from __future__ import annotations
 
 import logging
 import mimetypes
-import shutil
-import subprocess
 from pathlib import Path
 
 from litestar import Response, get
@@ -51,34 +50,6 @@ def bundle_is_stale(web: Path = WEB) -> bool:
         return True
     built = index.stat().st_mtime
     return any(_newest(web / name) > built for name in _SOURCES)
-
-
-def build_bundle(web: Path = WEB, *, echo: bool = True) -> bool:
-    """Build the bundle with npm if it is missing or stale; whether a current one exists.
-
-    Without npm (or when the build fails) the API still runs and `/` says how to build.
-    """
-    if not (web / "package.json").is_file() or not bundle_is_stale(web):
-        return (web / "dist" / "index.html").is_file()
-    npm = shutil.which("npm")
-    if npm is None:
-        log.warning("the web dashboard is not built and npm is not installed")
-        return False
-    steps = []
-    modules = web / "node_modules"
-    if not modules.is_dir() or _newest(web / "package-lock.json") > modules.stat().st_mtime:
-        steps.append([npm, "ci", "--no-audit", "--no-fund"])
-    steps.append([npm, "run", "build"])
-    for step in steps:
-        if echo:
-            print(f"building the web dashboard: {' '.join(step[1:])}", flush=True)  # noqa: T201
-        done = subprocess.run(step, cwd=web, capture_output=True, text=True, check=False)  # noqa: S603
-        if done.returncode != 0:
-            log.warning(
-                "`%s` failed:\n%s", " ".join(step[1:]), done.stdout[-2000:] + done.stderr[-2000:]
-            )
-            return False
-    return (web / "dist" / "index.html").is_file()
 
 
 def _file(path: Path) -> File:

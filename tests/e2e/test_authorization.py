@@ -9,12 +9,17 @@ The matrix fails when the schema gains a field it does not cover.
 
 from __future__ import annotations
 
+import functools
+import io
 import itertools
 import json
 import subprocess
+import tarfile
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import graphql
@@ -194,6 +199,15 @@ CASES: dict[str, Case] = {
         "subscription($deployment: ID!) { deploymentLogs(deploymentId: $deployment) { line } }",
         "deployment",
     ),
+    "Subscription.serviceLogs": s(
+        "subscription($service: ID!) { serviceLogs(serviceId: $service) { line } }", "service"
+    ),
+    "Subscription.serviceLogs(deploymentId)": s(
+        "subscription($service: ID!, $deployment: ID!) { serviceLogs(serviceId: $service, "
+        "deploymentId: $deployment) { line } }",
+        "service",
+        "deployment",
+    ),
     "Subscription.nodeUpdated": s(
         "subscription($org: ID!) { nodeUpdated(organizationId: $org) { name } }", "org"
     ),
@@ -337,6 +351,14 @@ CASES: dict[str, Case] = {
         "mutation($service: ID!, $env: ID!) { deployService(serviceId: $service, environmentId: $env) { id } }",
         "service",
         "env",
+    ),
+    "Mutation.deployService(sourceArchive)": m(
+        "deploy",
+        "mutation($service: ID!, $env: ID!, $archive: ID!) { deployService(serviceId: $service, "
+        "environmentId: $env, sourceArchive: $archive) { id sourceArchive } }",
+        "service",
+        "env",
+        "archive",
     ),
     "Mutation.rollbackService": m(
         "deploy", "mutation($old: ID!) { rollbackService(deploymentId: $old) { id } }", "old"
@@ -558,6 +580,9 @@ class World:
             ),
             SYSTEM,
         )
+        archive = self.app.archives.store(
+            org_id, source_archive(), uploaded_by="system:test", now=datetime.now(UTC)
+        ).id
         token = ""
         if caller is not None:
             token = str(
@@ -579,9 +604,22 @@ class World:
             "invitation": str(invitation),
             "member": str(member),
             "token": token,
+            "archive": str(archive),
             "unique": _unique(),
             "email": f"{_unique()}@x.example",
         }
+
+
+@functools.cache
+def source_archive() -> Path:
+    """A small gzip tar of a directory, as `containr deploy` uploads it (made once)."""
+    path = Path(tempfile.mkdtemp(prefix="matrix-archive-")) / "app.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        data = b"FROM busybox\n"
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return path
 
 
 def _unique() -> str:

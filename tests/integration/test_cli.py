@@ -147,7 +147,7 @@ def test_bad_settings_stop_the_cli_with_the_variables_name(tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTAINR_")}
     env["CONTAINR_DATABASE_URL"] = "mysql://nope/x"
     result = subprocess.run(
-        [sys.executable, "-m", "interfaces", "status"],
+        [sys.executable, "-m", "interfaces", "admin", "status"],
         check=False,
         env=env,
         cwd=tmp_path,
@@ -167,6 +167,7 @@ def test_up_prepares_a_fresh_data_dir_and_serves(tmp_path: Path) -> None:
         env=cli_env(settings),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
@@ -182,8 +183,11 @@ def test_up_prepares_a_fresh_data_dir_and_serves(tmp_path: Path) -> None:
         assert (tmp_path / "fresh" / "containr.sqlite3").exists()
     finally:
         proc.terminate()
-        out, _ = proc.communicate(timeout=20)
+        out, err = proc.communicate(timeout=20)
     assert f"open http://127.0.0.1:{port}/" in out.replace("\n", "")
+    # What it did, step by step (no terminal here: a line per step).
+    assert "Preparing the store: ready" in err
+    assert "Building the web dashboard: " in err
 
 
 def free_port() -> int:
@@ -218,22 +222,22 @@ def test_logs_prints_a_services_recent_lines_and_follows_new_ones(
         app.logs.append(deployment, service, "build", [f"step {i}" for i in range(5)])
         app.logs.append(deployment, service, "runtime", ["listening on 8080"], replica=0)
 
-        out = containr(store_settings, "logs", "web", "-n", "3").stdout
+        out = containr(store_settings, "admin", "logs", "web", "-n", "3").stdout
         assert [line.split(" ", 3)[-1] for line in out.splitlines()] == [
             "step 3",
             "step 4",
             "listening on 8080",
         ]
         assert "runtime/0" in out
-        grep = containr(store_settings, "logs", "web", "--grep", "step 1").stdout
+        grep = containr(store_settings, "admin", "logs", "web", "--grep", "step 1").stdout
         assert "step 1" in grep and "step 2" not in grep
-        missing = containr(store_settings, "logs", "api", check=False)
+        missing = containr(store_settings, "admin", "logs", "api", check=False)
         assert missing.returncode == 1 and "no service named 'api'" in missing.stderr
-        bad = containr(store_settings, "logs", "web", "--stream", "nope", check=False)
+        bad = containr(store_settings, "admin", "logs", "web", "--stream", "nope", check=False)
         assert bad.returncode == 2 and "--stream" in bad.stderr
 
         follower = subprocess.Popen(
-            [sys.executable, "-m", "interfaces", "logs", "web", "-n", "1", "--follow"],
+            [sys.executable, "-m", "interfaces", "admin", "logs", "web", "-n", "1", "--follow"],
             env=cli_env(store_settings),
             cwd=ROOT,
             stdout=subprocess.PIPE,

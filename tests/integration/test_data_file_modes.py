@@ -68,7 +68,7 @@ def test_after_migrate_and_serving_every_data_file_is_0600(tmp_path: Path) -> No
             running = modes(data)
         finally:
             server.stop()
-        containr(data, "status")
+        containr(data, "admin", "status")
     after = modes(data)
     assert oct(stat.S_IMODE(data.stat().st_mode)) == "0o700"
     # While serving: the WAL and shared-memory files of both stores, and the leaders' locks.

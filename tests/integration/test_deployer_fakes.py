@@ -7,6 +7,8 @@ ports. Read models are brought up to date explicitly between steps; no thread lo
 
 from __future__ import annotations
 
+import io
+import tarfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -227,6 +229,7 @@ def bare_rig(world: World, clock: FakeClock) -> Iterator[Rig]:
         prober=prober,
         ingress=ingress,
         clock=app.clock,
+        archives=app.archives,
         config=DeployerConfig(
             workspace=settings.data_path / "workspaces",
             local_endpoint=settings.docker_host,
@@ -360,6 +363,90 @@ def test_a_second_release_of_the_same_commit_and_plan_reuses_the_image(rig: Rig)
     third = rig.deploy(rig.commits[1])
     assert third.image != first.image
     assert len(rig.runtime.builds) == 2
+
+
+# 2b. Uploaded archives (`containr deploy`)
+
+
+def upload(rig: Rig, files: dict[str, str]) -> uuid.UUID:
+    """A directory uploaded as `containr deploy` does; the archive's id."""
+    rig.world.app.settings.data_path.mkdir(parents=True, exist_ok=True)
+    path = rig.world.app.settings.data_path / f"upload-{uuid.uuid4().hex[:8]}.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    stored = rig.world.app.archives.store(
+        rig.world.org, path, uploaded_by="user:alice", now=rig.clock.now()
+    )
+    return stored.id
+
+
+def test_a_release_from_an_uploaded_archive_is_unpacked_built_and_goes_healthy(
+    rig: Rig,
+) -> None:
+    archive = upload(rig, {"Dockerfile": dockerfile("from the laptop"), "www/index.html": "hi"})
+    deployment_id = rig.run(
+        c.RequestDeployment(
+            service_id=rig.service, environment_id=rig.world.production, source_archive_id=archive
+        )
+    ).id("deployment_id")
+    deployment = rig.drive(deployment_id)
+    assert deployment.state is S.HEALTHY, deployment.history
+    assert deployment.source_archive is not None and deployment.commit is None
+    build = rig.log(deployment_id, "build")
+    assert build[0].startswith(f"unpacking uploaded archive {deployment.source_archive.short}")
+    assert "2 files" in build and any("from the laptop" in line for line in build)
+    assert not rig.source.fetches  # git was never asked
+    redeployed = rig.drive(
+        rig.run(c.RedeployService(service_id=rig.service, environment_id=rig.world.production)).id(
+            "deployment_id"
+        )
+    )
+    assert redeployed.state is S.HEALTHY and redeployed.source_archive == deployment.source_archive
+    assert redeployed.image == deployment.image and len(rig.runtime.builds) == 1
+
+
+def test_a_rollback_to_an_uploaded_release_keeps_its_archive_so_a_redeploy_builds_it(
+    rig: Rig,
+) -> None:
+    def deploy(text: str) -> Deployment:
+        archive = upload(rig, {"Dockerfile": dockerfile(text)})
+        return rig.drive(
+            rig.run(
+                c.RequestDeployment(
+                    service_id=rig.service,
+                    environment_id=rig.world.production,
+                    source_archive_id=archive,
+                )
+            ).id("deployment_id")
+        )
+
+    first, second = deploy("first"), deploy("second")
+    assert second.state is S.HEALTHY
+    back = rig.drive(rig.run(c.RollbackService(deployment_id=first.id)).id("deployment_id"))
+    assert back.state is S.HEALTHY and back.source_archive == first.source_archive
+    again = rig.drive(
+        rig.run(c.RedeployService(service_id=rig.service, environment_id=rig.world.production)).id(
+            "deployment_id"
+        )
+    )
+    assert again.state is S.HEALTHY and again.image == first.image
+
+
+def test_a_release_whose_archive_was_pruned_fails_saying_to_deploy_again(rig: Rig) -> None:
+    archive = upload(rig, {"Dockerfile": dockerfile("gone soon")})
+    deployment_id = rig.run(
+        c.RequestDeployment(
+            service_id=rig.service, environment_id=rig.world.production, source_archive_id=archive
+        )
+    ).id("deployment_id")
+    rig.world.app.archives.prune(set(), rig.clock.now() + timedelta(days=1))
+    deployment = rig.drive(deployment_id)
+    assert deployment.state is S.FAILED
+    assert "deploy the directory again" in deployment.reason
 
 
 # 3. Redeploy: the old release retires only after the new one is healthy

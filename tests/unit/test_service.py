@@ -45,11 +45,16 @@ def test_a_service_is_created_with_its_spec() -> None:
     assert created.spec == WEB and created.name == "web"
 
 
+def test_a_service_without_git_or_image_is_built_from_uploaded_directories() -> None:
+    spec = replace(WEB, git=None).check()
+    assert spec.from_uploads
+    assert not WEB.from_uploads
+
+
 BAD_SPECS = [
     (replace(WEB, port=None), "port: a web service needs"),
     (replace(WEB, port=70000), "not a TCP port"),
     (replace(WEB, image="nginx:1"), r"a git repository \(git\) or an image \(image\)"),
-    (replace(WEB, git=None), r"a git repository \(git\) or an image \(image\)"),
     (replace(WEB, git=None, image="Not An Image!"), "not a valid image reference"),
     (replace(WEB, git=GitSource("ftp://x/y")), "git URL"),
     (

@@ -79,6 +79,10 @@ function DeploymentRow({
             <span className="font-mono" title={d.commit}>
               {shortCommit(d.commit)}
             </span>
+          ) : d.sourceArchive ? (
+            <span className="font-mono" title={d.sourceArchive} data-testid="deployment-archive">
+              uploaded archive {d.sourceArchive.slice(0, 12)}
+            </span>
           ) : null}{" "}
           {d.commitMessage ? <span className="muted">{d.commitMessage.split("\n")[0]}</span> : null}
         </span>

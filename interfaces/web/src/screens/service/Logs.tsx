@@ -147,7 +147,7 @@ export function LogsTab({ service, environment }: { service: ServiceCardFragment
           {deploymentId && !list.some((d) => d.id === deploymentId) ? <option value={deploymentId}>latest</option> : null}
           {list.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.commit ? shortCommit(d.commit) : shortImage(d.image)} · {d.state.replace(/_/g, " ")} · {formatDateTime(d.requestedAt)}
+              {d.commit ? shortCommit(d.commit) : d.sourceArchive ? `uploaded archive ${d.sourceArchive.slice(0, 12)}` : shortImage(d.image)} · {d.state.replace(/_/g, " ")} · {formatDateTime(d.requestedAt)}
             </option>
           ))}
         </SelectField>

@@ -1,4 +1,5 @@
-"""The `containr` command line."""
+"""Local administration: run Containr (`up`, `serve`, `worker`) and work on the data store
+configured on this machine (`migrate`, `events`, `projections`, `history`, `admin …`)."""
 
 from __future__ import annotations
 
@@ -13,46 +14,38 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import msgspec
 import typer
-import uvicorn
-from litestar import Litestar
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from application.eventlog import LoggedEvent
-from application.logs import LogEntry, LogQuery
-from application.readmodels import DashboardQueries
-from application.services import Services
-from application.settings import Settings, SettingsError
-from interfaces.bootstrap import bootstrap, migrate
-from interfaces.graphql.schema import schema_sdl
-from interfaces.http.app import create_app, create_metrics_app
-from interfaces.http.docs import build_docs
-from interfaces.http.web import build_bundle
-from interfaces.logs import configure_logging, uvicorn_log_config
+from interfaces.cli.root import LOCAL, admin_app, app, console, err, events_app, projections_app
 
-app = typer.Typer(help="Containr: a self-hosted platform for your apps.", no_args_is_help=True)
-events_app = typer.Typer(help="Read the event log (the audit trail).", no_args_is_help=True)
-app.add_typer(events_app, name="events")
-projections_app = typer.Typer(help="Operate the read models.", no_args_is_help=True)
-app.add_typer(projections_app, name="projections")
-console = Console(highlight=False, emoji=False)
-err = Console(stderr=True, highlight=False, emoji=False)
+# The server's machinery loads only when a local command runs: the client commands start
+# fast (they never need it).
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+    from application.eventlog import LoggedEvent
+    from application.logs import LogEntry
+    from application.readmodels import DashboardQueries
+    from application.services import Services
+    from application.settings import Settings
 
 
 def load_settings() -> Settings:
     """Settings from the environment; a bad value stops the program with its variable's name."""
+    from application.settings import Settings, SettingsError  # noqa: PLC0415 - loaded when used
+
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as e:
         err.print(f"[red]configuration error[/red] {e}")
         raise typer.Exit(2) from None
+    from interfaces.logs import configure_logging  # noqa: PLC0415 - loaded when used
+
     configure_logging(settings.log_level)
     return settings
 
@@ -60,6 +53,9 @@ def load_settings() -> Settings:
 @contextmanager
 def services() -> Iterator[Services]:
     """Bootstrapped services for one CLI command, closed afterwards."""
+    from application.settings import SettingsError  # noqa: PLC0415 - loaded when used
+    from interfaces.bootstrap import bootstrap  # noqa: PLC0415
+
     settings = load_settings()
     try:
         built = bootstrap(settings)
@@ -72,43 +68,39 @@ def services() -> Iterator[Services]:
         built.close()
 
 
-@app.command("migrate")
+@app.command("migrate", rich_help_panel=LOCAL)
 def migrate_command() -> None:
     """Create or update the database tables (safe to run again)."""
+    from interfaces.bootstrap import migrate  # noqa: PLC0415 - loaded when used
+
     settings = load_settings()
     for step in migrate(settings):
         console.print(f"ok  {step}")
 
 
-@app.command("status")
+@admin_app.command("status")
 def status_command() -> None:
     """Show where Containr keeps its data and how long the event log is."""
     with services() as s:
         _print_status(s)
 
 
-@app.command("up")
+@app.command("up", rich_help_panel=LOCAL)
 def up_command(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
     """Prepare the data store, build the web dashboard (with npm) and the documentation (with
     MkDocs) when they are missing or stale and the tools are there, and start Containr: the
-    one command to get going."""
+    one command to get going. Each step shows what it does and how far it is."""
+    from interfaces.cli.startup import prepare  # noqa: PLC0415 - loaded when used
+
     settings = load_settings()
-    migrate(settings)
-    if not build_bundle():
-        err.print(
-            "[yellow]the web dashboard is not built[/yellow] (needs Node.js 20 and npm); "
-            "the API runs, and / says how to build it"
-        )
-    docs = build_docs()
-    if docs.problem is not None:
-        err.print(f"[yellow]the documentation is not built[/yellow]: {docs.problem}")
+    prepare(settings, err)
     _serve(settings, host, port, workers_external=False)
 
 
-@app.command("serve")
+@app.command("serve", rich_help_panel=LOCAL)
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
@@ -122,6 +114,8 @@ def serve_command(
 ) -> None:
     """Serve the API (and, unless --workers-external, run the projections, the deployment
     process manager and the reconciler in this process)."""
+    from interfaces.bootstrap import migrate  # noqa: PLC0415 - loaded when used
+
     settings = load_settings()
     if settings.is_embedded:
         migrate(settings)  # the embedded store is this process's own: prepare it
@@ -129,6 +123,13 @@ def serve_command(
 
 
 def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) -> None:
+    import uvicorn  # noqa: PLC0415 - loaded when used
+
+    from application.settings import SettingsError  # noqa: PLC0415
+    from interfaces.bootstrap import bootstrap  # noqa: PLC0415
+    from interfaces.http.app import create_app  # noqa: PLC0415
+    from interfaces.logs import uvicorn_log_config  # noqa: PLC0415
+
     try:
         built = bootstrap(settings)
     except SettingsError as e:
@@ -159,6 +160,7 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
             ws_per_message_deflate=False,
             lifespan="on",
             proxy_headers=False,  # X-Forwarded-For counts only from CONTAINR_TRUSTED_PROXIES
+            access_log=settings.access_log,  # a line per request: CONTAINR_ACCESS_LOG=on
         )
     finally:
         stop_metrics()
@@ -167,6 +169,10 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
 
 def _metrics_listener(settings: Settings, application: Litestar) -> Callable[[], None]:
     """CONTAINR_METRICS_LISTEN: a listener of its own serving only /metrics, in a thread."""
+    import uvicorn  # noqa: PLC0415 - loaded when used
+
+    from interfaces.http.app import create_metrics_app  # noqa: PLC0415
+
     if settings.metrics_listen is None:
         return lambda: None
     host, _, port = settings.metrics_listen.rpartition(":")
@@ -200,9 +206,11 @@ def _metrics_listener(settings: Settings, application: Litestar) -> Callable[[],
     return stop
 
 
-@app.command("graphql-schema")
+@app.command("graphql-schema", rich_help_panel=LOCAL)
 def graphql_schema_command() -> None:
     """Print the GraphQL schema (SDL); `schema.graphql` in the repository is this output."""
+    from interfaces.graphql.schema import schema_sdl  # noqa: PLC0415 - loaded when used
+
     sys.stdout.write(schema_sdl())
 
 
@@ -295,6 +303,14 @@ def _abbreviate_sealed(value: Any) -> Any:
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar fed with (done, total)."""
+    from rich.progress import (  # noqa: PLC0415 - loaded when used
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -315,6 +331,8 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
 def projections_status() -> None:
     """Each read model's position, the head of the log, lag and leader."""
     with services() as s:
+        from rich.table import Table  # noqa: PLC0415 - loaded when used
+
         table = Table("read model", "generation", "position", "head", "lag", "shape")
         table.add_column("leader", overflow="fold")
         for st in s.projections.status():
@@ -351,7 +369,7 @@ def projections_rebuild(
             console.print(f"ok  {model} now serves generation {generation}")
 
 
-@app.command("history")
+@app.command("history", rich_help_panel=LOCAL)
 def history_command(
     as_of: Annotated[
         str,
@@ -415,7 +433,7 @@ def _print_past(dashboard: DashboardQueries, project_id: UUID | None) -> None:
                 console.print(f"  {escape(service.name):20} {env_name:12} {escape(live)}{latest}")
 
 
-@app.command("logs")
+@admin_app.command("logs")
 def logs_command(
     service: Annotated[str, typer.Argument(help="A service's name (or id)")],
     project: Annotated[
@@ -429,10 +447,13 @@ def logs_command(
     lines: Annotated[int, typer.Option("--lines", "-n", help="How many recent lines")] = 100,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new lines")] = False,
 ) -> None:
-    """Print a service's build and runtime logs (secrets are already masked)."""
+    """Print a service's build and runtime logs from this machine's store (secrets are
+    already masked); `containr logs` asks a server instead."""
     if stream is not None and stream not in ("build", "runtime", "system"):
         err.print("[red]error[/red] --stream must be build, runtime or system")
         raise typer.Exit(2)
+    from application.logs import LogQuery  # noqa: PLC0415 - loaded when used
+
     with services() as s:
         row = _find_service(s.dashboard, service, project)
         query = LogQuery(
@@ -496,7 +517,7 @@ def _print_log(entry: LogEntry) -> None:
     )
 
 
-@app.command("worker")
+@app.command("worker", rich_help_panel=LOCAL)
 def worker_command() -> None:
     """Run the projections and the process managers (deployer, reconciler) until stopped.
 
@@ -517,8 +538,3 @@ def worker_command() -> None:
             stop.set()
         for thread in threads:
             thread.join(timeout=10)
-
-
-def main() -> None:
-    """The console script's entry point."""
-    app()
