@@ -88,6 +88,12 @@ class GqlContext:
         return self._services.clock
 
     @property
+    def ingress(self) -> tuple[str, str]:
+        """Where deployed web services answer: the ingress domain and its listen address."""
+        settings = self._services.settings
+        return settings.ingress_domain, settings.ingress_listen
+
+    @property
     def is_production(self) -> bool:
         """Whether this installation runs in production mode."""
         return self._services.settings.is_production
