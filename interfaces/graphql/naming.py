@@ -62,6 +62,9 @@ def prefetch_actor_names(
 def actor_name(context: GqlContext, row: AuditRow | DeploymentRow) -> str:
     """Who did it, in words."""
     found = context.prefetched(row, "actor_name")
+    if found is None and isinstance(row, AuditRow):  # alone: its other words in one batch
+        prefetch_audit_words(context, context.reads.dashboard, [row])
+        found = context.prefetched(row, "actor_name")
     if found is not None:
         return str(found)
     actor = _actor(row) or ""

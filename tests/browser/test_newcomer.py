@@ -194,5 +194,7 @@ def test_activity_names_people_and_time_travel_before_the_project_says_so_plainl
     page.get_by_test_id("time-travel-moment").fill(moment)
     page.get_by_test_id("time-travel-go").click()
     error = page.get_by_test_id("time-travel").get_by_test_id("error-message")
-    expect(error).to_have_text("The project did not exist yet at that point. Choose a later moment.")
+    expect(error).to_have_text(
+        "The project did not exist yet at that point. Choose a later moment."
+    )
     expect(page.get_by_test_id("error-message")).to_have_count(1)

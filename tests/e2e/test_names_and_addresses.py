@@ -209,3 +209,40 @@ def test_every_response_carries_the_servers_clock_for_the_dashboard(
     ):
         stamped = int(response.headers["x-containr-time"])
         assert abs(stamped - app.clock.now().timestamp() * 1000) < 60_000, response.url
+
+
+def test_a_live_audit_entry_arrives_with_its_words(setup: tuple[Services, Client]) -> None:
+    app, client = setup
+    project, env = shop(client)
+    web = service(client, project, "api", "web", image="busybox:1", port=80)
+    http: Any = client.http
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json(
+            {"type": "connection_init", "payload": {"authorization": f"Bearer {client.token}"}}
+        )
+        assert ws.receive_json(timeout=10)["type"] == "connection_ack"
+        ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {
+                    "query": "subscription($p: ID!) { projectActivity(projectId: $p) { "
+                    "action actorName concerns text } }",
+                    "variables": {"p": project},
+                },
+            }
+        )
+        release(app, client, web, env, "a")
+        entries: list[dict[str, Any]] = []
+        while not any(e["action"] == "Deployment.BecameHealthy" for e in entries):
+            message = ws.receive_json(timeout=10)
+            if message["type"] == "ping":
+                continue
+            assert message["type"] == "next", message
+            entries.append(message["payload"]["data"]["projectActivity"])
+    healthy = next(e for e in entries if e["action"] == "Deployment.BecameHealthy")
+    assert healthy["actorName"] == "Containr's deployer"
+    assert healthy["concerns"] == "api · production"
+    assert healthy["text"].startswith("deployment healthy")
+    requested = next(e for e in entries if e["action"] == "Deployment.Requested")
+    assert requested["actorName"] == "Tester"

@@ -2,11 +2,10 @@
 // reconnect), with follow, a replica filter and a server-side text search.
 
 import { type FormEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
-import { useClient, useQuery } from "urql";
+import { useClient } from "urql";
 import {
   BuildLogsDocument,
   DeploymentLogsDocument,
-  DeploymentsDocument,
   type LogLineFieldsFragment,
   LogsDocument,
   type ServiceCardFragment,
@@ -17,6 +16,7 @@ import { stateLabel } from "../../lib/deployments";
 import { formatDateTime, shortCommit, shortImage } from "../../lib/format";
 import { appendLogLines, emptyLogBuffer, filterLogLines, inStreams, type LogBuffer, type LogStreams, replicasIn } from "../../lib/live";
 import { type Environment } from "../ProjectCanvas";
+import { useLiveDeployments } from "./liveDeployments";
 
 type Line = LogLineFieldsFragment;
 
@@ -97,7 +97,7 @@ export function LogsTab({ service, environment }: { service: ServiceCardFragment
   const [search, setSearch] = useState<{ text: string; lines: Line[]; cursor: number; more: boolean } | null>(null);
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<unknown>(null);
-  const [deployments] = useQuery({ query: DeploymentsDocument, variables: { serviceId: service.id, environmentId: environment.id, after: null } });
+  const { deployments: list } = useLiveDeployments(service.id, environment.id);
   const deploymentId = chosen ?? state?.latestDeploymentId ?? null;
   const { buffer, error } = useLiveLines(deploymentId, streams);
 
@@ -142,7 +142,6 @@ export function LogsTab({ service, environment }: { service: ServiceCardFragment
   const shown = buffer.lines.filter((l) => inStreams(l, streams));
   const liveLines = filterLogLines(shown, replica);
   const replicas = replicasIn(shown);
-  const list = deployments.data?.service.deployments.nodes ?? [];
 
   return (
     <div className="space-y-3">
