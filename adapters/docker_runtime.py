@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import math
 import queue
+import re
 import secrets
 import threading
 import time
@@ -27,13 +28,16 @@ from docker.utils import parse_repository_tag
 from docker.utils import tar as context_tarball
 
 from application.runtime_ports import (
+    NO_CONTAINER_PULLS,
     BuildFailedError,
     ContainerEngineError,
     ContainerInfo,
     ContainerSpec,
     EngineUnreachableError,
+    ImageAvailability,
     ImageInfo,
     LogLine,
+    unavailable_image,
 )
 
 _RESTART_POLICIES: dict[str, dict[str, Any] | None] = {
@@ -50,6 +54,10 @@ _NO_ANSWER = (
     TimeoutError,
 )
 _CANCEL_POLL_SECONDS = 0.2
+# What the engine says when it cannot get an image from its registry (Docker 20.10+).
+_REGISTRY = re.compile(r'Get "?https?://(?P<host>[^/"\s]+)')
+_LOOKUP = re.compile(r"lookup (?P<host>[^\s:]+)(?: on \S+)?: (?P<why>[^\"]+)")
+_STEP = re.compile(r"^Step \d+/\d+ : (?P<instruction>\S+)\s*(?P<arguments>.*)$")
 
 
 class DockerRuntime:
@@ -85,6 +93,31 @@ class DockerRuntime:
             except docker.errors.NotFound:
                 return None
         return ImageInfo(id=attrs["Id"], tags=list(attrs.get("RepoTags") or []))
+
+    def image_availability(self, reference: str, *, timeout: float) -> ImageAvailability:
+        """Whether the engine has the image, else whether its registry has it: the engine's
+        distribution endpoint asks the registry for the manifest (nothing is pulled), and
+        the request's own deadline bounds the wait when no registry answers."""
+        if self.image(reference) is not None:
+            return ImageAvailability(reference=reference, present=True)
+        with self._calls(f"asking the registry about image {reference}"):
+            api = self._api()
+            try:
+                url = api._url("/distribution/{0}/json", reference)
+                api._result(api._get(url, timeout=timeout), True)
+            except docker.errors.APIError as e:
+                reason = pull_reason(str(e.explanation or e)) or _first_line(e)
+                return ImageAvailability(
+                    reference=reference, present=False, pullable=False, reason=reason
+                )
+            except requests.exceptions.ReadTimeout:
+                return ImageAvailability(
+                    reference=reference,
+                    present=False,
+                    pullable=False,
+                    reason=f"its registry did not answer within {timeout:g} s",
+                )
+        return ImageAvailability(reference=reference, present=False, pullable=True)
 
     def tag(self, image: str, tag: str) -> None:
         """Add a tag to an image."""
@@ -191,6 +224,10 @@ class DockerRuntime:
                     host_config=host_config,
                     networking_config=networking,
                 )
+            except docker.errors.ImageNotFound:
+                raise ContainerEngineError(
+                    unavailable_image(spec.image, NO_CONTAINER_PULLS, base=False)
+                ) from None
             except docker.errors.APIError as e:
                 if e.status_code == 409:
                     raise ContainerEngineError(
@@ -375,6 +412,8 @@ class _BuildOutput:
         self._pending = ""
         self._error: str | None = None
         self._image_id: str | None = None
+        self._base: str | None = None
+        """The image the current step's FROM names (None in any other step)."""
 
     def follow(self, stream: _Streaming, cancelled: Callable[[], bool]) -> str:
         """Pass every line on; the built image's id, or BuildFailedError."""
@@ -412,6 +451,7 @@ class _BuildOutput:
         if "stream" in message:
             *lines, self._pending = (self._pending + str(message["stream"])).split("\n")
             for line in lines:
+                self._step(line)
                 self._on_log(line.removesuffix("\r"))
         if "status" in message:
             self._flush()
@@ -421,6 +461,10 @@ class _BuildOutput:
             self._flush()
             detail = message.get("errorDetail") or {}
             self._error = str(detail.get("message") or message.get("error") or "build failed")
+            reason = pull_reason(self._error) if self._base is not None else None
+            if self._base is not None and reason is not None:
+                # The engine could not get a base image: say which, and how to provide it.
+                self._error = unavailable_image(self._base, reason)
             self._on_log(self._error)
         aux = message.get("aux")
         if isinstance(aux, dict) and aux.get("ID"):
@@ -428,8 +472,53 @@ class _BuildOutput:
 
     def _flush(self) -> None:
         if self._pending:
+            self._step(self._pending)
             self._on_log(self._pending.removesuffix("\r"))
             self._pending = ""
+
+    def _step(self, line: str) -> None:
+        """Follow the builder's ``Step i/n : INSTRUCTION ...`` lines: which base it pulls."""
+        step = _STEP.match(line.strip())
+        if step is None:
+            return
+        self._base = None
+        if step["instruction"].upper() == "FROM":
+            words = [w for w in step["arguments"].split() if not w.startswith("--")]
+            self._base = words[0] if words else None
+
+
+def pull_reason(error: str) -> str | None:
+    """Why the engine could not get an image from its registry, in a few words; None when
+    ``error`` is not about that."""
+    text = " ".join(error.split())
+    lowered = text.lower()
+    lookup = _LOOKUP.search(text)
+    if lookup is not None:  # the registry's name does not resolve: no network, or no DNS
+        return f"cannot reach the registry {lookup['host']} ({lookup['why'].strip()})"
+    registry = _REGISTRY.search(text)
+    host = registry["host"] if registry else "the registry"
+    reasons = (
+        (("pull access denied", "repository does not exist"), "the registry has no such "
+         "repository, or it needs a login"),
+        (("manifest unknown",), "the registry has no such tag"),
+        (("unauthorized", "authentication required"), f"{host} wants a login"),
+        (("toomanyrequests",), f"{host} refuses more pulls for now (rate limit)"),
+        (("connection refused",), f"{host} refused the connection"),
+    )  # fmt: skip
+    for markers, reason in reasons:
+        if any(marker in lowered for marker in markers):
+            return reason
+    if "manifest for" in lowered and "not found" in lowered:
+        return "the registry has no such tag"
+    timeouts = ("timeout", "timed out", "deadline exceeded", "unreachable")
+    if registry is not None and any(word in lowered for word in timeouts):
+        return f"cannot reach {host} ({text.rsplit(': ', 1)[-1]})"
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:200] if lines else type(error).__name__
 
 
 def _read_into(chunks: Iterator[dict[str, Any]], messages: queue.Queue[tuple[str, Any]]) -> None:

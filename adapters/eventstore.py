@@ -16,7 +16,13 @@ from psycopg.conninfo import conninfo_to_dict
 
 from adapters.logstore import LOGS_SQL
 from adapters.metricstore import METRICS_SQL
-from adapters.postgres import IDLE_IN_TRANSACTION_MS, DatabaseLimits, GuardedPool, connect
+from adapters.postgres import (
+    IDLE_IN_TRANSACTION_MS,
+    DatabaseLimits,
+    GuardedPool,
+    connect,
+    storable_text,
+)
 from application.errors import UnavailableError
 from application.eventstore import EventStore
 from application.settings import Settings
@@ -258,5 +264,6 @@ def pg_pool(settings: Settings, *, name: str, max_size: int = 4) -> GuardedPool:
             "autocommit": True,
             **limits.connection_kwargs(search_path=f"{settings.database_schema},public"),
         },
+        configure=storable_text,  # logs hold what containers print, NUL included
         open=True,
     )

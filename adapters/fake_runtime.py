@@ -19,13 +19,16 @@ from typing import Literal
 import msgspec
 
 from application.runtime_ports import (
+    NO_CONTAINER_PULLS,
     BuildFailedError,
     ContainerEngineError,
     ContainerInfo,
     ContainerSpec,
     EngineUnreachableError,
+    ImageAvailability,
     ImageInfo,
     LogLine,
+    unavailable_image,
 )
 
 TIMED_OUT = 124
@@ -55,6 +58,8 @@ class InMemoryRuntime:
 
     Hooks: set ``reachable = False`` and ``ping()`` is False while every other call raises
     EngineUnreachableError; ``add_image(tag)`` stands for an image that was pulled;
+    ``registry`` holds the images a registry would give (a build pulls them, a lookup finds
+    them) and ``registry_error``, when set, is why no registry can be reached at all;
     ``exec_results[(container_id, tuple(command))]`` fixes an exec's exit code (None: it
     hangs, so ``exec`` returns 124); ``kill(container_id, exit_code)`` makes a container die;
     ``emit(container_id, line)`` makes it print a line.
@@ -62,7 +67,8 @@ class InMemoryRuntime:
     Simulation, kept small on purpose:
 
     - build: each Dockerfile instruction logs ``Step i/n : ...``; FROM needs an image the
-      runtime has (or ``scratch``); in a RUN, ``echo X`` prints X and ``false`` or
+      runtime has (or ``scratch``) or the registry has (it is pulled then), and fails with
+      the real adapter's words otherwise; in a RUN, ``echo X`` prints X and ``false`` or
       ``exit N`` (N > 0) fails the build with Docker's message; ``cancelled()`` is asked
       after every step. Nothing takes time: ``RUN sleep 30`` returns at once.
     - start plays a ``["sh", "-c", script]`` command: ``echo X`` (``>&2`` allowed) prints X,
@@ -79,6 +85,8 @@ class InMemoryRuntime:
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self.reachable = True
+        self.registry: set[str] = set()
+        self.registry_error: str | None = None
         self.images: dict[str, ImageInfo] = {}
         self.networks: dict[str, dict[str, str]] = {}
         self.containers_by_id: dict[str, ContainerInfo] = {}
@@ -121,6 +129,26 @@ class InMemoryRuntime:
         with self._changed:
             self._check()
             return self._find_image(reference)
+
+    def image_availability(self, reference: str, *, timeout: float) -> ImageAvailability:
+        """Whether the runtime has the image, else whether ``registry`` has it."""
+        with self._changed:
+            self._check()
+            self.calls.append(("image_availability", reference))
+            if self._find_image(reference) is not None:
+                return ImageAvailability(reference=reference, present=True)
+            reason = self._unpullable(reference)
+        return ImageAvailability(
+            reference=reference, present=False, pullable=reason is None, reason=reason or ""
+        )
+
+    def _unpullable(self, reference: str) -> str | None:
+        """Why the registry cannot give ``reference`` (None: it can)."""
+        if self.registry_error is not None:
+            return self.registry_error
+        if _normal(reference) not in {_normal(r) for r in self.registry}:
+            return "the registry has no such repository, or it needs a login"
+        return None
 
     def tag(self, image: str, tag: str) -> None:
         """Add a tag to an image (taking it from the image that had it)."""
@@ -179,9 +207,17 @@ class InMemoryRuntime:
             on_log(f"Step {number}/{len(steps)} : {step}")
             instruction, _, argument = step.partition(" ")
             if instruction.upper() == "FROM":
-                base = argument.split()[0] if argument.split() else ""
+                words = [w for w in argument.split() if not w.startswith("--")]
+                base = words[0] if words else ""
                 if base != "scratch" and self.image(base) is None:
-                    raise BuildFailedError(f"pull access denied for {base}, no such image")
+                    with self._changed:
+                        reason = self._unpullable(base)
+                        if reason is None:  # pulled from the registry
+                            self._store_image(f"pulled\0{base}", [_normal(base)])
+                    if reason is not None:
+                        message = unavailable_image(base, reason)
+                        on_log(message)
+                        raise BuildFailedError(message)
             elif instruction.upper() == "RUN":
                 try:
                     _play_script(argument, on_log)
@@ -220,11 +256,12 @@ class InMemoryRuntime:
         """A container in the ``created`` state."""
         with self._changed:
             self._check()
-            doing = f"creating container {spec.name}"
             if any(c.name == spec.name for c in self.containers_by_id.values()):
                 raise ContainerEngineError(f"a container named {spec.name} already exists")
             if self._find_image(spec.image) is None:
-                raise ContainerEngineError(f"{doing}: No such image: {spec.image}")
+                raise ContainerEngineError(
+                    unavailable_image(spec.image, NO_CONTAINER_PULLS, base=False)
+                )
             container_id = hashlib.sha256(f"{next(self._serial)}\0{spec.name}".encode()).hexdigest()
             info = ContainerInfo(
                 id=container_id,

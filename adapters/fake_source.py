@@ -23,8 +23,12 @@ from adapters.git_source import (
     clear_workspace,
     display_url,
     list_files,
+    missing_branch,
+    missing_commit,
+    repository_missing,
     root_parts,
     service_directory,
+    unreachable,
 )
 from application.runtime_ports import Checkout, SourceError
 from application.secrets import Secret
@@ -67,6 +71,10 @@ class InMemorySource:
         self._repositories: dict[str, dict[str, list[tuple[str, FakeCommit]]]] = {}
         self._private: dict[str, Secret] = dict(private or {})
         self.fetches: list[SourceFetch] = []
+        self.heads: list[tuple[str, str]] = []
+        """(url, branch) of every ``head`` call, in order."""
+        self.unreachable: set[str] = set()
+        """URLs whose server cannot be reached (every call about them fails so)."""
         self.tokens: list[Secret] = []
         """Every token received, in order."""
         self._lock = threading.Lock()
@@ -140,17 +148,39 @@ class InMemorySource:
             files=list_files(directory),
         )
 
+    def head(self, url: str, *, branch: str, token: Secret | None = None, timeout: float) -> str:
+        """The head commit of a registered branch (errors as the git adapter's)."""
+        with self._lock:
+            self.heads.append((url, branch))
+            if token is not None:
+                self.tokens.append(token)
+        check_refs(branch, None)
+        with self._lock:
+            repository = self._repository(url, token)
+            if not repository.get(branch):
+                raise missing_branch(branch, display_url(url), sorted(repository))
+            return repository[branch][-1][0]
+
+    def _repository(
+        self, url: str, token: Secret | None
+    ) -> dict[str, list[tuple[str, FakeCommit]]]:
+        where = display_url(url)
+        if url in self.unreachable:
+            raise unreachable(where, "Could not resolve host")
+        repository = self._repositories.get(url)
+        required = self._private.get(url)
+        if repository is None or (required is not None and token != required):
+            raise repository_missing(where)
+        return repository
+
     def _find(
         self, url: str, branch: str, commit: str | None, token: Secret | None
     ) -> tuple[str, FakeCommit]:
         where = display_url(url)
-        repository = self._repositories.get(url)
-        required = self._private.get(url)
-        if repository is None or (required is not None and token != required):
-            raise SourceError(f"repository not found or access denied: {where}")
+        repository = self._repository(url, token)
         if commit is None:
             if not repository.get(branch):
-                raise SourceError(f"branch '{branch}' does not exist in {where}")
+                raise missing_branch(branch, where)
             return repository[branch][-1]
         wanted = commit.lower()
         matches = {
@@ -160,7 +190,7 @@ class InMemorySource:
             if sha.startswith(wanted)
         }
         if len(matches) != 1:
-            raise SourceError(f"commit {wanted} not found in {where}")
+            raise missing_commit(wanted, where)
         return next(iter(matches.items()))
 
 

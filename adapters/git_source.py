@@ -17,12 +17,19 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from application.runtime_ports import Checkout, SourceError
+from application.runtime_ports import (
+    BranchNotFoundError,
+    Checkout,
+    RepositoryNotFoundError,
+    SourceError,
+    SourceUnreachableError,
+)
 from application.secrets import Secret
 
 TOKEN_USER = "x-access-token"  # noqa: S105 - a user name, not a password
@@ -74,6 +81,13 @@ _ACCESS_DENIED = (
     "access denied",
     "access rights",
 )
+# What git adds after the real cause of a failed remote operation; never the reason itself.
+_BOILERPLATE = (
+    "could not read from remote repository",
+    "please make sure you have the correct access rights",
+    "and the repository exists",
+)
+_SHOWN_BRANCHES = 5
 
 
 class GitRepository:
@@ -118,6 +132,27 @@ class GitRepository:
             shutil.rmtree(workspace, ignore_errors=True)
             raise
 
+    def head(self, url: str, *, branch: str, token: Secret | None = None, timeout: float) -> str:
+        """The commit at the head of ``branch``, from ``git ls-remote --heads`` (nothing is
+        fetched); see the port for the errors."""
+        check_refs(branch, None)
+        where = display_url(url)
+        git = _Git(
+            self._git, url, token, timeout=timeout, where=where, doing="listing the branches of"
+        )
+        try:
+            listing = git.run("ls-remote", "--heads", "--", url, cwd=Path(tempfile.gettempdir()))
+        except _GitFailedError as e:
+            raise explain(e.stderr, where) from None
+        heads = {}
+        for line in listing.splitlines():
+            sha, _, ref = line.partition("\t")
+            if ref.startswith("refs/heads/"):
+                heads[ref.removeprefix("refs/heads/")] = sha
+        if branch in heads:
+            return heads[branch]
+        raise missing_branch(branch, where, sorted(heads))
+
     def _clone(self, git: _Git, url: str, workspace: Path, branch: str) -> None:
         try:
             git.run(
@@ -153,7 +188,7 @@ class GitRepository:
                 cwd=workspace,
             )
         except _GitFailedError:
-            raise SourceError(f"commit {commit} not found in {git.where}") from None
+            raise missing_commit(commit, git.where) from None
         git.run("checkout", "--quiet", "--detach", found.strip(), cwd=workspace)
 
     def _describe(
@@ -185,9 +220,17 @@ class _Git:
     """The git commands of one fetch: one deadline, one environment, the secrets to scrub."""
 
     def __init__(
-        self, executable: str, url: str, token: Secret | None, *, timeout: float, where: str
+        self,
+        executable: str,
+        url: str,
+        token: Secret | None,
+        *,
+        timeout: float,
+        where: str,
+        doing: str = "fetching",
     ) -> None:
         self.where = where
+        self._doing = doing
         self._executable = executable
         self._timeout = timeout
         self._deadline = time.monotonic() + timeout
@@ -237,7 +280,9 @@ class _Git:
         return text
 
     def _timed_out(self) -> SourceError:
-        return SourceError(f"git timed out after {self._timeout:g} s fetching {self.where}")
+        return SourceUnreachableError(
+            f"git timed out after {self._timeout:g} s {self._doing} {self.where}"
+        )
 
 
 def _token_config(url: str, token: str, secrets: list[str]) -> list[tuple[str, str]]:
@@ -286,17 +331,74 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 
 def explain(stderr: str, where: str, *, branch: str | None = None) -> SourceError:
-    """A SourceError saying in plain words why git could not fetch (``stderr`` is scrubbed)."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    detail = (lines[-1] if lines else "no output")[:300]
+    """A SourceError saying in plain words why git failed and what to check (``stderr`` is
+    scrubbed)."""
+    detail = _detail(stderr)
     kind = _classify(stderr)
     if kind == "no-branch" and branch is not None:
-        return SourceError(f"branch '{branch}' does not exist in {where}")
+        return missing_branch(branch, where)
     if kind == "unreachable":
-        return SourceError(f"could not reach {where} ({detail})")
+        return unreachable(where, detail)
     if kind == "denied":
-        return SourceError(f"repository not found or access denied: {where} ({detail})")
+        return repository_missing(where, detail)
     return SourceError(f"git could not fetch {where} ({detail})")
+
+
+def repository_missing(where: str, detail: str | None = None) -> SourceError:
+    """The error for a repository the server does not have, or will not show us."""
+    why = f" ({detail})" if detail else ""
+    return RepositoryNotFoundError(
+        f"repository not found or access denied: {where}{why}; check the URL, and for a "
+        "private repository give a token that can read it"
+    )
+
+
+def unreachable(where: str, detail: str) -> SourceError:
+    """The error for a repository whose server cannot be reached."""
+    return SourceUnreachableError(
+        f"could not reach {where} ({detail}); check the host name and that this server can reach it"
+    )
+
+
+def missing_commit(commit: str, where: str) -> SourceError:
+    """The error for a commit the repository does not have."""
+    return SourceError(
+        f"commit {commit} not found in {where}; check the commit id (was it pushed?), or "
+        "deploy the head of the branch"
+    )
+
+
+def missing_branch(branch: str, where: str, branches: list[str] | None = None) -> SourceError:
+    """The error for a branch the repository does not have (naming some it has, if known)."""
+    if branches:
+        shown = ", ".join(branches[:_SHOWN_BRANCHES])
+        more = (
+            f" and {len(branches) - _SHOWN_BRANCHES} more"
+            if len(branches) > _SHOWN_BRANCHES
+            else ""
+        )
+        has = f"its branches are {shown}{more}"
+    elif branches is not None:
+        has = "it has no branches yet; push one first"
+    else:
+        has = "check the branch name"
+    return BranchNotFoundError(f"branch '{branch}' does not exist in {where}; {has}")
+
+
+def _detail(stderr: str) -> str:
+    """The line of git's output that says what went wrong, without its ``fatal:`` prefix.
+
+    git prints the cause first and generic advice after it ("Please make sure you have the
+    correct access rights / and the repository exists."), so the last line is never it.
+    """
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    causes = [line for line in lines if not line.lower().startswith(_BOILERPLATE)] or lines
+    if not causes:
+        return "no output"
+    cause = causes[0]
+    for prefix in ("fatal: ", "error: ", "remote: "):
+        cause = cause.removeprefix(prefix)
+    return cause[:300]
 
 
 def _classify(stderr: str) -> Literal["no-branch", "unreachable", "denied", "other"]:

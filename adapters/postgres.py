@@ -25,7 +25,9 @@ import psycopg
 from eventsourcing.postgres import ConnectionPool as LibraryPool
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.utils import Environment, EnvType
+from psycopg.adapt import Buffer
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.types import string as text_types
 from psycopg_pool import PoolTimeout
 
 from application.errors import UnavailableError
@@ -40,6 +42,44 @@ request start afresh: bounds how late a pool notices that the database is back."
 IDLE_IN_TRANSACTION_MS = 10_000
 API_TCP_USER_TIMEOUT_MS = 5_000
 BATCH_TCP_USER_TIMEOUT_MS = 30_000
+
+
+NUL_STAND_IN = "\ufffd"
+"""What U+0000 becomes in PostgreSQL text, which cannot hold it (see ``storable_text``)."""
+
+
+def storable_text(conn: psycopg.Connection[Any]) -> None:
+    """Let ``conn`` store any Python text: U+0000, which PostgreSQL text cannot hold, is
+    written as U+FFFD (the replacement character) in parameters, filters and COPY alike.
+
+    Read models and logs hold what events and containers said, and an event is never
+    refused once recorded: without this one NUL in one event's text would stop a read model
+    for good, and a NUL in a filter would fail the query. (SQLite keeps NUL as it is.)
+    """
+    for dumper in _STORABLE_TEXT:
+        conn.adapters.register_dumper(str, dumper)
+
+
+class _Storable:
+    def dump(self, obj: str) -> Buffer | None:
+        if "\x00" in obj:
+            obj = obj.replace("\x00", NUL_STAND_IN)
+        return super().dump(obj)  # type: ignore[misc, no-any-return]
+
+
+# In psycopg's own order (types/string.py): the last one registered per format is the default.
+_STORABLE_TEXT = tuple(
+    type(f"Storable{base.__name__}", (_Storable, base), {})
+    for base in (
+        text_types.StrBinaryDumperName,
+        text_types.StrBinaryDumperVarchar,
+        text_types.StrBinaryDumper,
+        text_types.StrDumperName,
+        text_types.StrDumperVarchar,
+        text_types.StrDumper,
+        text_types.StrDumperUnknown,
+    )
+)
 
 
 class DatabaseLimits(msgspec.Struct, frozen=True, kw_only=True):
@@ -91,6 +131,9 @@ class DatabaseLimits(msgspec.Struct, frozen=True, kw_only=True):
             options += f" -c search_path={search_path}"
         return {
             "connect_timeout": self.connect_timeout,
+            # Text is UTF-8 whatever the database's own encoding (a SQL_ASCII database would
+            # otherwise hand back bytes, and every read would come back wrong).
+            "client_encoding": "utf8",
             "options": options,
             # A server that vanished without closing its sockets (a cut network, a dead
             # host) is noticed by the kernel instead of waited on for ever.

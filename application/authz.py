@@ -76,13 +76,28 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
 def require(principal: Principal, role: Role | None, permission: Permission, what: str) -> None:
     """Raise ForbiddenError unless ``role`` and the principal's scopes grant ``permission``."""
     if role is None:
-        raise ForbiddenError(f"you are not a member of the organisation that owns this {what}")
+        whose = (
+            "this organisation"
+            if what == "organisation"
+            else f"the organisation that owns this {what}"
+        )
+        raise ForbiddenError(
+            f"you are not a member of {whose}; ask one of its owners or admins to invite you"
+        )
     if permission not in ROLE_PERMISSIONS[role]:
-        raise ForbiddenError(f"your role ({role.value}) may not {permission.value} this {what}")
+        needed = min((r for r in Role if permission in ROLE_PERMISSIONS[r]), key=lambda r: r.rank)
+        raise ForbiddenError(
+            f"your role ({role.value}) may not {permission.value} this {what}; ask an owner "
+            f"or admin for the {needed.value} role"
+        )
     if not principal.allows(permission):
+        scope = min(
+            (s for s, granted in SCOPE_PERMISSIONS.items() if permission in granted),
+            key=lambda s: len(SCOPE_PERMISSIONS[s]),
+        )
         raise ForbiddenError(
             f"this token's scopes ({', '.join(sorted(principal.scopes))}) do not allow "
-            f"{permission.value}"
+            f"{permission.value}; use a token with the {scope} scope"
         )
 
 
@@ -173,7 +188,10 @@ def authorize(command: c.Command, uow: UnitOfWork, principal: Principal) -> None
         if not own_commands:
             raise ForbiddenError("you may only do this for your own account")
         if not principal.allows(Permission.OWN):
-            raise ForbiddenError("a token needs the admin scope to act for its account")
+            raise ForbiddenError(
+                "a token needs the admin scope to act for its account; sign in, or use a "
+                "token with the admin scope"
+            )
         return
     rule = RULES.get(type(command))
     if rule is None:

@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from application.authz import Principal, authorize
-from application.commands import Command
+from application.commands import Command, refuse_nul
 from application.errors import ConflictError, InvalidValueError
 from application.eventstore import EventStore
 from application.ports import Clock, SecretBox
@@ -98,6 +98,8 @@ class CommandBus:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise InvalidValueError("command", f"unknown command {type(command).__name__}")
+        if ctx.principal is not None:  # a caller's (facts the system records stay as they are)
+            refuse_nul(command)
         receipt_id = self._receipt_id(ctx)
         for attempt in range(1, self._max_attempts + 1):
             if receipt_id is not None:
@@ -132,6 +134,36 @@ class CommandBus:
             f"{type(command).__name__} kept conflicting with concurrent changes "
             f"({self._max_attempts} attempts); try again"
         )
+
+    def rehearse(self, command: Command, ctx: Context) -> bool:
+        """Run ``command`` for ``ctx`` without recording it: whether it would run now.
+
+        False when its command id was used for it already (a re-send, answered with the
+        first result). Otherwise the caller is authorised and the handler runs on the
+        current state, raising what it would raise (a bad value, a taken name); its events
+        are dropped. A check that asks the outside world before a command rehearses it
+        first, so it never works for a caller or a value the command would refuse.
+        """
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise InvalidValueError("command", f"unknown command {type(command).__name__}")
+        if ctx.principal is not None:
+            refuse_nul(command)
+        receipt_id = self._receipt_id(ctx)
+        if receipt_id is not None and self._replay(receipt_id, command) is not None:
+            return False
+        uow = UnitOfWork(
+            self._store,
+            actor=ctx.actor,
+            now=self._clock.now(),
+            secrets=self._secrets,
+            deadlines=self._deadlines,
+            user_id=ctx.principal.user_id if ctx.principal else None,
+        )
+        if ctx.principal is not None:
+            authorize(command, uow, ctx.principal)
+        handler(command, uow)  # nothing is committed: the unit of work is dropped
+        return True
 
     def _receipt_id(self, ctx: Context) -> UUID | None:
         if ctx.command_id is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Literal, TypeVar
 from uuid import UUID
@@ -462,6 +463,39 @@ def build_command(cls: type[C], data: dict[str, object]) -> C:
         return msgspec.convert(data, type=cls, dec_hook=secret_dec_hook)
     except msgspec.ValidationError as e:
         raise invalid_value(e) from None
+
+
+NUL = "\x00"
+
+
+def refuse_nul(command: Command) -> None:
+    """Raise InvalidValueError naming the first text of ``command`` that holds U+0000.
+
+    No caller means it; it cannot be stored in PostgreSQL text, passed to a process or put
+    in an environment, so a caller's command carrying one is refused before anything is
+    recorded. (Secret values are not looked at: they are sealed and never stored in clear.)
+    """
+    pending: list[tuple[str, object]] = [("", command)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if NUL in value:
+                raise InvalidValueError(path or "input", "must not contain the NUL character")
+        elif isinstance(value, msgspec.Struct):
+            fields = value.__struct_fields__
+            pending += [(_join(path, f), getattr(value, f)) for f in fields]
+        elif dataclasses.is_dataclass(value):  # the domain's value objects
+            fields = tuple(f.name for f in dataclasses.fields(value))
+            pending += [(_join(path, f), getattr(value, f)) for f in fields]
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                pending += [(path, key), (path, item)]
+        elif isinstance(value, list | tuple | set | frozenset):
+            pending += [(path, item) for item in value]
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
 
 
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)

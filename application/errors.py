@@ -1,4 +1,8 @@
-"""Errors the application raises to its callers, each with a stable code."""
+"""Errors the application raises to its callers, each with a stable code.
+
+Messages say what is wrong and what to do. ``field`` names the command field (or argument)
+at fault when one is; interfaces name it as their clients wrote it.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ class ApplicationError(Exception):
     """Raised when the application cannot carry out a request; ``code`` says why."""
 
     code = "INTERNAL"
+    field: str | None = None
+    """The command field (or argument) at fault, when one is."""
 
 
 class NotFoundError(ApplicationError):
@@ -28,9 +34,20 @@ class NotFoundError(ApplicationError):
 
     code = "NOT_FOUND"
 
-    def __init__(self, kind: str, ident: object) -> None:
-        super().__init__(f"{kind} {ident} does not exist")
+    def __init__(
+        self,
+        kind: str,
+        ident: object,
+        *,
+        field: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        self.message = (
+            message or f"{kind} {ident} does not exist; check the id (it may have been deleted)"
+        )
+        super().__init__(self.message)
         self.kind = kind
+        self.field = field
 
 
 class ConflictError(ApplicationError):

@@ -35,6 +35,19 @@ class SourceError(Exception):
     bad credentials); the message never contains the token."""
 
 
+class RepositoryNotFoundError(SourceError):
+    """Raised when the server answers but has no such repository, or refuses the credentials
+    (servers do not tell the two apart)."""
+
+
+class BranchNotFoundError(SourceError):
+    """Raised when the repository exists but has no such branch."""
+
+
+class SourceUnreachableError(SourceError):
+    """Raised when the repository's server cannot be reached, or does not answer in time."""
+
+
 # Source
 
 
@@ -67,6 +80,16 @@ class SourceRepository(Protocol):
 
         The token, if any, is used for HTTPS authentication and never appears in a URL
         that is stored, logged or put in an error message.
+        """
+        ...
+
+    def head(self, url: str, *, branch: str, token: Secret | None = None, timeout: float) -> str:
+        """The commit at the head of ``branch`` (``git ls-remote``), asked within ``timeout``
+        seconds, without fetching anything.
+
+        RepositoryNotFoundError when there is no such repository (or the token is refused),
+        BranchNotFoundError when it has no such branch, SourceUnreachableError when its
+        server cannot be reached in time; SourceError for anything else.
         """
         ...
 
@@ -111,6 +134,38 @@ class ImageInfo(msgspec.Struct, frozen=True, kw_only=True):
     tags: list[str]
 
 
+class ImageAvailability(msgspec.Struct, frozen=True, kw_only=True):
+    """Whether an engine can use an image: it has it, or its registry would give it."""
+
+    reference: str
+    present: bool
+    """The engine has the image."""
+    pullable: bool | None = None
+    """The registry has it (None: not asked, because the engine has it)."""
+    reason: str = ""
+    """Why it cannot be pulled, in a few words (empty when it can)."""
+
+    @property
+    def usable(self) -> bool:
+        """Whether a build or a container can use the image."""
+        return self.present or bool(self.pullable)
+
+
+NO_CONTAINER_PULLS = "Containr does not pull the images of containers yet"
+"""Why an image a container needs is not pulled when the engine lacks it."""
+
+
+def unavailable_image(reference: str, reason: str, *, base: bool = True) -> str:
+    """What to say about an image the engine neither has nor can pull, and how to provide it
+    (one wording for the plan preview, the build and the container)."""
+    what = "the base image" if base else "the image"
+    return (
+        f"{what} {reference} is not on the engine and cannot be pulled: {reason}; import or "
+        f"pull {reference} on the engine, or set a registry/base-image mapping (coming with "
+        "multi-host work)"
+    )
+
+
 class ContainerRuntime(Protocol):
     """A Docker engine (one node): images, containers, networks, logs."""
 
@@ -120,6 +175,12 @@ class ContainerRuntime(Protocol):
 
     def image(self, reference: str) -> ImageInfo | None:
         """The image with this tag or id, if the engine has it."""
+        ...
+
+    def image_availability(self, reference: str, *, timeout: float) -> ImageAvailability:
+        """Whether the engine has ``reference`` and, if not, whether its registry has it
+        (asked through the engine, answered within ``timeout`` seconds even when no registry
+        answers). EngineUnreachableError when the engine itself does not answer."""
         ...
 
     def build(
@@ -135,7 +196,8 @@ class ContainerRuntime(Protocol):
         """Build an image from ``context`` with the Dockerfile text ``dockerfile``.
 
         Each output line goes to ``on_log`` as it arrives. When ``cancelled()`` turns true
-        the build is abandoned (BuildFailedError). A failed build raises BuildFailedError.
+        the build is abandoned (BuildFailedError). A failed build raises BuildFailedError;
+        a base image the engine cannot get fails it with ``unavailable_image``'s words.
         """
         ...
 

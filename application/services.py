@@ -22,6 +22,7 @@ from application.queries import Queries
 from application.readgate import Observer
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries, ReadStore
 from application.reads import Reads
+from application.repository_check import RepositoryCheck
 from application.settings import Settings
 
 ALL_MODELS = ("dashboard", "history", "analytics")
@@ -60,6 +61,8 @@ class Services:
     dependencies: dict[str, Callable[[], bool]] = field(default_factory=dict)
     """Outside services this process needs, each with a check that it answers."""
     closers: tuple[Callable[[], None], ...] = field(default=())
+    repositories: RepositoryCheck | None = None
+    """Checks the git repository a user's command sets before the command is sent."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -71,11 +74,23 @@ class Services:
         wait_for: Sequence[str] = (),
         timeout: float = 10.0,
     ) -> CommandResult:
-        """Carry out a command; with ``wait_for``, return only once those read models show it."""
+        """Carry out a command; with ``wait_for``, return only once those read models show it.
+
+        A user's command that sets a service's git source has its repository checked first
+        (see RepositoryCheck); commands of Containr itself are not.
+        """
+        self._check(command, ctx)
         result = self.commands.execute(command, ctx)
         if wait_for and result.position is not None:
             self.wait_for(result.position, wait_for, timeout=timeout)
         return result
+
+    def _check(self, command: Command, ctx: Context) -> None:
+        check = self.repositories
+        if ctx.principal is None or check is None or not check.applies(command):
+            return
+        if self.commands.rehearse(command, ctx):
+            check.check(command)
 
     def reads(self, principal: Principal | None, *, observe: Observer | None = None) -> Reads:
         """What ``principal`` may read, through the read gate (one per request)."""

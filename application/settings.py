@@ -32,22 +32,43 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     Server: ``database_url`` points at PostgreSQL and ``redis_url`` at Redis.
     """
 
+    # Each field's docstring is its line in the documentation's settings table.
     data_dir: str = ".containr"
+    """Where the embedded store (SQLite) and the generated master key file live."""
     database_url: str | None = None
+    """``postgresql://user:password@host:port/dbname`` switches the event store and the read
+    models to PostgreSQL (the server setup); unset, the embedded SQLite store is used."""
     database_schema: str = "containr"
+    """The PostgreSQL schema of Containr's tables (the read models use ``<schema>_rm``)."""
     database_pool_size: int = 4
+    """PostgreSQL connections per process."""
     secret_key: Secret | None = None
+    """The master key wrapping each organisation's data key (at least 32 characters; keep it
+    safe: losing it loses the secrets). Unset and embedded: a key file generated in the data
+    directory (mode 0600)."""
     redis_url: str | None = None
+    """Redis (``redis://host:port/db``) for change notices and rate-limit counters shared by
+    the processes of the server setup."""
     log_level: str = "INFO"
+    """``DEBUG``, ``INFO``, ``WARNING`` or ``ERROR``."""
     mode: str = "development"
+    """``production`` turns off GraphiQL, introspection and "Did you mean …?" suggestions."""
     jwt_key_version: int = 1
+    """Bump it to rotate the JWT signing key (tokens signed with the previous one stay valid)."""
     docker_host: str = "unix:///var/run/docker.sock"
+    """The local node's Docker engine; defaults to ``DOCKER_HOST`` when that is set."""
     ingress_admin: str | None = None
-    """Caddy's admin API (e.g. http://127.0.0.1:2019); without it no routes are made."""
+    """An outside Caddy's admin API (e.g. http://127.0.0.1:2019). Unset and embedded: a Caddy
+    of Containr's own when ``caddy`` is on PATH; otherwise no routes are made."""
     ingress_listen: str = "127.0.0.1:8080"
+    """Where Caddy serves the deployed web services."""
     ingress_domain: str = "localhost"
+    """Web services answer on ``<service>.<environment>.<project>.<domain>`` (and on their
+    own domains)."""
     queue_timeout_seconds: int = 600
+    """Seconds a release may wait in the queue (and, built, for its turn to start)."""
     build_timeout_seconds: int = 1800
+    """Seconds a release's build may take before it fails."""
     start_timeout_seconds: int = 300
     """How long a release's replicas may take to pass their health checks (after the grace
     period); past it the release fails."""
@@ -55,7 +76,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Whether `serve` and `worker` run the deployer and the reconciler (CONTAINR_PROCESSES=off
     makes an API-only replica)."""
     log_lines_kept: int = 10_000
-    """Per deployment; older lines are pruned."""
+    """Build and runtime log lines kept per deployment; older ones are pruned."""
     # Abuse limits (issue 11).
     signup: str = "invite"
     """Who may sign up: ``invite`` (the first account, then only people holding an

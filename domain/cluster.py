@@ -27,9 +27,11 @@ def check_cluster_url(url: str) -> str:
     if parts.scheme != "https" or not parts.hostname:
         raise InvalidValueError("url", "must be the cluster's API address, like https://pve1:8006")
     if parts.username or parts.password:
-        raise InvalidValueError("url", "must not contain credentials; give the API token")
+        raise InvalidValueError(
+            "url", "must not contain credentials; give the API token as tokenId and tokenSecret"
+        )
     if parts.path not in ("", "/") or parts.query:
-        raise InvalidValueError("url", "give only https://host:port, without a path")
+        raise InvalidValueError("url", "must be only https://host:port, without a path")
     return url.rstrip("/")
 
 
@@ -45,7 +47,9 @@ def check_token_id(token_id: str) -> str:
 def check_node_name(name: str) -> str:
     """Raise InvalidValueError unless ``name`` is a valid PVE node name."""
     if not _PVE_NODE.match(name):
-        raise InvalidValueError("node", f"{name!r} is not a Proxmox node name")
+        raise InvalidValueError(
+            "node", f"{name!r} is not a Proxmox node name (letters, digits and hyphens, like pve1)"
+        )
     return name
 
 

@@ -91,9 +91,11 @@ class GuestSettings:
         if not 1 <= self.disk_gb <= 131_072:
             raise InvalidValueError("disk_gb", "must be between 1 GiB and 128 TiB")
         if not _STORAGE.match(self.storage):
-            raise InvalidValueError("storage", f"{self.storage!r} is not a storage name")
+            raise InvalidValueError(
+                "storage", f"{self.storage!r} is not a storage name (like local-lvm)"
+            )
         if not _BRIDGE.match(self.bridge):
-            raise InvalidValueError("bridge", f"{self.bridge!r} is not a bridge name")
+            raise InvalidValueError("bridge", f"{self.bridge!r} is not a bridge name (like vmbr0)")
         if self.clone_from is not None and not 100 <= self.clone_from <= 999_999_999:
             raise InvalidValueError("clone_from", "must be a template's vmid (100 or more)")
         if self.os_template is not None and not _VOLUME.match(self.os_template):
@@ -101,7 +103,11 @@ class GuestSettings:
                 "os_template", "must be a volume like local:vztmpl/debian-12-standard.tar.zst"
             )
         if self.kind is GuestKind.LXC and self.clone_from is None and self.os_template is None:
-            raise InvalidValueError("os_template", "an LXC container needs an OS template")
+            raise InvalidValueError(
+                "os_template",
+                "an LXC container needs an OS template, "
+                "like local:vztmpl/debian-12-standard.tar.zst",
+            )
         return self
 
 
@@ -245,14 +251,17 @@ class Guest(ContainrAggregate):
         """Ask for a power change or deletion; one operation at a time."""
         self._require_present()
         if action is GuestAction.CREATE:
-            raise InvalidValueError("action", "a guest is created once")
+            raise InvalidValueError(
+                "action",
+                "must be start, stop, shutdown, reboot or delete (a guest is created once)",
+            )
         if operation_id in self.done or (
             self.pending is not None and self.pending.operation_id == operation_id
         ):
             return  # a repeat of the same request
         if self.pending is not None:
             raise InvalidTransitionError(
-                f"the guest is busy: {self.pending.action.value} is in progress"
+                f"the guest is busy: {self.pending.action.value} is in progress; wait for it to end"
             )
         if (
             self.state in (GuestState.CREATING, GuestState.FAILED)
@@ -352,7 +361,7 @@ class Guest(ContainrAggregate):
         if self.node_id is not None:
             raise RuleViolatedError("the guest is already registered as a node")
         if self.state is not GuestState.RUNNING:
-            raise InvalidTransitionError("only a running guest can become a node")
+            raise InvalidTransitionError("only a running guest can become a node; start it first")
         self.trigger_event(self.RegisteredAsNode, node_id=node_id, actor=actor, timestamp=now)
 
     def _require_pending(self, operation_id: str, action: GuestAction | None) -> PendingOperation:

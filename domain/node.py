@@ -43,9 +43,11 @@ class Capacity:
     def check(self) -> Capacity:
         """Raise InvalidValueError unless both amounts are positive."""
         if self.cpu_millis <= 0:
-            raise InvalidValueError("capacity.cpu", "must be positive")
+            raise InvalidValueError(
+                "cpu_millis", "must be positive: the millicores the node offers (1000 a core)"
+            )
         if self.memory_mb <= 0:
-            raise InvalidValueError("capacity.memory", "must be positive")
+            raise InvalidValueError("memory_mb", "must be positive: the MiB of memory it offers")
         return self
 
 
@@ -249,5 +251,7 @@ def check_endpoint(endpoint: str) -> str:
             "tcp://host:2376 or ssh://user@host",
         )
     if parts.password:
-        raise InvalidValueError("endpoint", "must not contain a password")
+        raise InvalidValueError(
+            "endpoint", "must not contain a password; use TLS certificates or an ssh key"
+        )
     return endpoint

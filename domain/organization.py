@@ -132,7 +132,9 @@ class Organization(ContainrAggregate):
     def add_member(self, user_id: UserId, role: Role, *, actor: Actor, now: datetime) -> None:
         """Make a user a member with a role."""
         if user_id in self.members:
-            raise RuleViolatedError(f"user {user_id} is already a member")
+            raise RuleViolatedError(
+                f"user {user_id} is already a member; change their role instead"
+            )
         self.trigger_event(self.MemberAdded, user_id=user_id, role=role, actor=actor, timestamp=now)
 
     def change_role(self, user_id: UserId, role: Role, *, actor: Actor, now: datetime) -> None:
@@ -167,7 +169,9 @@ class Organization(ContainrAggregate):
     ) -> None:
         """Invite someone by email; the invitation holds only the hash of its token."""
         if any(i.email == email and i.expires_at > now for i in self.invitations.values()):
-            raise RuleViolatedError(f"{email} already has a pending invitation")
+            raise RuleViolatedError(
+                f"{email} already has a pending invitation; revoke it to invite them again"
+            )
         self.trigger_event(
             self.Invited,
             invitation_id=invitation_id,
@@ -185,7 +189,9 @@ class Organization(ContainrAggregate):
         """The invited person joins with the invited role."""
         invitation = self.invitations.get(invitation_id)
         if invitation is None:
-            raise RuleViolatedError("this invitation was already used or revoked")
+            raise RuleViolatedError(
+                "this invitation was already used or revoked; ask for a new one"
+            )
         if invitation.expires_at <= now:
             raise RuleViolatedError("this invitation has expired; ask for a new one")
         if user_id in self.members:
@@ -202,7 +208,11 @@ class Organization(ContainrAggregate):
     def revoke_invitation(self, invitation_id: UUID, *, actor: Actor, now: datetime) -> None:
         """Withdraw a pending invitation."""
         if invitation_id not in self.invitations:
-            raise InvalidValueError("invitation_id", f"no pending invitation {invitation_id}")
+            raise InvalidValueError(
+                "invitation_id",
+                f"{invitation_id} is not a pending invitation of this organisation; list the "
+                "invitations to find it",
+            )
         self.trigger_event(
             self.InvitationRevoked, invitation_id=invitation_id, actor=actor, timestamp=now
         )
@@ -210,7 +220,11 @@ class Organization(ContainrAggregate):
     def _require_member(self, user_id: UUID) -> Role:
         role = self.members.get(user_id)
         if role is None:
-            raise InvalidValueError("user_id", f"user {user_id} is not a member")
+            raise InvalidValueError(
+                "user_id",
+                f"user {user_id} is not a member of this organisation; "
+                "list the members to find them",
+            )
         return role
 
     def _owner_count(self) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.base import ContainrAggregate
-from domain.errors import InvalidValueError, RuleViolatedError
+from domain.errors import InvalidValueError, NameTakenError, RuleViolatedError
 from domain.ids import Actor, EnvironmentId, OrganizationId, ProjectId
 from domain.values import validate_name, validate_slug
 
@@ -157,9 +157,17 @@ class Project(ContainrAggregate):
         self._require_live()
         name = validate_slug("name", name)
         if kind is EnvironmentKind.PRODUCTION:
-            raise RuleViolatedError("a project has exactly one production environment")
+            raise InvalidValueError(
+                "kind",
+                "a project has exactly one production environment; add a preview or "
+                "development environment",
+            )
         if any(env.name == name for env in self.environments.values()):
-            raise RuleViolatedError(f"project {self.slug!r} already has an environment {name!r}")
+            raise NameTakenError(
+                "name",
+                f"the project {self.name!r} already has an environment {name!r}; "
+                "choose another name",
+            )
         self.trigger_event(
             self.EnvironmentAdded,
             environment_id=environment_id,
@@ -175,7 +183,9 @@ class Project(ContainrAggregate):
         """Remove a preview or development environment."""
         self._require_live()
         if self.environment(environment_id).kind is EnvironmentKind.PRODUCTION:
-            raise RuleViolatedError("the production environment cannot be removed")
+            raise RuleViolatedError(
+                "the production environment cannot be removed; delete the project instead"
+            )
         self.trigger_event(
             self.EnvironmentRemoved, environment_id=environment_id, actor=actor, timestamp=now
         )
@@ -190,7 +200,9 @@ class Project(ContainrAggregate):
     def restore(self, *, actor: Actor, now: datetime) -> None:
         """Bring a deleted project back within its restore window."""
         if not self.is_deleted:
-            raise RuleViolatedError(f"project {self.slug!r} is not deleted")
+            raise RuleViolatedError(
+                f"project {self.slug!r} is not deleted; there is nothing to restore"
+            )
         if not self.is_restorable(now):
             raise RuleViolatedError(
                 f"project {self.slug!r} was deleted more than {RESTORE_WINDOW.days} days ago "

@@ -177,4 +177,6 @@ class Service(ContainrAggregate):
 
     def _require_live(self) -> None:
         if self.deleted:
-            raise ServiceDeletedError(f"service {self.name!r} is deleted")
+            raise ServiceDeletedError(
+                f"service {self.name!r} is deleted; create a new service to run it again"
+            )

@@ -57,7 +57,11 @@ class GitSource:
         """Raise InvalidValueError unless this is a usable, credential-free git source."""
         check_repository_url(self.repository_url)
         if not self.branch or _BAD_REF_CHARS.search(self.branch) or self.branch.startswith("-"):
-            raise InvalidValueError("git.branch", f"{self.branch!r} is not a valid branch name")
+            raise InvalidValueError(
+                "git.branch",
+                f"{self.branch!r} is not a valid branch name (no spaces, '..', '~^:?*[' or a "
+                "leading '-'); give the branch as git shows it, e.g. main",
+            )
         parts = [p for p in self.root_directory.split("/") if p not in ("", ".")]
         if self.root_directory.startswith("/") or ".." in parts:
             raise InvalidValueError(
@@ -68,7 +72,11 @@ class GitSource:
 def check_image_reference(reference: str) -> None:
     """Raise InvalidValueError unless ``reference`` is an image reference like ``postgres:16``."""
     if not _IMAGE_REFERENCE.match(reference):
-        raise InvalidValueError("image", f"{reference!r} is not a valid image reference")
+        raise InvalidValueError(
+            "image",
+            f"{reference!r} is not a valid image reference; write it like postgres:16 or "
+            "registry.example.com/team/app:1.2",
+        )
 
 
 @dataclass(frozen=True)
@@ -85,11 +93,13 @@ class BuildSettings:
             path = self.dockerfile_path or "Dockerfile"
             if path.startswith("/") or ".." in path.split("/"):
                 raise InvalidValueError(
-                    "build.dockerfile_path", "must be a path inside the repository"
+                    "build.dockerfile_path",
+                    "must be a path inside the repository, relative to its root (no '..')",
                 )
         elif self.dockerfile_path:
             raise InvalidValueError(
-                "build.dockerfile_path", "is only used when the build mode is 'dockerfile'"
+                "build.dockerfile_path",
+                "is only used when the build mode is 'dockerfile'; set the mode or leave it out",
             )
 
 
@@ -105,17 +115,22 @@ class Resources:
     def check(self) -> None:
         """Raise InvalidValueError for negative amounts or a request above its limit."""
         pairs = (
-            ("cpu", self.cpu_request_millis, self.cpu_limit_millis),
-            ("memory", self.memory_request_mb, self.memory_limit_mb),
+            ("cpu", "millis", self.cpu_request_millis, self.cpu_limit_millis),
+            ("memory", "mb", self.memory_request_mb, self.memory_limit_mb),
         )
-        for name, request, limit in pairs:
+        for name, unit, request, limit in pairs:
             if request < 0:
-                raise InvalidValueError(f"resources.{name}_request", "must not be negative")
+                raise InvalidValueError(
+                    f"resources.{name}_request_{unit}", "must not be negative (0 asks for none)"
+                )
             if limit is not None and limit <= 0:
-                raise InvalidValueError(f"resources.{name}_limit", "must be positive")
+                raise InvalidValueError(
+                    f"resources.{name}_limit_{unit}", "must be positive, or left out for no limit"
+                )
             if limit is not None and request > limit:
                 raise InvalidValueError(
-                    f"resources.{name}_request", f"{request} is above the limit {limit}"
+                    f"resources.{name}_request_{unit}",
+                    f"{request} is above the limit {limit}; raise the limit or lower the request",
                 )
 
 
@@ -135,9 +150,13 @@ class HealthCheck:
     def check(self) -> None:
         """Raise InvalidValueError for an incomplete probe or impossible timings."""
         if self.kind is HealthCheckKind.HTTP and not (self.path or "").startswith("/"):
-            raise InvalidValueError("health_check.path", "an HTTP check needs a path like /health")
+            raise InvalidValueError(
+                "health_check.path", "an HTTP check needs a path starting with /, like /health"
+            )
         if self.kind is HealthCheckKind.COMMAND and not self.command:
-            raise InvalidValueError("health_check.command", "a command check needs a command")
+            raise InvalidValueError(
+                "health_check.command", "a command check needs a command, like ['pg_isready']"
+            )
         if self.port is not None:
             check_port("health_check.port", self.port)
         if not 0 < self.interval_seconds <= 3600:
@@ -177,7 +196,12 @@ class ServiceSpec:
     def check(self) -> ServiceSpec:
         """Return the spec with normalised domains, or raise InvalidValueError."""
         if (self.git is None) == (self.image is None):
-            raise InvalidValueError("source", "give either a git repository or an image, not both")
+            raise InvalidValueError(
+                "source",
+                "give either a git repository (git) or an image (image), not both"
+                if self.git is not None
+                else "give a git repository (git) or an image (image) to run",
+            )
         if self.git is not None:
             self.git.check()
         if self.image is not None:
@@ -189,19 +213,33 @@ class ServiceSpec:
         if self.port is not None:
             check_port("port", self.port)
         if self.kind is ServiceKind.WEB and self.port is None:
-            raise InvalidValueError("port", "a web service needs the port it listens on")
+            raise InvalidValueError(
+                "port", "a web service needs the port it listens on; set it (e.g. 8080)"
+            )
         if not 0 <= self.replicas <= MAX_REPLICAS:
-            raise InvalidValueError("replicas", f"must be between 0 and {MAX_REPLICAS}")
+            raise InvalidValueError(
+                "replicas", f"{self.replicas} is not between 0 and {MAX_REPLICAS}"
+            )
         if self.kind is ServiceKind.CRON and not self.cron_schedule:
-            raise InvalidValueError("cron_schedule", "a cron service needs a schedule")
+            raise InvalidValueError(
+                "cron_schedule", "a cron service needs a schedule, e.g. '*/15 * * * *'"
+            )
         if self.kind is not ServiceKind.CRON and self.cron_schedule:
-            raise InvalidValueError("cron_schedule", "only cron services have a schedule")
+            raise InvalidValueError(
+                "cron_schedule",
+                f"only cron services have a schedule; leave it out for a {self.kind.value} service",
+            )
         if self.domains and self.kind is not ServiceKind.WEB:
-            raise InvalidValueError("domains", "only web services have domains")
+            raise InvalidValueError(
+                "domains",
+                f"only web services have domains; leave them out for a {self.kind.value} service",
+            )
         if self.load_balancing not in LOAD_BALANCING:
             raise InvalidValueError("load_balancing", f"must be one of {', '.join(LOAD_BALANCING)}")
         if self.start_command is not None and not self.start_command.strip():
-            raise InvalidValueError("start_command", "must not be blank")
+            raise InvalidValueError(
+                "start_command", "must not be blank; leave it out to use the detected command"
+            )
         domains = tuple(dict.fromkeys(validate_hostname("domains", d) for d in self.domains))
         return replace(self, domains=domains)
 
@@ -219,11 +257,11 @@ def check_repository_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in _GIT_SCHEMES or not (parts.netloc or parts.scheme == "file"):
         raise InvalidValueError(
-            "source.repository_url", "must be an https://, ssh://, git:// or file:// git URL"
+            "git.repository_url", "must be an https://, ssh://, git:// or file:// git URL"
         )
     if parts.password is not None or (parts.username and parts.scheme in ("http", "https")):
         # Never echo the URL: it may hold a token.
         raise InvalidValueError(
-            "source.repository_url",
+            "git.repository_url",
             "must not contain credentials; give the token separately so it is stored encrypted",
         )

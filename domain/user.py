@@ -22,7 +22,7 @@ def normalise_email(value: str) -> str:
     """An email address, trimmed and lowercased, or InvalidValueError."""
     email = value.strip().lower()
     if len(email) > 254 or not _EMAIL.match(email):
-        raise InvalidValueError("email", "is not a valid email address")
+        raise InvalidValueError("email", "is not a valid email address, like ada@example.com")
     return email
 
 
@@ -136,7 +136,7 @@ class User(ContainrAggregate):
         if not scopes or unknown:
             raise InvalidValueError(
                 "scopes",
-                f"choose from {', '.join(TOKEN_SCOPES)}"
+                f"give one or more of {', '.join(TOKEN_SCOPES)}"
                 + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
             )
         if expires_at is not None and expires_at <= now:
@@ -158,6 +158,8 @@ class User(ContainrAggregate):
         """Make a token unusable."""
         token = self.tokens.get(token_id)
         if token is None:
-            raise InvalidValueError("token_id", f"no token {token_id}")
+            raise InvalidValueError(
+                "token_id", f"you have no token {token_id}; list your tokens to find it"
+            )
         if not token.revoked:
             self.trigger_event(self.ApiTokenRevoked, token_id=token_id, actor=actor, timestamp=now)

@@ -90,18 +90,30 @@ class VariableSet(ContainrAggregate):
         now: datetime,
     ) -> None:
         """Set some variables and remove others, in one step."""
-        for name in [*set_values, *unset]:
-            validate_variable_name("name", name)
+        # The fields are named as the commands name them: ``values`` set, ``names`` unset.
+        for name in set_values:
+            validate_variable_name("values", name)
+        for name in unset:
+            validate_variable_name("names", name)
         both = set(set_values) & set(unset)
         if both:
-            raise InvalidValueError("unset", f"{sorted(both)} are both set and unset")
+            raise InvalidValueError(
+                "names", f"{', '.join(sorted(both))}: both set and unset; do one or the other"
+            )
         if not set_values and not unset:
-            raise InvalidValueError("variables", "nothing to set or unset")
+            raise InvalidValueError("values", "is empty: give at least one variable")
         missing = [name for name in unset if name not in self.values]
         if missing:
-            raise InvalidValueError("unset", f"no such variables: {', '.join(sorted(missing))}")
+            raise InvalidValueError(
+                "names",
+                f"no such variables: {', '.join(sorted(missing))}; list the variables to see "
+                "which are set",
+            )
         if len(set(self.values) | set(set_values)) > MAX_VARIABLES:
-            raise InvalidValueError("variables", f"at most {MAX_VARIABLES} variables per set")
+            raise InvalidValueError(
+                "values",
+                f"would make more than {MAX_VARIABLES} variables here; unset some first",
+            )
         self.trigger_event(
             self.Changed,
             set=dict(sorted(set_values.items())),

@@ -60,7 +60,7 @@ from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.limits import AuthPolicy, BoundedHasher
 from application.logs import LogStore
-from application.plans import BuildPlans
+from application.plans import BuildPlans, build_engine
 from application.ports import Clock, EventSignal, PasswordHasher, RateLimiter, SecretBox
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.guests import GuestManager
@@ -68,6 +68,7 @@ from application.processes.reconciler import Reconciler
 from application.projections import Progress, TimeTravel
 from application.queries import Queries
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries
+from application.repository_check import RepositoryCheck
 from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
 from application.services import Services
 from application.settings import Settings
@@ -162,8 +163,8 @@ def bootstrap(
     metrics = SqliteMetricStore(settings.sqlite_path) if pool is None else PostgresMetricStore(pool)
     queries = Queries(store, secrets)
     dashboard = DashboardQueries(read_store)
-    workspace = settings.data_path / "workspaces"
     source = source or GitRepository()
+    runtimes = runtimes or DockerEngines()
     run_processes = functools.partial(
         _processes,
         settings,
@@ -174,7 +175,7 @@ def bootstrap(
             logs=logs,
             secrets=secrets,
             clock=clock,
-            runtimes=runtimes or DockerEngines(),
+            runtimes=runtimes,
             source=source,
             ingress=ingress,
             prober=prober or NetworkProber(),
@@ -229,9 +230,16 @@ def bootstrap(
         run_projections=run_projections,
         logs=logs,
         metrics=metrics,
-        plans=BuildPlans(queries, source, secrets, workspace),
+        plans=BuildPlans(
+            queries,
+            source,
+            secrets,
+            settings.data_path / "workspaces",
+            engine=build_engine(dashboard, runtimes, settings.docker_host),
+        ),
         run_processes=run_processes,
         closers=tuple(closers),
+        repositories=RepositoryCheck(source, queries, secrets),
     )
 
 

@@ -33,6 +33,7 @@ from application.settings import Settings, SettingsError
 from interfaces.bootstrap import bootstrap, migrate
 from interfaces.graphql.schema import schema_sdl
 from interfaces.http.app import create_app, create_metrics_app
+from interfaces.http.docs import build_docs
 from interfaces.http.web import build_bundle
 from interfaces.logs import configure_logging, uvicorn_log_config
 
@@ -91,8 +92,9 @@ def up_command(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
-    """Prepare the data store, build the web dashboard if needed (with npm, when present),
-    and start Containr: the one command to get going."""
+    """Prepare the data store, build the web dashboard (with npm) and the documentation (with
+    MkDocs) when they are missing or stale and the tools are there, and start Containr: the
+    one command to get going."""
     settings = load_settings()
     migrate(settings)
     if not build_bundle():
@@ -100,6 +102,9 @@ def up_command(
             "[yellow]the web dashboard is not built[/yellow] (needs Node.js 20 and npm); "
             "the API runs, and / says how to build it"
         )
+    docs = build_docs()
+    if docs.problem is not None:
+        err.print(f"[yellow]the documentation is not built[/yellow]: {docs.problem}")
     _serve(settings, host, port, workers_external=False)
 
 

@@ -24,7 +24,12 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Json, set_json_dumps, set_json_loads
 
-from adapters.postgres import DatabaseLimits, connect, unavailable_when_unreachable
+from adapters.postgres import (
+    DatabaseLimits,
+    connect,
+    storable_text,
+    unavailable_when_unreachable,
+)
 from adapters.readstore.sql import Dialect, TableStatements, postgres_dialect, sqlite_dialect
 from application.settings import Settings
 from projections.schema import Row, Table
@@ -91,11 +96,13 @@ class PostgresReadDatabase:
         self.dialect = postgres_dialect(self.schema, lambda v: None if v is None else Json(v))
 
     def connect(self, purpose: str) -> psycopg.Connection[Any]:
-        """A connection named for its purpose, with fast msgspec JSON and the deadlines of
+        """A connection named for its purpose, with fast msgspec JSON, any text storable
+        (``storable_text``: one event's NUL never stops a read model) and the deadlines of
         batch work (runners, rebuilds); UnavailableError when the database is away."""
         conn = connect(self.url, self.limits, purpose=purpose)
         set_json_dumps(_json_encode, conn)
         set_json_loads(_json_decode, conn)
+        storable_text(conn)
         return conn
 
     def begin(self, conn: Any) -> None:

@@ -13,7 +13,7 @@ import msgspec
 import psycopg
 from psycopg.types.json import set_json_loads
 
-from adapters.postgres import GuardedPool
+from adapters.postgres import GuardedPool, storable_text
 from adapters.readstore.database import PostgresReadDatabase, Registry, SqliteReadDatabase
 from adapters.readstore.sql import statements
 from application.readmodels import Order
@@ -21,6 +21,12 @@ from projections.schema import Row, Table
 
 _json_decode = msgspec.json.Decoder().decode
 GENERATION_TTL = 2.0
+
+
+def _configure(conn: Any) -> None:
+    """A read connection: fast msgspec JSON, and filters with any text (``storable_text``)."""
+    set_json_loads(_json_decode, conn)
+    storable_text(conn)
 
 
 class SqlReadStore:
@@ -44,7 +50,7 @@ class SqlReadStore:
                 max_size=pool_size,
                 name="containr-read",
                 kwargs={"autocommit": True, **db.limits.connection_kwargs()},
-                configure=lambda conn: set_json_loads(_json_decode, conn),
+                configure=_configure,
                 open=True,
             )
 

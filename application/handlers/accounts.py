@@ -60,7 +60,7 @@ def sign_up(cmd: SignUp, uow: UnitOfWork) -> dict[str, UUID]:
     sealed = uow.secrets.seal(user_id, password_context(user_id), cmd.password_hash)
     user = uow.add(User.register(user_id, email, cmd.name, sealed, actor=uow.actor, now=uow.now))
     try:
-        reserve(uow, EMAILS, email, user_id, SIGNUP_REFUSED)
+        reserve(uow, EMAILS, email, user_id, field="email", taken=SIGNUP_REFUSED)
     except NameTakenError:
         # The same answer as every other refusal: it must not single out a taken email.
         raise ForbiddenError(SIGNUP_REFUSED) from None
@@ -74,7 +74,14 @@ def sign_up(cmd: SignUp, uow: UnitOfWork) -> dict[str, UUID]:
                 org_id, f"{user.name}'s organisation", slug, user_id, actor=uow.actor, now=uow.now
             )
         )
-        reserve(uow, organization_scope(), slug, org_id, f"an organisation {slug!r} exists")
+        reserve(
+            uow,
+            organization_scope(),
+            slug,
+            org_id,
+            field="name",
+            taken=f"an organisation {slug!r} already exists; choose another name",
+        )
         ids["organization_id"] = org_id
     elif cmd.invitation_token_hash is not None:
         found = pending_invitation(uow.find, cmd.invitation_token_hash, email, uow.now)
@@ -124,7 +131,10 @@ def create_api_token(cmd: CreateApiToken, uow: UnitOfWork) -> dict[str, UUID]:
     user = _me(uow)
     days = cmd.expires_in_days
     if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
-        raise InvalidValueError("expires_in_days", f"must be 1 to {MAX_TOKEN_DAYS} (or none)")
+        raise InvalidValueError(
+            "expires_in_days",
+            f"must be 1 to {MAX_TOKEN_DAYS}, or left out for a token that never expires",
+        )
     token_id = uuid4()
     user.create_token(
         token_id,
@@ -135,7 +145,14 @@ def create_api_token(cmd: CreateApiToken, uow: UnitOfWork) -> dict[str, UUID]:
         actor=uow.actor,
         now=uow.now,
     )
-    reserve(uow, API_TOKENS, cmd.token_hash, user.id, "this token already exists")
+    reserve(
+        uow,
+        API_TOKENS,
+        cmd.token_hash,
+        user.id,
+        field="token",
+        taken="this token already exists; create another one",
+    )
     return {"user_id": user.id, "token_id": token_id}
 
 
@@ -158,7 +175,14 @@ def invite_member(cmd: InviteMember, uow: UnitOfWork) -> dict[str, UUID]:
         actor=uow.actor,
         now=uow.now,
     )
-    reserve(uow, INVITATIONS, cmd.token_hash, org.id, "this invitation token already exists")
+    reserve(
+        uow,
+        INVITATIONS,
+        cmd.token_hash,
+        org.id,
+        field="token",
+        taken="this invitation token already exists; invite again",
+    )
     return {"organization_id": org.id, "invitation_id": invitation_id}
 
 
@@ -173,7 +197,9 @@ def accept_invitation(cmd: AcceptInvitation, uow: UnitOfWork) -> dict[str, UUID]
         else None
     )
     if org is None or invitation is None:
-        raise RuleViolatedError("this invitation is not valid (used, revoked or mistyped)")
+        raise RuleViolatedError(
+            "this invitation is not valid (used, revoked or mistyped); ask for a new one"
+        )
     org.accept_invitation(invitation.id, UserId(user.id), actor=uow.actor, now=uow.now)
     return {"organization_id": org.id, "user_id": user.id}
 

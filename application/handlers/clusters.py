@@ -29,9 +29,12 @@ def _cluster(uow: UnitOfWork, cluster_id: UUID) -> Cluster:
 
 def register_cluster(cmd: c.RegisterCluster, uow: UnitOfWork) -> dict[str, UUID]:
     """Connect a cluster; the token secret is sealed before it becomes an event."""
-    uow.get(Organization, cmd.organization_id, "organization")
+    organization = uow.get(Organization, cmd.organization_id, "organization")
     if not cmd.token_secret.reveal().strip():
-        raise InvalidValueError("token_secret", "give the API token's secret")
+        raise InvalidValueError(
+            "token_secret",
+            "must not be empty; give the secret Proxmox showed when the API token was made",
+        )
     cluster_id = uuid4()
     context = f"cluster:{cluster_id}:token"
     cluster = Cluster.register(
@@ -52,7 +55,8 @@ def register_cluster(cmd: c.RegisterCluster, uow: UnitOfWork) -> dict[str, UUID]
         cluster_scope(cmd.organization_id),
         cluster.name,
         cluster_id,
-        f"this organisation already has a cluster {cluster.name!r}",
+        field="name",
+        taken=f"{organization.name} already has a cluster {cluster.name!r}; choose another name",
     )
     return {"cluster_id": cluster_id}
 
@@ -61,7 +65,10 @@ def update_cluster_credentials(cmd: c.UpdateClusterCredentials, uow: UnitOfWork)
     """Use another token from now on."""
     cluster = _cluster(uow, cmd.cluster_id)
     if not cmd.token_secret.reveal().strip():
-        raise InvalidValueError("token_secret", "give the API token's secret")
+        raise InvalidValueError(
+            "token_secret",
+            "must not be empty; give the secret Proxmox showed when the API token was made",
+        )
     cluster.change_credentials(
         token_id=cmd.token_id,
         token_secret=uow.secrets.seal(
@@ -199,6 +206,8 @@ def register_guest_as_node(cmd: c.RegisterGuestAsNode, uow: UnitOfWork) -> dict[
         node_scope(guest.organization_id),
         node.name,
         node_id,
-        f"this organisation already has a node {node.name!r}",
+        field="guest_id",
+        taken=f"this organisation already has a node {node.name!r} (the guest's name); "
+        "remove that node first, or register another guest",
     )
     return {"guest_id": guest.id, "node_id": node_id}

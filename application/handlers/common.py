@@ -37,23 +37,30 @@ def node_scope(organization_id: UUID) -> str:
     return f"organization/{organization_id}/nodes"
 
 
+Taken = str | Callable[[UUID], str]
+"""What to say when a name is taken: a message, or one made from the holder's id."""
+
+
 def reserve(
     uow: UnitOfWork,
     scope: str,
     name: str,
     holder_id: UUID,
-    taken: str,
     *,
+    field: str,
+    taken: Taken,
     may_take_over: Callable[[UUID], bool] = lambda _holder: False,
 ) -> None:
-    """Reserve ``name`` in ``scope`` for ``holder_id``, or raise NameTakenError(taken)."""
+    """Reserve ``name`` in ``scope`` for ``holder_id``, or raise NameTakenError naming the
+    command ``field`` the name came from, with the ``taken`` message."""
     reservation = uow.find(Reservation, Reservation.id_for(scope, name))
     if reservation is None:
         uow.add(Reservation.claim(scope, name, holder_id, actor=uow.actor, now=uow.now))
     elif reservation.holder_id in (None, holder_id) or may_take_over(reservation.holder_id):
         reservation.take(holder_id, actor=uow.actor, now=uow.now)
     else:
-        raise NameTakenError(taken)
+        holder = reservation.holder_id
+        raise NameTakenError(field, taken(holder) if callable(taken) else taken)
 
 
 def release(uow: UnitOfWork, scope: str, name: str, holder_id: UUID) -> None:

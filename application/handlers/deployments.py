@@ -51,12 +51,24 @@ def request_deployment(cmd: RequestDeployment, uow: UnitOfWork) -> dict[str, UUI
     service = live_service(uow, cmd.service_id)
     project = live_project(uow, service.project_id)
     if cmd.environment_id not in project.environments:
-        raise NotFoundError("environment", cmd.environment_id)
+        raise NotFoundError(
+            "environment",
+            cmd.environment_id,
+            field="environment_id",
+            message=f"environment {cmd.environment_id} is not an environment of the project "
+            f"{project.name!r}; choose one of its environments",
+        )
     commit = cmd.commit.lower() if cmd.commit else None
     if commit is not None and not (7 <= len(commit) <= 64 and set(commit) <= _COMMIT_CHARS):
-        raise InvalidValueError("commit", "must be a commit sha (7 to 64 hex digits)")
+        raise InvalidValueError(
+            "commit",
+            f"{cmd.commit!r} is not a commit sha: give 7 to 64 hex digits, "
+            "or leave it out to deploy the head of the branch",
+        )
     if commit is not None and service.spec.git is None:
-        raise InvalidValueError("commit", "only services built from git have commits")
+        raise InvalidValueError(
+            "commit", "only services built from git have commits; leave it out for an image"
+        )
     deployment_id = DeploymentId(uuid4())
     uow.add(
         Deployment.request(
@@ -86,10 +98,13 @@ def rollback_service(cmd: RollbackService, uow: UnitOfWork) -> dict[str, UUID]:
     was_healthy = any(step.state is DeploymentState.HEALTHY for step in target.history)
     if target.image is None or not was_healthy:
         raise RuleViolatedError(
-            f"deployment {target.id} never became healthy, so there is nothing to roll back to"
+            f"deployment {target.id} never became healthy, so there is nothing to roll back "
+            "to; choose a release that was healthy"
         )
     if service.live_release(target.environment_id) == target.id:
-        raise RuleViolatedError(f"deployment {target.id} is already the live release")
+        raise RuleViolatedError(
+            f"deployment {target.id} is already the live release; choose an earlier one"
+        )
     deployment_id = DeploymentId(uuid4())
     uow.add(
         Deployment.request(
@@ -171,7 +186,9 @@ def _live(uow: UnitOfWork, service_id: UUID, environment_id: UUID) -> Deployment
     service = live_service(uow, service_id)
     live_id = service.live_release(environment_id)
     if live_id is None:
-        raise RuleViolatedError("the service has no live release in this environment yet")
+        raise RuleViolatedError(
+            "the service has no live release in this environment yet; deploy it first"
+        )
     return _deployment(uow, live_id)
 
 
@@ -246,7 +263,7 @@ def fail_deployment(cmd: FailDeployment, uow: UnitOfWork) -> dict[str, UUID]:
     """Record that the release failed."""
     deployment = _deployment(uow, cmd.deployment_id)
     if not cmd.reason.strip():
-        raise InvalidValueError("reason", "say why the deployment failed")
+        raise InvalidValueError("reason", "must not be blank; say why the deployment failed")
     deployment.fail(cmd.reason, operation_id=cmd.operation_id, actor=uow.actor, now=uow.now)
     return {"deployment_id": deployment.id}
 

@@ -35,7 +35,7 @@ def _node(uow: UnitOfWork, node_id: UUID) -> Node:
 
 def register_node(cmd: RegisterNode, uow: UnitOfWork) -> dict[str, UUID]:
     """Add a node to an organisation; its name is unique there."""
-    uow.get(Organization, cmd.organization_id, "organization")
+    organization = uow.get(Organization, cmd.organization_id, "organization")
     node_id = NodeId(uuid4())
     node = Node.register(
         node_id,
@@ -54,7 +54,8 @@ def register_node(cmd: RegisterNode, uow: UnitOfWork) -> dict[str, UUID]:
         node_scope(cmd.organization_id),
         node.name,
         node_id,
-        f"this organisation already has a node {node.name!r}",
+        field="name",
+        taken=f"{organization.name} already has a node {node.name!r}; choose another name",
     )
     return {"node_id": node_id}
 
@@ -69,9 +70,11 @@ def label_node(cmd: LabelNode, uow: UnitOfWork) -> dict[str, UUID]:
 def label_nodes(cmd: LabelNodes, uow: UnitOfWork) -> dict[str, UUID]:
     """Replace the labels of several nodes at once; all change or none."""
     if not cmd.node_ids:
-        raise InvalidValueError("node_ids", "name at least one node")
+        raise InvalidValueError("node_ids", "must name at least one node")
     if len(cmd.node_ids) > MAX_BULK:
-        raise InvalidValueError("node_ids", f"at most {MAX_BULK} nodes at once")
+        raise InvalidValueError(
+            "node_ids", f"names more than {MAX_BULK} nodes; label at most {MAX_BULK} at once"
+        )
     for node_id in dict.fromkeys(cmd.node_ids):
         _node(uow, node_id).relabel(cmd.labels, actor=uow.actor, now=uow.now)
     return {}
@@ -101,7 +104,7 @@ def drain_node(cmd: DrainNode, uow: UnitOfWork) -> dict[str, UUID]:
 def mark_node_unreachable(cmd: MarkNodeUnreachable, uow: UnitOfWork) -> dict[str, UUID]:
     """Record that a node's engine stopped answering."""
     if not cmd.reason.strip():
-        raise InvalidValueError("reason", "say why the node is unreachable")
+        raise InvalidValueError("reason", "must not be blank; say why the node is unreachable")
     node = _node(uow, cmd.node_id)
     node.mark_unreachable(cmd.reason, actor=uow.actor, now=uow.now)
     return {"node_id": node.id}

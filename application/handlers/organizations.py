@@ -24,13 +24,23 @@ def create_organization(cmd: CreateOrganization, uow: UnitOfWork) -> dict[str, U
     name = validate_name("name", cmd.name)
     slug = cmd.slug if cmd.slug is not None else slugify(name)
     if not slug:
-        raise InvalidValueError("slug", "cannot be made from this name; give one")
+        raise InvalidValueError(
+            "slug", "cannot be made from this name (it has no letters or digits); give a slug"
+        )
     org_id = OrganizationId(uuid4())
     org = Organization.create(
         org_id, name, slug, UserId(cmd.owner_id), actor=uow.actor, now=uow.now
     )
     uow.add(org)
-    reserve(uow, organization_scope(), slug, org_id, f"an organisation {slug!r} already exists")
+    field = "name" if cmd.slug is None else "slug"
+    reserve(
+        uow,
+        organization_scope(),
+        slug,
+        org_id,
+        field=field,
+        taken=f"an organisation {slug!r} already exists; choose another {field}",
+    )
     return {"organization_id": org_id}
 
 

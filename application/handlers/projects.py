@@ -26,22 +26,46 @@ from domain.values import slugify, validate_name
 def _slug_for(name: str, slug: str | None) -> str:
     slug = slug if slug is not None else slugify(validate_name("name", name))
     if not slug:
-        raise InvalidValueError("slug", "cannot be made from this name; give one")
+        raise InvalidValueError(
+            "slug", "cannot be made from this name (it has no letters or digits); give a slug"
+        )
     return slug
 
 
-def _reserve_project_slug(uow: UnitOfWork, organization_id: UUID, slug: str, holder: UUID) -> None:
+def _reserve_project_slug(
+    uow: UnitOfWork, organization_id: UUID, slug: str, holder: UUID, *, field: str
+) -> None:
     def expired(holder_id: UUID) -> bool:
         # A project deleted longer ago than its restore window gives up its slug.
         other = uow.find(Project, holder_id)
         return other is None or (other.is_deleted and not other.is_restorable(uow.now))
+
+    def taken(holder_id: UUID) -> str:
+        other = uow.find(Project, holder_id)
+        organization = uow.find(Organization, organization_id)
+        where = organization.name if organization is not None else "this organisation"
+        if other is None:
+            return f"the slug {slug!r} is taken in {where}; choose another {field}"
+        if other.is_deleted:
+            until = other.restorable_until.date().isoformat() if other.restorable_until else ""
+            return (
+                f"the deleted project {other.name!r} in {where} keeps the slug {slug!r} until "
+                f"{until} (it can be restored until then); choose another {field}"
+            )
+        if field == "slug":
+            return (
+                f"the slug {slug!r} belongs to the project {other.name!r} in {where}; "
+                "choose another slug"
+            )
+        return f"a project named {other.name!r} already exists in {where}; choose another name"
 
     reserve(
         uow,
         project_scope(organization_id),
         slug,
         holder,
-        f"this organisation already has a project {slug!r}",
+        field=field,
+        taken=taken,
         may_take_over=expired,
     )
 
@@ -61,7 +85,8 @@ def create_project(cmd: CreateProject, uow: UnitOfWork) -> dict[str, UUID]:
         now=uow.now,
     )
     uow.add(project)
-    _reserve_project_slug(uow, cmd.organization_id, slug, project_id)
+    field = "name" if cmd.slug is None else "slug"
+    _reserve_project_slug(uow, cmd.organization_id, slug, project_id, field=field)
     return {"project_id": project_id, "environment_id": production_id}
 
 
@@ -72,7 +97,7 @@ def rename_project(cmd: RenameProject, uow: UnitOfWork) -> dict[str, UUID]:
     old_slug = project.slug
     project.rename(cmd.name, slug, actor=uow.actor, now=uow.now)
     if slug != old_slug:
-        _reserve_project_slug(uow, project.organization_id, slug, project.id)
+        _reserve_project_slug(uow, project.organization_id, slug, project.id, field="slug")
         release(uow, project_scope(project.organization_id), old_slug, project.id)
     return {"project_id": project.id}
 
@@ -92,7 +117,10 @@ def restore_project(cmd: RestoreProject, uow: UnitOfWork) -> dict[str, UUID]:
         Reservation, Reservation.id_for(project_scope(project.organization_id), project.slug)
     )
     if reservation is None or reservation.holder_id not in (None, project.id):
-        raise RuleViolatedError(f"the slug {project.slug!r} now belongs to another project")
+        raise RuleViolatedError(
+            f"the slug {project.slug!r} now belongs to another project; rename that project "
+            "(giving it another slug) first, then restore this one"
+        )
     reservation.take(project.id, actor=uow.actor, now=uow.now)
     return {"project_id": project.id}
 
@@ -111,6 +139,6 @@ def remove_environment(cmd: RemoveEnvironment, uow: UnitOfWork) -> dict[str, UUI
     """Remove a preview or development environment."""
     project = live_project(uow, cmd.project_id)
     if cmd.environment_id not in project.environments:
-        raise NotFoundError("environment", cmd.environment_id)
+        raise NotFoundError("environment", cmd.environment_id, field="environment_id")
     project.remove_environment(EnvironmentId(cmd.environment_id), actor=uow.actor, now=uow.now)
     return {"project_id": project.id, "environment_id": cmd.environment_id}

@@ -76,7 +76,9 @@ def create_service(cmd: CreateService, uow: UnitOfWork) -> dict[str, UUID]:
         service_scope(project.id),
         service.name,
         service_id,
-        f"project {project.slug!r} already has a service {service.name!r}",
+        field="name",
+        taken=f"the project {project.name!r} already has a service {service.name!r}; "
+        "choose another name",
     )
     return {"service_id": service_id, "project_id": project.id}
 

@@ -19,7 +19,13 @@ def _variable_set(
 ) -> VariableSet:
     project = live_project(uow, project_id)
     if environment_id not in project.environments:
-        raise NotFoundError("environment", environment_id)
+        raise NotFoundError(
+            "environment",
+            environment_id,
+            field="environment_id",
+            message=f"environment {environment_id} is not an environment of the project "
+            f"{project.name!r}; choose one of its environments",
+        )
     if service_id is not None:
         service_in_project(uow, service_id, project)
     found = uow.find(VariableSet, VariableSet.id_for(environment_id, service_id))
@@ -42,9 +48,11 @@ def set_variables(cmd: SetVariables, uow: UnitOfWork) -> dict[str, UUID]:
     variables = _variable_set(uow, cmd.project_id, cmd.environment_id, cmd.service_id)
     sealed: dict[str, SealedValue] = {}
     for name, value in cmd.values.items():
-        validate_variable_name("name", name)
+        validate_variable_name("values", name)
         if len(value.reveal().encode()) > MAX_VALUE_BYTES:
-            raise InvalidValueError(f"values.{name}", "is larger than 64 KiB")
+            raise InvalidValueError(
+                "values", f"the value of {name} is larger than 64 KiB, the most a variable holds"
+            )
         sealed[name] = uow.secrets.seal(
             variables.organization_id, variables.context_for(name), value
         )
@@ -54,6 +62,8 @@ def set_variables(cmd: SetVariables, uow: UnitOfWork) -> dict[str, UUID]:
 
 def unset_variables(cmd: UnsetVariables, uow: UnitOfWork) -> dict[str, UUID]:
     """Remove variables."""
+    if not cmd.names:
+        raise InvalidValueError("names", "is empty: give at least one variable name")
     variables = _variable_set(uow, cmd.project_id, cmd.environment_id, cmd.service_id)
     variables.change({}, list(cmd.names), actor=uow.actor, now=uow.now)
     return {"variable_set_id": variables.id}

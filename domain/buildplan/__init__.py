@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from domain.buildplan.detect import detect, files_to_read
 from domain.buildplan.plan import DEFAULT_PORTS, BuildPlan, PackageManager, PlanOverrides, Runtime
-from domain.buildplan.validate import DockerfileProblem, check_dockerfile, validate_dockerfile
+from domain.buildplan.validate import (
+    DockerfileProblem,
+    base_image_lines,
+    check_dockerfile,
+    validate_dockerfile,
+)
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -17,6 +22,7 @@ __all__ = [
     "PackageManager",
     "PlanOverrides",
     "Runtime",
+    "base_image_lines",
     "check_dockerfile",
     "detect",
     "files_to_read",

@@ -87,7 +87,7 @@ def _generated_plan(
     notes += detection.notes
     start = overrides.start_command or procfile_web or recipe.start
     if overrides.start_command:
-        notes.append(f"start command from overrides: {start} (detected: {recipe.start})")
+        notes.append(f"start command from the service settings: {start} {_detected(recipe.start)}")
     elif procfile_web:
         notes.append(f"start command from the Procfile web process: {start}")
     if start is None:
@@ -96,11 +96,11 @@ def _generated_plan(
         )
     build = overrides.build_command or recipe.build
     if overrides.build_command:
-        notes.append(f"build command from overrides: {build} (detected: {recipe.build})")
+        notes.append(f"build command from the service settings: {build} {_detected(recipe.build)}")
         notes += [detection.artifact_hint] if detection.artifact_hint else []
     runtime = detection.runtime
     port = overrides.port or DEFAULT_PORTS[runtime]
-    origin = "from overrides" if overrides.port else f"the default for {runtime.value}"
+    origin = "from the service settings" if overrides.port else f"the default for {runtime.value}"
     notes.append(f"port {port} ({origin}); PORT={port} is set in the image")
     notes.append(f"runs as uid {recipe.uid}, not root")
     recipe = replace(recipe, start=start, build=build)
@@ -136,14 +136,21 @@ def _dockerfile_plan(tree: SourceTree, path: str, overrides: PlanOverrides) -> B
     exposed = _exposed_port(final)
     port = overrides.port or exposed
     if overrides.port:
-        notes.append(f"port {port} from overrides (the Dockerfile exposes {exposed})")
+        notes.append(f"port {port} from the service settings ({_exposes(exposed, port)})")
     elif port is None:
-        notes.append("the final stage exposes no port: set the service port")
+        notes.append("the final stage exposes no port: set the service's port")
+    else:
+        notes.append(f"port {port}, which the Dockerfile exposes")
     start = overrides.start_command or _command(final)
     if overrides.start_command:
-        notes.append(f"start command from overrides replaces the Dockerfile's CMD: {start}")
+        notes.append(
+            f"the start command in the service settings replaces the Dockerfile's CMD: {start}"
+        )
     if overrides.build_command:
-        notes.append("the build command override is ignored: the Dockerfile's RUN steps build")
+        notes.append(
+            "the build command in the service settings is not used: "
+            "the Dockerfile's RUN steps build"
+        )
     return BuildPlan(
         runtime=Runtime.DOCKERFILE,
         version=None,
@@ -157,6 +164,20 @@ def _dockerfile_plan(tree: SourceTree, path: str, overrides: PlanOverrides) -> B
         dockerfile=text,
         notes=tuple(notes),
     )
+
+
+def _detected(command: str | None) -> str:
+    """What detection would have chosen, in words."""
+    return f"(detected: {command})" if command else "(none detected)"
+
+
+def _exposes(exposed: int | None, port: int | None) -> str:
+    """What the Dockerfile says about the port, in words."""
+    if exposed is None:
+        return "the Dockerfile exposes no port"
+    if exposed == port:
+        return "the Dockerfile exposes it too"
+    return f"the Dockerfile exposes {exposed}"
 
 
 def _final_stage(instructions: list[Instruction]) -> list[Instruction]:

@@ -98,6 +98,18 @@ def validate_dockerfile(text: str) -> list[DockerfileProblem]:
     return sorted(problems, key=lambda p: p.line)
 
 
+def base_image_lines(text: str) -> dict[str, int]:
+    """The line of the first FROM naming each image (or earlier stage) in a Dockerfile."""
+    instructions, _ = parse_dockerfile(text)
+    found: dict[str, int] = {}
+    for instruction in instructions:
+        if instruction.name == "FROM":
+            words = _flags(instruction.arguments)[1].split()
+            if words:
+                found.setdefault(words[0], instruction.line)
+    return found
+
+
 def check_dockerfile(text: str) -> None:
     """Raise InvalidValueError listing the Dockerfile's errors, e.g. ``line 3: unknown …``."""
     errors = [p for p in validate_dockerfile(text) if p.severity == "error"]

@@ -1,4 +1,9 @@
-"""Every GraphQL error carries a code; internal errors never show their insides."""
+"""Every GraphQL error carries a code; internal errors never show their insides.
+
+An error about one argument also carries ``extensions.argument``: the argument's path as the
+client wrote it (``name``, ``settings.git.branch``), and its message starts with that path,
+so a client can show it beside the field.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,11 @@ import re
 import uuid
 from collections.abc import Mapping
 
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError
 from strawberry.extensions import MaskErrors
 
 from application.auth import RateLimitedError, UnauthenticatedError
-from application.errors import ApplicationError, DomainError, InvalidValueError
+from application.errors import ApplicationError, DomainError
 from application.services import ReadTimeoutError
 
 log = logging.getLogger("containr.graphql")
@@ -71,6 +76,17 @@ def new_reference() -> str:
     return uuid.uuid4().hex[:12]
 
 
+def argument_error(error: DomainError | ApplicationError, argument: str | None) -> GraphQLError:
+    """``error`` about the argument at ``argument`` (a path in the client's spelling); with
+    None, about no argument of the operation (its message then names none either)."""
+    if argument is None:
+        return GraphQLError(bare_message(error), extensions={"code": code_of(error)})
+    return GraphQLError(
+        f"{argument}: {bare_message(error)}",
+        extensions={"code": code_of(error), "argument": argument},
+    )
+
+
 def request_error(message: str, code: str) -> dict[str, object]:
     """An error refusing a whole request (before any document is read), logged as one line."""
     reference = new_reference()
@@ -95,8 +111,10 @@ def coded(
         return error
     reference = reference or new_reference()
     original = error.original_error
+    argument = None
     if error.extensions and "code" in error.extensions:  # raised with its code
         code, message = str(error.extensions["code"]), error.message
+        argument = error.extensions.get("argument")
     elif original is None:  # parse, validation and limit errors: the query itself is wrong
         code, message = "VALIDATION_FAILED", error.message
     elif isinstance(original, GraphQLError):
@@ -105,10 +123,16 @@ def coded(
         code, message = "INTERNAL", str(original)
     else:
         code = code_of(original)
+        argument = argument_of(original) if code != "INTERNAL" else None
+        if argument is not None and not _names_an_argument_of(error.nodes, argument):
+            argument = None  # a setting of what the field reads, not one of its arguments
         message = client_message(original)
         if code == "INTERNAL":
             message = f"internal error (reference {reference}); it has been logged"
     _log(error, code, operation, reference, variables)
+    extensions: dict[str, object] = {"code": code, "reference": reference}
+    if argument:
+        extensions["argument"] = argument
     return GraphQLError(
         message,
         nodes=error.nodes,
@@ -116,15 +140,44 @@ def coded(
         positions=error.positions,
         path=error.path,
         original_error=None,
-        extensions={"code": code, "reference": reference},
+        extensions=extensions,
     )
 
 
+NOT_ARGUMENTS = frozenset({"input", "command"})
+"""Fields that name no argument (a whole input that could not be read, the command)."""
+
+
+def argument_of(error: BaseException) -> str | None:
+    """The argument an error is about, named as GraphQL spells it, if it names one."""
+    field = getattr(error, "field", None)
+    if not isinstance(field, str) or not field or field in NOT_ARGUMENTS:
+        return None
+    return graphql_name(field)
+
+
+def _names_an_argument_of(nodes: object, argument: str) -> bool:
+    """Whether ``argument`` starts with an argument the erring field was given (True when
+    the error is not located at a field)."""
+    fields = [n for n in nodes or () if isinstance(n, FieldNode)]  # type: ignore[attr-defined]
+    if not fields:
+        return True
+    head = re.split(r"[.\[]", argument, maxsplit=1)[0]
+    return any(a.name.value == head for field in fields for a in field.arguments or ())
+
+
+def bare_message(error: BaseException) -> str:
+    """An error's message without the field it starts with."""
+    message = getattr(error, "message", None)
+    return message if isinstance(message, str) else str(error)
+
+
 def client_message(error: BaseException) -> str:
-    """What the client is told: an invalid value's field named as GraphQL spells it
+    """What the client is told: the argument at fault named as GraphQL spells it
     (``cronSchedule``, ``healthCheck.gracePeriod``), however the command spells it."""
-    if isinstance(error, InvalidValueError):
-        return f"{graphql_name(error.field)}: {error.message}"
+    argument = argument_of(error)
+    if argument is not None:
+        return f"{argument}: {bare_message(error)}"
     return str(error)
 
 

@@ -23,9 +23,10 @@ from strawberry.types.field import StrawberryField
 
 from application import commands as c
 from application.bus import CommandResult
-from application.errors import InvalidValueError, NotFoundError
+from application.errors import ApplicationError, DomainError, InvalidValueError, NotFoundError
 from application.reads import Reads
 from interfaces.graphql.context import GqlContext
+from interfaces.graphql.errors import NOT_ARGUMENTS, argument_error, graphql_name
 from interfaces.graphql.rows import graphql_hint, plain_input
 from interfaces.graphql.types import ctx
 
@@ -76,8 +77,13 @@ def uuid_of(value: object, name: str) -> UUID:
 
 
 def entity(reads: Reads, kind: str, value: object, argument: str) -> Any:
-    """The row an id argument names, read through the gate (FORBIDDEN, NOT_FOUND…)."""
-    return ENTITIES[kind](reads, uuid_of(value, argument))
+    """The row an id argument names, read through the gate (FORBIDDEN, NOT_FOUND naming the
+    argument…)."""
+    ident = uuid_of(value, argument)
+    try:
+        return ENTITIES[kind](reads, ident)
+    except NotFoundError:
+        raise NotFoundError(kind, ident, field=argument) from None
 
 
 def lookup(kind: str, graphql_type: Any, description: str | None = None) -> StrawberryField:
@@ -163,14 +169,64 @@ def mutation(
 
     def resolve(info: Info[GqlContext, None], **values: Any) -> Any:
         context = ctx(info)
-        data = _command_data(context, arguments, values)
-        for name, source in (fixed or {}).items():
-            data[name] = source(context)
-        sent = c.build_command(command, data)
-        outcome = context.execute(sent, values.get("client_mutation_id"), wait)
+        try:
+            data = _command_data(context, arguments, values)
+            for name, source in (fixed or {}).items():
+                data[name] = source(context)
+            sent = c.build_command(command, data)
+            outcome = context.execute(sent, values.get("client_mutation_id"), wait)
+        except (DomainError, ApplicationError) as error:
+            if error.field is None:
+                raise
+            raise argument_error(error, argument_path(error.field, arguments)) from None
         return True if result is None else result(context, outcome, sent)
 
     return _field(resolve, arguments, returns, description)
+
+
+COMMAND_FIELDS = {"command_id": "client_mutation_id"}
+"""Fields the command bus names that a mutation takes under another name."""
+
+
+def argument_path(field: str | None, arguments: Sequence[Arg]) -> str | None:
+    """The argument a command field's error is about, as the client wrote it: ``project_id``
+    → ``projectId``, ``service_id`` → ``id`` (when the mutation calls it so), ``git.branch``
+    → ``settings.git.branch`` (a field of an input spread into the command); None when the
+    error names no argument of this mutation. A field that is no argument of its own, of a
+    mutation with a spread input, is about that input as a whole (``settings``)."""
+    if not field or field in NOT_ARGUMENTS:
+        return None
+    field = COMMAND_FIELDS.get(field, field)
+    head, rest = _split_path(field)
+    for argument in arguments:
+        named = _camel(argument.name) == head  # named as the client wrote it already
+        taken = argument.name == head and not argument.field  # not a command field
+        fills = argument.field == head and not argument.spread
+        if named or taken or fills:
+            return _camel(argument.name) + graphql_name(rest)
+    spread = next((a for a in arguments if a.spread), None)
+    if spread is None:
+        return None
+    if head in _input_fields(spread.hint):
+        return f"{_camel(spread.name)}.{graphql_name(field)}"
+    return _camel(spread.name)
+
+
+def _input_fields(hint: Any) -> frozenset[str]:
+    """The (Python) field names of the input type in ``hint`` (``ServiceInput | None``)."""
+    for option in typing.get_args(hint) or (hint,):
+        definition = getattr(option, "__strawberry_definition__", None)
+        if definition is not None:
+            return frozenset(f.python_name for f in definition.fields)
+    return frozenset()
+
+
+def _split_path(field: str) -> tuple[str, str]:
+    """``git.branch`` → (``git``, ``.branch``); ``domains[2]`` → (``domains``, ``[2]``)."""
+    for index, char in enumerate(field):
+        if char in ".[":
+            return field[:index], field[index:]
+    return field, ""
 
 
 def _command_data(

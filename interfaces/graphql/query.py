@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
-from application.errors import InvalidValueError, NotFoundError
+from application.errors import DomainError, InvalidValueError, NotFoundError, UnavailableError
 from application.logs import LogQuery
-from application.runtime_ports import SourceError
+from application.runtime_ports import SourceError, SourceUnreachableError
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, lookup, uuid_of
 from interfaces.graphql.naming import prefetch_audit_words
@@ -56,17 +56,47 @@ def project_as_of(
 ) -> ProjectSnapshot:
     context = ctx(info)
     context.cacheable = False
-    project_id = entity(context.reads, "project", id, "id").id
+    project = entity(context.reads, "project", id, "id")
+    project_id = project.id
     if (at is None) == (position is None):
-        raise InvalidValueError("at", "give either an instant (at) or a position")
+        raise InvalidValueError("at", "give either an instant (at) or a position, not both")
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)  # as every DateTime input without an offset
+    earliest = context.reads.position_at(project.created_at)
+    if (position is not None and position < earliest) or (
+        at is not None and at < project.created_at
+    ):
+        raise not_yet(project, earliest, position, at)
     with context.reads.as_of(position=position, instant=at) as (reached, past):
         try:
             row = past.project(project_id)
         except NotFoundError:
-            raise NotFoundError(f"project (as of position {reached})", project_id) from None
+            raise not_yet(project, earliest, reached, None) from None
         context.prefetch(row, "environments", past.environments(project_id))
         context.prefetch(row, "services", load_services(context, past, [row])[row.id])
     return ProjectSnapshot(position=reached, project=row)
+
+
+def not_yet(
+    project: Any, earliest: int, position: int | None, at: datetime | None
+) -> NotFoundError:
+    """NOT_FOUND for a time-travel to before a project existed, saying where its history starts."""
+    created = f"created {project.created_at.isoformat(timespec='seconds')}"
+    if at is not None:
+        return NotFoundError(
+            "project",
+            project.id,
+            field="at",
+            message=f"project {project.name!r} did not exist yet at "
+            f"{at.isoformat(timespec='seconds')}; the earliest position is {earliest} ({created})",
+        )
+    return NotFoundError(
+        "project",
+        project.id,
+        field="position",
+        message=f"project {project.name!r} did not exist yet at position {position}; "
+        f"the earliest position is {earliest} ({created})",
+    )
 
 
 def clusters(info: Info[GqlContext, None], organization_id: strawberry.ID) -> list[Cluster]:
@@ -183,8 +213,10 @@ def build_plan(info: Info[GqlContext, None], service_id: strawberry.ID) -> Build
     context.cacheable = False
     try:
         return context.reads.build_plan(uuid_of(service_id, "serviceId"))
-    except (SourceError, ValueError) as e:
-        raise InvalidValueError("source", str(e)) from None
+    except SourceUnreachableError as e:
+        raise UnavailableError(str(e)) from None
+    except (SourceError, ValueError) as e:  # the service's repository or settings
+        raise DomainError(str(e)) from None
 
 
 def variables(

@@ -1,4 +1,5 @@
-"""The Litestar application: /graphql (HTTP and WebSocket), /healthz, /readyz, /metrics."""
+"""The Litestar application: /graphql (HTTP and WebSocket), /healthz, /readyz, /metrics, the
+dashboard at / and the documentation at /docs/."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from interfaces.graphql.schema import build_schema
 from interfaces.graphql.subscription import NoticeHub
 from interfaces.http.callers import client_of, principal_for
 from interfaces.http.clock import server_time
+from interfaces.http.docs import docs_handlers
 from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, decode_message, encode_json
 from interfaces.http.headers import graphiql_policy, security_headers
 from interfaces.http.health import Metrics, Readiness, unavailable_response
@@ -147,6 +149,7 @@ def create_app(
             readyz,
             metrics_endpoint,
             *session_handlers(services),
+            *docs_handlers(),
             *web_handlers(),
         ],
         lifespan=[lifespan],

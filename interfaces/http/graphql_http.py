@@ -33,6 +33,7 @@ from interfaces.http.positions import (
 
 MAX_BODY = 256 * 1024
 encode_json = msgspec.json.Encoder().encode
+_decode_json = msgspec.json.Decoder().decode
 T = TypeVar("T")
 
 
@@ -102,15 +103,49 @@ def _decode(body: bytes) -> GraphQLRequest | str:
 
 
 def decode_message(data: str | bytes) -> object:
-    """A WebSocket message's JSON. Nesting too deep counts as malformed JSON, which the
+    """A WebSocket message's JSON, read as strictly as an HTTP body: text that is not
+    Unicode (an escaped lone surrogate such as ``\\ud800``, which can be neither encoded nor
+    stored), a number out of range or nesting too deep counts as malformed JSON, which the
     graphql-transport-ws protocol answers by closing with 4400 (instead of crashing)."""
     try:
-        value = json.loads(data)
+        value = _decode_json(data)
     except RecursionError:
         raise json.JSONDecodeError(_too_deep(), "", 0) from None
+    except msgspec.DecodeError as e:
+        raise json.JSONDecodeError(f"not JSON: {e}", "", 0) from None
     if nesting_exceeds(value, MAX_VARIABLES_DEPTH + 3):  # + the envelope and the payload
         raise json.JSONDecodeError(_too_deep(), "", 0)
+    wrong = _not_a_message(value)
+    if wrong is not None:
+        raise json.JSONDecodeError(wrong, "", 0)
     return value
+
+
+class _Message(msgspec.Struct, forbid_unknown_fields=False):
+    """The envelope of a graphql-transport-ws message."""
+
+    type: str
+    id: str | None = None
+    payload: dict[str, Any] | None = None
+
+
+class _SubscribePayload(GraphQLRequest, forbid_unknown_fields=False):
+    """What a ``subscribe`` message carries."""
+
+    extensions: dict[str, Any] | None = None
+
+
+def _not_a_message(value: object) -> str | None:
+    """Why a JSON value is not a graphql-transport-ws message (strawberry reads the message
+    without checking its shape: ``null``, a list or an object as ``id`` made it fail with
+    4500), or None when it is one."""
+    try:
+        message = msgspec.convert(value, type=_Message)
+        if message.type == "subscribe":
+            msgspec.convert(message.payload, type=_SubscribePayload)
+    except msgspec.ValidationError as e:
+        return f"not a graphql-transport-ws message: {e}"
+    return None
 
 
 def _too_deep() -> str:

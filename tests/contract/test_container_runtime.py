@@ -39,6 +39,9 @@ DOCKER_URL = "unix:///var/run/docker.sock"
 UNREACHABLE_URL = "tcp://127.0.0.1:1"
 RUN_ID = uuid.uuid4().hex[:10]
 LABELS = {"containr.test": RUN_ID}
+NOWHERE_IMAGE = f"registry.invalid/containr-test/nothing:{RUN_ID}"
+"""An image on a registry whose name never resolves: never on the engine, never pullable."""
+HINT = "on the engine, or set a registry/base-image mapping (coming with multi-host work)"
 APP_DOCKERFILE = f"""\
 FROM {BASE_IMAGE}
 COPY . /www/
@@ -92,6 +95,7 @@ class FakeBackend(Backend):
     def __init__(self) -> None:
         self.fake = InMemoryRuntime()
         self.fake.add_image(BASE_IMAGE)
+        self.fake.registry_error = "cannot reach the registry registry.invalid (no such host)"
         super().__init__(self.fake)
 
     def unreachable(self) -> ContainerRuntime:
@@ -270,6 +274,32 @@ def test_a_failed_build_raises_the_engine_error_and_logs_it(
     assert runtime.image(tag) is None
 
 
+def test_a_build_from_a_base_image_the_engine_cannot_get_says_which_and_how_to_provide_it(
+    backend: Backend, runtime: ContainerRuntime, tmp_path: Path
+) -> None:
+    lines: list[str] = []
+
+    with pytest.raises(BuildFailedError) as failed:
+        runtime.build(
+            tmp_path,
+            dockerfile=f"FROM {BASE_IMAGE} AS tools\nFROM --platform=linux/amd64 {NOWHERE_IMAGE}\n"
+            "RUN true\n",
+            tags=[f"containr-test/unbuilt:{RUN_ID}"],
+            labels=LABELS,
+            on_log=lines.append,
+        )
+
+    message = str(failed.value)
+    assert message.startswith(
+        f"the base image {NOWHERE_IMAGE} is not on the engine and cannot be pulled: "
+    )
+    assert message.endswith(f"; import or pull {NOWHERE_IMAGE} {HINT}")
+    assert message in lines and not any("dial tcp" in line for line in lines)
+    if backend.real:
+        reason = "cannot reach the registry registry.invalid (no such host)"
+        assert f"cannot be pulled: {reason};" in message
+
+
 def test_a_cancelled_build_is_abandoned(
     backend: Backend, runtime: ContainerRuntime, tmp_path: Path
 ) -> None:
@@ -287,6 +317,47 @@ def test_a_cancelled_build_is_abandoned(
         )
     assert runtime.image(tag) is None
     eventually(lambda: backend.build_containers_running(marker) == 0)
+
+
+def test_an_image_the_engine_has_is_present_without_asking_a_registry(
+    runtime: ContainerRuntime,
+) -> None:
+    found = runtime.image_availability(BASE_IMAGE, timeout=5)
+
+    assert (found.present, found.usable, found.reference) == (True, True, BASE_IMAGE)
+
+
+def test_an_image_neither_on_the_engine_nor_reachable_says_why(
+    backend: Backend, runtime: ContainerRuntime
+) -> None:
+    found = runtime.image_availability(NOWHERE_IMAGE, timeout=5)
+
+    assert (found.present, found.pullable, found.usable) == (False, False, False)
+    assert found.reason
+    if backend.real:
+        assert found.reason == "cannot reach the registry registry.invalid (no such host)"
+
+
+def test_the_fake_finds_images_its_registry_has_and_pulls_them_to_build(tmp_path: Path) -> None:
+    fake = InMemoryRuntime()
+    fake.registry.add("node:20-bookworm-slim")
+
+    found = fake.image_availability("node:20-bookworm-slim", timeout=5)
+    missing = fake.image_availability("node:18", timeout=5)
+    fake.build(
+        tmp_path,
+        dockerfile="FROM node:20-bookworm-slim\n",
+        tags=["app:1"],
+        labels={},
+        on_log=lambda line: None,
+    )
+
+    assert (found.present, found.pullable) == (False, True)
+    assert (missing.pullable, missing.reason) == (
+        False,
+        "the registry has no such repository, or it needs a login",
+    )
+    assert fake.image("node:20-bookworm-slim") is not None
 
 
 def test_a_tag_names_an_existing_image_and_missing_images_are_none(
@@ -481,8 +552,13 @@ def test_a_taken_name_is_refused_with_the_name(
 def test_an_unknown_image_or_network_is_refused(
     runtime: ContainerRuntime, app_image: ImageInfo
 ) -> None:
-    with pytest.raises(ContainerEngineError):
-        runtime.create(spec(f"containr-test/nothing:{RUN_ID}"))
+    missing = f"containr-test/nothing:{RUN_ID}"
+    with pytest.raises(ContainerEngineError) as refused:
+        runtime.create(spec(missing))
+    assert str(refused.value) == (
+        f"the image {missing} is not on the engine and cannot be pulled: Containr does not "
+        f"pull the images of containers yet; import or pull {missing} {HINT}"
+    )
     assert runtime.containers(LABELS) == []
     # Docker checks the network when the container starts, not when it is created
     container = runtime.create(spec(app_image, network=f"containr-test-{RUN_ID}-none"))
@@ -496,6 +572,7 @@ def test_an_unreachable_engine_fails_ping_and_raises_on_every_call(
     runtime = backend.unreachable()
     calls: list[Callable[[], object]] = [
         lambda: runtime.image(BASE_IMAGE),
+        lambda: runtime.image_availability(NOWHERE_IMAGE, timeout=1),
         lambda: runtime.tag(BASE_IMAGE, "containr-test/x:1"),
         lambda: runtime.containers(LABELS),
         lambda: runtime.create(spec(BASE_IMAGE)),

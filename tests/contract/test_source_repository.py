@@ -25,7 +25,13 @@ import pytest
 
 from adapters.fake_source import FakeCommit, InMemorySource
 from adapters.git_source import GitRepository
-from application.runtime_ports import SourceError, SourceRepository
+from application.runtime_ports import (
+    BranchNotFoundError,
+    RepositoryNotFoundError,
+    SourceError,
+    SourceRepository,
+    SourceUnreachableError,
+)
 from application.secrets import Secret
 
 TOKEN = "ghp_S3cr3tT0kenValue_0123456789"
@@ -77,6 +83,10 @@ class World(Protocol):
         """A URL where there is no repository."""
         ...
 
+    def unreachable_url(self) -> str:
+        """A URL whose server cannot be reached."""
+        ...
+
 
 class FakeWorld:
     def __init__(self) -> None:
@@ -98,6 +108,11 @@ class FakeWorld:
 
     def missing_url(self) -> str:
         return "https://git.example.com/nobody/nothing.git"
+
+    def unreachable_url(self) -> str:
+        url = "https://git.invalid/shop.git"
+        self.fake.unreachable.add(url)
+        return url
 
 
 GIT_ENV = {
@@ -286,6 +301,9 @@ class GitWorld:
     def missing_url(self) -> str:
         return (self.root / "nowhere").as_uri()
 
+    def unreachable_url(self) -> str:
+        return f"http://127.0.0.1:{_closed_port()}/shop"
+
     def close(self) -> None:
         if self._server is not None:
             self._server.shutdown()
@@ -466,8 +484,74 @@ def test_option_like_refs_are_refused(
 
 
 def test_missing_repository_is_a_source_error(world: World, tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match="repository not found or access denied"):
+    with pytest.raises(RepositoryNotFoundError, match="repository not found or access denied"):
         world.source.fetch(world.missing_url(), tmp_path / "ws", branch="main")
+
+
+def test_a_missing_repository_says_what_to_check_in_one_sentence(
+    git_world: GitWorld, tmp_path: Path
+) -> None:
+    url = git_world.missing_url()
+
+    with pytest.raises(RepositoryNotFoundError) as caught:
+        git_world.source.fetch(url, tmp_path / "ws", branch="main")
+
+    # git's cause, not its trailing advice ("... and the repository exists.")
+    assert str(caught.value) == (
+        f"repository not found or access denied: {url} "
+        f"('{git_world.root / 'nowhere'}' does not appear to be a git repository); "
+        "check the URL, and for a private repository give a token that can read it"
+    )
+
+
+# head: the commit at the tip of a branch, asked without fetching (git ls-remote)
+
+
+def test_head_is_the_commit_at_the_tip_of_the_branch(world: World, shop: str) -> None:
+    assert world.source.head(shop, branch="main", timeout=20) == world.history(shop, "main")[-1]
+    assert (
+        world.source.head(shop, branch="feature", timeout=20) == world.history(shop, "feature")[-1]
+    )
+
+
+def test_head_of_a_missing_repository_is_repository_not_found(world: World) -> None:
+    with pytest.raises(RepositoryNotFoundError, match="check the URL"):
+        world.source.head(world.missing_url(), branch="main", timeout=20)
+
+
+def test_head_of_a_missing_branch_names_the_branches_there(world: World, shop: str) -> None:
+    with pytest.raises(BranchNotFoundError) as caught:
+        world.source.head(shop, branch="mian", timeout=20)
+
+    assert str(caught.value).startswith("branch 'mian' does not exist in ")
+    assert str(caught.value).endswith("; its branches are feature, main")
+
+
+def test_head_of_a_private_repository_needs_its_token(world: World) -> None:
+    url = world.create_private("secret-shop", SHOP)
+
+    head = world.source.head(url, branch="main", token=Secret(TOKEN), timeout=20)
+    with pytest.raises(RepositoryNotFoundError) as caught:
+        world.source.head(url, branch="main", token=Secret(WRONG), timeout=20)
+    with pytest.raises(RepositoryNotFoundError):
+        world.source.head(url, branch="main", timeout=20)
+
+    assert head == world.history(url, "main")[-1]
+    assert WRONG not in str(caught.value) and TOKEN not in str(caught.value)
+
+
+def test_head_of_an_unreachable_server_is_unreachable(world: World) -> None:
+    url = world.unreachable_url()
+
+    with pytest.raises(SourceUnreachableError, match=f"could not reach {url} ") as caught:
+        world.source.head(url, branch="main", timeout=20)
+
+    assert str(caught.value).endswith("check the host name and that this server can reach it")
+
+
+def test_head_refuses_option_like_branches(world: World, shop: str) -> None:
+    with pytest.raises(SourceError, match="is not a valid branch name"):
+        world.source.head(shop, branch="--upload-pack=touch pwned", timeout=20)
 
 
 @pytest.mark.parametrize(
@@ -580,13 +664,28 @@ def test_an_exact_commit_from_a_server_refusing_unadvertised_objects(
     assert not (tmp_path / "ws" / ".git" / "shallow").exists()
 
 
-def test_unreachable_server_is_a_source_error(tmp_path: Path) -> None:
+def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed again: nothing listens there
+        return int(s.getsockname()[1])  # closed again: nothing listens there
 
-    with pytest.raises(SourceError, match=f"could not reach http://127.0.0.1:{port}/shop"):
+
+def test_unreachable_server_is_a_source_error(tmp_path: Path) -> None:
+    port = _closed_port()
+
+    with pytest.raises(
+        SourceUnreachableError, match=f"could not reach http://127.0.0.1:{port}/shop"
+    ):
         GitRepository().fetch(f"http://127.0.0.1:{port}/shop", tmp_path / "ws", branch="main")
+
+
+def test_head_on_a_server_that_never_answers_keeps_its_deadline() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/shop"
+        with pytest.raises(SourceUnreachableError) as caught:
+            GitRepository().head(url, branch="main", token=Secret(TOKEN), timeout=1)
+
+    assert str(caught.value) == f"git timed out after 1 s listing the branches of {url}"
 
 
 def test_a_server_that_never_answers_times_out_and_argv_never_holds_the_token(
@@ -656,6 +755,7 @@ def test_the_token_reaches_git_only_through_its_environment(tmp_path: Path) -> N
         )
         with pytest.raises(SourceError):
             world.source.fetch(url, tmp_path / "bad", branch="main", token=Secret(WRONG))
+        assert world.source.head(url, branch="main", token=Secret(TOKEN), timeout=20) == head.commit
         requests = list(world.server.requests)
     finally:
         world.close()
@@ -666,7 +766,7 @@ def test_the_token_reaches_git_only_through_its_environment(tmp_path: Path) -> N
     forbidden = [TOKEN, WRONG, *sent]
     assert not any(secret in path for _, path, _ in requests for secret in forbidden)
     argv = log.read_text()
-    assert "clone" in argv and "fetch" in argv
+    assert "clone" in argv and "fetch" in argv and "ls-remote" in argv
     assert not any(secret in argv for secret in forbidden)
     for checkout in (head, old):
         for file in (Path(checkout.path) / ".git").rglob("*"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from application.settings import Settings
 from interfaces.bootstrap import bootstrap
 from tests.e2e.client import Client, GraphQLError
 from tests.e2e.conftest import Server
+from tests.integration.deploy_support import AppRepository
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -26,15 +28,19 @@ DEPLOYMENT = """subscription($id: ID!) {
 }"""
 
 
-def create_service(client: Client, project: str) -> str:
+def create_service(client: Client, project: str, where: Path) -> str:
+    """A web service built from a repository made in ``where`` (it is checked when set)."""
+    repository = AppRepository(where / "shop")
+    repository.commit("1")
     data = client(
-        """mutation($p: ID!) {
+        """mutation($p: ID!, $url: String!) {
         createService(projectId: $p, name: "web", kind: "web",
-                      settings: {git: {repositoryUrl: "https://git.example.com/shop.git"}, port: 8080}) {
+                      settings: {git: {repositoryUrl: $url}, port: 8080}) {
           id name kind replicas
         }
     }""",
         p=project,
+        url=repository.url,
     )
     return data["createService"]["id"]  # type: ignore[no-any-return]
 
@@ -57,7 +63,7 @@ def report_outcomes(settings: Settings, deployment: str) -> None:
 
 
 def test_sign_up_create_and_deploy_while_a_subscription_sees_every_state_in_order(
-    server: Server, server_settings: Settings
+    server: Server, server_settings: Settings, tmp_path: Path
 ) -> None:
     client = server.client()
     signed = client.sign_up(f"owner-{uuid.uuid4().hex[:6]}@example.com", "Owner")
@@ -66,7 +72,7 @@ def test_sign_up_create_and_deploy_while_a_subscription_sees_every_state_in_orde
     viewer = client("{ viewer { email organizations { id role } } }")["viewer"]
     assert viewer["organizations"] == [{"id": org, "role": "owner"}]
     project = client(SETUP, org=org)["createProject"]
-    service = create_service(client, project["id"])
+    service = create_service(client, project["id"], tmp_path)
     envs = client(
         "query($id: ID!) { project(id: $id) { environments { id name } } }", id=project["id"]
     )["project"]["environments"]
@@ -114,7 +120,7 @@ def test_a_subscription_resumes_after_the_position_it_last_saw(server: Server) -
 
 
 def test_two_api_processes_a_subscriber_on_one_sees_a_mutation_through_the_other(
-    server: Server, server_settings: Settings
+    server: Server, server_settings: Settings, tmp_path: Path
 ) -> None:
     other = Server(server_settings, "--workers-external")
     try:
@@ -122,7 +128,7 @@ def test_two_api_processes_a_subscriber_on_one_sees_a_mutation_through_the_other
         signed = a.sign_up(f"two-{uuid.uuid4().hex[:6]}@example.com")
         b.token = a.token
         project = a(SETUP, org=signed["organizationId"])["createProject"]["id"]
-        service = create_service(a, project)
+        service = create_service(a, project, tmp_path)
         with a.subscribe(
             """subscription($s: ID!) { serviceUpdated(serviceId: $s) {
                 id replicas } }""",

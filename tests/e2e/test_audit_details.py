@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from application.services import Services
 from projections.history import is_secret_field
 from tests.e2e.client import Client
+from tests.integration.deploy_support import AppRepository
 
 
-def make_secrets(client: Client) -> str:
+def make_secrets(client: Client, where: Path) -> str:
     """Every kind of event that carries secret material; the organisation's id."""
+    repository = AppRepository(where / "a")
+    repository.commit("1")
     org = client("{ viewer { organizations { id } } }")["viewer"]["organizations"][0]["id"]
     client('mutation { createApiToken(name: "ci", scopes: ["read"]) { token } }')
     client(
@@ -33,9 +37,10 @@ def make_secrets(client: Client) -> str:
         o=org,
     )["createProject"]
     service = client(
-        """mutation($p: ID!) { createService(projectId: $p, name: "web", kind: "web", settings: {
-        git: {repositoryUrl: "https://git.example.com/a.git"}, repositoryToken: "ghp_first", port: 80}) { id } }""",
+        """mutation($p: ID!, $url: String!) { createService(projectId: $p, name: "web", kind: "web", settings: {
+        git: {repositoryUrl: $url}, repositoryToken: "ghp_first", port: 80}) { id } }""",
         p=project["id"],
+        url=repository.url,
     )["createService"]["id"]
     client(
         'mutation($s: ID!) { updateService(id: $s, settings: {repositoryToken: "ghp_second"}) { id } }',
@@ -70,9 +75,11 @@ def wait_for_audit(app: Services) -> list[Any]:
         time.sleep(0.05)
 
 
-def test_no_audit_entry_holds_a_hash_or_a_sealed_value(setup: tuple[Services, Client]) -> None:
+def test_no_audit_entry_holds_a_hash_or_a_sealed_value(
+    setup: tuple[Services, Client], tmp_path: Path
+) -> None:
     app, client = setup
-    org = make_secrets(client)
+    org = make_secrets(client, tmp_path)
     material = secret_material(app)
     # every kind was made (or this test would prove nothing)
     assert {"password_hash", "token_hash", "token_secret", "repository_token", "set"} <= set(
@@ -94,9 +101,11 @@ def test_no_audit_entry_holds_a_hash_or_a_sealed_value(setup: tuple[Services, Cl
     assert all(d.get("token_secret") in ("sealed", None) for d in sealed)
 
 
-def test_the_audit_still_says_what_happened_to_a_secret(setup: tuple[Services, Client]) -> None:
+def test_the_audit_still_says_what_happened_to_a_secret(
+    setup: tuple[Services, Client], tmp_path: Path
+) -> None:
     app, client = setup
-    make_secrets(client)
+    make_secrets(client, tmp_path)
     rows = wait_for_audit(app)
     by_action = {row.action: row.details for row in rows}
     assert by_action["Cluster.Registered"]["token_secret"] == "sealed"

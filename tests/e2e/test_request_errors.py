@@ -185,7 +185,7 @@ NAMING = [
     ),
     (
         'mutation($p: ID!) { createService(projectId: $p, name: "nightly", kind: "cron", settings: {image: "busybox"}) { id } }',
-        "cronSchedule: ",
+        "settings.cronSchedule: ",
     ),
     (
         'mutation { createApiToken(name: "t", scopes: ["read"], expiresInDays: 0) { token } }',
@@ -193,15 +193,15 @@ NAMING = [
     ),
     (
         'mutation($p: ID!) { createService(projectId: $p, name: "web", kind: "web", settings: {image: "busybox", port: 80, healthCheck: {kind: "tcp", gracePeriodSeconds: -1}}) { id } }',
-        "healthCheck.gracePeriodSeconds: ",
+        "settings.healthCheck.gracePeriodSeconds: ",
     ),
     (
         'mutation($p: ID!) { createService(projectId: $p, name: "web", kind: "web", settings: {git: {repositoryUrl: "https://git.example.com/a.git", branch: "-x"}, port: 80}) { id } }',
-        "git.branch: ",
+        "settings.git.branch: ",
     ),
     (
         'mutation($p: ID!) { createService(projectId: $p, name: "web", kind: "web", settings: {image: "Not An Image", port: 80}) { id } }',
-        "image: ",
+        "settings.image: ",
     ),
 ]
 
@@ -216,8 +216,10 @@ def test_messages_name_the_argument_as_the_client_wrote_it(
         'mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }', o=org
     )["createProject"]["id"]
     answer = client.raw(mutation, {"p": project} if "$p" in mutation else {})
-    message = only_error(answer)["message"]
+    error = only_error(answer)
+    message = error["message"]
     assert message.startswith(prefix), message
+    assert error["extensions"]["argument"] == prefix.removesuffix(": ")
     assert not re.search(r"[a-z]_[a-z]|\$\.|^[A-Z][a-z]+[A-Z]\w*:", message), message
 
 

@@ -155,7 +155,7 @@ CASES: list[tuple[str, Case, str]] = [
         lambda w: c.SetVariables(
             project_id=w.project, environment_id=uuid.uuid4(), values={"A": Secret("x")}
         ),
-        "does not exist",
+        "is not an environment of the project 'Shop'; choose one of its environments",
     ),
     (
         "oversized variable",
@@ -174,7 +174,7 @@ CASES: list[tuple[str, Case, str]] = [
     (
         "deploy to unknown env",
         lambda w: c.RequestDeployment(service_id=w.service, environment_id=uuid.uuid4()),
-        "does not exist",
+        "is not an environment of the project 'Shop'; choose one of its environments",
     ),
     (
         "unknown deployment",

@@ -405,3 +405,29 @@ def _reveal(settings: Settings) -> str:
         return secret_enc_hook(obj)
 
     return msgspec.json.encode(settings, enc_hook=hook).decode()
+
+
+def test_a_base_image_the_engine_cannot_pull_fails_the_build_saying_how_to_provide_it(
+    platform: Platform, tmp_path: Path
+) -> None:
+    # A Node app without a Dockerfile: the plan builds FROM node:20-bookworm-slim, which this
+    # machine's engine neither has nor can pull (no registry answers here).
+    repo = AppRepository(tmp_path / "node-app")
+    (repo.path / "package.json").write_text('{"name": "app", "scripts": {"start": "node s.js"}}')
+    (repo.path / ".nvmrc").write_text("20\n")
+    git = ["git", "-C", str(repo.path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "a node app"], check=True)
+    service = web_service(platform, repo, health_check=None)
+
+    deployment = platform.wait_for(platform.deploy(service))
+
+    assert deployment.state is DeploymentState.FAILED
+    assert deployment.reason is not None
+    assert deployment.reason.endswith(
+        "the base image node:20-bookworm-slim is not on the engine and cannot be pulled: "
+        "cannot reach the registry registry-1.docker.io (no such host); import or pull "
+        "node:20-bookworm-slim on the engine, or set a registry/base-image mapping (coming "
+        "with multi-host work)"
+    ), deployment.reason
+    assert "dial tcp" not in deployment.reason

@@ -51,7 +51,7 @@ def test_api_tokens_record_their_hash_scopes_and_expiry() -> None:
 @pytest.mark.parametrize(
     ("scopes", "expires", "message"),
     [
-        ((), None, "choose from"),
+        ((), None, "give one or more of read, deploy, write, admin"),
         (("root",), None, "unknown: root"),
         (("read",), -1, "in the future"),
     ],

@@ -573,7 +573,10 @@ def test_start_command_override_wins_over_procfile_and_detection() -> None:
     files = {**NODE_APP, "Procfile": "web: node dist/web.js\n"}
     plan = plan_for(files, PlanOverrides(start_command="node dist/other.js"))
     assert plan.start_command == "node dist/other.js"
-    assert any(n.startswith("start command from overrides: node dist/other.js") for n in plan.notes)
+    assert any(
+        n.startswith("start command from the service settings: node dist/other.js")
+        for n in plan.notes
+    )
     assert 'CMD ["node", "dist/other.js"]' in plan.dockerfile
 
 
@@ -582,14 +585,16 @@ def test_build_command_override_wins_over_scripts_build_and_says_so() -> None:
     assert plan.build_command == "npm run build:prod"
     assert "RUN npm run build:prod\n" in plan.dockerfile
     assert "RUN npm run build\n" not in plan.dockerfile
-    assert any("build command from overrides" in n and "npm run build" in n for n in plan.notes)
+    assert any(
+        "build command from the service settings" in n and "npm run build" in n for n in plan.notes
+    )
 
 
 def test_port_override_is_exposed_and_set_as_port_variable() -> None:
     plan = plan_for(NODE_APP, PlanOverrides(port=8081))
     assert plan.port == 8081
     assert "EXPOSE 8081\n" in plan.dockerfile and "ENV PORT=8081\n" in plan.dockerfile
-    assert any("port 8081 (from overrides)" in n for n in plan.notes)
+    assert any("port 8081 (from the service settings)" in n for n in plan.notes)
 
 
 def test_go_build_override_says_where_the_binary_must_go() -> None:
@@ -683,7 +688,46 @@ def test_overrides_on_a_dockerfile_plan_are_explained() -> None:
     overrides = PlanOverrides(build_command="make", start_command="node other.js", port=8080)
     plan = plan_for({"Dockerfile": USER_DOCKERFILE}, overrides)
     assert (plan.port, plan.start_command, plan.build_command) == (8080, "node other.js", None)
-    assert any("build command override is ignored" in n for n in plan.notes)
+    assert any("build command in the service settings is not used" in n for n in plan.notes)
+    assert "port 8080 from the service settings (the Dockerfile exposes 4000)" in plan.notes
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "port", "note"),
+    [
+        (
+            "FROM node:20\nUSER 1000\nCMD node s.js\n",
+            8080,
+            "port 8080 from the service settings (the Dockerfile exposes no port)",
+        ),
+        (
+            "FROM node:20\nUSER 1000\nEXPOSE 8080\nCMD node s.js\n",
+            8080,
+            "port 8080 from the service settings (the Dockerfile exposes it too)",
+        ),
+        (
+            "FROM node:20\nUSER 1000\nEXPOSE 3000\nCMD node s.js\n",
+            None,
+            "port 3000, which the Dockerfile exposes",
+        ),
+        (
+            "FROM node:20\nUSER 1000\nCMD node s.js\n",
+            None,
+            "the final stage exposes no port: set the service's port",
+        ),
+    ],
+)
+def test_the_port_note_of_a_dockerfile_plan_reads_as_a_sentence(
+    dockerfile: str, port: int | None, note: str
+) -> None:
+    plan = plan_for({"Dockerfile": dockerfile}, PlanOverrides(port=port))
+    assert note in plan.notes
+    assert not any("None" in n or "overrides" in n for n in plan.notes)
+
+
+def test_a_start_command_set_where_none_is_detected_says_so_without_none() -> None:
+    plan = plan_for({"index.html": "<h1>hi</h1>"}, PlanOverrides(start_command="caddy run"))
+    assert not any("None" in n for n in plan.notes), plan.notes
 
 
 def test_a_listed_dockerfile_that_was_not_read_is_an_error() -> None:

@@ -8,8 +8,11 @@ import logging
 import pytest
 from graphql import GraphQLError, parse
 
+from application import commands as c
 from application.errors import InvalidValueError
 from interfaces.graphql.errors import coded, graphql_name, without_suggestions
+from interfaces.graphql.fields import Arg, args, argument_path
+from interfaces.graphql.mutation import INPUTS, REQUIRED_SETTINGS
 
 DOCUMENT = (
     'mutation LogIn { logIn(email: "a@example.com", password: "inline-secret") { accessToken } }'
@@ -37,8 +40,9 @@ def test_a_coded_error_is_one_info_line_without_the_document(
     )
     assert error.extensions == {
         "code": "VALIDATION_FAILED",
-        "reference": error.extensions["reference"],
-    }  # type: ignore[index]
+        "reference": error.extensions["reference"],  # type: ignore[index]
+        "argument": "password",
+    }
     assert error.message == "password: must be at least 12 characters"
     (record,) = caplog.records
     line = record.getMessage()
@@ -105,3 +109,62 @@ def test_suggestions_are_cut_from_messages() -> None:
     ):
         cut = without_suggestions(GraphQLError(message)).message
         assert "Did you mean" not in cut and cut.endswith(("'Query'.", "enum.", "projects'."))
+
+
+def at_field(original: Exception) -> GraphQLError:
+    """``original`` raised by the logIn field's resolver (located at its field node)."""
+    field = parse(DOCUMENT).definitions[0].selection_set.selections[0]  # type: ignore[attr-defined]
+    return GraphQLError("x", nodes=[field], path=["logIn"], original_error=original)
+
+
+def test_an_error_about_an_argument_of_the_field_names_it_in_extensions() -> None:
+    error = coded(at_field(InvalidValueError("password", "must be at least 12 characters")))
+
+    assert error.extensions is not None and error.extensions["argument"] == "password"
+    assert error.message == "password: must be at least 12 characters"
+
+
+def test_an_error_about_a_setting_that_is_no_argument_of_the_field_names_none() -> None:
+    error = coded(at_field(InvalidValueError("start_command", "must not be blank")))
+
+    assert error.extensions is not None and "argument" not in error.extensions
+    assert error.message == "startCommand: must not be blank"
+
+
+def test_an_error_raised_with_its_argument_keeps_it() -> None:
+    raised = GraphQLError(
+        "settings.git.branch: branch 'x' does not exist",
+        extensions={"code": "VALIDATION_FAILED", "argument": "settings.git.branch"},
+    )
+
+    error = coded(raised)
+
+    assert error.extensions is not None
+    assert error.extensions["argument"] == "settings.git.branch"
+    assert error.extensions["code"] == "VALIDATION_FAILED" and error.extensions["reference"]
+
+
+@pytest.mark.parametrize(
+    ("field", "argument"),
+    [
+        ("service_id", "id"),
+        ("git.branch", "settings.git.branch"),
+        ("git.repository_url", "settings.git.repositoryUrl"),
+        ("health_check.grace_period_seconds", "settings.healthCheck.gracePeriodSeconds"),
+        ("domains[2]", "settings.domains[2]"),
+        ("source", "settings"),  # a setting that is no field of its own: the whole input
+        ("command_id", "clientMutationId"),
+        ("id", "id"),
+        ("input", None),
+    ],
+)
+def test_a_command_field_is_named_as_the_mutation_takes_it(
+    field: str, argument: str | None
+) -> None:
+    arguments = [
+        *args("id=service_id", c.UpdateService, INPUTS),
+        REQUIRED_SETTINGS,
+        Arg("client_mutation_id", "", str | None, None),
+    ]
+
+    assert argument_path(field, arguments) == argument

@@ -37,8 +37,8 @@ def test_a_registered_node_is_ready() -> None:
     [
         ({"endpoint": "ftp://x"}, "Docker engine address"),
         ({"endpoint": "tcp://u:pw@host:2376"}, "password"),
-        ({"capacity": Capacity(0, 100)}, "capacity.cpu"),
-        ({"capacity": Capacity(100, -1)}, "capacity.memory"),
+        ({"capacity": Capacity(0, 100)}, "cpu_millis"),
+        ({"capacity": Capacity(100, -1)}, "memory_mb"),
         ({"labels": {"bad key!": "x"}}, "label key"),
         ({"labels": {"zone": "a b"}}, "label value"),
         ({"name": "Edge 1"}, "not a valid slug"),

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from domain.errors import InvalidValueError, RuleViolatedError
+from domain.errors import InvalidValueError, NameTakenError, RuleViolatedError
 from domain.ids import EnvironmentId, OrganizationId, ProjectId
 from domain.project import EnvironmentKind, Project, ProjectDeletedError
 from tests.unit.given import ACTOR, at, given, replayed, then, types
@@ -67,16 +67,17 @@ def test_preview_and_development_environments_can_be_added() -> None:
 
 def test_a_second_production_environment_is_refused() -> None:
     p = given(project())
-    with pytest.raises(RuleViolatedError, match="exactly one production"):
+    with pytest.raises(InvalidValueError, match="exactly one production") as error:
         p.add_environment(
             EnvironmentId(uuid.uuid4()), "prod2", EnvironmentKind.PRODUCTION, actor=ACTOR, now=at()
         )
     assert then(p) == []
+    assert error.value.field == "kind" and "add a preview or development" in str(error.value)
 
 
 def test_environment_names_are_unique_in_a_project() -> None:
     p = given(project())
-    with pytest.raises(RuleViolatedError, match="already has an environment 'production'"):
+    with pytest.raises(NameTakenError, match="already has an environment 'production'") as error:
         p.add_environment(
             EnvironmentId(uuid.uuid4()),
             "production",
@@ -84,6 +85,8 @@ def test_environment_names_are_unique_in_a_project() -> None:
             actor=ACTOR,
             now=at(),
         )
+    assert error.value.code == "VALIDATION_FAILED" and error.value.field == "name"
+    assert str(error.value).endswith("choose another name")
 
 
 def test_production_cannot_be_removed_but_others_can() -> None:

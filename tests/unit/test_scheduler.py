@@ -468,7 +468,7 @@ def test_a_node_listed_twice_is_rejected() -> None:
     ("snapshot", "message"),
     [
         (replace(FOUR[0], name=""), "node.name"),
-        (replace(FOUR[0], capacity=Capacity(0, 1024)), "capacity.cpu"),
+        (replace(FOUR[0], capacity=Capacity(0, 1024)), "cpu_millis"),
         (replace(FOUR[0], allocated_memory_mb=-1), "node.allocated"),
         (replace(FOUR[0], replicas={WEB: -1}), "node.replicas"),
     ],

@@ -48,8 +48,8 @@ def test_a_service_is_created_with_its_spec() -> None:
 BAD_SPECS = [
     (replace(WEB, port=None), "port: a web service needs"),
     (replace(WEB, port=70000), "not a TCP port"),
-    (replace(WEB, image="nginx:1"), "either a git repository or an image"),
-    (replace(WEB, git=None), "either a git repository or an image"),
+    (replace(WEB, image="nginx:1"), r"a git repository \(git\) or an image \(image\)"),
+    (replace(WEB, git=None), r"a git repository \(git\) or an image \(image\)"),
     (replace(WEB, git=None, image="Not An Image!"), "not a valid image reference"),
     (replace(WEB, git=GitSource("ftp://x/y")), "git URL"),
     (
@@ -59,8 +59,8 @@ BAD_SPECS = [
     (replace(WEB, git=GitSource("https://tok@github.com/a/b")), "must not contain credentials"),
     (replace(WEB, git=GitSource("https://github.com/a/b", branch="a..b")), "not a valid branch"),
     (replace(WEB, git=GitSource("https://github.com/a/b", root_directory="../x")), "inside the"),
-    (replace(WEB, replicas=-1), "replicas: must be between 0"),
-    (replace(WEB, replicas=101), "replicas: must be between 0"),
+    (replace(WEB, replicas=-1), "replicas: .* is not between 0 and 100"),
+    (replace(WEB, replicas=101), "replicas: .* is not between 0 and 100"),
     (replace(WEB, resources=Resources(cpu_request_millis=-5)), "must not be negative"),
     (replace(WEB, resources=Resources(memory_request_mb=-1)), "must not be negative"),
     (

@@ -32,7 +32,7 @@ def test_setting_and_unsetting_is_one_event() -> None:
     [
         ({"1BAD": "v1:x"}, [], "not a valid variable name"),
         ({"A-B": "v1:x"}, [], "not a valid variable name"),
-        ({}, [], "nothing to set"),
+        ({}, [], "values: is empty: give at least one variable"),
         ({}, ["MISSING"], "no such variables: MISSING"),
         ({"A": "v1:x"}, ["A"], "both set and unset"),
     ],
