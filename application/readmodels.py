@@ -325,6 +325,25 @@ class DashboardQueries:
         rows = self._select(dashboard.DEPLOYMENTS, where={"id": list(ids)})
         return typed(rows, dashboard.DeploymentRow)
 
+    def deployments_changed(
+        self, service_id: UUID, *, after: int, limit: int = 200
+    ) -> list[dashboard.DeploymentRow]:
+        """A service's deployments (every environment) changed after a log position, in the
+        order they last changed."""
+        rows = self._select(
+            dashboard.DEPLOYMENTS,
+            where={"service_id": service_id},
+            since=("position", after + 1),
+            order_by=("position",),
+            limit=limit,
+        )
+        return typed(rows, dashboard.DeploymentRow)
+
+    def services_by_id(self, ids: Sequence[UUID]) -> list[dashboard.ServiceRow]:
+        """Several services by id, deleted ones included (to name what an entry concerns)."""
+        rows = self._select(dashboard.SERVICES, where={"id": list(ids)})
+        return typed(rows, dashboard.ServiceRow)
+
     def node(self, node_id: UUID) -> dashboard.NodeRow:
         """One node."""
         rows = self._select(dashboard.NODES, where={"id": node_id})

@@ -14,6 +14,12 @@ PostgreSQL and Redis (process managers off); Chromium headless through Playwrigh
   mutation (its commit happens in between) to that stamp, both on the epoch clock of this
   machine. Baseline: the mutation's own HTTP round trip (which returns once the read model
   shows it).
+- Deployment rows (issue 12): the service panel's Deployments tab open, 20 redeploys
+  (`deployService`) sent from this process; the page stamps the moment the new release's row
+  is in the list (from the `serviceDeployments` subscription only: the page sends nothing).
+  Each release is then cancelled and the moment its row says "cancelled" is stamped too (an
+  existing row changing state, as a superseded or rolled-back release does). Same clocks and
+  baseline as the update.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ from interfaces.http.web import DIST
 REDIS_URL = os.environ.get("CONTAINR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = "/usr/bin/chromium"
 UPDATES = int(os.environ.get("BENCH_UPDATES", "50"))
+REDEPLOYS = int(os.environ.get("BENCH_REDEPLOYS", "20"))
+PASSWORD = "bench password 1"
 BUDGET_BYTES = 300 * 1024
 ROOT = Path(__file__).resolve().parents[1]
 WATCH = """(want) => { window.__containrStamp = new Promise((resolve, reject) => {
@@ -51,6 +59,23 @@ WATCH = """(want) => { window.__containrStamp = new Promise((resolve, reject) =>
   });
   observer.observe(document.body, {subtree: true, childList: true, characterData: true});
   setTimeout(() => { observer.disconnect(); reject(new Error('no update within 20 s')); }, 20000);
+}); }"""
+
+
+ROW_WATCH = """(want) => { window.__containrRowStamp = new Promise((resolve, reject) => {
+  const shows = () => want.id
+    ? document.querySelector(
+        `[data-testid="deployment-row"][data-deployment-id="${want.id}"][data-state="${want.state}"]`
+      ) !== null
+    : document.querySelectorAll('[data-testid="deployment-row"]').length >= want.rows;
+  const done = () => resolve(performance.timeOrigin + performance.now());
+  if (shows()) return done();
+  const observer = new MutationObserver(() => {
+    if (shows()) { observer.disconnect(); done(); }
+  });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true,
+    attributeFilter: ['data-state', 'data-deployment-id']});
+  setTimeout(() => { observer.disconnect(); reject(new Error('no row within 20 s')); }, 20000);
 }); }"""
 
 
@@ -121,19 +146,21 @@ def run(base: str, size: int) -> None:
     email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
     signed = graphql(
         api,
-        'mutation($e: String!) { signUp(email: $e, password: "bench password 1", name: "B") '
-        "{ accessToken userId organizationId } }",
+        'mutation($e: String!, $p: String!) { signUp(email: $e, password: $p, name: "B") '
+        "{ accessToken organizationId } }",
         e=email,
+        p=PASSWORD,
     )["signUp"]
     assert isinstance(signed, dict)
-    signed["email"] = email
     api.headers["Authorization"] = f"Bearer {signed['accessToken']}"
     project = graphql(
         api,
-        'mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }',
+        'mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") '
+        "{ id environments { id } } }",
         o=signed["organizationId"],
     )["createProject"]
     assert isinstance(project, dict)
+    environment = project["environments"][0]["id"]
     service = graphql(
         api,
         'mutation($p: ID!) { createService(projectId: $p, name: "web", kind: "worker", '
@@ -148,19 +175,12 @@ def run(base: str, size: int) -> None:
         )
         context = browser.new_context()
         page = context.new_page()
-        page.goto(f"{base}/healthz")
-        # Sign the browser in as the dashboard does: /auth/login sets the refresh cookie, and
-        # the app trades it for an access token (kept in memory) when a page loads.
-        logged_in = page.request.post(
-            f"{base}/auth/login",
-            data={"email": signed["email"], "password": "bench password 1"},
-            headers={"X-Containr-CSRF": "1", "Origin": base},
-        )
-        assert logged_in.ok, logged_in.text()
-        page.evaluate(
-            "(org) => localStorage.setItem('containr.organization', org)",
-            signed["organizationId"],
-        )
+        # The session lives in an HttpOnly cookie: log in through the form.
+        page.goto(f"{base}/login")
+        page.get_by_test_id("login-email").fill(email)
+        page.get_by_test_id("login-password").fill(PASSWORD)
+        page.get_by_test_id("login-submit").click()
+        page.get_by_test_id("app-shell").wait_for()
 
         bare, canvas = [], []
         for _ in range(5):
@@ -194,6 +214,15 @@ def run(base: str, size: int) -> None:
             round_trips.append((time.perf_counter() - started) * 1000)
             shown = float(page.evaluate("() => window.__containrStamp"))
             latencies.append(shown - sent)
+
+        rows, states, row_trips = deployment_rows(
+            page,
+            api,
+            f"{base}/projects/{project['id']}/services/{service['id']}/deployments"
+            f"?env={environment}",
+            service["id"],
+            environment,
+        )
         browser.close()
 
     p50 = statistics.median(latencies)
@@ -212,6 +241,64 @@ def run(base: str, size: int) -> None:
         )
     )
     print(bench_line("ui_update_p50", p50, "ms", trip, "mutation_http_round_trip"))
+    row_trip = statistics.median(row_trips)
+    print(
+        f"deployment rows: new row p50 {statistics.median(rows):.1f} ms, state change p50 "
+        f"{statistics.median(states):.1f} ms over {len(rows)} redeploys "
+        f"(mutation round trip p50 {row_trip:.1f} ms)"
+    )
+    print(
+        bench_line(
+            "deployments_row_live_ms",
+            statistics.median(rows),
+            "ms",
+            row_trip,
+            "mutation_http_round_trip",
+        )
+    )
+    print(
+        bench_line(
+            "deployments_row_state_ms",
+            statistics.median(states),
+            "ms",
+            row_trip,
+            "mutation_http_round_trip",
+        )
+    )
+
+
+def deployment_rows(
+    page: object, api: httpx.Client, url: str, service: str, environment: str
+) -> tuple[list[float], list[float], list[float]]:
+    """Redeploy and cancel REDEPLOYS times; how long each new row, and each row's change to
+    "cancelled", took to show (ms from sending the mutation), and the mutations' round trips."""
+    from playwright.sync_api import Page  # noqa: PLC0415 - a dev dependency
+
+    assert isinstance(page, Page)
+    page.goto(url)
+    page.get_by_test_id("deploy-button").wait_for()
+    page.get_by_test_id("deployment-list").or_(page.get_by_test_id("empty-state")).wait_for()
+    rows, states, trips = [], [], []
+    for n in range(1, REDEPLOYS + 1):
+        page.evaluate(ROW_WATCH, {"rows": n})
+        sent = time.time() * 1000
+        started = time.perf_counter()
+        deployment = graphql(
+            api,
+            "mutation($s: ID!, $e: ID!) { deployService(serviceId: $s, environmentId: $e) { id } }",
+            s=service,
+            e=environment,
+        )["deployService"]
+        trips.append((time.perf_counter() - started) * 1000)
+        rows.append(float(page.evaluate("() => window.__containrRowStamp")) - sent)
+        assert isinstance(deployment, dict)
+        page.evaluate(ROW_WATCH, {"id": deployment["id"], "state": "cancelled"})
+        sent = time.time() * 1000
+        started = time.perf_counter()
+        graphql(api, "mutation($d: ID!) { cancelDeployment(id: $d) { id } }", d=deployment["id"])
+        trips.append((time.perf_counter() - started) * 1000)
+        states.append(float(page.evaluate("() => window.__containrRowStamp")) - sent)
+    return rows, states, trips
 
 
 if __name__ == "__main__":

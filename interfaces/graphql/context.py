@@ -20,6 +20,9 @@ from application.readgate import Row, Table
 from application.reads import Reads
 from application.services import Services
 
+MAX_PREFETCHED = 10_000
+"""Values kept for fields at most (see ``GqlContext.prefetch``)."""
+
 
 @dataclass
 class GqlContext:
@@ -88,6 +91,12 @@ class GqlContext:
         return self._services.clock
 
     @property
+    def ingress(self) -> tuple[str, str]:
+        """Where deployed web services answer: the ingress domain and its listen address."""
+        settings = self._services.settings
+        return settings.ingress_domain, settings.ingress_listen
+
+    @property
     def is_production(self) -> bool:
         """Whether this installation runs in production mode."""
         return self._services.settings.is_production
@@ -140,7 +149,12 @@ class GqlContext:
     # Values a parent resolver loaded for its children (batched loading)
 
     def prefetch(self, root: object, name: str, value: Any) -> None:
-        """Keep ``value`` as the result of field ``name`` of ``root`` for this request."""
+        """Keep ``value`` as the result of field ``name`` of ``root`` for this request.
+
+        A WebSocket connection keeps one context for all its subscriptions' messages: past
+        ``MAX_PREFETCHED`` values it starts afresh (a field whose value is gone reads it)."""
+        if len(self._prefetched) >= MAX_PREFETCHED:
+            self._prefetched.clear()
         self._prefetched[(id(root), name)] = (root, value)
 
     def prefetched(self, root: object, name: str) -> Any:

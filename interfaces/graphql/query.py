@@ -13,6 +13,7 @@ from application.logs import LogQuery
 from application.runtime_ports import SourceError, SourceUnreachableError
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, lookup, uuid_of
+from interfaces.graphql.naming import prefetch_audit_words
 from interfaces.graphql.types import (
     AuditEntry,
     BuildPlanPreview,
@@ -36,6 +37,7 @@ from interfaces.graphql.types import (
     encode_cursor,
     limit_of,
     load_services,
+    selects_item,
 )
 
 STREAMS = ("build", "runtime", "system")
@@ -150,6 +152,8 @@ def audit_log(
         action=action,
         actor=actor,
     )
+    if selects_item(info, "actorName", "concerns", "text"):
+        prefetch_audit_words(context, reads.dashboard, rows[:limit])
     return connection(rows, limit, lambda e: encode_cursor(e.position))
 
 

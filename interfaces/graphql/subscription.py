@@ -44,6 +44,8 @@ from interfaces.graphql.types import (
 T = TypeVar("T")
 Key = tuple[str, str, str]  # (read model, entity kind, entity id)
 READ_SHARING_SECONDS = 2.0
+PAGE = 200
+"""Rows read at once when a subscription replays what changed after its position."""
 SESSION_NOTICES = "auth"
 """The change-feed "model" of session notices (a logout ends a session's subscriptions)."""
 
@@ -226,6 +228,33 @@ class Subscription:
             after,
         ):
             yield found[0]
+
+    @strawberry.subscription(
+        description="A service's deployments (every environment), each as it changes: those "
+        "changed after `after` (a position) in the order they changed, then live."
+    )
+    async def service_deployments(
+        self, info: Info[GqlContext, None], service_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[Deployment, None]:
+        live = Live(info)
+        service = await live.follows("service", service_id, "serviceId")
+        dashboard = live.context.reads.dashboard
+        # Every change to a deployment row also announces its service.
+        async with live.watch(("dashboard", "service", str(service.id))) as queue:
+            last = after
+            while True:
+                while True:
+                    rows = await call(
+                        functools.partial(
+                            dashboard.deployments_changed, service.id, after=last, limit=PAGE
+                        )
+                    )
+                    for row in rows:
+                        last = row.position
+                        yield row
+                    if len(rows) < PAGE:
+                        break
+                await live.next_change(queue, last)
 
     @strawberry.subscription(
         description="A project's audit entries, replayed after `after`, then live."

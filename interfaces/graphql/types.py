@@ -41,6 +41,7 @@ from application.readmodels import (
 from application.readmodels import (
     DailyStats as DailyStatsRow,
 )
+from interfaces.graphql import naming
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.rows import object_type
 
@@ -93,6 +94,13 @@ def selects(info: Info[Any, Any], *path: str) -> bool:
             return False
         fields = [found]
     return True
+
+
+def selects_item(info: Info[Any, Any], *names: str) -> bool:
+    """Whether a connection's items (``nodes`` or ``edges.node``) select one of ``names``."""
+    return any(
+        selects(info, "nodes", name) or selects(info, "edges", "node", name) for name in names
+    )
 
 
 # Pages
@@ -150,6 +158,24 @@ class StateChange:
     state: str
     at: datetime
     reason: str
+    reason_text: str = strawberry.field(
+        description="The reason in plain words: releases named by their short commit."
+    )
+
+
+@strawberry.type
+class ServiceUrl:
+    """An address a deployed web service answers on."""
+
+    url: str
+    host: str
+    custom: bool = strawberry.field(
+        description="A domain of the service's own (not the address Containr generates)."
+    )
+    tls: bool = strawberry.field(
+        description="Whether it is served over HTTPS (Containr's ingress serves plain HTTP "
+        "for now: no certificates yet)."
+    )
 
 
 @strawberry.type
@@ -187,10 +213,31 @@ class ProjectSnapshot:
 # Resolvers of the row types' further fields (``root`` is the row)
 
 
-def deployment_history(root: DeploymentRow) -> list[StateChange]:
+def deployment_history(root: DeploymentRow, info: Info[GqlContext, None]) -> list[StateChange]:
+    context = ctx(info)
     return [
-        StateChange(state=h["state"], at=datetime.fromisoformat(h["at"]), reason=h["reason"])
+        StateChange(
+            state=h["state"],
+            at=datetime.fromisoformat(h["at"]),
+            reason=h["reason"],
+            reason_text=naming.deployment_text(context, root, h["reason"] or ""),
+        )
         for h in root.history
+    ]
+
+
+def deployment_reason_text(root: DeploymentRow, info: Info[GqlContext, None]) -> str:
+    return naming.deployment_text(ctx(info), root, root.reason)
+
+
+def deployment_requested_by_name(root: DeploymentRow, info: Info[GqlContext, None]) -> str:
+    return naming.actor_name(ctx(info), root)
+
+
+def state_urls(root: ServiceStateRow, info: Info[GqlContext, None]) -> list[ServiceUrl]:
+    return [
+        ServiceUrl(url=a.url, host=a.host, custom=a.custom, tls=a.tls)
+        for a in naming.state_addresses(ctx(info), root)
     ]
 
 
@@ -215,6 +262,7 @@ def service_states(root: ServiceRow, info: Info[GqlContext, None]) -> list[Servi
     dashboard = context.reads.dashboard
     states = dashboard.service_states(service_id=root.id)
     _prefetch_latest(context, dashboard, states)
+    naming.prefetch_addresses(context, dashboard, [root], states, [])
     return states
 
 
@@ -239,9 +287,12 @@ def service_deployments(
         environment = context.reads.environment_of(
             _uuid(environment_id, "environmentId"), None, root.id
         ).id
-    rows = context.reads.dashboard.deployments(
+    dashboard = context.reads.dashboard
+    rows = dashboard.deployments(
         root.id, environment_id=environment, before=before, limit=limit + 1
     )
+    if selects_item(info, "reasonText", "requestedByName", "history"):
+        naming.prefetch_deployment_words(context, dashboard, rows[:limit])
     return connection(rows, limit, lambda d: encode_cursor(d.requested_at.isoformat(), d.id))
 
 
@@ -276,6 +327,7 @@ def load_services(
     services = dashboard.services_of(ids)
     states = dashboard.service_states_of(ids)
     _prefetch_latest(context, dashboard, states)
+    naming.prefetch_addresses(context, dashboard, services, states, projects)
     by_service: dict[UUID, list[ServiceStateRow]] = defaultdict(list)
     for state in states:
         by_service[state.service_id].append(state)
@@ -408,6 +460,18 @@ def audit_details(root: AuditRow, info: Info[GqlContext, None]) -> JSON:
     return typing.cast(JSON, details)
 
 
+def audit_actor_name(root: AuditRow, info: Info[GqlContext, None]) -> str:
+    return naming.actor_name(ctx(info), root)
+
+
+def audit_concerns(root: AuditRow, info: Info[GqlContext, None]) -> str | None:
+    return naming.audit_concerns(ctx(info), root)
+
+
+def audit_text(root: AuditRow, info: Info[GqlContext, None]) -> str:
+    return naming.audit_text(ctx(info), root)
+
+
 def viewer_organizations(root: UserRow, info: Info[GqlContext, None]) -> list[Organization]:
     context = ctx(info)
     roles = context.roles()
@@ -455,7 +519,18 @@ else:
         DeploymentRow,
         "Deployment",
         "A release of a service into an environment.",
-        fields={"history": field(resolver=deployment_history)},
+        fields={
+            "history": field(resolver=deployment_history),
+            "reason_text": field(
+                resolver=deployment_reason_text,
+                description="The reason in plain words: releases named by their short commit.",
+            ),
+            "requested_by_name": field(
+                resolver=deployment_requested_by_name,
+                description='Who requested it, in words: a member\'s name, "<name> (token)" '
+                "for an API token, or one of Containr's components.",
+            ),
+        },
         descriptions={
             "placement_explanation": "Why each replica went where it did: nodes filtered out "
             "and scores."
@@ -470,7 +545,14 @@ else:
         ServiceStateRow,
         "ServiceState",
         "A service in one environment: what is live, and the latest deployment's state.",
-        fields={"latest_deployment": field(resolver=state_latest_deployment)},
+        fields={
+            "latest_deployment": field(resolver=state_latest_deployment),
+            "urls": field(
+                resolver=state_urls,
+                description="Where the live release answers (web services): the generated "
+                "address and the service's own domains; empty while nothing is live.",
+            ),
+        },
     )
     Service = object_type(
         ServiceRow,
@@ -560,7 +642,23 @@ else:
         "AuditEntry",
         "Who did what, when, to what.",
         hide=("scope_id", "internal"),
-        fields={"details": field(resolver=audit_details)},
+        fields={
+            "details": field(resolver=audit_details),
+            "actor_name": field(
+                resolver=audit_actor_name,
+                description='Who did it, in words: a member\'s name, "<name> (token)" for an '
+                "API token, or one of Containr's components.",
+            ),
+            "concerns": field(
+                resolver=audit_concerns,
+                description='What it concerns, by name: "api · production" (service and '
+                "environment), when the entry is about one.",
+            ),
+            "text": field(
+                resolver=audit_text,
+                description="The summary in plain words: releases named by their short commit.",
+            ),
+        },
     )
     ApiTokenInfo = object_type(
         ApiTokenRow,

@@ -35,6 +35,7 @@ from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.subscription import NoticeHub
 from interfaces.http.callers import client_of, principal_for
+from interfaces.http.clock import server_time
 from interfaces.http.docs import docs_handlers
 from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, decode_message, encode_json
 from interfaces.http.headers import graphiql_policy, security_headers
@@ -154,7 +155,10 @@ def create_app(
             *web_handlers(),
         ],
         lifespan=[lifespan],
-        before_send=[security_headers(services.settings.trusted_proxies)],
+        before_send=[
+            security_headers(services.settings.trusted_proxies),
+            server_time(services.clock),
+        ],
         request_max_body_size=MAX_BODY,
         state=State({"services": services, "cache": cache, "hub": hub, "metrics": metrics}),
         exception_handlers={UnavailableError: unavailable_response},

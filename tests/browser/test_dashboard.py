@@ -49,6 +49,7 @@ def test_deploy_watch_logs_roll_back_and_travel_back_in_time(
     # deploy and watch the state change on screen, without a reload
     card.click()
     page.get_by_test_id("tab-deployments").click()
+    page.evaluate("() => { window.__sameDocument = true; }")  # gone if the page reloads
     page.get_by_test_id("deploy-button").click()
     seen: list[str] = []
     deadline = time.monotonic() + 120
@@ -72,28 +73,54 @@ def test_deploy_watch_logs_roll_back_and_travel_back_in_time(
     second_sha = repo.commit("two")
     page.get_by_test_id("tab-deployments").click()
     page.get_by_test_id("deploy-button").click()
-    expect(page.locator('[data-testid="deployment-row"]').first).to_have_attribute(
-        "data-state", "healthy", timeout=120_000
-    )
+    expect(page.get_by_test_id("deploy-result")).to_contain_text("Deployment requested")
+    rows = page.locator('[data-testid="deployment-row"]')
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_have_attribute("data-state", "healthy", timeout=120_000)
     expect(card.get_by_test_id("service-commit")).to_contain_text(second_sha[:7])
+    # the release it replaced says so at once, from the subscription (no reload, no polling)
+    expect(rows.nth(1)).to_have_attribute("data-state", "superseded")
+    expect(rows.nth(1).get_by_test_id("deployment-reason")).to_have_text(
+        f"superseded by {second_sha[:7]}"
+    )
+    expect(page.get_by_test_id("deploy-result")).to_have_count(0)  # the banner went
     # a moment strictly between the second release going live and the rollback, to the second
     time.sleep(1.2)
     before_rollback = datetime.now(UTC)
     time.sleep(1.2)
-    first_row = page.locator('[data-testid="deployment-row"]').nth(1)
+    first_row = rows.nth(1)
     first_row.get_by_test_id("rollback-button").click()
     page.get_by_test_id("confirm-accept").click()
-    expect(page.get_by_test_id("deployment-outcome")).to_be_visible()
-    expect(page.locator('[data-testid="deployment-row"]').first).to_have_attribute(
-        "data-state", "healthy", timeout=120_000
-    )
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_have_attribute("data-state", "healthy", timeout=120_000)
     expect(card.get_by_test_id("service-commit")).to_contain_text(first_sha[:7])
+    # every row shows its final state without a reload: the second release was rolled back
+    # (and is offered no more), the first stays superseded
+    rolled_back = rows.nth(1)
+    expect(rolled_back).to_have_attribute("data-state", "rolled_back")
+    expect(rolled_back.get_by_test_id("deployment-state")).to_have_text("rolled back")
+    expect(rolled_back.get_by_test_id("rollback-button")).to_have_count(0)
+    expect(rows.nth(2)).to_have_attribute("data-state", "superseded")
+    expect(page.get_by_test_id("deployment-outcome")).to_have_count(0)
+    expect(page.get_by_test_id("deployment-list")).not_to_contain_text("user:")
+    assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
 
     # the rollback in the activity timeline
     page.get_by_test_id("nav-activity").click()
     page.get_by_test_id("activity-project").select_option(label="Shop")
     timeline = page.get_by_test_id("audit-timeline")
-    expect(timeline.locator('[data-action="Deployment.RolledBack"]')).to_have_count(1)
+    rolled_back_entry = timeline.locator('[data-action="Deployment.RolledBack"]')
+    expect(rolled_back_entry).to_have_count(1)
+    # in plain words: what it concerns, who did it, no raw state or id
+    expect(rolled_back_entry.get_by_test_id("audit-text")).to_have_text(
+        re.compile(r"^web · production: deployment rolled back: rolled back by [0-9a-f]{7}$")
+    )
+    requested = timeline.locator('[data-action="Deployment.Requested"]').first
+    expect(requested.get_by_test_id("audit-actor")).to_have_text("Ada")
+    expect(requested.get_by_test_id("audit-text")).to_have_text(
+        f"web · production: rollback to {first_sha[:7]} requested"
+    )
+    expect(timeline).not_to_contain_text("rolled_back")
 
     # time travel to before the rollback: the second release was live then
     page.get_by_test_id("time-travel-moment").fill(before_rollback.strftime("%Y-%m-%dT%H:%M:%S"))

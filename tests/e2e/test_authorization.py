@@ -187,6 +187,10 @@ CASES: dict[str, Case] = {
     "Subscription.serviceUpdated": s(
         "subscription($service: ID!) { serviceUpdated(serviceId: $service) { name } }", "service"
     ),
+    "Subscription.serviceDeployments": s(
+        "subscription($service: ID!) { serviceDeployments(serviceId: $service) { state } }",
+        "service",
+    ),
     "Subscription.projectActivity": s(
         "subscription($project: ID!) { projectActivity(projectId: $project) { action } }",
         "project",

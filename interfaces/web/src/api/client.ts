@@ -13,9 +13,11 @@ import {
   subscriptionExchange,
 } from "@urql/core";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
+import { clockFetch, serverClock } from "../lib/clock";
 import { PositionTracker, resumableVariables } from "../lib/live";
 import { authFetch } from "./authFetch";
 import { backoffMs, LinkStore } from "./connection";
+import { resilientWebSocket } from "./socket";
 import { LogPosition, positionFetch, seeResult, sessionPositionStorage } from "./position";
 import { renewingSubscribe, socketRenewal } from "./renewal";
 import { type SessionStore } from "./session";
@@ -47,14 +49,22 @@ export function createApi(store: SessionStore, { live }: { live: boolean }): Api
   ];
   if (live) {
     let attempt = 0;
+    let renewing = false;
     ws = createWsClient({
       url: webSocketUrl(window.location),
+      // A server's 1011 (a slow socket dropped under load) is retried like any loss.
+      webSocketImpl: resilientWebSocket(WebSocket),
       lazy: false,
-      keepAlive: 10_000,
+      // No pings of our own: the server pings every socket, and a ping of ours must be
+      // answered in the server's reading loop, behind whatever it is still sending us.
+      keepAlive: 0,
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => true,
       retryWait: async () => {
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt++)));
+        // Reconnecting on purpose (a fresh token) does not wait.
+        const wait = renewing ? 0 : backoffMs(attempt++);
+        renewing = false;
+        await new Promise((resolve) => setTimeout(resolve, wait));
       },
       connectionParams: async () => {
         const token = await store.validToken().catch(() => store.current?.accessToken ?? null);
@@ -66,11 +76,18 @@ export function createApi(store: SessionStore, { live }: { live: boolean }): Api
           attempt = 0;
           link.dispatch({ type: "connected" });
         },
-        closed: () => link.dispatch({ type: "closed" }),
+        closed: (event) => {
+          const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
+          console.info(`live connection closed: ${code ?? "?"} ${reason ?? ""}`.trim());
+          link.dispatch({ type: "closed" });
+        },
       },
     });
     const socket = ws;
-    const renewal = socketRenewal(socket, store);
+    const renewal = socketRenewal(socket, store, () => {
+      renewing = true;
+      link.dispatch({ type: "renewing" });
+    });
     exchanges.push(
       subscriptionExchange({
         forwardSubscription(request) {
@@ -97,7 +114,7 @@ export function createApi(store: SessionStore, { live }: { live: boolean }): Api
   const client = new Client({
     url: GRAPHQL_PATH,
     exchanges,
-    fetch: positionFetch(position, authFetch(store)),
+    fetch: clockFetch(serverClock, positionFetch(position, authFetch(store))),
     preferGetMethod: false, // the server takes GraphQL over POST only
     requestPolicy: "cache-and-network",
   });

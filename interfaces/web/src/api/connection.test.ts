@@ -20,6 +20,15 @@ describe("the live connection's state", () => {
     expect(linkReducer(retrying, { type: "connected" }).status).toBe("online");
   });
 
+  it("calls a deliberate reconnection (a fresh token) reconnecting, never offline", () => {
+    const renewing = run({ type: "connected" }, { type: "renewing" }, { type: "closed" });
+    expect(renewing.status).toBe("reconnecting");
+    const back = linkReducer(linkReducer(renewing, { type: "connecting", retrying: true }), { type: "connected" });
+    expect(back).toEqual({ status: "online", everConnected: true, attempts: 0 });
+    // the next loss is a loss again
+    expect(linkReducer(back, { type: "closed" }).status).toBe("offline");
+  });
+
   it("follows the browser going offline and online", () => {
     const offline = run({ type: "connected" }, { type: "browser-offline" });
     expect(offline.status).toBe("offline");

@@ -8,12 +8,16 @@ export interface LinkState {
   everConnected: boolean;
   /** Reconnection attempts since the socket was last open. */
   attempts: number;
+  /** The socket is being closed on purpose to sign in again with a fresh token: its close
+   * is a reconnection, not a loss (the indicator says "reconnecting", never "offline"). */
+  renewing?: boolean;
 }
 
 export type LinkEvent =
   | { type: "connecting"; retrying: boolean }
   | { type: "connected" }
   | { type: "closed" }
+  | { type: "renewing" }
   | { type: "browser-offline" }
   | { type: "browser-online" };
 
@@ -30,8 +34,10 @@ export function linkReducer(state: LinkState, event: LinkEvent): LinkState {
       };
     case "connected":
       return { status: "online", everConnected: true, attempts: 0 };
+    case "renewing":
+      return { ...state, renewing: true };
     case "closed":
-      return { ...state, status: "offline" };
+      return { ...state, status: state.renewing ? "reconnecting" : "offline" };
     case "browser-offline":
       return { ...state, status: "offline" };
     case "browser-online":

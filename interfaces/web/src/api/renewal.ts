@@ -24,11 +24,16 @@ export interface Renewal {
   renew: () => Promise<void>;
 }
 
-/** A renewal that refreshes the session's token, then reconnects the socket with it. */
-export function socketRenewal(socket: Pick<WsClient, "terminate">, session: {
-  current: unknown;
-  validToken: () => Promise<string | null>;
-}): Renewal {
+/** A renewal that refreshes the session's token, then reconnects the socket with it
+ * (`closing` is told first: the close that follows is on purpose). */
+export function socketRenewal(
+  socket: Pick<WsClient, "terminate">,
+  session: {
+    current: unknown;
+    validToken: () => Promise<string | null>;
+  },
+  closing: () => void = () => undefined,
+): Renewal {
   let pending: Promise<void> | null = null;
   return {
     signedIn: () => session.current != null,
@@ -36,6 +41,7 @@ export function socketRenewal(socket: Pick<WsClient, "terminate">, session: {
       pending ??= (async () => {
         try {
           await session.validToken();
+          closing();
           socket.terminate(); // graphql-ws reconnects, signing in with connectionParams again
         } finally {
           pending = null;

@@ -59,6 +59,10 @@ describe("service card", () => {
         latestDeploymentId: "d2",
         latestState: "building",
         updatedAt: "2024-01-01T00:00:00Z",
+        urls: [
+          { url: "http://api.production.shop.localhost:8080/", host: "api.production.shop.localhost", custom: false, tls: false },
+          { url: "http://shop.example.com:8080/", host: "shop.example.com", custom: true, tls: false },
+        ],
         latestDeployment: null,
       },
     ],
@@ -72,12 +76,31 @@ describe("service card", () => {
         </ul>
       </MemoryRouter>,
     );
-    const card = screen.getByTestId("service-card-api");
-    expect(card.getAttribute("aria-label")).toBe("api, web service, building");
+    const link = screen.getByTestId("service-card-link");
+    expect(link.getAttribute("aria-label")).toBe("api, web service, building");
+    expect(link.getAttribute("href")).toBe("/x");
     expect(screen.getByTestId("service-state").dataset.state).toBe("building");
     expect(screen.getByTestId("service-replicas").textContent).toBe("3");
     expect(screen.getByTestId("service-commit").textContent).toBe("abcdef0");
     expect(screen.getByTestId("service-last-deploy").textContent).toBe("never");
+  });
+
+  it("links to where the live release answers, saying it is plain HTTP", () => {
+    render(
+      <MemoryRouter future={ROUTER_FUTURE}>
+        <ul>
+          <ServiceCard service={service} environment={{ id: "e1", name: "production", kind: "production" }} href="/x" selected={false} now={new Date()} />
+        </ul>
+      </MemoryRouter>,
+    );
+    const links = screen.getAllByTestId("service-url");
+    expect(links.map((a) => a.getAttribute("href"))).toEqual(["http://api.production.shop.localhost:8080/", "http://shop.example.com:8080/"]);
+    expect(links[0]!.textContent).toBe("api.production.shop.localhost:8080");
+    expect(links.map((a) => a.dataset.tls)).toEqual(["false", "false"]);
+    expect(links[0]!.getAttribute("target")).toBe("_blank");
+    expect(screen.getAllByTestId("service-url-tls").map((b) => b.textContent)).toEqual(["http", "http"]);
+    // the card's own link does not hold them (an <a> may not hold another)
+    expect(screen.getByTestId("service-card-link").contains(links[0]!)).toBe(false);
   });
 
   it("says never deployed in an environment without a state", () => {

@@ -1,7 +1,7 @@
 // Small building blocks shared by the screens: fields, states, badges, bars.
 
 import { type ReactNode, useId } from "react";
-import { describeError, type Titles } from "../lib/errors";
+import { describeError, type ErrorCode, type Titles } from "../lib/errors";
 import { stateLabel, stateTone, type Tone } from "../lib/deployments";
 import { formatPercent } from "../lib/format";
 
@@ -27,9 +27,20 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 }
 
 /** An API error in plain words (the code is kept on `data-code` for tests). */
-export function ErrorMessage({ error, className = "", titles }: { error: unknown; className?: string; titles?: Titles }) {
+export function ErrorMessage({
+  error,
+  className = "",
+  titles,
+  plain,
+}: {
+  error: unknown;
+  className?: string;
+  titles?: Titles;
+  /** Codes shown with the screen's words only (`titles`), without the server's message. */
+  plain?: readonly ErrorCode[];
+}) {
   if (!error) return null;
-  const { code, title, detail } = describeError(error, titles);
+  const { code, title, detail } = describeError(error, titles, plain);
   return (
     <div
       role="alert"

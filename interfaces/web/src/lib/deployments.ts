@@ -73,10 +73,48 @@ export function canCancel(d: DeploymentLike): boolean {
   return isActive(d.state);
 }
 
-/** Whether the server will accept a rollback to this release: it was healthy once, has an
- * image, is not in progress and is not what is live now. */
+/** Whether to offer a rollback to this release: it was healthy once, has an image, is not in
+ * progress, is not what is live now, and was not itself rolled back (someone already
+ * decided against it; the server would still accept it through the API). */
 export function canRollback(d: DeploymentLike, liveDeploymentId: string | null | undefined): boolean {
-  if (isActive(d.state) || !d.image || d.id === liveDeploymentId) return false;
+  if (isActive(d.state) || !d.image || d.id === liveDeploymentId || d.state === "rolled_back") return false;
   const wasHealthy = d.state === "healthy" || (d.history ?? []).some((h) => h.state === "healthy");
   return wasHealthy;
+}
+
+export interface Listed {
+  id: string;
+  position: number;
+  environmentId: string;
+  requestedAt: string;
+}
+
+/** A service's deployments in one environment, newest first: the pages loaded, with the
+ * versions the subscription brought laid over them (the newer of two wins, by position) and
+ * the deployments it announced that the pages do not hold yet. While older pages remain to
+ * be loaded, a deployment older than every one shown waits for its page. */
+export function mergeDeployments<D extends Listed>(
+  pages: readonly D[],
+  live: readonly D[],
+  environmentId: string,
+  complete: boolean,
+): D[] {
+  const byId = new Map<string, D>();
+  for (const d of pages) {
+    const seen = byId.get(d.id);
+    if (!seen || d.position > seen.position) byId.set(d.id, d);
+  }
+  const oldest = pages.reduce((min, d) => (d.requestedAt < min ? d.requestedAt : min), "\uffff");
+  for (const d of live) {
+    if (d.environmentId !== environmentId) continue;
+    const seen = byId.get(d.id);
+    if (seen) {
+      if (d.position >= seen.position) byId.set(d.id, d);
+    } else if (complete || d.requestedAt >= oldest) {
+      byId.set(d.id, d);
+    }
+  }
+  return [...byId.values()].sort((a, b) =>
+    a.requestedAt === b.requestedAt ? (a.id < b.id ? 1 : -1) : a.requestedAt < b.requestedAt ? 1 : -1,
+  );
 }

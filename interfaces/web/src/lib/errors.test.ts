@@ -33,12 +33,28 @@ describe("error codes in plain words", () => {
   });
 
   it("keeps the server's message as the detail", () => {
-    const described = describeError(graphQLError("VALIDATION_FAILED", "name: must not be empty"));
-    expect(described).toEqual({
-      code: "VALIDATION_FAILED",
-      title: messageForCode("VALIDATION_FAILED"),
-      detail: "name: must not be empty",
+    const described = describeError(graphQLError("FORBIDDEN", "viewers cannot deploy"));
+    expect(described).toEqual({ code: "FORBIDDEN", title: messageForCode("FORBIDDEN"), detail: "viewers cannot deploy" });
+  });
+
+  it("headlines a conflict or a refused value with the server's own words, not a guess", () => {
+    const duplicate = describeError(graphQLError("CONFLICT", "this organisation already has a project 'shop': choose another name"));
+    expect(duplicate).toEqual({
+      code: "CONFLICT",
+      title: "This organisation already has a project 'shop': choose another name.",
+      detail: null,
     });
+    expect(duplicate.title).not.toMatch(/reload/i);
+    const invalid = describeError(graphQLError("VALIDATION_FAILED", "name: must not be empty."));
+    expect(invalid.title).toBe("Name: must not be empty.");
+    // without a message, the general sentence
+    expect(describeError(graphQLError("CONFLICT", "")).title).toBe(messageForCode("CONFLICT"));
+  });
+
+  it("shows only a screen's own words where the server's would add noise", () => {
+    const error = graphQLError("NOT_FOUND", "project (as of position 3) 1a06252b-… not found");
+    const described = describeError(error, { NOT_FOUND: "The project did not exist yet at that point." }, ["NOT_FOUND"]);
+    expect(described).toEqual({ code: "NOT_FOUND", title: "The project did not exist yet at that point.", detail: null });
   });
 
   it("lets a screen say what a code means there", () => {

@@ -27,7 +27,7 @@ const TITLES: Record<ErrorCode, string> = {
   UNAUTHENTICATED: "You are signed out. Log in again to continue.",
   FORBIDDEN: "You don't have permission to do this. Ask an owner or admin of the organisation.",
   NOT_FOUND: "This doesn't exist any more. It may have been deleted or moved.",
-  CONFLICT: "This clashes with the current state. Someone may have changed it; reload and try again.",
+  CONFLICT: "This clashes with something that already exists or has just changed. Check it and try again.",
   VALIDATION_FAILED: "Some of the values aren't accepted. Check them and try again.",
   RATE_LIMITED: "Too many attempts in a short time. Wait a minute, then try again.",
   UNAVAILABLE: "The server can't reach its database or another part it needs right now. Try again in a moment.",
@@ -70,13 +70,32 @@ export function errorCodeOf(error: unknown): ErrorCode {
  * means a wrong password, not an ended session). */
 export type Titles = Partial<Record<ErrorCode, string>>;
 
-/** An error as a person should read it. */
-export function describeError(error: unknown, titles: Titles = {}): Described {
+/** Codes whose server message is the best headline: it says what was refused and how to
+ * fix it, naming the argument ("this organisation already has a project 'shop'…"), where a
+ * general sentence would mislead (issue 12: a duplicate name was headlined "Someone may have
+ * changed it; reload and try again"). */
+const SERVER_SAYS_IT: ReadonlySet<ErrorCode> = new Set(["CONFLICT", "VALIDATION_FAILED"]);
+
+/** A message as a sentence: a capital first letter, a full stop at the end. */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return trimmed;
+  const capital = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** An error as a person should read it. `plain` lists codes whose server message is not
+ * shown (the screen's own words say all there is). */
+export function describeError(error: unknown, titles: Titles = {}, plain: readonly ErrorCode[] = []): Described {
   const code = errorCodeOf(error);
   const combined = error as CombinedErrorLike | null;
   const serverMessage =
     combined?.graphQLErrors?.[0]?.message ??
     (code !== "NETWORK" ? (error as GraphQLErrorLike | null)?.message : undefined);
-  const detail = serverMessage && serverMessage.trim() ? serverMessage.trim() : null;
-  return { code, title: titles[code] ?? TITLES[code], detail: code === "NETWORK" ? null : detail };
+  const message = serverMessage && serverMessage.trim() ? serverMessage.trim() : null;
+  const detail = code === "NETWORK" || plain.includes(code) ? null : message;
+  const own = titles[code];
+  if (own) return { code, title: own, detail };
+  if (SERVER_SAYS_IT.has(code) && detail) return { code, title: asSentence(detail), detail: null };
+  return { code, title: TITLES[code], detail };
 }

@@ -87,7 +87,8 @@ describe("formatRelative", () => {
     ["2024-05-09T12:00:00Z", "1 day ago"],
     ["2024-03-01T12:00:00Z", "2 months ago"],
     ["2022-05-10T12:00:00Z", "2 years ago"],
-    ["2024-05-10T14:00:00Z", "in 2 hours"],
+    ["2024-05-10T14:00:00Z", "just now"], // ahead of now (clock skew): never "in 2 hours"
+    ["2024-05-10T12:00:11Z", "just now"],
   ])("%s is %s", (iso, text) => {
     expect(formatRelative(iso, now)).toBe(text);
   });

@@ -82,26 +82,30 @@ export function formatPercent(fraction: number | null | undefined, digits = 1): 
 }
 
 function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+  return countOf(n, unit);
 }
 
-/** An instant relative to now: "just now", "5 minutes ago", "in 2 hours", "3 days ago". */
+/** A past instant relative to now: "just now", "5 minutes ago", "3 days ago". Pass the
+ * server's time as `now` (lib/clock.ts): events are stamped by the server's clock. An instant
+ * still ahead of `now` (what is left of a clock difference) is "just now", never "in 11
+ * seconds". */
 export function formatRelative(iso: string | null | undefined, now: Date = new Date()): string {
   if (!iso) return "never";
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return "—";
-  const delta = (now.getTime() - at) / 1000;
-  const ahead = delta < 0;
-  const s = Math.abs(delta);
-  let phrase: string;
+  const s = (now.getTime() - at) / 1000;
   if (s < 10) return "just now";
-  if (s < MINUTE) phrase = plural(Math.floor(s), "second");
-  else if (s < HOUR) phrase = plural(Math.floor(s / MINUTE), "minute");
-  else if (s < DAY) phrase = plural(Math.floor(s / HOUR), "hour");
-  else if (s < 30 * DAY) phrase = plural(Math.floor(s / DAY), "day");
-  else if (s < 365 * DAY) phrase = plural(Math.floor(s / (30 * DAY)), "month");
-  else phrase = plural(Math.floor(s / (365 * DAY)), "year");
-  return ahead ? `in ${phrase}` : `${phrase} ago`;
+  if (s < MINUTE) return `${plural(Math.floor(s), "second")} ago`;
+  if (s < HOUR) return `${plural(Math.floor(s / MINUTE), "minute")} ago`;
+  if (s < DAY) return `${plural(Math.floor(s / HOUR), "hour")} ago`;
+  if (s < 30 * DAY) return `${plural(Math.floor(s / DAY), "day")} ago`;
+  if (s < 365 * DAY) return `${plural(Math.floor(s / (30 * DAY)), "month")} ago`;
+  return `${plural(Math.floor(s / (365 * DAY)), "year")} ago`;
+}
+
+/** A count with its noun: "1 replica", "2 replicas", "0 replicas". */
+export function countOf(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, {

@@ -3,6 +3,7 @@ import {
   appendLogLines,
   emptyLogBuffer,
   filterLogLines,
+  inStreams,
   mergeByPosition,
   overlay,
   PositionTracker,
@@ -71,6 +72,24 @@ describe("log buffer", () => {
     b = appendLogLines(b, [line(2)]);
     expect(b.lines.map((l) => l.id)).toEqual([1, 2, 3]);
     expect(b.lastId).toBe(3);
+  });
+
+  it("keeps the build log that arrives after the first runtime lines (two subscriptions)", () => {
+    const build = (id: number) => ({ ...line(id, null), stream: "build" });
+    // the runtime subscription answered first with the newest lines…
+    let b = appendLogLines(emptyLogBuffer(), [line(14), line(15), line(16), line(17)]);
+    // …then the build subscription replayed the thirteen build lines, all older
+    b = appendLogLines(b, Array.from({ length: 13 }, (_, i) => build(i + 1)));
+    expect(b.lines.map((l) => l.id)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
+    expect(b.lastId).toBe(17);
+    expect(b.dropped).toBe(0);
+  });
+
+  it("shows a stream's own lines: build, or runtime with Containr's system lines", () => {
+    const lines = [{ stream: "build" }, { stream: "runtime" }, { stream: "system" }];
+    expect(lines.filter((l) => inStreams(l, "build")).map((l) => l.stream)).toEqual(["build"]);
+    expect(lines.filter((l) => inStreams(l, "runtime")).map((l) => l.stream)).toEqual(["runtime", "system"]);
+    expect(lines.filter((l) => inStreams(l, "all"))).toHaveLength(3);
   });
 
   it("keeps at most `cap` lines, dropping the oldest", () => {

@@ -68,7 +68,10 @@ export function emptyLogBuffer<L extends LogLineLike>(): LogBuffer<L> {
 }
 
 /** Add lines (any order, maybe repeated after a reconnect), keeping id order, no repeats
- * and at most `cap` lines (the oldest go first). */
+ * and at most `cap` lines (the oldest go first). Two streams of one deployment arrive on two
+ * subscriptions, so a batch may hold lines older than every line kept (the build log after
+ * the first runtime lines): they are merged into their place, unless older lines were already
+ * dropped to stay under the cap. */
 export function appendLogLines<L extends LogLineLike>(
   buffer: LogBuffer<L>,
   incoming: readonly L[],
@@ -76,22 +79,19 @@ export function appendLogLines<L extends LogLineLike>(
 ): LogBuffer<L> {
   const fresh = new Map<number, L>();
   for (const l of incoming) if (l.id > buffer.lastId) fresh.set(l.id, l);
-  const oldest = buffer.lines[0]?.id ?? 0;
-  const known = new Set<number>();
-  const late: L[] = [];
+  // Lines before the kept window were dropped on purpose: never bring them back.
+  const floor = buffer.dropped ? (buffer.lines[0]?.id ?? 0) : Number.NEGATIVE_INFINITY;
+  let known: Set<number> | null = null;
+  const late = new Map<number, L>();
   for (const l of incoming) {
-    if (l.id > buffer.lastId || l.id <= oldest) continue;
-    if (known.size === 0) for (const k of buffer.lines) known.add(k.id);
-    if (!known.has(l.id)) {
-      known.add(l.id);
-      late.push(l);
-    }
+    if (l.id > buffer.lastId || l.id <= floor) continue;
+    known ??= new Set(buffer.lines.map((k) => k.id));
+    if (!known.has(l.id)) late.set(l.id, l);
   }
-  if (fresh.size === 0 && late.length === 0) return buffer;
-  const added = [...fresh.values()].sort((a, b) => a.id - b.id);
-  let lines = late.length
-    ? [...buffer.lines, ...late].sort((a, b) => a.id - b.id).concat(added)
-    : buffer.lines.concat(added);
+  if (fresh.size === 0 && late.size === 0) return buffer;
+  const byId = (a: L, b: L) => a.id - b.id;
+  const added = [...fresh.values()].sort(byId);
+  let lines = late.size ? [...buffer.lines, ...late.values()].sort(byId).concat(added) : buffer.lines.concat(added);
   let dropped = buffer.dropped;
   if (lines.length > cap) {
     dropped += lines.length - cap;
@@ -99,6 +99,16 @@ export function appendLogLines<L extends LogLineLike>(
   }
   const lastId = added.length ? added[added.length - 1]!.id : buffer.lastId;
   return { lines, lastId, dropped };
+}
+
+/** Which streams a log view shows: the build, the runtime (with Containr's own lines about
+ * the replicas), or both. */
+export type LogStreams = "all" | "build" | "runtime";
+
+/** Whether a line belongs to the chosen streams. */
+export function inStreams(line: Pick<LogLineLike, "stream">, streams: LogStreams): boolean {
+  if (streams === "all") return true;
+  return streams === "build" ? line.stream === "build" : line.stream !== "build";
 }
 
 /** Lines of one replica (null: all), matching a text (case-insensitive). */

@@ -64,7 +64,7 @@ export default function Activity() {
   // entries: travel only through this project's.
   const projectEntries = useMemo(() => entries.filter((e) => e.projectId === projectId), [entries, projectId]);
   const actions = useMemo(() => [...new Set([...KNOWN_ACTIONS, ...entries.map((e) => e.action)])].sort(), [entries]);
-  const actors = useMemo(() => [...new Set(entries.map((e) => e.actor))].sort(), [entries]);
+  const actors = useMemo(() => [...new Map(entries.map((e) => [e.actor, e.actorName])).entries()].sort((a, b) => a[1].localeCompare(b[1])), [entries]);
   const onFilter = (e: FormEvent) => {
     e.preventDefault();
     setApplied({ action: action.trim(), actor: actor.trim() });
@@ -127,8 +127,10 @@ export default function Activity() {
             </label>
             <input id="audit-actor" className="input w-56" list="audit-actors" value={actor} onChange={(e) => setActor(e.target.value)} placeholder="anyone" data-testid="audit-filter-actor" />
             <datalist id="audit-actors">
-              {actors.map((a) => (
-                <option key={a} value={a} />
+              {actors.map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
               ))}
             </datalist>
           </div>

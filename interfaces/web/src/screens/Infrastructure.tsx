@@ -21,6 +21,7 @@ import { useOrg } from "../app/org";
 import { ConfirmDialog } from "../components/Dialog";
 import { EmptyState, ErrorMessage, Loading, PageHeader, StateBadge, Time, UsageBar } from "../components/ui";
 import { useNow } from "../hooks/misc";
+import { serverClock } from "../lib/clock";
 import { useLive } from "../hooks/useLive";
 import { formatCpu, formatGigabytes, formatMegabytes, formatPercent, formatRelative } from "../lib/format";
 import { upsertNewer } from "../lib/live";
@@ -212,7 +213,7 @@ function ClusterDetail({ cluster }: { cluster: ClusterFieldsFragment }) {
                   <UsageBar label="Memory" kind="memory" used={n.memoryUsedMb} total={n.memoryTotalMb} text={`${formatMegabytes(n.memoryUsedMb)} of ${formatMegabytes(n.memoryTotalMb)}`} />
                   <UsageBar label="Disk" kind="disk" used={n.diskUsedGb} total={n.diskTotalGb} text={`${formatGigabytes(n.diskUsedGb)} of ${formatGigabytes(n.diskTotalGb)}`} />
                 </div>
-                <p className="mt-2 text-xs muted">{n.sampledAt ? `Measured ${formatRelative(n.sampledAt)}` : "Not measured yet"}</p>
+                <p className="mt-2 text-xs muted">{n.sampledAt ? `Measured ${formatRelative(n.sampledAt, new Date(serverClock.now()))}` : "Not measured yet"}</p>
               </li>
             ))}
           </ul>

@@ -10,6 +10,7 @@ import { EmptyState, ErrorMessage, Loading, PageHeader, SelectField } from "../c
 import { useLive } from "../hooks/useLive";
 import { useNow } from "../hooks/misc";
 import { overlay } from "../lib/live";
+import { environmentLabel } from "../lib/words";
 import { NewEnvironmentDialog, NewServiceDialog } from "./canvas/NewDialogs";
 import { RecentActivity } from "./canvas/RecentActivity";
 import { ServiceCard } from "./canvas/ServiceCard";
@@ -90,7 +91,7 @@ export default function ProjectCanvas() {
         >
           {environments.map((e) => (
             <option key={e.id} value={e.id}>
-              {e.name} ({e.kind})
+              {environmentLabel(e)}
             </option>
           ))}
         </SelectField>

@@ -4,7 +4,8 @@ import { type FormEvent, useMemo, useState } from "react";
 import { useQuery } from "urql";
 import { type AuditEntryFieldsFragment, ProjectAsOfDocument } from "../../api/generated";
 import { ErrorMessage, Loading, StateBadge } from "../../components/ui";
-import { formatDateTime, shortCommit, shortImage } from "../../lib/format";
+import { countOf, formatDateTime, shortCommit, shortImage } from "../../lib/format";
+import { entryText } from "../../lib/words";
 
 type Entry = AuditEntryFieldsFragment;
 
@@ -44,11 +45,11 @@ export function TimeTravel({ projectId, entries, travel, onTravel }: { projectId
               const entry = oldestFirst[Number(e.target.value)];
               if (entry) onTravel({ position: entry.position });
             }}
-            aria-valuetext={selected ? `${selected.summary}, ${formatDateTime(selected.at)}` : "now"}
+            aria-valuetext={selected ? `${entryText(selected)}, ${formatDateTime(selected.at)}` : "now"}
             className="w-full"
             data-testid="time-travel-slider"
           />
-          <p className="text-xs muted">{selected ? `#${selected.position}: ${selected.summary} (${formatDateTime(selected.at)})` : "Now"}</p>
+          <p className="text-xs muted">{selected ? `#${selected.position}: ${entryText(selected)} (${formatDateTime(selected.at)})` : "Now"}</p>
         </div>
       ) : null}
       <form onSubmit={onMoment} className="flex flex-wrap items-end gap-2">
@@ -67,7 +68,11 @@ export function TimeTravel({ projectId, entries, travel, onTravel }: { projectId
           </button>
         ) : null}
       </form>
-      <ErrorMessage error={travel ? result.error : null} titles={{ NOT_FOUND: "The project did not exist yet at that point." }} />
+      <ErrorMessage
+        error={travel ? result.error : null}
+        titles={{ NOT_FOUND: "The project did not exist yet at that point. Choose a later moment." }}
+        plain={["NOT_FOUND"]}
+      />
       {travel && result.fetching ? <Loading label="Rebuilding the past…" /> : null}
       {snapshot ? (
         <div data-testid="time-travel-snapshot" data-position={snapshot.position}>
@@ -94,7 +99,7 @@ export function TimeTravel({ projectId, entries, travel, onTravel }: { projectId
                   .map((s) => (
                     <tr key={s.id} data-testid={`snapshot-service-${s.name}`}>
                       <th scope="row">
-                        {s.name} <span className="text-xs muted">({s.kind}, {s.replicas} replicas)</span>
+                        {s.name} <span className="text-xs muted">({s.kind}, {countOf(s.replicas, "replica")})</span>
                       </th>
                       {snapshot.project.environments.map((env) => {
                         const st = s.states.find((x) => x.environmentId === env.id);

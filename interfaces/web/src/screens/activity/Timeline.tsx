@@ -8,6 +8,7 @@ import { useNow } from "../../hooks/misc";
 import { useLive } from "../../hooks/useLive";
 import { formatRelative } from "../../lib/format";
 import { mergeByPosition } from "../../lib/live";
+import { entryText } from "../../lib/words";
 
 export type Entry = AuditEntryFieldsFragment;
 
@@ -93,10 +94,14 @@ export function Timeline({
                   <Time iso={e.at}>{formatRelative(e.at, now)}</Time>
                 </span>
                 <span className="min-w-0 flex-1">
-                  <span>{e.summary}</span>
-                  <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-800">{e.action}</span>
+                  <span data-testid="audit-text">{entryText(e)}</span>
+                  <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-800" title={`${e.aggregateType} ${e.aggregateId}`}>
+                    {e.action}
+                  </span>
                 </span>
-                <span className="text-xs muted">{e.actor}</span>
+                <span className="text-xs muted" title={e.actor} data-testid="audit-actor">
+                  {e.actorName}
+                </span>
               </li>
             );
           })}

@@ -9,6 +9,7 @@ import { useNow } from "../../hooks/misc";
 import { useLive } from "../../hooks/useLive";
 import { formatRelative } from "../../lib/format";
 import { mergeByPosition } from "../../lib/live";
+import { entryText } from "../../lib/words";
 
 /** The latest entries of the project, then live ones (resuming after the newest seen). */
 export function RecentActivity({ projectId, onEntry }: { projectId: string; onEntry: (e: AuditEntryFieldsFragment) => void }) {
@@ -38,9 +39,9 @@ export function RecentActivity({ projectId, onEntry }: { projectId: string; onEn
       <ol className="space-y-2" aria-live="polite">
         {entries.map((e) => (
           <li key={e.position} className="text-xs" data-testid="activity-entry" data-position={e.position}>
-            <p>{e.summary}</p>
+            <p data-testid="activity-text">{entryText(e)}</p>
             <p className="muted">
-              {e.actor} · <Time iso={e.at}>{formatRelative(e.at, now)}</Time>
+              <span title={e.actor}>{e.actorName}</span> · <Time iso={e.at}>{formatRelative(e.at, now)}</Time>
             </p>
           </li>
         ))}

@@ -1,26 +1,24 @@
 // A service's deployments in one environment: states, durations and history, with
-// cancel and rollback; active ones update live.
+// cancel and rollback. One subscription keeps every row live (liveDeployments.ts): a new
+// release, each state change, the old release superseded or rolled back.
 
-import { useCallback, useEffect, useMemo, useState } from "react";
-import { useClient, useMutation, useQuery } from "urql";
+import { useState } from "react";
+import { useMutation, useQuery } from "urql";
 import {
   CancelDeploymentDocument,
   DeploymentDetailDocument,
   type DeploymentRowFragment,
-  DeploymentsDocument,
-  DeploymentUpdatedDocument,
   RollbackServiceDocument,
   type ServiceCardFragment,
 } from "../../api/generated";
 import { ConfirmDialog } from "../../components/Dialog";
 import { EmptyState, ErrorMessage, Loading, Notice, StateBadge, Time } from "../../components/ui";
 import { useNow } from "../../hooks/misc";
-import { useLive } from "../../hooks/useLive";
-import { canCancel, canRollback, deploymentSeconds, isActive } from "../../lib/deployments";
-import { formatDateTime, formatDuration, formatRelative, shortCommit, shortImage } from "../../lib/format";
-import { upsertNewer } from "../../lib/live";
+import { canCancel, canRollback, deploymentSeconds, isActive, stateLabel } from "../../lib/deployments";
+import { countOf, formatDateTime, formatDuration, formatRelative, shortCommit, shortImage } from "../../lib/format";
 import { type Environment } from "../ProjectCanvas";
 import { DeployActions } from "./DeployActions";
+import { useLiveDeployments } from "./liveDeployments";
 
 /** Where the replicas went and why, fetched when the history is opened. */
 function Placement({ id }: { id: string }) {
@@ -41,11 +39,6 @@ function Placement({ id }: { id: string }) {
       ) : null}
     </div>
   );
-}
-
-function LiveDeployment({ id, onUpdate }: { id: string; onUpdate: (d: DeploymentRowFragment) => void }) {
-  useLive(DeploymentUpdatedDocument, { deploymentId: id }, (data) => onUpdate(data.deploymentUpdated));
-  return null;
 }
 
 type Pending = { kind: "cancel" | "rollback"; deployment: DeploymentRowFragment } | null;
@@ -74,7 +67,7 @@ function DeploymentRow({
             live
           </span>
         ) : null}
-        <span className="text-sm">
+        <span className="text-sm" title={`Deployment ${d.id}`}>
           {d.commit ? (
             <span className="font-mono" title={d.commit}>
               {shortCommit(d.commit)}
@@ -93,9 +86,17 @@ function DeploymentRow({
       </div>
       <p className="mt-1 text-xs muted">
         {d.trigger.replace(/_/g, " ")}
-        {d.rollbackOf ? " (rollback)" : ""} by {d.requestedBy} · <Time iso={d.requestedAt}>{formatRelative(d.requestedAt, now)}</Time> · {shortImage(d.image)}
+        {d.rollbackOf ? " (rollback)" : ""} by{" "}
+        <span title={d.requestedBy} data-testid="deployment-requested-by">
+          {d.requestedByName}
+        </span>{" "}
+        · <Time iso={d.requestedAt}>{formatRelative(d.requestedAt, now)}</Time> · {shortImage(d.image)} · {countOf(d.replicas, "replica")}
       </p>
-      {d.reason && d.state === "failed" ? <p className="mt-1 text-xs text-red-700 dark:text-red-300">{d.reason}</p> : null}
+      {d.reasonText && SAYS_WHY.has(d.state) ? (
+        <p className={`mt-1 text-xs ${d.state === "failed" ? "text-red-700 dark:text-red-300" : "muted"}`} title={d.reason} data-testid="deployment-reason">
+          {d.reasonText}
+        </p>
+      ) : null}
       <div className="mt-2 flex flex-wrap gap-2">
         <button type="button" className="btn btn-ghost btn-sm" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="deployment-history-toggle">
           {open ? "Hide history" : "History"}
@@ -115,8 +116,13 @@ function DeploymentRow({
         <ol className="mt-2 space-y-1 border-l-2 border-slate-200 pl-3 text-xs dark:border-slate-700" data-testid="deployment-history">
           {d.history.map((h, i) => (
             <li key={i}>
-              <span className="font-medium">{h.state.replace(/_/g, " ")}</span> <span className="muted">{formatDateTime(h.at)}</span>
-              {h.reason ? <span className="muted"> — {h.reason}</span> : null}
+              <span className="font-medium">{stateLabel(h.state)}</span> <span className="muted">{formatDateTime(h.at)}</span>
+              {h.reasonText ? (
+                <span className="muted" title={h.reason}>
+                  {" "}
+                  — {h.reasonText}
+                </span>
+              ) : null}
             </li>
           ))}
         </ol>
@@ -126,59 +132,22 @@ function DeploymentRow({
   );
 }
 
+/** States whose reason the row shows ("superseded by 1a2b3c4", why it failed). */
+const SAYS_WHY = new Set(["failed", "cancelled", "superseded", "rolled_back"]);
+
 export function DeploymentsTab({ service, environment, canDeploy }: { service: ServiceCardFragment; environment: Environment; canDeploy: boolean }) {
   const now = useNow(5_000);
-  const client = useClient();
-  const variables = { serviceId: service.id, environmentId: environment.id, after: null };
-  const [result, refetch] = useQuery({ query: DeploymentsDocument, variables });
-  const [older, setOlder] = useState<DeploymentRowFragment[]>([]);
-  const [olderCursor, setOlderCursor] = useState<string | null | undefined>(undefined);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [olderError, setOlderError] = useState<unknown>(null);
-  const [live, setLive] = useState<DeploymentRowFragment[]>([]);
+  const list = useLiveDeployments(service.id, environment.id);
   const [pending, setPending] = useState<Pending>(null);
   const [cancelled, cancel] = useMutation(CancelDeploymentDocument);
   const [rolledBack, rollback] = useMutation(RollbackServiceDocument);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ text: string; deploymentId: string | null } | null>(null);
   const state = service.states.find((s) => s.environmentId === environment.id) ?? null;
   const liveId = state?.liveDeploymentId ?? null;
-
-  useEffect(() => {
-    setOlder([]);
-    setOlderCursor(undefined);
-    setLive([]);
-  }, [service.id, environment.id]);
-
-  // A deployment the list doesn't have yet (started elsewhere): fetch the first page again.
-  const first = result.data?.service.deployments.nodes;
-  const latestId = state?.latestDeploymentId;
-  useEffect(() => {
-    if (first && latestId && !first.some((d) => d.id === latestId)) refetch({ requestPolicy: "network-only" });
-  }, [first, latestId, refetch]);
-
-  const onUpdate = useCallback((d: DeploymentRowFragment) => setLive((list) => upsertNewer(list, d)), []);
-  const deployments = useMemo(() => {
-    const all = [...(first ?? []), ...older];
-    return all.map((d) => {
-      const update = live.find((x) => x.id === d.id);
-      return update && update.position >= d.position ? update : d;
-    });
-  }, [first, older, live]);
-  const active = deployments.filter((d) => isActive(d.state));
-  const cursor = olderCursor === undefined ? result.data?.service.deployments.pageInfo : { hasNextPage: olderCursor !== null, endCursor: olderCursor };
-
-  const loadOlder = async () => {
-    if (!cursor?.endCursor) return;
-    setLoadingOlder(true);
-    setOlderError(null);
-    const r = await client.query(DeploymentsDocument, { ...variables, after: cursor.endCursor }, { requestPolicy: "network-only" }).toPromise();
-    setLoadingOlder(false);
-    if (r.error) return setOlderError(r.error);
-    const page = r.data?.service.deployments;
-    if (!page) return;
-    setOlder((o) => [...o, ...page.nodes]);
-    setOlderCursor(page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null);
-  };
+  const { deployments } = list;
+  // A rollback's notice lasts while the new release is on its way (its row updates live).
+  const following = outcome?.deploymentId ? deployments.find((d) => d.id === outcome.deploymentId) : undefined;
+  const shownOutcome = outcome && (!outcome.deploymentId || !following || isActive(following.state)) ? outcome.text : null;
 
   const confirm = async () => {
     if (!pending) return;
@@ -186,30 +155,30 @@ export function DeploymentsTab({ service, environment, canDeploy }: { service: S
     if (pending.kind === "cancel") {
       const r = await cancel({ id: pending.deployment.id });
       if (r.data) {
-        onUpdate(r.data.cancelDeployment);
-        setOutcome(`Deployment ${shortCommit(pending.deployment.commit)} is now ${r.data.cancelDeployment.state.replace(/_/g, " ")}.`);
+        list.onUpdate(r.data.cancelDeployment);
+        setOutcome({ text: `Deployment ${shortCommit(pending.deployment.commit)} is now ${stateLabel(r.data.cancelDeployment.state)}.`, deploymentId: null });
         setPending(null);
       }
     } else {
       const r = await rollback({ deploymentId: pending.deployment.id });
       if (r.data) {
-        setOutcome(`Rollback requested: a new deployment of ${shortCommit(r.data.rollbackService.commit)} is ${r.data.rollbackService.state.replace(/_/g, " ")}.`);
+        list.onUpdate(r.data.rollbackService);
+        setOutcome({
+          text: `Rollback requested: a new deployment of ${shortCommit(r.data.rollbackService.commit)} is on its way.`,
+          deploymentId: r.data.rollbackService.id,
+        });
         setPending(null);
-        refetch({ requestPolicy: "network-only" });
       }
     }
   };
 
   return (
     <div className="space-y-4">
-      {active.map((d) => (
-        <LiveDeployment key={d.id} id={d.id} onUpdate={onUpdate} />
-      ))}
       {canDeploy ? <DeployActions serviceId={service.id} environmentId={environment.id} hasLive={!!liveId} /> : null}
-      {outcome ? <Notice testId="deployment-outcome">{outcome}</Notice> : null}
-      <ErrorMessage error={result.error} />
-      {result.fetching && !first ? <Loading label="Loading deployments…" /> : null}
-      {first && deployments.length === 0 ? <EmptyState title={`Never deployed to ${environment.name}`}>{canDeploy ? "Deploy it with the button above." : null}</EmptyState> : null}
+      {shownOutcome ? <Notice testId="deployment-outcome">{shownOutcome}</Notice> : null}
+      <ErrorMessage error={list.error} />
+      {list.fetching && !list.loaded ? <Loading label="Loading deployments…" /> : null}
+      {list.loaded && deployments.length === 0 ? <EmptyState title={`Never deployed to ${environment.name}`}>{canDeploy ? "Deploy it with the button above." : null}</EmptyState> : null}
       {deployments.length > 0 ? (
         <ol className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Deployments, newest first" data-testid="deployment-list">
           {deployments.map((d) => (
@@ -217,10 +186,10 @@ export function DeploymentsTab({ service, environment, canDeploy }: { service: S
           ))}
         </ol>
       ) : null}
-      <ErrorMessage error={olderError} />
-      {cursor?.hasNextPage ? (
-        <button type="button" className="btn btn-secondary" onClick={loadOlder} disabled={loadingOlder} data-testid="deployments-more">
-          {loadingOlder ? "Loading…" : "Show older deployments"}
+      <ErrorMessage error={list.olderError} />
+      {list.hasOlder ? (
+        <button type="button" className="btn btn-secondary" onClick={list.loadOlder} disabled={list.loadingOlder} data-testid="deployments-more">
+          {list.loadingOlder ? "Loading…" : "Show older deployments"}
         </button>
       ) : null}
       <ConfirmDialog

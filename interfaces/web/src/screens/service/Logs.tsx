@@ -2,23 +2,23 @@
 // reconnect), with follow, a replica filter and a server-side text search.
 
 import { type FormEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
-import { useClient, useQuery } from "urql";
+import { useClient } from "urql";
 import {
   BuildLogsDocument,
   DeploymentLogsDocument,
-  DeploymentsDocument,
   type LogLineFieldsFragment,
   LogsDocument,
   type ServiceCardFragment,
 } from "../../api/generated";
 import { EmptyState, ErrorMessage, Loading, SelectField } from "../../components/ui";
 import { useLive } from "../../hooks/useLive";
+import { stateLabel } from "../../lib/deployments";
 import { formatDateTime, shortCommit, shortImage } from "../../lib/format";
-import { appendLogLines, emptyLogBuffer, filterLogLines, type LogBuffer, replicasIn } from "../../lib/live";
+import { appendLogLines, emptyLogBuffer, filterLogLines, inStreams, type LogBuffer, type LogStreams, replicasIn } from "../../lib/live";
 import { type Environment } from "../ProjectCanvas";
+import { useLiveDeployments } from "./liveDeployments";
 
 type Line = LogLineFieldsFragment;
-type Streams = "all" | "build" | "runtime";
 
 function LogView({ lines, follow, label }: { lines: readonly Line[]; follow: boolean; label: string }) {
   const ref = useRef<HTMLOListElement>(null);
@@ -51,10 +51,13 @@ function LogView({ lines, follow, label }: { lines: readonly Line[]; follow: boo
   );
 }
 
-/** Live lines of a deployment (build, runtime and system streams as chosen). */
-function useLiveLines(deploymentId: string | null, streams: Streams) {
+/** Live lines of a deployment: the build log and the runtime (and system) log on a
+ * subscription each, merged by id into one buffer kept for the deployment. Choosing a stream
+ * filters what is shown; a subscription paused while its stream was not wanted starts again
+ * from the first line when it is (the buffer drops the repeats). */
+function useLiveLines(deploymentId: string | null, streams: LogStreams) {
   const [buffer, setBuffer] = useState<LogBuffer<Line>>(emptyLogBuffer);
-  useEffect(() => setBuffer(emptyLogBuffer()), [deploymentId, streams]);
+  useEffect(() => setBuffer(emptyLogBuffer()), [deploymentId]);
   // Lines arrive one message each: batch them per animation frame to render once.
   const queue = useRef<Line[]>([]);
   const frame = useRef<number | null>(null);
@@ -74,7 +77,7 @@ function useLiveLines(deploymentId: string | null, streams: Streams) {
       frame.current = null;
       queue.current = [];
     },
-    [deploymentId, streams],
+    [deploymentId],
   );
   const vars = { deploymentId: deploymentId ?? "" };
   const buildError = useLive(BuildLogsDocument, vars, (d) => push(d.buildLogs), { pause: !deploymentId || streams === "runtime" });
@@ -86,7 +89,7 @@ export function LogsTab({ service, environment }: { service: ServiceCardFragment
   const client = useClient();
   const state = service.states.find((s) => s.environmentId === environment.id) ?? null;
   const [chosen, setChosen] = useState<string | null>(null);
-  const [streams, setStreams] = useState<Streams>("all");
+  const [streams, setStreams] = useState<LogStreams>("all");
   const [follow, setFollow] = useState(true);
   const [replica, setReplica] = useState<number | null>(null);
   const [text, setText] = useState("");
@@ -94,7 +97,7 @@ export function LogsTab({ service, environment }: { service: ServiceCardFragment
   const [search, setSearch] = useState<{ text: string; lines: Line[]; cursor: number; more: boolean } | null>(null);
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<unknown>(null);
-  const [deployments] = useQuery({ query: DeploymentsDocument, variables: { serviceId: service.id, environmentId: environment.id, after: null } });
+  const { deployments: list } = useLiveDeployments(service.id, environment.id);
   const deploymentId = chosen ?? state?.latestDeploymentId ?? null;
   const { buffer, error } = useLiveLines(deploymentId, streams);
 
@@ -136,9 +139,9 @@ export function LogsTab({ service, environment }: { service: ServiceCardFragment
     }));
   };
 
-  const liveLines = filterLogLines(buffer.lines, replica);
-  const replicas = replicasIn(buffer.lines);
-  const list = deployments.data?.service.deployments.nodes ?? [];
+  const shown = buffer.lines.filter((l) => inStreams(l, streams));
+  const liveLines = filterLogLines(shown, replica);
+  const replicas = replicasIn(shown);
 
   return (
     <div className="space-y-3">
@@ -147,11 +150,11 @@ export function LogsTab({ service, environment }: { service: ServiceCardFragment
           {deploymentId && !list.some((d) => d.id === deploymentId) ? <option value={deploymentId}>latest</option> : null}
           {list.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.commit ? shortCommit(d.commit) : d.sourceArchive ? `uploaded archive ${d.sourceArchive.slice(0, 12)}` : shortImage(d.image)} · {d.state.replace(/_/g, " ")} · {formatDateTime(d.requestedAt)}
+              {d.commit ? shortCommit(d.commit) : d.sourceArchive ? `uploaded archive ${d.sourceArchive.slice(0, 12)}` : shortImage(d.image)} · {stateLabel(d.state)} · {formatDateTime(d.requestedAt)}
             </option>
           ))}
         </SelectField>
-        <SelectField label="Stream" value={streams} onChange={(e) => setStreams(e.target.value as Streams)} data-testid="log-stream-select">
+        <SelectField label="Stream" value={streams} onChange={(e) => setStreams(e.target.value as LogStreams)} data-testid="log-stream-select">
           <option value="all">Build and runtime</option>
           <option value="build">Build</option>
           <option value="runtime">Runtime</option>
@@ -217,7 +220,7 @@ export function LogsTab({ service, environment }: { service: ServiceCardFragment
         </>
       ) : !deploymentId ? (
         <EmptyState title={`No deployment in ${environment.name} yet`}>Logs appear here once the service is deployed.</EmptyState>
-      ) : buffer.lines.length === 0 && !error ? (
+      ) : shown.length === 0 && !error ? (
         <div>
           <Loading label="Waiting for log lines…" />
         </div>

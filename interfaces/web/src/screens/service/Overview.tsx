@@ -10,6 +10,7 @@ import { ErrorMessage, StateBadge, Time } from "../../components/ui";
 import { useNow } from "../../hooks/misc";
 import { formatRelative, shortCommit, shortImage } from "../../lib/format";
 import { type Environment } from "../ProjectCanvas";
+import { ServiceUrls } from "../canvas/ServiceUrls";
 import { DeployActions } from "./DeployActions";
 
 export function OverviewTab({
@@ -54,6 +55,7 @@ export function OverviewTab({
                 <th scope="col">Latest deployment</th>
                 <th scope="col">Live image</th>
                 <th scope="col">Commit</th>
+                <th scope="col">Address</th>
                 <th scope="col">Changed</th>
               </tr>
             </thead>
@@ -70,6 +72,7 @@ export function OverviewTab({
                     </td>
                     <td className="font-mono text-xs">{shortImage(s?.liveImage)}</td>
                     <td className="font-mono text-xs">{shortCommit(s?.liveCommit)}</td>
+                    <td className="max-w-[16rem]">{s?.urls.length ? <ServiceUrls urls={s.urls} /> : <span className="text-xs muted">—</span>}</td>
                     <td className="text-xs">{s ? <Time iso={s.updatedAt}>{formatRelative(s.updatedAt, now)}</Time> : "—"}</td>
                   </tr>
                 );
@@ -81,7 +84,7 @@ export function OverviewTab({
       {current?.latestDeployment?.reason ? (
         <p className="text-sm">
           <span className="muted">Latest deployment: </span>
-          {current.latestDeployment.reason}
+          <span title={current.latestDeployment.reason}>{current.latestDeployment.reasonText}</span>
         </p>
       ) : null}
       {canWrite ? (

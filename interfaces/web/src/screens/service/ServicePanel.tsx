@@ -3,6 +3,7 @@
 
 import { Link, NavLink, useParams } from "react-router-dom";
 import { EmptyState, StateBadge } from "../../components/ui";
+import { ServiceUrls } from "../canvas/ServiceUrls";
 import { useCanvas } from "../ProjectCanvas";
 import { DeploymentsTab } from "./Deployments";
 import { LogsTab } from "./Logs";
@@ -43,6 +44,9 @@ export default function ServicePanel() {
           <p className="text-xs muted">
             {service.kind} · {service.source} · {canvas.environment?.name ?? "no environment"}
           </p>
+          <div data-testid="panel-urls">
+            <ServiceUrls urls={state?.urls ?? []} className="mt-1" />
+          </div>
         </div>
         <div className="flex items-center gap-2">
           <StateBadge state={state?.latestState} testId="panel-state" />
