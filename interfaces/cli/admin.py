@@ -158,6 +158,9 @@ def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) 
             log_config=uvicorn_log_config(),
             ws="websockets-sansio",
             ws_per_message_deflate=False,
+            # A browser on a starved machine may answer a ping late: give it a minute before
+            # the connection counts as dead (the dashboard reconnects after a 1011 anyway).
+            ws_ping_timeout=60.0,
             lifespan="on",
             proxy_headers=False,  # X-Forwarded-For counts only from CONTAINR_TRUSTED_PROXIES
             access_log=settings.access_log,  # a line per request: CONTAINR_ACCESS_LOG=on

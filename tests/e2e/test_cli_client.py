@@ -223,11 +223,6 @@ def test_logout_revokes_the_token_login_made(laptop: Laptop) -> None:
     assert again.returncode == 2 and "log in again" in again.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ServiceState.urls comes with the dashboard's addresses (branch web12); "
-    "remove this mark when both are merged",
-)
 def test_open_prints_the_address_the_service_answers_on(laptop: Laptop) -> None:
     env = {"CONTAINR_URL": laptop.server.url, "CONTAINR_TOKEN": login_with_token(laptop)}
     laptop.containr("link", "--service", "web", **env)
