@@ -21,6 +21,7 @@ import msgspec
 import typer
 from rich.markup import escape
 
+from interfaces.cli.names import Names
 from interfaces.cli.root import LOCAL, admin_app, app, console, err, events_app, projections_app
 
 # The server's machinery loads only when a local command runs: the client commands start
@@ -231,17 +232,18 @@ def events_tail(
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new ones")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
 ) -> None:
-    """Print the newest events of the log, oldest first."""
+    """Print the newest events of the log, oldest first (ids shown by name; --json: all)."""
     with services() as s:
+        names = Names(s.dashboard)
         events = s.events.tail(count)
         for event in events:
-            _print_event(event, as_json)
+            _print_event(event, as_json, names)
         if follow:
             after = events[-1].position or 0 if events else s.events.head()
             signal = s.event_signal()
             try:
                 for event in s.events.follow(after, signal):
-                    _print_event(event, as_json)
+                    _print_event(event, as_json, names)
             except KeyboardInterrupt:
                 pass
             finally:
@@ -250,37 +252,59 @@ def events_tail(
 
 @events_app.command("show")
 def events_show(
-    aggregate_id: Annotated[str, typer.Argument(help="The id of a project, service, …")],
+    what: Annotated[
+        str,
+        typer.Argument(
+            help="An id, a project (slug or name), project/service, a node, a cluster or an "
+            "organisation's slug"
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
 ) -> None:
-    """Print every event of one aggregate."""
-    try:
-        ident = UUID(aggregate_id)
-    except ValueError:
-        err.print(f"[red]error[/red] {aggregate_id!r} is not an id (a UUID)")
-        raise typer.Exit(2) from None
+    """Print every event of something, oldest first: a project's include those of its
+    services, environments' variables and deployments."""
+    from interfaces.cli.names import aggregates_named  # noqa: PLC0415 - loaded when used
+
     with services() as s:
-        events = s.events.of_aggregate(ident)
+        try:
+            named, aggregates = aggregates_named(s.dashboard, s.history, what)
+        except ValueError as e:
+            err.print(f"[red]error[/red] {escape(str(e))}")
+            raise typer.Exit(2) from None
+        events = sorted(
+            (event for ident in aggregates for event in s.events.of_aggregate(ident)),
+            key=lambda event: event.position or 0,
+        )
         if not events:
-            err.print(f"[red]error[/red] no events for {ident}")
+            err.print(f"[red]error[/red] no events for {escape(named)}")
             raise typer.Exit(1)
+        names = Names(s.dashboard)
         for event in events:
-            _print_event(event, as_json)
+            _print_event(event, as_json, names)
 
 
-def _print_event(event: LoggedEvent, as_json: bool) -> None:
+def _print_event(event: LoggedEvent, as_json: bool, names: Names) -> None:
     if as_json:
         sys.stdout.write(msgspec.json.encode(event).decode() + "\n")
         sys.stdout.flush()
         return
-    fields = " ".join(f"{k}={_short(v)}" for k, v in event.fields.items())
+    fields = " ".join(f"{k}={_short(v)}" for k, v in event.fields.items() if not _is_noise(k))
     position = f"#{event.position}" if event.position is not None else f"v{event.version}"
+    subject = (
+        names.of(event.aggregate_id)
+        or f"{event.type.split('.')[0].lower()} {str(event.aggregate_id)[:8]}"
+    )
     console.print(
         f"[dim]{position:>7}[/dim] {_time(event.timestamp)} [cyan]{event.type}[/cyan] "
-        f"[dim]{event.aggregate_id} v{event.version} by[/dim] {escape(event.actor)}  "
-        f"{escape(fields)}",
+        f"{escape(subject)} [dim]by[/dim] {escape(names.actor(event.actor))}  "
+        f"{escape(names.text(fields))}",
         soft_wrap=True,
     )
+
+
+def _is_noise(field: str) -> bool:
+    """Fields every event of an aggregate repeats (its organisation and project)."""
+    return field in ("organization_id", "project_id")
 
 
 def _time(moment: datetime) -> str:
@@ -303,8 +327,22 @@ def _abbreviate_sealed(value: Any) -> Any:
     return value
 
 
+class _Bar:
+    """Feeds a rich progress bar with (done, total); ``finish`` ends its display (so what
+    is printed next comes after it, not under a bar still drawn on stderr)."""
+
+    def __init__(self, bar: Any, task: Any) -> None:
+        self._bar, self._task = bar, task
+
+    def __call__(self, done: int, total: int) -> None:
+        self._bar.update(self._task, completed=done, total=max(total, done))
+
+    def finish(self) -> None:
+        self._bar.stop()
+
+
 @contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(label: str) -> Iterator[_Bar]:
     """A rich progress bar fed with (done, total)."""
     from rich.progress import (  # noqa: PLC0415 - loaded when used
         BarColumn,
@@ -323,11 +361,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
         transient=False,
     ) as bar:
         task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=max(total, done))
-
-        yield update
+        yield _Bar(bar, task)
 
 
 @projections_app.command("status")
@@ -394,6 +428,7 @@ def history_command(
                 dashboard,
             ),
         ):
+            update.finish()
             console.print(f"As of position {at}" + (f" ({as_of})" if instant else ""))
             _print_past(dashboard, UUID(project) if project else None)
 

@@ -51,7 +51,11 @@ def containr(
 
 
 def seed(settings: Settings) -> dict[str, uuid.UUID]:
+    """An organisation with a project, its variables and a service with a deployment; the
+    read models caught up (the commands name things through them)."""
     app = bootstrap(settings)
+    stop = threading.Event()
+    runners = app.run_projections(stop)
     try:
         ctx = Context(actor="user:alice")  # type: ignore[arg-type]
         org = app.execute(c.CreateOrganization(name="Acme", owner_id=uuid.uuid4()), ctx)
@@ -66,8 +70,25 @@ def seed(settings: Settings) -> dict[str, uuid.UUID]:
             ),
             ctx,
         )
-        return {"project": project.id("project_id")}
+        service = app.execute(
+            c.CreateService(
+                project_id=project.id("project_id"),
+                name="db",
+                kind=ServiceKind.DATABASE,
+                image="postgres:16",
+            ),
+            ctx,
+        ).id("service_id")
+        deployment = app.execute(
+            c.RequestDeployment(service_id=service, environment_id=project.id("environment_id")),
+            ctx,
+        ).id("deployment_id")
+        app.wait_for(app.events.head())
+        return {"project": project.id("project_id"), "service": service, "deployment": deployment}
     finally:
+        stop.set()
+        for runner in runners:
+            runner.join(timeout=10)
         app.close()
 
 
@@ -93,14 +114,38 @@ def test_events_tail_json_is_one_object_per_line(store_settings: Settings) -> No
     assert events[0]["type"] == "Organization.Created" and events[0]["actor"] == "user:alice"
 
 
-def test_events_show_prints_one_aggregate(store_settings: Settings) -> None:
+def test_events_show_of_a_project_brings_its_services_variables_and_deployments(
+    store_settings: Settings,
+) -> None:
     ids = seed(store_settings)
-    out = containr(store_settings, "events", "show", str(ids["project"])).stdout
-    assert "Project.Created" in out and "Organization.Created" not in out
+    by_id = containr(store_settings, "events", "show", str(ids["project"])).stdout
+    for event in (
+        "Project.Created",
+        "VariableSet.Changed",
+        "Service.Created",
+        "Deployment.Requested",
+    ):
+        assert event in by_id, event
+    assert "Organization.Created" not in by_id
+    assert containr(store_settings, "events", "show", "shop").stdout == by_id  # by its slug
+    assert containr(store_settings, "events", "show", "Shop").stdout == by_id  # by its name
+    service = containr(store_settings, "events", "show", "shop/db").stdout
+    assert "Service.Created" in service and "Project.Created" not in service
     missing = containr(store_settings, "events", "show", str(uuid.uuid4()), check=False)
     assert missing.returncode == 1 and "no events" in missing.stderr
     bad = containr(store_settings, "events", "show", "nope", check=False)
-    assert bad.returncode == 2 and "not an id" in bad.stderr
+    assert bad.returncode == 2 and "nothing is called 'nope'" in bad.stderr
+
+
+def test_events_lines_name_what_they_concern_instead_of_printing_ids(
+    store_settings: Settings,
+) -> None:
+    ids = seed(store_settings)
+    out = containr(store_settings, "events", "tail", "-n", "20").stdout
+    assert "project Shop" in out and "service shop/db" in out
+    assert str(ids["project"]) not in out and str(ids["service"]) not in out
+    full = containr(store_settings, "events", "tail", "-n", "20", "--json").stdout
+    assert str(ids["service"]) in full  # the ids stay a --json away
 
 
 def test_events_tail_follow_prints_new_events(store_settings: Settings) -> None:

@@ -92,3 +92,22 @@ def test_history_as_of_shows_what_existed_then(store_settings: Settings) -> None
     assert "nothing existed yet" in early
     bad = containr(store_settings, "history", "--as-of", "last tuesday", check=False)
     assert bad.returncode == 2 and "neither a position nor a time" in bad.stderr
+
+
+def test_history_as_of_finishes_its_progress_bar_before_it_answers(
+    store_settings: Settings,
+) -> None:
+    """Read as a terminal shows it: progress (stderr) and answer (stdout) in one stream."""
+    _, middle = seed(store_settings)
+    merged = subprocess.run(
+        [sys.executable, "-m", "interfaces", "history", "--as-of", str(middle)],
+        env=cli_env(store_settings),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "rebuilding the past" in merged and "As of position" in merged
+    assert merged.rindex("rebuilding the past") < merged.index("As of position"), merged
