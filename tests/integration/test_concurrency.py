@@ -108,4 +108,4 @@ def test_two_claims_of_one_project_slug_leave_exactly_one_project(world: World) 
 
     errors = run_together(create, create)
     assert len(created) == 1 and len(errors) == 1
-    assert "already has a project 'race'" in str(errors[0])
+    assert "a project named 'Race' already exists" in str(errors[0])
