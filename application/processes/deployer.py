@@ -28,17 +28,13 @@ from application.bus import CommandBus, Context
 from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
+from application.processes.replicas import Replicas
 from application.processes.support import (
     DEPLOYMENT,
     ENVIRONMENT,
-    INSTANCE,
-    REPLICA,
     SERVICE,
     LogWriter,
-    container_name,
     every,
-    labels_of,
-    network_name,
     redactor_for,
     release_variables,
     repository_token,
@@ -51,7 +47,6 @@ from application.runtime_ports import (
     ContainerEngineError,
     ContainerInfo,
     ContainerRuntime,
-    ContainerSpec,
     Ingress,
     NodeRuntimes,
     Prober,
@@ -142,6 +137,7 @@ class Deployer:
         self.ingress = ingress
         self.clock = clock
         self.config = config
+        self.replicas = Replicas(config.instance)
         self._wait_for = wait_for
         self._ctx = Context(actor=ACTOR)
         self._pool = ThreadPoolExecutor(config.parallel, thread_name_prefix="containr-deploy")
@@ -463,7 +459,7 @@ class Deployer:
                 started.append(
                     (
                         runtime,
-                        self._ensure_replica(
+                        self.replicas.ensure(
                             runtime, deployment, service, environment.name, replica, env, output
                         ),
                     )
@@ -499,49 +495,6 @@ class Deployer:
             c.RecordHealthy(deployment_id=deployment.id, operation_id=f"{deployment.id}:healthy")
         ):
             self._retire_previous(deployment, [runtime for runtime, _ in started])
-
-    def _ensure_replica(
-        self,
-        runtime: ContainerRuntime,
-        deployment: Deployment,
-        service: Service,
-        environment: str,
-        replica: int,
-        env: dict[str, str],
-        output: Callable[[str], None],
-    ) -> ContainerInfo:
-        """The replica's container, created only if it does not exist yet (look first)."""
-        found = runtime.containers({DEPLOYMENT: str(deployment.id), REPLICA: str(replica)})
-        if found:
-            container = found[0]
-            if container.state != "running":
-                container = runtime.start(container.id)
-            output(f"replica {replica}: container {container.name} already there")
-            return container
-        spec = deployment.spec
-        network = network_name(deployment.environment_id)
-        runtime.ensure_network(
-            network, {ENVIRONMENT: str(deployment.environment_id), INSTANCE: self.config.instance}
-        )
-        if spec.port is not None:
-            env = {**env, "PORT": str(spec.port)}
-        assert deployment.image is not None
-        container = runtime.create(
-            ContainerSpec(
-                name=container_name(service, deployment, replica),
-                image=deployment.image,
-                labels=labels_of(deployment, self.config.instance, replica),
-                environment=env,
-                command=["sh", "-c", spec.start_command] if spec.start_command else None,
-                network=network,
-                aliases=[service.name],
-                port=spec.port,
-                cpu_limit_millis=spec.resources.cpu_limit_millis,
-                memory_limit_mb=spec.resources.memory_limit_mb,
-            )
-        )
-        output(f"replica {replica}: created container {container.name} ({environment})")
-        return runtime.start(container.id)
 
     def _wait_healthy(
         self,

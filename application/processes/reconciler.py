@@ -18,6 +18,7 @@ from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer
+from application.processes.replicas import Replicas
 from application.processes.support import (
     DEPLOYMENT,
     INSTANCE,
@@ -89,6 +90,8 @@ class Reconciler:
         self._followers: dict[str, threading.Thread] = {}
         self._stop = threading.Event()
         self.instance = deployer.config.instance
+        self.replicas = Replicas(self.instance)
+        """Replaces lost replicas as the deployer starts them (same labels, names, networks)."""
 
     def run(
         self, stop: threading.Event, wait: Callable[[float], object], *, interval: float = 3.0
@@ -234,7 +237,7 @@ class Reconciler:
         environment = project.environment(wanted.deployment.environment_id).name
         redactor = redactor_for(self.queries, self.secrets, wanted.deployment, wanted.service)
         output = LogWriter(self.logs, wanted.deployment, "system", redactor)
-        container = self.deployer._ensure_replica(
+        container = self.replicas.ensure(
             runtime, wanted.deployment, wanted.service, environment, replica, env, output
         )
         output.flush()

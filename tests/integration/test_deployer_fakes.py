@@ -1,6 +1,6 @@
 """The deployer and the reconciler, driven step by step against the in-memory adapters.
 
-The process managers are built as ``interfaces/bootstrap.py`` builds them, on a real
+The process managers are built as ``interfaces/bootstrap/processes.py`` builds them, on a real
 event store, with an InMemoryRuntime, InMemoryIngress and InMemorySource behind their
 ports. Read models are brought up to date explicitly between steps; no thread loops run.
 """
@@ -217,7 +217,7 @@ def bare_rig(world: World, clock: FakeClock) -> Iterator[Rig]:
     ingress = InMemoryIngress()
     prober = ScriptedProber()
     engines = OneEngine(runtime)
-    # As interfaces/bootstrap.py _processes() builds them, with fakes behind the ports.
+    # As interfaces/bootstrap/processes.py processes() builds them, with fakes behind the ports.
     deployer = Deployer(
         bus=app.commands,
         queries=app.queries,

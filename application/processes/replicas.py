@@ -1,0 +1,77 @@
+"""A release's replica containers, each made once: the deployer starts them, the reconciler
+replaces the ones that went away."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.processes.support import (
+    DEPLOYMENT,
+    ENVIRONMENT,
+    INSTANCE,
+    REPLICA,
+    container_name,
+    labels_of,
+    network_name,
+)
+from application.runtime_ports import ContainerInfo, ContainerRuntime, ContainerSpec
+from domain.deployment import Deployment
+from domain.service import Service
+
+
+@dataclass(frozen=True)
+class Replicas:
+    """Makes a release's replica containers on a node, labelled as this installation's."""
+
+    instance: str
+    """The installation whose containers these are (its label, and its networks' label)."""
+
+    def ensure(
+        self,
+        runtime: ContainerRuntime,
+        deployment: Deployment,
+        service: Service,
+        environment: str,
+        replica: int,
+        env: dict[str, str],
+        output: Callable[[str], None],
+    ) -> ContainerInfo:
+        """The replica's container, running; created only if it does not exist yet.
+
+        It looks first, by the release's and the replica's labels (the idempotency key), and
+        starts a container it finds stopped; otherwise it makes the environment's network if
+        needed and creates the container in it. ``environment`` names the environment in the
+        line ``output`` gets; ``env`` holds the release's variables, revealed.
+        """
+        found = runtime.containers({DEPLOYMENT: str(deployment.id), REPLICA: str(replica)})
+        if found:
+            container = found[0]
+            if container.state != "running":
+                container = runtime.start(container.id)
+            output(f"replica {replica}: container {container.name} already there")
+            return container
+        spec = deployment.spec
+        network = network_name(deployment.environment_id)
+        runtime.ensure_network(
+            network, {ENVIRONMENT: str(deployment.environment_id), INSTANCE: self.instance}
+        )
+        if spec.port is not None:
+            env = {**env, "PORT": str(spec.port)}
+        assert deployment.image is not None
+        container = runtime.create(
+            ContainerSpec(
+                name=container_name(service, deployment, replica),
+                image=deployment.image,
+                labels=labels_of(deployment, self.instance, replica),
+                environment=env,
+                command=["sh", "-c", spec.start_command] if spec.start_command else None,
+                network=network,
+                aliases=[service.name],
+                port=spec.port,
+                cpu_limit_millis=spec.resources.cpu_limit_millis,
+                memory_limit_mb=spec.resources.memory_limit_mb,
+            )
+        )
+        output(f"replica {replica}: created container {container.name} ({environment})")
+        return runtime.start(container.id)

@@ -1,0 +1,296 @@
+"""The one composition root: builds every adapter and service once per process.
+
+The storage mode (storage.py: SQLite embedded, or PostgreSQL server) builds the stores; this
+module wires them, once, into the services; processes.py builds the process managers.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import stat
+import threading
+from collections.abc import Callable
+from uuid import UUID
+
+import redis
+
+from adapters.auth import (
+    Argon2Hasher,
+    InProcessRateLimiter,
+    JwtSigner,
+    RedisRateLimiter,
+)
+from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
+from adapters.clock import SystemClock
+from adapters.git_source import GitRepository
+from adapters.probes import NetworkProber
+from adapters.proxmox import ProxmoxHypervisors
+from adapters.readstore.host import ReadModelHost
+from adapters.readstore.reader import SqlReadStore
+from adapters.runtimes import DockerEngines
+from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
+from application.auth import AuthService
+from application.bus import CommandBus
+from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
+from application.eventlog import EventLog
+from application.handlers import HANDLERS
+from application.hypervisor_ports import Hypervisors
+from application.limits import AuthPolicy, BoundedHasher
+from application.plans import BuildPlans, build_engine
+from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
+from application.projections import Progress, TimeTravel
+from application.queries import Queries
+from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries
+from application.repository_check import RepositoryCheck
+from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
+from application.services import Services
+from application.settings import Settings
+from interfaces.bootstrap.processes import ProcessParts, Pruning, processes, start_processes
+from interfaces.bootstrap.storage import (
+    EmbeddedStorage,
+    ServerStorage,
+    StorageMode,
+    storage_for,
+)
+
+__all__ = [
+    "DATABASES",
+    "EmbeddedStorage",
+    "ProcessParts",
+    "Pruning",
+    "ServerStorage",
+    "StorageMode",
+    "bootstrap",
+    "change_feed",
+    "migrate",
+    "redis_answers",
+    "secure_data_dir",
+    "start_processes",
+    "storage_for",
+]
+
+log = logging.getLogger(__name__)
+DATABASES = ("containr.sqlite3", "readmodels.sqlite3")
+"""The embedded store's SQLite files; their -wal, -shm, -journal and .lock files share the
+name as a prefix."""
+
+
+def change_feed(settings: Settings, storage: StorageMode) -> ChangeFeed:
+    """Redis pub/sub when Redis is set (one channel per stored data); in-process otherwise."""
+    if settings.redis_url is None:
+        return InProcessChangeFeed()
+    return RedisChangeFeed(settings.redis_url, f"containr:{storage.change_namespace}:changes")
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    secrets: SecretBox | None = None,
+    changes: ChangeFeed | None = None,
+    hasher: PasswordHasher | None = None,
+    limiter: RateLimiter | None = None,
+    runtimes: NodeRuntimes | None = None,
+    source: SourceRepository | None = None,
+    ingress: Ingress | None = None,
+    prober: Prober | None = None,
+    hypervisors: Hypervisors | None = None,
+) -> Services:
+    """Build the services for ``settings``; keyword overrides replace adapters in tests."""
+    closers: list[Callable[[], None]] = []
+    secure_data_dir(settings)
+    storage = storage_for(settings)
+    store = storage.event_store()
+    closers.append(store.close)
+    closers.append(storage.close)
+    clock = clock or SystemClock()
+    key = master_key(settings)
+    if secrets is None:
+        secrets = AesGcmSecretBox(key, storage.data_keys())
+    sessions = storage.sessions()
+    if limiter is None:
+        limiter = _rate_limiter(settings, closers)
+    if changes is None:
+        changes = change_feed(settings, storage)
+        closers.append(changes.close)
+    event_signal = storage.event_signal
+    read_db = storage.read_database()
+    read_store = SqlReadStore(read_db, pool_size=settings.database_pool_size)
+    closers.append(read_store.close)
+    host = ReadModelHost(store, read_db, feed=changes, settings=settings)
+    event_log = EventLog(store)
+
+    def run_projections(stop: threading.Event) -> list[threading.Thread]:
+        return host.start(stop, event_signal)
+
+    archives = storage.archives()
+    bus = CommandBus(
+        store,
+        clock=clock,
+        secrets=secrets,
+        handlers=HANDLERS,
+        deadlines=settings.deadline_policy(),
+        on_recorded=storage.on_recorded,
+        archives=archives,
+    )
+    logs = storage.logs(changes)
+    metrics = storage.metrics()
+    queries = Queries(store, secrets)
+    dashboard = DashboardQueries(read_store)
+    source = source or GitRepository()
+    runtimes = runtimes or DockerEngines()
+    run_processes = functools.partial(
+        processes,
+        settings,
+        ProcessParts(
+            bus=bus,
+            queries=queries,
+            dashboard=dashboard,
+            logs=logs,
+            secrets=secrets,
+            clock=clock,
+            runtimes=runtimes,
+            source=source,
+            ingress=ingress,
+            prober=prober or NetworkProber(),
+            read_db=read_db,
+            hypervisors=hypervisors or ProxmoxHypervisors(),
+            metrics=metrics,
+            waiter=functools.partial(PositionWaiter, changes, read_store.positions),
+            changes=changes,
+            archives=archives,
+        ),
+    )
+    auth = AuthService(
+        store,
+        bus,
+        hasher=BoundedHasher(
+            hasher or Argon2Hasher(),
+            concurrency=settings.hashing_concurrency,
+            queue=settings.hashing_queue,
+        ),
+        signer=JwtSigner(key, settings.jwt_key_version),
+        sessions=sessions,
+        limiter=limiter,
+        secrets_box=secrets,
+        clock=clock,
+        session_ended=functools.partial(_announce_session_end, changes),
+        policy=AuthPolicy.of(settings),
+    )
+    return Services(
+        dependencies=_dependencies(settings, storage),
+        settings=settings,
+        store=store,
+        commands=bus,
+        auth=auth,
+        queries=queries,
+        events=event_log,
+        secrets=secrets,
+        clock=clock,
+        event_signal=event_signal,
+        read_store=read_store,
+        dashboard=dashboard,
+        history=HistoryQueries(read_store),
+        analytics=AnalyticsQueries(read_store),
+        projections=host,
+        time_travel=TimeTravel(host, read_store, event_log),
+        changes=changes,
+        run_projections=run_projections,
+        logs=logs,
+        metrics=metrics,
+        plans=BuildPlans(
+            queries,
+            source,
+            secrets,
+            settings.data_path / "workspaces",
+            engine=build_engine(dashboard, runtimes, settings.docker_host),
+        ),
+        run_processes=run_processes,
+        archives=archives,
+        closers=tuple(closers),
+        repositories=RepositoryCheck(source, queries, secrets),
+    )
+
+
+def _rate_limiter(settings: Settings, closers: list[Callable[[], None]]) -> RateLimiter:
+    """Login attempts counted in Redis when it is set (shared by every API process)."""
+    if settings.redis_url is None:
+        return InProcessRateLimiter()
+    limiter = RedisRateLimiter(settings.redis_url, f"containr:{settings.instance}")
+    closers.append(limiter.close)
+    return limiter
+
+
+def _dependencies(settings: Settings, storage: StorageMode) -> dict[str, Callable[[], bool]]:
+    """Outside services the process needs, each with a check that it answers."""
+    dependencies = storage.dependencies()
+    if settings.redis_url is not None:
+        dependencies["redis"] = functools.partial(redis_answers, settings.redis_url)
+    return dependencies
+
+
+def _announce_session_end(changes: ChangeFeed, session_id: UUID) -> None:
+    """A change notice that a session ended: its open subscriptions, in any API process, end."""
+    changes.publish(ChangeBatch("auth", 0, [Change("session", str(session_id), 0)]))
+
+
+def redis_answers(url: str) -> bool:
+    """Whether Redis answers a PING."""
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def secure_data_dir(settings: Settings) -> None:
+    """Keep the data directory to this user: the directory 0700, and Containr's files in it
+    (SQLite stores, their WAL, shared-memory and lock files, the master key) 0600.
+
+    Called before anything opens a file there. SQLite gives a database's -wal, -shm and
+    -journal files the mode of the database file, so creating the databases 0600 first is
+    what keeps those private; lock files are opened 0600 where they are made. A directory
+    that is not ours, or is shared (sticky, like /tmp), keeps its mode: only Containr's own
+    files in it are tightened.
+    """
+    path = settings.data_path
+    if not settings.is_embedded and not path.exists():
+        return  # the server setup keeps its data in PostgreSQL; workspaces come later
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_uid == os.geteuid() and not info.st_mode & stat.S_ISVTX:
+        if stat.S_IMODE(info.st_mode) != 0o700:
+            log.info("data directory %s: mode %o -> 700", path, stat.S_IMODE(info.st_mode))
+            path.chmod(0o700)
+    else:
+        log.warning(
+            "data directory %s is shared or not ours: only its files are made private", path
+        )
+    if settings.is_embedded:
+        for name in DATABASES:
+            os.close(os.open(path / name, os.O_WRONLY | os.O_CREAT, 0o600))
+    for entry in path.iterdir():
+        ours = entry.name == MASTER_KEY_FILE or entry.name.startswith(DATABASES)
+        if ours and entry.is_file() and not entry.is_symlink():
+            try:
+                entry.chmod(0o600)
+            except PermissionError:
+                log.warning("%s belongs to another user: cannot make it private", entry)
+
+
+def migrate(settings: Settings, progress: Progress | None = None) -> list[str]:
+    """Create the tables for ``settings`` (idempotent); what `containr migrate` runs."""
+    secure_data_dir(settings)
+    storage = storage_for(settings)
+    done = storage.migrate()
+    store = storage.event_store()
+    try:
+        host = ReadModelHost(store, storage.read_database())
+        done.extend(host.migrate(progress))
+    finally:
+        store.close()
+    return done

@@ -1,0 +1,294 @@
+"""The process managers of one process: the deployer, the reconciler, the guest manager and
+pruning, run in threads while this process leads them."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from adapters.caddy import CaddyIngress
+from adapters.caddy_process import CaddyServer, CaddyStartError
+from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
+from application.archives import SourceArchives, archive_id
+from application.bus import CommandBus
+from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
+from application.errors import UnavailableError
+from application.hypervisor_ports import Hypervisors, MetricStore
+from application.logs import LogStore
+from application.ports import Clock, SecretBox
+from application.processes.deployer import Deployer, DeployerConfig
+from application.processes.guests import GuestManager
+from application.processes.reconciler import Reconciler
+from application.queries import Queries
+from application.readmodels import DashboardQueries
+from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
+from application.settings import Settings
+
+log = logging.getLogger("interfaces.bootstrap")  # the name these lines had before the split
+
+
+@dataclass(frozen=True)
+class ProcessParts:
+    """What the process managers (deployer, reconciler, guest manager) are made of."""
+
+    bus: CommandBus
+    queries: Queries
+    dashboard: DashboardQueries
+    logs: LogStore
+    secrets: SecretBox
+    clock: Clock
+    runtimes: NodeRuntimes
+    source: SourceRepository
+    ingress: Ingress | None
+    prober: Prober
+    read_db: ReadDatabase
+    hypervisors: Hypervisors
+    metrics: MetricStore
+    waiter: Callable[[], PositionWaiter]
+    changes: ChangeFeed
+    archives: SourceArchives
+
+
+def processes(
+    settings: Settings,
+    parts: ProcessParts,
+    stop: threading.Event,
+) -> list[threading.Thread]:
+    """Build the deployer, the reconciler and the guest manager; they run in threads of this
+    process while it leads (see start_processes)."""
+    extra: list[threading.Thread] = []
+    ingress = parts.ingress
+    if ingress is None and settings.ingress_admin is not None:
+        ingress = CaddyIngress(settings.ingress_admin, listen=settings.ingress_listen)
+    elif ingress is None and settings.is_embedded and CaddyServer.available():
+        ingress = _embedded_caddy(settings, stop, extra)
+    waiter = parts.waiter()
+
+    def wait_for(position: int) -> None:
+        """Read-your-writes for the deployer: its next look at the dashboard sees it."""
+        waiter.wait(position, ("dashboard",), timeout=10)
+
+    deployer = Deployer(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        logs=parts.logs,
+        secrets=parts.secrets,
+        source=parts.source,
+        runtimes=parts.runtimes,
+        prober=parts.prober,
+        ingress=ingress,
+        clock=parts.clock,
+        wait_for=wait_for,
+        archives=parts.archives,
+        config=DeployerConfig(
+            workspace=settings.data_path / "workspaces",
+            local_endpoint=settings.docker_host,
+            local_cpu_millis=(os.cpu_count() or 1) * 1000,
+            local_memory_mb=_memory_mb(),
+            ingress_domain=settings.ingress_domain,
+            instance=settings.instance,
+        ),
+    )
+    reconciler = Reconciler(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        runtimes=parts.runtimes,
+        ingress=ingress,
+        logs=parts.logs,
+        secrets=parts.secrets,
+        clock=parts.clock,
+        deployer=deployer,
+        local_endpoint=settings.docker_host,
+    )
+    guests = GuestManager(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        secrets=parts.secrets,
+        hypervisors=parts.hypervisors,
+        metrics=parts.metrics,
+        clock=parts.clock,
+    )
+    return extra + start_processes(
+        deployer,
+        reconciler,
+        parts.logs,
+        settings,
+        stop,
+        parts.changes,
+        parts.read_db,
+        guests,
+        archives=Pruning(parts.archives, parts.dashboard, parts.clock, settings),
+    )
+
+
+def _memory_mb() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20)
+    except (ValueError, OSError):
+        return 4096
+
+
+def _embedded_caddy(
+    settings: Settings, stop: threading.Event, threads: list[threading.Thread]
+) -> Ingress | None:
+    """A Caddy of this process's own (embedded mode), stopped with the processes."""
+    server = CaddyServer(settings.data_path / "caddy")
+    try:
+        server.start()
+    except CaddyStartError as e:
+        log.warning("no ingress: %s", e)
+        return None
+    log.info("ingress: Caddy serves deployed web services on http://%s", settings.ingress_listen)
+
+    def stop_with_processes() -> None:
+        stop.wait()
+        server.stop()
+
+    thread = threading.Thread(target=stop_with_processes, name="containr-caddy", daemon=True)
+    thread.start()
+    threads.append(thread)
+    return CaddyIngress(server.admin_url, listen=settings.ingress_listen)
+
+
+def start_processes(
+    deployer: Deployer,
+    reconciler: Reconciler,
+    logs: LogStore,
+    settings: Settings,
+    stop: threading.Event,
+    changes: ChangeFeed,
+    read_db: ReadDatabase,
+    guests: GuestManager,
+    *,
+    archives: Pruning | None = None,
+) -> list[threading.Thread]:
+    """The deployer, the reconciler and log pruning, in the one process that leads them.
+
+    Every ``serve`` and ``worker`` process competes for one lock (a PostgreSQL advisory lock,
+    or a lock file when embedded); the holder runs the process managers, the others stand by
+    and take over when the holder's connection (or process) dies.
+    """
+
+    def deploy(inner: threading.Event) -> None:
+        # The deployer reads the dashboard: wake it when the dashboard changed, not on the
+        # raw event (the read model would not show it yet).
+        changed = threading.Event()
+
+        def heard(batch: ChangeBatch) -> None:
+            if batch.model == "dashboard":
+                changed.set()
+
+        def wait(seconds: float) -> None:
+            changed.wait(seconds)
+            changed.clear()
+
+        unlisten = changes.listen(heard)
+        try:
+            deployer.run(inner, wait)
+        finally:
+            unlisten()
+
+    def reconcile(inner: threading.Event) -> None:
+        reconciler.run(inner, inner.wait)
+
+    def prune(inner: threading.Event) -> None:
+        while not inner.wait(600):
+            try:
+                logs.prune(settings.log_lines_kept)
+            except Exception:  # the database may be away: try again next time
+                log.exception("pruning the logs failed")
+            try:
+                if archives is not None:
+                    archives.prune()
+            except Exception:
+                log.exception("pruning the uploaded archives failed")
+
+    def manage_guests(inner: threading.Event) -> None:
+        guests.run(inner, inner.wait)
+
+    targets = (
+        ("containr-deployer", deploy),
+        ("containr-reconciler", reconcile),
+        ("containr-guests", manage_guests),
+        ("containr-prune", prune),
+    )
+    thread = threading.Thread(
+        target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
+    )
+    thread.start()
+    return [thread]
+
+
+@dataclass(frozen=True)
+class Pruning:
+    """Uploaded archives that no deployment needs any more go, after a grace period."""
+
+    archives: SourceArchives
+    dashboard: DashboardQueries
+    clock: Clock
+    settings: Settings
+
+    def prune(self) -> int:
+        """Drop archives older than the grace period that no active or live release builds
+        (a redeploy of a live release builds its archive again)."""
+        keep = {
+            archive_id(row.organization_id, row.source_archive)
+            for row in self.dashboard.deployments_needing_sources()
+            if row.source_archive is not None
+        }
+        grace = timedelta(seconds=self.settings.upload_grace_seconds)
+        return self.archives.prune(keep, self.clock.now() - grace)
+
+
+def _lead(
+    stop: threading.Event,
+    read_db: ReadDatabase,
+    targets: tuple[tuple[str, Callable[[threading.Event], None]], ...],
+) -> None:
+    """Compete for the lead; while leading, run each target in a thread of its own."""
+    away = False
+    while not stop.is_set():
+        conn = None
+        inner = threading.Event()
+        children: list[threading.Thread] = []
+        try:
+            conn = read_db.connect("processes")
+            if not read_db.try_lead(conn, "processes"):
+                conn.close()
+                stop.wait(2.0)
+                continue
+            log.info("leading the process managers")
+            away = False
+            children = [
+                threading.Thread(target=target, args=(inner,), name=name, daemon=True)
+                for name, target in targets
+            ]
+            for child in children:
+                child.start()
+            while not stop.wait(5.0):
+                read_db.still_leading(conn)
+        except UnavailableError:  # say it once; stand by until the database answers
+            if not away:
+                log.warning("the database is away: the process managers stand by")
+            away = True
+            stop.wait(1.0)
+        except Exception:
+            log.exception("lost the lead of the process managers; standing by")
+            stop.wait(1.0)
+        finally:
+            inner.set()
+            for child in children:
+                child.join(timeout=15)
+            if isinstance(read_db, SqliteReadDatabase):
+                read_db.release("processes")
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()

@@ -1,0 +1,125 @@
+"""The dashboard read model: the current state of everything, as the UI shows it at a glance.
+
+Its rows, tables and handlers live in one module per aggregate (accounts, organisations,
+projects, variables, services, deployments, nodes, clusters, guests); this module puts them
+together as one projection, with one name and one tracking position, and exports the row
+types and tables under the names they always had.
+"""
+
+from __future__ import annotations
+
+from projections.base import Projection
+from projections.dashboard.accounts import API_TOKENS, USERS, AccountHandlers, ApiTokenRow, UserRow
+from projections.dashboard.clusters import (
+    CLUSTER_NODES,
+    CLUSTERS,
+    ClusterHandlers,
+    ClusterNodeRow,
+    ClusterRow,
+)
+from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
+from projections.dashboard.guests import GUESTS, GuestHandlers, GuestRow
+from projections.dashboard.nodes import NODES, NodeHandlers, NodeRow
+from projections.dashboard.organizations import (
+    INVITATIONS,
+    MEMBERS,
+    ORGANIZATIONS,
+    InvitationRow,
+    MemberRow,
+    OrganizationHandlers,
+    OrganizationRow,
+)
+from projections.dashboard.projects import (
+    ENVIRONMENTS,
+    PROJECTS,
+    EnvironmentRow,
+    ProjectHandlers,
+    ProjectRow,
+)
+from projections.dashboard.services import (
+    SERVICE_STATES,
+    SERVICES,
+    ServiceHandlers,
+    ServiceRow,
+    ServiceStateRow,
+)
+from projections.dashboard.variables import (
+    VARIABLE_SETS,
+    VARIABLES,
+    VariableHandlers,
+    VariableRow,
+    VariableSetRow,
+)
+
+__all__ = [
+    "API_TOKENS",
+    "CLUSTERS",
+    "CLUSTER_NODES",
+    "DEPLOYMENTS",
+    "ENVIRONMENTS",
+    "GUESTS",
+    "INVITATIONS",
+    "MEMBERS",
+    "NODES",
+    "ORGANIZATIONS",
+    "PROJECTS",
+    "SERVICES",
+    "SERVICE_STATES",
+    "USERS",
+    "VARIABLES",
+    "VARIABLE_SETS",
+    "ApiTokenRow",
+    "ClusterNodeRow",
+    "ClusterRow",
+    "DashboardProjection",
+    "DeploymentRow",
+    "EnvironmentRow",
+    "GuestRow",
+    "InvitationRow",
+    "MemberRow",
+    "NodeRow",
+    "OrganizationRow",
+    "ProjectRow",
+    "ServiceRow",
+    "ServiceStateRow",
+    "UserRow",
+    "VariableRow",
+    "VariableSetRow",
+]
+
+
+class DashboardProjection(
+    AccountHandlers,
+    VariableHandlers,
+    OrganizationHandlers,
+    ProjectHandlers,
+    ServiceHandlers,
+    DeploymentHandlers,
+    NodeHandlers,
+    ClusterHandlers,
+    GuestHandlers,
+    Projection,
+):
+    """Current organisations, projects, environments, services, deployments and nodes."""
+
+    name = "dashboard"
+    # The order of the tables is part of the read model's shape (a digest of them): a new
+    # order would rebuild every dashboard for nothing.
+    tables = (
+        USERS,
+        API_TOKENS,
+        VARIABLES,
+        VARIABLE_SETS,
+        ORGANIZATIONS,
+        MEMBERS,
+        INVITATIONS,
+        PROJECTS,
+        ENVIRONMENTS,
+        SERVICES,
+        SERVICE_STATES,
+        DEPLOYMENTS,
+        NODES,
+        CLUSTERS,
+        CLUSTER_NODES,
+        GUESTS,
+    )

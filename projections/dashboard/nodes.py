@@ -1,0 +1,132 @@
+"""The dashboard's nodes and whether they take work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.node import Node
+from projections.base import handles
+from projections.schema import Table
+from projections.store import RowStore
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    """A node and whether it takes work."""
+
+    id: UUID
+    organization_id: UUID
+    name: str
+    kind: str
+    endpoint: str
+    cpu_millis: int
+    memory_mb: int
+    labels: dict[str, str]
+    state: str
+    schedule_state: str
+    unreachable_reason: str | None
+    registered_at: datetime
+    updated_at: datetime
+    removed: bool
+    position: int = 0
+
+
+NODES = Table(
+    "nodes",
+    NodeRow,
+    ("id",),
+    notices=(("node", "id"), ("organization_nodes", "organization_id")),
+    indexes=(("organization_id",),),
+)
+
+
+class NodeHandlers:
+    """Nodes: their capacity, labels, and reachable and scheduling states."""
+
+    @handles(Node.Registered)
+    def node_registered(self, e: Node.Registered, store: RowStore) -> None:
+        """A node joined."""
+        store.put(
+            NODES,
+            {
+                "id": e.originator_id,
+                "organization_id": e.organization_id,
+                "name": e.name,
+                "kind": e.kind.value,
+                "endpoint": e.endpoint,
+                "cpu_millis": e.capacity.cpu_millis,
+                "memory_mb": e.capacity.memory_mb,
+                "labels": dict(e.labels),
+                "state": "ready",
+                "schedule_state": "ready",
+                "unreachable_reason": None,
+                "registered_at": e.timestamp,
+                "updated_at": e.timestamp,
+                "removed": False,
+            },
+        )
+
+    @handles(Node.Relabelled)
+    def node_relabelled(self, e: Node.Relabelled, store: RowStore) -> None:
+        """New labels."""
+        store.update(NODES, (e.originator_id,), labels=dict(e.labels), updated_at=e.timestamp)
+
+    @handles(Node.CapacityChanged)
+    def node_capacity_changed(self, e: Node.CapacityChanged, store: RowStore) -> None:
+        """New capacity."""
+        store.update(
+            NODES,
+            (e.originator_id,),
+            cpu_millis=e.capacity.cpu_millis,
+            memory_mb=e.capacity.memory_mb,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Node.Cordoned, Node.DrainStarted, Node.Uncordoned)
+    def node_scheduling_changed(self, e: Any, store: RowStore) -> None:
+        """Cordoned, draining or ready again; an unreachable node stays shown unreachable."""
+        schedule = {"Cordoned": "cordoned", "DrainStarted": "draining", "Uncordoned": "ready"}
+        row = store.get(NODES, e.originator_id)
+        if row is None:
+            return
+        schedule_state = schedule[type(e).__name__]
+        state = "unreachable" if row["unreachable_reason"] is not None else schedule_state
+        store.update(
+            NODES,
+            (e.originator_id,),
+            state=state,
+            schedule_state=schedule_state,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Node.BecameUnreachable)
+    def node_unreachable(self, e: Node.BecameUnreachable, store: RowStore) -> None:
+        """The node stopped answering."""
+        store.update(
+            NODES,
+            (e.originator_id,),
+            state="unreachable",
+            unreachable_reason=e.reason,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Node.BecameReachable)
+    def node_reachable(self, e: Node.BecameReachable, store: RowStore) -> None:
+        """The node answers again, in the scheduling state it had."""
+        row = store.get(NODES, e.originator_id)
+        if row is not None:
+            store.update(
+                NODES,
+                (e.originator_id,),
+                state=row["schedule_state"],
+                unreachable_reason=None,
+                updated_at=e.timestamp,
+            )
+
+    @handles(Node.Removed)
+    def node_removed(self, e: Node.Removed, store: RowStore) -> None:
+        """The node is gone."""
+        store.update(NODES, (e.originator_id,), removed=True, updated_at=e.timestamp)
