@@ -96,7 +96,10 @@ class CommandBus:
         """Carry out ``command`` for ``ctx.actor``; every event of it goes into one save().
 
         On an optimistic-concurrency conflict the whole command is retried against the
-        fresh state, a bounded number of times, then ConflictError is raised.
+        fresh state, a bounded number of times, then ConflictError is raised. Aggregates
+        may come from memory (see EventStore.load): their versions are checked when the
+        events are recorded, and before an error the handler raised reaches the caller, so
+        neither a commit nor a refusal ever rests on a state that has moved on.
         """
         handler = self._handlers.get(type(command))
         if handler is None:
@@ -104,6 +107,7 @@ class CommandBus:
         if ctx.principal is not None:  # a caller's (facts the system records stay as they are)
             refuse_nul(command)
         receipt_id = self._receipt_id(ctx)
+        fresh = False
         for attempt in range(1, self._max_attempts + 1):
             if receipt_id is not None:
                 replay = self._replay(receipt_id, command)
@@ -117,10 +121,17 @@ class CommandBus:
                 deadlines=self._deadlines,
                 user_id=ctx.principal.user_id if ctx.principal else None,
                 archives=self._archives,
+                fresh=fresh,
             )
-            if ctx.principal is not None:
-                authorize(command, uow, ctx.principal)
-            ids = handler(command, uow)
+            try:
+                if ctx.principal is not None:
+                    authorize(command, uow, ctx.principal)
+                ids = handler(command, uow)
+            except Exception:
+                if uow.read_stale():  # refused on an old state: decide again on the new one
+                    fresh = True
+                    continue
+                raise
             extra = []
             if receipt_id is not None:
                 extra.append(self._receipt(receipt_id, command, ids, uow))
@@ -128,7 +139,10 @@ class CommandBus:
                 recordings = uow.commit(*extra)
             except IntegrityError:
                 log.info("conflict on %s (attempt %d), retrying", type(command).__name__, attempt)
-                time.sleep(random.uniform(0, 0.005 * attempt))
+                # The first retry goes at once (the state it missed is committed by now);
+                # later ones back off, with jitter, from commands that keep colliding.
+                time.sleep(random.uniform(0, 0.005 * (attempt - 1)))
+                fresh = True
                 continue
             position = recordings[-1].notification.id if recordings else None
             if recordings and self._on_recorded is not None:
@@ -163,6 +177,7 @@ class CommandBus:
             secrets=self._secrets,
             deadlines=self._deadlines,
             user_id=ctx.principal.user_id if ctx.principal else None,
+            fresh=True,  # nothing is checked at commit: read what the database holds
         )
         if ctx.principal is not None:
             authorize(command, uow, ctx.principal)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from copy import deepcopy
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -12,10 +15,13 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
     Mapper,
     MapperDeserialisationError,
+    Recording,
     StoredEvent,
     Transcoder,
 )
 from eventsourcing.utils import Environment, resolve_topic
+
+from domain.base import ContainrAggregate
 
 _decode_json = msgspec.json.Decoder().decode
 _encode_json = msgspec.json.Encoder().encode
@@ -76,11 +82,96 @@ class EventMapper(Mapper[UUID]):
         return event
 
 
+class CommittedAggregates:
+    """The latest committed state of recently used aggregates, as the commands of this
+    process left them or last read them (least recently used ones are dropped).
+
+    Entries are replaced whole and never changed in place, so a copy can be taken without
+    a lock; an entry only ever moves forward (a newer version replaces an older one).
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self._maxsize = maxsize
+        self._entries: OrderedDict[UUID, ContainrAggregate] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, aggregate_id: UUID) -> ContainrAggregate | None:
+        """The cached aggregate (not a copy: never change it), or None."""
+        with self._lock:
+            aggregate = self._entries.get(aggregate_id)
+            if aggregate is not None:
+                self._entries.move_to_end(aggregate_id)
+            return aggregate
+
+    def put(self, aggregate: ContainrAggregate) -> None:
+        """Remember ``aggregate`` (no longer to be changed) unless a newer version is known."""
+        with self._lock:
+            known = self._entries.get(aggregate.id)
+            if known is not None and known.version >= aggregate.version:
+                return
+            self._entries[aggregate.id] = aggregate
+            self._entries.move_to_end(aggregate.id)
+            if len(self._entries) > self._maxsize:
+                self._entries.popitem(last=False)
+
+
 class EventStore(Application[UUID]):
-    """Containr's single event-sourced application: one events table, one global sequence."""
+    """Containr's single event-sourced application: one events table, one global sequence.
+
+    Commands load aggregates with ``load`` and save with ``record``. Where the recorder
+    checks at commit time that every aggregate a command read is still at the version it
+    read (``verifies_reads``: the PostgreSQL group-commit recorder), ``load`` answers from
+    the aggregates this process last committed or read without asking the database; a
+    command that read a stale one is refused at commit and retried with ``fresh`` loads.
+    """
 
     name = "containr"
     env: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.verifies_reads: bool = getattr(self.recorder, "verifies_reads", False)
+        maxsize = int(self.env.get(self.AGGREGATE_CACHE_MAXSIZE) or 5000)
+        self._committed = CommittedAggregates(maxsize) if self.verifies_reads else None
+
+    def load(self, aggregate_id: UUID, *, fresh: bool) -> tuple[ContainrAggregate, bool]:
+        """A copy of the aggregate for a command to change, and whether it came from this
+        process's memory unverified (False when it was read from the database).
+
+        Raises AggregateNotFoundError when there is no aggregate under that id.
+        """
+        committed = self._committed
+        if committed is not None and not fresh:
+            known = committed.get(aggregate_id)
+            if known is not None:
+                return deepcopy(known), True
+        aggregate: ContainrAggregate = self.repository.get(aggregate_id)
+        if committed is not None:
+            committed.put(deepcopy(aggregate))
+        return aggregate, False
+
+    def record(
+        self, aggregates: Sequence[ContainrAggregate], read_versions: Mapping[UUID, int]
+    ) -> list[Recording[UUID]]:
+        """Save the pending events of ``aggregates`` in one transaction.
+
+        ``read_versions`` are the versions of every aggregate the command read (0 for one it
+        found absent): where the recorder verifies reads, the save fails with
+        IntegrityError if any of them moved on meanwhile.
+        """
+        if self._committed is None:
+            return self.save(*aggregates)
+        recordings = self.save(*aggregates, read_versions=read_versions)
+        for aggregate in aggregates:
+            self._committed.put(aggregate)
+        return recordings
+
+    def moved_on(self, read_versions: Mapping[UUID, int]) -> bool:
+        """Whether any of these aggregates has events after the version given for it."""
+        return any(
+            self.recorder.select_events(aggregate_id, gt=version, limit=1)
+            for aggregate_id, version in read_versions.items()
+        )
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         """Use only the mapping bootstrap gives; never the process environment."""

@@ -1,0 +1,235 @@
+"""Group commit: saves that arrive while a commit is in flight share the next transaction.
+
+Writes to the events table are serialised anyway (``LOCK TABLE … EXCLUSIVE`` keeps the
+notification ids in commit order), so a command waiting for the lock may as well wait for
+the commit in flight in its own process and then go out with every other command that
+arrived meanwhile: one leader writes the whole group in ONE transaction and one round trip
+(BEGIN, lock, NOTIFY, one INSERT, COMMIT, pipelined). A lone command never waits: it leads
+a group of one at once.
+
+Each command keeps its own optimistic-concurrency check and fails alone. The INSERT skips
+the events of every command that
+
+- would take a version that is already recorded (the library's primary-key conflict),
+- would take the same version as an earlier command of the group,
+- read an aggregate (``read_versions``: id → the version it saw, 0 for "none") that has
+  events after that version now, or that an earlier command of the group writes.
+
+Such a command gets IntegrityError, as it would have from the library, so the bus retries
+it; the others get their own notification ids. Anything else that goes wrong fails the
+whole group and, the transaction being rolled back, leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.pq import TransactionStatus
+from psycopg.sql import SQL, Identifier
+
+MAX_GROUP_EVENTS = 5000
+"""A group stops growing at this many events (the commands after it go in the next one)."""
+
+
+class _Save:
+    """One command's save, waiting for the group that writes it."""
+
+    __slots__ = ("done", "error", "events", "ids", "reads")
+
+    def __init__(self, events: Sequence[StoredEvent], reads: Mapping[UUID, int]) -> None:
+        self.events = events
+        self.reads = reads
+        self.ids: list[int] = []
+        self.error: BaseException | None = None
+        self.done = False
+
+
+class GroupCommitRecorder(PostgresApplicationRecorder):
+    """The library's PostgreSQL application recorder with group commit and read checks."""
+
+    verifies_reads = True
+    """Saves may pass ``read_versions``: the versions of the aggregates a command read."""
+
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self._turn = threading.Condition()
+        self._queue: list[_Save] = []
+        self._leading = False
+        table = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
+        self._notify_statement = SQL("NOTIFY {}").format(Identifier(self.channel_name))
+        self._group_statement = SQL(_GROUP_INSERT).format(table=table)
+
+    @property
+    def waiting(self) -> int:
+        """How many saves wait for a group (the one being written not counted)."""
+        with self._turn:
+            return len(self._queue)
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Record one command's events in the next group; IntegrityError on a conflict."""
+        read_versions: Mapping[UUID, int] = kwargs.pop("read_versions", None) or {}
+        if kwargs.get("tracking") is not None or self.datastore.enable_db_functions:
+            # The library's retry decorator is untyped.
+            return super().insert_events(stored_events, **kwargs)  # type: ignore[no-any-return]
+        if not stored_events:
+            return []
+        save = _Save(stored_events, read_versions)
+        self._take_part(save)
+        if save.error is not None:
+            raise save.error
+        return save.ids
+
+    def _take_part(self, save: _Save) -> None:
+        """Wait until ``save`` is written, leading a group whenever nobody else is."""
+        with self._turn:
+            self._queue.append(save)
+        while True:
+            with self._turn:
+                while self._leading and not save.done:
+                    self._turn.wait()
+                if save.done:
+                    return
+                self._leading = True
+                group = self._next_group()
+            try:
+                self._write(group)
+            finally:
+                with self._turn:
+                    self._leading = False
+                    self._turn.notify_all()
+
+    def _next_group(self) -> list[_Save]:
+        """The saves waiting, oldest first, up to MAX_GROUP_EVENTS events (at least one)."""
+        size = 0
+        for count, save in enumerate(self._queue):
+            size += len(save.events)
+            if size > MAX_GROUP_EVENTS and count:
+                break
+        else:
+            count = len(self._queue)
+        group, self._queue = self._queue[:count], self._queue[count:]
+        return group
+
+    def _write(self, group: list[_Save]) -> None:
+        """Write ``group`` in one transaction; every save in it ends done (ids or error)."""
+        try:
+            written, refused = self._insert_group(group)
+            for number, save in enumerate(group):
+                if number in refused:
+                    save.error = IntegrityError(
+                        "a concurrent command changed an aggregate this command used"
+                    )
+                else:
+                    save.ids = [written[e.originator_id, e.originator_version] for e in save.events]
+        except Exception as e:  # the whole transaction is rolled back: all fail alike
+            for number, save in enumerate(group):
+                # Each thread raises an exception of its own (tracebacks are per raise).
+                save.error = e if number == 0 else _copy_of(e)
+        finally:
+            for save in group:
+                save.done = True
+
+    def _insert_group(
+        self, group: list[_Save]
+    ) -> tuple[dict[tuple[UUID | str, int], int], set[int]]:
+        """One round trip: BEGIN, lock, NOTIFY, the group's INSERT, COMMIT."""
+        params = _group_params(group)
+        with self.datastore.get_connection() as conn:
+            # The connection is in autocommit mode: BEGIN and COMMIT go in the pipeline
+            # with the rest, and nothing waits for an answer before the end.
+            control, insert = conn.cursor(), conn.cursor()
+            try:
+                with conn.pipeline():
+                    control.execute(b"BEGIN")
+                    for lock_statement in self.lock_table_statements:
+                        control.execute(lock_statement, prepare=True)
+                    control.execute(self._notify_statement, prepare=True)
+                    insert.execute(self._group_statement, params, prepare=True)
+                    control.execute(b"COMMIT")
+                rows = insert.fetchall()
+            finally:
+                if conn.info.transaction_status != TransactionStatus.IDLE:
+                    conn.rollback()  # a statement failed: the group leaves no trace
+        written: dict[tuple[UUID | str, int], int] = {}
+        refused: set[int] = set()
+        for row in rows:
+            if row["refused"] is None:
+                written[row["originator_id"], row["originator_version"]] = row["notification_id"]
+            else:
+                refused.add(row["refused"])
+        return written, refused
+
+
+def _group_params(group: list[_Save]) -> dict[str, list[Any]]:
+    """The group as column arrays: its events and its reads, each with its command's number."""
+    params: dict[str, list[Any]] = {
+        key: [] for key in ("cmd", "oid", "ver", "topic", "state", "rcmd", "roid", "rver")
+    }
+    for number, save in enumerate(group):
+        for event in save.events:
+            params["cmd"].append(number)
+            params["oid"].append(event.originator_id)
+            params["ver"].append(event.originator_version)
+            params["topic"].append(event.topic)
+            params["state"].append(event.state)
+        for aggregate_id, version in save.reads.items():
+            params["rcmd"].append(number)
+            params["roid"].append(aggregate_id)
+            params["rver"].append(version)
+    return params
+
+
+def _copy_of(error: Exception) -> BaseException:
+    try:
+        twin = copy.copy(error)
+    except Exception:  # an exception that cannot be copied: share it
+        return error
+    twin.__cause__ = error.__cause__
+    return twin
+
+
+# Under the table lock, so the checks see every recorded event: a command is refused when
+# it takes a recorded version, a version an earlier command of the group takes, or read an
+# aggregate that has moved on since (in the table, or by an earlier command of the group).
+_GROUP_INSERT = """
+WITH batch AS (
+  SELECT * FROM unnest(
+    %(cmd)s::int[], %(oid)s::uuid[], %(ver)s::bigint[], %(topic)s::text[], %(state)s::bytea[]
+  ) WITH ORDINALITY AS b(cmd, oid, ver, topic, state, ord)
+), reads AS (
+  SELECT * FROM unnest(%(rcmd)s::int[], %(roid)s::uuid[], %(rver)s::bigint[]) AS r(cmd, oid, ver)
+), refused AS (
+  SELECT b.cmd FROM batch b
+    JOIN {table} e ON e.originator_id = b.oid AND e.originator_version = b.ver
+  UNION
+  SELECT later.cmd FROM batch earlier
+    JOIN batch later ON later.oid = earlier.oid AND later.ver = earlier.ver
+    AND earlier.cmd < later.cmd
+  UNION
+  SELECT r.cmd FROM reads r
+    JOIN {table} e ON e.originator_id = r.oid AND e.originator_version > r.ver
+  UNION
+  SELECT r.cmd FROM reads r JOIN batch b ON b.oid = r.oid AND b.cmd < r.cmd
+), written AS (
+  INSERT INTO {table} (originator_id, originator_version, topic, state)
+  SELECT oid, ver, topic, state FROM batch
+  WHERE cmd NOT IN (SELECT cmd FROM refused)
+  ORDER BY ord
+  RETURNING originator_id, originator_version, notification_id
+)
+SELECT originator_id, originator_version, notification_id, NULL::int AS refused FROM written
+UNION ALL
+SELECT NULL, NULL, NULL, cmd FROM refused
+"""
