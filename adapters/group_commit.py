@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -35,16 +36,29 @@ from psycopg.sql import SQL, Identifier
 
 MAX_GROUP_EVENTS = 5000
 """A group stops growing at this many events (the commands after it go in the next one)."""
+RETRY_WAIT = 0.05
+"""How long the next group waits for a command the last one refused to come back (retried
+by the bus); without it the retry, a little behind, would lose to newer commands again."""
 
 
 class _Save:
     """One command's save, waiting for the group that writes it."""
 
-    __slots__ = ("done", "error", "events", "ids", "reads")
+    __slots__ = ("done", "error", "events", "ids", "on_commit", "reads", "retried", "since")
 
-    def __init__(self, events: Sequence[StoredEvent], reads: Mapping[UUID, int]) -> None:
+    def __init__(
+        self,
+        events: Sequence[StoredEvent],
+        reads: Mapping[UUID, int],
+        since: float | None,
+        on_commit: Callable[[], None] | None,
+    ) -> None:
         self.events = events
         self.reads = reads
+        self.retried = since is not None
+        """Whether the command comes back when refused (it says when it first tried)."""
+        self.since = time.monotonic() if since is None else since
+        self.on_commit = on_commit
         self.ids: list[int] = []
         self.error: BaseException | None = None
         self.done = False
@@ -63,6 +77,8 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         self._turn = threading.Condition()
         self._queue: list[_Save] = []
         self._leading = False
+        self._retrying: dict[float, float] = {}
+        """Commands the last groups refused (by ``since``): until when a retry is awaited."""
         table = SQL("{}.{}").format(
             Identifier(self.datastore.schema), Identifier(self.events_table_name)
         )
@@ -78,14 +94,22 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """Record one command's events in the next group; IntegrityError on a conflict."""
+        """Record one command's events in the next group; IntegrityError on a conflict.
+
+        Optional keywords: ``read_versions`` (see the module), ``since`` (when the command
+        first tried: in a group, older commands go first and win conflicts, so a command
+        that keeps being retried is not starved), ``on_commit`` (called once the events
+        are committed, before the other commands of the group learn their outcome).
+        """
         read_versions: Mapping[UUID, int] = kwargs.pop("read_versions", None) or {}
+        since: float | None = kwargs.pop("since", None)
+        on_commit: Callable[[], None] | None = kwargs.pop("on_commit", None)
         if kwargs.get("tracking") is not None or self.datastore.enable_db_functions:
             # The library's retry decorator is untyped.
             return super().insert_events(stored_events, **kwargs)  # type: ignore[no-any-return]
         if not stored_events:
             return []
-        save = _Save(stored_events, read_versions)
+        save = _Save(stored_events, read_versions, since, on_commit)
         self._take_part(save)
         if save.error is not None:
             raise save.error
@@ -95,6 +119,8 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         """Wait until ``save`` is written, leading a group whenever nobody else is."""
         with self._turn:
             self._queue.append(save)
+            if self._retrying.pop(save.since, None) is not None:
+                self._turn.notify_all()  # a leader may be waiting for this retry
         while True:
             with self._turn:
                 while self._leading and not save.done:
@@ -102,6 +128,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 if save.done:
                     return
                 self._leading = True
+                self._await_retries()
                 group = self._next_group()
             try:
                 self._write(group)
@@ -109,6 +136,17 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 with self._turn:
                     self._leading = False
                     self._turn.notify_all()
+
+    def _await_retries(self) -> None:
+        """Wait (holding the lock only while not waiting) until the commands the last
+        groups refused are queued again, or RETRY_WAIT is over for them."""
+        while self._retrying:
+            now = time.monotonic()
+            for since, until in list(self._retrying.items()):
+                if until <= now:
+                    del self._retrying[since]
+            if self._retrying:
+                self._turn.wait(min(self._retrying.values()) - now)
 
     def _next_group(self) -> list[_Save]:
         """The saves waiting, oldest first, up to MAX_GROUP_EVENTS events (at least one)."""
@@ -120,12 +158,19 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         else:
             count = len(self._queue)
         group, self._queue = self._queue[:count], self._queue[count:]
+        group.sort(key=lambda save: save.since)
         return group
 
     def _write(self, group: list[_Save]) -> None:
         """Write ``group`` in one transaction; every save in it ends done (ids or error)."""
         try:
             written, refused = self._insert_group(group)
+            if refused:
+                with self._turn:
+                    until = time.monotonic() + RETRY_WAIT
+                    for number in refused:
+                        if group[number].retried:
+                            self._retrying[group[number].since] = until
             for number, save in enumerate(group):
                 if number in refused:
                     save.error = IntegrityError(
@@ -133,6 +178,8 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                     )
                 else:
                     save.ids = [written[e.originator_id, e.originator_version] for e in save.events]
+                    if save.on_commit is not None:
+                        save.on_commit()
         except Exception as e:  # the whole transaction is rolled back: all fail alike
             for number, save in enumerate(group):
                 # Each thread raises an exception of its own (tracebacks are per raise).

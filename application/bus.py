@@ -108,6 +108,7 @@ class CommandBus:
             refuse_nul(command)
         receipt_id = self._receipt_id(ctx)
         fresh = False
+        since = time.monotonic()
         for attempt in range(1, self._max_attempts + 1):
             if receipt_id is not None:
                 replay = self._replay(receipt_id, command)
@@ -122,6 +123,7 @@ class CommandBus:
                 user_id=ctx.principal.user_id if ctx.principal else None,
                 archives=self._archives,
                 fresh=fresh,
+                since=since,
             )
             try:
                 if ctx.principal is not None:
@@ -142,7 +144,8 @@ class CommandBus:
                 # The first retry goes at once (the state it missed is committed by now);
                 # later ones back off, with jitter, from commands that keep colliding.
                 time.sleep(random.uniform(0, 0.005 * (attempt - 1)))
-                fresh = True
+                # What another command of this process committed is in memory already.
+                fresh = not uow.lost_to_this_process()
                 continue
             position = recordings[-1].notification.id if recordings else None
             if recordings and self._on_recorded is not None:

@@ -151,20 +151,40 @@ class EventStore(Application[UUID]):
         return aggregate, False
 
     def record(
-        self, aggregates: Sequence[ContainrAggregate], read_versions: Mapping[UUID, int]
+        self,
+        aggregates: Sequence[ContainrAggregate],
+        read_versions: Mapping[UUID, int],
+        *,
+        since: float,
     ) -> list[Recording[UUID]]:
         """Save the pending events of ``aggregates`` in one transaction.
 
         ``read_versions`` are the versions of every aggregate the command read (0 for one it
         found absent): where the recorder verifies reads, the save fails with
-        IntegrityError if any of them moved on meanwhile.
+        IntegrityError if any of them moved on meanwhile. ``since`` is when the command
+        first tried (the older of two conflicting commands wins).
         """
-        if self._committed is None:
+        committed = self._committed
+        if committed is None:
             return self.save(*aggregates)
-        recordings = self.save(*aggregates, read_versions=read_versions)
-        for aggregate in aggregates:
-            self._committed.put(aggregate)
-        return recordings
+
+        def remember() -> None:  # as soon as committed: a command refused for it sees it
+            for aggregate in aggregates:
+                committed.put(aggregate)
+
+        return self.save(*aggregates, read_versions=read_versions, since=since, on_commit=remember)
+
+    def moved_on_here(self, read_versions: Mapping[UUID, int]) -> bool:
+        """Whether a command of this process committed a newer version of one of these
+        aggregates (then what it remembers is enough to try again)."""
+        committed = self._committed
+        if committed is None:
+            return False
+        for aggregate_id, version in read_versions.items():
+            known = committed.get(aggregate_id)
+            if known is not None and known.version > version:
+                return True
+        return False
 
     def moved_on(self, read_versions: Mapping[UUID, int]) -> bool:
         """Whether any of these aggregates has events after the version given for it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
@@ -34,6 +35,7 @@ class UnitOfWork:
         user_id: UUID | None = None,
         archives: SourceArchives | None = None,
         fresh: bool = False,
+        since: float | None = None,
     ) -> None:
         self.store = store
         self.archives = archives
@@ -45,6 +47,8 @@ class UnitOfWork:
         self.secrets = secrets
         self.deadlines = deadlines
         self.fresh = fresh
+        self.since = time.monotonic() if since is None else since
+        """When the command first tried (older commands win conflicts in a group commit)."""
         """Load every aggregate from the database (a retry after a conflict or stale read)."""
         self._seen: dict[UUID, ContainrAggregate] = {}
         self._read: dict[UUID, int] = {}
@@ -91,7 +95,12 @@ class UnitOfWork:
         pending.extend(extra)
         if not pending:
             return []
-        return self.store.record(pending, self._read)
+        return self.store.record(pending, self._read, since=self.since)
+
+    def lost_to_this_process(self) -> bool:
+        """Whether the conflict that refused this unit's commit was with a command of this
+        process (then loading from memory again sees what it missed)."""
+        return self.store.moved_on_here(self._read)
 
     def read_stale(self) -> bool:
         """Whether an aggregate this unit took from memory has moved on in the database
