@@ -7,7 +7,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -114,47 +114,66 @@ class CommandBus:
                 replay = self._replay(receipt_id, command)
                 if replay is not None:
                     return replay
-            uow = UnitOfWork(
-                self._store,
-                actor=ctx.actor,
-                now=self._clock.now(),
-                secrets=self._secrets,
-                deadlines=self._deadlines,
-                user_id=ctx.principal.user_id if ctx.principal else None,
-                archives=self._archives,
-                fresh=fresh,
-                since=since,
-            )
-            try:
-                if ctx.principal is not None:
-                    authorize(command, uow, ctx.principal)
-                ids = handler(command, uow)
-            except Exception:
-                if uow.read_stale():  # refused on an old state: decide again on the new one
-                    fresh = True
-                    continue
-                raise
-            extra = []
-            if receipt_id is not None:
-                extra.append(self._receipt(receipt_id, command, ids, uow))
-            try:
-                recordings = uow.commit(*extra)
-            except IntegrityError:
+            uow = self._unit_of_work(ctx, fresh=fresh, since=since)
+            with self._store.running():
+                outcome = self._attempt(command, ctx, handler, uow, receipt_id)
+            if isinstance(outcome, CommandResult):
+                return outcome
+            if outcome == "conflict":
                 log.info("conflict on %s (attempt %d), retrying", type(command).__name__, attempt)
                 # The first retry goes at once (the state it missed is committed by now);
                 # later ones back off, with jitter, from commands that keep colliding.
                 time.sleep(random.uniform(0, 0.005 * (attempt - 1)))
                 # What another command of this process committed is in memory already.
                 fresh = not uow.lost_to_this_process()
-                continue
-            position = recordings[-1].notification.id if recordings else None
-            if recordings and self._on_recorded is not None:
-                self._on_recorded()
-            return CommandResult(ids=ids, position=position)
+            else:  # refused on an old state: decide again on the new one
+                fresh = True
         raise ConflictError(
             f"{type(command).__name__} kept conflicting with concurrent changes "
             f"({self._max_attempts} attempts); try again"
         )
+
+    def _unit_of_work(self, ctx: Context, *, fresh: bool, since: float) -> UnitOfWork:
+        return UnitOfWork(
+            self._store,
+            actor=ctx.actor,
+            now=self._clock.now(),
+            secrets=self._secrets,
+            deadlines=self._deadlines,
+            user_id=ctx.principal.user_id if ctx.principal else None,
+            archives=self._archives,
+            fresh=fresh,
+            since=since,
+        )
+
+    def _attempt(
+        self,
+        command: Command,
+        ctx: Context,
+        handler: Handler,
+        uow: UnitOfWork,
+        receipt_id: UUID | None,
+    ) -> CommandResult | Literal["conflict", "stale"]:
+        """One try: the result, or why to try again."""
+        try:
+            if ctx.principal is not None:
+                authorize(command, uow, ctx.principal)
+            ids = handler(command, uow)
+        except Exception:
+            if uow.read_stale():
+                return "stale"
+            raise
+        extra = []
+        if receipt_id is not None:
+            extra.append(self._receipt(receipt_id, command, ids, uow))
+        try:
+            recordings = uow.commit(*extra)
+        except IntegrityError:
+            return "conflict"
+        position = recordings[-1].notification.id if recordings else None
+        if recordings and self._on_recorded is not None:
+            self._on_recorded()
+        return CommandResult(ids=ids, position=position)
 
     def rehearse(self, command: Command, ctx: Context) -> bool:
         """Run ``command`` for ``ctx`` without recording it: whether it would run now.
