@@ -295,6 +295,8 @@ def _copy_of(error: Exception) -> BaseException:
 # Under the table lock, so the checks see every recorded event: a command is refused when
 # it takes a recorded version, a version an earlier command of the group takes, or read an
 # aggregate that has moved on since (in the table, or by an earlier command of the group).
+# The lookups in the table are LATERAL … LIMIT 1 so that they stay primary-key probes: as a
+# join, "version > read version" made the planner scan the whole table.
 _GROUP_INSERT = """
 WITH batch AS (
   SELECT * FROM unnest(
@@ -303,15 +305,19 @@ WITH batch AS (
 ), reads AS (
   SELECT * FROM unnest(%(rcmd)s::int[], %(roid)s::uuid[], %(rver)s::bigint[]) AS r(cmd, oid, ver)
 ), refused AS (
-  SELECT b.cmd FROM batch b
-    JOIN {table} e ON e.originator_id = b.oid AND e.originator_version = b.ver
+  SELECT b.cmd FROM batch b CROSS JOIN LATERAL (
+    SELECT 1 FROM {table} e
+    WHERE e.originator_id = b.oid AND e.originator_version = b.ver LIMIT 1
+  ) taken
   UNION
   SELECT later.cmd FROM batch earlier
     JOIN batch later ON later.oid = earlier.oid AND later.ver = earlier.ver
     AND earlier.cmd < later.cmd
   UNION
-  SELECT r.cmd FROM reads r
-    JOIN {table} e ON e.originator_id = r.oid AND e.originator_version > r.ver
+  SELECT r.cmd FROM reads r CROSS JOIN LATERAL (
+    SELECT 1 FROM {table} e
+    WHERE e.originator_id = r.oid AND e.originator_version > r.ver LIMIT 1
+  ) newer
   UNION
   SELECT r.cmd FROM reads r JOIN batch b ON b.oid = r.oid AND b.cmd < r.cmd
 ), written AS (
