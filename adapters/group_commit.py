@@ -23,17 +23,20 @@ whole group and, the transaction being rolled back, leaves nothing half-written.
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.pq import TransactionStatus
 from psycopg.sql import SQL, Composed, Identifier
+
+log = logging.getLogger(__name__)
 
 MAX_GROUP_EVENTS = 5000
 """A group stops growing at this many events (the commands after it go in the next one)."""
@@ -140,10 +143,11 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 if save.done:
                     return
                 self._leading = True
-                self._await_retries()
-                self._await_running()
-                group = self._next_group()
             try:
+                with self._turn:
+                    self._await_retries()
+                    self._await_running()
+                    group = self._next_group()
                 self._write(group)
             finally:
                 with self._turn:
@@ -202,29 +206,39 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     def _write(self, group: list[_Save]) -> None:
         """Write ``group`` in one transaction; every save in it ends done (ids or error)."""
         try:
-            written, refused = self._insert_group(group)
-            if refused:
-                with self._turn:
-                    until = time.monotonic() + RETRY_WAIT
-                    for number in refused:
-                        if group[number].retried:
-                            self._retrying[group[number].since] = until
+            try:
+                written, refused = self._insert_group(group)
+            except Exception as e:  # the whole transaction is rolled back: all fail alike
+                for number, save in enumerate(group):
+                    # Each thread raises an exception of its own (tracebacks are per raise).
+                    save.error = e if number == 0 else _copy_of(e)
+                return
+            self._expect_retries(group[number] for number in refused)
             for number, save in enumerate(group):
                 if number in refused:
                     save.error = IntegrityError(
                         "a concurrent command changed an aggregate this command used"
                     )
-                else:
-                    save.ids = [written[e.originator_id, e.originator_version] for e in save.events]
-                    if save.on_commit is not None:
+                    continue
+                save.ids = [written[e.originator_id, e.originator_version] for e in save.events]
+                if save.on_commit is not None:
+                    try:
                         save.on_commit()
-        except Exception as e:  # the whole transaction is rolled back: all fail alike
-            for number, save in enumerate(group):
-                # Each thread raises an exception of its own (tracebacks are per raise).
-                save.error = e if number == 0 else _copy_of(e)
+                    except Exception:  # the events are committed whatever happens here
+                        log.exception("after committing a command's events")
         finally:
             for save in group:
+                if save.error is None and not save.ids:  # the leader was interrupted
+                    save.error = PersistenceError("the commit of this command's group failed")
                 save.done = True
+
+    def _expect_retries(self, refused: Iterable[_Save]) -> None:
+        """The next group waits a moment for these refused commands to come back."""
+        with self._turn:
+            until = time.monotonic() + RETRY_WAIT
+            for save in refused:
+                if save.retried:
+                    self._retrying[save.since] = until
 
     def _insert_group(
         self, group: list[_Save]
