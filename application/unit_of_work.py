@@ -47,9 +47,9 @@ class UnitOfWork:
         self.secrets = secrets
         self.deadlines = deadlines
         self.fresh = fresh
+        """Load every aggregate from the database (a retry after a conflict or stale read)."""
         self.since = time.monotonic() if since is None else since
         """When the command first tried (older commands win conflicts in a group commit)."""
-        """Load every aggregate from the database (a retry after a conflict or stale read)."""
         self._seen: dict[UUID, ContainrAggregate] = {}
         self._read: dict[UUID, int] = {}
         """The version of each aggregate as loaded (0: found absent), checked at commit."""
