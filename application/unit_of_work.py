@@ -8,7 +8,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import IntegrityError, Recording
 
 from application.archives import SourceArchives
 from application.errors import NotFoundError
@@ -94,6 +94,10 @@ class UnitOfWork:
         pending = [a for a in self._seen.values() if a.pending_events]
         pending.extend(extra)
         if not pending:
+            # Nothing to record, but "nothing to do" may rest on an old state (a service
+            # already at 3 replicas that another process scaled to 5 since).
+            if self.read_stale():
+                raise IntegrityError("an aggregate this command read from memory moved on")
             return []
         return self.store.record(pending, self._read, since=self.since)
 

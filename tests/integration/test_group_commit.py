@@ -27,6 +27,7 @@ from interfaces.bootstrap import bootstrap
 from tests.integration.conftest import ALICE, World
 
 pytestmark = pytest.mark.postgres
+ALICE_CTX = Context(actor=ALICE)
 
 
 @pytest.fixture(params=["postgres"])
@@ -306,3 +307,12 @@ def test_a_command_is_refused_when_an_aggregate_it_only_read_was_changed_elsewhe
     second_process.execute(c.DeleteProject(project_id=world.project), Context(actor=ALICE))
     with pytest.raises(NotFoundError):  # scaling reads the project; it never writes it
         world.run(c.ScaleService(service_id=world.service, replicas=3))
+
+
+def test_a_command_with_nothing_to_do_on_a_remembered_state_checks_it_first(
+    world: World, second_process: Services
+) -> None:
+    world.run(c.ScaleService(service_id=world.service, replicas=3))  # remembered at 3
+    second_process.execute(c.ScaleService(service_id=world.service, replicas=5), ALICE_CTX)
+    world.run(c.ScaleService(service_id=world.service, replicas=3))  # not "already 3"
+    assert world.app.queries.service(world.service).spec.replicas == 3
