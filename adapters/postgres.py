@@ -30,6 +30,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types import string as text_types
 from psycopg_pool import PoolTimeout
 
+from adapters.group_commit import GroupCommitRecorder
 from application.errors import UnavailableError
 from application.settings import Settings
 
@@ -320,7 +321,11 @@ class GuardedPostgresFactory(PostgresFactory):
     The library retries failed reads and writes ten times; a GuardedPool raises
     UnavailableError instead of the errors it retries, so a request fails within its
     deadline and the client re-sends (with its client mutation id).
+
+    Its application recorder group-commits concurrent saves (adapters/group_commit.py).
     """
+
+    application_recorder_class = GroupCommitRecorder
 
     def __init__(self, env: Environment | EnvType | None) -> None:
         super().__init__(env)

@@ -7,7 +7,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -96,7 +96,10 @@ class CommandBus:
         """Carry out ``command`` for ``ctx.actor``; every event of it goes into one save().
 
         On an optimistic-concurrency conflict the whole command is retried against the
-        fresh state, a bounded number of times, then ConflictError is raised.
+        fresh state, a bounded number of times, then ConflictError is raised. Aggregates
+        may come from memory (see EventStore.load): their versions are checked when the
+        events are recorded, and before an error the handler raised reaches the caller, so
+        neither a commit nor a refusal ever rests on a state that has moved on.
         """
         handler = self._handlers.get(type(command))
         if handler is None:
@@ -104,40 +107,73 @@ class CommandBus:
         if ctx.principal is not None:  # a caller's (facts the system records stay as they are)
             refuse_nul(command)
         receipt_id = self._receipt_id(ctx)
+        fresh = False
+        since = time.monotonic()
         for attempt in range(1, self._max_attempts + 1):
             if receipt_id is not None:
                 replay = self._replay(receipt_id, command)
                 if replay is not None:
                     return replay
-            uow = UnitOfWork(
-                self._store,
-                actor=ctx.actor,
-                now=self._clock.now(),
-                secrets=self._secrets,
-                deadlines=self._deadlines,
-                user_id=ctx.principal.user_id if ctx.principal else None,
-                archives=self._archives,
-            )
-            if ctx.principal is not None:
-                authorize(command, uow, ctx.principal)
-            ids = handler(command, uow)
-            extra = []
-            if receipt_id is not None:
-                extra.append(self._receipt(receipt_id, command, ids, uow))
-            try:
-                recordings = uow.commit(*extra)
-            except IntegrityError:
+            uow = self._unit_of_work(ctx, fresh=fresh, since=since)
+            with self._store.running():
+                outcome = self._attempt(command, ctx, handler, uow, receipt_id)
+            if isinstance(outcome, CommandResult):
+                return outcome
+            if outcome == "conflict":
                 log.info("conflict on %s (attempt %d), retrying", type(command).__name__, attempt)
-                time.sleep(random.uniform(0, 0.005 * attempt))
-                continue
-            position = recordings[-1].notification.id if recordings else None
-            if recordings and self._on_recorded is not None:
-                self._on_recorded()
-            return CommandResult(ids=ids, position=position)
+                # The first retry goes at once (the state it missed is committed by now);
+                # later ones back off, with jitter, from commands that keep colliding.
+                time.sleep(random.uniform(0, 0.005 * (attempt - 1)))
+                # What another command of this process committed is in memory already.
+                fresh = not uow.lost_to_this_process()
+            else:  # refused on an old state: decide again on the new one
+                fresh = True
         raise ConflictError(
             f"{type(command).__name__} kept conflicting with concurrent changes "
             f"({self._max_attempts} attempts); try again"
         )
+
+    def _unit_of_work(self, ctx: Context, *, fresh: bool, since: float) -> UnitOfWork:
+        return UnitOfWork(
+            self._store,
+            actor=ctx.actor,
+            now=self._clock.now(),
+            secrets=self._secrets,
+            deadlines=self._deadlines,
+            user_id=ctx.principal.user_id if ctx.principal else None,
+            archives=self._archives,
+            fresh=fresh,
+            since=since,
+        )
+
+    def _attempt(
+        self,
+        command: Command,
+        ctx: Context,
+        handler: Handler,
+        uow: UnitOfWork,
+        receipt_id: UUID | None,
+    ) -> CommandResult | Literal["conflict", "stale"]:
+        """One try: the result, or why to try again."""
+        try:
+            if ctx.principal is not None:
+                authorize(command, uow, ctx.principal)
+            ids = handler(command, uow)
+        except Exception:
+            if uow.read_stale():
+                return "stale"
+            raise
+        extra = []
+        if receipt_id is not None:
+            extra.append(self._receipt(receipt_id, command, ids, uow))
+        try:
+            recordings = uow.commit(*extra)
+        except IntegrityError:
+            return "conflict"
+        position = recordings[-1].notification.id if recordings else None
+        if recordings and self._on_recorded is not None:
+            self._on_recorded()
+        return CommandResult(ids=ids, position=position)
 
     def rehearse(self, command: Command, ctx: Context) -> bool:
         """Run ``command`` for ``ctx`` without recording it: whether it would run now.
@@ -163,6 +199,7 @@ class CommandBus:
             secrets=self._secrets,
             deadlines=self._deadlines,
             user_id=ctx.principal.user_id if ctx.principal else None,
+            fresh=True,  # nothing is checked at commit: read what the database holds
         )
         if ctx.principal is not None:
             authorize(command, uow, ctx.principal)

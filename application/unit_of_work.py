@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import IntegrityError, Recording
 
 from application.archives import SourceArchives
 from application.errors import NotFoundError
@@ -33,6 +34,8 @@ class UnitOfWork:
         deadlines: DeadlinePolicy,
         user_id: UUID | None = None,
         archives: SourceArchives | None = None,
+        fresh: bool = False,
+        since: float | None = None,
     ) -> None:
         self.store = store
         self.archives = archives
@@ -43,7 +46,15 @@ class UnitOfWork:
         self.now = now
         self.secrets = secrets
         self.deadlines = deadlines
+        self.fresh = fresh
+        """Load every aggregate from the database (a retry after a conflict or stale read)."""
+        self.since = time.monotonic() if since is None else since
+        """When the command first tried (older commands win conflicts in a group commit)."""
         self._seen: dict[UUID, ContainrAggregate] = {}
+        self._read: dict[UUID, int] = {}
+        """The version of each aggregate as loaded (0: found absent), checked at commit."""
+        self._remembered: dict[UUID, int] = {}
+        """The reads answered from memory, not from the database."""
 
     def get(self, cls: type[A], aggregate_id: UUID, kind: str) -> A:
         """The aggregate of type ``cls``; NotFoundError if there is none under that id."""
@@ -56,11 +67,17 @@ class UnitOfWork:
         """The aggregate of type ``cls`` under ``aggregate_id``, or None."""
         aggregate = self._seen.get(aggregate_id)
         if aggregate is None:
+            if aggregate_id in self._read:  # found absent before
+                return None
             try:
-                aggregate = self.store.repository.get(aggregate_id)
+                aggregate, remembered = self.store.load(aggregate_id, fresh=self.fresh)
             except AggregateNotFoundError:
+                self._read[aggregate_id] = 0
                 return None
             self._seen[aggregate_id] = aggregate
+            self._read[aggregate_id] = aggregate.version
+            if remembered:
+                self._remembered[aggregate_id] = aggregate.version
         return aggregate if isinstance(aggregate, cls) else None
 
     def add(self, aggregate: A) -> A:
@@ -69,9 +86,27 @@ class UnitOfWork:
         return aggregate
 
     def commit(self, *extra: ContainrAggregate) -> list[Recording[UUID]]:
-        """Save every pending event of this unit (plus ``extra``) atomically, in one save()."""
+        """Save every pending event of this unit (plus ``extra``) atomically, in one save().
+
+        Raises IntegrityError when a concurrent command recorded events of an aggregate
+        this unit changed or (where the store verifies reads) read.
+        """
         pending = [a for a in self._seen.values() if a.pending_events]
         pending.extend(extra)
         if not pending:
+            # Nothing to record, but "nothing to do" may rest on an old state (a service
+            # already at 3 replicas that another process scaled to 5 since).
+            if self.read_stale():
+                raise IntegrityError("an aggregate this command read from memory moved on")
             return []
-        return self.store.save(*pending)
+        return self.store.record(pending, self._read, since=self.since)
+
+    def lost_to_this_process(self) -> bool:
+        """Whether the conflict that refused this unit's commit was with a command of this
+        process (then loading from memory again sees what it missed)."""
+        return self.store.moved_on_here(self._read)
+
+    def read_stale(self) -> bool:
+        """Whether an aggregate this unit took from memory has moved on in the database
+        (what the unit decided may rest on an old state: try again with ``fresh``)."""
+        return bool(self._remembered) and self.store.moved_on(self._remembered)

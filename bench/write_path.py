@@ -5,13 +5,18 @@ Run as `python -m bench.write_path`. Headlines:
   event), against a raw single-row INSERT+COMMIT into a table shaped like the events table.
 - twenty_event_commands: LabelNodes over 20 nodes (loads 20 aggregates, records 20 events
   in one save), against a raw 20-row INSERT+COMMIT.
+- group_commit_8, group_commit_32: ScaleService from 8 and 32 client threads at once (each
+  thread scales services no other thread touches), against raw single-row INSERT+COMMIT
+  from as many threads, each with its own connection.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
+from collections.abc import Callable
 
 import psycopg
 
@@ -25,6 +30,8 @@ from interfaces.bootstrap import bootstrap
 
 SINGLE = int(os.environ.get("BENCH_SINGLE", "1500"))
 BULK = int(os.environ.get("BENCH_BULK", "300"))
+GROUP = int(os.environ.get("BENCH_GROUP", "3000"))
+"""Commands (and raw commits) per concurrent run, shared among its client threads."""
 SERVICES = 100
 ACTOR = Context(actor=Actor("user:bench"))
 
@@ -55,6 +62,71 @@ def raw_rate(url: str, schema: str, rows_per_commit: int, commits: int) -> float
                 )
             conn.commit()
         return commits / (time.perf_counter() - start)
+
+
+def concurrently(clients: int, total: int, work: Callable[[int, int], None]) -> float:
+    """Runs ``work(client, i)`` ``total`` times across ``clients`` threads; returns calls/s."""
+    each = total // clients
+    errors: list[BaseException] = []
+    ready = threading.Barrier(clients + 1)
+
+    def client(n: int) -> None:
+        ready.wait()
+        try:
+            for i in range(each):
+                work(n, i)
+        except BaseException as e:  # reported after the run, not lost in a thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    return each * clients / elapsed
+
+
+def raw_concurrent_rate(url: str, schema: str, clients: int, total: int) -> float:
+    """Single-row INSERT+COMMITs per second from ``clients`` threads, one connection each."""
+    raw_rate(url, schema, 1, 1)  # a fresh events-shaped table
+    conns = [psycopg.connect(url) for _ in range(clients)]
+    state = b'{"timestamp":"2026-01-01T00:00:00Z","actor":"user:bench","replicas":3}'
+    try:
+        for conn in conns:
+            conn.execute(f'SET search_path TO "{schema}"')
+            conn.commit()
+
+        def insert(n: int, i: int) -> None:
+            conn = conns[n]
+            conn.execute(
+                "INSERT INTO raw_events (originator_id, originator_version, topic, state) "
+                "VALUES (%s, %s, %s, %s)",
+                (uuid.uuid4(), i, "domain.service:Service.Scaled", state),
+            )
+            conn.commit()
+
+        return concurrently(clients, total, insert)
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def concurrent_commands(app: Services, services: list[uuid.UUID], clients: int) -> float:
+    """ScaleService commands per second from ``clients`` threads on services of their own."""
+
+    def scale(n: int, i: int) -> None:
+        mine = services[n::clients]
+        app.execute(
+            c.ScaleService(service_id=mine[i % len(mine)], replicas=i % 7 + 2),
+            ACTOR,
+        )
+
+    return concurrently(clients, GROUP, scale)
 
 
 def setup(app: Services) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
@@ -112,6 +184,13 @@ def main() -> None:
             for i in range(BULK):
                 app.execute(c.LabelNodes(node_ids=nodes, labels={"round": str(i)}), ACTOR)
             bulk = BULK / (time.perf_counter() - start)
+
+            group: dict[int, tuple[float, float]] = {}
+            for clients in (8, 32):
+                raw = raw_concurrent_rate(
+                    settings.database_url, settings.database_schema, clients, GROUP
+                )
+                group[clients] = (concurrent_commands(app, services, clients), raw)
         finally:
             app.close()
 
@@ -119,6 +198,9 @@ def main() -> None:
     print(f"ScaleService (1 event, 2 loads)   {single:9.1f} commands/s")
     print(f"raw 20-row INSERT+COMMIT          {raw_bulk:9.1f} commits/s")
     print(f"LabelNodes (20 events, 20 loads)  {bulk:9.1f} commands/s ({bulk * 20:.0f} events/s)")
+    for clients, (rate, raw) in group.items():
+        print(f"raw single-row INSERT+COMMIT x{clients:<3}  {raw:9.1f} commits/s")
+        print(f"ScaleService x{clients:<3} clients       {rate:9.1f} commands/s")
     print(
         bench_line(
             "single_event_commands",
@@ -137,6 +219,17 @@ def main() -> None:
             "raw_psycopg_20_row_insert_commit",
         )
     )
+
+    for clients, (rate, raw) in group.items():
+        print(
+            bench_line(
+                f"group_commit_{clients}",
+                rate,
+                "commands/s",
+                raw,
+                f"raw_psycopg_single_row_insert_commit_{clients}_connections",
+            )
+        )
 
 
 if __name__ == "__main__":

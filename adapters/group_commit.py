@@ -1,0 +1,347 @@
+"""Group commit: saves that arrive while a commit is in flight share the next transaction.
+
+Writes to the events table are serialised anyway (``LOCK TABLE … EXCLUSIVE`` keeps the
+notification ids in commit order), so a command waiting for the lock may as well wait for
+the commit in flight in its own process and then go out with every other command that
+arrived meanwhile: one leader writes the whole group in ONE transaction and one round trip
+(BEGIN, lock, NOTIFY, one INSERT, COMMIT, pipelined). A lone command never waits: it leads
+a group of one at once.
+
+Each command keeps its own optimistic-concurrency check and fails alone. The INSERT skips
+the events of every command that
+
+- would take a version that is already recorded (the library's primary-key conflict),
+- would take the same version as an earlier command of the group,
+- read an aggregate (``read_versions``: id → the version it saw, 0 for "none") that has
+  events after that version now, or that an earlier command of the group writes.
+
+Such a command gets IntegrityError, as it would have from the library, so the bus retries
+it; the others get their own notification ids. Anything else that goes wrong fails the
+whole group and, the transaction being rolled back, leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.pq import TransactionStatus
+from psycopg.sql import SQL, Composed, Identifier
+
+log = logging.getLogger(__name__)
+
+MAX_GROUP_EVENTS = 5000
+"""A group stops growing at this many events (the commands after it go in the next one)."""
+GATHER_WAIT = 0.002
+"""How long a leader waits at most for the commands this process is running to queue their
+saves too (only while there are such commands: a lone command never waits)."""
+RETRY_WAIT = 0.05
+"""How long the next group waits for a command the last one refused to come back (retried
+by the bus); without it the retry, a little behind, would lose to newer commands again."""
+
+
+class _Save:
+    """One command's save, waiting for the group that writes it."""
+
+    __slots__ = ("done", "error", "events", "ids", "on_commit", "reads", "retried", "since")
+
+    def __init__(
+        self,
+        events: Sequence[StoredEvent],
+        reads: Mapping[UUID, int],
+        since: float | None,
+        on_commit: Callable[[], None] | None,
+    ) -> None:
+        self.events = events
+        self.reads = reads
+        self.retried = since is not None
+        """Whether the command comes back when refused (it says when it first tried)."""
+        self.since = time.monotonic() if since is None else since
+        self.on_commit = on_commit
+        self.ids: list[int] = []
+        self.error: BaseException | None = None
+        self.done = False
+
+
+class GroupCommitRecorder(PostgresApplicationRecorder):
+    """The library's PostgreSQL application recorder with group commit and read checks."""
+
+    verifies_reads = True
+    """Saves may pass ``read_versions``: the versions of the aggregates a command read."""
+
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self._turn = threading.Condition()
+        """Followers wait on it for their group to be written."""
+        self._gather = threading.Condition(self._turn._lock)  # type: ignore[attr-defined]
+        """The leader waits on it (same lock) for saves it expects to join its group."""
+        self._running = 0
+        """Commands of this process between their start and their save (``running``)."""
+        self._queue: list[_Save] = []
+        self._leading = False
+        self._retrying: dict[float, float] = {}
+        """Commands the last groups refused (by ``since``): until when a retry is awaited."""
+        table = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
+        # Rendered once: composing SQL objects costs more per execute than sending them.
+        self._lock_statements = [_rendered(s) for s in self.lock_table_statements]
+        notify = SQL("NOTIFY {}").format(Identifier(self.channel_name))
+        self._notify_statement = notify.as_bytes(None)
+        self._group_statement = SQL(_GROUP_INSERT).format(table=table).as_bytes(None)
+
+    @property
+    def waiting(self) -> int:
+        """How many saves wait for a group (the one being written not counted)."""
+        with self._turn:
+            return len(self._queue)
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Record one command's events in the next group; IntegrityError on a conflict.
+
+        Optional keywords: ``read_versions`` (see the module), ``since`` (when the command
+        first tried: in a group, older commands go first and win conflicts, so a command
+        that keeps being retried is not starved), ``on_commit`` (called once the events
+        are committed, before the other commands of the group learn their outcome).
+        """
+        read_versions: Mapping[UUID, int] = kwargs.pop("read_versions", None) or {}
+        since: float | None = kwargs.pop("since", None)
+        on_commit: Callable[[], None] | None = kwargs.pop("on_commit", None)
+        if kwargs.get("tracking") is not None or self.datastore.enable_db_functions:
+            # The library's retry decorator is untyped.
+            return super().insert_events(stored_events, **kwargs)  # type: ignore[no-any-return]
+        if not stored_events:
+            return []
+        save = _Save(stored_events, read_versions, since, on_commit)
+        self._take_part(save)
+        if save.error is not None:
+            raise save.error
+        return save.ids
+
+    def _take_part(self, save: _Save) -> None:
+        """Wait until ``save`` is written, leading a group whenever nobody else is."""
+        with self._turn:
+            self._queue.append(save)
+            self._retrying.pop(save.since, None)
+            self._gather.notify()  # a leader may be waiting for this one
+        while True:
+            with self._turn:
+                while self._leading and not save.done:
+                    self._turn.wait()
+                if save.done:
+                    return
+                self._leading = True
+            try:
+                with self._turn:
+                    self._await_retries()
+                    self._await_running()
+                    group = self._next_group()
+                self._write(group)
+            finally:
+                with self._turn:
+                    self._leading = False
+                    self._turn.notify_all()
+
+    def _await_retries(self) -> None:
+        """Wait (holding the lock only while not waiting) until the commands the last
+        groups refused are queued again, or RETRY_WAIT is over for them."""
+        while self._retrying:
+            now = time.monotonic()
+            for since, until in list(self._retrying.items()):
+                if until <= now:
+                    del self._retrying[since]
+            if self._retrying:
+                self._gather.wait(min(self._retrying.values()) - now)
+
+    def _await_running(self) -> None:
+        """Wait (up to GATHER_WAIT) while commands of this process are still to save.
+
+        Commits take turns, so every save that misses a group waits for the whole next
+        commit: waiting a moment for it makes groups larger and the throughput higher.
+        """
+        deadline = time.monotonic() + GATHER_WAIT
+        while self._running > sum(1 for save in self._queue if save.retried):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._gather.wait(left)
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Count a command as running for the block (its save, if any, made inside it)."""
+        with self._turn:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._running -= 1
+                self._gather.notify()
+
+    def _next_group(self) -> list[_Save]:
+        """The saves waiting, oldest first, up to MAX_GROUP_EVENTS events (at least one)."""
+        size = 0
+        for count, save in enumerate(self._queue):
+            size += len(save.events)
+            if size > MAX_GROUP_EVENTS and count:
+                break
+        else:
+            count = len(self._queue)
+        group, self._queue = self._queue[:count], self._queue[count:]
+        group.sort(key=lambda save: save.since)
+        return group
+
+    def _write(self, group: list[_Save]) -> None:
+        """Write ``group`` in one transaction; every save in it ends done (ids or error)."""
+        try:
+            try:
+                written, refused = self._insert_group(group)
+            except Exception as e:  # the whole transaction is rolled back: all fail alike
+                for number, save in enumerate(group):
+                    # Each thread raises an exception of its own (tracebacks are per raise).
+                    save.error = e if number == 0 else _copy_of(e)
+                return
+            self._expect_retries(group[number] for number in refused)
+            for number, save in enumerate(group):
+                if number in refused:
+                    save.error = IntegrityError(
+                        "a concurrent command changed an aggregate this command used"
+                    )
+                    continue
+                save.ids = [written[e.originator_id, e.originator_version] for e in save.events]
+                if save.on_commit is not None:
+                    try:
+                        save.on_commit()
+                    except Exception:  # the events are committed whatever happens here
+                        log.exception("after committing a command's events")
+        finally:
+            for save in group:
+                if save.error is None and not save.ids:  # the leader was interrupted
+                    save.error = PersistenceError("the commit of this command's group failed")
+                save.done = True
+
+    def _expect_retries(self, refused: Iterable[_Save]) -> None:
+        """The next group waits a moment for these refused commands to come back."""
+        with self._turn:
+            until = time.monotonic() + RETRY_WAIT
+            for save in refused:
+                if save.retried:
+                    self._retrying[save.since] = until
+
+    def _insert_group(
+        self, group: list[_Save]
+    ) -> tuple[dict[tuple[UUID | str, int], int], set[int]]:
+        """One round trip: BEGIN, lock, NOTIFY, the group's INSERT, COMMIT."""
+        params = _group_params(group)
+        with self.datastore.get_connection() as conn:
+            # The connection is in autocommit mode: BEGIN and COMMIT go in the pipeline
+            # with the rest, and nothing waits for an answer before the end.
+            control, insert = conn.cursor(), conn.cursor()
+            try:
+                with conn.pipeline():
+                    control.execute(b"BEGIN")
+                    for lock_statement in self._lock_statements:
+                        control.execute(lock_statement, prepare=True)
+                    control.execute(self._notify_statement, prepare=True)
+                    insert.execute(self._group_statement, params, prepare=True)
+                    control.execute(b"COMMIT")
+                rows = insert.fetchall()
+            finally:
+                if conn.info.transaction_status != TransactionStatus.IDLE:
+                    conn.rollback()  # a statement failed: the group leaves no trace
+        written: dict[tuple[UUID | str, int], int] = {}
+        refused: set[int] = set()
+        for row in rows:
+            if row["refused"] is None:
+                written[row["originator_id"], row["originator_version"]] = row["notification_id"]
+            else:
+                refused.add(row["refused"])
+        return written, refused
+
+
+def _group_params(group: list[_Save]) -> dict[str, list[Any]]:
+    """The group as column arrays: its events and its reads, each with its command's number."""
+    params: dict[str, list[Any]] = {
+        key: [] for key in ("cmd", "oid", "ver", "topic", "state", "rcmd", "roid", "rver")
+    }
+    for number, save in enumerate(group):
+        for event in save.events:
+            params["cmd"].append(number)
+            params["oid"].append(event.originator_id)
+            params["ver"].append(event.originator_version)
+            params["topic"].append(event.topic)
+            params["state"].append(event.state)
+        for aggregate_id, version in save.reads.items():
+            params["rcmd"].append(number)
+            params["roid"].append(aggregate_id)
+            params["rver"].append(version)
+    return params
+
+
+def _rendered(statement: object) -> bytes:
+    if isinstance(statement, SQL | Composed):
+        return statement.as_bytes(None)
+    assert isinstance(statement, bytes | str), statement
+    return statement.encode() if isinstance(statement, str) else statement
+
+
+def _copy_of(error: Exception) -> BaseException:
+    try:
+        twin = copy.copy(error)
+    except Exception:  # an exception that cannot be copied: share it
+        return error
+    twin.__cause__ = error.__cause__
+    return twin
+
+
+# Under the table lock, so the checks see every recorded event: a command is refused when
+# it takes a recorded version, a version an earlier command of the group takes, or read an
+# aggregate that has moved on since (in the table, or by an earlier command of the group).
+# The lookups in the table are LATERAL … LIMIT 1 so that they stay primary-key probes: as a
+# join, "version > read version" made the planner scan the whole table.
+_GROUP_INSERT = """
+WITH batch AS (
+  SELECT * FROM unnest(
+    %(cmd)s::int[], %(oid)s::uuid[], %(ver)s::bigint[], %(topic)s::text[], %(state)s::bytea[]
+  ) WITH ORDINALITY AS b(cmd, oid, ver, topic, state, ord)
+), reads AS (
+  SELECT * FROM unnest(%(rcmd)s::int[], %(roid)s::uuid[], %(rver)s::bigint[]) AS r(cmd, oid, ver)
+), refused AS (
+  SELECT b.cmd FROM batch b CROSS JOIN LATERAL (
+    SELECT 1 FROM {table} e
+    WHERE e.originator_id = b.oid AND e.originator_version = b.ver LIMIT 1
+  ) taken
+  UNION
+  SELECT later.cmd FROM batch earlier
+    JOIN batch later ON later.oid = earlier.oid AND later.ver = earlier.ver
+    AND earlier.cmd < later.cmd
+  UNION
+  SELECT r.cmd FROM reads r CROSS JOIN LATERAL (
+    SELECT 1 FROM {table} e
+    WHERE e.originator_id = r.oid AND e.originator_version > r.ver LIMIT 1
+  ) newer
+  UNION
+  SELECT r.cmd FROM reads r JOIN batch b ON b.oid = r.oid AND b.cmd < r.cmd
+), written AS (
+  INSERT INTO {table} (originator_id, originator_version, topic, state)
+  SELECT oid, ver, topic, state FROM batch
+  WHERE cmd NOT IN (SELECT cmd FROM refused)
+  ORDER BY ord
+  RETURNING originator_id, originator_version, notification_id
+)
+SELECT originator_id, originator_version, notification_id, NULL::int AS refused FROM written
+UNION ALL
+SELECT NULL, NULL, NULL, cmd FROM refused
+"""
