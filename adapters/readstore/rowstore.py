@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from adapters.readstore.sql import Dialect, TableStatements, statements
 from application.changes import Change
@@ -13,6 +14,8 @@ from projections.schema import Row, Table
 _ABSENT = object()  # cached knowledge that a row does not exist
 BULK_THRESHOLD = 64  # from this many rows of a table in one flush, use the bulk path
 BulkUpsert = Callable[[Any, TableStatements, list[Row]], None]
+Slot = tuple[str, tuple[Any, ...]]
+"""A row's place: its table's name and its key, with ids as integers (``_hashable``)."""
 
 
 class BatchRowStore:
@@ -37,9 +40,10 @@ class BatchRowStore:
         self.model = model
         self.generation = generation
         self._sql = {t.name: statements(dialect, model, generation, t) for t in tables}
-        self._cache: dict[tuple[str, tuple[Any, ...]], Any] = {}
-        self._dirty: dict[tuple[str, tuple[Any, ...]], Row | None] = {}
-        self._deleted: dict[tuple[str, tuple[Any, ...]], Row] = {}
+        self._keys = {t.name: _key_of(t.key) for t in tables}
+        self._cache: dict[Slot, Any] = {}
+        self._dirty: dict[Slot, Row | None] = {}
+        self._deleted: dict[Slot, Row] = {}
         self._cache_size = cache_size
         self._conn: Any = None
         self._bulk = bulk
@@ -61,7 +65,7 @@ class BatchRowStore:
 
     def get(self, table: Table, *key: object) -> Row | None:
         """The current row, from the batch, the cache, or the database."""
-        slot = (table.name, key)
+        slot = (table.name, _hashable(key))
         if slot in self._dirty:
             return self._dirty[slot]
         cached = self._cache.get(slot)
@@ -75,7 +79,7 @@ class BatchRowStore:
     def put(self, table: Table, row: Row) -> None:
         """Insert or replace a row (its position becomes the current event's)."""
         row["position"] = self.position
-        slot = (table.name, tuple(row[k] for k in table.key))
+        slot = (table.name, self._keys[table.name](row))
         self._dirty[slot] = row
         if table.append_only:
             return  # written once, never read back: neither cached nor remembered
@@ -94,7 +98,7 @@ class BatchRowStore:
 
     def delete(self, table: Table, *key: object) -> None:
         """Remove a row (remembering it, to announce the change)."""
-        slot = (table.name, key)
+        slot = (table.name, _hashable(key))
         old = self.get(table, *key)
         if old is None:
             return
@@ -107,13 +111,14 @@ class BatchRowStore:
         upserts: dict[str, list[Row]] = defaultdict(list)
         deletes: dict[str, list[dict[str, Any]]] = defaultdict(list)
         changes: list[Change] = []
-        for (table_name, key), row in self._dirty.items():
+        for slot, row in self._dirty.items():
+            table_name = slot[0]
             sql = self._sql[table_name]
-            if row is None:
-                deletes[table_name].append(sql.key_params(key))
-            else:
+            announced = row if row is not None else self._deleted.get(slot)
+            if row is not None:
                 upserts[table_name].append(row)
-            announced = row if row is not None else self._deleted.get((table_name, key))
+            elif announced is not None:  # the deleted row holds its key's own values
+                deletes[table_name].append(sql.key_params([announced[k] for k in sql.table.key]))
             if announced is not None:
                 for kind, column in sql.table.notices:
                     entity_id = announced.get(column)
@@ -148,6 +153,29 @@ class BatchRowStore:
         cursor.execute(sql.select_key, sql.key_params(key))
         found = cursor.fetchone()
         return _ABSENT if found is None else sql.row(found)
+
+
+def _hashable(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A key with its UUIDs as their integers: the same equality, but hashed and compared in
+    C (UUID's own ``__hash__`` and ``__eq__`` are Python, and a rebuild hashes keys millions of
+    times). A column holds one type, so an id never meets an integer of another column."""
+    if len(key) == 1:
+        value = key[0]
+        return (value.int,) if value.__class__ is UUID else key
+    return tuple([v.int if v.__class__ is UUID else v for v in key])
+
+
+def _key_of(columns: tuple[str, ...]) -> Callable[[Row], tuple[Any, ...]]:
+    """The hashable key of a row of a table keyed by ``columns``."""
+    if len(columns) == 1:
+        (column,) = columns
+
+        def single(row: Row) -> tuple[Any, ...]:
+            value = row[column]
+            return (value.int,) if value.__class__ is UUID else (value,)
+
+        return single
+    return lambda row: _hashable(tuple([row[c] for c in columns]))
 
 
 class KeyFilter:
