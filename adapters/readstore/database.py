@@ -320,9 +320,19 @@ class Registry:
         return bool(cursor.rowcount == 1)
 
     def create(
-        self, conn: Any, model: str, tables: tuple[Table, ...], shape: str, state: str
+        self,
+        conn: Any,
+        model: str,
+        tables: tuple[Table, ...],
+        shape: str,
+        state: str,
+        *,
+        defer_indexes: bool = False,
     ) -> int:
-        """A new, empty generation with its tables; returns its number."""
+        """A new, empty generation with its tables; returns its number. With
+        ``defer_indexes`` the tables get only their keys until ``create_indexes``: a
+        generation filled from zero builds each index once at the end, instead of updating
+        it row by row (nothing reads a building or scratch generation before then)."""
         p = self.db.dialect.placeholder
         cursor = conn.cursor()
         cursor.execute(
@@ -332,7 +342,9 @@ class Registry:
         )
         generation = int(cursor.fetchone()[0])
         for table in tables:
-            for statement in self.db.dialect.ddl(model, generation, table):
+            # ddl() gives the table (with its key) first, then its secondary indexes.
+            statements = self.db.dialect.ddl(model, generation, table)
+            for statement in statements[:1] if defer_indexes else statements:
                 cursor.execute(statement)
         cursor.execute(
             f"INSERT INTO {self._table} (model, generation, state, position, shape) VALUES "
@@ -340,6 +352,15 @@ class Registry:
             {"model": model, "generation": generation, "state": state, "shape": shape},
         )
         return generation
+
+    def create_indexes(
+        self, conn: Any, model: str, generation: int, tables: tuple[Table, ...]
+    ) -> None:
+        """The secondary indexes of a generation created with ``defer_indexes``."""
+        cursor = conn.cursor()
+        for table in tables:
+            for statement in self.db.dialect.ddl(model, generation, table)[1:]:
+                cursor.execute(statement)
 
     def set_state(self, conn: Any, model: str, generation: int, state: str) -> None:
         """Mark a generation active, retired, building or scratch."""

@@ -33,6 +33,12 @@ from projections.dashboard import DashboardProjection
 from projections.history import HistoryProjection
 
 log = logging.getLogger(__name__)
+REBUILD_BATCH = 20_000
+"""Events per transaction when a generation is built from zero."""
+REBUILD_BATCH_MS = 3_000.0
+"""...or this much work, whichever comes first."""
+REBUILD_PAGE = 5_000
+"""Events per read of the log."""
 
 
 def all_projections() -> list[Projection]:
@@ -75,6 +81,18 @@ class ReadModelHost:
         """A runner for one read model (its projection object is shared by its runners)."""
         return ProjectionRunner(
             self._projection(model), self.events, self.db, feed=self.feed, **kwargs
+        )
+
+    def _bulk_runner(self, projection: Projection) -> ProjectionRunner:
+        """A runner for building a generation from zero: large batches (fewer, larger COPYs
+        and commits, more updates of one row coalesced), bounded so memory stays flat."""
+        return ProjectionRunner(
+            projection,
+            self.events,
+            self.db,
+            batch_size=REBUILD_BATCH,
+            batch_ms=REBUILD_BATCH_MS,
+            page_size=REBUILD_PAGE,
         )
 
     def migrate(self, progress: Progress | None = None) -> list[str]:
@@ -134,16 +152,21 @@ class ReadModelHost:
     def rebuild(self, model: str, progress: Progress | None = None) -> int:
         """Build a new generation from zero while the old one keeps serving, then swap."""
         projection = self._projection(model)
-        runner = ProjectionRunner(
-            projection, self.events, self.db, batch_size=5000, batch_ms=1000, page_size=5000
-        )
+        runner = self._bulk_runner(projection)
         with closing(self.db.connect(f"rebuild:{model}")) as conn:
             with transaction(self.db, conn):
                 generation = self.registry.create(
-                    conn, model, projection.tables, projection.shape(), "building"
+                    conn,
+                    model,
+                    projection.tables,
+                    projection.shape(),
+                    "building",
+                    defer_indexes=True,
                 )
             try:
                 runner.catch_up(conn, generation=generation, progress=progress)
+                with transaction(self.db, conn):
+                    self.registry.create_indexes(conn, model, generation, projection.tables)
                 self._swap(conn, runner, generation)
             except BaseException:
                 with transaction(self.db, conn):
@@ -215,16 +238,21 @@ class ReadModelHost:
 
     def _build_as_of(self, model: str, position: int, progress: Progress | None) -> int:
         projection = self._projection(model)
-        runner = ProjectionRunner(
-            projection, self.events, self.db, batch_size=5000, batch_ms=1000, page_size=5000
-        )
+        runner = self._bulk_runner(projection)
         with closing(self.db.connect(f"as-of:{model}")) as conn:
             with transaction(self.db, conn):
                 generation = self.registry.create(
-                    conn, model, projection.tables, projection.shape(), "scratch"
+                    conn,
+                    model,
+                    projection.tables,
+                    projection.shape(),
+                    "scratch",
+                    defer_indexes=True,
                 )
             try:
                 runner.catch_up(conn, generation=generation, stop_at=position, progress=progress)
+                with transaction(self.db, conn):
+                    self.registry.create_indexes(conn, model, generation, projection.tables)
             except BaseException:
                 with transaction(self.db, conn):
                     self.registry.drop(conn, model, generation, projection.tables)

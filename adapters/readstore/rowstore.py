@@ -36,6 +36,7 @@ class BatchRowStore:
         cache_size: int = 20_000,
         empty: bool = False,
         bulk: BulkUpsert | None = None,
+        announce: bool = True,
     ) -> None:
         self.model = model
         self.generation = generation
@@ -47,6 +48,7 @@ class BatchRowStore:
         self._cache_size = cache_size
         self._conn: Any = None
         self._bulk = bulk
+        self._announce = announce
         self.position = 0
         # For a generation that started empty, remember which keys may exist in a Bloom
         # filter of fixed size: a key it has never seen is a row that is not there, so a
@@ -107,23 +109,39 @@ class BatchRowStore:
         self._cache[slot] = _ABSENT
 
     def flush(self) -> list[Change]:
-        """Write every buffered change in the bound transaction; returns what changed."""
+        """Write every buffered change in the bound transaction; returns what changed (nothing
+        when the store does not ``announce``: a generation being built has no watchers)."""
         upserts: dict[str, list[Row]] = defaultdict(list)
         deletes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        changes: list[Change] = []
+        notices: dict[tuple[str, Any], None] = {}  # (kind, entity id), once each, in order
         for slot, row in self._dirty.items():
             table_name = slot[0]
             sql = self._sql[table_name]
-            announced = row if row is not None else self._deleted.get(slot)
             if row is not None:
                 upserts[table_name].append(row)
-            elif announced is not None:  # the deleted row holds its key's own values
-                deletes[table_name].append(sql.key_params([announced[k] for k in sql.table.key]))
-            if announced is not None:
+                announced: Row | None = row
+            else:  # a deleted row holds its key's own values
+                announced = self._deleted.get(slot)
+                if announced is not None:
+                    deletes[table_name].append(
+                        sql.key_params([announced[k] for k in sql.table.key])
+                    )
+            if self._announce and announced is not None:
                 for kind, column in sql.table.notices:
                     entity_id = announced.get(column)
                     if entity_id is not None:
-                        changes.append(Change(kind, str(entity_id), self.position))
+                        notices[(kind, entity_id)] = None
+        self._write(upserts, deletes)
+        self._dirty.clear()
+        self._deleted.clear()
+        if len(self._cache) > self._cache_size:
+            for slot in list(self._cache)[: len(self._cache) // 2]:
+                del self._cache[slot]
+        return [Change(kind, str(entity_id), self.position) for kind, entity_id in notices]
+
+    def _write(
+        self, upserts: dict[str, list[Row]], deletes: dict[str, list[dict[str, Any]]]
+    ) -> None:
         cursor = self._conn.cursor()
         for table_name, rows in upserts.items():
             if self._bulk is not None and len(rows) >= BULK_THRESHOLD:
@@ -134,12 +152,6 @@ class BatchRowStore:
                 )
         for table_name, keys in deletes.items():
             cursor.executemany(self._sql[table_name].delete, keys)
-        self._dirty.clear()
-        self._deleted.clear()
-        if len(self._cache) > self._cache_size:
-            for slot in list(self._cache)[: len(self._cache) // 2]:
-                del self._cache[slot]
-        return _unique(changes)
 
     def discard(self) -> None:
         """Forget buffered changes and everything cached (after a failed batch)."""
@@ -198,10 +210,3 @@ class KeyFilter:
 
     def __contains__(self, slot: object) -> bool:
         return all(self._bits[bit >> 3] & (1 << (bit & 7)) for bit in self._positions(slot))
-
-
-def _unique(changes: list[Change]) -> list[Change]:
-    seen: dict[tuple[str, str], Change] = {}
-    for change in changes:
-        seen[(change.kind, change.id)] = change
-    return list(seen.values())

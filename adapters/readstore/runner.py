@@ -83,6 +83,7 @@ class ProjectionRunner:
                 self.projection.tables,
                 empty=row.position == 0,
                 bulk=getattr(self.db, "bulk_upsert", None),
+                announce=self.feed is not None,  # change notices only for a feed to carry
             )
         return self._store
 
