@@ -7,6 +7,7 @@ import multiprocessing
 import threading
 from collections.abc import Callable
 from contextlib import closing
+from queue import Empty
 from typing import Any
 
 import msgspec
@@ -177,7 +178,8 @@ class ReadModelHost:
     def rebuild_many(
         self, models: list[str], progress: Callable[[str, int, int], None] | None = None
     ) -> dict[str, int]:
-        """Rebuild several models at once, each in a process of its own (one per core)."""
+        """Rebuild several models at once: the first (put the largest first) in this process,
+        which has nothing to start, each other one in a process of its own (one per core)."""
         for model in models:
             self._projection(model)
         if len(models) < 2 or self.settings is None:
@@ -185,27 +187,49 @@ class ReadModelHost:
         context = multiprocessing.get_context("spawn")
         queue: Any = context.Queue()
         encoded = _encode_settings(self.settings)
-        processes = [
-            context.Process(target=_rebuild_child, args=(encoded, model, queue), daemon=True)
-            for model in models
-        ]
-        for process in processes:
+        local, *others = models
+        processes = {
+            model: context.Process(target=_rebuild_child, args=(encoded, model, queue), daemon=True)
+            for model in others
+        }
+        for process in processes.values():
             process.start()
+        thread = threading.Thread(
+            target=self._rebuild_reporting, args=(local, queue), name=f"rebuild-{local}"
+        )
+        thread.start()
         done: dict[str, int] = {}
-        errors: list[str] = []
+        errors: dict[str, str] = {}
         while len(done) + len(errors) < len(models):
-            kind, model, *rest = queue.get()
+            try:
+                kind, model, *rest = queue.get(timeout=1.0)
+            except Empty:
+                for model, process in processes.items():  # a child that died without a word
+                    if process.exitcode not in (None, 0) and model not in done:
+                        errors.setdefault(model, f"its process ended ({process.exitcode})")
+                continue
             if kind == "progress" and progress is not None:
                 progress(model, rest[0], rest[1])
             elif kind == "done":
                 done[model] = rest[0]
             elif kind == "error":
-                errors.append(f"{model}: {rest[0]}")
-        for process in processes:
+                errors[model] = rest[0]
+        thread.join()
+        for process in processes.values():
             process.join()
         if errors:
-            raise RuntimeError("rebuild failed: " + "; ".join(errors))
+            raise RuntimeError(
+                "rebuild failed: " + "; ".join(f"{m}: {e}" for m, e in errors.items())
+            )
         return done
+
+    def _rebuild_reporting(self, model: str, queue: Any) -> None:
+        """Rebuild ``model`` here, reporting through ``queue`` like a child process does."""
+        try:
+            generation = self.rebuild(model, lambda d, t: queue.put(("progress", model, d, t)))
+            queue.put(("done", model, generation))
+        except Exception as e:  # reported to rebuild_many, which raises
+            queue.put(("error", model, f"{type(e).__name__}: {e}"))
 
     def _swap(self, conn: Any, runner: ProjectionRunner, generation: int) -> None:
         model, tables = runner.model, runner.projection.tables

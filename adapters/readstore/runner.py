@@ -64,7 +64,7 @@ class ProjectionRunner:
         self.batch_ms = batch_ms
         self.page_size = page_size
         self._store: BatchRowStore | None = None
-        self._topics = projection.topics
+        self._handled: dict[str, bool] = {}  # topic -> whether the projection handles it
         mapper = events.mapper
         assert isinstance(mapper, EventMapper)
         self._decoder = EventDecoder(mapper)
@@ -140,7 +140,7 @@ class ProjectionRunner:
         count = 0
         decode = self._decoder.decode
         process = self.projection.process
-        topics = self._topics
+        handled = self._handled
         while count < self.batch_size:
             limit = min(self.page_size, self.batch_size - count)
             if stop_at is not None:
@@ -149,7 +149,10 @@ class ProjectionRunner:
                     break
             page = self._read(store, position, limit)
             for notification_id, originator_id, version, topic, state in page:
-                if topic in topics:
+                handles = handled.get(topic)
+                if handles is None:
+                    handles = handled[topic] = self.projection.handles_topic(topic)
+                if handles:
                     store.position = notification_id
                     process(decode(topic, state, originator_id, version), store)
                 position = notification_id

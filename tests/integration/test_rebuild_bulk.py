@@ -136,3 +136,23 @@ _REQUESTED_V2 = (
     b'"variables_version":[0,0],"rollback_of":null,"deadline":"2026-01-01T00:13:00Z",'
     b'"source_archive":null,"class_version":2}'
 )
+
+
+def test_rebuild_many_rebuilds_each_model_beside_the_others(app: Services) -> None:
+    host = cast(ReadModelHost, app.projections)
+    reader = cast(SqlReadStore, app.read_store)
+    assert host.settings is not None  # so the others run in processes of their own
+    record_log(app)
+    with closing(host.db.connect("test")) as conn:
+        for model in MODELS:
+            host.runner(model).catch_up(conn)
+    incremental = {m: dump(reader, host, m) for m in MODELS}
+    seen: dict[str, int] = {}
+    rebuilt = host.rebuild_many(
+        list(MODELS), lambda model, done, total: seen.__setitem__(model, done)
+    )
+    assert sorted(rebuilt) == sorted(MODELS)
+    head = app.events.head()
+    for model in MODELS:
+        assert dump(reader, host, model, rebuilt[model]) == incremental[model], model
+        assert seen[model] == head, model
