@@ -126,11 +126,15 @@ class PostgresReadDatabase:
             return cursor.fetchall()  # type: ignore[no-any-return]
 
     @staticmethod
-    def bulk_upsert(conn: Any, statements: TableStatements, rows: list[Row]) -> None:
+    def bulk_upsert(
+        conn: Any, statements: TableStatements, rows: list[Row], new: bool = False
+    ) -> None:
         """Many rows at once: binary COPY into a temporary staging table, then one upsert
-        (rows of an append-only table are new by definition: COPY straight in)."""
+        (``new`` rows, which the table certainly does not hold, and rows of an append-only
+        table, new by definition, are copied straight in)."""
         target = statements.target
-        if not statements.table.append_only:
+        staged = not (new or statements.table.append_only)
+        if staged:
             target = '"stage_' + statements.target.rsplit(".", 1)[-1].strip('"') + '"'
             conn.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {target} "
@@ -150,7 +154,7 @@ class PostgresReadDatabase:
                         write(values(row))
                     except KeyError:  # a row without some column: NULL there, as upserts do
                         write(tuple(row.get(name) for name in statements.names))
-            if not statements.table.append_only:
+            if staged:
                 cursor.execute(
                     f"INSERT INTO {statements.target} ({statements.column_list}) "
                     f"SELECT {statements.column_list} FROM {target} {statements.on_conflict}"

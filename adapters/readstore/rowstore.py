@@ -13,7 +13,8 @@ from projections.schema import Row, Table
 
 _ABSENT = object()  # cached knowledge that a row does not exist
 BULK_THRESHOLD = 64  # from this many rows of a table in one flush, use the bulk path
-BulkUpsert = Callable[[Any, TableStatements, list[Row]], None]
+BulkUpsert = Callable[[Any, TableStatements, list[Row], bool], None]
+"""Writes many rows of a table at once; with True, rows the table certainly does not hold."""
 Slot = tuple[str, tuple[Any, ...]]
 """A row's place: its table's name and its key, with ids as integers (``_hashable``)."""
 
@@ -55,6 +56,7 @@ class BatchRowStore:
         # rebuild never asks the database about rows it has not written, and memory stays
         # flat however long the log (a false positive only costs one query).
         self._existing: KeyFilter | None = KeyFilter() if empty else None
+        self._fresh: set[Slot] = set()  # rows of this batch that the database cannot have
 
     def bind(self, conn: Any) -> None:
         """Use this connection (in its open transaction) for reads and the flush."""
@@ -86,8 +88,8 @@ class BatchRowStore:
         if table.append_only:
             return  # written once, never read back: neither cached nor remembered
         self._cache[slot] = row
-        if self._existing is not None:
-            self._existing.add(slot)
+        if self._existing is not None and self._existing.add(slot):
+            self._fresh.add(slot)  # certainly not in the database: COPY it straight in
 
     def update(self, table: Table, key: tuple[object, ...], **changes: object) -> Row | None:
         """Merge changes into an existing row."""
@@ -112,13 +114,15 @@ class BatchRowStore:
         """Write every buffered change in the bound transaction; returns what changed (nothing
         when the store does not ``announce``: a generation being built has no watchers)."""
         upserts: dict[str, list[Row]] = defaultdict(list)
+        inserts: dict[str, list[Row]] = defaultdict(list)
         deletes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        fresh = self._fresh
         notices: dict[tuple[str, Any], None] = {}  # (kind, entity id), once each, in order
         for slot, row in self._dirty.items():
             table_name = slot[0]
             sql = self._sql[table_name]
             if row is not None:
-                upserts[table_name].append(row)
+                (inserts if slot in fresh else upserts)[table_name].append(row)
                 announced: Row | None = row
             else:  # a deleted row holds its key's own values
                 announced = self._deleted.get(slot)
@@ -131,21 +135,30 @@ class BatchRowStore:
                     entity_id = announced.get(column)
                     if entity_id is not None:
                         notices[(kind, entity_id)] = None
-        self._write(upserts, deletes)
+        self._write(upserts, inserts, deletes)
         self._dirty.clear()
         self._deleted.clear()
+        self._fresh.clear()
         if len(self._cache) > self._cache_size:
             for slot in list(self._cache)[: len(self._cache) // 2]:
                 del self._cache[slot]
         return [Change(kind, str(entity_id), self.position) for kind, entity_id in notices]
 
     def _write(
-        self, upserts: dict[str, list[Row]], deletes: dict[str, list[dict[str, Any]]]
+        self,
+        upserts: dict[str, list[Row]],
+        inserts: dict[str, list[Row]],
+        deletes: dict[str, list[dict[str, Any]]],
     ) -> None:
+        for table_name, rows in inserts.items():
+            if self._bulk is not None and len(rows) >= BULK_THRESHOLD:
+                self._bulk(self._conn, self._sql[table_name], rows, True)
+            else:
+                upserts[table_name].extend(rows)
         cursor = self._conn.cursor()
         for table_name, rows in upserts.items():
             if self._bulk is not None and len(rows) >= BULK_THRESHOLD:
-                self._bulk(self._conn, self._sql[table_name], rows)
+                self._bulk(self._conn, self._sql[table_name], rows, False)
             else:
                 cursor.executemany(
                     self._sql[table_name].upsert, [self._sql[table_name].params(r) for r in rows]
@@ -158,6 +171,7 @@ class BatchRowStore:
         self._dirty.clear()
         self._deleted.clear()
         self._cache.clear()
+        self._fresh.clear()
         self._existing = None  # the keys may include rows that were never committed
 
     def _load(self, sql: TableStatements, key: tuple[Any, ...]) -> Any:
@@ -203,10 +217,16 @@ class KeyFilter:
         mask = self.BITS - 1
         return h & mask, (h >> 24) & mask, (h * 0x9E3779B1 >> 16) & mask
 
-    def add(self, slot: object) -> None:
-        """Remember a key."""
+    def add(self, slot: object) -> bool:
+        """Remember a key; True if it was certainly absent until now."""
+        bits = self._bits
+        absent = False
         for bit in self._positions(slot):
-            self._bits[bit >> 3] |= 1 << (bit & 7)
+            byte, mask = bit >> 3, 1 << (bit & 7)
+            if not bits[byte] & mask:
+                absent = True
+                bits[byte] |= mask
+        return absent
 
     def __contains__(self, slot: object) -> bool:
         return all(self._bits[bit >> 3] & (1 << (bit & 7)) for bit in self._positions(slot))

@@ -9,22 +9,23 @@ import re
 from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import msgspec
 import pytest
 
 from adapters.fakes import FakeClock
-from adapters.readstore.database import PostgresReadDatabase
+from adapters.readstore.database import PostgresReadDatabase, transaction
 from adapters.readstore.decoding import EventDecoder
 from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
-from adapters.readstore.rowstore import BULK_THRESHOLD
+from adapters.readstore.rowstore import BULK_THRESHOLD, BatchRowStore
 from application.eventstore import EventMapper
 from application.services import Services
 from application.settings import Settings
 from bench.rebuild import record_unit
 from interfaces.bootstrap import bootstrap
+from projections.history import SCOPES
 from tests.integration.readmodel_helpers import dump
 from tests.integration.scenario import ACTIONS, Scenario
 
@@ -156,3 +157,51 @@ def test_rebuild_many_rebuilds_each_model_beside_the_others(app: Services) -> No
     for model in MODELS:
         assert dump(reader, host, model, rebuilt[model]) == incremental[model], model
         assert seen[model] == head, model
+
+
+def test_the_row_store_copies_new_rows_in_and_upserts_known_ones_through_staging(
+    app: Services,
+) -> None:
+    host = cast(ReadModelHost, app.projections)
+    reader = cast(SqlReadStore, app.read_store)
+    projection = host.projections["history"]
+    ids = [uuid4() for _ in range(2 * BULK_THRESHOLD)]
+    org = uuid4()
+    with closing(host.db.connect("test")) as conn:
+        with transaction(host.db, conn):
+            generation = host.registry.create(
+                conn, "history", projection.tables, projection.shape(), "scratch"
+            )
+        store = BatchRowStore(
+            host.db.dialect,
+            "history",
+            generation,
+            projection.tables,
+            empty=True,
+            bulk=getattr(host.db, "bulk_upsert", None),
+        )
+        # New rows, then the same ones again (known: staged upsert) with as many new ones.
+        for base, rows in ((0, ids[:BULK_THRESHOLD]), (1000, ids)):
+            with transaction(host.db, conn):
+                store.bind(conn)
+                for i, aggregate_id in enumerate(rows):
+                    store.position = base + i + 1
+                    previous = store.get(SCOPES, aggregate_id)
+                    project = previous["project_id"] if previous else None
+                    store.put(
+                        SCOPES,
+                        {
+                            "aggregate_id": aggregate_id,
+                            "organization_id": org,
+                            "project_id": project or uuid4(),
+                        },
+                    )
+                store.flush()
+        written = reader.select(
+            "history", SCOPES, order_by=("aggregate_id",), generation=generation
+        )
+        host.drop_scratch("history", generation)
+    assert len(written) == len(ids)
+    assert {r["aggregate_id"] for r in written} == set(ids)
+    assert all(r["organization_id"] == org for r in written)
+    assert sorted(r["position"] for r in written) == list(range(1001, 1001 + len(ids)))
