@@ -69,7 +69,11 @@ class BatchRowStore:
 
     def get(self, table: Table, *key: object) -> Row | None:
         """The current row, from the batch, the cache, or the database."""
-        slot = (table.name, _hashable(key))
+        first = key[0]
+        if len(key) == 1 and first.__class__ is UUID:  # the usual key, without a call
+            slot = (table.name, (first.int,))
+        else:
+            slot = (table.name, _hashable(key))
         if slot in self._dirty:
             return self._dirty[slot]
         cached = self._cache.get(slot)
@@ -219,14 +223,18 @@ class KeyFilter:
 
     def add(self, slot: object) -> bool:
         """Remember a key; True if it was certainly absent until now."""
+        a, b, c = self._positions(slot)
         bits = self._bits
-        absent = False
-        for bit in self._positions(slot):
-            byte, mask = bit >> 3, 1 << (bit & 7)
-            if not bits[byte] & mask:
-                absent = True
-                bits[byte] |= mask
-        return absent
+        if (
+            bits[a >> 3] & (1 << (a & 7))
+            and bits[b >> 3] & (1 << (b & 7))
+            and bits[c >> 3] & (1 << (c & 7))
+        ):
+            return False
+        bits[a >> 3] |= 1 << (a & 7)
+        bits[b >> 3] |= 1 << (b & 7)
+        bits[c >> 3] |= 1 << (c & 7)
+        return True
 
     def __contains__(self, slot: object) -> bool:
         return all(self._bits[bit >> 3] & (1 << (bit & 7)) for bit in self._positions(slot))
