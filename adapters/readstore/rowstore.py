@@ -24,7 +24,9 @@ class BatchRowStore:
 
     Only the projection's leader writes these tables, so rows it has read or written stay
     valid in the cache across batches. Writes are buffered (several events touching one
-    row become one upsert) and flushed in the batch's transaction with executemany.
+    row become one upsert) and flushed in the batch's transaction: with executemany, or,
+    from ``BULK_THRESHOLD`` rows of a table, through ``bulk`` (PostgreSQL's binary COPY;
+    straight into the table for rows it certainly lacks).
     """
 
     def __init__(
