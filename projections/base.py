@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, TypeVar
 
+from eventsourcing.utils import TopicError, resolve_topic
+
 from projections.schema import Table, shape_of
 from projections.store import RowStore
 
@@ -47,16 +49,30 @@ class Projection:
         """A digest of the tables; when it changes, the read model must be rebuilt."""
         return shape_of(cls.tables)
 
+    def handles_topic(self, topic: str) -> bool:
+        """Whether events recorded under ``topic`` have a handler. Unlike ``topics``, which
+        knows only the subclasses imported so far, this resolves the topic (importing its
+        module): a process that never imported an aggregate still applies its events."""
+        if topic in self.topics:
+            return True
+        try:
+            event_type = resolve_topic(topic)
+        except (TopicError, ImportError, AttributeError):
+            return False  # no such class (any more): as before, the event changes nothing
+        return isinstance(event_type, type) and self._handler(event_type) is not None
+
     def process(self, event: Any, store: RowStore) -> None:
         """Apply one event to the read model (events without a handler change nothing)."""
-        event_type = type(event)
+        handler = self._handler(type(event))
+        if handler is not None:
+            handler(event, store)
+
+    def _handler(self, event_type: type) -> Callable[[Any, RowStore], None] | None:
         if event_type not in self._resolved:
             self._resolved[event_type] = next(
                 (self._handlers[c] for c in event_type.__mro__ if c in self._handlers), None
             )
-        handler = self._resolved[event_type]
-        if handler is not None:
-            handler(event, store)
+        return self._resolved[event_type]
 
 
 def _with_subclasses(cls: type) -> Iterator[type]:

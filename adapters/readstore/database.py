@@ -10,11 +10,12 @@ as the rows, so every event takes effect exactly once.
 from __future__ import annotations
 
 import fcntl
+import operator
 import os
 import socket
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -76,6 +77,14 @@ class ReadDatabase(Protocol):
         ...
 
 
+def _row_values(statements: TableStatements) -> Callable[[Row], tuple[Any, ...]]:
+    """A row's values in column order, fetched in C (a one-column table too gives a tuple)."""
+    get = operator.itemgetter(*statements.names)
+    if len(statements.names) == 1:
+        return lambda row: (get(row),)
+    return get  # itemgetter of several names gives a tuple
+
+
 def _lock_id(key: str) -> int:
     return zlib.crc32(f"containr:{key}".encode())
 
@@ -89,7 +98,7 @@ class PostgresReadDatabase:
         self.limits = DatabaseLimits.of(settings)
         self.schema = f"{settings.database_schema}_rm"
         self._read_events = (
-            f"SELECT notification_id, originator_id, originator_version, topic, state "
+            "SELECT notification_id, originator_id::text, originator_version, topic, state "
             f'FROM "{settings.database_schema}".containr_events '
             "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
         )
@@ -110,30 +119,42 @@ class PostgresReadDatabase:
 
     def read_events(self, conn: Any, after: int, limit: int) -> list[tuple[Any, ...]]:
         """Up to ``limit`` events after position ``after``, straight from the events table
-        (same database): (position, aggregate id, version, topic, state) tuples."""
-        with conn.cursor() as cursor:
+        (same database): (position, aggregate id as text, version, topic, state) tuples, in
+        the binary protocol (the cheapest to fetch)."""
+        with conn.cursor(binary=True) as cursor:
             cursor.execute(self._read_events, (after, limit), prepare=True)
             return cursor.fetchall()  # type: ignore[no-any-return]
 
     @staticmethod
-    def bulk_upsert(conn: Any, statements: TableStatements, rows: list[Row]) -> None:
+    def bulk_upsert(
+        conn: Any, statements: TableStatements, rows: list[Row], new: bool = False
+    ) -> None:
         """Many rows at once: binary COPY into a temporary staging table, then one upsert
-        (rows of an append-only table are new by definition: COPY straight in)."""
+        (``new`` rows, which the table certainly does not hold, and rows of an append-only
+        table, new by definition, are copied straight in)."""
         target = statements.target
-        if not statements.table.append_only:
+        staged = not (new or statements.table.append_only)
+        if staged:
             target = '"stage_' + statements.target.rsplit(".", 1)[-1].strip('"') + '"'
             conn.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {target} "
                 f"(LIKE {statements.target}) ON COMMIT DELETE ROWS"
             )
+        values = _row_values(statements)
         with conn.cursor(binary=True) as cursor:
             with cursor.copy(
                 f"COPY {target} ({statements.column_list}) FROM STDIN (FORMAT BINARY)"
             ) as copy:
+                # Typed columns pick each value's dumper once: a JSON column's document goes
+                # to msgspec as it is, without a Json wrapper per value.
                 copy.set_types(list(statements.column_types))
+                write = copy.write_row
                 for row in rows:
-                    copy.write_row(statements.values(row))
-            if not statements.table.append_only:
+                    try:
+                        write(values(row))
+                    except KeyError:  # a row without some column: NULL there, as upserts do
+                        write(tuple(row.get(name) for name in statements.names))
+            if staged:
                 cursor.execute(
                     f"INSERT INTO {statements.target} ({statements.column_list}) "
                     f"SELECT {statements.column_list} FROM {target} {statements.on_conflict}"
@@ -303,9 +324,19 @@ class Registry:
         return bool(cursor.rowcount == 1)
 
     def create(
-        self, conn: Any, model: str, tables: tuple[Table, ...], shape: str, state: str
+        self,
+        conn: Any,
+        model: str,
+        tables: tuple[Table, ...],
+        shape: str,
+        state: str,
+        *,
+        defer_indexes: bool = False,
     ) -> int:
-        """A new, empty generation with its tables; returns its number."""
+        """A new, empty generation with its tables; returns its number. With
+        ``defer_indexes`` the tables get only their keys until ``create_indexes``: a
+        generation filled from zero builds each index once at the end, instead of updating
+        it row by row (nothing reads a building or scratch generation before then)."""
         p = self.db.dialect.placeholder
         cursor = conn.cursor()
         cursor.execute(
@@ -315,7 +346,9 @@ class Registry:
         )
         generation = int(cursor.fetchone()[0])
         for table in tables:
-            for statement in self.db.dialect.ddl(model, generation, table):
+            # ddl() gives the table (with its key) first, then its secondary indexes.
+            statements = self.db.dialect.ddl(model, generation, table)
+            for statement in statements[:1] if defer_indexes else statements:
                 cursor.execute(statement)
         cursor.execute(
             f"INSERT INTO {self._table} (model, generation, state, position, shape) VALUES "
@@ -323,6 +356,15 @@ class Registry:
             {"model": model, "generation": generation, "state": state, "shape": shape},
         )
         return generation
+
+    def create_indexes(
+        self, conn: Any, model: str, generation: int, tables: tuple[Table, ...]
+    ) -> None:
+        """The secondary indexes of a generation created with ``defer_indexes``."""
+        cursor = conn.cursor()
+        for table in tables:
+            for statement in self.db.dialect.ddl(model, generation, table)[1:]:
+                cursor.execute(statement)
 
     def set_state(self, conn: Any, model: str, generation: int, state: str) -> None:
         """Mark a generation active, retired, building or scratch."""

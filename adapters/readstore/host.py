@@ -7,6 +7,7 @@ import multiprocessing
 import threading
 from collections.abc import Callable
 from contextlib import closing
+from queue import Empty
 from typing import Any
 
 import msgspec
@@ -33,6 +34,12 @@ from projections.dashboard import DashboardProjection
 from projections.history import HistoryProjection
 
 log = logging.getLogger(__name__)
+REBUILD_BATCH = 20_000
+"""Events per transaction when a generation is built from zero."""
+REBUILD_BATCH_MS = 3_000.0
+"""...or this much work, whichever comes first."""
+REBUILD_PAGE = 5_000
+"""Events per read of the log."""
 
 
 def all_projections() -> list[Projection]:
@@ -75,6 +82,18 @@ class ReadModelHost:
         """A runner for one read model (its projection object is shared by its runners)."""
         return ProjectionRunner(
             self._projection(model), self.events, self.db, feed=self.feed, **kwargs
+        )
+
+    def _bulk_runner(self, projection: Projection) -> ProjectionRunner:
+        """A runner for building a generation from zero: large batches (fewer, larger COPYs
+        and commits, more updates of one row coalesced), bounded so memory stays flat."""
+        return ProjectionRunner(
+            projection,
+            self.events,
+            self.db,
+            batch_size=REBUILD_BATCH,
+            batch_ms=REBUILD_BATCH_MS,
+            page_size=REBUILD_PAGE,
         )
 
     def migrate(self, progress: Progress | None = None) -> list[str]:
@@ -134,16 +153,21 @@ class ReadModelHost:
     def rebuild(self, model: str, progress: Progress | None = None) -> int:
         """Build a new generation from zero while the old one keeps serving, then swap."""
         projection = self._projection(model)
-        runner = ProjectionRunner(
-            projection, self.events, self.db, batch_size=5000, batch_ms=1000, page_size=5000
-        )
+        runner = self._bulk_runner(projection)
         with closing(self.db.connect(f"rebuild:{model}")) as conn:
             with transaction(self.db, conn):
                 generation = self.registry.create(
-                    conn, model, projection.tables, projection.shape(), "building"
+                    conn,
+                    model,
+                    projection.tables,
+                    projection.shape(),
+                    "building",
+                    defer_indexes=True,
                 )
             try:
                 runner.catch_up(conn, generation=generation, progress=progress)
+                with transaction(self.db, conn):
+                    self.registry.create_indexes(conn, model, generation, projection.tables)
                 self._swap(conn, runner, generation)
             except BaseException:
                 with transaction(self.db, conn):
@@ -154,7 +178,8 @@ class ReadModelHost:
     def rebuild_many(
         self, models: list[str], progress: Callable[[str, int, int], None] | None = None
     ) -> dict[str, int]:
-        """Rebuild several models at once, each in a process of its own (one per core)."""
+        """Rebuild several models at once: the first (put the largest first) in this process,
+        which has nothing to start, each other one in a process of its own (one per core)."""
         for model in models:
             self._projection(model)
         if len(models) < 2 or self.settings is None:
@@ -162,27 +187,49 @@ class ReadModelHost:
         context = multiprocessing.get_context("spawn")
         queue: Any = context.Queue()
         encoded = _encode_settings(self.settings)
-        processes = [
-            context.Process(target=_rebuild_child, args=(encoded, model, queue), daemon=True)
-            for model in models
-        ]
-        for process in processes:
+        local, *others = models
+        processes = {
+            model: context.Process(target=_rebuild_child, args=(encoded, model, queue), daemon=True)
+            for model in others
+        }
+        for process in processes.values():
             process.start()
+        thread = threading.Thread(
+            target=self._rebuild_reporting, args=(local, queue), name=f"rebuild-{local}"
+        )
+        thread.start()
         done: dict[str, int] = {}
-        errors: list[str] = []
+        errors: dict[str, str] = {}
         while len(done) + len(errors) < len(models):
-            kind, model, *rest = queue.get()
+            try:
+                kind, model, *rest = queue.get(timeout=1.0)
+            except Empty:
+                for model, process in processes.items():  # a child that died without a word
+                    if process.exitcode not in (None, 0) and model not in done:
+                        errors.setdefault(model, f"its process ended ({process.exitcode})")
+                continue
             if kind == "progress" and progress is not None:
                 progress(model, rest[0], rest[1])
             elif kind == "done":
                 done[model] = rest[0]
             elif kind == "error":
-                errors.append(f"{model}: {rest[0]}")
-        for process in processes:
+                errors[model] = rest[0]
+        thread.join()
+        for process in processes.values():
             process.join()
         if errors:
-            raise RuntimeError("rebuild failed: " + "; ".join(errors))
+            raise RuntimeError(
+                "rebuild failed: " + "; ".join(f"{m}: {e}" for m, e in errors.items())
+            )
         return done
+
+    def _rebuild_reporting(self, model: str, queue: Any) -> None:
+        """Rebuild ``model`` here, reporting through ``queue`` like a child process does."""
+        try:
+            generation = self.rebuild(model, lambda d, t: queue.put(("progress", model, d, t)))
+            queue.put(("done", model, generation))
+        except Exception as e:  # reported to rebuild_many, which raises
+            queue.put(("error", model, f"{type(e).__name__}: {e}"))
 
     def _swap(self, conn: Any, runner: ProjectionRunner, generation: int) -> None:
         model, tables = runner.model, runner.projection.tables
@@ -215,16 +262,21 @@ class ReadModelHost:
 
     def _build_as_of(self, model: str, position: int, progress: Progress | None) -> int:
         projection = self._projection(model)
-        runner = ProjectionRunner(
-            projection, self.events, self.db, batch_size=5000, batch_ms=1000, page_size=5000
-        )
+        runner = self._bulk_runner(projection)
         with closing(self.db.connect(f"as-of:{model}")) as conn:
             with transaction(self.db, conn):
                 generation = self.registry.create(
-                    conn, model, projection.tables, projection.shape(), "scratch"
+                    conn,
+                    model,
+                    projection.tables,
+                    projection.shape(),
+                    "scratch",
+                    defer_indexes=True,
                 )
             try:
                 runner.catch_up(conn, generation=generation, stop_at=position, progress=progress)
+                with transaction(self.db, conn):
+                    self.registry.create_indexes(conn, model, generation, projection.tables)
             except BaseException:
                 with transaction(self.db, conn):
                     self.registry.drop(conn, model, generation, projection.tables)

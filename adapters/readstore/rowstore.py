@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from adapters.readstore.sql import Dialect, TableStatements, statements
 from application.changes import Change
@@ -12,7 +13,10 @@ from projections.schema import Row, Table
 
 _ABSENT = object()  # cached knowledge that a row does not exist
 BULK_THRESHOLD = 64  # from this many rows of a table in one flush, use the bulk path
-BulkUpsert = Callable[[Any, TableStatements, list[Row]], None]
+BulkUpsert = Callable[[Any, TableStatements, list[Row], bool], None]
+"""Writes many rows of a table at once; with True, rows the table certainly does not hold."""
+Slot = tuple[str, tuple[Any, ...]]
+"""A row's place: its table's name and its key, with ids as integers (``_hashable``)."""
 
 
 class BatchRowStore:
@@ -20,7 +24,9 @@ class BatchRowStore:
 
     Only the projection's leader writes these tables, so rows it has read or written stay
     valid in the cache across batches. Writes are buffered (several events touching one
-    row become one upsert) and flushed in the batch's transaction with executemany.
+    row become one upsert) and flushed in the batch's transaction: with executemany, or,
+    from ``BULK_THRESHOLD`` rows of a table, through ``bulk`` (PostgreSQL's binary COPY;
+    straight into the table for rows it certainly lacks).
     """
 
     def __init__(
@@ -33,22 +39,26 @@ class BatchRowStore:
         cache_size: int = 20_000,
         empty: bool = False,
         bulk: BulkUpsert | None = None,
+        announce: bool = True,
     ) -> None:
         self.model = model
         self.generation = generation
         self._sql = {t.name: statements(dialect, model, generation, t) for t in tables}
-        self._cache: dict[tuple[str, tuple[Any, ...]], Any] = {}
-        self._dirty: dict[tuple[str, tuple[Any, ...]], Row | None] = {}
-        self._deleted: dict[tuple[str, tuple[Any, ...]], Row] = {}
+        self._keys = {t.name: _key_of(t.key) for t in tables}
+        self._cache: dict[Slot, Any] = {}
+        self._dirty: dict[Slot, Row | None] = {}
+        self._deleted: dict[Slot, Row] = {}
         self._cache_size = cache_size
         self._conn: Any = None
         self._bulk = bulk
+        self._announce = announce
         self.position = 0
         # For a generation that started empty, remember which keys may exist in a Bloom
         # filter of fixed size: a key it has never seen is a row that is not there, so a
         # rebuild never asks the database about rows it has not written, and memory stays
         # flat however long the log (a false positive only costs one query).
         self._existing: KeyFilter | None = KeyFilter() if empty else None
+        self._fresh: set[Slot] = set()  # rows of this batch that the database cannot have
 
     def bind(self, conn: Any) -> None:
         """Use this connection (in its open transaction) for reads and the flush."""
@@ -61,7 +71,11 @@ class BatchRowStore:
 
     def get(self, table: Table, *key: object) -> Row | None:
         """The current row, from the batch, the cache, or the database."""
-        slot = (table.name, key)
+        first = key[0]
+        if len(key) == 1 and first.__class__ is UUID:  # the usual key, without a call
+            slot = (table.name, (first.int,))
+        else:
+            slot = (table.name, _hashable(key))
         if slot in self._dirty:
             return self._dirty[slot]
         cached = self._cache.get(slot)
@@ -75,13 +89,13 @@ class BatchRowStore:
     def put(self, table: Table, row: Row) -> None:
         """Insert or replace a row (its position becomes the current event's)."""
         row["position"] = self.position
-        slot = (table.name, tuple(row[k] for k in table.key))
+        slot = (table.name, self._keys[table.name](row))
         self._dirty[slot] = row
         if table.append_only:
             return  # written once, never read back: neither cached nor remembered
         self._cache[slot] = row
-        if self._existing is not None:
-            self._existing.add(slot)
+        if self._existing is not None and self._existing.add(slot):
+            self._fresh.add(slot)  # certainly not in the database: COPY it straight in
 
     def update(self, table: Table, key: tuple[object, ...], **changes: object) -> Row | None:
         """Merge changes into an existing row."""
@@ -94,7 +108,7 @@ class BatchRowStore:
 
     def delete(self, table: Table, *key: object) -> None:
         """Remove a row (remembering it, to announce the change)."""
-        slot = (table.name, key)
+        slot = (table.name, _hashable(key))
         old = self.get(table, *key)
         if old is None:
             return
@@ -103,44 +117,67 @@ class BatchRowStore:
         self._cache[slot] = _ABSENT
 
     def flush(self) -> list[Change]:
-        """Write every buffered change in the bound transaction; returns what changed."""
+        """Write every buffered change in the bound transaction; returns what changed (nothing
+        when the store does not ``announce``: a generation being built has no watchers)."""
         upserts: dict[str, list[Row]] = defaultdict(list)
+        inserts: dict[str, list[Row]] = defaultdict(list)
         deletes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        changes: list[Change] = []
-        for (table_name, key), row in self._dirty.items():
+        fresh = self._fresh
+        notices: dict[tuple[str, Any], None] = {}  # (kind, entity id), once each, in order
+        for slot, row in self._dirty.items():
+            table_name = slot[0]
             sql = self._sql[table_name]
-            if row is None:
-                deletes[table_name].append(sql.key_params(key))
-            else:
-                upserts[table_name].append(row)
-            announced = row if row is not None else self._deleted.get((table_name, key))
-            if announced is not None:
+            if row is not None:
+                (inserts if slot in fresh else upserts)[table_name].append(row)
+                announced: Row | None = row
+            else:  # a deleted row holds its key's own values
+                announced = self._deleted.get(slot)
+                if announced is not None:
+                    deletes[table_name].append(
+                        sql.key_params([announced[k] for k in sql.table.key])
+                    )
+            if self._announce and announced is not None:
                 for kind, column in sql.table.notices:
                     entity_id = announced.get(column)
                     if entity_id is not None:
-                        changes.append(Change(kind, str(entity_id), self.position))
+                        notices[(kind, entity_id)] = None
+        self._write(upserts, inserts, deletes)
+        self._dirty.clear()
+        self._deleted.clear()
+        self._fresh.clear()
+        if len(self._cache) > self._cache_size:
+            for slot in list(self._cache)[: len(self._cache) // 2]:
+                del self._cache[slot]
+        return [Change(kind, str(entity_id), self.position) for kind, entity_id in notices]
+
+    def _write(
+        self,
+        upserts: dict[str, list[Row]],
+        inserts: dict[str, list[Row]],
+        deletes: dict[str, list[dict[str, Any]]],
+    ) -> None:
+        for table_name, rows in inserts.items():
+            if self._bulk is not None and len(rows) >= BULK_THRESHOLD:
+                self._bulk(self._conn, self._sql[table_name], rows, True)
+            else:
+                upserts[table_name].extend(rows)
         cursor = self._conn.cursor()
         for table_name, rows in upserts.items():
             if self._bulk is not None and len(rows) >= BULK_THRESHOLD:
-                self._bulk(self._conn, self._sql[table_name], rows)
+                self._bulk(self._conn, self._sql[table_name], rows, False)
             else:
                 cursor.executemany(
                     self._sql[table_name].upsert, [self._sql[table_name].params(r) for r in rows]
                 )
         for table_name, keys in deletes.items():
             cursor.executemany(self._sql[table_name].delete, keys)
-        self._dirty.clear()
-        self._deleted.clear()
-        if len(self._cache) > self._cache_size:
-            for slot in list(self._cache)[: len(self._cache) // 2]:
-                del self._cache[slot]
-        return _unique(changes)
 
     def discard(self) -> None:
         """Forget buffered changes and everything cached (after a failed batch)."""
         self._dirty.clear()
         self._deleted.clear()
         self._cache.clear()
+        self._fresh.clear()
         self._existing = None  # the keys may include rows that were never committed
 
     def _load(self, sql: TableStatements, key: tuple[Any, ...]) -> Any:
@@ -148,6 +185,29 @@ class BatchRowStore:
         cursor.execute(sql.select_key, sql.key_params(key))
         found = cursor.fetchone()
         return _ABSENT if found is None else sql.row(found)
+
+
+def _hashable(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A key with its UUIDs as their integers: the same equality, but hashed and compared in
+    C (UUID's own ``__hash__`` and ``__eq__`` are Python, and a rebuild hashes keys millions of
+    times). A column holds one type, so an id never meets an integer of another column."""
+    if len(key) == 1:
+        value = key[0]
+        return (value.int,) if value.__class__ is UUID else key
+    return tuple([v.int if v.__class__ is UUID else v for v in key])
+
+
+def _key_of(columns: tuple[str, ...]) -> Callable[[Row], tuple[Any, ...]]:
+    """The hashable key of a row of a table keyed by ``columns``."""
+    if len(columns) == 1:
+        (column,) = columns
+
+        def single(row: Row) -> tuple[Any, ...]:
+            value = row[column]
+            return (value.int,) if value.__class__ is UUID else (value,)
+
+        return single
+    return lambda row: _hashable(tuple([row[c] for c in columns]))
 
 
 class KeyFilter:
@@ -163,17 +223,20 @@ class KeyFilter:
         mask = self.BITS - 1
         return h & mask, (h >> 24) & mask, (h * 0x9E3779B1 >> 16) & mask
 
-    def add(self, slot: object) -> None:
-        """Remember a key."""
-        for bit in self._positions(slot):
-            self._bits[bit >> 3] |= 1 << (bit & 7)
+    def add(self, slot: object) -> bool:
+        """Remember a key; True if it was certainly absent until now."""
+        a, b, c = self._positions(slot)
+        bits = self._bits
+        if (
+            bits[a >> 3] & (1 << (a & 7))
+            and bits[b >> 3] & (1 << (b & 7))
+            and bits[c >> 3] & (1 << (c & 7))
+        ):
+            return False
+        bits[a >> 3] |= 1 << (a & 7)
+        bits[b >> 3] |= 1 << (b & 7)
+        bits[c >> 3] |= 1 << (c & 7)
+        return True
 
     def __contains__(self, slot: object) -> bool:
         return all(self._bits[bit >> 3] & (1 << (bit & 7)) for bit in self._positions(slot))
-
-
-def _unique(changes: list[Change]) -> list[Change]:
-    seen: dict[tuple[str, str], Change] = {}
-    for change in changes:
-        seen[(change.kind, change.id)] = change
-    return list(seen.values())

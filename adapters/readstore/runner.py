@@ -25,6 +25,7 @@ from adapters.readstore.database import (
     Registry,
     SqliteReadDatabase,
 )
+from adapters.readstore.decoding import EventDecoder
 from adapters.readstore.rowstore import BatchRowStore
 from application.changes import Change, ChangeBatch, ChangeFeed
 from application.errors import UnavailableError
@@ -63,7 +64,10 @@ class ProjectionRunner:
         self.batch_ms = batch_ms
         self.page_size = page_size
         self._store: BatchRowStore | None = None
-        self._topics = projection.topics
+        self._handled: dict[str, bool] = {}  # topic -> whether the projection handles it
+        mapper = events.mapper
+        assert isinstance(mapper, EventMapper)
+        self._decoder = EventDecoder(mapper)
 
     @property
     def model(self) -> str:
@@ -79,6 +83,7 @@ class ProjectionRunner:
                 self.projection.tables,
                 empty=row.position == 0,
                 bulk=getattr(self.db, "bulk_upsert", None),
+                announce=self.feed is not None,  # change notices only for a feed to carry
             )
         return self._store
 
@@ -133,8 +138,9 @@ class ProjectionRunner:
     def _apply(self, store: BatchRowStore, position: int, stop_at: int | None) -> tuple[int, int]:
         started = time.monotonic()
         count = 0
-        mapper = self.events.mapper
-        assert isinstance(mapper, EventMapper)
+        decode = self._decoder.decode
+        process = self.projection.process
+        handled = self._handled
         while count < self.batch_size:
             limit = min(self.page_size, self.batch_size - count)
             if stop_at is not None:
@@ -143,10 +149,12 @@ class ProjectionRunner:
                     break
             page = self._read(store, position, limit)
             for notification_id, originator_id, version, topic, state in page:
-                if topic in self._topics:
+                handles = handled.get(topic)
+                if handles is None:
+                    handles = handled[topic] = self.projection.handles_topic(topic)
+                if handles:
                     store.position = notification_id
-                    event = mapper.decode(topic, state, originator_id, version)
-                    self.projection.process(event, store)
+                    process(decode(topic, state, originator_id, version), store)
                 position = notification_id
             count += len(page)
             if len(page) < limit or (time.monotonic() - started) * 1000 >= self.batch_ms:
@@ -156,11 +164,12 @@ class ProjectionRunner:
     def _read(self, store: BatchRowStore, after: int, limit: int) -> list[tuple[Any, ...]]:
         if isinstance(self.db, PostgresReadDatabase):
             # Same database: read on the runner's own connection, as plain tuples.
+            # (Aggregate ids come as text: the decoder splices them into the JSON.)
             return self.db.read_events(store.connection, after, limit)
         page = self.events.recorder.select_notifications(
             start=after, limit=limit, inclusive_of_start=False
         )
-        return [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in page]
+        return [(n.id, str(n.originator_id), n.originator_version, n.topic, n.state) for n in page]
 
     def catch_up(
         self,
