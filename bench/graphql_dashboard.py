@@ -14,6 +14,7 @@ servers in their own processes, 50 keep-alive connections each:
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -270,6 +271,13 @@ def raw_server(encoded: str, port: int, org: str) -> None:
     uvicorn.run(Litestar([raw]), host="127.0.0.1", port=port, log_level="warning")
 
 
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def start(args: list[str], env: dict[str, str], url: str) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -284,10 +292,12 @@ def start(args: list[str], env: dict[str, str], url: str) -> subprocess.Popen[by
 
 
 def same_answer(a: Any, b: Any) -> bool:
-    """Whether two JSON answers are equal (times compared as instants)."""
-    return bool(
-        msgspec.json.decode(msgspec.json.encode(a)) == msgspec.json.decode(msgspec.json.encode(b))
-    )
+    """Whether two JSON answers are equal (a UTC instant written with +00:00 or with Z)."""
+
+    def text(value: Any) -> bytes:
+        return msgspec.json.encode(value, order="sorted").replace(b'+00:00"', b'Z"')
+
+    return text(a) == text(b)
 
 
 def main() -> None:
@@ -307,7 +317,8 @@ def main() -> None:
         encoded = msgspec.json.encode(
             settings, enc_hook=lambda o: o.reveal() if isinstance(o, Secret) else o
         ).decode()
-        api_port, path_port, raw_port = 18650, 18651, 18652
+        # Free ports of our own: other benchmarks may run on this machine at the same time.
+        api_port, path_port, raw_port = free_port(), free_port(), free_port()
         servers = [
             start(
                 ["-m", "interfaces", "serve", "--workers-external", "--port", str(api_port)],
