@@ -43,6 +43,7 @@ from application.readmodels import (
 )
 from interfaces.graphql import naming
 from interfaces.graphql.context import GqlContext
+from interfaces.graphql.execution import kept
 from interfaces.graphql.rows import object_type
 
 T = TypeVar("T")
@@ -241,6 +242,7 @@ def state_urls(root: ServiceStateRow, info: Info[GqlContext, None]) -> list[Serv
     ]
 
 
+@kept("latest_deployment")
 def state_latest_deployment(
     root: ServiceStateRow, info: Info[GqlContext, None]
 ) -> Deployment | None:
@@ -254,6 +256,7 @@ def state_latest_deployment(
     return rows[0] if rows else None
 
 
+@kept("states")
 def service_states(root: ServiceRow, info: Info[GqlContext, None]) -> list[ServiceState]:
     context = ctx(info)
     found = context.prefetched(root, "states")
@@ -302,6 +305,7 @@ def service_releases(
     return ctx(info).reads.history.releases(root.id, limit=limit_of(first))
 
 
+@kept("environments")
 def project_environments(root: ProjectRow, info: Info[GqlContext, None]) -> list[Environment]:
     context = ctx(info)
     found = context.prefetched(root, "environments")
@@ -310,6 +314,7 @@ def project_environments(root: ProjectRow, info: Info[GqlContext, None]) -> list
     return context.reads.dashboard.environments(root.id)
 
 
+@kept("services")
 def project_services(root: ProjectRow, info: Info[GqlContext, None]) -> list[Service]:
     context = ctx(info)
     found = context.prefetched(root, "services")
