@@ -70,12 +70,13 @@ class Query:
 
 
 QUERY = "{ items { name id shout count ratio children { label } } }"
+COLUMNS = "{ items { id ratio children { label } name } again: items { name count } }"
 
 
-def _run(execution: type[Any]) -> tuple[Any, list[tuple[str, Any]]]:
+def _run(execution: type[Any], query: str = QUERY) -> tuple[Any, list[tuple[str, Any]]]:
     schema = strawberry.Schema(query=Query, execution_context_class=execution)
     context = GqlContext(None, None, "test")  # type: ignore[arg-type]  # no services needed
-    result = schema.execute_sync(QUERY, context_value=context)
+    result = schema.execute_sync(query, context_value=context)
     errors = sorted((e.message, e.path) for e in result.errors or [])
     return result.data, errors
 
@@ -108,3 +109,24 @@ def test_a_kept_value_is_used_without_calling_its_resolver() -> None:
     assert data["items"][0]["children"] == [{"label": "kept"}]
     assert data["items"][1]["children"] == [{"label": "read b"}]
     assert "a" not in calls and "b" in calls
+
+
+def test_objects_of_columns_and_kept_values_complete_whole_as_graphql_core_would() -> None:
+    calls.clear()
+    expected = _run(StrawberryGraphQLCoreExecutionContext, COLUMNS)
+    calls.clear()
+
+    found = _run(RowExecution, COLUMNS)
+
+    assert found == expected
+    data, errors = found
+    assert data["items"][0] == {
+        "id": "a",
+        "ratio": 0.5,
+        "children": [{"label": "kept"}],
+        "name": "first",
+    }
+    assert data["items"][1]["children"] == [{"label": "read b"}]
+    assert data["again"] == [{"name": "first", "count": 1}, {"name": None, "count": 2}, None, None]
+    assert sorted(path[1] for _, path in errors) == [2, 3]
+    assert calls == ["b", "c", "d"]
