@@ -97,6 +97,15 @@ def selects(info: Info[Any, Any], *path: str) -> bool:
     return True
 
 
+def selects_anywhere(selections: Sequence[Any], name: str) -> bool:
+    """Whether a field ``name`` is selected anywhere beneath, fragments included."""
+    return any(
+        getattr(selection, "name", None) == name
+        or selects_anywhere(getattr(selection, "selections", []), name)
+        for selection in selections
+    )
+
+
 def selects_item(info: Info[Any, Any], *names: str) -> bool:
     """Whether a connection's items (``nodes`` or ``edges.node``) select one of ``names``."""
     return any(
@@ -324,15 +333,21 @@ def project_services(root: ProjectRow, info: Info[GqlContext, None]) -> list[Ser
 
 
 def load_services(
-    context: GqlContext, dashboard: DashboardQueries, projects: Sequence[ProjectRow]
+    context: GqlContext,
+    dashboard: DashboardQueries,
+    projects: Sequence[ProjectRow],
+    *,
+    addresses: bool = True,
 ) -> dict[UUID, list[ServiceRow]]:
     """The services of several projects with their states and latest deployments, kept for
-    their fields: three queries for any number of projects."""
+    their fields: three queries for any number of projects (and what the states' addresses
+    need, unless ``addresses`` is False: the query selects none)."""
     ids = [p.id for p in projects]
     services = dashboard.services_of(ids)
     states = dashboard.service_states_of(ids)
     _prefetch_latest(context, dashboard, states)
-    naming.prefetch_addresses(context, dashboard, services, states, projects)
+    if addresses:
+        naming.prefetch_addresses(context, dashboard, services, states, projects)
     by_service: dict[UUID, list[ServiceStateRow]] = defaultdict(list)
     for state in states:
         by_service[state.service_id].append(state)
@@ -434,8 +449,9 @@ def organization_projects(
     rows = dashboard.projects(
         root.id, search=search, include_deleted=include_deleted, after=start, limit=limit + 1
     )
-    if selects(info, "edges", "node", "services") or selects(info, "nodes", "services"):
-        services = load_services(context, dashboard, rows[:limit])
+    if selects_anywhere(info.selected_fields, "services"):  # fragments included
+        addresses = selects_anywhere(info.selected_fields, "urls")
+        services = load_services(context, dashboard, rows[:limit], addresses=addresses)
         for project in rows[:limit]:
             context.prefetch(project, "services", services[project.id])
     return connection(rows, limit, lambda p: encode_cursor(p.slug))
