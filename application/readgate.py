@@ -11,6 +11,7 @@ runs, and every returned row is checked against its table's ``Owner``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 from uuid import UUID
 
 from application.auth import UnauthenticatedError
@@ -169,10 +170,10 @@ class ReadGate:
             return
         permission, noun = Permission(owner.permission), what(table)
         if owner.kind == "organization":
-            for org in {row[owner.column] for row in rows}:
+            for org in _distinct([row[owner.column] for row in rows]):
                 self.require(org, permission, noun)
         elif owner.kind == "via":
-            for org in self._parent_orgs(owner, [row[owner.column] for row in rows]):
+            for org in self._parent_orgs(owner, _distinct([row[owner.column] for row in rows])):
                 self.require(org, permission, noun)
         elif owner.kind == "user":
             if any(row[owner.column] != self.caller().user_id for row in rows):
@@ -195,6 +196,15 @@ class ReadGate:
             for i in missing:
                 self._parents[(parent.name, i)] = found.get(i)
         return {self._parents[entry] for entry in wanted}
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    """The distinct values, ids compared by their number (a UUID hashes in Python: a page of
+    rows of one organisation would hash its id once per row)."""
+    found: dict[object, Any] = {}
+    for value in values:
+        found.setdefault(value.int if isinstance(value, UUID) else value, value)
+    return list(found.values())
 
 
 def _uuid(value: object) -> UUID | None:

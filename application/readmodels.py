@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import statistics
+import types
+import typing
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, Protocol, TypeVar
@@ -84,7 +88,52 @@ class ReadStore(Protocol):
 
 def typed(rows: list[Row], row_type: type[T]) -> list[T]:
     """Rows as their read-model row type."""
-    return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
+    fields = _plain_fields(typing.cast(type, row_type))
+    if fields is None:
+        return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
+    new = object.__new__
+    result = []
+    for row in rows:
+        if row.keys() != fields:  # not exactly the row's columns: let msgspec say what's wrong
+            result.append(msgspec.convert(row, row_type, from_attributes=False))
+            continue
+        item = new(row_type)
+        item.__dict__.update(row)
+        result.append(item)
+    return result
+
+
+_JSON_ITEMS = (str, int, bool, Any, object)
+
+
+@functools.cache
+def _plain_fields(row_type: type) -> frozenset[str] | None:
+    """The field names of a row type whose columns the store already returns as the fields'
+    own values (ids, text, numbers, booleans, instants, JSON of plain items), so a row is
+    made without converting each value; None when some field needs msgspec's conversion
+    (an enum, a date, a nested structure) or the type builds itself (``__post_init__``)."""
+    if not dataclasses.is_dataclass(row_type) or "__slots__" in vars(row_type):
+        return None
+    if hasattr(row_type, "__post_init__"):
+        return None
+    hints = typing.get_type_hints(row_type)
+    fields = dataclasses.fields(row_type)
+    if not all(f.init and _plain(hints[f.name], top=True) for f in fields):
+        return None
+    return frozenset(f.name for f in fields)
+
+
+def _plain(hint: Any, *, top: bool = False) -> bool:
+    """Whether values of ``hint`` come from the store as they are (see ``_plain_fields``)."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return all(a is type(None) or _plain(a, top=top) for a in args)
+    if origin in (list, dict):
+        return all(_plain(a) for a in args)
+    if top and hint in (UUID, str, int, float, bool, datetime):
+        return True
+    return hint in _JSON_ITEMS
 
 
 def _one(rows: list[Row], row_type: type[T], kind: str, ident: object) -> T:

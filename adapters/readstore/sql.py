@@ -61,6 +61,8 @@ class Dialect:
     into_db: Mapping[ColumnType, Converter]
     out_of_db: Mapping[ColumnType, Converter]
     placeholder: Callable[[str], str]
+    arrays: bool = False
+    """Whether a list filter is one array parameter (``= ANY(%s)``) rather than ``IN (…)``."""
 
     def table(self, model: str, generation: int, table: str) -> str:
         """The quoted, qualified name of one generation's table."""
@@ -124,6 +126,7 @@ def postgres_dialect(schema: str, json_in: Converter) -> Dialect:
         into,
         dict.fromkeys(ColumnType, _identity),
         lambda name: f"%({name})s",
+        arrays=True,
     )
 
 
@@ -163,6 +166,10 @@ class TableStatements:
     ordered: tuple[tuple[str, Converter | None], ...]
     column_types: tuple[str, ...]
     read_converted: tuple[tuple[str, Converter], ...]
+    converters: Mapping[str, Converter]
+    """Each column's conversion into the database's representation."""
+    arrays: Mapping[str, str] | None
+    """Each column's array type, where list filters are array parameters (PostgreSQL)."""
 
     def params(self, row: Row) -> dict[str, Any]:
         """A row's values in the database's representation."""
@@ -182,6 +189,13 @@ class TableStatements:
         """A key's values in the database's representation."""
         converters = dict(self.into)
         return {k: converters[k](v) for k, v in zip(self.table.key, key, strict=True)}
+
+    def rows(self, found: Sequence[Sequence[Any]]) -> list[Row]:
+        """Rows read from the database, in Python's representation."""
+        if self.read_converted:
+            return [self.row(values) for values in found]
+        names = self.names
+        return [dict(zip(names, values, strict=True)) for values in found]
 
     def row(self, values: Sequence[Any]) -> Row:
         """A row read from the database, in Python's representation."""
@@ -232,4 +246,6 @@ def statements(dialect: Dialect, model: str, generation: int, table: Table) -> T
             for c in cols
             if dialect.out_of_db[c.type] is not _identity
         ),
+        converters={c.name: dialect.into_db[c.type] for c in cols},
+        arrays={c.name: f"{dialect.types[c.type]}[]" for c in cols} if dialect.arrays else None,
     )

@@ -35,8 +35,9 @@ class GqlContext:
     bearer: str | None = None
     """The credential a WebSocket connection signed in with (checked again while it lasts)."""
     connection_params: dict[str, Any] | None = None
-    reads_seen: set[tuple[str, str]] = field(default_factory=set)
-    """The (kind, id) change notices the response depends on (for the response cache)."""
+    _seen: set[tuple[str, str]] = field(default_factory=set)
+    _seen_rows: list[tuple[tuple[tuple[str, str], ...], list[Row]]] = field(default_factory=list)
+    _seen_pending: int = 0
     cacheable: bool = True
     """False once a resolver reads something change notices do not cover."""
     hub: Any = None
@@ -59,13 +60,13 @@ class GqlContext:
         if self._reads is None:
             caller = self.require()
             # Whatever is read through the gate depends on the caller's memberships.
-            self.reads_seen.add(("user", str(caller.user_id)))
+            self._seen.add(("user", str(caller.user_id)))
             self._reads = self._services.reads(caller, observe=self._observed)
         return self._reads
 
     def roles(self) -> dict[UUID, str]:
         """The caller's role in each of their organisations."""
-        self.reads_seen.add(("user", str(self.require().user_id)))
+        self._seen.add(("user", str(self.require().user_id)))
         return {org: role.value for org, role in self.reads.gate.roles().items()}
 
     def can(self, organization_id: UUID, permission: Permission) -> bool:
@@ -128,23 +129,38 @@ class GqlContext:
 
     # The response cache's notes
 
+    @property
+    def reads_seen(self) -> set[tuple[str, str]]:
+        """The (kind, id) change notices the response depends on (for the response cache)."""
+        for notices, rows in self._seen_rows:
+            for kind, column in notices:
+                self._seen.update([(kind, str(row[column])) for row in rows])
+        self._seen_rows.clear()
+        self._seen_pending = 0
+        return self._seen
+
     def _observed(self, table: Table, where: dict[str, object], rows: list[Row]) -> None:
-        """A read passed the gate: the response depends on the notices that would change it."""
+        """A read passed the gate: the response depends on the notices that would change it.
+        (The rows' notices are named when asked: a response the cache never keeps does not
+        spend time on them.)"""
         pinned = False
         for kind, column in table.notices:
             if column in where:
                 pinned = True
                 value = where[column]
                 for item in value if isinstance(value, list | tuple) else (value,):
-                    self.reads_seen.add((kind, str(item)))
-            for row in rows:
-                self.reads_seen.add((kind, str(row[column])))
+                    self._seen.add((kind, str(item)))
+        if table.notices and rows:
+            self._seen_rows.append((table.notices, rows))
+            self._seen_pending += len(rows)
+            if self._seen_pending > MAX_PREFETCHED:  # a long-lived WebSocket context
+                _ = self.reads_seen
         if not table.notices or not (pinned or set(where) <= set(table.key)):
             self.cacheable = False  # a change could add rows no notice of this read names
 
     def depends_on(self, kind: str, ident: object) -> None:
         """Record that the response depends on an entity (for the response cache)."""
-        self.reads_seen.add((kind, str(ident)))
+        self._seen.add((kind, str(ident)))
 
     # Values a parent resolver loaded for its children (batched loading)
 

@@ -11,6 +11,7 @@ from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxT
 from strawberry.types import ExecutionContext
 
 from interfaces.graphql.errors import ErrorCodes
+from interfaces.graphql.execution import RowExecution
 from interfaces.graphql.limits import OneHashingField
 from interfaces.graphql.measure import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_NODES, MAX_TOKENS
 from interfaces.graphql.mutation import Mutation
@@ -53,6 +54,7 @@ def build_schema(*, introspection: bool = True, hide_suggestions: bool | None = 
         subscription=Subscription,
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
+        execution_context_class=RowExecution,
     )
 
 

@@ -43,6 +43,7 @@ from application.readmodels import (
 )
 from interfaces.graphql import naming
 from interfaces.graphql.context import GqlContext
+from interfaces.graphql.execution import kept
 from interfaces.graphql.rows import object_type
 
 T = TypeVar("T")
@@ -94,6 +95,15 @@ def selects(info: Info[Any, Any], *path: str) -> bool:
             return False
         fields = [found]
     return True
+
+
+def selects_anywhere(selections: Sequence[Any], name: str) -> bool:
+    """Whether a field ``name`` is selected anywhere beneath, fragments included."""
+    return any(
+        getattr(selection, "name", None) == name
+        or selects_anywhere(getattr(selection, "selections", []), name)
+        for selection in selections
+    )
 
 
 def selects_item(info: Info[Any, Any], *names: str) -> bool:
@@ -241,6 +251,7 @@ def state_urls(root: ServiceStateRow, info: Info[GqlContext, None]) -> list[Serv
     ]
 
 
+@kept("latest_deployment")
 def state_latest_deployment(
     root: ServiceStateRow, info: Info[GqlContext, None]
 ) -> Deployment | None:
@@ -254,6 +265,7 @@ def state_latest_deployment(
     return rows[0] if rows else None
 
 
+@kept("states")
 def service_states(root: ServiceRow, info: Info[GqlContext, None]) -> list[ServiceState]:
     context = ctx(info)
     found = context.prefetched(root, "states")
@@ -302,6 +314,7 @@ def service_releases(
     return ctx(info).reads.history.releases(root.id, limit=limit_of(first))
 
 
+@kept("environments")
 def project_environments(root: ProjectRow, info: Info[GqlContext, None]) -> list[Environment]:
     context = ctx(info)
     found = context.prefetched(root, "environments")
@@ -310,6 +323,7 @@ def project_environments(root: ProjectRow, info: Info[GqlContext, None]) -> list
     return context.reads.dashboard.environments(root.id)
 
 
+@kept("services")
 def project_services(root: ProjectRow, info: Info[GqlContext, None]) -> list[Service]:
     context = ctx(info)
     found = context.prefetched(root, "services")
@@ -319,15 +333,21 @@ def project_services(root: ProjectRow, info: Info[GqlContext, None]) -> list[Ser
 
 
 def load_services(
-    context: GqlContext, dashboard: DashboardQueries, projects: Sequence[ProjectRow]
+    context: GqlContext,
+    dashboard: DashboardQueries,
+    projects: Sequence[ProjectRow],
+    *,
+    addresses: bool = True,
 ) -> dict[UUID, list[ServiceRow]]:
     """The services of several projects with their states and latest deployments, kept for
-    their fields: three queries for any number of projects."""
+    their fields: three queries for any number of projects (and what the states' addresses
+    need, unless ``addresses`` is False: the query selects none)."""
     ids = [p.id for p in projects]
     services = dashboard.services_of(ids)
     states = dashboard.service_states_of(ids)
     _prefetch_latest(context, dashboard, states)
-    naming.prefetch_addresses(context, dashboard, services, states, projects)
+    if addresses:
+        naming.prefetch_addresses(context, dashboard, services, states, projects)
     by_service: dict[UUID, list[ServiceStateRow]] = defaultdict(list)
     for state in states:
         by_service[state.service_id].append(state)
@@ -429,8 +449,9 @@ def organization_projects(
     rows = dashboard.projects(
         root.id, search=search, include_deleted=include_deleted, after=start, limit=limit + 1
     )
-    if selects(info, "edges", "node", "services") or selects(info, "nodes", "services"):
-        services = load_services(context, dashboard, rows[:limit])
+    if selects_anywhere(info.selected_fields, "services"):  # fragments included
+        addresses = selects_anywhere(info.selected_fields, "urls")
+        services = load_services(context, dashboard, rows[:limit], addresses=addresses)
         for project in rows[:limit]:
             context.prefetch(project, "services", services[project.id])
     return connection(rows, limit, lambda p: encode_cursor(p.slug))

@@ -170,6 +170,12 @@ class GraphQLOverHttp:
         self.cache = cache
         self.hub = hub
         self.ryw = ReadYourWrites.of(services)
+        # Queries run on a few threads, not on anyio's forty: they are Python under one GIL,
+        # and forty threads taking turns make every database round trip wait for the GIL
+        # behind the others (50 clients: seconds per answer). A few keep the read pool busy;
+        # the rest wait their turn in order. Mutations and queries that wait for a position
+        # (read-your-writes) block on other things, and keep anyio's threads.
+        self.queries = anyio.CapacityLimiter(max(2, services.settings.database_pool_size))
 
     async def __call__(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """Answer one GraphQL-over-HTTP request (queries from the cache when they can be)."""
@@ -190,6 +196,7 @@ class GraphQLOverHttp:
         if known is not None:
             return known
         epoch = cache.epoch()
+        plain_query = kind is OperationType.QUERY and after == 0
         caught_up, result = await anyio.to_thread.run_sync(
             functools.partial(
                 self._caught_up,
@@ -201,7 +208,8 @@ class GraphQLOverHttp:
                     context_value=context,
                     operation_name=payload.operationName,
                 ),
-            )
+            ),
+            limiter=self.queries if plain_query else None,
         )
         body_out: dict[str, Any] = {"data": result.data}
         if result.errors:

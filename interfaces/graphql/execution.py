@@ -1,0 +1,336 @@
+"""Executing queries with less Python per row: a row's plain columns are read in one loop.
+
+graphql-core executes every field of every object through the same path: a resolve info,
+the resolver, a completion and a serialisation, some 25 µs a field. The dashboard's rows are
+mostly plain columns (an id, a name, a state), each a value of the row read by attribute,
+so ``RowExecution`` answers those fields of an object together: the attribute, then the
+scalar's own ``serialize``. Any field that is not such a column (a resolver, arguments, an
+object, a list), and any column whose value would be an error (null where the schema says
+non-null, a value the scalar refuses), takes graphql-core's own path, so answers and errors
+are exactly what they were.
+
+An object whose selected fields are all columns, or values its parent kept (``kept``), is
+completed whole in one recursive pass (the dashboard's projects, services, states and latest
+deployments): graphql-core's five calls per object and per list item become one. Whatever
+that pass cannot answer as graphql-core would (a null, a refused value, a value not kept)
+sends the object back to graphql-core's own completion, which then answers it from the start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
+
+from graphql import (
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    Undefined,
+    is_leaf_type,
+)
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
+from graphql.execution.executor import to_nodes
+from graphql.pyutils import AwaitableOrValue, Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
+
+from interfaces.graphql.context import GqlContext
+
+_KEPT = "__containr_kept_as__"
+
+
+def kept(name: str) -> Callable[[F], F]:
+    """Mark a resolver that answers ``context.prefetched(root, name)`` whenever a parent kept
+    that value (and reads only otherwise): the value is then used without calling it."""
+
+    def mark(resolver: F) -> F:
+        setattr(resolver, _KEPT, name)
+        return resolver
+
+    return mark
+
+
+class _Column(NamedTuple):
+    """A field answered straight from the row: its attribute and its scalar's serializer."""
+
+    attribute: str
+    serialize: Callable[[Any], Any]
+    non_null: bool
+
+
+class _Kept(NamedTuple):
+    """A field whose value the parent keeps: its name there and the field's type."""
+
+    name: str
+    type: GraphQLOutputType
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+_Plan = tuple[tuple[str, FieldDetailsList, _Column | None], ...]
+_Whole = tuple[tuple[str, FieldDetailsList, _Column | _Kept], ...]
+
+
+class RowExecution(StrawberryGraphQLCoreExecutionContext):
+    """strawberry's execution context, reading an object's plain columns in one loop."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Plans by field set: graphql-core memoizes an object type's field set per selection,
+        # so every row of a list shares one (kept alive here, so its id stays its own).
+        self._plans: dict[int, tuple[GroupedFieldSet, _Plan]] = {}
+        self._kept: dict[tuple[str, str], str | None] = {}
+        self._wholes: dict[tuple[str, int], tuple[FieldDetailsList, _Whole | None]] = {}
+        manager = self.middleware_manager
+        self._plain = manager is None or not manager.middlewares
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        """The object's fields: plain columns read here, the others as graphql-core does."""
+        if not self._plain:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        plan = self._plan(parent_type, grouped_field_set)
+        if all(column is None for _, _, column in plan):
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        results: dict[str, Any] = {}
+        rest: GroupedFieldSet = {}
+        for response_name, details, column in plan:
+            if column is not None:
+                value = getattr(source_value, column.attribute, Undefined)
+                if value is not None and value is not Undefined:
+                    serialized = _serialized(column.serialize, value)
+                    if serialized is not Undefined:
+                        results[response_name] = serialized
+                        continue
+                elif value is None and not column.non_null:
+                    results[response_name] = None
+                    continue
+            rest[response_name] = details
+            results[response_name] = Undefined  # keeps the selection's order
+        if rest:
+            others = super().execute_fields(parent_type, source_value, path, rest, position_context)
+            if self.is_awaitable(others):
+                return self._merged(results, others)
+            results.update(others)  # type: ignore[arg-type]  # not awaitable: a dict
+        return {k: v for k, v in results.items() if v is not Undefined}
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        """An object (or a list of them) of columns and kept values completed in one pass;
+        anything else as graphql-core does."""
+        if self._plain and result is not None:
+            whole = self._whole_value(return_type, field_details_list, result)
+            if whole is not Undefined:
+                return whole
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _whole_value(self, return_type: Any, details: FieldDetailsList, value: Any) -> Any:
+        """The completed value, or Undefined where graphql-core must answer."""
+        if isinstance(return_type, GraphQLNonNull):
+            if value is None:
+                return Undefined
+            return_type = return_type.of_type
+        elif value is None:
+            return None
+        if isinstance(return_type, GraphQLList):
+            return self._whole_list(return_type.of_type, details, value)
+        if isinstance(return_type, GraphQLObjectType) and return_type.is_type_of is None:
+            return self._whole_object(return_type, details, value)
+        return Undefined
+
+    def _whole_list(self, item_type: Any, details: FieldDetailsList, value: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            return Undefined
+        items = []
+        for item in value:
+            completed = self._whole_value(item_type, details, item)
+            if completed is Undefined:
+                return Undefined
+            items.append(completed)
+        return items
+
+    def _whole_object(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList, value: Any
+    ) -> Any:
+        whole = self._whole(object_type, details)
+        if whole is None:
+            return Undefined
+        answer: dict[str, Any] = {}
+        for response_name, sub_details, how in whole:
+            if isinstance(how, _Column):
+                found = getattr(value, how.attribute, Undefined)
+                if found is None and not how.non_null:
+                    answer[response_name] = None
+                    continue
+                if found is None or found is Undefined:
+                    return Undefined
+                found = _serialized(how.serialize, found)
+            else:
+                kept_value = self._gql.prefetched(value, how.name)
+                if kept_value is None:
+                    return Undefined
+                found = self._whole_value(how.type, sub_details, kept_value)
+            if found is Undefined:
+                return Undefined
+            answer[response_name] = found
+        return answer
+
+    def _whole(self, object_type: GraphQLObjectType, details: FieldDetailsList) -> _Whole | None:
+        """How to complete objects of this selection in one pass, or None when some field is
+        neither a column nor kept (or the selection defers anything)."""
+        key = (object_type.name, id(details))
+        found = self._wholes.get(key)
+        if found is not None and found[0] is details:
+            return found[1]
+        grouped, deferred, _ = self.collect_subfields(object_type, details)
+        whole: list[tuple[str, FieldDetailsList, _Column | _Kept]] = []
+        for name, sub_details, column in self._plan(object_type, grouped):
+            kept_name = None if column else self._kept_name(object_type, sub_details)
+            field_def = self.schema.get_field(object_type, sub_details[0].node.name.value)
+            if column is not None:
+                whole.append((name, sub_details, column))
+            elif kept_name is not None and field_def is not None:
+                whole.append((name, sub_details, _Kept(kept_name, field_def.type)))
+            else:
+                break
+        else:
+            if not deferred:
+                self._wholes[key] = (details, tuple(whole))
+                return self._wholes[key][1]
+        self._wholes[key] = (details, None)
+        return None
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """A field whose value a parent kept (``kept``) is completed without its resolver."""
+        name = self._kept_name(parent_type, field_details_list) if self._plain else None
+        value = self._gql.prefetched(source, name) if name is not None else None
+        if value is None:
+            return super().execute_field(
+                parent_type, source, field_details_list, path, position_context
+            )
+        field_def = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
+        assert field_def is not None  # _kept_name found it
+        return_type = field_def.type
+        info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
+        try:
+            completed = self.complete_value(
+                return_type, field_details_list, info, path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._completed(completed, return_type, field_details_list, path)
+        return completed
+
+    async def _completed(
+        self, completed: Any, return_type: Any, details: FieldDetailsList, path: Path
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, details, path)
+            return None
+
+    @property
+    def _gql(self) -> GqlContext:
+        context: Any = self.context_value
+        return context["gql"] if isinstance(context, dict) else context  # type: ignore[no-any-return]
+
+    def _kept_name(self, parent_type: GraphQLObjectType, details: FieldDetailsList) -> str | None:
+        """The name a parent keeps this field's value under, or None (see ``kept``)."""
+        node = details[0].node
+        key = (parent_type.name, node.name.value)
+        if key in self._kept:
+            return self._kept[key]
+        name = None
+        field_def = self.schema.get_field(parent_type, node.name.value)
+        definition = _definition(field_def) if field_def else None
+        if (
+            definition is not None
+            and definition.base_resolver is not None
+            and not definition.extensions
+            and not definition.arguments
+        ):
+            name = getattr(definition.base_resolver.wrapped_func, _KEPT, None)
+        self._kept[key] = name
+        return name
+
+    async def _merged(self, results: dict[str, Any], others: Any) -> dict[str, Any]:
+        results.update(await others)
+        return {k: v for k, v in results.items() if v is not Undefined}
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> _Plan:
+        found = self._plans.get(id(grouped_field_set))
+        if found is not None and found[0] is grouped_field_set:
+            return found[1]
+        plan = tuple(
+            (name, details, self._column(parent_type, details))
+            for name, details in grouped_field_set.items()
+        )
+        self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
+        return plan
+
+    def _column(self, parent_type: GraphQLObjectType, details: FieldDetailsList) -> _Column | None:
+        """How to answer a field straight from the row, or None when it is not a column."""
+        node = details[0].node
+        if node.arguments or node.selection_set is not None:
+            return None
+        field_def = self.schema.get_field(parent_type, node.name.value)
+        if field_def is None or field_def.args or field_def.resolve is None:
+            return None
+        if not getattr(field_def.resolve, "_is_default", False):
+            return None  # a resolver of ours, or strawberry's with permissions or extensions
+        definition = _definition(field_def)
+        if definition is None or definition.default_resolver is not getattr:
+            return None
+        return_type: GraphQLOutputType = field_def.type
+        non_null = isinstance(return_type, GraphQLNonNull)
+        leaf = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        if not is_leaf_type(leaf):
+            return None
+        assert isinstance(leaf, GraphQLLeafType)
+        return _Column(definition.python_name, leaf.serialize, non_null)
+
+
+def _definition(field_def: GraphQLField) -> StrawberryField | None:
+    """The strawberry field behind a graphql-core field."""
+    found = (field_def.extensions or {}).get("strawberry-definition")
+    return found if isinstance(found, StrawberryField) else None
+
+
+def _serialized(serialize: Callable[[Any], Any], value: Any) -> Any:
+    """The serialized value, or Undefined when the scalar refuses it (graphql-core then
+    reports the error as it always does)."""
+    try:
+        return serialize(value)
+    except Exception:
+        return Undefined

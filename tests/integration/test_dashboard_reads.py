@@ -1,0 +1,119 @@
+"""The dashboard query reads each level with one query through the read gate, however many
+projects and services it shows (no query per row), with its fields written out or in fragments."""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import closing
+from typing import cast
+
+import pytest
+
+from adapters.fakes import FakeClock
+from adapters.readstore.host import ReadModelHost
+from application import commands as c
+from application.authz import Principal
+from application.bus import Context
+from application.readgate import Row, Table
+from application.secrets import Secret
+from application.services import Services
+from application.settings import Settings
+from domain.ids import Actor
+from interfaces.bootstrap import bootstrap
+from interfaces.graphql.context import GqlContext
+from interfaces.graphql.schema import build_schema
+
+SYSTEM = Context(actor=Actor("system:test"))
+QUERY = """query Dashboard($org: ID!) { organization(id: $org) { id name
+  projects(first: 50) { nodes { id name slug services { id name kind replicas
+    states { environmentId latestState liveImage urls { url }
+      latestDeployment { id state commit image requestedAt } } } } } } }"""
+FRAGMENTS = """query Dashboard($org: ID!) { organization(id: $org) { id
+  projects(first: 50) { edges { node { ...P } } } } }
+fragment P on Project { id services { ...S } }
+fragment S on Service { id name states { ...St } }
+fragment St on ServiceState { latestState urls { url host } latestDeployment { id state } }"""
+
+
+class CountingContext(GqlContext):
+    """A request's context that counts the reads that passed the gate, per table."""
+
+    tables: Counter[str]
+
+    def _observed(self, table: Table, where: dict[str, object], rows: list[Row]) -> None:
+        self.tables[table.name] += 1
+        super()._observed(table, where, rows)
+
+
+def seed(app: Services, projects: int) -> tuple[Principal, str]:
+    """An owner and their organisation with ``projects`` projects of two deployed services."""
+    signed = app.auth.sign_up("owner@example.com", "Owner", Secret("a long enough password"))
+    org = signed.organization_id
+    assert org is not None
+    for p in range(projects):
+        created = app.execute(c.CreateProject(organization_id=org, name=f"Project {p}"), SYSTEM)
+        project, env = created.id("project_id"), created.id("environment_id")
+        for s in range(2):
+            service = app.execute(
+                c.build_command(
+                    c.CreateService,
+                    {
+                        "project_id": project,
+                        "name": f"svc-{s}",
+                        "kind": "web",
+                        "port": 8080,
+                        "git": {"repository_url": "https://git.example.com/app.git"},
+                    },
+                ),
+                SYSTEM,
+            ).id("service_id")
+            deployment = app.execute(
+                c.RequestDeployment(service_id=service, environment_id=env), SYSTEM
+            ).id("deployment_id")
+            for step in (
+                c.StartBuild(deployment_id=deployment, operation_id="b"),
+                c.RecordBuilt(deployment_id=deployment, operation_id="i", image=f"app:{p}{s}"),
+                c.StartReplicas(deployment_id=deployment, operation_id="s"),
+                c.RecordHealthy(deployment_id=deployment, operation_id="h"),
+            ):
+                app.execute(step, SYSTEM)
+    host = cast(ReadModelHost, app.projections)
+    with closing(host.db.connect("test")) as conn:
+        host.runner("dashboard", batch_size=500).catch_up(conn)
+    user = app.auth.authenticate(signed.tokens.access_token).user_id
+    return Principal(user_id=user), str(org)
+
+
+@pytest.mark.parametrize("projects", [1, 4])
+@pytest.mark.parametrize("query", [QUERY, FRAGMENTS], ids=["fields", "fragments"])
+def test_each_level_is_one_read_whatever_the_number_of_rows(
+    store_settings: Settings, projects: int, query: str
+) -> None:
+    app = bootstrap(store_settings, clock=FakeClock())
+    try:
+        principal, org = seed(app, projects)
+        context = CountingContext(app, principal, "test")
+        context.tables = Counter()
+
+        result = build_schema().execute_sync(
+            query, variable_values={"org": org}, context_value=context
+        )
+
+        assert result.errors is None
+        assert result.data is not None
+        found = result.data["organization"]["projects"]
+        nodes = found.get("nodes") or [e["node"] for e in found["edges"]]
+        states = [st for p in nodes for s in p["services"] for st in s["states"]]
+        assert len(states) == 2 * projects
+        assert all(st["latestDeployment"]["state"] == "healthy" for st in states)
+        assert all(st["urls"] for st in states)
+        assert context.tables == {
+            "organizations": 1,
+            "projects": 1,
+            "services": 1,
+            "service_states": 1,
+            "deployments": 1,
+            "environments": 1,
+        }
+    finally:
+        app.close()

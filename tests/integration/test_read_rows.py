@@ -1,0 +1,206 @@
+"""Rows read back from the read-model tables are the rows that were written, on PostgreSQL and
+SQLite alike: every column type, filters on lists (one array parameter on PostgreSQL), and
+row types whose fields need msgspec's conversion."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from adapters.readstore.database import open_read_database
+from adapters.readstore.reader import SqlReadStore
+from adapters.readstore.sql import statements
+from application.readmodels import typed
+from application.settings import Settings
+from projections.schema import Row, Table
+
+MODEL = "rowcheck"
+
+
+@dataclass(frozen=True)
+class EveryColumnRow:
+    """A row with a column of every type, nullable and not."""
+
+    id: UUID
+    parent_id: UUID | None
+    name: str
+    note: str | None
+    count: int
+    big: int
+    ratio: float
+    flag: bool
+    maybe: bool | None
+    at: datetime
+    until: datetime | None
+    doc: dict[str, Any]
+    items: list[int]
+    labels: dict[str, str] | None
+    position: int = 0
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@dataclass(frozen=True)
+class ConvertedRow:
+    """A row whose fields the store keeps as JSON and msgspec converts back."""
+
+    id: UUID
+    day: date
+    colour: Colour
+    ratios: list[float]
+    position: int = 0
+
+
+EVERY = Table("every_column", EveryColumnRow, ("id",), indexes=(("name",),), owner=None)
+CONVERTED = Table("converted", ConvertedRow, ("id",), owner=None)
+
+
+def _rows() -> list[EveryColumnRow]:
+    at = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
+    first = EveryColumnRow(
+        id=uuid.uuid4(),
+        parent_id=None,
+        name="alpha",
+        note=None,
+        count=0,
+        big=2**53 + 1,
+        ratio=0.25,
+        flag=True,
+        maybe=None,
+        at=at,
+        until=None,
+        doc={"nested": {"list": [1, "two", None, True]}, "text": "ünïcödé ✓"},
+        items=[],
+        labels=None,
+        position=7,
+    )
+    second = EveryColumnRow(
+        id=uuid.uuid4(),
+        parent_id=first.id,
+        name="beta",
+        note="a note",
+        count=-3,
+        big=-(2**40),
+        ratio=-1.5,
+        flag=False,
+        maybe=False,
+        at=at + timedelta(days=1),
+        until=at + timedelta(days=30),
+        doc={},
+        items=[1, 2, 3],
+        labels={"tier": "gold"},
+        position=8,
+    )
+    return [first, second]
+
+
+@pytest.fixture
+def store(store_settings: Settings) -> Iterator[SqlReadStore]:
+    """A read store over a generation of this test's tables, holding ``_rows()``."""
+    db = open_read_database(store_settings)
+    conn = db.connect("test")
+    try:
+        cursor = conn.cursor()
+        for table in (EVERY, CONVERTED):
+            for ddl in db.dialect.ddl(MODEL, 1, table):
+                cursor.execute(ddl)
+        conn.commit()
+    finally:
+        conn.close()
+    reader = SqlReadStore(db)
+    yield reader
+    reader.close()
+
+
+def _write(store_settings: Settings, table: Table, rows: list[Row]) -> None:
+    db = open_read_database(store_settings)
+    sql = statements(db.dialect, MODEL, 1, table)
+    conn = db.connect("test")
+    try:
+        conn.cursor().executemany(sql.upsert, [sql.params(r) for r in rows])
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _as_row(item: Any) -> Row:
+    return dict(vars(item))
+
+
+def test_a_row_of_every_column_type_reads_back_as_written(
+    store: SqlReadStore, store_settings: Settings
+) -> None:
+    written = _rows()
+    _write(store_settings, EVERY, [_as_row(r) for r in written])
+
+    rows = store.select(MODEL, EVERY, order_by=("name",), generation=1)
+    read = typed(rows, EveryColumnRow)
+
+    assert read == written
+    assert [type(r) for r in read] == [EveryColumnRow, EveryColumnRow]
+    assert read[0].at.utcoffset() == timedelta(0)
+    assert isinstance(read[0].flag, bool) and isinstance(read[1].maybe, bool)
+
+
+def test_list_filters_read_the_rows_named_whatever_their_number(
+    store: SqlReadStore, store_settings: Settings
+) -> None:
+    written = _rows()
+    _write(store_settings, EVERY, [_as_row(r) for r in written])
+
+    def names(**where: object) -> list[str]:
+        rows = store.select(MODEL, EVERY, where=where, order_by=("name",), generation=1)
+        return [r["name"] for r in rows]
+
+    assert names(id=[written[1].id]) == ["beta"]
+    assert names(id=[r.id for r in written]) == ["alpha", "beta"]
+    assert names(id=(written[0].id, uuid.uuid4())) == ["alpha"]
+    assert names(id=[]) == []
+    assert names(name=["beta", "gamma"]) == ["beta"]
+    assert names(name=["beta"], flag=False) == ["beta"]
+    assert names(parent_id=None) == ["alpha"]
+    assert names(parent_id=[written[0].id]) == ["beta"]
+
+
+def test_a_row_type_whose_fields_need_converting_is_converted(
+    store: SqlReadStore, store_settings: Settings
+) -> None:
+    written = ConvertedRow(
+        id=uuid.uuid4(), day=date(2026, 2, 28), colour=Colour.BLUE, ratios=[1.0, 2.5], position=3
+    )
+    _write(
+        store_settings,
+        CONVERTED,
+        [
+            {
+                "id": written.id,
+                "day": "2026-02-28",
+                "colour": "blue",
+                "ratios": [1, 2.5],
+                "position": 3,
+            }
+        ],
+    )
+
+    read = typed(store.select(MODEL, CONVERTED, generation=1), ConvertedRow)
+
+    assert read == [written]
+    assert isinstance(read[0].colour, Colour) and all(isinstance(r, float) for r in read[0].ratios)
+
+
+def test_a_row_with_other_columns_than_its_type_is_refused_by_name() -> None:
+    row = _as_row(_rows()[0])
+    del row["name"]
+
+    with pytest.raises(Exception, match="name"):
+        typed([row], EveryColumnRow)
