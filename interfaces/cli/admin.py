@@ -344,6 +344,13 @@ class _Bar:
 @contextmanager
 def progress_bar(label: str) -> Iterator[_Bar]:
     """A rich progress bar fed with (done, total)."""
+    with progress_bars([label]) as bars:
+        yield bars[0]
+
+
+@contextmanager
+def progress_bars(labels: list[str]) -> Iterator[list[_Bar]]:
+    """Rich progress bars, one per label, each fed with (done, total)."""
     from rich.progress import (  # noqa: PLC0415 - loaded when used
         BarColumn,
         MofNCompleteColumn,
@@ -360,8 +367,7 @@ def progress_bar(label: str) -> Iterator[_Bar]:
         console=err,
         transient=False,
     ) as bar:
-        task = bar.add_task(label, total=None)
-        yield _Bar(bar, task)
+        yield [_Bar(bar, bar.add_task(label, total=None)) for label in labels]
 
 
 @projections_app.command("status")
@@ -396,14 +402,23 @@ def projections_rebuild(
         if not names:
             err.print("[red]error[/red] name a read model or give --all")
             raise typer.Exit(2)
+        try:
+            if len(names) == 1:
+                with progress_bar(f"rebuilding {names[0]}") as update:
+                    generations = {names[0]: s.projections.rebuild(names[0], update)}
+            else:  # side by side, one bar each
+                with progress_bars([f"rebuilding {m}" for m in names]) as bars:
+                    generations = s.projections.rebuild_many(
+                        names, lambda m, done, total: bars[names.index(m)](done, total)
+                    )
+        except ValueError as e:
+            err.print(f"[red]error[/red] {e}")
+            raise typer.Exit(2) from None
+        except RuntimeError as e:  # a model rebuilt beside the others failed
+            err.print(f"[red]error[/red] {e}")
+            raise typer.Exit(1) from None
         for model in names:
-            try:
-                with progress_bar(f"rebuilding {model}") as update:
-                    generation = s.projections.rebuild(model, update)
-            except ValueError as e:
-                err.print(f"[red]error[/red] {e}")
-                raise typer.Exit(2) from None
-            console.print(f"ok  {model} now serves generation {generation}")
+            console.print(f"ok  {model} now serves generation {generations[model]}")
 
 
 @app.command("history", rich_help_panel=LOCAL)
