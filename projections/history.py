@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.base import ContainrAggregate
-from domain.deployment import Deployment
+from domain.deployment import FINAL_STATES, Deployment
 from projections.base import Projection, handles
 from projections.schema import Table, plain, shape_of
 from projections.store import RowStore
@@ -137,7 +137,7 @@ class HistoryProjection(Projection):
             },
         )
         if kind.release:
-            self._release(e, store)
+            self._release(e, kind, store)
 
     @staticmethod
     def _scope(e: Any, aggregate_type: str, store: RowStore) -> tuple[UUID | None, UUID | None]:
@@ -164,8 +164,8 @@ class HistoryProjection(Projection):
         return scope["organization_id"], scope["project_id"]
 
     @staticmethod
-    def _release(e: Any, store: RowStore) -> None:
-        if isinstance(e, Deployment.Requested):
+    def _release(e: Any, kind: _Kind, store: RowStore) -> None:
+        if kind.requested:
             store.put(
                 RELEASES,
                 {
@@ -174,7 +174,7 @@ class HistoryProjection(Projection):
                     "project_id": e.project_id,
                     "service_id": e.service_id,
                     "environment_id": e.environment_id,
-                    "trigger": e.trigger.value,
+                    "trigger": e.trigger._value_,
                     "requested_by": e.actor,
                     "requested_at": e.timestamp,
                     "commit": e.commit,
@@ -189,16 +189,18 @@ class HistoryProjection(Projection):
                 },
             )
             return
-        changes: dict[str, Any] = {"state": e.state.value}
-        if isinstance(e, Deployment.Built):
-            changes.update(
-                image=e.image, commit_message=e.commit_message, commit_author=e.commit_author
-            )
+        # ``_value_`` is what ``.value`` returns, without the enum's descriptor per event.
+        state = e.state._value_
+        changes: dict[str, Any] = {"state": state}
+        if kind.built:
+            changes["image"] = e.image
+            changes["commit_message"] = e.commit_message
+            changes["commit_author"] = e.commit_author
             if e.commit:
                 changes["commit"] = e.commit
-        if isinstance(e, Deployment.BecameHealthy):
+        if kind.healthy:
             changes["healthy_at"] = e.timestamp
-        if e.state.is_final:
+        if state in _FINAL_STATES:
             changes["finished_at"] = e.timestamp
         store.update(RELEASES, (e.originator_id,), **changes)
 
@@ -206,19 +208,33 @@ class HistoryProjection(Projection):
 class _Kind:
     """What every audit entry of one event class shares, worked out once per class."""
 
-    __slots__ = ("action", "aggregate_type", "internal", "release", "summary", "verb")
+    __slots__ = (
+        "action",
+        "aggregate_type",
+        "built",
+        "healthy",
+        "internal",
+        "release",
+        "requested",
+        "summary",
+        "verb",
+    )
 
     def __init__(self, cls: type) -> None:
         self.aggregate_type, _, self.verb = cls.__qualname__.partition(".")
         self.action = f"{self.aggregate_type}.{self.verb}"
         self.internal = self.aggregate_type in _INTERNAL
-        self.release = issubclass(cls, Deployment.Requested | Deployment.Transitioned)
+        self.requested = issubclass(cls, Deployment.Requested)
+        self.release = self.requested or issubclass(cls, Deployment.Transitioned)
+        self.built = issubclass(cls, Deployment.Built)
+        self.healthy = issubclass(cls, Deployment.BecameHealthy)
         # A summary that does not depend on the event's details is the same for every entry.
         varies = self.verb in _NAMED or self.aggregate_type in ("Deployment", "VariableSet")
         self.summary = None if varies else summarize(self.aggregate_type, self.verb, {})
 
 
 _kinds: dict[type, _Kind] = {}
+_FINAL_STATES = frozenset(state.value for state in FINAL_STATES)
 _NAMED = ("Created", "Renamed")
 """Actions whose summary names the subject (from the details)."""
 
