@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.base import ContainrAggregate
-from domain.deployment import Deployment
+from domain.deployment import FINAL_STATES, Deployment
 from projections.base import Projection, handles
 from projections.schema import Table, plain, shape_of
 from projections.store import RowStore
@@ -110,7 +111,10 @@ class HistoryProjection(Projection):
     @handles(ContainrAggregate.Event)
     def audit(self, e: Any, store: RowStore) -> None:
         """File the event in the timeline under its organisation and project."""
-        aggregate_type, _, action = type(e).__qualname__.partition(".")
+        kind = _kinds.get(e.__class__)
+        if kind is None:
+            kind = _kinds[e.__class__] = _Kind(e.__class__)
+        aggregate_type = kind.aggregate_type
         organization_id, project_id = self._scope(e, aggregate_type, store)
         details = _details(e, aggregate_type)
         store.put(
@@ -119,19 +123,21 @@ class HistoryProjection(Projection):
                 "position": store.position,
                 "at": e.timestamp,
                 "actor": e.actor,
-                "action": f"{aggregate_type}.{action}",
+                "action": kind.action,
                 "aggregate_type": aggregate_type,
                 "aggregate_id": e.originator_id,
                 "organization_id": organization_id,
                 "project_id": project_id,
                 "scope_id": project_id or organization_id,
-                "summary": summarize(aggregate_type, action, details),
+                "summary": kind.summary
+                if kind.summary is not None
+                else summarize(aggregate_type, kind.verb, details),
                 "details": details,
-                "internal": aggregate_type in _INTERNAL,
+                "internal": kind.internal,
             },
         )
-        if isinstance(e, Deployment.Requested | Deployment.Transitioned):
-            self._release(e, store)
+        if kind.release:
+            self._release(e, kind, store)
 
     @staticmethod
     def _scope(e: Any, aggregate_type: str, store: RowStore) -> tuple[UUID | None, UUID | None]:
@@ -158,8 +164,8 @@ class HistoryProjection(Projection):
         return scope["organization_id"], scope["project_id"]
 
     @staticmethod
-    def _release(e: Any, store: RowStore) -> None:
-        if isinstance(e, Deployment.Requested):
+    def _release(e: Any, kind: _Kind, store: RowStore) -> None:
+        if kind.requested:
             store.put(
                 RELEASES,
                 {
@@ -168,7 +174,7 @@ class HistoryProjection(Projection):
                     "project_id": e.project_id,
                     "service_id": e.service_id,
                     "environment_id": e.environment_id,
-                    "trigger": e.trigger.value,
+                    "trigger": e.trigger._value_,
                     "requested_by": e.actor,
                     "requested_at": e.timestamp,
                     "commit": e.commit,
@@ -183,18 +189,79 @@ class HistoryProjection(Projection):
                 },
             )
             return
-        changes: dict[str, Any] = {"state": e.state.value}
-        if isinstance(e, Deployment.Built):
-            changes.update(
-                image=e.image, commit_message=e.commit_message, commit_author=e.commit_author
-            )
+        # ``_value_`` is what ``.value`` returns, without the enum's descriptor per event.
+        state = e.state._value_
+        changes: dict[str, Any] = {"state": state}
+        if kind.built:
+            changes["image"] = e.image
+            changes["commit_message"] = e.commit_message
+            changes["commit_author"] = e.commit_author
             if e.commit:
                 changes["commit"] = e.commit
-        if isinstance(e, Deployment.BecameHealthy):
+        if kind.healthy:
             changes["healthy_at"] = e.timestamp
-        if e.state.is_final:
+        if state in _FINAL_STATES:
             changes["finished_at"] = e.timestamp
         store.update(RELEASES, (e.originator_id,), **changes)
+
+
+class _Kind:
+    """What every audit entry of one event class shares, worked out once per class."""
+
+    __slots__ = (
+        "action",
+        "aggregate_type",
+        "built",
+        "healthy",
+        "internal",
+        "release",
+        "requested",
+        "summary",
+        "verb",
+    )
+
+    def __init__(self, cls: type) -> None:
+        self.aggregate_type, _, self.verb = cls.__qualname__.partition(".")
+        self.action = f"{self.aggregate_type}.{self.verb}"
+        self.internal = self.aggregate_type in _INTERNAL
+        self.requested = issubclass(cls, Deployment.Requested)
+        self.release = self.requested or issubclass(cls, Deployment.Transitioned)
+        self.built = issubclass(cls, Deployment.Built)
+        self.healthy = issubclass(cls, Deployment.BecameHealthy)
+        # A summary that does not depend on the event's details is the same for every entry.
+        varies = self.verb in _NAMED or self.aggregate_type in ("Deployment", "VariableSet")
+        self.summary = None if varies else summarize(self.aggregate_type, self.verb, {})
+
+
+_kinds: dict[type, _Kind] = {}
+_FINAL_STATES = frozenset(state.value for state in FINAL_STATES)
+_NAMED = ("Created", "Renamed")
+"""Actions whose summary names the subject (from the details)."""
+
+
+class _Plan:
+    """Which fields of an event the audit details keep and which they seal, by name.
+
+    Worked out once per event class and order of its fields (``vars`` keeps the order the
+    event was decoded in, which the details keep too), instead of once per event.
+    """
+
+    __slots__ = ("keep", "reservation", "sealed", "service_changes", "variable_names")
+
+    def __init__(self, aggregate_type: str, names: tuple[str, ...]) -> None:
+        dropped = set(_STANDARD)
+        self.service_changes = aggregate_type == "Service" and "changed" in names
+        if aggregate_type == "Deployment" or self.service_changes:
+            dropped.add("spec")  # the release history keeps what was deployed
+        secret = [n for n in names if n not in dropped and is_secret_field(n)]
+        dropped.update(n for n in secret if n.endswith("_hash"))
+        self.keep = tuple(n for n in names if n not in dropped)
+        self.sealed = tuple(n for n in secret if n in self.keep)
+        self.variable_names = aggregate_type == "VariableSet" and "set" in names
+        self.reservation = aggregate_type == "Reservation"
+
+
+_plans: dict[tuple[type, tuple[str, ...]], _Plan] = {}
 
 
 def _details(e: Any, aggregate_type: str) -> dict[str, Any]:
@@ -203,22 +270,22 @@ def _details(e: Any, aggregate_type: str) -> dict[str, Any]:
     No secret material, for anyone: no hash, no sealed value (even sealed, a ciphertext is
     not for readers of the timeline). A sealed field records only whether it was set.
     """
-    fields = {k: v for k, v in vars(e).items() if k not in _STANDARD}
-    if aggregate_type == "VariableSet" and "set" in fields:
+    state = vars(e)
+    key = (e.__class__, tuple(state))
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _Plan(aggregate_type, key[1])
+    fields = {name: state[name] for name in plan.keep}
+    if plan.variable_names:
         fields["set"] = sorted(fields["set"])  # variable names only, never the sealed values
-    if aggregate_type == "Deployment":
-        fields.pop("spec", None)  # the release history keeps what was deployed
-    if aggregate_type == "Service" and "changed" in fields:
+    if plan.service_changes:
         # Only the settings that changed, with their new values.
-        spec = fields.pop("spec")
+        spec = state["spec"]
         fields["changed"] = {name: getattr(spec, name) for name in fields["changed"]}
-    if aggregate_type == "Reservation" and fields.get("scope") in _HASHED_SCOPES:
+    if plan.reservation and fields.get("scope") in _HASHED_SCOPES:
         fields.pop("name", None)
-    for name in [k for k in fields if is_secret_field(k)]:
-        if name.endswith("_hash"):
-            del fields[name]
-        else:
-            fields[name] = "sealed" if fields[name] else None
+    for name in plan.sealed:
+        fields[name] = "sealed" if fields[name] else None
     return plain(fields)  # type: ignore[no-any-return]
 
 
@@ -248,5 +315,10 @@ def summarize(aggregate_type: str, action: str, details: dict[str, Any]) -> str:
             if p
         ]
         return "variables: " + "; ".join(parts) if parts else "variables changed"
-    words = "".join(f" {c.lower()}" if c.isupper() else c for c in action).strip()
-    return f"{subject} {words}"
+    return f"{subject} {_words(action)}"
+
+
+@functools.cache
+def _words(action: str) -> str:
+    """An action's name as lower-case words: ``BecameHealthy`` is "became healthy"."""
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in action).strip()

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.deployment import Deployment
+from domain.deployment import FINAL_STATES, Deployment, DeploymentState
 from domain.service import Service
 from projections.base import handles
 from projections.dashboard.services import SERVICE_STATES, service_state
@@ -57,6 +57,10 @@ DEPLOYMENTS = Table(
     notices=(("deployment", "id"), ("service", "service_id")),
     indexes=(("service_id", "requested_at"), ("project_id",)),
 )
+
+
+_FINISHING = frozenset({*(s.value for s in FINAL_STATES), DeploymentState.HEALTHY.value})
+"""States that end a release's rollout: it finished, for better or worse."""
 
 
 class DeploymentHandlers:
@@ -117,18 +121,21 @@ class DeploymentHandlers:
         row = store.get(DEPLOYMENTS, e.originator_id)
         if row is None:
             return
+        # ``_value_`` is what ``.value`` returns, without the enum's descriptor per event.
+        value = e.state._value_
+        at = e.timestamp
         changes: dict[str, Any] = {
-            "state": e.state.value,
+            "state": value,
             "reason": e.reason,
             "deadline": e.deadline,
-            "updated_at": e.timestamp,
+            "updated_at": at,
             "history": [
                 *row["history"],
-                {"state": e.state.value, "at": e.timestamp.isoformat(), "reason": e.reason},
+                {"state": value, "at": at.isoformat(), "reason": e.reason},
             ],
         }
-        if e.state.is_final or e.state.value == "healthy":
-            changes["finished_at"] = row["finished_at"] or e.timestamp
+        if value in _FINISHING:
+            changes["finished_at"] = row["finished_at"] or at
         if isinstance(e, Deployment.ReplicasStarting):
             changes["placements"] = {str(k): str(v) for k, v in e.placements.items()}
             changes["placement_explanation"] = e.explanation or None
@@ -145,8 +152,8 @@ class DeploymentHandlers:
             store.update(
                 SERVICE_STATES,
                 (row["service_id"], row["environment_id"]),
-                latest_state=e.state.value,
-                updated_at=e.timestamp,
+                latest_state=value,
+                updated_at=at,
             )
 
     # A service's event, handled beside the deployments because it reads the one it promotes.
