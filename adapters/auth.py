@@ -8,11 +8,12 @@ import math
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import argon2
 import jwt
@@ -213,57 +214,89 @@ def _iso(moment: datetime) -> str:
 
 
 class InProcessRateLimiter:
-    """Fixed-window counters in this process (the embedded setup has one process)."""
+    """Sliding-window logs in this process (the embedded setup has one process).
+
+    Per key, the times of the attempts let through within the last window, at most
+    ``limit`` of them: an attempt goes ahead while fewer than ``limit`` did in the window
+    before it. Unlike fixed windows, a burst split across a window's boundary cannot get
+    twice the limit through."""
 
     def __init__(self, now: Callable[[], float] = time.time) -> None:
         self._now = now
-        self._windows: dict[str, tuple[int, int]] = {}
+        self._logs: dict[tuple[str, int], deque[float]] = {}
         self._lock = threading.Lock()
 
     def attempt(self, key: str, limit: int, window_seconds: int) -> int:
-        """Count an attempt: 0 within the limit, else the seconds until the window ends."""
+        """Count an attempt: 0 within the limit, else the seconds until one is allowed."""
         now = self._now()
-        window = int(now) // window_seconds
         with self._lock:
-            started, count = self._windows.get(key, (window, 0))
-            if started != window:
-                started, count = window, 0
-            count += 1
-            self._windows[key] = (started, count)
-            if len(self._windows) > 100_000:
-                self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
-        return 0 if count <= limit else _until_next(now, window, window_seconds)
+            log = self._logs.get((key, window_seconds))
+            if log is None or log.maxlen != limit:
+                log = self._logs[key, window_seconds] = deque(log or (), maxlen=limit)
+            while log and log[0] <= now - window_seconds:
+                log.popleft()
+            if len(log) < limit:
+                log.append(now)
+                if len(self._logs) > 100_000:
+                    self._forget(now)
+                return 0
+            return _wait_until(log[0] + window_seconds, now)
+
+    def _forget(self, now: float) -> None:
+        """Drop the logs whose attempts are all older than their window."""
+        self._logs = {
+            (key, seconds): log
+            for (key, seconds), log in self._logs.items()
+            if log and log[-1] > now - seconds
+        }
+
+
+# KEYS[1]: the key's log (a sorted set of attempt times); ARGV: now, window, limit, a unique
+# member. Atomic in Redis: prune what left the window, then let the attempt through and log
+# it only while fewer than the limit are logged. The wait is returned as text (Redis turns a
+# Lua number into an integer).
+_SLIDING_WINDOW = """
+local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
+  return '0'
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return tostring(tonumber(oldest[2]) + window - now)
+"""
 
 
 class RedisRateLimiter:
-    """Fixed-window counters in Redis, shared by every API replica."""
+    """Sliding-window logs in Redis (one small sorted set per key, at most ``limit``
+    members), shared by every API replica; see InProcessRateLimiter for the rule."""
 
     def __init__(self, url: str, prefix: str, now: Callable[[], float] = time.time) -> None:
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._prefix = prefix
         self._now = now
+        self._script = self._redis.register_script(_SLIDING_WINDOW)
 
     def attempt(self, key: str, limit: int, window_seconds: int) -> int:
-        """Count an attempt: 0 within the limit, else the seconds until the window ends."""
+        """Count an attempt: 0 within the limit, else the seconds until one is allowed."""
         now = self._now()
-        window = int(now) // window_seconds
-        name = f"{self._prefix}:{key}:{window_seconds}:{window}"
-        pipe = self._redis.pipeline()
-        pipe.incr(name)
-        pipe.expire(name, window_seconds * 2)
+        name = f"{self._prefix}:{key}:{window_seconds}"
         try:
-            count, _ = pipe.execute()
+            wait = self._script(keys=[name], args=[repr(now), window_seconds, limit, uuid4().hex])
         except redis.RedisError as e:
             # Neither let everyone through nor hang: the caller gets a coded answer at once.
             raise UnavailableError(
                 f"the rate limiter's Redis does not answer ({type(e).__name__}); try again"
             ) from None
-        return 0 if int(count) <= limit else _until_next(now, window, window_seconds)
+        left = float(wait)
+        return 0 if left == 0 else _wait_until(now + left, now)
 
     def close(self) -> None:
         """Release the connection pool."""
         self._redis.close()
 
 
-def _until_next(now: float, window: int, window_seconds: int) -> int:
-    return max(1, math.ceil((window + 1) * window_seconds - now))
+def _wait_until(moment: float, now: float) -> int:
+    """Whole seconds from ``now`` until ``moment``, at least one."""
+    return max(1, math.ceil(moment - now))

@@ -114,9 +114,10 @@ class SessionStore(Protocol):
 
 
 class RateLimiter(Protocol):
-    """Counts attempts per key in fixed windows of time."""
+    """Counts attempts per key in sliding windows of time."""
 
     def attempt(self, key: str, limit: int, window_seconds: int) -> int:
-        """Count one attempt under ``key``: 0 while within ``limit`` attempts this window,
-        otherwise the whole seconds until the window ends and attempts are allowed again."""
+        """Count one attempt under ``key``: 0 while fewer than ``limit`` attempts went ahead
+        in the last ``window_seconds``, otherwise (the attempt not counted) the whole seconds
+        until the oldest of them leaves the window and an attempt is allowed again."""
         ...

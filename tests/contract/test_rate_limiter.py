@@ -40,9 +40,10 @@ def limiter(request: pytest.FixtureRequest, time: Time) -> Iterator[RateLimiter]
 
 
 def test_attempts_within_the_limit_go_ahead_and_the_next_is_told_when_to_retry(
-    limiter: RateLimiter,
+    limiter: RateLimiter, time: Time
 ) -> None:
     assert [limiter.attempt("login:client:a", 3, 60) for _ in range(3)] == [0, 0, 0]
+    time.now += 10
     assert limiter.attempt("login:client:a", 3, 60) == 50
     assert limiter.attempt("login:client:a", 3, 60) == 50
 
@@ -54,12 +55,35 @@ def test_keys_and_window_lengths_count_apart(limiter: RateLimiter) -> None:
     assert limiter.attempt("a", 1, 600) == 0
 
 
-def test_a_new_window_starts_afresh(limiter: RateLimiter, time: Time) -> None:
-    for _ in range(2):
-        limiter.attempt("k", 1, 60)
-    time.now += 49.5
-    assert limiter.attempt("k", 1, 60) == 1  # half a second left, rounded up
+def test_an_attempt_goes_ahead_once_the_oldest_counted_one_is_a_window_old(
+    limiter: RateLimiter, time: Time
+) -> None:
+    assert limiter.attempt("k", 2, 60) == 0
+    time.now += 30
+    assert limiter.attempt("k", 2, 60) == 0
+    time.now += 29.5
+    assert limiter.attempt("k", 2, 60) == 1  # half a second left, rounded up
     time.now += 0.5
+    assert limiter.attempt("k", 2, 60) == 0  # the first left the window
+    assert limiter.attempt("k", 2, 60) == 30  # the second is still in it
+
+
+def test_a_burst_across_a_minute_boundary_gets_no_more_than_the_limit(
+    limiter: RateLimiter, time: Time
+) -> None:
+    """Fixed windows let 2 x limit through around a boundary (the defect this rule ends)."""
+    time.now = 1_700_000_039.0  # one second before a minute boundary
+    assert [limiter.attempt("burst", 3, 60) for _ in range(3)] == [0, 0, 0]
+    time.now += 2  # one second after it
+    assert [limiter.attempt("burst", 3, 60) for _ in range(3)] == [58, 58, 58]
+
+
+def test_refused_attempts_do_not_count(limiter: RateLimiter, time: Time) -> None:
+    assert limiter.attempt("k", 1, 60) == 0
+    for _ in range(50):
+        time.now += 1
+        limiter.attempt("k", 1, 60)
+    time.now += 10
     assert limiter.attempt("k", 1, 60) == 0
 
 

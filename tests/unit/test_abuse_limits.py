@@ -92,13 +92,18 @@ def test_addresses_are_read_as_proxies_write_them(text: str, address: str | None
 # Rate limiter (the Redis one is in tests/contract/test_rate_limiter.py)
 
 
-def test_in_process_limiter_says_how_long_to_wait_and_forgets_old_windows() -> None:
-    now = [1_000_040.0]  # 20 s into a minute window
+def test_in_process_limiter_says_how_long_to_wait_and_forgets_old_logs() -> None:
+    now = [1_000_040.0]
     limiter = InProcessRateLimiter(lambda: now[0])
-    assert [limiter.attempt("k", 2, 60) for _ in range(3)] == [0, 0, 40]
+    assert [limiter.attempt("k", 2, 60) for _ in range(3)] == [0, 0, 60]
     assert limiter.attempt("other", 2, 60) == 0
-    now[0] += 40
+    now[0] += 60
     assert limiter.attempt("k", 2, 60) == 0
+    for n in range(100_001):  # past the bound: logs whose attempts all left their window go
+        limiter.attempt(f"crowd-{n}", 1, 60)
+    now[0] += 61
+    limiter.attempt("last", 1, 60)
+    assert len(limiter._logs) < 100_000
 
 
 # Bounded hashing
