@@ -3,9 +3,11 @@
 Writes to the events table are serialised anyway (``LOCK TABLE … EXCLUSIVE`` keeps the
 notification ids in commit order), so a command waiting for the lock may as well wait for
 the commit in flight in its own process and then go out with every other command that
-arrived meanwhile: one leader writes the whole group in ONE transaction and one round trip
-(BEGIN, lock, NOTIFY, one INSERT, COMMIT, pipelined). A lone command never waits: it leads
-a group of one at once.
+arrived meanwhile: one leader writes the whole group in ONE transaction and one round trip:
+one call of a function the migration creates beside the events table (lock, NOTIFY, one
+INSERT, in the statement's own transaction), or, where it is missing, the same statements
+pipelined between BEGIN and COMMIT. A lone command never waits: it leads a group of one at
+once.
 
 Each command keeps its own optimistic-concurrency check and fails alone. The INSERT skips
 the events of every command that
@@ -33,6 +35,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.errors import UndefinedFunction
 from psycopg.pq import TransactionStatus
 from psycopg.sql import SQL, Composed, Identifier
 
@@ -98,7 +101,25 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         self._lock_statements = [_rendered(s) for s in self.lock_table_statements]
         notify = SQL("NOTIFY {}").format(Identifier(self.channel_name))
         self._notify_statement = notify.as_bytes(None)
-        self._group_statement = SQL(_GROUP_INSERT).format(table=table).as_bytes(None)
+        self._group_statement = (
+            SQL(_GROUP_INSERT).format(table=table, **_PIPELINED_ARGUMENTS).as_bytes(None)
+        )
+        function = SQL("{}.{}").format(
+            Identifier(self.datastore.schema),
+            Identifier(f"{self.events_table_name}_group_insert_v1"),
+        )
+        self.sql_create_statements.append(
+            SQL(_GROUP_FUNCTION).format(
+                function=function,
+                table=table,
+                channel=Identifier(self.channel_name),
+                query=SQL(_GROUP_INSERT).format(table=table, **_FUNCTION_ARGUMENTS),
+            )
+        )
+        self._call_statement = SQL(_GROUP_CALL).format(function=function).as_bytes(None)
+        self._lock_timeout = f"{self.datastore.lock_timeout}s"
+        self.by_function = True
+        """Whether the group goes in one call of the function (False once found missing)."""
 
     @property
     def waiting(self) -> int:
@@ -243,24 +264,13 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     def _insert_group(
         self, group: list[_Save]
     ) -> tuple[dict[tuple[UUID | str, int], int], set[int]]:
-        """One round trip: BEGIN, lock, NOTIFY, the group's INSERT, COMMIT."""
+        """One round trip: the function's call, or BEGIN, lock, NOTIFY, INSERT, COMMIT."""
         params = _group_params(group)
         with self.datastore.get_connection() as conn:
-            # The connection is in autocommit mode: BEGIN and COMMIT go in the pipeline
-            # with the rest, and nothing waits for an answer before the end.
-            control, insert = conn.cursor(), conn.cursor()
-            try:
-                with conn.pipeline():
-                    control.execute(b"BEGIN")
-                    for lock_statement in self._lock_statements:
-                        control.execute(lock_statement, prepare=True)
-                    control.execute(self._notify_statement, prepare=True)
-                    insert.execute(self._group_statement, params, prepare=True)
-                    control.execute(b"COMMIT")
-                rows = insert.fetchall()
-            finally:
-                if conn.info.transaction_status != TransactionStatus.IDLE:
-                    conn.rollback()  # a statement failed: the group leaves no trace
+            # The connection is in autocommit mode: the call is a transaction of its own.
+            rows = self._call(conn, params) if self.by_function else None
+            if rows is None:
+                rows = self._pipelined(conn, params)
         written: dict[tuple[UUID | str, int], int] = {}
         refused: set[int] = set()
         for row in rows:
@@ -269,6 +279,37 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             else:
                 refused.add(row["refused"])
         return written, refused
+
+    def _call(self, conn: Any, params: dict[str, Any]) -> list[Any] | None:
+        """The group written by the function; None where the migration has not created it."""
+        try:
+            rows: list[Any] = conn.execute(
+                self._call_statement, {**params, "lock_timeout": self._lock_timeout}, prepare=True
+            ).fetchall()
+        except UndefinedFunction:  # a schema migrated by an older version: nothing written
+            log.warning("the events table has no group insert function: migrate the database")
+            self.by_function = False
+            return None
+        return rows
+
+    def _pipelined(self, conn: Any, params: dict[str, Any]) -> list[Any]:
+        """The group written by statements sent together between BEGIN and COMMIT."""
+        # BEGIN and COMMIT go in the pipeline with the rest, and nothing waits for an
+        # answer before the end.
+        control, insert = conn.cursor(), conn.cursor()
+        try:
+            with conn.pipeline():
+                control.execute(b"BEGIN")
+                for lock_statement in self._lock_statements:
+                    control.execute(lock_statement, prepare=True)
+                control.execute(self._notify_statement, prepare=True)
+                insert.execute(self._group_statement, params, prepare=True)
+                control.execute(b"COMMIT")
+            rows: list[Any] = insert.fetchall()
+        finally:
+            if conn.info.transaction_status != TransactionStatus.IDLE:
+                conn.rollback()  # a statement failed: the group leaves no trace
+        return rows
 
 
 def _group_params(group: list[_Save]) -> dict[str, list[Any]]:
@@ -313,11 +354,10 @@ def _copy_of(error: Exception) -> BaseException:
 # join, "version > read version" made the planner scan the whole table.
 _GROUP_INSERT = """
 WITH batch AS (
-  SELECT * FROM unnest(
-    %(cmd)s::int[], %(oid)s::uuid[], %(ver)s::bigint[], %(topic)s::text[], %(state)s::bytea[]
-  ) WITH ORDINALITY AS b(cmd, oid, ver, topic, state, ord)
+  SELECT * FROM unnest({cmd}, {oid}, {ver}, {topic}, {state})
+    WITH ORDINALITY AS b(cmd, oid, ver, topic, state, ord)
 ), reads AS (
-  SELECT * FROM unnest(%(rcmd)s::int[], %(roid)s::uuid[], %(rver)s::bigint[]) AS r(cmd, oid, ver)
+  SELECT * FROM unnest({rcmd}, {roid}, {rver}) AS r(cmd, oid, ver)
 ), refused AS (
   SELECT b.cmd FROM batch b CROSS JOIN LATERAL (
     SELECT 1 FROM {table} e
@@ -344,4 +384,44 @@ WITH batch AS (
 SELECT originator_id, originator_version, notification_id, NULL::int AS refused FROM written
 UNION ALL
 SELECT NULL, NULL, NULL, cmd FROM refused
+"""
+
+_COLUMNS = {
+    "cmd": "int[]",
+    "oid": "uuid[]",
+    "ver": "bigint[]",
+    "topic": "text[]",
+    "state": "bytea[]",
+    "rcmd": "int[]",
+    "roid": "uuid[]",
+    "rver": "bigint[]",
+}
+"""The group's parameters (see ``_group_params``), in the function's order, and their types."""
+_PIPELINED_ARGUMENTS = {name: SQL(f"%({name})b::{kind}") for name, kind in _COLUMNS.items()}
+_FUNCTION_ARGUMENTS = {name: SQL(f"${number}") for number, name in enumerate(_COLUMNS, 1)}
+
+# The lock, the notice and the insert in one statement: one message to send, one
+# transaction (the statement's own) to commit, and only one statement to bind and run.
+# (``use_column``: in the query, the names of the table's columns mean the columns.)
+_GROUP_FUNCTION = """
+CREATE OR REPLACE FUNCTION {function}(
+  int[], uuid[], bigint[], text[], bytea[], int[], uuid[], bigint[], text
+) RETURNS TABLE (
+  originator_id uuid, originator_version bigint, notification_id bigint, refused int
+) LANGUAGE plpgsql AS $body$
+#variable_conflict use_column
+BEGIN
+  PERFORM set_config('lock_timeout', $9, true);
+  LOCK TABLE {table} IN EXCLUSIVE MODE;
+  NOTIFY {channel};
+  RETURN QUERY {query};
+END
+$body$
+"""
+# Binary parameters: psycopg's text form of arrays quotes and hex-encodes every element.
+_GROUP_CALL = """
+SELECT * FROM {function}(
+  %(cmd)b::int[], %(oid)b::uuid[], %(ver)b::bigint[], %(topic)b::text[], %(state)b::bytea[],
+  %(rcmd)b::int[], %(roid)b::uuid[], %(rver)b::bigint[], %(lock_timeout)s
+)
 """
