@@ -172,6 +172,22 @@ def test_a_schema_migrated_without_the_group_function_still_commits_groups(
         events.close()
 
 
+def test_a_group_stores_every_event_byte_for_byte(store: EventStore) -> None:
+    recorder = recorder_of(store)
+    aggregate = uuid.uuid4()
+    states = [b"", b"\x00\xff\\x00{", "é€".encode(), bytes(range(256)) * 40]
+    events = [
+        StoredEvent(aggregate, version, f"test:Happened{version}é", state)
+        for version, state in enumerate(states, 1)
+    ]
+    ids = recorder.insert_events(events, read_versions={uuid.uuid4(): 0})
+    assert ids and len(ids) == len(states)
+    stored = recorder.select_events(aggregate)
+    assert [(e.originator_version, e.topic, bytes(e.state)) for e in stored] == [
+        (e.originator_version, e.topic, e.state) for e in events
+    ]
+
+
 def test_a_save_that_read_an_aggregate_that_moved_on_is_refused(store: EventStore) -> None:
     recorder = recorder_of(store)
     read = uuid.uuid4()
