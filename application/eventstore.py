@@ -132,28 +132,55 @@ def _copier(value: object) -> Callable[[Any], Any] | None:
     return copy.deepcopy
 
 
+_Copiers = tuple[tuple[str, Callable[[Any], Any]], ...]
+
+
 class _Frozen:
     """A committed aggregate nobody changes any more, and how to copy it: attributes that
     cannot change in place are shared, containers of such values copied shallowly, and
-    anything else deep-copied (far cheaper than pickling the whole aggregate)."""
+    anything else deep-copied (far cheaper than pickling the whole aggregate).
 
-    __slots__ = ("aggregate", "copiers")
+    How to copy it is worked out by the first copy. Where the entry it replaced had worked
+    it out already, only the attributes that are not the very objects that entry shared
+    are looked at again (a command changes a few attributes of an aggregate).
+    """
+
+    __slots__ = ("_copiers", "_previous", "aggregate")
 
     def __init__(
         self,
         aggregate: ContainrAggregate,
-        copiers: tuple[tuple[str, Callable[[Any], Any]], ...] | None = None,
+        *,
+        copiers: _Copiers | None = None,
+        previous: _Frozen | None = None,
     ) -> None:
         self.aggregate = aggregate
-        self.copiers = (
-            tuple(
-                (name, copier)
-                for name, value in vars(aggregate).items()
-                if (copier := _copier(value)) is not None
-            )
-            if copiers is None
-            else copiers
-        )
+        self._copiers = copiers
+        # Only a previous entry whose plan is known helps (and no chain of them is kept).
+        self._previous = previous if previous is not None and previous._copiers else None
+
+    @property
+    def copiers(self) -> _Copiers:
+        """Each attribute a copy cannot share, with how to copy it."""
+        copiers = self._copiers
+        if copiers is None:
+            previous, self._previous = self._previous, None
+            state = vars(self.aggregate).items()
+            if previous is None or previous._copiers is None:
+                copiers = tuple(
+                    (name, copier) for name, value in state if (copier := _copier(value))
+                )
+            else:
+                shared = vars(previous.aggregate)
+                copied = {name for name, _ in previous._copiers}
+                copiers = tuple(
+                    (name, copier)
+                    for name, value in state
+                    if (name in copied or shared.get(name, _Frozen) is not value)
+                    and (copier := _copier(value))
+                )
+            self._copiers = copiers
+        return copiers
 
     def copy(self) -> ContainrAggregate:
         """A copy for a command to change: changing it leaves this one as it is."""
@@ -171,13 +198,12 @@ class CommittedAggregates:
     process left them or last read them (least recently used ones are dropped).
 
     An entry is an aggregate nobody changes any more; a command gets its own copy of it
-    (see ``_Frozen``: how to copy it is worked out once, by the first command that needs a
-    copy). Entries are replaced whole, and only by newer versions.
+    (see ``_Frozen``). Entries are replaced whole, and only by newer versions.
     """
 
     def __init__(self, maxsize: int) -> None:
         self._maxsize = maxsize
-        self._entries: OrderedDict[UUID, tuple[int, ContainrAggregate | _Frozen]] = OrderedDict()
+        self._entries: OrderedDict[UUID, tuple[int, _Frozen]] = OrderedDict()
         self._lock = threading.Lock()
 
     def copy(self, aggregate_id: UUID) -> ContainrAggregate | None:
@@ -187,14 +213,7 @@ class CommittedAggregates:
             if entry is None:
                 return None
             self._entries.move_to_end(aggregate_id)
-        version, state = entry
-        if not isinstance(state, _Frozen):
-            frozen = _Frozen(state)
-            with self._lock:
-                if self._entries.get(aggregate_id) is entry:
-                    self._entries[aggregate_id] = (version, frozen)
-            state = frozen
-        return state.copy()
+        return entry[1].copy()
 
     def version(self, aggregate_id: UUID) -> int | None:
         """The version remembered, or None."""
@@ -205,15 +224,17 @@ class CommittedAggregates:
     def put(self, aggregate: ContainrAggregate, *, copy: bool = False) -> None:
         """Remember ``aggregate`` unless a newer version is known: as it is (then nobody may
         change it any more), or a copy of it."""
-        state: ContainrAggregate | _Frozen = aggregate
+        frozen: _Frozen | None = None
         if copy:  # the caller goes on to change the one it has
-            frozen = _Frozen(aggregate)
-            state = _Frozen(frozen.copy(), frozen.copiers)
+            original = _Frozen(aggregate)
+            frozen = _Frozen(original.copy(), copiers=original.copiers)
         with self._lock:
             known = self._entries.get(aggregate.id)
             if known is not None and known[0] >= aggregate.version:
                 return
-            self._entries[aggregate.id] = (aggregate.version, state)
+            if frozen is None:
+                frozen = _Frozen(aggregate, previous=None if known is None else known[1])
+            self._entries[aggregate.id] = (aggregate.version, frozen)
             self._entries.move_to_end(aggregate.id)
             if len(self._entries) > self._maxsize:
                 self._entries.popitem(last=False)

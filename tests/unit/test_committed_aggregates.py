@@ -95,3 +95,22 @@ def test_every_kind_of_container_the_domain_changes_in_place_is_copied() -> None
             if isinstance(value, dict | list | set):
                 value.clear() if not isinstance(value, list) else value.append(None)
         assert state(committed) == before
+
+
+def test_an_attribute_a_command_made_changeable_is_copied_from_the_next_version_on() -> None:
+    first = service()
+    first.__dict__["extra"] = None  # shared while it is None
+    memory = CommittedAggregates(10)
+    memory.put(first)
+    mine = memory.copy(first.id)  # works out how to copy version 1
+    assert isinstance(mine, Service)
+    mine.scale(3, actor=ACTOR, now=at(1))
+    mine.collect_events()
+    mine.__dict__["extra"] = {"inner": [1]}
+    memory.put(mine)  # version 2, committed
+    before = state(mine)
+    again = memory.copy(first.id)
+    assert again is not None and again.version == 2
+    again.__dict__["extra"]["inner"].append(2)
+    again.spec = None  # type: ignore[assignment]
+    assert state(mine) == before
