@@ -427,7 +427,7 @@ def _array_dumper(array: type[_Array]) -> type[Dumper]:
         oid = pg_types[array.element_oid].array_oid
 
         def dump(self, obj: Any) -> bytes:
-            return bytes(obj)
+            return obj  # type: ignore[no-any-return]
 
     return ArrayDumper
 
