@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import pickle
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import fields
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import Enum
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -83,19 +87,123 @@ class EventMapper(Mapper[UUID]):
         return event
 
 
+_SHARED_TYPES = (str, bytes, int, float, complex, UUID, date, time, timedelta, Decimal)
+"""Values nobody can change in place: a copy of an aggregate shares them."""
+_EXACTLY_SHARED = frozenset((*_SHARED_TYPES, datetime, bool, type(None)))
+
+
+def _unchangeable(value: object) -> bool:
+    """Whether ``value`` cannot be changed in place, nor anything in it."""
+    kind = type(value)
+    if kind in _EXACTLY_SHARED or isinstance(value, Enum):  # Enum members are singletons
+        return True
+    if kind is tuple or kind is frozenset:
+        return all(_unchangeable(item) for item in value)  # type: ignore[attr-defined]
+    names = _frozen_fields.get(kind)
+    if names is None:
+        params = getattr(kind, "__dataclass_params__", None)
+        frozen = params is not None and params.frozen
+        names = _frozen_fields[kind] = (
+            tuple(f.name for f in fields(kind)) if frozen else ()  # type: ignore[arg-type]
+        )
+    if names:
+        return all(_unchangeable(getattr(value, name)) for name in names)
+    # A subclass of an immutable type (a str subclass…) unless it has attributes of its own.
+    return isinstance(value, _SHARED_TYPES) and not getattr(value, "__dict__", None)
+
+
+_frozen_fields: dict[type, tuple[str, ...]] = {}
+"""The fields of each frozen dataclass met (empty for any other class)."""
+
+
+def _copier(value: object) -> Callable[[Any], Any] | None:
+    """How a copy of an aggregate copies one of its attributes (None: it shares it)."""
+    if _unchangeable(value):
+        return None
+    if isinstance(value, dict) and type(value) is dict:
+        if all(_unchangeable(k) and _unchangeable(v) for k, v in value.items()):
+            return dict.copy
+    elif (
+        isinstance(value, list | set)
+        and type(value) in (list, set)
+        and all(_unchangeable(item) for item in value)
+    ):
+        return type(value).copy
+    return copy.deepcopy
+
+
+_Copiers = tuple[tuple[str, Callable[[Any], Any]], ...]
+
+
+class _Frozen:
+    """A committed aggregate nobody changes any more, and how to copy it: attributes that
+    cannot change in place are shared, containers of such values copied shallowly, and
+    anything else deep-copied (far cheaper than pickling the whole aggregate).
+
+    How to copy it is worked out by the first copy. Where the entry it replaced had worked
+    it out already, only the attributes that are not the very objects that entry shared
+    are looked at again (a command changes a few attributes of an aggregate).
+    """
+
+    __slots__ = ("_copiers", "_previous", "aggregate")
+
+    def __init__(
+        self,
+        aggregate: ContainrAggregate,
+        *,
+        copiers: _Copiers | None = None,
+        previous: _Frozen | None = None,
+    ) -> None:
+        self.aggregate = aggregate
+        self._copiers = copiers
+        # Only a previous entry whose plan is known helps (and no chain of them is kept).
+        self._previous = previous if previous is not None and previous._copiers else None
+
+    @property
+    def copiers(self) -> _Copiers:
+        """Each attribute a copy cannot share, with how to copy it."""
+        copiers = self._copiers
+        if copiers is None:
+            previous, self._previous = self._previous, None
+            state = vars(self.aggregate).items()
+            if previous is None or previous._copiers is None:
+                copiers = tuple(
+                    (name, copier) for name, value in state if (copier := _copier(value))
+                )
+            else:
+                shared = vars(previous.aggregate)
+                copied = {name for name, _ in previous._copiers}
+                copiers = tuple(
+                    (name, copier)
+                    for name, value in state
+                    if (name in copied or shared.get(name, _Frozen) is not value)
+                    and (copier := _copier(value))
+                )
+            self._copiers = copiers
+        return copiers
+
+    def copy(self) -> ContainrAggregate:
+        """A copy for a command to change: changing it leaves this one as it is."""
+        original = self.aggregate
+        state = dict(vars(original))
+        for name, copier in self.copiers:
+            state[name] = copier(state[name])
+        copied: ContainrAggregate = object.__new__(type(original))
+        copied.__dict__ = state
+        return copied
+
+
 class CommittedAggregates:
     """The latest committed state of recently used aggregates, as the commands of this
     process left them or last read them (least recently used ones are dropped).
 
-    An entry is an aggregate nobody changes any more, or its pickle: a command gets its own
-    copy by unpickling (about four times cheaper than ``deepcopy``), and an aggregate is
-    pickled once, by the first command that needs a copy of it. Entries are replaced whole,
-    and only by newer versions.
+    An entry is an aggregate nobody changes any more; a command gets its own copy of it
+    (see ``_Frozen``). Entries are replaced whole, and only by newer versions.
     """
 
     def __init__(self, maxsize: int) -> None:
         self._maxsize = maxsize
-        self._entries: OrderedDict[UUID, tuple[int, ContainrAggregate | bytes]] = OrderedDict()
+        self._entries: OrderedDict[UUID, tuple[int, _Frozen]] = OrderedDict()
         self._lock = threading.Lock()
 
     def copy(self, aggregate_id: UUID) -> ContainrAggregate | None:
@@ -105,16 +213,7 @@ class CommittedAggregates:
             if entry is None:
                 return None
             self._entries.move_to_end(aggregate_id)
-        version, state = entry
-        if not isinstance(state, bytes):
-            frozen = pickle.dumps(state, pickle.HIGHEST_PROTOCOL)
-            with self._lock:
-                if self._entries.get(aggregate_id) is entry:
-                    self._entries[aggregate_id] = (version, frozen)
-            state = frozen
-        # Only ever bytes this process pickled itself, in its own memory.
-        copied: ContainrAggregate = pickle.loads(state)  # noqa: S301
-        return copied
+        return entry[1].copy()
 
     def version(self, aggregate_id: UUID) -> int | None:
         """The version remembered, or None."""
@@ -125,14 +224,17 @@ class CommittedAggregates:
     def put(self, aggregate: ContainrAggregate, *, copy: bool = False) -> None:
         """Remember ``aggregate`` unless a newer version is known: as it is (then nobody may
         change it any more), or a copy of it."""
-        state: ContainrAggregate | bytes = (
-            pickle.dumps(aggregate, pickle.HIGHEST_PROTOCOL) if copy else aggregate
-        )
+        frozen: _Frozen | None = None
+        if copy:  # the caller goes on to change the one it has
+            original = _Frozen(aggregate)
+            frozen = _Frozen(original.copy(), copiers=original.copiers)
         with self._lock:
             known = self._entries.get(aggregate.id)
             if known is not None and known[0] >= aggregate.version:
                 return
-            self._entries[aggregate.id] = (aggregate.version, state)
+            if frozen is None:
+                frozen = _Frozen(aggregate, previous=None if known is None else known[1])
+            self._entries[aggregate.id] = (aggregate.version, frozen)
             self._entries.move_to_end(aggregate.id)
             if len(self._entries) > self._maxsize:
                 self._entries.popitem(last=False)

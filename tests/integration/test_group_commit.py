@@ -35,11 +35,14 @@ def store_settings(request: pytest.FixtureRequest) -> object:
     return request.getfixturevalue("pg_settings")
 
 
-@pytest.fixture
-def store(pg_settings: Settings) -> Iterator[EventStore]:
+@pytest.fixture(params=["function", "pipelined"])
+def store(pg_settings: Settings, request: pytest.FixtureRequest) -> Iterator[EventStore]:
+    """The store, writing groups by the migrated function or (where a schema has none yet)
+    by pipelined statements."""
     # Statements (and so the wait for the table lock) may take long on a loaded machine.
     patient = msgspec.structs.replace(pg_settings, database_statement_timeout_ms=60_000)
     events = EventStore(env=library_env(patient))
+    recorder_of(events).by_function = request.param == "function"
     yield events
     events.close()
 
@@ -148,6 +151,41 @@ def test_a_conflicting_save_in_a_group_fails_alone_and_the_others_commit_togethe
     assert len({xmin for oid, _, xmin in rows if oid != taken}) == 1  # one transaction
     of_two = sorted(int(str(nid)) for oid, nid, _ in rows if oid == two)
     assert of_two == saves.outcomes["two"]  # each save got the ids of its own events
+
+
+def test_a_schema_migrated_without_the_group_function_still_commits_groups(
+    pg_settings: Settings, sql: psycopg.Connection[tuple[object, ...]]
+) -> None:
+    events = EventStore(env=library_env(pg_settings))
+    try:
+        recorder = recorder_of(events)
+        assert recorder.by_function  # migrated: one call writes a group
+        aggregate = uuid.uuid4()
+        assert recorder.insert_events([event(aggregate)])
+        assert recorder.by_function
+        sql.execute(f"DROP FUNCTION {EVENTS_TABLE}_group_insert_v1")
+        ids = recorder.insert_events([event(aggregate, 2)])
+        assert ids and not recorder.by_function
+        with pytest.raises(IntegrityError):
+            recorder.insert_events([event(aggregate, 2)])
+    finally:
+        events.close()
+
+
+def test_a_group_stores_every_event_byte_for_byte(store: EventStore) -> None:
+    recorder = recorder_of(store)
+    aggregate = uuid.uuid4()
+    states = [b"", b"\x00\xff\\x00{", "é€".encode(), bytes(range(256)) * 40]
+    events = [
+        StoredEvent(aggregate, version, f"test:Happened{version}é", state)
+        for version, state in enumerate(states, 1)
+    ]
+    ids = recorder.insert_events(events, read_versions={uuid.uuid4(): 0})
+    assert ids and len(ids) == len(states)
+    stored = recorder.select_events(aggregate)
+    assert [(e.originator_version, e.topic, bytes(e.state)) for e in stored] == [
+        (e.originator_version, e.topic, e.state) for e in events
+    ]
 
 
 def test_a_save_that_read_an_aggregate_that_moved_on_is_refused(store: EventStore) -> None:
