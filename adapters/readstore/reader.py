@@ -102,6 +102,7 @@ class SqlReadStore:
         after: Sequence[object] | None = None,
         limit: int | None = None,
         generation: int | None = None,
+        columns: Sequence[str] | None = None,
     ) -> list[Row]:
         """Rows of one table (see ReadStore.select)."""
         if generation is not None:
@@ -117,6 +118,7 @@ class SqlReadStore:
                 order,
                 after,
                 limit,
+                columns,
             )
         try:
             return self._select(
@@ -131,6 +133,7 @@ class SqlReadStore:
                 order,
                 after,
                 limit,
+                columns,
             )
         except (psycopg.errors.UndefinedTable, sqlite3.OperationalError):
             # A rebuild swapped generations since we looked: look again, once.
@@ -147,6 +150,7 @@ class SqlReadStore:
                 order,
                 after,
                 limit,
+                columns,
             )
 
     def _select(
@@ -162,6 +166,7 @@ class SqlReadStore:
         order: Order,
         after: Sequence[object] | None,
         limit: int | None,
+        columns: Sequence[str] | None,
     ) -> list[Row]:
         dialect = self._db.dialect
         sql = statements(dialect, model, generation, table)
@@ -179,8 +184,9 @@ class SqlReadStore:
         if after is not None and order_by:
             found.after(order_by, after, order)
         clauses, params = found.clauses, found.params
-        names = ", ".join(f'"{c.name}"' for c in sql.select_columns)
-        text = f"SELECT {names} FROM {dialect.table(model, generation, table.name)}"
+        names = sql.names if columns is None else sql.narrowed(columns)
+        listed = ", ".join(f'"{name}"' for name in names)
+        text = f"SELECT {listed} FROM {dialect.table(model, generation, table.name)}"
         if clauses:
             text += " WHERE " + " AND ".join(clauses)
         if order_by:
@@ -194,7 +200,7 @@ class SqlReadStore:
             # query: lists of ids are one array parameter, whatever their length).
             cursor = conn.cursor(binary=True) if self._pool is not None else conn.cursor()
             cursor.execute(text, params)
-            return sql.rows(cursor.fetchall())
+            return sql.rows(cursor.fetchall(), names)
 
 
 class _Filter:

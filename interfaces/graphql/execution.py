@@ -18,7 +18,7 @@ sends the object back to graphql-core's own completion, which then answers it fr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from graphql import (
@@ -35,7 +35,10 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
+from strawberry.types.info import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from interfaces.graphql.context import GqlContext
 
@@ -51,6 +54,49 @@ def kept(name: str) -> Callable[[F], F]:
         return resolver
 
     return mark
+
+
+def selected_under(fields: Sequence[Selection], *path: str) -> list[SelectedField]:
+    """The fields selected at ``path`` beneath ``fields`` (fragments flattened, each place
+    the path is selected, whatever its directives say: a superset)."""
+    found = [f for f in fields if isinstance(f, SelectedField)]
+    for name in path:
+        found = [sub for parent in found for sub in _flat(parent.selections) if sub.name == name]
+    return found
+
+
+def _flat(selections: Sequence[Selection]) -> list[SelectedField]:
+    flat: list[SelectedField] = []
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            flat.append(selection)
+        else:  # a fragment: its fields are the object's own
+            flat.extend(_flat(selection.selections))
+    return flat
+
+
+def columns_selected(
+    info: Info[Any, Any], type_name: str, fields: Sequence[SelectedField]
+) -> tuple[str, ...] | None:
+    """The row columns the selections ``fields`` (of objects of ``type_name``) show, when
+    every field they select is a column or a value its parent keeps (``kept``); None when
+    some field resolves otherwise (a resolver may read any column: read them all)."""
+    definition = info.schema.get_type_by_name(type_name)
+    if not isinstance(definition, StrawberryObjectDefinition):
+        return None
+    by_name = {info.schema.config.name_converter.get_graphql_name(f): f for f in definition.fields}
+    columns: dict[str, None] = {}
+    for selected in (sub for field in fields for sub in _flat(field.selections)):
+        if selected.name == "__typename":
+            continue
+        found = by_name.get(selected.name)
+        if found is None or found.arguments or found.extensions or found.permission_classes:
+            return None
+        if found.base_resolver is None:
+            columns[found.python_name] = None
+        elif getattr(found.base_resolver.wrapped_func, _KEPT, None) is None:
+            return None
+    return tuple(columns)
 
 
 class _Column(NamedTuple):
