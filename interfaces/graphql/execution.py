@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
+from uuid import UUID
 
 from graphql import (
     GraphQLField,
@@ -34,6 +35,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import AwaitableOrValue, Path
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_int, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
@@ -100,11 +102,25 @@ def columns_selected(
 
 
 class _Column(NamedTuple):
-    """A field answered straight from the row: its attribute and its scalar's serializer."""
+    """A field answered straight from the row: its attribute and its scalar's serializer
+    (``same``: the type whose values the serializer answers unchanged, ``uuid_text``:
+    whether it answers an id as its text, both checked inline before calling it)."""
 
     attribute: str
     serialize: Callable[[Any], Any]
     non_null: bool
+    same: type | None = None
+    uuid_text: bool = False
+
+
+_SAME: dict[Callable[[Any], Any], type] = {
+    serialize_string: str,
+    serialize_id: str,
+    serialize_boolean: bool,
+    serialize_int: int,
+}
+"""graphql-core's serializers that answer values of one type unchanged (Int: within 32 bits)."""
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 class _Kept(NamedTuple):
@@ -208,9 +224,26 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
     def _whole_list(self, item_type: Any, details: FieldDetailsList, value: Any) -> Any:
         if not isinstance(value, list | tuple):
             return Undefined
+        inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+            return self._whole_objects(inner is item_type, self._whole(inner, details), value)
         items = []
         for item in value:
             completed = self._whole_value(item_type, details, item)
+            if completed is Undefined:
+                return Undefined
+            items.append(completed)
+        return items
+
+    def _whole_objects(self, nullable: bool, whole: _Whole | None, value: Any) -> Any:
+        """A list of objects: how to complete them is looked up once, not per item."""
+        if whole is None:
+            return Undefined
+        items = []
+        for item in value:
+            completed = (
+                self._object(whole, item) if item is not None else None if nullable else Undefined
+            )
             if completed is Undefined:
                 return Undefined
             items.append(completed)
@@ -222,10 +255,22 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         whole = self._whole(object_type, details)
         if whole is None:
             return Undefined
+        return self._object(whole, value)
+
+    def _object(self, whole: _Whole, value: Any) -> Any:
+        """One object completed as ``whole`` says, or Undefined where graphql-core must."""
         answer: dict[str, Any] = {}
         for response_name, sub_details, how in whole:
             if isinstance(how, _Column):
-                found = getattr(value, how.attribute, Undefined)
+                found: Any = getattr(value, how.attribute, Undefined)
+                kind = found.__class__
+                # The scalars' own answers for the common values, without calling them.
+                if kind is how.same and (kind is not int or _INT_MIN <= found <= _INT_MAX):
+                    answer[response_name] = found
+                    continue
+                if kind is UUID and how.uuid_text:
+                    answer[response_name] = str(found)
+                    continue
                 if found is None and not how.non_null:
                     answer[response_name] = None
                     continue
@@ -364,7 +409,14 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         if not is_leaf_type(leaf):
             return None
         assert isinstance(leaf, GraphQLLeafType)
-        return _Column(definition.python_name, leaf.serialize, non_null)
+        serialize = leaf.serialize
+        return _Column(
+            definition.python_name,
+            serialize,
+            non_null,
+            _SAME.get(serialize),
+            serialize is serialize_id,
+        )
 
 
 def _definition(field_def: GraphQLField) -> StrawberryField | None:
