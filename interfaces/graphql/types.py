@@ -380,14 +380,15 @@ def load_services(
     _prefetch_latest(context, dashboard, states, narrowed.deployments)
     if addresses:
         naming.prefetch_addresses(context, dashboard, services, states, projects)
-    by_service: dict[UUID, list[ServiceStateRow]] = defaultdict(list)
+    # Ids compared by their number: a UUID hashes and compares in Python, twice per row.
+    by_service: dict[int, list[ServiceStateRow]] = defaultdict(list)
     for state in states:
-        by_service[state.service_id].append(state)
-    result: dict[UUID, list[ServiceRow]] = {p.id: [] for p in projects}
+        by_service[state.service_id.int].append(state)
+    by_project: dict[int, list[ServiceRow]] = {p.id.int: [] for p in projects}
     for service in services:
-        context.prefetch(service, "states", by_service.get(service.id, []))
-        result[service.project_id].append(service)
-    return result
+        context.prefetch(service, "states", by_service.get(service.id.int, []))
+        by_project[service.project_id.int].append(service)
+    return {p.id: by_project[p.id.int] for p in projects}
 
 
 def _prefetch_latest(
@@ -397,12 +398,13 @@ def _prefetch_latest(
     columns: tuple[str, ...] | None = None,
 ) -> None:
     wanted = [s.latest_deployment_id for s in states if s.latest_deployment_id]
-    latest = (
-        {d.id: d for d in dashboard.deployments_by_id(wanted, columns=columns)} if wanted else {}
-    )
+    found = dashboard.deployments_by_id(wanted, columns=columns) if wanted else []
+    latest = {d.id.int: d for d in found}
     for state in states:
-        if state.latest_deployment_id in latest:
-            context.prefetch(state, "latest_deployment", latest[state.latest_deployment_id])
+        deployment_id = state.latest_deployment_id
+        deployment = latest.get(deployment_id.int) if deployment_id is not None else None
+        if deployment is not None:
+            context.prefetch(state, "latest_deployment", deployment)
 
 
 def member_name(root: MemberRow, info: Info[GqlContext, None]) -> str | None:
