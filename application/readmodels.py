@@ -104,26 +104,29 @@ default) that could pass for the row's own, so whatever reads one fails loudly."
 
 def typed(rows: list[Row], row_type: type[T], *, narrowed: bool = False) -> list[T]:
     """Rows as their read-model row type; rows of a ``narrowed`` read (some columns only)
-    hold ``UNREAD`` in the others (any other row missing a column is refused)."""
+    hold ``UNREAD`` in the others (any other row missing a column is refused).
+
+    A read's rows share their columns: the first row's are checked, the others' number.
+    Each row dict becomes its object's attributes as it is (a narrowed row's, with the
+    columns not read): no copy per row."""
     fields = _plain_fields(typing.cast(type, row_type))
-    if fields is None:
+    if fields is None or not rows:
         return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
-    new = object.__new__
+    columns = rows[0].keys()
+    unread: dict[str, Any] | None = None
+    if columns != fields:
+        if not (narrowed and columns <= fields):  # let msgspec say what's wrong
+            return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
+        unread = dict.fromkeys(fields - columns, UNREAD)
+    size = len(columns)
+    new, adopt = object.__new__, object.__setattr__  # a frozen dataclass refuses setattr
     result = []
-    unread: dict[str, Any] = {}
-    read: frozenset[str] = fields
     for row in rows:
-        keys = row.keys()
-        if keys != read:
-            if not (narrowed and keys <= fields):  # let msgspec say what's wrong
-                result.append(msgspec.convert(row, row_type, from_attributes=False))
-                continue
-            read = frozenset(keys)
-            unread = dict.fromkeys(fields - read, UNREAD)
+        if len(row) != size:  # not the read's columns: let msgspec say what's wrong
+            result.append(msgspec.convert(row, row_type, from_attributes=False))
+            continue
         item = new(row_type)
-        if unread:
-            item.__dict__.update(unread)
-        item.__dict__.update(row)
+        adopt(item, "__dict__", row if unread is None else {**unread, **row})
         result.append(item)
     return result
 
