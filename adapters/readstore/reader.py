@@ -24,9 +24,13 @@ GENERATION_TTL = 2.0
 
 
 def _configure(conn: Any) -> None:
-    """A read connection: fast msgspec JSON, and filters with any text (``storable_text``)."""
+    """A read connection: fast msgspec JSON, filters with any text (``storable_text``), and
+    instants in UTC spelled so that psycopg gives them ``timezone.utc``, not a ZoneInfo
+    (the server's default "Etc/UTC" is one: each instant's offset, and its ISO text in the
+    API, is then looked up in the zone's rules, twice the time)."""
     set_json_loads(_json_decode, conn)
     storable_text(conn)
+    conn.execute("SET TIME ZONE 'UTC'")
 
 
 class SqlReadStore:
