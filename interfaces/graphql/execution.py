@@ -126,16 +126,15 @@ _encode_ids = msgspec.json.Encoder().encode
 _decode_texts = msgspec.json.Decoder(list[str]).decode
 
 
-class _Kept(NamedTuple):
-    """A field whose value the parent keeps: its name there and the field's type."""
-
-    name: str
-    type: GraphQLOutputType
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 _Plan = tuple[tuple[str, FieldDetailsList, _Column | None], ...]
-_Whole = tuple[tuple[str, FieldDetailsList, _Column | _Kept], ...]
+_Step = tuple[
+    str, FieldDetailsList, str | None, type | None, bool, bool, Callable[[Any], Any], str, Any
+]
+"""One field of a whole completion, flat (one unpacking per field): the response name, the
+field details, then a column's attribute (None for a kept value), ``same``, ``uuid_text``,
+``non_null`` and serializer, or a kept value's name and field type."""
+_Whole = tuple[_Step, ...]
 
 
 class RowExecution(StrawberryGraphQLCoreExecutionContext):
@@ -266,32 +265,32 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
     def _object(self, whole: _Whole, value: Any) -> Any:
         """One object completed as ``whole`` says, or Undefined where graphql-core must."""
         answer: dict[str, Any] = {}
-        for response_name, sub_details, how in whole:
-            if isinstance(how, _Column):
-                found: Any = getattr(value, how.attribute, Undefined)
+        for name, details, attribute, same, uuid_text, non_null, serialize, kept_as, of in whole:
+            if attribute is not None:
+                found: Any = getattr(value, attribute, Undefined)
                 kind = found.__class__
                 # The scalars' own answers for the common values, without calling them.
-                if kind is how.same and (kind is not int or _INT_MIN <= found <= _INT_MAX):
-                    answer[response_name] = found
+                if kind is same and (kind is not int or _INT_MIN <= found <= _INT_MAX):
+                    answer[name] = found
                     continue
-                if kind is UUID and how.uuid_text:
-                    answer[response_name] = found  # its text once the list is done
-                    self._ids.append((answer, response_name, found))  # see _write_ids
+                if kind is UUID and uuid_text:
+                    answer[name] = found  # its text once the list is done
+                    self._ids.append((answer, name, found))  # see _write_ids
                     continue
-                if found is None and not how.non_null:
-                    answer[response_name] = None
+                if found is None and not non_null:
+                    answer[name] = None
                     continue
                 if found is None or found is Undefined:
                     return Undefined
-                found = _serialized(how.serialize, found)
+                found = _serialized(serialize, found)
             else:
-                kept_value = self._gql.prefetched(value, how.name)
+                kept_value = self._gql.prefetched(value, kept_as)
                 if kept_value is None:
                     return Undefined
-                found = self._whole_value(how.type, sub_details, kept_value)
+                found = self._whole_value(of, details, kept_value)
             if found is Undefined:
                 return Undefined
-            answer[response_name] = found
+            answer[name] = found
         return answer
 
     def _write_ids(self) -> None:
@@ -311,14 +310,28 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         if found is not None and found[0] is details:
             return found[1]
         grouped, deferred, _ = self.collect_subfields(object_type, details)
-        whole: list[tuple[str, FieldDetailsList, _Column | _Kept]] = []
+        whole: list[_Step] = []
         for name, sub_details, column in self._plan(object_type, grouped):
             kept_name = None if column else self._kept_name(object_type, sub_details)
             field_def = self.schema.get_field(object_type, sub_details[0].node.name.value)
             if column is not None:
-                whole.append((name, sub_details, column))
+                attribute, serialize, non_null, same, uuid_text = column
+                step = (
+                    name,
+                    sub_details,
+                    attribute,
+                    same,
+                    uuid_text,
+                    non_null,
+                    serialize,
+                    "",
+                    None,
+                )
+                whole.append(step)
             elif kept_name is not None and field_def is not None:
-                whole.append((name, sub_details, _Kept(kept_name, field_def.type)))
+                whole.append(
+                    (name, sub_details, None, None, False, False, _no, kept_name, field_def.type)
+                )
             else:
                 break
         else:
@@ -439,6 +452,11 @@ def _definition(field_def: GraphQLField) -> StrawberryField | None:
     """The strawberry field behind a graphql-core field."""
     found = (field_def.extensions or {}).get("strawberry-definition")
     return found if isinstance(found, StrawberryField) else None
+
+
+def _no(value: Any) -> Any:
+    """The serializer of a kept value's step (never called: it completes as its type)."""
+    raise AssertionError(value)
 
 
 def _serialized(serialize: Callable[[Any], Any], value: Any) -> Any:
