@@ -125,13 +125,17 @@ class ReadGate:
         after: Sequence[object] | None = None,
         limit: int | None = None,
         generation: int | None = None,
+        columns: Sequence[str] | None = None,
     ) -> list[Row]:
-        """Rows of ``table``, each checked against its owner (see ReadStore.select)."""
+        """Rows of ``table``, each checked against its owner (see ReadStore.select); a
+        narrowed read (``columns``) reads the owner column and the notices' columns too."""
         owner = table.owner
         if owner is None:
             raise ForbiddenError(f"{what(table)} rows are Containr's own, not for callers")
         self.caller()
         where = where or {}
+        if columns is not None:
+            columns = _with_checked(table, owner, columns)
         if owner.column in where:
             self._check_filter(owner, table, where[owner.column])
         rows = self._store.select(
@@ -146,6 +150,7 @@ class ReadGate:
             after=after,
             limit=limit,
             generation=generation,
+            columns=columns,
         )
         self._check_rows(owner, table, rows)
         if self._observe is not None:
@@ -196,6 +201,11 @@ class ReadGate:
             for i in missing:
                 self._parents[(parent.name, i)] = found.get(i)
         return {self._parents[entry] for entry in wanted}
+
+
+def _with_checked(table: Table, owner: Owner, columns: Sequence[str]) -> tuple[str, ...]:
+    """``columns`` with those the gate checks (the owner) and the observer names (notices)."""
+    return tuple(dict.fromkeys((*columns, owner.column, *(c for _, c in table.notices))))
 
 
 def _distinct(values: list[Any]) -> list[Any]:

@@ -75,10 +75,12 @@ class ReadStore(Protocol):
         after: Sequence[object] | None = None,
         limit: int | None = None,
         generation: int | None = None,
+        columns: Sequence[str] | None = None,
     ) -> list[Row]:
         """Rows matching ``where`` (equality; None means IS NULL), ``contains`` (a
         case-insensitive substring of a text column), ``since``/``until`` (inclusive
-        bounds on a column), in ``order_by`` order, after the keyset ``after``."""
+        bounds on a column), in ``order_by`` order, after the keyset ``after``; with
+        ``columns``, only those columns (and the table's key) of each row."""
         ...
 
     def positions(self) -> dict[str, int]:
@@ -86,19 +88,45 @@ class ReadStore(Protocol):
         ...
 
 
-def typed(rows: list[Row], row_type: type[T]) -> list[T]:
-    """Rows as their read-model row type."""
+class _Unread:
+    """The value of a column a narrowed read (``columns=``) did not read."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<column not read>"
+
+
+UNREAD: Any = _Unread()
+"""What a narrowed row holds in the columns it did not read: never a value (nor a field's
+default) that could pass for the row's own, so whatever reads one fails loudly."""
+
+
+def typed(rows: list[Row], row_type: type[T], *, narrowed: bool = False) -> list[T]:
+    """Rows as their read-model row type; rows of a ``narrowed`` read (some columns only)
+    hold ``UNREAD`` in the others (any other row missing a column is refused).
+
+    A read's rows share their columns: the first row's are checked, the others' number.
+    Each row dict becomes its object's attributes as it is (a narrowed row's, with the
+    columns not read): no copy per row."""
     fields = _plain_fields(typing.cast(type, row_type))
-    if fields is None:
+    if fields is None or not rows:
         return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
-    new = object.__new__
+    columns = rows[0].keys()
+    unread: dict[str, Any] | None = None
+    if columns != fields:
+        if not (narrowed and columns <= fields):  # let msgspec say what's wrong
+            return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
+        unread = dict.fromkeys(fields - columns, UNREAD)
+    size = len(columns)
+    new, adopt = object.__new__, object.__setattr__  # a frozen dataclass refuses setattr
     result = []
     for row in rows:
-        if row.keys() != fields:  # not exactly the row's columns: let msgspec say what's wrong
+        if len(row) != size:  # not the read's columns: let msgspec say what's wrong
             result.append(msgspec.convert(row, row_type, from_attributes=False))
             continue
         item = new(row_type)
-        item.__dict__.update(row)
+        adopt(item, "__dict__", row if unread is None else {**unread, **row})
         result.append(item)
     return result
 
@@ -134,6 +162,11 @@ def _plain(hint: Any, *, top: bool = False) -> bool:
     if top and hint in (UUID, str, int, float, bool, datetime):
         return True
     return hint in _JSON_ITEMS
+
+
+def _narrowed(columns: Sequence[str] | None, *needed: str) -> Sequence[str] | None:
+    """The columns a narrowed read asks for, with those its query itself relies on."""
+    return None if columns is None else (*columns, *needed)
 
 
 def _one(rows: list[Row], row_type: type[T], kind: str, ident: object) -> T:
@@ -346,19 +379,30 @@ class DashboardQueries:
         rows = self._select(dashboard.DEPLOYMENTS, where={"id": deployment_id})
         return _one(rows, dashboard.DeploymentRow, "deployment", deployment_id)
 
-    def services_of(self, project_ids: Sequence[UUID]) -> list[dashboard.ServiceRow]:
-        """The live services of several projects at once (batched loading)."""
+    def services_of(
+        self, project_ids: Sequence[UUID], *, columns: Sequence[str] | None = None
+    ) -> list[dashboard.ServiceRow]:
+        """The live services of several projects at once (batched loading); with
+        ``columns``, only those (and the id and project), the others ``UNREAD``."""
         rows = self._select(
             dashboard.SERVICES,
             where={"project_id": list(project_ids), "deleted": False},
             order_by=("name",),
+            columns=_narrowed(columns, "project_id"),
         )
-        return typed(rows, dashboard.ServiceRow)
+        return typed(rows, dashboard.ServiceRow, narrowed=columns is not None)
 
-    def service_states_of(self, project_ids: Sequence[UUID]) -> list[dashboard.ServiceStateRow]:
-        """Service states of several projects at once."""
-        rows = self._select(dashboard.SERVICE_STATES, where={"project_id": list(project_ids)})
-        return typed(rows, dashboard.ServiceStateRow)
+    def service_states_of(
+        self, project_ids: Sequence[UUID], *, columns: Sequence[str] | None = None
+    ) -> list[dashboard.ServiceStateRow]:
+        """Service states of several projects at once; with ``columns``, only those (and
+        the service and latest deployment), the others ``UNREAD``."""
+        rows = self._select(
+            dashboard.SERVICE_STATES,
+            where={"project_id": list(project_ids)},
+            columns=_narrowed(columns, "service_id", "latest_deployment_id"),
+        )
+        return typed(rows, dashboard.ServiceStateRow, narrowed=columns is not None)
 
     def environments_of(self, project_ids: Sequence[UUID]) -> list[dashboard.EnvironmentRow]:
         """Environments of several projects at once."""
@@ -369,10 +413,13 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.EnvironmentRow)
 
-    def deployments_by_id(self, ids: Sequence[UUID]) -> list[dashboard.DeploymentRow]:
-        """Several deployments by id."""
-        rows = self._select(dashboard.DEPLOYMENTS, where={"id": list(ids)})
-        return typed(rows, dashboard.DeploymentRow)
+    def deployments_by_id(
+        self, ids: Sequence[UUID], *, columns: Sequence[str] | None = None
+    ) -> list[dashboard.DeploymentRow]:
+        """Several deployments by id; with ``columns``, only those (and the id), the
+        others ``UNREAD``."""
+        rows = self._select(dashboard.DEPLOYMENTS, where={"id": list(ids)}, columns=columns)
+        return typed(rows, dashboard.DeploymentRow, narrowed=columns is not None)
 
     def deployments_changed(
         self, service_id: UUID, *, after: int, limit: int = 200

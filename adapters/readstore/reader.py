@@ -24,9 +24,13 @@ GENERATION_TTL = 2.0
 
 
 def _configure(conn: Any) -> None:
-    """A read connection: fast msgspec JSON, and filters with any text (``storable_text``)."""
+    """A read connection: fast msgspec JSON, filters with any text (``storable_text``), and
+    instants in UTC spelled so that psycopg gives them ``timezone.utc``, not a ZoneInfo
+    (the server's default "Etc/UTC" is one: each instant's offset, and its ISO text in the
+    API, is then looked up in the zone's rules, twice the time)."""
     set_json_loads(_json_decode, conn)
     storable_text(conn)
+    conn.execute("SET TIME ZONE 'UTC'")
 
 
 class SqlReadStore:
@@ -102,6 +106,7 @@ class SqlReadStore:
         after: Sequence[object] | None = None,
         limit: int | None = None,
         generation: int | None = None,
+        columns: Sequence[str] | None = None,
     ) -> list[Row]:
         """Rows of one table (see ReadStore.select)."""
         if generation is not None:
@@ -117,6 +122,7 @@ class SqlReadStore:
                 order,
                 after,
                 limit,
+                columns,
             )
         try:
             return self._select(
@@ -131,6 +137,7 @@ class SqlReadStore:
                 order,
                 after,
                 limit,
+                columns,
             )
         except (psycopg.errors.UndefinedTable, sqlite3.OperationalError):
             # A rebuild swapped generations since we looked: look again, once.
@@ -147,6 +154,7 @@ class SqlReadStore:
                 order,
                 after,
                 limit,
+                columns,
             )
 
     def _select(
@@ -162,6 +170,7 @@ class SqlReadStore:
         order: Order,
         after: Sequence[object] | None,
         limit: int | None,
+        columns: Sequence[str] | None,
     ) -> list[Row]:
         dialect = self._db.dialect
         sql = statements(dialect, model, generation, table)
@@ -179,8 +188,9 @@ class SqlReadStore:
         if after is not None and order_by:
             found.after(order_by, after, order)
         clauses, params = found.clauses, found.params
-        names = ", ".join(f'"{c.name}"' for c in sql.select_columns)
-        text = f"SELECT {names} FROM {dialect.table(model, generation, table.name)}"
+        names = sql.names if columns is None else sql.narrowed(columns)
+        listed = ", ".join(f'"{name}"' for name in names)
+        text = f"SELECT {listed} FROM {dialect.table(model, generation, table.name)}"
         if clauses:
             text += " WHERE " + " AND ".join(clauses)
         if order_by:
@@ -194,7 +204,7 @@ class SqlReadStore:
             # query: lists of ids are one array parameter, whatever their length).
             cursor = conn.cursor(binary=True) if self._pool is not None else conn.cursor()
             cursor.execute(text, params)
-            return sql.rows(cursor.fetchall())
+            return sql.rows(cursor.fetchall(), names)
 
 
 class _Filter:

@@ -190,12 +190,31 @@ class TableStatements:
         converters = dict(self.into)
         return {k: converters[k](v) for k, v in zip(self.table.key, key, strict=True)}
 
-    def rows(self, found: Sequence[Sequence[Any]]) -> list[Row]:
-        """Rows read from the database, in Python's representation."""
-        if self.read_converted:
-            return [self.row(values) for values in found]
-        names = self.names
-        return [dict(zip(names, values, strict=True)) for values in found]
+    def rows(
+        self, found: Sequence[Sequence[Any]], names: tuple[str, ...] | None = None
+    ) -> list[Row]:
+        """Rows read from the database, in Python's representation (of the columns
+        ``names``, by default every column)."""
+        if names is None or names == self.names:
+            if self.read_converted:
+                return [self.row(values) for values in found]
+            names = self.names
+            return [dict(zip(names, values, strict=True)) for values in found]
+        converted = [(n, c) for n, c in self.read_converted if n in names]
+        rows = [dict(zip(names, values, strict=True)) for values in found]
+        for row in rows:
+            for name, convert in converted:
+                row[name] = convert(row[name])
+        return rows
+
+    def narrowed(self, columns: Sequence[str]) -> tuple[str, ...]:
+        """The key, then ``columns``, in the table's column order (ValueError for a name that
+        is not a column)."""
+        wanted = {*self.table.key, *columns}
+        unknown = wanted.difference(self.names)
+        if unknown:
+            raise ValueError(f"no column {sorted(unknown)[0]!r}")
+        return tuple(name for name in self.names if name in wanted)
 
     def row(self, values: Sequence[Any]) -> Row:
         """A row read from the database, in Python's representation."""

@@ -7,6 +7,7 @@ in the command bus). The application's services stay private to this module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -37,6 +38,7 @@ class GqlContext:
     connection_params: dict[str, Any] | None = None
     _seen: set[tuple[str, str]] = field(default_factory=set)
     _seen_rows: list[tuple[tuple[tuple[str, str], ...], list[Row]]] = field(default_factory=list)
+    _seen_pinned: list[tuple[str, Sequence[object]]] = field(default_factory=list)
     _seen_pending: int = 0
     cacheable: bool = True
     """False once a resolver reads something change notices do not cover."""
@@ -136,25 +138,29 @@ class GqlContext:
             for kind, column in notices:
                 self._seen.update([(kind, str(row[column])) for row in rows])
         self._seen_rows.clear()
+        for kind, values in self._seen_pinned:
+            self._seen.update([(kind, str(value)) for value in values])
+        self._seen_pinned.clear()
         self._seen_pending = 0
         return self._seen
 
     def _observed(self, table: Table, where: dict[str, object], rows: list[Row]) -> None:
         """A read passed the gate: the response depends on the notices that would change it.
-        (The rows' notices are named when asked: a response the cache never keeps does not
-        spend time on them.)"""
+        (The notices of the rows and of the ids the filter pins are named when asked: a
+        response the cache never keeps does not spend time on them.)"""
         pinned = False
         for kind, column in table.notices:
             if column in where:
                 pinned = True
                 value = where[column]
-                for item in value if isinstance(value, list | tuple) else (value,):
-                    self._seen.add((kind, str(item)))
+                values = tuple(value) if isinstance(value, list | tuple) else (value,)
+                self._seen_pinned.append((kind, values))
+                self._seen_pending += len(values)
         if table.notices and rows:
             self._seen_rows.append((table.notices, rows))
             self._seen_pending += len(rows)
-            if self._seen_pending > MAX_PREFETCHED:  # a long-lived WebSocket context
-                _ = self.reads_seen
+        if self._seen_pending > MAX_PREFETCHED:  # a long-lived WebSocket context
+            _ = self.reads_seen
         if not table.notices or not (pinned or set(where) <= set(table.key)):
             self.cacheable = False  # a change could add rows no notice of this read names
 

@@ -18,9 +18,11 @@ sends the object back to graphql-core's own completion, which then answers it fr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
+from uuid import UUID
 
+import msgspec
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
@@ -34,8 +36,12 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import AwaitableOrValue, Path
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_int, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
+from strawberry.types.info import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from interfaces.graphql.context import GqlContext
 
@@ -53,24 +59,82 @@ def kept(name: str) -> Callable[[F], F]:
     return mark
 
 
+def selected_under(fields: Sequence[Selection], *path: str) -> list[SelectedField]:
+    """The fields selected at ``path`` beneath ``fields`` (fragments flattened, each place
+    the path is selected, whatever its directives say: a superset)."""
+    found = [f for f in fields if isinstance(f, SelectedField)]
+    for name in path:
+        found = [sub for parent in found for sub in _flat(parent.selections) if sub.name == name]
+    return found
+
+
+def _flat(selections: Sequence[Selection]) -> list[SelectedField]:
+    flat: list[SelectedField] = []
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            flat.append(selection)
+        else:  # a fragment: its fields are the object's own
+            flat.extend(_flat(selection.selections))
+    return flat
+
+
+def columns_selected(
+    info: Info[Any, Any], type_name: str, fields: Sequence[SelectedField]
+) -> tuple[str, ...] | None:
+    """The row columns the selections ``fields`` (of objects of ``type_name``) show, when
+    every field they select is a column or a value its parent keeps (``kept``); None when
+    some field resolves otherwise (a resolver may read any column: read them all)."""
+    definition = info.schema.get_type_by_name(type_name)
+    if not isinstance(definition, StrawberryObjectDefinition):
+        return None
+    by_name = {info.schema.config.name_converter.get_graphql_name(f): f for f in definition.fields}
+    columns: dict[str, None] = {}
+    for selected in (sub for field in fields for sub in _flat(field.selections)):
+        if selected.name == "__typename":
+            continue
+        found = by_name.get(selected.name)
+        if found is None or found.arguments or found.extensions or found.permission_classes:
+            return None
+        if found.base_resolver is None:
+            columns[found.python_name] = None
+        elif getattr(found.base_resolver.wrapped_func, _KEPT, None) is None:
+            return None
+    return tuple(columns)
+
+
 class _Column(NamedTuple):
-    """A field answered straight from the row: its attribute and its scalar's serializer."""
+    """A field answered straight from the row: its attribute and its scalar's serializer
+    (``same``: the type whose values the serializer answers unchanged, ``uuid_text``:
+    whether it answers an id as its text, both checked inline before calling it)."""
 
     attribute: str
     serialize: Callable[[Any], Any]
     non_null: bool
+    same: type | None = None
+    uuid_text: bool = False
 
 
-class _Kept(NamedTuple):
-    """A field whose value the parent keeps: its name there and the field's type."""
-
-    name: str
-    type: GraphQLOutputType
+_SAME: dict[Callable[[Any], Any], type] = {
+    serialize_string: str,
+    serialize_id: str,
+    serialize_boolean: bool,
+    serialize_int: int,
+}
+"""graphql-core's serializers that answer values of one type unchanged (Int: within 32 bits)."""
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_encode_ids = msgspec.json.Encoder().encode
+_decode_texts = msgspec.json.Decoder(list[str]).decode
 
 
 F = TypeVar("F", bound=Callable[..., Any])
 _Plan = tuple[tuple[str, FieldDetailsList, _Column | None], ...]
-_Whole = tuple[tuple[str, FieldDetailsList, _Column | _Kept], ...]
+_Step = tuple[
+    str, FieldDetailsList, str | None, type | None, bool, bool, Callable[[Any], Any], str, Any
+]
+"""One field of a whole completion, flat (one unpacking per field): the response name, the
+field details, then a column's attribute (None for a kept value), ``same``, ``uuid_text``,
+``non_null`` and serializer, or a kept value's name and field type."""
+_Whole = tuple[_Step, ...]
 
 
 class RowExecution(StrawberryGraphQLCoreExecutionContext):
@@ -83,6 +147,7 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         self._plans: dict[int, tuple[GroupedFieldSet, _Plan]] = {}
         self._kept: dict[tuple[str, str], str | None] = {}
         self._wholes: dict[tuple[str, int], tuple[FieldDetailsList, _Whole | None]] = {}
+        self._ids: list[tuple[dict[str, Any], str, UUID]] = []
         manager = self.middleware_manager
         self._plain = manager is None or not manager.middlewares
 
@@ -139,6 +204,8 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         anything else as graphql-core does."""
         if self._plain and result is not None:
             whole = self._whole_value(return_type, field_details_list, result)
+            if self._ids:
+                self._write_ids()
             if whole is not Undefined:
                 return whole
         return super().complete_value(
@@ -162,9 +229,26 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
     def _whole_list(self, item_type: Any, details: FieldDetailsList, value: Any) -> Any:
         if not isinstance(value, list | tuple):
             return Undefined
+        inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+            return self._whole_objects(inner is item_type, self._whole(inner, details), value)
         items = []
         for item in value:
             completed = self._whole_value(item_type, details, item)
+            if completed is Undefined:
+                return Undefined
+            items.append(completed)
+        return items
+
+    def _whole_objects(self, nullable: bool, whole: _Whole | None, value: Any) -> Any:
+        """A list of objects: how to complete them is looked up once, not per item."""
+        if whole is None:
+            return Undefined
+        items = []
+        for item in value:
+            completed = (
+                self._object(whole, item) if item is not None else None if nullable else Undefined
+            )
             if completed is Undefined:
                 return Undefined
             items.append(completed)
@@ -176,25 +260,47 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         whole = self._whole(object_type, details)
         if whole is None:
             return Undefined
+        return self._object(whole, value)
+
+    def _object(self, whole: _Whole, value: Any) -> Any:
+        """One object completed as ``whole`` says, or Undefined where graphql-core must."""
         answer: dict[str, Any] = {}
-        for response_name, sub_details, how in whole:
-            if isinstance(how, _Column):
-                found = getattr(value, how.attribute, Undefined)
-                if found is None and not how.non_null:
-                    answer[response_name] = None
+        for name, details, attribute, same, uuid_text, non_null, serialize, kept_as, of in whole:
+            if attribute is not None:
+                found: Any = getattr(value, attribute, Undefined)
+                kind = found.__class__
+                # The scalars' own answers for the common values, without calling them.
+                if kind is same and (kind is not int or _INT_MIN <= found <= _INT_MAX):
+                    answer[name] = found
+                    continue
+                if kind is UUID and uuid_text:
+                    answer[name] = found  # its text once the list is done
+                    self._ids.append((answer, name, found))  # see _write_ids
+                    continue
+                if found is None and not non_null:
+                    answer[name] = None
                     continue
                 if found is None or found is Undefined:
                     return Undefined
-                found = _serialized(how.serialize, found)
+                found = _serialized(serialize, found)
             else:
-                kept_value = self._gql.prefetched(value, how.name)
+                kept_value = self._gql.prefetched(value, kept_as)
                 if kept_value is None:
                     return Undefined
-                found = self._whole_value(how.type, sub_details, kept_value)
+                found = self._whole_value(of, details, kept_value)
             if found is Undefined:
                 return Undefined
-            answer[response_name] = found
+            answer[name] = found
         return answer
+
+    def _write_ids(self) -> None:
+        """Write the ids a whole completion left as UUIDs as their text, all at once:
+        msgspec writes a UUID's canonical text (what ``str`` gives) in C, where ``str``
+        runs uuid.__str__ in Python (the dashboard shows some 1,200 ids)."""
+        ids, self._ids = self._ids, []
+        texts = _decode_texts(_encode_ids([found for _, _, found in ids]))
+        for (answer, response_name, _), text in zip(ids, texts, strict=True):
+            answer[response_name] = text
 
     def _whole(self, object_type: GraphQLObjectType, details: FieldDetailsList) -> _Whole | None:
         """How to complete objects of this selection in one pass, or None when some field is
@@ -204,14 +310,28 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         if found is not None and found[0] is details:
             return found[1]
         grouped, deferred, _ = self.collect_subfields(object_type, details)
-        whole: list[tuple[str, FieldDetailsList, _Column | _Kept]] = []
+        whole: list[_Step] = []
         for name, sub_details, column in self._plan(object_type, grouped):
             kept_name = None if column else self._kept_name(object_type, sub_details)
             field_def = self.schema.get_field(object_type, sub_details[0].node.name.value)
             if column is not None:
-                whole.append((name, sub_details, column))
+                attribute, serialize, non_null, same, uuid_text = column
+                step = (
+                    name,
+                    sub_details,
+                    attribute,
+                    same,
+                    uuid_text,
+                    non_null,
+                    serialize,
+                    "",
+                    None,
+                )
+                whole.append(step)
             elif kept_name is not None and field_def is not None:
-                whole.append((name, sub_details, _Kept(kept_name, field_def.type)))
+                whole.append(
+                    (name, sub_details, None, None, False, False, _no, kept_name, field_def.type)
+                )
             else:
                 break
         else:
@@ -318,13 +438,25 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         if not is_leaf_type(leaf):
             return None
         assert isinstance(leaf, GraphQLLeafType)
-        return _Column(definition.python_name, leaf.serialize, non_null)
+        serialize = leaf.serialize
+        return _Column(
+            definition.python_name,
+            serialize,
+            non_null,
+            _SAME.get(serialize),
+            serialize is serialize_id,
+        )
 
 
 def _definition(field_def: GraphQLField) -> StrawberryField | None:
     """The strawberry field behind a graphql-core field."""
     found = (field_def.extensions or {}).get("strawberry-definition")
     return found if isinstance(found, StrawberryField) else None
+
+
+def _no(value: Any) -> Any:
+    """The serializer of a kept value's step (never called: it completes as its type)."""
+    raise AssertionError(value)
 
 
 def _serialized(serialize: Callable[[Any], Any], value: Any) -> Any:

@@ -8,7 +8,7 @@ import typing
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -43,7 +43,7 @@ from application.readmodels import (
 )
 from interfaces.graphql import naming
 from interfaces.graphql.context import GqlContext
-from interfaces.graphql.execution import kept
+from interfaces.graphql.execution import columns_selected, kept, selected_under
 from interfaces.graphql.rows import object_type
 
 T = TypeVar("T")
@@ -332,40 +332,79 @@ def project_services(root: ProjectRow, info: Info[GqlContext, None]) -> list[Ser
     return load_services(context, context.reads.dashboard, [root])[root.id]
 
 
+class Narrowed(NamedTuple):
+    """The columns ``load_services`` reads of services, states and latest deployments (None:
+    every column)."""
+
+    services: tuple[str, ...] | None = None
+    states: tuple[str, ...] | None = None
+    deployments: tuple[str, ...] | None = None
+
+
+WHOLE_ROWS = Narrowed()
+
+
+def narrowed_services(info: Info[GqlContext, None]) -> Narrowed:
+    """The columns a page of projects' selection shows of their services, states and latest
+    deployments (each None where a field resolves from other columns)."""
+    items = [
+        *selected_under(info.selected_fields, "nodes"),
+        *selected_under(info.selected_fields, "edges", "node"),
+    ]
+    services = selected_under(items, "services")
+    if not services:  # selected some other way: read whole rows
+        return WHOLE_ROWS
+    states = selected_under(services, "states")
+    return Narrowed(
+        columns_selected(info, "Service", services),
+        columns_selected(info, "ServiceState", states),
+        columns_selected(info, "Deployment", selected_under(states, "latestDeployment")),
+    )
+
+
 def load_services(
     context: GqlContext,
     dashboard: DashboardQueries,
     projects: Sequence[ProjectRow],
     *,
     addresses: bool = True,
+    narrowed: Narrowed = WHOLE_ROWS,
 ) -> dict[UUID, list[ServiceRow]]:
     """The services of several projects with their states and latest deployments, kept for
     their fields: three queries for any number of projects (and what the states' addresses
-    need, unless ``addresses`` is False: the query selects none)."""
+    need, unless ``addresses`` is False: the query selects none). ``narrowed`` reads only
+    the columns the query shows (the others hold ``UNREAD``)."""
     ids = [p.id for p in projects]
-    services = dashboard.services_of(ids)
-    states = dashboard.service_states_of(ids)
-    _prefetch_latest(context, dashboard, states)
+    services = dashboard.services_of(ids, columns=None if addresses else narrowed.services)
+    states = dashboard.service_states_of(ids, columns=None if addresses else narrowed.states)
+    _prefetch_latest(context, dashboard, states, narrowed.deployments)
     if addresses:
         naming.prefetch_addresses(context, dashboard, services, states, projects)
-    by_service: dict[UUID, list[ServiceStateRow]] = defaultdict(list)
+    # Ids compared by their number: a UUID hashes and compares in Python, twice per row.
+    by_service: dict[int, list[ServiceStateRow]] = defaultdict(list)
     for state in states:
-        by_service[state.service_id].append(state)
-    result: dict[UUID, list[ServiceRow]] = {p.id: [] for p in projects}
+        by_service[state.service_id.int].append(state)
+    by_project: dict[int, list[ServiceRow]] = {p.id.int: [] for p in projects}
     for service in services:
-        context.prefetch(service, "states", by_service.get(service.id, []))
-        result[service.project_id].append(service)
-    return result
+        context.prefetch(service, "states", by_service.get(service.id.int, []))
+        by_project[service.project_id.int].append(service)
+    return {p.id: by_project[p.id.int] for p in projects}
 
 
 def _prefetch_latest(
-    context: GqlContext, dashboard: DashboardQueries, states: Sequence[ServiceStateRow]
+    context: GqlContext,
+    dashboard: DashboardQueries,
+    states: Sequence[ServiceStateRow],
+    columns: tuple[str, ...] | None = None,
 ) -> None:
     wanted = [s.latest_deployment_id for s in states if s.latest_deployment_id]
-    latest = {d.id: d for d in dashboard.deployments_by_id(wanted)} if wanted else {}
+    found = dashboard.deployments_by_id(wanted, columns=columns) if wanted else []
+    latest = {d.id.int: d for d in found}
     for state in states:
-        if state.latest_deployment_id in latest:
-            context.prefetch(state, "latest_deployment", latest[state.latest_deployment_id])
+        deployment_id = state.latest_deployment_id
+        deployment = latest.get(deployment_id.int) if deployment_id is not None else None
+        if deployment is not None:
+            context.prefetch(state, "latest_deployment", deployment)
 
 
 def member_name(root: MemberRow, info: Info[GqlContext, None]) -> str | None:
@@ -451,7 +490,13 @@ def organization_projects(
     )
     if selects_anywhere(info.selected_fields, "services"):  # fragments included
         addresses = selects_anywhere(info.selected_fields, "urls")
-        services = load_services(context, dashboard, rows[:limit], addresses=addresses)
+        services = load_services(
+            context,
+            dashboard,
+            rows[:limit],
+            addresses=addresses,
+            narrowed=WHOLE_ROWS if addresses else narrowed_services(info),
+        )
         for project in rows[:limit]:
             context.prefetch(project, "services", services[project.id])
     return connection(rows, limit, lambda p: encode_cursor(p.slug))

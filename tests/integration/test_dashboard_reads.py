@@ -20,6 +20,7 @@ from application.services import Services
 from application.settings import Settings
 from domain.ids import Actor
 from interfaces.bootstrap import bootstrap
+from interfaces.graphql import types
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
 
@@ -115,5 +116,102 @@ def test_each_level_is_one_read_whatever_the_number_of_rows(
             "deployments": 1,
             "environments": 1,
         }
+    finally:
+        app.close()
+
+
+SHOWN = """query Dashboard($org: ID!) { organization(id: $org) { id name
+  projects(first: 50) { nodes { id name slug services { id name kind replicas
+    states { environmentId latestState liveImage
+      latestDeployment { id state commit image requestedAt } } } } } } }"""
+SHOWN_IN_FRAGMENTS = """query Dashboard($org: ID!) { organization(id: $org) { id name
+  projects(first: 50) { edges { node { id name slug services { ...S } } } } } }
+fragment S on Service { id name kind replicas states { ... on ServiceState { environmentId
+  latestState liveImage latestDeployment { ...D } } } }
+fragment D on Deployment { id state commit image requestedAt }"""
+RESOLVED = """query Dashboard($org: ID!) { organization(id: $org) { id
+  projects(first: 50) { nodes { id services { id name states { latestState
+    latestDeployment { id state reasonText } } } } } } }"""
+
+
+class ColumnsContext(GqlContext):
+    """A request's context that notes the columns of the rows each table's reads returned."""
+
+    columns: dict[str, set[str]]
+
+    def _observed(self, table: Table, where: dict[str, object], rows: list[Row]) -> None:
+        for row in rows:
+            self.columns.setdefault(table.name, set()).update(row)
+        super()._observed(table, where, rows)
+
+
+@pytest.mark.parametrize("query", [SHOWN, SHOWN_IN_FRAGMENTS], ids=["fields", "fragments"])
+def test_the_dashboard_reads_only_the_columns_it_shows_and_answers_the_same(
+    store_settings: Settings, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = bootstrap(store_settings, clock=FakeClock())
+    try:
+        principal, org = seed(app, 3)
+        schema = build_schema()
+
+        def run() -> tuple[object, dict[str, set[str]]]:
+            context = ColumnsContext(app, principal, "test")
+            context.columns = {}
+            result = schema.execute_sync(query, variable_values={"org": org}, context_value=context)
+            assert result.errors is None
+            return result.data, context.columns
+
+        narrowed, columns = run()
+        # Every column read (as before): the same answer.
+        monkeypatch.setattr(types, "narrowed_services", lambda info: types.WHOLE_ROWS)
+        whole, every = run()
+
+        assert narrowed == whole
+        assert "history" in every["deployments"] and "spec" in every["services"]
+        # The columns shown, the gate's owner, the notices' and what the loaders join on.
+        assert columns["deployments"] == {
+            "id",
+            "state",
+            "commit",
+            "image",
+            "requested_at",
+            "organization_id",
+            "service_id",
+        }
+        assert columns["services"] == {
+            "id",
+            "name",
+            "kind",
+            "replicas",
+            "project_id",
+            "organization_id",
+        }
+        assert columns["service_states"] == {
+            "service_id", "environment_id", "latest_state", "live_image",
+            "latest_deployment_id", "organization_id", "project_id",
+        }  # fmt: skip
+    finally:
+        app.close()
+
+
+def test_a_field_that_resolves_from_other_columns_reads_whole_rows(
+    store_settings: Settings,
+) -> None:
+    app = bootstrap(store_settings, clock=FakeClock())
+    try:
+        principal, org = seed(app, 1)
+        context = ColumnsContext(app, principal, "test")
+        context.columns = {}
+
+        result = build_schema().execute_sync(
+            RESOLVED, variable_values={"org": org}, context_value=context
+        )
+
+        assert result.errors is None
+        assert result.data is not None
+        states = result.data["organization"]["projects"]["nodes"][0]["services"][0]["states"]
+        assert states[0]["latestDeployment"]["reasonText"]
+        assert "history" in context.columns["deployments"]  # reasonText reads what it needs
+        assert "spec" not in context.columns["services"]  # services show columns only
     finally:
         app.close()

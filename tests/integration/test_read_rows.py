@@ -17,7 +17,7 @@ import pytest
 from adapters.readstore.database import open_read_database
 from adapters.readstore.reader import SqlReadStore
 from adapters.readstore.sql import statements
-from application.readmodels import typed
+from application.readmodels import UNREAD, typed
 from application.settings import Settings
 from projections.schema import Row, Table
 
@@ -204,3 +204,21 @@ def test_a_row_with_other_columns_than_its_type_is_refused_by_name() -> None:
 
     with pytest.raises(Exception, match="name"):
         typed([row], EveryColumnRow)
+
+
+def test_a_narrowed_read_reads_the_key_and_the_columns_asked_the_others_unread(
+    store: SqlReadStore, store_settings: Settings
+) -> None:
+    written = _rows()
+    _write(store_settings, EVERY, [_as_row(r) for r in written])
+
+    rows = store.select(MODEL, EVERY, order_by=("name",), columns=("at", "name"), generation=1)
+    read = typed(rows, EveryColumnRow, narrowed=True)
+
+    assert [list(r) for r in rows] == [["id", "name", "at"]] * 2  # the table's column order
+    assert [(r.id, r.name, r.at) for r in read] == [(w.id, w.name, w.at) for w in written]
+    assert read[0].at.tzinfo is UTC  # not a ZoneInfo: its offset and text cost twice as much
+    # Never a value (nor the field's default) that could pass for the row's own.
+    assert read[0].doc is UNREAD and read[0].count is UNREAD and read[0].position is UNREAD
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        store.select(MODEL, EVERY, columns=("nope",), generation=1)

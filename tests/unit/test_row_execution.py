@@ -3,6 +3,7 @@ graphql-core's own execution, and a value a parent kept is used without its reso
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,3 +131,58 @@ def test_objects_of_columns_and_kept_values_complete_whole_as_graphql_core_would
     assert data["again"] == [{"name": "first", "count": 1}, {"name": None, "count": 2}, None, None]
     assert sorted(path[1] for _, path in errors) == [2, 3]
     assert calls == ["b", "c", "d"]
+
+
+@dataclass(frozen=True)
+class Odd:
+    """Column values whose scalar converts them (or refuses them)."""
+
+    id: Any
+    name: Any
+    count: Any
+    flag: Any
+
+
+@strawberry.type
+class OddType:
+    id: strawberry.ID
+    name: str
+    count: int
+    flag: bool
+
+
+ODD = [
+    Odd(uuid.UUID(int=7), "plain", 2**31 - 1, True),
+    Odd(12, True, True, 1),  # an int id, a bool name and count, an int flag: converted
+    Odd("x", 2.5, -(2**31), False),
+    Odd("y", "ok", 2**31, True),  # Int cannot represent it: null, and an error
+    Odd("z", "ok", 1, "yes"),  # Boolean cannot represent it
+]
+
+
+@strawberry.type
+class OddQuery:
+    @strawberry.field
+    def odd(self) -> list[OddType | None]:
+        return ODD  # type: ignore[return-value]  # rows are their types' values
+
+
+def test_column_values_of_other_types_serialize_as_graphql_core_does() -> None:
+    def run(execution: type[Any]) -> tuple[Any, list[tuple[str, Any]]]:
+        schema = strawberry.Schema(query=OddQuery, execution_context_class=execution)
+        context = GqlContext(None, None, "test")  # type: ignore[arg-type]  # no services needed
+        result = schema.execute_sync("{ odd { id name count flag } }", context_value=context)
+        return result.data, sorted((e.message, e.path) for e in result.errors or [])
+
+    expected = run(StrawberryGraphQLCoreExecutionContext)
+
+    found = run(RowExecution)
+
+    assert found == expected
+    data, errors = found
+    assert data["odd"][:3] == [
+        {"id": str(uuid.UUID(int=7)), "name": "plain", "count": 2**31 - 1, "flag": True},
+        {"id": "12", "name": "true", "count": 1, "flag": True},
+        {"id": "x", "name": "2.5", "count": -(2**31), "flag": False},
+    ]
+    assert data["odd"][3:] == [None, None] and len(errors) == 2
