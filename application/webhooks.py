@@ -9,24 +9,33 @@ it sees only these.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import Enum
 from typing import Literal, Protocol
 
 import msgspec
 
 from application.errors import ApplicationError
+from domain.git_connection import GitProvider
+
+__all__ = [
+    "MAX_DELIVERY_BYTES",
+    "Delivery",
+    "DeliveryTooLargeError",
+    "Fact",
+    "GitProvider",
+    "Ignored",
+    "Ping",
+    "PullRequest",
+    "Push",
+    "Release",
+    "UnsignedDeliveryError",
+    "WebhookReader",
+    "WebhookRefusedError",
+    "WrongContentTypeError",
+]
 
 MAX_DELIVERY_BYTES = 5 * 1024 * 1024
 """The largest delivery accepted. GitHub caps payloads at 25 MB and drops larger ones; a
 push of 20 commits with their file lists is a few hundred KB."""
-
-
-class GitProvider(Enum):
-    """Where a repository is hosted."""
-
-    GITHUB = "github"
-    GITLAB = "gitlab"
-    BITBUCKET = "bitbucket"
 
 
 class WebhookRefusedError(ApplicationError):
