@@ -18,6 +18,7 @@ import msgspec
 from litestar import Request, Response, post
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath
 
 from application.errors import NotFoundError, UnavailableError
 from application.services import Services
@@ -35,7 +36,9 @@ def webhook_handlers(services: Services) -> list[HTTPRouteHandler]:
         include_in_schema=False,
         request_max_body_size=MAX_DELIVERY_BYTES,
     )
-    async def webhook(request: Request[Any, Any, Any], connection_id: str) -> Response[bytes]:
+    async def webhook(
+        request: Request[Any, Any, Any], connection_id: FromPath[str]
+    ) -> Response[bytes]:
         intake = services.webhooks
         try:
             ident = _connection_id(connection_id)
