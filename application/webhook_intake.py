@@ -26,9 +26,11 @@ from application.webhooks import (
 )
 from domain.git_connection import GitConnection
 from domain.ids import Actor
+from domain.values import SealedValue
 from domain.webhook_delivery import DeliveryFact
 
 ACTOR = Actor("system:webhooks")
+MAX_OPENED = 10_000
 
 
 class WebhookIntake:
@@ -42,6 +44,7 @@ class WebhookIntake:
         self._bus = bus
         self._clock = clock
         self._ctx = Context(actor=ACTOR)
+        self._opened: dict[tuple[UUID, str], bytes] = {}
 
     def receive(
         self, connection_id: UUID, headers: Mapping[str, str], body: bytes
@@ -54,11 +57,7 @@ class WebhookIntake:
         """
         connection = self._connection(connection_id)
         secrets = [
-            self._queries.open_sealed(
-                connection.organization_id, GitConnection.secret_context(connection.id), sealed
-            )
-            .reveal()
-            .encode()
+            self._open(connection, sealed)
             for sealed in connection.accepted_secrets(self._clock.now())
         ]
         delivery = self._reader.read(connection.provider, secrets, headers, body)
@@ -74,6 +73,7 @@ class WebhookIntake:
         )
 
     def _connection(self, connection_id: UUID) -> GitConnection:
+        """The connection as recorded now (never a copy from before a rotation or removal)."""
         try:
             connection = self._queries.git_connection(connection_id)
         except NotFoundError:
@@ -81,6 +81,20 @@ class WebhookIntake:
         if connection.removed:
             raise NotFoundError("git connection", connection_id)
         return connection
+
+    def _open(self, connection: GitConnection, sealed: SealedValue) -> bytes:
+        """A webhook secret, opened once per sealed value: each rotation seals a new one, so
+        what was opened stays right, and opening costs a data-key read and a decryption."""
+        key = (connection.id, sealed)
+        opened = self._opened.get(key)
+        if opened is None:
+            if len(self._opened) >= MAX_OPENED:
+                self._opened.clear()
+            secret = self._queries.open_sealed(
+                connection.organization_id, GitConnection.secret_context(connection.id), sealed
+            )
+            opened = self._opened[key] = secret.reveal().encode()
+        return opened
 
 
 def fact_of(delivery: Delivery) -> DeliveryFact:
