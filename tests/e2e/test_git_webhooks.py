@@ -34,10 +34,9 @@ from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-EXAMPLES = (
-    Path(__file__).parents[1]
-    / "providers/node_modules/@octokit/webhooks-examples/api.github.com/index.json"
-)
+PROVIDERS = Path(__file__).parents[1] / "providers"
+EXAMPLES = PROVIDERS / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"
+PUSH_FILES = {"gitlab": "push.json", "bitbucket": "repo_push.json"}
 CREATE_SERVICE = """mutation($p: ID!, $name: String!, $url: String!) {
   createService(projectId: $p, name: $name, kind: "web", settings: {
     git: {repositoryUrl: $url}, port: 8080}) { id }
@@ -394,6 +393,47 @@ def test_watch_paths_and_skip_markers_hold_a_push_back(hooks: Hooks) -> None:
     assert outcomes[0] == ("skip", "no changed file is under the watch paths")
     assert outcomes[1] == ("skip", "the head commit's message asks to skip deploying")
     assert outcomes[2][0] == "deploy"
+
+
+@pytest.mark.parametrize("provider", ["gitlab", "bitbucket"])
+def test_gitlab_and_bitbucket_pushes_deploy_too(hooks: Hooks, provider: str) -> None:
+    """Their documented push payloads (tests/providers), verified as each provider signs."""
+    made = hooks.client(
+        "mutation($o: ID!, $p: String!) { createGitConnection(organizationId: $o, provider: $p, "
+        'name: "Self-hosted") { id webhookSecret } }',
+        o=hooks.org,
+        p=provider,
+    )["createGitConnection"]
+    connection, secret = made["id"], made["webhookSecret"].encode()
+    repo = hooks.repo(provider)
+    service = hooks.service(repo, connection, {"branch": "main", "environmentId": hooks.production})
+    payload = json.loads((PROVIDERS / f"{provider}/{PUSH_FILES[provider]}").read_bytes())
+    if provider == "gitlab":
+        payload["project"]["path_with_namespace"] = repo.full_name
+        commit = payload["after"]
+        headers = {
+            "X-Gitlab-Event": "Push Hook",
+            "X-Gitlab-Event-UUID": str(uuid.uuid4()),
+            "X-Gitlab-Token": secret.decode(),
+        }
+    else:
+        payload["repository"]["full_name"] = repo.full_name
+        commit = payload["push"]["changes"][0]["new"]["target"]["hash"]
+        headers = {"X-Event-Key": "repo:push", "X-Request-UUID": str(uuid.uuid4())}
+    body = json.dumps(payload).encode()
+    if provider == "bitbucket":
+        headers["X-Hub-Signature"] = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+    headers["Content-Type"] = "application/json"
+    forged = {**headers, "X-Gitlab-Token": "guess", "X-Hub-Signature": "sha256=" + "0" * 64}
+    assert hooks.post(connection, body, forged).status_code == 401
+    answer = hooks.post(connection, body, headers)
+    assert answer.status_code == 202, answer.text
+    [caused] = hooks.handled(connection, answer.json()["deliveryId"])["caused"]
+    assert (caused["outcome"], caused["service_id"], caused["commit"]) == (
+        "deploy",
+        service,
+        commit,
+    )
 
 
 # Reading connections and triggers
