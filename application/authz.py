@@ -14,6 +14,7 @@ from application.errors import ForbiddenError, NotFoundError
 from application.unit_of_work import UnitOfWork
 from domain.cluster import Cluster
 from domain.deployment import Deployment
+from domain.git_connection import GitConnection
 from domain.guest import Guest
 from domain.node import Node
 from domain.organization import Organization
@@ -135,6 +136,10 @@ def _cluster(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(Cluster, cmd.cluster_id, "cluster").organization_id  # type: ignore[attr-defined]
 
 
+def _connection(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(GitConnection, cmd.connection_id, "git connection").organization_id  # type: ignore[attr-defined]
+
+
 def _guest(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(Guest, cmd.guest_id, "guest").organization_id  # type: ignore[attr-defined]
 
@@ -178,6 +183,10 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.CreateGuest: (Permission.MANAGE, _cluster, "cluster"),
     c.ChangeGuestPower: (Permission.MANAGE, _guest, "guest"),
     c.RegisterGuestAsNode: (Permission.MANAGE, _guest, "guest"),
+    c.CreateGitConnection: (Permission.MANAGE, _org, "organisation"),
+    c.RotateWebhookSecret: (Permission.MANAGE, _connection, "git connection"),
+    c.RemoveGitConnection: (Permission.MANAGE, _connection, "git connection"),
+    c.SetServiceTriggers: (Permission.WRITE, _service, "service"),
 }
 
 

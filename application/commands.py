@@ -12,10 +12,12 @@ from msgspec import UNSET, UnsetType
 
 from application.errors import InvalidValueError
 from application.secrets import Secret, secret_dec_hook
+from domain.git_connection import GitProvider
 from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
 from domain.service_spec import BuildSettings, GitSource, HealthCheck, Resources, ServiceKind
 from domain.values import Role
+from domain.webhook_delivery import DeliveryFact
 
 
 class Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -634,3 +636,70 @@ class RegisterGuestAsNode(Command, frozen=True):
     cpu_millis: int
     memory_mb: int
     labels: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+# Git connections and push triggers (issue 14)
+
+
+class CreateGitConnection(Command, frozen=True):
+    """Connect an organisation to a git provider; Containr makes the webhook secret."""
+
+    organization_id: UUID
+    provider: GitProvider
+    name: str
+    api_url: str | None = None
+    """The provider's API address: leave it out for github.com, gitlab.com and Bitbucket
+    Cloud; give it for GitHub Enterprise or a self-hosted GitLab."""
+    access_token: Secret | None = None
+
+
+class RotateWebhookSecret(Command, frozen=True):
+    """Make a new webhook secret; the old one is still accepted for ``overlap_hours``."""
+
+    connection_id: UUID
+    overlap_hours: int = 24
+
+
+class RemoveGitConnection(Command, frozen=True):
+    """Forget a git connection: its webhook's deliveries are refused from now on."""
+
+    connection_id: UUID
+
+
+class PushTriggerInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Pushes to branches matching ``branch`` (a glob such as ``release/*``) deploy to an
+    environment, automatically or on request, when they touch the watch paths."""
+
+    branch: str
+    environment_id: UUID
+    automatic: bool = True
+    watch_paths: list[str] = msgspec.field(default_factory=list)
+
+
+class SetServiceTriggers(Command, frozen=True):
+    """Which pushes heard through a git connection deploy a service, and where (an empty
+    list: none)."""
+
+    service_id: UUID
+    connection_id: UUID | None = None
+    triggers: list[PushTriggerInput] = msgspec.field(default_factory=list)
+
+
+class RecordWebhookDelivery(Command, frozen=True):
+    """Report: a verified delivery arrived (recorded once per provider delivery id)."""
+
+    connection_id: UUID
+    delivery_id: str
+    event: str
+    fact: DeliveryFact
+    digest: str
+    """The SHA-256 of the body: the same body under another delivery id is a replay."""
+
+
+class HandleWebhookDelivery(Command, frozen=True):
+    """Carry out what a recorded delivery means for the services that watch its connection,
+    and record that it was handled (once)."""
+
+    delivery_id: UUID
+    service_ids: list[UUID] = msgspec.field(default_factory=list)
+    """The services whose triggers use the delivery's connection (each is checked again)."""

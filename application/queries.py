@@ -13,13 +13,16 @@ from application.secrets import Secret
 from domain.base import ContainrAggregate
 from domain.cluster import Cluster
 from domain.deployment import Deployment
+from domain.git_connection import GitConnection
 from domain.guest import Guest
 from domain.node import Node
 from domain.organization import Organization
 from domain.project import Project
 from domain.service import Service
 from domain.user import User
+from domain.values import SealedValue
 from domain.variables import VariableSet
+from domain.webhook_delivery import WebhookDelivery
 
 
 class Queries:
@@ -118,3 +121,28 @@ class Queries:
         user = self._get(User, user_id, "user")
         assert isinstance(user, User)
         return user
+
+    def git_connection(self, connection_id: UUID) -> GitConnection:
+        """A git connection (its token and webhook secrets stay sealed)."""
+        connection = self._get(GitConnection, connection_id, "git connection")
+        assert isinstance(connection, GitConnection)
+        return connection
+
+    def webhook_delivery(self, delivery_id: UUID) -> WebhookDelivery:
+        """A recorded webhook delivery."""
+        delivery = self._get(WebhookDelivery, delivery_id, "webhook delivery")
+        assert isinstance(delivery, WebhookDelivery)
+        return delivery
+
+    def open_sealed(self, organization_id: UUID, context: str, sealed: SealedValue) -> Secret:
+        """Open a sealed value of an organisation's (SecretUnavailableError if it cannot be)."""
+        return self._secrets.open(organization_id, context, sealed)
+
+    def webhook_secret(self, connection_id: UUID) -> Secret:
+        """A connection's current webhook secret, opened (for admins to paste at the provider)."""
+        connection = self.git_connection(connection_id)
+        return self._secrets.open(
+            connection.organization_id,
+            GitConnection.secret_context(connection.id),
+            connection.webhook_secret,
+        )

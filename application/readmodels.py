@@ -22,6 +22,7 @@ from projections.dashboard import (
     ClusterRow,
     DeploymentRow,
     EnvironmentRow,
+    GitConnectionRow,
     GuestRow,
     InvitationRow,
     MemberRow,
@@ -30,7 +31,9 @@ from projections.dashboard import (
     ProjectRow,
     ServiceRow,
     ServiceStateRow,
+    ServiceTriggersRow,
     UserRow,
+    WebhookDeliveryRow,
 )
 from projections.history import AuditRow, ReleaseRow
 from projections.schema import Row, Table
@@ -42,6 +45,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ClusterRow",
     "DeploymentRow",
     "EnvironmentRow",
+    "GitConnectionRow",
     "GuestRow",
     "InvitationRow",
     "MemberRow",
@@ -51,7 +55,9 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ReleaseRow",
     "ServiceRow",
     "ServiceStateRow",
+    "ServiceTriggersRow",
     "UserRow",
+    "WebhookDeliveryRow",
 ]
 
 T = TypeVar("T")
@@ -486,6 +492,55 @@ class DashboardQueries:
         """One guest."""
         rows = self._select(dashboard.GUESTS, where={"id": guest_id})
         return _one(rows, dashboard.GuestRow, "guest", guest_id)
+
+    def git_connections(self, organization_id: UUID) -> list[dashboard.GitConnectionRow]:
+        """An organisation's git connections by name."""
+        rows = self._select(
+            dashboard.GIT_CONNECTIONS,
+            where={"organization_id": organization_id, "removed": False},
+            order_by=("name", "id"),
+        )
+        return typed(rows, dashboard.GitConnectionRow)
+
+    def git_connection(self, connection_id: UUID) -> dashboard.GitConnectionRow:
+        """One git connection."""
+        rows = self._select(
+            dashboard.GIT_CONNECTIONS, where={"id": connection_id, "removed": False}
+        )
+        return _one(rows, dashboard.GitConnectionRow, "git connection", connection_id)
+
+    def webhook_deliveries(
+        self, connection_id: UUID, *, limit: int = 50
+    ) -> list[dashboard.WebhookDeliveryRow]:
+        """A connection's deliveries, newest first."""
+        rows = self._select(
+            dashboard.WEBHOOK_DELIVERIES,
+            where={"connection_id": connection_id},
+            order_by=("received_at", "id"),
+            order="desc",
+            limit=limit,
+        )
+        return typed(rows, dashboard.WebhookDeliveryRow)
+
+    def pending_webhook_deliveries(self, limit: int = 100) -> list[dashboard.WebhookDeliveryRow]:
+        """Deliveries not handled yet, oldest first (for the webhook process manager)."""
+        rows = self._select(
+            dashboard.WEBHOOK_DELIVERIES,
+            where={"handled": False},
+            order_by=("received_at", "id"),
+            limit=limit,
+        )
+        return typed(rows, dashboard.WebhookDeliveryRow)
+
+    def service_triggers(self, service_id: UUID) -> dashboard.ServiceTriggersRow | None:
+        """A service's push triggers (None: never set)."""
+        rows = self._select(dashboard.SERVICE_TRIGGERS, where={"service_id": service_id})
+        return typed(rows, dashboard.ServiceTriggersRow)[0] if rows else None
+
+    def services_watching(self, connection_id: UUID) -> list[UUID]:
+        """The services whose push triggers use a git connection."""
+        rows = self._select(dashboard.SERVICE_TRIGGERS, where={"connection_id": connection_id})
+        return [row["service_id"] for row in rows]
 
     def busy_guests(self) -> list[dashboard.GuestRow]:
         """Guests with an operation in progress (for the guest process manager)."""

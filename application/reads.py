@@ -131,6 +131,12 @@ class Reads:
         self.gate.require(environment.organization_id, Permission.MANAGE, "project's secrets")
         return self._queries.reveal_variables(environment.id, service_id)
 
+    def webhook_secret(self, connection_id: UUID) -> Secret:
+        """A git connection's current webhook secret, opened: admins and owners only."""
+        connection = self.dashboard.git_connection(connection_id)
+        self.gate.require(connection.organization_id, Permission.MANAGE, "webhook secret")
+        return self._queries.webhook_secret(connection.id)
+
     def build_plan(self, service_id: UUID) -> PlanPreview:
         """The plan a deployment of the service's branch head would use."""
         return self._plans.preview(self.dashboard.service(service_id).id)

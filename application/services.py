@@ -25,6 +25,7 @@ from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQu
 from application.reads import Reads
 from application.repository_check import RepositoryCheck
 from application.settings import Settings
+from application.webhook_intake import WebhookIntake
 
 ALL_MODELS = ("dashboard", "history", "analytics")
 
@@ -66,6 +67,8 @@ class Services:
     closers: tuple[Callable[[], None], ...] = field(default=())
     repositories: RepositoryCheck | None = None
     """Checks the git repository a user's command sets before the command is sent."""
+    webhooks: WebhookIntake | None = None
+    """Verifies and records git providers' webhook deliveries (POST /webhooks/{id})."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

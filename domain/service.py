@@ -11,6 +11,7 @@ from domain.base import ContainrAggregate
 from domain.errors import RuleViolatedError
 from domain.ids import Actor, DeploymentId, OrganizationId, ProjectId, ServiceId
 from domain.service_spec import ServiceSpec
+from domain.triggers import PushTrigger, check_triggers
 from domain.values import SealedValue, validate_slug
 
 
@@ -60,6 +61,14 @@ class Service(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.deleted = True
 
+    class TriggersSet(ContainrAggregate.Event):
+        connection_id: UUID | None
+        triggers: tuple[PushTrigger, ...]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.git_connection_id = self.connection_id
+            aggregate.triggers = self.triggers
+
     def __init__(
         self,
         organization_id: UUID,
@@ -77,6 +86,8 @@ class Service(ContainrAggregate):
         )
         self.live_releases: dict[UUID, UUID] = {}
         self.deleted = False
+        self.git_connection_id: UUID | None = None
+        self.triggers: tuple[PushTrigger, ...] = ()
 
     @classmethod
     def create(
@@ -145,6 +156,33 @@ class Service(ContainrAggregate):
         if token != self.repository_token:
             self.trigger_event(
                 self.RepositoryTokenChanged, repository_token=token, actor=actor, timestamp=now
+            )
+
+    def set_triggers(
+        self,
+        connection_id: UUID | None,
+        triggers: tuple[PushTrigger, ...],
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        """Deploy on pushes the connection's webhook reports (none: no push deploys)."""
+        self._require_live()
+        if triggers and connection_id is None:
+            raise RuleViolatedError("push triggers need a git connection to hear pushes from")
+        if triggers and self.spec.git is None:
+            raise RuleViolatedError(
+                f"service {self.name!r} is not built from git, so no push can deploy it; "
+                "give it a git source first"
+            )
+        triggers = check_triggers(triggers)
+        if (connection_id, triggers) != (self.git_connection_id, self.triggers):
+            self.trigger_event(
+                self.TriggersSet,
+                connection_id=connection_id,
+                triggers=triggers,
+                actor=actor,
+                timestamp=now,
             )
 
     def token_context(self) -> str:

@@ -8,6 +8,7 @@ from application.handlers import (
     accounts,
     clusters,
     deployments,
+    git,
     nodes,
     organizations,
     projects,
@@ -77,4 +78,10 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ReportGuestOperationFailed: clusters.report_guest_operation_failed,
     c.ExpireGuestOperation: clusters.expire_guest_operation,
     c.RegisterGuestAsNode: clusters.register_guest_as_node,
+    c.CreateGitConnection: git.create_git_connection,
+    c.RotateWebhookSecret: git.rotate_webhook_secret,
+    c.RemoveGitConnection: git.remove_git_connection,
+    c.SetServiceTriggers: git.set_service_triggers,
+    c.RecordWebhookDelivery: git.record_webhook_delivery,
+    c.HandleWebhookDelivery: git.handle_webhook_delivery,
 }

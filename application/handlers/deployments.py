@@ -33,7 +33,9 @@ from domain.variables import VariableSet
 _COMMIT_CHARS = set("0123456789abcdef")
 
 
-def _variables_version(uow: UnitOfWork, environment_id: UUID, service_id: UUID) -> tuple[int, int]:
+def variables_version_of(
+    uow: UnitOfWork, environment_id: UUID, service_id: UUID
+) -> tuple[int, int]:
     """The versions of the shared and the service's variable sets (0 when there is none)."""
     versions = []
     for owner in (None, service_id):
@@ -121,7 +123,7 @@ def _request(
             spec=service.spec,
             commit=commit,
             image=service.spec.image,
-            variables_version=_variables_version(uow, cmd.environment_id, service.id),
+            variables_version=variables_version_of(uow, cmd.environment_id, service.id),
             source_archive=uploaded,
             policy=uow.deadlines,
             actor=uow.actor,

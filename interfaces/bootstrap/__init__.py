@@ -25,6 +25,7 @@ from adapters.auth import (
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
 from adapters.git_source import GitRepository
+from adapters.git_webhooks import HttpWebhookReader
 from adapters.probes import NetworkProber
 from adapters.proxmox import ProxmoxHypervisors
 from adapters.readstore.host import ReadModelHost
@@ -47,6 +48,7 @@ from application.repository_check import RepositoryCheck
 from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
 from application.services import Services
 from application.settings import Settings
+from application.webhook_intake import WebhookIntake
 from interfaces.bootstrap.processes import ProcessParts, Pruning, processes, start_processes
 from interfaces.bootstrap.storage import (
     EmbeddedStorage,
@@ -211,6 +213,7 @@ def bootstrap(
         archives=archives,
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
+        webhooks=WebhookIntake(queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock),
     )
 
 

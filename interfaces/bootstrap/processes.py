@@ -24,6 +24,7 @@ from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.guests import GuestManager
 from application.processes.reconciler import Reconciler
+from application.processes.webhooks import WebhookProcess
 from application.queries import Queries
 from application.readmodels import DashboardQueries
 from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
@@ -126,6 +127,7 @@ def processes(
         parts.read_db,
         guests,
         archives=Pruning(parts.archives, parts.dashboard, parts.clock, settings),
+        webhooks=WebhookProcess(bus=parts.bus, dashboard=parts.dashboard, wait_for=wait_for),
     )
 
 
@@ -169,6 +171,7 @@ def start_processes(
     guests: GuestManager,
     *,
     archives: Pruning | None = None,
+    webhooks: WebhookProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -177,24 +180,29 @@ def start_processes(
     and take over when the holder's connection (or process) dies.
     """
 
-    def deploy(inner: threading.Event) -> None:
-        # The deployer reads the dashboard: wake it when the dashboard changed, not on the
-        # raw event (the read model would not show it yet).
-        changed = threading.Event()
+    def on_dashboard(
+        run: Callable[[threading.Event, Callable[[float], object]], None],
+    ) -> Callable[[threading.Event], None]:
+        # These read the dashboard: wake them when the dashboard changed, not on the raw
+        # event (the read model would not show it yet).
+        def target(inner: threading.Event) -> None:
+            changed = threading.Event()
 
-        def heard(batch: ChangeBatch) -> None:
-            if batch.model == "dashboard":
-                changed.set()
+            def heard(batch: ChangeBatch) -> None:
+                if batch.model == "dashboard":
+                    changed.set()
 
-        def wait(seconds: float) -> None:
-            changed.wait(seconds)
-            changed.clear()
+            def wait(seconds: float) -> None:
+                changed.wait(seconds)
+                changed.clear()
 
-        unlisten = changes.listen(heard)
-        try:
-            deployer.run(inner, wait)
-        finally:
-            unlisten()
+            unlisten = changes.listen(heard)
+            try:
+                run(inner, wait)
+            finally:
+                unlisten()
+
+        return target
 
     def reconcile(inner: threading.Event) -> None:
         reconciler.run(inner, inner.wait)
@@ -214,12 +222,14 @@ def start_processes(
     def manage_guests(inner: threading.Event) -> None:
         guests.run(inner, inner.wait)
 
-    targets = (
-        ("containr-deployer", deploy),
+    targets: tuple[tuple[str, Callable[[threading.Event], None]], ...] = (
+        ("containr-deployer", on_dashboard(deployer.run)),
         ("containr-reconciler", reconcile),
         ("containr-guests", manage_guests),
         ("containr-prune", prune),
     )
+    if webhooks is not None:
+        targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )

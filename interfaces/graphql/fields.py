@@ -44,6 +44,7 @@ ENTITIES: dict[str, Loader] = {
     "node": lambda r, i: r.dashboard.node(i),
     "cluster": lambda r, i: r.dashboard.cluster(i),
     "guest": lambda r, i: r.dashboard.guest(i),
+    "git_connection": lambda r, i: r.dashboard.git_connection(i),
     "user": lambda r, i: _one(r.dashboard.users([i]), "user", i),
     "invitation": lambda r, i: r.dashboard.invitation(i),
     "token": lambda r, i: r.dashboard.api_token(i),
@@ -61,6 +62,7 @@ ID_FIELDS: dict[str, str] = {
     "node_ids": "node",
     "cluster_id": "cluster",
     "guest_id": "guest",
+    "connection_id": "git_connection",
     "user_id": "user",
     "invitation_id": "invitation",
     "token_id": "token",
@@ -251,8 +253,25 @@ def _command_data(
             ids = value if isinstance(value, list) else [value]
             rows = [entity(context.reads, kind, v, name) for v in ids]
             value = [row_id(r) for r in rows] if isinstance(value, list) else row_id(rows[0])
-        data[argument.field] = plain_input(value)
+        data[argument.field] = plain_input(_gated(context, _camel(argument.name), value))
     return data
+
+
+def _gated(context: GqlContext, name: str, value: Any) -> Any:
+    """``value`` once every id field of the input objects in it (``triggers[].environmentId``)
+    passed the read gate too, as top-level ids do. Free-form JSON (a variable named
+    ``service_id``) is data, not an id: only input objects' declared fields are looked at."""
+    if isinstance(value, list):
+        for item in value:
+            _gated(context, name, item)
+    elif hasattr(value, "__strawberry_definition__"):
+        for key, item in vars(value).items():
+            kind = ID_FIELDS.get(key)
+            if kind is not None and isinstance(item, str):
+                entity(context.reads, kind, item, f"{name}.{_camel(key)}")
+            elif item is not None:
+                _gated(context, f"{name}.{_camel(key)}", item)
+    return value
 
 
 def row_id(row: Any) -> UUID:

@@ -15,6 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
+from interfaces.graphql import git
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
@@ -370,6 +371,12 @@ class Mutation:
         result=load("node", "node_id"),
         description="Make a running guest's Docker engine a Containr node.",
     )  # fmt: skip
+
+    # Git connections and push triggers
+    create_git_connection = git.create_git_connection
+    rotate_webhook_secret = git.rotate_webhook_secret
+    remove_git_connection = git.remove_git_connection
+    set_service_triggers = git.set_service_triggers
 
 
 __all__ = ["Mutation", "uuid_of"]

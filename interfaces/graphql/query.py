@@ -11,6 +11,7 @@ from strawberry.types import Info
 from application.errors import DomainError, InvalidValueError, NotFoundError, UnavailableError
 from application.logs import LogQuery
 from application.runtime_ports import SourceError, SourceUnreachableError
+from interfaces.graphql import git
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, lookup, uuid_of
 from interfaces.graphql.naming import prefetch_audit_words
@@ -268,3 +269,11 @@ class Query:
     )
     build_plan = _field(build_plan, "The build plan a deployment of the branch head would use.")
     variables = _field(variables, "Variable names; values only with reveal (admins and owners).")
+    git_connections = _field(git.git_connections, "An organisation's git provider connections.")
+    git_connection = lookup("git_connection", git.GitConnection, "One git provider connection.")
+    webhook_deliveries = _field(
+        git.webhook_deliveries, "A git connection's webhook deliveries, newest first."
+    )
+    service_triggers = _field(
+        git.service_triggers, "Which pushes deploy a service where (null: never set)."
+    )

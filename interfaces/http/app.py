@@ -43,6 +43,7 @@ from interfaces.http.health import Metrics, Readiness, unavailable_response
 from interfaces.http.session import session_handlers
 from interfaces.http.uploads import upload_handlers
 from interfaces.http.web import web_handlers
+from interfaces.http.webhooks import webhook_handlers
 
 log = logging.getLogger("containr.http")
 METRICS_MEDIA = "text/plain; version=0.0.4"
@@ -151,6 +152,7 @@ def create_app(
             metrics_endpoint,
             *session_handlers(services),
             *upload_handlers(services),
+            *webhook_handlers(services),
             *docs_handlers(),
             *web_handlers(),
         ],

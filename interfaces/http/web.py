@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parents[1] / "web"
 DIST = WEB / "dist"
 _SOURCES = ("src", "public", "index.html", "package.json", "package-lock.json", "vite.config.ts")
-_RESERVED = ("graphql", "healthz", "readyz", "metrics", "auth")
+_RESERVED = ("graphql", "healthz", "readyz", "metrics", "auth", "webhooks")
 
 NO_BUNDLE_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Containr</title></head>

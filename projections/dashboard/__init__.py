@@ -18,6 +18,15 @@ from projections.dashboard.clusters import (
     ClusterRow,
 )
 from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
+from projections.dashboard.git import (
+    GIT_CONNECTIONS,
+    SERVICE_TRIGGERS,
+    WEBHOOK_DELIVERIES,
+    GitConnectionRow,
+    GitHandlers,
+    ServiceTriggersRow,
+    WebhookDeliveryRow,
+)
 from projections.dashboard.guests import GUESTS, GuestHandlers, GuestRow
 from projections.dashboard.nodes import NODES, NodeHandlers, NodeRow
 from projections.dashboard.organizations import (
@@ -57,6 +66,7 @@ __all__ = [
     "CLUSTER_NODES",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
+    "GIT_CONNECTIONS",
     "GUESTS",
     "INVITATIONS",
     "MEMBERS",
@@ -65,15 +75,18 @@ __all__ = [
     "PROJECTS",
     "SERVICES",
     "SERVICE_STATES",
+    "SERVICE_TRIGGERS",
     "USERS",
     "VARIABLES",
     "VARIABLE_SETS",
+    "WEBHOOK_DELIVERIES",
     "ApiTokenRow",
     "ClusterNodeRow",
     "ClusterRow",
     "DashboardProjection",
     "DeploymentRow",
     "EnvironmentRow",
+    "GitConnectionRow",
     "GuestRow",
     "InvitationRow",
     "MemberRow",
@@ -82,9 +95,11 @@ __all__ = [
     "ProjectRow",
     "ServiceRow",
     "ServiceStateRow",
+    "ServiceTriggersRow",
     "UserRow",
     "VariableRow",
     "VariableSetRow",
+    "WebhookDeliveryRow",
 ]
 
 
@@ -98,6 +113,7 @@ class DashboardProjection(
     NodeHandlers,
     ClusterHandlers,
     GuestHandlers,
+    GitHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -122,4 +138,7 @@ class DashboardProjection(
         CLUSTERS,
         CLUSTER_NODES,
         GUESTS,
+        GIT_CONNECTIONS,
+        WEBHOOK_DELIVERIES,
+        SERVICE_TRIGGERS,
     )

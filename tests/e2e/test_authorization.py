@@ -179,6 +179,29 @@ CASES: dict[str, Case] = {
         "project",
         "env",
     ),
+    "Query.gitConnections": q(
+        "read",
+        "query($org: ID!) { gitConnections(organizationId: $org) { name webhookPath } }",
+        "org",
+    ),
+    "Query.gitConnections(webhookSecret)": q(
+        "manage",
+        "query($org: ID!) { gitConnections(organizationId: $org) { webhookSecret } }",
+        "org",
+    ),
+    "Query.gitConnection": q(
+        "read", "query($connection: ID!) { gitConnection(id: $connection) { name } }", "connection"
+    ),
+    "Query.webhookDeliveries": q(
+        "read",
+        "query($connection: ID!) { webhookDeliveries(connectionId: $connection) { event } }",
+        "connection",
+    ),
+    "Query.serviceTriggers": q(
+        "read",
+        "query($service: ID!) { serviceTriggers(serviceId: $service) { triggers } }",
+        "service",
+    ),
     # Subscription
     "Subscription.deploymentUpdated": s(
         "subscription($deployment: ID!) { deploymentUpdated(deploymentId: $deployment) { state } }",
@@ -430,6 +453,31 @@ CASES: dict[str, Case] = {
         'mutation($guest: ID!) { registerGuestAsNode(id: $guest, endpoint: "tcp://10.0.0.12:2376", cpuMillis: 1000, memoryMb: 1024) { kind } }',
         "guest",
     ),
+    "Mutation.createGitConnection": m(
+        "manage",
+        'mutation($org: ID!) { createGitConnection(organizationId: $org, provider: "github", '
+        'name: "GitHub") { id } }',
+        "org",
+    ),
+    "Mutation.rotateWebhookSecret": m(
+        "manage",
+        "mutation($connection: ID!) { rotateWebhookSecret(id: $connection) { id } }",
+        "connection",
+    ),
+    "Mutation.removeGitConnection": m(
+        "manage",
+        "mutation($connection: ID!) { removeGitConnection(id: $connection) }",
+        "connection",
+    ),
+    "Mutation.setServiceTriggers": m(
+        "write",
+        "mutation($service: ID!, $connection: ID!, $env: ID!) { setServiceTriggers(serviceId: "
+        '$service, connectionId: $connection, triggers: [{branch: "main", environmentId: $env}]) '
+        "{ triggers } }",
+        "service",
+        "connection",
+        "env",
+    ),
 }
 
 
@@ -563,6 +611,13 @@ class World:
             ),
             SYSTEM,
         )
+        connection = run(
+            c.build_command(
+                c.CreateGitConnection,
+                {"organization_id": org_id, "provider": "github", "name": "GitHub"},
+            ),
+            SYSTEM,
+        ).id("connection_id")
         invitation = run(
             c.build_command(
                 c.InviteMember,
@@ -605,6 +660,7 @@ class World:
             "node": str(node),
             "cluster": str(cluster),
             "guest": str(guest),
+            "connection": str(connection),
             "invitation": str(invitation),
             "member": str(member),
             "token": token,

@@ -1,0 +1,455 @@
+"""Push to deploy over HTTP: a running `containr serve` (PostgreSQL, Redis, its process
+managers on) receives signed webhook deliveries as a provider sends them, attacked the way
+an outsider would: forged, unsigned, replayed, truncated, oversized, mistyped.
+
+GitHub's own example payloads (npm @octokit/webhooks-examples, see tests/providers) are
+signed with the connection's secret and posted; pushes come from real git repositories made
+here with the git CLI, their commit shas in the signed payload.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from application.secrets import Secret
+from application.services import Services
+from application.settings import Settings
+from interfaces.bootstrap import bootstrap, migrate
+from tests.conftest import OPEN_SIGNUP, TEST_SECRET_KEY, drop_schemas, service_missing
+from tests.e2e.client import Client
+from tests.e2e.conftest import Server
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+PROVIDERS = Path(__file__).parents[1] / "providers"
+EXAMPLES = PROVIDERS / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"
+PUSH_FILES = {"gitlab": "push.json", "bitbucket": "repo_push.json"}
+CREATE_SERVICE = """mutation($p: ID!, $name: String!, $url: String!) {
+  createService(projectId: $p, name: $name, kind: "web", settings: {
+    git: {repositoryUrl: $url}, port: 8080}) { id }
+}"""
+TRIGGERS = """mutation($s: ID!, $c: ID!, $t: [PushTriggerInput!]) {
+  setServiceTriggers(serviceId: $s, connectionId: $c, triggers: $t) { triggers }
+}"""
+DELIVERIES = """query($c: ID!) { webhookDeliveries(connectionId: $c, first: 200) {
+  id deliveryId event kind ref commit handled outcome caused } }"""
+
+
+def github_examples() -> list[dict[str, Any]]:
+    if not EXAMPLES.exists():
+        service_missing("@octokit/webhooks-examples", "run tests/services (npm ci)")
+    return json.loads(EXAMPLES.read_bytes())  # type: ignore[no-any-return]
+
+
+@dataclass
+class Repo:
+    """A real git repository on disk, and the name a provider gives it."""
+
+    path: Path
+
+    @property
+    def url(self) -> str:
+        return f"file://{self.path}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self.path).strip("/")
+
+    def commit(self, message: str, files: dict[str, str]) -> str:
+        for name, text in files.items():
+            (self.path / name).parent.mkdir(parents=True, exist_ok=True)
+            (self.path / name).write_text(text)
+        self.git("add", ".")
+        self.git("commit", "-q", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def git(self, *args: str) -> str:
+        command = ["git", "-C", str(self.path), "-c", "user.name=t", "-c", "user.email=t@x.io"]
+        return subprocess.run([*command, *args], check=True, capture_output=True, text=True).stdout
+
+
+@dataclass
+class Hooks:
+    """A running server, an owner's client, and the organisation's first project."""
+
+    server: Server
+    client: Client
+    local: Services
+    """The same database, read from this process (the event log's head)."""
+    org: str
+    project: str
+    production: str
+    base: Path
+
+    def head(self) -> int:
+        return self.local.events.head()
+
+    def connection(self) -> tuple[str, bytes]:
+        made = self.client(
+            'mutation($o: ID!) { createGitConnection(organizationId: $o, provider: "github", '
+            'name: "GitHub") { id webhookSecret webhookPath } }',
+            o=self.org,
+        )["createGitConnection"]
+        assert made["webhookPath"] == f"/webhooks/{made['id']}"
+        return made["id"], made["webhookSecret"].encode()
+
+    def repo(self, name: str) -> Repo:
+        repo = Repo(self.base / "repos" / uuid.uuid4().hex[:8] / name)
+        repo.path.mkdir(parents=True)
+        repo.git("init", "-q", "-b", "main")
+        repo.commit("first", {"Dockerfile": "FROM busybox\n"})
+        return repo
+
+    def service(self, repo: Repo, connection: str, *triggers: dict[str, Any]) -> str:
+        name = f"s-{uuid.uuid4().hex[:8]}"
+        service: str = self.client(CREATE_SERVICE, p=self.project, name=name, url=repo.url)[
+            "createService"
+        ]["id"]
+        self.client(TRIGGERS, s=service, c=connection, t=list(triggers))
+        return service
+
+    def post(
+        self, connection: str, body: bytes, headers: dict[str, str], path: str | None = None
+    ) -> httpx.Response:
+        return httpx.post(
+            self.server.url + (path or f"/webhooks/{connection}"),
+            content=body,
+            headers=headers,
+            timeout=30,
+        )
+
+    def deliveries(self, connection: str) -> list[dict[str, Any]]:
+        return self.client(DELIVERIES, c=connection)["webhookDeliveries"]  # type: ignore[no-any-return]
+
+    def handled(self, connection: str, delivery: str, timeout: float = 30) -> dict[str, Any]:
+        """The delivery once the webhook process handled it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [d for d in self.deliveries(connection) if d["id"] == delivery]
+            if found and found[0]["handled"]:
+                return found[0]
+            assert time.monotonic() < deadline, f"not handled in time: {found}"
+            time.sleep(0.1)
+
+
+def signed(secret: bytes, event: str, body: bytes, delivery: str | None = None) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+        "X-Hub-Signature-256": "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest(),
+    }
+
+
+def push(repo: Repo, branch: str, sha: str, message: str, files: list[str]) -> bytes:
+    """GitHub's example push, made to say: ``sha`` was pushed to ``branch`` of ``repo``."""
+    payload = copy.deepcopy(next(e for e in github_examples() if e["name"] == "push"))
+    payload = payload["examples"][0]
+    commit = {"id": sha, "message": message, "added": files, "modified": [], "removed": []}
+    payload.update(
+        ref=f"refs/heads/{branch}",
+        after=sha,
+        deleted=False,
+        commits=[commit],
+        head_commit=commit,
+    )
+    payload["repository"]["full_name"] = repo.full_name
+    return json.dumps(payload).encode()
+
+
+@pytest.fixture(scope="module")
+def hooks(
+    postgres_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Hooks]:
+    base = tmp_path_factory.mktemp("hooks")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    settings = Settings(
+        data_dir=str(base / "data"),
+        database_url=postgres_url,
+        database_schema=schema,
+        secret_key=Secret(TEST_SECRET_KEY),
+        redis_url=redis_url,
+        **OPEN_SIGNUP,
+    )
+    migrate(settings)
+    # The process managers run (the webhook process among them); no Docker engine answers
+    # at this address, so requested deployments are recorded and go no further.
+    server = Server(
+        settings,
+        env={"CONTAINR_PROCESSES": "on", "DOCKER_HOST": f"unix://{base}/no-docker.sock"},
+    )
+    local = bootstrap(settings)
+    try:
+        client = server.client()
+        org = client.sign_up("owner@hooks.example")["organizationId"]
+        project = client(
+            'mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id '
+            "environments { id name } } }",
+            o=org,
+        )["createProject"]
+        production = next(e["id"] for e in project["environments"] if e["name"] == "production")
+        yield Hooks(server, client, local, org, project["id"], production, base)
+    finally:
+        server.stop()
+        local.close()
+        drop_schemas(postgres_url, schema)
+
+
+# Every GitHub event
+
+
+def test_every_github_example_is_acknowledged_then_handled_or_ignored_with_a_reason(
+    hooks: Hooks,
+) -> None:
+    connection, secret = hooks.connection()
+    posted: dict[str, str] = {}
+    for event in github_examples():
+        for example in event["examples"]:
+            body = json.dumps(example).encode()
+            answer = hooks.post(connection, body, signed(secret, event["name"], body))
+            assert answer.status_code == 202, (event["name"], answer.text)
+            posted[answer.json()["deliveryId"]] = event["name"]
+    deadline = time.monotonic() + 60
+    while True:
+        rows = hooks.local.dashboard.webhook_deliveries(uuid.UUID(connection), limit=1000)
+        if len(rows) == len(posted) and all(r.handled for r in rows):
+            break
+        assert time.monotonic() < deadline, f"{sum(r.handled for r in rows)}/{len(posted)}"
+        time.sleep(0.3)
+    assert {str(r.id): r.event for r in rows} == posted
+    assert all(r.outcome for r in rows), "every delivery records why it did what it did"
+    kinds = {r.event: r.kind for r in rows}
+    assert (kinds["push"], kinds["pull_request"], kinds["ping"]) == ("push", "pull_request", "ping")
+    assert kinds["star"] == "ignored"
+    assert all(r.caused == [] for r in rows), "no service watches this connection"
+
+
+# Refusals: nothing recorded
+
+
+def test_forged_unsigned_truncated_oversized_and_mistyped_deliveries_record_nothing(
+    hooks: Hooks,
+) -> None:
+    connection, secret = hooks.connection()
+    repo = hooks.repo("refused")
+    body = push(repo, "main", "a" * 40, "x", ["a.txt"])
+    good = signed(secret, "push", body)
+    before = hooks.head()
+    cases = {
+        "forged": (body, signed(b"not the secret", "push", body), 401),
+        "unsigned": (body, {k: v for k, v in good.items() if "Signature" not in k}, 401),
+        "tampered": (body.replace(b"refs/heads/main", b"refs/heads/evil"), good, 401),
+        "truncated": (body[: len(body) // 2], signed(secret, "push", body[: len(body) // 2]), 400),
+        "form-encoded": (body, {**good, "Content-Type": "application/x-www-form-urlencoded"}, 415),
+        "10 MB": (b"{" + b" " * (10 * 2**20) + b"}", good, 413),
+        "no delivery id": (body, {k: v for k, v in good.items() if "Delivery" not in k}, 400),
+    }
+    for what, (sent, headers, status) in cases.items():
+        answer = hooks.post(connection, sent, headers)
+        assert answer.status_code == status, (what, answer.status_code, answer.text)
+        assert answer.json()["error"]["message"], what
+    unknown = hooks.post(str(uuid.uuid4()), body, good)
+    not_an_id = hooks.post(connection, body, good, path="/webhooks/..%2f..%2fgraphql")
+    assert (unknown.status_code, not_an_id.status_code) == (404, 404)
+    assert hooks.head() == before, "a refused delivery records nothing"
+    assert hooks.deliveries(connection) == []
+
+
+def test_a_removed_connection_refuses_deliveries(hooks: Hooks) -> None:
+    connection, secret = hooks.connection()
+    hooks.client("mutation($c: ID!) { removeGitConnection(id: $c) }", c=connection)
+    body = b'{"zen": "x", "hook_id": 1}'
+    assert hooks.post(connection, body, signed(secret, "ping", body)).status_code == 404
+
+
+def test_a_rotated_secret_still_verifies_during_the_overlap_only(hooks: Hooks) -> None:
+    connection, old = hooks.connection()
+    rotated = hooks.client(
+        "mutation($c: ID!) { rotateWebhookSecret(id: $c, overlapHours: 1) { webhookSecret "
+        "previousSecretValidUntil } }",
+        c=connection,
+    )["rotateWebhookSecret"]
+    new = rotated["webhookSecret"].encode()
+    assert new != old and rotated["previousSecretValidUntil"]
+    for secret in (old, new):
+        body = json.dumps({"zen": secret.decode()[:4], "hook_id": 1}).encode()
+        assert hooks.post(connection, body, signed(secret, "ping", body)).status_code == 202
+    hooks.client(
+        "mutation($c: ID!) { rotateWebhookSecret(id: $c, overlapHours: 0) { id } }", c=connection
+    )
+    body = b'{"zen": "late", "hook_id": 1}'
+    assert hooks.post(connection, body, signed(new, "ping", body)).status_code == 401
+
+
+# Pushes
+
+
+def test_a_push_to_main_requests_a_deployment_of_that_commit_once(hooks: Hooks) -> None:
+    connection, secret = hooks.connection()
+    repo = hooks.repo("shop")
+    service = hooks.service(repo, connection, {"branch": "main", "environmentId": hooks.production})
+    sha = repo.commit("add the shop", {"app.py": "print('hi')\n"})
+    body = push(repo, "main", sha, "add the shop", ["app.py"])
+    headers = signed(secret, "push", body)
+    answer = hooks.post(connection, body, headers)
+    assert answer.status_code == 202
+    delivery = hooks.handled(connection, answer.json()["deliveryId"])
+    [caused] = delivery["caused"]
+    assert (caused["outcome"], caused["service_id"], caused["commit"]) == ("deploy", service, sha)
+    deployment = hooks.client(
+        "query($d: ID!) { deployment(id: $d) { serviceId environmentId commit trigger } }",
+        d=caused["deployment_id"],
+    )["deployment"]
+    assert deployment == {
+        "serviceId": service,
+        "environmentId": hooks.production,
+        "commit": sha,
+        "trigger": "git_push",
+    }
+    # The provider delivers it again (same id), and someone replays the body under a new id:
+    before = hooks.head()
+    again = hooks.post(connection, body, headers)
+    replayed = hooks.post(connection, body, signed(secret, "push", body))
+    assert again.status_code == replayed.status_code == 202
+    assert again.json()["deliveryId"] == replayed.json()["deliveryId"] == delivery["id"]
+    assert not again.json()["recorded"] and not replayed.json()["recorded"]
+    time.sleep(1.0)  # the process had its chance to do something twice
+    assert hooks.head() == before
+    deployments = hooks.client(
+        "query($s: ID!) { service(id: $s) { deployments(first: 10) { nodes { id } } } }",
+        s=service,
+    )["service"]["deployments"]["nodes"]
+    assert [d["id"] for d in deployments] == [caused["deployment_id"]]
+
+
+def test_a_push_to_an_unwatched_branch_deploys_nothing_and_says_why(hooks: Hooks) -> None:
+    connection, secret = hooks.connection()
+    repo = hooks.repo("unwatched")
+    hooks.service(repo, connection, {"branch": "main", "environmentId": hooks.production})
+    for branch in ("feature/x", "x;$(touch /tmp/pwned)`id`|&>/dev/null"):
+        body = push(repo, branch, "b" * 40, "wip", ["a.txt"])
+        answer = hooks.post(connection, body, signed(secret, "push", body))
+        delivery = hooks.handled(connection, answer.json()["deliveryId"])
+        assert delivery["ref"] == branch and delivery["caused"] == []
+        assert delivery["outcome"] == f"no service deploys pushes to {branch!r} of {repo.full_name}"
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_a_manual_trigger_records_the_commit_as_waiting(hooks: Hooks) -> None:
+    connection, secret = hooks.connection()
+    repo = hooks.repo("manual")
+    service = hooks.service(
+        repo,
+        connection,
+        {"branch": "release/*", "environmentId": hooks.production, "automatic": False},
+    )
+    sha = repo.commit("ready", {"v": "2"})
+    body = push(repo, "release/2", sha, "ready", ["v"])
+    delivery = hooks.handled(
+        connection, hooks.post(connection, body, signed(secret, "push", body)).json()["deliveryId"]
+    )
+    [caused] = delivery["caused"]
+    assert (caused["outcome"], caused["commit"], caused["deployment_id"]) == ("wait", sha, None)
+    assert "1 commit(s) waiting" in delivery["outcome"]
+    deployments = hooks.client(
+        "query($s: ID!) { service(id: $s) { deployments(first: 10) { nodes { id } } } }",
+        s=service,
+    )["service"]["deployments"]["nodes"]
+    assert deployments == []
+
+
+def test_watch_paths_and_skip_markers_hold_a_push_back(hooks: Hooks) -> None:
+    connection, secret = hooks.connection()
+    repo = hooks.repo("watched")
+    hooks.service(
+        repo,
+        connection,
+        {"branch": "main", "environmentId": hooks.production, "watchPaths": ["api/**"]},
+    )
+    outcomes = []
+    for message, files in (
+        ("docs only", ["docs/readme.md"]),
+        ("api change [skip deploy]", ["api/main.py"]),
+        ("api change", ["api/main.py"]),
+    ):
+        sha = repo.commit(message, dict.fromkeys(files, message))
+        body = push(repo, "main", sha, message, files)
+        answer = hooks.post(connection, body, signed(secret, "push", body))
+        [caused] = hooks.handled(connection, answer.json()["deliveryId"])["caused"]
+        outcomes.append((caused["outcome"], caused["reason"]))
+    assert outcomes[0] == ("skip", "no changed file is under the watch paths")
+    assert outcomes[1] == ("skip", "the head commit's message asks to skip deploying")
+    assert outcomes[2][0] == "deploy"
+
+
+@pytest.mark.parametrize("provider", ["gitlab", "bitbucket"])
+def test_gitlab_and_bitbucket_pushes_deploy_too(hooks: Hooks, provider: str) -> None:
+    """Their documented push payloads (tests/providers), verified as each provider signs."""
+    made = hooks.client(
+        "mutation($o: ID!, $p: String!) { createGitConnection(organizationId: $o, provider: $p, "
+        'name: "Self-hosted") { id webhookSecret } }',
+        o=hooks.org,
+        p=provider,
+    )["createGitConnection"]
+    connection, secret = made["id"], made["webhookSecret"].encode()
+    repo = hooks.repo(provider)
+    service = hooks.service(repo, connection, {"branch": "main", "environmentId": hooks.production})
+    payload = json.loads((PROVIDERS / f"{provider}/{PUSH_FILES[provider]}").read_bytes())
+    if provider == "gitlab":
+        payload["project"]["path_with_namespace"] = repo.full_name
+        commit = payload["after"]
+        headers = {
+            "X-Gitlab-Event": "Push Hook",
+            "X-Gitlab-Event-UUID": str(uuid.uuid4()),
+            "X-Gitlab-Token": secret.decode(),
+        }
+    else:
+        payload["repository"]["full_name"] = repo.full_name
+        commit = payload["push"]["changes"][0]["new"]["target"]["hash"]
+        headers = {"X-Event-Key": "repo:push", "X-Request-UUID": str(uuid.uuid4())}
+    body = json.dumps(payload).encode()
+    if provider == "bitbucket":
+        headers["X-Hub-Signature"] = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+    headers["Content-Type"] = "application/json"
+    forged = {**headers, "X-Gitlab-Token": "guess", "X-Hub-Signature": "sha256=" + "0" * 64}
+    assert hooks.post(connection, body, forged).status_code == 401
+    answer = hooks.post(connection, body, headers)
+    assert answer.status_code == 202, answer.text
+    [caused] = hooks.handled(connection, answer.json()["deliveryId"])["caused"]
+    assert (caused["outcome"], caused["service_id"], caused["commit"]) == (
+        "deploy",
+        service,
+        commit,
+    )
+
+
+# Reading connections and triggers
+
+
+def test_connections_are_listed_and_their_secret_is_refused_to_outsiders(hooks: Hooks) -> None:
+    connection, _ = hooks.connection()
+    listed = hooks.client(
+        "query($o: ID!) { gitConnections(organizationId: $o) { id provider apiUrl } }",
+        o=hooks.org,
+    )["gitConnections"]
+    assert {"id": connection, "provider": "github", "apiUrl": "https://api.github.com"} in listed
+    outsider = Client(hooks.server.url)
+    outsider.sign_up(f"x-{uuid.uuid4().hex[:6]}@elsewhere.example")
+    refused = outsider.raw(
+        "query($c: ID!) { gitConnection(id: $c) { webhookSecret } }", {"c": connection}
+    )
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    outsider.http.close()
