@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import multiprocessing
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from contextlib import closing
-from queue import Empty
+from queue import Queue
 from typing import Any
 
 import msgspec
@@ -184,46 +186,37 @@ class ReadModelHost:
             self._projection(model)
         if len(models) < 2 or self.settings is None:
             return {m: self.rebuild(m, _for_model(progress, m)) for m in models}
-        context = multiprocessing.get_context("spawn")
-        queue: Any = context.Queue()
-        encoded = _encode_settings(self.settings)
+        queue: Queue[tuple[Any, ...]] = Queue()
         local, *others = models
-        processes = {
-            model: context.Process(target=_rebuild_child, args=(encoded, model, queue), daemon=True)
-            for model in others
-        }
-        for process in processes.values():
-            process.start()
+        children = [_Child.start(self.settings, model, queue) for model in others]
         thread = threading.Thread(
             target=self._rebuild_reporting, args=(local, queue), name=f"rebuild-{local}"
         )
-        thread.start()
         done: dict[str, int] = {}
         errors: dict[str, str] = {}
-        while len(done) + len(errors) < len(models):
-            try:
-                kind, model, *rest = queue.get(timeout=1.0)
-            except Empty:
-                for model, process in processes.items():  # a child that died without a word
-                    if process.exitcode not in (None, 0) and model not in done:
-                        errors.setdefault(model, f"its process ended ({process.exitcode})")
-                continue
-            if kind == "progress" and progress is not None:
-                progress(model, rest[0], rest[1])
-            elif kind == "done":
-                done[model] = rest[0]
-            elif kind == "error":
-                errors[model] = rest[0]
-        thread.join()
-        for process in processes.values():
-            process.join()
+        try:
+            thread.start()
+            while len(done) + len(errors) < len(models):
+                kind, model, *rest = queue.get()
+                if kind == "progress" and progress is not None:
+                    progress(model, rest[0], rest[1])
+                elif kind == "done":
+                    done[model] = rest[0]
+                elif kind == "error":
+                    errors[model] = rest[0]
+                elif kind == "ended" and model not in done:  # a child that died without a word
+                    errors.setdefault(model, f"its process ended ({rest[0]})")
+            thread.join()
+        finally:
+            for child in children:
+                child.stop()
         if errors:
             raise RuntimeError(
                 "rebuild failed: " + "; ".join(f"{m}: {e}" for m, e in errors.items())
             )
         return done
 
-    def _rebuild_reporting(self, model: str, queue: Any) -> None:
+    def _rebuild_reporting(self, model: str, queue: Queue[tuple[Any, ...]]) -> None:
         """Rebuild ``model`` here, reporting through ``queue`` like a child process does."""
         try:
             generation = self.rebuild(model, lambda d, t: queue.put(("progress", model, d, t)))
@@ -317,22 +310,68 @@ def _for_model(progress: Callable[[str, int, int], None] | None, model: str) -> 
     return lambda done, total: progress(model, done, total)
 
 
+class _Child:
+    """A model rebuilt in a process of its own, which reports on its standard output.
+
+    A fresh interpreter that imports only what a rebuild needs (``rebuild_child``): a
+    multiprocessing child would first import the parent's main module again (the whole
+    CLI, or a benchmark), which costs more than a small model's rebuild.
+    """
+
+    def __init__(self, model: str, process: subprocess.Popen[bytes]) -> None:
+        self.model = model
+        self.process = process
+
+    @classmethod
+    def start(cls, settings: Settings, model: str, queue: Queue[tuple[Any, ...]]) -> _Child:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter, module and model name
+            [sys.executable, "-m", "adapters.readstore.rebuild_child", model],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        child = cls(model, process)
+        assert process.stdin is not None
+        # The settings (secrets included) go through a pipe, never the command line.
+        process.stdin.write(_encode_settings(settings))
+        process.stdin.close()
+        threading.Thread(target=child._relay, args=(queue,), name=f"rebuild-{model}").start()
+        return child
+
+    def _relay(self, queue: Queue[tuple[Any, ...]]) -> None:
+        """Pass the child's reports on, then say that it ended."""
+        assert self.process.stdout is not None
+        try:
+            with self.process.stdout as reports:
+                for line in reports:
+                    with contextlib.suppress(msgspec.DecodeError):  # not a report: skip it
+                        queue.put(tuple(msgspec.json.decode(line, type=list[Any])))
+        finally:
+            queue.put(("ended", self.model, self.process.wait()))
+
+    def stop(self) -> None:
+        """End the child if it still runs (the parent failed or was interrupted)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
 def _encode_settings(settings: Settings) -> bytes:
     return msgspec.json.encode(
         settings, enc_hook=lambda o: o.reveal() if isinstance(o, Secret) else o
     )
 
 
-def _rebuild_child(encoded: bytes, model: str, queue: Any) -> None:
-    """In a child process: rebuild one model, reporting progress through ``queue``."""
+def rebuild_child(model: str, encoded: bytes, report: Callable[[tuple[Any, ...]], None]) -> None:
+    """In a child process: rebuild one model, reporting progress, then its generation or
+    its error, through ``report``."""
     settings = msgspec.json.decode(encoded, type=Settings, dec_hook=secret_dec_hook)
     events = open_event_store(settings)
     try:
         host = ReadModelHost(events, open_read_database(settings))
-        generation = host.rebuild(model, lambda d, t: queue.put(("progress", model, d, t)))
-        queue.put(("done", model, generation))
+        generation = host.rebuild(model, lambda d, t: report(("progress", model, d, t)))
+        report(("done", model, generation))
     except Exception as e:  # reported to the parent, which raises
-        queue.put(("error", model, f"{type(e).__name__}: {e}"))
+        report(("error", model, f"{type(e).__name__}: {e}"))
     finally:
         events.close()
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
 from contextlib import closing
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID, uuid4
 
@@ -21,6 +24,7 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.readstore.rowstore import BULK_THRESHOLD, BatchRowStore
 from application.eventstore import EventMapper
+from application.secrets import Secret
 from application.services import Services
 from application.settings import Settings
 from bench.rebuild import record_unit
@@ -157,6 +161,43 @@ def test_rebuild_many_rebuilds_each_model_beside_the_others(app: Services) -> No
     for model in MODELS:
         assert dump(reader, host, model, rebuilt[model]) == incremental[model], model
         assert seen[model] == head, model
+
+
+_MAIN = """
+import sys
+from pathlib import Path
+
+with Path(sys.argv[1]).open("a") as imports:  # once per import of this main module
+    imports.write("imported\\n")
+if __name__ == "__main__":
+    import msgspec
+
+    from application.secrets import secret_dec_hook
+    from application.settings import Settings
+    from interfaces.bootstrap import bootstrap
+
+    settings = msgspec.json.decode(sys.stdin.buffer.read(), type=Settings, dec_hook=secret_dec_hook)
+    app = bootstrap(settings)
+    print(sorted(app.projections.rebuild_many(["history", "dashboard", "analytics"])))
+    app.close()
+"""
+
+
+def test_rebuild_many_children_do_not_import_the_callers_main_module(
+    app: Services, store_settings: Settings, tmp_path: Path
+) -> None:
+    # (A multiprocessing child imports the main module again: the whole CLI, every time.)
+    record_unit(app, datetime(2026, 1, 1, tzinfo=UTC))
+    script, imports = tmp_path / "main.py", tmp_path / "imports"
+    script.write_text(_MAIN)
+    encoded = msgspec.json.encode(
+        store_settings, enc_hook=lambda o: o.reveal() if isinstance(o, Secret) else o
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(imports)], input=encoded, capture_output=True, check=True
+    )
+    assert done.stdout.decode().strip() == "['analytics', 'dashboard', 'history']"
+    assert imports.read_text() == "imported\n"
 
 
 def test_the_row_store_copies_new_rows_in_and_upserts_known_ones_through_staging(
