@@ -36,6 +36,7 @@ from projections.base import Projection
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+_UNKNOWN = object()  # a topic not seen yet
 
 
 class StaleGenerationError(Exception):
@@ -65,7 +66,7 @@ class ProjectionRunner:
         self.batch_ms = batch_ms
         self.page_size = page_size
         self._store: BatchRowStore | None = None
-        self._handled: dict[str, bool] = {}  # topic -> whether the projection handles it
+        self._handlers: dict[str, Any] = {}  # topic -> the projection's handler, or None
         mapper = events.mapper
         assert isinstance(mapper, EventMapper)
         self._decoder = EventDecoder(mapper)
@@ -140,8 +141,7 @@ class ProjectionRunner:
         started = time.monotonic()
         count = 0
         decode = self._decoder.decode
-        process = self.projection.process
-        handled = self._handled
+        handlers = self._handlers
         while count < self.batch_size:
             limit = min(self.page_size, self.batch_size - count)
             if stop_at is not None:
@@ -150,12 +150,13 @@ class ProjectionRunner:
                     break
             page = self._read(store, position, limit)
             for notification_id, originator_id, version, topic, state in page:
-                handles = handled.get(topic)
-                if handles is None:
-                    handles = handled[topic] = self.projection.handles_topic(topic)
-                if handles:
+                # The handler straight from the topic: a topic names one event class.
+                handler = handlers.get(topic, _UNKNOWN)
+                if handler is _UNKNOWN:
+                    handler = handlers[topic] = self.projection.handler_for_topic(topic)
+                if handler is not None:
                     store.position = notification_id
-                    process(decode(topic, state, originator_id, version), store)
+                    handler(decode(topic, state, originator_id, version), store)
                 position = notification_id
             count += len(page)
             if len(page) < limit or (time.monotonic() - started) * 1000 >= self.batch_ms:
