@@ -37,6 +37,10 @@ from projections.base import Projection
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 _UNKNOWN = object()  # a topic not seen yet
+YOUNG_OBJECTS = 500_000
+"""How many more objects than at the last collection a catch-up lets live before it looks
+for unreachable cycles: more than a rebuild's cache holds alive (each look walks them all),
+so a rebuild looks only if something leaves cycles behind, and memory stays bounded."""
 
 
 class StaleGenerationError(Exception):
@@ -187,13 +191,14 @@ class ProjectionRunner:
         the cache thousands more) alive, and each of the many collections their allocations
         set off walked them all, and every object of the process, again (nearly half a
         rebuild's time). Reference counting frees nearly everything; the young objects are
-        searched for cycles once per batch instead."""
+        searched for cycles between batches, once they are ``YOUNG_OBJECTS`` more."""
         total = 0
         head = stop_at if stop_at is not None else self.events.recorder.max_notification_id() or 0
         with _collecting_per_batch():
             while True:
                 count = self.step(conn, generation=generation, stop_at=stop_at)
-                gc.collect(1)
+                if gc.get_count()[0] > YOUNG_OBJECTS:
+                    gc.collect(1)
                 total += count
                 if progress is not None:
                     progress(total, head)
