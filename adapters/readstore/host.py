@@ -157,6 +157,7 @@ class ReadModelHost:
         projection = self._projection(model)
         runner = self._bulk_runner(projection)
         with closing(self.db.connect(f"rebuild:{model}")) as conn:
+            _commit_without_waiting(self.db, conn)
             with transaction(self.db, conn):
                 generation = self.registry.create(
                     conn,
@@ -228,6 +229,8 @@ class ReadModelHost:
         model, tables = runner.model, runner.projection.tables
         with transaction(self.db, conn):
             if isinstance(self.db, PostgresReadDatabase):
+                # The swap is durable when it is done (and with it every batch before it).
+                conn.execute("SET LOCAL synchronous_commit = on")
                 # Hold every runner of this model off the registry while we finish and swap.
                 conn.execute(
                     f"SELECT 1 FROM {self.db.dialect.qualified('rm_generations')} "
@@ -245,6 +248,8 @@ class ReadModelHost:
             self.registry.set_state(conn, model, generation, "active")
         if old is not None:
             with transaction(self.db, conn):
+                if isinstance(self.db, PostgresReadDatabase):
+                    conn.execute("SET LOCAL synchronous_commit = on")
                 self.registry.drop(conn, model, old.generation, tables)
         log.info("read model %s now serves generation %d", model, generation)
 
@@ -257,6 +262,7 @@ class ReadModelHost:
         projection = self._projection(model)
         runner = self._bulk_runner(projection)
         with closing(self.db.connect(f"as-of:{model}")) as conn:
+            _commit_without_waiting(self.db, conn)
             with transaction(self.db, conn):
                 generation = self.registry.create(
                     conn,
@@ -302,6 +308,16 @@ class ReadModelHost:
             thread.start()
             threads.append(thread)
         return threads
+
+
+def _commit_without_waiting(db: PostgresReadDatabase | SqliteReadDatabase, conn: Any) -> None:
+    """Commits of a generation being built do not wait for the WAL to reach the disk (one
+    flush per batch). A crash may lose the last of them, but only whole batches with their
+    position, never one without the other; and a building generation is dropped at the
+    next start anyway."""
+    if isinstance(db, PostgresReadDatabase):
+        conn.execute("SET synchronous_commit = off")
+        conn.commit()
 
 
 def _for_model(progress: Callable[[str, int, int], None] | None, model: str) -> Progress | None:

@@ -246,3 +246,39 @@ def test_the_row_store_copies_new_rows_in_and_upserts_known_ones_through_staging
     assert {r["aggregate_id"] for r in written} == set(ids)
     assert all(r["organization_id"] == org for r in written)
     assert sorted(r["position"] for r in written) == list(range(1001, 1001 + len(ids)))
+
+
+class _RecordingDatabase(PostgresReadDatabase):
+    """The read-model database, remembering the connections it opened."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.opened: list[Any] = []
+
+    def connect(self, purpose: str) -> Any:
+        conn = super().connect(purpose)
+        self.opened.append(conn)
+        return conn
+
+
+@pytest.mark.postgres
+def test_a_rebuilds_batches_commit_without_waiting_for_the_disk(
+    pg_settings: Settings,
+) -> None:
+    app = bootstrap(pg_settings, clock=FakeClock())
+    try:
+        record_unit(app, datetime(2026, 1, 1, tzinfo=UTC))
+        db = _RecordingDatabase(pg_settings)
+        host = ReadModelHost(cast(Any, app.store), db)
+        during: list[str] = []
+
+        def progress(done: int, total: int) -> None:  # between batches, on the idle connection
+            conn = db.opened[-1]
+            during.append(conn.execute("SHOW synchronous_commit").fetchone()[0])
+            conn.rollback()
+
+        generation = host.rebuild("dashboard", progress)
+        assert during and set(during) == {"off"}
+        assert cast(SqlReadStore, app.read_store).generation("dashboard") == generation
+    finally:
+        app.close()
