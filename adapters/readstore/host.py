@@ -181,14 +181,16 @@ class ReadModelHost:
     def rebuild_many(
         self, models: list[str], progress: Callable[[str, int, int], None] | None = None
     ) -> dict[str, int]:
-        """Rebuild several models at once: the first (put the largest first) in this process,
-        which has nothing to start, each other one in a process of its own (one per core)."""
-        for model in models:
-            self._projection(model)
+        """Rebuild several models at once: the largest (the one handling the most kinds of
+        event) in this process, which has nothing to start, each other one in a process of
+        its own (one per core), whatever the order they are named in."""
+        models = list(dict.fromkeys(models))  # each once
+        projections = [self._projection(model) for model in models]
         if len(models) < 2 or self.settings is None:
             return {m: self.rebuild(m, _for_model(progress, m)) for m in models}
         queue: Queue[tuple[Any, ...]] = Queue()
-        local, *others = models
+        largest = max(projections, key=lambda p: len(p.topics)).name
+        local, others = largest, [m for m in models if m != largest]
         children = [_Child.start(self.settings, model, queue) for model in others]
         thread = threading.Thread(
             target=self._rebuild_reporting, args=(local, queue), name=f"rebuild-{local}"

@@ -282,3 +282,25 @@ def test_a_rebuilds_batches_commit_without_waiting_for_the_disk(
         assert cast(SqlReadStore, app.read_store).generation("dashboard") == generation
     finally:
         app.close()
+
+
+class _LocalRebuilds(ReadModelHost):
+    """A host remembering the models it rebuilt in its own process."""
+
+    here: list[str]
+
+    def rebuild(self, model: str, progress: Any = None) -> int:
+        self.here.append(model)
+        return super().rebuild(model, progress)
+
+
+def test_rebuild_many_keeps_the_largest_model_in_its_own_process_whatever_the_order(
+    app: Services, store_settings: Settings
+) -> None:
+    record_unit(app, datetime(2026, 1, 1, tzinfo=UTC))
+    host = cast(ReadModelHost, app.projections)
+    local = _LocalRebuilds(host.events, host.db, settings=store_settings)
+    local.here = []
+    rebuilt = local.rebuild_many(["analytics", "dashboard", "history"])
+    assert sorted(rebuilt) == ["analytics", "dashboard", "history"]
+    assert local.here == ["history"]  # the one handling every kind of event
