@@ -49,17 +49,16 @@ class Projection:
         """A digest of the tables; when it changes, the read model must be rebuilt."""
         return shape_of(cls.tables)
 
-    def handles_topic(self, topic: str) -> bool:
-        """Whether events recorded under ``topic`` have a handler. Unlike ``topics``, which
-        knows only the subclasses imported so far, this resolves the topic (importing its
-        module): a process that never imported an aggregate still applies its events."""
-        if topic in self.topics:
-            return True
+    def handler_for_topic(self, topic: str) -> Callable[[Any, RowStore], None] | None:
+        """The handler of the events recorded under ``topic`` (of the class it names), or
+        None: what ``process`` calls for them, found once per topic. Unlike ``topics``,
+        which knows only the subclasses imported so far, this resolves the topic (importing
+        its module): a process that never imported an aggregate still applies its events."""
         try:
             event_type = resolve_topic(topic)
         except (TopicError, ImportError, AttributeError):
-            return False  # no such class (any more): as before, the event changes nothing
-        return isinstance(event_type, type) and self._handler(event_type) is not None
+            return None  # no such class (any more): as before, the event changes nothing
+        return self._handler(event_type) if isinstance(event_type, type) else None
 
     def process(self, event: Any, store: RowStore) -> None:
         """Apply one event to the read model (events without a handler change nothing)."""

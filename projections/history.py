@@ -269,6 +269,8 @@ def _details(e: Any, aggregate_type: str) -> dict[str, Any]:
 
     No secret material, for anyone: no hash, no sealed value (even sealed, a ciphertext is
     not for readers of the timeline). A sealed field records only whether it was set.
+    The values are the event's own (ids, instants, enums ...): the details column is JSON,
+    and msgspec writes them as ``plain`` would, without a converted copy per event.
     """
     state = vars(e)
     key = (e.__class__, tuple(state))
@@ -286,7 +288,7 @@ def _details(e: Any, aggregate_type: str) -> dict[str, Any]:
         fields.pop("name", None)
     for name in plan.sealed:
         fields[name] = "sealed" if fields[name] else None
-    return plain(fields)  # type: ignore[no-any-return]
+    return fields
 
 
 def is_secret_field(name: str) -> bool:
@@ -295,20 +297,21 @@ def is_secret_field(name: str) -> bool:
 
 
 def summarize(aggregate_type: str, action: str, details: dict[str, Any]) -> str:
-    """A short human sentence for an audit entry."""
+    """A short human sentence for an audit entry (``details`` as ``_details`` gives them:
+    the event's own values, made plain here where the sentence uses them)."""
     subject = aggregate_type.lower()
-    name = details.get("name")
+    name = plain(details.get("name"))
     if action == "Created":
         return f"created {subject} {name!r}" if name else f"created {subject}"
     if action in ("Renamed",):
         return f"renamed {subject} to {name!r}"
     if aggregate_type == "Deployment":
-        reason = details.get("reason")
-        state = details.get("state", action.lower())
+        reason = plain(details.get("reason"))
+        state = plain(details.get("state", action.lower()))
         return f"deployment {state}" + (f": {reason}" if reason else "")
     if aggregate_type == "VariableSet":
-        changed = ", ".join(details.get("set", []))
-        removed = ", ".join(details.get("unset", []))
+        changed = ", ".join(plain(details.get("set", [])))
+        removed = ", ".join(plain(details.get("unset", [])))
         parts = [
             p
             for p in (f"set {changed}" if changed else "", f"removed {removed}" if removed else "")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import multiprocessing
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from contextlib import closing
-from queue import Empty
+from queue import Queue
 from typing import Any
 
 import msgspec
@@ -155,6 +157,7 @@ class ReadModelHost:
         projection = self._projection(model)
         runner = self._bulk_runner(projection)
         with closing(self.db.connect(f"rebuild:{model}")) as conn:
+            _commit_without_waiting(self.db, conn)
             with transaction(self.db, conn):
                 generation = self.registry.create(
                     conn,
@@ -178,52 +181,45 @@ class ReadModelHost:
     def rebuild_many(
         self, models: list[str], progress: Callable[[str, int, int], None] | None = None
     ) -> dict[str, int]:
-        """Rebuild several models at once: the first (put the largest first) in this process,
-        which has nothing to start, each other one in a process of its own (one per core)."""
-        for model in models:
-            self._projection(model)
+        """Rebuild several models at once: the largest (the one handling the most kinds of
+        event) in this process, which has nothing to start, each other one in a process of
+        its own (one per core), whatever the order they are named in."""
+        models = list(dict.fromkeys(models))  # each once
+        projections = [self._projection(model) for model in models]
         if len(models) < 2 or self.settings is None:
             return {m: self.rebuild(m, _for_model(progress, m)) for m in models}
-        context = multiprocessing.get_context("spawn")
-        queue: Any = context.Queue()
-        encoded = _encode_settings(self.settings)
-        local, *others = models
-        processes = {
-            model: context.Process(target=_rebuild_child, args=(encoded, model, queue), daemon=True)
-            for model in others
-        }
-        for process in processes.values():
-            process.start()
+        queue: Queue[tuple[Any, ...]] = Queue()
+        largest = max(projections, key=lambda p: len(p.topics)).name
+        local, others = largest, [m for m in models if m != largest]
+        children = [_Child.start(self.settings, model, queue) for model in others]
         thread = threading.Thread(
             target=self._rebuild_reporting, args=(local, queue), name=f"rebuild-{local}"
         )
-        thread.start()
         done: dict[str, int] = {}
         errors: dict[str, str] = {}
-        while len(done) + len(errors) < len(models):
-            try:
-                kind, model, *rest = queue.get(timeout=1.0)
-            except Empty:
-                for model, process in processes.items():  # a child that died without a word
-                    if process.exitcode not in (None, 0) and model not in done:
-                        errors.setdefault(model, f"its process ended ({process.exitcode})")
-                continue
-            if kind == "progress" and progress is not None:
-                progress(model, rest[0], rest[1])
-            elif kind == "done":
-                done[model] = rest[0]
-            elif kind == "error":
-                errors[model] = rest[0]
-        thread.join()
-        for process in processes.values():
-            process.join()
+        try:
+            thread.start()
+            while len(done) + len(errors) < len(models):
+                kind, model, *rest = queue.get()
+                if kind == "progress" and progress is not None:
+                    progress(model, rest[0], rest[1])
+                elif kind == "done":
+                    done[model] = rest[0]
+                elif kind == "error":
+                    errors[model] = rest[0]
+                elif kind == "ended" and model not in done:  # a child that died without a word
+                    errors.setdefault(model, f"its process ended ({rest[0]})")
+            thread.join()
+        finally:
+            for child in children:
+                child.stop()
         if errors:
             raise RuntimeError(
                 "rebuild failed: " + "; ".join(f"{m}: {e}" for m, e in errors.items())
             )
         return done
 
-    def _rebuild_reporting(self, model: str, queue: Any) -> None:
+    def _rebuild_reporting(self, model: str, queue: Queue[tuple[Any, ...]]) -> None:
         """Rebuild ``model`` here, reporting through ``queue`` like a child process does."""
         try:
             generation = self.rebuild(model, lambda d, t: queue.put(("progress", model, d, t)))
@@ -235,6 +231,8 @@ class ReadModelHost:
         model, tables = runner.model, runner.projection.tables
         with transaction(self.db, conn):
             if isinstance(self.db, PostgresReadDatabase):
+                # The swap is durable when it is done (and with it every batch before it).
+                conn.execute("SET LOCAL synchronous_commit = on")
                 # Hold every runner of this model off the registry while we finish and swap.
                 conn.execute(
                     f"SELECT 1 FROM {self.db.dialect.qualified('rm_generations')} "
@@ -252,6 +250,8 @@ class ReadModelHost:
             self.registry.set_state(conn, model, generation, "active")
         if old is not None:
             with transaction(self.db, conn):
+                if isinstance(self.db, PostgresReadDatabase):
+                    conn.execute("SET LOCAL synchronous_commit = on")
                 self.registry.drop(conn, model, old.generation, tables)
         log.info("read model %s now serves generation %d", model, generation)
 
@@ -264,6 +264,7 @@ class ReadModelHost:
         projection = self._projection(model)
         runner = self._bulk_runner(projection)
         with closing(self.db.connect(f"as-of:{model}")) as conn:
+            _commit_without_waiting(self.db, conn)
             with transaction(self.db, conn):
                 generation = self.registry.create(
                     conn,
@@ -311,10 +312,65 @@ class ReadModelHost:
         return threads
 
 
+def _commit_without_waiting(db: PostgresReadDatabase | SqliteReadDatabase, conn: Any) -> None:
+    """Commits of a generation being built do not wait for the WAL to reach the disk (one
+    flush per batch). A crash may lose the last of them, but only whole batches with their
+    position, never one without the other; and a building generation is dropped at the
+    next start anyway."""
+    if isinstance(db, PostgresReadDatabase):
+        conn.execute("SET synchronous_commit = off")
+        conn.commit()
+
+
 def _for_model(progress: Callable[[str, int, int], None] | None, model: str) -> Progress | None:
     if progress is None:
         return None
     return lambda done, total: progress(model, done, total)
+
+
+class _Child:
+    """A model rebuilt in a process of its own, which reports on its standard output.
+
+    A fresh interpreter that imports only what a rebuild needs (``rebuild_child``): a
+    multiprocessing child would first import the parent's main module again (the whole
+    CLI, or a benchmark), which costs more than a small model's rebuild.
+    """
+
+    def __init__(self, model: str, process: subprocess.Popen[bytes]) -> None:
+        self.model = model
+        self.process = process
+
+    @classmethod
+    def start(cls, settings: Settings, model: str, queue: Queue[tuple[Any, ...]]) -> _Child:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter, module and model name
+            [sys.executable, "-m", "adapters.readstore.rebuild_child", model],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        child = cls(model, process)
+        assert process.stdin is not None
+        # The settings (secrets included) go through a pipe, never the command line.
+        process.stdin.write(_encode_settings(settings))
+        process.stdin.close()
+        threading.Thread(target=child._relay, args=(queue,), name=f"rebuild-{model}").start()
+        return child
+
+    def _relay(self, queue: Queue[tuple[Any, ...]]) -> None:
+        """Pass the child's reports on, then say that it ended."""
+        assert self.process.stdout is not None
+        try:
+            with self.process.stdout as reports:
+                for line in reports:
+                    with contextlib.suppress(msgspec.DecodeError):  # not a report: skip it
+                        queue.put(tuple(msgspec.json.decode(line, type=list[Any])))
+        finally:
+            queue.put(("ended", self.model, self.process.wait()))
+
+    def stop(self) -> None:
+        """End the child if it still runs (the parent failed or was interrupted)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
 
 def _encode_settings(settings: Settings) -> bytes:
@@ -323,16 +379,17 @@ def _encode_settings(settings: Settings) -> bytes:
     )
 
 
-def _rebuild_child(encoded: bytes, model: str, queue: Any) -> None:
-    """In a child process: rebuild one model, reporting progress through ``queue``."""
+def rebuild_child(model: str, encoded: bytes, report: Callable[[tuple[Any, ...]], None]) -> None:
+    """In a child process: rebuild one model, reporting progress, then its generation or
+    its error, through ``report``."""
     settings = msgspec.json.decode(encoded, type=Settings, dec_hook=secret_dec_hook)
     events = open_event_store(settings)
     try:
         host = ReadModelHost(events, open_read_database(settings))
-        generation = host.rebuild(model, lambda d, t: queue.put(("progress", model, d, t)))
-        queue.put(("done", model, generation))
+        generation = host.rebuild(model, lambda d, t: report(("progress", model, d, t)))
+        report(("done", model, generation))
     except Exception as e:  # reported to the parent, which raises
-        queue.put(("error", model, f"{type(e).__name__}: {e}"))
+        report(("error", model, f"{type(e).__name__}: {e}"))
     finally:
         events.close()
 

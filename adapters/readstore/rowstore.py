@@ -45,6 +45,7 @@ class BatchRowStore:
         self.generation = generation
         self._sql = {t.name: statements(dialect, model, generation, t) for t in tables}
         self._keys = {t.name: _key_of(t.key) for t in tables}
+        self._key_columns = {t.name: frozenset(t.key) for t in tables}
         self._cache: dict[Slot, Any] = {}
         self._dirty: dict[Slot, Row | None] = {}
         self._deleted: dict[Slot, Row] = {}
@@ -58,7 +59,6 @@ class BatchRowStore:
         # rebuild never asks the database about rows it has not written, and memory stays
         # flat however long the log (a false positive only costs one query).
         self._existing: KeyFilter | None = KeyFilter() if empty else None
-        self._fresh: set[Slot] = set()  # rows of this batch that the database cannot have
 
     def bind(self, conn: Any) -> None:
         """Use this connection (in its open transaction) for reads and the flush."""
@@ -73,9 +73,10 @@ class BatchRowStore:
         """The current row, from the batch, the cache, or the database."""
         first = key[0]
         if len(key) == 1 and first.__class__ is UUID:  # the usual key, without a call
-            slot = (table.name, (first.int,))
-        else:
-            slot = (table.name, _hashable(key))
+            return self._get(table, (table.name, (first.int,)), key)
+        return self._get(table, (table.name, _hashable(key)), key)
+
+    def _get(self, table: Table, slot: Slot, key: tuple[object, ...]) -> Row | None:
         if slot in self._dirty:
             return self._dirty[slot]
         cached = self._cache.get(slot)
@@ -91,19 +92,27 @@ class BatchRowStore:
         row["position"] = self.position
         slot = (table.name, self._keys[table.name](row))
         self._dirty[slot] = row
-        if table.append_only:
-            return  # written once, never read back: neither cached nor remembered
-        self._cache[slot] = row
-        if self._existing is not None and self._existing.add(slot):
-            self._fresh.add(slot)  # certainly not in the database: COPY it straight in
+        if not table.append_only:  # written once, never read back: not cached
+            self._cache[slot] = row
 
     def update(self, table: Table, key: tuple[object, ...], **changes: object) -> Row | None:
         """Merge changes into an existing row."""
-        row = self.get(table, *key)
+        first = key[0]
+        if len(key) == 1 and first.__class__ is UUID:
+            slot = (table.name, (first.int,))
+        else:
+            slot = (table.name, _hashable(key))
+        row = self._get(table, slot, key)
         if row is None:
             return None
         updated = {**row, **changes}
-        self.put(table, updated)
+        if not self._key_columns[table.name].isdisjoint(changes):
+            self.put(table, updated)  # a new key: a new slot
+            return updated
+        updated["position"] = self.position
+        self._dirty[slot] = updated
+        if not table.append_only:
+            self._cache[slot] = updated
         return updated
 
     def delete(self, table: Table, *key: object) -> None:
@@ -122,13 +131,18 @@ class BatchRowStore:
         upserts: dict[str, list[Row]] = defaultdict(list)
         inserts: dict[str, list[Row]] = defaultdict(list)
         deletes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        fresh = self._fresh
+        existing = self._existing
         notices: dict[tuple[str, Any], None] = {}  # (kind, entity id), once each, in order
         for slot, row in self._dirty.items():
             table_name = slot[0]
             sql = self._sql[table_name]
             if row is not None:
-                (inserts if slot in fresh else upserts)[table_name].append(row)
+                # A key the filter has never seen is certainly not in the database: COPY the
+                # row straight in. (Remembered here, once per row and batch, not per put.)
+                if existing is not None and not sql.table.append_only and existing.add(slot):
+                    inserts[table_name].append(row)
+                else:
+                    upserts[table_name].append(row)
                 announced: Row | None = row
             else:  # a deleted row holds its key's own values
                 announced = self._deleted.get(slot)
@@ -144,7 +158,6 @@ class BatchRowStore:
         self._write(upserts, inserts, deletes)
         self._dirty.clear()
         self._deleted.clear()
-        self._fresh.clear()
         if len(self._cache) > self._cache_size:
             for slot in list(self._cache)[: len(self._cache) // 2]:
                 del self._cache[slot]
@@ -177,7 +190,6 @@ class BatchRowStore:
         self._dirty.clear()
         self._deleted.clear()
         self._cache.clear()
-        self._fresh.clear()
         self._existing = None  # the keys may include rows that were never committed
 
     def _load(self, sql: TableStatements, key: tuple[Any, ...]) -> Any:
@@ -194,6 +206,9 @@ def _hashable(key: tuple[Any, ...]) -> tuple[Any, ...]:
     if len(key) == 1:
         value = key[0]
         return (value.int,) if value.__class__ is UUID else key
+    if len(key) == 2:
+        a, b = key
+        return (a.int if a.__class__ is UUID else a, b.int if b.__class__ is UUID else b)
     return tuple([v.int if v.__class__ is UUID else v for v in key])
 
 
@@ -207,6 +222,14 @@ def _key_of(columns: tuple[str, ...]) -> Callable[[Row], tuple[Any, ...]]:
             return (value.int,) if value.__class__ is UUID else (value,)
 
         return single
+    if len(columns) == 2:
+        one, two = columns
+
+        def pair(row: Row) -> tuple[Any, ...]:
+            a, b = row[one], row[two]
+            return (a.int if a.__class__ is UUID else a, b.int if b.__class__ is UUID else b)
+
+        return pair
     return lambda row: _hashable(tuple([row[c] for c in columns]))
 
 

@@ -11,10 +11,11 @@ it and takes over when the leader's connection dies.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -35,6 +36,11 @@ from projections.base import Projection
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+_UNKNOWN = object()  # a topic not seen yet
+YOUNG_OBJECTS = 500_000
+"""How many more objects than at the last collection a catch-up lets live before it looks
+for unreachable cycles: more than a rebuild's cache holds alive (each look walks them all),
+so a rebuild looks only if something leaves cycles behind, and memory stays bounded."""
 
 
 class StaleGenerationError(Exception):
@@ -64,7 +70,7 @@ class ProjectionRunner:
         self.batch_ms = batch_ms
         self.page_size = page_size
         self._store: BatchRowStore | None = None
-        self._handled: dict[str, bool] = {}  # topic -> whether the projection handles it
+        self._handlers: dict[str, Any] = {}  # topic -> the projection's handler, or None
         mapper = events.mapper
         assert isinstance(mapper, EventMapper)
         self._decoder = EventDecoder(mapper)
@@ -139,8 +145,7 @@ class ProjectionRunner:
         started = time.monotonic()
         count = 0
         decode = self._decoder.decode
-        process = self.projection.process
-        handled = self._handled
+        handlers = self._handlers
         while count < self.batch_size:
             limit = min(self.page_size, self.batch_size - count)
             if stop_at is not None:
@@ -149,12 +154,13 @@ class ProjectionRunner:
                     break
             page = self._read(store, position, limit)
             for notification_id, originator_id, version, topic, state in page:
-                handles = handled.get(topic)
-                if handles is None:
-                    handles = handled[topic] = self.projection.handles_topic(topic)
-                if handles:
+                # The handler straight from the topic: a topic names one event class.
+                handler = handlers.get(topic, _UNKNOWN)
+                if handler is _UNKNOWN:
+                    handler = handlers[topic] = self.projection.handler_for_topic(topic)
+                if handler is not None:
                     store.position = notification_id
-                    process(decode(topic, state, originator_id, version), store)
+                    handler(decode(topic, state, originator_id, version), store)
                 position = notification_id
             count += len(page)
             if len(page) < limit or (time.monotonic() - started) * 1000 >= self.batch_ms:
@@ -179,16 +185,25 @@ class ProjectionRunner:
         stop_at: int | None = None,
         progress: Progress | None = None,
     ) -> int:
-        """Apply batches until nothing is left (or ``stop_at`` is reached); returns the count."""
+        """Apply batches until nothing is left (or ``stop_at`` is reached); returns the count.
+
+        Python's automatic garbage collection is off meanwhile: a batch keeps its rows (and
+        the cache thousands more) alive, and each of the many collections their allocations
+        set off walked them all, and every object of the process, again (nearly half a
+        rebuild's time). Reference counting frees nearly everything; the young objects are
+        searched for cycles between batches, once they are ``YOUNG_OBJECTS`` more."""
         total = 0
         head = stop_at if stop_at is not None else self.events.recorder.max_notification_id() or 0
-        while True:
-            count = self.step(conn, generation=generation, stop_at=stop_at)
-            total += count
-            if progress is not None:
-                progress(total, head)
-            if count == 0:
-                return total
+        with _collecting_per_batch():
+            while True:
+                count = self.step(conn, generation=generation, stop_at=stop_at)
+                if gc.get_count()[0] > YOUNG_OBJECTS:
+                    gc.collect(1)
+                total += count
+                if progress is not None:
+                    progress(total, head)
+                if count == 0:
+                    return total
 
     def run(
         self,
@@ -239,6 +254,35 @@ class ProjectionRunner:
         if isinstance(self.db, SqliteReadDatabase):
             self.db.release(f"runner:{self.model}")
         self._store = None
+
+
+class _Collection:
+    """Automatic garbage collection of the process, off while any catch-up runs."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0  # catch-ups running now
+        self._was_enabled = False
+
+    @contextlib.contextmanager
+    def off(self) -> Iterator[None]:
+        """Off while this (and any other catch-up) runs; as it was once the last one ends."""
+        with self._lock:
+            if self._holders == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0 and self._was_enabled:
+                    gc.enable()
+
+
+_collection = _Collection()
+_collecting_per_batch = _collection.off
 
 
 def _rollback_quietly(conn: Any) -> None:

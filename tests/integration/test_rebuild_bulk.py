@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
 from contextlib import closing
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID, uuid4
 
@@ -21,6 +24,7 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.readstore.rowstore import BULK_THRESHOLD, BatchRowStore
 from application.eventstore import EventMapper
+from application.secrets import Secret
 from application.services import Services
 from application.settings import Settings
 from bench.rebuild import record_unit
@@ -159,6 +163,43 @@ def test_rebuild_many_rebuilds_each_model_beside_the_others(app: Services) -> No
         assert seen[model] == head, model
 
 
+_MAIN = """
+import sys
+from pathlib import Path
+
+with Path(sys.argv[1]).open("a") as imports:  # once per import of this main module
+    imports.write("imported\\n")
+if __name__ == "__main__":
+    import msgspec
+
+    from application.secrets import secret_dec_hook
+    from application.settings import Settings
+    from interfaces.bootstrap import bootstrap
+
+    settings = msgspec.json.decode(sys.stdin.buffer.read(), type=Settings, dec_hook=secret_dec_hook)
+    app = bootstrap(settings)
+    print(sorted(app.projections.rebuild_many(["history", "dashboard", "analytics"])))
+    app.close()
+"""
+
+
+def test_rebuild_many_children_do_not_import_the_callers_main_module(
+    app: Services, store_settings: Settings, tmp_path: Path
+) -> None:
+    # (A multiprocessing child imports the main module again: the whole CLI, every time.)
+    record_unit(app, datetime(2026, 1, 1, tzinfo=UTC))
+    script, imports = tmp_path / "main.py", tmp_path / "imports"
+    script.write_text(_MAIN)
+    encoded = msgspec.json.encode(
+        store_settings, enc_hook=lambda o: o.reveal() if isinstance(o, Secret) else o
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(imports)], input=encoded, capture_output=True, check=True
+    )
+    assert done.stdout.decode().strip() == "['analytics', 'dashboard', 'history']"
+    assert imports.read_text() == "imported\n"
+
+
 def test_the_row_store_copies_new_rows_in_and_upserts_known_ones_through_staging(
     app: Services,
 ) -> None:
@@ -205,3 +246,61 @@ def test_the_row_store_copies_new_rows_in_and_upserts_known_ones_through_staging
     assert {r["aggregate_id"] for r in written} == set(ids)
     assert all(r["organization_id"] == org for r in written)
     assert sorted(r["position"] for r in written) == list(range(1001, 1001 + len(ids)))
+
+
+class _RecordingDatabase(PostgresReadDatabase):
+    """The read-model database, remembering the connections it opened."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.opened: list[Any] = []
+
+    def connect(self, purpose: str) -> Any:
+        conn = super().connect(purpose)
+        self.opened.append(conn)
+        return conn
+
+
+@pytest.mark.postgres
+def test_a_rebuilds_batches_commit_without_waiting_for_the_disk(
+    pg_settings: Settings,
+) -> None:
+    app = bootstrap(pg_settings, clock=FakeClock())
+    try:
+        record_unit(app, datetime(2026, 1, 1, tzinfo=UTC))
+        db = _RecordingDatabase(pg_settings)
+        host = ReadModelHost(cast(Any, app.store), db)
+        during: list[str] = []
+
+        def progress(done: int, total: int) -> None:  # between batches, on the idle connection
+            conn = db.opened[-1]
+            during.append(conn.execute("SHOW synchronous_commit").fetchone()[0])
+            conn.rollback()
+
+        generation = host.rebuild("dashboard", progress)
+        assert during and set(during) == {"off"}
+        assert cast(SqlReadStore, app.read_store).generation("dashboard") == generation
+    finally:
+        app.close()
+
+
+class _LocalRebuilds(ReadModelHost):
+    """A host remembering the models it rebuilt in its own process."""
+
+    here: list[str]
+
+    def rebuild(self, model: str, progress: Any = None) -> int:
+        self.here.append(model)
+        return super().rebuild(model, progress)
+
+
+def test_rebuild_many_keeps_the_largest_model_in_its_own_process_whatever_the_order(
+    app: Services, store_settings: Settings
+) -> None:
+    record_unit(app, datetime(2026, 1, 1, tzinfo=UTC))
+    host = cast(ReadModelHost, app.projections)
+    local = _LocalRebuilds(host.events, host.db, settings=store_settings)
+    local.here = []
+    rebuilt = local.rebuild_many(["analytics", "dashboard", "history"])
+    assert sorted(rebuilt) == ["analytics", "dashboard", "history"]
+    assert local.here == ["history"]  # the one handling every kind of event
