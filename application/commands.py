@@ -694,6 +694,9 @@ class RecordWebhookDelivery(Command, frozen=True):
     fact: DeliveryFact
     digest: str
     """The SHA-256 of the body: the same body under another delivery id is a replay."""
+    connection_version: int | None = None
+    """The version of the connection whose secrets verified the delivery: nothing is
+    recorded under another (a rotation or removal since then is verified again)."""
 
 
 class HandleWebhookDelivery(Command, frozen=True):

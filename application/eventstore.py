@@ -215,6 +215,15 @@ class CommittedAggregates:
             self._entries.move_to_end(aggregate_id)
         return entry[1].copy()
 
+    def peek(self, aggregate_id: UUID) -> ContainrAggregate | None:
+        """The remembered aggregate itself (nobody may change it), or None."""
+        with self._lock:
+            entry = self._entries.get(aggregate_id)
+            if entry is None:
+                return None
+            self._entries.move_to_end(aggregate_id)
+        return entry[1].aggregate
+
     def version(self, aggregate_id: UUID) -> int | None:
         """The version remembered, or None."""
         with self._lock:
@@ -282,6 +291,19 @@ class EventStore(Application[UUID]):
         if committed is not None:
             committed.put(aggregate, copy=True)
         return aggregate, False
+
+    def load_known(self, aggregate_id: UUID) -> ContainrAggregate | None:
+        """A copy of the aggregate as this process last committed or read it, without asking
+        the database; None when it is not remembered (or the recorder cannot verify reads
+        at commit, when nothing is remembered)."""
+        committed = self._committed
+        return None if committed is None else committed.copy(aggregate_id)
+
+    def peek(self, aggregate_id: UUID) -> ContainrAggregate | None:
+        """The remembered aggregate itself, for reading only (never to be changed): None when
+        it is not remembered. It may be behind what other processes committed."""
+        committed = self._committed
+        return None if committed is None else committed.peek(aggregate_id)
 
     def record(
         self,

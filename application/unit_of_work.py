@@ -80,6 +80,26 @@ class UnitOfWork:
                 self._remembered[aggregate_id] = aggregate.version
         return aggregate if isinstance(aggregate, cls) else None
 
+    def find_known(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """As ``find``, but an aggregate this process does not remember is taken to be absent
+        without asking the database. The commit checks it: a unit that creates it then is
+        refused by the version already recorded, and the bus tries it again, with the
+        database's state unless this process committed the aggregate (then it is
+        remembered). For an aggregate that is nearly always new (a delivery's record)."""
+        if self.fresh or not self.store.verifies_reads:
+            return self.find(cls, aggregate_id)
+        aggregate = self._seen.get(aggregate_id)
+        if aggregate is None:
+            if aggregate_id in self._read:
+                return None
+            aggregate = self.store.load_known(aggregate_id)
+            version = 0 if aggregate is None else aggregate.version
+            self._read[aggregate_id] = self._remembered[aggregate_id] = version
+            if aggregate is None:
+                return None
+            self._seen[aggregate_id] = aggregate
+        return aggregate if isinstance(aggregate, cls) else None
+
     def add(self, aggregate: A) -> A:
         """Track a newly created aggregate so commit() saves it."""
         self._seen[aggregate.id] = aggregate

@@ -10,9 +10,12 @@ import hashlib
 from collections.abc import Mapping
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
+
 from application import commands as c
 from application.bus import CommandBus, CommandResult, Context
-from application.errors import NotFoundError
+from application.errors import ConflictError, NotFoundError
+from application.eventstore import EventStore
 from application.ports import Clock
 from application.queries import Queries
 from application.webhooks import (
@@ -22,7 +25,9 @@ from application.webhooks import (
     PullRequest,
     Push,
     Release,
+    SecretsChangedError,
     WebhookReader,
+    WebhookRefusedError,
 )
 from domain.git_connection import GitConnection
 from domain.ids import Actor
@@ -31,18 +36,27 @@ from domain.webhook_delivery import DeliveryFact
 
 ACTOR = Actor("system:webhooks")
 MAX_OPENED = 10_000
+MAX_VERIFICATIONS = 4
+"""How many times a delivery is verified again when its connection keeps changing meanwhile."""
 
 
 class WebhookIntake:
     """Receives deliveries for the HTTP endpoint ``POST /webhooks/{connection_id}``."""
 
     def __init__(
-        self, *, queries: Queries, reader: WebhookReader, bus: CommandBus, clock: Clock
+        self,
+        *,
+        queries: Queries,
+        reader: WebhookReader,
+        bus: CommandBus,
+        clock: Clock,
+        store: EventStore | None = None,
     ) -> None:
         self._queries = queries
         self._reader = reader
         self._bus = bus
         self._clock = clock
+        self._store = store
         self._ctx = Context(actor=ACTOR)
         self._opened: dict[tuple[UUID, str], bytes] = {}
 
@@ -54,33 +68,68 @@ class WebhookIntake:
         Raises NotFoundError for an unknown or removed connection, and the reader's
         WebhookRefusedError subclasses for a delivery that fails verification or parsing;
         nothing is recorded then. A redelivery records nothing and answers the same id.
+
+        The connection is taken from this process's memory when it is there: the command
+        records the delivery only under the very version that verified it, and its commit
+        checks that version is still the latest (the connection is one of the aggregates it
+        read), so a rotation or removal anywhere is never missed. A refusal, which the
+        commit cannot check, is given only after the database confirms the connection.
         """
-        connection = self._connection(connection_id)
+        connection, remembered = self._connection(connection_id, fresh=False)
+        for _ in range(MAX_VERIFICATIONS):
+            try:
+                delivery = self._verify(connection, headers, body)
+            except (WebhookRefusedError, NotFoundError):
+                if not remembered:
+                    raise
+                latest, remembered = self._connection(connection_id, fresh=True)
+                if latest.version == connection.version:
+                    raise
+                connection = latest
+                continue
+            try:
+                return self._bus.execute(
+                    c.RecordWebhookDelivery(
+                        connection_id=connection.id,
+                        delivery_id=delivery.delivery_id,
+                        event=delivery.event,
+                        fact=fact_of(delivery),
+                        digest=hashlib.sha256(body).hexdigest(),
+                        connection_version=connection.version,
+                    ),
+                    self._ctx,
+                )
+            except SecretsChangedError:
+                connection, remembered = self._connection(connection_id, fresh=True)
+        raise ConflictError(f"git connection {connection_id} kept changing; send it again")
+
+    def _verify(
+        self, connection: GitConnection, headers: Mapping[str, str], body: bytes
+    ) -> Delivery:
+        if connection.removed:
+            raise NotFoundError("git connection", connection.id)
         secrets = [
             self._open(connection, sealed)
             for sealed in connection.accepted_secrets(self._clock.now())
         ]
-        delivery = self._reader.read(connection.provider, secrets, headers, body)
-        return self._bus.execute(
-            c.RecordWebhookDelivery(
-                connection_id=connection.id,
-                delivery_id=delivery.delivery_id,
-                event=delivery.event,
-                fact=fact_of(delivery),
-                digest=hashlib.sha256(body).hexdigest(),
-            ),
-            self._ctx,
-        )
+        return self._reader.read(connection.provider, secrets, headers, body)
 
-    def _connection(self, connection_id: UUID) -> GitConnection:
-        """The connection as recorded now (never a copy from before a rotation or removal)."""
+    def _connection(self, connection_id: UUID, *, fresh: bool) -> tuple[GitConnection, bool]:
+        """The connection, and whether it came from memory (possibly behind the database)."""
+        if not fresh and self._store is not None:
+            known = self._store.peek(connection_id)
+            if isinstance(known, GitConnection):
+                return known, True
         try:
-            connection = self._queries.git_connection(connection_id)
-        except NotFoundError:
+            if self._store is not None:
+                # Read from the database, and remembered for the next deliveries.
+                loaded, _ = self._store.load(connection_id, fresh=True)
+                if isinstance(loaded, GitConnection):
+                    return loaded, False
+                raise NotFoundError("git connection", connection_id)
+            return self._queries.git_connection(connection_id), False
+        except (NotFoundError, AggregateNotFoundError):
             raise NotFoundError("git connection", connection_id) from None
-        if connection.removed:
-            raise NotFoundError("git connection", connection_id)
-        return connection
 
     def _open(self, connection: GitConnection, sealed: SealedValue) -> bytes:
         """A webhook secret, opened once per sealed value: each rotation seals a new one, so

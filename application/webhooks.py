@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 import msgspec
 
-from application.errors import ApplicationError
+from application.errors import ApplicationError, ConflictError
 from domain.git_connection import GitProvider
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "PullRequest",
     "Push",
     "Release",
+    "SecretsChangedError",
     "UnsignedDeliveryError",
     "WebhookReader",
     "WebhookRefusedError",
@@ -64,6 +65,11 @@ class WrongContentTypeError(WebhookRefusedError):
 
     code = "UNSUPPORTED_MEDIA_TYPE"
     status = 415
+
+
+class SecretsChangedError(ConflictError):
+    """The connection changed between verifying a delivery and recording it (a rotation or
+    a removal): it is verified again against the connection as it is now."""
 
 
 class Push(msgspec.Struct, frozen=True, kw_only=True):

@@ -13,6 +13,7 @@ from application.handlers.common import live_project, live_service
 from application.handlers.deployments import variables_version_of
 from application.secrets import Secret
 from application.unit_of_work import UnitOfWork
+from application.webhooks import SecretsChangedError
 from domain.deployment import Deployment, DeploymentTrigger
 from domain.git_connection import GitConnection
 from domain.ids import DeploymentId
@@ -134,18 +135,29 @@ def set_service_triggers(cmd: c.SetServiceTriggers, uow: UnitOfWork) -> dict[str
 def record_webhook_delivery(cmd: c.RecordWebhookDelivery, uow: UnitOfWork) -> dict[str, UUID]:
     """Record a verified delivery once. A redelivery (same delivery id) records nothing; nor
     does a replay (the same signed body under another delivery id: the providers do not sign
-    the id), which answers the first delivery's id."""
+    the id), which answers the first delivery's id.
+
+    Both are nearly always new: they are taken to be absent unless this process remembers
+    them (``find_known``), and the commit's primary key is the existence check (a unit that
+    creates one already recorded is refused and tried again on the database's state)."""
     connection = live_connection(uow, cmd.connection_id)
+    if cmd.connection_version is not None and connection.version != cmd.connection_version:
+        raise SecretsChangedError(
+            f"git connection {connection.id} changed while the delivery was verified"
+        )
     if not 0 < len(cmd.delivery_id) <= MAX_DELIVERY_ID_LENGTH:
         raise InvalidValueError("delivery_id", f"must be 1 to {MAX_DELIVERY_ID_LENGTH} characters")
     delivery_id = WebhookDelivery.id_for(connection.id, cmd.delivery_id)
-    if uow.find(WebhookDelivery, delivery_id) is not None:
+    if uow.find_known(WebhookDelivery, delivery_id) is not None:
         return {"delivery_id": delivery_id}
     scope = f"git-connection/{connection.id}/delivery-bodies"
-    seen = uow.find(Reservation, Reservation.id_for(scope, cmd.digest))
+    seen = uow.find_known(Reservation, Reservation.id_for(scope, cmd.digest))
     if seen is not None and seen.holder_id is not None:
         return {"delivery_id": seen.holder_id}
-    uow.add(Reservation.claim(scope, cmd.digest, delivery_id, actor=uow.actor, now=uow.now))
+    if seen is not None:  # released (nothing releases these today): take it again
+        seen.take(delivery_id, actor=uow.actor, now=uow.now)
+    else:
+        uow.add(Reservation.claim(scope, cmd.digest, delivery_id, actor=uow.actor, now=uow.now))
     uow.add(
         WebhookDelivery.receive(
             organization_id=connection.organization_id,

@@ -213,7 +213,9 @@ def bootstrap(
         archives=archives,
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
-        webhooks=WebhookIntake(queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock),
+        webhooks=WebhookIntake(
+            queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
+        ),
     )
 
 

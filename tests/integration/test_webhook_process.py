@@ -4,6 +4,8 @@ whatever crashes or races between deciding and recording."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 import uuid
 from collections.abc import Iterator
@@ -13,16 +15,19 @@ import pytest
 
 from adapters.fakes import FakeClock
 from application import commands as c
-from application.bus import Context
+from application.bus import CommandResult, Context
 from application.errors import InvalidValueError, NotFoundError
 from application.handlers.git import handle_webhook_delivery
 from application.processes.webhooks import WebhookProcess
+from application.settings import Settings
 from application.unit_of_work import UnitOfWork
+from application.webhooks import UnsignedDeliveryError
 from domain.deployment import DeadlinePolicy
 from domain.errors import RuleViolatedError
 from domain.git_connection import GitProvider
 from domain.ids import Actor
 from domain.webhook_delivery import DeliveryFact, WebhookDelivery
+from interfaces.bootstrap import bootstrap
 from tests.integration.conftest import ALICE, World
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -274,3 +279,130 @@ def test_services_that_do_not_watch_the_connection_are_never_deployed(world: Wor
     )
     assert new_types(world, before) == ["WebhookDelivery.Handled"]
     assert world.app.queries.webhook_delivery(delivery).handled
+
+
+def _signed_ping(secret: str, delivery_id: str | None = None) -> tuple[dict[str, str], bytes]:
+    body = b'{"zen": "' + str(uuid.uuid4()).encode() + b'", "hook_id": 1}'
+    digest = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    headers = {
+        "content-type": "application/json",
+        "x-github-event": "ping",
+        "x-github-delivery": delivery_id or str(uuid.uuid4()),
+        "x-hub-signature-256": digest,
+    }
+    return headers, body
+
+
+def test_the_intake_sees_another_processs_rotation_and_removal_at_once(
+    world: World, store_settings: Settings, clock: FakeClock
+) -> None:
+    """The intake verifies with the connection it remembers; a rotation or a removal made by
+    another process is never missed: a delivery signed with the new secret is accepted, one
+    with a retired secret or for a removed connection refused, and nothing recorded then."""
+    connection = connect(world)
+    intake = world.app.webhooks
+    assert intake is not None
+    old = world.app.queries.webhook_secret(connection).reveal()
+    assert intake.receive(connection, *_signed_ping(old)).position is not None  # remembered
+    other = bootstrap(store_settings, clock=clock)  # another process, same database
+    try:
+        other.execute(
+            c.RotateWebhookSecret(connection_id=connection, overlap_hours=0), Context(actor=ALICE)
+        )
+        new = other.queries.webhook_secret(connection).reveal()
+        before = world.app.events.head()
+        with pytest.raises(UnsignedDeliveryError):
+            intake.receive(connection, *_signed_ping(old))
+        assert new_types(world, before) == []
+        assert intake.receive(connection, *_signed_ping(new)).position is not None
+        other.execute(c.RemoveGitConnection(connection_id=connection), Context(actor=ALICE))
+        before = world.app.events.head()
+        with pytest.raises(NotFoundError):
+            intake.receive(connection, *_signed_ping(new))
+        assert new_types(world, before) == []
+    finally:
+        other.close()
+
+
+def test_a_rotation_between_verifying_and_recording_verifies_the_delivery_again(
+    world: World, store_settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delivery verified with a secret the connection retired before its record commits
+    is refused (verified again against the connection as committed), and records nothing."""
+    connection = connect(world)
+    intake = world.app.webhooks
+    assert intake is not None
+    old = world.app.queries.webhook_secret(connection).reveal()
+    assert intake.receive(connection, *_signed_ping(old)).position is not None
+    other = bootstrap(store_settings, clock=clock)
+    bus = intake._bus  # the intake's own, to rotate just before its command runs
+    execute = bus.execute
+
+    rotated: list[bool] = []
+
+    def rotate_first(command: c.Command, ctx: Context) -> CommandResult:
+        if isinstance(command, c.RecordWebhookDelivery) and not rotated:
+            rotated.append(True)
+            other.execute(
+                c.RotateWebhookSecret(connection_id=connection, overlap_hours=0),
+                Context(actor=ALICE),
+            )
+        return execute(command, ctx)
+
+    try:
+        monkeypatch.setattr(bus, "execute", rotate_first)
+        before = world.app.events.head()
+        with pytest.raises(UnsignedDeliveryError):
+            intake.receive(connection, *_signed_ping(old))
+        assert new_types(world, before) == ["GitConnection.WebhookSecretRotated"]
+    finally:
+        other.close()
+
+
+def test_a_redelivery_another_process_recorded_records_nothing(
+    world: World, store_settings: Settings, clock: FakeClock
+) -> None:
+    """This process takes a delivery it does not remember to be new; the commit finds it
+    recorded (by another process) and the redelivery answers the first id, recording
+    nothing; a replayed body under a new id likewise."""
+    connection = connect(world)
+    intake = world.app.webhooks
+    assert intake is not None
+    secret = world.app.queries.webhook_secret(connection).reveal()
+    assert intake.receive(connection, *_signed_ping(secret)).position is not None
+    other = bootstrap(store_settings, clock=clock)
+    try:
+        assert other.webhooks is not None
+        headers, body = _signed_ping(secret)
+        first = other.webhooks.receive(connection, headers, body)
+        assert first.position is not None
+        before = world.app.events.head()
+        again = intake.receive(connection, headers, body)
+        replayed = intake.receive(connection, headers | {"x-github-delivery": "new"}, body)
+        assert again.id("delivery_id") == replayed.id("delivery_id") == first.id("delivery_id")
+        assert again.position is None and replayed.position is None
+        assert new_types(world, before) == []
+    finally:
+        other.close()
+
+
+def test_a_delivery_to_a_remembered_connection_reads_nothing_before_its_commit(
+    world: World, store_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the commit checks what a command read (PostgreSQL), a delivery is one round
+    trip: the connection comes from memory and the delivery and body are taken to be new."""
+    if store_settings.database_url is None:
+        pytest.skip("the embedded store does not check reads at commit")
+    connection = connect(world)
+    intake = world.app.webhooks
+    assert intake is not None
+    secret = world.app.queries.webhook_secret(connection).reveal()
+    intake.receive(connection, *_signed_ping(secret))
+    recorder = world.app.store.recorder
+    reads: list[object] = []
+    select = recorder.select_events
+    monkeypatch.setattr(
+        recorder, "select_events", lambda *a, **k: reads.append(a) or select(*a, **k)
+    )
+    assert intake.receive(connection, *_signed_ping(secret)).position is not None
+    assert reads == []
