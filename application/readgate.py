@@ -11,6 +11,7 @@ runs, and every returned row is checked against its table's ``Owner``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 from uuid import UUID
 
@@ -110,6 +111,10 @@ class ReadGate:
     def positions(self) -> dict[str, int]:
         """Each read model's position (not tenant data)."""
         return self._store.positions()
+
+    def one_connection(self) -> AbstractContextManager[None]:
+        """The block's reads share one connection (they are checked all the same)."""
+        return self._store.one_connection()
 
     def select(
         self,

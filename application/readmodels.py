@@ -8,6 +8,7 @@ import statistics
 import types
 import typing
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, Protocol, TypeVar
 from uuid import UUID
@@ -91,6 +92,10 @@ class ReadStore(Protocol):
 
     def positions(self) -> dict[str, int]:
         """The log position each read model's active generation has applied."""
+        ...
+
+    def one_connection(self) -> AbstractContextManager[None]:
+        """The block's reads, in the calling thread, share one database connection."""
         ...
 
 

@@ -3,15 +3,17 @@
 Run as `python -m bench.dashboard_read` (PostgreSQL on 127.0.0.1:5432). One organisation with
 50 projects of 5 services, each with a healthy deployment (``bench.graphql_dashboard.seed``).
 
-- our read path: what the dashboard query's resolvers read, through a fresh read gate per
-  read (as per request): the caller's memberships, the organisation, its projects, their
-  services, the services' states and their latest deployments: typed rows, every row checked.
+- our read path: what the dashboard query's resolvers read, as they read it: through a fresh
+  read gate per read (as per request), on one read connection, the caller's memberships, the
+  organisation, its projects, their services, the services' states and their latest
+  deployments (the columns the query shows): typed rows, every row checked.
 - baseline: ONE hand-written SQL query over the same tables through psycopg (a join returning
-  every column of the same rows, fetched as tuples, JSON decoded by the driver).
+  the columns the dashboard shows of the same rows, fetched as tuples): the read path reads
+  those columns too.
 
 Headline: ``BENCH dashboard_read_ms`` (median milliseconds per read, ratio to the raw query);
-info lines give each level's median, the narrow raw query (only the columns the dashboard
-shows) and the GraphQL dashboard query executed in process without the response cache.
+info lines give each level's median, the wide raw query (every column) and the GraphQL
+dashboard query executed in process without the response cache.
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ from application.authz import Principal
 from application.readmodels import DashboardQueries
 from application.services import Services
 from bench.common import bench_line, scratch_postgres
-from bench.graphql_dashboard import QUERY, narrow_sql, raw_tables, seed
+from bench.graphql_dashboard import (
+    DEPLOYMENT_COLUMNS,
+    QUERY,
+    SERVICE_COLUMNS,
+    STATE_COLUMNS,
+    narrow_sql,
+    raw_tables,
+    seed,
+)
 from interfaces.bootstrap import bootstrap
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
@@ -77,6 +87,8 @@ def read_path(app: Services, principal: Principal, org: uuid.UUID) -> dict[str, 
     def once(record: bool) -> int:
         reads = app.reads(principal)
         dashboard: DashboardQueries = reads.dashboard
+        held = app.read_store.one_connection()
+        held.__enter__()
         marks = [time.perf_counter()]
         reads.gate.roles()
         marks.append(time.perf_counter())
@@ -85,13 +97,14 @@ def read_path(app: Services, principal: Principal, org: uuid.UUID) -> dict[str, 
         projects = dashboard.projects(org, limit=51)
         marks.append(time.perf_counter())
         ids = [p.id for p in projects]
-        services = dashboard.services_of(ids)
+        services = dashboard.services_of(ids, columns=SERVICE_COLUMNS)
         marks.append(time.perf_counter())
-        states = dashboard.service_states_of(ids)
+        states = dashboard.service_states_of(ids, columns=STATE_COLUMNS)
         marks.append(time.perf_counter())
         latest = [s.latest_deployment_id for s in states if s.latest_deployment_id]
-        deployments = dashboard.deployments_by_id(latest)
+        deployments = dashboard.deployments_by_id(latest, columns=DEPLOYMENT_COLUMNS)
         marks.append(time.perf_counter())
+        held.__exit__(None, None, None)
         if record:
             for name, start, end in zip(LEVELS, marks, marks[1:], strict=False):
                 levels[name].append(end - start)
@@ -111,7 +124,8 @@ def graphql_in_process(app: Services, principal: Principal, org: str) -> list[fl
 
     def run() -> None:
         context = GqlContext(app, principal, "bench")
-        result = schema.execute_sync(QUERY, variable_values={"org": org}, context_value=context)
+        with app.read_store.one_connection():  # as the HTTP handler executes a query
+            result = schema.execute_sync(QUERY, variable_values={"org": org}, context_value=context)
         assert not result.errors, result.errors
 
     return timed(max(20, ROUNDS // 5), run)
@@ -148,8 +162,8 @@ def main() -> None:
             "dashboard_read_ms",
             total,
             "ms",
-            median_ms(raw),
-            "one_psycopg_join_query_same_rows_every_column",
+            median_ms(raw_narrow),
+            "one_psycopg_join_query_same_rows_shown_columns",
         )
     )
 

@@ -5,8 +5,9 @@ with 50 projects of 5 services, each service with a healthy deployment. Four run
 servers in their own processes, 50 keep-alive connections each:
 - raw (the baseline): a bare Litestar endpoint that reads the same rows with ONE hand-written
   SQL query through psycopg (a pool as large as ours) and encodes them with msgspec;
-- read_path: a bare Litestar endpoint answering the same JSON from our read path
-  (``DashboardQueries``: typed rows, one query per level);
+- read_path: a bare Litestar endpoint answering the same JSON from our read path as the
+  GraphQL query reads it (``DashboardQueries`` through a read gate per request: typed rows
+  of the shown columns, one query per level, one read connection);
 - dashboard_query_uncached: the GraphQL query with `Cache-Control: no-cache` (executed);
 - dashboard_query: the normal path (the response cache, invalidated by change notices).
 """
@@ -99,28 +100,29 @@ def seed(settings: Settings) -> tuple[str, str]:
         app.close()
 
 
-def read_path_server(encoded: str, port: int, org: str) -> None:
-    """A bare Litestar endpoint answering the dashboard's JSON from our read path (run in a
-    child process)."""
+def read_path_server(encoded: str, port: int, org: str, token: str) -> None:
+    """A bare Litestar endpoint answering the dashboard's JSON from our read path as the
+    GraphQL query reads it (run in a child process): a fresh read gate per request checking
+    every row, the columns the query shows (``columns=``), one read connection per request.
+    The caller is authenticated once, at start (authentication is not the read path)."""
     settings = msgspec.json.decode(encoded, type=Settings, dec_hook=secret_dec_hook)
     app = bootstrap(settings)
-    dashboard = app.dashboard
+    principal = app.auth.authenticate(token)
     org_id = uuid.UUID(org)
     encode = msgspec.json.Encoder().encode
 
     @get("/bare", sync_to_thread=True)
     def read_path() -> Response[bytes]:
-        organization = dashboard.organization(org_id)
-        projects = dashboard.projects(org_id, limit=50)
-        ids = [p.id for p in projects]
-        services = dashboard.services_of(ids)
-        states = dashboard.service_states_of(ids)
-        latest = {
-            d.id: d
-            for d in dashboard.deployments_by_id(
-                [s.latest_deployment_id for s in states if s.latest_deployment_id]
-            )
-        }
+        dashboard = app.reads(principal).dashboard
+        with app.read_store.one_connection():
+            organization = dashboard.organization(org_id)
+            projects = dashboard.projects(org_id, limit=50)
+            ids = [p.id for p in projects]
+            services = dashboard.services_of(ids, columns=SERVICE_COLUMNS)
+            states = dashboard.service_states_of(ids, columns=STATE_COLUMNS)
+            wanted = [s.latest_deployment_id for s in states if s.latest_deployment_id]
+            found = dashboard.deployments_by_id(wanted, columns=DEPLOYMENT_COLUMNS)
+        latest = {d.id: d for d in found}
         by_service: dict[Any, list[Any]] = {}
         for state in states:
             d = latest.get(state.latest_deployment_id) if state.latest_deployment_id else None
@@ -173,6 +175,12 @@ def read_path_server(encoded: str, port: int, org: str) -> None:
         return Response(encode(body), media_type="application/json")
 
     uvicorn.run(Litestar([read_path]), host="127.0.0.1", port=port, log_level="warning")
+
+
+SERVICE_COLUMNS = ("name", "kind", "replicas")
+STATE_COLUMNS = ("environment_id", "latest_state", "live_image")
+DEPLOYMENT_COLUMNS = ("state", "commit", "image", "requested_at")
+"""What the dashboard query shows of services, states and deployments (as GraphQL narrows)."""
 
 
 def narrow_sql(tables: dict[str, str]) -> str:
@@ -326,7 +334,7 @@ def main() -> None:
                 f"http://127.0.0.1:{api_port}/healthz",
             ),
             start(
-                ["-m", "bench.graphql_dashboard", "bare", encoded, str(path_port), org],
+                ["-m", "bench.graphql_dashboard", "bare", encoded, str(path_port), org, token],
                 env,
                 f"http://127.0.0.1:{path_port}/bare",
             ),
@@ -396,7 +404,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "bare":
-        read_path_server(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+        read_path_server(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
     elif len(sys.argv) > 1 and sys.argv[1] == "raw":
         raw_server(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:

@@ -83,18 +83,9 @@ def decode_cursor(cursor: str, parts: int = 1) -> list[str]:
 
 
 def selects(info: Info[Any, Any], *path: str) -> bool:
-    """Whether the query selects a nested field path under the current field."""
-    fields = info.selected_fields
-    for name in path:
-        found = None
-        for selection in fields:
-            for sub in getattr(selection, "selections", []):
-                if getattr(sub, "name", None) == name:
-                    found = sub
-        if found is None:
-            return False
-        fields = [found]
-    return True
+    """Whether the query selects a nested field path under the current field, in fragments
+    too (``nodes { ...D }`` selects what ``D`` does: its fields keep batching)."""
+    return bool(selected_under(info.selected_fields, *path))
 
 
 def selects_anywhere(selections: Sequence[Any], name: str) -> bool:

@@ -201,6 +201,7 @@ class GraphQLOverHttp:
             functools.partial(
                 self._caught_up,
                 after,
+                plain_query,
                 functools.partial(
                     schema.execute_sync,
                     payload.query,
@@ -263,10 +264,19 @@ class GraphQLOverHttp:
             None if cached is None else Response(cached, media_type="application/json"),
         )
 
-    def _caught_up(self, after: int, execute: Callable[[], T]) -> tuple[CaughtUp, T]:
-        """In the worker thread: wait for the read models to reach ``after``, then execute."""
+    def _caught_up(
+        self, after: int, plain_query: bool, execute: Callable[[], T]
+    ) -> tuple[CaughtUp, T]:
+        """In the worker thread: wait for the read models to reach ``after``, then execute.
+        A plain query's reads share one read connection (one pool checkout, not one per
+        read); its threads are few (``self.queries``), so they hold no more connections than
+        the pool has. Mutations keep a checkout per read: they run on many threads and spend
+        most of their time writing."""
         caught_up = self.ryw.catch_up(after)
-        return caught_up, execute()
+        if not plain_query:
+            return caught_up, execute()
+        with self.services.read_store.one_connection():
+            return caught_up, execute()
 
     def _positions(self, context: GqlContext, caught_up: CaughtUp) -> dict[str, Any]:
         """The response's position extensions; remembers what the caller's mutations reached."""

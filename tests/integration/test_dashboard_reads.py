@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from contextlib import closing
 from typing import cast
+from uuid import UUID
 
 import pytest
 
@@ -213,5 +214,59 @@ def test_a_field_that_resolves_from_other_columns_reads_whole_rows(
         assert states[0]["latestDeployment"]["reasonText"]
         assert "history" in context.columns["deployments"]  # reasonText reads what it needs
         assert "spec" not in context.columns["services"]  # services show columns only
+    finally:
+        app.close()
+
+
+DEPLOYMENT_WORDS = """query Words($service: ID!) { service(id: $service) {
+  deployments(first: 20) { nodes { id reasonText requestedByName } } } }"""
+DEPLOYMENT_WORDS_IN_FRAGMENTS = """query Words($service: ID!) { service(id: $service) {
+  deployments(first: 20) { nodes { ...D } } } }
+fragment D on Deployment { id reasonText requestedByName }"""
+
+
+def test_a_page_of_deployments_reads_their_words_as_often_in_fragments(
+    store_settings: Settings,
+) -> None:
+    """reasonText and requestedByName batch for the page even when a fragment selects them
+    (not a read of the releases each superseded deployment mentions, per deployment)."""
+    app = bootstrap(store_settings, clock=FakeClock())
+    try:
+        principal, org = seed(app, 1)
+        dashboard = app.reads(principal).dashboard
+        project = dashboard.projects(UUID(org))[0]
+        service = dashboard.services_of([project.id])[0]
+        env = dashboard.environments(project.id)[0].id
+        for n in range(3):  # each supersedes the one before: its reason names a release
+            deployment = app.execute(
+                c.RequestDeployment(service_id=service.id, environment_id=env), SYSTEM
+            ).id("deployment_id")
+            for step in (
+                c.StartBuild(deployment_id=deployment, operation_id="b"),
+                c.RecordBuilt(deployment_id=deployment, operation_id="i", image=f"app:v{n}"),
+                c.StartReplicas(deployment_id=deployment, operation_id="s"),
+                c.RecordHealthy(deployment_id=deployment, operation_id="h"),
+            ):
+                app.execute(step, SYSTEM)
+        host = cast(ReadModelHost, app.projections)
+        with closing(host.db.connect("test")) as conn:
+            host.runner("dashboard", batch_size=500).catch_up(conn)
+
+        def reads(query: str) -> tuple[object, Counter[str]]:
+            context = CountingContext(app, principal, "test")
+            context.tables = Counter()
+            result = build_schema().execute_sync(
+                query, variable_values={"service": str(service.id)}, context_value=context
+            )
+            assert result.errors is None and result.data is not None
+            return result.data, context.tables
+
+        fields, batched = reads(DEPLOYMENT_WORDS)
+        in_fragments, counted = reads(DEPLOYMENT_WORDS_IN_FRAGMENTS)
+
+        nodes = fields["service"]["deployments"]["nodes"]  # type: ignore[index]
+        assert len(nodes) == 4 and any("superseded" in n["reasonText"] for n in nodes)
+        assert in_fragments == fields
+        assert counted == batched
     finally:
         app.close()

@@ -17,6 +17,7 @@ import pytest
 from adapters.readstore.database import open_read_database
 from adapters.readstore.reader import SqlReadStore
 from adapters.readstore.sql import statements
+from application.errors import UnavailableError
 from application.readmodels import UNREAD, typed
 from application.settings import Settings
 from projections.schema import Row, Table
@@ -222,3 +223,49 @@ def test_a_narrowed_read_reads_the_key_and_the_columns_asked_the_others_unread(
     assert read[0].doc is UNREAD and read[0].count is UNREAD and read[0].position is UNREAD
     with pytest.raises(ValueError, match="no column 'nope'"):
         store.select(MODEL, EVERY, columns=("nope",), generation=1)
+
+
+def test_reads_in_one_connection_block_check_out_one_connection(
+    store: SqlReadStore, store_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GraphQL query's reads share one pooled connection (a checkout costs more CPU than a
+    small query), the rows are the same, and the connection goes back to the pool after."""
+    written = _rows()
+    _write(store_settings, EVERY, [_as_row(r) for r in written])
+    pool = store._pool
+    if pool is None:  # SQLite: one connection per thread anyway
+        with store.one_connection():
+            assert len(store.select(MODEL, EVERY, generation=1)) == 2
+        return
+    checkouts: list[float | None] = []
+    getconn = pool.getconn
+
+    def counted(timeout: float | None = None) -> Any:
+        checkouts.append(timeout)
+        return getconn(timeout)
+
+    monkeypatch.setattr(pool, "getconn", counted)
+
+    with store.one_connection():
+        with store.one_connection():  # nested: still the one
+            first = store.select(MODEL, EVERY, order_by=("name",), generation=1)
+        second = store.select(MODEL, EVERY, where={"name": "beta"}, generation=1)
+        store.positions()
+    assert len(checkouts) == 1
+    assert [r["id"] for r in first] == [w.id for w in written]
+    assert [r["id"] for r in second] == [written[1].id]
+    store.select(MODEL, EVERY, generation=1)
+    assert len(checkouts) == 2  # after the block, a checkout per read again
+
+
+def test_a_lost_connection_in_one_connection_block_is_unavailable(
+    store: SqlReadStore, store_settings: Settings
+) -> None:
+    """The held connection failing answers UNAVAILABLE, as a failed checkout would."""
+    if store._pool is None:
+        pytest.skip("PostgreSQL's pool only")
+    with store.one_connection():
+        store._local.held.close()
+        with pytest.raises(UnavailableError):
+            store.select(MODEL, EVERY, generation=1)
+    assert store.select(MODEL, EVERY, generation=1) == []  # the pool replaced it
