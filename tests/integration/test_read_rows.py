@@ -108,7 +108,17 @@ def _rows() -> list[EveryColumnRow]:
 @pytest.fixture
 def store(store_settings: Settings) -> Iterator[SqlReadStore]:
     """A read store over a generation of this test's tables, holding ``_rows()``."""
-    db = open_read_database(store_settings)
+    yield from _store(store_settings)
+
+
+@pytest.fixture
+def pg_store(pg_settings: Settings) -> Iterator[SqlReadStore]:
+    """The same on PostgreSQL only (its pool's connections)."""
+    yield from _store(pg_settings)
+
+
+def _store(settings: Settings) -> Iterator[SqlReadStore]:
+    db = open_read_database(settings)
     conn = db.connect("test")
     try:
         cursor = conn.cursor()
@@ -258,14 +268,10 @@ def test_reads_in_one_connection_block_check_out_one_connection(
     assert len(checkouts) == 2  # after the block, a checkout per read again
 
 
-def test_a_lost_connection_in_one_connection_block_is_unavailable(
-    store: SqlReadStore, store_settings: Settings
-) -> None:
+def test_a_lost_connection_in_one_connection_block_is_unavailable(pg_store: SqlReadStore) -> None:
     """The held connection failing answers UNAVAILABLE, as a failed checkout would."""
-    if store._pool is None:
-        pytest.skip("PostgreSQL's pool only")
-    with store.one_connection():
-        store._local.held.close()
+    with pg_store.one_connection():
+        pg_store._local.held.close()
         with pytest.raises(UnavailableError):
-            store.select(MODEL, EVERY, generation=1)
-    assert store.select(MODEL, EVERY, generation=1) == []  # the pool replaced it
+            pg_store.select(MODEL, EVERY, generation=1)
+    assert pg_store.select(MODEL, EVERY, generation=1) == []  # the pool replaced it
