@@ -69,21 +69,26 @@ def seed(app: Services, projects: int) -> tuple[Principal, str]:
                 ),
                 SYSTEM,
             ).id("service_id")
-            deployment = app.execute(
-                c.RequestDeployment(service_id=service, environment_id=env), SYSTEM
-            ).id("deployment_id")
-            for step in (
-                c.StartBuild(deployment_id=deployment, operation_id="b"),
-                c.RecordBuilt(deployment_id=deployment, operation_id="i", image=f"app:{p}{s}"),
-                c.StartReplicas(deployment_id=deployment, operation_id="s"),
-                c.RecordHealthy(deployment_id=deployment, operation_id="h"),
-            ):
-                app.execute(step, SYSTEM)
+            release_healthy(app, service, env, f"app:{p}{s}")
     host = cast(ReadModelHost, app.projections)
     with closing(host.db.connect("test")) as conn:
         host.runner("dashboard", batch_size=500).catch_up(conn)
     user = app.auth.authenticate(signed.tokens.access_token).user_id
     return Principal(user_id=user), str(org)
+
+
+def release_healthy(app: Services, service: UUID, environment: UUID, image: str) -> None:
+    """Request a release of ``service`` and walk it to healthy with ``image``."""
+    deployment = app.execute(
+        c.RequestDeployment(service_id=service, environment_id=environment), SYSTEM
+    ).id("deployment_id")
+    for step in (
+        c.StartBuild(deployment_id=deployment, operation_id="b"),
+        c.RecordBuilt(deployment_id=deployment, operation_id="i", image=image),
+        c.StartReplicas(deployment_id=deployment, operation_id="s"),
+        c.RecordHealthy(deployment_id=deployment, operation_id="h"),
+    ):
+        app.execute(step, SYSTEM)
 
 
 @pytest.mark.parametrize("projects", [1, 4])
@@ -238,16 +243,7 @@ def test_a_page_of_deployments_reads_their_words_as_often_in_fragments(
         service = dashboard.services_of([project.id])[0]
         env = dashboard.environments(project.id)[0].id
         for n in range(3):  # each supersedes the one before: its reason names a release
-            deployment = app.execute(
-                c.RequestDeployment(service_id=service.id, environment_id=env), SYSTEM
-            ).id("deployment_id")
-            for step in (
-                c.StartBuild(deployment_id=deployment, operation_id="b"),
-                c.RecordBuilt(deployment_id=deployment, operation_id="i", image=f"app:v{n}"),
-                c.StartReplicas(deployment_id=deployment, operation_id="s"),
-                c.RecordHealthy(deployment_id=deployment, operation_id="h"),
-            ):
-                app.execute(step, SYSTEM)
+            release_healthy(app, service.id, env, f"app:v{n}")
         host = cast(ReadModelHost, app.projections)
         with closing(host.db.connect("test")) as conn:
             host.runner("dashboard", batch_size=500).catch_up(conn)
