@@ -1,4 +1,6 @@
-"""The SourceRepository port: what Containr asks of a git provider's REST API (issue 14).
+"""The GitProviderApi port: what Containr asks of a git provider's REST API (issue 14).
+
+(``runtime_ports.SourceRepository`` is the other half of the source: it clones a commit.)
 
 One implementation per provider lives in ``adapters/`` (GitHub through githubkit, GitLab
 through python-gitlab, Bitbucket Cloud through atlassian-python-api), each behind the same
@@ -100,7 +102,7 @@ class Webhook(msgspec.Struct, frozen=True, kw_only=True):
     url: str
 
 
-class SourceRepository(Protocol):
+class GitProviderApi(Protocol):
     """One provider connection's view of its repositories (token and base URL bound)."""
 
     def account(self) -> Account:
@@ -149,9 +151,9 @@ class SourceRepository(Protocol):
         ...
 
 
-class SourceRepositories(Protocol):
+class GitProviderApis(Protocol):
     """Opens a provider's API for one connection (the adapter chooses the client)."""
 
-    def open(self, provider: str, api_url: str, token: str | None) -> SourceRepository:
+    def open(self, provider: str, api_url: str, token: str | None) -> GitProviderApi:
         """``provider`` is ``github``, ``gitlab`` or ``bitbucket``; ``token`` in clear."""
         ...
