@@ -77,6 +77,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     makes an API-only replica)."""
     log_lines_kept: int = 10_000
     """Build and runtime log lines kept per deployment; older ones are pruned."""
+    # Push to deploy (issue 14).
+    public_url: str | None = None
+    """This server's address as people reach it (``https://containr.example.com``): commit
+    statuses at the git provider link to the deployment's page there."""
+    ci_wait_timeout_seconds: int = 3600
+    """How long a pushed commit waits for its checks ("wait for CI") before it gives up."""
+    ci_no_checks_grace_seconds: int = 120
+    """A commit without any checks deploys after this long (CI may register its checks a
+    moment after the push)."""
     # Abuse limits (issue 11).
     signup: str = "invite"
     """Who may sign up: ``invite`` (the first account, then only people holding an
@@ -375,6 +384,12 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
     "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),
     "CONTAINR_START_TIMEOUT": ("start_timeout_seconds", _seconds("CONTAINR_START_TIMEOUT")),
+    "CONTAINR_PUBLIC_URL": ("public_url", _http_url("CONTAINR_PUBLIC_URL")),
+    "CONTAINR_CI_WAIT_TIMEOUT": ("ci_wait_timeout_seconds", _seconds("CONTAINR_CI_WAIT_TIMEOUT")),
+    "CONTAINR_CI_NO_CHECKS_GRACE": (
+        "ci_no_checks_grace_seconds",
+        _seconds("CONTAINR_CI_NO_CHECKS_GRACE"),
+    ),
     "CONTAINR_PROCESSES": ("processes", lambda v: _switch("CONTAINR_PROCESSES", v)),
     "CONTAINR_LOG_LINES_KEPT": (
         "log_lines_kept",

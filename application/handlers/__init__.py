@@ -84,4 +84,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.SetServiceTriggers: git.set_service_triggers,
     c.RecordWebhookDelivery: git.record_webhook_delivery,
     c.HandleWebhookDelivery: git.handle_webhook_delivery,
+    c.EndCommitChecks: git.end_commit_checks,
+    c.RecordCommitStatus: git.record_commit_status,
+    c.StopCommitStatuses: git.stop_commit_statuses,
 }

@@ -18,9 +18,12 @@ from application.archives import SourceArchives, archive_id
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.errors import UnavailableError
+from application.git_providers import GitProviderApis
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
+from application.processes.commit_checks import CommitChecksProcess
+from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.guests import GuestManager
 from application.processes.reconciler import Reconciler
@@ -53,6 +56,9 @@ class ProcessParts:
     waiter: Callable[[], PositionWaiter]
     changes: ChangeFeed
     archives: SourceArchives
+    git_providers: GitProviderApis | None = None
+    """The git providers' APIs (commit statuses, wait for CI); None: those processes do
+    not run in this process."""
 
 
 def processes(
@@ -117,6 +123,29 @@ def processes(
         metrics=parts.metrics,
         clock=parts.clock,
     )
+    git_processes: list[CommitStatusProcess | CommitChecksProcess] = []
+    if parts.git_providers is not None:
+        git_processes = [
+            CommitStatusProcess(
+                bus=parts.bus,
+                dashboard=parts.dashboard,
+                queries=parts.queries,
+                providers=parts.git_providers,
+                clock=parts.clock,
+                public_url=settings.public_url,
+                wait_for=wait_for,
+            ),
+            CommitChecksProcess(
+                bus=parts.bus,
+                dashboard=parts.dashboard,
+                queries=parts.queries,
+                providers=parts.git_providers,
+                clock=parts.clock,
+                timeout=timedelta(seconds=settings.ci_wait_timeout_seconds),
+                no_checks_grace=timedelta(seconds=settings.ci_no_checks_grace_seconds),
+                wait_for=wait_for,
+            ),
+        ]
     return extra + start_processes(
         deployer,
         reconciler,
@@ -128,6 +157,7 @@ def processes(
         guests,
         archives=Pruning(parts.archives, parts.dashboard, parts.clock, settings),
         webhooks=WebhookProcess(bus=parts.bus, dashboard=parts.dashboard, wait_for=wait_for),
+        git=tuple(git_processes),
     )
 
 
@@ -172,6 +202,7 @@ def start_processes(
     *,
     archives: Pruning | None = None,
     webhooks: WebhookProcess | None = None,
+    git: tuple[CommitStatusProcess | CommitChecksProcess, ...] = (),
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -230,6 +261,11 @@ def start_processes(
     )
     if webhooks is not None:
         targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
+    for process in git:
+        name = "containr-commit-statuses"
+        if isinstance(process, CommitChecksProcess):
+            name = "containr-commit-checks"
+        targets += ((name, on_dashboard(process.run)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )

@@ -11,7 +11,12 @@ from strawberry.types import Info
 
 from application import commands as c
 from application.bus import CommandResult
-from application.readmodels import GitConnectionRow, ServiceTriggersRow, WebhookDeliveryRow
+from application.readmodels import (
+    CommitChecksRow,
+    GitConnectionRow,
+    ServiceTriggersRow,
+    WebhookDeliveryRow,
+)
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, mutation
 from interfaces.graphql.rows import input_type, object_type
@@ -28,7 +33,14 @@ def connection_webhook_secret(root: GitConnectionRow, info: Info[GqlContext, Non
     return context.reads.webhook_secret(root.id).reveal()
 
 
+def triggers_commit_checks(
+    root: ServiceTriggersRow, info: Info[GqlContext, None], first: int = 10
+) -> list[CommitChecks]:
+    return ctx(info).reads.dashboard.commit_checks(root.service_id, limit=limit_of(first))
+
+
 if TYPE_CHECKING:
+    CommitChecks = CommitChecksRow
     GitConnection = GitConnectionRow
     WebhookDelivery = WebhookDeliveryRow
     ServiceTriggers = ServiceTriggersRow
@@ -56,11 +68,25 @@ else:
         "A verified webhook delivery: what it said and, once handled, what it caused (per "
         "service and environment: deploy with its deployment, wait, or skip, and why).",
     )
+    CommitChecks = object_type(
+        CommitChecksRow,
+        "CommitChecks",
+        "A pushed commit that deploys once its checks at the git provider pass (wait for "
+        "CI): waiting, then passed (with the deployment requested), failed, gave_up or "
+        "superseded (by a newer push to the branch), with the provider's summary.",
+    )
     ServiceTriggers = object_type(
         ServiceTriggersRow,
         "ServiceTriggers",
         "Which pushes deploy a service where: branch globs, environments, automatic or "
-        "manual, watch paths.",
+        "manual, watch paths, wait for CI.",
+        fields={
+            "commit_checks": field(
+                resolver=triggers_commit_checks,
+                description="Pushed commits that waited (or wait) for their checks before "
+                "deploying, newest first.",
+            ),
+        },
     )
 
 
@@ -97,7 +123,8 @@ PushTriggerInput = input_type(
     c.PushTriggerInput,
     "PushTriggerInput",
     "Pushes to branches matching `branch` (a glob: `*` within a segment, `**` across) deploy "
-    "to an environment, automatically or on request, when they touch a watch path.",
+    "to an environment, automatically or on request, when they touch a watch path; with "
+    "`waitForCi` (automatic triggers only) once the commit's checks at the provider pass.",
 )
 
 

@@ -17,6 +17,13 @@ from projections.dashboard.clusters import (
     ClusterNodeRow,
     ClusterRow,
 )
+from projections.dashboard.commits import (
+    COMMIT_CHECKS,
+    COMMIT_STATUSES,
+    CommitChecksRow,
+    CommitHandlers,
+    CommitStatusRow,
+)
 from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
 from projections.dashboard.git import (
     GIT_CONNECTIONS,
@@ -64,6 +71,8 @@ __all__ = [
     "API_TOKENS",
     "CLUSTERS",
     "CLUSTER_NODES",
+    "COMMIT_CHECKS",
+    "COMMIT_STATUSES",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "GIT_CONNECTIONS",
@@ -83,6 +92,8 @@ __all__ = [
     "ApiTokenRow",
     "ClusterNodeRow",
     "ClusterRow",
+    "CommitChecksRow",
+    "CommitStatusRow",
     "DashboardProjection",
     "DeploymentRow",
     "EnvironmentRow",
@@ -114,6 +125,7 @@ class DashboardProjection(
     ClusterHandlers,
     GuestHandlers,
     GitHandlers,
+    CommitHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -141,4 +153,6 @@ class DashboardProjection(
         GIT_CONNECTIONS,
         WEBHOOK_DELIVERIES,
         SERVICE_TRIGGERS,
+        COMMIT_CHECKS,
+        COMMIT_STATUSES,
     )

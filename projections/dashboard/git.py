@@ -11,6 +11,7 @@ from domain.git_connection import GitConnection
 from domain.service import Service
 from domain.webhook_delivery import WebhookDelivery
 from projections.base import handles
+from projections.dashboard.commits import follow_pushed_deployments
 from projections.dashboard.services import SERVICES
 from projections.schema import Table, plain
 from projections.store import RowStore
@@ -160,7 +161,7 @@ class GitHandlers:
     @handles(WebhookDelivery.Handled)
     def delivery_handled(self, e: WebhookDelivery.Handled, store: RowStore) -> None:
         """What the delivery caused."""
-        store.update(
+        row = store.update(
             WEBHOOK_DELIVERIES,
             (e.originator_id,),
             handled=True,
@@ -168,6 +169,8 @@ class GitHandlers:
             outcome=e.reason,
             caused=plain(list(e.caused)),
         )
+        if row is not None:
+            follow_pushed_deployments(store, e, row)
 
     @handles(Service.TriggersSet)
     def service_triggers_set(self, e: Service.TriggersSet, store: RowStore) -> None:
