@@ -383,6 +383,79 @@ def test_a_manual_trigger_records_the_commit_as_waiting(hooks: Hooks) -> None:
     assert deployments == []
 
 
+COMMIT_CHECKS = """query($s: ID!) { serviceTriggers(serviceId: $s) {
+  triggers commitChecks { commit branch state reason summary deploymentId context } } }"""
+
+
+def test_wait_for_ci_holds_a_push_back_as_a_commit_waiting_for_its_checks(hooks: Hooks) -> None:
+    connection, secret = hooks.connection()
+    repo = hooks.repo("checked")
+    service = hooks.service(
+        repo,
+        connection,
+        {"branch": "main", "environmentId": hooks.production, "waitForCi": True},
+    )
+    sha = repo.commit("tested change", {"app.py": "print('ok')\n"})
+    body = push(repo, "main", sha, "tested change", ["app.py"])
+    before = hooks.head()
+    answer = hooks.post(connection, body, signed(secret, "push", body))
+    delivery = hooks.handled(connection, answer.json()["deliveryId"])
+    [caused] = delivery["caused"]
+    assert (caused["outcome"], caused["commit"], caused["deployment_id"]) == ("checks", sha, None)
+    assert "1 waiting for checks" in delivery["outcome"]
+    assert "Deployment.Requested" not in hooks.caused_since(before)
+    deadline = time.monotonic() + 30
+    while not (found := hooks.client(COMMIT_CHECKS, s=service)["serviceTriggers"])["commitChecks"]:
+        assert time.monotonic() < deadline, "the waiting commit was not shown in time"
+        time.sleep(0.1)
+    [trigger] = found["triggers"]
+    assert trigger["wait_for_ci"] is True and trigger["automatic"] is True
+    [waiting] = found["commitChecks"]
+    assert waiting["commit"] == sha and waiting["branch"] == "main"
+    assert (waiting["state"], waiting["deploymentId"]) == ("waiting", None)
+    assert waiting["reason"] == "branch matches 'main'; deploys once the checks pass"
+    assert waiting["context"].startswith("containr/s-") and waiting["context"].endswith(
+        "/production"
+    )
+
+
+def test_wait_for_ci_on_a_manual_trigger_is_refused_and_changes_nothing(hooks: Hooks) -> None:
+    connection, _ = hooks.connection()
+    repo = hooks.repo("manual-ci")
+    service = hooks.service(repo, connection, {"branch": "main", "environmentId": hooks.production})
+    refused = hooks.client.raw(
+        TRIGGERS,
+        {
+            "s": service,
+            "c": connection,
+            "t": [
+                {
+                    "branch": "main",
+                    "environmentId": hooks.production,
+                    "automatic": False,
+                    "waitForCi": True,
+                }
+            ],
+        },
+    )
+    [error] = refused["errors"]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert error["extensions"]["argument"] == "triggers.waitForCi"
+    assert "wait for CI only applies to automatic triggers" in error["message"]
+    not_a_bool = hooks.client.raw(
+        TRIGGERS,
+        {
+            "s": service,
+            "c": connection,
+            "t": [{"branch": "main", "environmentId": hooks.production, "waitForCi": "yes"}],
+        },
+    )
+    assert not_a_bool["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
+    found = hooks.client(COMMIT_CHECKS, s=service)["serviceTriggers"]
+    assert [t["wait_for_ci"] for t in found["triggers"]] == [False]
+    assert found["commitChecks"] == []
+
+
 def test_watch_paths_and_skip_markers_hold_a_push_back(hooks: Hooks) -> None:
     connection, secret = hooks.connection()
     repo = hooks.repo("watched")
