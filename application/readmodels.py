@@ -581,6 +581,17 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.CommitChecksRow)
 
+    def commit_checks_of(self, delivery_ids: Sequence[UUID]) -> list[dashboard.CommitChecksRow]:
+        """The waits for CI that deliveries caused (per service and environment)."""
+        if not delivery_ids:
+            return []
+        rows = self._select(
+            dashboard.COMMIT_CHECKS,
+            where={"delivery_id": list(delivery_ids)},
+            order_by=("sequence", "id"),
+        )
+        return typed(rows, dashboard.CommitChecksRow)
+
     def commit_checks(
         self, service_id: UUID, *, limit: int = 20
     ) -> list[dashboard.CommitChecksRow]:

@@ -39,6 +39,14 @@ def triggers_commit_checks(
     return ctx(info).reads.dashboard.commit_checks(root.service_id, limit=limit_of(first))
 
 
+def delivery_commit_checks(
+    root: WebhookDeliveryRow, info: Info[GqlContext, None]
+) -> list[CommitChecks]:
+    if not any(caused.get("outcome") == "checks" for caused in root.caused):
+        return []
+    return ctx(info).reads.dashboard.commit_checks_of([root.id])
+
+
 if TYPE_CHECKING:
     CommitChecks = CommitChecksRow
     GitConnection = GitConnectionRow
@@ -66,7 +74,15 @@ else:
         WebhookDeliveryRow,
         "WebhookDelivery",
         "A verified webhook delivery: what it said and, once handled, what it caused (per "
-        "service and environment: deploy with its deployment, wait, or skip, and why).",
+        "service and environment: deploy with its deployment, wait, checks (wait for CI) or "
+        "skip, and why).",
+        fields={
+            "commit_checks": field(
+                resolver=delivery_commit_checks,
+                description="The commits this delivery left waiting for their checks, and "
+                "how each wait ended (passed: with the deployment requested).",
+            ),
+        },
     )
     CommitChecks = object_type(
         CommitChecksRow,

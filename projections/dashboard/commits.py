@@ -76,7 +76,7 @@ COMMIT_CHECKS = Table(
     CommitChecksRow,
     ("id",),
     notices=(("service", "service_id"),),
-    indexes=(("state",), ("service_id", "waiting_since")),
+    indexes=(("state",), ("service_id", "sequence"), ("delivery_id",)),
 )
 COMMIT_STATUSES = Table(
     "commit_statuses",

@@ -417,6 +417,14 @@ def test_wait_for_ci_holds_a_push_back_as_a_commit_waiting_for_its_checks(hooks:
     assert waiting["context"].startswith("containr/s-") and waiting["context"].endswith(
         "/production"
     )
+    # The delivery shows the commit it left waiting, too.
+    deliveries = hooks.client(
+        "query($c: ID!) { webhookDeliveries(connectionId: $c) { id commitChecks { commit "
+        "state serviceId } } }",
+        c=connection,
+    )["webhookDeliveries"]
+    [shown] = [d for d in deliveries if d["id"] == delivery["id"]]
+    assert shown["commitChecks"] == [{"commit": sha, "state": "waiting", "serviceId": service}]
 
 
 def test_wait_for_ci_on_a_manual_trigger_is_refused_and_changes_nothing(hooks: Hooks) -> None:
