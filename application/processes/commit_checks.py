@@ -30,7 +30,12 @@ from uuid import UUID
 from application import commands as c
 from application.bus import CommandBus, Context
 from application.errors import ApplicationError, DomainError, UnavailableError
-from application.git_providers import ChecksVerdict, GitProviderApis, ProviderAccessError
+from application.git_providers import (
+    ChecksVerdict,
+    GitProviderApis,
+    ProviderAccessError,
+    ProviderUnavailableError,
+)
 from application.ports import Clock
 from application.processes.providers import Backoff, open_provider
 from application.queries import Queries
@@ -94,6 +99,8 @@ class CommitChecksProcess:
         nudged = self._nudged({row.connection_id for row in newest.values()})
         now = self.clock.now()
         for row in newest.values():
+            if not self.backoff.due(row.connection_id, now):
+                continue  # its provider is away: one call per delay, not one per commit
             if row.connection_id in nudged or self.backoff.due(row.id, now):
                 ended += self.poll(row)
         return ended
@@ -112,7 +119,10 @@ class CommitChecksProcess:
             if waited >= self.timeout:
                 return self._end(row, "gave_up", f"no verdict in time: {e}")
             self.backoff.failed(row.id, now)
+            if isinstance(e, ProviderUnavailableError):
+                self.backoff.failed(row.connection_id, now)
             return 0
+        self.backoff.clear(row.connection_id)
         ending = self._outcome(verdict, waited)
         if ending is not None:
             return self._end(row, *ending)

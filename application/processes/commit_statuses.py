@@ -19,8 +19,10 @@ the provider keeps one status per context, so the repeat replaces the status wit
 identical one, and the recorded reports stay one per transition. (The port cannot read a
 commit's statuses back to tell whether the first attempt arrived.)
 
-A provider that does not answer is tried again with a growing delay per deployment, never
-holding up the others, and given up (recorded) after ``give_up_after``. A provider that
+A provider that does not answer is tried again with a growing delay per deployment and per
+connection (a provider that is down costs one call per delay, whatever the number of its
+deployments), never holding up the other connections' deployments, and given up
+(recorded) after ``give_up_after``. A provider that
 refuses (bad token, no access to the repository) stops the deployment's reports at once,
 recorded with the provider's reason and logged once.
 """
@@ -35,7 +37,12 @@ from datetime import timedelta
 from application import commands as c
 from application.bus import CommandBus, Context
 from application.errors import ApplicationError, DomainError, UnavailableError
-from application.git_providers import CommitState, GitProviderApis, ProviderAccessError
+from application.git_providers import (
+    CommitState,
+    GitProviderApis,
+    ProviderAccessError,
+    ProviderUnavailableError,
+)
 from application.ports import Clock
 from application.processes.providers import Backoff, open_provider
 from application.queries import Queries
@@ -107,6 +114,8 @@ class CommitStatusProcess:
             deployment = deployments.get(row.deployment_id)
             if deployment is None or not self.backoff.due(row.deployment_id, now):
                 continue
+            if not self.backoff.due(row.connection_id, now):
+                continue  # its provider is away: one call per delay, not one per deployment
             made += self._guarded(row, deployment)
         return made
 
@@ -129,6 +138,8 @@ class CommitStatusProcess:
                 return made[0]
             first = not self.backoff.failing(row.deployment_id)
             delay = self.backoff.failed(row.deployment_id, now)
+            if isinstance(e, ProviderUnavailableError):
+                self.backoff.failed(row.connection_id, now)
             if first:
                 log.warning(
                     "commit status of deployment %s not reported (%s); trying again in %ss",
@@ -140,6 +151,7 @@ class CommitStatusProcess:
             log.warning("commit status of deployment %s not reported: %s", row.deployment_id, e)
         else:
             self.backoff.clear(row.deployment_id)
+            self.backoff.clear(row.connection_id)
         return made[0]
 
     def report(self, row: CommitStatusRow, deployment: DeploymentRow, made: list[int]) -> None:

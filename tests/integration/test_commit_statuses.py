@@ -273,25 +273,28 @@ def test_a_crash_between_the_provider_and_the_record_neither_loses_nor_records_t
 
 def test_an_unavailable_provider_is_retried_with_backoff_then_catches_up(git: Git) -> None:
     deployment = git.deployment(git.push(SHA1))
+    git.push(SHA2)  # a second deployment reported through the same provider
     git.provider.unavailable = "502 Bad Gateway"
     process = git.statuses()
     before = git.world.app.events.head()
-    assert git.report(process) == 0
     calls = git.provider.calls
+    assert git.report(process) == 0
+    assert git.provider.calls == calls + 1  # one call for the provider, not one per deployment
     git.clock.advance(timedelta(seconds=2))
     assert git.report(process) == 0
-    assert git.provider.calls == calls  # not due yet: backing off
+    assert git.provider.calls == calls + 1  # not due yet: backing off
     git.clock.advance(timedelta(seconds=4))
     assert git.report(process) == 0
-    assert git.provider.calls == calls + 1  # tried again, still down: waits 10 s now
+    assert git.provider.calls == calls + 2  # tried again, still down: waits 10 s now
     git.clock.advance(timedelta(seconds=6))
-    assert git.report(process) == 0 and git.provider.calls == calls + 1
+    assert git.report(process) == 0 and git.provider.calls == calls + 2
     assert git.new_types(before) == []
     git.provider.unavailable = None
     git.move(deployment, "build")
     git.clock.advance(timedelta(seconds=5))
-    assert git.report(process) == 2
-    assert git.states() == [PENDING, RUNNING]
+    assert git.report(process) == 3
+    assert git.states(SHA1) == [PENDING, RUNNING]
+    assert git.states(SHA2) == [PENDING]
 
 
 def test_an_outage_at_one_provider_holds_up_no_other_deployment(
@@ -484,3 +487,31 @@ def test_a_checks_event_from_the_webhook_asks_the_provider_at_once(ci: Git) -> N
     )
     ci.settle()
     assert process.tick() == 1
+
+
+def test_a_commit_waits_out_a_provider_outage_and_deploys_after_it(ci: Git) -> None:
+    before = ci.world.app.events.head()
+    ci.push(SHA1)
+    ci.provider.unavailable = "503 Service Unavailable"
+    process = ci.checks()
+    assert process.tick() == 0
+    calls = ci.provider.calls
+    ci.clock.advance(timedelta(seconds=2))
+    assert process.tick() == 0 and ci.provider.calls == calls  # backing off
+    ci.provider.unavailable = None
+    ci.provider.set_checks("Shop", SHA1, "success", "passed")
+    ci.clock.advance(timedelta(seconds=3))
+    assert process.tick() == 1
+    assert ci.new_types(before).count("Deployment.Requested") == 1
+
+
+def test_a_refusing_provider_ends_the_wait_with_its_reason_and_deploys_nothing(ci: Git) -> None:
+    before = ci.world.app.events.head()
+    ci.push(SHA1)
+    ci.provider.refused = "Resource not accessible by personal access token"
+    assert ci.checks().tick() == 1
+    ci.settle()
+    [row] = ci.world.app.dashboard.commit_checks(ci.world.service)
+    assert row.state == "gave_up"
+    assert row.summary == "the provider refused: Resource not accessible by personal access token"
+    assert "Deployment.Requested" not in ci.new_types(before)
