@@ -297,6 +297,20 @@ def test_an_unavailable_provider_is_retried_with_backoff_then_catches_up(git: Gi
     assert git.states(SHA2) == [PENDING]
 
 
+def test_reports_stop_recorded_after_a_day_without_the_provider(git: Git) -> None:
+    deployment = git.deployment(git.push(SHA1))
+    git.provider.unavailable = "timed out after 10 s"
+    process = git.statuses()
+    assert git.report(process) == 0
+    git.clock.advance(timedelta(hours=25))
+    assert git.report(process) == 0
+    [row] = git.world.app.dashboard.commit_statuses([deployment])
+    assert row.done and "could not be reached" in (row.stopped_reason or "")
+    git.provider.unavailable = None
+    git.clock.advance(timedelta(hours=1))
+    assert git.report(process) == 0 and git.provider.statuses == []
+
+
 def test_an_outage_at_one_provider_holds_up_no_other_deployment(
     git: Git, world: World, clock: FakeClock
 ) -> None:
