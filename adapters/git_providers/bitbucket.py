@@ -57,6 +57,19 @@ _BUILD_STATES: dict[str, CheckState] = {
 _HOOK_ID = set("{}0123456789abcdefABCDEF-")
 
 
+class _NoBodies(logging.Filter):
+    """Drops the library's debug line with a whole response body (it may repeat what was
+    sent, a webhook's secret included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("HTTP: Response text")
+
+
+_library_log = logging.getLogger("atlassian.rest_client")
+if not any(isinstance(f, _NoBodies) for f in _library_log.filters):
+    _library_log.addFilter(_NoBodies())
+
+
 class _QuietCloud(Cloud):
     """The library's client without its curl-style debug line, which carries request
     bodies (a webhook's secret) into the log."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import socket
 import subprocess
 import threading
@@ -814,3 +815,16 @@ def test_neither_the_token_nor_the_webhook_secret_reaches_an_error_or_a_repr(
 def test_unknown_providers_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown git provider"):
         ProviderApis().open("sourcehut", "https://git.sr.ht/api", TOKEN)
+
+
+def test_neither_the_token_nor_the_webhook_secret_is_logged(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, the client libraries' included
+    world.open("webhooks").register_webhook(world.repo, HOOK_URL, SECRET)
+    with pytest.raises(ProviderAccessError):
+        world.open("echoing").register_webhook(world.repo, HOOK_URL, SECRET)
+    logged = caplog.text + " ".join(str(r.args) for r in caplog.records)
+    assert world.token not in logged
+    assert TOKEN not in logged
+    assert SECRET not in logged
