@@ -7,9 +7,10 @@ reason that carries the provider's own words (never a token or a webhook secret)
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, TypeVar
 
 from application.git_providers import (
     ChecksVerdict,
@@ -23,6 +24,42 @@ REASON_LIMIT = 300
 _NAME_PART = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 CheckState = Literal["pending", "success", "failure"]
+PORT_METHODS = (
+    "account",
+    "repositories",
+    "repository",
+    "branches",
+    "register_webhook",
+    "remove_webhook",
+    "set_commit_status",
+    "checks",
+    "comment",
+)
+T = TypeVar("T")
+
+
+def guarded(provider: str) -> Callable[[type[T]], type[T]]:
+    """Makes an answer the adapter cannot read (a proxy's HTML page, a field missing) the
+    provider's failure, like any other bad answer, instead of a crash in the caller."""
+
+    def wrap_method(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+                raise ProviderUnavailableError(
+                    f"{provider} answered in a shape Containr cannot read ({type(exc).__name__})"
+                ) from None
+
+        return call
+
+    def wrap(cls: type[T]) -> type[T]:
+        for name in PORT_METHODS:
+            setattr(cls, name, wrap_method(getattr(cls, name)))
+        return cls
+
+    return wrap
 
 
 def scrub(text: str, secrets: Iterable[str | None]) -> str:

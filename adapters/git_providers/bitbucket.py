@@ -17,6 +17,7 @@ from atlassian.bitbucket.cloud import Cloud
 from adapters.git_providers._common import (
     CheckState,
     commit_sha,
+    guarded,
     provider_message,
     refused,
     split_full_name,
@@ -85,6 +86,7 @@ class _QuietCloud(Cloud):
         return None
 
 
+@guarded("Bitbucket")
 class BitbucketApi:
     """One Bitbucket Cloud connection (an app password or an access token)."""
 

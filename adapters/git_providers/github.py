@@ -19,6 +19,7 @@ from githubkit.exception import GitHubException, RateLimitExceeded, RequestFaile
 from adapters.git_providers._common import (
     CheckState,
     commit_sha,
+    guarded,
     provider_message,
     refused,
     split_full_name,
@@ -61,6 +62,7 @@ def _json_content_type(request: httpx.Request) -> None:
         request.headers["content-type"] = "application/json; charset=utf-8"
 
 
+@guarded("GitHub")
 class GitHubApi:
     """One GitHub connection: ``api_url`` is https://api.github.com or an Enterprise
     server's ``https://host/api/v3``."""

@@ -19,6 +19,7 @@ from gitlab.exceptions import GitlabError
 from adapters.git_providers._common import (
     CheckState,
     commit_sha,
+    guarded,
     path_parts,
     refused,
     scrub,
@@ -59,6 +60,7 @@ def instance_url(api_url: str) -> str:
     return url.removesuffix("/api/v4")
 
 
+@guarded("GitLab")
 class GitLabApi:
     """One GitLab connection (a personal, group or project access token)."""
 

@@ -138,10 +138,13 @@ class ProviderServer:
                     body=body,
                 )
                 status, payload, headers = answer(request)
-                out = b"" if payload is None else json.dumps(payload).encode()
+                if isinstance(payload, str):
+                    out, kind = payload.encode(), "text/plain; charset=utf-8"
+                else:
+                    out, kind = json.dumps(payload).encode(), "application/json; charset=utf-8"
                 self.send_response(status)
                 if payload is not None:
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Type", kind)
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(out)))
@@ -287,6 +290,8 @@ class World:
     statuses_seen: Callable[[], list[tuple[str, str, str, str | None]]]
     """(state as the provider words it, context, description, target URL) received."""
     comments_seen: Callable[[], list[tuple[int, str]]]
+    throttled_requests: Callable[[], int]
+    """How many requests the rate-limiting provider received."""
     token: str = TOKEN
     status_repo: str = ""
     """Where the statuses are set (GitHub: the ``create-status`` recording's repository)."""
@@ -302,8 +307,11 @@ def _serve(routes: Routes, closers: list[Callable[[], None]]) -> str:
 
 
 class Servers:
-    """A provider's documented, refusing, failing, silent and echoing servers, each started
-    when a behaviour first asks for its API address (``path`` is the API's prefix)."""
+    """A provider's documented, refusing, failing, throttling, silent and echoing servers,
+    each started when a behaviour first asks for its API address (``path`` is the API's
+    prefix)."""
+
+    KINDS = ("refusing", "failing", "throttled", "silent", "echoing", "garbled")
 
     def __init__(
         self,
@@ -312,13 +320,15 @@ class Servers:
         error: Callable[[str], Any],
         path: str,
         closers: list[Callable[[], None]],
+        throttle: Reply,
     ) -> None:
         self.provider, self.routes, self.error, self.path = provider, routes, error, path
         self.closers = closers
         self.urls: dict[str, str] = {}
+        self.throttled = Routes({}, missing=throttle)
 
     def url(self, behaviour: str) -> str:
-        kind = behaviour if behaviour in ("refusing", "failing", "silent", "echoing") else "docs"
+        kind = behaviour if behaviour in self.KINDS else "docs"
         if kind not in self.urls:
             self.urls[kind] = self._start(kind) + self.path
         return self.urls[kind]
@@ -331,6 +341,11 @@ class Servers:
             server = ProviderServer(echoing(self.error))
         elif kind == "docs":
             server = ProviderServer(self.routes.answer)
+        elif kind == "throttled":
+            server = ProviderServer(self.throttled.answer)
+        elif kind == "garbled":  # a proxy's sign-in page where the API should be
+            page = "<html><body>Please sign in to the network</body></html>"
+            server = ProviderServer(Routes({}, missing=(200, page, {})).answer)
         else:
             status = 401 if kind == "refusing" else 503
             body = data(self.provider, f"error_{status}")
@@ -367,7 +382,16 @@ def github_world(closers: list[Callable[[], None]], request: pytest.FixtureReque
         missing=(404, data("github", "error_404"), {}),
     )
     servers = Servers(
-        "github", routes, lambda m: {"message": m, "status": "401"}, "/api/v3", closers
+        "github",
+        routes,
+        lambda m: {"message": m, "status": "401"},
+        "/api/v3",
+        closers,
+        throttle=(
+            403,
+            {"message": "API rate limit exceeded for user ID 1.", "status": "403"},
+            {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1", "Retry-After": "1"},
+        ),
     )
     apis = ProviderApis(timeout=TIMEOUT)
     silent = ProviderApis(timeout=SILENT_TIMEOUT)
@@ -414,6 +438,7 @@ def github_world(closers: list[Callable[[], None]], request: pytest.FixtureReque
             for i, (_, ctx, desc) in enumerate(RECORDED_STATUSES)
         ],
         comments_seen=lambda: [(1347, b["body"]) for b in routes.bodies("POST", "/comments")],
+        throttled_requests=lambda: len(servers.throttled.received),
     )
 
 
@@ -445,7 +470,14 @@ def gitlab_world(closers: list[Callable[[], None]], request: pytest.FixtureReque
         },
         missing=(404, data("gitlab", "error_404"), {}),
     )
-    servers = Servers("gitlab", routes, lambda m: {"message": m}, "/api/v4", closers)
+    servers = Servers(
+        "gitlab",
+        routes,
+        lambda m: {"message": m},
+        "/api/v4",
+        closers,
+        throttle=(429, "Retry later\n", {"Retry-After": "1", "RateLimit-Remaining": "0"}),
+    )
     apis, silent = ProviderApis(timeout=TIMEOUT), ProviderApis(timeout=SILENT_TIMEOUT)
 
     def open_api(behaviour: str) -> GitProviderApi:
@@ -497,6 +529,7 @@ def gitlab_world(closers: list[Callable[[], None]], request: pytest.FixtureReque
             for b in routes.bodies("POST", f"/statuses/{sha}")
         ],
         comments_seen=lambda: [(2, b["body"]) for b in routes.bodies("POST", "/notes")],
+        throttled_requests=lambda: len(servers.throttled.received),
     )
 
 
@@ -533,7 +566,19 @@ def bitbucket_world(closers: list[Callable[[], None]], request: pytest.FixtureRe
         missing=(404, data("bitbucket", "error_404"), {}),
     )
     servers = Servers(
-        "bitbucket", routes, lambda m: {"type": "error", "error": {"message": m}}, "/2.0", closers
+        "bitbucket",
+        routes,
+        lambda m: {"type": "error", "error": {"message": m}},
+        "/2.0",
+        closers,
+        throttle=(
+            429,
+            {
+                "type": "error",
+                "error": {"message": "Rate limit for this resource has been exceeded"},
+            },
+            {"Retry-After": "1"},
+        ),
     )
     apis, silent = ProviderApis(timeout=TIMEOUT), ProviderApis(timeout=SILENT_TIMEOUT)
     token = "emmap1:" + TOKEN  # an app password, as username:password
@@ -576,6 +621,7 @@ def bitbucket_world(closers: list[Callable[[], None]], request: pytest.FixtureRe
         comments_seen=lambda: [
             (1, b["content"]["raw"]) for b in routes.bodies("POST", "/pullrequests/1/comments")
         ],
+        throttled_requests=lambda: len(servers.throttled.received),
     )
 
 
@@ -596,6 +642,8 @@ def fake_world(closers: list[Callable[[], None]], request: pytest.FixtureRequest
         "refusing": "https://refusing.example.test",
         "echoing": "https://refusing.example.test",
         "failing": "https://failing.example.test",
+        "throttled": "https://failing.example.test",
+        "garbled": "https://failing.example.test",
         "silent": "https://failing.example.test",
     }
     words = {
@@ -633,6 +681,7 @@ def fake_world(closers: list[Callable[[], None]], request: pytest.FixtureRequest
             (words[s.state], s.context, s.description, s.target_url) for s in provider.statuses
         ],
         comments_seen=lambda: [(pr, body) for _, pr, body in provider.comments],
+        throttled_requests=lambda: failing.calls,
     )
 
 
@@ -770,6 +819,22 @@ def test_a_failing_provider_is_unavailable(world: World) -> None:
         api.account()
     with pytest.raises(ProviderUnavailableError):
         api.register_webhook(world.repo, HOOK_URL, SECRET)
+
+
+def test_a_rate_limited_call_is_unavailable_at_once_not_waited_out_or_retried(
+    world: World,
+) -> None:
+    with pytest.raises(ProviderUnavailableError):
+        world.open("throttled").account()
+    assert world.throttled_requests() == 1
+
+
+def test_an_answer_that_is_not_the_providers_api_is_unavailable(world: World) -> None:
+    api = world.open("garbled")
+    with pytest.raises(ProviderUnavailableError):
+        api.account()
+    with pytest.raises(ProviderUnavailableError):
+        api.repositories()
 
 
 def test_a_provider_that_never_answers_is_unavailable_within_the_deadline(world: World) -> None:
