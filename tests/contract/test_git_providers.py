@@ -311,7 +311,7 @@ class Servers:
     each started when a behaviour first asks for its API address (``path`` is the API's
     prefix)."""
 
-    KINDS = ("refusing", "failing", "throttled", "silent", "echoing", "garbled")
+    KINDS = ("refusing", "failing", "throttled", "silent", "echoing", "garbled", "closed")
 
     def __init__(
         self,
@@ -335,6 +335,8 @@ class Servers:
 
     def _start(self, kind: str) -> str:
         server: ProviderServer | SilentServer
+        if kind == "closed":  # nothing listens there
+            return f"http://127.0.0.1:{free_port()}"
         if kind == "silent":
             server = SilentServer()
         elif kind == "echoing":
@@ -644,6 +646,7 @@ def fake_world(closers: list[Callable[[], None]], request: pytest.FixtureRequest
         "failing": "https://failing.example.test",
         "throttled": "https://failing.example.test",
         "garbled": "https://failing.example.test",
+        "closed": "https://failing.example.test",
         "silent": "https://failing.example.test",
     }
     words = {
@@ -813,12 +816,14 @@ def test_a_refused_token_is_an_access_error_with_the_providers_reason(world: Wor
     assert world.token not in str(refused.value)
 
 
-def test_a_failing_provider_is_unavailable(world: World) -> None:
-    api = world.open("failing")
+@pytest.mark.parametrize("outage", ["failing", "closed"])
+def test_a_failing_or_unreachable_provider_is_unavailable(world: World, outage: str) -> None:
+    api = world.open(outage)
     with pytest.raises(ProviderUnavailableError):
         api.account()
-    with pytest.raises(ProviderUnavailableError):
+    with pytest.raises(ProviderUnavailableError) as unavailable:
         api.register_webhook(world.repo, HOOK_URL, SECRET)
+    assert SECRET not in str(unavailable.value) and world.token not in str(unavailable.value)
 
 
 def test_a_rate_limited_call_is_unavailable_at_once_not_waited_out_or_retried(
