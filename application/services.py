@@ -14,6 +14,7 @@ from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command
 from application.eventlog import EventLog
 from application.eventstore import EventStore
+from application.git_providers import GitProviderApis
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
 from application.plans import BuildPlans
@@ -69,6 +70,8 @@ class Services:
     """Checks the git repository a user's command sets before the command is sent."""
     webhooks: WebhookIntake | None = None
     """Verifies and records git providers' webhook deliveries (POST /webhooks/{id})."""
+    git_providers: GitProviderApis | None = None
+    """Opens a git provider connection's REST API (GitHub, GitLab, Bitbucket Cloud)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -124,6 +124,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """How long an uploaded archive no deployment needs is kept before it is pruned."""
     access_log: bool = False
     """uvicorn's access log: a line per request (CONTAINR_ACCESS_LOG=on)."""
+    # Git providers' REST APIs (issue 14).
+    git_provider_timeout_ms: int = 10_000
+    """The deadline of each step (connect, send, each read) of a call to a git provider's API."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -436,4 +439,8 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     ),
     "CONTAINR_UPLOAD_GRACE": ("upload_grace_seconds", _seconds("CONTAINR_UPLOAD_GRACE")),
     "CONTAINR_ACCESS_LOG": ("access_log", lambda v: _switch("CONTAINR_ACCESS_LOG", v)),
+    "CONTAINR_GIT_PROVIDER_TIMEOUT_MS": (
+        "git_provider_timeout_ms",
+        lambda v: _int_in("CONTAINR_GIT_PROVIDER_TIMEOUT_MS", v, 100, 120_000),
+    ),
 }

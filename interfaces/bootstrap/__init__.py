@@ -24,6 +24,7 @@ from adapters.auth import (
 )
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
+from adapters.git_providers import ProviderApis
 from adapters.git_source import GitRepository
 from adapters.git_webhooks import HttpWebhookReader
 from adapters.probes import NetworkProber
@@ -36,6 +37,7 @@ from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
+from application.git_providers import GitProviderApis
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
@@ -99,6 +101,7 @@ def bootstrap(
     ingress: Ingress | None = None,
     prober: Prober | None = None,
     hypervisors: Hypervisors | None = None,
+    git_providers: GitProviderApis | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -142,6 +145,8 @@ def bootstrap(
     queries = Queries(store, secrets)
     dashboard = DashboardQueries(read_store)
     source = source or GitRepository()
+    # Opening a connection imports its provider's client library, not bootstrapping.
+    git_providers = git_providers or ProviderApis(timeout=settings.git_provider_timeout_ms / 1000)
     runtimes = runtimes or DockerEngines()
     run_processes = functools.partial(
         processes,
@@ -163,6 +168,7 @@ def bootstrap(
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
             changes=changes,
             archives=archives,
+            git_providers=git_providers,
         ),
     )
     auth = AuthService(
@@ -216,6 +222,7 @@ def bootstrap(
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),
+        git_providers=git_providers,
     )
 
 

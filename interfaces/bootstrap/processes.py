@@ -18,6 +18,7 @@ from application.archives import SourceArchives, archive_id
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.errors import UnavailableError
+from application.git_providers import GitProviderApis
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
@@ -53,6 +54,8 @@ class ProcessParts:
     waiter: Callable[[], PositionWaiter]
     changes: ChangeFeed
     archives: SourceArchives
+    git_providers: GitProviderApis | None = None
+    """The git providers' REST APIs (commit statuses, checks, pull request comments)."""
 
 
 def processes(
