@@ -45,6 +45,14 @@ class RenameOrganization(Command, frozen=True):
     name: str
 
 
+class SetForkSecretsPolicy(Command, frozen=True):
+    """Whether releases built from pull requests of forks get the organisation's variables
+    (off by default, as in GitHub Actions)."""
+
+    organization_id: UUID
+    expose_secrets_to_forks: bool
+
+
 class AddMember(Command, frozen=True):
     """Make a user a member of an organisation with a role."""
 
@@ -201,6 +209,10 @@ class RequestDeployment(Command, frozen=True):
     commit: str | None = None
     trigger: Literal["manual", "git_push", "redeploy"] = "manual"
     source_archive_id: UUID | None = None
+    untrusted_source: bool = False
+    """The commit comes from code nobody in the organisation vouched for (a pull request
+    from a fork): the release gets no variables unless the organisation exposes them to
+    forks. Setting it can only take variables away."""
 
 
 class CancelDeployment(Command, frozen=True):
@@ -215,6 +227,16 @@ class RollbackService(Command, frozen=True):
 
     deployment_id: UUID
     """The earlier release to restore."""
+
+
+class PromoteDeployment(Command, frozen=True):
+    """Release another environment's release's exact image here, with this environment's
+    variables: nothing is built again (issue 14)."""
+
+    deployment_id: UUID
+    """The release whose image is promoted."""
+    environment_id: UUID
+    """Where to: another environment of the same project."""
 
 
 class StartBuild(Command, frozen=True):

@@ -237,21 +237,48 @@ class Deployer:
             return
         if any(row.state in {s.value for s in IN_PROGRESS} for row in others):
             return  # one release at a time per service and environment
-        builds = deployment.spec.git is not None or deployment.source_archive is not None
-        if builds and not deployment.is_rollback:
+        if not deployment.reuses_image:
             self._send(
                 c.StartBuild(deployment_id=deployment.id, operation_id=f"{deployment.id}:build")
             )
-        else:
-            assert deployment.image is not None
-            self._send(
-                c.RecordBuilt(
-                    deployment_id=deployment.id,
-                    operation_id=f"{deployment.id}:image",
-                    image=deployment.image,
-                    commit=deployment.commit,
-                )
+            return
+        assert deployment.image is not None
+        image = deployment.image
+        if deployment.is_promotion:
+            found = self._promoted_image(deployment, image)
+            if found is None:
+                return
+            image = found
+        self._send(
+            c.RecordBuilt(
+                deployment_id=deployment.id,
+                operation_id=f"{deployment.id}:image",
+                image=image,
+                commit=deployment.commit,
             )
+        )
+
+    def _promoted_image(self, deployment: Deployment, reference: str) -> str | None:
+        """The id (``sha256:…``) of the promoted image on the node: the release runs by that
+        digest, never by a tag a later build could move. None (the release failed) when no
+        node of the organisation has it any more."""
+        runtime = self._runtime_for_build(deployment)
+        if runtime is None:
+            return None
+        info = runtime.image(reference)
+        if info is None:
+            self._fail(
+                deployment,
+                "image-gone",
+                f"the image {reference} of release {deployment.promoted_from} is no longer on "
+                "the node; deploy that release's commit again instead",
+            )
+            return None
+        self._system_log(
+            deployment,
+            f"promoting image {info.id} of release {deployment.promoted_from} (not rebuilt)",
+        )
+        return info.id
 
     # Building
 

@@ -13,6 +13,7 @@ from application.queries import Queries
 from application.secrets import Secret
 from domain.deployment import Deployment
 from domain.service import Service
+from domain.variables import variables_withheld
 
 MANAGED = "containr.managed"
 DEPLOYMENT = "containr.deployment"
@@ -59,7 +60,20 @@ def network_name(environment_id: UUID) -> str:
 
 
 def release_variables(queries: Queries, deployment: Deployment) -> dict[str, Secret]:
-    """The release's variables at the versions it recorded (service overrides win)."""
+    """The variables the release's containers (and build) get: those at the versions it
+    recorded (service overrides win), or none for a release of code from a fork when the
+    organisation does not expose its variables to forks (issue 14)."""
+    if deployment.untrusted_source and variables_withheld(
+        untrusted_source=True,
+        exposed_to_forks=queries.organization(deployment.organization_id).expose_secrets_to_forks,
+    ):
+        return {}
+    return recorded_variables(queries, deployment)
+
+
+def recorded_variables(queries: Queries, deployment: Deployment) -> dict[str, Secret]:
+    """The release's variables at the versions it recorded (service overrides win), whether
+    or not it is given them: what its logs are masked with."""
     shared, own = deployment.variables_version
     values = dict(queries.reveal_variables(deployment.environment_id, None, version=shared))
     values.update(
@@ -72,7 +86,7 @@ def redactor_for(
     queries: Queries, secrets: SecretBox, deployment: Deployment, service: Service
 ) -> Redactor:
     """Masks every variable value of the release and the repository token."""
-    values = [v.reveal() for v in release_variables(queries, deployment).values()]
+    values = [v.reveal() for v in recorded_variables(queries, deployment).values()]
     if service.repository_token is not None:
         values.append(repository_token(secrets, service).reveal())
     return Redactor(values)

@@ -42,6 +42,7 @@ from application.limits import AuthPolicy, BoundedHasher
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
 from application.projections import Progress, TimeTravel
+from application.promotion_check import PromotionCheck
 from application.queries import Queries
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries
 from application.repository_check import RepositoryCheck
@@ -213,6 +214,7 @@ def bootstrap(
         archives=archives,
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
+        promotions=PromotionCheck(queries, dashboard, runtimes),
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),

@@ -241,6 +241,12 @@ class Mutation:
         c.RenameOrganization, "id=organization_id name", Organization,
         result=load("organization", "organization_id"),
     )  # fmt: skip
+    set_fork_secrets_policy = mutation(
+        c.SetForkSecretsPolicy, "id=organization_id expose_secrets_to_forks", Organization,
+        result=load("organization", "organization_id"),
+        description="Whether releases built from pull requests of forks get the variables "
+        "(off by default; admins and owners).",
+    )  # fmt: skip
     invite_member = _field(
         invite_member, "Invite someone by email; the invitation token is shown once."
     )
@@ -312,6 +318,12 @@ class Mutation:
         c.RollbackService, "deployment_id", Deployment,
         result=load("deployment", "deployment_id"),
         description="Release an earlier release again: same image and variables.",
+    )  # fmt: skip
+    promote_deployment = mutation(
+        c.PromoteDeployment, "deployment_id environment_id", Deployment,
+        result=load("deployment", "deployment_id"),
+        description="Release a release's exact image (same digest, not rebuilt) into another "
+        "environment of its project, with that environment's variables.",
     )  # fmt: skip
     redeploy_service = mutation(
         c.RedeployService, "service_id environment_id", Deployment,

@@ -283,6 +283,11 @@ CASES: dict[str, Case] = {
         'mutation($org: ID!) { renameOrganization(id: $org, name: "Renamed Org") { name } }',
         "org",
     ),
+    "Mutation.setForkSecretsPolicy": m(
+        "manage",
+        "mutation($org: ID!) { setForkSecretsPolicy(id: $org, exposeSecretsToForks: true) { id } }",
+        "org",
+    ),
     "Mutation.inviteMember": m(
         "manage",
         "mutation($org: ID!, $email: String!) { inviteMember(organizationId: $org, email: $email) { id } }",
@@ -389,6 +394,14 @@ CASES: dict[str, Case] = {
     ),
     "Mutation.rollbackService": m(
         "deploy", "mutation($old: ID!) { rollbackService(deploymentId: $old) { id } }", "old"
+    ),
+    "Mutation.promoteDeployment": m(
+        "deploy",
+        "mutation($old: ID!, $dev: ID!) { promoteDeployment(deploymentId: $old, environmentId: $dev) { id } }",
+        "old",
+        "dev",
+        # the seeded release's image is on no engine here (or its node's engine is unreachable)
+        tolerate=("CONFLICT", "UNAVAILABLE"),
     ),
     "Mutation.redeployService": m(
         "deploy",
