@@ -115,6 +115,34 @@ class AddEnvironment(Command, frozen=True):
     kind: Literal["preview", "development"]
 
 
+class SetEnvironmentAccess(Command, frozen=True):
+    """Open an environment's web services to anyone, or to the organisation's members and
+    holders of a share link only (issue 14)."""
+
+    project_id: UUID
+    environment_id: UUID
+    access: Literal["public", "members"]
+
+
+class CreateShareLink(Command, frozen=True):
+    """A link that opens a members-only environment for some hours; the command carries
+    only the hash of its token (the caller shows the token once)."""
+
+    project_id: UUID
+    environment_id: UUID
+    expires_in_hours: int
+    link_id: UUID
+    token_hash: str
+
+
+class RevokeShareLink(Command, frozen=True):
+    """Stop a share link from opening its environment."""
+
+    project_id: UUID
+    environment_id: UUID
+    link_id: UUID
+
+
 class RemoveEnvironment(Command, frozen=True):
     """Remove a preview or development environment."""
 

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from application.access import AccessGate
 from application.archives import SourceArchives
 from application.auth import AuthService
 from application.authz import Principal
@@ -70,6 +71,8 @@ class Services:
     """Checks the git repository a user's command sets before the command is sent."""
     webhooks: WebhookIntake | None = None
     promotions: PromotionCheck | None = None
+    access: AccessGate | None = None
+    """Answers the ingress whether a request may reach a members-only environment."""
     """Checks that a promoted release's image is still on a node before it is recorded."""
     """Verifies and records git providers' webhook deliveries (POST /webhooks/{id})."""
     _waiter: list[PositionWaiter] = field(default_factory=list)

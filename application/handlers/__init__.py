@@ -5,6 +5,7 @@ from __future__ import annotations
 from application import commands as c
 from application.bus import Handler
 from application.handlers import (
+    access,
     accounts,
     clusters,
     deployments,
@@ -37,6 +38,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.DeleteService: services.delete_service,
     c.RequestDeployment: deployments.request_deployment,
     c.RollbackService: deployments.rollback_service,
+    c.SetEnvironmentAccess: access.set_environment_access,
+    c.CreateShareLink: access.create_share_link,
+    c.RevokeShareLink: access.revoke_share_link,
     c.PromoteDeployment: deployments.promote_deployment,
     c.CancelDeployment: deployments.cancel_deployment,
     c.StartBuild: deployments.start_build,

@@ -38,6 +38,7 @@ from application.processes.support import (
     redactor_for,
     release_variables,
     repository_token,
+    route_guard,
     route_id,
 )
 from application.queries import Queries
@@ -103,6 +104,8 @@ class DeployerConfig:
     """Labels this installation's containers and names its routes."""
     drain_seconds: float = 2.0
     parallel: int = 4
+    access_dial: str | None = None
+    """Where the ingress reaches Containr's access check (members-only environments)."""
 
 
 class Deployer:
@@ -586,6 +589,14 @@ class Deployer:
         spec = deployment.spec
         if self.ingress is None or spec.kind is not ServiceKind.WEB or spec.port is None:
             return
+        guard = route_guard(self.queries, deployment.environment_id, self.config.access_dial)
+        if guard is None:
+            self._system_log(
+                deployment,
+                "not routed: the environment is for members only and this installation has no "
+                "access check address (set CONTAINR_ACCESS_DIAL)",
+            )
+            return
         check = spec.health_check
         self.ingress.apply(
             Route(
@@ -597,6 +608,8 @@ class Deployer:
                 upstreams=[f"127.0.0.1:{c.host_port}" for c in containers if c.host_port],
                 policy=spec.load_balancing,  # type: ignore[arg-type]  # checked by the domain
                 health_path=check.path if check and check.kind is HealthCheckKind.HTTP else None,
+                auth_dial=guard[0],
+                auth_uri=guard[1],
             )
         )
 

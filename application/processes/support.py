@@ -12,6 +12,7 @@ from application.ports import SecretBox
 from application.queries import Queries
 from application.secrets import Secret
 from domain.deployment import Deployment
+from domain.environment_access import AccessMode
 from domain.service import Service
 from domain.variables import variables_withheld
 
@@ -52,6 +53,20 @@ def container_name(service: Service, deployment: Deployment, replica: int) -> st
 def route_id(instance: str, service_id: UUID, environment_id: UUID) -> str:
     """The ingress route of a service in an environment (``containr-<instance>-…``)."""
     return f"containr-{instance}-{service_id}-{environment_id}"
+
+
+def route_guard(
+    queries: Queries, environment_id: UUID, access_dial: str | None
+) -> tuple[str | None, str | None] | None:
+    """How an environment's routes are guarded: (None, None) when anyone may pass; the
+    access check's address and URI for a members-only environment; None when it is
+    members-only but the check cannot be reached (the route must not be made)."""
+    access = queries.environment_access(environment_id)
+    if access is None or access.mode is AccessMode.PUBLIC:
+        return None, None
+    if access_dial is None:
+        return None
+    return access_dial, f"/access/check?environment={environment_id}"
 
 
 def network_name(environment_id: UUID) -> str:

@@ -32,6 +32,7 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
+from application.access import AccessGate
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
@@ -182,7 +183,11 @@ def bootstrap(
         session_ended=functools.partial(_announce_session_end, changes),
         policy=AuthPolicy.of(settings),
     )
+    access = AccessGate(
+        queries=queries, auth=auth, bus=bus, clock=clock, ingress_domain=settings.ingress_domain
+    )
     return Services(
+        access=access,
         dependencies=_dependencies(settings, storage),
         settings=settings,
         store=store,

@@ -15,7 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import git
+from interfaces.graphql import access, git
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
@@ -278,6 +278,16 @@ class Mutation:
     add_environment = mutation(
         c.AddEnvironment, "project_id name kind", Environment, result=new_environment
     )
+    set_environment_access = _field(
+        access.set_environment_access,
+        "Open an environment's web services to anyone (access: public) or only to the "
+        "organisation's members and share links (access: members).",
+    )
+    create_share_link = _field(
+        access.create_share_link,
+        "A link that opens a members-only environment until it expires (1 to 720 hours).",
+    )
+    revoke_share_link = _field(access.revoke_share_link, "Stop a share link from working.")
     remove_environment = mutation(c.RemoveEnvironment, "project_id environment_id", bool)
 
     # Variables

@@ -341,6 +341,22 @@ CASES: dict[str, Case] = {
         'mutation($project: ID!) { addEnvironment(projectId: $project, name: "pr-1", kind: "preview") { id } }',
         "project",
     ),
+    "Mutation.setEnvironmentAccess": m(
+        "write",
+        'mutation($env: ID!) { setEnvironmentAccess(environmentId: $env, access: "members") { id } }',
+        "env",
+    ),
+    "Mutation.createShareLink": m(
+        "write",
+        "mutation($env: ID!) { createShareLink(environmentId: $env, expiresInHours: 1) { id } }",
+        "env",
+    ),
+    "Mutation.revokeShareLink": m(
+        "write",
+        'mutation($env: ID!) { revokeShareLink(environmentId: $env, linkId: "00000000-0000-4000-8000-000000000000") }',
+        "env",
+        tolerate=("VALIDATION_FAILED",),  # no such link: the gates let the caller ask
+    ),
     "Mutation.removeEnvironment": m(
         "write",
         "mutation($project: ID!, $dev: ID!) { removeEnvironment(projectId: $project, environmentId: $dev) }",
