@@ -97,3 +97,26 @@ def test_an_organisation_exposes_no_secrets_to_forks_until_it_says_so() -> None:
     org.set_fork_secrets_policy(True, actor=ACTOR, now=at(2))
     assert org.expose_secrets_to_forks is True
     assert [type(e).__name__ for e in org.collect_events()] == ["ForkSecretsPolicyChanged"]
+
+
+def test_the_audit_log_says_a_promotions_request_is_a_promotion_from_its_source() -> None:
+    from interfaces.graphql.naming import _entry_text  # noqa: PLC0415 - the words under test
+    from projections.history import AuditRow  # noqa: PLC0415
+
+    source = uuid.uuid4()
+    row = AuditRow(
+        position=1,
+        at=T0,
+        actor="user:x",
+        action="Deployment.Requested",
+        aggregate_type="Deployment",
+        aggregate_id=uuid.uuid4(),
+        organization_id=None,
+        project_id=None,
+        scope_id=None,
+        summary="deployment requested",
+        details={"promoted_from": str(source), "rollback_of": None},
+        internal=False,
+    )
+    assert _entry_text(row, {source: "abc1234"}) == "promotion from abc1234 requested"
+    assert _entry_text(row, {}) == "promotion from a release requested"
