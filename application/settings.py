@@ -65,6 +65,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ingress_domain: str = "localhost"
     """Web services answer on ``<service>.<environment>.<project>.<domain>`` (and on their
     own domains)."""
+    access_dial: str | None = None
+    """``host:port`` where the ingress reaches this server's ``/access/check``: needed for
+    members-only environments, whose routes are made only when it is set (issue 14)."""
     queue_timeout_seconds: int = 600
     """Seconds a release may wait in the queue (and, built, for its turn to start)."""
     build_timeout_seconds: int = 1800
@@ -375,6 +378,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_INGRESS_ADMIN": ("ingress_admin", _http_url("CONTAINR_INGRESS_ADMIN")),
     "CONTAINR_INGRESS_LISTEN": ("ingress_listen", lambda v: v.strip()),
     "CONTAINR_INGRESS_DOMAIN": ("ingress_domain", lambda v: v.strip().lower()),
+    "CONTAINR_ACCESS_DIAL": ("access_dial", _listen_address("CONTAINR_ACCESS_DIAL")),
     "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
     "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),
     "CONTAINR_START_TIMEOUT": ("start_timeout_seconds", _seconds("CONTAINR_START_TIMEOUT")),

@@ -33,6 +33,7 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
+from application.access import AccessGate
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
@@ -44,6 +45,7 @@ from application.limits import AuthPolicy, BoundedHasher
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
 from application.projections import Progress, TimeTravel
+from application.promotion_check import PromotionCheck
 from application.queries import Queries
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries
 from application.repository_check import RepositoryCheck
@@ -187,7 +189,11 @@ def bootstrap(
         session_ended=functools.partial(_announce_session_end, changes),
         policy=AuthPolicy.of(settings),
     )
+    access = AccessGate(
+        queries=queries, auth=auth, bus=bus, clock=clock, ingress_domain=settings.ingress_domain
+    )
     return Services(
+        access=access,
         dependencies=_dependencies(settings, storage),
         settings=settings,
         store=store,
@@ -219,6 +225,7 @@ def bootstrap(
         archives=archives,
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
+        promotions=PromotionCheck(queries, dashboard, runtimes),
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),

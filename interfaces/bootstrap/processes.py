@@ -97,6 +97,7 @@ def processes(
             local_memory_mb=_memory_mb(),
             ingress_domain=settings.ingress_domain,
             instance=settings.instance,
+            access_dial=settings.access_dial,
         ),
     )
     reconciler = Reconciler(
