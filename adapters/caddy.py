@@ -18,6 +18,8 @@ import msgspec
 
 from application.runtime_ports import Route
 
+MEMBER: Final = "X-Containr-Access"
+"""The access check's answer header: ``member`` when a member's token let the request in."""
 PASSIVE_FAIL_DURATION: Final = "10s"
 """How long an upstream that failed a request stays out of rotation."""
 ACTIVE_INTERVAL: Final = "2s"
@@ -64,11 +66,19 @@ class _HealthChecks(msgspec.Struct, frozen=True, omit_defaults=True):
     active: _Active | None = None
 
 
+class _Rewrite(msgspec.Struct, frozen=True, omit_defaults=True):
+    method: str | None = None
+    uri: str | None = None
+
+
 class _Handler(msgspec.Struct, frozen=True, omit_defaults=True):
     handler: str
     upstreams: list[_Upstream] = []
     load_balancing: _LoadBalancing | None = None
     health_checks: _HealthChecks | None = None
+    rewrite: _Rewrite | None = None
+    headers: dict[str, Any] | None = None
+    handle_response: list[dict[str, Any]] | None = None
 
 
 class _Match(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -258,8 +268,44 @@ def _to_caddy(route: Route) -> _Route:
             passive=_Passive(fail_duration=PASSIVE_FAIL_DURATION, max_fails=1), active=active
         ),
     )
-    return _Route(
-        id=route.id, match=[_Match(host=list(route.hosts))], handle=[proxy], terminal=True
+    handle = [proxy] if route.auth_dial is None else [_guard(route), proxy]
+    return _Route(id=route.id, match=[_Match(host=list(route.hosts))], handle=handle, terminal=True)
+
+
+def _guard(route: Route) -> _Handler:
+    """Caddy's ``forward_auth``, spelled out: ask Containr's access check first (GET, with
+    the original method, URI and host); a 2xx lets the request through to the next handler
+    (without the member's Containr token, when that is how it got in), anything else is
+    the answer (a 401, or the share link's redirect setting its cookie)."""
+    assert route.auth_dial is not None
+    return _Handler(
+        handler="reverse_proxy",
+        upstreams=[_Upstream(dial=route.auth_dial)],
+        rewrite=_Rewrite(method="GET", uri=route.auth_uri or "/access/check"),
+        headers={
+            "request": {
+                "set": {
+                    "X-Forwarded-Method": ["{http.request.method}"],
+                    "X-Forwarded-Uri": ["{http.request.uri}"],
+                    "X-Containr-Host": ["{http.request.host}"],
+                }
+            }
+        },
+        handle_response=[
+            {
+                "match": {"status_code": [2]},
+                "routes": [
+                    {
+                        "match": [
+                            {"vars": {f"{{http.reverse_proxy.header.{MEMBER}}}": ["member"]}}
+                        ],
+                        "handle": [
+                            {"handler": "headers", "request": {"delete": ["Authorization"]}}
+                        ],
+                    }
+                ],
+            }
+        ],
     )
 
 
@@ -269,10 +315,13 @@ def _from_caddy(raw: msgspec.Raw) -> Route | None:
         caddy = msgspec.json.decode(raw, type=_Route)
     except msgspec.ValidationError:
         return None
-    if caddy.id is None or len(caddy.match) != 1 or len(caddy.handle) != 1:
+    if caddy.id is None or len(caddy.match) != 1 or len(caddy.handle) not in (1, 2):
         return None
-    proxy = caddy.handle[0]
-    if proxy.handler != "reverse_proxy":
+    proxy = caddy.handle[-1]
+    guard = caddy.handle[0] if len(caddy.handle) == 2 else None
+    if proxy.handler != "reverse_proxy" or (
+        guard is not None and (guard.rewrite is None or len(guard.upstreams) != 1)
+    ):
         return None
     policy = proxy.load_balancing.selection_policy.policy if proxy.load_balancing else "random"
     active = proxy.health_checks.active if proxy.health_checks else None
@@ -284,6 +333,8 @@ def _from_caddy(raw: msgspec.Raw) -> Route | None:
                 "upstreams": [upstream.dial for upstream in proxy.upstreams],
                 "policy": policy,
                 "health_path": active.uri if active else None,
+                "auth_dial": guard.upstreams[0].dial if guard else None,
+                "auth_uri": guard.rewrite.uri if guard and guard.rewrite else None,
             },
             type=Route,
         )

@@ -23,6 +23,9 @@ from application.git_providers import (
     Webhook,
 )
 
+_FAILED = (CommitState.FAILURE, CommitState.CANCELED)
+_WAITING = (CommitState.PENDING, CommitState.RUNNING)
+
 
 @dataclass(frozen=True)
 class StatusReport:
@@ -44,6 +47,8 @@ class FakeProvider:
     repositories: dict[str, Repository] = field(default_factory=dict)
     branches: dict[str, list[Branch]] = field(default_factory=dict)
     webhooks: dict[str, dict[str, Webhook]] = field(default_factory=dict)
+    hook_secrets: dict[str, str] = field(default_factory=dict)
+    """The secret each registered webhook signs with, by hook id (as the provider keeps it)."""
     statuses: list[StatusReport] = field(default_factory=list)
     comments: list[tuple[str, int, str]] = field(default_factory=list)
     verdicts: dict[tuple[str, str], ChecksVerdict] = field(default_factory=dict)
@@ -130,6 +135,7 @@ class FakeGitProviderApi:
             hook = Webhook(hook_id=str(p._next_hook), url=url)
             p._next_hook += 1
             p.webhooks.setdefault(full_name, {})[hook.hook_id] = hook
+            p.hook_secrets[hook.hook_id] = secret
         return hook
 
     def remove_webhook(self, full_name: str, hook_id: str) -> None:
@@ -154,10 +160,27 @@ class FakeGitProviderApi:
             )
 
     def checks(self, full_name: str, sha: str, *, ignore_context: str) -> ChecksVerdict:
+        """The verdict a test set for the commit; otherwise, as at a real provider, one made
+        of the latest status of each context on it, ``ignore_context``'s left out."""
         self._repo(full_name)
-        return self.provider.verdicts.get(
-            (full_name, sha), ChecksVerdict(state="none", summary="no checks")
-        )
+        set_verdict = self.provider.verdicts.get((full_name, sha))
+        if set_verdict is not None:
+            return set_verdict
+        latest: dict[str, CommitState] = {}
+        with self.provider._lock:
+            for report in self.provider.statuses:
+                if (report.full_name, report.sha) == (full_name, sha):
+                    latest[report.context] = report.state
+        latest.pop(ignore_context, None)
+        if not latest:
+            return ChecksVerdict(state="none", summary="no checks")
+        failed = sorted(c for c, s in latest.items() if s in _FAILED)
+        if failed:
+            return ChecksVerdict(state="failure", summary="failed: " + ", ".join(failed))
+        waiting = sorted(c for c, s in latest.items() if s in _WAITING)
+        if waiting:
+            return ChecksVerdict(state="pending", summary="pending: " + ", ".join(waiting))
+        return ChecksVerdict(state="success", summary=f"{len(latest)} succeeded")
 
     def comment(self, full_name: str, pull_request: int, body: str) -> None:
         self._repo(full_name)

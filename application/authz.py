@@ -148,6 +148,7 @@ def _guest(cmd: c.Command, uow: UnitOfWork) -> UUID:
 # Commands not listed here (reports of process managers) are for Containr itself only.
 RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.RenameOrganization: (Permission.MANAGE, _org, "organisation"),
+    c.SetForkSecretsPolicy: (Permission.MANAGE, _org, "organisation"),
     c.AddMember: (Permission.MANAGE, _org, "organisation"),
     c.ChangeMemberRole: (Permission.MANAGE, _org, "organisation"),
     c.RemoveMember: (Permission.MANAGE, _org, "organisation"),
@@ -157,6 +158,9 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.RestoreProject: (Permission.MANAGE, _project, "project"),
     c.AddEnvironment: (Permission.WRITE, _project, "project"),
     c.RemoveEnvironment: (Permission.WRITE, _project, "project"),
+    c.SetEnvironmentAccess: (Permission.WRITE, _project, "project"),
+    c.CreateShareLink: (Permission.WRITE, _project, "project"),
+    c.RevokeShareLink: (Permission.WRITE, _project, "project"),
     c.SetVariables: (Permission.WRITE, _project, "project"),
     c.UnsetVariables: (Permission.WRITE, _project, "project"),
     c.CreateService: (Permission.WRITE, _project, "project"),
@@ -165,6 +169,7 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.DeleteService: (Permission.WRITE, _service, "service"),
     c.RequestDeployment: (Permission.DEPLOY, _service, "service"),
     c.RollbackService: (Permission.DEPLOY, _deployment, "deployment"),
+    c.PromoteDeployment: (Permission.DEPLOY, _deployment, "deployment"),
     c.CancelDeployment: (Permission.DEPLOY, _deployment, "deployment"),
     c.RedeployService: (Permission.DEPLOY, _service, "service"),
     c.RestartService: (Permission.DEPLOY, _service, "service"),

@@ -45,6 +45,14 @@ class RenameOrganization(Command, frozen=True):
     name: str
 
 
+class SetForkSecretsPolicy(Command, frozen=True):
+    """Whether releases built from pull requests of forks get the organisation's variables
+    (off by default, as in GitHub Actions)."""
+
+    organization_id: UUID
+    expose_secrets_to_forks: bool
+
+
 class AddMember(Command, frozen=True):
     """Make a user a member of an organisation with a role."""
 
@@ -105,6 +113,34 @@ class AddEnvironment(Command, frozen=True):
     project_id: UUID
     name: str
     kind: Literal["preview", "development"]
+
+
+class SetEnvironmentAccess(Command, frozen=True):
+    """Open an environment's web services to anyone, or to the organisation's members and
+    holders of a share link only (issue 14)."""
+
+    project_id: UUID
+    environment_id: UUID
+    access: Literal["public", "members"]
+
+
+class CreateShareLink(Command, frozen=True):
+    """A link that opens a members-only environment for some hours; the command carries
+    only the hash of its token (the caller shows the token once)."""
+
+    project_id: UUID
+    environment_id: UUID
+    expires_in_hours: int
+    link_id: UUID
+    token_hash: str
+
+
+class RevokeShareLink(Command, frozen=True):
+    """Stop a share link from opening its environment."""
+
+    project_id: UUID
+    environment_id: UUID
+    link_id: UUID
 
 
 class RemoveEnvironment(Command, frozen=True):
@@ -201,6 +237,10 @@ class RequestDeployment(Command, frozen=True):
     commit: str | None = None
     trigger: Literal["manual", "git_push", "redeploy"] = "manual"
     source_archive_id: UUID | None = None
+    untrusted_source: bool = False
+    """The commit comes from code nobody in the organisation vouched for (a pull request
+    from a fork): the release gets no variables unless the organisation exposes them to
+    forks. Setting it can only take variables away."""
 
 
 class CancelDeployment(Command, frozen=True):
@@ -215,6 +255,16 @@ class RollbackService(Command, frozen=True):
 
     deployment_id: UUID
     """The earlier release to restore."""
+
+
+class PromoteDeployment(Command, frozen=True):
+    """Release another environment's release's exact image here, with this environment's
+    variables: nothing is built again (issue 14)."""
+
+    deployment_id: UUID
+    """The release whose image is promoted."""
+    environment_id: UUID
+    """Where to: another environment of the same project."""
 
 
 class StartBuild(Command, frozen=True):

@@ -15,6 +15,7 @@ from domain.cluster import Cluster
 from domain.commit_checks import CommitChecks
 from domain.commit_status import CommitStatus
 from domain.deployment import Deployment
+from domain.environment_access import EnvironmentAccess
 from domain.git_connection import GitConnection
 from domain.guest import Guest
 from domain.node import Node
@@ -48,6 +49,17 @@ class Queries:
         org = self._get(Organization, organization_id, "organization")
         assert isinstance(org, Organization)
         return org
+
+    def environment_access(self, environment_id: UUID) -> EnvironmentAccess | None:
+        """Who may open an environment's web services (None: nobody set it; public)."""
+        try:
+            found = self._get(
+                EnvironmentAccess, EnvironmentAccess.id_for(environment_id), "environment access"
+            )
+        except NotFoundError:
+            return None
+        assert isinstance(found, EnvironmentAccess)
+        return found
 
     def project(self, project_id: UUID) -> Project:
         """A project with its environments (deleted ones too)."""

@@ -264,6 +264,11 @@ class Route(msgspec.Struct, frozen=True, kw_only=True):
     policy: Literal["round_robin", "least_conn", "ip_hash", "random"] = "round_robin"
     health_path: str | None = None
     """An HTTP path the proxy checks on each upstream (unhealthy ones drop out)."""
+    auth_dial: str | None = None
+    """``host:port`` of Containr's API when only members and share links may pass: the
+    proxy asks ``auth_uri`` there before each request (issue 14)."""
+    auth_uri: str | None = None
+    """The check to ask, e.g. ``/access/check?environment=<id>``."""
 
 
 class Ingress(Protocol):

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from application.access import AccessGate
 from application.archives import SourceArchives
 from application.auth import AuthService
 from application.authz import Principal
@@ -14,11 +15,13 @@ from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command
 from application.eventlog import EventLog
 from application.eventstore import EventStore
+from application.git_providers import GitProviderApis
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
 from application.projections import ReadModelAdmin, TimeTravel
+from application.promotion_check import PromotionCheck
 from application.queries import Queries
 from application.readgate import Observer
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries, ReadStore
@@ -68,7 +71,13 @@ class Services:
     repositories: RepositoryCheck | None = None
     """Checks the git repository a user's command sets before the command is sent."""
     webhooks: WebhookIntake | None = None
+    promotions: PromotionCheck | None = None
+    access: AccessGate | None = None
+    """Answers the ingress whether a request may reach a members-only environment."""
+    """Checks that a promoted release's image is still on a node before it is recorded."""
     """Verifies and records git providers' webhook deliveries (POST /webhooks/{id})."""
+    git_providers: GitProviderApis | None = None
+    """Opens a git provider connection's REST API (GitHub, GitLab, Bitbucket Cloud)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -92,11 +101,13 @@ class Services:
         return result
 
     def _check(self, command: Command, ctx: Context) -> None:
-        check = self.repositories
-        if ctx.principal is None or check is None or not check.applies(command):
+        if ctx.principal is None:
             return
-        if self.commands.rehearse(command, ctx):
-            check.check(command)
+        for check in (self.repositories, self.promotions):
+            if check is not None and check.applies(command):
+                if self.commands.rehearse(command, ctx):
+                    check.check(command)
+                return
 
     def reads(self, principal: Principal | None, *, observe: Observer | None = None) -> Reads:
         """What ``principal`` may read, through the read gate (one per request)."""

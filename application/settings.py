@@ -65,6 +65,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ingress_domain: str = "localhost"
     """Web services answer on ``<service>.<environment>.<project>.<domain>`` (and on their
     own domains)."""
+    access_dial: str | None = None
+    """``host:port`` where the ingress reaches this server's ``/access/check``: needed for
+    members-only environments, whose routes are made only when it is set (issue 14)."""
     queue_timeout_seconds: int = 600
     """Seconds a release may wait in the queue (and, built, for its turn to start)."""
     build_timeout_seconds: int = 1800
@@ -133,6 +136,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """How long an uploaded archive no deployment needs is kept before it is pruned."""
     access_log: bool = False
     """uvicorn's access log: a line per request (CONTAINR_ACCESS_LOG=on)."""
+    # Git providers' REST APIs (issue 14).
+    git_provider_timeout_ms: int = 10_000
+    """The deadline of each step (connect, send, each read) of a call to a git provider's API."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -381,6 +387,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_INGRESS_ADMIN": ("ingress_admin", _http_url("CONTAINR_INGRESS_ADMIN")),
     "CONTAINR_INGRESS_LISTEN": ("ingress_listen", lambda v: v.strip()),
     "CONTAINR_INGRESS_DOMAIN": ("ingress_domain", lambda v: v.strip().lower()),
+    "CONTAINR_ACCESS_DIAL": ("access_dial", _listen_address("CONTAINR_ACCESS_DIAL")),
     "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
     "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),
     "CONTAINR_START_TIMEOUT": ("start_timeout_seconds", _seconds("CONTAINR_START_TIMEOUT")),
@@ -451,4 +458,8 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     ),
     "CONTAINR_UPLOAD_GRACE": ("upload_grace_seconds", _seconds("CONTAINR_UPLOAD_GRACE")),
     "CONTAINR_ACCESS_LOG": ("access_log", lambda v: _switch("CONTAINR_ACCESS_LOG", v)),
+    "CONTAINR_GIT_PROVIDER_TIMEOUT_MS": (
+        "git_provider_timeout_ms",
+        lambda v: _int_in("CONTAINR_GIT_PROVIDER_TIMEOUT_MS", v, 100, 120_000),
+    ),
 }

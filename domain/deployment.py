@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.base import ContainrAggregate
-from domain.errors import InvalidTransitionError
+from domain.errors import InvalidTransitionError, InvalidValueError
 from domain.ids import Actor, DeploymentId
 from domain.service_spec import ServiceSpec
 
@@ -63,6 +63,7 @@ class DeploymentTrigger(Enum):
     GIT_PUSH = "git_push"
     REDEPLOY = "redeploy"
     ROLLBACK = "rollback"
+    PROMOTION = "promotion"
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,24 @@ class Deployment(ContainrAggregate):
         rollback_of: UUID | None
         deadline: datetime
         source_archive: UploadedSource | None
+        promoted_from: UUID | None
+        """The release whose exact image this one runs in another environment (issue 14)."""
+        untrusted_source: bool
+        """Built from code nobody in the organisation vouched for (a pull request from a
+        fork): it gets no variables unless the organisation exposes them to forks."""
 
-        class_version = 2
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Releases requested before uploads existed were built from git or an image."""
             state["source_archive"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Releases requested before promotion and forks were neither."""
+            state["promoted_from"] = None
+            state["untrusted_source"] = False
 
     class Transitioned(ContainrAggregate.Event):
         """The release moved to another state (the base of every transition event)."""
@@ -249,6 +261,8 @@ class Deployment(ContainrAggregate):
         rollback_of: UUID | None,
         deadline: datetime,
         source_archive: UploadedSource | None = None,
+        promoted_from: UUID | None = None,
+        untrusted_source: bool = False,
     ) -> None:
         self.organization_id = organization_id
         self.project_id = project_id
@@ -263,10 +277,17 @@ class Deployment(ContainrAggregate):
         self.variables_version = tuple(variables_version)
         self.rollback_of = rollback_of
         self.source_archive = source_archive
+        self.promoted_from = promoted_from
+        self.untrusted_source = untrusted_source
         self.state = DeploymentState.QUEUED
         self.deadline: datetime | None = deadline
-        reason = f"rollback to {rollback_of}" if rollback_of else f"{trigger.value} deployment"
-        if source_archive is not None and rollback_of is None:
+        if rollback_of:
+            reason = f"rollback to {rollback_of}"
+        elif promoted_from:
+            reason = f"promotion from {promoted_from}"
+        else:
+            reason = f"{trigger.value} deployment"
+        if source_archive is not None and rollback_of is None and promoted_from is None:
             reason += f" of uploaded archive {source_archive.short}"
         # created_on is set from the event's timestamp before __init__ runs.
         self.history = [StateChange(DeploymentState.QUEUED, self.created_on, reason)]
@@ -290,12 +311,19 @@ class Deployment(ContainrAggregate):
         variables_version: tuple[int, int] = (0, 0),
         rollback_of: UUID | None = None,
         source_archive: UploadedSource | None = None,
+        promoted_from: UUID | None = None,
+        untrusted_source: bool = False,
         policy: DeadlinePolicy,
         actor: Actor,
         now: datetime,
     ) -> Deployment:
         """Queue a release of ``spec`` (from ``source_archive`` when given: an uploaded
-        directory instead of the git source); its queue deadline starts now."""
+        directory instead of the git source; ``promoted_from``: another release's image,
+        not built again); its queue deadline starts now."""
+        if promoted_from is not None and image is None:
+            raise InvalidValueError(
+                "deployment_id", "a promoted release runs the image of the release it promotes"
+            )
         return cls._create(
             cls.Requested,
             id=deployment_id,
@@ -310,6 +338,8 @@ class Deployment(ContainrAggregate):
             variables_version=variables_version,
             rollback_of=rollback_of,
             source_archive=source_archive,
+            promoted_from=promoted_from,
+            untrusted_source=untrusted_source,
             deadline=now + policy.queued,
             actor=actor,
             timestamp=now,
@@ -319,6 +349,17 @@ class Deployment(ContainrAggregate):
     def is_rollback(self) -> bool:
         """Whether this release restores an earlier one."""
         return self.rollback_of is not None
+
+    @property
+    def is_promotion(self) -> bool:
+        """Whether this release runs another environment's release's image, unbuilt."""
+        return self.promoted_from is not None
+
+    @property
+    def reuses_image(self) -> bool:
+        """Whether the release takes an existing image instead of building one."""
+        builds = self.spec.git is not None or self.source_archive is not None
+        return not builds or self.is_rollback or self.is_promotion
 
     def start_build(
         self, *, policy: DeadlinePolicy, operation_id: str | None, actor: Actor, now: datetime
@@ -351,6 +392,8 @@ class Deployment(ContainrAggregate):
         if self.state is DeploymentState.QUEUED:
             if self.is_rollback:
                 reason = f"image of release {self.rollback_of} restored"
+            elif self.is_promotion:
+                reason = f"image {image} of release {self.promoted_from} promoted (not rebuilt)"
             elif self.spec.image is not None:
                 reason = "image given by the service"
             elif reused:

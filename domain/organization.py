@@ -91,9 +91,19 @@ class Organization(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.invitations.pop(self.invitation_id, None)
 
+    class ForkSecretsPolicyChanged(ContainrAggregate.Event):
+        """Whether releases built from pull requests of forks get the variables."""
+
+        expose: bool
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.expose_secrets_to_forks = self.expose
+
     def __init__(self, name: str, slug: str, owner_id: UUID) -> None:
         self.name = name
         self.slug = slug
+        self.expose_secrets_to_forks = False
+        """Releases of code from forks get the variables (as GitHub Actions' setting)."""
         self.members: dict[UUID, Role] = {owner_id: Role.OWNER}
         self.invitations: dict[UUID, Invitation] = {}
 
@@ -128,6 +138,13 @@ class Organization(ContainrAggregate):
         name = validate_name("name", name)
         if name != self.name:
             self.trigger_event(self.Renamed, name=name, actor=actor, timestamp=now)
+
+    def set_fork_secrets_policy(self, expose: bool, *, actor: Actor, now: datetime) -> None:
+        """Let releases built from forks' pull requests have the variables, or not."""
+        if expose != self.expose_secrets_to_forks:
+            self.trigger_event(
+                self.ForkSecretsPolicyChanged, expose=expose, actor=actor, timestamp=now
+            )
 
     def add_member(self, user_id: UserId, role: Role, *, actor: Actor, now: datetime) -> None:
         """Make a user a member with a role."""

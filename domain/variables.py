@@ -121,3 +121,10 @@ class VariableSet(ContainrAggregate):
             actor=actor,
             timestamp=now,
         )
+
+
+def variables_withheld(*, untrusted_source: bool, exposed_to_forks: bool) -> bool:
+    """Whether a release gets none of its environment's variables: it was built from code
+    nobody in the organisation vouched for (a pull request from a fork), and the
+    organisation did not choose to expose its variables to such code (issue 14)."""
+    return untrusted_source and not exposed_to_forks

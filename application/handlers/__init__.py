@@ -5,6 +5,7 @@ from __future__ import annotations
 from application import commands as c
 from application.bus import Handler
 from application.handlers import (
+    access,
     accounts,
     clusters,
     deployments,
@@ -19,6 +20,7 @@ from application.handlers import (
 HANDLERS: dict[type[c.Command], Handler] = {
     c.CreateOrganization: organizations.create_organization,
     c.RenameOrganization: organizations.rename_organization,
+    c.SetForkSecretsPolicy: organizations.set_fork_secrets_policy,
     c.AddMember: organizations.add_member,
     c.ChangeMemberRole: organizations.change_member_role,
     c.RemoveMember: organizations.remove_member,
@@ -36,6 +38,10 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.DeleteService: services.delete_service,
     c.RequestDeployment: deployments.request_deployment,
     c.RollbackService: deployments.rollback_service,
+    c.SetEnvironmentAccess: access.set_environment_access,
+    c.CreateShareLink: access.create_share_link,
+    c.RevokeShareLink: access.revoke_share_link,
+    c.PromoteDeployment: deployments.promote_deployment,
     c.CancelDeployment: deployments.cancel_deployment,
     c.StartBuild: deployments.start_build,
     c.RecordBuilt: deployments.record_built,

@@ -8,6 +8,7 @@ from application.commands import (
     CancelDeployment,
     ExpireDeployment,
     FailDeployment,
+    PromoteDeployment,
     RecordBuilt,
     RecordHealthy,
     RecordRestarted,
@@ -125,6 +126,7 @@ def _request(
             image=service.spec.image,
             variables_version=variables_version_of(uow, cmd.environment_id, service.id),
             source_archive=uploaded,
+            untrusted_source=cmd.untrusted_source,
             policy=uow.deadlines,
             actor=uow.actor,
             now=uow.now,
@@ -163,6 +165,57 @@ def rollback_service(cmd: RollbackService, uow: UnitOfWork) -> dict[str, UUID]:
             variables_version=(target.variables_version[0], target.variables_version[1]),
             rollback_of=target.id,
             source_archive=target.source_archive,  # what it was built from, for redeploys
+            policy=uow.deadlines,
+            actor=uow.actor,
+            now=uow.now,
+        )
+    )
+    return {"deployment_id": deployment_id, "service_id": service.id}
+
+
+def promote_deployment(cmd: PromoteDeployment, uow: UnitOfWork) -> dict[str, UUID]:
+    """Release an existing release's exact image into another environment of its project,
+    with that environment's variables: nothing is built (the deployer takes the image by
+    its id on the node). Refused, recording nothing, when the release has no built image or
+    the environment is not another one of the same project."""
+    source = _deployment(uow, cmd.deployment_id)
+    service = live_service(uow, source.service_id)
+    project = live_project(uow, service.project_id)
+    if cmd.environment_id not in project.environments:
+        raise NotFoundError(
+            "environment",
+            cmd.environment_id,
+            field="environment_id",
+            message=f"environment {cmd.environment_id} is not an environment of the project "
+            f"{project.name!r}; a release is promoted within its own project",
+        )
+    if cmd.environment_id == source.environment_id:
+        raise InvalidValueError(
+            "environment_id",
+            "the release already runs in this environment; promote it to another one "
+            "(or roll back to it here)",
+        )
+    built = any(step.state is DeploymentState.BUILT for step in source.history)
+    if source.image is None or not built:
+        raise RuleViolatedError(
+            f"deployment {source.id} has no built image ({source.state.value}); promote a "
+            "release that was built"
+        )
+    deployment_id = DeploymentId(uuid4())
+    uow.add(
+        Deployment.request(
+            deployment_id,
+            organization_id=source.organization_id,
+            project_id=source.project_id,
+            service_id=source.service_id,
+            environment_id=cmd.environment_id,
+            trigger=DeploymentTrigger.PROMOTION,
+            spec=source.spec,
+            commit=source.commit,
+            image=source.image,
+            variables_version=variables_version_of(uow, cmd.environment_id, service.id),
+            promoted_from=source.id,
+            source_archive=source.source_archive,  # what it was built from, for redeploys
             policy=uow.deadlines,
             actor=uow.actor,
             now=uow.now,

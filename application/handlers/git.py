@@ -112,6 +112,14 @@ def set_service_triggers(cmd: c.SetServiceTriggers, uow: UnitOfWork) -> dict[str
                 message=f"git connection {cmd.connection_id} is not one of the organisation's; "
                 "choose one of its git connections",
             )
+        if connection.access_token is None and any(
+            t.wait_for_ci and t.automatic for t in cmd.triggers
+        ):
+            raise InvalidValueError(
+                "triggers.wait_for_ci",
+                f"git connection {connection.name!r} has no access token: Containr cannot "
+                "read a commit's checks without one; give the connection a token",
+            )
     for trigger in cmd.triggers:
         if trigger.environment_id not in project.environments:
             raise NotFoundError(

@@ -10,6 +10,7 @@ from application.commands import (
     CreateOrganization,
     RemoveMember,
     RenameOrganization,
+    SetForkSecretsPolicy,
 )
 from application.errors import InvalidValueError
 from application.handlers.common import organization_scope, reserve
@@ -48,6 +49,13 @@ def rename_organization(cmd: RenameOrganization, uow: UnitOfWork) -> dict[str, U
     """Give an organisation another display name."""
     org = uow.get(Organization, cmd.organization_id, "organization")
     org.rename(cmd.name, actor=uow.actor, now=uow.now)
+    return {"organization_id": org.id}
+
+
+def set_fork_secrets_policy(cmd: SetForkSecretsPolicy, uow: UnitOfWork) -> dict[str, UUID]:
+    """Let releases built from forks' pull requests have the variables, or not."""
+    org = uow.get(Organization, cmd.organization_id, "organization")
+    org.set_fork_secrets_policy(cmd.expose_secrets_to_forks, actor=uow.actor, now=uow.now)
     return {"organization_id": org.id}
 
 

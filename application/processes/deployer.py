@@ -38,6 +38,7 @@ from application.processes.support import (
     redactor_for,
     release_variables,
     repository_token,
+    route_guard,
     route_id,
 )
 from application.queries import Queries
@@ -103,6 +104,8 @@ class DeployerConfig:
     """Labels this installation's containers and names its routes."""
     drain_seconds: float = 2.0
     parallel: int = 4
+    access_dial: str | None = None
+    """Where the ingress reaches Containr's access check (members-only environments)."""
 
 
 class Deployer:
@@ -237,21 +240,48 @@ class Deployer:
             return
         if any(row.state in {s.value for s in IN_PROGRESS} for row in others):
             return  # one release at a time per service and environment
-        builds = deployment.spec.git is not None or deployment.source_archive is not None
-        if builds and not deployment.is_rollback:
+        if not deployment.reuses_image:
             self._send(
                 c.StartBuild(deployment_id=deployment.id, operation_id=f"{deployment.id}:build")
             )
-        else:
-            assert deployment.image is not None
-            self._send(
-                c.RecordBuilt(
-                    deployment_id=deployment.id,
-                    operation_id=f"{deployment.id}:image",
-                    image=deployment.image,
-                    commit=deployment.commit,
-                )
+            return
+        assert deployment.image is not None
+        image = deployment.image
+        if deployment.is_promotion:
+            found = self._promoted_image(deployment, image)
+            if found is None:
+                return
+            image = found
+        self._send(
+            c.RecordBuilt(
+                deployment_id=deployment.id,
+                operation_id=f"{deployment.id}:image",
+                image=image,
+                commit=deployment.commit,
             )
+        )
+
+    def _promoted_image(self, deployment: Deployment, reference: str) -> str | None:
+        """The id (``sha256:…``) of the promoted image on the node: the release runs by that
+        digest, never by a tag a later build could move. None (the release failed) when no
+        node of the organisation has it any more."""
+        runtime = self._runtime_for_build(deployment)
+        if runtime is None:
+            return None
+        info = runtime.image(reference)
+        if info is None:
+            self._fail(
+                deployment,
+                "image-gone",
+                f"the image {reference} of release {deployment.promoted_from} is no longer on "
+                "the node; deploy that release's commit again instead",
+            )
+            return None
+        self._system_log(
+            deployment,
+            f"promoting image {info.id} of release {deployment.promoted_from} (not rebuilt)",
+        )
+        return info.id
 
     # Building
 
@@ -559,6 +589,14 @@ class Deployer:
         spec = deployment.spec
         if self.ingress is None or spec.kind is not ServiceKind.WEB or spec.port is None:
             return
+        guard = route_guard(self.queries, deployment.environment_id, self.config.access_dial)
+        if guard is None:
+            self._system_log(
+                deployment,
+                "not routed: the environment is for members only and this installation has no "
+                "access check address (set CONTAINR_ACCESS_DIAL)",
+            )
+            return
         check = spec.health_check
         self.ingress.apply(
             Route(
@@ -570,6 +608,8 @@ class Deployer:
                 upstreams=[f"127.0.0.1:{c.host_port}" for c in containers if c.host_port],
                 policy=spec.load_balancing,  # type: ignore[arg-type]  # checked by the domain
                 health_path=check.path if check and check.kind is HealthCheckKind.HTTP else None,
+                auth_dial=guard[0],
+                auth_uri=guard[1],
             )
         )
 

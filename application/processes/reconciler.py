@@ -28,6 +28,7 @@ from application.processes.support import (
     LogWriter,
     redactor_for,
     release_variables,
+    route_guard,
     route_id,
 )
 from application.queries import Queries
@@ -88,6 +89,8 @@ class Reconciler:
         self.local_endpoint = local_endpoint
         self._ctx = Context(actor=ACTOR)
         self._followers: dict[str, threading.Thread] = {}
+        self._unguarded: set[str] = set()
+        """Routes of members-only environments that cannot be guarded (no access check)."""
         self._stop = threading.Event()
         self.instance = deployer.config.instance
         self.replicas = Replicas(self.instance)
@@ -128,6 +131,7 @@ class Reconciler:
             if row.state in (DeploymentState.BUILT.value, DeploymentState.STARTING.value)
         }
         routes: dict[str, Route] = {}
+        self._unguarded = set()
         for endpoint, runtime in self._runtimes().items():
             try:
                 actual = runtime.containers({MANAGED: "true", INSTANCE: self.instance})
@@ -341,8 +345,21 @@ class Reconciler:
             return None
         project = self.queries.project(wanted.deployment.project_id)
         environment = project.environment(wanted.deployment.environment_id).name
+        guard = route_guard(
+            self.queries, wanted.deployment.environment_id, self.deployer.config.access_dial
+        )
+        if guard is None:
+            # Members only, and no access check to guard the route with: no route at all.
+            self._unguarded.add(
+                route_id(
+                    self.instance, wanted.deployment.service_id, wanted.deployment.environment_id
+                )
+            )
+            return None
         check = spec.health_check
         return Route(
+            auth_dial=guard[0],
+            auth_uri=guard[1],
             id=route_id(
                 self.instance, wanted.deployment.service_id, wanted.deployment.environment_id
             ),
@@ -371,7 +388,16 @@ class Reconciler:
                 existing.hosts,
                 existing.policy,
                 existing.health_path,
-            ) != (route.upstreams, route.hosts, route.policy, route.health_path)
+                existing.auth_dial,
+                existing.auth_uri,
+            ) != (
+                route.upstreams,
+                route.hosts,
+                route.policy,
+                route.health_path,
+                route.auth_dial,
+                route.auth_uri,
+            )
             if changed and route.upstreams:
                 self.ingress.apply(route)
         live_routes = {
@@ -379,7 +405,7 @@ class Reconciler:
             for d in desired.values()
         }
         for route_name in current:
-            if (
+            if route_name in self._unguarded or (
                 route_name.startswith(f"containr-{self.instance}-")
                 and route_name not in live_routes
                 and route_name not in starting  # the deployer may have just switched it

@@ -12,7 +12,9 @@ from application.ports import SecretBox
 from application.queries import Queries
 from application.secrets import Secret
 from domain.deployment import Deployment
+from domain.environment_access import AccessMode
 from domain.service import Service
+from domain.variables import variables_withheld
 
 MANAGED = "containr.managed"
 DEPLOYMENT = "containr.deployment"
@@ -53,13 +55,40 @@ def route_id(instance: str, service_id: UUID, environment_id: UUID) -> str:
     return f"containr-{instance}-{service_id}-{environment_id}"
 
 
+def route_guard(
+    queries: Queries, environment_id: UUID, access_dial: str | None
+) -> tuple[str | None, str | None] | None:
+    """How an environment's routes are guarded: (None, None) when anyone may pass; the
+    access check's address and URI for a members-only environment; None when it is
+    members-only but the check cannot be reached (the route must not be made)."""
+    access = queries.environment_access(environment_id)
+    if access is None or access.mode is AccessMode.PUBLIC:
+        return None, None
+    if access_dial is None:
+        return None
+    return access_dial, f"/access/check?environment={environment_id}"
+
+
 def network_name(environment_id: UUID) -> str:
     """One Docker network per environment: services reach each other by name inside it."""
     return f"containr-env-{str(environment_id)[:18]}"
 
 
 def release_variables(queries: Queries, deployment: Deployment) -> dict[str, Secret]:
-    """The release's variables at the versions it recorded (service overrides win)."""
+    """The variables the release's containers (and build) get: those at the versions it
+    recorded (service overrides win), or none for a release of code from a fork when the
+    organisation does not expose its variables to forks (issue 14)."""
+    if deployment.untrusted_source and variables_withheld(
+        untrusted_source=True,
+        exposed_to_forks=queries.organization(deployment.organization_id).expose_secrets_to_forks,
+    ):
+        return {}
+    return recorded_variables(queries, deployment)
+
+
+def recorded_variables(queries: Queries, deployment: Deployment) -> dict[str, Secret]:
+    """The release's variables at the versions it recorded (service overrides win), whether
+    or not it is given them: what its logs are masked with."""
     shared, own = deployment.variables_version
     values = dict(queries.reveal_variables(deployment.environment_id, None, version=shared))
     values.update(
@@ -72,7 +101,7 @@ def redactor_for(
     queries: Queries, secrets: SecretBox, deployment: Deployment, service: Service
 ) -> Redactor:
     """Masks every variable value of the release and the repository token."""
-    values = [v.reveal() for v in release_variables(queries, deployment).values()]
+    values = [v.reveal() for v in recorded_variables(queries, deployment).values()]
     if service.repository_token is not None:
         values.append(repository_token(secrets, service).reveal())
     return Redactor(values)

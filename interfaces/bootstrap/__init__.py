@@ -24,6 +24,7 @@ from adapters.auth import (
 )
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
+from adapters.git_providers import ProviderApis
 from adapters.git_source import GitRepository
 from adapters.git_webhooks import HttpWebhookReader
 from adapters.probes import NetworkProber
@@ -32,6 +33,7 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
+from application.access import AccessGate
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
@@ -43,6 +45,7 @@ from application.limits import AuthPolicy, BoundedHasher
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
 from application.projections import Progress, TimeTravel
+from application.promotion_check import PromotionCheck
 from application.queries import Queries
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries
 from application.repository_check import RepositoryCheck
@@ -144,6 +147,8 @@ def bootstrap(
     queries = Queries(store, secrets)
     dashboard = DashboardQueries(read_store)
     source = source or GitRepository()
+    # Opening a connection imports its provider's client library, not bootstrapping.
+    git_providers = git_providers or ProviderApis(timeout=settings.git_provider_timeout_ms / 1000)
     runtimes = runtimes or DockerEngines()
     run_processes = functools.partial(
         processes,
@@ -184,7 +189,11 @@ def bootstrap(
         session_ended=functools.partial(_announce_session_end, changes),
         policy=AuthPolicy.of(settings),
     )
+    access = AccessGate(
+        queries=queries, auth=auth, bus=bus, clock=clock, ingress_domain=settings.ingress_domain
+    )
     return Services(
+        access=access,
         dependencies=_dependencies(settings, storage),
         settings=settings,
         store=store,
@@ -216,9 +225,11 @@ def bootstrap(
         archives=archives,
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
+        promotions=PromotionCheck(queries, dashboard, runtimes),
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),
+        git_providers=git_providers,
     )
 
 

@@ -57,8 +57,8 @@ class ProcessParts:
     changes: ChangeFeed
     archives: SourceArchives
     git_providers: GitProviderApis | None = None
-    """The git providers' APIs (commit statuses, wait for CI); None: those processes do
-    not run in this process."""
+    """The git providers' REST APIs (commit statuses, checks, pull request comments); None:
+    the commit status and wait-for-CI processes do not run in this process."""
 
 
 def processes(
@@ -100,6 +100,7 @@ def processes(
             local_memory_mb=_memory_mb(),
             ingress_domain=settings.ingress_domain,
             instance=settings.instance,
+            access_dial=settings.access_dial,
         ),
     )
     reconciler = Reconciler(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from application.access import AccessGate
 from application.auth import AuthService, UnauthenticatedError
 from application.authz import Permission, Principal
 from application.bus import CommandResult, Context
@@ -87,6 +88,11 @@ class GqlContext:
     def auth(self) -> AuthService:
         """Accounts: sign-up, login, sessions, tokens and invitations."""
         return self._services.auth
+
+    @property
+    def access(self) -> AccessGate | None:
+        """The gate of members-only environments and their share links."""
+        return self._services.access
 
     @property
     def clock(self) -> Clock:

@@ -15,7 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import git
+from interfaces.graphql import access, git
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
@@ -241,6 +241,12 @@ class Mutation:
         c.RenameOrganization, "id=organization_id name", Organization,
         result=load("organization", "organization_id"),
     )  # fmt: skip
+    set_fork_secrets_policy = mutation(
+        c.SetForkSecretsPolicy, "id=organization_id expose_secrets_to_forks", Organization,
+        result=load("organization", "organization_id"),
+        description="Whether releases built from pull requests of forks get the variables "
+        "(off by default; admins and owners).",
+    )  # fmt: skip
     invite_member = _field(
         invite_member, "Invite someone by email; the invitation token is shown once."
     )
@@ -272,6 +278,16 @@ class Mutation:
     add_environment = mutation(
         c.AddEnvironment, "project_id name kind", Environment, result=new_environment
     )
+    set_environment_access = _field(
+        access.set_environment_access,
+        "Open an environment's web services to anyone (access: public) or only to the "
+        "organisation's members and share links (access: members).",
+    )
+    create_share_link = _field(
+        access.create_share_link,
+        "A link that opens a members-only environment until it expires (1 to 720 hours).",
+    )
+    revoke_share_link = _field(access.revoke_share_link, "Stop a share link from working.")
     remove_environment = mutation(c.RemoveEnvironment, "project_id environment_id", bool)
 
     # Variables
@@ -312,6 +328,12 @@ class Mutation:
         c.RollbackService, "deployment_id", Deployment,
         result=load("deployment", "deployment_id"),
         description="Release an earlier release again: same image and variables.",
+    )  # fmt: skip
+    promote_deployment = mutation(
+        c.PromoteDeployment, "deployment_id environment_id", Deployment,
+        result=load("deployment", "deployment_id"),
+        description="Release a release's exact image (same digest, not rebuilt) into another "
+        "environment of its project, with that environment's variables.",
     )  # fmt: skip
     redeploy_service = mutation(
         c.RedeployService, "service_id environment_id", Deployment,

@@ -124,6 +124,7 @@ def prefetch_audit_words(
     deployment_ids = {r.aggregate_id for r in rows if r.aggregate_type == "Deployment"}
     deployment_ids |= set(mentioned_ids([r.summary for r in rows]))
     deployment_ids |= {i for r in rows if (i := _rollback_of(r)) is not None}
+    deployment_ids |= {i for r in rows if (i := _promoted_from(r)) is not None}
     deployments = (
         {d.id: d for d in dashboard.deployments_by_id(sorted(deployment_ids, key=str))}
         if deployment_ids
@@ -159,11 +160,23 @@ def _rollback_of(row: AuditRow) -> UUID | None:
     )
 
 
+def _promoted_from(row: AuditRow) -> UUID | None:
+    return (
+        _maybe_uuid(row.details.get("promoted_from"))
+        if row.aggregate_type == "Deployment"
+        else None
+    )
+
+
 def _entry_text(row: AuditRow, labels: dict[UUID, str]) -> str:
-    """An entry's summary in plain words; a rollback's request says what it goes back to."""
+    """An entry's summary in plain words; a rollback's request says what it goes back to,
+    a promotion's which release's image it takes."""
     target = _rollback_of(row)
     if row.action == "Deployment.Requested" and target is not None:
         return f"rollback to {labels.get(target) or 'an earlier release'} requested"
+    source = _promoted_from(row)
+    if row.action == "Deployment.Requested" and source is not None:
+        return f"promotion from {labels.get(source) or 'a release'} requested"
     return plain_text(row.summary, labels)
 
 

@@ -22,7 +22,8 @@ SYSTEM_ACTORS = {
 }
 """Containr's own components (``system:<component>`` actors) in words."""
 _RELEASE_REFERENCE = re.compile(
-    rf"(?P<lead>(?:superseded by|rolled back by|rollback to|rollback of) )?(?P<id>{_UUID})"
+    r"(?P<lead>(?:superseded by|rolled back by|rollback to|rollback of|promotion from|"
+    rf"of release) )?(?P<id>{_UUID})"
 )
 FORMER_MEMBER = "a former member"
 ANOTHER_RELEASE = "another release"

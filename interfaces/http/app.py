@@ -34,6 +34,7 @@ from interfaces.graphql.cache import ResponseCache
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.subscription import NoticeHub
+from interfaces.http.access import access_handlers
 from interfaces.http.callers import client_of, principal_for
 from interfaces.http.clock import server_time
 from interfaces.http.docs import docs_handlers
@@ -153,6 +154,7 @@ def create_app(
             *session_handlers(services),
             *upload_handlers(services),
             *webhook_handlers(services),
+            *access_handlers(services),
             *docs_handlers(),
             *web_handlers(),
         ],

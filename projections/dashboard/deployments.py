@@ -69,11 +69,14 @@ class DeploymentHandlers:
     @handles(Deployment.Requested)
     def deployment_requested(self, e: Deployment.Requested, store: RowStore) -> None:
         """A queued release."""
-        reason = (
-            f"rollback to {e.rollback_of}" if e.rollback_of else f"{e.trigger.value} deployment"
-        )
+        if e.rollback_of:
+            reason = f"rollback to {e.rollback_of}"
+        elif e.promoted_from:
+            reason = f"promotion from {e.promoted_from}"
+        else:
+            reason = f"{e.trigger.value} deployment"
         uploaded = e.source_archive
-        if uploaded is not None and e.rollback_of is None:
+        if uploaded is not None and e.rollback_of is None and e.promoted_from is None:
             reason += f" of uploaded archive {uploaded.short}"
         store.put(
             DEPLOYMENTS,

@@ -22,6 +22,8 @@ class OrganizationRow:
     slug: str
     created_at: datetime
     updated_at: datetime
+    expose_secrets_to_forks: bool = False
+    """Releases built from forks' pull requests get the variables (issue 14)."""
     position: int = 0
 
 
@@ -87,6 +89,7 @@ class OrganizationHandlers:
                 "id": e.originator_id,
                 "name": e.name,
                 "slug": e.slug,
+                "expose_secrets_to_forks": False,
                 "created_at": e.timestamp,
                 "updated_at": e.timestamp,
             },
@@ -105,6 +108,18 @@ class OrganizationHandlers:
     def organization_renamed(self, e: Organization.Renamed, store: RowStore) -> None:
         """New display name."""
         store.update(ORGANIZATIONS, (e.originator_id,), name=e.name, updated_at=e.timestamp)
+
+    @handles(Organization.ForkSecretsPolicyChanged)
+    def fork_secrets_policy_changed(
+        self, e: Organization.ForkSecretsPolicyChanged, store: RowStore
+    ) -> None:
+        """Whether forks' releases get the variables."""
+        store.update(
+            ORGANIZATIONS,
+            (e.originator_id,),
+            expose_secrets_to_forks=e.expose,
+            updated_at=e.timestamp,
+        )
 
     @handles(Organization.MemberAdded, Organization.MemberRoleChanged)
     def member_changed(self, e: Any, store: RowStore) -> None:

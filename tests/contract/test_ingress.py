@@ -500,3 +500,97 @@ def test_an_unreachable_admin_api_is_a_clear_error() -> None:
             ingress.routes()
     finally:
         ingress.close()
+
+
+# Members-only routes (issue 14): Caddy asks an access check before each request
+
+
+def test_a_guarded_route_reads_back_unchanged(proxy: Proxy) -> None:
+    guarded = route("web", auth_dial="127.0.0.1:8000", auth_uri="/access/check?environment=e1")
+    proxy.ingress.apply(guarded)
+    assert proxy.ingress.routes() == [guarded]
+    proxy.ingress.apply(route("web"))
+    assert proxy.ingress.routes() == [route("web")]
+
+
+class Served:
+    """A tiny HTTP server in a thread; ``seen`` holds the requests' paths and headers."""
+
+    def __init__(self, respond: Callable[[BaseHTTPRequestHandler], None]) -> None:
+        self.seen: list[dict[str, str]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.seen.append({"path": self.path, **dict(self.headers.items())})
+                respond(self)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def reply(handler: BaseHTTPRequestHandler, status: int, body: bytes, **headers: str) -> None:
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def test_a_guarded_route_asks_the_check_first_and_passes_on_only_what_it_allows(
+    caddy: CaddyProcess, ingress: CaddyIngress
+) -> None:
+    answer: dict[str, object] = {"status": 200, "headers": {}}
+    gate = Served(
+        lambda h: reply(h, answer["status"], b"gate!\n", **answer["headers"])  # type: ignore[arg-type]
+    )
+    app = Served(
+        lambda h: reply(h, 200, f"authorization={h.headers.get('Authorization')}".encode())
+    )
+    try:
+        ingress.apply(
+            Route(
+                id="containr-web",
+                hosts=[HOST],
+                upstreams=[app.address],
+                auth_dial=gate.address,
+                auth_uri="/access/check?environment=e1",
+            )
+        )
+
+        def get(path: str = "/x?y=1", **headers: str) -> httpx.Response:
+            return caddy.client.get(path, headers={"Host": HOST, **headers})
+
+        answer["status"] = 401
+        refused = get(Authorization="Bearer app-token")
+        assert (refused.status_code, refused.text, app.seen) == (401, "gate!\n", [])
+        asked = gate.seen[-1]
+        assert asked["path"] == "/access/check?environment=e1"
+        assert asked["X-Forwarded-Uri"] == "/x?y=1" and asked["X-Containr-Host"] == HOST
+        assert asked["Authorization"] == "Bearer app-token"
+
+        answer.update(status=303, headers={"Location": "/", "Set-Cookie": "c=v; HttpOnly"})
+        visit = caddy.client.get("/_containr/share?token=t", headers={"Host": HOST})
+        assert visit.status_code == 303 and visit.headers["set-cookie"] == "c=v; HttpOnly"
+
+        answer.update(status=200, headers={"X-Containr-Access": "share-link"})
+        shared = get(Authorization="Bearer app-token")
+        assert (shared.status_code, shared.text) == (200, "authorization=Bearer app-token")
+
+        answer["headers"] = {"X-Containr-Access": "member"}  # a member's Containr token got in
+        member = get(Authorization="Bearer containr-token")
+        assert (member.status_code, member.text) == (200, "authorization=None")
+    finally:
+        gate.close()
+        app.close()

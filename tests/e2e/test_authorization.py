@@ -283,6 +283,11 @@ CASES: dict[str, Case] = {
         'mutation($org: ID!) { renameOrganization(id: $org, name: "Renamed Org") { name } }',
         "org",
     ),
+    "Mutation.setForkSecretsPolicy": m(
+        "manage",
+        "mutation($org: ID!) { setForkSecretsPolicy(id: $org, exposeSecretsToForks: true) { id } }",
+        "org",
+    ),
     "Mutation.inviteMember": m(
         "manage",
         "mutation($org: ID!, $email: String!) { inviteMember(organizationId: $org, email: $email) { id } }",
@@ -335,6 +340,22 @@ CASES: dict[str, Case] = {
         "write",
         'mutation($project: ID!) { addEnvironment(projectId: $project, name: "pr-1", kind: "preview") { id } }',
         "project",
+    ),
+    "Mutation.setEnvironmentAccess": m(
+        "write",
+        'mutation($env: ID!) { setEnvironmentAccess(environmentId: $env, access: "members") { id } }',
+        "env",
+    ),
+    "Mutation.createShareLink": m(
+        "write",
+        "mutation($env: ID!) { createShareLink(environmentId: $env, expiresInHours: 1) { id } }",
+        "env",
+    ),
+    "Mutation.revokeShareLink": m(
+        "write",
+        'mutation($env: ID!) { revokeShareLink(environmentId: $env, linkId: "00000000-0000-4000-8000-000000000000") }',
+        "env",
+        tolerate=("VALIDATION_FAILED",),  # no such link: the gates let the caller ask
     ),
     "Mutation.removeEnvironment": m(
         "write",
@@ -389,6 +410,14 @@ CASES: dict[str, Case] = {
     ),
     "Mutation.rollbackService": m(
         "deploy", "mutation($old: ID!) { rollbackService(deploymentId: $old) { id } }", "old"
+    ),
+    "Mutation.promoteDeployment": m(
+        "deploy",
+        "mutation($old: ID!, $dev: ID!) { promoteDeployment(deploymentId: $old, environmentId: $dev) { id } }",
+        "old",
+        "dev",
+        # the seeded release's image is on no engine here (or its node's engine is unreachable)
+        tolerate=("CONFLICT", "UNAVAILABLE"),
     ),
     "Mutation.redeployService": m(
         "deploy",

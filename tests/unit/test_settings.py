@@ -48,6 +48,7 @@ def test_the_secret_key_is_masked_in_reprs() -> None:
         ({"CONTAINR_LOG_LEVEL": "LOUD"}, "CONTAINR_LOG_LEVEL", "one of"),
         ({"CONTAINR_DATA_DIR": " "}, "CONTAINR_DATA_DIR", "empty"),
         ({"CONTAINR_DATABSE_URL": "x"}, "CONTAINR_DATABSE_URL", "not a Containr setting"),
+        ({"CONTAINR_GIT_PROVIDER_TIMEOUT_MS": "0"}, "CONTAINR_GIT_PROVIDER_TIMEOUT_MS", "between"),
     ],
 )
 def test_bad_settings_fail_naming_the_variable(
