@@ -132,6 +132,11 @@ class FakeGitProviderApi:
             p.webhooks.setdefault(full_name, {})[hook.hook_id] = hook
         return hook
 
+    def webhooks(self, full_name: str) -> list[Webhook]:
+        self._repo(full_name)
+        with self.provider._lock:
+            return list(self.provider.webhooks.get(full_name, {}).values())
+
     def remove_webhook(self, full_name: str, hook_id: str) -> None:
         self._repo(full_name)
         with self.provider._lock:

@@ -124,6 +124,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """How long an uploaded archive no deployment needs is kept before it is pruned."""
     access_log: bool = False
     """uvicorn's access log: a line per request (CONTAINR_ACCESS_LOG=on)."""
+    # Push to deploy (issue 14).
+    public_url: str | None = None
+    """The address git providers reach this server at (e.g. https://containr.example.com):
+    webhooks Containr registers deliver to ``<public_url>/webhooks/<connection>``. Unset,
+    repositories can only be connected with a manual webhook."""
+    git_check_seconds: int = 300
+    """How often every git connection's token is checked with its provider."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -436,4 +443,6 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     ),
     "CONTAINR_UPLOAD_GRACE": ("upload_grace_seconds", _seconds("CONTAINR_UPLOAD_GRACE")),
     "CONTAINR_ACCESS_LOG": ("access_log", lambda v: _switch("CONTAINR_ACCESS_LOG", v)),
+    "CONTAINR_PUBLIC_URL": ("public_url", _http_url("CONTAINR_PUBLIC_URL")),
+    "CONTAINR_GIT_CHECK_INTERVAL": ("git_check_seconds", _seconds("CONTAINR_GIT_CHECK_INTERVAL")),
 }

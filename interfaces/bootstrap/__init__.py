@@ -36,6 +36,13 @@ from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
+from application.git_providers import GitProviderApis
+from application.git_sources import (
+    ConnectionHealth,
+    GitSources,
+    ProviderConnections,
+    RepositoryConnectionCheck,
+)
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
@@ -99,6 +106,7 @@ def bootstrap(
     ingress: Ingress | None = None,
     prober: Prober | None = None,
     hypervisors: Hypervisors | None = None,
+    git_providers: GitProviderApis | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -143,6 +151,7 @@ def bootstrap(
     dashboard = DashboardQueries(read_store)
     source = source or GitRepository()
     runtimes = runtimes or DockerEngines()
+    git = _git_sources(settings, git_providers, bus, queries, secrets, clock)
     run_processes = functools.partial(
         processes,
         settings,
@@ -163,6 +172,7 @@ def bootstrap(
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
             changes=changes,
             archives=archives,
+            git=git,
         ),
     )
     auth = AuthService(
@@ -216,6 +226,36 @@ def bootstrap(
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),
+        git=git,
+    )
+
+
+def provider_apis(settings: Settings) -> GitProviderApis | None:
+    """WIRING POINT (issue 14): the production GitProviderApi adapters (githubkit,
+    python-gitlab, atlassian-python-api), chosen per connection's provider. They are being
+    written beside this; until they land no provider client is wired in, and browsing,
+    connecting repositories and connection checks answer UNAVAILABLE (tests pass one)."""
+    return None
+
+
+def _git_sources(
+    settings: Settings,
+    apis: GitProviderApis | None,
+    bus: CommandBus,
+    queries: Queries,
+    secrets: SecretBox,
+    clock: Clock,
+) -> GitSources | None:
+    """The provider side of git connections, when a provider client is wired in."""
+    apis = apis or provider_apis(settings)
+    if apis is None:
+        return None
+    connections = ProviderConnections(apis, queries, secrets)
+    return GitSources(
+        connections=connections,
+        health=ConnectionHealth(bus, connections, clock),
+        check=RepositoryConnectionCheck(connections, settings.public_url),
+        public_url=settings.public_url,
     )
 
 
