@@ -44,6 +44,8 @@ class FakeProvider:
     repositories: dict[str, Repository] = field(default_factory=dict)
     branches: dict[str, list[Branch]] = field(default_factory=dict)
     webhooks: dict[str, dict[str, Webhook]] = field(default_factory=dict)
+    hook_secrets: dict[str, str] = field(default_factory=dict)
+    """The secret each webhook was registered with, by hook id."""
     statuses: list[StatusReport] = field(default_factory=list)
     comments: list[tuple[str, int, str]] = field(default_factory=list)
     verdicts: dict[tuple[str, str], ChecksVerdict] = field(default_factory=dict)
@@ -130,6 +132,7 @@ class FakeGitProviderApi:
             hook = Webhook(hook_id=str(p._next_hook), url=url)
             p._next_hook += 1
             p.webhooks.setdefault(full_name, {})[hook.hook_id] = hook
+            p.hook_secrets[hook.hook_id] = secret
         return hook
 
     def webhooks(self, full_name: str) -> list[Webhook]:

@@ -66,11 +66,11 @@ def webhook_key(connection_id: UUID, repository: str) -> str:
 
 def check_full_name(value: str) -> str:
     """A repository's full name at a provider: ``owner/name`` (GitLab: ``group/sub/name``)."""
-    name = value.strip().strip("/")
+    name = value.strip("/")
     if (
         not name
         or len(name) > MAX_FULL_NAME
-        or not _FULL_NAME.match(name)
+        or not _FULL_NAME.fullmatch(name)
         or any(part in (".", "..") for part in name.split("/"))
     ):
         raise InvalidValueError(
