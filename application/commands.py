@@ -745,6 +745,8 @@ class ReportWebhookRegistered(Command, frozen=True):
     connection_id: UUID
     repository: str
     hook_id: str
+    secret_generation: int = 0
+    """The connection's secret generation the webhook was registered with."""
 
 
 class ReportWebhookRefused(Command, frozen=True):

@@ -583,6 +583,11 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.ServiceSourceRow)
 
+    def connection_sources(self, connection_id: UUID) -> list[dashboard.ServiceSourceRow]:
+        """The services connected to repositories through a connection."""
+        rows = self._select(dashboard.SERVICE_SOURCES, where={"connection_id": connection_id})
+        return typed(rows, dashboard.ServiceSourceRow)
+
     def webhook_removals(self, limit: int = 100) -> list[WebhookRemovalRow]:
         """Disconnected repositories' webhooks still to be removed at the provider."""
         rows = self._select(

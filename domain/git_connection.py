@@ -97,6 +97,7 @@ class GitConnection(ContainrAggregate):
             aggregate.webhook_secret = SealedValue(self.webhook_secret)
             aggregate.previous_secret = SealedValue(self.previous_secret)
             aggregate.previous_valid_until = self.previous_valid_until
+            aggregate.secret_generation += 1
 
     class Removed(ContainrAggregate.Event):
         def apply(self, aggregate: Any) -> None:
@@ -139,6 +140,9 @@ class GitConnection(ContainrAggregate):
         self.previous_secret: SealedValue | None = None
         self.previous_valid_until: datetime | None = None
         self.removed = False
+        self.secret_generation = 0
+        """How many times the webhook secret was rotated (webhooks registered with an
+        older one are registered again)."""
         self.access = AccessStatus.UNCHECKED
         self.access_reason: str | None = None
         self.login: str | None = None

@@ -98,9 +98,13 @@ class Service(ContainrAggregate):
             aggregate.webhook_removals.pop(aggregate.source.key, None)
 
     class WebhookRegistered(ContainrAggregate.Event):
+        """The provider has the webhook, signed with the connection's ``secret_generation``
+        (registered again after a rotation)."""
+
         connection_id: UUID
         repository: str
         hook_id: str
+        secret_generation: int
 
         def apply(self, aggregate: Any) -> None:
             aggregate.source = replace(
@@ -108,6 +112,7 @@ class Service(ContainrAggregate):
                 webhook_state=WebhookState.REGISTERED,
                 hook_id=self.hook_id,
                 failure=None,
+                secret_generation=self.secret_generation,
             )
 
     class WebhookRegistrationFailed(ContainrAggregate.Event):
@@ -333,17 +338,32 @@ class Service(ContainrAggregate):
         return True
 
     def webhook_registered(
-        self, connection_id: UUID, repository: str, hook_id: str, *, actor: Actor, now: datetime
+        self,
+        connection_id: UUID,
+        repository: str,
+        hook_id: str,
+        secret_generation: int = 0,
+        *,
+        actor: Actor,
+        now: datetime,
     ) -> bool:
         """Report: the provider has the webhook. Recorded once, and only while the same
-        repository is still connected and waits for it (a late report changes nothing)."""
-        if not self._registering(connection_id, repository, WebhookState.REGISTERING):
+        repository is still connected and waits for it, or was registered with an older
+        secret (a late or repeated report changes nothing)."""
+        waiting = self._registering(connection_id, repository, WebhookState.REGISTERING)
+        renewed = (
+            self._registering(connection_id, repository, WebhookState.REGISTERED)
+            and self.source is not None
+            and secret_generation > self.source.secret_generation
+        )
+        if not (waiting or renewed):
             return False
         self.trigger_event(
             self.WebhookRegistered,
             connection_id=connection_id,
             repository=repository,
             hook_id=hook_id,
+            secret_generation=secret_generation,
             actor=actor,
             timestamp=now,
         )

@@ -42,6 +42,8 @@ class RepositorySource:
     webhook_state: WebhookState
     hook_id: str | None = None
     failure: str | None = None
+    secret_generation: int = 0
+    """The connection's secret generation the registered webhook was signed with."""
 
     @property
     def key(self) -> str:

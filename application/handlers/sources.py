@@ -79,7 +79,12 @@ def report_webhook_registered(cmd: c.ReportWebhookRegistered, uow: UnitOfWork) -
     """The provider has the webhook (a late or repeated report changes nothing)."""
     service = uow.get(Service, cmd.service_id, "service")
     service.webhook_registered(
-        cmd.connection_id, cmd.repository, cmd.hook_id, actor=uow.actor, now=uow.now
+        cmd.connection_id,
+        cmd.repository,
+        cmd.hook_id,
+        cmd.secret_generation,
+        actor=uow.actor,
+        now=uow.now,
     )
     return {"service_id": service.id}
 

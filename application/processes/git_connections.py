@@ -8,6 +8,8 @@ that hook instead of making a second. Services connected to the same repository 
 same connection share one hook (its URL is the connection's); it is removed when the last of
 them disconnects. An unavailable provider records nothing and is tried again with backoff
 (kept in memory: a restart tries again at once, which is harmless); a refusal is recorded.
+After the connection's webhook secret is rotated, registered webhooks are registered again
+with the new secret (the providers' hooks keep the secret they were made with).
 """
 
 from __future__ import annotations
@@ -90,6 +92,9 @@ class GitConnectionsProcess:
         for source in self.dashboard.webhooks_registering():
             key = webhook_key(source.connection_id, source.repository)
             self._step(f"register:{key}", functools.partial(self.register, source))
+        for source in self._signed_with_old_secrets():
+            key = webhook_key(source.connection_id, source.repository)
+            self._step(f"renew:{key}", functools.partial(self.renew, source))
         now = self.clock.now()
         if self._last_check is None or now - self._last_check >= timedelta(
             seconds=self.check_seconds
@@ -104,7 +109,7 @@ class GitConnectionsProcess:
             return
         try:
             step()
-        except ProviderUnavailableError as e:
+        except (ProviderUnavailableError, ProviderAccessError) as e:
             count = failed[0] + 1 if failed else 1
             delay = min(self.backoff_seconds * 2 ** (count - 1), self.max_backoff_seconds)
             self._failures[key] = (count, self.clock.now() + timedelta(seconds=delay))
@@ -156,6 +161,61 @@ class GitConnectionsProcess:
                 connection_id=source.connection_id,
                 repository=source.repository,
                 hook_id=hook,
+                secret_generation=connection.secret_generation,
+            )
+        )
+
+    def _signed_with_old_secrets(self) -> list[ServiceSourceRow]:
+        """Registered webhooks whose connection's secret was rotated since."""
+        stale = []
+        for connection in self.dashboard.all_git_connections():
+            if connection.secret_generation == 0:
+                continue
+            stale += [
+                s
+                for s in self.dashboard.connection_sources(connection.id)
+                if s.webhook_state == WebhookState.REGISTERED.value
+                and s.secret_generation < connection.secret_generation
+            ]
+        return stale
+
+    def renew(self, row: ServiceSourceRow) -> None:
+        """Register a webhook again with the connection's new secret (the provider's hook
+        keeps the secret it was made with; the previous one is accepted meanwhile). The old
+        hook goes first, then the URL is looked up: a crash half-way adopts what it made."""
+        service = self.queries.service(row.service_id)
+        source = service.source
+        try:
+            connection = self.connections.connection(row.connection_id)
+        except NotFoundError:
+            return
+        if (
+            source is None
+            or source.webhook_state is not WebhookState.REGISTERED
+            or source.key != webhook_key(row.connection_id, row.repository)
+            or source.secret_generation >= connection.secret_generation
+            or not self.public_url
+        ):
+            return
+        url = webhook_url(self.public_url, connection.id)
+        try:
+            api = self.connections.api(connection)
+            if source.hook_id is not None:
+                api.remove_webhook(source.repository, source.hook_id)
+            hook = self._find(api, source.repository, url)
+            if hook is None:
+                secret = self.connections.webhook_secret(connection)
+                hook = api.register_webhook(source.repository, url, secret).hook_id
+        except ProviderAccessError as e:
+            log.warning("webhook on %s: not registered again (%s)", source.repository, e.reason)
+            raise  # backed off like an outage: tried again later, not every tick
+        self._send(
+            c.ReportWebhookRegistered(
+                service_id=row.service_id,
+                connection_id=source.connection_id,
+                repository=source.repository,
+                hook_id=hook,
+                secret_generation=connection.secret_generation,
             )
         )
 

@@ -30,6 +30,8 @@ class GitConnectionRow:
     created_at: datetime
     secret_rotated_at: datetime | None
     previous_secret_valid_until: datetime | None
+    secret_generation: int
+    """How many times the webhook secret was rotated."""
     removed: bool
     status: str = "unchecked"
     """Whether the token works: ``unchecked``, ``ok`` or ``broken`` (as the last check that
@@ -60,6 +62,8 @@ class ServiceSourceRow:
     hook_id: str | None
     webhook_failure: str | None
     connected_at: datetime
+    secret_generation: int = 0
+    """The connection's secret generation the registered webhook was signed with."""
     position: int = 0
 
 
@@ -166,6 +170,7 @@ class GitHandlers:
                 "created_at": e.timestamp,
                 "secret_rotated_at": None,
                 "previous_secret_valid_until": None,
+                "secret_generation": 0,
                 "removed": False,
                 "status": "unchecked",
                 "status_reason": None,
@@ -179,11 +184,13 @@ class GitHandlers:
         self, e: GitConnection.WebhookSecretRotated, store: RowStore
     ) -> None:
         """A new webhook secret (the previous one accepted until an instant)."""
+        row = store.get(GIT_CONNECTIONS, e.originator_id)
         store.update(
             GIT_CONNECTIONS,
             (e.originator_id,),
             secret_rotated_at=e.timestamp,
             previous_secret_valid_until=e.previous_valid_until,
+            secret_generation=(row["secret_generation"] if row else 0) + 1,
         )
 
     @handles(GitConnection.Removed)
@@ -235,6 +242,7 @@ class GitHandlers:
                 "hook_id": None,
                 "webhook_failure": None,
                 "connected_at": e.timestamp,
+                "secret_generation": 0,
             },
         )
         store.delete(WEBHOOK_REMOVALS, e.originator_id, e.connection_id, e.repository)
@@ -249,6 +257,7 @@ class GitHandlers:
             webhook_state="registered",
             hook_id=e.hook_id,
             webhook_failure=None,
+            secret_generation=e.secret_generation,
         )
 
     @handles(Service.WebhookRegistrationFailed)

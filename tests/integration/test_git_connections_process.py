@@ -257,6 +257,30 @@ def test_disconnecting_removes_the_hook_once_the_last_service_lets_go(
     assert world.app.dashboard.webhook_removals() == []
 
 
+def test_a_rotated_secret_registers_the_shared_webhook_again_with_it(
+    world: World, clock: FakeClock, provider: FakeProvider
+) -> None:
+    connection = connection_of(world)
+    api = second_service(world)
+    connect(world, connection)
+    connect(world, connection, api)
+    proc = process(world, clock)
+    tick(proc, world)
+    [old] = provider.webhooks["acme/shop"]
+    world.run(c.RotateWebhookSecret(connection_id=connection, overlap_hours=1))
+    before = world.app.events.head()
+    tick(proc, world)
+    tick(proc, world)
+    [new] = provider.webhooks["acme/shop"].values()
+    assert new.hook_id != old
+    secret = world.app.queries.webhook_secret(connection).reveal()
+    assert provider.hook_secrets[new.hook_id] == secret
+    assert new_types(world, before, "Service.") == ["Service.WebhookRegistered"] * 2
+    for service in (world.service, api):
+        row = world.app.dashboard.service_source(service)
+        assert row is not None and (row.hook_id, row.secret_generation) == (new.hook_id, 1)
+
+
 def test_a_manual_webhook_is_left_to_the_person(
     world: World, clock: FakeClock, provider: FakeProvider
 ) -> None:

@@ -5,6 +5,7 @@ found broken or working again, recorded on changes only."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -273,3 +274,25 @@ def test_triggers_hear_pushes_through_the_connected_repositorys_connection() -> 
     assert service.git_connection_id == connection
     with pytest.raises(RuleViolatedError):
         service.set_triggers(uuid.uuid4(), triggers, actor=ACTOR, now=at(3))
+
+
+def test_a_webhook_is_registered_again_only_with_a_newer_secret() -> None:
+    service = _service()
+    connection = uuid.uuid4()
+    _connect(service, connection)
+    service.webhook_registered(connection, "acme/shop", "7", 0, actor=ACTOR, now=at(2))
+    given(service)
+    assert not service.webhook_registered(connection, "acme/shop", "8", 0, actor=ACTOR, now=at(3))
+    assert service.webhook_registered(connection, "acme/shop", "9", 1, actor=ACTOR, now=at(4))
+    assert types(service) == ["WebhookRegistered"]
+    assert service.source is not None
+    assert (service.source.hook_id, service.source.secret_generation) == ("9", 1)
+
+
+def test_each_rotation_is_a_new_secret_generation() -> None:
+    connection = _connection()
+    for minutes in (1, 2):
+        connection.rotate_webhook_secret(
+            SealedValue(f"s{minutes}"), timedelta(hours=1), actor=ACTOR, now=at(minutes)
+        )
+    assert replayed(connection).secret_generation == 2
