@@ -117,6 +117,12 @@ class ConnectionHealth:
         """Ask the provider whom the token acts as; a refusal marks the connection broken,
         an outage records nothing."""
         connection = self._connections.connection(connection_id)
+        if connection.access_token is None:
+            raise InvalidValueError(
+                "id",
+                f"git connection {connection.name!r} has no access token, so there is nothing "
+                "to check; give it one to browse its repositories and register webhooks",
+            )
         now = self._clock.now()
         try:
             account = self._connections.api(connection).account()

@@ -285,6 +285,8 @@ class GitConnectionsProcess:
         """Check every live connection's token, within a time budget (the rest next time)."""
         budget = time.monotonic() + self.check_budget_seconds
         for org_connection in self.dashboard.all_git_connections():
+            if not org_connection.has_access_token:
+                continue  # manual webhooks only: nothing to check
             if time.monotonic() > budget:
                 log.warning("checking git connections ran out of time; the rest next round")
                 return

@@ -250,6 +250,40 @@ def test_a_manual_webhooks_secret_is_shown_to_admins_only(api: Api) -> None:
     ) == ["FORBIDDEN"]
 
 
+def test_a_connection_without_a_token_is_not_checked(api: Api) -> None:
+    bare = api.owner(
+        'mutation($o: ID!) { createGitConnection(organizationId: $o, provider: "gitlab", '
+        'name: "GitLab") { id } }',
+        o=api.org,
+    )["createGitConnection"]["id"]
+    error = refused(api.owner, CHECK, c=bare)
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert "no access token" in error["message"]
+    assert api.owner("query($c: ID!) { gitConnection(id: $c) { status } }", c=bare)[
+        "gitConnection"
+    ] == {"status": "unchecked"}
+
+
+def test_without_a_provider_client_connecting_answers_unavailable(
+    sqlite_settings: Settings,
+) -> None:
+    app = bootstrap(sqlite_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
+    with TestClient(create_app(app, run_projections=True)) as http:
+        owner = Client("http://testserver", http)  # type: ignore[arg-type]
+        org = owner.sign_up("owner@example.com")["organizationId"]
+        connection = owner(CONNECTION, o=org)["createGitConnection"]["id"]
+        project = owner(SERVICE, o=org, n="Shop")["createProject"]["id"]
+        service = owner(CREATE_SERVICE, p=project)["createService"]["id"]
+        error = refused(
+            owner, CONNECT, s=service, c=connection, r="acme/shop", b="main", m="manual"
+        )
+        assert error["extensions"]["code"] == "UNAVAILABLE"
+        assert "no git provider client" in error["message"]
+        assert owner(SOURCE, s=service)["serviceSource"] is None
+        assert codes(lambda: owner(REPOSITORIES, c=connection, p=1)) == ["UNAVAILABLE"]
+    app.close()
+
+
 def test_a_check_shows_a_broken_connection_with_the_providers_reason(api: Api) -> None:
     ok = api.owner(CHECK, c=api.connection)["checkGitConnection"]
     assert (ok["status"], ok["login"], ok["connection"]["status"]) == ("ok", "containr-bot", "ok")
