@@ -650,7 +650,12 @@ class World:
         connection = run(
             c.build_command(
                 c.CreateGitConnection,
-                {"organization_id": org_id, "provider": "github", "name": "GitHub"},
+                {
+                    "organization_id": org_id,
+                    "provider": "github",
+                    "name": "GitHub",
+                    "access_token": "ghp_matrix",  # checked by checkGitConnection
+                },
             ),
             SYSTEM,
         ).id("connection_id")
