@@ -192,6 +192,8 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.RotateWebhookSecret: (Permission.MANAGE, _connection, "git connection"),
     c.RemoveGitConnection: (Permission.MANAGE, _connection, "git connection"),
     c.SetServiceTriggers: (Permission.WRITE, _service, "service"),
+    c.ConnectServiceRepository: (Permission.WRITE, _service, "service"),
+    c.DisconnectServiceRepository: (Permission.WRITE, _service, "service"),
 }
 
 

@@ -31,10 +31,12 @@ from projections.dashboard import (
     OrganizationRow,
     ProjectRow,
     ServiceRow,
+    ServiceSourceRow,
     ServiceStateRow,
     ServiceTriggersRow,
     UserRow,
     WebhookDeliveryRow,
+    WebhookRemovalRow,
 )
 from projections.history import AuditRow, ReleaseRow
 from projections.schema import Row, Table
@@ -55,10 +57,12 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ProjectRow",
     "ReleaseRow",
     "ServiceRow",
+    "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
     "UserRow",
     "WebhookDeliveryRow",
+    "WebhookRemovalRow",
 ]
 
 T = TypeVar("T")
@@ -507,6 +511,13 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.GitConnectionRow)
 
+    def all_git_connections(self) -> list[dashboard.GitConnectionRow]:
+        """Every live git connection (for the periodic check of their tokens)."""
+        rows = self._select(
+            dashboard.GIT_CONNECTIONS, where={"removed": False}, order_by=("created_at", "id")
+        )
+        return typed(rows, dashboard.GitConnectionRow)
+
     def git_connection(self, connection_id: UUID) -> dashboard.GitConnectionRow:
         """One git connection."""
         rows = self._select(
@@ -546,6 +557,43 @@ class DashboardQueries:
         """The services whose push triggers use a git connection."""
         rows = self._select(dashboard.SERVICE_TRIGGERS, where={"connection_id": connection_id})
         return [row["service_id"] for row in rows]
+
+    def service_source(self, service_id: UUID) -> dashboard.ServiceSourceRow | None:
+        """The repository a service builds from through a git connection (None: none)."""
+        rows = self._select(dashboard.SERVICE_SOURCES, where={"service_id": service_id})
+        return typed(rows, dashboard.ServiceSourceRow)[0] if rows else None
+
+    def webhooks_registering(self, limit: int = 100) -> list[dashboard.ServiceSourceRow]:
+        """Automatic webhooks waiting to be registered (for the git connections process)."""
+        rows = self._select(
+            dashboard.SERVICE_SOURCES,
+            where={"webhook_state": "registering"},
+            order_by=("connected_at", "service_id"),
+            limit=limit,
+        )
+        return typed(rows, dashboard.ServiceSourceRow)
+
+    def repository_users(
+        self, connection_id: UUID, repository: str
+    ) -> list[dashboard.ServiceSourceRow]:
+        """The services connected to a repository through a connection (they share its hook)."""
+        rows = self._select(
+            dashboard.SERVICE_SOURCES,
+            where={"connection_id": connection_id, "repository": repository},
+        )
+        return typed(rows, dashboard.ServiceSourceRow)
+
+    def connection_sources(self, connection_id: UUID) -> list[dashboard.ServiceSourceRow]:
+        """The services connected to repositories through a connection."""
+        rows = self._select(dashboard.SERVICE_SOURCES, where={"connection_id": connection_id})
+        return typed(rows, dashboard.ServiceSourceRow)
+
+    def webhook_removals(self, limit: int = 100) -> list[WebhookRemovalRow]:
+        """Disconnected repositories' webhooks still to be removed at the provider."""
+        rows = self._select(
+            dashboard.WEBHOOK_REMOVALS, order_by=("position", "service_id"), limit=limit
+        )
+        return typed(rows, WebhookRemovalRow)
 
     def busy_guests(self) -> list[dashboard.GuestRow]:
         """Guests with an operation in progress (for the guest process manager)."""

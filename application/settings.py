@@ -130,6 +130,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Git providers' REST APIs (issue 14).
     git_provider_timeout_ms: int = 10_000
     """The deadline of each step (connect, send, each read) of a call to a git provider's API."""
+    # Push to deploy (issue 14).
+    public_url: str | None = None
+    """The address git providers reach this server at (e.g. https://containr.example.com):
+    webhooks Containr registers deliver to ``<public_url>/webhooks/<connection>``. Unset,
+    repositories can only be connected with a manual webhook."""
+    git_check_seconds: int = 300
+    """How often every git connection's token is checked with its provider."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -447,4 +454,6 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
         "git_provider_timeout_ms",
         lambda v: _int_in("CONTAINR_GIT_PROVIDER_TIMEOUT_MS", v, 100, 120_000),
     ),
+    "CONTAINR_PUBLIC_URL": ("public_url", _http_url("CONTAINR_PUBLIC_URL")),
+    "CONTAINR_GIT_CHECK_INTERVAL": ("git_check_seconds", _seconds("CONTAINR_GIT_CHECK_INTERVAL")),
 }

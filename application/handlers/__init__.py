@@ -14,6 +14,7 @@ from application.handlers import (
     organizations,
     projects,
     services,
+    sources,
     variables,
 )
 
@@ -90,4 +91,10 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.SetServiceTriggers: git.set_service_triggers,
     c.RecordWebhookDelivery: git.record_webhook_delivery,
     c.HandleWebhookDelivery: git.handle_webhook_delivery,
+    c.ConnectServiceRepository: sources.connect_service_repository,
+    c.DisconnectServiceRepository: sources.disconnect_service_repository,
+    c.ReportGitConnectionAccess: sources.report_git_connection_access,
+    c.ReportWebhookRegistered: sources.report_webhook_registered,
+    c.ReportWebhookRefused: sources.report_webhook_refused,
+    c.ReportWebhookRemoved: sources.report_webhook_removed,
 }

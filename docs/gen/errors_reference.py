@@ -33,8 +33,8 @@ MEANINGS: dict[str, tuple[str, str]] = {
     ),
     "CONFLICT": (
         "The request clashes with the current state: a name already taken, a transition the "
-        "thing cannot make now, changes that kept conflicting, or sealed values that cannot be "
-        "opened.",
+        "thing cannot make now, changes that kept conflicting, sealed values that cannot be "
+        "opened, or a git provider refusing a connection's token (its reason is given).",
         "Read the message: it names what clashes. Choose another name, or read the current state "
         "and try again.",
     ),

@@ -39,6 +39,12 @@ from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
 from application.git_providers import GitProviderApis
+from application.git_sources import (
+    ConnectionHealth,
+    GitSources,
+    ProviderConnections,
+    RepositoryConnectionCheck,
+)
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
@@ -150,6 +156,7 @@ def bootstrap(
     # Opening a connection imports its provider's client library, not bootstrapping.
     git_providers = git_providers or ProviderApis(timeout=settings.git_provider_timeout_ms / 1000)
     runtimes = runtimes or DockerEngines()
+    git = _git_sources(settings, git_providers, bus, queries, secrets, clock)
     run_processes = functools.partial(
         processes,
         settings,
@@ -171,6 +178,7 @@ def bootstrap(
             changes=changes,
             archives=archives,
             git_providers=git_providers,
+            git=git,
         ),
     )
     auth = AuthService(
@@ -230,6 +238,27 @@ def bootstrap(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),
         git_providers=git_providers,
+        git=git,
+    )
+
+
+def _git_sources(
+    settings: Settings,
+    apis: GitProviderApis | None,
+    bus: CommandBus,
+    queries: Queries,
+    secrets: SecretBox,
+    clock: Clock,
+) -> GitSources | None:
+    """The provider side of git connections, when a provider client is wired in."""
+    if apis is None:
+        return None
+    connections = ProviderConnections(apis, queries, secrets)
+    return GitSources(
+        connections=connections,
+        health=ConnectionHealth(bus, connections, clock),
+        check=RepositoryConnectionCheck(connections, settings.public_url),
+        public_url=settings.public_url,
     )
 
 

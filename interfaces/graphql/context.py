@@ -17,6 +17,7 @@ from application.auth import AuthService, UnauthenticatedError
 from application.authz import Permission, Principal
 from application.bus import CommandResult, Context
 from application.commands import Command
+from application.git_sources import GitSources
 from application.ports import Clock
 from application.readgate import Row, Table
 from application.reads import Reads
@@ -104,6 +105,16 @@ class GqlContext:
         """Where deployed web services answer: the ingress domain and its listen address."""
         settings = self._services.settings
         return settings.ingress_domain, settings.ingress_listen
+
+    @property
+    def git(self) -> GitSources:
+        """Git providers' APIs through the connections (UNAVAILABLE when none is wired in)."""
+        return self._services.git_sources()
+
+    @property
+    def public_url(self) -> str | None:
+        """Where git providers reach this server (webhook URLs), when it is set."""
+        return self._services.settings.public_url
 
     @property
     def is_production(self) -> bool:

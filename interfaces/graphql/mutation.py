@@ -399,6 +399,9 @@ class Mutation:
     rotate_webhook_secret = git.rotate_webhook_secret
     remove_git_connection = git.remove_git_connection
     set_service_triggers = git.set_service_triggers
+    connect_service_repository = git.connect_service_repository
+    disconnect_service_repository = git.disconnect_service_repository
+    check_git_connection = git.check_git_connection_field
 
 
 __all__ = ["Mutation", "uuid_of"]

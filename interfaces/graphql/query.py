@@ -277,3 +277,11 @@ class Query:
     service_triggers = _field(
         git.service_triggers, "Which pushes deploy a service where (null: never set)."
     )
+    service_source = _field(
+        git.service_source,
+        "The repository a service builds from through a git connection (null: none).",
+    )
+    git_repositories = _field(
+        git.git_repositories, "One page of the repositories a git connection's token can see."
+    )
+    git_branches = _field(git.git_branches, "One page of a repository's branches.")

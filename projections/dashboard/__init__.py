@@ -20,12 +20,16 @@ from projections.dashboard.clusters import (
 from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
 from projections.dashboard.git import (
     GIT_CONNECTIONS,
+    SERVICE_SOURCES,
     SERVICE_TRIGGERS,
     WEBHOOK_DELIVERIES,
+    WEBHOOK_REMOVALS,
     GitConnectionRow,
     GitHandlers,
+    ServiceSourceRow,
     ServiceTriggersRow,
     WebhookDeliveryRow,
+    WebhookRemovalRow,
 )
 from projections.dashboard.guests import GUESTS, GuestHandlers, GuestRow
 from projections.dashboard.nodes import NODES, NodeHandlers, NodeRow
@@ -74,12 +78,14 @@ __all__ = [
     "ORGANIZATIONS",
     "PROJECTS",
     "SERVICES",
+    "SERVICE_SOURCES",
     "SERVICE_STATES",
     "SERVICE_TRIGGERS",
     "USERS",
     "VARIABLES",
     "VARIABLE_SETS",
     "WEBHOOK_DELIVERIES",
+    "WEBHOOK_REMOVALS",
     "ApiTokenRow",
     "ClusterNodeRow",
     "ClusterRow",
@@ -94,12 +100,14 @@ __all__ = [
     "OrganizationRow",
     "ProjectRow",
     "ServiceRow",
+    "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
     "UserRow",
     "VariableRow",
     "VariableSetRow",
     "WebhookDeliveryRow",
+    "WebhookRemovalRow",
 ]
 
 
@@ -141,4 +149,6 @@ class DashboardProjection(
         GIT_CONNECTIONS,
         WEBHOOK_DELIVERIES,
         SERVICE_TRIGGERS,
+        SERVICE_SOURCES,
+        WEBHOOK_REMOVALS,
     )
