@@ -33,6 +33,7 @@ from projections.dashboard import (
     ServiceRow,
     ServiceStateRow,
     ServiceTriggersRow,
+    SignInLinkRow,
     UserRow,
     WebhookDeliveryRow,
 )
@@ -57,6 +58,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ServiceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "SignInLinkRow",
     "UserRow",
     "WebhookDeliveryRow",
 ]
@@ -214,6 +216,13 @@ class DashboardQueries:
             dashboard.API_TOKENS, where={"user_id": user_id}, order_by=("created_at",), order="desc"
         )
         return typed(rows, dashboard.ApiTokenRow)
+
+    def sign_in_links(self, user_id: UUID) -> list[dashboard.SignInLinkRow]:
+        """The provider accounts a user may sign in with."""
+        rows = self._select(
+            dashboard.SIGN_IN_LINKS, where={"user_id": user_id}, order_by=("provider",)
+        )
+        return typed(rows, dashboard.SignInLinkRow)
 
     def variable_names(
         self, environment_id: UUID, service_id: UUID | None, *, project_id: UUID | None = None

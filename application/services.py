@@ -25,6 +25,7 @@ from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQu
 from application.reads import Reads
 from application.repository_check import RepositoryCheck
 from application.settings import Settings
+from application.sign_in import ProviderSignIn
 from application.webhook_intake import WebhookIntake
 
 ALL_MODELS = ("dashboard", "history", "analytics")
@@ -69,6 +70,8 @@ class Services:
     """Checks the git repository a user's command sets before the command is sent."""
     webhooks: WebhookIntake | None = None
     """Verifies and records git providers' webhook deliveries (POST /webhooks/{id})."""
+    sign_in: ProviderSignIn | None = None
+    """Sign-in and account linking through GitHub and GitLab (GET /auth/{provider}/start)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

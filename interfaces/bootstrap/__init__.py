@@ -32,6 +32,7 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
+from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
@@ -48,6 +49,7 @@ from application.repository_check import RepositoryCheck
 from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
 from application.services import Services
 from application.settings import Settings
+from application.sign_in import ProviderSignIn, SignInProvider
 from application.webhook_intake import WebhookIntake
 from interfaces.bootstrap.processes import ProcessParts, Pruning, processes, start_processes
 from interfaces.bootstrap.storage import (
@@ -165,6 +167,7 @@ def bootstrap(
             archives=archives,
         ),
     )
+    signer = JwtSigner(key, settings.jwt_key_version)
     auth = AuthService(
         store,
         bus,
@@ -173,7 +176,7 @@ def bootstrap(
             concurrency=settings.hashing_concurrency,
             queue=settings.hashing_queue,
         ),
-        signer=JwtSigner(key, settings.jwt_key_version),
+        signer=signer,
         sessions=sessions,
         limiter=limiter,
         secrets_box=secrets,
@@ -216,7 +219,45 @@ def bootstrap(
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),
+        sign_in=ProviderSignIn(
+            sign_in_providers(settings),
+            store=store,
+            bus=bus,
+            auth=auth,
+            signer=signer,
+            sessions=sessions,
+            limiter=limiter,
+            clock=clock,
+        ),
     )
+
+
+def sign_in_providers(settings: Settings) -> dict[str, SignInProvider]:
+    """The providers people may sign in with: those given a client id and secret."""
+    timeout = float(settings.sign_in_timeout_seconds)
+    configs: list[ProviderConfig] = []
+    if settings.github_client_id and settings.github_client_secret:
+        configs.append(
+            github(
+                settings.github_client_id,
+                settings.github_client_secret,
+                base_url=settings.github_url,
+                api_url=settings.github_api_url,
+                scopes=settings.github_scopes,
+                timeout=timeout,
+            )
+        )
+    if settings.gitlab_client_id and settings.gitlab_client_secret:
+        configs.append(
+            gitlab(
+                settings.gitlab_client_id,
+                settings.gitlab_client_secret,
+                base_url=settings.gitlab_url,
+                scopes=settings.gitlab_scopes,
+                timeout=timeout,
+            )
+        )
+    return {config.name: AuthlibSignInProvider(config) for config in configs}
 
 
 def _rate_limiter(settings: Settings, closers: list[Callable[[], None]]) -> RateLimiter:

@@ -9,7 +9,15 @@ types and tables under the names they always had.
 from __future__ import annotations
 
 from projections.base import Projection
-from projections.dashboard.accounts import API_TOKENS, USERS, AccountHandlers, ApiTokenRow, UserRow
+from projections.dashboard.accounts import (
+    API_TOKENS,
+    SIGN_IN_LINKS,
+    USERS,
+    AccountHandlers,
+    ApiTokenRow,
+    SignInLinkRow,
+    UserRow,
+)
 from projections.dashboard.clusters import (
     CLUSTER_NODES,
     CLUSTERS,
@@ -76,6 +84,7 @@ __all__ = [
     "SERVICES",
     "SERVICE_STATES",
     "SERVICE_TRIGGERS",
+    "SIGN_IN_LINKS",
     "USERS",
     "VARIABLES",
     "VARIABLE_SETS",
@@ -96,6 +105,7 @@ __all__ = [
     "ServiceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "SignInLinkRow",
     "UserRow",
     "VariableRow",
     "VariableSetRow",
@@ -141,4 +151,5 @@ class DashboardProjection(
         GIT_CONNECTIONS,
         WEBHOOK_DELIVERIES,
         SERVICE_TRIGGERS,
+        SIGN_IN_LINKS,
     )

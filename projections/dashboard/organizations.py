@@ -22,6 +22,7 @@ class OrganizationRow:
     slug: str
     created_at: datetime
     updated_at: datetime
+    requires_provider_sign_in: bool = False
     position: int = 0
 
 
@@ -89,6 +90,7 @@ class OrganizationHandlers:
                 "slug": e.slug,
                 "created_at": e.timestamp,
                 "updated_at": e.timestamp,
+                "requires_provider_sign_in": False,
             },
         )
         store.put(
@@ -105,6 +107,18 @@ class OrganizationHandlers:
     def organization_renamed(self, e: Organization.Renamed, store: RowStore) -> None:
         """New display name."""
         store.update(ORGANIZATIONS, (e.originator_id,), name=e.name, updated_at=e.timestamp)
+
+    @handles(Organization.ProviderSignInRequirementChanged)
+    def provider_sign_in_required(
+        self, e: Organization.ProviderSignInRequirementChanged, store: RowStore
+    ) -> None:
+        """Members must (or need no longer) sign in through a provider."""
+        store.update(
+            ORGANIZATIONS,
+            (e.originator_id,),
+            requires_provider_sign_in=e.required,
+            updated_at=e.timestamp,
+        )
 
     @handles(Organization.MemberAdded, Organization.MemberRoleChanged)
     def member_changed(self, e: Any, store: RowStore) -> None:

@@ -263,6 +263,9 @@ CASES: dict[str, Case] = {
         public=True,
         tolerate=("UNAUTHENTICATED",),
     ),
+    "Query.signInProviders": Case(
+        "read", "{ signInProviders { name startUrl linkUrl } }", public=True
+    ),
     "Mutation.logOut": Case("self", "mutation { logOut }", session=True),
     "Mutation.createApiToken": Case(
         "self", 'mutation { createApiToken(name: "t", scopes: ["read"]) { id } }'
@@ -281,6 +284,11 @@ CASES: dict[str, Case] = {
     "Mutation.renameOrganization": m(
         "manage",
         'mutation($org: ID!) { renameOrganization(id: $org, name: "Renamed Org") { name } }',
+        "org",
+    ),
+    "Mutation.requireProviderSignIn": m(
+        "manage",
+        "mutation($org: ID!) { requireProviderSignIn(id: $org, required: false) { name } }",
         "org",
     ),
     "Mutation.inviteMember": m(
