@@ -90,6 +90,8 @@ class Finished(msgspec.Struct, frozen=True):
     next: str
     tokens: Tokens | None = None
     linked: str | None = None
+    position: int | None = None
+    """The log position of the link (read models show it once they reach it)."""
 
 
 class ProviderSignIn:
@@ -170,7 +172,9 @@ class ProviderSignIn:
             code=code, code_verifier=flow.verifier, redirect_uri=redirect_uri
         )
         if flow.link_user is not None:
-            return Finished(flow.next, linked=self._link(flow, identity))
+            return Finished(
+                flow.next, linked=identity.provider, position=self._link(flow, identity)
+            )
         user_id = self._user_of(identity)
         return Finished(flow.next, tokens=self._auth.start_session(user_id, provider))
 
@@ -203,7 +207,7 @@ class ProviderSignIn:
                 "this sign-in has expired or is not valid; start again"
             ) from None
 
-    def _link(self, flow: Flow, identity: ProviderIdentity) -> str:
+    def _link(self, flow: Flow, identity: ProviderIdentity) -> int | None:
         user_id, session_id = UUID(str(flow.link_user)), UUID(str(flow.link_session))
         if not self._sessions.is_active(session_id, self._clock.now()):
             raise UnauthenticatedError("the session that started this link has ended; sign in")
@@ -211,8 +215,7 @@ class ProviderSignIn:
         command = c.LinkProvider(
             provider=identity.provider, subject=identity.subject, login=identity.login
         )
-        self._bus.execute(command, Context.of(principal))
-        return identity.provider
+        return self._bus.execute(command, Context.of(principal)).position
 
     def _user_of(self, identity: ProviderIdentity) -> UUID:
         """The user this provider account signs in as: linked by its id, else by email."""

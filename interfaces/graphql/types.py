@@ -547,7 +547,9 @@ def viewer_sign_in_links(root: UserRow, info: Info[GqlContext, None]) -> list[Si
 
 
 def viewer_signed_in_with(root: UserRow, info: Info[GqlContext, None]) -> str | None:
-    return ctx(info).require().signed_in_with
+    context = ctx(info)
+    context.cacheable = False  # the credential's, not the read models': no notice covers it
+    return context.require().signed_in_with
 
 
 def _uuid(value: str, name: str) -> UUID:

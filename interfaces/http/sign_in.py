@@ -28,6 +28,7 @@ from interfaces.http.callers import client_of, principal_for
 from interfaces.http.headers import header, served_over_https
 from interfaces.http.session import (
     RefusedError,
+    _caught_up,
     _check_csrf,
     _json,
     _refusal,
@@ -102,9 +103,7 @@ def sign_in_handlers(services: Services) -> list[HTTPRouteHandler]:
             principal, reason = await principal_for(services, request.headers.get("authorization"))
             if principal is None:
                 raise UnauthenticatedError(reason or "sign in first (send a bearer token)")
-            raw = await request.body()
-            body = msgspec.json.decode(raw, type=LinkBody) if raw.strip() else LinkBody()
-            next_path = safe_next(body.next)
+            next_path = safe_next((await _link_body(request)).next)
             client = client_of(request.scope)
             redirect = callback_url(request, provider)
             url, cookie = await _run(
@@ -116,9 +115,6 @@ def sign_in_handlers(services: Services) -> list[HTTPRouteHandler]:
                     linking=principal,
                 )
             )
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            bad = RefusedError("VALIDATION_FAILED", 'the body must be {"next": "/path"} or empty')
-            return _refusal(request, bad, trusted)
         except Exception as e:
             return _refusal(request, e, trusted)
         answer = _json(msgspec.json.encode({"url": url}), 200)
@@ -144,12 +140,25 @@ def sign_in_handlers(services: Services) -> list[HTTPRouteHandler]:
             )
         except Exception as e:
             return with_flow(_refusal(request, e, trusted), request, "", 0)
+        position = done.position
+        if position is not None:  # the page it returns to shows the link
+            await _run(lambda: _caught_up(services, position))
         response = with_flow(_redirect(done.next), request, "", 0)
         if done.tokens is not None:
             _set_cookie(response, request, done.tokens.refresh_token, REFRESH_TTL, trusted)
         return response
 
     return [start, link, callback]
+
+
+async def _link_body(request: Request[Any, Any, Any]) -> LinkBody:
+    raw = await request.body()
+    try:
+        return msgspec.json.decode(raw, type=LinkBody) if raw.strip() else LinkBody()
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        raise RefusedError(
+            "VALIDATION_FAILED", 'the body must be {"next": "/path"} or empty'
+        ) from None
 
 
 def _callback_url(
