@@ -30,9 +30,12 @@ from application.handlers.accounts import EMAILS, PROVIDER_ACCOUNTS, provider_ke
 from application.limits import LOGIN_BY_CLIENT, RateLimitedError, wait_phrase
 from application.ports import Clock, InvalidTokenError, RateLimiter, SessionStore, TokenSigner
 from domain.errors import InvalidValueError as DomainInvalidValueError
+from domain.ids import Actor
 from domain.reservation import Reservation
 from domain.user import normalise_email
 
+OPERATOR = Context(actor=Actor("operator:cli"))
+"""Who sends a command from the server's own command line (trusted: no session)."""
 FLOW_TTL = 600
 """Seconds a started sign-in may take at the provider."""
 FLOW_SUBJECT = "sign-in-flow"

@@ -22,6 +22,7 @@ from domain.reservation import Reservation
 from interfaces.http.sign_in import FLOW_COOKIE, safe_next
 from tests.e2e.client import Client
 from tests.e2e.conftest import Server, in_process
+from tests.integration.test_cli import containr
 from tests.oauth_provider import Provider, Running, serve
 
 CLIENT_ID = "containr-test-app"
@@ -308,7 +309,7 @@ def test_link_sign_in_by_the_linked_account_then_unlink(
 def test_an_organisation_that_requires_provider_sign_in_refuses_password_sessions(
     site: tuple[Services, Client, Running],
 ) -> None:
-    _, client, running = site
+    app, client, running = site
     running.provider.add_account("ada", ("owner@example.com", True))
     org = client("{ viewer { organizations { id } } }")["viewer"]["organizations"][0]["id"]
     turn_on = "mutation($org: ID!) { requireProviderSignIn(id: $org, required: true) { requiresProviderSignIn } }"
@@ -338,6 +339,21 @@ def test_an_organisation_that_requires_provider_sign_in_refuses_password_session
     assert made["data"]["createProject"] == {"name": "web"}, made
     read = client.raw(projects, {"org": org}, token=provider_token)
     assert read["data"]["organization"]["projects"]["nodes"] == [{"name": "web"}]
+    # Lifting it needs a provider session too; or the server's own CLI, the way back in.
+    lift = "mutation($org: ID!) { requireProviderSignIn(id: $org, required: false) { name } }"
+    assert client.raw(lift, {"org": org})["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    slug = client.raw("query($org: ID!) { organization(id: $org) { slug } }", {"org": org})
+    done = containr(
+        app.settings,
+        "admin",
+        "provider-sign-in",
+        slug["data"]["organization"]["slug"],
+        "--not-required",
+    )
+    assert "no longer required" in done.stdout
+    app.wait_for(app.events.head(), ("dashboard",))
+    again = client.raw(projects, {"org": org})
+    assert again["data"]["organization"]["projects"]["nodes"] == [{"name": "web"}], again
 
 
 def test_a_provider_that_does_not_answer_gives_a_coded_error_within_the_deadline(
