@@ -20,7 +20,7 @@ from application.services import Services
 from application.settings import Settings
 from domain.reservation import Reservation
 from interfaces.http.sign_in import FLOW_COOKIE, safe_next
-from tests.e2e.client import Client
+from tests.e2e.client import Client, GraphQLError, Subscription
 from tests.e2e.conftest import Server, in_process
 from tests.integration.test_cli import containr
 from tests.oauth_provider import Provider, Running, serve
@@ -30,6 +30,7 @@ CLIENT_SECRET = "s3cr3t-client-value-never-logged"
 HOST = "http://testserver.local"  # Litestar's test client's address
 PUBLIC = "http://containr.test"  # CONTAINR_PUBLIC_URL of the served installation
 CSRF = {"x-containr-csrf": "1"}
+ACTIVITY = "subscription($p: ID!) { projectActivity(projectId: $p) { action position } }"
 
 
 @pytest.fixture
@@ -413,10 +414,16 @@ def test_the_client_secret_is_in_no_setting_repr_error_or_log(
     assert CLIENT_SECRET not in caplog.text
 
 
+def until_it_ends(subscription: Subscription) -> None:
+    while True:  # entries still replaying may come first
+        subscription.next(timeout=15)
+
+
 def test_on_the_server_setup_a_provider_session_passes_and_a_replay_fails(
     server_settings: Settings, provider: Running
 ) -> None:
-    """`containr serve` on PostgreSQL and Redis (the state's one use is counted in Redis)."""
+    """`containr serve` on PostgreSQL and Redis (the state's one use is counted in Redis); a
+    password session's open subscription ends once its organisation requires a provider."""
     settings = msgspec.structs.replace(server_settings, signup="open")
     env = {
         "CONTAINR_GITHUB_CLIENT_ID": CLIENT_ID,
@@ -428,18 +435,32 @@ def test_on_the_server_setup_a_provider_session_passes_and_a_replay_fails(
     server = Server(settings, env=env)
     try:
         client = server.client()
-        client.sign_up("owner@example.com")
+        org = client.sign_up("owner@example.com")["organizationId"]
+        project = client(
+            'mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }', o=org
+        )["createProject"]["id"]
         provider.provider.add_account("ada", ("owner@example.com", True))
         browser = httpx.Client(base_url=server.url, timeout=30)
-        with browser:
+        with browser, client.subscribe(ACTIVITY, p=project) as live:
+            assert live.next()["projectActivity"]["action"]  # live, as a password session
             first = start(browser)
             flow = browser.cookies.get(FLOW_COOKIE)
             callback = back_from(provider, first, "ada")
             assert browser.get(callback, follow_redirects=False).status_code == 303
-            assert viewer(client, access_token(browser))["signedInWith"] == "github"
+            token = access_token(browser)
+            assert viewer(client, token)["signedInWith"] == "github"
             browser.cookies.set(FLOW_COOKIE, flow, path="/auth")
             status, code, _ = error_of(browser.get(callback, follow_redirects=False))
             assert (status, code) == (401, "UNAUTHENTICATED")
+            on = client.raw(
+                "mutation($o: ID!) { requireProviderSignIn(id: $o, required: true) { id } }",
+                {"o": org},
+                token=token,
+            )
+            assert "errors" not in on, on
+            with pytest.raises(GraphQLError) as ended:
+                until_it_ends(live)
+            assert ended.value.codes == ["FORBIDDEN"], ended.value.errors
     finally:
         server.stop()
     log = (server_settings.data_path.parent / f"server-{server.port}.log").read_text()
