@@ -307,6 +307,27 @@ def test_link_sign_in_by_the_linked_account_then_unlink(
     assert again["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
 
 
+def test_the_link_endpoint_refuses_foreign_sites_tokens_and_bad_bodies(
+    site: tuple[Services, Client, Running],
+) -> None:
+    _, client, _ = site
+    bearer = {"authorization": f"Bearer {client.token}"}
+    no_csrf = client.http.post("/auth/github/link", headers=bearer)
+    assert error_of(no_csrf)[:2] == (403, "FORBIDDEN")
+    foreign = client.http.post(
+        "/auth/github/link", headers={**CSRF, **bearer, "origin": "https://evil.example"}
+    )
+    assert error_of(foreign)[:2] == (403, "FORBIDDEN")
+    bad = client.http.post("/auth/github/link", headers={**CSRF, **bearer}, content=b"[1, 2]")
+    assert error_of(bad)[:2] == (400, "VALIDATION_FAILED")
+    token = client('mutation { createApiToken(name: "cli", scopes: ["admin"]) { token } }')
+    api = {"authorization": f"Bearer {token['createApiToken']['token']}"}
+    by_token = client.http.post("/auth/github/link", headers={**CSRF, **api})
+    status, code, message = error_of(by_token)
+    assert (status, code) == (401, "UNAUTHENTICATED") and "session" in message
+    assert FLOW_COOKIE not in client.http.cookies
+
+
 def test_an_organisation_that_requires_provider_sign_in_refuses_password_sessions(
     site: tuple[Services, Client, Running],
 ) -> None:
