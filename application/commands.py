@@ -495,6 +495,27 @@ class RevokeInvitation(Command, frozen=True):
     invitation_id: UUID
 
 
+class LinkProvider(Command, frozen=True):
+    """Let the caller sign in with a provider account whose identity the provider confirmed."""
+
+    provider: str
+    subject: str
+    login: str
+
+
+class UnlinkProvider(Command, frozen=True):
+    """Stop the caller signing in with a provider account."""
+
+    provider: str
+
+
+class RequireProviderSignIn(Command, frozen=True):
+    """Whether an organisation's members must sign in through GitHub or GitLab."""
+
+    organization_id: UUID
+    required: bool
+
+
 COMMANDS: dict[str, type[Command]] = {cls.__name__: cls for cls in Command.__subclasses__()}
 
 

@@ -34,6 +34,7 @@ from projections.dashboard import (
     ServiceSourceRow,
     ServiceStateRow,
     ServiceTriggersRow,
+    SignInLinkRow,
     UserRow,
     WebhookDeliveryRow,
     WebhookRemovalRow,
@@ -60,6 +61,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "SignInLinkRow",
     "UserRow",
     "WebhookDeliveryRow",
     "WebhookRemovalRow",
@@ -218,6 +220,13 @@ class DashboardQueries:
             dashboard.API_TOKENS, where={"user_id": user_id}, order_by=("created_at",), order="desc"
         )
         return typed(rows, dashboard.ApiTokenRow)
+
+    def sign_in_links(self, user_id: UUID) -> list[dashboard.SignInLinkRow]:
+        """The provider accounts a user may sign in with."""
+        rows = self._select(
+            dashboard.SIGN_IN_LINKS, where={"user_id": user_id}, order_by=("provider",)
+        )
+        return typed(rows, dashboard.SignInLinkRow)
 
     def variable_names(
         self, environment_id: UUID, service_id: UUID | None, *, project_id: UUID | None = None

@@ -30,6 +30,7 @@ from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQu
 from application.reads import Reads
 from application.repository_check import RepositoryCheck
 from application.settings import Settings
+from application.sign_in import ProviderSignIn
 from application.webhook_intake import WebhookIntake
 
 ALL_MODELS = ("dashboard", "history", "analytics")
@@ -86,6 +87,8 @@ class Services:
     """Opens a git provider connection's REST API (GitHub, GitLab, Bitbucket Cloud)."""
     git: GitSources | None = None
     """Git providers' APIs through the connections (None: no provider client wired in)."""
+    sign_in: ProviderSignIn | None = None
+    """Sign-in and account linking through GitHub and GitLab (GET /auth/{provider}/start)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -33,6 +33,7 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
+from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
 from application.auth import AuthService
 from application.bus import CommandBus
@@ -58,6 +59,7 @@ from application.repository_check import RepositoryCheck
 from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
 from application.services import Services
 from application.settings import Settings
+from application.sign_in import ProviderSignIn, SignInProvider
 from application.webhook_intake import WebhookIntake
 from interfaces.bootstrap.processes import ProcessParts, Pruning, processes, start_processes
 from interfaces.bootstrap.storage import (
@@ -181,6 +183,7 @@ def bootstrap(
             git=git,
         ),
     )
+    signer = JwtSigner(key, settings.jwt_key_version)
     auth = AuthService(
         store,
         bus,
@@ -189,7 +192,7 @@ def bootstrap(
             concurrency=settings.hashing_concurrency,
             queue=settings.hashing_queue,
         ),
-        signer=JwtSigner(key, settings.jwt_key_version),
+        signer=signer,
         sessions=sessions,
         limiter=limiter,
         secrets_box=secrets,
@@ -239,6 +242,16 @@ def bootstrap(
         ),
         git_providers=git_providers,
         git=git,
+        sign_in=ProviderSignIn(
+            sign_in_providers(settings),
+            store=store,
+            bus=bus,
+            auth=auth,
+            signer=signer,
+            sessions=sessions,
+            limiter=limiter,
+            clock=clock,
+        ),
     )
 
 
@@ -260,6 +273,34 @@ def _git_sources(
         check=RepositoryConnectionCheck(connections, settings.public_url),
         public_url=settings.public_url,
     )
+
+
+def sign_in_providers(settings: Settings) -> dict[str, SignInProvider]:
+    """The providers people may sign in with: those given a client id and secret."""
+    timeout = float(settings.sign_in_timeout_seconds)
+    configs: list[ProviderConfig] = []
+    if settings.github_client_id and settings.github_client_secret:
+        configs.append(
+            github(
+                settings.github_client_id,
+                settings.github_client_secret,
+                base_url=settings.github_url,
+                api_url=settings.github_api_url,
+                scopes=settings.github_scopes,
+                timeout=timeout,
+            )
+        )
+    if settings.gitlab_client_id and settings.gitlab_client_secret:
+        configs.append(
+            gitlab(
+                settings.gitlab_client_id,
+                settings.gitlab_client_secret,
+                base_url=settings.gitlab_url,
+                scopes=settings.gitlab_scopes,
+                timeout=timeout,
+            )
+        )
+    return {config.name: AuthlibSignInProvider(config) for config in configs}
 
 
 def _rate_limiter(settings: Settings, closers: list[Callable[[], None]]) -> RateLimiter:

@@ -96,6 +96,12 @@ class GqlContext:
         return self._services.access
 
     @property
+    def sign_in_providers(self) -> tuple[str, ...]:
+        """The providers people may sign in with here (GitHub, GitLab)."""
+        flow = self._services.sign_in
+        return flow.names if flow is not None else ()
+
+    @property
     def clock(self) -> Clock:
         """The installation's clock."""
         return self._services.clock

@@ -135,6 +135,9 @@ def coded(
     extensions: dict[str, object] = {"code": code, "reference": reference}
     if argument:
         extensions["argument"] = argument
+    reason = getattr(original, "reason", None)
+    if isinstance(reason, str):  # a finer code under FORBIDDEN (PROVIDER_SIGN_IN_REQUIRED)
+        extensions["reason"] = reason
     return GraphQLError(
         message,
         nodes=error.nodes,

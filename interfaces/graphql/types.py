@@ -36,6 +36,7 @@ from application.readmodels import (
     ReleaseRow,
     ServiceRow,
     ServiceStateRow,
+    SignInLinkRow,
     UserRow,
 )
 from application.readmodels import (
@@ -541,6 +542,16 @@ def viewer_api_tokens(root: UserRow, info: Info[GqlContext, None]) -> list[ApiTo
     return ctx(info).reads.dashboard.api_tokens(root.id)
 
 
+def viewer_sign_in_links(root: UserRow, info: Info[GqlContext, None]) -> list[SignInLink]:
+    return ctx(info).reads.dashboard.sign_in_links(root.id)
+
+
+def viewer_signed_in_with(root: UserRow, info: Info[GqlContext, None]) -> str | None:
+    context = ctx(info)
+    context.cacheable = False  # the credential's, not the read models': no notice covers it
+    return context.require().signed_in_with
+
+
 def _uuid(value: str, name: str) -> UUID:
     try:
         return UUID(str(value))
@@ -565,6 +576,7 @@ if TYPE_CHECKING:
     Organization = OrganizationRow
     AuditEntry = AuditRow
     ApiTokenInfo = ApiTokenRow
+    SignInLink = SignInLinkRow
     Viewer = UserRow
     DailyStats = DailyStatsRow
     LogLine = LogEntry
@@ -723,6 +735,12 @@ else:
         "A personal API token (never the token itself).",
         hide=("user_id",),
     )
+    SignInLink = object_type(
+        SignInLinkRow,
+        "SignInLink",
+        "A GitHub or GitLab account the user may sign in with (its login, never a token).",
+        hide=("user_id",),
+    )
     Viewer = object_type(
         UserRow,
         "Viewer",
@@ -730,6 +748,15 @@ else:
         fields={
             "organizations": field(resolver=viewer_organizations),
             "api_tokens": field(resolver=viewer_api_tokens),
+            "sign_in_links": field(
+                resolver=viewer_sign_in_links,
+                description="The provider accounts linked for signing in.",
+            ),
+            "signed_in_with": field(
+                resolver=viewer_signed_in_with,
+                description='How this session began: "password", "github" or "gitlab" (null '
+                "for an API token).",
+            ),
         },
     )
     DailyStats = object_type(

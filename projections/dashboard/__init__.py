@@ -9,7 +9,15 @@ types and tables under the names they always had.
 from __future__ import annotations
 
 from projections.base import Projection
-from projections.dashboard.accounts import API_TOKENS, USERS, AccountHandlers, ApiTokenRow, UserRow
+from projections.dashboard.accounts import (
+    API_TOKENS,
+    SIGN_IN_LINKS,
+    USERS,
+    AccountHandlers,
+    ApiTokenRow,
+    SignInLinkRow,
+    UserRow,
+)
 from projections.dashboard.clusters import (
     CLUSTER_NODES,
     CLUSTERS,
@@ -81,6 +89,7 @@ __all__ = [
     "SERVICE_SOURCES",
     "SERVICE_STATES",
     "SERVICE_TRIGGERS",
+    "SIGN_IN_LINKS",
     "USERS",
     "VARIABLES",
     "VARIABLE_SETS",
@@ -103,6 +112,7 @@ __all__ = [
     "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "SignInLinkRow",
     "UserRow",
     "VariableRow",
     "VariableSetRow",
@@ -151,4 +161,5 @@ class DashboardProjection(
         SERVICE_TRIGGERS,
         SERVICE_SOURCES,
         WEBHOOK_REMOVALS,
+        SIGN_IN_LINKS,
     )

@@ -281,6 +281,9 @@ CASES: dict[str, Case] = {
         public=True,
         tolerate=("UNAUTHENTICATED",),
     ),
+    "Query.signInProviders": Case(
+        "read", "{ signInProviders { name startUrl linkUrl } }", public=True
+    ),
     "Mutation.logOut": Case("self", "mutation { logOut }", session=True),
     "Mutation.createApiToken": Case(
         "self", 'mutation { createApiToken(name: "t", scopes: ["read"]) { id } }'
@@ -304,6 +307,11 @@ CASES: dict[str, Case] = {
     "Mutation.setForkSecretsPolicy": m(
         "manage",
         "mutation($org: ID!) { setForkSecretsPolicy(id: $org, exposeSecretsToForks: true) { id } }",
+        "org",
+    ),
+    "Mutation.requireProviderSignIn": m(
+        "manage",
+        "mutation($org: ID!) { requireProviderSignIn(id: $org, required: false) { name } }",
         "org",
     ),
     "Mutation.inviteMember": m(

@@ -393,6 +393,8 @@ export type Mutation = {
   createOrganization: Organization;
   createProject: Project;
   createService: Service;
+  /** A link that opens a members-only environment until it expires (1 to 720 hours). */
+  createShareLink: ShareLink;
   /** Move a project to the bin; it can be restored for 30 days. */
   deleteProject: Project;
   deleteService: Scalars['Boolean']['output'];
@@ -407,6 +409,8 @@ export type Mutation = {
   logIn: AuthPayload;
   /** End this session (its refresh token stops working). */
   logOut: Scalars['Boolean']['output'];
+  /** Release a release's exact image (same digest, not rebuilt) into another environment of its project, with that environment's variables. */
+  promoteDeployment: Deployment;
   /** Release what is live again (same commit, current settings). */
   redeployService: Deployment;
   /** Trade a refresh token for new tokens (it is single-use). */
@@ -425,16 +429,24 @@ export type Mutation = {
   removeNode: Scalars['Boolean']['output'];
   renameOrganization: Organization;
   renameProject: Project;
+  /** Whether members must sign in with GitHub or GitLab to reach the organisation's data (admins; turning it on needs a provider session of your own). */
+  requireProviderSignIn: Organization;
   /** Restart the live release's replicas, one at a time. */
   restartService: Deployment;
   restoreProject: Project;
   revokeApiToken: Scalars['Boolean']['output'];
   revokeInvitation: Scalars['Boolean']['output'];
+  /** Stop a share link from working. */
+  revokeShareLink: Scalars['Boolean']['output'];
   /** Release an earlier release again: same image and variables. */
   rollbackService: Deployment;
   /** Make a new webhook secret; the previous one is still accepted for overlapHours (default 24). */
   rotateWebhookSecret: GitConnection;
   scaleService: Service;
+  /** Open an environment's web services to anyone (access: public) or only to the organisation's members and share links (access: members). */
+  setEnvironmentAccess: Environment;
+  /** Whether releases built from pull requests of forks get the variables (off by default; admins and owners). */
+  setForkSecretsPolicy: Organization;
   /** Which pushes heard through a git connection deploy a service, and where (an empty list: none). Skip markers in a commit message ([skip deploy]) always win. */
   setServiceTriggers: Maybe<ServiceTriggers>;
   /** Set variables (values are sealed before they are stored). */
@@ -442,6 +454,8 @@ export type Mutation = {
   /** Create an account; the first account also gets an organisation. */
   signUp: AuthPayload;
   uncordonNode: Node;
+  /** Stop signing in with a provider account (never your last way in). */
+  unlinkSignInProvider: Viewer;
   unsetVariables: Array<Variable>;
   /** Use another API token (or TLS setting) for a cluster. */
   updateClusterCredentials: Cluster;
@@ -564,6 +578,12 @@ export type MutationCreateServiceArgs = {
 };
 
 
+export type MutationCreateShareLinkArgs = {
+  environmentId: Scalars['ID']['input'];
+  expiresInHours?: Scalars['Int']['input'];
+};
+
+
 export type MutationDeleteProjectArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -614,6 +634,13 @@ export type MutationLabelNodeArgs = {
 export type MutationLogInArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+
+export type MutationPromoteDeploymentArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  deploymentId: Scalars['ID']['input'];
+  environmentId: Scalars['ID']['input'];
 };
 
 
@@ -710,6 +737,13 @@ export type MutationRenameProjectArgs = {
 };
 
 
+export type MutationRequireProviderSignInArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  required: Scalars['Boolean']['input'];
+};
+
+
 export type MutationRestartServiceArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   environmentId: Scalars['ID']['input'];
@@ -734,6 +768,12 @@ export type MutationRevokeInvitationArgs = {
 };
 
 
+export type MutationRevokeShareLinkArgs = {
+  environmentId: Scalars['ID']['input'];
+  linkId: Scalars['ID']['input'];
+};
+
+
 export type MutationRollbackServiceArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   deploymentId: Scalars['ID']['input'];
@@ -751,6 +791,19 @@ export type MutationScaleServiceArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
   replicas: Scalars['Int']['input'];
+};
+
+
+export type MutationSetEnvironmentAccessArgs = {
+  access: Scalars['String']['input'];
+  environmentId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetForkSecretsPolicyArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  exposeSecretsToForks: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
 };
 
 
@@ -782,6 +835,12 @@ export type MutationSignUpArgs = {
 export type MutationUncordonNodeArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationUnlinkSignInProviderArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  provider: Scalars['String']['input'];
 };
 
 
@@ -857,6 +916,7 @@ export type Organization = {
   /** Whether the caller may change things here (for the UI). */
   canWrite: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
+  exposeSecretsToForks: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   /** Invitations (owners and admins only). */
   invitations: Array<Invitation>;
@@ -866,6 +926,7 @@ export type Organization = {
   position: Scalars['Int']['output'];
   /** Projects by slug; `search` matches a part of the name. */
   projects: ProjectConnection;
+  requiresProviderSignIn: Scalars['Boolean']['output'];
   role: Maybe<Scalars['String']['output']>;
   slug: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
@@ -967,6 +1028,8 @@ export type Query = {
   serviceSource: Maybe<ServiceSource>;
   /** Which pushes deploy a service where (null: never set). */
   serviceTriggers: Maybe<ServiceTriggers>;
+  /** The providers (GitHub, GitLab) one may sign in with here. */
+  signInProviders: Array<SignInProvider>;
   /** Variable names; values only with reveal (admins and owners). */
   variables: Array<Variable>;
   /** The signed-in user and their organisations. */
@@ -1264,6 +1327,35 @@ export type ServiceUrl = {
   url: Scalars['String']['output'];
 };
 
+/** A share link just made: its token is shown this once. */
+export type ShareLink = {
+  __typename?: 'ShareLink';
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Shown once; only its hash is kept. */
+  token: Scalars['String']['output'];
+  /** The link on each web service's host; any host of the environment works. */
+  urls: Array<Scalars['String']['output']>;
+};
+
+/** A GitHub or GitLab account the user may sign in with (its login, never a token). */
+export type SignInLink = {
+  __typename?: 'SignInLink';
+  linkedAt: Scalars['DateTime']['output'];
+  login: Scalars['String']['output'];
+  position: Scalars['Int']['output'];
+  provider: Scalars['String']['output'];
+};
+
+export type SignInProvider = {
+  __typename?: 'SignInProvider';
+  /** POST here (signed in, with `X-Containr-CSRF: 1`) for the URL that links the provider to your account. */
+  linkUrl: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** Open it in the browser to sign in (add `?next=/path` to come back there). */
+  startUrl: Scalars['String']['output'];
+};
+
 export type StateChange = {
   __typename?: 'StateChange';
   at: Scalars['DateTime']['output'];
@@ -1376,6 +1468,10 @@ export type Viewer = {
   organizations: Array<Organization>;
   position: Scalars['Int']['output'];
   registeredAt: Scalars['DateTime']['output'];
+  /** The provider accounts linked for signing in. */
+  signInLinks: Array<SignInLink>;
+  /** How this session began: "password", "github" or "gitlab" (null for an API token). */
+  signedInWith: Maybe<Scalars['String']['output']>;
 };
 
 /** A verified webhook delivery: what it said and, once handled, what it caused (per service and environment: deploy with its deployment, wait, or skip, and why). */
