@@ -118,28 +118,40 @@ def typed(rows: list[Row], row_type: type[T], *, narrowed: bool = False) -> list
     hold ``UNREAD`` in the others (any other row missing a column is refused).
 
     A read's rows share their columns: the first row's are checked, the others' number.
-    Each row dict becomes its object's attributes as it is (a narrowed row's, with the
-    columns not read): no copy per row."""
+    Each row dict becomes its object's attributes as it is, a narrowed row's too (its type,
+    a subclass of ``row_type``, answers ``UNREAD`` for the columns not read): no copy per row."""
     fields = _plain_fields(typing.cast(type, row_type))
     if fields is None or not rows:
         return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
     columns = rows[0].keys()
-    unread: dict[str, Any] | None = None
+    made = typing.cast(type, row_type)
     if columns != fields:
         if not (narrowed and columns <= fields):  # let msgspec say what's wrong
             return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
-        unread = dict.fromkeys(fields - columns, UNREAD)
+        made = _unread_type(made, frozenset(fields - columns))
     size = len(columns)
     new, adopt = object.__new__, object.__setattr__  # a frozen dataclass refuses setattr
-    result = []
+    result: list[T] = []
     for row in rows:
         if len(row) != size:  # not the read's columns: let msgspec say what's wrong
             result.append(msgspec.convert(row, row_type, from_attributes=False))
             continue
-        item = new(row_type)
-        adopt(item, "__dict__", row if unread is None else {**unread, **row})
+        item: T = new(made)
+        adopt(item, "__dict__", row)
         result.append(item)
     return result
+
+
+@functools.lru_cache(maxsize=256)
+def _unread_type(row_type: type, unread: frozenset[str]) -> type:
+    """The row type whose objects answer ``UNREAD`` for the columns ``unread`` (a subclass of
+    ``row_type`` holding them as class attributes): a narrowed row is then its read dict as it
+    is, not a copy of it with every column it did not read added."""
+    return type(
+        row_type.__name__,
+        (row_type,),
+        {"__module__": row_type.__module__} | dict.fromkeys(unread, UNREAD),
+    )
 
 
 _JSON_ITEMS = (str, int, bool, Any, object)
