@@ -54,6 +54,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "OrganizationRow",
     "ProjectRow",
     "ReleaseRow",
+    "Select",
     "ServiceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
@@ -63,6 +64,19 @@ __all__ = [  # the row types, for the interfaces (which never import projections
 
 T = TypeVar("T")
 Order = Literal["asc", "desc"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Select:
+    """One read of ``ReadStore.select_many``: its model, table and ``select``'s options."""
+
+    model: str
+    table: Table
+    where: dict[str, object] | None = None
+    order_by: Sequence[str] = ()
+    limit: int | None = None
+    generation: int | None = None
+    columns: Sequence[str] | None = None
 
 
 class ReadStore(Protocol):
@@ -88,6 +102,11 @@ class ReadStore(Protocol):
         case-insensitive substring of a text column), ``since``/``until`` (inclusive
         bounds on a column), in ``order_by`` order, after the keyset ``after``; with
         ``columns``, only those columns (and the table's key) of each row."""
+        ...
+
+    def select_many(self, reads: Sequence[Select]) -> list[list[Row]]:
+        """The rows of several reads that do not depend on each other, in their order, as
+        ``select`` answers each (in one round trip where the database allows)."""
         ...
 
     def positions(self) -> dict[str, int]:
@@ -209,6 +228,11 @@ class DashboardQueries:
 
     def _select(self, table: Table, **kwargs: Any) -> list[Row]:
         return self._store.select(self.model, table, generation=self._generation, **kwargs)
+
+    def _select_many(self, *reads: tuple[Table, dict[str, Any]]) -> list[list[Row]]:
+        return self._store.select_many(
+            [Select(self.model, table, generation=self._generation, **kw) for table, kw in reads]
+        )
 
     def user(self, user_id: UUID) -> dashboard.UserRow:
         """A user."""
@@ -426,6 +450,36 @@ class DashboardQueries:
             columns=_narrowed(columns, "service_id", "latest_deployment_id"),
         )
         return typed(rows, dashboard.ServiceStateRow, narrowed=columns is not None)
+
+    def services_and_states_of(
+        self,
+        project_ids: Sequence[UUID],
+        *,
+        service_columns: Sequence[str] | None = None,
+        state_columns: Sequence[str] | None = None,
+    ) -> tuple[list[dashboard.ServiceRow], list[dashboard.ServiceStateRow]]:
+        """``services_of`` and ``service_states_of`` together, in one round trip."""
+        services, states = self._select_many(
+            (
+                dashboard.SERVICES,
+                {
+                    "where": {"project_id": list(project_ids), "deleted": False},
+                    "order_by": ("name",),
+                    "columns": _narrowed(service_columns, "project_id"),
+                },
+            ),
+            (
+                dashboard.SERVICE_STATES,
+                {
+                    "where": {"project_id": list(project_ids)},
+                    "columns": _narrowed(state_columns, "service_id", "latest_deployment_id"),
+                },
+            ),
+        )
+        return (
+            typed(services, dashboard.ServiceRow, narrowed=service_columns is not None),
+            typed(states, dashboard.ServiceStateRow, narrowed=state_columns is not None),
+        )
 
     def environments_of(self, project_ids: Sequence[UUID]) -> list[dashboard.EnvironmentRow]:
         """Environments of several projects at once."""
