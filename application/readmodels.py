@@ -57,6 +57,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "OrganizationRow",
     "ProjectRow",
     "ReleaseRow",
+    "Select",
     "ServiceRow",
     "ServiceSourceRow",
     "ServiceStateRow",
@@ -69,6 +70,19 @@ __all__ = [  # the row types, for the interfaces (which never import projections
 
 T = TypeVar("T")
 Order = Literal["asc", "desc"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Select:
+    """One read of ``ReadStore.select_many``: its model, table and ``select``'s options."""
+
+    model: str
+    table: Table
+    where: dict[str, object] | None = None
+    order_by: Sequence[str] = ()
+    limit: int | None = None
+    generation: int | None = None
+    columns: Sequence[str] | None = None
 
 
 class ReadStore(Protocol):
@@ -94,6 +108,11 @@ class ReadStore(Protocol):
         case-insensitive substring of a text column), ``since``/``until`` (inclusive
         bounds on a column), in ``order_by`` order, after the keyset ``after``; with
         ``columns``, only those columns (and the table's key) of each row."""
+        ...
+
+    def select_many(self, reads: Sequence[Select]) -> list[list[Row]]:
+        """The rows of several reads that do not depend on each other, in their order, as
+        ``select`` answers each (in one round trip where the database allows)."""
         ...
 
     def positions(self) -> dict[str, int]:
@@ -124,28 +143,40 @@ def typed(rows: list[Row], row_type: type[T], *, narrowed: bool = False) -> list
     hold ``UNREAD`` in the others (any other row missing a column is refused).
 
     A read's rows share their columns: the first row's are checked, the others' number.
-    Each row dict becomes its object's attributes as it is (a narrowed row's, with the
-    columns not read): no copy per row."""
+    Each row dict becomes its object's attributes as it is, a narrowed row's too (its type,
+    a subclass of ``row_type``, answers ``UNREAD`` for the columns not read): no copy per row."""
     fields = _plain_fields(typing.cast(type, row_type))
     if fields is None or not rows:
         return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
     columns = rows[0].keys()
-    unread: dict[str, Any] | None = None
+    made = typing.cast(type, row_type)
     if columns != fields:
         if not (narrowed and columns <= fields):  # let msgspec say what's wrong
             return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
-        unread = dict.fromkeys(fields - columns, UNREAD)
+        made = _unread_type(made, frozenset(fields - columns))
     size = len(columns)
     new, adopt = object.__new__, object.__setattr__  # a frozen dataclass refuses setattr
-    result = []
+    result: list[T] = []
     for row in rows:
         if len(row) != size:  # not the read's columns: let msgspec say what's wrong
             result.append(msgspec.convert(row, row_type, from_attributes=False))
             continue
-        item = new(row_type)
-        adopt(item, "__dict__", row if unread is None else {**unread, **row})
+        item: T = new(made)
+        adopt(item, "__dict__", row)
         result.append(item)
     return result
+
+
+@functools.lru_cache(maxsize=256)
+def _unread_type(row_type: type, unread: frozenset[str]) -> type:
+    """The row type whose objects answer ``UNREAD`` for the columns ``unread`` (a subclass of
+    ``row_type`` holding them as class attributes): a narrowed row is then its read dict as it
+    is, not a copy of it with every column it did not read added."""
+    return type(
+        row_type.__name__,
+        (row_type,),
+        {"__module__": row_type.__module__} | dict.fromkeys(unread, UNREAD),
+    )
 
 
 _JSON_ITEMS = (str, int, bool, Any, object)
@@ -203,6 +234,11 @@ class DashboardQueries:
 
     def _select(self, table: Table, **kwargs: Any) -> list[Row]:
         return self._store.select(self.model, table, generation=self._generation, **kwargs)
+
+    def _select_many(self, *reads: tuple[Table, dict[str, Any]]) -> list[list[Row]]:
+        return self._store.select_many(
+            [Select(self.model, table, generation=self._generation, **kw) for table, kw in reads]
+        )
 
     def user(self, user_id: UUID) -> dashboard.UserRow:
         """A user."""
@@ -427,6 +463,36 @@ class DashboardQueries:
             columns=_narrowed(columns, "service_id", "latest_deployment_id"),
         )
         return typed(rows, dashboard.ServiceStateRow, narrowed=columns is not None)
+
+    def services_and_states_of(
+        self,
+        project_ids: Sequence[UUID],
+        *,
+        service_columns: Sequence[str] | None = None,
+        state_columns: Sequence[str] | None = None,
+    ) -> tuple[list[dashboard.ServiceRow], list[dashboard.ServiceStateRow]]:
+        """``services_of`` and ``service_states_of`` together, in one round trip."""
+        services, states = self._select_many(
+            (
+                dashboard.SERVICES,
+                {
+                    "where": {"project_id": list(project_ids), "deleted": False},
+                    "order_by": ("name",),
+                    "columns": _narrowed(service_columns, "project_id"),
+                },
+            ),
+            (
+                dashboard.SERVICE_STATES,
+                {
+                    "where": {"project_id": list(project_ids)},
+                    "columns": _narrowed(state_columns, "service_id", "latest_deployment_id"),
+                },
+            ),
+        )
+        return (
+            typed(services, dashboard.ServiceRow, narrowed=service_columns is not None),
+            typed(states, dashboard.ServiceStateRow, narrowed=state_columns is not None),
+        )
 
     def environments_of(self, project_ids: Sequence[UUID]) -> list[dashboard.EnvironmentRow]:
         """Environments of several projects at once."""

@@ -364,11 +364,15 @@ def load_services(
 ) -> dict[UUID, list[ServiceRow]]:
     """The services of several projects with their states and latest deployments, kept for
     their fields: three queries for any number of projects (and what the states' addresses
-    need, unless ``addresses`` is False: the query selects none). ``narrowed`` reads only
-    the columns the query shows (the others hold ``UNREAD``)."""
+    need, unless ``addresses`` is False: the query selects none), services and states in
+    one round trip. ``narrowed`` reads only the columns the query shows (the others hold
+    ``UNREAD``)."""
     ids = [p.id for p in projects]
-    services = dashboard.services_of(ids, columns=None if addresses else narrowed.services)
-    states = dashboard.service_states_of(ids, columns=None if addresses else narrowed.states)
+    services, states = dashboard.services_and_states_of(
+        ids,
+        service_columns=None if addresses else narrowed.services,
+        state_columns=None if addresses else narrowed.states,
+    )
     _prefetch_latest(context, dashboard, states, narrowed.deployments)
     if addresses:
         naming.prefetch_addresses(context, dashboard, services, states, projects)
