@@ -99,29 +99,34 @@ class PostgresSessionStore:
         self._pool = pool
 
     def create(
-        self, session_id: UUID, user_id: UUID, token_hash: str, expires_at: datetime
+        self,
+        session_id: UUID,
+        user_id: UUID,
+        token_hash: str,
+        expires_at: datetime,
+        method: str = "password",
     ) -> None:
         """Start a session."""
         with self._pool.connection() as conn:
             conn.execute(
-                "INSERT INTO containr_sessions (session_id, user_id, token_hash, expires_at) "
-                "VALUES (%s, %s, %s, %s)",
-                (session_id, user_id, token_hash, expires_at),
+                "INSERT INTO containr_sessions (session_id, user_id, token_hash, expires_at, "
+                "method) VALUES (%s, %s, %s, %s, %s)",
+                (session_id, user_id, token_hash, expires_at, method),
             )
 
     def rotate(
         self, token_hash: str, new_hash: str, now: datetime, expires_at: datetime
-    ) -> tuple[UUID, UUID] | None:
+    ) -> tuple[UUID, UUID, str] | None:
         """Swap the refresh token, or revoke the session on reuse of an old one."""
         with self._pool.connection() as conn, conn.transaction():
             row = conn.execute(
                 "UPDATE containr_sessions SET previous_hashes = right(previous_hashes || ' ' || "
                 "token_hash, 2000), token_hash = %s, expires_at = %s WHERE token_hash = %s AND "
-                "revoked_at IS NULL AND expires_at > %s RETURNING session_id, user_id",
+                "revoked_at IS NULL AND expires_at > %s RETURNING session_id, user_id, method",
                 (new_hash, expires_at, token_hash, now),
             ).fetchone()
             if row is not None:
-                return row[0], row[1]
+                return row[0], row[1], row[2]
             conn.execute(
                 "UPDATE containr_sessions SET revoked_at = %s WHERE revoked_at IS NULL AND "
                 "position(%s in previous_hashes) > 0",
@@ -159,29 +164,34 @@ class SqliteSessionStore:
         return sqlite3.connect(self._path, timeout=10)
 
     def create(
-        self, session_id: UUID, user_id: UUID, token_hash: str, expires_at: datetime
+        self,
+        session_id: UUID,
+        user_id: UUID,
+        token_hash: str,
+        expires_at: datetime,
+        method: str = "password",
     ) -> None:
         """Start a session."""
         with closing(self._connect()) as conn, conn:
             conn.execute(
-                "INSERT INTO containr_sessions (session_id, user_id, token_hash, expires_at) "
-                "VALUES (?, ?, ?, ?)",
-                (str(session_id), str(user_id), token_hash, _iso(expires_at)),
+                "INSERT INTO containr_sessions (session_id, user_id, token_hash, expires_at, "
+                "method) VALUES (?, ?, ?, ?, ?)",
+                (str(session_id), str(user_id), token_hash, _iso(expires_at), method),
             )
 
     def rotate(
         self, token_hash: str, new_hash: str, now: datetime, expires_at: datetime
-    ) -> tuple[UUID, UUID] | None:
+    ) -> tuple[UUID, UUID, str] | None:
         """Swap the refresh token, or revoke the session on reuse of an old one."""
         with closing(self._connect()) as conn, conn:
             row = conn.execute(
                 "UPDATE containr_sessions SET previous_hashes = substr(previous_hashes || ' ' || "
                 "token_hash, -2000), token_hash = ?, expires_at = ? WHERE token_hash = ? AND "
-                "revoked_at IS NULL AND expires_at > ? RETURNING session_id, user_id",
+                "revoked_at IS NULL AND expires_at > ? RETURNING session_id, user_id, method",
                 (new_hash, _iso(expires_at), token_hash, _iso(now)),
             ).fetchone()
             if row is not None:
-                return UUID(row[0]), UUID(row[1])
+                return UUID(row[0]), UUID(row[1]), str(row[2])
             conn.execute(
                 "UPDATE containr_sessions SET revoked_at = ? WHERE revoked_at IS NULL AND "
                 "instr(previous_hashes, ?) > 0",

@@ -110,7 +110,11 @@ SESSIONS_SQL = (
     "CREATE TABLE IF NOT EXISTS containr_sessions ("
     " session_id {uuid} PRIMARY KEY, user_id {uuid} NOT NULL, token_hash TEXT NOT NULL UNIQUE,"
     " previous_hashes TEXT NOT NULL DEFAULT '', expires_at {ts} NOT NULL,"
-    " revoked_at {ts})"
+    " revoked_at {ts}, method TEXT NOT NULL DEFAULT 'password')"
+)
+# How a session began (password or a provider), for installations made before it was kept.
+SESSIONS_METHOD_SQL = (
+    "ALTER TABLE containr_sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password'"
 )
 DATA_KEYS_SQL = (
     "CREATE TABLE IF NOT EXISTS containr_data_keys ("
@@ -128,6 +132,9 @@ def migrate(settings: Settings) -> list[str]:
         with closing(sqlite3.connect(settings.sqlite_path)) as conn, conn:
             conn.execute(DATA_KEYS_SQL.format(uuid="TEXT", bytes="BLOB", ts="TEXT"))
             conn.execute(SESSIONS_SQL.format(uuid="TEXT", ts="TEXT"))
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(containr_sessions)")}
+            if "method" not in columns:
+                conn.execute(SESSIONS_METHOD_SQL)
             for statement in LOGS_SQL["sqlite"] + METRICS_SQL["sqlite"] + ARCHIVES_SQL["sqlite"]:
                 conn.execute(statement)
         _create_event_tables(settings)
@@ -143,6 +150,7 @@ def migrate(settings: Settings) -> list[str]:
             )
             pg.execute(sql.SQL(DATA_KEYS_SQL.format(uuid="uuid", bytes="bytea", ts="timestamptz")))
             pg.execute(sql.SQL(SESSIONS_SQL.format(uuid="uuid", ts="timestamptz")))
+            pg.execute(sql.SQL(SESSIONS_METHOD_SQL.replace("COLUMN", "COLUMN IF NOT EXISTS")))
             for statement in (
                 *LOGS_SQL["postgres"],
                 *METRICS_SQL["postgres"],

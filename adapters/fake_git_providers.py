@@ -138,6 +138,11 @@ class FakeGitProviderApi:
             p.hook_secrets[hook.hook_id] = secret
         return hook
 
+    def webhooks(self, full_name: str) -> list[Webhook]:
+        self._repo(full_name)
+        with self.provider._lock:
+            return list(self.provider.webhooks.get(full_name, {}).values())
+
     def remove_webhook(self, full_name: str, hook_id: str) -> None:
         self._repo(full_name)
         with self.provider._lock:

@@ -158,7 +158,7 @@ class AuthService:
         result = self._bus.execute(command, Context(actor=SYSTEM))
         user_id = result.id("user_id")
         return SignedUp(
-            self._start_session(user_id), result.ids.get("organization_id"), result.position
+            self.start_session(user_id), result.ids.get("organization_id"), result.position
         )
 
     def log_in(self, email: str, password: Secret, client: str) -> Tokens:
@@ -178,7 +178,7 @@ class AuthService:
         hashed = self._box.open(user.id, password_context(user.id), user.password_hash)
         if not self._hasher.verify(hashed, password):
             raise UnauthenticatedError("wrong email or password")
-        return self._start_session(user.id)
+        return self.start_session(user.id)
 
     def _limit(self, key: str, limit: Limit, message: str) -> None:
         wait = self._limiter.attempt(key, limit.count, limit.seconds)
@@ -220,9 +220,12 @@ class AuthService:
             with self._recent_lock:
                 self._recent.clear()
             raise UnauthenticatedError("the refresh token is not valid; sign in again")
-        session_id, user_id = found
+        session_id, user_id, method = found
         return Tokens(
-            self._access(user_id, session_id), new, int(ACCESS_TTL.total_seconds()), user_id
+            self._access(user_id, session_id, method),
+            new,
+            int(ACCESS_TTL.total_seconds()),
+            user_id,
         )
 
     def log_out(self, principal: Principal) -> None:
@@ -280,10 +283,12 @@ class AuthService:
         if not self._sessions.is_active(session_id, self._clock.now()):
             raise UnauthenticatedError("this session has ended; sign in again")
         expires = claims.get("exp")
+        method = claims.get("amr")
         return Principal(
             user_id=user_id,
             session_id=session_id,
             expires_at=datetime.fromtimestamp(expires, UTC) if isinstance(expires, int) else None,
+            signed_in_with=method if isinstance(method, str) else "password",
         )
 
     def create_api_token(
@@ -326,19 +331,25 @@ class AuthService:
         )
         return result.id("organization_id")
 
-    def _start_session(self, user_id: UUID) -> Tokens:
+    def start_session(self, user_id: UUID, method: str = "password") -> Tokens:
+        """Sign a user in whose identity was proven (by a password or a provider)."""
         session_id = uuid4()
         refresh = REFRESH_PREFIX + secrets.token_urlsafe(32)
         self._sessions.create(
-            session_id, user_id, hash_token(refresh), self._clock.now() + REFRESH_TTL
+            session_id, user_id, hash_token(refresh), self._clock.now() + REFRESH_TTL, method
         )
         return Tokens(
-            self._access(user_id, session_id), refresh, int(ACCESS_TTL.total_seconds()), user_id
+            self._access(user_id, session_id, method),
+            refresh,
+            int(ACCESS_TTL.total_seconds()),
+            user_id,
         )
 
-    def _access(self, user_id: UUID, session_id: UUID) -> str:
+    def _access(self, user_id: UUID, session_id: UUID, method: str) -> str:
+        # "amr" (RFC 8176's authentication methods reference): how the session began.
         return self._signer.issue(
-            {"sub": str(user_id), "sid": str(session_id)}, int(ACCESS_TTL.total_seconds())
+            {"sub": str(user_id), "sid": str(session_id), "amr": method},
+            int(ACCESS_TTL.total_seconds()),
         )
 
     def _user_by_email(self, email: str) -> User | None:

@@ -20,6 +20,7 @@ from domain.node import Node
 from domain.organization import Organization
 from domain.project import Project
 from domain.service import Service
+from domain.user import SIGN_IN_PROVIDERS
 from domain.values import Role
 
 
@@ -59,6 +60,14 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     token_id: UUID | None = None
     expires_at: datetime | None = None
     """When the credential stops working (an access token's or API token's expiry)."""
+    signed_in_with: str | None = None
+    """How the session began: "password", or a provider ("github", "gitlab"); None for a
+    personal API token."""
+
+    @property
+    def through_provider(self) -> bool:
+        """Whether the session began at a sign-in provider (what organisations may require)."""
+        return self.signed_in_with in SIGN_IN_PROVIDERS
 
     @property
     def actor(self) -> str:
@@ -72,6 +81,26 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     def allows(self, permission: Permission) -> bool:
         """Whether the principal's scopes include ``permission``."""
         return any(permission in SCOPE_PERMISSIONS[s] for s in self.scopes)
+
+
+class ProviderSignInRequiredError(ForbiddenError):
+    """Raised when an organisation requires provider sign-in and the caller signed in with a
+    password (or uses an API token)."""
+
+    reason = "PROVIDER_SIGN_IN_REQUIRED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this organisation requires signing in with GitHub or GitLab: sign out, then sign "
+            "in with a provider linked to your account (API tokens do not count)"
+        )
+
+
+def require_provider_sign_in(principal: Principal, required: bool) -> None:
+    """Raise ProviderSignInRequiredError when an organisation requires provider sign-in and
+    the principal's session did not begin at a provider."""
+    if required and not principal.through_provider:
+        raise ProviderSignInRequiredError
 
 
 def require(principal: Principal, role: Role | None, permission: Permission, what: str) -> None:
@@ -149,6 +178,7 @@ def _guest(cmd: c.Command, uow: UnitOfWork) -> UUID:
 RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.RenameOrganization: (Permission.MANAGE, _org, "organisation"),
     c.SetForkSecretsPolicy: (Permission.MANAGE, _org, "organisation"),
+    c.RequireProviderSignIn: (Permission.MANAGE, _org, "organisation"),
     c.AddMember: (Permission.MANAGE, _org, "organisation"),
     c.ChangeMemberRole: (Permission.MANAGE, _org, "organisation"),
     c.RemoveMember: (Permission.MANAGE, _org, "organisation"),
@@ -192,6 +222,8 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.RotateWebhookSecret: (Permission.MANAGE, _connection, "git connection"),
     c.RemoveGitConnection: (Permission.MANAGE, _connection, "git connection"),
     c.SetServiceTriggers: (Permission.WRITE, _service, "service"),
+    c.ConnectServiceRepository: (Permission.WRITE, _service, "service"),
+    c.DisconnectServiceRepository: (Permission.WRITE, _service, "service"),
 }
 
 
@@ -225,6 +257,11 @@ def authorize(command: c.Command, uow: UnitOfWork, principal: Principal) -> None
     if _touches_ownership(command, org):
         permission = Permission.OWN
     require(principal, role, permission, what)
+    # Turning the requirement on also needs a provider session, so an admin cannot lock
+    # themselves out; lifting it is a change like any other (the server's CLI, which needs
+    # no session, can always lift it).
+    turning_on = isinstance(command, c.RequireProviderSignIn) and command.required
+    require_provider_sign_in(principal, org.requires_provider_sign_in or turning_on)
 
 
 def _touches_ownership(command: c.Command, org: Organization) -> bool:
@@ -250,7 +287,13 @@ def _own(command: c.Command, principal: Principal) -> bool | None:
     return None
 
 
-ACCOUNT_COMMANDS = (c.ChangePassword, c.CreateApiToken, c.RevokeApiToken)
+ACCOUNT_COMMANDS = (
+    c.ChangePassword,
+    c.CreateApiToken,
+    c.RevokeApiToken,
+    c.LinkProvider,
+    c.UnlinkProvider,
+)
 
 
 def check_role(principal: Principal, role: str | None, permission: Permission, what: str) -> None:

@@ -15,6 +15,7 @@ from application.secrets import Secret, secret_dec_hook
 from domain.git_connection import GitProvider
 from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
+from domain.service_source import WebhookMode
 from domain.service_spec import BuildSettings, GitSource, HealthCheck, Resources, ServiceKind
 from domain.values import Role
 from domain.webhook_delivery import DeliveryFact
@@ -494,6 +495,27 @@ class RevokeInvitation(Command, frozen=True):
     invitation_id: UUID
 
 
+class LinkProvider(Command, frozen=True):
+    """Let the caller sign in with a provider account whose identity the provider confirmed."""
+
+    provider: str
+    subject: str
+    login: str
+
+
+class UnlinkProvider(Command, frozen=True):
+    """Stop the caller signing in with a provider account."""
+
+    provider: str
+
+
+class RequireProviderSignIn(Command, frozen=True):
+    """Whether an organisation's members must sign in through GitHub or GitLab."""
+
+    organization_id: UUID
+    required: bool
+
+
 COMMANDS: dict[str, type[Command]] = {cls.__name__: cls for cls in Command.__subclasses__()}
 
 
@@ -795,3 +817,61 @@ class EndCommitChecks(Command, frozen=True):
     outcome: Literal["passed", "failed", "gave_up", "superseded"]
     summary: str
     superseded_by: UUID | None = None
+
+
+class ConnectServiceRepository(Command, frozen=True):
+    """Build a service from a repository's branch at a git connection's provider; pushes to it
+    are heard through the connection's webhook, registered by Containr (automatic) or pasted
+    by a person (manual)."""
+
+    service_id: UUID
+    connection_id: UUID
+    repository: str
+    """The repository's full name at the provider (``owner/name``)."""
+    branch: str
+    webhook_mode: WebhookMode = WebhookMode.AUTOMATIC
+
+
+class DisconnectServiceRepository(Command, frozen=True):
+    """No longer hear a service's repository (its git source stays); an automatic webhook is
+    removed from the provider."""
+
+    service_id: UUID
+
+
+class ReportGitConnectionAccess(Command, frozen=True):
+    """Report: a check of a connection's token found it working (``login``) or refused
+    (``reason``); recorded only when that changes what is known."""
+
+    connection_id: UUID
+    login: str | None = None
+    reason: str | None = None
+
+
+class ReportWebhookRegistered(Command, frozen=True):
+    """Report: the provider has the webhook of a service's repository."""
+
+    service_id: UUID
+    connection_id: UUID
+    repository: str
+    hook_id: str
+    secret_generation: int = 0
+    """The connection's secret generation the webhook was registered with."""
+
+
+class ReportWebhookRefused(Command, frozen=True):
+    """Report: the provider refused to register the webhook (e.g. no admin rights)."""
+
+    service_id: UUID
+    connection_id: UUID
+    repository: str
+    reason: str
+
+
+class ReportWebhookRemoved(Command, frozen=True):
+    """Report: a disconnected repository's webhook is off the provider (or the provider
+    refuses for good to remove it: the process logs that a person should)."""
+
+    service_id: UUID
+    connection_id: UUID
+    repository: str

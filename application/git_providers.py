@@ -125,6 +125,10 @@ class GitProviderApi(Protocol):
         """Register ``url`` for push, pull request and release events, signed with ``secret``."""
         ...
 
+    def webhooks(self, full_name: str) -> list[Webhook]:
+        """The repository's webhooks (to find one registered before a crash by its URL)."""
+        ...
+
     def remove_webhook(self, full_name: str, hook_id: str) -> None:
         """Remove a registered webhook; one already gone counts as removed."""
         ...

@@ -90,15 +90,22 @@ class SessionStore(Protocol):
     """Refresh-token sessions: each refresh token is single-use and rotates."""
 
     def create(
-        self, session_id: UUID, user_id: UUID, token_hash: str, expires_at: datetime
+        self,
+        session_id: UUID,
+        user_id: UUID,
+        token_hash: str,
+        expires_at: datetime,
+        method: str = "password",
     ) -> None:
-        """Start a session whose current refresh token has ``token_hash``."""
+        """Start a session whose current refresh token has ``token_hash``; ``method`` says
+        how the user signed in ("password", "github", "gitlab")."""
         ...
 
     def rotate(
         self, token_hash: str, new_hash: str, now: datetime, expires_at: datetime
-    ) -> tuple[UUID, UUID] | None:
-        """Swap a session's current refresh token for a new one; (session, user) or None.
+    ) -> tuple[UUID, UUID, str] | None:
+        """Swap a session's current refresh token for a new one; (session, user, how it
+        began) or None.
 
         Presenting an already-rotated token (a stolen copy) revokes the whole session.
         """

@@ -10,15 +10,16 @@ runs, and every returned row is checked against its table's ``Owner``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 from uuid import UUID
 
 from application.auth import UnauthenticatedError
-from application.authz import Permission, Principal, require
+from application.authz import Permission, Principal, require, require_provider_sign_in
 from application.errors import ForbiddenError
-from application.readmodels import Order, ReadStore
+from application.readmodels import Order, ReadStore, Select
 from domain.values import Role
 from projections import dashboard
 from projections.schema import Owner, Row, Table
@@ -56,6 +57,7 @@ class ReadGate:
         self.principal = principal
         self._observe = observe
         self._roles: dict[UUID, Role] | None = None
+        self._strict: frozenset[UUID] = frozenset()
         self._fellows: set[UUID] | None = None
         self._parents: dict[tuple[str, object], UUID | None] = {}
 
@@ -74,17 +76,40 @@ class ReadGate:
                 "dashboard", dashboard.MEMBERS, where={"user_id": self.caller().user_id}
             )
             self._roles = {row["organization_id"]: Role(row["role"]) for row in rows}
+            self._strict = self._requiring_provider_sign_in(list(self._roles))
         return self._roles
+
+    def _requiring_provider_sign_in(self, orgs: list[UUID]) -> frozenset[UUID]:
+        """Which of these organisations require sign-in through a provider."""
+        if not orgs or self.caller().through_provider:
+            return frozenset()
+        rows = self._store.select(
+            "dashboard",
+            dashboard.ORGANIZATIONS,
+            where={"id": orgs},
+            columns=("id", "requires_provider_sign_in"),
+        )
+        return frozenset(row["id"] for row in rows if row["requires_provider_sign_in"])
 
     def forget(self) -> None:
         """Read memberships again on the next check (they changed)."""
         self._roles = None
         self._fellows = None
 
-    def require(self, organization_id: UUID | None, permission: Permission, noun: str) -> None:
-        """FORBIDDEN unless the caller's role there and their token grant ``permission``."""
+    def require(
+        self,
+        organization_id: UUID | None,
+        permission: Permission,
+        noun: str,
+        *,
+        policy: bool = True,
+    ) -> None:
+        """FORBIDDEN unless the caller's role there and their token grant ``permission``, and
+        (``policy``) the session began at a provider when the organisation requires that."""
         role = self.roles().get(organization_id) if organization_id is not None else None
         require(self.caller(), role, permission, noun)
+        if policy:
+            require_provider_sign_in(self.caller(), organization_id in self._strict)
 
     def can(self, organization_id: UUID, permission: Permission) -> bool:
         """Whether the caller may (for showing or hiding things, never for reading rows)."""
@@ -134,10 +159,7 @@ class ReadGate:
     ) -> list[Row]:
         """Rows of ``table``, each checked against its owner (see ReadStore.select); a
         narrowed read (``columns``) reads the owner column and the notices' columns too."""
-        owner = table.owner
-        if owner is None:
-            raise ForbiddenError(f"{what(table)} rows are Containr's own, not for callers")
-        self.caller()
+        owner = self._owner(table)
         where = where or {}
         if columns is not None:
             columns = _with_checked(table, owner, columns)
@@ -162,13 +184,44 @@ class ReadGate:
             self._observe(table, where, rows)
         return rows
 
+    def select_many(self, reads: Sequence[Select]) -> list[list[Row]]:
+        """The rows of several reads (see ReadStore.select_many), each checked as ``select``
+        checks its rows: every filter before any read runs, every row after."""
+        checked = []
+        for read in reads:
+            owner = self._owner(read.table)
+            where = read.where or {}
+            if owner.column in where:
+                self._check_filter(owner, read.table, where[owner.column])
+            columns = read.columns
+            if columns is not None:
+                columns = _with_checked(read.table, owner, columns)
+            checked.append(dataclasses.replace(read, where=where, columns=columns))
+        found = self._store.select_many(checked)
+        for read, rows in zip(checked, found, strict=True):
+            self._check_rows(self._owner(read.table), read.table, rows)
+            if self._observe is not None:
+                assert read.where is not None  # made a dict above
+                self._observe(read.table, read.where, rows)
+        return found
+
+    def _owner(self, table: Table) -> Owner:
+        """The owner every row of ``table`` is checked against (refused: Containr's own)."""
+        owner = table.owner
+        if owner is None:
+            raise ForbiddenError(f"{what(table)} rows are Containr's own, not for callers")
+        self.caller()
+        return owner
+
     # Checks
 
     def _check_filter(self, owner: Owner, table: Table, pinned: object) -> None:
         values = list(pinned) if isinstance(pinned, list | tuple | set | frozenset) else [pinned]
         if owner.kind == "organization":
             for org in values:
-                self.require(_uuid(org), Permission(owner.permission), what(table))
+                self.require(
+                    _uuid(org), Permission(owner.permission), what(table), policy=_policed(table)
+                )
         elif owner.kind == "via":
             for org in self._parent_orgs(owner, values):
                 self.require(org, Permission(owner.permission), what(table))
@@ -181,7 +234,7 @@ class ReadGate:
         permission, noun = Permission(owner.permission), what(table)
         if owner.kind == "organization":
             for org in _distinct([row[owner.column] for row in rows]):
-                self.require(org, permission, noun)
+                self.require(org, permission, noun, policy=_policed(table))
         elif owner.kind == "via":
             for org in self._parent_orgs(owner, _distinct([row[owner.column] for row in rows])):
                 self.require(org, permission, noun)
@@ -206,6 +259,12 @@ class ReadGate:
             for i in missing:
                 self._parents[(parent.name, i)] = found.get(i)
         return {self._parents[entry] for entry in wanted}
+
+
+def _policed(table: Table) -> bool:
+    """Whether reading the table's rows needs a provider session where an organisation
+    requires one: all but the organisation's own row, which says what it requires."""
+    return table.name != "organizations"
 
 
 def _with_checked(table: Table, owner: Owner, columns: Sequence[str]) -> tuple[str, ...]:

@@ -33,10 +33,13 @@ from projections.dashboard import (
     OrganizationRow,
     ProjectRow,
     ServiceRow,
+    ServiceSourceRow,
     ServiceStateRow,
     ServiceTriggersRow,
+    SignInLinkRow,
     UserRow,
     WebhookDeliveryRow,
+    WebhookRemovalRow,
 )
 from projections.history import AuditRow, ReleaseRow
 from projections.schema import Row, Table
@@ -58,15 +61,32 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "OrganizationRow",
     "ProjectRow",
     "ReleaseRow",
+    "Select",
     "ServiceRow",
+    "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "SignInLinkRow",
     "UserRow",
     "WebhookDeliveryRow",
+    "WebhookRemovalRow",
 ]
 
 T = TypeVar("T")
 Order = Literal["asc", "desc"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Select:
+    """One read of ``ReadStore.select_many``: its model, table and ``select``'s options."""
+
+    model: str
+    table: Table
+    where: dict[str, object] | None = None
+    order_by: Sequence[str] = ()
+    limit: int | None = None
+    generation: int | None = None
+    columns: Sequence[str] | None = None
 
 
 class ReadStore(Protocol):
@@ -92,6 +112,11 @@ class ReadStore(Protocol):
         case-insensitive substring of a text column), ``since``/``until`` (inclusive
         bounds on a column), in ``order_by`` order, after the keyset ``after``; with
         ``columns``, only those columns (and the table's key) of each row."""
+        ...
+
+    def select_many(self, reads: Sequence[Select]) -> list[list[Row]]:
+        """The rows of several reads that do not depend on each other, in their order, as
+        ``select`` answers each (in one round trip where the database allows)."""
         ...
 
     def positions(self) -> dict[str, int]:
@@ -122,28 +147,40 @@ def typed(rows: list[Row], row_type: type[T], *, narrowed: bool = False) -> list
     hold ``UNREAD`` in the others (any other row missing a column is refused).
 
     A read's rows share their columns: the first row's are checked, the others' number.
-    Each row dict becomes its object's attributes as it is (a narrowed row's, with the
-    columns not read): no copy per row."""
+    Each row dict becomes its object's attributes as it is, a narrowed row's too (its type,
+    a subclass of ``row_type``, answers ``UNREAD`` for the columns not read): no copy per row."""
     fields = _plain_fields(typing.cast(type, row_type))
     if fields is None or not rows:
         return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
     columns = rows[0].keys()
-    unread: dict[str, Any] | None = None
+    made = typing.cast(type, row_type)
     if columns != fields:
         if not (narrowed and columns <= fields):  # let msgspec say what's wrong
             return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
-        unread = dict.fromkeys(fields - columns, UNREAD)
+        made = _unread_type(made, frozenset(fields - columns))
     size = len(columns)
     new, adopt = object.__new__, object.__setattr__  # a frozen dataclass refuses setattr
-    result = []
+    result: list[T] = []
     for row in rows:
         if len(row) != size:  # not the read's columns: let msgspec say what's wrong
             result.append(msgspec.convert(row, row_type, from_attributes=False))
             continue
-        item = new(row_type)
-        adopt(item, "__dict__", row if unread is None else {**unread, **row})
+        item: T = new(made)
+        adopt(item, "__dict__", row)
         result.append(item)
     return result
+
+
+@functools.lru_cache(maxsize=256)
+def _unread_type(row_type: type, unread: frozenset[str]) -> type:
+    """The row type whose objects answer ``UNREAD`` for the columns ``unread`` (a subclass of
+    ``row_type`` holding them as class attributes): a narrowed row is then its read dict as it
+    is, not a copy of it with every column it did not read added."""
+    return type(
+        row_type.__name__,
+        (row_type,),
+        {"__module__": row_type.__module__} | dict.fromkeys(unread, UNREAD),
+    )
 
 
 _JSON_ITEMS = (str, int, bool, Any, object)
@@ -202,6 +239,11 @@ class DashboardQueries:
     def _select(self, table: Table, **kwargs: Any) -> list[Row]:
         return self._store.select(self.model, table, generation=self._generation, **kwargs)
 
+    def _select_many(self, *reads: tuple[Table, dict[str, Any]]) -> list[list[Row]]:
+        return self._store.select_many(
+            [Select(self.model, table, generation=self._generation, **kw) for table, kw in reads]
+        )
+
     def user(self, user_id: UUID) -> dashboard.UserRow:
         """A user."""
         rows = self._select(dashboard.USERS, where={"id": user_id})
@@ -218,6 +260,13 @@ class DashboardQueries:
             dashboard.API_TOKENS, where={"user_id": user_id}, order_by=("created_at",), order="desc"
         )
         return typed(rows, dashboard.ApiTokenRow)
+
+    def sign_in_links(self, user_id: UUID) -> list[dashboard.SignInLinkRow]:
+        """The provider accounts a user may sign in with."""
+        rows = self._select(
+            dashboard.SIGN_IN_LINKS, where={"user_id": user_id}, order_by=("provider",)
+        )
+        return typed(rows, dashboard.SignInLinkRow)
 
     def variable_names(
         self, environment_id: UUID, service_id: UUID | None, *, project_id: UUID | None = None
@@ -419,6 +468,36 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.ServiceStateRow, narrowed=columns is not None)
 
+    def services_and_states_of(
+        self,
+        project_ids: Sequence[UUID],
+        *,
+        service_columns: Sequence[str] | None = None,
+        state_columns: Sequence[str] | None = None,
+    ) -> tuple[list[dashboard.ServiceRow], list[dashboard.ServiceStateRow]]:
+        """``services_of`` and ``service_states_of`` together, in one round trip."""
+        services, states = self._select_many(
+            (
+                dashboard.SERVICES,
+                {
+                    "where": {"project_id": list(project_ids), "deleted": False},
+                    "order_by": ("name",),
+                    "columns": _narrowed(service_columns, "project_id"),
+                },
+            ),
+            (
+                dashboard.SERVICE_STATES,
+                {
+                    "where": {"project_id": list(project_ids)},
+                    "columns": _narrowed(state_columns, "service_id", "latest_deployment_id"),
+                },
+            ),
+        )
+        return (
+            typed(services, dashboard.ServiceRow, narrowed=service_columns is not None),
+            typed(states, dashboard.ServiceStateRow, narrowed=state_columns is not None),
+        )
+
     def environments_of(self, project_ids: Sequence[UUID]) -> list[dashboard.EnvironmentRow]:
         """Environments of several projects at once."""
         rows = self._select(
@@ -508,6 +587,13 @@ class DashboardQueries:
             dashboard.GIT_CONNECTIONS,
             where={"organization_id": organization_id, "removed": False},
             order_by=("name", "id"),
+        )
+        return typed(rows, dashboard.GitConnectionRow)
+
+    def all_git_connections(self) -> list[dashboard.GitConnectionRow]:
+        """Every live git connection (for the periodic check of their tokens)."""
+        rows = self._select(
+            dashboard.GIT_CONNECTIONS, where={"removed": False}, order_by=("created_at", "id")
         )
         return typed(rows, dashboard.GitConnectionRow)
 
@@ -604,6 +690,43 @@ class DashboardQueries:
             limit=limit,
         )
         return typed(rows, dashboard.CommitChecksRow)
+
+    def service_source(self, service_id: UUID) -> dashboard.ServiceSourceRow | None:
+        """The repository a service builds from through a git connection (None: none)."""
+        rows = self._select(dashboard.SERVICE_SOURCES, where={"service_id": service_id})
+        return typed(rows, dashboard.ServiceSourceRow)[0] if rows else None
+
+    def webhooks_registering(self, limit: int = 100) -> list[dashboard.ServiceSourceRow]:
+        """Automatic webhooks waiting to be registered (for the git connections process)."""
+        rows = self._select(
+            dashboard.SERVICE_SOURCES,
+            where={"webhook_state": "registering"},
+            order_by=("connected_at", "service_id"),
+            limit=limit,
+        )
+        return typed(rows, dashboard.ServiceSourceRow)
+
+    def repository_users(
+        self, connection_id: UUID, repository: str
+    ) -> list[dashboard.ServiceSourceRow]:
+        """The services connected to a repository through a connection (they share its hook)."""
+        rows = self._select(
+            dashboard.SERVICE_SOURCES,
+            where={"connection_id": connection_id, "repository": repository},
+        )
+        return typed(rows, dashboard.ServiceSourceRow)
+
+    def connection_sources(self, connection_id: UUID) -> list[dashboard.ServiceSourceRow]:
+        """The services connected to repositories through a connection."""
+        rows = self._select(dashboard.SERVICE_SOURCES, where={"connection_id": connection_id})
+        return typed(rows, dashboard.ServiceSourceRow)
+
+    def webhook_removals(self, limit: int = 100) -> list[WebhookRemovalRow]:
+        """Disconnected repositories' webhooks still to be removed at the provider."""
+        rows = self._select(
+            dashboard.WEBHOOK_REMOVALS, order_by=("position", "service_id"), limit=limit
+        )
+        return typed(rows, WebhookRemovalRow)
 
     def busy_guests(self) -> list[dashboard.GuestRow]:
         """Guests with an operation in progress (for the guest process manager)."""

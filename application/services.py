@@ -12,10 +12,12 @@ from application.auth import AuthService
 from application.authz import Principal
 from application.bus import CommandBus, CommandResult, Context
 from application.changes import ChangeFeed, PositionWaiter
-from application.commands import Command
+from application.commands import Command, ConnectServiceRepository
+from application.errors import UnavailableError
 from application.eventlog import EventLog
 from application.eventstore import EventStore
 from application.git_providers import GitProviderApis
+from application.git_sources import GitSources
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
 from application.plans import BuildPlans
@@ -28,9 +30,14 @@ from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQu
 from application.reads import Reads
 from application.repository_check import RepositoryCheck
 from application.settings import Settings
+from application.sign_in import ProviderSignIn
 from application.webhook_intake import WebhookIntake
 
 ALL_MODELS = ("dashboard", "history", "analytics")
+
+
+class NoProviderClientError(UnavailableError):
+    """Raised when a git provider's API is needed and this server has no client for it."""
 
 
 class ReadTimeoutError(TimeoutError):
@@ -71,13 +78,17 @@ class Services:
     repositories: RepositoryCheck | None = None
     """Checks the git repository a user's command sets before the command is sent."""
     webhooks: WebhookIntake | None = None
+    """Verifies and records git providers' webhook deliveries (POST /webhooks/{id})."""
     promotions: PromotionCheck | None = None
+    """Checks that a promoted release's image is still on a node before it is recorded."""
     access: AccessGate | None = None
     """Answers the ingress whether a request may reach a members-only environment."""
-    """Checks that a promoted release's image is still on a node before it is recorded."""
-    """Verifies and records git providers' webhook deliveries (POST /webhooks/{id})."""
     git_providers: GitProviderApis | None = None
     """Opens a git provider connection's REST API (GitHub, GitLab, Bitbucket Cloud)."""
+    git: GitSources | None = None
+    """Git providers' APIs through the connections (None: no provider client wired in)."""
+    sign_in: ProviderSignIn | None = None
+    """Sign-in and account linking through GitHub and GitLab (GET /auth/{provider}/start)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -108,6 +119,17 @@ class Services:
                 if self.commands.rehearse(command, ctx):
                     check.check(command)
                 return
+        if isinstance(command, ConnectServiceRepository) and self.commands.rehearse(command, ctx):
+            self.git_sources().check.check(command)
+
+    def git_sources(self) -> GitSources:
+        """The git providers' side, or UNAVAILABLE when no provider client is wired in."""
+        if self.git is None:
+            raise NoProviderClientError(
+                "this server has no git provider client configured; connect the repository "
+                "with the git URL instead"
+            )
+        return self.git
 
     def reads(self, principal: Principal | None, *, observe: Observer | None = None) -> Reads:
         """What ``principal`` may read, through the read gate (one per request)."""

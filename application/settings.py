@@ -80,10 +80,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     makes an API-only replica)."""
     log_lines_kept: int = 10_000
     """Build and runtime log lines kept per deployment; older ones are pruned."""
-    # Push to deploy (issue 14).
-    public_url: str | None = None
-    """This server's address as people reach it (``https://containr.example.com``): commit
-    statuses at the git provider link to the deployment's page there."""
+    # Push to deploy (issue 14): wait for CI.
     ci_wait_timeout_seconds: int = 3600
     """How long a pushed commit waits for its checks ("wait for CI") before it gives up."""
     ci_no_checks_grace_seconds: int = 120
@@ -139,6 +136,37 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Git providers' REST APIs (issue 14).
     git_provider_timeout_ms: int = 10_000
     """The deadline of each step (connect, send, each read) of a call to a git provider's API."""
+    # Push to deploy (issue 14).
+    public_url: str | None = None
+    """The address people and git providers reach Containr at (``https://paas.example.com``):
+    webhooks Containr registers deliver to ``<public_url>/webhooks/<connection>`` (unset:
+    repositories can only be connected with a manual webhook), and sign-in providers send
+    the browser back to ``<public_url>/auth/<provider>/callback`` (unset: the request's own
+    address); commit statuses link to the deployment's page there (unset: no link)."""
+    git_check_seconds: int = 300
+    """How often every git connection's token is checked with its provider."""
+    # Sign in with GitHub and GitLab (issue 14).
+    github_client_id: str | None = None
+    """The client id of a GitHub OAuth app; with its secret, people may sign in with GitHub."""
+    github_client_secret: Secret | None = None
+    """The GitHub OAuth app's client secret (never logged)."""
+    github_url: str = "https://github.com"
+    """GitHub's web address (a GitHub Enterprise server's, for one)."""
+    github_api_url: str = "https://api.github.com"
+    """GitHub's REST API (``https://<host>/api/v3`` for GitHub Enterprise)."""
+    github_scopes: str = "read:user user:email"
+    """The scopes asked of GitHub (space-separated); the emails need ``user:email``."""
+    gitlab_client_id: str | None = None
+    """The application id of a GitLab OAuth application; with its secret, people may sign in
+    with GitLab."""
+    gitlab_client_secret: Secret | None = None
+    """The GitLab application's secret (never logged)."""
+    gitlab_url: str = "https://gitlab.com"
+    """GitLab's address (a self-hosted GitLab's, for one)."""
+    gitlab_scopes: str = "read_user"
+    """The scopes asked of GitLab (space-separated)."""
+    sign_in_timeout_seconds: int = 5
+    """The deadline of each call to a sign-in provider."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -154,6 +182,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         for name in ("database_url", "redis_url"):
             if fields[name]:
                 fields[name] = _mask_password(fields[name])
+        for name in ("github_client_secret", "gitlab_client_secret"):
+            if fields[name] is not None:
+                fields[name] = "*****"
         return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in fields.items()) + ")"
 
     @property
@@ -391,7 +422,6 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
     "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),
     "CONTAINR_START_TIMEOUT": ("start_timeout_seconds", _seconds("CONTAINR_START_TIMEOUT")),
-    "CONTAINR_PUBLIC_URL": ("public_url", _http_url("CONTAINR_PUBLIC_URL")),
     "CONTAINR_CI_WAIT_TIMEOUT": ("ci_wait_timeout_seconds", _seconds("CONTAINR_CI_WAIT_TIMEOUT")),
     "CONTAINR_CI_NO_CHECKS_GRACE": (
         "ci_no_checks_grace_seconds",
@@ -461,5 +491,20 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_GIT_PROVIDER_TIMEOUT_MS": (
         "git_provider_timeout_ms",
         lambda v: _int_in("CONTAINR_GIT_PROVIDER_TIMEOUT_MS", v, 100, 120_000),
+    ),
+    "CONTAINR_PUBLIC_URL": ("public_url", _http_url("CONTAINR_PUBLIC_URL")),
+    "CONTAINR_GIT_CHECK_INTERVAL": ("git_check_seconds", _seconds("CONTAINR_GIT_CHECK_INTERVAL")),
+    "CONTAINR_GITHUB_CLIENT_ID": ("github_client_id", lambda v: v.strip()),
+    "CONTAINR_GITHUB_CLIENT_SECRET": ("github_client_secret", lambda v: Secret(v.strip())),
+    "CONTAINR_GITHUB_URL": ("github_url", _http_url("CONTAINR_GITHUB_URL")),
+    "CONTAINR_GITHUB_API_URL": ("github_api_url", _http_url("CONTAINR_GITHUB_API_URL")),
+    "CONTAINR_GITHUB_SCOPES": ("github_scopes", lambda v: " ".join(v.split())),
+    "CONTAINR_GITLAB_CLIENT_ID": ("gitlab_client_id", lambda v: v.strip()),
+    "CONTAINR_GITLAB_CLIENT_SECRET": ("gitlab_client_secret", lambda v: Secret(v.strip())),
+    "CONTAINR_GITLAB_URL": ("gitlab_url", _http_url("CONTAINR_GITLAB_URL")),
+    "CONTAINR_GITLAB_SCOPES": ("gitlab_scopes", lambda v: " ".join(v.split())),
+    "CONTAINR_SIGN_IN_TIMEOUT": (
+        "sign_in_timeout_seconds",
+        lambda v: _int_in("CONTAINR_SIGN_IN_TIMEOUT", v, 1, 60),
     ),
 }

@@ -31,6 +31,14 @@ DEFAULT_API_URLS = {
 MAX_OVERLAP = timedelta(days=7)
 
 
+class AccessStatus(Enum):
+    """Whether the connection's token works, as the last check that changed it found."""
+
+    UNCHECKED = "unchecked"
+    OK = "ok"
+    BROKEN = "broken"
+
+
 class GitConnectionRemovedError(RuleViolatedError):
     """Raised when a removed connection is asked to change."""
 
@@ -54,6 +62,21 @@ def check_api_url(provider: GitProvider, url: str | None) -> str:
     return url.strip().rstrip("/")
 
 
+def clone_url(provider: GitProvider, api_url: str, full_name: str) -> str:
+    """The HTTPS clone URL of a repository of a connection (from its API address)."""
+    if provider is GitProvider.BITBUCKET:
+        return f"https://bitbucket.org/{full_name}.git"
+    parts = urlsplit(api_url)
+    host = parts.netloc
+    if provider is GitProvider.GITHUB and host == "api.github.com":
+        host = "github.com"
+    path = parts.path.rstrip("/")
+    for suffix in ("/api/v3", "/api/v4"):  # GitHub Enterprise, GitLab
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+    return f"{parts.scheme}://{host}{path}/{full_name}.git"
+
+
 class GitConnection(ContainrAggregate):
     """An organisation's connection to a git provider (its token and webhook secret sealed)."""
 
@@ -74,10 +97,30 @@ class GitConnection(ContainrAggregate):
             aggregate.webhook_secret = SealedValue(self.webhook_secret)
             aggregate.previous_secret = SealedValue(self.previous_secret)
             aggregate.previous_valid_until = self.previous_valid_until
+            aggregate.secret_generation += 1
 
     class Removed(ContainrAggregate.Event):
         def apply(self, aggregate: Any) -> None:
             aggregate.removed = True
+
+    class AccessLost(ContainrAggregate.Event):
+        """A check found the provider refusing the token (revoked, expired, scope lost)."""
+
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.access = AccessStatus.BROKEN
+            aggregate.access_reason = self.reason
+
+    class AccessRestored(ContainrAggregate.Event):
+        """A check found the token working (the first check too), acting as ``login``."""
+
+        login: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.access = AccessStatus.OK
+            aggregate.access_reason = None
+            aggregate.login = self.login
 
     def __init__(
         self,
@@ -97,6 +140,12 @@ class GitConnection(ContainrAggregate):
         self.previous_secret: SealedValue | None = None
         self.previous_valid_until: datetime | None = None
         self.removed = False
+        self.secret_generation = 0
+        """How many times the webhook secret was rotated (webhooks registered with an
+        older one are registered again)."""
+        self.access = AccessStatus.UNCHECKED
+        self.access_reason: str | None = None
+        self.login: str | None = None
 
     @classmethod
     def create(
@@ -162,6 +211,25 @@ class GitConnection(ContainrAggregate):
         ):
             secrets.append(self.previous_secret)
         return secrets
+
+    def access_confirmed(self, login: str, *, actor: Actor, now: datetime) -> bool:
+        """A check found the token working as ``login``; recorded only when that changes
+        what is known (broken or unchecked before, or another account): never per check."""
+        self._require_live()
+        if self.access is AccessStatus.OK and self.login == login:
+            return False
+        self.trigger_event(self.AccessRestored, login=login[:200], actor=actor, timestamp=now)
+        return True
+
+    def access_refused(self, reason: str, *, actor: Actor, now: datetime) -> bool:
+        """A check found the provider refusing the token; recorded only when the connection
+        was not broken already (a provider's wording may change from check to check)."""
+        self._require_live()
+        if self.access is AccessStatus.BROKEN:
+            return False
+        reason = " ".join(reason.split())[:500] or "the provider refused the token"
+        self.trigger_event(self.AccessLost, reason=reason, actor=actor, timestamp=now)
+        return True
 
     def remove(self, *, actor: Actor, now: datetime) -> None:
         """Forget the connection: its deliveries are refused from now on."""

@@ -99,7 +99,14 @@ class Organization(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.expose_secrets_to_forks = self.expose
 
+    class ProviderSignInRequirementChanged(ContainrAggregate.Event):
+        required: bool
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.requires_provider_sign_in = self.required
+
     def __init__(self, name: str, slug: str, owner_id: UUID) -> None:
+        self.requires_provider_sign_in = False
         self.name = name
         self.slug = slug
         self.expose_secrets_to_forks = False
@@ -128,6 +135,16 @@ class Organization(ContainrAggregate):
             actor=actor,
             timestamp=now,
         )
+
+    def require_provider_sign_in(self, required: bool, *, actor: Actor, now: datetime) -> None:
+        """Whether members must have signed in through GitHub or GitLab to reach its data."""
+        if required != self.requires_provider_sign_in:
+            self.trigger_event(
+                self.ProviderSignInRequirementChanged,
+                required=required,
+                actor=actor,
+                timestamp=now,
+            )
 
     def role_of(self, user_id: UUID) -> Role | None:
         """The member's role, or None when the user is not a member."""

@@ -10,7 +10,15 @@ from uuid import UUID
 from domain.base import ContainrAggregate
 from domain.errors import RuleViolatedError
 from domain.ids import Actor, DeploymentId, OrganizationId, ProjectId, ServiceId
-from domain.service_spec import ServiceSpec
+from domain.service_source import (
+    RepositorySource,
+    WebhookMode,
+    WebhookRemoval,
+    WebhookState,
+    check_full_name,
+    webhook_key,
+)
+from domain.service_spec import GitSource, ServiceSpec
 from domain.triggers import PushTrigger, check_triggers
 from domain.values import SealedValue, validate_slug
 
@@ -69,6 +77,79 @@ class Service(ContainrAggregate):
             aggregate.git_connection_id = self.connection_id
             aggregate.triggers = self.triggers
 
+    class RepositoryConnected(ContainrAggregate.Event):
+        """The service builds from a repository heard through a git connection."""
+
+        connection_id: UUID
+        repository: str
+        branch: str
+        webhook_mode: WebhookMode
+
+        def apply(self, aggregate: Any) -> None:
+            automatic = self.webhook_mode is WebhookMode.AUTOMATIC
+            aggregate.source = RepositorySource(
+                connection_id=self.connection_id,
+                repository=self.repository,
+                branch=self.branch,
+                webhook_mode=self.webhook_mode,
+                webhook_state=WebhookState.REGISTERING if automatic else WebhookState.MANUAL,
+            )
+            aggregate.git_connection_id = self.connection_id
+            aggregate.webhook_removals.pop(aggregate.source.key, None)
+
+    class WebhookRegistered(ContainrAggregate.Event):
+        """The provider has the webhook, signed with the connection's ``secret_generation``
+        (registered again after a rotation)."""
+
+        connection_id: UUID
+        repository: str
+        hook_id: str
+        secret_generation: int
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.source = replace(
+                aggregate.source,
+                webhook_state=WebhookState.REGISTERED,
+                hook_id=self.hook_id,
+                failure=None,
+                secret_generation=self.secret_generation,
+            )
+
+    class WebhookRegistrationFailed(ContainrAggregate.Event):
+        connection_id: UUID
+        repository: str
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.source = replace(
+                aggregate.source, webhook_state=WebhookState.FAILED, failure=self.reason
+            )
+
+    class RepositoryDisconnected(ContainrAggregate.Event):
+        """The repository is no longer the service's; an automatic webhook is to be removed
+        (``remove_webhook``), by its id when its registration was recorded."""
+
+        connection_id: UUID
+        repository: str
+        hook_id: str | None
+        remove_webhook: bool
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.source = None
+            aggregate.git_connection_id = None
+            if self.remove_webhook:
+                key = webhook_key(self.connection_id, self.repository)
+                aggregate.webhook_removals[key] = WebhookRemoval(
+                    self.connection_id, self.repository, self.hook_id
+                )
+
+    class WebhookRemoved(ContainrAggregate.Event):
+        connection_id: UUID
+        repository: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.webhook_removals.pop(webhook_key(self.connection_id, self.repository), None)
+
     def __init__(
         self,
         organization_id: UUID,
@@ -88,6 +169,8 @@ class Service(ContainrAggregate):
         self.deleted = False
         self.git_connection_id: UUID | None = None
         self.triggers: tuple[PushTrigger, ...] = ()
+        self.source: RepositorySource | None = None
+        self.webhook_removals: dict[str, WebhookRemoval] = {}
 
     @classmethod
     def create(
@@ -168,6 +251,14 @@ class Service(ContainrAggregate):
     ) -> None:
         """Deploy on pushes the connection's webhook reports (none: no push deploys)."""
         self._require_live()
+        if self.source is not None:
+            if connection_id is None:
+                connection_id = self.source.connection_id
+            elif connection_id != self.source.connection_id:
+                raise RuleViolatedError(
+                    f"service {self.name!r} hears its repository through git connection "
+                    f"{self.source.connection_id}; its triggers use that connection"
+                )
         if triggers and connection_id is None:
             raise RuleViolatedError("push triggers need a git connection to hear pushes from")
         if triggers and self.spec.git is None:
@@ -184,6 +275,138 @@ class Service(ContainrAggregate):
                 actor=actor,
                 timestamp=now,
             )
+
+    def connect_repository(
+        self,
+        connection_id: UUID,
+        repository: str,
+        branch: str,
+        webhook_mode: WebhookMode,
+        *,
+        clone_url: str,
+        actor: Actor,
+        now: datetime,
+    ) -> bool:
+        """Build from ``repository``'s ``branch`` at a git connection's provider; the git
+        source follows (``clone_url``). False when it was connected so already."""
+        self._require_live()
+        repository = check_full_name(repository)
+        if self.spec.image is not None:
+            raise RuleViolatedError(
+                f"service {self.name!r} runs the image {self.spec.image}; a repository cannot "
+                "feed it: create a service built from git"
+            )
+        root = self.spec.git.root_directory if self.spec.git is not None else ""
+        git = GitSource(repository_url=clone_url, branch=branch, root_directory=root)
+        git.check()
+        same = self.source is not None and (
+            self.source.connection_id,
+            self.source.repository,
+            self.source.branch,
+            self.source.webhook_mode,
+        ) == (connection_id, repository, branch, webhook_mode)
+        if same and self.spec.git == git:
+            return False
+        self.disconnect_repository(actor=actor, now=now)
+        self.reconfigure(replace(self.spec, git=git), actor=actor, now=now)
+        self.trigger_event(
+            self.RepositoryConnected,
+            connection_id=connection_id,
+            repository=repository,
+            branch=branch,
+            webhook_mode=webhook_mode,
+            actor=actor,
+            timestamp=now,
+        )
+        return True
+
+    def disconnect_repository(self, *, actor: Actor, now: datetime) -> bool:
+        """No longer hear the repository (the git source stays); an automatic webhook is
+        removed from the provider afterwards. False when none was connected."""
+        source = self.source
+        if source is None:
+            return False
+        self.trigger_event(
+            self.RepositoryDisconnected,
+            connection_id=source.connection_id,
+            repository=source.repository,
+            hook_id=source.hook_id,
+            remove_webhook=source.webhook_mode is WebhookMode.AUTOMATIC,
+            actor=actor,
+            timestamp=now,
+        )
+        return True
+
+    def webhook_registered(
+        self,
+        connection_id: UUID,
+        repository: str,
+        hook_id: str,
+        secret_generation: int = 0,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> bool:
+        """Report: the provider has the webhook. Recorded once, and only while the same
+        repository is still connected and waits for it, or was registered with an older
+        secret (a late or repeated report changes nothing)."""
+        waiting = self._registering(connection_id, repository, WebhookState.REGISTERING)
+        renewed = (
+            self._registering(connection_id, repository, WebhookState.REGISTERED)
+            and self.source is not None
+            and secret_generation > self.source.secret_generation
+        )
+        if not (waiting or renewed):
+            return False
+        self.trigger_event(
+            self.WebhookRegistered,
+            connection_id=connection_id,
+            repository=repository,
+            hook_id=hook_id,
+            secret_generation=secret_generation,
+            actor=actor,
+            timestamp=now,
+        )
+        return True
+
+    def webhook_refused(
+        self, connection_id: UUID, repository: str, reason: str, *, actor: Actor, now: datetime
+    ) -> bool:
+        """Report: the provider refused the webhook (no admin rights on the repository...)."""
+        if not self._registering(connection_id, repository, WebhookState.REGISTERING):
+            return False
+        self.trigger_event(
+            self.WebhookRegistrationFailed,
+            connection_id=connection_id,
+            repository=repository,
+            reason=" ".join(reason.split())[:500],
+            actor=actor,
+            timestamp=now,
+        )
+        return True
+
+    def webhook_removed(
+        self, connection_id: UUID, repository: str, *, actor: Actor, now: datetime
+    ) -> bool:
+        """Report: the disconnected repository's webhook is off the provider (once)."""
+        if webhook_key(connection_id, repository) not in self.webhook_removals:
+            return False
+        self.trigger_event(
+            self.WebhookRemoved,
+            connection_id=connection_id,
+            repository=repository,
+            actor=actor,
+            timestamp=now,
+        )
+        return True
+
+    def _registering(self, connection_id: UUID, repository: str, state: WebhookState) -> bool:
+        source = self.source
+        return (
+            source is not None
+            and source.key == webhook_key(connection_id, repository)
+            and source.webhook_state is state
+        )
 
     def token_context(self) -> str:
         """What the sealed repository token is bound to."""
@@ -209,8 +432,9 @@ class Service(ContainrAggregate):
             )
 
     def delete(self, *, actor: Actor, now: datetime) -> None:
-        """Delete the service."""
+        """Delete the service (its repository's automatic webhook is removed after)."""
         self._require_live()
+        self.disconnect_repository(actor=actor, now=now)
         self.trigger_event(self.Deleted, actor=actor, timestamp=now)
 
     def _require_live(self) -> None:

@@ -16,6 +16,7 @@ from domain.values import SealedValue, validate_name
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 TOKEN_SCOPES = ("read", "deploy", "write", "admin")
 MAX_TOKENS = 50
+SIGN_IN_PROVIDERS = ("github", "gitlab")
 
 
 def normalise_email(value: str) -> str:
@@ -38,8 +39,18 @@ class ApiToken:
     revoked: bool = False
 
 
+@dataclass(frozen=True)
+class LinkedProvider:
+    """A provider account (GitHub, GitLab) the user may sign in with: its stable id and login."""
+
+    provider: str
+    subject: str
+    login: str
+
+
 class User(ContainrAggregate):
-    """A person with an email, a name, a (sealed) password hash and API tokens."""
+    """A person with an email, a name, a (sealed) password hash, API tokens and the provider
+    accounts linked for signing in."""
 
     class Registered(ContainrAggregate.Created):
         email: str
@@ -79,11 +90,34 @@ class User(ContainrAggregate):
                 token.id, token.name, token.scopes, token.token_hash, token.expires_at, True
             )
 
+    class ProviderLinked(ContainrAggregate.Event):
+        provider: str
+        subject: str
+        login: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.providers[self.provider] = LinkedProvider(
+                self.provider, self.subject, self.login
+            )
+
+    class ProviderUnlinked(ContainrAggregate.Event):
+        provider: str
+        subject: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.providers.pop(self.provider, None)
+
     def __init__(self, email: str, name: str, password_hash: str) -> None:
         self.email = email
         self.name = name
         self.password_hash = SealedValue(password_hash)
         self.tokens: dict[UUID, ApiToken] = {}
+        self.providers: dict[str, LinkedProvider] = {}
+
+    @property
+    def has_password(self) -> bool:
+        """Whether the user can sign in with a password (every account made by sign-up can)."""
+        return bool(self.password_hash)
 
     @classmethod
     def register(
@@ -163,3 +197,47 @@ class User(ContainrAggregate):
             )
         if not token.revoked:
             self.trigger_event(self.ApiTokenRevoked, token_id=token_id, actor=actor, timestamp=now)
+
+    def link_provider(
+        self, provider: str, subject: str, login: str, *, actor: Actor, now: datetime
+    ) -> None:
+        """Let the user sign in with a provider account (one account per provider)."""
+        if provider not in SIGN_IN_PROVIDERS:
+            raise InvalidValueError("provider", f"must be one of {', '.join(SIGN_IN_PROVIDERS)}")
+        if not subject:
+            raise InvalidValueError("subject", "the provider gave no account id")
+        linked = self.providers.get(provider)
+        if linked is not None:
+            if linked.subject == subject:
+                return
+            raise RuleViolatedError(
+                f"another {provider} account ({linked.login}) is linked already; unlink it first"
+            )
+        self.trigger_event(
+            self.ProviderLinked,
+            provider=provider,
+            subject=subject,
+            login=login[:100],
+            actor=actor,
+            timestamp=now,
+        )
+
+    def unlink_provider(self, provider: str, *, actor: Actor, now: datetime) -> str:
+        """Stop signing in with a provider account; the last way to sign in stays.
+        Returns the unlinked account's id."""
+        linked = self.providers.get(provider)
+        if linked is None:
+            raise InvalidValueError("provider", f"no {provider} account is linked to you")
+        if not self.has_password and len(self.providers) == 1:
+            raise RuleViolatedError(
+                f"{provider} is your only way to sign in; set a password or link another "
+                "provider first"
+            )
+        self.trigger_event(
+            self.ProviderUnlinked,
+            provider=provider,
+            subject=linked.subject,
+            actor=actor,
+            timestamp=now,
+        )
+        return linked.subject

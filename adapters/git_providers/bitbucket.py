@@ -174,6 +174,10 @@ class BitbucketApi:
         )
         return Webhook(hook_id=hook["uuid"], url=hook.get("url", url))
 
+    def webhooks(self, full_name: str) -> list[Webhook]:
+        body = self._call("GET", f"{_repo(full_name)}/hooks", params={"pagelen": 100})
+        return [Webhook(hook_id=h["uuid"], url=h.get("url", "")) for h in body["values"]]
+
     def remove_webhook(self, full_name: str, hook_id: str) -> None:
         if not hook_id or not set(hook_id) <= _HOOK_ID:
             return  # Bitbucket's hook ids are {uuid}s: no such hook, so nothing to remove

@@ -145,6 +145,14 @@ class GitHubApi:
         hook = self._call("POST", f"/repos/{owner}/{name}/hooks", json=body, secret=secret).json()
         return Webhook(hook_id=str(hook["id"]), url=hook.get("config", {}).get("url", url))
 
+    def webhooks(self, full_name: str) -> list[Webhook]:
+        owner, name = split_full_name(full_name)
+        hooks = self._call("GET", f"/repos/{owner}/{name}/hooks", params={"per_page": 100})
+        return [
+            Webhook(hook_id=str(h["id"]), url=h.get("config", {}).get("url", ""))
+            for h in hooks.json()
+        ]
+
     def remove_webhook(self, full_name: str, hook_id: str) -> None:
         owner, name = split_full_name(full_name)
         if not hook_id.isdigit():

@@ -146,6 +146,10 @@ class GitLabApi:
         ).json()
         return Webhook(hook_id=str(hook["id"]), url=hook.get("url", url))
 
+    def webhooks(self, full_name: str) -> list[Webhook]:
+        hooks = self._call("get", f"{_project(full_name)}/hooks", query={"per_page": 100})
+        return [Webhook(hook_id=str(h["id"]), url=h.get("url", "")) for h in hooks.json()]
+
     def remove_webhook(self, full_name: str, hook_id: str) -> None:
         if not hook_id.isdigit():
             return  # GitLab's hook ids are numbers: no such hook, so nothing to remove

@@ -14,6 +14,7 @@ from application.handlers import (
     organizations,
     projects,
     services,
+    sources,
     variables,
 )
 
@@ -72,6 +73,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.InviteMember: accounts.invite_member,
     c.AcceptInvitation: accounts.accept_invitation,
     c.RevokeInvitation: accounts.revoke_invitation,
+    c.LinkProvider: accounts.link_provider,
+    c.UnlinkProvider: accounts.unlink_provider,
+    c.RequireProviderSignIn: accounts.require_provider_sign_in,
     c.RegisterCluster: clusters.register_cluster,
     c.UpdateClusterCredentials: clusters.update_cluster_credentials,
     c.RemoveCluster: clusters.remove_cluster,
@@ -93,4 +97,10 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.EndCommitChecks: git.end_commit_checks,
     c.RecordCommitStatus: git.record_commit_status,
     c.StopCommitStatuses: git.stop_commit_statuses,
+    c.ConnectServiceRepository: sources.connect_service_repository,
+    c.DisconnectServiceRepository: sources.disconnect_service_repository,
+    c.ReportGitConnectionAccess: sources.report_git_connection_access,
+    c.ReportWebhookRegistered: sources.report_webhook_registered,
+    c.ReportWebhookRefused: sources.report_webhook_refused,
+    c.ReportWebhookRemoved: sources.report_webhook_removed,
 }

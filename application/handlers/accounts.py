@@ -11,12 +11,15 @@ from application.commands import (
     ChangePassword,
     CreateApiToken,
     InviteMember,
+    LinkProvider,
+    RequireProviderSignIn,
     RevokeApiToken,
     RevokeInvitation,
     SignUp,
+    UnlinkProvider,
 )
 from application.errors import ForbiddenError, InvalidValueError
-from application.handlers.common import organization_scope, reserve
+from application.handlers.common import organization_scope, release, reserve
 from application.unit_of_work import UnitOfWork
 from domain.base import ContainrAggregate
 from domain.errors import NameTakenError, RuleViolatedError
@@ -28,6 +31,7 @@ from domain.values import slugify
 
 EMAILS = "emails"
 API_TOKENS = "api-tokens"
+PROVIDER_ACCOUNTS = "provider-accounts"
 INVITATIONS = "invitations"
 FIRST_USER = ("installation", "first-user")
 MAX_TOKEN_DAYS = 366
@@ -209,3 +213,40 @@ def revoke_invitation(cmd: RevokeInvitation, uow: UnitOfWork) -> dict[str, UUID]
     org = uow.get(Organization, cmd.organization_id, "organization")
     org.revoke_invitation(cmd.invitation_id, actor=uow.actor, now=uow.now)
     return {"organization_id": org.id, "invitation_id": cmd.invitation_id}
+
+
+def provider_key(provider: str, subject: str) -> str:
+    """How the index of provider accounts names one (the provider's stable user id)."""
+    return f"{provider}:{subject}"
+
+
+def link_provider(cmd: LinkProvider, uow: UnitOfWork) -> dict[str, UUID]:
+    """Link a provider account to the caller; one Containr account per provider account."""
+    user = _me(uow)
+    already = cmd.provider in user.providers
+    user.link_provider(cmd.provider, cmd.subject, cmd.login, actor=uow.actor, now=uow.now)
+    if not already:
+        reserve(
+            uow,
+            PROVIDER_ACCOUNTS,
+            provider_key(cmd.provider, cmd.subject),
+            user.id,
+            field="provider",
+            taken=f"this {cmd.provider} account is linked to another Containr account",
+        )
+    return {"user_id": user.id}
+
+
+def unlink_provider(cmd: UnlinkProvider, uow: UnitOfWork) -> dict[str, UUID]:
+    """Unlink one of the caller's provider accounts (never their last way to sign in)."""
+    user = _me(uow)
+    subject = user.unlink_provider(cmd.provider, actor=uow.actor, now=uow.now)
+    release(uow, PROVIDER_ACCOUNTS, provider_key(cmd.provider, subject), user.id)
+    return {"user_id": user.id}
+
+
+def require_provider_sign_in(cmd: RequireProviderSignIn, uow: UnitOfWork) -> dict[str, UUID]:
+    """Turn an organisation's provider sign-in requirement on or off."""
+    org = uow.get(Organization, cmd.organization_id, "organization")
+    org.require_provider_sign_in(cmd.required, actor=uow.actor, now=uow.now)
+    return {"organization_id": org.id}

@@ -24,7 +24,9 @@ MEANINGS: dict[str, tuple[str, str]] = {
         "they name belongs to another organisation (or is mixed from two).",
         "Ask an admin of the organisation for a role that allows it, or use a token with the "
         "scope it needs (`read`, `deploy`, `write`, `admin`). Sign-up by invitation answers it "
-        "without an invitation.",
+        "without an invitation. With `extensions.reason` `PROVIDER_SIGN_IN_REQUIRED`, the "
+        "organisation requires signing in with GitHub or GitLab: sign out and sign in with a "
+        "provider.",
     ),
     "NOT_FOUND": (
         "What the request names does not exist (or no longer does).",
@@ -33,8 +35,8 @@ MEANINGS: dict[str, tuple[str, str]] = {
     ),
     "CONFLICT": (
         "The request clashes with the current state: a name already taken, a transition the "
-        "thing cannot make now, changes that kept conflicting, or sealed values that cannot be "
-        "opened.",
+        "thing cannot make now, changes that kept conflicting, sealed values that cannot be "
+        "opened, or a git provider refusing a connection's token (its reason is given).",
         "Read the message: it names what clashes. Choose another name, or read the current state "
         "and try again.",
     ),

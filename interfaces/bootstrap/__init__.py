@@ -33,12 +33,19 @@ from adapters.readstore.host import ReadModelHost
 from adapters.readstore.reader import SqlReadStore
 from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
+from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
 from application.git_providers import GitProviderApis
+from application.git_sources import (
+    ConnectionHealth,
+    GitSources,
+    ProviderConnections,
+    RepositoryConnectionCheck,
+)
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
@@ -52,6 +59,7 @@ from application.repository_check import RepositoryCheck
 from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
 from application.services import Services
 from application.settings import Settings
+from application.sign_in import ProviderSignIn, SignInProvider
 from application.webhook_intake import WebhookIntake
 from interfaces.bootstrap.processes import ProcessParts, Pruning, processes, start_processes
 from interfaces.bootstrap.storage import (
@@ -150,6 +158,7 @@ def bootstrap(
     # Opening a connection imports its provider's client library, not bootstrapping.
     git_providers = git_providers or ProviderApis(timeout=settings.git_provider_timeout_ms / 1000)
     runtimes = runtimes or DockerEngines()
+    git = _git_sources(settings, git_providers, bus, queries, secrets, clock)
     run_processes = functools.partial(
         processes,
         settings,
@@ -171,8 +180,10 @@ def bootstrap(
             changes=changes,
             archives=archives,
             git_providers=git_providers,
+            git=git,
         ),
     )
+    signer = JwtSigner(key, settings.jwt_key_version)
     auth = AuthService(
         store,
         bus,
@@ -181,7 +192,7 @@ def bootstrap(
             concurrency=settings.hashing_concurrency,
             queue=settings.hashing_queue,
         ),
-        signer=JwtSigner(key, settings.jwt_key_version),
+        signer=signer,
         sessions=sessions,
         limiter=limiter,
         secrets_box=secrets,
@@ -230,7 +241,66 @@ def bootstrap(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),
         git_providers=git_providers,
+        git=git,
+        sign_in=ProviderSignIn(
+            sign_in_providers(settings),
+            store=store,
+            bus=bus,
+            auth=auth,
+            signer=signer,
+            sessions=sessions,
+            limiter=limiter,
+            clock=clock,
+        ),
     )
+
+
+def _git_sources(
+    settings: Settings,
+    apis: GitProviderApis | None,
+    bus: CommandBus,
+    queries: Queries,
+    secrets: SecretBox,
+    clock: Clock,
+) -> GitSources | None:
+    """The provider side of git connections, when a provider client is wired in."""
+    if apis is None:
+        return None
+    connections = ProviderConnections(apis, queries, secrets)
+    return GitSources(
+        connections=connections,
+        health=ConnectionHealth(bus, connections, clock),
+        check=RepositoryConnectionCheck(connections, settings.public_url),
+        public_url=settings.public_url,
+    )
+
+
+def sign_in_providers(settings: Settings) -> dict[str, SignInProvider]:
+    """The providers people may sign in with: those given a client id and secret."""
+    timeout = float(settings.sign_in_timeout_seconds)
+    configs: list[ProviderConfig] = []
+    if settings.github_client_id and settings.github_client_secret:
+        configs.append(
+            github(
+                settings.github_client_id,
+                settings.github_client_secret,
+                base_url=settings.github_url,
+                api_url=settings.github_api_url,
+                scopes=settings.github_scopes,
+                timeout=timeout,
+            )
+        )
+    if settings.gitlab_client_id and settings.gitlab_client_secret:
+        configs.append(
+            gitlab(
+                settings.gitlab_client_id,
+                settings.gitlab_client_secret,
+                base_url=settings.gitlab_url,
+                scopes=settings.gitlab_scopes,
+                timeout=timeout,
+            )
+        )
+    return {config.name: AuthlibSignInProvider(config) for config in configs}
 
 
 def _rate_limiter(settings: Settings, closers: list[Callable[[], None]]) -> RateLimiter:

@@ -19,12 +19,14 @@ from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.errors import UnavailableError
 from application.git_providers import GitProviderApis
+from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.deployer import Deployer, DeployerConfig
+from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
 from application.processes.reconciler import Reconciler
 from application.processes.webhooks import WebhookProcess
@@ -59,6 +61,9 @@ class ProcessParts:
     git_providers: GitProviderApis | None = None
     """The git providers' REST APIs (commit statuses, checks, pull request comments); None:
     the commit status and wait-for-CI processes do not run in this process."""
+    """The git providers' REST APIs (commit statuses, checks, pull request comments)."""
+    git: GitSources | None = None
+    """The git providers' side (None: no provider client is wired in)."""
 
 
 def processes(
@@ -159,6 +164,23 @@ def processes(
         archives=Pruning(parts.archives, parts.dashboard, parts.clock, settings),
         webhooks=WebhookProcess(bus=parts.bus, dashboard=parts.dashboard, wait_for=wait_for),
         git=tuple(git_processes),
+        git_connections=_git_connections(settings, parts),
+    )
+
+
+def _git_connections(settings: Settings, parts: ProcessParts) -> GitConnectionsProcess | None:
+    """Webhook registration and token checks, when a provider client is wired in."""
+    if parts.git is None:
+        return None
+    return GitConnectionsProcess(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        connections=parts.git.connections,
+        health=parts.git.health,
+        clock=parts.clock,
+        public_url=settings.public_url,
+        check_seconds=settings.git_check_seconds,
     )
 
 
@@ -204,6 +226,7 @@ def start_processes(
     archives: Pruning | None = None,
     webhooks: WebhookProcess | None = None,
     git: tuple[CommitStatusProcess | CommitChecksProcess, ...] = (),
+    git_connections: GitConnectionsProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -267,6 +290,8 @@ def start_processes(
         if isinstance(process, CommitChecksProcess):
             name = "containr-commit-checks"
         targets += ((name, on_dashboard(process.run)),)
+    if git_connections is not None:
+        targets += (("containr-git-connections", on_dashboard(git_connections.run)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )

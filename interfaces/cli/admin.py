@@ -591,3 +591,35 @@ def worker_command() -> None:
             stop.set()
         for thread in threads:
             thread.join(timeout=10)
+
+
+@admin_app.command("provider-sign-in")
+def provider_sign_in_command(
+    organization: Annotated[str, typer.Argument(help="The organisation's slug (or id)")],
+    required: Annotated[
+        bool,
+        typer.Option(
+            "--required/--not-required",
+            help="Whether its members must sign in with GitHub or GitLab",
+        ),
+    ],
+) -> None:
+    """Require provider sign-in in an organisation, or lift the requirement: the way back in
+    when no provider session is at hand (an admin may do it in the API from one)."""
+    from application import commands as c  # noqa: PLC0415 - loaded when used
+    from application.errors import ApplicationError, DomainError  # noqa: PLC0415
+    from application.sign_in import OPERATOR  # noqa: PLC0415
+
+    with services() as s:
+        found = [o for o in s.dashboard.organizations() if organization in (o.slug, str(o.id))]
+        if not found:
+            err.print(f"[red]error[/red] no organisation {organization!r} (give its slug or id)")
+            raise typer.Exit(1)
+        command = c.RequireProviderSignIn(organization_id=found[0].id, required=required)
+        try:
+            s.commands.execute(command, OPERATOR)
+        except (ApplicationError, DomainError) as e:
+            err.print(f"[red]error[/red] {e}")
+            raise typer.Exit(1) from None
+    state = "required" if required else "no longer required"
+    console.print(f"ok  provider sign-in is {state} in {escape(found[0].slug)}")

@@ -17,6 +17,7 @@ from application.auth import AuthService, UnauthenticatedError
 from application.authz import Permission, Principal
 from application.bus import CommandResult, Context
 from application.commands import Command
+from application.git_sources import GitSources
 from application.ports import Clock
 from application.readgate import Row, Table
 from application.reads import Reads
@@ -95,6 +96,12 @@ class GqlContext:
         return self._services.access
 
     @property
+    def sign_in_providers(self) -> tuple[str, ...]:
+        """The providers people may sign in with here (GitHub, GitLab)."""
+        flow = self._services.sign_in
+        return flow.names if flow is not None else ()
+
+    @property
     def clock(self) -> Clock:
         """The installation's clock."""
         return self._services.clock
@@ -104,6 +111,16 @@ class GqlContext:
         """Where deployed web services answer: the ingress domain and its listen address."""
         settings = self._services.settings
         return settings.ingress_domain, settings.ingress_listen
+
+    @property
+    def git(self) -> GitSources:
+        """Git providers' APIs through the connections (UNAVAILABLE when none is wired in)."""
+        return self._services.git_sources()
+
+    @property
+    def public_url(self) -> str | None:
+        """Where git providers reach this server (webhook URLs), when it is set."""
+        return self._services.settings.public_url
 
     @property
     def is_production(self) -> bool:
@@ -189,3 +206,8 @@ class GqlContext:
         """A value ``prefetch`` kept for ``root``'s field ``name``, or None."""
         found = self._prefetched.get((id(root), name))
         return found[1] if found is not None else None
+
+    def kept_values(self) -> dict[tuple[int, str], tuple[object, Any]]:
+        """What ``prefetch`` keeps, by ``(id(root), name)``: ``(root, value)`` (for the row
+        execution, which looks up hundreds of them per request)."""
+        return self._prefetched

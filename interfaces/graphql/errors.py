@@ -31,6 +31,10 @@ CODES = (
     "INTERNAL",
 )
 
+_AS_CONFLICT = {"SECRET_UNAVAILABLE": "CONFLICT", "PROVIDER_ACCESS": "CONFLICT"}
+"""Codes answered as CONFLICT: sealed values that cannot be opened, and a git provider
+refusing a connection's token or repository (the message gives the provider's reason)."""
+
 
 def code_of(error: BaseException | None) -> str:
     """The API error code for an exception raised while resolving."""
@@ -40,9 +44,7 @@ def code_of(error: BaseException | None) -> str:
         return "RATE_LIMITED"
     if isinstance(error, DomainError | ApplicationError):
         code = error.code
-        return (
-            code if code in CODES else ("CONFLICT" if code == "SECRET_UNAVAILABLE" else "INTERNAL")
-        )
+        return code if code in CODES else _AS_CONFLICT.get(code, "INTERNAL")
     return "INTERNAL"
 
 
@@ -133,6 +135,9 @@ def coded(
     extensions: dict[str, object] = {"code": code, "reference": reference}
     if argument:
         extensions["argument"] = argument
+    reason = getattr(original, "reason", None)
+    if isinstance(reason, str):  # a finer code under FORBIDDEN (PROVIDER_SIGN_IN_REQUIRED)
+        extensions["reason"] = reason
     return GraphQLError(
         message,
         nodes=error.nodes,

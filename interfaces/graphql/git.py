@@ -4,16 +4,21 @@ opened for admins and owners only, as variable values are."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.types import Info
 
 from application import commands as c
+from application.authz import Permission
 from application.bus import CommandResult
+from application.git_providers import Branch, Repository
+from application.git_sources import webhook_url
 from application.readmodels import (
     CommitChecksRow,
     GitConnectionRow,
+    ServiceSourceRow,
     ServiceTriggersRow,
     WebhookDeliveryRow,
 )
@@ -47,11 +52,30 @@ def delivery_commit_checks(
     return ctx(info).reads.dashboard.commit_checks_of([root.id])
 
 
+def connection_webhook_url(root: GitConnectionRow, info: Info[GqlContext, None]) -> str | None:
+    public_url = ctx(info).public_url
+    return webhook_url(public_url, root.id) if public_url else None
+
+
+def source_webhook_url(root: ServiceSourceRow, info: Info[GqlContext, None]) -> str | None:
+    public_url = ctx(info).public_url
+    return webhook_url(public_url, root.connection_id) if public_url else None
+
+
+def source_webhook_secret(root: ServiceSourceRow, info: Info[GqlContext, None]) -> str:
+    context = ctx(info)
+    context.cacheable = False  # opened from the sealed events
+    return context.reads.webhook_secret(root.connection_id).reveal()
+
+
 if TYPE_CHECKING:
     CommitChecks = CommitChecksRow
     GitConnection = GitConnectionRow
     WebhookDelivery = WebhookDeliveryRow
     ServiceTriggers = ServiceTriggersRow
+    ServiceSource = ServiceSourceRow
+    GitRepository = Repository
+    GitBranch = Branch
 else:
     field = strawberry.field
     GitConnection = object_type(
@@ -68,8 +92,46 @@ else:
                 resolver=connection_webhook_secret,
                 description="The secret to paste at the provider (admins and owners only).",
             ),
+            "webhook_url": field(
+                resolver=connection_webhook_url,
+                description="The full delivery URL (null: this server's public address, "
+                "CONTAINR_PUBLIC_URL, is not set; use webhookPath after its address).",
+            ),
+        },
+        descriptions={
+            "status": "Whether the token works: unchecked, ok or broken (as the last check "
+            "that changed it found).",
+            "status_reason": "Why the provider refuses the token, when broken.",
+            "login": "Whom the token acts as, once a check found it working.",
+            "status_changed_at": "When a check last changed the status; checks that find "
+            "the same are not recorded.",
         },
     )
+    ServiceSource = object_type(
+        ServiceSourceRow,
+        "ServiceSource",
+        "The repository a service builds from, heard through a git connection, and its "
+        "webhook: registered by Containr (automatic) or to paste by hand (manual).",
+        fields={
+            "webhook_url": field(
+                resolver=source_webhook_url,
+                description="Where the provider sends deliveries (null: CONTAINR_PUBLIC_URL "
+                "is not set).",
+            ),
+            "webhook_secret": field(
+                resolver=source_webhook_secret,
+                description="The secret to paste at the provider with a manual webhook "
+                "(admins and owners only).",
+            ),
+        },
+        descriptions={
+            "webhook_state": "registering, registered, failed (see webhookFailure) or manual.",
+        },
+    )
+    GitRepository = object_type(
+        Repository, "GitRepository", "A repository a git connection's token can see."
+    )
+    GitBranch = object_type(Branch, "GitBranch", "A branch of a repository and its head commit.")
     WebhookDelivery = object_type(
         WebhookDeliveryRow,
         "WebhookDelivery",
@@ -133,7 +195,85 @@ def service_triggers(
     return reads.dashboard.service_triggers(service.id)
 
 
+@strawberry.type(description="One page of a git connection's repositories.")
+class GitRepositoryPage:
+    items: list[GitRepository]
+    next_page: int | None = strawberry.field(description="null on the last page.")
+
+
+@strawberry.type(description="One page of a repository's branches.")
+class GitBranchPage:
+    items: list[GitBranch]
+    next_page: int | None = strawberry.field(description="null on the last page.")
+
+
+def git_repositories(
+    info: Info[GqlContext, None], connection_id: strawberry.ID, page: int = 1, per_page: int = 50
+) -> GitRepositoryPage:
+    context = ctx(info)
+    connection = entity(context.reads, "git_connection", connection_id, "connectionId")
+    context.cacheable = False  # the provider's answer: no change notice covers it
+    found = context.git.connections.repositories(connection.id, page, per_page)
+    items = [r for r in found.items if isinstance(r, Repository)]
+    return GitRepositoryPage(items=items, next_page=found.next_page)
+
+
+def git_branches(
+    info: Info[GqlContext, None],
+    connection_id: strawberry.ID,
+    repository: str,
+    page: int = 1,
+    per_page: int = 100,
+) -> GitBranchPage:
+    context = ctx(info)
+    connection = entity(context.reads, "git_connection", connection_id, "connectionId")
+    context.cacheable = False
+    found = context.git.connections.branches(connection.id, repository, page, per_page)
+    items = [b for b in found.items if isinstance(b, Branch)]
+    return GitBranchPage(items=items, next_page=found.next_page)
+
+
+def service_source(info: Info[GqlContext, None], service_id: strawberry.ID) -> ServiceSource | None:
+    reads = ctx(info).reads
+    service = entity(reads, "service", service_id, "serviceId")
+    return reads.dashboard.service_source(service.id)
+
+
 # Mutations
+
+
+@strawberry.type(description="What one check of a git connection's token found.")
+class GitConnectionCheck:
+    status: str = strawberry.field(
+        description="ok, broken (the provider refused the token; recorded when it changes) "
+        "or unavailable (the provider did not answer; nothing recorded)."
+    )
+    reason: str | None
+    login: str | None
+    checked_at: datetime
+    connection: GitConnection
+
+
+def check_git_connection(info: Info[GqlContext, None], id: strawberry.ID) -> GitConnectionCheck:
+    context = ctx(info)
+    connection = entity(context.reads, "git_connection", id, "id")
+    context.reads.gate.require(connection.organization_id, Permission.WRITE, "git connection")
+    found = context.git.health.check(connection.id)
+    context.wait_for(found.position)
+    return GitConnectionCheck(
+        status=found.status,
+        reason=found.reason,
+        login=found.login,
+        checked_at=found.checked_at,
+        connection=entity(context.reads, "git_connection", connection.id, "id"),
+    )
+
+
+check_git_connection_field = strawberry.mutation(
+    resolver=check_git_connection,
+    description="Ask the provider now whether the connection's token works (whom it acts "
+    "as); a refusal marks the connection broken, a working token marks it ok again.",
+)
 
 PushTriggerInput = input_type(
     c.PushTriggerInput,
@@ -183,4 +323,26 @@ set_service_triggers = mutation(
     inputs={c.PushTriggerInput: PushTriggerInput},
     description="Which pushes heard through a git connection deploy a service, and where "
     "(an empty list: none). Skip markers in a commit message ([skip deploy]) always win.",
+)
+
+
+def _source(context: GqlContext, result: CommandResult, command: Any) -> Any:
+    return context.reads.dashboard.service_source(command.service_id)
+
+
+connect_service_repository = mutation(
+    c.ConnectServiceRepository,
+    "service_id connection_id repository branch webhook_mode",
+    ServiceSource | None,
+    result=_source,
+    description="Build a service from a repository's branch at a git connection's provider "
+    "(checked there first). webhookMode automatic (default): Containr registers the webhook "
+    "(needs CONTAINR_PUBLIC_URL); manual: paste the source's webhookUrl and webhookSecret.",
+)
+disconnect_service_repository = mutation(
+    c.DisconnectServiceRepository,
+    "service_id",
+    bool,
+    description="Stop hearing a service's repository (its git source stays); an automatic "
+    "webhook is removed from the provider.",
 )

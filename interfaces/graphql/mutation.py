@@ -29,6 +29,7 @@ from interfaces.graphql.types import (
     Project,
     Service,
     Variable,
+    Viewer,
     ctx,
 )
 
@@ -204,6 +205,11 @@ def accept_invitation(info: Info[GqlContext, None], token: str) -> Organization:
     return context.reads.dashboard.organization(organization_id)
 
 
+def me(context: GqlContext, result: CommandResult, command: c.Command) -> Any:
+    """The caller, as the dashboard shows them now."""
+    return context.reads.dashboard.user(context.require().user_id)
+
+
 def _payload(tokens: Any, organization_id: Any = None) -> AuthPayload:
     return AuthPayload(
         access_token=tokens.access_token,
@@ -246,6 +252,16 @@ class Mutation:
         result=load("organization", "organization_id"),
         description="Whether releases built from pull requests of forks get the variables "
         "(off by default; admins and owners).",
+    )  # fmt: skip
+    require_provider_sign_in = mutation(
+        c.RequireProviderSignIn, "id=organization_id required", Organization,
+        result=load("organization", "organization_id"),
+        description="Whether members must sign in with GitHub or GitLab to reach the "
+        "organisation's data (admins; turning it on needs a provider session of your own).",
+    )  # fmt: skip
+    unlink_sign_in_provider = mutation(
+        c.UnlinkProvider, "provider", Viewer, result=me,
+        description="Stop signing in with a provider account (never your last way in).",
     )  # fmt: skip
     invite_member = _field(
         invite_member, "Invite someone by email; the invitation token is shown once."
@@ -399,6 +415,9 @@ class Mutation:
     rotate_webhook_secret = git.rotate_webhook_secret
     remove_git_connection = git.remove_git_connection
     set_service_triggers = git.set_service_triggers
+    connect_service_repository = git.connect_service_repository
+    disconnect_service_repository = git.disconnect_service_repository
+    check_git_connection = git.check_git_connection_field
 
 
 __all__ = ["Mutation", "uuid_of"]

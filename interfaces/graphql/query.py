@@ -49,6 +49,27 @@ def viewer(info: Info[GqlContext, None]) -> Viewer:
     return context.reads.dashboard.user(context.require().user_id)
 
 
+@strawberry.type
+class SignInProvider:
+    """A provider people may sign in with, and where the web app starts its flows."""
+
+    name: str
+    start_url: str = strawberry.field(
+        description="Open it in the browser to sign in (add `?next=/path` to come back there)."
+    )
+    link_url: str = strawberry.field(
+        description="POST here (signed in, with `X-Containr-CSRF: 1`) for the URL that links "
+        "the provider to your account."
+    )
+
+
+def sign_in_providers(info: Info[GqlContext, None]) -> list[SignInProvider]:
+    return [
+        SignInProvider(name=name, start_url=f"/auth/{name}/start", link_url=f"/auth/{name}/link")
+        for name in ctx(info).sign_in_providers
+    ]
+
+
 def project_as_of(
     info: Info[GqlContext, None],
     id: strawberry.ID,
@@ -250,6 +271,9 @@ class Query:
     """Everything a client can read."""
 
     viewer = _field(viewer, "The signed-in user and their organisations.")
+    sign_in_providers = _field(
+        sign_in_providers, "The providers (GitHub, GitLab) one may sign in with here."
+    )
     organization = lookup("organization", Organization)
     project = lookup("project", Project)
     project_as_of = _field(project_as_of, "A project as it was at a past instant or log position.")
@@ -277,3 +301,11 @@ class Query:
     service_triggers = _field(
         git.service_triggers, "Which pushes deploy a service where (null: never set)."
     )
+    service_source = _field(
+        git.service_source,
+        "The repository a service builds from through a git connection (null: none).",
+    )
+    git_repositories = _field(
+        git.git_repositories, "One page of the repositories a git connection's token can see."
+    )
+    git_branches = _field(git.git_branches, "One page of a repository's branches.")

@@ -137,6 +137,13 @@ class Live:
             keys.append((SESSION_NOTICES, "session", str(self.principal.session_id)))
         return keys
 
+    def policy_keys(self) -> list[Key]:
+        """Notices after which a caller who did not sign in at a provider is checked again:
+        the followed organisation may have come to require it."""
+        if self.organization is None or self.principal.through_provider:
+            return []
+        return [("dashboard", "organization", str(self.organization))]
+
     async def follows(self, kind: str, ident: object, argument: str) -> Any:
         """Read the entity the subscription follows (through the gate); its organisation is
         what the caller must keep reading."""
@@ -169,6 +176,7 @@ class Live:
         """Wait for a change after ``last`` (coalescing a burst of notices into one); check
         the caller again when their own notices arrive; end the subscription at expiry."""
         own = set(self.keys())
+        recheck = own | set(self.policy_keys())
         while True:
             left = self._seconds_left()
             if left is not None and left <= 0:
@@ -180,7 +188,7 @@ class Live:
             items = [item]
             while not queue.empty():
                 items.append(queue.get_nowait())
-            if any(key in own for key, _ in items):
+            if any(key in recheck for key, _ in items):
                 await call(self.check)
             position = max((p for key, p in items if key not in own), default=0)
             if position > last:
@@ -189,7 +197,8 @@ class Live:
     @asynccontextmanager
     async def watch(self, *keys: Key) -> AsyncIterator[asyncio.Queue[tuple[Key, int]]]:
         """The notices of ``keys`` and of the caller's own account."""
-        async with self.hub.watch(*keys, *self.keys()) as queue:
+        extra = [key for key in self.policy_keys() if key not in keys]
+        async with self.hub.watch(*keys, *self.keys(), *extra) as queue:
             yield queue
 
 

@@ -37,6 +37,7 @@ from application.readmodels import (
     ReleaseRow,
     ServiceRow,
     ServiceStateRow,
+    SignInLinkRow,
     UserRow,
 )
 from application.readmodels import (
@@ -371,11 +372,15 @@ def load_services(
 ) -> dict[UUID, list[ServiceRow]]:
     """The services of several projects with their states and latest deployments, kept for
     their fields: three queries for any number of projects (and what the states' addresses
-    need, unless ``addresses`` is False: the query selects none). ``narrowed`` reads only
-    the columns the query shows (the others hold ``UNREAD``)."""
+    need, unless ``addresses`` is False: the query selects none), services and states in
+    one round trip. ``narrowed`` reads only the columns the query shows (the others hold
+    ``UNREAD``)."""
     ids = [p.id for p in projects]
-    services = dashboard.services_of(ids, columns=None if addresses else narrowed.services)
-    states = dashboard.service_states_of(ids, columns=None if addresses else narrowed.states)
+    services, states = dashboard.services_and_states_of(
+        ids,
+        service_columns=None if addresses else narrowed.services,
+        state_columns=None if addresses else narrowed.states,
+    )
     _prefetch_latest(context, dashboard, states, narrowed.deployments)
     if addresses:
         naming.prefetch_addresses(context, dashboard, services, states, projects)
@@ -549,6 +554,16 @@ def viewer_api_tokens(root: UserRow, info: Info[GqlContext, None]) -> list[ApiTo
     return ctx(info).reads.dashboard.api_tokens(root.id)
 
 
+def viewer_sign_in_links(root: UserRow, info: Info[GqlContext, None]) -> list[SignInLink]:
+    return ctx(info).reads.dashboard.sign_in_links(root.id)
+
+
+def viewer_signed_in_with(root: UserRow, info: Info[GqlContext, None]) -> str | None:
+    context = ctx(info)
+    context.cacheable = False  # the credential's, not the read models': no notice covers it
+    return context.require().signed_in_with
+
+
 def _uuid(value: str, name: str) -> UUID:
     try:
         return UUID(str(value))
@@ -574,6 +589,7 @@ if TYPE_CHECKING:
     Organization = OrganizationRow
     AuditEntry = AuditRow
     ApiTokenInfo = ApiTokenRow
+    SignInLink = SignInLinkRow
     Viewer = UserRow
     DailyStats = DailyStatsRow
     LogLine = LogEntry
@@ -744,6 +760,12 @@ else:
         "A personal API token (never the token itself).",
         hide=("user_id",),
     )
+    SignInLink = object_type(
+        SignInLinkRow,
+        "SignInLink",
+        "A GitHub or GitLab account the user may sign in with (its login, never a token).",
+        hide=("user_id",),
+    )
     Viewer = object_type(
         UserRow,
         "Viewer",
@@ -751,6 +773,15 @@ else:
         fields={
             "organizations": field(resolver=viewer_organizations),
             "api_tokens": field(resolver=viewer_api_tokens),
+            "sign_in_links": field(
+                resolver=viewer_sign_in_links,
+                description="The provider accounts linked for signing in.",
+            ),
+            "signed_in_with": field(
+                resolver=viewer_signed_in_with,
+                description='How this session began: "password", "github" or "gitlab" (null '
+                "for an API token).",
+            ),
         },
     )
     DailyStats = object_type(

@@ -42,6 +42,7 @@ from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, decode_messa
 from interfaces.http.headers import graphiql_policy, security_headers
 from interfaces.http.health import Metrics, Readiness, unavailable_response
 from interfaces.http.session import session_handlers
+from interfaces.http.sign_in import sign_in_handlers
 from interfaces.http.uploads import upload_handlers
 from interfaces.http.web import web_handlers
 from interfaces.http.webhooks import webhook_handlers
@@ -152,6 +153,7 @@ def create_app(
             readyz,
             metrics_endpoint,
             *session_handlers(services),
+            *sign_in_handlers(services),
             *upload_handlers(services),
             *webhook_handlers(services),
             *access_handlers(services),

@@ -253,7 +253,11 @@ class GraphQLOverHttp:
         no_cache = "no-cache" in (request.headers.get("cache-control") or "")
         if kind is not OperationType.QUERY or principal is None or no_cache:
             return after, None, None
-        scope = f"{principal.user_id}:{','.join(sorted(principal.scopes))}"
+        # How the session began is part of who calls: an organisation requiring provider
+        # sign-in answers a password session of the same user differently.
+        scope = (
+            f"{principal.user_id}:{','.join(sorted(principal.scopes))}:{principal.signed_in_with}"
+        )
         key = self.cache.key(
             scope, payload.query, payload.operationName, encode_json(payload.variables or {})
         )

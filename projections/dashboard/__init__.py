@@ -9,7 +9,15 @@ types and tables under the names they always had.
 from __future__ import annotations
 
 from projections.base import Projection
-from projections.dashboard.accounts import API_TOKENS, USERS, AccountHandlers, ApiTokenRow, UserRow
+from projections.dashboard.accounts import (
+    API_TOKENS,
+    SIGN_IN_LINKS,
+    USERS,
+    AccountHandlers,
+    ApiTokenRow,
+    SignInLinkRow,
+    UserRow,
+)
 from projections.dashboard.clusters import (
     CLUSTER_NODES,
     CLUSTERS,
@@ -27,12 +35,16 @@ from projections.dashboard.commits import (
 from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
 from projections.dashboard.git import (
     GIT_CONNECTIONS,
+    SERVICE_SOURCES,
     SERVICE_TRIGGERS,
     WEBHOOK_DELIVERIES,
+    WEBHOOK_REMOVALS,
     GitConnectionRow,
     GitHandlers,
+    ServiceSourceRow,
     ServiceTriggersRow,
     WebhookDeliveryRow,
+    WebhookRemovalRow,
 )
 from projections.dashboard.guests import GUESTS, GuestHandlers, GuestRow
 from projections.dashboard.nodes import NODES, NodeHandlers, NodeRow
@@ -83,12 +95,15 @@ __all__ = [
     "ORGANIZATIONS",
     "PROJECTS",
     "SERVICES",
+    "SERVICE_SOURCES",
     "SERVICE_STATES",
     "SERVICE_TRIGGERS",
+    "SIGN_IN_LINKS",
     "USERS",
     "VARIABLES",
     "VARIABLE_SETS",
     "WEBHOOK_DELIVERIES",
+    "WEBHOOK_REMOVALS",
     "ApiTokenRow",
     "ClusterNodeRow",
     "ClusterRow",
@@ -105,12 +120,15 @@ __all__ = [
     "OrganizationRow",
     "ProjectRow",
     "ServiceRow",
+    "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "SignInLinkRow",
     "UserRow",
     "VariableRow",
     "VariableSetRow",
     "WebhookDeliveryRow",
+    "WebhookRemovalRow",
 ]
 
 
@@ -155,4 +173,7 @@ class DashboardProjection(
         SERVICE_TRIGGERS,
         COMMIT_CHECKS,
         COMMIT_STATUSES,
+        SERVICE_SOURCES,
+        WEBHOOK_REMOVALS,
+        SIGN_IN_LINKS,
     )

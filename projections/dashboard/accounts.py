@@ -37,6 +37,17 @@ class ApiTokenRow:
     position: int = 0
 
 
+@dataclass(frozen=True)
+class SignInLinkRow:
+    """A provider account a user may sign in with (never a provider token)."""
+
+    user_id: UUID
+    provider: str
+    login: str
+    linked_at: datetime
+    position: int = 0
+
+
 USERS = Table("users", UserRow, ("id",), notices=(("user", "id"),), owner=Owner("peer", "id"))
 API_TOKENS = Table(
     "api_tokens",
@@ -44,6 +55,14 @@ API_TOKENS = Table(
     ("id",),
     notices=(("user", "user_id"),),
     indexes=(("user_id",),),
+    owner=Owner("user", "user_id"),
+)
+
+SIGN_IN_LINKS = Table(
+    "sign_in_links",
+    SignInLinkRow,
+    ("user_id", "provider"),
+    notices=(("user", "user_id"),),
     owner=Owner("user", "user_id"),
 )
 
@@ -84,3 +103,21 @@ class AccountHandlers:
     def token_revoked(self, e: User.ApiTokenRevoked, store: RowStore) -> None:
         """A token stopped working."""
         store.update(API_TOKENS, (e.token_id,), revoked=True)
+
+    @handles(User.ProviderLinked)
+    def provider_linked(self, e: User.ProviderLinked, store: RowStore) -> None:
+        """The user may sign in with a provider account."""
+        store.put(
+            SIGN_IN_LINKS,
+            {
+                "user_id": e.originator_id,
+                "provider": e.provider,
+                "login": e.login,
+                "linked_at": e.timestamp,
+            },
+        )
+
+    @handles(User.ProviderUnlinked)
+    def provider_unlinked(self, e: User.ProviderUnlinked, store: RowStore) -> None:
+        """The provider account no longer signs the user in."""
+        store.delete(SIGN_IN_LINKS, e.originator_id, e.provider)

@@ -24,6 +24,7 @@ class OrganizationRow:
     updated_at: datetime
     expose_secrets_to_forks: bool = False
     """Releases built from forks' pull requests get the variables (issue 14)."""
+    requires_provider_sign_in: bool = False
     position: int = 0
 
 
@@ -92,6 +93,7 @@ class OrganizationHandlers:
                 "expose_secrets_to_forks": False,
                 "created_at": e.timestamp,
                 "updated_at": e.timestamp,
+                "requires_provider_sign_in": False,
             },
         )
         store.put(
@@ -118,6 +120,18 @@ class OrganizationHandlers:
             ORGANIZATIONS,
             (e.originator_id,),
             expose_secrets_to_forks=e.expose,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Organization.ProviderSignInRequirementChanged)
+    def provider_sign_in_required(
+        self, e: Organization.ProviderSignInRequirementChanged, store: RowStore
+    ) -> None:
+        """Members must (or need no longer) sign in through a provider."""
+        store.update(
+            ORGANIZATIONS,
+            (e.originator_id,),
+            requires_provider_sign_in=e.required,
             updated_at=e.timestamp,
         )
 

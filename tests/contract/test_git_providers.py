@@ -375,6 +375,7 @@ def github_world(closers: list[Callable[[], None]], request: pytest.FixtureReque
             },
             ("GET", f"{base}/branches"): [(200, data("github", "branches"), {})],
             ("POST", f"{base}/hooks"): [(201, data("github", "hook"), {})],
+            ("GET", f"{base}/hooks"): [(200, [data("github", "hook")], {})],
             ("DELETE", f"{base}/hooks/12345678"): [
                 (204, None, {}),
                 (404, data("github", "error_404"), {}),
@@ -463,6 +464,7 @@ def gitlab_world(closers: list[Callable[[], None]], request: pytest.FixtureReque
                 (200, data("gitlab", "branches"), {"X-Next-Page": ""})
             ],
             ("POST", f"{base}/hooks"): [(201, data("gitlab", "hook"), {})],
+            ("GET", f"{base}/hooks"): [(200, [data("gitlab", "hook")], {})],
             ("DELETE", f"{base}/hooks/1"): [
                 (204, None, {}),
                 (404, {"message": "404 Not found"}, {}),
@@ -555,6 +557,13 @@ def bitbucket_world(closers: list[Callable[[], None]], request: pytest.FixtureRe
             ("GET", base): [(200, data("bitbucket", "repository"), {})],
             ("GET", f"{base}/refs/branches"): [(200, data("bitbucket", "branches"), {})],
             ("POST", f"{base}/hooks"): [(201, data("bitbucket", "hook"), {})],
+            ("GET", f"{base}/hooks"): [
+                (
+                    200,
+                    {"pagelen": 100, "page": 1, "size": 1, "values": [data("bitbucket", "hook")]},
+                    {},
+                )
+            ],
             ("DELETE", f"{base}/hooks/%7Bc8d7b2a4-0f1e-4f3e-8b6a-2d9e1c7f5a30%7D"): [
                 (204, None, {}),
                 (404, data("bitbucket", "error_404"), {}),
@@ -788,6 +797,9 @@ def test_a_webhook_is_registered_for_push_pull_request_and_release_and_removed(
     assert (url, secret) == (HOOK_URL, SECRET)
     assert events == world.expected.events
     assert SECRET not in repr(hook)
+    listed = api.webhooks(world.repo)  # how a registration lost in a crash is found again
+    assert [h.hook_id for h in listed] == [hook.hook_id]
+    assert all(h.url.startswith(("http://", "https://")) for h in listed)
     api.remove_webhook(world.repo, hook.hook_id)
     api.remove_webhook(world.repo, hook.hook_id)  # already gone: counts as removed
 

@@ -27,6 +27,7 @@ import pytest
 from litestar.testing import TestClient
 
 from adapters.auth import Argon2Hasher, JwtSigner
+from adapters.fake_git_providers import FakeGitProviderApis
 from adapters.secretbox import master_key
 from application import commands as c
 from application.auth import hash_token
@@ -202,6 +203,23 @@ CASES: dict[str, Case] = {
         "query($service: ID!) { serviceTriggers(serviceId: $service) { triggers } }",
         "service",
     ),
+    "Query.serviceSource": q(
+        "read",
+        "query($service: ID!) { serviceSource(serviceId: $service) { repository } }",
+        "service",
+    ),
+    "Query.gitRepositories": q(
+        "read",
+        "query($connection: ID!) { gitRepositories(connectionId: $connection) { "
+        "items { fullName } } }",
+        "connection",
+    ),
+    "Query.gitBranches": q(
+        "read",
+        'query($connection: ID!) { gitBranches(connectionId: $connection, repository: "acme/shop")'
+        " { items { name } } }",
+        "connection",
+    ),
     # Subscription
     "Subscription.deploymentUpdated": s(
         "subscription($deployment: ID!) { deploymentUpdated(deploymentId: $deployment) { state } }",
@@ -263,6 +281,9 @@ CASES: dict[str, Case] = {
         public=True,
         tolerate=("UNAUTHENTICATED",),
     ),
+    "Query.signInProviders": Case(
+        "read", "{ signInProviders { name startUrl linkUrl } }", public=True
+    ),
     "Mutation.logOut": Case("self", "mutation { logOut }", session=True),
     "Mutation.createApiToken": Case(
         "self", 'mutation { createApiToken(name: "t", scopes: ["read"]) { id } }'
@@ -286,6 +307,11 @@ CASES: dict[str, Case] = {
     "Mutation.setForkSecretsPolicy": m(
         "manage",
         "mutation($org: ID!) { setForkSecretsPolicy(id: $org, exposeSecretsToForks: true) { id } }",
+        "org",
+    ),
+    "Mutation.requireProviderSignIn": m(
+        "manage",
+        "mutation($org: ID!) { requireProviderSignIn(id: $org, required: false) { name } }",
         "org",
     ),
     "Mutation.inviteMember": m(
@@ -507,6 +533,24 @@ CASES: dict[str, Case] = {
         "connection",
         "env",
     ),
+    "Mutation.connectServiceRepository": m(
+        "write",
+        "mutation($service: ID!, $connection: ID!) { connectServiceRepository(serviceId: "
+        '$service, connectionId: $connection, repository: "acme/shop", branch: "main", '
+        'webhookMode: "manual") { repository } }',
+        "service",
+        "connection",
+    ),
+    "Mutation.disconnectServiceRepository": m(
+        "write",
+        "mutation($service: ID!) { disconnectServiceRepository(serviceId: $service) }",
+        "service",
+    ),
+    "Mutation.checkGitConnection": m(
+        "write",
+        "mutation($connection: ID!) { checkGitConnection(id: $connection) { status } }",
+        "connection",
+    ),
 }
 
 
@@ -643,7 +687,12 @@ class World:
         connection = run(
             c.build_command(
                 c.CreateGitConnection,
-                {"organization_id": org_id, "provider": "github", "name": "GitHub"},
+                {
+                    "organization_id": org_id,
+                    "provider": "github",
+                    "name": "GitHub",
+                    "access_token": "ghp_matrix",  # checked by checkGitConnection
+                },
             ),
             SYSTEM,
         ).id("connection_id")
@@ -743,9 +792,15 @@ def local_repository(where: Path) -> str:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     base = tmp_path_factory.mktemp("matrix")
-    settings = Settings(data_dir=str(base / "data"), **OPEN_SIGNUP)
+    settings = Settings(
+        data_dir=str(base / "data"), public_url="https://containr.example.test", **OPEN_SIGNUP
+    )
     migrate(settings)
-    app = bootstrap(settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
+    providers = FakeGitProviderApis()  # the provider behind every seeded git connection
+    providers.provider("github", "https://api.github.com").add_repository("acme/shop")
+    app = bootstrap(
+        settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024), git_providers=providers
+    )
     with TestClient(create_app(app, run_projections=True)) as http:
         tokens: dict[str, str] = {}
         anonymous = Client("http://testserver", http)  # type: ignore[arg-type]

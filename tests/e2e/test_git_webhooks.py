@@ -99,16 +99,17 @@ class Hooks:
         return self.local.events.head()
 
     def caused_since(self, position: int) -> list[str]:
-        """The deliveries, their reservations and deployments recorded after ``position``
-        (the deployer may go on recording earlier deployments' own progress meanwhile: that
-        is not counted)."""
+        """The deliveries, their body reservations and deployments recorded after
+        ``position`` (the deployer may go on recording earlier deployments' own progress,
+        reservations of its own included, meanwhile: that is not counted)."""
         return [
             e.type
             for e in self.local.events.read(after=position, limit=10_000)
-            if e.type.startswith(("WebhookDelivery.", "Reservation.", "Deployment.Requested"))
-            # nor the name the deployer reserves for the local node it registers on its
-            # first deployment, whenever that comes
-            and e.actor != "system:deployer"
+            if e.type.startswith(("WebhookDelivery.", "Deployment.Requested"))
+            or (
+                e.type.startswith("Reservation.")
+                and str(e.fields.get("scope", "")).startswith("git-connection/")
+            )
         ]
 
     def connection(self) -> tuple[str, bytes]:

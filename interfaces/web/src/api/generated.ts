@@ -208,6 +208,81 @@ export type Environment = {
   projectId: Scalars['ID']['output'];
 };
 
+/** A branch of a repository and its head commit. */
+export type GitBranch = {
+  __typename?: 'GitBranch';
+  commitSha: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+};
+
+/** One page of a repository's branches. */
+export type GitBranchPage = {
+  __typename?: 'GitBranchPage';
+  items: Array<GitBranch>;
+  /** null on the last page. */
+  nextPage: Maybe<Scalars['Int']['output']>;
+};
+
+/** A git provider connection (its access token is never shown). */
+export type GitConnection = {
+  __typename?: 'GitConnection';
+  apiUrl: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  hasAccessToken: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  /** Whom the token acts as, once a check found it working. */
+  login: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  previousSecretValidUntil: Maybe<Scalars['DateTime']['output']>;
+  provider: Scalars['String']['output'];
+  removed: Scalars['Boolean']['output'];
+  secretGeneration: Scalars['Int']['output'];
+  secretRotatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the token works: unchecked, ok or broken (as the last check that changed it found). */
+  status: Scalars['String']['output'];
+  /** When a check last changed the status; checks that find the same are not recorded. */
+  statusChangedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Why the provider refuses the token, when broken. */
+  statusReason: Maybe<Scalars['String']['output']>;
+  /** Where the provider sends deliveries, after this server's address (https://containr.example.com/webhooks/<id>). */
+  webhookPath: Scalars['String']['output'];
+  /** The secret to paste at the provider (admins and owners only). */
+  webhookSecret: Scalars['String']['output'];
+  /** The full delivery URL (null: this server's public address, CONTAINR_PUBLIC_URL, is not set; use webhookPath after its address). */
+  webhookUrl: Maybe<Scalars['String']['output']>;
+};
+
+/** What one check of a git connection's token found. */
+export type GitConnectionCheck = {
+  __typename?: 'GitConnectionCheck';
+  checkedAt: Scalars['DateTime']['output'];
+  connection: GitConnection;
+  login: Maybe<Scalars['String']['output']>;
+  reason: Maybe<Scalars['String']['output']>;
+  /** ok, broken (the provider refused the token; recorded when it changes) or unavailable (the provider did not answer; nothing recorded). */
+  status: Scalars['String']['output'];
+};
+
+/** A repository a git connection's token can see. */
+export type GitRepository = {
+  __typename?: 'GitRepository';
+  cloneUrl: Scalars['String']['output'];
+  defaultBranch: Maybe<Scalars['String']['output']>;
+  fullName: Scalars['String']['output'];
+  private: Scalars['Boolean']['output'];
+  webUrl: Scalars['String']['output'];
+};
+
+/** One page of a git connection's repositories. */
+export type GitRepositoryPage = {
+  __typename?: 'GitRepositoryPage';
+  items: Array<GitRepository>;
+  /** null on the last page. */
+  nextPage: Maybe<Scalars['Int']['output']>;
+};
+
 /** A git repository to build from. */
 export type GitSourceInput = {
   branch?: Scalars['String']['input'];
@@ -304,19 +379,29 @@ export type Mutation = {
   /** Start, stop, shut down, reboot or delete a guest (action: start, stop, shutdown, reboot, delete); the result shows the operation in progress. */
   changeGuestPower: Guest;
   changeMemberRole: Organization;
+  /** Ask the provider now whether the connection's token works (whom it acts as); a refusal marks the connection broken, a working token marks it ok again. */
+  checkGitConnection: GitConnectionCheck;
+  /** Build a service from a repository's branch at a git connection's provider (checked there first). webhookMode automatic (default): Containr registers the webhook (needs CONTAINR_PUBLIC_URL); manual: paste the source's webhookUrl and webhookSecret. */
+  connectServiceRepository: Maybe<ServiceSource>;
   cordonNode: Node;
   /** A personal API token, shown once. */
   createApiToken: NewSecretToken;
+  /** Connect a git provider (github, gitlab or bitbucket); Containr makes the webhook secret. apiUrl: only for GitHub Enterprise or a self-hosted GitLab. */
+  createGitConnection: GitConnection;
   /** Make an LXC container or a QEMU VM (or clone a template). */
   createGuest: Guest;
   createOrganization: Organization;
   createProject: Project;
   createService: Service;
+  /** A link that opens a members-only environment until it expires (1 to 720 hours). */
+  createShareLink: ShareLink;
   /** Move a project to the bin; it can be restored for 30 days. */
   deleteProject: Project;
   deleteService: Scalars['Boolean']['output'];
   /** Deploy a service into an environment: its branch head, a commit, or a source archive uploaded to POST /uploads (`containr deploy`). */
   deployService: Deployment;
+  /** Stop hearing a service's repository (its git source stays); an automatic webhook is removed from the provider. */
+  disconnectServiceRepository: Scalars['Boolean']['output'];
   drainNode: Node;
   /** Invite someone by email; the invitation token is shown once. */
   inviteMember: NewSecretToken;
@@ -324,6 +409,8 @@ export type Mutation = {
   logIn: AuthPayload;
   /** End this session (its refresh token stops working). */
   logOut: Scalars['Boolean']['output'];
+  /** Release a release's exact image (same digest, not rebuilt) into another environment of its project, with that environment's variables. */
+  promoteDeployment: Deployment;
   /** Release what is live again (same commit, current settings). */
   redeployService: Deployment;
   /** Trade a refresh token for new tokens (it is single-use). */
@@ -336,23 +423,39 @@ export type Mutation = {
   /** Forget a cluster (its guests stay on it). */
   removeCluster: Scalars['Boolean']['output'];
   removeEnvironment: Scalars['Boolean']['output'];
+  /** Forget a git connection: its webhook's deliveries are refused from now on. */
+  removeGitConnection: Scalars['Boolean']['output'];
   removeMember: Scalars['Boolean']['output'];
   removeNode: Scalars['Boolean']['output'];
   renameOrganization: Organization;
   renameProject: Project;
+  /** Whether members must sign in with GitHub or GitLab to reach the organisation's data (admins; turning it on needs a provider session of your own). */
+  requireProviderSignIn: Organization;
   /** Restart the live release's replicas, one at a time. */
   restartService: Deployment;
   restoreProject: Project;
   revokeApiToken: Scalars['Boolean']['output'];
   revokeInvitation: Scalars['Boolean']['output'];
+  /** Stop a share link from working. */
+  revokeShareLink: Scalars['Boolean']['output'];
   /** Release an earlier release again: same image and variables. */
   rollbackService: Deployment;
+  /** Make a new webhook secret; the previous one is still accepted for overlapHours (default 24). */
+  rotateWebhookSecret: GitConnection;
   scaleService: Service;
+  /** Open an environment's web services to anyone (access: public) or only to the organisation's members and share links (access: members). */
+  setEnvironmentAccess: Environment;
+  /** Whether releases built from pull requests of forks get the variables (off by default; admins and owners). */
+  setForkSecretsPolicy: Organization;
+  /** Which pushes heard through a git connection deploy a service, and where (an empty list: none). Skip markers in a commit message ([skip deploy]) always win. */
+  setServiceTriggers: Maybe<ServiceTriggers>;
   /** Set variables (values are sealed before they are stored). */
   setVariables: Array<Variable>;
   /** Create an account; the first account also gets an organisation. */
   signUp: AuthPayload;
   uncordonNode: Node;
+  /** Stop signing in with a provider account (never your last way in). */
+  unlinkSignInProvider: Viewer;
   unsetVariables: Array<Variable>;
   /** Use another API token (or TLS setting) for a cluster. */
   updateClusterCredentials: Cluster;
@@ -396,6 +499,21 @@ export type MutationChangeMemberRoleArgs = {
 };
 
 
+export type MutationCheckGitConnectionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationConnectServiceRepositoryArgs = {
+  branch: Scalars['String']['input'];
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  connectionId: Scalars['ID']['input'];
+  repository: Scalars['String']['input'];
+  serviceId: Scalars['ID']['input'];
+  webhookMode?: Scalars['String']['input'];
+};
+
+
 export type MutationCordonNodeArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -406,6 +524,16 @@ export type MutationCreateApiTokenArgs = {
   expiresInDays?: InputMaybe<Scalars['Int']['input']>;
   name: Scalars['String']['input'];
   scopes: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationCreateGitConnectionArgs = {
+  accessToken?: InputMaybe<Scalars['String']['input']>;
+  apiUrl?: InputMaybe<Scalars['String']['input']>;
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  organizationId: Scalars['ID']['input'];
+  provider: Scalars['String']['input'];
 };
 
 
@@ -450,6 +578,12 @@ export type MutationCreateServiceArgs = {
 };
 
 
+export type MutationCreateShareLinkArgs = {
+  environmentId: Scalars['ID']['input'];
+  expiresInHours?: Scalars['Int']['input'];
+};
+
+
 export type MutationDeleteProjectArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -468,6 +602,12 @@ export type MutationDeployServiceArgs = {
   environmentId: Scalars['ID']['input'];
   serviceId: Scalars['ID']['input'];
   sourceArchive?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationDisconnectServiceRepositoryArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  serviceId: Scalars['ID']['input'];
 };
 
 
@@ -494,6 +634,13 @@ export type MutationLabelNodeArgs = {
 export type MutationLogInArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+
+export type MutationPromoteDeploymentArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  deploymentId: Scalars['ID']['input'];
+  environmentId: Scalars['ID']['input'];
 };
 
 
@@ -556,6 +703,12 @@ export type MutationRemoveEnvironmentArgs = {
 };
 
 
+export type MutationRemoveGitConnectionArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRemoveMemberArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   organizationId: Scalars['ID']['input'];
@@ -584,6 +737,13 @@ export type MutationRenameProjectArgs = {
 };
 
 
+export type MutationRequireProviderSignInArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  required: Scalars['Boolean']['input'];
+};
+
+
 export type MutationRestartServiceArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   environmentId: Scalars['ID']['input'];
@@ -608,9 +768,22 @@ export type MutationRevokeInvitationArgs = {
 };
 
 
+export type MutationRevokeShareLinkArgs = {
+  environmentId: Scalars['ID']['input'];
+  linkId: Scalars['ID']['input'];
+};
+
+
 export type MutationRollbackServiceArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   deploymentId: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  overlapHours?: Scalars['Int']['input'];
 };
 
 
@@ -618,6 +791,27 @@ export type MutationScaleServiceArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
   replicas: Scalars['Int']['input'];
+};
+
+
+export type MutationSetEnvironmentAccessArgs = {
+  access: Scalars['String']['input'];
+  environmentId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetForkSecretsPolicyArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  exposeSecretsToForks: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetServiceTriggersArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  connectionId?: InputMaybe<Scalars['ID']['input']>;
+  serviceId: Scalars['ID']['input'];
+  triggers?: InputMaybe<Array<PushTriggerInput>>;
 };
 
 
@@ -641,6 +835,12 @@ export type MutationSignUpArgs = {
 export type MutationUncordonNodeArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationUnlinkSignInProviderArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  provider: Scalars['String']['input'];
 };
 
 
@@ -716,6 +916,7 @@ export type Organization = {
   /** Whether the caller may change things here (for the UI). */
   canWrite: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
+  exposeSecretsToForks: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   /** Invitations (owners and admins only). */
   invitations: Array<Invitation>;
@@ -725,6 +926,7 @@ export type Organization = {
   position: Scalars['Int']['output'];
   /** Projects by slug; `search` matches a part of the name. */
   projects: ProjectConnection;
+  requiresProviderSignIn: Scalars['Boolean']['output'];
   role: Maybe<Scalars['String']['output']>;
   slug: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
@@ -781,6 +983,14 @@ export type ProjectSnapshot = {
   project: Project;
 };
 
+/** Pushes to branches matching `branch` (a glob: `*` within a segment, `**` across) deploy to an environment, automatically or on request, when they touch a watch path. */
+export type PushTriggerInput = {
+  automatic?: Scalars['Boolean']['input'];
+  branch: Scalars['String']['input'];
+  environmentId: Scalars['ID']['input'];
+  watchPaths?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Per day: deployments, success, change-failure rate, lead time. */
@@ -794,6 +1004,14 @@ export type Query = {
   /** An organisation's Proxmox clusters. */
   clusters: Array<Cluster>;
   deployment: Deployment;
+  /** One page of a repository's branches. */
+  gitBranches: GitBranchPage;
+  /** One git provider connection. */
+  gitConnection: GitConnection;
+  /** An organisation's git provider connections. */
+  gitConnections: Array<GitConnection>;
+  /** One page of the repositories a git connection's token can see. */
+  gitRepositories: GitRepositoryPage;
   /** One guest of a cluster. */
   guest: Guest;
   /** Build and runtime log lines, oldest first, after a cursor (with `newest`: the newest `first` lines after it). */
@@ -806,10 +1024,18 @@ export type Query = {
   /** A project as it was at a past instant or log position. */
   projectAsOf: ProjectSnapshot;
   service: Service;
+  /** The repository a service builds from through a git connection (null: none). */
+  serviceSource: Maybe<ServiceSource>;
+  /** Which pushes deploy a service where (null: never set). */
+  serviceTriggers: Maybe<ServiceTriggers>;
+  /** The providers (GitHub, GitLab) one may sign in with here. */
+  signInProviders: Array<SignInProvider>;
   /** Variable names; values only with reveal (admins and owners). */
   variables: Array<Variable>;
   /** The signed-in user and their organisations. */
   viewer: Viewer;
+  /** A git connection's webhook deliveries, newest first. */
+  webhookDeliveries: Array<WebhookDelivery>;
 };
 
 
@@ -848,6 +1074,31 @@ export type QueryClustersArgs = {
 
 export type QueryDeploymentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryGitBranchesArgs = {
+  connectionId: Scalars['ID']['input'];
+  page?: Scalars['Int']['input'];
+  perPage?: Scalars['Int']['input'];
+  repository: Scalars['String']['input'];
+};
+
+
+export type QueryGitConnectionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryGitConnectionsArgs = {
+  organizationId: Scalars['ID']['input'];
+};
+
+
+export type QueryGitRepositoriesArgs = {
+  connectionId: Scalars['ID']['input'];
+  page?: Scalars['Int']['input'];
+  perPage?: Scalars['Int']['input'];
 };
 
 
@@ -905,11 +1156,27 @@ export type QueryServiceArgs = {
 };
 
 
+export type QueryServiceSourceArgs = {
+  serviceId: Scalars['ID']['input'];
+};
+
+
+export type QueryServiceTriggersArgs = {
+  serviceId: Scalars['ID']['input'];
+};
+
+
 export type QueryVariablesArgs = {
   environmentId: Scalars['ID']['input'];
   projectId: Scalars['ID']['input'];
   reveal?: Scalars['Boolean']['input'];
   serviceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryWebhookDeliveriesArgs = {
+  connectionId: Scalars['ID']['input'];
+  first?: Scalars['Int']['input'];
 };
 
 /** One release of a service. */
@@ -996,6 +1263,29 @@ export type ServiceInput = {
   startCommand?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The repository a service builds from, heard through a git connection, and its webhook: registered by Containr (automatic) or to paste by hand (manual). */
+export type ServiceSource = {
+  __typename?: 'ServiceSource';
+  branch: Scalars['String']['output'];
+  connectedAt: Scalars['DateTime']['output'];
+  connectionId: Scalars['ID']['output'];
+  hookId: Maybe<Scalars['String']['output']>;
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  repository: Scalars['String']['output'];
+  secretGeneration: Scalars['Int']['output'];
+  serviceId: Scalars['ID']['output'];
+  webhookFailure: Maybe<Scalars['String']['output']>;
+  webhookMode: Scalars['String']['output'];
+  /** The secret to paste at the provider with a manual webhook (admins and owners only). */
+  webhookSecret: Scalars['String']['output'];
+  /** registering, registered, failed (see webhookFailure) or manual. */
+  webhookState: Scalars['String']['output'];
+  /** Where the provider sends deliveries (null: CONTAINR_PUBLIC_URL is not set). */
+  webhookUrl: Maybe<Scalars['String']['output']>;
+};
+
 /** A service in one environment: what is live, and the latest deployment's state. */
 export type ServiceState = {
   __typename?: 'ServiceState';
@@ -1015,6 +1305,18 @@ export type ServiceState = {
   urls: Array<ServiceUrl>;
 };
 
+/** Which pushes deploy a service where: branch globs, environments, automatic or manual, watch paths. */
+export type ServiceTriggers = {
+  __typename?: 'ServiceTriggers';
+  connectionId: Maybe<Scalars['ID']['output']>;
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  serviceId: Scalars['ID']['output'];
+  triggers: Scalars['JSON']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
 export type ServiceUrl = {
   __typename?: 'ServiceUrl';
   /** A domain of the service's own (not the address Containr generates). */
@@ -1023,6 +1325,35 @@ export type ServiceUrl = {
   /** Whether it is served over HTTPS (Containr's ingress serves plain HTTP for now: no certificates yet). */
   tls: Scalars['Boolean']['output'];
   url: Scalars['String']['output'];
+};
+
+/** A share link just made: its token is shown this once. */
+export type ShareLink = {
+  __typename?: 'ShareLink';
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Shown once; only its hash is kept. */
+  token: Scalars['String']['output'];
+  /** The link on each web service's host; any host of the environment works. */
+  urls: Array<Scalars['String']['output']>;
+};
+
+/** A GitHub or GitLab account the user may sign in with (its login, never a token). */
+export type SignInLink = {
+  __typename?: 'SignInLink';
+  linkedAt: Scalars['DateTime']['output'];
+  login: Scalars['String']['output'];
+  position: Scalars['Int']['output'];
+  provider: Scalars['String']['output'];
+};
+
+export type SignInProvider = {
+  __typename?: 'SignInProvider';
+  /** POST here (signed in, with `X-Containr-CSRF: 1`) for the URL that links the provider to your account. */
+  linkUrl: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** Open it in the browser to sign in (add `?next=/path` to come back there). */
+  startUrl: Scalars['String']['output'];
 };
 
 export type StateChange = {
@@ -1137,6 +1468,31 @@ export type Viewer = {
   organizations: Array<Organization>;
   position: Scalars['Int']['output'];
   registeredAt: Scalars['DateTime']['output'];
+  /** The provider accounts linked for signing in. */
+  signInLinks: Array<SignInLink>;
+  /** How this session began: "password", "github" or "gitlab" (null for an API token). */
+  signedInWith: Maybe<Scalars['String']['output']>;
+};
+
+/** A verified webhook delivery: what it said and, once handled, what it caused (per service and environment: deploy with its deployment, wait, or skip, and why). */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  caused: Scalars['JSON']['output'];
+  commit: Maybe<Scalars['String']['output']>;
+  connectionId: Scalars['ID']['output'];
+  deliveryId: Scalars['String']['output'];
+  event: Scalars['String']['output'];
+  handled: Scalars['Boolean']['output'];
+  handledAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  kind: Scalars['String']['output'];
+  organizationId: Scalars['ID']['output'];
+  outcome: Maybe<Scalars['String']['output']>;
+  position: Scalars['Int']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  ref: Scalars['String']['output'];
+  refKind: Scalars['String']['output'];
+  repository: Scalars['String']['output'];
 };
 
 export type AuditEntryFieldsFragment = { __typename?: 'AuditEntry', position: number, at: string, actor: string, actorName: string, concerns: string | null, text: string, action: string, aggregateType: string, aggregateId: string, projectId: string | null, summary: string, details: unknown };
@@ -1251,6 +1607,27 @@ export type RollbackServiceMutationVariables = Exact<{
 
 
 export type RollbackServiceMutation = { __typename?: 'Mutation', rollbackService: { __typename?: 'Deployment', requestedByName: string, id: string, serviceId: string, projectId: string, environmentId: string, state: string, trigger: string, reason: string, reasonText: string, commit: string | null, commitMessage: string | null, commitAuthor: string | null, image: string | null, sourceArchive: string | null, rollbackOf: string | null, requestedBy: string, requestedAt: string, updatedAt: string, finishedAt: string | null, deadline: string | null, replicas: number, position: number, history: Array<{ __typename?: 'StateChange', state: string, at: string, reason: string, reasonText: string }> } };
+
+export type ServiceSourceQueryVariables = Exact<{
+  serviceId: Scalars['ID']['input'];
+}>;
+
+
+export type ServiceSourceQuery = { __typename?: 'Query', serviceSource: { __typename?: 'ServiceSource', serviceId: string, connectionId: string, repository: string, branch: string, webhookMode: string, webhookState: string, webhookFailure: string | null, webhookUrl: string | null, connectedAt: string } | null, serviceTriggers: { __typename?: 'ServiceTriggers', connectionId: string | null, triggers: unknown } | null };
+
+export type SourceConnectionQueryVariables = Exact<{
+  connectionId: Scalars['ID']['input'];
+}>;
+
+
+export type SourceConnectionQuery = { __typename?: 'Query', gitConnection: { __typename?: 'GitConnection', id: string, name: string, provider: string, status: string, statusReason: string | null, login: string | null }, webhookDeliveries: Array<{ __typename?: 'WebhookDelivery', id: string, deliveryId: string, event: string, kind: string, repository: string, ref: string, commit: string | null, receivedAt: string, handled: boolean, outcome: string | null }> };
+
+export type ManualWebhookSecretQueryVariables = Exact<{
+  serviceId: Scalars['ID']['input'];
+}>;
+
+
+export type ManualWebhookSecretQuery = { __typename?: 'Query', serviceSource: { __typename?: 'ServiceSource', serviceId: string, webhookSecret: string } | null };
 
 export type NodeFieldsFragment = { __typename?: 'Node', id: string, organizationId: string, name: string, kind: string, endpoint: string, cpuMillis: number, memoryMb: number, labels: unknown, state: string, unreachableReason: string | null, registeredAt: string, updatedAt: string, position: number };
 
@@ -1586,6 +1963,9 @@ export const RedeployServiceDocument = {"kind":"Document","definitions":[{"kind"
 export const RestartServiceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RestartService"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"restartService"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}},{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"commitAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"sourceArchive"}},{"kind":"Field","name":{"kind":"Name","value":"rollbackOf"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<RestartServiceMutation, RestartServiceMutationVariables>;
 export const CancelDeploymentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelDeployment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelDeployment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"commitAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"sourceArchive"}},{"kind":"Field","name":{"kind":"Name","value":"rollbackOf"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentFields"}},{"kind":"Field","name":{"kind":"Name","value":"requestedByName"}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}}]}}]}}]} as unknown as DocumentNode<CancelDeploymentMutation, CancelDeploymentMutationVariables>;
 export const RollbackServiceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RollbackService"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deploymentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rollbackService"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deploymentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deploymentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"commitAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"sourceArchive"}},{"kind":"Field","name":{"kind":"Name","value":"rollbackOf"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentFields"}},{"kind":"Field","name":{"kind":"Name","value":"requestedByName"}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}}]}}]}}]} as unknown as DocumentNode<RollbackServiceMutation, RollbackServiceMutationVariables>;
+export const ServiceSourceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServiceSource"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceSource"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"connectionId"}},{"kind":"Field","name":{"kind":"Name","value":"repository"}},{"kind":"Field","name":{"kind":"Name","value":"branch"}},{"kind":"Field","name":{"kind":"Name","value":"webhookMode"}},{"kind":"Field","name":{"kind":"Name","value":"webhookState"}},{"kind":"Field","name":{"kind":"Name","value":"webhookFailure"}},{"kind":"Field","name":{"kind":"Name","value":"webhookUrl"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"serviceTriggers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectionId"}},{"kind":"Field","name":{"kind":"Name","value":"triggers"}}]}}]}}]} as unknown as DocumentNode<ServiceSourceQuery, ServiceSourceQueryVariables>;
+export const SourceConnectionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SourceConnection"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"connectionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"gitConnection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"connectionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusReason"}},{"kind":"Field","name":{"kind":"Name","value":"login"}}]}},{"kind":"Field","name":{"kind":"Name","value":"webhookDeliveries"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"connectionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"connectionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryId"}},{"kind":"Field","name":{"kind":"Name","value":"event"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"repository"}},{"kind":"Field","name":{"kind":"Name","value":"ref"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"handled"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}}]}}]}}]} as unknown as DocumentNode<SourceConnectionQuery, SourceConnectionQueryVariables>;
+export const ManualWebhookSecretDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ManualWebhookSecret"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceSource"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"webhookSecret"}}]}}]}}]} as unknown as DocumentNode<ManualWebhookSecretQuery, ManualWebhookSecretQueryVariables>;
 export const NodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Nodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"canManage"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"NodeFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Node"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"organizationId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"endpoint"}},{"kind":"Field","name":{"kind":"Name","value":"cpuMillis"}},{"kind":"Field","name":{"kind":"Name","value":"memoryMb"}},{"kind":"Field","name":{"kind":"Name","value":"labels"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"unreachableReason"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<NodesQuery, NodesQueryVariables>;
 export const NodeUpdatedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"NodeUpdated"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},"defaultValue":{"kind":"IntValue","value":"0"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodeUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"organizationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"NodeFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Node"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"organizationId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"endpoint"}},{"kind":"Field","name":{"kind":"Name","value":"cpuMillis"}},{"kind":"Field","name":{"kind":"Name","value":"memoryMb"}},{"kind":"Field","name":{"kind":"Name","value":"labels"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"unreachableReason"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<NodeUpdatedSubscription, NodeUpdatedSubscriptionVariables>;
 export const CordonNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CordonNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cordonNode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"NodeFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Node"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"organizationId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"endpoint"}},{"kind":"Field","name":{"kind":"Name","value":"cpuMillis"}},{"kind":"Field","name":{"kind":"Name","value":"memoryMb"}},{"kind":"Field","name":{"kind":"Name","value":"labels"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"unreachableReason"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<CordonNodeMutation, CordonNodeMutationVariables>;

@@ -1,5 +1,5 @@
 // The panel of one service, beside the project canvas: tabs for its overview,
-// deployments, variables, logs and settings.
+// deployments, variables, logs, source (its repository and webhook) and settings.
 
 import { Link, NavLink, useParams } from "react-router-dom";
 import { EmptyState, StateBadge } from "../../components/ui";
@@ -9,6 +9,7 @@ import { DeploymentsTab } from "./Deployments";
 import { LogsTab } from "./Logs";
 import { OverviewTab } from "./Overview";
 import { SettingsTab } from "./Settings";
+import { SourceTab } from "./Source";
 import { VariablesTab } from "./Variables";
 
 export const TABS = [
@@ -16,6 +17,7 @@ export const TABS = [
   { id: "deployments", label: "Deployments" },
   { id: "variables", label: "Variables" },
   { id: "logs", label: "Logs" },
+  { id: "source", label: "Source" },
   { id: "settings", label: "Settings" },
 ] as const;
 
@@ -78,6 +80,8 @@ export default function ServicePanel() {
         <VariablesTab service={service} projectId={canvas.project.id} environment={canvas.environment} canWrite={canvas.canWrite} canReveal={canvas.canManage} />
       ) : tab === "logs" ? (
         <LogsTab service={service} environment={canvas.environment} />
+      ) : tab === "source" ? (
+        <SourceTab serviceId={service.id} environments={canvas.project.environments} canManage={canvas.canManage} />
       ) : tab === "settings" ? (
         <SettingsTab service={service} canWrite={canvas.canWrite} />
       ) : (
