@@ -11,6 +11,7 @@ from application.handlers import (
     git,
     nodes,
     organizations,
+    previews,
     projects,
     services,
     variables,
@@ -84,4 +85,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.SetServiceTriggers: git.set_service_triggers,
     c.RecordWebhookDelivery: git.record_webhook_delivery,
     c.HandleWebhookDelivery: git.handle_webhook_delivery,
+    c.SetPreviewPolicy: previews.set_preview_policy,
+    c.RemovePreview: previews.remove_preview,
+    c.ExpirePreview: previews.expire_preview,
+    c.RecordPreviewRemoved: previews.record_preview_removed,
+    c.RecordPreviewComment: previews.record_preview_comment,
 }

@@ -36,6 +36,7 @@ from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
+from application.git_providers import GitProviderApis
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
@@ -99,6 +100,7 @@ def bootstrap(
     ingress: Ingress | None = None,
     prober: Prober | None = None,
     hypervisors: Hypervisors | None = None,
+    git_apis: GitProviderApis | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -163,6 +165,7 @@ def bootstrap(
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
             changes=changes,
             archives=archives,
+            git_apis=git_apis,
         ),
     )
     auth = AuthService(

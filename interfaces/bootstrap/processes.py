@@ -18,11 +18,13 @@ from application.archives import SourceArchives, archive_id
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.errors import UnavailableError
+from application.git_providers import GitProviderApis
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.guests import GuestManager
+from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
 from application.processes.webhooks import WebhookProcess
 from application.queries import Queries
@@ -53,6 +55,9 @@ class ProcessParts:
     waiter: Callable[[], PositionWaiter]
     changes: ChangeFeed
     archives: SourceArchives
+    git_apis: GitProviderApis | None = None
+    """The providers' REST APIs (None: comments to pull requests are recorded as not
+    posted)."""
 
 
 def processes(
@@ -108,6 +113,17 @@ def processes(
         deployer=deployer,
         local_endpoint=settings.docker_host,
     )
+    previews = PreviewProcess(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        runtimes=parts.runtimes,
+        ingress=ingress,
+        clock=parts.clock,
+        config=PreviewConfig(instance=settings.instance, local_endpoint=settings.docker_host),
+        git_apis=parts.git_apis,
+        wait_for=wait_for,
+    )
     guests = GuestManager(
         bus=parts.bus,
         queries=parts.queries,
@@ -127,8 +143,23 @@ def processes(
         parts.read_db,
         guests,
         archives=Pruning(parts.archives, parts.dashboard, parts.clock, settings),
-        webhooks=WebhookProcess(bus=parts.bus, dashboard=parts.dashboard, wait_for=wait_for),
+        webhooks=WebhookProcess(
+            bus=parts.bus,
+            dashboard=parts.dashboard,
+            wait_for=wait_for,
+            previews=previews,
+            ingress_domain=settings.ingress_domain,
+            url_format=preview_url_format(settings),
+        ),
+        previews=previews,
     )
+
+
+def preview_url_format(settings: Settings) -> str:
+    """How a preview's host becomes the URL its pull request is told: the ingress's port
+    unless it listens on 80."""
+    port = settings.ingress_listen.rsplit(":", 1)[-1]
+    return "http://{host}" if port in ("80", "") else f"http://{{host}}:{port}"
 
 
 def _memory_mb() -> int:
@@ -172,6 +203,7 @@ def start_processes(
     *,
     archives: Pruning | None = None,
     webhooks: WebhookProcess | None = None,
+    previews: PreviewProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -230,6 +262,8 @@ def start_processes(
     )
     if webhooks is not None:
         targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
+    if previews is not None:
+        targets += (("containr-previews", on_dashboard(previews.run)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )

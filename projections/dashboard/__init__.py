@@ -38,6 +38,13 @@ from projections.dashboard.organizations import (
     OrganizationHandlers,
     OrganizationRow,
 )
+from projections.dashboard.previews import (
+    PREVIEW_POLICIES,
+    PREVIEWS,
+    PreviewHandlers,
+    PreviewPolicyRow,
+    PreviewRow,
+)
 from projections.dashboard.projects import (
     ENVIRONMENTS,
     PROJECTS,
@@ -72,6 +79,8 @@ __all__ = [
     "MEMBERS",
     "NODES",
     "ORGANIZATIONS",
+    "PREVIEWS",
+    "PREVIEW_POLICIES",
     "PROJECTS",
     "SERVICES",
     "SERVICE_STATES",
@@ -92,6 +101,8 @@ __all__ = [
     "MemberRow",
     "NodeRow",
     "OrganizationRow",
+    "PreviewPolicyRow",
+    "PreviewRow",
     "ProjectRow",
     "ServiceRow",
     "ServiceStateRow",
@@ -114,6 +125,7 @@ class DashboardProjection(
     ClusterHandlers,
     GuestHandlers,
     GitHandlers,
+    PreviewHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -141,4 +153,6 @@ class DashboardProjection(
         GIT_CONNECTIONS,
         WEBHOOK_DELIVERIES,
         SERVICE_TRIGGERS,
+        PREVIEW_POLICIES,
+        PREVIEWS,
     )
