@@ -241,12 +241,16 @@ class InMemoryRuntime:
                 self.networks[name] = dict(labels)
 
     def remove_network(self, name: str) -> bool:
-        """Forget the network; refused while a container is attached to it."""
+        """Forget the network; refused while a running container is attached to it."""
         with self._changed:
             self._check()
             if name not in self.networks:
                 return False
-            users = [c.name for c in self.containers_by_id.values() if self._network_of(c) == name]
+            users = [
+                c.name
+                for c in self.containers_by_id.values()
+                if self._network_of(c) == name and c.state == "running"
+            ]
             if users:
                 raise ContainerEngineError(
                     f"removing network {name}: network has active endpoints ({users[0]})"

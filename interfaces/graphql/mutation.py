@@ -15,7 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import git
+from interfaces.graphql import git, previews
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
@@ -377,6 +377,8 @@ class Mutation:
     rotate_webhook_secret = git.rotate_webhook_secret
     remove_git_connection = git.remove_git_connection
     set_service_triggers = git.set_service_triggers
+    set_preview_policy = previews.set_preview_policy
+    remove_preview = previews.remove_preview
 
 
 __all__ = ["Mutation", "uuid_of"]
