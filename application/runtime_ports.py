@@ -94,6 +94,20 @@ class SourceRepository(Protocol):
         """
         ...
 
+    def changed_paths(
+        self,
+        url: str,
+        *,
+        base_branch: str,
+        head_commit: str,
+        token: Secret | None = None,
+        timeout: float,
+    ) -> list[str]:
+        """The files ``head_commit`` changes since it left ``base_branch`` (what a pull
+        request changes: ``git diff --name-only base...head``), within ``timeout`` seconds.
+        Raises SourceError (as ``head``) when they cannot be known."""
+        ...
+
 
 # Containers
 

@@ -24,19 +24,35 @@ from application import commands as c
 from application.bus import CommandBus, Context
 from application.errors import ApplicationError, DomainError, UnavailableError
 from application.git_providers import GitProviderApis, ProviderAccessError
-from application.ports import Clock
-from application.processes.support import ENVIRONMENT, INSTANCE, MANAGED, network_name
+from application.ports import Clock, SecretBox
+from application.processes.support import (
+    ENVIRONMENT,
+    INSTANCE,
+    MANAGED,
+    network_name,
+    repository_token,
+)
 from application.queries import Queries
 from application.readmodels import DashboardQueries, PreviewRow
-from application.runtime_ports import ContainerEngineError, ContainerRuntime, Ingress, NodeRuntimes
+from application.runtime_ports import (
+    ContainerEngineError,
+    ContainerRuntime,
+    Ingress,
+    NodeRuntimes,
+    SourceError,
+    SourceRepository,
+)
 from domain.git_connection import GitConnection
 from domain.ids import Actor
 from domain.preview import DiskSpace
+from domain.triggers import repository_full_name
 
 log = logging.getLogger(__name__)
 ACTOR = Actor("system:previews")
 DISK_TIMEOUT = 5.0
 """How long the engine is given to say where its data root is."""
+CHANGES_TIMEOUT = 60.0
+"""How long git is given to tell what a pull request changes."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,8 @@ class PreviewProcess:
         clock: Clock,
         config: PreviewConfig,
         git_apis: GitProviderApis | None = None,
+        source: SourceRepository | None = None,
+        secrets: SecretBox | None = None,
         wait_for: Callable[[int], None] = lambda _position: None,
     ) -> None:
         self.bus = bus
@@ -71,6 +89,8 @@ class PreviewProcess:
         self.clock = clock
         self.config = config
         self.git_apis = git_apis
+        self.source = source
+        self.secrets = secrets
         self._wait_for = wait_for
         self._ctx = Context(actor=ACTOR)
 
@@ -181,6 +201,38 @@ class PreviewProcess:
             if space is not None:
                 measured.append(space)
         return min(measured, key=lambda s: s.free_bytes, default=None)
+
+    # What a pull request changes
+
+    def changed_paths(self, delivery_id: UUID, service_ids: list[UUID]) -> list[str] | None:
+        """The files a pull request delivery's head changes since its base branch, from
+        the repository of the first watching service that builds it (None: not known, and
+        every watching service counts as touched)."""
+        fact = self.queries.webhook_delivery(delivery_id).fact
+        if self.source is None or fact.action not in ("opened", "reopened", "synchronize"):
+            return None
+        if not fact.commit or not fact.base_ref:
+            return None
+        for service_id in service_ids:
+            service = self.queries.service(service_id)
+            git = service.spec.git
+            if git is None or repository_full_name(git.repository_url) != fact.repository.lower():
+                continue
+            token = None
+            if service.repository_token is not None and self.secrets is not None:
+                token = repository_token(self.secrets, service)
+            try:
+                return self.source.changed_paths(
+                    git.repository_url,
+                    base_branch=fact.base_ref,
+                    head_commit=fact.commit,
+                    token=token,
+                    timeout=CHANGES_TIMEOUT,
+                )
+            except SourceError as e:
+                log.info("the changes of pull request #%s are not known: %s", fact.number, e)
+                return None
+        return None
 
     # Comments
 

@@ -89,6 +89,10 @@ class WebhookProcess:
             self._wait_for(result.position)
         return result.position is not None
 
+    def _previews_on(self, project_id: UUID) -> bool:
+        policy = self.dashboard.preview_policy(project_id)
+        return policy is not None and policy.enabled
+
     def _pull_request(
         self, delivery_id: UUID, connection_id: UUID, organization_id: UUID | None
     ) -> c.HandleWebhookDelivery:
@@ -96,14 +100,18 @@ class WebhookProcess:
         watch the connection (a preview may deploy them all), and the node's free disk."""
         watching = self.dashboard.services_watching(connection_id)
         projects = {self.dashboard.service(s).project_id for s in watching}
+        projects = {p for p in projects if self._previews_on(p)}
         services = [s.id for p in sorted(projects) for s in self.dashboard.services(p)]
-        disk = None
+        watching = [s for s in watching if s in services]
+        disk, changed = None, None
         if self.previews is not None and organization_id is not None and services:
             disk = self.previews.disk(organization_id)
+            changed = self.previews.changed_paths(delivery_id, watching)
         return c.HandleWebhookDelivery(
             delivery_id=delivery_id,
             service_ids=services,
             disk=disk,
+            changed_paths=changed,
             ingress_domain=self.ingress_domain,
             url_format=self.url_format,
         )

@@ -122,6 +122,8 @@ def processes(
         clock=parts.clock,
         config=PreviewConfig(instance=settings.instance, local_endpoint=settings.docker_host),
         git_apis=parts.git_apis,
+        source=parts.source,
+        secrets=parts.secrets,
         wait_for=wait_for,
     )
     guests = GuestManager(

@@ -20,8 +20,10 @@ from domain.deployment import DeploymentState
 from domain.errors import InvalidValueError
 from domain.git_connection import GitProvider
 from domain.preview import DiskSpace, Preview
+from domain.service_spec import GitSource, ServiceKind
 from domain.webhook_delivery import DeliveryFact
 from tests.integration.test_deployer_fakes import (
+    REPOSITORY,
     SECRET,
     CrashingBus,
     Rig,
@@ -328,3 +330,50 @@ def test_overrides_stay_sealed_and_a_preview_cannot_be_a_base(previews: Previews
         rig.run(
             c.SetPreviewPolicy(project_id=rig.world.project, enabled=True, base_environment_id=env)
         )
+
+
+def test_only_the_services_a_pull_request_touches_are_deployed(fake_rig: Rig) -> None:  # noqa: F811
+    rig = fake_rig
+    base = {"files": {"Dockerfile": "FROM alpine:3.20\n", "api/a.py": "1", "web/w.py": "1"}}
+    change = {"files": {**base["files"], "web/w.py": "2"}, "message": "web only"}
+    rig.source.add(REPOSITORY, {"main": [base], "feature": [base, change]})
+    head = rig.source.history(REPOSITORY, "feature")[-1]
+    services = {}
+    for name in ("api", "site"):
+        root = "api" if name == "api" else "web"
+        services[name] = rig.run(
+            c.CreateService(
+                project_id=rig.world.project,
+                name=name,
+                kind=ServiceKind.WEB,
+                git=GitSource(REPOSITORY, root_directory=root),
+                port=8080,
+            )
+        ).id("service_id")
+    previews = Previews(rig)
+    for service in services.values():
+        rig.run(
+            c.build_command(
+                c.SetServiceTriggers,
+                {
+                    "service_id": service,
+                    "connection_id": previews.connection,
+                    "triggers": [{"branch": "main", "environment_id": rig.world.production}],
+                },
+            )
+        )
+    previews.process.source = rig.source
+    previews.pull_request("opened", commit=head)
+    deployed = {rig.deployment(d).service_id for d in previews.preview().deployment_ids}
+    # "web" (the rig's service, at the repository's root) and "site" (under web/) are
+    # touched; "api" is not.
+    assert deployed == {rig.service, services["site"]}
+    assert set(previews.preview().urls) == {
+        "http://web.pr-7.shop.localhost",
+        "http://site.pr-7.shop.localhost",
+    }
+    # "all services" deploys every one.
+    previews.set_policy(services="all")
+    previews.pull_request("opened", number=8, commit=head)
+    deployed = {rig.deployment(d).service_id for d in previews.preview(8).deployment_ids}
+    assert deployed == {rig.service, *services.values()}
