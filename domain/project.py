@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -72,9 +72,13 @@ class Project(ContainrAggregate):
 
     class PreviewPolicySet(ContainrAggregate.Event):
         policy: PreviewPolicy
+        """The policy without its overrides' values (what the audit timeline shows)."""
+        overrides_secret: tuple[tuple[str, str], ...]
+        """(name, sealed value) of each override: named as secret material, so the audit
+        timeline records only that it was set."""
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.preview_policy = self.policy
+            aggregate.preview_policy = replace(self.policy, overrides=self.overrides_secret)
 
     class Deleted(ContainrAggregate.Event):
         restorable_until: datetime
@@ -209,7 +213,13 @@ class Project(ContainrAggregate):
                 "base_environment_id", "a preview cannot be the base of other previews"
             )
         if policy != self.preview_policy:
-            self.trigger_event(self.PreviewPolicySet, policy=policy, actor=actor, timestamp=now)
+            self.trigger_event(
+                self.PreviewPolicySet,
+                policy=replace(policy, overrides=()),
+                overrides_secret=policy.overrides,
+                actor=actor,
+                timestamp=now,
+            )
 
     @property
     def production_id(self) -> UUID:

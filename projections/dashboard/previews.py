@@ -132,7 +132,7 @@ class PreviewHandlers:
                 "enabled": policy.enabled,
                 "base_environment_id": policy.base_environment_id,
                 "services": policy.services.value,
-                "override_names": [name for name, _ in policy.overrides],
+                "override_names": [name for name, _ in e.overrides_secret],
                 "ttl_days": policy.ttl_days,
                 "limit": policy.limit,
                 "when_full": policy.when_full.value,

@@ -377,3 +377,14 @@ def test_only_the_services_a_pull_request_touches_are_deployed(fake_rig: Rig) ->
     previews.pull_request("opened", number=8, commit=head)
     deployed = {rig.deployment(d).service_id for d in previews.preview(8).deployment_ids}
     assert deployed == {rig.service, *services.values()}
+
+
+def test_the_audit_timeline_records_that_overrides_were_set_never_their_sealed_values(
+    previews: Previews,
+) -> None:
+    app = previews.rig.world.app
+    previews.rig.sync()
+    entries = app.history.timeline(project_id=previews.rig.world.project, limit=100)
+    [entry] = [e for e in entries if "PreviewPolicySet" in e.action]
+    assert entry.details["overrides_secret"] == "sealed"
+    assert entry.details["policy"]["overrides"] == []
