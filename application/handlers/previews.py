@@ -331,7 +331,7 @@ def _open(
         actor=uow.actor,
         now=uow.now,
     )
-    _copy_variables(uow, project, env, policy, [s.id for s in chosen])
+    _copy_variables(uow, project, env, policy, [s.id for s in chosen], from_fork=info.from_fork)
     requested = _request(
         uow, preview_id, generation, project, env, chosen, info.head_commit, caused
     )
@@ -345,6 +345,8 @@ def _open(
     target = preview or uow.find(Preview, preview_id)
     assert target is not None
     lines = "\n".join(f"- {url}" for url in urls) or "- (no web service with a port)"
+    if info.from_fork:
+        lines += "\n(From a fork: only the preview overrides were set, no other variable.)"
     target.tell(
         f"{preview_id}:{generation}:opened",
         f"Preview environment `{environment_name(info.number)}` is deploying "
@@ -414,16 +416,24 @@ def _make_room(uow: UnitOfWork, project: Project) -> str | None:
 
 
 def _copy_variables(
-    uow: UnitOfWork, project: Project, env: UUID, policy: PreviewPolicy, service_ids: list[UUID]
+    uow: UnitOfWork,
+    project: Project,
+    env: UUID,
+    policy: PreviewPolicy,
+    service_ids: list[UUID],
+    *,
+    from_fork: bool,
 ) -> None:
     """The base environment's variables (shared and per service), resealed for the preview;
-    the overrides over the shared ones."""
+    the overrides over the shared ones. A pull request from a fork runs code nobody of the
+    organisation wrote: it gets the overrides only, never the base environment's secrets
+    (as GitHub Actions withholds secrets from forks)."""
     base = policy.base_environment_id
     if base is None or base not in project.environments:
         base = project.production_id
     org = project.organization_id
     for owner in [None, *service_ids]:
-        source = uow.find(VariableSet, VariableSet.id_for(base, owner))
+        source = None if from_fork else uow.find(VariableSet, VariableSet.id_for(base, owner))
         values: dict[str, Secret] = {}
         if source is not None:
             for name, sealed in source.values.items():

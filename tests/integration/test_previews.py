@@ -96,7 +96,9 @@ class Previews:
             )
         )
 
-    def pull_request(self, action: str, number: int = 7, commit: str | None = None) -> uuid.UUID:
+    def pull_request(
+        self, action: str, number: int = 7, commit: str | None = None, *, from_fork: bool = False
+    ) -> uuid.UUID:
         """A verified pull request delivery, handled by the webhook process."""
         rig = self.rig
         fact = DeliveryFact(
@@ -109,6 +111,7 @@ class Previews:
             action=action,
             base_ref="main",
             title="A cart",
+            from_fork=from_fork,
         )
         delivery = rig.run(
             c.RecordWebhookDelivery(
@@ -388,3 +391,16 @@ def test_the_audit_timeline_records_that_overrides_were_set_never_their_sealed_v
     [entry] = [e for e in entries if "PreviewPolicySet" in e.action]
     assert entry.details["overrides_secret"] == "sealed"
     assert entry.details["policy"]["overrides"] == []
+
+
+def test_a_pull_request_from_a_fork_gets_the_overrides_and_no_other_variable(
+    previews: Previews,
+) -> None:
+    app = previews.rig.world.app
+    previews.pull_request("opened", from_fork=True)
+    env = previews.preview().environment_id
+    assert env is not None
+    assert app.dashboard.variable_names(env, None) == ["PREVIEW"]
+    assert app.dashboard.variable_names(env, previews.rig.service) == []
+    previews.tick()
+    assert "From a fork" in previews.provider.comments[-1][2]
