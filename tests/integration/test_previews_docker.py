@@ -14,12 +14,14 @@ import copy
 import json
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import docker
 import httpx
 
+from adapters.fakes import FakeClock
 from application import commands as c
 from application.processes.support import network_name
 from application.secrets import Secret
@@ -222,3 +224,45 @@ def test_a_pull_request_preview_answers_redeploys_and_leaves_nothing_behind(
         30,
         "the comment's outcome",
     )
+
+
+def test_the_limit_makes_way_and_an_idle_preview_expires_on_the_application_clock(
+    platform_for: Any,  # noqa: F811
+    engine: docker.APIClient,
+    caddy: Any,
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock(datetime.now(UTC))
+    platform: Platform = platform_for(clock=clock)
+    platform.start_processes()
+    rig = PreviewRig(platform, tmp_path)
+    assert platform.project is not None
+    platform.run(c.SetPreviewPolicy(project_id=platform.project, enabled=True, limit=1, ttl_days=2))
+    rig.repo._git("checkout", "-q", "-b", "feature")
+    sha = rig.repo.commit("pr")
+    rig.deliver("opened", sha, number=21)
+    first_env = rig.until_preview("active", number=21).environment_id
+    rig.healthy_release(number=21)
+    clock.advance(timedelta(minutes=1))
+
+    # The limit: the oldest preview makes way for the new one, and nothing of it is left.
+    rig.deliver("opened", sha, number=22)
+    removed = rig.until_preview("removed", number=21, timeout=90)
+    assert "limit of 1 previews" in removed.reason
+    second_env = rig.until_preview("active", number=22).environment_id
+    rig.healthy_release(number=22)
+    label = f"containr.environment={first_env}"
+    assert engine.containers(all=True, filters={"label": [label]}) == []
+
+    # The time to live, on the application clock: two days without a push remove it.
+    clock.advance(timedelta(days=2, minutes=1))
+    expired = rig.until_preview("removed", number=22, timeout=90)
+    assert "no push for 2 day(s)" in expired.reason
+    label = f"containr.environment={second_env}"
+    assert engine.containers(all=True, filters={"label": [label]}) == []
+    assert second_env is not None and first_env is not None
+    for env in (first_env, second_env):
+        name = network_name(env)
+        assert [n for n in engine.networks(names=[name]) if n["Name"] == name] == []
+    config = httpx.get(f"{caddy.admin_url}/config/", timeout=5).text
+    assert "pr-21." not in config and "pr-22." not in config
