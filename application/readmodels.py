@@ -575,6 +575,13 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.PreviewRow)
 
+    def previews_with_comments(self) -> list[dashboard.PreviewRow]:
+        """Previews with comments to post to their pull requests (for the preview process)."""
+        rows = self._select(
+            dashboard.PREVIEWS, where={"comments_pending": True}, order_by=("opened_at", "id")
+        )
+        return typed(rows, dashboard.PreviewRow)
+
     def preview_policy(self, project_id: UUID) -> dashboard.PreviewPolicyRow | None:
         """A project's preview policy (None: never set, previews are off)."""
         rows = self._select(dashboard.PREVIEW_POLICIES, where={"project_id": project_id})

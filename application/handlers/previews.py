@@ -192,8 +192,10 @@ def handle_pull_request(
     outcomes = []
     for project_id, services in by_project.items():
         project = uow.find(Project, project_id)
-        if project is None or project.is_deleted or not project.preview_policy.enabled:
+        if project is None or project.is_deleted:
             continue
+        if not project.preview_policy.enabled and fact.action not in CLOSING:
+            continue  # turned off: no new preview, but a closed pull request's still goes
         watching = [s for s in services if _watches(s, delivery, fact)]
         if watching:
             outcomes.append(_in_project(uow, delivery, cmd, project, services, watching, caused))

@@ -109,7 +109,7 @@ class PreviewProcess:
             self.clear(row)
         for row in self.dashboard.previews_in_state("active"):
             self.expire_if_idle(row)
-        for row in self.dashboard.previews_in_state("active", "refused", "removing", "removed"):
+        for row in self.dashboard.previews_with_comments():
             for comment in row.pending_comments:
                 self.post(row, str(comment["operation_id"]), str(comment["body"]))
 

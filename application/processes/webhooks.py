@@ -90,8 +90,11 @@ class WebhookProcess:
         return result.position is not None
 
     def _previews_on(self, project_id: UUID) -> bool:
+        """Whether a pull request may make or remove a preview in the project."""
         policy = self.dashboard.preview_policy(project_id)
-        return policy is not None and policy.enabled
+        if policy is not None and policy.enabled:
+            return True
+        return any(row.state == "active" for row in self.dashboard.previews(project_id))
 
     def _pull_request(
         self, delivery_id: UUID, connection_id: UUID, organization_id: UUID | None

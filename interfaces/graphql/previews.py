@@ -38,7 +38,7 @@ else:
         "Preview",
         "A pull request's preview environment (`pr-<number>`): its pull request, state "
         "(active, refused, removing, removed), URLs and activity.",
-        hide=("pending_comments",),
+        hide=("pending_comments", "comments_pending"),
         fields={
             "expires_at": strawberry.field(
                 resolver=preview_expires_at,

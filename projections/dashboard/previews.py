@@ -54,6 +54,8 @@ class PreviewRow:
     """Comments to the pull request not posted yet (operation id and body)."""
     comment_outcome: str | None
     """What became of the last comment: posted, or why it could not be."""
+    comments_pending: bool = False
+    """Whether ``pending_comments`` holds any (what the preview process looks up)."""
     position: int = 0
 
 
@@ -81,7 +83,7 @@ PREVIEWS = Table(
     PreviewRow,
     ("id",),
     notices=(("project", "project_id"), ("preview", "id")),
-    indexes=(("project_id", "opened_at"), ("state",)),
+    indexes=(("project_id", "opened_at"), ("state",), ("comments_pending",)),
 )
 PREVIEW_POLICIES = Table(
     "preview_policies",
@@ -152,6 +154,7 @@ class PreviewHandlers:
             "connection_id": e.connection_id,
             "pending_comments": [],
             "comment_outcome": None,
+            "comments_pending": False,
         }
         store.put(PREVIEWS, _opened(e, row))
 
@@ -205,7 +208,9 @@ class PreviewHandlers:
         if row is not None:
             pending = [*row["pending_comments"]]
             pending.append({"operation_id": e.comment.operation_id, "body": e.comment.body})
-            store.update(PREVIEWS, (e.originator_id,), pending_comments=pending)
+            store.update(
+                PREVIEWS, (e.originator_id,), pending_comments=pending, comments_pending=True
+            )
 
     @handles(Preview.CommentRecorded)
     def preview_comment_recorded(self, e: Preview.CommentRecorded, store: RowStore) -> None:
@@ -215,5 +220,9 @@ class PreviewHandlers:
             pending = [p for p in row["pending_comments"] if p["operation_id"] != e.operation_id]
             outcome = "posted" if e.posted else f"not posted: {e.reason}"
             store.update(
-                PREVIEWS, (e.originator_id,), pending_comments=pending, comment_outcome=outcome
+                PREVIEWS,
+                (e.originator_id,),
+                pending_comments=pending,
+                comment_outcome=outcome,
+                comments_pending=bool(pending),
             )

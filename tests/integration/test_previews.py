@@ -13,6 +13,7 @@ import pytest
 
 from adapters.fake_git_providers import FakeGitProviderApis
 from application import commands as c
+from application.errors import NotFoundError
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.support import ENVIRONMENT, network_name
 from application.processes.webhooks import WebhookProcess
@@ -404,3 +405,15 @@ def test_a_pull_request_from_a_fork_gets_the_overrides_and_no_other_variable(
     assert app.dashboard.variable_names(env, previews.rig.service) == []
     previews.tick()
     assert "From a fork" in previews.provider.comments[-1][2]
+
+
+def test_turning_previews_off_makes_no_new_one_but_a_closed_pull_request_still_removes_its(
+    previews: Previews,
+) -> None:
+    previews.pull_request("opened", number=1)
+    previews.set_policy(enabled=False)
+    previews.pull_request("opened", number=2)
+    with pytest.raises(NotFoundError):
+        previews.preview(2)
+    previews.pull_request("closed", number=1)
+    assert previews.preview(1).state.value == "removing"
