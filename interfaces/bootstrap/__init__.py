@@ -100,7 +100,7 @@ def bootstrap(
     ingress: Ingress | None = None,
     prober: Prober | None = None,
     hypervisors: Hypervisors | None = None,
-    git_apis: GitProviderApis | None = None,
+    git_providers: GitProviderApis | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -165,7 +165,7 @@ def bootstrap(
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
             changes=changes,
             archives=archives,
-            git_apis=git_apis,
+            git_providers=git_providers,
         ),
     )
     auth = AuthService(

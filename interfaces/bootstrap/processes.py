@@ -55,9 +55,8 @@ class ProcessParts:
     waiter: Callable[[], PositionWaiter]
     changes: ChangeFeed
     archives: SourceArchives
-    git_apis: GitProviderApis | None = None
-    """The providers' REST APIs (None: comments to pull requests are recorded as not
-    posted)."""
+    git_providers: GitProviderApis | None = None
+    """The git providers' REST APIs (commit statuses, checks, pull request comments)."""
 
 
 def processes(
@@ -121,7 +120,7 @@ def processes(
         ingress=ingress,
         clock=parts.clock,
         config=PreviewConfig(instance=settings.instance, local_endpoint=settings.docker_host),
-        git_apis=parts.git_apis,
+        git_apis=parts.git_providers,
         source=parts.source,
         secrets=parts.secrets,
         wait_for=wait_for,
