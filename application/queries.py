@@ -18,6 +18,7 @@ from domain.git_connection import GitConnection
 from domain.guest import Guest
 from domain.node import Node
 from domain.organization import Organization
+from domain.preview import Preview
 from domain.project import Project
 from domain.service import Service
 from domain.user import User
@@ -145,6 +146,12 @@ class Queries:
         delivery = self._get(WebhookDelivery, delivery_id, "webhook delivery")
         assert isinstance(delivery, WebhookDelivery)
         return delivery
+
+    def preview(self, preview_id: UUID) -> Preview:
+        """A pull request's preview environment."""
+        preview = self._get(Preview, preview_id, "preview")
+        assert isinstance(preview, Preview)
+        return preview
 
     def open_sealed(self, organization_id: UUID, context: str, sealed: SealedValue) -> Secret:
         """Open a sealed value of an organisation's (SecretUnavailableError if it cannot be)."""

@@ -50,6 +50,13 @@ from projections.dashboard.organizations import (
     OrganizationHandlers,
     OrganizationRow,
 )
+from projections.dashboard.previews import (
+    PREVIEW_POLICIES,
+    PREVIEWS,
+    PreviewHandlers,
+    PreviewPolicyRow,
+    PreviewRow,
+)
 from projections.dashboard.projects import (
     ENVIRONMENTS,
     PROJECTS,
@@ -84,6 +91,8 @@ __all__ = [
     "MEMBERS",
     "NODES",
     "ORGANIZATIONS",
+    "PREVIEWS",
+    "PREVIEW_POLICIES",
     "PROJECTS",
     "SERVICES",
     "SERVICE_SOURCES",
@@ -107,6 +116,8 @@ __all__ = [
     "MemberRow",
     "NodeRow",
     "OrganizationRow",
+    "PreviewPolicyRow",
+    "PreviewRow",
     "ProjectRow",
     "ServiceRow",
     "ServiceSourceRow",
@@ -132,6 +143,7 @@ class DashboardProjection(
     ClusterHandlers,
     GuestHandlers,
     GitHandlers,
+    PreviewHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -162,4 +174,6 @@ class DashboardProjection(
         SERVICE_SOURCES,
         WEBHOOK_REMOVALS,
         SIGN_IN_LINKS,
+        PREVIEW_POLICIES,
+        PREVIEWS,
     )
