@@ -20,6 +20,7 @@ from domain.git_connection import GitConnection
 from domain.guest import Guest
 from domain.node import Node
 from domain.organization import Organization
+from domain.preview import Preview
 from domain.project import Project
 from domain.service import Service
 from domain.user import User
@@ -162,6 +163,12 @@ class Queries:
         checks = self._get(CommitChecks, checks_id, "commit waiting for checks")
         assert isinstance(checks, CommitChecks)
         return checks
+
+    def preview(self, preview_id: UUID) -> Preview:
+        """A pull request's preview environment."""
+        preview = self._get(Preview, preview_id, "preview")
+        assert isinstance(preview, Preview)
+        return preview
 
     def open_sealed(self, organization_id: UUID, context: str, sealed: SealedValue) -> Secret:
         """Open a sealed value of an organisation's (SecretUnavailableError if it cannot be)."""

@@ -31,6 +31,8 @@ from projections.dashboard import (
     MemberRow,
     NodeRow,
     OrganizationRow,
+    PreviewPolicyRow,
+    PreviewRow,
     ProjectRow,
     ServiceRow,
     ServiceSourceRow,
@@ -59,6 +61,8 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "MemberRow",
     "NodeRow",
     "OrganizationRow",
+    "PreviewPolicyRow",
+    "PreviewRow",
     "ProjectRow",
     "ReleaseRow",
     "Select",
@@ -727,6 +731,42 @@ class DashboardQueries:
             dashboard.WEBHOOK_REMOVALS, order_by=("position", "service_id"), limit=limit
         )
         return typed(rows, WebhookRemovalRow)
+
+    def previews(
+        self, project_id: UUID, *, include_removed: bool = False
+    ) -> list[dashboard.PreviewRow]:
+        """A project's previews, newest first (removed ones only when asked)."""
+        where: dict[str, object] = {"project_id": project_id}
+        if not include_removed:
+            where["state"] = ["active", "refused", "removing"]
+        rows = self._select(
+            dashboard.PREVIEWS, where=where, order_by=("opened_at", "id"), order="desc"
+        )
+        return typed(rows, dashboard.PreviewRow)
+
+    def preview(self, preview_id: UUID) -> dashboard.PreviewRow:
+        """One preview."""
+        rows = self._select(dashboard.PREVIEWS, where={"id": preview_id})
+        return _one(rows, dashboard.PreviewRow, "preview", preview_id)
+
+    def previews_in_state(self, *states: str) -> list[dashboard.PreviewRow]:
+        """Every preview in one of ``states``, oldest first (for the preview process)."""
+        rows = self._select(
+            dashboard.PREVIEWS, where={"state": list(states)}, order_by=("opened_at", "id")
+        )
+        return typed(rows, dashboard.PreviewRow)
+
+    def previews_with_comments(self) -> list[dashboard.PreviewRow]:
+        """Previews with comments to post to their pull requests (for the preview process)."""
+        rows = self._select(
+            dashboard.PREVIEWS, where={"comments_pending": True}, order_by=("opened_at", "id")
+        )
+        return typed(rows, dashboard.PreviewRow)
+
+    def preview_policy(self, project_id: UUID) -> dashboard.PreviewPolicyRow | None:
+        """A project's preview policy (None: never set, previews are off)."""
+        rows = self._select(dashboard.PREVIEW_POLICIES, where={"project_id": project_id})
+        return typed(rows, dashboard.PreviewPolicyRow)[0] if rows else None
 
     def busy_guests(self) -> list[dashboard.GuestRow]:
         """Guests with an operation in progress (for the guest process manager)."""

@@ -12,6 +12,7 @@ from application.handlers import (
     git,
     nodes,
     organizations,
+    previews,
     projects,
     services,
     sources,
@@ -103,4 +104,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ReportWebhookRegistered: sources.report_webhook_registered,
     c.ReportWebhookRefused: sources.report_webhook_refused,
     c.ReportWebhookRemoved: sources.report_webhook_removed,
+    c.SetPreviewPolicy: previews.set_preview_policy,
+    c.RemovePreview: previews.remove_preview,
+    c.ExpirePreview: previews.expire_preview,
+    c.RecordPreviewRemoved: previews.record_preview_removed,
+    c.RecordPreviewComment: previews.record_preview_comment,
 }

@@ -11,6 +11,7 @@ from application import commands as c
 from application.errors import InvalidValueError, NotFoundError
 from application.handlers.common import live_project, live_service
 from application.handlers.deployments import variables_version_of
+from application.handlers.previews import handle_pull_request
 from application.secrets import Secret
 from application.unit_of_work import UnitOfWork
 from application.webhooks import SecretsChangedError
@@ -193,6 +194,8 @@ def handle_webhook_delivery(cmd: c.HandleWebhookDelivery, uow: UnitOfWork) -> di
     caused: list[Caused] = []
     if fact.kind == "push":
         reason = _push(uow, delivery, fact, cmd.service_ids, caused)
+    elif fact.kind == "pull_request":
+        reason = handle_pull_request(uow, delivery, cmd, caused)
     else:
         reason = _NOT_ACTED_ON.get(fact.kind, "") or fact.reason or f"{fact.kind}: not acted on"
     delivery.handle(caused, reason, actor=uow.actor, now=uow.now)
@@ -200,7 +203,6 @@ def handle_webhook_delivery(cmd: c.HandleWebhookDelivery, uow: UnitOfWork) -> di
 
 
 _NOT_ACTED_ON = {
-    "pull_request": "pull requests are recorded; preview environments do not exist yet",
     "release": "releases do not deploy; pushes to branches do",
     "ping": "the provider checked that the webhook answers",
 }

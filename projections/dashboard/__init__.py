@@ -57,6 +57,13 @@ from projections.dashboard.organizations import (
     OrganizationHandlers,
     OrganizationRow,
 )
+from projections.dashboard.previews import (
+    PREVIEW_POLICIES,
+    PREVIEWS,
+    PreviewHandlers,
+    PreviewPolicyRow,
+    PreviewRow,
+)
 from projections.dashboard.projects import (
     ENVIRONMENTS,
     PROJECTS,
@@ -93,6 +100,8 @@ __all__ = [
     "MEMBERS",
     "NODES",
     "ORGANIZATIONS",
+    "PREVIEWS",
+    "PREVIEW_POLICIES",
     "PROJECTS",
     "SERVICES",
     "SERVICE_SOURCES",
@@ -118,6 +127,8 @@ __all__ = [
     "MemberRow",
     "NodeRow",
     "OrganizationRow",
+    "PreviewPolicyRow",
+    "PreviewRow",
     "ProjectRow",
     "ServiceRow",
     "ServiceSourceRow",
@@ -144,6 +155,7 @@ class DashboardProjection(
     GuestHandlers,
     GitHandlers,
     CommitHandlers,
+    PreviewHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -176,4 +188,6 @@ class DashboardProjection(
         SERVICE_SOURCES,
         WEBHOOK_REMOVALS,
         SIGN_IN_LINKS,
+        PREVIEW_POLICIES,
+        PREVIEWS,
     )

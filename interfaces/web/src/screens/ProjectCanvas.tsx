@@ -12,6 +12,7 @@ import { useNow } from "../hooks/misc";
 import { overlay } from "../lib/live";
 import { environmentLabel } from "../lib/words";
 import { NewEnvironmentDialog, NewServiceDialog } from "./canvas/NewDialogs";
+import { ProjectPreviews } from "./canvas/Previews";
 import { RecentActivity } from "./canvas/RecentActivity";
 import { ServiceCard } from "./canvas/ServiceCard";
 
@@ -128,6 +129,7 @@ export default function ProjectCanvas() {
               ))}
             </ul>
           )}
+          <ProjectPreviews projectId={project.id} canRemove={canWrite} />
           {!serviceId ? null : (
             <div className="mt-6 hidden xl:block">
               <RecentActivity projectId={project.id} onEntry={onEntry} />
