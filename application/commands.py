@@ -747,6 +747,9 @@ class PushTriggerInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True, 
     environment_id: UUID
     automatic: bool = True
     watch_paths: list[str] = msgspec.field(default_factory=list)
+    wait_for_ci: bool = False
+    """Deploy a pushed commit only once its checks at the provider passed (automatic
+    triggers only)."""
 
 
 class SetServiceTriggers(Command, frozen=True):
@@ -836,6 +839,42 @@ class RecordPreviewComment(Command, frozen=True):
     operation_id: str
     posted: bool
     reason: str = ""
+
+
+class RecordCommitStatus(Command, frozen=True):
+    """Report: the provider accepted the ``number``-th commit status of a deployment (the
+    first one also records which commit, repository and connection it is reported on)."""
+
+    deployment_id: UUID
+    connection_id: UUID
+    repository: str
+    commit: str
+    context: str
+    number: int
+    state: Literal["pending", "running", "success", "failure", "canceled"]
+    description: str
+
+
+class StopCommitStatuses(Command, frozen=True):
+    """Report: no more commit statuses are made for a deployment, and why (the provider
+    refused them, or could not be reached for too long)."""
+
+    deployment_id: UUID
+    connection_id: UUID
+    repository: str
+    commit: str
+    context: str
+    reason: str
+
+
+class EndCommitChecks(Command, frozen=True):
+    """Report: a commit waiting for its checks stops waiting; ``passed`` requests its
+    deployment (once: the deployment's id is derived from the delivery)."""
+
+    checks_id: UUID
+    outcome: Literal["passed", "failed", "gave_up", "superseded"]
+    summary: str
+    superseded_by: UUID | None = None
 
 
 class ConnectServiceRepository(Command, frozen=True):

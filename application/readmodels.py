@@ -21,6 +21,8 @@ from projections.dashboard import (
     ApiTokenRow,
     ClusterNodeRow,
     ClusterRow,
+    CommitChecksRow,
+    CommitStatusRow,
     DeploymentRow,
     EnvironmentRow,
     GitConnectionRow,
@@ -49,6 +51,8 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "AuditRow",
     "ClusterNodeRow",
     "ClusterRow",
+    "CommitChecksRow",
+    "CommitStatusRow",
     "DeploymentRow",
     "EnvironmentRow",
     "GitConnectionRow",
@@ -636,6 +640,60 @@ class DashboardQueries:
         """The services whose push triggers use a git connection."""
         rows = self._select(dashboard.SERVICE_TRIGGERS, where={"connection_id": connection_id})
         return [row["service_id"] for row in rows]
+
+    def commit_statuses_to_report(self, limit: int = 500) -> list[dashboard.CommitStatusRow]:
+        """Pushed deployments with commit statuses still to report, oldest first (for the
+        commit status process manager)."""
+        rows = self._select(
+            dashboard.COMMIT_STATUSES,
+            where={"done": False},
+            order_by=("updated_at", "deployment_id"),
+            limit=limit,
+        )
+        return typed(rows, dashboard.CommitStatusRow)
+
+    def commit_statuses(self, deployment_ids: Sequence[UUID]) -> list[dashboard.CommitStatusRow]:
+        """The commit statuses reported for several deployments (pushed ones only)."""
+        if not deployment_ids:
+            return []
+        rows = self._select(
+            dashboard.COMMIT_STATUSES, where={"deployment_id": list(deployment_ids)}
+        )
+        return typed(rows, dashboard.CommitStatusRow)
+
+    def commits_waiting_for_checks(self, limit: int = 500) -> list[dashboard.CommitChecksRow]:
+        """Pushed commits waiting for their checks, oldest push first (for the process)."""
+        rows = self._select(
+            dashboard.COMMIT_CHECKS,
+            where={"state": "waiting"},
+            order_by=("sequence", "id"),
+            limit=limit,
+        )
+        return typed(rows, dashboard.CommitChecksRow)
+
+    def commit_checks_of(self, delivery_ids: Sequence[UUID]) -> list[dashboard.CommitChecksRow]:
+        """The waits for CI that deliveries caused (per service and environment)."""
+        if not delivery_ids:
+            return []
+        rows = self._select(
+            dashboard.COMMIT_CHECKS,
+            where={"delivery_id": list(delivery_ids)},
+            order_by=("sequence", "id"),
+        )
+        return typed(rows, dashboard.CommitChecksRow)
+
+    def commit_checks(
+        self, service_id: UUID, *, limit: int = 20
+    ) -> list[dashboard.CommitChecksRow]:
+        """A service's pushed commits that waited (or wait) for their checks, newest first."""
+        rows = self._select(
+            dashboard.COMMIT_CHECKS,
+            where={"service_id": service_id},
+            order_by=("sequence", "id"),
+            order="desc",
+            limit=limit,
+        )
+        return typed(rows, dashboard.CommitChecksRow)
 
     def service_source(self, service_id: UUID) -> dashboard.ServiceSourceRow | None:
         """The repository a service builds from through a git connection (None: none)."""

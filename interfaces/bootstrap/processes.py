@@ -23,6 +23,8 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
+from application.processes.commit_checks import CommitChecksProcess
+from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
@@ -58,6 +60,8 @@ class ProcessParts:
     changes: ChangeFeed
     archives: SourceArchives
     git_providers: GitProviderApis | None = None
+    """The git providers' REST APIs (commit statuses, checks, pull request comments); None:
+    the commit status and wait-for-CI processes do not run in this process."""
     """The git providers' REST APIs (commit statuses, checks, pull request comments)."""
     git: GitSources | None = None
     """The git providers' side (None: no provider client is wired in)."""
@@ -139,6 +143,29 @@ def processes(
         metrics=parts.metrics,
         clock=parts.clock,
     )
+    git_processes: list[CommitStatusProcess | CommitChecksProcess] = []
+    if parts.git_providers is not None:
+        git_processes = [
+            CommitStatusProcess(
+                bus=parts.bus,
+                dashboard=parts.dashboard,
+                queries=parts.queries,
+                providers=parts.git_providers,
+                clock=parts.clock,
+                public_url=settings.public_url,
+                wait_for=wait_for,
+            ),
+            CommitChecksProcess(
+                bus=parts.bus,
+                dashboard=parts.dashboard,
+                queries=parts.queries,
+                providers=parts.git_providers,
+                clock=parts.clock,
+                timeout=timedelta(seconds=settings.ci_wait_timeout_seconds),
+                no_checks_grace=timedelta(seconds=settings.ci_no_checks_grace_seconds),
+                wait_for=wait_for,
+            ),
+        ]
     return extra + start_processes(
         deployer,
         reconciler,
@@ -158,6 +185,7 @@ def processes(
             url_format=preview_url_format(settings),
         ),
         previews=previews,
+        git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
     )
 
@@ -226,6 +254,7 @@ def start_processes(
     *,
     archives: Pruning | None = None,
     webhooks: WebhookProcess | None = None,
+    git: tuple[CommitStatusProcess | CommitChecksProcess, ...] = (),
     git_connections: GitConnectionsProcess | None = None,
     previews: PreviewProcess | None = None,
 ) -> list[threading.Thread]:
@@ -286,6 +315,11 @@ def start_processes(
     )
     if webhooks is not None:
         targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
+    for process in git:
+        name = "containr-commit-statuses"
+        if isinstance(process, CommitChecksProcess):
+            name = "containr-commit-checks"
+        targets += ((name, on_dashboard(process.run)),)
     if git_connections is not None:
         targets += (("containr-git-connections", on_dashboard(git_connections.run)),)
     if previews is not None:

@@ -24,6 +24,7 @@ from application.readmodels import (
     ApiTokenRow,
     AuditRow,
     ClusterRow,
+    CommitStatusRow,
     DashboardQueries,
     DeploymentRow,
     EnvironmentRow,
@@ -230,6 +231,13 @@ def deployment_history(root: DeploymentRow, info: Info[GqlContext, None]) -> lis
 
 def deployment_reason_text(root: DeploymentRow, info: Info[GqlContext, None]) -> str:
     return naming.deployment_text(ctx(info), root, root.reason)
+
+
+def deployment_commit_status(
+    root: DeploymentRow, info: Info[GqlContext, None]
+) -> CommitStatus | None:
+    rows = ctx(info).reads.dashboard.commit_statuses([root.id])
+    return rows[0] if rows else None
 
 
 def deployment_requested_by_name(root: DeploymentRow, info: Info[GqlContext, None]) -> str:
@@ -566,6 +574,7 @@ def _uuid(value: str, name: str) -> UUID:
 # The types. mypy sees each as its row; strawberry sees the GraphQL type built from the row.
 
 if TYPE_CHECKING:
+    CommitStatus = CommitStatusRow
     Deployment = DeploymentRow
     Environment = EnvironmentRow
     ServiceState = ServiceStateRow
@@ -588,6 +597,13 @@ if TYPE_CHECKING:
     BuildPlanPreview = PlanPreview
 else:
     field = strawberry.field
+    CommitStatus = object_type(
+        CommitStatusRow,
+        "CommitStatus",
+        "What a pushed deployment reported on its commit at the git provider, under its "
+        "context (containr/<service>/<environment>): the states in order, and why reports "
+        "stopped early if they did.",
+    )
     Deployment = object_type(
         DeploymentRow,
         "Deployment",
@@ -597,6 +613,11 @@ else:
             "reason_text": field(
                 resolver=deployment_reason_text,
                 description="The reason in plain words: releases named by their short commit.",
+            ),
+            "commit_status": field(
+                resolver=deployment_commit_status,
+                description="The commit statuses reported to the git provider (pushed "
+                "deployments only; null for the others).",
             ),
             "requested_by_name": field(
                 resolver=deployment_requested_by_name,

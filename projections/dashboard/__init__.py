@@ -25,6 +25,13 @@ from projections.dashboard.clusters import (
     ClusterNodeRow,
     ClusterRow,
 )
+from projections.dashboard.commits import (
+    COMMIT_CHECKS,
+    COMMIT_STATUSES,
+    CommitChecksRow,
+    CommitHandlers,
+    CommitStatusRow,
+)
 from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
 from projections.dashboard.git import (
     GIT_CONNECTIONS,
@@ -83,6 +90,8 @@ __all__ = [
     "API_TOKENS",
     "CLUSTERS",
     "CLUSTER_NODES",
+    "COMMIT_CHECKS",
+    "COMMIT_STATUSES",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "GIT_CONNECTIONS",
@@ -107,6 +116,8 @@ __all__ = [
     "ApiTokenRow",
     "ClusterNodeRow",
     "ClusterRow",
+    "CommitChecksRow",
+    "CommitStatusRow",
     "DashboardProjection",
     "DeploymentRow",
     "EnvironmentRow",
@@ -143,6 +154,7 @@ class DashboardProjection(
     ClusterHandlers,
     GuestHandlers,
     GitHandlers,
+    CommitHandlers,
     PreviewHandlers,
     Projection,
 ):
@@ -171,6 +183,8 @@ class DashboardProjection(
         GIT_CONNECTIONS,
         WEBHOOK_DELIVERIES,
         SERVICE_TRIGGERS,
+        COMMIT_CHECKS,
+        COMMIT_STATUSES,
         SERVICE_SOURCES,
         WEBHOOK_REMOVALS,
         SIGN_IN_LINKS,
