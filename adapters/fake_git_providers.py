@@ -166,7 +166,8 @@ class FakeGitProviderApi:
 
     def checks(self, full_name: str, sha: str, *, ignore_context: str) -> ChecksVerdict:
         """The verdict a test set for the commit; otherwise, as at a real provider, one made
-        of the latest status of each context on it, ``ignore_context``'s left out."""
+        of the latest status of each context on it, those starting with ``ignore_context`` left
+        out."""
         self._repo(full_name)
         set_verdict = self.provider.verdicts.get((full_name, sha))
         if set_verdict is not None:
@@ -176,7 +177,7 @@ class FakeGitProviderApi:
             for report in self.provider.statuses:
                 if (report.full_name, report.sha) == (full_name, sha):
                     latest[report.context] = report.state
-        latest.pop(ignore_context, None)
+        latest = {c: s for c, s in latest.items() if not c.startswith(ignore_context)}
         if not latest:
             return ChecksVerdict(state="none", summary="no checks")
         failed = sorted(c for c, s in latest.items() if s in _FAILED)

@@ -147,7 +147,8 @@ class GitProviderApi(Protocol):
         ...
 
     def checks(self, full_name: str, sha: str, *, ignore_context: str) -> ChecksVerdict:
-        """The commit's checks at the provider, without Containr's own ``ignore_context``."""
+        """The commit's checks at the provider, leaving out every check whose context (name)
+        starts with ``ignore_context``: Containr's own statuses, of any service."""
         ...
 
     def comment(self, full_name: str, pull_request: int, body: str) -> None:

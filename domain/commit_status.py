@@ -65,9 +65,13 @@ def describe(report: ReportState, reason: str) -> str:
     return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
 
 
+STATUS_CONTEXT_PREFIX = "containr/"
+"""Every commit status Containr reports has a context starting so: its own checks."""
+
+
 def status_context(service: str, environment: str) -> str:
     """The context a service's deployments to an environment report under."""
-    return f"containr/{service}/{environment}"
+    return f"{STATUS_CONTEXT_PREFIX}{service}/{environment}"
 
 
 class CommitStatus(ContainrAggregate):

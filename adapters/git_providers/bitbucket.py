@@ -222,7 +222,7 @@ class BitbucketApi:
         found: list[tuple[str, CheckState]] = [
             (s.get("name") or s["key"], _BUILD_STATES.get(s["state"], "pending"))
             for s in body["values"]
-            if s["key"] != truncate(ignore_context, 40)
+            if not s["key"].startswith(truncate(ignore_context, 40))
         ]
         return verdict(found)
 

@@ -188,13 +188,13 @@ class GitHubApi:
         found: list[tuple[str, CheckState]] = [
             (s["context"], _STATUS_STATES.get(s["state"], "pending"))
             for s in combined.get("statuses", [])
-            if s["context"] != ignore_context
+            if not s["context"].startswith(ignore_context)
         ]
         runs = self._call(
             "GET", f"/repos/{owner}/{name}/commits/{ref}/check-runs", params={"per_page": 100}
         ).json()
         for run in runs.get("check_runs", []):
-            if run["name"] == ignore_context:
+            if run["name"].startswith(ignore_context):
                 continue
             if run["status"] != "completed":
                 found.append((run["name"], "pending"))

@@ -190,7 +190,7 @@ class GitLabApi:
         ).json()
         found: list[tuple[str, CheckState]] = []
         for status in statuses:
-            if status["name"] == ignore_context:
+            if status["name"].startswith(ignore_context):
                 continue
             state = _JOB_STATES.get(status["status"], "pending")
             if state == "failure" and status.get("allow_failure"):

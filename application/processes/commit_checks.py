@@ -40,6 +40,7 @@ from application.ports import Clock
 from application.processes.providers import Backoff, open_provider
 from application.queries import Queries
 from application.readmodels import CommitChecksRow, DashboardQueries
+from domain.commit_status import STATUS_CONTEXT_PREFIX
 from domain.ids import Actor
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ class CommitChecksProcess:
         waited = now - row.waiting_since
         try:
             api = open_provider(self.queries, self.providers, row.connection_id)
-            verdict = api.checks(row.repository, row.commit, ignore_context=row.context)
+            verdict = api.checks(row.repository, row.commit, ignore_context=STATUS_CONTEXT_PREFIX)
         except ProviderAccessError as e:
             return self._end(row, "gave_up", f"the provider refused: {e.reason}")
         except UnavailableError as e:

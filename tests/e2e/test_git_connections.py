@@ -264,21 +264,28 @@ def test_a_connection_without_a_token_is_not_checked(api: Api) -> None:
     ] == {"status": "unchecked"}
 
 
-def test_without_a_provider_client_connecting_answers_unavailable(
+def test_with_the_real_client_a_provider_nothing_answers_at_is_unavailable_and_records_nothing(
     sqlite_settings: Settings,
 ) -> None:
+    # bootstrap wires the real provider adapters; this GitHub Enterprise address has nothing
+    # listening, so every call fails at once as the provider being unavailable.
     app = bootstrap(sqlite_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
     with TestClient(create_app(app, run_projections=True)) as http:
         owner = Client("http://testserver", http)  # type: ignore[arg-type]
         org = owner.sign_up("owner@example.com")["organizationId"]
-        connection = owner(CONNECTION, o=org)["createGitConnection"]["id"]
+        connection = owner(
+            """mutation($o: ID!) { createGitConnection(organizationId: $o, provider: "github",
+              name: "GHE", apiUrl: "http://127.0.0.1:9/api/v3", accessToken: "ghp_e2e_token")
+              { id } }""",
+            o=org,
+        )["createGitConnection"]["id"]
         project = owner(SERVICE, o=org, n="Shop")["createProject"]["id"]
         service = owner(CREATE_SERVICE, p=project)["createService"]["id"]
         error = refused(
             owner, CONNECT, s=service, c=connection, r="acme/shop", b="main", m="manual"
         )
         assert error["extensions"]["code"] == "UNAVAILABLE"
-        assert "no git provider client" in error["message"]
+        assert "unavailable" in error["message"] and "ghp_e2e_token" not in error["message"]
         assert owner(SOURCE, s=service)["serviceSource"] is None
         assert codes(lambda: owner(REPOSITORIES, c=connection, p=1)) == ["UNAVAILABLE"]
     app.close()
