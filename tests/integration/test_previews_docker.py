@@ -4,8 +4,9 @@ Containr runs in this process (event store on PostgreSQL, projections and proces
 in threads, Docker at the local socket, a Caddy of the module's own). A real git repository
 is made here; GitHub's example pull_request payload (npm @octokit/webhooks-examples) is made
 to name its branch and commits, signed with the connection's secret and handed to the
-webhook intake, which verifies it as the HTTP endpoint does. The preview answers through
-Caddy; a push redeploys it; closing it leaves nothing behind on the engine or in Caddy.
+webhook intake, which verifies it as the HTTP endpoint does. A push to main deploys
+production; the preview answers through Caddy; a push redeploys it; closing it leaves
+nothing behind on the engine or in Caddy.
 """
 
 from __future__ import annotations
@@ -107,6 +108,34 @@ class PreviewRig:
         assert intake is not None
         intake.receive(self.connection, signed(self.secret, "pull_request", body), body)
 
+    def push_main(self, sha: str) -> uuid.UUID:
+        """GitHub's example push delivery, made to say ``sha`` was pushed to main; the
+        production release it requested."""
+        examples = next(e for e in github_examples() if e["name"] == "push")
+        payload: dict[str, Any] = copy.deepcopy(examples["examples"][0])
+        commit = {"id": sha, "message": "main", "added": [], "modified": [], "removed": []}
+        payload.update(
+            ref="refs/heads/main", after=sha, deleted=False, commits=[commit], head_commit=commit
+        )
+        payload["repository"]["full_name"] = self.full_name
+        body = json.dumps(payload).encode()
+        intake = self.platform.services.webhooks
+        assert intake is not None
+        delivery_id = intake.receive(self.connection, signed(self.secret, "push", body), body).id(
+            "delivery_id"
+        )
+        dashboard = self.platform.services.dashboard
+
+        def handled() -> list[dict[str, Any]] | None:
+            rows = [r for r in dashboard.webhook_deliveries(self.connection) if r.id == delivery_id]
+            return rows[0].caused if rows and rows[0].handled else None
+
+        until(lambda: handled() is not None, 60, "the push handled")
+        [caused] = handled() or []
+        assert (caused["outcome"], caused["commit"]) == ("deploy", sha)
+        assert caused["environment_id"] == str(self.platform.production)
+        return uuid.UUID(caused["deployment_id"])
+
     def preview(self, number: int = NUMBER) -> Preview:
         assert self.platform.project is not None
         return self.platform.services.queries.preview(Preview.id_for(self.platform.project, number))
@@ -158,8 +187,11 @@ def test_a_pull_request_preview_answers_redeploys_and_leaves_nothing_behind(
 ) -> None:
     platform = docker_platform
     rig = PreviewRig(platform, tmp_path)
-    production = platform.wait_for(platform.deploy(rig.service))
+    # A push to main deploys production (the service's trigger), which answers through Caddy.
+    production = platform.wait_for(rig.push_main(rig.main))
     assert production.state.value == "healthy", production.reason
+    assert production.commit == rig.main
+    platform.wait_answer("web", "release main\n")
 
     rig.repo._git("checkout", "-q", "-b", "feature")
     first_sha = rig.repo.commit("pr one")
