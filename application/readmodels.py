@@ -22,6 +22,7 @@ from projections.dashboard import (
     ClusterNodeRow,
     ClusterRow,
     DeploymentRow,
+    EnvironmentAccessRow,
     EnvironmentRow,
     GitConnectionRow,
     GuestRow,
@@ -34,6 +35,7 @@ from projections.dashboard import (
     ServiceSourceRow,
     ServiceStateRow,
     ServiceTriggersRow,
+    ShareLinkRow,
     SignInLinkRow,
     UserRow,
     WebhookDeliveryRow,
@@ -48,6 +50,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ClusterNodeRow",
     "ClusterRow",
     "DeploymentRow",
+    "EnvironmentAccessRow",
     "EnvironmentRow",
     "GitConnectionRow",
     "GuestRow",
@@ -61,6 +64,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "ShareLinkRow",
     "SignInLinkRow",
     "UserRow",
     "WebhookDeliveryRow",
@@ -603,6 +607,21 @@ class DashboardQueries:
             dashboard.WEBHOOK_REMOVALS, order_by=("position", "service_id"), limit=limit
         )
         return typed(rows, WebhookRemovalRow)
+
+    def environment_access(self, environment_id: UUID) -> EnvironmentAccessRow | None:
+        """Who may open an environment's web services (None: never set; public)."""
+        rows = self._select(dashboard.ENVIRONMENT_ACCESS, where={"environment_id": environment_id})
+        return typed(rows, EnvironmentAccessRow)[0] if rows else None
+
+    def share_links(self, environment_id: UUID) -> list[ShareLinkRow]:
+        """An environment's share links, newest first (revoked and expired ones too)."""
+        rows = self._select(
+            dashboard.SHARE_LINKS,
+            where={"environment_id": environment_id},
+            order_by=("created_at", "id"),
+            order="desc",
+        )
+        return typed(rows, ShareLinkRow)
 
     def busy_guests(self) -> list[dashboard.GuestRow]:
         """Guests with an operation in progress (for the guest process manager)."""

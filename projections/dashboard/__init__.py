@@ -9,6 +9,13 @@ types and tables under the names they always had.
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.dashboard.access import (
+    ENVIRONMENT_ACCESS,
+    SHARE_LINKS,
+    AccessHandlers,
+    EnvironmentAccessRow,
+    ShareLinkRow,
+)
 from projections.dashboard.accounts import (
     API_TOKENS,
     SIGN_IN_LINKS,
@@ -78,6 +85,7 @@ __all__ = [
     "CLUSTER_NODES",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
+    "ENVIRONMENT_ACCESS",
     "GIT_CONNECTIONS",
     "GUESTS",
     "INVITATIONS",
@@ -89,6 +97,7 @@ __all__ = [
     "SERVICE_SOURCES",
     "SERVICE_STATES",
     "SERVICE_TRIGGERS",
+    "SHARE_LINKS",
     "SIGN_IN_LINKS",
     "USERS",
     "VARIABLES",
@@ -100,6 +109,7 @@ __all__ = [
     "ClusterRow",
     "DashboardProjection",
     "DeploymentRow",
+    "EnvironmentAccessRow",
     "EnvironmentRow",
     "GitConnectionRow",
     "GuestRow",
@@ -112,6 +122,7 @@ __all__ = [
     "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "ShareLinkRow",
     "SignInLinkRow",
     "UserRow",
     "VariableRow",
@@ -132,6 +143,7 @@ class DashboardProjection(
     ClusterHandlers,
     GuestHandlers,
     GitHandlers,
+    AccessHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -162,4 +174,6 @@ class DashboardProjection(
         SERVICE_SOURCES,
         WEBHOOK_REMOVALS,
         SIGN_IN_LINKS,
+        ENVIRONMENT_ACCESS,
+        SHARE_LINKS,
     )
