@@ -551,6 +551,20 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.WebhookDeliveryRow)
 
+    def webhook_deliveries_changed(
+        self, connection_id: UUID, *, after: int, limit: int = 200
+    ) -> list[dashboard.WebhookDeliveryRow]:
+        """A connection's deliveries received or handled after a log position, in the order
+        they last changed."""
+        rows = self._select(
+            dashboard.WEBHOOK_DELIVERIES,
+            where={"connection_id": connection_id},
+            since=("position", after + 1),
+            order_by=("position",),
+            limit=limit,
+        )
+        return typed(rows, dashboard.WebhookDeliveryRow)
+
     def pending_webhook_deliveries(self, limit: int = 100) -> list[dashboard.WebhookDeliveryRow]:
         """Deliveries not handled yet, oldest first (for the webhook process manager)."""
         rows = self._select(

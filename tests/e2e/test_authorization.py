@@ -35,6 +35,7 @@ from application.bus import Context
 from application.secrets import Secret
 from application.services import Services
 from application.settings import Settings
+from domain.webhook_delivery import DeliveryFact
 from interfaces.bootstrap import bootstrap, migrate
 from interfaces.http.app import create_app
 from tests.conftest import OPEN_SIGNUP
@@ -261,6 +262,11 @@ CASES: dict[str, Case] = {
     ),
     "Subscription.guestUpdated": s(
         "subscription($cluster: ID!) { guestUpdated(clusterId: $cluster) { name } }", "cluster"
+    ),
+    "Subscription.webhookDeliveries": s(
+        "subscription($connection: ID!) { webhookDeliveries(connectionId: $connection) "
+        "{ id event handled } }",
+        "connection",
     ),
     # Mutation (those taking ids, and the account ones)
     "Mutation.signUp": Case(
@@ -702,6 +708,16 @@ class World:
             ),
             SYSTEM,
         ).id("connection_id")
+        run(  # a ping the connection heard (what webhookDeliveries replays)
+            c.RecordWebhookDelivery(
+                connection_id=connection,
+                delivery_id=_unique(),
+                event="ping",
+                fact=DeliveryFact(kind="ping"),
+                digest=hash_token(_unique()),
+            ),
+            SYSTEM,
+        )
         invitation = run(
             c.build_command(
                 c.InviteMember,
