@@ -6,16 +6,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 
 import pytest
 
 from application.services import Services
+from application.settings import Settings
 from tests.e2e.client import Client, GraphQLError
+from tests.e2e.conftest import in_process
 
 ENVIRONMENTS = (
     "query($p: ID!) { project(id: $p) { environments { id name access "
     "shareLinks { id createdAt expiresAt revokedAt createdBy } } } }"
 )
+
+
+@pytest.fixture
+def api(store_settings: Settings) -> Iterator[tuple[Services, Client]]:
+    """The API in this process on either event store, its owner signed in."""
+    with in_process(store_settings) as served:
+        yield served
 
 
 def production(client: Client, project: str) -> dict[str, object]:
@@ -36,9 +46,9 @@ def new_project(client: Client) -> tuple[str, str]:
 
 
 def test_access_and_share_links_are_read_back_without_tokens(
-    setup: tuple[Services, Client],
+    api: tuple[Services, Client],
 ) -> None:
-    _, client = setup
+    _, client = api
     project, env = new_project(client)
     assert production(client, project)["access"] == "public"
     assert production(client, project)["shareLinks"] == []
@@ -78,11 +88,11 @@ def test_access_and_share_links_are_read_back_without_tokens(
 
 
 def test_another_organisation_reads_neither_the_access_nor_the_links(
-    setup: tuple[Services, Client],
+    api: tuple[Services, Client],
 ) -> None:
     """The attack: B's owner asks for A's environment (through A's project, or through the
     mutation that answers with the environment) and learns nothing of its links."""
-    _, client = setup
+    _, client = api
     project, env = new_project(client)
     link = client(
         "mutation($e: ID!) { createShareLink(environmentId: $e, expiresInHours: 1) { id } }",
