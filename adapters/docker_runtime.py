@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import os
 import queue
 import re
 import secrets
@@ -39,6 +40,7 @@ from application.runtime_ports import (
     LogLine,
     unavailable_image,
 )
+from domain.preview import DiskSpace
 
 _RESTART_POLICIES: dict[str, dict[str, Any] | None] = {
     "no": None,
@@ -182,6 +184,47 @@ class DockerRuntime:
             except docker.errors.APIError as e:
                 if e.status_code != 409:  # 409: it exists now
                     raise
+
+    def remove_network(self, name: str) -> bool:
+        """Remove the networks of exactly this name; False when there was none."""
+        with self._network_lock, self._calls(f"removing network {name}"):
+            api = self._api()
+            found = [n for n in api.networks(names=[name]) if n["Name"] == name]
+            for network in found:
+                with suppress(docker.errors.NotFound):  # removed meanwhile
+                    api.remove_network(network["Id"])
+            return bool(found)
+
+    def remove_image(self, reference: str) -> bool:
+        """Untag ``reference`` (the image goes with its last tag); never forced, so an
+        image a container uses stays and the engine's refusal is raised."""
+        with self._calls(f"removing image {reference}"):
+            try:
+                self._api().remove_image(reference)
+            except docker.errors.NotFound:
+                return False
+            return True
+
+    def disk_space(self, *, timeout: float) -> DiskSpace | None:
+        """The free space of the engine's data root (``DockerRootDir`` of its info).
+
+        The engine does not report free disk itself; the data root is measured with
+        ``statvfs`` when the engine runs on this machine (a unix socket). For an engine
+        elsewhere, None: the caller decides what an unknown free disk means.
+        """
+        with self._calls("asking the engine for its data root"):
+            api = self._api()
+            info = api._result(api._get(api._url("/info"), timeout=timeout), True)
+        root = info.get("DockerRootDir") if isinstance(info, dict) else None
+        if not root or not self._base_url.startswith("unix://"):
+            return None
+        try:
+            stat = os.statvfs(root)
+        except OSError:
+            return None
+        return DiskSpace(
+            free_bytes=stat.f_bavail * stat.f_frsize, total_bytes=stat.f_blocks * stat.f_frsize
+        )
 
     # Containers
 

@@ -30,6 +30,7 @@ from application.runtime_ports import (
     LogLine,
     unavailable_image,
 )
+from domain.preview import DiskSpace
 
 TIMED_OUT = 124
 STOPPED = 137
@@ -95,6 +96,7 @@ class InMemoryRuntime:
         self.execs: list[tuple[str, list[str]]] = []
         self.builds: list[FakeBuild] = []
         self.calls: list[tuple[str, str]] = []
+        self.disk: DiskSpace | None = DiskSpace(free_bytes=100 * 1024**3, total_bytes=200 * 1024**3)
         self._clock = clock
         self._output: dict[str, list[tuple[float, str]]] = {}
         self._serial = itertools.count(1)
@@ -237,6 +239,55 @@ class InMemoryRuntime:
             if name not in self.networks:
                 self.calls.append(("create_network", name))
                 self.networks[name] = dict(labels)
+
+    def remove_network(self, name: str) -> bool:
+        """Forget the network; refused while a running container is attached to it."""
+        with self._changed:
+            self._check()
+            if name not in self.networks:
+                return False
+            users = [
+                c.name
+                for c in self.containers_by_id.values()
+                if self._network_of(c) == name and c.state == "running"
+            ]
+            if users:
+                raise ContainerEngineError(
+                    f"removing network {name}: network has active endpoints ({users[0]})"
+                )
+            self.calls.append(("remove_network", name))
+            del self.networks[name]
+            return True
+
+    def remove_image(self, reference: str) -> bool:
+        """Untag ``reference``; the image goes with its last tag, unless a container uses it."""
+        with self._changed:
+            self._check()
+            found = self._find_image(reference)
+            if found is None:
+                return False
+            tags = [t for t in found.tags if t != _normal(reference)]
+            used = {self.specs[c].image for c in self.containers_by_id if c in self.specs}
+            if not tags and any(self._find_image(image) == found for image in used):
+                raise ContainerEngineError(
+                    f"removing image {reference}: image is being used by a container"
+                )
+            self.calls.append(("remove_image", reference))
+            if tags:
+                self.images[found.id] = ImageInfo(id=found.id, tags=tags)
+            else:
+                del self.images[found.id]
+            return True
+
+    def disk_space(self, *, timeout: float) -> DiskSpace | None:
+        """``disk`` (a test sets it; None: the engine cannot tell)."""
+        with self._changed:
+            self._check()
+            return self.disk
+
+    def _network_of(self, container: ContainerInfo) -> str | None:
+        spec = self.specs.get(container.id)
+        return spec.network if spec is not None else None
 
     # Containers
 

@@ -161,6 +161,23 @@ class InMemorySource:
                 raise missing_branch(branch, display_url(url), sorted(repository))
             return repository[branch][-1][0]
 
+    def changed_paths(
+        self,
+        url: str,
+        *,
+        base_branch: str,
+        head_commit: str,
+        token: Secret | None = None,
+        timeout: float,
+    ) -> list[str]:
+        """The files that differ between the base branch's head and the commit (no merge
+        base: the fake's branches are lists of snapshots)."""
+        check_refs(base_branch, head_commit)
+        with self._lock:
+            base = self._find(url, base_branch, None, token)[1].files
+            head = self._find(url, base_branch, head_commit, token)[1].files
+        return sorted(n for n in base.keys() | head.keys() if base.get(n) != head.get(n))
+
     def _repository(
         self, url: str, token: Secret | None
     ) -> dict[str, list[tuple[str, FakeCommit]]]:

@@ -153,6 +153,44 @@ class GitRepository:
             return heads[branch]
         raise missing_branch(branch, where, sorted(heads))
 
+    def changed_paths(
+        self,
+        url: str,
+        *,
+        base_branch: str,
+        head_commit: str,
+        token: Secret | None = None,
+        timeout: float,
+    ) -> list[str]:
+        """``git diff --name-only base...head`` in a bare repository of trees only (blobs
+        are not fetched where the server can filter them); see the port."""
+        check_refs(base_branch, head_commit)
+        where = display_url(url)
+        git = _Git(self._git, url, token, timeout=timeout, where=where, doing="comparing")
+        with tempfile.TemporaryDirectory(prefix="containr-diff-") as directory:
+            path = Path(directory)
+            try:
+                git.run("init", "--quiet", "--bare", "--", str(path), cwd=path)
+                git.run("remote", "add", "origin", "--", url, cwd=path)
+                base = f"+refs/heads/{base_branch}:refs/containr/base"
+                fetch = ("fetch", "--quiet", "--no-tags", "--filter=blob:none", "origin")
+                try:
+                    git.run(*fetch, base, head_commit.lower(), cwd=path)
+                except _GitFailedError as e:
+                    if _classify(e.stderr) in ("unreachable", "denied", "no-branch"):
+                        raise
+                    # a server that refuses unadvertised commits: every branch, then
+                    git.run(*fetch, base, "+refs/heads/*:refs/remotes/origin/*", cwd=path)
+                listing = git.run(
+                    *("diff", "--name-only", "--no-renames", "-z"),
+                    f"refs/containr/base...{head_commit.lower()}",
+                    "--",
+                    cwd=path,
+                )
+            except _GitFailedError as e:
+                raise explain(e.stderr, where, branch=base_branch) from None
+        return [name for name in listing.split("\0") if name]
+
     def _clone(self, git: _Git, url: str, workspace: Path, branch: str) -> None:
         try:
             git.run(

@@ -18,6 +18,7 @@ from domain.git_connection import GitConnection
 from domain.guest import Guest
 from domain.node import Node
 from domain.organization import Organization
+from domain.preview import Preview
 from domain.project import Project
 from domain.service import Service
 from domain.user import SIGN_IN_PROVIDERS
@@ -169,6 +170,10 @@ def _connection(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(GitConnection, cmd.connection_id, "git connection").organization_id  # type: ignore[attr-defined]
 
 
+def _preview(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Preview, cmd.preview_id, "preview").organization_id  # type: ignore[attr-defined]
+
+
 def _guest(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(Guest, cmd.guest_id, "guest").organization_id  # type: ignore[attr-defined]
 
@@ -224,6 +229,8 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.SetServiceTriggers: (Permission.WRITE, _service, "service"),
     c.ConnectServiceRepository: (Permission.WRITE, _service, "service"),
     c.DisconnectServiceRepository: (Permission.WRITE, _service, "service"),
+    c.SetPreviewPolicy: (Permission.WRITE, _project, "project"),
+    c.RemovePreview: (Permission.DEPLOY, _preview, "preview"),
 }
 
 

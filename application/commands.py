@@ -15,6 +15,7 @@ from application.secrets import Secret, secret_dec_hook
 from domain.git_connection import GitProvider
 from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
+from domain.preview import DiskSpace, PreviewServices, WhenFull
 from domain.service_source import WebhookMode
 from domain.service_spec import BuildSettings, GitSource, HealthCheck, Resources, ServiceKind
 from domain.values import Role
@@ -746,6 +747,9 @@ class PushTriggerInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True, 
     environment_id: UUID
     automatic: bool = True
     watch_paths: list[str] = msgspec.field(default_factory=list)
+    wait_for_ci: bool = False
+    """Deploy a pushed commit only once its checks at the provider passed (automatic
+    triggers only)."""
 
 
 class SetServiceTriggers(Command, frozen=True):
@@ -777,7 +781,100 @@ class HandleWebhookDelivery(Command, frozen=True):
 
     delivery_id: UUID
     service_ids: list[UUID] = msgspec.field(default_factory=list)
-    """The services whose triggers use the delivery's connection (each is checked again)."""
+    """The services whose triggers use the delivery's connection (each is checked again);
+    for a pull request, every service of their projects (a preview may deploy them all)."""
+    disk: DiskSpace | None = None
+    """The node's free disk as the process measured it (the previews' disk guard)."""
+    changed_paths: list[str] | None = None
+    """The files a pull request changes, when known (which services a preview deploys)."""
+    ingress_domain: str = "localhost"
+    """The domain a preview's hosts end in (``<service>.pr-<n>.<project>.<domain>``)."""
+    url_format: str = "http://{host}"
+    """How a preview's host becomes its URL (the ingress's scheme and port)."""
+
+
+# Preview environments (issue 14)
+
+
+class SetPreviewPolicy(Command, frozen=True):
+    """How a project's pull requests get preview environments."""
+
+    project_id: UUID
+    enabled: bool
+    base_environment_id: UUID | None = None
+    services: PreviewServices = PreviewServices.TOUCHED
+    overrides: dict[str, Secret] | None = None
+    """Variables set in every preview over the base environment's (None: keep those set)."""
+    ttl_days: int = 7
+    limit: int = 5
+    when_full: WhenFull = WhenFull.REMOVE_OLDEST
+    min_free_disk_gb: float | None = None
+    min_free_disk_percent: float | None = None
+
+
+class RemovePreview(Command, frozen=True):
+    """Remove a pull request's preview and everything it made, now."""
+
+    preview_id: UUID
+
+
+class ExpirePreview(Command, frozen=True):
+    """Report: a preview's time to live may have passed (checked again by the handler)."""
+
+    preview_id: UUID
+
+
+class RecordPreviewRemoved(Command, frozen=True):
+    """Report: the preview's containers, network, routes and images are gone."""
+
+    preview_id: UUID
+    service_ids: list[UUID] = msgspec.field(default_factory=list)
+    """The project's services (their rows in the environment go)."""
+
+
+class RecordPreviewComment(Command, frozen=True):
+    """Report: a comment to the pull request was posted, or could not be (and why)."""
+
+    preview_id: UUID
+    operation_id: str
+    posted: bool
+    reason: str = ""
+
+
+class RecordCommitStatus(Command, frozen=True):
+    """Report: the provider accepted the ``number``-th commit status of a deployment (the
+    first one also records which commit, repository and connection it is reported on)."""
+
+    deployment_id: UUID
+    connection_id: UUID
+    repository: str
+    commit: str
+    context: str
+    number: int
+    state: Literal["pending", "running", "success", "failure", "canceled"]
+    description: str
+
+
+class StopCommitStatuses(Command, frozen=True):
+    """Report: no more commit statuses are made for a deployment, and why (the provider
+    refused them, or could not be reached for too long)."""
+
+    deployment_id: UUID
+    connection_id: UUID
+    repository: str
+    commit: str
+    context: str
+    reason: str
+
+
+class EndCommitChecks(Command, frozen=True):
+    """Report: a commit waiting for its checks stops waiting; ``passed`` requests its
+    deployment (once: the deployment's id is derived from the delivery)."""
+
+    checks_id: UUID
+    outcome: Literal["passed", "failed", "gave_up", "superseded"]
+    summary: str
+    superseded_by: UUID | None = None
 
 
 class ConnectServiceRepository(Command, frozen=True):

@@ -12,12 +12,15 @@ from application.ports import SecretBox
 from application.secrets import Secret
 from domain.base import ContainrAggregate
 from domain.cluster import Cluster
+from domain.commit_checks import CommitChecks
+from domain.commit_status import CommitStatus
 from domain.deployment import Deployment
 from domain.environment_access import EnvironmentAccess
 from domain.git_connection import GitConnection
 from domain.guest import Guest
 from domain.node import Node
 from domain.organization import Organization
+from domain.preview import Preview
 from domain.project import Project
 from domain.service import Service
 from domain.user import User
@@ -145,6 +148,27 @@ class Queries:
         delivery = self._get(WebhookDelivery, delivery_id, "webhook delivery")
         assert isinstance(delivery, WebhookDelivery)
         return delivery
+
+    def commit_status(self, deployment_id: UUID) -> CommitStatus | None:
+        """The commit statuses a pushed deployment reported so far (None: none yet)."""
+        try:
+            status = self._get(CommitStatus, CommitStatus.id_for(deployment_id), "commit status")
+        except NotFoundError:
+            return None
+        assert isinstance(status, CommitStatus)
+        return status
+
+    def commit_checks(self, checks_id: UUID) -> CommitChecks:
+        """A pushed commit waiting (or that waited) for its checks."""
+        checks = self._get(CommitChecks, checks_id, "commit waiting for checks")
+        assert isinstance(checks, CommitChecks)
+        return checks
+
+    def preview(self, preview_id: UUID) -> Preview:
+        """A pull request's preview environment."""
+        preview = self._get(Preview, preview_id, "preview")
+        assert isinstance(preview, Preview)
+        return preview
 
     def open_sealed(self, organization_id: UUID, context: str, sealed: SealedValue) -> Secret:
         """Open a sealed value of an organisation's (SecretUnavailableError if it cannot be)."""

@@ -10,6 +10,7 @@ runs, and every returned row is checked against its table's ``Owner``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -18,7 +19,7 @@ from uuid import UUID
 from application.auth import UnauthenticatedError
 from application.authz import Permission, Principal, require, require_provider_sign_in
 from application.errors import ForbiddenError
-from application.readmodels import Order, ReadStore
+from application.readmodels import Order, ReadStore, Select
 from domain.values import Role
 from projections import dashboard
 from projections.schema import Owner, Row, Table
@@ -158,10 +159,7 @@ class ReadGate:
     ) -> list[Row]:
         """Rows of ``table``, each checked against its owner (see ReadStore.select); a
         narrowed read (``columns``) reads the owner column and the notices' columns too."""
-        owner = table.owner
-        if owner is None:
-            raise ForbiddenError(f"{what(table)} rows are Containr's own, not for callers")
-        self.caller()
+        owner = self._owner(table)
         where = where or {}
         if columns is not None:
             columns = _with_checked(table, owner, columns)
@@ -185,6 +183,35 @@ class ReadGate:
         if self._observe is not None:
             self._observe(table, where, rows)
         return rows
+
+    def select_many(self, reads: Sequence[Select]) -> list[list[Row]]:
+        """The rows of several reads (see ReadStore.select_many), each checked as ``select``
+        checks its rows: every filter before any read runs, every row after."""
+        checked = []
+        for read in reads:
+            owner = self._owner(read.table)
+            where = read.where or {}
+            if owner.column in where:
+                self._check_filter(owner, read.table, where[owner.column])
+            columns = read.columns
+            if columns is not None:
+                columns = _with_checked(read.table, owner, columns)
+            checked.append(dataclasses.replace(read, where=where, columns=columns))
+        found = self._store.select_many(checked)
+        for read, rows in zip(checked, found, strict=True):
+            self._check_rows(self._owner(read.table), read.table, rows)
+            if self._observe is not None:
+                assert read.where is not None  # made a dict above
+                self._observe(read.table, read.where, rows)
+        return found
+
+    def _owner(self, table: Table) -> Owner:
+        """The owner every row of ``table`` is checked against (refused: Containr's own)."""
+        owner = table.owner
+        if owner is None:
+            raise ForbiddenError(f"{what(table)} rows are Containr's own, not for callers")
+        self.caller()
+        return owner
 
     # Checks
 

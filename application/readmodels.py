@@ -21,6 +21,8 @@ from projections.dashboard import (
     ApiTokenRow,
     ClusterNodeRow,
     ClusterRow,
+    CommitChecksRow,
+    CommitStatusRow,
     DeploymentRow,
     EnvironmentAccessRow,
     EnvironmentRow,
@@ -30,6 +32,8 @@ from projections.dashboard import (
     MemberRow,
     NodeRow,
     OrganizationRow,
+    PreviewPolicyRow,
+    PreviewRow,
     ProjectRow,
     ServiceRow,
     ServiceSourceRow,
@@ -49,6 +53,8 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "AuditRow",
     "ClusterNodeRow",
     "ClusterRow",
+    "CommitChecksRow",
+    "CommitStatusRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
@@ -58,8 +64,11 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "MemberRow",
     "NodeRow",
     "OrganizationRow",
+    "PreviewPolicyRow",
+    "PreviewRow",
     "ProjectRow",
     "ReleaseRow",
+    "Select",
     "ServiceRow",
     "ServiceSourceRow",
     "ServiceStateRow",
@@ -73,6 +82,19 @@ __all__ = [  # the row types, for the interfaces (which never import projections
 
 T = TypeVar("T")
 Order = Literal["asc", "desc"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Select:
+    """One read of ``ReadStore.select_many``: its model, table and ``select``'s options."""
+
+    model: str
+    table: Table
+    where: dict[str, object] | None = None
+    order_by: Sequence[str] = ()
+    limit: int | None = None
+    generation: int | None = None
+    columns: Sequence[str] | None = None
 
 
 class ReadStore(Protocol):
@@ -98,6 +120,11 @@ class ReadStore(Protocol):
         case-insensitive substring of a text column), ``since``/``until`` (inclusive
         bounds on a column), in ``order_by`` order, after the keyset ``after``; with
         ``columns``, only those columns (and the table's key) of each row."""
+        ...
+
+    def select_many(self, reads: Sequence[Select]) -> list[list[Row]]:
+        """The rows of several reads that do not depend on each other, in their order, as
+        ``select`` answers each (in one round trip where the database allows)."""
         ...
 
     def positions(self) -> dict[str, int]:
@@ -128,28 +155,40 @@ def typed(rows: list[Row], row_type: type[T], *, narrowed: bool = False) -> list
     hold ``UNREAD`` in the others (any other row missing a column is refused).
 
     A read's rows share their columns: the first row's are checked, the others' number.
-    Each row dict becomes its object's attributes as it is (a narrowed row's, with the
-    columns not read): no copy per row."""
+    Each row dict becomes its object's attributes as it is, a narrowed row's too (its type,
+    a subclass of ``row_type``, answers ``UNREAD`` for the columns not read): no copy per row."""
     fields = _plain_fields(typing.cast(type, row_type))
     if fields is None or not rows:
         return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
     columns = rows[0].keys()
-    unread: dict[str, Any] | None = None
+    made = typing.cast(type, row_type)
     if columns != fields:
         if not (narrowed and columns <= fields):  # let msgspec say what's wrong
             return [msgspec.convert(r, row_type, from_attributes=False) for r in rows]
-        unread = dict.fromkeys(fields - columns, UNREAD)
+        made = _unread_type(made, frozenset(fields - columns))
     size = len(columns)
     new, adopt = object.__new__, object.__setattr__  # a frozen dataclass refuses setattr
-    result = []
+    result: list[T] = []
     for row in rows:
         if len(row) != size:  # not the read's columns: let msgspec say what's wrong
             result.append(msgspec.convert(row, row_type, from_attributes=False))
             continue
-        item = new(row_type)
-        adopt(item, "__dict__", row if unread is None else {**unread, **row})
+        item: T = new(made)
+        adopt(item, "__dict__", row)
         result.append(item)
     return result
+
+
+@functools.lru_cache(maxsize=256)
+def _unread_type(row_type: type, unread: frozenset[str]) -> type:
+    """The row type whose objects answer ``UNREAD`` for the columns ``unread`` (a subclass of
+    ``row_type`` holding them as class attributes): a narrowed row is then its read dict as it
+    is, not a copy of it with every column it did not read added."""
+    return type(
+        row_type.__name__,
+        (row_type,),
+        {"__module__": row_type.__module__} | dict.fromkeys(unread, UNREAD),
+    )
 
 
 _JSON_ITEMS = (str, int, bool, Any, object)
@@ -207,6 +246,11 @@ class DashboardQueries:
 
     def _select(self, table: Table, **kwargs: Any) -> list[Row]:
         return self._store.select(self.model, table, generation=self._generation, **kwargs)
+
+    def _select_many(self, *reads: tuple[Table, dict[str, Any]]) -> list[list[Row]]:
+        return self._store.select_many(
+            [Select(self.model, table, generation=self._generation, **kw) for table, kw in reads]
+        )
 
     def user(self, user_id: UUID) -> dashboard.UserRow:
         """A user."""
@@ -432,6 +476,36 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.ServiceStateRow, narrowed=columns is not None)
 
+    def services_and_states_of(
+        self,
+        project_ids: Sequence[UUID],
+        *,
+        service_columns: Sequence[str] | None = None,
+        state_columns: Sequence[str] | None = None,
+    ) -> tuple[list[dashboard.ServiceRow], list[dashboard.ServiceStateRow]]:
+        """``services_of`` and ``service_states_of`` together, in one round trip."""
+        services, states = self._select_many(
+            (
+                dashboard.SERVICES,
+                {
+                    "where": {"project_id": list(project_ids), "deleted": False},
+                    "order_by": ("name",),
+                    "columns": _narrowed(service_columns, "project_id"),
+                },
+            ),
+            (
+                dashboard.SERVICE_STATES,
+                {
+                    "where": {"project_id": list(project_ids)},
+                    "columns": _narrowed(state_columns, "service_id", "latest_deployment_id"),
+                },
+            ),
+        )
+        return (
+            typed(services, dashboard.ServiceRow, narrowed=service_columns is not None),
+            typed(states, dashboard.ServiceStateRow, narrowed=state_columns is not None),
+        )
+
     def environments_of(self, project_ids: Sequence[UUID]) -> list[dashboard.EnvironmentRow]:
         """Environments of several projects at once."""
         rows = self._select(
@@ -585,6 +659,60 @@ class DashboardQueries:
         rows = self._select(dashboard.SERVICE_TRIGGERS, where={"connection_id": connection_id})
         return [row["service_id"] for row in rows]
 
+    def commit_statuses_to_report(self, limit: int = 500) -> list[dashboard.CommitStatusRow]:
+        """Pushed deployments with commit statuses still to report, oldest first (for the
+        commit status process manager)."""
+        rows = self._select(
+            dashboard.COMMIT_STATUSES,
+            where={"done": False},
+            order_by=("updated_at", "deployment_id"),
+            limit=limit,
+        )
+        return typed(rows, dashboard.CommitStatusRow)
+
+    def commit_statuses(self, deployment_ids: Sequence[UUID]) -> list[dashboard.CommitStatusRow]:
+        """The commit statuses reported for several deployments (pushed ones only)."""
+        if not deployment_ids:
+            return []
+        rows = self._select(
+            dashboard.COMMIT_STATUSES, where={"deployment_id": list(deployment_ids)}
+        )
+        return typed(rows, dashboard.CommitStatusRow)
+
+    def commits_waiting_for_checks(self, limit: int = 500) -> list[dashboard.CommitChecksRow]:
+        """Pushed commits waiting for their checks, oldest push first (for the process)."""
+        rows = self._select(
+            dashboard.COMMIT_CHECKS,
+            where={"state": "waiting"},
+            order_by=("sequence", "id"),
+            limit=limit,
+        )
+        return typed(rows, dashboard.CommitChecksRow)
+
+    def commit_checks_of(self, delivery_ids: Sequence[UUID]) -> list[dashboard.CommitChecksRow]:
+        """The waits for CI that deliveries caused (per service and environment)."""
+        if not delivery_ids:
+            return []
+        rows = self._select(
+            dashboard.COMMIT_CHECKS,
+            where={"delivery_id": list(delivery_ids)},
+            order_by=("sequence", "id"),
+        )
+        return typed(rows, dashboard.CommitChecksRow)
+
+    def commit_checks(
+        self, service_id: UUID, *, limit: int = 20
+    ) -> list[dashboard.CommitChecksRow]:
+        """A service's pushed commits that waited (or wait) for their checks, newest first."""
+        rows = self._select(
+            dashboard.COMMIT_CHECKS,
+            where={"service_id": service_id},
+            order_by=("sequence", "id"),
+            order="desc",
+            limit=limit,
+        )
+        return typed(rows, dashboard.CommitChecksRow)
+
     def service_source(self, service_id: UUID) -> dashboard.ServiceSourceRow | None:
         """The repository a service builds from through a git connection (None: none)."""
         rows = self._select(dashboard.SERVICE_SOURCES, where={"service_id": service_id})
@@ -636,6 +764,42 @@ class DashboardQueries:
             order="desc",
         )
         return typed(rows, ShareLinkRow)
+
+    def previews(
+        self, project_id: UUID, *, include_removed: bool = False
+    ) -> list[dashboard.PreviewRow]:
+        """A project's previews, newest first (removed ones only when asked)."""
+        where: dict[str, object] = {"project_id": project_id}
+        if not include_removed:
+            where["state"] = ["active", "refused", "removing"]
+        rows = self._select(
+            dashboard.PREVIEWS, where=where, order_by=("opened_at", "id"), order="desc"
+        )
+        return typed(rows, dashboard.PreviewRow)
+
+    def preview(self, preview_id: UUID) -> dashboard.PreviewRow:
+        """One preview."""
+        rows = self._select(dashboard.PREVIEWS, where={"id": preview_id})
+        return _one(rows, dashboard.PreviewRow, "preview", preview_id)
+
+    def previews_in_state(self, *states: str) -> list[dashboard.PreviewRow]:
+        """Every preview in one of ``states``, oldest first (for the preview process)."""
+        rows = self._select(
+            dashboard.PREVIEWS, where={"state": list(states)}, order_by=("opened_at", "id")
+        )
+        return typed(rows, dashboard.PreviewRow)
+
+    def previews_with_comments(self) -> list[dashboard.PreviewRow]:
+        """Previews with comments to post to their pull requests (for the preview process)."""
+        rows = self._select(
+            dashboard.PREVIEWS, where={"comments_pending": True}, order_by=("opened_at", "id")
+        )
+        return typed(rows, dashboard.PreviewRow)
+
+    def preview_policy(self, project_id: UUID) -> dashboard.PreviewPolicyRow | None:
+        """A project's preview policy (None: never set, previews are off)."""
+        rows = self._select(dashboard.PREVIEW_POLICIES, where={"project_id": project_id})
+        return typed(rows, dashboard.PreviewPolicyRow)[0] if rows else None
 
     def busy_guests(self) -> list[dashboard.GuestRow]:
         """Guests with an operation in progress (for the guest process manager)."""

@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 import msgspec
 
 from application.secrets import Secret
+from domain.preview import DiskSpace
 
 LogLine = Callable[[str], None]
 """Receives one line of output (already redacted by whoever passes it on)."""
@@ -91,6 +92,20 @@ class SourceRepository(Protocol):
         BranchNotFoundError when it has no such branch, SourceUnreachableError when its
         server cannot be reached in time; SourceError for anything else.
         """
+        ...
+
+    def changed_paths(
+        self,
+        url: str,
+        *,
+        base_branch: str,
+        head_commit: str,
+        token: Secret | None = None,
+        timeout: float,
+    ) -> list[str]:
+        """The files ``head_commit`` changes since it left ``base_branch`` (what a pull
+        request changes: ``git diff --name-only base...head``), within ``timeout`` seconds.
+        Raises SourceError (as ``head``) when they cannot be known."""
         ...
 
 
@@ -207,6 +222,21 @@ class ContainerRuntime(Protocol):
 
     def ensure_network(self, name: str, labels: Mapping[str, str]) -> None:
         """Create a bridge network unless it exists."""
+        ...
+
+    def remove_network(self, name: str) -> bool:
+        """Remove a network; False when there was none. Raises ContainerEngineError while
+        containers still use it."""
+        ...
+
+    def remove_image(self, reference: str) -> bool:
+        """Remove one tag (the image goes with its last tag); False when there was no such
+        image. Raises ContainerEngineError while a container still uses it."""
+        ...
+
+    def disk_space(self, *, timeout: float) -> DiskSpace | None:
+        """Free and total bytes of the engine's data root, asked within ``timeout``
+        seconds; None when the engine cannot tell."""
         ...
 
     def containers(

@@ -80,6 +80,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     makes an API-only replica)."""
     log_lines_kept: int = 10_000
     """Build and runtime log lines kept per deployment; older ones are pruned."""
+    # Push to deploy (issue 14): wait for CI.
+    ci_wait_timeout_seconds: int = 3600
+    """How long a pushed commit waits for its checks ("wait for CI") before it gives up."""
+    ci_no_checks_grace_seconds: int = 120
+    """A commit without any checks deploys after this long (CI may register its checks a
+    moment after the push)."""
     # Abuse limits (issue 11).
     signup: str = "invite"
     """Who may sign up: ``invite`` (the first account, then only people holding an
@@ -136,7 +142,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhooks Containr registers deliver to ``<public_url>/webhooks/<connection>`` (unset:
     repositories can only be connected with a manual webhook), and sign-in providers send
     the browser back to ``<public_url>/auth/<provider>/callback`` (unset: the request's own
-    address)."""
+    address); commit statuses link to the deployment's page there (unset: no link)."""
     git_check_seconds: int = 300
     """How often every git connection's token is checked with its provider."""
     # Sign in with GitHub and GitLab (issue 14).
@@ -416,6 +422,11 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
     "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),
     "CONTAINR_START_TIMEOUT": ("start_timeout_seconds", _seconds("CONTAINR_START_TIMEOUT")),
+    "CONTAINR_CI_WAIT_TIMEOUT": ("ci_wait_timeout_seconds", _seconds("CONTAINR_CI_WAIT_TIMEOUT")),
+    "CONTAINR_CI_NO_CHECKS_GRACE": (
+        "ci_no_checks_grace_seconds",
+        _seconds("CONTAINR_CI_NO_CHECKS_GRACE"),
+    ),
     "CONTAINR_PROCESSES": ("processes", lambda v: _switch("CONTAINR_PROCESSES", v)),
     "CONTAINR_LOG_LINES_KEPT": (
         "log_lines_kept",

@@ -169,6 +169,10 @@ def fact_of(delivery: Delivery) -> DeliveryFact:
             commit=fact.head_commit,
             number=fact.number,
             action=fact.action,
+            base_ref=fact.base_branch,
+            title=fact.title[:300],
+            url=fact.url[:500],
+            from_fork=fact.from_fork,
         )
     if isinstance(fact, Release):
         return DeliveryFact(

@@ -118,8 +118,9 @@ def read_path_server(encoded: str, port: int, org: str, token: str) -> None:
             organization = dashboard.organization(org_id)
             projects = dashboard.projects(org_id, limit=50)
             ids = [p.id for p in projects]
-            services = dashboard.services_of(ids, columns=SERVICE_COLUMNS)
-            states = dashboard.service_states_of(ids, columns=STATE_COLUMNS)
+            services, states = dashboard.services_and_states_of(
+                ids, service_columns=SERVICE_COLUMNS, state_columns=STATE_COLUMNS
+            )
             wanted = [s.latest_deployment_id for s in states if s.latest_deployment_id]
             found = dashboard.deployments_by_id(wanted, columns=DEPLOYMENT_COLUMNS)
         latest = {d.id: d for d in found}

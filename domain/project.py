@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -11,6 +11,7 @@ from uuid import UUID
 from domain.base import ContainrAggregate
 from domain.errors import InvalidValueError, NameTakenError, RuleViolatedError
 from domain.ids import Actor, EnvironmentId, OrganizationId, ProjectId
+from domain.preview import PreviewPolicy
 from domain.values import validate_name, validate_slug
 
 RESTORE_WINDOW = timedelta(days=30)
@@ -69,6 +70,16 @@ class Project(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             del aggregate.environments[self.environment_id]
 
+    class PreviewPolicySet(ContainrAggregate.Event):
+        policy: PreviewPolicy
+        """The policy without its overrides' values (what the audit timeline shows)."""
+        overrides_secret: tuple[tuple[str, str], ...]
+        """(name, sealed value) of each override: named as secret material, so the audit
+        timeline records only that it was set."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.preview_policy = replace(self.policy, overrides=self.overrides_secret)
+
     class Deleted(ContainrAggregate.Event):
         restorable_until: datetime
 
@@ -94,6 +105,7 @@ class Project(ContainrAggregate):
         }
         self.deleted_at: datetime | None = None
         self.restorable_until: datetime | None = None
+        self.preview_policy = PreviewPolicy()
 
     @classmethod
     def create(
@@ -188,6 +200,32 @@ class Project(ContainrAggregate):
             )
         self.trigger_event(
             self.EnvironmentRemoved, environment_id=environment_id, actor=actor, timestamp=now
+        )
+
+    def set_preview_policy(self, policy: PreviewPolicy, *, actor: Actor, now: datetime) -> None:
+        """How pull requests get preview environments (issue 14); the base environment
+        must be one of the project's, and not a preview."""
+        self._require_live()
+        policy.check()
+        base = policy.base_environment_id
+        if base is not None and self.environment(base).kind is EnvironmentKind.PREVIEW:
+            raise InvalidValueError(
+                "base_environment_id", "a preview cannot be the base of other previews"
+            )
+        if policy != self.preview_policy:
+            self.trigger_event(
+                self.PreviewPolicySet,
+                policy=replace(policy, overrides=()),
+                overrides_secret=policy.overrides,
+                actor=actor,
+                timestamp=now,
+            )
+
+    @property
+    def production_id(self) -> UUID:
+        """The project's production environment."""
+        return next(
+            e.id for e in self.environments.values() if e.kind is EnvironmentKind.PRODUCTION
         )
 
     def delete(self, *, actor: Actor, now: datetime) -> None:

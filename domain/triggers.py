@@ -36,6 +36,9 @@ class PushTrigger:
     watch_paths: tuple[str, ...] = ()
     """Globs of repository paths; when given, a push that changed none of them (as far as a
     complete path list shows) does not deploy."""
+    wait_for_ci: bool = False
+    """True: the commit deploys only once its checks at the provider succeed (automatic
+    triggers only: a manual trigger already waits for someone)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ class PushDecision:
     """What one push means for one environment of a service."""
 
     environment_id: UUID
-    action: Literal["deploy", "wait", "skip"]
+    action: Literal["deploy", "wait", "checks", "skip"]
+    """``checks``: the commit waits for its checks at the provider, then deploys."""
     reason: str
 
 
@@ -70,6 +74,12 @@ def check_triggers(triggers: tuple[PushTrigger, ...]) -> tuple[PushTrigger, ...]
             )
         for path in trigger.watch_paths:
             check_glob("triggers.watch_paths", path)
+        if trigger.wait_for_ci and not trigger.automatic:
+            raise InvalidValueError(
+                "triggers.wait_for_ci",
+                f"the trigger for {trigger.branch!r} is manual: someone deploys its commits "
+                "already; wait for CI only applies to automatic triggers",
+            )
     return triggers
 
 
@@ -139,6 +149,10 @@ def _decide(
     watched = any(path_watched(w, p) for w in trigger.watch_paths for p in paths)
     if trigger.watch_paths and paths_complete and not watched:
         return PushDecision(env, "skip", "no changed file is under the watch paths")
+    if trigger.automatic and trigger.wait_for_ci:
+        return PushDecision(
+            env, "checks", f"branch matches {trigger.branch!r}; deploys once the checks pass"
+        )
     if trigger.automatic:
         return PushDecision(env, "deploy", f"branch matches {trigger.branch!r}")
     return PushDecision(env, "wait", f"branch matches {trigger.branch!r}; deploys on request")

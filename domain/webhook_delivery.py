@@ -30,6 +30,11 @@ class DeliveryFact:
     number: int | None = None
     action: str = ""
     reason: str = ""
+    base_ref: str = ""
+    """A pull request's base branch (what it would merge into)."""
+    title: str = ""
+    url: str = ""
+    from_fork: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from psycopg.types.json import set_json_loads
 
 from adapters.postgres import UNAVAILABLE, GuardedPool, storable_text
 from adapters.readstore.database import PostgresReadDatabase, Registry, SqliteReadDatabase
-from adapters.readstore.sql import statements
+from adapters.readstore.sql import TableStatements, statements
 from application.errors import UnavailableError
-from application.readmodels import Order
+from application.readmodels import Order, Select
 from projections.schema import Row, Table
 
 _json_decode = msgspec.json.Decoder().decode
@@ -199,6 +199,98 @@ class SqlReadStore:
         limit: int | None,
         columns: Sequence[str] | None,
     ) -> list[Row]:
+        text, params, sql, names = self._statement(
+            model,
+            generation,
+            table,
+            where,
+            contains,
+            since,
+            until,
+            order_by,
+            order,
+            after,
+            limit,
+            columns,
+        )
+        with self._connection() as conn:
+            # PostgreSQL answers in binary (ids, instants and numbers decode without parsing
+            # text); the statement is prepared after a few uses (one text per shape of the
+            # query: lists of ids are one array parameter, whatever their length).
+            cursor = conn.cursor(binary=True) if self._pool is not None else conn.cursor()
+            cursor.execute(text, params)
+            return sql.rows(cursor.fetchall(), names)
+
+    def select_many(self, reads: Sequence[Select]) -> list[list[Row]]:
+        """Rows of several reads (see ReadStore.select_many): on PostgreSQL sent together in
+        one pipeline (one round trip), each read as ``select`` reads it."""
+        if self._pool is None or len(reads) < 2:
+            return [self._one(read) for read in reads]
+        try:
+            return self._pipelined(reads)
+        except psycopg.errors.UndefinedTable:
+            # A rebuild swapped generations since we looked: look again, once.
+            for read in reads:
+                self._generations.pop(read.model, None)
+            return self._pipelined(reads)
+
+    def _one(self, read: Select) -> list[Row]:
+        return self.select(
+            read.model,
+            read.table,
+            where=read.where,
+            order_by=read.order_by,
+            limit=read.limit,
+            generation=read.generation,
+            columns=read.columns,
+        )
+
+    def _pipelined(self, reads: Sequence[Select]) -> list[list[Row]]:
+        built = [
+            self._statement(
+                read.model,
+                self.generation(read.model) if read.generation is None else read.generation,
+                read.table,
+                read.where or {},
+                None,
+                None,
+                None,
+                read.order_by,
+                "asc",
+                None,
+                read.limit,
+                read.columns,
+            )
+            for read in reads
+        ]
+        with self._connection() as conn:
+            cursors = []
+            with conn.pipeline():
+                for text, params, _, _ in built:
+                    cursor = conn.cursor(binary=True)
+                    cursor.execute(text, params)
+                    cursors.append(cursor)
+            return [
+                sql.rows(cursor.fetchall(), names)
+                for cursor, (_, _, sql, names) in zip(cursors, built, strict=True)
+            ]
+
+    def _statement(
+        self,
+        model: str,
+        generation: int,
+        table: Table,
+        where: dict[str, object],
+        contains: tuple[str, str] | None,
+        since: tuple[str, object] | None,
+        until: tuple[str, object] | None,
+        order_by: Sequence[str],
+        order: Order,
+        after: Sequence[object] | None,
+        limit: int | None,
+        columns: Sequence[str] | None,
+    ) -> tuple[str, dict[str, Any], TableStatements, tuple[str, ...]]:
+        """A select's text and parameters, its table's statements and the columns it reads."""
         dialect = self._db.dialect
         sql = statements(dialect, model, generation, table)
         found = _Filter(dialect.placeholder, sql.converters, sql.arrays)
@@ -225,13 +317,7 @@ class SqlReadStore:
             text += " ORDER BY " + ", ".join(f'"{c}" {direction}' for c in order_by)
         if limit is not None:
             text += f" LIMIT {int(limit)}"
-        with self._connection() as conn:
-            # PostgreSQL answers in binary (ids, instants and numbers decode without parsing
-            # text); the statement is prepared after a few uses (one text per shape of the
-            # query: lists of ids are one array parameter, whatever their length).
-            cursor = conn.cursor(binary=True) if self._pool is not None else conn.cursor()
-            cursor.execute(text, params)
-            return sql.rows(cursor.fetchall(), names)
+        return text, params, sql, names
 
 
 class _Filter:

@@ -11,9 +11,12 @@ from application import commands as c
 from application.errors import InvalidValueError, NotFoundError
 from application.handlers.common import live_project, live_service
 from application.handlers.deployments import variables_version_of
+from application.handlers.previews import handle_pull_request
 from application.secrets import Secret
 from application.unit_of_work import UnitOfWork
 from application.webhooks import SecretsChangedError
+from domain.commit_checks import CommitChecks
+from domain.commit_status import CommitStatus
 from domain.deployment import Deployment, DeploymentTrigger
 from domain.git_connection import GitConnection
 from domain.ids import DeploymentId
@@ -110,6 +113,14 @@ def set_service_triggers(cmd: c.SetServiceTriggers, uow: UnitOfWork) -> dict[str
                 message=f"git connection {cmd.connection_id} is not one of the organisation's; "
                 "choose one of its git connections",
             )
+        if connection.access_token is None and any(
+            t.wait_for_ci and t.automatic for t in cmd.triggers
+        ):
+            raise InvalidValueError(
+                "triggers.wait_for_ci",
+                f"git connection {connection.name!r} has no access token: Containr cannot "
+                "read a commit's checks without one; give the connection a token",
+            )
     for trigger in cmd.triggers:
         if trigger.environment_id not in project.environments:
             raise NotFoundError(
@@ -125,6 +136,7 @@ def set_service_triggers(cmd: c.SetServiceTriggers, uow: UnitOfWork) -> dict[str
             environment_id=t.environment_id,
             automatic=t.automatic,
             watch_paths=tuple(t.watch_paths),
+            wait_for_ci=t.wait_for_ci,
         )
         for t in cmd.triggers
     )
@@ -182,6 +194,8 @@ def handle_webhook_delivery(cmd: c.HandleWebhookDelivery, uow: UnitOfWork) -> di
     caused: list[Caused] = []
     if fact.kind == "push":
         reason = _push(uow, delivery, fact, cmd.service_ids, caused)
+    elif fact.kind == "pull_request":
+        reason = handle_pull_request(uow, delivery, cmd, caused)
     else:
         reason = _NOT_ACTED_ON.get(fact.kind, "") or fact.reason or f"{fact.kind}: not acted on"
     delivery.handle(caused, reason, actor=uow.actor, now=uow.now)
@@ -189,7 +203,6 @@ def handle_webhook_delivery(cmd: c.HandleWebhookDelivery, uow: UnitOfWork) -> di
 
 
 _NOT_ACTED_ON = {
-    "pull_request": "pull requests are recorded; preview environments do not exist yet",
     "release": "releases do not deploy; pushes to branches do",
     "ping": "the provider checked that the webhook answers",
 }
@@ -231,25 +244,68 @@ def _push(
         caused += [_carry_out(uow, delivery, service, d) for d in decisions]
     if not caused:
         return f"no service deploys pushes to {fact.ref!r} of {fact.repository}"
-    counts = {o: sum(1 for x in caused if x.outcome == o) for o in ("deploy", "wait", "skip")}
+    counts = {
+        o: sum(1 for x in caused if x.outcome == o) for o in ("deploy", "wait", "checks", "skip")
+    }
+    waits = f"{counts['wait']} commit(s) waiting, "
+    if counts["checks"]:
+        waits += f"{counts['checks']} waiting for checks, "
     return (
         f"push to {fact.ref!r}: {counts['deploy']} deployment(s) requested, "
-        f"{counts['wait']} commit(s) waiting, {counts['skip']} skipped"
+        f"{waits}{counts['skip']} skipped"
     )
 
 
 def _carry_out(
     uow: UnitOfWork, delivery: WebhookDelivery, service: Service, decision: PushDecision
 ) -> Caused:
-    """Request the deployment a decision asks for (a derived id: at most once)."""
+    """Request the deployment a decision asks for (a derived id: at most once), or record
+    the commit as waiting for its checks."""
     commit = delivery.fact.commit
     env = decision.environment_id
-    if decision.action != "deploy":
+    if decision.action not in ("deploy", "checks"):
         return Caused(service.id, env, decision.action, decision.reason, commit)
     project = uow.find(Project, service.project_id)
     if project is None or project.is_deleted or env not in project.environments:
         return Caused(service.id, env, "skip", "the environment no longer exists", commit)
-    deployment_id = DeploymentId(WebhookDelivery.deployment_id_for(delivery.id, service.id, env))
+    assert commit is not None  # a push with decisions names its commit
+    if decision.action == "checks":
+        checks_id = CommitChecks.id_for(delivery.id, service.id, env)
+        if uow.find(CommitChecks, checks_id) is None:
+            uow.add(
+                CommitChecks.wait(
+                    organization_id=service.organization_id,
+                    project_id=project.id,
+                    service_id=service.id,
+                    environment_id=env,
+                    connection_id=delivery.connection_id,
+                    delivery_id=delivery.id,
+                    repository=delivery.fact.repository,
+                    branch=delivery.fact.ref,
+                    commit=commit,
+                    reason=decision.reason,
+                    actor=uow.actor,
+                    now=uow.now,
+                )
+            )
+        return Caused(service.id, env, "checks", decision.reason, commit)
+    deployment_id = request_push_deployment(uow, delivery.id, service, project, env, commit)
+    return Caused(service.id, env, "deploy", decision.reason, commit, deployment_id)
+
+
+def request_push_deployment(
+    uow: UnitOfWork,
+    delivery_id: UUID,
+    service: Service,
+    project: Project,
+    environment_id: UUID,
+    commit: str,
+) -> DeploymentId:
+    """Request the deployment of a pushed commit, once: its id is derived from the delivery,
+    the service and the environment."""
+    deployment_id = DeploymentId(
+        WebhookDelivery.deployment_id_for(delivery_id, service.id, environment_id)
+    )
     if uow.find(Deployment, deployment_id) is None:
         uow.add(
             Deployment.request(
@@ -257,15 +313,84 @@ def _carry_out(
                 organization_id=service.organization_id,
                 project_id=project.id,
                 service_id=service.id,
-                environment_id=env,
+                environment_id=environment_id,
                 trigger=DeploymentTrigger.GIT_PUSH,
                 spec=service.spec,
                 commit=commit,
                 image=service.spec.image,
-                variables_version=variables_version_of(uow, env, service.id),
+                variables_version=variables_version_of(uow, environment_id, service.id),
                 policy=uow.deadlines,
                 actor=uow.actor,
                 now=uow.now,
             )
         )
-    return Caused(service.id, env, "deploy", decision.reason, commit, deployment_id)
+    return deployment_id
+
+
+def end_commit_checks(cmd: c.EndCommitChecks, uow: UnitOfWork) -> dict[str, UUID]:
+    """End a commit's wait for its checks, once; when they passed, request its deployment
+    (unless the service or environment is gone: then the wait ends with that reason)."""
+    checks = uow.get(CommitChecks, cmd.checks_id, "commit waiting for checks")
+    if not checks.waiting:
+        return {"checks_id": checks.id}
+    outcome, summary = cmd.outcome, cmd.summary
+    deployment_id: UUID | None = None
+    if outcome == "passed":
+        service = uow.find(Service, checks.service_id)
+        project = uow.find(Project, checks.project_id)
+        if service is None or service.deleted or project is None or project.is_deleted:
+            outcome, summary = "gave_up", f"{summary}; but the service no longer exists"
+        elif checks.environment_id not in project.environments:
+            outcome, summary = "gave_up", f"{summary}; but the environment no longer exists"
+        else:
+            deployment_id = request_push_deployment(
+                uow, checks.delivery_id, service, project, checks.environment_id, checks.commit
+            )
+    checks.end(
+        outcome,
+        summary,
+        deployment_id=deployment_id,
+        superseded_by=cmd.superseded_by,
+        actor=uow.actor,
+        now=uow.now,
+    )
+    result = {"checks_id": checks.id}
+    if deployment_id is not None:
+        result["deployment_id"] = deployment_id
+    return result
+
+
+def _commit_status(
+    uow: UnitOfWork, cmd: c.RecordCommitStatus | c.StopCommitStatuses
+) -> CommitStatus:
+    found = uow.find(CommitStatus, CommitStatus.id_for(cmd.deployment_id))
+    if found is not None:
+        return found
+    deployment = uow.get(Deployment, cmd.deployment_id, "deployment")
+    status = CommitStatus.follow(
+        organization_id=deployment.organization_id,
+        deployment_id=deployment.id,
+        connection_id=cmd.connection_id,
+        repository=cmd.repository,
+        commit=cmd.commit,
+        context=cmd.context,
+        actor=uow.actor,
+        now=uow.now,
+    )
+    uow.add(status)
+    return status
+
+
+def record_commit_status(cmd: c.RecordCommitStatus, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that the provider accepted a deployment's next commit status (a repeat of one
+    recorded already records nothing)."""
+    status = _commit_status(uow, cmd)
+    status.report(cmd.number, cmd.state, cmd.description, actor=uow.actor, now=uow.now)
+    return {"deployment_id": cmd.deployment_id}
+
+
+def stop_commit_statuses(cmd: c.StopCommitStatuses, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that a deployment's commit statuses stop, and why (once)."""
+    status = _commit_status(uow, cmd)
+    status.stop(cmd.reason[:500], actor=uow.actor, now=uow.now)
+    return {"deployment_id": cmd.deployment_id}

@@ -165,6 +165,7 @@ class Reconciler:
 
     def _desired(self) -> dict[str, Desired]:
         result = {}
+        environments: dict[UUID, set[UUID]] = {}
         for state in self.dashboard.live_states():
             assert state.live_deployment_id is not None
             service = self.queries.service(state.service_id)
@@ -173,6 +174,11 @@ class Reconciler:
             deployment = self.queries.deployment(state.live_deployment_id)
             if deployment.state is not DeploymentState.HEALTHY:
                 continue
+            if deployment.project_id not in environments:
+                project = self.queries.project(deployment.project_id)
+                environments[deployment.project_id] = set(project.environments)
+            if deployment.environment_id not in environments[deployment.project_id]:
+                continue  # a removed environment (a closed preview): nothing of it is kept
             result[str(deployment.id)] = Desired(deployment, service, service.spec.replicas)
         return result
 

@@ -17,6 +17,7 @@ from uuid import UUID
 from application import commands as c
 from application.bus import CommandBus, Context
 from application.errors import ApplicationError, DomainError, UnavailableError
+from application.processes.previews import PreviewProcess
 from application.readmodels import DashboardQueries
 from domain.ids import Actor
 
@@ -33,9 +34,16 @@ class WebhookProcess:
         bus: CommandBus,
         dashboard: DashboardQueries,
         wait_for: Callable[[int], None] = lambda _position: None,
+        previews: PreviewProcess | None = None,
+        ingress_domain: str = "localhost",
+        url_format: str = "http://{host}",
     ) -> None:
         self.bus = bus
         self.dashboard = dashboard
+        self.previews = previews
+        """Measures the free disk for the previews' disk guard (None: not measured)."""
+        self.ingress_domain = ingress_domain
+        self.url_format = url_format
         self._wait_for = wait_for
         self._ctx = Context(actor=ACTOR)
 
@@ -52,15 +60,24 @@ class WebhookProcess:
         """Handle every delivery not handled yet; how many were handled now."""
         handled = 0
         for row in self.dashboard.pending_webhook_deliveries():
-            if self.handle(row.id, row.connection_id, row.kind):
+            if self.handle(row.id, row.connection_id, row.kind, row.organization_id):
                 handled += 1
         return handled
 
-    def handle(self, delivery_id: UUID, connection_id: UUID, kind: str) -> bool:
+    def handle(
+        self,
+        delivery_id: UUID,
+        connection_id: UUID,
+        kind: str,
+        organization_id: UUID | None = None,
+    ) -> bool:
         """Handle one delivery (the unit the tests drive); False if it was handled already
         or refused."""
-        watching = self.dashboard.services_watching(connection_id) if kind == "push" else []
-        command = c.HandleWebhookDelivery(delivery_id=delivery_id, service_ids=watching)
+        if kind == "pull_request":
+            command = self._pull_request(delivery_id, connection_id, organization_id)
+        else:
+            watching = self.dashboard.services_watching(connection_id) if kind == "push" else []
+            command = c.HandleWebhookDelivery(delivery_id=delivery_id, service_ids=watching)
         try:
             result = self.bus.execute(command, self._ctx)
         except UnavailableError:
@@ -71,3 +88,33 @@ class WebhookProcess:
         if result.position is not None:
             self._wait_for(result.position)
         return result.position is not None
+
+    def _previews_on(self, project_id: UUID) -> bool:
+        """Whether a pull request may make or remove a preview in the project."""
+        policy = self.dashboard.preview_policy(project_id)
+        if policy is not None and policy.enabled:
+            return True
+        return any(row.state == "active" for row in self.dashboard.previews(project_id))
+
+    def _pull_request(
+        self, delivery_id: UUID, connection_id: UUID, organization_id: UUID | None
+    ) -> c.HandleWebhookDelivery:
+        """A pull request may make previews: every service of the projects whose services
+        watch the connection (a preview may deploy them all), and the node's free disk."""
+        watching = self.dashboard.services_watching(connection_id)
+        projects = {self.dashboard.service(s).project_id for s in watching}
+        projects = {p for p in projects if self._previews_on(p)}
+        services = [s.id for p in sorted(projects) for s in self.dashboard.services(p)]
+        watching = [s for s in watching if s in services]
+        disk, changed = None, None
+        if self.previews is not None and organization_id is not None and services:
+            disk = self.previews.disk(organization_id)
+            changed = self.previews.changed_paths(delivery_id, watching)
+        return c.HandleWebhookDelivery(
+            delivery_id=delivery_id,
+            service_ids=services,
+            disk=disk,
+            changed_paths=changed,
+            ingress_domain=self.ingress_domain,
+            url_format=self.url_format,
+        )

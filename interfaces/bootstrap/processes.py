@@ -23,9 +23,12 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
+from application.processes.commit_checks import CommitChecksProcess
+from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
+from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
 from application.processes.webhooks import WebhookProcess
 from application.queries import Queries
@@ -57,6 +60,8 @@ class ProcessParts:
     changes: ChangeFeed
     archives: SourceArchives
     git_providers: GitProviderApis | None = None
+    """The git providers' REST APIs (commit statuses, checks, pull request comments); None:
+    the commit status and wait-for-CI processes do not run in this process."""
     """The git providers' REST APIs (commit statuses, checks, pull request comments)."""
     git: GitSources | None = None
     """The git providers' side (None: no provider client is wired in)."""
@@ -116,6 +121,19 @@ def processes(
         deployer=deployer,
         local_endpoint=settings.docker_host,
     )
+    previews = PreviewProcess(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        runtimes=parts.runtimes,
+        ingress=ingress,
+        clock=parts.clock,
+        config=PreviewConfig(instance=settings.instance, local_endpoint=settings.docker_host),
+        git_apis=parts.git_providers,
+        source=parts.source,
+        secrets=parts.secrets,
+        wait_for=wait_for,
+    )
     guests = GuestManager(
         bus=parts.bus,
         queries=parts.queries,
@@ -125,6 +143,29 @@ def processes(
         metrics=parts.metrics,
         clock=parts.clock,
     )
+    git_processes: list[CommitStatusProcess | CommitChecksProcess] = []
+    if parts.git_providers is not None:
+        git_processes = [
+            CommitStatusProcess(
+                bus=parts.bus,
+                dashboard=parts.dashboard,
+                queries=parts.queries,
+                providers=parts.git_providers,
+                clock=parts.clock,
+                public_url=settings.public_url,
+                wait_for=wait_for,
+            ),
+            CommitChecksProcess(
+                bus=parts.bus,
+                dashboard=parts.dashboard,
+                queries=parts.queries,
+                providers=parts.git_providers,
+                clock=parts.clock,
+                timeout=timedelta(seconds=settings.ci_wait_timeout_seconds),
+                no_checks_grace=timedelta(seconds=settings.ci_no_checks_grace_seconds),
+                wait_for=wait_for,
+            ),
+        ]
     return extra + start_processes(
         deployer,
         reconciler,
@@ -135,7 +176,16 @@ def processes(
         parts.read_db,
         guests,
         archives=Pruning(parts.archives, parts.dashboard, parts.clock, settings),
-        webhooks=WebhookProcess(bus=parts.bus, dashboard=parts.dashboard, wait_for=wait_for),
+        webhooks=WebhookProcess(
+            bus=parts.bus,
+            dashboard=parts.dashboard,
+            wait_for=wait_for,
+            previews=previews,
+            ingress_domain=settings.ingress_domain,
+            url_format=preview_url_format(settings),
+        ),
+        previews=previews,
+        git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
     )
 
@@ -154,6 +204,13 @@ def _git_connections(settings: Settings, parts: ProcessParts) -> GitConnectionsP
         public_url=settings.public_url,
         check_seconds=settings.git_check_seconds,
     )
+
+
+def preview_url_format(settings: Settings) -> str:
+    """How a preview's host becomes the URL its pull request is told: the ingress's port
+    unless it listens on 80."""
+    port = settings.ingress_listen.rsplit(":", 1)[-1]
+    return "http://{host}" if port in ("80", "") else f"http://{{host}}:{port}"
 
 
 def _memory_mb() -> int:
@@ -197,7 +254,9 @@ def start_processes(
     *,
     archives: Pruning | None = None,
     webhooks: WebhookProcess | None = None,
+    git: tuple[CommitStatusProcess | CommitChecksProcess, ...] = (),
     git_connections: GitConnectionsProcess | None = None,
+    previews: PreviewProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -256,8 +315,15 @@ def start_processes(
     )
     if webhooks is not None:
         targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
+    for process in git:
+        name = "containr-commit-statuses"
+        if isinstance(process, CommitChecksProcess):
+            name = "containr-commit-checks"
+        targets += ((name, on_dashboard(process.run)),)
     if git_connections is not None:
         targets += (("containr-git-connections", on_dashboard(git_connections.run)),)
+    if previews is not None:
+        targets += (("containr-previews", on_dashboard(previews.run)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )

@@ -206,3 +206,8 @@ class GqlContext:
         """A value ``prefetch`` kept for ``root``'s field ``name``, or None."""
         found = self._prefetched.get((id(root), name))
         return found[1] if found is not None else None
+
+    def kept_values(self) -> dict[tuple[int, str], tuple[object, Any]]:
+        """What ``prefetch`` keeps, by ``(id(root), name)``: ``(root, value)`` (for the row
+        execution, which looks up hundreds of them per request)."""
+        return self._prefetched

@@ -148,6 +148,7 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         self._kept: dict[tuple[str, str], str | None] = {}
         self._wholes: dict[tuple[str, int], tuple[FieldDetailsList, _Whole | None]] = {}
         self._ids: list[tuple[dict[str, Any], str, UUID]] = []
+        self._kept_values = self._gql.kept_values()
         manager = self.middleware_manager
         self._plain = manager is None or not manager.middlewares
 
@@ -284,14 +285,44 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
                     return Undefined
                 found = _serialized(serialize, found)
             else:
-                kept_value = self._gql.prefetched(value, kept_as)
+                entry = self._kept_values.get((id(value), kept_as))
+                kept_value = entry[1] if entry is not None else None
                 if kept_value is None:
                     return Undefined
-                found = self._whole_value(of, details, kept_value)
+                if of.__class__ is _Shape:  # a list of objects, or an object: inline
+                    found = self._shaped(of, details, kept_value)
+                else:
+                    found = self._whole_value(of, details, kept_value)
             if found is Undefined:
                 return Undefined
             answer[name] = found
         return answer
+
+    def _shaped(self, shape: _Shape, details: FieldDetailsList, value: Any) -> Any:
+        """A kept list of objects (or object) completed as ``_whole_value`` would, with the
+        selection's completion looked up once per step, not once per value."""
+        whole = shape.whole
+        if whole is _UNRESOLVED:
+            whole = shape.whole = self._whole(shape.object_type, details)
+        if whole is None:
+            return Undefined
+        if not shape.is_list:
+            return self._object(whole, value)
+        if not isinstance(value, list | tuple):
+            return Undefined
+        items = []
+        completed: Any
+        for item in value:
+            if item is None:
+                if not shape.nullable:
+                    return Undefined
+                completed = None
+            else:
+                completed = self._object(whole, item)
+                if completed is Undefined:
+                    return Undefined
+            items.append(completed)
+        return items
 
     def _write_ids(self) -> None:
         """Write the ids a whole completion left as UUIDs as their text, all at once:
@@ -329,9 +360,8 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
                 )
                 whole.append(step)
             elif kept_name is not None and field_def is not None:
-                whole.append(
-                    (name, sub_details, None, None, False, False, _no, kept_name, field_def.type)
-                )
+                of = _shape_of(field_def.type)
+                whole.append((name, sub_details, None, None, False, False, _no, kept_name, of))
             else:
                 break
         else:
@@ -446,6 +476,37 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
             _SAME.get(serialize),
             serialize is serialize_id,
         )
+
+
+_UNRESOLVED: Any = object()
+
+
+class _Shape:
+    """A kept field's type that ``_whole_value`` completes in one known way: an object type
+    (read only by attribute, ``is_type_of`` None), or a list of them; with its selection's
+    completion once looked up (per request: an execution context is made per request)."""
+
+    __slots__ = ("is_list", "nullable", "object_type", "whole")
+
+    def __init__(self, is_list: bool, nullable: bool, object_type: GraphQLObjectType) -> None:
+        self.is_list = is_list
+        self.nullable = nullable
+        self.object_type = object_type
+        self.whole: _Whole | None = _UNRESOLVED
+
+
+def _shape_of(field_type: GraphQLOutputType) -> Any:
+    """The ``_Shape`` of a kept field's type, or the type itself when it has none (a leaf,
+    an abstract type, a list of lists): ``_whole_value`` then completes it."""
+    bare = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    if isinstance(bare, GraphQLObjectType) and bare.is_type_of is None:
+        return _Shape(False, False, bare)
+    if isinstance(bare, GraphQLList):
+        item = bare.of_type
+        inner = item.of_type if isinstance(item, GraphQLNonNull) else item
+        if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+            return _Shape(True, inner is item, inner)
+    return field_type
 
 
 def _definition(field_def: GraphQLField) -> StrawberryField | None:

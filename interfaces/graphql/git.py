@@ -16,6 +16,7 @@ from application.bus import CommandResult
 from application.git_providers import Branch, Repository
 from application.git_sources import webhook_url
 from application.readmodels import (
+    CommitChecksRow,
     GitConnectionRow,
     ServiceSourceRow,
     ServiceTriggersRow,
@@ -37,6 +38,20 @@ def connection_webhook_secret(root: GitConnectionRow, info: Info[GqlContext, Non
     return context.reads.webhook_secret(root.id).reveal()
 
 
+def triggers_commit_checks(
+    root: ServiceTriggersRow, info: Info[GqlContext, None], first: int = 10
+) -> list[CommitChecks]:
+    return ctx(info).reads.dashboard.commit_checks(root.service_id, limit=limit_of(first))
+
+
+def delivery_commit_checks(
+    root: WebhookDeliveryRow, info: Info[GqlContext, None]
+) -> list[CommitChecks]:
+    if not any(caused.get("outcome") == "checks" for caused in root.caused):
+        return []
+    return ctx(info).reads.dashboard.commit_checks_of([root.id])
+
+
 def connection_webhook_url(root: GitConnectionRow, info: Info[GqlContext, None]) -> str | None:
     public_url = ctx(info).public_url
     return webhook_url(public_url, root.id) if public_url else None
@@ -54,6 +69,7 @@ def source_webhook_secret(root: ServiceSourceRow, info: Info[GqlContext, None]) 
 
 
 if TYPE_CHECKING:
+    CommitChecks = CommitChecksRow
     GitConnection = GitConnectionRow
     WebhookDelivery = WebhookDeliveryRow
     ServiceTriggers = ServiceTriggersRow
@@ -120,13 +136,35 @@ else:
         WebhookDeliveryRow,
         "WebhookDelivery",
         "A verified webhook delivery: what it said and, once handled, what it caused (per "
-        "service and environment: deploy with its deployment, wait, or skip, and why).",
+        "service and environment: deploy with its deployment, wait, checks (wait for CI) or "
+        "skip, and why).",
+        fields={
+            "commit_checks": field(
+                resolver=delivery_commit_checks,
+                description="The commits this delivery left waiting for their checks, and "
+                "how each wait ended (passed: with the deployment requested).",
+            ),
+        },
+    )
+    CommitChecks = object_type(
+        CommitChecksRow,
+        "CommitChecks",
+        "A pushed commit that deploys once its checks at the git provider pass (wait for "
+        "CI): waiting, then passed (with the deployment requested), failed, gave_up or "
+        "superseded (by a newer push to the branch), with the provider's summary.",
     )
     ServiceTriggers = object_type(
         ServiceTriggersRow,
         "ServiceTriggers",
         "Which pushes deploy a service where: branch globs, environments, automatic or "
-        "manual, watch paths.",
+        "manual, watch paths, wait for CI.",
+        fields={
+            "commit_checks": field(
+                resolver=triggers_commit_checks,
+                description="Pushed commits that waited (or wait) for their checks before "
+                "deploying, newest first.",
+            ),
+        },
     )
 
 
@@ -241,7 +279,8 @@ PushTriggerInput = input_type(
     c.PushTriggerInput,
     "PushTriggerInput",
     "Pushes to branches matching `branch` (a glob: `*` within a segment, `**` across) deploy "
-    "to an environment, automatically or on request, when they touch a watch path.",
+    "to an environment, automatically or on request, when they touch a watch path; with "
+    "`waitForCi` (automatic triggers only) once the commit's checks at the provider pass.",
 )
 
 

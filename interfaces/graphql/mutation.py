@@ -15,7 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import access, git
+from interfaces.graphql import access, git, previews
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
@@ -418,6 +418,8 @@ class Mutation:
     connect_service_repository = git.connect_service_repository
     disconnect_service_repository = git.disconnect_service_repository
     check_git_connection = git.check_git_connection_field
+    set_preview_policy = previews.set_preview_policy
+    remove_preview = previews.remove_preview
 
 
 __all__ = ["Mutation", "uuid_of"]

@@ -12,6 +12,7 @@ from application.errors import DomainError, InvalidValueError, NotFoundError, Un
 from application.logs import LogQuery
 from application.runtime_ports import SourceError, SourceUnreachableError
 from interfaces.graphql import git
+from interfaces.graphql import previews as preview_fields
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, lookup, uuid_of
 from interfaces.graphql.naming import prefetch_audit_words
@@ -309,3 +310,13 @@ class Query:
         git.git_repositories, "One page of the repositories a git connection's token can see."
     )
     git_branches = _field(git.git_branches, "One page of a repository's branches.")
+    previews = _field(
+        preview_fields.previews,
+        "A project's preview environments (one per pull request), newest first; removed ones "
+        "only with includeRemoved.",
+    )
+    preview = lookup("preview", preview_fields.Preview, "One pull request's preview environment.")
+    preview_policy = _field(
+        preview_fields.preview_policy,
+        "How a project's pull requests get preview environments (null: never set, off).",
+    )

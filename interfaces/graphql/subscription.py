@@ -28,6 +28,7 @@ from application.authz import Permission
 from application.changes import ChangeBatch, ChangeFeed
 from application.errors import InvalidValueError
 from application.logs import LogQuery
+from interfaces.graphql import previews
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, uuid_of
 from interfaces.graphql.git import WebhookDelivery
@@ -218,6 +219,22 @@ class Subscription:
             live,
             ("dashboard", "deployment", str(row.id)),
             functools.partial(dashboard.deployment, row.id),
+            lambda r: r.position,
+            after,
+        ):
+            yield found
+
+    @strawberry.subscription(description="A pull request's preview environment as it changes.")
+    async def preview_updated(
+        self, info: Info[GqlContext, None], preview_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[previews.Preview, None]:
+        live = Live(info)
+        row = await live.follows("preview", preview_id, "previewId")
+        dashboard = live.context.reads.dashboard
+        async for found in _follow(
+            live,
+            ("dashboard", "preview", str(row.id)),
+            functools.partial(dashboard.preview, row.id),
             lambda r: r.position,
             after,
         ):

@@ -24,6 +24,7 @@ from application.readmodels import (
     ApiTokenRow,
     AuditRow,
     ClusterRow,
+    CommitStatusRow,
     DashboardQueries,
     DeploymentRow,
     EnvironmentRow,
@@ -233,6 +234,13 @@ def deployment_reason_text(root: DeploymentRow, info: Info[GqlContext, None]) ->
     return naming.deployment_text(ctx(info), root, root.reason)
 
 
+def deployment_commit_status(
+    root: DeploymentRow, info: Info[GqlContext, None]
+) -> CommitStatus | None:
+    rows = ctx(info).reads.dashboard.commit_statuses([root.id])
+    return rows[0] if rows else None
+
+
 def deployment_requested_by_name(root: DeploymentRow, info: Info[GqlContext, None]) -> str:
     return naming.actor_name(ctx(info), root)
 
@@ -365,11 +373,15 @@ def load_services(
 ) -> dict[UUID, list[ServiceRow]]:
     """The services of several projects with their states and latest deployments, kept for
     their fields: three queries for any number of projects (and what the states' addresses
-    need, unless ``addresses`` is False: the query selects none). ``narrowed`` reads only
-    the columns the query shows (the others hold ``UNREAD``)."""
+    need, unless ``addresses`` is False: the query selects none), services and states in
+    one round trip. ``narrowed`` reads only the columns the query shows (the others hold
+    ``UNREAD``)."""
     ids = [p.id for p in projects]
-    services = dashboard.services_of(ids, columns=None if addresses else narrowed.services)
-    states = dashboard.service_states_of(ids, columns=None if addresses else narrowed.states)
+    services, states = dashboard.services_and_states_of(
+        ids,
+        service_columns=None if addresses else narrowed.services,
+        state_columns=None if addresses else narrowed.states,
+    )
     _prefetch_latest(context, dashboard, states, narrowed.deployments)
     if addresses:
         naming.prefetch_addresses(context, dashboard, services, states, projects)
@@ -574,6 +586,7 @@ def _uuid(value: str, name: str) -> UUID:
 # The types. mypy sees each as its row; strawberry sees the GraphQL type built from the row.
 
 if TYPE_CHECKING:
+    CommitStatus = CommitStatusRow
     Deployment = DeploymentRow
     Environment = EnvironmentRow
     ServiceState = ServiceStateRow
@@ -597,6 +610,13 @@ if TYPE_CHECKING:
     BuildPlanPreview = PlanPreview
 else:
     field = strawberry.field
+    CommitStatus = object_type(
+        CommitStatusRow,
+        "CommitStatus",
+        "What a pushed deployment reported on its commit at the git provider, under its "
+        "context (containr/<service>/<environment>): the states in order, and why reports "
+        "stopped early if they did.",
+    )
     Deployment = object_type(
         DeploymentRow,
         "Deployment",
@@ -606,6 +626,11 @@ else:
             "reason_text": field(
                 resolver=deployment_reason_text,
                 description="The reason in plain words: releases named by their short commit.",
+            ),
+            "commit_status": field(
+                resolver=deployment_commit_status,
+                description="The commit statuses reported to the git provider (pushed "
+                "deployments only; null for the others).",
             ),
             "requested_by_name": field(
                 resolver=deployment_requested_by_name,

@@ -19,6 +19,7 @@ SYSTEM_ACTORS = {
     "reconciler": "Containr's reconciler",
     "accounts": "Containr's accounts",
     "guests": "Containr's guest manager",
+    "previews": "Containr's preview manager",
 }
 """Containr's own components (``system:<component>`` actors) in words."""
 _RELEASE_REFERENCE = re.compile(

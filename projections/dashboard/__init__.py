@@ -32,6 +32,13 @@ from projections.dashboard.clusters import (
     ClusterNodeRow,
     ClusterRow,
 )
+from projections.dashboard.commits import (
+    COMMIT_CHECKS,
+    COMMIT_STATUSES,
+    CommitChecksRow,
+    CommitHandlers,
+    CommitStatusRow,
+)
 from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
 from projections.dashboard.git import (
     GIT_CONNECTIONS,
@@ -56,6 +63,13 @@ from projections.dashboard.organizations import (
     MemberRow,
     OrganizationHandlers,
     OrganizationRow,
+)
+from projections.dashboard.previews import (
+    PREVIEW_POLICIES,
+    PREVIEWS,
+    PreviewHandlers,
+    PreviewPolicyRow,
+    PreviewRow,
 )
 from projections.dashboard.projects import (
     ENVIRONMENTS,
@@ -83,6 +97,8 @@ __all__ = [
     "API_TOKENS",
     "CLUSTERS",
     "CLUSTER_NODES",
+    "COMMIT_CHECKS",
+    "COMMIT_STATUSES",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "ENVIRONMENT_ACCESS",
@@ -92,6 +108,8 @@ __all__ = [
     "MEMBERS",
     "NODES",
     "ORGANIZATIONS",
+    "PREVIEWS",
+    "PREVIEW_POLICIES",
     "PROJECTS",
     "SERVICES",
     "SERVICE_SOURCES",
@@ -107,6 +125,8 @@ __all__ = [
     "ApiTokenRow",
     "ClusterNodeRow",
     "ClusterRow",
+    "CommitChecksRow",
+    "CommitStatusRow",
     "DashboardProjection",
     "DeploymentRow",
     "EnvironmentAccessRow",
@@ -117,6 +137,8 @@ __all__ = [
     "MemberRow",
     "NodeRow",
     "OrganizationRow",
+    "PreviewPolicyRow",
+    "PreviewRow",
     "ProjectRow",
     "ServiceRow",
     "ServiceSourceRow",
@@ -143,6 +165,8 @@ class DashboardProjection(
     ClusterHandlers,
     GuestHandlers,
     GitHandlers,
+    CommitHandlers,
+    PreviewHandlers,
     AccessHandlers,
     Projection,
 ):
@@ -171,9 +195,13 @@ class DashboardProjection(
         GIT_CONNECTIONS,
         WEBHOOK_DELIVERIES,
         SERVICE_TRIGGERS,
+        COMMIT_CHECKS,
+        COMMIT_STATUSES,
         SERVICE_SOURCES,
         WEBHOOK_REMOVALS,
         SIGN_IN_LINKS,
+        PREVIEW_POLICIES,
+        PREVIEWS,
         ENVIRONMENT_ACCESS,
         SHARE_LINKS,
     )

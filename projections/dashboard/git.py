@@ -12,6 +12,7 @@ from domain.service import Service
 from domain.service_source import WebhookMode
 from domain.webhook_delivery import WebhookDelivery
 from projections.base import handles
+from projections.dashboard.commits import follow_pushed_deployments
 from projections.dashboard.services import SERVICES
 from projections.schema import Table, plain
 from projections.store import RowStore
@@ -323,7 +324,7 @@ class GitHandlers:
     @handles(WebhookDelivery.Handled)
     def delivery_handled(self, e: WebhookDelivery.Handled, store: RowStore) -> None:
         """What the delivery caused."""
-        store.update(
+        row = store.update(
             WEBHOOK_DELIVERIES,
             (e.originator_id,),
             handled=True,
@@ -331,6 +332,8 @@ class GitHandlers:
             outcome=e.reason,
             caused=plain(list(e.caused)),
         )
+        if row is not None:
+            follow_pushed_deployments(store, e, row)
 
     @handles(Service.TriggersSet)
     def service_triggers_set(self, e: Service.TriggersSet, store: RowStore) -> None:

@@ -389,6 +389,62 @@ def test_ensure_network_is_idempotent_even_when_callers_race(
     assert backend.network_count(name) == 1
 
 
+def test_a_network_is_removed_once_and_not_while_a_running_container_uses_it(
+    backend: Backend, runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    name = f"containr-test-{RUN_ID}-{uuid.uuid4().hex[:6]}"
+    runtime.ensure_network(name, LABELS)
+    container = running(runtime, app_image, network=name)
+    with pytest.raises(ContainerEngineError):
+        runtime.remove_network(name)
+    runtime.remove(container.id)
+
+    assert runtime.remove_network(name) is True
+    assert backend.network_count(name) == 0
+    assert runtime.remove_network(name) is False
+
+
+def test_removing_an_image_takes_one_tag_and_the_image_with_its_last(
+    runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    first, second = (f"containr-test/app:{RUN_ID}-rm-{n}" for n in (1, 2))
+    runtime.tag(app_image.id, first)
+    runtime.tag(app_image.id, second)
+
+    assert runtime.remove_image(first) is True
+    assert runtime.image(first) is None
+    assert runtime.image(second) is not None
+    assert runtime.remove_image(first) is False
+    assert runtime.image(app_image.id) is not None  # other tags keep the image
+
+
+def test_an_image_a_container_uses_is_not_removed(
+    runtime: ContainerRuntime, app_image: ImageInfo, tmp_path: Path
+) -> None:
+    tag = f"containr-test/used:{RUN_ID}-{uuid.uuid4().hex[:6]}"
+    (tmp_path / "f").write_text("x")
+    built = runtime.build(
+        tmp_path,
+        dockerfile=f"FROM {app_image.id}\nCOPY f /f\n",
+        tags=[tag],
+        labels=LABELS,
+        on_log=lambda line: None,
+    )
+    container = runtime.create(spec(built))
+    with pytest.raises(ContainerEngineError):
+        runtime.remove_image(tag)
+    runtime.remove(container.id)
+    assert runtime.remove_image(tag) is True
+    assert runtime.image(tag) is None
+
+
+def test_the_engine_tells_its_free_disk(runtime: ContainerRuntime) -> None:
+    space = runtime.disk_space(timeout=10)
+
+    assert space is not None
+    assert 0 < space.free_bytes <= space.total_bytes
+
+
 # Containers
 
 

@@ -815,3 +815,41 @@ def test_fake_records_every_fetch_and_the_tokens_as_secrets(tmp_path: Path) -> N
 
     assert fake.tokens == [Secret(TOKEN)]
     assert [(f.branch, f.token) for f in fake.fetches] == [("main", Secret(TOKEN)), ("dev", None)]
+
+
+# What a pull request changes (preview environments, issue 14)
+
+
+def test_changed_paths_are_what_the_head_changes_since_the_base_branch(
+    world: World, shop: str
+) -> None:
+    head = world.history(shop, "feature")[-1]
+
+    assert world.source.changed_paths(shop, base_branch="main", head_commit=head, timeout=30) == [
+        "app/feature.py"
+    ]
+
+
+def test_changed_paths_of_a_private_repository_need_its_token(world: World) -> None:
+    url = world.create_private("secret-shop", SHOP)
+    head = world.history(url, "feature")[-1]
+
+    found = world.source.changed_paths(
+        url, base_branch="main", head_commit=head, token=Secret(TOKEN), timeout=30
+    )
+    assert found == ["app/feature.py"]
+    with pytest.raises(SourceError) as caught:
+        world.source.changed_paths(
+            url, base_branch="main", head_commit=head, token=Secret(WRONG), timeout=30
+        )
+    assert WRONG not in str(caught.value)
+
+
+def test_changed_paths_of_a_missing_base_branch_or_commit_are_a_source_error(
+    world: World, shop: str
+) -> None:
+    head = world.history(shop, "feature")[-1]
+    with pytest.raises(SourceError):
+        world.source.changed_paths(shop, base_branch="nope", head_commit=head, timeout=30)
+    with pytest.raises(SourceError):
+        world.source.changed_paths(shop, base_branch="main", head_commit="f" * 40, timeout=30)

@@ -35,6 +35,8 @@ from application.bus import Context
 from application.secrets import Secret
 from application.services import Services
 from application.settings import Settings
+from domain.preview import Preview
+from domain.triggers import repository_full_name
 from domain.webhook_delivery import DeliveryFact
 from interfaces.bootstrap import bootstrap, migrate
 from interfaces.http.app import create_app
@@ -221,7 +223,24 @@ CASES: dict[str, Case] = {
         " { items { name } } }",
         "connection",
     ),
+    "Query.previews": q(
+        "read",
+        "query($project: ID!) { previews(projectId: $project) { number expiresAt } }",
+        "project",
+    ),
+    "Query.preview": q(
+        "read", "query($preview: ID!) { preview(id: $preview) { number urls } }", "preview"
+    ),
+    "Query.previewPolicy": q(
+        "read",
+        "query($project: ID!) { previewPolicy(projectId: $project) { enabled overrideNames } }",
+        "project",
+    ),
     # Subscription
+    "Subscription.previewUpdated": s(
+        "subscription($preview: ID!) { previewUpdated(previewId: $preview) { state } }",
+        "preview",
+    ),
     "Subscription.deploymentUpdated": s(
         "subscription($deployment: ID!) { deploymentUpdated(deploymentId: $deployment) { state } }",
         "deployment",
@@ -563,6 +582,18 @@ CASES: dict[str, Case] = {
         "mutation($connection: ID!) { checkGitConnection(id: $connection) { status } }",
         "connection",
     ),
+    "Mutation.setPreviewPolicy": m(
+        "write",
+        "mutation($project: ID!, $env: ID!) { setPreviewPolicy(projectId: $project, enabled: "
+        "true, baseEnvironmentId: $env, ttlDays: 3) { ttlDays } }",
+        "project",
+        "env",
+    ),
+    "Mutation.removePreview": m(
+        "deploy",
+        "mutation($preview: ID!) { removePreview(id: $preview) { state } }",
+        "preview",
+    ),
 }
 
 
@@ -617,6 +648,50 @@ class World:
 
     def principal(self, token: str) -> object:
         return self.app.auth.authenticate(token)
+
+    def _preview(
+        self,
+        org_id: uuid.UUID,
+        project: uuid.UUID,
+        env: uuid.UUID,
+        service: uuid.UUID,
+        connection: uuid.UUID,
+    ) -> uuid.UUID:
+        """A pull request's preview of the service, made as a delivery makes it."""
+        run = self.app.execute
+        run(
+            c.build_command(
+                c.SetServiceTriggers,
+                {
+                    "service_id": service,
+                    "connection_id": connection,
+                    "triggers": [{"branch": "main", "environment_id": env}],
+                },
+            ),
+            SYSTEM,
+        )
+        run(c.SetPreviewPolicy(project_id=project, enabled=True), SYSTEM)
+        fact = DeliveryFact(
+            kind="pull_request",
+            repository=repository_full_name(self.repository),
+            ref="feature",
+            commit="a" * 40,
+            number=4242,
+            action="opened",
+            base_ref="main",
+        )
+        delivery = run(
+            c.RecordWebhookDelivery(
+                connection_id=connection,
+                delivery_id=_unique(),
+                event="pull_request",
+                fact=fact,
+                digest=_unique(),
+            ),
+            SYSTEM,
+        ).id("delivery_id")
+        run(c.HandleWebhookDelivery(delivery_id=delivery, service_ids=[service]), SYSTEM)
+        return Preview.id_for(project, 4242)
 
     def seed(self, org: str, caller: str | None = None) -> dict[str, str]:
         """A project, a service with a healthy and a queued deployment (and an older release
@@ -708,6 +783,7 @@ class World:
             ),
             SYSTEM,
         ).id("connection_id")
+        preview = self._preview(org_id, project, env, service, connection)
         run(  # a ping the connection heard (what webhookDeliveries replays)
             c.RecordWebhookDelivery(
                 connection_id=connection,
@@ -761,6 +837,7 @@ class World:
             "cluster": str(cluster),
             "guest": str(guest),
             "connection": str(connection),
+            "preview": str(preview),
             "invitation": str(invitation),
             "member": str(member),
             "token": token,

@@ -13,6 +13,7 @@ import copy
 import hashlib
 import hmac
 import json
+import socket
 import subprocess
 import time
 import uuid
@@ -385,6 +386,124 @@ def test_a_manual_trigger_records_the_commit_as_waiting(hooks: Hooks) -> None:
         s=service,
     )["service"]["deployments"]["nodes"]
     assert deployments == []
+
+
+COMMIT_CHECKS = """query($s: ID!) { serviceTriggers(serviceId: $s) {
+  triggers commitChecks { commit branch state reason summary deploymentId context } } }"""
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (a provider that does not answer)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_wait_for_ci_holds_a_push_back_until_the_provider_answers_for_its_checks(
+    hooks: Hooks,
+) -> None:
+    """The running server's wait-for-CI process asks the real GitHub adapter about the
+    commit. The test's repositories are local paths, which no GitHub repository is named
+    like: the adapter refuses the name before any call (the API address, a loopback port
+    nothing listens on, is never reached), so the wait ends as given up with the provider's
+    reason, recorded, and nothing deploys."""
+    made = hooks.client(
+        "mutation($o: ID!, $u: String!) { createGitConnection(organizationId: $o, provider: "
+        '"github", name: "GHE", apiUrl: $u, accessToken: "ghp-e2e-token") { id webhookSecret } }',
+        o=hooks.org,
+        u=f"http://127.0.0.1:{closed_port()}/api/v3",
+    )["createGitConnection"]
+    connection, secret = made["id"], made["webhookSecret"].encode()
+    repo = hooks.repo("checked")
+    service = hooks.service(
+        repo,
+        connection,
+        {"branch": "main", "environmentId": hooks.production, "waitForCi": True},
+    )
+    sha = repo.commit("tested change", {"app.py": "print('ok')\n"})
+    body = push(repo, "main", sha, "tested change", ["app.py"])
+    before = hooks.head()
+    answer = hooks.post(connection, body, signed(secret, "push", body))
+    delivery = hooks.handled(connection, answer.json()["deliveryId"])
+    [caused] = delivery["caused"]
+    assert (caused["outcome"], caused["commit"], caused["deployment_id"]) == ("checks", sha, None)
+    assert "1 waiting for checks" in delivery["outcome"]
+    deadline = time.monotonic() + 30
+    while True:
+        found = hooks.client(COMMIT_CHECKS, s=service)["serviceTriggers"]
+        if found["commitChecks"] and found["commitChecks"][0]["state"] != "waiting":
+            break
+        assert time.monotonic() < deadline, f"the wait did not end in time: {found}"
+        time.sleep(0.1)
+    [trigger] = found["triggers"]
+    assert trigger["wait_for_ci"] is True and trigger["automatic"] is True
+    [ended] = found["commitChecks"]
+    assert ended["commit"] == sha and ended["branch"] == "main"
+    assert ended["reason"] == "branch matches 'main'; deploys once the checks pass"
+    assert (ended["state"], ended["deploymentId"]) == ("gave_up", None)
+    assert ended["summary"].startswith("the provider refused: repository ")
+    assert ended["summary"].endswith("was not found")
+    assert ended["context"].startswith("containr/s-") and ended["context"].endswith("/production")
+    assert "Deployment.Requested" not in hooks.caused_since(before)
+    # The delivery shows the commit it left waiting, and how the wait ended.
+    deliveries = hooks.client(
+        "query($c: ID!) { webhookDeliveries(connectionId: $c) { id commitChecks { commit "
+        "state serviceId } } }",
+        c=connection,
+    )["webhookDeliveries"]
+    [shown] = [d for d in deliveries if d["id"] == delivery["id"]]
+    assert shown["commitChecks"] == [{"commit": sha, "state": "gave_up", "serviceId": service}]
+
+
+def test_wait_for_ci_on_a_manual_trigger_or_without_a_token_is_refused_changing_nothing(
+    hooks: Hooks,
+) -> None:
+    connection, _ = hooks.connection()
+    repo = hooks.repo("manual-ci")
+    service = hooks.service(repo, connection, {"branch": "main", "environmentId": hooks.production})
+    refused = hooks.client.raw(
+        TRIGGERS,
+        {
+            "s": service,
+            "c": connection,
+            "t": [
+                {
+                    "branch": "main",
+                    "environmentId": hooks.production,
+                    "automatic": False,
+                    "waitForCi": True,
+                }
+            ],
+        },
+    )
+    [error] = refused["errors"]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert error["extensions"]["argument"] == "triggers.waitForCi"
+    assert "wait for CI only applies to automatic triggers" in error["message"]
+    not_a_bool = hooks.client.raw(
+        TRIGGERS,
+        {
+            "s": service,
+            "c": connection,
+            "t": [{"branch": "main", "environmentId": hooks.production, "waitForCi": "yes"}],
+        },
+    )
+    assert not_a_bool["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
+    tokenless = hooks.client.raw(
+        TRIGGERS,
+        {
+            "s": service,
+            "c": connection,
+            "t": [{"branch": "main", "environmentId": hooks.production, "waitForCi": True}],
+        },
+    )
+    [error] = tokenless["errors"]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert "has no access token" in error["message"]
+    found = hooks.client(COMMIT_CHECKS, s=service)["serviceTriggers"]
+    assert [t["wait_for_ci"] for t in found["triggers"]] == [False]
+    assert found["commitChecks"] == []
 
 
 def test_watch_paths_and_skip_markers_hold_a_push_back(hooks: Hooks) -> None:

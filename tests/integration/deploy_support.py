@@ -25,6 +25,7 @@ from adapters.caddy import CaddyIngress
 from application import commands as c
 from application.bus import CommandResult, Context
 from application.logs import LogEntry, LogQuery
+from application.ports import Clock
 from application.processes.support import INSTANCE, network_name
 from application.services import Services
 from application.settings import Settings
@@ -181,9 +182,15 @@ class Platform:
 
 
 def start_platform(
-    settings: Settings, ingress_admin: str, ingress_listen: str, **changes: object
+    settings: Settings,
+    ingress_admin: str,
+    ingress_listen: str,
+    *,
+    clock: Clock | None = None,
+    **changes: object,
 ) -> Platform:
-    """Bootstrap with the test's Caddy; read models follow in threads of this process."""
+    """Bootstrap with the test's Caddy (and ``clock``, if given, as the application's);
+    read models follow in threads of this process."""
     import msgspec  # noqa: PLC0415 - local: only this function builds settings
 
     settings = msgspec.structs.replace(
@@ -193,7 +200,7 @@ def start_platform(
         **changes,  # type: ignore[arg-type]
     )
     record_instance(settings)  # its networks: see tests/prune-networks
-    services = bootstrap(settings)
+    services = bootstrap(settings, clock=clock)
     platform = Platform(services=services, settings=settings, ingress_listen=ingress_listen)
     platform.threads += services.run_projections(platform.stop)
     return platform

@@ -15,6 +15,7 @@ from adapters.readstore.host import ReadModelHost
 from application import commands as c
 from application.authz import Principal
 from application.bus import Context
+from application.errors import ForbiddenError
 from application.readgate import Row, Table
 from application.secrets import Secret
 from application.services import Services
@@ -264,5 +265,36 @@ def test_a_page_of_deployments_reads_their_words_as_often_in_fragments(
         assert len(nodes) == 4 and any("superseded" in n["reasonText"] for n in nodes)
         assert in_fragments == fields
         assert counted == batched
+    finally:
+        app.close()
+
+
+def test_services_and_states_read_together_are_the_rows_read_apart_each_checked(
+    store_settings: Settings,
+) -> None:
+    """One round trip for a page's services and states reads what two reads read, whole or
+    narrowed; each row still passes the gate (a stranger reading them is refused)."""
+    app = bootstrap(store_settings, clock=FakeClock())
+    try:
+        principal, org = seed(app, 2)
+        dashboard = app.reads(principal).dashboard
+        ids = [p.id for p in dashboard.projects(UUID(org), limit=50)]
+        for service_columns, state_columns in ((None, None), (("name",), ("latest_state",))):
+            services, states = dashboard.services_and_states_of(
+                ids, service_columns=service_columns, state_columns=state_columns
+            )
+            apart = (
+                dashboard.services_of(ids, columns=service_columns),
+                dashboard.service_states_of(ids, columns=state_columns),
+            )
+            assert [vars(s) for s in services] == [vars(s) for s in apart[0]]
+            assert [vars(s) for s in states] == [vars(s) for s in apart[1]]
+            assert len(services) == 4 and len(states) == 4
+        assert services[0].name == "svc-0" and states[0].latest_state == "healthy"
+
+        stranger = app.auth.sign_up("stranger@example.com", "Stranger", Secret("another password"))
+        theirs = app.reads(app.auth.authenticate(stranger.tokens.access_token)).dashboard
+        with pytest.raises(ForbiddenError):
+            theirs.services_and_states_of(ids)
     finally:
         app.close()

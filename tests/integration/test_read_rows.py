@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -18,7 +18,7 @@ from adapters.readstore.database import open_read_database
 from adapters.readstore.reader import SqlReadStore
 from adapters.readstore.sql import statements
 from application.errors import UnavailableError
-from application.readmodels import UNREAD, typed
+from application.readmodels import UNREAD, Select, typed
 from application.settings import Settings
 from projections.schema import Row, Table
 
@@ -275,3 +275,35 @@ def test_a_lost_connection_in_one_connection_block_is_unavailable(pg_store: SqlR
         with pytest.raises(UnavailableError):
             pg_store.select(MODEL, EVERY, generation=1)
     assert pg_store.select(MODEL, EVERY, generation=1) == []  # the pool replaced it
+
+
+def test_reads_together_are_each_what_it_reads_alone(
+    store: SqlReadStore, store_settings: Settings
+) -> None:
+    written = _rows()
+    _write(store_settings, EVERY, [_as_row(r) for r in written])
+    reads = [
+        Select(MODEL, EVERY, where={"id": [r.id for r in written]}, order_by=("name",)),
+        Select(MODEL, EVERY, where={"name": "beta"}, columns=("at",)),
+        Select(MODEL, EVERY, where={"id": []}),
+        Select(MODEL, EVERY, order_by=("name",), limit=1, columns=("name", "flag")),
+    ]
+    together = store.select_many([replace(r, generation=1) for r in reads])
+
+    assert together == [
+        store.select(
+            r.model,
+            r.table,
+            where=r.where,
+            order_by=r.order_by,
+            limit=r.limit,
+            columns=r.columns,
+            generation=1,
+        )
+        for r in reads
+    ]
+    assert [len(rows) for rows in together] == [2, 1, 0, 1]
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        store.select_many(
+            [replace(reads[0], generation=1), Select(MODEL, EVERY, columns=("nope",), generation=1)]
+        )

@@ -86,3 +86,19 @@ def test_the_server_setup_requires_a_secret_key() -> None:
     settings = Settings(database_url="postgresql://postgres@127.0.0.1/test")
     with pytest.raises(SettingsError, match="CONTAINR_SECRET_KEY: required"):
         master_key(settings)
+
+
+def test_push_to_deploy_settings_are_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {
+            "CONTAINR_PUBLIC_URL": "https://containr.example.com/",
+            "CONTAINR_CI_WAIT_TIMEOUT": "600",
+            "CONTAINR_CI_NO_CHECKS_GRACE": "30",
+        }
+    )
+    assert settings.public_url == "https://containr.example.com"
+    assert (settings.ci_wait_timeout_seconds, settings.ci_no_checks_grace_seconds) == (600, 30)
+    with pytest.raises(SettingsError, match="CONTAINR_PUBLIC_URL"):
+        Settings.from_env({"CONTAINR_PUBLIC_URL": "containr.example.com"})
+    with pytest.raises(SettingsError, match="CONTAINR_CI_WAIT_TIMEOUT"):
+        Settings.from_env({"CONTAINR_CI_WAIT_TIMEOUT": "0"})

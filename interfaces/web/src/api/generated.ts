@@ -131,6 +131,50 @@ export type ClusterNode = {
   since: Scalars['DateTime']['output'];
 };
 
+/** A pushed commit that deploys once its checks at the git provider pass (wait for CI): waiting, then passed (with the deployment requested), failed, gave_up or superseded (by a newer push to the branch), with the provider's summary. */
+export type CommitChecks = {
+  __typename?: 'CommitChecks';
+  branch: Scalars['String']['output'];
+  commit: Scalars['String']['output'];
+  connectionId: Scalars['ID']['output'];
+  context: Scalars['String']['output'];
+  deliveryId: Scalars['ID']['output'];
+  deploymentId: Maybe<Scalars['ID']['output']>;
+  endedAt: Maybe<Scalars['DateTime']['output']>;
+  environmentId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  repository: Scalars['String']['output'];
+  sequence: Scalars['Int']['output'];
+  serviceId: Scalars['ID']['output'];
+  state: Scalars['String']['output'];
+  summary: Maybe<Scalars['String']['output']>;
+  supersededBy: Maybe<Scalars['ID']['output']>;
+  waitingSince: Scalars['DateTime']['output'];
+};
+
+/** What a pushed deployment reported on its commit at the git provider, under its context (containr/<service>/<environment>): the states in order, and why reports stopped early if they did. */
+export type CommitStatus = {
+  __typename?: 'CommitStatus';
+  commit: Scalars['String']['output'];
+  connectionId: Scalars['ID']['output'];
+  context: Scalars['String']['output'];
+  deploymentId: Scalars['ID']['output'];
+  done: Scalars['Boolean']['output'];
+  environmentId: Scalars['ID']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  reported: Array<Scalars['String']['output']>;
+  repository: Scalars['String']['output'];
+  serviceId: Scalars['ID']['output'];
+  stoppedReason: Maybe<Scalars['String']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
 /** One project's deployment figures for one day. */
 export type DailyStats = {
   __typename?: 'DailyStats';
@@ -152,6 +196,8 @@ export type Deployment = {
   commit: Maybe<Scalars['String']['output']>;
   commitAuthor: Maybe<Scalars['String']['output']>;
   commitMessage: Maybe<Scalars['String']['output']>;
+  /** The commit statuses reported to the git provider (pushed deployments only; null for the others). */
+  commitStatus: Maybe<CommitStatus>;
   deadline: Maybe<Scalars['DateTime']['output']>;
   environmentId: Scalars['ID']['output'];
   finishedAt: Maybe<Scalars['DateTime']['output']>;
@@ -444,6 +490,8 @@ export type Mutation = {
   removeGitConnection: Scalars['Boolean']['output'];
   removeMember: Scalars['Boolean']['output'];
   removeNode: Scalars['Boolean']['output'];
+  /** Remove a preview now: its containers, network, routes, images and rows. */
+  removePreview: Preview;
   renameOrganization: Organization;
   renameProject: Project;
   /** Whether members must sign in with GitHub or GitLab to reach the organisation's data (admins; turning it on needs a provider session of your own). */
@@ -464,6 +512,8 @@ export type Mutation = {
   setEnvironmentAccess: Environment;
   /** Whether releases built from pull requests of forks get the variables (off by default; admins and owners). */
   setForkSecretsPolicy: Organization;
+  /** How a project's pull requests get preview environments: on or off, the base environment whose variables are copied (default production), which services (touched or all), variable overrides (sealed; leave out to keep those set), the time to live in days, the limit and what happens at it (remove_oldest or refuse_new), and the disk guard (free GB or percent under which no preview is made). */
+  setPreviewPolicy: Maybe<PreviewPolicy>;
   /** Which pushes heard through a git connection deploy a service, and where (an empty list: none). Skip markers in a commit message ([skip deploy]) always win. */
   setServiceTriggers: Maybe<ServiceTriggers>;
   /** Set variables (values are sealed before they are stored). */
@@ -739,6 +789,12 @@ export type MutationRemoveNodeArgs = {
 };
 
 
+export type MutationRemovePreviewArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRenameOrganizationArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -821,6 +877,21 @@ export type MutationSetForkSecretsPolicyArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   exposeSecretsToForks: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetPreviewPolicyArgs = {
+  baseEnvironmentId?: InputMaybe<Scalars['ID']['input']>;
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  enabled: Scalars['Boolean']['input'];
+  limit?: Scalars['Int']['input'];
+  minFreeDiskGb?: InputMaybe<Scalars['Float']['input']>;
+  minFreeDiskPercent?: InputMaybe<Scalars['Float']['input']>;
+  overrides?: InputMaybe<Scalars['JSON']['input']>;
+  projectId: Scalars['ID']['input'];
+  services?: Scalars['String']['input'];
+  ttlDays?: Scalars['Int']['input'];
+  whenFull?: Scalars['String']['input'];
 };
 
 
@@ -964,6 +1035,58 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A pull request's preview environment (`pr-<number>`): its pull request, state (active, refused, removing, removed), URLs and activity. */
+export type Preview = {
+  __typename?: 'Preview';
+  baseBranch: Scalars['String']['output'];
+  /** What became of the last comment to the pull request. */
+  commentOutcome: Maybe<Scalars['String']['output']>;
+  connectionId: Scalars['ID']['output'];
+  deploymentIds: Array<Scalars['String']['output']>;
+  environmentId: Maybe<Scalars['ID']['output']>;
+  environmentName: Scalars['String']['output'];
+  /** When it is removed unless pushed to (null unless active). */
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  fromFork: Scalars['Boolean']['output'];
+  headBranch: Scalars['String']['output'];
+  headCommit: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastActivityAt: Scalars['DateTime']['output'];
+  number: Scalars['Int']['output'];
+  openedAt: Scalars['DateTime']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  pullRequestUrl: Scalars['String']['output'];
+  /** Why it was refused or removed. */
+  reason: Scalars['String']['output'];
+  removedAt: Maybe<Scalars['DateTime']['output']>;
+  repository: Scalars['String']['output'];
+  serviceIds: Array<Scalars['String']['output']>;
+  state: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+  /** One URL per web service, as posted to the pull request. */
+  urls: Array<Scalars['String']['output']>;
+};
+
+/** How a project's pull requests get preview environments (override values stay sealed: only their names are shown). */
+export type PreviewPolicy = {
+  __typename?: 'PreviewPolicy';
+  baseEnvironmentId: Maybe<Scalars['ID']['output']>;
+  enabled: Scalars['Boolean']['output'];
+  limit: Scalars['Int']['output'];
+  minFreeDiskGb: Maybe<Scalars['Float']['output']>;
+  minFreeDiskPercent: Maybe<Scalars['Float']['output']>;
+  organizationId: Scalars['ID']['output'];
+  overrideNames: Array<Scalars['String']['output']>;
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  services: Scalars['String']['output'];
+  ttlDays: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  whenFull: Scalars['String']['output'];
+};
+
 /** A project: environments and services. */
 export type Project = {
   __typename?: 'Project';
@@ -1000,11 +1123,12 @@ export type ProjectSnapshot = {
   project: Project;
 };
 
-/** Pushes to branches matching `branch` (a glob: `*` within a segment, `**` across) deploy to an environment, automatically or on request, when they touch a watch path. */
+/** Pushes to branches matching `branch` (a glob: `*` within a segment, `**` across) deploy to an environment, automatically or on request, when they touch a watch path; with `waitForCi` (automatic triggers only) once the commit's checks at the provider pass. */
 export type PushTriggerInput = {
   automatic?: Scalars['Boolean']['input'];
   branch: Scalars['String']['input'];
   environmentId: Scalars['ID']['input'];
+  waitForCi?: Scalars['Boolean']['input'];
   watchPaths?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
@@ -1037,6 +1161,12 @@ export type Query = {
   /** A cluster node's measurements over a time range. */
   nodeMetrics: Array<NodeSamplePoint>;
   organization: Organization;
+  /** One pull request's preview environment. */
+  preview: Preview;
+  /** How a project's pull requests get preview environments (null: never set, off). */
+  previewPolicy: Maybe<PreviewPolicy>;
+  /** A project's preview environments (one per pull request), newest first; removed ones only with includeRemoved. */
+  previews: Array<Preview>;
   project: Project;
   /** A project as it was at a past instant or log position. */
   projectAsOf: ProjectSnapshot;
@@ -1153,6 +1283,22 @@ export type QueryNodeMetricsArgs = {
 
 export type QueryOrganizationArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPreviewArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPreviewPolicyArgs = {
+  projectId: Scalars['ID']['input'];
+};
+
+
+export type QueryPreviewsArgs = {
+  includeRemoved?: Scalars['Boolean']['input'];
+  projectId: Scalars['ID']['input'];
 };
 
 
@@ -1322,9 +1468,11 @@ export type ServiceState = {
   urls: Array<ServiceUrl>;
 };
 
-/** Which pushes deploy a service where: branch globs, environments, automatic or manual, watch paths. */
+/** Which pushes deploy a service where: branch globs, environments, automatic or manual, watch paths, wait for CI. */
 export type ServiceTriggers = {
   __typename?: 'ServiceTriggers';
+  /** Pushed commits that waited (or wait) for their checks before deploying, newest first. */
+  commitChecks: Array<CommitChecks>;
   connectionId: Maybe<Scalars['ID']['output']>;
   organizationId: Scalars['ID']['output'];
   position: Scalars['Int']['output'];
@@ -1332,6 +1480,12 @@ export type ServiceTriggers = {
   serviceId: Scalars['ID']['output'];
   triggers: Scalars['JSON']['output'];
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** Which pushes deploy a service where: branch globs, environments, automatic or manual, watch paths, wait for CI. */
+export type ServiceTriggersCommitChecksArgs = {
+  first?: Scalars['Int']['input'];
 };
 
 export type ServiceUrl = {
@@ -1396,6 +1550,8 @@ export type Subscription = {
   guestUpdated: Guest;
   /** Nodes of an organisation as they change. */
   nodeUpdated: Node;
+  /** A pull request's preview environment as it changes. */
+  previewUpdated: Preview;
   /** A project's audit entries, replayed after `after`, then live. */
   projectActivity: AuditEntry;
   /** A service's deployments (every environment), each as it changes: those changed after `after` (a position) in the order they changed, then live. */
@@ -1442,6 +1598,12 @@ export type SubscriptionGuestUpdatedArgs = {
 export type SubscriptionNodeUpdatedArgs = {
   after?: Scalars['Int']['input'];
   organizationId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionPreviewUpdatedArgs = {
+  after?: Scalars['Int']['input'];
+  previewId: Scalars['ID']['input'];
 };
 
 
@@ -1499,11 +1661,13 @@ export type Viewer = {
   signedInWith: Maybe<Scalars['String']['output']>;
 };
 
-/** A verified webhook delivery: what it said and, once handled, what it caused (per service and environment: deploy with its deployment, wait, or skip, and why). */
+/** A verified webhook delivery: what it said and, once handled, what it caused (per service and environment: deploy with its deployment, wait, checks (wait for CI) or skip, and why). */
 export type WebhookDelivery = {
   __typename?: 'WebhookDelivery';
   caused: Scalars['JSON']['output'];
   commit: Maybe<Scalars['String']['output']>;
+  /** The commits this delivery left waiting for their checks, and how each wait ended (passed: with the deployment requested). */
+  commitChecks: Array<CommitChecks>;
   connectionId: Scalars['ID']['output'];
   deliveryId: Scalars['String']['output'];
   event: Scalars['String']['output'];
@@ -1894,6 +2058,23 @@ export type RemoveMemberMutationVariables = Exact<{
 
 export type RemoveMemberMutation = { __typename?: 'Mutation', removeMember: boolean };
 
+export type PreviewFieldsFragment = { __typename?: 'Preview', id: string, projectId: string, number: number, title: string, repository: string, headBranch: string, baseBranch: string, headCommit: string, pullRequestUrl: string, fromFork: boolean, state: string, reason: string, environmentName: string, urls: Array<string>, openedAt: string, lastActivityAt: string, removedAt: string | null, expiresAt: string | null, commentOutcome: string | null, position: number };
+
+export type PreviewsQueryVariables = Exact<{
+  projectId: Scalars['ID']['input'];
+  includeRemoved?: Scalars['Boolean']['input'];
+}>;
+
+
+export type PreviewsQuery = { __typename?: 'Query', previews: Array<{ __typename?: 'Preview', id: string, projectId: string, number: number, title: string, repository: string, headBranch: string, baseBranch: string, headCommit: string, pullRequestUrl: string, fromFork: boolean, state: string, reason: string, environmentName: string, urls: Array<string>, openedAt: string, lastActivityAt: string, removedAt: string | null, expiresAt: string | null, commentOutcome: string | null, position: number }>, previewPolicy: { __typename?: 'PreviewPolicy', projectId: string, enabled: boolean, ttlDays: number, limit: number, whenFull: string } | null };
+
+export type RemovePreviewMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type RemovePreviewMutation = { __typename?: 'Mutation', removePreview: { __typename?: 'Preview', id: string, projectId: string, number: number, title: string, repository: string, headBranch: string, baseBranch: string, headCommit: string, pullRequestUrl: string, fromFork: boolean, state: string, reason: string, environmentName: string, urls: Array<string>, openedAt: string, lastActivityAt: string, removedAt: string | null, expiresAt: string | null, commentOutcome: string | null, position: number } };
+
 export type ProjectRowFragment = { __typename?: 'Project', id: string, name: string, slug: string, createdAt: string, updatedAt: string, deletedAt: string | null, restorableUntil: string | null };
 
 export type ProjectsQueryVariables = Exact<{
@@ -2043,6 +2224,7 @@ export const NodeFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"
 export const ClusterFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClusterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Cluster"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"organizationId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"unreachableReason"}},{"kind":"Field","name":{"kind":"Name","value":"pveVersion"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<ClusterFieldsFragment, unknown>;
 export const GuestFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GuestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Guest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"clusterId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"node"}},{"kind":"Field","name":{"kind":"Name","value":"vmid"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"cores"}},{"kind":"Field","name":{"kind":"Name","value":"memoryMb"}},{"kind":"Field","name":{"kind":"Name","value":"diskGb"}},{"kind":"Field","name":{"kind":"Name","value":"pendingAction"}},{"kind":"Field","name":{"kind":"Name","value":"failure"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<GuestFieldsFragment, unknown>;
 export const LogLineFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LogLineFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LogLine"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"replica"}},{"kind":"Field","name":{"kind":"Name","value":"stream"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"line"}}]}}]} as unknown as DocumentNode<LogLineFieldsFragment, unknown>;
+export const PreviewFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PreviewFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Preview"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"repository"}},{"kind":"Field","name":{"kind":"Name","value":"headBranch"}},{"kind":"Field","name":{"kind":"Name","value":"baseBranch"}},{"kind":"Field","name":{"kind":"Name","value":"headCommit"}},{"kind":"Field","name":{"kind":"Name","value":"pullRequestUrl"}},{"kind":"Field","name":{"kind":"Name","value":"fromFork"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"environmentName"}},{"kind":"Field","name":{"kind":"Name","value":"urls"}},{"kind":"Field","name":{"kind":"Name","value":"openedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastActivityAt"}},{"kind":"Field","name":{"kind":"Name","value":"removedAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"commentOutcome"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<PreviewFieldsFragment, unknown>;
 export const ProjectRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProjectRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Project"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"restorableUntil"}}]}}]} as unknown as DocumentNode<ProjectRowFragment, unknown>;
 export const ServiceStateFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServiceStateFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ServiceState"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveDeploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveImage"}},{"kind":"Field","name":{"kind":"Name","value":"liveCommit"}},{"kind":"Field","name":{"kind":"Name","value":"latestDeploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"latestState"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"urls"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"host"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"tls"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestDeployment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"commitAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"sourceArchive"}},{"kind":"Field","name":{"kind":"Name","value":"rollbackOf"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<ServiceStateFieldsFragment, unknown>;
 export const ServiceCardFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServiceCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Service"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"spec"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"states"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServiceStateFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"commitAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"sourceArchive"}},{"kind":"Field","name":{"kind":"Name","value":"rollbackOf"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServiceStateFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ServiceState"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveDeploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveImage"}},{"kind":"Field","name":{"kind":"Name","value":"liveCommit"}},{"kind":"Field","name":{"kind":"Name","value":"latestDeploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"latestState"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"urls"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"host"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"tls"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestDeployment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentFields"}}]}}]}}]} as unknown as DocumentNode<ServiceCardFragment, unknown>;
@@ -2093,6 +2275,8 @@ export const AcceptInvitationDocument = {"kind":"Document","definitions":[{"kind
 export const RevokeInvitationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeInvitation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"invitationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeInvitation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"organizationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"invitationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"invitationId"}}}]}]}}]} as unknown as DocumentNode<RevokeInvitationMutation, RevokeInvitationMutationVariables>;
 export const ChangeMemberRoleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ChangeMemberRole"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"role"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"changeMemberRole"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"organizationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"role"},"value":{"kind":"Variable","name":{"kind":"Name","value":"role"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"since"}}]}}]}}]}}]} as unknown as DocumentNode<ChangeMemberRoleMutation, ChangeMemberRoleMutationVariables>;
 export const RemoveMemberDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveMember"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeMember"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"organizationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}]}]}}]} as unknown as DocumentNode<RemoveMemberMutation, RemoveMemberMutationVariables>;
+export const PreviewsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Previews"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"includeRemoved"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},"defaultValue":{"kind":"BooleanValue","value":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"previews"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}}},{"kind":"Argument","name":{"kind":"Name","value":"includeRemoved"},"value":{"kind":"Variable","name":{"kind":"Name","value":"includeRemoved"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PreviewFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"previewPolicy"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"ttlDays"}},{"kind":"Field","name":{"kind":"Name","value":"limit"}},{"kind":"Field","name":{"kind":"Name","value":"whenFull"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PreviewFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Preview"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"repository"}},{"kind":"Field","name":{"kind":"Name","value":"headBranch"}},{"kind":"Field","name":{"kind":"Name","value":"baseBranch"}},{"kind":"Field","name":{"kind":"Name","value":"headCommit"}},{"kind":"Field","name":{"kind":"Name","value":"pullRequestUrl"}},{"kind":"Field","name":{"kind":"Name","value":"fromFork"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"environmentName"}},{"kind":"Field","name":{"kind":"Name","value":"urls"}},{"kind":"Field","name":{"kind":"Name","value":"openedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastActivityAt"}},{"kind":"Field","name":{"kind":"Name","value":"removedAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"commentOutcome"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<PreviewsQuery, PreviewsQueryVariables>;
+export const RemovePreviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemovePreview"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removePreview"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PreviewFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PreviewFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Preview"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"repository"}},{"kind":"Field","name":{"kind":"Name","value":"headBranch"}},{"kind":"Field","name":{"kind":"Name","value":"baseBranch"}},{"kind":"Field","name":{"kind":"Name","value":"headCommit"}},{"kind":"Field","name":{"kind":"Name","value":"pullRequestUrl"}},{"kind":"Field","name":{"kind":"Name","value":"fromFork"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"environmentName"}},{"kind":"Field","name":{"kind":"Name","value":"urls"}},{"kind":"Field","name":{"kind":"Name","value":"openedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastActivityAt"}},{"kind":"Field","name":{"kind":"Name","value":"removedAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"commentOutcome"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<RemovePreviewMutation, RemovePreviewMutationVariables>;
 export const ProjectsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Projects"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"includeDeleted"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},"defaultValue":{"kind":"BooleanValue","value":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"canWrite"}},{"kind":"Field","name":{"kind":"Name","value":"canManage"}},{"kind":"Field","name":{"kind":"Name","value":"projects"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}},{"kind":"Argument","name":{"kind":"Name","value":"includeDeleted"},"value":{"kind":"Variable","name":{"kind":"Name","value":"includeDeleted"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProjectRow"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProjectRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Project"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"restorableUntil"}}]}}]} as unknown as DocumentNode<ProjectsQuery, ProjectsQueryVariables>;
 export const CreateProjectDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateProject"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createProject"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"organizationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProjectRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProjectRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Project"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"restorableUntil"}}]}}]} as unknown as DocumentNode<CreateProjectMutation, CreateProjectMutationVariables>;
 export const RenameProjectDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RenameProject"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"renameProject"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProjectRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProjectRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Project"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"restorableUntil"}}]}}]} as unknown as DocumentNode<RenameProjectMutation, RenameProjectMutationVariables>;

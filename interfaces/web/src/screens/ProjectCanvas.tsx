@@ -13,6 +13,7 @@ import { overlay } from "../lib/live";
 import { environmentLabel } from "../lib/words";
 import { EnvironmentAccessDialog } from "./canvas/EnvironmentAccess";
 import { NewEnvironmentDialog, NewServiceDialog } from "./canvas/NewDialogs";
+import { ProjectPreviews } from "./canvas/Previews";
 import { RecentActivity } from "./canvas/RecentActivity";
 import { ServiceCard } from "./canvas/ServiceCard";
 
@@ -135,6 +136,7 @@ export default function ProjectCanvas() {
               ))}
             </ul>
           )}
+          <ProjectPreviews projectId={project.id} canRemove={canWrite} />
           {!serviceId ? null : (
             <div className="mt-6 hidden xl:block">
               <RecentActivity projectId={project.id} onEntry={onEntry} />
