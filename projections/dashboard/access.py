@@ -26,6 +26,8 @@ class EnvironmentAccessRow:
     mode: str
     """``public`` or ``members``."""
     changed_at: datetime
+    link_ids: list[str]
+    """The environment's share links (so they go with it when it is removed)."""
     position: int = 0
 
 
@@ -76,6 +78,7 @@ class AccessHandlers:
                 "environment_id": e.environment_id,
                 "mode": "public",
                 "changed_at": e.timestamp,
+                "link_ids": [],
             },
         )
 
@@ -105,8 +108,25 @@ class AccessHandlers:
                 "revoked_at": None,
             },
         )
+        store.update(
+            ENVIRONMENT_ACCESS,
+            (e.originator_id,),
+            link_ids=[*access["link_ids"], str(e.link_id)],
+        )
 
     @handles(EnvironmentAccess.ShareLinkRevoked)
     def share_link_revoked(self, e: EnvironmentAccess.ShareLinkRevoked, store: RowStore) -> None:
         """A share link stopped opening its environment."""
         store.update(SHARE_LINKS, (e.link_id,), revoked_at=e.timestamp)
+
+
+def forget_environment(store: RowStore, environment_id: UUID) -> None:
+    """A removed environment's access setting and share links leave the read model with it
+    (the events stay in the log)."""
+    key = EnvironmentAccess.id_for(environment_id)
+    access = store.get(ENVIRONMENT_ACCESS, key)
+    if access is None:
+        return
+    for link_id in access["link_ids"]:
+        store.delete(SHARE_LINKS, UUID(link_id))
+    store.delete(ENVIRONMENT_ACCESS, key)
