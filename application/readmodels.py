@@ -24,6 +24,7 @@ from projections.dashboard import (
     CommitChecksRow,
     CommitStatusRow,
     DeploymentRow,
+    EnvironmentAccessRow,
     EnvironmentRow,
     GitConnectionRow,
     GuestRow,
@@ -38,6 +39,7 @@ from projections.dashboard import (
     ServiceSourceRow,
     ServiceStateRow,
     ServiceTriggersRow,
+    ShareLinkRow,
     SignInLinkRow,
     UserRow,
     WebhookDeliveryRow,
@@ -54,6 +56,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "CommitChecksRow",
     "CommitStatusRow",
     "DeploymentRow",
+    "EnvironmentAccessRow",
     "EnvironmentRow",
     "GitConnectionRow",
     "GuestRow",
@@ -70,6 +73,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "ShareLinkRow",
     "SignInLinkRow",
     "UserRow",
     "WebhookDeliveryRow",
@@ -621,6 +625,20 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.WebhookDeliveryRow)
 
+    def webhook_deliveries_changed(
+        self, connection_id: UUID, *, after: int, limit: int = 200
+    ) -> list[dashboard.WebhookDeliveryRow]:
+        """A connection's deliveries received or handled after a log position, in the order
+        they last changed."""
+        rows = self._select(
+            dashboard.WEBHOOK_DELIVERIES,
+            where={"connection_id": connection_id},
+            since=("position", after + 1),
+            order_by=("position",),
+            limit=limit,
+        )
+        return typed(rows, dashboard.WebhookDeliveryRow)
+
     def pending_webhook_deliveries(self, limit: int = 100) -> list[dashboard.WebhookDeliveryRow]:
         """Deliveries not handled yet, oldest first (for the webhook process manager)."""
         rows = self._select(
@@ -731,6 +749,21 @@ class DashboardQueries:
             dashboard.WEBHOOK_REMOVALS, order_by=("position", "service_id"), limit=limit
         )
         return typed(rows, WebhookRemovalRow)
+
+    def environment_access(self, environment_id: UUID) -> EnvironmentAccessRow | None:
+        """Who may open an environment's web services (None: never set; public)."""
+        rows = self._select(dashboard.ENVIRONMENT_ACCESS, where={"environment_id": environment_id})
+        return typed(rows, EnvironmentAccessRow)[0] if rows else None
+
+    def share_links(self, environment_id: UUID) -> list[ShareLinkRow]:
+        """An environment's share links, newest first (revoked and expired ones too)."""
+        rows = self._select(
+            dashboard.SHARE_LINKS,
+            where={"environment_id": environment_id},
+            order_by=("created_at", "id"),
+            order="desc",
+        )
+        return typed(rows, ShareLinkRow)
 
     def previews(
         self, project_id: UUID, *, include_removed: bool = False

@@ -31,6 +31,7 @@ from application.logs import LogQuery
 from interfaces.graphql import previews
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, uuid_of
+from interfaces.graphql.git import WebhookDelivery
 from interfaces.graphql.types import (
     AuditEntry,
     Cluster,
@@ -385,6 +386,37 @@ class Subscription:
             live, ("dashboard", "cluster", str(cluster.id)), fetch, after
         ):
             yield row
+
+    @strawberry.subscription(
+        description="A git connection's webhook deliveries, each as it is received and again "
+        "once handled (with what it caused): those changed after `after` (a position) in the "
+        "order they changed, then live."
+    )
+    async def webhook_deliveries(
+        self, info: Info[GqlContext, None], connection_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[WebhookDelivery, None]:
+        live = Live(info)
+        connection = await live.follows("git_connection", connection_id, "connectionId")
+        dashboard = live.context.reads.dashboard
+        # Every change to a delivery row also announces its connection.
+        async with live.watch(("dashboard", "git_connection", str(connection.id))) as queue:
+            last = after
+            while True:
+                while True:
+                    rows = await call(
+                        functools.partial(
+                            dashboard.webhook_deliveries_changed,
+                            connection.id,
+                            after=last,
+                            limit=PAGE,
+                        )
+                    )
+                    for row in rows:
+                        last = row.position
+                        yield row
+                    if len(rows) < PAGE:
+                        break
+                await live.next_change(queue, last)
 
 
 async def _follow(

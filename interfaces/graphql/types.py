@@ -37,6 +37,7 @@ from application.readmodels import (
     ReleaseRow,
     ServiceRow,
     ServiceStateRow,
+    ShareLinkRow,
     SignInLinkRow,
     UserRow,
 )
@@ -554,6 +555,17 @@ def viewer_api_tokens(root: UserRow, info: Info[GqlContext, None]) -> list[ApiTo
     return ctx(info).reads.dashboard.api_tokens(root.id)
 
 
+def environment_access(root: EnvironmentRow, info: Info[GqlContext, None]) -> str:
+    found = ctx(info).reads.dashboard.environment_access(root.id)
+    return found.mode if found is not None else "public"
+
+
+def environment_share_links(
+    root: EnvironmentRow, info: Info[GqlContext, None]
+) -> list[EnvironmentShareLink]:
+    return ctx(info).reads.dashboard.share_links(root.id)
+
+
 def viewer_sign_in_links(root: UserRow, info: Info[GqlContext, None]) -> list[SignInLink]:
     return ctx(info).reads.dashboard.sign_in_links(root.id)
 
@@ -590,6 +602,7 @@ if TYPE_CHECKING:
     AuditEntry = AuditRow
     ApiTokenInfo = ApiTokenRow
     SignInLink = SignInLinkRow
+    EnvironmentShareLink = ShareLinkRow
     Viewer = UserRow
     DailyStats = DailyStatsRow
     LogLine = LogEntry
@@ -630,10 +643,31 @@ else:
             "and scores."
         },
     )
+    EnvironmentShareLink = object_type(
+        ShareLinkRow,
+        "EnvironmentShareLink",
+        "A share link of a members-only environment (never its token nor the token's hash).",
+        hide=("organization_id", "project_id", "environment_id"),
+        descriptions={
+            "created_by": 'Who made it: "user:<id>" or "token:<id>".',
+            "revoked_at": "When it was revoked (null: not revoked; it may still have expired).",
+        },
+    )
     Environment = object_type(
         EnvironmentRow,
         "Environment",
         "Where a project's services are deployed: production, preview or development.",
+        fields={
+            "access": field(
+                resolver=environment_access,
+                description='Who may open its web services: "public" (anyone) or "members" '
+                "(the organisation's signed-in members and holders of a live share link).",
+            ),
+            "share_links": field(
+                resolver=environment_share_links,
+                description="Its share links, newest first (revoked and expired ones too).",
+            ),
+        },
     )
     ServiceState = object_type(
         ServiceStateRow,

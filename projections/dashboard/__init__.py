@@ -9,6 +9,13 @@ types and tables under the names they always had.
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.dashboard.access import (
+    ENVIRONMENT_ACCESS,
+    SHARE_LINKS,
+    AccessHandlers,
+    EnvironmentAccessRow,
+    ShareLinkRow,
+)
 from projections.dashboard.accounts import (
     API_TOKENS,
     SIGN_IN_LINKS,
@@ -94,6 +101,7 @@ __all__ = [
     "COMMIT_STATUSES",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
+    "ENVIRONMENT_ACCESS",
     "GIT_CONNECTIONS",
     "GUESTS",
     "INVITATIONS",
@@ -107,6 +115,7 @@ __all__ = [
     "SERVICE_SOURCES",
     "SERVICE_STATES",
     "SERVICE_TRIGGERS",
+    "SHARE_LINKS",
     "SIGN_IN_LINKS",
     "USERS",
     "VARIABLES",
@@ -120,6 +129,7 @@ __all__ = [
     "CommitStatusRow",
     "DashboardProjection",
     "DeploymentRow",
+    "EnvironmentAccessRow",
     "EnvironmentRow",
     "GitConnectionRow",
     "GuestRow",
@@ -134,6 +144,7 @@ __all__ = [
     "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "ShareLinkRow",
     "SignInLinkRow",
     "UserRow",
     "VariableRow",
@@ -156,6 +167,7 @@ class DashboardProjection(
     GitHandlers,
     CommitHandlers,
     PreviewHandlers,
+    AccessHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -190,4 +202,6 @@ class DashboardProjection(
         SIGN_IN_LINKS,
         PREVIEW_POLICIES,
         PREVIEWS,
+        ENVIRONMENT_ACCESS,
+        SHARE_LINKS,
     )

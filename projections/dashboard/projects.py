@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.project import Project
 from projections.base import handles
+from projections.dashboard.access import forget_environment
 from projections.schema import Table
 from projections.store import RowStore
 
@@ -132,5 +133,6 @@ class ProjectHandlers:
 
     @handles(Project.EnvironmentRemoved)
     def environment_removed(self, e: Project.EnvironmentRemoved, store: RowStore) -> None:
-        """An environment went away."""
+        """An environment went away (with its access setting and share links)."""
         store.delete(ENVIRONMENTS, e.environment_id)
+        forget_environment(store, e.environment_id)

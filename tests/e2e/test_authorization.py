@@ -282,6 +282,11 @@ CASES: dict[str, Case] = {
     "Subscription.guestUpdated": s(
         "subscription($cluster: ID!) { guestUpdated(clusterId: $cluster) { name } }", "cluster"
     ),
+    "Subscription.webhookDeliveries": s(
+        "subscription($connection: ID!) { webhookDeliveries(connectionId: $connection) "
+        "{ id event handled } }",
+        "connection",
+    ),
     # Mutation (those taking ids, and the account ones)
     "Mutation.signUp": Case(
         "read",
@@ -385,6 +390,12 @@ CASES: dict[str, Case] = {
     "Mutation.addEnvironment": m(
         "write",
         'mutation($project: ID!) { addEnvironment(projectId: $project, name: "pr-1", kind: "preview") { id } }',
+        "project",
+    ),
+    "Project.environments.access": q(
+        "read",
+        "query($project: ID!) { project(id: $project) { environments { access "
+        "shareLinks { id createdAt expiresAt revokedAt createdBy } } } }",
         "project",
     ),
     "Mutation.setEnvironmentAccess": m(
@@ -773,6 +784,16 @@ class World:
             SYSTEM,
         ).id("connection_id")
         preview = self._preview(org_id, project, env, service, connection)
+        run(  # a ping the connection heard (what webhookDeliveries replays)
+            c.RecordWebhookDelivery(
+                connection_id=connection,
+                delivery_id=_unique(),
+                event="ping",
+                fact=DeliveryFact(kind="ping"),
+                digest=hash_token(_unique()),
+            ),
+            SYSTEM,
+        )
         invitation = run(
             c.build_command(
                 c.InviteMember,
@@ -1090,3 +1111,46 @@ def test_a_read_only_token_cannot_write_even_for_an_owner(world: World) -> None:
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert "scopes" in body["errors"][0]["message"]
+
+
+def test_another_organisations_owner_reads_none_of_our_share_links(world: World) -> None:
+    """B's owner asks for A's environments, its own project's id beside, and through the
+    mutation that answers with the environment: FORBIDDEN, and no link of A's in the answer."""
+    a, b = world.shared["A"], world.shared["B"]
+    link = uuid.uuid4()
+    world.app.execute(
+        c.CreateShareLink(
+            project_id=uuid.UUID(a["project"]),
+            environment_id=uuid.UUID(a["env"]),
+            expires_in_hours=1,
+            link_id=link,
+            token_hash=hash_token("shr_matrix"),
+        ),
+        SYSTEM,
+    )
+    world.app.wait_for(world.app.events.head())
+    owner = world.client(world.tokens["owner"])
+    seen = owner(
+        "query($p: ID!) { project(id: $p) { environments { id shareLinks { id } } } }",
+        p=a["project"],
+    )
+    assert str(link) in json.dumps(seen)
+    stranger = world.client(world.tokens["B"])
+    for document, variables in (
+        (
+            "query($p: ID!) { project(id: $p) { environments { shareLinks { id } } } }",
+            {"p": a["project"]},
+        ),
+        (
+            'mutation($e: ID!) { setEnvironmentAccess(environmentId: $e, access: "members") '
+            "{ access shareLinks { id } } }",
+            {"e": a["env"]},
+        ),
+        (
+            "mutation($p: ID!, $e: ID!) { removeEnvironment(projectId: $p, environmentId: $e) }",
+            {"p": b["project"], "e": a["env"]},
+        ),
+    ):
+        body = stranger.raw(document, variables)
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"], body
+        assert str(link) not in json.dumps(body)

@@ -30,7 +30,7 @@ from application.services import Services
 from application.settings import Settings
 from interfaces.bootstrap import bootstrap, migrate
 from tests.conftest import OPEN_SIGNUP, TEST_SECRET_KEY, drop_schemas, service_missing
-from tests.e2e.client import Client
+from tests.e2e.client import Client, GraphQLError
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -587,4 +587,41 @@ def test_connections_are_listed_and_their_secret_is_refused_to_outsiders(hooks: 
         "query($c: ID!) { gitConnection(id: $c) { webhookSecret } }", {"c": connection}
     )
     assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    outsider.http.close()
+
+
+LIVE_DELIVERIES = """subscription($c: ID!) { webhookDeliveries(connectionId: $c) {
+  id deliveryId event kind handled outcome } }"""
+
+
+def test_a_connections_deliveries_arrive_live_as_received_and_as_handled(hooks: Hooks) -> None:
+    connection, secret = hooks.connection()
+    repo = hooks.repo("live")
+    sha = repo.commit("change", {"app.py": "x = 1\n"})
+    hooks.service(repo, connection, {"branch": "main", "environmentId": hooks.production})
+    with hooks.client.subscribe(LIVE_DELIVERIES, c=connection) as live:
+        body = push(repo, "elsewhere", sha, "change", ["app.py"])
+        provider_id = str(uuid.uuid4())
+        answer = hooks.post(connection, body, signed(secret, "push", body, provider_id))
+        assert answer.status_code == 202, answer.text
+        delivery = answer.json()["deliveryId"]
+        seen = []
+        while not (seen and seen[-1]["handled"]):
+            row = live.next(timeout=30)["webhookDeliveries"]
+            assert (row["id"], row["deliveryId"], row["event"]) == (delivery, provider_id, "push")
+            seen.append(row)
+    assert seen[-1]["outcome"], "the handled delivery says what it did and why"
+    assert len(seen) <= 2, "received, then handled: each change once"
+
+
+def test_another_organisation_cannot_follow_a_connections_deliveries(hooks: Hooks) -> None:
+    connection, _ = hooks.connection()
+    outsider = Client(hooks.server.url)
+    outsider.sign_up(f"x-{uuid.uuid4().hex[:6]}@elsewhere.example")
+    with (
+        outsider.subscribe(LIVE_DELIVERIES, c=connection) as live,
+        pytest.raises(GraphQLError) as e,
+    ):
+        live.next(timeout=30)
+    assert e.value.codes == ["FORBIDDEN"]
     outsider.http.close()

@@ -16,6 +16,7 @@ const ServicePanel = lazy(() => import("./screens/service/ServicePanel"));
 const Members = lazy(() => import("./screens/Members"));
 const Infrastructure = lazy(() => import("./screens/Infrastructure"));
 const Activity = lazy(() => import("./screens/Activity"));
+const Settings = lazy(() => import("./screens/Settings"));
 const Join = lazy(() => import("./screens/Join"));
 const NotFound = lazy(() => import("./screens/NotFound"));
 
@@ -58,6 +59,7 @@ export function AppRoutes() {
         <Route path="members" element={<Lazy><Members /></Lazy>} />
         <Route path="infrastructure" element={<Lazy><Infrastructure /></Lazy>} />
         <Route path="activity" element={<Lazy><Activity /></Lazy>} />
+        <Route path="settings" element={<Lazy><Settings /></Lazy>} />
         <Route path="join" element={<Lazy><Join /></Lazy>} />
         <Route path="*" element={<Lazy><NotFound /></Lazy>} />
       </Route>

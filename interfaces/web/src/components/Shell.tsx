@@ -16,6 +16,7 @@ const NAV = [
   { to: "/activity", label: "Activity", testId: "nav-activity" },
   { to: "/infrastructure", label: "Infrastructure", testId: "nav-infrastructure" },
   { to: "/members", label: "Members", testId: "nav-members" },
+  { to: "/settings", label: "Settings", testId: "nav-settings" },
 ];
 
 function OrgSwitcher() {

@@ -4,6 +4,8 @@ import { type ReactNode, useId } from "react";
 import { describeError, type ErrorCode, type Titles } from "../lib/errors";
 import { stateLabel, stateTone, type Tone } from "../lib/deployments";
 import { formatPercent } from "../lib/format";
+import { needsProviderSignIn } from "../lib/providers";
+import { PROVIDER_SIGN_IN_TITLE, ProviderSignInRequired } from "./SignInProviders";
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
@@ -40,7 +42,12 @@ export function ErrorMessage({
   plain?: readonly ErrorCode[];
 }) {
   if (!error) return null;
-  const { code, title, detail } = describeError(error, titles, plain);
+  const providerOnly = needsProviderSignIn(error);
+  const { code, title, detail } = describeError(
+    error,
+    providerOnly ? { ...titles, FORBIDDEN: PROVIDER_SIGN_IN_TITLE } : titles,
+    providerOnly ? ["FORBIDDEN", ...(plain ?? [])] : plain,
+  );
   return (
     <div
       role="alert"
@@ -50,6 +57,7 @@ export function ErrorMessage({
     >
       <p className="font-medium">{title}</p>
       {detail && detail !== title ? <p className="mt-1 opacity-90">{detail}</p> : null}
+      {providerOnly ? <ProviderSignInRequired next={window.location.pathname} /> : null}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { type FormEvent, type ReactNode, useState } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { type SignUpDetails } from "../api/authApi";
 import { useSessionStore } from "../app/session";
+import { SignInProviderLinks } from "../components/SignInProviders";
 import { ThemeToggle } from "../components/ThemeToggle";
 import { ErrorMessage, Notice, TextField } from "../components/ui";
 import { type Titles } from "../lib/errors";
@@ -70,6 +71,8 @@ export function LogIn() {
   const [password, setPassword] = useState("");
   const { fetching, error, run } = useAuthCall();
   const ended = store.endReason;
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from ?? null;
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (await run(() => store.logIn(email, password))) done();
@@ -89,6 +92,9 @@ export function LogIn() {
           {fetching ? "Logging in…" : "Log in"}
         </button>
       </form>
+      <div className="mt-4">
+        <SignInProviderLinks next={from && from !== "/login" ? from : null} />
+      </div>
       <p className="mt-4 text-sm muted">
         No account yet?{" "}
         <Link className="link" to="/signup" data-testid="signup-link">

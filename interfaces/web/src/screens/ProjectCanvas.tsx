@@ -11,6 +11,7 @@ import { useLive } from "../hooks/useLive";
 import { useNow } from "../hooks/misc";
 import { overlay } from "../lib/live";
 import { environmentLabel } from "../lib/words";
+import { EnvironmentAccessDialog } from "./canvas/EnvironmentAccess";
 import { NewEnvironmentDialog, NewServiceDialog } from "./canvas/NewDialogs";
 import { ProjectPreviews } from "./canvas/Previews";
 import { RecentActivity } from "./canvas/RecentActivity";
@@ -48,6 +49,7 @@ export default function ProjectCanvas() {
   const [live, setLive] = useState<Record<string, ServiceCardFragment>>({});
   const [creating, setCreating] = useState(false);
   const [addingEnv, setAddingEnv] = useState(false);
+  const [accessOpen, setAccessOpen] = useState(false);
   useEffect(() => setLive({}), [projectId]);
   const refetchProject = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
   const onUpdate = useCallback((s: ServiceCardFragment) => setLive((m) => ({ ...m, [s.id]: s })), []);
@@ -96,6 +98,11 @@ export default function ProjectCanvas() {
             </option>
           ))}
         </SelectField>
+        {environment ? (
+          <button type="button" className="btn btn-secondary" onClick={() => setAccessOpen(true)} data-testid="environment-access-button">
+            Access
+          </button>
+        ) : null}
         {canWrite ? (
           <>
             <button type="button" className="btn btn-secondary" onClick={() => setAddingEnv(true)} data-testid="environment-add-button">
@@ -151,6 +158,15 @@ export default function ProjectCanvas() {
           refetchProject();
         }}
       />
+      {environment ? (
+        <EnvironmentAccessDialog
+          open={accessOpen}
+          projectId={project.id}
+          environmentId={environment.id}
+          canWrite={canWrite}
+          onClose={() => setAccessOpen(false)}
+        />
+      ) : null}
       <NewEnvironmentDialog
         open={addingEnv}
         projectId={project.id}
