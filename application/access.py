@@ -42,6 +42,7 @@ from application.member_pass import (
 from application.ports import Clock
 from application.queries import Queries
 from domain.environment_access import AccessMode, EnvironmentAccess
+from domain.errors import InvalidValueError
 
 SHARE_PATH = "/_containr/share"
 """Where a share link points, on any host of the environment."""
@@ -155,10 +156,10 @@ class AccessGate:
     def enter(self, principal: Principal, environment_id: UUID, return_url: str) -> str:
         """Where to send a signed-in member's browser so it gets into the environment: the
         environment host of ``return_url`` with a hop token (``ValueError`` when that is not a
-        host of the environment; ``ForbiddenError`` for a non-member)."""
+        host of the environment (``InvalidValueError``; ``ForbiddenError`` for a non-member)."""
         access = self._queries.environment_access(environment_id)
-        if access is None:
-            raise NotFoundError("environment", environment_id)
+        if access is None or access.mode is AccessMode.PUBLIC:
+            raise InvalidValueError("environmentId", "this environment is open to anyone")
         try:
             role = self._queries.organization(access.organization_id).role_of(principal.user_id)
         except NotFoundError:
@@ -166,7 +167,10 @@ class AccessGate:
         if not grants(principal, role.value if role else None, Permission.READ):
             raise ForbiddenError("you are not a member of the organisation of this environment")
         domain = self.environment_domain(access.project_id, environment_id)
-        origin, path = return_target(return_url, domain)
+        try:
+            origin, path = return_target(return_url, domain)
+        except ValueError as e:
+            raise InvalidValueError("returnUrl", str(e)) from None
         token = self._passes.hop(environment_id, principal.user_id)
         return f"{origin}{ENTER_PATH}?{urlencode({'token': token, 'return': path})}"
 

@@ -5,7 +5,10 @@ unless it is 2xx (see application/access.py).
 
 GET /access/enter: the member sign-in hop. A signed-in member (``Authorization: Bearer``)
 is sent back to the environment's host with a single-use hop token (303); a non-member gets
-403, a return address off the environment's hosts 400 (application/member_pass.py)."""
+403, a return address off the environment's hosts 400 (application/member_pass.py). A
+browser's page load without a token gets the dashboard, whose /access/enter screen signs in
+(its session is in memory, renewed from a cookie only /auth sees) and asks the
+``enterEnvironment`` mutation for the same hop."""
 
 from __future__ import annotations
 
@@ -16,15 +19,27 @@ import anyio.to_thread
 import msgspec
 from litestar import Request, Response, get
 from litestar.handlers import HTTPRouteHandler
+from litestar.response import File
 
-from application.errors import ForbiddenError, NotFoundError, UnavailableError
+from application.errors import (
+    ApplicationError,
+    DomainError,
+    ForbiddenError,
+    NotFoundError,
+    UnavailableError,
+)
 from application.services import Services
 from interfaces.http.callers import principal_for
+from interfaces.http.web import dashboard_page
 
 
 def access_handlers(services: Services) -> list[HTTPRouteHandler]:
     """The access check and the member sign-in hop, bound to ``services``."""
-    containr_url = services.settings.public_url
+    settings = services.settings
+    # Where a browser reaches Containr: its public URL, else the address the ingress dials
+    # (never the request's Host, which is the preview's: Caddy forwards it unchanged).
+    dial = f"http://{settings.access_dial}" if settings.access_dial else ""
+    containr_url = settings.public_url or dial
 
     @get("/access/check", include_in_schema=False, cache=False)
     async def check(request: Request[Any, Any, Any]) -> Response[bytes]:
@@ -46,7 +61,7 @@ def access_handlers(services: Services) -> list[HTTPRouteHandler]:
                     method=request.headers.get("x-forwarded-method", "GET"),
                     accept=request.headers.get("accept", ""),
                     proto=request.headers.get("x-forwarded-proto", "http"),
-                    containr_url=containr_url or str(request.base_url),
+                    containr_url=containr_url,
                 )
             )
         except UnavailableError as e:
@@ -57,8 +72,11 @@ def access_handlers(services: Services) -> list[HTTPRouteHandler]:
         return _answer(answer.status, code, answer.message, answer.headers)
 
     @get("/access/enter", include_in_schema=False, cache=False)
-    async def enter(request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def enter(request: Request[Any, Any, Any]) -> Response[Any] | File:
         gate = services.access
+        page_load = "text/html" in request.headers.get("accept", "").lower()
+        if page_load and not request.headers.get("authorization"):
+            return dashboard_page()
         try:
             environment_id = UUID(request.query_params.get("environment", ""))
             if gate is None:
@@ -72,13 +90,7 @@ def access_handlers(services: Services) -> list[HTTPRouteHandler]:
             hop = await anyio.to_thread.run_sync(
                 lambda: gate.enter(principal, environment_id, return_url)
             )
-        except (
-            _SignInFirstError,
-            ForbiddenError,
-            NotFoundError,
-            ValueError,
-            UnavailableError,
-        ) as e:
+        except (_SignInFirstError, ApplicationError, DomainError, ValueError) as e:
             status, code = next(
                 (answer for kind, answer in _REFUSALS.items() if isinstance(e, kind)),
                 (400, "INVALID_INPUT"),
