@@ -17,6 +17,7 @@ const Members = lazy(() => import("./screens/Members"));
 const Infrastructure = lazy(() => import("./screens/Infrastructure"));
 const Activity = lazy(() => import("./screens/Activity"));
 const Join = lazy(() => import("./screens/Join"));
+const EnterEnvironment = lazy(() => import("./screens/EnterEnvironment"));
 const NotFound = lazy(() => import("./screens/NotFound"));
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -59,6 +60,7 @@ export function AppRoutes() {
         <Route path="infrastructure" element={<Lazy><Infrastructure /></Lazy>} />
         <Route path="activity" element={<Lazy><Activity /></Lazy>} />
         <Route path="join" element={<Lazy><Join /></Lazy>} />
+        <Route path="access/enter" element={<Lazy><EnterEnvironment /></Lazy>} />
         <Route path="*" element={<Lazy><NotFound /></Lazy>} />
       </Route>
     </Routes>

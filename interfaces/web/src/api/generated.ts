@@ -131,6 +131,50 @@ export type ClusterNode = {
   since: Scalars['DateTime']['output'];
 };
 
+/** A pushed commit that deploys once its checks at the git provider pass (wait for CI): waiting, then passed (with the deployment requested), failed, gave_up or superseded (by a newer push to the branch), with the provider's summary. */
+export type CommitChecks = {
+  __typename?: 'CommitChecks';
+  branch: Scalars['String']['output'];
+  commit: Scalars['String']['output'];
+  connectionId: Scalars['ID']['output'];
+  context: Scalars['String']['output'];
+  deliveryId: Scalars['ID']['output'];
+  deploymentId: Maybe<Scalars['ID']['output']>;
+  endedAt: Maybe<Scalars['DateTime']['output']>;
+  environmentId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  repository: Scalars['String']['output'];
+  sequence: Scalars['Int']['output'];
+  serviceId: Scalars['ID']['output'];
+  state: Scalars['String']['output'];
+  summary: Maybe<Scalars['String']['output']>;
+  supersededBy: Maybe<Scalars['ID']['output']>;
+  waitingSince: Scalars['DateTime']['output'];
+};
+
+/** What a pushed deployment reported on its commit at the git provider, under its context (containr/<service>/<environment>): the states in order, and why reports stopped early if they did. */
+export type CommitStatus = {
+  __typename?: 'CommitStatus';
+  commit: Scalars['String']['output'];
+  connectionId: Scalars['ID']['output'];
+  context: Scalars['String']['output'];
+  deploymentId: Scalars['ID']['output'];
+  done: Scalars['Boolean']['output'];
+  environmentId: Scalars['ID']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  reported: Array<Scalars['String']['output']>;
+  repository: Scalars['String']['output'];
+  serviceId: Scalars['ID']['output'];
+  stoppedReason: Maybe<Scalars['String']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
 /** One project's deployment figures for one day. */
 export type DailyStats = {
   __typename?: 'DailyStats';
@@ -152,6 +196,8 @@ export type Deployment = {
   commit: Maybe<Scalars['String']['output']>;
   commitAuthor: Maybe<Scalars['String']['output']>;
   commitMessage: Maybe<Scalars['String']['output']>;
+  /** The commit statuses reported to the git provider (pushed deployments only; null for the others). */
+  commitStatus: Maybe<CommitStatus>;
   deadline: Maybe<Scalars['DateTime']['output']>;
   environmentId: Scalars['ID']['output'];
   finishedAt: Maybe<Scalars['DateTime']['output']>;
@@ -403,6 +449,8 @@ export type Mutation = {
   /** Stop hearing a service's repository (its git source stays); an automatic webhook is removed from the provider. */
   disconnectServiceRepository: Scalars['Boolean']['output'];
   drainNode: Node;
+  /** The member sign-in hop into a members-only environment: the URL (on the host of returnUrl, which must be one of the environment's) that gives the caller's browser a member cookie there. It holds a single-use token that lasts 60 seconds. */
+  enterEnvironment: Scalars['String']['output'];
   /** Invite someone by email; the invitation token is shown once. */
   inviteMember: NewSecretToken;
   labelNode: Node;
@@ -618,6 +666,12 @@ export type MutationDisconnectServiceRepositoryArgs = {
 export type MutationDrainNodeArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationEnterEnvironmentArgs = {
+  environmentId: Scalars['ID']['input'];
+  returnUrl: Scalars['String']['input'];
 };
 
 
@@ -1060,11 +1114,12 @@ export type ProjectSnapshot = {
   project: Project;
 };
 
-/** Pushes to branches matching `branch` (a glob: `*` within a segment, `**` across) deploy to an environment, automatically or on request, when they touch a watch path. */
+/** Pushes to branches matching `branch` (a glob: `*` within a segment, `**` across) deploy to an environment, automatically or on request, when they touch a watch path; with `waitForCi` (automatic triggers only) once the commit's checks at the provider pass. */
 export type PushTriggerInput = {
   automatic?: Scalars['Boolean']['input'];
   branch: Scalars['String']['input'];
   environmentId: Scalars['ID']['input'];
+  waitForCi?: Scalars['Boolean']['input'];
   watchPaths?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
@@ -1404,9 +1459,11 @@ export type ServiceState = {
   urls: Array<ServiceUrl>;
 };
 
-/** Which pushes deploy a service where: branch globs, environments, automatic or manual, watch paths. */
+/** Which pushes deploy a service where: branch globs, environments, automatic or manual, watch paths, wait for CI. */
 export type ServiceTriggers = {
   __typename?: 'ServiceTriggers';
+  /** Pushed commits that waited (or wait) for their checks before deploying, newest first. */
+  commitChecks: Array<CommitChecks>;
   connectionId: Maybe<Scalars['ID']['output']>;
   organizationId: Scalars['ID']['output'];
   position: Scalars['Int']['output'];
@@ -1414,6 +1471,12 @@ export type ServiceTriggers = {
   serviceId: Scalars['ID']['output'];
   triggers: Scalars['JSON']['output'];
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** Which pushes deploy a service where: branch globs, environments, automatic or manual, watch paths, wait for CI. */
+export type ServiceTriggersCommitChecksArgs = {
+  first?: Scalars['Int']['input'];
 };
 
 export type ServiceUrl = {
@@ -1581,11 +1644,13 @@ export type Viewer = {
   signedInWith: Maybe<Scalars['String']['output']>;
 };
 
-/** A verified webhook delivery: what it said and, once handled, what it caused (per service and environment: deploy with its deployment, wait, or skip, and why). */
+/** A verified webhook delivery: what it said and, once handled, what it caused (per service and environment: deploy with its deployment, wait, checks (wait for CI) or skip, and why). */
 export type WebhookDelivery = {
   __typename?: 'WebhookDelivery';
   caused: Scalars['JSON']['output'];
   commit: Maybe<Scalars['String']['output']>;
+  /** The commits this delivery left waiting for their checks, and how each wait ended (passed: with the deployment requested). */
+  commitChecks: Array<CommitChecks>;
   connectionId: Scalars['ID']['output'];
   deliveryId: Scalars['String']['output'];
   event: Scalars['String']['output'];
@@ -1601,6 +1666,14 @@ export type WebhookDelivery = {
   refKind: Scalars['String']['output'];
   repository: Scalars['String']['output'];
 };
+
+export type EnterEnvironmentMutationVariables = Exact<{
+  environmentId: Scalars['ID']['input'];
+  returnUrl: Scalars['String']['input'];
+}>;
+
+
+export type EnterEnvironmentMutation = { __typename?: 'Mutation', enterEnvironment: string };
 
 export type AuditEntryFieldsFragment = { __typename?: 'AuditEntry', position: number, at: string, actor: string, actorName: string, concerns: string | null, text: string, action: string, aggregateType: string, aggregateId: string, projectId: string | null, summary: string, details: unknown };
 
@@ -2075,6 +2148,7 @@ export const PreviewFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind
 export const ProjectRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProjectRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Project"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"restorableUntil"}}]}}]} as unknown as DocumentNode<ProjectRowFragment, unknown>;
 export const ServiceStateFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServiceStateFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ServiceState"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveDeploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveImage"}},{"kind":"Field","name":{"kind":"Name","value":"liveCommit"}},{"kind":"Field","name":{"kind":"Name","value":"latestDeploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"latestState"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"urls"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"host"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"tls"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestDeployment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"commitAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"sourceArchive"}},{"kind":"Field","name":{"kind":"Name","value":"rollbackOf"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<ServiceStateFieldsFragment, unknown>;
 export const ServiceCardFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServiceCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Service"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"spec"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"states"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServiceStateFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"commitAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"sourceArchive"}},{"kind":"Field","name":{"kind":"Name","value":"rollbackOf"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServiceStateFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ServiceState"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveDeploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveImage"}},{"kind":"Field","name":{"kind":"Name","value":"liveCommit"}},{"kind":"Field","name":{"kind":"Name","value":"latestDeploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"latestState"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"urls"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"host"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"tls"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestDeployment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentFields"}}]}}]}}]} as unknown as DocumentNode<ServiceCardFragment, unknown>;
+export const EnterEnvironmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EnterEnvironment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"returnUrl"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enterEnvironment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"returnUrl"},"value":{"kind":"Variable","name":{"kind":"Name","value":"returnUrl"}}}]}]}}]} as unknown as DocumentNode<EnterEnvironmentMutation, EnterEnvironmentMutationVariables>;
 export const AuditLogDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditLog"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"action"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"actor"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditLog"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"organizationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"projectId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"action"},"value":{"kind":"Variable","name":{"kind":"Name","value":"action"}}},{"kind":"Argument","name":{"kind":"Name","value":"actor"},"value":{"kind":"Variable","name":{"kind":"Name","value":"actor"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AuditEntryFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuditEntryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuditEntry"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"actorName"}},{"kind":"Field","name":{"kind":"Name","value":"concerns"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateType"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"summary"}},{"kind":"Field","name":{"kind":"Name","value":"details"}}]}}]} as unknown as DocumentNode<AuditLogQuery, AuditLogQueryVariables>;
 export const ProjectActivityDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ProjectActivity"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},"defaultValue":{"kind":"IntValue","value":"0"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projectActivity"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AuditEntryFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuditEntryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuditEntry"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"actorName"}},{"kind":"Field","name":{"kind":"Name","value":"concerns"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateType"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"summary"}},{"kind":"Field","name":{"kind":"Name","value":"details"}}]}}]} as unknown as DocumentNode<ProjectActivitySubscription, ProjectActivitySubscriptionVariables>;
 export const ProjectAsOfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProjectAsOf"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"at"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"position"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projectAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}},{"kind":"Argument","name":{"kind":"Name","value":"position"},"value":{"kind":"Variable","name":{"kind":"Name","value":"position"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"project"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"environments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"services"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"states"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveImage"}},{"kind":"Field","name":{"kind":"Name","value":"liveCommit"}},{"kind":"Field","name":{"kind":"Name","value":"latestState"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ProjectAsOfQuery, ProjectAsOfQueryVariables>;
