@@ -49,6 +49,7 @@ from application.git_sources import (
 from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
+from application.member_pass import MemberPasses, derive_pass_key
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
 from application.projections import Progress, TimeTravel
@@ -201,7 +202,12 @@ def bootstrap(
         policy=AuthPolicy.of(settings),
     )
     access = AccessGate(
-        queries=queries, auth=auth, bus=bus, clock=clock, ingress_domain=settings.ingress_domain
+        queries=queries,
+        auth=auth,
+        bus=bus,
+        clock=clock,
+        ingress_domain=settings.ingress_domain,
+        passes=MemberPasses(derive_pass_key(key), clock),
     )
     return Services(
         access=access,

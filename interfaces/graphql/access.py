@@ -74,3 +74,14 @@ def revoke_share_link(
     )
     context.execute(command, None, ())
     return True
+
+
+def enter_environment(
+    info: Info[GqlContext, None], environment_id: strawberry.ID, return_url: str
+) -> str:
+    context = ctx(info)
+    environment = entity(context.reads, "environment", environment_id, "environmentId")
+    gate = context.access
+    if gate is None:
+        raise UnavailableError("this server does not check access")
+    return gate.enter(context.require(), environment.id, return_url)

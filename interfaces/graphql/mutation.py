@@ -304,6 +304,12 @@ class Mutation:
         "A link that opens a members-only environment until it expires (1 to 720 hours).",
     )
     revoke_share_link = _field(access.revoke_share_link, "Stop a share link from working.")
+    enter_environment = _field(
+        access.enter_environment,
+        "The member sign-in hop into a members-only environment: the URL (on the host of "
+        "returnUrl, which must be one of the environment's) that gives the caller's browser a "
+        "member cookie there. It holds a single-use token that lasts 60 seconds.",
+    )
     remove_environment = mutation(c.RemoveEnvironment, "project_id environment_id", bool)
 
     # Variables

@@ -58,6 +58,15 @@ def _file(path: Path) -> File:
     return File(path, filename=path.name, media_type=media_type, content_disposition_type="inline")
 
 
+def dashboard_page(dist: Path = DIST) -> Response[str] | File:
+    """The dashboard's index.html (its router shows the page the path names), or the page
+    saying it is not built."""
+    index = dist.resolve() / "index.html"
+    if not index.is_file():
+        return Response(NO_BUNDLE_PAGE, media_type="text/html")
+    return _file(index)
+
+
 def web_handlers(dist: Path = DIST) -> list[HTTPRouteHandler]:
     """`/` and every other path that is not the API: a bundle file, else index.html."""
     root = dist.resolve()
@@ -65,7 +74,7 @@ def web_handlers(dist: Path = DIST) -> list[HTTPRouteHandler]:
     def answer(path: str) -> Response[str] | File:
         index = root / "index.html"
         if not index.is_file():
-            return Response(NO_BUNDLE_PAGE, media_type="text/html")
+            return dashboard_page(dist)
         wanted = (root / path.lstrip("/")).resolve()
         if path.strip("/") and wanted.is_file() and wanted.is_relative_to(root):
             return _file(wanted)

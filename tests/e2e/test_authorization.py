@@ -414,6 +414,12 @@ CASES: dict[str, Case] = {
         "env",
         tolerate=("VALIDATION_FAILED",),  # no such link: the gates let the caller ask
     ),
+    "Mutation.enterEnvironment": m(
+        "read",
+        'mutation($env: ID!) { enterEnvironment(environmentId: $env, returnUrl: "http://elsewhere.example/") }',
+        "env",
+        tolerate=("VALIDATION_FAILED",),  # not a host of the environment: the gates let it ask
+    ),
     "Mutation.removeEnvironment": m(
         "write",
         "mutation($project: ID!, $dev: ID!) { removeEnvironment(projectId: $project, environmentId: $dev) }",

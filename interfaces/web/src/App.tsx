@@ -18,6 +18,7 @@ const Infrastructure = lazy(() => import("./screens/Infrastructure"));
 const Activity = lazy(() => import("./screens/Activity"));
 const Settings = lazy(() => import("./screens/Settings"));
 const Join = lazy(() => import("./screens/Join"));
+const EnterEnvironment = lazy(() => import("./screens/EnterEnvironment"));
 const NotFound = lazy(() => import("./screens/NotFound"));
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -61,6 +62,7 @@ export function AppRoutes() {
         <Route path="activity" element={<Lazy><Activity /></Lazy>} />
         <Route path="settings" element={<Lazy><Settings /></Lazy>} />
         <Route path="join" element={<Lazy><Join /></Lazy>} />
+        <Route path="access/enter" element={<Lazy><EnterEnvironment /></Lazy>} />
         <Route path="*" element={<Lazy><NotFound /></Lazy>} />
       </Route>
     </Routes>
