@@ -202,6 +202,7 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.UpdateService: (Permission.WRITE, _service, "service"),
     c.ScaleService: (Permission.WRITE, _service, "service"),
     c.DeleteService: (Permission.WRITE, _service, "service"),
+    c.RemoveVolume: (Permission.WRITE, _service, "service"),
     c.RequestDeployment: (Permission.DEPLOY, _service, "service"),
     c.RollbackService: (Permission.DEPLOY, _deployment, "deployment"),
     c.PromoteDeployment: (Permission.DEPLOY, _deployment, "deployment"),

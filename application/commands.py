@@ -17,7 +17,14 @@ from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
 from domain.preview import DiskSpace, PreviewServices, WhenFull
 from domain.service_source import WebhookMode
-from domain.service_spec import BuildSettings, GitSource, HealthCheck, Resources, ServiceKind
+from domain.service_spec import (
+    BuildSettings,
+    GitSource,
+    HealthCheck,
+    Resources,
+    ServiceKind,
+    VolumeMount,
+)
 from domain.values import Role
 from domain.webhook_delivery import DeliveryFact
 
@@ -194,6 +201,8 @@ class CreateService(Command, frozen=True):
     cron_schedule: str | None = None
     domains: list[str] = msgspec.field(default_factory=list)
     load_balancing: str = "round_robin"
+    volumes: list[VolumeMount] = msgspec.field(default_factory=list)
+    volume_per_replica: bool = False
 
 
 class UpdateService(Command, frozen=True):
@@ -212,6 +221,8 @@ class UpdateService(Command, frozen=True):
     cron_schedule: str | UnsetType | None = UNSET
     domains: list[str] | UnsetType = UNSET
     load_balancing: str | UnsetType = UNSET
+    volumes: list[VolumeMount] | UnsetType = UNSET
+    volume_per_replica: bool | UnsetType = UNSET
 
 
 class ScaleService(Command, frozen=True):
@@ -222,9 +233,17 @@ class ScaleService(Command, frozen=True):
 
 
 class DeleteService(Command, frozen=True):
-    """Delete a service."""
+    """Delete a service; its volumes are removed with its containers unless kept."""
 
     service_id: UUID
+    keep_volumes: bool = True
+
+
+class RemoveVolume(Command, frozen=True):
+    """Remove a volume a deleted service kept, with its data, in every environment."""
+
+    service_id: UUID
+    volume: str
 
 
 # Deployments

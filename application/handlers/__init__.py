@@ -38,6 +38,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.UpdateService: services.update_service,
     c.ScaleService: services.scale_service,
     c.DeleteService: services.delete_service,
+    c.RemoveVolume: services.remove_volume,
     c.RequestDeployment: deployments.request_deployment,
     c.RollbackService: deployments.rollback_service,
     c.SetEnvironmentAccess: access.set_environment_access,

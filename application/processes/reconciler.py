@@ -25,6 +25,8 @@ from application.processes.support import (
     MANAGED,
     ORGANIZATION,
     REPLICA,
+    SERVICE,
+    VOLUME,
     LogWriter,
     redactor_for,
     release_variables,
@@ -58,6 +60,14 @@ class Desired:
     deployment: Deployment
     service: Service
     replicas: int
+
+
+def _handed_over(wanted: Desired, handing_over: set[tuple[UUID, UUID]]) -> bool:
+    """Whether a live release with volumes is handing them over to a starting release."""
+    deployment = wanted.deployment
+    return bool(deployment.spec.volumes) and (
+        (deployment.service_id, deployment.environment_id) in handing_over
+    )
 
 
 class Reconciler:
@@ -130,6 +140,13 @@ class Reconciler:
             for row in active
             if row.state in (DeploymentState.BUILT.value, DeploymentState.STARTING.value)
         }
+        # A starting release with volumes has stopped the live one's replicas to take its
+        # volumes over (Deployer._hand_over_volumes): they are not lost, leave them be.
+        handing_over = {
+            (row.service_id, row.environment_id)
+            for row in active
+            if row.state == DeploymentState.STARTING.value
+        }
         routes: dict[str, Route] = {}
         self._unguarded = set()
         for endpoint, runtime in self._runtimes().items():
@@ -143,6 +160,8 @@ class Reconciler:
                 by_deployment.setdefault(container.labels.get(DEPLOYMENT, ""), []).append(container)
             for deployment_id, containers in by_deployment.items():
                 wanted = desired.get(deployment_id)
+                if wanted is not None and _handed_over(wanted, handing_over):
+                    continue
                 if wanted is not None:
                     running = self._repair(runtime, wanted, containers)
                     running = self._restart_if_asked(runtime, wanted, running)
@@ -153,11 +172,14 @@ class Reconciler:
                 elif deployment_id not in {str(i) for i in in_progress}:
                     self._remove_orphans(runtime, endpoint, deployment_id, containers)
             for deployment_id, wanted in desired.items():
+                if _handed_over(wanted, handing_over):
+                    continue
                 if deployment_id not in by_deployment and self._placed_here(wanted, endpoint):
                     running = self._repair(runtime, wanted, [])
                     route = self._route(wanted, running)
                     if route is not None:
                         routes[route.id] = route
+            self._remove_doomed_volumes(runtime, actual)
         self._sync_ingress(routes, desired, starting)
         self._move_off_draining_nodes(desired, active)
 
@@ -315,6 +337,37 @@ class Reconciler:
                         deployment_id=known.id if known is not None else None,
                     )
                 )
+
+    def _remove_doomed_volumes(
+        self, runtime: ContainerRuntime, containers: list[ContainerInfo]
+    ) -> None:
+        """Remove the volumes of deleted services that did not keep them (or released
+        them), once none of the service's containers is left on the engine."""
+        try:
+            volumes = runtime.volumes({MANAGED: "true", INSTANCE: self.instance})
+        except ContainerEngineError as e:
+            log.warning("cannot list volumes: %s", e)
+            return
+        in_use = {c.labels.get(SERVICE) for c in containers}
+        services: dict[str, Service | None] = {}
+        for volume in volumes:
+            owner = volume.labels.get(SERVICE, "")
+            if owner in in_use:
+                continue
+            if owner not in services:
+                try:
+                    services[owner] = self.queries.service(UUID(owner))
+                except UnavailableError:
+                    raise  # never remove data because the event store did not answer
+                except (ApplicationError, ValueError):
+                    services[owner] = None  # not ours to judge
+            service = services[owner]
+            if service is None or not service.volume_doomed(volume.labels.get(VOLUME, "")):
+                continue
+            try:
+                runtime.remove_volume(volume.name)
+            except ContainerEngineError as e:  # a container still holds it: next tick
+                log.warning("could not remove volume %s yet: %s", volume.name, e)
 
     def _node_for(self, endpoint: str, organization: str | None) -> UUID | None:
         for row in self.dashboard.all_nodes():

@@ -68,6 +68,7 @@ def _structure(command: type[c.Command], field: str) -> type:
 _GIT, _BUILD = _structure(c.UpdateService, "git"), _structure(c.UpdateService, "build")
 _RESOURCES = _structure(c.UpdateService, "resources")
 _HEALTH = _structure(c.UpdateService, "health_check")
+_VOLUME = typing.get_args(_structure(c.UpdateService, "volumes"))[0]
 INPUTS: dict[type, type] = {
     _GIT: input_type(_GIT, "GitSourceInput", "A git repository to build from."),
     _BUILD: input_type(
@@ -78,6 +79,9 @@ INPUTS: dict[type, type] = {
     ),
     _HEALTH: input_type(
         _HEALTH, "HealthCheckInput", "A probe a replica must pass before it takes traffic."
+    ),
+    _VOLUME: input_type(
+        _VOLUME, "VolumeMountInput", "A named volume of a service and its absolute mount path."
     ),
 }
 ServiceInput = input_type(
@@ -336,7 +340,16 @@ class Mutation:
     scale_service = mutation(
         c.ScaleService, "id=service_id replicas", Service, result=load("service", "service_id")
     )
-    delete_service = mutation(c.DeleteService, "id=service_id", bool)
+    delete_service = mutation(
+        c.DeleteService, "id=service_id keep_volumes", bool,
+        description="Delete a service; its volumes are removed with its containers unless "
+        "keepVolumes (then they stay, orphaned, until removed).",
+    )  # fmt: skip
+    remove_volume = mutation(
+        c.RemoveVolume, "service_id volume", bool,
+        description="Remove a volume a deleted service kept, with its data, from every "
+        "environment.",
+    )  # fmt: skip
 
     # Deployments
     deploy_service = mutation(

@@ -457,6 +457,12 @@ CASES: dict[str, Case] = {
     "Mutation.deleteService": m(
         "write", "mutation($service: ID!) { deleteService(id: $service) }", "service"
     ),
+    "Mutation.removeVolume": m(
+        "write",
+        'mutation($service: ID!) { removeVolume(serviceId: $service, volume: "data") }',
+        "service",
+        tolerate=("CONFLICT",),  # the service is live: the gates let the caller ask
+    ),
     "Mutation.deployService": m(
         "deploy",
         "mutation($service: ID!, $env: ID!) { deployService(serviceId: $service, environmentId: $env) { id } }",
