@@ -397,6 +397,18 @@ class DashboardQueries:
         rows = self._select(dashboard.SERVICE_STATES, where=where)
         return typed(rows, dashboard.ServiceStateRow)
 
+    def service_volumes(self, service_id: UUID) -> list[dashboard.ServiceVolumesRow]:
+        """A service's volumes on the engines (none, or its one row)."""
+        rows = self._select(dashboard.SERVICE_VOLUMES, where={"service_id": service_id})
+        return typed(rows, dashboard.ServiceVolumesRow)
+
+    def orphaned_volumes(self, project_id: UUID) -> list[dashboard.ServiceVolumesRow]:
+        """The volumes deleted services of a project kept (until removeVolume)."""
+        rows = self._select(
+            dashboard.SERVICE_VOLUMES, where={"project_id": project_id, "orphaned": True}
+        )
+        return typed(rows, dashboard.ServiceVolumesRow)
+
     def deployments(
         self,
         service_id: UUID,

@@ -168,6 +168,46 @@ class StateChange:
 
 
 @strawberry.type
+class Volume:
+    """A named volume of a service in one environment, on the engine since a release of the
+    service first went live there; it outlives releases."""
+
+    service_id: strawberry.ID
+    service_name: str
+    environment_id: strawberry.ID
+    name: str
+    mount_path: str
+    created_at: datetime
+    orphaned: bool = strawberry.field(
+        description="Its service was deleted and kept it: it stays until removeVolume."
+    )
+
+
+def _volumes(rows: list[Any]) -> list[Volume]:
+    return [
+        Volume(
+            service_id=strawberry.ID(str(row.service_id)),
+            service_name=row.service_name,
+            environment_id=strawberry.ID(v["environment_id"]),
+            name=v["name"],
+            mount_path=v["mount_path"],
+            created_at=datetime.fromisoformat(v["created_at"]),
+            orphaned=row.orphaned,
+        )
+        for row in rows
+        for v in row.volumes
+    ]
+
+
+def service_volumes(root: ServiceRow, info: Info[GqlContext, None]) -> list[Volume]:
+    return _volumes(ctx(info).reads.dashboard.service_volumes(root.id))
+
+
+def project_orphaned_volumes(root: ProjectRow, info: Info[GqlContext, None]) -> list[Volume]:
+    return _volumes(ctx(info).reads.dashboard.orphaned_volumes(root.id))
+
+
+@strawberry.type
 class ServiceUrl:
     """An address a deployed web service answers on."""
 
@@ -698,6 +738,11 @@ else:
                 resolver=service_releases,
                 description="Releases with their exact commit, image and variable versions.",
             ),
+            "volumes": field(
+                resolver=service_volumes,
+                description="Its volumes on the engines, per environment where a release "
+                "went live (the spec's `volumes` say what is declared).",
+            ),
         },
     )
     Release = object_type(ReleaseRow, "Release", "One release of a service.")
@@ -708,6 +753,10 @@ else:
         fields={
             "environments": field(resolver=project_environments),
             "services": field(resolver=project_services),
+            "orphaned_volumes": field(
+                resolver=project_orphaned_volumes,
+                description="Volumes that deleted services kept, until removeVolume.",
+            ),
         },
     )
     Member = object_type(

@@ -92,6 +92,7 @@ from projections.dashboard.variables import (
     VariableRow,
     VariableSetRow,
 )
+from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, VolumeHandlers
 
 __all__ = [
     "API_TOKENS",
@@ -115,6 +116,7 @@ __all__ = [
     "SERVICE_SOURCES",
     "SERVICE_STATES",
     "SERVICE_TRIGGERS",
+    "SERVICE_VOLUMES",
     "SHARE_LINKS",
     "SIGN_IN_LINKS",
     "USERS",
@@ -144,6 +146,7 @@ __all__ = [
     "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "ServiceVolumesRow",
     "ShareLinkRow",
     "SignInLinkRow",
     "UserRow",
@@ -168,6 +171,7 @@ class DashboardProjection(
     CommitHandlers,
     PreviewHandlers,
     AccessHandlers,
+    VolumeHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -204,4 +208,5 @@ class DashboardProjection(
         PREVIEWS,
         ENVIRONMENT_ACCESS,
         SHARE_LINKS,
+        SERVICE_VOLUMES,
     )

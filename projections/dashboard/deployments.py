@@ -10,7 +10,8 @@ from uuid import UUID
 from domain.deployment import FINAL_STATES, Deployment, DeploymentState
 from domain.service import Service
 from projections.base import handles
-from projections.dashboard.services import SERVICE_STATES, service_state
+from projections.dashboard.services import SERVICE_STATES, SERVICES, service_state
+from projections.dashboard.volumes import volumes_went_live
 from projections.schema import Table
 from projections.store import RowStore
 
@@ -173,3 +174,4 @@ class DeploymentHandlers:
             updated_at=e.timestamp,
         )
         store.put(SERVICE_STATES, state)
+        volumes_went_live(store, e, store.get(SERVICES, e.originator_id))

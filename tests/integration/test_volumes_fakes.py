@@ -10,13 +10,26 @@ from datetime import timedelta
 import pytest
 
 from application import commands as c
+from application.authz import Principal
 from application.errors import DomainError
 from application.processes.support import volume_name
 from domain.deployment import DeploymentState
 from domain.service_spec import VolumeMount
+from interfaces.graphql.context import GqlContext
+from interfaces.graphql.schema import build_schema
 from tests.integration.test_deployer_fakes import Rig, bare_rig, rig  # noqa: F401
 
 S = DeploymentState
+ORPHANS = """query($project: ID!) { project(id: $project) {
+  orphanedVolumes { serviceName name mountPath orphaned } } }"""
+
+
+def graphql(rig: Rig, query: str, **variables: str) -> object:
+    """The query's data, asked by the organisation's owner through the read gate."""
+    context = GqlContext(rig.world.app, Principal(user_id=rig.world.owner), "test")
+    result = build_schema().execute_sync(query, variable_values=variables, context_value=context)
+    assert result.errors is None, result.errors
+    return result.data
 
 
 @pytest.fixture
@@ -83,6 +96,7 @@ def test_a_deleted_service_loses_its_volumes_unless_it_keeps_them(volume_rig: Ri
     rig.reconciler.tick()  # then, unused, its volume
     assert volume not in rig.runtime.volumes_by_name
     assert ("remove_volume", volume) in rig.runtime.calls
+    assert rig.world.app.dashboard.service_volumes(rig.service) == []
 
 
 def test_a_kept_volume_stays_until_it_is_removed_explicitly(volume_rig: Rig) -> None:
@@ -91,13 +105,29 @@ def test_a_kept_volume_stays_until_it_is_removed_explicitly(volume_rig: Rig) -> 
     volume = the_volume(rig)
     with pytest.raises(DomainError, match="still runs"):
         rig.run(c.RemoveVolume(service_id=rig.service, volume="data"))
+    dashboard = rig.world.app.dashboard
+    [row] = dashboard.service_volumes(rig.service)
+    assert [(v["environment_id"], v["name"], v["mount_path"]) for v in row.volumes] == [
+        (str(rig.world.production), "data", "/data")
+    ]
+    assert not row.orphaned and dashboard.orphaned_volumes(rig.world.project) == []
     rig.run(c.DeleteService(service_id=rig.service, keep_volumes=True))
     rig.clock.advance(timedelta(minutes=5))
     rig.reconciler.tick()
     rig.reconciler.tick()
     assert volume in rig.runtime.volumes_by_name
+    [orphan] = dashboard.orphaned_volumes(rig.world.project)
+    assert orphan.service_id == rig.service and orphan.service_name == "web"
+    assert graphql(rig, ORPHANS, project=str(rig.world.project)) == {
+        "project": {
+            "orphanedVolumes": [
+                {"serviceName": "web", "name": "data", "mountPath": "/data", "orphaned": True}
+            ]
+        }
+    }
     with pytest.raises(DomainError, match="no volume 'logs'"):
         rig.run(c.RemoveVolume(service_id=rig.service, volume="logs"))
     rig.run(c.RemoveVolume(service_id=rig.service, volume="data"))
     rig.reconciler.tick()
     assert volume not in rig.runtime.volumes_by_name
+    assert dashboard.orphaned_volumes(rig.world.project) == []
