@@ -203,6 +203,8 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.ScaleService: (Permission.WRITE, _service, "service"),
     c.DeleteService: (Permission.WRITE, _service, "service"),
     c.RemoveVolume: (Permission.WRITE, _service, "service"),
+    c.SnapshotVolume: (Permission.WRITE, _service, "service"),
+    c.RestoreSnapshot: (Permission.WRITE, _service, "service"),
     c.RequestDeployment: (Permission.DEPLOY, _service, "service"),
     c.RollbackService: (Permission.DEPLOY, _deployment, "deployment"),
     c.PromoteDeployment: (Permission.DEPLOY, _deployment, "deployment"),

@@ -239,6 +239,43 @@ class DeleteService(Command, frozen=True):
     keep_volumes: bool = True
 
 
+class SnapshotVolume(Command, frozen=True):
+    """Archive a volume of a service in an environment, its replicas stopped meanwhile."""
+
+    service_id: UUID
+    environment_id: UUID
+    volume: str
+
+
+class RestoreSnapshot(Command, frozen=True):
+    """Restore a service's snapshot into a new volume ``name`` of the service."""
+
+    service_id: UUID
+    snapshot_id: UUID
+    name: str
+
+
+class ReportSnapshotStep(Command, frozen=True):
+    """Report: a snapshot's next step is done (``quiesced``, ``archived``, ``started``), or
+    it failed (``failed``, with ``reason``)."""
+
+    snapshot_id: UUID
+    step: Literal["quiesced", "archived", "started", "failed"]
+    containers: list[str] = msgspec.field(default_factory=list)
+    file: str = ""
+    sha256: str = ""
+    size_bytes: int = 0
+    reason: str = ""
+
+
+class ReportRestoreEnded(Command, frozen=True):
+    """Report: a restore of a snapshot into a new volume ended (``failure`` None: done)."""
+
+    snapshot_id: UUID
+    name: str
+    failure: str | None = None
+
+
 class RemoveVolume(Command, frozen=True):
     """Remove a volume a deleted service kept, with its data, in every environment."""
 

@@ -41,6 +41,7 @@ from projections.dashboard import (
     ServiceTriggersRow,
     ShareLinkRow,
     SignInLinkRow,
+    SnapshotRow,
     UserRow,
     WebhookDeliveryRow,
     WebhookRemovalRow,
@@ -75,6 +76,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ServiceTriggersRow",
     "ShareLinkRow",
     "SignInLinkRow",
+    "SnapshotRow",
     "UserRow",
     "WebhookDeliveryRow",
     "WebhookRemovalRow",
@@ -401,6 +403,28 @@ class DashboardQueries:
         """A service's volumes on the engines (none, or its one row)."""
         rows = self._select(dashboard.SERVICE_VOLUMES, where={"service_id": service_id})
         return typed(rows, dashboard.ServiceVolumesRow)
+
+    def snapshots(self, service_id: UUID) -> list[dashboard.SnapshotRow]:
+        """A service's volume snapshots, newest first."""
+        rows = self._select(
+            dashboard.SNAPSHOTS,
+            where={"service_id": service_id},
+            order_by=("requested_at", "id"),
+            order="desc",
+        )
+        return typed(rows, dashboard.SnapshotRow)
+
+    def snapshot(self, snapshot_id: UUID) -> dashboard.SnapshotRow:
+        """One volume snapshot."""
+        rows = self._select(dashboard.SNAPSHOTS, where={"id": snapshot_id})
+        return _one(rows, dashboard.SnapshotRow, "snapshot", snapshot_id)
+
+    def busy_snapshots(self) -> list[dashboard.SnapshotRow]:
+        """Snapshots with steps or restores still to take (for Containr's processes)."""
+        rows = self._select(
+            dashboard.SNAPSHOTS, where={"busy": True}, order_by=("requested_at", "id")
+        )
+        return typed(rows, dashboard.SnapshotRow)
 
     def orphaned_volumes(self, project_id: UUID) -> list[dashboard.ServiceVolumesRow]:
         """The volumes deleted services of a project kept (until removeVolume)."""

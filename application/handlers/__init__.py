@@ -15,6 +15,7 @@ from application.handlers import (
     previews,
     projects,
     services,
+    snapshots,
     sources,
     variables,
 )
@@ -39,6 +40,10 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ScaleService: services.scale_service,
     c.DeleteService: services.delete_service,
     c.RemoveVolume: services.remove_volume,
+    c.SnapshotVolume: snapshots.snapshot_volume,
+    c.RestoreSnapshot: snapshots.restore_snapshot,
+    c.ReportSnapshotStep: snapshots.report_snapshot_step,
+    c.ReportRestoreEnded: snapshots.report_restore_ended,
     c.RequestDeployment: deployments.request_deployment,
     c.RollbackService: deployments.rollback_service,
     c.SetEnvironmentAccess: access.set_environment_access,

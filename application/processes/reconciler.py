@@ -19,6 +19,7 @@ from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer
 from application.processes.replicas import Replicas
+from application.processes.snapshots import SnapshotProcess
 from application.processes.support import (
     DEPLOYMENT,
     INSTANCE,
@@ -86,6 +87,7 @@ class Reconciler:
         clock: Clock,
         deployer: Deployer,
         local_endpoint: str,
+        snapshots: SnapshotProcess | None = None,
     ) -> None:
         self.bus = bus
         self.queries = queries
@@ -97,6 +99,8 @@ class Reconciler:
         self.clock = clock
         self.deployer = deployer
         self.local_endpoint = local_endpoint
+        self.snapshots = snapshots
+        """Volume snapshots, stepped after each reconciliation (they quiesce services)."""
         self._ctx = Context(actor=ACTOR)
         self._followers: dict[str, threading.Thread] = {}
         self._unguarded: set[str] = set()
@@ -140,13 +144,9 @@ class Reconciler:
             for row in active
             if row.state in (DeploymentState.BUILT.value, DeploymentState.STARTING.value)
         }
-        # A starting release with volumes has stopped the live one's replicas to take its
-        # volumes over (Deployer._hand_over_volumes): they are not lost, leave them be.
-        handing_over = {
-            (row.service_id, row.environment_id)
-            for row in active
-            if row.state == DeploymentState.STARTING.value
-        }
+        handing_over = self._handing_over(active)
+        paused = {k for k, wanted in desired.items() if _handed_over(wanted, handing_over)}
+        owned = {k: wanted for k, wanted in desired.items() if k not in paused}
         routes: dict[str, Route] = {}
         self._unguarded = set()
         for endpoint, runtime in self._runtimes().items():
@@ -156,12 +156,10 @@ class Reconciler:
                 log.warning("cannot list containers at %s: %s", endpoint, e)
                 continue
             by_deployment: dict[str, list[ContainerInfo]] = {}
-            for container in actual:
+            for container in (x for x in actual if x.labels.get(DEPLOYMENT, "") not in paused):
                 by_deployment.setdefault(container.labels.get(DEPLOYMENT, ""), []).append(container)
             for deployment_id, containers in by_deployment.items():
-                wanted = desired.get(deployment_id)
-                if wanted is not None and _handed_over(wanted, handing_over):
-                    continue
+                wanted = owned.get(deployment_id)
                 if wanted is not None:
                     running = self._repair(runtime, wanted, containers)
                     running = self._restart_if_asked(runtime, wanted, running)
@@ -171,9 +169,7 @@ class Reconciler:
                         routes[route.id] = route
                 elif deployment_id not in {str(i) for i in in_progress}:
                     self._remove_orphans(runtime, endpoint, deployment_id, containers)
-            for deployment_id, wanted in desired.items():
-                if _handed_over(wanted, handing_over):
-                    continue
+            for deployment_id, wanted in owned.items():
                 if deployment_id not in by_deployment and self._placed_here(wanted, endpoint):
                     running = self._repair(runtime, wanted, [])
                     route = self._route(wanted, running)
@@ -182,6 +178,27 @@ class Reconciler:
             self._remove_doomed_volumes(runtime, actual)
         self._sync_ingress(routes, desired, starting)
         self._move_off_draining_nodes(desired, active)
+        self._step_snapshots()
+
+    def _step_snapshots(self) -> None:
+        if self.snapshots is not None:
+            self.snapshots.tick()
+
+    def _handing_over(self, active: list[Any]) -> set[tuple[UUID, UUID]]:
+        """(service, environment) whose live replicas were stopped on purpose."""
+        # A starting release with volumes has stopped the live one's replicas to take its
+        # volumes over (Deployer._hand_over_volumes): they are not lost, leave them be.
+        stopped = {
+            (row.service_id, row.environment_id)
+            for row in active
+            if row.state == DeploymentState.STARTING.value
+        }
+        # So has a snapshot quiescing the service (SnapshotProcess): it starts them again.
+        return stopped | {
+            (row.service_id, row.environment_id)
+            for row in self.dashboard.busy_snapshots()
+            if row.state in ("requested", "quiesced", "archived")
+        }
 
     # What should run
 

@@ -50,6 +50,7 @@ ENTITIES: dict[str, Loader] = {
     "invitation": lambda r, i: r.dashboard.invitation(i),
     "token": lambda r, i: r.dashboard.api_token(i),
     "archive": lambda r, i: r.archive(i),
+    "snapshot": lambda r, i: r.dashboard.snapshot(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""
 
@@ -70,6 +71,7 @@ ID_FIELDS: dict[str, str] = {
     "invitation_id": "invitation",
     "token_id": "token",
     "source_archive_id": "archive",
+    "snapshot_id": "snapshot",
 }
 """The entity each id field of a command names. A mutation whose command holds ids in a
 field not listed here fails to build: every id passes the read gate."""

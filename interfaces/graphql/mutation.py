@@ -28,6 +28,7 @@ from interfaces.graphql.types import (
     Organization,
     Project,
     Service,
+    Snapshot,
     Variable,
     Viewer,
     ctx,
@@ -344,6 +345,18 @@ class Mutation:
         c.DeleteService, "id=service_id keep_volumes", bool,
         description="Delete a service; its volumes are removed with its containers unless "
         "keepVolumes (then they stay, orphaned, until removed).",
+    )  # fmt: skip
+    snapshot_volume = mutation(
+        c.SnapshotVolume, "service_id environment_id volume", Snapshot,
+        result=load("snapshot", "snapshot_id"),
+        description="Archive a volume of a service into the data directory (sha256 "
+        "checksummed); its replicas are stopped meanwhile and started again after.",
+    )  # fmt: skip
+    restore_snapshot = mutation(
+        c.RestoreSnapshot, "service_id snapshot_id name", Snapshot,
+        result=load("snapshot", "snapshot_id"),
+        description="Restore a completed snapshot into a NEW volume `name` of its service "
+        "(never over an existing volume); mount it by adding it to the service's volumes.",
     )  # fmt: skip
     remove_volume = mutation(
         c.RemoveVolume, "service_id volume", bool,

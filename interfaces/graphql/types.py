@@ -39,6 +39,7 @@ from application.readmodels import (
     ServiceStateRow,
     ShareLinkRow,
     SignInLinkRow,
+    SnapshotRow,
     UserRow,
 )
 from application.readmodels import (
@@ -201,6 +202,10 @@ def _volumes(rows: list[Any]) -> list[Volume]:
 
 def service_volumes(root: ServiceRow, info: Info[GqlContext, None]) -> list[Volume]:
     return _volumes(ctx(info).reads.dashboard.service_volumes(root.id))
+
+
+def service_snapshots(root: ServiceRow, info: Info[GqlContext, None]) -> list[Snapshot]:
+    return ctx(info).reads.dashboard.snapshots(root.id)
 
 
 def project_orphaned_volumes(root: ProjectRow, info: Info[GqlContext, None]) -> list[Volume]:
@@ -632,6 +637,7 @@ if TYPE_CHECKING:
     ServiceState = ServiceStateRow
     Service = ServiceRow
     Release = ReleaseRow
+    Snapshot = SnapshotRow
     Project = ProjectRow
     Member = MemberRow
     Invitation = InvitationRow
@@ -738,6 +744,9 @@ else:
                 resolver=service_releases,
                 description="Releases with their exact commit, image and variable versions.",
             ),
+            "snapshots": field(
+                resolver=service_snapshots, description="Its volume snapshots, newest first."
+            ),
             "volumes": field(
                 resolver=service_volumes,
                 description="Its volumes on the engines, per environment where a release "
@@ -746,6 +755,17 @@ else:
         },
     )
     Release = object_type(ReleaseRow, "Release", "One release of a service.")
+    Snapshot = object_type(
+        SnapshotRow,
+        "Snapshot",
+        "An archive of a service's volume (taken with the service quiesced), its sha256, "
+        "and the restores of it into new volumes.",
+        hide=("busy",),
+        descriptions={
+            "state": "requested, quiesced (replicas stopped), archived, completed or failed.",
+            "restores": 'Each {"name", "state": restoring | restored | failed, "reason"}.',
+        },
+    )
     Project = object_type(
         ProjectRow,
         "Project",

@@ -85,6 +85,7 @@ from projections.dashboard.services import (
     ServiceRow,
     ServiceStateRow,
 )
+from projections.dashboard.snapshots import SNAPSHOTS, SnapshotHandlers, SnapshotRow
 from projections.dashboard.variables import (
     VARIABLE_SETS,
     VARIABLES,
@@ -119,6 +120,7 @@ __all__ = [
     "SERVICE_VOLUMES",
     "SHARE_LINKS",
     "SIGN_IN_LINKS",
+    "SNAPSHOTS",
     "USERS",
     "VARIABLES",
     "VARIABLE_SETS",
@@ -149,6 +151,7 @@ __all__ = [
     "ServiceVolumesRow",
     "ShareLinkRow",
     "SignInLinkRow",
+    "SnapshotRow",
     "UserRow",
     "VariableRow",
     "VariableSetRow",
@@ -172,6 +175,7 @@ class DashboardProjection(
     PreviewHandlers,
     AccessHandlers,
     VolumeHandlers,
+    SnapshotHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -209,4 +213,5 @@ class DashboardProjection(
         ENVIRONMENT_ACCESS,
         SHARE_LINKS,
         SERVICE_VOLUMES,
+        SNAPSHOTS,
     )

@@ -8,6 +8,8 @@ share); the service runs the local busybox image, so nothing is built or pulled.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 
 import docker
 import docker.errors
@@ -16,6 +18,7 @@ from application import commands as c
 from application.processes.support import volume_name
 from domain.deployment import DeploymentState
 from domain.service_spec import ServiceKind, VolumeMount
+from domain.volume_snapshot import SnapshotState
 from tests.contract.docker_images import BASE_IMAGE
 from tests.integration.deploy_support import Platform, containers_of, until
 from tests.integration.test_deploy_docker import (  # noqa: F401 - the shared fixtures
@@ -87,6 +90,55 @@ def test_a_file_written_to_a_volume_is_there_after_a_redeploy(
     container = the_container(engine, second)
     assert exec_in(engine, container, 'test "$(cat /data/file)" = kept') == 0
     until(lambda: not containers_of(engine, first), what="the first release's container to go")
+
+
+def read_from_volume(engine: docker.APIClient, volume: str, path: str) -> str:
+    """What a file of a volume holds, read by a short-lived container of this test."""
+    container = engine.create_container(
+        BASE_IMAGE,
+        ["cat", f"/v/{path}"],
+        labels={"containr.test": "volumes"},
+        host_config=engine.create_host_config(binds={volume: {"bind": "/v", "mode": "ro"}}),
+    )
+    try:
+        engine.start(container["Id"])
+        assert engine.wait(container["Id"], timeout=60)["StatusCode"] == 0
+        return bytes(engine.logs(container["Id"])).decode()
+    finally:
+        engine.remove_container(container["Id"], force=True)
+
+
+def test_a_snapshot_restores_into_a_new_volume_holding_the_file(
+    platform_for: Callable[..., Platform], engine: docker.APIClient
+) -> None:
+    platform = platform_for(snapshot_helper_image=BASE_IMAGE)
+    platform.start_processes()
+    service = volume_service(platform)
+    release = deploy_healthy(platform, service)
+    assert exec_in(engine, the_container(engine, release), "echo kept > /data/file") == 0
+    assert platform.production is not None
+    snapshot = platform.run(
+        c.SnapshotVolume(service_id=service, environment_id=platform.production, volume="data")
+    ).id("snapshot_id")
+    queries = platform.services.queries
+    until(
+        lambda: queries.snapshot(snapshot).state is SnapshotState.COMPLETED,
+        timeout=90,
+        what="the snapshot to complete",
+    )
+    taken = queries.snapshot(snapshot)
+    assert Path(taken.file or "").parent == platform.settings.data_path / "snapshots"
+    assert [x["State"] for x in containers_of(engine, release)] == ["running"]
+
+    platform.run(c.RestoreSnapshot(service_id=service, snapshot_id=snapshot, name="copy"))
+    until(
+        lambda: queries.snapshot(snapshot).restores.get("copy") is not None,
+        timeout=90,
+        what="the restore to end",
+    )
+    assert queries.snapshot(snapshot).restores["copy"] == "restored"
+    copy = volume_name(platform.settings.instance, platform.production, service, "copy", None)
+    assert read_from_volume(engine, copy, "file") == "kept\n"
 
 
 def test_deleting_a_service_removes_its_volume_unless_it_is_kept(

@@ -4,20 +4,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from application import commands as c
 from application.authz import Principal
 from application.errors import DomainError
+from application.processes.snapshots import SnapshotConfig, SnapshotProcess
 from application.processes.support import volume_name
 from domain.deployment import DeploymentState
 from domain.service_spec import VolumeMount
+from domain.volume_snapshot import SnapshotState
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
-from tests.integration.test_deployer_fakes import Rig, bare_rig, rig  # noqa: F401
+from tests.integration.test_deployer_fakes import (  # noqa: F401
+    BASE_IMAGE,
+    CrashingBus,
+    OneEngine,
+    Rig,
+    bare_rig,
+    rig,
+)
 
 S = DeploymentState
 ORPHANS = """query($project: ID!) { project(id: $project) {
@@ -131,3 +142,136 @@ def test_a_kept_volume_stays_until_it_is_removed_explicitly(volume_rig: Rig) -> 
     rig.reconciler.tick()
     assert volume not in rig.runtime.volumes_by_name
     assert dashboard.orphaned_volumes(rig.world.project) == []
+
+
+# Snapshots
+
+
+def snapshots(rig: Rig, tmp: Path, bus: object = None) -> SnapshotProcess:
+    app = rig.world.app
+    return SnapshotProcess(
+        bus=bus or app.commands,  # type: ignore[arg-type]
+        queries=app.queries,
+        dashboard=app.dashboard,
+        runtimes=OneEngine(rig.runtime),
+        clock=app.clock,
+        config=SnapshotConfig(
+            directory=tmp / "snapshots",
+            instance=rig.deployer.config.instance,
+            local_endpoint=rig.deployer.config.local_endpoint,
+            helper_image=BASE_IMAGE,
+        ),
+    )
+
+
+def snapshot_of(rig: Rig) -> uuid.UUID:
+    return rig.run(
+        c.SnapshotVolume(service_id=rig.service, environment_id=rig.world.production, volume="data")
+    ).id("snapshot_id")
+
+
+def test_a_snapshot_quiesces_archives_restarts_and_restores_into_a_new_volume(
+    volume_rig: Rig, tmp_path: Path
+) -> None:
+    rig = volume_rig
+    live = rig.deploy()
+    rig.runtime.write_file(the_volume(rig), "rows.txt", b"1 2 3")
+    process = snapshots(rig, tmp_path)
+    snapshot_id = snapshot_of(rig)
+    process.advance(snapshot_id)
+    rig.sync()
+    snapshot = rig.world.app.queries.snapshot(snapshot_id)
+    assert snapshot.state is SnapshotState.COMPLETED
+    archive = Path(snapshot.file or "")
+    assert archive.parent == tmp_path / "snapshots"
+    assert snapshot.sha256 == hashlib.sha256(archive.read_bytes()).hexdigest()
+    [container] = rig.containers(live.id)
+    assert container.state == "running"
+    names = [call for call in rig.runtime.calls if call[0] in ("stop", "start")]
+    assert names[-2:] == [("stop", container.name), ("start", container.name)]
+    steps = [e.type.rsplit(".", 1)[-1] for e in rig.events("") if "VolumeSnapshot" in e.type]
+    assert steps == ["Requested", "ReplicasStopped", "Archived", "ReplicasStarted"]
+
+    rig.run(c.RestoreSnapshot(service_id=rig.service, snapshot_id=snapshot_id, name="copy"))
+    process.advance(snapshot_id)
+    rig.sync()
+    copy = volume_name(
+        rig.deployer.config.instance, rig.world.production, rig.service, "copy", None
+    )
+    assert rig.runtime.volume_files[copy] == {"rows.txt": b"1 2 3"}
+    [row] = rig.world.app.dashboard.snapshots(rig.service)
+    assert row.state == "completed" and not row.busy
+    assert row.restores == [{"name": "copy", "state": "restored", "reason": ""}]
+    with pytest.raises(DomainError, match="new volume only"):
+        rig.run(c.RestoreSnapshot(service_id=rig.service, snapshot_id=snapshot_id, name="copy"))
+    with pytest.raises(DomainError, match="has a volume 'data'"):
+        rig.run(c.RestoreSnapshot(service_id=rig.service, snapshot_id=snapshot_id, name="data"))
+
+
+def test_a_crash_between_steps_resumes_at_the_step_recorded_last(
+    volume_rig: Rig, tmp_path: Path
+) -> None:
+    rig = volume_rig
+    live = rig.deploy()
+    crashing = CrashingBus(rig.world.app.commands)
+    process = snapshots(rig, tmp_path, crashing)
+    snapshot_id = snapshot_of(rig)
+    crashing.crash_before.add(c.ReportSnapshotStep)  # stopped, then died before reporting
+    with pytest.raises(RuntimeError, match="crash before"):
+        process.advance(snapshot_id)
+    rig.sync()
+    assert rig.world.app.queries.snapshot(snapshot_id).state is SnapshotState.REQUESTED
+    [row] = rig.world.app.dashboard.snapshots(rig.service)
+    assert row.state == "requested" and row.busy  # visible as unfinished
+    rig.reconciler.tick()  # the stopped replica is the snapshot's, not lost
+    assert rig.events("Deployment.ReplicaLost") == []
+    process.advance(snapshot_id)
+    rig.sync()
+    snapshot = rig.world.app.queries.snapshot(snapshot_id)
+    assert snapshot.state is SnapshotState.COMPLETED
+    assert [c.state for c in rig.containers(live.id)] == ["running"]
+
+
+def test_a_snapshot_past_its_deadline_fails_and_starts_the_replicas_again(
+    volume_rig: Rig, tmp_path: Path
+) -> None:
+    rig = volume_rig
+    live = rig.deploy()
+    crashing = CrashingBus(rig.world.app.commands)
+    process = snapshots(rig, tmp_path, crashing)
+    snapshot_id = snapshot_of(rig)
+    crashing.crash_after.add(c.ReportSnapshotStep)  # quiesced and recorded, then died
+    with pytest.raises(RuntimeError, match="crash after"):
+        process.advance(snapshot_id)
+    assert [c.state for c in rig.containers(live.id)] == ["exited"]
+    rig.clock.advance(timedelta(hours=1))
+    process.advance(snapshot_id)
+    rig.sync()
+    snapshot = rig.world.app.queries.snapshot(snapshot_id)
+    assert snapshot.state is SnapshotState.FAILED and "deadline" in snapshot.reason
+    assert [c.state for c in rig.containers(live.id)] == ["running"]
+    with pytest.raises(DomainError, match="only a completed snapshot restores"):
+        rig.run(c.RestoreSnapshot(service_id=rig.service, snapshot_id=snapshot_id, name="copy"))
+
+
+def test_a_corrupt_archive_is_not_restored(volume_rig: Rig, tmp_path: Path) -> None:
+    rig = volume_rig
+    rig.deploy()
+    rig.runtime.write_file(the_volume(rig), "rows.txt", b"1 2 3")
+    process = snapshots(rig, tmp_path)
+    snapshot_id = snapshot_of(rig)
+    process.advance(snapshot_id)
+    archive = Path(rig.world.app.queries.snapshot(snapshot_id).file or "")
+    data = bytearray(archive.read_bytes())
+    data[600] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    rig.run(c.RestoreSnapshot(service_id=rig.service, snapshot_id=snapshot_id, name="copy"))
+    process.advance(snapshot_id)
+    rig.sync()
+    [row] = rig.world.app.dashboard.snapshots(rig.service)
+    [restore] = row.restores
+    assert restore["state"] == "failed" and "sha256" in restore["reason"]
+    copy = volume_name(
+        rig.deployer.config.instance, rig.world.production, rig.service, "copy", None
+    )
+    assert copy not in rig.runtime.volumes_by_name

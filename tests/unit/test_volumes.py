@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from application.eventstore import EventMapper
-from domain.errors import InvalidValueError
+from domain.errors import InvalidValueError, RuleViolatedError
 from domain.ids import OrganizationId, ProjectId, ServiceId
 from domain.service import Service
 from domain.service_spec import (
@@ -19,6 +19,7 @@ from domain.service_spec import (
     SharedVolumeReplicasError,
     VolumeMount,
 )
+from domain.volume_snapshot import SnapshotState, VolumeSnapshot
 from tests.unit.given import ACTOR, at, given, then
 
 DB = ServiceSpec(
@@ -139,3 +140,59 @@ def test_volumes_survive_the_event_store_and_old_deletions_kept_their_volumes() 
     state.pop("class_version", None)
     old = mapper.decode(stored.topic, msgspec.json.encode(state), s.id, deleted.originator_version)
     assert old.keep_volumes is True  # type: ignore[attr-defined]
+
+
+# Snapshots
+
+
+def snapshot() -> VolumeSnapshot:
+    return VolumeSnapshot.request(
+        uuid.uuid4(),
+        organization_id=uuid.uuid4(),
+        project_id=uuid.uuid4(),
+        service_id=uuid.uuid4(),
+        environment_id=uuid.uuid4(),
+        volume="data",
+        deadline=at(15),
+        actor=ACTOR,
+        now=at(),
+    )
+
+
+def test_a_snapshot_records_each_step_once_in_order() -> None:
+    s = given(snapshot())
+    assert s.archived("f", "0" * 64, 10, actor=ACTOR, now=at(1)) is False  # not quiesced yet
+    assert s.replicas_stopped(("c1",), actor=ACTOR, now=at(1)) is True
+    assert s.replicas_stopped(("c1",), actor=ACTOR, now=at(1)) is False
+    assert s.archived("f", "0" * 64, 10, actor=ACTOR, now=at(2)) is True
+    assert s.replicas_started(actor=ACTOR, now=at(3)) is True
+    assert s.fail("late", actor=ACTOR, now=at(4)) is False
+    assert [type(e).__name__ for e in then(s)] == ["ReplicasStopped", "Archived", "ReplicasStarted"]
+    assert s.state is SnapshotState.COMPLETED and s.stopped == ("c1",)
+
+
+def test_a_failed_snapshot_names_its_step_and_restores_nothing() -> None:
+    s = given(snapshot())
+    s.replicas_stopped(("c1",), actor=ACTOR, now=at(1))
+    s.fail("the engine refused", actor=ACTOR, now=at(2))
+    assert then(s)[-1].step == "quiesced"
+    with pytest.raises(RuleViolatedError, match="only a completed snapshot restores"):
+        s.request_restore("copy", actor=ACTOR, now=at(3))
+
+
+def test_a_snapshot_restores_into_new_volumes_only_each_reported_once() -> None:
+    s = snapshot()
+    s.replicas_stopped((), actor=ACTOR, now=at(1))
+    s.archived("f", "0" * 64, 10, actor=ACTOR, now=at(2))
+    s.replicas_started(actor=ACTOR, now=at(3))
+    given(s)
+    s.request_restore("copy", actor=ACTOR, now=at(4))
+    for taken in ("copy", "data"):
+        with pytest.raises(InvalidValueError, match="new volume only"):
+            s.request_restore(taken, actor=ACTOR, now=at(5))
+    with pytest.raises(InvalidValueError, match="not a valid slug"):
+        s.request_restore("Copy!", actor=ACTOR, now=at(5))
+    assert s.pending_restores() == ["copy"]
+    assert s.restore_ended("copy", None, actor=ACTOR, now=at(6)) is True
+    assert s.restore_ended("copy", "late", actor=ACTOR, now=at(7)) is False
+    assert s.pending_restores() == [] and s.restores == {"copy": "restored"}
