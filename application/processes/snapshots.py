@@ -166,6 +166,7 @@ class SnapshotProcess:
                 c.ReportSnapshotStep(snapshot_id=snapshot.id, step="failed", reason=str(e))
             )
             return
+        os.chmod(part, 0o600)  # a copy of the service's data: for Containr's eyes only
         sha256, size = file_sha256(part)
         os.replace(part, target)
         self._report(

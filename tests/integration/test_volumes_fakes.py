@@ -184,6 +184,7 @@ def test_a_snapshot_quiesces_archives_restarts_and_restores_into_a_new_volume(
     assert snapshot.state is SnapshotState.COMPLETED
     archive = Path(snapshot.file or "")
     assert archive.parent == tmp_path / "snapshots"
+    assert archive.stat().st_mode & 0o777 == 0o600
     assert snapshot.sha256 == hashlib.sha256(archive.read_bytes()).hexdigest()
     [container] = rig.containers(live.id)
     assert container.state == "running"
