@@ -111,3 +111,55 @@ def test_a_release_gets_resolved_values_and_its_logs_mask_referenced_secrets(rig
     )
     assert PASSWORD not in redactor.redact(f"connecting with {PASSWORD}")
     assert env["DATABASE_URL"] not in redactor.redact(env["DATABASE_URL"])
+
+
+def state_of(rig: Rig, service: uuid.UUID) -> tuple[str | None, object]:
+    rig.sync()
+    (state,) = rig.world.app.dashboard.service_states(service_id=service)
+    return state.needs_redeploy, state.live_deployment_id
+
+
+def test_changing_a_referenced_value_marks_the_dependent_until_a_newer_release_is_live(
+    rig: Rig,
+) -> None:
+    world = rig.world
+    db = database(world)
+    set_vars(world, db, PASSWORD="first-pass")
+    set_vars(world, None, URL="postgres://${{db.PASSWORD}}@db")
+    set_vars(world, world.service, DATABASE_URL="${{shared.URL}}", OWN="${{db.PASSWORD}}")
+    first = rig.deploy()
+    assert state_of(rig, world.service) == (None, first.id)
+    references = rig.world.app.dashboard.variable_references(world.project, world.service)
+    assert [(r.name, r.target_service_ids) for r in references] == [
+        ("DATABASE_URL", []),
+        ("OWN", [str(db)]),
+    ]
+
+    set_vars(world, db, PASSWORD="second-pass")
+    reason, live = state_of(rig, world.service)
+    assert live == first.id
+    assert reason is not None
+    assert reason.startswith(
+        "DATABASE_URL references db.PASSWORD, changed at "
+    ) or reason.startswith("OWN references db.PASSWORD, changed at ")
+    assert "second-pass" not in reason
+
+    second = rig.deploy()
+    assert state_of(rig, world.service) == (None, second.id)
+    (container,) = rig.containers(second.id)
+    env = rig.runtime.specs[container.id].environment
+    assert env["DATABASE_URL"] == "postgres://second-pass@db"
+    assert env["OWN"] == "second-pass"
+
+
+def test_a_value_that_no_longer_references_forgets_its_edges(rig: Rig) -> None:
+    world = rig.world
+    db = database(world)
+    set_vars(world, db, PASSWORD="p4ssword-one")
+    set_vars(world, world.service, OWN="${{db.PASSWORD}}")
+    rig.deploy()
+    set_vars(world, world.service, OWN="plain")
+    rig.sync()
+    assert rig.world.app.dashboard.variable_references(world.project, world.service) == []
+    set_vars(world, db, PASSWORD="p4ssword-two")
+    assert state_of(rig, world.service)[0] is None
