@@ -163,3 +163,19 @@ def test_a_value_that_no_longer_references_forgets_its_edges(rig: Rig) -> None:
     assert rig.world.app.dashboard.variable_references(world.project, world.service) == []
     set_vars(world, db, PASSWORD="p4ssword-two")
     assert state_of(rig, world.service)[0] is None
+
+
+def test_the_audit_entry_shows_what_a_value_references_and_no_value(rig: Rig) -> None:
+    world = rig.world
+    db = database(world)
+    set_vars(world, db, PASSWORD=PASSWORD)
+    set_vars(world, world.service, DATABASE_URL="postgres://app:${{db.PASSWORD}}@db")
+    rig.sync()
+    entries = [
+        e
+        for e in world.app.history.timeline(project_id=world.project, limit=100)
+        if e.details.get("references")
+    ]
+    (entry,) = entries
+    assert entry.details["references"] == {"DATABASE_URL": [f"{db}.PASSWORD"]}
+    assert PASSWORD not in repr(entry)
