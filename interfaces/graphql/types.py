@@ -737,7 +737,15 @@ else:
             ),
         },
     )
-    Release = object_type(ReleaseRow, "Release", "One release of a service.")
+    Release = object_type(
+        ReleaseRow,
+        "Release",
+        "One release of a service.",
+        descriptions={
+            "references": "What its variables referenced (reference variables): variable "
+            'name -> ["<service id>.<NAME>" or "shared.<NAME>"]; ids and names, never values.'
+        },
+    )
     Project = object_type(
         ProjectRow,
         "Project",

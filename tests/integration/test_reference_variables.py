@@ -179,3 +179,24 @@ def test_the_audit_entry_shows_what_a_value_references_and_no_value(rig: Rig) ->
     (entry,) = entries
     assert entry.details["references"] == {"DATABASE_URL": [f"{db}.PASSWORD"]}
     assert PASSWORD not in repr(entry)
+
+
+def test_a_release_records_which_references_it_resolved_and_a_rollback_keeps_them(
+    rig: Rig,
+) -> None:
+    world = rig.world
+    db = database(world)
+    set_vars(world, db, PASSWORD=PASSWORD)
+    set_vars(world, None, HOST="db.internal", URL="postgres://${{shared.HOST}}")
+    set_vars(world, world.service, DATABASE_URL="postgres://app:${{db.PASSWORD}}@db")
+    first = rig.deploy()
+    set_vars(world, world.service, DATABASE_URL="plain")
+    second = rig.deploy()
+    rollback = rig.run(c.RollbackService(deployment_id=first.id)).id("deployment_id")
+    rig.sync()
+    releases = {r.deployment_id: r for r in world.app.history.releases(world.service)}
+    expected = {"DATABASE_URL": [f"{db}.PASSWORD"], "URL": ["shared.HOST"]}
+    assert releases[first.id].references == expected
+    assert releases[second.id].references == {"URL": ["shared.HOST"]}
+    assert releases[rollback].references == expected
+    assert PASSWORD not in repr(releases[first.id])

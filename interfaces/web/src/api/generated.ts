@@ -1364,6 +1364,8 @@ export type Release = {
   organizationId: Scalars['ID']['output'];
   position: Scalars['Int']['output'];
   projectId: Scalars['ID']['output'];
+  /** What its variables referenced (reference variables): variable name -> ["<service id>.<NAME>" or "shared.<NAME>"]; ids and names, never values. */
+  references: Maybe<Scalars['JSON']['output']>;
   requestedAt: Scalars['DateTime']['output'];
   requestedBy: Scalars['String']['output'];
   rollbackOf: Maybe<Scalars['ID']['output']>;
