@@ -117,6 +117,14 @@ class Queries:
             for name, sealed in sorted(variables.values.items())
         }
 
+    def variable_references(
+        self, environment_id: UUID, service_id: UUID | None = None, *, version: int | None = None
+    ) -> dict[str, tuple[str, ...]]:
+        """What each templated variable of an environment (or a service) references, as
+        ``<service id>.<NAME>`` or ``shared.<NAME>`` (no values)."""
+        variables = self._variables(environment_id, service_id, version)
+        return dict(variables.references) if variables else {}
+
     def _variables(
         self, environment_id: UUID, service_id: UUID | None, version: int | None
     ) -> VariableSet | None:

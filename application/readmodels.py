@@ -286,6 +286,16 @@ class DashboardQueries:
         rows = self._select(dashboard.VARIABLES, where=where, order_by=("name",))
         return [row["name"] for row in rows]
 
+    def variable_references(
+        self, project_id: UUID, service_id: UUID | None = None
+    ) -> list[dashboard.VariableReferenceRow]:
+        """The variables of a project (or of one service of it) that reference others."""
+        where: dict[str, object] = {"project_id": project_id}
+        if service_id is not None:
+            where["service_id"] = service_id
+        rows = self._select(dashboard.VARIABLE_REFERENCES, where=where, order_by=("name",))
+        return typed(rows, dashboard.VariableReferenceRow)
+
     def organizations(self) -> list[dashboard.OrganizationRow]:
         """Every organisation of the installation (for operators)."""
         rows = self._select(dashboard.ORGANIZATIONS, order_by=("slug",))

@@ -199,6 +199,18 @@ class ClusterNode:
 
 
 @strawberry.type
+class ServiceReference:
+    """An edge of the project canvas: a service's variables reference another service's
+    variables in one environment (issue 15)."""
+
+    environment_id: strawberry.ID
+    service_id: strawberry.ID = strawberry.field(description="The service referenced.")
+    variables: list[str] = strawberry.field(
+        description="The referencing service's variables that reference it, by name."
+    )
+
+
+@strawberry.type
 class Variable:
     """A variable of an environment or a service; its value only when revealed."""
 
@@ -307,6 +319,20 @@ def service_deployments(
     if selects_item(info, "reasonText", "requestedByName", "history"):
         naming.prefetch_deployment_words(context, dashboard, rows[:limit])
     return connection(rows, limit, lambda d: encode_cursor(d.requested_at.isoformat(), d.id))
+
+
+def service_references(root: ServiceRow, info: Info[GqlContext, None]) -> list[ServiceReference]:
+    rows = ctx(info).reads.dashboard.variable_references(root.project_id, root.id)
+    edges: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in rows:
+        for target in row.target_service_ids:
+            edges[(str(row.environment_id), target)].append(row.name)
+    return [
+        ServiceReference(
+            environment_id=strawberry.ID(env), service_id=strawberry.ID(target), variables=names
+        )
+        for (env, target), names in sorted(edges.items())
+    ]
 
 
 def service_releases(
@@ -681,6 +707,12 @@ else:
                 "address and the service's own domains; empty while nothing is live.",
             ),
         },
+        descriptions={
+            "needs_redeploy": 'Why the live release is out of date, e.g. "DATABASE_URL '
+            'references db.PASSWORD, changed at …" (a value its variables reference changed); '
+            "null once a release requested after the change is live.",
+            "needs_redeploy_since": "When the latest such change happened.",
+        },
     )
     Service = object_type(
         ServiceRow,
@@ -698,9 +730,22 @@ else:
                 resolver=service_releases,
                 description="Releases with their exact commit, image and variable versions.",
             ),
+            "references": field(
+                resolver=service_references,
+                description="The services its variables reference, per environment (the "
+                "edges of the project canvas).",
+            ),
         },
     )
-    Release = object_type(ReleaseRow, "Release", "One release of a service.")
+    Release = object_type(
+        ReleaseRow,
+        "Release",
+        "One release of a service.",
+        descriptions={
+            "references": "What its variables referenced (reference variables): variable "
+            'name -> ["<service id>.<NAME>" or "shared.<NAME>"]; ids and names, never values.'
+        },
+    )
     Project = object_type(
         ProjectRow,
         "Project",

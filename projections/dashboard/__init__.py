@@ -86,9 +86,13 @@ from projections.dashboard.services import (
     ServiceStateRow,
 )
 from projections.dashboard.variables import (
+    REFERENCE_DEPENDENTS,
+    VARIABLE_REFERENCES,
     VARIABLE_SETS,
     VARIABLES,
+    ReferenceDependentsRow,
     VariableHandlers,
+    VariableReferenceRow,
     VariableRow,
     VariableSetRow,
 )
@@ -111,6 +115,7 @@ __all__ = [
     "PREVIEWS",
     "PREVIEW_POLICIES",
     "PROJECTS",
+    "REFERENCE_DEPENDENTS",
     "SERVICES",
     "SERVICE_SOURCES",
     "SERVICE_STATES",
@@ -119,6 +124,7 @@ __all__ = [
     "SIGN_IN_LINKS",
     "USERS",
     "VARIABLES",
+    "VARIABLE_REFERENCES",
     "VARIABLE_SETS",
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
@@ -140,6 +146,7 @@ __all__ = [
     "PreviewPolicyRow",
     "PreviewRow",
     "ProjectRow",
+    "ReferenceDependentsRow",
     "ServiceRow",
     "ServiceSourceRow",
     "ServiceStateRow",
@@ -147,6 +154,7 @@ __all__ = [
     "ShareLinkRow",
     "SignInLinkRow",
     "UserRow",
+    "VariableReferenceRow",
     "VariableRow",
     "VariableSetRow",
     "WebhookDeliveryRow",
@@ -204,4 +212,6 @@ class DashboardProjection(
         PREVIEWS,
         ENVIRONMENT_ACCESS,
         SHARE_LINKS,
+        VARIABLE_REFERENCES,
+        REFERENCE_DEPENDENTS,
     )

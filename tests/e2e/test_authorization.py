@@ -116,6 +116,12 @@ CASES: dict[str, Case] = {
         "deployments(first: 2) { nodes { state history { state } } } releases { state } } }",
         "service",
     ),
+    "Service.references": q(
+        "read",
+        "query($service: ID!) { service(id: $service) { references { serviceId variables } "
+        "states { needsRedeploy needsRedeploySince } } }",
+        "service",
+    ),
     "Service.deployments": q(
         "read",
         "query($service: ID!, $env: ID!) { service(id: $service) { "
