@@ -39,6 +39,7 @@ from projections.dashboard.commits import (
     CommitHandlers,
     CommitStatusRow,
 )
+from projections.dashboard.cron_runs import CRON_RUNS, CronRunHandlers, CronRunRow
 from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
 from projections.dashboard.git import (
     GIT_CONNECTIONS,
@@ -99,6 +100,7 @@ __all__ = [
     "CLUSTER_NODES",
     "COMMIT_CHECKS",
     "COMMIT_STATUSES",
+    "CRON_RUNS",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "ENVIRONMENT_ACCESS",
@@ -127,6 +129,7 @@ __all__ = [
     "ClusterRow",
     "CommitChecksRow",
     "CommitStatusRow",
+    "CronRunRow",
     "DashboardProjection",
     "DeploymentRow",
     "EnvironmentAccessRow",
@@ -168,6 +171,7 @@ class DashboardProjection(
     CommitHandlers,
     PreviewHandlers,
     AccessHandlers,
+    CronRunHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -204,4 +208,5 @@ class DashboardProjection(
         PREVIEWS,
         ENVIRONMENT_ACCESS,
         SHARE_LINKS,
+        CRON_RUNS,
     )
