@@ -9,19 +9,18 @@ downtime (the newest ones); the older ones are counted in the first record's wor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import CroniterBadDateError, croniter
+from croniter import CroniterBadDateError, CroniterError, croniter
 
 from application.errors import InvalidValueError
 
 CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 MAX_MISSED_RECORDED = 10
-_LOOK_AHEAD_LIMIT = 1000
-"""How many fire times one look at a schedule considers at most (a schedule of every minute
-over a downtime of days would otherwise make thousands)."""
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,30}(?:/[A-Za-z0-9_+-]{1,30}){0,2}")
 
 
 def check_cron(expression: str | None) -> str | None:
@@ -29,14 +28,15 @@ def check_cron(expression: str | None) -> str | None:
     if expression is None:
         return None
     expression = " ".join(expression.split())
-    if expression not in CRON_MACROS and (
-        len(expression.split(" ")) != 5 or not croniter.is_valid(expression)
-    ):
-        raise InvalidValueError(
-            "cron_schedule",
-            f"{expression!r} is not a valid cron schedule (five fields, e.g. '*/15 * * * *')",
-        )
+    invalid = InvalidValueError(
+        "cron_schedule",
+        f"{expression!r} is not a valid cron schedule (five fields, e.g. '*/15 * * * *')",
+    )
+    if expression not in CRON_MACROS and len(expression.split(" ")) != 5:
+        raise invalid
     try:
+        if not croniter.is_valid(expression):
+            raise invalid
         croniter(expression, datetime(2000, 1, 1, tzinfo=UTC)).get_next(datetime)
     except CroniterBadDateError:
         raise InvalidValueError(
@@ -44,6 +44,8 @@ def check_cron(expression: str | None) -> str | None:
             f"{expression!r} never fires (no date matches it, like 31 February); "
             "check the day of month and month fields",
         ) from None
+    except (CroniterError, ValueError, OverflowError):  # croniter refuses some odd fields late
+        raise invalid from None
     return expression
 
 
@@ -52,8 +54,10 @@ def check_timezone(name: str | None) -> str | None:
     if name is None or name == "":
         return None
     try:
+        if not _ZONE_NAME.fullmatch(name):
+            raise ValueError(name)
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory ("Europe")
         raise InvalidValueError(
             "cron_timezone", f"{name!r} is not a known time zone; use a name like Europe/Paris"
         ) from None
@@ -61,22 +65,24 @@ def check_timezone(name: str | None) -> str | None:
 
 
 def fire_times(
-    expression: str, timezone: str | None, after: datetime, until: datetime
-) -> list[datetime]:
-    """The times (UTC) the schedule fires after ``after`` and at or before ``until``, the
-    newest ``_LOOK_AHEAD_LIMIT`` of them at most, oldest first."""
+    expression: str, timezone: str | None, after: datetime, until: datetime, *, newest: int
+) -> tuple[list[datetime], bool]:
+    """The newest ``newest`` times (UTC, oldest first) the schedule fires after ``after`` and
+    at or before ``until``, and whether it fired earlier in that span too.
+
+    It walks back from ``until``, so a schedule of every minute over a downtime of weeks
+    costs ``newest`` steps, not one per minute missed."""
     zone = ZoneInfo(timezone) if timezone else UTC
-    if until - after > timedelta(days=366):
-        after = until - timedelta(days=366)  # no run is that late: look back a year at most
+    iterator = croniter(expression, (until + timedelta(seconds=1)).astimezone(zone))
     times: list[datetime] = []
-    iterator = croniter(expression, after.astimezone(zone))
     while True:
-        fire = iterator.get_next(datetime).astimezone(UTC)
-        if fire > until:
-            return times
-        times.append(fire)
-        if len(times) > _LOOK_AHEAD_LIMIT:
-            times.pop(0)
+        fire = iterator.get_prev(datetime).astimezone(UTC)
+        if fire <= after:
+            return times[::-1], False
+        if fire <= until:
+            if len(times) == newest:
+                return times[::-1], True
+            times.append(fire)
 
 
 def next_fire(expression: str, timezone: str | None, after: datetime) -> datetime:
@@ -91,12 +97,15 @@ class Due:
 
     run: datetime | None
     missed: tuple[datetime, ...]
-    earlier_missed: int = 0
-    """Missed times older than those recorded one by one."""
+    earlier_missed: bool = False
+    """More times were missed before those recorded one by one."""
 
 
-def due(times: list[datetime], now: datetime, starting_deadline_seconds: int) -> Due:
-    """Apply the missed-run rule to the fire times not yet handled (oldest first)."""
+def due(
+    times: list[datetime], now: datetime, starting_deadline_seconds: int, *, more: bool = False
+) -> Due:
+    """Apply the missed-run rule to the fire times not yet handled (oldest first; ``more``:
+    the schedule fired before them too)."""
     if not times:
         return Due(None, ())
     *older, latest = times
@@ -106,5 +115,5 @@ def due(times: list[datetime], now: datetime, starting_deadline_seconds: int) ->
     return Due(
         None if late else latest,
         tuple(recorded),
-        earlier_missed=len(missed) - len(recorded),
+        earlier_missed=more or len(recorded) < len(missed),
     )

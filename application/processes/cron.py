@@ -25,7 +25,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.cron import due, fire_times
+from application.cron import MAX_MISSED_RECORDED, due, fire_times
 from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogQuery, LogStore
 from application.ports import Clock, SecretBox
@@ -147,15 +147,17 @@ class CronScheduler:
         if service.deleted or live_id is None or spec.cron_schedule is None:
             return
         since = self._cursor(service_id, environment_id, live_id)
-        times = fire_times(spec.cron_schedule, spec.cron_timezone, since, now)
-        found = due(times, now, spec.cron_starting_deadline_seconds)
+        times, more = fire_times(
+            spec.cron_schedule, spec.cron_timezone, since, now, newest=MAX_MISSED_RECORDED + 1
+        )
+        found = due(times, now, spec.cron_starting_deadline_seconds, more=more)
         for index, missed in enumerate(found.missed):
             detail = (
                 f"Containr was not running at {missed.isoformat()} and the run was more than "
                 f"{spec.cron_starting_deadline_seconds} s late"
             )
             if index == 0 and found.earlier_missed:
-                detail += f" ({found.earlier_missed} earlier times were missed too)"
+                detail += " (earlier times were missed too)"
             self._send(
                 c.ScheduleCronRun(
                     service_id=service_id,

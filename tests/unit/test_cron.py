@@ -29,7 +29,9 @@ def test_valid_schedules_are_accepted_and_normalised(expression: str) -> None:
     assert check_cron(expression) == " ".join(expression.split())
 
 
-@pytest.mark.parametrize("expression", ["* * * *", "61 * * * *", "every day", "@sometimes"])
+@pytest.mark.parametrize(
+    "expression", ["* * * *", "61 * * * *", "every day", "@sometimes", "* * * * 7#6", "a b c d e"]
+)
 def test_malformed_schedules_are_refused(expression: str) -> None:
     with pytest.raises(InvalidValueError, match="not a valid cron schedule"):
         check_cron(expression)
@@ -44,8 +46,11 @@ def test_a_schedule_that_never_fires_is_refused(expression: str) -> None:
 def test_time_zones_are_checked_and_none_means_utc() -> None:
     assert check_timezone("Europe/Paris") == "Europe/Paris"
     assert check_timezone(None) is None and check_timezone("") is None
-    with pytest.raises(InvalidValueError, match="not a known time zone"):
-        check_timezone("Mars/Olympus")
+    for name in ("Mars/Olympus", "Europe", "../../etc/passwd", "x" * 5000, "a\x00b", "UTC "):
+        with pytest.raises(InvalidValueError, match="not a known time zone"):
+            check_timezone(name)
+    assert check_timezone("America/Argentina/Buenos_Aires") == "America/Argentina/Buenos_Aires"
+    assert check_timezone("Etc/GMT+5") == "Etc/GMT+5"
 
 
 def test_next_run_is_computed_in_the_schedules_time_zone() -> None:
@@ -57,8 +62,15 @@ def test_next_run_is_computed_in_the_schedules_time_zone() -> None:
 
 
 def test_fire_times_are_after_the_start_and_up_to_the_end() -> None:
-    times = fire_times("*/10 * * * *", None, NOW, NOW + timedelta(minutes=30))
-    assert [t.minute for t in times] == [10, 20, 30]
+    times, more = fire_times("*/10 * * * *", None, NOW, NOW + timedelta(minutes=30), newest=5)
+    assert [t.minute for t in times] == [10, 20, 30] and not more
+    times, more = fire_times("*/10 * * * *", None, NOW, NOW + timedelta(minutes=35), newest=2)
+    assert [t.minute for t in times] == [20, 30] and more
+
+
+def test_a_downtime_of_a_year_on_a_minutely_schedule_looks_at_the_newest_times_only() -> None:
+    times, more = fire_times("* * * * *", None, NOW - timedelta(days=365), NOW, newest=11)
+    assert len(times) == 11 and times[-1] == NOW and more
 
 
 def test_the_latest_time_runs_when_within_the_starting_deadline_and_older_ones_are_missed() -> None:
@@ -79,7 +91,9 @@ def test_a_long_downtime_records_the_newest_missed_times_and_counts_the_rest() -
     found = due(times, NOW, starting_deadline_seconds=300)
     assert found.run == NOW - timedelta(minutes=1)
     assert len(found.missed) == MAX_MISSED_RECORDED
-    assert found.earlier_missed == 99 - MAX_MISSED_RECORDED
+    assert found.earlier_missed
+    assert not due(times[-3:], NOW, 300).earlier_missed
+    assert due(times[-3:], NOW, 300, more=True).earlier_missed
     assert due([], NOW, 300).run is None
 
 
