@@ -146,6 +146,9 @@ class CronScheduler:
         spec = service.spec
         if service.deleted or live_id is None or spec.cron_schedule is None:
             return
+        project = self.queries.project(service.project_id)
+        if project.is_deleted or environment_id not in project.environments:
+            return  # a removed environment (a closed preview) or a deleted project: no runs
         since = self._cursor(service_id, environment_id, live_id)
         times, more = fire_times(
             spec.cron_schedule, spec.cron_timezone, since, now, newest=MAX_MISSED_RECORDED + 1
@@ -199,8 +202,15 @@ class CronScheduler:
 
     def _scheduled(self, run: CronRun) -> None:
         service = self.queries.service(run.service_id)
-        if service.deleted or service.spec.kind is not ServiceKind.CRON:
-            self._send(c.SkipCronRun(run_id=run.id, reason="no-release", detail="service gone"))
+        project = self.queries.project(run.project_id)
+        if (
+            service.deleted
+            or service.spec.kind is not ServiceKind.CRON
+            or project.is_deleted
+            or run.environment_id not in project.environments
+        ):
+            detail = "the service, its project or the environment is gone"
+            self._send(c.SkipCronRun(run_id=run.id, reason="no-release", detail=detail))
             return
         ahead = self._ahead_of(run)
         if ahead:

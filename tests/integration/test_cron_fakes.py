@@ -325,3 +325,16 @@ def test_a_schedule_is_read_in_its_time_zone(cron: Cron) -> None:
     cron.tick()
     (run,) = cron.runs()
     assert run.scheduled_at == START + timedelta(days=1)
+
+
+def test_a_removed_environment_runs_nothing_more(cron: Cron) -> None:
+    staging = cron.rig.run(
+        c.AddEnvironment(project_id=cron.rig.world.project, name="staging", kind="development")
+    ).id("environment_id")
+    deployed = cron.rig.run(c.RequestDeployment(service_id=cron.service, environment_id=staging))
+    assert cron.rig.drive(deployed.id("deployment_id")).state is DeploymentState.HEALTHY
+    cron.rig.run(c.RemoveEnvironment(project_id=cron.rig.world.project, environment_id=staging))
+    cron.at(9, 5, 1)
+    cron.tick()
+    assert cron.rig.world.app.dashboard.cron_runs(cron.service, staging) == []
+    assert cron.states() == [("09:05", "running")]  # production runs as before
