@@ -32,11 +32,11 @@ describe("a cron service's Runs tab", () => {
     expect(rows.map((r) => r.dataset.state)).toEqual(["failed", "skipped", "timed_out", "succeeded"]);
     expect(screen.getAllByTestId("run-outcome").map((o) => o.textContent)).toEqual(["exit 7", "skipped", "killed at its deadline", "exit 0"]);
     expect(screen.getAllByTestId("run-duration").map((d) => d.textContent)).toEqual(["3s", "—", "1m 01s", "3s"]);
-    expect(screen.getAllByTestId("run-detail")[0].textContent).toMatch(/overlap/);
+    expect(screen.getAllByTestId("run-detail")[0]!.textContent).toMatch(/overlap/);
     expect(screen.getByText("run now")).toBeTruthy();
     // A skipped run never ran: it has no output to show.
-    expect(rows[1].querySelector("[data-testid=run-logs-toggle]")).toBeNull();
-    expect(rows[0].querySelector("[data-testid=run-logs-toggle]")).not.toBeNull();
+    expect(rows[1]!.querySelector("[data-testid=run-logs-toggle]")).toBeNull();
+    expect(rows[0]!.querySelector("[data-testid=run-logs-toggle]")).not.toBeNull();
   });
 
   it("runs now on request, only for those who may deploy and once something is live", () => {
