@@ -14,6 +14,7 @@ from domain.base import ContainrAggregate
 from domain.cluster import Cluster
 from domain.commit_checks import CommitChecks
 from domain.commit_status import CommitStatus
+from domain.cron_run import CronRun
 from domain.deployment import Deployment
 from domain.environment_access import EnvironmentAccess
 from domain.git_connection import GitConnection
@@ -79,6 +80,12 @@ class Queries:
         deployment = self._get(Deployment, deployment_id, "deployment")
         assert isinstance(deployment, Deployment)
         return deployment
+
+    def cron_run(self, run_id: UUID) -> CronRun:
+        """A run of a cron service."""
+        run = self._get(CronRun, run_id, "cron run")
+        assert isinstance(run, CronRun)
+        return run
 
     def cluster(self, cluster_id: UUID) -> Cluster:
         """A Proxmox cluster (its token secret stays sealed)."""

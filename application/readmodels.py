@@ -23,6 +23,7 @@ from projections.dashboard import (
     ClusterRow,
     CommitChecksRow,
     CommitStatusRow,
+    CronRunRow,
     DeploymentRow,
     EnvironmentAccessRow,
     EnvironmentRow,
@@ -55,6 +56,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ClusterRow",
     "CommitChecksRow",
     "CommitStatusRow",
+    "CronRunRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
@@ -819,6 +821,40 @@ class DashboardQueries:
             order_by=("created_at", "id"),
         )
         return typed(rows, dashboard.GuestRow)
+
+    def cron_runs(
+        self,
+        service_id: UUID,
+        environment_id: UUID | None = None,
+        *,
+        limit: int = 50,
+    ) -> list[dashboard.CronRunRow]:
+        """A cron service's runs, newest scheduled time first."""
+        where: dict[str, object] = {"service_id": service_id}
+        if environment_id is not None:
+            where["environment_id"] = environment_id
+        rows = self._select(
+            dashboard.CRON_RUNS,
+            where=where,
+            order_by=("scheduled_at", "id"),
+            order="desc",
+            limit=limit,
+        )
+        return typed(rows, dashboard.CronRunRow)
+
+    def cron_run(self, run_id: UUID) -> dashboard.CronRunRow:
+        """One cron run."""
+        rows = self._select(dashboard.CRON_RUNS, where={"id": run_id})
+        return _one(rows, dashboard.CronRunRow, "cron run", run_id)
+
+    def open_cron_runs(self) -> list[dashboard.CronRunRow]:
+        """Every cron run not ended yet (scheduled or running), oldest scheduled first."""
+        rows = self._select(
+            dashboard.CRON_RUNS,
+            where={"state": ["scheduled", "running"]},
+            order_by=("scheduled_at", "id"),
+        )
+        return typed(rows, dashboard.CronRunRow)
 
 
 class HistoryQueries:

@@ -9,8 +9,8 @@ from uuid import UUID, uuid4
 from msgspec import UNSET
 
 from application.commands import CreateService, DeleteService, ScaleService, UpdateService
+from application.cron import check_cron, check_timezone
 from application.handlers.common import (
-    check_cron,
     live_project,
     live_service,
     release,
@@ -37,6 +37,8 @@ def _settings(cmd: CreateService | UpdateService) -> dict[str, Any]:
         given["domains"] = tuple(given["domains"])
     if "cron_schedule" in given:
         given["cron_schedule"] = check_cron(given["cron_schedule"])
+    if "cron_timezone" in given:
+        given["cron_timezone"] = check_timezone(given["cron_timezone"])
     return given
 
 

@@ -20,6 +20,7 @@ from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer
 from application.processes.replicas import Replicas
 from application.processes.support import (
+    CRON_RUN,
     DEPLOYMENT,
     INSTANCE,
     MANAGED,
@@ -140,6 +141,8 @@ class Reconciler:
                 continue
             by_deployment: dict[str, list[ContainerInfo]] = {}
             for container in actual:
+                if CRON_RUN in container.labels:
+                    continue  # a cron run's one-off container: the cron process's to handle
                 by_deployment.setdefault(container.labels.get(DEPLOYMENT, ""), []).append(container)
             for deployment_id, containers in by_deployment.items():
                 wanted = desired.get(deployment_id)
@@ -174,6 +177,8 @@ class Reconciler:
             deployment = self.queries.deployment(state.live_deployment_id)
             if deployment.state is not DeploymentState.HEALTHY:
                 continue
+            if service.spec.kind is ServiceKind.CRON:
+                continue  # a cron release runs only as one-off runs (processes/cron.py)
             if deployment.project_id not in environments:
                 project = self.queries.project(deployment.project_id)
                 environments[deployment.project_id] = set(project.environments)

@@ -25,6 +25,9 @@ PROJECT = "containr.project"
 ORGANIZATION = "containr.organization"
 REPLICA = "containr.replica"
 OPERATION = "containr.operation"
+CRON_RUN = "containr.cron-run"
+"""A cron run's container: its run id (such a container carries no deployment label, so the
+reconciler and the deployer leave it to the cron process manager)."""
 INSTANCE = "containr.instance"
 """Which Containr installation owns a container: two may share one Docker engine."""
 

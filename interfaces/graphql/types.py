@@ -18,13 +18,14 @@ from strawberry.types import Info
 from application.authz import Permission
 from application.errors import InvalidValueError
 from application.hypervisor_ports import NodeSample
-from application.logs import LogEntry
+from application.logs import LogEntry, LogQuery
 from application.plans import PlanPreview
 from application.readmodels import (
     ApiTokenRow,
     AuditRow,
     ClusterRow,
     CommitStatusRow,
+    CronRunRow,
     DashboardQueries,
     DeploymentRow,
     EnvironmentRow,
@@ -335,6 +336,35 @@ def service_references(root: ServiceRow, info: Info[GqlContext, None]) -> list[S
     ]
 
 
+def service_cron_runs(
+    root: ServiceRow,
+    info: Info[GqlContext, None],
+    environment_id: strawberry.ID | None = None,
+    first: int = 50,
+) -> list[CronRun]:
+    context = ctx(info)
+    environment = None
+    if environment_id is not None:
+        environment = context.reads.environment_of(
+            _uuid(environment_id, "environmentId"), None, root.id
+        ).id
+    return context.reads.dashboard.cron_runs(root.id, environment, limit=limit_of(first))
+
+
+def cron_run_duration(root: CronRunRow) -> float | None:
+    if root.started_at is None or root.finished_at is None:
+        return None
+    return (root.finished_at - root.started_at).total_seconds()
+
+
+def cron_run_logs(
+    root: CronRunRow, info: Info[GqlContext, None], first: int = 200
+) -> list[LogLine]:
+    context = ctx(info)
+    context.cacheable = False  # logs are not a read model
+    return context.reads.logs(LogQuery(deployment_id=root.id, limit=limit_of(first), newest=True))
+
+
 def service_releases(
     root: ServiceRow, info: Info[GqlContext, None], first: int = 50
 ) -> list[Release]:
@@ -618,6 +648,7 @@ if TYPE_CHECKING:
     ServiceState = ServiceStateRow
     Service = ServiceRow
     Release = ReleaseRow
+    CronRun = CronRunRow
     Project = ProjectRow
     Member = MemberRow
     Invitation = InvitationRow
@@ -726,6 +757,11 @@ else:
             "deployments": field(
                 resolver=service_deployments, description="Deployments, newest first."
             ),
+            "cron_runs": field(
+                resolver=service_cron_runs,
+                description="A cron service's runs, newest scheduled time first (empty for "
+                "other kinds).",
+            ),
             "releases": field(
                 resolver=service_releases,
                 description="Releases with their exact commit, image and variable versions.",
@@ -744,6 +780,29 @@ else:
         descriptions={
             "references": "What its variables referenced (reference variables): variable "
             'name -> ["<service id>.<NAME>" or "shared.<NAME>"]; ids and names, never values.'
+        },
+    )
+    CronRun = object_type(
+        CronRunRow,
+        "CronRun",
+        "One run of a cron service in an environment: a one-off container of its live "
+        "release, started at a scheduled time (or by runCronNow).",
+        fields={
+            "duration_seconds": field(
+                resolver=cron_run_duration,
+                description="From the start to the end (null until it ended, or if it never "
+                "started).",
+            ),
+            "logs": field(
+                resolver=cron_run_logs,
+                description="The run's output (the newest lines; secrets masked). The same "
+                "lines answer logs(deploymentId: <run id>).",
+            ),
+        },
+        descriptions={
+            "state": "scheduled, running, succeeded, failed, timed_out, skipped or replaced.",
+            "manual": "Asked for with runCronNow rather than by the schedule.",
+            "detail": "Why it was skipped, replaced or timed out, in words.",
         },
     )
     Project = object_type(

@@ -39,6 +39,7 @@ from projections.dashboard.commits import (
     CommitHandlers,
     CommitStatusRow,
 )
+from projections.dashboard.cron_runs import CRON_RUNS, CronRunHandlers, CronRunRow
 from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
 from projections.dashboard.git import (
     GIT_CONNECTIONS,
@@ -103,6 +104,7 @@ __all__ = [
     "CLUSTER_NODES",
     "COMMIT_CHECKS",
     "COMMIT_STATUSES",
+    "CRON_RUNS",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "ENVIRONMENT_ACCESS",
@@ -133,6 +135,7 @@ __all__ = [
     "ClusterRow",
     "CommitChecksRow",
     "CommitStatusRow",
+    "CronRunRow",
     "DashboardProjection",
     "DeploymentRow",
     "EnvironmentAccessRow",
@@ -176,6 +179,7 @@ class DashboardProjection(
     CommitHandlers,
     PreviewHandlers,
     AccessHandlers,
+    CronRunHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -214,4 +218,5 @@ class DashboardProjection(
         SHARE_LINKS,
         VARIABLE_REFERENCES,
         REFERENCE_DEPENDENTS,
+        CRON_RUNS,
     )

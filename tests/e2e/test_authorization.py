@@ -129,6 +129,13 @@ CASES: dict[str, Case] = {
         "service",
         "env",
     ),
+    "Service.cronRuns": q(
+        "read",
+        "query($service: ID!, $env: ID!) { service(id: $service) { "
+        "cronRuns(environmentId: $env) { id state logs { line } } } }",
+        "service",
+        "env",
+    ),
     "Query.deployment": q(
         "read", "query($deployment: ID!) { deployment(id: $deployment) { state } }", "deployment"
     ),
@@ -499,6 +506,13 @@ CASES: dict[str, Case] = {
         "mutation($service: ID!, $env: ID!) { restartService(serviceId: $service, environmentId: $env) { id } }",
         "service",
         "env",
+    ),
+    "Mutation.runCronNow": m(
+        "deploy",
+        "mutation($service: ID!, $env: ID!) { runCronNow(serviceId: $service, environmentId: $env) { id } }",
+        "service",
+        "env",
+        tolerate=("CONFLICT",),  # the seeded service is a web service: only cron services run
     ),
     "Mutation.cancelDeployment": m(
         "deploy", "mutation($queued: ID!) { cancelDeployment(id: $queued) { state } }", "queued"
