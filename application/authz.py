@@ -211,6 +211,7 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.CancelDeployment: (Permission.DEPLOY, _deployment, "deployment"),
     c.RedeployService: (Permission.DEPLOY, _service, "service"),
     c.RestartService: (Permission.DEPLOY, _service, "service"),
+    c.RunCronNow: (Permission.DEPLOY, _service, "service"),
     c.InviteMember: (Permission.MANAGE, _org, "organisation"),
     c.RevokeInvitation: (Permission.MANAGE, _org, "organisation"),
     c.RegisterNode: (Permission.MANAGE, _org, "organisation"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import datetime
 from typing import Literal, TypeVar
 from uuid import UUID
 
@@ -199,6 +200,10 @@ class CreateService(Command, frozen=True):
     replicas: int = 1
     health_check: HealthCheck | None = None
     cron_schedule: str | None = None
+    cron_timezone: str | None = None
+    cron_overlap: str = "skip"
+    cron_deadline_seconds: int | None = None
+    cron_starting_deadline_seconds: int = 300
     domains: list[str] = msgspec.field(default_factory=list)
     load_balancing: str = "round_robin"
     volumes: list[VolumeMount] = msgspec.field(default_factory=list)
@@ -219,6 +224,10 @@ class UpdateService(Command, frozen=True):
     replicas: int | UnsetType = UNSET
     health_check: HealthCheck | UnsetType | None = UNSET
     cron_schedule: str | UnsetType | None = UNSET
+    cron_timezone: str | UnsetType | None = UNSET
+    cron_overlap: str | UnsetType = UNSET
+    cron_deadline_seconds: int | UnsetType | None = UNSET
+    cron_starting_deadline_seconds: int | UnsetType = UNSET
     domains: list[str] | UnsetType = UNSET
     load_balancing: str | UnsetType = UNSET
     volumes: list[VolumeMount] | UnsetType = UNSET
@@ -989,3 +998,62 @@ class ReportWebhookRemoved(Command, frozen=True):
     service_id: UUID
     connection_id: UUID
     repository: str
+
+
+# Cron runs (the cron process manager reports; people ask for a run now)
+
+
+class RunCronNow(Command, frozen=True):
+    """Run a cron service in an environment now, outside its schedule."""
+
+    service_id: UUID
+    environment_id: UUID
+    request_id: str | None = None
+    """Given by clients that retry: the same request asks for the same run."""
+
+
+class ScheduleCronRun(Command, frozen=True):
+    """Report: a cron service's scheduled time came (or was missed: ``skip_reason``)."""
+
+    service_id: UUID
+    environment_id: UUID
+    deployment_id: UUID
+    scheduled_at: datetime
+    skip_reason: str | None = None
+    skip_detail: str = ""
+
+
+class StartCronRun(Command, frozen=True):
+    """Report: a cron run's container started."""
+
+    run_id: UUID
+    container: str
+
+
+class FinishCronRun(Command, frozen=True):
+    """Report: a cron run's container exited (exit code None: it vanished)."""
+
+    run_id: UUID
+    exit_code: int | None
+    detail: str = ""
+
+
+class TimeOutCronRun(Command, frozen=True):
+    """Report: a cron run was killed at its deadline."""
+
+    run_id: UUID
+
+
+class SkipCronRun(Command, frozen=True):
+    """Report: a scheduled cron run will not run (``overlap``, ``no-release``)."""
+
+    run_id: UUID
+    reason: str
+    detail: str
+
+
+class ReplaceCronRun(Command, frozen=True):
+    """Report: a cron run was stopped for a newer one (overlap policy ``replace``)."""
+
+    run_id: UUID
+    by_run_id: UUID

@@ -14,6 +14,7 @@ from domain.base import ContainrAggregate
 from domain.cluster import Cluster
 from domain.commit_checks import CommitChecks
 from domain.commit_status import CommitStatus
+from domain.cron_run import CronRun
 from domain.deployment import Deployment
 from domain.environment_access import EnvironmentAccess
 from domain.git_connection import GitConnection
@@ -87,6 +88,12 @@ class Queries:
         assert isinstance(deployment, Deployment)
         return deployment
 
+    def cron_run(self, run_id: UUID) -> CronRun:
+        """A run of a cron service."""
+        run = self._get(CronRun, run_id, "cron run")
+        assert isinstance(run, CronRun)
+        return run
+
     def cluster(self, cluster_id: UUID) -> Cluster:
         """A Proxmox cluster (its token secret stays sealed)."""
         cluster = self._get(Cluster, cluster_id, "cluster")
@@ -123,6 +130,14 @@ class Queries:
             name: self._secrets.open(variables.organization_id, variables.context_for(name), sealed)
             for name, sealed in sorted(variables.values.items())
         }
+
+    def variable_references(
+        self, environment_id: UUID, service_id: UUID | None = None, *, version: int | None = None
+    ) -> dict[str, tuple[str, ...]]:
+        """What each templated variable of an environment (or a service) references, as
+        ``<service id>.<NAME>`` or ``shared.<NAME>`` (no values)."""
+        variables = self._variables(environment_id, service_id, version)
+        return dict(variables.references) if variables else {}
 
     def _variables(
         self, environment_id: UUID, service_id: UUID | None, version: int | None

@@ -23,6 +23,7 @@ from projections.dashboard import (
     ClusterRow,
     CommitChecksRow,
     CommitStatusRow,
+    CronRunRow,
     DeploymentRow,
     EnvironmentAccessRow,
     EnvironmentRow,
@@ -56,6 +57,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ClusterRow",
     "CommitChecksRow",
     "CommitStatusRow",
+    "CronRunRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
@@ -287,6 +289,16 @@ class DashboardQueries:
             where["project_id"] = project_id
         rows = self._select(dashboard.VARIABLES, where=where, order_by=("name",))
         return [row["name"] for row in rows]
+
+    def variable_references(
+        self, project_id: UUID, service_id: UUID | None = None
+    ) -> list[dashboard.VariableReferenceRow]:
+        """The variables of a project (or of one service of it) that reference others."""
+        where: dict[str, object] = {"project_id": project_id}
+        if service_id is not None:
+            where["service_id"] = service_id
+        rows = self._select(dashboard.VARIABLE_REFERENCES, where=where, order_by=("name",))
+        return typed(rows, dashboard.VariableReferenceRow)
 
     def organizations(self) -> list[dashboard.OrganizationRow]:
         """Every organisation of the installation (for operators)."""
@@ -845,6 +857,40 @@ class DashboardQueries:
             order_by=("created_at", "id"),
         )
         return typed(rows, dashboard.GuestRow)
+
+    def cron_runs(
+        self,
+        service_id: UUID,
+        environment_id: UUID | None = None,
+        *,
+        limit: int = 50,
+    ) -> list[dashboard.CronRunRow]:
+        """A cron service's runs, newest scheduled time first."""
+        where: dict[str, object] = {"service_id": service_id}
+        if environment_id is not None:
+            where["environment_id"] = environment_id
+        rows = self._select(
+            dashboard.CRON_RUNS,
+            where=where,
+            order_by=("scheduled_at", "id"),
+            order="desc",
+            limit=limit,
+        )
+        return typed(rows, dashboard.CronRunRow)
+
+    def cron_run(self, run_id: UUID) -> dashboard.CronRunRow:
+        """One cron run."""
+        rows = self._select(dashboard.CRON_RUNS, where={"id": run_id})
+        return _one(rows, dashboard.CronRunRow, "cron run", run_id)
+
+    def open_cron_runs(self) -> list[dashboard.CronRunRow]:
+        """Every cron run not ended yet (scheduled or running), oldest scheduled first."""
+        rows = self._select(
+            dashboard.CRON_RUNS,
+            where={"state": ["scheduled", "running"]},
+            order_by=("scheduled_at", "id"),
+        )
+        return typed(rows, dashboard.CronRunRow)
 
 
 class HistoryQueries:

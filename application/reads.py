@@ -25,7 +25,7 @@ from application.readmodels import (
     ReadStore,
 )
 from application.secrets import Secret
-from projections.dashboard import EnvironmentRow
+from projections.dashboard import CronRunRow, DeploymentRow, EnvironmentRow
 
 MAX_SAMPLES = 2000
 
@@ -63,10 +63,18 @@ class Reads:
             raise InvalidValueError("serviceId", "give a service or a deployment")
         service = self.dashboard.service(query.service_id) if query.service_id else None
         if query.deployment_id is not None:
-            deployment = self.dashboard.deployment(query.deployment_id)
+            deployment = self._deployment_or_cron_run(query.deployment_id)
             if service is not None and deployment.service_id != service.id:
                 raise NotFoundError("deployment", f"{query.deployment_id} of this service")
         return self._logs.read(query)
+
+    def _deployment_or_cron_run(self, ident: UUID) -> DeploymentRow | CronRunRow:
+        """What a log's ``deployment_id`` names: a deployment, or a cron run (its logs are
+        kept under the run's id)."""
+        try:
+            return self.dashboard.deployment(ident)
+        except NotFoundError:
+            return self.dashboard.cron_run(ident)
 
     def archive(self, archive_id: UUID) -> ArchiveInfo:
         """An uploaded source archive of one of the caller's organisations."""

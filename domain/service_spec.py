@@ -21,6 +21,7 @@ MAX_REPLICAS = 100
 MAX_VOLUMES = 8
 _MOUNT_PATH = re.compile(r"^(/[A-Za-z0-9._@+-]+)+$")
 LOAD_BALANCING = ("round_robin", "least_conn", "ip_hash", "random")
+CRON_OVERLAP = ("skip", "queue", "replace")
 
 
 class ServiceKind(Enum):
@@ -219,6 +220,14 @@ class ServiceSpec:
     replicas: int = 1
     health_check: HealthCheck | None = None
     cron_schedule: str | None = None
+    cron_timezone: str | None = None
+    """The time zone the schedule is read in (an IANA name); None is UTC."""
+    cron_overlap: str = "skip"
+    """What a run does while the previous one still goes: skip, queue or replace it."""
+    cron_deadline_seconds: int | None = None
+    """A run still going after this many seconds is killed (None: no deadline)."""
+    cron_starting_deadline_seconds: int = 300
+    """A scheduled time missed by more than this (Containr was down) is skipped."""
     domains: tuple[str, ...] = ()
     load_balancing: str = "round_robin"
     """How the ingress spreads requests over replicas: round_robin, least_conn, ip_hash, random."""
@@ -266,6 +275,7 @@ class ServiceSpec:
                 "cron_schedule",
                 f"only cron services have a schedule; leave it out for a {self.kind.value} service",
             )
+        self._check_cron_settings()
         if self.domains and self.kind is not ServiceKind.WEB:
             raise InvalidValueError(
                 "domains",
@@ -313,6 +323,26 @@ class ServiceSpec:
                 "replicas",
                 f"a service whose replicas share its volumes runs at most 1 replica (asked "
                 f"{self.replicas}); choose a volume per replica (volume_per_replica) to run more",
+            )
+
+    def _check_cron_settings(self) -> None:
+        if self.cron_overlap not in CRON_OVERLAP:
+            raise InvalidValueError(
+                "cron_overlap", f"must be one of {', '.join(CRON_OVERLAP)} (skip is the default)"
+            )
+        if self.cron_deadline_seconds is not None and not 0 < self.cron_deadline_seconds <= 604800:
+            raise InvalidValueError(
+                "cron_deadline_seconds", "must be between 1 and 604800 seconds, or left out"
+            )
+        if not 0 <= self.cron_starting_deadline_seconds <= 604800:
+            raise InvalidValueError(
+                "cron_starting_deadline_seconds", "must be between 0 and 604800 seconds"
+            )
+        if self.kind is not ServiceKind.CRON and self.cron_timezone:
+            raise InvalidValueError(
+                "cron_timezone",
+                "only cron services have a time zone; leave it out for a "
+                f"{self.kind.value} service",
             )
 
 

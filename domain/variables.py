@@ -30,11 +30,28 @@ class VariableSet(ContainrAggregate):
     class Changed(ContainrAggregate.Event):
         set: dict[str, str]
         unset: tuple[str, ...]
+        references: dict[str, tuple[str, ...]]
+        """Per variable set here whose value holds references (issue 15): what they point
+        to, in the order they first appear, as ``<service id>.<NAME>`` or ``shared.<NAME>``
+        (ids and names only, never values)."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Values set before reference variables existed referenced nothing."""
+            state["references"] = {}
 
         def apply(self, aggregate: Any) -> None:
             aggregate.values.update(self.set)
+            for name in self.set:
+                aggregate.references.pop(name, None)
+            aggregate.references.update(
+                {name: tuple(targets) for name, targets in self.references.items()}
+            )
             for name in self.unset:
                 aggregate.values.pop(name, None)
+                aggregate.references.pop(name, None)
 
     def __init__(
         self,
@@ -48,11 +65,17 @@ class VariableSet(ContainrAggregate):
         self.environment_id = environment_id
         self.service_id = service_id
         self.values: dict[str, SealedValue] = {}
+        self.references: dict[str, tuple[str, ...]] = {}
+        """Variable name -> the variables its value references (see ``Changed``)."""
 
     @staticmethod
     def id_for(environment_id: UUID, service_id: UUID | None) -> UUID:
         """The id of the variable set of an environment, or of a service in it."""
         return derived_id("variables", environment_id, service_id or "shared")
+
+    def dependents_of(self, target: str) -> list[str]:
+        """The variables here whose value references ``target`` (``<owner>.<NAME>``)."""
+        return sorted(name for name, targets in self.references.items() if target in targets)
 
     def context_for(self, name: str) -> str:
         """What a sealed value of variable ``name`` is bound to, so it cannot be moved."""
@@ -88,8 +111,10 @@ class VariableSet(ContainrAggregate):
         *,
         actor: Actor,
         now: datetime,
+        references: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
-        """Set some variables and remove others, in one step."""
+        """Set some variables and remove others, in one step (``references``: what the
+        values set reference, for those that are templated)."""
         # The fields are named as the commands name them: ``values`` set, ``names`` unset.
         for name in set_values:
             validate_variable_name("values", name)
@@ -118,6 +143,7 @@ class VariableSet(ContainrAggregate):
             self.Changed,
             set=dict(sorted(set_values.items())),
             unset=tuple(sorted(unset)),
+            references={n: tuple(t) for n, t in sorted((references or {}).items())},
             actor=actor,
             timestamp=now,
         )

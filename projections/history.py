@@ -11,6 +11,7 @@ from uuid import UUID
 
 from domain.base import ContainrAggregate
 from domain.deployment import FINAL_STATES, Deployment
+from domain.variables import VariableSet
 from projections.base import Projection, handles
 from projections.schema import Table, plain, shape_of
 from projections.store import RowStore
@@ -77,6 +78,18 @@ class ReleaseRow:
     healthy_at: datetime | None
     finished_at: datetime | None
     position: int = 0
+    references: dict[str, list[str]] | None = None
+    """What its variables referenced, resolved at deploy time (issue 15): variable name ->
+    ``<service id>.<NAME>`` or ``shared.<NAME>``; ids and names only, never values."""
+
+
+@dataclass(frozen=True)
+class SetReferencesRow:
+    """What each templated variable of a variable set references now (for releases)."""
+
+    set_id: UUID
+    references: dict[str, list[str]]
+    position: int = 0
 
 
 AUDIT = Table(
@@ -88,6 +101,7 @@ AUDIT = Table(
     append_only=True,
 )
 SCOPES = Table("scopes", ScopeRow, ("aggregate_id",))
+SET_REFERENCES = Table("set_references", SetReferencesRow, ("set_id",), owner=None)
 RELEASES = Table(
     "releases",
     ReleaseRow,
@@ -101,7 +115,7 @@ class HistoryProjection(Projection):
     """Every event as an audit entry, and per-service release history."""
 
     name = "history"
-    tables = (AUDIT, SCOPES, RELEASES)
+    tables = (AUDIT, SCOPES, RELEASES, SET_REFERENCES)
 
     @classmethod
     def shape(cls) -> str:
@@ -138,6 +152,34 @@ class HistoryProjection(Projection):
         )
         if kind.release:
             self._release(e, kind, store)
+        elif kind.variables:
+            self._set_references(e, store)
+
+    @staticmethod
+    def _set_references(e: Any, store: RowStore) -> None:
+        row = store.get(SET_REFERENCES, e.originator_id)
+        references = dict(row["references"]) if row else {}
+        for name in [*e.set, *e.unset]:
+            references.pop(name, None)
+        references.update({name: list(targets) for name, targets in e.references.items()})
+        if references:
+            store.put(SET_REFERENCES, {"set_id": e.originator_id, "references": references})
+        elif row is not None:
+            store.delete(SET_REFERENCES, e.originator_id)
+
+    @staticmethod
+    def _release_references(e: Any, store: RowStore) -> dict[str, list[str]] | None:
+        """The references of the variables at the versions the release recorded (the sets'
+        latest when it was requested; a rollback's are those of the release it restores)."""
+        if e.rollback_of is not None:
+            target = store.get(RELEASES, e.rollback_of)
+            return target["references"] if target else None
+        found: dict[str, list[str]] = {}
+        for owner in (None, e.service_id):
+            row = store.get(SET_REFERENCES, VariableSet.id_for(e.environment_id, owner))
+            if row is not None:
+                found.update(row["references"])
+        return found or None
 
     @staticmethod
     def _scope(e: Any, aggregate_type: str, store: RowStore) -> tuple[UUID | None, UUID | None]:
@@ -186,6 +228,7 @@ class HistoryProjection(Projection):
                     "state": "queued",
                     "healthy_at": None,
                     "finished_at": None,
+                    "references": HistoryProjection._release_references(e, store),
                 },
             )
             return
@@ -217,6 +260,7 @@ class _Kind:
         "release",
         "requested",
         "summary",
+        "variables",
         "verb",
     )
 
@@ -228,6 +272,7 @@ class _Kind:
         self.release = self.requested or issubclass(cls, Deployment.Transitioned)
         self.built = issubclass(cls, Deployment.Built)
         self.healthy = issubclass(cls, Deployment.BecameHealthy)
+        self.variables = issubclass(cls, VariableSet.Changed)
         # A summary that does not depend on the event's details is the same for every entry.
         varies = self.verb in _NAMED or self.aggregate_type in ("Deployment", "VariableSet")
         self.summary = None if varies else summarize(self.aggregate_type, self.verb, {})

@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID
 
-from croniter import croniter
-
 from application.errors import InvalidValueError, NotFoundError
 from application.unit_of_work import UnitOfWork
 from domain.errors import NameTakenError
 from domain.project import Project
 from domain.reservation import Reservation
 from domain.service import Service
-
-CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 
 
 def organization_scope() -> str:
@@ -92,18 +88,3 @@ def service_in_project(uow: UnitOfWork, service_id: UUID, project: Project) -> S
     if service.project_id != project.id:
         raise InvalidValueError("service_id", f"service {service_id} is not in this project")
     return service
-
-
-def check_cron(expression: str | None) -> str | None:
-    """A five-field cron expression or @macro, or InvalidValueError."""
-    if expression is None:
-        return None
-    expression = " ".join(expression.split())
-    if expression in CRON_MACROS:
-        return expression
-    if len(expression.split(" ")) != 5 or not croniter.is_valid(expression):
-        raise InvalidValueError(
-            "cron_schedule",
-            f"{expression!r} is not a valid cron schedule (five fields, e.g. '*/15 * * * *')",
-        )
-    return expression

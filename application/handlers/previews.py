@@ -469,7 +469,14 @@ def _copy_variables(
             VariableSet.open(org, project.id, env, owner, actor=uow.actor, now=uow.now)
         )
         resealed = {n: uow.secrets.seal(org, target.context_for(n), v) for n, v in values.items()}
-        target.change(resealed, [], actor=uow.actor, now=uow.now)
+        # References name services and variables of the project, the same in the preview.
+        overridden = {name for name, _ in policy.overrides} if owner is None else set()
+        references = {
+            n: t
+            for n, t in (source.references.items() if source else ())
+            if n in resealed and n not in overridden
+        }
+        target.change(resealed, [], actor=uow.actor, now=uow.now, references=references)
 
 
 def _request(

@@ -15,8 +15,8 @@ from application.commands import (
     ScaleService,
     UpdateService,
 )
+from application.cron import check_cron, check_timezone
 from application.handlers.common import (
-    check_cron,
     live_project,
     live_service,
     release,
@@ -45,6 +45,8 @@ def _settings(cmd: CreateService | UpdateService) -> dict[str, Any]:
         given["domains"] = tuple(given["domains"])
     if "cron_schedule" in given:
         given["cron_schedule"] = check_cron(given["cron_schedule"])
+    if "cron_timezone" in given:
+        given["cron_timezone"] = check_timezone(given["cron_timezone"])
     return given
 
 

@@ -7,7 +7,9 @@ from uuid import UUID
 from application.commands import SetVariables, UnsetVariables
 from application.errors import InvalidValueError, NotFoundError
 from application.handlers.common import live_project, service_in_project
+from application.handlers.references import references_of
 from application.unit_of_work import UnitOfWork
+from domain.project import Project
 from domain.values import SealedValue, validate_variable_name
 from domain.variables import VariableSet
 
@@ -17,7 +19,12 @@ MAX_VALUE_BYTES = 64 * 1024
 def _variable_set(
     uow: UnitOfWork, project_id: UUID, environment_id: UUID, service_id: UUID | None
 ) -> VariableSet:
-    project = live_project(uow, project_id)
+    return _variable_set_in(uow, live_project(uow, project_id), environment_id, service_id)
+
+
+def _variable_set_in(
+    uow: UnitOfWork, project: Project, environment_id: UUID, service_id: UUID | None
+) -> VariableSet:
     if environment_id not in project.environments:
         raise NotFoundError(
             "environment",
@@ -44,8 +51,10 @@ def _variable_set(
 
 
 def set_variables(cmd: SetVariables, uow: UnitOfWork) -> dict[str, UUID]:
-    """Seal and set variables; one event records every change of the command."""
-    variables = _variable_set(uow, cmd.project_id, cmd.environment_id, cmd.service_id)
+    """Seal and set variables; one event records every change of the command (and, for
+    values that reference other variables, what they reference: checked first)."""
+    project = live_project(uow, cmd.project_id)
+    variables = _variable_set_in(uow, project, cmd.environment_id, cmd.service_id)
     sealed: dict[str, SealedValue] = {}
     for name, value in cmd.values.items():
         validate_variable_name("values", name)
@@ -56,7 +65,8 @@ def set_variables(cmd: SetVariables, uow: UnitOfWork) -> dict[str, UUID]:
         sealed[name] = uow.secrets.seal(
             variables.organization_id, variables.context_for(name), value
         )
-    variables.change(sealed, [], actor=uow.actor, now=uow.now)
+    references = references_of(uow, project, variables, cmd.values)
+    variables.change(sealed, [], actor=uow.actor, now=uow.now, references=references)
     return {"variable_set_id": variables.id}
 
 

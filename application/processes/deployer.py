@@ -478,7 +478,10 @@ class Deployer:
         environment = project.environment(deployment.environment_id)
         redactor = redactor_for(self.queries, self.secrets, deployment, service)
         output = LogWriter(self.logs, deployment, "system", redactor)
-        replicas = max(deployment.spec.replicas, 1)
+        # A cron release runs no replica: its runs are one-off containers (processes/cron.py).
+        replicas = (
+            0 if deployment.spec.kind is ServiceKind.CRON else max(deployment.spec.replicas, 1)
+        )
         started: list[tuple[ContainerRuntime, ContainerInfo]] = []
         try:
             env = {k: v.reveal() for k, v in release_variables(self.queries, deployment).items()}

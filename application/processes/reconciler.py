@@ -21,6 +21,7 @@ from application.processes.deployer import Deployer
 from application.processes.replicas import Replicas
 from application.processes.snapshots import SnapshotProcess
 from application.processes.support import (
+    CRON_RUN,
     DEPLOYMENT,
     INSTANCE,
     MANAGED,
@@ -156,7 +157,12 @@ class Reconciler:
                 log.warning("cannot list containers at %s: %s", endpoint, e)
                 continue
             by_deployment: dict[str, list[ContainerInfo]] = {}
-            for container in (x for x in actual if x.labels.get(DEPLOYMENT, "") not in paused):
+            # A cron run's one-off container is the cron process's to handle.
+            for container in (
+                x
+                for x in actual
+                if CRON_RUN not in x.labels and x.labels.get(DEPLOYMENT, "") not in paused
+            ):
                 by_deployment.setdefault(container.labels.get(DEPLOYMENT, ""), []).append(container)
             for deployment_id, containers in by_deployment.items():
                 wanted = owned.get(deployment_id)
@@ -213,6 +219,8 @@ class Reconciler:
             deployment = self.queries.deployment(state.live_deployment_id)
             if deployment.state is not DeploymentState.HEALTHY:
                 continue
+            if service.spec.kind is ServiceKind.CRON:
+                continue  # a cron release runs only as one-off runs (processes/cron.py)
             if deployment.project_id not in environments:
                 project = self.queries.project(deployment.project_id)
                 environments[deployment.project_id] = set(project.environments)

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from application.logs import LogStore, Redactor, Stream
 from application.ports import SecretBox
+from application.processes.resolution import resolved_variables
 from application.queries import Queries
 from application.secrets import Secret
 from domain.deployment import Deployment
@@ -24,6 +25,9 @@ PROJECT = "containr.project"
 ORGANIZATION = "containr.organization"
 REPLICA = "containr.replica"
 OPERATION = "containr.operation"
+CRON_RUN = "containr.cron-run"
+"""A cron run's container: its run id (such a container carries no deployment label, so the
+reconciler and the deployer leave it to the cron process manager)."""
 INSTANCE = "containr.instance"
 """Which Containr installation owns a container: two may share one Docker engine."""
 VOLUME = "containr.volume"
@@ -105,14 +109,15 @@ def network_name(environment_id: UUID) -> str:
 
 def release_variables(queries: Queries, deployment: Deployment) -> dict[str, Secret]:
     """The variables the release's containers (and build) get: those at the versions it
-    recorded (service overrides win), or none for a release of code from a fork when the
-    organisation does not expose its variables to forks (issue 14)."""
+    recorded (service overrides win) with their references resolved (issue 15), or none
+    for a release of code from a fork when the organisation does not expose its variables
+    to forks (issue 14)."""
     if deployment.untrusted_source and variables_withheld(
         untrusted_source=True,
         exposed_to_forks=queries.organization(deployment.organization_id).expose_secrets_to_forks,
     ):
         return {}
-    return recorded_variables(queries, deployment)
+    return resolved_variables(queries, deployment, recorded_variables(queries, deployment))[0]
 
 
 def recorded_variables(queries: Queries, deployment: Deployment) -> dict[str, Secret]:
@@ -129,8 +134,11 @@ def recorded_variables(queries: Queries, deployment: Deployment) -> dict[str, Se
 def redactor_for(
     queries: Queries, secrets: SecretBox, deployment: Deployment, service: Service
 ) -> Redactor:
-    """Masks every variable value of the release and the repository token."""
-    values = [v.reveal() for v in recorded_variables(queries, deployment).values()]
+    """Masks every variable value of the release (as written and as resolved, and every
+    value it references) and the repository token."""
+    recorded = recorded_variables(queries, deployment)
+    resolved, referenced = resolved_variables(queries, deployment, recorded)
+    values = [v.reveal() for v in [*recorded.values(), *resolved.values(), *referenced.values()]]
     if service.repository_token is not None:
         values.append(repository_token(secrets, service).reveal())
     return Redactor(values)

@@ -25,6 +25,7 @@ from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
+from application.processes.cron import CronConfig, CronScheduler
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
@@ -157,6 +158,17 @@ def processes(
         metrics=parts.metrics,
         clock=parts.clock,
     )
+    cron = CronScheduler(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        logs=parts.logs,
+        secrets=parts.secrets,
+        runtimes=parts.runtimes,
+        clock=parts.clock,
+        config=CronConfig(instance=settings.instance, local_endpoint=settings.docker_host),
+        wait_for=wait_for,
+    )
     git_processes: list[CommitStatusProcess | CommitChecksProcess] = []
     if parts.git_providers is not None:
         git_processes = [
@@ -201,6 +213,7 @@ def processes(
         previews=previews,
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
+        cron=cron,
     )
 
 
@@ -271,6 +284,7 @@ def start_processes(
     git: tuple[CommitStatusProcess | CommitChecksProcess, ...] = (),
     git_connections: GitConnectionsProcess | None = None,
     previews: PreviewProcess | None = None,
+    cron: CronScheduler | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -329,6 +343,8 @@ def start_processes(
     )
     if webhooks is not None:
         targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
+    if cron is not None:
+        targets += (("containr-cron", on_dashboard(cron.run)),)
     for process in git:
         name = "containr-commit-statuses"
         if isinstance(process, CommitChecksProcess):

@@ -50,6 +50,7 @@ ENTITIES: dict[str, Loader] = {
     "invitation": lambda r, i: r.dashboard.invitation(i),
     "token": lambda r, i: r.dashboard.api_token(i),
     "archive": lambda r, i: r.archive(i),
+    "cron_run": lambda r, i: r.dashboard.cron_run(i),
     "snapshot": lambda r, i: r.dashboard.snapshot(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""

@@ -21,6 +21,7 @@ from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
 from interfaces.graphql.types import (
     Cluster,
+    CronRun,
     Deployment,
     Environment,
     Guest,
@@ -392,6 +393,13 @@ class Mutation:
         c.RestartService, "service_id environment_id", Deployment,
         result=load("deployment", "deployment_id"),
         description="Restart the live release's replicas, one at a time.",
+    )  # fmt: skip
+    run_cron_now = mutation(
+        c.RunCronNow, "service_id environment_id", CronRun,
+        result=load("cron_run", "run_id"),
+        description="Run a cron service's live release now, outside its schedule (its "
+        "overlap policy applies). A retried request with the same clientMutationId asks for "
+        "the same run.",
     )  # fmt: skip
     cancel_deployment = mutation(
         c.CancelDeployment, "id=deployment_id reason", Deployment,

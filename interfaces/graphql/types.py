@@ -18,13 +18,14 @@ from strawberry.types import Info
 from application.authz import Permission
 from application.errors import InvalidValueError
 from application.hypervisor_ports import NodeSample
-from application.logs import LogEntry
+from application.logs import LogEntry, LogQuery
 from application.plans import PlanPreview
 from application.readmodels import (
     ApiTokenRow,
     AuditRow,
     ClusterRow,
     CommitStatusRow,
+    CronRunRow,
     DashboardQueries,
     DeploymentRow,
     EnvironmentRow,
@@ -244,6 +245,18 @@ class ClusterNode:
 
 
 @strawberry.type
+class ServiceReference:
+    """An edge of the project canvas: a service's variables reference another service's
+    variables in one environment (issue 15)."""
+
+    environment_id: strawberry.ID
+    service_id: strawberry.ID = strawberry.field(description="The service referenced.")
+    variables: list[str] = strawberry.field(
+        description="The referencing service's variables that reference it, by name."
+    )
+
+
+@strawberry.type
 class Variable:
     """A variable of an environment or a service; its value only when revealed."""
 
@@ -352,6 +365,49 @@ def service_deployments(
     if selects_item(info, "reasonText", "requestedByName", "history"):
         naming.prefetch_deployment_words(context, dashboard, rows[:limit])
     return connection(rows, limit, lambda d: encode_cursor(d.requested_at.isoformat(), d.id))
+
+
+def service_references(root: ServiceRow, info: Info[GqlContext, None]) -> list[ServiceReference]:
+    rows = ctx(info).reads.dashboard.variable_references(root.project_id, root.id)
+    edges: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in rows:
+        for target in row.target_service_ids:
+            edges[(str(row.environment_id), target)].append(row.name)
+    return [
+        ServiceReference(
+            environment_id=strawberry.ID(env), service_id=strawberry.ID(target), variables=names
+        )
+        for (env, target), names in sorted(edges.items())
+    ]
+
+
+def service_cron_runs(
+    root: ServiceRow,
+    info: Info[GqlContext, None],
+    environment_id: strawberry.ID | None = None,
+    first: int = 50,
+) -> list[CronRun]:
+    context = ctx(info)
+    environment = None
+    if environment_id is not None:
+        environment = context.reads.environment_of(
+            _uuid(environment_id, "environmentId"), None, root.id
+        ).id
+    return context.reads.dashboard.cron_runs(root.id, environment, limit=limit_of(first))
+
+
+def cron_run_duration(root: CronRunRow) -> float | None:
+    if root.started_at is None or root.finished_at is None:
+        return None
+    return (root.finished_at - root.started_at).total_seconds()
+
+
+def cron_run_logs(
+    root: CronRunRow, info: Info[GqlContext, None], first: int = 200
+) -> list[LogLine]:
+    context = ctx(info)
+    context.cacheable = False  # logs are not a read model
+    return context.reads.logs(LogQuery(deployment_id=root.id, limit=limit_of(first), newest=True))
 
 
 def service_releases(
@@ -638,6 +694,7 @@ if TYPE_CHECKING:
     Service = ServiceRow
     Release = ReleaseRow
     Snapshot = SnapshotRow
+    CronRun = CronRunRow
     Project = ProjectRow
     Member = MemberRow
     Invitation = InvitationRow
@@ -727,6 +784,12 @@ else:
                 "address and the service's own domains; empty while nothing is live.",
             ),
         },
+        descriptions={
+            "needs_redeploy": 'Why the live release is out of date, e.g. "DATABASE_URL '
+            'references db.PASSWORD, changed at …" (a value its variables reference changed); '
+            "null once a release requested after the change is live.",
+            "needs_redeploy_since": "When the latest such change happened.",
+        },
     )
     Service = object_type(
         ServiceRow,
@@ -740,6 +803,11 @@ else:
             "deployments": field(
                 resolver=service_deployments, description="Deployments, newest first."
             ),
+            "cron_runs": field(
+                resolver=service_cron_runs,
+                description="A cron service's runs, newest scheduled time first (empty for "
+                "other kinds).",
+            ),
             "releases": field(
                 resolver=service_releases,
                 description="Releases with their exact commit, image and variable versions.",
@@ -752,9 +820,45 @@ else:
                 description="Its volumes on the engines, per environment where a release "
                 "went live (the spec's `volumes` say what is declared).",
             ),
+            "references": field(
+                resolver=service_references,
+                description="The services its variables reference, per environment (the "
+                "edges of the project canvas).",
+            ),
         },
     )
-    Release = object_type(ReleaseRow, "Release", "One release of a service.")
+    Release = object_type(
+        ReleaseRow,
+        "Release",
+        "One release of a service.",
+        descriptions={
+            "references": "What its variables referenced (reference variables): variable "
+            'name -> ["<service id>.<NAME>" or "shared.<NAME>"]; ids and names, never values.'
+        },
+    )
+    CronRun = object_type(
+        CronRunRow,
+        "CronRun",
+        "One run of a cron service in an environment: a one-off container of its live "
+        "release, started at a scheduled time (or by runCronNow).",
+        fields={
+            "duration_seconds": field(
+                resolver=cron_run_duration,
+                description="From the start to the end (null until it ended, or if it never "
+                "started).",
+            ),
+            "logs": field(
+                resolver=cron_run_logs,
+                description="The run's output (the newest lines; secrets masked). The same "
+                "lines answer logs(deploymentId: <run id>).",
+            ),
+        },
+        descriptions={
+            "state": "scheduled, running, succeeded, failed, timed_out, skipped or replaced.",
+            "manual": "Asked for with runCronNow rather than by the schedule.",
+            "detail": "Why it was skipped, replaced or timed out, in words.",
+        },
+    )
     Snapshot = object_type(
         SnapshotRow,
         "Snapshot",

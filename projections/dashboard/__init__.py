@@ -39,6 +39,7 @@ from projections.dashboard.commits import (
     CommitHandlers,
     CommitStatusRow,
 )
+from projections.dashboard.cron_runs import CRON_RUNS, CronRunHandlers, CronRunRow
 from projections.dashboard.deployments import DEPLOYMENTS, DeploymentHandlers, DeploymentRow
 from projections.dashboard.git import (
     GIT_CONNECTIONS,
@@ -87,9 +88,13 @@ from projections.dashboard.services import (
 )
 from projections.dashboard.snapshots import SNAPSHOTS, SnapshotHandlers, SnapshotRow
 from projections.dashboard.variables import (
+    REFERENCE_DEPENDENTS,
+    VARIABLE_REFERENCES,
     VARIABLE_SETS,
     VARIABLES,
+    ReferenceDependentsRow,
     VariableHandlers,
+    VariableReferenceRow,
     VariableRow,
     VariableSetRow,
 )
@@ -101,6 +106,7 @@ __all__ = [
     "CLUSTER_NODES",
     "COMMIT_CHECKS",
     "COMMIT_STATUSES",
+    "CRON_RUNS",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "ENVIRONMENT_ACCESS",
@@ -113,6 +119,7 @@ __all__ = [
     "PREVIEWS",
     "PREVIEW_POLICIES",
     "PROJECTS",
+    "REFERENCE_DEPENDENTS",
     "SERVICES",
     "SERVICE_SOURCES",
     "SERVICE_STATES",
@@ -123,6 +130,7 @@ __all__ = [
     "SNAPSHOTS",
     "USERS",
     "VARIABLES",
+    "VARIABLE_REFERENCES",
     "VARIABLE_SETS",
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
@@ -131,6 +139,7 @@ __all__ = [
     "ClusterRow",
     "CommitChecksRow",
     "CommitStatusRow",
+    "CronRunRow",
     "DashboardProjection",
     "DeploymentRow",
     "EnvironmentAccessRow",
@@ -144,6 +153,7 @@ __all__ = [
     "PreviewPolicyRow",
     "PreviewRow",
     "ProjectRow",
+    "ReferenceDependentsRow",
     "ServiceRow",
     "ServiceSourceRow",
     "ServiceStateRow",
@@ -153,6 +163,7 @@ __all__ = [
     "SignInLinkRow",
     "SnapshotRow",
     "UserRow",
+    "VariableReferenceRow",
     "VariableRow",
     "VariableSetRow",
     "WebhookDeliveryRow",
@@ -174,6 +185,7 @@ class DashboardProjection(
     CommitHandlers,
     PreviewHandlers,
     AccessHandlers,
+    CronRunHandlers,
     VolumeHandlers,
     SnapshotHandlers,
     Projection,
@@ -212,6 +224,9 @@ class DashboardProjection(
         PREVIEWS,
         ENVIRONMENT_ACCESS,
         SHARE_LINKS,
+        VARIABLE_REFERENCES,
+        REFERENCE_DEPENDENTS,
+        CRON_RUNS,
         SERVICE_VOLUMES,
         SNAPSHOTS,
     )

@@ -173,5 +173,8 @@ class DeploymentHandlers:
             live_commit=deployment["commit"] if deployment else None,
             updated_at=e.timestamp,
         )
+        since = state.get("needs_redeploy_since")
+        if since is not None and deployment is not None and deployment["requested_at"] >= since:
+            state.update(needs_redeploy=None, needs_redeploy_since=None)
         store.put(SERVICE_STATES, state)
         volumes_went_live(store, e, store.get(SERVICES, e.originator_id))

@@ -47,6 +47,10 @@ class ServiceStateRow:
     latest_state: str | None
     updated_at: datetime
     position: int = 0
+    needs_redeploy: str | None = None
+    """Why the live release is out of date (a value it references changed; issue 15), or
+    None; cleared when a release requested after the change goes live."""
+    needs_redeploy_since: datetime | None = None
 
 
 SERVICES = Table(
@@ -137,6 +141,8 @@ def service_state(
         "latest_deployment_id": None,
         "latest_state": None,
         "updated_at": at,
+        "needs_redeploy": None,
+        "needs_redeploy_since": None,
     }
 
 

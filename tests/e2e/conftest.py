@@ -115,6 +115,9 @@ class Server:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                # Reaped too: an unreaped child is a ResourceWarning (an error here) in
+                # whichever later test the garbage collector happens to run in.
+                self.proc.wait(timeout=20)
         self.log.close()
 
 

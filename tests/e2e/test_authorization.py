@@ -116,10 +116,23 @@ CASES: dict[str, Case] = {
         "deployments(first: 2) { nodes { state history { state } } } releases { state } } }",
         "service",
     ),
+    "Service.references": q(
+        "read",
+        "query($service: ID!) { service(id: $service) { references { serviceId variables } "
+        "states { needsRedeploy needsRedeploySince } } }",
+        "service",
+    ),
     "Service.deployments": q(
         "read",
         "query($service: ID!, $env: ID!) { service(id: $service) { "
         "deployments(environmentId: $env) { nodes { id } } } }",
+        "service",
+        "env",
+    ),
+    "Service.cronRuns": q(
+        "read",
+        "query($service: ID!, $env: ID!) { service(id: $service) { "
+        "cronRuns(environmentId: $env) { id state logs { line } } } }",
         "service",
         "env",
     ),
@@ -512,6 +525,13 @@ CASES: dict[str, Case] = {
         "mutation($service: ID!, $env: ID!) { restartService(serviceId: $service, environmentId: $env) { id } }",
         "service",
         "env",
+    ),
+    "Mutation.runCronNow": m(
+        "deploy",
+        "mutation($service: ID!, $env: ID!) { runCronNow(serviceId: $service, environmentId: $env) { id } }",
+        "service",
+        "env",
+        tolerate=("CONFLICT",),  # the seeded service is a web service: only cron services run
     ),
     "Mutation.cancelDeployment": m(
         "deploy", "mutation($queued: ID!) { cancelDeployment(id: $queued) { state } }", "queued"

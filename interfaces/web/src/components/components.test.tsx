@@ -4,6 +4,7 @@ import { MemoryRouter } from "react-router-dom";
 import { describe, expect, it } from "vitest";
 import { type ServiceCardFragment } from "../api/generated";
 import { ROUTER_FUTURE } from "../App";
+import { ReferenceEdges } from "../screens/canvas/ReferenceEdges";
 import { ServiceCard } from "../screens/canvas/ServiceCard";
 import { ErrorMessage, StateBadge, UsageBar } from "./ui";
 
@@ -59,6 +60,8 @@ describe("service card", () => {
         latestDeploymentId: "d2",
         latestState: "building",
         updatedAt: "2024-01-01T00:00:00Z",
+        needsRedeploy: null,
+        needsRedeploySince: null,
         urls: [
           { url: "http://api.production.shop.localhost:8080/", host: "api.production.shop.localhost", custom: false, tls: false },
           { url: "http://shop.example.com:8080/", host: "shop.example.com", custom: true, tls: false },
@@ -66,6 +69,7 @@ describe("service card", () => {
         latestDeployment: null,
       },
     ],
+    references: [],
   };
 
   it("shows kind, state, replicas, image and commit for the environment", () => {
@@ -103,6 +107,30 @@ describe("service card", () => {
     expect(screen.getByTestId("service-card-link").contains(links[0]!)).toBe(false);
   });
 
+  it("says why the live release needs a redeploy when a referenced value changed", () => {
+    const reason = "DATABASE_URL references db.PASSWORD, changed at 2024-01-02T00:00:00+00:00";
+    const stale = { ...service, states: service.states.map((s) => ({ ...s, needsRedeploy: reason, needsRedeploySince: "2024-01-02T00:00:00Z" })) };
+    render(
+      <MemoryRouter future={ROUTER_FUTURE}>
+        <ul>
+          <ServiceCard service={stale} environment={{ id: "e1", name: "production", kind: "production" }} href="/x" selected={false} now={new Date()} />
+        </ul>
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId("service-needs-redeploy").textContent).toBe(`Needs a redeploy: ${reason}`);
+  });
+
+  it("says nothing about redeploying when the live release is up to date", () => {
+    render(
+      <MemoryRouter future={ROUTER_FUTURE}>
+        <ul>
+          <ServiceCard service={service} environment={{ id: "e1", name: "production", kind: "production" }} href="/x" selected={false} now={new Date()} />
+        </ul>
+      </MemoryRouter>,
+    );
+    expect(screen.queryByTestId("service-needs-redeploy")).toBeNull();
+  });
+
   it("says never deployed in an environment without a state", () => {
     render(
       <MemoryRouter future={ROUTER_FUTURE}>
@@ -112,5 +140,21 @@ describe("service card", () => {
       </MemoryRouter>,
     );
     expect(screen.getByTestId("service-state").textContent).toBe("never deployed");
+  });
+});
+
+describe("reference edges on the canvas", () => {
+  it("draws an arrow from the referencing service to the referenced one, named by the variables", () => {
+    render(<ReferenceEdges edges={[{ from: "w", fromName: "web", to: "d", toName: "db", variables: ["DATABASE_URL", "PGHOST"] }]} />);
+    const edge = screen.getByTestId("reference-edge");
+    expect(edge.dataset.from).toBe("w");
+    expect(edge.dataset.to).toBe("d");
+    expect(edge.getAttribute("aria-label")).toBe("web references db: DATABASE_URL, PGHOST");
+    expect(edge.querySelector("svg line")).not.toBeNull();
+  });
+
+  it("draws nothing without edges", () => {
+    const { container } = render(<ReferenceEdges edges={[]} />);
+    expect(container.innerHTML).toBe("");
   });
 });

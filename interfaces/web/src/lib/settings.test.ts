@@ -75,4 +75,15 @@ describe("settings form", () => {
     const diff = diffSettings(before, { ...before, port: "70000", replicas: "two" });
     expect(diff.problems).toEqual(["Port must be at most 65535", "Replicas must be a whole number"]);
   });
+
+  it("reads and sends a cron service's schedule settings", () => {
+    const cronSpec = { ...gitSpec, kind: "cron", port: null, cron_schedule: "@daily", cron_timezone: null, cron_overlap: "skip", cron_deadline_seconds: null, cron_starting_deadline_seconds: 300 };
+    const before = formFromSpec(cronSpec);
+    expect([before.cronTimezone, before.cronOverlap, before.cronDeadline, before.cronStartingDeadline]).toEqual(["", "skip", "", "300"]);
+    const after = { ...before, cronTimezone: "Europe/Paris", cronOverlap: "queue", cronDeadline: "600", cronStartingDeadline: "60" };
+    expect(diffSettings(before, after).input).toEqual({ cronTimezone: "Europe/Paris", cronOverlap: "queue", cronDeadlineSeconds: 600, cronStartingDeadlineSeconds: 60 });
+    const cleared = diffSettings(after, { ...after, cronTimezone: "", cronDeadline: "" });
+    expect(cleared.input).toEqual({ cronTimezone: null, cronDeadlineSeconds: null });
+    expect(diffSettings(before, { ...before, cronDeadline: "0" }).problems).toEqual(["Run deadline must be a whole number of at least 1"]);
+  });
 });

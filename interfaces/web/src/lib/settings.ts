@@ -26,6 +26,10 @@ export interface SettingsForm {
   replicas: string;
   domains: string;
   cronSchedule: string;
+  cronTimezone: string;
+  cronOverlap: string;
+  cronDeadline: string;
+  cronStartingDeadline: string;
 }
 
 /** What updateService takes (a subset of the generated ServiceInput, same shape). */
@@ -48,6 +52,10 @@ export interface SettingsInput {
     gracePeriodSeconds: number;
   };
   cronSchedule?: string;
+  cronTimezone?: string | null;
+  cronOverlap?: string;
+  cronDeadlineSeconds?: number | null;
+  cronStartingDeadlineSeconds?: number;
   domains?: string[];
 }
 
@@ -95,6 +103,10 @@ export function formFromSpec(spec: unknown): SettingsForm {
     replicas: str(s.replicas ?? 1),
     domains: Array.isArray(s.domains) ? (s.domains as unknown[]).map(String).join("\n") : "",
     cronSchedule: str(s.cron_schedule),
+    cronTimezone: str(s.cron_timezone),
+    cronOverlap: str(s.cron_overlap) || "skip",
+    cronDeadline: str(s.cron_deadline_seconds),
+    cronStartingDeadline: str(s.cron_starting_deadline_seconds ?? 300),
   };
 }
 
@@ -198,6 +210,16 @@ export function diffSettings(before: SettingsForm, after: SettingsForm): Diff {
   if (changed(before, after, ["cronSchedule"])) {
     if (!t("cronSchedule")) unsupported.push("clearing the cron schedule");
     else input.cronSchedule = t("cronSchedule");
+  }
+  // An empty time zone is UTC and an empty deadline is none: both may be cleared.
+  if (changed(before, after, ["cronTimezone"])) input.cronTimezone = t("cronTimezone") || null;
+  if (changed(before, after, ["cronOverlap"])) input.cronOverlap = t("cronOverlap") || "skip";
+  if (changed(before, after, ["cronDeadline"])) {
+    input.cronDeadlineSeconds = whole(after.cronDeadline, "Run deadline", problems, { min: 1, optional: true });
+  }
+  if (changed(before, after, ["cronStartingDeadline"])) {
+    const seconds = whole(after.cronStartingDeadline, "Starting deadline", problems);
+    if (seconds != null) input.cronStartingDeadlineSeconds = seconds;
   }
   return { input, unsupported, problems };
 }

@@ -10,11 +10,13 @@ import { EmptyState, ErrorMessage, Loading, PageHeader, SelectField } from "../c
 import { useLive } from "../hooks/useLive";
 import { useNow } from "../hooks/misc";
 import { overlay } from "../lib/live";
+import { edgesIn } from "../lib/references";
 import { environmentLabel } from "../lib/words";
 import { EnvironmentAccessDialog } from "./canvas/EnvironmentAccess";
 import { NewEnvironmentDialog, NewServiceDialog } from "./canvas/NewDialogs";
 import { ProjectPreviews } from "./canvas/Previews";
 import { RecentActivity } from "./canvas/RecentActivity";
+import { ReferenceEdges } from "./canvas/ReferenceEdges";
 import { ServiceCard } from "./canvas/ServiceCard";
 
 export type Project = ProjectQuery["project"];
@@ -136,6 +138,7 @@ export default function ProjectCanvas() {
               ))}
             </ul>
           )}
+          <ReferenceEdges edges={edgesIn(services, environment?.id ?? null)} />
           <ProjectPreviews projectId={project.id} canRemove={canWrite} />
           {!serviceId ? null : (
             <div className="mt-6 hidden xl:block">

@@ -66,6 +66,11 @@ export function ServiceCard({
           {latest ? <Time iso={latest.requestedAt}>{formatRelative(latest.requestedAt, now)}</Time> : "never"}
         </dd>
       </dl>
+      {state?.needsRedeploy ? (
+        <p className="mt-2 text-xs text-amber-700 dark:text-amber-300" title={state.needsRedeploy} data-testid="service-needs-redeploy">
+          Needs a redeploy: {state.needsRedeploy}
+        </p>
+      ) : null}
       <ServiceUrls urls={state?.urls ?? []} className="mt-3" />
     </li>
   );

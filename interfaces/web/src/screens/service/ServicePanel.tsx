@@ -1,5 +1,5 @@
 // The panel of one service, beside the project canvas: tabs for its overview,
-// deployments, variables, logs, source (its repository and webhook) and settings.
+// deployments, variables, runs (cron services), logs, source (its repository and webhook) and settings.
 
 import { Link, NavLink, useParams } from "react-router-dom";
 import { EmptyState, StateBadge } from "../../components/ui";
@@ -8,6 +8,7 @@ import { useCanvas } from "../ProjectCanvas";
 import { DeploymentsTab } from "./Deployments";
 import { LogsTab } from "./Logs";
 import { OverviewTab } from "./Overview";
+import { RunsTab } from "./Runs";
 import { SettingsTab } from "./Settings";
 import { SourceTab } from "./Source";
 import { VariablesTab } from "./Variables";
@@ -16,6 +17,7 @@ export const TABS = [
   { id: "overview", label: "Overview" },
   { id: "deployments", label: "Deployments" },
   { id: "variables", label: "Variables" },
+  { id: "runs", label: "Runs" },
   { id: "logs", label: "Logs" },
   { id: "source", label: "Source" },
   { id: "settings", label: "Settings" },
@@ -58,7 +60,7 @@ export default function ServicePanel() {
         </div>
       </div>
       <nav aria-label="Service sections" className="mb-4 flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800">
-        {TABS.map((t) => (
+        {TABS.filter((t) => t.id !== "runs" || service.kind === "cron").map((t) => (
           <NavLink
             key={t.id}
             to={`${base}/${t.id}${canvas.envQuery}`}
@@ -78,6 +80,8 @@ export default function ServicePanel() {
         <DeploymentsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} />
       ) : tab === "variables" ? (
         <VariablesTab service={service} projectId={canvas.project.id} environment={canvas.environment} canWrite={canvas.canWrite} canReveal={canvas.canManage} />
+      ) : tab === "runs" && service.kind === "cron" ? (
+        <RunsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} />
       ) : tab === "logs" ? (
         <LogsTab service={service} environment={canvas.environment} />
       ) : tab === "source" ? (

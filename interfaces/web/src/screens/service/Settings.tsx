@@ -137,6 +137,18 @@ export function SettingsTab({ service, canWrite }: { service: ServiceCardFragmen
           <TextField label="Replicas" type="number" min={0} max={100} {...field("replicas")} data-testid="settings-replicas" />
           {service.kind === "cron" ? <TextField label="Cron schedule" {...field("cronSchedule")} placeholder="*/5 * * * *" /> : null}
         </Group>
+        {service.kind === "cron" ? (
+          <Group title="Schedule">
+            <TextField label="Time zone" {...field("cronTimezone")} placeholder="UTC" hint="An IANA name, like Europe/Paris." data-testid="settings-cron-timezone" />
+            <SelectField label="When a run is still going" {...field("cronOverlap")} data-testid="settings-cron-overlap">
+              <option value="skip">Skip the new run</option>
+              <option value="queue">Queue it</option>
+              <option value="replace">Stop the old run, start the new</option>
+            </SelectField>
+            <TextField label="Run deadline (s)" type="number" min={1} {...field("cronDeadline")} placeholder="none" hint="A run still going after this is killed." />
+            <TextField label="Starting deadline (s)" type="number" min={0} {...field("cronStartingDeadline")} hint="A time missed by more (Containr was down) is skipped." />
+          </Group>
+        ) : null}
         <Group title="Health check">
           <SelectField label="Kind" {...field("healthKind")} data-testid="settings-health-kind">
             <option value="">None</option>
