@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from application.runtime_ports import (
     ImageAvailability,
     ImageInfo,
     LogLine,
+    VolumeInfo,
     unavailable_image,
 )
 from domain.preview import DiskSpace
@@ -226,6 +228,120 @@ class DockerRuntime:
             free_bytes=stat.f_bavail * stat.f_frsize, total_bytes=stat.f_blocks * stat.f_frsize
         )
 
+    # Volumes
+
+    def ensure_volume(self, name: str, labels: Mapping[str, str]) -> VolumeInfo:
+        """The named local volume, created with ``labels`` unless it exists."""
+        with self._calls(f"creating volume {name}"):
+            api = self._api()
+            try:
+                return _volume_info(api.inspect_volume(name))
+            except docker.errors.NotFound:
+                return _volume_info(api.create_volume(name, driver="local", labels=dict(labels)))
+
+    def volume(self, name: str) -> VolumeInfo | None:
+        """The named volume, if the engine has it."""
+        with self._calls(f"inspecting volume {name}"):
+            try:
+                return _volume_info(self._api().inspect_volume(name))
+            except docker.errors.NotFound:
+                return None
+
+    def volumes(self, labels: Mapping[str, str]) -> list[VolumeInfo]:
+        """Volumes carrying every one of ``labels``."""
+        filters = {"label": [f"{key}={value}" for key, value in labels.items()]}
+        with self._calls("listing volumes"):
+            found = self._api().volumes(filters=filters).get("Volumes") or []
+        return [_volume_info(v) for v in found]
+
+    def remove_volume(self, name: str) -> bool:
+        """Remove the volume (never forced: one a container uses stays, with the refusal)."""
+        with self._calls(f"removing volume {name}"):
+            try:
+                self._api().remove_volume(name)
+            except docker.errors.NotFound:
+                return False
+            return True
+
+    def volume_sizes(self, *, timeout: float) -> dict[str, int]:
+        """The engine's disk usage report for volumes (``docker system df -v``)."""
+        with self._calls("measuring volumes"):
+            api = self._api()
+            url = api._url("/system/df")
+            usage = api._result(api._get(url, params={"type": "volume"}, timeout=timeout), True)
+        sizes = {}
+        for volume in usage.get("Volumes") or []:
+            size = (volume.get("UsageData") or {}).get("Size", -1)
+            if isinstance(size, int) and size >= 0:
+                sizes[volume["Name"]] = size
+        return sizes
+
+    def export_volume(self, name: str, target: Path, *, helper_image: str, timeout: float) -> None:
+        """Stream the volume's tar from a never-started helper container into ``target``."""
+        if self.volume(name) is None:
+            raise ContainerEngineError(f"exporting volume {name}: no such volume")
+        deadline = time.monotonic() + timeout
+        with (
+            self._helper(name, helper_image, read_only=True) as (api, helper),
+            self._calls(f"exporting volume {name}"),
+            target.open("wb") as out,
+        ):
+            chunks, _ = api.get_archive(helper, "/volume")
+            for chunk in chunks:
+                if time.monotonic() > deadline:
+                    raise ContainerEngineError(
+                        f"exporting volume {name}: not done within {timeout:g} s"
+                    )
+                out.write(chunk)
+
+    def import_volume(
+        self,
+        name: str,
+        source: Path,
+        labels: Mapping[str, str],
+        *,
+        helper_image: str,
+        timeout: float,
+    ) -> VolumeInfo:
+        """Create the volume (refused when it exists) and unpack ``source`` into it."""
+        if self.volume(name) is not None:
+            raise ContainerEngineError(f"importing into volume {name}: it exists already")
+        info = self.ensure_volume(name, labels)
+        with (
+            self._helper(name, helper_image, read_only=False) as (api, helper),
+            self._calls(f"importing into volume {name}"),
+            source.open("rb") as data,
+        ):
+            api._result(
+                api._put(
+                    api._url("/containers/{0}/archive", helper),
+                    params={"path": "/"},
+                    data=data,
+                    timeout=timeout,
+                )
+            )
+        return info
+
+    @contextmanager
+    def _helper(self, volume: str, image: str, *, read_only: bool) -> Iterator[tuple[Any, str]]:
+        """A created (never started) container with ``volume`` at /volume, removed after."""
+        with self._calls(f"creating a helper container for volume {volume}"):
+            api = self._api()
+            mode = "ro" if read_only else "rw"
+            created = api.create_container(
+                image,
+                command=["true"],
+                labels={"containr.helper": "volume"},
+                host_config=api.create_host_config(
+                    binds={volume: {"bind": "/volume", "mode": mode}}
+                ),
+            )
+        try:
+            yield api, created["Id"]
+        finally:
+            with suppress(ContainerEngineError):
+                self.remove(created["Id"])
+
     # Containers
 
     def containers(
@@ -251,6 +367,7 @@ class DockerRuntime:
                 mem_limit=spec.memory_limit_mb * 1024 * 1024 if spec.memory_limit_mb else None,
                 restart_policy=_RESTART_POLICIES[spec.restart],
                 network_mode=spec.network,
+                binds={v: {"bind": path, "mode": "rw"} for v, path in spec.volumes.items()} or None,
             )
             networking = None
             if spec.network:
@@ -620,3 +737,12 @@ def _reason(error: BaseException) -> str:
     if any(isinstance(e, TimeoutError | urllib3.exceptions.TimeoutError) for e in chain):
         return "timed out"
     return str(error) or type(error).__name__
+
+
+def _volume_info(attrs: dict[str, Any]) -> VolumeInfo:
+    created = str(attrs.get("CreatedAt") or "1970-01-01T00:00:00Z")
+    return VolumeInfo(
+        name=attrs["Name"],
+        labels=dict(attrs.get("Labels") or {}),
+        created_at=datetime.fromisoformat(created.replace("Z", "+00:00")),
+    )

@@ -7,12 +7,15 @@ and records what happened in plain attributes for tests to assert on.
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import re
 import shlex
+import tarfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +31,7 @@ from application.runtime_ports import (
     ImageAvailability,
     ImageInfo,
     LogLine,
+    VolumeInfo,
     unavailable_image,
 )
 from domain.preview import DiskSpace
@@ -79,9 +83,13 @@ class InMemoryRuntime:
       ``sleep N`` 124 when N exceeds the timeout; anything else 0.
     - restart policies and resource limits are recorded in ``specs``, never acted upon.
 
+    - volumes hold files in ``volume_files[name]`` (path -> bytes); a test writes into one
+      as a replica would with ``write_file``. Mounting a missing volume creates it (as the
+      engine does), export and import speak the real adapter's tar layout (``volume/...``).
+
     Records: ``calls`` ((operation, subject) in order), ``builds``, ``execs``, ``specs``
-    (by container id), ``containers_by_id``, ``images`` (by id) and ``networks`` (labels by
-    name).
+    (by container id), ``containers_by_id``, ``images`` (by id), ``networks`` (labels by
+    name) and ``volumes_by_name``.
     """
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
@@ -90,6 +98,8 @@ class InMemoryRuntime:
         self.registry_error: str | None = None
         self.images: dict[str, ImageInfo] = {}
         self.networks: dict[str, dict[str, str]] = {}
+        self.volumes_by_name: dict[str, VolumeInfo] = {}
+        self.volume_files: dict[str, dict[str, bytes]] = {}
         self.containers_by_id: dict[str, ContainerInfo] = {}
         self.specs: dict[str, ContainerSpec] = {}
         self.exec_results: dict[tuple[str, tuple[str, ...]], int | None] = {}
@@ -114,6 +124,13 @@ class InMemoryRuntime:
         """The container dies on its own (crash, OOM kill) with ``exit_code``."""
         with self._changed:
             self._exit(self._get(container_id), exit_code)
+
+    def write_file(self, volume: str, path: str, data: bytes) -> None:
+        """A replica writes ``data`` at ``path`` (relative to the volume's root)."""
+        with self._changed:
+            if volume not in self.volumes_by_name:
+                raise ContainerEngineError(f"no such volume: {volume}")
+            self.volume_files[volume][path.strip("/")] = data
 
     def emit(self, container_id: str, line: str) -> None:
         """The container prints ``line``."""
@@ -289,6 +306,103 @@ class InMemoryRuntime:
         spec = self.specs.get(container.id)
         return spec.network if spec is not None else None
 
+    # Volumes
+
+    def ensure_volume(self, name: str, labels: Mapping[str, str]) -> VolumeInfo:
+        """Remember the volume unless it exists."""
+        with self._changed:
+            self._check()
+            return self._ensure_volume(name, labels)
+
+    def volume(self, name: str) -> VolumeInfo | None:
+        """The volume, if any."""
+        with self._changed:
+            self._check()
+            return self.volumes_by_name.get(name)
+
+    def volumes(self, labels: Mapping[str, str]) -> list[VolumeInfo]:
+        """Volumes carrying every one of ``labels``."""
+        with self._changed:
+            self._check()
+            return [v for v in self.volumes_by_name.values() if labels.items() <= v.labels.items()]
+
+    def remove_volume(self, name: str) -> bool:
+        """Forget the volume and its files; refused while any container mounts it."""
+        with self._changed:
+            self._check()
+            if name not in self.volumes_by_name:
+                return False
+            users = [
+                self.containers_by_id[c].name
+                for c, spec in self.specs.items()
+                if c in self.containers_by_id and name in spec.volumes
+            ]
+            if users:
+                raise ContainerEngineError(
+                    f"removing volume {name}: volume is in use - [{users[0]}]"
+                )
+            self.calls.append(("remove_volume", name))
+            del self.volumes_by_name[name], self.volume_files[name]
+            return True
+
+    def volume_sizes(self, *, timeout: float) -> dict[str, int]:
+        """The bytes of each volume's files."""
+        with self._changed:
+            self._check()
+            return {n: sum(map(len, f.values())) for n, f in self.volume_files.items()}
+
+    def export_volume(self, name: str, target: Path, *, helper_image: str, timeout: float) -> None:
+        """The volume's files as a tar under ``volume/``."""
+        with self._changed:
+            self._check()
+            if name not in self.volumes_by_name:
+                raise ContainerEngineError(f"exporting volume {name}: no such volume")
+            if self._find_image(helper_image) is None:
+                raise ContainerEngineError(unavailable_image(helper_image, NO_CONTAINER_PULLS))
+            files = dict(self.volume_files[name])
+        with tarfile.open(target, "w") as tar:
+            for path, data in sorted(files.items()):
+                entry = tarfile.TarInfo(f"volume/{path}")
+                entry.size = len(data)
+                tar.addfile(entry, io.BytesIO(data))
+
+    def import_volume(
+        self,
+        name: str,
+        source: Path,
+        labels: Mapping[str, str],
+        *,
+        helper_image: str,
+        timeout: float,
+    ) -> VolumeInfo:
+        """A new volume holding the files of a ``volume/`` tar."""
+        files = {}
+        try:
+            with tarfile.open(source, "r") as tar:
+                for member in tar.getmembers():
+                    extracted = tar.extractfile(member) if member.isfile() else None
+                    if extracted is not None and member.name.startswith("volume/"):
+                        files[member.name.removeprefix("volume/")] = extracted.read()
+        except tarfile.TarError as e:
+            raise ContainerEngineError(f"importing into volume {name}: {e}") from None
+        with self._changed:
+            self._check()
+            if name in self.volumes_by_name:
+                raise ContainerEngineError(f"importing into volume {name}: it exists already")
+            info = self._ensure_volume(name, labels)
+            self.volume_files[name] = files
+            return info
+
+    def _ensure_volume(self, name: str, labels: Mapping[str, str]) -> VolumeInfo:
+        if name not in self.volumes_by_name:
+            self.calls.append(("create_volume", name))
+            created = datetime.fromtimestamp(int(self._clock()), UTC)
+            self.volumes_by_name[name] = VolumeInfo(
+                name=name, labels=dict(labels), created_at=created
+            )
+            self.volume_files[name] = {}
+        return self.volumes_by_name[name]
+
     # Containers
 
     def containers(
@@ -313,6 +427,8 @@ class InMemoryRuntime:
                 raise ContainerEngineError(
                     unavailable_image(spec.image, NO_CONTAINER_PULLS, base=False)
                 )
+            for volume in spec.volumes:
+                self._ensure_volume(volume, {})
             container_id = hashlib.sha256(f"{next(self._serial)}\0{spec.name}".encode()).hexdigest()
             info = ContainerInfo(
                 id=container_id,

@@ -18,7 +18,14 @@ from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
 from domain.preview import DiskSpace, PreviewServices, WhenFull
 from domain.service_source import WebhookMode
-from domain.service_spec import BuildSettings, GitSource, HealthCheck, Resources, ServiceKind
+from domain.service_spec import (
+    BuildSettings,
+    GitSource,
+    HealthCheck,
+    Resources,
+    ServiceKind,
+    VolumeMount,
+)
 from domain.values import Role
 from domain.webhook_delivery import DeliveryFact
 
@@ -199,6 +206,8 @@ class CreateService(Command, frozen=True):
     cron_starting_deadline_seconds: int = 300
     domains: list[str] = msgspec.field(default_factory=list)
     load_balancing: str = "round_robin"
+    volumes: list[VolumeMount] = msgspec.field(default_factory=list)
+    volume_per_replica: bool = False
 
 
 class UpdateService(Command, frozen=True):
@@ -221,6 +230,8 @@ class UpdateService(Command, frozen=True):
     cron_starting_deadline_seconds: int | UnsetType = UNSET
     domains: list[str] | UnsetType = UNSET
     load_balancing: str | UnsetType = UNSET
+    volumes: list[VolumeMount] | UnsetType = UNSET
+    volume_per_replica: bool | UnsetType = UNSET
 
 
 class ScaleService(Command, frozen=True):
@@ -231,9 +242,54 @@ class ScaleService(Command, frozen=True):
 
 
 class DeleteService(Command, frozen=True):
-    """Delete a service."""
+    """Delete a service; its volumes are removed with its containers unless kept."""
 
     service_id: UUID
+    keep_volumes: bool = True
+
+
+class SnapshotVolume(Command, frozen=True):
+    """Archive a volume of a service in an environment, its replicas stopped meanwhile."""
+
+    service_id: UUID
+    environment_id: UUID
+    volume: str
+
+
+class RestoreSnapshot(Command, frozen=True):
+    """Restore a service's snapshot into a new volume ``name`` of the service."""
+
+    service_id: UUID
+    snapshot_id: UUID
+    name: str
+
+
+class ReportSnapshotStep(Command, frozen=True):
+    """Report: a snapshot's next step is done (``quiesced``, ``archived``, ``started``), or
+    it failed (``failed``, with ``reason``)."""
+
+    snapshot_id: UUID
+    step: Literal["quiesced", "archived", "started", "failed"]
+    containers: list[str] = msgspec.field(default_factory=list)
+    file: str = ""
+    sha256: str = ""
+    size_bytes: int = 0
+    reason: str = ""
+
+
+class ReportRestoreEnded(Command, frozen=True):
+    """Report: a restore of a snapshot into a new volume ended (``failure`` None: done)."""
+
+    snapshot_id: UUID
+    name: str
+    failure: str | None = None
+
+
+class RemoveVolume(Command, frozen=True):
+    """Remove a volume a deleted service kept, with its data, in every environment."""
+
+    service_id: UUID
+    volume: str
 
 
 # Deployments

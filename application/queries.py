@@ -27,6 +27,7 @@ from domain.service import Service
 from domain.user import User
 from domain.values import SealedValue
 from domain.variables import VariableSet
+from domain.volume_snapshot import VolumeSnapshot
 from domain.webhook_delivery import WebhookDelivery
 
 
@@ -74,6 +75,12 @@ class Queries:
         service = self._get(Service, service_id, "service")
         assert isinstance(service, Service)
         return service
+
+    def snapshot(self, snapshot_id: UUID) -> VolumeSnapshot:
+        """A volume snapshot with its steps and restores."""
+        snapshot = self._get(VolumeSnapshot, snapshot_id, "snapshot")
+        assert isinstance(snapshot, VolumeSnapshot)
+        return snapshot
 
     def deployment(self, deployment_id: UUID) -> Deployment:
         """A deployment with its state history."""

@@ -42,6 +42,7 @@ from projections.dashboard import (
     ServiceTriggersRow,
     ShareLinkRow,
     SignInLinkRow,
+    SnapshotRow,
     UserRow,
     WebhookDeliveryRow,
     WebhookRemovalRow,
@@ -77,6 +78,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ServiceTriggersRow",
     "ShareLinkRow",
     "SignInLinkRow",
+    "SnapshotRow",
     "UserRow",
     "WebhookDeliveryRow",
     "WebhookRemovalRow",
@@ -408,6 +410,40 @@ class DashboardQueries:
             where["project_id"] = project_id
         rows = self._select(dashboard.SERVICE_STATES, where=where)
         return typed(rows, dashboard.ServiceStateRow)
+
+    def service_volumes(self, service_id: UUID) -> list[dashboard.ServiceVolumesRow]:
+        """A service's volumes on the engines (none, or its one row)."""
+        rows = self._select(dashboard.SERVICE_VOLUMES, where={"service_id": service_id})
+        return typed(rows, dashboard.ServiceVolumesRow)
+
+    def snapshots(self, service_id: UUID) -> list[dashboard.SnapshotRow]:
+        """A service's volume snapshots, newest first."""
+        rows = self._select(
+            dashboard.SNAPSHOTS,
+            where={"service_id": service_id},
+            order_by=("requested_at", "id"),
+            order="desc",
+        )
+        return typed(rows, dashboard.SnapshotRow)
+
+    def snapshot(self, snapshot_id: UUID) -> dashboard.SnapshotRow:
+        """One volume snapshot."""
+        rows = self._select(dashboard.SNAPSHOTS, where={"id": snapshot_id})
+        return _one(rows, dashboard.SnapshotRow, "snapshot", snapshot_id)
+
+    def busy_snapshots(self) -> list[dashboard.SnapshotRow]:
+        """Snapshots with steps or restores still to take (for Containr's processes)."""
+        rows = self._select(
+            dashboard.SNAPSHOTS, where={"busy": True}, order_by=("requested_at", "id")
+        )
+        return typed(rows, dashboard.SnapshotRow)
+
+    def orphaned_volumes(self, project_id: UUID) -> list[dashboard.ServiceVolumesRow]:
+        """The volumes deleted services of a project kept (until removeVolume)."""
+        rows = self._select(
+            dashboard.SERVICE_VOLUMES, where={"project_id": project_id, "orphaned": True}
+        )
+        return typed(rows, dashboard.ServiceVolumesRow)
 
     def deployments(
         self,

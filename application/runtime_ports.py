@@ -7,6 +7,7 @@ and Caddy payloads at their boundary.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -127,6 +128,16 @@ class ContainerSpec(msgspec.Struct, frozen=True, kw_only=True):
     cpu_limit_millis: int | None = None
     memory_limit_mb: int | None = None
     restart: Literal["no", "on-failure", "unless-stopped"] = "on-failure"
+    volumes: dict[str, str] = msgspec.field(default_factory=dict)
+    """Named volumes to mount: volume name -> absolute path in the container."""
+
+
+class VolumeInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """A named volume as the engine reports it."""
+
+    name: str
+    labels: dict[str, str]
+    created_at: datetime
 
 
 class ContainerInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -243,6 +254,48 @@ class ContainerRuntime(Protocol):
         self, labels: Mapping[str, str], *, all_states: bool = True
     ) -> list[ContainerInfo]:
         """Containers carrying every one of ``labels`` (running ones only unless all_states)."""
+        ...
+
+    def ensure_volume(self, name: str, labels: Mapping[str, str]) -> VolumeInfo:
+        """The named volume, created with ``labels`` unless it exists (then it is kept as
+        it is, data and labels)."""
+        ...
+
+    def volume(self, name: str) -> VolumeInfo | None:
+        """The named volume, if the engine has it."""
+        ...
+
+    def volumes(self, labels: Mapping[str, str]) -> list[VolumeInfo]:
+        """Volumes carrying every one of ``labels``."""
+        ...
+
+    def remove_volume(self, name: str) -> bool:
+        """Remove a volume and its data; False when there was none. Raises
+        ContainerEngineError while a container (even a stopped one) uses it."""
+        ...
+
+    def volume_sizes(self, *, timeout: float) -> dict[str, int]:
+        """The bytes each volume holds, by name, asked within ``timeout`` seconds (the
+        engine measures every volume at once); volumes it cannot measure are left out."""
+        ...
+
+    def export_volume(self, name: str, target: Path, *, helper_image: str, timeout: float) -> None:
+        """Write the volume's files as a tar archive to ``target`` (paths relative to the
+        volume's root), through a container of ``helper_image`` that is never started.
+        ContainerEngineError when there is no such volume or it takes over ``timeout``."""
+        ...
+
+    def import_volume(
+        self,
+        name: str,
+        source: Path,
+        labels: Mapping[str, str],
+        *,
+        helper_image: str,
+        timeout: float,
+    ) -> VolumeInfo:
+        """Create the volume ``name`` and unpack the tar archive ``source`` into it. Never
+        overwrites: ContainerEngineError when a volume of that name exists."""
         ...
 
     def create(self, spec: ContainerSpec) -> ContainerInfo:

@@ -57,6 +57,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Bump it to rotate the JWT signing key (tokens signed with the previous one stay valid)."""
     docker_host: str = "unix:///var/run/docker.sock"
     """The local node's Docker engine; defaults to ``DOCKER_HOST`` when that is set."""
+    snapshot_helper_image: str = "busybox:1.36"
+    """The image of the short-lived containers that archive and restore volumes (never
+    started: any image with a ``true`` will do); the engine must have it."""
     ingress_admin: str | None = None
     """An outside Caddy's admin API (e.g. http://127.0.0.1:2019). Unset and embedded: a Caddy
     of Containr's own when ``caddy`` is on PATH; otherwise no routes are made."""
@@ -418,6 +421,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_INGRESS_ADMIN": ("ingress_admin", _http_url("CONTAINR_INGRESS_ADMIN")),
     "CONTAINR_INGRESS_LISTEN": ("ingress_listen", lambda v: v.strip()),
     "CONTAINR_INGRESS_DOMAIN": ("ingress_domain", lambda v: v.strip().lower()),
+    "CONTAINR_SNAPSHOT_HELPER_IMAGE": ("snapshot_helper_image", lambda v: v.strip()),
     "CONTAINR_ACCESS_DIAL": ("access_dial", _listen_address("CONTAINR_ACCESS_DIAL")),
     "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
     "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),

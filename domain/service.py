@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.base import ContainrAggregate
-from domain.errors import RuleViolatedError
+from domain.errors import InvalidValueError, RuleViolatedError
 from domain.ids import Actor, DeploymentId, OrganizationId, ProjectId, ServiceId
 from domain.service_source import (
     RepositorySource,
@@ -66,8 +66,27 @@ class Service(ContainrAggregate):
             aggregate.live_releases[self.environment_id] = self.deployment_id
 
     class Deleted(ContainrAggregate.Event):
+        keep_volumes: bool
+        """The service's volumes stay (orphaned, until removed) rather than going with it."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Services deleted before volumes existed had none to remove."""
+            state["keep_volumes"] = True
+
         def apply(self, aggregate: Any) -> None:
             aggregate.deleted = True
+            aggregate.volumes_kept = self.keep_volumes
+
+    class VolumeReleased(ContainrAggregate.Event):
+        """A volume the deleted service kept is to be removed, data and all."""
+
+        volume: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.released_volumes = aggregate.released_volumes | {self.volume}
 
     class TriggersSet(ContainrAggregate.Event):
         connection_id: UUID | None
@@ -167,6 +186,8 @@ class Service(ContainrAggregate):
         )
         self.live_releases: dict[UUID, UUID] = {}
         self.deleted = False
+        self.volumes_kept = True
+        self.released_volumes: frozenset[str] = frozenset()
         self.git_connection_id: UUID | None = None
         self.triggers: tuple[PushTrigger, ...] = ()
         self.source: RepositorySource | None = None
@@ -431,11 +452,31 @@ class Service(ContainrAggregate):
                 timestamp=now,
             )
 
-    def delete(self, *, actor: Actor, now: datetime) -> None:
-        """Delete the service (its repository's automatic webhook is removed after)."""
+    def delete(self, *, keep_volumes: bool = True, actor: Actor, now: datetime) -> None:
+        """Delete the service (its repository's automatic webhook is removed after); its
+        volumes go with its containers unless ``keep_volumes``."""
         self._require_live()
         self.disconnect_repository(actor=actor, now=now)
-        self.trigger_event(self.Deleted, actor=actor, timestamp=now)
+        self.trigger_event(self.Deleted, keep_volumes=keep_volumes, actor=actor, timestamp=now)
+
+    def release_volume(self, volume: str, *, actor: Actor, now: datetime) -> bool:
+        """Remove a volume the deleted service kept (in every environment); False when it
+        is being removed already."""
+        if not self.deleted or not self.volumes_kept:
+            raise RuleViolatedError(
+                f"only the kept volumes of a deleted service can be removed; service "
+                f"{self.name!r} " + ("still runs" if not self.deleted else "kept none")
+            )
+        if volume not in {v.name for v in self.spec.volumes}:
+            raise InvalidValueError("volume", f"service {self.name!r} had no volume {volume!r}")
+        if volume in self.released_volumes:
+            return False
+        self.trigger_event(self.VolumeReleased, volume=volume, actor=actor, timestamp=now)
+        return True
+
+    def volume_doomed(self, volume: str) -> bool:
+        """Whether the engine should remove this volume of the service (once unused)."""
+        return self.deleted and (not self.volumes_kept or volume in self.released_volumes)
 
     def _require_live(self) -> None:
         if self.deleted:

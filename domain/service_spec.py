@@ -8,7 +8,7 @@ from enum import Enum
 from urllib.parse import urlsplit
 
 from domain.errors import InvalidValueError
-from domain.values import validate_hostname
+from domain.values import validate_hostname, validate_slug
 
 _IMAGE_REFERENCE = re.compile(
     r"^(?:[a-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
@@ -18,6 +18,8 @@ _SCP_LIKE = re.compile(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[^\s]+$")
 _BAD_REF_CHARS = re.compile(r"[\s~^:?*\[\\]|\.\.|@\{|//")
 _GIT_SCHEMES = {"https", "http", "ssh", "git", "file"}
 MAX_REPLICAS = 100
+MAX_VOLUMES = 8
+_MOUNT_PATH = re.compile(r"^(/[A-Za-z0-9._@+-]+)+$")
 LOAD_BALANCING = ("round_robin", "least_conn", "ip_hash", "random")
 CRON_OVERLAP = ("skip", "queue", "replace")
 
@@ -177,6 +179,33 @@ class HealthCheck:
 
 
 @dataclass(frozen=True)
+class VolumeMount:
+    """A named volume of a service and where its replicas see it; its data outlives releases."""
+
+    name: str
+    mount_path: str
+
+    def check(self, index: int) -> None:
+        """Raise InvalidValueError unless the name is a slug and the path an absolute one."""
+        validate_slug(f"volumes.{index}.name", self.name)
+        path = self.mount_path
+        if (
+            not _MOUNT_PATH.match(path)
+            or any(p in (".", "..") for p in path.split("/"))
+            or len(path) > 255
+        ):
+            raise InvalidValueError(
+                f"volumes.{index}.mount_path",
+                f"{path!r} is not an absolute path inside the container (like /data, without "
+                "'..', a trailing '/' or spaces); '/' itself cannot be a volume",
+            )
+
+
+class SharedVolumeReplicasError(InvalidValueError):
+    """Raised when a service whose replicas share a volume is asked to run more than one."""
+
+
+@dataclass(frozen=True)
 class ServiceSpec:
     """Everything that defines how a service is built and run: from git, from an image, or
     (neither given) from source archives uploaded with ``containr deploy``."""
@@ -202,6 +231,11 @@ class ServiceSpec:
     domains: tuple[str, ...] = ()
     load_balancing: str = "round_robin"
     """How the ingress spreads requests over replicas: round_robin, least_conn, ip_hash, random."""
+    volumes: tuple[VolumeMount, ...] = ()
+    """Named volumes, created on the first deploy and kept across releases."""
+    volume_per_replica: bool = False
+    """Each replica gets its own instance of each volume; otherwise (Railway's rule) a
+    service with volumes runs at most one replica, which owns them."""
 
     @property
     def from_uploads(self) -> bool:
@@ -253,8 +287,43 @@ class ServiceSpec:
             raise InvalidValueError(
                 "start_command", "must not be blank; leave it out to use the detected command"
             )
+        self._check_volumes()
         domains = tuple(dict.fromkeys(validate_hostname("domains", d) for d in self.domains))
-        return replace(self, domains=domains)
+        return replace(self, domains=domains, volumes=tuple(self.volumes))
+
+    def _check_volumes(self) -> None:
+        if len(self.volumes) > MAX_VOLUMES:
+            raise InvalidValueError("volumes", f"a service has at most {MAX_VOLUMES} volumes")
+        names: set[str] = set()
+        paths: list[str] = []
+        for index, volume in enumerate(self.volumes):
+            volume.check(index)
+            if volume.name in names:
+                raise InvalidValueError(
+                    f"volumes.{index}.name", f"the service already has a volume {volume.name!r}"
+                )
+            for other in paths:
+                if (
+                    volume.mount_path == other
+                    or volume.mount_path.startswith(other + "/")
+                    or (other.startswith(volume.mount_path + "/"))
+                ):
+                    raise InvalidValueError(
+                        f"volumes.{index}.mount_path",
+                        f"{volume.mount_path} overlaps the mount path {other} of another volume",
+                    )
+            names.add(volume.name)
+            paths.append(volume.mount_path)
+        if self.volume_per_replica and not self.volumes:
+            raise InvalidValueError(
+                "volume_per_replica", "only a service with volumes can have one per replica"
+            )
+        if self.volumes and not self.volume_per_replica and self.replicas > 1:
+            raise SharedVolumeReplicasError(
+                "replicas",
+                f"a service whose replicas share its volumes runs at most 1 replica (asked "
+                f"{self.replicas}); choose a volume per replica (volume_per_replica) to run more",
+            )
 
     def _check_cron_settings(self) -> None:
         if self.cron_overlap not in CRON_OVERLAP:

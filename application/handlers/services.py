@@ -8,7 +8,13 @@ from uuid import UUID, uuid4
 
 from msgspec import UNSET
 
-from application.commands import CreateService, DeleteService, ScaleService, UpdateService
+from application.commands import (
+    CreateService,
+    DeleteService,
+    RemoveVolume,
+    ScaleService,
+    UpdateService,
+)
 from application.cron import check_cron, check_timezone
 from application.handlers.common import (
     live_project,
@@ -33,6 +39,8 @@ def _settings(cmd: CreateService | UpdateService) -> dict[str, Any]:
     given = {
         name: getattr(cmd, name) for name in _SPEC_FIELDS if getattr(cmd, name, UNSET) is not UNSET
     }
+    if "volumes" in given:
+        given["volumes"] = tuple(given["volumes"])
     if "domains" in given:
         given["domains"] = tuple(given["domains"])
     if "cron_schedule" in given:
@@ -109,6 +117,13 @@ def scale_service(cmd: ScaleService, uow: UnitOfWork) -> dict[str, UUID]:
 def delete_service(cmd: DeleteService, uow: UnitOfWork) -> dict[str, UUID]:
     """Delete a service and free its name."""
     service = live_service(uow, cmd.service_id)
-    service.delete(actor=uow.actor, now=uow.now)
+    service.delete(keep_volumes=cmd.keep_volumes, actor=uow.actor, now=uow.now)
     release(uow, service_scope(service.project_id), service.name, service.id)
+    return {"service_id": service.id}
+
+
+def remove_volume(cmd: RemoveVolume, uow: UnitOfWork) -> dict[str, UUID]:
+    """Remove a kept volume of a deleted service (the reconciler removes it from engines)."""
+    service = uow.get(Service, cmd.service_id, "service")
+    service.release_volume(cmd.volume, actor=uow.actor, now=uow.now)
     return {"service_id": service.id}

@@ -485,6 +485,8 @@ class Deployer:
         started: list[tuple[ContainerRuntime, ContainerInfo]] = []
         try:
             env = {k: v.reveal() for k, v in release_variables(self.queries, deployment).items()}
+            if deployment.spec.volumes:
+                self._hand_over_volumes(deployment, replicas, output)
             for replica in range(replicas):
                 runtime = self._runtime_of_replica(deployment, replica)
                 if runtime is None:
@@ -528,6 +530,26 @@ class Deployer:
             c.RecordHealthy(deployment_id=deployment.id, operation_id=f"{deployment.id}:healthy")
         ):
             self._retire_previous(deployment, [runtime for runtime, _ in started])
+
+    def _hand_over_volumes(
+        self, deployment: Deployment, replicas: int, output: Callable[[str], None]
+    ) -> None:
+        """Stop the replicas of the service's other releases in the environment before this
+        one mounts the volumes they use (Railway's rule: a volume has one writer, so a
+        release with volumes replaces the previous one with a short gap instead of
+        overlapping it). They are removed once this release is healthy; should it fail,
+        the reconciler starts the live release's replicas again."""
+        runtimes = {}
+        for replica in range(replicas):
+            runtime = self._runtime_of_replica(deployment, replica)
+            if runtime is not None:
+                runtimes[id(runtime)] = runtime
+        labels = {SERVICE: str(deployment.service_id), ENVIRONMENT: str(deployment.environment_id)}
+        for runtime in runtimes.values():
+            for container in runtime.containers(labels, all_states=False):
+                if container.labels.get(DEPLOYMENT) != str(deployment.id):
+                    output(f"stopping {container.name}: its release hands the volumes over")
+                    runtime.stop(container.id, timeout=30)
 
     def _wait_healthy(
         self,

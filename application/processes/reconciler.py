@@ -19,6 +19,7 @@ from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer
 from application.processes.replicas import Replicas
+from application.processes.snapshots import SnapshotProcess
 from application.processes.support import (
     CRON_RUN,
     DEPLOYMENT,
@@ -26,6 +27,8 @@ from application.processes.support import (
     MANAGED,
     ORGANIZATION,
     REPLICA,
+    SERVICE,
+    VOLUME,
     LogWriter,
     redactor_for,
     release_variables,
@@ -61,6 +64,14 @@ class Desired:
     replicas: int
 
 
+def _handed_over(wanted: Desired, handing_over: set[tuple[UUID, UUID]]) -> bool:
+    """Whether a live release with volumes is handing them over to a starting release."""
+    deployment = wanted.deployment
+    return bool(deployment.spec.volumes) and (
+        (deployment.service_id, deployment.environment_id) in handing_over
+    )
+
+
 class Reconciler:
     """Runs every few seconds (and when woken)."""
 
@@ -77,6 +88,7 @@ class Reconciler:
         clock: Clock,
         deployer: Deployer,
         local_endpoint: str,
+        snapshots: SnapshotProcess | None = None,
     ) -> None:
         self.bus = bus
         self.queries = queries
@@ -88,6 +100,8 @@ class Reconciler:
         self.clock = clock
         self.deployer = deployer
         self.local_endpoint = local_endpoint
+        self.snapshots = snapshots
+        """Volume snapshots, stepped after each reconciliation (they quiesce services)."""
         self._ctx = Context(actor=ACTOR)
         self._followers: dict[str, threading.Thread] = {}
         self._unguarded: set[str] = set()
@@ -131,6 +145,9 @@ class Reconciler:
             for row in active
             if row.state in (DeploymentState.BUILT.value, DeploymentState.STARTING.value)
         }
+        handing_over = self._handing_over(active)
+        paused = {k for k, wanted in desired.items() if _handed_over(wanted, handing_over)}
+        owned = {k: wanted for k, wanted in desired.items() if k not in paused}
         routes: dict[str, Route] = {}
         self._unguarded = set()
         for endpoint, runtime in self._runtimes().items():
@@ -140,12 +157,15 @@ class Reconciler:
                 log.warning("cannot list containers at %s: %s", endpoint, e)
                 continue
             by_deployment: dict[str, list[ContainerInfo]] = {}
-            for container in actual:
-                if CRON_RUN in container.labels:
-                    continue  # a cron run's one-off container: the cron process's to handle
+            # A cron run's one-off container is the cron process's to handle.
+            for container in (
+                x
+                for x in actual
+                if CRON_RUN not in x.labels and x.labels.get(DEPLOYMENT, "") not in paused
+            ):
                 by_deployment.setdefault(container.labels.get(DEPLOYMENT, ""), []).append(container)
             for deployment_id, containers in by_deployment.items():
-                wanted = desired.get(deployment_id)
+                wanted = owned.get(deployment_id)
                 if wanted is not None:
                     running = self._repair(runtime, wanted, containers)
                     running = self._restart_if_asked(runtime, wanted, running)
@@ -155,14 +175,36 @@ class Reconciler:
                         routes[route.id] = route
                 elif deployment_id not in {str(i) for i in in_progress}:
                     self._remove_orphans(runtime, endpoint, deployment_id, containers)
-            for deployment_id, wanted in desired.items():
+            for deployment_id, wanted in owned.items():
                 if deployment_id not in by_deployment and self._placed_here(wanted, endpoint):
                     running = self._repair(runtime, wanted, [])
                     route = self._route(wanted, running)
                     if route is not None:
                         routes[route.id] = route
+            self._remove_doomed_volumes(runtime, actual)
         self._sync_ingress(routes, desired, starting)
         self._move_off_draining_nodes(desired, active)
+        self._step_snapshots()
+
+    def _step_snapshots(self) -> None:
+        if self.snapshots is not None:
+            self.snapshots.tick()
+
+    def _handing_over(self, active: list[Any]) -> set[tuple[UUID, UUID]]:
+        """(service, environment) whose live replicas were stopped on purpose."""
+        # A starting release with volumes has stopped the live one's replicas to take its
+        # volumes over (Deployer._hand_over_volumes): they are not lost, leave them be.
+        stopped = {
+            (row.service_id, row.environment_id)
+            for row in active
+            if row.state == DeploymentState.STARTING.value
+        }
+        # So has a snapshot quiescing the service (SnapshotProcess): it starts them again.
+        return stopped | {
+            (row.service_id, row.environment_id)
+            for row in self.dashboard.busy_snapshots()
+            if row.state in ("requested", "quiesced", "archived")
+        }
 
     # What should run
 
@@ -320,6 +362,37 @@ class Reconciler:
                         deployment_id=known.id if known is not None else None,
                     )
                 )
+
+    def _remove_doomed_volumes(
+        self, runtime: ContainerRuntime, containers: list[ContainerInfo]
+    ) -> None:
+        """Remove the volumes of deleted services that did not keep them (or released
+        them), once none of the service's containers is left on the engine."""
+        try:
+            volumes = runtime.volumes({MANAGED: "true", INSTANCE: self.instance})
+        except ContainerEngineError as e:
+            log.warning("cannot list volumes: %s", e)
+            return
+        in_use = {c.labels.get(SERVICE) for c in containers}
+        services: dict[str, Service | None] = {}
+        for volume in volumes:
+            owner = volume.labels.get(SERVICE, "")
+            if owner in in_use:
+                continue
+            if owner not in services:
+                try:
+                    services[owner] = self.queries.service(UUID(owner))
+                except UnavailableError:
+                    raise  # never remove data because the event store did not answer
+                except (ApplicationError, ValueError):
+                    services[owner] = None  # not ours to judge
+            service = services[owner]
+            if service is None or not service.volume_doomed(volume.labels.get(VOLUME, "")):
+                continue
+            try:
+                runtime.remove_volume(volume.name)
+            except ContainerEngineError as e:  # a container still holds it: next tick
+                log.warning("could not remove volume %s yet: %s", volume.name, e)
 
     def _node_for(self, endpoint: str, organization: str | None) -> UUID | None:
         for row in self.dashboard.all_nodes():

@@ -14,6 +14,8 @@ from application.processes.support import (
     container_name,
     labels_of,
     network_name,
+    volume_labels,
+    volume_name,
 )
 from application.runtime_ports import ContainerInfo, ContainerRuntime, ContainerSpec
 from domain.deployment import Deployment
@@ -59,6 +61,7 @@ class Replicas:
         if spec.port is not None:
             env = {**env, "PORT": str(spec.port)}
         assert deployment.image is not None
+        volumes = self._volumes(runtime, deployment, replica)
         container = runtime.create(
             ContainerSpec(
                 name=container_name(service, deployment, replica),
@@ -71,7 +74,24 @@ class Replicas:
                 port=spec.port,
                 cpu_limit_millis=spec.resources.cpu_limit_millis,
                 memory_limit_mb=spec.resources.memory_limit_mb,
+                volumes=volumes,
             )
         )
         output(f"replica {replica}: created container {container.name} ({environment})")
         return runtime.start(container.id)
+
+    def _volumes(
+        self, runtime: ContainerRuntime, deployment: Deployment, replica: int
+    ) -> dict[str, str]:
+        """The release's volumes on the engine (made on first need, the same for every
+        release of the service in the environment), by name, with their mount paths."""
+        spec = deployment.spec
+        own = replica if spec.volume_per_replica else None
+        mounts = {}
+        for volume in spec.volumes:
+            name = volume_name(
+                self.instance, deployment.environment_id, deployment.service_id, volume.name, own
+            )
+            runtime.ensure_volume(name, volume_labels(deployment, self.instance, volume.name, own))
+            mounts[name] = volume.mount_path
+        return mounts

@@ -30,6 +30,8 @@ CRON_RUN = "containr.cron-run"
 reconciler and the deployer leave it to the cron process manager)."""
 INSTANCE = "containr.instance"
 """Which Containr installation owns a container: two may share one Docker engine."""
+VOLUME = "containr.volume"
+"""The name a service gave one of its volumes (on the engine's volume)."""
 
 
 def labels_of(deployment: Deployment, instance: str, replica: int | None = None) -> dict[str, str]:
@@ -46,6 +48,33 @@ def labels_of(deployment: Deployment, instance: str, replica: int | None = None)
     if replica is not None:
         labels[REPLICA] = str(replica)
         labels[OPERATION] = f"{deployment.id}:replica:{replica}"
+    return labels
+
+
+def volume_name(
+    instance: str, environment_id: UUID, service_id: UUID, volume: str, replica: int | None
+) -> str:
+    """The engine's name of a service's volume in an environment (and of one replica's,
+    when each has its own): the same for every release, so data outlives them."""
+    name = f"containr-{instance}-{environment_id.hex}-{service_id.hex}-{volume}"
+    return name if replica is None else f"{name}-{replica}"
+
+
+def volume_labels(
+    deployment: Deployment, instance: str, volume: str, replica: int | None
+) -> dict[str, str]:
+    """The labels of a service's volume: whose it is (never which release: it outlives them)."""
+    labels = {
+        MANAGED: "true",
+        INSTANCE: instance,
+        ORGANIZATION: str(deployment.organization_id),
+        PROJECT: str(deployment.project_id),
+        SERVICE: str(deployment.service_id),
+        ENVIRONMENT: str(deployment.environment_id),
+        VOLUME: volume,
+    }
+    if replica is not None:
+        labels[REPLICA] = str(replica)
     return labels
 
 

@@ -31,6 +31,7 @@ from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
+from application.processes.snapshots import SnapshotConfig, SnapshotProcess
 from application.processes.webhooks import WebhookProcess
 from application.queries import Queries
 from application.readmodels import DashboardQueries
@@ -121,6 +122,19 @@ def processes(
         clock=parts.clock,
         deployer=deployer,
         local_endpoint=settings.docker_host,
+        snapshots=SnapshotProcess(
+            bus=parts.bus,
+            queries=parts.queries,
+            dashboard=parts.dashboard,
+            runtimes=parts.runtimes,
+            clock=parts.clock,
+            config=SnapshotConfig(
+                directory=settings.data_path / "snapshots",
+                instance=settings.instance,
+                local_endpoint=settings.docker_host,
+                helper_image=settings.snapshot_helper_image,
+            ),
+        ),
     )
     previews = PreviewProcess(
         bus=parts.bus,

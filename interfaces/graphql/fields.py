@@ -51,6 +51,7 @@ ENTITIES: dict[str, Loader] = {
     "token": lambda r, i: r.dashboard.api_token(i),
     "archive": lambda r, i: r.archive(i),
     "cron_run": lambda r, i: r.dashboard.cron_run(i),
+    "snapshot": lambda r, i: r.dashboard.snapshot(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""
 
@@ -71,6 +72,7 @@ ID_FIELDS: dict[str, str] = {
     "invitation_id": "invitation",
     "token_id": "token",
     "source_archive_id": "archive",
+    "snapshot_id": "snapshot",
 }
 """The entity each id field of a command names. A mutation whose command holds ids in a
 field not listed here fails to build: every id passes the read gate."""

@@ -29,6 +29,7 @@ from interfaces.graphql.types import (
     Organization,
     Project,
     Service,
+    Snapshot,
     Variable,
     Viewer,
     ctx,
@@ -69,6 +70,7 @@ def _structure(command: type[c.Command], field: str) -> type:
 _GIT, _BUILD = _structure(c.UpdateService, "git"), _structure(c.UpdateService, "build")
 _RESOURCES = _structure(c.UpdateService, "resources")
 _HEALTH = _structure(c.UpdateService, "health_check")
+_VOLUME = typing.get_args(_structure(c.UpdateService, "volumes"))[0]
 INPUTS: dict[type, type] = {
     _GIT: input_type(_GIT, "GitSourceInput", "A git repository to build from."),
     _BUILD: input_type(
@@ -79,6 +81,9 @@ INPUTS: dict[type, type] = {
     ),
     _HEALTH: input_type(
         _HEALTH, "HealthCheckInput", "A probe a replica must pass before it takes traffic."
+    ),
+    _VOLUME: input_type(
+        _VOLUME, "VolumeMountInput", "A named volume of a service and its absolute mount path."
     ),
 }
 ServiceInput = input_type(
@@ -337,7 +342,28 @@ class Mutation:
     scale_service = mutation(
         c.ScaleService, "id=service_id replicas", Service, result=load("service", "service_id")
     )
-    delete_service = mutation(c.DeleteService, "id=service_id", bool)
+    delete_service = mutation(
+        c.DeleteService, "id=service_id keep_volumes", bool,
+        description="Delete a service; its volumes are removed with its containers unless "
+        "keepVolumes (then they stay, orphaned, until removed).",
+    )  # fmt: skip
+    snapshot_volume = mutation(
+        c.SnapshotVolume, "service_id environment_id volume", Snapshot,
+        result=load("snapshot", "snapshot_id"),
+        description="Archive a volume of a service into the data directory (sha256 "
+        "checksummed); its replicas are stopped meanwhile and started again after.",
+    )  # fmt: skip
+    restore_snapshot = mutation(
+        c.RestoreSnapshot, "service_id snapshot_id name", Snapshot,
+        result=load("snapshot", "snapshot_id"),
+        description="Restore a completed snapshot into a NEW volume `name` of its service "
+        "(never over an existing volume); mount it by adding it to the service's volumes.",
+    )  # fmt: skip
+    remove_volume = mutation(
+        c.RemoveVolume, "service_id volume", bool,
+        description="Remove a volume a deleted service kept, with its data, from every "
+        "environment.",
+    )  # fmt: skip
 
     # Deployments
     deploy_service = mutation(

@@ -40,6 +40,7 @@ from application.readmodels import (
     ServiceStateRow,
     ShareLinkRow,
     SignInLinkRow,
+    SnapshotRow,
     UserRow,
 )
 from application.readmodels import (
@@ -166,6 +167,50 @@ class StateChange:
     reason_text: str = strawberry.field(
         description="The reason in plain words: releases named by their short commit."
     )
+
+
+@strawberry.type
+class Volume:
+    """A named volume of a service in one environment, on the engine since a release of the
+    service first went live there; it outlives releases."""
+
+    service_id: strawberry.ID
+    service_name: str
+    environment_id: strawberry.ID
+    name: str
+    mount_path: str
+    created_at: datetime
+    orphaned: bool = strawberry.field(
+        description="Its service was deleted and kept it: it stays until removeVolume."
+    )
+
+
+def _volumes(rows: list[Any]) -> list[Volume]:
+    return [
+        Volume(
+            service_id=strawberry.ID(str(row.service_id)),
+            service_name=row.service_name,
+            environment_id=strawberry.ID(v["environment_id"]),
+            name=v["name"],
+            mount_path=v["mount_path"],
+            created_at=datetime.fromisoformat(v["created_at"]),
+            orphaned=row.orphaned,
+        )
+        for row in rows
+        for v in row.volumes
+    ]
+
+
+def service_volumes(root: ServiceRow, info: Info[GqlContext, None]) -> list[Volume]:
+    return _volumes(ctx(info).reads.dashboard.service_volumes(root.id))
+
+
+def service_snapshots(root: ServiceRow, info: Info[GqlContext, None]) -> list[Snapshot]:
+    return ctx(info).reads.dashboard.snapshots(root.id)
+
+
+def project_orphaned_volumes(root: ProjectRow, info: Info[GqlContext, None]) -> list[Volume]:
+    return _volumes(ctx(info).reads.dashboard.orphaned_volumes(root.id))
 
 
 @strawberry.type
@@ -648,6 +693,7 @@ if TYPE_CHECKING:
     ServiceState = ServiceStateRow
     Service = ServiceRow
     Release = ReleaseRow
+    Snapshot = SnapshotRow
     CronRun = CronRunRow
     Project = ProjectRow
     Member = MemberRow
@@ -766,6 +812,14 @@ else:
                 resolver=service_releases,
                 description="Releases with their exact commit, image and variable versions.",
             ),
+            "snapshots": field(
+                resolver=service_snapshots, description="Its volume snapshots, newest first."
+            ),
+            "volumes": field(
+                resolver=service_volumes,
+                description="Its volumes on the engines, per environment where a release "
+                "went live (the spec's `volumes` say what is declared).",
+            ),
             "references": field(
                 resolver=service_references,
                 description="The services its variables reference, per environment (the "
@@ -805,6 +859,17 @@ else:
             "detail": "Why it was skipped, replaced or timed out, in words.",
         },
     )
+    Snapshot = object_type(
+        SnapshotRow,
+        "Snapshot",
+        "An archive of a service's volume (taken with the service quiesced), its sha256, "
+        "and the restores of it into new volumes.",
+        hide=("busy",),
+        descriptions={
+            "state": "requested, quiesced (replicas stopped), archived, completed or failed.",
+            "restores": 'Each {"name", "state": restoring | restored | failed, "reason"}.',
+        },
+    )
     Project = object_type(
         ProjectRow,
         "Project",
@@ -812,6 +877,10 @@ else:
         fields={
             "environments": field(resolver=project_environments),
             "services": field(resolver=project_services),
+            "orphaned_volumes": field(
+                resolver=project_orphaned_volumes,
+                description="Volumes that deleted services kept, until removeVolume.",
+            ),
         },
     )
     Member = object_type(

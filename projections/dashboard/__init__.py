@@ -86,6 +86,7 @@ from projections.dashboard.services import (
     ServiceRow,
     ServiceStateRow,
 )
+from projections.dashboard.snapshots import SNAPSHOTS, SnapshotHandlers, SnapshotRow
 from projections.dashboard.variables import (
     REFERENCE_DEPENDENTS,
     VARIABLE_REFERENCES,
@@ -97,6 +98,7 @@ from projections.dashboard.variables import (
     VariableRow,
     VariableSetRow,
 )
+from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, VolumeHandlers
 
 __all__ = [
     "API_TOKENS",
@@ -122,8 +124,10 @@ __all__ = [
     "SERVICE_SOURCES",
     "SERVICE_STATES",
     "SERVICE_TRIGGERS",
+    "SERVICE_VOLUMES",
     "SHARE_LINKS",
     "SIGN_IN_LINKS",
+    "SNAPSHOTS",
     "USERS",
     "VARIABLES",
     "VARIABLE_REFERENCES",
@@ -154,8 +158,10 @@ __all__ = [
     "ServiceSourceRow",
     "ServiceStateRow",
     "ServiceTriggersRow",
+    "ServiceVolumesRow",
     "ShareLinkRow",
     "SignInLinkRow",
+    "SnapshotRow",
     "UserRow",
     "VariableReferenceRow",
     "VariableRow",
@@ -180,6 +186,8 @@ class DashboardProjection(
     PreviewHandlers,
     AccessHandlers,
     CronRunHandlers,
+    VolumeHandlers,
+    SnapshotHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -219,4 +227,6 @@ class DashboardProjection(
         VARIABLE_REFERENCES,
         REFERENCE_DEPENDENTS,
         CRON_RUNS,
+        SERVICE_VOLUMES,
+        SNAPSHOTS,
     )

@@ -10,7 +10,8 @@ from uuid import UUID
 from domain.deployment import FINAL_STATES, Deployment, DeploymentState
 from domain.service import Service
 from projections.base import handles
-from projections.dashboard.services import SERVICE_STATES, service_state
+from projections.dashboard.services import SERVICE_STATES, SERVICES, service_state
+from projections.dashboard.volumes import volumes_went_live
 from projections.schema import Table
 from projections.store import RowStore
 
@@ -176,3 +177,4 @@ class DeploymentHandlers:
         if since is not None and deployment is not None and deployment["requested_at"] >= since:
             state.update(needs_redeploy=None, needs_redeploy_since=None)
         store.put(SERVICE_STATES, state)
+        volumes_went_live(store, e, store.get(SERVICES, e.originator_id))

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.service import Service
 from projections.base import handles
+from projections.dashboard.volumes import volumes_of_deleted
 from projections.schema import Table, plain
 from projections.store import RowStore
 
@@ -116,8 +117,9 @@ class ServiceHandlers:
 
     @handles(Service.Deleted)
     def service_deleted(self, e: Service.Deleted, store: RowStore) -> None:
-        """The service is gone."""
+        """The service is gone (its volumes too, unless it kept them)."""
         store.update(SERVICES, (e.originator_id,), deleted=True, updated_at=e.timestamp)
+        volumes_of_deleted(store, e)
 
 
 def service_state(

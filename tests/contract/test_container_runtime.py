@@ -7,6 +7,7 @@ base image is a local busybox (tests/contract/docker_images.py): nothing is ever
 
 from __future__ import annotations
 
+import tarfile
 import threading
 import time
 import uuid
@@ -84,8 +85,21 @@ class Backend:
         """How many build containers run a command containing ``marker``."""
         return 0
 
+    def write_in_volume(self, volume: str, path: str, text: str) -> None:
+        """A container mounting ``volume`` at /data writes ``text`` to /data/``path``."""
+        container = self.runtime.create(
+            spec(
+                BASE_IMAGE,
+                command=["sh", "-c", f"printf '%s' '{text}' > /data/{path}"],
+                volumes={volume: "/data"},
+            )
+        )
+        self.runtime.start(container.id)
+        assert exited(self.runtime, container).exit_code == 0
+        self.runtime.remove(container.id)
+
     def cleanup(self) -> None:
-        """Remove what a test made (containers and networks)."""
+        """Remove what a test made (containers, networks and volumes)."""
 
     def close(self) -> None:
         """Remove what the module made (images) and release connections."""
@@ -112,6 +126,13 @@ class FakeBackend(Backend):
         for name, labels in list(self.fake.networks.items()):
             if labels.items() >= LABELS.items():
                 del self.fake.networks[name]
+        for volume in self.fake.volumes(LABELS):
+            self.fake.remove_volume(volume.name)
+
+    def write_in_volume(self, volume: str, path: str, text: str) -> None:
+        writer = self.fake.create(spec(BASE_IMAGE, volumes={volume: "/data"}))
+        self.fake.write_file(volume, path, text.encode())  # what its script would do
+        self.fake.remove(writer.id)
 
 
 class DockerBackend(Backend):
@@ -144,6 +165,8 @@ class DockerBackend(Backend):
             self.client.remove_container(container["Id"], force=True)
         for network in self.client.networks(filters={"label": label}):
             self.client.remove_network(network["Id"])
+        for volume in self.client.volumes(filters={"label": label}).get("Volumes") or []:
+            self.client.remove_volume(volume["Name"])
 
     def close(self) -> None:
         self.cleanup()
@@ -795,3 +818,73 @@ def _get(url: str) -> str | None:
     except httpx.TransportError:
         return None
     return response.text if response.status_code == 200 else None
+
+
+# Volumes
+
+
+def volume_name() -> str:
+    return f"containr-test-{RUN_ID}-{uuid.uuid4().hex[:8]}"
+
+
+def test_ensure_volume_creates_once_and_keeps_the_first_labels(runtime: ContainerRuntime) -> None:
+    name = volume_name()
+    created = runtime.ensure_volume(name, {**LABELS, "containr.volume": "data"})
+    again = runtime.ensure_volume(name, {**LABELS, "containr.volume": "other"})
+    assert again == created
+    assert created.labels["containr.volume"] == "data"
+    assert runtime.volume(name) == created
+    assert [v.name for v in runtime.volumes({**LABELS, "containr.volume": "data"})] == [name]
+    assert runtime.volumes({**LABELS, "containr.volume": "other"}) == []
+    assert runtime.remove_volume(name) is True
+    assert runtime.remove_volume(name) is False
+    assert runtime.volume(name) is None
+
+
+def test_a_volume_outlives_its_containers_and_is_not_removed_while_one_uses_it(
+    backend: Backend, runtime: ContainerRuntime, tmp_path: Path
+) -> None:
+    name = volume_name()
+    runtime.ensure_volume(name, LABELS)
+    backend.write_in_volume(name, "kept.txt", "still here")
+    holder = runtime.create(spec(BASE_IMAGE, command=LONG_RUNNING, volumes={name: "/data"}))
+    with pytest.raises(ContainerEngineError, match=name):
+        runtime.remove_volume(name)
+    runtime.remove(holder.id)
+    exported = tmp_path / "out.tar"
+    runtime.export_volume(name, exported, helper_image=BASE_IMAGE, timeout=30)
+    assert tar_files(exported) == {"kept.txt": b"still here"}
+    assert runtime.volume_sizes(timeout=30).get(name, 0) >= len("still here")
+    assert runtime.remove_volume(name) is True
+
+
+def test_a_volume_is_restored_into_a_new_volume_and_never_over_an_existing_one(
+    backend: Backend, runtime: ContainerRuntime, tmp_path: Path
+) -> None:
+    source, copy = volume_name(), volume_name()
+    runtime.ensure_volume(source, LABELS)
+    backend.write_in_volume(source, "rows.txt", "1 2 3")
+    archive = tmp_path / "snapshot.tar"
+    runtime.export_volume(source, archive, helper_image=BASE_IMAGE, timeout=30)
+    restored = runtime.import_volume(
+        copy, archive, {**LABELS, "containr.volume": "copy"}, helper_image=BASE_IMAGE, timeout=30
+    )
+    assert restored.name == copy and restored.labels["containr.volume"] == "copy"
+    again = tmp_path / "again.tar"
+    runtime.export_volume(copy, again, helper_image=BASE_IMAGE, timeout=30)
+    assert tar_files(again) == {"rows.txt": b"1 2 3"}
+    with pytest.raises(ContainerEngineError, match="exists"):
+        runtime.import_volume(source, archive, LABELS, helper_image=BASE_IMAGE, timeout=30)
+    with pytest.raises(ContainerEngineError, match="no such volume"):
+        runtime.export_volume(volume_name(), archive, helper_image=BASE_IMAGE, timeout=30)
+
+
+def tar_files(path: Path) -> dict[str, bytes]:
+    """The regular files of a volume archive, relative to the volume's root."""
+    files = {}
+    with tarfile.open(path) as tar:
+        for member in tar.getmembers():
+            data = tar.extractfile(member) if member.isfile() else None
+            if data is not None:
+                files[member.name.removeprefix("volume/")] = data.read()
+    return files

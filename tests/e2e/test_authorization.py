@@ -470,6 +470,25 @@ CASES: dict[str, Case] = {
     "Mutation.deleteService": m(
         "write", "mutation($service: ID!) { deleteService(id: $service) }", "service"
     ),
+    "Mutation.snapshotVolume": m(
+        "write",
+        'mutation($stateful: ID!, $env: ID!) { snapshotVolume(serviceId: $stateful, environmentId: $env, volume: "data") { id state } }',
+        "stateful",
+        "env",
+    ),
+    "Mutation.restoreSnapshot": m(
+        "write",
+        'mutation($stateful: ID!, $snapshot: ID!) { restoreSnapshot(serviceId: $stateful, snapshotId: $snapshot, name: "copy") { id } }',
+        "stateful",
+        "snapshot",
+        tolerate=("CONFLICT",),  # the snapshot is not taken in this world: the gates let it ask
+    ),
+    "Mutation.removeVolume": m(
+        "write",
+        'mutation($service: ID!) { removeVolume(serviceId: $service, volume: "data") }',
+        "service",
+        tolerate=("CONFLICT",),  # the service is live: the gates let the caller ask
+    ),
     "Mutation.deployService": m(
         "deploy",
         "mutation($service: ID!, $env: ID!) { deployService(serviceId: $service, environmentId: $env) { id } }",
@@ -740,6 +759,22 @@ class World:
             ),
             SYSTEM,
         ).id("service_id")
+        stateful = run(  # a service with a volume, and a snapshot of it (never taken here)
+            c.build_command(
+                c.CreateService,
+                {
+                    "project_id": project,
+                    "name": "db",
+                    "kind": "database",
+                    "image": "postgres:16",
+                    "volumes": [{"name": "data", "mount_path": "/data"}],
+                },
+            ),
+            SYSTEM,
+        ).id("service_id")
+        snapshot = run(
+            c.SnapshotVolume(service_id=stateful, environment_id=env, volume="data"), SYSTEM
+        ).id("snapshot_id")
         run(
             c.build_command(
                 c.SetVariables,
@@ -868,6 +903,8 @@ class World:
             "member": str(member),
             "token": token,
             "archive": str(archive),
+            "stateful": str(stateful),
+            "snapshot": str(snapshot),
             "unique": _unique(),
             "email": f"{_unique()}@x.example",
         }

@@ -234,7 +234,8 @@ def stop_platform(platform: Platform, engine: docker.APIClient) -> None:
 
 
 def remove_containers(engine: docker.APIClient, labels: dict[str, str]) -> None:
-    """Remove the containers carrying ``labels``, then the networks that carry them."""
+    """Remove the containers carrying ``labels``, then the networks and volumes that carry
+    them."""
     filters = {"label": [f"{k}={v}" for k, v in labels.items()]}
     for container in engine.containers(all=True, filters=filters):
         with suppress(docker.errors.APIError):
@@ -242,6 +243,9 @@ def remove_containers(engine: docker.APIClient, labels: dict[str, str]) -> None:
     for network in engine.networks(filters=filters):  # the pool of subnets is small
         with suppress(docker.errors.APIError):
             engine.remove_network(network["Id"])
+    for volume in engine.volumes(filters=filters).get("Volumes") or []:
+        with suppress(docker.errors.APIError):
+            engine.remove_volume(volume["Name"])
 
 
 def containers_of(engine: docker.APIClient, deployment_id: uuid.UUID) -> list[dict[str, object]]:

@@ -494,6 +494,7 @@ export type Mutation = {
   createShareLink: ShareLink;
   /** Move a project to the bin; it can be restored for 30 days. */
   deleteProject: Project;
+  /** Delete a service; its volumes are removed with its containers unless keepVolumes (then they stay, orphaned, until removed). */
   deleteService: Scalars['Boolean']['output'];
   /** Deploy a service into an environment: its branch head, a commit, or a source archive uploaded to POST /uploads (`containr deploy`). */
   deployService: Deployment;
@@ -528,6 +529,8 @@ export type Mutation = {
   removeNode: Scalars['Boolean']['output'];
   /** Remove a preview now: its containers, network, routes, images and rows. */
   removePreview: Preview;
+  /** Remove a volume a deleted service kept, with its data, from every environment. */
+  removeVolume: Scalars['Boolean']['output'];
   renameOrganization: Organization;
   renameProject: Project;
   /** Whether members must sign in with GitHub or GitLab to reach the organisation's data (admins; turning it on needs a provider session of your own). */
@@ -535,6 +538,8 @@ export type Mutation = {
   /** Restart the live release's replicas, one at a time. */
   restartService: Deployment;
   restoreProject: Project;
+  /** Restore a completed snapshot into a NEW volume `name` of its service (never over an existing volume); mount it by adding it to the service's volumes. */
+  restoreSnapshot: Snapshot;
   revokeApiToken: Scalars['Boolean']['output'];
   revokeInvitation: Scalars['Boolean']['output'];
   /** Stop a share link from working. */
@@ -558,6 +563,8 @@ export type Mutation = {
   setVariables: Array<Variable>;
   /** Create an account; the first account also gets an organisation. */
   signUp: AuthPayload;
+  /** Archive a volume of a service into the data directory (sha256 checksummed); its replicas are stopped meanwhile and started again after. */
+  snapshotVolume: Snapshot;
   uncordonNode: Node;
   /** Stop signing in with a provider account (never your last way in). */
   unlinkSignInProvider: Viewer;
@@ -698,6 +705,7 @@ export type MutationDeleteProjectArgs = {
 export type MutationDeleteServiceArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+  keepVolumes?: Scalars['Boolean']['input'];
 };
 
 
@@ -839,6 +847,13 @@ export type MutationRemovePreviewArgs = {
 };
 
 
+export type MutationRemoveVolumeArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  serviceId: Scalars['ID']['input'];
+  volume: Scalars['String']['input'];
+};
+
+
 export type MutationRenameOrganizationArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -871,6 +886,14 @@ export type MutationRestartServiceArgs = {
 export type MutationRestoreProjectArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRestoreSnapshotArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  serviceId: Scalars['ID']['input'];
+  snapshotId: Scalars['ID']['input'];
 };
 
 
@@ -968,6 +991,14 @@ export type MutationSignUpArgs = {
   invitationToken?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+
+export type MutationSnapshotVolumeArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  environmentId: Scalars['ID']['input'];
+  serviceId: Scalars['ID']['input'];
+  volume: Scalars['String']['input'];
 };
 
 
@@ -1147,6 +1178,8 @@ export type Project = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   organizationId: Scalars['ID']['output'];
+  /** Volumes that deleted services kept, until removeVolume. */
+  orphanedVolumes: Array<Volume>;
   position: Scalars['Int']['output'];
   restorableUntil: Maybe<Scalars['DateTime']['output']>;
   services: Array<Service>;
@@ -1446,11 +1479,15 @@ export type Service = {
   /** Releases with their exact commit, image and variable versions. */
   releases: Array<Release>;
   replicas: Scalars['Int']['output'];
+  /** Its volume snapshots, newest first. */
+  snapshots: Array<Snapshot>;
   source: Scalars['String']['output'];
   spec: Scalars['JSON']['output'];
   /** Per environment: the live release and the latest deployment. */
   states: Array<ServiceState>;
   updatedAt: Scalars['DateTime']['output'];
+  /** Its volumes on the engines, per environment where a release went live (the spec's `volumes` say what is declared). */
+  volumes: Array<Volume>;
 };
 
 
@@ -1492,6 +1529,8 @@ export type ServiceInput = {
   repositoryToken?: InputMaybe<Scalars['String']['input']>;
   resources?: InputMaybe<ResourcesInput>;
   startCommand?: InputMaybe<Scalars['String']['input']>;
+  volumePerReplica?: InputMaybe<Scalars['Boolean']['input']>;
+  volumes?: InputMaybe<Array<VolumeMountInput>>;
 };
 
 export type ServiceReference = {
@@ -1606,6 +1645,28 @@ export type SignInProvider = {
   name: Scalars['String']['output'];
   /** Open it in the browser to sign in (add `?next=/path` to come back there). */
   startUrl: Scalars['String']['output'];
+};
+
+/** An archive of a service's volume (taken with the service quiesced), its sha256, and the restores of it into new volumes. */
+export type Snapshot = {
+  __typename?: 'Snapshot';
+  deadline: Scalars['DateTime']['output'];
+  environmentId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  requestedAt: Scalars['DateTime']['output'];
+  /** Each {"name", "state": restoring | restored | failed, "reason"}. */
+  restores: Scalars['JSON']['output'];
+  serviceId: Scalars['ID']['output'];
+  sha256: Maybe<Scalars['String']['output']>;
+  sizeBytes: Scalars['Int']['output'];
+  /** requested, quiesced (replicas stopped), archived, completed or failed. */
+  state: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  volume: Scalars['String']['output'];
 };
 
 export type StateChange = {
@@ -1740,6 +1801,24 @@ export type Viewer = {
   signInLinks: Array<SignInLink>;
   /** How this session began: "password", "github" or "gitlab" (null for an API token). */
   signedInWith: Maybe<Scalars['String']['output']>;
+};
+
+export type Volume = {
+  __typename?: 'Volume';
+  createdAt: Scalars['DateTime']['output'];
+  environmentId: Scalars['ID']['output'];
+  mountPath: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** Its service was deleted and kept it: it stays until removeVolume. */
+  orphaned: Scalars['Boolean']['output'];
+  serviceId: Scalars['ID']['output'];
+  serviceName: Scalars['String']['output'];
+};
+
+/** A named volume of a service and its absolute mount path. */
+export type VolumeMountInput = {
+  mountPath: Scalars['String']['input'];
+  name: Scalars['String']['input'];
 };
 
 /** A verified webhook delivery: what it said and, once handled, what it caused (per service and environment: deploy with its deployment, wait, checks (wait for CI) or skip, and why). */
