@@ -228,7 +228,12 @@ class CaddyIngress:
     def _request(self, method: str, path: str, body: bytes | None) -> httpx.Response:
         headers = {"Content-Type": "application/json"} if body is not None else {}
         try:
-            return self._client.request(method, path, content=body, headers=headers)
+            try:
+                return self._client.request(method, path, content=body, headers=headers)
+            except httpx.ConnectError:
+                # Nothing was sent (a connect error comes before the request), so once more
+                # on a fresh connection: Caddy resets admin connections now and then.
+                return self._client.request(method, path, content=body, headers=headers)
         except httpx.HTTPError as e:
             raise IngressError(
                 f"the Caddy admin API at {self._admin_url} is unreachable "
