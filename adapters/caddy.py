@@ -158,13 +158,22 @@ class CaddyIngress:
         """Replace the route with this id in one PATCH, or insert it in one PUT when new."""
         body = _encode(_to_caddy(route))
         with self._lock:
-            replaced = self._send("PATCH", _id_path(route.id), body, absent_ok=True)
-            if replaced:
-                return
-            if self._raw_routes() is None:
-                self._create_server([route])
-            else:
-                self._send("PUT", f"{self._server_path}/routes/0", body)
+            for attempt in (1, 2):
+                replaced = self._send("PATCH", _id_path(route.id), body, absent_ok=True)
+                if replaced:
+                    return
+                if self._raw_routes() is None:
+                    self._create_server([route])
+                    return
+                try:
+                    self._send("PUT", f"{self._server_path}/routes/0", body, idempotent=False)
+                    return
+                except IngressError as e:
+                    # The answer to the insert was lost: it may have been applied, so
+                    # look for the route by id again rather than insert it twice.
+                    lost = isinstance(e.__cause__, (httpx.ReadError, httpx.RemoteProtocolError))
+                    if attempt == 2 or not lost:
+                        raise
 
     def remove(self, route_id: str) -> None:
         """Delete the route with this id; nothing happens when there is none."""
@@ -217,15 +226,25 @@ class CaddyIngress:
         self._raise_for_status(response, "GET", path)
         return response.content
 
-    def _send(self, method: str, path: str, body: bytes | None, *, absent_ok: bool = False) -> bool:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        *,
+        absent_ok: bool = False,
+        idempotent: bool = True,
+    ) -> bool:
         """One change; False when ``absent_ok`` and Caddy says the object id is unknown."""
-        response = self._request(method, path, body)
+        response = self._request(method, path, body, idempotent=idempotent)
         if absent_ok and response.status_code == 404 and "unknown object ID" in response.text:
             return False
         self._raise_for_status(response, method, path)
         return True
 
-    def _request(self, method: str, path: str, body: bytes | None) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, body: bytes | None, *, idempotent: bool = True
+    ) -> httpx.Response:
         headers = {"Content-Type": "application/json"} if body is not None else {}
         try:
             try:
@@ -233,6 +252,14 @@ class CaddyIngress:
             except httpx.ConnectError:
                 # Nothing was sent (a connect error comes before the request), so once more
                 # on a fresh connection: Caddy resets admin connections now and then.
+                return self._client.request(method, path, content=body, headers=headers)
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                # Caddy restarts its admin listener on a config change and may reset the
+                # connection before the answer of the very request that changed it. Every
+                # request we send but the insert sets a state, so sending it again is safe;
+                # the insert is retried by apply, which first looks for the route by id.
+                if not idempotent:
+                    raise
                 return self._client.request(method, path, content=body, headers=headers)
         except httpx.HTTPError as e:
             raise IngressError(

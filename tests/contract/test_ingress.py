@@ -594,3 +594,45 @@ def test_a_guarded_route_asks_the_check_first_and_passes_on_only_what_it_allows(
     finally:
         gate.close()
         app.close()
+
+
+class AnswerLosingTransport(RecordingTransport):
+    """Sends each request to Caddy, then loses the answer of the first one of `method`,
+    as when Caddy resets the admin connection of the request that changed its config."""
+
+    def __init__(self, method: str) -> None:
+        super().__init__()
+        self.method, self.lost = method, 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.method == self.method and not self.lost:
+            self.lost += 1
+            response.close()
+            raise httpx.ReadError("[Errno 104] Connection reset by peer", request=request)
+        return response
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE", "PUT"])
+def test_a_change_whose_answer_is_lost_is_made_exactly_once(
+    caddy: CaddyProcess, method: str
+) -> None:
+    caddy.reset()
+    setup = CaddyIngress(caddy.admin_url, listen=caddy.listen)
+    setup.apply(route("api"))
+    transport = AnswerLosingTransport(method)
+    ingress = CaddyIngress(caddy.admin_url, listen=caddy.listen, transport=transport)
+    try:
+        if method == "DELETE":
+            ingress.remove("containr-api")
+            assert ingress.routes() == []
+        else:
+            # PATCH replaces the existing route; PUT inserts a new one (its PATCH finds none).
+            changed = route("api", "127.0.0.1:8001") if method == "PATCH" else route("web")
+            ingress.apply(changed)
+            expected = [changed] if method == "PATCH" else [route("web"), route("api")]
+            assert ingress.routes() == expected
+        assert transport.lost == 1
+    finally:
+        ingress.close()
+        setup.close()
