@@ -14,6 +14,8 @@ import msgspec
 
 from application.secrets import Secret
 from domain.deployment import DeadlinePolicy
+from domain.errors import InvalidValueError
+from domain.service_spec import check_image_reference
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -60,6 +62,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     snapshot_helper_image: str = "busybox:1.36"
     """The image of the short-lived containers that archive and restore volumes (never
     started: any image with a ``true`` will do); the engine must have it."""
+    postgres_image: str = "postgres:{version}"
+    """The image of managed PostgreSQL databases; ``{version}`` is the version chosen."""
+    mysql_image: str = "mariadb:{version}"
+    """The image of managed MySQL databases (MariaDB, its drop-in, by default; an official
+    ``mysql:{version}`` image works too); ``{version}`` is the version chosen."""
+    redis_image: str = "redis:{version}"
+    """The image of managed Redis databases; ``{version}`` is the version chosen."""
     ingress_admin: str | None = None
     """An outside Caddy's admin API (e.g. http://127.0.0.1:2019). Unset and embedded: a Caddy
     of Containr's own when ``caddy`` is on PATH; otherwise no routes are made."""
@@ -393,6 +402,21 @@ def _listen_address(name: str) -> Callable[[str], str]:
     return parse
 
 
+def _engine_image(name: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = value.strip()
+        try:
+            check_image_reference(value.replace("{version}", "1"))
+        except InvalidValueError:
+            raise SettingsError(
+                f"{name}: must be an image reference, with {{version}} where the version "
+                "goes (like postgres:{version})"
+            ) from None
+        return value
+
+    return parse
+
+
 def _docker_host(value: str) -> str:
     if urlsplit(value).scheme not in ("unix", "tcp", "ssh", "http", "https"):
         raise SettingsError(
@@ -422,6 +446,9 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_INGRESS_LISTEN": ("ingress_listen", lambda v: v.strip()),
     "CONTAINR_INGRESS_DOMAIN": ("ingress_domain", lambda v: v.strip().lower()),
     "CONTAINR_SNAPSHOT_HELPER_IMAGE": ("snapshot_helper_image", lambda v: v.strip()),
+    "CONTAINR_POSTGRES_IMAGE": ("postgres_image", _engine_image("CONTAINR_POSTGRES_IMAGE")),
+    "CONTAINR_MYSQL_IMAGE": ("mysql_image", _engine_image("CONTAINR_MYSQL_IMAGE")),
+    "CONTAINR_REDIS_IMAGE": ("redis_image", _engine_image("CONTAINR_REDIS_IMAGE")),
     "CONTAINR_ACCESS_DIAL": ("access_dial", _listen_address("CONTAINR_ACCESS_DIAL")),
     "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
     "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),

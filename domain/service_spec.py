@@ -22,6 +22,7 @@ MAX_VOLUMES = 8
 _MOUNT_PATH = re.compile(r"^(/[A-Za-z0-9._@+-]+)+$")
 LOAD_BALANCING = ("round_robin", "least_conn", "ip_hash", "random")
 CRON_OVERLAP = ("skip", "queue", "replace")
+_ENGINE_VERSION = re.compile(r"^[0-9]+(?:\.[0-9]+){0,2}$")
 
 
 class ServiceKind(Enum):
@@ -201,6 +202,37 @@ class VolumeMount:
             )
 
 
+class DatabaseEngine(Enum):
+    """The engines of managed databases (MySQL's engine may be MariaDB, its drop-in)."""
+
+    POSTGRES = "postgres"
+    MYSQL = "mysql"
+    REDIS = "redis"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """What makes a database service a managed one: its engine and the engine's version."""
+
+    engine: DatabaseEngine
+    version: str
+
+    @property
+    def major(self) -> tuple[int, ...]:
+        """The version's leading number (MariaDB's first two): what dump compatibility
+        follows; a dump restores into the same or a newer major, never an older one."""
+        parts = tuple(int(p) for p in self.version.split("."))
+        return parts[:2] if self.engine is DatabaseEngine.MYSQL else parts[:1]
+
+    def check(self) -> None:
+        """Raise InvalidValueError unless the version is a plain version number."""
+        if not _ENGINE_VERSION.match(self.version):
+            raise InvalidValueError(
+                "database.version",
+                f"{self.version!r} is not an engine version (like 16, 10.11 or 7.2)",
+            )
+
+
 class SharedVolumeReplicasError(InvalidValueError):
     """Raised when a service whose replicas share a volume is asked to run more than one."""
 
@@ -236,6 +268,9 @@ class ServiceSpec:
     volume_per_replica: bool = False
     """Each replica gets its own instance of each volume; otherwise (Railway's rule) a
     service with volumes runs at most one replica, which owns them."""
+    database: DatabaseSettings | None = None
+    """Set on a managed database (kind database): Containr runs the engine's image, with
+    generated credentials, a volume and the engine's own health probe."""
 
     @property
     def from_uploads(self) -> bool:
@@ -288,8 +323,19 @@ class ServiceSpec:
                 "start_command", "must not be blank; leave it out to use the detected command"
             )
         self._check_volumes()
+        self._check_database()
         domains = tuple(dict.fromkeys(validate_hostname("domains", d) for d in self.domains))
         return replace(self, domains=domains, volumes=tuple(self.volumes))
+
+    def _check_database(self) -> None:
+        if self.database is None:
+            return
+        if self.kind is not ServiceKind.DATABASE:
+            raise InvalidValueError(
+                "database",
+                f"only database services run a managed engine; this is a {self.kind.value} service",
+            )
+        self.database.check()
 
     def _check_volumes(self) -> None:
         if len(self.volumes) > MAX_VOLUMES:
