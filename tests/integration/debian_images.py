@@ -39,6 +39,8 @@ class DebianImage:
     """(path in the image, content, mode)"""
     changes: tuple[str, ...] = ()
     """Dockerfile instructions applied on import: ENV, CMD, ENTRYPOINT, WORKDIR…"""
+    hooks: tuple[str, ...] = ()
+    """mmdebstrap customize hooks run after the files are in ($1 is the root filesystem)."""
     trust_host_cas: bool = False
     """Whether the image trusts the extra CAs this host trusts (for images that fetch over
     TLS, as the build stages of the Containr image do)."""
@@ -51,7 +53,8 @@ class DebianImage:
     @property
     def reference(self) -> str:
         """``containr-test/<name>:bookworm-<hash of the recipe>``"""
-        digest = hashlib.sha256(repr((self.packages, self.files, self.changes)).encode())
+        recipe = (self.packages, self.files, self.changes)
+        digest = hashlib.sha256(repr(recipe + ((self.hooks,) if self.hooks else ())).encode())
         for ca in self.host_cas():
             digest.update(ca.read_bytes())
         return f"{REPOSITORY}/{self.name}:bookworm-{digest.hexdigest()[:12]}"
@@ -79,6 +82,7 @@ def ensure_debian_image(client: docker.APIClient, recipe: DebianImage, timeout: 
                 f"--customize-hook=upload {local} {path}",
                 f'--customize-hook=chmod {mode:o} "$1{path}"',
             ]
+        hooks += [f"--customize-hook={hook}" for hook in recipe.hooks]
         cas = recipe.host_cas()
         if cas:
             hooks += [
