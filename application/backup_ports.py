@@ -10,11 +10,15 @@ Nothing is ever buffered whole: a dump of many gigabytes passes through in bound
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 from uuid import UUID
 
 import msgspec
+
+from application.runtime_ports import ContainerRuntime
+from application.secrets import Secret
+from domain.service_spec import DatabaseEngine
 
 
 class BackupStoreError(Exception):
@@ -71,4 +75,108 @@ class BackupStores(Protocol):
 
     def open(self, organization_id: UUID, destination_id: UUID) -> BackupStore:
         """Raises BackupStoreError when the destination is unknown or was removed."""
+        ...
+
+
+# What runs the engines' own dump and restore tools, on the database's node.
+
+
+class DumpError(Exception):
+    """A dump, restore or check failed: the tool's exit and the tail of its stderr (never a
+    password), or the deadline that passed."""
+
+
+class IncompatibleDumpError(DumpError):
+    """The dump cannot go into this target: another engine, or a newer major version."""
+
+
+class DumpFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What a database held, measured by the engine: taken at dump time (inside the dump's
+    own snapshot where the engine allows) and again after a restore, to compare."""
+
+    server_version: str
+    """The version the server reports, e.g. "15.10" or "10.11.6-MariaDB"."""
+    tables: dict[str, int] = msgspec.field(default_factory=dict)
+    """Rows per table, ``<schema>.<table>`` (PostgreSQL and MySQL)."""
+    keys: int | None = None
+    """Keys over all of Redis's databases (Redis only)."""
+
+
+class DatabaseTarget(msgspec.Struct, frozen=True, kw_only=True):
+    """A running database, as a helper container on its Docker network reaches it."""
+
+    engine: DatabaseEngine
+    version: str
+    image: str
+    """The engine's image: the helper containers run its client tools, so they match."""
+    network: str
+    host: str
+    """The database's host name on ``network`` (its container name or alias)."""
+    port: int
+    user: str
+    password: Secret
+    database: str | None = None
+    """PostgreSQL and MySQL: the database dumped or restored into (None: all of Redis)."""
+    labels: dict[str, str] = msgspec.field(default_factory=dict)
+    """Put on every container made for this target (the installation's labels)."""
+
+
+class ScratchDatabase(Protocol):
+    """A throw-away database of one engine and version, for proving that a dump restores."""
+
+    @property
+    def target(self) -> DatabaseTarget: ...
+
+    def remove(self) -> None:
+        """Stop and remove its container and data (idempotent)."""
+        ...
+
+
+class DatabaseDumps(Protocol):
+    """The engines' own tools, run in short-lived containers: pg_dump -Fc / pg_restore,
+    mysqldump --single-transaction / mysql, and Redis's RDB (BGSAVE or redis-cli --rdb).
+    Streams in bounded memory; every call has a deadline and removes what it started."""
+
+    def dump(
+        self,
+        runtime: ContainerRuntime,
+        target: DatabaseTarget,
+        sink: Callable[[Iterable[bytes]], StoredBackup],
+        *,
+        timeout: float,
+    ) -> tuple[StoredBackup, DumpFacts]:
+        """Dump ``target`` as a stream handed to ``sink`` (which stores it); the facts are
+        measured consistently with the dump. Raises DumpError."""
+        ...
+
+    def restore(
+        self,
+        runtime: ContainerRuntime,
+        target: DatabaseTarget,
+        chunks: Iterable[bytes],
+        *,
+        timeout: float,
+    ) -> None:
+        """Replace the contents of ``target`` with the dump (dropping what is there).
+        Raises DumpError, or the BackupCorruptError that ``chunks`` raises."""
+        ...
+
+    def facts(
+        self, runtime: ContainerRuntime, target: DatabaseTarget, *, timeout: float
+    ) -> DumpFacts:
+        """Measure ``target`` now (its server version, rows per table or keys)."""
+        ...
+
+    def scratch(
+        self,
+        runtime: ContainerRuntime,
+        engine: DatabaseEngine,
+        version: str,
+        image: str,
+        *,
+        labels: dict[str, str],
+        timeout: float,
+    ) -> ScratchDatabase:
+        """Start a throw-away database of this engine and version (no volume; its data goes
+        with the container) and return once it answers its health probe."""
         ...
