@@ -859,6 +859,8 @@ class DockerStreamedContainer:
             self._raw.shutdown(socket.SHUT_RDWR)
         with suppress(Exception):
             self._sock.close()
+        with suppress(Exception):
+            self._raw.close()
         with suppress(ContainerEngineError):
             self._runtime.remove(self._id)
 
