@@ -38,7 +38,11 @@ _REDIS_COMMAND = (
 
 def _environment(engine: DatabaseEngine, password: str) -> dict[str, str]:
     if engine is DatabaseEngine.POSTGRES:
-        return {"POSTGRES_PASSWORD": password, "POSTGRES_USER": "containr", "POSTGRES_DB": "containr"}
+        return {
+            "POSTGRES_PASSWORD": password,
+            "POSTGRES_USER": "containr",
+            "POSTGRES_DB": "containr",
+        }
     if engine is DatabaseEngine.MYSQL:
         return {
             "MARIADB_ROOT_PASSWORD": password,

@@ -165,9 +165,10 @@ emit_facts "$w/facts"
 )
 
 # MySQL: drop what the database holds (tables and views), then play the dump into it.
-_MYSQL_RESTORE = (
-    _MYSQL_TOOLS
-    + r"""cat > "$w/list.sql" <<'SQL'
+_MYSQL_RESTORE = "".join(
+    (
+        _MYSQL_TOOLS,
+        r"""cat > "$w/list.sql" <<'SQL'
 SELECT CONCAT('DROP ', IF(TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), ' IF EXISTS `',
               REPLACE(TABLE_NAME, '`', '``'), '`;')
   FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE();
@@ -175,7 +176,8 @@ SQL
 db -N -B -r "$CONTAINR_DB_NAME" < "$w/list.sql" > "$w/drop.sql" || exit 3
 { echo "SET FOREIGN_KEY_CHECKS = 0;"; cat "$w/drop.sql"; } | db "$CONTAINR_DB_NAME" || exit 3
 db "$CONTAINR_DB_NAME" || exit 3
-"""
+""",
+    )
 )
 
 _REDIS_TOOLS = r"""set -u

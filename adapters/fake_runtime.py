@@ -113,9 +113,9 @@ class InMemoryRuntime:
         self._ports = itertools.count(32768)
         self._changed = threading.Condition()
         self.streamed: list[ContainerSpec] = []
-        self.streamed_handler: Callable[
-            [ContainerSpec, bytes], tuple[list[bytes], bytes, int]
-        ] = lambda spec, stdin: ([], b"", 0)
+        self.streamed_handler: Callable[[ContainerSpec, bytes], tuple[list[bytes], bytes, int]] = (
+            lambda spec, stdin: ([], b"", 0)
+        )
 
     # Test hooks
 

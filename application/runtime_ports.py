@@ -441,4 +441,3 @@ class StreamedContainer(Protocol):
         """Kill and remove the container (idempotent); a caller that stops reading early
         calls this, and so does every caller in a ``finally``."""
         ...
-
