@@ -64,7 +64,8 @@ def check_compatible(
     target_version: str,
 ) -> None:
     """Raise IncompatibleDumpError unless a dump of this engine and version restores into the
-    target: the same engine, and the same or a newer major version (MariaDB: first two)."""
+    target: the same engine, and the same or a newer major version (MariaDB and Redis: the
+    first two numbers)."""
     if dump_engine is not target_engine:
         raise IncompatibleDumpError(
             f"a {dump_engine.value} dump cannot be restored into a {target_engine.value} database"
@@ -94,6 +95,10 @@ def _major(settings: DatabaseSettings) -> tuple[int, ...] | None:
         numbers.append(int(part))
     if not numbers:
         return None
+    if settings.engine is DatabaseEngine.REDIS:
+        # Redis changes its RDB format in minor releases (7.0 writes RDB 10, 7.2 RDB 11,
+        # 7.4 RDB 12) and an older server cannot load a newer file.
+        return tuple(numbers[:2])
     return DatabaseSettings(settings.engine, ".".join(map(str, numbers))).major
 
 

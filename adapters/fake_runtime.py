@@ -114,7 +114,7 @@ class InMemoryRuntime:
         self._changed = threading.Condition()
         self.streamed: list[ContainerSpec] = []
         self.streamed_handler: Callable[[ContainerSpec, bytes], tuple[list[bytes], bytes, int]] = (
-            lambda spec, stdin: ([], b"", 0)
+            _echo_for_cat
         )
 
     # Test hooks
@@ -545,7 +545,8 @@ class InMemoryRuntime:
         timeout: float,
     ) -> FakeStreamedContainer:
         """Play ``streamed_handler(spec, stdin_bytes)`` -> (stdout chunks, stderr, exit code);
-        by default it reads stdin and prints nothing. Records the spec in ``streamed``."""
+        by default ``["cat"]`` echoes stdin and anything else prints nothing. Records the
+        spec in ``streamed``."""
         self._check()
         info = self.create(msgspec.structs.replace(spec, restart="no"))
         self.streamed.append(spec)
@@ -677,6 +678,11 @@ def _simulated_exec(command: list[str], timeout: float) -> int:
         except _Failed as e:
             return e.code
     return 0
+
+
+def _echo_for_cat(spec: ContainerSpec, stdin: bytes) -> tuple[list[bytes], bytes, int]:
+    """The default helper: ``["cat"]`` echoes its stdin, anything else prints nothing."""
+    return ([stdin] if spec.command == ["cat"] and stdin else []), b"", 0
 
 
 class FakeStreamedContainer:
