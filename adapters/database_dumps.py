@@ -30,6 +30,7 @@ Consistency of the facts with the dump:
 from __future__ import annotations
 
 import collections
+import math
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +54,14 @@ from application.secrets import MASK, Secret
 from domain.service_spec import DatabaseEngine, DatabaseSettings
 
 HELPER_LABEL = "containr.helper"
+# The helper ends itself a little after the deadline even when its caller died (kill -9 of
+# the worker): coreutils' or busybox's timeout where the image has one. Being AutoRemove,
+# it is then gone with the password in its environment.
+_WITHIN = (
+    'if command -v timeout >/dev/null 2>&1; then exec timeout -s KILL "$1" sh -c "$0"; fi; '
+    'exec sh -c "$0"'
+)
+_GRACE_SECONDS = 10
 _FACT = b"containr-fact\t"
 _TAIL_BYTES = 2048
 
@@ -206,8 +215,9 @@ class DockerDatabaseDumps:
         engine) the dump is first checked against the target's version: an incompatible one
         raises IncompatibleDumpError before anything is touched.
 
-        PostgreSQL restores in one transaction (``pg_restore --single-transaction``): a
-        failure or a corrupt stream leaves the database as it was. MySQL and Redis cannot
+        PostgreSQL restores in one transaction (pg_restore's script played by psql, committed
+        only when the whole dump was read): a failure or a corrupt stream leaves the
+        database as it was. MySQL and Redis cannot
         do that: the call raises and the caller must treat the target as failed.
         """
         if dump_facts is not None:
@@ -276,7 +286,7 @@ class DockerDatabaseDumps:
             image=target.image,
             labels={**target.labels, HELPER_LABEL: f"database-{purpose}"},
             environment=environment,
-            command=["sh", "-c", script],
+            command=["sh", "-c", _WITHIN, script, str(math.ceil(timeout) + _GRACE_SECONDS)],
             network=target.network,
             restart="no",
         )

@@ -75,12 +75,45 @@ emit_facts "$w/facts"
 """
 )
 
-# One transaction: a failure (or a stream cut off) leaves the database as it was.
+# One transaction, committed only when pg_restore read the whole dump: what the database
+# held is dropped first (every schema of its own, public recreated as PostgreSQL makes it),
+# so a failure, or a stream cut off, leaves the database exactly as it was.
 _PG_RESTORE = r"""set -u
-psql -X -q -A -t -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-  WHERE datname = current_database() AND pid <> pg_backend_pid()" >/dev/null 2>&1 || true
-exec pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
-  --exit-on-error -d "$PGDATABASE"
+w=$(mktemp -d)
+cat > "$w/clean.sql" <<'SQL'
+\set ON_ERROR_STOP 1
+BEGIN;
+SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+ WHERE datname = current_database() AND pid <> pg_backend_pid() \g /dev/null
+DO $containr$
+DECLARE s name;
+BEGIN
+  FOR s IN SELECT nspname FROM pg_namespace
+            WHERE nspname <> 'information_schema' AND nspname NOT LIKE 'pg\_%'
+              AND nspname NOT IN (SELECT e.extnamespace::regnamespace::name FROM pg_extension e
+                                   WHERE e.extname = 'plpgsql')
+  LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', s);
+  END LOOP;
+  CREATE SCHEMA public;
+  IF current_setting('server_version_num')::int >= 150000 THEN
+    ALTER SCHEMA public OWNER TO pg_database_owner;
+    GRANT USAGE ON SCHEMA public TO PUBLIC;
+  ELSE
+    GRANT ALL ON SCHEMA public TO PUBLIC;
+  END IF;
+END
+$containr$;
+SQL
+{
+  cat "$w/clean.sql"
+  if pg_restore --clean --if-exists --no-owner --no-privileges -f - 2> "$w/restore.err"; then
+    echo "COMMIT;"
+  else
+    touch "$w/failed"
+  fi
+} | psql -X -q -v ON_ERROR_STOP=1 -f - > /dev/null || exit 3
+if [ -e "$w/failed" ]; then cat "$w/restore.err" >&2; exit 3; fi
 """
 
 _MYSQL_TOOLS = r"""set -u

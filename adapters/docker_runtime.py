@@ -767,6 +767,7 @@ def _volume_info(attrs: dict[str, Any]) -> VolumeInfo:
 # merging with other additions to the runtime.
 
 _STDOUT, _STDERR = 1, 2
+_REMOVAL_SECONDS = 30
 _CHUNK = 64 * 1024
 
 
@@ -775,7 +776,9 @@ class DockerStreamedContainer:
 
     A watchdog kills the container when the deadline passes, which ends its output; a
     feeder thread writes ``stdin`` and half-closes the connection at its end (the engine
-    then closes the container's stdin, as ``docker run -i`` does).
+    then closes the container's stdin, as ``docker run -i`` does). The container removes
+    itself when it ends (AutoRemove, as ``docker run --rm``), so one whose caller died goes
+    anyway; its exit code comes from a wait asked for before it started.
     """
 
     def __init__(
@@ -787,7 +790,9 @@ class DockerStreamedContainer:
         stdin: Iterable[bytes] | None,
         on_stderr: Callable[[bytes], None],
         deadline: float,
+        exit_code: Callable[[float], int],
     ) -> None:
+        self._exit_code = exit_code
         self._runtime = runtime
         self._id = container_id
         self._sock = sock
@@ -836,18 +841,16 @@ class DockerStreamedContainer:
             raise self._feed_error
         if self.timed_out:
             raise ContainerEngineError(f"container {self._id} did not end within the deadline")
-        remaining = max(1.0, self._deadline - time.monotonic())
-        with self._runtime._calls(f"waiting for container {self._id}"):
-            try:
-                status = self._runtime._api().wait(self._id, timeout=remaining)
-            except _NO_ANSWER:
-                self._kill()
-                raise ContainerEngineError(
-                    f"container {self._id} did not end within the deadline"
-                ) from None
+        try:
+            code = self._exit_code(max(1.0, self._deadline - time.monotonic()) + 5)
+        except TimeoutError:
+            self._kill()
+            raise ContainerEngineError(
+                f"container {self._id} did not end within the deadline"
+            ) from None
         if self.timed_out:
             raise ContainerEngineError(f"container {self._id} did not end within the deadline")
-        return int(status.get("StatusCode", -1))
+        return code
 
     def close(self) -> None:
         """Kill and remove the container, and drop the connection (idempotent)."""
@@ -863,6 +866,8 @@ class DockerStreamedContainer:
             self._raw.close()
         with suppress(ContainerEngineError):
             self._runtime.remove(self._id)
+        with suppress(TimeoutError, ContainerEngineError):
+            self._exit_code(_REMOVAL_SECONDS)  # the engine says when it is gone
 
     def _kill(self) -> None:
         with suppress(Exception):
@@ -874,17 +879,27 @@ class DockerStreamedContainer:
             self._kill()
 
     def _feed(self, chunks: Iterable[bytes]) -> None:
-        try:
-            for chunk in chunks:
-                if self._closed:
-                    return
+        """Write ``chunks`` to stdin. What the iterable raises (a corrupt stored stream, say)
+        kills the container and is raised by wait(); the container going away while it is
+        fed just ends the feeding (its exit code tells why)."""
+        iterator = iter(chunks)
+        while not self._closed:
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                break
+            except BaseException as e:  # handed to the caller's wait(), which raises it
+                if not self._closed and not self.timed_out:
+                    self._feed_error = e
+                self._kill()
+                return
+            try:
                 for start in range(0, len(chunk), _CHUNK):
                     self._raw.sendall(chunk[start : start + _CHUNK])
+            except OSError:
+                return  # the container closed its stdin or ended
+        with suppress(OSError):
             self._raw.shutdown(socket.SHUT_WR)
-        except BaseException as e:  # handed to the caller's wait(), which raises it
-            if not self._closed and not self.timed_out:
-                self._feed_error = e
-            self._kill()
 
     def __enter__(self) -> DockerStreamedContainer:
         return self
@@ -921,6 +936,10 @@ def _run_streamed(
                 stdin_open=stdin is not None,
                 tty=False,
                 host_config=api.create_host_config(
+                    auto_remove=True,
+                    # The streams go to the caller only: the engine keeps no log of them
+                    # (a dump in a json-file log would sit on the engine's disk).
+                    log_config={"Type": "none", "Config": {}},
                     network_mode=spec.network,
                     mem_limit=spec.memory_limit_mb * 1024 * 1024 if spec.memory_limit_mb else None,
                     binds={v: {"bind": p, "mode": "rw"} for v, p in spec.volumes.items()} or None,
@@ -932,6 +951,7 @@ def _run_streamed(
                 unavailable_image(spec.image, NO_CONTAINER_PULLS, base=False)
             ) from None
     container_id = str(created["Id"])
+    waiter = _Waiter(runtime, container_id, timeout=timeout + 30)
     try:
         with runtime._calls(f"attaching to helper container {spec.name}"):
             # With StdinOnce the engine closes the container's stdin when we half-close.
@@ -939,11 +959,62 @@ def _run_streamed(
             sock = api.attach_socket(container_id, params=params)
             raw = getattr(sock, "_sock", sock)
             raw.settimeout(max(1.0, timeout) + 30)  # the watchdog ends it sooner
+            waiter.start()
             api.start(container_id)
     except BaseException:
         with suppress(ContainerEngineError):
             runtime.remove(container_id)
         raise
     return DockerStreamedContainer(
-        runtime, container_id, sock, stdin=stdin, on_stderr=on_stderr, deadline=deadline
+        runtime,
+        container_id,
+        sock,
+        stdin=stdin,
+        on_stderr=on_stderr,
+        deadline=deadline,
+        exit_code=waiter.result,
     )
+
+
+class _Waiter:
+    """The engine's wait for a container's removal, asked before it starts (an AutoRemove
+    container may be gone by the time its output ends)."""
+
+    def __init__(self, runtime: DockerRuntime, container_id: str, *, timeout: float) -> None:
+        self._runtime = runtime
+        self._id = container_id
+        self._timeout = timeout
+        self._done = threading.Event()
+        self._code: int | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._wait, name="containr-helper-wait", daemon=True)
+        self._asked = threading.Event()
+
+    def start(self) -> None:
+        """Ask the engine, and return once it has registered the wait."""
+        self._thread.start()
+        self._asked.wait(timeout=5)
+
+    def result(self, timeout: float) -> int:
+        """The exit code; TimeoutError when it does not come within ``timeout`` seconds."""
+        if not self._done.wait(timeout=timeout):
+            raise TimeoutError
+        if self._error is not None:
+            raise ContainerEngineError(f"waiting for container {self._id}: {self._error}")
+        return -1 if self._code is None else self._code
+
+    def _wait(self) -> None:
+        try:
+            api = self._runtime._api()
+            url = api._url("/containers/{0}/wait", self._id)
+            # The engine answers the headers once the wait is registered, the body at the end.
+            response = api._post(
+                url, timeout=self._timeout, params={"condition": "removed"}, stream=True
+            )
+            self._asked.set()
+            self._code = int(api._result(response, True).get("StatusCode", -1))
+        except Exception as e:  # handed to the caller's wait()
+            self._error = e
+        finally:
+            self._asked.set()
+            self._done.set()

@@ -198,6 +198,7 @@ def test_a_dump_restores_into_another_database_with_the_same_facts(
             assert facts.tables[f"{schema}.orders"] == 2000
             assert facts.tables[events] == 50000
 
+        run_client(runtime, copy, _small_data(engine))  # what is there goes
         dumps.restore(runtime, copy, sink.chunks(), timeout=DEADLINE, dump_facts=facts)
 
         assert dumps.facts(runtime, copy, timeout=DEADLINE) == facts
@@ -239,8 +240,9 @@ def test_garbage_fails_the_restore_with_the_tools_words_and_no_password(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     with scratch(runtime, images, DatabaseEngine.POSTGRES) as target:
+        garbage = (b"not a dump at all\n" * 6000 for _ in range(200))  # about 20 MB
         with pytest.raises(DumpError) as failed:
-            dumps.restore(runtime, target, [b"not a dump at all\n" * 100], timeout=DEADLINE)
+            dumps.restore(runtime, target, garbage, timeout=DEADLINE)
         message = str(failed.value)
         assert "exit" in message and "pg_restore" in message
         password = target.password.reveal()
