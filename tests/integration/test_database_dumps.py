@@ -343,3 +343,67 @@ def test_a_dump_of_tens_of_megabytes_streams_in_bounded_memory(
         assert facts.tables["public.big"] == 400000
         assert total[0] > 20 * 1024 * 1024
         assert peak < 8 * 1024 * 1024
+
+
+_WRITERS = {
+    DatabaseEngine.POSTGRES: (
+        "CREATE TABLE IF NOT EXISTS busy (id bigint);",
+        'i=0; while [ $i -lt 1000000 ]; do echo "INSERT INTO busy VALUES ($i);"; '
+        "i=$((i + 1)); done | psql -X -q >/dev/null 2>&1",
+    ),
+    DatabaseEngine.MYSQL: (
+        "CREATE TABLE IF NOT EXISTS busy (id BIGINT);",
+        'i=0; while [ $i -lt 1000000 ]; do echo "INSERT INTO busy VALUES ($i);"; '
+        'i=$((i + 1)); done | mariadb -h "$CONTAINR_DB_HOST" -u "$CONTAINR_DB_USER" '
+        '"$CONTAINR_DB_NAME" >/dev/null 2>&1',
+    ),
+    DatabaseEngine.REDIS: (
+        "SET busy:start 1\n",
+        'i=0; while [ $i -lt 1000000 ]; do echo "SET busy:$i $i"; i=$((i + 1)); done '
+        '| redis-cli -h "$CONTAINR_DB_HOST" >/dev/null 2>&1',
+    ),
+}
+
+
+def _written(facts: DumpFacts, engine: DatabaseEngine) -> int:
+    if engine is DatabaseEngine.REDIS:
+        return facts.keys or 0
+    return sum(rows for table, rows in facts.tables.items() if table.endswith(".busy"))
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.value)
+def test_the_facts_taken_with_a_dump_match_it_while_writes_go_on(
+    engine: DatabaseEngine, runtime: DockerRuntime, images: dict[str, str], tmp_path: Path
+) -> None:
+    sink = FileSink(tmp_path / "dump")
+    with scratch(runtime, images, engine) as source, scratch(runtime, images, engine) as copy:
+        fill(runtime, source)
+        setup, loop = _WRITERS[engine]
+        run_client(runtime, source, setup)
+        writer = runtime.run_streamed(
+            ContainerSpec(
+                name=f"containr-test-writer-{uuid.uuid4().hex[:8]}",
+                image=source.image,
+                labels=LABELS,
+                environment=environment(source),
+                command=["sh", "-c", loop],
+                network=source.network,
+            ),
+            timeout=DEADLINE,
+        )
+        try:
+            first = _written(dumps.facts(runtime, source, timeout=DEADLINE), engine)
+            until_more = 0
+            while _written(dumps.facts(runtime, source, timeout=DEADLINE), engine) <= first:
+                until_more += 1  # the writer is writing once the count grows
+                assert until_more < 200, "the writer never wrote"
+            _, facts = dumps.dump(runtime, source, sink, timeout=DEADLINE)
+            after = _written(dumps.facts(runtime, source, timeout=DEADLINE), engine)
+        finally:
+            writer.close()
+        assert first < _written(facts, engine) < after  # the dump ran among the writes
+
+        dumps.restore(runtime, copy, sink.chunks(), timeout=DEADLINE, dump_facts=facts)
+
+        assert dumps.facts(runtime, copy, timeout=DEADLINE) == facts
+    assert helpers(runtime) == []
