@@ -21,7 +21,7 @@ Consistency of the facts with the dump:
   as the dump has written its first table (its own snapshot is open by then). Writes wait
   only for that moment (lock_wait_timeout bounds getting the lock); the counts are taken
   afterwards in the first session's snapshot, which equals the dump's.
-- Redis: writes are paused (``CLIENT PAUSE <deadline> WRITE``, which also pauses expiry),
+- Redis: writes are paused (``CLIENT PAUSE <30 s at most> WRITE``, which pauses expiry too),
   the keys are counted (``INFO keyspace``), ``redis-cli --rdb -`` starts, and the pause
   ends as soon as the RDB's first bytes arrive (the server has forked its snapshot then).
   Writes wait up to the server's ``repl-diskless-sync-delay`` (5 s by default) meanwhile.
@@ -32,11 +32,12 @@ from __future__ import annotations
 import collections
 import math
 import secrets
-import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager
 
 from adapters import database_scripts as scripts
+from adapters.database_scratch import DockerScratchDatabase, start_scratch
 from application.backup_ports import (
     DatabaseTarget,
     DumpError,
@@ -175,8 +176,8 @@ class DockerDatabaseDumps:
     ) -> tuple[StoredBackup, DumpFacts]:
         """Stream the engine's dump into ``sink``; facts consistent with it (see the module)."""
         output = _Output(target.password)
-        script = scripts.dump_script(target, pause_ms=int(timeout * 1000))
-        env = scripts.environment(target, pause_ms=int(timeout * 1000))
+        script = scripts.dump_script(target)
+        env = scripts.environment(target, seconds=timeout)
         failure: list[DumpError] = []
 
         def chunks(helper: StreamedContainer) -> Iterator[bytes]:
@@ -217,11 +218,14 @@ class DockerDatabaseDumps:
 
         PostgreSQL restores in one transaction (pg_restore's script played by psql, committed
         only when the whole dump was read): a failure or a corrupt stream leaves the
-        database as it was. MySQL and Redis cannot
-        do that: the call raises and the caller must treat the target as failed.
+        database as it was. Redis checks and loads the whole RDB in the helper before the
+        target copies it. MySQL cannot do either: a failure half-way raises, and the caller
+        must treat the target as failed.
         """
+        deadline = time.monotonic() + timeout
         if dump_facts is not None:
             current = self.facts(runtime, target, timeout=timeout)
+            timeout = max(1.0, deadline - time.monotonic())
             check_compatible(
                 dump_engine or target.engine,
                 dump_facts.server_version,
@@ -230,7 +234,7 @@ class DockerDatabaseDumps:
             )
         output = _Output(target.password)
         script = scripts.restore_script(target)
-        env = scripts.environment(target)
+        env = scripts.environment(target, seconds=timeout)
         with self._helper(
             runtime, target, "restore", script, env, chunks, output, timeout
         ) as helper:
@@ -266,11 +270,10 @@ class DockerDatabaseDumps:
         timeout: float,
     ) -> DockerScratchDatabase:
         """A throw-away database (random credentials, no volume) that answers its probe."""
-        from adapters.database_scratch import start_scratch  # noqa: PLC0415 - module split
-
-        return start_scratch(self, runtime, engine, version, image, labels=labels, timeout=timeout)
+        return start_scratch(runtime, engine, version, image, labels=labels, timeout=timeout)
 
     @staticmethod
+    @contextmanager
     def _helper(
         runtime: ContainerRuntime,
         target: DatabaseTarget,
@@ -280,7 +283,8 @@ class DockerDatabaseDumps:
         stdin: Iterable[bytes] | None,
         on_stderr: Callable[[bytes], None],
         timeout: float,
-    ) -> _Closing:
+    ) -> Iterator[StreamedContainer]:
+        """A started helper, killed and removed when the block ends (whatever happened)."""
         spec = ContainerSpec(
             name=f"containr-{purpose}-{secrets.token_hex(6)}",
             image=target.image,
@@ -291,37 +295,13 @@ class DockerDatabaseDumps:
             restart="no",
         )
         try:
-            return _Closing(
-                runtime.run_streamed(spec, stdin=stdin, on_stderr=on_stderr, timeout=timeout)
-            )
+            helper = runtime.run_streamed(spec, stdin=stdin, on_stderr=on_stderr, timeout=timeout)
         except ContainerEngineError as e:
             raise DumpError(f"could not start the {purpose} helper: {e}") from None
-
-
-class _Closing:
-    """A StreamedContainer that closes (kills and removes) itself when the block ends."""
-
-    def __init__(self, inner: StreamedContainer) -> None:
-        self._inner = inner
-
-    @property
-    def id(self) -> str:
-        return self._inner.id
-
-    def stdout(self) -> Iterator[bytes]:
-        return self._inner.stdout()
-
-    def wait(self) -> int:
-        return self._inner.wait()
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def __enter__(self) -> _Closing:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._inner.close()
+        try:
+            yield helper
+        finally:
+            helper.close()
 
 
 def _wait(
@@ -339,42 +319,3 @@ def _wait(
 def _failed(doing: str, code: int, output: _Output) -> str:
     tail = output.tail()
     return f"{doing} failed (exit {code})" + (f": {tail}" if tail else "")
-
-
-class DockerScratchDatabase:
-    """A throw-away database container and the target that reaches it."""
-
-    def __init__(
-        self,
-        runtime: ContainerRuntime,
-        container_id: str,
-        target: DatabaseTarget,
-        *,
-        network: str | None = None,
-    ) -> None:
-        self._runtime = runtime
-        self._container_id = container_id
-        self._target = target
-        self._network = network
-        self._lock = threading.Lock()
-        self._removed = False
-
-    @property
-    def target(self) -> DatabaseTarget:
-        return self._target
-
-    @property
-    def container_id(self) -> str:
-        return self._container_id
-
-    def remove(self) -> None:
-        """Remove the container with its anonymous volumes, and its network (idempotent)."""
-        with self._lock:
-            if self._removed:
-                return
-            with suppress(ContainerEngineError):
-                self._runtime.remove(self._container_id)
-            if self._network is not None:
-                with suppress(ContainerEngineError):
-                    self._runtime.remove_network(self._network)
-            self._removed = True

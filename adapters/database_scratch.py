@@ -4,18 +4,15 @@ volume of their own, on a network of their own, ready when they answer their pro
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from contextlib import suppress
-from typing import TYPE_CHECKING
 
 from application.backup_ports import DatabaseTarget, DumpError
 from application.databases import ENGINES
 from application.runtime_ports import ContainerEngineError, ContainerRuntime, ContainerSpec
 from application.secrets import Secret
 from domain.service_spec import DatabaseEngine
-
-if TYPE_CHECKING:
-    from adapters.database_dumps import DockerDatabaseDumps, DockerScratchDatabase
 
 SCRATCH_LABEL = "containr.scratch-database"
 _PROBE_SECONDS = 0.2
@@ -54,7 +51,6 @@ def _environment(engine: DatabaseEngine, password: str) -> dict[str, str]:
 
 
 def start_scratch(
-    dumps: DockerDatabaseDumps,
     runtime: ContainerRuntime,
     engine: DatabaseEngine,
     version: str,
@@ -64,8 +60,6 @@ def start_scratch(
     timeout: float,
 ) -> DockerScratchDatabase:
     """Start the container and wait for its probe; everything is removed on failure."""
-    from adapters.database_dumps import DockerScratchDatabase  # noqa: PLC0415 - cycle
-
     deadline = time.monotonic() + timeout
     name = f"containr-scratch-{engine.value}-{secrets.token_hex(6)}"
     password = secrets.token_urlsafe(24)
@@ -111,8 +105,46 @@ def start_scratch(
     except BaseException:
         scratch.remove()
         raise
-    del dumps
     return scratch
+
+
+class DockerScratchDatabase:
+    """A throw-away database container and the target that reaches it."""
+
+    def __init__(
+        self,
+        runtime: ContainerRuntime,
+        container_id: str,
+        target: DatabaseTarget,
+        *,
+        network: str | None = None,
+    ) -> None:
+        self._runtime = runtime
+        self._container_id = container_id
+        self._target = target
+        self._network = network
+        self._lock = threading.Lock()
+        self._removed = False
+
+    @property
+    def target(self) -> DatabaseTarget:
+        return self._target
+
+    @property
+    def container_id(self) -> str:
+        return self._container_id
+
+    def remove(self) -> None:
+        """Remove the container with its anonymous volumes, and its network (idempotent)."""
+        with self._lock:
+            if self._removed:
+                return
+            with suppress(ContainerEngineError):
+                self._runtime.remove(self._container_id)
+            if self._network is not None:
+                with suppress(ContainerEngineError):
+                    self._runtime.remove_network(self._network)
+            self._removed = True
 
 
 def _until_ready(

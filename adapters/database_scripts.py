@@ -259,6 +259,7 @@ printf 'containr-fact\tkeys\t%s\n' "$total" >&2
 _REDIS_RESTORE = (
     _REDIS_TOOLS
     + r"""
+give_up=$(($(date +%s) + CONTAINR_SECONDS))
 cat > "$w/dump.rdb" || exit 3
 redis-check-rdb "$w/dump.rdb" > "$w/check.out" 2>&1 || { tail -n 5 "$w/check.out" >&2; exit 3; }
 redis-server --port 6399 --dir "$w" --dbfilename dump.rdb --bind 0.0.0.0 \
@@ -268,6 +269,7 @@ until [ "$(redis-cli -p 6399 PING 2>/dev/null)" = PONG ]; do sleep 0.05; done
 me=$(hostname -i | cut -d ' ' -f 1)
 ok=$(cli REPLICAOF "$me" 6399)
 [ "$ok" = OK ] || { printf '%s\n' "$ok" >&2; exit 3; }
+trap 'cli REPLICAOF NO ONE >/dev/null 2>&1' EXIT
 synced() {
   info=$(cli INFO replication | tr -d '\r')
   case "$info" in *master_link_status:up*) ;; *) return 1;; esac
@@ -275,11 +277,19 @@ synced() {
   case "$(cli INFO persistence | tr -d '\r')" in *loading:0*) return 0;; esac
   return 1
 }
-until synced; do sleep 0.05; done
+until synced; do
+  if [ "$(date +%s)" -ge "$give_up" ]; then
+    echo "the database did not finish copying the dump in time" >&2; exit 3
+  fi
+  sleep 0.05
+done
 ok=$(cli REPLICAOF NO ONE)
 [ "$ok" = OK ] || { printf '%s\n' "$ok" >&2; exit 3; }
+trap - EXIT
 """
 )
+
+_REDIS_PAUSE_SECONDS = 30
 
 _SCRIPTS = {
     DatabaseEngine.POSTGRES: (_PG_DUMP, _PG_RESTORE, _PG_FACTS),
@@ -288,9 +298,8 @@ _SCRIPTS = {
 }
 
 
-def dump_script(target: DatabaseTarget, *, pause_ms: int) -> str:
+def dump_script(target: DatabaseTarget) -> str:
     """The script that streams the dump to stdout and prints the facts taken with it."""
-    del pause_ms  # passed through the environment (see environment())
     return _SCRIPTS[target.engine][0]
 
 
@@ -304,14 +313,19 @@ def facts_script(target: DatabaseTarget) -> str:
     return _SCRIPTS[target.engine][2]
 
 
-def environment(target: DatabaseTarget, *, pause_ms: int = 60_000) -> dict[str, str]:
-    """How the helper's tools reach the target; the password only in the tool's variable."""
+def environment(target: DatabaseTarget, *, seconds: float = 600) -> dict[str, str]:
+    """How the helper's tools reach the target (and how long they have); the password only
+    in the tool's own variable."""
     env = {
         "CONTAINR_DB_HOST": target.host,
         "CONTAINR_DB_PORT": str(target.port),
         "CONTAINR_DB_USER": target.user,
         "CONTAINR_DB_NAME": target.database or "",
-        "CONTAINR_PAUSE_MS": str(pause_ms),
+        # Redis's write pause ends by itself even if the helper is killed before it ends it.
+        "CONTAINR_PAUSE_MS": str(int(min(seconds, _REDIS_PAUSE_SECONDS) * 1000)),
+        # Steps that must undo themselves (Redis's REPLICAOF) give up a little before the
+        # helper is killed.
+        "CONTAINR_SECONDS": str(max(1, int(seconds * 0.9))),
     }
     password = target.password.reveal()
     if target.engine is DatabaseEngine.POSTGRES:

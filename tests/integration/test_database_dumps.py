@@ -17,7 +17,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from adapters.database_dumps import HELPER_LABEL, DockerDatabaseDumps, DockerScratchDatabase
+from adapters.database_dumps import HELPER_LABEL, DockerDatabaseDumps
+from adapters.database_scratch import DockerScratchDatabase
 from adapters.database_scripts import environment
 from adapters.docker_runtime import DockerRuntime
 from application.backup_ports import (
