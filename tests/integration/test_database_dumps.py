@@ -8,13 +8,18 @@ carries this run's installation label and is gone when they end.
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
+import time
 import tracemalloc
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import docker
+import msgspec
 import pytest
 
 from adapters.database_dumps import HELPER_LABEL, DockerDatabaseDumps
@@ -408,3 +413,31 @@ def test_the_facts_taken_with_a_dump_match_it_while_writes_go_on(
 
         assert dumps.facts(runtime, copy, timeout=DEADLINE) == facts
     assert helpers(runtime) == []
+
+
+def test_a_worker_killed_mid_dump_leaves_no_helper_behind(
+    runtime: DockerRuntime, images: dict[str, str]
+) -> None:
+    with scratch(runtime, images, DatabaseEngine.POSTGRES) as source:
+        fill(runtime, source)
+        fields = msgspec.to_builtins(source, enc_hook=lambda obj: obj.reveal())
+        with subprocess.Popen(
+            [sys.executable, "-m", "tests.integration.dumps_child", "60"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as worker:
+            try:
+                assert worker.stdin is not None and worker.stdout is not None
+                worker.stdin.write(json.dumps(fields) + "\n")
+                worker.stdin.flush()
+                assert worker.stdout.readline().strip() == "streaming"
+                assert len(helpers(runtime)) == 1
+            finally:
+                worker.kill()  # SIGKILL: no clean-up of any kind
+                worker.wait(timeout=60)
+
+        deadline = time.monotonic() + 180
+        while helpers(runtime):  # the helper ends by itself and removes itself
+            assert time.monotonic() < deadline, f"still there: {helpers(runtime)}"
+            time.sleep(0.2)
