@@ -83,11 +83,21 @@ w=$(mktemp -d)
 cat > "$w/clean.sql" <<'SQL'
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
- WHERE datname = current_database() AND pid <> pg_backend_pid() \g /dev/null
 DO $containr$
-DECLARE s name;
+DECLARE
+  p int;
+  s name;
 BEGIN
+  -- Close the other connections to the database (those this user may close).
+  FOR p IN SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+  LOOP
+    BEGIN
+      PERFORM pg_terminate_backend(p);
+    EXCEPTION WHEN insufficient_privilege THEN
+      NULL;
+    END;
+  END LOOP;
   FOR s IN SELECT nspname FROM pg_namespace
             WHERE nspname <> 'information_schema' AND nspname NOT LIKE 'pg\_%'
               AND nspname NOT IN (SELECT e.extnamespace::regnamespace::name FROM pg_extension e

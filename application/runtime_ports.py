@@ -344,7 +344,9 @@ class ContainerRuntime(Protocol):
     ) -> StreamedContainer:
         """Create and start ``spec`` with its streams attached: ``stdin`` (when given) is
         fed to it from another thread and closed at its end; after ``timeout`` seconds the
-        container is killed. The caller closes the result (which removes the container)."""
+        container is killed. It is never restarted and removes itself when it ends (even
+        when its caller died); the engine keeps no log of its streams. The caller closes
+        the result, which kills it and waits until it is gone."""
         ...
 
 

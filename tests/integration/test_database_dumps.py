@@ -441,3 +441,61 @@ def test_a_worker_killed_mid_dump_leaves_no_helper_behind(
         while helpers(runtime):  # the helper ends by itself and removes itself
             assert time.monotonic() < deadline, f"still there: {helpers(runtime)}"
             time.sleep(0.2)
+
+
+def test_a_postgres_restore_closes_the_other_connections_first(
+    runtime: DockerRuntime, images: dict[str, str], tmp_path: Path
+) -> None:
+    sink = FileSink(tmp_path / "dump")
+    engine = DatabaseEngine.POSTGRES
+    with scratch(runtime, images, engine) as source, scratch(runtime, images, engine) as target:
+        fill(runtime, source)
+        _, facts = dumps.dump(runtime, source, sink, timeout=DEADLINE)
+        fill(runtime, target)  # the same tables, in use by another session below
+        session = runtime.run_streamed(
+            ContainerSpec(
+                name=f"containr-test-session-{uuid.uuid4().hex[:8]}",
+                image=target.image,
+                labels=LABELS,
+                environment=environment(target),
+                command=["sh", "-c", "psql -X -q -c 'BEGIN; LOCK customers; SELECT pg_sleep(600)'"],
+                network=target.network,
+            ),
+            timeout=DEADLINE,
+        )
+        try:
+            deadline = time.monotonic() + DEADLINE
+            while "BEGIN" not in _activity(runtime, target):  # the session holds its lock
+                assert time.monotonic() < deadline, "the other session never started"
+            dumps.restore(runtime, target, sink.chunks(), timeout=DEADLINE)
+            assert session.wait() != 0  # its connection was closed
+        finally:
+            session.close()
+        assert dumps.facts(runtime, target, timeout=DEADLINE) == facts
+
+
+def _activity(runtime: DockerRuntime, target: DatabaseTarget) -> str:
+    """The queries of the other sessions of the target's database, as one text."""
+    out: list[bytes] = []
+    helper = runtime.run_streamed(
+        ContainerSpec(
+            name=f"containr-test-activity-{uuid.uuid4().hex[:8]}",
+            image=target.image,
+            labels=LABELS,
+            environment=environment(target),
+            command=[
+                "sh",
+                "-c",
+                "psql -X -A -t -c \"SELECT string_agg(query, ' ') FROM pg_stat_activity "
+                'WHERE datname = current_database() AND pid <> pg_backend_pid()"',
+            ],
+            network=target.network,
+        ),
+        timeout=DEADLINE,
+    )
+    try:
+        out.extend(helper.stdout())
+        assert helper.wait() == 0
+    finally:
+        helper.close()
+    return b"".join(out).decode()
