@@ -290,7 +290,7 @@ def test_an_incompatible_dump_is_refused_before_anything_is_touched(
         assert dumps.facts(runtime, target, timeout=DEADLINE) == before
 
 
-def test_a_dump_past_its_deadline_fails_and_leaves_no_container(
+def test_a_dump_or_restore_past_its_deadline_fails_and_leaves_no_container(
     runtime: DockerRuntime, images: dict[str, str]
 ) -> None:
     with scratch(runtime, images, DatabaseEngine.POSTGRES) as source:
@@ -305,6 +305,12 @@ def test_a_dump_past_its_deadline_fails_and_leaves_no_container(
         # The deadline passes while the helper starts: it is killed, the dump fails.
         with pytest.raises(DumpError, match="within"):
             dumps.dump(runtime, source, slow_sink, timeout=0.01)
+        assert helpers(runtime) == []
+
+        # And so does a restore's, its stream still being fed.
+        garbage = (b"\0" * 1024 * 1024 for _ in range(50))
+        with pytest.raises(DumpError, match="within"):
+            dumps.restore(runtime, source, garbage, timeout=0.01)
         assert helpers(runtime) == []
 
 
