@@ -551,8 +551,8 @@ class DockerRuntime:
     ) -> tuple[int, bytes]:
         """Run a command in a running container; its exit code and output (at most 1 MiB).
 
-        The output is read in a thread so the call returns by ``timeout`` (124 and what was
-        printed so far) even when the command prints nothing and never ends.
+        The output is read in a thread so the call returns by ``timeout`` (124, and no
+        output) even when the command never ends.
         """
         with self._calls(f"running a command in container {container_id}"):
             api = self._api()
@@ -561,12 +561,9 @@ class DockerRuntime:
             failed: list[BaseException] = []
 
             def read() -> None:
-                size = 0
+                # Not streamed: the SDK closes the response only after reading it whole.
                 try:
-                    for chunk in api.exec_start(exec_id, stream=True, demux=False):
-                        if size < _EXEC_OUTPUT_LIMIT:
-                            chunks.append(chunk[: _EXEC_OUTPUT_LIMIT - size])
-                            size += len(chunks[-1])
+                    chunks.append(bytes(api.exec_start(exec_id))[:_EXEC_OUTPUT_LIMIT])
                 except Exception as e:  # reported by the caller's thread
                     failed.append(e)
 
