@@ -15,6 +15,25 @@ from application.errors import InvalidValueError
 from application.settings import Settings
 from domain.service_spec import DatabaseEngine, DatabaseSettings, HealthCheck, HealthCheckKind
 
+# DatabaseEngine and DatabaseSettings are re-exported: the interfaces name them from here.
+__all__ = [
+    "DATA_VOLUME",
+    "ENGINES",
+    "PASSWORD_BYTES",
+    "SECRET_VARIABLES",
+    "DatabaseEngine",
+    "DatabaseSettings",
+    "EngineProfile",
+    "connection_url",
+    "credentials",
+    "database_images",
+    "default_image",
+    "engine_named",
+    "health_check",
+    "parse_figures",
+    "profile",
+]
+
 
 @dataclass(frozen=True)
 class EngineProfile:

@@ -10,10 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from application.database_figures import PUBLISHED_HOST
-from application.databases import ENGINES, SECRET_VARIABLES, engine_named
+from application.databases import ENGINES, SECRET_VARIABLES, DatabaseSettings, engine_named
 from application.errors import InvalidValueError, NotFoundError
 from application.readmodels import ServiceRow
-from domain.service_spec import DatabaseSettings
 from interfaces.graphql.context import GqlContext
 
 
