@@ -617,6 +617,8 @@ class InMemoryRuntime:
                 return (TIMED_OUT, b"") if fixed is None else fixed
             printed: list[str] = []
             code = 0
+            if len(command) == 2 and command[0] == "sleep" and float(command[1]) > timeout:
+                return TIMED_OUT, b""
             if len(command) == 3 and command[:2] == ["sh", "-c"]:
                 try:
                     _play_script(command[2], printed.append)
