@@ -38,6 +38,8 @@ from application.access import AccessGate
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
+from application.database_figures import DatabaseFigures
+from application.databases import database_images
 from application.eventlog import EventLog
 from application.git_providers import GitProviderApis
 from application.git_sources import (
@@ -150,6 +152,7 @@ def bootstrap(
         deadlines=settings.deadline_policy(),
         on_recorded=storage.on_recorded,
         archives=archives,
+        database_images=database_images(settings),
     )
     logs = storage.logs(changes)
     metrics = storage.metrics()
@@ -248,6 +251,7 @@ def bootstrap(
         ),
         git_providers=git_providers,
         git=git,
+        databases=DatabaseFigures(queries, runtimes, settings.docker_host),
         sign_in=ProviderSignIn(
             sign_in_providers(settings),
             store=store,
