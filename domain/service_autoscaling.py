@@ -189,6 +189,10 @@ class ServiceAutoscaling(ContainrAggregate):
         self.trigger_event(self.PolicyRemoved, actor=actor, timestamp=now)
         return True
 
+    def recorded_since(self, evaluated_at: datetime) -> bool:
+        """Whether an evaluation at or after ``evaluated_at`` was recorded already."""
+        return self.evaluated_at is not None and evaluated_at <= self.evaluated_at
+
     def record(
         self,
         evaluation: Evaluation,
@@ -204,7 +208,7 @@ class ServiceAutoscaling(ContainrAggregate):
         repeat)."""
         if self.policy is None:
             raise RuleViolatedError("the service has no autoscaling policy any more")
-        if self.evaluated_at is not None and evaluated_at <= self.evaluated_at:
+        if self.recorded_since(evaluated_at):
             return False
         e, at = evaluation, evaluated_at
         recorded = False

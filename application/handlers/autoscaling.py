@@ -119,6 +119,8 @@ def record_autoscaling_decision(
         ServiceAutoscaling, ServiceAutoscaling.id_for(service.id), "service autoscaling"
     )
     evaluation = cmd.evaluation
+    if autoscaling.recorded_since(cmd.evaluated_at):
+        return {"service_id": service.id}  # a repeat (or older): recorded already
     if service.spec.replicas != evaluation.current:
         raise RuleViolatedError(
             f"service {service.name!r} runs {service.spec.replicas} replicas, not the "
