@@ -115,10 +115,10 @@ class ScalePolicy:
     def check(self, direction: str) -> ScalePolicy:
         """Raise InvalidValueError for a value or period out of range."""
         if self.value <= 0:
-            raise InvalidValueError(f"behavior.{direction}.policies.value", "must be above 0")
+            raise InvalidValueError(f"{direction}.policies.value", "must be above 0")
         if not 0 < self.period_seconds <= MAX_PERIOD_SECONDS:
             raise InvalidValueError(
-                f"behavior.{direction}.policies.period_seconds",
+                f"{direction}.policies.period_seconds",
                 f"must be from 1 to {MAX_PERIOD_SECONDS} seconds",
             )
         return self
@@ -136,12 +136,12 @@ class ScalingRules:
         """Raise InvalidValueError for a window out of range or no policy to select."""
         if not 0 <= self.stabilization_seconds <= MAX_WINDOW_SECONDS:
             raise InvalidValueError(
-                f"behavior.{direction}.stabilization_seconds",
+                f"{direction}.stabilization_seconds",
                 f"must be from 0 to {MAX_WINDOW_SECONDS} seconds",
             )
         if not self.policies and self.select is not SelectPolicy.DISABLED:
             raise InvalidValueError(
-                f"behavior.{direction}.policies",
+                f"{direction}.policies",
                 "give at least one policy, or select 'disabled' to never scale this way",
             )
         for policy in self.policies:

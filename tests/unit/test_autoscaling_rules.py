@@ -256,7 +256,7 @@ def test_the_budget_warning_starts_at_80_percent() -> None:
         ({"metrics": (CPU60, CPU60)}, "metrics"),
         (
             {"scale_up": ScalingRules(0, (ScalePolicy(PolicyKind.PODS, 1, 3600),))},
-            "behavior.scale_up.policies.period_seconds",
+            "scale_up.policies.period_seconds",
         ),
         ({"hourly_budget": 0.05, "min_replicas": 1}, "hourly_budget"),
         ({"hourly_budget": -1.0}, "hourly_budget"),
