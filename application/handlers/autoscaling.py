@@ -11,6 +11,7 @@ from application.handlers.services import scale_service
 from application.unit_of_work import UnitOfWork
 from domain.autoscaling import (
     AutoscalingPolicy,
+    MetricKind,
     MetricTarget,
     Prices,
     ScalePolicy,
@@ -25,6 +26,8 @@ from domain.service_autoscaling import ServiceAutoscaling
 from domain.service_spec import ServiceKind
 
 SCALABLE = (ServiceKind.WEB, ServiceKind.WORKER)
+SERVED = (MetricKind.REQUESTS, MetricKind.ERROR_RATE)
+"""Metrics measured at the ingress (per route)."""
 """Kinds whose replica count may follow their load (a database or a cron job's may not)."""
 
 
@@ -80,6 +83,7 @@ def set_autoscaling(cmd: c.SetAutoscaling, uow: UnitOfWork) -> dict[str, UUID]:
             f"service {service.name!r} shares its volumes between replicas, so it runs at most "
             "1; choose a volume per replica to scale it",
         )
+    _check_served(service, cmd)
     prices, _ = replica_cost(uow, service)
     resources = service.spec.resources
     policy = policy_of(cmd).check(
@@ -93,8 +97,8 @@ def set_autoscaling(cmd: c.SetAutoscaling, uow: UnitOfWork) -> dict[str, UUID]:
 
 
 def remove_autoscaling(cmd: c.RemoveAutoscaling, uow: UnitOfWork) -> dict[str, UUID]:
-    """Scale a service by hand only again."""
-    service = live_service(uow, cmd.service_id)
+    """Scale a service by hand only again (a deleted service's policy goes too)."""
+    service = uow.get(Service, cmd.service_id, "service")
     autoscaling = uow.find(ServiceAutoscaling, ServiceAutoscaling.id_for(service.id))
     if autoscaling is not None:
         autoscaling.remove_policy(actor=uow.actor, now=uow.now)
@@ -138,6 +142,17 @@ def record_autoscaling_decision(
         # The path scaling by hand takes: the same command's handler, in this unit.
         scale_service(c.ScaleService(service_id=service.id, replicas=evaluation.desired), uow)
     return {"service_id": service.id}
+
+
+def _check_served(service: Service, cmd: c.SetAutoscaling) -> None:
+    """Requests and errors are measured at the ingress: only a web service has them."""
+    for metric in cmd.metrics:
+        if metric.metric in SERVED and service.spec.kind is not ServiceKind.WEB:
+            raise InvalidValueError(
+                "metrics.metric",
+                f"service {service.name!r} is a {service.spec.kind.value} service: it gets no "
+                f"requests through the ingress, so it has no {metric.metric.value} to scale on",
+            )
 
 
 def _autoscaling(uow: UnitOfWork, service: Service) -> ServiceAutoscaling:

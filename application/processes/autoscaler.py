@@ -123,16 +123,23 @@ class Autoscaler:
         """Evaluate one service's policy now and record what changed (None: no policy)."""
         service = self.queries.service(service_id)
         autoscaling = self.queries.service_autoscaling(service_id)
-        if service.deleted or autoscaling is None or autoscaling.policy is None:
+        if autoscaling is None or autoscaling.policy is None:
+            return None
+        if service.deleted:  # its policy goes with it
+            self.bus.execute(c.RemoveAutoscaling(service_id=service_id), self._ctx)
             return None
         policy = autoscaling.policy
         current = service.spec.replicas
         history = self._history.get(service_id)
         if history is None:
             history = start_history(policy, current, now)
-        readings = self._read(service_id, policy.metrics, now)
-        prices = self.queries.organization(service.organization_id).prices
         resources = service.spec.resources
+        readings = _without_unrequested(
+            self._read(service_id, policy.metrics, now),
+            cpu=resources.cpu_request_millis,
+            memory=resources.memory_request_mb,
+        )
+        prices = self.queries.organization(service.organization_id).prices
         cost = prices.replica_cost(resources.cpu_request_millis, resources.memory_request_mb)
         evaluation = evaluate(
             policy,
@@ -171,6 +178,17 @@ class Autoscaler:
         except Exception as e:  # a reader down must not stop the others' evaluations
             log.warning("metrics of service %s unavailable: %s", service_id, e)
             return {}
+
+
+def _without_unrequested(
+    readings: Mapping[str, Sequence[Reading]], *, cpu: int, memory: int
+) -> Mapping[str, Sequence[Reading]]:
+    """The readings without CPU or memory when the service requests none (its requests were
+    removed after the policy was set): a percentage of nothing takes no action (HPA)."""
+    dropped = {key for key, amount in (("cpu", cpu), ("memory", memory)) if amount <= 0}
+    if not dropped & set(readings):
+        return readings
+    return {key: values for key, values in readings.items() if key not in dropped}
 
 
 def _changes(autoscaling: ServiceAutoscaling, e: Evaluation) -> bool:

@@ -20,7 +20,7 @@ from application.processes.autoscaler import Autoscaler, NoMetrics
 from application.services import ALL_MODELS
 from domain.autoscaling import MetricKind, MetricTarget, Reading
 from domain.service_autoscaling import ServiceAutoscaling
-from domain.service_spec import Resources
+from domain.service_spec import Resources, ServiceKind
 from tests.integration.conftest import World
 from tests.integration.test_deployer_fakes import CrashingBus
 
@@ -283,3 +283,41 @@ def test_a_cpu_target_needs_a_cpu_request(scaling: Scaling) -> None:
                 metrics=[c.MetricTargetInput(metric=MetricKind.CPU, target=60)],
             )
         )
+
+
+def test_a_requests_target_on_a_worker_is_refused(scaling: Scaling) -> None:
+    worker = scaling.world.run(
+        c.CreateService(
+            project_id=scaling.world.project,
+            name="jobs",
+            kind=ServiceKind.WORKER,
+            image="busybox:1.36",
+        )
+    ).id("service_id")
+    with pytest.raises(InvalidValueError, match="no requests_per_second") as e:
+        scaling.world.run(
+            c.SetAutoscaling(
+                service_id=worker,
+                max_replicas=4,
+                metrics=[c.MetricTargetInput(metric=MetricKind.REQUESTS, target=20)],
+            )
+        )
+    assert e.value.field == "metrics.metric"
+
+
+def test_cpu_readings_take_no_action_once_the_cpu_request_is_gone(scaling: Scaling) -> None:
+    scaling.run(
+        c.UpdateService(
+            service_id=scaling.world.service, resources=Resources(memory_request_mb=512)
+        )
+    )
+    assert scaling.tick(cpu=300) == 1
+    row = scaling.world.app.dashboard.autoscaling(scaling.world.service)
+    assert row is not None and row.unavailable_metrics == ["cpu"]
+
+
+def test_a_deleted_service_loses_its_policy(scaling: Scaling) -> None:
+    scaling.run(c.DeleteService(service_id=scaling.world.service))
+    scaling.tick(cpu=300)
+    assert scaling.world.app.dashboard.autoscaled_services() == []
+    assert scaling.events()[-1] == "PolicyRemoved"

@@ -39,7 +39,7 @@ maybe = st.one_of(st.none(), values)
 
 @st.composite
 def policies(draw: st.DrawFn) -> AutoscalingPolicy:
-    low = draw(st.integers(1, 5))
+    low = draw(st.integers(0, 5))
     high = draw(st.integers(low, 15))
     up = ScalingRules(
         draw(st.sampled_from([0, 30, 60])),
