@@ -481,7 +481,7 @@ class Inputs:
 
 def evaluate(policy: AutoscalingPolicy, inputs: Inputs) -> Evaluation:
     """Decide how many replicas the service should run now, and say why."""
-    current, now = inputs.current, inputs.now
+    current = inputs.current
     words: list[str] = []
     outcomes = _outcomes(policy, inputs)
     words += [_say_metric(policy, o) for o in outcomes]
@@ -499,14 +499,42 @@ def evaluate(policy: AutoscalingPolicy, inputs: Inputs) -> Evaluation:
             "(no replica, no readings)"
         )
     else:
-        recommendation, reason = _max_over_metrics(current, outcomes)
-        if reason:
+        found, reason = _max_over_metrics(current, outcomes)
+        if found is None:  # HPA: the evaluation fails; no recommendation is remembered
+            recommendation = stabilized = uncapped = current
             words.append(reason)
-        stabilized, up, down = stabilize(current, recommendation, history, policy, now)
-        history = _remember(history, Recommendation(now, recommendation), policy, now)
-        if stabilized != recommendation:
-            words.append(_say_window(policy, recommendation, stabilized, up, down))
-        uncapped = _limit(policy, current, stabilized, inputs.events, now, words)
+        else:
+            recommendation = found
+            stabilized, uncapped, history = _normalize(policy, inputs, found, words)
+    return _decided(policy, inputs, outcomes, words, history, recommendation, stabilized, uncapped)
+
+
+def _normalize(
+    policy: AutoscalingPolicy, inputs: Inputs, recommendation: int, words: list[str]
+) -> tuple[int, int, tuple[Recommendation, ...]]:
+    """HPA's ``normalizeDesiredReplicasWithBehaviors``: (stabilised, limited by policies and
+    bounds, the history with this recommendation)."""
+    current, now = inputs.current, inputs.now
+    stabilized, up, down = stabilize(current, recommendation, inputs.history, policy, now)
+    history = _remember(inputs.history, Recommendation(now, recommendation), policy, now)
+    if stabilized != recommendation:
+        words.append(_say_window(policy, recommendation, stabilized, up, down))
+    limited = _limit(policy, current, stabilized, inputs.events, now, words)
+    return stabilized, limited, history
+
+
+def _decided(
+    policy: AutoscalingPolicy,
+    inputs: Inputs,
+    outcomes: tuple[MetricOutcome, ...],
+    words: list[str],
+    history: tuple[Recommendation, ...],
+    recommendation: int,
+    stabilized: int,
+    uncapped: int,
+) -> Evaluation:
+    """The evaluation, once the budget had its say."""
+    current = inputs.current
     desired, capped = uncapped, False
     budget = policy.hourly_budget
     if budget is not None and inputs.replica_cost > 0:
@@ -545,15 +573,15 @@ def _outcomes(policy: AutoscalingPolicy, inputs: Inputs) -> tuple[MetricOutcome,
     return tuple(outcomes)
 
 
-def _max_over_metrics(current: int, outcomes: Sequence[MetricOutcome]) -> tuple[int, str]:
-    """The highest proposal; none (current) when every metric failed, or when one failed and
-    the rest would scale down (HPA: never scale down on missing data)."""
+def _max_over_metrics(current: int, outcomes: Sequence[MetricOutcome]) -> tuple[int | None, str]:
+    """The highest proposal; None when every metric failed, or when one failed and the rest
+    would scale down (HPA: never scale down on missing data)."""
     proposals = [o.replicas for o in outcomes if o.replicas is not None]
     if not proposals:
-        return current, "no metric is available: nothing changes"
+        return None, "no metric is available: nothing changes"
     highest = max(proposals)
     if len(proposals) < len(outcomes) and highest < current:
-        return current, "a metric is unavailable and the rest would scale down: nothing changes"
+        return None, "a metric is unavailable and the rest would scale down: nothing changes"
     return highest, ""
 
 

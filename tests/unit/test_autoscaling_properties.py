@@ -95,7 +95,7 @@ tick_lists = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(policies(), st.integers(1, 15), tick_lists)
 def test_bounds_are_always_respected(policy: AutoscalingPolicy, start: int, ticks: list) -> None:  # type: ignore[type-arg]
     for step in run(policy, start, ticks):
@@ -106,7 +106,7 @@ def test_bounds_are_always_respected(policy: AutoscalingPolicy, start: int, tick
             assert e.desired == min(max(e.current, policy.min_replicas), policy.max_replicas)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(policies(), st.integers(1, 15), tick_lists)
 def test_scale_down_never_goes_below_the_highest_recommendation_in_the_window(
     policy: AutoscalingPolicy,
@@ -126,7 +126,7 @@ def test_scale_down_never_goes_below_the_highest_recommendation_in_the_window(
             assert e.desired >= policy.min_replicas
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(policies(), st.integers(1, 15), tick_lists)
 def test_policies_limit_the_net_change_per_period(
     policy: AutoscalingPolicy,

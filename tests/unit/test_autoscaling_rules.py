@@ -277,3 +277,11 @@ def test_cpu_targets_need_a_cpu_request() -> None:
         policy().check(cpu_request_millis=0, memory_request_mb=512, prices=Prices())
     p = policy(metrics=(MetricTarget(MetricKind.REQUESTS, 50),))
     assert p.check(cpu_request_millis=0, memory_request_mb=0, prices=Prices()) is p
+
+
+def test_a_failed_evaluation_remembers_no_recommendation() -> None:
+    p = policy(metrics=(CPU60, MetricTarget(MetricKind.CUSTOM, 5, "queue_depth")))
+    history = (Recommendation(at(100), 4),)
+    e = evaluate(p, Inputs(NOW, 4, {"cpu": ready(10, 10, 10, 10)}, history=history))
+    assert e.desired == 4 and e.history == history
+    assert "a metric is unavailable and the rest would scale down" in e.explanation
