@@ -26,6 +26,8 @@ from domain.autoscaling import (
     start_history,
 )
 from domain.errors import InvalidValueError
+from domain.service_autoscaling import Decision
+from projections.history import summarize
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 CPU60 = MetricTarget(MetricKind.CPU, 60)
@@ -285,3 +287,10 @@ def test_a_failed_evaluation_remembers_no_recommendation() -> None:
     e = evaluate(p, Inputs(NOW, 4, {"cpu": ready(10, 10, 10, 10)}, history=history))
     assert e.desired == 4 and e.history == history
     assert "a metric is unavailable and the rest would scale down" in e.explanation
+
+
+def test_the_audit_timeline_says_why_the_autoscaler_scaled() -> None:
+    decision = Decision(NOW, 3, 5, 5, "cpu 83 % of request vs target 60 % → 5 replicas", False, 0)
+    assert summarize("ServiceAutoscaling", "Scaled", {"decision": decision}) == (
+        "autoscaler scaled: cpu 83 % of request vs target 60 % → 5 replicas"
+    )
