@@ -338,6 +338,11 @@ def _ratio_within(ratio: float, tolerance: float) -> bool:
     return abs(1.0 - ratio) <= tolerance + _EPSILON
 
 
+def _usable(value: float | None) -> bool:
+    """A reading to count: a finite amount of 0 or more (garbage counts as missing)."""
+    return value is not None and math.isfinite(value) and value >= 0
+
+
 def metric_replicas(
     current: int,
     readings: Sequence[Reading],
@@ -348,6 +353,7 @@ def metric_replicas(
 ) -> tuple[int | None, float | None, str]:
     """One metric's proposal, HPA's ``calcPlainMetricReplicas``: (replicas or None when
     no replica had a reading, the raw average, a note on what was set aside)."""
+    readings = [r if _usable(r.value) else Reading(r.ready, None) for r in readings]
     values = [r.value for r in readings if r.value is not None and (r.ready or not cpu)]
     unready = sum(1 for r in readings if cpu and not r.ready and r.value is not None)
     missing = sum(1 for r in readings if r.value is None)

@@ -294,3 +294,10 @@ def test_the_audit_timeline_says_why_the_autoscaler_scaled() -> None:
     assert summarize("ServiceAutoscaling", "Scaled", {"decision": decision}) == (
         "autoscaler scaled: cpu 83 % of request vs target 60 % → 5 replicas"
     )
+
+
+def test_garbage_readings_count_as_missing() -> None:
+    nan, inf = float("nan"), float("inf")
+    assert metric_replicas(3, ready(nan, inf, -5), 60, cpu=False)[0] is None
+    # 2 garbage of 4 at 20 % of 60 %: counted at the target on a scale down, as missing ones
+    assert metric_replicas(4, ready(20, 20, nan, -1), 60, cpu=True)[0] == 3
