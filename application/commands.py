@@ -13,7 +13,13 @@ from msgspec import UNSET, UnsetType
 
 from application.errors import InvalidValueError
 from application.secrets import Secret, secret_dec_hook
-from domain.autoscaling import Evaluation, MetricKind, PolicyKind, SelectPolicy
+from domain.autoscaling import (
+    AutoscalingPolicy,
+    Evaluation,
+    MetricKind,
+    PolicyKind,
+    SelectPolicy,
+)
 from domain.git_connection import GitProvider
 from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
@@ -1127,3 +1133,5 @@ class RecordAutoscalingDecision(Command, frozen=True):
     evaluation: Evaluation
     readings: tuple[MetricReadings, ...] = ()
     replica_cost: float = 0.0
+    policy: AutoscalingPolicy | None = None
+    """The policy evaluated (a decision under a policy changed since is refused)."""

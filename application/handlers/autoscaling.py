@@ -125,6 +125,11 @@ def record_autoscaling_decision(
     evaluation = cmd.evaluation
     if autoscaling.recorded_since(cmd.evaluated_at):
         return {"service_id": service.id}  # a repeat (or older): recorded already
+    if cmd.policy is not None and cmd.policy != autoscaling.policy:
+        raise RuleViolatedError(
+            f"service {service.name!r}'s autoscaling policy changed since the evaluation; the "
+            "next evaluation decides under the new one"
+        )
     if service.spec.replicas != evaluation.current:
         raise RuleViolatedError(
             f"service {service.name!r} runs {service.spec.replicas} replicas, not the "

@@ -164,6 +164,7 @@ class Autoscaler:
                         MetricReadings(key, tuple(values)) for key, values in readings.items()
                     ),
                     replica_cost=cost,
+                    policy=policy,
                 ),
                 self._ctx,
             )

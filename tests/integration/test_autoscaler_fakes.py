@@ -321,3 +321,21 @@ def test_a_deleted_service_loses_its_policy(scaling: Scaling) -> None:
     scaling.tick(cpu=300)
     assert scaling.world.app.dashboard.autoscaled_services() == []
     assert scaling.events()[-1] == "PolicyRemoved"
+
+
+def test_a_decision_under_a_policy_changed_since_is_refused(scaling: Scaling) -> None:
+    def change_policy(command: c.Command) -> None:
+        if isinstance(command, c.RecordAutoscalingDecision):
+            scaling.bus.before_send = None
+            scaling.world.run(
+                c.SetAutoscaling(
+                    service_id=scaling.world.service,
+                    max_replicas=2,
+                    metrics=[c.MetricTargetInput(metric=MetricKind.CPU, target=60)],
+                )
+            )
+
+    scaling.bus.before_send = change_policy
+    assert scaling.tick(cpu=150) == 1  # refused: the maximum is 2 now
+    assert "Scaled" not in scaling.events()
+    assert scaling.tick(cpu=150) == 2
