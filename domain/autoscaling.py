@@ -13,6 +13,9 @@ scale events, the time) is given, and every evaluation returns an explanation of
 - the stabilisation windows over the recommendations, the scale policies over the scale
   events, then the bounds (``horizontal.go``: ``normalizeDesiredReplicasWithBehaviors``);
 - then the hourly budget: never past the replicas it pays for.
+
+The policy's value objects and the algorithm stay in one module (longer than most) so the
+rules read top to bottom in the order PEERS.md §3 gives them.
 """
 
 from __future__ import annotations
