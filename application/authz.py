@@ -237,6 +237,9 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.DisconnectServiceRepository: (Permission.WRITE, _service, "service"),
     c.SetPreviewPolicy: (Permission.WRITE, _project, "project"),
     c.RemovePreview: (Permission.DEPLOY, _preview, "preview"),
+    c.SetAutoscaling: (Permission.WRITE, _service, "service"),
+    c.RemoveAutoscaling: (Permission.WRITE, _service, "service"),
+    c.SetPrices: (Permission.MANAGE, _org, "organisation"),
 }
 
 

@@ -7,6 +7,7 @@ from application.bus import Handler
 from application.handlers import (
     access,
     accounts,
+    autoscaling,
     clusters,
     cron,
     databases,
@@ -126,4 +127,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ExpirePreview: previews.expire_preview,
     c.RecordPreviewRemoved: previews.record_preview_removed,
     c.RecordPreviewComment: previews.record_preview_comment,
+    c.SetAutoscaling: autoscaling.set_autoscaling,
+    c.RemoveAutoscaling: autoscaling.remove_autoscaling,
+    c.SetPrices: autoscaling.set_prices,
+    c.RecordAutoscalingDecision: autoscaling.record_autoscaling_decision,
 }

@@ -54,6 +54,7 @@ from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
+from application.processes.autoscaler import ReplicaMetrics
 from application.projections import Progress, TimeTravel
 from application.promotion_check import PromotionCheck
 from application.queries import Queries
@@ -115,6 +116,7 @@ def bootstrap(
     prober: Prober | None = None,
     hypervisors: Hypervisors | None = None,
     git_providers: GitProviderApis | None = None,
+    replica_metrics: ReplicaMetrics | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -185,6 +187,7 @@ def bootstrap(
             archives=archives,
             git_providers=git_providers,
             git=git,
+            replica_metrics=replica_metrics,
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)

@@ -15,7 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import access, git, previews
+from interfaces.graphql import access, autoscaling, git, previews
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
@@ -475,6 +475,11 @@ class Mutation:
     check_git_connection = git.check_git_connection_field
     set_preview_policy = previews.set_preview_policy
     remove_preview = previews.remove_preview
+
+    # Autoscaling (issue 16)
+    set_autoscaling = autoscaling.set_autoscaling
+    remove_autoscaling = autoscaling.remove_autoscaling
+    set_prices = autoscaling.set_prices
 
 
 __all__ = ["Mutation", "uuid_of"]

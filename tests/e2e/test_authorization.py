@@ -113,7 +113,8 @@ CASES: dict[str, Case] = {
     "Query.service": q(
         "read",
         "query($service: ID!) { service(id: $service) { name states { latestState } "
-        "deployments(first: 2) { nodes { state history { state } } } releases { state } } }",
+        "deployments(first: 2) { nodes { state history { state } } } releases { state } "
+        "autoscaling { enabled lastExplanation } } }",
         "service",
     ),
     "Service.references": q(
@@ -664,6 +665,22 @@ CASES: dict[str, Case] = {
         "deploy",
         "mutation($preview: ID!) { removePreview(id: $preview) { state } }",
         "preview",
+    ),
+    "Mutation.setAutoscaling": m(
+        "write",
+        "mutation($service: ID!) { setAutoscaling(serviceId: $service, maxReplicas: 3, "
+        'metrics: [{metric: "requests_per_second", target: 50}]) { enabled } }',
+        "service",
+    ),
+    "Mutation.removeAutoscaling": m(
+        "write",
+        "mutation($service: ID!) { removeAutoscaling(serviceId: $service) { enabled } }",
+        "service",
+    ),
+    "Mutation.setPrices": m(
+        "manage",
+        "mutation($org: ID!) { setPrices(id: $org, vcpuHour: 0.04, gbHour: 0.01) { id } }",
+        "org",
     ),
 }
 

@@ -77,6 +77,40 @@ export type AuthPayload = {
   userId: Scalars['ID']['output'];
 };
 
+/** A service's autoscaling (Kubernetes HPA semantics): bounds, targets per metric, behaviour, hourly budget, and how it last stood: the last decision and why. */
+export type Autoscaling = {
+  __typename?: 'Autoscaling';
+  /** The replicas decided last cost 80 % of the budget or more. */
+  budgetWarning: Scalars['Boolean']['output'];
+  /** The budget holds the service below what its metrics ask. */
+  cappedByBudget: Scalars['Boolean']['output'];
+  /** Whether the policy is in force (false: removed, scaled by hand). */
+  enabled: Scalars['Boolean']['output'];
+  hourlyBudget: Maybe<Scalars['Float']['output']>;
+  lastDecisionAt: Maybe<Scalars['DateTime']['output']>;
+  /** Why the autoscaler decided as it did last, in words. */
+  lastExplanation: Scalars['String']['output'];
+  /** What the replicas decided last cost per hour. */
+  lastHourlyCost: Maybe<Scalars['Float']['output']>;
+  lastPrevious: Maybe<Scalars['Int']['output']>;
+  lastReplicas: Maybe<Scalars['Int']['output']>;
+  maxReplicas: Scalars['Int']['output'];
+  /** Targets: each {"metric": cpu | memory | requests_per_second | error_rate | custom, "target", "name"}; cpu and memory in % of the request. */
+  metrics: Scalars['JSON']['output'];
+  minReplicas: Scalars['Int']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  /** As scaleUp, for scaling down. */
+  scaleDown: Scalars['JSON']['output'];
+  /** {"stabilization_seconds", "select": max | min | disabled, "policies": [{"kind": pods | percent, "value", "period_seconds"}]}. */
+  scaleUp: Scalars['JSON']['output'];
+  serviceId: Scalars['ID']['output'];
+  /** Metrics without readings: never a reason to scale down. */
+  unavailableMetrics: Array<Scalars['String']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
 /** How to build: detect the runtime (auto) or use a Dockerfile. */
 export type BuildInput = {
   buildCommand?: InputMaybe<Scalars['String']['input']>;
@@ -514,6 +548,13 @@ export type Member = {
   userId: Scalars['ID']['output'];
 };
 
+/** A metric to scale on and the average per replica to steer towards: `cpu` or `memory` in % of the replica's request, `requests_per_second`, `error_rate` in %, or `custom` (a Prometheus metric the service exposes, by `name`). */
+export type MetricTargetInput = {
+  metric: Scalars['String']['input'];
+  name?: Scalars['String']['input'];
+  target: Scalars['Float']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   acceptInvitation: Organization;
@@ -568,6 +609,8 @@ export type Mutation = {
   /** Make a running guest's Docker engine a Containr node. */
   registerGuestAsNode: Node;
   registerNode: Node;
+  /** Scale a service by hand only again (its replica count stays as it is). */
+  removeAutoscaling: Maybe<Autoscaling>;
   /** Forget a cluster (its guests stay on it). */
   removeCluster: Scalars['Boolean']['output'];
   removeEnvironment: Scalars['Boolean']['output'];
@@ -599,12 +642,16 @@ export type Mutation = {
   /** Run a cron service's live release now, outside its schedule (its overlap policy applies). A retried request with the same clientMutationId asks for the same run. */
   runCronNow: CronRun;
   scaleService: Service;
+  /** Scale a service by its metrics with Kubernetes HPA semantics, every 15 s: between minReplicas (may be 0) and maxReplicas, towards a target per metric, smoothed by the scale-up and scale-down behaviour (windows and policies), and never past the hourly budget (the organisation's prices make a replica's cost from its requests). */
+  setAutoscaling: Maybe<Autoscaling>;
   /** Open an environment's web services to anyone (access: public) or only to the organisation's members and share links (access: members). */
   setEnvironmentAccess: Environment;
   /** Whether releases built from pull requests of forks get the variables (off by default; admins and owners). */
   setForkSecretsPolicy: Organization;
   /** How a project's pull requests get preview environments: on or off, the base environment whose variables are copied (default production), which services (touched or all), variable overrides (sealed; leave out to keep those set), the time to live in days, the limit and what happens at it (remove_oldest or refuse_new), and the disk guard (free GB or percent under which no preview is made). */
   setPreviewPolicy: Maybe<PreviewPolicy>;
+  /** What a vCPU-hour and a GB-hour of memory cost in the organisation: replica costs and autoscaling budgets are reckoned from them. */
+  setPrices: Organization;
   /** Which pushes heard through a git connection deploy a service, and where (an empty list: none). Skip markers in a commit message ([skip deploy]) always win. */
   setServiceTriggers: Maybe<ServiceTriggers>;
   /** Set variables (values are sealed before they are stored). */
@@ -870,6 +917,12 @@ export type MutationRegisterNodeArgs = {
 };
 
 
+export type MutationRemoveAutoscalingArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  serviceId: Scalars['ID']['input'];
+};
+
+
 export type MutationRemoveClusterArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -1002,6 +1055,18 @@ export type MutationScaleServiceArgs = {
 };
 
 
+export type MutationSetAutoscalingArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  hourlyBudget?: InputMaybe<Scalars['Float']['input']>;
+  maxReplicas: Scalars['Int']['input'];
+  metrics: Array<MetricTargetInput>;
+  minReplicas?: Scalars['Int']['input'];
+  scaleDown?: InputMaybe<ScalingRulesInput>;
+  scaleUp?: InputMaybe<ScalingRulesInput>;
+  serviceId: Scalars['ID']['input'];
+};
+
+
 export type MutationSetEnvironmentAccessArgs = {
   access: Scalars['String']['input'];
   environmentId: Scalars['ID']['input'];
@@ -1027,6 +1092,14 @@ export type MutationSetPreviewPolicyArgs = {
   services?: Scalars['String']['input'];
   ttlDays?: Scalars['Int']['input'];
   whenFull?: Scalars['String']['input'];
+};
+
+
+export type MutationSetPricesArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  gbHour: Scalars['Float']['input'];
+  id: Scalars['ID']['input'];
+  vcpuHour: Scalars['Float']['input'];
 };
 
 
@@ -1156,6 +1229,7 @@ export type Organization = {
   canWrite: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
   exposeSecretsToForks: Scalars['Boolean']['output'];
+  gbHourPrice: Scalars['Float']['output'];
   id: Scalars['ID']['output'];
   /** Invitations (owners and admins only). */
   invitations: Array<Invitation>;
@@ -1169,6 +1243,7 @@ export type Organization = {
   role: Maybe<Scalars['String']['output']>;
   slug: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  vcpuHourPrice: Scalars['Float']['output'];
 };
 
 
@@ -1528,9 +1603,25 @@ export type ResourcesInput = {
   memoryRequestMb?: Scalars['Int']['input'];
 };
 
+/** At most `value` replicas (`kind: pods`) or percent of them (`percent`) changed per `periodSeconds` (1 to 1800). */
+export type ScalePolicyInput = {
+  kind: Scalars['String']['input'];
+  periodSeconds: Scalars['Int']['input'];
+  value: Scalars['Int']['input'];
+};
+
+/** One direction's behaviour: a stabilisation window, rate policies and which wins (`select`: max, min or disabled); left out: Kubernetes' defaults. */
+export type ScalingRulesInput = {
+  policies?: InputMaybe<Array<ScalePolicyInput>>;
+  select?: Scalars['String']['input'];
+  stabilizationSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A service of a project. */
 export type Service = {
   __typename?: 'Service';
+  /** Its autoscaling policy and the last decision with its explanation (null: never set; scaled by hand). */
+  autoscaling: Maybe<Autoscaling>;
   createdAt: Scalars['DateTime']['output'];
   /** A cron service's runs, newest scheduled time first (empty for other kinds). */
   cronRuns: Array<CronRun>;
@@ -2040,6 +2131,50 @@ export type AnalyticsQueryVariables = Exact<{
 
 export type AnalyticsQuery = { __typename?: 'Query', analytics: Array<{ __typename?: 'DailyStats', day: string, started: number, succeeded: number, failed: number, rolledBack: number, cancelled: number, changeFailureRate: number | null, medianLeadSeconds: number | null, p95LeadSeconds: number | null, medianRestoreSeconds: number | null }> };
 
+export type AutoscalingFieldsFragment = { __typename?: 'Autoscaling', serviceId: string, enabled: boolean, minReplicas: number, maxReplicas: number, metrics: unknown, scaleUp: unknown, scaleDown: unknown, hourlyBudget: number | null, cappedByBudget: boolean, budgetWarning: boolean, unavailableMetrics: Array<string>, lastDecisionAt: string | null, lastPrevious: number | null, lastReplicas: number | null, lastExplanation: string, lastHourlyCost: number | null };
+
+export type ServiceAutoscalingQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ServiceAutoscalingQuery = { __typename?: 'Query', service: { __typename?: 'Service', id: string, replicas: number, autoscaling: { __typename?: 'Autoscaling', serviceId: string, enabled: boolean, minReplicas: number, maxReplicas: number, metrics: unknown, scaleUp: unknown, scaleDown: unknown, hourlyBudget: number | null, cappedByBudget: boolean, budgetWarning: boolean, unavailableMetrics: Array<string>, lastDecisionAt: string | null, lastPrevious: number | null, lastReplicas: number | null, lastExplanation: string, lastHourlyCost: number | null } | null } };
+
+export type SetAutoscalingMutationVariables = Exact<{
+  serviceId: Scalars['ID']['input'];
+  minReplicas: Scalars['Int']['input'];
+  maxReplicas: Scalars['Int']['input'];
+  metrics: Array<MetricTargetInput> | MetricTargetInput;
+  scaleDown?: InputMaybe<ScalingRulesInput>;
+  hourlyBudget?: InputMaybe<Scalars['Float']['input']>;
+}>;
+
+
+export type SetAutoscalingMutation = { __typename?: 'Mutation', setAutoscaling: { __typename?: 'Autoscaling', serviceId: string, enabled: boolean, minReplicas: number, maxReplicas: number, metrics: unknown, scaleUp: unknown, scaleDown: unknown, hourlyBudget: number | null, cappedByBudget: boolean, budgetWarning: boolean, unavailableMetrics: Array<string>, lastDecisionAt: string | null, lastPrevious: number | null, lastReplicas: number | null, lastExplanation: string, lastHourlyCost: number | null } | null };
+
+export type RemoveAutoscalingMutationVariables = Exact<{
+  serviceId: Scalars['ID']['input'];
+}>;
+
+
+export type RemoveAutoscalingMutation = { __typename?: 'Mutation', removeAutoscaling: { __typename?: 'Autoscaling', serviceId: string, enabled: boolean, minReplicas: number, maxReplicas: number, metrics: unknown, scaleUp: unknown, scaleDown: unknown, hourlyBudget: number | null, cappedByBudget: boolean, budgetWarning: boolean, unavailableMetrics: Array<string>, lastDecisionAt: string | null, lastPrevious: number | null, lastReplicas: number | null, lastExplanation: string, lastHourlyCost: number | null } | null };
+
+export type OrganizationPricesQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type OrganizationPricesQuery = { __typename?: 'Query', organization: { __typename?: 'Organization', id: string, canManage: boolean, vcpuHourPrice: number, gbHourPrice: number } };
+
+export type SetPricesMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  vcpuHour: Scalars['Float']['input'];
+  gbHour: Scalars['Float']['input'];
+}>;
+
+
+export type SetPricesMutation = { __typename?: 'Mutation', setPrices: { __typename?: 'Organization', id: string, vcpuHourPrice: number, gbHourPrice: number } };
+
 export type CronRunFieldsFragment = { __typename?: 'CronRun', id: string, scheduledAt: string, manual: boolean, state: string, startedAt: string | null, finishedAt: string | null, exitCode: number | null, durationSeconds: number | null, detail: string };
 
 export type CronRunsQueryVariables = Exact<{
@@ -2518,6 +2653,7 @@ export type UnsetVariablesMutationVariables = Exact<{
 export type UnsetVariablesMutation = { __typename?: 'Mutation', unsetVariables: Array<{ __typename?: 'Variable', name: string, value: string | null }> };
 
 export const AuditEntryFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuditEntryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuditEntry"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"actorName"}},{"kind":"Field","name":{"kind":"Name","value":"concerns"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateType"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"summary"}},{"kind":"Field","name":{"kind":"Name","value":"details"}}]}}]} as unknown as DocumentNode<AuditEntryFieldsFragment, unknown>;
+export const AutoscalingFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AutoscalingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Autoscaling"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"minReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"maxReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"}},{"kind":"Field","name":{"kind":"Name","value":"scaleUp"}},{"kind":"Field","name":{"kind":"Name","value":"scaleDown"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"cappedByBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"unavailableMetrics"}},{"kind":"Field","name":{"kind":"Name","value":"lastDecisionAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastPrevious"}},{"kind":"Field","name":{"kind":"Name","value":"lastReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"lastExplanation"}},{"kind":"Field","name":{"kind":"Name","value":"lastHourlyCost"}}]}}]} as unknown as DocumentNode<AutoscalingFieldsFragment, unknown>;
 export const CronRunFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CronRunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CronRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledAt"}},{"kind":"Field","name":{"kind":"Name","value":"manual"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]} as unknown as DocumentNode<CronRunFieldsFragment, unknown>;
 export const ManagedDatabaseFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ManagedDatabaseFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDatabase"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"internalHost"}},{"kind":"Field","name":{"kind":"Name","value":"port"}},{"kind":"Field","name":{"kind":"Name","value":"user"}},{"kind":"Field","name":{"kind":"Name","value":"databaseName"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"published"}},{"kind":"Field","name":{"kind":"Name","value":"publishedHost"}}]}}]} as unknown as DocumentNode<ManagedDatabaseFieldsFragment, unknown>;
 export const DeploymentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"commitAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"sourceArchive"}},{"kind":"Field","name":{"kind":"Name","value":"rollbackOf"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<DeploymentFieldsFragment, unknown>;
@@ -2545,6 +2681,11 @@ export const AuditLogDocument = {"kind":"Document","definitions":[{"kind":"Opera
 export const ProjectActivityDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ProjectActivity"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},"defaultValue":{"kind":"IntValue","value":"0"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projectActivity"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AuditEntryFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuditEntryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuditEntry"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"actorName"}},{"kind":"Field","name":{"kind":"Name","value":"concerns"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateType"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"summary"}},{"kind":"Field","name":{"kind":"Name","value":"details"}}]}}]} as unknown as DocumentNode<ProjectActivitySubscription, ProjectActivitySubscriptionVariables>;
 export const ProjectAsOfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProjectAsOf"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"at"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"position"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projectAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}},{"kind":"Argument","name":{"kind":"Name","value":"position"},"value":{"kind":"Variable","name":{"kind":"Name","value":"position"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"project"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"environments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"services"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"states"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"liveImage"}},{"kind":"Field","name":{"kind":"Name","value":"liveCommit"}},{"kind":"Field","name":{"kind":"Name","value":"latestState"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ProjectAsOfQuery, ProjectAsOfQueryVariables>;
 export const AnalyticsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Analytics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"until"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"analytics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectId"}}},{"kind":"Argument","name":{"kind":"Name","value":"since"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}},{"kind":"Argument","name":{"kind":"Name","value":"until"},"value":{"kind":"Variable","name":{"kind":"Name","value":"until"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"started"}},{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"rolledBack"}},{"kind":"Field","name":{"kind":"Name","value":"cancelled"}},{"kind":"Field","name":{"kind":"Name","value":"changeFailureRate"}},{"kind":"Field","name":{"kind":"Name","value":"medianLeadSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"p95LeadSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"medianRestoreSeconds"}}]}}]}}]} as unknown as DocumentNode<AnalyticsQuery, AnalyticsQueryVariables>;
+export const ServiceAutoscalingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServiceAutoscaling"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"service"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"autoscaling"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AutoscalingFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AutoscalingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Autoscaling"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"minReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"maxReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"}},{"kind":"Field","name":{"kind":"Name","value":"scaleUp"}},{"kind":"Field","name":{"kind":"Name","value":"scaleDown"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"cappedByBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"unavailableMetrics"}},{"kind":"Field","name":{"kind":"Name","value":"lastDecisionAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastPrevious"}},{"kind":"Field","name":{"kind":"Name","value":"lastReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"lastExplanation"}},{"kind":"Field","name":{"kind":"Name","value":"lastHourlyCost"}}]}}]} as unknown as DocumentNode<ServiceAutoscalingQuery, ServiceAutoscalingQueryVariables>;
+export const SetAutoscalingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetAutoscaling"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"minReplicas"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"maxReplicas"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"metrics"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"MetricTargetInput"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"scaleDown"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ScalingRulesInput"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"hourlyBudget"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setAutoscaling"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}},{"kind":"Argument","name":{"kind":"Name","value":"minReplicas"},"value":{"kind":"Variable","name":{"kind":"Name","value":"minReplicas"}}},{"kind":"Argument","name":{"kind":"Name","value":"maxReplicas"},"value":{"kind":"Variable","name":{"kind":"Name","value":"maxReplicas"}}},{"kind":"Argument","name":{"kind":"Name","value":"metrics"},"value":{"kind":"Variable","name":{"kind":"Name","value":"metrics"}}},{"kind":"Argument","name":{"kind":"Name","value":"scaleDown"},"value":{"kind":"Variable","name":{"kind":"Name","value":"scaleDown"}}},{"kind":"Argument","name":{"kind":"Name","value":"hourlyBudget"},"value":{"kind":"Variable","name":{"kind":"Name","value":"hourlyBudget"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AutoscalingFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AutoscalingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Autoscaling"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"minReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"maxReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"}},{"kind":"Field","name":{"kind":"Name","value":"scaleUp"}},{"kind":"Field","name":{"kind":"Name","value":"scaleDown"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"cappedByBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"unavailableMetrics"}},{"kind":"Field","name":{"kind":"Name","value":"lastDecisionAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastPrevious"}},{"kind":"Field","name":{"kind":"Name","value":"lastReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"lastExplanation"}},{"kind":"Field","name":{"kind":"Name","value":"lastHourlyCost"}}]}}]} as unknown as DocumentNode<SetAutoscalingMutation, SetAutoscalingMutationVariables>;
+export const RemoveAutoscalingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveAutoscaling"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeAutoscaling"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AutoscalingFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AutoscalingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Autoscaling"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"minReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"maxReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"}},{"kind":"Field","name":{"kind":"Name","value":"scaleUp"}},{"kind":"Field","name":{"kind":"Name","value":"scaleDown"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"cappedByBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"unavailableMetrics"}},{"kind":"Field","name":{"kind":"Name","value":"lastDecisionAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastPrevious"}},{"kind":"Field","name":{"kind":"Name","value":"lastReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"lastExplanation"}},{"kind":"Field","name":{"kind":"Name","value":"lastHourlyCost"}}]}}]} as unknown as DocumentNode<RemoveAutoscalingMutation, RemoveAutoscalingMutationVariables>;
+export const OrganizationPricesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrganizationPrices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"canManage"}},{"kind":"Field","name":{"kind":"Name","value":"vcpuHourPrice"}},{"kind":"Field","name":{"kind":"Name","value":"gbHourPrice"}}]}}]}}]} as unknown as DocumentNode<OrganizationPricesQuery, OrganizationPricesQueryVariables>;
+export const SetPricesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetPrices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vcpuHour"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"gbHour"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setPrices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"vcpuHour"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vcpuHour"}}},{"kind":"Argument","name":{"kind":"Name","value":"gbHour"},"value":{"kind":"Variable","name":{"kind":"Name","value":"gbHour"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"vcpuHourPrice"}},{"kind":"Field","name":{"kind":"Name","value":"gbHourPrice"}}]}}]}}]} as unknown as DocumentNode<SetPricesMutation, SetPricesMutationVariables>;
 export const CronRunsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CronRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"service"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"cronRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CronRunFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CronRunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CronRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledAt"}},{"kind":"Field","name":{"kind":"Name","value":"manual"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]} as unknown as DocumentNode<CronRunsQuery, CronRunsQueryVariables>;
 export const CronRunLogsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CronRunLogs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"runId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deploymentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"runId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"200"}},{"kind":"Argument","name":{"kind":"Name","value":"newest"},"value":{"kind":"BooleanValue","value":true}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LogLineFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LogLineFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LogLine"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"replica"}},{"kind":"Field","name":{"kind":"Name","value":"stream"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"line"}}]}}]} as unknown as DocumentNode<CronRunLogsQuery, CronRunLogsQueryVariables>;
 export const RunCronNowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RunCronNow"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runCronNow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}},{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CronRunFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CronRunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CronRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledAt"}},{"kind":"Field","name":{"kind":"Name","value":"manual"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]} as unknown as DocumentNode<RunCronNowMutation, RunCronNowMutationVariables>;
