@@ -16,10 +16,10 @@ from domain.backup_destination import DestinationKind, DestinationPlace
 FILE_KEY_CONTEXT = "backup-files"
 """What the organisation's file key for backups is derived for."""
 
-__all__ = ["FILE_KEY_CONTEXT", "BackupStoreMaker", "DirectoryStore", "S3Location", "S3Store"]
+__all__ = ["FILE_KEY_CONTEXT", "DirectoryAndS3Stores", "DirectoryStore", "S3Location", "S3Store"]
 
 
-class BackupStoreMaker:
+class DirectoryAndS3Stores:
     """Makes the store of a destination's place, keyed with its organisation's file key."""
 
     def __init__(self, secrets: SecretBox) -> None:

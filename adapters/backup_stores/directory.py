@@ -27,6 +27,12 @@ from application.backup_ports import (
 READ_BYTES = 1024 * 1024
 
 
+def _refused(text: str) -> BackupStoreError:
+    error = BackupStoreError(text)
+    error.field = "path"
+    return error
+
+
 def _reason(e: OSError) -> str:
     if e.errno in (errno.EACCES, errno.EPERM):
         return "permission denied"
@@ -55,11 +61,9 @@ class DirectoryStore:
         try:
             path.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as e:
-            raise BackupStoreError(
-                f"the backup directory {path} cannot be created: {_reason(e)}"
-            ) from None
+            raise _refused(f"the backup directory {path} cannot be created: {_reason(e)}") from None
         if not path.is_dir():
-            raise BackupStoreError(f"the backup directory {path} is not a directory")
+            raise _refused(f"the backup directory {path} is not a directory")
 
     def put(self, key: str, chunks: Iterable[bytes], *, timeout: float) -> StoredBackup:
         """Encrypt ``chunks`` into a temporary file, fsync it, and rename it to ``key``."""
@@ -122,7 +126,7 @@ class DirectoryStore:
             probe.unlink()
         except OSError as e:
             probe.unlink(missing_ok=True)
-            raise BackupStoreError(
+            raise _refused(
                 f"the backup directory {self._root} is not writable: {_reason(e)}"
             ) from None
 

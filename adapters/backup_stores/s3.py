@@ -256,19 +256,29 @@ class S3Store:
         if code in ("NoSuchKey", "404", "NotFound") and key is not None:
             return BackupNotFoundError(f"there is no backup {key} in the bucket")
         refusals = {
-            "NoSuchBucket": f"the bucket {self._at.bucket!r} does not exist at {where}",
-            **dict.fromkeys(_CREDENTIALS, f"{where} does not know the access key id {key_id!r}"),
+            "NoSuchBucket": (
+                "bucket",
+                f"the bucket {self._at.bucket!r} does not exist at {where}",
+            ),
+            **dict.fromkeys(
+                _CREDENTIALS,
+                ("access_key_id", f"{where} does not know the access key id {key_id!r}"),
+            ),
             **dict.fromkeys(
                 _SIGNATURE,
-                f"{where} refused the secret access key of {key_id!r} (the request signature "
-                "does not match)",
+                (
+                    "secret_access_key",
+                    f"{where} refused the secret access key of {key_id!r} (the request "
+                    "signature does not match)",
+                ),
             ),
         }
         if code in refusals:
-            return BackupStoreError(refusals[code])
+            field, text = refusals[code]
+            return _refused(text, field)
         if code in ("AccessDenied", "AllAccessDisabled") or status == 403:
             text = f"{where} denied {key_id!r} the {what} in bucket {self._at.bucket!r}: {message}"
-            return BackupStoreError(self._scrub(text))
+            return _refused(self._scrub(text), "access_key_id")
         if status >= 500 or code in ("SlowDown", "ServiceUnavailable", "InternalError"):
             text = f"{where} failed the {what} ({code or status}); try again later"
             return BackupStoreUnavailableError(self._scrub(text))
@@ -277,3 +287,9 @@ class S3Store:
     def _scrub(self, text: str) -> str:
         secret = self._secret.reveal()
         return text.replace(secret, "***") if secret else text
+
+
+def _refused(text: str, field: str) -> BackupStoreError:
+    error = BackupStoreError(text)
+    error.field = field
+    return error

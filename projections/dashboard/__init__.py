@@ -25,6 +25,11 @@ from projections.dashboard.accounts import (
     SignInLinkRow,
     UserRow,
 )
+from projections.dashboard.backup_destinations import (
+    BACKUP_DESTINATIONS,
+    BackupDestinationHandlers,
+    BackupDestinationRow,
+)
 from projections.dashboard.clusters import (
     CLUSTER_NODES,
     CLUSTERS,
@@ -102,6 +107,7 @@ from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, Vo
 
 __all__ = [
     "API_TOKENS",
+    "BACKUP_DESTINATIONS",
     "CLUSTERS",
     "CLUSTER_NODES",
     "COMMIT_CHECKS",
@@ -135,6 +141,7 @@ __all__ = [
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
     "ApiTokenRow",
+    "BackupDestinationRow",
     "ClusterNodeRow",
     "ClusterRow",
     "CommitChecksRow",
@@ -188,6 +195,7 @@ class DashboardProjection(
     CronRunHandlers,
     VolumeHandlers,
     SnapshotHandlers,
+    BackupDestinationHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -229,4 +237,5 @@ class DashboardProjection(
         CRON_RUNS,
         SERVICE_VOLUMES,
         SNAPSHOTS,
+        BACKUP_DESTINATIONS,
     )
