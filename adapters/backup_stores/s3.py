@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 PART_BYTES = 8 * 1024 * 1024
 """Bytes per uploaded part (S3 wants at least 5 MiB for all but the last)."""
+PARTS_PER_STEP = 1000
+"""S3 takes at most 10,000 parts: every 1,000 parts the part size grows by PART_BYTES, so an
+upload may reach 55,000 x PART_BYTES (440 GiB at 8 MiB) while small dumps use small parts."""
 READ_BYTES = 1024 * 1024
 ATTEMPTS = 3
 """Attempts per request (botocore's standard retry mode, with its backoff)."""
@@ -111,7 +114,7 @@ class S3Store:
             pending = bytearray()
             for data in seal_stream(self._key, chunks, digest):
                 pending += data
-                if len(pending) >= self._part_bytes:
+                if len(pending) >= self._part_size(len(parts) + 1):
                     parts.append(self._part(s3, name, upload, len(parts) + 1, pending, key))
                     pending = bytearray()  # the part went out: let it go
             if pending or not parts:
@@ -198,6 +201,9 @@ class S3Store:
             raise BackupStoreError(self._scrub(f"the S3 settings are not usable: {e}")) from None
         self._clients[per_attempt] = client
         return client
+
+    def _part_size(self, number: int) -> int:
+        return self._part_bytes * (1 + (number - 1) // PARTS_PER_STEP)
 
     def _part(
         self, s3: Any, name: str, upload: str, number: int, pending: bytearray, key: str
