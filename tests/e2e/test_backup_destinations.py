@@ -133,6 +133,16 @@ def test_an_s3_destination_is_saved_after_a_test_write_and_never_shows_its_secre
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
     assert api.s3.secret_access_key.encode() not in api.raw_events()
     assert b"BackupDestination.Created" in api.raw_events()
+    api.app.wait_for(api.app.events.head(), ("history",))
+    audit = api.owner(
+        'query($o: ID!) { auditLog(organizationId: $o, first: 10, action: "BackupDestination.Created")'
+        " { nodes { details } } }",
+        o=api.org,
+    )["auditLog"]["nodes"]
+    [entry] = audit
+    assert entry["details"]["bucket"] == api.bucket
+    assert entry["details"]["secret_access_key"] == "sealed"  # said, never shown
+    assert api.s3.secret_access_key not in str(audit)
 
 
 def test_the_opened_store_of_a_saved_destination_round_trips_a_backup(api: Api) -> None:
