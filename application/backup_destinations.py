@@ -28,6 +28,7 @@ from application.eventstore import EventStore
 from application.ports import SecretBox
 from application.secrets import Secret
 from domain.backup_destination import BackupDestination, DestinationKind, DestinationPlace
+from domain.values import validate_name
 
 T = TypeVar("T")
 CHECK_SECONDS = 20.0
@@ -65,7 +66,7 @@ def planned_create(cmd: c.CreateBackupDestination) -> Planned:
             raise InvalidValueError("secret_access_key", "an S3 destination needs its secret")
     elif secret is not None:
         raise InvalidValueError("secret_access_key", "a directory destination takes no secret")
-    return Planned(name=cmd.name, place=place, secret=secret)
+    return Planned(name=validate_name("name", cmd.name), place=place, secret=secret)
 
 
 def planned_update(cmd: c.UpdateBackupDestination, current: BackupDestination) -> Planned:
@@ -91,7 +92,8 @@ def planned_update(cmd: c.UpdateBackupDestination, current: BackupDestination) -
         prefix=_keep(cmd.prefix, was.prefix),
         access_key_id=_keep(cmd.access_key_id, was.access_key_id),
     ).checked()
-    return Planned(name=_keep(cmd.name, current.name) or current.name, place=place, secret=secret)
+    name = validate_name("name", _keep(cmd.name, current.name))
+    return Planned(name=name, place=place, secret=secret)
 
 
 def _keep(given: T | UnsetType, was: T) -> T:

@@ -238,8 +238,9 @@ def test_reordered_frames_fail_the_read(subject: Subject) -> None:
 
 def test_a_wrong_checksum_fails_the_read(subject: Subject) -> None:
     stored = subject.store.put("svc/c.dump", [b"x" * 1000], timeout=TIMEOUT)
-    with pytest.raises(BackupCorruptError, match="SHA-256"):
-        read_all(subject.store, "svc/c.dump", "0" * 64)
+    for wrong in ("0" * 64, "", "ünïcode", stored.sha256[:-1]):
+        with pytest.raises(BackupCorruptError, match="SHA-256"):
+            read_all(subject.store, "svc/c.dump", wrong)
     assert read_all(subject.store, "svc/c.dump", stored.sha256) == b"x" * 1000
 
 

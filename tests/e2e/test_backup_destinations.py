@@ -249,6 +249,8 @@ def test_an_update_is_tested_with_the_new_settings_and_a_refusal_keeps_the_old(
         "updateBackupDestination"
     ]
     assert (changed["prefix"], changed["name"]) == ("other/prefix", "Offsite 2")
+    error = refused(api.owner, UPDATE, d=made["id"], n="  ")
+    assert error["extensions"]["argument"] == "name"
     error = refused(api.owner, UPDATE, d=made["id"], s="not-the-secret")
     assert error["extensions"]["argument"] == "secretAccessKey"
     error = refused(api.owner, UPDATE, d=made["id"], b="no-such-bucket")
