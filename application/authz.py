@@ -206,6 +206,8 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.UnsetVariables: (Permission.WRITE, _project, "project"),
     c.CreateService: (Permission.WRITE, _project, "project"),
     c.UpdateService: (Permission.WRITE, _service, "service"),
+    c.CreateDatabase: (Permission.WRITE, _project, "project"),
+    c.UpdateDatabase: (Permission.WRITE, _service, "service"),
     c.ScaleService: (Permission.WRITE, _service, "service"),
     c.DeleteService: (Permission.WRITE, _service, "service"),
     c.RemoveVolume: (Permission.WRITE, _service, "service"),

@@ -235,6 +235,32 @@ class UpdateService(Command, frozen=True):
     volume_per_replica: bool | UnsetType = UNSET
 
 
+class CreateDatabase(Command, frozen=True):
+    """Create a managed database (PostgreSQL, MySQL/MariaDB or Redis) in an environment and
+    deploy it: a service of kind database with generated credentials and a data volume."""
+
+    project_id: UUID
+    environment_id: UUID
+    engine: str
+    """postgres, mysql (mariadb is accepted for it) or redis, in any case."""
+    name: str | None = None
+    """The service's name, its host name on the environment's network (default: the
+    engine's name, e.g. postgres)."""
+    version: str | None = None
+    """The engine's version (default: the newest the dashboard offers)."""
+    public_port: bool = False
+    """Publish the engine's port on the node (127.0.0.1, a port the engine picks)."""
+
+
+class UpdateDatabase(Command, frozen=True):
+    """Run another version of a managed database's engine (same major only)."""
+
+    service_id: UUID
+    version: str
+    engine: str | None = None
+    """If given, it must be the database's engine: engines never change."""
+
+
 class ScaleService(Command, frozen=True):
     """Run another number of replicas of a service."""
 

@@ -15,6 +15,7 @@ from application.backup_ports import BackupStores
 from application.bus import CommandBus, CommandResult, Context
 from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command, ConnectServiceRepository
+from application.database_figures import DatabaseFigures
 from application.errors import UnavailableError
 from application.eventlog import EventLog
 from application.eventstore import EventStore
@@ -95,6 +96,8 @@ class Services:
     """Tests a backup destination's settings with a write before they are saved."""
     backup_stores: BackupStores | None = None
     """Opens the store of an organisation's backup destination (directory or S3)."""
+    databases: DatabaseFigures | None = None
+    """Managed databases' figures, measured by their engines (None: no engine wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -41,6 +41,8 @@ from application.backup_destinations import BackupDestinationCheck, DestinationS
 from application.backup_ports import BackupStoreMaker
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
+from application.database_figures import DatabaseFigures
+from application.databases import database_images
 from application.eventlog import EventLog
 from application.git_providers import GitProviderApis
 from application.git_sources import (
@@ -154,6 +156,7 @@ def bootstrap(
         deadlines=settings.deadline_policy(),
         on_recorded=storage.on_recorded,
         archives=archives,
+        database_images=database_images(settings),
     )
     logs = storage.logs(changes)
     metrics = storage.metrics()
@@ -255,6 +258,7 @@ def bootstrap(
         ),
         git_providers=git_providers,
         git=git,
+        databases=DatabaseFigures(queries, runtimes, settings.docker_host),
         sign_in=ProviderSignIn(
             sign_in_providers(settings),
             store=store,

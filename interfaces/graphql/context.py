@@ -18,6 +18,7 @@ from application.authz import Permission, Principal
 from application.backup_ports import BackupStores
 from application.bus import CommandResult, Context
 from application.commands import Command
+from application.database_figures import DatabaseFigures
 from application.errors import UnavailableError
 from application.git_sources import GitSources
 from application.ports import Clock
@@ -109,6 +110,11 @@ class GqlContext:
         """The providers people may sign in with here (GitHub, GitLab)."""
         flow = self._services.sign_in
         return flow.names if flow is not None else ()
+
+    @property
+    def databases(self) -> DatabaseFigures | None:
+        """Managed databases' figures, asked of their engines (None: no engine here)."""
+        return self._services.databases
 
     @property
     def clock(self) -> Clock:

@@ -48,6 +48,7 @@ from application.readmodels import (
 )
 from interfaces.graphql import naming
 from interfaces.graphql.context import GqlContext
+from interfaces.graphql.databases import service_database
 from interfaces.graphql.execution import columns_selected, kept, selected_under
 from interfaces.graphql.rows import object_type
 
@@ -819,6 +820,11 @@ else:
                 resolver=service_volumes,
                 description="Its volumes on the engines, per environment where a release "
                 "went live (the spec's `volumes` say what is declared).",
+            ),
+            "database": field(
+                resolver=service_database,
+                description="A managed database: how to connect (in `environmentId`, by default "
+                "the first it is deployed in) and what its engine says; null for other services.",
             ),
             "references": field(
                 resolver=service_references,

@@ -122,6 +122,21 @@ CASES: dict[str, Case] = {
         "states { needsRedeploy needsRedeploySince } } }",
         "service",
     ),
+    "Service.database": q(
+        "read",
+        "query($managed: ID!, $env: ID!) { service(id: $managed) { database(environmentId: $env) "
+        "{ engine version internalHost port user databaseName reference published "
+        "figures { running problem } } } }",
+        "managed",
+        "env",
+    ),
+    "ManagedDatabase.password": q(
+        "manage",
+        "query($managed: ID!, $env: ID!) { service(id: $managed) { database(environmentId: $env) "
+        "{ password connectionUrl } } }",
+        "managed",
+        "env",
+    ),
     "Service.deployments": q(
         "read",
         "query($service: ID!, $env: ID!) { service(id: $service) { "
@@ -467,6 +482,17 @@ CASES: dict[str, Case] = {
         'mutation($project: ID!) { createService(projectId: $project, name: "worker", kind: "worker", settings: {image: "busybox:1"}) { id } }',
         "project",
     ),
+    "Mutation.createDatabase": m(
+        "write",
+        'mutation($project: ID!, $env: ID!) { createDatabase(projectId: $project, environmentId: $env, engine: "postgres", version: "16", publicPort: true) { id database { engine published } } }',
+        "project",
+        "env",
+    ),
+    "Mutation.updateDatabase": m(
+        "write",
+        'mutation($managed: ID!) { updateDatabase(id: $managed, version: "7.4.1") { id } }',
+        "managed",
+    ),
     "Mutation.updateService": m(
         "write",
         'mutation($service: ID!) { updateService(id: $service, settings: {startCommand: "serve"}) { id } }',
@@ -804,6 +830,9 @@ class World:
             ),
             SYSTEM,
         ).id("service_id")
+        managed = run(  # a managed database (its release stays queued: no deployer here)
+            c.CreateDatabase(project_id=project, environment_id=env, engine="redis"), SYSTEM
+        ).id("service_id")
         snapshot = run(
             c.SnapshotVolume(service_id=stateful, environment_id=env, volume="data"), SYSTEM
         ).id("snapshot_id")
@@ -948,6 +977,7 @@ class World:
             "token": token,
             "archive": str(archive),
             "stateful": str(stateful),
+            "managed": str(managed),
             "snapshot": str(snapshot),
             "destination": str(destination),
             "backups": str(backup_directory() / _unique()),
