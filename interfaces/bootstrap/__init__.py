@@ -22,6 +22,7 @@ from adapters.auth import (
     JwtSigner,
     RedisRateLimiter,
 )
+from adapters.backup_stores import DirectoryAndS3Stores
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
 from adapters.git_providers import ProviderApis
@@ -36,6 +37,8 @@ from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
 from application.auth import AuthService
+from application.backup_destinations import BackupDestinationCheck, DestinationStores
+from application.backup_ports import BackupStoreMaker
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.database_figures import DatabaseFigures
@@ -117,6 +120,7 @@ def bootstrap(
     hypervisors: Hypervisors | None = None,
     git_providers: GitProviderApis | None = None,
     replica_metrics: ReplicaMetrics | None = None,
+    backup_stores: BackupStoreMaker | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -207,6 +211,7 @@ def bootstrap(
         session_ended=functools.partial(_announce_session_end, changes),
         policy=AuthPolicy.of(settings),
     )
+    stores = backup_stores or DirectoryAndS3Stores(secrets)
     access = AccessGate(
         queries=queries,
         auth=auth,
@@ -248,6 +253,8 @@ def bootstrap(
         archives=archives,
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
+        destinations=BackupDestinationCheck(stores, store, secrets),
+        backup_stores=DestinationStores(stores, store, secrets),
         promotions=PromotionCheck(queries, dashboard, runtimes),
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store

@@ -26,6 +26,11 @@ from projections.dashboard.accounts import (
     UserRow,
 )
 from projections.dashboard.autoscaling import AUTOSCALING, AutoscalingHandlers, AutoscalingRow
+from projections.dashboard.backup_destinations import (
+    BACKUP_DESTINATIONS,
+    BackupDestinationHandlers,
+    BackupDestinationRow,
+)
 from projections.dashboard.clusters import (
     CLUSTER_NODES,
     CLUSTERS,
@@ -104,6 +109,7 @@ from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, Vo
 __all__ = [
     "API_TOKENS",
     "AUTOSCALING",
+    "BACKUP_DESTINATIONS",
     "CLUSTERS",
     "CLUSTER_NODES",
     "COMMIT_CHECKS",
@@ -138,6 +144,7 @@ __all__ = [
     "WEBHOOK_REMOVALS",
     "ApiTokenRow",
     "AutoscalingRow",
+    "BackupDestinationRow",
     "ClusterNodeRow",
     "ClusterRow",
     "CommitChecksRow",
@@ -192,6 +199,7 @@ class DashboardProjection(
     VolumeHandlers,
     SnapshotHandlers,
     AutoscalingHandlers,
+    BackupDestinationHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -234,4 +242,5 @@ class DashboardProjection(
         SERVICE_VOLUMES,
         SNAPSHOTS,
         AUTOSCALING,
+        BACKUP_DESTINATIONS,
     )

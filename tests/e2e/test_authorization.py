@@ -225,6 +225,16 @@ CASES: dict[str, Case] = {
     "Query.gitConnection": q(
         "read", "query($connection: ID!) { gitConnection(id: $connection) { name } }", "connection"
     ),
+    "Query.backupDestinations": q(
+        "read",
+        "query($org: ID!) { backupDestinations(organizationId: $org) { name kind path } }",
+        "org",
+    ),
+    "Query.backupDestination": q(
+        "read",
+        "query($destination: ID!) { backupDestination(id: $destination) { name } }",
+        "destination",
+    ),
     "Query.webhookDeliveries": q(
         "read",
         "query($connection: ID!) { webhookDeliveries(connectionId: $connection) { event } }",
@@ -654,6 +664,28 @@ CASES: dict[str, Case] = {
         "mutation($connection: ID!) { checkGitConnection(id: $connection) { status } }",
         "connection",
     ),
+    "Mutation.createBackupDestination": m(
+        "manage",
+        "mutation($org: ID!, $backups: String!) { createBackupDestination(organizationId: $org, "
+        'name: "Node disk", kind: "directory", path: $backups) { id } }',
+        "org",
+    ),
+    "Mutation.updateBackupDestination": m(
+        "manage",
+        "mutation($destination: ID!) { updateBackupDestination(id: $destination, "
+        'name: "Renamed") { name } }',
+        "destination",
+    ),
+    "Mutation.removeBackupDestination": m(
+        "manage",
+        "mutation($destination: ID!) { removeBackupDestination(id: $destination) }",
+        "destination",
+    ),
+    "Mutation.testBackupDestination": m(
+        "manage",
+        "mutation($destination: ID!) { testBackupDestination(id: $destination) { ok } }",
+        "destination",
+    ),
     "Mutation.setPreviewPolicy": m(
         "write",
         "mutation($project: ID!, $env: ID!) { setPreviewPolicy(projectId: $project, enabled: "
@@ -891,6 +923,18 @@ class World:
             SYSTEM,
         ).id("connection_id")
         preview = self._preview(org_id, project, env, service, connection)
+        destination = run(
+            c.build_command(
+                c.CreateBackupDestination,
+                {
+                    "organization_id": org_id,
+                    "name": "Node disk",
+                    "kind": "directory",
+                    "path": str(backup_directory() / _unique()),
+                },
+            ),
+            SYSTEM,
+        ).id("destination_id")
         run(  # a ping the connection heard (what webhookDeliveries replays)
             c.RecordWebhookDelivery(
                 connection_id=connection,
@@ -952,9 +996,17 @@ class World:
             "stateful": str(stateful),
             "managed": str(managed),
             "snapshot": str(snapshot),
+            "destination": str(destination),
+            "backups": str(backup_directory() / _unique()),
             "unique": _unique(),
             "email": f"{_unique()}@x.example",
         }
+
+
+@functools.cache
+def backup_directory() -> Path:
+    """Where the matrix's directory backup destinations go (made once)."""
+    return Path(tempfile.mkdtemp(prefix="matrix-backups-"))
 
 
 @functools.cache
