@@ -19,6 +19,8 @@ from application.errors import NotFoundError
 from projections import analytics, dashboard, history
 from projections.dashboard import (
     ApiTokenRow,
+    AutoscalingRow,
+    BackupDestinationRow,
     ClusterNodeRow,
     ClusterRow,
     CommitChecksRow,
@@ -53,6 +55,8 @@ from projections.schema import Row, Table
 __all__ = [  # the row types, for the interfaces (which never import projections themselves)
     "ApiTokenRow",
     "AuditRow",
+    "AutoscalingRow",
+    "BackupDestinationRow",
     "ClusterNodeRow",
     "ClusterRow",
     "CommitChecksRow",
@@ -430,6 +434,22 @@ class DashboardQueries:
         """One volume snapshot."""
         rows = self._select(dashboard.SNAPSHOTS, where={"id": snapshot_id})
         return _one(rows, dashboard.SnapshotRow, "snapshot", snapshot_id)
+
+    def backup_destinations(self, organization_id: UUID) -> list[dashboard.BackupDestinationRow]:
+        """An organisation's backup destinations by name."""
+        rows = self._select(
+            dashboard.BACKUP_DESTINATIONS,
+            where={"organization_id": organization_id, "removed": False},
+            order_by=("name", "id"),
+        )
+        return typed(rows, dashboard.BackupDestinationRow)
+
+    def backup_destination(self, destination_id: UUID) -> dashboard.BackupDestinationRow:
+        """One backup destination."""
+        rows = self._select(
+            dashboard.BACKUP_DESTINATIONS, where={"id": destination_id, "removed": False}
+        )
+        return _one(rows, dashboard.BackupDestinationRow, "backup destination", destination_id)
 
     def busy_snapshots(self) -> list[dashboard.SnapshotRow]:
         """Snapshots with steps or restores still to take (for Containr's processes)."""
@@ -843,6 +863,18 @@ class DashboardQueries:
             dashboard.PREVIEWS, where={"comments_pending": True}, order_by=("opened_at", "id")
         )
         return typed(rows, dashboard.PreviewRow)
+
+    def autoscaling(self, service_id: UUID) -> dashboard.AutoscalingRow | None:
+        """A service's autoscaling (None: never set; scaled by hand)."""
+        rows = self._select(dashboard.AUTOSCALING, where={"service_id": service_id})
+        return typed(rows, dashboard.AutoscalingRow)[0] if rows else None
+
+    def autoscaled_services(self) -> list[dashboard.AutoscalingRow]:
+        """Every service with an autoscaling policy in force (for the autoscaler)."""
+        rows = self._select(
+            dashboard.AUTOSCALING, where={"enabled": True}, order_by=("service_id",)
+        )
+        return typed(rows, dashboard.AutoscalingRow)
 
     def preview_policy(self, project_id: UUID) -> dashboard.PreviewPolicyRow | None:
         """A project's preview policy (None: never set, previews are off)."""

@@ -10,9 +10,12 @@ from application.access import AccessGate
 from application.archives import SourceArchives
 from application.auth import AuthService
 from application.authz import Principal
+from application.backup_destinations import BackupDestinationCheck
+from application.backup_ports import BackupStores
 from application.bus import CommandBus, CommandResult, Context
 from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command, ConnectServiceRepository
+from application.database_figures import DatabaseFigures
 from application.errors import UnavailableError
 from application.eventlog import EventLog
 from application.eventstore import EventStore
@@ -89,6 +92,12 @@ class Services:
     """Git providers' APIs through the connections (None: no provider client wired in)."""
     sign_in: ProviderSignIn | None = None
     """Sign-in and account linking through GitHub and GitLab (GET /auth/{provider}/start)."""
+    destinations: BackupDestinationCheck | None = None
+    """Tests a backup destination's settings with a write before they are saved."""
+    backup_stores: BackupStores | None = None
+    """Opens the store of an organisation's backup destination (directory or S3)."""
+    databases: DatabaseFigures | None = None
+    """Managed databases' figures, measured by their engines (None: no engine wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -114,7 +123,7 @@ class Services:
     def _check(self, command: Command, ctx: Context) -> None:
         if ctx.principal is None:
             return
-        for check in (self.repositories, self.promotions):
+        for check in (self.repositories, self.promotions, self.destinations):
             if check is not None and check.applies(command):
                 if self.commands.rehearse(command, ctx):
                     check.check(command)

@@ -7,8 +7,11 @@ from application.bus import Handler
 from application.handlers import (
     access,
     accounts,
+    autoscaling,
+    backup_destinations,
     clusters,
     cron,
+    databases,
     deployments,
     git,
     nodes,
@@ -22,6 +25,9 @@ from application.handlers import (
 )
 
 HANDLERS: dict[type[c.Command], Handler] = {
+    c.CreateBackupDestination: backup_destinations.create_backup_destination,
+    c.UpdateBackupDestination: backup_destinations.update_backup_destination,
+    c.RemoveBackupDestination: backup_destinations.remove_backup_destination,
     c.CreateOrganization: organizations.create_organization,
     c.RenameOrganization: organizations.rename_organization,
     c.SetForkSecretsPolicy: organizations.set_fork_secrets_policy,
@@ -45,6 +51,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ReplaceCronRun: cron.replace_cron_run,
     c.CreateService: services.create_service,
     c.UpdateService: services.update_service,
+    c.CreateDatabase: databases.create_database,
+    c.UpdateDatabase: databases.update_database,
     c.ScaleService: services.scale_service,
     c.DeleteService: services.delete_service,
     c.RemoveVolume: services.remove_volume,
@@ -123,4 +131,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ExpirePreview: previews.expire_preview,
     c.RecordPreviewRemoved: previews.record_preview_removed,
     c.RecordPreviewComment: previews.record_preview_comment,
+    c.SetAutoscaling: autoscaling.set_autoscaling,
+    c.RemoveAutoscaling: autoscaling.remove_autoscaling,
+    c.SetPrices: autoscaling.set_prices,
+    c.RecordAutoscalingDecision: autoscaling.record_autoscaling_decision,
 }

@@ -22,6 +22,7 @@ from adapters.auth import (
     JwtSigner,
     RedisRateLimiter,
 )
+from adapters.backup_stores import DirectoryAndS3Stores
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
 from adapters.git_providers import ProviderApis
@@ -36,8 +37,12 @@ from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
 from application.auth import AuthService
+from application.backup_destinations import BackupDestinationCheck, DestinationStores
+from application.backup_ports import BackupStoreMaker
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
+from application.database_figures import DatabaseFigures
+from application.databases import database_images
 from application.eventlog import EventLog
 from application.git_providers import GitProviderApis
 from application.git_sources import (
@@ -52,6 +57,7 @@ from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
+from application.processes.autoscaler import ReplicaMetrics
 from application.projections import Progress, TimeTravel
 from application.promotion_check import PromotionCheck
 from application.queries import Queries
@@ -113,6 +119,8 @@ def bootstrap(
     prober: Prober | None = None,
     hypervisors: Hypervisors | None = None,
     git_providers: GitProviderApis | None = None,
+    replica_metrics: ReplicaMetrics | None = None,
+    backup_stores: BackupStoreMaker | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -150,6 +158,7 @@ def bootstrap(
         deadlines=settings.deadline_policy(),
         on_recorded=storage.on_recorded,
         archives=archives,
+        database_images=database_images(settings),
     )
     logs = storage.logs(changes)
     metrics = storage.metrics()
@@ -182,6 +191,7 @@ def bootstrap(
             archives=archives,
             git_providers=git_providers,
             git=git,
+            replica_metrics=replica_metrics,
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
@@ -201,6 +211,7 @@ def bootstrap(
         session_ended=functools.partial(_announce_session_end, changes),
         policy=AuthPolicy.of(settings),
     )
+    stores = backup_stores or DirectoryAndS3Stores(secrets)
     access = AccessGate(
         queries=queries,
         auth=auth,
@@ -242,12 +253,15 @@ def bootstrap(
         archives=archives,
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
+        destinations=BackupDestinationCheck(stores, store, secrets),
+        backup_stores=DestinationStores(stores, store, secrets),
         promotions=PromotionCheck(queries, dashboard, runtimes),
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),
         git_providers=git_providers,
         git=git,
+        databases=DatabaseFigures(queries, runtimes, settings.docker_host),
         sign_in=ProviderSignIn(
             sign_in_providers(settings),
             store=store,

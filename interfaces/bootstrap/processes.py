@@ -23,6 +23,7 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
+from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.cron import CronConfig, CronScheduler
@@ -67,6 +68,9 @@ class ProcessParts:
     """The git providers' REST APIs (commit statuses, checks, pull request comments)."""
     git: GitSources | None = None
     """The git providers' side (None: no provider client is wired in)."""
+    replica_metrics: ReplicaMetrics | None = None
+    """Where the autoscaler reads replicas' metrics (None: nowhere yet, every metric is
+    unavailable and nothing scales; issue 16 wires the metrics store's reader here)."""
 
 
 def processes(
@@ -214,6 +218,13 @@ def processes(
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
         cron=cron,
+        autoscaler=Autoscaler(
+            bus=parts.bus,
+            queries=parts.queries,
+            dashboard=parts.dashboard,
+            metrics=parts.replica_metrics or NoMetrics(),
+            clock=parts.clock,
+        ),
     )
 
 
@@ -285,6 +296,7 @@ def start_processes(
     git_connections: GitConnectionsProcess | None = None,
     previews: PreviewProcess | None = None,
     cron: CronScheduler | None = None,
+    autoscaler: Autoscaler | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -354,6 +366,12 @@ def start_processes(
         targets += (("containr-git-connections", on_dashboard(git_connections.run)),)
     if previews is not None:
         targets += (("containr-previews", on_dashboard(previews.run)),)
+    if autoscaler is not None:
+
+        def autoscale(inner: threading.Event) -> None:
+            autoscaler.run(inner, inner.wait)
+
+        targets += (("containr-autoscaler", autoscale),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )

@@ -15,8 +15,11 @@ from uuid import UUID
 from application.access import AccessGate
 from application.auth import AuthService, UnauthenticatedError
 from application.authz import Permission, Principal
+from application.backup_ports import BackupStores
 from application.bus import CommandResult, Context
 from application.commands import Command
+from application.database_figures import DatabaseFigures
+from application.errors import UnavailableError
 from application.git_sources import GitSources
 from application.ports import Clock
 from application.readgate import Row, Table
@@ -91,6 +94,13 @@ class GqlContext:
         return self._services.auth
 
     @property
+    def backup_stores(self) -> BackupStores:
+        """Opens the stores of the organisations' backup destinations."""
+        if self._services.backup_stores is None:
+            raise UnavailableError("this server has no backup stores configured")
+        return self._services.backup_stores
+
+    @property
     def access(self) -> AccessGate | None:
         """The gate of members-only environments and their share links."""
         return self._services.access
@@ -100,6 +110,11 @@ class GqlContext:
         """The providers people may sign in with here (GitHub, GitLab)."""
         flow = self._services.sign_in
         return flow.names if flow is not None else ()
+
+    @property
+    def databases(self) -> DatabaseFigures | None:
+        """Managed databases' figures, asked of their engines (None: no engine here)."""
+        return self._services.databases
 
     @property
     def clock(self) -> Clock:

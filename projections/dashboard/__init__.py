@@ -25,6 +25,12 @@ from projections.dashboard.accounts import (
     SignInLinkRow,
     UserRow,
 )
+from projections.dashboard.autoscaling import AUTOSCALING, AutoscalingHandlers, AutoscalingRow
+from projections.dashboard.backup_destinations import (
+    BACKUP_DESTINATIONS,
+    BackupDestinationHandlers,
+    BackupDestinationRow,
+)
 from projections.dashboard.clusters import (
     CLUSTER_NODES,
     CLUSTERS,
@@ -102,6 +108,8 @@ from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, Vo
 
 __all__ = [
     "API_TOKENS",
+    "AUTOSCALING",
+    "BACKUP_DESTINATIONS",
     "CLUSTERS",
     "CLUSTER_NODES",
     "COMMIT_CHECKS",
@@ -135,6 +143,8 @@ __all__ = [
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
     "ApiTokenRow",
+    "AutoscalingRow",
+    "BackupDestinationRow",
     "ClusterNodeRow",
     "ClusterRow",
     "CommitChecksRow",
@@ -188,6 +198,8 @@ class DashboardProjection(
     CronRunHandlers,
     VolumeHandlers,
     SnapshotHandlers,
+    AutoscalingHandlers,
+    BackupDestinationHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -229,4 +241,6 @@ class DashboardProjection(
         CRON_RUNS,
         SERVICE_VOLUMES,
         SNAPSHOTS,
+        AUTOSCALING,
+        BACKUP_DESTINATIONS,
     )

@@ -113,7 +113,8 @@ CASES: dict[str, Case] = {
     "Query.service": q(
         "read",
         "query($service: ID!) { service(id: $service) { name states { latestState } "
-        "deployments(first: 2) { nodes { state history { state } } } releases { state } } }",
+        "deployments(first: 2) { nodes { state history { state } } } releases { state } "
+        "autoscaling { enabled lastExplanation } } }",
         "service",
     ),
     "Service.references": q(
@@ -121,6 +122,21 @@ CASES: dict[str, Case] = {
         "query($service: ID!) { service(id: $service) { references { serviceId variables } "
         "states { needsRedeploy needsRedeploySince } } }",
         "service",
+    ),
+    "Service.database": q(
+        "read",
+        "query($managed: ID!, $env: ID!) { service(id: $managed) { database(environmentId: $env) "
+        "{ engine version internalHost port user databaseName reference published "
+        "figures { running problem } } } }",
+        "managed",
+        "env",
+    ),
+    "ManagedDatabase.password": q(
+        "manage",
+        "query($managed: ID!, $env: ID!) { service(id: $managed) { database(environmentId: $env) "
+        "{ password connectionUrl } } }",
+        "managed",
+        "env",
     ),
     "Service.deployments": q(
         "read",
@@ -208,6 +224,16 @@ CASES: dict[str, Case] = {
     ),
     "Query.gitConnection": q(
         "read", "query($connection: ID!) { gitConnection(id: $connection) { name } }", "connection"
+    ),
+    "Query.backupDestinations": q(
+        "read",
+        "query($org: ID!) { backupDestinations(organizationId: $org) { name kind path } }",
+        "org",
+    ),
+    "Query.backupDestination": q(
+        "read",
+        "query($destination: ID!) { backupDestination(id: $destination) { name } }",
+        "destination",
     ),
     "Query.webhookDeliveries": q(
         "read",
@@ -457,6 +483,17 @@ CASES: dict[str, Case] = {
         'mutation($project: ID!) { createService(projectId: $project, name: "worker", kind: "worker", settings: {image: "busybox:1"}) { id } }',
         "project",
     ),
+    "Mutation.createDatabase": m(
+        "write",
+        'mutation($project: ID!, $env: ID!) { createDatabase(projectId: $project, environmentId: $env, engine: "postgres", version: "16", publicPort: true) { id database { engine published } } }',
+        "project",
+        "env",
+    ),
+    "Mutation.updateDatabase": m(
+        "write",
+        'mutation($managed: ID!) { updateDatabase(id: $managed, version: "7.4.1") { id } }',
+        "managed",
+    ),
     "Mutation.updateService": m(
         "write",
         'mutation($service: ID!) { updateService(id: $service, settings: {startCommand: "serve"}) { id } }',
@@ -627,6 +664,28 @@ CASES: dict[str, Case] = {
         "mutation($connection: ID!) { checkGitConnection(id: $connection) { status } }",
         "connection",
     ),
+    "Mutation.createBackupDestination": m(
+        "manage",
+        "mutation($org: ID!, $backups: String!) { createBackupDestination(organizationId: $org, "
+        'name: "Node disk", kind: "directory", path: $backups) { id } }',
+        "org",
+    ),
+    "Mutation.updateBackupDestination": m(
+        "manage",
+        "mutation($destination: ID!) { updateBackupDestination(id: $destination, "
+        'name: "Renamed") { name } }',
+        "destination",
+    ),
+    "Mutation.removeBackupDestination": m(
+        "manage",
+        "mutation($destination: ID!) { removeBackupDestination(id: $destination) }",
+        "destination",
+    ),
+    "Mutation.testBackupDestination": m(
+        "manage",
+        "mutation($destination: ID!) { testBackupDestination(id: $destination) { ok } }",
+        "destination",
+    ),
     "Mutation.setPreviewPolicy": m(
         "write",
         "mutation($project: ID!, $env: ID!) { setPreviewPolicy(projectId: $project, enabled: "
@@ -638,6 +697,22 @@ CASES: dict[str, Case] = {
         "deploy",
         "mutation($preview: ID!) { removePreview(id: $preview) { state } }",
         "preview",
+    ),
+    "Mutation.setAutoscaling": m(
+        "write",
+        "mutation($service: ID!) { setAutoscaling(serviceId: $service, maxReplicas: 3, "
+        'metrics: [{metric: "requests_per_second", target: 50}]) { enabled } }',
+        "service",
+    ),
+    "Mutation.removeAutoscaling": m(
+        "write",
+        "mutation($service: ID!) { removeAutoscaling(serviceId: $service) { enabled } }",
+        "service",
+    ),
+    "Mutation.setPrices": m(
+        "manage",
+        "mutation($org: ID!) { setPrices(id: $org, vcpuHour: 0.04, gbHour: 0.01) { id } }",
+        "org",
     ),
 }
 
@@ -772,6 +847,9 @@ class World:
             ),
             SYSTEM,
         ).id("service_id")
+        managed = run(  # a managed database (its release stays queued: no deployer here)
+            c.CreateDatabase(project_id=project, environment_id=env, engine="redis"), SYSTEM
+        ).id("service_id")
         snapshot = run(
             c.SnapshotVolume(service_id=stateful, environment_id=env, volume="data"), SYSTEM
         ).id("snapshot_id")
@@ -845,6 +923,18 @@ class World:
             SYSTEM,
         ).id("connection_id")
         preview = self._preview(org_id, project, env, service, connection)
+        destination = run(
+            c.build_command(
+                c.CreateBackupDestination,
+                {
+                    "organization_id": org_id,
+                    "name": "Node disk",
+                    "kind": "directory",
+                    "path": str(backup_directory() / _unique()),
+                },
+            ),
+            SYSTEM,
+        ).id("destination_id")
         run(  # a ping the connection heard (what webhookDeliveries replays)
             c.RecordWebhookDelivery(
                 connection_id=connection,
@@ -904,10 +994,19 @@ class World:
             "token": token,
             "archive": str(archive),
             "stateful": str(stateful),
+            "managed": str(managed),
             "snapshot": str(snapshot),
+            "destination": str(destination),
+            "backups": str(backup_directory() / _unique()),
             "unique": _unique(),
             "email": f"{_unique()}@x.example",
         }
+
+
+@functools.cache
+def backup_directory() -> Path:
+    """Where the matrix's directory backup destinations go (made once)."""
+    return Path(tempfile.mkdtemp(prefix="matrix-backups-"))
 
 
 @functools.cache
