@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 import pytest
 
-from adapters.database_dumps import HELPER_LABEL, DockerDatabaseDumps, check_compatible
+from adapters.database_dumps import HELPER_LABEL, DockerDatabaseDumps
 from adapters.fake_runtime import InMemoryRuntime
 from application.backup_ports import (
     BackupCorruptError,
@@ -19,6 +19,7 @@ from application.backup_ports import (
     IncompatibleDumpError,
     StoredBackup,
 )
+from application.dump_versions import check_compatible
 from application.secrets import Secret
 from domain.service_spec import DatabaseEngine
 
