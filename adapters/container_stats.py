@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from datetime import datetime
 from typing import Any
@@ -34,8 +35,11 @@ from application.metrics_ports import (
     NODE_CPUS,
     NODE_MEMORY_BYTES,
     NODE_MEMORY_TOTAL_BYTES,
+    SAMPLE_INTERVAL,
+    MetricWriter,
     Sample,
 )
+from application.ports import Clock
 from application.processes.support import DEPLOYMENT, INSTANCE, MANAGED, REPLICA, SERVICE
 
 _log = logging.getLogger(__name__)
@@ -283,34 +287,69 @@ class DockerStatsCollector:
         self._client.close()
 
 
-class CollectionLoop:
-    """Every ``interval`` seconds: refresh the streams, collect, record; until stopped."""
+class MetricsCollection:
+    """The collectors of one installation: a stats collector per Docker node (made and
+    dropped as nodes come and go), other sources (ingress, application endpoints), the
+    store they write to every 10 s, and the store's rollup and retention every 5 minutes."""
 
     def __init__(
         self,
-        collect: Callable[[], list[Sample]],
-        record: Callable[[list[Sample]], None],
+        endpoints: Callable[[], dict[str, str]],
         *,
-        interval: float = 10.0,
+        instance: str,
+        writer: MetricWriter,
+        clock: Clock,
+        sources: Sequence[Callable[[datetime], list[Sample]]] = (),
+        interval: float = SAMPLE_INTERVAL.total_seconds(),
+        maintenance_every: float = 300.0,
     ) -> None:
-        self._collect = collect
-        self._record = record
+        self._endpoints = endpoints
+        self._instance = instance
+        self._writer = writer
+        self._clock = clock
+        self._sources = list(sources)
         self._interval = interval
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="metrics-collection", daemon=True)
+        self._maintenance_every = maintenance_every
+        self._collectors: dict[tuple[str, str], DockerStatsCollector] = {}
 
-    def start(self) -> None:
-        """Begin collecting in a thread."""
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop and wait for the thread (at most ``timeout`` seconds)."""
-        self._stopped.set()
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stopped.wait(self._interval):
+    def round(self) -> int:
+        """One collection round; how many samples were recorded."""
+        now = self._clock.now()
+        samples: list[Sample] = []
+        wanted = {(node, url) for node, url in self._endpoints().items()}
+        for key in set(self._collectors) - wanted:
+            self._collectors.pop(key).close()
+        for node, url in sorted(wanted):
+            collector = self._collectors.get((node, url))
             try:
-                self._record(self._collect())
-            except Exception:  # a store or an engine away: the next round tries again
-                _log.warning("metrics collection round failed", exc_info=True)
+                if collector is None:
+                    collector = DockerStatsCollector(url, instance=self._instance, node=node)
+                    self._collectors[(node, url)] = collector
+                collector.refresh()
+                samples += collector.collect(now)
+            except Exception:  # an engine away: its replicas go unmeasured this round
+                _log.warning("collecting metrics on node %s failed", node, exc_info=True)
+        for source in self._sources:
+            try:
+                samples += source(now)
+            except Exception:
+                _log.warning("a metrics source failed", exc_info=True)
+        self._writer.record(samples)
+        return len(samples)
+
+    def run(self, stop: threading.Event) -> None:
+        """Collect every interval and maintain the store now and then, until ``stop``."""
+        last_maintenance = 0.0
+        try:
+            while not stop.wait(self._interval):
+                try:
+                    self.round()
+                    if time.monotonic() - last_maintenance >= self._maintenance_every:
+                        self._writer.maintain(self._clock.now())
+                        last_maintenance = time.monotonic()
+                except Exception:  # the store away: the next round tries again
+                    _log.warning("metrics collection round failed", exc_info=True)
+        finally:
+            for collector in self._collectors.values():
+                collector.close()
+            self._collectors.clear()

@@ -20,6 +20,7 @@ from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
+from application.metrics_ports import TimeSeriesStore
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
 from application.projections import ReadModelAdmin, TimeTravel
@@ -89,6 +90,8 @@ class Services:
     """Git providers' APIs through the connections (None: no provider client wired in)."""
     sign_in: ProviderSignIn | None = None
     """Sign-in and account linking through GitHub and GitLab (GET /auth/{provider}/start)."""
+    timeseries: TimeSeriesStore | None = None
+    """Replica, service and node measurements (None: not wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -153,6 +153,7 @@ def bootstrap(
     )
     logs = storage.logs(changes)
     metrics = storage.metrics()
+    timeseries = storage.timeseries()
     queries = Queries(store, secrets)
     dashboard = DashboardQueries(read_store)
     source = source or GitRepository()
@@ -177,6 +178,7 @@ def bootstrap(
             read_db=read_db,
             hypervisors=hypervisors or ProxmoxHypervisors(),
             metrics=metrics,
+            timeseries=timeseries,
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
             changes=changes,
             archives=archives,
@@ -231,6 +233,7 @@ def bootstrap(
         run_projections=run_projections,
         logs=logs,
         metrics=metrics,
+        timeseries=timeseries,
         plans=BuildPlans(
             queries,
             source,

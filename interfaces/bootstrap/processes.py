@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from adapters.caddy import CaddyIngress
 from adapters.caddy_process import CaddyServer, CaddyStartError
+from adapters.container_stats import MetricsCollection
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
 from application.archives import SourceArchives, archive_id
 from application.bus import CommandBus
@@ -22,6 +23,7 @@ from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
+from application.metrics_ports import TimeSeriesStore
 from application.ports import Clock, SecretBox
 from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
@@ -58,6 +60,7 @@ class ProcessParts:
     read_db: ReadDatabase
     hypervisors: Hypervisors
     metrics: MetricStore
+    timeseries: TimeSeriesStore
     waiter: Callable[[], PositionWaiter]
     changes: ChangeFeed
     archives: SourceArchives
@@ -214,6 +217,25 @@ def processes(
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
         cron=cron,
+        metrics=_metrics_collection(settings, parts),
+    )
+
+
+def _metrics_collection(settings: Settings, parts: ProcessParts) -> MetricsCollection:
+    """Replica and node measurements from every Docker node (the local engine by default)."""
+
+    def endpoints() -> dict[str, str]:
+        nodes = {
+            row.name: row.endpoint
+            for row in parts.dashboard.all_nodes()
+            if not row.removed and row.endpoint
+        }
+        if settings.docker_host not in nodes.values():
+            nodes.setdefault("local", settings.docker_host)
+        return nodes
+
+    return MetricsCollection(
+        endpoints, instance=settings.instance, writer=parts.timeseries, clock=parts.clock
     )
 
 
@@ -285,6 +307,7 @@ def start_processes(
     git_connections: GitConnectionsProcess | None = None,
     previews: PreviewProcess | None = None,
     cron: CronScheduler | None = None,
+    metrics: MetricsCollection | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -354,6 +377,8 @@ def start_processes(
         targets += (("containr-git-connections", on_dashboard(git_connections.run)),)
     if previews is not None:
         targets += (("containr-previews", on_dashboard(previews.run)),)
+    if metrics is not None:
+        targets += (("containr-metrics", metrics.run),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )
