@@ -146,6 +146,7 @@ class Services:
             time_travel=self.time_travel,
             archives=self.archives,
             observe=observe,
+            timeseries=self.timeseries,
         )
 
     def wait_for(

@@ -171,6 +171,18 @@ CASES: dict[str, Case] = {
         'until: "2026-01-02") { day } }',
         "project",
     ),
+    "Query.serviceMetrics": q(
+        "read",
+        'query($service: ID!) { serviceMetrics(serviceId: $service, metric: "cpu_cores", '
+        'stepSeconds: 60, aggregation: "max") { at value } }',
+        "service",
+    ),
+    "Query.dockerNodeMetrics": q(
+        "read",
+        'query($node: ID!) { dockerNodeMetrics(nodeId: $node, metric: "node_cpu_cores") '
+        "{ at value } }",
+        "node",
+    ),
     "Query.logs": q(
         "read",
         "query($service: ID!, $deployment: ID!) { logs(serviceId: $service, "
