@@ -22,6 +22,7 @@ from domain.service_spec import (
     BuildSettings,
     GitSource,
     HealthCheck,
+    MetricsEndpoint,
     Resources,
     ServiceKind,
     VolumeMount,
@@ -208,6 +209,7 @@ class CreateService(Command, frozen=True):
     load_balancing: str = "round_robin"
     volumes: list[VolumeMount] = msgspec.field(default_factory=list)
     volume_per_replica: bool = False
+    metrics_endpoint: MetricsEndpoint | None = None
 
 
 class UpdateService(Command, frozen=True):
@@ -232,6 +234,7 @@ class UpdateService(Command, frozen=True):
     load_balancing: str | UnsetType = UNSET
     volumes: list[VolumeMount] | UnsetType = UNSET
     volume_per_replica: bool | UnsetType = UNSET
+    metrics_endpoint: MetricsEndpoint | UnsetType | None = UNSET
 
 
 class ScaleService(Command, frozen=True):
