@@ -23,6 +23,7 @@ import docker
 import docker.errors
 import msgspec
 
+from adapters.app_metrics import ScrapeTarget
 from application.metrics_ports import (
     BLOCK_READ,
     BLOCK_WRITE,
@@ -153,8 +154,11 @@ def reading(frame: Frame, previous: Frame | None) -> Reading:
 class _Stream:
     """The stats stream of one container, read in a thread until stopped or the container ends."""
 
-    def __init__(self, base_url: str, container_id: str, labels: dict[str, str]) -> None:
+    def __init__(
+        self, base_url: str, container_id: str, labels: dict[str, str], address: str
+    ) -> None:
         self.container_id = container_id
+        self.address = address
         self.service_id = UUID(labels[SERVICE])
         self.replica = f"{labels[DEPLOYMENT]}:{labels[REPLICA]}"
         self.latest: Reading | None = None
@@ -202,6 +206,15 @@ class _Stream:
             self._stopped.wait(RETRY_SECONDS)
 
 
+def _address(summary: dict[str, Any]) -> str:
+    """The container's address on its first network with one (empty: none)."""
+    networks = (summary.get("NetworkSettings") or {}).get("Networks") or {}
+    for network in networks.values():
+        if address := (network or {}).get("IPAddress"):
+            return str(address)
+    return ""
+
+
 class DockerStatsCollector:
     """Streams the stats of this installation's running replicas on one engine (node)."""
 
@@ -216,19 +229,30 @@ class DockerStatsCollector:
     def refresh(self) -> None:
         """Start streams for replicas that run now, stop those of replicas that are gone."""
         filters = {"label": [f"{MANAGED}=true", f"{INSTANCE}={self._instance}", REPLICA]}
-        running = {
-            c["Id"]: c.get("Labels") or {}
-            for c in self._client.containers(filters={**filters, "status": "running"})
-        }
+        found = self._client.containers(filters={**filters, "status": "running"})
+        running = {c["Id"]: c.get("Labels") or {} for c in found}
+        addresses = {c["Id"]: _address(c) for c in found}
         with self._lock:
             for cid in list(self._streams):
                 if cid not in running or not self._streams[cid].alive:
                     self._streams.pop(cid).stop()
             for cid, labels in running.items():
                 if cid not in self._streams and SERVICE in labels and DEPLOYMENT in labels:
-                    stream = _Stream(self._base_url, cid, labels)
+                    stream = _Stream(self._base_url, cid, labels, addresses[cid])
                     self._streams[cid] = stream
                     stream.start()
+
+    def targets(self) -> list[ScrapeTarget]:
+        """The running replicas and the addresses their containers answer on."""
+        with self._lock:
+            streams = list(self._streams.values())
+        return [
+            ScrapeTarget(
+                service_id=s.service_id, replica=s.replica, node=self._node, address=s.address
+            )
+            for s in streams
+            if s.address
+        ]
 
     def streaming(self) -> list[str]:
         """The containers whose stats are being streamed."""
@@ -311,6 +335,14 @@ class MetricsCollection:
         self._interval = interval
         self._maintenance_every = maintenance_every
         self._collectors: dict[tuple[str, str], DockerStatsCollector] = {}
+
+    def add_source(self, source: Callable[[datetime], list[Sample]]) -> None:
+        """Another source of samples, asked every round (the application endpoints)."""
+        self._sources.append(source)
+
+    def targets(self) -> list[ScrapeTarget]:
+        """Every running replica on every node, with its address."""
+        return [t for c in list(self._collectors.values()) for t in c.targets()]
 
     def round(self) -> int:
         """One collection round; how many samples were recorded."""

@@ -10,7 +10,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from uuid import UUID
 
+from adapters.app_metrics import AppMetricsSource
 from adapters.caddy import CaddyIngress
 from adapters.caddy_process import CaddyServer, CaddyStartError
 from adapters.container_stats import MetricsCollection
@@ -234,9 +236,20 @@ def _metrics_collection(settings: Settings, parts: ProcessParts) -> MetricsColle
             nodes.setdefault("local", settings.docker_host)
         return nodes
 
-    return MetricsCollection(
+    collection = MetricsCollection(
         endpoints, instance=settings.instance, writer=parts.timeseries, clock=parts.clock
     )
+
+    def scrape_endpoints(ids: list[UUID]) -> dict[UUID, tuple[str, int]]:
+        found = {}
+        for row in parts.dashboard.services_by_id(ids):
+            endpoint = row.spec.get("metrics_endpoint")
+            if isinstance(endpoint, dict) and not row.deleted:
+                found[row.id] = (str(endpoint["path"]), int(endpoint["port"]))
+        return found
+
+    collection.add_source(AppMetricsSource(collection.targets, scrape_endpoints))
+    return collection
 
 
 def _git_connections(settings: Settings, parts: ProcessParts) -> GitConnectionsProcess | None:
