@@ -7,6 +7,7 @@ import { ServiceUrls } from "../canvas/ServiceUrls";
 import { useCanvas } from "../ProjectCanvas";
 import { DeploymentsTab } from "./Deployments";
 import { LogsTab } from "./Logs";
+import { MetricsTab } from "./Metrics";
 import { OverviewTab } from "./Overview";
 import { RunsTab } from "./Runs";
 import { SettingsTab } from "./Settings";
@@ -19,6 +20,7 @@ export const TABS = [
   { id: "variables", label: "Variables" },
   { id: "runs", label: "Runs" },
   { id: "logs", label: "Logs" },
+  { id: "metrics", label: "Metrics" },
   { id: "source", label: "Source" },
   { id: "settings", label: "Settings" },
 ] as const;
@@ -84,6 +86,8 @@ export default function ServicePanel() {
         <RunsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} />
       ) : tab === "logs" ? (
         <LogsTab service={service} environment={canvas.environment} />
+      ) : tab === "metrics" ? (
+        <MetricsTab service={service} />
       ) : tab === "source" ? (
         <SourceTab serviceId={service.id} environments={canvas.project.environments} canManage={canvas.canManage} />
       ) : tab === "settings" ? (
