@@ -10,12 +10,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from uuid import UUID
 
 from adapters.app_metrics import AppMetricsSource
 from adapters.caddy import CaddyIngress
 from adapters.caddy_process import CaddyServer, CaddyStartError
 from adapters.container_stats import MetricsCollection
+from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
 from application.archives import SourceArchives, archive_id
 from application.bus import CommandBus
@@ -39,7 +41,7 @@ from application.processes.snapshots import SnapshotConfig, SnapshotProcess
 from application.processes.webhooks import WebhookProcess
 from application.queries import Queries
 from application.readmodels import DashboardQueries
-from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
+from application.runtime_ports import Ingress, NodeRuntimes, Prober, Route, SourceRepository
 from application.settings import Settings
 
 log = logging.getLogger("interfaces.bootstrap")  # the name these lines had before the split
@@ -84,7 +86,11 @@ def processes(
     extra: list[threading.Thread] = []
     ingress = parts.ingress
     if ingress is None and settings.ingress_admin is not None:
-        ingress = CaddyIngress(settings.ingress_admin, listen=settings.ingress_listen)
+        ingress = CaddyIngress(
+            settings.ingress_admin,
+            listen=settings.ingress_listen,
+            access_log=settings.ingress_access_log,
+        )
     elif ingress is None and settings.is_embedded and CaddyServer.available():
         ingress = _embedded_caddy(settings, stop, extra)
     waiter = parts.waiter()
@@ -219,12 +225,15 @@ def processes(
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
         cron=cron,
-        metrics=_metrics_collection(settings, parts),
+        metrics=_metrics_collection(settings, parts, ingress),
     )
 
 
-def _metrics_collection(settings: Settings, parts: ProcessParts) -> MetricsCollection:
-    """Replica and node measurements from every Docker node (the local engine by default)."""
+def _metrics_collection(
+    settings: Settings, parts: ProcessParts, ingress: Ingress | None
+) -> MetricsCollection:
+    """Replica and node measurements from every Docker node (the local engine by default),
+    application endpoints, and each route's requests from Caddy's access log."""
 
     def endpoints() -> dict[str, str]:
         nodes = {
@@ -249,7 +258,22 @@ def _metrics_collection(settings: Settings, parts: ProcessParts) -> MetricsColle
         return found
 
     collection.add_source(AppMetricsSource(collection.targets, scrape_endpoints))
+    if isinstance(ingress, CaddyIngress) and ingress.access_log is not None:
+        collection.add_source(_route_metrics(ingress, ingress.access_log, settings.instance))
     return collection
+
+
+def _route_metrics(ingress: CaddyIngress, access_log: str, instance: str) -> RouteMetricsSource:
+    """Requests per route from Caddy's access log, which Caddy is told to write first."""
+    prepared = threading.Event()
+
+    def routes() -> list[Route]:
+        if not prepared.is_set():
+            ingress.ensure_access_log()  # raises while Caddy is away: tried next round
+            prepared.set()
+        return ingress.routes()
+
+    return RouteMetricsSource(AccessLogTail(Path(access_log)), routes, instance=instance)
 
 
 def _git_connections(settings: Settings, parts: ProcessParts) -> GitConnectionsProcess | None:
@@ -301,7 +325,8 @@ def _embedded_caddy(
     thread = threading.Thread(target=stop_with_processes, name="containr-caddy", daemon=True)
     thread.start()
     threads.append(thread)
-    return CaddyIngress(server.admin_url, listen=settings.ingress_listen)
+    access_log = settings.ingress_access_log or str(settings.data_path / "caddy" / "access.log")
+    return CaddyIngress(server.admin_url, listen=settings.ingress_listen, access_log=access_log)
 
 
 def start_processes(
