@@ -134,7 +134,7 @@ class Reads:
             metric,
             aggregation,
             lambda reader, agg: reader.node_series(
-                node.name, metric, window[0], window[1], step, agg
+                str(node.id), metric, window[0], window[1], step, agg
             ),
         )
 

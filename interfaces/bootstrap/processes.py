@@ -236,14 +236,15 @@ def _metrics_collection(
     application endpoints, and each route's requests from Caddy's access log."""
 
     def endpoints() -> dict[str, str]:
-        nodes = {
-            row.name: row.endpoint
-            for row in parts.dashboard.all_nodes()
+        # Samples name a node by its id (names repeat across organisations); one collector
+        # per engine, however many organisations registered it.
+        by_endpoint = {
+            row.endpoint: str(row.id)
+            for row in sorted(parts.dashboard.all_nodes(), key=lambda r: str(r.id), reverse=True)
             if not row.removed and row.endpoint
         }
-        if settings.docker_host not in nodes.values():
-            nodes.setdefault("local", settings.docker_host)
-        return nodes
+        by_endpoint.setdefault(settings.docker_host, "local")
+        return {node: endpoint for endpoint, node in by_endpoint.items()}
 
     collection = MetricsCollection(
         endpoints, instance=settings.instance, writer=parts.timeseries, clock=parts.clock
