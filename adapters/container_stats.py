@@ -24,12 +24,14 @@ import docker.errors
 import msgspec
 
 from adapters.app_metrics import ScrapeTarget
+from application.changes import Change, ChangeBatch, ChangeFeed
 from application.metrics_ports import (
     BLOCK_READ,
     BLOCK_WRITE,
     CPU_CORES,
     MEMORY_BYTES,
     MEMORY_LIMIT_BYTES,
+    METRICS_NOTICES,
     NETWORK_RX,
     NETWORK_TX,
     NODE_CPU_CORES,
@@ -37,6 +39,7 @@ from application.metrics_ports import (
     NODE_MEMORY_BYTES,
     NODE_MEMORY_TOTAL_BYTES,
     SAMPLE_INTERVAL,
+    SERVICE_METRICS_CHANGED,
     MetricWriter,
     Sample,
 )
@@ -324,6 +327,7 @@ class MetricsCollection:
         writer: MetricWriter,
         clock: Clock,
         sources: Sequence[Callable[[datetime], list[Sample]]] = (),
+        changes: ChangeFeed | None = None,
         interval: float = SAMPLE_INTERVAL.total_seconds(),
         maintenance_every: float = 300.0,
     ) -> None:
@@ -332,6 +336,7 @@ class MetricsCollection:
         self._writer = writer
         self._clock = clock
         self._sources = list(sources)
+        self._changes = changes
         self._interval = interval
         self._maintenance_every = maintenance_every
         self._collectors: dict[tuple[str, str], DockerStatsCollector] = {}
@@ -367,7 +372,24 @@ class MetricsCollection:
             except Exception:
                 _log.warning("a metrics source failed", exc_info=True)
         self._writer.record(samples)
+        self._announce(samples)
         return len(samples)
+
+    def _announce(self, samples: list[Sample]) -> None:
+        """Tell live subscriptions which services have new measurements (the position is
+        the round's time in milliseconds: it only grows)."""
+        if self._changes is None:
+            return
+        position = int(time.time() * 1000)
+        services = sorted({str(s.service_id) for s in samples if s.service_id is not None})
+        if services:
+            self._changes.publish(
+                ChangeBatch(
+                    METRICS_NOTICES,
+                    position,
+                    [Change(SERVICE_METRICS_CHANGED, service, position) for service in services],
+                )
+            )
 
     def run(self, stop: threading.Event) -> None:
         """Collect every interval and maintain the store now and then, until ``stop``."""

@@ -194,6 +194,11 @@ class TimeSeriesStore(MetricReader, MetricWriter, Protocol):
     """The time-series store (PostgreSQL in the server setup, SQLite when embedded)."""
 
 
+METRICS_NOTICES: Final = "metrics"
+"""The change-notice model a collection round announces on, with one
+``SERVICE_METRICS_CHANGED`` change per service it measured (live subscriptions listen for it)."""
+SERVICE_METRICS_CHANGED: Final = "service_metrics"
+
 RAW_RETENTION: Final = timedelta(hours=24)
 MINUTE_RETENTION: Final = timedelta(days=7)
 HOUR_RETENTION: Final = timedelta(days=90)

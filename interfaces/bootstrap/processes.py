@@ -247,7 +247,11 @@ def _metrics_collection(
         return {node: endpoint for endpoint, node in by_endpoint.items()}
 
     collection = MetricsCollection(
-        endpoints, instance=settings.instance, writer=parts.timeseries, clock=parts.clock
+        endpoints,
+        instance=settings.instance,
+        writer=parts.timeseries,
+        clock=parts.clock,
+        changes=parts.changes,
     )
 
     def scrape_endpoints(ids: list[UUID]) -> dict[UUID, tuple[str, int]]:

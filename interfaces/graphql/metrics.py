@@ -21,6 +21,14 @@ class MetricPoint:
     value: float
 
 
+@strawberry.type(
+    description="New measurements of a service: the points from the last step sent before "
+    "(its value may have changed) onwards; replace points with the same `at`."
+)
+class MetricSeriesUpdate:
+    points: list[MetricPoint]
+
+
 def _window(
     info: Info[GqlContext, None], since: datetime | None, until: datetime | None
 ) -> tuple[datetime, datetime]:

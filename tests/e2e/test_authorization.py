@@ -262,6 +262,11 @@ CASES: dict[str, Case] = {
         "project",
     ),
     # Subscription
+    "Subscription.serviceMetricsUpdated": s(
+        'subscription($service: ID!) { serviceMetricsUpdated(serviceId: $service, metric: "cpu_cores") '
+        "{ points { at value } } }",
+        "service",
+    ),
     "Subscription.previewUpdated": s(
         "subscription($preview: ID!) { previewUpdated(previewId: $preview) { state } }",
         "preview",

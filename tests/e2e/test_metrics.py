@@ -3,6 +3,7 @@ PromQL query, and the GraphQL series queries answer (and refuse bad input)."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import time
@@ -17,8 +18,11 @@ import pytest
 
 from adapters.eventstore import pg_pool
 from adapters.timeseries import PostgresTimeSeries
+from application.changes import Change, ChangeBatch
 from application.metrics_ports import CPU_CORES, NODE_CPU_CORES, REQUESTS, Sample
 from application.settings import Settings
+from interfaces.bootstrap import change_feed
+from interfaces.bootstrap.storage import storage_for
 from tests.conftest import REQUIRE_SERVICES
 from tests.e2e.client import Client, GraphQLError
 from tests.e2e.conftest import Server, free_port
@@ -202,3 +206,43 @@ def test_service_series_over_graphql_and_bad_input_refused(
     with pytest.raises(GraphQLError) as hidden:
         stranger(SERIES, id=service, metric=REQUESTS, since=since, step=60, agg="avg")
     assert hidden.value.codes[0] in {"FORBIDDEN", "NOT_FOUND"}
+
+
+LIVE = """subscription($id: ID!, $since: DateTime!, $metric: String!) {
+  serviceMetricsUpdated(serviceId: $id, metric: $metric, since: $since, stepSeconds: 60,
+                        aggregation: "max") { points { at value } }
+}"""
+
+
+def test_a_live_series_sends_the_newest_steps_after_each_collection_round(
+    server: Server, server_settings: Settings, store: PostgresTimeSeries
+) -> None:
+    client = server.client()
+    _, _, service = a_service(client)
+    now = datetime.now(UTC)
+    sample = functools.partial(
+        Sample, metric=CPU_CORES, service_id=uuid.UUID(service), replica="d:0"
+    )
+    store.record([sample(at=now - timedelta(minutes=2), value=0.5)])
+    feed = change_feed(server_settings, storage_for(server_settings))
+    since = (now - timedelta(minutes=10)).isoformat()
+    try:
+        with client.subscribe(LIVE, id=service, since=since, metric=CPU_CORES) as live:
+            first = live.next(timeout=30)["serviceMetricsUpdated"]["points"]
+            assert [p["value"] for p in first] == [0.5]
+            store.record([sample(at=datetime.now(UTC), value=0.9)])
+            position = int(time.time() * 1000)
+            feed.publish(
+                ChangeBatch("metrics", position, [Change("service_metrics", service, position)])
+            )
+            update = live.next(timeout=30)["serviceMetricsUpdated"]["points"]
+            assert update[-1]["value"] == 0.9
+            assert update[0]["at"] == first[-1]["at"]  # from the last step sent before
+        with (
+            pytest.raises(GraphQLError) as refused,
+            client.subscribe(LIVE, id=service, since=since, metric="cpu") as bad,
+        ):
+            bad.next(timeout=30)
+        assert "VALIDATION_FAILED" in str(refused.value.errors)
+    finally:
+        feed.close()

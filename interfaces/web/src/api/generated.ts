@@ -475,6 +475,12 @@ export type MetricPoint = {
   value: Scalars['Float']['output'];
 };
 
+/** New measurements of a service: the points from the last step sent before (its value may have changed) onwards; replace points with the same `at`. */
+export type MetricSeriesUpdate = {
+  __typename?: 'MetricSeriesUpdate';
+  points: Array<MetricPoint>;
+};
+
 /** Where replicas expose their own Prometheus metrics (path and port); scraped every 10 s. */
 export type MetricsEndpointInput = {
   path?: Scalars['String']['input'];
@@ -1738,6 +1744,8 @@ export type Subscription = {
   serviceDeployments: Deployment;
   /** A service's log lines, of every deployment (or one), filtered by stream and text: those after the cursor `after` (a line id), then live. */
   serviceLogs: LogLine;
+  /** A service's measurement (as serviceMetrics) from `since`, then the newest steps again after each collection round (every 10 s). */
+  serviceMetricsUpdated: MetricSeriesUpdate;
   /** A service (settings, states, deployments) as it changes. */
   serviceUpdated: Service;
   /** A git connection's webhook deliveries, each as it is received and again once handled (with what it caused): those changed after `after` (a position) in the order they changed, then live. */
@@ -1805,6 +1813,15 @@ export type SubscriptionServiceLogsArgs = {
   serviceId: Scalars['ID']['input'];
   stream?: InputMaybe<Scalars['String']['input']>;
   text?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type SubscriptionServiceMetricsUpdatedArgs = {
+  aggregation?: Scalars['String']['input'];
+  metric: Scalars['String']['input'];
+  serviceId: Scalars['ID']['input'];
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  stepSeconds?: Scalars['Int']['input'];
 };
 
 
