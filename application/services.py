@@ -13,6 +13,7 @@ from application.authz import Principal
 from application.bus import CommandBus, CommandResult, Context
 from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command, ConnectServiceRepository
+from application.database_figures import DatabaseFigures
 from application.errors import UnavailableError
 from application.eventlog import EventLog
 from application.eventstore import EventStore
@@ -92,6 +93,8 @@ class Services:
     """Sign-in and account linking through GitHub and GitLab (GET /auth/{provider}/start)."""
     timeseries: TimeSeriesStore | None = None
     """Replica, service and node measurements (None: not wired in)."""
+    databases: DatabaseFigures | None = None
+    """Managed databases' figures, measured by their engines (None: no engine wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -7,8 +7,10 @@ from application.bus import Handler
 from application.handlers import (
     access,
     accounts,
+    autoscaling,
     clusters,
     cron,
+    databases,
     deployments,
     git,
     nodes,
@@ -45,6 +47,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ReplaceCronRun: cron.replace_cron_run,
     c.CreateService: services.create_service,
     c.UpdateService: services.update_service,
+    c.CreateDatabase: databases.create_database,
+    c.UpdateDatabase: databases.update_database,
     c.ScaleService: services.scale_service,
     c.DeleteService: services.delete_service,
     c.RemoveVolume: services.remove_volume,
@@ -123,4 +127,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ExpirePreview: previews.expire_preview,
     c.RecordPreviewRemoved: previews.record_preview_removed,
     c.RecordPreviewComment: previews.record_preview_comment,
+    c.SetAutoscaling: autoscaling.set_autoscaling,
+    c.RemoveAutoscaling: autoscaling.remove_autoscaling,
+    c.SetPrices: autoscaling.set_prices,
+    c.RecordAutoscalingDecision: autoscaling.record_autoscaling_decision,
 }

@@ -38,6 +38,8 @@ from application.access import AccessGate
 from application.auth import AuthService
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
+from application.database_figures import DatabaseFigures
+from application.databases import database_images
 from application.eventlog import EventLog
 from application.git_providers import GitProviderApis
 from application.git_sources import (
@@ -52,6 +54,7 @@ from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
+from application.processes.autoscaler import ReplicaMetrics
 from application.projections import Progress, TimeTravel
 from application.promotion_check import PromotionCheck
 from application.queries import Queries
@@ -113,6 +116,7 @@ def bootstrap(
     prober: Prober | None = None,
     hypervisors: Hypervisors | None = None,
     git_providers: GitProviderApis | None = None,
+    replica_metrics: ReplicaMetrics | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -150,6 +154,7 @@ def bootstrap(
         deadlines=settings.deadline_policy(),
         on_recorded=storage.on_recorded,
         archives=archives,
+        database_images=database_images(settings),
     )
     logs = storage.logs(changes)
     metrics = storage.metrics()
@@ -184,6 +189,7 @@ def bootstrap(
             archives=archives,
             git_providers=git_providers,
             git=git,
+            replica_metrics=replica_metrics,
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
@@ -251,6 +257,7 @@ def bootstrap(
         ),
         git_providers=git_providers,
         git=git,
+        databases=DatabaseFigures(queries, runtimes, settings.docker_host),
         sign_in=ProviderSignIn(
             sign_in_providers(settings),
             store=store,

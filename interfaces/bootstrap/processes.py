@@ -29,6 +29,7 @@ from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
 from application.ports import Clock, SecretBox
+from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.cron import CronConfig, CronScheduler
@@ -74,6 +75,9 @@ class ProcessParts:
     """The git providers' REST APIs (commit statuses, checks, pull request comments)."""
     git: GitSources | None = None
     """The git providers' side (None: no provider client is wired in)."""
+    replica_metrics: ReplicaMetrics | None = None
+    """Where the autoscaler reads replicas' metrics (None: nowhere yet, every metric is
+    unavailable and nothing scales; issue 16 wires the metrics store's reader here)."""
 
 
 def processes(
@@ -226,6 +230,13 @@ def processes(
         git_connections=_git_connections(settings, parts),
         cron=cron,
         metrics=_metrics_collection(settings, parts, ingress),
+        autoscaler=Autoscaler(
+            bus=parts.bus,
+            queries=parts.queries,
+            dashboard=parts.dashboard,
+            metrics=parts.replica_metrics or NoMetrics(),
+            clock=parts.clock,
+        ),
     )
 
 
@@ -351,6 +362,7 @@ def start_processes(
     previews: PreviewProcess | None = None,
     cron: CronScheduler | None = None,
     metrics: MetricsCollection | None = None,
+    autoscaler: Autoscaler | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -416,12 +428,19 @@ def start_processes(
         if isinstance(process, CommitChecksProcess):
             name = "containr-commit-checks"
         targets += ((name, on_dashboard(process.run)),)
-    if git_connections is not None:
-        targets += (("containr-git-connections", on_dashboard(git_connections.run)),)
-    if previews is not None:
-        targets += (("containr-previews", on_dashboard(previews.run)),)
-    if metrics is not None:
-        targets += (("containr-metrics", metrics.run),)
+    for name, dashboard_process in (
+        ("containr-git-connections", git_connections),
+        ("containr-previews", previews),
+    ):
+        if dashboard_process is not None:
+            targets += ((name, on_dashboard(dashboard_process.run)),)
+    targets += (("containr-metrics", metrics.run),) if metrics is not None else ()
+    if autoscaler is not None:
+
+        def autoscale(inner: threading.Event) -> None:
+            autoscaler.run(inner, inner.wait)
+
+        targets += (("containr-autoscaler", autoscale),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )

@@ -25,6 +25,7 @@ from projections.dashboard.accounts import (
     SignInLinkRow,
     UserRow,
 )
+from projections.dashboard.autoscaling import AUTOSCALING, AutoscalingHandlers, AutoscalingRow
 from projections.dashboard.clusters import (
     CLUSTER_NODES,
     CLUSTERS,
@@ -102,6 +103,7 @@ from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, Vo
 
 __all__ = [
     "API_TOKENS",
+    "AUTOSCALING",
     "CLUSTERS",
     "CLUSTER_NODES",
     "COMMIT_CHECKS",
@@ -135,6 +137,7 @@ __all__ = [
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
     "ApiTokenRow",
+    "AutoscalingRow",
     "ClusterNodeRow",
     "ClusterRow",
     "CommitChecksRow",
@@ -188,6 +191,7 @@ class DashboardProjection(
     CronRunHandlers,
     VolumeHandlers,
     SnapshotHandlers,
+    AutoscalingHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -229,4 +233,5 @@ class DashboardProjection(
         CRON_RUNS,
         SERVICE_VOLUMES,
         SNAPSHOTS,
+        AUTOSCALING,
     )
