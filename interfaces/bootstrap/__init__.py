@@ -52,6 +52,7 @@ from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
+from application.metrics_readings import StoreReplicaMetrics
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
 from application.processes.autoscaler import ReplicaMetrics
@@ -189,7 +190,7 @@ def bootstrap(
             archives=archives,
             git_providers=git_providers,
             git=git,
-            replica_metrics=replica_metrics,
+            replica_metrics=replica_metrics or StoreReplicaMetrics(timeseries, dashboard),
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
