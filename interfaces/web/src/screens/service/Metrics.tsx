@@ -7,7 +7,7 @@ import { DockerNodeMetricsDocument, type ServiceCardFragment, ServiceMetricsDocu
 import { ErrorMessage, Loading, SelectField } from "../../components/ui";
 import { formatBytes, formatDuration } from "../../lib/format";
 import { RANGES, type RangeId, rangeOf } from "../../lib/metrics";
-import { type ChartSpec } from "./MetricCharts";
+import type { ChartSpec } from "./MetricCharts";
 
 const MetricCharts = lazy(() => import("./MetricCharts"));
 const REFRESH_MS = 30_000;
