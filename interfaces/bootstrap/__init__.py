@@ -55,6 +55,7 @@ from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
+from application.metrics_readings import StoreReplicaMetrics
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
 from application.processes.autoscaler import ReplicaMetrics
@@ -162,6 +163,7 @@ def bootstrap(
     )
     logs = storage.logs(changes)
     metrics = storage.metrics()
+    timeseries = storage.timeseries()
     queries = Queries(store, secrets)
     dashboard = DashboardQueries(read_store)
     source = source or GitRepository()
@@ -186,12 +188,13 @@ def bootstrap(
             read_db=read_db,
             hypervisors=hypervisors or ProxmoxHypervisors(),
             metrics=metrics,
+            timeseries=timeseries,
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
             changes=changes,
             archives=archives,
             git_providers=git_providers,
             git=git,
-            replica_metrics=replica_metrics,
+            replica_metrics=replica_metrics or StoreReplicaMetrics(timeseries, dashboard),
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
@@ -242,6 +245,7 @@ def bootstrap(
         run_projections=run_projections,
         logs=logs,
         metrics=metrics,
+        timeseries=timeseries,
         plans=BuildPlans(
             queries,
             source,

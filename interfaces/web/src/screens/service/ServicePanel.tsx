@@ -9,6 +9,7 @@ import { useCanvas } from "../ProjectCanvas";
 import { ConnectTab } from "./Connect";
 import { DeploymentsTab } from "./Deployments";
 import { LogsTab } from "./Logs";
+import { MetricsTab } from "./Metrics";
 import { OverviewTab } from "./Overview";
 import { RunsTab } from "./Runs";
 import { SettingsTab } from "./Settings";
@@ -22,6 +23,7 @@ export const TABS = [
   { id: "variables", label: "Variables" },
   { id: "runs", label: "Runs" },
   { id: "logs", label: "Logs" },
+  { id: "metrics", label: "Metrics" },
   { id: "source", label: "Source" },
   { id: "settings", label: "Settings" },
 ] as const;
@@ -95,6 +97,8 @@ export default function ServicePanel() {
         <RunsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} />
       ) : tab === "logs" ? (
         <LogsTab service={service} environment={canvas.environment} />
+      ) : tab === "metrics" ? (
+        <MetricsTab service={service} />
       ) : tab === "source" ? (
         <SourceTab serviceId={service.id} environments={canvas.project.environments} canManage={canvas.canManage} />
       ) : tab === "settings" ? (
