@@ -135,4 +135,6 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RemoveAutoscaling: autoscaling.remove_autoscaling,
     c.SetPrices: autoscaling.set_prices,
     c.RecordAutoscalingDecision: autoscaling.record_autoscaling_decision,
+    c.SleepService: autoscaling.sleep_service,
+    c.WakeService: autoscaling.wake_service,
 }

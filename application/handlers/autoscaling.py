@@ -56,6 +56,7 @@ def policy_of(cmd: c.SetAutoscaling) -> AutoscalingPolicy:
         scale_up=_rules(cmd.scale_up, default_scale_up()),
         scale_down=_rules(cmd.scale_down, default_scale_down()),
         hourly_budget=cmd.hourly_budget,
+        idle_timeout_seconds=cmd.idle_timeout_seconds,
     )
 
 
@@ -84,6 +85,12 @@ def set_autoscaling(cmd: c.SetAutoscaling, uow: UnitOfWork) -> dict[str, UUID]:
             "1; choose a volume per replica to scale it",
         )
     _check_served(service, cmd)
+    if cmd.idle_timeout_seconds is not None and service.spec.kind is not ServiceKind.WEB:
+        raise InvalidValueError(
+            "idle_timeout_seconds",
+            f"service {service.name!r} is a {service.spec.kind.value} service: it gets no "
+            "requests through the ingress, so nothing would wake it",
+        )
     prices, _ = replica_cost(uow, service)
     resources = service.spec.resources
     policy = policy_of(cmd).check(
@@ -146,6 +153,50 @@ def record_autoscaling_decision(
     if recorded and evaluation.desired != evaluation.current:
         # The path scaling by hand takes: the same command's handler, in this unit.
         scale_service(c.ScaleService(service_id=service.id, replicas=evaluation.desired), uow)
+    return {"service_id": service.id}
+
+
+def sleep_service(cmd: c.SleepService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Scale an idle service to 0 and record why, in one transaction; refused when it was
+    scaled meanwhile or its policy changed."""
+    service = live_service(uow, cmd.service_id)
+    autoscaling = uow.get(
+        ServiceAutoscaling, ServiceAutoscaling.id_for(service.id), "service autoscaling"
+    )
+    if cmd.policy is not None and cmd.policy != autoscaling.policy:
+        raise RuleViolatedError(
+            f"service {service.name!r}'s autoscaling policy changed since the evaluation"
+        )
+    if service.spec.replicas != cmd.previous:
+        raise RuleViolatedError(
+            f"service {service.name!r} runs {service.spec.replicas} replicas, not the "
+            f"{cmd.previous} evaluated; the next evaluation decides again"
+        )
+    if autoscaling.sleep(
+        evaluated_at=cmd.evaluated_at,
+        previous=cmd.previous,
+        reason=cmd.reason,
+        actor=uow.actor,
+        now=uow.now,
+    ):
+        scale_service(c.ScaleService(service_id=service.id, replicas=0), uow)
+    return {"service_id": service.id}
+
+
+def wake_service(cmd: c.WakeService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Run one replica of a sleeping service (idempotent: a service that runs replicas, or
+    was woken already, is left as it is; many held requests make one wake)."""
+    service = live_service(uow, cmd.service_id)
+    if service.spec.replicas > 0:
+        return {"service_id": service.id}
+    autoscaling = uow.find(ServiceAutoscaling, ServiceAutoscaling.id_for(service.id))
+    if autoscaling is None or autoscaling.policy is None or not autoscaling.asleep:
+        raise RuleViolatedError(
+            f"service {service.name!r} is not asleep: it was scaled to 0 by hand, so a "
+            "request does not wake it"
+        )
+    autoscaling.wake(reason=cmd.reason, actor=uow.actor, now=uow.now)
+    scale_service(c.ScaleService(service_id=service.id, replicas=1), uow)
     return {"service_id": service.id}
 
 

@@ -28,6 +28,7 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
+from application.metrics_readings import StoreRouteActivity
 from application.ports import Clock, SecretBox
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.commit_checks import CommitChecksProcess
@@ -44,6 +45,7 @@ from application.queries import Queries
 from application.readmodels import DashboardQueries
 from application.runtime_ports import Ingress, NodeRuntimes, Prober, Route, SourceRepository
 from application.settings import Settings
+from application.wake import WakeGate
 
 log = logging.getLogger("interfaces.bootstrap")  # the name these lines had before the split
 
@@ -78,6 +80,8 @@ class ProcessParts:
     replica_metrics: ReplicaMetrics | None = None
     """Where the autoscaler reads replicas' metrics (None: nowhere yet, every metric is
     unavailable and nothing scales; issue 16 wires the metrics store's reader here)."""
+    wake: WakeGate | None = None
+    """The wake handler of sleeping services (its routes are signed with its tokens)."""
 
 
 def processes(
@@ -97,6 +101,8 @@ def processes(
         )
     elif ingress is None and settings.is_embedded and CaddyServer.available():
         ingress = _embedded_caddy(settings, stop, extra)
+    if parts.wake is not None and parts.wake.ingress is None:
+        parts.wake.ingress = ingress  # the embedded Caddy: this process answers the wakes
     waiter = parts.waiter()
 
     def wait_for(position: int) -> None:
@@ -150,6 +156,7 @@ def processes(
                 helper_image=settings.snapshot_helper_image,
             ),
         ),
+        wake=parts.wake.tokens if parts.wake is not None else None,
     )
     previews = PreviewProcess(
         bus=parts.bus,
@@ -236,6 +243,8 @@ def processes(
             dashboard=parts.dashboard,
             metrics=parts.replica_metrics or NoMetrics(),
             clock=parts.clock,
+            activity=StoreRouteActivity(parts.timeseries),
+            wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
     )
 
