@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Final
 from uuid import UUID
 
@@ -80,14 +79,17 @@ class WakeTokens:
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-@dataclass(frozen=True)
 class WakeRefused(Exception):
     """The held request's answer instead of the service's."""
 
-    status: int
-    code: str
-    message: str
-    retry_after: int | None = None
+    def __init__(
+        self, status: int, code: str, message: str, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
 
 
 class WakeGate:
