@@ -42,7 +42,7 @@ from tests.integration.test_environment_access_caddy import Api
 
 BODY = "awake\n"
 APP = (
-    f"sh -c 'mkdir -p /www && printf \"{BODY.strip()}\\n\" > /www/index.html "
+    f'sh -c \'mkdir -p /www && printf "{BODY.strip()}\\n" > /www/index.html '
     "&& exec httpd -f -p 8080 -h /www'"
 )
 
