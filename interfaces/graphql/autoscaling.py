@@ -54,9 +54,10 @@ set_autoscaling = mutation(
     inputs=INPUTS,
     description="Scale a service by its metrics with Kubernetes HPA semantics, every 15 s: "
     "between minReplicas and maxReplicas (minReplicas 0 with idleTimeoutSeconds: a web "
-    "service with no request for that long sleeps at 0, and its next request wakes it), towards a target per metric, smoothed "
-    "by the scale-up and scale-down behaviour (windows and policies), and never past the "
-    "hourly budget (the organisation's prices make a replica's cost from its requests).",
+    "service with no request for that long sleeps at 0, and its next request wakes it), "
+    "towards a target per metric, smoothed by the scale-up and scale-down behaviour (windows "
+    "and policies), and never past the hourly budget (the organisation's prices make a "
+    "replica's cost from its requests).",
 )
 remove_autoscaling = mutation(
     c.RemoveAutoscaling,

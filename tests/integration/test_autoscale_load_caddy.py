@@ -37,10 +37,10 @@ from tests.integration.test_deploy_docker import (  # noqa: F401 - fixtures
 
 WINDOW = 30
 BURN = (
-    "sh -c 'mkdir -p /www/cgi-bin && printf \"ok\\n\" > /www/index.html "
-    "&& printf \"*.sh:/bin/sh\\n\" > /etc/httpd.conf "
-    "&& printf \"i=0\\nwhile [ \\$i -lt 150000 ]; do i=\\$((i+1)); done\\n"
-    "printf \\\"Content-Type: text/plain\\\\r\\\\n\\\\r\\\\nburnt\\\\n\\\"\\n\" "
+    'sh -c \'mkdir -p /www/cgi-bin && printf "ok\\n" > /www/index.html '
+    '&& printf "*.sh:/bin/sh\\n" > /etc/httpd.conf '
+    '&& printf "i=0\\nwhile [ \\$i -lt 150000 ]; do i=\\$((i+1)); done\\n'
+    'printf \\"Content-Type: text/plain\\\\r\\\\n\\\\r\\\\nburnt\\\\n\\"\\n" '
     "> /www/cgi-bin/burn.sh "
     "&& exec httpd -f -p 8080 -h /www -c /etc/httpd.conf'"
 )
