@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { type AutoscalingFieldsFragment } from "../../api/generated";
 import { EMPTY_FORM, formFromPolicy, policyVariables } from "../../lib/autoscaling";
-import { AutoscalingFormView, AutoscalingStatus } from "./Autoscaling";
+import { AutoscalingFormView, AutoscalingStatus, SleepingNotice } from "./Autoscaling";
 
 function policy(overrides: Partial<AutoscalingFieldsFragment> = {}): AutoscalingFieldsFragment {
   return {
@@ -72,6 +72,8 @@ describe("a service's autoscaling", () => {
   it("shows a sleeping service as asleep", () => {
     render(<AutoscalingStatus policy={policy({ minReplicas: 0, idleTimeoutSeconds: 300, asleep: true })} />);
     expect(screen.getByTestId("autoscaling-asleep").textContent).toMatch(/Sleeping at 0 replicas: no requests for 300 s/);
+    render(<SleepingNotice idleTimeoutSeconds={300} />);
+    expect(screen.getByTestId("service-sleeping").textContent).toMatch(/Sleeping at 0 replicas after 300 s without a request/);
   });
 
   it("shows the last decision's explanation, the cap, the 80 % mark and missing metrics", () => {

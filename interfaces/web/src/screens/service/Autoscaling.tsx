@@ -35,6 +35,22 @@ export function AutoscalingStatus({ policy }: { policy: AutoscalingFieldsFragmen
   );
 }
 
+/** On a web service at 0 replicas: whether it sleeps (the next request wakes it). */
+export function SleepingBadge({ serviceId, kind, replicas }: { serviceId: string; kind: string; replicas: number }) {
+  const [result] = useQuery({ query: ServiceAutoscalingDocument, variables: { id: serviceId }, pause: kind !== "web" || replicas !== 0 });
+  const policy = result.data?.service.autoscaling;
+  if (kind !== "web" || replicas !== 0 || !policy?.enabled || !policy.asleep) return null;
+  return <SleepingNotice idleTimeoutSeconds={policy.idleTimeoutSeconds ?? null} />;
+}
+
+export function SleepingNotice({ idleTimeoutSeconds }: { idleTimeoutSeconds: number | null }) {
+  return (
+    <p className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-200" data-testid="service-sleeping">
+      <span className="font-semibold">Sleeping</span> at 0 replicas{idleTimeoutSeconds != null ? ` after ${idleTimeoutSeconds} s without a request` : ""}. The next request wakes it and gets its answer.
+    </p>
+  );
+}
+
 export function AutoscalingFormView({
   initial,
   canWrite,
