@@ -118,6 +118,7 @@ class WakeGate:
         self._held = 0
         self._lock = threading.Lock()
         self._asked: dict[UUID, float] = {}
+        self._read: tuple[float, list[Route]] | None = None
 
     @property
     def held(self) -> int:
@@ -152,7 +153,7 @@ class WakeGate:
         service_id, environment_id = found
         route = route_id(self.instance, service_id, environment_id)
         while True:
-            current = next((r for r in ingress.routes() if r.id == route), None)
+            current = next((r for r in self._routes(ingress) if r.id == route), None)
             if current is None:
                 raise WakeRefused(404, "NOT_FOUND", "no sleeping service answers here")
             if current.wake is not None:
@@ -169,6 +170,18 @@ class WakeGate:
                     RETRY_AFTER,
                 )
             threading.Event().wait(POLL)
+
+    def _routes(self, ingress: Ingress) -> list[Route]:
+        """The ingress's routes, read at most once per ``POLL`` however many requests are
+        held (they all poll)."""
+        with self._lock:
+            read = self._read
+        if read is not None and time.monotonic() - read[0] < POLL:
+            return read[1]
+        routes = ingress.routes()
+        with self._lock:
+            self._read = (time.monotonic(), routes)
+        return routes
 
     def _ask(self, service_id: UUID) -> None:
         """Ask for one replica, once per ``ASK_AGAIN`` seconds per service in this process
