@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandResult
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, mutation
 from interfaces.graphql.rows import input_type
-from interfaces.graphql.types import Autoscaling, Organization
+from interfaces.graphql.types import Autoscaling, Organization, Project
 
 MetricTargetInput = input_type(
     c.MetricTargetInput,
@@ -70,4 +71,40 @@ set_prices = mutation(
     result=_organization,
     description="What a vCPU-hour and a GB-hour of memory cost in the organisation: replica "
     "costs and autoscaling budgets are reckoned from them.",
+)
+
+
+def _project(context: GqlContext, result: CommandResult, command: Any) -> Any:
+    return entity(context.reads, "project", command.project_id, "id")
+
+
+def _project_services(context: GqlContext, data: dict[str, Any]) -> list[UUID]:
+    """The project's live services, from the read model (their minimum replicas are checked
+    against the budget); the caller never names them."""
+    try:
+        project_id = UUID(str(data.get("project_id")))
+    except ValueError:
+        return []  # the command's own decoding names the bad id
+    return [row.id for row in context.reads.dashboard.services_of([project_id])]
+
+
+set_project_budget = mutation(
+    c.SetProjectBudget,
+    "id=project_id hourly_budget",
+    Project,
+    result=_project,
+    derived={"service_ids": _project_services},
+    description="What a project's services may cost per hour together (leave hourlyBudget out "
+    "for no cap): the autoscaler never scales them past it, records capped by budget naming "
+    "the project budget, and marks 80 % of it. It must pay for the services' minimum "
+    "replicas (an autoscaled service's minimum, another's replica count).",
+)
+set_project_placement = mutation(
+    c.SetProjectPlacement,
+    "id=project_id placement",
+    Project,
+    result=_project,
+    description="Where a project's replicas go: `pack` onto the fullest nodes they fit "
+    "(fewer nodes busy, cheaper) or `spread` onto the least loaded (the default). Replicas "
+    "of one service still go to different nodes first; releases placed from now on follow it.",
 )

@@ -493,6 +493,8 @@ class Mutation:
     set_autoscaling = autoscaling.set_autoscaling
     remove_autoscaling = autoscaling.remove_autoscaling
     set_prices = autoscaling.set_prices
+    set_project_budget = autoscaling.set_project_budget
+    set_project_placement = autoscaling.set_project_placement
 
 
 __all__ = ["Mutation", "uuid_of"]

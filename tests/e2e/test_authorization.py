@@ -731,6 +731,17 @@ CASES: dict[str, Case] = {
         "mutation($org: ID!) { setPrices(id: $org, vcpuHour: 0.04, gbHour: 0.01) { id } }",
         "org",
     ),
+    "Mutation.setProjectBudget": m(
+        "write",
+        "mutation($project: ID!) { setProjectBudget(id: $project) { hourlyBudget } }",
+        "project",
+    ),
+    "Mutation.setProjectPlacement": m(
+        "write",
+        'mutation($project: ID!) { setProjectPlacement(id: $project, placement: "pack") '
+        "{ placement } }",
+        "project",
+    ),
 }
 
 
