@@ -296,9 +296,7 @@ class Project(ContainrAggregate):
             )
         return True
 
-    def set_placement(
-        self, placement: PlacementPreference, *, actor: Actor, now: datetime
-    ) -> bool:
+    def set_placement(self, placement: PlacementPreference, *, actor: Actor, now: datetime) -> bool:
         """Pack the project's replicas onto few nodes or spread them; False when so already."""
         self._require_live()
         if placement is self.placement:

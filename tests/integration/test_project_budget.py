@@ -70,9 +70,7 @@ def test_a_project_budget_below_its_services_minimum_replicas_is_refused(
     # the worker's 2 replicas and the web service's minimum of 1: 0.075 per hour
     with pytest.raises(InvalidValueError) as raised:
         scaling.world.run(budget(scaling.world, 0.07))
-    assert "below the cost of the project's services' minimum replicas (0.075" in str(
-        raised.value
-    )
+    assert "below the cost of the project's services' minimum replicas (0.075" in str(raised.value)
     assert "BudgetSet" not in project_events(scaling)
     scaling.run(budget(scaling.world, 0.075))
     with pytest.raises(InvalidValueError) as raised:  # the service's own floor past it

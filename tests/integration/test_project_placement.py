@@ -1,7 +1,10 @@
 """A project's placement preference (issue 16): pack its replicas onto the fullest nodes that
 fit (the scheduler's best fit) or spread them onto the least loaded (the default)."""
+# ruff: noqa: F811 - the rig fixtures are imported from test_deployer_fakes by name
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
@@ -53,3 +56,32 @@ def test_an_unknown_placement_is_refused(rig: Rig) -> None:
         c.build_command(
             c.SetProjectPlacement, {"project_id": str(rig.world.project), "placement": "heap"}
         )
+
+
+def test_the_month_cost_counts_what_ran_from_the_first_healthy_release(rig: Rig) -> None:
+    """Replica-hours at each replica's cost as scaled, plus the current rate to the month end
+    (a replica: 0.1 vCPU x 0.04 + 1/16 GB x 0.016 = 0.005 per hour)."""
+    from application.cost import month_cost  # noqa: PLC0415 - only this test needs it
+    from domain.cost import month_bounds  # noqa: PLC0415
+
+    app = rig.world.app
+    rig.run(c.SetPrices(organization_id=rig.world.org, vcpu_hour=0.04, gb_hour=0.016))
+    rig.run(
+        c.UpdateService(
+            service_id=rig.service,
+            resources=Resources(cpu_request_millis=100, memory_request_mb=64),
+        )
+    )
+    row = app.dashboard.service(rig.service)
+    assert month_cost(app.queries, app.dashboard, [row], rig.clock.now()).total == 0  # not run
+    rig.clock.advance(timedelta(hours=5))  # defined, not yet running: costs nothing
+    rig.deploy()
+    rig.clock.advance(timedelta(hours=2))
+    rig.run(c.ScaleService(service_id=rig.service, replicas=3))
+    rig.clock.advance(timedelta(hours=1))
+    now = rig.clock.now()
+    cost = month_cost(app.queries, app.dashboard, [row], now)
+    assert cost.so_far == pytest.approx((2 * 1 + 1 * 3) * 0.005, rel=1e-3)
+    assert cost.hourly_rate == pytest.approx(3 * 0.005)
+    left = (month_bounds(now)[1] - now) / timedelta(hours=1)
+    assert cost.total == pytest.approx(cost.so_far + left * 3 * 0.005)

@@ -4,6 +4,7 @@ the check against the services' minimum replicas."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import pytest
 
@@ -19,7 +20,6 @@ from domain.autoscaling import (
 from domain.errors import InvalidValueError
 from domain.ids import Actor, EnvironmentId, OrganizationId, ProjectId
 from domain.project import PlacementPreference, Project
-from uuid import uuid4
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 ALICE = Actor("user:alice")

@@ -1,0 +1,114 @@
+"""Cost over GraphQL (issue 16): a project's hourly budget and placement preference are set
+and read back on the project; a budget below the services' minimum replicas, a zero or
+negative budget and an unknown placement get a coded error naming the argument and change
+nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from application.services import Services
+from application.settings import Settings
+from tests.e2e.client import Client
+from tests.e2e.conftest import in_process
+
+BUDGET = """mutation($p: ID!, $budget: Float) { setProjectBudget(id: $p, hourlyBudget: $budget)
+  { id hourlyBudget budgetWarning placement } }"""
+PLACEMENT = """mutation($p: ID!, $placement: String!) {
+  setProjectPlacement(id: $p, placement: $placement) { id placement } }"""
+SHOWN = "query($p: ID!) { project(id: $p) { hourlyBudget budgetWarning placement } }"
+
+
+@pytest.fixture
+def setup(sqlite_settings: Settings) -> Iterator[tuple[Services, Client]]:
+    with in_process(sqlite_settings) as served:
+        yield served
+
+
+def project(client: Client) -> str:
+    """A project with a web service of 2 replicas at 0.025 per hour each (0.05 in all)."""
+    org = client("{ viewer { organizations { id } } }")["viewer"]["organizations"][0]["id"]
+    client("mutation($o: ID!) { setPrices(id: $o, vcpuHour: 0.04, gbHour: 0.01) { id } }", o=org)
+    found = client(
+        'mutation($o: ID!) { createProject(organizationId: $o, name: "Shop") { id } }', o=org
+    )["createProject"]["id"]
+    settings: dict[str, Any] = {
+        "image": "nginx:1.27",
+        "port": 80,
+        "replicas": 2,
+        "resources": {"cpuRequestMillis": 500, "memoryRequestMb": 512},
+    }
+    client(
+        'mutation($p: ID!, $s: ServiceInput!) { createService(projectId: $p, name: "web", '
+        'kind: "web", settings: $s) { id } }',
+        p=found,
+        s=settings,
+    )
+    return str(found)
+
+
+def test_a_budget_and_a_placement_are_set_and_shown_on_the_project(
+    setup: tuple[Services, Client],
+) -> None:
+    _, client = setup
+    p = project(client)
+    assert client(SHOWN, p=p)["project"] == {
+        "hourlyBudget": None,
+        "budgetWarning": False,
+        "placement": "spread",
+    }
+    set_ = client(BUDGET, p=p, budget=0.05)["setProjectBudget"]
+    assert set_["hourlyBudget"] == 0.05 and not set_["budgetWarning"]
+    assert client(PLACEMENT, p=p, placement="pack")["setProjectPlacement"]["placement"] == "pack"
+    assert client(SHOWN, p=p)["project"]["hourlyBudget"] == 0.05
+    assert client(BUDGET, p=p, budget=None)["setProjectBudget"]["hourlyBudget"] is None
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "argument", "says"),
+    [
+        (BUDGET, {"budget": 0.049}, "hourlyBudget", "below the cost of the project's services"),
+        (BUDGET, {"budget": 0}, "hourlyBudget", "must be above 0"),
+        (BUDGET, {"budget": -1}, "hourlyBudget", "must be above 0"),
+        (PLACEMENT, {"placement": "heap"}, "placement", ""),
+    ],
+)
+def test_bad_cost_settings_get_a_coded_error_naming_the_argument_and_change_nothing(
+    setup: tuple[Services, Client],
+    document: str,
+    variables: dict[str, Any],
+    argument: str,
+    says: str,
+) -> None:
+    _, client = setup
+    p = project(client)
+    body = client.raw(document, {"p": p, **variables})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] in ("INVALID_INPUT", "VALIDATION_FAILED"), error
+    assert error["extensions"].get("argument") == argument, error
+    assert says in error["message"]
+    assert client(SHOWN, p=p)["project"] == {
+        "hourlyBudget": None,
+        "budgetWarning": False,
+        "placement": "spread",
+    }
+
+
+def test_the_month_cost_of_a_service_and_its_project_is_shown(
+    setup: tuple[Services, Client],
+) -> None:
+    _, client = setup
+    p = project(client)
+    shown = client(
+        "query($p: ID!) { project(id: $p) { monthCost { soFar rest total hourlyRate "
+        "replicaHours monthStart monthEnd } services { monthCost { total } } } }",
+        p=p,
+    )["project"]
+    cost = shown["monthCost"]
+    # nothing was released yet: nothing ran, nothing is running
+    assert (cost["soFar"], cost["rest"], cost["total"], cost["hourlyRate"]) == (0, 0, 0, 0)
+    assert cost["monthStart"] < cost["monthEnd"]
+    assert shown["services"] == [{"monthCost": {"total": 0.0}}]
