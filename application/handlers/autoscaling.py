@@ -73,19 +73,7 @@ def set_autoscaling(cmd: c.SetAutoscaling, uow: UnitOfWork) -> dict[str, UUID]:
     organisation's prices)."""
     service = live_service(uow, cmd.service_id)
     project = live_project(uow, service.project_id)
-    if service.spec.kind not in SCALABLE:
-        raise InvalidValueError(
-            "service_id",
-            f"service {service.name!r} is a {service.spec.kind.value} service; only web and "
-            "worker services scale by their load",
-        )
-    if service.spec.volumes and not service.spec.volume_per_replica and cmd.max_replicas > 1:
-        raise InvalidValueError(
-            "max_replicas",
-            f"service {service.name!r} shares its volumes between replicas, so it runs at most "
-            "1; choose a volume per replica to scale it",
-        )
-    _check_served(service, cmd)
+    check_scalable(service, cmd)
     prices, cost = replica_cost(uow, service)
     resources = service.spec.resources
     policy = policy_of(cmd).check(
@@ -159,6 +147,24 @@ def record_autoscaling_decision(
         # The path scaling by hand takes: the same command's handler, in this unit.
         scale_service(c.ScaleService(service_id=service.id, replicas=evaluation.desired), uow)
     return {"service_id": service.id}
+
+
+def check_scalable(service: Service, cmd: c.SetAutoscaling) -> None:
+    """Raise InvalidValueError unless the service may scale by the policy ``cmd`` gives: a web
+    or worker service, with a volume per replica if it has volumes, metrics it produces."""
+    if service.spec.kind not in SCALABLE:
+        raise InvalidValueError(
+            "service_id",
+            f"service {service.name!r} is a {service.spec.kind.value} service; only web and "
+            "worker services scale by their load",
+        )
+    if service.spec.volumes and not service.spec.volume_per_replica and cmd.max_replicas > 1:
+        raise InvalidValueError(
+            "max_replicas",
+            f"service {service.name!r} shares its volumes between replicas, so it runs at most "
+            "1; choose a volume per replica to scale it",
+        )
+    _check_served(service, cmd)
 
 
 def set_project_budget(cmd: c.SetProjectBudget, uow: UnitOfWork) -> dict[str, UUID]:

@@ -206,6 +206,13 @@ CASES: dict[str, Case] = {
         "service",
         "deployment",
     ),
+    "Query.estimateAutoscaling": q(
+        "read",
+        "query($service: ID!) { estimateAutoscaling(serviceId: $service, maxReplicas: 3, "
+        'metrics: [{metric: "requests_per_second", target: 50}]) { estimatedCost '
+        "points { at } } }",
+        "service",
+    ),
     "Query.buildPlan": q(
         "read", "query($service: ID!) { buildPlan(serviceId: $service) { runtime } }", "service"
     ),

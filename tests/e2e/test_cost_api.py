@@ -112,3 +112,54 @@ def test_the_month_cost_of_a_service_and_its_project_is_shown(
     assert (cost["soFar"], cost["rest"], cost["total"], cost["hourlyRate"]) == (0, 0, 0, 0)
     assert cost["monthStart"] < cost["monthEnd"]
     assert shown["services"] == [{"monthCost": {"total": 0.0}}]
+
+
+ESTIMATE = """query($s: ID!, $min: Int! = 1, $max: Int! = 4, $m: [MetricTargetInput!]!,
+  $budget: Float, $days: Int! = 1) {
+  estimateAutoscaling(serviceId: $s, minReplicas: $min, maxReplicas: $max, metrics: $m,
+    hourlyBudget: $budget, days: $days) {
+    stepSeconds estimatedCost actualCost scaleChanges points { at estimated actual } } }"""
+CPU = [{"metric": "cpu", "target": 60}]
+
+
+def web_service(client: Client, p: str) -> str:
+    found = client("query($p: ID!) { project(id: $p) { services { id } } }", p=p)
+    return str(found["project"]["services"][0]["id"])
+
+
+def test_an_estimate_replays_a_policy_over_the_days_of_metrics(
+    setup: tuple[Services, Client],
+) -> None:
+    _, client = setup
+    web = web_service(client, project(client))
+    impact = client(ESTIMATE, s=web, m=CPU)["estimateAutoscaling"]
+    # no metrics recorded: every step unavailable, so the policy holds its starting count (the
+    # minimum, as nothing ran); nothing was released, so nothing ran and nothing cost
+    assert impact["stepSeconds"] == 15 and len(impact["points"]) == 24 * 60 * 4 + 1
+    assert {(p["estimated"], p["actual"]) for p in impact["points"]} == {(1, 0)}
+    assert impact["actualCost"] == 0 and impact["scaleChanges"] == 0
+    assert impact["estimatedCost"] == pytest.approx(24 * 0.025, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("variables", "argument"),
+    [
+        ({"min": 5, "max": 2}, "minReplicas"),
+        ({"m": [{"metric": "cpu", "target": -5}]}, "metrics.target"),
+        ({"m": []}, "metrics"),
+        ({"budget": 0.01}, "hourlyBudget"),  # below the minimum replica's 0.025
+        ({"days": 0}, "days"),
+        ({"days": 30}, "days"),
+    ],
+)
+def test_a_bad_policy_to_estimate_gets_the_error_saving_it_would(
+    setup: tuple[Services, Client], variables: dict[str, Any], argument: str
+) -> None:
+    _, client = setup
+    web = web_service(client, project(client))
+    body = client.raw(ESTIMATE, {"s": web, "m": CPU, **variables})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] in ("INVALID_INPUT", "VALIDATION_FAILED"), error
+    assert error["extensions"].get("argument") == argument, error
+    shown = client("query($s: ID!) { service(id: $s) { autoscaling { enabled } } }", s=web)
+    assert shown["service"]["autoscaling"] is None
