@@ -507,6 +507,29 @@ export type HealthCheckInput = {
   timeoutSeconds?: Scalars['Float']['input'];
 };
 
+/** What an autoscaling policy would have done over past days of a service's metrics, beside what ran: the replica counts per step and the cost of each. */
+export type Impact = {
+  __typename?: 'Impact';
+  actualCost: Scalars['Float']['output'];
+  actualReplicaHours: Scalars['Float']['output'];
+  cappedEvaluations: Scalars['Int']['output'];
+  estimatedCost: Scalars['Float']['output'];
+  estimatedReplicaHours: Scalars['Float']['output'];
+  points: Array<ImpactPoint>;
+  scaleChanges: Scalars['Int']['output'];
+  since: Scalars['DateTime']['output'];
+  stepSeconds: Scalars['Int']['output'];
+  until: Scalars['DateTime']['output'];
+};
+
+/** At one evaluation: the replicas the policy would have run, and those that ran. */
+export type ImpactPoint = {
+  __typename?: 'ImpactPoint';
+  actual: Scalars['Int']['output'];
+  at: Scalars['DateTime']['output'];
+  estimated: Scalars['Int']['output'];
+};
+
 /** An invitation to join an organisation. */
 export type Invitation = {
   __typename?: 'Invitation';
@@ -610,6 +633,18 @@ export type MetricsEndpointInput = {
   port?: Scalars['Int']['input'];
 };
 
+/** A month's estimated cost, in the organisation's price unit: so far, the rest at the current hourly rate, and the total. */
+export type MonthCost = {
+  __typename?: 'MonthCost';
+  hourlyRate: Scalars['Float']['output'];
+  monthEnd: Scalars['DateTime']['output'];
+  monthStart: Scalars['DateTime']['output'];
+  replicaHours: Scalars['Float']['output'];
+  rest: Scalars['Float']['output'];
+  soFar: Scalars['Float']['output'];
+  total: Scalars['Float']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   acceptInvitation: Organization;
@@ -711,6 +746,10 @@ export type Mutation = {
   setPreviewPolicy: Maybe<PreviewPolicy>;
   /** What a vCPU-hour and a GB-hour of memory cost in the organisation: replica costs and autoscaling budgets are reckoned from them. */
   setPrices: Organization;
+  /** What a project's services may cost per hour together (leave hourlyBudget out for no cap): the autoscaler never scales them past it, records capped by budget naming the project budget, and marks 80 % of it. It must pay for the services' minimum replicas (an autoscaled service's minimum, another's replica count). */
+  setProjectBudget: Project;
+  /** Where a project's replicas go: `pack` onto the fullest nodes they fit (fewer nodes busy, cheaper) or `spread` onto the least loaded (the default). Replicas of one service still go to different nodes first; releases placed from now on follow it. */
+  setProjectPlacement: Project;
   /** Which pushes heard through a git connection deploy a service, and where (an empty list: none). Skip markers in a commit message ([skip deploy]) always win. */
   setServiceTriggers: Maybe<ServiceTriggers>;
   /** Set variables (values are sealed before they are stored). */
@@ -1187,6 +1226,20 @@ export type MutationSetPricesArgs = {
 };
 
 
+export type MutationSetProjectBudgetArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  hourlyBudget?: InputMaybe<Scalars['Float']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetProjectPlacementArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  placement: Scalars['String']['input'];
+};
+
+
 export type MutationSetServiceTriggersArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   connectionId?: InputMaybe<Scalars['ID']['input']>;
@@ -1419,14 +1472,19 @@ export type PreviewPolicy = {
 /** A project: environments and services. */
 export type Project = {
   __typename?: 'Project';
+  budgetWarning: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
   deletedAt: Maybe<Scalars['DateTime']['output']>;
   environments: Array<Environment>;
+  hourlyBudget: Maybe<Scalars['Float']['output']>;
   id: Scalars['ID']['output'];
+  /** This calendar month's (UTC) estimated cost: what the replicas that ran since it started cost (replica-hours at each replica's hourly cost from its requests and the organisation's prices), plus the current rate until it ends. */
+  monthCost: MonthCost;
   name: Scalars['String']['output'];
   organizationId: Scalars['ID']['output'];
   /** Volumes that deleted services kept, until removeVolume. */
   orphanedVolumes: Array<Volume>;
+  placement: Scalars['String']['output'];
   position: Scalars['Int']['output'];
   restorableUntil: Maybe<Scalars['DateTime']['output']>;
   services: Array<Service>;
@@ -1482,6 +1540,8 @@ export type Query = {
   deployment: Deployment;
   /** A Docker node's measurement over time, as serviceMetrics: node_cpu_cores, node_cpus, node_memory_bytes or node_memory_total_bytes. */
   dockerNodeMetrics: Array<MetricPoint>;
+  /** Before a policy is saved: replay it over the service's last `days` (1 to 7) of recorded metrics with the autoscaler's own rules (every 15 s over a day, every minute beyond) and return the replica counts and cost it would have produced beside what ran. The load measured at the count that ran is spread over the count the policy would have run. Bad policies get the errors saving them would. */
+  estimateAutoscaling: Impact;
   /** One page of a repository's branches. */
   gitBranches: GitBranchPage;
   /** One git provider connection. */
@@ -1580,6 +1640,18 @@ export type QueryDockerNodeMetricsArgs = {
   since?: InputMaybe<Scalars['DateTime']['input']>;
   stepSeconds?: Scalars['Int']['input'];
   until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryEstimateAutoscalingArgs = {
+  days?: Scalars['Int']['input'];
+  hourlyBudget?: InputMaybe<Scalars['Float']['input']>;
+  maxReplicas: Scalars['Int']['input'];
+  metrics: Array<MetricTargetInput>;
+  minReplicas?: Scalars['Int']['input'];
+  scaleDown?: InputMaybe<ScalingRulesInput>;
+  scaleUp?: InputMaybe<ScalingRulesInput>;
+  serviceId: Scalars['ID']['input'];
 };
 
 
@@ -1773,6 +1845,8 @@ export type Service = {
   deployments: DeploymentConnection;
   id: Scalars['ID']['output'];
   kind: Scalars['String']['output'];
+  /** This calendar month's (UTC) estimated cost: what the replicas that ran since it started cost (replica-hours at each replica's hourly cost from its requests and the organisation's prices), plus the current rate until it ends. */
+  monthCost: MonthCost;
   name: Scalars['String']['output'];
   organizationId: Scalars['ID']['output'];
   position: Scalars['Int']['output'];
@@ -2328,6 +2402,51 @@ export type SetPricesMutationVariables = Exact<{
 
 export type SetPricesMutation = { __typename?: 'Mutation', setPrices: { __typename?: 'Organization', id: string, vcpuHourPrice: number, gbHourPrice: number } };
 
+export type EstimateAutoscalingQueryVariables = Exact<{
+  serviceId: Scalars['ID']['input'];
+  minReplicas: Scalars['Int']['input'];
+  maxReplicas: Scalars['Int']['input'];
+  metrics: Array<MetricTargetInput> | MetricTargetInput;
+  scaleDown?: InputMaybe<ScalingRulesInput>;
+  hourlyBudget?: InputMaybe<Scalars['Float']['input']>;
+  days: Scalars['Int']['input'];
+}>;
+
+
+export type EstimateAutoscalingQuery = { __typename?: 'Query', estimateAutoscaling: { __typename?: 'Impact', since: string, until: string, stepSeconds: number, estimatedCost: number, actualCost: number, estimatedReplicaHours: number, actualReplicaHours: number, scaleChanges: number, cappedEvaluations: number, points: Array<{ __typename?: 'ImpactPoint', at: string, estimated: number, actual: number }> } };
+
+export type MonthCostFieldsFragment = { __typename?: 'MonthCost', soFar: number, rest: number, total: number, hourlyRate: number, monthEnd: string };
+
+export type ServiceMonthCostQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ServiceMonthCostQuery = { __typename?: 'Query', service: { __typename?: 'Service', id: string, monthCost: { __typename?: 'MonthCost', soFar: number, rest: number, total: number, hourlyRate: number, monthEnd: string } } };
+
+export type ProjectCostQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ProjectCostQuery = { __typename?: 'Query', project: { __typename?: 'Project', id: string, hourlyBudget: number | null, budgetWarning: boolean, placement: string, monthCost: { __typename?: 'MonthCost', soFar: number, rest: number, total: number, hourlyRate: number, monthEnd: string } } };
+
+export type SetProjectBudgetMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  hourlyBudget?: InputMaybe<Scalars['Float']['input']>;
+}>;
+
+
+export type SetProjectBudgetMutation = { __typename?: 'Mutation', setProjectBudget: { __typename?: 'Project', id: string, hourlyBudget: number | null, budgetWarning: boolean, placement: string } };
+
+export type SetProjectPlacementMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  placement: Scalars['String']['input'];
+}>;
+
+
+export type SetProjectPlacementMutation = { __typename?: 'Mutation', setProjectPlacement: { __typename?: 'Project', id: string, hourlyBudget: number | null, budgetWarning: boolean, placement: string } };
+
 export type BackupDestinationFieldsFragment = { __typename?: 'BackupDestination', id: string, name: string, kind: string, path: string | null, endpointUrl: string | null, region: string | null, bucket: string | null, prefix: string | null, accessKeyId: string | null };
 
 export type BackupDestinationsQueryVariables = Exact<{
@@ -2866,6 +2985,7 @@ export type UnsetVariablesMutation = { __typename?: 'Mutation', unsetVariables: 
 
 export const AuditEntryFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuditEntryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuditEntry"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"actorName"}},{"kind":"Field","name":{"kind":"Name","value":"concerns"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateType"}},{"kind":"Field","name":{"kind":"Name","value":"aggregateId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"summary"}},{"kind":"Field","name":{"kind":"Name","value":"details"}}]}}]} as unknown as DocumentNode<AuditEntryFieldsFragment, unknown>;
 export const AutoscalingFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AutoscalingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Autoscaling"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"minReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"maxReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"}},{"kind":"Field","name":{"kind":"Name","value":"scaleUp"}},{"kind":"Field","name":{"kind":"Name","value":"scaleDown"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"cappedByBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"unavailableMetrics"}},{"kind":"Field","name":{"kind":"Name","value":"lastDecisionAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastPrevious"}},{"kind":"Field","name":{"kind":"Name","value":"lastReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"lastExplanation"}},{"kind":"Field","name":{"kind":"Name","value":"lastHourlyCost"}}]}}]} as unknown as DocumentNode<AutoscalingFieldsFragment, unknown>;
+export const MonthCostFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MonthCostFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MonthCost"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"soFar"}},{"kind":"Field","name":{"kind":"Name","value":"rest"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyRate"}},{"kind":"Field","name":{"kind":"Name","value":"monthEnd"}}]}}]} as unknown as DocumentNode<MonthCostFieldsFragment, unknown>;
 export const BackupDestinationFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupDestinationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BackupDestination"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"endpointUrl"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"bucket"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"accessKeyId"}}]}}]} as unknown as DocumentNode<BackupDestinationFieldsFragment, unknown>;
 export const CronRunFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CronRunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CronRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledAt"}},{"kind":"Field","name":{"kind":"Name","value":"manual"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]} as unknown as DocumentNode<CronRunFieldsFragment, unknown>;
 export const ManagedDatabaseFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ManagedDatabaseFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDatabase"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"internalHost"}},{"kind":"Field","name":{"kind":"Name","value":"port"}},{"kind":"Field","name":{"kind":"Name","value":"user"}},{"kind":"Field","name":{"kind":"Name","value":"databaseName"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"published"}},{"kind":"Field","name":{"kind":"Name","value":"publishedHost"}}]}}]} as unknown as DocumentNode<ManagedDatabaseFieldsFragment, unknown>;
@@ -2900,6 +3020,11 @@ export const SetAutoscalingDocument = {"kind":"Document","definitions":[{"kind":
 export const RemoveAutoscalingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveAutoscaling"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeAutoscaling"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AutoscalingFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AutoscalingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Autoscaling"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"minReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"maxReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"}},{"kind":"Field","name":{"kind":"Name","value":"scaleUp"}},{"kind":"Field","name":{"kind":"Name","value":"scaleDown"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"cappedByBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"unavailableMetrics"}},{"kind":"Field","name":{"kind":"Name","value":"lastDecisionAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastPrevious"}},{"kind":"Field","name":{"kind":"Name","value":"lastReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"lastExplanation"}},{"kind":"Field","name":{"kind":"Name","value":"lastHourlyCost"}}]}}]} as unknown as DocumentNode<RemoveAutoscalingMutation, RemoveAutoscalingMutationVariables>;
 export const OrganizationPricesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrganizationPrices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"canManage"}},{"kind":"Field","name":{"kind":"Name","value":"vcpuHourPrice"}},{"kind":"Field","name":{"kind":"Name","value":"gbHourPrice"}}]}}]}}]} as unknown as DocumentNode<OrganizationPricesQuery, OrganizationPricesQueryVariables>;
 export const SetPricesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetPrices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vcpuHour"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"gbHour"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setPrices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"vcpuHour"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vcpuHour"}}},{"kind":"Argument","name":{"kind":"Name","value":"gbHour"},"value":{"kind":"Variable","name":{"kind":"Name","value":"gbHour"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"vcpuHourPrice"}},{"kind":"Field","name":{"kind":"Name","value":"gbHourPrice"}}]}}]}}]} as unknown as DocumentNode<SetPricesMutation, SetPricesMutationVariables>;
+export const EstimateAutoscalingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EstimateAutoscaling"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"minReplicas"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"maxReplicas"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"metrics"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"MetricTargetInput"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"scaleDown"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ScalingRulesInput"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"hourlyBudget"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"days"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"estimateAutoscaling"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}},{"kind":"Argument","name":{"kind":"Name","value":"minReplicas"},"value":{"kind":"Variable","name":{"kind":"Name","value":"minReplicas"}}},{"kind":"Argument","name":{"kind":"Name","value":"maxReplicas"},"value":{"kind":"Variable","name":{"kind":"Name","value":"maxReplicas"}}},{"kind":"Argument","name":{"kind":"Name","value":"metrics"},"value":{"kind":"Variable","name":{"kind":"Name","value":"metrics"}}},{"kind":"Argument","name":{"kind":"Name","value":"scaleDown"},"value":{"kind":"Variable","name":{"kind":"Name","value":"scaleDown"}}},{"kind":"Argument","name":{"kind":"Name","value":"hourlyBudget"},"value":{"kind":"Variable","name":{"kind":"Name","value":"hourlyBudget"}}},{"kind":"Argument","name":{"kind":"Name","value":"days"},"value":{"kind":"Variable","name":{"kind":"Name","value":"days"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"since"}},{"kind":"Field","name":{"kind":"Name","value":"until"}},{"kind":"Field","name":{"kind":"Name","value":"stepSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedCost"}},{"kind":"Field","name":{"kind":"Name","value":"actualCost"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedReplicaHours"}},{"kind":"Field","name":{"kind":"Name","value":"actualReplicaHours"}},{"kind":"Field","name":{"kind":"Name","value":"scaleChanges"}},{"kind":"Field","name":{"kind":"Name","value":"cappedEvaluations"}},{"kind":"Field","name":{"kind":"Name","value":"points"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"estimated"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}}]}}]}}]}}]} as unknown as DocumentNode<EstimateAutoscalingQuery, EstimateAutoscalingQueryVariables>;
+export const ServiceMonthCostDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServiceMonthCost"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"service"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"monthCost"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MonthCostFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MonthCostFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MonthCost"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"soFar"}},{"kind":"Field","name":{"kind":"Name","value":"rest"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyRate"}},{"kind":"Field","name":{"kind":"Name","value":"monthEnd"}}]}}]} as unknown as DocumentNode<ServiceMonthCostQuery, ServiceMonthCostQueryVariables>;
+export const ProjectCostDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProjectCost"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"project"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"placement"}},{"kind":"Field","name":{"kind":"Name","value":"monthCost"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MonthCostFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MonthCostFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MonthCost"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"soFar"}},{"kind":"Field","name":{"kind":"Name","value":"rest"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyRate"}},{"kind":"Field","name":{"kind":"Name","value":"monthEnd"}}]}}]} as unknown as DocumentNode<ProjectCostQuery, ProjectCostQueryVariables>;
+export const SetProjectBudgetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetProjectBudget"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"hourlyBudget"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setProjectBudget"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"hourlyBudget"},"value":{"kind":"Variable","name":{"kind":"Name","value":"hourlyBudget"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"placement"}}]}}]}}]} as unknown as DocumentNode<SetProjectBudgetMutation, SetProjectBudgetMutationVariables>;
+export const SetProjectPlacementDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetProjectPlacement"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"placement"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setProjectPlacement"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"placement"},"value":{"kind":"Variable","name":{"kind":"Name","value":"placement"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"placement"}}]}}]}}]} as unknown as DocumentNode<SetProjectPlacementMutation, SetProjectPlacementMutationVariables>;
 export const BackupDestinationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"BackupDestinations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"backupDestinations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"organizationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BackupDestinationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupDestinationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BackupDestination"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"endpointUrl"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"bucket"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"accessKeyId"}}]}}]} as unknown as DocumentNode<BackupDestinationsQuery, BackupDestinationsQueryVariables>;
 export const CreateBackupDestinationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateBackupDestination"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"path"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"endpointUrl"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"region"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bucket"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"prefix"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accessKeyId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"secretAccessKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createBackupDestination"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"organizationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}},{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}},{"kind":"Argument","name":{"kind":"Name","value":"path"},"value":{"kind":"Variable","name":{"kind":"Name","value":"path"}}},{"kind":"Argument","name":{"kind":"Name","value":"endpointUrl"},"value":{"kind":"Variable","name":{"kind":"Name","value":"endpointUrl"}}},{"kind":"Argument","name":{"kind":"Name","value":"region"},"value":{"kind":"Variable","name":{"kind":"Name","value":"region"}}},{"kind":"Argument","name":{"kind":"Name","value":"bucket"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bucket"}}},{"kind":"Argument","name":{"kind":"Name","value":"prefix"},"value":{"kind":"Variable","name":{"kind":"Name","value":"prefix"}}},{"kind":"Argument","name":{"kind":"Name","value":"accessKeyId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accessKeyId"}}},{"kind":"Argument","name":{"kind":"Name","value":"secretAccessKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"secretAccessKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BackupDestinationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupDestinationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BackupDestination"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"endpointUrl"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"bucket"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"accessKeyId"}}]}}]} as unknown as DocumentNode<CreateBackupDestinationMutation, CreateBackupDestinationMutationVariables>;
 export const TestBackupDestinationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TestBackupDestination"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"testBackupDestination"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ok"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"unavailable"}},{"kind":"Field","name":{"kind":"Name","value":"testedAt"}}]}}]}}]} as unknown as DocumentNode<TestBackupDestinationMutation, TestBackupDestinationMutationVariables>;
