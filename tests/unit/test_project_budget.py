@@ -116,3 +116,11 @@ def test_a_project_packs_or_spreads_its_replicas() -> None:
     assert p.set_placement(PlacementPreference.PACK, actor=ALICE, now=NOW)
     assert not p.set_placement(PlacementPreference.PACK, actor=ALICE, now=NOW)
     assert p.placement is PlacementPreference.PACK
+
+
+def test_a_cap_recorded_before_project_budgets_reads_as_the_service_budget() -> None:
+    from domain.service_autoscaling import ServiceAutoscaling  # noqa: PLC0415
+
+    state: dict[str, object] = {"budget": 1.0}
+    ServiceAutoscaling.CappedByBudget.upcast_v1_v2(state)
+    assert state == {"budget": 1.0, "scope": "service"}
