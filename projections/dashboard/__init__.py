@@ -25,6 +25,15 @@ from projections.dashboard.accounts import (
     SignInLinkRow,
     UserRow,
 )
+from projections.dashboard.backups import (
+    BACKUP_PLANS,
+    BACKUPS,
+    DATABASE_RESTORES,
+    BackupHandlers,
+    BackupPlanRow,
+    BackupRow,
+    DatabaseRestoreRow,
+)
 from projections.dashboard.clusters import (
     CLUSTER_NODES,
     CLUSTERS,
@@ -102,11 +111,14 @@ from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, Vo
 
 __all__ = [
     "API_TOKENS",
+    "BACKUPS",
+    "BACKUP_PLANS",
     "CLUSTERS",
     "CLUSTER_NODES",
     "COMMIT_CHECKS",
     "COMMIT_STATUSES",
     "CRON_RUNS",
+    "DATABASE_RESTORES",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "ENVIRONMENT_ACCESS",
@@ -135,12 +147,15 @@ __all__ = [
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
     "ApiTokenRow",
+    "BackupPlanRow",
+    "BackupRow",
     "ClusterNodeRow",
     "ClusterRow",
     "CommitChecksRow",
     "CommitStatusRow",
     "CronRunRow",
     "DashboardProjection",
+    "DatabaseRestoreRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
@@ -188,6 +203,7 @@ class DashboardProjection(
     CronRunHandlers,
     VolumeHandlers,
     SnapshotHandlers,
+    BackupHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -229,4 +245,7 @@ class DashboardProjection(
         CRON_RUNS,
         SERVICE_VOLUMES,
         SNAPSHOTS,
+        BACKUPS,
+        BACKUP_PLANS,
+        DATABASE_RESTORES,
     )
