@@ -36,6 +36,8 @@ from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
 from application.auth import AuthService
+from application.backup_check import BackupDestinationCheck
+from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.eventlog import EventLog
@@ -113,6 +115,8 @@ def bootstrap(
     prober: Prober | None = None,
     hypervisors: Hypervisors | None = None,
     git_providers: GitProviderApis | None = None,
+    backup_stores: BackupStores | None = None,
+    database_dumps: DatabaseDumps | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -182,6 +186,8 @@ def bootstrap(
             archives=archives,
             git_providers=git_providers,
             git=git,
+            backup_stores=backup_stores,
+            database_dumps=database_dumps,
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
@@ -243,6 +249,7 @@ def bootstrap(
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
         promotions=PromotionCheck(queries, dashboard, runtimes),
+        backup_destinations=BackupDestinationCheck(backup_stores, queries),
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),

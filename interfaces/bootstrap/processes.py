@@ -15,14 +15,17 @@ from adapters.caddy import CaddyIngress
 from adapters.caddy_process import CaddyServer, CaddyStartError
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
 from application.archives import SourceArchives, archive_id
+from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
+from application.databases import ENGINES
 from application.errors import UnavailableError
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
+from application.processes.backups import BackupConfig, BackupProcess
 from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.cron import CronConfig, CronScheduler
@@ -67,6 +70,9 @@ class ProcessParts:
     """The git providers' REST APIs (commit statuses, checks, pull request comments)."""
     git: GitSources | None = None
     """The git providers' side (None: no provider client is wired in)."""
+    backup_stores: BackupStores | None = None
+    database_dumps: DatabaseDumps | None = None
+    """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
 
 
 def processes(
@@ -214,6 +220,27 @@ def processes(
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
         cron=cron,
+        backups=_backups(settings, parts),
+    )
+
+
+def _backups(settings: Settings, parts: ProcessParts) -> BackupProcess | None:
+    """Database backups, their restore checks, retention and restores, when wired in."""
+    if parts.backup_stores is None or parts.database_dumps is None:
+        return None
+    return BackupProcess(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        runtimes=parts.runtimes,
+        stores=parts.backup_stores,
+        dumps=parts.database_dumps,
+        clock=parts.clock,
+        config=BackupConfig(
+            instance=settings.instance,
+            local_endpoint=settings.docker_host,
+            images=lambda database: ENGINES[database.engine].image(database.version, settings),
+        ),
     )
 
 
@@ -285,6 +312,7 @@ def start_processes(
     git_connections: GitConnectionsProcess | None = None,
     previews: PreviewProcess | None = None,
     cron: CronScheduler | None = None,
+    backups: BackupProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -345,6 +373,8 @@ def start_processes(
         targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
     if cron is not None:
         targets += (("containr-cron", on_dashboard(cron.run)),)
+    if backups is not None:
+        targets += (("containr-backups", on_dashboard(backups.run)),)
     for process in git:
         name = "containr-commit-statuses"
         if isinstance(process, CommitChecksProcess):

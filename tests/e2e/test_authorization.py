@@ -16,6 +16,7 @@ import json
 import subprocess
 import tarfile
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ import pytest
 from litestar.testing import TestClient
 
 from adapters.auth import Argon2Hasher, JwtSigner
+from adapters.fake_backup_store import InMemoryBackupStores
 from adapters.fake_git_providers import FakeGitProviderApis
 from adapters.secretbox import master_key
 from application import commands as c
@@ -35,7 +37,10 @@ from application.bus import Context
 from application.secrets import Secret
 from application.services import Services
 from application.settings import Settings
+from domain.ids import Actor, OrganizationId, ProjectId, ServiceId
 from domain.preview import Preview
+from domain.service import Service
+from domain.service_spec import DatabaseEngine, DatabaseSettings, ServiceKind, ServiceSpec
 from domain.triggers import repository_full_name
 from domain.webhook_delivery import DeliveryFact
 from interfaces.bootstrap import bootstrap, migrate
@@ -48,6 +53,8 @@ ROLES = ("owner", "admin", "member", "viewer")
 LEVEL = {"read": 0, "write": 1, "deploy": 1, "manage": 2, "own": 3}
 ROLE_LEVEL = {"viewer": 0, "member": 1, "admin": 2, "owner": 3}
 SYSTEM = Context(actor="system:test")  # type: ignore[arg-type]
+BACKUP_STORES = InMemoryBackupStores()
+"""Every seeded organisation's backup destination (tested writable when a plan names it)."""
 PASSWORD = "correct horse battery"  # tests/e2e/client.py signs everyone up with it
 REFUSED = ("FORBIDDEN",)
 
@@ -135,6 +142,16 @@ CASES: dict[str, Case] = {
         "cronRuns(environmentId: $env) { id state logs { line } } } }",
         "service",
         "env",
+    ),
+    "Service.backups": q(
+        "read",
+        "query($db: ID!) { service(id: $db) { backups { id state factsSummary } restoring } }",
+        "db",
+    ),
+    "Service.backupPlan": q(
+        "read",
+        "query($db: ID!) { service(id: $db) { backupPlan { id schedule } databaseRestores { id } } }",
+        "db",
     ),
     "Query.deployment": q(
         "read", "query($deployment: ID!) { deployment(id: $deployment) { state } }", "deployment"
@@ -483,6 +500,29 @@ CASES: dict[str, Case] = {
         "snapshot",
         tolerate=("CONFLICT",),  # the snapshot is not taken in this world: the gates let it ask
     ),
+    "Mutation.setBackupPlan": m(
+        "manage",
+        'mutation($db: ID!, $env: ID!, $destination: ID!) { setBackupPlan(serviceId: $db, environmentId: $env, schedule: "0 3 * * *", destinationId: $destination) { id schedule } }',
+        "db",
+        "env",
+    ),
+    "Mutation.removeBackupPlan": m(
+        "manage",
+        "mutation($db: ID!, $env: ID!) { removeBackupPlan(serviceId: $db, environmentId: $env) }",
+        "db",
+        "env",
+    ),
+    "Mutation.backupNow": m(
+        "deploy",
+        "mutation($db: ID!, $env: ID!, $destination: ID!) { backupNow(serviceId: $db, environmentId: $env, destinationId: $destination) { id state } }",
+        "db",
+        "env",
+    ),
+    "Mutation.restoreBackup": m(
+        "manage",
+        'mutation($backup: ID!, $slug: String!) { restoreBackup(backupId: $backup, into: "new", newServiceName: $slug) { id state } }',
+        "backup",
+    ),
     "Mutation.removeVolume": m(
         "write",
         'mutation($service: ID!) { removeVolume(serviceId: $service, volume: "data") }',
@@ -694,6 +734,43 @@ class World:
     def principal(self, token: str) -> object:
         return self.app.auth.authenticate(token)
 
+    def _managed_database(
+        self, org_id: uuid.UUID, project: uuid.UUID, env: uuid.UUID
+    ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+        """A managed PostgreSQL service (recorded as createDatabase makes one), a destination
+        of the organisation, a backup plan and a verified backup (its steps reported)."""
+        database = Service.create(
+            ServiceId(uuid.uuid4()),
+            OrganizationId(org_id),
+            ProjectId(project),
+            "pg",
+            ServiceSpec(
+                kind=ServiceKind.DATABASE,
+                image="postgres:16",
+                database=DatabaseSettings(DatabaseEngine.POSTGRES, "16"),
+            ),
+            actor=Actor("system:test"),
+            now=datetime.now(UTC),
+        )
+        self.app.store.record([database], {database.id: 0}, since=time.monotonic())
+        destination = uuid.uuid4()
+        BACKUP_STORES.add(org_id, destination)
+        run = self.app.execute
+        run(
+            c.SetBackupPlan(
+                service_id=database.id, environment_id=env, schedule="0 3 * * *",
+                destination_id=destination,
+            ),
+            SYSTEM,
+        )  # fmt: skip
+        backup = run(
+            c.BackupNow(service_id=database.id, environment_id=env, destination_id=destination),
+            SYSTEM,
+        ).id("backup_id")
+        for step in ("dumping", "stored", "verifying", "verified"):
+            run(c.ReportBackupStep(backup_id=backup, step=step, sha256="0" * 64), SYSTEM)  # type: ignore[arg-type]
+        return database.id, destination, backup
+
     def _preview(
         self,
         org_id: uuid.UUID,
@@ -775,6 +852,7 @@ class World:
         snapshot = run(
             c.SnapshotVolume(service_id=stateful, environment_id=env, volume="data"), SYSTEM
         ).id("snapshot_id")
+        db, destination, backup = self._managed_database(org_id, project, env)
         run(
             c.build_command(
                 c.SetVariables,
@@ -905,6 +983,10 @@ class World:
             "archive": str(archive),
             "stateful": str(stateful),
             "snapshot": str(snapshot),
+            "db": str(db),
+            "destination": str(destination),
+            "backup": str(backup),
+            "slug": f"r{_unique()}",
             "unique": _unique(),
             "email": f"{_unique()}@x.example",
         }
@@ -961,7 +1043,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     providers = FakeGitProviderApis()  # the provider behind every seeded git connection
     providers.provider("github", "https://api.github.com").add_repository("acme/shop")
     app = bootstrap(
-        settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024), git_providers=providers
+        settings,
+        hasher=Argon2Hasher(time_cost=1, memory_cost=1024),
+        git_providers=providers,
+        backup_stores=BACKUP_STORES,
     )
     with TestClient(create_app(app, run_projections=True)) as http:
         tokens: dict[str, str] = {}

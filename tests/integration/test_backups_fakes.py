@@ -14,6 +14,7 @@ import pytest
 from adapters.fake_backup_store import InMemoryBackupStore, InMemoryBackupStores
 from adapters.fake_database_dumps import FakeDatabase, InMemoryDatabaseDumps
 from application import commands as c
+from application.backup_ports import DumpError
 from application.bus import CommandBus, CommandResult, Context
 from application.errors import DomainError, InvalidValueError
 from application.processes.backups import BackupConfig, BackupProcess
@@ -256,8 +257,6 @@ def test_a_backup_not_done_by_its_deadline_fails(db: Db) -> None:
 
 
 def test_a_dump_that_fails_records_the_backup_failed_with_the_tools_reason(db: Db) -> None:
-    from application.backup_ports import DumpError
-
     db.dumps.fail["dump"] = DumpError("pg_dump exited 1: connection refused")
     backup_id = db.backup_now()
     assert db.drive(db.process(), backup_id) is BackupState.FAILED
@@ -388,8 +387,6 @@ def test_a_restore_into_the_same_database_takes_a_backup_first_then_restores(db:
 
 
 def test_a_restore_whose_first_backup_fails_changes_nothing(db: Db) -> None:
-    from application.backup_ports import DumpError
-
     process = db.process()
     backup_id = verified_backup(db, process)
     db.database().tables = {"public.users": 1}
