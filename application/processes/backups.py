@@ -154,7 +154,7 @@ def _credentials(
     return "default", Secret(first("REDIS_PASSWORD")), None
 
 
-class _Tee:
+class Tee:
     """Hands each chunk of the dump to the store and, through a small bounded queue, to a
     restore into the scratch database running in a thread (memory stays bounded)."""
 
@@ -348,7 +348,7 @@ class BackupProcess:
             self._fail(backup, f"the throw-away database for the restore check: {e}")
             return
         try:
-            tee = _Tee(
+            tee = Tee(
                 lambda chunks: self.dumps.restore(
                     runtime, scratch.target, chunks, timeout=self.config.step_timeout
                 )
