@@ -5,6 +5,7 @@ import { Link, NavLink, useParams } from "react-router-dom";
 import { EmptyState, StateBadge } from "../../components/ui";
 import { ServiceUrls } from "../canvas/ServiceUrls";
 import { useCanvas } from "../ProjectCanvas";
+import { BackupsTab } from "./Backups";
 import { DeploymentsTab } from "./Deployments";
 import { LogsTab } from "./Logs";
 import { OverviewTab } from "./Overview";
@@ -18,6 +19,7 @@ export const TABS = [
   { id: "deployments", label: "Deployments" },
   { id: "variables", label: "Variables" },
   { id: "runs", label: "Runs" },
+  { id: "backups", label: "Backups" },
   { id: "logs", label: "Logs" },
   { id: "source", label: "Source" },
   { id: "settings", label: "Settings" },
@@ -60,7 +62,7 @@ export default function ServicePanel() {
         </div>
       </div>
       <nav aria-label="Service sections" className="mb-4 flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800">
-        {TABS.filter((t) => t.id !== "runs" || service.kind === "cron").map((t) => (
+        {TABS.filter((t) => (t.id !== "runs" || service.kind === "cron") && (t.id !== "backups" || service.kind === "database")).map((t) => (
           <NavLink
             key={t.id}
             to={`${base}/${t.id}${canvas.envQuery}`}
@@ -82,6 +84,8 @@ export default function ServicePanel() {
         <VariablesTab service={service} projectId={canvas.project.id} environment={canvas.environment} canWrite={canvas.canWrite} canReveal={canvas.canManage} />
       ) : tab === "runs" && service.kind === "cron" ? (
         <RunsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} />
+      ) : tab === "backups" && service.kind === "database" ? (
+        <BackupsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} canManage={canvas.canManage} />
       ) : tab === "logs" ? (
         <LogsTab service={service} environment={canvas.environment} />
       ) : tab === "source" ? (
