@@ -48,7 +48,7 @@ from tests.integration.engine_images import ensure_engine_images
 ROWS = int(os.environ.get("BENCH_BACKUP_ROWS", "3600000"))
 DOCKER = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
 DUMPS = os.environ.get("BENCH_DUMPS", "adapters.database_dumps:DockerDatabaseDumps")
-STORE = os.environ.get("BENCH_STORE", "adapters.backup_stores:bench_directory_store")
+STORE = os.environ.get("BENCH_STORE", "bench.backup:directory_store")
 INSTANCE = f"bench-{uuid.uuid4().hex[:8]}"
 LABELS = {"containr.managed": "true", "containr.instance": INSTANCE}
 PASSWORD = uuid.uuid4().hex
@@ -186,6 +186,12 @@ def _ours(
     if failure is not None:
         raise RuntimeError(f"the restore does not hold what was dumped: {failure}")
     store.delete(key, timeout=60)
+
+
+def directory_store(root: Path) -> BackupStore:
+    """The directory store (h/backup-stores) under ``root``, with a throw-away file key."""
+    module = importlib.import_module("adapters.backup_stores.directory")
+    return module.DirectoryStore(root, os.urandom(32))  # type: ignore[no-any-return]
 
 
 def _fields(target: DatabaseTarget) -> dict[str, Any]:
