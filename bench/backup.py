@@ -84,7 +84,11 @@ def _exec(engine: docker.APIClient, container: str, command: list[str], deadline
 
 def _wait_ready(engine: docker.APIClient, container: str, deadline: float) -> None:
     while True:
-        handle = engine.exec_create(container, ["pg_isready", "-U", "postgres"], user="postgres")
+        # Over TCP: the image's first-start server (creating the database) listens on the
+        # socket only, so a socket probe would pass before the database exists.
+        handle = engine.exec_create(
+            container, ["pg_isready", "-h", "127.0.0.1", "-U", "postgres"], user="postgres"
+        )
         engine.exec_start(handle["Id"])
         if engine.exec_inspect(handle["Id"])["ExitCode"] == 0:
             return
