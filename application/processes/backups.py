@@ -311,13 +311,15 @@ class BackupProcess:
             self._verify(backup)
 
     def _dump(self, backup: Backup) -> None:
-        if not self._report(c.ReportBackupStep(backup_id=backup.id, step="dumping")):
-            return
+        # The database and the store are found before the attempt is recorded: an engine
+        # that is away (ContainerEngineError) waits for the next tick without an event.
         try:
             runtime, target = self._target(backup.service_id, backup.environment_id, backup.id)
             store = self.stores.open(backup.organization_id, backup.destination_id)
         except (TargetError, BackupStoreError) as e:
             self._fail(backup, str(e))
+            return
+        if not self._report(c.ReportBackupStep(backup_id=backup.id, step="dumping")):
             return
         # A dead attempt may have stored a whole object without recording it: its checksum
         # was never recorded, so it is not trusted; the dump is made again.
@@ -362,8 +364,10 @@ class BackupProcess:
                     ),
                     timeout=self.config.step_timeout,
                 )
-            except (DumpError, BackupStoreError) as e:
+            except BaseException as e:  # the teed restore is told to stop, whatever happened
                 tee.finish(DumpError("the dump failed"), self.config.step_timeout)
+                if not isinstance(e, DumpError | BackupStoreError):
+                    raise
                 self._fail(backup, str(e))
                 return
             restore_error = tee.finish(None, self.config.step_timeout)
@@ -411,8 +415,6 @@ class BackupProcess:
 
     def _verify(self, backup: Backup) -> None:
         """The restore check from the store (after a crash, or without the tee)."""
-        if not self._report(c.ReportBackupStep(backup_id=backup.id, step="verifying")):
-            return
         runtime = self._backup_runtime(backup)
         try:
             store = self.stores.open(backup.organization_id, backup.destination_id)
@@ -422,6 +424,8 @@ class BackupProcess:
             return
         failure: str | None
         try:
+            if not self._report(c.ReportBackupStep(backup_id=backup.id, step="verifying")):
+                return
             chunks = store.get(
                 backup.key, sha256=backup.sha256 or "", timeout=self.config.store_timeout
             )

@@ -18,6 +18,7 @@ from application.backup_ports import DumpError
 from application.bus import CommandBus, CommandResult, Context
 from application.errors import DomainError, InvalidValueError
 from application.processes.backups import BackupConfig, BackupProcess
+from application.runtime_ports import ContainerEngineError
 from application.secrets import Secret
 from domain.backup import BackupState
 from domain.database_restore import RestoreState
@@ -262,6 +263,17 @@ def test_a_dump_that_fails_records_the_backup_failed_with_the_tools_reason(db: D
     assert db.drive(db.process(), backup_id) is BackupState.FAILED
     assert "connection refused" in db.rig.world.app.queries.backup(backup_id).reason
     assert all(s.removed for s in db.dumps.scratches)
+
+
+def test_an_engine_lost_mid_dump_leaves_the_backup_dumping_until_the_next_attempt(db: Db) -> None:
+    process = db.process()
+    backup_id = db.backup_now()
+    db.dumps.fail["dump"] = ContainerEngineError("the engine did not answer")
+    with pytest.raises(ContainerEngineError):
+        db.drive(process, backup_id)
+    assert db.rig.world.app.queries.backup(backup_id).state is BackupState.DUMPING
+    assert all(s.removed for s in db.dumps.scratches)  # the teed restore was stopped too
+    assert db.drive(process, backup_id) is BackupState.VERIFIED
 
 
 # Plans, the schedule and retention
