@@ -63,6 +63,9 @@ _REGISTRY = re.compile(r'Get "?https?://(?P<host>[^/"\s]+)')
 _LOOKUP = re.compile(r"lookup (?P<host>[^\s:]+)(?: on \S+)?: (?P<why>[^\"]+)")
 _STEP = re.compile(r"^Step \d+/\d+ : (?P<instruction>\S+)\s*(?P<arguments>.*)$")
 
+_EXEC_OUTPUT_LIMIT = 1024 * 1024
+"""The most of a command's output ``exec_output`` keeps."""
+
 
 class DockerRuntime:
     """A ContainerRuntime talking to the Docker engine at ``base_url`` (unix://, tcp://, ssh://).
@@ -542,6 +545,43 @@ class DockerRuntime:
         return EngineUnreachableError(
             f"the Docker engine at {self._base_url} does not answer ({reason})"
         )
+
+    def exec_output(
+        self, container_id: str, command: list[str], *, timeout: float
+    ) -> tuple[int, bytes]:
+        """Run a command in a running container; its exit code and output (at most 1 MiB).
+
+        The output is read in a thread so the call returns by ``timeout`` (124, and no
+        output) even when the command never ends.
+        """
+        with self._calls(f"running a command in container {container_id}"):
+            api = self._api()
+            exec_id = api.exec_create(container_id, command, stdout=True, stderr=True)["Id"]
+            chunks: list[bytes] = []
+            failed: list[BaseException] = []
+
+            def read() -> None:
+                # Not streamed: the SDK closes the response only after reading it whole.
+                try:
+                    chunks.append(bytes(api.exec_start(exec_id))[:_EXEC_OUTPUT_LIMIT])
+                except Exception as e:  # reported by the caller's thread
+                    failed.append(e)
+
+            reader = threading.Thread(target=read, name="exec-output", daemon=True)
+            started = time.monotonic()
+            reader.start()
+            reader.join(timeout)
+            if reader.is_alive():
+                return 124, b"".join(chunks)
+            if failed:
+                raise failed[0]
+            while True:  # the stream ended: the exit code follows at once
+                state = api.exec_inspect(exec_id)
+                if not state["Running"] and state["ExitCode"] is not None:
+                    return int(state["ExitCode"]), b"".join(chunks)
+                if time.monotonic() - started >= timeout:
+                    return 124, b"".join(chunks)
+                time.sleep(_EXEC_POLL_SECONDS)
 
 
 class _Streaming:

@@ -597,6 +597,35 @@ class InMemoryRuntime:
                 kept += [t for t in tags if t not in kept]
             self.images[other.id] = ImageInfo(id=other.id, tags=kept)
 
+    def exec_output(
+        self, container_id: str, command: list[str], *, timeout: float
+    ) -> tuple[int, bytes]:
+        """The fixed exit code and output, from ``exec_outputs[(container id, command)]``
+        (set by a test; None hangs, so 124), or a simulated one (``echo`` lines print)."""
+        # Made on first use (not in __init__) so the hook stays beside the method.
+        outputs: dict[tuple[str, tuple[str, ...]], tuple[int, bytes] | None]
+        outputs = self.__dict__.setdefault("exec_outputs", {})
+        with self._changed:
+            self._check()
+            info = self._get(container_id, doing=f"running {command} in container")
+            if info.state != "running":
+                raise ContainerEngineError(f"Container {info.id} is not running")
+            self.execs.append((info.id, list(command)))
+            key = (info.id, tuple(command))
+            if key in outputs:
+                fixed = outputs[key]
+                return (TIMED_OUT, b"") if fixed is None else fixed
+            printed: list[str] = []
+            code = 0
+            if len(command) == 2 and command[0] == "sleep" and float(command[1]) > timeout:
+                return TIMED_OUT, b""
+            if len(command) == 3 and command[:2] == ["sh", "-c"]:
+                try:
+                    _play_script(command[2], printed.append)
+                except _Failed as e:
+                    code = e.code
+            return code, "".join(f"{line}\n" for line in printed).encode()
+
 
 def _normal(reference: str) -> str:
     """``name`` means ``name:latest``, as for Docker."""

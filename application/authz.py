@@ -205,6 +205,8 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.UnsetVariables: (Permission.WRITE, _project, "project"),
     c.CreateService: (Permission.WRITE, _project, "project"),
     c.UpdateService: (Permission.WRITE, _service, "service"),
+    c.CreateDatabase: (Permission.WRITE, _project, "project"),
+    c.UpdateDatabase: (Permission.WRITE, _service, "service"),
     c.ScaleService: (Permission.WRITE, _service, "service"),
     c.DeleteService: (Permission.WRITE, _service, "service"),
     c.RemoveVolume: (Permission.WRITE, _service, "service"),
@@ -244,6 +246,9 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.DisconnectServiceRepository: (Permission.WRITE, _service, "service"),
     c.SetPreviewPolicy: (Permission.WRITE, _project, "project"),
     c.RemovePreview: (Permission.DEPLOY, _preview, "preview"),
+    c.SetAutoscaling: (Permission.WRITE, _service, "service"),
+    c.RemoveAutoscaling: (Permission.WRITE, _service, "service"),
+    c.SetPrices: (Permission.MANAGE, _org, "organisation"),
 }
 
 

@@ -25,6 +25,7 @@ from application.secrets import secret_enc_hook
 from application.unit_of_work import UnitOfWork
 from domain.deployment import DeadlinePolicy
 from domain.ids import Actor
+from domain.service_spec import DatabaseSettings
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,10 @@ class CommandBus:
         max_attempts: int = 8,
         on_recorded: Callable[[], None] | None = None,
         archives: SourceArchives | None = None,
+        database_images: Callable[[DatabaseSettings], str] | None = None,
     ) -> None:
         self._store = store
+        self._database_images = database_images
         self._archives = archives
         self._clock = clock
         self._secrets = secrets
@@ -144,6 +147,7 @@ class CommandBus:
             archives=self._archives,
             fresh=fresh,
             since=since,
+            database_images=self._database_images,
         )
 
     def _attempt(
@@ -200,6 +204,7 @@ class CommandBus:
             deadlines=self._deadlines,
             user_id=ctx.principal.user_id if ctx.principal else None,
             fresh=True,  # nothing is checked at commit: read what the database holds
+            database_images=self._database_images,
         )
         if ctx.principal is not None:
             authorize(command, uow, ctx.principal)

@@ -13,10 +13,18 @@ from msgspec import UNSET, UnsetType
 
 from application.errors import InvalidValueError
 from application.secrets import Secret, secret_dec_hook
+from domain.autoscaling import (
+    AutoscalingPolicy,
+    Evaluation,
+    MetricKind,
+    PolicyKind,
+    SelectPolicy,
+)
 from domain.git_connection import GitProvider
 from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
 from domain.preview import DiskSpace, PreviewServices, WhenFull
+from domain.service_autoscaling import MetricReadings
 from domain.service_source import WebhookMode
 from domain.service_spec import (
     BuildSettings,
@@ -232,6 +240,32 @@ class UpdateService(Command, frozen=True):
     load_balancing: str | UnsetType = UNSET
     volumes: list[VolumeMount] | UnsetType = UNSET
     volume_per_replica: bool | UnsetType = UNSET
+
+
+class CreateDatabase(Command, frozen=True):
+    """Create a managed database (PostgreSQL, MySQL/MariaDB or Redis) in an environment and
+    deploy it: a service of kind database with generated credentials and a data volume."""
+
+    project_id: UUID
+    environment_id: UUID
+    engine: str
+    """postgres, mysql (mariadb is accepted for it) or redis, in any case."""
+    name: str | None = None
+    """The service's name, its host name on the environment's network (default: the
+    engine's name, e.g. postgres)."""
+    version: str | None = None
+    """The engine's version (default: the newest the dashboard offers)."""
+    public_port: bool = False
+    """Publish the engine's port on the node (127.0.0.1, a port the engine picks)."""
+
+
+class UpdateDatabase(Command, frozen=True):
+    """Run another version of a managed database's engine (same major only)."""
+
+    service_id: UUID
+    version: str
+    engine: str | None = None
+    """If given, it must be the database's engine: engines never change."""
 
 
 class ScaleService(Command, frozen=True):
@@ -1057,6 +1091,76 @@ class ReplaceCronRun(Command, frozen=True):
 
     run_id: UUID
     by_run_id: UUID
+
+
+# Autoscaling (issue 16)
+
+
+class MetricTargetInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """A metric to scale on and the average per replica to steer towards: CPU or memory in
+    % of the replica's request, requests per second, error rate in %, or a custom metric
+    (its Prometheus ``name``)."""
+
+    metric: MetricKind
+    target: float
+    name: str = ""
+
+
+class ScalePolicyInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """At most ``value`` replicas (pods) or percent changed per ``period_seconds``."""
+
+    kind: PolicyKind
+    value: int
+    period_seconds: int
+
+
+class ScalingRulesInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """One direction's behaviour; fields left out take Kubernetes' defaults (scale up: no
+    window, 100 % or 4 replicas per 15 s; scale down: 300 s window, 100 % per 15 s)."""
+
+    stabilization_seconds: int | None = None
+    select: SelectPolicy = SelectPolicy.MAX
+    policies: list[ScalePolicyInput] | None = None
+
+
+class SetAutoscaling(Command, frozen=True):
+    """Scale a service by its metrics between ``min_replicas`` and ``max_replicas``, within
+    an hourly budget if given (the organisation's prices make a replica's cost)."""
+
+    service_id: UUID
+    max_replicas: int
+    metrics: list[MetricTargetInput]
+    min_replicas: int = 1
+    scale_up: ScalingRulesInput | None = None
+    scale_down: ScalingRulesInput | None = None
+    hourly_budget: float | None = None
+
+
+class RemoveAutoscaling(Command, frozen=True):
+    """Scale a service by hand only again (its replica count stays as it is)."""
+
+    service_id: UUID
+
+
+class SetPrices(Command, frozen=True):
+    """What a vCPU-hour and a GB-hour of memory cost in an organisation."""
+
+    organization_id: UUID
+    vcpu_hour: float
+    gb_hour: float
+
+
+class RecordAutoscalingDecision(Command, frozen=True):
+    """Report: an evaluation of a service's autoscaling, to record what it changed (and to
+    scale the service to the decided count) unless the service changed since."""
+
+    service_id: UUID
+    evaluated_at: datetime
+    evaluation: Evaluation
+    readings: tuple[MetricReadings, ...] = ()
+    replica_cost: float = 0.0
+    policy: AutoscalingPolicy | None = None
+    """The policy evaluated (a decision under a policy changed since is refused)."""
 
 
 # Backups of managed databases (issue 15)

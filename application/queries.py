@@ -27,6 +27,7 @@ from domain.organization import Organization
 from domain.preview import Preview
 from domain.project import Project
 from domain.service import Service
+from domain.service_autoscaling import ServiceAutoscaling
 from domain.user import User
 from domain.values import SealedValue
 from domain.variables import VariableSet
@@ -78,6 +79,17 @@ class Queries:
         service = self._get(Service, service_id, "service")
         assert isinstance(service, Service)
         return service
+
+    def service_autoscaling(self, service_id: UUID) -> ServiceAutoscaling | None:
+        """A service's autoscaling: its policy and recent decisions (None: never set)."""
+        try:
+            found = self._get(
+                ServiceAutoscaling, ServiceAutoscaling.id_for(service_id), "service autoscaling"
+            )
+        except NotFoundError:
+            return None
+        assert isinstance(found, ServiceAutoscaling)
+        return found
 
     def snapshot(self, snapshot_id: UUID) -> VolumeSnapshot:
         """A volume snapshot with its steps and restores."""

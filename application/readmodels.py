@@ -19,6 +19,7 @@ from application.errors import NotFoundError
 from projections import analytics, dashboard, history
 from projections.dashboard import (
     ApiTokenRow,
+    AutoscalingRow,
     BackupPlanRow,
     BackupRow,
     ClusterNodeRow,
@@ -56,6 +57,7 @@ from projections.schema import Row, Table
 __all__ = [  # the row types, for the interfaces (which never import projections themselves)
     "ApiTokenRow",
     "AuditRow",
+    "AutoscalingRow",
     "BackupPlanRow",
     "BackupRow",
     "ClusterNodeRow",
@@ -904,6 +906,18 @@ class DashboardQueries:
             dashboard.PREVIEWS, where={"comments_pending": True}, order_by=("opened_at", "id")
         )
         return typed(rows, dashboard.PreviewRow)
+
+    def autoscaling(self, service_id: UUID) -> dashboard.AutoscalingRow | None:
+        """A service's autoscaling (None: never set; scaled by hand)."""
+        rows = self._select(dashboard.AUTOSCALING, where={"service_id": service_id})
+        return typed(rows, dashboard.AutoscalingRow)[0] if rows else None
+
+    def autoscaled_services(self) -> list[dashboard.AutoscalingRow]:
+        """Every service with an autoscaling policy in force (for the autoscaler)."""
+        rows = self._select(
+            dashboard.AUTOSCALING, where={"enabled": True}, order_by=("service_id",)
+        )
+        return typed(rows, dashboard.AutoscalingRow)
 
     def preview_policy(self, project_id: UUID) -> dashboard.PreviewPolicyRow | None:
         """A project's preview policy (None: never set, previews are off)."""

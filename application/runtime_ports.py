@@ -332,6 +332,14 @@ class ContainerRuntime(Protocol):
         """The container's output lines (stdout and stderr), following if asked."""
         ...
 
+    def exec_output(
+        self, container_id: str, command: list[str], *, timeout: float
+    ) -> tuple[int, bytes]:
+        """Run a command inside a running container and return its exit code with what it
+        printed (stdout and stderr, at most 1 MiB); 124 and the output so far when it
+        outlives ``timeout`` seconds."""
+        ...
+
 
 # Ingress
 

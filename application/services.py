@@ -14,6 +14,7 @@ from application.backup_check import BackupDestinationCheck
 from application.bus import CommandBus, CommandResult, Context
 from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command, ConnectServiceRepository
+from application.database_figures import DatabaseFigures
 from application.errors import UnavailableError
 from application.eventlog import EventLog
 from application.eventstore import EventStore
@@ -92,6 +93,8 @@ class Services:
     """Git providers' APIs through the connections (None: no provider client wired in)."""
     sign_in: ProviderSignIn | None = None
     """Sign-in and account linking through GitHub and GitLab (GET /auth/{provider}/start)."""
+    databases: DatabaseFigures | None = None
+    """Managed databases' figures, measured by their engines (None: no engine wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

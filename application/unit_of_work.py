@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
@@ -17,6 +18,7 @@ from application.ports import SecretBox
 from domain.base import ContainrAggregate
 from domain.deployment import DeadlinePolicy
 from domain.ids import Actor
+from domain.service_spec import DatabaseSettings
 
 A = TypeVar("A", bound=ContainrAggregate)
 
@@ -36,8 +38,12 @@ class UnitOfWork:
         archives: SourceArchives | None = None,
         fresh: bool = False,
         since: float | None = None,
+        database_images: Callable[[DatabaseSettings], str] | None = None,
     ) -> None:
         self.store = store
+        self.database_images = database_images
+        """The image a managed database of an engine and version runs (the configured
+        CONTAINR_*_IMAGE settings; None: the official images)."""
         self.archives = archives
         """Uploaded source archives (to check the one a deployment names)."""
         self.user_id = user_id

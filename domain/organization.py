@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from domain.autoscaling import Prices
 from domain.base import ContainrAggregate
 from domain.errors import InvalidValueError, RuleViolatedError
 from domain.ids import Actor, OrganizationId, UserId
@@ -99,6 +100,14 @@ class Organization(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.expose_secrets_to_forks = self.expose
 
+    class PricesSet(ContainrAggregate.Event):
+        """What a vCPU-hour and a GB-hour cost, for replica costs and budgets (issue 16)."""
+
+        prices: Prices
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.prices = self.prices
+
     class ProviderSignInRequirementChanged(ContainrAggregate.Event):
         required: bool
 
@@ -113,6 +122,7 @@ class Organization(ContainrAggregate):
         """Releases of code from forks get the variables (as GitHub Actions' setting)."""
         self.members: dict[UUID, Role] = {owner_id: Role.OWNER}
         self.invitations: dict[UUID, Invitation] = {}
+        self.prices = Prices()
 
     @classmethod
     def create(
@@ -162,6 +172,14 @@ class Organization(ContainrAggregate):
             self.trigger_event(
                 self.ForkSecretsPolicyChanged, expose=expose, actor=actor, timestamp=now
             )
+
+    def set_prices(self, prices: Prices, *, actor: Actor, now: datetime) -> bool:
+        """Price a vCPU-hour and a GB-hour; False when they were so already."""
+        prices.check()
+        if prices == self.prices:
+            return False
+        self.trigger_event(self.PricesSet, prices=prices, actor=actor, timestamp=now)
+        return True
 
     def add_member(self, user_id: UserId, role: Role, *, actor: Actor, now: datetime) -> None:
         """Make a user a member with a role."""

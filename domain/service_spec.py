@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from urllib.parse import urlsplit
 
-from domain.errors import InvalidValueError
+from domain.errors import InvalidValueError, RuleViolatedError
 from domain.values import validate_hostname, validate_slug
 
 _IMAGE_REFERENCE = re.compile(
@@ -230,6 +230,28 @@ class DatabaseSettings:
             raise InvalidValueError(
                 "database.version",
                 f"{self.version!r} is not an engine version (like 16, 10.11 or 7.2)",
+            )
+
+    def check_change(self, new: DatabaseSettings) -> None:
+        """Raise RuleViolatedError unless a running database may move to ``new``: the same
+        engine, and a version of the same major (its data directory only opens there)."""
+        if new.engine is not self.engine:
+            raise RuleViolatedError(
+                f"a database's engine cannot change ({self.engine.value} -> "
+                f"{new.engine.value}); create a new {new.engine.value} database and move the "
+                "data with a backup and a restore"
+            )
+        if new.major > self.major:
+            raise RuleViolatedError(
+                f"{self.engine.value} {self.version} cannot be upgraded in place to "
+                f"{new.version}: a new major version does not open the old data directory. "
+                f"Create a new {new.version} database, back this one up and restore the backup "
+                "into it"
+            )
+        if new.major < self.major:
+            raise RuleViolatedError(
+                f"{self.engine.value} {self.version} cannot go back to {new.version}: an "
+                "older major version does not open a newer data directory"
             )
 
 

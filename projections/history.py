@@ -354,6 +354,11 @@ def summarize(aggregate_type: str, action: str, details: dict[str, Any]) -> str:
         reason = plain(details.get("reason"))
         state = plain(details.get("state", action.lower()))
         return f"deployment {state}" + (f": {reason}" if reason else "")
+    if aggregate_type == "ServiceAutoscaling":  # issue 16: each decision says why
+        decision = plain(details.get("decision")) or {}
+        explanation = decision.get("explanation") or plain(details.get("explanation"))
+        if explanation:
+            return f"autoscaler {_words(action)}: {explanation}"
     if aggregate_type == "VariableSet":
         changed = ", ".join(plain(details.get("set", [])))
         removed = ", ".join(plain(details.get("unset", [])))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from uuid import UUID, uuid4
 
 from application import commands as c
 from application.cron import check_cron, check_timezone
 from application.errors import InvalidValueError, NotFoundError, RuleViolatedError
-from application.handlers.common import live_project, live_service, reserve, service_scope
-from application.handlers.deployments import request_deployment
+from application.handlers.common import live_project, live_service
+from application.handlers.databases import create_database
 from application.unit_of_work import UnitOfWork
 from domain.backup import Backup, BackupTrigger
 from domain.backup_plan import BackupPlan
 from domain.backup_retention import RetentionPolicy
 from domain.database_restore import DatabaseRestore, RestoreInto, check_restorable
-from domain.ids import OrganizationId, ProjectId, ServiceId
 from domain.service import Service
 from domain.service_spec import DatabaseSettings
 
@@ -257,36 +255,26 @@ def _new_database(
     backup: Backup,
     database: DatabaseSettings,
 ) -> Service:
-    """A new database service like ``source`` (engine, version, image, volume), deployed
-    into the backup's environment; the restore waits for it to run."""
+    """A new managed database of the backup's engine and version, made as createDatabase
+    makes one (its own credentials, volume and probe) and deployed into the backup's
+    environment; the restore waits for it to run."""
     if not cmd.new_service_name:
         raise InvalidValueError("new_service_name", "name the new database service")
-    if database.version != backup.engine_version:  # the backup's own version, as the issue asks
-        database = DatabaseSettings(database.engine, backup.engine_version)
-    service_id = ServiceId(uuid4())
-    service = uow.add(
-        Service.create(
-            service_id,
-            OrganizationId(source.organization_id),
-            ProjectId(source.project_id),
-            cmd.new_service_name,
-            replace(source.spec, database=database),
-            actor=uow.actor,
-            now=uow.now,
+    try:
+        made = create_database(
+            c.CreateDatabase(
+                project_id=source.project_id,
+                environment_id=backup.environment_id,
+                engine=database.engine.value,
+                name=cmd.new_service_name,
+                version=backup.engine_version,
+            ),
+            uow,
         )
-    )
-    reserve(
-        uow,
-        service_scope(source.project_id),
-        service.name,
-        service_id,
-        field="new_service_name",
-        taken=f"the project already has a service {service.name!r}; choose another name",
-    )
-    request_deployment(
-        c.RequestDeployment(service_id=service_id, environment_id=backup.environment_id), uow
-    )
-    return service
+    except InvalidValueError as e:  # named after this command's argument
+        field = "new_service_name" if e.field in ("name", None) else e.field
+        raise InvalidValueError(field, e.message) from None
+    return uow.get(Service, made["service_id"], "service")
 
 
 def report_database_restore_step(

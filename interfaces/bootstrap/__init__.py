@@ -40,6 +40,8 @@ from application.backup_check import BackupDestinationCheck
 from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
+from application.database_figures import DatabaseFigures
+from application.databases import database_images
 from application.eventlog import EventLog
 from application.git_providers import GitProviderApis
 from application.git_sources import (
@@ -54,6 +56,7 @@ from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
+from application.processes.autoscaler import ReplicaMetrics
 from application.projections import Progress, TimeTravel
 from application.promotion_check import PromotionCheck
 from application.queries import Queries
@@ -115,6 +118,7 @@ def bootstrap(
     prober: Prober | None = None,
     hypervisors: Hypervisors | None = None,
     git_providers: GitProviderApis | None = None,
+    replica_metrics: ReplicaMetrics | None = None,
     backup_stores: BackupStores | None = None,
     database_dumps: DatabaseDumps | None = None,
 ) -> Services:
@@ -154,6 +158,7 @@ def bootstrap(
         deadlines=settings.deadline_policy(),
         on_recorded=storage.on_recorded,
         archives=archives,
+        database_images=database_images(settings),
     )
     logs = storage.logs(changes)
     metrics = storage.metrics()
@@ -186,6 +191,7 @@ def bootstrap(
             archives=archives,
             git_providers=git_providers,
             git=git,
+            replica_metrics=replica_metrics,
             backup_stores=backup_stores,
             database_dumps=database_dumps,
         ),
@@ -255,6 +261,7 @@ def bootstrap(
         ),
         git_providers=git_providers,
         git=git,
+        databases=DatabaseFigures(queries, runtimes, settings.docker_host),
         sign_in=ProviderSignIn(
             sign_in_providers(settings),
             store=store,

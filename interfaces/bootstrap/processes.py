@@ -25,6 +25,7 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
+from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.backups import BackupConfig, BackupProcess
 from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
@@ -70,6 +71,9 @@ class ProcessParts:
     """The git providers' REST APIs (commit statuses, checks, pull request comments)."""
     git: GitSources | None = None
     """The git providers' side (None: no provider client is wired in)."""
+    replica_metrics: ReplicaMetrics | None = None
+    """Where the autoscaler reads replicas' metrics (None: nowhere yet, every metric is
+    unavailable and nothing scales; issue 16 wires the metrics store's reader here)."""
     backup_stores: BackupStores | None = None
     database_dumps: DatabaseDumps | None = None
     """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
@@ -220,6 +224,13 @@ def processes(
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
         cron=cron,
+        autoscaler=Autoscaler(
+            bus=parts.bus,
+            queries=parts.queries,
+            dashboard=parts.dashboard,
+            metrics=parts.replica_metrics or NoMetrics(),
+            clock=parts.clock,
+        ),
         backups=_backups(settings, parts),
     )
 
@@ -312,6 +323,7 @@ def start_processes(
     git_connections: GitConnectionsProcess | None = None,
     previews: PreviewProcess | None = None,
     cron: CronScheduler | None = None,
+    autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
@@ -369,12 +381,13 @@ def start_processes(
         ("containr-guests", manage_guests),
         ("containr-prune", prune),
     )
-    if webhooks is not None:
-        targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
-    if cron is not None:
-        targets += (("containr-cron", on_dashboard(cron.run)),)
-    if backups is not None:
-        targets += (("containr-backups", on_dashboard(backups.run)),)
+    for name, optional in (
+        ("containr-webhooks", webhooks),
+        ("containr-cron", cron),
+        ("containr-backups", backups),
+    ):
+        if optional is not None:
+            targets += ((name, on_dashboard(optional.run)),)
     for process in git:
         name = "containr-commit-statuses"
         if isinstance(process, CommitChecksProcess):
@@ -384,6 +397,12 @@ def start_processes(
         targets += (("containr-git-connections", on_dashboard(git_connections.run)),)
     if previews is not None:
         targets += (("containr-previews", on_dashboard(previews.run)),)
+    if autoscaler is not None:
+
+        def autoscale(inner: threading.Event) -> None:
+            autoscaler.run(inner, inner.wait)
+
+        targets += (("containr-autoscaler", autoscale),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )

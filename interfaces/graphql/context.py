@@ -17,6 +17,7 @@ from application.auth import AuthService, UnauthenticatedError
 from application.authz import Permission, Principal
 from application.bus import CommandResult, Context
 from application.commands import Command
+from application.database_figures import DatabaseFigures
 from application.git_sources import GitSources
 from application.ports import Clock
 from application.readgate import Row, Table
@@ -100,6 +101,11 @@ class GqlContext:
         """The providers people may sign in with here (GitHub, GitLab)."""
         flow = self._services.sign_in
         return flow.names if flow is not None else ()
+
+    @property
+    def databases(self) -> DatabaseFigures | None:
+        """Managed databases' figures, asked of their engines (None: no engine here)."""
+        return self._services.databases
 
     @property
     def clock(self) -> Clock:

@@ -15,7 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import access, git, previews
+from interfaces.graphql import access, autoscaling, git, previews
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
@@ -354,6 +354,21 @@ class Mutation:
         result=load("service", "service_id"),
         description="Change a service's settings; those left out stay.",
     )  # fmt: skip
+    create_database = mutation(
+        c.CreateDatabase, "project_id environment_id engine name version public_port", Service,
+        result=load("service", "service_id"),
+        description="Create a managed database (engine: postgres, mysql (MariaDB) or redis) "
+        "in an environment and deploy it there: generated credentials in its variables "
+        "(sealed), a data volume, the engine's own health probe; publicPort publishes the "
+        "engine's port on the node (127.0.0.1).",
+    )  # fmt: skip
+    update_database = mutation(
+        c.UpdateDatabase, "id=service_id version engine", Service,
+        result=load("service", "service_id"),
+        description="Run another version of a managed database's engine (the same major "
+        "only: a new major needs a new database and a backup restored into it); it is "
+        "released again where it is live.",
+    )  # fmt: skip
     scale_service = mutation(
         c.ScaleService, "id=service_id replicas", Service, result=load("service", "service_id")
     )
@@ -503,6 +518,11 @@ class Mutation:
     check_git_connection = git.check_git_connection_field
     set_preview_policy = previews.set_preview_policy
     remove_preview = previews.remove_preview
+
+    # Autoscaling (issue 16)
+    set_autoscaling = autoscaling.set_autoscaling
+    remove_autoscaling = autoscaling.remove_autoscaling
+    set_prices = autoscaling.set_prices
 
 
 __all__ = ["Mutation", "uuid_of"]

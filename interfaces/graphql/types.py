@@ -23,6 +23,7 @@ from application.plans import PlanPreview
 from application.readmodels import (
     ApiTokenRow,
     AuditRow,
+    AutoscalingRow,
     BackupPlanRow,
     BackupRow,
     ClusterRow,
@@ -51,6 +52,7 @@ from application.readmodels import (
 )
 from interfaces.graphql import naming
 from interfaces.graphql.context import GqlContext
+from interfaces.graphql.databases import service_database
 from interfaces.graphql.execution import columns_selected, kept, selected_under
 from interfaces.graphql.rows import object_type
 
@@ -210,6 +212,10 @@ def service_volumes(root: ServiceRow, info: Info[GqlContext, None]) -> list[Volu
 
 def service_snapshots(root: ServiceRow, info: Info[GqlContext, None]) -> list[Snapshot]:
     return ctx(info).reads.dashboard.snapshots(root.id)
+
+
+def service_autoscaling(root: ServiceRow, info: Info[GqlContext, None]) -> Autoscaling | None:
+    return ctx(info).reads.dashboard.autoscaling(root.id)
 
 
 def _environment_arg(
@@ -742,6 +748,7 @@ if TYPE_CHECKING:
     Service = ServiceRow
     Release = ReleaseRow
     Snapshot = SnapshotRow
+    Autoscaling = AutoscalingRow
     Backup = BackupRow
     BackupPlan = BackupPlanRow
     DatabaseRestore = DatabaseRestoreRow
@@ -866,6 +873,11 @@ else:
             "snapshots": field(
                 resolver=service_snapshots, description="Its volume snapshots, newest first."
             ),
+            "autoscaling": field(
+                resolver=service_autoscaling,
+                description="Its autoscaling policy and the last decision with its "
+                "explanation (null: never set; scaled by hand).",
+            ),
             "backups": field(
                 resolver=service_backups,
                 description="A managed database's backups, newest first, with their "
@@ -889,6 +901,11 @@ else:
                 resolver=service_volumes,
                 description="Its volumes on the engines, per environment where a release "
                 "went live (the spec's `volumes` say what is declared).",
+            ),
+            "database": field(
+                resolver=service_database,
+                description="A managed database: how to connect (in `environmentId`, by default "
+                "the first it is deployed in) and what its engine says; null for other services.",
             ),
             "references": field(
                 resolver=service_references,
@@ -962,6 +979,26 @@ else:
             "state": "scheduled, running, succeeded, failed, timed_out, skipped or replaced.",
             "manual": "Asked for with runCronNow rather than by the schedule.",
             "detail": "Why it was skipped, replaced or timed out, in words.",
+        },
+    )
+    Autoscaling = object_type(
+        AutoscalingRow,
+        "Autoscaling",
+        "A service's autoscaling (Kubernetes HPA semantics): bounds, targets per metric, "
+        "behaviour, hourly budget, and how it last stood: the last decision and why.",
+        hide=("id",),
+        descriptions={
+            "enabled": "Whether the policy is in force (false: removed, scaled by hand).",
+            "metrics": 'Targets: each {"metric": cpu | memory | requests_per_second | '
+            'error_rate | custom, "target", "name"}; cpu and memory in % of the request.',
+            "scale_up": '{"stabilization_seconds", "select": max | min | disabled, "policies": '
+            '[{"kind": pods | percent, "value", "period_seconds"}]}.',
+            "scale_down": "As scaleUp, for scaling down.",
+            "capped_by_budget": "The budget holds the service below what its metrics ask.",
+            "budget_warning": "The replicas decided last cost 80 % of the budget or more.",
+            "unavailable_metrics": "Metrics without readings: never a reason to scale down.",
+            "last_explanation": "Why the autoscaler decided as it did last, in words.",
+            "last_hourly_cost": "What the replicas decided last cost per hour.",
         },
     )
     Snapshot = object_type(

@@ -25,6 +25,7 @@ from projections.dashboard.accounts import (
     SignInLinkRow,
     UserRow,
 )
+from projections.dashboard.autoscaling import AUTOSCALING, AutoscalingHandlers, AutoscalingRow
 from projections.dashboard.backups import (
     BACKUP_PLANS,
     BACKUPS,
@@ -111,6 +112,7 @@ from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, Vo
 
 __all__ = [
     "API_TOKENS",
+    "AUTOSCALING",
     "BACKUPS",
     "BACKUP_PLANS",
     "CLUSTERS",
@@ -147,6 +149,7 @@ __all__ = [
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
     "ApiTokenRow",
+    "AutoscalingRow",
     "BackupPlanRow",
     "BackupRow",
     "ClusterNodeRow",
@@ -203,6 +206,7 @@ class DashboardProjection(
     CronRunHandlers,
     VolumeHandlers,
     SnapshotHandlers,
+    AutoscalingHandlers,
     BackupHandlers,
     Projection,
 ):
@@ -245,6 +249,7 @@ class DashboardProjection(
         CRON_RUNS,
         SERVICE_VOLUMES,
         SNAPSHOTS,
+        AUTOSCALING,
         BACKUPS,
         BACKUP_PLANS,
         DATABASE_RESTORES,

@@ -25,6 +25,10 @@ class OrganizationRow:
     expose_secrets_to_forks: bool = False
     """Releases built from forks' pull requests get the variables (issue 14)."""
     requires_provider_sign_in: bool = False
+    vcpu_hour_price: float = 0.0
+    """What a vCPU-hour costs (issue 16: replica costs and autoscaling budgets)."""
+    gb_hour_price: float = 0.0
+    """What a GB-hour of memory costs."""
     position: int = 0
 
 
@@ -94,6 +98,8 @@ class OrganizationHandlers:
                 "created_at": e.timestamp,
                 "updated_at": e.timestamp,
                 "requires_provider_sign_in": False,
+                "vcpu_hour_price": 0.0,
+                "gb_hour_price": 0.0,
             },
         )
         store.put(
@@ -120,6 +126,17 @@ class OrganizationHandlers:
             ORGANIZATIONS,
             (e.originator_id,),
             expose_secrets_to_forks=e.expose,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Organization.PricesSet)
+    def prices_set(self, e: Organization.PricesSet, store: RowStore) -> None:
+        """New prices per vCPU-hour and GB-hour."""
+        store.update(
+            ORGANIZATIONS,
+            (e.originator_id,),
+            vcpu_hour_price=e.prices.vcpu_hour,
+            gb_hour_price=e.prices.gb_hour,
             updated_at=e.timestamp,
         )
 

@@ -569,6 +569,22 @@ def test_exec_gives_the_exit_code_and_124_when_it_outlives_the_timeout(
     assert runtime.exec(container.id, ["sleep", "5"], timeout=0.3) == 124
 
 
+def test_exec_output_gives_the_exit_code_and_what_was_printed(
+    runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    container = running(runtime, app_image)
+
+    printed = runtime.exec_output(
+        container.id, ["sh", "-c", "echo size=12; echo connections=3"], timeout=5
+    )
+    failed = runtime.exec_output(container.id, ["sh", "-c", "echo half; exit 4"], timeout=5)
+    slow = runtime.exec_output(container.id, ["sleep", "5"], timeout=0.3)
+
+    assert printed == (0, b"size=12\nconnections=3\n")
+    assert failed == (4, b"half\n")
+    assert slow[0] == 124
+
+
 def test_exec_in_a_stopped_container_raises(
     runtime: ContainerRuntime, app_image: ImageInfo
 ) -> None:
@@ -660,6 +676,7 @@ def test_an_unreachable_engine_fails_ping_and_raises_on_every_call(
         lambda: runtime.remove("abc"),
         lambda: runtime.ensure_network("n", LABELS),
         lambda: runtime.exec("abc", ["true"], timeout=1),
+        lambda: runtime.exec_output("abc", ["true"], timeout=1),
         lambda: list(runtime.logs("abc")),
         lambda: runtime.build(
             tmp_path, dockerfile="FROM scratch\n", tags=[], labels={}, on_log=lambda line: None

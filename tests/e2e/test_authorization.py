@@ -120,7 +120,8 @@ CASES: dict[str, Case] = {
     "Query.service": q(
         "read",
         "query($service: ID!) { service(id: $service) { name states { latestState } "
-        "deployments(first: 2) { nodes { state history { state } } } releases { state } } }",
+        "deployments(first: 2) { nodes { state history { state } } } releases { state } "
+        "autoscaling { enabled lastExplanation } } }",
         "service",
     ),
     "Service.references": q(
@@ -128,6 +129,21 @@ CASES: dict[str, Case] = {
         "query($service: ID!) { service(id: $service) { references { serviceId variables } "
         "states { needsRedeploy needsRedeploySince } } }",
         "service",
+    ),
+    "Service.database": q(
+        "read",
+        "query($managed: ID!, $env: ID!) { service(id: $managed) { database(environmentId: $env) "
+        "{ engine version internalHost port user databaseName reference published "
+        "figures { running problem } } } }",
+        "managed",
+        "env",
+    ),
+    "ManagedDatabase.password": q(
+        "manage",
+        "query($managed: ID!, $env: ID!) { service(id: $managed) { database(environmentId: $env) "
+        "{ password connectionUrl } } }",
+        "managed",
+        "env",
     ),
     "Service.deployments": q(
         "read",
@@ -474,6 +490,17 @@ CASES: dict[str, Case] = {
         'mutation($project: ID!) { createService(projectId: $project, name: "worker", kind: "worker", settings: {image: "busybox:1"}) { id } }',
         "project",
     ),
+    "Mutation.createDatabase": m(
+        "write",
+        'mutation($project: ID!, $env: ID!) { createDatabase(projectId: $project, environmentId: $env, engine: "postgres", version: "16", publicPort: true) { id database { engine published } } }',
+        "project",
+        "env",
+    ),
+    "Mutation.updateDatabase": m(
+        "write",
+        'mutation($managed: ID!) { updateDatabase(id: $managed, version: "7.4.1") { id } }',
+        "managed",
+    ),
     "Mutation.updateService": m(
         "write",
         'mutation($service: ID!) { updateService(id: $service, settings: {startCommand: "serve"}) { id } }',
@@ -679,6 +706,22 @@ CASES: dict[str, Case] = {
         "mutation($preview: ID!) { removePreview(id: $preview) { state } }",
         "preview",
     ),
+    "Mutation.setAutoscaling": m(
+        "write",
+        "mutation($service: ID!) { setAutoscaling(serviceId: $service, maxReplicas: 3, "
+        'metrics: [{metric: "requests_per_second", target: 50}]) { enabled } }',
+        "service",
+    ),
+    "Mutation.removeAutoscaling": m(
+        "write",
+        "mutation($service: ID!) { removeAutoscaling(serviceId: $service) { enabled } }",
+        "service",
+    ),
+    "Mutation.setPrices": m(
+        "manage",
+        "mutation($org: ID!) { setPrices(id: $org, vcpuHour: 0.04, gbHour: 0.01) { id } }",
+        "org",
+    ),
 }
 
 
@@ -849,6 +892,9 @@ class World:
             ),
             SYSTEM,
         ).id("service_id")
+        managed = run(  # a managed database (its release stays queued: no deployer here)
+            c.CreateDatabase(project_id=project, environment_id=env, engine="redis"), SYSTEM
+        ).id("service_id")
         snapshot = run(
             c.SnapshotVolume(service_id=stateful, environment_id=env, volume="data"), SYSTEM
         ).id("snapshot_id")
@@ -982,6 +1028,7 @@ class World:
             "token": token,
             "archive": str(archive),
             "stateful": str(stateful),
+            "managed": str(managed),
             "snapshot": str(snapshot),
             "db": str(db),
             "destination": str(destination),

@@ -26,6 +26,7 @@ from application import commands as c
 from application.bus import CommandResult, Context
 from application.logs import LogEntry, LogQuery
 from application.ports import Clock
+from application.processes.autoscaler import ReplicaMetrics
 from application.processes.support import INSTANCE, network_name
 from application.services import Services
 from application.settings import Settings
@@ -187,6 +188,7 @@ def start_platform(
     ingress_listen: str,
     *,
     clock: Clock | None = None,
+    replica_metrics: ReplicaMetrics | None = None,
     **changes: object,
 ) -> Platform:
     """Bootstrap with the test's Caddy (and ``clock``, if given, as the application's);
@@ -200,7 +202,7 @@ def start_platform(
         **changes,  # type: ignore[arg-type]
     )
     record_instance(settings)  # its networks: see tests/prune-networks
-    services = bootstrap(settings, clock=clock)
+    services = bootstrap(settings, clock=clock, replica_metrics=replica_metrics)
     platform = Platform(services=services, settings=settings, ingress_listen=ingress_listen)
     platform.threads += services.run_projections(platform.stop)
     return platform

@@ -44,7 +44,9 @@ if [ "${1:-}" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
   if [ "$db" != postgres ]; then
     pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
-    createdb -U "$user" "$db"
+    # Over the set-up server's socket, whatever PGHOST/PGPORT the service sets for its
+    # clients (the official image does the same).
+    PGHOST= PGHOSTADDR= createdb -U "$user" "$db"
     pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
   fi
 fi

@@ -13,6 +13,7 @@ import { overlay } from "../lib/live";
 import { edgesIn } from "../lib/references";
 import { environmentLabel } from "../lib/words";
 import { EnvironmentAccessDialog } from "./canvas/EnvironmentAccess";
+import { NewDatabaseDialog } from "./canvas/NewDatabase";
 import { NewEnvironmentDialog, NewServiceDialog } from "./canvas/NewDialogs";
 import { ProjectPreviews } from "./canvas/Previews";
 import { RecentActivity } from "./canvas/RecentActivity";
@@ -50,6 +51,7 @@ export default function ProjectCanvas() {
   const [result, refetch] = useQuery({ query: ProjectDocument, variables: { id: projectId } });
   const [live, setLive] = useState<Record<string, ServiceCardFragment>>({});
   const [creating, setCreating] = useState(false);
+  const [creatingDatabase, setCreatingDatabase] = useState(false);
   const [addingEnv, setAddingEnv] = useState(false);
   const [accessOpen, setAccessOpen] = useState(false);
   useEffect(() => setLive({}), [projectId]);
@@ -110,6 +112,11 @@ export default function ProjectCanvas() {
             <button type="button" className="btn btn-secondary" onClick={() => setAddingEnv(true)} data-testid="environment-add-button">
               New environment
             </button>
+            {environment ? (
+              <button type="button" className="btn btn-secondary" onClick={() => setCreatingDatabase(true)} data-testid="database-create-button">
+                New database
+              </button>
+            ) : null}
             <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="service-create-button">
               New service
             </button>
@@ -161,6 +168,18 @@ export default function ProjectCanvas() {
           refetchProject();
         }}
       />
+      {environment ? (
+        <NewDatabaseDialog
+          open={creatingDatabase}
+          projectId={project.id}
+          environmentId={environment.id}
+          onClose={() => setCreatingDatabase(false)}
+          onCreated={() => {
+            setCreatingDatabase(false);
+            refetchProject();
+          }}
+        />
+      ) : null}
       {environment ? (
         <EnvironmentAccessDialog
           open={accessOpen}

@@ -20,6 +20,7 @@ import { type SignInProvider } from "../components/SignInProviders";
 import { ErrorMessage, Loading, PageHeader, Time } from "../components/ui";
 import { formatDateTime } from "../lib/format";
 import { linkProviderUrl, providerLabel } from "../lib/providers";
+import { OrganizationPrices } from "./Prices";
 
 type Account = AccountSettingsQuery["viewer"];
 type Policies = OrganizationPoliciesQuery["organization"];
@@ -201,6 +202,7 @@ export default function Settings() {
       <PageHeader title="Settings" />
       <LinkedProviders />
       {org ? <OrganizationPolicies organizationId={org.id} /> : null}
+      {org ? <OrganizationPrices organizationId={org.id} /> : null}
     </div>
   );
 }

@@ -1,11 +1,13 @@
 // The panel of one service, beside the project canvas: tabs for its overview,
-// deployments, variables, runs (cron services), logs, source (its repository and webhook) and settings.
+// deployments, variables, runs (cron services), connect (managed databases), logs, source (its
+// repository and webhook) and settings.
 
 import { Link, NavLink, useParams } from "react-router-dom";
 import { EmptyState, StateBadge } from "../../components/ui";
 import { ServiceUrls } from "../canvas/ServiceUrls";
 import { useCanvas } from "../ProjectCanvas";
 import { BackupsTab } from "./Backups";
+import { ConnectTab } from "./Connect";
 import { DeploymentsTab } from "./Deployments";
 import { LogsTab } from "./Logs";
 import { OverviewTab } from "./Overview";
@@ -16,6 +18,7 @@ import { VariablesTab } from "./Variables";
 
 export const TABS = [
   { id: "overview", label: "Overview" },
+  { id: "connect", label: "Connect" },
   { id: "deployments", label: "Deployments" },
   { id: "variables", label: "Variables" },
   { id: "runs", label: "Runs" },
@@ -24,6 +27,12 @@ export const TABS = [
   { id: "source", label: "Source" },
   { id: "settings", label: "Settings" },
 ] as const;
+
+/** A managed database (made with "New database"): its spec names its engine. */
+export function isManagedDatabase(service: { kind: string; spec: unknown }): boolean {
+  const spec = service.spec as { database?: unknown } | null;
+  return service.kind === "database" && Boolean(spec?.database);
+}
 
 export default function ServicePanel() {
   const { serviceId, tab = "overview" } = useParams();
@@ -62,7 +71,7 @@ export default function ServicePanel() {
         </div>
       </div>
       <nav aria-label="Service sections" className="mb-4 flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800">
-        {TABS.filter((t) => (t.id !== "runs" || service.kind === "cron") && (t.id !== "backups" || service.kind === "database")).map((t) => (
+        {TABS.filter((t) => (t.id !== "runs" || service.kind === "cron") && (t.id !== "connect" || isManagedDatabase(service)) && (t.id !== "backups" || isManagedDatabase(service))).map((t) => (
           <NavLink
             key={t.id}
             to={`${base}/${t.id}${canvas.envQuery}`}
@@ -82,9 +91,11 @@ export default function ServicePanel() {
         <DeploymentsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} />
       ) : tab === "variables" ? (
         <VariablesTab service={service} projectId={canvas.project.id} environment={canvas.environment} canWrite={canvas.canWrite} canReveal={canvas.canManage} />
+      ) : tab === "connect" && isManagedDatabase(service) ? (
+        <ConnectTab service={service} environment={canvas.environment} canReveal={canvas.canManage} />
       ) : tab === "runs" && service.kind === "cron" ? (
         <RunsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} />
-      ) : tab === "backups" && service.kind === "database" ? (
+      ) : tab === "backups" && isManagedDatabase(service) ? (
         <BackupsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} canManage={canvas.canManage} />
       ) : tab === "logs" ? (
         <LogsTab service={service} environment={canvas.environment} />

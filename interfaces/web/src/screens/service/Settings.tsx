@@ -6,6 +6,7 @@ import { useMutation, useQuery } from "urql";
 import { BuildPlanDocument, type ServiceCardFragment, UpdateServiceDocument } from "../../api/generated";
 import { ErrorMessage, Loading, Notice, SelectField, TextField } from "../../components/ui";
 import { diffSettings, formFromSpec, type SettingsForm } from "../../lib/settings";
+import { AutoscalingSection } from "./Autoscaling";
 
 function Group({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -208,6 +209,7 @@ export function SettingsTab({ service, canWrite }: { service: ServiceCardFragmen
           <p className="text-sm muted">Only members, admins and owners can change settings.</p>
         )}
       </form>
+      {service.kind === "web" || service.kind === "worker" ? <AutoscalingSection serviceId={service.id} canWrite={canWrite} /> : null}
       {isGit ? <BuildPlanPreview serviceId={service.id} /> : null}
     </div>
   );

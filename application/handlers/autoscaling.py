@@ -1,0 +1,175 @@
+"""Handlers for services' autoscaling and organisations' prices (issue 16)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application import commands as c
+from application.errors import InvalidValueError
+from application.handlers.common import live_project, live_service
+from application.handlers.services import scale_service
+from application.unit_of_work import UnitOfWork
+from domain.autoscaling import (
+    AutoscalingPolicy,
+    MetricKind,
+    MetricTarget,
+    Prices,
+    ScalePolicy,
+    ScalingRules,
+    default_scale_down,
+    default_scale_up,
+)
+from domain.errors import RuleViolatedError
+from domain.organization import Organization
+from domain.service import Service
+from domain.service_autoscaling import ServiceAutoscaling
+from domain.service_spec import ServiceKind
+
+SCALABLE = (ServiceKind.WEB, ServiceKind.WORKER)
+SERVED = (MetricKind.REQUESTS, MetricKind.ERROR_RATE)
+"""Metrics measured at the ingress (per route)."""
+"""Kinds whose replica count may follow their load (a database or a cron job's may not)."""
+
+
+def _rules(given: c.ScalingRulesInput | None, default: ScalingRules) -> ScalingRules:
+    if given is None:
+        return default
+    policies = (
+        default.policies
+        if given.policies is None
+        else tuple(ScalePolicy(p.kind, p.value, p.period_seconds) for p in given.policies)
+    )
+    window = (
+        default.stabilization_seconds
+        if given.stabilization_seconds is None
+        else given.stabilization_seconds
+    )
+    return ScalingRules(window, policies, given.select)
+
+
+def policy_of(cmd: c.SetAutoscaling) -> AutoscalingPolicy:
+    """The domain policy a command describes (defaults filled in, not yet checked)."""
+    return AutoscalingPolicy(
+        min_replicas=cmd.min_replicas,
+        max_replicas=cmd.max_replicas,
+        metrics=tuple(MetricTarget(m.metric, m.target, m.name) for m in cmd.metrics),
+        scale_up=_rules(cmd.scale_up, default_scale_up()),
+        scale_down=_rules(cmd.scale_down, default_scale_down()),
+        hourly_budget=cmd.hourly_budget,
+    )
+
+
+def replica_cost(uow: UnitOfWork, service: Service) -> tuple[Prices, float]:
+    """The organisation's prices and what one replica of the service costs per hour."""
+    prices = uow.get(Organization, service.organization_id, "organization").prices
+    resources = service.spec.resources
+    return prices, prices.replica_cost(resources.cpu_request_millis, resources.memory_request_mb)
+
+
+def set_autoscaling(cmd: c.SetAutoscaling, uow: UnitOfWork) -> dict[str, UUID]:
+    """Scale a service by its metrics under a policy (checked against its requests and the
+    organisation's prices)."""
+    service = live_service(uow, cmd.service_id)
+    live_project(uow, service.project_id)
+    if service.spec.kind not in SCALABLE:
+        raise InvalidValueError(
+            "service_id",
+            f"service {service.name!r} is a {service.spec.kind.value} service; only web and "
+            "worker services scale by their load",
+        )
+    if service.spec.volumes and not service.spec.volume_per_replica and cmd.max_replicas > 1:
+        raise InvalidValueError(
+            "max_replicas",
+            f"service {service.name!r} shares its volumes between replicas, so it runs at most "
+            "1; choose a volume per replica to scale it",
+        )
+    _check_served(service, cmd)
+    prices, _ = replica_cost(uow, service)
+    resources = service.spec.resources
+    policy = policy_of(cmd).check(
+        cpu_request_millis=resources.cpu_request_millis,
+        memory_request_mb=resources.memory_request_mb,
+        prices=prices,
+    )
+    autoscaling = _autoscaling(uow, service)
+    autoscaling.set_policy(policy, actor=uow.actor, now=uow.now)
+    return {"service_id": service.id}
+
+
+def remove_autoscaling(cmd: c.RemoveAutoscaling, uow: UnitOfWork) -> dict[str, UUID]:
+    """Scale a service by hand only again (a deleted service's policy goes too)."""
+    service = uow.get(Service, cmd.service_id, "service")
+    autoscaling = uow.find(ServiceAutoscaling, ServiceAutoscaling.id_for(service.id))
+    if autoscaling is not None:
+        autoscaling.remove_policy(actor=uow.actor, now=uow.now)
+    return {"service_id": service.id}
+
+
+def set_prices(cmd: c.SetPrices, uow: UnitOfWork) -> dict[str, UUID]:
+    """Price a vCPU-hour and a GB-hour for an organisation."""
+    org = uow.get(Organization, cmd.organization_id, "organization")
+    org.set_prices(Prices(cmd.vcpu_hour, cmd.gb_hour), actor=uow.actor, now=uow.now)
+    return {"organization_id": org.id}
+
+
+def record_autoscaling_decision(
+    cmd: c.RecordAutoscalingDecision, uow: UnitOfWork
+) -> dict[str, UUID]:
+    """Record what an evaluation changed and scale the service to the decided count, in one
+    transaction (a crash leaves both or neither). Refused when the service's count is not
+    the one evaluated (scaled meanwhile) or the policy is gone; a repeat changes nothing."""
+    service = live_service(uow, cmd.service_id)
+    autoscaling = uow.get(
+        ServiceAutoscaling, ServiceAutoscaling.id_for(service.id), "service autoscaling"
+    )
+    evaluation = cmd.evaluation
+    if autoscaling.recorded_since(cmd.evaluated_at):
+        return {"service_id": service.id}  # a repeat (or older): recorded already
+    if cmd.policy is not None and cmd.policy != autoscaling.policy:
+        raise RuleViolatedError(
+            f"service {service.name!r}'s autoscaling policy changed since the evaluation; the "
+            "next evaluation decides under the new one"
+        )
+    if service.spec.replicas != evaluation.current:
+        raise RuleViolatedError(
+            f"service {service.name!r} runs {service.spec.replicas} replicas, not the "
+            f"{evaluation.current} evaluated; the next evaluation decides again"
+        )
+    recorded = autoscaling.record(
+        evaluation,
+        cmd.readings,
+        evaluated_at=cmd.evaluated_at,
+        replica_cost=cmd.replica_cost,
+        actor=uow.actor,
+        now=uow.now,
+    )
+    if recorded and evaluation.desired != evaluation.current:
+        # The path scaling by hand takes: the same command's handler, in this unit.
+        scale_service(c.ScaleService(service_id=service.id, replicas=evaluation.desired), uow)
+    return {"service_id": service.id}
+
+
+def _check_served(service: Service, cmd: c.SetAutoscaling) -> None:
+    """Requests and errors are measured at the ingress: only a web service has them."""
+    for metric in cmd.metrics:
+        if metric.metric in SERVED and service.spec.kind is not ServiceKind.WEB:
+            raise InvalidValueError(
+                "metrics.metric",
+                f"service {service.name!r} is a {service.spec.kind.value} service: it gets no "
+                f"requests through the ingress, so it has no {metric.metric.value} to scale on",
+            )
+
+
+def _autoscaling(uow: UnitOfWork, service: Service) -> ServiceAutoscaling:
+    found = uow.find(ServiceAutoscaling, ServiceAutoscaling.id_for(service.id))
+    if found is not None:
+        return found
+    return uow.add(
+        ServiceAutoscaling.start(
+            organization_id=service.organization_id,
+            project_id=service.project_id,
+            service_id=service.id,
+            actor=uow.actor,
+            now=uow.now,
+        )
+    )

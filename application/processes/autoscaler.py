@@ -1,0 +1,202 @@
+"""The autoscaler process (issue 16): every 15 s, for each service with an autoscaling policy,
+read its replicas' metrics, evaluate the policy (domain.autoscaling, HPA semantics) and record
+what the evaluation changed, scaling the service by the same path as scaling by hand.
+
+Crash-safe and idempotent: the decision and the new replica count are recorded in one
+transaction (``RecordAutoscalingDecision``), refused when the service's count is no longer
+the one evaluated, and a repeat of an evaluation changes nothing. The stabilisation history
+lives in memory, as in Kubernetes' controller; after a restart it starts with the current
+count, so no scale-down comes before a full window has passed. Metrics that cannot be read
+are unavailable: the autoscaler never scales down on missing data.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from application import commands as c
+from application.bus import CommandBus, Context
+from application.errors import ApplicationError, DomainError
+from application.ports import Clock
+from application.queries import Queries
+from application.readmodels import DashboardQueries
+from domain.autoscaling import (
+    EVALUATION_PERIOD,
+    Evaluation,
+    Inputs,
+    MetricTarget,
+    Reading,
+    Recommendation,
+    evaluate,
+    start_history,
+)
+from domain.ids import Actor
+from domain.service_autoscaling import MetricReadings, ServiceAutoscaling
+
+log = logging.getLogger(__name__)
+ACTOR = Actor("system:autoscaler")
+
+
+class ReplicaMetrics(Protocol):
+    """Where the autoscaler reads a service's metrics: per replica, whether it is ready and
+    its value (None: missing)."""
+
+    def readings(
+        self, service_id: UUID, metrics: Sequence[MetricTarget], now: datetime
+    ) -> Mapping[str, Sequence[Reading]]:
+        """Per metric key (``MetricTarget.key``), one reading per running replica of the
+        service, averaged over the last evaluation period. A metric left out is unavailable
+        (nothing measures it); a replica's ``None`` value is a missing reading."""
+        ...
+
+
+class NoMetrics:
+    """A reader with no metrics at all: every metric is unavailable, so nothing scales.
+    (What the autoscaler reads until the metrics store's reader is wired in.)"""
+
+    def readings(
+        self, service_id: UUID, metrics: Sequence[MetricTarget], now: datetime
+    ) -> Mapping[str, Sequence[Reading]]:
+        """Nothing."""
+        return {}
+
+
+class Autoscaler:
+    """Evaluates each autoscaled service every ``period`` and records what changed."""
+
+    def __init__(
+        self,
+        *,
+        bus: CommandBus,
+        queries: Queries,
+        dashboard: DashboardQueries,
+        metrics: ReplicaMetrics,
+        clock: Clock,
+        period: float = EVALUATION_PERIOD.total_seconds(),
+    ) -> None:
+        self.bus = bus
+        self.queries = queries
+        self.dashboard = dashboard
+        self.metrics = metrics
+        self.clock = clock
+        self.period = period
+        self._ctx = Context(actor=ACTOR)
+        self._history: dict[UUID, tuple[Recommendation, ...]] = {}
+        self._last: dict[UUID, datetime] = {}
+        self.evaluations: dict[UUID, Evaluation] = {}
+        """The last evaluation of each service (what it would explain now)."""
+
+    def run(self, stop: threading.Event, wait: Callable[[float], object]) -> None:
+        """Tick until ``stop`` is set."""
+        while not stop.is_set():
+            try:
+                self.tick()
+            except Exception:
+                log.exception("the autoscaler's tick failed")
+            wait(1.0)
+
+    def tick(self) -> None:
+        """Evaluate every autoscaled service whose period came round."""
+        now = self.clock.now()
+        rows = self.dashboard.autoscaled_services()
+        live = {row.service_id for row in rows}
+        for gone in set(self._history) - live:  # policy removed: start afresh if set again
+            self._history.pop(gone, None)
+            self._last.pop(gone, None)
+            self.evaluations.pop(gone, None)
+        for row in rows:
+            last = self._last.get(row.service_id)
+            if last is not None and (now - last).total_seconds() < self.period:
+                continue
+            self._last[row.service_id] = now
+            try:
+                self.evaluate(row.service_id, now)
+            except (DomainError, ApplicationError) as e:
+                log.warning("autoscaling of service %s: %s", row.service_id, e)
+
+    def evaluate(self, service_id: UUID, now: datetime) -> Evaluation | None:
+        """Evaluate one service's policy now and record what changed (None: no policy)."""
+        service = self.queries.service(service_id)
+        autoscaling = self.queries.service_autoscaling(service_id)
+        if autoscaling is None or autoscaling.policy is None:
+            return None
+        if service.deleted:  # its policy goes with it
+            self.bus.execute(c.RemoveAutoscaling(service_id=service_id), self._ctx)
+            return None
+        policy = autoscaling.policy
+        current = service.spec.replicas
+        history = self._history.get(service_id)
+        if history is None:
+            history = start_history(policy, current, now)
+        resources = service.spec.resources
+        readings = _without_unrequested(
+            self._read(service_id, policy.metrics, now),
+            cpu=resources.cpu_request_millis,
+            memory=resources.memory_request_mb,
+        )
+        prices = self.queries.organization(service.organization_id).prices
+        cost = prices.replica_cost(resources.cpu_request_millis, resources.memory_request_mb)
+        evaluation = evaluate(
+            policy,
+            Inputs(
+                now=now,
+                current=current,
+                readings=readings,
+                history=history,
+                events=autoscaling.scale_events,
+                replica_cost=cost,
+            ),
+        )
+        self._history[service_id] = evaluation.history
+        self.evaluations[service_id] = evaluation
+        if _changes(autoscaling, evaluation):
+            self.bus.execute(
+                c.RecordAutoscalingDecision(
+                    service_id=service_id,
+                    evaluated_at=now,
+                    evaluation=evaluation,
+                    readings=tuple(
+                        MetricReadings(key, tuple(values)) for key, values in readings.items()
+                    ),
+                    replica_cost=cost,
+                    policy=policy,
+                ),
+                self._ctx,
+            )
+        return evaluation
+
+    def _read(
+        self, service_id: UUID, metrics: Sequence[MetricTarget], now: datetime
+    ) -> Mapping[str, Sequence[Reading]]:
+        """The readings, or none when the reader fails (every metric unavailable then)."""
+        try:
+            return self.metrics.readings(service_id, metrics, now)
+        except Exception as e:  # a reader down must not stop the others' evaluations
+            log.warning("metrics of service %s unavailable: %s", service_id, e)
+            return {}
+
+
+def _without_unrequested(
+    readings: Mapping[str, Sequence[Reading]], *, cpu: int, memory: int
+) -> Mapping[str, Sequence[Reading]]:
+    """The readings without CPU or memory when the service requests none (its requests were
+    removed after the policy was set): a percentage of nothing takes no action (HPA)."""
+    dropped = {key for key, amount in (("cpu", cpu), ("memory", memory)) if amount <= 0}
+    if not dropped & set(readings):
+        return readings
+    return {key: values for key, values in readings.items() if key not in dropped}
+
+
+def _changes(autoscaling: ServiceAutoscaling, e: Evaluation) -> bool:
+    """Whether the evaluation changes anything the autoscaling records."""
+    return (
+        e.desired != e.current
+        or e.capped_by_budget != autoscaling.capped
+        or e.budget_warning != autoscaling.budget_warned
+        or e.unavailable != autoscaling.unavailable
+    )

@@ -1,0 +1,129 @@
+// A service's autoscaling (issue 16): the policy's form on the service settings, and how the
+// autoscaler last decided, in its own words.
+
+import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { useMutation, useQuery } from "urql";
+import { type AutoscalingFieldsFragment, RemoveAutoscalingDocument, ServiceAutoscalingDocument, SetAutoscalingDocument } from "../../api/generated";
+import { ErrorMessage, Notice, TextField } from "../../components/ui";
+import { type AutoscalingForm, formFromPolicy, policyVariables } from "../../lib/autoscaling";
+
+export function AutoscalingStatus({ policy }: { policy: AutoscalingFieldsFragment }) {
+  return (
+    <div className="space-y-1 text-sm" data-testid="autoscaling-status">
+      {policy.lastExplanation ? (
+        <p>
+          Last decision{policy.lastPrevious != null ? ` (${policy.lastPrevious} → ${policy.lastReplicas})` : ""}:{" "}
+          <span data-testid="autoscaling-explanation">{policy.lastExplanation}</span>
+        </p>
+      ) : (
+        <p className="muted">No decision yet: the autoscaler evaluates every 15 s.</p>
+      )}
+      {policy.cappedByBudget ? <p className="text-amber-800 dark:text-amber-300" data-testid="autoscaling-capped">Capped by budget.</p> : null}
+      {policy.budgetWarning ? <p className="text-amber-800 dark:text-amber-300" data-testid="autoscaling-budget-warning">80 % of the hourly budget reached.</p> : null}
+      {policy.unavailableMetrics.length ? (
+        <p className="muted" data-testid="autoscaling-unavailable">
+          Metric unavailable: {policy.unavailableMetrics.join(", ")} (never a reason to scale down).
+        </p>
+      ) : null}
+      {policy.lastHourlyCost != null ? <p className="muted">About {(policy.lastHourlyCost * 730).toFixed(2)} a month at the last decided count.</p> : null}
+    </div>
+  );
+}
+
+export function AutoscalingFormView({
+  initial,
+  canWrite,
+  busy,
+  onSave,
+  onRemove,
+  enabled,
+}: {
+  initial: AutoscalingForm;
+  canWrite: boolean;
+  busy: boolean;
+  enabled: boolean;
+  onSave: (form: AutoscalingForm) => void | Promise<void>;
+  onRemove: () => void | Promise<void>;
+}) {
+  const [form, setForm] = useState(initial);
+  useEffect(() => setForm(initial), [initial]);
+  const field = (key: keyof AutoscalingForm) => ({
+    value: form[key],
+    onChange: (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value })),
+    disabled: !canWrite,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void onSave(form);
+  };
+  return (
+    <form onSubmit={submit} className="space-y-3" aria-label="Autoscaling" data-testid="autoscaling-form">
+      <div className="grid gap-3 sm:grid-cols-2">
+        <TextField label="Minimum replicas" type="number" min={0} {...field("minReplicas")} data-testid="autoscaling-min" />
+        <TextField label="Maximum replicas" type="number" min={1} {...field("maxReplicas")} data-testid="autoscaling-max" />
+        <TextField label="CPU target (% of request)" type="number" step="any" {...field("cpu")} placeholder="none" data-testid="autoscaling-cpu" />
+        <TextField label="Memory target (% of request)" type="number" step="any" {...field("memory")} placeholder="none" />
+        <TextField label="Requests per second per replica" type="number" step="any" {...field("requestsPerSecond")} placeholder="none" data-testid="autoscaling-rps" />
+        <TextField label="Error rate target (%)" type="number" step="any" {...field("errorRate")} placeholder="none" />
+        <TextField label="Custom metric" {...field("customName")} placeholder="queue_depth" hint="A Prometheus metric the service exposes." />
+        <TextField label="Custom metric target per replica" type="number" step="any" {...field("customTarget")} placeholder="none" />
+        <TextField label="Scale-down window (s)" type="number" min={0} {...field("scaleDownWindow")} hint="Scale down to no fewer than the highest recommendation of this window." />
+        <TextField label="Hourly budget" type="number" step="any" {...field("hourlyBudget")} placeholder="none" hint="Never scale past what it pays for (the organisation's prices)." data-testid="autoscaling-budget" />
+      </div>
+      {canWrite ? (
+        <div className="flex gap-2">
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="autoscaling-save">
+            {enabled ? "Save autoscaling" : "Turn on autoscaling"}
+          </button>
+          {enabled ? (
+            <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => void onRemove()} data-testid="autoscaling-remove">
+              Scale by hand only
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+export function AutoscalingSection({ serviceId, canWrite }: { serviceId: string; canWrite: boolean }) {
+  const [result] = useQuery({ query: ServiceAutoscalingDocument, variables: { id: serviceId } });
+  const [setState, setPolicy] = useMutation(SetAutoscalingDocument);
+  const [removeState, remove] = useMutation(RemoveAutoscalingDocument);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const policy = result.data?.service.autoscaling ?? null;
+  const policyText = JSON.stringify(policy);
+  const initial = useMemo(() => formFromPolicy(JSON.parse(policyText) as AutoscalingFieldsFragment | null), [policyText]);
+  const onSave = async (form: AutoscalingForm) => {
+    const { variables, problems: found } = policyVariables(serviceId, form);
+    setProblems(found);
+    setSaved(null);
+    if (!variables) return;
+    const r = await setPolicy(variables);
+    if (r.data) setSaved("Saved. The autoscaler evaluates the service every 15 s.");
+  };
+  const onRemove = async () => {
+    const r = await remove({ serviceId });
+    if (r.data) setSaved("The service scales by hand only again.");
+  };
+  return (
+    <section aria-labelledby="autoscaling-title" className="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="autoscaling">
+      <h3 id="autoscaling-title" className="text-sm font-semibold">
+        Autoscaling
+      </h3>
+      <p className="text-xs muted">Kubernetes HPA rules: replicas = ceil(replicas × value / target) per metric, the highest wins, within 10 % nothing changes.</p>
+      {policy?.enabled ? <AutoscalingStatus policy={policy} /> : null}
+      <AutoscalingFormView initial={initial} canWrite={canWrite} busy={setState.fetching || removeState.fetching} enabled={!!policy?.enabled} onSave={onSave} onRemove={onRemove} />
+      {problems.length ? (
+        <ul role="alert" className="list-disc pl-5 text-sm text-red-700 dark:text-red-300" data-testid="autoscaling-problems">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      ) : null}
+      <ErrorMessage error={result.error ?? setState.error ?? removeState.error} />
+      {saved ? <Notice testId="autoscaling-saved">{saved}</Notice> : null}
+    </section>
+  );
+}
