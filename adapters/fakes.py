@@ -80,6 +80,15 @@ class InMemorySecretBox:
             self._keys.pop(organization_id, None)
             self._destroyed.add(organization_id)
 
+    def file_key(self, organization_id: UUID, context: str) -> bytes:
+        """A key that depends on the organisation and context (and dies with the org's key)."""
+        with self._lock:
+            if organization_id in self._destroyed:
+                raise SecretUnavailableError(f"the data key of {organization_id} was destroyed")
+            self._keys.setdefault(organization_id, {})
+        seed = b"fake-file-key\0" + organization_id.bytes + context.encode()
+        return hashlib.sha256(seed).digest()
+
 
 class FakePasswordHasher:
     """A fast, salted, insecure PasswordHasher that counts its work; ``hold()`` makes every

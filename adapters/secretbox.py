@@ -14,7 +14,9 @@ from typing import Protocol
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from psycopg_pool import ConnectionPool
 
 from application.errors import SecretUnavailableError
@@ -87,6 +89,16 @@ class AesGcmSecretBox:
     def destroy_key(self, organization_id: UUID) -> None:
         """Crypto-shred: every value sealed for the organisation becomes unreadable."""
         self._keys.destroy(organization_id)
+
+    def file_key(self, organization_id: UUID, context: str) -> bytes:
+        """HKDF-SHA256 of the org's data key, bound to the organisation and ``context``."""
+        key = self._data_key(organization_id, create=True)
+        return HKDF(
+            algorithm=hashes.SHA256(),
+            length=32,
+            salt=b"containr-file-key-v1",
+            info=_aad(organization_id, context),
+        ).derive(key)
 
     def _data_key(self, organization_id: UUID, *, create: bool) -> bytes:
         wrapped = self._keys.load(organization_id)

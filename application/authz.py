@@ -13,6 +13,7 @@ from application import commands as c
 from application.errors import ForbiddenError, NotFoundError
 from application.unit_of_work import UnitOfWork
 from domain.backup import Backup
+from domain.backup_destination import BackupDestination
 from domain.cluster import Cluster
 from domain.deployment import Deployment
 from domain.git_connection import GitConnection
@@ -171,6 +172,11 @@ def _cluster(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(Cluster, cmd.cluster_id, "cluster").organization_id  # type: ignore[attr-defined]
 
 
+def _destination(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    destination = uow.get(BackupDestination, cmd.destination_id, "backup destination")  # type: ignore[attr-defined]
+    return destination.organization_id
+
+
 def _connection(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(GitConnection, cmd.connection_id, "git connection").organization_id  # type: ignore[attr-defined]
 
@@ -239,6 +245,9 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.ChangeGuestPower: (Permission.MANAGE, _guest, "guest"),
     c.RegisterGuestAsNode: (Permission.MANAGE, _guest, "guest"),
     c.CreateGitConnection: (Permission.MANAGE, _org, "organisation"),
+    c.CreateBackupDestination: (Permission.MANAGE, _org, "organisation"),
+    c.UpdateBackupDestination: (Permission.MANAGE, _destination, "backup destination"),
+    c.RemoveBackupDestination: (Permission.MANAGE, _destination, "backup destination"),
     c.RotateWebhookSecret: (Permission.MANAGE, _connection, "git connection"),
     c.RemoveGitConnection: (Permission.MANAGE, _connection, "git connection"),
     c.SetServiceTriggers: (Permission.WRITE, _service, "service"),

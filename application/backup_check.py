@@ -24,7 +24,7 @@ class DestinationUnreachableError(UnavailableError):
     field = "destination_id"
 
 
-class BackupDestinationCheck:
+class PlanDestinationCheck:
     """Asks a destination a command names whether it takes a test write."""
 
     def __init__(

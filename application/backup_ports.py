@@ -18,11 +18,15 @@ import msgspec
 
 from application.runtime_ports import ContainerRuntime
 from application.secrets import Secret
+from domain.backup_destination import DestinationPlace
 from domain.service_spec import DatabaseEngine
 
 
 class BackupStoreError(Exception):
     """The store refused or failed an operation; the message is safe to show (no secrets)."""
+
+    field: str | None = None
+    """The destination setting at fault, when the store can tell (``bucket``, ``path``...)."""
 
 
 class BackupStoreUnavailableError(BackupStoreError):
@@ -75,6 +79,17 @@ class BackupStores(Protocol):
 
     def open(self, organization_id: UUID, destination_id: UUID) -> BackupStore:
         """Raises BackupStoreError when the destination is unknown or was removed."""
+        ...
+
+
+class BackupStoreMaker(Protocol):
+    """Makes the store of a destination's place (a directory, or S3 with its secret), keyed
+    with the organisation's file key: for testing settings before they are saved."""
+
+    def store(
+        self, organization_id: UUID, place: DestinationPlace, secret: Secret | None
+    ) -> BackupStore:
+        """The store at ``place``; raises BackupStoreError when it cannot be made."""
         ...
 
 

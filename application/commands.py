@@ -20,6 +20,7 @@ from domain.autoscaling import (
     PolicyKind,
     SelectPolicy,
 )
+from domain.backup_destination import DestinationKind
 from domain.git_connection import GitProvider
 from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
@@ -1161,6 +1162,47 @@ class RecordAutoscalingDecision(Command, frozen=True):
     replica_cost: float = 0.0
     policy: AutoscalingPolicy | None = None
     """The policy evaluated (a decision under a policy changed since is refused)."""
+
+
+# Backup destinations (issue 15)
+
+
+class CreateBackupDestination(Command, frozen=True):
+    """Add a place for an organisation's backups: a directory on the node (``path``) or
+    S3-compatible storage (bucket, prefix, credentials). Saved only after a test write."""
+
+    organization_id: UUID
+    name: str
+    kind: DestinationKind
+    path: str | None = None
+    endpoint_url: str | None = None
+    """S3: the storage's address (MinIO, R2, B2...); left out for AWS S3."""
+    region: str | None = None
+    bucket: str | None = None
+    prefix: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: Secret | None = None
+
+
+class UpdateBackupDestination(Command, frozen=True):
+    """Change some of a destination's settings (fields left out keep their value; its kind
+    stays). Saved only after a test write with the new settings."""
+
+    destination_id: UUID
+    name: str | UnsetType = UNSET
+    path: str | UnsetType = UNSET
+    endpoint_url: str | UnsetType | None = UNSET
+    region: str | UnsetType = UNSET
+    bucket: str | UnsetType = UNSET
+    prefix: str | UnsetType = UNSET
+    access_key_id: str | UnsetType = UNSET
+    secret_access_key: Secret | UnsetType = UNSET
+
+
+class RemoveBackupDestination(Command, frozen=True):
+    """Stop using a backup destination (the files in it stay)."""
+
+    destination_id: UUID
 
 
 # Backups of managed databases (issue 15)

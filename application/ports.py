@@ -38,6 +38,12 @@ class SecretBox(Protocol):
         """Destroy the organisation's data key for good."""
         ...
 
+    def file_key(self, organization_id: UUID, context: str) -> bytes:
+        """A 32-byte key for encrypting the organisation's files (backups), derived from its
+        data key for ``context``: destroying the data key makes those files unreadable too.
+        Creates the org's data key on first use; never logged, never in an event."""
+        ...
+
 
 class EventSignal(Protocol):
     """Wakes a reader when new events may have been recorded (LISTEN/NOTIFY, or a poll)."""

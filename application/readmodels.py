@@ -20,6 +20,7 @@ from projections import analytics, dashboard, history
 from projections.dashboard import (
     ApiTokenRow,
     AutoscalingRow,
+    BackupDestinationRow,
     BackupPlanRow,
     BackupRow,
     ClusterNodeRow,
@@ -58,6 +59,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ApiTokenRow",
     "AuditRow",
     "AutoscalingRow",
+    "BackupDestinationRow",
     "BackupPlanRow",
     "BackupRow",
     "ClusterNodeRow",
@@ -438,6 +440,22 @@ class DashboardQueries:
         """One volume snapshot."""
         rows = self._select(dashboard.SNAPSHOTS, where={"id": snapshot_id})
         return _one(rows, dashboard.SnapshotRow, "snapshot", snapshot_id)
+
+    def backup_destinations(self, organization_id: UUID) -> list[dashboard.BackupDestinationRow]:
+        """An organisation's backup destinations by name."""
+        rows = self._select(
+            dashboard.BACKUP_DESTINATIONS,
+            where={"organization_id": organization_id, "removed": False},
+            order_by=("name", "id"),
+        )
+        return typed(rows, dashboard.BackupDestinationRow)
+
+    def backup_destination(self, destination_id: UUID) -> dashboard.BackupDestinationRow:
+        """One backup destination."""
+        rows = self._select(
+            dashboard.BACKUP_DESTINATIONS, where={"id": destination_id, "removed": False}
+        )
+        return _one(rows, dashboard.BackupDestinationRow, "backup destination", destination_id)
 
     def busy_snapshots(self) -> list[dashboard.SnapshotRow]:
         """Snapshots with steps or restores still to take (for Containr's processes)."""

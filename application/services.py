@@ -10,7 +10,9 @@ from application.access import AccessGate
 from application.archives import SourceArchives
 from application.auth import AuthService
 from application.authz import Principal
-from application.backup_check import BackupDestinationCheck
+from application.backup_check import PlanDestinationCheck
+from application.backup_destinations import BackupDestinationCheck
+from application.backup_ports import BackupStores
 from application.bus import CommandBus, CommandResult, Context
 from application.changes import ChangeFeed, PositionWaiter
 from application.commands import Command, ConnectServiceRepository
@@ -82,7 +84,7 @@ class Services:
     webhooks: WebhookIntake | None = None
     """Verifies and records git providers' webhook deliveries (POST /webhooks/{id})."""
     promotions: PromotionCheck | None = None
-    backup_destinations: BackupDestinationCheck | None = None
+    plan_destinations: PlanDestinationCheck | None = None
     """Checks that a backup plan's destination takes a test write before it is recorded."""
     """Checks that a promoted release's image is still on a node before it is recorded."""
     access: AccessGate | None = None
@@ -93,6 +95,10 @@ class Services:
     """Git providers' APIs through the connections (None: no provider client wired in)."""
     sign_in: ProviderSignIn | None = None
     """Sign-in and account linking through GitHub and GitLab (GET /auth/{provider}/start)."""
+    destinations: BackupDestinationCheck | None = None
+    """Tests a backup destination's settings with a write before they are saved."""
+    backup_stores: BackupStores | None = None
+    """Opens the store of an organisation's backup destination (directory or S3)."""
     databases: DatabaseFigures | None = None
     """Managed databases' figures, measured by their engines (None: no engine wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
@@ -120,7 +126,12 @@ class Services:
     def _check(self, command: Command, ctx: Context) -> None:
         if ctx.principal is None:
             return
-        for check in (self.repositories, self.promotions, self.backup_destinations):
+        for check in (
+            self.repositories,
+            self.promotions,
+            self.destinations,
+            self.plan_destinations,
+        ):
             if check is not None and check.applies(command):
                 if self.commands.rehearse(command, ctx):
                     check.check(command)

@@ -19,6 +19,7 @@ import redis
 from application.secrets import Secret
 from application.settings import Settings
 from interfaces.bootstrap import migrate
+from tests.s3_server import s3_bucket, s3_server  # noqa: F401 - fixtures for every suite
 
 PG_URL = os.environ.get("CONTAINR_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("CONTAINR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

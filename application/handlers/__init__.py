@@ -8,6 +8,7 @@ from application.handlers import (
     access,
     accounts,
     autoscaling,
+    backup_destinations,
     backups,
     clusters,
     cron,
@@ -25,6 +26,9 @@ from application.handlers import (
 )
 
 HANDLERS: dict[type[c.Command], Handler] = {
+    c.CreateBackupDestination: backup_destinations.create_backup_destination,
+    c.UpdateBackupDestination: backup_destinations.update_backup_destination,
+    c.RemoveBackupDestination: backup_destinations.remove_backup_destination,
     c.CreateOrganization: organizations.create_organization,
     c.RenameOrganization: organizations.rename_organization,
     c.SetForkSecretsPolicy: organizations.set_fork_secrets_policy,

@@ -22,6 +22,7 @@ from adapters.auth import (
     JwtSigner,
     RedisRateLimiter,
 )
+from adapters.backup_stores import DirectoryAndS3Stores
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
 from adapters.git_providers import ProviderApis
@@ -36,8 +37,9 @@ from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
 from application.auth import AuthService
-from application.backup_check import BackupDestinationCheck
-from application.backup_ports import BackupStores, DatabaseDumps
+from application.backup_check import PlanDestinationCheck
+from application.backup_destinations import BackupDestinationCheck, DestinationStores
+from application.backup_ports import BackupStoreMaker, BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.database_figures import DatabaseFigures
@@ -119,7 +121,8 @@ def bootstrap(
     hypervisors: Hypervisors | None = None,
     git_providers: GitProviderApis | None = None,
     replica_metrics: ReplicaMetrics | None = None,
-    backup_stores: BackupStores | None = None,
+    backup_stores: BackupStoreMaker | None = None,
+    opened_backup_stores: BackupStores | None = None,
     database_dumps: DatabaseDumps | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
@@ -169,6 +172,9 @@ def bootstrap(
     git_providers = git_providers or ProviderApis(timeout=settings.git_provider_timeout_ms / 1000)
     runtimes = runtimes or DockerEngines()
     git = _git_sources(settings, git_providers, bus, queries, secrets, clock)
+    stores = backup_stores or DirectoryAndS3Stores(secrets)
+    # The destinations' stores, opened by id (tests may hand in their own, already opened).
+    opened = opened_backup_stores or DestinationStores(stores, store, secrets)
     run_processes = functools.partial(
         processes,
         settings,
@@ -192,7 +198,7 @@ def bootstrap(
             git_providers=git_providers,
             git=git,
             replica_metrics=replica_metrics,
-            backup_stores=backup_stores,
+            backup_stores=opened,
             database_dumps=database_dumps,
         ),
     )
@@ -254,8 +260,10 @@ def bootstrap(
         archives=archives,
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
+        destinations=BackupDestinationCheck(stores, store, secrets),
+        backup_stores=opened,
         promotions=PromotionCheck(queries, dashboard, runtimes),
-        backup_destinations=BackupDestinationCheck(backup_stores, queries),
+        plan_destinations=PlanDestinationCheck(opened, queries),
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),

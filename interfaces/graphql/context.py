@@ -15,9 +15,11 @@ from uuid import UUID
 from application.access import AccessGate
 from application.auth import AuthService, UnauthenticatedError
 from application.authz import Permission, Principal
+from application.backup_ports import BackupStores
 from application.bus import CommandResult, Context
 from application.commands import Command
 from application.database_figures import DatabaseFigures
+from application.errors import UnavailableError
 from application.git_sources import GitSources
 from application.ports import Clock
 from application.readgate import Row, Table
@@ -90,6 +92,13 @@ class GqlContext:
     def auth(self) -> AuthService:
         """Accounts: sign-up, login, sessions, tokens and invitations."""
         return self._services.auth
+
+    @property
+    def backup_stores(self) -> BackupStores:
+        """Opens the stores of the organisations' backup destinations."""
+        if self._services.backup_stores is None:
+            raise UnavailableError("this server has no backup stores configured")
+        return self._services.backup_stores
 
     @property
     def access(self) -> AccessGate | None:

@@ -13,7 +13,6 @@ import inspect
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
@@ -54,10 +53,7 @@ ENTITIES: dict[str, Loader] = {
     "cron_run": lambda r, i: r.dashboard.cron_run(i),
     "snapshot": lambda r, i: r.dashboard.snapshot(i),
     "backup": lambda r, i: r.dashboard.backup(i),
-    # TODO(#15): read destinations through the gate once their read model (h/backup-stores)
-    # is merged. Until then the id is passed on and the destination check on the way in
-    # (BackupStores.open for the service's own organisation) refuses another's destination.
-    "backup_destination": lambda r, i: SimpleNamespace(id=i),
+    "backup_destination": lambda r, i: r.dashboard.backup_destination(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""
 

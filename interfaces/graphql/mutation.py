@@ -16,6 +16,7 @@ from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
 from interfaces.graphql import access, autoscaling, git, previews
+from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
@@ -517,6 +518,12 @@ class Mutation:
     disconnect_service_repository = git.disconnect_service_repository
     check_git_connection = git.check_git_connection_field
     set_preview_policy = previews.set_preview_policy
+
+    # Backup destinations
+    create_backup_destination = destinations.create_backup_destination
+    update_backup_destination = destinations.update_backup_destination
+    remove_backup_destination = destinations.remove_backup_destination
+    test_backup_destination = destinations.test_backup_destination_field
     remove_preview = previews.remove_preview
 
     # Autoscaling (issue 16)

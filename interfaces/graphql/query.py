@@ -11,6 +11,7 @@ from strawberry.types import Info
 from application.errors import DomainError, InvalidValueError, NotFoundError, UnavailableError
 from application.logs import LogQuery
 from application.runtime_ports import SourceError, SourceUnreachableError
+from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql import git
 from interfaces.graphql import previews as preview_fields
 from interfaces.graphql.context import GqlContext
@@ -296,6 +297,12 @@ class Query:
     variables = _field(variables, "Variable names; values only with reveal (admins and owners).")
     git_connections = _field(git.git_connections, "An organisation's git provider connections.")
     git_connection = lookup("git_connection", git.GitConnection, "One git provider connection.")
+    backup_destinations = _field(
+        destinations.backup_destinations, "An organisation's backup destinations."
+    )
+    backup_destination = lookup(
+        "backup_destination", destinations.BackupDestination, "One backup destination."
+    )
     webhook_deliveries = _field(
         git.webhook_deliveries, "A git connection's webhook deliveries, newest first."
     )

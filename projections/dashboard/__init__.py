@@ -26,6 +26,11 @@ from projections.dashboard.accounts import (
     UserRow,
 )
 from projections.dashboard.autoscaling import AUTOSCALING, AutoscalingHandlers, AutoscalingRow
+from projections.dashboard.backup_destinations import (
+    BACKUP_DESTINATIONS,
+    BackupDestinationHandlers,
+    BackupDestinationRow,
+)
 from projections.dashboard.backups import (
     BACKUP_PLANS,
     BACKUPS,
@@ -114,6 +119,7 @@ __all__ = [
     "API_TOKENS",
     "AUTOSCALING",
     "BACKUPS",
+    "BACKUP_DESTINATIONS",
     "BACKUP_PLANS",
     "CLUSTERS",
     "CLUSTER_NODES",
@@ -150,6 +156,7 @@ __all__ = [
     "WEBHOOK_REMOVALS",
     "ApiTokenRow",
     "AutoscalingRow",
+    "BackupDestinationRow",
     "BackupPlanRow",
     "BackupRow",
     "ClusterNodeRow",
@@ -207,6 +214,7 @@ class DashboardProjection(
     VolumeHandlers,
     SnapshotHandlers,
     AutoscalingHandlers,
+    BackupDestinationHandlers,
     BackupHandlers,
     Projection,
 ):
@@ -250,6 +258,7 @@ class DashboardProjection(
         SERVICE_VOLUMES,
         SNAPSHOTS,
         AUTOSCALING,
+        BACKUP_DESTINATIONS,
         BACKUPS,
         BACKUP_PLANS,
         DATABASE_RESTORES,

@@ -95,3 +95,22 @@ def test_concurrent_first_seals_agree_on_one_key(box: SecretBox) -> None:
 def test_an_organisation_without_a_key_says_so(box: SecretBox) -> None:
     with pytest.raises(SecretUnavailableError):
         box.open(uuid.uuid4(), "c", box.seal(ORG, "c", Secret("x")))
+
+
+def test_a_file_key_is_the_same_for_an_organisation_and_context_and_differs_otherwise(
+    box: SecretBox,
+) -> None:
+    org, other = uuid.uuid4(), uuid.uuid4()
+    key = box.file_key(org, "backup-files")
+    assert len(key) == 32
+    assert box.file_key(org, "backup-files") == key
+    assert box.file_key(org, "other-files") != key
+    assert box.file_key(other, "backup-files") != key
+
+
+def test_a_file_key_dies_with_the_organisations_data_key(box: SecretBox) -> None:
+    org = uuid.uuid4()
+    box.file_key(org, "backup-files")
+    box.destroy_key(org)
+    with pytest.raises(SecretUnavailableError, match="destroyed"):
+        box.file_key(org, "backup-files")

@@ -16,7 +16,6 @@ import json
 import subprocess
 import tarfile
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,7 +27,6 @@ import pytest
 from litestar.testing import TestClient
 
 from adapters.auth import Argon2Hasher, JwtSigner
-from adapters.fake_backup_store import InMemoryBackupStores
 from adapters.fake_git_providers import FakeGitProviderApis
 from adapters.secretbox import master_key
 from application import commands as c
@@ -37,10 +35,7 @@ from application.bus import Context
 from application.secrets import Secret
 from application.services import Services
 from application.settings import Settings
-from domain.ids import Actor, OrganizationId, ProjectId, ServiceId
 from domain.preview import Preview
-from domain.service import Service
-from domain.service_spec import DatabaseEngine, DatabaseSettings, ServiceKind, ServiceSpec
 from domain.triggers import repository_full_name
 from domain.webhook_delivery import DeliveryFact
 from interfaces.bootstrap import bootstrap, migrate
@@ -53,8 +48,6 @@ ROLES = ("owner", "admin", "member", "viewer")
 LEVEL = {"read": 0, "write": 1, "deploy": 1, "manage": 2, "own": 3}
 ROLE_LEVEL = {"viewer": 0, "member": 1, "admin": 2, "owner": 3}
 SYSTEM = Context(actor="system:test")  # type: ignore[arg-type]
-BACKUP_STORES = InMemoryBackupStores()
-"""Every seeded organisation's backup destination (tested writable when a plan names it)."""
 PASSWORD = "correct horse battery"  # tests/e2e/client.py signs everyone up with it
 REFUSED = ("FORBIDDEN",)
 
@@ -241,6 +234,16 @@ CASES: dict[str, Case] = {
     ),
     "Query.gitConnection": q(
         "read", "query($connection: ID!) { gitConnection(id: $connection) { name } }", "connection"
+    ),
+    "Query.backupDestinations": q(
+        "read",
+        "query($org: ID!) { backupDestinations(organizationId: $org) { name kind path } }",
+        "org",
+    ),
+    "Query.backupDestination": q(
+        "read",
+        "query($destination: ID!) { backupDestination(id: $destination) { name } }",
+        "destination",
     ),
     "Query.webhookDeliveries": q(
         "read",
@@ -694,6 +697,28 @@ CASES: dict[str, Case] = {
         "mutation($connection: ID!) { checkGitConnection(id: $connection) { status } }",
         "connection",
     ),
+    "Mutation.createBackupDestination": m(
+        "manage",
+        "mutation($org: ID!, $backups: String!) { createBackupDestination(organizationId: $org, "
+        'name: "Node disk", kind: "directory", path: $backups) { id } }',
+        "org",
+    ),
+    "Mutation.updateBackupDestination": m(
+        "manage",
+        "mutation($destination: ID!) { updateBackupDestination(id: $destination, "
+        'name: "Renamed") { name } }',
+        "destination",
+    ),
+    "Mutation.removeBackupDestination": m(
+        "manage",
+        "mutation($destination: ID!) { removeBackupDestination(id: $destination) }",
+        "destination",
+    ),
+    "Mutation.testBackupDestination": m(
+        "manage",
+        "mutation($destination: ID!) { testBackupDestination(id: $destination) { ok } }",
+        "destination",
+    ),
     "Mutation.setPreviewPolicy": m(
         "write",
         "mutation($project: ID!, $env: ID!) { setPreviewPolicy(projectId: $project, enabled: "
@@ -777,42 +802,23 @@ class World:
     def principal(self, token: str) -> object:
         return self.app.auth.authenticate(token)
 
-    def _managed_database(
-        self, org_id: uuid.UUID, project: uuid.UUID, env: uuid.UUID
-    ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
-        """A managed PostgreSQL service (recorded as createDatabase makes one), a destination
-        of the organisation, a backup plan and a verified backup (its steps reported)."""
-        database = Service.create(
-            ServiceId(uuid.uuid4()),
-            OrganizationId(org_id),
-            ProjectId(project),
-            "pg",
-            ServiceSpec(
-                kind=ServiceKind.DATABASE,
-                image="postgres:16",
-                database=DatabaseSettings(DatabaseEngine.POSTGRES, "16"),
-            ),
-            actor=Actor("system:test"),
-            now=datetime.now(UTC),
-        )
-        self.app.store.record([database], {database.id: 0}, since=time.monotonic())
-        destination = uuid.uuid4()
-        BACKUP_STORES.add(org_id, destination)
+    def _backed_up(self, database: uuid.UUID, env: uuid.UUID, destination: uuid.UUID) -> uuid.UUID:
+        """A backup plan of the managed database and a verified backup (its steps reported)."""
         run = self.app.execute
         run(
             c.SetBackupPlan(
-                service_id=database.id, environment_id=env, schedule="0 3 * * *",
+                service_id=database, environment_id=env, schedule="0 3 * * *",
                 destination_id=destination,
             ),
             SYSTEM,
         )  # fmt: skip
         backup = run(
-            c.BackupNow(service_id=database.id, environment_id=env, destination_id=destination),
+            c.BackupNow(service_id=database, environment_id=env, destination_id=destination),
             SYSTEM,
         ).id("backup_id")
         for step in ("dumping", "stored", "verifying", "verified"):
             run(c.ReportBackupStep(backup_id=backup, step=step, sha256="0" * 64), SYSTEM)  # type: ignore[arg-type]
-        return database.id, destination, backup
+        return backup
 
     def _preview(
         self,
@@ -898,7 +904,6 @@ class World:
         snapshot = run(
             c.SnapshotVolume(service_id=stateful, environment_id=env, volume="data"), SYSTEM
         ).id("snapshot_id")
-        db, destination, backup = self._managed_database(org_id, project, env)
         run(
             c.build_command(
                 c.SetVariables,
@@ -969,6 +974,19 @@ class World:
             SYSTEM,
         ).id("connection_id")
         preview = self._preview(org_id, project, env, service, connection)
+        destination = run(
+            c.build_command(
+                c.CreateBackupDestination,
+                {
+                    "organization_id": org_id,
+                    "name": "Node disk",
+                    "kind": "directory",
+                    "path": str(backup_directory() / _unique()),
+                },
+            ),
+            SYSTEM,
+        ).id("destination_id")
+        backup = self._backed_up(managed, env, destination)
         run(  # a ping the connection heard (what webhookDeliveries replays)
             c.RecordWebhookDelivery(
                 connection_id=connection,
@@ -1030,13 +1048,20 @@ class World:
             "stateful": str(stateful),
             "managed": str(managed),
             "snapshot": str(snapshot),
-            "db": str(db),
             "destination": str(destination),
+            "backups": str(backup_directory() / _unique()),
+            "db": str(managed),
             "backup": str(backup),
             "slug": f"r{_unique()}",
             "unique": _unique(),
             "email": f"{_unique()}@x.example",
         }
+
+
+@functools.cache
+def backup_directory() -> Path:
+    """Where the matrix's directory backup destinations go (made once)."""
+    return Path(tempfile.mkdtemp(prefix="matrix-backups-"))
 
 
 @functools.cache
@@ -1093,7 +1118,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         settings,
         hasher=Argon2Hasher(time_cost=1, memory_cost=1024),
         git_providers=providers,
-        backup_stores=BACKUP_STORES,
     )
     with TestClient(create_app(app, run_projections=True)) as http:
         tokens: dict[str, str] = {}

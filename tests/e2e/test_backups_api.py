@@ -39,7 +39,9 @@ PLAN_OF = "query($s: ID!) { service(id: $s) { backupPlan { schedule } } }"
 def api(sqlite_settings: Settings) -> Iterator[tuple[Services, Client, InMemoryBackupStores]]:
     stores = InMemoryBackupStores()
     app = bootstrap(
-        sqlite_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024), backup_stores=stores
+        sqlite_settings,
+        hasher=Argon2Hasher(time_cost=1, memory_cost=1024),
+        opened_backup_stores=stores,
     )
     with TestClient(create_app(app, run_projections=True)) as http:
         client = Client("http://testserver", http)  # type: ignore[arg-type]

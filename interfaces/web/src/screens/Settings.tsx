@@ -1,6 +1,7 @@
 // The account's settings: the GitHub and GitLab accounts it may sign in with (link, unlink);
 // and, for the organisation's owners and admins, whether it requires provider sign-in and
-// whether releases built from forks' pull requests get the variables.
+// whether releases built from forks' pull requests get the variables; and the organisation's backup
+// destinations.
 
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
@@ -21,6 +22,7 @@ import { ErrorMessage, Loading, PageHeader, Time } from "../components/ui";
 import { formatDateTime } from "../lib/format";
 import { linkProviderUrl, providerLabel } from "../lib/providers";
 import { OrganizationPrices } from "./Prices";
+import { BackupDestinations } from "./settings/BackupDestinations";
 
 type Account = AccountSettingsQuery["viewer"];
 type Policies = OrganizationPoliciesQuery["organization"];
@@ -181,8 +183,9 @@ function OrganizationPolicies({ organizationId }: { organizationId: string }) {
   if (!result.data) return result.error ? <ErrorMessage error={result.error} /> : <Loading />;
   const reload = () => refetch({ requestPolicy: "network-only" });
   return (
-    <OrganizationPoliciesView
-      org={result.data.organization}
+    <>
+      <OrganizationPoliciesView
+        org={result.data.organization}
       busy={required.fetching || forks.fetching}
       error={required.error ?? forks.error}
       onRequireProviderSignIn={async (value) => {
@@ -191,7 +194,9 @@ function OrganizationPolicies({ organizationId }: { organizationId: string }) {
       onExposeSecretsToForks={async (value) => {
         if ((await setForks({ id: organizationId, expose: value })).data) reload();
       }}
-    />
+      />
+      <BackupDestinations organizationId={organizationId} canManage={result.data.organization.canManage} />
+    </>
   );
 }
 
