@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -74,6 +75,22 @@ def database(app: Services, client: Client) -> dict[str, Any]:
     return {"o": org, "s": str(service.id), "e": created["environments"][0]["id"]}
 
 
+def destination(
+    client: Client, ids: dict[str, Any], stores: InMemoryBackupStores, root: Path, **kw: Any
+) -> str:
+    """A directory destination of the organisation (saved through the API), whose store the
+    backups open from ``stores`` (``writable=False`` refuses the next test writes)."""
+    path = root / uuid.uuid4().hex
+    made = client(
+        'mutation($o: ID!, $p: String!) { createBackupDestination(organizationId: $o, name: "disk", '
+        'kind: "directory", path: $p) { id } }',
+        o=ids["o"],
+        p=str(path),
+    )["createBackupDestination"]["id"]
+    stores.add(uuid.UUID(ids["o"]), uuid.UUID(made), **kw)
+    return str(made)
+
+
 def refused(client: Client, document: str, **variables: Any) -> dict[str, Any]:
     with pytest.raises(GraphQLError) as raised:
         client(document, **variables)
@@ -90,45 +107,54 @@ def refused(client: Client, document: str, **variables: Any) -> dict[str, Any]:
 )
 def test_a_bad_schedule_is_refused_with_a_code_and_nothing_is_saved(
     api: tuple[Services, Client, InMemoryBackupStores], cron: str, tz: str | None, says: str,
-    path: str,
+    path: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     app, client, stores = api
     ids = database(app, client)
-    destination = uuid.uuid4()
-    stores.add(uuid.UUID(ids["o"]), destination)
-    error = refused(client, PLAN, s=ids["s"], e=ids["e"], d=str(destination), cron=cron, tz=tz)
+    error = refused(
+        client,
+        PLAN,
+        s=ids["s"],
+        e=ids["e"],
+        d=destination(client, ids, stores, tmp_path),
+        cron=cron,
+        tz=tz,
+    )
     assert error["extensions"]["code"] == "VALIDATION_FAILED"
     assert says in error["message"] and error["extensions"].get("argument") in (path, None)
     assert client(PLAN_OF, s=ids["s"])["service"]["backupPlan"] is None
 
 
 def test_a_destination_that_refuses_a_test_write_or_is_unknown_is_refused(
-    api: tuple[Services, Client, InMemoryBackupStores],
+    api: tuple[Services, Client, InMemoryBackupStores], tmp_path: Path
 ) -> None:
     app, client, stores = api
     ids = database(app, client)
-    broken = uuid.uuid4()
-    stores.add(uuid.UUID(ids["o"]), broken, writable=False, reason="the bucket does not exist")
-    error = refused(client, PLAN, s=ids["s"], e=ids["e"], d=str(broken), cron="@daily", tz=None)
+    broken = destination(
+        client, ids, stores, tmp_path, writable=False, reason="the bucket does not exist"
+    )
+    error = refused(client, PLAN, s=ids["s"], e=ids["e"], d=broken, cron="@daily", tz=None)
     assert error["extensions"]["code"] == "VALIDATION_FAILED"
     assert "the bucket does not exist" in error["message"]
     error = refused(
         client, PLAN, s=ids["s"], e=ids["e"], d=str(uuid.uuid4()), cron="@daily", tz=None
     )
-    assert error["extensions"]["code"] == "VALIDATION_FAILED"
-    assert "no backup destination" in error["message"]
+    assert error["extensions"]["code"] == "NOT_FOUND"  # not a destination of the organisation
     assert client(PLAN_OF, s=ids["s"])["service"]["backupPlan"] is None
 
 
 def test_a_plan_is_saved_and_a_backup_listed_with_its_verification(
-    api: tuple[Services, Client, InMemoryBackupStores],
+    api: tuple[Services, Client, InMemoryBackupStores], tmp_path: Path
 ) -> None:
     app, client, stores = api
     ids = database(app, client)
-    destination = uuid.uuid4()
-    stores.add(uuid.UUID(ids["o"]), destination)
     plan = client(
-        PLAN, s=ids["s"], e=ids["e"], d=str(destination), cron="0  3 * * *", tz="Europe/Paris"
+        PLAN,
+        s=ids["s"],
+        e=ids["e"],
+        d=destination(client, ids, stores, tmp_path),
+        cron="0  3 * * *",
+        tz="Europe/Paris",
     )["setBackupPlan"]
     assert plan == {
         "id": plan["id"], "schedule": "0 3 * * *", "daily": 3, "weekly": 4, "monthly": 6,
