@@ -45,7 +45,7 @@ def api(sqlite_settings: Settings) -> Iterator[tuple[Services, Client, InMemoryB
         opened_backup_stores=stores,
     )
     with TestClient(create_app(app, run_projections=True)) as http:
-        client = Client("http://testserver", http)  # type: ignore[arg-type]
+        client = Client("http://testserver", http)
         client.sign_up("owner@example.com")
         yield app, client, stores
     app.close()
@@ -94,7 +94,7 @@ def destination(
 def refused(client: Client, document: str, **variables: Any) -> dict[str, Any]:
     with pytest.raises(GraphQLError) as raised:
         client(document, **variables)
-    return raised.value.errors[0]  # type: ignore[no-any-return]
+    return raised.value.errors[0]
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def test_a_plan_is_saved_and_a_backup_listed_with_its_verification(
     for step in ("dumping", "stored", "verifying"):
         run(
             c.ReportBackupStep(
-                backup_id=backup_id, step=step, sha256="ab" * 32, size_bytes=99,  # type: ignore[arg-type]
+                backup_id=backup_id, step=step, sha256="ab" * 32, size_bytes=99,
                 tables={"public.users": 3, "public.orders": 4},
             ),
             SYSTEM,
