@@ -16,6 +16,7 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
+from adapters.ingress_metrics import ACCESS_LOGGER, access_log_config
 from application.runtime_ports import Route
 
 MEMBER: Final = "X-Containr-Access"
@@ -126,7 +127,10 @@ class CaddyIngress:
         server: str = "containr",
         timeout: float = 5,
         transport: httpx.BaseTransport | None = None,
+        access_log: str | None = None,
     ) -> None:
+        """``access_log``: a file our server's access log is written to (JSON lines), for
+        the per-route request metrics (adapters/ingress_metrics.py); None: no access log."""
         # No keep-alive: POST /load restarts Caddy's admin listener, which would leave a
         # pooled connection dead; admin traffic is a few requests per deployment.
         transport = transport or httpx.HTTPTransport(
@@ -136,10 +140,16 @@ class CaddyIngress:
         self._admin_url = admin_url
         self._listen = listen
         self._server = server
+        self._access_log = access_log
         self._server_path = f"/config/apps/http/servers/{quote(server, safe='')}"
         # Serialises our read-then-write sequences (apply's "replace, else insert") between
         # the deployer and reconciler threads, so one process never inserts an id twice.
         self._lock = threading.Lock()
+
+    @property
+    def access_log(self) -> str | None:
+        """The file our server's access log goes to (None: no access log)."""
+        return self._access_log
 
     def close(self) -> None:
         """Release the HTTP client."""
@@ -199,12 +209,36 @@ class CaddyIngress:
                 self._create_server([])
 
     def _server_config(self, routes: list[Route]) -> dict[str, object]:
-        return {
+        config: dict[str, object] = {
             "listen": [self._listen],
             # Hosts like web.production.shop.localhost are plain HTTP on `listen`.
             "automatic_https": {"disable": True},
             "routes": [*(_to_caddy(route) for route in routes), _NOT_FOUND],
         }
+        if self._access_log is not None:
+            config["logs"] = {"default_logger_name": ACCESS_LOGGER}
+        return config
+
+    def ensure_access_log(self) -> None:
+        """Have Caddy write our server's access log to the file (one /load when it does
+        not yet); nothing without an access log file."""
+        if self._access_log is None:
+            return
+        wanted = access_log_config(self._access_log)
+        with self._lock:
+            config: Any = msgspec.json.decode(self._get("/config/")) or {}
+            logs = config.setdefault("logging", {}).setdefault("logs", {})
+            servers = config.get("apps", {}).get("http", {}).get("servers", {})
+            server = servers.get(self._server)
+            naming = {"default_logger_name": ACCESS_LOGGER}
+            if logs.get(ACCESS_LOGGER) == wanted and (
+                server is None or server.get("logs") == naming
+            ):
+                return
+            logs[ACCESS_LOGGER] = wanted
+            if server is not None:
+                server["logs"] = naming
+            self._send("POST", "/load", _encode(config))
 
     def _create_server(self, routes: list[Route]) -> None:
         """Add our server to Caddy's whole config, keeping everything else, in one /load."""
@@ -212,6 +246,9 @@ class CaddyIngress:
         apps = config.setdefault("apps", {})
         http = apps.setdefault("http", {})
         http.setdefault("servers", {})[self._server] = self._server_config(routes)
+        if self._access_log is not None:
+            logs = config.setdefault("logging", {}).setdefault("logs", {})
+            logs[ACCESS_LOGGER] = access_log_config(self._access_log)
         self._send("POST", "/load", _encode(config))
 
     def _raw_routes(self) -> list[msgspec.Raw] | None:

@@ -12,9 +12,10 @@ import os
 import queue
 import re
 import secrets
+import socket
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ import urllib3.exceptions
 from docker.types import CancellableStream
 from docker.utils import parse_repository_tag
 from docker.utils import tar as context_tarball
+from docker.utils.socket import frames_iter
 
 from application.runtime_ports import (
     NO_CONTAINER_PULLS,
@@ -483,6 +485,19 @@ class DockerRuntime:
         finally:
             stream.abandon()
 
+    # Issue 15 (database dumps): helpers with attached streams. Kept apart to ease merging.
+
+    def run_streamed(
+        self,
+        spec: ContainerSpec,
+        *,
+        stdin: Iterable[bytes] | None = None,
+        on_stderr: Callable[[bytes], None] = lambda chunk: None,
+        timeout: float,
+    ) -> DockerStreamedContainer:
+        """Create and start ``spec`` with its streams attached, killed after ``timeout``."""
+        return _run_streamed(self, spec, stdin=stdin, on_stderr=on_stderr, timeout=timeout)
+
     def close(self) -> None:
         """Release the client's pooled connections (a later call opens new ones)."""
         with self._lock:
@@ -786,3 +801,260 @@ def _volume_info(attrs: dict[str, Any]) -> VolumeInfo:
         labels=dict(attrs.get("Labels") or {}),
         created_at=datetime.fromisoformat(created.replace("Z", "+00:00")),
     )
+
+
+# Issue 15 (database dumps): helper containers with attached streams. Kept apart to ease
+# merging with other additions to the runtime.
+
+_STDOUT, _STDERR = 1, 2
+_REMOVAL_SECONDS = 30
+_CHUNK = 64 * 1024
+
+
+class DockerStreamedContainer:
+    """A started container attached over one hijacked connection (stdin, stdout, stderr).
+
+    A watchdog kills the container when the deadline passes, which ends its output; a
+    feeder thread writes ``stdin`` and half-closes the connection at its end (the engine
+    then closes the container's stdin, as ``docker run -i`` does). The container removes
+    itself when it ends (AutoRemove, as ``docker run --rm``), so one whose caller died goes
+    anyway; its exit code comes from a wait asked for before it started.
+    """
+
+    def __init__(
+        self,
+        runtime: DockerRuntime,
+        container_id: str,
+        sock: Any,
+        *,
+        stdin: Iterable[bytes] | None,
+        on_stderr: Callable[[bytes], None],
+        deadline: float,
+        exit_code: Callable[[float], int],
+    ) -> None:
+        self._exit_code = exit_code
+        self._runtime = runtime
+        self._id = container_id
+        self._sock = sock
+        self._raw = getattr(sock, "_sock", sock)
+        self._on_stderr = on_stderr
+        self._deadline = deadline
+        self._done = threading.Event()
+        self._closed = False
+        self.timed_out = False
+        self._feed_error: BaseException | None = None
+        self._watchdog = threading.Thread(target=self._watch, name="containr-helper-deadline")
+        self._watchdog.daemon = True
+        self._watchdog.start()
+        self._feeder: threading.Thread | None = None
+        if stdin is not None:
+            self._feeder = threading.Thread(
+                target=self._feed, args=(stdin,), name="containr-helper-stdin", daemon=True
+            )
+            self._feeder.start()
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    def stdout(self) -> Iterator[bytes]:
+        """The stdout frames as they come; stderr frames go to ``on_stderr``."""
+        try:
+            for stream, data in frames_iter(self._sock, tty=False):
+                if stream == _STDOUT:
+                    yield data
+                elif stream == _STDERR:
+                    self._on_stderr(data)
+        except (OSError, ValueError):
+            if not (self.timed_out or self._closed or self._feed_error is not None):
+                raise ContainerEngineError(
+                    f"the output of container {self._id} broke off"
+                ) from None
+
+    def wait(self) -> int:
+        """The exit code; what feeding stdin raised; ContainerEngineError at the deadline."""
+        for _ in self.stdout():  # drain what is left (the caller may have stopped reading)
+            pass
+        if self._feeder is not None:
+            self._feeder.join(timeout=max(0.0, self._deadline - time.monotonic()) + 5)
+        if self._feed_error is not None:
+            raise self._feed_error
+        if self.timed_out:
+            raise ContainerEngineError(f"container {self._id} did not end within the deadline")
+        try:
+            code = self._exit_code(max(1.0, self._deadline - time.monotonic()) + 5)
+        except TimeoutError:
+            self._kill()
+            raise ContainerEngineError(
+                f"container {self._id} did not end within the deadline"
+            ) from None
+        if self.timed_out:
+            raise ContainerEngineError(f"container {self._id} did not end within the deadline")
+        return code
+
+    def close(self) -> None:
+        """Kill and remove the container, and drop the connection (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._done.set()
+        with suppress(Exception):
+            self._raw.shutdown(socket.SHUT_RDWR)
+        with suppress(Exception):
+            self._sock.close()
+        with suppress(Exception):
+            self._raw.close()
+        with suppress(ContainerEngineError):
+            self._runtime.remove(self._id)
+        with suppress(TimeoutError, ContainerEngineError):
+            self._exit_code(_REMOVAL_SECONDS)  # the engine says when it is gone
+
+    def _kill(self) -> None:
+        with suppress(Exception):
+            self._runtime._api().kill(self._id)
+
+    def _watch(self) -> None:
+        if not self._done.wait(timeout=max(0.0, self._deadline - time.monotonic())):
+            self.timed_out = True
+            self._kill()
+
+    def _feed(self, chunks: Iterable[bytes]) -> None:
+        """Write ``chunks`` to stdin. What the iterable raises (a corrupt stored stream, say)
+        kills the container and is raised by wait(); the container going away while it is
+        fed just ends the feeding (its exit code tells why)."""
+        iterator = iter(chunks)
+        while not self._closed:
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                break
+            except BaseException as e:  # handed to the caller's wait(), which raises it
+                if not self._closed and not self.timed_out:
+                    self._feed_error = e
+                self._kill()
+                return
+            try:
+                for start in range(0, len(chunk), _CHUNK):
+                    self._raw.sendall(chunk[start : start + _CHUNK])
+            except OSError:
+                return  # the container closed its stdin or ended
+        with suppress(OSError):
+            self._raw.shutdown(socket.SHUT_WR)
+
+    def __enter__(self) -> DockerStreamedContainer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _run_streamed(
+    runtime: DockerRuntime,
+    spec: ContainerSpec,
+    *,
+    stdin: Iterable[bytes] | None,
+    on_stderr: Callable[[bytes], None],
+    timeout: float,
+) -> DockerStreamedContainer:
+    """Create ``spec`` with open stdin (once), attach before starting (no output is lost),
+    then start it."""
+    deadline = time.monotonic() + timeout
+    with runtime._calls(f"creating helper container {spec.name}"):
+        api = runtime._api()
+        networking = None
+        if spec.network:
+            networking = api.create_networking_config(
+                {spec.network: api.create_endpoint_config(aliases=spec.aliases or None)}
+            )
+        try:
+            created = api.create_container(
+                spec.image,
+                name=spec.name,
+                command=spec.command,
+                environment=dict(spec.environment),
+                labels=dict(spec.labels),
+                stdin_open=stdin is not None,
+                tty=False,
+                host_config=api.create_host_config(
+                    auto_remove=True,
+                    # The streams go to the caller only: the engine keeps no log of them
+                    # (a dump in a json-file log would sit on the engine's disk).
+                    log_config={"Type": "none", "Config": {}},
+                    network_mode=spec.network,
+                    mem_limit=spec.memory_limit_mb * 1024 * 1024 if spec.memory_limit_mb else None,
+                    binds={v: {"bind": p, "mode": "rw"} for v, p in spec.volumes.items()} or None,
+                ),
+                networking_config=networking,
+            )
+        except docker.errors.ImageNotFound:
+            raise ContainerEngineError(
+                unavailable_image(spec.image, NO_CONTAINER_PULLS, base=False)
+            ) from None
+    container_id = str(created["Id"])
+    waiter = _Waiter(runtime, container_id, timeout=timeout + 30)
+    try:
+        with runtime._calls(f"attaching to helper container {spec.name}"):
+            # With StdinOnce the engine closes the container's stdin when we half-close.
+            params = {"stdout": 1, "stderr": 1, "stream": 1, "stdin": int(stdin is not None)}
+            sock = api.attach_socket(container_id, params=params)
+            raw = getattr(sock, "_sock", sock)
+            raw.settimeout(max(1.0, timeout) + 30)  # the watchdog ends it sooner
+            waiter.start()
+            api.start(container_id)
+    except BaseException:
+        with suppress(ContainerEngineError):
+            runtime.remove(container_id)
+        raise
+    return DockerStreamedContainer(
+        runtime,
+        container_id,
+        sock,
+        stdin=stdin,
+        on_stderr=on_stderr,
+        deadline=deadline,
+        exit_code=waiter.result,
+    )
+
+
+class _Waiter:
+    """The engine's wait for a container's removal, asked before it starts (an AutoRemove
+    container may be gone by the time its output ends)."""
+
+    def __init__(self, runtime: DockerRuntime, container_id: str, *, timeout: float) -> None:
+        self._runtime = runtime
+        self._id = container_id
+        self._timeout = timeout
+        self._done = threading.Event()
+        self._code: int | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._wait, name="containr-helper-wait", daemon=True)
+        self._asked = threading.Event()
+
+    def start(self) -> None:
+        """Ask the engine, and return once it has registered the wait."""
+        self._thread.start()
+        self._asked.wait(timeout=5)
+
+    def result(self, timeout: float) -> int:
+        """The exit code; TimeoutError when it does not come within ``timeout`` seconds."""
+        if not self._done.wait(timeout=timeout):
+            raise TimeoutError
+        if self._error is not None:
+            raise ContainerEngineError(f"waiting for container {self._id}: {self._error}")
+        return -1 if self._code is None else self._code
+
+    def _wait(self) -> None:
+        try:
+            api = self._runtime._api()
+            url = api._url("/containers/{0}/wait", self._id)
+            # The engine answers the headers once the wait is registered, the body at the end.
+            response = api._post(
+                url, timeout=self._timeout, params={"condition": "removed"}, stream=True
+            )
+            self._asked.set()
+            self._code = int(api._result(response, True).get("StatusCode", -1))
+        except Exception as e:  # handed to the caller's wait()
+            self._error = e
+        finally:
+            self._asked.set()
+            self._done.set()

@@ -24,6 +24,7 @@ from adapters.postgres import (
     connect,
     storable_text,
 )
+from adapters.timeseries import TIMESERIES_SQL
 from application.errors import UnavailableError
 from application.eventstore import EventStore
 from application.settings import Settings
@@ -135,7 +136,12 @@ def migrate(settings: Settings) -> list[str]:
             columns = {row[1] for row in conn.execute("PRAGMA table_info(containr_sessions)")}
             if "method" not in columns:
                 conn.execute(SESSIONS_METHOD_SQL)
-            for statement in LOGS_SQL["sqlite"] + METRICS_SQL["sqlite"] + ARCHIVES_SQL["sqlite"]:
+            for statement in (
+                LOGS_SQL["sqlite"]
+                + METRICS_SQL["sqlite"]
+                + ARCHIVES_SQL["sqlite"]
+                + TIMESERIES_SQL["sqlite"]
+            ):
                 conn.execute(statement)
         _create_event_tables(settings)
         return [f"events, data keys and sessions tables in {settings.sqlite_path}"]
@@ -155,6 +161,7 @@ def migrate(settings: Settings) -> list[str]:
                 *LOGS_SQL["postgres"],
                 *METRICS_SQL["postgres"],
                 *ARCHIVES_SQL["postgres"],
+                *TIMESERIES_SQL["postgres"],
             ):
                 pg.execute(sql.SQL(statement))
             _create_event_tables(settings)

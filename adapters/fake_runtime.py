@@ -14,7 +14,7 @@ import shlex
 import tarfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -112,6 +112,10 @@ class InMemoryRuntime:
         self._serial = itertools.count(1)
         self._ports = itertools.count(32768)
         self._changed = threading.Condition()
+        self.streamed: list[ContainerSpec] = []
+        self.streamed_handler: Callable[[ContainerSpec, bytes], tuple[list[bytes], bytes, int]] = (
+            _echo_for_cat
+        )
 
     # Test hooks
 
@@ -530,6 +534,34 @@ class InMemoryRuntime:
 
     # Internals (called with the lock held)
 
+    # Issue 15 (database dumps): helpers with attached streams. Kept apart to ease merging.
+
+    def run_streamed(
+        self,
+        spec: ContainerSpec,
+        *,
+        stdin: Iterable[bytes] | None = None,
+        on_stderr: Callable[[bytes], None] = lambda chunk: None,
+        timeout: float,
+    ) -> FakeStreamedContainer:
+        """Play ``streamed_handler(spec, stdin_bytes)`` -> (stdout chunks, stderr, exit code);
+        by default ``["cat"]`` echoes stdin and anything else prints nothing. Records the
+        spec in ``streamed``."""
+        self._check()
+        info = self.create(msgspec.structs.replace(spec, restart="no"))
+        self.streamed.append(spec)
+        received = bytearray()
+        error: BaseException | None = None
+        try:
+            for chunk in stdin or ():
+                received += chunk
+        except Exception as e:  # what feeding stdin raised, for wait() to raise
+            error = e
+        out, err, code = self.streamed_handler(spec, bytes(received))
+        if err:
+            on_stderr(err)
+        return FakeStreamedContainer(self, info.id, out, code, error)
+
     def _check(self) -> None:
         if not self.reachable:
             raise EngineUnreachableError("the in-memory engine does not answer (reachable=False)")
@@ -675,3 +707,42 @@ def _simulated_exec(command: list[str], timeout: float) -> int:
         except _Failed as e:
             return e.code
     return 0
+
+
+def _echo_for_cat(spec: ContainerSpec, stdin: bytes) -> tuple[list[bytes], bytes, int]:
+    """The default helper: ``["cat"]`` echoes its stdin, anything else prints nothing."""
+    return ([stdin] if spec.command == ["cat"] and stdin else []), b"", 0
+
+
+class FakeStreamedContainer:
+    """A helper container of the in-memory runtime: its output was decided at start."""
+
+    def __init__(
+        self,
+        runtime: InMemoryRuntime,
+        container_id: str,
+        out: list[bytes],
+        code: int,
+        error: BaseException | None,
+    ) -> None:
+        self._runtime = runtime
+        self._id = container_id
+        self._out = out
+        self._code = code
+        self._error = error
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    def stdout(self) -> Iterator[bytes]:
+        out, self._out = self._out, []
+        yield from out
+
+    def wait(self) -> int:
+        if self._error is not None:
+            raise self._error
+        return self._code
+
+    def close(self) -> None:
+        self._runtime.remove(self._id)

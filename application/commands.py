@@ -31,6 +31,7 @@ from domain.service_spec import (
     BuildSettings,
     GitSource,
     HealthCheck,
+    MetricsEndpoint,
     Resources,
     ServiceKind,
     VolumeMount,
@@ -217,6 +218,7 @@ class CreateService(Command, frozen=True):
     load_balancing: str = "round_robin"
     volumes: list[VolumeMount] = msgspec.field(default_factory=list)
     volume_per_replica: bool = False
+    metrics_endpoint: MetricsEndpoint | None = None
 
 
 class UpdateService(Command, frozen=True):
@@ -241,6 +243,7 @@ class UpdateService(Command, frozen=True):
     load_balancing: str | UnsetType = UNSET
     volumes: list[VolumeMount] | UnsetType = UNSET
     volume_per_replica: bool | UnsetType = UNSET
+    metrics_endpoint: MetricsEndpoint | UnsetType | None = UNSET
 
 
 class CreateDatabase(Command, frozen=True):

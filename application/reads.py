@@ -4,16 +4,24 @@ concerns, which the gate has checked first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.archives import ArchiveInfo, SourceArchives
 from application.authz import Permission, Principal
-from application.errors import InvalidValueError, NotFoundError
+from application.errors import InvalidValueError, NotFoundError, UnavailableError
 from application.hypervisor_ports import MetricStore, NodeSample
 from application.logs import LogEntry, LogQuery, LogStore
+from application.metrics import SeriesQueryError
+from application.metrics_ports import (
+    AGGREGATIONS,
+    Aggregation,
+    MetricReader,
+    MetricsUnavailableError,
+    is_known_metric,
+)
 from application.plans import BuildPlans, PlanPreview
 from application.projections import TimeTravel
 from application.queries import Queries
@@ -45,6 +53,7 @@ class Reads:
         time_travel: TimeTravel,
         archives: SourceArchives | None = None,
         observe: Observer | None = None,
+        timeseries: MetricReader | None = None,
     ) -> None:
         self.gate = ReadGate(store, principal, observe=observe)
         self.dashboard = DashboardQueries(self.gate)
@@ -56,6 +65,7 @@ class Reads:
         self._plans = plans
         self._time_travel = time_travel
         self._archives = archives
+        self._timeseries = timeseries
 
     def logs(self, query: LogQuery) -> list[LogEntry]:
         """Log lines of a service or a deployment the caller may read."""
@@ -93,6 +103,59 @@ class Reads:
         if until < since:
             raise InvalidValueError("until", "must not be before since")
         return self._metrics.series(str(cluster.id), node, since, until)[-MAX_SAMPLES:]
+
+    def service_series(
+        self,
+        service_id: UUID,
+        metric: str,
+        window: tuple[datetime, datetime],
+        step: timedelta,
+        aggregation: str,
+    ) -> list[tuple[datetime, float]]:
+        """A measurement of a service the caller may read, one point per step."""
+        service = self.dashboard.service(service_id)
+        return self._series(
+            metric,
+            aggregation,
+            lambda reader, agg: reader.series(service.id, metric, window[0], window[1], step, agg),
+        )
+
+    def node_series(
+        self,
+        node_id: UUID,
+        metric: str,
+        window: tuple[datetime, datetime],
+        step: timedelta,
+        aggregation: str,
+    ) -> list[tuple[datetime, float]]:
+        """A measurement of a Docker node the caller may read, one point per step."""
+        node = self.dashboard.node(node_id)
+        return self._series(
+            metric,
+            aggregation,
+            lambda reader, agg: reader.node_series(
+                str(node.id), metric, window[0], window[1], step, agg
+            ),
+        )
+
+    def _series(
+        self,
+        metric: str,
+        aggregation: str,
+        read: Callable[[MetricReader, Aggregation], list[tuple[datetime, float]]],
+    ) -> list[tuple[datetime, float]]:
+        if not is_known_metric(metric):
+            raise InvalidValueError("metric", f"{metric!r} is not a metric Containr measures")
+        if aggregation not in AGGREGATIONS:
+            raise InvalidValueError("aggregation", f"must be one of {', '.join(AGGREGATIONS)}")
+        if self._timeseries is None:
+            raise UnavailableError("metrics are not collected by this server")
+        try:
+            return read(self._timeseries, aggregation)
+        except SeriesQueryError as e:
+            raise InvalidValueError("step", str(e)) from None
+        except MetricsUnavailableError as e:
+            raise UnavailableError(str(e)) from None
 
     def latest_samples(self, cluster_id: UUID) -> dict[str, NodeSample]:
         """Each node of a cluster the caller may read, with its newest measurement."""

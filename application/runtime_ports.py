@@ -6,7 +6,7 @@ and Caddy payloads at their boundary.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
@@ -340,6 +340,23 @@ class ContainerRuntime(Protocol):
         outlives ``timeout`` seconds."""
         ...
 
+    # Issue 15 (database dumps): helpers with attached streams. Kept apart to ease merging.
+
+    def run_streamed(
+        self,
+        spec: ContainerSpec,
+        *,
+        stdin: Iterable[bytes] | None = None,
+        on_stderr: Callable[[bytes], None] = lambda chunk: None,
+        timeout: float,
+    ) -> StreamedContainer:
+        """Create and start ``spec`` with its streams attached: ``stdin`` (when given) is
+        fed to it from another thread and closed at its end; after ``timeout`` seconds the
+        container is killed. It is never restarted and removes itself when it ends (even
+        when its caller died); the engine keeps no log of its streams. The caller closes
+        the result, which kills it and waits until it is gone."""
+        ...
+
 
 # Ingress
 
@@ -406,4 +423,31 @@ class Prober(Protocol):
 
     def tcp(self, host: str, port: int, *, timeout: float) -> ProbeResult:
         """Healthy when a TCP connection opens."""
+        ...
+
+
+# Helper containers with attached standard streams (issue 15: database dumps and restores).
+# Kept in one block at the end of the module to ease merging with other additions.
+
+
+class StreamedContainer(Protocol):
+    """A started helper container whose stdin, stdout and stderr are attached to the caller."""
+
+    @property
+    def id(self) -> str: ...
+
+    def stdout(self) -> Iterator[bytes]:
+        """Its stdout, chunk by chunk as it comes (bounded memory), until it closes it; the
+        stderr chunks meanwhile go to ``on_stderr``. Ends early when the deadline passes
+        (the container is killed then)."""
+        ...
+
+    def wait(self) -> int:
+        """Its exit code, once it ended. Raises what iterating ``stdin`` raised (the
+        container was killed then), or ContainerEngineError when the deadline passed."""
+        ...
+
+    def close(self) -> None:
+        """Kill and remove the container (idempotent); a caller that stops reading early
+        calls this, and so does every caller in a ``finally``."""
         ...

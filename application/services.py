@@ -24,6 +24,7 @@ from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
+from application.metrics_ports import TimeSeriesStore
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
 from application.projections import ReadModelAdmin, TimeTravel
@@ -99,6 +100,8 @@ class Services:
     """Tests a backup destination's settings with a write before they are saved."""
     backup_stores: BackupStores | None = None
     """Opens the store of an organisation's backup destination (directory or S3)."""
+    timeseries: TimeSeriesStore | None = None
+    """Replica, service and node measurements (None: not wired in)."""
     databases: DatabaseFigures | None = None
     """Managed databases' figures, measured by their engines (None: no engine wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
@@ -160,6 +163,7 @@ class Services:
             time_travel=self.time_travel,
             archives=self.archives,
             observe=observe,
+            timeseries=self.timeseries,
         )
 
     def wait_for(

@@ -74,6 +74,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     of Containr's own when ``caddy`` is on PATH; otherwise no routes are made."""
     ingress_listen: str = "127.0.0.1:8080"
     """Where Caddy serves the deployed web services."""
+    ingress_access_log: str | None = None
+    """A file Caddy writes its access log to and Containr reads for each service's requests,
+    errors and latency (an outside Caddy must be able to write it, Containr to read it).
+    Unset: none with an outside Caddy; ``<data dir>/caddy/access.log`` with Containr's own."""
     ingress_domain: str = "localhost"
     """Web services answer on ``<service>.<environment>.<project>.<domain>`` (and on their
     own domains)."""
@@ -275,6 +279,13 @@ def _mask_password(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+def _absolute_file(name: str, value: str) -> str:
+    path = Path(value.strip()).expanduser()
+    if not path.is_absolute() or path.is_dir():
+        raise SettingsError(f"{name}: must be the absolute path of a file, not {value!r}")
+    return str(path)
+
+
 def _data_dir(value: str) -> str:
     if not value.strip():
         raise SettingsError("CONTAINR_DATA_DIR: must not be empty")
@@ -445,6 +456,10 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_INGRESS_ADMIN": ("ingress_admin", _http_url("CONTAINR_INGRESS_ADMIN")),
     "CONTAINR_INGRESS_LISTEN": ("ingress_listen", lambda v: v.strip()),
     "CONTAINR_INGRESS_DOMAIN": ("ingress_domain", lambda v: v.strip().lower()),
+    "CONTAINR_INGRESS_ACCESS_LOG": (
+        "ingress_access_log",
+        lambda v: _absolute_file("CONTAINR_INGRESS_ACCESS_LOG", v),
+    ),
     "CONTAINR_SNAPSHOT_HELPER_IMAGE": ("snapshot_helper_image", lambda v: v.strip()),
     "CONTAINR_POSTGRES_IMAGE": ("postgres_image", _engine_image("CONTAINR_POSTGRES_IMAGE")),
     "CONTAINR_MYSQL_IMAGE": ("mysql_image", _engine_image("CONTAINR_MYSQL_IMAGE")),

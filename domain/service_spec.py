@@ -202,6 +202,28 @@ class VolumeMount:
             )
 
 
+@dataclass(frozen=True)
+class MetricsEndpoint:
+    """Where a service's replicas expose metrics of their own (Prometheus text format);
+    Containr scrapes each replica there every 10 s."""
+
+    path: str = "/metrics"
+    port: int = 9090
+
+    def check(self) -> None:
+        """Raise InvalidValueError unless the path is an absolute URL path and the port a port."""
+        if (
+            not self.path.startswith("/")
+            or len(self.path) > 255
+            or any(ch.isspace() or ch in "#?" for ch in self.path)
+        ):
+            raise InvalidValueError(
+                "metrics_endpoint.path",
+                f"{self.path!r} is not a URL path (like /metrics: no spaces, query or fragment)",
+            )
+        check_port("metrics_endpoint.port", self.port)
+
+
 class DatabaseEngine(Enum):
     """The engines of managed databases (MySQL's engine may be MariaDB, its drop-in)."""
 
@@ -290,6 +312,8 @@ class ServiceSpec:
     volume_per_replica: bool = False
     """Each replica gets its own instance of each volume; otherwise (Railway's rule) a
     service with volumes runs at most one replica, which owns them."""
+    metrics_endpoint: MetricsEndpoint | None = None
+    """Where replicas expose their own Prometheus metrics (None: they do not)."""
     database: DatabaseSettings | None = None
     """Set on a managed database (kind database): Containr runs the engine's image, with
     generated credentials, a volume and the engine's own health probe."""
@@ -346,8 +370,13 @@ class ServiceSpec:
             )
         self._check_volumes()
         self._check_database()
+        self._check_metrics_endpoint()
         domains = tuple(dict.fromkeys(validate_hostname("domains", d) for d in self.domains))
         return replace(self, domains=domains, volumes=tuple(self.volumes))
+
+    def _check_metrics_endpoint(self) -> None:
+        if self.metrics_endpoint is not None:
+            self.metrics_endpoint.check()
 
     def _check_database(self) -> None:
         if self.database is None:

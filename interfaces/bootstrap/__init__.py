@@ -25,6 +25,7 @@ from adapters.auth import (
 from adapters.backup_stores import DirectoryAndS3Stores
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
+from adapters.database_dumps import DockerDatabaseDumps
 from adapters.git_providers import ProviderApis
 from adapters.git_source import GitRepository
 from adapters.git_webhooks import HttpWebhookReader
@@ -56,6 +57,7 @@ from application.handlers import HANDLERS
 from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
+from application.metrics_readings import StoreReplicaMetrics
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
 from application.processes.autoscaler import ReplicaMetrics
@@ -165,6 +167,7 @@ def bootstrap(
     )
     logs = storage.logs(changes)
     metrics = storage.metrics()
+    timeseries = storage.timeseries()
     queries = Queries(store, secrets)
     dashboard = DashboardQueries(read_store)
     source = source or GitRepository()
@@ -192,14 +195,15 @@ def bootstrap(
             read_db=read_db,
             hypervisors=hypervisors or ProxmoxHypervisors(),
             metrics=metrics,
+            timeseries=timeseries,
             waiter=functools.partial(PositionWaiter, changes, read_store.positions),
             changes=changes,
             archives=archives,
             git_providers=git_providers,
             git=git,
-            replica_metrics=replica_metrics,
+            replica_metrics=replica_metrics or StoreReplicaMetrics(timeseries, dashboard),
             backup_stores=opened,
-            database_dumps=database_dumps,
+            database_dumps=database_dumps or DockerDatabaseDumps(),
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
@@ -249,6 +253,7 @@ def bootstrap(
         run_projections=run_projections,
         logs=logs,
         metrics=metrics,
+        timeseries=timeseries,
         plans=BuildPlans(
             queries,
             source,

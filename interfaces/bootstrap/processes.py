@@ -10,9 +10,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
+from uuid import UUID
 
+from adapters.app_metrics import AppMetricsSource
 from adapters.caddy import CaddyIngress
 from adapters.caddy_process import CaddyServer, CaddyStartError
+from adapters.container_stats import MetricsCollection
+from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
 from application.archives import SourceArchives, archive_id
 from application.backup_ports import BackupStores, DatabaseDumps
@@ -24,6 +29,7 @@ from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
+from application.metrics_ports import TimeSeriesStore
 from application.ports import Clock, SecretBox
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.backups import BackupConfig, BackupProcess
@@ -39,7 +45,7 @@ from application.processes.snapshots import SnapshotConfig, SnapshotProcess
 from application.processes.webhooks import WebhookProcess
 from application.queries import Queries
 from application.readmodels import DashboardQueries
-from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepository
+from application.runtime_ports import Ingress, NodeRuntimes, Prober, Route, SourceRepository
 from application.settings import Settings
 
 log = logging.getLogger("interfaces.bootstrap")  # the name these lines had before the split
@@ -62,6 +68,7 @@ class ProcessParts:
     read_db: ReadDatabase
     hypervisors: Hypervisors
     metrics: MetricStore
+    timeseries: TimeSeriesStore
     waiter: Callable[[], PositionWaiter]
     changes: ChangeFeed
     archives: SourceArchives
@@ -89,7 +96,11 @@ def processes(
     extra: list[threading.Thread] = []
     ingress = parts.ingress
     if ingress is None and settings.ingress_admin is not None:
-        ingress = CaddyIngress(settings.ingress_admin, listen=settings.ingress_listen)
+        ingress = CaddyIngress(
+            settings.ingress_admin,
+            listen=settings.ingress_listen,
+            access_log=settings.ingress_access_log,
+        )
     elif ingress is None and settings.is_embedded and CaddyServer.available():
         ingress = _embedded_caddy(settings, stop, extra)
     waiter = parts.waiter()
@@ -224,6 +235,7 @@ def processes(
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
         cron=cron,
+        metrics=_metrics_collection(settings, parts, ingress),
         autoscaler=Autoscaler(
             bus=parts.bus,
             queries=parts.queries,
@@ -253,6 +265,58 @@ def _backups(settings: Settings, parts: ProcessParts) -> BackupProcess | None:
             images=lambda database: ENGINES[database.engine].image(database.version, settings),
         ),
     )
+
+
+def _metrics_collection(
+    settings: Settings, parts: ProcessParts, ingress: Ingress | None
+) -> MetricsCollection:
+    """Replica and node measurements from every Docker node (the local engine by default),
+    application endpoints, and each route's requests from Caddy's access log."""
+
+    def endpoints() -> dict[str, str]:
+        # Samples name a node by its id (names repeat across organisations); one collector
+        # per engine, however many organisations registered it.
+        by_endpoint = {
+            row.endpoint: str(row.id)
+            for row in sorted(parts.dashboard.all_nodes(), key=lambda r: str(r.id), reverse=True)
+            if not row.removed and row.endpoint
+        }
+        by_endpoint.setdefault(settings.docker_host, "local")
+        return {node: endpoint for endpoint, node in by_endpoint.items()}
+
+    collection = MetricsCollection(
+        endpoints,
+        instance=settings.instance,
+        writer=parts.timeseries,
+        clock=parts.clock,
+        changes=parts.changes,
+    )
+
+    def scrape_endpoints(ids: list[UUID]) -> dict[UUID, tuple[str, int]]:
+        found = {}
+        for row in parts.dashboard.services_by_id(ids):
+            endpoint = row.spec.get("metrics_endpoint")
+            if isinstance(endpoint, dict) and not row.deleted:
+                found[row.id] = (str(endpoint["path"]), int(endpoint["port"]))
+        return found
+
+    collection.add_source(AppMetricsSource(collection.targets, scrape_endpoints))
+    if isinstance(ingress, CaddyIngress) and ingress.access_log is not None:
+        collection.add_source(_route_metrics(ingress, ingress.access_log, settings.instance))
+    return collection
+
+
+def _route_metrics(ingress: CaddyIngress, access_log: str, instance: str) -> RouteMetricsSource:
+    """Requests per route from Caddy's access log, which Caddy is told to write first."""
+    prepared = threading.Event()
+
+    def routes() -> list[Route]:
+        if not prepared.is_set():
+            ingress.ensure_access_log()  # raises while Caddy is away: tried next round
+            prepared.set()
+        return ingress.routes()
+
+    return RouteMetricsSource(AccessLogTail(Path(access_log)), routes, instance=instance)
 
 
 def _git_connections(settings: Settings, parts: ProcessParts) -> GitConnectionsProcess | None:
@@ -304,7 +368,8 @@ def _embedded_caddy(
     thread = threading.Thread(target=stop_with_processes, name="containr-caddy", daemon=True)
     thread.start()
     threads.append(thread)
-    return CaddyIngress(server.admin_url, listen=settings.ingress_listen)
+    access_log = settings.ingress_access_log or str(settings.data_path / "caddy" / "access.log")
+    return CaddyIngress(server.admin_url, listen=settings.ingress_listen, access_log=access_log)
 
 
 def start_processes(
@@ -323,6 +388,7 @@ def start_processes(
     git_connections: GitConnectionsProcess | None = None,
     previews: PreviewProcess | None = None,
     cron: CronScheduler | None = None,
+    metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
 ) -> list[threading.Thread]:
@@ -393,10 +459,13 @@ def start_processes(
         if isinstance(process, CommitChecksProcess):
             name = "containr-commit-checks"
         targets += ((name, on_dashboard(process.run)),)
-    if git_connections is not None:
-        targets += (("containr-git-connections", on_dashboard(git_connections.run)),)
-    if previews is not None:
-        targets += (("containr-previews", on_dashboard(previews.run)),)
+    for name, dashboard_process in (
+        ("containr-git-connections", git_connections),
+        ("containr-previews", previews),
+    ):
+        if dashboard_process is not None:
+            targets += ((name, on_dashboard(dashboard_process.run)),)
+    targets += (("containr-metrics", metrics.run),) if metrics is not None else ()
     if autoscaler is not None:
 
         def autoscale(inner: threading.Event) -> None:

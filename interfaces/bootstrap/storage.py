@@ -30,11 +30,13 @@ from adapters.readstore.database import (
     open_read_database,
 )
 from adapters.secretbox import KeyStore, PostgresKeyStore, SqliteKeyStore
+from adapters.timeseries import PostgresTimeSeries, SqliteTimeSeries
 from application.archives import ArchiveLimits, SourceArchives
 from application.changes import ChangeFeed
 from application.eventstore import EventStore
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
+from application.metrics_ports import TimeSeriesStore
 from application.ports import EventSignal, SessionStore
 from application.settings import Settings
 
@@ -82,6 +84,10 @@ class StorageMode(Protocol):
 
     def metrics(self) -> MetricStore:
         """Node samples over time."""
+        ...
+
+    def timeseries(self) -> TimeSeriesStore:
+        """Replica, service and node measurements (raw samples and rollups)."""
         ...
 
     def dependencies(self) -> dict[str, Callable[[], bool]]:
@@ -161,6 +167,10 @@ class EmbeddedStorage:
         """Samples in the embedded database."""
         return SqliteMetricStore(self._settings.sqlite_path)
 
+    def timeseries(self) -> TimeSeriesStore:
+        """Measurements in the embedded database."""
+        return SqliteTimeSeries(self._settings.sqlite_path)
+
     def dependencies(self) -> dict[str, Callable[[], bool]]:
         """None: the files are local."""
         return {}
@@ -230,6 +240,10 @@ class ServerStorage:
     def metrics(self) -> MetricStore:
         """Samples in PostgreSQL."""
         return PostgresMetricStore(self._pool)
+
+    def timeseries(self) -> TimeSeriesStore:
+        """Measurements in PostgreSQL (written with COPY)."""
+        return PostgresTimeSeries(self._pool)
 
     def dependencies(self) -> dict[str, Callable[[], bool]]:
         """The database."""

@@ -75,6 +75,7 @@ _GIT, _BUILD = _structure(c.UpdateService, "git"), _structure(c.UpdateService, "
 _RESOURCES = _structure(c.UpdateService, "resources")
 _HEALTH = _structure(c.UpdateService, "health_check")
 _VOLUME = typing.get_args(_structure(c.UpdateService, "volumes"))[0]
+_METRICS = _structure(c.UpdateService, "metrics_endpoint")
 INPUTS: dict[type, type] = {
     _GIT: input_type(_GIT, "GitSourceInput", "A git repository to build from."),
     _BUILD: input_type(
@@ -88,6 +89,11 @@ INPUTS: dict[type, type] = {
     ),
     _VOLUME: input_type(
         _VOLUME, "VolumeMountInput", "A named volume of a service and its absolute mount path."
+    ),
+    _METRICS: input_type(
+        _METRICS,
+        "MetricsEndpointInput",
+        "Where replicas expose their own Prometheus metrics (path and port); scraped every 10 s.",
     ),
 }
 ServiceInput = input_type(

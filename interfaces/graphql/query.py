@@ -13,6 +13,7 @@ from application.logs import LogQuery
 from application.runtime_ports import SourceError, SourceUnreachableError
 from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql import git
+from interfaces.graphql import metrics as metric_fields
 from interfaces.graphql import previews as preview_fields
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, lookup, uuid_of
@@ -286,6 +287,8 @@ class Query:
     cluster = lookup("cluster", Cluster, "One Proxmox cluster with its nodes and guests.")
     guest = lookup("guest", Guest, "One guest of a cluster.")
     node_metrics = _field(node_metrics, "A cluster node's measurements over a time range.")
+    service_metrics = _field(metric_fields.service_metrics, metric_fields.SERVICE_METRICS_DOC)
+    docker_node_metrics = _field(metric_fields.docker_node_metrics, metric_fields.NODE_METRICS_DOC)
     audit_log = _field(audit_log, "The audit timeline, newest first; `before` is a position.")
     analytics = _field(analytics, "Per day: deployments, success, change-failure rate, lead time.")
     logs = _field(

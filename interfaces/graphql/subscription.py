@@ -14,7 +14,7 @@ import threading
 from collections import defaultdict
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -28,10 +28,12 @@ from application.authz import Permission
 from application.changes import ChangeBatch, ChangeFeed
 from application.errors import InvalidValueError
 from application.logs import LogQuery
+from application.metrics_ports import METRICS_NOTICES, SERVICE_METRICS_CHANGED
 from interfaces.graphql import previews
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, uuid_of
 from interfaces.graphql.git import WebhookDelivery
+from interfaces.graphql.metrics import DEFAULT_WINDOW, MetricPoint, MetricSeriesUpdate
 from interfaces.graphql.types import (
     AuditEntry,
     Cluster,
@@ -350,6 +352,37 @@ class Subscription:
                     if len(entries) < query.limit:
                         break
                 await live.next_change(queue, cursor)
+
+    @strawberry.subscription(
+        description="A service's measurement (as serviceMetrics) from `since`, then the "
+        "newest steps again after each collection round (every 10 s)."
+    )
+    async def service_metrics_updated(
+        self,
+        info: Info[GqlContext, None],
+        service_id: strawberry.ID,
+        metric: str,
+        since: datetime | None = None,
+        step_seconds: int = 60,
+        aggregation: str = "avg",
+    ) -> AsyncGenerator[MetricSeriesUpdate, None]:
+        live = Live(info)
+        row = await live.follows("service", service_id, "serviceId")
+        reads = live.context.reads
+        clock = live.context.clock
+        step = timedelta(seconds=step_seconds)
+        start = since or clock.now() - DEFAULT_WINDOW
+        async with live.watch((METRICS_NOTICES, SERVICE_METRICS_CHANGED, str(row.id))) as queue:
+            last = 0
+            while True:
+                until = clock.now() + step  # the current step, still filling, included
+                points = await call(
+                    reads.service_series, row.id, metric, (start, until), step, aggregation
+                )
+                yield MetricSeriesUpdate(points=[MetricPoint(at=a, value=v) for a, v in points])
+                if points:
+                    start = points[-1][0]
+                last = await live.next_change(queue, last)
 
     @strawberry.subscription(description="Nodes of an organisation as they change.")
     async def node_updated(

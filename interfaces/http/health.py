@@ -17,6 +17,7 @@ from application.errors import UnavailableError
 from application.services import Services
 from interfaces.graphql.subscription import NoticeHub
 from interfaces.http.graphql_http import error_response
+from interfaces.http.workload_metrics import WorkloadCollector
 
 log = logging.getLogger("containr.http")
 READY_DEADLINE = 0.8
@@ -107,6 +108,8 @@ class Metrics:
         )
         self._services = services
         self._hub = hub
+        if services.timeseries is not None:
+            self.registry.register(WorkloadCollector(services.timeseries, services.dashboard))
 
     def render(self) -> bytes:
         """The text exposition, with gauges refreshed."""

@@ -905,3 +905,39 @@ def tar_files(path: Path) -> dict[str, bytes]:
             if data is not None:
                 files[member.name.removeprefix("volume/")] = data.read()
     return files
+
+
+# Issue 15 (database dumps): helper containers with attached streams. Kept apart to ease
+# merging.
+
+
+def test_a_streamed_container_reads_its_stdin_and_hands_back_its_stdout(
+    runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    chunks = [bytes([n]) * 100_000 for n in range(20)]
+    helper = runtime.run_streamed(spec(app_image, command=["cat"]), stdin=chunks, timeout=60)
+    try:
+        assert b"".join(helper.stdout()) == b"".join(chunks)
+        assert helper.wait() == 0
+    finally:
+        helper.close()
+    assert runtime.inspect(helper.id) is None
+    helper.close()  # idempotent
+
+
+def test_what_feeding_a_streamed_container_raised_is_raised_by_wait(
+    runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    def broken() -> Iterator[bytes]:
+        yield b"some bytes\n"
+        raise ValueError("the stored stream is corrupt")
+
+    helper = runtime.run_streamed(spec(app_image, command=["cat"]), stdin=broken(), timeout=60)
+    try:
+        for _ in helper.stdout():
+            pass
+        with pytest.raises(ValueError, match="corrupt"):
+            helper.wait()
+    finally:
+        helper.close()
+    assert runtime.inspect(helper.id) is None

@@ -197,6 +197,18 @@ CASES: dict[str, Case] = {
         'until: "2026-01-02") { day } }',
         "project",
     ),
+    "Query.serviceMetrics": q(
+        "read",
+        'query($service: ID!) { serviceMetrics(serviceId: $service, metric: "cpu_cores", '
+        'stepSeconds: 60, aggregation: "max") { at value } }',
+        "service",
+    ),
+    "Query.dockerNodeMetrics": q(
+        "read",
+        'query($node: ID!) { dockerNodeMetrics(nodeId: $node, metric: "node_cpu_cores") '
+        "{ at value } }",
+        "node",
+    ),
     "Query.logs": q(
         "read",
         "query($service: ID!, $deployment: ID!) { logs(serviceId: $service, "
@@ -286,6 +298,11 @@ CASES: dict[str, Case] = {
         "project",
     ),
     # Subscription
+    "Subscription.serviceMetricsUpdated": s(
+        'subscription($service: ID!) { serviceMetricsUpdated(serviceId: $service, metric: "cpu_cores") '
+        "{ points { at value } } }",
+        "service",
+    ),
     "Subscription.previewUpdated": s(
         "subscription($preview: ID!) { previewUpdated(previewId: $preview) { state } }",
         "preview",

@@ -25,6 +25,7 @@ import { serverClock } from "../lib/clock";
 import { useLive } from "../hooks/useLive";
 import { formatCpu, formatGigabytes, formatMegabytes, formatPercent, formatRelative } from "../lib/format";
 import { upsertNewer } from "../lib/live";
+import { NodeMetrics } from "./service/Metrics";
 
 function maxPosition(items: readonly { position: number }[] | undefined): number {
   return (items ?? []).reduce((m, i) => Math.max(m, i.position), 0);
@@ -162,6 +163,7 @@ function Nodes({ organizationId }: { organizationId: string }) {
           </table>
         </div>
       ) : null}
+      <NodeMetrics nodes={nodes} />
       {!pending ? <ErrorMessage error={error} /> : null}
       <ConfirmDialog
         open={pending?.kind === "drain"}

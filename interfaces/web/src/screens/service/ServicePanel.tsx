@@ -10,6 +10,7 @@ import { BackupsTab } from "./Backups";
 import { ConnectTab } from "./Connect";
 import { DeploymentsTab } from "./Deployments";
 import { LogsTab } from "./Logs";
+import { MetricsTab } from "./Metrics";
 import { OverviewTab } from "./Overview";
 import { RunsTab } from "./Runs";
 import { SettingsTab } from "./Settings";
@@ -24,6 +25,7 @@ export const TABS = [
   { id: "runs", label: "Runs" },
   { id: "backups", label: "Backups" },
   { id: "logs", label: "Logs" },
+  { id: "metrics", label: "Metrics" },
   { id: "source", label: "Source" },
   { id: "settings", label: "Settings" },
 ] as const;
@@ -99,6 +101,8 @@ export default function ServicePanel() {
         <BackupsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} canManage={canvas.canManage} />
       ) : tab === "logs" ? (
         <LogsTab service={service} environment={canvas.environment} />
+      ) : tab === "metrics" ? (
+        <MetricsTab service={service} />
       ) : tab === "source" ? (
         <SourceTab serviceId={service.id} environments={canvas.project.environments} canManage={canvas.canManage} />
       ) : tab === "settings" ? (
