@@ -11,11 +11,14 @@ from application.errors import NotFoundError
 from application.eventstore import EventStore
 from application.ports import SecretBox
 from application.secrets import Secret
+from domain.backup import Backup
+from domain.backup_plan import BackupPlan
 from domain.base import ContainrAggregate
 from domain.cluster import Cluster
 from domain.commit_checks import CommitChecks
 from domain.commit_status import CommitStatus
 from domain.cron_run import CronRun
+from domain.database_restore import DatabaseRestore
 from domain.deployment import Deployment
 from domain.environment_access import EnvironmentAccess
 from domain.git_connection import GitConnection
@@ -111,6 +114,24 @@ class Queries:
         snapshot = self._get(VolumeSnapshot, snapshot_id, "snapshot")
         assert isinstance(snapshot, VolumeSnapshot)
         return snapshot
+
+    def backup(self, backup_id: UUID) -> Backup:
+        """A backup of a database with its steps."""
+        backup = self._get(Backup, backup_id, "backup")
+        assert isinstance(backup, Backup)
+        return backup
+
+    def backup_plan(self, plan_id: UUID) -> BackupPlan:
+        """A database service's backup plan in an environment."""
+        plan = self._get(BackupPlan, plan_id, "backup plan")
+        assert isinstance(plan, BackupPlan)
+        return plan
+
+    def database_restore(self, restore_id: UUID) -> DatabaseRestore:
+        """A restore of a backup into a database service."""
+        restore = self._get(DatabaseRestore, restore_id, "restore")
+        assert isinstance(restore, DatabaseRestore)
+        return restore
 
     def deployment(self, deployment_id: UUID) -> Deployment:
         """A deployment with its state history."""

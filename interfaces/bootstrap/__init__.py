@@ -25,6 +25,7 @@ from adapters.auth import (
 from adapters.backup_stores import DirectoryAndS3Stores
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
+from adapters.database_dumps import DockerDatabaseDumps
 from adapters.git_providers import ProviderApis
 from adapters.git_source import GitRepository
 from adapters.git_webhooks import HttpWebhookReader
@@ -37,8 +38,9 @@ from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
 from application.auth import AuthService
+from application.backup_check import PlanDestinationCheck
 from application.backup_destinations import BackupDestinationCheck, DestinationStores
-from application.backup_ports import BackupStoreMaker
+from application.backup_ports import BackupStoreMaker, BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.database_figures import DatabaseFigures
@@ -122,6 +124,8 @@ def bootstrap(
     git_providers: GitProviderApis | None = None,
     replica_metrics: ReplicaMetrics | None = None,
     backup_stores: BackupStoreMaker | None = None,
+    opened_backup_stores: BackupStores | None = None,
+    database_dumps: DatabaseDumps | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -171,6 +175,9 @@ def bootstrap(
     git_providers = git_providers or ProviderApis(timeout=settings.git_provider_timeout_ms / 1000)
     runtimes = runtimes or DockerEngines()
     git = _git_sources(settings, git_providers, bus, queries, secrets, clock)
+    stores = backup_stores or DirectoryAndS3Stores(secrets)
+    # The destinations' stores, opened by id (tests may hand in their own, already opened).
+    opened = opened_backup_stores or DestinationStores(stores, store, secrets)
     run_processes = functools.partial(
         processes,
         settings,
@@ -195,6 +202,8 @@ def bootstrap(
             git_providers=git_providers,
             git=git,
             replica_metrics=replica_metrics or StoreReplicaMetrics(timeseries, dashboard),
+            backup_stores=opened,
+            database_dumps=database_dumps or DockerDatabaseDumps(),
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
@@ -214,7 +223,6 @@ def bootstrap(
         session_ended=functools.partial(_announce_session_end, changes),
         policy=AuthPolicy.of(settings),
     )
-    stores = backup_stores or DirectoryAndS3Stores(secrets)
     access = AccessGate(
         queries=queries,
         auth=auth,
@@ -258,8 +266,9 @@ def bootstrap(
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
         destinations=BackupDestinationCheck(stores, store, secrets),
-        backup_stores=DestinationStores(stores, store, secrets),
+        backup_stores=opened,
         promotions=PromotionCheck(queries, dashboard, runtimes),
+        plan_destinations=PlanDestinationCheck(opened, queries),
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),

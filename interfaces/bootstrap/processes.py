@@ -20,8 +20,10 @@ from adapters.container_stats import MetricsCollection
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
 from application.archives import SourceArchives, archive_id
+from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
+from application.databases import ENGINES
 from application.errors import UnavailableError
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
@@ -30,6 +32,7 @@ from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
 from application.ports import Clock, SecretBox
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
+from application.processes.backups import BackupConfig, BackupProcess
 from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.cron import CronConfig, CronScheduler
@@ -78,6 +81,9 @@ class ProcessParts:
     replica_metrics: ReplicaMetrics | None = None
     """Where the autoscaler reads replicas' metrics (None: nowhere yet, every metric is
     unavailable and nothing scales; issue 16 wires the metrics store's reader here)."""
+    backup_stores: BackupStores | None = None
+    database_dumps: DatabaseDumps | None = None
+    """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
 
 
 def processes(
@@ -237,6 +243,27 @@ def processes(
             metrics=parts.replica_metrics or NoMetrics(),
             clock=parts.clock,
         ),
+        backups=_backups(settings, parts),
+    )
+
+
+def _backups(settings: Settings, parts: ProcessParts) -> BackupProcess | None:
+    """Database backups, their restore checks, retention and restores, when wired in."""
+    if parts.backup_stores is None or parts.database_dumps is None:
+        return None
+    return BackupProcess(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        runtimes=parts.runtimes,
+        stores=parts.backup_stores,
+        dumps=parts.database_dumps,
+        clock=parts.clock,
+        config=BackupConfig(
+            instance=settings.instance,
+            local_endpoint=settings.docker_host,
+            images=lambda database: ENGINES[database.engine].image(database.version, settings),
+        ),
     )
 
 
@@ -363,6 +390,7 @@ def start_processes(
     cron: CronScheduler | None = None,
     metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
+    backups: BackupProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -419,10 +447,13 @@ def start_processes(
         ("containr-guests", manage_guests),
         ("containr-prune", prune),
     )
-    if webhooks is not None:
-        targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
-    if cron is not None:
-        targets += (("containr-cron", on_dashboard(cron.run)),)
+    for name, optional in (
+        ("containr-webhooks", webhooks),
+        ("containr-cron", cron),
+        ("containr-backups", backups),
+    ):
+        if optional is not None:
+            targets += ((name, on_dashboard(optional.run)),)
     for process in git:
         name = "containr-commit-statuses"
         if isinstance(process, CommitChecksProcess):

@@ -52,6 +52,7 @@ ENTITIES: dict[str, Loader] = {
     "archive": lambda r, i: r.archive(i),
     "cron_run": lambda r, i: r.dashboard.cron_run(i),
     "snapshot": lambda r, i: r.dashboard.snapshot(i),
+    "backup": lambda r, i: r.dashboard.backup(i),
     "backup_destination": lambda r, i: r.dashboard.backup_destination(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""
@@ -74,6 +75,7 @@ ID_FIELDS: dict[str, str] = {
     "token_id": "token",
     "source_archive_id": "archive",
     "snapshot_id": "snapshot",
+    "backup_id": "backup",
     "destination_id": "backup_destination",
 }
 """The entity each id field of a command names. A mutation whose command holds ids in a

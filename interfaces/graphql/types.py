@@ -25,10 +25,13 @@ from application.readmodels import (
     ApiTokenRow,
     AuditRow,
     AutoscalingRow,
+    BackupPlanRow,
+    BackupRow,
     ClusterRow,
     CommitStatusRow,
     CronRunRow,
     DashboardQueries,
+    DatabaseRestoreRow,
     DeploymentRow,
     EnvironmentRow,
     GuestRow,
@@ -214,6 +217,51 @@ def service_snapshots(root: ServiceRow, info: Info[GqlContext, None]) -> list[Sn
 
 def service_autoscaling(root: ServiceRow, info: Info[GqlContext, None]) -> Autoscaling | None:
     return ctx(info).reads.dashboard.autoscaling(root.id)
+
+
+def _environment_arg(
+    info: Info[GqlContext, None], root: ServiceRow, environment_id: strawberry.ID | None
+) -> UUID | None:
+    if environment_id is None:
+        return None
+    return ctx(info).reads.environment_of(_uuid(environment_id, "environmentId"), None, root.id).id
+
+
+def service_backups(
+    root: ServiceRow,
+    info: Info[GqlContext, None],
+    environment_id: strawberry.ID | None = None,
+    first: int = 50,
+) -> list[Backup]:
+    environment = _environment_arg(info, root, environment_id)
+    return ctx(info).reads.dashboard.backups(root.id, environment, limit=limit_of(first))
+
+
+def service_backup_plan(
+    root: ServiceRow, info: Info[GqlContext, None], environment_id: strawberry.ID | None = None
+) -> BackupPlan | None:
+    environment = _environment_arg(info, root, environment_id)
+    plans = ctx(info).reads.dashboard.backup_plans(root.id)
+    return next((p for p in plans if environment in (None, p.environment_id)), None)
+
+
+def service_database_restores(
+    root: ServiceRow, info: Info[GqlContext, None]
+) -> list[DatabaseRestore]:
+    return ctx(info).reads.dashboard.database_restores(root.id)
+
+
+def service_restoring(root: ServiceRow, info: Info[GqlContext, None]) -> bool:
+    return any(r.busy for r in ctx(info).reads.dashboard.database_restores(root.id))
+
+
+def backup_facts_summary(root: BackupRow) -> str | None:
+    if root.state in ("requested", "dumping") or (root.state == "failed" and not root.tables):
+        return None
+    if root.keys is not None:
+        return f"{root.keys} keys"
+    rows = sum(int(n) for n in root.tables.values())
+    return f"{len(root.tables)} tables, {rows} rows"
 
 
 def project_orphaned_volumes(root: ProjectRow, info: Info[GqlContext, None]) -> list[Volume]:
@@ -720,6 +768,9 @@ if TYPE_CHECKING:
     Release = ReleaseRow
     Snapshot = SnapshotRow
     Autoscaling = AutoscalingRow
+    Backup = BackupRow
+    BackupPlan = BackupPlanRow
+    DatabaseRestore = DatabaseRestoreRow
     CronRun = CronRunRow
     Project = ProjectRow
     Member = MemberRow
@@ -854,6 +905,25 @@ else:
                 description="Its autoscaling policy and the last decision with its "
                 "explanation (null: never set; scaled by hand).",
             ),
+            "backups": field(
+                resolver=service_backups,
+                description="A managed database's backups, newest first, with their "
+                "restore check (verified, or verification_failed and why).",
+            ),
+            "backup_plan": field(
+                resolver=service_backup_plan,
+                description="A managed database's backup plan (in the environment given, or "
+                "its first); null when it has none.",
+            ),
+            "database_restores": field(
+                resolver=service_database_restores,
+                description="Restores of backups into this database, newest first.",
+            ),
+            "restoring": field(
+                resolver=service_restoring,
+                description="A restore into this database is under way (or ended unfinished "
+                "and is waiting for its deadline).",
+            ),
             "volumes": field(
                 resolver=service_volumes,
                 description="Its volumes on the engines, per environment where a release "
@@ -870,6 +940,41 @@ else:
                 "edges of the project canvas).",
             ),
         },
+    )
+    Backup = object_type(
+        BackupRow,
+        "Backup",
+        "A backup of a managed database: a logical dump at a destination (sha256 "
+        "checksummed), restored into a throw-away database and checked before it counts.",
+        hide=("busy", "key"),
+        fields={
+            "facts_summary": field(
+                resolver=backup_facts_summary,
+                description='What it held at dump time, e.g. "3 tables, 1200 rows" or "42 keys".',
+            )
+        },
+        descriptions={
+            "state": "requested, dumping, stored, verifying, verified, verification_failed "
+            "(the restore check failed: see reason) or failed.",
+            "tables": "Rows per table (<schema>.<table>) at dump time.",
+            "taken_at": "Its scheduled time, or when it was asked for (what retention counts).",
+            "deleted": "Retention deleted its stored dump (deletedReason says why).",
+        },
+    )
+    BackupPlan = object_type(
+        BackupPlanRow,
+        "BackupPlan",
+        "When a database is backed up (cron schedule and time zone), where to, and how many "
+        "verified backups are kept (daily, weekly, monthly).",
+        hide=("since",),
+    )
+    DatabaseRestore = object_type(
+        DatabaseRestoreRow,
+        "DatabaseRestore",
+        "A restore of a backup into a database service (the same one, after an automatic "
+        "backup, or a new one).",
+        hide=("busy",),
+        descriptions={"state": "requested, restoring, restored or failed (see reason)."},
     )
     Release = object_type(
         ReleaseRow,

@@ -111,6 +111,41 @@ export type Autoscaling = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A backup of a managed database: a logical dump at a destination (sha256 checksummed), restored into a throw-away database and checked before it counts. */
+export type Backup = {
+  __typename?: 'Backup';
+  deadline: Scalars['DateTime']['output'];
+  /** Retention deleted its stored dump (deletedReason says why). */
+  deleted: Scalars['Boolean']['output'];
+  deletedReason: Scalars['String']['output'];
+  destinationId: Scalars['ID']['output'];
+  engine: Scalars['String']['output'];
+  environmentId: Scalars['ID']['output'];
+  /** What it held at dump time, e.g. "3 tables, 1200 rows" or "42 keys". */
+  factsSummary: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  keys: Maybe<Scalars['Int']['output']>;
+  organizationId: Scalars['ID']['output'];
+  planId: Maybe<Scalars['ID']['output']>;
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  requestedAt: Scalars['DateTime']['output'];
+  serverVersion: Scalars['String']['output'];
+  serviceId: Scalars['ID']['output'];
+  sha256: Maybe<Scalars['String']['output']>;
+  sizeBytes: Scalars['Int']['output'];
+  /** requested, dumping, stored, verifying, verified, verification_failed (the restore check failed: see reason) or failed. */
+  state: Scalars['String']['output'];
+  /** Rows per table (<schema>.<table>) at dump time. */
+  tables: Scalars['JSON']['output'];
+  /** Its scheduled time, or when it was asked for (what retention counts). */
+  takenAt: Scalars['DateTime']['output'];
+  trigger: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['String']['output'];
+};
+
 /** A place an organisation's backups are written to, encrypted with its key: a directory on the node, or S3-compatible storage (its secret is never shown). */
 export type BackupDestination = {
   __typename?: 'BackupDestination';
@@ -145,6 +180,25 @@ export type BackupDestinationTest = {
   testedAt: Scalars['DateTime']['output'];
   /** The store did not answer in time (try again), as opposed to refusing. */
   unavailable: Scalars['Boolean']['output'];
+};
+
+/** When a database is backed up (cron schedule and time zone), where to, and how many verified backups are kept (daily, weekly, monthly). */
+export type BackupPlan = {
+  __typename?: 'BackupPlan';
+  active: Scalars['Boolean']['output'];
+  daily: Scalars['Int']['output'];
+  destinationId: Scalars['ID']['output'];
+  enabled: Scalars['Boolean']['output'];
+  environmentId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  monthly: Scalars['Int']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  schedule: Scalars['String']['output'];
+  serviceId: Scalars['ID']['output'];
+  timezone: Maybe<Scalars['String']['output']>;
+  weekly: Scalars['Int']['output'];
 };
 
 /** How to build: detect the runtime (auto) or use a Dockerfile. */
@@ -307,6 +361,27 @@ export type DatabaseFigures = {
   running: Scalars['Boolean']['output'];
   /** Size on disk, as the engine counts. */
   sizeBytes: Maybe<Scalars['Int']['output']>;
+};
+
+/** A restore of a backup into a database service (the same one, after an automatic backup, or a new one). */
+export type DatabaseRestore = {
+  __typename?: 'DatabaseRestore';
+  backupId: Scalars['ID']['output'];
+  deadline: Scalars['DateTime']['output'];
+  environmentId: Scalars['ID']['output'];
+  forced: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  into: Scalars['String']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  requestedAt: Scalars['DateTime']['output'];
+  safetyBackupId: Maybe<Scalars['ID']['output']>;
+  serviceId: Scalars['ID']['output'];
+  /** requested, restoring, restored or failed (see reason). */
+  state: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 /** A release of a service into an environment. */
@@ -649,6 +724,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   acceptInvitation: Organization;
   addEnvironment: Environment;
+  /** Back a managed database up now, to `destinationId` or its plan's destination; the backup is then restored into a throw-away database and checked. */
+  backupNow: Backup;
   cancelDeployment: Deployment;
   /** Start, stop, shut down, reboot or delete a guest (action: start, stop, shutdown, reboot, delete); the result shows the operation in progress. */
   changeGuestPower: Guest;
@@ -705,6 +782,8 @@ export type Mutation = {
   removeAutoscaling: Maybe<Autoscaling>;
   /** Stop using a backup destination (the backups in it stay where they are). */
   removeBackupDestination: Scalars['Boolean']['output'];
+  /** Stop a database's scheduled backups (its backups stay). Admins only. */
+  removeBackupPlan: Scalars['Boolean']['output'];
   /** Forget a cluster (its guests stay on it). */
   removeCluster: Scalars['Boolean']['output'];
   removeEnvironment: Scalars['Boolean']['output'];
@@ -722,6 +801,8 @@ export type Mutation = {
   requireProviderSignIn: Organization;
   /** Restart the live release's replicas, one at a time. */
   restartService: Deployment;
+  /** Restore a verified backup: `into: same` replaces what its database holds (type the service's name in `confirm`; an automatic backup is taken and verified first), `into: new` creates the database service `newServiceName` (same engine and version) and restores into it. `force` restores a backup that failed its check. Admins only. */
+  restoreBackup: DatabaseRestore;
   restoreProject: Project;
   /** Restore a completed snapshot into a NEW volume `name` of its service (never over an existing volume); mount it by adding it to the service's volumes. */
   restoreSnapshot: Snapshot;
@@ -738,6 +819,8 @@ export type Mutation = {
   scaleService: Service;
   /** Scale a service by its metrics with Kubernetes HPA semantics, every 15 s: between minReplicas (may be 0) and maxReplicas, towards a target per metric, smoothed by the scale-up and scale-down behaviour (windows and policies), and never past the hourly budget (the organisation's prices make a replica's cost from its requests). */
   setAutoscaling: Maybe<Autoscaling>;
+  /** Back a managed database up on a cron schedule (in its time zone) to a destination, keeping `daily`/`weekly`/`monthly` verified backups. Refused, with nothing saved, for a schedule that never fires or a destination that fails a test write. Admins only. */
+  setBackupPlan: BackupPlan;
   /** Open an environment's web services to anyone (access: public) or only to the organisation's members and share links (access: members). */
   setEnvironmentAccess: Environment;
   /** Whether releases built from pull requests of forks get the variables (off by default; admins and owners). */
@@ -785,6 +868,14 @@ export type MutationAddEnvironmentArgs = {
   kind: Scalars['String']['input'];
   name: Scalars['String']['input'];
   projectId: Scalars['ID']['input'];
+};
+
+
+export type MutationBackupNowArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  destinationId?: InputMaybe<Scalars['ID']['input']>;
+  environmentId: Scalars['ID']['input'];
+  serviceId: Scalars['ID']['input'];
 };
 
 
@@ -1046,6 +1137,13 @@ export type MutationRemoveBackupDestinationArgs = {
 };
 
 
+export type MutationRemoveBackupPlanArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  environmentId: Scalars['ID']['input'];
+  serviceId: Scalars['ID']['input'];
+};
+
+
 export type MutationRemoveClusterArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -1120,6 +1218,16 @@ export type MutationRestartServiceArgs = {
 };
 
 
+export type MutationRestoreBackupArgs = {
+  backupId: Scalars['ID']['input'];
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  confirm?: Scalars['String']['input'];
+  force?: Scalars['Boolean']['input'];
+  into: Scalars['String']['input'];
+  newServiceName?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationRestoreProjectArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -1187,6 +1295,20 @@ export type MutationSetAutoscalingArgs = {
   scaleDown?: InputMaybe<ScalingRulesInput>;
   scaleUp?: InputMaybe<ScalingRulesInput>;
   serviceId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetBackupPlanArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  daily?: Scalars['Int']['input'];
+  destinationId: Scalars['ID']['input'];
+  enabled?: Scalars['Boolean']['input'];
+  environmentId: Scalars['ID']['input'];
+  monthly?: Scalars['Int']['input'];
+  schedule: Scalars['String']['input'];
+  serviceId: Scalars['ID']['input'];
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  weekly?: Scalars['Int']['input'];
 };
 
 
@@ -1835,11 +1957,17 @@ export type Service = {
   __typename?: 'Service';
   /** Its autoscaling policy and the last decision with its explanation (null: never set; scaled by hand). */
   autoscaling: Maybe<Autoscaling>;
+  /** A managed database's backup plan (in the environment given, or its first); null when it has none. */
+  backupPlan: Maybe<BackupPlan>;
+  /** A managed database's backups, newest first, with their restore check (verified, or verification_failed and why). */
+  backups: Array<Backup>;
   createdAt: Scalars['DateTime']['output'];
   /** A cron service's runs, newest scheduled time first (empty for other kinds). */
   cronRuns: Array<CronRun>;
   /** A managed database: how to connect (in `environmentId`, by default the first it is deployed in) and what its engine says; null for other services. */
   database: Maybe<ManagedDatabase>;
+  /** Restores of backups into this database, newest first. */
+  databaseRestores: Array<DatabaseRestore>;
   deleted: Scalars['Boolean']['output'];
   /** Deployments, newest first. */
   deployments: DeploymentConnection;
@@ -1856,6 +1984,8 @@ export type Service = {
   /** Releases with their exact commit, image and variable versions. */
   releases: Array<Release>;
   replicas: Scalars['Int']['output'];
+  /** A restore into this database is under way (or ended unfinished and is waiting for its deadline). */
+  restoring: Scalars['Boolean']['output'];
   /** Its volume snapshots, newest first. */
   snapshots: Array<Snapshot>;
   source: Scalars['String']['output'];
@@ -1865,6 +1995,19 @@ export type Service = {
   updatedAt: Scalars['DateTime']['output'];
   /** Its volumes on the engines, per environment where a release went live (the spec's `volumes` say what is declared). */
   volumes: Array<Volume>;
+};
+
+
+/** A service of a project. */
+export type ServiceBackupPlanArgs = {
+  environmentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** A service of a project. */
+export type ServiceBackupsArgs = {
+  environmentId?: InputMaybe<Scalars['ID']['input']>;
+  first?: Scalars['Int']['input'];
 };
 
 
@@ -2486,6 +2629,61 @@ export type RemoveBackupDestinationMutationVariables = Exact<{
 
 export type RemoveBackupDestinationMutation = { __typename?: 'Mutation', removeBackupDestination: boolean };
 
+export type BackupFieldsFragment = { __typename?: 'Backup', id: string, trigger: string, state: string, reason: string, sizeBytes: number, factsSummary: string | null, engine: string, version: string, takenAt: string, deleted: boolean, deletedReason: string };
+
+export type BackupPlanFieldsFragment = { __typename?: 'BackupPlan', id: string, schedule: string, timezone: string | null, destinationId: string, daily: number, weekly: number, monthly: number, enabled: boolean, active: boolean };
+
+export type DatabaseRestoreFieldsFragment = { __typename?: 'DatabaseRestore', id: string, backupId: string, into: string, state: string, reason: string, requestedAt: string };
+
+export type ServiceBackupsQueryVariables = Exact<{
+  serviceId: Scalars['ID']['input'];
+  environmentId: Scalars['ID']['input'];
+}>;
+
+
+export type ServiceBackupsQuery = { __typename?: 'Query', service: { __typename?: 'Service', id: string, restoring: boolean, backups: Array<{ __typename?: 'Backup', id: string, trigger: string, state: string, reason: string, sizeBytes: number, factsSummary: string | null, engine: string, version: string, takenAt: string, deleted: boolean, deletedReason: string }>, backupPlan: { __typename?: 'BackupPlan', id: string, schedule: string, timezone: string | null, destinationId: string, daily: number, weekly: number, monthly: number, enabled: boolean, active: boolean } | null, databaseRestores: Array<{ __typename?: 'DatabaseRestore', id: string, backupId: string, into: string, state: string, reason: string, requestedAt: string }> } };
+
+export type BackupNowMutationVariables = Exact<{
+  serviceId: Scalars['ID']['input'];
+  environmentId: Scalars['ID']['input'];
+}>;
+
+
+export type BackupNowMutation = { __typename?: 'Mutation', backupNow: { __typename?: 'Backup', id: string, trigger: string, state: string, reason: string, sizeBytes: number, factsSummary: string | null, engine: string, version: string, takenAt: string, deleted: boolean, deletedReason: string } };
+
+export type SetBackupPlanMutationVariables = Exact<{
+  serviceId: Scalars['ID']['input'];
+  environmentId: Scalars['ID']['input'];
+  schedule: Scalars['String']['input'];
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  destinationId: Scalars['ID']['input'];
+  daily?: InputMaybe<Scalars['Int']['input']>;
+  weekly?: InputMaybe<Scalars['Int']['input']>;
+  monthly?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type SetBackupPlanMutation = { __typename?: 'Mutation', setBackupPlan: { __typename?: 'BackupPlan', id: string, schedule: string, timezone: string | null, destinationId: string, daily: number, weekly: number, monthly: number, enabled: boolean, active: boolean } };
+
+export type RemoveBackupPlanMutationVariables = Exact<{
+  serviceId: Scalars['ID']['input'];
+  environmentId: Scalars['ID']['input'];
+}>;
+
+
+export type RemoveBackupPlanMutation = { __typename?: 'Mutation', removeBackupPlan: boolean };
+
+export type RestoreBackupMutationVariables = Exact<{
+  backupId: Scalars['ID']['input'];
+  into: Scalars['String']['input'];
+  confirm?: InputMaybe<Scalars['String']['input']>;
+  newServiceName?: InputMaybe<Scalars['String']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type RestoreBackupMutation = { __typename?: 'Mutation', restoreBackup: { __typename?: 'DatabaseRestore', id: string, backupId: string, into: string, state: string, reason: string, requestedAt: string } };
+
 export type CronRunFieldsFragment = { __typename?: 'CronRun', id: string, scheduledAt: string, manual: boolean, state: string, startedAt: string | null, finishedAt: string | null, exitCode: number | null, durationSeconds: number | null, detail: string };
 
 export type CronRunsQueryVariables = Exact<{
@@ -2987,6 +3185,9 @@ export const AuditEntryFieldsFragmentDoc = {"kind":"Document","definitions":[{"k
 export const AutoscalingFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AutoscalingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Autoscaling"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"minReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"maxReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"}},{"kind":"Field","name":{"kind":"Name","value":"scaleUp"}},{"kind":"Field","name":{"kind":"Name","value":"scaleDown"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"cappedByBudget"}},{"kind":"Field","name":{"kind":"Name","value":"budgetWarning"}},{"kind":"Field","name":{"kind":"Name","value":"unavailableMetrics"}},{"kind":"Field","name":{"kind":"Name","value":"lastDecisionAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastPrevious"}},{"kind":"Field","name":{"kind":"Name","value":"lastReplicas"}},{"kind":"Field","name":{"kind":"Name","value":"lastExplanation"}},{"kind":"Field","name":{"kind":"Name","value":"lastHourlyCost"}}]}}]} as unknown as DocumentNode<AutoscalingFieldsFragment, unknown>;
 export const MonthCostFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MonthCostFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MonthCost"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"soFar"}},{"kind":"Field","name":{"kind":"Name","value":"rest"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"hourlyRate"}},{"kind":"Field","name":{"kind":"Name","value":"monthEnd"}}]}}]} as unknown as DocumentNode<MonthCostFieldsFragment, unknown>;
 export const BackupDestinationFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupDestinationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BackupDestination"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"endpointUrl"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"bucket"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"accessKeyId"}}]}}]} as unknown as DocumentNode<BackupDestinationFieldsFragment, unknown>;
+export const BackupFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Backup"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"sizeBytes"}},{"kind":"Field","name":{"kind":"Name","value":"factsSummary"}},{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"takenAt"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"deletedReason"}}]}}]} as unknown as DocumentNode<BackupFieldsFragment, unknown>;
+export const BackupPlanFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BackupPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schedule"}},{"kind":"Field","name":{"kind":"Name","value":"timezone"}},{"kind":"Field","name":{"kind":"Name","value":"destinationId"}},{"kind":"Field","name":{"kind":"Name","value":"daily"}},{"kind":"Field","name":{"kind":"Name","value":"weekly"}},{"kind":"Field","name":{"kind":"Name","value":"monthly"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}}]} as unknown as DocumentNode<BackupPlanFieldsFragment, unknown>;
+export const DatabaseRestoreFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DatabaseRestoreFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatabaseRestore"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"backupId"}},{"kind":"Field","name":{"kind":"Name","value":"into"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}}]}}]} as unknown as DocumentNode<DatabaseRestoreFieldsFragment, unknown>;
 export const CronRunFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CronRunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CronRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledAt"}},{"kind":"Field","name":{"kind":"Name","value":"manual"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]} as unknown as DocumentNode<CronRunFieldsFragment, unknown>;
 export const ManagedDatabaseFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ManagedDatabaseFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDatabase"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"internalHost"}},{"kind":"Field","name":{"kind":"Name","value":"port"}},{"kind":"Field","name":{"kind":"Name","value":"user"}},{"kind":"Field","name":{"kind":"Name","value":"databaseName"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"published"}},{"kind":"Field","name":{"kind":"Name","value":"publishedHost"}}]}}]} as unknown as DocumentNode<ManagedDatabaseFieldsFragment, unknown>;
 export const DeploymentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"serviceId"}},{"kind":"Field","name":{"kind":"Name","value":"projectId"}},{"kind":"Field","name":{"kind":"Name","value":"environmentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"reasonText"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"commitMessage"}},{"kind":"Field","name":{"kind":"Name","value":"commitAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"image"}},{"kind":"Field","name":{"kind":"Name","value":"sourceArchive"}},{"kind":"Field","name":{"kind":"Name","value":"rollbackOf"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"}},{"kind":"Field","name":{"kind":"Name","value":"replicas"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]} as unknown as DocumentNode<DeploymentFieldsFragment, unknown>;
@@ -3029,6 +3230,11 @@ export const BackupDestinationsDocument = {"kind":"Document","definitions":[{"ki
 export const CreateBackupDestinationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateBackupDestination"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"path"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"endpointUrl"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"region"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bucket"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"prefix"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accessKeyId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"secretAccessKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createBackupDestination"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"organizationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"organizationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}},{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}},{"kind":"Argument","name":{"kind":"Name","value":"path"},"value":{"kind":"Variable","name":{"kind":"Name","value":"path"}}},{"kind":"Argument","name":{"kind":"Name","value":"endpointUrl"},"value":{"kind":"Variable","name":{"kind":"Name","value":"endpointUrl"}}},{"kind":"Argument","name":{"kind":"Name","value":"region"},"value":{"kind":"Variable","name":{"kind":"Name","value":"region"}}},{"kind":"Argument","name":{"kind":"Name","value":"bucket"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bucket"}}},{"kind":"Argument","name":{"kind":"Name","value":"prefix"},"value":{"kind":"Variable","name":{"kind":"Name","value":"prefix"}}},{"kind":"Argument","name":{"kind":"Name","value":"accessKeyId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accessKeyId"}}},{"kind":"Argument","name":{"kind":"Name","value":"secretAccessKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"secretAccessKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BackupDestinationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupDestinationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BackupDestination"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"endpointUrl"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"bucket"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"accessKeyId"}}]}}]} as unknown as DocumentNode<CreateBackupDestinationMutation, CreateBackupDestinationMutationVariables>;
 export const TestBackupDestinationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TestBackupDestination"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"testBackupDestination"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ok"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"unavailable"}},{"kind":"Field","name":{"kind":"Name","value":"testedAt"}}]}}]}}]} as unknown as DocumentNode<TestBackupDestinationMutation, TestBackupDestinationMutationVariables>;
 export const RemoveBackupDestinationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveBackupDestination"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeBackupDestination"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<RemoveBackupDestinationMutation, RemoveBackupDestinationMutationVariables>;
+export const ServiceBackupsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServiceBackups"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"service"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"restoring"}},{"kind":"Field","name":{"kind":"Name","value":"backups"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BackupFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"backupPlan"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BackupPlanFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"databaseRestores"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DatabaseRestoreFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Backup"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"sizeBytes"}},{"kind":"Field","name":{"kind":"Name","value":"factsSummary"}},{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"takenAt"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"deletedReason"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BackupPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schedule"}},{"kind":"Field","name":{"kind":"Name","value":"timezone"}},{"kind":"Field","name":{"kind":"Name","value":"destinationId"}},{"kind":"Field","name":{"kind":"Name","value":"daily"}},{"kind":"Field","name":{"kind":"Name","value":"weekly"}},{"kind":"Field","name":{"kind":"Name","value":"monthly"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DatabaseRestoreFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatabaseRestore"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"backupId"}},{"kind":"Field","name":{"kind":"Name","value":"into"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}}]}}]} as unknown as DocumentNode<ServiceBackupsQuery, ServiceBackupsQueryVariables>;
+export const BackupNowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BackupNow"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"backupNow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}},{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BackupFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Backup"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"sizeBytes"}},{"kind":"Field","name":{"kind":"Name","value":"factsSummary"}},{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"takenAt"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"deletedReason"}}]}}]} as unknown as DocumentNode<BackupNowMutation, BackupNowMutationVariables>;
+export const SetBackupPlanDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetBackupPlan"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"schedule"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"timezone"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"destinationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"daily"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"weekly"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"monthly"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setBackupPlan"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}},{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"schedule"},"value":{"kind":"Variable","name":{"kind":"Name","value":"schedule"}}},{"kind":"Argument","name":{"kind":"Name","value":"timezone"},"value":{"kind":"Variable","name":{"kind":"Name","value":"timezone"}}},{"kind":"Argument","name":{"kind":"Name","value":"destinationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"destinationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"daily"},"value":{"kind":"Variable","name":{"kind":"Name","value":"daily"}}},{"kind":"Argument","name":{"kind":"Name","value":"weekly"},"value":{"kind":"Variable","name":{"kind":"Name","value":"weekly"}}},{"kind":"Argument","name":{"kind":"Name","value":"monthly"},"value":{"kind":"Variable","name":{"kind":"Name","value":"monthly"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BackupPlanFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BackupPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BackupPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schedule"}},{"kind":"Field","name":{"kind":"Name","value":"timezone"}},{"kind":"Field","name":{"kind":"Name","value":"destinationId"}},{"kind":"Field","name":{"kind":"Name","value":"daily"}},{"kind":"Field","name":{"kind":"Name","value":"weekly"}},{"kind":"Field","name":{"kind":"Name","value":"monthly"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}}]} as unknown as DocumentNode<SetBackupPlanMutation, SetBackupPlanMutationVariables>;
+export const RemoveBackupPlanDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveBackupPlan"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeBackupPlan"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}},{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}}]}]}}]} as unknown as DocumentNode<RemoveBackupPlanMutation, RemoveBackupPlanMutationVariables>;
+export const RestoreBackupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RestoreBackup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"backupId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"into"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"confirm"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"newServiceName"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"force"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"restoreBackup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"backupId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"backupId"}}},{"kind":"Argument","name":{"kind":"Name","value":"into"},"value":{"kind":"Variable","name":{"kind":"Name","value":"into"}}},{"kind":"Argument","name":{"kind":"Name","value":"confirm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"confirm"}}},{"kind":"Argument","name":{"kind":"Name","value":"newServiceName"},"value":{"kind":"Variable","name":{"kind":"Name","value":"newServiceName"}}},{"kind":"Argument","name":{"kind":"Name","value":"force"},"value":{"kind":"Variable","name":{"kind":"Name","value":"force"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DatabaseRestoreFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DatabaseRestoreFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatabaseRestore"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"backupId"}},{"kind":"Field","name":{"kind":"Name","value":"into"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}}]}}]} as unknown as DocumentNode<RestoreBackupMutation, RestoreBackupMutationVariables>;
 export const CronRunsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CronRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"service"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"cronRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CronRunFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CronRunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CronRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledAt"}},{"kind":"Field","name":{"kind":"Name","value":"manual"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]} as unknown as DocumentNode<CronRunsQuery, CronRunsQueryVariables>;
 export const CronRunLogsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CronRunLogs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"runId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deploymentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"runId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"200"}},{"kind":"Argument","name":{"kind":"Name","value":"newest"},"value":{"kind":"BooleanValue","value":true}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LogLineFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LogLineFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LogLine"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"replica"}},{"kind":"Field","name":{"kind":"Name","value":"stream"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"line"}}]}}]} as unknown as DocumentNode<CronRunLogsQuery, CronRunLogsQueryVariables>;
 export const RunCronNowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RunCronNow"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runCronNow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serviceId"}}},{"kind":"Argument","name":{"kind":"Name","value":"environmentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"environmentId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CronRunFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CronRunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CronRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledAt"}},{"kind":"Field","name":{"kind":"Name","value":"manual"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitCode"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]} as unknown as DocumentNode<RunCronNowMutation, RunCronNowMutationVariables>;
