@@ -171,6 +171,13 @@ def set_project_budget(cmd: c.SetProjectBudget, uow: UnitOfWork) -> dict[str, UU
     """Cap what a project's services cost per hour together; the budget must pay for their
     minimum replicas (an autoscaled service's minimum, another's replica count)."""
     project = live_project(uow, cmd.project_id)
+    prices = uow.get(Organization, project.organization_id, "organization").prices
+    if cmd.hourly_budget is not None and prices == Prices():
+        raise InvalidValueError(
+            "hourly_budget",
+            "a budget needs prices: set what a vCPU-hour and a GB-hour cost for the "
+            "organisation first",
+        )
     floors: dict[str, float] = {}
     for service_id in dict.fromkeys(cmd.service_ids):
         service = uow.find(Service, service_id)

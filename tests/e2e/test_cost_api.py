@@ -97,6 +97,19 @@ def test_bad_cost_settings_get_a_coded_error_naming_the_argument_and_change_noth
     }
 
 
+def test_a_project_budget_without_prices_is_refused(setup: tuple[Services, Client]) -> None:
+    _, client = setup
+    p = project(client)
+    org = client("{ viewer { organizations { id } } }")["viewer"]["organizations"][0]["id"]
+    client("mutation($o: ID!) { setPrices(id: $o, vcpuHour: 0, gbHour: 0) { id } }", o=org)
+    body = client.raw(BUDGET, {"p": p, "budget": 5})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED", error
+    assert error["extensions"].get("argument") == "hourlyBudget", error
+    assert "needs prices" in error["message"]
+    assert client(SHOWN, p=p)["project"]["hourlyBudget"] is None
+
+
 def test_the_month_cost_of_a_service_and_its_project_is_shown(
     setup: tuple[Services, Client],
 ) -> None:
