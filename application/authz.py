@@ -260,6 +260,7 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.SetPrices: (Permission.MANAGE, _org, "organisation"),
     c.SetProjectBudget: (Permission.WRITE, _project, "project"),
     c.SetProjectPlacement: (Permission.WRITE, _project, "project"),
+    c.SetNodePrices: (Permission.MANAGE, _node, "node"),
 }
 
 

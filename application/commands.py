@@ -1182,6 +1182,15 @@ class SetProjectBudget(Command, frozen=True):
     replicas are checked against the budget), never by the caller."""
 
 
+class SetNodePrices(Command, frozen=True):
+    """What a vCPU-hour and a GB-hour cost on one node, over the organisation's prices (both
+    left out: the organisation's again)."""
+
+    node_id: UUID
+    vcpu_hour: float | None = None
+    gb_hour: float | None = None
+
+
 class SetProjectPlacement(Command, frozen=True):
     """Pack a project's replicas onto few nodes or spread them over many."""
 

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from application.errors import NotFoundError
 from application.queries import Queries
 from application.readmodels import DashboardQueries
+from domain.autoscaling import Prices
 from domain.cost import MonthEstimate, RateChange, combine, estimate_month
+from domain.service import Service
 from projections.dashboard import ServiceRow
 
 PAGE = 100
@@ -48,6 +51,25 @@ class MonthCost:
         )
 
 
+def replica_cost(queries: Queries, service: Service, prices: Prices) -> float:
+    """What one replica of the service costs per hour: the mean over its placed replicas (of
+    its live releases) of their node's prices, or the organisation's ``prices`` for a node
+    with none of its own, or for a service with no replica placed."""
+    cpu, memory = (
+        service.spec.resources.cpu_request_millis,
+        service.spec.resources.memory_request_mb,
+    )
+    costs: list[float] = []
+    for deployment_id in service.live_releases.values():
+        for node_id in queries.deployment(deployment_id).placements.values():
+            try:
+                own = queries.node(node_id).prices
+            except NotFoundError:  # a node removed since: the organisation's prices
+                own = None
+            costs.append((own or prices).replica_cost(cpu, memory))
+    return sum(costs) / len(costs) if costs else prices.replica_cost(cpu, memory)
+
+
 def first_healthy(dashboard: DashboardQueries, service_id: UUID) -> datetime | None:
     """When a release of the service first became healthy (None: nothing ever ran)."""
     earliest: datetime | None = None
@@ -72,11 +94,18 @@ def service_estimate(
     if since is None:
         return estimate_month((), now)
     prices = queries.organization(service.organization_id).prices
+    # a replica's cost now, by where its replicas run (their nodes' own prices), scaled for
+    # each past change of requests by what those requests cost at the organisation's prices
+    aggregate = queries.service(service.id)
+    now_cost = replica_cost(queries, aggregate, prices)
+    base = aggregate.spec.resources
+    base_cost = prices.replica_cost(base.cpu_request_millis, base.memory_request_mb)
+    factor = now_cost / base_cost if base_cost > 0 else 1.0
     changes = [
         RateChange(
             max(at, since),
             replicas,
-            prices.replica_cost(resources.cpu_request_millis, resources.memory_request_mb),
+            factor * prices.replica_cost(resources.cpu_request_millis, resources.memory_request_mb),
         )
         for at, replicas, resources in queries.replica_history(service.id)
     ]

@@ -145,4 +145,5 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RecordAutoscalingDecision: autoscaling.record_autoscaling_decision,
     c.SetProjectBudget: autoscaling.set_project_budget,
     c.SetProjectPlacement: autoscaling.set_project_placement,
+    c.SetNodePrices: autoscaling.set_node_prices,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application import commands as c
-from application.errors import InvalidValueError
+from application.errors import InvalidValueError, NotFoundError
 from application.handlers.common import live_project, live_service
 from application.handlers.services import scale_service
 from application.unit_of_work import UnitOfWork
@@ -21,6 +21,7 @@ from domain.autoscaling import (
     default_scale_up,
 )
 from domain.errors import RuleViolatedError
+from domain.node import Node
 from domain.organization import Organization
 from domain.project import Project
 from domain.service import Service
@@ -188,6 +189,24 @@ def set_project_budget(cmd: c.SetProjectBudget, uow: UnitOfWork) -> dict[str, UU
     check_project_budget(cmd.hourly_budget, floors)
     project.set_budget(cmd.hourly_budget, actor=uow.actor, now=uow.now)
     return {"project_id": project.id}
+
+
+def set_node_prices(cmd: c.SetNodePrices, uow: UnitOfWork) -> dict[str, UUID]:
+    """Price a node's vCPU-hours and GB-hours over the organisation's (or not any more)."""
+    node = uow.get(Node, cmd.node_id, "node")
+    if node.removed:
+        raise NotFoundError("node", cmd.node_id)
+    given = (cmd.vcpu_hour, cmd.gb_hour)
+    if given.count(None) == 1:
+        raise InvalidValueError(
+            "vcpu_hour" if cmd.vcpu_hour is None else "gb_hour",
+            "give both prices, or neither to use the organisation's",
+        )
+    prices = (
+        None if cmd.vcpu_hour is None or cmd.gb_hour is None else Prices(cmd.vcpu_hour, cmd.gb_hour)
+    )
+    node.set_prices(prices, actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
 
 
 def set_project_placement(cmd: c.SetProjectPlacement, uow: UnitOfWork) -> dict[str, UUID]:

@@ -21,6 +21,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
+from application.cost import replica_cost
 from application.errors import ApplicationError, DomainError
 from application.ports import Clock
 from application.queries import Queries
@@ -141,7 +142,7 @@ class Autoscaler:
             memory=resources.memory_request_mb,
         )
         prices = self.queries.organization(service.organization_id).prices
-        cost = prices.replica_cost(resources.cpu_request_millis, resources.memory_request_mb)
+        cost = replica_cost(self.queries, service, prices)  # by its nodes' prices (issue 16)
         project = self.queries.project(service.project_id)
         others = (
             0.0
@@ -193,10 +194,7 @@ class Autoscaler:
             other = self.queries.service(row.id)
             if other.deleted:
                 continue
-            r = other.spec.resources
-            total += other.spec.replicas * prices.replica_cost(
-                r.cpu_request_millis, r.memory_request_mb
-            )
+            total += other.spec.replicas * replica_cost(self.queries, other, prices)
         return total
 
     def _read(

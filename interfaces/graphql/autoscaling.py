@@ -25,7 +25,7 @@ from interfaces.graphql.fields import (
     mutation,
 )
 from interfaces.graphql.rows import input_type, object_type
-from interfaces.graphql.types import Autoscaling, Organization, Project, ctx
+from interfaces.graphql.types import Autoscaling, Node, Organization, Project, ctx
 
 MetricTargetInput = input_type(
     c.MetricTargetInput,
@@ -113,6 +113,21 @@ set_project_budget = mutation(
     "for no cap): the autoscaler never scales them past it, records capped by budget naming "
     "the project budget, and marks 80 % of it. It must pay for the services' minimum "
     "replicas (an autoscaled service's minimum, another's replica count).",
+)
+
+
+def _node(context: GqlContext, result: CommandResult, command: Any) -> Any:
+    return entity(context.reads, "node", command.node_id, "id")
+
+
+set_node_prices = mutation(
+    c.SetNodePrices,
+    "id=node_id vcpu_hour gb_hour",
+    Node,
+    result=_node,
+    description="What a vCPU-hour and a GB-hour cost on one node, over the organisation's "
+    "prices: its replicas cost these in the month's cost and the autoscaler's budgets. "
+    "Leave both out to use the organisation's again.",
 )
 set_project_placement = mutation(
     c.SetProjectPlacement,

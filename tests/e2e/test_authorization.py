@@ -776,6 +776,12 @@ CASES: dict[str, Case] = {
         "mutation($project: ID!) { setProjectBudget(id: $project) { hourlyBudget } }",
         "project",
     ),
+    "Mutation.setNodePrices": m(
+        "manage",
+        "mutation($node: ID!) { setNodePrices(id: $node, vcpuHour: 0.05, gbHour: 0.01) "
+        "{ vcpuHourPrice } }",
+        "node",
+    ),
     "Mutation.setProjectPlacement": m(
         "write",
         'mutation($project: ID!) { setProjectPlacement(id: $project, placement: "pack") '

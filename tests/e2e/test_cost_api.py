@@ -176,3 +176,48 @@ def test_a_bad_policy_to_estimate_gets_the_error_saving_it_would(
     assert error["extensions"].get("argument") == argument, error
     shown = client("query($s: ID!) { service(id: $s) { autoscaling { enabled } } }", s=web)
     assert shown["service"]["autoscaling"] is None
+
+
+NODE_PRICES = """mutation($n: ID!, $vcpu: Float, $gb: Float) {
+  setNodePrices(id: $n, vcpuHour: $vcpu, gbHour: $gb) { id vcpuHourPrice gbHourPrice } }"""
+
+
+def a_node(client: Client) -> str:
+    org = client("{ viewer { organizations { id } } }")["viewer"]["organizations"][0]["id"]
+    return str(
+        client(
+            'mutation($o: ID!) { registerNode(organizationId: $o, name: "big", '
+            'endpoint: "tcp://10.1.1.1:2376", cpuMillis: 4000, memoryMb: 8192) { id } }',
+            o=org,
+        )["registerNode"]["id"]
+    )
+
+
+def test_a_node_has_its_own_prices_or_the_organisations(setup: tuple[Services, Client]) -> None:
+    _, client = setup
+    node = a_node(client)
+    priced = client(NODE_PRICES, n=node, vcpu=0.08, gb=0.02)["setNodePrices"]
+    assert (priced["vcpuHourPrice"], priced["gbHourPrice"]) == (0.08, 0.02)
+    cleared = client(NODE_PRICES, n=node)["setNodePrices"]
+    assert (cleared["vcpuHourPrice"], cleared["gbHourPrice"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("variables", "argument"),
+    [
+        ({"vcpu": 0.08}, "gbHour"),
+        ({"gb": 0.01}, "vcpuHour"),
+        ({"vcpu": -1, "gb": 0.01}, "vcpuHour"),
+    ],
+)
+def test_bad_node_prices_are_refused_and_change_nothing(
+    setup: tuple[Services, Client], variables: dict[str, Any], argument: str
+) -> None:
+    _, client = setup
+    node = a_node(client)
+    body = client.raw(NODE_PRICES, {"n": node, **variables})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED", error
+    assert error["extensions"].get("argument") == argument, error
+    shown = client("query($n: ID!) { node(id: $n) { vcpuHourPrice gbHourPrice } }", n=node)
+    assert shown["node"] == {"vcpuHourPrice": None, "gbHourPrice": None}

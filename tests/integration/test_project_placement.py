@@ -85,3 +85,23 @@ def test_the_month_cost_counts_what_ran_from_the_first_healthy_release(rig: Rig)
     assert cost.hourly_rate == pytest.approx(3 * 0.005)
     left = (month_bounds(now)[1] - now) / timedelta(hours=1)
     assert cost.total == pytest.approx(cost.so_far + left * 3 * 0.005)
+
+
+def test_a_nodes_own_prices_make_its_replicas_cost(rig: Rig) -> None:
+    """The month's rate and the autoscaler's replica cost follow the node a replica runs on."""
+    from application.cost import month_cost, replica_cost  # noqa: PLC0415
+
+    app = rig.world.app
+    rig.run(c.SetPrices(organization_id=rig.world.org, vcpu_hour=0.04, gb_hour=0.016))
+    (node,) = placed_on(rig)  # one replica on the local engine: 0.005 per hour
+    service = app.queries.service(rig.service)
+    prices = app.queries.organization(rig.world.org).prices
+    assert replica_cost(app.queries, service, prices) == pytest.approx(0.005)
+    rig.run(c.SetNodePrices(node_id=node, vcpu_hour=0.4, gb_hour=0.16))  # ten times dearer
+    assert replica_cost(app.queries, service, prices) == pytest.approx(0.05)
+    row = app.dashboard.service(rig.service)
+    assert month_cost(app.queries, app.dashboard, [row], rig.clock.now()).hourly_rate == (
+        pytest.approx(0.05)
+    )
+    rig.run(c.SetNodePrices(node_id=node))  # the organisation's again
+    assert replica_cost(app.queries, service, prices) == pytest.approx(0.005)

@@ -124,3 +124,20 @@ def test_a_cap_recorded_before_project_budgets_reads_as_the_service_budget() -> 
     state: dict[str, object] = {"budget": 1.0}
     ServiceAutoscaling.CappedByBudget.upcast_v1_v2(state)
     assert state == {"budget": 1.0, "scope": "service"}
+
+
+def test_a_node_prices_its_own_hours_or_takes_the_organisations() -> None:
+    from domain.autoscaling import Prices  # noqa: PLC0415
+    from domain.ids import NodeId  # noqa: PLC0415
+    from domain.node import Capacity, Node, NodeKind  # noqa: PLC0415
+
+    node = Node.register(
+        NodeId(uuid4()), OrganizationId(uuid4()), "big", NodeKind.DOCKER, "tcp://10.1.1.1:2376",
+        Capacity(4000, 8192), {}, actor=ALICE, now=NOW,
+    )  # fmt: skip
+    assert node.prices is None
+    assert node.set_prices(Prices(0.08, 0.02), actor=ALICE, now=NOW)
+    assert not node.set_prices(Prices(0.08, 0.02), actor=ALICE, now=NOW)
+    with pytest.raises(InvalidValueError):
+        node.set_prices(Prices(-1, 0.02), actor=ALICE, now=NOW)
+    assert node.set_prices(None, actor=ALICE, now=NOW) and node.prices is None

@@ -825,6 +825,8 @@ export type Mutation = {
   setEnvironmentAccess: Environment;
   /** Whether releases built from pull requests of forks get the variables (off by default; admins and owners). */
   setForkSecretsPolicy: Organization;
+  /** What a vCPU-hour and a GB-hour cost on one node, over the organisation's prices: its replicas cost these in the month's cost and the autoscaler's budgets. Leave both out to use the organisation's again. */
+  setNodePrices: Node;
   /** How a project's pull requests get preview environments: on or off, the base environment whose variables are copied (default production), which services (touched or all), variable overrides (sealed; leave out to keep those set), the time to live in days, the limit and what happens at it (remove_oldest or refuse_new), and the disk guard (free GB or percent under which no preview is made). */
   setPreviewPolicy: Maybe<PreviewPolicy>;
   /** What a vCPU-hour and a GB-hour of memory cost in the organisation: replica costs and autoscaling budgets are reckoned from them. */
@@ -1325,6 +1327,14 @@ export type MutationSetForkSecretsPolicyArgs = {
 };
 
 
+export type MutationSetNodePricesArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  gbHour?: InputMaybe<Scalars['Float']['input']>;
+  id: Scalars['ID']['input'];
+  vcpuHour?: InputMaybe<Scalars['Float']['input']>;
+};
+
+
 export type MutationSetPreviewPolicyArgs = {
   baseEnvironmentId?: InputMaybe<Scalars['ID']['input']>;
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
@@ -1470,6 +1480,7 @@ export type Node = {
   __typename?: 'Node';
   cpuMillis: Scalars['Int']['output'];
   endpoint: Scalars['String']['output'];
+  gbHourPrice: Maybe<Scalars['Float']['output']>;
   id: Scalars['ID']['output'];
   kind: Scalars['String']['output'];
   labels: Scalars['JSON']['output'];
@@ -1483,6 +1494,7 @@ export type Node = {
   state: Scalars['String']['output'];
   unreachableReason: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  vcpuHourPrice: Maybe<Scalars['Float']['output']>;
 };
 
 /** One measurement of a cluster node. */
