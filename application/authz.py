@@ -258,6 +258,9 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.SetAutoscaling: (Permission.WRITE, _service, "service"),
     c.RemoveAutoscaling: (Permission.WRITE, _service, "service"),
     c.SetPrices: (Permission.MANAGE, _org, "organisation"),
+    c.SetProjectBudget: (Permission.WRITE, _project, "project"),
+    c.SetProjectPlacement: (Permission.WRITE, _project, "project"),
+    c.SetNodePrices: (Permission.MANAGE, _node, "node"),
 }
 
 

@@ -25,6 +25,7 @@ from domain.git_connection import GitProvider
 from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
 from domain.preview import DiskSpace, PreviewServices, WhenFull
+from domain.project import PlacementPreference
 from domain.service_autoscaling import MetricReadings
 from domain.service_source import WebhookMode
 from domain.service_spec import (
@@ -1165,6 +1166,36 @@ class RecordAutoscalingDecision(Command, frozen=True):
     replica_cost: float = 0.0
     policy: AutoscalingPolicy | None = None
     """The policy evaluated (a decision under a policy changed since is refused)."""
+    project_cost: float | None = None
+    """What the whole project costs per hour with the decided count, to record the 80 % mark
+    of the project's budget (None: the project has no budget)."""
+
+
+class SetProjectBudget(Command, frozen=True):
+    """Cap what a project's services cost per hour together (None: no cap); it must pay for
+    their minimum replicas."""
+
+    project_id: UUID
+    hourly_budget: float | None = None
+    service_ids: list[UUID] = msgspec.field(default_factory=list)
+    """The project's services, filled in by the server from its read model (their minimum
+    replicas are checked against the budget), never by the caller."""
+
+
+class SetNodePrices(Command, frozen=True):
+    """What a vCPU-hour and a GB-hour cost on one node, over the organisation's prices (both
+    left out: the organisation's again)."""
+
+    node_id: UUID
+    vcpu_hour: float | None = None
+    gb_hour: float | None = None
+
+
+class SetProjectPlacement(Command, frozen=True):
+    """Pack a project's replicas onto few nodes or spread them over many."""
+
+    project_id: UUID
+    placement: PlacementPreference
 
 
 # Backup destinations (issue 15)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -28,6 +29,7 @@ from domain.preview import Preview
 from domain.project import Project
 from domain.service import Service
 from domain.service_autoscaling import ServiceAutoscaling
+from domain.service_spec import Resources
 from domain.user import User
 from domain.values import SealedValue
 from domain.variables import VariableSet
@@ -79,6 +81,22 @@ class Queries:
         service = self._get(Service, service_id, "service")
         assert isinstance(service, Service)
         return service
+
+    def replica_history(self, service_id: UUID) -> list[tuple[datetime, int, Resources]]:
+        """Each change of a service's replica count or requests, oldest first: (when, the
+        replicas, their requests); a deleted service runs none (issue 16's month cost)."""
+        changes: list[tuple[datetime, int, Resources]] = []
+        for stored in self._store.recorder.select_events(service_id):
+            event = self._store.mapper.to_domain_event(stored)
+            last = changes[-1] if changes else None
+            if isinstance(event, Service.Created | Service.Reconfigured):
+                spec = event.spec
+                changes.append((event.timestamp, spec.replicas, spec.resources))
+            elif isinstance(event, Service.Scaled) and last is not None:
+                changes.append((event.timestamp, event.replicas, last[2]))
+            elif isinstance(event, Service.Deleted) and last is not None:
+                changes.append((event.timestamp, 0, last[2]))
+        return changes
 
     def service_autoscaling(self, service_id: UUID) -> ServiceAutoscaling | None:
         """A service's autoscaling: its policy and recent decisions (None: never set)."""

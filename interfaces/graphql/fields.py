@@ -172,11 +172,13 @@ def mutation(
     fixed: Mapping[str, Callable[[GqlContext], Any]] | None = None,
     wait: tuple[str, ...] = ("dashboard",),
     idempotent: bool = True,
+    derived: Mapping[str, Callable[[GqlContext, dict[str, Any]], Any]] | None = None,
 ) -> StrawberryField:
     """A mutation that sends one command: its arguments are command fields (``spec``, see
     ``args``) plus ``extra`` ones (e.g. a settings input spread into the command), ``fixed``
-    fields come from the caller, not the arguments. It answers ``result`` (by default True),
-    read after the read models in ``wait`` show the command."""
+    fields come from the caller, not the arguments, and ``derived`` ones from the server's
+    reads given the other fields (never from the caller). It answers ``result`` (by default
+    True), read after the read models in ``wait`` show the command."""
     arguments = [*args(spec, command, inputs or {}), *extra]
     if idempotent:
         arguments.append(Arg("client_mutation_id", "", str | None, None))
@@ -187,6 +189,8 @@ def mutation(
             data = _command_data(context, arguments, values)
             for name, source in (fixed or {}).items():
                 data[name] = source(context)
+            for name, derive in (derived or {}).items():
+                data[name] = derive(context, data)
             sent = c.build_command(command, data)
             outcome = context.execute(sent, values.get("client_mutation_id"), wait)
         except (DomainError, ApplicationError) as error:

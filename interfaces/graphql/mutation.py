@@ -536,6 +536,9 @@ class Mutation:
     set_autoscaling = autoscaling.set_autoscaling
     remove_autoscaling = autoscaling.remove_autoscaling
     set_prices = autoscaling.set_prices
+    set_project_budget = autoscaling.set_project_budget
+    set_project_placement = autoscaling.set_project_placement
+    set_node_prices = autoscaling.set_node_prices
 
 
 __all__ = ["Mutation", "uuid_of"]

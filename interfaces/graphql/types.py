@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from application.authz import Permission
+from application.cost import MonthCost as MonthCostRow
 from application.errors import InvalidValueError
 from application.hypervisor_ports import NodeSample
 from application.logs import LogEntry, LogQuery
@@ -488,6 +489,24 @@ def project_services(root: ProjectRow, info: Info[GqlContext, None]) -> list[Ser
     return load_services(context, context.reads.dashboard, [root])[root.id]
 
 
+def service_month_cost(root: ServiceRow, info: Info[GqlContext, None]) -> MonthCost:
+    context = ctx(info)
+    return context.reads.month_cost([root], context.clock.now())
+
+
+def project_month_cost(root: ProjectRow, info: Info[GqlContext, None]) -> MonthCost:
+    context = ctx(info)
+    services = context.reads.dashboard.services_of([root.id])
+    return context.reads.month_cost(services, context.clock.now())
+
+
+MONTH_COST = (
+    "This calendar month's (UTC) estimated cost: what the replicas that ran since it started "
+    "cost (replica-hours at each replica's hourly cost from its requests and the "
+    "organisation's prices), plus the current rate until it ends."
+)
+
+
 class Narrowed(NamedTuple):
     """The columns ``load_services`` reads of services, states and latest deployments (None:
     every column)."""
@@ -768,6 +787,7 @@ if TYPE_CHECKING:
     DailyStats = DailyStatsRow
     LogLine = LogEntry
     NodeSamplePoint = NodeSample
+    MonthCost = MonthCostRow
     BuildPlanPreview = PlanPreview
 else:
     field = strawberry.field
@@ -849,11 +869,18 @@ else:
             "needs_redeploy_since": "When the latest such change happened.",
         },
     )
+    MonthCost = object_type(
+        MonthCostRow,
+        "MonthCost",
+        "A month's estimated cost, in the organisation's price unit: so far, the rest at the "
+        "current hourly rate, and the total.",
+    )
     Service = object_type(
         ServiceRow,
         "Service",
         "A service of a project.",
         fields={
+            "month_cost": field(resolver=service_month_cost, description=MONTH_COST),
             "states": field(
                 resolver=service_states,
                 description="Per environment: the live release and the latest deployment.",
@@ -1017,6 +1044,7 @@ else:
         "Project",
         "A project: environments and services.",
         fields={
+            "month_cost": field(resolver=project_month_cost, description=MONTH_COST),
             "environments": field(resolver=project_environments),
             "services": field(resolver=project_services),
             "orphaned_volumes": field(

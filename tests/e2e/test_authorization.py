@@ -216,6 +216,13 @@ CASES: dict[str, Case] = {
         "service",
         "deployment",
     ),
+    "Query.estimateAutoscaling": q(
+        "read",
+        "query($service: ID!) { estimateAutoscaling(serviceId: $service, maxReplicas: 3, "
+        'metrics: [{metric: "requests_per_second", target: 50}]) { estimatedCost '
+        "points { at } } }",
+        "service",
+    ),
     "Query.buildPlan": q(
         "read", "query($service: ID!) { buildPlan(serviceId: $service) { runtime } }", "service"
     ),
@@ -763,6 +770,23 @@ CASES: dict[str, Case] = {
         "manage",
         "mutation($org: ID!) { setPrices(id: $org, vcpuHour: 0.04, gbHour: 0.01) { id } }",
         "org",
+    ),
+    "Mutation.setProjectBudget": m(
+        "write",
+        "mutation($project: ID!) { setProjectBudget(id: $project) { hourlyBudget } }",
+        "project",
+    ),
+    "Mutation.setNodePrices": m(
+        "manage",
+        "mutation($node: ID!) { setNodePrices(id: $node, vcpuHour: 0.05, gbHour: 0.01) "
+        "{ vcpuHourPrice } }",
+        "node",
+    ),
+    "Mutation.setProjectPlacement": m(
+        "write",
+        'mutation($project: ID!) { setProjectPlacement(id: $project, placement: "pack") '
+        "{ placement } }",
+        "project",
     ),
 }
 
