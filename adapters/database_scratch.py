@@ -33,6 +33,31 @@ _REDIS_COMMAND = (
 )
 
 
+# A scratch PostgreSQL is thrown away after the check, so it skips durability: no fsync, no
+# full-page writes, minimal WAL (a restore in one transaction then writes its tables' data
+# without WAL at all), and more memory for the index builds. The teed check then keeps up
+# with the dump instead of trailing it.
+_POSTGRES_COMMAND = [
+    "postgres",
+    *("-c", "fsync=off"),
+    *("-c", "synchronous_commit=off"),
+    *("-c", "full_page_writes=off"),
+    *("-c", "wal_level=minimal"),
+    *("-c", "max_wal_senders=0"),
+    *("-c", "max_wal_size=4GB"),
+    *("-c", "checkpoint_timeout=30min"),
+    *("-c", "maintenance_work_mem=256MB"),
+]
+
+
+def _command(engine: DatabaseEngine) -> list[str] | None:
+    if engine is DatabaseEngine.REDIS:
+        return ["sh", "-c", _REDIS_COMMAND]
+    if engine is DatabaseEngine.POSTGRES:
+        return _POSTGRES_COMMAND
+    return None
+
+
 def _environment(engine: DatabaseEngine, password: str) -> dict[str, str]:
     if engine is DatabaseEngine.POSTGRES:
         return {
@@ -72,7 +97,7 @@ def start_scratch(
                 image=image,
                 labels=all_labels,
                 environment=_environment(engine, password),
-                command=["sh", "-c", _REDIS_COMMAND] if engine is DatabaseEngine.REDIS else None,
+                command=_command(engine),
                 network=name,
                 restart="no",
             )

@@ -12,6 +12,7 @@ import msgspec
 from application import commands as c
 from application.errors import ForbiddenError, NotFoundError
 from application.unit_of_work import UnitOfWork
+from domain.backup import Backup
 from domain.backup_destination import BackupDestination
 from domain.cluster import Cluster
 from domain.deployment import Deployment
@@ -152,6 +153,10 @@ def _deployment(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(Deployment, cmd.deployment_id, "deployment").organization_id  # type: ignore[attr-defined]
 
 
+def _backup(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Backup, cmd.backup_id, "backup").organization_id  # type: ignore[attr-defined]
+
+
 def _node(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(Node, cmd.node_id, "node").organization_id  # type: ignore[attr-defined]
 
@@ -213,6 +218,10 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.RemoveVolume: (Permission.WRITE, _service, "service"),
     c.SnapshotVolume: (Permission.WRITE, _service, "service"),
     c.RestoreSnapshot: (Permission.WRITE, _service, "service"),
+    c.SetBackupPlan: (Permission.MANAGE, _service, "service"),
+    c.RemoveBackupPlan: (Permission.MANAGE, _service, "service"),
+    c.BackupNow: (Permission.DEPLOY, _service, "service"),
+    c.RestoreBackup: (Permission.MANAGE, _backup, "backup"),
     c.RequestDeployment: (Permission.DEPLOY, _service, "service"),
     c.RollbackService: (Permission.DEPLOY, _deployment, "deployment"),
     c.PromoteDeployment: (Permission.DEPLOY, _deployment, "deployment"),
@@ -249,6 +258,9 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.SetAutoscaling: (Permission.WRITE, _service, "service"),
     c.RemoveAutoscaling: (Permission.WRITE, _service, "service"),
     c.SetPrices: (Permission.MANAGE, _org, "organisation"),
+    c.SetProjectBudget: (Permission.WRITE, _project, "project"),
+    c.SetProjectPlacement: (Permission.WRITE, _project, "project"),
+    c.SetNodePrices: (Permission.MANAGE, _node, "node"),
 }
 
 

@@ -25,6 +25,7 @@ from domain.git_connection import GitProvider
 from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
 from domain.preview import DiskSpace, PreviewServices, WhenFull
+from domain.project import PlacementPreference
 from domain.service_autoscaling import MetricReadings
 from domain.service_source import WebhookMode
 from domain.service_spec import (
@@ -1167,6 +1168,36 @@ class RecordAutoscalingDecision(Command, frozen=True):
     replica_cost: float = 0.0
     policy: AutoscalingPolicy | None = None
     """The policy evaluated (a decision under a policy changed since is refused)."""
+    project_cost: float | None = None
+    """What the whole project costs per hour with the decided count, to record the 80 % mark
+    of the project's budget (None: the project has no budget)."""
+
+
+class SetProjectBudget(Command, frozen=True):
+    """Cap what a project's services cost per hour together (None: no cap); it must pay for
+    their minimum replicas."""
+
+    project_id: UUID
+    hourly_budget: float | None = None
+    service_ids: list[UUID] = msgspec.field(default_factory=list)
+    """The project's services, filled in by the server from its read model (their minimum
+    replicas are checked against the budget), never by the caller."""
+
+
+class SetNodePrices(Command, frozen=True):
+    """What a vCPU-hour and a GB-hour cost on one node, over the organisation's prices (both
+    left out: the organisation's again)."""
+
+    node_id: UUID
+    vcpu_hour: float | None = None
+    gb_hour: float | None = None
+
+
+class SetProjectPlacement(Command, frozen=True):
+    """Pack a project's replicas onto few nodes or spread them over many."""
+
+    project_id: UUID
+    placement: PlacementPreference
 
 
 class SleepService(Command, frozen=True):
@@ -1226,3 +1257,82 @@ class RemoveBackupDestination(Command, frozen=True):
     """Stop using a backup destination (the files in it stay)."""
 
     destination_id: UUID
+
+
+# Backups of managed databases (issue 15)
+
+
+class SetBackupPlan(Command, frozen=True):
+    """Back a database service up in an environment on a cron schedule, to a destination,
+    keeping ``daily``/``weekly``/``monthly`` verified backups (the rest are deleted)."""
+
+    service_id: UUID
+    environment_id: UUID
+    schedule: str
+    destination_id: UUID
+    timezone: str | None = None
+    daily: int = 7
+    weekly: int = 4
+    monthly: int = 6
+    enabled: bool = True
+
+
+class RemoveBackupPlan(Command, frozen=True):
+    """Stop a database service's scheduled backups in an environment (backups stay)."""
+
+    service_id: UUID
+    environment_id: UUID
+
+
+class BackupNow(Command, frozen=True):
+    """Back a database service up now, to ``destination_id`` or its plan's destination."""
+
+    service_id: UUID
+    environment_id: UUID
+    destination_id: UUID | None = None
+    request_id: str | None = None
+    """The same id sent again asks for the same backup (a lost reply re-sent)."""
+
+
+class RestoreBackup(Command, frozen=True):
+    """Restore a backup into its own database (``same``: ``confirm`` is the service's name,
+    and an automatic backup is taken first) or into a new database service ``new_service_name``."""
+
+    backup_id: UUID
+    into: Literal["same", "new"]
+    confirm: str = ""
+    new_service_name: str | None = None
+    force: bool = False
+    """Restore a backup that failed its restore check all the same."""
+
+
+class ScheduleBackup(Command, frozen=True):
+    """Report: a backup plan's scheduled time came (the same time twice is one backup)."""
+
+    plan_id: UUID
+    scheduled_at: datetime
+    missed: str = ""
+    """Set when the time was missed (Containr was down): the backup is recorded failed."""
+
+
+class ReportBackupStep(Command, frozen=True):
+    """Report: a backup's next step began or ended, or it failed, or retention deleted it."""
+
+    backup_id: UUID
+    step: Literal[
+        "dumping", "stored", "verifying", "verified", "verification_failed", "failed", "deleted"
+    ]
+    size_bytes: int = 0
+    sha256: str = ""
+    server_version: str = ""
+    tables: dict[str, int] = msgspec.field(default_factory=dict)
+    keys: int | None = None
+    reason: str = ""
+
+
+class ReportDatabaseRestoreStep(Command, frozen=True):
+    """Report: a restore of a backup began (``restoring``), ended, or failed."""
+
+    restore_id: UUID
+    step: Literal["restoring", "restored", "failed"]
+    reason: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -10,11 +11,14 @@ from application.errors import NotFoundError
 from application.eventstore import EventStore
 from application.ports import SecretBox
 from application.secrets import Secret
+from domain.backup import Backup
+from domain.backup_plan import BackupPlan
 from domain.base import ContainrAggregate
 from domain.cluster import Cluster
 from domain.commit_checks import CommitChecks
 from domain.commit_status import CommitStatus
 from domain.cron_run import CronRun
+from domain.database_restore import DatabaseRestore
 from domain.deployment import Deployment
 from domain.environment_access import EnvironmentAccess
 from domain.git_connection import GitConnection
@@ -25,6 +29,7 @@ from domain.preview import Preview
 from domain.project import Project
 from domain.service import Service
 from domain.service_autoscaling import ServiceAutoscaling
+from domain.service_spec import Resources
 from domain.user import User
 from domain.values import SealedValue
 from domain.variables import VariableSet
@@ -77,6 +82,22 @@ class Queries:
         assert isinstance(service, Service)
         return service
 
+    def replica_history(self, service_id: UUID) -> list[tuple[datetime, int, Resources]]:
+        """Each change of a service's replica count or requests, oldest first: (when, the
+        replicas, their requests); a deleted service runs none (issue 16's month cost)."""
+        changes: list[tuple[datetime, int, Resources]] = []
+        for stored in self._store.recorder.select_events(service_id):
+            event = self._store.mapper.to_domain_event(stored)
+            last = changes[-1] if changes else None
+            if isinstance(event, Service.Created | Service.Reconfigured):
+                spec = event.spec
+                changes.append((event.timestamp, spec.replicas, spec.resources))
+            elif isinstance(event, Service.Scaled) and last is not None:
+                changes.append((event.timestamp, event.replicas, last[2]))
+            elif isinstance(event, Service.Deleted) and last is not None:
+                changes.append((event.timestamp, 0, last[2]))
+        return changes
+
     def service_autoscaling(self, service_id: UUID) -> ServiceAutoscaling | None:
         """A service's autoscaling: its policy and recent decisions (None: never set)."""
         try:
@@ -93,6 +114,24 @@ class Queries:
         snapshot = self._get(VolumeSnapshot, snapshot_id, "snapshot")
         assert isinstance(snapshot, VolumeSnapshot)
         return snapshot
+
+    def backup(self, backup_id: UUID) -> Backup:
+        """A backup of a database with its steps."""
+        backup = self._get(Backup, backup_id, "backup")
+        assert isinstance(backup, Backup)
+        return backup
+
+    def backup_plan(self, plan_id: UUID) -> BackupPlan:
+        """A database service's backup plan in an environment."""
+        plan = self._get(BackupPlan, plan_id, "backup plan")
+        assert isinstance(plan, BackupPlan)
+        return plan
+
+    def database_restore(self, restore_id: UUID) -> DatabaseRestore:
+        """A restore of a backup into a database service."""
+        restore = self._get(DatabaseRestore, restore_id, "restore")
+        assert isinstance(restore, DatabaseRestore)
+        return restore
 
     def deployment(self, deployment_id: UUID) -> Deployment:
         """A deployment with its state history."""

@@ -21,11 +21,14 @@ from projections.dashboard import (
     ApiTokenRow,
     AutoscalingRow,
     BackupDestinationRow,
+    BackupPlanRow,
+    BackupRow,
     ClusterNodeRow,
     ClusterRow,
     CommitChecksRow,
     CommitStatusRow,
     CronRunRow,
+    DatabaseRestoreRow,
     DeploymentRow,
     EnvironmentAccessRow,
     EnvironmentRow,
@@ -57,11 +60,14 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "AuditRow",
     "AutoscalingRow",
     "BackupDestinationRow",
+    "BackupPlanRow",
+    "BackupRow",
     "ClusterNodeRow",
     "ClusterRow",
     "CommitChecksRow",
     "CommitStatusRow",
     "CronRunRow",
+    "DatabaseRestoreRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
@@ -457,6 +463,61 @@ class DashboardQueries:
             dashboard.SNAPSHOTS, where={"busy": True}, order_by=("requested_at", "id")
         )
         return typed(rows, dashboard.SnapshotRow)
+
+    def backups(
+        self, service_id: UUID, environment_id: UUID | None = None, *, limit: int = 200
+    ) -> list[dashboard.BackupRow]:
+        """A database service's backups, newest first."""
+        where: dict[str, object] = {"service_id": service_id}
+        if environment_id is not None:
+            where["environment_id"] = environment_id
+        rows = self._select(
+            dashboard.BACKUPS, where=where, order_by=("requested_at", "id"), order="desc",
+            limit=limit,
+        )  # fmt: skip
+        return typed(rows, dashboard.BackupRow)
+
+    def backup(self, backup_id: UUID) -> dashboard.BackupRow:
+        """One backup."""
+        rows = self._select(dashboard.BACKUPS, where={"id": backup_id})
+        return _one(rows, dashboard.BackupRow, "backup", backup_id)
+
+    def busy_backups(self) -> list[dashboard.BackupRow]:
+        """Backups with steps still to take (for Containr's processes)."""
+        rows = self._select(
+            dashboard.BACKUPS, where={"busy": True}, order_by=("requested_at", "id")
+        )
+        return typed(rows, dashboard.BackupRow)
+
+    def plan_backups(self, plan_id: UUID) -> list[dashboard.BackupRow]:
+        """The backups of a plan (scheduled and manual), oldest first (for retention)."""
+        rows = self._select(
+            dashboard.BACKUPS, where={"plan_id": plan_id}, order_by=("taken_at", "id")
+        )
+        return typed(rows, dashboard.BackupRow)
+
+    def backup_plans(self, service_id: UUID | None = None) -> list[dashboard.BackupPlanRow]:
+        """The backup plans of a service (or every active one, for the scheduler)."""
+        where: dict[str, object] = (
+            {"active": True} if service_id is None else {"service_id": service_id}
+        )
+        rows = self._select(dashboard.BACKUP_PLANS, where=where, order_by=("id",))
+        return typed(rows, dashboard.BackupPlanRow)
+
+    def database_restores(self, service_id: UUID) -> list[dashboard.DatabaseRestoreRow]:
+        """The restores into a database service, newest first."""
+        rows = self._select(
+            dashboard.DATABASE_RESTORES, where={"service_id": service_id},
+            order_by=("requested_at", "id"), order="desc",
+        )  # fmt: skip
+        return typed(rows, dashboard.DatabaseRestoreRow)
+
+    def busy_restores(self) -> list[dashboard.DatabaseRestoreRow]:
+        """Restores still to end (for Containr's processes)."""
+        rows = self._select(
+            dashboard.DATABASE_RESTORES, where={"busy": True}, order_by=("requested_at", "id")
+        )
+        return typed(rows, dashboard.DatabaseRestoreRow)
 
     def orphaned_volumes(self, project_id: UUID) -> list[dashboard.ServiceVolumesRow]:
         """The volumes deleted services of a project kept (until removeVolume)."""

@@ -4,15 +4,18 @@ concerns, which the gate has checked first."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.archives import ArchiveInfo, SourceArchives
 from application.authz import Permission, Principal
+from application.commands import SetAutoscaling
+from application.cost import MonthCost, month_cost
 from application.errors import InvalidValueError, NotFoundError, UnavailableError
 from application.hypervisor_ports import MetricStore, NodeSample
+from application.impact import Impact, estimate
 from application.logs import LogEntry, LogQuery, LogStore
 from application.metrics import SeriesQueryError
 from application.metrics_ports import (
@@ -33,7 +36,7 @@ from application.readmodels import (
     ReadStore,
 )
 from application.secrets import Secret
-from projections.dashboard import CronRunRow, DeploymentRow, EnvironmentRow
+from projections.dashboard import CronRunRow, DeploymentRow, EnvironmentRow, ServiceRow
 
 MAX_SAMPLES = 2000
 
@@ -66,6 +69,20 @@ class Reads:
         self._time_travel = time_travel
         self._archives = archives
         self._timeseries = timeseries
+
+    def month_cost(self, services: Sequence[ServiceRow], now: datetime) -> MonthCost:
+        """The month's estimated cost of services the caller read (issue 16)."""
+        return month_cost(self._queries, self.dashboard, services, now)
+
+    def estimate_autoscaling(self, cmd: SetAutoscaling, days: int, now: datetime) -> Impact:
+        """What a policy would have done over the last days of a service's metrics, beside
+        what ran (issue 16)."""
+        if self._timeseries is None:
+            raise UnavailableError("metrics are not collected by this server")
+        try:
+            return estimate(self._queries, self.dashboard, self._timeseries, cmd, days, now)
+        except MetricsUnavailableError as e:
+            raise UnavailableError(str(e)) from None
 
     def logs(self, query: LogQuery) -> list[LogEntry]:
         """Log lines of a service or a deployment the caller may read."""

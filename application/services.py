@@ -10,6 +10,7 @@ from application.access import AccessGate
 from application.archives import SourceArchives
 from application.auth import AuthService
 from application.authz import Principal
+from application.backup_check import PlanDestinationCheck
 from application.backup_destinations import BackupDestinationCheck
 from application.backup_ports import BackupStores
 from application.bus import CommandBus, CommandResult, Context
@@ -85,6 +86,8 @@ class Services:
     webhooks: WebhookIntake | None = None
     """Verifies and records git providers' webhook deliveries (POST /webhooks/{id})."""
     promotions: PromotionCheck | None = None
+    plan_destinations: PlanDestinationCheck | None = None
+    """Checks that a backup plan's destination takes a test write before it is recorded."""
     """Checks that a promoted release's image is still on a node before it is recorded."""
     access: AccessGate | None = None
     """Answers the ingress whether a request may reach a members-only environment."""
@@ -129,7 +132,12 @@ class Services:
     def _check(self, command: Command, ctx: Context) -> None:
         if ctx.principal is None:
             return
-        for check in (self.repositories, self.promotions, self.destinations):
+        for check in (
+            self.repositories,
+            self.promotions,
+            self.destinations,
+            self.plan_destinations,
+        ):
             if check is not None and check.applies(command):
                 if self.commands.rehearse(command, ctx):
                     check.check(command)

@@ -290,6 +290,25 @@ class AutoscalingPolicy:
         return next((m for m in self.metrics if m.key == key), None)
 
 
+def check_project_budget(budget: float | None, floors: Mapping[str, float]) -> float | None:
+    """Raise InvalidValueError unless a project's hourly budget is above 0 and pays for its
+    services' minimum replicas; ``floors``: per service name, what its minimum costs per hour
+    (an autoscaled service's minimum replicas, another's replicas)."""
+    if budget is None:
+        return None
+    if not math.isfinite(budget) or budget <= 0:
+        raise InvalidValueError("hourly_budget", "must be above 0 (leave it out for none)")
+    floor = sum(floors.values())
+    if budget < floor - 1e-9:
+        named = ", ".join(f"{name} {cost:.4g}" for name, cost in sorted(floors.items()) if cost)
+        raise InvalidValueError(
+            "hourly_budget",
+            f"{budget:g} per hour is below the cost of the project's services' minimum "
+            f"replicas ({floor:.4g} per hour: {named})",
+        )
+    return budget
+
+
 @dataclass(frozen=True)
 class Reading:
     """One replica's value of one metric: whether it is ready, and the value or None
@@ -349,6 +368,29 @@ class Evaluation:
     explanation: str
     history: tuple[Recommendation, ...] = ()
     """The stabilisation history to keep for the next evaluation."""
+    budget_scope: str = "service"
+    """Which budget capped the count: ``service`` or ``project``."""
+    project_budget: float | None = None
+    project_cost: float = 0.0
+    """What the project's other services cost per hour (``desired`` not included)."""
+
+    @property
+    def capping_budget(self) -> float | None:
+        """The budget that capped the count (or would, for the record)."""
+        return self.project_budget if self.budget_scope == "project" else self.budget
+
+    @property
+    def project_hourly_cost(self) -> float:
+        """What the whole project costs per hour with ``desired`` replicas of this service."""
+        return self.project_cost + self.hourly_cost
+
+    @property
+    def project_budget_warning(self) -> bool:
+        """Whether the project costs at least 80 % of its budget with ``desired``."""
+        return (
+            self.project_budget is not None
+            and self.project_hourly_cost >= BUDGET_WARNING * self.project_budget - 1e-9
+        )
 
     @property
     def unavailable(self) -> tuple[str, ...]:
@@ -515,6 +557,10 @@ class Inputs:
     events: Sequence[ScaleEvent] = ()
     replica_cost: float = 0.0
     """What one replica costs per hour (0: no budget can apply)."""
+    project_budget: float | None = None
+    """The project's hourly budget, shared by all its services (None: none)."""
+    project_cost: float = 0.0
+    """What the project's other services' replicas cost per hour now."""
 
 
 def evaluate(policy: AutoscalingPolicy, inputs: Inputs) -> Evaluation:
@@ -575,13 +621,19 @@ def _decided(
     current = inputs.current
     desired, capped = uncapped, False
     budget = policy.hourly_budget
-    if budget is not None and inputs.replica_cost > 0:
-        affordable = max(policy.min_replicas, math.floor(budget / inputs.replica_cost + 1e-9))
-        if uncapped > affordable and uncapped > current:
-            desired, capped = max(affordable, min(current, uncapped)), True
+    affordable, scope = affordable_replicas(policy, inputs)
+    if affordable is not None and uncapped > affordable and uncapped > current:
+        desired, capped = max(affordable, min(current, uncapped)), True
+        if scope == "service":
             words.append(
                 f"capped by budget at {desired} (an hour of {uncapped} would cost "
                 f"{uncapped * inputs.replica_cost:.4g}, the budget is {budget:g})"
+            )
+        else:
+            words.append(
+                f"capped by the project budget at {desired} (an hour of {uncapped} would cost "
+                f"{uncapped * inputs.replica_cost:.4g} beside the project's other services' "
+                f"{inputs.project_cost:.4g}, the project budget is {inputs.project_budget:g})"
             )
     return Evaluation(
         current=current,
@@ -595,7 +647,28 @@ def _decided(
         budget=budget,
         explanation=_sentence(words, current, desired),
         history=history,
+        budget_scope=scope,
+        project_budget=inputs.project_budget,
+        project_cost=inputs.project_cost,
     )
+
+
+def affordable_replicas(policy: AutoscalingPolicy, inputs: Inputs) -> tuple[int | None, str]:
+    """The most replicas the service's and the project's hourly budgets pay for (never below
+    the minimum), and which budget is the tighter; None when no budget applies."""
+    cost = inputs.replica_cost
+    if cost <= 0:
+        return None, "service"
+    found: list[tuple[int, str]] = []
+    if policy.hourly_budget is not None:
+        found.append((math.floor(policy.hourly_budget / cost + 1e-9), "service"))
+    if inputs.project_budget is not None:
+        left = max(0.0, inputs.project_budget - inputs.project_cost)
+        found.append((math.floor(left / cost + 1e-9), "project"))
+    if not found:
+        return None, "service"
+    count, scope = min(found)
+    return max(policy.min_replicas, count), scope
 
 
 def _outcomes(policy: AutoscalingPolicy, inputs: Inputs) -> tuple[MetricOutcome, ...]:

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from domain.autoscaling import Prices
 from domain.base import ContainrAggregate
 from domain.errors import InvalidTransitionError, InvalidValueError, RuleViolatedError
 from domain.ids import Actor, NodeId, OrganizationId
@@ -113,6 +114,15 @@ class Node(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.removed = True
 
+    class PricesSet(ContainrAggregate.Event):
+        """What a vCPU-hour and a GB-hour cost on this node (None: the organisation's; issue
+        16)."""
+
+        prices: Prices | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.prices = self.prices
+
     def __init__(
         self,
         organization_id: UUID,
@@ -132,6 +142,8 @@ class Node(ContainrAggregate):
         self.reachable = True
         self.unreachable_reason: str | None = None
         self.removed = False
+        self.prices: Prices | None = None
+        """The node's own prices, over the organisation's (None: the organisation's)."""
 
     @classmethod
     def register(
@@ -178,6 +190,17 @@ class Node(ContainrAggregate):
         self._require_present()
         if capacity.check() != self.capacity:
             self.trigger_event(self.CapacityChanged, capacity=capacity, actor=actor, timestamp=now)
+
+    def set_prices(self, prices: Prices | None, *, actor: Actor, now: datetime) -> bool:
+        """Price the node's vCPU-hours and GB-hours (None: as the organisation); False when
+        they were so already."""
+        self._require_present()
+        if prices is not None:
+            prices.check()
+        if prices == self.prices:
+            return False
+        self.trigger_event(self.PricesSet, prices=prices, actor=actor, timestamp=now)
+        return True
 
     def cordon(self, *, actor: Actor, now: datetime) -> None:
         """Stop placing new work on the node; what runs there stays."""

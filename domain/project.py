@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from domain.autoscaling import BUDGET_WARNING
 from domain.base import ContainrAggregate
 from domain.errors import InvalidValueError, NameTakenError, RuleViolatedError
 from domain.ids import Actor, EnvironmentId, OrganizationId, ProjectId
@@ -32,6 +33,14 @@ class Environment:
     id: UUID
     name: str
     kind: EnvironmentKind
+
+
+class PlacementPreference(Enum):
+    """How a project's replicas go onto nodes: few nodes, well filled (cheaper), or spread out
+    (each node lightly loaded)."""
+
+    PACK = "pack"
+    SPREAD = "spread"
 
 
 class ProjectDeletedError(RuleViolatedError):
@@ -80,6 +89,39 @@ class Project(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.preview_policy = replace(self.policy, overrides=self.overrides_secret)
 
+    class BudgetSet(ContainrAggregate.Event):
+        """The project's hourly budget, shared by its services (None: no budget; issue 16)."""
+
+        hourly_budget: float | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.hourly_budget = self.hourly_budget
+            if self.hourly_budget is None:
+                aggregate.budget_warned = False
+
+    class BudgetWarningReached(ContainrAggregate.Event):
+        """The project's services cost 80 % of its hourly budget or more."""
+
+        hourly_cost: float
+        budget: float
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.budget_warned = True
+
+    class BudgetWarningCleared(ContainrAggregate.Event):
+        hourly_cost: float
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.budget_warned = False
+
+    class PlacementSet(ContainrAggregate.Event):
+        """Whether the project's replicas are packed onto few nodes or spread out."""
+
+        placement: PlacementPreference
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.placement = self.placement
+
     class Deleted(ContainrAggregate.Event):
         restorable_until: datetime
 
@@ -106,6 +148,9 @@ class Project(ContainrAggregate):
         self.deleted_at: datetime | None = None
         self.restorable_until: datetime | None = None
         self.preview_policy = PreviewPolicy()
+        self.hourly_budget: float | None = None
+        self.budget_warned = False
+        self.placement = PlacementPreference.SPREAD
 
     @classmethod
     def create(
@@ -220,6 +265,44 @@ class Project(ContainrAggregate):
                 actor=actor,
                 timestamp=now,
             )
+
+    def set_budget(self, hourly_budget: float | None, *, actor: Actor, now: datetime) -> bool:
+        """Cap what the project's services cost per hour (checked by the caller against their
+        minimum replicas); False when it was so already."""
+        self._require_live()
+        if hourly_budget == self.hourly_budget:
+            return False
+        self.trigger_event(self.BudgetSet, hourly_budget=hourly_budget, actor=actor, timestamp=now)
+        return True
+
+    def note_cost(self, hourly_cost: float, *, actor: Actor, now: datetime) -> bool:
+        """Record the 80 % mark of the budget reached or left at this hourly cost; False when
+        that changed nothing."""
+        budget = self.hourly_budget
+        warn = budget is not None and hourly_cost >= BUDGET_WARNING * budget - 1e-9
+        if warn == self.budget_warned or self.is_deleted:
+            return False
+        if warn and budget is not None:
+            self.trigger_event(
+                self.BudgetWarningReached,
+                hourly_cost=hourly_cost,
+                budget=budget,
+                actor=actor,
+                timestamp=now,
+            )
+        else:
+            self.trigger_event(
+                self.BudgetWarningCleared, hourly_cost=hourly_cost, actor=actor, timestamp=now
+            )
+        return True
+
+    def set_placement(self, placement: PlacementPreference, *, actor: Actor, now: datetime) -> bool:
+        """Pack the project's replicas onto few nodes or spread them; False when so already."""
+        self._require_live()
+        if placement is self.placement:
+            return False
+        self.trigger_event(self.PlacementSet, placement=placement, actor=actor, timestamp=now)
+        return True
 
     @property
     def production_id(self) -> UUID:

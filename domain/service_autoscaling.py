@@ -93,6 +93,15 @@ class ServiceAutoscaling(ContainrAggregate):
         replica_cost: float
         budget: float
         explanation: str
+        scope: str
+        """Which budget capped it: ``service`` or ``project`` (the project's, shared)."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Before projects had budgets, only a service's own budget capped it."""
+            state["scope"] = "service"
 
         def apply(self, aggregate: Any) -> None:
             aggregate.capped = True
@@ -246,11 +255,12 @@ class ServiceAutoscaling(ContainrAggregate):
         if e.unavailable != self.unavailable:
             self._event(self.MetricsUnavailable, now, actor, evaluated_at=at, metrics=e.unavailable)
             recorded = True
-        if e.capped_by_budget and not self.capped and e.budget is not None:
+        budget = e.capping_budget
+        if e.capped_by_budget and not self.capped and budget is not None:
             self._event(
                 self.CappedByBudget, now, actor, evaluated_at=at, wanted=e.uncapped,
-                capped_at=e.desired, replica_cost=replica_cost, budget=e.budget,
-                explanation=e.explanation,
+                capped_at=e.desired, replica_cost=replica_cost, budget=budget,
+                explanation=e.explanation, scope=e.budget_scope,
             )  # fmt: skip
             recorded = True
         elif not e.capped_by_budget and self.capped:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application import commands as c
-from application.errors import InvalidValueError
+from application.errors import InvalidValueError, NotFoundError
 from application.handlers.common import live_project, live_service
 from application.handlers.services import scale_service
 from application.unit_of_work import UnitOfWork
@@ -16,11 +16,14 @@ from domain.autoscaling import (
     Prices,
     ScalePolicy,
     ScalingRules,
+    check_project_budget,
     default_scale_down,
     default_scale_up,
 )
 from domain.errors import RuleViolatedError
+from domain.node import Node
 from domain.organization import Organization
+from domain.project import Project
 from domain.service import Service
 from domain.service_autoscaling import ServiceAutoscaling
 from domain.service_spec import ServiceKind
@@ -71,33 +74,22 @@ def set_autoscaling(cmd: c.SetAutoscaling, uow: UnitOfWork) -> dict[str, UUID]:
     """Scale a service by its metrics under a policy (checked against its requests and the
     organisation's prices)."""
     service = live_service(uow, cmd.service_id)
-    live_project(uow, service.project_id)
-    if service.spec.kind not in SCALABLE:
-        raise InvalidValueError(
-            "service_id",
-            f"service {service.name!r} is a {service.spec.kind.value} service; only web and "
-            "worker services scale by their load",
-        )
-    if service.spec.volumes and not service.spec.volume_per_replica and cmd.max_replicas > 1:
-        raise InvalidValueError(
-            "max_replicas",
-            f"service {service.name!r} shares its volumes between replicas, so it runs at most "
-            "1; choose a volume per replica to scale it",
-        )
-    _check_served(service, cmd)
-    if cmd.idle_timeout_seconds is not None and service.spec.kind is not ServiceKind.WEB:
-        raise InvalidValueError(
-            "idle_timeout_seconds",
-            f"service {service.name!r} is a {service.spec.kind.value} service: it gets no "
-            "requests through the ingress, so nothing would wake it",
-        )
-    prices, _ = replica_cost(uow, service)
+    project = live_project(uow, service.project_id)
+    check_scalable(service, cmd)
+    prices, cost = replica_cost(uow, service)
     resources = service.spec.resources
     policy = policy_of(cmd).check(
         cpu_request_millis=resources.cpu_request_millis,
         memory_request_mb=resources.memory_request_mb,
         prices=prices,
     )
+    budget = project.hourly_budget
+    if budget is not None and policy.min_replicas * cost > budget + 1e-9:
+        raise InvalidValueError(
+            "min_replicas",
+            f"{policy.min_replicas} replicas cost {policy.min_replicas * cost:.4g} per hour, "
+            f"above project {project.slug!r}'s budget of {budget:g} per hour",
+        )
     autoscaling = _autoscaling(uow, service)
     autoscaling.set_policy(policy, actor=uow.actor, now=uow.now)
     return {"service_id": service.id}
@@ -150,6 +142,9 @@ def record_autoscaling_decision(
         actor=uow.actor,
         now=uow.now,
     )
+    if cmd.project_cost is not None:
+        project = uow.get(Project, service.project_id, "project")
+        recorded = project.note_cost(cmd.project_cost, actor=uow.actor, now=uow.now) or recorded
     if recorded and evaluation.desired != evaluation.current:
         # The path scaling by hand takes: the same command's handler, in this unit.
         scale_service(c.ScaleService(service_id=service.id, replicas=evaluation.desired), uow)
@@ -198,6 +193,86 @@ def wake_service(cmd: c.WakeService, uow: UnitOfWork) -> dict[str, UUID]:
     autoscaling.wake(reason=cmd.reason, actor=uow.actor, now=uow.now)
     scale_service(c.ScaleService(service_id=service.id, replicas=1), uow)
     return {"service_id": service.id}
+
+
+def check_scalable(service: Service, cmd: c.SetAutoscaling) -> None:
+    """Raise InvalidValueError unless the service may scale by the policy ``cmd`` gives: a web
+    or worker service, with a volume per replica if it has volumes, metrics it produces."""
+    if service.spec.kind not in SCALABLE:
+        raise InvalidValueError(
+            "service_id",
+            f"service {service.name!r} is a {service.spec.kind.value} service; only web and "
+            "worker services scale by their load",
+        )
+    if service.spec.volumes and not service.spec.volume_per_replica and cmd.max_replicas > 1:
+        raise InvalidValueError(
+            "max_replicas",
+            f"service {service.name!r} shares its volumes between replicas, so it runs at most "
+            "1; choose a volume per replica to scale it",
+        )
+    _check_served(service, cmd)
+    if cmd.idle_timeout_seconds is not None and service.spec.kind is not ServiceKind.WEB:
+        raise InvalidValueError(
+            "idle_timeout_seconds",
+            f"service {service.name!r} is a {service.spec.kind.value} service: it gets no "
+            "requests through the ingress, so nothing would wake it",
+        )
+
+
+def set_project_budget(cmd: c.SetProjectBudget, uow: UnitOfWork) -> dict[str, UUID]:
+    """Cap what a project's services cost per hour together; the budget must pay for their
+    minimum replicas (an autoscaled service's minimum, another's replica count)."""
+    project = live_project(uow, cmd.project_id)
+    prices = uow.get(Organization, project.organization_id, "organization").prices
+    if cmd.hourly_budget is not None and prices == Prices():
+        raise InvalidValueError(
+            "hourly_budget",
+            "a budget needs prices: set what a vCPU-hour and a GB-hour cost for the "
+            "organisation first",
+        )
+    floors: dict[str, float] = {}
+    for service_id in dict.fromkeys(cmd.service_ids):
+        service = uow.find(Service, service_id)
+        if service is None or service.deleted or service.project_id != project.id:
+            continue
+        _, cost = replica_cost(uow, service)
+        floors[service.name] = cost * minimum_replicas(uow, service)
+    check_project_budget(cmd.hourly_budget, floors)
+    project.set_budget(cmd.hourly_budget, actor=uow.actor, now=uow.now)
+    return {"project_id": project.id}
+
+
+def set_node_prices(cmd: c.SetNodePrices, uow: UnitOfWork) -> dict[str, UUID]:
+    """Price a node's vCPU-hours and GB-hours over the organisation's (or not any more)."""
+    node = uow.get(Node, cmd.node_id, "node")
+    if node.removed:
+        raise NotFoundError("node", cmd.node_id)
+    given = (cmd.vcpu_hour, cmd.gb_hour)
+    if given.count(None) == 1:
+        raise InvalidValueError(
+            "vcpu_hour" if cmd.vcpu_hour is None else "gb_hour",
+            "give both prices, or neither to use the organisation's",
+        )
+    prices = (
+        None if cmd.vcpu_hour is None or cmd.gb_hour is None else Prices(cmd.vcpu_hour, cmd.gb_hour)
+    )
+    node.set_prices(prices, actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def set_project_placement(cmd: c.SetProjectPlacement, uow: UnitOfWork) -> dict[str, UUID]:
+    """Pack a project's replicas onto few nodes or spread them (used by the next placement)."""
+    project = live_project(uow, cmd.project_id)
+    project.set_placement(cmd.placement, actor=uow.actor, now=uow.now)
+    return {"project_id": project.id}
+
+
+def minimum_replicas(uow: UnitOfWork, service: Service) -> int:
+    """The fewest replicas a service runs: its autoscaling minimum, else its replica count."""
+    autoscaling = uow.find(ServiceAutoscaling, ServiceAutoscaling.id_for(service.id))
+    if autoscaling is not None and autoscaling.policy is not None:
+        return autoscaling.policy.min_replicas
+    return service.spec.replicas
 
 
 def _check_served(service: Service, cmd: c.SetAutoscaling) -> None:

@@ -21,6 +21,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
+from application.cost import replica_cost
 from application.errors import ApplicationError, DomainError
 from application.ports import Clock
 from application.queries import Queries
@@ -31,6 +32,7 @@ from domain.autoscaling import (
     Evaluation,
     Inputs,
     MetricTarget,
+    Prices,
     Reading,
     Recommendation,
     evaluate,
@@ -163,7 +165,13 @@ class Autoscaler:
             memory=resources.memory_request_mb,
         )
         prices = self.queries.organization(service.organization_id).prices
-        cost = prices.replica_cost(resources.cpu_request_millis, resources.memory_request_mb)
+        cost = replica_cost(self.queries, service, prices)  # by its nodes' prices (issue 16)
+        project = self.queries.project(service.project_id)
+        others = (
+            0.0
+            if project.hourly_budget is None
+            else self._others_cost(service.project_id, service_id, prices)
+        )
         evaluation = evaluate(
             policy,
             Inputs(
@@ -173,11 +181,14 @@ class Autoscaler:
                 history=history,
                 events=autoscaling.scale_events,
                 replica_cost=cost,
+                project_budget=project.hourly_budget,
+                project_cost=others,
             ),
         )
         self._history[service_id] = evaluation.history
         self.evaluations[service_id] = evaluation
-        if _changes(autoscaling, evaluation):
+        project_warning = evaluation.project_budget_warning != project.budget_warned
+        if _changes(autoscaling, evaluation) or project_warning:
             self.bus.execute(
                 c.RecordAutoscalingDecision(
                     service_id=service_id,
@@ -188,6 +199,9 @@ class Autoscaler:
                     ),
                     replica_cost=cost,
                     policy=policy,
+                    project_cost=(
+                        None if project.hourly_budget is None else evaluation.project_hourly_cost
+                    ),
                 ),
                 self._ctx,
             )
@@ -230,6 +244,19 @@ class Autoscaler:
         )
         log.info("service %s: %s", service_id, reason)
         return True
+
+    def _others_cost(self, project_id: UUID, service_id: UUID, prices: Prices) -> float:
+        """What the project's other live services' replicas cost per hour now (for the
+        project's budget, shared by them all)."""
+        total = 0.0
+        for row in self.dashboard.services_of([project_id], columns=("deleted",)):
+            if row.id == service_id:
+                continue
+            other = self.queries.service(row.id)
+            if other.deleted:
+                continue
+            total += other.spec.replicas * replica_cost(self.queries, other, prices)
+        return total
 
     def _read(
         self, service_id: UUID, metrics: Sequence[MetricTarget], now: datetime

@@ -60,11 +60,17 @@ from domain.buildplan import PlanOverrides, detect, files_to_read
 from domain.deployment import Deployment, DeploymentState
 from domain.ids import Actor, NodeId, ServiceId
 from domain.node import Node, NodeState
+from domain.project import PlacementPreference
 from domain.scheduling import NodeSnapshot, PlacementRequest, Strategy, place
 from domain.service import Service
 from domain.service_spec import BuildMode, HealthCheckKind, ServiceKind
 
 log = logging.getLogger(__name__)
+PLACEMENT_STRATEGIES = {
+    PlacementPreference.PACK: Strategy.BEST_FIT,
+    PlacementPreference.SPREAD: Strategy.LEAST_LOADED,
+}
+"""The scheduler's strategy for a project's placement preference."""
 ACTOR = Actor("system:deployer")
 MAX_STEPS_IN_A_ROW = 8
 IN_PROGRESS = {DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.STARTING}
@@ -422,7 +428,7 @@ class Deployer:
                 replicas=max(spec.replicas, 1),
                 cpu_request_millis=spec.resources.cpu_request_millis,
                 memory_request_mb=spec.resources.memory_request_mb,
-                strategy=Strategy.LEAST_LOADED,
+                strategy=self._strategy(deployment),
             ),
             self._snapshots(deployment, nodes),
         )
@@ -442,6 +448,12 @@ class Deployer:
                 explanation=explanation,
             )
         )
+
+    def _strategy(self, deployment: Deployment) -> Strategy:
+        """The project's preference (issue 16): pack replicas onto the fullest nodes that fit
+        (best fit), or spread them onto the least loaded (the default)."""
+        placement = self.queries.project(deployment.project_id).placement
+        return PLACEMENT_STRATEGIES[placement]
 
     def _snapshots(self, deployment: Deployment, nodes: list[Node]) -> list[NodeSnapshot]:
         """The nodes with what the organisation's live releases already take on each."""

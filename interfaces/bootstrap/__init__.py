@@ -26,6 +26,7 @@ from adapters.backup_stores import DirectoryAndS3Stores
 from adapters.caddy import CaddyIngress
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
+from adapters.database_dumps import DockerDatabaseDumps
 from adapters.git_providers import ProviderApis
 from adapters.git_source import GitRepository
 from adapters.git_webhooks import HttpWebhookReader
@@ -38,8 +39,9 @@ from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
 from application.auth import AuthService
+from application.backup_check import PlanDestinationCheck
 from application.backup_destinations import BackupDestinationCheck, DestinationStores
-from application.backup_ports import BackupStoreMaker
+from application.backup_ports import BackupStoreMaker, BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.database_figures import DatabaseFigures
@@ -124,6 +126,8 @@ def bootstrap(
     git_providers: GitProviderApis | None = None,
     replica_metrics: ReplicaMetrics | None = None,
     backup_stores: BackupStoreMaker | None = None,
+    opened_backup_stores: BackupStores | None = None,
+    database_dumps: DatabaseDumps | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -187,6 +191,9 @@ def bootstrap(
         routes = CaddyIngress(settings.ingress_admin, listen=settings.ingress_listen)
         closers.append(routes.close)
         wake.ingress = routes
+    stores = backup_stores or DirectoryAndS3Stores(secrets)
+    # The destinations' stores, opened by id (tests may hand in their own, already opened).
+    opened = opened_backup_stores or DestinationStores(stores, store, secrets)
     run_processes = functools.partial(
         processes,
         settings,
@@ -212,6 +219,8 @@ def bootstrap(
             git=git,
             replica_metrics=replica_metrics or StoreReplicaMetrics(timeseries, dashboard),
             wake=wake,
+            backup_stores=opened,
+            database_dumps=database_dumps or DockerDatabaseDumps(),
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
@@ -231,7 +240,6 @@ def bootstrap(
         session_ended=functools.partial(_announce_session_end, changes),
         policy=AuthPolicy.of(settings),
     )
-    stores = backup_stores or DirectoryAndS3Stores(secrets)
     access = AccessGate(
         queries=queries,
         auth=auth,
@@ -276,8 +284,9 @@ def bootstrap(
         repositories=RepositoryCheck(source, queries, secrets),
         destinations=BackupDestinationCheck(stores, store, secrets),
         wake=wake,
-        backup_stores=DestinationStores(stores, store, secrets),
+        backup_stores=opened,
         promotions=PromotionCheck(queries, dashboard, runtimes),
+        plan_destinations=PlanDestinationCheck(opened, queries),
         webhooks=WebhookIntake(
             queries=queries, reader=HttpWebhookReader(), bus=bus, clock=clock, store=store
         ),

@@ -20,8 +20,10 @@ from adapters.container_stats import MetricsCollection
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
 from application.archives import SourceArchives, archive_id
+from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
+from application.databases import ENGINES
 from application.errors import UnavailableError
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
@@ -31,6 +33,7 @@ from application.metrics_ports import TimeSeriesStore
 from application.metrics_readings import StoreRouteActivity
 from application.ports import Clock, SecretBox
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
+from application.processes.backups import BackupConfig, BackupProcess
 from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.cron import CronConfig, CronScheduler
@@ -82,6 +85,9 @@ class ProcessParts:
     unavailable and nothing scales; issue 16 wires the metrics store's reader here)."""
     wake: WakeGate | None = None
     """The wake handler of sleeping services (its routes are signed with its tokens)."""
+    backup_stores: BackupStores | None = None
+    database_dumps: DatabaseDumps | None = None
+    """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
 
 
 def processes(
@@ -246,6 +252,27 @@ def processes(
             activity=StoreRouteActivity(parts.timeseries),
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
+        backups=_backups(settings, parts),
+    )
+
+
+def _backups(settings: Settings, parts: ProcessParts) -> BackupProcess | None:
+    """Database backups, their restore checks, retention and restores, when wired in."""
+    if parts.backup_stores is None or parts.database_dumps is None:
+        return None
+    return BackupProcess(
+        bus=parts.bus,
+        queries=parts.queries,
+        dashboard=parts.dashboard,
+        runtimes=parts.runtimes,
+        stores=parts.backup_stores,
+        dumps=parts.database_dumps,
+        clock=parts.clock,
+        config=BackupConfig(
+            instance=settings.instance,
+            local_endpoint=settings.docker_host,
+            images=lambda database: ENGINES[database.engine].image(database.version, settings),
+        ),
     )
 
 
@@ -372,6 +399,7 @@ def start_processes(
     cron: CronScheduler | None = None,
     metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
+    backups: BackupProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -428,10 +456,13 @@ def start_processes(
         ("containr-guests", manage_guests),
         ("containr-prune", prune),
     )
-    if webhooks is not None:
-        targets += (("containr-webhooks", on_dashboard(webhooks.run)),)
-    if cron is not None:
-        targets += (("containr-cron", on_dashboard(cron.run)),)
+    for name, optional in (
+        ("containr-webhooks", webhooks),
+        ("containr-cron", cron),
+        ("containr-backups", backups),
+    ):
+        if optional is not None:
+            targets += ((name, on_dashboard(optional.run)),)
     for process in git:
         name = "containr-commit-statuses"
         if isinstance(process, CommitChecksProcess):

@@ -52,6 +52,7 @@ ENTITIES: dict[str, Loader] = {
     "archive": lambda r, i: r.archive(i),
     "cron_run": lambda r, i: r.dashboard.cron_run(i),
     "snapshot": lambda r, i: r.dashboard.snapshot(i),
+    "backup": lambda r, i: r.dashboard.backup(i),
     "backup_destination": lambda r, i: r.dashboard.backup_destination(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""
@@ -74,6 +75,7 @@ ID_FIELDS: dict[str, str] = {
     "token_id": "token",
     "source_archive_id": "archive",
     "snapshot_id": "snapshot",
+    "backup_id": "backup",
     "destination_id": "backup_destination",
 }
 """The entity each id field of a command names. A mutation whose command holds ids in a
@@ -170,11 +172,13 @@ def mutation(
     fixed: Mapping[str, Callable[[GqlContext], Any]] | None = None,
     wait: tuple[str, ...] = ("dashboard",),
     idempotent: bool = True,
+    derived: Mapping[str, Callable[[GqlContext, dict[str, Any]], Any]] | None = None,
 ) -> StrawberryField:
     """A mutation that sends one command: its arguments are command fields (``spec``, see
     ``args``) plus ``extra`` ones (e.g. a settings input spread into the command), ``fixed``
-    fields come from the caller, not the arguments. It answers ``result`` (by default True),
-    read after the read models in ``wait`` show the command."""
+    fields come from the caller, not the arguments, and ``derived`` ones from the server's
+    reads given the other fields (never from the caller). It answers ``result`` (by default
+    True), read after the read models in ``wait`` show the command."""
     arguments = [*args(spec, command, inputs or {}), *extra]
     if idempotent:
         arguments.append(Arg("client_mutation_id", "", str | None, None))
@@ -185,6 +189,8 @@ def mutation(
             data = _command_data(context, arguments, values)
             for name, source in (fixed or {}).items():
                 data[name] = source(context)
+            for name, derive in (derived or {}).items():
+                data[name] = derive(context, data)
             sent = c.build_command(command, data)
             outcome = context.execute(sent, values.get("client_mutation_id"), wait)
         except (DomainError, ApplicationError) as error:

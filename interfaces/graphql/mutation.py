@@ -21,8 +21,11 @@ from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
 from interfaces.graphql.rows import input_type
 from interfaces.graphql.types import (
+    Backup,
+    BackupPlan,
     Cluster,
     CronRun,
+    DatabaseRestore,
     Deployment,
     Environment,
     Guest,
@@ -135,6 +138,18 @@ def variable_names(context: GqlContext, result: CommandResult, command: Any) -> 
         command.environment_id, command.service_id, project_id=command.project_id, fresh=True
     )
     return [Variable(name=n, value=None) for n in names]
+
+
+def plan_of(context: GqlContext, result: CommandResult, command: Any) -> Any:
+    """The backup plan just set."""
+    plans = context.reads.dashboard.backup_plans(command.service_id)
+    return next(p for p in plans if p.id == result.id("plan_id"))
+
+
+def restore_of(context: GqlContext, result: CommandResult, command: Any) -> Any:
+    """The restore just asked for."""
+    restores = context.reads.dashboard.database_restores(result.id("service_id"))
+    return next(r for r in restores if r.id == result.id("restore_id"))
 
 
 def _caller(context: GqlContext) -> Any:
@@ -381,6 +396,34 @@ class Mutation:
         description="Restore a completed snapshot into a NEW volume `name` of its service "
         "(never over an existing volume); mount it by adding it to the service's volumes.",
     )  # fmt: skip
+    set_backup_plan = mutation(
+        c.SetBackupPlan,
+        "service_id environment_id schedule destination_id timezone daily weekly monthly enabled",
+        BackupPlan, result=plan_of,
+        description="Back a managed database up on a cron schedule (in its time zone) to a "
+        "destination, keeping `daily`/`weekly`/`monthly` verified backups. Refused, with "
+        "nothing saved, for a schedule that never fires or a destination that fails a test "
+        "write. Admins only.",
+    )  # fmt: skip
+    remove_backup_plan = mutation(
+        c.RemoveBackupPlan, "service_id environment_id", bool,
+        description="Stop a database's scheduled backups (its backups stay). Admins only.",
+    )  # fmt: skip
+    backup_now = mutation(
+        c.BackupNow, "service_id environment_id destination_id", Backup,
+        result=load("backup", "backup_id"),
+        description="Back a managed database up now, to `destinationId` or its plan's "
+        "destination; the backup is then restored into a throw-away database and checked.",
+    )  # fmt: skip
+    restore_backup = mutation(
+        c.RestoreBackup, "backup_id into confirm new_service_name force", DatabaseRestore,
+        result=restore_of,
+        description="Restore a verified backup: `into: same` replaces what its database "
+        "holds (type the service's name in `confirm`; an automatic backup is taken and "
+        "verified first), `into: new` creates the database service `newServiceName` (same "
+        "engine and version) and restores into it. `force` restores a backup that failed "
+        "its check. Admins only.",
+    )  # fmt: skip
     remove_volume = mutation(
         c.RemoveVolume, "service_id volume", bool,
         description="Remove a volume a deleted service kept, with its data, from every "
@@ -493,6 +536,9 @@ class Mutation:
     set_autoscaling = autoscaling.set_autoscaling
     remove_autoscaling = autoscaling.remove_autoscaling
     set_prices = autoscaling.set_prices
+    set_project_budget = autoscaling.set_project_budget
+    set_project_placement = autoscaling.set_project_placement
+    set_node_prices = autoscaling.set_node_prices
 
 
 __all__ = ["Mutation", "uuid_of"]

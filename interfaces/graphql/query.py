@@ -11,6 +11,7 @@ from strawberry.types import Info
 from application.errors import DomainError, InvalidValueError, NotFoundError, UnavailableError
 from application.logs import LogQuery
 from application.runtime_ports import SourceError, SourceUnreachableError
+from interfaces.graphql import autoscaling as autoscaling_fields
 from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql import git
 from interfaces.graphql import metrics as metric_fields
@@ -297,6 +298,7 @@ class Query:
         "newest `first` lines after it).",
     )
     build_plan = _field(build_plan, "The build plan a deployment of the branch head would use.")
+    estimate_autoscaling = autoscaling_fields.estimate_autoscaling
     variables = _field(variables, "Variable names; values only with reveal (admins and owners).")
     git_connections = _field(git.git_connections, "An organisation's git provider connections.")
     git_connection = lookup("git_connection", git.GitConnection, "One git provider connection.")

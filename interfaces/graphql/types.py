@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from application.authz import Permission
+from application.cost import MonthCost as MonthCostRow
 from application.errors import InvalidValueError
 from application.hypervisor_ports import NodeSample
 from application.logs import LogEntry, LogQuery
@@ -24,10 +25,13 @@ from application.readmodels import (
     ApiTokenRow,
     AuditRow,
     AutoscalingRow,
+    BackupPlanRow,
+    BackupRow,
     ClusterRow,
     CommitStatusRow,
     CronRunRow,
     DashboardQueries,
+    DatabaseRestoreRow,
     DeploymentRow,
     EnvironmentRow,
     GuestRow,
@@ -213,6 +217,51 @@ def service_snapshots(root: ServiceRow, info: Info[GqlContext, None]) -> list[Sn
 
 def service_autoscaling(root: ServiceRow, info: Info[GqlContext, None]) -> Autoscaling | None:
     return ctx(info).reads.dashboard.autoscaling(root.id)
+
+
+def _environment_arg(
+    info: Info[GqlContext, None], root: ServiceRow, environment_id: strawberry.ID | None
+) -> UUID | None:
+    if environment_id is None:
+        return None
+    return ctx(info).reads.environment_of(_uuid(environment_id, "environmentId"), None, root.id).id
+
+
+def service_backups(
+    root: ServiceRow,
+    info: Info[GqlContext, None],
+    environment_id: strawberry.ID | None = None,
+    first: int = 50,
+) -> list[Backup]:
+    environment = _environment_arg(info, root, environment_id)
+    return ctx(info).reads.dashboard.backups(root.id, environment, limit=limit_of(first))
+
+
+def service_backup_plan(
+    root: ServiceRow, info: Info[GqlContext, None], environment_id: strawberry.ID | None = None
+) -> BackupPlan | None:
+    environment = _environment_arg(info, root, environment_id)
+    plans = ctx(info).reads.dashboard.backup_plans(root.id)
+    return next((p for p in plans if environment in (None, p.environment_id)), None)
+
+
+def service_database_restores(
+    root: ServiceRow, info: Info[GqlContext, None]
+) -> list[DatabaseRestore]:
+    return ctx(info).reads.dashboard.database_restores(root.id)
+
+
+def service_restoring(root: ServiceRow, info: Info[GqlContext, None]) -> bool:
+    return any(r.busy for r in ctx(info).reads.dashboard.database_restores(root.id))
+
+
+def backup_facts_summary(root: BackupRow) -> str | None:
+    if root.state in ("requested", "dumping") or (root.state == "failed" and not root.tables):
+        return None
+    if root.keys is not None:
+        return f"{root.keys} keys"
+    rows = sum(int(n) for n in root.tables.values())
+    return f"{len(root.tables)} tables, {rows} rows"
 
 
 def project_orphaned_volumes(root: ProjectRow, info: Info[GqlContext, None]) -> list[Volume]:
@@ -438,6 +487,24 @@ def project_services(root: ProjectRow, info: Info[GqlContext, None]) -> list[Ser
     if found is not None:
         return found  # type: ignore[no-any-return]
     return load_services(context, context.reads.dashboard, [root])[root.id]
+
+
+def service_month_cost(root: ServiceRow, info: Info[GqlContext, None]) -> MonthCost:
+    context = ctx(info)
+    return context.reads.month_cost([root], context.clock.now())
+
+
+def project_month_cost(root: ProjectRow, info: Info[GqlContext, None]) -> MonthCost:
+    context = ctx(info)
+    services = context.reads.dashboard.services_of([root.id])
+    return context.reads.month_cost(services, context.clock.now())
+
+
+MONTH_COST = (
+    "This calendar month's (UTC) estimated cost: what the replicas that ran since it started "
+    "cost (replica-hours at each replica's hourly cost from its requests and the "
+    "organisation's prices), plus the current rate until it ends."
+)
 
 
 class Narrowed(NamedTuple):
@@ -701,6 +768,9 @@ if TYPE_CHECKING:
     Release = ReleaseRow
     Snapshot = SnapshotRow
     Autoscaling = AutoscalingRow
+    Backup = BackupRow
+    BackupPlan = BackupPlanRow
+    DatabaseRestore = DatabaseRestoreRow
     CronRun = CronRunRow
     Project = ProjectRow
     Member = MemberRow
@@ -717,6 +787,7 @@ if TYPE_CHECKING:
     DailyStats = DailyStatsRow
     LogLine = LogEntry
     NodeSamplePoint = NodeSample
+    MonthCost = MonthCostRow
     BuildPlanPreview = PlanPreview
 else:
     field = strawberry.field
@@ -798,11 +869,18 @@ else:
             "needs_redeploy_since": "When the latest such change happened.",
         },
     )
+    MonthCost = object_type(
+        MonthCostRow,
+        "MonthCost",
+        "A month's estimated cost, in the organisation's price unit: so far, the rest at the "
+        "current hourly rate, and the total.",
+    )
     Service = object_type(
         ServiceRow,
         "Service",
         "A service of a project.",
         fields={
+            "month_cost": field(resolver=service_month_cost, description=MONTH_COST),
             "states": field(
                 resolver=service_states,
                 description="Per environment: the live release and the latest deployment.",
@@ -827,6 +905,25 @@ else:
                 description="Its autoscaling policy and the last decision with its "
                 "explanation (null: never set; scaled by hand).",
             ),
+            "backups": field(
+                resolver=service_backups,
+                description="A managed database's backups, newest first, with their "
+                "restore check (verified, or verification_failed and why).",
+            ),
+            "backup_plan": field(
+                resolver=service_backup_plan,
+                description="A managed database's backup plan (in the environment given, or "
+                "its first); null when it has none.",
+            ),
+            "database_restores": field(
+                resolver=service_database_restores,
+                description="Restores of backups into this database, newest first.",
+            ),
+            "restoring": field(
+                resolver=service_restoring,
+                description="A restore into this database is under way (or ended unfinished "
+                "and is waiting for its deadline).",
+            ),
             "volumes": field(
                 resolver=service_volumes,
                 description="Its volumes on the engines, per environment where a release "
@@ -843,6 +940,41 @@ else:
                 "edges of the project canvas).",
             ),
         },
+    )
+    Backup = object_type(
+        BackupRow,
+        "Backup",
+        "A backup of a managed database: a logical dump at a destination (sha256 "
+        "checksummed), restored into a throw-away database and checked before it counts.",
+        hide=("busy", "key"),
+        fields={
+            "facts_summary": field(
+                resolver=backup_facts_summary,
+                description='What it held at dump time, e.g. "3 tables, 1200 rows" or "42 keys".',
+            )
+        },
+        descriptions={
+            "state": "requested, dumping, stored, verifying, verified, verification_failed "
+            "(the restore check failed: see reason) or failed.",
+            "tables": "Rows per table (<schema>.<table>) at dump time.",
+            "taken_at": "Its scheduled time, or when it was asked for (what retention counts).",
+            "deleted": "Retention deleted its stored dump (deletedReason says why).",
+        },
+    )
+    BackupPlan = object_type(
+        BackupPlanRow,
+        "BackupPlan",
+        "When a database is backed up (cron schedule and time zone), where to, and how many "
+        "verified backups are kept (daily, weekly, monthly).",
+        hide=("since",),
+    )
+    DatabaseRestore = object_type(
+        DatabaseRestoreRow,
+        "DatabaseRestore",
+        "A restore of a backup into a database service (the same one, after an automatic "
+        "backup, or a new one).",
+        hide=("busy",),
+        descriptions={"state": "requested, restoring, restored or failed (see reason)."},
     )
     Release = object_type(
         ReleaseRow,
@@ -916,6 +1048,7 @@ else:
         "Project",
         "A project: environments and services.",
         fields={
+            "month_cost": field(resolver=project_month_cost, description=MONTH_COST),
             "environments": field(resolver=project_environments),
             "services": field(resolver=project_services),
             "orphaned_volumes": field(

@@ -31,6 +31,15 @@ from projections.dashboard.backup_destinations import (
     BackupDestinationHandlers,
     BackupDestinationRow,
 )
+from projections.dashboard.backups import (
+    BACKUP_PLANS,
+    BACKUPS,
+    DATABASE_RESTORES,
+    BackupHandlers,
+    BackupPlanRow,
+    BackupRow,
+    DatabaseRestoreRow,
+)
 from projections.dashboard.clusters import (
     CLUSTER_NODES,
     CLUSTERS,
@@ -109,12 +118,15 @@ from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, Vo
 __all__ = [
     "API_TOKENS",
     "AUTOSCALING",
+    "BACKUPS",
     "BACKUP_DESTINATIONS",
+    "BACKUP_PLANS",
     "CLUSTERS",
     "CLUSTER_NODES",
     "COMMIT_CHECKS",
     "COMMIT_STATUSES",
     "CRON_RUNS",
+    "DATABASE_RESTORES",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "ENVIRONMENT_ACCESS",
@@ -145,12 +157,15 @@ __all__ = [
     "ApiTokenRow",
     "AutoscalingRow",
     "BackupDestinationRow",
+    "BackupPlanRow",
+    "BackupRow",
     "ClusterNodeRow",
     "ClusterRow",
     "CommitChecksRow",
     "CommitStatusRow",
     "CronRunRow",
     "DashboardProjection",
+    "DatabaseRestoreRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
@@ -200,6 +215,7 @@ class DashboardProjection(
     SnapshotHandlers,
     AutoscalingHandlers,
     BackupDestinationHandlers,
+    BackupHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -243,4 +259,7 @@ class DashboardProjection(
         SNAPSHOTS,
         AUTOSCALING,
         BACKUP_DESTINATIONS,
+        BACKUPS,
+        BACKUP_PLANS,
+        DATABASE_RESTORES,
     )

@@ -32,6 +32,9 @@ class NodeRow:
     updated_at: datetime
     removed: bool
     position: int = 0
+    vcpu_hour_price: float | None = None
+    """The node's own price per vCPU-hour (None: the organisation's; issue 16)."""
+    gb_hour_price: float | None = None
 
 
 NODES = Table(
@@ -73,6 +76,17 @@ class NodeHandlers:
     def node_relabelled(self, e: Node.Relabelled, store: RowStore) -> None:
         """New labels."""
         store.update(NODES, (e.originator_id,), labels=dict(e.labels), updated_at=e.timestamp)
+
+    @handles(Node.PricesSet)
+    def node_prices_set(self, e: Node.PricesSet, store: RowStore) -> None:
+        """The node's own prices, or the organisation's again."""
+        store.update(
+            NODES,
+            (e.originator_id,),
+            vcpu_hour_price=None if e.prices is None else e.prices.vcpu_hour,
+            gb_hour_price=None if e.prices is None else e.prices.gb_hour,
+            updated_at=e.timestamp,
+        )
 
     @handles(Node.CapacityChanged)
     def node_capacity_changed(self, e: Node.CapacityChanged, store: RowStore) -> None:

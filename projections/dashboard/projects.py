@@ -26,6 +26,12 @@ class ProjectRow:
     deleted_at: datetime | None
     restorable_until: datetime | None
     position: int = 0
+    hourly_budget: float | None = None
+    """What the project's services may cost per hour together (None: no cap; issue 16)."""
+    budget_warning: bool = False
+    """The services cost 80 % of the budget or more (as the autoscaler last reckoned)."""
+    placement: str = "spread"
+    """``pack`` (few nodes, well filled) or ``spread`` (many, lightly loaded)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,9 @@ class ProjectHandlers:
                 "updated_at": e.timestamp,
                 "deleted_at": None,
                 "restorable_until": None,
+                "hourly_budget": None,
+                "budget_warning": False,
+                "placement": "spread",
             },
         )
         store.put(
@@ -113,6 +122,31 @@ class ProjectHandlers:
             deleted_at=None,
             restorable_until=None,
             updated_at=e.timestamp,
+        )
+
+    @handles(Project.BudgetSet)
+    def project_budget_set(self, e: Project.BudgetSet, store: RowStore) -> None:
+        """A new hourly budget (or none)."""
+        changes: dict[str, object] = {"hourly_budget": e.hourly_budget}
+        if e.hourly_budget is None:
+            changes["budget_warning"] = False
+        store.update(PROJECTS, (e.originator_id,), updated_at=e.timestamp, **changes)
+
+    @handles(Project.BudgetWarningReached)
+    def project_budget_warned(self, e: Project.BudgetWarningReached, store: RowStore) -> None:
+        """80 % of the budget reached."""
+        store.update(PROJECTS, (e.originator_id,), budget_warning=True)
+
+    @handles(Project.BudgetWarningCleared)
+    def project_budget_cleared(self, e: Project.BudgetWarningCleared, store: RowStore) -> None:
+        """Back under 80 % of the budget."""
+        store.update(PROJECTS, (e.originator_id,), budget_warning=False)
+
+    @handles(Project.PlacementSet)
+    def project_placement_set(self, e: Project.PlacementSet, store: RowStore) -> None:
+        """Pack or spread."""
+        store.update(
+            PROJECTS, (e.originator_id,), placement=e.placement.value, updated_at=e.timestamp
         )
 
     @handles(Project.EnvironmentAdded)

@@ -152,6 +152,16 @@ CASES: dict[str, Case] = {
         "service",
         "env",
     ),
+    "Service.backups": q(
+        "read",
+        "query($db: ID!) { service(id: $db) { backups { id state factsSummary } restoring } }",
+        "db",
+    ),
+    "Service.backupPlan": q(
+        "read",
+        "query($db: ID!) { service(id: $db) { backupPlan { id schedule } databaseRestores { id } } }",
+        "db",
+    ),
     "Query.deployment": q(
         "read", "query($deployment: ID!) { deployment(id: $deployment) { state } }", "deployment"
     ),
@@ -205,6 +215,13 @@ CASES: dict[str, Case] = {
         "deploymentId: $deployment) { lines { line } } }",
         "service",
         "deployment",
+    ),
+    "Query.estimateAutoscaling": q(
+        "read",
+        "query($service: ID!) { estimateAutoscaling(serviceId: $service, maxReplicas: 3, "
+        'metrics: [{metric: "requests_per_second", target: 50}]) { estimatedCost '
+        "points { at } } }",
+        "service",
     ),
     "Query.buildPlan": q(
         "read", "query($service: ID!) { buildPlan(serviceId: $service) { runtime } }", "service"
@@ -537,6 +554,29 @@ CASES: dict[str, Case] = {
         "snapshot",
         tolerate=("CONFLICT",),  # the snapshot is not taken in this world: the gates let it ask
     ),
+    "Mutation.setBackupPlan": m(
+        "manage",
+        'mutation($db: ID!, $env: ID!, $destination: ID!) { setBackupPlan(serviceId: $db, environmentId: $env, schedule: "0 3 * * *", destinationId: $destination) { id schedule } }',
+        "db",
+        "env",
+    ),
+    "Mutation.removeBackupPlan": m(
+        "manage",
+        "mutation($db: ID!, $env: ID!) { removeBackupPlan(serviceId: $db, environmentId: $env) }",
+        "db",
+        "env",
+    ),
+    "Mutation.backupNow": m(
+        "deploy",
+        "mutation($db: ID!, $env: ID!, $destination: ID!) { backupNow(serviceId: $db, environmentId: $env, destinationId: $destination) { id state } }",
+        "db",
+        "env",
+    ),
+    "Mutation.restoreBackup": m(
+        "manage",
+        'mutation($backup: ID!, $slug: String!) { restoreBackup(backupId: $backup, into: "new", newServiceName: $slug) { id state } }',
+        "backup",
+    ),
     "Mutation.removeVolume": m(
         "write",
         'mutation($service: ID!) { removeVolume(serviceId: $service, volume: "data") }',
@@ -731,6 +771,23 @@ CASES: dict[str, Case] = {
         "mutation($org: ID!) { setPrices(id: $org, vcpuHour: 0.04, gbHour: 0.01) { id } }",
         "org",
     ),
+    "Mutation.setProjectBudget": m(
+        "write",
+        "mutation($project: ID!) { setProjectBudget(id: $project) { hourlyBudget } }",
+        "project",
+    ),
+    "Mutation.setNodePrices": m(
+        "manage",
+        "mutation($node: ID!) { setNodePrices(id: $node, vcpuHour: 0.05, gbHour: 0.01) "
+        "{ vcpuHourPrice } }",
+        "node",
+    ),
+    "Mutation.setProjectPlacement": m(
+        "write",
+        'mutation($project: ID!) { setProjectPlacement(id: $project, placement: "pack") '
+        "{ placement } }",
+        "project",
+    ),
 }
 
 
@@ -785,6 +842,24 @@ class World:
 
     def principal(self, token: str) -> object:
         return self.app.auth.authenticate(token)
+
+    def _backed_up(self, database: uuid.UUID, env: uuid.UUID, destination: uuid.UUID) -> uuid.UUID:
+        """A backup plan of the managed database and a verified backup (its steps reported)."""
+        run = self.app.execute
+        run(
+            c.SetBackupPlan(
+                service_id=database, environment_id=env, schedule="0 3 * * *",
+                destination_id=destination,
+            ),
+            SYSTEM,
+        )  # fmt: skip
+        backup = run(
+            c.BackupNow(service_id=database, environment_id=env, destination_id=destination),
+            SYSTEM,
+        ).id("backup_id")
+        for step in ("dumping", "stored", "verifying", "verified"):
+            run(c.ReportBackupStep(backup_id=backup, step=step, sha256="0" * 64), SYSTEM)  # type: ignore[arg-type]
+        return backup
 
     def _preview(
         self,
@@ -952,6 +1027,7 @@ class World:
             ),
             SYSTEM,
         ).id("destination_id")
+        backup = self._backed_up(managed, env, destination)
         run(  # a ping the connection heard (what webhookDeliveries replays)
             c.RecordWebhookDelivery(
                 connection_id=connection,
@@ -1015,6 +1091,9 @@ class World:
             "snapshot": str(snapshot),
             "destination": str(destination),
             "backups": str(backup_directory() / _unique()),
+            "db": str(managed),
+            "backup": str(backup),
+            "slug": f"r{_unique()}",
             "unique": _unique(),
             "email": f"{_unique()}@x.example",
         }
@@ -1077,7 +1156,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     providers = FakeGitProviderApis()  # the provider behind every seeded git connection
     providers.provider("github", "https://api.github.com").add_repository("acme/shop")
     app = bootstrap(
-        settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024), git_providers=providers
+        settings,
+        hasher=Argon2Hasher(time_cost=1, memory_cost=1024),
+        git_providers=providers,
     )
     with TestClient(create_app(app, run_projections=True)) as http:
         tokens: dict[str, str] = {}

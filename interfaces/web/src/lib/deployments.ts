@@ -31,11 +31,14 @@ export function stateTone(state: string | null | undefined): Tone {
     case "ready":
     case "online":
     case "accepted":
+    case "verified":
+    case "restored":
       return "ok";
     case "failed":
     case "unreachable":
     case "offline":
     case "expired":
+    case "verification_failed":
       return "bad";
     case "queued":
     case "building":
@@ -44,6 +47,11 @@ export function stateTone(state: string | null | undefined): Tone {
     case "creating":
     case "draining":
     case "pending":
+    case "requested":
+    case "dumping":
+    case "stored":
+    case "verifying":
+    case "restoring":
       return "busy";
     case null:
     case undefined:

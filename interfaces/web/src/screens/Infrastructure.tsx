@@ -15,6 +15,7 @@ import {
   type NodeFieldsFragment,
   NodesDocument,
   NodeUpdatedDocument,
+  SetNodePricesDocument,
   UncordonNodeDocument,
 } from "../api/generated";
 import { useOrg } from "../app/org";
@@ -26,6 +27,7 @@ import { useLive } from "../hooks/useLive";
 import { formatCpu, formatGigabytes, formatMegabytes, formatPercent, formatRelative } from "../lib/format";
 import { upsertNewer } from "../lib/live";
 import { NodeMetrics } from "./service/Metrics";
+import { NodePrices } from "./NodePrices";
 
 function maxPosition(items: readonly { position: number }[] | undefined): number {
   return (items ?? []).reduce((m, i) => Math.max(m, i.position), 0);
@@ -57,6 +59,7 @@ function Nodes({ organizationId }: { organizationId: string }) {
   const [pending, setPending] = useState<NodeAction>(null);
   const [cordoned, cordon] = useMutation(CordonNodeDocument);
   const [uncordoned, uncordon] = useMutation(UncordonNodeDocument);
+  const [priced, setPrices] = useMutation(SetNodePricesDocument);
   const [drained, drain] = useMutation(DrainNodeDocument);
   const loaded = result.data?.organization.nodes;
   const canManage = result.data?.organization.canManage ?? false;
@@ -79,8 +82,8 @@ function Nodes({ organizationId }: { organizationId: string }) {
       }),
     [loaded, live],
   );
-  const busy = cordoned.fetching || uncordoned.fetching || drained.fetching;
-  const error = cordoned.error ?? uncordoned.error ?? drained.error;
+  const busy = cordoned.fetching || uncordoned.fetching || drained.fetching || priced.fetching;
+  const error = cordoned.error ?? uncordoned.error ?? drained.error ?? priced.error;
   const act = async (action: NodeAction) => {
     if (!action) return;
     const run = { cordon, uncordon, drain }[action.kind];
@@ -108,6 +111,7 @@ function Nodes({ organizationId }: { organizationId: string }) {
                 <th scope="col">State</th>
                 <th scope="col">Capacity</th>
                 <th scope="col">Labels</th>
+                <th scope="col">Prices</th>
                 <th scope="col">Changed</th>
                 {canManage ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
               </tr>
@@ -134,6 +138,11 @@ function Nodes({ organizationId }: { organizationId: string }) {
                         {k}={String(v)}
                       </span>
                     ))}
+                  </td>
+                  <td>
+                    <NodePrices key={`${n.vcpuHourPrice}:${n.gbHourPrice}`} node={n} canManage={canManage} busy={busy} onSave={async (prices) => {
+                        await setPrices({ id: n.id, vcpuHour: prices?.vcpuHour ?? null, gbHour: prices?.gbHour ?? null });
+                      }} />
                   </td>
                   <td className="text-xs">
                     <Time iso={n.updatedAt}>{formatRelative(n.updatedAt, now)}</Time>

@@ -19,6 +19,7 @@ import { ProjectPreviews } from "./canvas/Previews";
 import { RecentActivity } from "./canvas/RecentActivity";
 import { ReferenceEdges } from "./canvas/ReferenceEdges";
 import { ServiceCard } from "./canvas/ServiceCard";
+import { ProjectCost } from "./ProjectCost";
 
 export type Project = ProjectQuery["project"];
 export type Environment = Project["environments"][number];
@@ -147,6 +148,7 @@ export default function ProjectCanvas() {
           )}
           <ReferenceEdges edges={edgesIn(services, environment?.id ?? null)} />
           <ProjectPreviews projectId={project.id} canRemove={canWrite} />
+          <ProjectCost projectId={project.id} canWrite={canWrite} />
           {!serviceId ? null : (
             <div className="mt-6 hidden xl:block">
               <RecentActivity projectId={project.id} onEntry={onEntry} />

@@ -1,11 +1,64 @@
 // A service's autoscaling (issue 16): the policy's form on the service settings, and how the
 // autoscaler last decided, in its own words.
 
-import { type FormEvent, useEffect, useMemo, useState } from "react";
-import { useMutation, useQuery } from "urql";
-import { type AutoscalingFieldsFragment, RemoveAutoscalingDocument, ServiceAutoscalingDocument, SetAutoscalingDocument } from "../../api/generated";
-import { ErrorMessage, Notice, TextField } from "../../components/ui";
+import { type FormEvent, lazy, Suspense, useEffect, useMemo, useState } from "react";
+import { useClient, useMutation, useQuery } from "urql";
+import {
+  type AutoscalingFieldsFragment,
+  EstimateAutoscalingDocument,
+  type MonthCostFieldsFragment,
+  RemoveAutoscalingDocument,
+  ServiceAutoscalingDocument,
+  ServiceMonthCostDocument,
+  SetAutoscalingDocument,
+} from "../../api/generated";
+import { ErrorMessage, Loading, Notice, TextField } from "../../components/ui";
 import { type AutoscalingForm, formFromPolicy, policyVariables } from "../../lib/autoscaling";
+import { ESTIMATE_DAYS, formatCost, type Impact } from "../../lib/impact";
+
+const ImpactChart = lazy(() => import("./ImpactChart"));
+
+export function MonthCostLine({ cost }: { cost: MonthCostFieldsFragment }) {
+  return (
+    <p className="text-sm" data-testid="month-cost">
+      This month: about <strong>{formatCost(cost.total)}</strong> ({formatCost(cost.soFar)} so far, {formatCost(cost.rest)} more at the current {formatCost(cost.hourlyRate)} per hour).
+    </p>
+  );
+}
+
+export function EstimateView({
+  onEstimate,
+  busy,
+  impact,
+}: {
+  onEstimate: (days: number) => void | Promise<void>;
+  busy: boolean;
+  impact: Impact | null;
+}) {
+  const [days, setDays] = useState<number>(1);
+  return (
+    <div className="space-y-2" data-testid="autoscaling-estimate">
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <label htmlFor="estimate-days">Replay over the last</label>
+        <select id="estimate-days" className="input w-auto" value={days} onChange={(e) => setDays(Number(e.target.value))} data-testid="estimate-days">
+          {ESTIMATE_DAYS.map((d) => (
+            <option key={d} value={d}>
+              {d === 1 ? "day" : `${d} days`}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => void onEstimate(days)} data-testid="estimate-run">
+          Estimate before saving
+        </button>
+      </div>
+      {impact ? (
+        <Suspense fallback={<Loading label="Loading the chart…" />}>
+          <ImpactChart impact={impact} />
+        </Suspense>
+      ) : null}
+    </div>
+  );
+}
 
 export function AutoscalingStatus({ policy }: { policy: AutoscalingFieldsFragment }) {
   return (
@@ -58,6 +111,7 @@ export function AutoscalingFormView({
   onSave,
   onRemove,
   enabled,
+  onChange,
 }: {
   initial: AutoscalingForm;
   canWrite: boolean;
@@ -65,9 +119,12 @@ export function AutoscalingFormView({
   enabled: boolean;
   onSave: (form: AutoscalingForm) => void | Promise<void>;
   onRemove: () => void | Promise<void>;
+  /** Told of every edit (the estimate replays what the form says now). */
+  onChange?: (form: AutoscalingForm) => void;
 }) {
   const [form, setForm] = useState(initial);
   useEffect(() => setForm(initial), [initial]);
+  useEffect(() => onChange?.(form), [form, onChange]);
   const field = (key: keyof AutoscalingForm) => ({
     value: form[key],
     onChange: (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value })),
@@ -112,11 +169,28 @@ export function AutoscalingSection({ serviceId, canWrite }: { serviceId: string;
   const [result] = useQuery({ query: ServiceAutoscalingDocument, variables: { id: serviceId } });
   const [setState, setPolicy] = useMutation(SetAutoscalingDocument);
   const [removeState, remove] = useMutation(RemoveAutoscalingDocument);
+  const [cost] = useQuery({ query: ServiceMonthCostDocument, variables: { id: serviceId } });
+  const client = useClient();
   const [problems, setProblems] = useState<string[]>([]);
   const [saved, setSaved] = useState<string | null>(null);
+  const [impact, setImpact] = useState<Impact | null>(null);
+  const [estimating, setEstimating] = useState(false);
+  const [estimateError, setEstimateError] = useState<Error | null>(null);
   const policy = result.data?.service.autoscaling ?? null;
   const policyText = JSON.stringify(policy);
   const initial = useMemo(() => formFromPolicy(JSON.parse(policyText) as AutoscalingFieldsFragment | null), [policyText]);
+  const [current, setCurrent] = useState<AutoscalingForm>(initial);
+  const onEstimate = async (days: number) => {
+    const { variables, problems: found } = policyVariables(serviceId, current);
+    setProblems(found);
+    setEstimateError(null);
+    if (!variables) return;
+    setEstimating(true);
+    const r = await client.query(EstimateAutoscalingDocument, { ...variables, days }, { requestPolicy: "network-only" }).toPromise();
+    setEstimating(false);
+    setImpact(r.data?.estimateAutoscaling ?? null);
+    setEstimateError(r.error ?? null);
+  };
   const onSave = async (form: AutoscalingForm) => {
     const { variables, problems: found } = policyVariables(serviceId, form);
     setProblems(found);
@@ -135,8 +209,10 @@ export function AutoscalingSection({ serviceId, canWrite }: { serviceId: string;
         Autoscaling
       </h3>
       <p className="text-xs muted">Kubernetes HPA rules: replicas = ceil(replicas × value / target) per metric, the highest wins, within 10 % nothing changes.</p>
+      {cost.data ? <MonthCostLine cost={cost.data.service.monthCost} /> : null}
       {policy?.enabled ? <AutoscalingStatus policy={policy} /> : null}
-      <AutoscalingFormView initial={initial} canWrite={canWrite} busy={setState.fetching || removeState.fetching} enabled={!!policy?.enabled} onSave={onSave} onRemove={onRemove} />
+      <AutoscalingFormView initial={initial} canWrite={canWrite} busy={setState.fetching || removeState.fetching} enabled={!!policy?.enabled} onSave={onSave} onRemove={onRemove} onChange={setCurrent} />
+      <EstimateView onEstimate={onEstimate} busy={estimating} impact={impact} />
       {problems.length ? (
         <ul role="alert" className="list-disc pl-5 text-sm text-red-700 dark:text-red-300" data-testid="autoscaling-problems">
           {problems.map((p) => (
@@ -144,7 +220,7 @@ export function AutoscalingSection({ serviceId, canWrite }: { serviceId: string;
           ))}
         </ul>
       ) : null}
-      <ErrorMessage error={result.error ?? setState.error ?? removeState.error} />
+      <ErrorMessage error={result.error ?? setState.error ?? removeState.error ?? estimateError ?? undefined} />
       {saved ? <Notice testId="autoscaling-saved">{saved}</Notice> : null}
     </section>
   );

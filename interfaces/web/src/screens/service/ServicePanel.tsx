@@ -6,6 +6,7 @@ import { Link, NavLink, useParams } from "react-router-dom";
 import { EmptyState, StateBadge } from "../../components/ui";
 import { ServiceUrls } from "../canvas/ServiceUrls";
 import { useCanvas } from "../ProjectCanvas";
+import { BackupsTab } from "./Backups";
 import { ConnectTab } from "./Connect";
 import { DeploymentsTab } from "./Deployments";
 import { LogsTab } from "./Logs";
@@ -22,6 +23,7 @@ export const TABS = [
   { id: "deployments", label: "Deployments" },
   { id: "variables", label: "Variables" },
   { id: "runs", label: "Runs" },
+  { id: "backups", label: "Backups" },
   { id: "logs", label: "Logs" },
   { id: "metrics", label: "Metrics" },
   { id: "source", label: "Source" },
@@ -71,7 +73,7 @@ export default function ServicePanel() {
         </div>
       </div>
       <nav aria-label="Service sections" className="mb-4 flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800">
-        {TABS.filter((t) => (t.id !== "runs" || service.kind === "cron") && (t.id !== "connect" || isManagedDatabase(service))).map((t) => (
+        {TABS.filter((t) => (t.id !== "runs" || service.kind === "cron") && (t.id !== "connect" || isManagedDatabase(service)) && (t.id !== "backups" || isManagedDatabase(service))).map((t) => (
           <NavLink
             key={t.id}
             to={`${base}/${t.id}${canvas.envQuery}`}
@@ -95,6 +97,8 @@ export default function ServicePanel() {
         <ConnectTab service={service} environment={canvas.environment} canReveal={canvas.canManage} />
       ) : tab === "runs" && service.kind === "cron" ? (
         <RunsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} />
+      ) : tab === "backups" && isManagedDatabase(service) ? (
+        <BackupsTab service={service} environment={canvas.environment} canDeploy={canvas.canWrite} canManage={canvas.canManage} />
       ) : tab === "logs" ? (
         <LogsTab service={service} environment={canvas.environment} />
       ) : tab === "metrics" ? (
