@@ -18,6 +18,7 @@ import msgspec
 
 from adapters.ingress_metrics import ACCESS_LOGGER, access_log_config
 from application.runtime_ports import Route
+from application.wake import WAKE_HEADER, WAKE_PATH
 
 MEMBER: Final = "X-Containr-Access"
 """The access check's answer header: ``member`` when a member's token let the request in."""
@@ -325,9 +326,14 @@ def _to_caddy(route: Route) -> _Route:
         if route.health_path
         else None
     )
+    wake = route.wake
     proxy = _Handler(
         handler="reverse_proxy",
         upstreams=[_Upstream(dial=address) for address in route.upstreams],
+        # A sleeping service: Containr's wake handler, told which service by the token,
+        # gets the original URI after its own path.
+        rewrite=None if wake is None else _Rewrite(uri=WAKE_PATH + "{http.request.uri}"),
+        headers=None if wake is None else {"request": {"set": {WAKE_HEADER: [wake]}}},
         load_balancing=_LoadBalancing(
             selection_policy=_Selection(policy=route.policy),
             try_duration=TRY_DURATION,
@@ -404,11 +410,23 @@ def _from_caddy(raw: msgspec.Raw) -> Route | None:
                 "health_path": active.uri if active else None,
                 "auth_dial": guard.upstreams[0].dial if guard else None,
                 "auth_uri": guard.rewrite.uri if guard and guard.rewrite else None,
+                "wake": _wake_of(proxy),
             },
             type=Route,
         )
     except msgspec.ValidationError:
         return None  # e.g. a selection policy the port does not know
+
+
+def _wake_of(proxy: _Handler) -> str | None:
+    """The wake token a sleeping service's route sends, if it is one."""
+    if proxy.rewrite is None or not (proxy.rewrite.uri or "").startswith(WAKE_PATH):
+        return None
+    try:
+        values = (proxy.headers or {})["request"]["set"][WAKE_HEADER]
+    except (KeyError, TypeError):
+        return None
+    return values[0] if isinstance(values, list) and values and isinstance(values[0], str) else None
 
 
 def _check_id(route_id: str) -> None:

@@ -1139,6 +1139,8 @@ class SetAutoscaling(Command, frozen=True):
     scale_up: ScalingRulesInput | None = None
     scale_down: ScalingRulesInput | None = None
     hourly_budget: float | None = None
+    idle_timeout_seconds: int | None = None
+    """A web service idle this long sleeps at 0 replicas (min_replicas 0); None: never."""
 
 
 class RemoveAutoscaling(Command, frozen=True):
@@ -1196,6 +1198,24 @@ class SetProjectPlacement(Command, frozen=True):
 
     project_id: UUID
     placement: PlacementPreference
+
+
+class SleepService(Command, frozen=True):
+    """Report: a service got no request for its idle timeout; scale it to 0 (refused when it
+    no longer runs ``previous`` replicas)."""
+
+    service_id: UUID
+    evaluated_at: datetime
+    previous: int
+    reason: str
+    policy: AutoscalingPolicy | None = None
+
+
+class WakeService(Command, frozen=True):
+    """A request came for a sleeping service: run one replica (nothing when it runs any)."""
+
+    service_id: UUID
+    reason: str = "a request came"
 
 
 # Backup destinations (issue 15)

@@ -93,6 +93,26 @@ class StoreReplicaMetrics:
         return points[-1][1] if points else None
 
 
+IDLE_STEP = timedelta(seconds=10)
+
+
+class StoreRouteActivity:
+    """Reads a service's route request rates from the time-series store (for idleness)."""
+
+    def __init__(self, reader: MetricReader, *, step: timedelta = IDLE_STEP) -> None:
+        self._reader = reader
+        self._step = step
+
+    def requests(
+        self, service_id: UUID, since: datetime, now: datetime
+    ) -> list[tuple[datetime, float]]:
+        """The route's highest request rate per step from ``since``, oldest first (no
+        point: nothing measured in that step)."""
+        return self._reader.series(
+            service_id, REQUESTS, since, now + timedelta(seconds=1), self._step, "max"
+        )
+
+
 def _percent_of(
     values: Mapping[str, float | None], request: float
 ) -> dict[str, float | None] | None:

@@ -377,6 +377,9 @@ class Route(msgspec.Struct, frozen=True, kw_only=True):
     proxy asks ``auth_uri`` there before each request (issue 14)."""
     auth_uri: str | None = None
     """The check to ask, e.g. ``/access/check?environment=<id>``."""
+    wake: str | None = None
+    """The service sleeps (issue 16): ``upstreams`` is Containr's wake handler, asked with
+    this token (which names the service and proves the ingress sent the request)."""
 
 
 class Ingress(Protocol):

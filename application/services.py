@@ -36,6 +36,7 @@ from application.reads import Reads
 from application.repository_check import RepositoryCheck
 from application.settings import Settings
 from application.sign_in import ProviderSignIn
+from application.wake import WakeGate
 from application.webhook_intake import WebhookIntake
 
 ALL_MODELS = ("dashboard", "history", "analytics")
@@ -104,6 +105,8 @@ class Services:
     """Replica, service and node measurements (None: not wired in)."""
     databases: DatabaseFigures | None = None
     """Managed databases' figures, measured by their engines (None: no engine wired in)."""
+    wake: WakeGate | None = None
+    """Holds requests for sleeping services while they wake (None: no wake handler)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

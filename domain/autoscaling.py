@@ -37,6 +37,9 @@ MAX_WINDOW_SECONDS = 3600
 BUDGET_WARNING = 0.8
 """The share of the hourly budget at which "budget 80 % reached" is recorded."""
 MAX_REPLICAS = 100
+MIN_IDLE_TIMEOUT = 10
+"""Seconds: the shortest idle timeout (the ingress's figures come every 10 s)."""
+MAX_IDLE_TIMEOUT = 7 * 24 * 3600
 _CUSTOM_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
 
 
@@ -195,6 +198,9 @@ class AutoscalingPolicy:
     scale_up: ScalingRules = field(default_factory=default_scale_up)
     scale_down: ScalingRules = field(default_factory=default_scale_down)
     hourly_budget: float | None = None
+    idle_timeout_seconds: int | None = None
+    """A web service that gets no request for this long scales to 0 (asleep); its next
+    request wakes it (None: it never sleeps)."""
 
     def check(
         self,
@@ -214,11 +220,34 @@ class AutoscalingPolicy:
                 "min_replicas",
                 f"the minimum ({self.min_replicas}) is above the maximum ({self.max_replicas})",
             )
+        self._check_idle()
         self._check_metrics(cpu_request_millis, memory_request_mb)
         self.scale_up.check("scale_up")
         self.scale_down.check("scale_down")
         self._check_budget(prices.replica_cost(cpu_request_millis, memory_request_mb))
         return self
+
+    def _check_idle(self) -> None:
+        idle = self.idle_timeout_seconds
+        if idle is None:
+            if self.min_replicas == 0:
+                raise InvalidValueError(
+                    "min_replicas",
+                    "0 replicas means asleep: set an idle timeout too (the service sleeps after "
+                    "that long without a request, and its next request wakes it)",
+                )
+            return
+        if not MIN_IDLE_TIMEOUT <= idle <= MAX_IDLE_TIMEOUT:
+            raise InvalidValueError(
+                "idle_timeout_seconds",
+                f"must be from {MIN_IDLE_TIMEOUT} to {MAX_IDLE_TIMEOUT} seconds",
+            )
+        if self.min_replicas != 0:
+            raise InvalidValueError(
+                "idle_timeout_seconds",
+                f"an idle service scales to 0, below the minimum of {self.min_replicas}: set "
+                "min_replicas to 0 with an idle timeout",
+            )
 
     def _check_metrics(self, cpu_request_millis: int, memory_request_mb: int) -> None:
         if not self.metrics:
@@ -698,12 +727,13 @@ def _limit(
             return policy.max_replicas
     elif desired < current:
         limit = min(scale_down_limit(current, events, policy.scale_down, now), current)
-        if policy.min_replicas < limit and desired < limit:
+        floor = max(policy.min_replicas, 1)  # only idleness puts a service to sleep
+        if floor < limit and desired < limit:
             words.append(f"the scale-down policies allow {limit} now")
             return limit
-        if desired < policy.min_replicas:
-            words.append(f"held at the minimum of {policy.min_replicas}")
-            return policy.min_replicas
+        if desired < floor:
+            words.append(f"held at the minimum of {floor}")
+            return floor
     return desired
 
 
@@ -740,3 +770,38 @@ def _say_window(
 def _sentence(words: Sequence[str], current: int, desired: int) -> str:
     verdict = f"{current} → {desired} replicas" if desired != current else f"stays at {current}"
     return "; ".join([*words, verdict])
+
+
+WAKE_GRACE = timedelta(seconds=300)
+"""After a wake, how long a service stays up whatever its requests (at least the time a
+held request may wait: the start timeout)."""
+
+
+def idle_reason(
+    policy: AutoscalingPolicy,
+    *,
+    current: int,
+    requests: Sequence[tuple[datetime, float]],
+    now: datetime,
+    awake_since: datetime | None,
+    grace: timedelta = WAKE_GRACE,
+) -> str | None:
+    """Why the service should go to sleep now (scale to 0), or None when it should not.
+
+    ``requests`` are its route's request rates (one point per step, oldest first) since
+    ``now`` minus the idle timeout. It sleeps only when they cover the whole timeout and are
+    all zero, and not within ``grace`` of the last time it woke or was scaled up from 0
+    (``awake_since``): never while requests are held for it."""
+    idle = policy.idle_timeout_seconds
+    if idle is None or current <= 0 or policy.min_replicas > 0:
+        return None
+    if awake_since is not None and now - awake_since < max(grace, timedelta(seconds=idle)):
+        return None
+    if not requests:
+        return None  # unmeasured is not idle: never sleep on missing data
+    since = now - timedelta(seconds=idle)
+    if requests[0][0] - since > timedelta(seconds=max(idle / 2, 10)):
+        return None  # measured for part of the timeout only
+    if any(value > 0 for _, value in requests):
+        return None
+    return f"no requests for {idle} s (the idle timeout): asleep at 0 replicas until a request"

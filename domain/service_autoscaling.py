@@ -64,7 +64,7 @@ class ServiceAutoscaling(ContainrAggregate):
     class PolicyRemoved(ContainrAggregate.Event):
         def apply(self, aggregate: Any) -> None:
             aggregate.policy = None
-            aggregate.capped = aggregate.budget_warned = False
+            aggregate.capped = aggregate.budget_warned = aggregate.asleep = False
             aggregate.unavailable = ()
 
     class Scaled(ContainrAggregate.Event):
@@ -144,6 +144,33 @@ class ServiceAutoscaling(ContainrAggregate):
             aggregate.unavailable = self.metrics
             aggregate.evaluated_at = self.evaluated_at
 
+    class Slept(ContainrAggregate.Event):
+        """The service got no request for its idle timeout: scaled to 0 (asleep); its route
+        points at the wake handler until a request wakes it."""
+
+        evaluated_at: datetime
+        previous: int
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.asleep = True
+            aggregate.evaluated_at = self.evaluated_at
+            aggregate.scale_events = (
+                *aggregate.scale_events,
+                ScaleEvent(self.evaluated_at, self.previous, 0),
+            )
+
+    class Woken(ContainrAggregate.Event):
+        """A request came for the sleeping service: one replica asked for (the request is
+        held until it is healthy and in the route)."""
+
+        woken_at: datetime
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.asleep = False
+            aggregate.woken_at = self.woken_at
+
     def __init__(self, organization_id: UUID, project_id: UUID, service_id: UUID) -> None:
         self.organization_id = organization_id
         self.project_id = project_id
@@ -156,6 +183,10 @@ class ServiceAutoscaling(ContainrAggregate):
         self.capped = False
         self.budget_warned = False
         self.unavailable: tuple[str, ...] = ()
+        self.asleep = False
+        """Scaled to 0 for being idle (a request wakes it)."""
+        self.woken_at: datetime | None = None
+        """When a request last woke it (no sleep within the grace after)."""
 
     @staticmethod
     def id_for(service_id: UUID) -> UUID:
@@ -256,6 +287,24 @@ class ServiceAutoscaling(ContainrAggregate):
             )
             recorded = True
         return recorded
+
+    def sleep(
+        self, *, evaluated_at: datetime, previous: int, reason: str, actor: Actor, now: datetime
+    ) -> bool:
+        """Record that the idle service goes to 0 replicas (checked by the autoscaler);
+        False for a repeat of an evaluation recorded already."""
+        if self.policy is None or self.policy.idle_timeout_seconds is None:
+            raise RuleViolatedError("the service has no idle timeout: it does not sleep")
+        if self.recorded_since(evaluated_at):
+            return False
+        self._event(
+            self.Slept, now, actor, evaluated_at=evaluated_at, previous=previous, reason=reason
+        )
+        return True
+
+    def wake(self, *, reason: str, actor: Actor, now: datetime) -> None:
+        """Record a wake (the caller scales the service to 1)."""
+        self._event(self.Woken, now, actor, woken_at=now, reason=reason)
 
     def _event(
         self, kind: type[ContainrAggregate.Event], now: datetime, actor: Actor, **kw: Any

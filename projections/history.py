@@ -356,7 +356,11 @@ def summarize(aggregate_type: str, action: str, details: dict[str, Any]) -> str:
         return f"deployment {state}" + (f": {reason}" if reason else "")
     if aggregate_type == "ServiceAutoscaling":  # issue 16: each decision says why
         decision = plain(details.get("decision")) or {}
-        explanation = decision.get("explanation") or plain(details.get("explanation"))
+        explanation = (
+            decision.get("explanation")
+            or plain(details.get("explanation"))
+            or plain(details.get("reason"))
+        )
         if explanation:
             return f"autoscaler {_words(action)}: {explanation}"
     if aggregate_type == "VariableSet":

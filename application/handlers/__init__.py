@@ -143,6 +143,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RemoveAutoscaling: autoscaling.remove_autoscaling,
     c.SetPrices: autoscaling.set_prices,
     c.RecordAutoscalingDecision: autoscaling.record_autoscaling_decision,
+    c.SleepService: autoscaling.sleep_service,
+    c.WakeService: autoscaling.wake_service,
     c.SetProjectBudget: autoscaling.set_project_budget,
     c.SetProjectPlacement: autoscaling.set_project_placement,
     c.SetNodePrices: autoscaling.set_node_prices,

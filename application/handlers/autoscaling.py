@@ -59,6 +59,7 @@ def policy_of(cmd: c.SetAutoscaling) -> AutoscalingPolicy:
         scale_up=_rules(cmd.scale_up, default_scale_up()),
         scale_down=_rules(cmd.scale_down, default_scale_down()),
         hourly_budget=cmd.hourly_budget,
+        idle_timeout_seconds=cmd.idle_timeout_seconds,
     )
 
 
@@ -150,6 +151,50 @@ def record_autoscaling_decision(
     return {"service_id": service.id}
 
 
+def sleep_service(cmd: c.SleepService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Scale an idle service to 0 and record why, in one transaction; refused when it was
+    scaled meanwhile or its policy changed."""
+    service = live_service(uow, cmd.service_id)
+    autoscaling = uow.get(
+        ServiceAutoscaling, ServiceAutoscaling.id_for(service.id), "service autoscaling"
+    )
+    if cmd.policy is not None and cmd.policy != autoscaling.policy:
+        raise RuleViolatedError(
+            f"service {service.name!r}'s autoscaling policy changed since the evaluation"
+        )
+    if service.spec.replicas != cmd.previous:
+        raise RuleViolatedError(
+            f"service {service.name!r} runs {service.spec.replicas} replicas, not the "
+            f"{cmd.previous} evaluated; the next evaluation decides again"
+        )
+    if autoscaling.sleep(
+        evaluated_at=cmd.evaluated_at,
+        previous=cmd.previous,
+        reason=cmd.reason,
+        actor=uow.actor,
+        now=uow.now,
+    ):
+        scale_service(c.ScaleService(service_id=service.id, replicas=0), uow)
+    return {"service_id": service.id}
+
+
+def wake_service(cmd: c.WakeService, uow: UnitOfWork) -> dict[str, UUID]:
+    """Run one replica of a sleeping service (idempotent: a service that runs replicas, or
+    was woken already, is left as it is; many held requests make one wake)."""
+    service = live_service(uow, cmd.service_id)
+    if service.spec.replicas > 0:
+        return {"service_id": service.id}
+    autoscaling = uow.find(ServiceAutoscaling, ServiceAutoscaling.id_for(service.id))
+    if autoscaling is None or autoscaling.policy is None or not autoscaling.asleep:
+        raise RuleViolatedError(
+            f"service {service.name!r} is not asleep: it was scaled to 0 by hand, so a "
+            "request does not wake it"
+        )
+    autoscaling.wake(reason=cmd.reason, actor=uow.actor, now=uow.now)
+    scale_service(c.ScaleService(service_id=service.id, replicas=1), uow)
+    return {"service_id": service.id}
+
+
 def check_scalable(service: Service, cmd: c.SetAutoscaling) -> None:
     """Raise InvalidValueError unless the service may scale by the policy ``cmd`` gives: a web
     or worker service, with a volume per replica if it has volumes, metrics it produces."""
@@ -166,6 +211,12 @@ def check_scalable(service: Service, cmd: c.SetAutoscaling) -> None:
             "1; choose a volume per replica to scale it",
         )
     _check_served(service, cmd)
+    if cmd.idle_timeout_seconds is not None and service.spec.kind is not ServiceKind.WEB:
+        raise InvalidValueError(
+            "idle_timeout_seconds",
+            f"service {service.name!r} is a {service.spec.kind.value} service: it gets no "
+            "requests through the ingress, so nothing would wake it",
+        )
 
 
 def set_project_budget(cmd: c.SetProjectBudget, uow: UnitOfWork) -> dict[str, UUID]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -28,6 +28,7 @@ from application.queries import Queries
 from application.readmodels import DashboardQueries
 from domain.autoscaling import (
     EVALUATION_PERIOD,
+    WAKE_GRACE,
     Evaluation,
     Inputs,
     MetricTarget,
@@ -35,6 +36,7 @@ from domain.autoscaling import (
     Reading,
     Recommendation,
     evaluate,
+    idle_reason,
     start_history,
 )
 from domain.ids import Actor
@@ -54,6 +56,17 @@ class ReplicaMetrics(Protocol):
         """Per metric key (``MetricTarget.key``), one reading per running replica of the
         service, averaged over the last evaluation period. A metric left out is unavailable
         (nothing measures it); a replica's ``None`` value is a missing reading."""
+        ...
+
+
+class RouteActivity(Protocol):
+    """Where the autoscaler reads whether a web service got requests (its idle timeout)."""
+
+    def requests(
+        self, service_id: UUID, since: datetime, now: datetime
+    ) -> Sequence[tuple[datetime, float]]:
+        """The route's request rate per step from ``since`` to ``now``, oldest first (a step
+        nothing measured has no point)."""
         ...
 
 
@@ -80,6 +93,8 @@ class Autoscaler:
         metrics: ReplicaMetrics,
         clock: Clock,
         period: float = EVALUATION_PERIOD.total_seconds(),
+        activity: RouteActivity | None = None,
+        wake_grace: timedelta = WAKE_GRACE,
     ) -> None:
         self.bus = bus
         self.queries = queries
@@ -87,6 +102,10 @@ class Autoscaler:
         self.metrics = metrics
         self.clock = clock
         self.period = period
+        self.activity = activity
+        """Route requests, for idle timeouts (None: no service ever sleeps)."""
+        self.wake_grace = wake_grace
+        """No sleep within this long after a wake (at least a held request's deadline)."""
         self._ctx = Context(actor=ACTOR)
         self._history: dict[UUID, tuple[Recommendation, ...]] = {}
         self._last: dict[UUID, datetime] = {}
@@ -132,6 +151,10 @@ class Autoscaler:
             return None
         policy = autoscaling.policy
         current = service.spec.replicas
+        if self._sleep_if_idle(service_id, autoscaling, current, now):
+            self._history.pop(service_id, None)
+            self.evaluations.pop(service_id, None)
+            return None
         history = self._history.get(service_id)
         if history is None:
             history = start_history(policy, current, now)
@@ -183,6 +206,44 @@ class Autoscaler:
                 self._ctx,
             )
         return evaluation
+
+    def _sleep_if_idle(
+        self, service_id: UUID, autoscaling: ServiceAutoscaling, current: int, now: datetime
+    ) -> bool:
+        """Scale the service to 0 when it got no request for its idle timeout (True)."""
+        policy = autoscaling.policy
+        if policy is None or policy.idle_timeout_seconds is None or self.activity is None:
+            return False
+        if current <= 0:
+            return False
+        since = now - timedelta(seconds=policy.idle_timeout_seconds)
+        try:
+            requests = self.activity.requests(service_id, since, now)
+        except Exception as e:  # unmeasured is not idle
+            log.warning("requests of service %s unavailable: %s", service_id, e)
+            return False
+        reason = idle_reason(
+            policy,
+            current=current,
+            requests=requests,
+            now=now,
+            awake_since=autoscaling.woken_at,
+            grace=self.wake_grace,
+        )
+        if reason is None:
+            return False
+        self.bus.execute(
+            c.SleepService(
+                service_id=service_id,
+                evaluated_at=now,
+                previous=current,
+                reason=reason,
+                policy=policy,
+            ),
+            self._ctx,
+        )
+        log.info("service %s: %s", service_id, reason)
+        return True
 
     def _others_cost(self, project_id: UUID, service_id: UUID, prices: Prices) -> float:
         """What the project's other live services' replicas cost per hour now (for the

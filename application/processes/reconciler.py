@@ -45,6 +45,7 @@ from application.runtime_ports import (
     NodeRuntimes,
     Route,
 )
+from application.wake import WakeTokens
 from domain.deployment import Deployment, DeploymentState
 from domain.ids import Actor
 from domain.service import Service
@@ -89,6 +90,7 @@ class Reconciler:
         deployer: Deployer,
         local_endpoint: str,
         snapshots: SnapshotProcess | None = None,
+        wake: WakeTokens | None = None,
     ) -> None:
         self.bus = bus
         self.queries = queries
@@ -101,6 +103,8 @@ class Reconciler:
         self.deployer = deployer
         self.local_endpoint = local_endpoint
         self.snapshots = snapshots
+        self.wake = wake
+        """Signs the routes of sleeping services to the wake handler (None: they have none)."""
         """Volume snapshots, stepped after each reconciliation (they quiesce services)."""
         self._ctx = Context(actor=ACTOR)
         self._followers: dict[str, threading.Thread] = {}
@@ -441,6 +445,8 @@ class Reconciler:
             )
             return None
         check = spec.health_check
+        upstreams = sorted(f"127.0.0.1:{c.host_port}" for c in running if c.host_port)
+        wake = self._wake_token(wanted) if not upstreams else None
         return Route(
             auth_dial=guard[0],
             auth_uri=guard[1],
@@ -452,10 +458,25 @@ class Reconciler:
                 f"{self.deployer.config.ingress_domain}",
                 *wanted.service.spec.domains,
             ],
-            upstreams=sorted(f"127.0.0.1:{c.host_port}" for c in running if c.host_port),
+            upstreams=upstreams if wake is None else [self.deployer.config.access_dial or ""],
             policy=wanted.service.spec.load_balancing,  # type: ignore[arg-type]  # checked
-            health_path=check.path if check and check.kind is HealthCheckKind.HTTP else None,
+            health_path=(
+                check.path
+                if check and check.kind is HealthCheckKind.HTTP and wake is None
+                else None
+            ),
+            wake=wake,
         )
+
+    def _wake_token(self, wanted: Desired) -> str | None:
+        """The wake token of a service asleep at 0 replicas (its route points at the wake
+        handler then), or None (no wake handler address, or not asleep)."""
+        if self.wake is None or not self.deployer.config.access_dial or wanted.replicas != 0:
+            return None
+        autoscaling = self.queries.service_autoscaling(wanted.deployment.service_id)
+        if autoscaling is None or autoscaling.policy is None or not autoscaling.asleep:
+            return None
+        return self.wake.token(wanted.deployment.service_id, wanted.deployment.environment_id)
 
     def _sync_ingress(
         self, routes: dict[str, Route], desired: dict[str, Desired], starting: set[str]
@@ -474,6 +495,7 @@ class Reconciler:
                 existing.health_path,
                 existing.auth_dial,
                 existing.auth_uri,
+                existing.wake,
             ) != (
                 route.upstreams,
                 route.hosts,
@@ -481,6 +503,7 @@ class Reconciler:
                 route.health_path,
                 route.auth_dial,
                 route.auth_uri,
+                route.wake,
             )
             if changed and route.upstreams:
                 self.ingress.apply(route)

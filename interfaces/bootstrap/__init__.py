@@ -23,6 +23,7 @@ from adapters.auth import (
     RedisRateLimiter,
 )
 from adapters.backup_stores import DirectoryAndS3Stores
+from adapters.caddy import CaddyIngress
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
 from adapters.database_dumps import DockerDatabaseDumps
@@ -70,6 +71,7 @@ from application.runtime_ports import Ingress, NodeRuntimes, Prober, SourceRepos
 from application.services import Services
 from application.settings import Settings
 from application.sign_in import ProviderSignIn, SignInProvider
+from application.wake import WakeGate, WakeTokens, derive_wake_key
 from application.webhook_intake import WebhookIntake
 from interfaces.bootstrap.processes import ProcessParts, Pruning, processes, start_processes
 from interfaces.bootstrap.storage import (
@@ -175,6 +177,20 @@ def bootstrap(
     git_providers = git_providers or ProviderApis(timeout=settings.git_provider_timeout_ms / 1000)
     runtimes = runtimes or DockerEngines()
     git = _git_sources(settings, git_providers, bus, queries, secrets, clock)
+    prober = prober or NetworkProber()
+    wake = WakeGate(
+        bus=bus,
+        tokens=WakeTokens(derive_wake_key(key)),
+        prober=prober,
+        instance=settings.instance,
+        deadline=float(settings.start_timeout_seconds),
+    )
+    if ingress is not None:
+        wake.ingress = ingress
+    elif settings.ingress_admin is not None:  # the ingress is another process's: read it
+        routes = CaddyIngress(settings.ingress_admin, listen=settings.ingress_listen)
+        closers.append(routes.close)
+        wake.ingress = routes
     stores = backup_stores or DirectoryAndS3Stores(secrets)
     # The destinations' stores, opened by id (tests may hand in their own, already opened).
     opened = opened_backup_stores or DestinationStores(stores, store, secrets)
@@ -191,7 +207,7 @@ def bootstrap(
             runtimes=runtimes,
             source=source,
             ingress=ingress,
-            prober=prober or NetworkProber(),
+            prober=prober,
             read_db=read_db,
             hypervisors=hypervisors or ProxmoxHypervisors(),
             metrics=metrics,
@@ -202,6 +218,7 @@ def bootstrap(
             git_providers=git_providers,
             git=git,
             replica_metrics=replica_metrics or StoreReplicaMetrics(timeseries, dashboard),
+            wake=wake,
             backup_stores=opened,
             database_dumps=database_dumps or DockerDatabaseDumps(),
         ),
@@ -266,6 +283,7 @@ def bootstrap(
         closers=tuple(closers),
         repositories=RepositoryCheck(source, queries, secrets),
         destinations=BackupDestinationCheck(stores, store, secrets),
+        wake=wake,
         backup_stores=opened,
         promotions=PromotionCheck(queries, dashboard, runtimes),
         plan_destinations=PlanDestinationCheck(opened, queries),

@@ -30,6 +30,7 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
+from application.metrics_readings import StoreRouteActivity
 from application.ports import Clock, SecretBox
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.backups import BackupConfig, BackupProcess
@@ -47,6 +48,7 @@ from application.queries import Queries
 from application.readmodels import DashboardQueries
 from application.runtime_ports import Ingress, NodeRuntimes, Prober, Route, SourceRepository
 from application.settings import Settings
+from application.wake import WakeGate
 
 log = logging.getLogger("interfaces.bootstrap")  # the name these lines had before the split
 
@@ -81,6 +83,8 @@ class ProcessParts:
     replica_metrics: ReplicaMetrics | None = None
     """Where the autoscaler reads replicas' metrics (None: nowhere yet, every metric is
     unavailable and nothing scales; issue 16 wires the metrics store's reader here)."""
+    wake: WakeGate | None = None
+    """The wake handler of sleeping services (its routes are signed with its tokens)."""
     backup_stores: BackupStores | None = None
     database_dumps: DatabaseDumps | None = None
     """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
@@ -103,6 +107,8 @@ def processes(
         )
     elif ingress is None and settings.is_embedded and CaddyServer.available():
         ingress = _embedded_caddy(settings, stop, extra)
+    if parts.wake is not None and parts.wake.ingress is None:
+        parts.wake.ingress = ingress  # the embedded Caddy: this process answers the wakes
     waiter = parts.waiter()
 
     def wait_for(position: int) -> None:
@@ -156,6 +162,7 @@ def processes(
                 helper_image=settings.snapshot_helper_image,
             ),
         ),
+        wake=parts.wake.tokens if parts.wake is not None else None,
     )
     previews = PreviewProcess(
         bus=parts.bus,
@@ -242,6 +249,8 @@ def processes(
             dashboard=parts.dashboard,
             metrics=parts.replica_metrics or NoMetrics(),
             clock=parts.clock,
+            activity=StoreRouteActivity(parts.timeseries),
+            wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
         backups=_backups(settings, parts),
     )

@@ -63,14 +63,17 @@ def _organization(context: GqlContext, result: CommandResult, command: Any) -> A
 
 set_autoscaling = mutation(
     c.SetAutoscaling,
-    "service_id min_replicas max_replicas metrics scale_up scale_down hourly_budget",
+    "service_id min_replicas max_replicas metrics scale_up scale_down hourly_budget "
+    "idle_timeout_seconds",
     Autoscaling | None,
     result=_autoscaling,
     inputs=INPUTS,
     description="Scale a service by its metrics with Kubernetes HPA semantics, every 15 s: "
-    "between minReplicas (may be 0) and maxReplicas, towards a target per metric, smoothed "
-    "by the scale-up and scale-down behaviour (windows and policies), and never past the "
-    "hourly budget (the organisation's prices make a replica's cost from its requests).",
+    "between minReplicas and maxReplicas (minReplicas 0 with idleTimeoutSeconds: a web "
+    "service with no request for that long sleeps at 0, and its next request wakes it), "
+    "towards a target per metric, smoothed by the scale-up and scale-down behaviour (windows "
+    "and policies), and never past the hourly budget (the organisation's prices make a "
+    "replica's cost from its requests).",
 )
 remove_autoscaling = mutation(
     c.RemoveAutoscaling,

@@ -1026,6 +1026,10 @@ else:
             "unavailable_metrics": "Metrics without readings: never a reason to scale down.",
             "last_explanation": "Why the autoscaler decided as it did last, in words.",
             "last_hourly_cost": "What the replicas decided last cost per hour.",
+            "idle_timeout_seconds": "Seconds without a request after which the service "
+            "sleeps at 0 replicas (null: it never sleeps); its next request wakes it.",
+            "asleep": "Sleeping at 0 replicas for being idle: its route points at Containr's "
+            "wake handler, which holds the next request until a replica answers it.",
         },
     )
     Snapshot = object_type(

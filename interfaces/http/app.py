@@ -44,6 +44,7 @@ from interfaces.http.health import Metrics, Readiness, unavailable_response
 from interfaces.http.session import session_handlers
 from interfaces.http.sign_in import sign_in_handlers
 from interfaces.http.uploads import upload_handlers
+from interfaces.http.wake import wake_handlers
 from interfaces.http.web import web_handlers
 from interfaces.http.webhooks import webhook_handlers
 
@@ -157,6 +158,7 @@ def create_app(
             *upload_handlers(services),
             *webhook_handlers(services),
             *access_handlers(services),
+            *wake_handlers(services),
             *docs_handlers(),
             *web_handlers(),
         ],

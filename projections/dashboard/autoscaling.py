@@ -43,6 +43,10 @@ class AutoscalingRow:
     last_explanation: str
     last_hourly_cost: float | None
     updated_at: datetime
+    idle_timeout_seconds: int | None = None
+    """Idle this long, the service sleeps at 0 replicas (None: never)."""
+    asleep: bool = False
+    """At 0 replicas for being idle: its route points at the wake handler."""
     position: int = 0
 
 
@@ -95,6 +99,8 @@ class AutoscalingHandlers:
                 "last_explanation": "",
                 "last_hourly_cost": None,
                 "updated_at": e.timestamp,
+                "idle_timeout_seconds": None,
+                "asleep": False,
             },
         )
 
@@ -117,6 +123,7 @@ class AutoscalingHandlers:
             scale_up=_rules(p.scale_up),
             scale_down=_rules(p.scale_down),
             hourly_budget=p.hourly_budget,
+            idle_timeout_seconds=p.idle_timeout_seconds,
         )
 
     @handles(ServiceAutoscaling.PolicyRemoved)
@@ -124,7 +131,7 @@ class AutoscalingHandlers:
         """The service scales by hand only."""
         self._update(
             store, e, enabled=False, capped_by_budget=False, budget_warning=False,
-            unavailable_metrics=[],
+            unavailable_metrics=[], asleep=False,
         )  # fmt: skip
 
     @handles(ServiceAutoscaling.Scaled)
@@ -173,3 +180,19 @@ class AutoscalingHandlers:
     ) -> None:
         """Metrics without readings (or none any more)."""
         self._update(store, e, unavailable_metrics=list(e.metrics))
+
+    @handles(ServiceAutoscaling.Slept)
+    def autoscaling_slept(self, e: ServiceAutoscaling.Slept, store: RowStore) -> None:
+        """Idle: the service went to 0 replicas."""
+        self._update(
+            store, e, asleep=True, last_decision_at=e.evaluated_at, last_previous=e.previous,
+            last_replicas=0, last_explanation=e.reason,
+        )  # fmt: skip
+
+    @handles(ServiceAutoscaling.Woken)
+    def autoscaling_woken(self, e: ServiceAutoscaling.Woken, store: RowStore) -> None:
+        """A request woke the service: one replica."""
+        self._update(
+            store, e, asleep=False, last_decision_at=e.woken_at, last_previous=0,
+            last_replicas=1, last_explanation=e.reason,
+        )  # fmt: skip

@@ -14,6 +14,7 @@ export interface AutoscalingForm {
   customTarget: string;
   scaleDownWindow: string;
   hourlyBudget: string;
+  idleTimeout: string;
 }
 
 export const EMPTY_FORM: AutoscalingForm = {
@@ -27,6 +28,7 @@ export const EMPTY_FORM: AutoscalingForm = {
   customTarget: "",
   scaleDownWindow: "300",
   hourlyBudget: "",
+  idleTimeout: "",
 };
 
 type Metric = { metric: string; target: number; name?: string };
@@ -53,6 +55,7 @@ export function formFromPolicy(policy: AutoscalingFieldsFragment | null | undefi
   const down = policy.scaleDown as { stabilization_seconds?: number } | null;
   if (down && typeof down.stabilization_seconds === "number") form.scaleDownWindow = String(down.stabilization_seconds);
   form.hourlyBudget = policy.hourlyBudget == null ? "" : String(policy.hourlyBudget);
+  form.idleTimeout = policy.idleTimeoutSeconds == null ? "" : String(policy.idleTimeoutSeconds);
   return form;
 }
 
@@ -95,9 +98,16 @@ export function policyVariables(serviceId: string, form: AutoscalingForm): { var
     hourlyBudget = Number(form.hourlyBudget);
     if (!Number.isFinite(hourlyBudget) || hourlyBudget <= 0) problems.push("The hourly budget must be a number above 0 (or empty: none).");
   }
+  let idleTimeoutSeconds: number | null = null;
+  if (form.idleTimeout.trim() !== "") {
+    idleTimeoutSeconds = whole(form.idleTimeout, "The idle timeout", problems, 10);
+    if (idleTimeoutSeconds !== null && minReplicas !== null && minReplicas !== 0) problems.push("An idle timeout puts the service to sleep at 0 replicas: set the minimum to 0.");
+  } else if (minReplicas === 0) {
+    problems.push("A minimum of 0 means sleeping when idle: give an idle timeout too.");
+  }
   if (problems.length || minReplicas === null || maxReplicas === null || window === null) return { problems };
   return {
     problems,
-    variables: { serviceId, minReplicas, maxReplicas, metrics, scaleDown: { stabilizationSeconds: window }, hourlyBudget },
+    variables: { serviceId, minReplicas, maxReplicas, metrics, scaleDown: { stabilizationSeconds: window }, hourlyBudget, idleTimeoutSeconds },
   };
 }

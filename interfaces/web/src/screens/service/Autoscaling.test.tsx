@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { type AutoscalingFieldsFragment } from "../../api/generated";
 import { EMPTY_FORM, formFromPolicy, policyVariables } from "../../lib/autoscaling";
-import { AutoscalingFormView, AutoscalingStatus } from "./Autoscaling";
+import { AutoscalingFormView, AutoscalingStatus, SleepingNotice } from "./Autoscaling";
 
 function policy(overrides: Partial<AutoscalingFieldsFragment> = {}): AutoscalingFieldsFragment {
   return {
@@ -25,6 +25,8 @@ function policy(overrides: Partial<AutoscalingFieldsFragment> = {}): Autoscaling
     lastReplicas: 5,
     lastExplanation: "cpu 83 % of request vs target 60 % → 5 replicas; 3 → 5 replicas",
     lastHourlyCost: 0.5,
+    idleTimeoutSeconds: null,
+    asleep: false,
     ...overrides,
   };
 }
@@ -45,6 +47,7 @@ describe("a service's autoscaling", () => {
       ],
       scaleDown: { stabilizationSeconds: 120 },
       hourlyBudget: 1.5,
+      idleTimeoutSeconds: null,
     });
     expect(formFromPolicy(policy({ enabled: false }))).toEqual(EMPTY_FORM);
   });
@@ -55,6 +58,22 @@ describe("a service's autoscaling", () => {
     expect(policyVariables("s1", { ...EMPTY_FORM, cpu: "0" }).problems).toEqual(["The CPU target must be a number above 0."]);
     expect(policyVariables("s1", { ...EMPTY_FORM, cpu: "50", hourlyBudget: "-1" }).problems[0]).toMatch(/hourly budget/);
     expect(policyVariables("s1", { ...EMPTY_FORM, customTarget: "5" }).problems).toEqual(["Name the custom metric."]);
+  });
+
+  it("sleeps when idle only with a minimum of 0 and an idle timeout of 10 s or more", () => {
+    const sleepy = formFromPolicy(policy({ minReplicas: 0, idleTimeoutSeconds: 300 }));
+    expect(sleepy.idleTimeout).toBe("300");
+    expect(policyVariables("s1", sleepy).variables).toMatchObject({ minReplicas: 0, idleTimeoutSeconds: 300 });
+    expect(policyVariables("s1", { ...EMPTY_FORM, minReplicas: "0", cpu: "50" }).problems).toEqual(["A minimum of 0 means sleeping when idle: give an idle timeout too."]);
+    expect(policyVariables("s1", { ...EMPTY_FORM, cpu: "50", idleTimeout: "300" }).problems).toEqual(["An idle timeout puts the service to sleep at 0 replicas: set the minimum to 0."]);
+    expect(policyVariables("s1", { ...EMPTY_FORM, minReplicas: "0", cpu: "50", idleTimeout: "5" }).problems[0]).toMatch(/idle timeout must be a whole number of at least 10/);
+  });
+
+  it("shows a sleeping service as asleep", () => {
+    render(<AutoscalingStatus policy={policy({ minReplicas: 0, idleTimeoutSeconds: 300, asleep: true })} />);
+    expect(screen.getByTestId("autoscaling-asleep").textContent).toMatch(/Sleeping at 0 replicas: no requests for 300 s/);
+    render(<SleepingNotice idleTimeoutSeconds={300} />);
+    expect(screen.getByTestId("service-sleeping").textContent).toMatch(/Sleeping at 0 replicas after 300 s without a request/);
   });
 
   it("shows the last decision's explanation, the cap, the 80 % mark and missing metrics", () => {

@@ -71,6 +71,11 @@ export function AutoscalingStatus({ policy }: { policy: AutoscalingFieldsFragmen
       ) : (
         <p className="muted">No decision yet: the autoscaler evaluates every 15 s.</p>
       )}
+      {policy.asleep ? (
+        <p className="text-sky-800 dark:text-sky-300" data-testid="autoscaling-asleep">
+          Sleeping at 0 replicas: no requests for {policy.idleTimeoutSeconds} s. The next request wakes it (held until a replica answers).
+        </p>
+      ) : null}
       {policy.cappedByBudget ? <p className="text-amber-800 dark:text-amber-300" data-testid="autoscaling-capped">Capped by budget.</p> : null}
       {policy.budgetWarning ? <p className="text-amber-800 dark:text-amber-300" data-testid="autoscaling-budget-warning">80 % of the hourly budget reached.</p> : null}
       {policy.unavailableMetrics.length ? (
@@ -80,6 +85,22 @@ export function AutoscalingStatus({ policy }: { policy: AutoscalingFieldsFragmen
       ) : null}
       {policy.lastHourlyCost != null ? <p className="muted">About {(policy.lastHourlyCost * 730).toFixed(2)} a month at the last decided count.</p> : null}
     </div>
+  );
+}
+
+/** On a web service at 0 replicas: whether it sleeps (the next request wakes it). */
+export function SleepingBadge({ serviceId, kind, replicas }: { serviceId: string; kind: string; replicas: number }) {
+  const [result] = useQuery({ query: ServiceAutoscalingDocument, variables: { id: serviceId }, pause: kind !== "web" || replicas !== 0 });
+  const policy = result.data?.service.autoscaling;
+  if (kind !== "web" || replicas !== 0 || !policy?.enabled || !policy.asleep) return null;
+  return <SleepingNotice idleTimeoutSeconds={policy.idleTimeoutSeconds ?? null} />;
+}
+
+export function SleepingNotice({ idleTimeoutSeconds }: { idleTimeoutSeconds: number | null }) {
+  return (
+    <p className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-200" data-testid="service-sleeping">
+      <span className="font-semibold">Sleeping</span> at 0 replicas{idleTimeoutSeconds != null ? ` after ${idleTimeoutSeconds} s without a request` : ""}. The next request wakes it and gets its answer.
+    </p>
   );
 }
 
@@ -125,6 +146,7 @@ export function AutoscalingFormView({
         <TextField label="Custom metric" {...field("customName")} placeholder="queue_depth" hint="A Prometheus metric the service exposes." />
         <TextField label="Custom metric target per replica" type="number" step="any" {...field("customTarget")} placeholder="none" />
         <TextField label="Scale-down window (s)" type="number" min={0} {...field("scaleDownWindow")} hint="Scale down to no fewer than the highest recommendation of this window." />
+        <TextField label="Idle timeout (s)" type="number" min={10} {...field("idleTimeout")} placeholder="never sleep" hint="Web services only, with a minimum of 0: no request for this long and it sleeps at 0 replicas; the next request wakes it." data-testid="autoscaling-idle" />
         <TextField label="Hourly budget" type="number" step="any" {...field("hourlyBudget")} placeholder="none" hint="Never scale past what it pays for (the organisation's prices)." data-testid="autoscaling-budget" />
       </div>
       {canWrite ? (

@@ -11,6 +11,7 @@ import { useNow } from "../../hooks/misc";
 import { formatRelative, shortCommit, shortImage } from "../../lib/format";
 import { type Environment } from "../ProjectCanvas";
 import { ServiceUrls } from "../canvas/ServiceUrls";
+import { SleepingBadge } from "./Autoscaling";
 import { DeployActions } from "./DeployActions";
 
 export function OverviewTab({
@@ -35,6 +36,7 @@ export function OverviewTab({
   const current = service.states.find((s) => s.environmentId === environment.id);
   return (
     <div className="space-y-5">
+      <SleepingBadge serviceId={service.id} kind={service.kind} replicas={service.replicas} />
       {canWrite ? (
         <section aria-labelledby="deploy-title">
           <h3 id="deploy-title" className="mb-2 text-sm font-semibold">
