@@ -565,6 +565,8 @@ class BackupProcess:
             if isinstance(e, BackupStoreUnavailableError):
                 raise
             reason = str(e)
+            if isinstance(e, BackupCorruptError):  # named as the restore check names it
+                reason = f"the stored backup is corrupt: {e}"
             if restore.safety_backup_id is not None:
                 reason += (
                     f"; the database may be partly restored: backup {restore.safety_backup_id} "
