@@ -10,6 +10,7 @@ behind Containr's back is refused by the restore, saying so, and changes nothing
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import docker
 import pytest
@@ -206,4 +207,87 @@ def test_a_corrupted_stored_backup_is_refused_saying_so_and_changes_nothing(
     assert visits(engine, replica) == "8"  # unchanged: the restore never began writing
     [row] = platform.services.dashboard.database_restores(database)
     assert row.state == "failed" and not row.busy and "corrupt" in row.reason
+    assert helpers(platform, engine) == []
+
+
+def sh(engine: docker.APIClient, container: str, script: str, *args: str) -> str:
+    """Run ``script`` (sh, its arguments ``$0``...) in a replica; its output, stripped."""
+    done = engine.exec_create(container, ["sh", "-c", script + " 2>&1", *args])
+    return str(engine.exec_start(done["Id"]).decode().strip())
+
+
+MARIADB = (
+    'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" "$(command -v mariadb || command -v mysql)" '
+    '-h 127.0.0.1 -P 3306 -u root -N -B "$MYSQL_DATABASE" -e "$0"'
+)
+REDIS = 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 -p 6379 "$0" "$@"'
+
+
+def test_mysql_round_trip_backed_up_verified_changed_and_restored(
+    platform: Platform,
+    images: dict[str, str],
+    engine: docker.APIClient,
+    s3_server: S3Server,
+    s3_bucket: str,
+) -> None:
+    database, _ = create_database(platform, "mysql")
+    replica = _container(platform, engine, database)
+    until(
+        lambda: (
+            sh(engine, replica, MARIADB, "CREATE TABLE visits (n int); "
+               "INSERT INTO visits VALUES (1), (2), (3), (4), (5)") == ""
+        ),
+        timeout=120,
+        what="the table",
+    )  # fmt: skip
+    destination = s3_destination(platform, s3_server, s3_bucket)
+    backup = finished_backup(platform, backup_now(platform, database, destination))
+    assert backup.state is BackupState.VERIFIED, backup.reason
+    assert 5 in backup.tables.values(), backup.tables
+
+    sh(engine, replica, MARIADB, "DELETE FROM visits WHERE n > 1")
+    assert sh(engine, replica, MARIADB, "SELECT count(*) FROM visits") == "1"
+    restore_id = platform.run(
+        c.RestoreBackup(backup_id=backup.id, into="same", confirm="mysql")
+    ).id("restore_id")
+    restore = finished_restore(platform, restore_id)
+    assert restore.state is RestoreState.RESTORED, restore.reason
+    assert sh(engine, replica, MARIADB, "SELECT count(*) FROM visits") == "5"
+    assert helpers(platform, engine) == []
+
+
+def test_redis_round_trip_through_a_directory_destination(
+    platform: Platform, images: dict[str, str], engine: docker.APIClient, tmp_path: Path
+) -> None:
+    database, _ = create_database(platform, "redis")
+    replica = _container(platform, engine, database)
+    until(
+        lambda: sh(engine, replica, REDIS, "MSET", "a", "1", "b", "2", "c", "3") == "OK",
+        timeout=120,
+        what="the keys",
+    )
+    assert platform.org is not None
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    destination = platform.run(
+        c.CreateBackupDestination(
+            organization_id=platform.org,
+            name="node-folder",
+            kind=DestinationKind.DIRECTORY,
+            path=str(folder),
+        )
+    ).id("destination_id")
+    backup = finished_backup(platform, backup_now(platform, database, destination))
+    assert backup.state is BackupState.VERIFIED, backup.reason
+    assert backup.keys == 3
+    assert any(p.is_file() and p.name != "" for p in folder.rglob("*"))
+
+    assert sh(engine, replica, REDIS, "FLUSHALL") == "OK"
+    assert sh(engine, replica, REDIS, "DBSIZE") == "0"
+    restore_id = platform.run(
+        c.RestoreBackup(backup_id=backup.id, into="same", confirm="redis")
+    ).id("restore_id")
+    restore = finished_restore(platform, restore_id)
+    assert restore.state is RestoreState.RESTORED, restore.reason
+    assert sh(engine, replica, REDIS, "MGET", "a", "b", "c") == "1\n2\n3"
     assert helpers(platform, engine) == []
