@@ -57,6 +57,7 @@ from application.databases import ENGINES
 from application.errors import ApplicationError, DomainError
 from application.ports import Clock
 from application.processes.support import (
+    BACKUP_OPERATION,
     DEPLOYMENT,
     ENVIRONMENT,
     INSTANCE,
@@ -79,7 +80,7 @@ from domain.service_spec import DatabaseEngine, DatabaseSettings
 
 log = logging.getLogger(__name__)
 ACTOR = Actor("system:backups")
-BACKUP = "containr.backup"
+BACKUP = BACKUP_OPERATION
 """Put on every helper and scratch container made for a backup or restore (its id)."""
 
 
@@ -114,6 +115,11 @@ def compare_facts(at_dump: DumpFacts, restored: DumpFacts, engine: str) -> str |
                 f"{restored.keys or 0}"
             )
         return None
+    if engine == DatabaseEngine.MYSQL.value:
+        # A MySQL dump is of one database, restored into whichever the target uses (a
+        # scratch database has its own name): tables are compared without their schema.
+        at_dump = DumpFacts(server_version="", tables=_unqualified(at_dump.tables))
+        restored = DumpFacts(server_version="", tables=_unqualified(restored.tables))
     problems = [
         f"table {name} is missing after the restore"
         for name in sorted(set(at_dump.tables) - set(restored.tables))
@@ -127,6 +133,10 @@ def compare_facts(at_dump: DumpFacts, restored: DumpFacts, engine: str) -> str |
         return None
     more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
     return "; ".join(problems[:3]) + more
+
+
+def _unqualified(tables: dict[str, int]) -> dict[str, int]:
+    return {name.split(".", 1)[-1]: rows for name, rows in tables.items()}
 
 
 def _facts(backup: Backup) -> DumpFacts:
@@ -565,6 +575,8 @@ class BackupProcess:
             if isinstance(e, BackupStoreUnavailableError):
                 raise
             reason = str(e)
+            if isinstance(e, BackupCorruptError):  # named as the restore check names it
+                reason = f"the stored backup is corrupt: {e}"
             if restore.safety_backup_id is not None:
                 reason += (
                     f"; the database may be partly restored: backup {restore.safety_backup_id} "

@@ -21,6 +21,7 @@ from application.processes.deployer import Deployer
 from application.processes.replicas import Replicas
 from application.processes.snapshots import SnapshotProcess
 from application.processes.support import (
+    BACKUP_OPERATION,
     CRON_RUN,
     DEPLOYMENT,
     INSTANCE,
@@ -161,11 +162,14 @@ class Reconciler:
                 log.warning("cannot list containers at %s: %s", endpoint, e)
                 continue
             by_deployment: dict[str, list[ContainerInfo]] = {}
-            # A cron run's one-off container is the cron process's to handle.
+            # A cron run's one-off container is the cron process's to handle, and a backup's
+            # or restore's helpers and scratch databases the backup process's.
             for container in (
                 x
                 for x in actual
-                if CRON_RUN not in x.labels and x.labels.get(DEPLOYMENT, "") not in paused
+                if CRON_RUN not in x.labels
+                and BACKUP_OPERATION not in x.labels
+                and x.labels.get(DEPLOYMENT, "") not in paused
             ):
                 by_deployment.setdefault(container.labels.get(DEPLOYMENT, ""), []).append(container)
             for deployment_id, containers in by_deployment.items():

@@ -28,6 +28,9 @@ OPERATION = "containr.operation"
 CRON_RUN = "containr.cron-run"
 """A cron run's container: its run id (such a container carries no deployment label, so the
 reconciler and the deployer leave it to the cron process manager)."""
+BACKUP_OPERATION = "containr.backup"
+"""A backup's or restore's helper or scratch database: the operation's id (no deployment
+label either: the backup process removes them, never the reconciler)."""
 INSTANCE = "containr.instance"
 """Which Containr installation owns a container: two may share one Docker engine."""
 VOLUME = "containr.volume"

@@ -18,7 +18,7 @@ from application.backup_ports import DumpError
 from application.bus import CommandBus, CommandResult, Context
 from application.errors import DomainError, InvalidValueError
 from application.processes.backups import BackupConfig, BackupProcess
-from application.runtime_ports import ContainerEngineError
+from application.runtime_ports import ContainerEngineError, ContainerSpec
 from application.secrets import Secret
 from domain.backup import BackupState
 from domain.database_restore import RestoreState
@@ -459,3 +459,22 @@ def test_a_restore_into_a_new_database_creates_and_deploys_it_then_restores(db: 
     db.dumps.databases[container.name] = FakeDatabase(DatabaseEngine.POSTGRES, "15")
     assert drive_restore(db, process, result.id("restore_id")) is RestoreState.RESTORED
     assert db.dumps.databases[container.name].tables == TABLES
+
+
+def test_the_reconciler_leaves_a_backups_helpers_and_scratch_databases_alone(db: Db) -> None:
+    labels = {
+        "containr.managed": "true",
+        "containr.instance": db.rig.deployer.config.instance,
+        "containr.organization": str(db.rig.world.org),
+        "containr.backup": str(uuid.uuid4()),
+    }
+    runtime = db.rig.runtime
+    created = runtime.create(
+        ContainerSpec(name="containr-scratch-postgres-1", image="postgres:15", labels=labels)
+    )
+    runtime.start(created.id)
+    db.rig.reconciler.tick()
+    db.rig.sync()
+    assert [
+        x.state for x in runtime.containers({"containr.backup": labels["containr.backup"]})
+    ] == ["running"]

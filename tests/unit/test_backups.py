@@ -157,3 +157,15 @@ def test_facts_are_compared_table_by_table_or_by_key_count() -> None:
         )
         == "Redis held 5 keys at dump time; the restored copy holds 4"
     )
+
+
+def test_mysql_tables_compare_without_their_database_name() -> None:
+    """A MySQL dump of ``app`` restored into a scratch database named otherwise."""
+    at_dump = DumpFacts(server_version="10.11", tables={"app.visits": 5, "app.users": 2})
+    scratch = DumpFacts(server_version="10.11", tables={"containr.visits": 5, "containr.users": 2})
+    assert compare_facts(at_dump, scratch, "mysql") is None
+    short = DumpFacts(server_version="10.11", tables={"containr.visits": 4})
+    assert compare_facts(at_dump, short, "mysql") == (
+        "table users is missing after the restore; table visits: 5 rows at dump time, "
+        "4 after the restore"
+    )
