@@ -34,10 +34,10 @@ import math
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from adapters import database_scripts as scripts
-from adapters.database_scratch import DockerScratchDatabase, start_scratch
+from adapters.database_scratch import SCRATCH_LABEL, DockerScratchDatabase, start_scratch
 from application.backup_ports import (
     DatabaseTarget,
     DumpError,
@@ -226,6 +226,20 @@ class DockerDatabaseDumps:
     ) -> DockerScratchDatabase:
         """A throw-away database (random credentials, no volume) that answers its probe."""
         return start_scratch(runtime, engine, version, image, labels=labels, timeout=timeout)
+
+    def sweep(self, runtime: ContainerRuntime, labels: dict[str, str]) -> int:
+        """Remove the helpers and scratch databases a dead attempt left (a scratch database's
+        network is named after it)."""
+        if not labels:
+            raise ValueError("sweep needs labels: it would remove every container")
+        left = runtime.containers(labels, all_states=True)
+        for container in left:
+            with suppress(ContainerEngineError):
+                runtime.remove(container.id)
+            if SCRATCH_LABEL in container.labels:
+                with suppress(ContainerEngineError):
+                    runtime.remove_network(container.name)
+        return len(left)
 
     @staticmethod
     @contextmanager

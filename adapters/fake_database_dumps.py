@@ -135,6 +135,16 @@ class InMemoryDatabaseDumps:
         self.calls.append(("facts", target.host))
         return self._database(target).facts()
 
+    def sweep(self, runtime: ContainerRuntime, labels: dict[str, str]) -> int:
+        """Remove the scratches still up that carry every one of ``labels``."""
+        self.calls.append(("sweep", ",".join(f"{k}={v}" for k, v in sorted(labels.items()))))
+        left = [
+            s for s in self.scratches if not s.removed and labels.items() <= s.target.labels.items()
+        ]
+        for scratch in left:
+            scratch.remove()
+        return len(left)
+
     def scratch(
         self,
         runtime: ContainerRuntime,

@@ -195,3 +195,9 @@ class DatabaseDumps(Protocol):
         """Start a throw-away database of this engine and version (no volume; its data goes
         with the container) and return once it answers its health probe."""
         ...
+
+    def sweep(self, runtime: ContainerRuntime, labels: dict[str, str]) -> int:
+        """Remove what a dead attempt left on the engine: the helper containers and scratch
+        databases carrying every one of ``labels`` (with the scratch databases' networks).
+        Returns how many containers went."""
+        ...

@@ -305,6 +305,10 @@ class BackupProcess:
     def advance(self, backup_id: UUID) -> None:
         """Take the backup's next steps (the unit the tests drive)."""
         backup = self.queries.backup(backup_id)
+        if backup.state in (BackupState.DUMPING, BackupState.STORED, BackupState.VERIFYING):
+            # An attempt was recorded and this process is not running it: a dead worker's
+            # helpers and scratch database may still be on the engine.
+            self._sweep(self._backup_runtime(backup), backup.id)
         if backup.state.in_progress and self.clock.now() > backup.deadline:
             self._report(
                 c.ReportBackupStep(
@@ -533,6 +537,7 @@ class BackupProcess:
                 return
         restore = self.queries.database_restore(restore_id)
         if restore.state is RestoreState.RESTORING:
+            self._sweep(self._restore_runtime(restore), restore.id)
             self._restore(restore)
 
     def _deadline_reason(self, restore: DatabaseRestore) -> str:
@@ -655,6 +660,24 @@ class BackupProcess:
         if node_id is not None:
             endpoint = self.queries.node(NodeId(node_id)).endpoint
         return self.runtimes.for_endpoint(endpoint)
+
+    def _sweep(self, runtime: ContainerRuntime, operation: UUID) -> None:
+        """Remove what an earlier attempt at this backup or restore left on the engine."""
+        try:
+            swept = self.dumps.sweep(
+                runtime, {INSTANCE: self.config.instance, BACKUP: str(operation)}
+            )
+        except ContainerEngineError as e:  # the engine is away: the step itself will say so
+            log.info("could not look for the leftovers of %s: %s", operation, e)
+            return
+        if swept:
+            log.info("removed %d container(s) an earlier attempt at %s left", swept, operation)
+
+    def _restore_runtime(self, restore: DatabaseRestore) -> ContainerRuntime:
+        """The engine the restored database runs on."""
+        live = self.queries.service(restore.service_id).live_release(restore.environment_id)
+        node = None if live is None else self.queries.deployment(live).placements.get(0)
+        return self._runtime_of(node)
 
     def _backup_runtime(self, backup: Backup) -> ContainerRuntime:
         """The engine the database runs on (scratch databases go beside it)."""

@@ -17,7 +17,8 @@ from application import commands as c
 from application.backup_ports import DumpError
 from application.bus import CommandBus, CommandResult, Context
 from application.errors import DomainError, InvalidValueError
-from application.processes.backups import BackupConfig, BackupProcess
+from application.processes.backups import BACKUP, BackupConfig, BackupProcess
+from application.processes.support import INSTANCE
 from application.runtime_ports import ContainerEngineError, ContainerSpec
 from application.secrets import Secret
 from domain.backup import BackupState
@@ -243,6 +244,34 @@ def test_a_crash_mid_dump_dumps_again_and_never_trusts_the_unrecorded_object(db:
     assert db.drive(process, backup_id) is BackupState.VERIFIED
     assert db.rig.world.app.queries.backup(backup_id).dump_attempts == 2
     assert ("delete", key) in db.store.calls
+
+
+def test_a_resumed_backup_removes_what_a_killed_attempt_left(db: Db) -> None:
+    process = db.process()
+    backup_id = db.backup_now()
+    db.bus.before.add("stored")
+    with pytest.raises(RuntimeError, match="crash before stored"):
+        db.drive(process, backup_id)
+    # A kill -9 runs no `finally`: the dead attempt's scratch database is still up.
+    left = db.dumps.scratch(
+        None,  # type: ignore[arg-type]
+        DatabaseEngine.POSTGRES,
+        "16",
+        "postgres:16",
+        labels={INSTANCE: process.config.instance, BACKUP: str(backup_id)},
+        timeout=10,
+    )
+    other = db.dumps.scratch(
+        None,  # type: ignore[arg-type]
+        DatabaseEngine.POSTGRES,
+        "16",
+        "postgres:16",
+        labels={INSTANCE: process.config.instance, BACKUP: str(uuid.uuid4())},
+        timeout=10,
+    )
+    assert db.drive(process, backup_id) is BackupState.VERIFIED
+    assert left.removed  # swept on resume
+    assert not other.removed  # another operation's is left alone
 
 
 def test_a_backup_not_done_by_its_deadline_fails(db: Db) -> None:

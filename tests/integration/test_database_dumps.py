@@ -505,3 +505,29 @@ def _activity(runtime: DockerRuntime, target: DatabaseTarget) -> str:
     finally:
         helper.close()
     return b"".join(out).decode()
+
+
+def test_a_sweep_removes_a_dead_attempts_scratch_database_and_its_network(
+    runtime: DockerRuntime, images: dict[str, str]
+) -> None:
+    operation = {**LABELS, "containr.backup": str(uuid.uuid4())}
+    left = dumps.scratch(
+        runtime,
+        DatabaseEngine.REDIS,
+        VERSIONS["redis"],
+        images["redis"],
+        labels=operation,
+        timeout=DEADLINE,
+    )
+    kept = scratch(runtime, images, DatabaseEngine.REDIS)  # another operation's
+    try:
+        network = left.target.network
+        assert dumps.sweep(runtime, operation) == 1
+        assert runtime.containers(operation) == []
+        assert runtime.remove_network(network) is False  # it went with the container
+        assert [c.name for c in runtime.containers(LABELS)] == [kept.target.host]
+        with pytest.raises(ValueError, match="needs labels"):
+            dumps.sweep(runtime, {})
+    finally:
+        left.remove()
+        kept.database.remove()
