@@ -284,6 +284,17 @@ def _check_served(service: Service, cmd: c.SetAutoscaling) -> None:
                 f"service {service.name!r} is a {service.spec.kind.value} service: it gets no "
                 f"requests through the ingress, so it has no {metric.metric.value} to scale on",
             )
+        if (
+            metric.metric is MetricKind.CUSTOM
+            and metric.name
+            and service.spec.metrics_endpoint is None
+        ):
+            raise InvalidValueError(
+                "metrics.metric",
+                f"service {service.name!r} exposes no metrics endpoint, so it has no custom "
+                f"metric {metric.name!r} to scale on; set its metrics endpoint (path and port) "
+                "first",
+            )
 
 
 def _autoscaling(uow: UnitOfWork, service: Service) -> ServiceAutoscaling:

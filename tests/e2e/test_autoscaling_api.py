@@ -105,6 +105,8 @@ def test_a_policy_is_set_and_shown_on_the_service_with_the_default_behaviour(
         ({"m": [{"metric": "requests_per_second", "target": -1}]}, "metrics.target"),
         ({"m": [{"metric": "latency", "target": 5}]}, "metrics[0].metric"),
         ({"m": [{"metric": "custom", "target": 5}]}, "metrics.name"),
+        # The service exposes no metrics endpoint: it has no custom metrics.
+        ({"m": [{"metric": "custom", "target": 5, "name": "queue_depth"}]}, "metrics.metric"),
         ({"m": []}, "metrics"),
         ({"budget": 0.001}, "hourlyBudget"),
         ({"up": {"policies": [{"kind": "pods", "value": 1, "periodSeconds": 3600}]}},
