@@ -28,6 +28,19 @@ def service_scope(project_id: UUID) -> str:
     return f"project/{project_id}/services"
 
 
+def reserve_service_name(uow: UnitOfWork, project: Project, service: Service) -> None:
+    """Reserve the new service's name in its project, or raise NameTakenError."""
+    reserve(
+        uow,
+        service_scope(project.id),
+        service.name,
+        service.id,
+        field="name",
+        taken=f"the project {project.name!r} already has a service {service.name!r}; "
+        "choose another name",
+    )
+
+
 def node_scope(organization_id: UUID) -> str:
     """Node names are unique within their organisation."""
     return f"organization/{organization_id}/nodes"

@@ -16,7 +16,7 @@ from application.databases import (
     health_check,
 )
 from application.errors import InvalidValueError, NotFoundError
-from application.handlers.common import live_project, live_service, reserve, service_scope
+from application.handlers.common import live_project, live_service, reserve_service_name
 from application.handlers.deployments import request_deployment
 from application.handlers.variables import set_variables
 from application.secrets import Secret
@@ -81,15 +81,7 @@ def create_database(cmd: CreateDatabase, uow: UnitOfWork) -> dict[str, UUID]:
         now=uow.now,
     )
     uow.add(service)
-    reserve(
-        uow,
-        service_scope(project.id),
-        service.name,
-        service_id,
-        field="name",
-        taken=f"the project {project.name!r} already has a service {service.name!r}; "
-        "choose another name",
-    )
+    reserve_service_name(uow, project, service)
     values = credentials(kind, service.name)
     set_variables(
         SetVariables(

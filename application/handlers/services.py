@@ -20,7 +20,7 @@ from application.handlers.common import (
     live_project,
     live_service,
     release,
-    reserve,
+    reserve_service_name,
     service_scope,
 )
 from application.secrets import Secret
@@ -81,15 +81,7 @@ def create_service(cmd: CreateService, uow: UnitOfWork) -> dict[str, UUID]:
         now=uow.now,
     )
     uow.add(service)
-    reserve(
-        uow,
-        service_scope(project.id),
-        service.name,
-        service_id,
-        field="name",
-        taken=f"the project {project.name!r} already has a service {service.name!r}; "
-        "choose another name",
-    )
+    reserve_service_name(uow, project, service)
     return {"service_id": service_id, "project_id": project.id}
 
 
