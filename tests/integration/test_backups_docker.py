@@ -10,7 +10,9 @@ behind Containr's back is refused by the restore, saying so, and changes nothing
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docker
 import pytest
@@ -86,6 +88,13 @@ def finished_restore(platform: Platform, restore_id: uuid.UUID) -> DatabaseResto
     return platform.services.queries.database_restore(restore_id)
 
 
+def shown(rows: Callable[[], list[Any]], state: str) -> list[Any]:
+    """The dashboard's rows once its read model shows them in ``state`` (it follows the
+    event log a moment after the aggregate)."""
+    until(lambda: [r.state for r in rows()] == [state], timeout=60, what=f"the row {state}")
+    return rows()
+
+
 def psql(engine: docker.APIClient, container: str, sql: str) -> str:
     """Run ``sql`` in the database's replica with its own credentials (PG* variables)."""
     done = engine.exec_create(
@@ -142,7 +151,7 @@ def test_postgres_backed_up_to_s3_verified_dropped_and_restored_into_same_and_ne
     assert backup.tables.get("public.visits") == 25, backup.tables
     assert backup.sha256 and backup.size_bytes > 0
     assert any(k.endswith(backup.key) for k in s3_server.keys(s3_bucket)), backup.key
-    [row] = platform.services.dashboard.backups(database)
+    [row] = shown(lambda: platform.services.dashboard.backups(database), "verified")
     assert (row.state, row.busy, row.tables) == ("verified", False, backup.tables)
 
     assert psql(engine, replica, "DROP TABLE visits") == ""
@@ -205,7 +214,7 @@ def test_a_corrupted_stored_backup_is_refused_saying_so_and_changes_nothing(
     assert restore.state is RestoreState.FAILED
     assert "corrupt" in restore.reason, restore.reason
     assert visits(engine, replica) == "8"  # unchanged: the restore never began writing
-    [row] = platform.services.dashboard.database_restores(database)
+    [row] = shown(lambda: platform.services.dashboard.database_restores(database), "failed")
     assert row.state == "failed" and not row.busy and "corrupt" in row.reason
     assert helpers(platform, engine) == []
 
