@@ -269,11 +269,34 @@ def until(condition: Callable[[], bool], timeout: float = 30, what: str = "condi
 def continuous_requests(
     platform: Platform, service: str, stop: threading.Event
 ) -> Iterator[tuple[float, int, str]]:
-    """Requests back to back until ``stop``: (time, status, body); a transport error is 0."""
+    """Requests back to back until ``stop``: (time, status, body); a transport error is 0.
+
+    Like a browser (RFC 9112 9.3.1), a GET whose *reused* keep-alive connection fails
+    before any answer is sent once more on a new connection: Caddy closes its idle
+    connections when it loads a new configuration, and a request written at that same
+    moment meets a reset. A failure on a new connection is never retried.
+    """
     while not stop.is_set():
         at = time.monotonic()
-        try:
-            response = platform.get(service)
-            yield at, response.status_code, response.text
-        except httpx.TransportError as e:
-            yield at, 0, repr(e)
+        for attempt in range(2):
+            opened: list[str] = []
+
+            def trace(event: str, info: object, opened: list[str] = opened) -> None:
+                if event == "connection.connect_tcp.started":
+                    opened.append(event)
+
+            try:
+                response = platform.client.get(
+                    f"http://{platform.ingress_listen}/",
+                    headers={"Host": platform.host(service)},
+                    extensions={"trace": trace},
+                )
+            except (httpx.ReadError, httpx.RemoteProtocolError) as e:
+                if attempt == 0 and not opened:
+                    continue
+                yield at, 0, repr(e)
+            except httpx.TransportError as e:
+                yield at, 0, repr(e)
+            else:
+                yield at, response.status_code, response.text
+            break
