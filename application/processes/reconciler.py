@@ -54,6 +54,8 @@ from domain.service_spec import HealthCheckKind, ServiceKind
 
 log = logging.getLogger(__name__)
 ACTOR = Actor("system:reconciler")
+MIN_GAP = 0.2
+"""Seconds between two ticks at least, however often the dashboard changes."""
 RETIRE_GRACE = timedelta(seconds=30)  # the deployer retires old replicas after draining
 
 
@@ -119,14 +121,17 @@ class Reconciler:
     def run(
         self, stop: threading.Event, wait: Callable[[float], object], *, interval: float = 3.0
     ) -> None:
-        """Reconcile until ``stop`` is set."""
+        """Reconcile until ``stop`` is set: every ``interval``, and when ``wait`` returns
+        early (the dashboard changed), but at most once per ``MIN_GAP``."""
         self._stop = stop
         while not stop.is_set():
             try:
                 self.tick()
             except Exception:
                 log.exception("the reconciler's tick failed")
-            wait(interval)
+            if stop.wait(MIN_GAP):  # a burst of changes makes one tick, not one each
+                return
+            wait(interval - MIN_GAP)
 
     def _send(self, command: c.Command) -> None:
         try:

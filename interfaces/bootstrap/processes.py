@@ -432,9 +432,6 @@ def start_processes(
 
         return target
 
-    def reconcile(inner: threading.Event) -> None:
-        reconciler.run(inner, inner.wait)
-
     def prune(inner: threading.Event) -> None:
         while not inner.wait(600):
             try:
@@ -452,7 +449,9 @@ def start_processes(
 
     targets: tuple[tuple[str, Callable[[threading.Event], None]], ...] = (
         ("containr-deployer", on_dashboard(deployer.run)),
-        ("containr-reconciler", reconcile),
+        # Woken by the dashboard too: a scale, a wake or a new live release is acted on at
+        # once, not at the next 3 s resync.
+        ("containr-reconciler", on_dashboard(reconciler.run)),
         ("containr-guests", manage_guests),
         ("containr-prune", prune),
     )
