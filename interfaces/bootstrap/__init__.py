@@ -38,6 +38,7 @@ from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
+from application.alert_ports import AlertDelivery
 from application.auth import AuthService
 from application.backup_check import PlanDestinationCheck
 from application.backup_destinations import BackupDestinationCheck, DestinationStores
@@ -128,6 +129,7 @@ def bootstrap(
     backup_stores: BackupStoreMaker | None = None,
     opened_backup_stores: BackupStores | None = None,
     database_dumps: DatabaseDumps | None = None,
+    alert_delivery: AlertDelivery | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -221,6 +223,8 @@ def bootstrap(
             wake=wake,
             backup_stores=opened,
             database_dumps=database_dumps or DockerDatabaseDumps(),
+            events=event_log,
+            alert_delivery=alert_delivery,
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)

@@ -25,6 +25,15 @@ from projections.dashboard.accounts import (
     SignInLinkRow,
     UserRow,
 )
+from projections.dashboard.alerts import (
+    ALERT_RULES,
+    INCIDENTS,
+    SILENCES,
+    AlertHandlers,
+    AlertRuleRow,
+    IncidentRow,
+    SilenceRow,
+)
 from projections.dashboard.autoscaling import AUTOSCALING, AutoscalingHandlers, AutoscalingRow
 from projections.dashboard.backup_destinations import (
     BACKUP_DESTINATIONS,
@@ -116,6 +125,7 @@ from projections.dashboard.variables import (
 from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, VolumeHandlers
 
 __all__ = [
+    "ALERT_RULES",
     "API_TOKENS",
     "AUTOSCALING",
     "BACKUPS",
@@ -132,6 +142,7 @@ __all__ = [
     "ENVIRONMENT_ACCESS",
     "GIT_CONNECTIONS",
     "GUESTS",
+    "INCIDENTS",
     "INVITATIONS",
     "MEMBERS",
     "NODES",
@@ -147,6 +158,7 @@ __all__ = [
     "SERVICE_VOLUMES",
     "SHARE_LINKS",
     "SIGN_IN_LINKS",
+    "SILENCES",
     "SNAPSHOTS",
     "USERS",
     "VARIABLES",
@@ -154,6 +166,7 @@ __all__ = [
     "VARIABLE_SETS",
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
+    "AlertRuleRow",
     "ApiTokenRow",
     "AutoscalingRow",
     "BackupDestinationRow",
@@ -171,6 +184,7 @@ __all__ = [
     "EnvironmentRow",
     "GitConnectionRow",
     "GuestRow",
+    "IncidentRow",
     "InvitationRow",
     "MemberRow",
     "NodeRow",
@@ -186,6 +200,7 @@ __all__ = [
     "ServiceVolumesRow",
     "ShareLinkRow",
     "SignInLinkRow",
+    "SilenceRow",
     "SnapshotRow",
     "UserRow",
     "VariableReferenceRow",
@@ -216,6 +231,7 @@ class DashboardProjection(
     AutoscalingHandlers,
     BackupDestinationHandlers,
     BackupHandlers,
+    AlertHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -262,4 +278,7 @@ class DashboardProjection(
         BACKUPS,
         BACKUP_PLANS,
         DATABASE_RESTORES,
+        ALERT_RULES,
+        INCIDENTS,
+        SILENCES,
     )
