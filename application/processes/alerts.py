@@ -52,6 +52,7 @@ class AlertProcess:
         delivery: AlertDelivery | None = None,
         period: timedelta = PERIOD,
         public_url: str | None = None,
+        wait_for: Callable[[int], None] | None = None,
     ) -> None:
         self.bus = bus
         self.dashboard = dashboard
@@ -61,7 +62,11 @@ class AlertProcess:
         """The notifiers (None: incidents are recorded, nothing is sent)."""
         self.period = period
         self.public_url = public_url.rstrip("/") if public_url else None
+        self.wait_for = wait_for
+        """Read-your-writes: wait until the dashboard shows a log position (bounded)."""
         self._ctx = Context(actor=ACTOR)
+        self._position = 0
+        """The log position of the last command this process sent."""
         self._last: datetime | None = None
         self._cursor = 0
         """Incidents changed up to this log position owe no notification (0 after a start:
@@ -83,6 +88,8 @@ class AlertProcess:
             self._last = now
             self.evaluate(now)
         if self.delivery is not None:
+            if self.wait_for is not None and self._position:
+                self.wait_for(self._position)  # what was just recorded is handed over now
             self.notify()
 
     def evaluate(self, now: datetime) -> None:
@@ -138,7 +145,7 @@ class AlertProcess:
         now: datetime,
     ) -> None:
         if step in (Step.OPEN_PENDING, Step.OPEN_FIRING):
-            self.bus.execute(
+            self._send(
                 c.OpenIncident(
                     rule_id=rule.id,
                     subject=seen.subject,
@@ -153,16 +160,14 @@ class AlertProcess:
                     started_at=now,
                     fire=step is Step.OPEN_FIRING,
                     silenced_by=self._silence(rule, seen.project_id, seen.service_id, now),
-                ),
-                self._ctx,
+                )
             )
         elif incident is not None and step is Step.FIRE:
             silence = self._silence(rule, incident.project_id, incident.service_id, now)
-            self.bus.execute(
+            self._send(
                 c.FireIncident(
                     incident_id=incident.id, value=seen.value, silenced_by=silence, at=now
-                ),
-                self._ctx,
+                )
             )
         elif incident is not None and step in (Step.DROP, Step.RESOLVE):
             self._end(incident, seen.value, "the condition no longer holds", now)
@@ -176,12 +181,16 @@ class AlertProcess:
         *,
         timed_out: bool = False,
     ) -> None:
-        self.bus.execute(
+        self._send(
             c.EndIncident(
                 incident_id=incident.id, reason=reason, value=value, timed_out=timed_out, at=now
-            ),
-            self._ctx,
+            )
         )
+
+    def _send(self, command: c.Command) -> None:
+        result = self.bus.execute(command, self._ctx)
+        if result.position is not None:
+            self._position = max(self._position, result.position)
 
     @staticmethod
     def _timed_out(rule: AlertRuleRow, incident: IncidentRow, now: datetime) -> bool:

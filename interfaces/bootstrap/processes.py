@@ -268,6 +268,7 @@ def processes(
             clock=parts.clock,
             delivery=parts.alert_delivery,
             public_url=settings.public_url,
+            wait_for=wait_for,
         ),
     )
 
