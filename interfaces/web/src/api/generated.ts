@@ -21,6 +21,62 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** What makes an organisation's incidents: a metric over a threshold for a while (Prometheus' for), or an event; where (project, environment, service) and whom to tell (notifierIds; null: every notifier). */
+export type AlertRule = {
+  __typename?: 'AlertRule';
+  /** > >= < or <=. */
+  comparator: Maybe<Scalars['String']['output']>;
+  count: Maybe<Scalars['Int']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  customMetric: Maybe<Scalars['String']['output']>;
+  /** The condition in words. */
+  description: Scalars['String']['output'];
+  enabled: Scalars['Boolean']['output'];
+  environmentId: Maybe<Scalars['ID']['output']>;
+  /** deployment_failed, replica_crash_looping, node_unreachable, backup_failed or budget_warning. */
+  event: Maybe<Scalars['String']['output']>;
+  /** How long the condition holds before the incident fires. */
+  forSeconds: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** metric or event. */
+  kind: Scalars['String']['output'];
+  /** cpu_percent_of_request, memory_percent_of_request, memory_percent_of_limit, requests_per_second, error_percent, latency_p95_seconds, node_cpu_percent, node_memory_percent or custom. */
+  metric: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  notifierIds: Maybe<Array<Scalars['ID']['output']>>;
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Maybe<Scalars['ID']['output']>;
+  /** events: an incident whose subject never recovers resolves after this long. */
+  resolveAfterSeconds: Maybe<Scalars['Int']['output']>;
+  serviceId: Maybe<Scalars['ID']['output']>;
+  severity: Scalars['String']['output'];
+  threshold: Maybe<Scalars['Float']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  windowSeconds: Maybe<Scalars['Int']['output']>;
+};
+
+/** An alert rule's settings. kind metric: metric (and customMetric for custom), comparator, threshold, forSeconds (0 to 86400). kind event: event (and count and windowSeconds for replica_crash_looping), resolveAfterSeconds (60 to 604800). Scope: projectId, environmentId, serviceId (none: the whole organisation; node rules take none). severity: info, warning or critical. */
+export type AlertRuleInput = {
+  comparator?: InputMaybe<Scalars['String']['input']>;
+  count?: InputMaybe<Scalars['Int']['input']>;
+  customMetric?: InputMaybe<Scalars['String']['input']>;
+  enabled?: Scalars['Boolean']['input'];
+  environmentId?: InputMaybe<Scalars['ID']['input']>;
+  event?: InputMaybe<Scalars['String']['input']>;
+  forSeconds?: Scalars['Int']['input'];
+  kind?: Scalars['String']['input'];
+  metric?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  notifierIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  projectId?: InputMaybe<Scalars['ID']['input']>;
+  resolveAfterSeconds?: InputMaybe<Scalars['Int']['input']>;
+  serviceId?: InputMaybe<Scalars['ID']['input']>;
+  severity?: Scalars['String']['input'];
+  threshold?: InputMaybe<Scalars['Float']['input']>;
+  windowSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A personal API token (never the token itself). */
 export type ApiTokenInfo = {
   __typename?: 'ApiTokenInfo';
@@ -609,6 +665,72 @@ export type ImpactPoint = {
   estimated: Scalars['Int']['output'];
 };
 
+/** One rule's condition about one subject (a service in an environment, a service, a node): pending, firing, resolved, or dropped when it stopped before firing. */
+export type Incident = {
+  __typename?: 'Incident';
+  acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
+  acknowledgedBy: Maybe<Scalars['String']['output']>;
+  endReason: Maybe<Scalars['String']['output']>;
+  endedAt: Maybe<Scalars['DateTime']['output']>;
+  environmentId: Maybe<Scalars['ID']['output']>;
+  firedAt: Maybe<Scalars['DateTime']['output']>;
+  forSeconds: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Names of what it is about (service, environment, node). */
+  labels: Scalars['JSON']['output'];
+  nodeId: Maybe<Scalars['ID']['output']>;
+  /** What was handed to the notifiers, oldest first. */
+  notifications: Array<IncidentNotification>;
+  /** Pending or firing. */
+  open: Scalars['Boolean']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Maybe<Scalars['ID']['output']>;
+  ruleId: Scalars['ID']['output'];
+  ruleName: Scalars['String']['output'];
+  serviceId: Maybe<Scalars['ID']['output']>;
+  severity: Scalars['String']['output'];
+  /** The silence it fired under (nothing was sent). */
+  silencedBy: Maybe<Scalars['ID']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+  status: Scalars['String']['output'];
+  /** What it is about: service:<id>[:<environment id>] or node:<id>. */
+  subject: Scalars['String']['output'];
+  threshold: Maybe<Scalars['Float']['output']>;
+  /** Its lifecycle, oldest first. */
+  timeline: Array<IncidentStep>;
+  title: Scalars['String']['output'];
+  /** What started it (a failed deployment's id...). */
+  trigger: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  value: Maybe<Scalars['Float']['output']>;
+};
+
+/** A notification handed to the organisation's notifiers. */
+export type IncidentNotification = {
+  __typename?: 'IncidentNotification';
+  at: Scalars['DateTime']['output'];
+  /** <incident id>:firing or <incident id>:resolved. */
+  key: Scalars['String']['output'];
+  status: Scalars['String']['output'];
+};
+
+/** One step of an incident's life. */
+export type IncidentStep = {
+  __typename?: 'IncidentStep';
+  at: Scalars['DateTime']['output'];
+  /** acknowledged: who. */
+  by: Maybe<Scalars['String']['output']>;
+  /** resolved: why. */
+  reason: Maybe<Scalars['String']['output']>;
+  /** firing: under a silence (nothing sent). */
+  silenced: Scalars['Boolean']['output'];
+  /** pending, firing, resolved, dropped (never fired) or acknowledged. */
+  status: Scalars['String']['output'];
+  /** The value measured then, if any. */
+  value: Maybe<Scalars['Float']['output']>;
+};
+
 /** An invitation to join an organisation. */
 export type Invitation = {
   __typename?: 'Invitation';
@@ -727,6 +849,8 @@ export type MonthCost = {
 export type Mutation = {
   __typename?: 'Mutation';
   acceptInvitation: Organization;
+  /** Take an incident on (members); a repeat changes nothing. */
+  acknowledgeIncident: Incident;
   addEnvironment: Environment;
   /** Back a managed database up now, to `destinationId` or its plan's destination; the backup is then restored into a throw-away database and checked. */
   backupNow: Backup;
@@ -739,6 +863,8 @@ export type Mutation = {
   /** Build a service from a repository's branch at a git connection's provider (checked there first). webhookMode automatic (default): Containr registers the webhook (needs CONTAINR_PUBLIC_URL); manual: paste the source's webhookUrl and webhookSecret. */
   connectServiceRepository: Maybe<ServiceSource>;
   cordonNode: Node;
+  /** Add an alert rule (admins and owners). A rule over an unknown metric, a threshold that is not a number (or negative where the metric never is), a for out of 0 to 86400 s or a scope outside the organisation is refused naming the setting. */
+  createAlertRule: AlertRule;
   /** A personal API token, shown once. */
   createApiToken: NewSecretToken;
   /** Add a backup destination: kind directory (path: an absolute path on the node, made with mode 0700 if missing) or s3 (bucket, prefix, region, accessKeyId, secretAccessKey; endpointUrl for MinIO, R2, B2...). It is saved only after a test write and delete succeed; a refusal names the setting and the store's reason. */
@@ -754,6 +880,10 @@ export type Mutation = {
   createService: Service;
   /** A link that opens a members-only environment until it expires (1 to 720 hours). */
   createShareLink: ShareLink;
+  /** Silence incidents matching a rule, a project and/or a service until endsAt (at most 90 days; members): they are recorded, not sent. */
+  createSilence: Silence;
+  /** Delete an alert rule; its open incidents resolve (admins and owners). */
+  deleteAlertRule: Scalars['Boolean']['output'];
   /** Move a project to the bin; it can be restored for 30 days. */
   deleteProject: Project;
   /** Delete a service; its volumes are removed with its containers unless keepVolumes (then they stay, orphaned, until removed). */
@@ -765,6 +895,8 @@ export type Mutation = {
   drainNode: Node;
   /** The member sign-in hop into a members-only environment: the URL (on the host of returnUrl, which must be one of the environment's) that gives the caller's browser a member cookie there. It holds a single-use token that lasts 60 seconds. */
   enterEnvironment: Scalars['String']['output'];
+  /** End a silence now (members). */
+  expireSilence: Silence;
   /** Invite someone by email; the invitation token is shown once. */
   inviteMember: NewSecretToken;
   labelNode: Node;
@@ -853,6 +985,8 @@ export type Mutation = {
   /** Stop signing in with a provider account (never your last way in). */
   unlinkSignInProvider: Viewer;
   unsetVariables: Array<Variable>;
+  /** Replace an alert rule's settings (its kind stays; admins and owners). */
+  updateAlertRule: AlertRule;
   /** Change a backup destination's settings (those left out keep their value; its kind stays). Saved only after a test write with the new settings succeeds. */
   updateBackupDestination: BackupDestination;
   /** Use another API token (or TLS setting) for a cluster. */
@@ -866,6 +1000,12 @@ export type Mutation = {
 
 export type MutationAcceptInvitationArgs = {
   token: Scalars['String']['input'];
+};
+
+
+export type MutationAcknowledgeIncidentArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 
@@ -925,6 +1065,13 @@ export type MutationConnectServiceRepositoryArgs = {
 export type MutationCordonNodeArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateAlertRuleArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  organizationId: Scalars['ID']['input'];
+  settings: AlertRuleInput;
 };
 
 
@@ -1018,6 +1165,23 @@ export type MutationCreateShareLinkArgs = {
 };
 
 
+export type MutationCreateSilenceArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  comment?: Scalars['String']['input'];
+  endsAt: Scalars['DateTime']['input'];
+  organizationId: Scalars['ID']['input'];
+  projectId?: InputMaybe<Scalars['ID']['input']>;
+  ruleId?: InputMaybe<Scalars['ID']['input']>;
+  serviceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationDeleteAlertRuleArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteProjectArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -1055,6 +1219,12 @@ export type MutationDrainNodeArgs = {
 export type MutationEnterEnvironmentArgs = {
   environmentId: Scalars['ID']['input'];
   returnUrl: Scalars['String']['input'];
+};
+
+
+export type MutationExpireSilenceArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1436,6 +1606,13 @@ export type MutationUnsetVariablesArgs = {
 };
 
 
+export type MutationUpdateAlertRuleArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  settings: AlertRuleInput;
+};
+
+
 export type MutationUpdateBackupDestinationArgs = {
   accessKeyId?: InputMaybe<Scalars['String']['input']>;
   bucket?: InputMaybe<Scalars['String']['input']>;
@@ -1662,6 +1839,10 @@ export type PushTriggerInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** One alert rule. */
+  alertRule: AlertRule;
+  /** An organisation's alert rules by name. */
+  alertRules: Array<AlertRule>;
   /** Per day: deployments, success, change-failure rate, lead time. */
   analytics: Array<DailyStats>;
   /** The audit timeline, newest first; `before` is a position. */
@@ -1691,6 +1872,10 @@ export type Query = {
   gitRepositories: GitRepositoryPage;
   /** One guest of a cluster. */
   guest: Guest;
+  /** One incident, its timeline and what was sent. */
+  incident: Incident;
+  /** An organisation's incidents, newest first (open: only pending and firing ones; first: at most 500). */
+  incidents: Array<Incident>;
   /** Build and runtime log lines, oldest first, after a cursor (with `newest`: the newest `first` lines after it). */
   logs: LogPage;
   node: Node;
@@ -1715,12 +1900,24 @@ export type Query = {
   serviceTriggers: Maybe<ServiceTriggers>;
   /** The providers (GitHub, GitLab) one may sign in with here. */
   signInProviders: Array<SignInProvider>;
+  /** An organisation's silences, latest ending first. */
+  silences: Array<Silence>;
   /** Variable names; values only with reveal (admins and owners). */
   variables: Array<Variable>;
   /** The signed-in user and their organisations. */
   viewer: Viewer;
   /** A git connection's webhook deliveries, newest first. */
   webhookDeliveries: Array<WebhookDelivery>;
+};
+
+
+export type QueryAlertRuleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAlertRulesArgs = {
+  organizationId: Scalars['ID']['input'];
 };
 
 
@@ -1824,6 +2021,18 @@ export type QueryGuestArgs = {
 };
 
 
+export type QueryIncidentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryIncidentsArgs = {
+  first?: Scalars['Int']['input'];
+  open?: Scalars['Boolean']['input'];
+  organizationId: Scalars['ID']['input'];
+};
+
+
 export type QueryLogsArgs = {
   after?: Scalars['Int']['input'];
   deploymentId?: InputMaybe<Scalars['ID']['input']>;
@@ -1906,6 +2115,11 @@ export type QueryServiceSourceArgs = {
 
 export type QueryServiceTriggersArgs = {
   serviceId: Scalars['ID']['input'];
+};
+
+
+export type QuerySilencesArgs = {
+  organizationId: Scalars['ID']['input'];
 };
 
 
@@ -2189,6 +2403,22 @@ export type SignInProvider = {
   name: Scalars['String']['output'];
   /** Open it in the browser to sign in (add `?next=/path` to come back there). */
   startUrl: Scalars['String']['output'];
+};
+
+/** Incidents matching every matcher given (rule, project, service) until endsAt are recorded but not sent. */
+export type Silence = {
+  __typename?: 'Silence';
+  comment: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  endsAt: Scalars['DateTime']['output'];
+  expired: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  organizationId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+  projectId: Maybe<Scalars['ID']['output']>;
+  ruleId: Maybe<Scalars['ID']['output']>;
+  serviceId: Maybe<Scalars['ID']['output']>;
 };
 
 /** An archive of a service's volume (taken with the service quiesced), its sha256, and the restores of it into new volumes. */
