@@ -366,6 +366,9 @@ CASES: dict[str, Case] = {
         "service",
         "deployment",
     ),
+    "Subscription.incidentUpdated": s(
+        "subscription($org: ID!) { incidentUpdated(organizationId: $org) { status } }", "org"
+    ),
     "Subscription.nodeUpdated": s(
         "subscription($org: ID!) { nodeUpdated(organizationId: $org) { name } }", "org"
     ),
