@@ -222,31 +222,29 @@ class AlertProcess:
     def notify(self) -> None:
         """Hand over what incidents changed since the cursor owe, and note it."""
         assert self.delivery is not None
+        rules: dict[UUID, AlertRuleRow] | None = None
         while True:
             rows = self.dashboard.incidents_changed(after=self._cursor)
             if not rows:
                 return
             for row in rows:
-                for key in owed(row):
-                    if not self._hand_over(row, key):
+                keys = owed(row)
+                if keys and rules is None:
+                    rules = {r.id: r for r in self.dashboard.alert_rules()}
+                for key in keys:
+                    if not self._hand_over(row, key, _notifiers(rules or {}, row.rule_id)):
                         return  # try again next tick, from this incident on
                 self._cursor = max(self._cursor, row.position)
 
-    def _hand_over(self, row: IncidentRow, key: str) -> bool:
-        rule_notifiers = self._notifiers(row.rule_id)
+    def _hand_over(self, row: IncidentRow, key: str, notifiers: list[UUID] | None) -> bool:
         try:
             assert self.delivery is not None
-            self.delivery.deliver(self._notification(row, key), rule_notifiers)
+            self.delivery.deliver(self._notification(row, key), notifiers)
             self.bus.execute(c.RecordIncidentNotified(incident_id=row.id, key=key), self._ctx)
         except Exception as e:
             log.warning("notification %s not handed over: %s", key, e)
             return False
         return True
-
-    def _notifiers(self, rule_id: UUID) -> list[UUID] | None:
-        rules = {r.id: r for r in self.dashboard.alert_rules()}
-        rule = rules.get(rule_id)
-        return None if rule is None or rule.notifier_ids is None else list(rule.notifier_ids)
 
     def _notification(self, row: IncidentRow, key: str) -> Notification:
         resolved = key.endswith(":resolved")
@@ -272,6 +270,13 @@ class AlertProcess:
             labels=dict(row.labels),
             url=f"{self.public_url}/incidents/{row.id}" if self.public_url else None,
         )
+
+
+def _notifiers(rules: dict[UUID, AlertRuleRow], rule_id: UUID) -> list[UUID] | None:
+    """The rule's notifiers (None: every notifier of the organisation, also when the rule
+    was deleted since)."""
+    rule = rules.get(rule_id)
+    return None if rule is None or rule.notifier_ids is None else list(rule.notifier_ids)
 
 
 def owed(row: IncidentRow) -> list[str]:

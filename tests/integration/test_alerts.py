@@ -167,7 +167,9 @@ class Alerts:
         return self.world.app.dashboard.incidents(self.world.org)
 
 
-def cpu_rule(world: World, *, for_seconds: int = 300) -> c.CreateAlertRule:
+def cpu_rule(
+    world: World, *, for_seconds: int = 300, notifiers: list[uuid.UUID] | None = None
+) -> c.CreateAlertRule:
     return c.CreateAlertRule(
         organization_id=world.org,
         settings=c.AlertRuleInput(
@@ -178,6 +180,7 @@ def cpu_rule(world: World, *, for_seconds: int = 300) -> c.CreateAlertRule:
             threshold=90,
             for_seconds=for_seconds,
             project_id=world.project,
+            notifier_ids=notifiers,
         ),
     )
 
@@ -291,7 +294,8 @@ def test_repeats_and_crashes_open_one_incident_and_hand_each_notification_over_o
 
 
 def test_notifiers_that_do_not_answer_are_tried_again_next_tick(alerts: Alerts) -> None:
-    alerts.run(cpu_rule(alerts.world, for_seconds=0))
+    pager = uuid.uuid4()
+    alerts.run(cpu_rule(alerts.world, for_seconds=0, notifiers=[pager]))
     alerts.delivery.down = True
     (firing,) = alerts.tick(cores=0.5)
     alerts.tick(cores=0.5)
@@ -299,6 +303,7 @@ def test_notifiers_that_do_not_answer_are_tried_again_next_tick(alerts: Alerts) 
     alerts.delivery.down = False
     alerts.tick(cores=0.5)
     assert alerts.delivery.keys == [f"{firing.id}:firing"]
+    assert alerts.delivery.handed[0][1] == [pager]  # the rule's notifiers only
 
 
 def test_a_silenced_incident_is_recorded_and_not_sent(alerts: Alerts) -> None:
@@ -360,3 +365,71 @@ def test_a_failed_release_fires_and_the_next_healthy_one_resolves(
     assert resolved.status == "resolved"
     alerts.tick()
     assert alerts.delivery.keys == [f"{firing.id}:firing", f"{firing.id}:resolved"]
+
+
+def test_a_replica_lost_three_times_in_ten_minutes_is_crash_looping_until_they_age_out(
+    rig: Rig,  # noqa: F811 - the fixture
+    clock: FakeClock,
+) -> None:
+    alerts = Alerts(rig.world, clock)
+    alerts.run(
+        c.CreateAlertRule(
+            organization_id=rig.world.org,
+            settings=c.AlertRuleInput(
+                name="Crash loops",
+                kind=ConditionKind.EVENT,
+                event=AlertEvent.REPLICA_CRASH_LOOPING,
+                count=3,
+                window_seconds=600,
+            ),
+        )
+    )
+    live = rig.deploy(rig.commits[0])
+    for n in range(3):
+        assert alerts.tick() == []
+        alerts.run(c.ReportReplicaLost(deployment_id=live.id, replica=0, reason=f"exit {n}"))
+    (looping,) = alerts.tick()
+    assert looping.status == "firing" and looping.trigger == f"deployment:{live.id}"
+    assert looping.title == "Replica crash looping (web in production)"
+    clock.advance(timedelta(minutes=10))  # the first loss leaves the window
+    (resolved,) = alerts.tick()
+    assert resolved.status == "resolved"
+
+
+def test_an_unreachable_node_fires_and_resolves_by_itself_after_its_timeout_once(
+    alerts: Alerts,
+) -> None:
+    world = alerts.world
+    node = alerts.run(
+        c.RegisterNode(
+            organization_id=world.org,
+            name="edge-1",
+            endpoint="tcp://10.0.0.9:2376",
+            cpu_millis=1000,
+            memory_mb=1024,
+        )
+    )
+    alerts.run(
+        c.CreateAlertRule(
+            organization_id=world.org,
+            settings=c.AlertRuleInput(
+                name="Nodes",
+                kind=ConditionKind.EVENT,
+                event=AlertEvent.NODE_UNREACHABLE,
+                resolve_after_seconds=60,
+            ),
+        )
+    )
+    assert alerts.tick() == []
+    alerts.run(c.MarkNodeUnreachable(node_id=node, reason="no answer within 5 s"))
+    (down,) = alerts.tick()
+    assert down.status == "firing" and down.node_id == node and down.labels == {"node": "edge-1"}
+    for _ in range(4):  # 60 s firing: resolved by timeout, and not opened again
+        (row,) = alerts.tick()
+    assert row.status == "resolved" and row.end_reason == "timed out"
+    assert len(alerts.tick()) == 1
+    alerts.run(c.MarkNodeReachable(node_id=node))
+    alerts.tick()
+    alerts.run(c.MarkNodeUnreachable(node_id=node, reason="gone again"))
+    again, first = alerts.tick()
+    assert first.id == down.id and again.status == "firing"
