@@ -19,6 +19,7 @@ from adapters.readstore.host import ReadModelHost
 from application import commands as c
 from application.alert_ports import Notification
 from application.alert_readings import AlertReadings
+from application.backup_ports import DumpError
 from application.errors import UnavailableError
 from application.metrics_ports import (
     CPU_CORES,
@@ -32,9 +33,11 @@ from application.readmodels import IncidentRow
 from application.services import ALL_MODELS, Services
 from application.settings import Settings
 from domain.alerting import AlertEvent, AlertMetric, Comparator, ConditionKind
+from domain.backup import BackupState
 from domain.service_spec import Resources
 from interfaces.bootstrap import bootstrap
 from tests.integration.conftest import World
+from tests.integration.test_backups_fakes import Db, db  # noqa: F401 - fixtures
 from tests.integration.test_deployer_fakes import (  # noqa: F401 - fixtures
     CrashingBus,
     Rig,
@@ -433,3 +436,30 @@ def test_an_unreachable_node_fires_and_resolves_by_itself_after_its_timeout_once
     alerts.run(c.MarkNodeUnreachable(node_id=node, reason="gone again"))
     again, first = alerts.tick()
     assert first.id == down.id and again.status == "firing"
+
+
+def test_a_failed_backup_fires_and_the_next_verified_one_resolves(
+    db: Db,  # noqa: F811 - the fixture
+    clock: FakeClock,
+) -> None:
+    alerts = Alerts(db.rig.world, clock)
+    alerts.run(
+        c.CreateAlertRule(
+            organization_id=db.rig.world.org,
+            settings=c.AlertRuleInput(
+                name="Backups", kind=ConditionKind.EVENT, event=AlertEvent.BACKUP_FAILED
+            ),
+        )
+    )
+    assert alerts.tick() == []  # never backed up: nothing to judge
+    db.dumps.fail["dump"] = DumpError("pg_dump exited 1: connection refused")
+    failed = db.backup_now()
+    assert db.drive(db.process(), failed) is BackupState.FAILED
+    (firing,) = alerts.tick()
+    assert firing.status == "firing" and firing.trigger == f"backup:{failed}"
+    assert firing.service_id == db.service and firing.title.startswith("Backup failed (postgres")
+    db.dumps.fail.clear()
+    verified = db.backup_now()
+    assert db.drive(db.process(), verified) is BackupState.VERIFIED
+    (resolved,) = alerts.tick()
+    assert resolved.status == "resolved"
