@@ -33,10 +33,12 @@ from application.readmodels import IncidentRow
 from application.services import ALL_MODELS, Services
 from application.settings import Settings
 from domain.alerting import AlertEvent, AlertMetric, Comparator, ConditionKind
+from domain.autoscaling import MetricKind
 from domain.backup import BackupState
 from domain.service_spec import Resources
 from interfaces.bootstrap import bootstrap
 from tests.integration.conftest import World
+from tests.integration.test_autoscaler_fakes import Scaling, scaling  # noqa: F401 - fixtures
 from tests.integration.test_backups_fakes import Db, db  # noqa: F401 - fixtures
 from tests.integration.test_deployer_fakes import (  # noqa: F401 - fixtures
     CrashingBus,
@@ -463,3 +465,31 @@ def test_a_failed_backup_fires_and_the_next_verified_one_resolves(
     assert db.drive(db.process(), verified) is BackupState.VERIFIED
     (resolved,) = alerts.tick()
     assert resolved.status == "resolved"
+
+
+def test_an_autoscaling_budget_at_80_percent_fires(
+    scaling: Scaling,  # noqa: F811 - the fixture
+    clock: FakeClock,
+) -> None:
+    alerts = Alerts(scaling.world, clock)
+    alerts.run(
+        c.CreateAlertRule(
+            organization_id=scaling.world.org,
+            settings=c.AlertRuleInput(
+                name="Budget", kind=ConditionKind.EVENT, event=AlertEvent.BUDGET_WARNING
+            ),
+        )
+    )
+    assert alerts.tick() == []
+    scaling.run(
+        c.SetAutoscaling(
+            service_id=scaling.world.service,
+            max_replicas=10,
+            metrics=[c.MetricTargetInput(metric=MetricKind.CPU, target=60)],
+            hourly_budget=0.1,
+        )
+    )
+    assert scaling.tick(cpu=300) == 4  # capped by the budget, warned at 80 %
+    (warned,) = alerts.tick()
+    assert warned.status == "firing" and warned.service_id == scaling.world.service
+    assert warned.value == 0.1  # 4 replicas at 0.025 per hour
