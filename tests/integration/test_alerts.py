@@ -249,8 +249,10 @@ def test_the_for_clock_survives_a_restart_mid_pending(alerts: Alerts) -> None:
     assert firing.fired_at == pending.started_at + timedelta(seconds=60)
 
 
-def test_a_store_that_does_not_answer_neither_fires_nor_resolves(alerts: Alerts) -> None:
-    alerts.run(cpu_rule(alerts.world, for_seconds=0))
+def test_a_store_that_does_not_answer_or_no_samples_neither_fire_nor_resolve(
+    alerts: Alerts,
+) -> None:
+    rule_id = alerts.run(cpu_rule(alerts.world, for_seconds=0))
     (firing,) = alerts.tick(cores=0.5)
     assert firing.status == "firing"
     alerts.store.down = True
@@ -258,16 +260,15 @@ def test_a_store_that_does_not_answer_neither_fires_nor_resolves(alerts: Alerts)
         (same,) = alerts.tick()
         assert same.status == "firing"
     alerts.store.down = False
-    (resolved,) = alerts.tick(cores=0.1)
-    assert resolved.status == "resolved"
-
-
-def test_no_samples_is_unknown_not_resolved(alerts: Alerts) -> None:
-    alerts.run(cpu_rule(alerts.world, for_seconds=0))
-    alerts.tick(cores=0.5)
-    for _ in range(6):  # 90 s without a sample: older than the 60 s window
+    for _ in range(6):  # 90 s without a sample: older than the 60 s window, unknown
         (same,) = alerts.tick()
         assert same.status == "firing"
+    (resolved,) = alerts.tick(cores=0.1)
+    assert resolved.status == "resolved"
+    alerts.tick(cores=0.5)
+    alerts.run(c.DeleteAlertRule(rule_id=rule_id))
+    (gone, _) = alerts.tick(cores=0.5)
+    assert gone.status == "resolved" and gone.end_reason == "the rule was deleted"
 
 
 def test_repeats_and_crashes_open_one_incident_and_hand_each_notification_over_once(
@@ -329,14 +330,6 @@ def test_a_silenced_incident_is_recorded_and_not_sent(alerts: Alerts) -> None:
     assert first.id == silenced.id and first.status == "resolved"
     assert newest.silenced_by is None
     assert alerts.delivery.keys == [f"{newest.id}:firing"]
-
-
-def test_deleting_a_rule_resolves_its_open_incidents(alerts: Alerts) -> None:
-    rule_id = alerts.run(cpu_rule(alerts.world, for_seconds=0))
-    alerts.tick(cores=0.5)
-    alerts.run(c.DeleteAlertRule(rule_id=rule_id))
-    (resolved,) = alerts.tick(cores=0.5)
-    assert resolved.status == "resolved" and resolved.end_reason == "the rule was deleted"
 
 
 def test_a_failed_release_fires_and_the_next_healthy_one_resolves(
