@@ -16,6 +16,7 @@ import pytest
 
 from adapters.fakes import FakeClock
 from adapters.readstore.host import ReadModelHost
+from adapters.readstore.reader import SqlReadStore
 from application import commands as c
 from application.alert_ports import Notification
 from application.alert_readings import AlertReadings
@@ -221,6 +222,12 @@ def test_cpu_above_90_percent_for_5_minutes_is_pending_then_fires_then_resolves(
     assert alerts.delivery.keys == [f"{pending.id}:firing", f"{pending.id}:resolved"]
     (row,) = alerts.incidents()
     assert [n["status"] for n in row.notifications] == ["firing", "resolved"]
+    host = cast(ReadModelHost, alerts.world.app.projections)
+    reader = cast(SqlReadStore, alerts.world.app.read_store)
+    before = reader.generation("dashboard")
+    assert host.rebuild("dashboard") != before  # rebuilt from the log: the same rows
+    assert reader.generation("dashboard") != before
+    assert alerts.incidents() == [row]
 
 
 def test_a_condition_that_stops_before_for_drops_the_pending_incident_unsent(
