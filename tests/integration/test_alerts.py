@@ -128,6 +128,7 @@ class Alerts:
             clock=self.clock,
             delivery=self.delivery,
             period=STEP,
+            public_url="https://containr.example.com/",
             wait_for=lambda position: self.sync(),
         )
         return self.process
@@ -216,6 +217,8 @@ def test_cpu_above_90_percent_for_5_minutes_is_pending_then_fires_then_resolves(
     notification, notifiers = alerts.delivery.handed[0]
     assert notification.severity == "warning" and notifiers is None
     assert notification.title == "CPU (% of request) > 90 for 300 s on web"
+    assert notification.url == f"https://containr.example.com/incidents/{pending.id}"
+    assert notification.labels == {"service": "web"} and "Threshold: 90" in notification.body
     (resolved,) = alerts.tick(cores=0.1)
     assert resolved.status == "resolved" and not resolved.open
     assert [t["status"] for t in resolved.timeline] == ["pending", "firing", "resolved"]

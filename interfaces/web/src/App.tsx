@@ -63,6 +63,7 @@ export function AppRoutes() {
         <Route path="infrastructure" element={<Lazy><Infrastructure /></Lazy>} />
         <Route path="activity" element={<Lazy><Activity /></Lazy>} />
         <Route path="incidents" element={<Lazy><Incidents /></Lazy>} />
+        <Route path="incidents/:incidentId" element={<Lazy><Incidents /></Lazy>} />
         <Route path="alerts/rules" element={<Lazy><AlertRules /></Lazy>} />
         <Route path="settings" element={<Lazy><Settings /></Lazy>} />
         <Route path="join" element={<Lazy><Join /></Lazy>} />

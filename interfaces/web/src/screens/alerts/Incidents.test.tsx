@@ -95,6 +95,11 @@ describe("the incidents page", () => {
     expect(screen.getByTestId("incident-i1-acknowledged").textContent).toMatch(/acknowledged by user:bob/);
   });
 
+  it("opens the details of the incident a notification linked to", () => {
+    view({ focus: "i1" });
+    expect(screen.getByTestId("incident-i1-timeline")).toBeTruthy();
+  });
+
   it("switches between open and all incidents", () => {
     const props = view({ incidents: [] });
     expect(screen.getByTestId("incidents").textContent).toMatch(/Nothing is firing/);

@@ -3,7 +3,7 @@
 // rule for a while. Live: the list follows the incidents' change notices.
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Link } from "react-router-dom";
+import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import {
   AcknowledgeIncidentDocument,
@@ -28,6 +28,7 @@ export const SILENCE_HOURS = [1, 4, 24] as const;
 
 function IncidentItem({
   incident,
+  focused,
   canWrite,
   busy,
   now,
@@ -35,18 +36,19 @@ function IncidentItem({
   onSilence,
 }: {
   incident: Incident;
+  focused: boolean;
   canWrite: boolean;
   busy: boolean;
   now: Date;
   onAcknowledge: (id: string) => void;
   onSilence: (ruleId: string, hours: number) => void;
 }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(focused);
   const [hours, setHours] = useState<number>(1);
   const i = incident;
   const about = aboutText(i.labels);
   return (
-    <li className="space-y-2 p-3" data-testid={`incident-${i.id}`}>
+    <li className={`space-y-2 p-3 ${focused ? "ring-2 ring-inset ring-sky-500" : ""}`} data-testid={`incident-${i.id}`}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <span>
           <StateBadge state={i.status} testId={`incident-${i.id}-status`} /> <span className="font-medium">{i.title}</span>{" "}
@@ -147,6 +149,7 @@ export function IncidentsView({
   incidents,
   silences,
   showAll,
+  focus = null,
   canWrite,
   busy,
   error,
@@ -159,6 +162,8 @@ export function IncidentsView({
   incidents: readonly Incident[];
   silences: readonly Silence[];
   showAll: boolean;
+  /** The incident a notification linked to (shown with its details open). */
+  focus?: string | null;
   canWrite: boolean;
   busy: boolean;
   error: unknown;
@@ -186,7 +191,7 @@ export function IncidentsView({
       ) : (
         <ul className="card divide-y divide-slate-200 dark:divide-slate-800">
           {incidents.map((i) => (
-            <IncidentItem key={i.id} incident={i} canWrite={canWrite} busy={busy} now={now} onAcknowledge={onAcknowledge} onSilence={onSilence} />
+            <IncidentItem key={i.id} incident={i} focused={i.id === focus} canWrite={canWrite} busy={busy} now={now} onAcknowledge={onAcknowledge} onSilence={onSilence} />
           ))}
         </ul>
       )}
@@ -240,7 +245,9 @@ export default function Incidents() {
   const { org } = useOrg();
   const now = useNow();
   const organizationId = org?.id ?? "";
-  const [showAll, setShowAll] = useState(false);
+  const { incidentId } = useParams();
+  // A notification's link names one incident, which may be resolved by now: show them all.
+  const [showAll, setShowAll] = useState(Boolean(incidentId));
   const [result, refetch] = useQuery({ query: IncidentsDocument, variables: { organizationId, open: !showAll }, pause: !org });
   const [acked, acknowledge] = useMutation(AcknowledgeIncidentDocument);
   const [silenced, silence] = useMutation(CreateSilenceDocument);
@@ -264,6 +271,7 @@ export default function Incidents() {
           incidents={result.data.incidents}
           silences={result.data.silences}
           showAll={showAll}
+          focus={incidentId ?? null}
           canWrite={org.canWrite}
           busy={acked.fetching || silenced.fetching || expired.fetching}
           error={acked.error ?? silenced.error ?? expired.error ?? liveError}
