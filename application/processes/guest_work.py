@@ -70,6 +70,11 @@ class BoundedExecutor:
         with self._lock:
             return key in self._running
 
+    def wait_done(self, key: Hashable, timeout: float) -> bool:
+        """Wait until ``key``'s job (if any) ended, at most ``timeout`` s; whether it did."""
+        with self._lock:
+            return self._lock.wait_for(lambda: key not in self._running, timeout)
+
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no job runs (or ``timeout`` seconds passed); whether none runs."""
         with self._lock:
