@@ -60,13 +60,16 @@ class GuestSweep:
 
     def sweep(self, cluster_id: UUID) -> None:
         """One look at the guests of one cluster."""
+        # The record is read before the cluster: an operation that ends in between shows in
+        # the record as pending (skipped) or makes the report stale (the guest ignores it),
+        # never as drift that is not there.
+        rows = self.manager.dashboard.guests(cluster_id)
         try:
             with self.manager.connect(cluster_id) as hypervisor:
                 found = [g for g in hypervisor.guests() if not g.template]
         except HypervisorError as e:  # the monitor records the cluster as unreachable
             log.info("cluster %s: guests not swept: %s", cluster_id, e)
             return
-        rows = self.manager.dashboard.guests(cluster_id)
         by_tag = {operation_tag(f"{row.id}:create"): row for row in rows}
         on_cluster: dict[UUID, GuestInfo] = {}
         by_vmid = {g.vmid: g for g in found}

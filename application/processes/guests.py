@@ -117,6 +117,8 @@ class GuestManager:
     def tick(self) -> None:
         """Start busy guests' operations not running yet (bounded); stop overdue tasks."""
         now = self.clock.now()
+        with self._lock:  # a guest whose work ended may be stopped again next time it overruns
+            self._stopping = {k for k in self._stopping if self.executor.is_running(k[0])}
         for row in self.dashboard.busy_guests():
             if not self.executor.is_running(row.id):
                 self.executor.submit(
@@ -192,14 +194,11 @@ class GuestManager:
                 return
             self._stopping.add(key)
 
-        def stop() -> None:
+        def stop() -> None:  # once per overrun: the key stays until the guest's work ends
             try:
                 self._stop_tasks(self.queries.guest(guest_id))
             except Exception:
                 log.exception("guest %s: stopping its overdue task failed", guest_id)
-            finally:
-                with self._lock:
-                    self._stopping.discard(key)
 
         threading.Thread(target=stop, name=f"containr-guest-stop-{guest_id}", daemon=True).start()
 
