@@ -23,11 +23,14 @@ import pytest
 from adapters.fakes import FakeClock
 from adapters.proxmox import ProxmoxHypervisors
 from application import commands as c
+from application.authz import Principal
 from application.hypervisor_ports import GuestInfo
 from application.processes.guest_work import Backoff
 from application.processes.guests import GuestManager
 from application.settings import Settings
 from domain.guest import GuestAction, GuestKind, GuestState
+from interfaces.graphql.context import GqlContext
+from interfaces.graphql.schema import build_schema
 from tests.contract.test_hypervisor import (  # the fakepve fixtures
     LXC_TEMPLATE,
     ProxmoxCluster,
@@ -78,6 +81,22 @@ def sweep(world: World, manager: GuestManager, cluster_id: uuid.UUID) -> None:
     sync(world)
 
 
+GUESTS = """query($id: ID!) { cluster(id: $id) { guests {
+  name state failure cleanupPending cleanupSince drift } } }"""
+
+
+def guests_shown(world: World, cluster_id: uuid.UUID) -> list[dict[str, object]]:
+    """The cluster's guests as the owner reads them through GraphQL."""
+    context = GqlContext(world.app, Principal(user_id=world.owner), "test")
+    result = build_schema().execute_sync(
+        GUESTS, variable_values={"id": str(cluster_id)}, context_value=context
+    )
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    shown: list[dict[str, object]] = result.data["cluster"]["guests"]
+    return shown
+
+
 def event_types(world: World, guest_id: uuid.UUID) -> list[str]:
     return [e.type for e in world.app.events.of_aggregate(guest_id)]
 
@@ -103,6 +122,9 @@ def test_a_failed_creates_leftover_is_retried_with_backoff_and_gone_once_its_nod
     assert row.cleanup_since is not None and row.failure is not None
     assert "deadline exceeded" in row.failure
     assert len(tagged(proxmox, guest.tag)) == 1
+    (shown,) = guests_shown(world, cluster_id)
+    assert shown["state"] == "failed" and shown["cleanupPending"] == row.cleanup_pending
+    assert shown["cleanupSince"] is not None
 
     sweep(world, manager, cluster_id)  # not due yet: the backoff holds it
     assert manager.cleanups.failures(guest_id) == 1
@@ -120,6 +142,7 @@ def test_a_failed_creates_leftover_is_retried_with_backoff_and_gone_once_its_nod
     assert types.count("Guest.CleanupPending") == 1  # told once, however often it was retried
     assert types[-1] == "Guest.CleanedUp"
     assert world.app.dashboard.guest(guest_id).cleanup_pending is None
+    assert guests_shown(world, cluster_id)[0]["cleanupPending"] is None
     sweep(world, manager, cluster_id)
     assert event_types(world, guest_id) == types  # nothing more to do, nothing recorded
 
@@ -288,6 +311,9 @@ def test_drift_is_recorded_when_it_begins_and_when_it_ends(
     sweep(world, manager, cluster_id)
     row = world.app.dashboard.guest(guest_id)
     assert (row.state, row.drift) == ("running", "stopped")
+    assert [(g["state"], g["drift"]) for g in guests_shown(world, cluster_id)] == [
+        ("running", "stopped")
+    ]
     assert event_types(world, guest_id).count("Guest.DriftDetected") == 1  # once, not per look
 
     outside.start("pve1", "lxc", vmid, deadline_seconds=30)
