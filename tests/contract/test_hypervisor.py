@@ -747,6 +747,30 @@ def test_a_task_past_its_deadline_is_asked_to_stop(proxmox: ProxmoxCluster) -> N
     assert stop in [(m, p) for m, p, _ in proxmox.pve.requests]
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_complete_gives_an_unfinished_guest_its_name_tags_and_size(
+    hypervisor: Hypervisor, kind: GuestKind
+) -> None:
+    tag = "containr-op-00aa11bb22cc33dd"
+    unfinished = create(hypervisor, spec(kind, tag, tag="other", tags=[], cores=1))
+    assert hypervisor.find_by_tag(tag) == unfinished  # found by its name alone
+
+    done = hypervisor.complete(
+        spec(kind, "web-1", tag=tag, start=True), unfinished.vmid, deadline_seconds=DEADLINE
+    )
+
+    assert (done.vmid, done.name, done.tags) == (unfinished.vmid, "web-1", ["containr", tag])
+    assert (done.cpus, done.memory_mb, done.status) == (2, 1024, "running")
+    assert hypervisor.find_by_tag(tag) == done
+
+
+def test_stop_tasks_of_a_guest_with_none_running_stops_nothing(hypervisor: Hypervisor) -> None:
+    vmid = create(hypervisor, spec("qemu", "vm-1", start=True)).vmid
+
+    assert hypervisor.stop_tasks("pve1", vmid) == []
+    assert hypervisor.guest("pve1", "qemu", vmid).status == "running"  # type: ignore[union-attr]
+
+
 def test_stop_tasks_stops_a_guests_task_that_never_ends(proxmox: ProxmoxCluster) -> None:
     vmid = create(proxmox.hypervisor, spec("qemu", "vm-1")).vmid
     proxmox.hang_next_start(vmid)
