@@ -218,7 +218,9 @@ class ProxmoxHypervisor:
             list[TaskEntry],
             lambda: self._api.nodes(node).tasks.get(vmid=vmid, source="active"),
         )
-        running = [t.upid for t in tasks if t.status is None or t.status == "running"]
+        # PVE lists a running task's status as RUNNING (fakepve leaves it out); an ended one
+        # carries its exit status.
+        running = [t.upid for t in tasks if t.status is None or t.status.lower() == "running"]
         for upid in running:
             self._call(what, self._api.nodes(node).tasks(upid).delete)
         return running
