@@ -747,6 +747,13 @@ class ReportClusterUnreachable(Command, frozen=True):
     reason: str
 
 
+class ReportStrayGuests(Command, frozen=True):
+    """Report: the guests of a cluster that carry a Containr tag no guest here has."""
+
+    cluster_id: UUID
+    guests: list[str]
+
+
 class CreateGuest(Command, frozen=True):
     """Make an LXC container or a QEMU VM on a cluster's node (or clone a template)."""
 

@@ -112,6 +112,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RemoveCluster: clusters.remove_cluster,
     c.ReportClusterObserved: clusters.report_cluster_observed,
     c.ReportClusterUnreachable: clusters.report_cluster_unreachable,
+    c.ReportStrayGuests: clusters.report_stray_guests,
     c.CreateGuest: clusters.create_guest,
     c.ChangeGuestPower: clusters.change_guest_power,
     c.ReportGuestCreated: clusters.report_guest_created,

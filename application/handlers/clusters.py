@@ -104,6 +104,13 @@ def report_cluster_unreachable(cmd: c.ReportClusterUnreachable, uow: UnitOfWork)
     return {"cluster_id": cluster.id}
 
 
+def report_stray_guests(cmd: c.ReportStrayGuests, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record the cluster's guests tagged by a Containr nobody here knows (on changes only)."""
+    cluster = _cluster(uow, cmd.cluster_id)
+    cluster.observe_strays(cmd.guests, actor=uow.actor, now=uow.now)
+    return {"cluster_id": cluster.id}
+
+
 def create_guest(cmd: c.CreateGuest, uow: UnitOfWork) -> dict[str, UUID]:
     """Ask for a guest on one of the cluster's nodes; the guest process manager makes it."""
     cluster = _cluster(uow, cmd.cluster_id)

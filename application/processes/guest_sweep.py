@@ -11,10 +11,12 @@ clone window) carries no tags yet, only that name. Then:
   never handed over (failed create) or its owner asked for it to go (deleted).
 - its guest is being created: the live create finds it by tag or name and finishes it
   (adoption); the sweep leaves it alone.
-- no guest of this installation has its tag: it is left alone and logged once. It may belong
-  to another Containr installation that shares the cluster, or to an event store restored from
-  an older backup; destroying it would be irreversible and adopting it would hand a machine to
-  an organisation that never asked for it.
+- no guest of this installation (of any organisation, on any cluster) has its tag: it is
+  left alone, and recorded on the cluster as a stray (``Cluster.StrayGuestsChanged``, when
+  the set changes) so an operator sees it. It may belong to another Containr installation
+  that shares the cluster, or to an event store restored from an older backup; destroying it
+  would be irreversible and adopting it would hand a machine to an organisation that never
+  asked for it.
 
 A guest Containr recorded as running or stopped that the cluster shows otherwise (stopped or
 started outside Containr, paused, or missing altogether) is drift, recorded as an event when
@@ -56,14 +58,23 @@ class GuestSweep:
 
     def __init__(self, manager: GuestManager) -> None:
         self.manager = manager
-        self._strays: set[tuple[UUID, int]] = set()
+        self._seen: set[tuple[UUID, int]] = set()
 
-    def sweep(self, cluster_id: UUID) -> None:
-        """One look at the guests of one cluster."""
+    def known_tags(self) -> set[str]:
+        """The operation tags of every guest of this installation, on every cluster."""
+        return {
+            operation_tag(f"{guest.id}:create")
+            for cluster in self.manager.dashboard.clusters()
+            for guest in self.manager.dashboard.guests(cluster.id)
+        }
+
+    def sweep(self, cluster_id: UUID, known: set[str] | None = None) -> None:
+        """One look at the guests of one cluster (``known``: ``known_tags()``, if at hand)."""
         # The record is read before the cluster: an operation that ends in between shows in
         # the record as pending (skipped) or makes the report stale (the guest ignores it),
         # never as drift that is not there.
         rows = self.manager.dashboard.guests(cluster_id)
+        known = self.known_tags() if known is None else known
         try:
             with self.manager.connect(cluster_id) as hypervisor:
                 found = [g for g in hypervisor.guests() if not g.template]
@@ -73,15 +84,17 @@ class GuestSweep:
         by_tag = {operation_tag(f"{row.id}:create"): row for row in rows}
         on_cluster: dict[UUID, GuestInfo] = {}
         by_vmid = {g.vmid: g for g in found}
+        strays: list[GuestInfo] = []
         for guest in found:
             tag = tag_of(guest)
             if tag is None:
                 continue
             row = by_tag.get(tag)
-            if row is None:
-                self._stray(cluster_id, guest)
-                continue
-            on_cluster[row.id] = guest
+            if row is not None:
+                on_cluster[row.id] = guest
+            elif tag not in known:
+                strays.append(guest)  # another organisation's guest here is not a stray
+        self._strays(cluster_id, strays)
         for row in rows:
             if self.manager.executor.is_running(row.id) or row.pending_action is not None:
                 continue  # a live operation owns the guest
@@ -135,17 +148,23 @@ class GuestSweep:
             c.ReportGuestObserved(guest_id=row.id, expected=row.state, observed=observed)
         )
 
-    def _stray(self, cluster_id: UUID, guest: GuestInfo) -> None:
-        key = (cluster_id, guest.vmid)
-        if key in self._strays:
+    def _strays(self, cluster_id: UUID, strays: list[GuestInfo]) -> None:
+        names = sorted(f"{g.vmid} {g.name} on {g.node}" for g in strays)
+        for guest in strays:
+            if (cluster_id, guest.vmid) not in self._seen:
+                self._seen.add((cluster_id, guest.vmid))
+                log.warning(
+                    "cluster %s: %s %s (%s) on %s carries a Containr tag no guest of this "
+                    "installation has; left alone",
+                    cluster_id,
+                    guest.kind,
+                    guest.vmid,
+                    guest.name,
+                    guest.node,
+                )
+        try:
+            recorded = self.manager.dashboard.cluster(cluster_id).stray_guests
+        except NotFoundError:
             return
-        self._strays.add(key)
-        log.warning(
-            "cluster %s: %s %s (%s) on %s carries a Containr tag no guest of this installation "
-            "has; left alone",
-            cluster_id,
-            guest.kind,
-            guest.vmid,
-            guest.name,
-            guest.node,
-        )
+        if sorted(recorded) != names:
+            self.manager.send(c.ReportStrayGuests(cluster_id=cluster_id, guests=names))

@@ -329,10 +329,11 @@ class GuestManager:
 
     def monitor(self) -> None:
         """Ask every cluster for its nodes and guests; record usage, state changes and drift."""
+        known = self.sweep.known_tags()
         for row in self.dashboard.clusters():
             try:
                 self.check_cluster(row.id)
-                self.sweep.sweep(row.id)
+                self.sweep.sweep(row.id, known)
             except Exception:
                 log.exception("cluster %s: check failed", row.id)
         self.metrics.prune(self.clock.now() - METRICS_KEPT)

@@ -326,3 +326,30 @@ def test_drift_is_recorded_when_it_begins_and_when_it_ends(
     assert world.app.dashboard.guest(guest_id).drift == "missing"
     events = world.app.events.of_aggregate(guest_id)
     assert events[-1].fields["expected"] == "running"
+
+
+def test_a_guest_tagged_by_a_containr_nobody_here_knows_is_left_alone_and_shown(
+    world: World, manager: GuestManager, proxmox: ProxmoxCluster
+) -> None:
+    cluster_id = register(world, proxmox)
+    # Another organisation of this installation connected the same cluster and made a guest.
+    other = world.run(c.CreateOrganization(name="Other", owner_id=uuid.uuid4()))
+    world.org = other.id("organization_id")
+    theirs = lxc(world, register(world, proxmox), "theirs")
+    manager.advance(theirs)
+    # And a guest made by some other Containr (another installation sharing the cluster).
+    foreign = "containr;containr-op-ffffffffffffffff"
+    proxmox.pve.add_ct(4300, "web", config={"tags": foreign})
+
+    sweep(world, manager, cluster_id)
+    sweep(world, manager, cluster_id)
+
+    assert world.app.dashboard.cluster(cluster_id).stray_guests == ["4300 web on pve1"]
+    types = [e.type for e in world.app.events.of_aggregate(cluster_id)]
+    assert types.count("Cluster.StrayGuestsChanged") == 1  # on changes only
+    assert {g.vmid for g in made(proxmox)} >= {4300}  # left alone
+    assert world.app.queries.guest(theirs).state is GuestState.RUNNING
+
+    proxmox.connect().delete("pve1", "lxc", 4300, deadline_seconds=30)  # its owner removed it
+    sweep(world, manager, cluster_id)
+    assert world.app.dashboard.cluster(cluster_id).stray_guests == []

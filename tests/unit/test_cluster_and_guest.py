@@ -221,3 +221,13 @@ def test_an_operation_in_progress_ignores_observations_and_its_success_clears_dr
     copy = replayed(g)
     assert g.drift is None and copy.drift is None and copy.state is GuestState.RUNNING
     assert copy.version == 5  # requested, created, drift detected, start requested, started
+
+
+def test_stray_guests_are_recorded_when_the_set_changes() -> None:
+    k = given(cluster())
+    k.observe_strays(["105 web on pve1", "107 db on pve2"], actor=ACTOR, now=at(1))
+    k.observe_strays(["107 db on pve2", "105 web on pve1"], actor=ACTOR, now=at(2))
+    assert types(k) == ["StrayGuestsChanged"]
+    assert k.stray_guests == ["105 web on pve1", "107 db on pve2"]
+    k.observe_strays([], actor=ACTOR, now=at(3))
+    assert types(k) == ["StrayGuestsChanged"] and k.stray_guests == []

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanupText, driftText } from "./guests";
+import { cleanupText, driftText, strayText } from "./guests";
 
 describe("guest notes", () => {
   it("says how the cluster differs from the record", () => {
@@ -13,5 +13,13 @@ describe("guest notes", () => {
     expect(cleanupText("lxc 101 is left on node pve1: No route to host", "5 min ago")).toBe(
       "cleanup pending since 5 min ago: lxc 101 is left on node pve1: No route to host",
     );
+  });
+
+  it("lists the guests another Containr tagged, left alone", () => {
+    expect(strayText([])).toBe("");
+    expect(strayText(["4300 web on pve1"])).toBe(
+      "1 guest carries a Containr tag no guest here has (left alone): 4300 web on pve1",
+    );
+    expect(strayText(["1 a on pve1", "2 b on pve2"])).toContain("2 guests carry");
   });
 });

@@ -11,3 +11,10 @@ export function driftText(state: string, drift: string | null | undefined): stri
 export function cleanupText(reason: string | null | undefined, since: string): string {
   return reason ? `cleanup pending since ${since}: ${reason}` : "";
 }
+
+/** The guests tagged by a Containr this installation is not, left alone ("" when none). */
+export function strayText(guests: readonly string[]): string {
+  if (guests.length === 0) return "";
+  const which = guests.length === 1 ? "guest carries" : "guests carry";
+  return `${guests.length} ${which} a Containr tag no guest here has (left alone): ${guests.join(", ")}`;
+}

@@ -25,7 +25,7 @@ import { useNow } from "../hooks/misc";
 import { serverClock } from "../lib/clock";
 import { useLive } from "../hooks/useLive";
 import { formatCpu, formatGigabytes, formatMegabytes, formatPercent, formatRelative } from "../lib/format";
-import { cleanupText, driftText } from "../lib/guests";
+import { cleanupText, driftText, strayText } from "../lib/guests";
 import { upsertNewer } from "../lib/live";
 import { NodeMetrics } from "./service/Metrics";
 import { NodePrices } from "./NodePrices";
@@ -322,6 +322,11 @@ function Clusters({ organizationId }: { organizationId: string }) {
             </span>
           </div>
           {c.unreachableReason ? <p className="text-sm text-red-700 dark:text-red-300">{c.unreachableReason}</p> : null}
+          {c.strayGuests.length > 0 ? (
+            <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="cluster-strays">
+              {strayText(c.strayGuests)}
+            </p>
+          ) : null}
           <ClusterDetail cluster={c} />
         </article>
       ))}
