@@ -198,7 +198,7 @@ def test_what_the_engine_profile_set_cannot_be_changed_by_update_service(
 ) -> None:
     service_id = create(world)
     before = world.app.events.read(0, limit=10_000)
-    with pytest.raises(InvalidValueError, match="managed database.*updateDatabase") as refused:
+    with pytest.raises(InvalidValueError, match=r"managed database.*updateDatabase") as refused:
         world.run(c.UpdateService(service_id=service_id, **change))
     assert refused.value.field == next(iter(change))
     assert world.app.events.read(0, limit=10_000) == before
