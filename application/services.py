@@ -25,6 +25,7 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
+from application.notifications import AlertNotifications, NotifierTests
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
 from application.projections import ReadModelAdmin, TimeTravel
@@ -107,6 +108,10 @@ class Services:
     """Managed databases' figures, measured by their engines (None: no engine wired in)."""
     wake: WakeGate | None = None
     """Holds requests for sleeping services while they wake (None: no wake handler)."""
+    notifier_tests: NotifierTests | None = None
+    """Sends a test message to a notifier now (None: no notifier channels wired in)."""
+    alert_delivery: AlertNotifications | None = None
+    """Where the alert process hands notifications over to the notifiers (issue 17)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -25,12 +25,14 @@ from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.databases import ENGINES
 from application.errors import UnavailableError
+from application.eventstore import EventStore
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
 from application.metrics_readings import StoreRouteActivity
+from application.notifications import AlertNotifications, NotifierTransport
 from application.ports import Clock, SecretBox
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.backups import BackupConfig, BackupProcess
@@ -40,6 +42,7 @@ from application.processes.cron import CronConfig, CronScheduler
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
+from application.processes.notifications import NotificationProcess
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
 from application.processes.snapshots import SnapshotConfig, SnapshotProcess
@@ -88,6 +91,11 @@ class ProcessParts:
     backup_stores: BackupStores | None = None
     database_dumps: DatabaseDumps | None = None
     """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
+    store: EventStore | None = None
+    notifier_transport: NotifierTransport | None = None
+    """The notifiers' channels (None, or no store: the notification process does not run)."""
+    alert_delivery: AlertNotifications | None = None
+    """Where the alert process hands notifications over to the notifiers (issue 17)."""
 
 
 def processes(
@@ -253,6 +261,21 @@ def processes(
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
         backups=_backups(settings, parts),
+        notifications=_notifications(parts),
+    )
+
+
+def _notifications(parts: ProcessParts) -> NotificationProcess | None:
+    """Sending and retrying notification deliveries, when the notifiers' channels are wired."""
+    if parts.store is None or parts.notifier_transport is None:
+        return None
+    return NotificationProcess(
+        bus=parts.bus,
+        dashboard=parts.dashboard,
+        store=parts.store,
+        secrets=parts.secrets,
+        transport=parts.notifier_transport,
+        clock=parts.clock,
     )
 
 
@@ -400,6 +423,7 @@ def start_processes(
     metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
+    notifications: NotificationProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -459,6 +483,7 @@ def start_processes(
         ("containr-webhooks", webhooks),
         ("containr-cron", cron),
         ("containr-backups", backups),
+        ("containr-notifications", notifications),
     ):
         if optional is not None:
             targets += ((name, on_dashboard(optional.run)),)
