@@ -199,11 +199,17 @@ class Notifier(ContainrAggregate):
     """One channel of an organisation's alert notifications (its secrets sealed)."""
 
     class Created(ContainrAggregate.Created):
+        """A notifier was added; its secrets sealed (named so the audit log says only
+        whether each is set)."""
+
         organization_id: UUID
         name: str
         enabled: bool
         settings: NotifierSettings
-        secrets: SealedSecrets
+        smtp_password: SealedValue | None
+        secret_url: SealedValue | None
+        signing_secret: SealedValue | None
+        headers_secret: SealedValue | None
 
     class Changed(ContainrAggregate.Event):
         """New settings (all of them); a sealed secret only when it was replaced."""
@@ -211,7 +217,10 @@ class Notifier(ContainrAggregate):
         name: str
         enabled: bool
         settings: NotifierSettings
-        secrets: SealedSecrets
+        smtp_password: SealedValue | None
+        secret_url: SealedValue | None
+        signing_secret: SealedValue | None
+        headers_secret: SealedValue | None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.name = self.name
@@ -219,10 +228,10 @@ class Notifier(ContainrAggregate):
             aggregate.settings = self.settings
             kept = aggregate.secrets
             aggregate.secrets = SealedSecrets(
-                smtp_password=self.secrets.smtp_password or kept.smtp_password,
-                secret_url=self.secrets.secret_url or kept.secret_url,
-                signing_secret=self.secrets.signing_secret or kept.signing_secret,
-                headers=self.secrets.headers or kept.headers,
+                smtp_password=self.smtp_password or kept.smtp_password,
+                secret_url=self.secret_url or kept.secret_url,
+                signing_secret=self.signing_secret or kept.signing_secret,
+                headers=self.headers_secret or kept.headers,
             )
 
     class Tested(ContainrAggregate.Event):
@@ -245,13 +254,21 @@ class Notifier(ContainrAggregate):
         name: str,
         enabled: bool,
         settings: NotifierSettings,
-        secrets: SealedSecrets,
+        smtp_password: SealedValue | None,
+        secret_url: SealedValue | None,
+        signing_secret: SealedValue | None,
+        headers_secret: SealedValue | None,
     ) -> None:
         self.organization_id = organization_id
         self.name = name
         self.enabled = enabled
         self.settings = settings
-        self.secrets = secrets
+        self.secrets = SealedSecrets(
+            smtp_password=smtp_password,
+            secret_url=secret_url,
+            signing_secret=signing_secret,
+            headers=headers_secret,
+        )
         self.deleted = False
 
     @staticmethod
@@ -282,7 +299,7 @@ class Notifier(ContainrAggregate):
             name=validate_name("name", name),
             enabled=enabled,
             settings=settings,
-            secrets=secrets,
+            **_fields(secrets),
             actor=actor,
             timestamp=now,
         )
@@ -317,7 +334,7 @@ class Notifier(ContainrAggregate):
             name=name,
             enabled=enabled,
             settings=settings,
-            secrets=secrets,
+            **_fields(secrets),
             actor=actor,
             timestamp=now,
         )
@@ -347,3 +364,12 @@ def _require_secrets(kind: NotifierKind, secrets: SealedSecrets) -> None:
         raise InvalidValueError("secret_url", f"a {kind.value} notifier needs its webhook URL")
     if kind is NotifierKind.WEBHOOK and secrets.signing_secret is None:
         raise InvalidValueError("signing_secret", "a webhook notifier needs its signing secret")
+
+
+def _fields(secrets: SealedSecrets) -> dict[str, SealedValue | None]:
+    return {
+        "smtp_password": secrets.smtp_password,
+        "secret_url": secrets.secret_url,
+        "signing_secret": secrets.signing_secret,
+        "headers_secret": secrets.headers,
+    }

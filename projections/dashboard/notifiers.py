@@ -8,7 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.notification_delivery import NotificationDelivery
-from domain.notifier import Notifier, NotifierSettings, SealedSecrets
+from domain.notifier import Notifier, NotifierSettings
 from projections.base import handles
 from projections.schema import Table
 from projections.store import RowStore
@@ -108,7 +108,7 @@ DELIVERY_ATTEMPTS = Table(
 )
 
 
-def _settings(s: NotifierSettings, secrets: SealedSecrets) -> dict[str, object]:
+def _settings(s: NotifierSettings, e: Notifier.Created | Notifier.Changed) -> dict[str, object]:
     return {
         "smtp_host": s.smtp_host,
         "smtp_port": s.smtp_port,
@@ -118,9 +118,9 @@ def _settings(s: NotifierSettings, secrets: SealedSecrets) -> dict[str, object]:
         "email_to": list(s.email_to),
         "url": s.url,
         "header_names": list(s.header_names),
-        "smtp_password_set": secrets.smtp_password is not None,
-        "secret_url_set": secrets.secret_url is not None,
-        "signing_secret_set": secrets.signing_secret is not None,
+        "smtp_password_set": e.smtp_password is not None,
+        "secret_url_set": e.secret_url is not None,
+        "signing_secret_set": e.signing_secret is not None,
     }
 
 
@@ -138,7 +138,7 @@ class NotifierHandlers:
                 "name": e.name,
                 "kind": e.settings.kind.value,
                 "enabled": e.enabled,
-                **_settings(e.settings, e.secrets),
+                **_settings(e.settings, e),
                 "last_test_ok": None,
                 "last_test_code": None,
                 "last_test_answer": None,
@@ -155,7 +155,7 @@ class NotifierHandlers:
         row = store.get(NOTIFIERS, e.originator_id)
         if row is None:
             return
-        changes = _settings(e.settings, e.secrets)
+        changes = _settings(e.settings, e)
         for name in ("smtp_password_set", "secret_url_set", "signing_secret_set"):
             changes[name] = bool(changes[name] or row[name])
         store.update(
