@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import socket
+import threading
 import uuid
 from contextlib import closing
 from dataclasses import dataclass
@@ -249,3 +250,30 @@ def test_a_deleted_notifier_s_pending_delivery_gives_up(rig: Rig) -> None:
     rig.world.app.alert_delivery.deliver(rig.notification("resolved"), None)  # type: ignore[union-attr]
     rig.sync()
     assert len(rig.world.app.dashboard.notification_deliveries(organization_id=rig.world.org)) == 1
+
+
+def test_concurrent_hand_overs_of_one_notification_record_one_delivery(rig: Rig) -> None:
+    rig.webhook("http://127.0.0.1:9/a", name="one")
+    rig.webhook("http://127.0.0.1:9/b", name="two")
+    delivery = rig.world.app.alert_delivery
+    assert delivery is not None
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def hand_over() -> None:
+        barrier.wait(timeout=10)
+        try:
+            delivery.deliver(rig.notification(), None)
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=hand_over) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    rig.sync()
+    rows = rig.world.app.dashboard.notification_deliveries(organization_id=rig.world.org)
+    assert sorted(row.notification_key for row in rows) == ["incident-1:firing"] * 2
+    assert len({row.notifier_id for row in rows}) == 2
