@@ -27,6 +27,8 @@ from domain.notifier import NotifierKind, SmtpSecurity
 SEVERITY_COLOURS = {"critical": 0xD0021B, "warning": 0xF5A623, "info": 0x4A90E2}
 RESOLVED_COLOUR = 0x2EB886
 MAX_ANSWER = 300
+MAX_BODY = 4096
+"""Bytes of a receiver's answer read at most."""
 
 
 def colour(message: NotificationMessage) -> int:
@@ -154,6 +156,7 @@ class ChannelSender:
         mail["Message-ID"] = make_msgid(domain="containr")
         mail["X-Containr-Notification"] = message.key
         mail.set_content(text_of(message))
+        deadline = time.monotonic() + timeout
         try:
             if s.smtp_security is SmtpSecurity.TLS:
                 client: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -162,14 +165,16 @@ class ChannelSender:
             else:
                 client = smtplib.SMTP(host, port, timeout=timeout)
             with client:
-                client.ehlo()
+                # smtplib's timeout is per socket call: each step gets what is left of one
+                # deadline, so a server that answers slowly cannot hold a send for long.
+                _within(client, deadline).ehlo()
                 if s.smtp_security is SmtpSecurity.STARTTLS:
-                    client.starttls(context=self._ssl)
-                    client.ehlo()
+                    _within(client, deadline).starttls(context=self._ssl)
+                    _within(client, deadline).ehlo()
                 if s.smtp_username:
                     password = target.smtp_password.reveal() if target.smtp_password else ""
-                    client.login(s.smtp_username, password)
-                refused = client.send_message(mail)
+                    _within(client, deadline).login(s.smtp_username, password)
+                refused = _within(client, deadline).send_message(mail)
         except smtplib.SMTPAuthenticationError as e:
             raise ChannelError(
                 "SMTP_AUTH_FAILED", f"SMTP authentication failed ({e.smtp_code})"
@@ -224,9 +229,12 @@ class ChannelSender:
         hidden = [url, *(v.reveal() for v in target.headers.values())]
         if target.signing_secret is not None:
             hidden.append(target.signing_secret.reveal())
+        deadline = time.monotonic() + timeout
         try:
-            with httpx.Client(timeout=timeout, verify=self._ssl, follow_redirects=False) as client:
-                response = client.post(
+            with (
+                httpx.Client(timeout=timeout, verify=self._ssl, follow_redirects=False) as client,
+                client.stream(
+                    "POST",
                     url,
                     content=body,
                     headers={
@@ -234,7 +242,15 @@ class ChannelSender:
                         "User-Agent": "Containr",
                         **headers,
                     },
-                )
+                ) as response,
+            ):
+                # httpx's timeouts are per operation: one deadline bounds the whole answer,
+                # and only its start is kept.
+                text = b""
+                for chunk in response.iter_bytes():
+                    text += chunk
+                    if len(text) >= MAX_BODY or time.monotonic() > deadline:
+                        break
         except httpx.TimeoutException:
             raise ChannelError(
                 "CHANNEL_TIMEOUT", f"{what} did not answer within {timeout:g} s"
@@ -242,7 +258,7 @@ class ChannelSender:
         except httpx.HTTPError as e:
             reason = _hide(_reason(e), hidden)
             raise ChannelError("CHANNEL_UNREACHABLE", f"{what} unreachable: {reason}") from None
-        said = _hide(_said(response.text), hidden)
+        said = _hide(_said(text), hidden)
         answer = f"{response.status_code} {response.reason_phrase}".strip()
         if response.is_success:
             return f"{answer}: {said}" if said else answer
@@ -251,6 +267,16 @@ class ChannelSender:
             f"{what} answered {answer}" + (f": {said}" if said else ""),
             permanent=response.status_code in (404, 410),
         )
+
+
+def _within(client: smtplib.SMTP, deadline: float) -> smtplib.SMTP:
+    """``client`` with its socket's timeout set to what is left until ``deadline``."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("timed out")
+    if client.sock is not None:
+        client.sock.settimeout(left)
+    return client
 
 
 def _reason(error: BaseException) -> str:

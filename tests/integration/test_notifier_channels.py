@@ -359,3 +359,23 @@ def test_a_refusing_or_absent_receiver_is_a_coded_error_without_the_secret_url(
     assert raised.value.code == "CHANNEL_UNREACHABLE"
     assert str(raised.value) == "Slack unreachable: connection refused"
     assert "very-secret-token" not in str(raised.value)
+
+
+def test_a_peer_that_never_answers_is_given_up_at_the_deadline(sender: ChannelSender) -> None:
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        hook = ChannelTarget(
+            name="pager",
+            settings=NotifierSettings(kind=NotifierKind.WEBHOOK, url=f"http://127.0.0.1:{port}/"),
+            signing_secret=Secret("s"),
+        )
+        with pytest.raises(ChannelError) as raised:
+            sender.send(hook, message(), timeout=0.5)
+        assert raised.value.code == "CHANNEL_TIMEOUT"
+        assert str(raised.value) == "webhook did not answer within 0.5 s"
+        with pytest.raises(ChannelError) as raised:
+            sender.send(email_target(port, SmtpSecurity.STARTTLS), message(), timeout=0.5)
+        assert raised.value.code == "SMTP_UNREACHABLE"
+        assert str(raised.value).endswith("unreachable: timed out")
