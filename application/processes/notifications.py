@@ -39,8 +39,9 @@ from domain.notifier import Notifier
 
 log = logging.getLogger(__name__)
 ACTOR = Actor("system:notifications")
-LONGEST_WAIT = 5.0
-"""Seconds between looks at the deliveries when nothing is due sooner."""
+LONGEST_WAIT = 1.0
+"""Seconds between looks at the deliveries when nothing is due sooner (and at most until
+the process notices it is to stop)."""
 CONCURRENT_SENDS = 4
 """Sends at once: a slow channel holds up only its own deliveries."""
 

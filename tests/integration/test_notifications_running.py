@@ -26,6 +26,13 @@ from tests.integration.test_notifier_channels import Receiver
 
 
 @pytest.fixture
+def store_settings(pg_settings: Settings) -> Settings:
+    """The server setup's store only (the process itself is tested on both stores in
+    test_notifications_process.py)."""
+    return pg_settings
+
+
+@pytest.fixture
 def app(store_settings: Settings, clock: FakeClock) -> Iterator[Services]:
     services = bootstrap(
         store_settings,
