@@ -321,14 +321,12 @@ class AlertNotifications:
         self._ctx = Context(actor=ACTOR)
 
     def deliver(self, notification: Notification, notifiers: Sequence[UUID] | None) -> None:
-        """Record ``notification`` for the given (or every enabled) notifier of its
-        organisation; UnavailableError when nothing could be recorded."""
+        """Record ``notification`` for the given (or every) enabled notifier of its
+        organisation (a disabled or deleted one, or another organisation's, is skipped);
+        UnavailableError when nothing could be recorded."""
         rows = self._dashboard.notifiers(notification.organization_id)
-        if notifiers is None:
-            chosen = [row.id for row in rows if row.enabled]
-        else:
-            mine = {row.id for row in rows}
-            chosen = [n for n in notifiers if n in mine]
+        enabled = [row.id for row in rows if row.enabled]
+        chosen = enabled if notifiers is None else [n for n in notifiers if n in set(enabled)]
         if not chosen:
             return
         self._bus.execute(

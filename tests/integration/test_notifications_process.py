@@ -239,7 +239,9 @@ class _FailingReports:
         return self.inner.execute(command, ctx)
 
 
-def test_a_deleted_notifier_s_pending_delivery_gives_up(rig: Rig) -> None:
+def test_a_deleted_notifier_s_pending_delivery_gives_up_and_disabled_ones_get_nothing(
+    rig: Rig,
+) -> None:
     notifier = rig.webhook("http://127.0.0.1:9/hook")
     rig.world.app.alert_delivery.deliver(rig.notification(), None)  # type: ignore[union-attr]
     rig.run(c.DeleteNotifier(notifier_id=notifier))
@@ -247,7 +249,10 @@ def test_a_deleted_notifier_s_pending_delivery_gives_up(rig: Rig) -> None:
     [row] = rig.world.app.dashboard.notification_deliveries(organization_id=rig.world.org)
     assert (row.state, row.last_answer) == ("failed", "the notifier was deleted")
     assert rig.sender.sent == 0
-    rig.world.app.alert_delivery.deliver(rig.notification("resolved"), None)  # type: ignore[union-attr]
+    quiet = rig.webhook("http://127.0.0.1:9/quiet", name="quiet")
+    rig.run(c.UpdateNotifier(notifier_id=quiet, enabled=False))
+    for chosen in (None, [notifier, quiet]):  # deleted and disabled notifiers get nothing
+        rig.world.app.alert_delivery.deliver(rig.notification("resolved"), chosen)  # type: ignore[union-attr]
     rig.sync()
     assert len(rig.world.app.dashboard.notification_deliveries(organization_id=rig.world.org)) == 1
 
