@@ -39,6 +39,7 @@ from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
+from application.alert_ports import AlertDelivery
 from application.auth import AuthService
 from application.backup_check import PlanDestinationCheck
 from application.backup_destinations import BackupDestinationCheck, DestinationStores
@@ -130,6 +131,7 @@ def bootstrap(
     backup_stores: BackupStoreMaker | None = None,
     opened_backup_stores: BackupStores | None = None,
     database_dumps: DatabaseDumps | None = None,
+    alert_delivery: AlertDelivery | None = None,
     notifier_transport: NotifierTransport | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
@@ -225,9 +227,9 @@ def bootstrap(
             wake=wake,
             backup_stores=opened,
             database_dumps=database_dumps or DockerDatabaseDumps(),
+            alert_delivery=alert_delivery or AlertNotifications(bus, dashboard),
             store=store,
             notifier_transport=transport,
-            alert_delivery=AlertNotifications(bus, dashboard),
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
@@ -293,7 +295,7 @@ def bootstrap(
         wake=wake,
         backup_stores=opened,
         notifier_tests=NotifierTests(store, secrets, transport, clock),
-        alert_delivery=AlertNotifications(bus, dashboard),
+        alert_delivery=alert_delivery or AlertNotifications(bus, dashboard),  # stateless
         promotions=PromotionCheck(queries, dashboard, runtimes),
         plan_destinations=PlanDestinationCheck(opened, queries),
         webhooks=WebhookIntake(

@@ -19,6 +19,7 @@ from adapters.caddy_process import CaddyServer, CaddyStartError
 from adapters.container_stats import MetricsCollection
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
+from application.alert_ports import AlertDelivery
 from application.archives import SourceArchives, archive_id
 from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
@@ -32,7 +33,7 @@ from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
 from application.metrics_readings import StoreRouteActivity
-from application.notifications import AlertNotifications, NotifierTransport
+from application.notifications import NotifierTransport
 from application.ports import Clock, SecretBox
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.backups import BackupConfig, BackupProcess
@@ -91,11 +92,11 @@ class ProcessParts:
     backup_stores: BackupStores | None = None
     database_dumps: DatabaseDumps | None = None
     """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
+    alert_delivery: AlertDelivery | None = None
+    """The notifiers (None: incidents are recorded, nothing is sent; issue 17)."""
     store: EventStore | None = None
     notifier_transport: NotifierTransport | None = None
     """The notifiers' channels (None, or no store: the notification process does not run)."""
-    alert_delivery: AlertNotifications | None = None
-    """Where the alert process hands notifications over to the notifiers (issue 17)."""
 
 
 def processes(
