@@ -749,6 +749,13 @@ class ReportClusterUnreachable(Command, frozen=True):
     reason: str
 
 
+class ReportStrayGuests(Command, frozen=True):
+    """Report: the guests of a cluster that carry a Containr tag no guest here has."""
+
+    cluster_id: UUID
+    guests: list[str]
+
+
 class CreateGuest(Command, frozen=True):
     """Make an LXC container or a QEMU VM on a cluster's node (or clone a template)."""
 
@@ -799,6 +806,29 @@ class ReportGuestOperationFailed(Command, frozen=True):
     operation_id: str
     reason: str
     task_log: list[str] = msgspec.field(default_factory=list)
+    cleanup_pending: str | None = None
+    """A failed create's leftover that could not be removed yet, and why (None: none)."""
+
+
+class ReportGuestCleanupPending(Command, frozen=True):
+    """Report: something of a failed or deleted guest is on the cluster and not removed yet."""
+
+    guest_id: UUID
+    reason: str
+
+
+class ReportGuestCleanedUp(Command, frozen=True):
+    """Report: nothing of a failed or deleted guest is left on the cluster."""
+
+    guest_id: UUID
+
+
+class ReportGuestObserved(Command, frozen=True):
+    """Report: how the cluster shows a guest Containr recorded ``expected`` (drift if unlike)."""
+
+    guest_id: UUID
+    expected: str
+    observed: str
 
 
 class ExpireGuestOperation(Command, frozen=True):

@@ -32,7 +32,7 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
-from application.metrics_readings import StoreRouteActivity
+from application.metrics_readings import StoreReplicaMetrics, StoreRouteActivity
 from application.notifications import NotifierTransport
 from application.ports import Clock, SecretBox
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
@@ -229,6 +229,10 @@ def processes(
                 wait_for=wait_for,
             ),
         ]
+    collection = _metrics_collection(settings, parts, ingress)
+    replica_metrics = parts.replica_metrics or NoMetrics()
+    if isinstance(replica_metrics, StoreReplicaMetrics):  # the streams in this process first
+        replica_metrics = replica_metrics.with_live(collection)
     return extra + start_processes(
         deployer,
         reconciler,
@@ -251,12 +255,12 @@ def processes(
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
         cron=cron,
-        metrics=_metrics_collection(settings, parts, ingress),
+        metrics=collection,
         autoscaler=Autoscaler(
             bus=parts.bus,
             queries=parts.queries,
             dashboard=parts.dashboard,
-            metrics=parts.replica_metrics or NoMetrics(),
+            metrics=replica_metrics,
             clock=parts.clock,
             activity=StoreRouteActivity(parts.timeseries),
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
