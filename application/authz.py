@@ -19,6 +19,7 @@ from domain.deployment import Deployment
 from domain.git_connection import GitConnection
 from domain.guest import Guest
 from domain.node import Node
+from domain.notifier import Notifier
 from domain.organization import Organization
 from domain.preview import Preview
 from domain.project import Project
@@ -177,6 +178,10 @@ def _destination(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return destination.organization_id
 
 
+def _notifier(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Notifier, cmd.notifier_id, "notifier").organization_id  # type: ignore[attr-defined]
+
+
 def _connection(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(GitConnection, cmd.connection_id, "git connection").organization_id  # type: ignore[attr-defined]
 
@@ -248,6 +253,10 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.CreateBackupDestination: (Permission.MANAGE, _org, "organisation"),
     c.UpdateBackupDestination: (Permission.MANAGE, _destination, "backup destination"),
     c.RemoveBackupDestination: (Permission.MANAGE, _destination, "backup destination"),
+    c.CreateNotifier: (Permission.MANAGE, _org, "organisation"),
+    c.UpdateNotifier: (Permission.MANAGE, _notifier, "notifier"),
+    c.DeleteNotifier: (Permission.MANAGE, _notifier, "notifier"),
+    c.TestNotifier: (Permission.MANAGE, _notifier, "notifier"),
     c.RotateWebhookSecret: (Permission.MANAGE, _connection, "git connection"),
     c.RemoveGitConnection: (Permission.MANAGE, _connection, "git connection"),
     c.SetServiceTriggers: (Permission.WRITE, _service, "service"),

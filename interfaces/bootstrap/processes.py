@@ -19,18 +19,21 @@ from adapters.caddy_process import CaddyServer, CaddyStartError
 from adapters.container_stats import MetricsCollection
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
+from application.alert_ports import AlertDelivery
 from application.archives import SourceArchives, archive_id
 from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.databases import ENGINES
 from application.errors import UnavailableError
+from application.eventstore import EventStore
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
 from application.metrics_readings import StoreReplicaMetrics, StoreRouteActivity
+from application.notifications import NotifierTransport
 from application.ports import Clock, SecretBox
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.backups import BackupConfig, BackupProcess
@@ -40,6 +43,7 @@ from application.processes.cron import CronConfig, CronScheduler
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
+from application.processes.notifications import NotificationProcess
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
 from application.processes.snapshots import SnapshotConfig, SnapshotProcess
@@ -88,6 +92,11 @@ class ProcessParts:
     backup_stores: BackupStores | None = None
     database_dumps: DatabaseDumps | None = None
     """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
+    alert_delivery: AlertDelivery | None = None
+    """The notifiers (None: incidents are recorded, nothing is sent; issue 17)."""
+    store: EventStore | None = None
+    notifier_transport: NotifierTransport | None = None
+    """The notifiers' channels (None, or no store: the notification process does not run)."""
 
 
 def processes(
@@ -257,6 +266,21 @@ def processes(
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
         backups=_backups(settings, parts),
+        notifications=_notifications(parts),
+    )
+
+
+def _notifications(parts: ProcessParts) -> NotificationProcess | None:
+    """Sending and retrying notification deliveries, when the notifiers' channels are wired."""
+    if parts.store is None or parts.notifier_transport is None:
+        return None
+    return NotificationProcess(
+        bus=parts.bus,
+        dashboard=parts.dashboard,
+        store=parts.store,
+        secrets=parts.secrets,
+        transport=parts.notifier_transport,
+        clock=parts.clock,
     )
 
 
@@ -404,6 +428,7 @@ def start_processes(
     metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
+    notifications: NotificationProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -463,6 +488,7 @@ def start_processes(
         ("containr-webhooks", webhooks),
         ("containr-cron", cron),
         ("containr-backups", backups),
+        ("containr-notifications", notifications),
     ):
         if optional is not None:
             targets += ((name, on_dashboard(optional.run)),)

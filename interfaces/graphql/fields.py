@@ -54,6 +54,7 @@ ENTITIES: dict[str, Loader] = {
     "snapshot": lambda r, i: r.dashboard.snapshot(i),
     "backup": lambda r, i: r.dashboard.backup(i),
     "backup_destination": lambda r, i: r.dashboard.backup_destination(i),
+    "notifier": lambda r, i: r.dashboard.notifier(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""
 
@@ -77,6 +78,7 @@ ID_FIELDS: dict[str, str] = {
     "snapshot_id": "snapshot",
     "backup_id": "backup",
     "destination_id": "backup_destination",
+    "notifier_id": "notifier",
 }
 """The entity each id field of a command names. A mutation whose command holds ids in a
 field not listed here fails to build: every id passes the read gate."""

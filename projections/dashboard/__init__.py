@@ -71,6 +71,15 @@ from projections.dashboard.git import (
 )
 from projections.dashboard.guests import GUESTS, GuestHandlers, GuestRow
 from projections.dashboard.nodes import NODES, NodeHandlers, NodeRow
+from projections.dashboard.notifiers import (
+    DELIVERY_ATTEMPTS,
+    NOTIFICATION_DELIVERIES,
+    NOTIFIERS,
+    DeliveryAttemptRow,
+    NotificationDeliveryRow,
+    NotifierHandlers,
+    NotifierRow,
+)
 from projections.dashboard.organizations import (
     INVITATIONS,
     MEMBERS,
@@ -127,6 +136,7 @@ __all__ = [
     "COMMIT_STATUSES",
     "CRON_RUNS",
     "DATABASE_RESTORES",
+    "DELIVERY_ATTEMPTS",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "ENVIRONMENT_ACCESS",
@@ -135,6 +145,8 @@ __all__ = [
     "INVITATIONS",
     "MEMBERS",
     "NODES",
+    "NOTIFICATION_DELIVERIES",
+    "NOTIFIERS",
     "ORGANIZATIONS",
     "PREVIEWS",
     "PREVIEW_POLICIES",
@@ -166,6 +178,7 @@ __all__ = [
     "CronRunRow",
     "DashboardProjection",
     "DatabaseRestoreRow",
+    "DeliveryAttemptRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
@@ -174,6 +187,8 @@ __all__ = [
     "InvitationRow",
     "MemberRow",
     "NodeRow",
+    "NotificationDeliveryRow",
+    "NotifierRow",
     "OrganizationRow",
     "PreviewPolicyRow",
     "PreviewRow",
@@ -216,6 +231,7 @@ class DashboardProjection(
     AutoscalingHandlers,
     BackupDestinationHandlers,
     BackupHandlers,
+    NotifierHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -262,4 +278,7 @@ class DashboardProjection(
         BACKUPS,
         BACKUP_PLANS,
         DATABASE_RESTORES,
+        NOTIFIERS,
+        NOTIFICATION_DELIVERIES,
+        DELIVERY_ATTEMPTS,
     )
