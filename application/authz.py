@@ -21,6 +21,7 @@ from domain.git_connection import GitConnection
 from domain.guest import Guest
 from domain.incident import Incident
 from domain.node import Node
+from domain.notifier import Notifier
 from domain.organization import Organization
 from domain.preview import Preview
 from domain.project import Project
@@ -192,6 +193,10 @@ def _silence(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(Silence, cmd.silence_id, "silence").organization_id  # type: ignore[attr-defined]
 
 
+def _notifier(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Notifier, cmd.notifier_id, "notifier").organization_id  # type: ignore[attr-defined]
+
+
 def _connection(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(GitConnection, cmd.connection_id, "git connection").organization_id  # type: ignore[attr-defined]
 
@@ -270,6 +275,10 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.AcknowledgeIncident: (Permission.WRITE, _incident, "incident"),
     c.CreateSilence: (Permission.WRITE, _org, "organisation"),
     c.ExpireSilence: (Permission.WRITE, _silence, "silence"),
+    c.CreateNotifier: (Permission.MANAGE, _org, "organisation"),
+    c.UpdateNotifier: (Permission.MANAGE, _notifier, "notifier"),
+    c.DeleteNotifier: (Permission.MANAGE, _notifier, "notifier"),
+    c.TestNotifier: (Permission.MANAGE, _notifier, "notifier"),
     c.RotateWebhookSecret: (Permission.MANAGE, _connection, "git connection"),
     c.RemoveGitConnection: (Permission.MANAGE, _connection, "git connection"),
     c.SetServiceTriggers: (Permission.WRITE, _service, "service"),

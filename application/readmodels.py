@@ -30,6 +30,7 @@ from projections.dashboard import (
     CommitStatusRow,
     CronRunRow,
     DatabaseRestoreRow,
+    DeliveryAttemptRow,
     DeploymentRow,
     EnvironmentAccessRow,
     EnvironmentRow,
@@ -39,6 +40,8 @@ from projections.dashboard import (
     InvitationRow,
     MemberRow,
     NodeRow,
+    NotificationDeliveryRow,
+    NotifierRow,
     OrganizationRow,
     PreviewPolicyRow,
     PreviewRow,
@@ -72,6 +75,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "CommitStatusRow",
     "CronRunRow",
     "DatabaseRestoreRow",
+    "DeliveryAttemptRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
@@ -81,6 +85,8 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "InvitationRow",
     "MemberRow",
     "NodeRow",
+    "NotificationDeliveryRow",
+    "NotifierRow",
     "OrganizationRow",
     "PreviewPolicyRow",
     "PreviewRow",
@@ -523,6 +529,82 @@ class DashboardQueries:
             dashboard.BACKUP_DESTINATIONS, where={"id": destination_id, "removed": False}
         )
         return _one(rows, dashboard.BackupDestinationRow, "backup destination", destination_id)
+
+    def notifiers(self, organization_id: UUID) -> list[dashboard.NotifierRow]:
+        """An organisation's notifiers by name."""
+        rows = self._select(
+            dashboard.NOTIFIERS,
+            where={"organization_id": organization_id, "deleted": False},
+            order_by=("name", "id"),
+        )
+        return typed(rows, dashboard.NotifierRow)
+
+    def notifier(self, notifier_id: UUID) -> dashboard.NotifierRow:
+        """One notifier."""
+        rows = self._select(dashboard.NOTIFIERS, where={"id": notifier_id, "deleted": False})
+        return _one(rows, dashboard.NotifierRow, "notifier", notifier_id)
+
+    def notification_deliveries(
+        self,
+        *,
+        organization_id: UUID | None = None,
+        incident_id: UUID | None = None,
+        notification_key: str | None = None,
+        limit: int = 100,
+    ) -> list[dashboard.NotificationDeliveryRow]:
+        """Deliveries of an organisation, of one incident or of one notification, newest
+        first."""
+        where: dict[str, object] = {}
+        if organization_id is not None:
+            where["organization_id"] = organization_id
+        if incident_id is not None:
+            where["incident_id"] = incident_id
+        if notification_key is not None:
+            where["notification_key"] = notification_key
+        rows = self._select(
+            dashboard.NOTIFICATION_DELIVERIES,
+            where=where,
+            order_by=("requested_at", "id"),
+            order="desc",
+            limit=limit,
+        )
+        return typed(rows, dashboard.NotificationDeliveryRow)
+
+    def notification_delivery(self, delivery_id: UUID) -> dashboard.NotificationDeliveryRow:
+        """One notification delivery."""
+        rows = self._select(dashboard.NOTIFICATION_DELIVERIES, where={"id": delivery_id})
+        return _one(rows, dashboard.NotificationDeliveryRow, "notification delivery", delivery_id)
+
+    def delivery_attempts(self, delivery_id: UUID) -> list[dashboard.DeliveryAttemptRow]:
+        """A delivery's attempts, first first."""
+        rows = self._select(
+            dashboard.DELIVERY_ATTEMPTS, where={"delivery_id": delivery_id}, order_by=("attempt",)
+        )
+        return typed(rows, dashboard.DeliveryAttemptRow)
+
+    def due_notification_deliveries(
+        self, now: datetime, limit: int = 100
+    ) -> list[dashboard.NotificationDeliveryRow]:
+        """Deliveries whose next attempt is due at ``now``, the longest due first (for the
+        notification process)."""
+        rows = self._select(
+            dashboard.NOTIFICATION_DELIVERIES,
+            where={"state": ["pending", "retrying"]},
+            until=("next_attempt_at", now),
+            order_by=("next_attempt_at", "id"),
+            limit=limit,
+        )
+        return typed(rows, dashboard.NotificationDeliveryRow)
+
+    def next_notification_due(self) -> datetime | None:
+        """When the next pending delivery is due (None: none waits)."""
+        rows = self._select(
+            dashboard.NOTIFICATION_DELIVERIES,
+            where={"state": ["pending", "retrying"]},
+            order_by=("next_attempt_at", "id"),
+            limit=1,
+        )
+        return typed(rows, dashboard.NotificationDeliveryRow)[0].next_attempt_at if rows else None
 
     def busy_snapshots(self) -> list[dashboard.SnapshotRow]:
         """Snapshots with steps or restores still to take (for Containr's processes)."""

@@ -28,12 +28,14 @@ from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.databases import ENGINES
 from application.errors import UnavailableError
 from application.eventlog import EventLog
+from application.eventstore import EventStore
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
-from application.metrics_readings import StoreRouteActivity
+from application.metrics_readings import StoreReplicaMetrics, StoreRouteActivity
+from application.notifications import NotifierTransport
 from application.ports import Clock, SecretBox
 from application.processes.alerts import AlertProcess
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
@@ -44,6 +46,7 @@ from application.processes.cron import CronConfig, CronScheduler
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
+from application.processes.notifications import NotificationProcess
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
 from application.processes.snapshots import SnapshotConfig, SnapshotProcess
@@ -96,6 +99,9 @@ class ProcessParts:
     """The event log (the alert process counts a live release's lost replicas in it)."""
     alert_delivery: AlertDelivery | None = None
     """The notifiers (None: incidents are recorded, nothing is sent; issue 17)."""
+    store: EventStore | None = None
+    notifier_transport: NotifierTransport | None = None
+    """The notifiers' channels (None, or no store: the notification process does not run)."""
 
 
 def processes(
@@ -228,6 +234,10 @@ def processes(
                 wait_for=wait_for,
             ),
         ]
+    collection = _metrics_collection(settings, parts, ingress)
+    replica_metrics = parts.replica_metrics or NoMetrics()
+    if isinstance(replica_metrics, StoreReplicaMetrics):  # the streams in this process first
+        replica_metrics = replica_metrics.with_live(collection)
     return extra + start_processes(
         deployer,
         reconciler,
@@ -250,12 +260,12 @@ def processes(
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
         cron=cron,
-        metrics=_metrics_collection(settings, parts, ingress),
+        metrics=collection,
         autoscaler=Autoscaler(
             bus=parts.bus,
             queries=parts.queries,
             dashboard=parts.dashboard,
-            metrics=parts.replica_metrics or NoMetrics(),
+            metrics=replica_metrics,
             clock=parts.clock,
             activity=StoreRouteActivity(parts.timeseries),
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
@@ -270,6 +280,21 @@ def processes(
             public_url=settings.public_url,
             wait_for=wait_for,
         ),
+        notifications=_notifications(parts),
+    )
+
+
+def _notifications(parts: ProcessParts) -> NotificationProcess | None:
+    """Sending and retrying notification deliveries, when the notifiers' channels are wired."""
+    if parts.store is None or parts.notifier_transport is None:
+        return None
+    return NotificationProcess(
+        bus=parts.bus,
+        dashboard=parts.dashboard,
+        store=parts.store,
+        secrets=parts.secrets,
+        transport=parts.notifier_transport,
+        clock=parts.clock,
     )
 
 
@@ -418,6 +443,7 @@ def start_processes(
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
     alerts: AlertProcess | None = None,
+    notifications: NotificationProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -477,6 +503,7 @@ def start_processes(
         ("containr-webhooks", webhooks),
         ("containr-cron", cron),
         ("containr-backups", backups),
+        ("containr-notifications", notifications),
     ):
         if optional is not None:
             targets += ((name, on_dashboard(optional.run)),)

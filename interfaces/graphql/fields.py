@@ -57,6 +57,7 @@ ENTITIES: dict[str, Loader] = {
     "alert_rule": lambda r, i: r.dashboard.alert_rule(i),
     "incident": lambda r, i: r.dashboard.incident(i),
     "silence": lambda r, i: r.dashboard.silence(i),
+    "notifier": lambda r, i: r.dashboard.notifier(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""
 
@@ -83,6 +84,7 @@ ID_FIELDS: dict[str, str] = {
     "rule_id": "alert_rule",
     "incident_id": "incident",
     "silence_id": "silence",
+    "notifier_id": "notifier",
 }
 """The entity each id field of a command names. A mutation whose command holds ids in a
 field not listed here fails to build: every id passes the read gate."""

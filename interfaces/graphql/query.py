@@ -15,6 +15,7 @@ from interfaces.graphql import alerts, git
 from interfaces.graphql import autoscaling as autoscaling_fields
 from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql import metrics as metric_fields
+from interfaces.graphql import notifiers as notifier_fields
 from interfaces.graphql import previews as preview_fields
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, lookup, uuid_of
@@ -316,6 +317,13 @@ class Query:
     )
     backup_destination = lookup(
         "backup_destination", destinations.BackupDestination, "One backup destination."
+    )
+    notifiers = _field(notifier_fields.notifiers, "An organisation's notifiers, by name.")
+    notifier = lookup("notifier", notifier_fields.Notifier, "One notifier.")
+    notification_deliveries = _field(
+        notifier_fields.notification_deliveries,
+        "An organisation's notification deliveries (of one incident or one notification "
+        "key when given), newest first.",
     )
     webhook_deliveries = _field(
         git.webhook_deliveries, "A git connection's webhook deliveries, newest first."

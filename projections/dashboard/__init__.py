@@ -80,6 +80,15 @@ from projections.dashboard.git import (
 )
 from projections.dashboard.guests import GUESTS, GuestHandlers, GuestRow
 from projections.dashboard.nodes import NODES, NodeHandlers, NodeRow
+from projections.dashboard.notifiers import (
+    DELIVERY_ATTEMPTS,
+    NOTIFICATION_DELIVERIES,
+    NOTIFIERS,
+    DeliveryAttemptRow,
+    NotificationDeliveryRow,
+    NotifierHandlers,
+    NotifierRow,
+)
 from projections.dashboard.organizations import (
     INVITATIONS,
     MEMBERS,
@@ -137,6 +146,7 @@ __all__ = [
     "COMMIT_STATUSES",
     "CRON_RUNS",
     "DATABASE_RESTORES",
+    "DELIVERY_ATTEMPTS",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "ENVIRONMENT_ACCESS",
@@ -146,6 +156,8 @@ __all__ = [
     "INVITATIONS",
     "MEMBERS",
     "NODES",
+    "NOTIFICATION_DELIVERIES",
+    "NOTIFIERS",
     "ORGANIZATIONS",
     "PREVIEWS",
     "PREVIEW_POLICIES",
@@ -179,6 +191,7 @@ __all__ = [
     "CronRunRow",
     "DashboardProjection",
     "DatabaseRestoreRow",
+    "DeliveryAttemptRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
@@ -188,6 +201,8 @@ __all__ = [
     "InvitationRow",
     "MemberRow",
     "NodeRow",
+    "NotificationDeliveryRow",
+    "NotifierRow",
     "OrganizationRow",
     "PreviewPolicyRow",
     "PreviewRow",
@@ -232,6 +247,7 @@ class DashboardProjection(
     BackupDestinationHandlers,
     BackupHandlers,
     AlertHandlers,
+    NotifierHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -281,4 +297,7 @@ class DashboardProjection(
         ALERT_RULES,
         INCIDENTS,
         SILENCES,
+        NOTIFIERS,
+        NOTIFICATION_DELIVERIES,
+        DELIVERY_ATTEMPTS,
     )

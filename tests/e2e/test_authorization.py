@@ -284,6 +284,19 @@ CASES: dict[str, Case] = {
     "Query.silences": q(
         "read", "query($org: ID!) { silences(organizationId: $org) { endsAt comment } }", "org"
     ),
+    "Query.notifiers": q(
+        "read",
+        "query($org: ID!) { notifiers(organizationId: $org) { name kind signingSecret } }",
+        "org",
+    ),
+    "Query.notifier": q(
+        "read", "query($notifier: ID!) { notifier(id: $notifier) { name } }", "notifier"
+    ),
+    "Query.notificationDeliveries": q(
+        "read",
+        "query($org: ID!) { notificationDeliveries(organizationId: $org) { state } }",
+        "org",
+    ),
     "Query.webhookDeliveries": q(
         "read",
         "query($connection: ID!) { webhookDeliveries(connectionId: $connection) { event } }",
@@ -797,6 +810,23 @@ CASES: dict[str, Case] = {
     "Mutation.expireSilence": m(
         "write", "mutation($silence: ID!) { expireSilence(id: $silence) { expired } }", "silence"
     ),
+    "Mutation.createNotifier": m(
+        "manage",
+        'mutation($org: ID!) { createNotifier(organizationId: $org, name: "Pager", '
+        'kind: "webhook", url: "http://127.0.0.1:9/hook") { id } }',
+        "org",
+    ),
+    "Mutation.updateNotifier": m(
+        "manage",
+        'mutation($notifier: ID!) { updateNotifier(id: $notifier, name: "Renamed") { name } }',
+        "notifier",
+    ),
+    "Mutation.deleteNotifier": m(
+        "manage", "mutation($notifier: ID!) { deleteNotifier(id: $notifier) }", "notifier"
+    ),
+    "Mutation.testNotifier": m(
+        "manage", "mutation($notifier: ID!) { testNotifier(id: $notifier) { ok } }", "notifier"
+    ),
     "Mutation.setPreviewPolicy": m(
         "write",
         "mutation($project: ID!, $env: ID!) { setPreviewPolicy(projectId: $project, enabled: "
@@ -1115,6 +1145,18 @@ class World:
         ).id("destination_id")
         backup = self._backed_up(managed, env, destination)
         rule, incident, silence = self._alerting(org_id, project, service)
+        notifier = run(
+            c.build_command(
+                c.CreateNotifier,
+                {
+                    "organization_id": org_id,
+                    "name": "Pager",
+                    "kind": "webhook",
+                    "url": "http://127.0.0.1:9/hook",  # nothing listens: a test fails fast
+                },
+            ),
+            SYSTEM,
+        ).id("notifier_id")
         run(  # a ping the connection heard (what webhookDeliveries replays)
             c.RecordWebhookDelivery(
                 connection_id=connection,
@@ -1181,6 +1223,7 @@ class World:
             "incident": str(incident),
             "silence": str(silence),
             "later": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
+            "notifier": str(notifier),
             "backups": str(backup_directory() / _unique()),
             "db": str(managed),
             "backup": str(backup),

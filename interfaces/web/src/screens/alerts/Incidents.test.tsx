@@ -66,8 +66,9 @@ describe("the incidents page", () => {
   });
 
   it("shows the timeline and what was sent to the notifiers", () => {
-    view();
+    view({ deliveries: (id) => <p data-testid="deliveries">{`deliveries of ${id}`}</p> });
     fireEvent.click(screen.getByTestId("incident-i1-details"));
+    expect(screen.getByTestId("deliveries").textContent).toBe("deliveries of i1");
     expect(screen.getByTestId("incident-i1-timeline").textContent).toMatch(/pending at 100.*firing at 96.5/);
     expect(screen.getByTestId("incident-i1-notifications").textContent).toMatch(/firing/);
   });

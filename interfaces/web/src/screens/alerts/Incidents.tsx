@@ -2,7 +2,7 @@
 // its timeline and what was handed to the notifiers; members acknowledge one or silence its
 // rule for a while. Live: the list follows the incidents' change notices.
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import {
@@ -15,6 +15,7 @@ import {
   type SilenceFieldsFragment,
 } from "../../api/generated";
 import { useOrg } from "../../app/org";
+import { NotificationDeliveries } from "../../components/NotificationDeliveries";
 import { EmptyState, ErrorMessage, Loading, PageHeader, SelectField, StateBadge, Time } from "../../components/ui";
 import { useNow } from "../../hooks/misc";
 import { useLive } from "../../hooks/useLive";
@@ -29,6 +30,7 @@ export const SILENCE_HOURS = [1, 4, 24] as const;
 function IncidentItem({
   incident,
   focused,
+  deliveries,
   canWrite,
   busy,
   now,
@@ -37,6 +39,7 @@ function IncidentItem({
 }: {
   incident: Incident;
   focused: boolean;
+  deliveries?: (incidentId: string) => ReactNode;
   canWrite: boolean;
   busy: boolean;
   now: Date;
@@ -137,6 +140,7 @@ function IncidentItem({
                 ))}
               </ul>
             )}
+            {deliveries && i.notifications.length > 0 ? deliveries(i.id) : null}
             <p className="text-xs muted">Rule: {i.ruleName}</p>
           </div>
         </div>
@@ -150,6 +154,7 @@ export function IncidentsView({
   silences,
   showAll,
   focus = null,
+  deliveries,
   canWrite,
   busy,
   error,
@@ -164,6 +169,8 @@ export function IncidentsView({
   showAll: boolean;
   /** The incident a notification linked to (shown with its details open). */
   focus?: string | null;
+  /** What each notifier was sent about an incident, and what it answered. */
+  deliveries?: (incidentId: string) => ReactNode;
   canWrite: boolean;
   busy: boolean;
   error: unknown;
@@ -191,7 +198,7 @@ export function IncidentsView({
       ) : (
         <ul className="card divide-y divide-slate-200 dark:divide-slate-800">
           {incidents.map((i) => (
-            <IncidentItem key={i.id} incident={i} focused={i.id === focus} canWrite={canWrite} busy={busy} now={now} onAcknowledge={onAcknowledge} onSilence={onSilence} />
+            <IncidentItem key={i.id} incident={i} focused={i.id === focus} deliveries={deliveries} canWrite={canWrite} busy={busy} now={now} onAcknowledge={onAcknowledge} onSilence={onSilence} />
           ))}
         </ul>
       )}
@@ -272,6 +279,7 @@ export default function Incidents() {
           silences={result.data.silences}
           showAll={showAll}
           focus={incidentId ?? null}
+          deliveries={(id) => <NotificationDeliveries organizationId={organizationId} incidentId={id} />}
           canWrite={org.canWrite}
           busy={acked.fetching || silenced.fetching || expired.fetching}
           error={acked.error ?? silenced.error ?? expired.error ?? liveError}
