@@ -29,6 +29,7 @@ from application.metrics_ports import (
     ReplicaId,
     Sample,
 )
+from application.notifications import AlertNotifications
 from application.processes.alerts import AlertProcess
 from application.readmodels import IncidentRow
 from application.services import ALL_MODELS, Services
@@ -497,3 +498,32 @@ def test_an_autoscaling_budget_at_80_percent_fires(
     (warned,) = alerts.tick()
     assert warned.status == "firing" and warned.service_id == scaling.world.service
     assert warned.value == 0.1  # 4 replicas at 0.025 per hour
+
+
+def test_the_notifiers_record_each_notification_once_per_notifier(alerts: Alerts) -> None:
+    """With the notifiers' side of the port (as bootstrap wires it), not a recording one."""
+    app = alerts.world.app
+    webhook = alerts.run(
+        c.build_command(
+            c.CreateNotifier,
+            {
+                "organization_id": alerts.world.org,
+                "name": "Pager",
+                "kind": "webhook",
+                "url": "http://127.0.0.1:9/hook",
+            },
+        )
+    )
+    alerts.delivery = AlertNotifications(app.commands, app.dashboard)  # type: ignore[assignment]
+    alerts.restart()
+    alerts.run(cpu_rule(alerts.world, for_seconds=0))
+    (firing,) = alerts.tick(cores=0.5)
+    alerts.restart()  # the hand-over is looked at again from the start: nothing twice
+    alerts.tick(cores=0.1)
+    alerts.tick()
+    deliveries = app.dashboard.notification_deliveries(incident_id=firing.id)
+    assert sorted(d.notification_key for d in deliveries) == [
+        f"{firing.id}:firing",
+        f"{firing.id}:resolved",
+    ]
+    assert {d.notifier_id for d in deliveries} == {webhook}
