@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 
 from application.errors import InvalidValueError
 from application.secrets import Secret, secret_dec_hook
+from domain.alerting import AlertEvent, AlertMetric, Comparator, ConditionKind, Severity
 from domain.autoscaling import (
     AutoscalingPolicy,
     Evaluation,
@@ -1449,3 +1450,119 @@ class ReportDatabaseRestoreStep(Command, frozen=True):
     restore_id: UUID
     step: Literal["restoring", "restored", "failed"]
     reason: str = ""
+
+
+# Alerts (issue 17)
+
+
+class AlertRuleInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """An alert rule's settings (all of them, when created and when changed)."""
+
+    name: str
+    severity: Severity = Severity.WARNING
+    enabled: bool = True
+    notifier_ids: list[UUID] | None = None
+    """The organisation's notifiers to tell (None: all of them)."""
+    project_id: UUID | None = None
+    environment_id: UUID | None = None
+    service_id: UUID | None = None
+    kind: ConditionKind = ConditionKind.METRIC
+    metric: AlertMetric | None = None
+    custom_metric: str | None = None
+    comparator: Comparator | None = None
+    threshold: float | None = None
+    for_seconds: int = 0
+    event: AlertEvent | None = None
+    count: int | None = None
+    window_seconds: int | None = None
+    resolve_after_seconds: int | None = None
+
+
+class CreateAlertRule(Command, frozen=True):
+    """Add an alert rule to an organisation."""
+
+    organization_id: UUID
+    settings: AlertRuleInput
+
+
+class UpdateAlertRule(Command, frozen=True):
+    """Replace an alert rule's settings (its kind stays)."""
+
+    rule_id: UUID
+    settings: AlertRuleInput
+
+
+class DeleteAlertRule(Command, frozen=True):
+    """Stop an alert rule (its open incidents resolve)."""
+
+    rule_id: UUID
+
+
+class AcknowledgeIncident(Command, frozen=True):
+    """Take an incident on."""
+
+    incident_id: UUID
+
+
+class CreateSilence(Command, frozen=True):
+    """Record incidents matching a rule, project and/or service until ``ends_at`` without
+    sending them."""
+
+    organization_id: UUID
+    ends_at: datetime
+    rule_id: UUID | None = None
+    project_id: UUID | None = None
+    service_id: UUID | None = None
+    comment: str = ""
+
+
+class ExpireSilence(Command, frozen=True):
+    """End a silence now."""
+
+    silence_id: UUID
+
+
+class OpenIncident(Command, frozen=True):
+    """The alert process found a rule's condition true for a subject with no open incident:
+    open one (pending, or firing at once when the rule has no ``for``)."""
+
+    rule_id: UUID
+    subject: str
+    trigger: str
+    title: str
+    started_at: datetime
+    """When the condition was first found true."""
+    labels: dict[str, str] = {}
+    project_id: UUID | None = None
+    environment_id: UUID | None = None
+    service_id: UUID | None = None
+    node_id: UUID | None = None
+    value: float | None = None
+    fire: bool = False
+    silenced_by: UUID | None = None
+
+
+class FireIncident(Command, frozen=True):
+    """A pending incident's condition held for its rule's ``for``."""
+
+    incident_id: UUID
+    at: datetime
+    value: float | None = None
+    silenced_by: UUID | None = None
+
+
+class EndIncident(Command, frozen=True):
+    """An open incident's condition stopped (resolved; dropped when it never fired)."""
+
+    incident_id: UUID
+    reason: str
+    at: datetime
+    value: float | None = None
+    timed_out: bool = False
+
+
+class RecordIncidentNotified(Command, frozen=True):
+    """A notification of an incident was handed to the notifiers."""
+
+    incident_id: UUID
+    key: str

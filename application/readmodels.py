@@ -18,6 +18,7 @@ import msgspec
 from application.errors import NotFoundError
 from projections import analytics, dashboard, history
 from projections.dashboard import (
+    AlertRuleRow,
     ApiTokenRow,
     AutoscalingRow,
     BackupDestinationRow,
@@ -35,6 +36,7 @@ from projections.dashboard import (
     EnvironmentRow,
     GitConnectionRow,
     GuestRow,
+    IncidentRow,
     InvitationRow,
     MemberRow,
     NodeRow,
@@ -50,6 +52,7 @@ from projections.dashboard import (
     ServiceTriggersRow,
     ShareLinkRow,
     SignInLinkRow,
+    SilenceRow,
     SnapshotRow,
     UserRow,
     WebhookDeliveryRow,
@@ -59,6 +62,7 @@ from projections.history import AuditRow, ReleaseRow
 from projections.schema import Row, Table
 
 __all__ = [  # the row types, for the interfaces (which never import projections themselves)
+    "AlertRuleRow",
     "ApiTokenRow",
     "AuditRow",
     "AutoscalingRow",
@@ -77,6 +81,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "EnvironmentRow",
     "GitConnectionRow",
     "GuestRow",
+    "IncidentRow",
     "InvitationRow",
     "MemberRow",
     "NodeRow",
@@ -94,6 +99,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ServiceTriggersRow",
     "ShareLinkRow",
     "SignInLinkRow",
+    "SilenceRow",
     "SnapshotRow",
     "UserRow",
     "WebhookDeliveryRow",
@@ -446,6 +452,67 @@ class DashboardQueries:
         """One volume snapshot."""
         rows = self._select(dashboard.SNAPSHOTS, where={"id": snapshot_id})
         return _one(rows, dashboard.SnapshotRow, "snapshot", snapshot_id)
+
+    def alert_rules(self, organization_id: UUID | None = None) -> list[dashboard.AlertRuleRow]:
+        """An organisation's alert rules by name (every organisation's, for Containr)."""
+        where: dict[str, object] = {"deleted": False}
+        if organization_id is not None:
+            where["organization_id"] = organization_id
+        rows = self._select(dashboard.ALERT_RULES, where=where, order_by=("name", "id"))
+        return typed(rows, dashboard.AlertRuleRow)
+
+    def alert_rule(self, rule_id: UUID) -> dashboard.AlertRuleRow:
+        """One alert rule."""
+        rows = self._select(dashboard.ALERT_RULES, where={"id": rule_id, "deleted": False})
+        return _one(rows, dashboard.AlertRuleRow, "alert rule", rule_id)
+
+    def incidents(
+        self, organization_id: UUID, *, open_only: bool = False, limit: int = 200
+    ) -> list[dashboard.IncidentRow]:
+        """An organisation's incidents, newest first (only pending and firing ones with
+        ``open_only``)."""
+        where: dict[str, object] = {"organization_id": organization_id}
+        if open_only:
+            where["open"] = True
+        rows = self._select(
+            dashboard.INCIDENTS, where=where, order_by=("started_at", "id"), order="desc",
+            limit=limit,
+        )  # fmt: skip
+        return typed(rows, dashboard.IncidentRow)
+
+    def incident(self, incident_id: UUID) -> dashboard.IncidentRow:
+        """One incident."""
+        rows = self._select(dashboard.INCIDENTS, where={"id": incident_id})
+        return _one(rows, dashboard.IncidentRow, "incident", incident_id)
+
+    def open_incidents(self) -> list[dashboard.IncidentRow]:
+        """Every pending or firing incident (for the alert process)."""
+        rows = self._select(dashboard.INCIDENTS, where={"open": True}, order_by=("started_at",))
+        return typed(rows, dashboard.IncidentRow)
+
+    def incidents_changed(self, *, after: int, limit: int = 500) -> list[dashboard.IncidentRow]:
+        """Incidents changed after a log position, in the order they last changed (for the
+        alert process's notifications)."""
+        rows = self._select(
+            dashboard.INCIDENTS, since=("position", after + 1), order_by=("position",),
+            limit=limit,
+        )  # fmt: skip
+        return typed(rows, dashboard.IncidentRow)
+
+    def silences(self, organization_id: UUID) -> list[dashboard.SilenceRow]:
+        """An organisation's silences, latest ending first."""
+        rows = self._select(
+            dashboard.SILENCES,
+            where={"organization_id": organization_id},
+            order_by=("ends_at", "id"),
+            order="desc",
+        )
+        return typed(rows, dashboard.SilenceRow)
+
+    def silence(self, silence_id: UUID) -> dashboard.SilenceRow:
+        """One silence."""
+        rows = self._select(dashboard.SILENCES, where={"id": silence_id})
+        return _one(rows, dashboard.SilenceRow, "silence", silence_id)
 
     def backup_destinations(self, organization_id: UUID) -> list[dashboard.BackupDestinationRow]:
         """An organisation's backup destinations by name."""

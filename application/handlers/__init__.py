@@ -7,6 +7,7 @@ from application.bus import Handler
 from application.handlers import (
     access,
     accounts,
+    alerts,
     autoscaling,
     backup_destinations,
     backups,
@@ -27,6 +28,16 @@ from application.handlers import (
 )
 
 HANDLERS: dict[type[c.Command], Handler] = {
+    c.CreateAlertRule: alerts.create_alert_rule,
+    c.UpdateAlertRule: alerts.update_alert_rule,
+    c.DeleteAlertRule: alerts.delete_alert_rule,
+    c.AcknowledgeIncident: alerts.acknowledge_incident,
+    c.CreateSilence: alerts.create_silence,
+    c.ExpireSilence: alerts.expire_silence,
+    c.OpenIncident: alerts.open_incident,
+    c.FireIncident: alerts.fire_incident,
+    c.EndIncident: alerts.end_incident,
+    c.RecordIncidentNotified: alerts.record_incident_notified,
     c.CreateBackupDestination: backup_destinations.create_backup_destination,
     c.UpdateBackupDestination: backup_destinations.update_backup_destination,
     c.RemoveBackupDestination: backup_destinations.remove_backup_destination,

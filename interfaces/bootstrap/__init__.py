@@ -227,6 +227,7 @@ def bootstrap(
             wake=wake,
             backup_stores=opened,
             database_dumps=database_dumps or DockerDatabaseDumps(),
+            events=event_log,
             alert_delivery=alert_delivery or AlertNotifications(bus, dashboard),
             store=store,
             notifier_transport=transport,

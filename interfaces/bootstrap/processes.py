@@ -20,12 +20,14 @@ from adapters.container_stats import MetricsCollection
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
 from application.alert_ports import AlertDelivery
+from application.alert_readings import AlertReadings
 from application.archives import SourceArchives, archive_id
 from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.databases import ENGINES
 from application.errors import UnavailableError
+from application.eventlog import EventLog
 from application.eventstore import EventStore
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
@@ -35,6 +37,7 @@ from application.metrics_ports import TimeSeriesStore
 from application.metrics_readings import StoreReplicaMetrics, StoreRouteActivity
 from application.notifications import NotifierTransport
 from application.ports import Clock, SecretBox
+from application.processes.alerts import AlertProcess
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.backups import BackupConfig, BackupProcess
 from application.processes.commit_checks import CommitChecksProcess
@@ -92,6 +95,8 @@ class ProcessParts:
     backup_stores: BackupStores | None = None
     database_dumps: DatabaseDumps | None = None
     """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
+    events: EventLog | None = None
+    """The event log (the alert process counts a live release's lost replicas in it)."""
     alert_delivery: AlertDelivery | None = None
     """The notifiers (None: incidents are recorded, nothing is sent; issue 17)."""
     store: EventStore | None = None
@@ -266,6 +271,15 @@ def processes(
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
         backups=_backups(settings, parts),
+        alerts=AlertProcess(
+            bus=parts.bus,
+            dashboard=parts.dashboard,
+            readings=AlertReadings(parts.dashboard, parts.timeseries, parts.events),
+            clock=parts.clock,
+            delivery=parts.alert_delivery,
+            public_url=settings.public_url,
+            wait_for=wait_for,
+        ),
         notifications=_notifications(parts),
     )
 
@@ -428,6 +442,7 @@ def start_processes(
     metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
+    alerts: AlertProcess | None = None,
     notifications: NotificationProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
@@ -510,6 +525,12 @@ def start_processes(
             autoscaler.run(inner, inner.wait)
 
         targets += (("containr-autoscaler", autoscale),)
+    if alerts is not None:
+
+        def alert(inner: threading.Event) -> None:
+            alerts.run(inner, inner.wait)
+
+        targets += (("containr-alerts", alert),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )

@@ -15,7 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import access, autoscaling, git, notifiers, previews
+from interfaces.graphql import access, alerts, autoscaling, git, notifiers, previews
 from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
@@ -524,6 +524,14 @@ class Mutation:
     disconnect_service_repository = git.disconnect_service_repository
     check_git_connection = git.check_git_connection_field
     set_preview_policy = previews.set_preview_policy
+
+    # Alerts (issue 17)
+    create_alert_rule = alerts.create_alert_rule
+    update_alert_rule = alerts.update_alert_rule
+    delete_alert_rule = alerts.delete_alert_rule
+    acknowledge_incident = alerts.acknowledge_incident
+    create_silence = alerts.create_silence
+    expire_silence = alerts.expire_silence
 
     # Backup destinations
     create_backup_destination = destinations.create_backup_destination

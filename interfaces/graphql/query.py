@@ -11,9 +11,9 @@ from strawberry.types import Info
 from application.errors import DomainError, InvalidValueError, NotFoundError, UnavailableError
 from application.logs import LogQuery
 from application.runtime_ports import SourceError, SourceUnreachableError
+from interfaces.graphql import alerts, git
 from interfaces.graphql import autoscaling as autoscaling_fields
 from interfaces.graphql import backup_destinations as destinations
-from interfaces.graphql import git
 from interfaces.graphql import metrics as metric_fields
 from interfaces.graphql import notifiers as notifier_fields
 from interfaces.graphql import previews as preview_fields
@@ -303,6 +303,15 @@ class Query:
     variables = _field(variables, "Variable names; values only with reveal (admins and owners).")
     git_connections = _field(git.git_connections, "An organisation's git provider connections.")
     git_connection = lookup("git_connection", git.GitConnection, "One git provider connection.")
+    alert_rules = _field(alerts.alert_rules, "An organisation's alert rules by name.")
+    alert_rule = lookup("alert_rule", alerts.AlertRule, "One alert rule.")
+    incidents = _field(
+        alerts.incidents,
+        "An organisation's incidents, newest first (open: only pending and firing ones; "
+        "first: at most 500).",
+    )
+    incident = lookup("incident", alerts.Incident, "One incident, its timeline and what was sent.")
+    silences = _field(alerts.silences, "An organisation's silences, latest ending first.")
     backup_destinations = _field(
         destinations.backup_destinations, "An organisation's backup destinations."
     )

@@ -25,6 +25,15 @@ from projections.dashboard.accounts import (
     SignInLinkRow,
     UserRow,
 )
+from projections.dashboard.alerts import (
+    ALERT_RULES,
+    INCIDENTS,
+    SILENCES,
+    AlertHandlers,
+    AlertRuleRow,
+    IncidentRow,
+    SilenceRow,
+)
 from projections.dashboard.autoscaling import AUTOSCALING, AutoscalingHandlers, AutoscalingRow
 from projections.dashboard.backup_destinations import (
     BACKUP_DESTINATIONS,
@@ -125,6 +134,7 @@ from projections.dashboard.variables import (
 from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, VolumeHandlers
 
 __all__ = [
+    "ALERT_RULES",
     "API_TOKENS",
     "AUTOSCALING",
     "BACKUPS",
@@ -142,6 +152,7 @@ __all__ = [
     "ENVIRONMENT_ACCESS",
     "GIT_CONNECTIONS",
     "GUESTS",
+    "INCIDENTS",
     "INVITATIONS",
     "MEMBERS",
     "NODES",
@@ -159,6 +170,7 @@ __all__ = [
     "SERVICE_VOLUMES",
     "SHARE_LINKS",
     "SIGN_IN_LINKS",
+    "SILENCES",
     "SNAPSHOTS",
     "USERS",
     "VARIABLES",
@@ -166,6 +178,7 @@ __all__ = [
     "VARIABLE_SETS",
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
+    "AlertRuleRow",
     "ApiTokenRow",
     "AutoscalingRow",
     "BackupDestinationRow",
@@ -184,6 +197,7 @@ __all__ = [
     "EnvironmentRow",
     "GitConnectionRow",
     "GuestRow",
+    "IncidentRow",
     "InvitationRow",
     "MemberRow",
     "NodeRow",
@@ -201,6 +215,7 @@ __all__ = [
     "ServiceVolumesRow",
     "ShareLinkRow",
     "SignInLinkRow",
+    "SilenceRow",
     "SnapshotRow",
     "UserRow",
     "VariableReferenceRow",
@@ -231,6 +246,7 @@ class DashboardProjection(
     AutoscalingHandlers,
     BackupDestinationHandlers,
     BackupHandlers,
+    AlertHandlers,
     NotifierHandlers,
     Projection,
 ):
@@ -278,6 +294,9 @@ class DashboardProjection(
         BACKUPS,
         BACKUP_PLANS,
         DATABASE_RESTORES,
+        ALERT_RULES,
+        INCIDENTS,
+        SILENCES,
         NOTIFIERS,
         NOTIFICATION_DELIVERIES,
         DELIVERY_ATTEMPTS,
