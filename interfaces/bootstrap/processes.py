@@ -40,6 +40,7 @@ from application.processes.cron import CronConfig, CronScheduler
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
+from application.processes.health import HealthMonitor
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
 from application.processes.snapshots import SnapshotConfig, SnapshotProcess
@@ -253,6 +254,16 @@ def processes(
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
         backups=_backups(settings, parts),
+        health=HealthMonitor(
+            bus=parts.bus,
+            queries=parts.queries,
+            dashboard=parts.dashboard,
+            runtimes=parts.runtimes,
+            prober=parts.prober,
+            clock=parts.clock,
+            instance=settings.instance,
+            local_endpoint=settings.docker_host,
+        ),
     )
 
 
@@ -400,6 +411,7 @@ def start_processes(
     metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
+    health: HealthMonitor | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -420,9 +432,10 @@ def start_processes(
                 if batch.model == "dashboard":
                     changed.set()
 
-            def wait(seconds: float) -> None:
-                changed.wait(seconds)
+            def wait(seconds: float) -> bool:
+                woken = changed.wait(seconds)
                 changed.clear()
+                return woken
 
             unlisten = changes.listen(heard)
             try:
@@ -480,6 +493,12 @@ def start_processes(
             autoscaler.run(inner, inner.wait)
 
         targets += (("containr-autoscaler", autoscale),)
+    if health is not None:
+
+        def monitor(inner: threading.Event) -> None:
+            health.run(inner, inner.wait)
+
+        targets += (("containr-health", monitor),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )
