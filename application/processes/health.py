@@ -98,6 +98,7 @@ class HealthMonitor:
         instance: str,
         local_endpoint: str,
         parallel: int = 8,
+        refresh: float = REFRESH,
     ) -> None:
         self.bus = bus
         self.queries = queries
@@ -114,6 +115,7 @@ class HealthMonitor:
         self._in_flight: set[tuple[str, ProbeRole]] = set()
         self._targets: list[Target] = []
         self._refreshed = float("-inf")
+        self._refresh = refresh
 
     def run(self, stop: threading.Event, wait: Callable[[float], object]) -> None:
         """Probe until ``stop`` is set."""
@@ -129,7 +131,7 @@ class HealthMonitor:
 
     def tick(self) -> None:
         """Start every probe that is due (in the pool; this never waits on one)."""
-        if time.monotonic() - self._refreshed >= REFRESH:
+        if time.monotonic() - self._refreshed >= self._refresh:
             self._targets = self._find_targets()
             self._refreshed = time.monotonic()
             live = {t.container.id for t in self._targets}
