@@ -84,6 +84,10 @@ def test_a_replica_failing_readiness_leaves_the_route_and_comes_back_when_it_pas
     rig.reconciler.tick()
     assert rig.route().upstreams == [f"127.0.0.1:{second.host_port}"]
     assert rig.deployment(live.id).unready == {0}
+    (row,) = rig.world.app.dashboard.deployments_by_id([live.id])
+    assert row.replica_health is not None
+    assert row.replica_health["0"]["ready"] is False
+    assert row.replica_health["0"]["probes"]["readiness"]["detail"].endswith("answered 503")
 
     prober.failing.clear()
     probe_rounds(rig, health, 3)
@@ -166,6 +170,10 @@ def test_ten_minutes_of_crash_loop_restart_with_backoff_and_record_a_handful_of_
     assert loop.fields["exit_code"] == 2
     assert loop.fields["last_lines"][-1] == "panic: cannot connect to the database"
     assert rig.deployment(live.id).crash_looping[0].deaths == 3
+    (row,) = rig.world.app.dashboard.deployments_by_id([live.id])
+    assert row.replica_health is not None
+    looping = row.replica_health["0"]["crash_looping"]
+    assert (looping["deaths"], looping["exit_code"]) == (3, 2)
 
 
 class CrashAfterHealthy:

@@ -411,6 +411,8 @@ export type Deployment = {
   reason: Scalars['String']['output'];
   /** The reason in plain words: releases named by their short commit. */
   reasonText: Scalars['String']['output'];
+  /** The live release's replicas by number (null until one changed): ready (in the route: its readiness probe passes), lost (with reason and exit_code), crash_looping (deaths, exit_code, last_lines, since; restarted with backoff) and probes (startup, readiness, liveness: passing, detail, since). */
+  replicaHealth: Maybe<Scalars['JSON']['output']>;
   replicas: Scalars['Int']['output'];
   requestedAt: Scalars['DateTime']['output'];
   requestedBy: Scalars['String']['output'];
@@ -577,12 +579,14 @@ export type Guest = {
 /** A probe a replica must pass before it takes traffic. */
 export type HealthCheckInput = {
   command?: InputMaybe<Array<Scalars['String']['input']>>;
+  expectedStatus?: InputMaybe<Scalars['Int']['input']>;
   gracePeriodSeconds?: Scalars['Float']['input'];
   intervalSeconds?: Scalars['Float']['input'];
   kind: Scalars['String']['input'];
   path?: InputMaybe<Scalars['String']['input']>;
   port?: InputMaybe<Scalars['Int']['input']>;
   retries?: Scalars['Int']['input'];
+  successThreshold?: Scalars['Int']['input'];
   timeoutSeconds?: Scalars['Float']['input'];
 };
 
@@ -2066,6 +2070,7 @@ export type ServiceInput = {
   git?: InputMaybe<GitSourceInput>;
   healthCheck?: InputMaybe<HealthCheckInput>;
   image?: InputMaybe<Scalars['String']['input']>;
+  livenessCheck?: InputMaybe<HealthCheckInput>;
   loadBalancing?: InputMaybe<Scalars['String']['input']>;
   metricsEndpoint?: InputMaybe<MetricsEndpointInput>;
   port?: InputMaybe<Scalars['Int']['input']>;
@@ -2073,6 +2078,7 @@ export type ServiceInput = {
   repositoryToken?: InputMaybe<Scalars['String']['input']>;
   resources?: InputMaybe<ResourcesInput>;
   startCommand?: InputMaybe<Scalars['String']['input']>;
+  startupCheck?: InputMaybe<HealthCheckInput>;
   volumePerReplica?: InputMaybe<Scalars['Boolean']['input']>;
   volumes?: InputMaybe<Array<VolumeMountInput>>;
 };
