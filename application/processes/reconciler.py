@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -128,6 +128,8 @@ class Reconciler:
         """Routes of members-only environments that cannot be guarded (no access check)."""
         self._stop = threading.Event()
         self._running_loop = False
+        self._reports = 0
+        """Commands sent so far (a tick re-reads a release it reported on)."""
         """Only the running loop follows the engines' events (tests drive ticks alone)."""
         self._died = threading.Event()
         """Set by the engines' death followers: a container of ours died or was removed."""
@@ -190,6 +192,7 @@ class Reconciler:
                 return  # the engine is away: the next tick starts a follower again
 
     def _send(self, command: c.Command) -> None:
+        self._reports += 1
         try:
             self.bus.execute(command, self._ctx)
         except UnavailableError:
@@ -239,7 +242,12 @@ class Reconciler:
             for deployment_id, containers in by_deployment.items():
                 wanted = owned.get(deployment_id)
                 if wanted is not None:
+                    reports = self._reports
                     running = self._repair(runtime, wanted, containers)
+                    if self._reports != reports:  # a loss makes a replica unready: re-read it
+                        wanted = replace(
+                            wanted, deployment=self.queries.deployment(wanted.deployment.id)
+                        )
                     running = self._restart_if_asked(runtime, wanted, running)
                     self._follow_logs(runtime, wanted.deployment, running)
                     route = self._route(wanted, running)
