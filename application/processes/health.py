@@ -118,14 +118,16 @@ class HealthMonitor:
         self._refresh = refresh
 
     def run(self, stop: threading.Event, wait: Callable[[float], object]) -> None:
-        """Probe until ``stop`` is set."""
+        """Probe until ``stop`` is set; ``wait`` returns True when the dashboard changed (a
+        replica replaced, a release live): the replicas to probe are looked up again then."""
         try:
             while not stop.is_set():
                 try:
                     self.tick()
                 except Exception:
                     log.exception("the health monitor's tick failed")
-                stop.wait(TICK)
+                if wait(TICK) is True:
+                    self._refreshed = float("-inf")
         finally:
             self._pool.shutdown(wait=False, cancel_futures=True)
 

@@ -129,6 +129,8 @@ class Reconciler:
         self._stop = threading.Event()
         self._running_loop = False
         self._reports = 0
+        self._starting: set[str] = set()
+        """The routes releases in progress switch themselves (this tick's view)."""
         """Commands sent so far (a tick re-reads a release it reported on)."""
         """Only the running loop follows the engines' events (tests drive ticks alone)."""
         self._died = threading.Event()
@@ -214,6 +216,7 @@ class Reconciler:
             for row in active
             if row.state in (DeploymentState.BUILT.value, DeploymentState.STARTING.value)
         }
+        self._starting = starting
         handing_over = self._handing_over(active)
         paused = {k for k, wanted in desired.items() if _handed_over(wanted, handing_over)}
         owned = {k: wanted for k, wanted in desired.items() if k not in paused}
@@ -343,19 +346,34 @@ class Reconciler:
                 runtime.stop(extra.id)
                 runtime.remove(extra.id)
         now = self.clock.now()
+        dead: list[tuple[int, ContainerInfo | None, RestartBackoff]] = []
         for replica in range(wanted.replicas):
             container = by_replica.get(replica)
             backoff = self._backoff.setdefault((deployment.id, replica), RestartBackoff())
             if container is not None and container.state == "running":
                 self._running(deployment, replica, container, backoff, now)
                 running.append(container)
-                continue
-            if container is not None and container.state in ("restarting", "created"):
-                continue  # the engine is at work
+            elif container is None or container.state not in ("restarting", "created"):
+                dead.append((replica, container, backoff))  # (otherwise the engine is at work)
+        if dead:
+            self._route_around(wanted, running)
+        for replica, container, backoff in dead:
             replacement = self._revive(runtime, wanted, replica, container, backoff, now)
             if replacement is not None:
                 running.append(replacement)
         return running
+
+    def _route_around(self, wanted: Desired, running: list[ContainerInfo]) -> None:
+        """Take dead replicas out of the route at once, before replacing them (a replacement
+        takes a second or more to start; Caddy should not try the dead one meanwhile)."""
+        route = self._route(wanted, running)
+        if self.ingress is None or route is None or not route.upstreams:
+            return
+        if route.id in self._starting:
+            return  # a release in progress: the deployer switches this route itself
+        current = next((r for r in self.ingress.routes() if r.id == route.id), None)
+        if current is not None and set(current.upstreams) - set(route.upstreams):
+            self.ingress.apply(route)
 
     def _running(
         self,

@@ -494,11 +494,7 @@ def start_processes(
 
         targets += (("containr-autoscaler", autoscale),)
     if health is not None:
-
-        def monitor(inner: threading.Event) -> None:
-            health.run(inner, inner.wait)
-
-        targets += (("containr-health", monitor),)
+        targets += (("containr-health", on_dashboard(health.run)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )
