@@ -261,6 +261,8 @@ class HealthMonitor:
         return targets
 
 
-def lost_operation(deployment_id: UUID, replica: int, container_id: str) -> str:
-    """The operation id of the loss of one container of a replica (recorded once)."""
-    return f"{deployment_id}:lost:{replica}:{container_id[:12]}"
+def lost_operation(deployment_id: UUID, replica: int, container: str) -> str:
+    """The operation id of the loss of one container of a replica (recorded once); an
+    engine's container id is shortened to its usual 12 characters."""
+    short = container[:12] if all(ch in "0123456789abcdef" for ch in container) else container
+    return f"{deployment_id}:lost:{replica}:{short}"

@@ -408,9 +408,11 @@ class Reconciler:
         its backoff has passed; None while it waits (or the engine refused)."""
         deployment = wanted.deployment
         looping = replica in deployment.crash_looping
-        # A removed container is one death until its replacement starts.
-        dead = container.id if container is not None else f"gone:{backoff.started_at}"
-        if backoff.died(dead, now) and not looping:
+        if container is None:
+            # Removed (asleep at zero and woken, or by hand): not a crash, so no backoff.
+            if not looping:
+                self._record_death(runtime, wanted, replica, None, backoff)
+        elif backoff.died(container.id, now) and not looping:
             self._record_death(runtime, wanted, replica, container, backoff)
             looping = backoff.crash_looping
         if not backoff.may_restart(now):
@@ -447,7 +449,9 @@ class Reconciler:
             return  # a new replica of a scale-up, never lost
         code = container.exit_code if container is not None else None
         operation = lost_operation(
-            deployment.id, replica, container.id if container is not None else "removed"
+            deployment.id,
+            replica,
+            container.id if container is not None else f"removed-{deployment.version}",
         )
         if backoff.crash_looping and container is not None:
             self._send(
