@@ -213,6 +213,8 @@ class CreateService(Command, frozen=True):
     resources: Resources = msgspec.field(default_factory=Resources)
     replicas: int = 1
     health_check: HealthCheck | None = None
+    liveness_check: HealthCheck | None = None
+    startup_check: HealthCheck | None = None
     cron_schedule: str | None = None
     cron_timezone: str | None = None
     cron_overlap: str = "skip"
@@ -238,6 +240,8 @@ class UpdateService(Command, frozen=True):
     resources: Resources | UnsetType = UNSET
     replicas: int | UnsetType = UNSET
     health_check: HealthCheck | UnsetType | None = UNSET
+    liveness_check: HealthCheck | UnsetType | None = UNSET
+    startup_check: HealthCheck | UnsetType | None = UNSET
     cron_schedule: str | UnsetType | None = UNSET
     cron_timezone: str | UnsetType | None = UNSET
     cron_overlap: str | UnsetType = UNSET
@@ -439,6 +443,8 @@ class ReportReplicaLost(Command, frozen=True):
     deployment_id: UUID
     replica: int
     reason: str
+    operation_id: str | None = None
+    exit_code: int | None = None
 
 
 class ReportReplicaReplaced(Command, frozen=True):
@@ -447,6 +453,35 @@ class ReportReplicaReplaced(Command, frozen=True):
     deployment_id: UUID
     replica: int
     container: str
+    operation_id: str | None = None
+
+
+class ReportReplicaCrashLooping(Command, frozen=True):
+    """Report: a replica of a live release keeps dying; it is restarted with backoff."""
+
+    deployment_id: UUID
+    replica: int
+    deaths: int
+    exit_code: int | None
+    last_lines: list[str]
+    operation_id: str
+
+
+class RecordReplicaHealth(Command, frozen=True):
+    """Report: a probe (startup, readiness, liveness) of a replica turned passing or failing."""
+
+    deployment_id: UUID
+    replica: int
+    probe: str
+    passing: bool
+    detail: str
+
+
+class RecordPreviousRetired(Command, frozen=True):
+    """Report: the replicas of the releases a live release replaced are gone."""
+
+    deployment_id: UUID
+    operation_id: str
 
 
 class ReportOrphanRemoved(Command, frozen=True):

@@ -75,6 +75,9 @@ class Replicas:
                 cpu_limit_millis=spec.resources.cpu_limit_millis,
                 memory_limit_mb=spec.resources.memory_limit_mb,
                 volumes=volumes,
+                # Containr restarts a dead replica itself, with backoff (issue 17): the
+                # engine's own policy would hide the death and its exit code from it.
+                restart="no",
             )
         )
         output(f"replica {replica}: created container {container.name} ({environment})")

@@ -46,6 +46,7 @@ from application.processes.cron import CronConfig, CronScheduler
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
+from application.processes.health import HealthMonitor
 from application.processes.notifications import NotificationProcess
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
@@ -281,6 +282,16 @@ def processes(
             wait_for=wait_for,
         ),
         notifications=_notifications(parts),
+        health=HealthMonitor(
+            bus=parts.bus,
+            queries=parts.queries,
+            dashboard=parts.dashboard,
+            runtimes=parts.runtimes,
+            prober=parts.prober,
+            clock=parts.clock,
+            instance=settings.instance,
+            local_endpoint=settings.docker_host,
+        ),
     )
 
 
@@ -444,6 +455,7 @@ def start_processes(
     backups: BackupProcess | None = None,
     alerts: AlertProcess | None = None,
     notifications: NotificationProcess | None = None,
+    health: HealthMonitor | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -464,9 +476,10 @@ def start_processes(
                 if batch.model == "dashboard":
                     changed.set()
 
-            def wait(seconds: float) -> None:
-                changed.wait(seconds)
+            def wait(seconds: float) -> bool:
+                woken = changed.wait(seconds)
                 changed.clear()
+                return woken
 
             unlisten = changes.listen(heard)
             try:
@@ -515,27 +528,31 @@ def start_processes(
     for name, dashboard_process in (
         ("containr-git-connections", git_connections),
         ("containr-previews", previews),
+        ("containr-health", health),
     ):
         if dashboard_process is not None:
             targets += ((name, on_dashboard(dashboard_process.run)),)
     targets += (("containr-metrics", metrics.run),) if metrics is not None else ()
-    if autoscaler is not None:
-
-        def autoscale(inner: threading.Event) -> None:
-            autoscaler.run(inner, inner.wait)
-
-        targets += (("containr-autoscaler", autoscale),)
-    if alerts is not None:
-
-        def alert(inner: threading.Event) -> None:
-            alerts.run(inner, inner.wait)
-
-        targets += (("containr-alerts", alert),)
+    # On their own clocks (15 s evaluations), not woken by the dashboard.
+    for name, timed in (("containr-autoscaler", autoscaler), ("containr-alerts", alerts)):
+        if timed is not None:
+            targets += ((name, _on_stop_event(timed.run)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )
     thread.start()
     return [thread]
+
+
+def _on_stop_event(
+    run: Callable[[threading.Event, Callable[[float], object]], None],
+) -> Callable[[threading.Event], None]:
+    """A process that waits on the stop event between its rounds."""
+
+    def target(inner: threading.Event) -> None:
+        run(inner, inner.wait)
+
+    return target
 
 
 @dataclass(frozen=True)
