@@ -14,6 +14,7 @@ from application.handlers import (
     cron,
     databases,
     deployments,
+    failover,
     git,
     nodes,
     organizations,
@@ -148,4 +149,5 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.SetProjectBudget: autoscaling.set_project_budget,
     c.SetProjectPlacement: autoscaling.set_project_placement,
     c.SetNodePrices: autoscaling.set_node_prices,
+    c.SetFailoverPolicy: failover.set_failover_policy,
 }

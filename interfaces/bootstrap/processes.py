@@ -38,6 +38,7 @@ from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.cron import CronConfig, CronScheduler
 from application.processes.deployer import Deployer, DeployerConfig
+from application.processes.failover import FailoverConfig, FailoverProcess
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
 from application.processes.previews import PreviewConfig, PreviewProcess
@@ -253,6 +254,18 @@ def processes(
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
         backups=_backups(settings, parts),
+        failover=FailoverProcess(
+            bus=parts.bus,
+            queries=parts.queries,
+            dashboard=parts.dashboard,
+            runtimes=parts.runtimes,
+            clock=parts.clock,
+            config=FailoverConfig(
+                instance=settings.instance,
+                grace=timedelta(seconds=settings.failover_grace_seconds),
+            ),
+            wait_for=wait_for,
+        ),
     )
 
 
@@ -400,6 +413,7 @@ def start_processes(
     metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
+    failover: FailoverProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -462,6 +476,8 @@ def start_processes(
     ):
         if optional is not None:
             targets += ((name, on_dashboard(optional.run)),)
+    if failover is not None:  # on its own clock: a dashboard change is no news of a node
+        targets += (("containr-failover", lambda inner: failover.run(inner, inner.wait)),)
     for process in git:
         name = "containr-commit-statuses"
         if isinstance(process, CommitChecksProcess):
