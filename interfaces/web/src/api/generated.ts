@@ -469,6 +469,17 @@ export type EnvironmentShareLink = {
   revokedAt: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** How a service survives a dead node: its live release is placed again on nodes that answer once fewer than minHealthyReplicas of its replicas run there (null: as soon as one is on a dead node); preferredNodes take its replicas first, backupNodes only when the others cannot. */
+export type FailoverPolicy = {
+  __typename?: 'FailoverPolicy';
+  /** Ids of the nodes that take its replicas only when the others cannot (disaster recovery). */
+  backupNodes: Array<Scalars['ID']['output']>;
+  /** Replicas that must run on answering nodes before the release is placed again (null: all of them). */
+  minHealthyReplicas: Maybe<Scalars['Int']['output']>;
+  /** Ids of the nodes that take its replicas first. */
+  preferredNodes: Array<Scalars['ID']['output']>;
+};
+
 /** A branch of a repository and its head commit. */
 export type GitBranch = {
   __typename?: 'GitBranch';
@@ -827,6 +838,8 @@ export type Mutation = {
   setBackupPlan: BackupPlan;
   /** Open an environment's web services to anyone (access: public) or only to the organisation's members and share links (access: members). */
   setEnvironmentAccess: Environment;
+  /** Set how a service survives a dead node (issue 17): once fewer than minHealthyReplicas of its live release's replicas run on nodes that answer (left out: as soon as one is on a node that has not answered for the grace period), the release is deployed again and the scheduler places it on nodes that answer, preferredNodes first and backupNodes only when the others cannot. Nodes must be the organisation's; everything left out: the defaults again. */
+  setFailoverPolicy: Service;
   /** Whether releases built from pull requests of forks get the variables (off by default; admins and owners). */
   setForkSecretsPolicy: Organization;
   /** What a vCPU-hour and a GB-hour cost on one node, over the organisation's prices: its replicas cost these in the month's cost and the autoscaler's budgets. Leave both out to use the organisation's again. */
@@ -1322,6 +1335,15 @@ export type MutationSetBackupPlanArgs = {
 export type MutationSetEnvironmentAccessArgs = {
   access: Scalars['String']['input'];
   environmentId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetFailoverPolicyArgs = {
+  backupNodes?: InputMaybe<Array<Scalars['ID']['input']>>;
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  minHealthyReplicas?: InputMaybe<Scalars['Int']['input']>;
+  preferredNodes?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
@@ -1988,6 +2010,8 @@ export type Service = {
   deleted: Scalars['Boolean']['output'];
   /** Deployments, newest first. */
   deployments: DeploymentConnection;
+  /** How it survives a dead node (null: the defaults, every replica on a dead node is placed again on nodes that answer). */
+  failover: Maybe<FailoverPolicy>;
   id: Scalars['ID']['output'];
   kind: Scalars['String']['output'];
   /** This calendar month's (UTC) estimated cost: what the replicas that ran since it started cost (replica-hours at each replica's hourly cost from its requests and the organisation's prices), plus the current rate until it ends. */
