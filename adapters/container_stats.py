@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -40,7 +41,9 @@ from application.metrics_ports import (
     NODE_MEMORY_TOTAL_BYTES,
     SAMPLE_INTERVAL,
     SERVICE_METRICS_CHANGED,
+    LiveUsage,
     MetricWriter,
+    ReplicaId,
     Sample,
 )
 from application.ports import Clock
@@ -52,6 +55,8 @@ STREAM_DEADLINE = 30.0
 dropped and opened again."""
 CALL_DEADLINE = 15.0
 RETRY_SECONDS = 2.0
+CPU_HISTORY = 120
+"""Frames of CPU counters kept per stream (about two minutes: live readings look back less)."""
 
 
 class _Cpu(msgspec.Struct, frozen=True):
@@ -166,6 +171,8 @@ class _Stream:
         self.replica = f"{labels[DEPLOYMENT]}:{labels[REPLICA]}"
         self.latest: Reading | None = None
         self.restarts = 0
+        self._cpu: deque[tuple[datetime, int, int, int]] = deque(maxlen=CPU_HISTORY)
+        """(read at, the container's CPU time, the host's CPU time, online CPUs) per frame."""
         self._base_url = base_url
         self._stopped = threading.Event()
         self._thread = threading.Thread(
@@ -182,6 +189,30 @@ class _Stream:
     def alive(self) -> bool:
         return self._thread.is_alive()
 
+    def take(self, frame: Frame, previous: Frame | None) -> None:
+        """Read one frame of the stream (``previous``: the one before it, if any)."""
+        self.latest = reading(frame, previous)
+        cpu = frame.cpu_stats
+        if cpu.system_cpu_usage is not None:
+            self._cpu.append(
+                (frame.read, cpu.cpu_usage.total_usage, cpu.system_cpu_usage, cpu.online_cpus or 1)
+            )
+
+    def cpu_over(self, window: timedelta) -> float | None:
+        """Cores used over the newest ``window`` of frames (the two newest frames' rate when
+        the stream holds only those; None before any)."""
+        frames = list(self._cpu)  # appended by the stream's thread: copy first
+        latest = self.latest
+        if len(frames) < 2:
+            return None if latest is None else latest.cpu_cores
+        newest = frames[-1]
+        oldest = next((f for f in frames if f[0] >= newest[0] - window), newest)
+        system = newest[2] - oldest[2]
+        used = newest[1] - oldest[1]
+        if oldest is newest or system <= 0 or used < 0:
+            return None if latest is None else latest.cpu_cores
+        return used / system * newest[3]
+
     def _frames(self, client: docker.APIClient) -> Iterator[Frame]:
         for raw in client.stats(self.container_id, decode=True, stream=True):
             yield msgspec.convert(raw, Frame)
@@ -196,7 +227,7 @@ class _Stream:
                 for frame in self._frames(client):
                     if self._stopped.is_set():
                         return
-                    self.latest = reading(frame, previous)
+                    self.take(frame, previous)
                     previous = frame
                 return  # the engine ends the stream when the container stops
             except docker.errors.NotFound:
@@ -256,6 +287,17 @@ class DockerStatsCollector:
             for s in streams
             if s.address
         ]
+
+    def live_usage(self, service_id: UUID, window: timedelta) -> dict[ReplicaId, LiveUsage]:
+        """Each streamed replica of the service: CPU over ``window``, newest memory."""
+        with self._lock:
+            streams = [s for s in self._streams.values() if s.service_id == service_id]
+        found = {}
+        for stream in streams:
+            latest = stream.latest
+            if latest is not None:
+                found[stream.replica] = LiveUsage(stream.cpu_over(window), latest.memory_bytes)
+        return found
 
     def streaming(self) -> list[str]:
         """The containers whose stats are being streamed."""
@@ -348,6 +390,13 @@ class MetricsCollection:
     def targets(self) -> list[ScrapeTarget]:
         """Every running replica on every node, with its address."""
         return [t for c in list(self._collectors.values()) for t in c.targets()]
+
+    def live_usage(self, service_id: UUID, window: timedelta) -> dict[ReplicaId, LiveUsage]:
+        """The service's replicas as every node's stats streams see them now."""
+        found: dict[ReplicaId, LiveUsage] = {}
+        for collector in list(self._collectors.values()):
+            found.update(collector.live_usage(service_id, window))
+        return found
 
     def round(self) -> int:
         """One collection round; how many samples were recorded."""

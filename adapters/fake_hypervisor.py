@@ -180,8 +180,48 @@ class InMemoryHypervisor:
             ]
 
     def find_by_tag(self, tag: str) -> GuestInfo | None:
-        """The first guest (by vmid) carrying the tag, whatever its case."""
-        return next((g for g in self.guests() if tag.lower() in (t.lower() for t in g.tags)), None)
+        """The first guest (by vmid) carrying the tag (or named it), whatever its case."""
+        wanted = tag.lower()
+        return next(
+            (
+                g
+                for g in self.guests()
+                if wanted in (t.lower() for t in g.tags) or g.name.lower() == wanted
+            ),
+            None,
+        )
+
+    def complete(self, spec: GuestSpec, vmid: int, *, deadline_seconds: float) -> GuestInfo:
+        """Give the guest the spec's name, tags, cores and memory (and start it if asked)."""
+        what = f"configure {spec.kind} {vmid} on {spec.node}"
+        with self._call():
+            self._change(spec.node, vmid, "VM.Config.Options", what)
+            if self._find(spec.node, spec.kind, vmid) is None:
+                raise HypervisorError(f"{what}: {spec.kind} {vmid} does not exist")
+            self._set(
+                vmid,
+                name=spec.name,
+                tags=list(spec.tags),
+                cpus=float(spec.cores),
+                memory_mb=spec.memory_mb,
+            )
+        if spec.start:
+            self.start(spec.node, spec.kind, vmid, deadline_seconds=deadline_seconds)
+        return self._cluster.guests[vmid]
+
+    def stop_tasks(self, node: str, vmid: int) -> list[str]:
+        """Mark the guest's running (hung) tasks on the node as stopped."""
+        with self._call():
+            self._reach(node, f"stop the tasks of {vmid} on {node}")
+            tasks = self._cluster.tasks
+            stopped = [
+                i
+                for i, t in enumerate(tasks)
+                if t.node == node and t.vmid == vmid and t.exit_status == "running"
+            ]
+            for i in stopped:
+                tasks[i] = msgspec.structs.replace(tasks[i], exit_status="interrupted by signal")
+            return [tasks[i].upid for i in stopped]
 
     def next_vmid(self) -> int:
         """The lowest free vmid from 100."""

@@ -22,10 +22,12 @@ from proxmoxer import ProxmoxAPI
 
 from adapters.proxmox_tasks import (
     KINDS,
+    OPERATION_TAG,
     Deadline,
     ErrorMapper,
     PveGuest,
     PveNode,
+    TaskEntry,
     TaskFollower,
     create_params,
 )
@@ -144,9 +146,16 @@ class ProxmoxHypervisor:
         )
 
     def find_by_tag(self, tag: str) -> GuestInfo | None:
-        """The guest carrying ``tag``, if any (templates included); PVE's tags ignore case."""
+        """The guest carrying ``tag`` (or an unfinished clone named it); PVE's tags ignore case."""
         wanted = tag.lower()
-        return next((g for g in self.guests() if wanted in (t.lower() for t in g.tags)), None)
+        return next(
+            (
+                g
+                for g in self.guests()
+                if wanted in (t.lower() for t in g.tags) or g.name.lower() == wanted
+            ),
+            None,
+        )
 
     def next_vmid(self) -> int:
         """A free vmid (``/cluster/nextid``)."""
@@ -183,6 +192,38 @@ class ProxmoxHypervisor:
         if made is None:
             raise HypervisorError(f"{what}: the task ended but the guest does not exist")
         return made
+
+    def complete(self, spec: GuestSpec, vmid: int, *, deadline_seconds: float) -> GuestInfo:
+        """Give a guest the spec's name, tags, cores and memory (and start it if asked)."""
+        deadline = Deadline(deadline_seconds)
+        what = f"configure {spec.kind} {vmid} on {spec.node}"
+        memory = spec.memory_mb if spec.kind == "lxc" else str(spec.memory_mb)
+        config: dict[str, object] = {"cores": spec.cores, "memory": memory}
+        config["hostname" if spec.kind == "lxc" else "name"] = spec.name
+        # A clone copied the template's tags: replace them with the spec's (or none).
+        config.update({"tags": ";".join(spec.tags)} if spec.tags else {"delete": "tags"})
+        self._call(what, lambda: self._guest_api(spec.node, spec.kind, vmid).config.put(**config))
+        if spec.start:
+            self._start(spec.node, spec.kind, vmid, deadline)
+        made = self.guest(spec.node, spec.kind, vmid)
+        if made is None:
+            raise HypervisorError(f"{what}: the guest does not exist")
+        return made
+
+    def stop_tasks(self, node: str, vmid: int) -> list[str]:
+        """Stop the guest's running tasks on ``node`` (``DELETE /nodes/{node}/tasks/{upid}``)."""
+        what = f"stop the tasks of {vmid} on {node}"
+        tasks = self._read(
+            what,
+            list[TaskEntry],
+            lambda: self._api.nodes(node).tasks.get(vmid=vmid, source="active"),
+        )
+        # PVE lists a running task's status as RUNNING (fakepve leaves it out); an ended one
+        # carries its exit status.
+        running = [t.upid for t in tasks if t.status is None or t.status.lower() == "running"]
+        for upid in running:
+            self._call(what, self._api.nodes(node).tasks(upid).delete)
+        return running
 
     def start(self, node: str, kind: GuestKind, vmid: int, *, deadline_seconds: float) -> None:
         """Start a guest (no error if it runs)."""
@@ -233,7 +274,11 @@ class ProxmoxHypervisor:
         source = next((g for g in self.guests() if g.vmid == spec.clone_from), None)
         if source is None or source.kind != spec.kind:
             raise HypervisorError(f"{what}: there is no {spec.kind} {spec.clone_from} to clone")
-        name = {"hostname" if spec.kind == "lxc" else "name": spec.name}
+        # Until its tags are set, the clone is named after the operation's tag (the naming
+        # convention): a worker that dies in that window leaves a guest the retry (or the
+        # guest reconciler) finds by name, instead of an untagged one nobody knows.
+        unfinished = next((t for t in spec.tags if t.startswith(OPERATION_TAG)), spec.name)
+        name = {"hostname" if spec.kind == "lxc" else "name": unfinished}
         api = self._guest_api(source.node, spec.kind, source.vmid)
         upid = self._call(
             what,
@@ -242,18 +287,9 @@ class ProxmoxHypervisor:
             ),
         )
         self._tasks.follow(upid, deadline, what)
-        memory = spec.memory_mb if spec.kind == "lxc" else str(spec.memory_mb)
-        config: dict[str, object] = {"cores": spec.cores, "memory": memory}
-        # The clone copied the template's tags: replace them with the spec's (or none).
-        config.update({"tags": ";".join(spec.tags)} if spec.tags else {"delete": "tags"})
-        try:
-            self._call(
-                what, lambda: self._guest_api(spec.node, spec.kind, vmid).config.put(**config)
-            )
-        except HypervisorError:  # untagged, no retry would find it: remove it (best effort)
-            with contextlib.suppress(HypervisorError):
-                self.delete(spec.node, spec.kind, vmid, deadline_seconds=deadline.remaining())
-            raise
+        self.complete(
+            msgspec.structs.replace(spec, start=False), vmid, deadline_seconds=deadline.remaining()
+        )
 
     def _start(self, node: str, kind: GuestKind, vmid: int, deadline: Deadline) -> None:
         if self._status(node, kind, vmid) == "running":

@@ -49,6 +49,17 @@ class TaskStatus(msgspec.Struct, frozen=True):
     exitstatus: str | None = None
 
 
+class TaskEntry(msgspec.Struct, frozen=True):
+    """One task of ``/nodes/{node}/tasks``: a running one has no ``status`` (its exit status)."""
+
+    upid: str
+    status: str | None = None
+
+
+OPERATION_TAG = "containr-op-"
+"""The prefix of the tag (and of an unfinished clone's name) naming a Containr operation."""
+
+
 class LogLine(msgspec.Struct, frozen=True):
     """One line of ``/tasks/{upid}/log``."""
 

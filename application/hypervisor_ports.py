@@ -7,7 +7,9 @@ the cluster returns only when the task has stopped: a task that does not end wit
 
 Guests are tagged with the Containr operation that made them (``containr-op-<key>``), so a
 repeated or crashed operation finds the guest it already made (``find_by_tag``) instead of
-making a second one.
+making a second one. A clone cannot be tagged by the clone call itself: until its tags are set
+it is named after the operation's tag (Containr's naming convention for the clone window), so
+``find_by_tag`` finds it by that name and ``complete`` finishes it.
 """
 
 from __future__ import annotations
@@ -135,7 +137,15 @@ class Hypervisor(Protocol):
         ...
 
     def find_by_tag(self, tag: str) -> GuestInfo | None:
-        """The guest carrying ``tag``, if any (templates included)."""
+        """The guest carrying ``tag`` (or, an unfinished clone, named ``tag``), if any."""
+        ...
+
+    def complete(self, spec: GuestSpec, vmid: int, *, deadline_seconds: float) -> GuestInfo:
+        """Give a guest the spec's name, tags, cores and memory (and start it if asked)."""
+        ...
+
+    def stop_tasks(self, node: str, vmid: int) -> list[str]:
+        """Stop the guest's tasks still running on ``node``; the UPIDs asked to stop."""
         ...
 
     def next_vmid(self) -> int:

@@ -161,6 +161,25 @@ class MetricReader(Protocol):
         ...
 
 
+class LiveUsage(msgspec.Struct, frozen=True):
+    """One replica's usage as its collector sees it now (not yet, or never, stored)."""
+
+    cpu_cores: float | None
+    """CPU over the asked window (fewer seconds when the replica's stream is younger)."""
+    memory_bytes: float | None
+    """The newest memory level."""
+
+
+class LiveReadings(Protocol):
+    """The collectors' newest readings, straight from the engines' stats streams: what the
+    autoscaler reads first, so a step of load is seen within seconds, not at the next
+    10 s collection round (the store still holds every sample)."""
+
+    def live_usage(self, service_id: UUID, window: timedelta) -> dict[ReplicaId, LiveUsage]:
+        """Per replica of the service that this process streams now (empty: none)."""
+        ...
+
+
 class MetricWriter(Protocol):
     """Writes measurements and keeps the store's size bounded."""
 

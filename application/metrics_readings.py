@@ -21,10 +21,11 @@ from application.metrics_ports import (
     ERRORS,
     MEMORY_BYTES,
     REQUESTS,
+    LiveReadings,
     MetricReader,
 )
 from application.readmodels import DashboardQueries
-from domain.autoscaling import MetricKind, MetricTarget, Reading
+from domain.autoscaling import EVALUATION_PERIOD, MetricKind, MetricTarget, Reading
 
 WINDOW = timedelta(seconds=30)
 """How far back the newest sample of a replica may be (collectors sample every 10 s)."""
@@ -32,27 +33,55 @@ MIB = 1024 * 1024
 
 
 class StoreReplicaMetrics:
-    """Reads the autoscaler's metrics from the time-series store."""
+    """Reads the autoscaler's metrics from the time-series store, CPU and memory first from
+    the collectors' live stats streams when this process runs them (``live``): a step of
+    load is then seen within seconds, not after the next 10 s collection round."""
 
     def __init__(
-        self, reader: MetricReader, dashboard: DashboardQueries, *, window: timedelta = WINDOW
+        self,
+        reader: MetricReader,
+        dashboard: DashboardQueries,
+        *,
+        window: timedelta = WINDOW,
+        live: LiveReadings | None = None,
+        live_window: timedelta = EVALUATION_PERIOD,
     ) -> None:
         self._reader = reader
         self._dashboard = dashboard
         self._window = window
+        self._live = live
+        self._live_window = live_window
+        """CPU is averaged over this much of each stream (HPA's metrics window)."""
+
+    def with_live(self, live: LiveReadings) -> StoreReplicaMetrics:
+        """The same reader, reading CPU and memory from ``live`` first."""
+        return StoreReplicaMetrics(
+            self._reader,
+            self._dashboard,
+            window=self._window,
+            live=live,
+            live_window=self._live_window,
+        )
 
     def readings(
         self, service_id: UUID, metrics: Sequence[MetricTarget], now: datetime
     ) -> Mapping[str, Sequence[Reading]]:
-        """Per metric key, one reading per replica measured within the window."""
-        cores = self._reader.latest_per_replica(service_id, CPU_CORES, self._window, now=now)
+        """Per metric key, one reading per replica measured within the window (the replicas
+        streamed now, when any are)."""
+        live = {} if self._live is None else self._live.live_usage(service_id, self._live_window)
+        memory: Mapping[str, float | None] | None = None
+        if live:
+            cores: Mapping[str, float | None] = {r: u.cpu_cores for r, u in live.items()}
+            memory = {r: u.memory_bytes for r, u in live.items()}
+        else:
+            cores = self._reader.latest_per_replica(service_id, CPU_CORES, self._window, now=now)
         replicas = sorted(cores)
         if not replicas:
             return {}
         resources: dict[str, Any] = self._dashboard.service(service_id).spec.get("resources") or {}
         found: dict[str, Sequence[Reading]] = {}
         for target in metrics:
-            values = self._values(service_id, target, replicas, cores, resources, now)
+            values = self._values(service_id, target, replicas, cores, memory, resources, now)
             if values is not None:
                 found[target.key] = [Reading(True, values.get(r)) for r in replicas]
         return found
@@ -63,13 +92,15 @@ class StoreReplicaMetrics:
         target: MetricTarget,
         replicas: list[str],
         cores: Mapping[str, float | None],
+        memory: Mapping[str, float | None] | None,
         resources: Mapping[str, Any],
         now: datetime,
     ) -> Mapping[str, float | None] | None:
         if target.kind is MetricKind.CPU:
             return _percent_of(cores, float(resources.get("cpu_request_millis") or 0) / 1000)
         if target.kind is MetricKind.MEMORY:
-            memory = self._latest(service_id, MEMORY_BYTES, now)
+            if memory is None:
+                memory = self._latest(service_id, MEMORY_BYTES, now)
             return _percent_of(memory, float(resources.get("memory_request_mb") or 0) * MIB)
         if target.kind is MetricKind.CUSTOM:
             return self._latest(service_id, target.key, now) or None

@@ -111,6 +111,14 @@ class Cluster(ContainrAggregate):
             aggregate.unreachable_reason = None
             aggregate.pve_version = self.version
 
+    class StrayGuestsChanged(ContainrAggregate.Event):
+        """Guests carrying a Containr operation tag no guest of this installation has."""
+
+        guests: list[str]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.stray_guests = list(self.guests)
+
     class Removed(ContainrAggregate.Event):
         def apply(self, aggregate: Any) -> None:
             aggregate.removed = True
@@ -136,6 +144,7 @@ class Cluster(ContainrAggregate):
         self.reachable: bool | None = None  # unknown until first checked
         self.unreachable_reason: str | None = None
         self.pve_version: str | None = None
+        self.stray_guests: list[str] = []
         self.removed = False
 
     @classmethod
@@ -224,6 +233,15 @@ class Cluster(ContainrAggregate):
         self._require_present()
         if self.reachable is not False or self.unreachable_reason != reason:
             self.trigger_event(self.BecameUnreachable, reason=reason, actor=actor, timestamp=now)
+
+    def observe_strays(self, guests: list[str], *, actor: Actor, now: datetime) -> None:
+        """Record the guests (``"<vmid> <name> on <node>"``) that carry a Containr tag no guest
+        of this installation has; only when the set changes. They are left alone: see
+        ``application.processes.guest_sweep``."""
+        self._require_present()
+        found = sorted(set(guests))[:100]
+        if found != self.stray_guests:
+            self.trigger_event(self.StrayGuestsChanged, guests=found, actor=actor, timestamp=now)
 
     def remove(self, *, actor: Actor, now: datetime) -> None:
         """Forget the cluster (its guests stay where they are)."""

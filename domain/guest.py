@@ -3,6 +3,10 @@
 Every change is an operation with an id and a deadline: the guest records the intent, the
 guest process manager carries it out against the cluster and reports the outcome. A guest
 is tagged with the operation that created it, so a repeated create finds it.
+
+What the cluster holds can differ from what Containr recorded: a failed create may have left
+a half-made guest that could not be removed yet (cleanup pending until it is), and a guest may
+be stopped, started or removed outside Containr (drift, recorded when it starts and ends).
 """
 
 from __future__ import annotations
@@ -111,6 +115,18 @@ class GuestSettings:
         return self
 
 
+DRIFT_OBSERVED = frozenset({"running", "stopped", "paused", "missing"})
+"""What the cluster may show of a guest that differs from its record (missing: gone)."""
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """Something of a guest is left on the cluster and is still to be removed."""
+
+    reason: str
+    since: datetime
+
+
 @dataclass(frozen=True)
 class PendingOperation:
     """An operation recorded and not yet reported done."""
@@ -159,6 +175,7 @@ class Guest(ContainrAggregate):
             aggregate.node = self.node
             aggregate.state = GuestState.RUNNING if self.running else GuestState.STOPPED
             aggregate.pending = None
+            aggregate.drift = None
             aggregate.done.add(self.operation_id)
 
     class OperationSucceeded(ContainrAggregate.Event):
@@ -169,6 +186,7 @@ class Guest(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.state = self.state
             aggregate.pending = None
+            aggregate.drift = None
             aggregate.done.add(self.operation_id)
 
     class OperationFailed(ContainrAggregate.Event):
@@ -183,6 +201,37 @@ class Guest(ContainrAggregate):
             aggregate.pending = None
             aggregate.failure = self.reason
             aggregate.done.add(self.operation_id)
+
+    class CleanupPending(ContainrAggregate.Event):
+        """What a failed create (or a deletion) left on the cluster could not be removed yet."""
+
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.cleanup = Cleanup(self.reason, self.timestamp)
+
+    class CleanedUp(ContainrAggregate.Event):
+        """Nothing of the guest is left on the cluster any more."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.cleanup = None
+
+    class DriftDetected(ContainrAggregate.Event):
+        """The cluster shows the guest otherwise than Containr recorded it."""
+
+        expected: str
+        observed: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.drift = self.observed
+
+    class DriftResolved(ContainrAggregate.Event):
+        """The cluster shows the guest as Containr recorded it again."""
+
+        observed: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.drift = None
 
     class RegisteredAsNode(ContainrAggregate.Event):
         node_id: UUID
@@ -213,6 +262,8 @@ class Guest(ContainrAggregate):
         self.failure: str | None = None
         self.node_id: UUID | None = None
         self.done: set[str] = set()
+        self.cleanup: Cleanup | None = None
+        self.drift: str | None = None
 
     @classmethod
     def request(
@@ -354,6 +405,51 @@ class Guest(ContainrAggregate):
             now=now,
         )
         return True
+
+    def record_cleanup_pending(self, reason: str, *, actor: Actor, now: datetime) -> None:
+        """Something of a failed or deleted guest is still on the cluster (recorded once)."""
+        if self.state not in (GuestState.FAILED, GuestState.DELETED):
+            raise InvalidTransitionError(
+                "only a failed or deleted guest has something to clean up, "
+                f"not a {self.state.value} one"
+            )
+        if self.cleanup is not None:
+            return  # already pending: told once, retried quietly
+        self.trigger_event(
+            self.CleanupPending,
+            reason=reason[:500] or "left on the cluster",
+            actor=actor,
+            timestamp=now,
+        )
+
+    def record_cleaned_up(self, *, actor: Actor, now: datetime) -> None:
+        """Nothing of the guest is left on the cluster (repeats are ignored)."""
+        if self.cleanup is None:
+            return
+        self.trigger_event(self.CleanedUp, actor=actor, timestamp=now)
+
+    def record_observed(self, expected: str, observed: str, *, actor: Actor, now: datetime) -> None:
+        """The cluster shows the guest ``observed`` while it was recorded ``expected``.
+
+        Recorded on transitions only; an observation made before an operation began (or one
+        that no longer matches the record) is stale and ignored.
+        """
+        if observed != expected and observed not in DRIFT_OBSERVED:
+            raise InvalidValueError("observed", f"{observed!r} is not a guest state")
+        if self.pending is not None or self.state.value != expected:
+            return
+        if self.state not in (GuestState.RUNNING, GuestState.STOPPED):
+            return
+        if observed == expected:
+            if self.drift is not None:
+                self.trigger_event(
+                    self.DriftResolved, observed=observed, actor=actor, timestamp=now
+                )
+            return
+        if self.drift != observed:
+            self.trigger_event(
+                self.DriftDetected, expected=expected, observed=observed, actor=actor, timestamp=now
+            )
 
     def register_as_node(self, node_id: UUID, *, actor: Actor, now: datetime) -> None:
         """Record that the guest runs a Docker engine registered as a Containr node."""

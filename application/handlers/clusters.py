@@ -104,6 +104,13 @@ def report_cluster_unreachable(cmd: c.ReportClusterUnreachable, uow: UnitOfWork)
     return {"cluster_id": cluster.id}
 
 
+def report_stray_guests(cmd: c.ReportStrayGuests, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record the cluster's guests tagged by a Containr nobody here knows (on changes only)."""
+    cluster = _cluster(uow, cmd.cluster_id)
+    cluster.observe_strays(cmd.guests, actor=uow.actor, now=uow.now)
+    return {"cluster_id": cluster.id}
+
+
 def create_guest(cmd: c.CreateGuest, uow: UnitOfWork) -> dict[str, UUID]:
     """Ask for a guest on one of the cluster's nodes; the guest process manager makes it."""
     cluster = _cluster(uow, cmd.cluster_id)
@@ -169,6 +176,31 @@ def report_guest_operation_failed(
     """Record that a guest's operation failed, with the task's log."""
     guest = uow.get(Guest, cmd.guest_id, "guest")
     guest.record_failed(cmd.operation_id, cmd.reason, cmd.task_log, actor=uow.actor, now=uow.now)
+    if cmd.cleanup_pending is not None:
+        guest.record_cleanup_pending(cmd.cleanup_pending, actor=uow.actor, now=uow.now)
+    return {"guest_id": guest.id}
+
+
+def report_guest_cleanup_pending(
+    cmd: c.ReportGuestCleanupPending, uow: UnitOfWork
+) -> dict[str, UUID]:
+    """Record that something of a failed or deleted guest is still on the cluster."""
+    guest = uow.get(Guest, cmd.guest_id, "guest")
+    guest.record_cleanup_pending(cmd.reason, actor=uow.actor, now=uow.now)
+    return {"guest_id": guest.id}
+
+
+def report_guest_cleaned_up(cmd: c.ReportGuestCleanedUp, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that nothing of a failed or deleted guest is left on the cluster."""
+    guest = uow.get(Guest, cmd.guest_id, "guest")
+    guest.record_cleaned_up(actor=uow.actor, now=uow.now)
+    return {"guest_id": guest.id}
+
+
+def report_guest_observed(cmd: c.ReportGuestObserved, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record drift between the cluster and the guest's record (on transitions only)."""
+    guest = uow.get(Guest, cmd.guest_id, "guest")
+    guest.record_observed(cmd.expected, cmd.observed, actor=uow.actor, now=uow.now)
     return {"guest_id": guest.id}
 
 

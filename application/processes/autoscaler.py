@@ -113,13 +113,22 @@ class Autoscaler:
         """The last evaluation of each service (what it would explain now)."""
 
     def run(self, stop: threading.Event, wait: Callable[[float], object]) -> None:
-        """Tick until ``stop`` is set."""
+        """Tick until ``stop`` is set: when the next service's period comes round, and at
+        least every second (a new policy is picked up within one)."""
         while not stop.is_set():
             try:
                 self.tick()
             except Exception:
                 log.exception("the autoscaler's tick failed")
-            wait(1.0)
+            wait(self._until_next())
+
+    def _until_next(self) -> float:
+        """Seconds until the next evaluation is due (at most 1, at least 0.05)."""
+        if not self._last:
+            return 1.0
+        now = self.clock.now()
+        due = min(self._last.values()) + timedelta(seconds=self.period)
+        return min(1.0, max(0.05, (due - now).total_seconds()))
 
     def tick(self) -> None:
         """Evaluate every autoscaled service whose period came round."""

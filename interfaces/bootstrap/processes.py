@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Protocol
 from uuid import UUID
 
 from adapters.app_metrics import AppMetricsSource
@@ -19,19 +20,25 @@ from adapters.caddy_process import CaddyServer, CaddyStartError
 from adapters.container_stats import MetricsCollection
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
+from application.alert_ports import AlertDelivery
+from application.alert_readings import AlertReadings
 from application.archives import SourceArchives, archive_id
 from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.databases import ENGINES
 from application.errors import UnavailableError
+from application.eventlog import EventLog
+from application.eventstore import EventStore
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
-from application.metrics_readings import StoreRouteActivity
+from application.metrics_readings import StoreReplicaMetrics, StoreRouteActivity
+from application.notifications import NotifierTransport
 from application.ports import Clock, SecretBox
+from application.processes.alerts import AlertProcess
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.backups import BackupConfig, BackupProcess
 from application.processes.commit_checks import CommitChecksProcess
@@ -41,6 +48,7 @@ from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.failover import FailoverConfig, FailoverProcess
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
+from application.processes.notifications import NotificationProcess
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
 from application.processes.snapshots import SnapshotConfig, SnapshotProcess
@@ -89,6 +97,13 @@ class ProcessParts:
     backup_stores: BackupStores | None = None
     database_dumps: DatabaseDumps | None = None
     """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
+    events: EventLog | None = None
+    """The event log (the alert process counts a live release's lost replicas in it)."""
+    alert_delivery: AlertDelivery | None = None
+    """The notifiers (None: incidents are recorded, nothing is sent; issue 17)."""
+    store: EventStore | None = None
+    notifier_transport: NotifierTransport | None = None
+    """The notifiers' channels (None, or no store: the notification process does not run)."""
 
 
 def processes(
@@ -221,6 +236,10 @@ def processes(
                 wait_for=wait_for,
             ),
         ]
+    collection = _metrics_collection(settings, parts, ingress)
+    replica_metrics = parts.replica_metrics or NoMetrics()
+    if isinstance(replica_metrics, StoreReplicaMetrics):  # the streams in this process first
+        replica_metrics = replica_metrics.with_live(collection)
     return extra + start_processes(
         deployer,
         reconciler,
@@ -243,17 +262,27 @@ def processes(
         git=tuple(git_processes),
         git_connections=_git_connections(settings, parts),
         cron=cron,
-        metrics=_metrics_collection(settings, parts, ingress),
+        metrics=collection,
         autoscaler=Autoscaler(
             bus=parts.bus,
             queries=parts.queries,
             dashboard=parts.dashboard,
-            metrics=parts.replica_metrics or NoMetrics(),
+            metrics=replica_metrics,
             clock=parts.clock,
             activity=StoreRouteActivity(parts.timeseries),
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
         backups=_backups(settings, parts),
+        alerts=AlertProcess(
+            bus=parts.bus,
+            dashboard=parts.dashboard,
+            readings=AlertReadings(parts.dashboard, parts.timeseries, parts.events),
+            clock=parts.clock,
+            delivery=parts.alert_delivery,
+            public_url=settings.public_url,
+            wait_for=wait_for,
+        ),
+        notifications=_notifications(parts),
         failover=FailoverProcess(
             bus=parts.bus,
             queries=parts.queries,
@@ -266,6 +295,20 @@ def processes(
             ),
             wait_for=wait_for,
         ),
+    )
+
+
+def _notifications(parts: ProcessParts) -> NotificationProcess | None:
+    """Sending and retrying notification deliveries, when the notifiers' channels are wired."""
+    if parts.store is None or parts.notifier_transport is None:
+        return None
+    return NotificationProcess(
+        bus=parts.bus,
+        dashboard=parts.dashboard,
+        store=parts.store,
+        secrets=parts.secrets,
+        transport=parts.notifier_transport,
+        clock=parts.clock,
     )
 
 
@@ -413,6 +456,8 @@ def start_processes(
     metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
+    alerts: AlertProcess | None = None,
+    notifications: NotificationProcess | None = None,
     failover: FailoverProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
@@ -473,11 +518,10 @@ def start_processes(
         ("containr-webhooks", webhooks),
         ("containr-cron", cron),
         ("containr-backups", backups),
+        ("containr-notifications", notifications),
     ):
         if optional is not None:
             targets += ((name, on_dashboard(optional.run)),)
-    if failover is not None:  # on its own clock: a dashboard change is no news of a node
-        targets += (("containr-failover", lambda inner: failover.run(inner, inner.wait)),)
     for process in git:
         name = "containr-commit-statuses"
         if isinstance(process, CommitChecksProcess):
@@ -496,11 +540,28 @@ def start_processes(
             autoscaler.run(inner, inner.wait)
 
         targets += (("containr-autoscaler", autoscale),)
+    # On their own clocks: a dashboard change is no news of a node or a metric.
+    for name, clocked in (("containr-alerts", alerts), ("containr-failover", failover)):
+        if clocked is not None:
+            targets += ((name, _on_own_clock(clocked)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )
     thread.start()
     return [thread]
+
+
+class _Clocked(Protocol):
+    def run(self, stop: threading.Event, wait: Callable[[float], object]) -> None: ...
+
+
+def _on_own_clock(process: _Clocked) -> Callable[[threading.Event], None]:
+    """A process that waits on its stop event between its rounds (not on the dashboard)."""
+
+    def target(inner: threading.Event) -> None:
+        process.run(inner, inner.wait)
+
+    return target
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -30,6 +30,8 @@ class ClusterRow:
     updated_at: datetime
     removed: bool
     position: int = 0
+    stray_guests: list[str] = field(default_factory=list)
+    """Guests (``"<vmid> <name> on <node>"``) carrying a Containr tag no guest here has."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class ClusterHandlers:
                 "registered_at": e.timestamp,
                 "updated_at": e.timestamp,
                 "removed": False,
+                "stray_guests": [],
             },
         )
 
@@ -139,6 +142,13 @@ class ClusterHandlers:
     def cluster_node_gone(self, e: Cluster.NodeDisappeared, store: RowStore) -> None:
         """The cluster no longer lists a node."""
         store.delete(CLUSTER_NODES, e.originator_id, e.node)
+
+    @handles(Cluster.StrayGuestsChanged)
+    def cluster_strays(self, e: Cluster.StrayGuestsChanged, store: RowStore) -> None:
+        """Guests tagged by a Containr this installation is not were found (or went)."""
+        store.update(
+            CLUSTERS, (e.originator_id,), stray_guests=list(e.guests), updated_at=e.timestamp
+        )
 
     @handles(Cluster.Removed)
     def cluster_removed(self, e: Cluster.Removed, store: RowStore) -> None:

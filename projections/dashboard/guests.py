@@ -34,6 +34,11 @@ class GuestRow:
     created_at: datetime
     updated_at: datetime
     position: int = 0
+    cleanup_pending: str | None = None
+    """Why what a failed create (or a deletion) left on the cluster is not removed yet."""
+    cleanup_since: datetime | None = None
+    drift: str | None = None
+    """How the cluster shows the guest when that differs from ``state`` (missing: gone)."""
 
 
 GUESTS = Table(
@@ -69,6 +74,9 @@ class GuestHandlers:
                 "deadline": e.deadline,
                 "failure": None,
                 "node_id": None,
+                "cleanup_pending": None,
+                "cleanup_since": None,
+                "drift": None,
                 "created_at": e.timestamp,
                 "updated_at": e.timestamp,
             },
@@ -97,6 +105,7 @@ class GuestHandlers:
             pending_action=None,
             deadline=None,
             failure=None,
+            drift=None,
             updated_at=e.timestamp,
         )
 
@@ -110,6 +119,7 @@ class GuestHandlers:
             pending_action=None,
             deadline=None,
             failure=None,
+            drift=None,
             updated_at=e.timestamp,
         )
 
@@ -127,6 +137,38 @@ class GuestHandlers:
             failure=e.reason,
             updated_at=e.timestamp,
         )
+
+    @handles(Guest.CleanupPending)
+    def guest_cleanup_pending(self, e: Guest.CleanupPending, store: RowStore) -> None:
+        """Something of the guest is left on the cluster, still to be removed."""
+        store.update(
+            GUESTS,
+            (e.originator_id,),
+            cleanup_pending=e.reason,
+            cleanup_since=e.timestamp,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Guest.CleanedUp)
+    def guest_cleaned_up(self, e: Guest.CleanedUp, store: RowStore) -> None:
+        """Nothing of the guest is left on the cluster."""
+        store.update(
+            GUESTS,
+            (e.originator_id,),
+            cleanup_pending=None,
+            cleanup_since=None,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Guest.DriftDetected)
+    def guest_drift(self, e: Guest.DriftDetected, store: RowStore) -> None:
+        """The cluster shows the guest otherwise than recorded."""
+        store.update(GUESTS, (e.originator_id,), drift=e.observed, updated_at=e.timestamp)
+
+    @handles(Guest.DriftResolved)
+    def guest_drift_resolved(self, e: Guest.DriftResolved, store: RowStore) -> None:
+        """The cluster agrees with the record again."""
+        store.update(GUESTS, (e.originator_id,), drift=None, updated_at=e.timestamp)
 
     @handles(Guest.RegisteredAsNode)
     def guest_node(self, e: Guest.RegisteredAsNode, store: RowStore) -> None:

@@ -15,6 +15,7 @@ import re
 import socket
 import stat
 import threading
+import time
 import urllib.parse
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
@@ -44,6 +45,7 @@ from tests.conftest import service_missing
 try:
     from fakepve import FakePve
     from fakepve.certs import make_cert
+    from fakepve.model import PveError
 
     FAKEPVE_MISSING: Exception | None = None
 except ImportError as e:  # the dev extra is not installed
@@ -174,11 +176,42 @@ class FakeCluster:
 # The Proxmox side: the real adapter against fakepve
 
 
+def stoppable_pve(**kwargs: Any) -> Any:
+    """A FakePve whose tasks stop when asked (``DELETE /nodes/{node}/tasks/{upid}``).
+
+    fakepve gap: the schema's generic answer to that call is null and the task runs on, so a
+    route here does what PVE does: the task ends with "interrupted by signal" (its coroutine,
+    still waiting inside the task's body, is cancelled; its guest keeps its old state).
+    """
+
+    class StoppablePve(FakePve):  # type: ignore[misc,valid-type]  # fakepve is untyped
+        def _routes_task_stop(self) -> list[tuple[str, str, Any]]:
+            return [("DELETE", "/nodes/{node}/tasks/{upid}", self._stop_task)]
+
+        async def _stop_task(self, values: dict[str, Any], user: str) -> None:
+            task = self.tasks.get(values.get("upid"))
+            if task is None or task["node"] != values.get("node"):
+                raise PveError(500, f"unable to parse worker upid '{values.get('upid')}'")
+            if task["status"] != "running":
+                return
+            for running in asyncio.all_tasks():
+                frame = getattr(running.get_coro(), "cr_frame", None)
+                if frame is not None and frame.f_locals.get("record") is task:
+                    running.cancel()
+            task.update(status="stopped", exitstatus="interrupted by signal")
+            task["endtime"] = int(time.time())
+            task["log"].append("TASK ERROR: interrupted by signal")
+
+    return StoppablePve(**kwargs)
+
+
 class PveServer:
     """A FakePve served on its own event loop in a thread, on 127.0.0.1 and a free port."""
 
     def __init__(self, certfile: str, keyfile: str) -> None:
-        self.pve: Any = FakePve(user="root@pam", password=os.urandom(8).hex(), host=HOST, port=0)
+        self.pve: Any = stoppable_pve(
+            user="root@pam", password=os.urandom(8).hex(), host=HOST, port=0
+        )
         self.pve.time_scale = 0  # every task ends before its request is answered
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -712,6 +745,79 @@ def test_a_task_past_its_deadline_is_asked_to_stop(proxmox: ProxmoxCluster) -> N
 
     stop = ("DELETE", f"/api2/json/nodes/pve1/tasks/{failed.value.upid}")
     assert stop in [(m, p) for m, p, _ in proxmox.pve.requests]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_complete_gives_an_unfinished_guest_its_name_tags_and_size(
+    hypervisor: Hypervisor, kind: GuestKind
+) -> None:
+    tag = "containr-op-00aa11bb22cc33dd"
+    unfinished = create(hypervisor, spec(kind, tag, tag="other", tags=[], cores=1))
+    assert hypervisor.find_by_tag(tag) == unfinished  # found by its name alone
+
+    done = hypervisor.complete(
+        spec(kind, "web-1", tag=tag, start=True), unfinished.vmid, deadline_seconds=DEADLINE
+    )
+
+    assert (done.vmid, done.name, done.tags) == (unfinished.vmid, "web-1", ["containr", tag])
+    assert (done.cpus, done.memory_mb, done.status) == (2, 1024, "running")
+    assert hypervisor.find_by_tag(tag) == done
+
+
+def test_stop_tasks_of_a_guest_with_none_running_stops_nothing(hypervisor: Hypervisor) -> None:
+    vmid = create(hypervisor, spec("qemu", "vm-1", start=True)).vmid
+
+    assert hypervisor.stop_tasks("pve1", vmid) == []
+    assert hypervisor.guest("pve1", "qemu", vmid).status == "running"  # type: ignore[union-attr]
+
+
+def test_stop_tasks_stops_a_guests_task_that_never_ends(proxmox: ProxmoxCluster) -> None:
+    vmid = create(proxmox.hypervisor, spec("qemu", "vm-1")).vmid
+    proxmox.hang_next_start(vmid)
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            proxmox.connect().start("pve1", "qemu", vmid, deadline_seconds=120)
+        except BaseException as e:  # what the start ends with is the point
+            failures.append(e)
+
+    starter = threading.Thread(target=start, daemon=True)
+    starter.start()
+    watcher = proxmox.connect()
+    until(lambda: any(t["status"] == "running" for t in proxmox.pve.tasks.values()))
+
+    stopped = watcher.stop_tasks("pve1", vmid)
+
+    starter.join(30)
+    assert not starter.is_alive()
+    assert len(stopped) == 1 and proxmox.pve.tasks[stopped[0]]["status"] == "stopped"
+    assert isinstance(failures[0], TaskFailedError)
+    assert "interrupted by signal" in str(failures[0])
+    assert watcher.guest("pve1", "qemu", vmid).status == "stopped"  # type: ignore[union-attr]
+    assert watcher.stop_tasks("pve1", vmid) == []
+
+
+def test_a_clone_is_named_after_its_operation_until_tagged_and_found_by_that_name(
+    proxmox: ProxmoxCluster,
+) -> None:
+    proxmox.add_template("lxc", LXC_TEMPLATE)
+    tag = "containr-op-0123456789abcdef"
+    wanted = spec("lxc", "web-1", tag=tag, clone_from=LXC_TEMPLATE, os_template=None)
+
+    made = create(proxmox.hypervisor, wanted)
+
+    posted = sent(proxmox, "POST", f"/api2/json/nodes/pve1/lxc/{LXC_TEMPLATE}/clone")
+    assert posted["hostname"] == tag  # the name it has in the window before its tags
+    assert (made.name, made.tags) == ("web-1", ["containr", tag])
+    assert proxmox.hypervisor.find_by_tag(tag) == made
+
+
+def until(condition: Any, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 def sent(proxmox: ProxmoxCluster, method: str, path: str) -> dict[str, str]:

@@ -294,7 +294,7 @@ def continuous_requests(
             except (httpx.ReadError, httpx.RemoteProtocolError) as e:
                 if attempt == 0 and not opened:
                     continue
-                yield at, 0, repr(e)
+                yield at, 0, f"{e!r} attempt={attempt} opened={opened}"
             except httpx.TransportError as e:
                 yield at, 0, repr(e)
             else:

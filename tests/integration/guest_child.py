@@ -1,9 +1,9 @@
 """A guest process manager in its own process, for the crash test against fakepve.
 
-Run as `python -m tests.integration.guest_child SETTINGS_JSON GUEST_ID NOW` (NOW: the test's
-clock, ISO 8601). It advances the
-guest once through the real Proxmox adapter and dies (exit code 9, no clean-up, like a kill)
-the moment the cluster has created the guest, before anything is reported.
+Run as `python -m tests.integration.guest_child SETTINGS_JSON GUEST_ID NOW [clone]` (NOW: the
+test's clock, ISO 8601). It advances the guest once through the real Proxmox adapter and dies
+(exit code 9, no clean-up, like a kill) the moment the cluster has created the guest, before
+anything is reported; with ``clone``, the moment a clone's task ended, before it is tagged.
 """
 
 from __future__ import annotations
@@ -35,7 +35,15 @@ def main() -> None:
         create(self, spec, vmid, deadline_seconds=deadline_seconds)
         os._exit(9)
 
-    ProxmoxHypervisor.create = create_then_die  # type: ignore[method-assign]
+    def complete_never(
+        self: Any, spec: GuestSpec, vmid: int, *, deadline_seconds: float
+    ) -> GuestInfo:
+        os._exit(9)
+
+    if sys.argv[4:] == ["clone"]:
+        ProxmoxHypervisor.complete = complete_never  # type: ignore[method-assign]
+    else:
+        ProxmoxHypervisor.create = create_then_die  # type: ignore[method-assign]
     app = bootstrap(settings)
     manager = GuestManager(
         bus=app.commands,

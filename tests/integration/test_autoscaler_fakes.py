@@ -4,6 +4,7 @@ its 80 % mark, repeats and crashes, and a count changed by hand meanwhile."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import closing
@@ -138,6 +139,23 @@ def test_evaluations_come_every_15_seconds_not_every_tick(scaling: Scaling) -> N
     scaling.sync()
     assert scaling.replicas() == 3
     assert scaling.tick() == 7  # 20 s after: ceil(3 x 2.5) = 8, policies allow 3 + 4
+
+
+def test_the_loop_waits_until_the_next_evaluation_is_due(scaling: Scaling) -> None:
+    waits: list[float] = []
+    stop = threading.Event()
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 1:  # 14.7 s of the period pass: the next wait ends when it is due
+            scaling.clock.advance(timedelta(seconds=14.7))
+        else:
+            stop.set()
+
+    scaling.metrics.replicas = scaling.replicas()
+    scaling.autoscaler.run(stop, wait)
+    assert waits[0] == 1.0  # just evaluated: at most a second, for new policies
+    assert waits[1] == pytest.approx(0.3)  # not a whole second past the period's end
 
 
 def test_scale_down_waits_for_the_stabilisation_window(scaling: Scaling) -> None:

@@ -18,7 +18,7 @@ from domain.guest import (
     operation_tag,
 )
 from domain.values import SealedValue
-from tests.unit.given import ACTOR, at, given, replayed, then
+from tests.unit.given import ACTOR, at, given, replayed, then, types
 
 LXC = GuestSettings(
     kind=GuestKind.LXC,
@@ -177,3 +177,57 @@ def test_an_operation_past_its_deadline_fails_with_that_reason() -> None:
     assert g.state is GuestState.FAILED and g.failure is not None and "deadline" in g.failure
     copy = replayed(g)
     assert copy.state is GuestState.FAILED and copy.pending is None
+
+
+def test_a_failed_creates_leftover_is_pending_once_until_cleaned_up() -> None:
+    g = given(guest())
+    with pytest.raises(InvalidTransitionError, match="failed or deleted"):
+        g.record_cleanup_pending("vm 101 is left", actor=ACTOR, now=at(1))
+    g.record_failed(f"{g.id}:create", "deadline exceeded", [], actor=ACTOR, now=at(15))
+    g.record_cleanup_pending("lxc 101 is left on node pve1: No route", actor=ACTOR, now=at(15))
+    g.record_cleanup_pending("lxc 101 is left on node pve1: again", actor=ACTOR, now=at(16))
+    assert types(g) == ["OperationFailed", "CleanupPending"]  # told once, retried quietly
+    assert g.cleanup is not None and g.cleanup.since == at(15)
+    assert "No route" in g.cleanup.reason
+    g.record_cleaned_up(actor=ACTOR, now=at(20))
+    g.record_cleaned_up(actor=ACTOR, now=at(21))
+    assert types(g) == ["CleanedUp"] and g.cleanup is None
+
+
+def test_drift_is_recorded_on_transitions_and_stale_observations_are_ignored() -> None:
+    g = given(guest())
+    g.record_created(f"{g.id}:create", 101, "pve1", True, actor=ACTOR, now=at(1))
+    g.collect_events()
+    g.record_observed("running", "running", actor=ACTOR, now=at(2))
+    g.record_observed("running", "stopped", actor=ACTOR, now=at(3))
+    g.record_observed("running", "stopped", actor=ACTOR, now=at(4))
+    g.record_observed("stopped", "running", actor=ACTOR, now=at(4))  # stale: it is running
+    assert types(g) == ["DriftDetected"] and g.drift == "stopped"
+    assert g.state is GuestState.RUNNING  # the record stays what Containr did; drift beside it
+    g.record_observed("running", "missing", actor=ACTOR, now=at(5))
+    g.record_observed("running", "running", actor=ACTOR, now=at(6))
+    assert types(g) == ["DriftDetected", "DriftResolved"] and g.drift is None
+    with pytest.raises(InvalidValueError):
+        g.record_observed("running", "exploded", actor=ACTOR, now=at(7))
+
+
+def test_an_operation_in_progress_ignores_observations_and_its_success_clears_drift() -> None:
+    g = guest()
+    g.record_created(f"{g.id}:create", 101, "pve1", True, actor=ACTOR, now=at(1))
+    g.record_observed("running", "stopped", actor=ACTOR, now=at(2))
+    g.request_action(GuestAction.START, "op-1", actor=ACTOR, now=at(3))
+    g.record_observed("running", "running", actor=ACTOR, now=at(3))  # mid-operation: ignored
+    g.record_succeeded("op-1", actor=ACTOR, now=at(4))
+    copy = replayed(g)
+    assert g.drift is None and copy.drift is None and copy.state is GuestState.RUNNING
+    assert copy.version == 5  # requested, created, drift detected, start requested, started
+
+
+def test_stray_guests_are_recorded_when_the_set_changes() -> None:
+    k = given(cluster())
+    k.observe_strays(["105 web on pve1", "107 db on pve2"], actor=ACTOR, now=at(1))
+    k.observe_strays(["107 db on pve2", "105 web on pve1"], actor=ACTOR, now=at(2))
+    assert types(k) == ["StrayGuestsChanged"]
+    assert k.stray_guests == ["105 web on pve1", "107 db on pve2"]
+    k.observe_strays([], actor=ACTOR, now=at(3))
+    assert types(k) == ["StrayGuestsChanged"] and k.stray_guests == []

@@ -4,12 +4,13 @@ stats-frame arithmetic and the exposition parser's handling of garbage."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import msgspec
 import pytest
 
 from adapters.app_metrics import MAX_METRICS, ScrapeError, parse_exposition
-from adapters.container_stats import Frame, reading
+from adapters.container_stats import Frame, _Stream, reading
 from application.metrics import (
     Partial,
     SeriesQueryError,
@@ -24,6 +25,7 @@ from application.metrics import (
     roll_up_partials,
 )
 from application.metrics_ports import BLOCK_READ, NETWORK_RX, is_known_metric
+from application.processes.support import DEPLOYMENT, REPLICA, SERVICE
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -148,6 +150,23 @@ def test_a_stats_frame_gives_cores_memory_and_rates() -> None:
     assert got.memory_bytes == 4000.0 and got.memory_limit_bytes == 10000.0
     assert got.rates[NETWORK_RX] == 2000.0 and got.rates[BLOCK_READ] == 4000.0
     assert reading(first, None).rates[NETWORK_RX] is None  # no rate from one frame
+
+
+def test_live_cpu_is_averaged_over_the_window_of_frames() -> None:
+    labels = {SERVICE: str(uuid4()), DEPLOYMENT: "d", REPLICA: "0"}
+    stream = _Stream("unix:///nowhere", "c0ffee", labels, "")
+    assert stream.cpu_over(timedelta(seconds=15)) is None  # nothing streamed yet
+    # Idle for 20 s (one frame a second), then one core of two busy for 5 s.
+    previous = None
+    for second in range(26):
+        busy = max(second - 20, 0)
+        current = frame(T0 + timedelta(seconds=second), busy * 1000, second * 2000, 0, 0, 0)
+        stream.take(current, previous)
+        previous = current
+    assert stream.cpu_over(timedelta(seconds=15)) == pytest.approx(5000 / 30000 * 2)
+    assert stream.cpu_over(timedelta(seconds=5)) == pytest.approx(1.0)
+    # One frame in the window: the two newest frames' rate, as the stream read it.
+    assert stream.cpu_over(timedelta(0)) == stream.latest.cpu_cores  # type: ignore[union-attr]
 
 
 EXPOSITION = """\

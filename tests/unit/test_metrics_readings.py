@@ -13,9 +13,10 @@ from application.metrics_ports import (
     MEMORY_BYTES,
     REQUESTS,
     Aggregation,
+    LiveUsage,
 )
 from application.metrics_readings import StoreReplicaMetrics
-from domain.autoscaling import MetricKind, MetricTarget, Reading
+from domain.autoscaling import EVALUATION_PERIOD, MetricKind, MetricTarget, Reading
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SERVICE = uuid4()
@@ -113,3 +114,37 @@ def test_custom_metrics_are_read_per_replica() -> None:
         SERVICE, [MetricTarget(MetricKind.CUSTOM, 5, "queue_depth")], NOW
     )
     assert got["custom:queue_depth"] == [Reading(True, 7.0), Reading(True, None)]
+
+
+@dataclass
+class FakeLive:
+    """What the collectors' streams show now, per service."""
+
+    usage: dict[UUID, dict[str, LiveUsage]] = field(default_factory=dict)
+    windows: list[timedelta] = field(default_factory=list)
+
+    def live_usage(self, service_id: UUID, window: timedelta) -> dict[str, LiveUsage]:
+        self.windows.append(window)
+        return dict(self.usage.get(service_id, {}))
+
+
+def test_the_live_streams_come_first_for_cpu_and_memory() -> None:
+    stored = FakeReader(
+        replicas={CPU_CORES: {"d:0": 0.05}, MEMORY_BYTES: {"d:0": 64 * 1024 * 1024}},
+        rates={REQUESTS: 30.0},
+    )
+    live = FakeLive({SERVICE: {"d:0": LiveUsage(1.0, None), "d:1": LiveUsage(None, 256 * 2**20)}})
+    targets = [
+        MetricTarget(MetricKind.CPU, 60),
+        MetricTarget(MetricKind.MEMORY, 80),
+        MetricTarget(MetricKind.REQUESTS, 10),
+    ]
+    got = reader_for(stored).with_live(live).readings(SERVICE, targets, NOW)
+    # The streams' replicas and values, not the store's older sample; requests from the store.
+    assert got["cpu"] == [Reading(True, 200.0), Reading(True, None)]
+    assert got["memory"] == [Reading(True, None), Reading(True, 100.0)]
+    assert got["requests_per_second"] == [Reading(True, 15.0)] * 2
+    assert live.windows == [EVALUATION_PERIOD]  # CPU averaged over HPA's metrics window
+    # A service no stream in this process sees is read from the store as before.
+    other = reader_for(stored).with_live(FakeLive()).readings(SERVICE, targets[:1], NOW)
+    assert other["cpu"] == [Reading(True, 10.0)]

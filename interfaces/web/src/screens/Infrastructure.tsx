@@ -25,6 +25,7 @@ import { useNow } from "../hooks/misc";
 import { serverClock } from "../lib/clock";
 import { useLive } from "../hooks/useLive";
 import { formatCpu, formatGigabytes, formatMegabytes, formatPercent, formatRelative } from "../lib/format";
+import { cleanupText, driftText, strayText } from "../lib/guests";
 import { upsertNewer } from "../lib/live";
 import { NodeMetrics } from "./service/Metrics";
 import { NodePrices } from "./NodePrices";
@@ -192,6 +193,7 @@ function Nodes({ organizationId }: { organizationId: string }) {
 
 function ClusterDetail({ cluster }: { cluster: ClusterFieldsFragment }) {
   const [result] = useQuery({ query: ClusterDocument, variables: { id: cluster.id } });
+  const now = useNow();
   const [live, setLive] = useState<GuestFieldsFragment[]>([]);
   const detail = result.data?.cluster;
   const liveError = useLive(
@@ -255,6 +257,18 @@ function ClusterDetail({ cluster }: { cluster: ClusterFieldsFragment }) {
                         <StateBadge state={g.state} testId="guest-state" />
                         {g.pendingAction ? <p className="mt-1 text-xs muted">{g.pendingAction} in progress</p> : null}
                         {g.failure ? <p className="mt-1 text-xs text-red-700 dark:text-red-300">{g.failure}</p> : null}
+                        {g.drift ? (
+                          <p className="mt-1 text-xs text-amber-700 dark:text-amber-300" data-testid="guest-drift">
+                            {driftText(g.state, g.drift)}
+                          </p>
+                        ) : null}
+                        {g.cleanupPending ? (
+                          <p className="mt-1 text-xs text-red-700 dark:text-red-300" data-testid="guest-cleanup">
+                            <Time iso={g.cleanupSince}>
+                              {cleanupText(g.cleanupPending, formatRelative(g.cleanupSince, now))}
+                            </Time>
+                          </p>
+                        ) : null}
                       </td>
                       <td className="text-xs">{g.node}</td>
                       <td className="text-xs">
@@ -308,6 +322,11 @@ function Clusters({ organizationId }: { organizationId: string }) {
             </span>
           </div>
           {c.unreachableReason ? <p className="text-sm text-red-700 dark:text-red-300">{c.unreachableReason}</p> : null}
+          {c.strayGuests.length > 0 ? (
+            <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="cluster-strays">
+              {strayText(c.strayGuests)}
+            </p>
+          ) : null}
           <ClusterDetail cluster={c} />
         </article>
       ))}
