@@ -287,6 +287,7 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.SetPreviewPolicy: (Permission.WRITE, _project, "project"),
     c.RemovePreview: (Permission.DEPLOY, _preview, "preview"),
     c.SetAutoscaling: (Permission.WRITE, _service, "service"),
+    c.SetFailoverPolicy: (Permission.WRITE, _service, "service"),
     c.RemoveAutoscaling: (Permission.WRITE, _service, "service"),
     c.SetPrices: (Permission.MANAGE, _org, "organisation"),
     c.SetProjectBudget: (Permission.WRITE, _project, "project"),

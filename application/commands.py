@@ -1261,6 +1261,18 @@ class SetNodePrices(Command, frozen=True):
     gb_hour: float | None = None
 
 
+class SetFailoverPolicy(Command, frozen=True):
+    """How a service survives a dead node (issue 17): the replicas that must keep running on
+    nodes that answer before its live release is placed again (left out: all of them), the
+    nodes that take its replicas first, and the backup nodes that take them only when the
+    others cannot. All left out: the defaults again."""
+
+    service_id: UUID
+    min_healthy_replicas: int | None = None
+    preferred_nodes: list[UUID] = msgspec.field(default_factory=list)
+    backup_nodes: list[UUID] = msgspec.field(default_factory=list)
+
+
 class SetProjectPlacement(Command, frozen=True):
     """Pack a project's replicas onto few nodes or spread them over many."""
 

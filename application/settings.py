@@ -91,6 +91,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     start_timeout_seconds: int = 300
     """How long a release's replicas may take to pass their health checks (after the grace
     period); past it the release fails."""
+    failover_grace_seconds: int = 30
+    """How long a Docker node's engine may not answer before the node is marked unreachable
+    and its live releases' replicas are placed on other nodes (issue 17)."""
     processes: bool = True
     """Whether `serve` and `worker` run the deployer and the reconciler (CONTAINR_PROCESSES=off
     makes an API-only replica)."""
@@ -473,6 +476,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
         "ci_no_checks_grace_seconds",
         _seconds("CONTAINR_CI_NO_CHECKS_GRACE"),
     ),
+    "CONTAINR_FAILOVER_GRACE": ("failover_grace_seconds", _seconds("CONTAINR_FAILOVER_GRACE")),
     "CONTAINR_PROCESSES": ("processes", lambda v: _switch("CONTAINR_PROCESSES", v)),
     "CONTAINR_LOG_LINES_KEPT": (
         "log_lines_kept",

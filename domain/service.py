@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.base import ContainrAggregate
 from domain.errors import InvalidValueError, RuleViolatedError
+from domain.failover import FailoverPolicy
 from domain.ids import Actor, DeploymentId, OrganizationId, ProjectId, ServiceId
 from domain.service_source import (
     RepositorySource,
@@ -50,6 +51,14 @@ class Service(ContainrAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.spec = replace(aggregate.spec, replicas=self.replicas)
+
+    class FailoverPolicySet(ContainrAggregate.Event):
+        """How the service survives a dead node (None: the defaults; issue 17)."""
+
+        policy: FailoverPolicy | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.failover = self.policy
 
     class RepositoryTokenChanged(ContainrAggregate.Event):
         repository_token: str | None
@@ -192,6 +201,8 @@ class Service(ContainrAggregate):
         self.triggers: tuple[PushTrigger, ...] = ()
         self.source: RepositorySource | None = None
         self.webhook_removals: dict[str, WebhookRemoval] = {}
+        self.failover: FailoverPolicy | None = None
+        """Its failover policy (None: every replica on a dead node is placed again)."""
 
     @classmethod
     def create(
@@ -251,6 +262,17 @@ class Service(ContainrAggregate):
                 actor=actor,
                 timestamp=now,
             )
+
+    def set_failover(self, policy: FailoverPolicy | None, *, actor: Actor, now: datetime) -> bool:
+        """Set how the service survives a dead node (None: the defaults); False when it was
+        so already."""
+        self._require_live()
+        if policy is not None:
+            policy.check(self.spec.replicas)
+        if policy == self.failover:
+            return False
+        self.trigger_event(self.FailoverPolicySet, policy=policy, actor=actor, timestamp=now)
+        return True
 
     def change_repository_token(
         self, token: SealedValue | None, *, actor: Actor, now: datetime

@@ -15,6 +15,7 @@ from application.handlers import (
     cron,
     databases,
     deployments,
+    failover,
     git,
     nodes,
     notifiers,
@@ -173,4 +174,5 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.SetProjectBudget: autoscaling.set_project_budget,
     c.SetProjectPlacement: autoscaling.set_project_placement,
     c.SetNodePrices: autoscaling.set_node_prices,
+    c.SetFailoverPolicy: failover.set_failover_policy,
 }

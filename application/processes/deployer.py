@@ -59,10 +59,11 @@ from application.runtime_ports import (
 )
 from domain.buildplan import PlanOverrides, detect, files_to_read
 from domain.deployment import Deployment, DeploymentState
+from domain.failover import place_under
 from domain.ids import Actor, NodeId, ServiceId
 from domain.node import Node, NodeState
 from domain.project import PlacementPreference
-from domain.scheduling import NodeSnapshot, PlacementRequest, Strategy, place
+from domain.scheduling import NodeSnapshot, PlacementRequest, Strategy
 from domain.service import Service
 from domain.service_spec import BuildMode, HealthCheckKind, ServiceKind
 
@@ -462,7 +463,9 @@ class Deployer:
         if not nodes:
             return
         spec = deployment.spec
-        placement = place(
+        # The service's failover policy (issue 17): its preferred nodes first, its backup
+        # nodes only when the others cannot take every replica.
+        placement = place_under(
             PlacementRequest(
                 service_id=ServiceId(deployment.service_id),
                 replicas=max(spec.replicas, 1),
@@ -471,6 +474,7 @@ class Deployer:
                 strategy=self._strategy(deployment),
             ),
             self._snapshots(deployment, nodes),
+            self.queries.service(deployment.service_id).failover,
         )
         explanation = placement.describe()
         if placement.unplaced:

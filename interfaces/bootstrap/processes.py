@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Protocol
 from uuid import UUID
 
 from adapters.app_metrics import AppMetricsSource
@@ -44,6 +45,7 @@ from application.processes.commit_checks import CommitChecksProcess
 from application.processes.commit_statuses import CommitStatusProcess
 from application.processes.cron import CronConfig, CronScheduler
 from application.processes.deployer import Deployer, DeployerConfig
+from application.processes.failover import FailoverConfig, FailoverProcess
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
 from application.processes.health import HealthMonitor
@@ -292,6 +294,18 @@ def processes(
             instance=settings.instance,
             local_endpoint=settings.docker_host,
         ),
+        failover=FailoverProcess(
+            bus=parts.bus,
+            queries=parts.queries,
+            dashboard=parts.dashboard,
+            runtimes=parts.runtimes,
+            clock=parts.clock,
+            config=FailoverConfig(
+                instance=settings.instance,
+                grace=timedelta(seconds=settings.failover_grace_seconds),
+            ),
+            wait_for=wait_for,
+        ),
     )
 
 
@@ -456,6 +470,7 @@ def start_processes(
     alerts: AlertProcess | None = None,
     notifications: NotificationProcess | None = None,
     health: HealthMonitor | None = None,
+    failover: FailoverProcess | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -533,10 +548,15 @@ def start_processes(
         if dashboard_process is not None:
             targets += ((name, on_dashboard(dashboard_process.run)),)
     targets += (("containr-metrics", metrics.run),) if metrics is not None else ()
-    # On their own clocks (15 s evaluations), not woken by the dashboard.
-    for name, timed in (("containr-autoscaler", autoscaler), ("containr-alerts", alerts)):
-        if timed is not None:
-            targets += ((name, _on_stop_event(timed.run)),)
+    # On their own clocks (15 s evaluations, node looks): a dashboard change is no news of a
+    # node or a metric.
+    for name, clocked in (
+        ("containr-autoscaler", autoscaler),
+        ("containr-alerts", alerts),
+        ("containr-failover", failover),
+    ):
+        if clocked is not None:
+            targets += ((name, _on_own_clock(clocked)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )
@@ -544,13 +564,15 @@ def start_processes(
     return [thread]
 
 
-def _on_stop_event(
-    run: Callable[[threading.Event, Callable[[float], object]], None],
-) -> Callable[[threading.Event], None]:
-    """A process that waits on the stop event between its rounds."""
+class _Clocked(Protocol):
+    def run(self, stop: threading.Event, wait: Callable[[float], object]) -> None: ...
+
+
+def _on_own_clock(process: _Clocked) -> Callable[[threading.Event], None]:
+    """A process that waits on its stop event between its rounds (not on the dashboard)."""
 
     def target(inner: threading.Event) -> None:
-        run(inner, inner.wait)
+        process.run(inner, inner.wait)
 
     return target
 

@@ -69,6 +69,8 @@ ID_FIELDS: dict[str, str] = {
     "deployment_id": "deployment",
     "node_id": "node",
     "node_ids": "node",
+    "preferred_nodes": "node",
+    "backup_nodes": "node",
     "cluster_id": "cluster",
     "guest_id": "guest",
     "connection_id": "git_connection",

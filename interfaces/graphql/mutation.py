@@ -379,6 +379,18 @@ class Mutation:
     scale_service = mutation(
         c.ScaleService, "id=service_id replicas", Service, result=load("service", "service_id")
     )
+    set_failover_policy = mutation(
+        c.SetFailoverPolicy,
+        "id=service_id min_healthy_replicas preferred_nodes backup_nodes",
+        Service,
+        result=load("service", "service_id"),
+        description="Set how a service survives a dead node (issue 17): once fewer than "
+        "minHealthyReplicas of its live release's replicas run on nodes that answer (left out: "
+        "as soon as one is on a node that has not answered for the grace period), the release "
+        "is deployed again and the scheduler places it on nodes that answer, preferredNodes "
+        "first and backupNodes only when the others cannot. Nodes must be the organisation's; "
+        "everything left out: the defaults again.",
+    )
     delete_service = mutation(
         c.DeleteService, "id=service_id keep_volumes", bool,
         description="Delete a service; its volumes are removed with its containers unless "

@@ -55,6 +55,7 @@ from interfaces.graphql import naming
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.databases import service_database
 from interfaces.graphql.execution import columns_selected, kept, selected_under
+from interfaces.graphql.failover import FailoverPolicy, failover_policy
 from interfaces.graphql.rows import object_type
 
 T = TypeVar("T")
@@ -217,6 +218,10 @@ def service_snapshots(root: ServiceRow, info: Info[GqlContext, None]) -> list[Sn
 
 def service_autoscaling(root: ServiceRow, info: Info[GqlContext, None]) -> Autoscaling | None:
     return ctx(info).reads.dashboard.autoscaling(root.id)
+
+
+def service_failover_policy(root: ServiceRow) -> FailoverPolicy | None:
+    return failover_policy(root.failover)
 
 
 def _environment_arg(
@@ -903,6 +908,11 @@ else:
             ),
             "snapshots": field(
                 resolver=service_snapshots, description="Its volume snapshots, newest first."
+            ),
+            "failover": field(
+                resolver=service_failover_policy,
+                description="How it survives a dead node (null: the defaults, every replica "
+                "on a dead node is placed again on nodes that answer).",
             ),
             "autoscaling": field(
                 resolver=service_autoscaling,

@@ -30,6 +30,9 @@ class ServiceRow:
     updated_at: datetime
     deleted: bool
     position: int = 0
+    failover: dict[str, Any] | None = None
+    """Its failover policy (issue 17): min_healthy_replicas, preferred_nodes, backup_nodes
+    (None: the defaults)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,16 @@ class ServiceHandlers:
             store.update(
                 SERVICES, (e.originator_id,), spec=spec, replicas=e.replicas, updated_at=e.timestamp
             )
+
+    @handles(Service.FailoverPolicySet)
+    def failover_policy_set(self, e: Service.FailoverPolicySet, store: RowStore) -> None:
+        """How the service survives a dead node."""
+        store.update(
+            SERVICES,
+            (e.originator_id,),
+            failover=None if e.policy is None else plain(e.policy),
+            updated_at=e.timestamp,
+        )
 
     @handles(Service.Deleted)
     def service_deleted(self, e: Service.Deleted, store: RowStore) -> None:

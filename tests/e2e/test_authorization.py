@@ -866,6 +866,13 @@ CASES: dict[str, Case] = {
         "{ vcpuHourPrice } }",
         "node",
     ),
+    "Mutation.setFailoverPolicy": m(
+        "write",
+        "mutation($service: ID!, $node: ID!) { setFailoverPolicy(id: $service, "
+        "minHealthyReplicas: 1, preferredNodes: [$node]) { failover { preferredNodes } } }",
+        "service",
+        "node",
+    ),
     "Mutation.setProjectPlacement": m(
         "write",
         'mutation($project: ID!) { setProjectPlacement(id: $project, placement: "pack") '

@@ -102,3 +102,10 @@ def test_push_to_deploy_settings_are_read_and_checked() -> None:
         Settings.from_env({"CONTAINR_PUBLIC_URL": "containr.example.com"})
     with pytest.raises(SettingsError, match="CONTAINR_CI_WAIT_TIMEOUT"):
         Settings.from_env({"CONTAINR_CI_WAIT_TIMEOUT": "0"})
+
+
+def test_the_failover_grace_period_is_read_and_checked() -> None:
+    assert Settings.from_env({}).failover_grace_seconds == 30
+    assert Settings.from_env({"CONTAINR_FAILOVER_GRACE": "5"}).failover_grace_seconds == 5
+    with pytest.raises(SettingsError, match="CONTAINR_FAILOVER_GRACE"):
+        Settings.from_env({"CONTAINR_FAILOVER_GRACE": "0"})

@@ -7,6 +7,7 @@ import { BuildPlanDocument, type ServiceCardFragment, UpdateServiceDocument } fr
 import { ErrorMessage, Loading, Notice, SelectField, TextField } from "../../components/ui";
 import { diffSettings, formFromSpec, type SettingsForm } from "../../lib/settings";
 import { AutoscalingSection } from "./Autoscaling";
+import { FailoverSection } from "./Failover";
 
 function Group({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -210,6 +211,7 @@ export function SettingsTab({ service, canWrite }: { service: ServiceCardFragmen
         )}
       </form>
       {service.kind === "web" || service.kind === "worker" ? <AutoscalingSection serviceId={service.id} canWrite={canWrite} /> : null}
+      {service.kind === "web" || service.kind === "worker" ? <FailoverSection serviceId={service.id} canWrite={canWrite} /> : null}
       {isGit ? <BuildPlanPreview serviceId={service.id} /> : null}
     </div>
   );
