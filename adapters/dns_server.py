@@ -360,16 +360,22 @@ class InternalDns:
         otherwise every 5 s."""
         self.server.start()
         try:
-            burst_until = 0.0
+            burst_until = built = -1e9
+            woken = True
             while not stop.is_set():
-                try:
-                    self.refresh()
-                except Exception:  # the database or an engine away: keep the last table
-                    log.exception("internal DNS: rebuilding the table failed")
                 now = time.monotonic()
-                timeout = 0.25 if now < burst_until else 5.0
-                wait(timeout)
-                if time.monotonic() - now < timeout * 0.9:  # woken by a change
+                if woken or now - built >= (0.25 if now < burst_until else 5.0):
+                    try:
+                        self.refresh()
+                    except Exception:  # the database or an engine away: keep the last table
+                        log.exception("internal DNS: rebuilding the table failed")
+                    built = now
+                # Slices of at most a second, so a stop is seen soon.
+                step = 0.25 if time.monotonic() < burst_until else 1.0
+                started = time.monotonic()
+                wait(step)
+                woken = time.monotonic() - started < step * 0.9  # by a dashboard change
+                if woken:
                     burst_until = time.monotonic() + 3.0
         finally:
             self.server.stop()
