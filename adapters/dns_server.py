@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from uuid import UUID
 
 import dns.exception
 import dns.flags
@@ -42,6 +43,11 @@ _FORWARD_DEADLINE = 2.0
 """The whole time a forwarded query may take, over every upstream resolver."""
 _TCP_IDLE = 5.0
 _HEADER = struct.Struct("!HHHHHH")
+_CACHED_ANSWERS = 10_000
+"""Answers kept per table (a flood of made-up names does not grow it further)."""
+_WireKey = tuple[UUID | None, bool, bytes]
+"""An asker's organisation, whether it is on loopback, and its query's bytes but the id."""
+_Answer = tuple[dns.rcode.Rcode, list[dns.rrset.RRset], list[dns.rrset.RRset]]
 
 
 def host_resolvers(path: Path = Path("/etc/resolv.conf")) -> list[str]:
@@ -79,6 +85,9 @@ class DnsServer:
         self._tcp: socketserver.ThreadingTCPServer | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
+        self._cache: tuple[
+            DnsTable | None, dict[tuple[str, int], _Answer], dict[_WireKey, bytes]
+        ] = (None, {}, {})
         self._forwarders = ThreadPoolExecutor(8, thread_name_prefix="containr-dns-forward")
 
     @property
@@ -157,6 +166,15 @@ class DnsServer:
                 log.exception("internal DNS: answering a UDP query failed")
 
     def _answer_udp(self, udp: socket.socket, wire: bytes, peer: tuple[str, int]) -> None:
+        # The same question from the same kind of asker gets the same bytes (but its id)
+        # while the table stands: made once, not parsed and rendered per query.
+        table = self.table()
+        key = (table.asker(peer[0]), peer[0].startswith("127."), wire[2:])
+        wires = self._tables(table)[1]
+        made = wires.get(key)
+        if made is not None:
+            udp.sendto(wire[:2] + made, peer)
+            return
         query = self._parse(wire)
         if isinstance(query, bytes):
             udp.sendto(query, peer)
@@ -171,7 +189,10 @@ class DnsServer:
 
         response = self._internal(query, peer[0])
         if response is not None:
-            send(response)
+            answer = _wire(response, limit)
+            if len(wires) < _CACHED_ANSWERS:
+                wires[key] = answer[2:]
+            udp.sendto(answer, peer)
         else:
             self._forwarders.submit(lambda: send(self._forward(query)))
 
@@ -243,6 +264,14 @@ class DnsServer:
             return _reply(query, dns.rcode.REFUSED)  # another organisation's name
         response = _reply(query, dns.rcode.NOERROR)
         response.flags |= dns.flags.AA
+        question = query.question[0]
+        key = (question.name.to_text(), int(question.rdtype))  # the asker's exact case
+        cache = self._tables(table)[0]
+        cached = cache.get(key)
+        if cached is not None:
+            rcode, response.answer, response.additional = cached
+            response.set_rcode(rcode)
+            return response
         if entry is None:
             response.set_rcode(dns.rcode.NXDOMAIN)
         elif one:
@@ -251,7 +280,20 @@ class DnsServer:
             _srv(response, name.split(".", 2)[2], entry)
         else:
             _addresses(response, [t.address for t in entry.targets])
+        if len(cache) < _CACHED_ANSWERS:
+            cache[key] = (response.rcode(), list(response.answer), list(response.additional))
         return response
+
+    def _tables(
+        self, table: DnsTable
+    ) -> tuple[dict[tuple[str, int], _Answer], dict[_WireKey, bytes]]:
+        """The answers made from ``table`` so far, as records and as UDP answers' bytes (a
+        new table starts afresh): a name's records are made once per table, not per query."""
+        made_from, answers, wires = self._cache
+        if made_from is not table:
+            answers, wires = {}, {}
+            self._cache = (table, answers, wires)
+        return answers, wires
 
     def _forward(self, query: dns.message.Message) -> dns.message.Message:
         """The upstream resolvers' answer, or SERVFAIL when none answered by the deadline."""
