@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,13 +24,17 @@ import dns.rrset
 import pytest
 
 from adapters.dns_server import DnsServer, InternalDns
+from adapters.fakes import FakeClock
 from application import commands as c
 from application.changes import ChangeBatch
 from application.internal_dns import DnsTable, DnsTableBuilder, Entry, Target
 from application.processes.support import INSTANCE, MANAGED, ORGANIZATION
 from application.runtime_ports import ContainerSpec
 from application.settings import Settings
+from interfaces.bootstrap import bootstrap
+from interfaces.graphql.schema import build_schema
 from tests.integration.deploy_support import until
+from tests.integration.test_dashboard_reads import CountingContext, seed
 from tests.integration.test_deployer_fakes import Rig, bare_rig, rig  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.postgres
@@ -245,3 +250,34 @@ def test_other_names_are_forwarded_upstream_or_answered_servfail(bare_server: Dn
             assert silent.rcode() == dns.rcode.SERVFAIL
         finally:
             server.stop()
+
+
+NAMES = """query Dashboard($org: ID!) { organization(id: $org) { id
+  projects(first: 50) { nodes { id services { id name states { environmentId
+    internalHostname internalSrvName urls { url } } } } } } }"""
+
+
+def test_the_service_states_show_their_internal_names_in_one_read_per_level(
+    store_settings: Settings,
+) -> None:
+    app = bootstrap(store_settings, clock=FakeClock())
+    try:
+        principal, org = seed(app, 2)
+        context = CountingContext(app, principal, "test")
+        context.tables = Counter()
+        result = build_schema().execute_sync(
+            NAMES, variable_values={"org": org}, context_value=context
+        )
+        assert result.errors is None and result.data is not None
+        states = [
+            st
+            for p in result.data["organization"]["projects"]["nodes"]
+            for s in p["services"]
+            for st in s["states"]
+        ]
+        names = sorted((st["internalHostname"], st["internalSrvName"]) for st in states)
+        expected = [f"svc-{s}.production.project-{p}.internal" for p in range(2) for s in range(2)]
+        assert names == sorted((name, f"_http._tcp.{name}") for name in expected)
+        assert context.tables["environments"] == 1 and context.tables["projects"] == 1
+    finally:
+        app.close()
