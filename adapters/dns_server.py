@@ -100,6 +100,8 @@ class DnsServer:
     def start(self) -> None:
         """Bind both sockets (the same port) and serve in threads of their own."""
         udp, tcp = self._bind()
+        self._stopping.clear()  # started again after a stop: the lead came back
+        self._forwarders = ThreadPoolExecutor(8, thread_name_prefix="containr-dns-forward")
         tcp.daemon_threads = True
         self._udp, self._tcp = udp, tcp
         self._threads = [
@@ -146,6 +148,8 @@ class DnsServer:
             thread.join(timeout=5)
         if self._udp is not None:
             self._udp.close()
+        self._udp = self._tcp = None
+        self._threads = []
         self._forwarders.shutdown(wait=False, cancel_futures=True)
 
     # Transports
@@ -386,7 +390,24 @@ class InternalDns:
         self._table = DnsTable()
         host, port = server_at
         upstreams = [(address, 53) for address in host_resolvers()]
+        self.address = server_at
         self.server = DnsServer(host, port, self.table, upstreams=upstreams)
+        self._unbound = False
+
+    def _bound(self, stop: threading.Event) -> bool:
+        """Start the server; False (said once in the log) while its address cannot be bound,
+        e.g. before the engine made the bridge whose gateway it is."""
+        if stop.is_set():
+            return True
+        try:
+            self.server.start()
+        except OSError as e:
+            if not self._unbound:
+                log.error("internal DNS cannot listen on %s:%d: %s", *self.address, e)
+            self._unbound = True
+            return False
+        self._unbound = False
+        return True
 
     def table(self) -> DnsTable:
         """The table as last built (replaced whole: a query never sees half of one)."""
@@ -400,7 +421,8 @@ class InternalDns:
         """Serve while ``stop`` is not set; rebuild the table on each dashboard change, and
         every 0.25 s for 3 s after one (replicas start after the change that asks for them),
         otherwise every 5 s."""
-        self.server.start()
+        while not self._bound(stop):
+            stop.wait(5.0)
         try:
             burst_until = built = -1e9
             woken = True

@@ -117,7 +117,7 @@ class DnsTableBuilder:
                 for address in info.addresses.values():
                     askers[address] = UUID(organization)
         for node in nodes.values():  # a remote node's containers ask from its address
-            host = _host(node.endpoint)
+            host = node_address(node.endpoint)
             if host is not None:
                 askers.setdefault(host, node.organization_id)
         names = self._names(containers)
@@ -182,7 +182,7 @@ class DnsTableBuilder:
                 for address in sorted(info.addresses.values())[:1]:
                     targets.append(Target(replica, address, port))
                 continue
-            host = _host(endpoint)
+            host = node_address(endpoint)
             if host is not None:
                 targets.append(Target(replica, host, info.host_port))
         return tuple(targets)
@@ -193,7 +193,7 @@ def _port(service: ServiceRow) -> int | None:
     return port if isinstance(port, int) else None
 
 
-def _host(endpoint: str) -> str | None:
+def node_address(endpoint: str) -> str | None:
     """The IPv4 address of a node's engine endpoint (tcp://10.0.0.2:2376), if it names one."""
     try:
         host = urlsplit(endpoint).hostname
