@@ -50,6 +50,7 @@ class _LoadBalancing(msgspec.Struct, frozen=True, omit_defaults=True):
     selection_policy: _Selection
     try_duration: str | None = None
     try_interval: str | None = None
+    retry_match: list[dict[str, list[str]]] | None = None
 
 
 class _Active(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -338,6 +339,9 @@ def _to_caddy(route: Route) -> _Route:
             selection_policy=_Selection(policy=route.policy),
             try_duration=TRY_DURATION,
             try_interval="250ms",
+            # A replica killed mid-request (issue 17): Caddy 2.6 retries only failed dials
+            # unless told which requests are safe to send again; idempotent reads are.
+            retry_match=[{"method": ["GET", "HEAD", "OPTIONS"]}],
         ),
         health_checks=_HealthChecks(
             passive=_Passive(fail_duration=PASSIVE_FAIL_DURATION, max_fails=1), active=active

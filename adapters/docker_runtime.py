@@ -486,6 +486,32 @@ class DockerRuntime:
         finally:
             stream.abandon()
 
+    def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[str]:
+        """The engine's die and destroy events of containers with ``labels``, followed until
+        the first one or ``timeout`` seconds (the engine ends the stream then)."""
+        now = time.time()
+        window = min(timeout, max(self._timeout - 1, 1))  # the stream ends before a read times out
+        filters = {
+            "type": ["container"],
+            "event": ["die", "destroy"],
+            "label": [f"{key}={value}" for key, value in labels.items()],
+        }
+        with self._calls("following the engine's events"):
+            stream = self._streaming(
+                lambda api: api.events(
+                    since=int(now), until=math.ceil(now + window), filters=filters, decode=True
+                )
+            )
+        try:
+            with self._calls("following the engine's events"):
+                for event in stream.chunks:
+                    # ``since`` has whole seconds: events earlier in that second are old news
+                    if event.get("timeNano", 0) >= int(now * 1e9):
+                        return [str(event.get("id") or event.get("Actor", {}).get("ID", ""))]
+        finally:
+            stream.abandon()
+        return []
+
     # Issue 15 (database dumps): helpers with attached streams. Kept apart to ease merging.
 
     def run_streamed(

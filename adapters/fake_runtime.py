@@ -499,6 +499,27 @@ class InMemoryRuntime:
             self.calls.append(("restart", info.name))
             self._run(info)
 
+    def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[str]:
+        """The ids of containers with ``labels`` that exit or are removed within ``timeout``."""
+
+        def alive() -> dict[str, str]:
+            return {
+                c.id: c.state
+                for c in self.containers_by_id.values()
+                if all(c.labels.get(k) == v for k, v in labels.items())
+            }
+
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            before = {k for k, state in alive().items() if state == "running"}
+            while True:
+                now = alive()
+                gone = sorted(k for k in before if now.get(k) != "running")
+                left = deadline - time.monotonic()
+                if gone or left <= 0:
+                    return gone
+                self._changed.wait(left)
+
     def exec(self, container_id: str, command: list[str], *, timeout: float) -> int:
         """The fixed or simulated exit code (see the class docstring)."""
         with self._changed:

@@ -18,9 +18,8 @@ class NetworkProber:
             response = httpx.get(url, timeout=timeout, follow_redirects=False)
         except httpx.HTTPError as e:
             return ProbeResult(False, f"GET {url} failed: {type(e).__name__}")
-        if 200 <= response.status_code < 400:
-            return ProbeResult(True, f"GET {url} answered {response.status_code}")
-        return ProbeResult(False, f"GET {url} answered {response.status_code}")
+        status = response.status_code
+        return ProbeResult(200 <= status < 400, f"GET {url} answered {status}", status)
 
     def tcp(self, host: str, port: int, *, timeout: float) -> ProbeResult:
         """Open and close a TCP connection."""

@@ -12,17 +12,21 @@ import msgspec
 from application import commands as c
 from application.errors import ForbiddenError, NotFoundError
 from application.unit_of_work import UnitOfWork
+from domain.alert_rule import AlertRule
 from domain.backup import Backup
 from domain.backup_destination import BackupDestination
 from domain.cluster import Cluster
 from domain.deployment import Deployment
 from domain.git_connection import GitConnection
 from domain.guest import Guest
+from domain.incident import Incident
 from domain.node import Node
+from domain.notifier import Notifier
 from domain.organization import Organization
 from domain.preview import Preview
 from domain.project import Project
 from domain.service import Service
+from domain.silence import Silence
 from domain.user import SIGN_IN_PROVIDERS
 from domain.values import Role
 
@@ -177,6 +181,22 @@ def _destination(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return destination.organization_id
 
 
+def _alert_rule(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(AlertRule, cmd.rule_id, "alert rule").organization_id  # type: ignore[attr-defined]
+
+
+def _incident(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Incident, cmd.incident_id, "incident").organization_id  # type: ignore[attr-defined]
+
+
+def _silence(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Silence, cmd.silence_id, "silence").organization_id  # type: ignore[attr-defined]
+
+
+def _notifier(cmd: c.Command, uow: UnitOfWork) -> UUID:
+    return uow.get(Notifier, cmd.notifier_id, "notifier").organization_id  # type: ignore[attr-defined]
+
+
 def _connection(cmd: c.Command, uow: UnitOfWork) -> UUID:
     return uow.get(GitConnection, cmd.connection_id, "git connection").organization_id  # type: ignore[attr-defined]
 
@@ -248,6 +268,17 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.CreateBackupDestination: (Permission.MANAGE, _org, "organisation"),
     c.UpdateBackupDestination: (Permission.MANAGE, _destination, "backup destination"),
     c.RemoveBackupDestination: (Permission.MANAGE, _destination, "backup destination"),
+    # Alerts (issue 17): admins change rules; members take incidents on and silence them.
+    c.CreateAlertRule: (Permission.MANAGE, _org, "organisation"),
+    c.UpdateAlertRule: (Permission.MANAGE, _alert_rule, "alert rule"),
+    c.DeleteAlertRule: (Permission.MANAGE, _alert_rule, "alert rule"),
+    c.AcknowledgeIncident: (Permission.WRITE, _incident, "incident"),
+    c.CreateSilence: (Permission.WRITE, _org, "organisation"),
+    c.ExpireSilence: (Permission.WRITE, _silence, "silence"),
+    c.CreateNotifier: (Permission.MANAGE, _org, "organisation"),
+    c.UpdateNotifier: (Permission.MANAGE, _notifier, "notifier"),
+    c.DeleteNotifier: (Permission.MANAGE, _notifier, "notifier"),
+    c.TestNotifier: (Permission.MANAGE, _notifier, "notifier"),
     c.RotateWebhookSecret: (Permission.MANAGE, _connection, "git connection"),
     c.RemoveGitConnection: (Permission.MANAGE, _connection, "git connection"),
     c.SetServiceTriggers: (Permission.WRITE, _service, "service"),

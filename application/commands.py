@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 
 from application.errors import InvalidValueError
 from application.secrets import Secret, secret_dec_hook
+from domain.alerting import AlertEvent, AlertMetric, Comparator, ConditionKind, Severity
 from domain.autoscaling import (
     AutoscalingPolicy,
     Evaluation,
@@ -24,6 +25,8 @@ from domain.backup_destination import DestinationKind
 from domain.git_connection import GitProvider
 from domain.guest import GuestAction, GuestKind
 from domain.node import NodeKind
+from domain.notification_delivery import NotificationMessage
+from domain.notifier import NotifierKind, SmtpSecurity
 from domain.preview import DiskSpace, PreviewServices, WhenFull
 from domain.project import PlacementPreference
 from domain.service_autoscaling import MetricReadings
@@ -210,6 +213,8 @@ class CreateService(Command, frozen=True):
     resources: Resources = msgspec.field(default_factory=Resources)
     replicas: int = 1
     health_check: HealthCheck | None = None
+    liveness_check: HealthCheck | None = None
+    startup_check: HealthCheck | None = None
     cron_schedule: str | None = None
     cron_timezone: str | None = None
     cron_overlap: str = "skip"
@@ -235,6 +240,8 @@ class UpdateService(Command, frozen=True):
     resources: Resources | UnsetType = UNSET
     replicas: int | UnsetType = UNSET
     health_check: HealthCheck | UnsetType | None = UNSET
+    liveness_check: HealthCheck | UnsetType | None = UNSET
+    startup_check: HealthCheck | UnsetType | None = UNSET
     cron_schedule: str | UnsetType | None = UNSET
     cron_timezone: str | UnsetType | None = UNSET
     cron_overlap: str | UnsetType = UNSET
@@ -436,6 +443,8 @@ class ReportReplicaLost(Command, frozen=True):
     deployment_id: UUID
     replica: int
     reason: str
+    operation_id: str | None = None
+    exit_code: int | None = None
 
 
 class ReportReplicaReplaced(Command, frozen=True):
@@ -444,6 +453,35 @@ class ReportReplicaReplaced(Command, frozen=True):
     deployment_id: UUID
     replica: int
     container: str
+    operation_id: str | None = None
+
+
+class ReportReplicaCrashLooping(Command, frozen=True):
+    """Report: a replica of a live release keeps dying; it is restarted with backoff."""
+
+    deployment_id: UUID
+    replica: int
+    deaths: int
+    exit_code: int | None
+    last_lines: list[str]
+    operation_id: str
+
+
+class RecordReplicaHealth(Command, frozen=True):
+    """Report: a probe (startup, readiness, liveness) of a replica turned passing or failing."""
+
+    deployment_id: UUID
+    replica: int
+    probe: str
+    passing: bool
+    detail: str
+
+
+class RecordPreviousRetired(Command, frozen=True):
+    """Report: the replicas of the releases a live release replaced are gone."""
+
+    deployment_id: UUID
+    operation_id: str
 
 
 class ReportOrphanRemoved(Command, frozen=True):
@@ -1289,6 +1327,87 @@ class RemoveBackupDestination(Command, frozen=True):
     destination_id: UUID
 
 
+# Notifiers and notification deliveries (issue 17)
+
+
+class CreateNotifier(Command, frozen=True):
+    """Add a channel for the organisation's alert notifications: ``email`` (SMTP settings,
+    from, to), ``slack`` or ``discord`` (``secret_url``: the incoming-webhook URL) or
+    ``webhook`` (``url``, optional ``headers`` as ``Name: value``; a signing secret is made)."""
+
+    organization_id: UUID
+    name: str
+    kind: NotifierKind
+    enabled: bool = True
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_security: SmtpSecurity | None = None
+    smtp_username: str | None = None
+    smtp_password: Secret | None = None
+    email_from: str | None = None
+    email_to: list[str] = msgspec.field(default_factory=list)
+    secret_url: Secret | None = None
+    url: str | None = None
+    headers: list[Secret] = msgspec.field(default_factory=list)
+
+
+class UpdateNotifier(Command, frozen=True):
+    """Change some of a notifier's settings (fields left out keep their value; its kind
+    stays; a secret left out keeps the recorded one)."""
+
+    notifier_id: UUID
+    name: str | UnsetType = UNSET
+    enabled: bool | UnsetType = UNSET
+    smtp_host: str | UnsetType = UNSET
+    smtp_port: int | UnsetType = UNSET
+    smtp_security: SmtpSecurity | UnsetType = UNSET
+    smtp_username: str | UnsetType | None = UNSET
+    smtp_password: Secret | UnsetType = UNSET
+    email_from: str | UnsetType = UNSET
+    email_to: list[str] | UnsetType = UNSET
+    secret_url: Secret | UnsetType = UNSET
+    url: str | UnsetType = UNSET
+    headers: list[Secret] | UnsetType = UNSET
+    rotate_signing_secret: bool = False
+    """Webhook: make a new signing secret (the receiver must be given it)."""
+
+
+class DeleteNotifier(Command, frozen=True):
+    """Stop sending notifications to a notifier."""
+
+    notifier_id: UUID
+
+
+class TestNotifier(Command, frozen=True):
+    """Record what a test message sent to a notifier just now found (the send happens on
+    the way in, see ``application.notifications.NotifierTests``)."""
+
+    notifier_id: UUID
+    ok: bool
+    code: str | None = None
+    answer: str = ""
+
+
+class RequestNotificationDeliveries(Command, frozen=True):
+    """Report: the alert process handed a notification over for these notifiers (each
+    notification is recorded once per notifier, however often it is handed over)."""
+
+    organization_id: UUID
+    notifier_ids: list[UUID]
+    message: NotificationMessage
+
+
+class RecordDeliveryAttempt(Command, frozen=True):
+    """Report: attempt ``attempt`` of a delivery ended (a repeat is ignored)."""
+
+    delivery_id: UUID
+    attempt: int
+    ok: bool
+    answer: str
+    permanent: bool = False
+    """The channel will never take it (deleted notifier, refused message): no retry."""
+
+
 # Backups of managed databases (issue 15)
 
 
@@ -1366,3 +1485,119 @@ class ReportDatabaseRestoreStep(Command, frozen=True):
     restore_id: UUID
     step: Literal["restoring", "restored", "failed"]
     reason: str = ""
+
+
+# Alerts (issue 17)
+
+
+class AlertRuleInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """An alert rule's settings (all of them, when created and when changed)."""
+
+    name: str
+    severity: Severity = Severity.WARNING
+    enabled: bool = True
+    notifier_ids: list[UUID] | None = None
+    """The organisation's notifiers to tell (None: all of them)."""
+    project_id: UUID | None = None
+    environment_id: UUID | None = None
+    service_id: UUID | None = None
+    kind: ConditionKind = ConditionKind.METRIC
+    metric: AlertMetric | None = None
+    custom_metric: str | None = None
+    comparator: Comparator | None = None
+    threshold: float | None = None
+    for_seconds: int = 0
+    event: AlertEvent | None = None
+    count: int | None = None
+    window_seconds: int | None = None
+    resolve_after_seconds: int | None = None
+
+
+class CreateAlertRule(Command, frozen=True):
+    """Add an alert rule to an organisation."""
+
+    organization_id: UUID
+    settings: AlertRuleInput
+
+
+class UpdateAlertRule(Command, frozen=True):
+    """Replace an alert rule's settings (its kind stays)."""
+
+    rule_id: UUID
+    settings: AlertRuleInput
+
+
+class DeleteAlertRule(Command, frozen=True):
+    """Stop an alert rule (its open incidents resolve)."""
+
+    rule_id: UUID
+
+
+class AcknowledgeIncident(Command, frozen=True):
+    """Take an incident on."""
+
+    incident_id: UUID
+
+
+class CreateSilence(Command, frozen=True):
+    """Record incidents matching a rule, project and/or service until ``ends_at`` without
+    sending them."""
+
+    organization_id: UUID
+    ends_at: datetime
+    rule_id: UUID | None = None
+    project_id: UUID | None = None
+    service_id: UUID | None = None
+    comment: str = ""
+
+
+class ExpireSilence(Command, frozen=True):
+    """End a silence now."""
+
+    silence_id: UUID
+
+
+class OpenIncident(Command, frozen=True):
+    """The alert process found a rule's condition true for a subject with no open incident:
+    open one (pending, or firing at once when the rule has no ``for``)."""
+
+    rule_id: UUID
+    subject: str
+    trigger: str
+    title: str
+    started_at: datetime
+    """When the condition was first found true."""
+    labels: dict[str, str] = {}
+    project_id: UUID | None = None
+    environment_id: UUID | None = None
+    service_id: UUID | None = None
+    node_id: UUID | None = None
+    value: float | None = None
+    fire: bool = False
+    silenced_by: UUID | None = None
+
+
+class FireIncident(Command, frozen=True):
+    """A pending incident's condition held for its rule's ``for``."""
+
+    incident_id: UUID
+    at: datetime
+    value: float | None = None
+    silenced_by: UUID | None = None
+
+
+class EndIncident(Command, frozen=True):
+    """An open incident's condition stopped (resolved; dropped when it never fired)."""
+
+    incident_id: UUID
+    reason: str
+    at: datetime
+    value: float | None = None
+    timed_out: bool = False
+
+
+class RecordIncidentNotified(Command, frozen=True):
+    """A notification of an incident was handed to the notifiers."""
+
+    incident_id: UUID
+    key: str

@@ -18,6 +18,7 @@ import msgspec
 from application.errors import NotFoundError
 from projections import analytics, dashboard, history
 from projections.dashboard import (
+    AlertRuleRow,
     ApiTokenRow,
     AutoscalingRow,
     BackupDestinationRow,
@@ -29,14 +30,18 @@ from projections.dashboard import (
     CommitStatusRow,
     CronRunRow,
     DatabaseRestoreRow,
+    DeliveryAttemptRow,
     DeploymentRow,
     EnvironmentAccessRow,
     EnvironmentRow,
     GitConnectionRow,
     GuestRow,
+    IncidentRow,
     InvitationRow,
     MemberRow,
     NodeRow,
+    NotificationDeliveryRow,
+    NotifierRow,
     OrganizationRow,
     PreviewPolicyRow,
     PreviewRow,
@@ -47,6 +52,7 @@ from projections.dashboard import (
     ServiceTriggersRow,
     ShareLinkRow,
     SignInLinkRow,
+    SilenceRow,
     SnapshotRow,
     UserRow,
     WebhookDeliveryRow,
@@ -56,6 +62,7 @@ from projections.history import AuditRow, ReleaseRow
 from projections.schema import Row, Table
 
 __all__ = [  # the row types, for the interfaces (which never import projections themselves)
+    "AlertRuleRow",
     "ApiTokenRow",
     "AuditRow",
     "AutoscalingRow",
@@ -68,14 +75,18 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "CommitStatusRow",
     "CronRunRow",
     "DatabaseRestoreRow",
+    "DeliveryAttemptRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
     "GitConnectionRow",
     "GuestRow",
+    "IncidentRow",
     "InvitationRow",
     "MemberRow",
     "NodeRow",
+    "NotificationDeliveryRow",
+    "NotifierRow",
     "OrganizationRow",
     "PreviewPolicyRow",
     "PreviewRow",
@@ -88,6 +99,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "ServiceTriggersRow",
     "ShareLinkRow",
     "SignInLinkRow",
+    "SilenceRow",
     "SnapshotRow",
     "UserRow",
     "WebhookDeliveryRow",
@@ -446,6 +458,67 @@ class DashboardQueries:
         rows = self._select(dashboard.SNAPSHOTS, where={"id": snapshot_id})
         return _one(rows, dashboard.SnapshotRow, "snapshot", snapshot_id)
 
+    def alert_rules(self, organization_id: UUID | None = None) -> list[dashboard.AlertRuleRow]:
+        """An organisation's alert rules by name (every organisation's, for Containr)."""
+        where: dict[str, object] = {"deleted": False}
+        if organization_id is not None:
+            where["organization_id"] = organization_id
+        rows = self._select(dashboard.ALERT_RULES, where=where, order_by=("name", "id"))
+        return typed(rows, dashboard.AlertRuleRow)
+
+    def alert_rule(self, rule_id: UUID) -> dashboard.AlertRuleRow:
+        """One alert rule."""
+        rows = self._select(dashboard.ALERT_RULES, where={"id": rule_id, "deleted": False})
+        return _one(rows, dashboard.AlertRuleRow, "alert rule", rule_id)
+
+    def incidents(
+        self, organization_id: UUID, *, open_only: bool = False, limit: int = 200
+    ) -> list[dashboard.IncidentRow]:
+        """An organisation's incidents, newest first (only pending and firing ones with
+        ``open_only``)."""
+        where: dict[str, object] = {"organization_id": organization_id}
+        if open_only:
+            where["open"] = True
+        rows = self._select(
+            dashboard.INCIDENTS, where=where, order_by=("started_at", "id"), order="desc",
+            limit=limit,
+        )  # fmt: skip
+        return typed(rows, dashboard.IncidentRow)
+
+    def incident(self, incident_id: UUID) -> dashboard.IncidentRow:
+        """One incident."""
+        rows = self._select(dashboard.INCIDENTS, where={"id": incident_id})
+        return _one(rows, dashboard.IncidentRow, "incident", incident_id)
+
+    def open_incidents(self) -> list[dashboard.IncidentRow]:
+        """Every pending or firing incident (for the alert process)."""
+        rows = self._select(dashboard.INCIDENTS, where={"open": True}, order_by=("started_at",))
+        return typed(rows, dashboard.IncidentRow)
+
+    def incidents_changed(self, *, after: int, limit: int = 500) -> list[dashboard.IncidentRow]:
+        """Incidents changed after a log position, in the order they last changed (for the
+        alert process's notifications)."""
+        rows = self._select(
+            dashboard.INCIDENTS, since=("position", after + 1), order_by=("position",),
+            limit=limit,
+        )  # fmt: skip
+        return typed(rows, dashboard.IncidentRow)
+
+    def silences(self, organization_id: UUID) -> list[dashboard.SilenceRow]:
+        """An organisation's silences, latest ending first."""
+        rows = self._select(
+            dashboard.SILENCES,
+            where={"organization_id": organization_id},
+            order_by=("ends_at", "id"),
+            order="desc",
+        )
+        return typed(rows, dashboard.SilenceRow)
+
+    def silence(self, silence_id: UUID) -> dashboard.SilenceRow:
+        """One silence."""
+        rows = self._select(dashboard.SILENCES, where={"id": silence_id})
+        return _one(rows, dashboard.SilenceRow, "silence", silence_id)
+
     def backup_destinations(self, organization_id: UUID) -> list[dashboard.BackupDestinationRow]:
         """An organisation's backup destinations by name."""
         rows = self._select(
@@ -461,6 +534,82 @@ class DashboardQueries:
             dashboard.BACKUP_DESTINATIONS, where={"id": destination_id, "removed": False}
         )
         return _one(rows, dashboard.BackupDestinationRow, "backup destination", destination_id)
+
+    def notifiers(self, organization_id: UUID) -> list[dashboard.NotifierRow]:
+        """An organisation's notifiers by name."""
+        rows = self._select(
+            dashboard.NOTIFIERS,
+            where={"organization_id": organization_id, "deleted": False},
+            order_by=("name", "id"),
+        )
+        return typed(rows, dashboard.NotifierRow)
+
+    def notifier(self, notifier_id: UUID) -> dashboard.NotifierRow:
+        """One notifier."""
+        rows = self._select(dashboard.NOTIFIERS, where={"id": notifier_id, "deleted": False})
+        return _one(rows, dashboard.NotifierRow, "notifier", notifier_id)
+
+    def notification_deliveries(
+        self,
+        *,
+        organization_id: UUID | None = None,
+        incident_id: UUID | None = None,
+        notification_key: str | None = None,
+        limit: int = 100,
+    ) -> list[dashboard.NotificationDeliveryRow]:
+        """Deliveries of an organisation, of one incident or of one notification, newest
+        first."""
+        where: dict[str, object] = {}
+        if organization_id is not None:
+            where["organization_id"] = organization_id
+        if incident_id is not None:
+            where["incident_id"] = incident_id
+        if notification_key is not None:
+            where["notification_key"] = notification_key
+        rows = self._select(
+            dashboard.NOTIFICATION_DELIVERIES,
+            where=where,
+            order_by=("requested_at", "id"),
+            order="desc",
+            limit=limit,
+        )
+        return typed(rows, dashboard.NotificationDeliveryRow)
+
+    def notification_delivery(self, delivery_id: UUID) -> dashboard.NotificationDeliveryRow:
+        """One notification delivery."""
+        rows = self._select(dashboard.NOTIFICATION_DELIVERIES, where={"id": delivery_id})
+        return _one(rows, dashboard.NotificationDeliveryRow, "notification delivery", delivery_id)
+
+    def delivery_attempts(self, delivery_id: UUID) -> list[dashboard.DeliveryAttemptRow]:
+        """A delivery's attempts, first first."""
+        rows = self._select(
+            dashboard.DELIVERY_ATTEMPTS, where={"delivery_id": delivery_id}, order_by=("attempt",)
+        )
+        return typed(rows, dashboard.DeliveryAttemptRow)
+
+    def due_notification_deliveries(
+        self, now: datetime, limit: int = 100
+    ) -> list[dashboard.NotificationDeliveryRow]:
+        """Deliveries whose next attempt is due at ``now``, the longest due first (for the
+        notification process)."""
+        rows = self._select(
+            dashboard.NOTIFICATION_DELIVERIES,
+            where={"state": ["pending", "retrying"]},
+            until=("next_attempt_at", now),
+            order_by=("next_attempt_at", "id"),
+            limit=limit,
+        )
+        return typed(rows, dashboard.NotificationDeliveryRow)
+
+    def next_notification_due(self) -> datetime | None:
+        """When the next pending delivery is due (None: none waits)."""
+        rows = self._select(
+            dashboard.NOTIFICATION_DELIVERIES,
+            where={"state": ["pending", "retrying"]},
+            order_by=("next_attempt_at", "id"),
+            limit=1,
+        )
+        return typed(rows, dashboard.NotificationDeliveryRow)[0].next_attempt_at if rows else None
 
     def busy_snapshots(self) -> list[dashboard.SnapshotRow]:
         """Snapshots with steps or restores still to take (for Containr's processes)."""

@@ -338,6 +338,12 @@ class ContainerRuntime(Protocol):
         """The container's output lines (stdout and stderr), following if asked."""
         ...
 
+    def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[str]:
+        """Follow the engine's events for up to ``timeout`` seconds: the ids of containers
+        carrying ``labels`` that died or were removed meanwhile, as soon as one did (empty
+        when none did in time)."""
+        ...
+
     def exec_output(
         self, container_id: str, command: list[str], *, timeout: float
     ) -> tuple[int, bytes]:
@@ -421,6 +427,8 @@ class ProbeResult(msgspec.Struct, frozen=True):
 
     ok: bool
     detail: str
+    status: int | None = None
+    """The HTTP status the replica answered (HTTP probes that got an answer)."""
 
 
 class Prober(Protocol):

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from application.access import AccessGate
+from application.alert_ports import AlertDelivery
 from application.archives import SourceArchives
 from application.auth import AuthService
 from application.authz import Principal
@@ -25,6 +26,7 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
+from application.notifications import NotifierTests
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
 from application.projections import ReadModelAdmin, TimeTravel
@@ -107,6 +109,10 @@ class Services:
     """Managed databases' figures, measured by their engines (None: no engine wired in)."""
     wake: WakeGate | None = None
     """Holds requests for sleeping services while they wake (None: no wake handler)."""
+    notifier_tests: NotifierTests | None = None
+    """Sends a test message to a notifier now (None: no notifier channels wired in)."""
+    alert_delivery: AlertDelivery | None = None
+    """Where the alert process hands notifications over to the notifiers (issue 17)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -106,6 +106,30 @@ class UploadedSource:
         return self.digest[:12]
 
 
+PROBES = ("startup", "readiness", "liveness")
+MAX_LOG_LINES = 20
+"""The log lines a crash-looping replica's record keeps."""
+
+
+@dataclass(frozen=True)
+class CrashLoop:
+    """A replica that keeps dying: how often, its last exit code and log lines, since when."""
+
+    deaths: int
+    exit_code: int | None
+    last_lines: tuple[str, ...]
+    since: datetime
+
+
+@dataclass(frozen=True)
+class ProbeStatus:
+    """A probe's latest verdict on a replica, and since when."""
+
+    passing: bool
+    detail: str
+    since: datetime
+
+
 @dataclass(frozen=True)
 class StateChange:
     """One step in a release's history."""
@@ -207,12 +231,89 @@ class Deployment(ContainrAggregate):
 
         replica: int
         reason: str
+        operation_id: str | None
+        exit_code: int | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Losses recorded before issue 17 had no operation id nor exit code."""
+            state["operation_id"] = None
+            state["exit_code"] = None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.lost.add(self.replica)
+            if self.operation_id is not None:
+                aggregate.operations.add(self.operation_id)
+            if aggregate.spec.health_check is not None:
+                # Its replacement takes traffic once its readiness probe passes.
+                aggregate.unready.add(self.replica)
 
     class ReplicaReplaced(ContainrAggregate.Event):
         """A lost replica runs again."""
 
         replica: int
         container: str
+        operation_id: str | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Replacements recorded before issue 17 had no operation id."""
+            state["operation_id"] = None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.lost.discard(self.replica)
+            aggregate.crash_looping.pop(self.replica, None)
+            if self.operation_id is not None:
+                aggregate.operations.add(self.operation_id)
+
+    class ReplicaCrashLooping(ContainrAggregate.Event):
+        """A replica keeps dying: it is restarted with a growing backoff (issue 17)."""
+
+        replica: int
+        deaths: int
+        exit_code: int | None
+        last_lines: tuple[str, ...]
+        """Its last log lines (redacted) before the latest death."""
+        operation_id: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.lost.add(self.replica)
+            aggregate.crash_looping[self.replica] = CrashLoop(
+                self.deaths, self.exit_code, tuple(self.last_lines), self.timestamp
+            )
+            aggregate.operations.add(self.operation_id)
+
+    class ReplicaHealthChanged(ContainrAggregate.Event):
+        """A probe of a replica turned passing or failing (never recorded per probe)."""
+
+        replica: int
+        probe: str
+        """startup, readiness or liveness."""
+        passing: bool
+        detail: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.health.setdefault(self.replica, {})[self.probe] = ProbeStatus(
+                self.passing, self.detail, self.timestamp
+            )
+            if self.probe == "readiness":
+                if self.passing:
+                    aggregate.unready.discard(self.replica)
+                else:
+                    aggregate.unready.add(self.replica)
+
+    class PreviousRetired(ContainrAggregate.Event):
+        """The replicas of the releases this one replaced are stopped and removed."""
+
+        operation_id: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.retire_pending = False
+            aggregate.operations.add(self.operation_id)
 
     class RestartRequested(ContainrAggregate.Event):
         """Someone asked for the live release's replicas to be restarted."""
@@ -233,7 +334,9 @@ class Deployment(ContainrAggregate):
                 aggregate.pending_restart = None
 
     class BecameHealthy(Transitioned):
-        pass
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            aggregate.retire_pending = True  # a step of its own, resumed after a crash
 
     class Failed(Transitioned):
         failed_in: DeploymentState
@@ -294,6 +397,15 @@ class Deployment(ContainrAggregate):
         self.operations: set[str] = set()
         self.placements: dict[int, UUID] = {}
         self.pending_restart: str | None = None
+        self.lost: set[int] = set()
+        """Replicas recorded lost and not yet running again."""
+        self.unready: set[int] = set()
+        """Replicas out of the route: their readiness probe fails (or has not passed yet)."""
+        self.crash_looping: dict[int, CrashLoop] = {}
+        self.health: dict[int, dict[str, ProbeStatus]] = {}
+        """Per replica, each probe's latest verdict."""
+        self.retire_pending = False
+        """Live, and the replicas of the releases it replaced may still run."""
 
     @classmethod
     def request(
@@ -441,19 +553,118 @@ class Deployment(ContainrAggregate):
             explanation=explanation,
         )
 
-    def lose_replica(self, replica: int, reason: str, *, actor: Actor, now: datetime) -> None:
-        """Record that a replica of this live release stopped running."""
+    def lose_replica(
+        self,
+        replica: int,
+        reason: str,
+        *,
+        actor: Actor,
+        now: datetime,
+        operation_id: str | None = None,
+        exit_code: int | None = None,
+    ) -> bool:
+        """Record that a replica of this live release stopped running; a replica already
+        recorded lost (or crash looping) and a repeated report are not recorded again."""
         self._require_live()
+        if replica in self.lost or (operation_id is not None and operation_id in self.operations):
+            return False
         self.trigger_event(
-            self.ReplicaLost, replica=replica, reason=reason, actor=actor, timestamp=now
+            self.ReplicaLost,
+            replica=replica,
+            reason=reason,
+            operation_id=operation_id,
+            exit_code=exit_code,
+            actor=actor,
+            timestamp=now,
         )
+        return True
 
-    def replace_replica(self, replica: int, container: str, *, actor: Actor, now: datetime) -> None:
-        """Record that a lost replica runs again."""
+    def replace_replica(
+        self,
+        replica: int,
+        container: str,
+        *,
+        actor: Actor,
+        now: datetime,
+        operation_id: str | None = None,
+    ) -> bool:
+        """Record that a lost replica runs again (a repeated report is ignored)."""
         self._require_live()
+        if operation_id is not None and operation_id in self.operations:
+            return False
         self.trigger_event(
-            self.ReplicaReplaced, replica=replica, container=container, actor=actor, timestamp=now
+            self.ReplicaReplaced,
+            replica=replica,
+            container=container,
+            operation_id=operation_id,
+            actor=actor,
+            timestamp=now,
         )
+        return True
+
+    def record_crash_loop(
+        self,
+        replica: int,
+        *,
+        deaths: int,
+        exit_code: int | None,
+        last_lines: tuple[str, ...],
+        operation_id: str,
+        actor: Actor,
+        now: datetime,
+    ) -> bool:
+        """Record that a replica keeps dying; once, until it runs again."""
+        self._require_live()
+        if replica in self.crash_looping or operation_id in self.operations:
+            return False
+        self.trigger_event(
+            self.ReplicaCrashLooping,
+            replica=replica,
+            deaths=deaths,
+            exit_code=exit_code,
+            last_lines=tuple(last_lines[-MAX_LOG_LINES:]),
+            operation_id=operation_id,
+            actor=actor,
+            timestamp=now,
+        )
+        return True
+
+    def record_replica_health(
+        self, replica: int, probe: str, passing: bool, detail: str, *, actor: Actor, now: datetime
+    ) -> bool:
+        """Record a probe's new verdict on a replica; the same verdict again is no change."""
+        self._require_live()
+        if probe not in PROBES:
+            raise InvalidValueError("probe", f"must be one of {', '.join(PROBES)}")
+        if passing == self.probe_passing(replica, probe):
+            return False
+        self.trigger_event(
+            self.ReplicaHealthChanged,
+            replica=replica,
+            probe=probe,
+            passing=passing,
+            detail=detail[:500],
+            actor=actor,
+            timestamp=now,
+        )
+        return True
+
+    def probe_passing(self, replica: int, probe: str) -> bool:
+        """A probe's current verdict on a replica: passing until recorded failing; readiness
+        also fails while the replica is out of the route (lost, its replacement unproven)."""
+        if probe == "readiness":
+            return replica not in self.unready
+        current = self.health.get(replica, {}).get(probe)
+        return current is None or current.passing
+
+    def record_retired(self, operation_id: str, *, actor: Actor, now: datetime) -> bool:
+        """The previous releases' replicas are gone (repeats are ignored)."""
+        if not self.retire_pending or operation_id in self.operations:
+            return False
+        self.trigger_event(
+            self.PreviousRetired, operation_id=operation_id, actor=actor, timestamp=now
+        )
+        return True
 
     def request_restart(
         self, operation_id: str, reason: str, *, actor: Actor, now: datetime

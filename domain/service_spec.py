@@ -140,7 +140,10 @@ class Resources:
 
 @dataclass(frozen=True)
 class HealthCheck:
-    """A probe that must pass before a replica takes traffic."""
+    """A probe of a replica, as Kubernetes defines them: run every ``interval_seconds``
+    (none before ``grace_period_seconds``, the start period), each within
+    ``timeout_seconds``; ``retries`` failures in a row fail it (the failure threshold),
+    ``success_threshold`` passes in a row pass it again."""
 
     kind: HealthCheckKind
     path: str | None = None
@@ -150,6 +153,9 @@ class HealthCheck:
     timeout_seconds: float = 2.0
     retries: int = 3
     grace_period_seconds: float = 0.0
+    success_threshold: int = 1
+    expected_status: int | None = None
+    """The HTTP status a healthy replica answers (None: any 2xx or 3xx)."""
 
     def check(self) -> None:
         """Raise InvalidValueError for an incomplete probe or impossible timings."""
@@ -177,6 +183,26 @@ class HealthCheck:
             raise InvalidValueError(
                 "health_check.grace_period_seconds", "must be 0 to 3600 seconds"
             )
+        if not 1 <= self.success_threshold <= 100:
+            raise InvalidValueError("health_check.success_threshold", "must be between 1 and 100")
+        if self.expected_status is not None and not 100 <= self.expected_status <= 599:
+            raise InvalidValueError(
+                "health_check.expected_status", "must be an HTTP status, 100 to 599"
+            )
+        if self.expected_status is not None and self.kind is not HealthCheckKind.HTTP:
+            raise InvalidValueError(
+                "health_check.expected_status", "only an HTTP check answers a status"
+            )
+
+    def named(self, name: str) -> HealthCheck:
+        """This check, its errors naming the spec field ``name`` (e.g. liveness_check)."""
+        try:
+            self.check()
+        except InvalidValueError as e:
+            raise InvalidValueError(
+                (e.field or name).replace("health_check", name, 1), e.message
+            ) from None
+        return self
 
 
 @dataclass(frozen=True)
@@ -295,6 +321,12 @@ class ServiceSpec:
     resources: Resources = field(default_factory=Resources)
     replicas: int = 1
     health_check: HealthCheck | None = None
+    """The readiness probe: checked before a release takes traffic and then continuously;
+    a replica failing it is out of the route until it passes again."""
+    liveness_check: HealthCheck | None = None
+    """A replica failing it is restarted (with backoff)."""
+    startup_check: HealthCheck | None = None
+    """Holds the readiness and liveness probes until it passes once; failing it restarts."""
     cron_schedule: str | None = None
     cron_timezone: str | None = None
     """The time zone the schedule is read in (an IANA name); None is UTC."""
@@ -335,8 +367,7 @@ class ServiceSpec:
             check_image_reference(self.image)
         self.build.check()
         self.resources.check()
-        if self.health_check is not None:
-            self.health_check.check()
+        self._check_probes()
         if self.port is not None:
             check_port("port", self.port)
         if self.kind is ServiceKind.WEB and self.port is None:
@@ -373,6 +404,12 @@ class ServiceSpec:
         self._check_metrics_endpoint()
         domains = tuple(dict.fromkeys(validate_hostname("domains", d) for d in self.domains))
         return replace(self, domains=domains, volumes=tuple(self.volumes))
+
+    def _check_probes(self) -> None:
+        for name in ("health_check", "liveness_check", "startup_check"):
+            probe: HealthCheck | None = getattr(self, name)
+            if probe is not None:
+                probe.named(name)
 
     def _check_metrics_endpoint(self) -> None:
         if self.metrics_endpoint is not None:

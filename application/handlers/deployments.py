@@ -11,8 +11,11 @@ from application.commands import (
     PromoteDeployment,
     RecordBuilt,
     RecordHealthy,
+    RecordPreviousRetired,
+    RecordReplicaHealth,
     RecordRestarted,
     RedeployService,
+    ReportReplicaCrashLooping,
     ReportReplicaLost,
     ReportReplicaReplaced,
     RequestDeployment,
@@ -327,14 +330,56 @@ def record_restarted(cmd: RecordRestarted, uow: UnitOfWork) -> dict[str, UUID]:
 def report_replica_lost(cmd: ReportReplicaLost, uow: UnitOfWork) -> dict[str, UUID]:
     """Record drift: a replica of a live release stopped running."""
     deployment = _deployment(uow, cmd.deployment_id)
-    deployment.lose_replica(cmd.replica, cmd.reason, actor=uow.actor, now=uow.now)
+    deployment.lose_replica(
+        cmd.replica,
+        cmd.reason,
+        operation_id=cmd.operation_id,
+        exit_code=cmd.exit_code,
+        actor=uow.actor,
+        now=uow.now,
+    )
     return {"deployment_id": deployment.id}
 
 
 def report_replica_replaced(cmd: ReportReplicaReplaced, uow: UnitOfWork) -> dict[str, UUID]:
     """Record that a lost replica runs again."""
     deployment = _deployment(uow, cmd.deployment_id)
-    deployment.replace_replica(cmd.replica, cmd.container, actor=uow.actor, now=uow.now)
+    deployment.replace_replica(
+        cmd.replica, cmd.container, operation_id=cmd.operation_id, actor=uow.actor, now=uow.now
+    )
+    return {"deployment_id": deployment.id}
+
+
+def report_replica_crash_looping(
+    cmd: ReportReplicaCrashLooping, uow: UnitOfWork
+) -> dict[str, UUID]:
+    """Record that a replica keeps dying (once, until it runs again)."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.record_crash_loop(
+        cmd.replica,
+        deaths=cmd.deaths,
+        exit_code=cmd.exit_code,
+        last_lines=tuple(cmd.last_lines),
+        operation_id=cmd.operation_id,
+        actor=uow.actor,
+        now=uow.now,
+    )
+    return {"deployment_id": deployment.id}
+
+
+def record_replica_health(cmd: RecordReplicaHealth, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record a probe's new verdict on a replica."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.record_replica_health(
+        cmd.replica, cmd.probe, cmd.passing, cmd.detail, actor=uow.actor, now=uow.now
+    )
+    return {"deployment_id": deployment.id}
+
+
+def record_previous_retired(cmd: RecordPreviousRetired, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that the releases a live release replaced have no replicas left."""
+    deployment = _deployment(uow, cmd.deployment_id)
+    deployment.record_retired(cmd.operation_id, actor=uow.actor, now=uow.now)
     return {"deployment_id": deployment.id}
 
 

@@ -16,6 +16,7 @@ from application.commands import (
     UpdateService,
 )
 from application.cron import check_cron, check_timezone
+from application.errors import InvalidValueError
 from application.handlers.common import (
     live_project,
     live_service,
@@ -32,6 +33,20 @@ from domain.values import SealedValue
 
 # Every setting of a service spec but its kind: commands carry any of them by the same name.
 _SPEC_FIELDS = tuple(f.name for f in fields(ServiceSpec) if f.name != "kind")
+# What createDatabase sets from the engine's profile: a managed database keeps them (its
+# version changes with updateDatabase; a shared data volume must stay one replica's).
+_DATABASE_MANAGED = (
+    "git",
+    "image",
+    "build",
+    "start_command",
+    "port",
+    "health_check",
+    "volumes",
+    "volume_per_replica",
+    "cron_schedule",
+    "metrics_endpoint",
+)
 
 
 def _settings(cmd: CreateService | UpdateService) -> dict[str, Any]:
@@ -90,12 +105,32 @@ def update_service(cmd: UpdateService, uow: UnitOfWork) -> dict[str, UUID]:
     service = live_service(uow, cmd.service_id)
     live_project(uow, service.project_id)
     changes = _settings(cmd)
+    if service.spec.database is not None:
+        _check_unmanaged(service, changes, cmd)
     if changes:
         service.reconfigure(replace(service.spec, **changes), actor=uow.actor, now=uow.now)
     if cmd.repository_token is not UNSET:
         token = _seal_token(uow, service.organization_id, service.id, cmd.repository_token)
         service.change_repository_token(token, actor=uow.actor, now=uow.now)
     return {"service_id": service.id}
+
+
+def _check_unmanaged(service: Service, changes: dict[str, Any], cmd: UpdateService) -> None:
+    """Raise InvalidValueError if an update would change what a managed database's engine
+    profile set (its image, volumes, probe, ...)."""
+    touched = [
+        name
+        for name in _DATABASE_MANAGED
+        if name in changes and changes[name] != getattr(service.spec, name)
+    ]
+    if cmd.repository_token is not UNSET:
+        touched.append("repository_token")
+    if touched:
+        raise InvalidValueError(
+            touched[0],
+            f"service {service.name!r} is a managed database: Containr sets its "
+            f"{', '.join(touched)}; change its version with updateDatabase",
+        )
 
 
 def scale_service(cmd: ScaleService, uow: UnitOfWork) -> dict[str, UUID]:

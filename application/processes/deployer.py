@@ -28,6 +28,7 @@ from application.bus import CommandBus, Context
 from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
+from application.processes.health import probe_once
 from application.processes.replicas import Replicas
 from application.processes.support import (
     DEPLOYMENT,
@@ -73,6 +74,8 @@ PLACEMENT_STRATEGIES = {
 """The scheduler's strategy for a project's placement preference."""
 ACTOR = Actor("system:deployer")
 MAX_STEPS_IN_A_ROW = 8
+RETIREMENT_RESUME_SECONDS = 30.0
+"""How often unfinished retirements are looked for (the first tick looks at once)."""
 IN_PROGRESS = {DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.STARTING}
 
 
@@ -153,18 +156,55 @@ class Deployer:
         self._busy: set[UUID] = set()
         self._lock = threading.Lock()
         self._node_lock = threading.Lock()
+        self._stop = threading.Event()
+        """Set when the process stops: waits inside steps are timers on it, not sleeps."""
+        self._retirements_due = every(RETIREMENT_RESUME_SECONDS)
 
     # The loop
 
     def run(self, stop: threading.Event, wait: Callable[[float], object]) -> None:
         """Tick until ``stop`` is set; ``wait`` blocks until something may have changed."""
+        self._stop = stop
         while not stop.is_set():
             try:
                 self.tick()
+                if self._retirements_due():
+                    self.resume_retirements()
             except Exception:
                 log.exception("the deployer's tick failed")
             wait(1.0)
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def resume_retirements(self) -> None:
+        """Retire the previous releases of every live release whose retirement did not
+        finish (the process died during it, or an engine failed it): a resumable step."""
+        for state in self.dashboard.live_states():
+            if state.live_deployment_id is None:
+                continue
+            deployment = self.queries.deployment(state.live_deployment_id)
+            if deployment.state is not DeploymentState.HEALTHY or not deployment.retire_pending:
+                continue
+            with self._lock:
+                if deployment.id in self._busy:
+                    continue
+                self._busy.add(deployment.id)
+            self._pool.submit(self._resume_retirement, deployment)
+
+    def _resume_retirement(self, deployment: Deployment) -> None:
+        try:
+            self._retire_previous(deployment, self._runtimes_of(deployment))
+        except Exception:
+            log.exception("deployment %s: retiring the previous release failed", deployment.id)
+        finally:
+            with self._lock:
+                self._busy.discard(deployment.id)
+
+    def _runtimes_of(self, deployment: Deployment) -> list[ContainerRuntime]:
+        """The engines of a release's replicas (the local one when it has no placement)."""
+        endpoints = {self.queries.node(NodeId(n)).endpoint for n in deployment.placements.values()}
+        return [
+            self.runtimes.for_endpoint(e) for e in sorted(endpoints or {self.config.local_endpoint})
+        ]
 
     def tick(self) -> None:
         """Start the next step of every release in progress that is not already moving."""
@@ -577,7 +617,7 @@ class Deployer:
         """
         check = deployment.spec.health_check
         grace = check.grace_period_seconds if check else 1.0
-        time.sleep(max(0.0, grace - (time.monotonic() - started_at)))
+        self._stop.wait(max(0.0, grace - (time.monotonic() - started_at)))
         failures = 0
         while True:
             if deployment.deadline is not None and self.clock.now() >= deployment.deadline:
@@ -594,19 +634,11 @@ class Deployer:
             failures += 1
             if failures >= check.retries:
                 return result
-            time.sleep(check.interval_seconds)
+            if self._stop.wait(check.interval_seconds):
+                return ProbeResult(False, "Containr stopped while it was being checked")
 
     def _probe(self, check: Any, runtime: ContainerRuntime, info: ContainerInfo) -> ProbeResult:
-        if check.kind is HealthCheckKind.COMMAND:
-            code = runtime.exec(info.id, list(check.command), timeout=check.timeout_seconds)
-            return ProbeResult(code == 0, f"health command exited with {code}")
-        if info.host_port is None:
-            return ProbeResult(False, "the container publishes no port to probe")
-        if check.kind is HealthCheckKind.HTTP:
-            return self.prober.http(
-                f"http://127.0.0.1:{info.host_port}{check.path}", timeout=check.timeout_seconds
-            )
-        return self.prober.tcp("127.0.0.1", info.host_port, timeout=check.timeout_seconds)
+        return probe_once(check, runtime, self.prober, info)
 
     def _abandon(
         self, deployment: Deployment, started: list[tuple[ContainerRuntime, ContainerInfo]]
@@ -656,7 +688,7 @@ class Deployer:
         Only releases that ended (superseded, failed, …): a newer release that started or
         went live during the drain keeps its replicas.
         """
-        time.sleep(self.config.drain_seconds)
+        self._stop.wait(self.config.drain_seconds)
         ended: dict[str, bool] = {}
 
         def has_ended(other: str) -> bool:
@@ -688,6 +720,11 @@ class Deployer:
         if doomed:  # all at once: each may take its stop timeout
             with ThreadPoolExecutor(min(len(doomed), 8), thread_name_prefix="retire") as pool:
                 list(pool.map(retire, doomed))
+        self._send(
+            c.RecordPreviousRetired(
+                deployment_id=deployment.id, operation_id=f"{deployment.id}:retired"
+            )
+        )
 
     # Nodes
 

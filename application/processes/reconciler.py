@@ -7,8 +7,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +18,7 @@ from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer
+from application.processes.health import lost_operation
 from application.processes.replicas import Replicas
 from application.processes.snapshots import SnapshotProcess
 from application.processes.support import (
@@ -47,7 +48,8 @@ from application.runtime_ports import (
     Route,
 )
 from application.wake import WakeTokens
-from domain.deployment import Deployment, DeploymentState
+from domain.deployment import MAX_LOG_LINES, Deployment, DeploymentState
+from domain.health import RECOVERED_AFTER, RestartBackoff
 from domain.ids import Actor
 from domain.service import Service
 from domain.service_spec import HealthCheckKind, ServiceKind
@@ -56,6 +58,8 @@ log = logging.getLogger(__name__)
 ACTOR = Actor("system:reconciler")
 MIN_GAP = 0.2
 """Seconds between two ticks at least, however often the dashboard changes."""
+DEATH_CHECK = 0.25
+"""Seconds between two looks at the death followers' flag while the loop waits."""
 RETIRE_GRACE = timedelta(seconds=30)  # the deployer retires old replicas after draining
 
 
@@ -74,6 +78,15 @@ def _handed_over(wanted: Desired, handing_over: set[tuple[UUID, UUID]]) -> bool:
     return bool(deployment.spec.volumes) and (
         (deployment.service_id, deployment.environment_id) in handing_over
     )
+
+
+def _ready(wanted: Desired, running: list[ContainerInfo]) -> list[ContainerInfo]:
+    """The running replicas that take traffic: those whose readiness probe does not fail.
+    When none passes, all stay (better a failing answer than none: no route at all)."""
+    published = [c for c in running if c.host_port]
+    unready = wanted.deployment.unready
+    ready = [c for c in published if int(c.labels.get(REPLICA, "-1")) not in unready]
+    return ready or published
 
 
 class Reconciler:
@@ -114,9 +127,21 @@ class Reconciler:
         self._unguarded: set[str] = set()
         """Routes of members-only environments that cannot be guarded (no access check)."""
         self._stop = threading.Event()
+        self._running_loop = False
+        self._reports = 0
+        self._starting: set[str] = set()
+        """The routes releases in progress switch themselves (this tick's view)."""
+        """Commands sent so far (a tick re-reads a release it reported on)."""
+        """Only the running loop follows the engines' events (tests drive ticks alone)."""
+        self._died = threading.Event()
+        """Set by the engines' death followers: a container of ours died or was removed."""
+        self._death_followers: dict[str, threading.Thread] = {}
         self.instance = deployer.config.instance
         self.replicas = Replicas(self.instance)
         """Replaces lost replicas as the deployer starts them (same labels, names, networks)."""
+        self._backoff: dict[tuple[UUID, int], RestartBackoff] = {}
+        """Each replica's deaths and restart backoff (this process's memory: a new leader
+        starts afresh, and the release's record keeps a crash loop recorded once)."""
 
     def run(
         self, stop: threading.Event, wait: Callable[[float], object], *, interval: float = 3.0
@@ -124,6 +149,7 @@ class Reconciler:
         """Reconcile until ``stop`` is set: every ``interval``, and when ``wait`` returns
         early (the dashboard changed), but at most once per ``MIN_GAP``."""
         self._stop = stop
+        self._running_loop = True
         while not stop.is_set():
             try:
                 self.tick()
@@ -131,9 +157,44 @@ class Reconciler:
                 log.exception("the reconciler's tick failed")
             if stop.wait(MIN_GAP):  # a burst of changes makes one tick, not one each
                 return
-            wait(interval - MIN_GAP)
+            self._pause(wait, interval - MIN_GAP)
+
+    def _pause(self, wait: Callable[[float], object], seconds: float) -> None:
+        """Until the resync is due, the dashboard changed (``wait`` returns True), or an
+        engine reported a container's death (issue 17: replaced within a second)."""
+        deadline = time.monotonic() + seconds
+        while not self._died.is_set() and not self._stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or wait(min(left, DEATH_CHECK)) is True:
+                break
+        self._died.clear()
+
+    def _follow_deaths(self, engines: dict[str, ContainerRuntime]) -> None:
+        """One follower of each engine's container deaths (started once, again if it ended)."""
+        for endpoint, runtime in engines.items():
+            follower = self._death_followers.get(endpoint)
+            if follower is not None and follower.is_alive():
+                continue
+            follower = threading.Thread(
+                target=self._deaths_of,
+                args=(runtime,),
+                name=f"containr-deaths-{len(self._death_followers)}",
+                daemon=True,
+            )
+            self._death_followers[endpoint] = follower
+            follower.start()
+
+    def _deaths_of(self, runtime: ContainerRuntime) -> None:
+        labels = {MANAGED: "true", INSTANCE: self.instance}
+        while not self._stop.is_set():
+            try:
+                if runtime.deaths(labels, timeout=5):
+                    self._died.set()
+            except ContainerEngineError:
+                return  # the engine is away: the next tick starts a follower again
 
     def _send(self, command: c.Command) -> None:
+        self._reports += 1
         try:
             self.bus.execute(command, self._ctx)
         except UnavailableError:
@@ -155,12 +216,16 @@ class Reconciler:
             for row in active
             if row.state in (DeploymentState.BUILT.value, DeploymentState.STARTING.value)
         }
+        self._starting = starting
         handing_over = self._handing_over(active)
         paused = {k for k, wanted in desired.items() if _handed_over(wanted, handing_over)}
         owned = {k: wanted for k, wanted in desired.items() if k not in paused}
         routes: dict[str, Route] = {}
         self._unguarded = set()
-        for endpoint, runtime in self._runtimes().items():
+        engines = self._runtimes()
+        if self._running_loop:
+            self._follow_deaths(engines)
+        for endpoint, runtime in engines.items():
             try:
                 actual = runtime.containers({MANAGED: "true", INSTANCE: self.instance})
             except ContainerEngineError as e:
@@ -180,7 +245,12 @@ class Reconciler:
             for deployment_id, containers in by_deployment.items():
                 wanted = owned.get(deployment_id)
                 if wanted is not None:
+                    reports = self._reports
                     running = self._repair(runtime, wanted, containers)
+                    if self._reports != reports:  # a loss makes a replica unready: re-read it
+                        wanted = replace(
+                            wanted, deployment=self.queries.deployment(wanted.deployment.id)
+                        )
                     running = self._restart_if_asked(runtime, wanted, running)
                     self._follow_logs(runtime, wanted.deployment, running)
                     route = self._route(wanted, running)
@@ -262,7 +332,12 @@ class Reconciler:
     def _repair(
         self, runtime: ContainerRuntime, wanted: Desired, containers: list[ContainerInfo]
     ) -> list[ContainerInfo]:
-        """Make replicas 0..n-1 of a live release run; remove any beyond n. Records drift."""
+        """Make replicas 0..n-1 of a live release run; remove any beyond n. Records drift.
+
+        A replica that died is restarted with Kubernetes' backoff (at once, then 10 s
+        doubling to 5 minutes); one that keeps dying is recorded crash looping once, and
+        its restarts are not recorded again until it stays up (issue 17).
+        """
         deployment = wanted.deployment
         by_replica = {int(c.labels.get(REPLICA, "-1")): c for c in containers}
         running: list[ContainerInfo] = []
@@ -270,36 +345,150 @@ class Reconciler:
             if replica >= wanted.replicas or replica < 0:  # scaled down
                 runtime.stop(extra.id)
                 runtime.remove(extra.id)
+        now = self.clock.now()
+        dead: list[tuple[int, ContainerInfo | None, RestartBackoff]] = []
         for replica in range(wanted.replicas):
             container = by_replica.get(replica)
+            backoff = self._backoff.setdefault((deployment.id, replica), RestartBackoff())
             if container is not None and container.state == "running":
+                self._running(deployment, replica, container, backoff, now)
                 running.append(container)
-                continue
-            if container is not None and container.state in ("restarting", "created"):
-                continue  # the engine's restart policy is at work
-            reason = (
-                f"the container exited with code {container.exit_code}"
-                if container is not None
-                else "the container was removed"
-            )
-            if replica < len(deployment.placements) or container is not None:
-                self._send(
-                    c.ReportReplicaLost(deployment_id=deployment.id, replica=replica, reason=reason)
-                )
-            try:
-                if container is not None:
-                    runtime.remove(container.id)
-                replacement = self._recreate(runtime, wanted, replica)
-            except ContainerEngineError as e:
-                log.warning("could not replace replica %s of %s: %s", replica, deployment.id, e)
-                continue
+            elif container is None or container.state not in ("restarting", "created"):
+                dead.append((replica, container, backoff))  # (otherwise the engine is at work)
+        if dead:
+            self._route_around(wanted, running)
+        for replica, container, backoff in dead:
+            replacement = self._revive(runtime, wanted, replica, container, backoff, now)
+            if replacement is not None:
+                running.append(replacement)
+        return running
+
+    def _route_around(self, wanted: Desired, running: list[ContainerInfo]) -> None:
+        """Take dead replicas out of the route at once, before replacing them (a replacement
+        takes a second or more to start; Caddy should not try the dead one meanwhile)."""
+        route = self._route(wanted, running)
+        if self.ingress is None or route is None or not route.upstreams:
+            return
+        if route.id in self._starting:
+            return  # a release in progress: the deployer switches this route itself
+        current = next((r for r in self.ingress.routes() if r.id == route.id), None)
+        if current is not None and set(current.upstreams) - set(route.upstreams):
+            self.ingress.apply(route)
+
+    def _running(
+        self,
+        deployment: Deployment,
+        replica: int,
+        container: ContainerInfo,
+        backoff: RestartBackoff,
+        now: datetime,
+    ) -> None:
+        """A crash-looping replica that stayed up long enough is recorded running again."""
+        up = backoff.running(now)
+        if replica in deployment.crash_looping and up >= RECOVERED_AFTER:
             self._send(
                 c.ReportReplicaReplaced(
-                    deployment_id=deployment.id, replica=replica, container=replacement.name
+                    deployment_id=deployment.id,
+                    replica=replica,
+                    container=container.name,
+                    operation_id=f"{deployment.id}:recovered:{replica}:{container.id[:12]}",
                 )
             )
-            running.append(replacement)
-        return running
+
+    def _revive(
+        self,
+        runtime: ContainerRuntime,
+        wanted: Desired,
+        replica: int,
+        container: ContainerInfo | None,
+        backoff: RestartBackoff,
+        now: datetime,
+    ) -> ContainerInfo | None:
+        """Record a dead (or removed) replica's loss once, and start its replacement when
+        its backoff has passed; None while it waits (or the engine refused)."""
+        deployment = wanted.deployment
+        looping = replica in deployment.crash_looping
+        if container is None:
+            # Removed (asleep at zero and woken, or by hand): not a crash, so no backoff.
+            if not looping:
+                self._record_death(runtime, wanted, replica, None, backoff)
+        elif backoff.died(container.id, now) and not looping:
+            self._record_death(runtime, wanted, replica, container, backoff)
+            looping = backoff.crash_looping
+        if not backoff.may_restart(now):
+            return None  # the dead container stays meanwhile: its exit code and logs
+        try:
+            if container is not None:
+                runtime.remove(container.id)
+            replacement = self._recreate(runtime, wanted, replica)
+        except ContainerEngineError as e:
+            log.warning("could not replace replica %s of %s: %s", replica, deployment.id, e)
+            return None
+        backoff.restarted(now)
+        if not looping:
+            self._send(
+                c.ReportReplicaReplaced(
+                    deployment_id=deployment.id,
+                    replica=replica,
+                    container=replacement.name,
+                    operation_id=f"{deployment.id}:replaced:{replica}:{replacement.id[:12]}",
+                )
+            )
+        return replacement
+
+    def _record_death(
+        self,
+        runtime: ContainerRuntime,
+        wanted: Desired,
+        replica: int,
+        container: ContainerInfo | None,
+        backoff: RestartBackoff,
+    ) -> None:
+        deployment = wanted.deployment
+        if container is None and replica >= len(deployment.placements):
+            return  # a new replica of a scale-up, never lost
+        code = container.exit_code if container is not None else None
+        operation = lost_operation(
+            deployment.id,
+            replica,
+            container.id if container is not None else f"removed-{deployment.version}",
+        )
+        if backoff.crash_looping and container is not None:
+            self._send(
+                c.ReportReplicaCrashLooping(
+                    deployment_id=deployment.id,
+                    replica=replica,
+                    deaths=backoff.deaths,
+                    exit_code=code,
+                    last_lines=self._last_lines(runtime, wanted, container),
+                    operation_id=operation,
+                )
+            )
+            return
+        self._send(
+            c.ReportReplicaLost(
+                deployment_id=deployment.id,
+                replica=replica,
+                reason=(
+                    f"the container exited with code {code}"
+                    if container is not None
+                    else "the container was removed"
+                ),
+                operation_id=operation,
+                exit_code=code,
+            )
+        )
+
+    def _last_lines(
+        self, runtime: ContainerRuntime, wanted: Desired, container: ContainerInfo
+    ) -> list[str]:
+        """The dead container's last log lines, redacted."""
+        redactor = redactor_for(self.queries, self.secrets, wanted.deployment, wanted.service)
+        try:
+            lines = list(runtime.logs(container.id))[-MAX_LOG_LINES:]
+        except ContainerEngineError:
+            return []
+        return [redactor.redact(line)[:500] for line in lines]
 
     def _recreate(self, runtime: ContainerRuntime, wanted: Desired, replica: int) -> ContainerInfo:
         env = {k: v.reveal() for k, v in release_variables(self.queries, wanted.deployment).items()}
@@ -325,11 +514,12 @@ class Reconciler:
             runtime.restart(container.id)
             info = None
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
+            # A timer on the stop event, not a sleep: a stopping process ends the wait.
+            while time.monotonic() < deadline and not self._stop.is_set():
                 info = runtime.inspect(container.id)
                 if info is not None and info.state == "running":
                     break
-                time.sleep(0.2)
+                self._stop.wait(0.2)
             if info is not None:
                 restarted.append(info)
         self._send(c.RecordRestarted(deployment_id=wanted.deployment.id, operation_id=operation))
@@ -454,7 +644,7 @@ class Reconciler:
             )
             return None
         check = spec.health_check
-        upstreams = sorted(f"127.0.0.1:{c.host_port}" for c in running if c.host_port)
+        upstreams = sorted(f"127.0.0.1:{c.host_port}" for c in _ready(wanted, running))
         wake = self._wake_token(wanted) if not upstreams else None
         return Route(
             auth_dial=guard[0],

@@ -79,6 +79,9 @@ class Replicas:
                 memory_limit_mb=spec.resources.memory_limit_mb,
                 volumes=volumes,
                 dns=list(self.dns),
+                # Containr restarts a dead replica itself, with backoff (issue 17): the
+                # engine's own policy would hide the death and its exit code from it.
+                restart="no",
             )
         )
         output(f"replica {replica}: created container {container.name} ({environment})")

@@ -30,6 +30,7 @@ from adapters.database_dumps import DockerDatabaseDumps
 from adapters.git_providers import ProviderApis
 from adapters.git_source import GitRepository
 from adapters.git_webhooks import HttpWebhookReader
+from adapters.notifiers import ChannelSender
 from adapters.probes import NetworkProber
 from adapters.proxmox import ProxmoxHypervisors
 from adapters.readstore.host import ReadModelHost
@@ -38,6 +39,7 @@ from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
+from application.alert_ports import AlertDelivery
 from application.auth import AuthService
 from application.backup_check import PlanDestinationCheck
 from application.backup_destinations import BackupDestinationCheck, DestinationStores
@@ -59,6 +61,7 @@ from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
 from application.metrics_readings import StoreReplicaMetrics
+from application.notifications import AlertNotifications, NotifierTests, NotifierTransport
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
 from application.processes.autoscaler import ReplicaMetrics
@@ -128,6 +131,8 @@ def bootstrap(
     backup_stores: BackupStoreMaker | None = None,
     opened_backup_stores: BackupStores | None = None,
     database_dumps: DatabaseDumps | None = None,
+    alert_delivery: AlertDelivery | None = None,
+    notifier_transport: NotifierTransport | None = None,
 ) -> Services:
     """Build the services for ``settings``; keyword overrides replace adapters in tests."""
     closers: list[Callable[[], None]] = []
@@ -194,6 +199,7 @@ def bootstrap(
     stores = backup_stores or DirectoryAndS3Stores(secrets)
     # The destinations' stores, opened by id (tests may hand in their own, already opened).
     opened = opened_backup_stores or DestinationStores(stores, store, secrets)
+    transport = notifier_transport or ChannelSender()
     run_processes = functools.partial(
         processes,
         settings,
@@ -221,6 +227,10 @@ def bootstrap(
             wake=wake,
             backup_stores=opened,
             database_dumps=database_dumps or DockerDatabaseDumps(),
+            events=event_log,
+            alert_delivery=alert_delivery or AlertNotifications(bus, dashboard),
+            store=store,
+            notifier_transport=transport,
         ),
     )
     signer = JwtSigner(key, settings.jwt_key_version)
@@ -285,6 +295,8 @@ def bootstrap(
         destinations=BackupDestinationCheck(stores, store, secrets),
         wake=wake,
         backup_stores=opened,
+        notifier_tests=NotifierTests(store, secrets, transport, clock),
+        alert_delivery=alert_delivery or AlertNotifications(bus, dashboard),  # stateless
         promotions=PromotionCheck(queries, dashboard, runtimes),
         plan_destinations=PlanDestinationCheck(opened, queries),
         webhooks=WebhookIntake(

@@ -20,12 +20,16 @@ from adapters.container_stats import MetricsCollection
 from adapters.dns_server import InternalDns
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
+from application.alert_ports import AlertDelivery
+from application.alert_readings import AlertReadings
 from application.archives import SourceArchives, archive_id
 from application.backup_ports import BackupStores, DatabaseDumps
 from application.bus import CommandBus
 from application.changes import ChangeBatch, ChangeFeed, PositionWaiter
 from application.databases import ENGINES
 from application.errors import UnavailableError
+from application.eventlog import EventLog
+from application.eventstore import EventStore
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
@@ -33,7 +37,9 @@ from application.internal_dns import DnsTableBuilder
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
 from application.metrics_readings import StoreReplicaMetrics, StoreRouteActivity
+from application.notifications import NotifierTransport
 from application.ports import Clock, SecretBox
+from application.processes.alerts import AlertProcess
 from application.processes.autoscaler import Autoscaler, NoMetrics, ReplicaMetrics
 from application.processes.backups import BackupConfig, BackupProcess
 from application.processes.commit_checks import CommitChecksProcess
@@ -42,6 +48,8 @@ from application.processes.cron import CronConfig, CronScheduler
 from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
+from application.processes.health import HealthMonitor
+from application.processes.notifications import NotificationProcess
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
 from application.processes.replicas import Replicas
@@ -91,6 +99,13 @@ class ProcessParts:
     backup_stores: BackupStores | None = None
     database_dumps: DatabaseDumps | None = None
     """Backup destinations and the engines' dump tools (None: the backup process does not run)."""
+    events: EventLog | None = None
+    """The event log (the alert process counts a live release's lost replicas in it)."""
+    alert_delivery: AlertDelivery | None = None
+    """The notifiers (None: incidents are recorded, nothing is sent; issue 17)."""
+    store: EventStore | None = None
+    notifier_transport: NotifierTransport | None = None
+    """The notifiers' channels (None, or no store: the notification process does not run)."""
 
 
 def processes(
@@ -261,6 +276,40 @@ def processes(
         ),
         backups=_backups(settings, parts),
         dns=_internal_dns(settings, parts, deployer, reconciler),
+        alerts=AlertProcess(
+            bus=parts.bus,
+            dashboard=parts.dashboard,
+            readings=AlertReadings(parts.dashboard, parts.timeseries, parts.events),
+            clock=parts.clock,
+            delivery=parts.alert_delivery,
+            public_url=settings.public_url,
+            wait_for=wait_for,
+        ),
+        notifications=_notifications(parts),
+        health=HealthMonitor(
+            bus=parts.bus,
+            queries=parts.queries,
+            dashboard=parts.dashboard,
+            runtimes=parts.runtimes,
+            prober=parts.prober,
+            clock=parts.clock,
+            instance=settings.instance,
+            local_endpoint=settings.docker_host,
+        ),
+    )
+
+
+def _notifications(parts: ProcessParts) -> NotificationProcess | None:
+    """Sending and retrying notification deliveries, when the notifiers' channels are wired."""
+    if parts.store is None or parts.notifier_transport is None:
+        return None
+    return NotificationProcess(
+        bus=parts.bus,
+        dashboard=parts.dashboard,
+        store=parts.store,
+        secrets=parts.secrets,
+        transport=parts.notifier_transport,
+        clock=parts.clock,
     )
 
 
@@ -430,6 +479,9 @@ def start_processes(
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
     dns: InternalDns | None = None,
+    alerts: AlertProcess | None = None,
+    notifications: NotificationProcess | None = None,
+    health: HealthMonitor | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -450,9 +502,10 @@ def start_processes(
                 if batch.model == "dashboard":
                     changed.set()
 
-            def wait(seconds: float) -> None:
-                changed.wait(seconds)
+            def wait(seconds: float) -> bool:
+                woken = changed.wait(seconds)
                 changed.clear()
+                return woken
 
             unlisten = changes.listen(heard)
             try:
@@ -490,6 +543,7 @@ def start_processes(
         ("containr-cron", cron),
         ("containr-backups", backups),
         ("containr-dns", dns),
+        ("containr-notifications", notifications),
     ):
         if optional is not None:
             targets += ((name, on_dashboard(optional.run)),)
@@ -501,21 +555,31 @@ def start_processes(
     for name, dashboard_process in (
         ("containr-git-connections", git_connections),
         ("containr-previews", previews),
+        ("containr-health", health),
     ):
         if dashboard_process is not None:
             targets += ((name, on_dashboard(dashboard_process.run)),)
     targets += (("containr-metrics", metrics.run),) if metrics is not None else ()
-    if autoscaler is not None:
-
-        def autoscale(inner: threading.Event) -> None:
-            autoscaler.run(inner, inner.wait)
-
-        targets += (("containr-autoscaler", autoscale),)
+    # On their own clocks (15 s evaluations), not woken by the dashboard.
+    for name, timed in (("containr-autoscaler", autoscaler), ("containr-alerts", alerts)):
+        if timed is not None:
+            targets += ((name, _on_stop_event(timed.run)),)
     thread = threading.Thread(
         target=_lead, args=(stop, read_db, targets), name="containr-processes", daemon=True
     )
     thread.start()
     return [thread]
+
+
+def _on_stop_event(
+    run: Callable[[threading.Event, Callable[[float], object]], None],
+) -> Callable[[threading.Event], None]:
+    """A process that waits on the stop event between its rounds."""
+
+    def target(inner: threading.Event) -> None:
+        run(inner, inner.wait)
+
+    return target
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from application.commands import Command
 from application.database_figures import DatabaseFigures
 from application.errors import UnavailableError
 from application.git_sources import GitSources
+from application.notifications import NotifierTests
 from application.ports import Clock
 from application.readgate import Row, Table
 from application.reads import Reads
@@ -99,6 +100,13 @@ class GqlContext:
         if self._services.backup_stores is None:
             raise UnavailableError("this server has no backup stores configured")
         return self._services.backup_stores
+
+    @property
+    def notifier_tests(self) -> NotifierTests:
+        """Sends test messages to the organisations' notifiers."""
+        if self._services.notifier_tests is None:
+            raise UnavailableError("this server has no notifier channels configured")
+        return self._services.notifier_tests
 
     @property
     def access(self) -> AccessGate | None:

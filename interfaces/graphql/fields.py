@@ -54,6 +54,10 @@ ENTITIES: dict[str, Loader] = {
     "snapshot": lambda r, i: r.dashboard.snapshot(i),
     "backup": lambda r, i: r.dashboard.backup(i),
     "backup_destination": lambda r, i: r.dashboard.backup_destination(i),
+    "alert_rule": lambda r, i: r.dashboard.alert_rule(i),
+    "incident": lambda r, i: r.dashboard.incident(i),
+    "silence": lambda r, i: r.dashboard.silence(i),
+    "notifier": lambda r, i: r.dashboard.notifier(i),
 }
 """How each kind of entity an id can name is read (through the read gate)."""
 
@@ -77,6 +81,10 @@ ID_FIELDS: dict[str, str] = {
     "snapshot_id": "snapshot",
     "backup_id": "backup",
     "destination_id": "backup_destination",
+    "rule_id": "alert_rule",
+    "incident_id": "incident",
+    "silence_id": "silence",
+    "notifier_id": "notifier",
 }
 """The entity each id field of a command names. A mutation whose command holds ids in a
 field not listed here fails to build: every id passes the read gate."""

@@ -15,7 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import access, autoscaling, git, previews
+from interfaces.graphql import access, alerts, autoscaling, git, notifiers, previews
 from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
@@ -525,11 +525,25 @@ class Mutation:
     check_git_connection = git.check_git_connection_field
     set_preview_policy = previews.set_preview_policy
 
+    # Alerts (issue 17)
+    create_alert_rule = alerts.create_alert_rule
+    update_alert_rule = alerts.update_alert_rule
+    delete_alert_rule = alerts.delete_alert_rule
+    acknowledge_incident = alerts.acknowledge_incident
+    create_silence = alerts.create_silence
+    expire_silence = alerts.expire_silence
+
     # Backup destinations
     create_backup_destination = destinations.create_backup_destination
     update_backup_destination = destinations.update_backup_destination
     remove_backup_destination = destinations.remove_backup_destination
     test_backup_destination = destinations.test_backup_destination_field
+
+    # Notifiers (issue 17)
+    create_notifier = notifiers.create_notifier
+    update_notifier = notifiers.update_notifier
+    delete_notifier = notifiers.delete_notifier
+    test_notifier = notifiers.test_notifier_field
     remove_preview = previews.remove_preview
 
     # Autoscaling (issue 16)

@@ -11,10 +11,11 @@ from strawberry.types import Info
 from application.errors import DomainError, InvalidValueError, NotFoundError, UnavailableError
 from application.logs import LogQuery
 from application.runtime_ports import SourceError, SourceUnreachableError
+from interfaces.graphql import alerts, git
 from interfaces.graphql import autoscaling as autoscaling_fields
 from interfaces.graphql import backup_destinations as destinations
-from interfaces.graphql import git
 from interfaces.graphql import metrics as metric_fields
+from interfaces.graphql import notifiers as notifier_fields
 from interfaces.graphql import previews as preview_fields
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, lookup, uuid_of
@@ -302,11 +303,27 @@ class Query:
     variables = _field(variables, "Variable names; values only with reveal (admins and owners).")
     git_connections = _field(git.git_connections, "An organisation's git provider connections.")
     git_connection = lookup("git_connection", git.GitConnection, "One git provider connection.")
+    alert_rules = _field(alerts.alert_rules, "An organisation's alert rules by name.")
+    alert_rule = lookup("alert_rule", alerts.AlertRule, "One alert rule.")
+    incidents = _field(
+        alerts.incidents,
+        "An organisation's incidents, newest first (open: only pending and firing ones; "
+        "first: at most 500).",
+    )
+    incident = lookup("incident", alerts.Incident, "One incident, its timeline and what was sent.")
+    silences = _field(alerts.silences, "An organisation's silences, latest ending first.")
     backup_destinations = _field(
         destinations.backup_destinations, "An organisation's backup destinations."
     )
     backup_destination = lookup(
         "backup_destination", destinations.BackupDestination, "One backup destination."
+    )
+    notifiers = _field(notifier_fields.notifiers, "An organisation's notifiers, by name.")
+    notifier = lookup("notifier", notifier_fields.Notifier, "One notifier.")
+    notification_deliveries = _field(
+        notifier_fields.notification_deliveries,
+        "An organisation's notification deliveries (of one incident or one notification "
+        "key when given), newest first.",
     )
     webhook_deliveries = _field(
         git.webhook_deliveries, "A git connection's webhook deliveries, newest first."

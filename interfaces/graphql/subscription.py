@@ -30,6 +30,7 @@ from application.errors import InvalidValueError
 from application.logs import LogQuery
 from application.metrics_ports import METRICS_NOTICES, SERVICE_METRICS_CHANGED
 from interfaces.graphql import previews
+from interfaces.graphql.alerts import Incident
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import entity, uuid_of
 from interfaces.graphql.git import WebhookDelivery
@@ -393,6 +394,21 @@ class Subscription:
         fetch = functools.partial(live.context.reads.dashboard.nodes, org.id, include_removed=True)
         async for row in _rows_as_they_change(
             live, ("dashboard", "organization_nodes", str(org.id)), fetch, after
+        ):
+            yield row
+
+    @strawberry.subscription(
+        description="An organisation's incidents as they open, fire, resolve and are "
+        "acknowledged, and as notifications are handed over (issue 17)."
+    )
+    async def incident_updated(
+        self, info: Info[GqlContext, None], organization_id: strawberry.ID, after: int = 0
+    ) -> AsyncGenerator[Incident, None]:
+        live = Live(info)
+        org = await live.follows("organization", organization_id, "organizationId")
+        fetch = functools.partial(live.context.reads.dashboard.incidents, org.id)
+        async for row in _rows_as_they_change(
+            live, ("dashboard", "organization_alerts", str(org.id)), fetch, after
         ):
             yield row
 

@@ -829,7 +829,11 @@ else:
         },
         descriptions={
             "placement_explanation": "Why each replica went where it did: nodes filtered out "
-            "and scores."
+            "and scores.",
+            "replica_health": "The live release's replicas by number (null until one changed): "
+            "ready (in the route: its readiness probe passes), lost (with reason and exit_code), "
+            "crash_looping (deaths, exit_code, last_lines, since; restarted with backoff) and "
+            "probes (startup, readiness, liveness: passing, detail, since).",
         },
     )
     EnvironmentShareLink = object_type(

@@ -25,6 +25,15 @@ from projections.dashboard.accounts import (
     SignInLinkRow,
     UserRow,
 )
+from projections.dashboard.alerts import (
+    ALERT_RULES,
+    INCIDENTS,
+    SILENCES,
+    AlertHandlers,
+    AlertRuleRow,
+    IncidentRow,
+    SilenceRow,
+)
 from projections.dashboard.autoscaling import AUTOSCALING, AutoscalingHandlers, AutoscalingRow
 from projections.dashboard.backup_destinations import (
     BACKUP_DESTINATIONS,
@@ -71,6 +80,15 @@ from projections.dashboard.git import (
 )
 from projections.dashboard.guests import GUESTS, GuestHandlers, GuestRow
 from projections.dashboard.nodes import NODES, NodeHandlers, NodeRow
+from projections.dashboard.notifiers import (
+    DELIVERY_ATTEMPTS,
+    NOTIFICATION_DELIVERIES,
+    NOTIFIERS,
+    DeliveryAttemptRow,
+    NotificationDeliveryRow,
+    NotifierHandlers,
+    NotifierRow,
+)
 from projections.dashboard.organizations import (
     INVITATIONS,
     MEMBERS,
@@ -116,6 +134,7 @@ from projections.dashboard.variables import (
 from projections.dashboard.volumes import SERVICE_VOLUMES, ServiceVolumesRow, VolumeHandlers
 
 __all__ = [
+    "ALERT_RULES",
     "API_TOKENS",
     "AUTOSCALING",
     "BACKUPS",
@@ -127,14 +146,18 @@ __all__ = [
     "COMMIT_STATUSES",
     "CRON_RUNS",
     "DATABASE_RESTORES",
+    "DELIVERY_ATTEMPTS",
     "DEPLOYMENTS",
     "ENVIRONMENTS",
     "ENVIRONMENT_ACCESS",
     "GIT_CONNECTIONS",
     "GUESTS",
+    "INCIDENTS",
     "INVITATIONS",
     "MEMBERS",
     "NODES",
+    "NOTIFICATION_DELIVERIES",
+    "NOTIFIERS",
     "ORGANIZATIONS",
     "PREVIEWS",
     "PREVIEW_POLICIES",
@@ -147,6 +170,7 @@ __all__ = [
     "SERVICE_VOLUMES",
     "SHARE_LINKS",
     "SIGN_IN_LINKS",
+    "SILENCES",
     "SNAPSHOTS",
     "USERS",
     "VARIABLES",
@@ -154,6 +178,7 @@ __all__ = [
     "VARIABLE_SETS",
     "WEBHOOK_DELIVERIES",
     "WEBHOOK_REMOVALS",
+    "AlertRuleRow",
     "ApiTokenRow",
     "AutoscalingRow",
     "BackupDestinationRow",
@@ -166,14 +191,18 @@ __all__ = [
     "CronRunRow",
     "DashboardProjection",
     "DatabaseRestoreRow",
+    "DeliveryAttemptRow",
     "DeploymentRow",
     "EnvironmentAccessRow",
     "EnvironmentRow",
     "GitConnectionRow",
     "GuestRow",
+    "IncidentRow",
     "InvitationRow",
     "MemberRow",
     "NodeRow",
+    "NotificationDeliveryRow",
+    "NotifierRow",
     "OrganizationRow",
     "PreviewPolicyRow",
     "PreviewRow",
@@ -186,6 +215,7 @@ __all__ = [
     "ServiceVolumesRow",
     "ShareLinkRow",
     "SignInLinkRow",
+    "SilenceRow",
     "SnapshotRow",
     "UserRow",
     "VariableReferenceRow",
@@ -216,6 +246,8 @@ class DashboardProjection(
     AutoscalingHandlers,
     BackupDestinationHandlers,
     BackupHandlers,
+    AlertHandlers,
+    NotifierHandlers,
     Projection,
 ):
     """Current organisations, projects, environments, services, deployments and nodes."""
@@ -262,4 +294,10 @@ class DashboardProjection(
         BACKUPS,
         BACKUP_PLANS,
         DATABASE_RESTORES,
+        ALERT_RULES,
+        INCIDENTS,
+        SILENCES,
+        NOTIFIERS,
+        NOTIFICATION_DELIVERIES,
+        DELIVERY_ATTEMPTS,
     )

@@ -48,6 +48,10 @@ class DeploymentRow:
     """The sha256 of the uploaded archive the release builds (``containr deploy``), if any."""
     source_archive_size: int | None = None
     """That archive's size in bytes."""
+    replica_health: dict[str, Any] | None = None
+    """Per replica number (issue 17): whether it takes traffic (``ready``), is lost or
+    crash looping (its deaths, last exit code and log lines), and each probe's latest
+    verdict (``probes``: startup, readiness, liveness -> passing, detail, since)."""
     position: int = 0
 
 
@@ -107,6 +111,7 @@ class DeploymentHandlers:
                 "placement_explanation": None,
                 "source_archive": uploaded.digest if uploaded else None,
                 "source_archive_size": uploaded.size if uploaded else None,
+                "replica_health": None,
             },
         )
         state = service_state(store, e.service_id, e.environment_id, e.timestamp)
@@ -159,6 +164,47 @@ class DeploymentHandlers:
                 latest_state=value,
                 updated_at=at,
             )
+
+    # Replica health (issue 17): recorded on transitions only, so one row update each.
+
+    @handles(
+        Deployment.ReplicaLost,
+        Deployment.ReplicaReplaced,
+        Deployment.ReplicaCrashLooping,
+        Deployment.ReplicaHealthChanged,
+    )
+    def replica_health_changed(self, e: Any, store: RowStore) -> None:
+        """A replica of a live release died, runs again, crash loops, or a probe turned."""
+        row = store.get(DEPLOYMENTS, e.originator_id)
+        if row is None:
+            return
+        health = {k: dict(v) for k, v in (row["replica_health"] or {}).items()}
+        replica = health.setdefault(
+            str(e.replica), {"ready": True, "lost": False, "crash_looping": None, "probes": {}}
+        )
+        at = e.timestamp.isoformat()
+        if isinstance(e, Deployment.ReplicaLost):
+            replica.update(lost=True, lost_at=at, reason=e.reason, exit_code=e.exit_code)
+        elif isinstance(e, Deployment.ReplicaReplaced):
+            replica.update(lost=False, crash_looping=None, container=e.container)
+        elif isinstance(e, Deployment.ReplicaCrashLooping):
+            replica.update(
+                lost=True,
+                exit_code=e.exit_code,
+                crash_looping={
+                    "deaths": e.deaths,
+                    "exit_code": e.exit_code,
+                    "last_lines": list(e.last_lines),
+                    "since": at,
+                },
+            )
+        else:
+            probes = dict(replica["probes"])
+            probes[e.probe] = {"passing": e.passing, "detail": e.detail, "since": at}
+            replica["probes"] = probes
+            if e.probe == "readiness":
+                replica["ready"] = e.passing
+        store.update(DEPLOYMENTS, (e.originator_id,), replica_health=health, updated_at=e.timestamp)
 
     # A service's event, handled beside the deployments because it reads the one it promotes.
 

@@ -532,6 +532,22 @@ def test_remove_takes_a_running_container_away(
     assert runtime.inspect(container.id) is None
 
 
+def test_deaths_name_a_labelled_container_that_stops_and_nothing_else(
+    runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    watch = {"containr.watch": uuid.uuid4().hex[:8]}
+    watched = running(runtime, app_image, labels={**LABELS, **watch})
+    running(runtime, app_image)  # not watched: its death is not reported
+    assert runtime.deaths(watch, timeout=0.5) == []
+
+    stopper = threading.Timer(0.3, lambda: runtime.stop(watched.id, timeout=0))
+    stopper.start()
+    try:
+        assert runtime.deaths(watch, timeout=10) == [watched.id]
+    finally:
+        stopper.join()
+
+
 def test_restart_runs_a_stopped_container_again(
     runtime: ContainerRuntime, app_image: ImageInfo
 ) -> None:

@@ -19,7 +19,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import graphql
@@ -264,6 +264,39 @@ CASES: dict[str, Case] = {
         "query($destination: ID!) { backupDestination(id: $destination) { name } }",
         "destination",
     ),
+    "Query.alertRules": q(
+        "read",
+        "query($org: ID!) { alertRules(organizationId: $org) { name kind description } }",
+        "org",
+    ),
+    "Query.alertRule": q(
+        "read", "query($rule: ID!) { alertRule(id: $rule) { name threshold } }", "rule"
+    ),
+    "Query.incidents": q(
+        "read",
+        "query($org: ID!) { incidents(organizationId: $org, open: true) { status title "
+        "timeline { status at } notifications { key } } }",
+        "org",
+    ),
+    "Query.incident": q(
+        "read", "query($incident: ID!) { incident(id: $incident) { status labels } }", "incident"
+    ),
+    "Query.silences": q(
+        "read", "query($org: ID!) { silences(organizationId: $org) { endsAt comment } }", "org"
+    ),
+    "Query.notifiers": q(
+        "read",
+        "query($org: ID!) { notifiers(organizationId: $org) { name kind signingSecret } }",
+        "org",
+    ),
+    "Query.notifier": q(
+        "read", "query($notifier: ID!) { notifier(id: $notifier) { name } }", "notifier"
+    ),
+    "Query.notificationDeliveries": q(
+        "read",
+        "query($org: ID!) { notificationDeliveries(organizationId: $org) { state } }",
+        "org",
+    ),
     "Query.webhookDeliveries": q(
         "read",
         "query($connection: ID!) { webhookDeliveries(connectionId: $connection) { event } }",
@@ -345,6 +378,9 @@ CASES: dict[str, Case] = {
         "deploymentId: $deployment) { line } }",
         "service",
         "deployment",
+    ),
+    "Subscription.incidentUpdated": s(
+        "subscription($org: ID!) { incidentUpdated(organizationId: $org) { status } }", "org"
     ),
     "Subscription.nodeUpdated": s(
         "subscription($org: ID!) { nodeUpdated(organizationId: $org) { name } }", "org"
@@ -743,6 +779,54 @@ CASES: dict[str, Case] = {
         "mutation($destination: ID!) { testBackupDestination(id: $destination) { ok } }",
         "destination",
     ),
+    "Mutation.createAlertRule": m(
+        "manage",
+        'mutation($org: ID!) { createAlertRule(organizationId: $org, settings: {name: "CPU", '
+        'metric: "cpu_percent_of_request", comparator: ">", threshold: 90, forSeconds: 300}) '
+        "{ id } }",
+        "org",
+    ),
+    "Mutation.updateAlertRule": m(
+        "manage",
+        'mutation($rule: ID!) { updateAlertRule(id: $rule, settings: {name: "Renamed", '
+        'metric: "cpu_percent_of_request", comparator: ">=", threshold: 80}) { name } }',
+        "rule",
+    ),
+    "Mutation.deleteAlertRule": m(
+        "manage", "mutation($rule: ID!) { deleteAlertRule(id: $rule) }", "rule"
+    ),
+    "Mutation.acknowledgeIncident": m(
+        "write",
+        "mutation($incident: ID!) { acknowledgeIncident(id: $incident) { acknowledgedBy } }",
+        "incident",
+    ),
+    "Mutation.createSilence": m(
+        "write",
+        "mutation($org: ID!, $rule: ID!, $later: DateTime!) { createSilence(organizationId: "
+        '$org, ruleId: $rule, endsAt: $later, comment: "deploying") { id } }',
+        "org",
+        "rule",
+    ),
+    "Mutation.expireSilence": m(
+        "write", "mutation($silence: ID!) { expireSilence(id: $silence) { expired } }", "silence"
+    ),
+    "Mutation.createNotifier": m(
+        "manage",
+        'mutation($org: ID!) { createNotifier(organizationId: $org, name: "Pager", '
+        'kind: "webhook", url: "http://127.0.0.1:9/hook") { id } }',
+        "org",
+    ),
+    "Mutation.updateNotifier": m(
+        "manage",
+        'mutation($notifier: ID!) { updateNotifier(id: $notifier, name: "Renamed") { name } }',
+        "notifier",
+    ),
+    "Mutation.deleteNotifier": m(
+        "manage", "mutation($notifier: ID!) { deleteNotifier(id: $notifier) }", "notifier"
+    ),
+    "Mutation.testNotifier": m(
+        "manage", "mutation($notifier: ID!) { testNotifier(id: $notifier) { ok } }", "notifier"
+    ),
     "Mutation.setPreviewPolicy": m(
         "write",
         "mutation($project: ID!, $env: ID!) { setPreviewPolicy(projectId: $project, enabled: "
@@ -842,6 +926,38 @@ class World:
 
     def principal(self, token: str) -> object:
         return self.app.auth.authenticate(token)
+
+    def _alerting(
+        self, org: uuid.UUID, project: uuid.UUID, service: uuid.UUID
+    ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+        """An alert rule, a firing incident of it and a silence of it."""
+        run = self.app.execute
+        settings = {"name": "CPU", "metric": "cpu_percent_of_request", "comparator": ">",
+                    "threshold": 90}  # fmt: skip
+        rule = run(
+            c.build_command(c.CreateAlertRule, {"organization_id": org, "settings": settings}),
+            SYSTEM,
+        ).id("rule_id")
+        now = datetime.now(UTC)
+        incident = run(
+            c.OpenIncident(
+                rule_id=rule,
+                subject=f"service:{service}",
+                trigger=f"service:{service}",
+                title="CPU high on web",
+                started_at=now,
+                fire=True,
+                project_id=project,
+                service_id=service,
+                value=95.0,
+            ),
+            SYSTEM,
+        ).id("incident_id")
+        silence = run(
+            c.CreateSilence(organization_id=org, rule_id=rule, ends_at=now + timedelta(hours=1)),
+            SYSTEM,
+        ).id("silence_id")
+        return rule, incident, silence
 
     def _backed_up(self, database: uuid.UUID, env: uuid.UUID, destination: uuid.UUID) -> uuid.UUID:
         """A backup plan of the managed database and a verified backup (its steps reported)."""
@@ -1028,6 +1144,19 @@ class World:
             SYSTEM,
         ).id("destination_id")
         backup = self._backed_up(managed, env, destination)
+        rule, incident, silence = self._alerting(org_id, project, service)
+        notifier = run(
+            c.build_command(
+                c.CreateNotifier,
+                {
+                    "organization_id": org_id,
+                    "name": "Pager",
+                    "kind": "webhook",
+                    "url": "http://127.0.0.1:9/hook",  # nothing listens: a test fails fast
+                },
+            ),
+            SYSTEM,
+        ).id("notifier_id")
         run(  # a ping the connection heard (what webhookDeliveries replays)
             c.RecordWebhookDelivery(
                 connection_id=connection,
@@ -1090,6 +1219,11 @@ class World:
             "managed": str(managed),
             "snapshot": str(snapshot),
             "destination": str(destination),
+            "rule": str(rule),
+            "incident": str(incident),
+            "silence": str(silence),
+            "later": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
+            "notifier": str(notifier),
             "backups": str(backup_directory() / _unique()),
             "db": str(managed),
             "backup": str(backup),

@@ -21,7 +21,7 @@ from application.processes.support import DEPLOYMENT
 from application.settings import Settings
 from domain.deployment import DeploymentState
 from domain.ids import Actor
-from domain.service_spec import DatabaseEngine, HealthCheckKind, ServiceKind, VolumeMount
+from domain.service_spec import DatabaseEngine, HealthCheckKind, Resources, ServiceKind, VolumeMount
 from domain.values import Role
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
@@ -180,6 +180,38 @@ def test_the_engine_never_changes_and_a_new_major_is_refused_pointing_to_a_resto
     spec = world.app.queries.service(service_id).spec
     assert spec.database is not None and spec.database.version == "16.4"
     assert spec.image == "postgres:16.4"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"image": "postgres:9"},
+        {"volumes": []},
+        {"volume_per_replica": True},
+        {"start_command": "sh"},
+        {"health_check": None},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_what_the_engine_profile_set_cannot_be_changed_by_update_service(
+    world: World, change: dict[str, Any]
+) -> None:
+    service_id = create(world)
+    before = world.app.events.read(0, limit=10_000)
+    with pytest.raises(InvalidValueError, match=r"managed database.*updateDatabase") as refused:
+        world.run(c.UpdateService(service_id=service_id, **change))
+    assert refused.value.field == next(iter(change))
+    assert world.app.events.read(0, limit=10_000) == before
+    # What is the user's to choose still changes, and an unchanged value is no change.
+    image = world.app.queries.service(service_id).spec.image
+    world.run(
+        c.UpdateService(
+            service_id=service_id,
+            image=image,
+            resources=Resources(cpu_request_millis=250, memory_request_mb=256),
+        )
+    )
+    assert world.app.queries.service(service_id).spec.resources.cpu_request_millis == 250
 
 
 def test_only_a_database_has_a_database_version(world: World) -> None:

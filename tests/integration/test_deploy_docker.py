@@ -350,7 +350,9 @@ def test_a_container_removed_behind_containrs_back_is_recreated(
         return [e.type for e in platform.services.events.of_aggregate(deployment.id)]
 
     until(lambda: "Deployment.ReplicaReplaced" in recorded(), what="the replacement's record")
-    assert recorded()[-2:] == ["Deployment.ReplicaLost", "Deployment.ReplicaReplaced"]
+    # (its readiness passing again may be recorded after them)
+    drift = [t for t in recorded() if t.endswith(("ReplicaLost", "ReplicaReplaced"))]
+    assert drift == ["Deployment.ReplicaLost", "Deployment.ReplicaReplaced"]
     platform.wait_answer("web", "release one\n")
 
 

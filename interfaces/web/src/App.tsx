@@ -17,6 +17,8 @@ const Members = lazy(() => import("./screens/Members"));
 const Infrastructure = lazy(() => import("./screens/Infrastructure"));
 const Activity = lazy(() => import("./screens/Activity"));
 const Settings = lazy(() => import("./screens/Settings"));
+const Incidents = lazy(() => import("./screens/alerts/Incidents"));
+const AlertRules = lazy(() => import("./screens/alerts/AlertRules"));
 const Join = lazy(() => import("./screens/Join"));
 const EnterEnvironment = lazy(() => import("./screens/EnterEnvironment"));
 const NotFound = lazy(() => import("./screens/NotFound"));
@@ -60,6 +62,9 @@ export function AppRoutes() {
         <Route path="members" element={<Lazy><Members /></Lazy>} />
         <Route path="infrastructure" element={<Lazy><Infrastructure /></Lazy>} />
         <Route path="activity" element={<Lazy><Activity /></Lazy>} />
+        <Route path="incidents" element={<Lazy><Incidents /></Lazy>} />
+        <Route path="incidents/:incidentId" element={<Lazy><Incidents /></Lazy>} />
+        <Route path="alerts/rules" element={<Lazy><AlertRules /></Lazy>} />
         <Route path="settings" element={<Lazy><Settings /></Lazy>} />
         <Route path="join" element={<Lazy><Join /></Lazy>} />
         <Route path="access/enter" element={<Lazy><EnterEnvironment /></Lazy>} />

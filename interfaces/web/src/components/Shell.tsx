@@ -14,6 +14,7 @@ import { ThemeToggle } from "./ThemeToggle";
 const NAV = [
   { to: "/projects", label: "Projects", testId: "nav-projects" },
   { to: "/activity", label: "Activity", testId: "nav-activity" },
+  { to: "/incidents", label: "Incidents", testId: "nav-incidents" },
   { to: "/infrastructure", label: "Infrastructure", testId: "nav-infrastructure" },
   { to: "/members", label: "Members", testId: "nav-members" },
   { to: "/settings", label: "Settings", testId: "nav-settings" },

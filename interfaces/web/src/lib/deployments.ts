@@ -33,12 +33,14 @@ export function stateTone(state: string | null | undefined): Tone {
     case "accepted":
     case "verified":
     case "restored":
+    case "resolved":
       return "ok";
     case "failed":
     case "unreachable":
     case "offline":
     case "expired":
     case "verification_failed":
+    case "firing":
       return "bad";
     case "queued":
     case "building":

@@ -23,6 +23,7 @@ import { formatDateTime } from "../lib/format";
 import { linkProviderUrl, providerLabel } from "../lib/providers";
 import { OrganizationPrices } from "./Prices";
 import { BackupDestinations } from "./settings/BackupDestinations";
+import { Notifiers } from "./settings/Notifiers";
 
 type Account = AccountSettingsQuery["viewer"];
 type Policies = OrganizationPoliciesQuery["organization"];
@@ -196,6 +197,7 @@ function OrganizationPolicies({ organizationId }: { organizationId: string }) {
       }}
       />
       <BackupDestinations organizationId={organizationId} canManage={result.data.organization.canManage} />
+      <Notifiers organizationId={organizationId} canManage={result.data.organization.canManage} />
     </>
   );
 }

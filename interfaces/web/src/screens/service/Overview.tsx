@@ -13,6 +13,7 @@ import { type Environment } from "../ProjectCanvas";
 import { ServiceUrls } from "../canvas/ServiceUrls";
 import { SleepingBadge } from "./Autoscaling";
 import { DeployActions } from "./DeployActions";
+import { ReplicaHealth } from "./ReplicaHealth";
 
 export function OverviewTab({
   service,
@@ -99,6 +100,9 @@ export function OverviewTab({
           <span className="muted">Latest deployment: </span>
           <span title={current.latestDeployment.reason}>{current.latestDeployment.reasonText}</span>
         </p>
+      ) : null}
+      {current?.latestDeployment && current.latestDeployment.id === current.liveDeploymentId ? (
+        <ReplicaHealth health={current.latestDeployment.replicaHealth} />
       ) : null}
       {canWrite ? (
         <section aria-labelledby="scale-title" className="flex flex-wrap items-end gap-2">
