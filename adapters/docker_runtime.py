@@ -373,6 +373,7 @@ class DockerRuntime:
                 restart_policy=_RESTART_POLICIES[spec.restart],
                 network_mode=spec.network,
                 binds={v: {"bind": path, "mode": "rw"} for v, path in spec.volumes.items()} or None,
+                dns=list(spec.dns) or None,
             )
             networking = None
             if spec.network:
@@ -790,6 +791,12 @@ def _container_info(attrs: dict[str, Any]) -> ContainerInfo:
         if bindings:
             host_port = int(bindings[0]["HostPort"])
             break
+    networks = (attrs.get("NetworkSettings") or {}).get("Networks") or {}
+    addresses = {
+        name: network["IPAddress"]
+        for name, network in networks.items()
+        if network and network.get("IPAddress")
+    }
     return msgspec.convert(
         {
             "id": attrs["Id"],
@@ -799,6 +806,7 @@ def _container_info(attrs: dict[str, Any]) -> ContainerInfo:
             "state": status,
             "exit_code": state.get("ExitCode") if status in ("exited", "dead") else None,
             "host_port": host_port,
+            "addresses": addresses,
         },
         ContainerInfo,
     )

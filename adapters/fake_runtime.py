@@ -110,6 +110,10 @@ class InMemoryRuntime:
         self._clock = clock
         self._output: dict[str, list[tuple[float, str]]] = {}
         self._serial = itertools.count(1)
+        self._addresses = itertools.count(0)
+        self.address_prefix = "10.77"
+        """The first two octets of the addresses containers get on their networks (a test
+        sets a loopback prefix to ask the internal DNS as a container would)."""
         self._ports = itertools.count(32768)
         self._changed = threading.Condition()
         self.streamed: list[ContainerSpec] = []
@@ -604,8 +608,12 @@ class InMemoryRuntime:
     def _run(self, info: ContainerInfo) -> None:
         spec = self.specs[info.id]
         port = next(self._ports) if spec.port is not None else None
+        addresses = {}
+        if spec.network is not None:  # an address of its own on its network, while it runs
+            serial = next(self._addresses)
+            addresses[spec.network] = f"{self.address_prefix}.{serial // 250}.{serial % 250 + 2}"
         self.containers_by_id[info.id] = msgspec.structs.replace(
-            info, state="running", exit_code=None, host_port=port
+            info, state="running", exit_code=None, host_port=port, addresses=addresses
         )
         command = spec.command or []
         if len(command) == 3 and command[:2] == ["sh", "-c"]:
@@ -620,7 +628,7 @@ class InMemoryRuntime:
 
     def _exit(self, info: ContainerInfo, code: int) -> None:
         self.containers_by_id[info.id] = msgspec.structs.replace(
-            info, state="exited", exit_code=code, host_port=None
+            info, state="exited", exit_code=code, host_port=None, addresses={}
         )
         self._changed.notify_all()
 

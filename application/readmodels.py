@@ -392,6 +392,11 @@ class DashboardQueries:
         rows = self._select(dashboard.PROJECTS, where={"id": project_id})
         return _one(rows, dashboard.ProjectRow, "project", project_id)
 
+    def projects_by_id(self, ids: Sequence[UUID]) -> list[dashboard.ProjectRow]:
+        """Several projects by id, deleted ones included."""
+        rows = self._select(dashboard.PROJECTS, where={"id": list(ids)})
+        return typed(rows, dashboard.ProjectRow)
+
     def environments(self, project_id: UUID) -> list[dashboard.EnvironmentRow]:
         """A project's environments, production first."""
         rows = self._select(

@@ -130,6 +130,9 @@ class ContainerSpec(msgspec.Struct, frozen=True, kw_only=True):
     restart: Literal["no", "on-failure", "unless-stopped"] = "on-failure"
     volumes: dict[str, str] = msgspec.field(default_factory=dict)
     """Named volumes to mount: volume name -> absolute path in the container."""
+    dns: list[str] = msgspec.field(default_factory=list)
+    """Resolvers the engine's embedded DNS forwards to what it does not know itself
+    (Containr's internal DNS server, issue 18); empty: the engine's defaults."""
 
 
 class VolumeInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -151,6 +154,9 @@ class ContainerInfo(msgspec.Struct, frozen=True, kw_only=True):
     exit_code: int | None = None
     host_port: int | None = None
     """The host port the published container port is bound to (127.0.0.1), if any."""
+    addresses: dict[str, str] = msgspec.field(default_factory=dict)
+    """Its IPv4 address on each network it is attached to (network name -> address), while
+    it runs (the internal DNS answers and identifies askers by them; issue 18)."""
 
 
 class ImageInfo(msgspec.Struct, frozen=True, kw_only=True):

@@ -84,6 +84,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     access_dial: str | None = None
     """``host:port`` where the ingress reaches this server's ``/access/check``: needed for
     members-only environments, whose routes are made only when it is set (issue 14)."""
+    dns_listen: str | None = None
+    """``ipv4:port`` where the internal DNS server answers ``<service>.<environment>.<project>
+    .internal`` (issue 18), e.g. ``172.17.0.1:53``, the engine's bridge gateway, which every
+    container reaches. On port 53, containers get it as their resolver (Docker's embedded DNS
+    forwards to it). Unset: no internal DNS."""
     queue_timeout_seconds: int = 600
     """Seconds a release may wait in the queue (and, built, for its turn to start)."""
     build_timeout_seconds: int = 1800
@@ -416,6 +421,22 @@ def _listen_address(name: str) -> Callable[[str], str]:
     return parse
 
 
+def _ipv4_listen_address(name: str) -> Callable[[str], str]:
+    """``ipv4:port``: containers are given the address as their resolver, and Docker takes
+    only an IP address there."""
+    parse_listen = _listen_address(name)
+
+    def parse(value: str) -> str:
+        value = parse_listen(value)
+        host = value.rsplit(":", 1)[0]
+        parts = host.split(".")
+        if len(parts) != 4 or not all(p.isdigit() and int(p) <= 255 for p in parts):
+            raise SettingsError(f"{name}: must be an IPv4 address and port, like 172.17.0.1:53")
+        return value
+
+    return parse
+
+
 def _engine_image(name: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         value = value.strip()
@@ -468,6 +489,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_MYSQL_IMAGE": ("mysql_image", _engine_image("CONTAINR_MYSQL_IMAGE")),
     "CONTAINR_REDIS_IMAGE": ("redis_image", _engine_image("CONTAINR_REDIS_IMAGE")),
     "CONTAINR_ACCESS_DIAL": ("access_dial", _listen_address("CONTAINR_ACCESS_DIAL")),
+    "CONTAINR_DNS_LISTEN": ("dns_listen", _ipv4_listen_address("CONTAINR_DNS_LISTEN")),
     "CONTAINR_QUEUE_TIMEOUT": ("queue_timeout_seconds", _seconds("CONTAINR_QUEUE_TIMEOUT")),
     "CONTAINR_BUILD_TIMEOUT": ("build_timeout_seconds", _seconds("CONTAINR_BUILD_TIMEOUT")),
     "CONTAINR_START_TIMEOUT": ("start_timeout_seconds", _seconds("CONTAINR_START_TIMEOUT")),

@@ -28,6 +28,9 @@ class Replicas:
 
     instance: str
     """The installation whose containers these are (its label, and its networks' label)."""
+    dns: tuple[str, ...] = ()
+    """The internal DNS server's address containers reach, as their engine's resolver
+    (issue 18); empty: the engine's defaults."""
 
     def ensure(
         self,
@@ -75,6 +78,7 @@ class Replicas:
                 cpu_limit_millis=spec.resources.cpu_limit_millis,
                 memory_limit_mb=spec.resources.memory_limit_mb,
                 volumes=volumes,
+                dns=list(self.dns),
                 # Containr restarts a dead replica itself, with backoff (issue 17): the
                 # engine's own policy would hide the death and its exit code from it.
                 restart="no",

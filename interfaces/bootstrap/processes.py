@@ -18,6 +18,7 @@ from adapters.app_metrics import AppMetricsSource
 from adapters.caddy import CaddyIngress
 from adapters.caddy_process import CaddyServer, CaddyStartError
 from adapters.container_stats import MetricsCollection
+from adapters.dns_server import InternalDns
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
 from application.alert_ports import AlertDelivery
@@ -33,6 +34,7 @@ from application.eventstore import EventStore
 from application.git_providers import GitProviderApis
 from application.git_sources import GitSources
 from application.hypervisor_ports import Hypervisors, MetricStore
+from application.internal_dns import DnsTableBuilder
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
 from application.metrics_readings import StoreReplicaMetrics, StoreRouteActivity
@@ -52,6 +54,7 @@ from application.processes.health import HealthMonitor
 from application.processes.notifications import NotificationProcess
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
+from application.processes.replicas import Replicas
 from application.processes.snapshots import SnapshotConfig, SnapshotProcess
 from application.processes.webhooks import WebhookProcess
 from application.queries import Queries
@@ -274,6 +277,7 @@ def processes(
             wake_grace=timedelta(seconds=settings.start_timeout_seconds),
         ),
         backups=_backups(settings, parts),
+        dns=_internal_dns(settings, parts, deployer, reconciler),
         alerts=AlertProcess(
             bus=parts.bus,
             dashboard=parts.dashboard,
@@ -321,6 +325,27 @@ def _notifications(parts: ProcessParts) -> NotificationProcess | None:
         transport=parts.notifier_transport,
         clock=parts.clock,
     )
+
+
+def _internal_dns(
+    settings: Settings, parts: ProcessParts, deployer: Deployer, reconciler: Reconciler
+) -> InternalDns | None:
+    """The internal DNS server when CONTAINR_DNS_LISTEN is set (issue 18); on port 53 the
+    replicas the deployer and the reconciler make get its address as their resolver."""
+    if settings.dns_listen is None:
+        return None
+    host, port = settings.dns_listen.rsplit(":", 1)
+    if int(port) == 53:  # Docker takes an address only: its embedded DNS forwards on port 53
+        deployer.replicas = reconciler.replicas = Replicas(settings.instance, (host,))
+    else:
+        log.warning("internal DNS on port %s: containers cannot use it as their resolver", port)
+    builder = DnsTableBuilder(
+        dashboard=parts.dashboard,
+        runtimes=parts.runtimes,
+        instance=settings.instance,
+        local_endpoint=settings.docker_host,
+    )
+    return InternalDns((host, int(port)), builder)
 
 
 def _backups(settings: Settings, parts: ProcessParts) -> BackupProcess | None:
@@ -467,6 +492,7 @@ def start_processes(
     metrics: MetricsCollection | None = None,
     autoscaler: Autoscaler | None = None,
     backups: BackupProcess | None = None,
+    dns: InternalDns | None = None,
     alerts: AlertProcess | None = None,
     notifications: NotificationProcess | None = None,
     health: HealthMonitor | None = None,
@@ -531,6 +557,7 @@ def start_processes(
         ("containr-webhooks", webhooks),
         ("containr-cron", cron),
         ("containr-backups", backups),
+        ("containr-dns", dns),
         ("containr-notifications", notifications),
     ):
         if optional is not None:

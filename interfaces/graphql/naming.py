@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from application.errors import NotFoundError
+from application.internal_dns import internal_hostname, srv_name
 from application.readmodels import (
     AuditRow,
     DashboardQueries,
@@ -278,3 +279,29 @@ def state_addresses(context: GqlContext, state: ServiceStateRow) -> list[Address
         domain,
         listen,
     )
+
+
+def state_internal_names(context: GqlContext, state: ServiceStateRow) -> tuple[str, str | None]:
+    """A live service's internal DNS name in one environment and its SRV name (None when
+    it has no port), e.g. ``api.production.shop.internal`` and
+    ``_http._tcp.api.production.shop.internal`` (issue 18); empty while nothing is live."""
+    if state.live_deployment_id is None:
+        return "", None
+    dashboard = context.reads.dashboard
+    service: ServiceRow = context.prefetched(state, "service") or dashboard.service(
+        state.service_id
+    )
+    try:
+        project: ProjectRow = context.prefetched(state, "project") or dashboard.project(
+            state.project_id
+        )
+        environment: EnvironmentRow = context.prefetched(
+            state, "environment"
+        ) or dashboard.environment(state.environment_id)
+    except NotFoundError:
+        return "", None
+    hostname = internal_hostname(service.name, environment.name, project.slug)
+    if hostname is None:
+        return "", None
+    srv = srv_name(hostname, service.kind) if service.spec.get("port") else None
+    return hostname, srv

@@ -370,6 +370,14 @@ def state_urls(root: ServiceStateRow, info: Info[GqlContext, None]) -> list[Serv
     ]
 
 
+def state_internal_hostname(root: ServiceStateRow, info: Info[GqlContext, None]) -> str | None:
+    return naming.state_internal_names(ctx(info), root)[0] or None
+
+
+def state_internal_srv_name(root: ServiceStateRow, info: Info[GqlContext, None]) -> str | None:
+    return naming.state_internal_names(ctx(info), root)[1]
+
+
 @kept("latest_deployment")
 def state_latest_deployment(
     root: ServiceStateRow, info: Info[GqlContext, None]
@@ -869,6 +877,18 @@ else:
                 resolver=state_urls,
                 description="Where the live release answers (web services): the generated "
                 "address and the service's own domains; empty while nothing is live.",
+            ),
+            "internal_hostname": field(
+                resolver=state_internal_hostname,
+                description="The name other services of the organisation resolve to the live "
+                "release's replicas with the internal DNS (A records), e.g. "
+                "api.production.shop.internal; null while nothing is live.",
+            ),
+            "internal_srv_name": field(
+                resolver=state_internal_srv_name,
+                description="The internal DNS's SRV name of the service's port (_http._tcp. "
+                "before the internal hostname for a web service, _tcp._tcp. otherwise), "
+                "answering each replica's port and address; null without a port.",
             ),
         },
         descriptions={

@@ -744,6 +744,36 @@ def test_limits_restart_policy_and_port_binding_reach_the_engine(
         docker_backend.cleanup()
 
 
+def test_a_running_container_has_an_address_on_its_network_and_none_once_stopped(
+    runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    network = f"containr-test-{RUN_ID}-{uuid.uuid4().hex[:6]}"
+    runtime.ensure_network(network, LABELS)
+    container = running(runtime, app_image, network=network)
+    address = container.addresses[network]
+    assert len(address.split(".")) == 4
+    found = runtime.containers(LABELS, all_states=False)
+    assert [c.addresses for c in found if c.id == container.id] == [{network: address}]
+    runtime.stop(container.id, timeout=1)
+    stopped = runtime.inspect(container.id)
+    assert stopped is not None and stopped.addresses == {}
+
+
+@pytest.mark.docker
+def test_the_resolvers_of_a_spec_reach_the_engine(
+    docker_backend: DockerBackend, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    runtime = docker_backend.runtime
+    image = docker_backend.app_image(tmp_path_factory.mktemp("app"))
+    try:
+        created = runtime.create(spec(image, dns=["192.0.2.53"]))
+        assert docker_backend.host_config(created.id)["Dns"] == ["192.0.2.53"]
+        plain = runtime.create(spec(image))
+        assert not docker_backend.host_config(plain.id)["Dns"]
+    finally:
+        docker_backend.cleanup()
+
+
 @pytest.mark.docker
 def test_containers_on_one_network_reach_each_other_by_alias(
     docker_backend: DockerBackend, tmp_path_factory: pytest.TempPathFactory

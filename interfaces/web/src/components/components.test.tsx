@@ -62,6 +62,8 @@ describe("service card", () => {
         updatedAt: "2024-01-01T00:00:00Z",
         needsRedeploy: null,
         needsRedeploySince: null,
+        internalHostname: "api.production.shop.internal",
+        internalSrvName: "_http._tcp.api.production.shop.internal",
         urls: [
           { url: "http://api.production.shop.localhost:8080/", host: "api.production.shop.localhost", custom: false, tls: false },
           { url: "http://shop.example.com:8080/", host: "shop.example.com", custom: true, tls: false },

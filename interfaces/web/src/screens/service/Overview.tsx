@@ -59,6 +59,7 @@ export function OverviewTab({
                 <th scope="col">Live image</th>
                 <th scope="col">Commit</th>
                 <th scope="col">Address</th>
+                <th scope="col">Internal name</th>
                 <th scope="col">Changed</th>
               </tr>
             </thead>
@@ -76,6 +77,16 @@ export function OverviewTab({
                     <td className="font-mono text-xs">{shortImage(s?.liveImage)}</td>
                     <td className="font-mono text-xs">{shortCommit(s?.liveCommit)}</td>
                     <td className="max-w-[16rem]">{s?.urls.length ? <ServiceUrls urls={s.urls} /> : <span className="text-xs muted">—</span>}</td>
+                    <td className="max-w-[16rem] font-mono text-xs break-all" data-testid={`internal-name-${env.name}`}>
+                      {s?.internalHostname ? (
+                        <>
+                          <span title="Resolves to the live replicas inside the organisation (internal DNS)">{s.internalHostname}</span>
+                          {s.internalSrvName ? <div className="muted" title="SRV: each replica's port and address">{s.internalSrvName}</div> : null}
+                        </>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
                     <td className="text-xs">{s ? <Time iso={s.updatedAt}>{formatRelative(s.updatedAt, now)}</Time> : "—"}</td>
                   </tr>
                 );
