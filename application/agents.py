@@ -111,6 +111,17 @@ class Presence(msgspec.Struct, frozen=True, kw_only=True):
     heartbeat: Heartbeat
 
 
+class AgentStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """What the dashboard shows of a node's agent: the recorded state and the newest heartbeat
+    (None when no heartbeat reached this process yet)."""
+
+    version: str | None
+    connected: bool
+    credential_active: bool
+    capabilities: dict[str, str]
+    presence: Presence | None
+
+
 class Joined(msgspec.Struct, frozen=True, kw_only=True):
     """What a joining agent receives: its node and its credential (shown once)."""
 
@@ -168,6 +179,10 @@ def check_heartbeat(heartbeat: Heartbeat, organization_id: UUID) -> Heartbeat:
                 "an agent reports only its own organisation's containers"
             )
     return heartbeat
+
+
+def _fingerprint(heartbeat: Heartbeat) -> str:
+    return f"{heartbeat.version}\0{sorted(heartbeat.capabilities.items())}"
 
 
 class AgentGateway:
@@ -267,12 +282,18 @@ class AgentGateway:
 
     # The connection
 
+    def needs_record(self, agent: AgentIdentity, heartbeat: Heartbeat) -> bool:
+        """Whether taking ``heartbeat`` records an event (a connection or a change): then it
+        goes through the command bus, which waits on the database; otherwise it is memory."""
+        with self._lock:
+            return self._connected.get(agent.node_id) != _fingerprint(heartbeat)
+
     def heartbeat(self, agent: AgentIdentity, heartbeat: Heartbeat) -> Ack:
         """Take a heartbeat: kept in memory; an event only when the agent (re)connects or its
-        version or capabilities change."""
+        version or capabilities change. ValueError for a heartbeat that is refused."""
         check_heartbeat(heartbeat, agent.organization_id)
         now = self._clock.now()
-        fingerprint = f"{heartbeat.version}\0{sorted(heartbeat.capabilities.items())}"
+        fingerprint = _fingerprint(heartbeat)
         with self._lock:
             known = self._connected.get(agent.node_id)
             self._presence[agent.node_id] = Presence(
@@ -282,7 +303,7 @@ class AgentGateway:
             self._bus.execute(
                 c.RecordAgentConnected(
                     node_id=agent.node_id,
-                    version=heartbeat.version,
+                    version=heartbeat.version[:MAX_TEXT],
                     capabilities=heartbeat.capabilities,
                 ),
                 self._ctx,
@@ -305,3 +326,20 @@ class AgentGateway:
         """The newest heartbeat of the node's agent seen by this process, if any."""
         with self._lock:
             return self._presence.get(node_id)
+
+    def status(self, node_id: UUID) -> AgentStatus | None:
+        """The node's agent as recorded, with its newest heartbeat; None for a node that has
+        no agent."""
+        try:
+            node: object = self._store.repository.get(node_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(node, Node) or node.kind is not NodeKind.AGENT:
+            return None
+        return AgentStatus(
+            version=node.agent_version,
+            connected=node.agent_connected,
+            credential_active=node.credential_hash is not None,
+            capabilities=dict(node.agent_capabilities),
+            presence=self.presence(node_id),
+        )

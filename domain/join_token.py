@@ -20,7 +20,9 @@ _NAMESPACE = uuid5(NAMESPACE_URL, "containr:join-token")
 
 
 class JoinTokenRefusedError(RuleViolatedError):
-    """Raised when a join token is expired, already used or revoked."""
+    """Raised when a join token is expired or already used."""
+
+    code = "UNAUTHENTICATED"
 
 
 def join_token_id(token_hash: str) -> UUID:
