@@ -97,8 +97,10 @@ def rotate_agent_credential(cmd: RotateAgentCredential, uow: UnitOfWork) -> dict
 
 
 def revoke_agent_credential(cmd: RevokeAgentCredential, uow: UnitOfWork) -> dict[str, UUID]:
-    """Refuse a node agent's credential from now on."""
-    node = agent_node(uow, cmd.node_id)
+    """Refuse a node agent's credential from now on (a node without an agent: CONFLICT)."""
+    node = uow.get(Node, cmd.node_id, "node")
+    if node.removed:
+        raise NotFoundError("node", cmd.node_id)
     node.revoke_agent_credential(actor=uow.actor, now=uow.now)
     return {"node_id": node.id}
 

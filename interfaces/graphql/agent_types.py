@@ -45,7 +45,7 @@ class NodeAgent:
         description="False once the credential was revoked (the agent is refused)."
     )
     last_heartbeat_at: datetime | None = strawberry.field(
-        description="When this API process last heard from it (None: not since it started)."
+        description="When this API process last heard from it (null: not since it started)."
     )
     capabilities: list[AgentCapability]
     cpu_load: float | None = strawberry.field(description="Load per CPU (1.0: all busy).")

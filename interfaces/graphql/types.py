@@ -1078,7 +1078,7 @@ else:
         fields={
             "agent": field(
                 resolver=node_agent,
-                description="Its agent, for a node of kind agent (None for the others).",
+                description="Its agent, for a node of kind agent (null for the others).",
             )
         },
     )

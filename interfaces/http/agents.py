@@ -134,31 +134,10 @@ async def _serve(
     reason = "the agent closed the connection"
     checked = time.monotonic()
     try:
-        while True:
+        while reason == "the agent closed the connection":
             with anyio.fail_after(SILENCE_SECONDS):
                 raw = await socket.receive_data("text")
-            if len(raw) > MAX_MESSAGE:
-                reason = "a message larger than 1 MiB"
-                await socket.close(code=1009, reason="message too big")
-                return
-            try:
-                heartbeat = _heartbeat.decode(raw)
-            except msgspec.DecodeError as e:  # ValidationError too
-                await _send(socket, Refused(seq=-1, code="VALIDATION_FAILED", message=str(e)))
-                continue
-            reply: ControlMessage
-            try:
-                if gateway.needs_record(agent, heartbeat):
-                    reply = await anyio.to_thread.run_sync(gateway.heartbeat, agent, heartbeat)
-                else:
-                    reply = gateway.heartbeat(agent, heartbeat)
-            except ValueError as e:
-                reply = Refused(seq=heartbeat.seq, code="VALIDATION_FAILED", message=str(e))
-            except (ApplicationError, DomainError) as e:  # revoked meanwhile, or removed
-                reason = str(e)
-                await _close_refused(socket, e)
-                return
-            await _send(socket, reply)
+            reason = await _take(socket, gateway, agent, raw) or reason
             if time.monotonic() - checked > REVALIDATE_SECONDS:
                 checked = time.monotonic()
                 try:
@@ -166,7 +145,6 @@ async def _serve(
                 except (ApplicationError, DomainError) as e:
                     reason = "the credential was revoked"
                     await _close_refused(socket, e)
-                    return
     except TimeoutError:
         reason = (
             f"no heartbeat for {SILENCE_SECONDS:.0f} s (they come every {HEARTBEAT_SECONDS:.0f} s)"
@@ -180,6 +158,33 @@ async def _serve(
                 await anyio.to_thread.run_sync(gateway.disconnected, agent, reason)
             except Exception:
                 log.exception("could not record that agent %s disconnected", agent.name)
+
+
+async def _take(
+    socket: WebSocket[Any, Any, Any], gateway: AgentGateway, agent: AgentIdentity, raw: str | bytes
+) -> str | None:
+    """Answer one message; the reason the connection ends, when it does."""
+    if len(raw) > MAX_MESSAGE:
+        await socket.close(code=1009, reason="message too big")
+        return "a message larger than 1 MiB"
+    try:
+        heartbeat = _heartbeat.decode(raw)
+    except msgspec.DecodeError as e:  # ValidationError too
+        await _send(socket, Refused(seq=-1, code="VALIDATION_FAILED", message=str(e)))
+        return None
+    reply: ControlMessage
+    try:
+        if gateway.needs_record(agent, heartbeat):
+            reply = await anyio.to_thread.run_sync(gateway.heartbeat, agent, heartbeat)
+        else:
+            reply = gateway.heartbeat(agent, heartbeat)
+    except ValueError as e:
+        reply = Refused(seq=heartbeat.seq, code="VALIDATION_FAILED", message=str(e))
+    except (ApplicationError, DomainError) as e:  # revoked meanwhile, or removed
+        await _close_refused(socket, e)
+        return str(e)
+    await _send(socket, reply)
+    return None
 
 
 def _credential(socket: WebSocket[Any, Any, Any]) -> Secret:

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
+import uvicorn
 from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
@@ -87,23 +88,49 @@ class RunningAgent:
         self._loop.close()
 
 
+class ControlPlane:
+    """The real HTTP app under uvicorn on a loopback port, in a thread of the test; stopping
+    and starting it again on the same port is a control-plane restart."""
+
+    def __init__(self, settings: Settings, port: int) -> None:
+        self.services = bootstrap(settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
+        config = uvicorn.Config(
+            create_app(self.services, run_projections=True),
+            host="127.0.0.1",
+            port=port,
+            lifespan="on",
+            ws="websockets-sansio",
+            log_level="warning",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        until(lambda: self.server.started, 30, "the control plane to listen")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+        self.services.close()
+
+
 def test_an_agent_joins_is_heard_and_reconnects_after_a_control_plane_restart(
-    server_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg_settings: Settings, tmp_path: Path
 ) -> None:
     engine_answers()
-    server = e2e.Server(server_settings)
-    restarted: e2e.Server | None = None
+    port = e2e.free_port()
+    url = f"http://127.0.0.1:{port}"
+    plane: ControlPlane | None = ControlPlane(pg_settings, port)
     agent: RunningAgent | None = None
     try:
-        owner = server.client()
+        owner = Client(url)
         organization = owner.sign_up("owner@example.com")["organizationId"]
         token = owner(TOKEN, o=organization, m=10)["createJoinToken"]["token"]
         state_dir = tmp_path / "agent-a"
-        joined = join(server.url, token, "host-a", state_dir, ENGINE, {"zone": "lab"})
+        joined = join(url, token, "host-a", state_dir, ENGINE, {"zone": "lab"})
         assert stat.S_IMODE(os.stat(state_dir / STATE_FILE).st_mode) == 0o600
         assert joined.credential.startswith("cnc_")
         with pytest.raises(AgentError, match=r"401 UNAUTHENTICATED: .*used already"):
-            join(server.url, token, "host-b", tmp_path / "agent-b", ENGINE, {})
+            join(url, token, "host-b", tmp_path / "agent-b", ENGINE, {})
 
         agent = RunningAgent(state_dir)
         until(lambda: agent.status.acknowledged >= 1, 30, "the first acknowledged heartbeat")
@@ -121,24 +148,23 @@ def test_an_agent_joins_is_heard_and_reconnects_after_a_control_plane_restart(
         caps = {c["key"]: c["value"] for c in node["agent"]["capabilities"]}
         assert caps["engine_version"] and int(caps["cpus"]) >= 1 and caps["architecture"]
 
-        port = server.port
-        server.stop()
+        plane.stop()
+        plane = None
         until(lambda: not agent.status.connected, 30, "the agent to notice")
         seen = agent.status.acknowledged
-        monkeypatch.setattr(e2e, "free_port", lambda: port)
-        restarted = e2e.Server(server_settings)
+        plane = ControlPlane(pg_settings, port)
         until(
             lambda: agent.status.connections >= 2 and agent.status.acknowledged > seen,
             60,
             "the agent to reconnect",
         )
         assert agent.error is None
+        owner.http.close()
     finally:
         if agent is not None:
             agent.stop()
-        for running in (server, restarted):
-            if running is not None:
-                running.stop()
+        if plane is not None:
+            plane.stop()
 
 
 @pytest.fixture
