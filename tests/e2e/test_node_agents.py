@@ -217,6 +217,19 @@ def test_expired_reused_and_forged_tokens_and_old_or_revoked_credentials_are_ref
     first = joined.json()["credential"]
     assert post_join(http, token, "host-b").status_code == 401  # spent
 
+    beat: dict[str, Any] = {"type": "heartbeat", "seq": 1, "version": "0.1", "capabilities": {}}
+    foreign = {"id": "c", "name": "theirs", "image": "x", "state": "running"}
+    foreign["labels"] = {"containr.organization": "00000000-0000-0000-0000-000000000000"}
+    with http.websocket_connect(
+        "/agent/connect", headers={"authorization": f"Bearer {first}"}
+    ) as ws:
+        ws.send_text(msgspec.json.encode({**beat, "containers": [foreign]}).decode())
+        answer = msgspec.json.decode(ws.receive_text())
+        assert answer["type"] == "refused" and "another organisation" in answer["message"]
+        ws.send_text(msgspec.json.encode({**beat, "seq": 2}).decode())
+        acked = msgspec.json.decode(ws.receive_text())
+        assert (acked["type"], acked["seq"]) == ("ack", 2)
+
     rotated = http.post("/agent/rotate", headers={"authorization": f"Bearer {first}"})
     assert rotated.status_code == 200
     second = rotated.json()["credential"]
