@@ -23,6 +23,16 @@ from application.authz import Principal
 from application.bus import CommandBus, Context
 from application.eventstore import EventStore
 from application.handlers.agents import AgentRefusedError
+from application.metrics_ports import (
+    NODE_CPUS,
+    NODE_DISK_TOTAL_BYTES,
+    NODE_DISK_USED_BYTES,
+    NODE_MEMORY_BYTES,
+    NODE_MEMORY_TOTAL_BYTES,
+    SAMPLE_INTERVAL,
+    MetricWriter,
+    Sample,
+)
 from application.ports import Clock
 from application.processes.support import ORGANIZATION
 from application.secrets import Secret
@@ -185,10 +195,28 @@ def _fingerprint(heartbeat: Heartbeat) -> str:
     return f"{heartbeat.version}\0{sorted(heartbeat.capabilities.items())}"
 
 
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 class AgentGateway:
     """What the HTTP API does for agents and for the dashboard's agent views."""
 
-    def __init__(self, store: EventStore, bus: CommandBus, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        bus: CommandBus,
+        clock: Clock,
+        *,
+        timeseries: MetricWriter | None = None,
+    ) -> None:
+        self._timeseries = timeseries
+        self._pending: list[Sample] = []
+        self._sampled: dict[UUID, datetime] = {}
+        self._flushed: datetime | None = None
         self._store = store
         self._bus = bus
         self._clock = clock
@@ -299,6 +327,7 @@ class AgentGateway:
             self._presence[agent.node_id] = Presence(
                 node_id=agent.node_id, received_at=now, heartbeat=heartbeat
             )
+            self._sample(agent.node_id, heartbeat, now)
         if known != fingerprint:
             self._bus.execute(
                 c.RecordAgentConnected(
@@ -311,6 +340,43 @@ class AgentGateway:
             with self._lock:
                 self._connected[agent.node_id] = fingerprint
         return Ack(seq=heartbeat.seq, at=now)
+
+    def _sample(self, node_id: UUID, heartbeat: Heartbeat, now: datetime) -> None:
+        """Keep the node's usage for the time-series store, at most once per sample interval
+        (the collectors' resolution), so the node's charts work as for any Docker node."""
+        last = self._sampled.get(node_id)
+        if self._timeseries is None or (last is not None and now - last < SAMPLE_INTERVAL):
+            return
+        self._sampled[node_id] = now
+        caps, usage = heartbeat.capabilities, heartbeat.usage
+        values: dict[str, float | None] = {
+            NODE_MEMORY_BYTES: float(usage.memory_used_bytes),
+            NODE_CPUS: _number(caps.get("cpus")),
+            NODE_MEMORY_TOTAL_BYTES: _number(caps.get("memory_bytes")),
+            NODE_DISK_USED_BYTES: float(sum(d.used_bytes for d in usage.disks)),
+            NODE_DISK_TOTAL_BYTES: float(sum(d.total_bytes for d in usage.disks)),
+        }
+        self._pending += [
+            Sample(metric=metric, at=now, value=value, node=str(node_id))
+            for metric, value in values.items()
+        ]
+
+    def samples_due(self) -> bool:
+        """Whether kept usage waits to be written (every sample interval, in one batch)."""
+        with self._lock:
+            flushed = self._flushed
+            return bool(self._pending) and (
+                flushed is None or self._clock.now() - flushed >= SAMPLE_INTERVAL
+            )
+
+    def write_samples(self) -> int:
+        """Write the kept usage to the time-series store in one batch; how many samples."""
+        with self._lock:
+            batch, self._pending = self._pending, []
+            self._flushed = self._clock.now()
+        if batch and self._timeseries is not None:
+            self._timeseries.record(batch)
+        return len(batch)
 
     def disconnected(self, agent: AgentIdentity, reason: str) -> None:
         """The agent's connection to this process ended."""

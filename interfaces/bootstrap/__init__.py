@@ -296,7 +296,7 @@ def bootstrap(
         wake=wake,
         backup_stores=opened,
         notifier_tests=NotifierTests(store, secrets, transport, clock),
-        agents=AgentGateway(store, bus, clock),
+        agents=AgentGateway(store, bus, clock, timeseries=timeseries),
         alert_delivery=alert_delivery or AlertNotifications(bus, dashboard),  # stateless
         promotions=PromotionCheck(queries, dashboard, runtimes),
         plan_destinations=PlanDestinationCheck(opened, queries),

@@ -138,6 +138,11 @@ async def _serve(
             with anyio.fail_after(SILENCE_SECONDS):
                 raw = await socket.receive_data("text")
             reason = await _take(socket, gateway, agent, raw) or reason
+            if gateway.samples_due():
+                try:
+                    await anyio.to_thread.run_sync(gateway.write_samples)
+                except Exception:  # measurements: a store away loses a batch, not the agent
+                    log.warning("could not write agents' usage to the time-series store")
             if time.monotonic() - checked > REVALIDATE_SECONDS:
                 checked = time.monotonic()
                 try:

@@ -147,6 +147,12 @@ def test_an_agent_joins_is_heard_and_reconnects_after_a_control_plane_restart(
         assert node["kind"] == "agent" and node["agent"]["connected"]
         caps = {c["key"]: c["value"] for c in node["agent"]["capabilities"]}
         assert caps["engine_version"] and int(caps["cpus"]) >= 1 and caps["architecture"]
+        memory = 'query($n: ID!) { dockerNodeMetrics(nodeId: $n, metric: "node_memory_bytes") { value } }'
+        until(
+            lambda: bool(owner(memory, n=node["id"])["dockerNodeMetrics"]),
+            30,
+            "the agent's usage in the node's measurements",
+        )
 
         plane.stop()
         plane = None
