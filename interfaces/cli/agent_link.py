@@ -109,7 +109,10 @@ def join(
     """Spend the join token on this host's node and keep the credential it receives."""
     if (state_dir / STATE_FILE).exists():
         raise AgentError(f"{state_dir / STATE_FILE} exists: this host has joined already")
-    caps = Engine(engine).capabilities()
+    try:
+        caps = Engine(engine).capabilities()
+    except docker.errors.DockerException as e:
+        raise AgentError(f"the local Docker engine at {engine} does not answer: {e}") from None
     body = {
         "token": token,
         "name": name,
@@ -117,8 +120,11 @@ def join(
         "memoryMb": max(int(caps.get("memory_bytes", "0")) // (1024 * 1024), 1),
         "labels": labels,
     }
-    with httpx.Client(timeout=HTTP_TIMEOUT, transport=transport) as http:
-        response = http.post(url.rstrip("/") + "/agent/join", json=body)
+    try:
+        with httpx.Client(timeout=HTTP_TIMEOUT, transport=transport) as http:
+            response = http.post(url.rstrip("/") + "/agent/join", json=body)
+    except httpx.HTTPError as e:
+        raise AgentError(f"the control plane at {url} does not answer: {e}") from None
     if response.status_code != 201:
         raise _refusal(response)
     answer = response.json()
@@ -136,10 +142,14 @@ def join(
 def rotate(state_dir: Path) -> AgentState:
     """Swap the credential for a new one (the old one stops working) and keep it."""
     state = load_state(state_dir)
-    with httpx.Client(timeout=HTTP_TIMEOUT) as http:
-        response = http.post(
-            state.url + "/agent/rotate", headers={"authorization": f"Bearer {state.credential}"}
-        )
+    try:
+        with httpx.Client(timeout=HTTP_TIMEOUT) as http:
+            response = http.post(
+                state.url + "/agent/rotate",
+                headers={"authorization": f"Bearer {state.credential}"},
+            )
+    except httpx.HTTPError as e:
+        raise AgentError(f"the control plane at {state.url} does not answer: {e}") from None
     if response.status_code != 200:
         raise _refusal(response)
     fresh = msgspec.structs.replace(state, credential=response.json()["credential"])
