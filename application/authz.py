@@ -258,6 +258,8 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.UncordonNode: (Permission.MANAGE, _node, "node"),
     c.DrainNode: (Permission.MANAGE, _node, "node"),
     c.RemoveNode: (Permission.MANAGE, _node, "node"),
+    c.CreateJoinToken: (Permission.MANAGE, _org, "organisation"),
+    c.RevokeAgentCredential: (Permission.MANAGE, _node, "node"),
     c.RegisterCluster: (Permission.MANAGE, _org, "organisation"),
     c.UpdateClusterCredentials: (Permission.MANAGE, _cluster, "cluster"),
     c.RemoveCluster: (Permission.MANAGE, _cluster, "cluster"),

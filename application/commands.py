@@ -580,6 +580,58 @@ class RemoveNode(Command, frozen=True):
     node_id: UUID
 
 
+# Node agents (issue 18)
+
+
+class CreateJoinToken(Command, frozen=True):
+    """Let one host's agent join the organisation with a token (only its hash is sent)."""
+
+    organization_id: UUID
+    token_hash: str
+    expires_in_minutes: int = 60
+
+
+class JoinAgentNode(Command, frozen=True):
+    """An agent spends a join token: a node of kind agent with the credential's hash."""
+
+    token_hash: str
+    node_id: UUID
+    name: str
+    cpu_millis: int
+    memory_mb: int
+    credential_hash: str
+    labels: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class RotateAgentCredential(Command, frozen=True):
+    """An agent swaps its credential (proven by ``current_hash``) for a new one."""
+
+    node_id: UUID
+    current_hash: str
+    credential_hash: str
+
+
+class RevokeAgentCredential(Command, frozen=True):
+    """Refuse a node agent's credential from now on."""
+
+    node_id: UUID
+
+
+class RecordAgentConnected(Command, frozen=True):
+    """Report: a node's agent connected, with its version and capabilities."""
+
+    node_id: UUID
+    version: str
+    capabilities: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class RecordAgentDisconnected(Command, frozen=True):
+    """Report: a node's agent connection ended."""
+
+    node_id: UUID
+    reason: str
+
+
 # Accounts (the interfaces reach these through AuthService, which hashes and mints tokens)
 
 

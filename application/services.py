@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from application.access import AccessGate
+from application.agents import AgentGateway
 from application.alert_ports import AlertDelivery
 from application.archives import SourceArchives
 from application.auth import AuthService
@@ -113,6 +114,8 @@ class Services:
     """Sends a test message to a notifier now (None: no notifier channels wired in)."""
     alert_delivery: AlertDelivery | None = None
     """Where the alert process hands notifications over to the notifiers (issue 17)."""
+    agents: AgentGateway | None = None
+    """Node agents: join tokens, credentials, heartbeats (issue 18; None: not wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -23,6 +23,8 @@ class NodeKind(Enum):
 
     DOCKER = "docker"
     PROXMOX_GUEST = "proxmox_guest"
+    AGENT = "agent"
+    """A host whose `containr agent` joined with a token and connects out to the control plane."""
 
 
 class NodeState(Enum):
@@ -123,6 +125,51 @@ class Node(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.prices = self.prices
 
+    # Node agents (issue 18): the credential's hash, and transitions of the agent's connection.
+    # Heartbeats themselves are measurements, never events.
+
+    class AgentCredentialIssued(ContainrAggregate.Event):
+        """The agent got a (new) credential; only its hash is kept, and any older one stops
+        working."""
+
+        credential_hash: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.credential_hash = self.credential_hash
+
+    class AgentCredentialRevoked(ContainrAggregate.Event):
+        """The agent's credential was revoked: it is refused until it joins again."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.credential_hash = None
+            aggregate.agent_connected = False
+
+    class AgentConnected(ContainrAggregate.Event):
+        """The agent opened its connection to the control plane."""
+
+        version: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.agent_connected = True
+            aggregate.agent_version = self.version
+
+    class AgentDisconnected(ContainrAggregate.Event):
+        """The agent's connection closed or went silent."""
+
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.agent_connected = False
+
+    class AgentCapabilitiesChanged(ContainrAggregate.Event):
+        """What the agent's engine offers changed (engine version, architecture, CPUs, memory,
+        disks, network interfaces)."""
+
+        capabilities: dict[str, str]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.agent_capabilities = dict(self.capabilities)
+
     def __init__(
         self,
         organization_id: UUID,
@@ -144,6 +191,10 @@ class Node(ContainrAggregate):
         self.removed = False
         self.prices: Prices | None = None
         """The node's own prices, over the organisation's (None: the organisation's)."""
+        self.credential_hash: str | None = None
+        self.agent_connected = False
+        self.agent_version: str | None = None
+        self.agent_capabilities: dict[str, str] = {}
 
     @classmethod
     def register(
@@ -172,6 +223,80 @@ class Node(ContainrAggregate):
             actor=actor,
             timestamp=now,
         )
+
+    @classmethod
+    def join_agent(
+        cls,
+        node_id: NodeId,
+        organization_id: OrganizationId,
+        name: str,
+        capacity: Capacity,
+        labels: dict[str, str],
+        credential_hash: str,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> Node:
+        """A node whose agent joined with a token: it holds a credential and starts cordoned,
+        since work reaches an agent only once it carries desired state (issue 18's next part)."""
+        node = cls._create(
+            cls.Registered,
+            id=node_id,
+            organization_id=organization_id,
+            name=validate_slug("name", name),
+            kind=NodeKind.AGENT,
+            endpoint=f"agent://{node_id}",
+            capacity=capacity.check(),
+            labels=validate_labels("labels", labels),
+            actor=actor,
+            timestamp=now,
+        )
+        node.issue_agent_credential(credential_hash, actor=actor, now=now)
+        node.cordon(actor=actor, now=now)
+        return node
+
+    def issue_agent_credential(self, credential_hash: str, *, actor: Actor, now: datetime) -> None:
+        """Give the agent a new credential (joining or rotating); the previous one stops."""
+        self._require_agent()
+        if len(credential_hash) != 64:
+            raise InvalidValueError("credential_hash", "must be a SHA-256 hex digest")
+        self.trigger_event(
+            self.AgentCredentialIssued, credential_hash=credential_hash, actor=actor, timestamp=now
+        )
+
+    def revoke_agent_credential(self, *, actor: Actor, now: datetime) -> bool:
+        """Refuse the agent's credential from now on; False when none was in force."""
+        self._require_agent()
+        if self.credential_hash is None:
+            return False
+        self.trigger_event(self.AgentCredentialRevoked, actor=actor, timestamp=now)
+        return True
+
+    def record_agent_connected(
+        self, version: str, capabilities: dict[str, str], *, actor: Actor, now: datetime
+    ) -> None:
+        """The agent connected (an event only when it was not connected, or its version or
+        capabilities changed)."""
+        self._require_agent()
+        if self.credential_hash is None:
+            raise RuleViolatedError("the agent's credential was revoked")
+        if not self.agent_connected or version != self.agent_version:
+            self.trigger_event(self.AgentConnected, version=version, actor=actor, timestamp=now)
+        if capabilities != self.agent_capabilities:
+            self.trigger_event(
+                self.AgentCapabilitiesChanged, capabilities=capabilities, actor=actor, timestamp=now
+            )
+
+    def record_agent_disconnected(self, reason: str, *, actor: Actor, now: datetime) -> None:
+        """The agent's connection ended (nothing when it was not connected)."""
+        self._require_agent()
+        if self.agent_connected:
+            self.trigger_event(self.AgentDisconnected, reason=reason, actor=actor, timestamp=now)
+
+    def _require_agent(self) -> None:
+        self._require_present()
+        if self.kind is not NodeKind.AGENT:
+            raise RuleViolatedError(f"node {self.name!r} has no agent; it is a {self.kind.value}")
 
     @property
     def state(self) -> NodeState:

@@ -39,6 +39,7 @@ from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
+from application.agents import AgentGateway
 from application.alert_ports import AlertDelivery
 from application.auth import AuthService
 from application.backup_check import PlanDestinationCheck
@@ -296,6 +297,7 @@ def bootstrap(
         wake=wake,
         backup_stores=opened,
         notifier_tests=NotifierTests(store, secrets, transport, clock),
+        agents=AgentGateway(store, bus, clock, timeseries=timeseries),
         alert_delivery=alert_delivery or AlertNotifications(bus, dashboard),  # stateless
         promotions=PromotionCheck(queries, dashboard, runtimes),
         plan_destinations=PlanDestinationCheck(opened, queries),

@@ -4,7 +4,7 @@ installation (``admin``: up, serve, migrate, events, projections, history, …).
 
 from __future__ import annotations
 
-from interfaces.cli import admin, client  # noqa: F401 - importing them registers their commands
+from interfaces.cli import admin, agent, client  # noqa: F401 - importing them registers their commands
 from interfaces.cli.root import app
 
 

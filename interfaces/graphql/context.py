@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from application.access import AccessGate
+from application.agents import AgentGateway
 from application.auth import AuthService, UnauthenticatedError
 from application.authz import Permission, Principal
 from application.backup_ports import BackupStores
@@ -100,6 +101,13 @@ class GqlContext:
         if self._services.backup_stores is None:
             raise UnavailableError("this server has no backup stores configured")
         return self._services.backup_stores
+
+    @property
+    def agents(self) -> AgentGateway:
+        """Node agents: join tokens, credentials and heartbeats (issue 18)."""
+        if self._services.agents is None:
+            raise UnavailableError("this server does not take node agents")
+        return self._services.agents
 
     @property
     def notifier_tests(self) -> NotifierTests:

@@ -15,7 +15,7 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import access, alerts, autoscaling, git, notifiers, previews
+from interfaces.graphql import access, agents, alerts, autoscaling, git, notifiers, previews
 from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
@@ -552,6 +552,8 @@ class Mutation:
     test_backup_destination = destinations.test_backup_destination_field
 
     # Notifiers (issue 17)
+    create_join_token = agents.create_join_token_field
+    revoke_agent_credential = agents.revoke_agent_credential
     create_notifier = notifiers.create_notifier
     update_notifier = notifiers.update_notifier
     delete_notifier = notifiers.delete_notifier

@@ -52,6 +52,7 @@ from application.readmodels import (
     DailyStats as DailyStatsRow,
 )
 from interfaces.graphql import naming
+from interfaces.graphql.agent_types import node_agent
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.databases import service_database
 from interfaces.graphql.execution import columns_selected, kept, selected_under
@@ -1104,7 +1105,17 @@ else:
         },
     )
     Invitation = object_type(InvitationRow, "Invitation", "An invitation to join an organisation.")
-    Node = object_type(NodeRow, "Node", "A place that runs containers.")
+    Node = object_type(
+        NodeRow,
+        "Node",
+        "A place that runs containers.",
+        fields={
+            "agent": field(
+                resolver=node_agent,
+                description="Its agent, for a node of kind agent (null for the others).",
+            )
+        },
+    )
     Guest = object_type(GuestRow, "Guest", "An LXC container or QEMU VM Containr made.")
     Cluster = object_type(
         ClusterRow,

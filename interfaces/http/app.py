@@ -35,6 +35,7 @@ from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.subscription import NoticeHub
 from interfaces.http.access import access_handlers
+from interfaces.http.agents import agent_handlers
 from interfaces.http.callers import client_of, principal_for
 from interfaces.http.clock import server_time
 from interfaces.http.docs import docs_handlers
@@ -159,6 +160,7 @@ def create_app(
             *webhook_handlers(services),
             *access_handlers(services),
             *wake_handlers(services),
+            *agent_handlers(services),
             *docs_handlers(),
             *web_handlers(),
         ],

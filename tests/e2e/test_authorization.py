@@ -686,6 +686,15 @@ CASES: dict[str, Case] = {
         "manage", "mutation($node: ID!) { drainNode(id: $node) { state } }", "node"
     ),
     "Mutation.removeNode": m("manage", "mutation($node: ID!) { removeNode(id: $node) }", "node"),
+    "Mutation.createJoinToken": m(
+        "manage", "mutation($org: ID!) { createJoinToken(organizationId: $org) { id } }", "org"
+    ),
+    "Mutation.revokeAgentCredential": m(
+        "manage",
+        "mutation($node: ID!) { revokeAgentCredential(id: $node) }",
+        "node",
+        tolerate=("CONFLICT",),  # the seeded node is a Docker endpoint: it has no agent
+    ),
     "Mutation.registerCluster": m(
         "manage",
         'mutation($org: ID!, $unique: String!) { registerCluster(organizationId: $org, name: $unique, url: "https://10.0.0.11:8006", tokenId: "root@pam!c", tokenSecret: "x") { id } }',

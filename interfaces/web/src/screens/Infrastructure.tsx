@@ -28,6 +28,7 @@ import { formatCpu, formatGigabytes, formatMegabytes, formatPercent, formatRelat
 import { cleanupText, driftText, strayText } from "../lib/guests";
 import { upsertNewer } from "../lib/live";
 import { NodeMetrics } from "./service/Metrics";
+import { NodeAgents } from "./NodeAgents";
 import { NodePrices } from "./NodePrices";
 
 function maxPosition(items: readonly { position: number }[] | undefined): number {
@@ -340,6 +341,7 @@ export default function Infrastructure() {
     <div className="space-y-8">
       <PageHeader title="Infrastructure" />
       <Nodes organizationId={org!.id} />
+      <NodeAgents organizationId={org!.id} />
       <Clusters organizationId={org!.id} />
     </div>
   );
