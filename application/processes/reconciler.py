@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -70,6 +70,43 @@ class Desired:
     deployment: Deployment
     service: Service
     replicas: int
+
+
+def _add_running(
+    live: dict[str, tuple[Desired, list[ContainerInfo]]],
+    deployment_id: str,
+    wanted: Desired,
+    running: list[ContainerInfo],
+) -> None:
+    """Add one engine's running replicas of a release to what the release's route gets."""
+    known = live.get(deployment_id)
+    live[deployment_id] = (wanted, (known[1] if known else []) + running)
+
+
+class _Homes:
+    """Which replicas of each release are placed on which engine, for one tick."""
+
+    def __init__(self, reconciler: Reconciler, engines: Mapping[str, ContainerRuntime]) -> None:
+        self._reconciler = reconciler
+        self._engines = engines
+        self._homes: dict[UUID, dict[int, str | None]] = {}
+
+    def _of(self, wanted: Desired) -> dict[int, str | None]:
+        found = self._homes.get(wanted.deployment.id)
+        if found is None:
+            count = max(wanted.replicas, 1)  # a release at 0 replicas is routed where 0 was
+            found = {r: self._reconciler.replica_home(wanted, r) for r in range(count)}
+            self._homes[wanted.deployment.id] = found
+        return found
+
+    def here(self, wanted: Desired, endpoint: str) -> frozenset[int]:
+        """The release's replicas placed on ``endpoint``."""
+        return frozenset(r for r, home in self._of(wanted).items() if home == endpoint)
+
+    def routed_here(self, wanted: Desired, endpoint: str) -> bool:
+        """Whether a replica of the release belongs on ``endpoint`` (for a release at 0
+        replicas: whether its replica 0 did, so its route to the wake handler is kept)."""
+        return endpoint in self._of(wanted).values()
 
 
 def _handed_over(wanted: Desired, handing_over: set[tuple[UUID, UUID]]) -> bool:
@@ -225,6 +262,10 @@ class Reconciler:
         engines = self._runtimes()
         if self._running_loop:
             self._follow_deaths(engines)
+        # A release's replicas may sit on several engines: each engine repairs the replicas
+        # placed on it, and the route gets the running replicas of every engine.
+        live: dict[str, tuple[Desired, list[ContainerInfo]]] = {}
+        homes = _Homes(self, engines)
         for endpoint, runtime in engines.items():
             try:
                 actual = runtime.containers({MANAGED: "true", INSTANCE: self.instance})
@@ -246,25 +287,27 @@ class Reconciler:
                 wanted = owned.get(deployment_id)
                 if wanted is not None:
                     reports = self._reports
-                    running = self._repair(runtime, wanted, containers)
+                    running = self._repair(
+                        runtime, wanted, containers, homes.here(wanted, endpoint)
+                    )
                     if self._reports != reports:  # a loss makes a replica unready: re-read it
                         wanted = replace(
                             wanted, deployment=self.queries.deployment(wanted.deployment.id)
                         )
                     running = self._restart_if_asked(runtime, wanted, running)
                     self._follow_logs(runtime, wanted.deployment, running)
-                    route = self._route(wanted, running)
-                    if route is not None:
-                        routes[route.id] = route
+                    _add_running(live, deployment_id, wanted, running)
                 elif deployment_id not in {str(i) for i in in_progress}:
                     self._remove_orphans(runtime, endpoint, deployment_id, containers)
             for deployment_id, wanted in owned.items():
-                if deployment_id not in by_deployment and self._placed_here(wanted, endpoint):
-                    running = self._repair(runtime, wanted, [])
-                    route = self._route(wanted, running)
-                    if route is not None:
-                        routes[route.id] = route
+                if deployment_id not in by_deployment and homes.routed_here(wanted, endpoint):
+                    running = self._repair(runtime, wanted, [], homes.here(wanted, endpoint))
+                    _add_running(live, deployment_id, wanted, running)
             self._remove_doomed_volumes(runtime, actual)
+        for wanted, running in live.values():
+            route = self._route(wanted, running)
+            if route is not None:
+                routes[route.id] = route
         self._sync_ingress(routes, desired, starting)
         self._move_off_draining_nodes(desired, active)
         self._step_snapshots()
@@ -321,18 +364,33 @@ class Reconciler:
                 engines[endpoint] = runtime
         return engines
 
-    def _placed_here(self, wanted: Desired, endpoint: str) -> bool:
-        node_id = wanted.deployment.placements.get(0)
+    def replica_home(self, wanted: Desired, replica: int) -> str | None:
+        """The endpoint of the engine a replica is placed on (a replica added by a scale-up
+        after the release was placed goes where replica 0 is; None: a node no longer known)."""
+        placements = wanted.deployment.placements
+        node_id = placements.get(replica, placements.get(0))
         if node_id is None:
-            return endpoint == self.local_endpoint
-        return self.queries.node(node_id).endpoint == endpoint
+            return self.local_endpoint
+        try:
+            return self.queries.node(node_id).endpoint
+        except UnavailableError:
+            raise
+        except ApplicationError:
+            return None
 
     # Repairs
 
     def _repair(
-        self, runtime: ContainerRuntime, wanted: Desired, containers: list[ContainerInfo]
+        self,
+        runtime: ContainerRuntime,
+        wanted: Desired,
+        containers: list[ContainerInfo],
+        here: frozenset[int] | None = None,
     ) -> list[ContainerInfo]:
-        """Make replicas 0..n-1 of a live release run; remove any beyond n. Records drift.
+        """Make the replicas of 0..n-1 placed on this engine (``here``; None: all) of a live
+        release run; remove any beyond n. Records drift. A replica placed on another engine
+        is never started here, but a running copy is left running (a returning node's stale
+        copies are the failover process's to remove).
 
         A replica that died is restarted with Kubernetes' backoff (at once, then 10 s
         doubling to 5 minutes); one that keeps dying is recorded crash looping once, and
@@ -353,6 +411,8 @@ class Reconciler:
             if container is not None and container.state == "running":
                 self._running(deployment, replica, container, backoff, now)
                 running.append(container)
+            elif here is not None and replica not in here:
+                continue  # placed on another engine: repaired there
             elif container is None or container.state not in ("restarting", "created"):
                 dead.append((replica, container, backoff))  # (otherwise the engine is at work)
         if dead:

@@ -5,12 +5,13 @@ it is marked reachable."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from adapters.fake_runtime import InMemoryRuntime
 from application import commands as c
 from application.processes.failover import FailoverConfig, FailoverProcess
-from application.processes.support import DEPLOYMENT
+from application.processes.support import DEPLOYMENT, REPLICA
 from application.runtime_ports import ContainerRuntime
 from domain.deployment import DeploymentState
 from tests.integration import test_deployer_fakes as deployer_fakes
@@ -97,3 +98,52 @@ def test_a_dead_nodes_release_moves_once_and_its_stale_replica_goes_before_it_re
     kinds = [e.type for e in rig.events("") if e.aggregate_id == node]
     assert kinds[-3:] == ["Node.BecameUnreachable", "Node.OrphanRemoved", "Node.BecameReachable"]
     assert rig.world.app.queries.node(node).reachable
+
+
+def test_a_release_split_over_two_engines_is_repaired_on_each_and_routed_to_both(
+    rig: Rig,
+) -> None:
+    spare = InMemoryRuntime()
+    spare.add_image(BASE_IMAGE)
+    spare._ports = itertools.count(40000)  # host ports the local engine never gives
+    spare.images = rig.runtime.images  # what is built is there too (no registry here)
+    engines = Engines(rig.runtime, spare)
+    rig.deployer.runtimes = rig.reconciler.runtimes = engines
+    rig.run(
+        c.RegisterNode(
+            organization_id=rig.world.org,
+            name="spare",
+            endpoint=SPARE,
+            cpu_millis=4000,
+            memory_mb=8192,
+        )
+    )
+    rig.run(c.ScaleService(service_id=rig.service, replicas=2))
+    live = rig.deploy()
+    assert len(set(live.placements.values())) == 2  # spread: one replica on each node
+
+    def on(engine: InMemoryRuntime) -> list[tuple[str, str]]:
+        found = engine.containers({DEPLOYMENT: str(live.id)})
+        return sorted((c.labels[REPLICA], c.state) for c in found)
+
+    def upstreams() -> list[str]:
+        return sorted(
+            f"127.0.0.1:{c.host_port}"
+            for engine in (rig.runtime, spare)
+            for c in engine.containers({DEPLOYMENT: str(live.id)})
+            if c.state == "running"
+        )
+
+    rig.reconciler.tick()
+    rig.sync()
+    here, there = on(rig.runtime), on(spare)
+    assert len(here) == len(there) == 1 and here != there  # no replica started twice
+    assert sorted(rig.route().upstreams) == upstreams()  # both engines' replicas routed
+
+    (dead,) = spare.containers({DEPLOYMENT: str(live.id)})
+    spare.kill(dead.id, exit_code=137)
+    rig.reconciler.tick()
+    rig.sync()
+    assert on(rig.runtime) == here  # not replaced on the wrong engine
+    assert [state for _, state in on(spare)] == ["running"]
+    assert sorted(rig.route().upstreams) == upstreams()
