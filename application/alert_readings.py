@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from application.eventlog import EventLog
@@ -276,7 +277,31 @@ class AlertReadings:
             return _deployment_failed(state)
         if event is AlertEvent.BACKUP_FAILED:
             return self._backup_failed(service, state)
+        if event is AlertEvent.REPLICA_UNHEALTHY:
+            return self._unhealthy(state)
         return self._crash_looping(rule, state, now)
+
+    def _replica_health(self, state: ServiceStateRow) -> dict[str, Any] | None:
+        """The live release's replicas as the health checks and the reconciler left them."""
+        live = state.live_deployment_id
+        if live is None:
+            return None
+        return self._dashboard.deployment(live).replica_health or {}
+
+    def _unhealthy(self, state: ServiceStateRow) -> tuple[bool | None, str, str]:
+        """A replica of the live release is not ready, lost, crash looping, or fails its
+        liveness check (False: every replica passes)."""
+        health = self._replica_health(state)
+        if health is None:
+            return None, "", ""
+        bad = any(
+            not replica.get("ready", True)
+            or replica.get("lost")
+            or replica.get("crash_looping")
+            or (replica.get("probes") or {}).get("liveness", {}).get("passing") is False
+            for replica in health.values()
+        )
+        return bad, f"deployment:{state.live_deployment_id}", "Replica unhealthy"
 
     def _backup_failed(
         self, service: ServiceRow, state: ServiceStateRow
@@ -307,7 +332,10 @@ class AlertReadings:
                 replica = int(logged.fields.get("replica", 0))
                 losses[replica] = losses.get(replica, 0) + 1
         worst = max(losses.values(), default=0)
-        return worst >= rule.count, f"deployment:{live}", "Replica crash looping"
+        # A loss is recorded once per loop (the reconciler backs its restarts off and marks
+        # the replica crash looping): the marked state counts as a loop too.
+        looping = any(r.get("crash_looping") for r in (self._replica_health(state) or {}).values())
+        return worst >= rule.count or looping, f"deployment:{live}", "Replica crash looping"
 
 
 def _deployment_failed(state: ServiceStateRow) -> tuple[bool | None, str, str]:

@@ -101,7 +101,11 @@ class AlertEvent(Enum):
     DEPLOYMENT_FAILED = "deployment_failed"
     """A service's latest release in an environment failed (resolved by a healthy one)."""
     REPLICA_CRASH_LOOPING = "replica_crash_looping"
-    """A replica of a live release was lost ``count`` times within ``window``."""
+    """A replica of a live release was lost ``count`` times within ``window``, or the
+    reconciler found it crash looping (its restarts backing off)."""
+    REPLICA_UNHEALTHY = "replica_unhealthy"
+    """A replica of a live release fails its readiness or liveness check, is lost or crash
+    loops (the continuous health checks), for ``for_seconds``; resolved when all pass."""
     NODE_UNREACHABLE = "node_unreachable"
     BACKUP_FAILED = "backup_failed"
     """A database's latest backup failed or could not be verified (resolved by a verified one)."""
@@ -163,7 +167,8 @@ class AlertCondition:
             assert self.event is not None
             if self.event is AlertEvent.REPLICA_CRASH_LOOPING:
                 return f"replica lost {self.count} times within {self.window_seconds} s"
-            return str(self.event.value).replace("_", " ")
+            text = str(self.event.value).replace("_", " ")
+            return f"{text} for {self.for_seconds} s" if self.for_seconds else text
         assert self.metric is not None
         assert self.comparator is not None
         what = self.custom_metric if self.metric is AlertMetric.CUSTOM else self.metric.label
@@ -207,8 +212,17 @@ class AlertCondition:
             raise InvalidValueError("event", "an event rule names the event it watches")
         if self.metric is not None or self.comparator is not None or self.threshold is not None:
             raise InvalidValueError("metric", "an event rule takes no metric or threshold")
-        if self.for_seconds:
-            raise InvalidValueError("for_seconds", "an event rule fires at once (no for)")
+        for_seconds = 0
+        if self.event is AlertEvent.REPLICA_UNHEALTHY:
+            for_seconds = self.for_seconds
+            if not 0 <= for_seconds <= MAX_FOR.total_seconds():
+                raise InvalidValueError(
+                    "for_seconds", f"must be 0 to {int(MAX_FOR.total_seconds())} seconds"
+                )
+        elif self.for_seconds:
+            raise InvalidValueError(
+                "for_seconds", "this event rule fires at once (only replica_unhealthy takes a for)"
+            )
         count, window = None, None
         if self.event is AlertEvent.REPLICA_CRASH_LOOPING:
             count = self.count if self.count is not None else 3
@@ -233,6 +247,7 @@ class AlertCondition:
             event=self.event,
             count=count,
             window_seconds=window,
+            for_seconds=for_seconds,
             resolve_after_seconds=resolve,
         )
 

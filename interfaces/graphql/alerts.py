@@ -79,8 +79,8 @@ else:
             "latency_p95_seconds, node_cpu_percent, node_memory_percent or custom.",
             "comparator": "> >= < or <=.",
             "for_seconds": "How long the condition holds before the incident fires.",
-            "event": "deployment_failed, replica_crash_looping, node_unreachable, "
-            "backup_failed or budget_warning.",
+            "event": "deployment_failed, replica_crash_looping, replica_unhealthy, "
+            "node_unreachable, backup_failed or budget_warning.",
             "resolve_after_seconds": "events: an incident whose subject never recovers "
             "resolves after this long.",
             "description": "The condition in words.",
@@ -121,7 +121,8 @@ AlertRuleInput = input_type(
     "AlertRuleInput",
     "An alert rule's settings. kind metric: metric (and customMetric for custom), "
     "comparator, threshold, forSeconds (0 to 86400). kind event: event (and count and "
-    "windowSeconds for replica_crash_looping), resolveAfterSeconds (60 to 604800). Scope: "
+    "windowSeconds for replica_crash_looping; forSeconds for replica_unhealthy), "
+    "resolveAfterSeconds (60 to 604800). Scope: "
     "projectId, environmentId, serviceId (none: the whole organisation; node rules take "
     "none). severity: info, warning or critical.",
 )

@@ -21,7 +21,7 @@ from application import commands as c
 from application.alert_ports import Notification
 from application.alert_readings import AlertReadings
 from application.backup_ports import DumpError
-from application.errors import UnavailableError
+from application.errors import InvalidValueError, UnavailableError
 from application.metrics_ports import (
     CPU_CORES,
     MetricReader,
@@ -398,12 +398,102 @@ def test_a_replica_lost_three_times_in_ten_minutes_is_crash_looping_until_they_a
     for n in range(3):
         assert alerts.tick() == []
         alerts.run(c.ReportReplicaLost(deployment_id=live.id, replica=0, reason=f"exit {n}"))
+        # A loss is recorded once until the replica runs again: it ran again in between.
+        alerts.run(c.ReportReplicaReplaced(deployment_id=live.id, replica=0, container=f"c{n}"))
     (looping,) = alerts.tick()
     assert looping.status == "firing" and looping.trigger == f"deployment:{live.id}"
     assert looping.title == "Replica crash looping (web in production)"
     clock.advance(timedelta(minutes=10))  # the first loss leaves the window
     (resolved,) = alerts.tick()
     assert resolved.status == "resolved"
+
+
+def test_a_replica_marked_crash_looping_fires_without_counting_its_losses(
+    rig: Rig,  # noqa: F811 - the fixture
+    clock: FakeClock,
+) -> None:
+    alerts = Alerts(rig.world, clock)
+    alerts.run(
+        c.CreateAlertRule(
+            organization_id=rig.world.org,
+            settings=c.AlertRuleInput(
+                name="Crash loops",
+                kind=ConditionKind.EVENT,
+                event=AlertEvent.REPLICA_CRASH_LOOPING,
+                count=5,
+                window_seconds=600,
+            ),
+        )
+    )
+    live = rig.deploy(rig.commits[0])
+    alerts.run(c.ReportReplicaLost(deployment_id=live.id, replica=0, reason="exit 1"))
+    assert alerts.tick() == []  # one loss is no loop
+    alerts.run(
+        c.ReportReplicaCrashLooping(
+            deployment_id=live.id,
+            replica=0,
+            deaths=3,
+            exit_code=1,
+            last_lines=["boom"],
+            operation_id=f"{live.id}:looping:0",
+        )
+    )
+    (looping,) = alerts.tick()  # the reconciler's verdict: it records a loop's loss once
+    assert looping.status == "firing" and looping.trigger == f"deployment:{live.id}"
+
+
+def test_a_replica_failing_readiness_for_its_for_fires_and_resolves_when_it_passes(
+    rig: Rig,  # noqa: F811 - the fixture
+    clock: FakeClock,
+) -> None:
+    alerts = Alerts(rig.world, clock)
+    alerts.run(
+        c.CreateAlertRule(
+            organization_id=rig.world.org,
+            settings=c.AlertRuleInput(
+                name="Health",
+                kind=ConditionKind.EVENT,
+                event=AlertEvent.REPLICA_UNHEALTHY,
+                for_seconds=120,
+            ),
+        )
+    )
+    live = rig.deploy(rig.commits[0])
+    assert alerts.tick() == []
+
+    def readiness(passing: bool) -> None:
+        alerts.run(
+            c.RecordReplicaHealth(
+                deployment_id=live.id,
+                replica=0,
+                probe="readiness",
+                passing=passing,
+                detail="HTTP 200" if passing else "HTTP 503",
+            )
+        )
+
+    readiness(False)
+    (pending,) = alerts.tick()
+    assert pending.status == "pending" and pending.title == "Replica unhealthy (web in production)"
+    clock.advance(timedelta(seconds=121))
+    (firing,) = alerts.tick()
+    assert firing.status == "firing"
+    readiness(True)
+    (resolved,) = alerts.tick()
+    assert resolved.status == "resolved"
+    with pytest.raises(InvalidValueError) as refused:  # only this event rule takes a for
+        alerts.run(
+            c.CreateAlertRule(
+                organization_id=rig.world.org,
+                settings=c.AlertRuleInput(
+                    name="Deploys",
+                    kind=ConditionKind.EVENT,
+                    event=AlertEvent.DEPLOYMENT_FAILED,
+                    for_seconds=60,
+                ),
+            )
+        )
+    assert refused.value.field.endswith("for_seconds")
 
 
 def test_an_unreachable_node_fires_and_resolves_by_itself_after_its_timeout_once(

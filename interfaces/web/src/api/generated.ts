@@ -60,7 +60,7 @@ export type AlertRule = {
   description: Scalars['String']['output'];
   enabled: Scalars['Boolean']['output'];
   environmentId: Maybe<Scalars['ID']['output']>;
-  /** deployment_failed, replica_crash_looping, node_unreachable, backup_failed or budget_warning. */
+  /** deployment_failed, replica_crash_looping, replica_unhealthy, node_unreachable, backup_failed or budget_warning. */
   event: Maybe<Scalars['String']['output']>;
   /** How long the condition holds before the incident fires. */
   forSeconds: Scalars['Int']['output'];
@@ -83,7 +83,7 @@ export type AlertRule = {
   windowSeconds: Maybe<Scalars['Int']['output']>;
 };
 
-/** An alert rule's settings. kind metric: metric (and customMetric for custom), comparator, threshold, forSeconds (0 to 86400). kind event: event (and count and windowSeconds for replica_crash_looping), resolveAfterSeconds (60 to 604800). Scope: projectId, environmentId, serviceId (none: the whole organisation; node rules take none). severity: info, warning or critical. */
+/** An alert rule's settings. kind metric: metric (and customMetric for custom), comparator, threshold, forSeconds (0 to 86400). kind event: event (and count and windowSeconds for replica_crash_looping; forSeconds for replica_unhealthy), resolveAfterSeconds (60 to 604800). Scope: projectId, environmentId, serviceId (none: the whole organisation; node rules take none). severity: info, warning or critical. */
 export type AlertRuleInput = {
   comparator?: InputMaybe<Scalars['String']['input']>;
   count?: InputMaybe<Scalars['Int']['input']>;

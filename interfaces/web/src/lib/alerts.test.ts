@@ -23,6 +23,8 @@ describe("alert rules in the form", () => {
     expect(formToInput({ ...EMPTY_RULE, metric: "node_cpu_percent", projectId: "p1", serviceId: "s1" })).toMatchObject({ projectId: null, serviceId: null });
     const looping = formToInput({ ...EMPTY_RULE, kind: "event", event: "replica_crash_looping", count: "5", windowMinutes: "10", resolveAfterHours: "2" });
     expect(looping).toMatchObject({ kind: "event", event: "replica_crash_looping", count: 5, windowSeconds: 600, resolveAfterSeconds: 7200 });
+    const unhealthy = formToInput({ ...EMPTY_RULE, kind: "event", event: "replica_unhealthy", forMinutes: "2", resolveAfterHours: "1" });
+    expect(unhealthy).toMatchObject({ kind: "event", event: "replica_unhealthy", forSeconds: 120, count: null, windowSeconds: null });
     expect(looping).not.toHaveProperty("metric");
   });
 

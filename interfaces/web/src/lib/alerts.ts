@@ -17,6 +17,7 @@ export const METRICS: readonly { value: string; label: string; unit: string }[] 
 export const EVENTS: readonly { value: string; label: string }[] = [
   { value: "deployment_failed", label: "Deployment failed" },
   { value: "replica_crash_looping", label: "Replica crash looping" },
+  { value: "replica_unhealthy", label: "Replica unhealthy (health checks)" },
   { value: "node_unreachable", label: "Node unreachable" },
   { value: "backup_failed", label: "Backup failed or unverified" },
   { value: "budget_warning", label: "Autoscaling budget at 80 %" },
@@ -100,6 +101,7 @@ export function formToInput(form: RuleForm): AlertRuleInput {
       count: looping ? number(form.count) : null,
       windowSeconds: looping ? seconds(form.windowMinutes, 60) : null,
       resolveAfterSeconds: seconds(form.resolveAfterHours, 3600),
+      ...(form.event === "replica_unhealthy" ? { forSeconds: seconds(form.forMinutes, 60) } : {}),
       ...(form.event === "node_unreachable" ? { projectId: null, serviceId: null } : {}),
     };
   }

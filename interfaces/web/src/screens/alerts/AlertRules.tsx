@@ -96,6 +96,9 @@ export function RuleFormView({
               <TextField label="Within (minutes)" inputMode="decimal" value={form.windowMinutes} onChange={set("windowMinutes")} data-testid="rule-window" />
             </>
           ) : null}
+          {form.event === "replica_unhealthy" ? (
+            <TextField label="For (minutes)" hint="How long a replica stays unhealthy before it fires" inputMode="decimal" value={form.forMinutes} onChange={set("forMinutes")} data-testid="rule-event-for" />
+          ) : null}
           <TextField
             label="Resolve after (hours)"
             hint="If the subject never recovers"
