@@ -26,7 +26,7 @@ from uuid import UUID
 from application import commands as c
 from application.bus import CommandBus, Context
 from application.cron import MAX_MISSED_RECORDED, due, fire_times
-from application.errors import ApplicationError, DomainError, UnavailableError
+from application.errors import ApplicationError
 from application.logs import LogQuery, LogStore
 from application.ports import Clock, SecretBox
 from application.processes.support import (
@@ -42,6 +42,7 @@ from application.processes.support import (
     network_name,
     redactor_for,
     release_variables,
+    report,
 )
 from application.queries import Queries
 from application.readmodels import DashboardQueries
@@ -363,13 +364,4 @@ class CronScheduler:
                     runtime.remove(container.id)
 
     def _send(self, command: c.Command) -> bool:
-        try:
-            result = self.bus.execute(command, self._ctx)
-        except UnavailableError:
-            raise
-        except (DomainError, ApplicationError) as e:
-            log.info("%s refused: %s", type(command).__name__, e)
-            return False
-        if result.position is not None:
-            self._wait_for(result.position)
-        return True
+        return report(self.bus, self._ctx, command, log, self._wait_for) is not None

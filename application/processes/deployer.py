@@ -38,6 +38,7 @@ from application.processes.support import (
     every,
     redactor_for,
     release_variables,
+    report,
     repository_token,
     route_guard,
     route_id,
@@ -249,16 +250,7 @@ class Deployer:
         step(deployment)
 
     def _send(self, command: c.Command) -> bool:
-        try:
-            result = self.bus.execute(command, self._ctx)
-        except UnavailableError:
-            raise  # not refused: the step fails and is tried again
-        except (DomainError, ApplicationError) as e:
-            log.info("%s refused: %s", type(command).__name__, e)
-            return False
-        if result.position is not None:
-            self._wait_for(result.position)
-        return True
+        return report(self.bus, self._ctx, command, log, self._wait_for) is not None
 
     def _fail(self, deployment: Deployment, what: str, reason: str) -> None:
         self._system_log(deployment, f"failed: {reason}")

@@ -23,7 +23,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, DomainError, UnavailableError
+from application.errors import ApplicationError, UnavailableError
 from application.ports import Clock
 from application.processes.support import (
     BACKUP_OPERATION,
@@ -32,6 +32,7 @@ from application.processes.support import (
     INSTANCE,
     MANAGED,
     REPLICA,
+    report,
 )
 from application.queries import Queries
 from application.readmodels import DashboardQueries
@@ -239,13 +240,4 @@ class FailoverProcess:
         return self.queries.deployment(latest).created_on >= since
 
     def _send(self, command: c.Command) -> bool:
-        try:
-            result = self.bus.execute(command, self._ctx)
-        except UnavailableError:
-            raise  # not refused: the step fails and is tried again
-        except (DomainError, ApplicationError) as e:
-            log.info("%s refused: %s", type(command).__name__, e)
-            return False
-        if result.position is not None:
-            self._wait_for(result.position)
-        return True
+        return report(self.bus, self._ctx, command, log, self._wait_for) is not None

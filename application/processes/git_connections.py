@@ -24,7 +24,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, DomainError, NotFoundError, UnavailableError
+from application.errors import NotFoundError
 from application.git_providers import (
     GitProviderApi,
     ProviderAccessError,
@@ -32,6 +32,7 @@ from application.git_providers import (
 )
 from application.git_sources import ConnectionHealth, ProviderConnections, webhook_url
 from application.ports import Clock
+from application.processes.support import report
 from application.queries import Queries
 from application.readmodels import DashboardQueries, ServiceSourceRow, WebhookRemovalRow
 from domain.ids import Actor
@@ -296,9 +297,4 @@ class GitConnectionsProcess:
                 log.exception("git connection %s: check failed", org_connection.id)
 
     def _send(self, command: c.Command) -> None:
-        try:
-            self.bus.execute(command, self._ctx)
-        except UnavailableError:
-            raise
-        except (DomainError, ApplicationError) as e:
-            log.info("%s refused: %s", type(command).__name__, e)
+        report(self.bus, self._ctx, command, log)

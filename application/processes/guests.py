@@ -30,7 +30,6 @@ import msgspec
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, DomainError, UnavailableError
 from application.hypervisor_ports import (
     ClusterCredentials,
     GuestSpec,
@@ -45,6 +44,7 @@ from application.hypervisor_ports import (
 from application.ports import Clock, SecretBox
 from application.processes.guest_sweep import GuestSweep
 from application.processes.guest_work import Backoff, BoundedExecutor, Retries
+from application.processes.support import report
 from application.queries import Queries
 from application.readmodels import DashboardQueries
 from domain.cluster import Cluster
@@ -397,12 +397,7 @@ class GuestManager:
         )
 
     def _send(self, command: c.Command) -> None:
-        try:
-            self.bus.execute(command, self._ctx)
-        except UnavailableError:
-            raise  # not refused: the step fails and is tried again
-        except (DomainError, ApplicationError) as e:
-            log.info("%s refused: %s", type(command).__name__, e)
+        report(self.bus, self._ctx, command, log)
 
 
 def _late(action: GuestAction) -> str:

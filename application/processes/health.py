@@ -19,9 +19,8 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, DomainError, UnavailableError
 from application.ports import Clock
-from application.processes.support import DEPLOYMENT, INSTANCE, MANAGED, REPLICA
+from application.processes.support import DEPLOYMENT, INSTANCE, MANAGED, REPLICA, report
 from application.queries import Queries
 from application.readmodels import DashboardQueries
 from application.runtime_ports import (
@@ -234,12 +233,7 @@ class HealthMonitor:
             log.warning("could not stop %s: %s", target.container.name, e)
 
     def _send(self, command: c.Command) -> None:
-        try:
-            self.bus.execute(command, self._ctx)
-        except UnavailableError:
-            raise
-        except (DomainError, ApplicationError) as e:
-            log.info("%s refused: %s", type(command).__name__, e)
+        report(self.bus, self._ctx, command, log)
 
     def _find_targets(self) -> list[Target]:
         wanted: dict[str, Deployment] = {}

@@ -22,7 +22,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, DomainError, UnavailableError
+from application.errors import ApplicationError, UnavailableError
 from application.git_providers import GitProviderApis, ProviderAccessError
 from application.ports import Clock, SecretBox
 from application.processes.support import (
@@ -30,6 +30,7 @@ from application.processes.support import (
     INSTANCE,
     MANAGED,
     network_name,
+    report,
     repository_token,
 )
 from application.queries import Queries
@@ -278,13 +279,6 @@ class PreviewProcess:
         )
 
     def _send(self, command: c.Command) -> bool:
-        try:
-            result = self.bus.execute(command, self._ctx)
-        except UnavailableError:
-            raise  # tried again next tick
-        except (DomainError, ApplicationError) as e:
-            log.info("%s refused: %s", type(command).__name__, e)
-            return False
-        if result.position is not None:
-            self._wait_for(result.position)
-        return result.position is not None
+        """True when the command recorded something (False: refused, or nothing to do)."""
+        result = report(self.bus, self._ctx, command, log, self._wait_for)
+        return result is not None and result.position is not None

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from application import commands as c
 from application.bus import CommandBus, Context
-from application.errors import ApplicationError, DomainError, UnavailableError
+from application.errors import ApplicationError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer
@@ -35,6 +35,7 @@ from application.processes.support import (
     LogWriter,
     redactor_for,
     release_variables,
+    report,
     route_guard,
     route_id,
 )
@@ -293,12 +294,7 @@ class Reconciler:
 
     def _send(self, command: c.Command) -> None:
         self._reports += 1
-        try:
-            self.bus.execute(command, self._ctx)
-        except UnavailableError:
-            raise  # not refused: the step fails and is tried again
-        except (DomainError, ApplicationError) as e:
-            log.info("%s refused: %s", type(command).__name__, e)
+        report(self.bus, self._ctx, command, log)
 
     def tick(self) -> None:
         """One comparison of desired and actual state, with repairs."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from uuid import UUID
 
+from application import commands as c
+from application.bus import CommandBus, CommandResult, Context
+from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore, Redactor, Stream
 from application.ports import SecretBox
 from application.processes.resolution import resolved_variables
@@ -35,6 +39,33 @@ INSTANCE = "containr.instance"
 """Which Containr installation owns a container: two may share one Docker engine."""
 VOLUME = "containr.volume"
 """The name a service gave one of its volumes (on the engine's volume)."""
+
+
+def report(
+    bus: CommandBus,
+    ctx: Context,
+    command: c.Command,
+    logger: logging.Logger,
+    wait_for: Callable[[int], object] | None = None,
+) -> CommandResult | None:
+    """How a process manager reports what it did or saw: one command, as its actor.
+
+    A refusal (the report was made already, or no longer applies: another worker or an
+    operator got there first) is logged and answered None, and the process goes on. An
+    UnavailableError is raised: not a refusal, the step fails and is tried again. With
+    ``wait_for``, an accepted report is waited for until the read models hold it, so the
+    process's next look sees its own report.
+    """
+    try:
+        result = bus.execute(command, ctx)
+    except UnavailableError:
+        raise
+    except (DomainError, ApplicationError) as e:
+        logger.info("%s refused: %s", type(command).__name__, e)
+        return None
+    if wait_for is not None and result.position is not None:
+        wait_for(result.position)
+    return result
 
 
 def labels_of(deployment: Deployment, instance: str, replica: int | None = None) -> dict[str, str]:
