@@ -918,6 +918,8 @@ export type Mutation = {
   changeMemberRole: Organization;
   /** Ask the provider now whether the connection's token works (whom it acts as); a refusal marks the connection broken, a working token marks it ok again. */
   checkGitConnection: GitConnectionCheck;
+  /** Reach a tcp:// node's engine with new TLS client certificates (rotation), or without any when all three are left out. */
+  configureNodeTls: Node;
   /** Build a service from a repository's branch at a git connection's provider (checked there first). webhookMode automatic (default): Containr registers the webhook (needs CONTAINR_PUBLIC_URL); manual: paste the source's webhookUrl and webhookSecret. */
   connectServiceRepository: Maybe<ServiceSource>;
   cordonNode: Node;
@@ -977,6 +979,7 @@ export type Mutation = {
   registerCluster: Cluster;
   /** Make a running guest's Docker engine a Containr node. */
   registerGuestAsNode: Node;
+  /** Add a Docker engine as a node. A tcp://host:port engine may be reached with TLS client certificates (the CA certificate, the client certificate and its unencrypted key, PEM; the key is sealed and never shown); ``address`` is where the ingress reaches its published ports (default: the endpoint's host, 127.0.0.1 for a local socket). */
   registerNode: Node;
   /** Scale a service by hand only again (its replica count stays as it is). */
   removeAutoscaling: Maybe<Autoscaling>;
@@ -1029,6 +1032,8 @@ export type Mutation = {
   setFailoverPolicy: Service;
   /** Whether releases built from pull requests of forks get the variables (off by default; admins and owners). */
   setForkSecretsPolicy: Organization;
+  /** Set the address the ingress reaches a node's published ports at (null: the endpoint's host). */
+  setNodeAddress: Node;
   /** What a vCPU-hour and a GB-hour cost on one node, over the organisation's prices: its replicas cost these in the month's cost and the autoscaler's budgets. Leave both out to use the organisation's again. */
   setNodePrices: Node;
   /** How a project's pull requests get preview environments: on or off, the base environment whose variables are copied (default production), which services (touched or all), variable overrides (sealed; leave out to keep those set), the time to live in days, the limit and what happens at it (remove_oldest or refuse_new), and the disk guard (free GB or percent under which no preview is made). */
@@ -1121,6 +1126,15 @@ export type MutationChangeMemberRoleArgs = {
 
 export type MutationCheckGitConnectionArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationConfigureNodeTlsArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  tlsCaCert?: InputMaybe<Scalars['String']['input']>;
+  tlsClientCert?: InputMaybe<Scalars['String']['input']>;
+  tlsClientKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1393,6 +1407,7 @@ export type MutationRegisterGuestAsNodeArgs = {
 
 
 export type MutationRegisterNodeArgs = {
+  address?: InputMaybe<Scalars['String']['input']>;
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   cpuMillis: Scalars['Int']['input'];
   endpoint: Scalars['String']['input'];
@@ -1401,6 +1416,9 @@ export type MutationRegisterNodeArgs = {
   memoryMb: Scalars['Int']['input'];
   name: Scalars['String']['input'];
   organizationId: Scalars['ID']['input'];
+  tlsCaCert?: InputMaybe<Scalars['String']['input']>;
+  tlsClientCert?: InputMaybe<Scalars['String']['input']>;
+  tlsClientKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1620,6 +1638,13 @@ export type MutationSetForkSecretsPolicyArgs = {
 };
 
 
+export type MutationSetNodeAddressArgs = {
+  address?: InputMaybe<Scalars['String']['input']>;
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationSetNodePricesArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   gbHour?: InputMaybe<Scalars['Float']['input']>;
@@ -1810,6 +1835,7 @@ export type NewSecretToken = {
 /** A place that runs containers. */
 export type Node = {
   __typename?: 'Node';
+  address: Scalars['String']['output'];
   /** Its agent, for a node of kind agent (null for the others). */
   agent: Maybe<NodeAgent>;
   cpuMillis: Scalars['Int']['output'];
@@ -1826,6 +1852,7 @@ export type Node = {
   removed: Scalars['Boolean']['output'];
   scheduleState: Scalars['String']['output'];
   state: Scalars['String']['output'];
+  tlsFingerprint: Maybe<Scalars['String']['output']>;
   unreachableReason: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   vcpuHourPrice: Maybe<Scalars['Float']['output']>;
