@@ -92,8 +92,12 @@ class InMemoryRuntime:
     name) and ``volumes_by_name``.
     """
 
-    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, *, clock: Callable[[], float] = time.time, address: str = "127.0.0.1"
+    ) -> None:
         self.reachable = True
+        self.address = address
+        """The node's address: where its containers' published ports are reached."""
         self.registry: set[str] = set()
         self.registry_error: str | None = None
         self.images: dict[str, ImageInfo] = {}
@@ -613,7 +617,12 @@ class InMemoryRuntime:
             serial = next(self._addresses)
             addresses[spec.network] = f"{self.address_prefix}.{serial // 250}.{serial % 250 + 2}"
         self.containers_by_id[info.id] = msgspec.structs.replace(
-            info, state="running", exit_code=None, host_port=port, addresses=addresses
+            info,
+            state="running",
+            exit_code=None,
+            host_port=port,
+            host_address=self.address,
+            addresses=addresses,
         )
         command = spec.command or []
         if len(command) == 3 and command[:2] == ["sh", "-c"]:
