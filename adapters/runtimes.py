@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from adapters.docker_runtime import DockerRuntime
+from application.errors import UnavailableError
 from application.runtime_ports import ContainerRuntime, EngineAccess, EngineAccessLookup
 
 
@@ -23,7 +24,15 @@ class DockerEngines:
 
     def for_endpoint(self, endpoint: str) -> ContainerRuntime:
         """The engine at ``endpoint``."""
-        access = self._access(endpoint) if self._access is not None else EngineAccess()
+        try:
+            access = self._access(endpoint) if self._access is not None else EngineAccess()
+        except UnavailableError:
+            # The nodes' read model does not answer: keep reaching the engine as before.
+            with self._lock:
+                kept = self._engines.get(endpoint)
+            if kept is None:
+                raise
+            return kept[1]
         with self._lock:
             kept = self._engines.get(endpoint)
             if kept is not None and _same(kept[0], access):

@@ -4,14 +4,18 @@ node's sealed copy only when the material changed."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from uuid import UUID
 
+from application.errors import SecretUnavailableError
 from application.node_tls import key_context
 from application.ports import SecretBox
 from application.queries import Queries
 from application.readmodels import DashboardQueries
 from application.runtime_ports import EngineAccess, EngineTls
+
+log = logging.getLogger(__name__)
 
 
 class NodeEngineAccess:
@@ -36,11 +40,14 @@ class NodeEngineAccess:
         row = max(rows, key=lambda r: (r.tls_fingerprint is not None, r.position))
         if row.tls_fingerprint is None:
             return EngineAccess(address=row.address)
-        return EngineAccess(
-            address=row.address,
-            tls=self._tls(row.id, row.tls_fingerprint),
-            version=row.tls_fingerprint,
-        )
+        try:
+            tls = self._tls(row.id, row.tls_fingerprint)
+        except SecretUnavailableError:
+            # The organisation's key is gone (or wrong): that engine is reached without its
+            # certificates, so it refuses and its node shows unreachable; the others go on.
+            log.warning("the TLS key of node %s cannot be opened", row.id)
+            return EngineAccess(address=row.address, version=f"{row.tls_fingerprint}:unopened")
+        return EngineAccess(address=row.address, tls=tls, version=row.tls_fingerprint)
 
     def _tls(self, node_id: UUID, fingerprint: str) -> EngineTls | None:
         with self._lock:

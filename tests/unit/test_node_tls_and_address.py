@@ -9,9 +9,11 @@ import uuid
 import pytest
 
 from adapters.docker_runtime import _bind_address, _container_info
+from adapters.runtimes import DockerEngines
 from application.errors import InvalidValueError as AppInvalidValueError
+from application.errors import UnavailableError
 from application.node_tls import check_tls, key_context, seal_tls
-from application.runtime_ports import ContainerInfo
+from application.runtime_ports import ContainerInfo, EngineAccess, EngineTls
 from application.secrets import Secret
 from domain.errors import InvalidValueError
 from domain.ids import NodeId, OrganizationId
@@ -236,3 +238,52 @@ def test_the_engines_containers_carry_their_nodes_address() -> None:
     }
     assert _container_info(attrs, "10.0.0.5").upstream() == "10.0.0.5:40001"
     assert _container_info(attrs).upstream() == "127.0.0.1:40001"
+
+
+# The kept clients
+
+
+class Lookup:
+    """An EngineAccessLookup the test sets: an access, or a read model that does not answer."""
+
+    def __init__(self) -> None:
+        self.access = EngineAccess()
+        self.down = False
+
+    def __call__(self, endpoint: str) -> EngineAccess:
+        if self.down:
+            raise UnavailableError("the read model does not answer")
+        return self.access
+
+
+def tls_access(version: str) -> EngineAccess:
+    tls = EngineTls(ca_cert=AUTHORITY.pem, client_cert=CLIENT.cert, client_key=Secret(CLIENT.key))
+    return EngineAccess(address="10.0.0.5", tls=tls, version=version)
+
+
+def test_a_kept_client_is_replaced_when_the_nodes_material_or_address_changes() -> None:
+    lookup = Lookup()
+    engines = DockerEngines(lookup)
+    url = "tcp://10.0.0.5:2376"
+    plain = engines.for_endpoint(url)
+    assert engines.for_endpoint(url) is plain
+    lookup.access = tls_access("v1")
+    first = engines.for_endpoint(url)
+    assert first is not plain and engines.for_endpoint(url) is first
+    lookup.access = tls_access("v2")  # rotated
+    second = engines.for_endpoint(url)
+    assert second is not first
+    lookup.access = EngineAccess(address="10.0.0.6", tls=tls_access("v2").tls, version="v2")
+    assert engines.for_endpoint(url) is not second
+    engines.close()
+
+
+def test_a_kept_client_serves_on_while_the_nodes_read_model_is_away() -> None:
+    lookup = Lookup()
+    engines = DockerEngines(lookup)
+    kept = engines.for_endpoint("tcp://10.0.0.5:2376")
+    lookup.down = True
+    assert engines.for_endpoint("tcp://10.0.0.5:2376") is kept
+    with pytest.raises(UnavailableError):
+        engines.for_endpoint("tcp://10.0.0.7:2376")  # never reached: nothing to fall back on
+    engines.close()
