@@ -1,8 +1,9 @@
 """Direct engine endpoints with TLS client certificates, on real parts (issue 18).
 
 A second dockerd, started by the test with ``--tlsverify`` on tcp://127.0.0.1:<port>, is a
-node whose client certificates Containr holds (the key sealed). A web service placed there
-runs behind Caddy, which reaches it at the node's address and published port; rotating the
+node whose client certificates Containr holds (the key sealed), reached at its bridge's
+address. A web service placed there runs behind Caddy, which reaches it at that address and
+the published port; rotating the
 node's material to a client certificate another CA signed gets it refused by the engine, so
 the node is marked unreachable (with a reason that quotes no key), and rotating back brings
 it back. Material that does not hold together is refused before anything is recorded.
@@ -20,6 +21,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from adapters.caddy import CaddyIngress
 from adapters.caddy_process import CaddyServer, CaddyStartError, free_port
 from adapters.docker_runtime import DockerRuntime
 from application import commands as c
@@ -115,7 +117,14 @@ def platform(
         caddy.stop()
 
 
-def register(platform: Platform, endpoint: str, client: Issued, ca: str, name: str) -> uuid.UUID:
+def register(
+    platform: Platform,
+    endpoint: str,
+    client: Issued,
+    ca: str,
+    name: str,
+    address: str | None = None,
+) -> uuid.UUID:
     assert platform.org is not None
     return platform.run(
         c.RegisterNode(
@@ -124,6 +133,7 @@ def register(platform: Platform, endpoint: str, client: Issued, ca: str, name: s
             endpoint=endpoint,
             cpu_millis=4000,
             memory_mb=8192,
+            address=address,
             tls_ca_cert=ca,
             tls_client_cert=client.cert,
             tls_client_key=Secret(client.key),
@@ -144,7 +154,9 @@ def test_a_service_on_a_tls_node_runs_there_and_is_routed_and_a_foreign_cert_is_
     platform: Platform, tls_engine: TlsEngine, pki: Pki
 ) -> None:
     assert platform.project is not None
-    node = register(platform, tls_engine.url, pki.client, pki.authority.pem, "tls-node")
+    # The node is reached at its bridge's address, not loopback: a "host" of its own.
+    address = f"{tls_engine.subnet}.1"
+    node = register(platform, tls_engine.url, pki.client, pki.authority.pem, "tls-node", address)
     service = platform.run(
         c.CreateService(
             project_id=platform.project,
@@ -155,8 +167,13 @@ def test_a_service_on_a_tls_node_runs_there_and_is_routed_and_a_foreign_cert_is_
             port=8080,
         )
     ).id("service_id")
+    assert platform.org is not None
+    org = platform.org
     until(
-        lambda: platform.services.dashboard.node(node).tls_fingerprint is not None,
+        lambda: any(
+            row.id == node and row.tls_fingerprint is not None
+            for row in platform.services.dashboard.nodes(org)
+        ),
         what="the node's TLS material in the read model",
     )
     platform.start_processes()
@@ -166,14 +183,23 @@ def test_a_service_on_a_tls_node_runs_there_and_is_routed_and_a_foreign_cert_is_
     direct = tls_engine.client()
     try:
         # The replica runs on the TLS engine, labelled as this installation's, its port
-        # published on the node's address (127.0.0.1, the endpoint's host).
+        # published on the node's address, where Caddy reaches it.
         found = direct.containers(filters={"label": [f"{DEPLOYMENT}={first.id}"]})
         assert [x["State"] for x in found] == ["running"]
         assert found[0]["Labels"][INSTANCE] == platform.settings.instance
         assert found[0]["Labels"][MANAGED] == "true"
-        assert {p["IP"] for p in found[0]["Ports"] if "PublicPort" in p} == {"127.0.0.1"}
+        (published,) = [p for p in found[0]["Ports"] if "PublicPort" in p]
+        assert published["IP"] == address
+        assert platform.services.dashboard.node(node).address == address
         platform.wait_answer("web", "hello over tls\n")
-        assert platform.services.dashboard.node(node).address == "127.0.0.1"
+        ingress = CaddyIngress(
+            platform.settings.ingress_admin or "", listen=platform.ingress_listen
+        )
+        try:
+            (route,) = [r for r in ingress.routes() if r.hosts[0].startswith("web.")]
+        finally:
+            ingress.close()
+        assert route.upstreams == [f"{address}:{published['PublicPort']}"]
 
         # A client certificate another CA signed: the engine refuses the handshake.
         platform.run(
