@@ -216,7 +216,7 @@ def test_a_service_on_a_tls_node_runs_there_and_is_routed_and_a_foreign_cert_is_
             what="the node to be marked unreachable",
         )
         reason = platform.services.queries.node(node).unreachable_reason or ""
-        assert tls_engine.url in reason
+        assert tls_engine.url in reason and "refused the TLS connection" in reason, reason
         assert key_body(pki.rogue) not in reason and "PRIVATE KEY" not in reason
 
         # Rotated back to the engine's CA's certificate: it answers again.
