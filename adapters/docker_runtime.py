@@ -19,6 +19,7 @@ import ssl
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -602,6 +603,9 @@ class DockerRuntime:
             return False
         if self._tls_dir is None:
             self._tls_dir = Path(tempfile.mkdtemp(prefix="containr-engine-tls-"))
+            # Removed by close(), and otherwise when the runtime is collected or the process
+            # ends: one a replaced client's holder (a follower thread) made again, say.
+            weakref.finalize(self, shutil.rmtree, self._tls_dir, ignore_errors=True)
             for name, pem in (
                 ("ca.pem", self._tls.ca_cert),
                 ("cert.pem", self._tls.client_cert),

@@ -4,11 +4,12 @@ are reached (issue 18): the domain's rules, the material's checks, and upstream 
 from __future__ import annotations
 
 import datetime
+import gc
 import uuid
 
 import pytest
 
-from adapters.docker_runtime import _bind_address, _container_info
+from adapters.docker_runtime import DockerRuntime, _bind_address, _container_info
 from adapters.runtimes import DockerEngines
 from application.errors import InvalidValueError as AppInvalidValueError
 from application.errors import UnavailableError
@@ -287,3 +288,17 @@ def test_a_kept_client_serves_on_while_the_nodes_read_model_is_away() -> None:
     with pytest.raises(UnavailableError):
         engines.for_endpoint("tcp://10.0.0.7:2376")  # never reached: nothing to fall back on
     engines.close()
+
+
+def test_a_runtimes_tls_files_are_private_and_go_with_it() -> None:
+    tls = tls_access("v1").tls
+    runtime = DockerRuntime("tcp://10.0.0.5:2376", tls=tls)
+    runtime._tls_config()
+    files = runtime._tls_dir
+    assert files is not None and (files.stat().st_mode & 0o777) == 0o700
+    assert {p.name: p.stat().st_mode & 0o777 for p in files.iterdir()} == dict.fromkeys(
+        ("ca.pem", "cert.pem", "key.pem"), 0o600
+    )
+    del runtime
+    gc.collect()
+    assert not files.exists()
