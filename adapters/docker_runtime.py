@@ -7,14 +7,19 @@ failure into ContainerEngineError (EngineUnreachableError when the engine does n
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import math
 import os
 import queue
 import re
 import secrets
+import shutil
 import socket
+import ssl
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -23,6 +28,7 @@ from typing import Any
 
 import docker
 import docker.errors
+import docker.tls
 import msgspec
 import requests
 import urllib3.exceptions
@@ -37,6 +43,7 @@ from application.runtime_ports import (
     ContainerEngineError,
     ContainerInfo,
     ContainerSpec,
+    EngineTls,
     EngineUnreachableError,
     ImageAvailability,
     ImageInfo,
@@ -76,9 +83,21 @@ class DockerRuntime:
     constructing a runtime for an engine that is down does not fail; its calls do.
     """
 
-    def __init__(self, base_url: str, *, timeout: float = 60) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 60,
+        tls: EngineTls | None = None,
+        address: str = "127.0.0.1",
+    ) -> None:
         self._base_url = base_url
         self._timeout = timeout
+        self._tls = tls
+        self._tls_dir: Path | None = None
+        self._address = address
+        """The node's address: published ports are bound there (all of the host's addresses
+        when it is a name) and reached there (issue 18)."""
         self._client: Any = None
         self._lock = threading.Lock()
         self._network_lock = threading.Lock()
@@ -359,15 +378,19 @@ class DockerRuntime:
             found = []
             for summary in api.containers(all=all_states, filters=filters):
                 with suppress(docker.errors.NotFound):  # removed since it was listed
-                    found.append(_container_info(api.inspect_container(summary["Id"])))
+                    found.append(
+                        _container_info(api.inspect_container(summary["Id"]), self._address)
+                    )
         return found
 
     def create(self, spec: ContainerSpec) -> ContainerInfo:
-        """Create (not start) a container; its port is published on 127.0.0.1."""
+        """Create (not start) a container; its port is published on the node's address."""
         with self._calls(f"creating container {spec.name}"):
             api = self._api()
             host_config = api.create_host_config(
-                port_bindings={spec.port: ("127.0.0.1", None)} if spec.port else None,
+                port_bindings={spec.port: (_bind_address(self._address), None)}
+                if spec.port
+                else None,
                 nano_cpus=spec.cpu_limit_millis * 1_000_000 if spec.cpu_limit_millis else None,
                 mem_limit=spec.memory_limit_mb * 1024 * 1024 if spec.memory_limit_mb else None,
                 restart_policy=_RESTART_POLICIES[spec.restart],
@@ -400,20 +423,20 @@ class DockerRuntime:
                         f"a container named {spec.name} already exists"
                     ) from None
                 raise
-            return _container_info(api.inspect_container(created["Id"]))
+            return _container_info(api.inspect_container(created["Id"]), self._address)
 
     def start(self, container_id: str) -> ContainerInfo:
         """Start a container; returns it as it is now (with its host port)."""
         with self._calls(f"starting container {container_id}"):
             api = self._api()
             api.start(container_id)
-            return _container_info(api.inspect_container(container_id))
+            return _container_info(api.inspect_container(container_id), self._address)
 
     def inspect(self, container_id: str) -> ContainerInfo | None:
         """A container's current state, or None if it no longer exists."""
         with self._calls(f"inspecting container {container_id}"):
             try:
-                return _container_info(self._api().inspect_container(container_id))
+                return _container_info(self._api().inspect_container(container_id), self._address)
             except docker.errors.NotFound:
                 return None
 
@@ -526,11 +549,15 @@ class DockerRuntime:
         return _run_streamed(self, spec, stdin=stdin, on_stderr=on_stderr, timeout=timeout)
 
     def close(self) -> None:
-        """Release the client's pooled connections (a later call opens new ones)."""
+        """Release the client's pooled connections and remove its TLS files (a later call
+        opens new ones)."""
         with self._lock:
             client, self._client = self._client, None
+            tls_dir, self._tls_dir = self._tls_dir, None
         if client is not None:
             client.close()
+        if tls_dir is not None:
+            shutil.rmtree(tls_dir, ignore_errors=True)
 
     # The client and its errors
 
@@ -557,14 +584,43 @@ class DockerRuntime:
         with self._lock:
             if self._client is None:
                 try:
-                    client = docker.APIClient(
-                        base_url=self._base_url, timeout=self._timeout, version="auto"
+                    client = (_NodeCaClient if self._tls is not None else docker.APIClient)(
+                        base_url=self._base_url,
+                        timeout=self._timeout,
+                        version="auto",
+                        tls=self._tls_config(),
                     )
                 except docker.errors.DockerException as e:
                     raise self._unreachable(e) from None
                 client.hooks["response"].append(self._remember_response)
                 self._client = client
             return self._client
+
+    def _tls_config(self) -> docker.tls.TLSConfig | bool:
+        """The client certificates, written to a directory of this process's (0700, its
+        files 0600) that close() removes: the SDK reads them from files only."""
+        if self._tls is None:
+            return False
+        if self._tls_dir is None:
+            self._tls_dir = Path(tempfile.mkdtemp(prefix="containr-engine-tls-"))
+            # Removed by close(), and otherwise when the runtime is collected or the process
+            # ends: one a replaced client's holder (a follower thread) made again, say.
+            weakref.finalize(self, shutil.rmtree, self._tls_dir, ignore_errors=True)
+            for name, pem in (
+                ("ca.pem", self._tls.ca_cert),
+                ("cert.pem", self._tls.client_cert),
+                ("key.pem", self._tls.client_key.reveal()),
+            ):
+                descriptor = os.open(
+                    self._tls_dir / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+                )
+                with os.fdopen(descriptor, "w") as file:
+                    file.write(pem)
+        return docker.tls.TLSConfig(
+            client_cert=(str(self._tls_dir / "cert.pem"), str(self._tls_dir / "key.pem")),
+            ca_cert=str(self._tls_dir / "ca.pem"),
+            verify=True,
+        )
 
     @contextmanager
     def _calls(
@@ -581,6 +637,9 @@ class DockerRuntime:
             raise failure(f"{doing}: {e}") from None
 
     def _unreachable(self, error: BaseException) -> EngineUnreachableError:
+        refused = _tls_refusal(error)
+        if refused is not None:
+            return EngineUnreachableError(f"the Docker engine at {self._base_url} {refused}")
         reason = _reason(error)
         if reason == "timed out":
             reason = f"no answer within {self._timeout:g}s"
@@ -783,7 +842,29 @@ def _dockerignore(context: Path) -> list[str] | None:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def _container_info(attrs: dict[str, Any]) -> ContainerInfo:
+class _NodeCaClient(docker.APIClient):  # type: ignore[misc]  # the SDK is untyped
+    """A client whose engine certificate is checked with the node's CA only.
+
+    requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE in the environment override a
+    session's CA (the system bundle, say), and the SDK asks the engine its version while it
+    is constructed: the environment is ignored from before that first request.
+    """
+
+    def _retrieve_server_version(self) -> Any:
+        self.trust_env = False
+        return super()._retrieve_server_version()
+
+
+def _bind_address(address: str) -> str:
+    """Where to publish a port for a node reached at ``address``: that IP address itself
+    (127.0.0.1 for a local engine), or every address of the host when it is a name."""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return "0.0.0.0"  # noqa: S104  # a host name: Docker binds IP addresses only
+
+
+def _container_info(attrs: dict[str, Any], address: str = "127.0.0.1") -> ContainerInfo:
     state = attrs["State"]
     status = state["Status"]
     host_port = None
@@ -806,6 +887,7 @@ def _container_info(attrs: dict[str, Any]) -> ContainerInfo:
             "state": status,
             "exit_code": state.get("ExitCode") if status in ("exited", "dead") else None,
             "host_port": host_port,
+            "host_address": address,
             "addresses": addresses,
             "started_at": _epoch(state.get("StartedAt")),
         },
@@ -826,14 +908,37 @@ def _epoch(stamp: str | None) -> float | None:
     return moment.timestamp() + float(f"0.{fraction or 0}")
 
 
-def _reason(error: BaseException) -> str:
-    """The root cause of a connection failure in a few words, not a urllib3 repr."""
+def _causes(error: BaseException) -> list[BaseException]:
     chain: list[BaseException] = [error]
     for current in chain:  # grows while it is walked; the identity check ends cycles
         linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
         for cause in (*linked, *current.args):
             if isinstance(cause, BaseException) and all(cause is not e for e in chain):
                 chain.append(cause)
+    return chain
+
+
+def _tls_refusal(error: BaseException) -> str | None:
+    """What went wrong in a TLS handshake with the engine, in words (None: not TLS). Never
+    the material: OpenSSL's reasons name only what failed."""
+    for cause in _causes(error):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return (
+                "was refused over TLS: its certificate is not one the node's CA certificate "
+                f"vouches for ({cause.verify_message or 'verification failed'})"
+            )
+        if isinstance(cause, ssl.SSLError):
+            why = (cause.reason or "handshake failed").lower().replace("_", " ")
+            return (
+                f"refused the TLS connection ({why}): is the node's client certificate one "
+                "its CA signed, and still valid?"
+            )
+    return None
+
+
+def _reason(error: BaseException) -> str:
+    """The root cause of a connection failure in a few words, not a urllib3 repr."""
+    chain = _causes(error)
     for current in chain:
         if isinstance(current, OSError) and current.strerror:
             return current.strerror  # e.g. "Connection refused", "No such file or directory"

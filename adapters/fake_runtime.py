@@ -92,8 +92,12 @@ class InMemoryRuntime:
     name) and ``volumes_by_name``.
     """
 
-    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, *, clock: Callable[[], float] = time.time, address: str = "127.0.0.1"
+    ) -> None:
         self.reachable = True
+        self.address = address
+        """The node's address: where its containers' published ports are reached."""
         self.registry: set[str] = set()
         self.registry_error: str | None = None
         self.images: dict[str, ImageInfo] = {}
@@ -619,6 +623,7 @@ class InMemoryRuntime:
             state="running",
             exit_code=None,
             host_port=port,
+            host_address=self.address,
             addresses=addresses,
             started_at=float(next(self._starts)),
         )

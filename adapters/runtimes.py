@@ -5,21 +5,55 @@ from __future__ import annotations
 import threading
 
 from adapters.docker_runtime import DockerRuntime
-from application.runtime_ports import ContainerRuntime
+from application.errors import UnavailableError
+from application.runtime_ports import ContainerRuntime, EngineAccess, EngineAccessLookup
 
 
 class DockerEngines:
-    """NodeRuntimes over the Docker SDK."""
+    """NodeRuntimes over the Docker SDK.
 
-    def __init__(self) -> None:
-        self._engines: dict[str, DockerRuntime] = {}
+    ``access`` says how each endpoint's engine is reached (its TLS client certificates and
+    the address its ports are published at; issue 18). It is asked on every call, so a
+    rotated certificate or a new address replaces the kept client at once.
+    """
+
+    def __init__(self, access: EngineAccessLookup | None = None) -> None:
+        self._access = access
+        self._engines: dict[str, tuple[EngineAccess, DockerRuntime]] = {}
         self._lock = threading.Lock()
 
     def for_endpoint(self, endpoint: str) -> ContainerRuntime:
         """The engine at ``endpoint``."""
+        try:
+            access = self._access(endpoint) if self._access is not None else EngineAccess()
+        except UnavailableError:
+            # The nodes' read model does not answer: keep reaching the engine as before.
+            with self._lock:
+                kept = self._engines.get(endpoint)
+            if kept is None:
+                raise
+            return kept[1]
         with self._lock:
-            engine = self._engines.get(endpoint)
-            if engine is None:
-                engine = DockerRuntime(endpoint)
-                self._engines[endpoint] = engine
-            return engine
+            kept = self._engines.get(endpoint)
+            if kept is not None and _same(kept[0], access):
+                return kept[1]
+            engine = DockerRuntime(endpoint, tls=access.tls, address=access.address)
+            self._engines[endpoint] = (access, engine)
+        if kept is not None:
+            kept[1].close()  # its calls in flight finish; new ones go to the new client
+        return engine
+
+    def close(self) -> None:
+        """Close every kept client (and remove its TLS files)."""
+        with self._lock:
+            engines, self._engines = list(self._engines.values()), {}
+        for _, engine in engines:
+            engine.close()
+
+
+def _same(kept: EngineAccess, now: EngineAccess) -> bool:
+    return (kept.address, kept.version, kept.tls is None) == (
+        now.address,
+        now.version,
+        now.tls is None,
+    )

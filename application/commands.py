@@ -527,6 +527,32 @@ class RegisterNode(Command, frozen=True):
     memory_mb: int
     kind: NodeKind = NodeKind.DOCKER
     labels: dict[str, str] = msgspec.field(default_factory=dict)
+    address: str | None = None
+    """The address the ingress reaches its published ports at (None: the endpoint's host,
+    127.0.0.1 for a local socket)."""
+    tls_ca_cert: str | None = None
+    """For a tcp:// endpoint: the CA certificate (PEM) the engine's certificate is checked
+    with; with ``tls_client_cert`` and ``tls_client_key``."""
+    tls_client_cert: str | None = None
+    tls_client_key: Secret | None = None
+
+
+class ConfigureNodeTls(Command, frozen=True):
+    """Reach a node's tcp:// engine with this TLS material from now on (rotation), or
+    without client certificates when all three are left out."""
+
+    node_id: UUID
+    tls_ca_cert: str | None = None
+    tls_client_cert: str | None = None
+    tls_client_key: Secret | None = None
+
+
+class SetNodeAddress(Command, frozen=True):
+    """Advertise the address the ingress reaches a node's published ports at (None: the
+    one its endpoint implies)."""
+
+    node_id: UUID
+    address: str | None = None
 
 
 class LabelNode(Command, frozen=True):

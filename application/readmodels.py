@@ -840,6 +840,12 @@ class DashboardQueries:
         rows = self._select(dashboard.NODES, where=where, order_by=("name",))
         return typed(rows, dashboard.NodeRow)
 
+    def nodes_at(self, endpoint: str) -> list[dashboard.NodeRow]:
+        """The nodes (of any organisation) whose engine is at ``endpoint``; for Containr's
+        own processes, which reach engines by endpoint."""
+        rows = self._select(dashboard.NODES, where={"endpoint": endpoint, "removed": False})
+        return typed(rows, dashboard.NodeRow)
+
     def clusters(self, organization_id: UUID | None = None) -> list[dashboard.ClusterRow]:
         """An organisation's clusters by name (every organisation's, for Containr itself)."""
         where: dict[str, object] = {"removed": False}

@@ -124,7 +124,8 @@ class ContainerSpec(msgspec.Struct, frozen=True, kw_only=True):
     network: str | None = None
     aliases: list[str] = msgspec.field(default_factory=list)
     port: int | None = None
-    """A container port to publish on an ephemeral host port on 127.0.0.1."""
+    """A container port to publish on an ephemeral host port of the node's address
+    (127.0.0.1 for a local engine; issue 18)."""
     cpu_limit_millis: int | None = None
     memory_limit_mb: int | None = None
     restart: Literal["no", "on-failure", "unless-stopped"] = "on-failure"
@@ -153,7 +154,17 @@ class ContainerInfo(msgspec.Struct, frozen=True, kw_only=True):
     state: Literal["created", "running", "restarting", "paused", "exited", "dead", "removing"]
     exit_code: int | None = None
     host_port: int | None = None
-    """The host port the published container port is bound to (127.0.0.1), if any."""
+    """The host port the published container port is bound to, if any."""
+    host_address: str = "127.0.0.1"
+    """The address ``host_port`` is reached at: its node's (issue 18)."""
+
+    def upstream(self) -> str | None:
+        """Where the ingress reaches the published port (``address:port``), if any."""
+        if not self.host_port:
+            return None
+        host = f"[{self.host_address}]" if ":" in self.host_address else self.host_address
+        return f"{host}:{self.host_port}"
+
     addresses: dict[str, str] = msgspec.field(default_factory=dict)
     """Its IPv4 address on each network it is attached to (network name -> address), while
     it runs (the internal DNS answers and identifies askers by them; issue 18)."""
@@ -423,6 +434,32 @@ class Ingress(Protocol):
 
     def replace_all(self, routes: list[Route]) -> None:
         """Make the proxy's routes exactly these (after a proxy restart, say)."""
+        ...
+
+
+class EngineTls(msgspec.Struct, frozen=True, kw_only=True):
+    """The client certificates a tcp:// engine is reached with (PEM; the key revealed, for
+    the adapter only)."""
+
+    ca_cert: str
+    client_cert: str
+    client_key: Secret
+
+
+class EngineAccess(msgspec.Struct, frozen=True, kw_only=True):
+    """How a node's engine is reached: the address its published ports are reached at, and
+    its TLS material, if any. ``version`` changes whenever the material does."""
+
+    address: str = "127.0.0.1"
+    tls: EngineTls | None = None
+    version: str = ""
+
+
+class EngineAccessLookup(Protocol):
+    """How to reach the engine at an endpoint, from the nodes registered there."""
+
+    def __call__(self, endpoint: str) -> EngineAccess:
+        """The access of the node at ``endpoint`` (the defaults when none is known)."""
         ...
 
 

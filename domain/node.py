@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -13,7 +15,7 @@ from domain.autoscaling import Prices
 from domain.base import ContainrAggregate
 from domain.errors import InvalidTransitionError, InvalidValueError, RuleViolatedError
 from domain.ids import Actor, NodeId, OrganizationId
-from domain.values import validate_labels, validate_slug
+from domain.values import SealedValue, validate_labels, validate_slug
 
 _ENDPOINT_SCHEMES = {"unix", "tcp", "ssh", "http", "https"}
 
@@ -52,6 +54,17 @@ class Capacity:
         if self.memory_mb <= 0:
             raise InvalidValueError("memory_mb", "must be positive: the MiB of memory it offers")
         return self
+
+
+@dataclass(frozen=True)
+class NodeTls:
+    """The TLS material a direct tcp:// engine endpoint is reached with (issue 18): the CA
+    that signed the engine's certificate and the client certificate, in clear (PEM), and
+    the client key, sealed."""
+
+    ca_cert: str
+    client_cert: str
+    client_key: SealedValue
 
 
 class NodeRemovedError(RuleViolatedError):
@@ -115,6 +128,31 @@ class Node(ContainrAggregate):
     class Removed(ContainrAggregate.Event):
         def apply(self, aggregate: Any) -> None:
             aggregate.removed = True
+
+    class TlsConfigured(ContainrAggregate.Event):
+        """The engine is reached over TLS with this material from now on (its key sealed)."""
+
+        ca_cert: str
+        client_cert: str
+        client_key: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.tls = NodeTls(self.ca_cert, self.client_cert, SealedValue(self.client_key))
+
+    class TlsCleared(ContainrAggregate.Event):
+        """The engine is reached without client certificates again."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.tls = None
+
+    class AddressSet(ContainrAggregate.Event):
+        """The address the ingress reaches the node's published ports at (None: the one its
+        endpoint implies)."""
+
+        address: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.advertised_address = self.address
 
     class PricesSet(ContainrAggregate.Event):
         """What a vCPU-hour and a GB-hour cost on this node (None: the organisation's; issue
@@ -195,6 +233,9 @@ class Node(ContainrAggregate):
         self.agent_connected = False
         self.agent_version: str | None = None
         self.agent_capabilities: dict[str, str] = {}
+        self.tls: NodeTls | None = None
+        self.advertised_address: str | None = None
+        """The address given for the node (None: the one its endpoint implies)."""
 
     @classmethod
     def register(
@@ -297,6 +338,46 @@ class Node(ContainrAggregate):
         self._require_present()
         if self.kind is not NodeKind.AGENT:
             raise RuleViolatedError(f"node {self.name!r} has no agent; it is a {self.kind.value}")
+
+    @property
+    def address(self) -> str:
+        """The address the ingress reaches the node's published ports at."""
+        return self.advertised_address or default_address(self.endpoint)
+
+    def configure_tls(self, tls: NodeTls | None, *, actor: Actor, now: datetime) -> bool:
+        """Reach the engine with this TLS material from now on (None: without); False when
+        nothing changed. The material was checked and its key sealed by the caller."""
+        self._require_present()
+        if tls is not None and not self.endpoint.startswith("tcp://"):
+            raise InvalidValueError(
+                "endpoint",
+                "TLS client certificates need a tcp://host:port endpoint "
+                f"(this node's is {self.endpoint.split(':', 1)[0]}://)",
+            )
+        if tls == self.tls:
+            return False
+        if tls is None:
+            self.trigger_event(self.TlsCleared, actor=actor, timestamp=now)
+        else:
+            self.trigger_event(
+                self.TlsConfigured,
+                ca_cert=tls.ca_cert,
+                client_cert=tls.client_cert,
+                client_key=str(tls.client_key),
+                actor=actor,
+                timestamp=now,
+            )
+        return True
+
+    def set_address(self, address: str | None, *, actor: Actor, now: datetime) -> bool:
+        """Advertise ``address`` for the node's published ports (None: the endpoint's);
+        False when it was so already."""
+        self._require_present()
+        address = check_address(address) if address is not None else None
+        if address == self.advertised_address:
+            return False
+        self.trigger_event(self.AddressSet, address=address, actor=actor, timestamp=now)
+        return True
 
     @property
     def state(self) -> NodeState:
@@ -403,3 +484,34 @@ def check_endpoint(endpoint: str) -> str:
             "endpoint", "must not contain a password; use TLS certificates or an ssh key"
         )
     return endpoint
+
+
+def default_address(endpoint: str) -> str:
+    """The address a node's published ports are reached at when none was given: the host of
+    a tcp://, ssh:// or http(s):// endpoint, loopback for a local socket (or an agent)."""
+    parts = urlsplit(endpoint)
+    if parts.scheme in ("tcp", "ssh", "http", "https") and parts.hostname:
+        return parts.hostname
+    return "127.0.0.1"
+
+
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
+
+
+def check_address(address: str) -> str:
+    """Raise InvalidValueError unless ``address`` is an IP address or a host name."""
+    address = address.strip()
+    try:
+        return str(ip_address(address))
+    except ValueError:
+        pass
+    if not _HOST_NAME.match(address):
+        raise InvalidValueError(
+            "address",
+            "must be an IP address or a host name the ingress reaches the node at, "
+            "like 10.0.0.5 or node-2.internal",
+        )
+    return address.lower()

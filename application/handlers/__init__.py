@@ -112,6 +112,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RecordPreviousRetired: deployments.record_previous_retired,
     c.ReportOrphanRemoved: nodes.report_orphan_removed,
     c.RegisterNode: nodes.register_node,
+    c.ConfigureNodeTls: nodes.configure_node_tls,
+    c.SetNodeAddress: nodes.set_node_address,
     c.LabelNode: nodes.label_node,
     c.LabelNodes: nodes.label_nodes,
     c.CordonNode: nodes.cordon_node,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from application.commands import (
+    ConfigureNodeTls,
     CordonNode,
     DrainNode,
     LabelNode,
@@ -14,10 +15,12 @@ from application.commands import (
     RegisterNode,
     RemoveNode,
     ReportOrphanRemoved,
+    SetNodeAddress,
     UncordonNode,
 )
 from application.errors import InvalidValueError, NotFoundError
 from application.handlers.common import node_scope, release, reserve
+from application.node_tls import seal_tls
 from application.unit_of_work import UnitOfWork
 from domain.ids import NodeId, OrganizationId
 from domain.node import Capacity, Node
@@ -48,6 +51,19 @@ def register_node(cmd: RegisterNode, uow: UnitOfWork) -> dict[str, UUID]:
         actor=uow.actor,
         now=uow.now,
     )
+    # Checked (and its key sealed) before anything is recorded: bad material records nothing.
+    tls = seal_tls(
+        uow.secrets,
+        cmd.organization_id,
+        node_id,
+        cmd.tls_ca_cert,
+        cmd.tls_client_cert,
+        cmd.tls_client_key,
+        uow.now,
+    )
+    node.configure_tls(tls, actor=uow.actor, now=uow.now)
+    if cmd.address is not None:
+        node.set_address(cmd.address, actor=uow.actor, now=uow.now)
     uow.add(node)
     reserve(
         uow,
@@ -58,6 +74,29 @@ def register_node(cmd: RegisterNode, uow: UnitOfWork) -> dict[str, UUID]:
         taken=f"{organization.name} already has a node {node.name!r}; choose another name",
     )
     return {"node_id": node_id}
+
+
+def configure_node_tls(cmd: ConfigureNodeTls, uow: UnitOfWork) -> dict[str, UUID]:
+    """Rotate (or drop) the TLS material a node's engine is reached with."""
+    node = _node(uow, cmd.node_id)
+    tls = seal_tls(
+        uow.secrets,
+        node.organization_id,
+        node.id,
+        cmd.tls_ca_cert,
+        cmd.tls_client_cert,
+        cmd.tls_client_key,
+        uow.now,
+    )
+    node.configure_tls(tls, actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def set_node_address(cmd: SetNodeAddress, uow: UnitOfWork) -> dict[str, UUID]:
+    """Advertise where the ingress reaches a node's published ports."""
+    node = _node(uow, cmd.node_id)
+    node.set_address(cmd.address, actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
 
 
 def label_node(cmd: LabelNode, uow: UnitOfWork) -> dict[str, UUID]:

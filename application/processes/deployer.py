@@ -670,7 +670,7 @@ class Deployer:
                     f"{service.name}.{environment}.{project}.{self.config.ingress_domain}",
                     *spec.domains,
                 ],
-                upstreams=[f"127.0.0.1:{c.host_port}" for c in containers if c.host_port],
+                upstreams=[u for c in containers if (u := c.upstream())],
                 policy=spec.load_balancing,  # type: ignore[arg-type]  # checked by the domain
                 health_path=check.path if check and check.kind is HealthCheckKind.HTTP else None,
                 auth_dial=guard[0],

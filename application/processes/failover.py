@@ -36,7 +36,12 @@ from application.processes.support import (
 )
 from application.queries import Queries
 from application.readmodels import DashboardQueries
-from application.runtime_ports import ContainerEngineError, ContainerInfo, NodeRuntimes
+from application.runtime_ports import (
+    ContainerEngineError,
+    ContainerInfo,
+    ContainerRuntime,
+    NodeRuntimes,
+)
 from domain.deployment import DeploymentState
 from domain.failover import Silence, needs_failover
 from domain.ids import Actor
@@ -80,7 +85,10 @@ class FailoverProcess:
         self.silence = Silence.of(config.grace)
         self._wait_for = wait_for
         self._ctx = Context(actor=ACTOR)
-        self._pings: dict[str, Future[bool]] = {}
+        self._pings: dict[str, Future[str | None]] = {}
+        self._why: dict[str, str] = {}
+        """Why each silent engine's last look failed, in its adapter's words (issue 18: an
+        engine refusing the node's TLS certificate says so)."""
         self._pool = ThreadPoolExecutor(4, thread_name_prefix="containr-failover-ping")
         self._returning: set[UUID] = set()
         """Nodes seen unreachable: their stale replicas are swept when they answer again."""
@@ -109,10 +117,12 @@ class FailoverProcess:
                     self._rejoin(row.id, row.endpoint)
             elif self.silence.missed(row.id, now) and row.state != UNREACHABLE:
                 seconds = self.config.grace.total_seconds()
+                why = self._why.get(row.endpoint)
                 self._send(
                     c.MarkNodeUnreachable(
                         node_id=row.id,
-                        reason=f"the engine at {row.endpoint} has not answered for {seconds:g} s",
+                        reason=f"the engine at {row.endpoint} has not answered for {seconds:g} s"
+                        + (f" ({why})" if why else ""),
                     )
                 )
             if row.state == UNREACHABLE:
@@ -127,19 +137,35 @@ class FailoverProcess:
         for endpoint in endpoints:
             if endpoint not in self._pings:
                 runtime = self.runtimes.for_endpoint(endpoint)
-                self._pings[endpoint] = self._pool.submit(runtime.ping)
+                self._pings[endpoint] = self._pool.submit(self._look, runtime)
         answers = {}
         for endpoint in endpoints:
             future = self._pings[endpoint]
             try:
-                answers[endpoint] = future.result(timeout=self.config.ping_timeout)
+                why = future.result(timeout=self.config.ping_timeout)
             except FutureTimeout:
                 answers[endpoint] = False
                 continue  # still asking: keep the look going, not a second one
             except Exception:
-                answers[endpoint] = False
+                why = ""
+            answers[endpoint] = why is None
+            if why:
+                self._why[endpoint] = why
+            else:
+                self._why.pop(endpoint, None)
             del self._pings[endpoint]
         return answers
+
+    def _look(self, runtime: ContainerRuntime) -> str | None:
+        """None when the engine answers; otherwise why not, as far as one more bounded call
+        tells ("" when it does not)."""
+        if runtime.ping():
+            return None
+        try:
+            runtime.disk_space(timeout=self.config.ping_timeout)
+        except ContainerEngineError as e:
+            return str(e)[:300]
+        return ""
 
     def _rejoin(self, node_id: UUID, endpoint: str) -> None:
         """Remove the node's stale replicas, then mark it reachable: by then no release has

@@ -54,13 +54,11 @@ def probe_once(
     if info.host_port is None:
         return ProbeResult(False, "the container publishes no port to probe")
     if check.kind is HealthCheckKind.HTTP:
-        result = prober.http(
-            f"http://127.0.0.1:{info.host_port}{check.path}", timeout=check.timeout_seconds
-        )
+        result = prober.http(f"http://{info.upstream()}{check.path}", timeout=check.timeout_seconds)
         if check.expected_status is not None and result.status is not None:
             return ProbeResult(result.status == check.expected_status, result.detail, result.status)
         return result
-    return prober.tcp("127.0.0.1", info.host_port, timeout=check.timeout_seconds)
+    return prober.tcp(info.host_address, info.host_port, timeout=check.timeout_seconds)
 
 
 def _run_command(check: HealthCheck, runtime: ContainerRuntime, info: ContainerInfo) -> ProbeResult:

@@ -827,7 +827,8 @@ class Reconciler:
             )
             return None
         check = spec.health_check
-        upstreams = sorted(f"127.0.0.1:{c.host_port}" for c in _ready(wanted, running))
+        # Each replica at its own node's address (issue 18: routing across hosts).
+        upstreams = sorted(u for c in _ready(wanted, running) if (u := c.upstream()))
         wake = self._wake_token(wanted) if not upstreams else None
         return Route(
             auth_dial=guard[0],

@@ -49,6 +49,7 @@ from application.bus import CommandBus
 from application.changes import Change, ChangeBatch, ChangeFeed, PositionWaiter
 from application.database_figures import DatabaseFigures
 from application.databases import database_images
+from application.engine_access import NodeEngineAccess
 from application.eventlog import EventLog
 from application.git_providers import GitProviderApis
 from application.git_sources import (
@@ -181,7 +182,7 @@ def bootstrap(
     source = source or GitRepository()
     # Opening a connection imports its provider's client library, not bootstrapping.
     git_providers = git_providers or ProviderApis(timeout=settings.git_provider_timeout_ms / 1000)
-    runtimes = runtimes or DockerEngines()
+    runtimes = runtimes or _engines(dashboard, queries, secrets, closers)
     git = _git_sources(settings, git_providers, bus, queries, secrets, clock)
     prober = prober or NetworkProber()
     wake = WakeGate(
@@ -318,6 +319,18 @@ def bootstrap(
             clock=clock,
         ),
     )
+
+
+def _engines(
+    dashboard: DashboardQueries,
+    queries: Queries,
+    secrets: SecretBox,
+    closers: list[Callable[[], None]],
+) -> NodeRuntimes:
+    """The nodes' Docker engines, each reached as its node says (TLS, address; issue 18)."""
+    engines = DockerEngines(NodeEngineAccess(dashboard, queries, secrets))
+    closers.append(engines.close)
+    return engines
 
 
 def _git_sources(

@@ -485,8 +485,26 @@ class Mutation:
 
     # Nodes
     register_node = mutation(
-        c.RegisterNode, "organization_id name endpoint cpu_millis memory_mb kind labels", Node,
+        c.RegisterNode,
+        "organization_id name endpoint cpu_millis memory_mb kind labels address tls_ca_cert "
+        "tls_client_cert tls_client_key", Node,
         result=load("node", "node_id"),
+        description="Add a Docker engine as a node. A tcp://host:port engine may be reached "
+        "with TLS client certificates (the CA certificate, the client certificate and its "
+        "unencrypted key, PEM; the key is sealed and never shown); ``address`` is where the "
+        "ingress reaches its published ports (default: the endpoint's host, 127.0.0.1 for a "
+        "local socket).",
+    )  # fmt: skip
+    configure_node_tls = mutation(
+        c.ConfigureNodeTls, "id=node_id tls_ca_cert tls_client_cert tls_client_key", Node,
+        result=load("node", "node_id"),
+        description="Reach a tcp:// node's engine with new TLS client certificates (rotation), "
+        "or without any when all three are left out.",
+    )  # fmt: skip
+    set_node_address = mutation(
+        c.SetNodeAddress, "id=node_id address", Node, result=load("node", "node_id"),
+        description="Set the address the ingress reaches a node's published ports at (null: "
+        "the endpoint's host).",
     )  # fmt: skip
     label_node = mutation(c.LabelNode, "id=node_id labels", Node, result=load("node", "node_id"))
     cordon_node = mutation(c.CordonNode, "id=node_id", Node, result=load("node", "node_id"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.node import Node
+from domain.node import Node, default_address
 from projections.base import handles
 from projections.schema import Table
 from projections.store import RowStore
@@ -35,6 +36,11 @@ class NodeRow:
     vcpu_hour_price: float | None = None
     """The node's own price per vCPU-hour (None: the organisation's; issue 16)."""
     gb_hour_price: float | None = None
+    address: str = "127.0.0.1"
+    """The address the ingress reaches the node's published ports at (issue 18)."""
+    tls_fingerprint: str | None = None
+    """For a tcp:// engine reached with client certificates: a digest of that material
+    (its key sealed), which changes whenever it is rotated; None: no TLS material."""
 
 
 NODES = Table(
@@ -69,8 +75,26 @@ class NodeHandlers:
                 "registered_at": e.timestamp,
                 "updated_at": e.timestamp,
                 "removed": False,
+                "address": default_address(e.endpoint),
             },
         )
+
+    @handles(Node.AddressSet)
+    def node_address_set(self, e: Node.AddressSet, store: RowStore) -> None:
+        """A new advertised address (or the endpoint's again)."""
+        row = store.get(NODES, e.originator_id)
+        if row is not None:
+            address = e.address or default_address(row["endpoint"])
+            store.update(NODES, (e.originator_id,), address=address, updated_at=e.timestamp)
+
+    @handles(Node.TlsConfigured, Node.TlsCleared)
+    def node_tls_changed(self, e: Any, store: RowStore) -> None:
+        """New TLS material for the engine (or none)."""
+        fingerprint = None
+        if isinstance(e, Node.TlsConfigured):
+            material = "\0".join((e.ca_cert, e.client_cert, e.client_key)).encode()
+            fingerprint = hashlib.sha256(material).hexdigest()
+        store.update(NODES, (e.originator_id,), tls_fingerprint=fingerprint, updated_at=e.timestamp)
 
     @handles(Node.Relabelled)
     def node_relabelled(self, e: Node.Relabelled, store: RowStore) -> None:

@@ -138,6 +138,10 @@ def test_unknown_ids_are_not_found_or_forbidden(setup: tuple[Services, Client], 
             "VALIDATION_FAILED",
         ),
         (
+            'mutation($o: ID!) { registerNode(organizationId: $o, name: "n1", endpoint: "tcp://10.0.0.9:2376", cpuMillis: 1, memoryMb: 1, tlsCaCert: "x", tlsClientCert: "y", tlsClientKey: "z") { id } }',
+            "VALIDATION_FAILED",  # TLS material that is not PEM (issue 18)
+        ),
+        (
             'mutation($o: ID!) { inviteMember(organizationId: $o, email: "not an email") { id } }',
             "VALIDATION_FAILED",
         ),

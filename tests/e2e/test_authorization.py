@@ -671,6 +671,14 @@ CASES: dict[str, Case] = {
         'mutation($org: ID!, $unique: String!) { registerNode(organizationId: $org, name: $unique, endpoint: "tcp://10.1.1.1:2376", cpuMillis: 100, memoryMb: 100) { id } }',
         "org",
     ),
+    "Mutation.configureNodeTls": m(
+        "manage", "mutation($node: ID!) { configureNodeTls(id: $node) { tlsFingerprint } }", "node"
+    ),
+    "Mutation.setNodeAddress": m(
+        "manage",
+        'mutation($node: ID!) { setNodeAddress(id: $node, address: "10.1.1.5") { address } }',
+        "node",
+    ),
     "Mutation.labelNode": m(
         "manage",
         'mutation($node: ID!) { labelNode(id: $node, labels: {zone: "a"}) { labels } }',

@@ -726,6 +726,22 @@ def test_the_reconciler_replaces_a_container_removed_behind_the_deployers_back(
     assert rig.runtime.specs[replacement.id].environment["API_TOKEN"] == SECRET
 
 
+def test_replicas_are_probed_and_routed_at_their_nodes_address_and_published_port(
+    rig: Rig,
+) -> None:
+    # A node whose engine is elsewhere (issue 18): its ports are reached at its address.
+    rig.runtime.address = "10.9.0.7"
+    live = rig.deploy()
+    (container,) = rig.containers(live.id)
+    assert rig.route().upstreams == [f"10.9.0.7:{container.host_port}"]
+    assert f"http://10.9.0.7:{container.host_port}/health" in rig.prober.probed
+    rig.runtime.remove(container.id)
+    rig.reconciler.tick()
+    rig.sync()
+    (replacement,) = rig.containers(live.id)
+    assert rig.route().upstreams == [f"10.9.0.7:{replacement.host_port}"]
+
+
 def test_the_reconciler_replaces_a_container_that_died(rig: Rig) -> None:
     live = rig.deploy()
     (dead,) = rig.containers(live.id)

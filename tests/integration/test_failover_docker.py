@@ -232,8 +232,7 @@ def platform(
     finally:
         stop_platform(started, engine)
         caddy.stop()
-        for runtime in engines._engines.values():
-            runtime.close()
+        engines.close()
         # docker-py leaves the socket of a failed connect to the dead engine unclosed: finalise
         # those here, not in a later test where they would surface as unraisable warnings.
         with warnings.catch_warnings():

@@ -125,7 +125,13 @@ function Nodes({ organizationId }: { organizationId: string }) {
                     <p className="font-medium">{n.name}</p>
                     <p className="font-mono text-xs muted">
                       {n.kind} · {n.endpoint}
+                      {n.tlsFingerprint ? <span data-testid="node-tls"> · TLS</span> : null}
                     </p>
+                    {n.address !== "127.0.0.1" ? (
+                      <p className="font-mono text-xs muted" data-testid="node-address">
+                        reached at {n.address}
+                      </p>
+                    ) : null}
                   </td>
                   <td>
                     <StateBadge state={n.state} testId="node-state" />
