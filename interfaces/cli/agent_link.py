@@ -332,6 +332,10 @@ async def _session(
         reader = asyncio.create_task(link.read())
         try:
             await _heartbeats(state, engine, interval, stop, status, on_ack, link, reader)
+        except Exception:
+            if link.refused:  # the control plane said why before it closed the connection
+                raise AgentError(f"the control plane refused this agent: {link.refused}") from None
+            raise
         finally:
             reader.cancel()
 
@@ -346,6 +350,8 @@ class _Link:
         self._lock = asyncio.Lock()
         self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._operations: set[asyncio.Task[None]] = set()
+        self.refused = ""
+        """Why the control plane refused this agent's credential, when it did."""
 
     async def send(self, text: str) -> None:
         async with self._lock:
@@ -359,6 +365,8 @@ class _Link:
                 self._operations.add(task)
                 task.add_done_callback(self._operations.discard)
             elif isinstance(message, dict):
+                if message.get("type") == "refused" and message.get("code") == "UNAUTHENTICATED":
+                    self.refused = str(message.get("message", ""))
                 await self.replies.put(message)
         raise ConnectionError("the control plane closed the connection")
 
