@@ -234,11 +234,12 @@ class AgentExecutor:
             return None
 
     def _stop(self, args: dict[str, Any]) -> None:
+        timeout = _number(args, "timeout")  # bad arguments are refused whatever the container
         try:
             info = self._owned(args)
         except _MissingError:
             return  # stopped enough
-        self._runtime.stop(info.id, timeout=_number(args, "timeout"))
+        self._runtime.stop(info.id, timeout=timeout)
 
     def _remove(self, args: dict[str, Any]) -> None:
         try:
