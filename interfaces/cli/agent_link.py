@@ -328,7 +328,7 @@ async def _session(
         max_size=MAX_MESSAGE,
     ) as ws:
         status.connections += 1
-        link = _Link(ws, execute)
+        link = AgentLink(ws, execute)
         reader = asyncio.create_task(link.read())
         try:
             await _heartbeats(state, engine, interval, stop, status, on_ack, link, reader)
@@ -340,7 +340,7 @@ async def _session(
             reader.cancel()
 
 
-class _Link:
+class AgentLink:
     """One connection's two directions: replies to heartbeats are queued for the heartbeat
     loop, operations run in threads and are answered as they end (several at once)."""
 
@@ -385,7 +385,7 @@ class _Link:
             await self.send(msgspec.json.encode(result).decode())
 
 
-async def _next_reply(link: _Link, reader: asyncio.Task[None]) -> dict[str, Any]:
+async def _next_reply(link: AgentLink, reader: asyncio.Task[None]) -> dict[str, Any]:
     """The next reply to a heartbeat, within ACK_TIMEOUT; raises what ended the connection."""
     waiting = asyncio.ensure_future(link.replies.get())
     done, _ = await asyncio.wait(
@@ -406,7 +406,7 @@ async def _heartbeats(
     stop: asyncio.Event,
     status: Connection,
     on_ack: Callable[[dict[str, Any]], None] | None,
-    link: _Link,
+    link: AgentLink,
     reader: asyncio.Task[None],
 ) -> None:
     seq = 0
