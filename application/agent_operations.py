@@ -145,10 +145,14 @@ class AgentSessions:
         self._changed = threading.Condition()
 
     def register(self, session: AgentSession) -> None:
-        """A connection opened (a newer one of the same node replaces the older)."""
+        """A connection opened (a newer one of the same node replaces the older, whose waiting
+        calls are sent again on the newer at once)."""
         with self._changed:
+            older = self._sessions.get(session.node_id)
             self._sessions[session.node_id] = session
             self._changed.notify_all()
+        if older is not None and older is not session:
+            older.close()
 
     def unregister(self, session: AgentSession) -> None:
         """A connection ended."""
