@@ -49,7 +49,9 @@ from application.services import Services
 
 log = logging.getLogger("containr.http.agents")
 MAX_BODY = 64 * 1024
-MAX_MESSAGE = 1024 * 1024
+MAX_MESSAGE = 4 * 1024 * 1024
+"""The largest message an agent may send: an operation's result carries at most 512 KiB of a
+container's log or a thousand containers' states, JSON-escaped."""
 REVALIDATE_SECONDS = 30.0
 REFUSED_CLOSE = 4401
 STATUS = {
@@ -200,7 +202,7 @@ async def _take(
     """Answer one message; the reason the connection ends, when it does."""
     if len(raw) > MAX_MESSAGE:
         await socket.close(code=1009, reason="message too big")
-        return "a message larger than 1 MiB"
+        return "a message larger than 4 MiB"
     try:
         message = _message.decode(raw)
     except msgspec.DecodeError as e:  # ValidationError too
