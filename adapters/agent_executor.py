@@ -166,8 +166,33 @@ class AgentExecutor:
             with self._lock:
                 self._running.pop(operation.operation_id, None)
 
-    def _run(self, operation: Operation) -> OperationResult:
-        method = self._methods.get(operation.method)
+    def follow(
+        self,
+        operation: Operation,
+        emit: Callable[[list[str]], None],
+        cancelled: Callable[[], bool],
+    ) -> OperationResult:
+        """A followed log: each line to ``emit`` as the container prints it, until it stops
+        or ``cancelled()`` (asked at each line); then the result."""
+
+        def follow_logs(args: dict[str, Any]) -> None:
+            info = self._owned(args, must_exist=True)
+            since = args.get("since")
+            for line in self._runtime.logs(
+                info.id, since=float(since) if since else None, follow=True
+            ):
+                if cancelled():
+                    return
+                emit([line])
+
+        if operation.method != "logs":
+            return self._run(operation)
+        return self._run(operation, follow_logs)
+
+    def _run(
+        self, operation: Operation, method: Callable[[dict[str, Any]], Any] | None = None
+    ) -> OperationResult:
+        method = method or self._methods.get(operation.method)
         answer = OperationResult(request=operation.request, ok=False)
         if method is None:
             return msgspec.structs.replace(

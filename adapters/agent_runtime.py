@@ -3,8 +3,8 @@ down the agent's open connection as an operation, and waits for the agent's resu
 deadline (EngineUnreachableError when the agent is not connected to this process, or does not
 answer in time).
 
-What the deployer and the reconciler use is carried; builds, volume archives, streamed helpers
-and followed logs are not (yet): they fail with a ContainerEngineError saying so.
+What the deployer and the reconciler use is carried; builds, volume archives and streamed helpers
+are not (yet): they fail with a ContainerEngineError saying so.
 """
 
 from __future__ import annotations
@@ -202,10 +202,18 @@ class AgentRuntime:
     def logs(
         self, container_id: str, *, since: float | None = None, follow: bool = False
     ) -> Iterator[str]:
-        if follow:  # TODO(#18): stream followed logs down the connection
-            raise _unsupported("following a container's logs")
+        if follow:
+            return self._followed({"id": container_id, "since": since, "follow": True})
         lines = self._typed(list[str], self.call("logs", {"id": container_id, "since": since}))
         return iter(lines)
+
+    def _followed(self, args: dict[str, Any]) -> Iterator[str]:
+        chunks = self._sessions.stream(self.node_id, "logs", args)
+        try:
+            for chunk in chunks:
+                yield from chunk
+        finally:
+            chunks.close()  # stopped reading early: the agent is told to stop
 
     def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[str]:
         args = {"labels": dict(labels), "timeout": timeout}

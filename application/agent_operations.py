@@ -14,13 +14,15 @@ acts twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import queue
 import threading
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Generator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from uuid import UUID
 
 import msgspec
@@ -60,6 +62,38 @@ class OperationResult(msgspec.Struct, frozen=True, kw_only=True, tag="result"):
     """The result comes from the agent's journal: the operation had been done before."""
 
 
+class OperationChunk(msgspec.Struct, frozen=True, kw_only=True, tag="chunk"):
+    """Agent → control plane: part of a streamed operation's output (a followed log's lines),
+    before its ``result`` ends it."""
+
+    request: str
+    lines: list[str]
+
+
+class CancelOperation(msgspec.Struct, frozen=True, kw_only=True, tag="cancel"):
+    """Control plane → agent: stop the streamed operation ``request`` (no one reads it)."""
+
+    request: str
+
+
+class OperationExecutor(Protocol):
+    """What an agent does with the operations it receives (on its own engine)."""
+
+    def execute(self, operation: Operation) -> OperationResult:
+        """The operation's result: done now, or its first result when it was done before."""
+        ...
+
+    def follow(
+        self,
+        operation: Operation,
+        emit: Callable[[list[str]], None],
+        cancelled: Callable[[], bool],
+    ) -> OperationResult:
+        """Run a streamed operation (a followed log): its output to ``emit`` as it comes,
+        until it ends or ``cancelled()``; then its result."""
+        ...
+
+
 class AgentRefusedOperationError(ContainerEngineError):
     """Raised when an agent refuses an operation on something it does not own (another
     organisation's or installation's container), or one it does not support."""
@@ -93,6 +127,7 @@ class AgentSession:
         self._loop = loop
         self._send = send
         self._pending: dict[str, Future[OperationResult]] = {}
+        self._streams: dict[str, queue.SimpleQueue[OperationChunk | OperationResult | None]] = {}
         self._lock = threading.Lock()
         self.closed = False
 
@@ -118,11 +153,49 @@ class AgentSession:
             with self._lock:
                 self._pending.pop(operation.request, None)
 
-    def deliver(self, result: OperationResult) -> bool:
-        """Hand a result to the call waiting for it; False when none waits (late or unknown)."""
+    def stream(self, operation: Operation) -> Generator[list[str], None, None]:
+        """Send a streamed operation and give its chunks' lines as they come, until its result
+        (raised when it failed) or the connection's end (EngineUnreachableError). Closing the
+        iterator early tells the agent to stop."""
+        chunks: queue.SimpleQueue[OperationChunk | OperationResult | None] = queue.SimpleQueue()
+        with self._lock:
+            if self.closed:
+                raise EngineUnreachableError("the agent's connection closed")
+            self._streams[operation.request] = chunks
+        ended = False
+        try:
+            self._post(operation)
+            while True:
+                message = chunks.get()
+                if message is None:
+                    ended = True
+                    raise EngineUnreachableError("the agent's connection closed")
+                if isinstance(message, OperationResult):
+                    ended = True
+                    raise_for(message)
+                    return
+                yield message.lines
+        finally:
+            with self._lock:
+                self._streams.pop(operation.request, None)
+            if not ended:
+                self._post(CancelOperation(request=operation.request))
+
+    def _post(self, message: Operation | CancelOperation) -> None:
+        """Send without waiting (a failed send shows as the connection's end)."""
+        with contextlib.suppress(RuntimeError):  # the loop is gone: so is the connection
+            asyncio.run_coroutine_threadsafe(self._send(msgspec.json.encode(message)), self._loop)
+
+    def deliver(self, result: OperationResult | OperationChunk) -> bool:
+        """Hand a result (or a chunk) to the call waiting for it; False when none waits (late
+        or unknown)."""
         with self._lock:
             waiting = self._pending.get(result.request)
-        if waiting is None or waiting.done():
+            streaming = self._streams.get(result.request)
+        if streaming is not None:
+            streaming.put(result)
+            return True
+        if waiting is None or waiting.done() or isinstance(result, OperationChunk):
             return False
         waiting.set_result(result)
         return True
@@ -132,9 +205,12 @@ class AgentSession:
         with self._lock:
             self.closed = True
             waiting = list(self._pending.values())
+            streams = list(self._streams.values())
         for future in waiting:
             if not future.done():
                 future.set_exception(_SessionClosedError())
+        for chunks in streams:
+            chunks.put(None)
 
 
 class AgentSessions:
@@ -166,6 +242,11 @@ class AgentSessions:
         """Whether the node's agent holds a connection to this process."""
         with self._changed:
             return node_id in self._sessions
+
+    def nodes(self) -> list[UUID]:
+        """The nodes whose agents hold a connection to this process."""
+        with self._changed:
+            return list(self._sessions)
 
     def _session(self, node_id: UUID, deadline: float | None) -> AgentSession | None:
         """The node's open session; waits for one until ``deadline`` when given."""
@@ -217,3 +298,17 @@ class AgentSessions:
             except _SessionClosedError:
                 self.unregister(session)
                 wait_for = deadline
+
+    def stream(
+        self, node_id: UUID, method: str, args: dict[str, Any]
+    ) -> Generator[list[str], None, None]:
+        """Run a streamed ``method`` (a followed log) on the node's engine through its agent:
+        its output's lines as they come. EngineUnreachableError when the agent is not connected
+        to this process or its connection ends meanwhile."""
+        session = self._session(node_id, None)
+        if session is None:
+            raise EngineUnreachableError(
+                f"the agent of node {node_id} is not connected to this control plane"
+            )
+        key = uuid.uuid4().hex
+        return session.stream(Operation(request=key, operation_id=key, method=method, args=args))

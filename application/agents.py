@@ -19,7 +19,7 @@ import msgspec
 from eventsourcing.application import AggregateNotFoundError
 
 from application import commands as c
-from application.agent_operations import AgentSessions, OperationResult
+from application.agent_operations import AgentSessions, OperationChunk, OperationResult
 from application.auth import hash_token
 from application.authz import Principal
 from application.bus import CommandBus, Context
@@ -112,7 +112,7 @@ class Refused(msgspec.Struct, frozen=True, kw_only=True, tag="refused"):
     message: str
 
 
-AgentMessage = Heartbeat | OperationResult
+AgentMessage = Heartbeat | OperationResult | OperationChunk
 ControlMessage = Ack | Refused
 
 

@@ -346,13 +346,13 @@ def round_trip(rounds: int = int(os.environ.get("BENCH_ROUNDS", "20"))) -> None:
             sessions.unregister(session)
 
     async def both(state_dir: str) -> None:
-        execute = agent_executor(
+        executor = agent_executor(
             engine_url, Path(state_dir), organization_id=org, installation=instance
         )
         async with serve(control_plane, "127.0.0.1", 0) as server:
             port = next(iter(server.sockets)).getsockname()[1]
             async with connect(f"ws://127.0.0.1:{port}") as ws:
-                reader = asyncio.create_task(AgentLink(ws, execute).read())
+                reader = asyncio.create_task(AgentLink(ws, executor).read())
                 await stop.wait()
                 reader.cancel()
 

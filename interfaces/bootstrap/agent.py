@@ -3,22 +3,20 @@ the operation journal and the executor of the control plane's operations."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from adapters.agent_executor import AgentExecutor, OperationJournal
 from adapters.docker_runtime import DockerRuntime
-from application.agent_operations import Operation, OperationResult
+from application.agent_operations import OperationExecutor
 
 
 def agent_executor(
     engine: str, state_dir: Path, *, organization_id: str, installation: str
-) -> Callable[[Operation], OperationResult]:
+) -> OperationExecutor:
     """The agent's executor over the engine at ``engine``, journaling in ``state_dir``."""
-    executor = AgentExecutor(
+    return AgentExecutor(
         DockerRuntime(engine),
         OperationJournal(state_dir),
         organization_id=organization_id,
         installation=installation,
     )
-    return executor.execute

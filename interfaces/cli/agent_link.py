@@ -33,7 +33,7 @@ import msgspec
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 
-from application.agent_operations import Operation, OperationResult
+from application.agent_operations import Operation, OperationChunk, OperationExecutor
 
 log = logging.getLogger("containr.agent")
 _operation = msgspec.json.Decoder(Operation)
@@ -280,7 +280,7 @@ async def run(
     reader = Engine(engine)
     delay = BACKOFF_FIRST
     first = load_state(state_dir)
-    execute = agent_executor(
+    executor = agent_executor(
         engine,
         state_dir,
         organization_id=first.organization_id,
@@ -289,7 +289,7 @@ async def run(
     while not stop.is_set():
         state = load_state(state_dir)  # a rotation while running is picked up on reconnect
         try:
-            await _session(state, reader, interval, stop, status, on_ack, execute)
+            await _session(state, reader, interval, stop, status, on_ack, executor)
             delay = BACKOFF_FIRST
         except InvalidStatus as e:
             if e.response.status_code in (401, 403):
@@ -315,7 +315,7 @@ async def _session(
     stop: asyncio.Event,
     status: Connection,
     on_ack: Callable[[dict[str, Any]], None] | None,
-    execute: Callable[[Operation], OperationResult],
+    executor: OperationExecutor,
 ) -> None:
     headers = {"authorization": f"Bearer {state.credential}"}
     async with connect(
@@ -328,7 +328,7 @@ async def _session(
         max_size=MAX_MESSAGE,
     ) as ws:
         status.connections += 1
-        link = AgentLink(ws, execute)
+        link = AgentLink(ws, executor)
         reader = asyncio.create_task(link.read())
         try:
             await _heartbeats(state, engine, interval, stop, status, on_ack, link, reader)
@@ -342,14 +342,17 @@ async def _session(
 
 class AgentLink:
     """One connection's two directions: replies to heartbeats are queued for the heartbeat
-    loop, operations run in threads and are answered as they end (several at once)."""
+    loop, operations run in threads and are answered as they end (several at once); a
+    followed log streams its lines as chunks until its result, or until it is cancelled."""
 
-    def __init__(self, ws: Any, execute: Callable[[Operation], OperationResult]) -> None:
+    def __init__(self, ws: Any, executor: OperationExecutor) -> None:
         self._ws = ws
-        self._execute = execute
+        self._executor = executor
         self._lock = asyncio.Lock()
         self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._operations: set[asyncio.Task[None]] = set()
+        self._cancelled: set[str] = set()
+        self.closed = False
         self.refused = ""
         """Why the control plane refused this agent's credential, when it did."""
 
@@ -358,17 +361,30 @@ class AgentLink:
             await self._ws.send(text)
 
     async def read(self) -> None:
-        async for raw in self._ws:
-            message = msgspec.json.decode(raw)
-            if isinstance(message, dict) and message.get("type") == "operation":
-                task = asyncio.create_task(self._operate(raw))
-                self._operations.add(task)
-                task.add_done_callback(self._operations.discard)
-            elif isinstance(message, dict):
-                if message.get("type") == "refused" and message.get("code") == "UNAUTHENTICATED":
-                    self.refused = str(message.get("message", ""))
-                await self.replies.put(message)
+        try:
+            async for raw in self._ws:
+                message = msgspec.json.decode(raw)
+                if not isinstance(message, dict):
+                    continue
+                if message.get("type") == "operation":
+                    task = asyncio.create_task(self._operate(raw))
+                    self._operations.add(task)
+                    task.add_done_callback(self._operations.discard)
+                elif message.get("type") == "cancel":
+                    self._cancelled.add(str(message.get("request")))
+                else:
+                    if (
+                        message.get("type") == "refused"
+                        and message.get("code") == "UNAUTHENTICATED"
+                    ):
+                        self.refused = str(message.get("message", ""))
+                    await self.replies.put(message)
+        finally:
+            self.closed = True  # its followed logs end: they are asked again on the next one
         raise ConnectionError("the control plane closed the connection")
+
+    def _gone(self, request: str) -> bool:
+        return self.closed or request in self._cancelled
 
     async def _operate(self, raw: str | bytes) -> None:
         try:
@@ -378,11 +394,32 @@ class AgentLink:
             return
         # The thread goes on when the connection drops: its result is journaled, and the
         # control plane's next sending of the operation gets it.
-        result = await asyncio.to_thread(self._execute, operation)
+        if operation.args.get("follow"):
+            loop = asyncio.get_running_loop()
+
+            def emit(lines: list[str]) -> None:
+                chunk = msgspec.json.encode(OperationChunk(request=operation.request, lines=lines))
+                try:
+                    asyncio.run_coroutine_threadsafe(self._chunk(chunk.decode()), loop).result(
+                        ACK_TIMEOUT
+                    )
+                except Exception:  # the connection is stuck or gone: stop following
+                    self._cancelled.add(operation.request)
+
+            result = await asyncio.to_thread(
+                self._executor.follow, operation, emit, lambda: self._gone(operation.request)
+            )
+            self._cancelled.discard(operation.request)
+        else:
+            result = await asyncio.to_thread(self._executor.execute, operation)
         if not result.ok:
             log.warning("operation %s failed: %s", operation.method, result.error)
         with contextlib.suppress(ConnectionClosed):
             await self.send(msgspec.json.encode(result).decode())
+
+    async def _chunk(self, text: str) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            await self.send(text)
 
 
 async def _next_reply(link: AgentLink, reader: asyncio.Task[None]) -> dict[str, Any]:

@@ -32,7 +32,7 @@ import msgspec
 from litestar import Request, Response, WebSocket, post, websocket
 from litestar.handlers import BaseRouteHandler
 
-from application.agent_operations import AgentSession, OperationResult
+from application.agent_operations import AgentSession, OperationChunk, OperationResult
 from application.agents import (
     HEARTBEAT_SECONDS,
     SILENCE_SECONDS,
@@ -74,7 +74,9 @@ class JoinRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, renam
 
 
 _join = msgspec.json.Decoder(JoinRequest)
-_message: msgspec.json.Decoder[Heartbeat | OperationResult] = msgspec.json.Decoder(AgentMessage)
+_message: msgspec.json.Decoder[Heartbeat | OperationResult | OperationChunk] = msgspec.json.Decoder(
+    AgentMessage
+)
 Send = Callable[[bytes], Coroutine[Any, Any, None]]
 _encode = msgspec.json.Encoder().encode
 
@@ -208,7 +210,7 @@ async def _take(
     except msgspec.DecodeError as e:  # ValidationError too
         await send(_encode(Refused(seq=-1, code="VALIDATION_FAILED", message=str(e))))
         return None
-    if isinstance(message, OperationResult):
+    if isinstance(message, OperationResult | OperationChunk):
         if not session.deliver(message):
             log.info("agent %s answered an operation no one waits for", agent.name)
         return None

@@ -35,6 +35,7 @@ from adapters.caddy_process import CaddyServer, CaddyStartError
 from application import commands as c
 from application.agent_operations import AgentRefusedOperationError
 from application.bus import Context
+from application.logs import LogQuery
 from application.processes.support import INSTANCE, ORGANIZATION
 from application.runtime_ports import ContainerSpec, EngineUnreachableError
 from application.settings import Settings
@@ -57,7 +58,8 @@ ACTOR = Context(actor=Actor("user:agent-test"))
 HTTP_CHECK = HealthCheck(
     kind=HealthCheckKind.HTTP, path="/", interval_seconds=0.5, timeout_seconds=2, retries=40
 )
-SERVE = "mkdir -p /www && echo on the agent > /www/index.html && exec httpd -f -p 8080 -h /www"
+# a line, then one a second (the release's log writes a batch as the next line comes)
+SERVE = "echo serving on the agent; (while sleep 1; do echo tick; done) & mkdir -p /www && echo on the agent > /www/index.html && exec httpd -f -p 8080 -h /www"
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +154,10 @@ def named(engine: docker.APIClient, name: str) -> list[dict[str, Any]]:
     return found
 
 
+def following() -> bool:
+    return any(t.name.startswith("containr-logs-") for t in threading.enumerate())
+
+
 def answer(listen: str, host: str) -> str | None:
     try:
         response = httpx.get(f"http://{listen}/", headers={"Host": host}, timeout=5)
@@ -164,8 +170,13 @@ def test_an_agent_node_runs_a_service_keeps_it_while_away_and_never_duplicates_a
     pg_settings: Settings, engine: docker.APIClient, caddy: CaddyServer, tmp_path: Path
 ) -> None:
     listen = f"127.0.0.1:{e2e.free_port()}"
+    # The control plane's own engine is one no one answers at: on this machine the agent's
+    # engine is the local one, and the control plane must reach it only through the agent.
     settings = msgspec.structs.replace(
-        pg_settings, ingress_admin=caddy.admin_url, ingress_listen=listen
+        pg_settings,
+        ingress_admin=caddy.admin_url,
+        ingress_listen=listen,
+        docker_host=f"tcp://127.0.0.1:{e2e.free_port()}",
     )
     record_instance(settings)
     instance = settings.instance
@@ -231,6 +242,13 @@ def test_an_agent_node_runs_a_service_keeps_it_while_away_and_never_duplicates_a
         slug = plane.services.queries.project(project).slug
         host = f"web.production.{slug}.localhost"
         until(lambda: answer(listen, host) == "on the agent\n", 60, "the ingress to answer")
+
+        def runtime_log() -> list[str]:
+            query = LogQuery(deployment_id=deployment_id, stream="runtime", limit=100)
+            return [entry.line for entry in plane.services.logs.read(query)]
+
+        # its output followed through the agent's connection into the release's log
+        until(lambda: "serving on the agent" in runtime_log(), 60, "the replica's log line")
 
         # An operation with an operation id, done once.
         # not labelled managed: the reconciler removes managed containers no release wants
@@ -316,6 +334,11 @@ def test_an_agent_node_runs_a_service_keeps_it_while_away_and_never_duplicates_a
     finally:
         for agent in agents:
             agent.kill()
+        # the replicas' log followers end with the agent's connection: let them write their
+        # last lines before the control plane closes its database pools
+        sessions = plane.services.agents.sessions if plane.services.agents else None
+        until(lambda: not (sessions and sessions.nodes()), 30, "the connections to close")
+        until(lambda: not following(), 30, "the log followers to end")
         plane.stop()
         remove_containers(engine, {INSTANCE: instance})
         with suppress(Exception):

@@ -24,7 +24,9 @@ from application.agent_operations import (
     AgentRefusedOperationError,
     AgentSession,
     AgentSessions,
+    CancelOperation,
     Operation,
+    OperationChunk,
     OperationResult,
 )
 from application.processes.support import INSTANCE, ORGANIZATION
@@ -141,6 +143,7 @@ class FakeAgent:
     def __init__(self, answer: Callable[[Operation], OperationResult | None]) -> None:
         self.loop = asyncio.new_event_loop()
         self.received: list[Operation] = []
+        self.cancelled: list[str] = []
         self._answer = answer
         self.session: AgentSession | None = None
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -149,7 +152,10 @@ class FakeAgent:
     def connect(self, sessions: AgentSessions, node_id: uuid.UUID) -> AgentSession:
         def send(payload: bytes) -> Coroutine[Any, Any, None]:
             async def deliver() -> None:
-                message = msgspec.json.decode(payload, type=Operation)
+                message = msgspec.json.decode(payload, type=Operation | CancelOperation)
+                if isinstance(message, CancelOperation):
+                    self.cancelled.append(message.request)
+                    return
                 self.received.append(message)
                 result = self._answer(message)
                 if result is not None and self.session is not None:
@@ -247,3 +253,48 @@ def test_builds_are_not_supported_on_agent_nodes_and_endpoints_name_their_node()
         AgentRuntime(node, AgentSessions()).build(
             Path("."), dockerfile="", tags=[], labels={}, on_log=print
         )
+
+
+def test_a_followed_log_streams_its_lines_until_the_result_and_an_early_stop_cancels_it(
+    agents: list[FakeAgent],
+) -> None:
+    sessions, node = AgentSessions(), uuid.uuid4()
+
+    def chunks(message: Operation) -> OperationResult:
+        assert agents[0].session is not None
+        for line in ("one", "two"):
+            agents[0].session.deliver(OperationChunk(request=message.request, lines=[line]))
+        return OperationResult(request=message.request, ok=True)
+
+    agents.append(FakeAgent(chunks))
+    agents[0].connect(sessions, node)
+    runtime = AgentRuntime(node, sessions)
+    assert list(runtime.logs("x", follow=True)) == ["one", "two"]
+    assert agents[0].cancelled == []
+    followed = runtime.logs("x", follow=True)
+    assert next(followed) == "one"
+    followed.close()  # type: ignore[attr-defined]  # a generator: the reader stopped early
+    until = [agents[0].received[-1].request]
+    for _ in range(100):
+        if agents[0].cancelled == until:
+            break
+        threading.Event().wait(0.01)  # the cancel is posted to the loop's thread
+    assert agents[0].cancelled == until
+
+
+def test_the_agent_follows_a_log_until_cancelled(engine: InMemoryRuntime, tmp_path: Path) -> None:
+    agent = executor(engine, tmp_path)
+    started = engine.start(
+        engine.create(
+            ContainerSpec(name="web", image="busybox:test", labels=MINE, command=["sleep", "1"])
+        ).id
+    )
+    for line in ("hello", "world", "unread"):  # cancelling is noticed at the next line
+        engine.emit(started.id, line)
+    seen: list[str] = []
+    done = agent.follow(
+        operation("logs", {"id": started.id, "follow": True}),
+        seen.extend,
+        lambda: len(seen) >= 2,
+    )
+    assert done.ok and seen == ["hello", "world"]
