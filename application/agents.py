@@ -86,8 +86,9 @@ class Heartbeat(msgspec.Struct, frozen=True, kw_only=True, tag="heartbeat"):
 
     The connection's messages are JSON objects tagged by ``type``; ``seq`` numbers each
     message of a connection so an acknowledgement names what it answers. The control plane
-    answers with an ``ack`` and, in the next part of issue 18, sends ``assign`` messages
-    (desired state, each carrying an operation id the agent acts on idempotently) the same way.
+    answers with an ``ack``; it also sends ``operation`` messages (calls on the agent's
+    engine, each with an operation id the agent acts on idempotently), which the agent answers
+    with ``result`` (and a followed log with ``chunk``) messages (application/agent_operations).
     """
 
     seq: int
