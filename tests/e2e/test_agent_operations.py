@@ -337,13 +337,15 @@ def test_an_agent_node_runs_a_service_keeps_it_while_away_and_never_duplicates_a
         # the replicas' log followers end with the agent's connection: let them write their
         # last lines before the control plane closes its database pools
         sessions = plane.services.agents.sessions if plane.services.agents else None
-        until(lambda: not (sessions and sessions.nodes()), 30, "the connections to close")
-        until(lambda: not following(), 30, "the log followers to end")
-        plane.stop()
-        remove_containers(engine, {INSTANCE: instance})
-        with suppress(Exception):
-            ingress = CaddyIngress(caddy.admin_url, listen=listen)
-            for route in ingress.routes():
-                if route.id.startswith(f"containr-{instance}-"):
-                    ingress.remove(route.id)
-            ingress.close()
+        try:
+            until(lambda: not (sessions and sessions.nodes()), 30, "the connections to close")
+            until(lambda: not following(), 30, "the log followers to end")
+        finally:
+            plane.stop()
+            remove_containers(engine, {INSTANCE: instance})
+            with suppress(Exception):
+                ingress = CaddyIngress(caddy.admin_url, listen=listen)
+                for route in ingress.routes():
+                    if route.id.startswith(f"containr-{instance}-"):
+                        ingress.remove(route.id)
+                ingress.close()
