@@ -1,29 +1,45 @@
-"""One Docker client per node endpoint, made when first needed and kept."""
+"""One client per node endpoint, made when first needed and kept: a Docker client for an
+engine's address, the agent's connection for an ``agent://<node id>`` node (issue 18)."""
 
 from __future__ import annotations
 
 import threading
 
+from adapters.agent_runtime import AgentRuntime, agent_node
 from adapters.docker_runtime import DockerRuntime
+from application.agent_operations import AgentSessions
 from application.errors import UnavailableError
 from application.runtime_ports import ContainerRuntime, EngineAccess, EngineAccessLookup
 
 
 class DockerEngines:
-    """NodeRuntimes over the Docker SDK.
+    """NodeRuntimes over the Docker SDK, and over the agents' connections to this process.
 
-    ``access`` says how each endpoint's engine is reached (its TLS client certificates and
+    ``access`` says how each engine endpoint is reached (its TLS client certificates and
     the address its ports are published at; issue 18). It is asked on every call, so a
-    rotated certificate or a new address replaces the kept client at once.
+    rotated certificate or a new address replaces the kept client at once. An agent's node
+    is reached over the agent's own connection, with no certificates of Containr's.
     """
 
-    def __init__(self, access: EngineAccessLookup | None = None) -> None:
+    def __init__(
+        self, access: EngineAccessLookup | None = None, agents: AgentSessions | None = None
+    ) -> None:
         self._access = access
         self._engines: dict[str, tuple[EngineAccess, DockerRuntime]] = {}
+        self._agents: dict[str, AgentRuntime] = {}
+        self.agents = agents or AgentSessions()
+        """The agents' connections to this process (their nodes' engines are reached so)."""
         self._lock = threading.Lock()
 
     def for_endpoint(self, endpoint: str) -> ContainerRuntime:
         """The engine at ``endpoint``."""
+        node_id = agent_node(endpoint)
+        if node_id is not None:
+            with self._lock:
+                agent = self._agents.get(endpoint)
+                if agent is None:
+                    agent = self._agents[endpoint] = AgentRuntime(node_id, self.agents)
+                return agent
         try:
             access = self._access(endpoint) if self._access is not None else EngineAccess()
         except UnavailableError:

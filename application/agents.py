@@ -9,6 +9,7 @@ capabilities changed) become events.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 from datetime import datetime
@@ -18,6 +19,7 @@ import msgspec
 from eventsourcing.application import AggregateNotFoundError
 
 from application import commands as c
+from application.agent_operations import AgentSessions, OperationChunk, OperationResult
 from application.auth import hash_token
 from application.authz import Principal
 from application.bus import CommandBus, Context
@@ -40,6 +42,7 @@ from domain.ids import Actor
 from domain.node import Node, NodeKind
 
 ACTOR = Actor("system:agents")
+log = logging.getLogger("containr.agents")
 TOKEN_PREFIX = "cjt_"  # noqa: S105 - a prefix naming the kind of token, not a secret
 CREDENTIAL_PREFIX = "cnc_"
 HEARTBEAT_SECONDS = 5.0
@@ -83,8 +86,9 @@ class Heartbeat(msgspec.Struct, frozen=True, kw_only=True, tag="heartbeat"):
 
     The connection's messages are JSON objects tagged by ``type``; ``seq`` numbers each
     message of a connection so an acknowledgement names what it answers. The control plane
-    answers with an ``ack`` and, in the next part of issue 18, sends ``assign`` messages
-    (desired state, each carrying an operation id the agent acts on idempotently) the same way.
+    answers with an ``ack``; it also sends ``operation`` messages (calls on the agent's
+    engine, each with an operation id the agent acts on idempotently), which the agent answers
+    with ``result`` (and a followed log with ``chunk``) messages (application/agent_operations).
     """
 
     seq: int
@@ -109,7 +113,7 @@ class Refused(msgspec.Struct, frozen=True, kw_only=True, tag="refused"):
     message: str
 
 
-AgentMessage = Heartbeat
+AgentMessage = Heartbeat | OperationResult | OperationChunk
 ControlMessage = Ack | Refused
 
 
@@ -139,6 +143,8 @@ class Joined(msgspec.Struct, frozen=True, kw_only=True):
     organization_id: UUID
     name: str
     credential: str
+    installation: str = ""
+    """The installation's name (its containers' ``containr.instance`` label)."""
 
 
 class AgentIdentity(msgspec.Struct, frozen=True, kw_only=True):
@@ -173,21 +179,27 @@ def credential_node(credential: Secret) -> UUID:
 
 
 def check_heartbeat(heartbeat: Heartbeat, organization_id: UUID) -> Heartbeat:
-    """The heartbeat if it may be taken; AgentRefusedError-free, raises ValueError naming the
-    part that is wrong (too much, or containers of another organisation)."""
+    """The heartbeat as it may be taken: raises ValueError naming the part that is too much;
+    containers of another organisation are left out (an agent acts only on its own
+    organisation's containers, so it has no business reporting others) and logged."""
     if len(heartbeat.containers) > MAX_CONTAINERS:
         raise ValueError(f"containers: more than {MAX_CONTAINERS}")
     if len(heartbeat.capabilities) > 64 or any(
         len(k) > MAX_TEXT or len(v) > MAX_TEXT for k, v in heartbeat.capabilities.items()
     ):
         raise ValueError("capabilities: at most 64 entries of at most 200 characters")
-    for container in heartbeat.containers:
-        owner = container.labels.get(ORGANIZATION)
-        if owner is not None and owner != str(organization_id):
-            raise ValueError(
-                f"containers: {container.name!r} belongs to another organisation; "
-                "an agent reports only its own organisation's containers"
-            )
+    own = [
+        container
+        for container in heartbeat.containers
+        if container.labels.get(ORGANIZATION) in (None, str(organization_id))
+    ]
+    if len(own) < len(heartbeat.containers):
+        log.warning(
+            "an agent of organisation %s reported %d container(s) of another organisation; ignored",
+            organization_id,
+            len(heartbeat.containers) - len(own),
+        )
+        return msgspec.structs.replace(heartbeat, containers=own)
     return heartbeat
 
 
@@ -212,7 +224,13 @@ class AgentGateway:
         clock: Clock,
         *,
         timeseries: MetricWriter | None = None,
+        sessions: AgentSessions | None = None,
+        instance: str = "",
     ) -> None:
+        self.sessions = sessions or AgentSessions()
+        """The agents' connections open to this process, for operations on their engines."""
+        self.instance = instance
+        """This installation's name: an agent acts only on containers labelled with it."""
         self._timeseries = timeseries
         self._pending: list[Sample] = []
         self._sampled: dict[UUID, datetime] = {}
@@ -269,6 +287,7 @@ class AgentGateway:
             organization_id=result.id("organization_id"),
             name=name,
             credential=credential.reveal(),
+            installation=self.instance,
         )
 
     def rotate(self, credential: Secret) -> Secret:
@@ -319,7 +338,7 @@ class AgentGateway:
     def heartbeat(self, agent: AgentIdentity, heartbeat: Heartbeat) -> Ack:
         """Take a heartbeat: kept in memory; an event only when the agent (re)connects or its
         version or capabilities change. ValueError for a heartbeat that is refused."""
-        check_heartbeat(heartbeat, agent.organization_id)
+        heartbeat = check_heartbeat(heartbeat, agent.organization_id)
         now = self._clock.now()
         fingerprint = _fingerprint(heartbeat)
         with self._lock:

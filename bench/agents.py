@@ -10,6 +10,12 @@ Headline: agents one core carries at a 5 s interval (5 s / CPU seconds per heart
 the p99 acknowledgement latency. Baseline in the same run: a bare ASGI WebSocket endpoint
 under the same uvicorn that decodes the same heartbeat and answers the same ack, driven by the
 same clients (`python -m bench.agents --bare PORT` is that endpoint).
+
+`python -m bench.agents --round-trip` (the local Docker engine only, also run at the end of the
+whole bench): one create+start of a busybox container through an agent's connection (the
+control plane's AgentRuntime, a real WebSocket on loopback, the agent's link and executor with
+its journal, the Docker adapter) against the same create+start through the Docker adapter
+directly (`BENCH agent_create_start`, ratio agent/direct).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -294,10 +301,104 @@ def main() -> None:
     )
     print(f"BENCH agent_heartbeat_ack_p99 {percentile(latencies, 99) * 1e3:.1f} ms")
     print(bench_line("agent_heartbeats", ours, "agents/core", theirs, "bare_websocket_ack"))
+    round_trip()
+
+
+def round_trip(rounds: int = int(os.environ.get("BENCH_ROUNDS", "20"))) -> None:
+    """Create+start through an agent's connection against the Docker adapter directly."""
+    import tempfile  # noqa: PLC0415 - the round trip's own needs, loaded when it runs
+    import threading  # noqa: PLC0415
+    import uuid  # noqa: PLC0415
+
+    import docker  # noqa: PLC0415
+    from websockets.asyncio.server import ServerConnection, serve  # noqa: PLC0415
+
+    from adapters.agent_runtime import AgentRuntime  # noqa: PLC0415
+    from adapters.docker_runtime import DockerRuntime  # noqa: PLC0415
+    from application.agent_operations import (  # noqa: PLC0415
+        AgentSession,
+        AgentSessions,
+        OperationResult,
+    )
+    from application.runtime_ports import ContainerRuntime, ContainerSpec  # noqa: PLC0415
+    from interfaces.bootstrap.agent import agent_executor  # noqa: PLC0415
+    from interfaces.cli.agent_link import AgentLink  # noqa: PLC0415
+    from tests.contract.docker_images import BASE_IMAGE, ensure_busybox_image  # noqa: PLC0415
+
+    engine_url = "unix:///var/run/docker.sock"
+    api = docker.APIClient(base_url=engine_url, version="auto", timeout=60)
+    ensure_busybox_image(api)
+    instance, org, node = f"bench-{uuid.uuid4().hex[:8]}", str(uuid.uuid4()), uuid.uuid4()
+    labels = {"containr.instance": instance, "containr.organization": org}
+    sessions = AgentSessions()
+    loop = asyncio.new_event_loop()
+
+    async def control_plane(ws: ServerConnection) -> None:
+        async def send(payload: bytes) -> None:
+            await ws.send(payload.decode())
+
+        session = AgentSession(node, asyncio.get_running_loop(), send)
+        sessions.register(session)
+        try:
+            async for raw in ws:
+                session.deliver(msgspec.json.decode(raw, type=OperationResult))
+        finally:
+            sessions.unregister(session)
+
+    async def both(state_dir: str) -> None:
+        executor = agent_executor(
+            engine_url, Path(state_dir), organization_id=org, installation=instance
+        )
+        async with serve(control_plane, "127.0.0.1", 0) as server:
+            port = next(iter(server.sockets)).getsockname()[1]
+            async with connect(f"ws://127.0.0.1:{port}") as ws:
+                reader = asyncio.create_task(AgentLink(ws, executor).read())
+                await stop.wait()
+                reader.cancel()
+
+    def once(runtime: ContainerRuntime, name: str) -> float:
+        spec = ContainerSpec(name=name, image=BASE_IMAGE, labels=labels, command=["sleep", "60"])
+        began = time.perf_counter()
+        runtime.start(runtime.create(spec).id)
+        return time.perf_counter() - began
+
+    stop = asyncio.Event()
+    direct: list[float] = []
+    through: list[float] = []
+    with tempfile.TemporaryDirectory() as state_dir:
+        thread = threading.Thread(target=loop.run_until_complete, args=(both(state_dir),))
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while not sessions.connected(node) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            engines = (DockerRuntime(engine_url), AgentRuntime(node, sessions))
+            for engine in engines:  # warm up: clients made, the API version asked
+                once(engine, f"{instance}-warm-{len(direct)}-{engine is engines[1]}")
+            for i in range(rounds):  # interleaved, so the engine's load falls on both alike
+                direct.append(once(engines[0], f"{instance}-direct-{i}"))
+                through.append(once(engines[1], f"{instance}-agent-{i}"))
+        finally:
+            loop.call_soon_threadsafe(stop.set)
+            thread.join(30)
+            loop.close()
+            for container in api.containers(
+                all=True, filters={"label": f"containr.instance={instance}"}
+            ):
+                api.remove_container(container["Id"], force=True)
+            api.close()
+    agent_ms, direct_ms = statistics.median(through) * 1e3, statistics.median(direct) * 1e3
+    print(
+        f"create+start median over {rounds}: through the agent {agent_ms:.1f} ms, "
+        f"direct {direct_ms:.1f} ms"
+    )
+    print(bench_line("agent_create_start", agent_ms, "ms", direct_ms, "docker_direct"))
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--bare":
         bare(int(sys.argv[2]))
+    elif sys.argv[1:] == ["--round-trip"]:
+        round_trip()
     else:
         main()

@@ -279,7 +279,7 @@ class Node(ContainrAggregate):
         now: datetime,
     ) -> Node:
         """A node whose agent joined with a token: it holds a credential and starts cordoned,
-        since work reaches an agent only once it carries desired state (issue 18's next part)."""
+        so nothing is placed on a new host until an admin uncordons it."""
         node = cls._create(
             cls.Registered,
             id=node_id,

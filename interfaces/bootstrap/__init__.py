@@ -298,7 +298,15 @@ def bootstrap(
         wake=wake,
         backup_stores=opened,
         notifier_tests=NotifierTests(store, secrets, transport, clock),
-        agents=AgentGateway(store, bus, clock, timeseries=timeseries),
+        agents=AgentGateway(
+            store,
+            bus,
+            clock,
+            timeseries=timeseries,
+            # the agents connected to this process carry their nodes' operations (issue 18)
+            sessions=runtimes.agents if isinstance(runtimes, DockerEngines) else None,
+            instance=settings.instance,
+        ),
         alert_delivery=alert_delivery or AlertNotifications(bus, dashboard),  # stateless
         promotions=PromotionCheck(queries, dashboard, runtimes),
         plan_destinations=PlanDestinationCheck(opened, queries),

@@ -380,7 +380,9 @@ def _metrics_collection(
         by_endpoint = {
             row.endpoint: str(row.id)
             for row in sorted(parts.dashboard.all_nodes(), key=lambda r: str(r.id), reverse=True)
-            if not row.removed and row.endpoint
+            # an agent's node reports its usage in its heartbeats (its engine is not ours
+            # to reach); its containers' own figures through the agent: TODO(#18)
+            if not row.removed and row.endpoint and not row.endpoint.startswith("agent://")
         }
         by_endpoint.setdefault(settings.docker_host, "local")
         return {node: endpoint for endpoint, node in by_endpoint.items()}

@@ -1,9 +1,13 @@
 """`containr agent`'s working parts (issue 18): its state file, what it reads from the local
 Docker engine, joining, rotating, and its one outbound connection to the control plane.
 
-It imports nothing of Containr's server side: it talks to the control plane over HTTP and one
-WebSocket, and reads (never changes) its own engine through the Docker SDK. Every call has a
-deadline: HTTP 10 s, the engine 5 s, the WebSocket's opening 10 s and each acknowledgement 10 s.
+It talks to the control plane over HTTP and one WebSocket. It reads its own engine through the
+Docker SDK for its heartbeats, and carries out the control plane's operations (messages on the
+same connection) through the engine adapter the control plane uses for direct nodes, journaled
+by operation id and only on what it owns (adapters/agent_executor.py, made for it by
+interfaces/bootstrap/agent.py). It never stops a container because the control plane went
+away. Every call has a deadline: HTTP 10 s, the engine 5 s, the WebSocket's opening 10 s and
+each acknowledgement 10 s.
 """
 
 from __future__ import annotations
@@ -29,7 +33,10 @@ import msgspec
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 
+from application.agent_operations import Operation, OperationChunk, OperationExecutor
+
 log = logging.getLogger("containr.agent")
+_operation = msgspec.json.Decoder(Operation)
 HTTP_TIMEOUT = 10.0
 ENGINE_TIMEOUT = 5
 OPEN_TIMEOUT = 10.0
@@ -38,6 +45,7 @@ INTERVAL = 5.0
 BACKOFF_FIRST = 0.5
 BACKOFF_MOST = 30.0
 STATE_FILE = "agent.json"
+MAX_MESSAGE = 4 * 1024 * 1024
 ORGANIZATION_LABEL = "containr.organization"
 
 
@@ -53,6 +61,8 @@ class AgentState(msgspec.Struct, frozen=True, kw_only=True):
     organization_id: str
     name: str
     credential: str
+    installation: str = ""
+    """The control plane's installation name (its containers' label), told at join."""
 
 
 def agent_version() -> str:
@@ -134,6 +144,7 @@ def join(
         organization_id=answer["organizationId"],
         name=answer["name"],
         credential=answer["credential"],
+        installation=str(answer.get("installation", "")),
     )
     save_state(state_dir, state)
     return state
@@ -262,14 +273,23 @@ async def run(
     """Hold the connection: a heartbeat every ``interval`` seconds, reconnecting with
     exponential backoff (0.5 s doubling to 30 s, with jitter) while the control plane is away.
     Returns when ``stop`` is set; raises AgentError when the credential is refused."""
+    from interfaces.bootstrap.agent import agent_executor  # noqa: PLC0415 - the engine's adapter, when run
+
     stop = stop or asyncio.Event()
     status = status or Connection()
     reader = Engine(engine)
     delay = BACKOFF_FIRST
+    first = load_state(state_dir)
+    executor = agent_executor(
+        engine,
+        state_dir,
+        organization_id=first.organization_id,
+        installation=first.installation,
+    )
     while not stop.is_set():
         state = load_state(state_dir)  # a rotation while running is picked up on reconnect
         try:
-            await _session(state, reader, interval, stop, status, on_ack)
+            await _session(state, reader, interval, stop, status, on_ack, executor)
             delay = BACKOFF_FIRST
         except InvalidStatus as e:
             if e.response.status_code in (401, 403):
@@ -295,6 +315,7 @@ async def _session(
     stop: asyncio.Event,
     status: Connection,
     on_ack: Callable[[dict[str, Any]], None] | None,
+    executor: OperationExecutor,
 ) -> None:
     headers = {"authorization": f"Bearer {state.credential}"}
     async with connect(
@@ -304,49 +325,165 @@ async def _session(
         close_timeout=5,
         ping_interval=20,
         ping_timeout=20,
-        max_size=1024 * 1024,
+        max_size=MAX_MESSAGE,
     ) as ws:
         status.connections += 1
-        seq = 0
-        version = agent_version()
-        while not stop.is_set():
-            started = time.monotonic()
-            caps = await asyncio.wait_for(
-                asyncio.to_thread(engine.capabilities), ENGINE_TIMEOUT * 2
+        link = AgentLink(ws, executor)
+        reader = asyncio.create_task(link.read())
+        try:
+            await _heartbeats(state, engine, interval, stop, status, on_ack, link, reader)
+        except Exception:
+            if link.refused:  # the control plane said why before it closed the connection
+                raise AgentError(f"the control plane refused this agent: {link.refused}") from None
+            raise
+        finally:
+            reader.cancel()
+
+
+class AgentLink:
+    """One connection's two directions: replies to heartbeats are queued for the heartbeat
+    loop, operations run in threads and are answered as they end (several at once); a
+    followed log streams its lines as chunks until its result, or until it is cancelled."""
+
+    def __init__(self, ws: Any, executor: OperationExecutor) -> None:
+        self._ws = ws
+        self._executor = executor
+        self._lock = asyncio.Lock()
+        self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._operations: set[asyncio.Task[None]] = set()
+        self._cancelled: set[str] = set()
+        self.closed = False
+        self.refused = ""
+        """Why the control plane refused this agent's credential, when it did."""
+
+    async def send(self, text: str) -> None:
+        async with self._lock:
+            await self._ws.send(text)
+
+    async def read(self) -> None:
+        try:
+            async for raw in self._ws:
+                message = msgspec.json.decode(raw)
+                if not isinstance(message, dict):
+                    continue
+                if message.get("type") == "operation":
+                    task = asyncio.create_task(self._operate(raw))
+                    self._operations.add(task)
+                    task.add_done_callback(self._operations.discard)
+                elif message.get("type") == "cancel":
+                    self._cancelled.add(str(message.get("request")))
+                else:
+                    if (
+                        message.get("type") == "refused"
+                        and message.get("code") == "UNAUTHENTICATED"
+                    ):
+                        self.refused = str(message.get("message", ""))
+                    await self.replies.put(message)
+        finally:
+            self.closed = True  # its followed logs end: they are asked again on the next one
+        raise ConnectionError("the control plane closed the connection")
+
+    def _gone(self, request: str) -> bool:
+        return self.closed or request in self._cancelled
+
+    async def _operate(self, raw: str | bytes) -> None:
+        try:
+            operation = _operation.decode(raw)
+        except msgspec.DecodeError as e:
+            log.warning("an operation that cannot be read: %s", e)
+            return
+        # The thread goes on when the connection drops: its result is journaled, and the
+        # control plane's next sending of the operation gets it.
+        if operation.args.get("follow"):
+            loop = asyncio.get_running_loop()
+
+            def emit(lines: list[str]) -> None:
+                chunk = msgspec.json.encode(OperationChunk(request=operation.request, lines=lines))
+                try:
+                    asyncio.run_coroutine_threadsafe(self._chunk(chunk.decode()), loop).result(
+                        ACK_TIMEOUT
+                    )
+                except Exception:  # the connection is stuck or gone: stop following
+                    self._cancelled.add(operation.request)
+
+            result = await asyncio.to_thread(
+                self._executor.follow, operation, emit, lambda: self._gone(operation.request)
             )
-            usage, containers = await asyncio.wait_for(
-                asyncio.to_thread(engine.report, state.organization_id), ENGINE_TIMEOUT * 2
-            )
-            seq += 1
-            message = {
-                "type": "heartbeat",
-                "seq": seq,
-                "version": version,
-                "capabilities": caps,
-                "usage": {
-                    "cpu_load": usage["cpuLoad"],
-                    "memory_used_bytes": usage["memoryUsedBytes"],
-                    "disks": [
-                        {
-                            "path": d["path"],
-                            "total_bytes": d["totalBytes"],
-                            "used_bytes": d["usedBytes"],
-                        }
-                        for d in usage["disks"]
-                    ],
-                },
-                "containers": containers,
-            }
-            await ws.send(msgspec.json.encode(message).decode())
-            reply = msgspec.json.decode(await asyncio.wait_for(ws.recv(), ACK_TIMEOUT))
-            if reply.get("type") == "refused" and reply.get("code") == "UNAUTHENTICATED":
-                raise AgentError(f"the control plane refused this agent: {reply.get('message')}")
-            if reply.get("type") == "refused":
-                log.warning("heartbeat %d refused: %s", seq, reply.get("message"))
-            else:
-                status.connected = True
-                status.acknowledged += 1
-                if on_ack is not None:
-                    on_ack(reply)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), max(interval - (time.monotonic() - started), 0))
+            self._cancelled.discard(operation.request)
+        else:
+            result = await asyncio.to_thread(self._executor.execute, operation)
+        if not result.ok:
+            log.warning("operation %s failed: %s", operation.method, result.error)
+        with contextlib.suppress(ConnectionClosed):
+            await self.send(msgspec.json.encode(result).decode())
+
+    async def _chunk(self, text: str) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            await self.send(text)
+
+
+async def _next_reply(link: AgentLink, reader: asyncio.Task[None]) -> dict[str, Any]:
+    """The next reply to a heartbeat, within ACK_TIMEOUT; raises what ended the connection."""
+    waiting = asyncio.ensure_future(link.replies.get())
+    done, _ = await asyncio.wait(
+        {waiting, reader}, timeout=ACK_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+    )
+    if waiting in done:
+        return waiting.result()
+    waiting.cancel()
+    if reader in done:
+        reader.result()  # raises why it ended
+    raise TimeoutError(f"no acknowledgement within {ACK_TIMEOUT:g} s")
+
+
+async def _heartbeats(
+    state: AgentState,
+    engine: Engine,
+    interval: float,
+    stop: asyncio.Event,
+    status: Connection,
+    on_ack: Callable[[dict[str, Any]], None] | None,
+    link: AgentLink,
+    reader: asyncio.Task[None],
+) -> None:
+    seq = 0
+    version = agent_version()
+    while not stop.is_set():
+        started = time.monotonic()
+        caps = await asyncio.wait_for(asyncio.to_thread(engine.capabilities), ENGINE_TIMEOUT * 2)
+        usage, containers = await asyncio.wait_for(
+            asyncio.to_thread(engine.report, state.organization_id), ENGINE_TIMEOUT * 2
+        )
+        seq += 1
+        message = {
+            "type": "heartbeat",
+            "seq": seq,
+            "version": version,
+            "capabilities": caps,
+            "usage": {
+                "cpu_load": usage["cpuLoad"],
+                "memory_used_bytes": usage["memoryUsedBytes"],
+                "disks": [
+                    {
+                        "path": d["path"],
+                        "total_bytes": d["totalBytes"],
+                        "used_bytes": d["usedBytes"],
+                    }
+                    for d in usage["disks"]
+                ],
+            },
+            "containers": containers,
+        }
+        await link.send(msgspec.json.encode(message).decode())
+        reply = await _next_reply(link, reader)
+        if reply.get("type") == "refused" and reply.get("code") == "UNAUTHENTICATED":
+            raise AgentError(f"the control plane refused this agent: {reply.get('message')}")
+        if reply.get("type") == "refused":
+            log.warning("heartbeat %d refused: %s", seq, reply.get("message"))
+        else:
+            status.connected = True
+            status.acknowledged += 1
+            if on_ack is not None:
+                on_ack(reply)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), max(interval - (time.monotonic() - started), 0))

@@ -8,7 +8,9 @@
 - ``WS /agent/connect`` (``Authorization: Bearer cnc_…``): the agent's one long-lived,
   outbound connection. The agent sends a heartbeat every 5 s and gets an ``ack`` per
   heartbeat; silence for 15 s, or a credential found revoked (checked again every 30 s),
-  closes it. A refused credential is closed with 4401 before anything else.
+  closes it. A refused credential is closed with 4401 before anything else. The control plane
+  sends ``operation`` messages down the same connection (calls on the agent's engine, each
+  with an operation id), and the agent answers each with a ``result`` (issue 18).
 
 Why a WebSocket and not HTTP long polling: one connection carries both directions (heartbeats
 up, desired state down, without a poll's latency or a request per message), and it passes
@@ -18,8 +20,10 @@ responses would.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import anyio
@@ -28,11 +32,13 @@ import msgspec
 from litestar import Request, Response, WebSocket, post, websocket
 from litestar.handlers import BaseRouteHandler
 
+from application.agent_operations import AgentSession, OperationChunk, OperationResult
 from application.agents import (
     HEARTBEAT_SECONDS,
     SILENCE_SECONDS,
     AgentGateway,
     AgentIdentity,
+    AgentMessage,
     ControlMessage,
     Heartbeat,
     Refused,
@@ -43,7 +49,9 @@ from application.services import Services
 
 log = logging.getLogger("containr.http.agents")
 MAX_BODY = 64 * 1024
-MAX_MESSAGE = 1024 * 1024
+MAX_MESSAGE = 4 * 1024 * 1024
+"""The largest message an agent may send: an operation's result carries at most 512 KiB of a
+container's log or a thousand containers' states, JSON-escaped."""
 REVALIDATE_SECONDS = 30.0
 REFUSED_CLOSE = 4401
 STATUS = {
@@ -66,7 +74,10 @@ class JoinRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, renam
 
 
 _join = msgspec.json.Decoder(JoinRequest)
-_heartbeat = msgspec.json.Decoder(Heartbeat)
+_message: msgspec.json.Decoder[Heartbeat | OperationResult | OperationChunk] = msgspec.json.Decoder(
+    AgentMessage
+)
+Send = Callable[[bytes], Coroutine[Any, Any, None]]
 _encode = msgspec.json.Encoder().encode
 
 
@@ -99,6 +110,7 @@ def agent_handlers(services: Services) -> list[BaseRouteHandler]:
                 "organizationId": str(joined.organization_id),
                 "name": joined.name,
                 "credential": joined.credential,
+                "installation": joined.installation,
             },
         )
 
@@ -122,22 +134,38 @@ def agent_handlers(services: Services) -> list[BaseRouteHandler]:
         except (ApplicationError, DomainError) as e:
             await _close_refused(socket, e)
             return
-        await _serve(socket, gateway, agent)
+        lock = anyio.Lock()
+
+        async def send(payload: bytes) -> None:
+            async with lock:  # operations come from other threads, acks from this handler
+                await socket.send_data(payload.decode(), mode="text")
+
+        session = AgentSession(agent.node_id, asyncio.get_running_loop(), send)
+        gateway.sessions.register(session)
+        try:
+            await _serve(socket, gateway, agent, send, session)
+        finally:
+            gateway.sessions.unregister(session)
 
     return [join, rotate, connect]
 
 
 async def _serve(
-    socket: WebSocket[Any, Any, Any], gateway: AgentGateway, agent: AgentIdentity
+    socket: WebSocket[Any, Any, Any],
+    gateway: AgentGateway,
+    agent: AgentIdentity,
+    send: Send,
+    session: AgentSession,
 ) -> None:
-    """Take the agent's heartbeats until it goes away, goes silent or is revoked."""
+    """Take the agent's heartbeats and results until it goes away, goes silent or is
+    revoked."""
     reason = "the agent closed the connection"
     checked = time.monotonic()
     try:
         while reason == "the agent closed the connection":
             with anyio.fail_after(SILENCE_SECONDS):
                 raw = await socket.receive_data("text")
-            reason = await _take(socket, gateway, agent, raw) or reason
+            reason = await _take(socket, gateway, agent, raw, send, session) or reason
             if gateway.samples_due():
                 try:
                     await anyio.to_thread.run_sync(gateway.write_samples)
@@ -166,17 +194,27 @@ async def _serve(
 
 
 async def _take(
-    socket: WebSocket[Any, Any, Any], gateway: AgentGateway, agent: AgentIdentity, raw: str | bytes
+    socket: WebSocket[Any, Any, Any],
+    gateway: AgentGateway,
+    agent: AgentIdentity,
+    raw: str | bytes,
+    send: Send,
+    session: AgentSession,
 ) -> str | None:
     """Answer one message; the reason the connection ends, when it does."""
     if len(raw) > MAX_MESSAGE:
         await socket.close(code=1009, reason="message too big")
-        return "a message larger than 1 MiB"
+        return "a message larger than 4 MiB"
     try:
-        heartbeat = _heartbeat.decode(raw)
+        message = _message.decode(raw)
     except msgspec.DecodeError as e:  # ValidationError too
-        await _send(socket, Refused(seq=-1, code="VALIDATION_FAILED", message=str(e)))
+        await send(_encode(Refused(seq=-1, code="VALIDATION_FAILED", message=str(e))))
         return None
+    if isinstance(message, OperationResult | OperationChunk):
+        if not session.deliver(message):
+            log.info("agent %s answered an operation no one waits for", agent.name)
+        return None
+    heartbeat = message
     reply: ControlMessage
     try:
         if gateway.needs_record(agent, heartbeat):
@@ -188,7 +226,7 @@ async def _take(
     except (ApplicationError, DomainError) as e:  # revoked meanwhile, or removed
         await _close_refused(socket, e)
         return str(e)
-    await _send(socket, reply)
+    await send(_encode(reply))
     return None
 
 
