@@ -168,6 +168,9 @@ class Reconciler:
         """Volume snapshots, stepped after each reconciliation (they quiesce services)."""
         self._ctx = Context(actor=ACTOR)
         self._followers: dict[str, threading.Thread] = {}
+        self._logs_read: dict[str, float] = {}
+        """Containers whose earlier runs' lines were all read, and until when (seconds since
+        the epoch): a container restarted in place is followed on from there."""
         self._unguarded: set[str] = set()
         """Routes of members-only environments that cannot be guarded (no access check)."""
         self._stop = threading.Event()
@@ -920,7 +923,7 @@ class Reconciler:
             )
             thread = threading.Thread(
                 target=self._collect,
-                args=(runtime, container.id, writer, container.started_at),
+                args=(runtime, container.id, writer, self._logs_read.get(container.id)),
                 name=f"containr-logs-{container.name}",
                 daemon=True,
             )
@@ -934,14 +937,17 @@ class Reconciler:
         writer: LogWriter,
         since: float | None,
     ) -> None:
-        # From the start of the container's current run (a container restarted in place
-        # keeps its earlier runs' lines, stored already): nothing is lost; after a worker
-        # restart, lines the previous worker stored may be stored again.
+        # From the container's creation, or, for a container restarted in place, from when
+        # its earlier run's lines had all been read (``since``; not its new run's start
+        # time, which the engine records after the process may have printed): nothing is
+        # lost; after a worker restart, lines the previous worker stored may be stored again.
         try:
             for line in runtime.logs(container_id, since=since, follow=True):
                 writer(line)
                 if self._stop.is_set():
                     break
+            else:  # followed to the run's end: a restart in place goes on from here
+                self._logs_read[container_id] = time.time()
         except ContainerEngineError:
             pass
         finally:
