@@ -918,6 +918,8 @@ export type Mutation = {
   changeMemberRole: Organization;
   /** Ask the provider now whether the connection's token works (whom it acts as); a refusal marks the connection broken, a working token marks it ok again. */
   checkGitConnection: GitConnectionCheck;
+  /** Push no more images: builds stay on their build node, as with one host (the images pushed stay in the registry, for rollbacks). */
+  clearRegistry: Organization;
   /** Build a service from a repository's branch at a git connection's provider (checked there first). webhookMode automatic (default): Containr registers the webhook (needs CONTAINR_PUBLIC_URL); manual: paste the source's webhookUrl and webhookSecret. */
   connectServiceRepository: Maybe<ServiceSource>;
   cordonNode: Node;
@@ -1039,6 +1041,8 @@ export type Mutation = {
   setProjectBudget: Project;
   /** Where a project's replicas go: `pack` onto the fullest nodes they fit (fewer nodes busy, cheaper) or `spread` onto the least loaded (the default). Replicas of one service still go to different nodes first; releases placed from now on follow it. */
   setProjectPlacement: Project;
+  /** Push the organisation's built images to a registry that every node pulls them from by digest (admins and owners): its own (url as host[:port][/path], with a username and password when it wants a login; the password is sealed and never shown) or, with useInstallationRegistry, the one this installation runs. A refused or failed push fails the release with the registry's reason. */
+  setRegistry: Organization;
   /** Which pushes heard through a git connection deploy a service, and where (an empty list: none). Skip markers in a commit message ([skip deploy]) always win. */
   setServiceTriggers: Maybe<ServiceTriggers>;
   /** Set variables (values are sealed before they are stored). */
@@ -1120,6 +1124,12 @@ export type MutationChangeMemberRoleArgs = {
 
 
 export type MutationCheckGitConnectionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationClearRegistryArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
 };
 
@@ -1665,6 +1675,16 @@ export type MutationSetProjectPlacementArgs = {
 };
 
 
+export type MutationSetRegistryArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  password?: InputMaybe<Scalars['String']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+  useInstallationRegistry?: Scalars['Boolean']['input'];
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationSetServiceTriggersArgs = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   connectionId?: InputMaybe<Scalars['ID']['input']>;
@@ -1958,6 +1978,9 @@ export type Organization = {
   position: Scalars['Int']['output'];
   /** Projects by slug; `search` matches a part of the name. */
   projects: ProjectConnection;
+  registryKind: Maybe<Scalars['String']['output']>;
+  registryUrl: Maybe<Scalars['String']['output']>;
+  registryUsername: Maybe<Scalars['String']['output']>;
   requiresProviderSignIn: Scalars['Boolean']['output'];
   role: Maybe<Scalars['String']['output']>;
   slug: Scalars['String']['output'];
