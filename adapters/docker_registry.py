@@ -120,7 +120,7 @@ def _follow(stream: _Streaming, timeout: float, doing: str) -> list[dict[str, An
 def _why(error: str) -> str:
     """The engine's words, with a hint for the usual refusals."""
     lowered = error.lower()
-    if "unauthorized" in lowered or "authentication required" in lowered:
+    if any(m in lowered for m in ("unauthorized", "authentication required", "no basic auth")):
         return f"the registry refused the login ({error}); check the username and password"
     if "denied" in lowered:
         return f"the registry refused it ({error}); check the login's rights"

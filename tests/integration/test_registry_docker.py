@@ -1,0 +1,254 @@
+"""Images on every node through a real registry (issue 18): Debian's docker-registry (CNCF
+Distribution) started by the test with its own config, filesystem storage in a temporary
+directory and htpasswd auth on loopback (plain HTTP: engines trust 127.0.0.0/8), and a
+second dockerd started beside the first as a second node.
+
+A release is built on the node labelled containr.build=true, pushed with the
+organisation's login, and its replica, placed on the second node, is pulled there by
+digest and answers through Caddy. A wrong password fails the release with the registry's
+reason, before any replica is made.
+"""
+
+# ruff: noqa: F811 - the engine, second engine and platform fixtures are imported by name
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+import httpx
+import pytest
+
+from adapters.caddy_process import free_port
+from application import commands as c
+from application.processes.support import INSTANCE
+from application.secrets import Secret
+from domain.deployment import DeploymentState
+from domain.service_spec import GitSource, HealthCheck, HealthCheckKind, ServiceKind
+from tests.conftest import service_missing
+from tests.integration.deploy_support import (
+    DOCKER_URL,
+    AppRepository,
+    Platform,
+    containers_of,
+    remove_containers,
+    until,
+)
+from tests.integration.test_failover_docker import (  # noqa: F401 - fixtures
+    SecondEngine,
+    engine,
+    platform,
+    spare,
+)
+
+USER = "containr-ci"
+
+
+@dataclass
+class Registry:
+    """A Distribution registry this test runs, by its pid, with one htpasswd login."""
+
+    address: str
+    password: str
+    process: subprocess.Popen[bytes]
+    root: Path
+
+    def catalog(self) -> list[str]:
+        response = httpx.get(
+            f"http://{self.address}/v2/_catalog", auth=(USER, self.password), timeout=5
+        )
+        response.raise_for_status()
+        repositories: list[str] = response.json()["repositories"]
+        return repositories
+
+
+def _htpasswd_line(password: str) -> str:
+    done = subprocess.run(
+        ["htpasswd", "-nbB", USER, password], check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def registry() -> Iterator[Registry]:
+    for binary in ("docker-registry", "htpasswd"):
+        if shutil.which(binary) is None:
+            service_missing(f"{binary} (bash tests/services)", FileNotFoundError(binary))
+    root = Path(tempfile.mkdtemp(prefix="creg-"))
+    password = secrets.token_urlsafe(12)
+    (root / "htpasswd").write_text(_htpasswd_line(password) + "\n")
+    address = f"127.0.0.1:{free_port()}"
+    (root / "config.yml").write_text(
+        "version: 0.1\n"
+        "log:\n  level: warn\n"
+        f"storage:\n  filesystem:\n    rootdirectory: {root / 'data'}\n"
+        f"http:\n  addr: {address}\n  secret: {secrets.token_hex(16)}\n"
+        f"auth:\n  htpasswd:\n    realm: containr-test\n    path: {root / 'htpasswd'}\n"
+    )
+    with (root / "registry.log").open("ab") as log:
+        process = subprocess.Popen(
+            ["docker-registry", "serve", str(root / "config.yml")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    started = Registry(address=address, password=password, process=process, root=root)
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            tail = (root / "registry.log").read_text(errors="replace")[-2000:]
+            raise AssertionError(f"docker-registry exited: {tail}")
+        try:
+            return httpx.get(f"http://{address}/v2/", timeout=2).status_code == 401
+        except httpx.TransportError:
+            return False
+
+    try:
+        until(answers, timeout=30, what="the registry to answer")
+        yield started
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def two_nodes(platform: Platform, spare: SecondEngine) -> tuple[uuid.UUID, uuid.UUID]:
+    """The first engine, which builds (containr.build=true), and the second."""
+    assert platform.org is not None
+    builder = platform.run(
+        c.RegisterNode(
+            organization_id=platform.org,
+            name="builder",
+            endpoint=DOCKER_URL,
+            cpu_millis=4000,
+            memory_mb=8192,
+            labels={"containr.build": "true"},
+        )
+    ).id("node_id")
+    second = platform.run(
+        c.RegisterNode(
+            organization_id=platform.org,
+            name="second",
+            endpoint=spare.url,
+            cpu_millis=4000,
+            memory_mb=8192,
+        )
+    ).id("node_id")
+    return builder, second
+
+
+def web_on(platform: Platform, repo: AppRepository, node: uuid.UUID) -> uuid.UUID:
+    assert platform.project is not None
+    service = platform.run(
+        c.CreateService(
+            project_id=platform.project,
+            name="web",
+            kind=ServiceKind.WEB,
+            git=GitSource(repo.url),
+            port=8080,
+            health_check=HealthCheck(
+                kind=HealthCheckKind.HTTP, path="/healthz", interval_seconds=0.5, retries=20
+            ),
+        )
+    ).id("service_id")
+    platform.run(c.SetFailoverPolicy(service_id=service, preferred_nodes=[node]))
+    return service
+
+
+def test_a_release_built_on_the_build_node_runs_on_another_node_pulled_by_digest(
+    platform: Platform,
+    engine: docker.APIClient,
+    spare: SecondEngine,
+    registry: Registry,
+    tmp_path: Path,
+) -> None:
+    assert platform.org is not None
+    repo = AppRepository(tmp_path / "app")
+    repo.commit("one")
+    _, second = two_nodes(platform, spare)
+    platform.run(
+        c.SetRegistry(
+            organization_id=platform.org,
+            url=f"{registry.address}/team",
+            username=USER,
+            password=Secret(registry.password),
+        )
+    )
+    service = web_on(platform, repo, second)
+    on_spare = spare.client()
+    try:
+        platform.start_processes()
+        done = platform.wait_for(platform.deploy(service), timeout=240)
+
+        assert done.state is DeploymentState.HEALTHY, done.history
+        assert done.image is not None
+        assert done.image.startswith(f"{registry.address}/team/containr/{service}@sha256:")
+        assert set(done.placements.values()) == {second}
+        assert containers_of(engine, done.id) == []  # built here, runs there
+        assert done.image in engine.inspect_image(done.image)["RepoDigests"]
+        (container,) = containers_of(on_spare, done.id)
+        assert container["Image"] == done.image
+        pulled = on_spare.inspect_image(done.image)
+        assert done.image in pulled["RepoDigests"]
+        assert f"team/containr/{service}" in registry.catalog()
+        platform.wait_answer("web", "release one\n", timeout=60)
+        system = [entry.line for entry in platform.logs(done.id, "system")]
+        assert f"replica 0: pulling {done.image}" in system
+        for event in platform.services.events.read(0, limit=100_000):
+            assert registry.password not in str(event.fields)
+    finally:
+        with suppress(Exception):
+            remove_containers(on_spare, {INSTANCE: platform.settings.instance})
+        on_spare.close()
+
+
+def test_a_wrong_registry_password_fails_the_release_with_the_reason_and_no_replica(
+    platform: Platform,
+    engine: docker.APIClient,
+    spare: SecondEngine,
+    registry: Registry,
+    tmp_path: Path,
+) -> None:
+    assert platform.org is not None
+    repo = AppRepository(tmp_path / "app")
+    repo.commit("one")
+    _, second = two_nodes(platform, spare)
+    wrong = "not-" + registry.password
+    platform.run(
+        c.SetRegistry(
+            organization_id=platform.org,
+            url=registry.address,
+            username=USER,
+            password=Secret(wrong),
+        )
+    )
+    service = web_on(platform, repo, second)
+    on_spare = spare.client()
+    try:
+        platform.start_processes()
+        done = platform.wait_for(platform.deploy(service), timeout=240)
+
+        assert done.state is DeploymentState.FAILED, done.history
+        reason = done.history[-1].reason
+        assert "was not pushed" in reason and "login" in reason, reason
+        assert wrong not in reason
+        assert done.image is None
+        assert containers_of(engine, done.id) == []
+        assert containers_of(on_spare, done.id) == []
+        assert registry.catalog() == []
+        assert platform.services.queries.service(service).live_release(done.environment_id) is None
+    finally:
+        with suppress(Exception):
+            remove_containers(on_spare, {INSTANCE: platform.settings.instance})
+        on_spare.close()
