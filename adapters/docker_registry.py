@@ -126,6 +126,9 @@ def _why(error: str) -> str:
         return f"the registry refused it ({error}); check the login's rights"
     if "no space" in lowered or "disk quota" in lowered or "insufficient storage" in lowered:
         return f"the registry is full ({error})"
+    if "unexpected http status: 5" in lowered or "internal server error" in lowered:
+        # Distribution answers a failed write (a full disk among others) with a bare 500.
+        return f"the registry could not store it ({error}); it may be out of room"
     return error
 
 

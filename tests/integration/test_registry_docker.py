@@ -5,8 +5,8 @@ second dockerd started beside the first as a second node.
 
 A release is built on the node labelled containr.build=true, pushed with the
 organisation's login, and its replica, placed on the second node, is pulled there by
-digest and answers through Caddy. A wrong password fails the release with the registry's
-reason, before any replica is made.
+digest and answers through Caddy. A wrong password, or a registry whose storage is full (a
+small tmpfs), fails the release with the registry's reason, before any replica is made.
 """
 
 # ruff: noqa: F811 - the engine, second engine and platform fixtures are imported by name
@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,50 +77,79 @@ def _htpasswd_line(password: str) -> str:
     return done.stdout.strip()
 
 
-@pytest.fixture
-def registry() -> Iterator[Registry]:
+@contextmanager
+def running_registry(storage_limit: str | None = None) -> Iterator[Registry]:
+    """A registry on a free loopback port; ``storage_limit`` (like ``256k``) puts its storage
+    on a tmpfs of that size, so a push fills it."""
     for binary in ("docker-registry", "htpasswd"):
         if shutil.which(binary) is None:
             service_missing(f"{binary} (bash tests/services)", FileNotFoundError(binary))
     root = Path(tempfile.mkdtemp(prefix="creg-"))
+    data = root / "data"
+    data.mkdir()
+    mounted = False
     password = secrets.token_urlsafe(12)
     (root / "htpasswd").write_text(_htpasswd_line(password) + "\n")
     address = f"127.0.0.1:{free_port()}"
     (root / "config.yml").write_text(
         "version: 0.1\n"
         "log:\n  level: warn\n"
-        f"storage:\n  filesystem:\n    rootdirectory: {root / 'data'}\n"
+        f"storage:\n  filesystem:\n    rootdirectory: {data}\n"
         f"http:\n  addr: {address}\n  secret: {secrets.token_hex(16)}\n"
         f"auth:\n  htpasswd:\n    realm: containr-test\n    path: {root / 'htpasswd'}\n"
     )
-    with (root / "registry.log").open("ab") as log:
-        process = subprocess.Popen(
-            ["docker-registry", "serve", str(root / "config.yml")],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    started = Registry(address=address, password=password, process=process, root=root)
-
-    def answers() -> bool:
-        if process.poll() is not None:
-            tail = (root / "registry.log").read_text(errors="replace")[-2000:]
-            raise AssertionError(f"docker-registry exited: {tail}")
-        try:
-            return httpx.get(f"http://{address}/v2/", timeout=2).status_code == 401
-        except httpx.TransportError:
-            return False
-
+    process: subprocess.Popen[bytes] | None = None
     try:
+        if storage_limit is not None:
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={storage_limit}", "tmpfs", str(data)],
+                check=True,
+                capture_output=True,
+            )
+            mounted = True
+        with (root / "registry.log").open("ab") as log:
+            process = subprocess.Popen(
+                ["docker-registry", "serve", str(root / "config.yml")],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        started = Registry(address=address, password=password, process=process, root=root)
+
+        def answers() -> bool:
+            assert process is not None
+            if process.poll() is not None:
+                tail = (root / "registry.log").read_text(errors="replace")[-2000:]
+                raise AssertionError(f"docker-registry exited: {tail}")
+            try:
+                return httpx.get(f"http://{address}/v2/", timeout=2).status_code == 401
+            except httpx.TransportError:
+                return False
+
         until(answers, timeout=30, what="the registry to answer")
         yield started
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
+        if mounted:
+            subprocess.run(["umount", str(data)], capture_output=True, check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def registry() -> Iterator[Registry]:
+    with running_registry() as started:
+        yield started
+
+
+@pytest.fixture
+def full_registry() -> Iterator[Registry]:
+    with running_registry("64k") as started:
+        yield started
 
 
 def two_nodes(platform: Platform, spare: SecondEngine) -> tuple[uuid.UUID, uuid.UUID]:
@@ -248,6 +277,43 @@ def test_a_wrong_registry_password_fails_the_release_with_the_reason_and_no_repl
         assert containers_of(on_spare, done.id) == []
         assert registry.catalog() == []
         assert platform.services.queries.service(service).live_release(done.environment_id) is None
+    finally:
+        with suppress(Exception):
+            remove_containers(on_spare, {INSTANCE: platform.settings.instance})
+        on_spare.close()
+
+
+def test_a_full_registry_fails_the_release_with_the_reason_and_no_replica(
+    platform: Platform,
+    engine: docker.APIClient,
+    spare: SecondEngine,
+    full_registry: Registry,
+    tmp_path: Path,
+) -> None:
+    assert platform.org is not None
+    repo = AppRepository(tmp_path / "app")
+    repo.commit("one")
+    _, second = two_nodes(platform, spare)
+    platform.run(
+        c.SetRegistry(
+            organization_id=platform.org,
+            url=full_registry.address,
+            username=USER,
+            password=Secret(full_registry.password),
+        )
+    )
+    service = web_on(platform, repo, second)
+    on_spare = spare.client()
+    try:
+        platform.start_processes()
+        done = platform.wait_for(platform.deploy(service), timeout=240)
+
+        assert done.state is DeploymentState.FAILED, done.history
+        reason = done.history[-1].reason
+        assert "was not pushed" in reason and "out of room" in reason, reason
+        assert done.image is None
+        assert containers_of(engine, done.id) == []
+        assert containers_of(on_spare, done.id) == []
     finally:
         with suppress(Exception):
             remove_containers(on_spare, {INSTANCE: platform.settings.instance})
