@@ -13,7 +13,7 @@ from uuid import UUID
 from application.errors import SecretUnavailableError
 from application.ports import SecretBox
 from application.queries import Queries
-from application.runtime_ports import RegistryError, RegistryLogin
+from application.runtime_ports import ContainerRuntime, RegistryError, RegistryLogin
 
 DEFAULT_TIMEOUT_SECONDS = 600.0
 
@@ -67,3 +67,12 @@ class ImageRegistries:
         return RegistryLogin(
             address=registry.address, username=registry.username, password=password
         )
+
+    def ensure_image(self, runtime: ContainerRuntime, image: str, organization_id: UUID) -> bool:
+        """Pull ``image`` onto the engine when it is an image pushed by digest that the engine
+        lacks, with the organisation's login; whether it was pulled (RegistryError: the
+        registry refused, or it was not done by the deadline)."""
+        if not is_registry_reference(image) or runtime.image(image) is not None:
+            return False
+        runtime.pull(image, login=self.login_for(organization_id), timeout=self.timeout)
+        return True

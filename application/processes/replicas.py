@@ -106,9 +106,8 @@ class Replicas:
             return
         if runtime.image(image) is not None:
             return
-        login = self.registries.login_for(deployment.organization_id)
         output(f"replica {replica}: pulling {image}")
-        runtime.pull(image, login=login, timeout=self.registries.timeout)
+        self.registries.ensure_image(runtime, image, deployment.organization_id)
 
     def _volumes(
         self, runtime: ContainerRuntime, deployment: Deployment, replica: int

@@ -226,6 +226,7 @@ def processes(
         clock=parts.clock,
         config=CronConfig(instance=settings.instance, local_endpoint=settings.docker_host),
         wait_for=wait_for,
+        registries=deployer.registries,
     )
     git_processes: list[CommitStatusProcess | CommitChecksProcess] = []
     if parts.git_providers is not None:

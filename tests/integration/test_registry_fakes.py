@@ -9,17 +9,20 @@ Real parts (the Distribution registry, a second dockerd) are in test_registry_do
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
 from adapters.fake_runtime import InMemoryRuntime
 from application import commands as c
 from application.errors import InvalidValueError
+from application.processes.cron import CronConfig, CronScheduler
 from application.processes.replicas import Replicas
 from application.registries import ImageRegistries
 from application.runtime_ports import ContainerRuntime, RegistryLogin
 from application.secrets import Secret
 from domain.deployment import DeploymentState
+from domain.service_spec import ServiceKind
 from tests.integration.test_deployer_fakes import (  # noqa: F401 - fixtures
     BASE_IMAGE,
     Rig,
@@ -229,3 +232,56 @@ def test_clearing_the_registry_goes_back_to_images_on_the_build_node(
     assert deployment.image is not None and "@sha256:" not in deployment.image
     row = rig.world.app.dashboard.organization(rig.world.org)
     assert (row.registry_kind, row.registry_url, row.registry_username) == (None, None, None)
+
+
+def test_a_cron_run_on_a_node_without_the_image_pulls_it_by_digest_first(
+    rig: Rig, engines: Engines
+) -> None:
+    own_registry(rig)
+    other = second_node(rig)
+    given = "busybox:1.36"
+    engines.local.add_image(given)
+    service = rig.run(
+        c.CreateService(
+            project_id=rig.world.project,
+            name="report",
+            kind=ServiceKind.CRON,
+            image=given,
+            start_command="echo report done",
+            cron_schedule="*/5 * * * *",
+        )
+    ).id("service_id")
+    rig.run(c.SetFailoverPolicy(service_id=service, preferred_nodes=[other]))
+    release = rig.drive(
+        rig.run(c.RequestDeployment(service_id=service, environment_id=rig.world.production)).id(
+            "deployment_id"
+        )
+    )
+    assert release.state is S.HEALTHY, release.history
+    assert release.image is not None and release.image in engines.local.pushed
+    assert set(release.placements.values()) == {other}
+    app = rig.world.app
+    scheduler = CronScheduler(
+        bus=app.commands,
+        queries=app.queries,
+        dashboard=app.dashboard,
+        logs=app.logs,
+        secrets=app.secrets,
+        runtimes=engines,
+        clock=app.clock,
+        config=CronConfig(
+            instance=app.settings.instance, local_endpoint=app.settings.docker_host, sweep_seconds=0
+        ),
+        wait_for=lambda _position: rig.sync(),
+        registries=rig.deployer.registries,
+    )
+    now = rig.clock.now()
+    rig.clock.advance(timedelta(minutes=5 - now.minute % 5, seconds=1 - now.second))
+
+    rig.sync()
+    scheduler.tick()
+    rig.sync()
+
+    assert ("pull", release.image) in engines.other.calls
+    (container,) = engines.other.containers({"containr.cron": "true"}, all_states=True)
+    assert container.image == release.image
