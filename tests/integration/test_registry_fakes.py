@@ -27,6 +27,7 @@ from tests.integration.test_deployer_fakes import (  # noqa: F401 - fixtures
     BASE_IMAGE,
     Rig,
     bare_rig,
+    crashing,
     rig,
 )
 
@@ -285,3 +286,46 @@ def test_a_cron_run_on_a_node_without_the_image_pulls_it_by_digest_first(
     assert ("pull", release.image) in engines.other.calls
     (container,) = engines.other.containers({"containr.cron": "true"}, all_states=True)
     assert container.image == release.image
+
+
+def test_a_crash_after_the_push_and_before_reporting_it_pushes_the_same_digest_once_more(
+    rig: Rig, engines: Engines
+) -> None:
+    own_registry(rig)
+    crashing(rig).crash_before.add(c.RecordBuilt)
+    deployment_id = rig.request(rig.commits[0])
+    assert rig.step(deployment_id) is S.BUILDING
+    with pytest.raises(RuntimeError, match="crash before RecordBuilt"):
+        rig.step(deployment_id)
+    (pushed,) = engines.local.pushed
+
+    deployment = rig.drive(deployment_id)
+
+    assert deployment.state is S.HEALTHY
+    assert deployment.image == pushed and list(engines.local.pushed) == [pushed]
+    assert len(engines.local.builds) == 1
+    assert len([call for call in engines.local.calls if call[0] == "push"]) == 2
+
+
+def test_the_reconciler_pulls_the_image_again_to_replace_a_replica_on_a_node_without_it(
+    rig: Rig, engines: Engines
+) -> None:
+    own_registry(rig)
+    other = second_node(rig)
+    rig.run(c.SetFailoverPolicy(service_id=rig.service, preferred_nodes=[other]))
+    live = rig.deploy(rig.commits[0])
+    assert live.image is not None
+    (lost,) = engines.other.containers({"containr.deployment": str(live.id)})
+    engines.other.remove(lost.id)
+    engines.other.remove_image(live.image)  # pruned on the node, kept in the registry
+    assert engines.other.image(live.image) is None
+
+    rig.reconciler.tick()
+    rig.sync()
+
+    (replacement,) = engines.other.containers({"containr.deployment": str(live.id)})
+    assert replacement.state == "running" and replacement.image == live.image
+    assert [call for call in engines.other.calls if call == ("pull", live.image)] == [
+        ("pull", live.image),
+        ("pull", live.image),
+    ]
