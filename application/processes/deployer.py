@@ -457,7 +457,7 @@ class Deployer:
             )
             output(f"pushing {target}")
             reference = runtime.push(found.id, target, login=login, timeout=self.registries.timeout)
-        except RegistryError as e:
+        except ContainerEngineError as e:  # RegistryError, or the build node's engine failing
             output(f"push failed: {e}")
             self._fail(deployment, "push-failed", f"the image was not pushed: {e}")
             return None
