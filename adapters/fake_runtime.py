@@ -72,7 +72,8 @@ class InMemoryRuntime:
     ``emit(container_id, line)`` makes it print a line. ``pushed`` is the image registry
     (issue 18): pushed references by digest, to image ids; runtimes standing for several
     nodes share one dict (``b.pushed = a.pushed``) so one pulls what another pushed;
-    ``registry_refusal``, when set, is why the registry refuses every push and pull.
+    ``registry_refusal``, when set, is why the registry refuses every push and pull;
+    ``registry_accounts`` (username -> password), when set, is the only logins it takes.
 
     Simulation, kept small on purpose:
 
@@ -103,6 +104,7 @@ class InMemoryRuntime:
         self.registry_error: str | None = None
         self.pushed: dict[str, str] = {}
         self.registry_refusal: str | None = None
+        self.registry_accounts: dict[str, str] | None = None
         self.logins: list[RegistryLogin | None] = []
         self.images: dict[str, ImageInfo] = {}
         self.networks: dict[str, dict[str, str]] = {}
@@ -191,8 +193,7 @@ class InMemoryRuntime:
         with self._changed:
             self.calls.append(("push", target))
             self.logins.append(login)
-            if self.registry_refusal is not None:
-                raise RegistryError(f"pushing {target}: {self.registry_refusal}")
+            self._check_login(f"pushing {target}", login)
             found = self._find_image(target)
             assert found is not None  # tagged above
             repository = target.rsplit(":", 1)[0] if ":" in target.rsplit("/", 1)[-1] else target
@@ -208,14 +209,27 @@ class InMemoryRuntime:
             self._check()
             self.calls.append(("pull", reference))
             self.logins.append(login)
-            if self.registry_refusal is not None:
-                raise RegistryError(f"pulling {reference}: {self.registry_refusal}")
+            self._check_login(f"pulling {reference}", login)
             image_id = self.pushed.get(reference)
             if image_id is None:
                 raise RegistryError(f"pulling {reference}: manifest unknown")
             self.images.setdefault(image_id, ImageInfo(id=image_id, tags=[]))
             self._move_tags(image_id, [reference])
             return self.images[image_id]
+
+    def _check_login(self, doing: str, login: RegistryLogin | None) -> None:
+        if self.registry_refusal is not None:
+            raise RegistryError(f"{doing}: {self.registry_refusal}")
+        if self.registry_accounts is None:
+            return
+        user = login.username if login is not None else None
+        password = login.password if login is not None else None
+        expected = self.registry_accounts.get(user) if user is not None else None
+        if expected is None or password is None or password.reveal() != expected:
+            raise RegistryError(
+                f"{doing}: the registry refused the login (unauthorized: authentication "
+                "required); check the username and password"
+            )
 
     def tag(self, image: str, tag: str) -> None:
         """Add a tag to an image (taking it from the image that had it)."""

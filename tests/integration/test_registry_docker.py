@@ -13,34 +13,25 @@ small tmpfs), fails the release with the registry's reason, before any replica i
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import suppress
 from pathlib import Path
 
 import docker
-import httpx
 import pytest
 
-from adapters.caddy_process import free_port
 from application import commands as c
 from application.processes.support import INSTANCE
 from application.secrets import Secret
 from domain.deployment import DeploymentState
 from domain.service_spec import GitSource, HealthCheck, HealthCheckKind, ServiceKind
-from tests.conftest import service_missing
 from tests.integration.deploy_support import (
     DOCKER_URL,
     AppRepository,
     Platform,
     containers_of,
     remove_containers,
-    until,
 )
 from tests.integration.test_failover_docker import (  # noqa: F401 - fixtures
     SecondEngine,
@@ -48,96 +39,7 @@ from tests.integration.test_failover_docker import (  # noqa: F401 - fixtures
     platform,
     spare,
 )
-
-USER = "containr-ci"
-
-
-@dataclass
-class Registry:
-    """A Distribution registry this test runs, by its pid, with one htpasswd login."""
-
-    address: str
-    password: str
-    process: subprocess.Popen[bytes]
-    root: Path
-
-    def catalog(self) -> list[str]:
-        response = httpx.get(
-            f"http://{self.address}/v2/_catalog", auth=(USER, self.password), timeout=5
-        )
-        response.raise_for_status()
-        repositories: list[str] = response.json()["repositories"]
-        return repositories
-
-
-def _htpasswd_line(password: str) -> str:
-    done = subprocess.run(
-        ["htpasswd", "-nbB", USER, password], check=True, capture_output=True, text=True
-    )
-    return done.stdout.strip()
-
-
-@contextmanager
-def running_registry(storage_limit: str | None = None) -> Iterator[Registry]:
-    """A registry on a free loopback port; ``storage_limit`` (like ``256k``) puts its storage
-    on a tmpfs of that size, so a push fills it."""
-    for binary in ("docker-registry", "htpasswd"):
-        if shutil.which(binary) is None:
-            service_missing(f"{binary} (bash tests/services)", FileNotFoundError(binary))
-    root = Path(tempfile.mkdtemp(prefix="creg-"))
-    data = root / "data"
-    data.mkdir()
-    mounted = False
-    password = secrets.token_urlsafe(12)
-    (root / "htpasswd").write_text(_htpasswd_line(password) + "\n")
-    address = f"127.0.0.1:{free_port()}"
-    (root / "config.yml").write_text(
-        "version: 0.1\n"
-        "log:\n  level: warn\n"
-        f"storage:\n  filesystem:\n    rootdirectory: {data}\n"
-        f"http:\n  addr: {address}\n  secret: {secrets.token_hex(16)}\n"
-        f"auth:\n  htpasswd:\n    realm: containr-test\n    path: {root / 'htpasswd'}\n"
-    )
-    process: subprocess.Popen[bytes] | None = None
-    try:
-        if storage_limit is not None:
-            subprocess.run(
-                ["mount", "-t", "tmpfs", "-o", f"size={storage_limit}", "tmpfs", str(data)],
-                check=True,
-                capture_output=True,
-            )
-            mounted = True
-        with (root / "registry.log").open("ab") as log:
-            process = subprocess.Popen(
-                ["docker-registry", "serve", str(root / "config.yml")],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        started = Registry(address=address, password=password, process=process, root=root)
-
-        def answers() -> bool:
-            assert process is not None
-            if process.poll() is not None:
-                tail = (root / "registry.log").read_text(errors="replace")[-2000:]
-                raise AssertionError(f"docker-registry exited: {tail}")
-            try:
-                return httpx.get(f"http://{address}/v2/", timeout=2).status_code == 401
-            except httpx.TransportError:
-                return False
-
-        until(answers, timeout=30, what="the registry to answer")
-        yield started
-    finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=30)
-        if mounted:
-            subprocess.run(["umount", str(data)], capture_output=True, check=False)
-        shutil.rmtree(root, ignore_errors=True)
+from tests.registry_server import USER, Registry, running_registry
 
 
 @pytest.fixture
