@@ -92,7 +92,7 @@ export function RegistryView({
             label="Password"
             type="password"
             autoComplete="new-password"
-            placeholder={kind === "own" && username ? "unchanged unless typed" : ""}
+            placeholder={kind === "own" && username ? "type it again to save (never shown)" : ""}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             disabled={!canManage}
