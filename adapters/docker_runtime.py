@@ -817,9 +817,23 @@ def _container_info(attrs: dict[str, Any]) -> ContainerInfo:
             "exit_code": state.get("ExitCode") if status in ("exited", "dead") else None,
             "host_port": host_port,
             "addresses": addresses,
+            "started_at": _epoch(state.get("StartedAt")),
         },
         ContainerInfo,
     )
+
+
+def _epoch(stamp: str | None) -> float | None:
+    """Docker's RFC 3339 time (nanoseconds, ``Z``) in seconds since the epoch; None for its
+    zero time (never started) or nothing."""
+    if not stamp or stamp.startswith("0001-"):
+        return None
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)", stamp)
+    if match is None:
+        return None
+    whole, fraction, zone = match.groups()
+    moment = datetime.fromisoformat(whole + ("+00:00" if zone == "Z" else zone))
+    return moment.timestamp() + float(f"0.{fraction or 0}")
 
 
 def _reason(error: BaseException) -> str:

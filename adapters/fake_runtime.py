@@ -125,6 +125,8 @@ class InMemoryRuntime:
         """The first two octets of the addresses containers get on their networks (a test
         sets a loopback prefix to ask the internal DNS as a container would)."""
         self._ports = itertools.count(32768)
+        self._starts = itertools.count(1_700_000_000)
+        """Each run's start time, distinct (a restart in place is a new run)."""
         self._changed = threading.Condition()
         self.streamed: list[ContainerSpec] = []
         self.streamed_handler: Callable[[ContainerSpec, bytes], tuple[list[bytes], bytes, int]] = (
@@ -667,7 +669,12 @@ class InMemoryRuntime:
             serial = next(self._addresses)
             addresses[spec.network] = f"{self.address_prefix}.{serial // 250}.{serial % 250 + 2}"
         self.containers_by_id[info.id] = msgspec.structs.replace(
-            info, state="running", exit_code=None, host_port=port, addresses=addresses
+            info,
+            state="running",
+            exit_code=None,
+            host_port=port,
+            addresses=addresses,
+            started_at=float(next(self._starts)),
         )
         command = spec.command or []
         if len(command) == 3 and command[:2] == ["sh", "-c"]:

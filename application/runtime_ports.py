@@ -162,6 +162,18 @@ class ContainerInfo(msgspec.Struct, frozen=True, kw_only=True):
     addresses: dict[str, str] = msgspec.field(default_factory=dict)
     """Its IPv4 address on each network it is attached to (network name -> address), while
     it runs (the internal DNS answers and identifies askers by them; issue 18)."""
+    started_at: float | None = None
+    """When its current (or, once it stopped, its last) run started, in seconds since the
+    epoch; None if it never ran. A container restarted in place keeps its id, so this tells
+    its runs apart (see ``run_key``)."""
+
+
+def run_key(container: ContainerInfo) -> str:
+    """One run of a container: its short id, and its start time when the engine gave it (the
+    operation id of what happens to that run, e.g. its death, recorded once)."""
+    if container.started_at is None:
+        return container.id[:12]
+    return f"{container.id[:12]}.{container.started_at:.6f}"
 
 
 class ImageInfo(msgspec.Struct, frozen=True, kw_only=True):

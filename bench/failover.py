@@ -106,6 +106,7 @@ def crash(bench: Bench, service: UUID, deployment: UUID) -> tuple[float, float, 
     try:
         until(lambda: len(results) > 50, 30, "the load to flow")
         victim, _ = replicas(bench, deployment)["1"]
+        started = bench.api.inspect_container(victim)["State"]["StartedAt"]
         killed = time.monotonic()
         crash_container(bench.api, victim)
 
@@ -115,7 +116,12 @@ def crash(bench: Bench, service: UUID, deployment: UUID) -> tuple[float, float, 
 
         def replaced() -> bool:
             now = replicas(bench, deployment).get("1")
-            if now is None or now[0] == victim or now[1] != "running":
+            if now is None or now[1] != "running":
+                return False
+            # Restarted in place (a new run of the same container) or a new container.
+            if now[0] == victim and bench.api.inspect_container(victim)["State"]["StartedAt"] == (
+                started
+            ):
                 return False
             port = bench.api.port(now[0], 8080)
             address = f"127.0.0.1:{port[0]['HostPort']}" if port else ""

@@ -31,6 +31,7 @@ from application.runtime_ports import (
     NodeRuntimes,
     Prober,
     ProbeResult,
+    run_key,
 )
 from domain.deployment import Deployment, DeploymentState
 from domain.health import ProbeRole, ProbeTracker, probes_of
@@ -112,6 +113,8 @@ class HealthMonitor:
         self._pool = ThreadPoolExecutor(parallel, thread_name_prefix="containr-probe")
         self._lock = threading.Lock()
         self._trackers: dict[tuple[str, ProbeRole], ProbeTracker] = {}
+        """Each container run's probes, by (``run_key``, role): a container restarted in place
+        is probed afresh, from undecided."""
         self._in_flight: set[tuple[str, ProbeRole]] = set()
         self._targets: list[Target] = []
         self._refreshed = float("-inf")
@@ -136,7 +139,7 @@ class HealthMonitor:
         if time.monotonic() - self._refreshed >= self._refresh:
             self._targets = self._find_targets()
             self._refreshed = time.monotonic()
-            live = {t.container.id for t in self._targets}
+            live = {run_key(t.container) for t in self._targets}
             with self._lock:
                 for key in [k for k in self._trackers if k[0] not in live]:
                     del self._trackers[key]
@@ -157,7 +160,11 @@ class HealthMonitor:
     def results(self, container_id: str) -> dict[ProbeRole, ProbeTracker]:
         """The probes of one container as they stand (what the monitor knows now)."""
         with self._lock:
-            return {role: t for (cid, role), t in self._trackers.items() if cid == container_id}
+            return {
+                role: t
+                for (run, role), t in self._trackers.items()
+                if run.split(".")[0] == container_id[:12]
+            }
 
     def _due(self, target: Target, now: Any) -> list[tuple[ProbeRole, ProbeTracker]]:
         probes = probes_of(target.deployment.spec)
@@ -165,7 +172,7 @@ class HealthMonitor:
         with self._lock:
             trackers = {}
             for role, check in probes.items():
-                key = (target.container.id, role)
+                key = (run_key(target.container), role)
                 trackers[role] = self._trackers.setdefault(key, ProbeTracker(check, now))
             startup = trackers.get(ProbeRole.STARTUP)
             for role, tracker in trackers.items():
@@ -173,7 +180,7 @@ class HealthMonitor:
                     continue  # the startup probe holds the others until it passes
                 if role is ProbeRole.STARTUP and tracker.passing:
                     continue  # passed once: done for this container
-                key = (target.container.id, role)
+                key = (run_key(target.container), role)
                 if key in self._in_flight or not tracker.due(now):
                     continue
                 self._in_flight.add(key)
@@ -181,7 +188,7 @@ class HealthMonitor:
         return due
 
     def _probe(self, target: Target, role: ProbeRole, tracker: ProbeTracker) -> None:
-        key = (target.container.id, role)
+        key = (run_key(target.container), role)
         try:
             result = probe_once(tracker.check, target.runtime, self.prober, target.container)
             with self._lock:
@@ -216,7 +223,9 @@ class HealthMonitor:
                 deployment_id=deployment.id,
                 replica=target.replica,
                 reason=f"its {role.value} probe failed: {detail}",
-                operation_id=lost_operation(deployment.id, target.replica, target.container.id),
+                operation_id=lost_operation(
+                    deployment.id, target.replica, run_key(target.container)
+                ),
             )
         )
         try:
@@ -262,7 +271,9 @@ class HealthMonitor:
 
 
 def lost_operation(deployment_id: UUID, replica: int, container: str) -> str:
-    """The operation id of the loss of one container of a replica (recorded once); an
-    engine's container id is shortened to its usual 12 characters."""
+    """The operation id of the loss of one run of a replica's container (recorded once, by
+    whichever of the reconciler and the health monitor sees it first): ``container`` is the
+    run's ``run_key``, or names a removal; a bare engine container id is shortened to its
+    usual 12 characters."""
     short = container[:12] if all(ch in "0123456789abcdef" for ch in container) else container
     return f"{deployment_id}:lost:{replica}:{short}"

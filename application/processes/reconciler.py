@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer
-from application.processes.health import lost_operation
+from application.processes.health import lost_operation, probe_once
 from application.processes.replicas import Replicas
 from application.processes.snapshots import SnapshotProcess
 from application.processes.support import (
@@ -46,10 +47,11 @@ from application.runtime_ports import (
     Ingress,
     NodeRuntimes,
     Route,
+    run_key,
 )
 from application.wake import WakeTokens
 from domain.deployment import MAX_LOG_LINES, Deployment, DeploymentState
-from domain.health import RECOVERED_AFTER, RestartBackoff
+from domain.health import RECOVERED_AFTER, ProbeRole, RestartBackoff
 from domain.ids import Actor
 from domain.service import Service
 from domain.service_spec import HealthCheckKind, ServiceKind
@@ -58,8 +60,12 @@ log = logging.getLogger(__name__)
 ACTOR = Actor("system:reconciler")
 MIN_GAP = 0.2
 """Seconds between two ticks at least, however often the dashboard changes."""
-DEATH_CHECK = 0.25
+DEATH_CHECK = 0.05
 """Seconds between two looks at the death followers' flag while the loop waits."""
+READY_AT_ONCE = 1.0
+"""Seconds a restarted replica's readiness is probed for by the reconciler itself."""
+READY_PROBE_GAP = 0.05
+"""Seconds between two of those probes."""
 RETIRE_GRACE = timedelta(seconds=30)  # the deployer retires old replicas after draining
 
 
@@ -173,6 +179,10 @@ class Reconciler:
         self._died = threading.Event()
         """Set by the engines' death followers: a container of ours died or was removed."""
         self._death_followers: dict[str, threading.Thread] = {}
+        self._tick_lock = threading.Lock()
+        """Ticks and the handling of a reported death take turns."""
+        self._last: tuple[dict[str, Desired], _Homes] | None = None
+        """The last tick's releases to repair and where their replicas are placed."""
         self.instance = deployer.config.instance
         self.replicas = Replicas(self.instance)
         """Replaces lost replicas as the deployer starts them (same labels, names, networks)."""
@@ -192,7 +202,9 @@ class Reconciler:
                 self.tick()
             except Exception:
                 log.exception("the reconciler's tick failed")
-            if stop.wait(MIN_GAP):  # a burst of changes makes one tick, not one each
+            # A burst of changes makes one tick, not one each; a death is not kept waiting.
+            self._died.wait(MIN_GAP)
+            if stop.is_set():
                 return
             self._pause(wait, interval - MIN_GAP)
 
@@ -214,21 +226,70 @@ class Reconciler:
                 continue
             follower = threading.Thread(
                 target=self._deaths_of,
-                args=(runtime,),
+                args=(runtime, endpoint),
                 name=f"containr-deaths-{len(self._death_followers)}",
                 daemon=True,
             )
             self._death_followers[endpoint] = follower
             follower.start()
 
-    def _deaths_of(self, runtime: ContainerRuntime) -> None:
+    def _deaths_of(self, runtime: ContainerRuntime, endpoint: str) -> None:
         labels = {MANAGED: "true", INSTANCE: self.instance}
         while not self._stop.is_set():
             try:
-                if runtime.deaths(labels, timeout=5):
-                    self._died.set()
+                died = runtime.deaths(labels, timeout=5)
+                if died:
+                    self._on_deaths(runtime, endpoint, died)
+                    self._died.set()  # and a whole tick after it, as a safety net
             except ContainerEngineError:
                 return  # the engine is away: the next tick starts a follower again
+            except Exception:
+                log.exception("handling a death reported by %s failed", endpoint)
+                self._died.set()
+
+    def _on_deaths(self, runtime: ContainerRuntime, endpoint: str, died: list[str]) -> None:
+        """Repair the releases of containers that just died on one engine, at once and
+        alone (no look at every container of every engine first), as the last tick saw
+        them; re-route a release whose replicas are all on this engine. Ticks and this take
+        turns (one lock), and a whole tick follows."""
+        with self._tick_lock:
+            if self._last is None:
+                return
+            owned, homes = self._last
+            for container_id in died:
+                info = runtime.inspect(container_id)
+                if (
+                    info is None  # removed: the tick replaces it
+                    or info.state in ("running", "restarting", "created")
+                    or CRON_RUN in info.labels
+                    or BACKUP_OPERATION in info.labels
+                ):
+                    continue
+                wanted = owned.get(info.labels.get(DEPLOYMENT, ""))
+                if wanted is None:
+                    continue
+                here = homes.here(wanted, endpoint)
+                labels = {
+                    MANAGED: "true",
+                    INSTANCE: self.instance,
+                    DEPLOYMENT: str(wanted.deployment.id),
+                }
+                containers = [  # a cron run's or a backup's helpers are not replicas
+                    x
+                    for x in runtime.containers(labels)
+                    if CRON_RUN not in x.labels and BACKUP_OPERATION not in x.labels
+                ]
+                reports = self._reports
+                running = self._repair(runtime, wanted, containers, here)
+                if self._reports != reports:
+                    wanted = replace(
+                        wanted, deployment=self.queries.deployment(wanted.deployment.id)
+                    )
+                if self.ingress is None or not set(range(wanted.replicas)) <= here:
+                    continue  # spread over engines: the tick routes it
+                route = self._route(wanted, running)
+                if route is not None and route.upstreams and route.id not in self._starting:
+                    self.ingress.apply(route)
 
     def _send(self, command: c.Command) -> None:
         self._reports += 1
@@ -241,6 +302,10 @@ class Reconciler:
 
     def tick(self) -> None:
         """One comparison of desired and actual state, with repairs."""
+        with self._tick_lock:
+            self._tick()
+
+    def _tick(self) -> None:
         # Releases in progress first, then the live ones: the read model only moves forward,
         # so a release that became live in between is in one of the two lists.
         active = self.dashboard.active_deployments()
@@ -260,12 +325,13 @@ class Reconciler:
         routes: dict[str, Route] = {}
         self._unguarded = set()
         engines = self._runtimes()
-        if self._running_loop:
-            self._follow_deaths(engines)
         # A release's replicas may sit on several engines: each engine repairs the replicas
         # placed on it, and the route gets the running replicas of every engine.
         live: dict[str, tuple[Desired, list[ContainerInfo]]] = {}
         homes = _Homes(self, engines)
+        self._last = (owned, homes)
+        if self._running_loop:
+            self._follow_deaths(engines)
         for endpoint, runtime in engines.items():
             try:
                 actual = runtime.containers({MANAGED: "true", INSTANCE: self.instance})
@@ -451,7 +517,7 @@ class Reconciler:
                     deployment_id=deployment.id,
                     replica=replica,
                     container=container.name,
-                    operation_id=f"{deployment.id}:recovered:{replica}:{container.id[:12]}",
+                    operation_id=f"{deployment.id}:recovered:{replica}:{run_key(container)}",
                 )
             )
 
@@ -465,24 +531,29 @@ class Reconciler:
         now: datetime,
     ) -> ContainerInfo | None:
         """Record a dead (or removed) replica's loss once, and start its replacement when
-        its backoff has passed; None while it waits (or the engine refused)."""
+        its backoff has passed; None while it waits (or the engine refused). A replacement
+        due at once starts while the loss is being recorded (the engine's start is most of
+        the time a replacement takes)."""
         deployment = wanted.deployment
         looping = replica in deployment.crash_looping
         if container is None:
             # Removed (asleep at zero and woken, or by hand): not a crash, so no backoff.
-            if not looping:
-                self._record_death(runtime, wanted, replica, None, backoff)
-        elif backoff.died(container.id, now) and not looping:
-            self._record_death(runtime, wanted, replica, container, backoff)
-            looping = backoff.crash_looping
-        if not backoff.may_restart(now):
-            return None  # the dead container stays meanwhile: its exit code and logs
-        try:
-            if container is not None:
-                runtime.remove(container.id)
-            replacement = self._recreate(runtime, wanted, replica)
-        except ContainerEngineError as e:
-            log.warning("could not replace replica %s of %s: %s", replica, deployment.id, e)
+            new_death = not looping
+        else:
+            new_death = backoff.died(run_key(container), now) and not looping
+        with ThreadPoolExecutor(1, thread_name_prefix="containr-restart") as pool:
+            started = (
+                pool.submit(self._restart, runtime, wanted, replica, container)
+                if backoff.may_restart(now)
+                else None
+            )
+            if new_death:
+                self._record_death(runtime, wanted, replica, container, backoff)
+                looping = looping or (container is not None and backoff.crash_looping)
+            if started is None:
+                return None  # the dead container stays meanwhile: its exit code and logs
+            replacement = started.result()
+        if replacement is None:
             return None
         backoff.restarted(now)
         if not looping:
@@ -491,10 +562,66 @@ class Reconciler:
                     deployment_id=deployment.id,
                     replica=replica,
                     container=replacement.name,
-                    operation_id=f"{deployment.id}:replaced:{replica}:{replacement.id[:12]}",
+                    operation_id=f"{deployment.id}:replaced:{replica}:{run_key(replacement)}",
                 )
             )
+            self._ready_at_once(runtime, wanted, replica, replacement)
         return replacement
+
+    def _restart(
+        self,
+        runtime: ContainerRuntime,
+        wanted: Desired,
+        replica: int,
+        container: ContainerInfo | None,
+    ) -> ContainerInfo | None:
+        """The replica's container started again: in place, as the engine's own restart
+        policy would (no removal and no creation on the way), else a new one."""
+        try:
+            return self._recreate(runtime, wanted, replica)
+        except ContainerEngineError as e:
+            log.warning("could not restart replica %s of %s: %s", replica, wanted.deployment.id, e)
+        try:  # its container may be what is wrong: a new one
+            if container is not None:
+                runtime.remove(container.id)
+            return self._recreate(runtime, wanted, replica)
+        except ContainerEngineError as e:
+            log.warning("could not replace replica %s of %s: %s", replica, wanted.deployment.id, e)
+            return None
+
+    def _ready_at_once(
+        self, runtime: ContainerRuntime, wanted: Desired, replica: int, replacement: ContainerInfo
+    ) -> None:
+        """Take a replacement into the route on its first passing readiness probe, within
+        ``READY_AT_ONCE`` seconds (a timer on the stop event between probes), rather than on
+        the health monitor's next look. Only for a plain readiness check (no startup probe,
+        no start period, one success enough); otherwise, or when it does not pass in time,
+        the health monitor decides as always."""
+        spec = wanted.deployment.spec
+        check = spec.health_check
+        if (
+            check is None
+            or spec.startup_check is not None
+            or check.grace_period_seconds > 0
+            or check.success_threshold > 1
+        ):
+            return
+        deadline = time.monotonic() + READY_AT_ONCE
+        while True:
+            result = probe_once(check, runtime, self.deployer.prober, replacement)
+            if result.ok:
+                self._send(
+                    c.RecordReplicaHealth(
+                        deployment_id=wanted.deployment.id,
+                        replica=replica,
+                        probe=ProbeRole.READINESS.value,
+                        passing=True,
+                        detail=result.detail,
+                    )
+                )
+                return
+            if time.monotonic() >= deadline or self._stop.wait(READY_PROBE_GAP):
+                return
 
     def _record_death(
         self,
@@ -511,7 +638,7 @@ class Reconciler:
         operation = lost_operation(
             deployment.id,
             replica,
-            container.id if container is not None else f"removed-{deployment.version}",
+            run_key(container) if container is not None else f"removed-{deployment.version}",
         )
         if backoff.crash_looping and container is not None:
             self._send(
@@ -796,18 +923,25 @@ class Reconciler:
             )
             thread = threading.Thread(
                 target=self._collect,
-                args=(runtime, container.id, writer),
+                args=(runtime, container.id, writer, container.started_at),
                 name=f"containr-logs-{container.name}",
                 daemon=True,
             )
             self._followers[container.id] = thread
             thread.start()
 
-    def _collect(self, runtime: ContainerRuntime, container_id: str, writer: LogWriter) -> None:
-        # From the container's start: nothing is lost; after a worker restart, lines the
-        # previous worker stored may be stored again.
+    def _collect(
+        self,
+        runtime: ContainerRuntime,
+        container_id: str,
+        writer: LogWriter,
+        since: float | None,
+    ) -> None:
+        # From the start of the container's current run (a container restarted in place
+        # keeps its earlier runs' lines, stored already): nothing is lost; after a worker
+        # restart, lines the previous worker stored may be stored again.
         try:
-            for line in runtime.logs(container_id, follow=True):
+            for line in runtime.logs(container_id, since=since, follow=True):
                 writer(line)
                 if self._stop.is_set():
                     break

@@ -277,8 +277,10 @@ def continuous_requests(
     Like a browser (RFC 9112 9.3.1), a GET whose connection is reset before any answer is
     sent once more on a new connection: Caddy closes its idle connections when it loads a
     new configuration, and on a loaded machine a connection it accepted just then can be
-    reset too. Each such retry is appended to ``retried`` (time, what failed), so a test
-    bounds how many there were; a second failure counts as a failed request.
+    reset too, even while it is being opened (nothing was sent then: any client may, and
+    httpx's own ``retries`` does, try a failed connect again). Each such retry is appended
+    to ``retried`` (time, what failed), so a test bounds how many there were; a second
+    failure counts as a failed request.
     """
     while not stop.is_set():
         at = time.monotonic()
@@ -295,7 +297,10 @@ def continuous_requests(
                     headers={"Host": platform.host(service)},
                     extensions={"trace": trace},
                 )
-            except (httpx.ReadError, httpx.RemoteProtocolError) as e:
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError) as e:
+                if isinstance(e, httpx.ConnectError) and "reset" not in str(e).lower():
+                    yield at, 0, repr(e)  # refused or unreachable: a failure, not a reset
+                    break
                 what = f"{e!r} attempt={attempt} new_connection={bool(opened)}"
                 if attempt == 0:
                     if retried is not None:

@@ -201,7 +201,8 @@ def test_a_redeploy_of_a_new_commit_drops_no_request(
         )
         until(lambda: not containers_of(engine, first.id), what="the old replicas to go")
         switched = time.monotonic()
-        time.sleep(1.0)
+        served = len(answers)
+        until(lambda: len(answers) >= served + 10, what="requests after the switch")
     finally:
         stop.set()
         thread.join()

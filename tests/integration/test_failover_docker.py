@@ -9,6 +9,7 @@ removed before the node is marked reachable.
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import shutil
 import socket
@@ -50,6 +51,37 @@ APP = (
 )  # exits at once on SIGTERM, so stopping its engine does not wait out a stop timeout
 
 
+def _default_bridge() -> list[str]:
+    """The first engine's default bridge's IPv4 addresses (CIDR); [] when there is none."""
+    shown = subprocess.run(
+        ["ip", "-j", "addr", "show", "docker0"], capture_output=True, check=False, timeout=10
+    )
+    if shown.returncode != 0:
+        return []
+    return [
+        f"{address['local']}/{address['prefixlen']}"
+        for link in json.loads(shown.stdout)
+        for address in link.get("addr_info", [])
+        if address.get("family") == "inet"
+    ]
+
+
+def _restore_default_bridge(addresses: list[str]) -> None:
+    """Put the first engine's docker0 back as it was, if the second engine removed it.
+
+    A dockerd started with ``--default-address-pool`` that finds a default network in its
+    own store (on its second start) deletes the host's ``docker0`` link by that name
+    (moby's ``configureNetworking`` → ``removeDefaultBridgeInterface``), whatever its own
+    ``--bridge``: containers of the first engine on its default network could then not
+    start ("could not find bridge docker0")."""
+    if not addresses or _default_bridge():
+        return
+    subprocess.run(["ip", "link", "add", "docker0", "type", "bridge"], check=False, timeout=10)
+    for address in addresses:
+        subprocess.run(["ip", "addr", "add", address, "dev", "docker0"], check=False, timeout=10)
+    subprocess.run(["ip", "link", "set", "docker0", "up"], check=True, timeout=10)
+
+
 class SecondEngine:
     """A dockerd this test starts and stops, on its own bridge and address pool."""
 
@@ -73,6 +105,7 @@ class SecondEngine:
         subprocess.run(["ip", "link", "set", self.bridge, "up"], check=True)
 
     def start(self) -> None:
+        default_bridge = _default_bridge()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -91,6 +124,7 @@ class SecondEngine:
                 stderr=subprocess.STDOUT,
             )
         until(self.answers, timeout=60, what="the second dockerd to answer")
+        _restore_default_bridge(default_bridge)
 
     def answers(self) -> bool:
         if self.process is not None and self.process.poll() is not None:

@@ -95,14 +95,19 @@ def test_replicas_heal_under_load_without_a_failed_request(
         until(lambda: upstreams() == 2, what="replica 0 back in the route")
 
         # Liveness of the process itself: replica 1 is killed; Containr replaces it.
+        started = engine.inspect_container(before["1"])["State"]["StartedAt"]
+
+        def restarted() -> bool:
+            """A new run of replica 1: restarted in place (or in a new container)."""
+            now = running().get("1")
+            return now is not None and (
+                now != before["1"] or engine.inspect_container(now)["State"]["StartedAt"] != started
+            )
+
         killed_at = time.monotonic()
         engine.kill(before["1"])
         kill_done = time.monotonic()  # the SIGKILL landed somewhere in between
-        until(
-            lambda: running().get("1") not in (None, before["1"]),
-            timeout=30,
-            what="replica 1 replaced",
-        )
+        until(restarted, timeout=30, what="replica 1 replaced")
         until(lambda: upstreams() == 2, what="the replacement in the route")
         served = len(answers)
         until(lambda: len(answers) >= served + 10, what="requests after the replacement joined")

@@ -13,7 +13,7 @@ from application import commands as c
 from application.bus import CommandBus, CommandResult, Context
 from application.processes.deployer import Deployer
 from application.processes.health import HealthMonitor
-from application.runtime_ports import ProbeResult
+from application.runtime_ports import ProbeResult, run_key
 from domain.service_spec import HealthCheck, HealthCheckKind
 from tests.integration.test_deployer_fakes import Rig, bare_rig, rig  # noqa: F401 - fixtures
 
@@ -126,7 +126,10 @@ def test_a_liveness_command_that_never_exits_restarts_the_replica_once_recorded(
     rig.sync()
 
     (replacement,) = rig.containers(live.id)
-    assert replacement.id != stuck.id and replacement.state == "running"
+    # Restarted in place, as Docker's restart policy would: a new run of the same container.
+    assert replacement.id == stuck.id and replacement.state == "running"
+    assert replacement.started_at != stuck.started_at
+    del rig.runtime.exec_results[(stuck.id, command)]  # the new run answers
     lost = rig.events("Deployment.ReplicaLost")
     assert len(lost) == 1
     assert "liveness probe failed: health command timed out" in lost[0].fields["reason"]
@@ -153,8 +156,8 @@ def test_ten_minutes_of_crash_loop_restart_with_backoff_and_record_a_handful_of_
     for _ in range(60):  # 10 minutes, one look every 10 s
         for container in rig.containers(live.id):
             if container.state == "running":
-                if container.id not in seen:
-                    seen.add(container.id)
+                if run_key(container) not in seen:  # a new run: restarted (in place)
+                    seen.add(run_key(container))
                     restarts += 1
                 rig.runtime.emit(container.id, "panic: cannot connect to the database")
                 rig.runtime.kill(container.id, exit_code=2)
@@ -165,7 +168,10 @@ def test_ten_minutes_of_crash_loop_restart_with_backoff_and_record_a_handful_of_
     # Restarts at once, then after 10, 20, 40, 80, 160 and 300 s: 8 starts in 10 minutes.
     assert 6 <= restarts <= 9
     recorded = changes(rig)
-    assert recorded == ["ReplicaLost", "ReplicaReplaced"] * 2 + ["ReplicaCrashLooping"]
+    # Each restart that answers its readiness probe at once is back in the route at once.
+    assert recorded == ["ReplicaLost", "ReplicaReplaced", "ReplicaHealthChanged"] * 2 + [
+        "ReplicaCrashLooping"
+    ]
     (loop,) = rig.events("Deployment.ReplicaCrashLooping")
     assert loop.fields["exit_code"] == 2
     assert loop.fields["last_lines"][-1] == "panic: cannot connect to the database"
