@@ -10,6 +10,8 @@ small tmpfs), fails the release with the registry's reason, before any replica i
 """
 
 # ruff: noqa: F811 - the engine, second engine and platform fixtures are imported by name
+# Each test asks for the second engine before the platform, so the platform (its threads and
+# their connections to that engine) is torn down first, and the engine stopped after.
 
 from __future__ import annotations
 
@@ -98,10 +100,10 @@ def web_on(platform: Platform, repo: AppRepository, node: uuid.UUID) -> uuid.UUI
 
 
 def test_a_release_built_on_the_build_node_runs_on_another_node_pulled_by_digest(
-    platform: Platform,
-    engine: docker.APIClient,
     spare: SecondEngine,
     registry: Registry,
+    platform: Platform,
+    engine: docker.APIClient,
     tmp_path: Path,
 ) -> None:
     assert platform.org is not None
@@ -145,10 +147,10 @@ def test_a_release_built_on_the_build_node_runs_on_another_node_pulled_by_digest
 
 
 def test_a_wrong_registry_password_fails_the_release_with_the_reason_and_no_replica(
-    platform: Platform,
-    engine: docker.APIClient,
     spare: SecondEngine,
     registry: Registry,
+    platform: Platform,
+    engine: docker.APIClient,
     tmp_path: Path,
 ) -> None:
     assert platform.org is not None
@@ -186,10 +188,10 @@ def test_a_wrong_registry_password_fails_the_release_with_the_reason_and_no_repl
 
 
 def test_a_full_registry_fails_the_release_with_the_reason_and_no_replica(
-    platform: Platform,
-    engine: docker.APIClient,
     spare: SecondEngine,
     full_registry: Registry,
+    platform: Platform,
+    engine: docker.APIClient,
     tmp_path: Path,
 ) -> None:
     assert platform.org is not None
