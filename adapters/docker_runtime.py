@@ -37,6 +37,7 @@ from docker.utils import parse_repository_tag
 from docker.utils import tar as context_tarball
 from docker.utils.socket import frames_iter
 
+from adapters.docker_registry import pull_image, push_image
 from application.runtime_ports import (
     NO_CONTAINER_PULLS,
     BuildFailedError,
@@ -48,6 +49,7 @@ from application.runtime_ports import (
     ImageAvailability,
     ImageInfo,
     LogLine,
+    RegistryLogin,
     VolumeInfo,
     unavailable_image,
 )
@@ -146,6 +148,14 @@ class DockerRuntime:
                     reason=f"its registry did not answer within {timeout:g} s",
                 )
         return ImageAvailability(reference=reference, present=False, pullable=True)
+
+    def push(self, image: str, target: str, *, login: RegistryLogin, timeout: float) -> str:
+        """Tag ``image`` as ``target`` and push it; the pushed image by digest."""
+        return push_image(self, image, target, login=login, timeout=timeout)
+
+    def pull(self, reference: str, *, login: RegistryLogin | None, timeout: float) -> ImageInfo:
+        """Pull ``reference`` with ``login`` by the deadline."""
+        return pull_image(self, reference, login=login, timeout=timeout)
 
     def tag(self, image: str, tag: str) -> None:
         """Add a tag to an image."""

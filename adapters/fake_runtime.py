@@ -31,6 +31,8 @@ from application.runtime_ports import (
     ImageAvailability,
     ImageInfo,
     LogLine,
+    RegistryError,
+    RegistryLogin,
     VolumeInfo,
     unavailable_image,
 )
@@ -67,7 +69,11 @@ class InMemoryRuntime:
     them) and ``registry_error``, when set, is why no registry can be reached at all;
     ``exec_results[(container_id, tuple(command))]`` fixes an exec's exit code (None: it
     hangs, so ``exec`` returns 124); ``kill(container_id, exit_code)`` makes a container die;
-    ``emit(container_id, line)`` makes it print a line.
+    ``emit(container_id, line)`` makes it print a line. ``pushed`` is the image registry
+    (issue 18): pushed references by digest, to image ids; runtimes standing for several
+    nodes share one dict (``b.pushed = a.pushed``) so one pulls what another pushed;
+    ``registry_refusal``, when set, is why the registry refuses every push and pull;
+    ``registry_accounts`` (username -> password), when set, is the only logins it takes.
 
     Simulation, kept small on purpose:
 
@@ -100,6 +106,10 @@ class InMemoryRuntime:
         """The node's address: where its containers' published ports are reached."""
         self.registry: set[str] = set()
         self.registry_error: str | None = None
+        self.pushed: dict[str, str] = {}
+        self.registry_refusal: str | None = None
+        self.registry_accounts: dict[str, str] | None = None
+        self.logins: list[RegistryLogin | None] = []
         self.images: dict[str, ImageInfo] = {}
         self.networks: dict[str, dict[str, str]] = {}
         self.volumes_by_name: dict[str, VolumeInfo] = {}
@@ -182,6 +192,50 @@ class InMemoryRuntime:
         if _normal(reference) not in {_normal(r) for r in self.registry}:
             return "the registry has no such repository, or it needs a login"
         return None
+
+    def push(self, image: str, target: str, *, login: RegistryLogin, timeout: float) -> str:
+        """Tag ``image`` as ``target`` and record it in ``pushed`` by a digest of both."""
+        self.tag(image, target)
+        with self._changed:
+            self.calls.append(("push", target))
+            self.logins.append(login)
+            self._check_login(f"pushing {target}", login)
+            found = self._find_image(target)
+            assert found is not None  # tagged above
+            repository = target.rsplit(":", 1)[0] if ":" in target.rsplit("/", 1)[-1] else target
+            digest = hashlib.sha256(f"{found.id}\0{repository}".encode()).hexdigest()
+            reference = f"{repository}@sha256:{digest}"
+            self.pushed[reference] = found.id
+            self._move_tags(found.id, [reference])
+            return reference
+
+    def pull(self, reference: str, *, login: RegistryLogin | None, timeout: float) -> ImageInfo:
+        """The image ``pushed`` holds under ``reference``, now on this runtime too."""
+        with self._changed:
+            self._check()
+            self.calls.append(("pull", reference))
+            self.logins.append(login)
+            self._check_login(f"pulling {reference}", login)
+            image_id = self.pushed.get(reference)
+            if image_id is None:
+                raise RegistryError(f"pulling {reference}: manifest unknown")
+            self.images.setdefault(image_id, ImageInfo(id=image_id, tags=[]))
+            self._move_tags(image_id, [reference])
+            return self.images[image_id]
+
+    def _check_login(self, doing: str, login: RegistryLogin | None) -> None:
+        if self.registry_refusal is not None:
+            raise RegistryError(f"{doing}: {self.registry_refusal}")
+        if self.registry_accounts is None:
+            return
+        user = login.username if login is not None else None
+        password = login.password if login is not None else None
+        expected = self.registry_accounts.get(user) if user is not None else None
+        if expected is None or password is None or password.reveal() != expected:
+            raise RegistryError(
+                f"{doing}: the registry refused the login (unauthorized: authentication "
+                "required); check the username and password"
+            )
 
     def tag(self, image: str, tag: str) -> None:
         """Add a tag to an image (taking it from the image that had it)."""

@@ -214,6 +214,8 @@ def _guest(cmd: c.Command, uow: UnitOfWork) -> UUID:
 RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.RenameOrganization: (Permission.MANAGE, _org, "organisation"),
     c.SetForkSecretsPolicy: (Permission.MANAGE, _org, "organisation"),
+    c.SetRegistry: (Permission.MANAGE, _org, "organisation"),
+    c.ClearRegistry: (Permission.MANAGE, _org, "organisation"),
     c.RequireProviderSignIn: (Permission.MANAGE, _org, "organisation"),
     c.AddMember: (Permission.MANAGE, _org, "organisation"),
     c.ChangeMemberRole: (Permission.MANAGE, _org, "organisation"),

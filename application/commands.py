@@ -77,6 +77,24 @@ class SetForkSecretsPolicy(Command, frozen=True):
     expose_secrets_to_forks: bool
 
 
+class SetRegistry(Command, frozen=True):
+    """Push the organisation's built images to a registry that every node pulls them from by
+    digest (issue 18): its own (url, and a username and password when it wants a login) or,
+    with use_installation_registry, the one this installation runs."""
+
+    organization_id: UUID
+    url: str | None = None
+    username: str | None = None
+    password: Secret | None = None
+    use_installation_registry: bool = False
+
+
+class ClearRegistry(Command, frozen=True):
+    """Push no more images: builds stay on the node they were built on (as with one host)."""
+
+    organization_id: UUID
+
+
 class AddMember(Command, frozen=True):
     """Make a user a member of an organisation with a role."""
 

@@ -12,6 +12,7 @@ from application.commands import Command, PromoteDeployment
 from application.errors import RuleViolatedError, UnavailableError
 from application.queries import Queries
 from application.readmodels import DashboardQueries
+from application.registries import is_registry_reference
 from application.runtime_ports import ContainerEngineError, NodeRuntimes
 from domain.ids import NodeId
 
@@ -45,6 +46,8 @@ class PromotionCheck:
         image = source.image
         if image is None:
             return  # the handler refuses it, saying why
+        if is_registry_reference(image):
+            return  # pushed by digest (issue 18): the registry keeps it for every node
         unanswered = 0
         rows = self._dashboard.nodes(source.organization_id)
         for row in rows:

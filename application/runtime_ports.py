@@ -32,6 +32,11 @@ class BuildFailedError(ContainerEngineError):
     """Raised when an image build fails (the message holds the engine's error)."""
 
 
+class RegistryError(ContainerEngineError):
+    """Raised when a registry refuses a push or a pull (a wrong login, no such image, no room
+    left) or it is not done by its deadline; the message says why, never the password."""
+
+
 class SourceError(Exception):
     """Raised when a repository cannot be fetched (unreachable, no such branch or commit,
     bad credentials); the message never contains the token."""
@@ -206,6 +211,20 @@ class ImageAvailability(msgspec.Struct, frozen=True, kw_only=True):
         return self.present or bool(self.pullable)
 
 
+class RegistryLogin(msgspec.Struct, frozen=True, kw_only=True):
+    """A registry images are pushed to and pulled from, and the login to use (issue 18)."""
+
+    address: str
+    """``host[:port][/path]``: where the repositories go, as image references name it."""
+    username: str | None = None
+    password: Secret | None = None
+
+    @property
+    def server(self) -> str:
+        """The registry's ``host[:port]`` (what an engine logs in to)."""
+        return self.address.split("/", 1)[0]
+
+
 NO_CONTAINER_PULLS = "Containr does not pull the images of containers yet"
 """Why an image a container needs is not pulled when the engine lacks it."""
 
@@ -254,6 +273,18 @@ class ContainerRuntime(Protocol):
         the build is abandoned (BuildFailedError). A failed build raises BuildFailedError;
         a base image the engine cannot get fails it with ``unavailable_image``'s words.
         """
+        ...
+
+    def push(self, image: str, target: str, *, login: RegistryLogin, timeout: float) -> str:
+        """Tag ``image`` (a tag or an id) as ``target`` (``<address>/<repository>:<tag>``)
+        and push it with ``login``, done within ``timeout`` seconds: the pushed image by
+        digest (``<address>/<repository>@sha256:…``). RegistryError when the registry
+        refuses it (login, room) or it is not done in time."""
+        ...
+
+    def pull(self, reference: str, *, login: RegistryLogin | None, timeout: float) -> ImageInfo:
+        """Pull ``reference`` (by digest) with ``login``, done within ``timeout`` seconds.
+        RegistryError when the registry refuses it or it is not done in time."""
         ...
 
     def tag(self, image: str, tag: str) -> None:

@@ -15,6 +15,7 @@ import msgspec
 from application.secrets import Secret
 from domain.deployment import DeadlinePolicy
 from domain.errors import InvalidValueError
+from domain.image_registry import check_address
 from domain.service_spec import check_image_reference
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -191,6 +192,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """The scopes asked of GitLab (space-separated)."""
     sign_in_timeout_seconds: int = 5
     """The deadline of each call to a sign-in provider."""
+    # Images on every node (issue 18).
+    registry_url: str | None = None
+    """The registry this installation runs for every organisation that picks it
+    (``host[:port][/path]``, e.g. Debian's ``docker-registry``): built images are pushed
+    there and every node pulls them by digest."""
+    registry_username: str | None = None
+    """The login of the installation's registry (unset: it takes anonymous pushes)."""
+    registry_password: Secret | None = None
+    """The password of the installation's registry (never logged)."""
+    registry_timeout_seconds: int = 600
+    """The deadline of each push of a built image, and of each pull of one onto a node."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -206,7 +218,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         for name in ("database_url", "redis_url"):
             if fields[name]:
                 fields[name] = _mask_password(fields[name])
-        for name in ("github_client_secret", "gitlab_client_secret"):
+        for name in ("github_client_secret", "gitlab_client_secret", "registry_password"):
             if fields[name] is not None:
                 fields[name] = "*****"
         return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in fields.items()) + ")"
@@ -452,6 +464,13 @@ def _engine_image(name: str) -> Callable[[str], str]:
     return parse
 
 
+def _registry_url(value: str) -> str:
+    try:
+        return check_address(value)
+    except InvalidValueError as e:
+        raise SettingsError(f"CONTAINR_REGISTRY_URL: {e.message}") from None
+
+
 def _docker_host(value: str) -> str:
     if urlsplit(value).scheme not in ("unix", "tcp", "ssh", "http", "https"):
         raise SettingsError(
@@ -578,5 +597,12 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_SIGN_IN_TIMEOUT": (
         "sign_in_timeout_seconds",
         lambda v: _int_in("CONTAINR_SIGN_IN_TIMEOUT", v, 1, 60),
+    ),
+    "CONTAINR_REGISTRY_URL": ("registry_url", _registry_url),
+    "CONTAINR_REGISTRY_USERNAME": ("registry_username", lambda v: v.strip() or None),
+    "CONTAINR_REGISTRY_PASSWORD": ("registry_password", Secret),
+    "CONTAINR_REGISTRY_TIMEOUT": (
+        "registry_timeout_seconds",
+        lambda v: _int_in("CONTAINR_REGISTRY_TIMEOUT", v, 5, 3600),
     ),
 }

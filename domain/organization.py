@@ -11,7 +11,8 @@ from domain.autoscaling import Prices
 from domain.base import ContainrAggregate
 from domain.errors import InvalidValueError, RuleViolatedError
 from domain.ids import Actor, OrganizationId, UserId
-from domain.values import Role, validate_name, validate_slug
+from domain.image_registry import ImageRegistry
+from domain.values import Role, SealedValue, validate_name, validate_slug
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -108,6 +109,27 @@ class Organization(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.prices = self.prices
 
+    class RegistrySet(ContainrAggregate.Event):
+        """Built images go to this registry, for every node to pull (issue 18); address
+        None: the installation's registry. The password is sealed."""
+
+        address: str | None
+        username: str | None
+        password: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.registry = ImageRegistry(
+                self.address,
+                self.username,
+                SealedValue(self.password) if self.password is not None else None,
+            )
+
+    class RegistryCleared(ContainrAggregate.Event):
+        """Built images stay on the node they were built on again."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.registry = None
+
     class ProviderSignInRequirementChanged(ContainrAggregate.Event):
         required: bool
 
@@ -123,6 +145,7 @@ class Organization(ContainrAggregate):
         self.members: dict[UUID, Role] = {owner_id: Role.OWNER}
         self.invitations: dict[UUID, Invitation] = {}
         self.prices = Prices()
+        self.registry: ImageRegistry | None = None
 
     @classmethod
     def create(
@@ -179,6 +202,24 @@ class Organization(ContainrAggregate):
         if prices == self.prices:
             return False
         self.trigger_event(self.PricesSet, prices=prices, actor=actor, timestamp=now)
+        return True
+
+    def set_registry(self, registry: ImageRegistry, *, actor: Actor, now: datetime) -> None:
+        """Push built images to ``registry`` (checked by the caller) from now on."""
+        self.trigger_event(
+            self.RegistrySet,
+            address=registry.address,
+            username=registry.username,
+            password=registry.password,
+            actor=actor,
+            timestamp=now,
+        )
+
+    def clear_registry(self, *, actor: Actor, now: datetime) -> bool:
+        """Use no registry any more; False when there was none."""
+        if self.registry is None:
+            return False
+        self.trigger_event(self.RegistryCleared, actor=actor, timestamp=now)
         return True
 
     def add_member(self, user_id: UserId, role: Role, *, actor: Actor, now: datetime) -> None:

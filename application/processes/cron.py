@@ -46,6 +46,7 @@ from application.processes.support import (
 )
 from application.queries import Queries
 from application.readmodels import DashboardQueries
+from application.registries import ImageRegistries
 from application.runtime_ports import (
     ContainerEngineError,
     ContainerInfo,
@@ -92,8 +93,11 @@ class CronScheduler:
         clock: Clock,
         config: CronConfig,
         wait_for: Callable[[int], None] = lambda _position: None,
+        registries: ImageRegistries | None = None,
     ) -> None:
         self.bus = bus
+        self.registries = registries
+        """Where a release's pushed image is pulled from onto the run's node (issue 18)."""
         self.queries = queries
         self.dashboard = dashboard
         self.logs = logs
@@ -255,11 +259,18 @@ class CronScheduler:
                 container = runtime.start(container.id)
         else:
             try:
+                self._pull_if_missing(run, runtime)
                 container = runtime.start(runtime.create(self._container_spec(run, service)).id)
             except ContainerEngineError as e:
                 self._send(c.FinishCronRun(run_id=run.id, exit_code=None, detail=str(e)))
                 return
         self._send(c.StartCronRun(run_id=run.id, container=container.name))
+
+    def _pull_if_missing(self, run: CronRun, runtime: ContainerRuntime) -> None:
+        """The release's image, pulled by digest onto the run's node if it lacks it."""
+        image = self.queries.deployment(run.deployment_id).image
+        if self.registries is not None and image is not None:
+            self.registries.ensure_image(runtime, image, run.organization_id)
 
     def _container_spec(self, run: CronRun, service: Service) -> ContainerSpec:
         deployment = self.queries.deployment(run.deployment_id)

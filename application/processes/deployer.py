@@ -45,6 +45,7 @@ from application.processes.support import (
 )
 from application.queries import Queries
 from application.readmodels import DashboardQueries
+from application.registries import ImageRegistries, is_registry_reference
 from application.runtime_ports import (
     BuildFailedError,
     ContainerEngineError,
@@ -54,6 +55,7 @@ from application.runtime_ports import (
     NodeRuntimes,
     Prober,
     ProbeResult,
+    RegistryError,
     Route,
     SourceError,
     SourceRepository,
@@ -79,6 +81,8 @@ MAX_STEPS_IN_A_ROW = 8
 RETIREMENT_RESUME_SECONDS = 30.0
 """How often unfinished retirements are looked for (the first tick looks at once)."""
 IN_PROGRESS = {DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.STARTING}
+BUILD_LABEL = "containr.build"
+"""A node labelled ``containr.build=true`` builds the organisation's images (issue 18)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class Deployer:
         config: DeployerConfig,
         wait_for: Callable[[int], None] = lambda _position: None,
         archives: SourceArchives | None = None,
+        registries: ImageRegistries | None = None,
     ) -> None:
         self.bus = bus
         self.archives = archives
@@ -151,7 +156,9 @@ class Deployer:
         self.ingress = ingress
         self.clock = clock
         self.config = config
-        self.replicas = Replicas(config.instance)
+        self.registries = registries
+        """Where each organisation's built images are pushed (issue 18; None: nowhere)."""
+        self.replicas = Replicas(config.instance, registries=registries)
         self._wait_for = wait_for
         self._ctx = Context(actor=ACTOR)
         self._pool = ThreadPoolExecutor(config.parallel, thread_name_prefix="containr-deploy")
@@ -291,11 +298,14 @@ class Deployer:
             if found is None:
                 return
             image = found
+        published = self._published_reused(deployment, image)
+        if published is None:
+            return
         self._send(
             c.RecordBuilt(
                 deployment_id=deployment.id,
                 operation_id=f"{deployment.id}:image",
-                image=image,
+                image=published,
                 commit=deployment.commit,
             )
         )
@@ -303,7 +313,10 @@ class Deployer:
     def _promoted_image(self, deployment: Deployment, reference: str) -> str | None:
         """The id (``sha256:…``) of the promoted image on the node: the release runs by that
         digest, never by a tag a later build could move. None (the release failed) when no
-        node of the organisation has it any more."""
+        node of the organisation has it any more. An image pushed to a registry is taken by
+        the digest it was pushed with: the registry keeps it for every node."""
+        if is_registry_reference(reference):
+            return reference
         runtime = self._runtime_for_build(deployment)
         if runtime is None:
             return None
@@ -362,12 +375,15 @@ class Deployer:
                 )
             runtime.tag(tag, f"containr/{deployment.service_id}:{deployment.id}")
             output(f"image {tag} ready")
+            image = self._published(deployment, runtime, tag, output)
             output.flush()
+            if image is None:
+                return
             self._send(
                 c.RecordBuilt(
                     deployment_id=deployment.id,
                     operation_id=f"{deployment.id}:built",
-                    image=tag,
+                    image=image,
                     reused=reused,
                     commit=checkout.commit,
                     commit_message=checkout.message,
@@ -382,6 +398,63 @@ class Deployer:
                 self.advance(deployment.id)  # cancelled or overdue: record that
         finally:
             shutil.rmtree(workspace, ignore_errors=True)
+
+    def _published_reused(self, deployment: Deployment, image: str) -> str | None:
+        """A reused image (rollback, promotion, given by the service) as the replicas will
+        run it: pushed when a registry is set and the build node has it (None: it failed)."""
+        if self.registries is None or is_registry_reference(image):
+            return image
+        try:
+            if self.registries.login_for(deployment.organization_id) is None:
+                return image
+        except RegistryError as e:
+            self._fail(deployment, "push-failed", str(e))
+            return None
+        runtime = self._runtime_for_build(deployment)
+        if runtime is None:
+            return None
+        if runtime.image(image) is None:
+            return image  # not here to push: the nodes get it as they do without a registry
+        service = self.queries.service(deployment.service_id)
+        redactor = redactor_for(self.queries, self.secrets, deployment, service)
+        output = LogWriter(self.logs, deployment, "system", redactor)
+        try:
+            return self._published(deployment, runtime, image, output)
+        finally:
+            output.flush()
+
+    def _published(
+        self,
+        deployment: Deployment,
+        runtime: ContainerRuntime,
+        image: str,
+        output: Callable[[str], None],
+    ) -> str | None:
+        """The image as the release's replicas run it (issue 18): with no registry set, as it
+        is (single-host installs do not change); with one, pushed from the build node and
+        named by its digest, which every node pulls. None when the push failed: the release
+        failed then, with the registry's reason, before any replica was made."""
+        if self.registries is None or is_registry_reference(image):
+            return image
+        try:
+            login = self.registries.login_for(deployment.organization_id)
+            if login is None:
+                return image
+            found = runtime.image(image)
+            if found is None:
+                raise RegistryError(f"the image {image} is not on the build node")
+            target = (
+                f"{login.address}/containr/{deployment.service_id}:"
+                f"{found.id.removeprefix('sha256:')[:16]}"
+            )
+            output(f"pushing {target}")
+            reference = runtime.push(found.id, target, login=login, timeout=self.registries.timeout)
+        except ContainerEngineError as e:  # RegistryError, or the build node's engine failing
+            output(f"push failed: {e}")
+            self._fail(deployment, "push-failed", f"the image was not pushed: {e}")
+            return None
+        output(f"pushed {reference}")
+        return reference
 
     def _fetch(
         self,
@@ -762,10 +835,21 @@ class Deployer:
         return answers
 
     def _runtime_for_build(self, deployment: Deployment) -> ContainerRuntime | None:
-        """The engine to build on: the organisation's first reachable node."""
-        for node in self._nodes(deployment.organization_id):
-            if node.state is not NodeState.UNREACHABLE:
-                return self.runtimes.for_endpoint(node.endpoint)
+        """The engine to build on (issue 18): a reachable node labelled containr.build=true,
+        else the organisation's first reachable node (the control node's own engine, which
+        is registered first, unless another was registered before it)."""
+
+        def rank(node: Node) -> int:
+            return 0 if node.labels.get(BUILD_LABEL) == "true" else 1
+
+        reachable = [
+            node
+            for node in self._nodes(deployment.organization_id)
+            if node.state is not NodeState.UNREACHABLE
+        ]
+        chosen = min(reachable, key=rank, default=None)  # the first of the best rank
+        if chosen is not None:
+            return self.runtimes.for_endpoint(chosen.endpoint)
         self._fail(deployment, "no-node", "no node of this organisation has an engine that answers")
         return None
 

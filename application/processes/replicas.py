@@ -17,6 +17,7 @@ from application.processes.support import (
     volume_labels,
     volume_name,
 )
+from application.registries import ImageRegistries, is_registry_reference
 from application.runtime_ports import ContainerInfo, ContainerRuntime, ContainerSpec
 from domain.deployment import Deployment
 from domain.service import Service
@@ -31,6 +32,9 @@ class Replicas:
     dns: tuple[str, ...] = ()
     """The internal DNS server's address containers reach, as their engine's resolver
     (issue 18); empty: the engine's defaults."""
+    registries: ImageRegistries | None = None
+    """Where a release's image is pulled from, by digest, onto a node that lacks it
+    (issue 18; None: images are never pulled)."""
 
     def ensure(
         self,
@@ -64,6 +68,7 @@ class Replicas:
         if spec.port is not None:
             env = {**env, "PORT": str(spec.port)}
         assert deployment.image is not None
+        self._pull_if_missing(runtime, deployment, replica, output)
         volumes = self._volumes(runtime, deployment, replica)
         container = runtime.create(
             ContainerSpec(
@@ -86,6 +91,23 @@ class Replicas:
         )
         output(f"replica {replica}: created container {container.name} ({environment})")
         return runtime.start(container.id)
+
+    def _pull_if_missing(
+        self,
+        runtime: ContainerRuntime,
+        deployment: Deployment,
+        replica: int,
+        output: Callable[[str], None],
+    ) -> None:
+        """Pull the release's image by its digest, with the organisation's registry login,
+        when the node does not have it yet (RegistryError: refused, or not in time)."""
+        image = deployment.image
+        if self.registries is None or image is None or not is_registry_reference(image):
+            return
+        if runtime.image(image) is not None:
+            return
+        output(f"replica {replica}: pulling {image}")
+        self.registries.ensure_image(runtime, image, deployment.organization_id)
 
     def _volumes(
         self, runtime: ContainerRuntime, deployment: Deployment, replica: int

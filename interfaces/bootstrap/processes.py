@@ -4,6 +4,7 @@ pruning, run in threads while this process leads them."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import threading
@@ -54,12 +55,19 @@ from application.processes.health import HealthMonitor
 from application.processes.notifications import NotificationProcess
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
-from application.processes.replicas import Replicas
 from application.processes.snapshots import SnapshotConfig, SnapshotProcess
 from application.processes.webhooks import WebhookProcess
 from application.queries import Queries
 from application.readmodels import DashboardQueries
-from application.runtime_ports import Ingress, NodeRuntimes, Prober, Route, SourceRepository
+from application.registries import ImageRegistries
+from application.runtime_ports import (
+    Ingress,
+    NodeRuntimes,
+    Prober,
+    RegistryLogin,
+    Route,
+    SourceRepository,
+)
 from application.settings import Settings
 from application.wake import WakeGate
 
@@ -148,6 +156,7 @@ def processes(
         clock=parts.clock,
         wait_for=wait_for,
         archives=parts.archives,
+        registries=image_registries(settings, parts),
         config=DeployerConfig(
             workspace=settings.data_path / "workspaces",
             local_endpoint=settings.docker_host,
@@ -184,6 +193,7 @@ def processes(
         ),
         wake=parts.wake.tokens if parts.wake is not None else None,
     )
+    reconciler.replicas = deployer.replicas  # pulls by digest from the same registries
     previews = PreviewProcess(
         bus=parts.bus,
         queries=parts.queries,
@@ -216,6 +226,7 @@ def processes(
         clock=parts.clock,
         config=CronConfig(instance=settings.instance, local_endpoint=settings.docker_host),
         wait_for=wait_for,
+        registries=deployer.registries,
     )
     git_processes: list[CommitStatusProcess | CommitChecksProcess] = []
     if parts.git_providers is not None:
@@ -313,6 +324,24 @@ def processes(
     )
 
 
+def image_registries(settings: Settings, parts: ProcessParts) -> ImageRegistries:
+    """Each organisation's registry for built images (issue 18), and the installation's own
+    when CONTAINR_REGISTRY_URL is set."""
+    installation = None
+    if settings.registry_url is not None:
+        installation = RegistryLogin(
+            address=settings.registry_url,
+            username=settings.registry_username,
+            password=settings.registry_password,
+        )
+    return ImageRegistries(
+        queries=parts.queries,
+        secrets=parts.secrets,
+        installation=installation,
+        timeout=float(settings.registry_timeout_seconds),
+    )
+
+
 def _notifications(parts: ProcessParts) -> NotificationProcess | None:
     """Sending and retrying notification deliveries, when the notifiers' channels are wired."""
     if parts.store is None or parts.notifier_transport is None:
@@ -336,7 +365,9 @@ def _internal_dns(
         return None
     host, port = settings.dns_listen.rsplit(":", 1)
     if int(port) == 53:  # Docker takes an address only: its embedded DNS forwards on port 53
-        deployer.replicas = reconciler.replicas = Replicas(settings.instance, (host,))
+        deployer.replicas = reconciler.replicas = dataclasses.replace(
+            deployer.replicas, dns=(host,)
+        )
     else:
         log.warning("internal DNS on port %s: containers cannot use it as their resolver", port)
     builder = DnsTableBuilder(

@@ -281,6 +281,22 @@ class Mutation:
         description="Whether releases built from pull requests of forks get the variables "
         "(off by default; admins and owners).",
     )  # fmt: skip
+    set_registry = mutation(
+        c.SetRegistry,
+        "id=organization_id url username password use_installation_registry", Organization,
+        result=load("organization", "organization_id"),
+        description="Push the organisation's built images to a registry that every node pulls "
+        "them from by digest (admins and owners): its own (url as host[:port][/path], with a "
+        "username and password when it wants a login; the password is sealed and never "
+        "shown) or, with useInstallationRegistry, the one this installation runs. A refused "
+        "or failed push fails the release with the registry's reason.",
+    )  # fmt: skip
+    clear_registry = mutation(
+        c.ClearRegistry, "id=organization_id", Organization,
+        result=load("organization", "organization_id"),
+        description="Push no more images: builds stay on their build node, as with one host "
+        "(the images pushed stay in the registry, for rollbacks).",
+    )  # fmt: skip
     require_provider_sign_in = mutation(
         c.RequireProviderSignIn, "id=organization_id required", Organization,
         result=load("organization", "organization_id"),

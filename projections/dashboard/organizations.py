@@ -29,6 +29,12 @@ class OrganizationRow:
     """What a vCPU-hour costs (issue 16: replica costs and autoscaling budgets)."""
     gb_hour_price: float = 0.0
     """What a GB-hour of memory costs."""
+    registry_kind: str | None = None
+    """Where built images are pushed for every node (issue 18): ``own`` (the organisation's
+    registry), ``installation`` (the one Containr runs), or None (they stay on the build node)."""
+    registry_url: str | None = None
+    """The own registry's address (host[:port][/path]); its password is never shown."""
+    registry_username: str | None = None
     position: int = 0
 
 
@@ -100,6 +106,9 @@ class OrganizationHandlers:
                 "requires_provider_sign_in": False,
                 "vcpu_hour_price": 0.0,
                 "gb_hour_price": 0.0,
+                "registry_kind": None,
+                "registry_url": None,
+                "registry_username": None,
             },
         )
         store.put(
@@ -137,6 +146,30 @@ class OrganizationHandlers:
             (e.originator_id,),
             vcpu_hour_price=e.prices.vcpu_hour,
             gb_hour_price=e.prices.gb_hour,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Organization.RegistrySet)
+    def registry_set(self, e: Organization.RegistrySet, store: RowStore) -> None:
+        """Built images go to a registry (never its password)."""
+        store.update(
+            ORGANIZATIONS,
+            (e.originator_id,),
+            registry_kind="installation" if e.address is None else "own",
+            registry_url=e.address,
+            registry_username=e.username,
+            updated_at=e.timestamp,
+        )
+
+    @handles(Organization.RegistryCleared)
+    def registry_cleared(self, e: Organization.RegistryCleared, store: RowStore) -> None:
+        """Built images stay on their build node again."""
+        store.update(
+            ORGANIZATIONS,
+            (e.originator_id,),
+            registry_kind=None,
+            registry_url=None,
+            registry_username=None,
             updated_at=e.timestamp,
         )
 

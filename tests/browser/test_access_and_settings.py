@@ -78,3 +78,39 @@ def test_settings_show_the_sign_in_providers_and_the_organisations_policies(
         page.get_by_test_id("organization-policies").get_by_test_id("error-message")
     ).to_be_visible()
     expect(page.get_by_test_id("policy-require-provider-sign-in")).not_to_be_checked()
+
+
+def test_the_organisations_image_registry_is_set_with_a_write_only_password_and_cleared(
+    page: Page, server: Server
+) -> None:
+    sign_up(page, server.url, "Ada", unique_email("owner"), PASSWORD)
+    page.get_by_test_id("nav-settings").click()
+    section = page.get_by_test_id("organization-registry")
+    expect(section.get_by_test_id("registry-kind-none")).to_be_checked()
+    section.get_by_test_id("registry-kind-own").click()
+    section.get_by_test_id("registry-url").fill("registry.example.com/Team")
+    section.get_by_test_id("registry-save").click()
+    expect(section.get_by_test_id("error-message")).to_contain_text("lowercase")
+
+    section.get_by_test_id("registry-url").fill("registry.example.com:5000/team")
+    section.get_by_test_id("registry-username").fill("ci")
+    section.get_by_test_id("registry-password").fill("registry-secret-1")
+    section.get_by_test_id("registry-save").click()
+    expect(section.get_by_test_id("registry-saved")).to_be_visible()
+
+    # read back after a reload: the address and login, never the password
+    page.reload()
+    section = page.get_by_test_id("organization-registry")
+    expect(section.get_by_test_id("registry-kind-own")).to_be_checked()
+    expect(section.get_by_test_id("registry-url")).to_have_value("registry.example.com:5000/team")
+    expect(section.get_by_test_id("registry-username")).to_have_value("ci")
+    expect(section.get_by_test_id("registry-password")).to_have_value("")
+    assert "registry-secret-1" not in page.content()
+
+    section.get_by_test_id("registry-kind-none").click()
+    section.get_by_test_id("registry-save").click()
+    expect(section.get_by_test_id("registry-saved")).to_be_visible()
+    page.reload()
+    expect(
+        page.get_by_test_id("organization-registry").get_by_test_id("registry-kind-none")
+    ).to_be_checked()

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import AbstractContextManager, suppress
 from pathlib import Path
 
 import docker
@@ -32,9 +32,13 @@ from application.runtime_ports import (
     ContainerSpec,
     EngineUnreachableError,
     ImageInfo,
+    RegistryError,
+    RegistryLogin,
 )
+from application.secrets import Secret
 from tests.conftest import service_missing
 from tests.contract.docker_images import BASE_IMAGE, ensure_busybox_image
+from tests.registry_server import USER, Registry, running_registry
 
 DOCKER_URL = "unix:///var/run/docker.sock"
 UNREACHABLE_URL = "tcp://127.0.0.1:1"
@@ -78,6 +82,10 @@ class Backend:
     def unreachable(self) -> ContainerRuntime:
         raise NotImplementedError
 
+    def registry(self) -> RegistryLogin:
+        """A registry with htpasswd auth the runtime pushes to and pulls from (issue 18)."""
+        raise NotImplementedError
+
     def network_count(self, name: str) -> int:
         raise NotImplementedError
 
@@ -117,6 +125,14 @@ class FakeBackend(Backend):
         runtime.reachable = False
         return runtime
 
+    def registry(self) -> RegistryLogin:
+        self.fake.registry_accounts = {USER: "fake-registry-pw"}
+        return RegistryLogin(
+            address="registry.test:5000/contract",
+            username=USER,
+            password=Secret("fake-registry-pw"),
+        )
+
     def network_count(self, name: str) -> int:
         return int(name in self.fake.networks)
 
@@ -142,12 +158,24 @@ class DockerBackend(Backend):
         self.client = client
         self.docker = DockerRuntime(DOCKER_URL, timeout=30)
         self._unreachable: list[DockerRuntime] = []
+        self._registry: Registry | None = None
+        self._registry_context: AbstractContextManager[Registry] | None = None
         super().__init__(self.docker)
 
     def unreachable(self) -> ContainerRuntime:
         runtime = DockerRuntime(UNREACHABLE_URL, timeout=5)
         self._unreachable.append(runtime)
         return runtime
+
+    def registry(self) -> RegistryLogin:
+        if self._registry is None:
+            self._registry_context = running_registry()
+            self._registry = self._registry_context.__enter__()
+        return RegistryLogin(
+            address=f"{self._registry.address}/contract",
+            username=USER,
+            password=Secret(self._registry.password),
+        )
 
     def network_count(self, name: str) -> int:
         return sum(1 for n in self.client.networks(names=[name]) if n["Name"] == name)
@@ -174,6 +202,8 @@ class DockerBackend(Backend):
             with suppress(docker.errors.NotFound):  # went along with a child image
                 self.client.remove_image(image["Id"], force=True)
         self.docker.close()
+        if self._registry_context is not None:
+            self._registry_context.__exit__(None, None, None)
         for runtime in self._unreachable:
             runtime.close()
         self.client.close()
@@ -381,6 +411,49 @@ def test_the_fake_finds_images_its_registry_has_and_pulls_them_to_build(tmp_path
         "the registry has no such repository, or it needs a login",
     )
     assert fake.image("node:20-bookworm-slim") is not None
+
+
+def test_a_pushed_image_is_named_by_its_digest_and_pulled_back_by_it(
+    backend: Backend, runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    login = backend.registry()
+    target = f"{login.address}/app:{RUN_ID}"
+
+    reference = runtime.push(app_image.id, target, login=login, timeout=120)
+
+    assert reference.startswith(f"{login.address}/app@sha256:")
+    assert runtime.push(app_image.id, target, login=login, timeout=120) == reference
+    found = runtime.image(reference)
+    assert found is not None and found.id == app_image.id
+    runtime.remove_image(target)
+    runtime.remove_image(reference)
+    assert runtime.image(reference) is None
+    pulled = runtime.pull(reference, login=login, timeout=120)
+    assert pulled.id == app_image.id
+    assert runtime.image(reference) is not None
+
+
+def test_a_push_with_a_wrong_password_is_refused_saying_the_login_was(
+    backend: Backend, runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    login = backend.registry()
+    wrong = msgspec.structs.replace(login, password=Secret("not-the-password"))
+
+    with pytest.raises(RegistryError, match="login") as refused:
+        runtime.push(app_image.id, f"{login.address}/denied:{RUN_ID}", login=wrong, timeout=60)
+    assert "not-the-password" not in str(refused.value)
+    assert login.password is not None and login.password.reveal() not in str(refused.value)
+
+
+def test_pulling_a_digest_the_registry_does_not_have_is_refused(
+    backend: Backend, runtime: ContainerRuntime
+) -> None:
+    login = backend.registry()
+    missing = f"{login.address}/nothing@sha256:{'0' * 64}"
+
+    with pytest.raises(RegistryError):
+        runtime.pull(missing, login=login, timeout=60)
+    assert runtime.image(missing) is None
 
 
 def test_a_tag_names_an_existing_image_and_missing_images_are_none(

@@ -443,6 +443,15 @@ CASES: dict[str, Case] = {
         "mutation($org: ID!) { setForkSecretsPolicy(id: $org, exposeSecretsToForks: true) { id } }",
         "org",
     ),
+    "Mutation.setRegistry": m(
+        "manage",
+        'mutation($org: ID!) { setRegistry(id: $org, url: "registry.example.com:5000/team", '
+        'username: "ci", password: "s3cret") { registryUrl } }',
+        "org",
+    ),
+    "Mutation.clearRegistry": m(
+        "manage", "mutation($org: ID!) { clearRegistry(id: $org) { registryKind } }", "org"
+    ),
     "Mutation.requireProviderSignIn": m(
         "manage",
         "mutation($org: ID!) { requireProviderSignIn(id: $org, required: false) { name } }",

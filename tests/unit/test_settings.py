@@ -109,3 +109,26 @@ def test_the_failover_grace_period_is_read_and_checked() -> None:
     assert Settings.from_env({"CONTAINR_FAILOVER_GRACE": "5"}).failover_grace_seconds == 5
     with pytest.raises(SettingsError, match="CONTAINR_FAILOVER_GRACE"):
         Settings.from_env({"CONTAINR_FAILOVER_GRACE": "0"})
+
+
+def test_the_installation_registry_is_read_checked_and_its_password_never_shown() -> None:
+    settings = Settings.from_env(
+        {
+            "CONTAINR_REGISTRY_URL": "http://127.0.0.1:5000/containr/",
+            "CONTAINR_REGISTRY_USERNAME": "containr",
+            "CONTAINR_REGISTRY_PASSWORD": "r3gistry-pw",
+            "CONTAINR_REGISTRY_TIMEOUT": "120",
+        }
+    )
+    assert settings.registry_url == "127.0.0.1:5000/containr"
+    assert settings.registry_username == "containr"
+    assert settings.registry_password is not None
+    assert settings.registry_password.reveal() == "r3gistry-pw"
+    assert settings.registry_timeout_seconds == 120
+    assert "r3gistry-pw" not in repr(settings)
+    assert Settings.from_env({}).registry_url is None
+    for bad in ("ftp://registry", "registry.example.com/Team", "registry:99999"):
+        with pytest.raises(SettingsError, match="CONTAINR_REGISTRY_URL"):
+            Settings.from_env({"CONTAINR_REGISTRY_URL": bad})
+    with pytest.raises(SettingsError, match="CONTAINR_REGISTRY_TIMEOUT"):
+        Settings.from_env({"CONTAINR_REGISTRY_TIMEOUT": "0"})

@@ -1,7 +1,7 @@
 // The account's settings: the GitHub and GitLab accounts it may sign in with (link, unlink);
 // and, for the organisation's owners and admins, whether it requires provider sign-in and
 // whether releases built from forks' pull requests get the variables; and the organisation's backup
-// destinations.
+// destinations; and where its built images are pushed for every node.
 
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
@@ -23,6 +23,7 @@ import { formatDateTime } from "../lib/format";
 import { linkProviderUrl, providerLabel } from "../lib/providers";
 import { OrganizationPrices } from "./Prices";
 import { BackupDestinations } from "./settings/BackupDestinations";
+import { OrganizationRegistry } from "./settings/ImageRegistry";
 import { Notifiers } from "./settings/Notifiers";
 
 type Account = AccountSettingsQuery["viewer"];
@@ -210,6 +211,7 @@ export default function Settings() {
       <LinkedProviders />
       {org ? <OrganizationPolicies organizationId={org.id} /> : null}
       {org ? <OrganizationPrices organizationId={org.id} /> : null}
+      {org ? <OrganizationRegistry organizationId={org.id} /> : null}
     </div>
   );
 }
