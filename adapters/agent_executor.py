@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 
-from application.agent_operations import MUTATING, Operation, OperationResult
+from application.agent_operations import MUTATING, ErrorKind, Operation, OperationResult
 from application.processes.support import INSTANCE, ORGANIZATION
 from application.runtime_ports import (
     ContainerEngineError,
@@ -33,7 +33,11 @@ from application.runtime_ports import (
     ContainerRuntime,
     ContainerSpec,
     EngineUnreachableError,
+    ImageInfo,
+    RegistryError,
+    RegistryLogin,
 )
+from application.secrets import Secret
 
 JOURNAL_FILE = "operations.json"
 JOURNAL_LIMIT = 256
@@ -111,6 +115,7 @@ class AgentExecutor:
             "ping": lambda a: self._runtime.ping(),
             "image": lambda a: self._runtime.image(_text(a, "reference")),
             "tag": lambda a: self._runtime.tag(_text(a, "image"), _text(a, "tag")),
+            "pull": self._pull,
             "remove_image": self._remove_image,
             "disk_space": lambda a: self._runtime.disk_space(timeout=_number(a, "timeout")),
             "ensure_network": self._ensure_network,
@@ -200,17 +205,28 @@ class AgentExecutor:
             )
         try:
             value = msgspec.to_builtins(method(operation.args))
-        except RefusedError as e:
-            return msgspec.structs.replace(answer, kind="refused", error=str(e))
-        except EngineUnreachableError as e:
-            return msgspec.structs.replace(answer, kind="unreachable", error=str(e))
-        except ContainerEngineError as e:
-            return msgspec.structs.replace(answer, kind="engine", error=str(e))
+        except (RefusedError, ContainerEngineError) as e:
+            return msgspec.structs.replace(answer, kind=_kind_of(e), error=str(e))
         except (msgspec.ValidationError, KeyError, TypeError, ValueError) as e:
             return msgspec.structs.replace(
                 answer, kind="invalid", error=f"bad arguments to {operation.method}: {e}"
             )
         return OperationResult(request=operation.request, ok=True, value=value)
+
+    def _pull(self, args: dict[str, Any]) -> ImageInfo:
+        """An image pulled by digest, with the login the control plane sent for this pull."""
+        sent = args.get("login")
+        login = None
+        if sent is not None:
+            password = sent.get("password")
+            login = RegistryLogin(
+                address=str(sent["address"]),
+                username=sent.get("username"),
+                password=Secret(password) if isinstance(password, str) else None,
+            )
+        return self._runtime.pull(
+            _text(args, "reference"), login=login, timeout=_number(args, "timeout")
+        )
 
     # What the agent owns
 
@@ -365,3 +381,14 @@ def _labels(args: dict[str, Any]) -> dict[str, str]:
 
 def _command(args: dict[str, Any]) -> list[str]:
     return msgspec.convert(args["command"], list[str])
+
+
+def _kind_of(error: Exception) -> ErrorKind:
+    """How a failed operation's result names its error (the control plane raises the same)."""
+    if isinstance(error, RefusedError):
+        return "refused"
+    if isinstance(error, EngineUnreachableError):
+        return "unreachable"
+    if isinstance(error, RegistryError):
+        return "registry"
+    return "engine"

@@ -24,6 +24,7 @@ from application.runtime_ports import (
     ImageAvailability,
     ImageInfo,
     LogLine,
+    RegistryLogin,
     StreamedContainer,
     VolumeInfo,
 )
@@ -112,6 +113,22 @@ class AgentRuntime:
         cancelled: Callable[[], bool] = lambda: False,
     ) -> ImageInfo:
         raise _unsupported("building images")
+
+    def push(self, image: str, target: str, *, login: RegistryLogin, timeout: float) -> str:
+        raise _unsupported("pushing images (builds run on a node with a direct engine)")
+
+    def pull(self, reference: str, *, login: RegistryLogin | None, timeout: float) -> ImageInfo:
+        """Pulled by the agent's engine, with the login sent down the agent's connection
+        (the agent keeps no copy of it)."""
+        sent = None
+        if login is not None:
+            sent = {
+                "address": login.address,
+                "username": login.username,
+                "password": login.password.reveal() if login.password is not None else None,
+            }
+        args = {"reference": reference, "login": sent, "timeout": timeout}
+        return self._typed(ImageInfo, self.call("pull", args, timeout=timeout + PING_TIMEOUT))
 
     def tag(self, image: str, tag: str) -> None:
         self.call("tag", {"image": image, "tag": tag})

@@ -27,7 +27,7 @@ from uuid import UUID
 
 import msgspec
 
-from application.runtime_ports import ContainerEngineError, EngineUnreachableError
+from application.runtime_ports import ContainerEngineError, EngineUnreachableError, RegistryError
 
 MUTATING = frozenset(
     {"create", "start", "stop", "remove", "restart", "ensure_network", "exec", "tag"}
@@ -36,7 +36,7 @@ MUTATING = frozenset(
 READING = frozenset(
     {"ping", "image", "inspect", "containers", "logs", "deaths", "exec_output", "disk_space"}
 )
-ErrorKind = Literal["", "engine", "unreachable", "refused", "unsupported", "invalid"]
+ErrorKind = Literal["", "engine", "unreachable", "registry", "refused", "unsupported", "invalid"]
 
 
 class Operation(msgspec.Struct, frozen=True, kw_only=True, tag="operation"):
@@ -109,6 +109,8 @@ def raise_for(result: OperationResult) -> Any:
         return result.value
     if result.kind == "unreachable":
         raise EngineUnreachableError(f"the agent's engine: {result.error}")
+    if result.kind == "registry":
+        raise RegistryError(result.error)
     if result.kind in ("refused", "unsupported", "invalid"):
         raise AgentRefusedOperationError(f"the agent refused: {result.error}")
     raise ContainerEngineError(result.error)

@@ -28,9 +28,17 @@ from application.agent_operations import (
     Operation,
     OperationChunk,
     OperationResult,
+    raise_for,
 )
 from application.processes.support import INSTANCE, ORGANIZATION
-from application.runtime_ports import ContainerEngineError, ContainerSpec, EngineUnreachableError
+from application.runtime_ports import (
+    ContainerEngineError,
+    ContainerSpec,
+    EngineUnreachableError,
+    RegistryError,
+    RegistryLogin,
+)
+from application.secrets import Secret
 
 ORG = str(uuid.uuid4())
 MINE = {INSTANCE: "test", ORGANIZATION: ORG}
@@ -298,3 +306,25 @@ def test_the_agent_follows_a_log_until_cancelled(engine: InMemoryRuntime, tmp_pa
         lambda: len(seen) >= 2,
     )
     assert done.ok and seen == ["hello", "world"]
+
+
+def test_the_agent_pulls_by_digest_with_the_login_sent_and_a_refusal_is_a_registry_error(
+    engine: InMemoryRuntime, tmp_path: Path
+) -> None:
+    engine.registry_accounts = {"ci": "s3cret"}
+    login = RegistryLogin(address="registry.test:5000", username="ci", password=Secret("s3cret"))
+    pushed = engine.push(
+        "busybox:test", "registry.test:5000/containr/web:1", login=login, timeout=5
+    )
+    agent = executor(engine, tmp_path)
+    sent = {"address": login.address, "username": "ci", "password": "s3cret"}
+
+    pulled = agent.execute(operation("pull", {"reference": pushed, "login": sent, "timeout": 5}))
+    assert pulled.ok and pushed in pulled.value["tags"]
+
+    wrong = {**sent, "password": "guess"}
+    refused = agent.execute(operation("pull", {"reference": pushed, "login": wrong, "timeout": 5}))
+    assert (refused.ok, refused.kind) == (False, "registry")
+    assert "guess" not in refused.error and "s3cret" not in refused.error
+    with pytest.raises(RegistryError, match="refused the login"):
+        raise_for(refused)
