@@ -97,6 +97,13 @@ class RestartBackoff:
     seen: set[str] = field(default_factory=set)
     """The dead containers already counted (each is seen on every look until replaced)."""
 
+    @classmethod
+    def resumed(cls, deaths: int, since: datetime) -> RestartBackoff:
+        """A crash loop an earlier leader recorded, taken up where its record leaves it: the
+        deaths it counted, and no restart before the backoff its last recorded death earned
+        (a new leader does not restart a looping replica at once, nor count from zero)."""
+        return cls(deaths=deaths, restart_at=since + backoff_delay(deaths))
+
     def died(self, container: str, now: datetime) -> bool:
         """Count the death of ``container`` once; True when it is a new death."""
         if container in self.seen:

@@ -191,8 +191,8 @@ class Reconciler:
         self.replicas = Replicas(self.instance)
         """Replaces lost replicas as the deployer starts them (same labels, names, networks)."""
         self._backoff: dict[tuple[UUID, int], RestartBackoff] = {}
-        """Each replica's deaths and restart backoff (this process's memory: a new leader
-        starts afresh, and the release's record keeps a crash loop recorded once)."""
+        """Each replica's deaths and restart backoff (this process's memory; a new leader
+        takes a crash loop up from the release's record of it, see ``_backoff_of``)."""
 
     def run(
         self, stop: threading.Event, wait: Callable[[float], object], *, interval: float = 3.0
@@ -472,7 +472,7 @@ class Reconciler:
         dead: list[tuple[int, ContainerInfo | None, RestartBackoff]] = []
         for replica in range(wanted.replicas):
             container = by_replica.get(replica)
-            backoff = self._backoff.setdefault((deployment.id, replica), RestartBackoff())
+            backoff = self._backoff_of(deployment, replica)
             if container is not None and container.state == "running":
                 self._running(deployment, replica, container, backoff, now)
                 running.append(container)
@@ -487,6 +487,21 @@ class Reconciler:
             if replacement is not None:
                 running.append(replacement)
         return running
+
+    def _backoff_of(self, deployment: Deployment, replica: int) -> RestartBackoff:
+        """The replica's deaths and restart backoff: this process's, or, first, what the
+        release records of its crash loop (a new leader takes a loop up where it was)."""
+        key = (deployment.id, replica)
+        backoff = self._backoff.get(key)
+        if backoff is None:
+            loop = deployment.crash_looping.get(replica)
+            backoff = (
+                RestartBackoff.resumed(loop.deaths, loop.since)
+                if loop is not None
+                else RestartBackoff()
+            )
+            self._backoff[key] = backoff
+        return backoff
 
     def _route_around(self, wanted: Desired, running: list[ContainerInfo]) -> None:
         """Take dead replicas out of the route at once, before replacing them (a replacement

@@ -13,6 +13,7 @@ from application import commands as c
 from application.bus import CommandBus, CommandResult, Context
 from application.processes.deployer import Deployer
 from application.processes.health import HealthMonitor
+from application.processes.reconciler import Reconciler
 from application.runtime_ports import ProbeResult, run_key
 from domain.service_spec import HealthCheck, HealthCheckKind
 from tests.integration.test_deployer_fakes import Rig, bare_rig, rig  # noqa: F401 - fixtures
@@ -180,6 +181,42 @@ def test_ten_minutes_of_crash_loop_restart_with_backoff_and_record_a_handful_of_
     assert row.replica_health is not None
     looping = row.replica_health["0"]["crash_looping"]
     assert (looping["deaths"], looping["exit_code"]) == (3, 2)
+
+
+def test_a_new_leader_takes_a_crash_loop_up_where_the_record_leaves_it(rig: Rig) -> None:
+    live = rig.deploy()
+    while not rig.deployment(live.id).crash_looping:  # dies at once, every time it starts
+        for container in rig.containers(live.id):
+            if container.state == "running":
+                rig.runtime.kill(container.id, exit_code=2)
+        rig.reconciler.tick()
+        rig.sync()
+        rig.clock.advance(timedelta(seconds=10))
+    for container in rig.containers(live.id):
+        if container.state == "running":
+            rig.runtime.kill(container.id, exit_code=2)
+    old = rig.reconciler
+    new_leader = Reconciler(
+        bus=old.bus,
+        queries=old.queries,
+        dashboard=old.dashboard,
+        runtimes=old.runtimes,
+        ingress=old.ingress,
+        logs=old.logs,
+        secrets=old.secrets,
+        clock=old.clock,
+        deployer=old.deployer,
+        local_endpoint=old.local_endpoint,
+    )
+
+    new_leader.tick()  # the loop's backoff holds: not restarted at once, as a first death is
+    (dead,) = rig.containers(live.id)
+    assert dead.state == "exited"
+    rig.clock.advance(timedelta(minutes=5))  # the longest backoff
+    new_leader.tick()
+    (restarted,) = rig.containers(live.id)
+    assert restarted.state == "running"
+    assert len(rig.events("Deployment.ReplicaCrashLooping")) == 1  # recorded once, still
 
 
 class CrashAfterHealthy:
