@@ -73,6 +73,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ingress_admin: str | None = None
     """An outside Caddy's admin API (e.g. http://127.0.0.1:2019). Unset and embedded: a Caddy
     of Containr's own when ``caddy`` is on PATH; otherwise no routes are made."""
+    more_ingress_admins: tuple[str, ...] = ()
+    """More ingress nodes serving the same routes (issue 18): the admin APIs of other Caddys,
+    each serving on ``ingress_listen``'s port on its own host. Every route change goes to
+    each; one that was away is brought level when it is back. Needs ``ingress_admin``."""
     ingress_listen: str = "127.0.0.1:8080"
     """Where Caddy serves the deployed web services."""
     ingress_access_log: str | None = None
@@ -288,6 +292,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raw = environ.get(variable)
             if raw is not None and (raw != "" or field == "data_dir"):
                 values[field] = parse(raw)
+        if values.get("more_ingress_admins") and not values.get("ingress_admin"):
+            raise SettingsError(
+                "CONTAINR_MORE_INGRESS_ADMINS: needs CONTAINR_INGRESS_ADMIN, the first ingress"
+            )
         return cls(**values)  # type: ignore[arg-type]  # every parser returns its field's type
 
 
@@ -396,6 +404,15 @@ def _http_url(name: str) -> Callable[[str], str]:
     return parse
 
 
+def _http_urls(name: str) -> Callable[[str], tuple[str, ...]]:
+    one = _http_url(name)
+
+    def parse(value: str) -> tuple[str, ...]:
+        return tuple(one(part.strip()) for part in value.split(",") if part.strip())
+
+    return parse
+
+
 def _networks(name: str) -> Callable[[str], tuple[str, ...]]:
     def parse(value: str) -> tuple[str, ...]:
         networks = []
@@ -497,6 +514,10 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "CONTAINR_MODE": ("mode", lambda v: _one_of("CONTAINR_MODE", MODES, v.lower())),
     "CONTAINR_DOCKER_HOST": ("docker_host", _docker_host),
     "CONTAINR_INGRESS_ADMIN": ("ingress_admin", _http_url("CONTAINR_INGRESS_ADMIN")),
+    "CONTAINR_MORE_INGRESS_ADMINS": (
+        "more_ingress_admins",
+        _http_urls("CONTAINR_MORE_INGRESS_ADMINS"),
+    ),
     "CONTAINR_INGRESS_LISTEN": ("ingress_listen", lambda v: v.strip()),
     "CONTAINR_INGRESS_DOMAIN": ("ingress_domain", lambda v: v.strip().lower()),
     "CONTAINR_INGRESS_ACCESS_LOG": (

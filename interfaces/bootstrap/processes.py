@@ -21,6 +21,7 @@ from adapters.caddy_process import CaddyServer, CaddyStartError
 from adapters.container_stats import MetricsCollection
 from adapters.dns_server import InternalDns
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
+from adapters.ingresses import ReplicatedIngress
 from adapters.readstore.database import ReadDatabase, SqliteReadDatabase
 from application.alert_ports import AlertDelivery
 from application.alert_readings import AlertReadings
@@ -133,6 +134,14 @@ def processes(
             listen=settings.ingress_listen,
             access_log=settings.ingress_access_log,
         )
+        if settings.more_ingress_admins:  # more ingress nodes serving the same routes
+            ingress = ReplicatedIngress(
+                [ingress]
+                + [
+                    CaddyIngress(admin, listen=settings.ingress_listen)
+                    for admin in settings.more_ingress_admins
+                ]
+            )
     elif ingress is None and settings.is_embedded and CaddyServer.available():
         ingress = _embedded_caddy(settings, stop, extra)
     if parts.wake is not None and parts.wake.ingress is None:
@@ -435,8 +444,9 @@ def _metrics_collection(
         return found
 
     collection.add_source(AppMetricsSource(collection.targets, scrape_endpoints))
-    if isinstance(ingress, CaddyIngress) and ingress.access_log is not None:
-        collection.add_source(_route_metrics(ingress, ingress.access_log, settings.instance))
+    first = ingress.primary if isinstance(ingress, ReplicatedIngress) else ingress
+    if isinstance(first, CaddyIngress) and first.access_log is not None:
+        collection.add_source(_route_metrics(first, first.access_log, settings.instance))
     return collection
 
 
