@@ -331,12 +331,9 @@ class Reconciler:
         self._last = (owned, homes)
         if self._running_loop:
             self._follow_deaths(engines)
-        for endpoint, runtime in engines.items():
-            try:
-                actual = runtime.containers({MANAGED: "true", INSTANCE: self.instance})
-            except ContainerEngineError as e:
-                log.warning("cannot list containers at %s: %s", endpoint, e)
-                continue
+        listings = self._listings(engines)
+        for endpoint, actual in listings.items():
+            runtime = engines[endpoint]
             by_deployment: dict[str, list[ContainerInfo]] = {}
             # A cron run's one-off container is the cron process's to handle, and a backup's
             # or restore's helpers and scratch databases the backup process's.
@@ -376,6 +373,28 @@ class Reconciler:
         self._sync_ingress(routes, desired, starting)
         self._move_off_draining_nodes(desired, active)
         self._step_snapshots()
+        if len(listings) == len(engines):  # every container was seen
+            self._forget_removed({x.id for actual in listings.values() for x in actual})
+
+    def _listings(self, engines: Mapping[str, ContainerRuntime]) -> dict[str, list[ContainerInfo]]:
+        """This installation's containers on each engine that answers."""
+        found = {}
+        for endpoint, runtime in engines.items():
+            try:
+                found[endpoint] = runtime.containers({MANAGED: "true", INSTANCE: self.instance})
+            except ContainerEngineError as e:
+                log.warning("cannot list containers at %s: %s", endpoint, e)
+        return found
+
+    def _forget_removed(self, existing: set[str]) -> None:
+        """Drop what this process keeps of containers that no longer exist (their finished
+        log followers), so a long-running leader's memory does not grow with every one."""
+        for gone in [
+            i for i, t in self._followers.items() if i not in existing and not t.is_alive()
+        ]:
+            del self._followers[gone]
+        for gone in [i for i in self._logs_read if i not in existing]:
+            del self._logs_read[gone]
 
     def _step_snapshots(self) -> None:
         if self.snapshots is not None:
