@@ -27,6 +27,7 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
+from application.node_containers import NodeContainers
 from application.notifications import NotifierTests
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
@@ -115,6 +116,8 @@ class Services:
     alert_delivery: AlertDelivery | None = None
     """Where the alert process hands notifications over to the notifiers (issue 17)."""
     agents: AgentGateway | None = None
+    node_containers: NodeContainers | None = None
+    """The node page's containers: listed, started, stopped, restarted (issue 18)."""
     """Node agents: join tokens, credentials, heartbeats (issue 18; None: not wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -63,6 +63,7 @@ from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
 from application.metrics_readings import StoreReplicaMetrics
+from application.node_containers import NodeContainers
 from application.notifications import AlertNotifications, NotifierTests, NotifierTransport
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
@@ -316,6 +317,7 @@ def bootstrap(
         git_providers=git_providers,
         git=git,
         databases=DatabaseFigures(queries, runtimes, settings.docker_host),
+        node_containers=NodeContainers(runtimes, settings.instance),
         sign_in=ProviderSignIn(
             sign_in_providers(settings),
             store=store,
