@@ -149,6 +149,11 @@ class CaddyIngress:
         self._lock = threading.Lock()
 
     @property
+    def admin_url(self) -> str:
+        """Caddy's admin API this ingress configures."""
+        return self._admin_url
+
+    @property
     def access_log(self) -> str | None:
         """The file our server's access log goes to (None: no access log)."""
         return self._access_log

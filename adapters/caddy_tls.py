@@ -16,20 +16,9 @@ import msgspec
 from cryptography import x509
 
 from adapters.caddy import IngressError
+from application.runtime_ports import CertificateState
 
 Issuer = Literal["acme", "internal"]
-
-
-class CertificateState(msgspec.Struct, frozen=True, kw_only=True):
-    """A domain's certificate as the HTTPS listener serves it now."""
-
-    domain: str
-    state: Literal["pending", "issued", "failed"]
-    not_after: str | None = None
-    """When the certificate expires (ISO 8601, UTC), once issued."""
-    issuer: str | None = None
-    reason: str | None = None
-    """Why it is pending or failed."""
 
 
 class CaddyCertificates:
@@ -114,6 +103,33 @@ class CaddyCertificates:
             self._call("POST", "/load", msgspec.json.encode(config))
 
     def state(self, domain: str) -> CertificateState:
+        """The certificate the HTTPS listener serves for ``domain`` now (see CertificateProbe)."""
+        return CertificateProbe(self._tls_listen, timeout=self._timeout).state(domain)
+
+    def _call(self, method: str, path: str, body: bytes | None = None) -> httpx.Response:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        try:
+            response = self._client.request(method, path, content=body, headers=headers)
+        except httpx.HTTPError as e:
+            raise IngressError(
+                f"the Caddy admin API at {self._admin_url} is unreachable ({method} {path}): "
+                f"{type(e).__name__}: {e}"
+            ) from e
+        if response.status_code >= 400:
+            raise IngressError(
+                f"Caddy refused {method} {path} ({response.status_code}): {response.text.strip()}"
+            )
+        return response
+
+
+class CertificateProbe:
+    """Reads the certificate an HTTPS listener serves for a name, as a client would."""
+
+    def __init__(self, tls_listen: str, *, timeout: float = 5) -> None:
+        self._tls_listen = tls_listen
+        self._timeout = timeout
+
+    def state(self, domain: str) -> CertificateState:
         """The certificate the HTTPS listener serves for ``domain`` now (by a handshake with
         it as SNI, within the deadline): issued with its expiry, else pending or failed."""
         host, _, port = self._tls_listen.rpartition(":")
@@ -151,18 +167,3 @@ class CaddyCertificates:
             not_after=cert.not_valid_after_utc.isoformat(),
             issuer=cert.issuer.rfc4514_string(),
         )
-
-    def _call(self, method: str, path: str, body: bytes | None = None) -> httpx.Response:
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        try:
-            response = self._client.request(method, path, content=body, headers=headers)
-        except httpx.HTTPError as e:
-            raise IngressError(
-                f"the Caddy admin API at {self._admin_url} is unreachable ({method} {path}): "
-                f"{type(e).__name__}: {e}"
-            ) from e
-        if response.status_code >= 400:
-            raise IngressError(
-                f"Caddy refused {method} {path} ({response.status_code}): {response.text.strip()}"
-            )
-        return response

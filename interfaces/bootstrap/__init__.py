@@ -24,6 +24,7 @@ from adapters.auth import (
 )
 from adapters.backup_stores import DirectoryAndS3Stores
 from adapters.caddy import CaddyIngress
+from adapters.caddy_tls import CertificateProbe
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
 from adapters.database_dumps import DockerDatabaseDumps
@@ -318,6 +319,11 @@ def bootstrap(
         git=git,
         databases=DatabaseFigures(queries, runtimes, settings.docker_host),
         node_containers=NodeContainers(runtimes, settings.instance),
+        certificates=(
+            CertificateProbe(settings.ingress_tls_listen)
+            if settings.ingress_tls_listen is not None
+            else None
+        ),
         sign_in=ProviderSignIn(
             sign_in_providers(settings),
             store=store,

@@ -27,6 +27,7 @@ from application.notifications import NotifierTests
 from application.ports import Clock
 from application.readgate import Row, Table
 from application.reads import Reads
+from application.runtime_ports import CertificateReader
 from application.services import Services
 
 MAX_PREFETCHED = 10_000
@@ -134,6 +135,11 @@ class GqlContext:
         if self._services.node_containers is None:
             raise UnavailableError("this server reaches no node engines")
         return self._services.node_containers
+
+    @property
+    def certificates(self) -> CertificateReader | None:
+        """Reads custom domains' certificates off the HTTPS listener (None: none here)."""
+        return self._services.certificates
 
     @property
     def databases(self) -> DatabaseFigures | None:
