@@ -150,7 +150,7 @@ class CaddyIngress:
 
     @property
     def admin_url(self) -> str:
-        """Where its admin API is."""
+        """Caddy's admin API this ingress configures."""
         return self._admin_url
 
     @property

@@ -26,6 +26,7 @@ from application.bus import CommandBus, Context
 from application.eventstore import EventStore
 from application.handlers.agents import AgentRefusedError
 from application.metrics_ports import (
+    NODE_CPU_CORES,
     NODE_CPUS,
     NODE_DISK_TOTAL_BYTES,
     NODE_DISK_USED_BYTES,
@@ -368,9 +369,13 @@ class AgentGateway:
             return
         self._sampled[node_id] = now
         caps, usage = heartbeat.capabilities, heartbeat.usage
+        cpus = _number(caps.get("cpus"))
         values: dict[str, float | None] = {
+            # the host's load in cores (the agent reports load per CPU), so the node's CPU
+            # chart has points for agent nodes too
+            NODE_CPU_CORES: usage.cpu_load * cpus if cpus is not None else None,
             NODE_MEMORY_BYTES: float(usage.memory_used_bytes),
-            NODE_CPUS: _number(caps.get("cpus")),
+            NODE_CPUS: cpus,
             NODE_MEMORY_TOTAL_BYTES: _number(caps.get("memory_bytes")),
             NODE_DISK_USED_BYTES: float(sum(d.used_bytes for d in usage.disks)),
             NODE_DISK_TOTAL_BYTES: float(sum(d.total_bytes for d in usage.disks)),

@@ -468,6 +468,34 @@ class Ingress(Protocol):
         ...
 
 
+class CertificateState(msgspec.Struct, frozen=True, kw_only=True):
+    """A custom domain's certificate as the HTTPS listener serves it now (issue 18)."""
+
+    domain: str
+    state: Literal["pending", "issued", "failed"]
+    not_after: str | None = None
+    """When the certificate expires (ISO 8601, UTC), once issued."""
+    issuer: str | None = None
+    reason: str | None = None
+    """Why it is pending or failed."""
+
+
+class CertificateReader(Protocol):
+    """Reads which certificate the ingress serves for a custom domain (issue 18)."""
+
+    def state(self, domain: str) -> CertificateState:
+        """The certificate served for ``domain`` now (within a deadline)."""
+        ...
+
+
+class Certificates(CertificateReader, Protocol):
+    """Certificates for custom domains, obtained and renewed by the ingress (issue 18)."""
+
+    def apply(self, domains: list[str]) -> None:
+        """Have certificates obtained, renewed and served for exactly these domains."""
+        ...
+
+
 class EngineTls(msgspec.Struct, frozen=True, kw_only=True):
     """The client certificates a tcp:// engine is reached with (PEM; the key revealed, for
     the adapter only)."""

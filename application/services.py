@@ -27,6 +27,7 @@ from application.git_sources import GitSources
 from application.hypervisor_ports import MetricStore
 from application.logs import LogStore
 from application.metrics_ports import TimeSeriesStore
+from application.node_containers import NodeContainers
 from application.notifications import NotifierTests
 from application.plans import BuildPlans
 from application.ports import Clock, EventSignal, SecretBox
@@ -37,6 +38,7 @@ from application.readgate import Observer
 from application.readmodels import AnalyticsQueries, DashboardQueries, HistoryQueries, ReadStore
 from application.reads import Reads
 from application.repository_check import RepositoryCheck
+from application.runtime_ports import CertificateReader
 from application.settings import Settings
 from application.sign_in import ProviderSignIn
 from application.wake import WakeGate
@@ -115,6 +117,10 @@ class Services:
     alert_delivery: AlertDelivery | None = None
     """Where the alert process hands notifications over to the notifiers (issue 17)."""
     agents: AgentGateway | None = None
+    node_containers: NodeContainers | None = None
+    certificates: CertificateReader | None = None
+    """Reads custom domains' certificates off the HTTPS listener (None: no HTTPS listener)."""
+    """The node page's containers: listed, started, stopped, restarted (issue 18)."""
     """Node agents: join tokens, credentials, heartbeats (issue 18; None: not wired in)."""
     _waiter: list[PositionWaiter] = field(default_factory=list)
     _waiter_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -79,6 +79,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     each; one that was away is brought level when it is back. Needs ``ingress_admin``."""
     ingress_listen: str = "127.0.0.1:8080"
     """Where Caddy serves the deployed web services."""
+    ingress_tls_listen: str | None = None
+    """Where Caddy serves custom domains over HTTPS with certificates it obtains itself
+    (e.g. 0.0.0.0:443; issue 18). Unset: custom domains are served over plain HTTP only."""
+    ingress_tls_issuer: str = "acme"
+    """Who issues those certificates: acme (Let's Encrypt, needs ``acme_email``) or internal
+    (Caddy's own CA, for hosts no ACME server can reach)."""
+    acme_email: str | None = None
+    """The email of the ACME account (expiry notices go there)."""
     ingress_access_log: str | None = None
     """A file Caddy writes its access log to and Containr reads for each service's requests,
     errors and latency (an outside Caddy must be able to write it, Containr to read it).
@@ -520,6 +528,12 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     ),
     "CONTAINR_INGRESS_LISTEN": ("ingress_listen", lambda v: v.strip()),
     "CONTAINR_INGRESS_DOMAIN": ("ingress_domain", lambda v: v.strip().lower()),
+    "CONTAINR_INGRESS_TLS_LISTEN": ("ingress_tls_listen", lambda v: v.strip() or None),
+    "CONTAINR_INGRESS_TLS_ISSUER": (
+        "ingress_tls_issuer",
+        lambda v: _one_of("CONTAINR_INGRESS_TLS_ISSUER", ("acme", "internal"), v.strip().lower()),
+    ),
+    "CONTAINR_ACME_EMAIL": ("acme_email", lambda v: v.strip() or None),
     "CONTAINR_INGRESS_ACCESS_LOG": (
         "ingress_access_log",
         lambda v: _absolute_file("CONTAINR_INGRESS_ACCESS_LOG", v),

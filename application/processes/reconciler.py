@@ -42,6 +42,7 @@ from application.processes.support import (
 from application.queries import Queries
 from application.readmodels import DashboardQueries
 from application.runtime_ports import (
+    Certificates,
     ContainerEngineError,
     ContainerInfo,
     ContainerRuntime,
@@ -151,6 +152,7 @@ class Reconciler:
         local_endpoint: str,
         snapshots: SnapshotProcess | None = None,
         wake: WakeTokens | None = None,
+        certificates: Certificates | None = None,
     ) -> None:
         self.bus = bus
         self.queries = queries
@@ -164,6 +166,9 @@ class Reconciler:
         self.local_endpoint = local_endpoint
         self.snapshots = snapshots
         self.wake = wake
+        self.certificates = certificates
+        """Certificates for the custom domains (None: the ingress serves plain HTTP only)."""
+        self._certified: list[str] | None = None
         """Signs the routes of sleeping services to the wake handler (None: they have none)."""
         """Volume snapshots, stepped after each reconciliation (they quiesce services)."""
         self._ctx = Context(actor=ACTOR)
@@ -371,6 +376,7 @@ class Reconciler:
             if route is not None:
                 routes[route.id] = route
         self._sync_ingress(routes, desired, starting)
+        self._sync_certificates(desired)
         self._move_off_draining_nodes(desired, active)
         self._step_snapshots()
         if len(listings) == len(engines):  # every container was seen
@@ -938,6 +944,16 @@ class Reconciler:
                 and route_name not in starting  # the deployer may have just switched it
             ):
                 self.ingress.remove(route_name)
+
+    def _sync_certificates(self, desired: dict[str, Desired]) -> None:
+        """Have the ingress hold certificates for every live service's custom domains
+        (issue 18); it is told only when that set changes (and once after a start)."""
+        if self.certificates is None:
+            return
+        domains = sorted({d for wanted in desired.values() for d in wanted.service.spec.domains})
+        if domains != self._certified:
+            self.certificates.apply(domains)
+            self._certified = domains
 
     def _follow_logs(
         self, runtime: ContainerRuntime, deployment: Deployment, running: list[ContainerInfo]

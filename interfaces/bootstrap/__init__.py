@@ -24,6 +24,7 @@ from adapters.auth import (
 )
 from adapters.backup_stores import DirectoryAndS3Stores
 from adapters.caddy import CaddyIngress
+from adapters.caddy_tls import CertificateProbe
 from adapters.changefeed import InProcessChangeFeed, RedisChangeFeed
 from adapters.clock import SystemClock
 from adapters.database_dumps import DockerDatabaseDumps
@@ -63,6 +64,7 @@ from application.hypervisor_ports import Hypervisors
 from application.limits import AuthPolicy, BoundedHasher
 from application.member_pass import MemberPasses, derive_pass_key
 from application.metrics_readings import StoreReplicaMetrics
+from application.node_containers import NodeContainers
 from application.notifications import AlertNotifications, NotifierTests, NotifierTransport
 from application.plans import BuildPlans, build_engine
 from application.ports import Clock, PasswordHasher, RateLimiter, SecretBox
@@ -316,6 +318,12 @@ def bootstrap(
         git_providers=git_providers,
         git=git,
         databases=DatabaseFigures(queries, runtimes, settings.docker_host),
+        node_containers=NodeContainers(runtimes, settings.instance),
+        certificates=(
+            CertificateProbe(settings.ingress_tls_listen)
+            if settings.ingress_tls_listen is not None
+            else None
+        ),
         sign_in=ProviderSignIn(
             sign_in_providers(settings),
             store=store,

@@ -18,6 +18,7 @@ from uuid import UUID
 from adapters.app_metrics import AppMetricsSource
 from adapters.caddy import CaddyIngress
 from adapters.caddy_process import CaddyServer, CaddyStartError
+from adapters.caddy_tls import CaddyCertificates
 from adapters.container_stats import MetricsCollection
 from adapters.dns_server import InternalDns
 from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
@@ -201,6 +202,7 @@ def processes(
             ),
         ),
         wake=parts.wake.tokens if parts.wake is not None else None,
+        certificates=_certificates(settings, ingress),
     )
     reconciler.replicas = deployer.replicas  # pulls by digest from the same registries
     previews = PreviewProcess(
@@ -514,6 +516,22 @@ def _embedded_caddy(
     threads.append(thread)
     access_log = settings.ingress_access_log or str(settings.data_path / "caddy" / "access.log")
     return CaddyIngress(server.admin_url, listen=settings.ingress_listen, access_log=access_log)
+
+
+def _certificates(settings: Settings, ingress: object) -> CaddyCertificates | None:
+    """Certificates for custom domains through the same Caddy, when an HTTPS listener is
+    configured (issue 18); with several ingress nodes, through the first."""
+    if isinstance(ingress, ReplicatedIngress):
+        ingress = ingress.primary
+    if settings.ingress_tls_listen is None or not isinstance(ingress, CaddyIngress):
+        return None
+    return CaddyCertificates(
+        ingress.admin_url,
+        tls_listen=settings.ingress_tls_listen,
+        http_listen=settings.ingress_listen,
+        issuer="internal" if settings.ingress_tls_issuer == "internal" else "acme",
+        email=settings.acme_email,
+    )
 
 
 def start_processes(

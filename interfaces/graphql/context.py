@@ -22,10 +22,12 @@ from application.commands import Command
 from application.database_figures import DatabaseFigures
 from application.errors import UnavailableError
 from application.git_sources import GitSources
+from application.node_containers import NodeContainers
 from application.notifications import NotifierTests
 from application.ports import Clock
 from application.readgate import Row, Table
 from application.reads import Reads
+from application.runtime_ports import CertificateReader
 from application.services import Services
 
 MAX_PREFETCHED = 10_000
@@ -126,6 +128,18 @@ class GqlContext:
         """The providers people may sign in with here (GitHub, GitLab)."""
         flow = self._services.sign_in
         return flow.names if flow is not None else ()
+
+    @property
+    def node_containers(self) -> NodeContainers:
+        """The node page's containers, asked of the nodes' engines (issue 18)."""
+        if self._services.node_containers is None:
+            raise UnavailableError("this server reaches no node engines")
+        return self._services.node_containers
+
+    @property
+    def certificates(self) -> CertificateReader | None:
+        """Reads custom domains' certificates off the HTTPS listener (None: none here)."""
+        return self._services.certificates
 
     @property
     def databases(self) -> DatabaseFigures | None:

@@ -15,7 +15,16 @@ from application import commands as c
 from application.bus import CommandResult
 from application.errors import ForbiddenError
 from application.secrets import Secret
-from interfaces.graphql import access, agents, alerts, autoscaling, git, notifiers, previews
+from interfaces.graphql import (
+    access,
+    agents,
+    alerts,
+    autoscaling,
+    git,
+    node_containers,
+    notifiers,
+    previews,
+)
 from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql.context import GqlContext
 from interfaces.graphql.fields import Arg, entity, mutation, uuid_of
@@ -588,6 +597,9 @@ class Mutation:
     # Notifiers (issue 17)
     create_join_token = agents.create_join_token_field
     revoke_agent_credential = agents.revoke_agent_credential
+    start_node_container = node_containers.start_node_container_field
+    stop_node_container = node_containers.stop_node_container_field
+    restart_node_container = node_containers.restart_node_container_field
     create_notifier = notifiers.create_notifier
     update_notifier = notifiers.update_notifier
     delete_notifier = notifiers.delete_notifier

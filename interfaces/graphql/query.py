@@ -15,6 +15,7 @@ from interfaces.graphql import alerts, git
 from interfaces.graphql import autoscaling as autoscaling_fields
 from interfaces.graphql import backup_destinations as destinations
 from interfaces.graphql import metrics as metric_fields
+from interfaces.graphql import node_containers as node_container_fields
 from interfaces.graphql import notifiers as notifier_fields
 from interfaces.graphql import previews as preview_fields
 from interfaces.graphql.context import GqlContext
@@ -291,6 +292,7 @@ class Query:
     node_metrics = _field(node_metrics, "A cluster node's measurements over a time range.")
     service_metrics = _field(metric_fields.service_metrics, metric_fields.SERVICE_METRICS_DOC)
     docker_node_metrics = _field(metric_fields.docker_node_metrics, metric_fields.NODE_METRICS_DOC)
+    node_containers = node_container_fields.node_containers_field
     audit_log = _field(audit_log, "The audit timeline, newest first; `before` is a position.")
     analytics = _field(analytics, "Per day: deployments, success, change-failure rate, lead time.")
     logs = _field(

@@ -288,6 +288,33 @@ class ServiceUrl:
         "for now: no certificates yet)."
     )
 
+    @strawberry.field(
+        description="For a custom domain when the ingress has an HTTPS listener: its "
+        "certificate as served now (pending, issued with its expiry, or failed with a reason); "
+        "null otherwise."
+    )
+    def certificate(self, info: Info[GqlContext, None]) -> DomainCertificate | None:
+        context = ctx(info)
+        reader = context.certificates
+        if not self.custom or reader is None:
+            return None
+        context.cacheable = False  # read off the listener, not the read models
+        found = reader.state(self.host)
+        return DomainCertificate(
+            state=found.state,
+            not_after=datetime.fromisoformat(found.not_after) if found.not_after else None,
+            issuer=found.issuer,
+            reason=found.reason,
+        )
+
+
+@strawberry.type(description="A custom domain's certificate, as the HTTPS listener serves it.")
+class DomainCertificate:
+    state: str = strawberry.field(description="pending, issued or failed")
+    not_after: datetime | None = strawberry.field(description="When it expires, once issued.")
+    issuer: str | None
+    reason: str | None = strawberry.field(description="Why it is pending or failed.")
+
 
 @strawberry.type
 class ClusterNode:

@@ -209,6 +209,12 @@ CASES: dict[str, Case] = {
         "{ at value } }",
         "node",
     ),
+    "Query.nodeContainers": q(
+        "read",
+        "query($node: ID!) { nodeContainers(nodeId: $node) { id state } }",
+        "node",
+        tolerate=("UNAVAILABLE",),  # the seeded node's engine may not answer
+    ),
     "Query.logs": q(
         "read",
         "query($service: ID!, $deployment: ID!) { logs(serviceId: $service, "
@@ -711,6 +717,24 @@ CASES: dict[str, Case] = {
         "mutation($node: ID!) { revokeAgentCredential(id: $node) }",
         "node",
         tolerate=("CONFLICT",),  # the seeded node is a Docker endpoint: it has no agent
+    ),
+    "Mutation.startNodeContainer": m(
+        "manage",
+        'mutation($node: ID!) { startNodeContainer(nodeId: $node, containerId: "none") { id } }',
+        "node",
+        tolerate=("NOT_FOUND", "UNAVAILABLE"),  # no such container on the seeded node
+    ),
+    "Mutation.stopNodeContainer": m(
+        "manage",
+        'mutation($node: ID!) { stopNodeContainer(nodeId: $node, containerId: "none") { id } }',
+        "node",
+        tolerate=("NOT_FOUND", "UNAVAILABLE"),  # no such container on the seeded node
+    ),
+    "Mutation.restartNodeContainer": m(
+        "manage",
+        'mutation($node: ID!) { restartNodeContainer(nodeId: $node, containerId: "none") { id } }',
+        "node",
+        tolerate=("NOT_FOUND", "UNAVAILABLE"),  # no such container on the seeded node
     ),
     "Mutation.registerCluster": m(
         "manage",

@@ -31,6 +31,7 @@ from application.processes.deployer import Deployer, DeployerConfig
 from application.processes.reconciler import Reconciler
 from application.processes.support import DEPLOYMENT, INSTANCE, MANAGED, ORGANIZATION, REPLICA
 from application.runtime_ports import (
+    CertificateState,
     ContainerInfo,
     ContainerRuntime,
     ContainerSpec,
@@ -1018,3 +1019,29 @@ def test_draining_a_node_moves_its_replicas_elsewhere_through_a_redeploy(rig: Ri
     rig.reconciler.tick()
     rig.sync()
     assert rig.world.app.dashboard.active_deployments() == []  # nothing more to move
+
+
+class RecordedCertificates:
+    """Certificates that record which domains they were asked for (the port's fake)."""
+
+    def __init__(self) -> None:
+        self.applied: list[list[str]] = []
+
+    def apply(self, domains: list[str]) -> None:
+        self.applied.append(list(domains))
+
+    def state(self, domain: str) -> CertificateState:
+        return CertificateState(domain=domain, state="pending")
+
+
+def test_the_reconciler_asks_for_certificates_for_the_live_custom_domains_once_per_change(
+    rig: Rig,
+) -> None:
+    rig.run(c.UpdateService(service_id=rig.world.service, domains=["Shop.example.com"]))
+    rig.deploy()
+    certificates = RecordedCertificates()
+    rig.reconciler.certificates = certificates
+    rig.reconciler.tick()
+    rig.reconciler.tick()
+    assert certificates.applied == [["shop.example.com"]]
+    assert "shop.example.com" in rig.ingress.routes()[0].hosts

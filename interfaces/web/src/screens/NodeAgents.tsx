@@ -2,7 +2,7 @@
 // containers (refreshed every 5 s, as heartbeats come); revoking an agent's credential; and a
 // dialog that makes a one-time join token and shows the `containr agent join …` command.
 
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import {
   CreateJoinTokenDocument,
@@ -14,6 +14,7 @@ import { ConfirmDialog, Dialog } from "../components/Dialog";
 import { ErrorMessage, StateBadge, Time } from "../components/ui";
 import { useNow } from "../hooks/misc";
 import { formatBytes, formatPercent, formatRelative } from "../lib/format";
+import { NodeContainers } from "./NodeContainers";
 
 /** The command a host runs to join with ``token``. */
 export function joinCommand(origin: string, token: string): string {
@@ -44,9 +45,11 @@ interface AgentProps {
   busy: boolean;
   onRevoke: () => void;
   now?: Date;
+  /** The node's containers as its engine reports them now (instead of the last heartbeat's). */
+  containers?: ReactNode;
 }
 
-export function AgentDetails({ name, agent, canManage, busy, onRevoke, now = new Date() }: AgentProps) {
+export function AgentDetails({ name, agent, canManage, busy, onRevoke, now = new Date(), containers }: AgentProps) {
   const state = !agent.credentialActive ? "revoked" : agent.connected ? "connected" : "disconnected";
   return (
     <div className="card space-y-3 p-4" data-testid={`agent-${name}`}>
@@ -80,7 +83,9 @@ export function AgentDetails({ name, agent, canManage, busy, onRevoke, now = new
           })}
         </dl>
       ) : null}
-      {agent.containers.length ? (
+      {containers !== undefined ? (
+        containers
+      ) : agent.containers.length ? (
         <table className="table text-xs" data-testid="agent-containers">
           <thead>
             <tr>
@@ -166,7 +171,10 @@ export function NodeAgents({ organizationId }: { organizationId: string }) {
       {agents.length === 0 && organization ? <p className="text-sm muted">No host has joined with an agent yet.</p> : null}
       {agents.map((n) =>
         n.agent ? (
-          <AgentDetails key={n.id} name={n.name} agent={n.agent} canManage={organization?.canManage ?? false} busy={revoked.fetching} onRevoke={() => setPending({ id: n.id, name: n.name })} now={now} />
+          <AgentDetails key={n.id} name={n.name} agent={n.agent} canManage={organization?.canManage ?? false} busy={revoked.fetching} onRevoke={() => setPending({ id: n.id, name: n.name })}
+            now={now}
+            containers={<NodeContainers nodeId={n.id} canManage={organization?.canManage ?? false} />}
+          />
         ) : null,
       )}
       <ConfirmDialog

@@ -9,6 +9,7 @@ import { useCanvas } from "../ProjectCanvas";
 import { BackupsTab } from "./Backups";
 import { ConnectTab } from "./Connect";
 import { DeploymentsTab } from "./Deployments";
+import { DomainCertificates } from "./DomainCertificates";
 import { LogsTab } from "./Logs";
 import { MetricsTab } from "./Metrics";
 import { OverviewTab } from "./Overview";
@@ -63,6 +64,7 @@ export default function ServicePanel() {
           </p>
           <div data-testid="panel-urls">
             <ServiceUrls urls={state?.urls ?? []} className="mt-1" />
+            {state?.urls.some((u) => u.custom) ? <DomainCertificates serviceId={service.id} environmentId={canvas.environment?.id} /> : null}
           </div>
         </div>
         <div className="flex items-center gap-2">
