@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from application.secrets import Secret
+from domain.buildplan.base_images import parse_base_images
 from domain.deployment import DeadlinePolicy
 from domain.errors import InvalidValueError
 from domain.image_registry import check_address
@@ -203,6 +204,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """The password of the installation's registry (never logged)."""
     registry_timeout_seconds: int = 600
     """The deadline of each push of a built image, and of each pull of one onto a node."""
+    base_images: dict[str, str] = msgspec.field(default_factory=dict)
+    """Base images replaced in every generated and user Dockerfile's ``FROM`` before a build
+    (air-gapped hosts), e.g. ``node:20-bookworm-slim`` -> ``registry.internal/node:20``."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -471,6 +475,13 @@ def _registry_url(value: str) -> str:
         raise SettingsError(f"CONTAINR_REGISTRY_URL: {e.message}") from None
 
 
+def _base_images(value: str) -> dict[str, str]:
+    try:
+        return parse_base_images(value)
+    except InvalidValueError as e:
+        raise SettingsError(f"CONTAINR_BASE_IMAGES: {e.message}") from None
+
+
 def _docker_host(value: str) -> str:
     if urlsplit(value).scheme not in ("unix", "tcp", "ssh", "http", "https"):
         raise SettingsError(
@@ -605,4 +616,5 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
         "registry_timeout_seconds",
         lambda v: _int_in("CONTAINR_REGISTRY_TIMEOUT", v, 5, 3600),
     ),
+    "CONTAINR_BASE_IMAGES": ("base_images", _base_images),
 }

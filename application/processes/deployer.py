@@ -15,9 +15,9 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -61,6 +61,7 @@ from application.runtime_ports import (
     SourceRepository,
 )
 from domain.buildplan import PlanOverrides, detect, files_to_read
+from domain.buildplan.base_images import map_base_images
 from domain.deployment import Deployment, DeploymentState
 from domain.failover import place_under
 from domain.ids import Actor, NodeId, ServiceId
@@ -121,6 +122,8 @@ class DeployerConfig:
     parallel: int = 4
     access_dial: str | None = None
     """Where the ingress reaches Containr's access check (members-only environments)."""
+    base_images: Mapping[str, str] = field(default_factory=dict)
+    """Base images replaced in every Dockerfile's ``FROM`` before a build (issue 18)."""
 
 
 class Deployer:
@@ -519,7 +522,10 @@ class Deployer:
         output(f"build plan: {plan.summary}")
         for note in plan.notes:
             output(f"  {note}")
-        return plan.dockerfile
+        dockerfile_text = map_base_images(plan.dockerfile, self.config.base_images)
+        if dockerfile_text != plan.dockerfile:
+            output("  base images mapped for this installation's registry")
+        return dockerfile_text
 
     # Placing and starting
 

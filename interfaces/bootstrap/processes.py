@@ -165,6 +165,7 @@ def processes(
             ingress_domain=settings.ingress_domain,
             instance=settings.instance,
             access_dial=settings.access_dial,
+            base_images=settings.base_images,
         ),
     )
     reconciler = Reconciler(

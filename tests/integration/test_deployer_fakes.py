@@ -7,6 +7,7 @@ ports. Read models are brought up to date explicitly between steps; no thread lo
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import tarfile
 import uuid
@@ -347,6 +348,20 @@ def test_the_build_log_has_the_build_output_with_variable_values_masked(rig: Rig
     assert f"Step 2/4 : RUN echo connecting with {MASK}" in build_log
     assert f"connecting with {MASK}" in build_log
     assert not [line for line in rig.log(deployment.id) if SECRET in line]
+
+
+def test_mapped_base_images_are_built_from_the_installations_registry(rig: Rig) -> None:
+    # Air-gapped hosts (issue 18): the FROM of the user's Dockerfile is rewritten before the
+    # build; the image it named is not on the engine, the one it maps to is.
+    mirror = "registry.internal/alpine:3.20"
+    rig.runtime.remove_image(BASE_IMAGE)
+    rig.runtime.add_image(mirror)
+    rig.deployer.config = dataclasses.replace(rig.deployer.config, base_images={BASE_IMAGE: mirror})
+    deployment = rig.deploy(rig.commits[0])
+    assert deployment.state is S.HEALTHY
+    build_log = rig.log(deployment.id, "build")
+    assert any(line.startswith(f"Step 1/4 : FROM {mirror}") for line in build_log)
+    assert "  base images mapped for this installation's registry" in build_log
 
 
 # 2. Image reuse
