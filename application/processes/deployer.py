@@ -29,7 +29,7 @@ from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.health import probe_once
-from application.processes.replicas import Replicas
+from application.processes.replicas import Replicas, held_port
 from application.processes.support import (
     DEPLOYMENT,
     ENVIRONMENT,
@@ -65,7 +65,7 @@ from domain.buildplan.base_images import map_base_images
 from domain.deployment import Deployment, DeploymentState
 from domain.failover import place_under
 from domain.ids import Actor, NodeId, ServiceId
-from domain.node import Node, NodeState
+from domain.node import Node, NodeState, PortsExhaustedError
 from domain.project import PlacementPreference
 from domain.scheduling import NodeSnapshot, PlacementRequest, Strategy
 from domain.service import Service
@@ -553,16 +553,28 @@ class Deployer:
                 deployment, "unplaced", f"cannot place replicas: {placement.unplaced[0].reason}"
             )
             return
-        self._send(
-            c.StartReplicas(
-                deployment_id=deployment.id,
-                operation_id=f"{deployment.id}:start",
-                placements={
-                    i: d.node_id for i, d in enumerate(placement.decisions) if d.node_id is not None
-                },
-                explanation=explanation,
-            )
+        start = c.StartReplicas(
+            deployment_id=deployment.id,
+            operation_id=f"{deployment.id}:start",
+            placements={
+                i: d.node_id for i, d in enumerate(placement.decisions) if d.node_id is not None
+            },
+            explanation=explanation,
         )
+        try:
+            result = self.bus.execute(start, self._ctx)
+        except PortsExhaustedError as e:
+            # No host port left for a replica on its node (issue 18): the release fails
+            # saying which range on which node is full; nothing was recorded for it.
+            self._fail(deployment, "ports", str(e))
+            return
+        except UnavailableError:
+            raise
+        except (DomainError, ApplicationError) as e:
+            log.info("StartReplicas refused: %s", e)
+            return
+        if self._wait_for is not None and result.position is not None:
+            self._wait_for(result.position)
 
     def _strategy(self, deployment: Deployment) -> Strategy:
         """The project's preference (issue 16): pack replicas onto the fullest nodes that fit
@@ -622,7 +634,14 @@ class Deployer:
                     (
                         runtime,
                         self.replicas.ensure(
-                            runtime, deployment, service, environment.name, replica, env, output
+                            runtime,
+                            deployment,
+                            service,
+                            environment.name,
+                            replica,
+                            env,
+                            output,
+                            held_port(self.queries, deployment, replica),
                         ),
                     )
                 )
