@@ -122,6 +122,8 @@ class DeployerConfig:
     parallel: int = 4
     access_dial: str | None = None
     """Where the ingress reaches Containr's access check (members-only environments)."""
+    local_port_range: tuple[int, int] | None = None
+    """The host ports the local engine's replicas publish on (None: the default range)."""
     base_images: Mapping[str, str] = field(default_factory=dict)
     """Base images replaced in every Dockerfile's ``FROM`` before a build (issue 18)."""
 
@@ -827,6 +829,7 @@ class Deployer:
         with self._node_lock:
             node_ids = [row.id for row in self.dashboard.nodes(organization_id)]
             if not node_ids:
+                ports = self.config.local_port_range
                 result = self.bus.execute(
                     c.RegisterNode(
                         organization_id=organization_id,
@@ -835,6 +838,8 @@ class Deployer:
                         cpu_millis=self.config.local_cpu_millis,
                         memory_mb=self.config.local_memory_mb,
                         labels={"containr.io/local": "true"},
+                        port_start=ports[0] if ports else None,
+                        port_end=ports[1] if ports else None,
                     ),
                     self._ctx,
                 )

@@ -166,6 +166,7 @@ def processes(
             instance=settings.instance,
             access_dial=settings.access_dial,
             base_images=settings.base_images,
+            local_port_range=settings.port_range,
         ),
     )
     reconciler = Reconciler(
