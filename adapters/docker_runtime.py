@@ -398,7 +398,7 @@ class DockerRuntime:
         with self._calls(f"creating container {spec.name}"):
             api = self._api()
             host_config = api.create_host_config(
-                port_bindings={spec.port: (_bind_address(self._address), None)}
+                port_bindings={spec.port: (_bind_address(self._address), spec.host_port)}
                 if spec.port
                 else None,
                 nano_cpus=spec.cpu_limit_millis * 1_000_000 if spec.cpu_limit_millis else None,

@@ -667,7 +667,20 @@ class InMemoryRuntime:
 
     def _run(self, info: ContainerInfo) -> None:
         spec = self.specs[info.id]
-        port = next(self._ports) if spec.port is not None else None
+        port = None
+        if spec.port is not None and spec.host_port is not None:
+            # As the engine: a host port another running container publishes is refused.
+            if any(
+                c.host_port == spec.host_port and c.state == "running" and c.id != info.id
+                for c in self.containers_by_id.values()
+            ):
+                raise ContainerEngineError(
+                    f"starting container {info.name}: Bind for 0.0.0.0:{spec.host_port} "
+                    "failed: port is already allocated"
+                )
+            port = spec.host_port
+        elif spec.port is not None:
+            port = next(self._ports)
         addresses = {}
         if spec.network is not None:  # an address of its own on its network, while it runs
             serial = next(self._addresses)

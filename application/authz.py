@@ -256,6 +256,7 @@ RULES: dict[type[c.Command], tuple[Permission, Resolver, str]] = {
     c.RegisterNode: (Permission.MANAGE, _org, "organisation"),
     c.ConfigureNodeTls: (Permission.MANAGE, _node, "node"),
     c.SetNodeAddress: (Permission.MANAGE, _node, "node"),
+    c.SetNodePortRange: (Permission.MANAGE, _node, "node"),
     c.LabelNode: (Permission.MANAGE, _node, "node"),
     c.LabelNodes: (Permission.MANAGE, _nodes, "node"),
     c.CordonNode: (Permission.MANAGE, _node, "node"),

@@ -548,6 +548,10 @@ class RegisterNode(Command, frozen=True):
     address: str | None = None
     """The address the ingress reaches its published ports at (None: the endpoint's host,
     127.0.0.1 for a local socket)."""
+    port_start: int | None = None
+    """The first host port its replicas publish on (None: 20000)."""
+    port_end: int | None = None
+    """The last host port its replicas publish on (None: 29999)."""
     tls_ca_cert: str | None = None
     """For a tcp:// endpoint: the CA certificate (PEM) the engine's certificate is checked
     with; with ``tls_client_cert`` and ``tls_client_key``."""
@@ -571,6 +575,15 @@ class SetNodeAddress(Command, frozen=True):
 
     node_id: UUID
     address: str | None = None
+
+
+class SetNodePortRange(Command, frozen=True):
+    """Publish the node's replicas placed from now on on host ports ``start`` to ``end``
+    (issue 18; 1024-65535)."""
+
+    node_id: UUID
+    start: int
+    end: int
 
 
 class LabelNode(Command, frozen=True):

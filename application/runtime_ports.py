@@ -129,8 +129,11 @@ class ContainerSpec(msgspec.Struct, frozen=True, kw_only=True):
     network: str | None = None
     aliases: list[str] = msgspec.field(default_factory=list)
     port: int | None = None
-    """A container port to publish on an ephemeral host port of the node's address
-    (127.0.0.1 for a local engine; issue 18)."""
+    """A container port to publish on a host port of the node's address (127.0.0.1 for a
+    local engine; issue 18)."""
+    host_port: int | None = None
+    """The host port ``port`` is published on, from the node's range (None: an ephemeral
+    one the engine picks)."""
     cpu_limit_millis: int | None = None
     memory_limit_mb: int | None = None
     restart: Literal["no", "on-failure", "unless-stopped"] = "on-failure"

@@ -13,9 +13,11 @@ from urllib.parse import urlsplit
 import msgspec
 
 from application.secrets import Secret
+from domain.buildplan.base_images import parse_base_images
 from domain.deployment import DeadlinePolicy
 from domain.errors import InvalidValueError
 from domain.image_registry import check_address
+from domain.node import PortRange
 from domain.service_spec import check_image_reference
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -215,6 +217,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """The password of the installation's registry (never logged)."""
     registry_timeout_seconds: int = 600
     """The deadline of each push of a built image, and of each pull of one onto a node."""
+    port_range: tuple[int, int] = (20000, 29999)
+    """The host ports (first, last) replicas on the local engine this installation
+    registers publish on (issue 18)."""
+    base_images: dict[str, str] = msgspec.field(default_factory=dict)
+    """Base images replaced in every generated and user Dockerfile's ``FROM`` before a build
+    (air-gapped hosts), e.g. ``node:20-bookworm-slim`` -> ``registry.internal/node:20``."""
 
     def deadline_policy(self) -> DeadlinePolicy:
         """How long each state of a release may last."""
@@ -496,6 +504,24 @@ def _registry_url(value: str) -> str:
         raise SettingsError(f"CONTAINR_REGISTRY_URL: {e.message}") from None
 
 
+def _port_range(value: str) -> tuple[int, int]:
+    start, dash, end = value.strip().partition("-")
+    try:
+        checked = PortRange(int(start), int(end) if dash else -1).check()
+    except ValueError:
+        raise SettingsError("CONTAINR_PORT_RANGE: must be start-end, like 20000-29999") from None
+    except InvalidValueError as e:
+        raise SettingsError(f"CONTAINR_PORT_RANGE: {e.message}") from None
+    return checked.start, checked.end
+
+
+def _base_images(value: str) -> dict[str, str]:
+    try:
+        return parse_base_images(value)
+    except InvalidValueError as e:
+        raise SettingsError(f"CONTAINR_BASE_IMAGES: {e.message}") from None
+
+
 def _docker_host(value: str) -> str:
     if urlsplit(value).scheme not in ("unix", "tcp", "ssh", "http", "https"):
         raise SettingsError(
@@ -640,4 +666,6 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
         "registry_timeout_seconds",
         lambda v: _int_in("CONTAINR_REGISTRY_TIMEOUT", v, 5, 3600),
     ),
+    "CONTAINR_BASE_IMAGES": ("base_images", _base_images),
+    "CONTAINR_PORT_RANGE": ("port_range", _port_range),
 }

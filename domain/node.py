@@ -67,6 +67,56 @@ class NodeTls:
     client_key: SealedValue
 
 
+@dataclass(frozen=True)
+class PortRange:
+    """The host ports a node publishes its replicas on (issue 18), both ends included."""
+
+    start: int
+    end: int
+
+    def check(self) -> PortRange:
+        """Raise InvalidValueError (naming ``port_range``) unless it is a range of
+        unprivileged ports, start to end."""
+        for end in (self.start, self.end):
+            if not _MIN_PORT <= end <= _MAX_PORT:
+                raise InvalidValueError(
+                    "port_range",
+                    f"{end} is outside {_MIN_PORT}-{_MAX_PORT}; give unprivileged ports "
+                    "like 20000-29999",
+                )
+        if self.start > self.end:
+            raise InvalidValueError(
+                "port_range", f"starts at {self.start}, after its end {self.end}"
+            )
+        return self
+
+    def overlaps(self, other: PortRange) -> bool:
+        """Whether the two ranges share a port."""
+        return self.start <= other.end and other.start <= self.end
+
+    def __contains__(self, port: object) -> bool:
+        return isinstance(port, int) and self.start <= port <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start}\u2013{self.end}"
+
+
+_MIN_PORT, _MAX_PORT = 1024, 65535
+DEFAULT_PORT_RANGE = PortRange(20000, 29999)
+
+
+@dataclass(frozen=True)
+class PortHolder:
+    """Which release's replica holds a published port of a node."""
+
+    deployment_id: UUID
+    replica: int
+
+
+class PortsExhaustedError(RuleViolatedError):
+    """Raised when a node has no free port left in its range for a replica."""
+
+
 class NodeRemovedError(RuleViolatedError):
     """Raised when a removed node is asked to change."""
 
@@ -163,6 +213,38 @@ class Node(ContainrAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.prices = self.prices
 
+    # Published ports (issue 18): each replica's host port comes from its node's range, and
+    # the node records who holds which, so no port is given twice.
+
+    class PortRangeSet(ContainrAggregate.Event):
+        """Replicas placed from now on publish on ports from ``start`` to ``end``."""
+
+        start: int
+        end: int
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.port_range = PortRange(self.start, self.end)
+
+    class PortAllocated(ContainrAggregate.Event):
+        """A release's replica holds ``port`` on this node until it is released."""
+
+        port: int
+        deployment_id: UUID
+        replica: int
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.ports[self.port] = PortHolder(self.deployment_id, self.replica)
+
+    class PortsReleased(ContainrAggregate.Event):
+        """A release's replicas are gone (retired, failed, removed): their ports are free."""
+
+        deployment_id: UUID
+        ports: list[int]
+
+        def apply(self, aggregate: Any) -> None:
+            for port in self.ports:
+                aggregate.ports.pop(port, None)
+
     # Node agents (issue 18): the credential's hash, and transitions of the agent's connection.
     # Heartbeats themselves are measurements, never events.
 
@@ -236,6 +318,9 @@ class Node(ContainrAggregate):
         self.tls: NodeTls | None = None
         self.advertised_address: str | None = None
         """The address given for the node (None: the one its endpoint implies)."""
+        self.port_range = DEFAULT_PORT_RANGE
+        self.ports: dict[int, PortHolder] = {}
+        """Published ports held: port -> the release's replica that holds it."""
 
     @classmethod
     def register(
@@ -378,6 +463,69 @@ class Node(ContainrAggregate):
             return False
         self.trigger_event(self.AddressSet, address=address, actor=actor, timestamp=now)
         return True
+
+    def set_port_range(self, port_range: PortRange, *, actor: Actor, now: datetime) -> bool:
+        """Publish replicas placed from now on on ports of ``port_range``; False when it was
+        so already. Ports held keep their holders."""
+        self._require_present()
+        port_range.check()
+        if port_range == self.port_range:
+            return False
+        self.trigger_event(
+            self.PortRangeSet,
+            start=port_range.start,
+            end=port_range.end,
+            actor=actor,
+            timestamp=now,
+        )
+        return True
+
+    def port_of(self, deployment_id: UUID, replica: int) -> int | None:
+        """The port a release's replica holds here, if any."""
+        wanted = PortHolder(deployment_id, replica)
+        return next((port for port, holder in self.ports.items() if holder == wanted), None)
+
+    def allocate_port(
+        self, deployment_id: UUID, replica: int, *, actor: Actor, now: datetime
+    ) -> int:
+        """The port the replica holds, allocating the lowest free one of the range if it holds
+        none. Raises PortsExhaustedError when the range has none free."""
+        self._require_present()
+        held = self.port_of(deployment_id, replica)
+        if held is not None:
+            return held
+        free = next(
+            (
+                port
+                for port in range(self.port_range.start, self.port_range.end + 1)
+                if port not in self.ports
+            ),
+            None,
+        )
+        if free is None:
+            raise PortsExhaustedError(f"no free port in {self.port_range} on node {self.name}")
+        self.trigger_event(
+            self.PortAllocated,
+            port=free,
+            deployment_id=deployment_id,
+            replica=replica,
+            actor=actor,
+            timestamp=now,
+        )
+        return free
+
+    def release_ports(self, deployment_id: UUID, *, actor: Actor, now: datetime) -> list[int]:
+        """Free the ports a release's replicas hold here; the ports freed (none: nothing)."""
+        ports = sorted(p for p, h in self.ports.items() if h.deployment_id == deployment_id)
+        if ports:
+            self.trigger_event(
+                self.PortsReleased,
+                deployment_id=deployment_id,
+                ports=ports,
+                actor=actor,
+                timestamp=now,
+            )
+        return ports
 
     @property
     def state(self) -> NodeState:

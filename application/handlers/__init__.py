@@ -117,6 +117,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterNode: nodes.register_node,
     c.ConfigureNodeTls: nodes.configure_node_tls,
     c.SetNodeAddress: nodes.set_node_address,
+    c.SetNodePortRange: nodes.set_node_port_range,
     c.LabelNode: nodes.label_node,
     c.LabelNodes: nodes.label_nodes,
     c.CordonNode: nodes.cordon_node,

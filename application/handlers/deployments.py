@@ -31,6 +31,7 @@ from application.unit_of_work import UnitOfWork
 from domain.deployment import Deployment, DeploymentState, DeploymentTrigger, UploadedSource
 from domain.errors import RuleViolatedError
 from domain.ids import DeploymentId
+from domain.node import Node
 from domain.service import Service
 from domain.variables import VariableSet
 
@@ -231,6 +232,7 @@ def cancel_deployment(cmd: CancelDeployment, uow: UnitOfWork) -> dict[str, UUID]
     """Stop an unfinished release."""
     deployment = _deployment(uow, cmd.deployment_id)
     deployment.cancel(cmd.reason, actor=uow.actor, now=uow.now)
+    _release_ports(uow, deployment)
     return {"deployment_id": deployment.id}
 
 
@@ -263,7 +265,7 @@ def record_built(cmd: RecordBuilt, uow: UnitOfWork) -> dict[str, UUID]:
 def start_replicas(cmd: StartReplicas, uow: UnitOfWork) -> dict[str, UUID]:
     """Record that the release's replicas are starting, and where."""
     deployment = _deployment(uow, cmd.deployment_id)
-    deployment.start_replicas(
+    applied = deployment.start_replicas(
         policy=uow.deadlines,
         operation_id=cmd.operation_id,
         actor=uow.actor,
@@ -271,7 +273,33 @@ def start_replicas(cmd: StartReplicas, uow: UnitOfWork) -> dict[str, UUID]:
         placements=dict(cmd.placements),
         explanation=cmd.explanation,
     )
+    if applied:
+        _allocate_ports(uow, deployment)
     return {"deployment_id": deployment.id}
+
+
+def _allocate_ports(uow: UnitOfWork, deployment: Deployment) -> None:
+    """Give each placed replica a host port from its node's range (issue 18), recorded on the
+    node in the same save: two releases placed at once on one node conflict on its version
+    and the bus tries the second again, so no port is given twice. Ports still held by
+    releases that are over (superseded, failed, rolled back) are released first."""
+    for replica, node_id in sorted(deployment.placements.items()):
+        node = uow.get(Node, node_id, "node")
+        for holder in {h.deployment_id for h in node.ports.values()} - {deployment.id}:
+            other = uow.find(Deployment, holder)
+            if other is None or other.state.is_final:
+                node.release_ports(holder, actor=uow.actor, now=uow.now)
+        node.allocate_port(deployment.id, replica, actor=uow.actor, now=uow.now)
+
+
+def _release_ports(uow: UnitOfWork, deployment: Deployment) -> None:
+    """Free the host ports of a release that is over."""
+    if not deployment.state.is_final:
+        return
+    for node_id in set(deployment.placements.values()):
+        node = uow.find(Node, node_id)
+        if node is not None and not node.removed:
+            node.release_ports(deployment.id, actor=uow.actor, now=uow.now)
 
 
 def supersede_deployment(cmd: SupersedeDeployment, uow: UnitOfWork) -> dict[str, UUID]:
@@ -411,7 +439,8 @@ def fail_deployment(cmd: FailDeployment, uow: UnitOfWork) -> dict[str, UUID]:
     deployment = _deployment(uow, cmd.deployment_id)
     if not cmd.reason.strip():
         raise InvalidValueError("reason", "must not be blank; say why the deployment failed")
-    deployment.fail(cmd.reason, operation_id=cmd.operation_id, actor=uow.actor, now=uow.now)
+    if deployment.fail(cmd.reason, operation_id=cmd.operation_id, actor=uow.actor, now=uow.now):
+        _release_ports(uow, deployment)
     return {"deployment_id": deployment.id}
 
 
@@ -419,4 +448,5 @@ def expire_deployment(cmd: ExpireDeployment, uow: UnitOfWork) -> dict[str, UUID]
     """Fail the release if it is past its deadline (nothing happens otherwise)."""
     deployment = _deployment(uow, cmd.deployment_id)
     deployment.expire(actor=uow.actor, now=uow.now)
+    _release_ports(uow, deployment)
     return {"deployment_id": deployment.id}

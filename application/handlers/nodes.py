@@ -16,6 +16,7 @@ from application.commands import (
     RemoveNode,
     ReportOrphanRemoved,
     SetNodeAddress,
+    SetNodePortRange,
     UncordonNode,
 )
 from application.errors import InvalidValueError, NotFoundError
@@ -23,7 +24,7 @@ from application.handlers.common import node_scope, release, reserve
 from application.node_tls import seal_tls
 from application.unit_of_work import UnitOfWork
 from domain.ids import NodeId, OrganizationId
-from domain.node import Capacity, Node
+from domain.node import DEFAULT_PORT_RANGE, Capacity, Node, PortRange
 from domain.organization import Organization
 
 MAX_BULK = 500
@@ -64,6 +65,12 @@ def register_node(cmd: RegisterNode, uow: UnitOfWork) -> dict[str, UUID]:
     node.configure_tls(tls, actor=uow.actor, now=uow.now)
     if cmd.address is not None:
         node.set_address(cmd.address, actor=uow.actor, now=uow.now)
+    if cmd.port_start is not None or cmd.port_end is not None:
+        port_range = PortRange(
+            DEFAULT_PORT_RANGE.start if cmd.port_start is None else cmd.port_start,
+            DEFAULT_PORT_RANGE.end if cmd.port_end is None else cmd.port_end,
+        )
+        node.set_port_range(port_range, actor=uow.actor, now=uow.now)
     uow.add(node)
     reserve(
         uow,
@@ -96,6 +103,13 @@ def set_node_address(cmd: SetNodeAddress, uow: UnitOfWork) -> dict[str, UUID]:
     """Advertise where the ingress reaches a node's published ports."""
     node = _node(uow, cmd.node_id)
     node.set_address(cmd.address, actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def set_node_port_range(cmd: SetNodePortRange, uow: UnitOfWork) -> dict[str, UUID]:
+    """Give a node the host ports its replicas publish on from now on."""
+    node = _node(uow, cmd.node_id)
+    node.set_port_range(PortRange(cmd.start, cmd.end), actor=uow.actor, now=uow.now)
     return {"node_id": node.id}
 
 

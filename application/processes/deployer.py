@@ -15,9 +15,9 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -29,7 +29,7 @@ from application.errors import ApplicationError, DomainError, UnavailableError
 from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.health import probe_once
-from application.processes.replicas import Replicas
+from application.processes.replicas import Replicas, held_port
 from application.processes.support import (
     DEPLOYMENT,
     ENVIRONMENT,
@@ -61,10 +61,11 @@ from application.runtime_ports import (
     SourceRepository,
 )
 from domain.buildplan import PlanOverrides, detect, files_to_read
+from domain.buildplan.base_images import map_base_images
 from domain.deployment import Deployment, DeploymentState
 from domain.failover import place_under
 from domain.ids import Actor, NodeId, ServiceId
-from domain.node import Node, NodeState
+from domain.node import Node, NodeState, PortsExhaustedError
 from domain.project import PlacementPreference
 from domain.scheduling import NodeSnapshot, PlacementRequest, Strategy
 from domain.service import Service
@@ -121,6 +122,10 @@ class DeployerConfig:
     parallel: int = 4
     access_dial: str | None = None
     """Where the ingress reaches Containr's access check (members-only environments)."""
+    local_port_range: tuple[int, int] | None = None
+    """The host ports the local engine's replicas publish on (None: the default range)."""
+    base_images: Mapping[str, str] = field(default_factory=dict)
+    """Base images replaced in every Dockerfile's ``FROM`` before a build (issue 18)."""
 
 
 class Deployer:
@@ -519,7 +524,10 @@ class Deployer:
         output(f"build plan: {plan.summary}")
         for note in plan.notes:
             output(f"  {note}")
-        return plan.dockerfile
+        dockerfile_text = map_base_images(plan.dockerfile, self.config.base_images)
+        if dockerfile_text != plan.dockerfile:
+            output("  base images mapped for this installation's registry")
+        return dockerfile_text
 
     # Placing and starting
 
@@ -547,16 +555,28 @@ class Deployer:
                 deployment, "unplaced", f"cannot place replicas: {placement.unplaced[0].reason}"
             )
             return
-        self._send(
-            c.StartReplicas(
-                deployment_id=deployment.id,
-                operation_id=f"{deployment.id}:start",
-                placements={
-                    i: d.node_id for i, d in enumerate(placement.decisions) if d.node_id is not None
-                },
-                explanation=explanation,
-            )
+        start = c.StartReplicas(
+            deployment_id=deployment.id,
+            operation_id=f"{deployment.id}:start",
+            placements={
+                i: d.node_id for i, d in enumerate(placement.decisions) if d.node_id is not None
+            },
+            explanation=explanation,
         )
+        try:
+            result = self.bus.execute(start, self._ctx)
+        except PortsExhaustedError as e:
+            # No host port left for a replica on its node (issue 18): the release fails
+            # saying which range on which node is full; nothing was recorded for it.
+            self._fail(deployment, "ports", str(e))
+            return
+        except UnavailableError:
+            raise
+        except (DomainError, ApplicationError) as e:
+            log.info("StartReplicas refused: %s", e)
+            return
+        if self._wait_for is not None and result.position is not None:
+            self._wait_for(result.position)
 
     def _strategy(self, deployment: Deployment) -> Strategy:
         """The project's preference (issue 16): pack replicas onto the fullest nodes that fit
@@ -616,7 +636,14 @@ class Deployer:
                     (
                         runtime,
                         self.replicas.ensure(
-                            runtime, deployment, service, environment.name, replica, env, output
+                            runtime,
+                            deployment,
+                            service,
+                            environment.name,
+                            replica,
+                            env,
+                            output,
+                            held_port(self.queries, deployment, replica),
                         ),
                     )
                 )
@@ -802,6 +829,7 @@ class Deployer:
         with self._node_lock:
             node_ids = [row.id for row in self.dashboard.nodes(organization_id)]
             if not node_ids:
+                ports = self.config.local_port_range
                 result = self.bus.execute(
                     c.RegisterNode(
                         organization_id=organization_id,
@@ -810,6 +838,8 @@ class Deployer:
                         cpu_millis=self.config.local_cpu_millis,
                         memory_mb=self.config.local_memory_mb,
                         labels={"containr.io/local": "true"},
+                        port_start=ports[0] if ports else None,
+                        port_end=ports[1] if ports else None,
                     ),
                     self._ctx,
                 )

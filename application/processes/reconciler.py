@@ -20,7 +20,7 @@ from application.logs import LogStore
 from application.ports import Clock, SecretBox
 from application.processes.deployer import Deployer
 from application.processes.health import lost_operation, probe_once
-from application.processes.replicas import Replicas
+from application.processes.replicas import Replicas, held_port
 from application.processes.snapshots import SnapshotProcess
 from application.processes.support import (
     BACKUP_OPERATION,
@@ -723,7 +723,14 @@ class Reconciler:
         redactor = redactor_for(self.queries, self.secrets, wanted.deployment, wanted.service)
         output = LogWriter(self.logs, wanted.deployment, "system", redactor)
         container = self.replicas.ensure(
-            runtime, wanted.deployment, wanted.service, environment, replica, env, output
+            runtime,
+            wanted.deployment,
+            wanted.service,
+            environment,
+            replica,
+            env,
+            output,
+            held_port(self.queries, wanted.deployment, replica),
         )
         output.flush()
         return container

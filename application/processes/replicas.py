@@ -17,6 +17,7 @@ from application.processes.support import (
     volume_labels,
     volume_name,
 )
+from application.queries import Queries
 from application.registries import ImageRegistries, is_registry_reference
 from application.runtime_ports import ContainerInfo, ContainerRuntime, ContainerSpec
 from domain.deployment import Deployment
@@ -45,13 +46,15 @@ class Replicas:
         replica: int,
         env: dict[str, str],
         output: Callable[[str], None],
+        host_port: int | None = None,
     ) -> ContainerInfo:
         """The replica's container, running; created only if it does not exist yet.
 
         It looks first, by the release's and the replica's labels (the idempotency key), and
         starts a container it finds stopped; otherwise it makes the environment's network if
         needed and creates the container in it. ``environment`` names the environment in the
-        line ``output`` gets; ``env`` holds the release's variables, revealed.
+        line ``output`` gets; ``env`` holds the release's variables, revealed; ``host_port``
+        is the node's port the replica holds (None: one the engine picks).
         """
         found = runtime.containers({DEPLOYMENT: str(deployment.id), REPLICA: str(replica)})
         if found:
@@ -80,6 +83,7 @@ class Replicas:
                 network=network,
                 aliases=[service.name],
                 port=spec.port,
+                host_port=host_port if spec.port is not None else None,
                 cpu_limit_millis=spec.resources.cpu_limit_millis,
                 memory_limit_mb=spec.resources.memory_limit_mb,
                 volumes=volumes,
@@ -124,3 +128,12 @@ class Replicas:
             runtime.ensure_volume(name, volume_labels(deployment, self.instance, volume.name, own))
             mounts[name] = volume.mount_path
         return mounts
+
+
+def held_port(queries: Queries, deployment: Deployment, replica: int) -> int | None:
+    """The host port the replica holds on the node it was placed on (issue 18); None for a
+    replica placed without one (before port ranges, or with no node recorded)."""
+    node_id = deployment.placements.get(replica)
+    if node_id is None:
+        return None
+    return queries.node(node_id).port_of(deployment.id, replica)

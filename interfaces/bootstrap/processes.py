@@ -175,6 +175,8 @@ def processes(
             ingress_domain=settings.ingress_domain,
             instance=settings.instance,
             access_dial=settings.access_dial,
+            base_images=settings.base_images,
+            local_port_range=settings.port_range,
         ),
     )
     reconciler = Reconciler(

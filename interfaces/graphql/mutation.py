@@ -512,7 +512,7 @@ class Mutation:
     register_node = mutation(
         c.RegisterNode,
         "organization_id name endpoint cpu_millis memory_mb kind labels address tls_ca_cert "
-        "tls_client_cert tls_client_key", Node,
+        "tls_client_cert tls_client_key port_start port_end", Node,
         result=load("node", "node_id"),
         description="Add a Docker engine as a node. A tcp://host:port engine may be reached "
         "with TLS client certificates (the CA certificate, the client certificate and its "
@@ -530,6 +530,11 @@ class Mutation:
         c.SetNodeAddress, "id=node_id address", Node, result=load("node", "node_id"),
         description="Set the address the ingress reaches a node's published ports at (null: "
         "the endpoint's host).",
+    )  # fmt: skip
+    set_node_port_range = mutation(
+        c.SetNodePortRange, "id=node_id start end", Node, result=load("node", "node_id"),
+        description="Set the host ports (1024-65535, start to end) the node's replicas placed "
+        "from now on publish on; ports held keep their holders.",
     )  # fmt: skip
     label_node = mutation(c.LabelNode, "id=node_id labels", Node, result=load("node", "node_id"))
     cordon_node = mutation(c.CordonNode, "id=node_id", Node, result=load("node", "node_id"))

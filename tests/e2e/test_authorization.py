@@ -694,6 +694,11 @@ CASES: dict[str, Case] = {
         'mutation($node: ID!) { setNodeAddress(id: $node, address: "10.1.1.5") { address } }',
         "node",
     ),
+    "Mutation.setNodePortRange": m(
+        "manage",
+        "mutation($node: ID!) { setNodePortRange(id: $node, start: 21000, end: 21999) { id } }",
+        "node",
+    ),
     "Mutation.labelNode": m(
         "manage",
         'mutation($node: ID!) { labelNode(id: $node, labels: {zone: "a"}) { labels } }',

@@ -8,6 +8,7 @@ index page names the release, so a test can tell which release answered.
 
 from __future__ import annotations
 
+import random
 import subprocess
 import threading
 import time
@@ -195,6 +196,9 @@ def start_platform(
     read models follow in threads of this process."""
     import msgspec  # noqa: PLC0415 - local: only this function builds settings
 
+    # Installations share the test engine: each publishes on a window of its own.
+    window = 20000 + 200 * random.randrange(200)
+    changes.setdefault("port_range", (window, window + 199))
     settings = msgspec.structs.replace(
         settings,
         ingress_admin=ingress_admin,

@@ -9,6 +9,7 @@ installation's label and is removed afterwards.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -436,3 +437,24 @@ def test_a_base_image_the_engine_cannot_pull_fails_the_build_saying_how_to_provi
         "with multi-host work)"
     ), deployment.reason
     assert "dial tcp" not in deployment.reason
+
+
+def test_a_replica_publishes_on_a_port_of_its_nodes_range(
+    platform_for: object, engine: docker.APIClient, tmp_path: Path
+) -> None:
+    # Published ports from a per-node range (issue 18), on the real engine.
+    window = 20000 + 200 * random.randrange(200)
+    platform: Platform = platform_for(port_range=(window, window + 9))  # type: ignore[operator]
+    platform.start_processes()
+    repo = AppRepository(tmp_path / "app")
+    repo.commit("one", dockerfile=app_dockerfile(), message="first release")
+    service = web_service(platform, repo, replicas=2)
+    deployment = platform.wait_for(platform.deploy(service))
+    assert deployment.state is DeploymentState.HEALTHY, deployment.reason
+    published = set()
+    for container in containers_of(engine, deployment.id):
+        ports = engine.inspect_container(container["Id"])["NetworkSettings"]["Ports"]
+        (binding,) = ports["8080/tcp"]
+        published.add(int(binding["HostPort"]))
+    assert published == {window, window + 1}
+    platform.wait_answer("web", "release one\n")

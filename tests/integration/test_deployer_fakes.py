@@ -7,6 +7,7 @@ ports. Read models are brought up to date explicitly between steps; no thread lo
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import tarfile
 import uuid
@@ -25,6 +26,7 @@ from adapters.fakes import FakeClock
 from adapters.readstore.host import ReadModelHost
 from application import commands as c
 from application.bus import CommandBus, CommandResult, Context
+from application.errors import InvalidValueError
 from application.eventlog import LoggedEvent
 from application.logs import LogEntry, LogQuery, Stream
 from application.processes.deployer import Deployer, DeployerConfig
@@ -41,7 +43,7 @@ from application.runtime_ports import (
 from application.secrets import MASK, Secret
 from application.services import ALL_MODELS
 from domain.deployment import Deployment, DeploymentState
-from domain.node import NodeState
+from domain.node import DEFAULT_PORT_RANGE, NodeState
 from domain.service_spec import HealthCheck, HealthCheckKind
 from tests.integration.conftest import World
 
@@ -348,6 +350,20 @@ def test_the_build_log_has_the_build_output_with_variable_values_masked(rig: Rig
     assert f"Step 2/4 : RUN echo connecting with {MASK}" in build_log
     assert f"connecting with {MASK}" in build_log
     assert not [line for line in rig.log(deployment.id) if SECRET in line]
+
+
+def test_mapped_base_images_are_built_from_the_installations_registry(rig: Rig) -> None:
+    # Air-gapped hosts (issue 18): the FROM of the user's Dockerfile is rewritten before the
+    # build; the image it named is not on the engine, the one it maps to is.
+    mirror = "registry.internal/alpine:3.20"
+    rig.runtime.remove_image(BASE_IMAGE)
+    rig.runtime.add_image(mirror)
+    rig.deployer.config = dataclasses.replace(rig.deployer.config, base_images={BASE_IMAGE: mirror})
+    deployment = rig.deploy(rig.commits[0])
+    assert deployment.state is S.HEALTHY
+    build_log = rig.log(deployment.id, "build")
+    assert any(line.startswith(f"Step 1/4 : FROM {mirror}") for line in build_log)
+    assert "  base images mapped for this installation's registry" in build_log
 
 
 # 2. Image reuse
@@ -936,7 +952,7 @@ def test_the_first_release_registers_the_local_engine_and_builds_on_it(bare_rig:
     assert deployment.state is S.HEALTHY, deployment.history[-1].reason
 
 
-def test_after_a_requested_restart_the_route_follows_the_replicas_new_ports(rig: Rig) -> None:
+def test_after_a_requested_restart_the_replicas_keep_their_ports_and_the_route(rig: Rig) -> None:
     live = rig.deploy()
     before = rig.upstreams(live.id)
     rig.run(c.RestartService(service_id=rig.service, environment_id=rig.world.production))
@@ -944,7 +960,8 @@ def test_after_a_requested_restart_the_route_follows_the_replicas_new_ports(rig:
     rig.sync()
     assert ("restart", f"containr-web-{str(live.id)[:8]}-0") in rig.runtime.calls
     assert rig.deployment(live.id).pending_restart is None
-    assert rig.upstreams(live.id) != before  # the engine published the port anew
+    # Restart in place keeps the host port the replica holds in its node's range (issue 18).
+    assert rig.upstreams(live.id) == before
     assert rig.route().upstreams == rig.upstreams(live.id)
 
 
@@ -1045,3 +1062,54 @@ def test_the_reconciler_asks_for_certificates_for_the_live_custom_domains_once_p
     rig.reconciler.tick()
     assert certificates.applied == [["shop.example.com"]]
     assert "shop.example.com" in rig.ingress.routes()[0].hosts
+
+
+# Published ports from the node's range (issue 18)
+
+
+def test_replicas_publish_on_ports_of_their_nodes_range_and_released_ports_are_reused(
+    rig: Rig,
+) -> None:
+    first = rig.deploy(rig.commits[0])
+    (node_id,) = set(first.placements.values())
+    (container,) = rig.containers(first.id)
+    assert container.host_port == 20000
+    assert rig.world.app.queries.node(node_id).port_of(first.id, 0) == 20000
+    # The next release starts while the first still serves: it gets the next port.
+    second = rig.deploy(rig.commits[1])
+    (container,) = rig.containers(second.id)
+    assert container.host_port == 20001
+    assert rig.route().upstreams == ["127.0.0.1:20001"]
+    # The first is superseded and its replica retired: its port is given again.
+    third = rig.deploy(rig.commits[0])
+    (container,) = rig.containers(third.id)
+    assert container.host_port == 20000
+    node = rig.world.app.queries.node(node_id)
+    assert node.port_of(first.id, 0) is None
+    assert node.port_of(second.id, 0) == 20001
+    assert sorted(node.ports) == [20000, 20001]
+    assert [e.aggregate_id for e in rig.events("Node.PortsReleased")] == [node_id]
+
+
+def test_a_release_with_no_free_port_on_its_node_fails_saying_so(rig: Rig) -> None:
+    live = rig.deploy(rig.commits[0])
+    (node_id,) = set(live.placements.values())
+    rig.run(c.SetNodePortRange(node_id=node_id, start=20000, end=20000))
+    failed = rig.drive(rig.request(rig.commits[1]))
+    assert failed.state is S.FAILED
+    assert failed.history[-1].reason == "no free port in 20000\u201320000 on node local"
+    assert rig.containers(failed.id) == []
+    assert rig.route().upstreams == rig.upstreams(live.id)  # the live release keeps serving
+    # A wider range lets the next release start.
+    rig.run(c.SetNodePortRange(node_id=node_id, start=20000, end=20001))
+    assert rig.deploy(rig.commits[1]).state is S.HEALTHY
+
+
+def test_malformed_port_ranges_are_refused_naming_the_field(rig: Rig) -> None:
+    live = rig.deploy()
+    (node_id,) = set(live.placements.values())
+    for start, end in ((30000, 20000), (80, 2000), (60000, 65536)):
+        with pytest.raises(InvalidValueError) as refused:
+            rig.run(c.SetNodePortRange(node_id=node_id, start=start, end=end))
+        assert refused.value.field == "port_range"
+    assert rig.world.app.queries.node(node_id).port_range == DEFAULT_PORT_RANGE

@@ -132,3 +132,25 @@ def test_the_installation_registry_is_read_checked_and_its_password_never_shown(
             Settings.from_env({"CONTAINR_REGISTRY_URL": bad})
     with pytest.raises(SettingsError, match="CONTAINR_REGISTRY_TIMEOUT"):
         Settings.from_env({"CONTAINR_REGISTRY_TIMEOUT": "0"})
+
+
+def test_the_base_image_mapping_is_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {"CONTAINR_BASE_IMAGES": "node:20-bookworm-slim=registry.internal/node:20, python=r.io/py"}
+    )
+    assert settings.base_images == {
+        "node:20-bookworm-slim": "registry.internal/node:20",
+        "python": "r.io/py",
+    }
+    assert Settings.from_env({}).base_images == {}
+    for bad in ("node:20", "node:20=Registry/Node", "a=b,b=c"):
+        with pytest.raises(SettingsError, match="CONTAINR_BASE_IMAGES"):
+            Settings.from_env({"CONTAINR_BASE_IMAGES": bad})
+
+
+def test_the_local_engines_port_range_is_read_and_checked() -> None:
+    assert Settings.from_env({}).port_range == (20000, 29999)
+    assert Settings.from_env({"CONTAINR_PORT_RANGE": " 30000-30099 "}).port_range == (30000, 30099)
+    for bad in ("30000", "30000-20000", "80-90", "a-b", "20000-70000"):
+        with pytest.raises(SettingsError, match="CONTAINR_PORT_RANGE"):
+            Settings.from_env({"CONTAINR_PORT_RANGE": bad})

@@ -1050,6 +1050,8 @@ export type Mutation = {
   setForkSecretsPolicy: Organization;
   /** Set the address the ingress reaches a node's published ports at (null: the endpoint's host). */
   setNodeAddress: Node;
+  /** Set the host ports (1024-65535, start to end) the node's replicas placed from now on publish on; ports held keep their holders. */
+  setNodePortRange: Node;
   /** What a vCPU-hour and a GB-hour cost on one node, over the organisation's prices: its replicas cost these in the month's cost and the autoscaler's budgets. Leave both out to use the organisation's again. */
   setNodePrices: Node;
   /** How a project's pull requests get preview environments: on or off, the base environment whose variables are copied (default production), which services (touched or all), variable overrides (sealed; leave out to keep those set), the time to live in days, the limit and what happens at it (remove_oldest or refuse_new), and the disk guard (free GB or percent under which no preview is made). */
@@ -1444,6 +1446,8 @@ export type MutationRegisterNodeArgs = {
   memoryMb: Scalars['Int']['input'];
   name: Scalars['String']['input'];
   organizationId: Scalars['ID']['input'];
+  portEnd?: InputMaybe<Scalars['Int']['input']>;
+  portStart?: InputMaybe<Scalars['Int']['input']>;
   tlsCaCert?: InputMaybe<Scalars['String']['input']>;
   tlsClientCert?: InputMaybe<Scalars['String']['input']>;
   tlsClientKey?: InputMaybe<Scalars['String']['input']>;
@@ -1676,6 +1680,14 @@ export type MutationSetNodeAddressArgs = {
   address?: InputMaybe<Scalars['String']['input']>;
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetNodePortRangeArgs = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  end: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  start: Scalars['Int']['input'];
 };
 
 
