@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -234,6 +235,7 @@ class Node(ContainrAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.ports[self.port] = PortHolder(self.deployment_id, self.replica)
+            aggregate.last_port = self.port
 
     class PortsReleased(ContainrAggregate.Event):
         """A release's replicas are gone (retired, failed, removed): their ports are free."""
@@ -321,6 +323,8 @@ class Node(ContainrAggregate):
         self.port_range = DEFAULT_PORT_RANGE
         self.ports: dict[int, PortHolder] = {}
         """Published ports held: port -> the release's replica that holds it."""
+        self.last_port: int | None = None
+        """The port given last: the next is looked for after it."""
 
     @classmethod
     def register(
@@ -488,16 +492,21 @@ class Node(ContainrAggregate):
     def allocate_port(
         self, deployment_id: UUID, replica: int, *, actor: Actor, now: datetime
     ) -> int:
-        """The port the replica holds, allocating the lowest free one of the range if it holds
-        none. Raises PortsExhaustedError when the range has none free."""
+        """The port the replica holds, allocating one if it holds none: the first free port
+        after the one given last, round the range (a port just freed, whose release may still
+        be draining, is given again only after the rest of the range). Raises
+        PortsExhaustedError when the range has none free."""
         self._require_present()
         held = self.port_of(deployment_id, replica)
         if held is not None:
             return held
+        start, end = self.port_range.start, self.port_range.end
+        last = self.last_port
+        after = last + 1 if last is not None and start <= last < end else start
         free = next(
             (
                 port
-                for port in range(self.port_range.start, self.port_range.end + 1)
+                for port in itertools.chain(range(after, end + 1), range(start, after))
                 if port not in self.ports
             ),
             None,

@@ -1080,15 +1080,20 @@ def test_replicas_publish_on_ports_of_their_nodes_range_and_released_ports_are_r
     (container,) = rig.containers(second.id)
     assert container.host_port == 20001
     assert rig.route().upstreams == ["127.0.0.1:20001"]
-    # The first is superseded and its replica retired: its port is given again.
+    # The first is superseded and its replica retired: its port is free, and given again
+    # only once the rest of the range was (a release still draining keeps it meanwhile).
     third = rig.deploy(rig.commits[0])
     (container,) = rig.containers(third.id)
-    assert container.host_port == 20000
+    assert container.host_port == 20002
     node = rig.world.app.queries.node(node_id)
     assert node.port_of(first.id, 0) is None
     assert node.port_of(second.id, 0) == 20001
-    assert sorted(node.ports) == [20000, 20001]
+    assert sorted(node.ports) == [20001, 20002]
     assert [e.aggregate_id for e in rig.events("Node.PortsReleased")] == [node_id]
+    rig.run(c.SetNodePortRange(node_id=node_id, start=20000, end=20002))
+    fourth = rig.deploy(rig.commits[1])  # round the range: the freed port again
+    (container,) = rig.containers(fourth.id)
+    assert container.host_port == 20000
 
 
 def test_a_release_with_no_free_port_on_its_node_fails_saying_so(rig: Rig) -> None:
