@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import msgspec
+
 from application.processes.support import (
     DEPLOYMENT,
     ENVIRONMENT,
@@ -19,7 +21,12 @@ from application.processes.support import (
 )
 from application.queries import Queries
 from application.registries import ImageRegistries, is_registry_reference
-from application.runtime_ports import ContainerInfo, ContainerRuntime, ContainerSpec
+from application.runtime_ports import (
+    ContainerEngineError,
+    ContainerInfo,
+    ContainerRuntime,
+    ContainerSpec,
+)
 from domain.deployment import Deployment
 from domain.service import Service
 
@@ -73,27 +80,40 @@ class Replicas:
         assert deployment.image is not None
         self._pull_if_missing(runtime, deployment, replica, output)
         volumes = self._volumes(runtime, deployment, replica)
-        container = runtime.create(
-            ContainerSpec(
-                name=container_name(service, deployment, replica),
-                image=deployment.image,
-                labels=labels_of(deployment, self.instance, replica),
-                environment=env,
-                command=["sh", "-c", spec.start_command] if spec.start_command else None,
-                network=network,
-                aliases=[service.name],
-                port=spec.port,
-                host_port=host_port if spec.port is not None else None,
-                cpu_limit_millis=spec.resources.cpu_limit_millis,
-                memory_limit_mb=spec.resources.memory_limit_mb,
-                volumes=volumes,
-                dns=list(self.dns),
-                # Containr restarts a dead replica itself, with backoff (issue 17): the
-                # engine's own policy would hide the death and its exit code from it.
-                restart="no",
-            )
+        wanted = ContainerSpec(
+            name=container_name(service, deployment, replica),
+            image=deployment.image,
+            labels=labels_of(deployment, self.instance, replica),
+            environment=env,
+            command=["sh", "-c", spec.start_command] if spec.start_command else None,
+            network=network,
+            aliases=[service.name],
+            port=spec.port,
+            host_port=host_port if spec.port is not None else None,
+            cpu_limit_millis=spec.resources.cpu_limit_millis,
+            memory_limit_mb=spec.resources.memory_limit_mb,
+            volumes=volumes,
+            dns=list(self.dns),
+            # Containr restarts a dead replica itself, with backoff (issue 17): the
+            # engine's own policy would hide the death and its exit code from it.
+            restart="no",
         )
+        container = runtime.create(wanted)
         output(f"replica {replica}: created container {container.name} ({environment})")
+        try:
+            return runtime.start(container.id)
+        except ContainerEngineError as e:
+            if wanted.host_port is None or not _port_taken(e):
+                raise
+        # Something else on the engine holds the node's port (another installation sharing
+        # the engine, a process of the host): the replica is published on a port the engine
+        # picks, and routed to as the engine reports it.
+        output(
+            f"replica {replica}: port {wanted.host_port} is taken on the engine by something "
+            "else; published on a port the engine picks"
+        )
+        runtime.remove(container.id)
+        container = runtime.create(msgspec.structs.replace(wanted, host_port=None))
         return runtime.start(container.id)
 
     def _pull_if_missing(
@@ -137,3 +157,9 @@ def held_port(queries: Queries, deployment: Deployment, replica: int) -> int | N
     if node_id is None:
         return None
     return queries.node(node_id).port_of(deployment.id, replica)
+
+
+def _port_taken(error: ContainerEngineError) -> bool:
+    """Whether the engine refused a start because the host port is bound already."""
+    text = str(error).lower()
+    return "port is already allocated" in text or "address already in use" in text

@@ -1096,6 +1096,20 @@ def test_replicas_publish_on_ports_of_their_nodes_range_and_released_ports_are_r
     assert container.host_port == 20000
 
 
+def test_a_port_something_else_holds_on_the_engine_does_not_stop_the_release(rig: Rig) -> None:
+    # Another installation sharing the engine (or a process of the host) holds port 20000.
+    stranger = rig.runtime.create(
+        ContainerSpec(name="not-ours", image=BASE_IMAGE, labels={}, port=80, host_port=20000)
+    )
+    rig.runtime.start(stranger.id)
+    live = rig.deploy(rig.commits[0])
+    assert live.state is S.HEALTHY
+    (container,) = rig.containers(live.id)
+    assert container.state == "running" and container.host_port not in (None, 20000)
+    assert rig.route().upstreams == [f"127.0.0.1:{container.host_port}"]
+    assert any("port 20000 is taken on the engine" in line for line in rig.log(live.id))
+
+
 def test_a_release_with_no_free_port_on_its_node_fails_saying_so(rig: Rig) -> None:
     live = rig.deploy(rig.commits[0])
     (node_id,) = set(live.placements.values())
