@@ -176,6 +176,9 @@ def test_a_task_that_never_ends_holds_up_only_its_guest_and_is_stopped_at_its_de
             guest = world.app.queries.guest(guest_id)
             return guest.pending is None and guest.state is GuestState.STOPPED
 
+        # The three are offered in no set order, and a node runs two at once: the stuck start
+        # may have to wait for a slot, so the test waits for it to be under way first.
+        until(lambda: manager.executor.is_running(stuck), what="the stuck start to be under way")
         until(lambda: settled(second) and settled(third), what="the other guests' operations")
         assert manager.executor.is_running(stuck)  # still waiting for its task
         assert world.app.queries.guest(stuck).pending is not None
