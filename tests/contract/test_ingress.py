@@ -380,14 +380,22 @@ def test_switching_upstreams_under_load_never_answers_from_a_missing_route(
                 # Clients retry those; what must never happen is a 404 or 502 answer.
                 resets.append(e)
 
+    def answered(after: bool, count: int) -> None:
+        deadline = time.monotonic() + 30
+        while sum(1 for was_after, _ in seen if was_after is after) < count:
+            assert thread.is_alive() and time.monotonic() < deadline, "no answers through Caddy"
+            stop.wait(0.01)  # a short pause between looks (stop is not set yet)
+
     thread = threading.Thread(target=hammer)
     thread.start()
-    time.sleep(0.2)
-    ingress.apply(web(green))
-    switched.set()
-    time.sleep(0.2)
-    stop.set()
-    thread.join()
+    try:
+        answered(False, 5)  # the load is flowing before the switch
+        ingress.apply(web(green))
+        switched.set()
+        answered(True, 5)  # and goes on after it
+    finally:
+        stop.set()
+        thread.join()
     assert {answer for _, answer in seen} == {(200, "blue"), (200, "green")}
     assert {answer for after, answer in seen if after} == {(200, "green")}
     assert len(resets) < len(seen) / 10
