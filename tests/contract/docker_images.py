@@ -9,10 +9,13 @@ from __future__ import annotations
 import io
 import shutil
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import docker
 import docker.errors
+
+from tests.conftest import service_missing
 
 BASE_REPOSITORY = "containr-test/busybox"
 BASE_TAG = "1"
@@ -21,6 +24,25 @@ APPLETS = (
     "sh", "httpd", "ls", "cat", "echo", "sleep", "wget", "nc", "env", "mkdir", "rm", "true",
     "false", "printf", "test", "id", "head", "kill",
 )  # fmt: skip
+
+
+LOCAL_ENGINE = "unix:///var/run/docker.sock"
+
+
+def local_engine() -> Iterator[docker.APIClient]:
+    """A client of the local engine with the base image on it, for a fixture to yield from
+    (the engine missing skips the tests, or fails them when services are required)."""
+    try:
+        client = docker.APIClient(base_url=LOCAL_ENGINE, version="auto", timeout=60)
+        client.ping()
+    except Exception as e:
+        service_missing("Docker", e)
+        raise AssertionError from None  # unreachable: service_missing skips or fails
+    try:
+        ensure_busybox_image(client)
+        yield client
+    finally:
+        client.close()
 
 
 def ensure_busybox_image(client: docker.APIClient) -> str:

@@ -31,9 +31,8 @@ from application.settings import Settings
 from domain.deployment import DeploymentState
 from domain.service_spec import GitSource, HealthCheck, HealthCheckKind, ServiceKind
 from tests.conftest import service_missing
-from tests.contract.docker_images import ensure_busybox_image
+from tests.contract.docker_images import local_engine
 from tests.integration.deploy_support import (
-    DOCKER_URL,
     AppRepository,
     Platform,
     app_dockerfile,
@@ -52,15 +51,7 @@ HTTP_CHECK = HealthCheck(
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[docker.APIClient]:
-    try:
-        client = docker.APIClient(base_url=DOCKER_URL, version="auto", timeout=60)
-        client.ping()
-    except Exception as e:
-        service_missing("Docker", e)
-        raise AssertionError from None  # unreachable: service_missing skips or fails
-    ensure_busybox_image(client)
-    yield client
-    client.close()
+    yield from local_engine()
 
 
 @pytest.fixture(scope="module")

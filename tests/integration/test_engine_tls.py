@@ -34,9 +34,8 @@ from domain.deployment import DeploymentState
 from domain.service_spec import ServiceKind
 from tests.certificates import Authority, Issued
 from tests.conftest import service_missing
-from tests.contract.docker_images import BASE_IMAGE, ensure_busybox_image
+from tests.contract.docker_images import BASE_IMAGE, local_engine
 from tests.integration.deploy_support import (
-    DOCKER_URL,
     Platform,
     remove_containers,
     start_platform,
@@ -69,15 +68,7 @@ def pki() -> Pki:
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[docker.APIClient]:
-    try:
-        client = docker.APIClient(base_url=DOCKER_URL, version="auto", timeout=60)
-        client.ping()
-    except Exception as e:
-        service_missing("Docker", e)
-        raise AssertionError from None
-    ensure_busybox_image(client)
-    yield client
-    client.close()
+    yield from local_engine()
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ from domain.deployment import DeploymentState
 from domain.service_spec import ServiceKind
 from interfaces.bootstrap import bootstrap
 from tests.conftest import service_missing
-from tests.contract.docker_images import BASE_IMAGE, ensure_busybox_image
+from tests.contract.docker_images import BASE_IMAGE, local_engine
 from tests.installations import record_instance
 from tests.integration.deploy_support import (
     DOCKER_URL,
@@ -174,15 +174,7 @@ class SecondEngine:
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[docker.APIClient]:
-    try:
-        client = docker.APIClient(base_url=DOCKER_URL, version="auto", timeout=60)
-        client.ping()
-    except Exception as e:
-        service_missing("Docker", e)
-        raise AssertionError from None
-    ensure_busybox_image(client)
-    yield client
-    client.close()
+    yield from local_engine()
 
 
 @pytest.fixture

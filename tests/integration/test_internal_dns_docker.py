@@ -19,22 +19,14 @@ from application.settings import Settings
 from domain.deployment import DeploymentState
 from domain.service_spec import ServiceKind
 from tests.conftest import service_missing
-from tests.contract.docker_images import BASE_IMAGE, ensure_busybox_image
-from tests.integration.deploy_support import DOCKER_URL, Platform, start_platform, stop_platform
+from tests.contract.docker_images import BASE_IMAGE, local_engine
+from tests.integration.deploy_support import Platform, start_platform, stop_platform
 from tests.integration.deploy_support import until as wait_until
 
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[docker.APIClient]:
-    try:
-        client = docker.APIClient(base_url=DOCKER_URL, version="auto", timeout=60)
-        client.ping()
-    except Exception as e:
-        service_missing("Docker", e)
-        raise AssertionError from None  # unreachable: service_missing skips or fails
-    ensure_busybox_image(client)
-    yield client
-    client.close()
+    yield from local_engine()
 
 
 @pytest.fixture

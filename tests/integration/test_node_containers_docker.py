@@ -16,8 +16,7 @@ from application.errors import NotFoundError
 from application.node_containers import NodeContainers
 from application.processes.support import INSTANCE, MANAGED, ORGANIZATION
 from application.runtime_ports import ContainerRuntime, ContainerSpec
-from tests.conftest import service_missing
-from tests.contract.docker_images import BASE_IMAGE, ensure_busybox_image
+from tests.contract.docker_images import BASE_IMAGE, local_engine
 from tests.integration.deploy_support import DOCKER_URL, remove_containers, until
 
 
@@ -33,15 +32,7 @@ class OneEngine:
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[docker.APIClient]:
-    try:
-        client = docker.APIClient(base_url=DOCKER_URL, version="auto", timeout=60)
-        client.ping()
-    except Exception as e:
-        service_missing("Docker", e)
-        raise AssertionError from None  # unreachable: service_missing skips or fails
-    ensure_busybox_image(client)
-    yield client
-    client.close()
+    yield from local_engine()
 
 
 @pytest.fixture
