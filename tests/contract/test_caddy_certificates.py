@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from adapters.caddy_process import CaddyServer, CaddyStartError, free_port
 from adapters.caddy_tls import CaddyCertificates
 from application.runtime_ports import Route
 from tests.conftest import service_missing
+from tests.http_upstream import http_upstream
 from tests.integration.deploy_support import until
 
 DOMAIN = "shop.example.test"
@@ -39,12 +39,8 @@ class _Hello(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def upstream() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with http_upstream(_Hello) as port:
+        yield f"127.0.0.1:{port}"
 
 
 @pytest.fixture

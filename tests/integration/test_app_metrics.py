@@ -8,13 +8,14 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from adapters.app_metrics import UP, AppMetricsSource, ScrapeTarget
 from adapters.timeseries import SqliteTimeSeries
 from application.settings import Settings
+from tests.http_upstream import http_upstream
 
 RELEASE = threading.Event()
 ANSWERS = {
@@ -42,14 +43,11 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def endpoint() -> Iterator[int]:
     RELEASE.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    RELEASE.set()
-    server.shutdown()
-    server.server_close()
+    with http_upstream(Handler) as port:
+        try:
+            yield port
+        finally:
+            RELEASE.set()  # before the server waits for its handlers to end
 
 
 def test_bad_endpoints_are_recorded_unavailable_and_good_ones_measured(

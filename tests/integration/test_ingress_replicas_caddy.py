@@ -8,9 +8,8 @@ routes, stale routes included.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -22,6 +21,7 @@ from adapters.ingresses import ReplicatedIngress
 from application.runtime_ports import Route
 from application.settings import Settings, SettingsError
 from tests.conftest import service_missing
+from tests.http_upstream import http_upstream
 from tests.integration.deploy_support import until
 
 
@@ -39,12 +39,8 @@ class Hello(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def app() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hello)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with http_upstream(Hello) as port:
+        yield f"127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ through the admin API, requests sent through Caddy on loopback, samples per serv
 from __future__ import annotations
 
 import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -21,6 +20,7 @@ from adapters.ingress_metrics import AccessLogTail, RouteMetricsSource
 from application.metrics_ports import ERRORS, LATENCY_P95, REQUESTS
 from application.runtime_ports import Route
 from tests.conftest import service_missing
+from tests.http_upstream import http_upstream
 
 
 def free_port() -> int:
@@ -51,12 +51,8 @@ class Upstream(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def upstream() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with http_upstream(Upstream) as port:
+        yield port
 
 
 @pytest.fixture
