@@ -19,7 +19,7 @@ from uuid import UUID
 from application.auth import UnauthenticatedError
 from application.authz import Permission, Principal, require, require_provider_sign_in
 from application.errors import ForbiddenError
-from application.readmodels import Order, ReadStore, Select
+from application.readmodels import InSelect, Order, ReadStore, Select
 from domain.values import Role
 from projections import dashboard
 from projections.schema import Owner, Row, Table
@@ -72,24 +72,27 @@ class ReadGate:
     def roles(self) -> dict[UUID, Role]:
         """The caller's role in each of their organisations (read once, until ``forget``)."""
         if self._roles is None:
-            rows = self._store.select(
-                "dashboard", dashboard.MEMBERS, where={"user_id": self.caller().user_id}
+            caller = self.caller()
+            mine: dict[str, object] = {"user_id": caller.user_id}
+            reads = [Select("dashboard", dashboard.MEMBERS, where=mine)]
+            if not caller.through_provider:  # and which of them require it: same round trip
+                reads.append(
+                    Select(
+                        "dashboard",
+                        dashboard.ORGANIZATIONS,
+                        where={"id": InSelect(dashboard.MEMBERS, "organization_id", mine)},
+                        columns=("id", "requires_provider_sign_in"),
+                    )
+                )
+            found = self._store.select_many(reads)
+            self._roles = {row["organization_id"]: Role(row["role"]) for row in found[0]}
+            strict = found[1] if len(found) > 1 else []
+            self._strict = frozenset(
+                row["id"]
+                for row in strict
+                if row["requires_provider_sign_in"] and row["id"] in self._roles
             )
-            self._roles = {row["organization_id"]: Role(row["role"]) for row in rows}
-            self._strict = self._requiring_provider_sign_in(list(self._roles))
         return self._roles
-
-    def _requiring_provider_sign_in(self, orgs: list[UUID]) -> frozenset[UUID]:
-        """Which of these organisations require sign-in through a provider."""
-        if not orgs or self.caller().through_provider:
-            return frozenset()
-        rows = self._store.select(
-            "dashboard",
-            dashboard.ORGANIZATIONS,
-            where={"id": orgs},
-            columns=("id", "requires_provider_sign_in"),
-        )
-        return frozenset(row["id"] for row in rows if row["requires_provider_sign_in"])
 
     def forget(self) -> None:
         """Read memberships again on the next check (they changed)."""
@@ -181,7 +184,7 @@ class ReadGate:
         )
         self._check_rows(owner, table, rows)
         if self._observe is not None:
-            self._observe(table, where, rows)
+            self._observe(table, _as_pinned(where, rows), rows)
         return rows
 
     def select_many(self, reads: Sequence[Select]) -> list[list[Row]]:
@@ -202,7 +205,7 @@ class ReadGate:
             self._check_rows(self._owner(read.table), read.table, rows)
             if self._observe is not None:
                 assert read.where is not None  # made a dict above
-                self._observe(read.table, read.where, rows)
+                self._observe(read.table, _as_pinned(read.where, rows), rows)
         return found
 
     def _owner(self, table: Table) -> Owner:
@@ -216,6 +219,8 @@ class ReadGate:
     # Checks
 
     def _check_filter(self, owner: Owner, table: Table, pinned: object) -> None:
+        if isinstance(pinned, InSelect):
+            return  # which owners a subquery picks is known from the rows, all checked
         values = list(pinned) if isinstance(pinned, list | tuple | set | frozenset) else [pinned]
         if owner.kind == "organization":
             for org in values:
@@ -259,6 +264,17 @@ class ReadGate:
             for i in missing:
                 self._parents[(parent.name, i)] = found.get(i)
         return {self._parents[entry] for entry in wanted}
+
+
+def _as_pinned(where: dict[str, object], rows: list[Row]) -> dict[str, object]:
+    """``where`` as an observer sees it: a column a subquery picked (``InSelect``) is pinned
+    to the values of the rows it picked, as a read of those values by list would be."""
+    if not any(isinstance(value, InSelect) for value in where.values()):
+        return where
+    return {
+        column: _distinct([row[column] for row in rows]) if isinstance(value, InSelect) else value
+        for column, value in where.items()
+    }
 
 
 def _policed(table: Table) -> bool:

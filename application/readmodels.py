@@ -7,7 +7,7 @@ import functools
 import statistics
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, Protocol, TypeVar
@@ -108,6 +108,21 @@ __all__ = [  # the row types, for the interfaces (which never import projections
 
 T = TypeVar("T")
 Order = Literal["asc", "desc"]
+
+
+@dataclasses.dataclass(frozen=True)
+class InSelect:
+    """A ``where`` value: the column is one of ``column``'s values in the rows of ``table``
+    (the same read model and generation) matching ``where`` (equality filters, as ``select``
+    takes them): one statement where a read would otherwise wait for another's rows and
+    send their values back.
+
+    The rows it picks are checked by the read gate as any others; a change notice observer
+    is told the read pinned the values of the rows it returned."""
+
+    table: Table
+    column: str
+    where: Mapping[str, object]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -787,6 +802,55 @@ class DashboardQueries:
         return (
             typed(services, dashboard.ServiceRow, narrowed=service_columns is not None),
             typed(states, dashboard.ServiceStateRow, narrowed=state_columns is not None),
+        )
+
+    def services_states_and_latest_of(
+        self,
+        project_ids: Sequence[UUID],
+        *,
+        service_columns: Sequence[str] | None = None,
+        state_columns: Sequence[str] | None = None,
+        deployment_columns: Sequence[str] | None = None,
+    ) -> tuple[
+        list[dashboard.ServiceRow], list[dashboard.ServiceStateRow], list[dashboard.DeploymentRow]
+    ]:
+        """``services_and_states_of`` and the states' latest deployments, in one round trip
+        (the deployments picked by the states' ``latest_deployment_id`` in the database)."""
+        projects = list(project_ids)
+        services, states, deployments = self._select_many(
+            (
+                dashboard.SERVICES,
+                {
+                    "where": {"project_id": projects, "deleted": False},
+                    "order_by": ("name",),
+                    "columns": _narrowed(service_columns, "project_id"),
+                },
+            ),
+            (
+                dashboard.SERVICE_STATES,
+                {
+                    "where": {"project_id": projects},
+                    "columns": _narrowed(state_columns, "service_id", "latest_deployment_id"),
+                },
+            ),
+            (
+                dashboard.DEPLOYMENTS,
+                {
+                    "where": {
+                        "id": InSelect(
+                            dashboard.SERVICE_STATES,
+                            "latest_deployment_id",
+                            {"project_id": projects},
+                        )
+                    },
+                    "columns": deployment_columns,
+                },
+            ),
+        )
+        return (
+            typed(services, dashboard.ServiceRow, narrowed=service_columns is not None),
+            typed(states, dashboard.ServiceStateRow, narrowed=state_columns is not None),
+            typed(deployments, dashboard.DeploymentRow, narrowed=deployment_columns is not None),
         )
 
     def environments_of(self, project_ids: Sequence[UUID]) -> list[dashboard.EnvironmentRow]:

@@ -46,7 +46,7 @@ from interfaces.graphql.context import GqlContext
 from interfaces.graphql.schema import build_schema
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
-LEVELS = ("gate", "organization", "projects", "services_and_states", "deployments")
+LEVELS = ("gate", "organization", "projects", "services_states_and_latest")
 
 
 def wide_sql(tables: dict[str, str]) -> str:
@@ -97,12 +97,12 @@ def read_path(app: Services, principal: Principal, org: uuid.UUID) -> dict[str, 
         projects = dashboard.projects(org, limit=51)
         marks.append(time.perf_counter())
         ids = [p.id for p in projects]
-        services, states = dashboard.services_and_states_of(
-            ids, service_columns=SERVICE_COLUMNS, state_columns=STATE_COLUMNS
+        services, _states, deployments = dashboard.services_states_and_latest_of(
+            ids,
+            service_columns=SERVICE_COLUMNS,
+            state_columns=STATE_COLUMNS,
+            deployment_columns=DEPLOYMENT_COLUMNS,
         )
-        marks.append(time.perf_counter())
-        latest = [s.latest_deployment_id for s in states if s.latest_deployment_id]
-        deployments = dashboard.deployments_by_id(latest, columns=DEPLOYMENT_COLUMNS)
         marks.append(time.perf_counter())
         held.__exit__(None, None, None)
         if record:

@@ -17,7 +17,7 @@ from adapters.postgres import UNAVAILABLE, GuardedPool, storable_text
 from adapters.readstore.database import PostgresReadDatabase, Registry, SqliteReadDatabase
 from adapters.readstore.sql import TableStatements, statements
 from application.errors import UnavailableError
-from application.readmodels import Order, Select
+from application.readmodels import InSelect, Order, Select
 from projections.schema import Row, Table
 
 _json_decode = msgspec.json.Decoder().decode
@@ -295,7 +295,20 @@ class SqlReadStore:
         sql = statements(dialect, model, generation, table)
         found = _Filter(dialect.placeholder, sql.converters, sql.arrays)
         for column, value in where.items():
-            found.equal(column, value)
+            if isinstance(value, InSelect):
+                found.check(column)
+                inner = statements(dialect, model, generation, value.table)
+                picked = _Filter(dialect.placeholder, inner.converters, inner.arrays, found.params)
+                picked.check(value.column)
+                for inner_column, inner_value in value.where.items():
+                    picked.equal(inner_column, inner_value)
+                source = dialect.table(model, generation, value.table.name)
+                inner_where = " WHERE " + " AND ".join(picked.clauses) if picked.clauses else ""
+                found.clauses.append(
+                    f'"{column}" IN (SELECT "{value.column}" FROM {source}{inner_where})'
+                )
+            else:
+                found.equal(column, value)
         if contains is not None:
             found.contains(*contains)
         if since is not None:
@@ -328,12 +341,14 @@ class _Filter:
         placeholder: Callable[[str], str],
         converters: Mapping[str, Any],
         arrays: Mapping[str, str] | None,
+        params: dict[str, Any] | None = None,
     ) -> None:
         self._p = placeholder
         self._convert = converters
         self._arrays = arrays
         self.clauses: list[str] = []
-        self.params: dict[str, Any] = {}
+        self.params: dict[str, Any] = {} if params is None else params
+        """The statement's parameters (shared with a subquery's filter: names stay unique)."""
 
     def check(self, column: str) -> None:
         if column not in self._convert:

@@ -428,7 +428,8 @@ def service_states(root: ServiceRow, info: Info[GqlContext, None]) -> list[Servi
         return found  # type: ignore[no-any-return]
     dashboard = context.reads.dashboard
     states = dashboard.service_states(service_id=root.id)
-    _prefetch_latest(context, dashboard, states)
+    wanted = [s.latest_deployment_id for s in states if s.latest_deployment_id]
+    _prefetch_latest(context, states, dashboard.deployments_by_id(wanted) if wanted else [])
     naming.prefetch_addresses(context, dashboard, [root], states, [])
     return states
 
@@ -592,12 +593,13 @@ def load_services(
     one round trip. ``narrowed`` reads only the columns the query shows (the others hold
     ``UNREAD``)."""
     ids = [p.id for p in projects]
-    services, states = dashboard.services_and_states_of(
+    services, states, latest = dashboard.services_states_and_latest_of(
         ids,
         service_columns=None if addresses else narrowed.services,
         state_columns=None if addresses else narrowed.states,
+        deployment_columns=narrowed.deployments,
     )
-    _prefetch_latest(context, dashboard, states, narrowed.deployments)
+    _prefetch_latest(context, states, latest)
     if addresses:
         naming.prefetch_addresses(context, dashboard, services, states, projects)
     # Ids compared by their number: a UUID hashes and compares in Python, twice per row.
@@ -612,13 +614,8 @@ def load_services(
 
 
 def _prefetch_latest(
-    context: GqlContext,
-    dashboard: DashboardQueries,
-    states: Sequence[ServiceStateRow],
-    columns: tuple[str, ...] | None = None,
+    context: GqlContext, states: Sequence[ServiceStateRow], found: Sequence[DeploymentRow]
 ) -> None:
-    wanted = [s.latest_deployment_id for s in states if s.latest_deployment_id]
-    found = dashboard.deployments_by_id(wanted, columns=columns) if wanted else []
     latest = {d.id.int: d for d in found}
     for state in states:
         deployment_id = state.latest_deployment_id

@@ -18,7 +18,7 @@ from adapters.readstore.database import open_read_database
 from adapters.readstore.reader import SqlReadStore
 from adapters.readstore.sql import statements
 from application.errors import UnavailableError
-from application.readmodels import UNREAD, Select, typed
+from application.readmodels import UNREAD, InSelect, Select, typed
 from application.settings import Settings
 from projections.schema import Row, Table
 
@@ -307,3 +307,32 @@ def test_reads_together_are_each_what_it_reads_alone(
         store.select_many(
             [replace(reads[0], generation=1), Select(MODEL, EVERY, columns=("nope",), generation=1)]
         )
+
+
+def test_a_subquery_filter_reads_the_rows_another_tables_rows_name(
+    store: SqlReadStore, store_settings: Settings
+) -> None:
+    """``InSelect``: rows whose column is among another table's column of the rows matching
+    a filter (list filters included), in one statement, alone or beside other reads."""
+    first, second = written = _rows()
+    third = replace(second, id=uuid.uuid4(), parent_id=second.id, name="gamma")
+    _write(store_settings, EVERY, [_as_row(r) for r in (*written, third)])
+    parents_of = InSelect(EVERY, "parent_id", {"name": ["beta", "gamma"]})
+    alone = store.select(MODEL, EVERY, where={"id": parents_of}, order_by=("name",), generation=1)
+    assert [r["id"] for r in alone] == [first.id, second.id]
+    narrowed = store.select(
+        MODEL, EVERY, where={"id": parents_of, "flag": True}, columns=("name",), generation=1
+    )
+    assert [(r["id"], r["name"]) for r in narrowed] == [(first.id, "alpha")]
+    none = InSelect(EVERY, "parent_id", {"name": "alpha"})  # alpha has no parent: NULL
+    together = store.select_many(
+        [
+            Select(MODEL, EVERY, where={"name": ["beta", "gamma"]}, generation=1),
+            Select(MODEL, EVERY, where={"id": parents_of}, order_by=("name",), generation=1),
+            Select(MODEL, EVERY, where={"id": none}, generation=1),
+        ]
+    )
+    assert [len(rows) for rows in together] == [2, 2, 0]
+    assert together[1] == alone
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        store.select(MODEL, EVERY, where={"id": InSelect(EVERY, "nope", {})}, generation=1)
