@@ -774,36 +774,6 @@ class DashboardQueries:
         )
         return typed(rows, dashboard.ServiceStateRow, narrowed=columns is not None)
 
-    def services_and_states_of(
-        self,
-        project_ids: Sequence[UUID],
-        *,
-        service_columns: Sequence[str] | None = None,
-        state_columns: Sequence[str] | None = None,
-    ) -> tuple[list[dashboard.ServiceRow], list[dashboard.ServiceStateRow]]:
-        """``services_of`` and ``service_states_of`` together, in one round trip."""
-        services, states = self._select_many(
-            (
-                dashboard.SERVICES,
-                {
-                    "where": {"project_id": list(project_ids), "deleted": False},
-                    "order_by": ("name",),
-                    "columns": _narrowed(service_columns, "project_id"),
-                },
-            ),
-            (
-                dashboard.SERVICE_STATES,
-                {
-                    "where": {"project_id": list(project_ids)},
-                    "columns": _narrowed(state_columns, "service_id", "latest_deployment_id"),
-                },
-            ),
-        )
-        return (
-            typed(services, dashboard.ServiceRow, narrowed=service_columns is not None),
-            typed(states, dashboard.ServiceStateRow, narrowed=state_columns is not None),
-        )
-
     def services_states_and_latest_of(
         self,
         project_ids: Sequence[UUID],
@@ -814,8 +784,9 @@ class DashboardQueries:
     ) -> tuple[
         list[dashboard.ServiceRow], list[dashboard.ServiceStateRow], list[dashboard.DeploymentRow]
     ]:
-        """``services_and_states_of`` and the states' latest deployments, in one round trip
-        (the deployments picked by the states' ``latest_deployment_id`` in the database)."""
+        """``services_of``, ``service_states_of`` and the states' latest deployments, in one
+        round trip (the deployments picked by the states' ``latest_deployment_id`` in the
+        database, not by sending their ids back); with ``*_columns``, only those."""
         projects = list(project_ids)
         services, states, deployments = self._select_many(
             (

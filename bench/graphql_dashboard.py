@@ -118,11 +118,12 @@ def read_path_server(encoded: str, port: int, org: str, token: str) -> None:
             organization = dashboard.organization(org_id)
             projects = dashboard.projects(org_id, limit=50)
             ids = [p.id for p in projects]
-            services, states = dashboard.services_and_states_of(
-                ids, service_columns=SERVICE_COLUMNS, state_columns=STATE_COLUMNS
+            services, states, found = dashboard.services_states_and_latest_of(
+                ids,
+                service_columns=SERVICE_COLUMNS,
+                state_columns=STATE_COLUMNS,
+                deployment_columns=DEPLOYMENT_COLUMNS,
             )
-            wanted = [s.latest_deployment_id for s in states if s.latest_deployment_id]
-            found = dashboard.deployments_by_id(wanted, columns=DEPLOYMENT_COLUMNS)
         latest = {d.id: d for d in found}
         by_service: dict[Any, list[Any]] = {}
         for state in states:

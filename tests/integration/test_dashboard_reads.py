@@ -269,32 +269,44 @@ def test_a_page_of_deployments_reads_their_words_as_often_in_fragments(
         app.close()
 
 
-def test_services_and_states_read_together_are_the_rows_read_apart_each_checked(
+def test_services_states_and_latest_read_together_are_the_rows_read_apart_each_checked(
     store_settings: Settings,
 ) -> None:
-    """One round trip for a page's services and states reads what two reads read, whole or
-    narrowed; each row still passes the gate (a stranger reading them is refused)."""
+    """One round trip for a page's services, states and latest deployments reads what three
+    reads read, whole or narrowed; each row still passes the gate (a stranger reading them
+    is refused)."""
     app = bootstrap(store_settings, clock=FakeClock())
     try:
         principal, org = seed(app, 2)
         dashboard = app.reads(principal).dashboard
         ids = [p.id for p in dashboard.projects(UUID(org), limit=50)]
-        for service_columns, state_columns in ((None, None), (("name",), ("latest_state",))):
-            services, states = dashboard.services_and_states_of(
-                ids, service_columns=service_columns, state_columns=state_columns
+        narrowings = ((None, None, None), (("name",), ("latest_state",), ("state", "commit")))
+        for service_columns, state_columns, deployment_columns in narrowings:
+            services, states, latest = dashboard.services_states_and_latest_of(
+                ids,
+                service_columns=service_columns,
+                state_columns=state_columns,
+                deployment_columns=deployment_columns,
             )
             apart = (
                 dashboard.services_of(ids, columns=service_columns),
                 dashboard.service_states_of(ids, columns=state_columns),
             )
+            wanted = [s.latest_deployment_id for s in apart[1] if s.latest_deployment_id]
+            deployments = dashboard.deployments_by_id(wanted, columns=deployment_columns)
             assert [vars(s) for s in services] == [vars(s) for s in apart[0]]
             assert [vars(s) for s in states] == [vars(s) for s in apart[1]]
-            assert len(services) == 4 and len(states) == 4
+            by_id = sorted(deployments, key=lambda d: str(d.id))
+            assert [vars(d) for d in sorted(latest, key=lambda d: str(d.id))] == [
+                vars(d) for d in by_id
+            ]
+            assert len(services) == 4 and len(states) == 4 and len(latest) == 4
         assert services[0].name == "svc-0" and states[0].latest_state == "healthy"
+        assert {d.state for d in latest} == {"healthy"}
 
         stranger = app.auth.sign_up("stranger@example.com", "Stranger", Secret("another password"))
         theirs = app.reads(app.auth.authenticate(stranger.tokens.access_token)).dashboard
         with pytest.raises(ForbiddenError):
-            theirs.services_and_states_of(ids)
+            theirs.services_states_and_latest_of(ids)
     finally:
         app.close()
