@@ -72,27 +72,35 @@ class ReadGate:
     def roles(self) -> dict[UUID, Role]:
         """The caller's role in each of their organisations (read once, until ``forget``)."""
         if self._roles is None:
-            caller = self.caller()
-            mine: dict[str, object] = {"user_id": caller.user_id}
-            reads = [Select("dashboard", dashboard.MEMBERS, where=mine)]
-            if not caller.through_provider:  # and which of them require it: same round trip
-                reads.append(
-                    Select(
-                        "dashboard",
-                        dashboard.ORGANIZATIONS,
-                        where={"id": InSelect(dashboard.MEMBERS, "organization_id", mine)},
-                        columns=("id", "requires_provider_sign_in"),
-                    )
-                )
-            found = self._store.select_many(reads)
-            self._roles = {row["organization_id"]: Role(row["role"]) for row in found[0]}
-            strict = found[1] if len(found) > 1 else []
-            self._strict = frozenset(
-                row["id"]
-                for row in strict
-                if row["requires_provider_sign_in"] and row["id"] in self._roles
-            )
+            self._take_roles(self._store.select_many(self._roles_reads()))
+        assert self._roles is not None
         return self._roles
+
+    def _roles_reads(self) -> list[Select]:
+        """What ``roles`` reads: the caller's memberships and, unless they signed in through
+        a provider, which of their organisations require that (one round trip)."""
+        caller = self.caller()
+        mine: dict[str, object] = {"user_id": caller.user_id}
+        reads = [Select("dashboard", dashboard.MEMBERS, where=mine)]
+        if not caller.through_provider:
+            reads.append(
+                Select(
+                    "dashboard",
+                    dashboard.ORGANIZATIONS,
+                    where={"id": InSelect(dashboard.MEMBERS, "organization_id", mine)},
+                    columns=("id", "requires_provider_sign_in"),
+                )
+            )
+        return reads
+
+    def _take_roles(self, found: list[list[Row]]) -> None:
+        self._roles = {row["organization_id"]: Role(row["role"]) for row in found[0]}
+        strict = found[1] if len(found) > 1 else []
+        self._strict = frozenset(
+            row["id"]
+            for row in strict
+            if row["requires_provider_sign_in"] and row["id"] in self._roles
+        )
 
     def forget(self) -> None:
         """Read memberships again on the next check (they changed)."""
@@ -164,6 +172,10 @@ class ReadGate:
         narrowed read (``columns``) reads the owner column and the notices' columns too."""
         owner = self._owner(table)
         where = where or {}
+        plain = contains is None and since is None and until is None and after is None
+        if self._roles is None and plain and order == "asc":  # the caller's roles come along
+            read = Select(model, table, where, order_by, limit, generation, columns)
+            return self.select_many([read])[0]
         if columns is not None:
             columns = _with_checked(table, owner, columns)
         if owner.column in where:
@@ -189,18 +201,32 @@ class ReadGate:
 
     def select_many(self, reads: Sequence[Select]) -> list[list[Row]]:
         """The rows of several reads (see ReadStore.select_many), each checked as ``select``
-        checks its rows: every filter before any read runs, every row after."""
+        checks its rows: every filter, then every row, before any is answered.
+
+        The gate's first read brings the caller's roles along in the same round trip (its
+        filters are then checked when the roles are there, before anything is answered)."""
         checked = []
         for read in reads:
             owner = self._owner(read.table)
             where = read.where or {}
-            if owner.column in where:
-                self._check_filter(owner, read.table, where[owner.column])
             columns = read.columns
             if columns is not None:
                 columns = _with_checked(read.table, owner, columns)
             checked.append(dataclasses.replace(read, where=where, columns=columns))
-        found = self._store.select_many(checked)
+        if self._roles is None:
+            extra = self._roles_reads()
+            found = self._store.select_many([*extra, *checked])
+            self._take_roles(found[: len(extra)])
+            found = found[len(extra) :]
+        else:
+            extra, found = [], []
+        for read in checked:
+            owner = self._owner(read.table)
+            assert read.where is not None  # made a dict above
+            if owner.column in read.where:
+                self._check_filter(owner, read.table, read.where[owner.column])
+        if not extra:
+            found = self._store.select_many(checked)
         for read, rows in zip(checked, found, strict=True):
             self._check_rows(self._owner(read.table), read.table, rows)
             if self._observe is not None:
