@@ -433,6 +433,16 @@ class Node(ContainrAggregate):
         """The address the ingress reaches the node's published ports at."""
         return self.advertised_address or default_address(self.endpoint)
 
+    @property
+    def host(self) -> str:
+        """The host whose ports the node publishes on, as far as Containr can tell: its
+        advertised address, else its engine's host (loopback for a local socket); an agent
+        that advertises none is a host of its own."""
+        if self.advertised_address is None and self.kind is NodeKind.AGENT:
+            return self.endpoint
+        address = self.address
+        return "127.0.0.1" if address == "localhost" else address
+
     def configure_tls(self, tls: NodeTls | None, *, actor: Actor, now: datetime) -> bool:
         """Reach the engine with this TLS material from now on (None: without); False when
         nothing changed. The material was checked and its key sealed by the caller."""
