@@ -39,6 +39,7 @@ from projections.dashboard import (
     IncidentRow,
     InvitationRow,
     MemberRow,
+    NodePortRow,
     NodeRow,
     NotificationDeliveryRow,
     NotifierRow,
@@ -84,6 +85,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "IncidentRow",
     "InvitationRow",
     "MemberRow",
+    "NodePortRow",
     "NodeRow",
     "NotificationDeliveryRow",
     "NotifierRow",
@@ -839,6 +841,11 @@ class DashboardQueries:
             where["removed"] = False
         rows = self._select(dashboard.NODES, where=where, order_by=("name",))
         return typed(rows, dashboard.NodeRow)
+
+    def node_ports(self, node_id: UUID) -> list[dashboard.NodePortRow]:
+        """The ports of a node that replicas hold now, by port."""
+        rows = self._select(dashboard.NODE_PORTS, where={"node_id": node_id}, order_by=("port",))
+        return typed(rows, dashboard.NodePortRow)
 
     def nodes_at(self, endpoint: str) -> list[dashboard.NodeRow]:
         """The nodes (of any organisation) whose engine is at ``endpoint``; for Containr's

@@ -165,7 +165,12 @@ CASES: dict[str, Case] = {
     "Query.deployment": q(
         "read", "query($deployment: ID!) { deployment(id: $deployment) { state } }", "deployment"
     ),
-    "Query.node": q("read", "query($node: ID!) { node(id: $node) { name } }", "node"),
+    "Query.node": q(
+        "read",
+        "query($node: ID!) { node(id: $node) { name portStart portEnd portsAllocated "
+        "portAllocations { port deploymentId replica serviceName } } }",
+        "node",
+    ),
     "Query.clusters": q(
         "read", "query($org: ID!) { clusters(organizationId: $org) { name } }", "org"
     ),
