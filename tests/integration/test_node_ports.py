@@ -97,11 +97,9 @@ def register(world: World, name: str, endpoint: str, **more: object) -> uuid.UUI
 
 
 def node_events(world: World) -> list[str]:
-    return [
-        type(e).__qualname__
-        for e in world.app.events.read(0, limit=100_000)
-        if type(e).__qualname__.startswith(("Node.", "HostPorts."))
-    ]
+    found = [e.type for e in world.app.events.read(0, limit=100_000)]
+    assert "Node.Registered" in found and "HostPorts.RangeHeld" in found  # it sees them
+    return [t for t in found if t.startswith(("Node.", "HostPorts.", "Reservation."))]
 
 
 def test_an_overlapping_range_at_a_shared_address_is_refused_and_records_nothing(
