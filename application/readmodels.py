@@ -721,6 +721,16 @@ class DashboardQueries:
         )
         return [r for r in typed(rows, dashboard.DeploymentRow) if r.source_archive is not None]
 
+    def releases_for_images(self) -> list[dashboard.DeploymentRow]:
+        """Every release of every organisation (to tell which images a release may need)."""
+        rows = self._select(dashboard.DEPLOYMENTS)
+        return typed(rows, dashboard.DeploymentRow)
+
+    def deleted_service_ids(self) -> set[UUID]:
+        """The services of every organisation that were deleted."""
+        rows = self._select(dashboard.SERVICES, where={"deleted": True}, columns=("id",))
+        return {row["id"] for row in rows}
+
     def all_nodes(self) -> list[dashboard.NodeRow]:
         """Every node of every organisation (for Containr's own processes)."""
         rows = self._select(dashboard.NODES, where={"removed": False}, order_by=("name",))

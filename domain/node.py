@@ -176,6 +176,11 @@ class Node(ContainrAggregate):
         deployment_id: UUID | None
         reason: str
 
+    class ImagesCollected(ContainrAggregate.Event):
+        """Images Containr built that no release needs any more were removed (issue 18)."""
+
+        images: list[str]
+
     class Removed(ContainrAggregate.Event):
         def apply(self, aggregate: Any) -> None:
             aggregate.removed = True
@@ -626,6 +631,14 @@ class Node(ContainrAggregate):
             actor=actor,
             timestamp=now,
         )
+
+    def record_images_collected(self, images: list[str], *, actor: Actor, now: datetime) -> None:
+        """Record that these images were removed from the node (nothing for none)."""
+        self._require_present()
+        if images:
+            self.trigger_event(
+                self.ImagesCollected, images=list(images), actor=actor, timestamp=now
+            )
 
     def remove(self, *, actor: Actor, now: datetime) -> None:
         """Forget the node."""

@@ -14,6 +14,7 @@ from application.commands import (
     MarkNodeUnreachable,
     RegisterNode,
     RemoveNode,
+    ReportImagesCollected,
     ReportOrphanRemoved,
     SetNodeAddress,
     SetNodePortRange,
@@ -179,6 +180,13 @@ def report_orphan_removed(cmd: ReportOrphanRemoved, uow: UnitOfWork) -> dict[str
     """Record that a container nobody wanted was removed from a node."""
     node = _node(uow, cmd.node_id)
     node.remove_orphan(cmd.container, cmd.deployment_id, cmd.reason, actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
+def report_images_collected(cmd: ReportImagesCollected, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that images no release needs were removed from a node."""
+    node = _node(uow, cmd.node_id)
+    node.record_images_collected(cmd.images, actor=uow.actor, now=uow.now)
     return {"node_id": node.id}
 
 
