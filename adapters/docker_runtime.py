@@ -22,7 +22,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ from application.runtime_ports import (
     EngineUnreachableError,
     ImageAvailability,
     ImageInfo,
+    LabelledImage,
     LogLine,
     RegistryLogin,
     VolumeInfo,
@@ -123,6 +124,26 @@ class DockerRuntime:
             except docker.errors.NotFound:
                 return None
         return ImageInfo(id=attrs["Id"], tags=list(attrs.get("RepoTags") or []))
+
+    def labelled_images(self, labels: Mapping[str, str]) -> list[LabelledImage]:
+        """The images carrying every one of ``labels``, each marked in use when a container
+        of the engine (any state, any installation) was made from it."""
+        filters = {"label": [f"{key}={value}" for key, value in labels.items()]}
+        with self._calls("listing images"):
+            api = self._api()
+            used = {c.get("ImageID") for c in api.containers(all=True)}
+            found = api.images(filters=filters)
+        return [
+            LabelledImage(
+                id=summary["Id"],
+                tags=[t for t in summary.get("RepoTags") or [] if t != "<none>:<none>"],
+                digests=[d for d in summary.get("RepoDigests") or [] if not d.startswith("<none>")],
+                labels=dict(summary.get("Labels") or {}),
+                created=datetime.fromtimestamp(int(summary.get("Created") or 0), UTC),
+                in_use=summary["Id"] in used,
+            )
+            for summary in found
+        ]
 
     def image_availability(self, reference: str, *, timeout: float) -> ImageAvailability:
         """Whether the engine has the image, else whether its registry has it: the engine's

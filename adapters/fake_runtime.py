@@ -30,6 +30,7 @@ from application.runtime_ports import (
     EngineUnreachableError,
     ImageAvailability,
     ImageInfo,
+    LabelledImage,
     LogLine,
     RegistryError,
     RegistryLogin,
@@ -111,6 +112,10 @@ class InMemoryRuntime:
         self.registry_accounts: dict[str, str] | None = None
         self.logins: list[RegistryLogin | None] = []
         self.images: dict[str, ImageInfo] = {}
+        self.image_labels: dict[str, dict[str, str]] = {}
+        """Each image's labels (a build's, or those ``add_image`` was given), by id."""
+        self.image_created: dict[str, float] = {}
+        """When each image was made (the runtime's clock), by id."""
         self.networks: dict[str, dict[str, str]] = {}
         self.volumes_by_name: dict[str, VolumeInfo] = {}
         self.volume_files: dict[str, dict[str, bytes]] = {}
@@ -139,10 +144,10 @@ class InMemoryRuntime:
 
     # Test hooks
 
-    def add_image(self, tag: str) -> ImageInfo:
-        """An image as if it had been pulled or imported."""
+    def add_image(self, tag: str, labels: Mapping[str, str] | None = None) -> ImageInfo:
+        """An image as if it had been pulled or imported (with ``labels``)."""
         with self._changed:
-            return self._store_image(f"pulled\0{tag}", [tag])
+            return self._store_image(f"pulled\0{tag}", [tag], labels)
 
     def kill(self, container_id: str, exit_code: int = STOPPED) -> None:
         """The container dies on its own (crash, OOM kill) with ``exit_code``."""
@@ -281,7 +286,9 @@ class InMemoryRuntime:
             record("cancelled" if str(e) == "build cancelled" else "failed")
             raise
         with self._changed:
-            built = self._store_image(f"{context}\0{dockerfile}", [_normal(t) for t in tags])
+            built = self._store_image(
+                f"{context}\0{dockerfile}", [_normal(t) for t in tags], labels
+            )
         on_log(f"Successfully built {built.id.removeprefix('sha256:')[:12]}")
         for tag in tags:
             on_log(f"Successfully tagged {_normal(tag)}")
@@ -343,6 +350,26 @@ class InMemoryRuntime:
             self.calls.append(("remove_network", name))
             del self.networks[name]
             return True
+
+    def labelled_images(self, labels: Mapping[str, str]) -> list[LabelledImage]:
+        """The images carrying every one of ``labels``; in use when a container was made
+        from it."""
+        with self._changed:
+            self._check()
+            made_from = [self._find_image(spec.image) for spec in self.specs.values()]
+            used = {image.id for image in made_from if image is not None}
+            return [
+                LabelledImage(
+                    id=image.id,
+                    tags=list(image.tags),
+                    digests=[ref for ref, held in self.pushed.items() if held == image.id],
+                    labels=dict(self.image_labels.get(image.id, {})),
+                    created=datetime.fromtimestamp(self.image_created.get(image.id, 0.0), UTC),
+                    in_use=image.id in used,
+                )
+                for image in self.images.values()
+                if labels.items() <= self.image_labels.get(image.id, {}).items()
+            ]
 
     def remove_image(self, reference: str) -> bool:
         """Untag ``reference``; the image goes with its last tag, unless a container uses it."""
@@ -723,10 +750,14 @@ class InMemoryRuntime:
                 return image
         return None
 
-    def _store_image(self, seed: str, tags: list[str]) -> ImageInfo:
+    def _store_image(
+        self, seed: str, tags: list[str], labels: Mapping[str, str] | None = None
+    ) -> ImageInfo:
         digest = hashlib.sha256(f"{next(self._serial)}\0{seed}".encode()).hexdigest()
         image_id = f"sha256:{digest}"
         self.images[image_id] = ImageInfo(id=image_id, tags=[])
+        self.image_labels[image_id] = dict(labels or {})
+        self.image_created[image_id] = self._clock()
         self._move_tags(image_id, tags)
         return self.images[image_id]
 

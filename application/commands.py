@@ -511,6 +511,13 @@ class ReportOrphanRemoved(Command, frozen=True):
     deployment_id: UUID | None = None
 
 
+class ReportImagesCollected(Command, frozen=True):
+    """Report: images Containr built that no release needs were removed from a node."""
+
+    node_id: UUID
+    images: list[str]
+
+
 class RecordHealthy(Command, frozen=True):
     """Report: every replica of the release passed its health check; promote it."""
 

@@ -39,6 +39,7 @@ from projections.dashboard import (
     IncidentRow,
     InvitationRow,
     MemberRow,
+    NodePortRow,
     NodeRow,
     NotificationDeliveryRow,
     NotifierRow,
@@ -84,6 +85,7 @@ __all__ = [  # the row types, for the interfaces (which never import projections
     "IncidentRow",
     "InvitationRow",
     "MemberRow",
+    "NodePortRow",
     "NodeRow",
     "NotificationDeliveryRow",
     "NotifierRow",
@@ -734,6 +736,16 @@ class DashboardQueries:
         )
         return [r for r in typed(rows, dashboard.DeploymentRow) if r.source_archive is not None]
 
+    def releases_for_images(self) -> list[dashboard.DeploymentRow]:
+        """Every release of every organisation (to tell which images a release may need)."""
+        rows = self._select(dashboard.DEPLOYMENTS)
+        return typed(rows, dashboard.DeploymentRow)
+
+    def deleted_service_ids(self) -> set[UUID]:
+        """The services of every organisation that were deleted."""
+        rows = self._select(dashboard.SERVICES, where={"deleted": True}, columns=("id",))
+        return {row["id"] for row in rows}
+
     def all_nodes(self) -> list[dashboard.NodeRow]:
         """Every node of every organisation (for Containr's own processes)."""
         rows = self._select(dashboard.NODES, where={"removed": False}, order_by=("name",))
@@ -874,6 +886,11 @@ class DashboardQueries:
             where["removed"] = False
         rows = self._select(dashboard.NODES, where=where, order_by=("name",))
         return typed(rows, dashboard.NodeRow)
+
+    def node_ports(self, node_id: UUID) -> list[dashboard.NodePortRow]:
+        """The ports of a node that replicas hold now, by port."""
+        rows = self._select(dashboard.NODE_PORTS, where={"node_id": node_id}, order_by=("port",))
+        return typed(rows, dashboard.NodePortRow)
 
     def nodes_at(self, endpoint: str) -> list[dashboard.NodeRow]:
         """The nodes (of any organisation) whose engine is at ``endpoint``; for Containr's

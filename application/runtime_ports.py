@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 import msgspec
 
@@ -195,6 +195,33 @@ class ImageInfo(msgspec.Struct, frozen=True, kw_only=True):
 
     id: str
     tags: list[str]
+
+
+class LabelledImage(msgspec.Struct, frozen=True, kw_only=True):
+    """An image of an engine with its labels, as listed for collecting unreferenced images."""
+
+    id: str
+    tags: list[str]
+    digests: list[str]
+    """``<repository>@sha256:…``: how it was pulled or pushed by digest."""
+    labels: dict[str, str]
+    created: datetime
+    in_use: bool
+    """A container of the engine (running or not, of any installation) was made from it."""
+
+    @property
+    def references(self) -> frozenset[str]:
+        """Every name the image goes by: its id, tags and digests."""
+        return frozenset((self.id, *self.tags, *self.digests))
+
+
+@runtime_checkable
+class ImageCatalogue(Protocol):
+    """An engine that lists its images by label (a direct Docker engine; issue 18)."""
+
+    def labelled_images(self, labels: Mapping[str, str]) -> list[LabelledImage]:
+        """The images carrying every one of ``labels``."""
+        ...
 
 
 class ImageAvailability(msgspec.Struct, frozen=True, kw_only=True):

@@ -176,6 +176,11 @@ class Node(ContainrAggregate):
         deployment_id: UUID | None
         reason: str
 
+    class ImagesCollected(ContainrAggregate.Event):
+        """Images Containr built that no release needs any more were removed (issue 18)."""
+
+        images: list[str]
+
     class Removed(ContainrAggregate.Event):
         def apply(self, aggregate: Any) -> None:
             aggregate.removed = True
@@ -433,6 +438,16 @@ class Node(ContainrAggregate):
         """The address the ingress reaches the node's published ports at."""
         return self.advertised_address or default_address(self.endpoint)
 
+    @property
+    def host(self) -> str:
+        """The host whose ports the node publishes on, as far as Containr can tell: its
+        advertised address, else its engine's host (loopback for a local socket); an agent
+        that advertises none is a host of its own."""
+        if self.advertised_address is None and self.kind is NodeKind.AGENT:
+            return self.endpoint
+        address = self.address
+        return "127.0.0.1" if address == "localhost" else address
+
     def configure_tls(self, tls: NodeTls | None, *, actor: Actor, now: datetime) -> bool:
         """Reach the engine with this TLS material from now on (None: without); False when
         nothing changed. The material was checked and its key sealed by the caller."""
@@ -616,6 +631,14 @@ class Node(ContainrAggregate):
             actor=actor,
             timestamp=now,
         )
+
+    def record_images_collected(self, images: list[str], *, actor: Actor, now: datetime) -> None:
+        """Record that these images were removed from the node (nothing for none)."""
+        self._require_present()
+        if images:
+            self.trigger_event(
+                self.ImagesCollected, images=list(images), actor=actor, timestamp=now
+            )
 
     def remove(self, *, actor: Actor, now: datetime) -> None:
         """Forget the node."""

@@ -17,7 +17,7 @@ from projections.schema import Table, plain, shape_of
 from projections.store import RowStore
 
 _STANDARD = {"originator_id", "originator_version", "timestamp", "actor", "originator_topic"}
-_INTERNAL = {"Reservation", "CommandReceipt"}
+_INTERNAL = {"Reservation", "CommandReceipt", "HostPorts"}
 _SECRET = re.compile(r"(^|_)(hash|secret|password|token)(_|$)")
 """Fields holding secret material, by name: hashes (password_hash, token_hash), sealed values
 (token_secret, repository_token). Ids of secrets (token_id) are not secret."""

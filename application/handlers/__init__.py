@@ -114,6 +114,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RecordReplicaHealth: deployments.record_replica_health,
     c.RecordPreviousRetired: deployments.record_previous_retired,
     c.ReportOrphanRemoved: nodes.report_orphan_removed,
+    c.ReportImagesCollected: nodes.report_images_collected,
     c.RegisterNode: nodes.register_node,
     c.ConfigureNodeTls: nodes.configure_node_tls,
     c.SetNodeAddress: nodes.set_node_address,

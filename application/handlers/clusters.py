@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 from application import commands as c
 from application.errors import InvalidValueError, NotFoundError
-from application.handlers.common import node_scope, release, reserve
+from application.handlers.common import hold_ports, node_scope, release, reserve
 from application.unit_of_work import UnitOfWork
 from domain.cluster import Cluster
 from domain.guest import Guest, GuestSettings
@@ -233,6 +233,7 @@ def register_guest_as_node(cmd: c.RegisterGuestAsNode, uow: UnitOfWork) -> dict[
         now=uow.now,
     )
     uow.add(node)
+    hold_ports(uow, node)
     reserve(
         uow,
         node_scope(guest.organization_id),

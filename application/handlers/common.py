@@ -8,6 +8,8 @@ from uuid import UUID
 from application.errors import InvalidValueError, NotFoundError
 from application.unit_of_work import UnitOfWork
 from domain.errors import NameTakenError
+from domain.host_ports import HostPorts
+from domain.node import Node
 from domain.project import Project
 from domain.reservation import Reservation
 from domain.service import Service
@@ -77,6 +79,34 @@ def release(uow: UnitOfWork, scope: str, name: str, holder_id: UUID) -> None:
     reservation = uow.find(Reservation, Reservation.id_for(scope, name))
     if reservation is not None and reservation.holder_id == holder_id:
         reservation.release(holder_id, actor=uow.actor, now=uow.now)
+
+
+def hold_ports(uow: UnitOfWork, node: Node, *, moved_from: str | None = None) -> None:
+    """Record the node's port range at its host, or raise PortRangeOverlapError when another
+    node of the organisation reached at the same address holds an overlapping range (issue
+    18). ``moved_from``: the host it was at before (its range is dropped there)."""
+    if moved_from is not None and moved_from != node.host:
+        before = uow.find(HostPorts, HostPorts.id_for(node.organization_id, moved_from))
+        if before is not None:
+            before.drop(node.id, actor=uow.actor, now=uow.now)
+    host_ports(uow, node.organization_id, node.host).hold(
+        node.id, node.name, node.port_range, actor=uow.actor, now=uow.now
+    )
+
+
+def drop_ports(uow: UnitOfWork, node: Node) -> None:
+    """Forget a removed node's port range at its host."""
+    held = uow.find(HostPorts, HostPorts.id_for(node.organization_id, node.host))
+    if held is not None:
+        held.drop(node.id, actor=uow.actor, now=uow.now)
+
+
+def host_ports(uow: UnitOfWork, organization_id: UUID, host: str) -> HostPorts:
+    """The ranges held at ``host`` by the organisation's nodes (started when none were)."""
+    found = uow.find(HostPorts, HostPorts.id_for(organization_id, host))
+    if found is None:
+        found = uow.add(HostPorts.start(organization_id, host, actor=uow.actor, now=uow.now))
+    return found
 
 
 def live_project(uow: UnitOfWork, project_id: UUID) -> Project:

@@ -14,13 +14,14 @@ from application.commands import (
     MarkNodeUnreachable,
     RegisterNode,
     RemoveNode,
+    ReportImagesCollected,
     ReportOrphanRemoved,
     SetNodeAddress,
     SetNodePortRange,
     UncordonNode,
 )
 from application.errors import InvalidValueError, NotFoundError
-from application.handlers.common import node_scope, release, reserve
+from application.handlers.common import drop_ports, hold_ports, node_scope, release, reserve
 from application.node_tls import seal_tls
 from application.unit_of_work import UnitOfWork
 from domain.ids import NodeId, OrganizationId
@@ -72,6 +73,7 @@ def register_node(cmd: RegisterNode, uow: UnitOfWork) -> dict[str, UUID]:
         )
         node.set_port_range(port_range, actor=uow.actor, now=uow.now)
     uow.add(node)
+    hold_ports(uow, node)
     reserve(
         uow,
         node_scope(cmd.organization_id),
@@ -102,14 +104,18 @@ def configure_node_tls(cmd: ConfigureNodeTls, uow: UnitOfWork) -> dict[str, UUID
 def set_node_address(cmd: SetNodeAddress, uow: UnitOfWork) -> dict[str, UUID]:
     """Advertise where the ingress reaches a node's published ports."""
     node = _node(uow, cmd.node_id)
-    node.set_address(cmd.address, actor=uow.actor, now=uow.now)
+    before = node.host
+    if node.set_address(cmd.address, actor=uow.actor, now=uow.now):
+        hold_ports(uow, node, moved_from=before)
     return {"node_id": node.id}
 
 
 def set_node_port_range(cmd: SetNodePortRange, uow: UnitOfWork) -> dict[str, UUID]:
-    """Give a node the host ports its replicas publish on from now on."""
+    """Give a node the host ports its replicas publish on from now on; refused when another
+    node reached at the same address publishes on any of them."""
     node = _node(uow, cmd.node_id)
     node.set_port_range(PortRange(cmd.start, cmd.end), actor=uow.actor, now=uow.now)
+    hold_ports(uow, node)
     return {"node_id": node.id}
 
 
@@ -177,9 +183,17 @@ def report_orphan_removed(cmd: ReportOrphanRemoved, uow: UnitOfWork) -> dict[str
     return {"node_id": node.id}
 
 
+def report_images_collected(cmd: ReportImagesCollected, uow: UnitOfWork) -> dict[str, UUID]:
+    """Record that images no release needs were removed from a node."""
+    node = _node(uow, cmd.node_id)
+    node.record_images_collected(cmd.images, actor=uow.actor, now=uow.now)
+    return {"node_id": node.id}
+
+
 def remove_node(cmd: RemoveNode, uow: UnitOfWork) -> dict[str, UUID]:
     """Forget a node and free its name."""
     node = _node(uow, cmd.node_id)
     node.remove(actor=uow.actor, now=uow.now)
+    drop_ports(uow, node)
     release(uow, node_scope(node.organization_id), node.name, node.id)
     return {"node_id": node.id}

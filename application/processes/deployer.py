@@ -36,6 +36,7 @@ from application.processes.support import (
     SERVICE,
     LogWriter,
     every,
+    image_labels,
     redactor_for,
     release_variables,
     report,
@@ -374,7 +375,7 @@ class Deployer:
                     Path(checkout.path),
                     dockerfile=plan,
                     tags=[tag],
-                    labels={SERVICE: str(deployment.service_id), DEPLOYMENT: str(deployment.id)},
+                    labels=image_labels(deployment, self.config.instance),
                     on_log=output,
                     cancelled=cancelled,
                 )

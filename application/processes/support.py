@@ -41,6 +41,18 @@ VOLUME = "containr.volume"
 """The name a service gave one of its volumes (on the engine's volume)."""
 
 
+def image_labels(deployment: Deployment, instance: str) -> dict[str, str]:
+    """The labels of an image Containr builds: its installation's (so it may be collected,
+    and only by it), the organisation's, and the service and release it was built for."""
+    return {
+        MANAGED: "true",
+        INSTANCE: instance,
+        ORGANIZATION: str(deployment.organization_id),
+        SERVICE: str(deployment.service_id),
+        DEPLOYMENT: str(deployment.id),
+    }
+
+
 def report(
     bus: CommandBus,
     ctx: Context,

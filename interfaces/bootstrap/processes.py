@@ -54,6 +54,7 @@ from application.processes.failover import FailoverConfig, FailoverProcess
 from application.processes.git_connections import GitConnectionsProcess
 from application.processes.guests import GuestManager
 from application.processes.health import HealthMonitor
+from application.processes.images import ImageCollector
 from application.processes.notifications import NotificationProcess
 from application.processes.previews import PreviewConfig, PreviewProcess
 from application.processes.reconciler import Reconciler
@@ -334,6 +335,14 @@ def processes(
             ),
             wait_for=wait_for,
         ),
+        images=ImageCollector(
+            bus=parts.bus,
+            dashboard=parts.dashboard,
+            runtimes=parts.runtimes,
+            clock=parts.clock,
+            instance=settings.instance,
+            local_endpoint=settings.docker_host,
+        ),
     )
 
 
@@ -560,6 +569,7 @@ def start_processes(
     notifications: NotificationProcess | None = None,
     health: HealthMonitor | None = None,
     failover: FailoverProcess | None = None,
+    images: ImageCollector | None = None,
 ) -> list[threading.Thread]:
     """The deployer, the reconciler and log pruning, in the one process that leads them.
 
@@ -644,6 +654,7 @@ def start_processes(
         ("containr-autoscaler", autoscaler),
         ("containr-alerts", alerts),
         ("containr-failover", failover),
+        ("containr-images", images),
     ):
         if clocked is not None:
             targets += ((name, _on_own_clock(clocked)),)

@@ -37,6 +37,7 @@ from application.readmodels import (
     GuestRow,
     InvitationRow,
     MemberRow,
+    NodePortRow,
     NodeRow,
     OrganizationRow,
     ProjectRow,
@@ -719,6 +720,10 @@ def organization_projects(
     return connection(rows, limit, lambda p: encode_cursor(p.slug))
 
 
+def node_port_allocations(root: NodeRow, info: Info[GqlContext, None]) -> list[NodePort]:
+    return ctx(info).reads.dashboard.node_ports(root.id)
+
+
 def organization_nodes(root: OrganizationRow, info: Info[GqlContext, None]) -> list[Node]:
     return ctx(info).reads.dashboard.nodes(root.id)
 
@@ -814,6 +819,7 @@ if TYPE_CHECKING:
     Member = MemberRow
     Invitation = InvitationRow
     Node = NodeRow
+    NodePort = NodePortRow
     Guest = GuestRow
     Cluster = ClusterRow
     Organization = OrganizationRow
@@ -1129,6 +1135,18 @@ else:
         },
     )
     Invitation = object_type(InvitationRow, "Invitation", "An invitation to join an organisation.")
+    NodePort = object_type(
+        NodePortRow,
+        "NodePort",
+        "A host port of a node that a release's replica holds (issue 18).",
+        hide=("organization_id",),
+        descriptions={
+            "deployment_id": "The release whose replica holds the port.",
+            "replica": "The replica's number within its release.",
+            "service_id": "The release's service (null: one the dashboard does not know).",
+            "allocated_at": "When the replica was given the port.",
+        },
+    )
     Node = object_type(
         NodeRow,
         "Node",
@@ -1137,7 +1155,17 @@ else:
             "agent": field(
                 resolver=node_agent,
                 description="Its agent, for a node of kind agent (null for the others).",
-            )
+            ),
+            "port_allocations": field(
+                resolver=node_port_allocations,
+                description="The ports of its range that replicas hold now, by port, each "
+                "with the release and replica holding it.",
+            ),
+        },
+        descriptions={
+            "port_start": "The first host port its replicas publish on (issue 18).",
+            "port_end": "The last host port its replicas publish on.",
+            "ports_allocated": "How many ports of its range replicas hold now.",
         },
     )
     Guest = object_type(GuestRow, "Guest", "An LXC container or QEMU VM Containr made.")

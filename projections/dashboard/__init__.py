@@ -79,7 +79,7 @@ from projections.dashboard.git import (
     WebhookRemovalRow,
 )
 from projections.dashboard.guests import GUESTS, GuestHandlers, GuestRow
-from projections.dashboard.nodes import NODES, NodeHandlers, NodeRow
+from projections.dashboard.nodes import NODE_PORTS, NODES, NodeHandlers, NodePortRow, NodeRow
 from projections.dashboard.notifiers import (
     DELIVERY_ATTEMPTS,
     NOTIFICATION_DELIVERIES,
@@ -156,6 +156,7 @@ __all__ = [
     "INVITATIONS",
     "MEMBERS",
     "NODES",
+    "NODE_PORTS",
     "NOTIFICATION_DELIVERIES",
     "NOTIFIERS",
     "ORGANIZATIONS",
@@ -200,6 +201,7 @@ __all__ = [
     "IncidentRow",
     "InvitationRow",
     "MemberRow",
+    "NodePortRow",
     "NodeRow",
     "NotificationDeliveryRow",
     "NotifierRow",
@@ -300,4 +302,5 @@ class DashboardProjection(
         NOTIFIERS,
         NOTIFICATION_DELIVERIES,
         DELIVERY_ATTEMPTS,
+        NODE_PORTS,
     )

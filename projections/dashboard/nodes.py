@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.node import Node, default_address
+from domain.node import DEFAULT_PORT_RANGE, Node, default_address
 from projections.base import handles
+from projections.dashboard.deployments import DEPLOYMENTS
+from projections.dashboard.services import SERVICES
 from projections.schema import Table
 from projections.store import RowStore
 
@@ -41,6 +43,12 @@ class NodeRow:
     tls_fingerprint: str | None = None
     """For a tcp:// engine reached with client certificates: a digest of that material
     (its key sealed), which changes whenever it is rotated; None: no TLS material."""
+    port_start: int = DEFAULT_PORT_RANGE.start
+    """The first host port its replicas publish on (issue 18)."""
+    port_end: int = DEFAULT_PORT_RANGE.end
+    """The last host port its replicas publish on."""
+    ports_allocated: int = 0
+    """How many ports of the node replicas hold now."""
 
 
 NODES = Table(
@@ -49,6 +57,32 @@ NODES = Table(
     ("id",),
     notices=(("node", "id"), ("organization_nodes", "organization_id")),
     indexes=(("organization_id",),),
+)
+
+
+@dataclass(frozen=True)
+class NodePortRow:
+    """A host port of a node that a release's replica holds (issue 18)."""
+
+    node_id: UUID
+    port: int
+    organization_id: UUID
+    deployment_id: UUID
+    replica: int
+    service_id: UUID | None
+    """The release's service (None: a release the dashboard does not know)."""
+    service_name: str | None
+    environment_id: UUID | None
+    allocated_at: datetime
+    position: int = 0
+
+
+NODE_PORTS = Table(
+    "node_ports",
+    NodePortRow,
+    ("node_id", "port"),
+    notices=(("node", "node_id"),),
+    indexes=(("node_id",),),
 )
 
 
@@ -76,8 +110,60 @@ class NodeHandlers:
                 "updated_at": e.timestamp,
                 "removed": False,
                 "address": default_address(e.endpoint),
+                "port_start": DEFAULT_PORT_RANGE.start,
+                "port_end": DEFAULT_PORT_RANGE.end,
+                "ports_allocated": 0,
             },
         )
+
+    @handles(Node.PortRangeSet)
+    def node_port_range_set(self, e: Node.PortRangeSet, store: RowStore) -> None:
+        """Replicas placed from now on publish on another range."""
+        store.update(
+            NODES, (e.originator_id,), port_start=e.start, port_end=e.end, updated_at=e.timestamp
+        )
+
+    @handles(Node.PortAllocated)
+    def node_port_allocated(self, e: Node.PortAllocated, store: RowStore) -> None:
+        """A release's replica holds a port of the node."""
+        node = store.get(NODES, e.originator_id)
+        if node is None:
+            return
+        release = store.get(DEPLOYMENTS, e.deployment_id)
+        service = None if release is None else store.get(SERVICES, release["service_id"])
+        held = store.get(NODE_PORTS, e.originator_id, e.port)
+        store.put(
+            NODE_PORTS,
+            {
+                "node_id": e.originator_id,
+                "port": e.port,
+                "organization_id": node["organization_id"],
+                "deployment_id": e.deployment_id,
+                "replica": e.replica,
+                "service_id": None if release is None else release["service_id"],
+                "service_name": None if service is None else service["name"],
+                "environment_id": None if release is None else release["environment_id"],
+                "allocated_at": e.timestamp,
+            },
+        )
+        if held is None:
+            store.update(NODES, (e.originator_id,), ports_allocated=node["ports_allocated"] + 1)
+
+    @handles(Node.PortsReleased)
+    def node_ports_released(self, e: Node.PortsReleased, store: RowStore) -> None:
+        """A release's replicas are gone: their ports are free."""
+        node = store.get(NODES, e.originator_id)
+        if node is None:
+            return
+        freed = 0
+        for port in e.ports:
+            if store.get(NODE_PORTS, e.originator_id, port) is not None:
+                store.delete(NODE_PORTS, e.originator_id, port)
+                freed += 1
+        if freed:
+            store.update(
+                NODES, (e.originator_id,), ports_allocated=max(0, node["ports_allocated"] - freed)
+            )
 
     @handles(Node.AddressSet)
     def node_address_set(self, e: Node.AddressSet, store: RowStore) -> None:

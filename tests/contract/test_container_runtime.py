@@ -31,6 +31,7 @@ from application.runtime_ports import (
     ContainerRuntime,
     ContainerSpec,
     EngineUnreachableError,
+    ImageCatalogue,
     ImageInfo,
     RegistryError,
     RegistryLogin,
@@ -512,6 +513,38 @@ def test_removing_an_image_takes_one_tag_and_the_image_with_its_last(
     assert runtime.image(second) is not None
     assert runtime.remove_image(first) is False
     assert runtime.image(app_image.id) is not None  # other tags keep the image
+
+
+def test_images_are_listed_by_label_with_their_tags_and_whether_a_container_uses_them(
+    runtime: ContainerRuntime, app_image: ImageInfo, tmp_path: Path
+) -> None:
+    assert isinstance(runtime, ImageCatalogue)  # direct engines list their images (issue 18)
+    marker = uuid.uuid4().hex[:8]
+    made: dict[str, str] = {}
+    for name in ("idle", "used"):
+        context = tmp_path / name
+        context.mkdir()
+        (context / "f").write_text(name)
+        made[name] = runtime.build(
+            context,
+            dockerfile=f"FROM {app_image.id}\nCOPY f /f\n",
+            tags=[f"containr-test/listed:{RUN_ID}-{marker}-{name}"],
+            labels={**LABELS, "containr-test.listed": marker, "containr-test.name": name},
+            on_log=lambda line: None,
+        ).id
+    container = runtime.create(spec(made["used"]))
+    listed = {
+        i.labels["containr-test.name"]: i
+        for i in runtime.labelled_images({"containr-test.listed": marker})
+    }
+    assert set(listed) == {"idle", "used"}
+    idle, used = listed["idle"], listed["used"]
+    assert idle.id == made["idle"] and idle.tags == [f"containr-test/listed:{RUN_ID}-{marker}-idle"]
+    assert idle.references >= {idle.id, *idle.tags}
+    assert not idle.in_use and used.in_use
+    assert idle.created.tzinfo is not None
+    assert runtime.labelled_images({"containr-test.listed": f"{marker}-none"}) == []
+    runtime.remove(container.id)
 
 
 def test_an_image_a_container_uses_is_not_removed(

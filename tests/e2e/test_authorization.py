@@ -165,7 +165,12 @@ CASES: dict[str, Case] = {
     "Query.deployment": q(
         "read", "query($deployment: ID!) { deployment(id: $deployment) { state } }", "deployment"
     ),
-    "Query.node": q("read", "query($node: ID!) { node(id: $node) { name } }", "node"),
+    "Query.node": q(
+        "read",
+        "query($node: ID!) { node(id: $node) { name portStart portEnd portsAllocated "
+        "portAllocations { port deploymentId replica serviceName } } }",
+        "node",
+    ),
     "Query.clusters": q(
         "read", "query($org: ID!) { clusters(organizationId: $org) { name } }", "org"
     ),
@@ -1141,11 +1146,12 @@ class World:
         )
         self.app.logs.append(deployment, service, "build", [f"building {org}"])
         self.app.logs.append(deployment, service, "runtime", [f"running {org}"])
+        unique = _unique()
         node = run(
             c.RegisterNode(
                 organization_id=org_id,
-                name=f"n-{_unique()}",
-                endpoint="tcp://10.0.0.9:2376",
+                name=f"n-{unique}",
+                endpoint=_node_endpoint(),
                 cpu_millis=1000,
                 memory_mb=1024,
             ),
@@ -1311,6 +1317,16 @@ def source_archive() -> Path:
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))
     return path
+
+
+_NODE_HOSTS = itertools.count(1)
+
+
+def _node_endpoint() -> str:
+    """An engine address of its own for each seeded node: at a shared address, the range
+    setNodePortRange gives would overlap the other seeds' (issue 18)."""
+    n = next(_NODE_HOSTS)
+    return f"tcp://10.9.{n // 250}.{n % 250 + 1}:2376"
 
 
 def _unique() -> str:

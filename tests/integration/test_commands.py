@@ -327,6 +327,8 @@ def test_node_commands(world: World) -> None:
     world.run(c.RemoveNode(node_id=node))
     assert new_types(world, before) == [
         "Node.Registered",
+        "HostPorts.Created",  # the ranges of the nodes at its address (issue 18)
+        "HostPorts.RangeHeld",
         "Reservation.Created",
         "Node.Relabelled",
         "Node.Cordoned",
@@ -335,6 +337,7 @@ def test_node_commands(world: World) -> None:
         "Node.BecameUnreachable",
         "Node.BecameReachable",
         "Node.Removed",
+        "HostPorts.RangeDropped",
         "Reservation.Released",
     ]
 

@@ -29,6 +29,7 @@ import { cleanupText, driftText, strayText } from "../lib/guests";
 import { upsertNewer } from "../lib/live";
 import { NodeMetrics } from "./service/Metrics";
 import { NodeAgents } from "./NodeAgents";
+import { NodePorts } from "./NodePorts";
 import { NodePrices } from "./NodePrices";
 
 function maxPosition(items: readonly { position: number }[] | undefined): number {
@@ -113,6 +114,7 @@ function Nodes({ organizationId }: { organizationId: string }) {
                 <th scope="col">State</th>
                 <th scope="col">Capacity</th>
                 <th scope="col">Labels</th>
+                <th scope="col">Ports</th>
                 <th scope="col">Prices</th>
                 <th scope="col">Changed</th>
                 {canManage ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
@@ -146,6 +148,9 @@ function Nodes({ organizationId }: { organizationId: string }) {
                         {k}={String(v)}
                       </span>
                     ))}
+                  </td>
+                  <td>
+                    <NodePorts node={n} />
                   </td>
                   <td>
                     <NodePrices key={`${n.vcpuHourPrice}:${n.gbHourPrice}`} node={n} canManage={canManage} busy={busy} onSave={async (prices) => {
