@@ -24,8 +24,7 @@ from application.processes.images import GRACE, ImageCollector
 from application.processes.support import DEPLOYMENT, INSTANCE, MANAGED, ORGANIZATION
 from application.runtime_ports import ContainerRuntime
 from application.services import ALL_MODELS
-from tests.conftest import service_missing
-from tests.contract.docker_images import BASE_IMAGE, ensure_busybox_image
+from tests.contract.docker_images import BASE_IMAGE, local_engine
 from tests.integration.conftest import World
 
 DOCKER_URL = "unix:///var/run/docker.sock"
@@ -71,20 +70,13 @@ class Engine:
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    client = docker.APIClient(base_url=DOCKER_URL, timeout=60, version="auto")
-    try:
-        client.ping()
-        ensure_busybox_image(client)
-    except Exception as e:  # the engine is absent or broken: say so
-        client.close()
-        service_missing("Docker", e)
-    found = Engine(client, tmp_path)
-    try:
-        yield found
-    finally:
-        found.clean()
-        found.runtime.close()
-        client.close()
+    for client in local_engine():
+        found = Engine(client, tmp_path)
+        try:
+            yield found
+        finally:
+            found.clean()
+            found.runtime.close()
 
 
 class OneEngine:
