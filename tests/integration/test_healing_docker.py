@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import docker
+import httpx
 
 from adapters.caddy import CaddyIngress
 from domain.deployment import DeploymentState
@@ -93,6 +94,19 @@ def test_replicas_heal_under_load_without_a_failed_request(
         shell(engine, before["0"], "echo ok > /www/healthz")
         until(lambda: not platform.deployment(deployment_id).unready, what="replica 0 ready")
         until(lambda: upstreams() == 2, what="replica 0 back in the route")
+        # Caddy's own active check of /healthz (every 2 s) also marked replica 0 down; until
+        # it passes again Caddy sends it nothing, and a kill of replica 1 meanwhile would
+        # leave Caddy no upstream at all. Wait until Caddy sends replica 0 requests again
+        # (only it serves /who).
+        shell(engine, before["0"], "echo 0 > /www/who")
+
+        def reaches_replica_0() -> bool:
+            try:
+                return platform.get("web", "/who").text == "0\n"
+            except httpx.TransportError:  # a reset at a configuration load: ask again
+                return False
+
+        until(reaches_replica_0, what="Caddy reaching replica 0")
 
         # Liveness of the process itself: replica 1 is killed; Containr replaces it.
         started = engine.inspect_container(before["1"])["State"]["StartedAt"]
