@@ -54,10 +54,20 @@ def _unsupported(what: str) -> ContainerEngineError:
 class AgentRuntime:
     """A ContainerRuntime whose engine is reached through its node's agent."""
 
-    def __init__(self, node_id: UUID, sessions: AgentSessions, *, timeout: float = CALL_TIMEOUT):
+    def __init__(
+        self,
+        node_id: UUID,
+        sessions: AgentSessions,
+        *,
+        timeout: float = CALL_TIMEOUT,
+        address: str = "127.0.0.1",
+    ):
         self.node_id = node_id
         self._sessions = sessions
         self._timeout = timeout
+        self.address = address
+        """Where the node's published ports are reached (its advertised address): the agent
+        reports its containers as its local engine sees them, on loopback."""
 
     def call(
         self,
@@ -79,9 +89,21 @@ class AgentRuntime:
 
     def _typed(self, kind: type[T], value: Any) -> T:
         try:
-            return msgspec.convert(value, kind)
+            typed = msgspec.convert(value, kind)
         except msgspec.ValidationError as e:
             raise ContainerEngineError(f"the agent answered something unexpected: {e}") from None
+        if isinstance(typed, ContainerInfo):
+            return self._here(typed)  # type: ignore[return-value]  # T is ContainerInfo here
+        if isinstance(typed, list):
+            return [self._here(i) if isinstance(i, ContainerInfo) else i for i in typed]  # type: ignore[return-value]  # T is a list of ContainerInfo here
+        return typed
+
+    def _here(self, info: ContainerInfo) -> ContainerInfo:
+        """The container with its published port at the node's address (the ingress, health
+        checks and other hosts reach it there, not on the agent's loopback)."""
+        if info.host_address == self.address:
+            return info
+        return msgspec.structs.replace(info, host_address=self.address)
 
     def ping(self) -> bool:
         try:

@@ -4,6 +4,7 @@ engine's address, the agent's connection for an ``agent://<node id>`` node (issu
 from __future__ import annotations
 
 import threading
+from uuid import UUID
 
 from adapters.agent_runtime import AgentRuntime, agent_node
 from adapters.docker_runtime import DockerRuntime
@@ -35,11 +36,7 @@ class DockerEngines:
         """The engine at ``endpoint``."""
         node_id = agent_node(endpoint)
         if node_id is not None:
-            with self._lock:
-                agent = self._agents.get(endpoint)
-                if agent is None:
-                    agent = self._agents[endpoint] = AgentRuntime(node_id, self.agents)
-                return agent
+            return self._agent(endpoint, node_id)
         try:
             access = self._access(endpoint) if self._access is not None else EngineAccess()
         except UnavailableError:
@@ -58,6 +55,21 @@ class DockerEngines:
         if kept is not None:
             kept[1].close()  # its calls in flight finish; new ones go to the new client
         return engine
+
+    def _agent(self, endpoint: str, node_id: UUID) -> AgentRuntime:
+        """The agent's runtime, its containers' ports reached at the node's address as the
+        nodes' read model says now (an address set later applies at once)."""
+        try:
+            address = self._access(endpoint).address if self._access is not None else None
+        except UnavailableError:
+            address = None  # the read model does not answer: the address known before
+        with self._lock:
+            agent = self._agents.get(endpoint)
+            if agent is None:
+                agent = self._agents[endpoint] = AgentRuntime(node_id, self.agents)
+            if address is not None:
+                agent.address = address
+            return agent
 
     def close(self) -> None:
         """Close every kept client (and remove its TLS files)."""
