@@ -63,6 +63,8 @@ class AgentState(msgspec.Struct, frozen=True, kw_only=True):
     credential: str
     installation: str = ""
     """The control plane's installation name (its containers' label), told at join."""
+    address: str = ""
+    """Where this host's published ports are bound and reached (empty: loopback only)."""
 
 
 def agent_version() -> str:
@@ -115,8 +117,10 @@ def join(
     engine: str,
     labels: dict[str, str],
     transport: httpx.BaseTransport | None = None,
+    address: str = "",
 ) -> AgentState:
-    """Spend the join token on this host's node and keep the credential it receives."""
+    """Spend the join token on this host's node and keep the credential it receives; with an
+    ``address``, the node is reached there (and its replicas' ports are bound there)."""
     if (state_dir / STATE_FILE).exists():
         raise AgentError(f"{state_dir / STATE_FILE} exists: this host has joined already")
     try:
@@ -130,6 +134,8 @@ def join(
         "memoryMb": max(int(caps.get("memory_bytes", "0")) // (1024 * 1024), 1),
         "labels": labels,
     }
+    if address:
+        body["address"] = address
     try:
         with httpx.Client(timeout=HTTP_TIMEOUT, transport=transport) as http:
             response = http.post(url.rstrip("/") + "/agent/join", json=body)
@@ -145,6 +151,7 @@ def join(
         name=answer["name"],
         credential=answer["credential"],
         installation=str(answer.get("installation", "")),
+        address=address,
     )
     save_state(state_dir, state)
     return state
@@ -285,6 +292,7 @@ async def run(
         state_dir,
         organization_id=first.organization_id,
         installation=first.installation,
+        address=first.address,
     )
     while not stop.is_set():
         state = load_state(state_dir)  # a rotation while running is picked up on reconnect
