@@ -20,12 +20,13 @@ import platform
 import random
 import shutil
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import docker
 import httpx
@@ -35,6 +36,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 
 from application.agent_operations import Operation, OperationChunk, OperationExecutor
 
+T = TypeVar("T")
 log = logging.getLogger("containr.agent")
 _operation = msgspec.json.Decoder(Operation)
 HTTP_TIMEOUT = 10.0
@@ -414,7 +416,7 @@ class AgentLink:
                 except Exception:  # the connection is stuck or gone: stop following
                     self._cancelled.add(operation.request)
 
-            result = await asyncio.to_thread(
+            result = await _in_daemon_thread(
                 self._executor.follow, operation, emit, lambda: self._gone(operation.request)
             )
             self._cancelled.discard(operation.request)
@@ -428,6 +430,37 @@ class AgentLink:
     async def _chunk(self, text: str) -> None:
         with contextlib.suppress(ConnectionClosed):
             await self.send(text)
+
+
+async def _in_daemon_thread(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a daemon thread of its own, awaited.
+
+    A followed log asks whether it is cancelled only when the container prints a line: a
+    quiet container's follower blocks on the engine's stream. In the event loop's default
+    executor it would keep ``asyncio.run`` (which waits for that executor's threads) and
+    then the interpreter's exit from ending, so an agent told to stop (its credential
+    refused) never did. A daemon thread ends with the process; it holds nothing journaled.
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not done.done():
+            outcome()
+
+    def target() -> None:
+        try:
+            value = function(*args)
+        except BaseException as e:  # handed to the awaiting task, as to_thread does
+            error = e
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(settle, lambda: done.set_exception(error))
+        else:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle, lambda: done.set_result(value))
+
+    threading.Thread(target=target, name="containr-agent-follow", daemon=True).start()
+    return await done
 
 
 async def _next_reply(link: AgentLink, reader: asyncio.Task[None]) -> dict[str, Any]:
