@@ -19,9 +19,10 @@ import os
 import statistics
 import time
 import uuid
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 
 import docker
+import docker.errors
 import msgspec
 
 from application import commands as c
@@ -44,7 +45,7 @@ LOCAL_ENGINE = "unix:///var/run/docker.sock"
 ACTOR = Context(actor=Actor("user:bench"))
 TOKEN = "mutation($o: ID!) { createJoinToken(organizationId: $o, expiresInMinutes: 30) { token } }"
 SERVE = "mkdir -p /w && echo ok > /w/index.html && exec httpd -f -p 8080 -h /w"
-CHECK = HealthCheck(kind=HealthCheckKind.HTTP, path="/", interval_seconds=0.25, retries=120)
+CHECK = HealthCheck(kind=HealthCheckKind.HTTP, path="/", interval_seconds=0.25, retries=100)
 
 
 def web(services: Services, organization: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
@@ -100,6 +101,7 @@ def main() -> None:
         registry = stack.enter_context(running_registry(host=hosts.gateway))
         window = 20000 + 200 * (int(base.instance[:4], 16) % 200)  # the shared engine's ports
         settings = msgspec.structs.replace(base, docker_host=builder.engine_url)
+        stack.callback(remove_local, local, settings.instance)  # after the plane stopped
         port = free_port()
         plane = ControlPlane(settings, hosts.gateway, port)
         stack.callback(plane.stop)
@@ -151,7 +153,6 @@ def main() -> None:
             ),
             ACTOR,
         )
-        stack.callback(lambda: remove_local(local, settings.instance))
         multi, single = web(services, spread), web(services, alone)
 
         (first_multi, spread_over), (first_local, _) = (
@@ -190,12 +191,13 @@ def plane_connected(plane: ControlPlane, node: uuid.UUID) -> bool:
 
 def remove_local(engine: docker.APIClient, instance: str) -> None:
     """This run's containers on the shared local engine (by its installation label)."""
-    for container in engine.containers(
-        all=True, filters={"label": f"containr.instance={instance}"}
-    ):
-        engine.remove_container(container["Id"], force=True)
-    for network in engine.networks(filters={"label": f"containr.instance={instance}"}):
-        engine.remove_network(network["Id"])
+    mine = {"label": f"containr.instance={instance}"}
+    for container in engine.containers(all=True, filters=mine):
+        with suppress(docker.errors.APIError):
+            engine.remove_container(container["Id"], force=True)
+    for network in engine.networks(filters=mine):
+        with suppress(docker.errors.APIError):
+            engine.remove_network(network["Id"])
 
 
 if __name__ == "__main__":
