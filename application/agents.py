@@ -263,10 +263,17 @@ class AgentGateway:
         return result.id("join_token_id"), token
 
     def join(
-        self, token: Secret, name: str, cpu_millis: int, memory_mb: int, labels: dict[str, str]
+        self,
+        token: Secret,
+        name: str,
+        cpu_millis: int,
+        memory_mb: int,
+        labels: dict[str, str],
+        address: str | None = None,
     ) -> Joined:
-        """Spend a join token on a new node; AgentRefusedError or a domain error when the
-        token is forged, expired or used (nothing recorded)."""
+        """Spend a join token on a new node (reached at ``address``, if given); AgentRefused
+        Error or a domain error when the token is forged, expired or used, or the address is
+        no address (nothing recorded)."""
         if not token.reveal().startswith(TOKEN_PREFIX):
             raise AgentRefusedError("this is not a join token (cjt_…)")
         node_id = uuid4()
@@ -280,6 +287,7 @@ class AgentGateway:
                 memory_mb=memory_mb,
                 labels=labels,
                 credential_hash=hash_token(credential.reveal()),
+                address=address,
             ),
             self._ctx,
         )

@@ -665,6 +665,9 @@ class JoinAgentNode(Command, frozen=True):
     memory_mb: int
     credential_hash: str
     labels: dict[str, str] = msgspec.field(default_factory=dict)
+    address: str | None = None
+    """The address the host's published ports are reached at (None: loopback, for an
+    ingress on the same host)."""
 
 
 class RotateAgentCredential(Command, frozen=True):

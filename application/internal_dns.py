@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 ZONE = "internal"
 """The zone the internal names live in (``.internal``: reserved for private use)."""
 
+_IPV4 = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -116,11 +117,15 @@ class DnsTableBuilder:
                     continue
                 for address in info.addresses.values():
                     askers[address] = UUID(organization)
-        for node in nodes.values():  # a remote node's containers ask from its address
-            host = node_address(node.endpoint)
-            if host is not None:
-                askers.setdefault(host, node.organization_id)
-        names = self._names(containers)
+        hosts: dict[str, str] = {}
+        for node in sorted(nodes.values(), key=lambda row: str(row.id)):
+            host = node_host(node.endpoint, node.address)
+            if host is None:
+                continue
+            hosts.setdefault(node.endpoint, host)
+            # a remote node's containers ask from its address (their engine masquerades them)
+            askers.setdefault(host, node.organization_id)
+        names = self._names(containers, hosts)
         return DnsTable(names=names, askers=askers)
 
     def _containers(self, endpoints: Iterable[str]) -> dict[str, list[ContainerInfo]]:
@@ -133,7 +138,9 @@ class DnsTableBuilder:
                 log.warning("internal DNS: cannot list containers at %s: %s", endpoint, e)
         return found
 
-    def _names(self, containers: Mapping[str, list[ContainerInfo]]) -> dict[str, Entry]:
+    def _names(
+        self, containers: Mapping[str, list[ContainerInfo]], hosts: Mapping[str, str]
+    ) -> dict[str, Entry]:
         states = self.dashboard.live_states()
         if not states:
             return {}
@@ -164,16 +171,21 @@ class DnsTableBuilder:
             replicas = by_deployment.get(str(state.live_deployment_id), [])
             names[hostname] = Entry(
                 organization_id=state.organization_id,
-                targets=self._targets(service, replicas),
+                targets=self._targets(service, replicas, hosts),
                 port_name=port_name(service.kind) if _port(service) is not None else None,
             )
         return names
 
     def _targets(
-        self, service: ServiceRow, replicas: list[tuple[str, ContainerInfo]]
+        self,
+        service: ServiceRow,
+        replicas: list[tuple[str, ContainerInfo]],
+        hosts: Mapping[str, str],
     ) -> tuple[Target, ...]:
         """A replica on the local engine by its address on its network (the service's port);
-        one on another node by the node's address (the published port)."""
+        one on another node by the node's address (the published port), which is why a
+        client on another node takes the port from the SRV record: each node publishes a
+        replica on a port of its own range, not on the service's port."""
         port = _port(service)
         targets = []
         for endpoint, info in sorted(replicas, key=lambda r: int(r[1].labels[REPLICA])):
@@ -182,7 +194,7 @@ class DnsTableBuilder:
                 for address in sorted(info.addresses.values())[:1]:
                     targets.append(Target(replica, address, port))
                 continue
-            host = node_address(endpoint)
+            host = hosts.get(endpoint)
             if host is not None:
                 targets.append(Target(replica, host, info.host_port))
         return tuple(targets)
@@ -193,12 +205,22 @@ def _port(service: ServiceRow) -> int | None:
     return port if isinstance(port, int) else None
 
 
+def node_host(endpoint: str, address: str) -> str | None:
+    """The IPv4 address other hosts reach a node at: the address it advertises (an agent
+    node's, ``agent://<id>``, has no other), else its endpoint's host; None when neither is
+    an IPv4 address off loopback (a local socket's default, which no container reaches)."""
+    for candidate in (address, node_address(endpoint)):
+        if candidate and _IPV4.fullmatch(candidate) and not candidate.startswith("127."):
+            return candidate
+    return None
+
+
 def node_address(endpoint: str) -> str | None:
     """The IPv4 address of a node's engine endpoint (tcp://10.0.0.2:2376), if it names one."""
     try:
         host = urlsplit(endpoint).hostname
     except ValueError:
         return None
-    if host is None or not re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", host):
+    if host is None or not _IPV4.fullmatch(host):
         return None
     return host

@@ -16,6 +16,11 @@ whole bench): one create+start of a busybox container through an agent's connect
 control plane's AgentRuntime, a real WebSocket on loopback, the agent's link and executor with
 its journal, the Docker adapter) against the same create+start through the Docker adapter
 directly (`BENCH agent_create_start`, ratio agent/direct).
+
+`python -m bench.agents --multi-host` (root; also run at the end of the whole bench): time from
+a deploy command to 3 replicas healthy on 3 agent hosts, each a network namespace with its own
+dockerd and agent, beside the same deployment on one local engine (`BENCH multi_host_deploy`,
+ratio multi/local; bench/multihost.py).
 """
 
 from __future__ import annotations
@@ -302,6 +307,14 @@ def main() -> None:
     print(f"BENCH agent_heartbeat_ack_p99 {percentile(latencies, 99) * 1e3:.1f} ms")
     print(bench_line("agent_heartbeats", ours, "agents/core", theirs, "bare_websocket_ack"))
     round_trip()
+    multi_host()
+
+
+def multi_host() -> None:
+    """Deploys on 3 agent hosts against one local engine (bench/multihost.py)."""
+    from bench import multihost  # noqa: PLC0415 - the hosts' harness, loaded when it runs
+
+    multihost.main()
 
 
 def round_trip(rounds: int = int(os.environ.get("BENCH_ROUNDS", "20"))) -> None:
@@ -400,5 +413,7 @@ if __name__ == "__main__":
         bare(int(sys.argv[2]))
     elif sys.argv[1:] == ["--round-trip"]:
         round_trip()
+    elif sys.argv[1:] == ["--multi-host"]:
+        multi_host()
     else:
         main()

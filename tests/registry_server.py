@@ -49,9 +49,11 @@ def _htpasswd_line(password: str) -> str:
 
 
 @contextmanager
-def running_registry(storage_limit: str | None = None) -> Iterator[Registry]:
-    """A registry on a free loopback port; ``storage_limit`` (like ``256k``) puts its storage
-    on a tmpfs of that size, so a push fills it."""
+def running_registry(
+    storage_limit: str | None = None, host: str = "127.0.0.1"
+) -> Iterator[Registry]:
+    """A registry on a free port of ``host`` (loopback by default); ``storage_limit`` (like
+    ``256k``) puts its storage on a tmpfs of that size, so a push fills it."""
     for binary in ("docker-registry", "htpasswd"):
         if shutil.which(binary) is None:
             service_missing(f"{binary} (bash tests/services)", FileNotFoundError(binary))
@@ -61,7 +63,7 @@ def running_registry(storage_limit: str | None = None) -> Iterator[Registry]:
     mounted = False
     password = secrets.token_urlsafe(12)
     (root / "htpasswd").write_text(_htpasswd_line(password) + "\n")
-    address = f"127.0.0.1:{free_port()}"
+    address = f"{host}:{free_port()}"  # free on loopback, and ``host`` is the caller's own
     (root / "config.yml").write_text(
         "version: 0.1\n"
         "log:\n  level: warn\n"

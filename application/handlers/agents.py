@@ -62,6 +62,8 @@ def join_agent_node(cmd: JoinAgentNode, uow: UnitOfWork) -> dict[str, UUID]:
         actor=uow.actor,
         now=uow.now,
     )
+    if cmd.address is not None:  # checked here: a bad address spends no token
+        node.set_address(cmd.address, actor=uow.actor, now=uow.now)
     uow.add(node)
     reserve(
         uow,

@@ -11,11 +11,12 @@ from application.agent_operations import OperationExecutor
 
 
 def agent_executor(
-    engine: str, state_dir: Path, *, organization_id: str, installation: str
+    engine: str, state_dir: Path, *, organization_id: str, installation: str, address: str = ""
 ) -> OperationExecutor:
-    """The agent's executor over the engine at ``engine``, journaling in ``state_dir``."""
+    """The agent's executor over the engine at ``engine``, journaling in ``state_dir``; its
+    replicas' ports are published on ``address`` (empty: loopback only)."""
     return AgentExecutor(
-        DockerRuntime(engine),
+        DockerRuntime(engine, address=address or "127.0.0.1"),
         OperationJournal(state_dir),
         organization_id=organization_id,
         installation=installation,

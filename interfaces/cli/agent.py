@@ -46,6 +46,14 @@ def join_command(
     token: Annotated[str, typer.Argument(help="The join token (cjt_…) from the dashboard.")],
     name: Annotated[str, typer.Option(help="The node's name (default: this host's name).")] = "",
     label: Annotated[list[str], typer.Option(help="A node label key=value (repeatable).")] = [],  # noqa: B006 - typer's way to say "none"
+    address: Annotated[
+        str,
+        typer.Option(
+            help="This host's address, where the ingress and other hosts reach its replicas' "
+            "published ports (they are bound there). Default: loopback only, for an ingress "
+            "on this host."
+        ),
+    ] = "",
     state_dir: StateDir = DEFAULT_STATE,
     engine: EngineOption = DEFAULT_ENGINE,
 ) -> None:
@@ -53,7 +61,7 @@ def join_command(
     labels = dict(item.partition("=")[::2] for item in label)
     node_name = name or socket.gethostname().split(".")[0].lower()
     try:
-        state = join(url, token, node_name, state_dir, engine, labels)
+        state = join(url, token, node_name, state_dir, engine, labels, address=address)
     except AgentError as e:
         err.print(f"[red]Could not join:[/] {e}")
         raise typer.Exit(1) from None

@@ -20,12 +20,13 @@ import platform
 import random
 import shutil
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import docker
 import httpx
@@ -35,6 +36,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 
 from application.agent_operations import Operation, OperationChunk, OperationExecutor
 
+T = TypeVar("T")
 log = logging.getLogger("containr.agent")
 _operation = msgspec.json.Decoder(Operation)
 HTTP_TIMEOUT = 10.0
@@ -63,6 +65,8 @@ class AgentState(msgspec.Struct, frozen=True, kw_only=True):
     credential: str
     installation: str = ""
     """The control plane's installation name (its containers' label), told at join."""
+    address: str = ""
+    """Where this host's published ports are bound and reached (empty: loopback only)."""
 
 
 def agent_version() -> str:
@@ -115,8 +119,10 @@ def join(
     engine: str,
     labels: dict[str, str],
     transport: httpx.BaseTransport | None = None,
+    address: str = "",
 ) -> AgentState:
-    """Spend the join token on this host's node and keep the credential it receives."""
+    """Spend the join token on this host's node and keep the credential it receives; with an
+    ``address``, the node is reached there (and its replicas' ports are bound there)."""
     if (state_dir / STATE_FILE).exists():
         raise AgentError(f"{state_dir / STATE_FILE} exists: this host has joined already")
     try:
@@ -130,6 +136,8 @@ def join(
         "memoryMb": max(int(caps.get("memory_bytes", "0")) // (1024 * 1024), 1),
         "labels": labels,
     }
+    if address:
+        body["address"] = address
     try:
         with httpx.Client(timeout=HTTP_TIMEOUT, transport=transport) as http:
             response = http.post(url.rstrip("/") + "/agent/join", json=body)
@@ -145,6 +153,7 @@ def join(
         name=answer["name"],
         credential=answer["credential"],
         installation=str(answer.get("installation", "")),
+        address=address,
     )
     save_state(state_dir, state)
     return state
@@ -285,6 +294,7 @@ async def run(
         state_dir,
         organization_id=first.organization_id,
         installation=first.installation,
+        address=first.address,
     )
     while not stop.is_set():
         state = load_state(state_dir)  # a rotation while running is picked up on reconnect
@@ -406,7 +416,7 @@ class AgentLink:
                 except Exception:  # the connection is stuck or gone: stop following
                     self._cancelled.add(operation.request)
 
-            result = await asyncio.to_thread(
+            result = await _in_daemon_thread(
                 self._executor.follow, operation, emit, lambda: self._gone(operation.request)
             )
             self._cancelled.discard(operation.request)
@@ -420,6 +430,37 @@ class AgentLink:
     async def _chunk(self, text: str) -> None:
         with contextlib.suppress(ConnectionClosed):
             await self.send(text)
+
+
+async def _in_daemon_thread(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a daemon thread of its own, awaited.
+
+    A followed log asks whether it is cancelled only when the container prints a line: a
+    quiet container's follower blocks on the engine's stream. In the event loop's default
+    executor it would keep ``asyncio.run`` (which waits for that executor's threads) and
+    then the interpreter's exit from ending, so an agent told to stop (its credential
+    refused) never did. A daemon thread ends with the process; it holds nothing journaled.
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not done.done():
+            outcome()
+
+    def target() -> None:
+        try:
+            value = function(*args)
+        except BaseException as e:  # handed to the awaiting task, as to_thread does
+            error = e
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(settle, lambda: done.set_exception(error))
+        else:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle, lambda: done.set_result(value))
+
+    threading.Thread(target=target, name="containr-agent-follow", daemon=True).start()
+    return await done
 
 
 async def _next_reply(link: AgentLink, reader: asyncio.Task[None]) -> dict[str, Any]:

@@ -71,6 +71,7 @@ class JoinRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, renam
     cpu_millis: int
     memory_mb: int
     labels: dict[str, str] = {}
+    address: str | None = None
 
 
 _join = msgspec.json.Decoder(JoinRequest)
@@ -98,7 +99,12 @@ def agent_handlers(services: Services) -> list[BaseRouteHandler]:
         try:
             joined = await anyio.to_thread.run_sync(
                 lambda: gateway.join(
-                    Secret(body.token), body.name, body.cpu_millis, body.memory_mb, body.labels
+                    Secret(body.token),
+                    body.name,
+                    body.cpu_millis,
+                    body.memory_mb,
+                    body.labels,
+                    body.address,
                 )
             )
         except (ApplicationError, DomainError) as e:

@@ -254,3 +254,28 @@ def test_expired_reused_and_forged_tokens_and_old_or_revoked_credentials_are_ref
     )
     [node] = nodes(owner, organization)
     assert node["agent"]["credentialActive"] is False
+
+
+def test_an_agent_joins_with_the_address_its_node_is_reached_at_and_a_bad_one_spends_nothing(
+    api: tuple[ShiftedClock, TestClient[Any], Client],
+) -> None:
+    _, http, owner = api
+    organization = owner.sign_up("owner@example.com")["organizationId"]
+    token = owner(TOKEN, o=organization, m=10)["createJoinToken"]["token"]
+    body = {"token": token, "name": "host-a", "cpuMillis": 2000, "memoryMb": 2048}
+    refused = http.post("/agent/join", json={**body, "address": "not an address!"})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["code"] == "VALIDATION_FAILED"
+    assert "address" in refused.json()["error"]["message"]
+
+    joined = http.post("/agent/join", json={**body, "address": "10.100.7.11"})
+    assert joined.status_code == 201, joined.text  # the token was not spent by the refusal
+    query = "query($o: ID!) { organization(id: $o) { nodes { name kind address } } }"
+    shown: list[dict[str, Any]] = []
+
+    def node_shown() -> bool:  # a join is no mutation of the reader's: its read model follows
+        shown[:] = owner(query, o=organization)["organization"]["nodes"]
+        return bool(shown) and shown[0]["address"] != "127.0.0.1"
+
+    until(node_shown, 30, "the joined node in the read model")
+    assert shown == [{"name": "host-a", "kind": "agent", "address": "10.100.7.11"}]

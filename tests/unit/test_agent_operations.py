@@ -20,6 +20,7 @@ import pytest
 from adapters.agent_executor import AgentExecutor, OperationJournal
 from adapters.agent_runtime import AgentRuntime, agent_node
 from adapters.fake_runtime import InMemoryRuntime
+from adapters.runtimes import DockerEngines
 from application.agent_operations import (
     AgentRefusedOperationError,
     AgentSession,
@@ -34,6 +35,7 @@ from application.processes.support import INSTANCE, ORGANIZATION
 from application.runtime_ports import (
     ContainerEngineError,
     ContainerSpec,
+    EngineAccess,
     EngineUnreachableError,
     RegistryError,
     RegistryLogin,
@@ -328,3 +330,40 @@ def test_the_agent_pulls_by_digest_with_the_login_sent_and_a_refusal_is_a_regist
     assert "guess" not in refused.error and "s3cret" not in refused.error
     with pytest.raises(RegistryError, match="refused the login"):
         raise_for(refused)
+
+
+def test_an_agent_nodes_containers_are_reached_at_the_nodes_address(
+    agents: list[FakeAgent],
+) -> None:
+    """The agent sees its engine's ports on its own loopback; the control plane reaches them
+    (ingress, health checks, other hosts' DNS answers) at the node's advertised address."""
+    sessions, node = AgentSessions(), uuid.uuid4()
+    seen = {
+        "id": "c1", "name": "containr-web-0", "image": "busybox:test", "labels": MINE,
+        "state": "running", "host_port": 20001, "host_address": "127.0.0.1",
+    }  # fmt: skip
+
+    def answer(message: Operation) -> OperationResult:
+        value: object = [seen] if message.method == "containers" else seen
+        return OperationResult(request=message.request, ok=True, value=value)
+
+    agents.append(FakeAgent(answer))
+    agents[0].connect(sessions, node)
+
+    class Access:
+        address = "10.100.7.11"
+
+        def __call__(self, endpoint: str) -> EngineAccess:
+            return EngineAccess(address=self.address)
+
+    access = Access()
+    engines = DockerEngines(access, agents=sessions)
+    runtime = engines.for_endpoint(f"agent://{node}")
+    [listed] = runtime.containers(MINE)
+    assert listed.upstream() == "10.100.7.11:20001"
+    inspected = runtime.inspect("c1")
+    assert inspected is not None and inspected.upstream() == "10.100.7.11:20001"
+    access.address = "10.100.7.12"  # the node advertises another address: at once
+    started = engines.for_endpoint(f"agent://{node}").start("c1")
+    assert started.upstream() == "10.100.7.12:20001"
+    assert AgentRuntime(node, sessions).start("c1").upstream() == "127.0.0.1:20001"
