@@ -85,6 +85,14 @@ def server_settings(pg_settings: Settings, redis_url: str) -> Settings:
 
 
 @pytest.fixture
+def server(server_settings: Settings) -> Iterator[Server]:
+    """`containr serve` on the test's database and Redis (no deployer)."""
+    running = Server(server_settings)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
 def deploying_server(server_settings: Settings, tmp_path: Path) -> Iterator[Server]:
     """`containr serve` with the deployer and reconciler on, Docker and a Caddy of its own."""
     with deploying(server_settings, tmp_path) as (server, _, _):

@@ -3,24 +3,14 @@ against a real `containr serve` (issue 14)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from application.settings import Settings
 from tests.browser.conftest import sign_up, unique_email
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def server(server_settings: Settings) -> Iterator[Server]:
-    running = Server(server_settings)
-    yield running
-    running.stop()
 
 
 def test_an_environment_is_made_members_only_and_a_share_link_made_listed_and_revoked(

@@ -5,25 +5,16 @@ and a destination is tested again and removed."""
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from application.settings import Settings
 from tests.browser.conftest import sign_up, unique_email
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def server(server_settings: Settings) -> Iterator[Server]:
-    running = Server(server_settings)
-    yield running
-    running.stop()
 
 
 def test_a_directory_destination_is_added_tested_refused_and_removed(

@@ -6,24 +6,15 @@ has not read yet); graphql-ws took 1011 for fatal and never reconnected."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
-from application.settings import Settings
 from tests.browser.conftest import sign_up, unique_email
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def server(server_settings: Settings) -> Iterator[Server]:
-    running = Server(server_settings)
-    yield running
-    running.stop()
 
 
 def test_live_updates_come_back_after_the_server_drops_a_slow_connection(

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from application.settings import Settings
 from tests.browser.conftest import sign_up, unique_email
 from tests.e2e.conftest import Server
 from tests.integration.deploy_support import AppRepository
@@ -31,13 +29,6 @@ SKEWED_CLOCK = f"""(() => {{
   window.Date = Skewed;
 }})();"""
 """The browser's clock ten minutes ahead of the server's."""
-
-
-@pytest.fixture
-def server(server_settings: Settings) -> Iterator[Server]:
-    running = Server(server_settings)
-    yield running
-    running.stop()
 
 
 def new_project(page: Page, name: str) -> None:

@@ -5,7 +5,6 @@ local Docker engine), and a container of the organisation on it is restarted fro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import docker
@@ -13,7 +12,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from application.processes.support import INSTANCE, ORGANIZATION
-from application.settings import Settings
 from interfaces.cli.agent_link import join
 from tests.browser.conftest import sign_up, unique_email
 from tests.e2e.conftest import Server
@@ -23,13 +21,6 @@ from tests.integration.deploy_support import until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def server(server_settings: Settings) -> Iterator[Server]:
-    running = Server(server_settings)
-    yield running
-    running.stop()
 
 
 def started_at(engine: docker.APIClient, container: str) -> str:

@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +27,6 @@ CSP_WATCH = (
     "document.addEventListener('securitypolicyviolation',"
     " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
 )
-
-
-@pytest.fixture
-def server(server_settings: Settings) -> Iterator[Server]:
-    running = Server(server_settings)
-    yield running
-    running.stop()
 
 
 def watched(context: BrowserContext) -> tuple[Page, list[str]]:
