@@ -236,12 +236,10 @@ class Host:
         """Stop its agent and engine (by pid), remove its containers' files and its links."""
         self.kill_agent()
         if self.engine is not None and self.engine.poll() is None:
-            with suppress(Exception):
-                client = self.client(timeout=20)
+            with suppress(Exception), self.client(timeout=20) as client:
                 for container in client.containers(all=True):
                     with suppress(docker.errors.APIError):
                         client.remove_container(container["Id"], force=True)
-                client.close()
         for process in reversed(self.processes):
             if process.poll() is None:
                 process.terminate()

@@ -408,8 +408,10 @@ def test_a_container_on_one_host_reaches_a_service_on_another_by_its_internal_na
     # container's resolver and nc speaks HTTP.
     (client,) = cluster.replicas(host_a, cluster.release)
     engine = host_a.client()
-    assert engine.inspect_container(client["Id"])["HostConfig"]["Dns"] == [server]
-    engine.close()
+    try:
+        assert engine.inspect_container(client["Id"])["HostConfig"]["Dns"] == [server]
+    finally:
+        engine.close()
     looked: list[tuple[int, str]] = []
 
     def resolved() -> tuple[str, int] | None:
@@ -458,8 +460,10 @@ def test_an_agent_gone_silent_is_disconnected_after_the_grace_its_replica_serves
         status = gateway.status(node)
         assert status is not None and not status.connected  # recorded: the node is unready
         engine = host.client()
-        inspected = engine.inspect_container(mine)
-        engine.close()
+        try:
+            inspected = engine.inspect_container(mine)
+        finally:
+            engine.close()
         assert inspected["State"]["Running"]  # left running, and it serves on its host:
         (bound,) = inspected["NetworkSettings"]["Ports"]["8080/tcp"]
         direct = httpx.get(f"http://{host.address}:{bound['HostPort']}/who", timeout=10)
