@@ -1,4 +1,5 @@
-"""A plain HTTP server on a free loopback port, in a thread, for tests that need an upstream."""
+"""Loopback HTTP parts for tests: a plain HTTP server in a thread as an upstream, and a
+Caddy of the test's own in front."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from adapters.caddy_process import CaddyServer, CaddyStartError
+from tests.conftest import service_missing
 
 
 @contextmanager
@@ -21,3 +26,17 @@ def http_upstream(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+def running_caddy(directory: Path) -> Iterator[CaddyServer]:
+    """A Caddy of its own in ``directory``, for a fixture to yield from (Caddy missing skips
+    the tests, or fails them when services are required); stopped after."""
+    server = CaddyServer(directory)
+    try:
+        server.start()
+    except CaddyStartError as e:
+        service_missing("Caddy", e)
+    try:
+        yield server
+    finally:
+        server.stop()

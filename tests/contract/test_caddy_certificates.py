@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from adapters.caddy import CaddyIngress
-from adapters.caddy_process import CaddyServer, CaddyStartError, free_port
+from adapters.caddy_process import CaddyServer, free_port
 from adapters.caddy_tls import CaddyCertificates
 from application.runtime_ports import Route
-from tests.conftest import service_missing
-from tests.http_upstream import http_upstream
+from tests.http_upstream import http_upstream, running_caddy
 from tests.integration.deploy_support import until
 
 DOMAIN = "shop.example.test"
@@ -45,13 +44,7 @@ def upstream() -> Iterator[str]:
 
 @pytest.fixture
 def caddy(tmp_path: Path) -> Iterator[CaddyServer]:
-    server = CaddyServer(tmp_path / "caddy")
-    try:
-        server.start()
-    except CaddyStartError as e:
-        service_missing("Caddy", e)
-    yield server
-    server.stop()
+    yield from running_caddy(tmp_path / "caddy")
 
 
 def https_get(port: int, domain: str, ca: Path) -> tuple[str, dict[str, object]]:

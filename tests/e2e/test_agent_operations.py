@@ -31,7 +31,7 @@ import uvicorn
 from adapters.agent_runtime import AgentRuntime
 from adapters.auth import Argon2Hasher
 from adapters.caddy import CaddyIngress
-from adapters.caddy_process import CaddyServer, CaddyStartError
+from adapters.caddy_process import CaddyServer
 from application import commands as c
 from application.agent_operations import AgentRefusedOperationError
 from application.bus import Context
@@ -48,6 +48,7 @@ from tests.conftest import service_missing
 from tests.contract.docker_images import BASE_IMAGE, ensure_busybox_image
 from tests.e2e import conftest as e2e
 from tests.e2e.client import Client
+from tests.http_upstream import running_caddy
 from tests.installations import record_instance
 from tests.integration.deploy_support import remove_containers, until
 
@@ -77,13 +78,7 @@ def engine() -> Iterator[docker.APIClient]:
 
 @pytest.fixture(scope="module")
 def caddy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CaddyServer]:
-    server = CaddyServer(tmp_path_factory.mktemp("caddy"))
-    try:
-        server.start()
-    except CaddyStartError as e:
-        service_missing("Caddy", e)
-    yield server
-    server.stop()
+    yield from running_caddy(tmp_path_factory.mktemp("caddy"))
 
 
 class ControlPlane:

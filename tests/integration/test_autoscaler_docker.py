@@ -12,15 +12,15 @@ from datetime import datetime
 import docker
 import pytest
 
-from adapters.caddy_process import CaddyServer, CaddyStartError, free_port
+from adapters.caddy_process import CaddyServer, free_port
 from application import commands as c
 from application.processes.support import INSTANCE, SERVICE
 from application.settings import Settings
 from domain.autoscaling import MetricKind, MetricTarget, Reading
 from domain.deployment import DeploymentState
 from domain.service_spec import Resources, ServiceKind
-from tests.conftest import service_missing
 from tests.contract.docker_images import BASE_IMAGE, local_engine
+from tests.http_upstream import running_caddy
 from tests.integration.deploy_support import Platform, start_platform, stop_platform
 from tests.integration.deploy_support import until as wait_until
 
@@ -53,13 +53,7 @@ def engine() -> Iterator[docker.APIClient]:
 
 @pytest.fixture
 def caddy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CaddyServer]:
-    server = CaddyServer(tmp_path_factory.mktemp("caddy"))
-    try:
-        server.start()
-    except CaddyStartError as e:
-        service_missing("Caddy", e)
-    yield server
-    server.stop()
+    yield from running_caddy(tmp_path_factory.mktemp("caddy"))
 
 
 @pytest.fixture

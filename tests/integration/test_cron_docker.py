@@ -11,7 +11,7 @@ from datetime import timedelta
 import docker
 import pytest
 
-from adapters.caddy_process import CaddyServer, CaddyStartError, free_port
+from adapters.caddy_process import CaddyServer, free_port
 from adapters.fakes import FakeClock
 from application import commands as c
 from application.logs import LogQuery
@@ -20,8 +20,8 @@ from application.settings import Settings
 from domain.deployment import DeploymentState
 from domain.service_spec import ServiceKind
 from projections.dashboard import CronRunRow
-from tests.conftest import service_missing
 from tests.contract.docker_images import BASE_IMAGE, local_engine
+from tests.http_upstream import running_caddy
 from tests.integration.deploy_support import Platform, start_platform, stop_platform
 from tests.integration.deploy_support import until as wait_until
 
@@ -33,13 +33,7 @@ def engine() -> Iterator[docker.APIClient]:
 
 @pytest.fixture
 def caddy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CaddyServer]:
-    server = CaddyServer(tmp_path_factory.mktemp("caddy"))
-    try:
-        server.start()
-    except CaddyStartError as e:
-        service_missing("Caddy", e)
-    yield server
-    server.stop()
+    yield from running_caddy(tmp_path_factory.mktemp("caddy"))
 
 
 @pytest.fixture

@@ -24,14 +24,14 @@ import docker.errors
 import msgspec
 import pytest
 
-from adapters.caddy_process import CaddyServer, CaddyStartError, free_port
+from adapters.caddy_process import CaddyServer, free_port
 from application import commands as c
 from application.secrets import Secret, secret_enc_hook
 from application.settings import Settings
 from domain.deployment import DeploymentState
 from domain.service_spec import GitSource, HealthCheck, HealthCheckKind, ServiceKind
-from tests.conftest import service_missing
 from tests.contract.docker_images import local_engine
+from tests.http_upstream import running_caddy
 from tests.integration.deploy_support import (
     AppRepository,
     Platform,
@@ -56,13 +56,7 @@ def engine() -> Iterator[docker.APIClient]:
 
 @pytest.fixture(scope="module")
 def caddy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CaddyServer]:
-    server = CaddyServer(tmp_path_factory.mktemp("caddy"))
-    try:
-        server.start()
-    except CaddyStartError as e:
-        service_missing("Caddy", e)
-    yield server
-    server.stop()
+    yield from running_caddy(tmp_path_factory.mktemp("caddy"))
 
 
 @pytest.fixture(scope="module")
