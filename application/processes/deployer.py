@@ -171,6 +171,11 @@ class Deployer:
         self._busy: set[UUID] = set()
         self._lock = threading.Lock()
         self._node_lock = threading.Lock()
+        self.handing_over: set[tuple[UUID, UUID]] = set()
+        """(service, environment) whose live replicas this process is stopping on purpose
+        to hand their volumes over, until the taking release is healthy or failed: the
+        reconciler, which learns of a death at once, must not start them again meanwhile
+        (the read model that says so may lag the stop by a tick)."""
         self._stop = threading.Event()
         """Set when the process stops: waits inside steps are timers on it, not sleeps."""
         self._retirements_due = every(RETIREMENT_RESUME_SECONDS)
@@ -615,6 +620,15 @@ class Deployer:
         ]
 
     def _start(self, deployment: Deployment) -> None:
+        handing_over = (deployment.service_id, deployment.environment_id)
+        if deployment.spec.volumes:
+            self.handing_over.add(handing_over)
+        try:
+            self._start_replicas(deployment)
+        finally:
+            self.handing_over.discard(handing_over)
+
+    def _start_replicas(self, deployment: Deployment) -> None:
         service = self.queries.service(deployment.service_id)
         project = self.queries.project(deployment.project_id)
         environment = project.environment(deployment.environment_id)

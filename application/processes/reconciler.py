@@ -323,7 +323,7 @@ class Reconciler:
             if row.state in (DeploymentState.BUILT.value, DeploymentState.STARTING.value)
         }
         self._starting = starting
-        handing_over = self._handing_over(active)
+        handing_over = self._handing_over(active) | set(self.deployer.handing_over)
         paused = {k for k, wanted in desired.items() if _handed_over(wanted, handing_over)}
         owned = {k: wanted for k, wanted in desired.items() if k not in paused}
         routes: dict[str, Route] = {}
@@ -487,6 +487,8 @@ class Reconciler:
         its restarts are not recorded again until it stays up (issue 17).
         """
         deployment = wanted.deployment
+        if _handed_over(wanted, set(self.deployer.handing_over)):  # since the tick began
+            return [c for c in containers if c.state == "running"]
         by_replica = {int(c.labels.get(REPLICA, "-1")): c for c in containers}
         running: list[ContainerInfo] = []
         for replica, extra in sorted(by_replica.items()):

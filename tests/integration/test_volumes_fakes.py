@@ -97,6 +97,33 @@ def test_the_reconciler_leaves_the_stopped_live_replica_alone_during_the_hand_ov
     assert rig.events("Deployment.ReplicaLost") == []
 
 
+def test_a_reconciler_whose_read_model_lags_the_hand_over_leaves_the_stopped_replica_alone(
+    volume_rig: Rig,
+) -> None:
+    """CI saw a MariaDB redeploy fail: the reconciler learnt of the stopped live replica
+    before its read model showed the taking release starting, and started it again on the
+    volume the new replica was opening (two servers on one data directory)."""
+    rig = volume_rig
+    old = rig.deploy()
+    [stopped] = rig.containers(old.id)
+    new_id = redeploy(rig)
+    rig.reconciler.tick()  # its last view: the new release queued, the live one running
+    endpoint = rig.deployer.config.local_endpoint
+    seen: list[list[str]] = []
+
+    def report_the_death_at_once(_url: str) -> None:
+        rig.reconciler._on_deaths(rig.runtime, endpoint, [stopped.id])  # the engine's report
+        seen.append([info.state for info in rig.containers(old.id)])
+        rig.reconciler.tick()  # and the tick after it, which does see the release start
+        seen.append([info.state for info in rig.containers(old.id)])
+
+    rig.prober.on_probe = report_the_death_at_once
+    assert rig.drive(new_id).state is S.HEALTHY
+    assert seen and all(states == ["exited"] for states in seen)
+    assert rig.events("Deployment.ReplicaLost") == []
+    assert rig.deployer.handing_over == set()
+
+
 def test_a_deleted_service_loses_its_volumes_unless_it_keeps_them(volume_rig: Rig) -> None:
     rig = volume_rig
     rig.deploy()
