@@ -215,12 +215,53 @@ class AgentSession:
             chunks.put(None)
 
 
-class AgentSessions:
-    """The agent connections open to this process, by node."""
+class AgentRelay(Protocol):
+    """Operations on agents connected to another process of the installation: the API
+    processes hold the agents' connections, while the process managers that act on the nodes
+    may run in a worker (docker-compose.yml), and several API processes share the agents."""
 
-    def __init__(self) -> None:
+    def call(
+        self,
+        node_id: UUID,
+        method: str,
+        args: dict[str, Any],
+        *,
+        timeout: float,
+        operation_id: str,
+    ) -> OperationResult:
+        """The operation's result from the process the node's agent is connected to;
+        EngineUnreachableError at once when none is, or when no answer comes in time."""
+        ...
+
+    def stream(
+        self, node_id: UUID, method: str, args: dict[str, Any]
+    ) -> Generator[list[str], None, None]:
+        """A streamed operation's lines through the process the agent is connected to."""
+        ...
+
+    def serve(self, sessions: AgentSessions) -> None:
+        """Carry other processes' operations to the agents connected to ``sessions``."""
+        ...
+
+    def hold(self, node_id: UUID) -> None:
+        """The node's agent connected to this process: take its relayed operations."""
+        ...
+
+    def release(self, node_id: UUID) -> None:
+        """The node's agent is no longer connected to this process."""
+        ...
+
+
+class AgentSessions:
+    """The agent connections open to this process, by node; an agent connected to another
+    process of the installation is reached through ``relay`` (None: this process alone)."""
+
+    def __init__(self, relay: AgentRelay | None = None) -> None:
         self._sessions: dict[UUID, AgentSession] = {}
         self._changed = threading.Condition()
+        self._relay = relay
+        if relay is not None:
+            relay.serve(self)
 
     def register(self, session: AgentSession) -> None:
         """A connection opened (a newer one of the same node replaces the older, whose waiting
@@ -231,14 +272,19 @@ class AgentSessions:
             self._changed.notify_all()
         if older is not None and older is not session:
             older.close()
+        if self._relay is not None:
+            self._relay.hold(session.node_id)
 
     def unregister(self, session: AgentSession) -> None:
         """A connection ended."""
         session.close()
         with self._changed:
-            if self._sessions.get(session.node_id) is session:
+            gone = self._sessions.get(session.node_id) is session
+            if gone:
                 del self._sessions[session.node_id]
             self._changed.notify_all()
+        if gone and self._relay is not None:
+            self._relay.release(session.node_id)
 
     def connected(self, node_id: UUID) -> bool:
         """Whether the node's agent holds a connection to this process."""
@@ -270,19 +316,24 @@ class AgentSessions:
         *,
         timeout: float,
         operation_id: str | None = None,
+        relay: bool = True,
     ) -> OperationResult:
         """Run ``method`` on the node's engine through its agent within ``timeout`` seconds.
 
         When the connection drops before the answer, the same operation (same id) is sent
         again on the agent's next connection, if it comes before the deadline: the agent's
-        journal makes that safe. EngineUnreachableError when no agent connection is open to
-        this process, or no answer comes in time.
+        journal makes that safe. An agent connected to another process is reached through
+        the relay (unless ``relay`` is False: a relayed call is carried out here or not at
+        all). EngineUnreachableError when no agent connection is open to the installation,
+        or no answer comes in time.
         """
         deadline = time.monotonic() + timeout
         key = operation_id or uuid.uuid4().hex
         wait_for: float | None = None  # the first try does not wait for a connection
         while True:
             session = self._session(node_id, wait_for)
+            if session is None and relay and wait_for is None and self._relay is not None:
+                return self._relay.call(node_id, method, args, timeout=timeout, operation_id=key)
             if session is None:
                 raise EngineUnreachableError(
                     f"the agent of node {node_id} is not connected to this control plane"
@@ -302,12 +353,14 @@ class AgentSessions:
                 wait_for = deadline
 
     def stream(
-        self, node_id: UUID, method: str, args: dict[str, Any]
+        self, node_id: UUID, method: str, args: dict[str, Any], *, relay: bool = True
     ) -> Generator[list[str], None, None]:
         """Run a streamed ``method`` (a followed log) on the node's engine through its agent:
         its output's lines as they come. EngineUnreachableError when the agent is not connected
-        to this process or its connection ends meanwhile."""
+        to the installation or its connection ends meanwhile."""
         session = self._session(node_id, None)
+        if session is None and relay and self._relay is not None:
+            return self._relay.stream(node_id, method, args)
         if session is None:
             raise EngineUnreachableError(
                 f"the agent of node {node_id} is not connected to this control plane"

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import redis
 
+from adapters.agent_relay import RedisAgentRelay
 from adapters.auth import (
     Argon2Hasher,
     InProcessRateLimiter,
@@ -40,6 +41,7 @@ from adapters.runtimes import DockerEngines
 from adapters.secretbox import MASTER_KEY_FILE, AesGcmSecretBox, master_key
 from adapters.sign_in_providers import AuthlibSignInProvider, ProviderConfig, github, gitlab
 from application.access import AccessGate
+from application.agent_operations import AgentSessions
 from application.agents import AgentGateway
 from application.alert_ports import AlertDelivery
 from application.auth import AuthService
@@ -184,7 +186,7 @@ def bootstrap(
     source = source or GitRepository()
     # Opening a connection imports its provider's client library, not bootstrapping.
     git_providers = git_providers or ProviderApis(timeout=settings.git_provider_timeout_ms / 1000)
-    runtimes = runtimes or _engines(dashboard, queries, secrets, closers)
+    runtimes = runtimes or _engines(settings, dashboard, queries, secrets, closers)
     git = _git_sources(settings, git_providers, bus, queries, secrets, clock)
     prober = prober or NetworkProber()
     wake = WakeGate(
@@ -338,14 +340,26 @@ def bootstrap(
 
 
 def _engines(
+    settings: Settings,
     dashboard: DashboardQueries,
     queries: Queries,
     secrets: SecretBox,
     closers: list[Callable[[], None]],
 ) -> NodeRuntimes:
-    """The nodes' Docker engines, each reached as its node says (TLS, address; issue 18)."""
-    engines = DockerEngines(NodeEngineAccess(dashboard, queries, secrets))
+    """The nodes' Docker engines, each reached as its node says (TLS, address; issue 18), and
+    the agents' nodes through whichever process of the installation holds their connection
+    (Redis carries the operations between processes; without it, this process is alone)."""
+    relay = (
+        RedisAgentRelay(settings.redis_url, f"containr:{settings.instance}")
+        if settings.redis_url is not None
+        else None
+    )
+    engines = DockerEngines(
+        NodeEngineAccess(dashboard, queries, secrets), AgentSessions(relay=relay)
+    )
     closers.append(engines.close)
+    if relay is not None:
+        closers.append(relay.close)
     return engines
 
 

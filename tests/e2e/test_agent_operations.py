@@ -82,12 +82,13 @@ def caddy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CaddyServer]:
 
 
 class ControlPlane:
-    """The HTTP app with its projections, deployer and reconciler, under uvicorn."""
+    """The HTTP app with its projections, deployer and reconciler (unless ``processes`` is
+    False: they run in a worker), under uvicorn."""
 
-    def __init__(self, settings: Settings, port: int) -> None:
+    def __init__(self, settings: Settings, port: int, *, processes: bool = True) -> None:
         self.services = bootstrap(settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
         config = uvicorn.Config(
-            create_app(self.services, run_projections=True, run_processes=True),
+            create_app(self.services, run_projections=True, run_processes=processes),
             host="127.0.0.1",
             port=port,
             lifespan="on",
