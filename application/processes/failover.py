@@ -107,7 +107,10 @@ class FailoverProcess:
 
     def tick(self) -> None:
         """One look at every node, then the failovers it calls for."""
-        nodes = [row for row in self.dashboard.all_nodes() if row.kind == "docker"]
+        # An agent's node answers through its agent (issue 18): one away for the grace period
+        # is failed over as a silent engine is (its host may serve on meanwhile, and is swept
+        # of the replicas that moved when its agent is back).
+        nodes = [row for row in self.dashboard.all_nodes() if row.kind in ("docker", "agent")]
         answers = self._ping({row.endpoint for row in nodes})
         now = self.clock.now()
         for row in nodes:

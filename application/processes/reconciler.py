@@ -190,6 +190,13 @@ class Reconciler:
         self._death_followers: dict[str, threading.Thread] = {}
         self._tick_lock = threading.Lock()
         """Ticks and the handling of a reported death take turns."""
+        self._known: set[str] = set()
+        """The endpoints of the nodes known at the last tick."""
+        self._seen: dict[str, dict[str, list[ContainerInfo]]] = {}
+        """Each engine's running replicas by release, as its last listing showed. An engine
+        that stops answering (an agent away while its host serves on) keeps them in their
+        routes, where the ingress's health checks judge them, until failover moves the
+        release (issue 18: a replica is not dropped for its control connection alone)."""
         self._last: tuple[dict[str, Desired], _Homes] | None = None
         """The last tick's releases to repair and where their replicas are placed."""
         self.instance = deployer.config.instance
@@ -337,8 +344,10 @@ class Reconciler:
         if self._running_loop:
             self._follow_deaths(engines)
         listings = self._listings(engines)
+        seen: dict[str, dict[str, list[ContainerInfo]]] = {}
         for endpoint, actual in listings.items():
             runtime = engines[endpoint]
+            seen[endpoint] = {}
             by_deployment: dict[str, list[ContainerInfo]] = {}
             # A cron run's one-off container is the cron process's to handle, and a backup's
             # or restore's helpers and scratch databases the backup process's.
@@ -364,13 +373,16 @@ class Reconciler:
                     running = self._restart_if_asked(runtime, wanted, running)
                     self._follow_logs(runtime, wanted.deployment, running)
                     _add_running(live, deployment_id, wanted, running)
+                    seen[endpoint][deployment_id] = running
                 elif deployment_id not in {str(i) for i in in_progress}:
                     self._remove_orphans(runtime, endpoint, deployment_id, containers)
             for deployment_id, wanted in owned.items():
                 if deployment_id not in by_deployment and homes.routed_here(wanted, endpoint):
                     running = self._repair(runtime, wanted, [], homes.here(wanted, endpoint))
                     _add_running(live, deployment_id, wanted, running)
+                    seen[endpoint][deployment_id] = running
             self._remove_doomed_volumes(runtime, actual)
+        self._seen = self._route_silent(seen, owned, live)
         for wanted, running in live.values():
             route = self._route(wanted, running)
             if route is not None:
@@ -391,6 +403,24 @@ class Reconciler:
             except ContainerEngineError as e:
                 log.warning("cannot list containers at %s: %s", endpoint, e)
         return found
+
+    def _route_silent(
+        self,
+        seen: dict[str, dict[str, list[ContainerInfo]]],
+        owned: dict[str, Desired],
+        live: dict[str, tuple[Desired, list[ContainerInfo]]],
+    ) -> dict[str, dict[str, list[ContainerInfo]]]:
+        """Add to the routes what each known engine that did not answer this tick ran when
+        it was last listed (``seen``: this tick's listings); what to remember next tick."""
+        for endpoint, releases in self._seen.items():
+            if endpoint in seen or endpoint not in self._known:
+                continue
+            seen[endpoint] = releases
+            for deployment_id, running in releases.items():
+                wanted = owned.get(deployment_id)
+                if wanted is not None:
+                    _add_running(live, deployment_id, wanted, running)
+        return seen
 
     def _forget_removed(self, existing: set[str]) -> None:
         """Drop what this process keeps of containers that no longer exist (their finished
@@ -447,6 +477,7 @@ class Reconciler:
 
     def _runtimes(self) -> dict[str, ContainerRuntime]:
         endpoints = {row.endpoint for row in self.dashboard.all_nodes()} | {self.local_endpoint}
+        self._known = endpoints
         engines = {}
         for endpoint in sorted(endpoints):
             runtime = self.runtimes.for_endpoint(endpoint)

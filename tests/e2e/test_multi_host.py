@@ -173,6 +173,9 @@ def cluster(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
             # the control plane's own engine is the build host's (reached over its socket)
             docker_host=builder.engine_url,
             dns_listen=f"{hosts.gateway}:53",
+            # agents kept away here come back well within it: these scenarios are about an
+            # agent's absence, not its node's failover (test_failover_fakes has that)
+            failover_grace_seconds=600,
         )
         port = free_port()
         plane = ControlPlane(settings, hosts.gateway, port)

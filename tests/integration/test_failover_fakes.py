@@ -6,10 +6,12 @@ it is marked reachable."""
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import timedelta
 
 from adapters.fake_runtime import InMemoryRuntime
 from application import commands as c
+from application.auth import hash_token
 from application.processes.failover import FailoverConfig, FailoverProcess
 from application.processes.support import DEPLOYMENT, REPLICA
 from application.runtime_ports import ContainerRuntime
@@ -26,12 +28,15 @@ SPARE = "tcp://spare.example:2376"
 class Engines:
     """NodeRuntimes: the spare node's engine at its endpoint, the rig's at every other."""
 
-    def __init__(self, local: InMemoryRuntime, spare: InMemoryRuntime) -> None:
+    def __init__(
+        self, local: InMemoryRuntime, spare: InMemoryRuntime, endpoint: str = SPARE
+    ) -> None:
         self.local = local
         self.spare = spare
+        self.endpoint = endpoint
 
     def for_endpoint(self, endpoint: str) -> ContainerRuntime:
-        return self.spare if endpoint == SPARE else self.local
+        return self.spare if endpoint == self.endpoint else self.local
 
 
 def failover(rig: Rig, engines: Engines) -> FailoverProcess:
@@ -100,6 +105,49 @@ def test_a_dead_nodes_release_moves_once_and_its_stale_replica_goes_before_it_re
     assert rig.world.app.queries.node(node).reachable
 
 
+def test_an_agent_node_away_for_the_grace_is_failed_over_and_swept_when_its_agent_is_back(
+    rig: Rig,
+) -> None:
+    token = "cjt_" + "t" * 43
+    rig.run(c.CreateJoinToken(organization_id=rig.world.org, token_hash=hash_token(token)))
+    node = uuid.uuid4()
+    rig.run(
+        c.JoinAgentNode(
+            token_hash=hash_token(token),
+            node_id=node,
+            name="a-agent",
+            cpu_millis=4000,
+            memory_mb=8192,
+            credential_hash=hash_token("cnc_" + "c" * 43),
+        )
+    )
+    rig.run(c.UncordonNode(node_id=node))
+    spare = InMemoryRuntime()  # the agent's engine, reached through the agent
+    spare.add_image(BASE_IMAGE)
+    engines = Engines(rig.runtime, spare, f"agent://{node}")
+    rig.deployer.runtimes = rig.reconciler.runtimes = engines
+    rig.run(c.SetFailoverPolicy(service_id=rig.service, preferred_nodes=[node]))
+    first = rig.deploy()
+    assert set(first.placements.values()) == {node}
+    process = failover(rig, engines)
+
+    spare.reachable = False  # the agent away: its node does not answer
+    tick(rig, process)
+    rig.clock.advance(timedelta(seconds=31))
+    tick(rig, process)  # marked unreachable
+    tick(rig, process)  # its release moved
+    assert len(rig.events("Node.BecameUnreachable")) == 1
+    [moved] = [row.id for row in rig.world.app.dashboard.active_deployments()]
+    assert rig.drive(moved).state is DeploymentState.HEALTHY
+    assert node not in set(rig.deployment(moved).placements.values())
+
+    spare.reachable = True  # back: the replica that moved goes, then the node takes work
+    tick(rig, process)
+    tick(rig, process)
+    assert spare.containers({DEPLOYMENT: str(first.id)}) == []
+    assert rig.world.app.queries.node(node).reachable
+
+
 def test_a_release_split_over_two_engines_is_repaired_on_each_and_routed_to_both(
     rig: Rig,
 ) -> None:
@@ -147,3 +195,13 @@ def test_a_release_split_over_two_engines_is_repaired_on_each_and_routed_to_both
     assert on(rig.runtime) == here  # not replaced on the wrong engine
     assert [state for _, state in on(spare)] == ["running"]
     assert sorted(rig.route().upstreams) == upstreams()
+
+    # Its engine silent (an agent away, its host serving on): the replica it ran when last
+    # seen stays in the route, for the ingress's health checks to judge, not dropped for the
+    # control connection alone; nothing is started in its place before failover moves it.
+    routed = upstreams()
+    spare.reachable = False
+    rig.reconciler.tick()
+    rig.sync()
+    assert on(rig.runtime) == here
+    assert sorted(rig.route().upstreams) == routed
