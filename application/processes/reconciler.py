@@ -538,7 +538,10 @@ class Reconciler:
                 continue  # placed on another engine: repaired there
             elif container is None or container.state not in ("restarting", "created"):
                 dead.append((replica, container, backoff))  # (otherwise the engine is at work)
-        if dead:
+        # A replica started again in place at once keeps its address: it stays in the route,
+        # where the ingress's passive check skips it until it answers, and no configuration
+        # load comes at its death (a load ends Caddy's retries of a request that met it: a 502).
+        if any(c is None or not b.may_restart(now) for _, c, b in dead):
             self._route_around(wanted, running)
         for replica, container, backoff in dead:
             replacement = self._revive(runtime, wanted, replica, container, backoff, now)
@@ -562,8 +565,8 @@ class Reconciler:
         return backoff
 
     def _route_around(self, wanted: Desired, running: list[ContainerInfo]) -> None:
-        """Take dead replicas out of the route at once, before replacing them (a replacement
-        takes a second or more to start; Caddy should not try the dead one meanwhile)."""
+        """Take dead replicas out of the route at once, before replacing them, when one waits
+        for its backoff or is replaced by a new container (at a new address)."""
         route = self._route(wanted, running)
         if self.ingress is None or route is None or not route.upstreams:
             return
@@ -648,8 +651,12 @@ class Reconciler:
         container: ContainerInfo | None,
     ) -> ContainerInfo | None:
         """The replica's container started again: in place, as the engine's own restart
-        policy would (no removal and no creation on the way), else a new one."""
+        policy would (no removal and no creation on the way), else a new one. A container
+        known dead is started at once by its id: a start is most of a replacement's time,
+        and the release's variables, its queries and another listing are not needed for it."""
         try:
+            if container is not None:
+                return runtime.start(container.id)
             return self._recreate(runtime, wanted, replica)
         except ContainerEngineError as e:
             log.warning("could not restart replica %s of %s: %s", replica, wanted.deployment.id, e)

@@ -148,6 +148,36 @@ def test_a_liveness_command_that_never_exits_restarts_the_replica_once_recorded(
     assert (liveness.fields["probe"], liveness.fields["passing"]) == ("liveness", True)
 
 
+def test_a_replica_restarted_in_place_at_once_keeps_its_route_with_no_change_at_its_death(
+    rig: Rig,
+) -> None:
+    """Caddy ends its retries of a request that met a dead replica when a configuration load
+    comes meanwhile (a 502): a replica that comes back at the same address at once stays
+    routed, and the ingress sees no change at all. One that must wait for its backoff is
+    taken out at once."""
+    rig.run(c.ScaleService(service_id=rig.service, replicas=2))
+    live = rig.deploy()
+    rig.reconciler.tick()
+    rig.sync()
+    routed = sorted(rig.route().upstreams)
+    before = len(rig.ingress.changes)
+    victim = next(x for x in rig.containers(live.id) if x.labels["containr.replica"] == "1")
+    rig.runtime.kill(victim.id, exit_code=137)
+    rig.reconciler.tick()
+    rig.sync()
+    rig.reconciler.tick()
+    (again,) = [x for x in rig.containers(live.id) if x.id == victim.id]
+    assert again.state == "running" and again.started_at != victim.started_at
+    assert sorted(rig.route().upstreams) == routed
+    assert rig.ingress.changes[before:] == []
+
+    rig.runtime.kill(victim.id, exit_code=137)  # dead again at once: its backoff waits 10 s
+    rig.reconciler.tick()
+    rig.sync()
+    assert [x.state for x in rig.containers(live.id) if x.id == victim.id] == ["exited"]
+    assert len(rig.route().upstreams) == 1
+
+
 def test_ten_minutes_of_crash_loop_restart_with_backoff_and_record_a_handful_of_events(
     rig: Rig,
 ) -> None:
