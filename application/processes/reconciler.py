@@ -418,8 +418,11 @@ class Reconciler:
             seen[endpoint] = releases
             for deployment_id, running in releases.items():
                 wanted = owned.get(deployment_id)
-                if wanted is not None:
-                    _add_running(live, deployment_id, wanted, running)
+                if wanted is not None:  # (but for replicas a scale-down has done without)
+                    kept = [
+                        c for c in running if int(c.labels.get(REPLICA, "-1")) < wanted.replicas
+                    ]
+                    _add_running(live, deployment_id, wanted, kept)
         return seen
 
     def _forget_removed(self, existing: set[str]) -> None:

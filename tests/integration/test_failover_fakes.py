@@ -200,8 +200,16 @@ def test_a_release_split_over_two_engines_is_repaired_on_each_and_routed_to_both
     # seen stays in the route, for the ingress's health checks to judge, not dropped for the
     # control connection alone; nothing is started in its place before failover moves it.
     routed = upstreams()
+    both = [c for e in (rig.runtime, spare) for c in e.containers({DEPLOYMENT: str(live.id)})]
     spare.reachable = False
     rig.reconciler.tick()
     rig.sync()
     assert on(rig.runtime) == here
     assert sorted(rig.route().upstreams) == routed
+
+    # Scaled down meanwhile: a replica beyond the new count leaves the route, wherever it is.
+    first = {c.labels[REPLICA]: f"127.0.0.1:{c.host_port}" for c in both}["0"]
+    rig.run(c.ScaleService(service_id=rig.service, replicas=1))
+    rig.reconciler.tick()
+    rig.sync()
+    assert rig.route().upstreams == [first]
