@@ -33,7 +33,9 @@ from application.runtime_ports import (
     ContainerRuntime,
     ContainerSpec,
     EngineUnreachableError,
+    ImageCatalogue,
     ImageInfo,
+    LabelledImage,
     RegistryError,
     RegistryLogin,
 )
@@ -117,6 +119,7 @@ class AgentExecutor:
             "tag": lambda a: self._runtime.tag(_text(a, "image"), _text(a, "tag")),
             "pull": self._pull,
             "remove_image": self._remove_image,
+            "labelled_images": self._labelled_images,
             "disk_space": lambda a: self._runtime.disk_space(timeout=_number(a, "timeout")),
             "ensure_network": self._ensure_network,
             "remove_network": self._remove_network,
@@ -354,9 +357,22 @@ class AgentExecutor:
             raise self._refuse(f"volume {name}")
         return self._runtime.remove_volume(name)
 
+    def _labelled_images(self, args: dict[str, Any]) -> list[LabelledImage]:
+        """The engine's images with the labels asked for, of this agent's own only."""
+        labels = self._narrowed(_labels(args))
+        if labels is None:
+            return []
+        if not isinstance(self._runtime, ImageCatalogue):
+            raise ContainerEngineError("this agent's engine cannot list its images by label")
+        return self._runtime.labelled_images(labels)
+
     def _remove_image(self, args: dict[str, Any]) -> bool:
+        """Remove an image Containr built: by a ``containr/`` name, or by any name (an id, a
+        digest) of an image labelled as this agent's own."""
         reference = _text(args, "reference")
-        if not reference.startswith("containr/"):  # only the images Containr built
+        if not reference.startswith("containr/") and not any(
+            reference in image.references for image in self._labelled_images({"labels": {}})
+        ):
             raise self._refuse(f"image {reference}")
         return self._runtime.remove_image(reference)
 

@@ -23,6 +23,7 @@ from application.runtime_ports import (
     ContainerSpec,
     ImageAvailability,
     ImageInfo,
+    LabelledImage,
     LogLine,
     RegistryLogin,
     StreamedContainer,
@@ -163,6 +164,13 @@ class AgentRuntime:
 
     def remove_image(self, reference: str) -> bool:
         return bool(self.call("remove_image", {"reference": reference}))
+
+    def labelled_images(self, labels: Mapping[str, str]) -> list[LabelledImage]:
+        """The node's images with ``labels`` (its agent's own only): an ImageCatalogue, so
+        unreferenced images are collected on agent nodes too."""
+        return self._typed(
+            list[LabelledImage], self.call("labelled_images", {"labels": dict(labels)})
+        )
 
     def disk_space(self, *, timeout: float) -> DiskSpace | None:
         value = self.call("disk_space", {"timeout": timeout}, timeout=timeout + PING_TIMEOUT)

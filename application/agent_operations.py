@@ -34,7 +34,17 @@ MUTATING = frozenset(
 )
 """Methods the agent journals by operation id (a repeat returns the first result)."""
 READING = frozenset(
-    {"ping", "image", "inspect", "containers", "logs", "deaths", "exec_output", "disk_space"}
+    {
+        "ping",
+        "image",
+        "inspect",
+        "containers",
+        "logs",
+        "deaths",
+        "exec_output",
+        "disk_space",
+        "labelled_images",
+    }
 )
 ErrorKind = Literal["", "engine", "unreachable", "registry", "refused", "unsupported", "invalid"]
 

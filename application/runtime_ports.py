@@ -217,7 +217,8 @@ class LabelledImage(msgspec.Struct, frozen=True, kw_only=True):
 
 @runtime_checkable
 class ImageCatalogue(Protocol):
-    """An engine that lists its images by label (a direct Docker engine; issue 18)."""
+    """An engine that lists its images by label (a Docker engine, directly or through its
+    node's agent; issue 18)."""
 
     def labelled_images(self, labels: Mapping[str, str]) -> list[LabelledImage]:
         """The images carrying every one of ``labels``."""

@@ -1,7 +1,7 @@
 """Collecting unreferenced images (issue 18): what Containr built and no release needs.
 
 Every image Containr builds carries its installation's labels (``image_labels``), and the
-registry gives the same labels to the nodes that pull it. On a timer, each direct engine's
+registry gives the same labels to the nodes that pull it. On a timer, each engine's
 images with this installation's labels are listed, and one is removed when nothing may need
 it any more:
 
@@ -13,8 +13,8 @@ it any more:
 
 Images without this installation's labels (built before the labels, by hand, by another
 installation sharing the engine, base images) are never touched. Each removal is logged and
-recorded on the organisation's node as ``Node.ImagesCollected``. Agent nodes do not list
-their images through their agent yet; their images are left alone.
+recorded on the organisation's node as ``Node.ImagesCollected``. An agent node's images are
+listed and removed through its agent, which shows and removes only its organisation's.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ class ImageCollector:
             pause = INTERVAL
 
     def collect(self) -> list[Collected]:
-        """One collection on every direct engine of every organisation."""
+        """One collection on every engine of every organisation."""
         releases = self.dashboard.releases_for_images()
         kept = kept_references(releases, self.dashboard.deleted_service_ids())
         busy = frozenset(str(r.id) for r in releases if r.state in KEPT_STATES)

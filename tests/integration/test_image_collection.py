@@ -16,16 +16,20 @@ import docker
 import docker.errors
 import pytest
 
+from adapters.agent_executor import AgentExecutor, OperationJournal
+from adapters.agent_runtime import AgentRuntime
 from adapters.docker_runtime import DockerRuntime
 from adapters.fakes import FakeClock
 from adapters.readstore.host import ReadModelHost
 from application import commands as c
+from application.agent_operations import AgentRefusedOperationError, AgentSessions
 from application.processes.images import GRACE, ImageCollector
 from application.processes.support import DEPLOYMENT, INSTANCE, MANAGED, ORGANIZATION
 from application.runtime_ports import ContainerRuntime
 from application.services import ALL_MODELS
 from tests.contract.docker_images import BASE_IMAGE, local_engine
 from tests.integration.conftest import World
+from tests.unit.test_agent_operations import FakeAgent
 
 DOCKER_URL = "unix:///var/run/docker.sock"
 TEST_LABEL = "containr-test.image-collection"
@@ -127,6 +131,54 @@ def test_only_this_installations_images_that_nothing_needs_are_removed(engine: E
     again = collector.collect_engine(DOCKER_URL, frozenset(), frozenset({"d-busy"}))
     assert again is not None and again.removed == {}
     assert engine.has(young) and engine.has(kept)
+
+
+def test_an_agent_nodes_images_are_collected_through_its_agent_which_shows_only_its_own(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The same engine, reached as an agent's node: the collector lists and removes through
+    the agent's operations, and the agent shows and removes its organisation's images only."""
+    org = str(uuid.uuid4())
+    ours = {MANAGED: "true", INSTANCE: engine.instance, ORGANIZATION: org}
+    repo = f"containr-test/images-{engine.run}"
+    unneeded = engine.build("unneeded", ours, f"{repo}:key1")
+    untagged = engine.build("untagged", ours)  # removed by its id: the agent's own
+    kept = engine.build("kept", ours, f"{repo}:key2")
+    other_org = engine.build(
+        "other-org", {**ours, ORGANIZATION: str(uuid.uuid4())}, f"{repo}:other-org"
+    )
+    executor = AgentExecutor(
+        engine.runtime,
+        OperationJournal(tmp_path),
+        organization_id=org,
+        installation=engine.instance,
+    )
+    sessions, node = AgentSessions(), uuid.uuid4()
+    agent = FakeAgent(executor.execute)
+    try:
+        agent.connect(sessions, node)
+        runtime = AgentRuntime(node, sessions)
+        collector = ImageCollector(
+            bus=None,  # type: ignore[arg-type]  # collect_engine reports nothing
+            dashboard=None,  # type: ignore[arg-type]
+            runtimes=OneEngine(runtime),
+            clock=FakeClock(datetime.now(UTC) + GRACE + timedelta(minutes=1)),
+            instance=engine.instance,
+            local_endpoint=f"agent://{node}",
+        )
+        collected = collector.collect_engine(
+            f"agent://{node}", frozenset({f"{repo}:key2"}), frozenset()
+        )
+        assert collected is not None
+        assert sorted(collected.removed) == [org]
+        assert sorted(collected.removed[org]) == sorted([f"{repo}:key1", untagged])
+        assert not engine.has(unneeded) and not engine.has(untagged)
+        assert engine.has(kept) and engine.has(other_org)
+        with pytest.raises(AgentRefusedOperationError, match="not this agent's"):
+            runtime.remove_image(other_org)  # another organisation's, named by its id
+        assert engine.has(other_org)
+    finally:
+        agent.close()
 
 
 def released(world: World, image: str, *, healthy: bool) -> uuid.UUID:
