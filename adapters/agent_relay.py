@@ -48,6 +48,9 @@ STREAM_QUIET = 30.0
 REPLY_TTL = 60
 """Seconds a result no one took stays in Redis."""
 WORKERS = 16
+WAITING = frozenset({"deaths"})
+"""Operations that wait on the engine's events by design (a reconciler's death follower holds
+one per agent node): each carried on a thread of its own, not queued in the shared pool."""
 
 
 class RelayedOperation(msgspec.Struct, frozen=True, kw_only=True, tag="operation"):
@@ -252,7 +255,9 @@ class RedisAgentRelay:
                 if subscribed - wanted:
                     pubsub.unsubscribe(*(subscribed - wanted))  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
                 subscribed = wanted
-                if not subscribed:
+                # Read on until Redis confirms the last unsubscribe: an operation published
+                # before it is answered (it learns the agent is gone), not left unread.
+                if not subscribed and not pubsub.subscribed:
                     self._stop.wait(LISTEN)
                     continue
                 message = pubsub.get_message(timeout=LISTEN)
@@ -283,6 +288,10 @@ class RedisAgentRelay:
                 args=(message,),
                 name="containr-relay-stream",
                 daemon=True,
+            ).start()
+        elif message.method in WAITING:  # one per engine follower: never queued behind others
+            threading.Thread(
+                target=self._carry, args=(message,), name="containr-relay-wait", daemon=True
             ).start()
         else:
             self._pool.submit(self._carry, message)

@@ -4,6 +4,7 @@ the first, and the second reaches it only through Redis."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 
@@ -135,3 +136,37 @@ def test_redis_away_is_an_unreachable_engine_named_so_at_once() -> None:
             runtime.containers({})
     finally:
         relay.close()
+
+
+def test_engine_followers_waiting_through_the_relay_do_not_hold_up_other_operations(
+    relays: list[RedisAgentRelay], agents: list[FakeAgent]
+) -> None:
+    """A reconciler follows each agent node's deaths with an operation that waits for the
+    engine's events: twenty of them at once, and a listing still answers."""
+
+    def deaths_wait(message: Operation) -> OperationResult | None:
+        return None if message.method == "deaths" else answers(message)
+
+    _, other, node = held(relays, agents, FakeAgent(deaths_wait))
+    followers = AgentRuntime(node, other, timeout=3)
+    ended: list[str] = []
+
+    def follow() -> None:
+        try:
+            followers.deaths({}, timeout=8)  # held at the agent for 11 s
+            ended.append("answered")
+        except EngineUnreachableError:
+            ended.append("no answer in time")
+
+    waiting = [threading.Thread(target=follow, daemon=True) for _ in range(20)]
+    for thread in waiting:
+        thread.start()
+    until(
+        lambda: sum(m.method == "deaths" for m in agents[0].received) == 20,
+        5,
+        "twenty followers waiting at the agent",
+    )
+    assert AgentRuntime(node, other, timeout=3).containers({}) == []
+    for thread in waiting:
+        thread.join(20)
+    assert ended == ["no answer in time"] * 20
