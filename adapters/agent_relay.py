@@ -117,19 +117,8 @@ class RedisAgentRelay:
         timeout: float,
         operation_id: str,
     ) -> OperationResult:
-        reply = uuid.uuid4().hex
         deadline = time.monotonic() + timeout
-        self._publish(
-            node_id,
-            RelayedOperation(
-                reply=reply,
-                node_id=node_id,
-                method=method,
-                args=args,
-                operation_id=operation_id,
-                timeout=timeout,
-            ),
-        )
+        reply = self._send(node_id, method, args, operation_id=operation_id, timeout=timeout)
         answer = self._next(node_id, reply, deadline)
         if answer is None:
             raise EngineUnreachableError(
@@ -144,21 +133,32 @@ class RedisAgentRelay:
     def stream(
         self, node_id: UUID, method: str, args: dict[str, Any]
     ) -> Generator[list[str], None, None]:
-        reply = uuid.uuid4().hex
-        key = uuid.uuid4().hex
-        self._publish(
-            node_id,
-            RelayedOperation(
-                reply=reply,
-                node_id=node_id,
-                method=method,
-                args=args,
-                operation_id=key,
-                timeout=0,
-                stream=True,
-            ),
-        )
+        reply = self._send(node_id, method, args, operation_id=uuid.uuid4().hex, stream=True)
         return self._chunks(node_id, reply)
+
+    def _send(
+        self,
+        node_id: UUID,
+        method: str,
+        args: dict[str, Any],
+        *,
+        operation_id: str,
+        timeout: float = 0,
+        stream: bool = False,
+    ) -> str:
+        """Publish the operation to the process holding the agent; the id of its reply list."""
+        reply = uuid.uuid4().hex
+        operation = RelayedOperation(
+            reply=reply,
+            node_id=node_id,
+            method=method,
+            args=args,
+            operation_id=operation_id,
+            timeout=timeout,
+            stream=stream,
+        )
+        self._publish(node_id, operation)
+        return reply
 
     def _chunks(self, node_id: UUID, reply: str) -> Generator[list[str], None, None]:
         ended = False

@@ -38,6 +38,7 @@ from application.bus import Context
 from application.logs import LogQuery
 from application.processes.support import INSTANCE, ORGANIZATION
 from application.runtime_ports import ContainerSpec, EngineUnreachableError
+from application.services import Services
 from application.settings import Settings
 from domain.deployment import DeploymentState
 from domain.ids import Actor
@@ -154,6 +155,43 @@ def following() -> bool:
     return any(t.name.startswith("containr-logs-") for t in threading.enumerate())
 
 
+def deploy_web_on(
+    services: Services, organization: str, node_id: uuid.UUID
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """(project, release) of a busybox web service deployed on the agent's node, uncordoned
+    as an admin would once it trusts the new host; the release must become healthy there."""
+    services.execute(c.UncordonNode(node_id=node_id), ACTOR)
+    created = services.execute(
+        c.CreateProject(organization_id=uuid.UUID(organization), name="Shop"), ACTOR
+    )
+    project, production = created.id("project_id"), created.id("environment_id")
+    service = services.execute(
+        c.CreateService(
+            project_id=project,
+            name="web",
+            kind=ServiceKind.WEB,
+            image=BASE_IMAGE,
+            start_command=SERVE,
+            port=8080,
+            health_check=HTTP_CHECK,
+        ),
+        ACTOR,
+    ).id("service_id")
+    deployment_id = services.execute(
+        c.RequestDeployment(service_id=service, environment_id=production), ACTOR
+    ).id("deployment_id")
+
+    def settled() -> bool:
+        state = services.queries.deployment(deployment_id).state
+        return state in {DeploymentState.HEALTHY, DeploymentState.FAILED}
+
+    until(settled, 120, "the release on the agent node")
+    deployment = services.queries.deployment(deployment_id)
+    assert deployment.state is DeploymentState.HEALTHY, deployment.reason
+    assert set(deployment.placements.values()) == {node_id}
+    return project, deployment_id
+
+
 def answer(listen: str, host: str) -> str | None:
     try:
         response = httpx.get(f"http://{listen}/", headers={"Host": host}, timeout=5)
@@ -201,35 +239,7 @@ def test_an_agent_node_runs_a_service_keeps_it_while_away_and_never_duplicates_a
 
         # A service placed on the agent's node (its organisation's only node, uncordoned as
         # an admin would once it trusts the new host) answers.
-        plane.services.execute(c.UncordonNode(node_id=node_id), ACTOR)
-        created = plane.services.execute(
-            c.CreateProject(organization_id=uuid.UUID(organization), name="Shop"), ACTOR
-        )
-        project, production = created.id("project_id"), created.id("environment_id")
-        service = plane.services.execute(
-            c.CreateService(
-                project_id=project,
-                name="web",
-                kind=ServiceKind.WEB,
-                image=BASE_IMAGE,
-                start_command=SERVE,
-                port=8080,
-                health_check=HTTP_CHECK,
-            ),
-            ACTOR,
-        ).id("service_id")
-        deployment_id = plane.services.execute(
-            c.RequestDeployment(service_id=service, environment_id=production), ACTOR
-        ).id("deployment_id")
-
-        def settled() -> bool:
-            state = plane.services.queries.deployment(deployment_id).state
-            return state in {DeploymentState.HEALTHY, DeploymentState.FAILED}
-
-        until(settled, 120, "the release on the agent node")
-        deployment = plane.services.queries.deployment(deployment_id)
-        assert deployment.state is DeploymentState.HEALTHY, deployment.reason
-        assert set(deployment.placements.values()) == {node_id}
+        project, deployment_id = deploy_web_on(plane.services, organization, node_id)
         [replica] = engine.containers(
             all=True, filters={"label": [f"containr.deployment={deployment_id}"]}
         )

@@ -25,28 +25,22 @@ from adapters.agent_runtime import AgentRuntime
 from adapters.auth import Argon2Hasher
 from adapters.caddy import CaddyIngress
 from adapters.caddy_process import CaddyServer
-from application import commands as c
 from application.agent_operations import AgentRefusedOperationError
 from application.logs import LogQuery
 from application.processes.support import INSTANCE, ORGANIZATION
 from application.runtime_ports import EngineUnreachableError
 from application.settings import Settings
-from domain.deployment import DeploymentState
-from domain.service_spec import ServiceKind
 from interfaces.bootstrap import bootstrap
-from tests.contract.docker_images import BASE_IMAGE
 from tests.e2e import conftest as e2e
 from tests.e2e.client import Client
 from tests.e2e.test_agent_operations import (  # noqa: F401
-    ACTOR,
-    HTTP_CHECK,
-    SERVE,
     TOKEN,
     AgentProcess,
     ControlPlane,
     answer,
     caddy,
     cli,
+    deploy_web_on,
     engine,
     named,
     probe_spec,
@@ -103,35 +97,7 @@ def test_the_workers_process_managers_reach_an_agent_connected_to_the_api_throug
         # The worker's deployer places a release on the agent's node, and it answers.
         threads += worker.run_projections(stop)
         threads += worker.run_processes(stop)
-        api.services.execute(c.UncordonNode(node_id=node_id), ACTOR)
-        created = api.services.execute(
-            c.CreateProject(organization_id=uuid.UUID(organization), name="Shop"), ACTOR
-        )
-        project, production = created.id("project_id"), created.id("environment_id")
-        service = api.services.execute(
-            c.CreateService(
-                project_id=project,
-                name="web",
-                kind=ServiceKind.WEB,
-                image=BASE_IMAGE,
-                start_command=SERVE,
-                port=8080,
-                health_check=HTTP_CHECK,
-            ),
-            ACTOR,
-        ).id("service_id")
-        deployment_id = api.services.execute(
-            c.RequestDeployment(service_id=service, environment_id=production), ACTOR
-        ).id("deployment_id")
-
-        def settled() -> bool:
-            state = api.services.queries.deployment(deployment_id).state
-            return state in {DeploymentState.HEALTHY, DeploymentState.FAILED}
-
-        until(settled, 120, "the release on the agent node")
-        deployment = api.services.queries.deployment(deployment_id)
-        assert deployment.state is DeploymentState.HEALTHY, deployment.reason
-        assert set(deployment.placements.values()) == {node_id}
+        project, deployment_id = deploy_web_on(api.services, organization, node_id)
         [replica] = engine.containers(
             all=True, filters={"label": [f"containr.deployment={deployment_id}"]}
         )

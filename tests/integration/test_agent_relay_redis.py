@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the tests' parameters name the fixture imported from the unit tests
 """The agent relay over the real Redis (issue 18): two sets of agent sessions stand for two
 processes of one installation; the agent (a fake connection on an event loop) is connected to
 the first, and the second reaches it only through Redis."""
@@ -23,7 +24,7 @@ from application.agent_operations import (
 from application.runtime_ports import ContainerEngineError, EngineUnreachableError
 from tests.e2e.conftest import free_port
 from tests.integration.deploy_support import until
-from tests.unit.test_agent_operations import FakeAgent
+from tests.unit.test_agent_operations import FakeAgent, agents  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -33,14 +34,6 @@ def relays(redis_url: str) -> Iterator[list[RedisAgentRelay]]:
     yield made
     for relay in made:
         relay.close()
-
-
-@pytest.fixture
-def agents() -> Iterator[list[FakeAgent]]:
-    made: list[FakeAgent] = []
-    yield made
-    for agent in made:
-        agent.close()
 
 
 def held(
