@@ -28,6 +28,7 @@ import msgspec
 from application.agent_operations import MUTATING, ErrorKind, Operation, OperationResult
 from application.processes.support import INSTANCE, ORGANIZATION
 from application.runtime_ports import (
+    ContainerDeath,
     ContainerEngineError,
     ContainerInfo,
     ContainerRuntime,
@@ -298,7 +299,7 @@ class AgentExecutor:
             return []
         return self._runtime.containers(labels, all_states=bool(args.get("all_states", True)))
 
-    def _deaths(self, args: dict[str, Any]) -> list[str]:
+    def _deaths(self, args: dict[str, Any]) -> list[ContainerDeath]:
         labels = self._narrowed(_labels(args))
         if labels is None:
             raise self._refuse(f"containers labelled {_labels(args)}")

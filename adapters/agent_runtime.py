@@ -18,6 +18,7 @@ import msgspec
 
 from application.agent_operations import AgentSessions, raise_for
 from application.runtime_ports import (
+    ContainerDeath,
     ContainerEngineError,
     ContainerInfo,
     ContainerSpec,
@@ -262,9 +263,13 @@ class AgentRuntime:
         finally:
             chunks.close()  # stopped reading early: the agent is told to stop
 
-    def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[str]:
+    def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[ContainerDeath]:
         args = {"labels": dict(labels), "timeout": timeout}
-        return self._typed(list[str], self.call("deaths", args, timeout=timeout + self._timeout))
+        found = self._typed(
+            list[ContainerDeath | str], self.call("deaths", args, timeout=timeout + self._timeout)
+        )
+        # An agent of an earlier version sends ids alone: the follower looks them up.
+        return [ContainerDeath(id=x) if isinstance(x, str) else x for x in found]
 
     def run_streamed(
         self,

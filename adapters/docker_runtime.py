@@ -41,6 +41,7 @@ from adapters.docker_registry import pull_image, push_image
 from application.runtime_ports import (
     NO_CONTAINER_PULLS,
     BuildFailedError,
+    ContainerDeath,
     ContainerEngineError,
     ContainerInfo,
     ContainerSpec,
@@ -540,7 +541,7 @@ class DockerRuntime:
         finally:
             stream.abandon()
 
-    def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[str]:
+    def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[ContainerDeath]:
         """The engine's die and destroy events of containers with ``labels``, followed until
         the first one or ``timeout`` seconds (the engine ends the stream then)."""
         now = time.time()
@@ -561,7 +562,7 @@ class DockerRuntime:
                 for event in stream.chunks:
                     # ``since`` has whole seconds: events earlier in that second are old news
                     if event.get("timeNano", 0) >= int(now * 1e9):
-                        return [str(event.get("id") or event.get("Actor", {}).get("ID", ""))]
+                        return [_death(event)]
         finally:
             stream.abandon()
         return []
@@ -923,6 +924,23 @@ def _container_info(attrs: dict[str, Any], address: str = "127.0.0.1") -> Contai
             "started_at": _epoch(state.get("StartedAt")),
         },
         ContainerInfo,
+    )
+
+
+_EVENT_ATTRIBUTES = frozenset({"image", "name", "exitCode", "execDuration", "signal"})
+"""What a container event's attributes hold besides the container's labels."""
+
+
+def _death(event: dict[str, Any]) -> ContainerDeath:
+    """A die or destroy event: the container's id, labels and exit code, as it carries them."""
+    actor = event.get("Actor") or {}
+    attributes: dict[str, str] = actor.get("Attributes") or {}
+    code = attributes.get("exitCode")
+    return ContainerDeath(
+        id=str(event.get("id") or actor.get("ID", "")),
+        labels={k: v for k, v in attributes.items() if k not in _EVENT_ATTRIBUTES},
+        exit_code=int(code) if code is not None and code.lstrip("-").isdigit() else None,
+        removed=(event.get("Action") or event.get("status")) == "destroy",
     )
 
 

@@ -24,6 +24,7 @@ import msgspec
 from application.runtime_ports import (
     NO_CONTAINER_PULLS,
     BuildFailedError,
+    ContainerDeath,
     ContainerEngineError,
     ContainerInfo,
     ContainerSpec,
@@ -586,8 +587,8 @@ class InMemoryRuntime:
             self.calls.append(("restart", info.name))
             self._run(info)
 
-    def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[str]:
-        """The ids of containers with ``labels`` that exit or are removed within ``timeout``."""
+    def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[ContainerDeath]:
+        """The containers with ``labels`` that exit or are removed within ``timeout``."""
 
         def alive() -> dict[str, str]:
             return {
@@ -598,14 +599,27 @@ class InMemoryRuntime:
 
         deadline = time.monotonic() + timeout
         with self._changed:
-            before = {k for k, state in alive().items() if state == "running"}
+            before = {
+                k: self.containers_by_id[k].labels
+                for k, state in alive().items()
+                if state == "running"
+            }
             while True:
                 now = alive()
                 gone = sorted(k for k in before if now.get(k) != "running")
                 left = deadline - time.monotonic()
                 if gone or left <= 0:
-                    return gone
+                    return [self._death(k, before[k]) for k in gone]
                 self._changed.wait(left)
+
+    def _death(self, container_id: str, labels: dict[str, str]) -> ContainerDeath:
+        info = self.containers_by_id.get(container_id)
+        return ContainerDeath(
+            id=container_id,
+            labels=dict(labels),
+            exit_code=None if info is None else info.exit_code,
+            removed=info is None,
+        )
 
     def exec(self, container_id: str, command: list[str], *, timeout: float) -> int:
         """The fixed or simulated exit code (see the class docstring)."""

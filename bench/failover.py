@@ -136,16 +136,14 @@ def crash(bench: Bench, service: UUID, deployment: UUID) -> tuple[float, float, 
             return bool(upstreams) and all(answers_soon(u) for u in upstreams)
 
         def replaced() -> bool:
-            now = replicas(bench, deployment).get("1")
-            if now is None or now[1] != "running":
-                return False
-            # Restarted in place (a new run of the same container) or a new container.
-            if now[0] == victim and bench.api.inspect_container(victim)["State"]["StartedAt"] == (
-                started
-            ):
-                return False
-            port = bench.api.port(now[0], 8080)
-            address = f"127.0.0.1:{port[0]['HostPort']}" if port else ""
+            # Restarted in place (a new run of the same container; one look, as for Docker's
+            # restart below) or else a new container.
+            address = restarted(bench.api, victim, started)
+            if not address:
+                now = replicas(bench, deployment).get("1")
+                if now is None or now[0] == victim or now[1] != "running":
+                    return False
+                address = restarted(bench.api, now[0], "")
             return bool(address) and answers(address) and address in (bench.route(service) or [])
 
         # Watched side by side: a look at one condition does not hold up the other's.
@@ -164,6 +162,17 @@ def crash(bench: Bench, service: UUID, deployment: UUID) -> tuple[float, float, 
         print(f"requests sent once more: {retried[:5]}")
     failed = sum(1 for r in results if r not in (200, CUT))
     return healthy, serving, failed, results.count(CUT), len(retried), len(results)
+
+
+def restarted(api: docker.APIClient, container: str, started: str) -> str:
+    """The address of the container's published port 8080 when it runs a run that started
+    other than at ``started``; empty otherwise. One inspection."""
+    with suppress(docker.errors.NotFound):
+        model = api.inspect_container(container)
+        ports = (model["NetworkSettings"].get("Ports") or {}).get("8080/tcp") or []
+        if model["State"]["Running"] and model["State"]["StartedAt"] != started and ports:
+            return f"127.0.0.1:{ports[0]['HostPort']}"
+    return ""
 
 
 def answers_soon(address: str) -> bool:
@@ -246,20 +255,14 @@ def docker_restart(bench: Bench, template: str) -> float:
     )["Id"]
     try:
         api.start(container)
-
-        def address() -> str:
-            with suppress(docker.errors.APIError, IndexError, TypeError):
-                return f"127.0.0.1:{api.port(container, 8080)[0]['HostPort']}"
-            return ""
-
-        until(lambda: answers(address()), 60, "the restart-always container")
+        until(lambda: answers(restarted(api, container, "")), 60, "the restart-always container")
         started = api.inspect_container(container)["State"]["StartedAt"]
         killed = time.monotonic()
         crash_container(api, container)
 
         def back() -> bool:
-            state = api.inspect_container(container)["State"]
-            return state["Running"] and state["StartedAt"] != started and answers(address())
+            address = restarted(api, container, started)
+            return bool(address) and answers(address)
 
         until(back, 60, "Docker to restart it")
         return time.monotonic() - killed

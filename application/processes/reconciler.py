@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from application import commands as c
 from application.bus import CommandBus, Context
 from application.errors import ApplicationError, UnavailableError
@@ -43,6 +45,7 @@ from application.queries import Queries
 from application.readmodels import DashboardQueries
 from application.runtime_ports import (
     Certificates,
+    ContainerDeath,
     ContainerEngineError,
     ContainerInfo,
     ContainerRuntime,
@@ -263,7 +266,9 @@ class Reconciler:
                 log.exception("handling a death reported by %s failed", endpoint)
                 self._died.set()
 
-    def _on_deaths(self, runtime: ContainerRuntime, endpoint: str, died: list[str]) -> None:
+    def _on_deaths(
+        self, runtime: ContainerRuntime, endpoint: str, died: list[ContainerDeath]
+    ) -> None:
         """Repair the releases of containers that just died on one engine, at once and
         alone (no look at every container of every engine first), as the last tick saw
         them; re-route a release whose replicas are all on this engine. Ticks and this take
@@ -272,10 +277,12 @@ class Reconciler:
             if self._last is None:
                 return
             owned, homes = self._last
-            for container_id in died:
-                info = runtime.inspect(container_id)
+            for death in died:
+                if death.removed or self._restarted_at_once(runtime, endpoint, death):
+                    continue  # removed: the tick replaces it
+                info = runtime.inspect(death.id)
                 if (
-                    info is None  # removed: the tick replaces it
+                    info is None
                     or info.state in ("running", "restarting", "created")
                     or CRON_RUN in info.labels
                     or BACKUP_OPERATION in info.labels
@@ -298,14 +305,59 @@ class Reconciler:
                 reports = self._reports
                 running = self._repair(runtime, wanted, containers, here)
                 if self._reports != reports:
-                    wanted = replace(
-                        wanted, deployment=self.queries.deployment(wanted.deployment.id)
-                    )
-                if self.ingress is None or not set(range(wanted.replicas)) <= here:
-                    continue  # spread over engines: the tick routes it
-                route = self._route(wanted, running)
-                if route is not None and route.upstreams and route.id not in self._starting:
-                    self.ingress.apply(route)
+                    wanted = self._reread(wanted)
+                self._reroute(wanted, running, here)
+
+    def _restarted_at_once(
+        self, runtime: ContainerRuntime, endpoint: str, death: ContainerDeath
+    ) -> bool:
+        """Start a dead replica again in place before anything is looked up, when the last
+        tick saw it running (so the run that died is known), its event names its release and
+        replica, and no backoff holds it: Docker's own restart policy is no quicker. False
+        when the whole repair is needed (a look at the container and its release's others)."""
+        assert self._last is not None
+        owned, homes = self._last
+        deployment_id = death.labels.get(DEPLOYMENT, "")
+        wanted = owned.get(deployment_id)
+        running = self._seen.get(endpoint, {}).get(deployment_id, [])
+        last = next((x for x in running if x.id == death.id), None)
+        if (
+            wanted is None
+            or last is None
+            or CRON_RUN in death.labels
+            or BACKUP_OPERATION in death.labels
+            or _handed_over(wanted, set(self.deployer.handing_over))
+        ):
+            return False
+        replica = int(last.labels.get(REPLICA, "-1"))
+        here = homes.here(wanted, endpoint)
+        if not 0 <= replica < wanted.replicas or replica not in here:
+            return False
+        backoff = self._backoff_of(wanted.deployment, replica)
+        now = self.clock.now()
+        if not backoff.may_restart(now):
+            return False  # it waits out its backoff out of the route: the whole repair
+        dead = msgspec.structs.replace(last, state="exited", exit_code=death.exit_code)
+        replacement = self._revive(runtime, wanted, replica, dead, backoff, now)
+        if replacement is None:
+            return False
+        running = [replacement if x.id == death.id else x for x in running]
+        self._seen[endpoint][deployment_id] = running
+        if replacement.upstream() != last.upstream():  # a new container, or a new port
+            self._reroute(self._reread(wanted), running, here)
+        return True
+
+    def _reread(self, wanted: Desired) -> Desired:
+        return replace(wanted, deployment=self.queries.deployment(wanted.deployment.id))
+
+    def _reroute(self, wanted: Desired, running: list[ContainerInfo], here: frozenset[int]) -> None:
+        """Route a release to its running replicas after a death, when all of them are on
+        this engine (spread over engines: the tick routes it)."""
+        if self.ingress is None or not set(range(wanted.replicas)) <= here:
+            return
+        route = self._route(wanted, running)
+        if route is not None and route.upstreams and route.id not in self._starting:
+            self.ingress.apply(route)
 
     def _send(self, command: c.Command) -> None:
         self._reports += 1
@@ -367,9 +419,7 @@ class Reconciler:
                         runtime, wanted, containers, homes.here(wanted, endpoint)
                     )
                     if self._reports != reports:  # a loss makes a replica unready: re-read it
-                        wanted = replace(
-                            wanted, deployment=self.queries.deployment(wanted.deployment.id)
-                        )
+                        wanted = self._reread(wanted)
                     running = self._restart_if_asked(runtime, wanted, running)
                     self._follow_logs(runtime, wanted.deployment, running)
                     _add_running(live, deployment_id, wanted, running)

@@ -649,9 +649,26 @@ def test_deaths_name_a_labelled_container_that_stops_and_nothing_else(
     stopper = threading.Timer(0.3, lambda: runtime.stop(watched.id, timeout=0))
     stopper.start()
     try:
-        assert runtime.deaths(watch, timeout=10) == [watched.id]
+        [death] = runtime.deaths(watch, timeout=10)
     finally:
         stopper.join()
+    # What the follower acts on without looking the container up: its labels and exit code.
+    assert death.id == watched.id
+    assert death.labels.items() >= {**LABELS, **watch}.items()
+    assert death.exit_code == runtime.inspect(watched.id).exit_code  # type: ignore[union-attr]
+    assert death.exit_code is not None
+    assert not death.removed
+
+    runtime.start(watched.id)
+    remover = threading.Timer(0.3, lambda: runtime.remove(watched.id))
+    remover.start()
+    try:
+        deaths = runtime.deaths(watch, timeout=10)
+    finally:
+        remover.join()
+    # Docker reports the forced removal's kill (a die) before the removal itself.
+    assert [d.id for d in deaths] == [watched.id]
+    assert deaths[0].removed or deaths[0].exit_code is not None
 
 
 def test_restart_runs_a_stopped_container_again(

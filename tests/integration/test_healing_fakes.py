@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from application import commands as c
 from application.bus import CommandBus, CommandResult, Context
 from application.processes.deployer import Deployer
 from application.processes.health import HealthMonitor
 from application.processes.reconciler import Reconciler
-from application.runtime_ports import ProbeResult, run_key
+from application.runtime_ports import ContainerDeath, ProbeResult, run_key
 from domain.service_spec import HealthCheck, HealthCheckKind
 from tests.integration.test_deployer_fakes import Rig, bare_rig, rig  # noqa: F401 - fixtures
 
@@ -176,6 +178,46 @@ def test_a_replica_restarted_in_place_at_once_keeps_its_route_with_no_change_at_
     rig.sync()
     assert [x.state for x in rig.containers(live.id) if x.id == victim.id] == ["exited"]
     assert len(rig.route().upstreams) == 1
+
+
+def test_a_reported_death_is_restarted_in_place_before_any_look_up(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Docker's die event carries the container's labels and exit code, and the last tick
+    saw the run that died: the replica is started again at once, with no inspection and no
+    listing first (Docker's own restart policy is no quicker). Its death and restart are
+    recorded; a second death at once waits out its backoff, out of the route."""
+    rig.run(c.ScaleService(service_id=rig.service, replicas=2))
+    live = rig.deploy()
+    rig.reconciler.tick()
+    rig.sync()
+    routed = sorted(rig.route().upstreams)
+    victim = next(x for x in rig.containers(live.id) if x.labels["containr.replica"] == "1")
+    endpoint = rig.deployer.config.local_endpoint
+
+    def report(exit_code: int) -> list[ContainerDeath]:
+        """The victim dies, and the engine's event says so (as the contract tests check)."""
+        rig.runtime.kill(victim.id, exit_code=exit_code)
+        return [ContainerDeath(id=victim.id, labels=victim.labels, exit_code=exit_code)]
+
+    with monkeypatch.context() as patched:
+        for look in ("inspect", "containers"):
+            patched.setattr(rig.runtime, look, lambda *a, **k: pytest.fail("looked up first"))
+        rig.reconciler._on_deaths(rig.runtime, endpoint, report(137))
+    (again,) = [x for x in rig.containers(live.id) if x.id == victim.id]
+    assert again.state == "running" and again.started_at != victim.started_at
+    assert sorted(rig.route().upstreams) == routed
+    rig.sync()
+    (lost,) = rig.events("Deployment.ReplicaLost")
+    assert (lost.fields["replica"], lost.fields["exit_code"]) == (1, 137)
+    assert len(rig.events("Deployment.ReplicaReplaced")) == 1
+
+    # The new run died at once: a second death (not the first one again), held by its backoff.
+    rig.reconciler._on_deaths(rig.runtime, endpoint, report(1))
+    assert [x.state for x in rig.containers(live.id) if x.id == victim.id] == ["exited"]
+    assert len(rig.route().upstreams) == 1
+    rig.sync()
+    assert [e.fields["exit_code"] for e in rig.events("Deployment.ReplicaLost")] == [137, 1]
 
 
 def test_ten_minutes_of_crash_loop_restart_with_backoff_and_record_a_handful_of_events(

@@ -16,6 +16,7 @@ from application.authz import Principal
 from application.errors import DomainError
 from application.processes.snapshots import SnapshotConfig, SnapshotProcess
 from application.processes.support import volume_name
+from application.runtime_ports import ContainerDeath
 from domain.deployment import DeploymentState
 from domain.service_spec import VolumeMount
 from domain.volume_snapshot import SnapshotState
@@ -112,7 +113,9 @@ def test_a_reconciler_whose_read_model_lags_the_hand_over_leaves_the_stopped_rep
     seen: list[list[str]] = []
 
     def report_the_death_at_once(_url: str) -> None:
-        rig.reconciler._on_deaths(rig.runtime, endpoint, [stopped.id])  # the engine's report
+        rig.reconciler._on_deaths(
+            rig.runtime, endpoint, [ContainerDeath(id=stopped.id, labels=stopped.labels)]
+        )  # the engine's report
         seen.append([info.state for info in rig.containers(old.id)])
         rig.reconciler.tick()  # and the tick after it, which does see the release start
         seen.append([info.state for info in rig.containers(old.id)])
