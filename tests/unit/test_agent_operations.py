@@ -33,6 +33,7 @@ from application.agent_operations import (
 )
 from application.processes.support import INSTANCE, ORGANIZATION
 from application.runtime_ports import (
+    ContainerDeath,
     ContainerEngineError,
     ContainerSpec,
     EngineAccess,
@@ -367,3 +368,26 @@ def test_an_agent_nodes_containers_are_reached_at_the_nodes_address(
     started = engines.for_endpoint(f"agent://{node}").start("c1")
     assert started.upstream() == "10.100.7.12:20001"
     assert AgentRuntime(node, sessions).start("c1").upstream() == "127.0.0.1:20001"
+
+
+def test_deaths_come_with_their_labels_and_an_earlier_agents_bare_ids_still_do(
+    agents: list[FakeAgent],
+) -> None:
+    """The reconciler restarts a dead replica from what the death carries; an agent of an
+    earlier version sends container ids alone, which the reconciler looks up first."""
+    sessions, node = AgentSessions(), uuid.uuid4()
+    answers: list[object] = [
+        [{"id": "c1", "labels": MINE, "exit_code": 137}],
+        ["c2"],
+    ]
+
+    def answer(message: Operation) -> OperationResult:
+        return OperationResult(request=message.request, ok=True, value=answers.pop(0))
+
+    agents.append(FakeAgent(answer))
+    agents[0].connect(sessions, node)
+    runtime = AgentRuntime(node, sessions)
+    assert runtime.deaths(MINE, timeout=1) == [ContainerDeath(id="c1", labels=MINE, exit_code=137)]
+    assert runtime.deaths(MINE, timeout=1) == [ContainerDeath(id="c2")]
+    [sent, _] = agents[0].received
+    assert (sent.method, sent.args) == ("deaths", {"labels": MINE, "timeout": 1})
