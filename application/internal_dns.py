@@ -3,7 +3,8 @@
 The table is built from the read models (live releases, their services, environments and
 projects, the organisations' nodes) and the engines' containers of this installation (their
 addresses), and kept in memory by the DNS server (adapters/dns_server.py), which answers
-``<service>.<environment>.<project-slug>.internal`` with A records and
+``<service>.<environment>.<project-slug>.internal`` with A records of the live release's
+running replicas that do not fail their readiness probe (all of them when none passes) and
 ``_<port-name>._tcp.<service>.<environment>.<project-slug>.internal`` with SRV records.
 """
 
@@ -19,7 +20,7 @@ from uuid import UUID
 from application.processes.support import DEPLOYMENT, INSTANCE, ORGANIZATION, REPLICA
 from application.readmodels import DashboardQueries
 from application.runtime_ports import ContainerEngineError, ContainerInfo, NodeRuntimes
-from projections.dashboard import ServiceRow
+from projections.dashboard import DeploymentRow, ServiceRow
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,10 @@ class DnsTableBuilder:
         )}  # fmt: skip
         environments = {row.id: row for row in self.dashboard.environments_of(project_ids)}
         projects = {row.id: row for row in self.dashboard.projects_by_id(project_ids)}
+        unready = _unready(self.dashboard.deployments_by_id(
+            sorted({s.live_deployment_id for s in states if s.live_deployment_id is not None}),
+            columns=["replica_health"],
+        ))  # fmt: skip
         by_deployment: dict[str, list[tuple[str, ContainerInfo]]] = {}
         for endpoint, found in containers.items():
             for info in found:
@@ -168,7 +173,10 @@ class DnsTableBuilder:
             hostname = internal_hostname(service.name, environment.name, project.slug)
             if hostname is None:
                 continue
-            replicas = by_deployment.get(str(state.live_deployment_id), [])
+            replicas = _ready(
+                by_deployment.get(str(state.live_deployment_id), []),
+                unready.get(state.live_deployment_id, frozenset()),
+            )
             names[hostname] = Entry(
                 organization_id=state.organization_id,
                 targets=self._targets(service, replicas, hosts),
@@ -198,6 +206,27 @@ class DnsTableBuilder:
             if host is not None:
                 targets.append(Target(replica, host, info.host_port))
         return tuple(targets)
+
+
+def _unready(rows: Iterable[DeploymentRow]) -> dict[UUID, frozenset[int]]:
+    """Each release's replicas whose readiness probe fails (as its route leaves them out)."""
+    return {
+        row.id: frozenset(
+            int(replica)
+            for replica, health in (row.replica_health or {}).items()
+            if health.get("ready") is False
+        )
+        for row in rows
+    }
+
+
+def _ready(
+    replicas: list[tuple[str, ContainerInfo]], unready: frozenset[int]
+) -> list[tuple[str, ContainerInfo]]:
+    """The replicas that answer for the name: those not failing readiness, or all of them
+    when none passes (as the route does: a failing answer is better than none)."""
+    ready = [r for r in replicas if int(r[1].labels[REPLICA]) not in unready]
+    return ready or replicas
 
 
 def _port(service: ServiceRow) -> int | None:

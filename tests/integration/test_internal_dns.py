@@ -182,6 +182,41 @@ def test_a_scale_change_shows_in_the_answers(served: Dns) -> None:
     until(lambda: len(addresses(served.ask(NAME))) == 1)
 
 
+def test_a_replica_failing_readiness_leaves_the_answers_and_comes_back(served: Dns) -> None:
+    """As its route does: out while its readiness probe fails, back when it passes; when no
+    replica passes, all of them answer (better a failing answer than none)."""
+    rig = served.rig
+    live = rig.world.app.queries.service(rig.service).live_release(rig.world.production)
+    assert live is not None
+    by_replica = {
+        int(info.labels["containr.replica"]): sorted(info.addresses.values())[0]
+        for info in rig.containers(live)
+    }
+
+    def readiness(replica: int, passing: bool) -> None:
+        rig.run(
+            c.RecordReplicaHealth(
+                deployment_id=live,
+                replica=replica,
+                probe="readiness",
+                passing=passing,
+                detail="GET / answered 200" if passing else "GET / answered 503",
+            )
+        )
+        rig.sync()
+
+    readiness(1, False)
+    until(lambda: addresses(served.ask(NAME)) == [by_replica[0]])
+    srv = served.ask(SRV, "SRV")
+    assert [rd.target.to_text() for rrset in srv.answer for rd in rrset] == [f"replica-0.{NAME}."]
+    readiness(0, False)
+    until(lambda: addresses(served.ask(NAME)) == sorted(by_replica.values()))
+    readiness(0, True)
+    until(lambda: addresses(served.ask(NAME)) == [by_replica[0]])
+    readiness(1, True)
+    until(lambda: addresses(served.ask(NAME)) == sorted(by_replica.values()))
+
+
 @pytest.fixture
 def bare_server() -> Iterator[DnsServer]:
     """A server whose table names one service of one organisation, asked from 127.0.0.9."""

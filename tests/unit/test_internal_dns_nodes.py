@@ -60,6 +60,9 @@ class Dashboard:
     def projects_by_id(self, ids: list[uuid.UUID]) -> list[Any]:
         return [SimpleNamespace(id=self.ids.project, slug="shop", deleted_at=None)]
 
+    def deployments_by_id(self, ids: list[uuid.UUID], *, columns: list[str]) -> list[Any]:
+        return [SimpleNamespace(id=self.deployment, replica_health=None)]
+
 
 class Runtimes:
     """Each endpoint's containers."""
