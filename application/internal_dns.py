@@ -175,7 +175,9 @@ class DnsTableBuilder:
                 continue
             replicas = _ready(
                 by_deployment.get(str(state.live_deployment_id), []),
-                unready.get(state.live_deployment_id, frozenset()),
+                unready.get(state.live_deployment_id, frozenset())
+                if state.live_deployment_id is not None
+                else frozenset(),
             )
             names[hostname] = Entry(
                 organization_id=state.organization_id,
