@@ -270,10 +270,12 @@ class AgentGateway:
         memory_mb: int,
         labels: dict[str, str],
         address: str | None = None,
+        port_range: tuple[int, int] | None = None,
     ) -> Joined:
-        """Spend a join token on a new node (reached at ``address``, if given); AgentRefused
-        Error or a domain error when the token is forged, expired or used, or the address is
-        no address (nothing recorded)."""
+        """Spend a join token on a new node (reached at ``address``, if given, publishing on
+        ``port_range``, if given); AgentRefusedError or a domain error when the token is
+        forged, expired or used, the address is no address, or the range is malformed or
+        overlaps another node's at that address (nothing recorded)."""
         if not token.reveal().startswith(TOKEN_PREFIX):
             raise AgentRefusedError("this is not a join token (cjt_…)")
         node_id = uuid4()
@@ -288,6 +290,8 @@ class AgentGateway:
                 labels=labels,
                 credential_hash=hash_token(credential.reveal()),
                 address=address,
+                port_start=None if port_range is None else port_range[0],
+                port_end=None if port_range is None else port_range[1],
             ),
             self._ctx,
         )

@@ -668,6 +668,10 @@ class JoinAgentNode(Command, frozen=True):
     address: str | None = None
     """The address the host's published ports are reached at (None: loopback, for an
     ingress on the same host)."""
+    port_start: int | None = None
+    """The first host port its replicas publish on (None: 20000)."""
+    port_end: int | None = None
+    """The last host port its replicas publish on (None: 29999)."""
 
 
 class RotateAgentCredential(Command, frozen=True):

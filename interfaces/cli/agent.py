@@ -54,18 +54,39 @@ def join_command(
             "on this host."
         ),
     ] = "",
+    port_range: Annotated[
+        str,
+        typer.Option(
+            help="The host ports its replicas publish on, e.g. 20000-20999 (default "
+            "20000-29999); nodes of one organisation at one address need ranges apart."
+        ),
+    ] = "",
     state_dir: StateDir = DEFAULT_STATE,
     engine: EngineOption = DEFAULT_ENGINE,
 ) -> None:
     """Join with a one-time join token; keeps the node credential it receives."""
     labels = dict(item.partition("=")[::2] for item in label)
     node_name = name or socket.gethostname().split(".")[0].lower()
+    ports = _ports(port_range) if port_range else None
     try:
-        state = join(url, token, node_name, state_dir, engine, labels, address=address)
+        state = join(
+            url, token, node_name, state_dir, engine, labels, address=address, port_range=ports
+        )
     except AgentError as e:
         err.print(f"[red]Could not join:[/] {e}")
         raise typer.Exit(1) from None
     console.print(f"Joined as node {state.name} ({state.node_id}); run `containr agent run`.")
+
+
+def _ports(text: str) -> tuple[int, int]:
+    """``START-END`` as two ports; a clear message otherwise."""
+    start, dash, end = text.partition("-")
+    if not (dash and start.strip().isdigit() and end.strip().isdigit()):
+        err.print(
+            f"[red]Could not join:[/] --port-range {text!r} is not START-END, e.g. 20000-20999"
+        )
+        raise typer.Exit(2)
+    return int(start), int(end)
 
 
 @agent_app.command("rotate")

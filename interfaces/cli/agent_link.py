@@ -120,6 +120,7 @@ def join(
     labels: dict[str, str],
     transport: httpx.BaseTransport | None = None,
     address: str = "",
+    port_range: tuple[int, int] | None = None,
 ) -> AgentState:
     """Spend the join token on this host's node and keep the credential it receives; with an
     ``address``, the node is reached there (and its replicas' ports are bound there)."""
@@ -138,6 +139,8 @@ def join(
     }
     if address:
         body["address"] = address
+    if port_range is not None:
+        body["portRange"] = list(port_range)
     try:
         with httpx.Client(timeout=HTTP_TIMEOUT, transport=transport) as http:
             response = http.post(url.rstrip("/") + "/agent/join", json=body)

@@ -72,6 +72,8 @@ class JoinRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, renam
     memory_mb: int
     labels: dict[str, str] = {}
     address: str | None = None
+    port_range: tuple[int, int] | None = None
+    """The host ports its replicas publish on, first and last (None: 20000-29999)."""
 
 
 _join = msgspec.json.Decoder(JoinRequest)
@@ -105,6 +107,7 @@ def agent_handlers(services: Services) -> list[BaseRouteHandler]:
                     body.memory_mb,
                     body.labels,
                     body.address,
+                    body.port_range,
                 )
             )
         except (ApplicationError, DomainError) as e:

@@ -33,7 +33,7 @@ from tests.integration.deploy_support import until
 ENGINE = "unix:///var/run/docker.sock"
 TOKEN = "mutation($o: ID!, $m: Int!) { createJoinToken(organizationId: $o, expiresInMinutes: $m) { token } }"
 NODES = """query($o: ID!) { organization(id: $o) { nodes { id name kind schedulingState: state
-  agent { version connected credentialActive lastHeartbeatAt capabilities { key value }
+  portStart portEnd agent { version connected credentialActive lastHeartbeatAt capabilities { key value }
           containers { name state } } } } }"""
 
 
@@ -126,7 +126,9 @@ def test_an_agent_joins_is_heard_and_reconnects_after_a_control_plane_restart(
         organization = owner.sign_up("owner@example.com")["organizationId"]
         token = owner(TOKEN, o=organization, m=10)["createJoinToken"]["token"]
         state_dir = tmp_path / "agent-a"
-        joined = join(url, token, "host-a", state_dir, ENGINE, {"zone": "lab"})
+        joined = join(
+            url, token, "host-a", state_dir, ENGINE, {"zone": "lab"}, port_range=(22000, 22999)
+        )
         assert stat.S_IMODE(os.stat(state_dir / STATE_FILE).st_mode) == 0o600
         assert joined.credential.startswith("cnc_")
         with pytest.raises(AgentError, match=r"401 UNAUTHENTICATED: .*used already"):
@@ -145,6 +147,7 @@ def test_an_agent_joins_is_heard_and_reconnects_after_a_control_plane_restart(
         node = heard()
         assert node is not None
         assert node["kind"] == "agent" and node["agent"]["connected"]
+        assert (node["portStart"], node["portEnd"]) == (22000, 22999)
         caps = {c["key"]: c["value"] for c in node["agent"]["capabilities"]}
         assert caps["engine_version"] and int(caps["cpus"]) >= 1 and caps["architecture"]
         memory = 'query($n: ID!) { dockerNodeMetrics(nodeId: $n, metric: "node_memory_bytes") { value } }'
@@ -279,3 +282,54 @@ def test_an_agent_joins_with_the_address_its_node_is_reached_at_and_a_bad_one_sp
 
     until(node_shown, 30, "the joined node in the read model")
     assert shown == [{"name": "host-a", "kind": "agent", "address": "10.100.7.11"}]
+
+
+def test_agents_at_one_address_join_with_port_ranges_apart_and_an_overlap_spends_nothing(
+    api: tuple[ShiftedClock, TestClient[Any], Client],
+) -> None:
+    """Two hosts behind one address (NAT) publish on that address's ports: their nodes'
+    ranges must not overlap. An overlapping or malformed range is refused and the token
+    stays unspent; a range apart joins."""
+    _, http, owner = api
+    organization = owner.sign_up("owner@example.com")["organizationId"]
+    body = {"cpuMillis": 2000, "memoryMb": 2048, "address": "10.100.7.11"}
+    first = owner(TOKEN, o=organization, m=10)["createJoinToken"]["token"]
+    joined = http.post(
+        "/agent/join",
+        json={**body, "token": first, "name": "host-a", "portRange": [20000, 20999]},
+    )
+    assert joined.status_code == 201, joined.text
+
+    token = owner(TOKEN, o=organization, m=10)["createJoinToken"]["token"]
+    for bad, says in (
+        (None, "overlaps 20000\u201320999, the range of node 'host-a'"),  # the default range
+        ([20500, 21500], "overlaps 20000\u201320999"),
+        ([21999, 21000], "after its end"),
+        ([80, 1000], "unprivileged"),
+    ):
+        ranged = {} if bad is None else {"portRange": bad}
+        refused = http.post(
+            "/agent/join", json={**body, "token": token, "name": "host-b", **ranged}
+        )
+        assert refused.status_code == 400, refused.text
+        error = refused.json()["error"]
+        assert error["code"] == "VALIDATION_FAILED" and says in error["message"], error
+    joined = http.post(
+        "/agent/join",
+        json={**body, "token": token, "name": "host-b", "portRange": [21000, 21999]},
+    )
+    assert joined.status_code == 201, joined.text  # the refusals spent nothing
+    query = "query($o: ID!) { organization(id: $o) { nodes { name portStart portEnd } } }"
+    shown: list[dict[str, Any]] = []
+
+    def both_shown() -> bool:
+        shown[:] = owner(query, o=organization)["organization"]["nodes"]
+        return len(shown) == 2 and all(
+            n["portStart"] != 20000 or n["name"] == "host-a" for n in shown
+        )
+
+    until(both_shown, 30, "the joined nodes in the read model")
+    assert sorted((n["name"], n["portStart"], n["portEnd"]) for n in shown) == [
+        ("host-a", 20000, 20999),
+        ("host-b", 21000, 21999),
+    ]
