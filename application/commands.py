@@ -1721,6 +1721,13 @@ class FireIncident(Command, frozen=True):
     silenced_by: UUID | None = None
 
 
+class UnsilenceIncident(Command, frozen=True):
+    """The silence a firing incident fired under has ended: it is told now."""
+
+    incident_id: UUID
+    at: datetime
+
+
 class EndIncident(Command, frozen=True):
     """An open incident's condition stopped (resolved; dropped when it never fired)."""
 

@@ -54,6 +54,15 @@ class Incident(ContainrAggregate):
             aggregate.silenced_by = self.silenced_by
             aggregate.value = self.value
 
+    class Unsilenced(ContainrAggregate.Event):
+        """The silence it fired under ended while it still fires: it is told now, as
+        Alertmanager sends an alert that still fires when its silence expires."""
+
+        silence_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.silenced_by = None
+
     class Dropped(ContainrAggregate.Event):
         """Pending, the condition stopped before ``for`` elapsed: it never fired."""
 
@@ -145,6 +154,13 @@ class Incident(ContainrAggregate):
         self.trigger_event(
             self.Fired, value=value, silenced_by=silenced_by, actor=actor, timestamp=now
         )
+        return True
+
+    def unsilence(self, *, actor: Actor, now: datetime) -> bool:
+        """Its silence ended while it fires (False: not firing, or not silenced)."""
+        if self.status != FIRING or self.silenced_by is None:
+            return False
+        self.trigger_event(self.Unsilenced, silence_id=self.silenced_by, actor=actor, timestamp=now)
         return True
 
     def end(self, value: float | None, reason: str, *, actor: Actor, now: datetime) -> bool:

@@ -39,6 +39,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ExpireSilence: alerts.expire_silence,
     c.OpenIncident: alerts.open_incident,
     c.FireIncident: alerts.fire_incident,
+    c.UnsilenceIncident: alerts.unsilence_incident,
     c.EndIncident: alerts.end_incident,
     c.RecordIncidentNotified: alerts.record_incident_notified,
     c.CreateBackupDestination: backup_destinations.create_backup_destination,

@@ -205,6 +205,13 @@ def fire_incident(cmd: c.FireIncident, uow: UnitOfWork) -> dict[str, UUID]:
     return {"incident_id": incident.id}
 
 
+def unsilence_incident(cmd: c.UnsilenceIncident, uow: UnitOfWork) -> dict[str, UUID]:
+    """A firing incident's silence ended (a repeat, or one over meanwhile, changes nothing)."""
+    incident = uow.get(Incident, cmd.incident_id, "incident")
+    incident.unsilence(actor=uow.actor, now=cmd.at)
+    return {"incident_id": incident.id}
+
+
 def end_incident(cmd: c.EndIncident, uow: UnitOfWork) -> dict[str, UUID]:
     """An open incident ends: resolved, or dropped when it never fired (a repeat changes
     nothing); its rule no longer holds it open."""

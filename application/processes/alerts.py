@@ -171,6 +171,13 @@ class AlertProcess:
             )
         elif incident is not None and step in (Step.DROP, Step.RESOLVE):
             self._end(incident, seen.value, "the condition no longer holds", now)
+        elif (
+            incident is not None
+            and incident.status == "firing"
+            and incident.silenced_by is not None
+            and self._silence(rule, incident.project_id, incident.service_id, now) is None
+        ):  # its silence ended (or was lifted) while it fires: told now
+            self._send(c.UnsilenceIncident(incident_id=incident.id, at=now))
 
     def _end(
         self,

@@ -23,7 +23,8 @@ MAX_INCIDENTS = 500
 @strawberry.type(description="One step of an incident's life.")
 class IncidentStep:
     status: str = strawberry.field(
-        description="pending, firing, resolved, dropped (never fired) or acknowledged."
+        description="pending, firing, resolved, dropped (never fired), acknowledged, or "
+        "unsilenced (the silence it fired under ended while it fired: told then)."
     )
     at: datetime
     value: float | None = strawberry.field(description="The value measured then, if any.")

@@ -240,6 +240,13 @@ class AlertHandlers:
             silenced_by=e.silenced_by,
         )
 
+    @handles(Incident.Unsilenced)
+    def incident_unsilenced(self, e: Incident.Unsilenced, store: RowStore) -> None:
+        """Its silence ended while it fires: it is told now."""
+        self._incident_step(
+            store, e, {"status": "unsilenced", "silence": str(e.silence_id)}, silenced_by=None
+        )
+
     @handles(Incident.Dropped)
     def incident_dropped(self, e: Incident.Dropped, store: RowStore) -> None:
         """Pending, the condition stopped before it fired."""

@@ -344,6 +344,34 @@ def test_a_silenced_incident_is_recorded_and_not_sent(alerts: Alerts) -> None:
     assert alerts.delivery.keys == [f"{newest.id}:firing"]
 
 
+def test_an_incident_still_firing_when_its_silence_ends_is_told_then_and_resolved_after(
+    alerts: Alerts,
+) -> None:
+    """As Alertmanager: a silence holds notifications back while it lasts, not for the
+    incident's whole life."""
+    rule_id = alerts.run(cpu_rule(alerts.world, for_seconds=0))
+    silence_id = alerts.run(
+        c.CreateSilence(
+            organization_id=alerts.world.org,
+            rule_id=rule_id,
+            ends_at=alerts.clock.now() + timedelta(seconds=20),
+            comment="maintenance",
+        )
+    )
+    (silenced,) = alerts.tick(cores=0.5)
+    assert silenced.silenced_by == silence_id
+    assert alerts.delivery.keys == []
+    (told,) = alerts.tick(cores=0.5)  # the silence is over, the incident still fires
+    assert told.id == silenced.id and told.status == "firing" and told.silenced_by is None
+    assert [s["status"] for s in told.timeline][-1] == "unsilenced"
+    alerts.tick(cores=0.5)
+    assert alerts.delivery.keys == [f"{told.id}:firing"]  # once
+    (resolved,) = alerts.tick(cores=0.1)
+    assert resolved.status == "resolved"
+    alerts.tick(cores=0.1)
+    assert alerts.delivery.keys == [f"{told.id}:firing", f"{told.id}:resolved"]
+
+
 def test_a_failed_release_fires_and_the_next_healthy_one_resolves(
     rig: Rig,  # noqa: F811 - the fixture
     clock: FakeClock,
