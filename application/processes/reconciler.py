@@ -65,6 +65,9 @@ log = logging.getLogger(__name__)
 ACTOR = Actor("system:reconciler")
 MIN_GAP = 0.2
 """Seconds between two ticks at least, however often the dashboard changes."""
+RESTARTED_FOR = 60.0
+"""Seconds a restart this process asked for keeps its container's death from being restarted
+at once (the death was asked for; the whole repair looks at it instead)."""
 DEATH_CHECK = 0.05
 """Seconds between two looks at the death followers' flag while the loop waits."""
 READY_AT_ONCE = 1.0
@@ -195,6 +198,10 @@ class Reconciler:
         """Ticks and the handling of a reported death take turns."""
         self._known: set[str] = set()
         """The endpoints of the nodes known at the last tick."""
+        self._restarted: dict[str, float] = {}
+        """Containers this process restarted on request in the last minute (monotonic time):
+        their deaths were asked for, and the whole repair (which finds them running again)
+        looks at them, not the restart at once."""
         self._seen: dict[str, dict[str, list[ContainerInfo]]] = {}
         """Each engine's running replicas by release, as its last listing showed. An engine
         that stops answering (an agent away while its host serves on) keeps them in their
@@ -324,6 +331,7 @@ class Reconciler:
         if (
             wanted is None
             or last is None
+            or death.id in self._restarted
             or CRON_RUN in death.labels
             or BACKUP_OPERATION in death.labels
             or _handed_over(wanted, set(self.deployer.handing_over))
@@ -393,6 +401,9 @@ class Reconciler:
         live: dict[str, tuple[Desired, list[ContainerInfo]]] = {}
         homes = _Homes(self, engines)
         self._last = (owned, homes)
+        self._restarted = {
+            k: at for k, at in self._restarted.items() if time.monotonic() - at < RESTARTED_FOR
+        }
         if self._running_loop:
             self._follow_deaths(engines)
         listings = self._listings(engines)
@@ -837,6 +848,7 @@ class Reconciler:
             return running
         restarted = []
         for container in running:  # one at a time, so the others keep serving
+            self._restarted[container.id] = time.monotonic()
             runtime.restart(container.id)
             info = None
             deadline = time.monotonic() + 60

@@ -220,6 +220,25 @@ def test_a_reported_death_is_restarted_in_place_before_any_look_up(
     assert [e.fields["exit_code"] for e in rig.events("Deployment.ReplicaLost")] == [137, 1]
 
 
+def test_the_death_of_a_restart_that_was_asked_for_is_no_loss(rig: Rig) -> None:
+    """A restart the reconciler made on request reports a death on the engine's events too:
+    the container runs again, so nothing is started and no loss is recorded."""
+    live = rig.deploy()
+    rig.reconciler.tick()
+    rig.run(c.RestartService(service_id=rig.service, environment_id=rig.world.production))
+    rig.sync()
+    (before,) = rig.containers(live.id)
+    rig.reconciler.tick()  # restarts it
+    (after,) = rig.containers(live.id)
+    assert after.id == before.id and after.started_at != before.started_at
+    starts = [call for call in rig.runtime.calls if call[0] == "start"]
+    death = ContainerDeath(id=before.id, labels=before.labels, exit_code=143)
+    rig.reconciler._on_deaths(rig.runtime, rig.deployer.config.local_endpoint, [death])
+    rig.sync()
+    assert [call for call in rig.runtime.calls if call[0] == "start"] == starts
+    assert rig.events("Deployment.ReplicaLost") == []
+
+
 def test_ten_minutes_of_crash_loop_restart_with_backoff_and_record_a_handful_of_events(
     rig: Rig,
 ) -> None:
