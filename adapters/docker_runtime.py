@@ -106,6 +106,9 @@ class DockerRuntime:
         self._lock = threading.Lock()
         self._network_lock = threading.Lock()
         self._capture = threading.local()
+        self._death_cursors: dict[tuple[tuple[str, str], ...], tuple[int, str]] = {}
+        """For each set of labels followed: the engine's time (ns) and the id of the last
+        death reported, where the next look at its events takes up."""
 
     # Images
 
@@ -543,9 +546,17 @@ class DockerRuntime:
 
     def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[ContainerDeath]:
         """The engine's die and destroy events of containers with ``labels``, followed until
-        the first one or ``timeout`` seconds (the engine ends the stream then)."""
+        the first one or ``timeout`` seconds (the engine ends the stream then). A look takes
+        up where the last one reported a death (within a minute), so that deaths meanwhile,
+        or a second one at the same moment, are reported next, not missed."""
+        cursor = tuple(sorted(labels.items()))
         now = time.time()
+        with self._lock:
+            after, last = self._death_cursors.get(cursor, (0, ""))
+        if after < (now - _DEATHS_KEPT) * 1e9:
+            after, last = int(now * 1e9), ""
         window = min(timeout, max(self._timeout - 1, 1))  # the stream ends before a read times out
+        until = math.ceil(now + window)
         filters = {
             "type": ["container"],
             "event": ["die", "destroy"],
@@ -554,17 +565,26 @@ class DockerRuntime:
         with self._calls("following the engine's events"):
             stream = self._streaming(
                 lambda api: api.events(
-                    since=int(now), until=math.ceil(now + window), filters=filters, decode=True
+                    since=after // 1_000_000_000,
+                    until=until,
+                    filters=filters,
+                    decode=True,
                 )
             )
         try:
             with self._calls("following the engine's events"):
                 for event in stream.chunks:
-                    # ``since`` has whole seconds: events earlier in that second are old news
-                    if event.get("timeNano", 0) >= int(now * 1e9):
-                        return [_death(event)]
+                    # ``since`` has whole seconds: events before the cursor are old news
+                    at, death = int(event.get("timeNano", 0)), _death(event)
+                    if at < after or (at == after and death.id == last):
+                        continue
+                    with self._lock:
+                        self._death_cursors[cursor] = (at, death.id)
+                    return [death]
         finally:
             stream.abandon()
+        with self._lock:  # the stream ended at ``until``: the next look takes up there
+            self._death_cursors[cursor] = (min(time.time_ns(), until * 1_000_000_000), "")
         return []
 
     # Issue 15 (database dumps): helpers with attached streams. Kept apart to ease merging.
@@ -927,6 +947,8 @@ def _container_info(attrs: dict[str, Any], address: str = "127.0.0.1") -> Contai
     )
 
 
+_DEATHS_KEPT = 60.0
+"""Seconds back a look at the engine's events takes up from the last death it reported."""
 _EVENT_ATTRIBUTES = frozenset({"image", "name", "exitCode", "execDuration", "signal"})
 """What a container event's attributes hold besides the container's labels."""
 

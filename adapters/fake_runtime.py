@@ -138,6 +138,9 @@ class InMemoryRuntime:
         self._starts = itertools.count(1_700_000_000)
         """Each run's start time, distinct (a restart in place is a new run)."""
         self._changed = threading.Condition()
+        self._death_log: list[ContainerDeath] = []
+        """Every exit and removal, as the engine's events report them."""
+        self._death_cursors: dict[tuple[tuple[str, str], ...], int] = {}
         self.streamed: list[ContainerSpec] = []
         self.streamed_handler: Callable[[ContainerSpec, bytes], tuple[list[bytes], bytes, int]] = (
             _echo_for_cat
@@ -576,7 +579,10 @@ class InMemoryRuntime:
             info = self._lookup(container_id)
             if info is not None:
                 self.calls.append(("remove", info.name))
+                if info.state == "running":
+                    self._exit(info, STOPPED)  # killed first, as the engine does
                 del self.containers_by_id[info.id]
+                self._death_log.append(ContainerDeath(id=info.id, labels=info.labels, removed=True))
                 self._changed.notify_all()
 
     def restart(self, container_id: str, *, timeout: float = 10) -> None:
@@ -588,38 +594,23 @@ class InMemoryRuntime:
             self._run(info)
 
     def deaths(self, labels: Mapping[str, str], *, timeout: float) -> list[ContainerDeath]:
-        """The containers with ``labels`` that exit or are removed within ``timeout``."""
-
-        def alive() -> dict[str, str]:
-            return {
-                c.id: c.state
-                for c in self.containers_by_id.values()
-                if all(c.labels.get(k) == v for k, v in labels.items())
-            }
-
+        """The first container with ``labels`` that exited or was removed since the last
+        look with these labels (since this one, for the first), within ``timeout``."""
+        key = tuple(sorted(labels.items()))
         deadline = time.monotonic() + timeout
         with self._changed:
-            before = {
-                k: self.containers_by_id[k].labels
-                for k, state in alive().items()
-                if state == "running"
-            }
+            seen = self._death_cursors.setdefault(key, len(self._death_log))
             while True:
-                now = alive()
-                gone = sorted(k for k in before if now.get(k) != "running")
+                for index in range(seen, len(self._death_log)):
+                    death = self._death_log[index]
+                    if all(death.labels.get(k) == v for k, v in labels.items()):
+                        self._death_cursors[key] = index + 1
+                        return [death]
+                seen = self._death_cursors[key] = len(self._death_log)
                 left = deadline - time.monotonic()
-                if gone or left <= 0:
-                    return [self._death(k, before[k]) for k in gone]
+                if left <= 0:
+                    return []
                 self._changed.wait(left)
-
-    def _death(self, container_id: str, labels: dict[str, str]) -> ContainerDeath:
-        info = self.containers_by_id.get(container_id)
-        return ContainerDeath(
-            id=container_id,
-            labels=dict(labels),
-            exit_code=None if info is None else info.exit_code,
-            removed=info is None,
-        )
 
     def exec(self, container_id: str, command: list[str], *, timeout: float) -> int:
         """The fixed or simulated exit code (see the class docstring)."""
@@ -750,6 +741,7 @@ class InMemoryRuntime:
         self.containers_by_id[info.id] = msgspec.structs.replace(
             info, state="exited", exit_code=code, host_port=None, addresses={}
         )
+        self._death_log.append(ContainerDeath(id=info.id, labels=info.labels, exit_code=code))
         self._changed.notify_all()
 
     def _print(self, container_id: str, line: str) -> None:

@@ -671,6 +671,23 @@ def test_deaths_name_a_labelled_container_that_stops_and_nothing_else(
     assert deaths[0].removed or deaths[0].exit_code is not None
 
 
+def test_deaths_at_one_moment_are_each_reported_none_missed_between_looks(
+    runtime: ContainerRuntime, app_image: ImageInfo
+) -> None:
+    """A follower acts on one death, then looks again: what died meanwhile (here a second
+    container, in the same moment) is reported by the next look, not lost between the two."""
+    watch = {"containr.watch": uuid.uuid4().hex[:8]}
+    first = running(runtime, app_image, labels={**LABELS, **watch})
+    second = running(runtime, app_image, labels={**LABELS, **watch})
+    assert runtime.deaths(watch, timeout=0.5) == []  # the look starts here
+    runtime.stop(first.id, timeout=0)
+    runtime.stop(second.id, timeout=0)
+    reported = [d.id for d in runtime.deaths(watch, timeout=10)]
+    reported += [d.id for d in runtime.deaths(watch, timeout=10)]
+    assert sorted(reported) == sorted([first.id, second.id])
+    assert runtime.deaths(watch, timeout=0.5) == []  # each once
+
+
 def test_restart_runs_a_stopped_container_again(
     runtime: ContainerRuntime, app_image: ImageInfo
 ) -> None:
