@@ -324,9 +324,10 @@ def test_notifiers_that_do_not_answer_are_tried_again_next_tick(alerts: Alerts) 
     assert alerts.delivery.handed[0][1] == [pager]  # the rule's notifiers only
 
 
-def test_a_silenced_incident_is_recorded_and_not_sent(alerts: Alerts) -> None:
+def silenced_cpu_rule(alerts: Alerts) -> uuid.UUID:
+    """A CPU rule firing at once, and a silence of it for the next 20 s (its id)."""
     rule_id = alerts.run(cpu_rule(alerts.world, for_seconds=0))
-    silence_id = alerts.run(
+    return alerts.run(
         c.CreateSilence(
             organization_id=alerts.world.org,
             rule_id=rule_id,
@@ -334,6 +335,10 @@ def test_a_silenced_incident_is_recorded_and_not_sent(alerts: Alerts) -> None:
             comment="maintenance",
         )
     )
+
+
+def test_a_silenced_incident_is_recorded_and_not_sent(alerts: Alerts) -> None:
+    silence_id = silenced_cpu_rule(alerts)
     (silenced,) = alerts.tick(cores=0.5)
     assert silenced.status == "firing" and silenced.silenced_by == silence_id
     alerts.tick(cores=0.1)
@@ -349,15 +354,7 @@ def test_an_incident_still_firing_when_its_silence_ends_is_told_then_and_resolve
 ) -> None:
     """As Alertmanager: a silence holds notifications back while it lasts, not for the
     incident's whole life."""
-    rule_id = alerts.run(cpu_rule(alerts.world, for_seconds=0))
-    silence_id = alerts.run(
-        c.CreateSilence(
-            organization_id=alerts.world.org,
-            rule_id=rule_id,
-            ends_at=alerts.clock.now() + timedelta(seconds=20),
-            comment="maintenance",
-        )
-    )
+    silence_id = silenced_cpu_rule(alerts)
     (silenced,) = alerts.tick(cores=0.5)
     assert silenced.silenced_by == silence_id
     assert alerts.delivery.keys == []
