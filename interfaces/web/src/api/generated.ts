@@ -795,7 +795,7 @@ export type IncidentStep = {
   reason: Maybe<Scalars['String']['output']>;
   /** firing: under a silence (nothing sent). */
   silenced: Scalars['Boolean']['output'];
-  /** pending, firing, resolved, dropped (never fired) or acknowledged. */
+  /** pending, firing, resolved, dropped (never fired), acknowledged, or unsilenced (the silence it fired under ended while it fired: told then). */
   status: Scalars['String']['output'];
   /** The value measured then, if any. */
   value: Maybe<Scalars['Float']['output']>;
