@@ -91,6 +91,17 @@ class PortRange:
             )
         return self
 
+    @staticmethod
+    def given(start: int | None, end: int | None) -> PortRange | None:
+        """The range a node is registered or joins with: None when it names neither end;
+        an end it does not name is the default range's."""
+        if start is None and end is None:
+            return None
+        return PortRange(
+            DEFAULT_PORT_RANGE.start if start is None else start,
+            DEFAULT_PORT_RANGE.end if end is None else end,
+        )
+
     def overlaps(self, other: PortRange) -> bool:
         """Whether the two ranges share a port."""
         return self.start <= other.end and other.start <= self.end

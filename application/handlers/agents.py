@@ -19,7 +19,7 @@ from application.handlers.common import hold_ports, node_scope, reserve
 from application.unit_of_work import UnitOfWork
 from domain.ids import NodeId, OrganizationId
 from domain.join_token import JoinToken, join_token_id
-from domain.node import DEFAULT_PORT_RANGE, Capacity, Node, NodeKind, PortRange
+from domain.node import Capacity, Node, NodeKind, PortRange
 from domain.organization import Organization
 
 
@@ -64,15 +64,9 @@ def join_agent_node(cmd: JoinAgentNode, uow: UnitOfWork) -> dict[str, UUID]:
     )
     if cmd.address is not None:  # checked here: a bad address spends no token
         node.set_address(cmd.address, actor=uow.actor, now=uow.now)
-    if cmd.port_start is not None or cmd.port_end is not None:
-        node.set_port_range(
-            PortRange(
-                DEFAULT_PORT_RANGE.start if cmd.port_start is None else cmd.port_start,
-                DEFAULT_PORT_RANGE.end if cmd.port_end is None else cmd.port_end,
-            ),
-            actor=uow.actor,
-            now=uow.now,
-        )
+    port_range = PortRange.given(cmd.port_start, cmd.port_end)
+    if port_range is not None:
+        node.set_port_range(port_range, actor=uow.actor, now=uow.now)
     uow.add(node)
     # Another node of the organisation at the same address with an overlapping range: the
     # join is refused, and the token is not spent (one unit of work).

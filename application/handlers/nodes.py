@@ -25,7 +25,7 @@ from application.handlers.common import drop_ports, hold_ports, node_scope, rele
 from application.node_tls import seal_tls
 from application.unit_of_work import UnitOfWork
 from domain.ids import NodeId, OrganizationId
-from domain.node import DEFAULT_PORT_RANGE, Capacity, Node, PortRange
+from domain.node import Capacity, Node, PortRange
 from domain.organization import Organization
 
 MAX_BULK = 500
@@ -66,11 +66,8 @@ def register_node(cmd: RegisterNode, uow: UnitOfWork) -> dict[str, UUID]:
     node.configure_tls(tls, actor=uow.actor, now=uow.now)
     if cmd.address is not None:
         node.set_address(cmd.address, actor=uow.actor, now=uow.now)
-    if cmd.port_start is not None or cmd.port_end is not None:
-        port_range = PortRange(
-            DEFAULT_PORT_RANGE.start if cmd.port_start is None else cmd.port_start,
-            DEFAULT_PORT_RANGE.end if cmd.port_end is None else cmd.port_end,
-        )
+    port_range = PortRange.given(cmd.port_start, cmd.port_end)
+    if port_range is not None:
         node.set_port_range(port_range, actor=uow.actor, now=uow.now)
     uow.add(node)
     hold_ports(uow, node)
