@@ -7,7 +7,8 @@ in the command bus). The application's services stay private to this module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -72,7 +73,9 @@ class GqlContext:
             caller = self.require()
             # Whatever is read through the gate depends on the caller's memberships.
             self._seen.add(("user", str(caller.user_id)))
-            self._reads = self._services.reads(caller, observe=self._observed)
+            # Weakly: the reads live as long as the context, and a cycle between them would
+            # keep every row a request read alive until the collector finds it.
+            self._reads = self._services.reads(caller, observe=_weakly(self._observed))
         return self._reads
 
     def roles(self) -> dict[UUID, str]:
@@ -256,3 +259,15 @@ class GqlContext:
         """What ``prefetch`` keeps, by ``(id(root), name)``: ``(root, value)`` (for the row
         execution, which looks up hundreds of them per request)."""
         return self._prefetched
+
+
+def _weakly(method: Callable[..., None]) -> Callable[..., None]:
+    """``method`` called through a weak reference to its object (nothing once it is gone)."""
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: Any) -> None:
+        found = ref()
+        if found is not None:
+            found(*args)
+
+    return call

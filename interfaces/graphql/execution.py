@@ -24,6 +24,7 @@ from uuid import UUID
 
 import msgspec
 from graphql import (
+    ExecutionResult,
     GraphQLField,
     GraphQLLeafType,
     GraphQLList,
@@ -151,6 +152,19 @@ class RowExecution(StrawberryGraphQLCoreExecutionContext):
         self._kept_values = self._gql.kept_values()
         manager = self.middleware_manager
         self._plain = manager is None or not manager.middlewares
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        """The operation's result; once it is complete, the executor lets go of itself.
+
+        graphql-core's executor refers to itself (its resolve-info helpers are its own bound
+        methods), so without this it and everything it reaches (the context, the rows the
+        resolvers kept, hundreds of thousands of objects per dashboard answer) live until
+        the garbage collector walks them: under load, collections of a second and more."""
+        result = super().execute_operation(serially)
+        if isinstance(result, ExecutionResult):  # complete: nothing is deferred or awaited
+            self.async_helpers = None  # type: ignore[assignment]
+            self._kept_values = {}
+        return result
 
     def execute_fields(
         self,
