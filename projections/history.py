@@ -176,7 +176,7 @@ class HistoryProjection(Projection):
             return target["references"] if target else None
         found: dict[str, list[str]] = {}
         for owner in (None, e.service_id):
-            row = store.get(SET_REFERENCES, _set_id(e.environment_id, owner))
+            row = store.get(SET_REFERENCES, VariableSet.id_for(e.environment_id, owner))
             if row is not None:
                 found.update(row["references"])
         return found or None
@@ -373,13 +373,6 @@ def summarize(aggregate_type: str, action: str, details: dict[str, Any]) -> str:
         ]
         return "variables: " + "; ".join(parts) if parts else "variables changed"
     return f"{subject} {_words(action)}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _set_id(environment_id: UUID, service_id: UUID | None) -> UUID:
-    """``VariableSet.id_for``, remembered: a release looks up two sets, each a SHA-1 (a
-    rebuild of 200,000 events spent 7% of its time deriving the same ids again)."""
-    return VariableSet.id_for(environment_id, service_id)
 
 
 @functools.cache

@@ -178,7 +178,7 @@ class Turns:
     sooner too."""
 
     def __init__(self, slots: int, patience: float) -> None:
-        self._free = threading.Semaphore(slots)
+        self._free = threading.BoundedSemaphore(slots)
         self.patience = patience
 
     @contextmanager
