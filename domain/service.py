@@ -50,7 +50,7 @@ class Service(ContainrAggregate):
         previous: int
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.spec = replace(aggregate.spec, replicas=self.replicas)
+            aggregate.spec = aggregate.spec.with_replicas(self.replicas)
 
     class FailoverPolicySet(ContainrAggregate.Event):
         """How the service survives a dead node (None: the defaults; issue 17)."""
@@ -253,7 +253,7 @@ class Service(ContainrAggregate):
     def scale(self, replicas: int, *, actor: Actor, now: datetime) -> None:
         """Run another number of replicas."""
         self._require_live()
-        replace(self.spec, replicas=replicas).check()
+        self.spec.check_replicas(replicas)
         if replicas != self.spec.replicas:
             self.trigger_event(
                 self.Scaled,

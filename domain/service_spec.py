@@ -307,6 +307,11 @@ class SharedVolumeReplicasError(InvalidValueError):
     """Raised when a service whose replicas share a volume is asked to run more than one."""
 
 
+def _check_replica_range(replicas: int) -> None:
+    if not 0 <= replicas <= MAX_REPLICAS:
+        raise InvalidValueError("replicas", f"{replicas} is not between 0 and {MAX_REPLICAS}")
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     """Everything that defines how a service is built and run: from git, from an image, or
@@ -374,10 +379,7 @@ class ServiceSpec:
             raise InvalidValueError(
                 "port", "a web service needs the port it listens on; set it (e.g. 8080)"
             )
-        if not 0 <= self.replicas <= MAX_REPLICAS:
-            raise InvalidValueError(
-                "replicas", f"{self.replicas} is not between 0 and {MAX_REPLICAS}"
-            )
+        _check_replica_range(self.replicas)
         if self.kind is ServiceKind.CRON and not self.cron_schedule:
             raise InvalidValueError(
                 "cron_schedule", "a cron service needs a schedule, e.g. '*/15 * * * *'"
@@ -404,6 +406,21 @@ class ServiceSpec:
         self._check_metrics_endpoint()
         domains = tuple(dict.fromkeys(validate_hostname("domains", d) for d in self.domains))
         return replace(self, domains=domains, volumes=tuple(self.volumes))
+
+    def check_replicas(self, replicas: int) -> None:
+        """Raise InvalidValueError unless this (checked) spec may run ``replicas`` replicas:
+        the rules of ``check`` that the number of replicas decides, and only those."""
+        _check_replica_range(replicas)
+        self._check_shared_volumes(replicas)
+
+    def with_replicas(self, replicas: int) -> ServiceSpec:
+        """This spec with another number of replicas: ``replace(self, replicas=replicas)``
+        without running ``__init__`` over every field (scaling is the most frequent change,
+        and replaying it the most frequent step of loading a service)."""
+        scaled: ServiceSpec = object.__new__(type(self))
+        scaled.__dict__.update(self.__dict__)
+        object.__setattr__(scaled, "replicas", replicas)
+        return scaled
 
     def _check_probes(self) -> None:
         for name in ("health_check", "liveness_check", "startup_check"):
@@ -452,11 +469,14 @@ class ServiceSpec:
             raise InvalidValueError(
                 "volume_per_replica", "only a service with volumes can have one per replica"
             )
-        if self.volumes and not self.volume_per_replica and self.replicas > 1:
+        self._check_shared_volumes(self.replicas)
+
+    def _check_shared_volumes(self, replicas: int) -> None:
+        if self.volumes and not self.volume_per_replica and replicas > 1:
             raise SharedVolumeReplicasError(
                 "replicas",
                 f"a service whose replicas share its volumes runs at most 1 replica (asked "
-                f"{self.replicas}); choose a volume per replica (volume_per_replica) to run more",
+                f"{replicas}); choose a volume per replica (volume_per_replica) to run more",
             )
 
     def _check_cron_settings(self) -> None:

@@ -138,6 +138,22 @@ def test_changing_only_replicas_is_a_scale() -> None:
     assert type(event).__name__ == "Scaled" and (event.replicas, event.previous) == (3, 1)
 
 
+@pytest.mark.parametrize("replicas", [-1, 101])
+def test_scaling_out_of_range_is_refused_and_records_nothing(replicas: int) -> None:
+    s = given(service())
+    with pytest.raises(InvalidValueError, match=r"replicas: .* is not between 0 and 100"):
+        s.scale(replicas, actor=ACTOR, now=at(1))
+    assert then(s) == []
+
+
+def test_a_scaled_service_replays_to_the_spec_with_the_new_count_only() -> None:
+    s = service()
+    s.scale(7, actor=ACTOR, now=at(1))
+    assert s.spec == replace(WEB, replicas=7)
+    assert replayed(s).spec == replace(WEB, replicas=7)
+    assert WEB.replicas == 1  # the spec it was scaled from is unchanged
+
+
 def test_an_unchanged_spec_records_nothing() -> None:
     s = given(service())
     assert s.reconfigure(WEB, actor=ACTOR, now=at(1)) == ()
