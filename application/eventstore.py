@@ -116,9 +116,24 @@ _frozen_fields: dict[type, tuple[str, ...]] = {}
 """The fields of each frozen dataclass met (empty for any other class)."""
 
 
-def _copier(value: object) -> Callable[[Any], Any] | None:
-    """How a copy of an aggregate copies one of its attributes (None: it shares it)."""
-    if _unchangeable(value):
+def _unchangeable_since(value: object, before: object) -> bool:
+    """``_unchangeable(value)``, where ``before`` is a value found unchangeable: of a frozen
+    dataclass that ``before`` is of too (a ``replace`` of it, say), only the fields that are
+    not the very objects ``before`` holds are looked at."""
+    names = _frozen_fields.get(type(value))
+    if not names or type(before) is not type(value):
+        return _unchangeable(value)
+    for name in names:
+        field = getattr(value, name)
+        if field is not getattr(before, name) and not _unchangeable(field):
+            return False
+    return True
+
+
+def _copier(value: object, before: object = None) -> Callable[[Any], Any] | None:
+    """How a copy of an aggregate copies one of its attributes (None: it shares it).
+    ``before``: an earlier value of the attribute that copies shared (None: none known)."""
+    if _unchangeable(value) if before is None else _unchangeable_since(value, before):
         return None
     if isinstance(value, dict) and type(value) is dict:
         if all(_unchangeable(k) and _unchangeable(v) for k, v in value.items()):
@@ -173,12 +188,18 @@ class _Frozen:
             else:
                 shared = vars(previous.aggregate)
                 copied = {name for name, _ in previous._copiers}
-                copiers = tuple(
-                    (name, copier)
-                    for name, value in state
-                    if (name in copied or shared.get(name, _Frozen) is not value)
-                    and (copier := _copier(value))
-                )
+                found = []
+                for name, value in state:
+                    if name in copied:
+                        copier = _copier(value)
+                    else:
+                        before = shared.get(name, _Frozen)
+                        if before is value:
+                            continue
+                        copier = _copier(value, None if before is _Frozen else before)
+                    if copier is not None:
+                        found.append((name, copier))
+                copiers = tuple(found)
             self._copiers = copiers
         return copiers
 

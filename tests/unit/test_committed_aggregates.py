@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import uuid
+from dataclasses import dataclass, replace
 from typing import Any
 
 from application.eventstore import CommittedAggregates
@@ -113,4 +114,29 @@ def test_an_attribute_a_command_made_changeable_is_copied_from_the_next_version_
     assert again is not None and again.version == 2
     again.__dict__["extra"]["inner"].append(2)
     again.spec = None  # type: ignore[assignment]
+    assert state(mine) == before
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str
+    items: Any
+
+
+def test_a_frozen_value_replaced_by_one_holding_something_changeable_is_copied_deeply() -> None:
+    first = service()
+    first.__dict__["settings"] = Settings("a", ("x",))  # unchangeable: shared
+    memory = CommittedAggregates(10)
+    memory.put(first)
+    mine = memory.copy(first.id)  # works out how to copy version 1
+    assert isinstance(mine, Service)
+    mine.scale(3, actor=ACTOR, now=at(1))
+    mine.collect_events()
+    # A replace() of the shared value: only `items` differs, and it can change in place.
+    mine.__dict__["settings"] = replace(mine.__dict__["settings"], items=["x"])
+    memory.put(mine)
+    before = state(mine)
+    again = memory.copy(first.id)
+    assert again is not None and again.version == 2
+    again.__dict__["settings"].items.append("y")
     assert state(mine) == before
