@@ -9,6 +9,17 @@ INSERT, in the statement's own transaction), or, where it is missing, the same s
 pipelined between BEGIN and COMMIT. A lone command never waits: it leads a group of one at
 once.
 
+Two groups may be in flight at once. The second waits in PostgreSQL for the first's table
+lock and runs the moment the first commits, while the first group's commands already
+compute their next step: the commit's wait (its fsync) overlaps work instead of stalling
+every command of the process. A group goes out
+
+- when none is in flight: once at least as many saves are queued as commands of this
+  process are still computing (up to GATHER_WAIT), so that the rest make the next group;
+- when one is in flight: once every command running in this process has queued its save
+  or is in that group. Saves made outside a counted command (``running``) cannot tell
+  whether more are coming, so they wait for the group in flight, as one group.
+
 Each command keeps its own optimistic-concurrency check and fails alone. The INSERT skips
 the events of every command that
 
@@ -45,6 +56,8 @@ from psycopg.sql import SQL, Composed, Identifier
 
 log = logging.getLogger(__name__)
 
+MAX_IN_FLIGHT = 2
+"""Groups written at once, each on a connection of its own (PostgreSQL runs them in turn)."""
 MAX_GROUP_EVENTS = 5000
 """A group stops growing at this many events (the commands after it go in the next one)."""
 GATHER_WAIT = 0.002
@@ -58,7 +71,19 @@ by the bus); without it the retry, a little behind, would lose to newer commands
 class _Save:
     """One command's save, waiting for the group that writes it."""
 
-    __slots__ = ("done", "error", "events", "ids", "on_commit", "reads", "retried", "since")
+    __slots__ = (
+        "done",
+        "error",
+        "events",
+        "ids",
+        "on_commit",
+        "queued_at",
+        "reads",
+        "retried",
+        "since",
+        "taken",
+        "wake",
+    )
 
     def __init__(
         self,
@@ -66,16 +91,22 @@ class _Save:
         reads: Mapping[UUID, int],
         since: float | None,
         on_commit: Callable[[], None] | None,
+        lock: threading.Lock,
     ) -> None:
         self.events = events
         self.reads = reads
+        self.queued_at = time.monotonic()
         self.retried = since is not None
         """Whether the command comes back when refused (it says when it first tried)."""
-        self.since = time.monotonic() if since is None else since
+        self.since = self.queued_at if since is None else since
         self.on_commit = on_commit
         self.ids: list[int] = []
         self.error: BaseException | None = None
+        self.taken = False
+        """In a group being written."""
         self.done = False
+        self.wake = threading.Condition(lock)
+        """Its thread waits on it: for its group to be written, or for its turn to lead."""
 
 
 class GroupCommitRecorder(PostgresApplicationRecorder):
@@ -88,14 +119,15 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
-        self._turn = threading.Condition()
-        """Followers wait on it for their group to be written."""
-        self._gather = threading.Condition(self._turn._lock)  # type: ignore[attr-defined]
-        """The leader waits on it (same lock) for saves it expects to join its group."""
+        self._lock = threading.Lock()
+        """Guards the queue and the counts; each save's thread waits on a condition of it."""
         self._running = 0
         """Commands of this process between their start and their save (``running``)."""
         self._queue: list[_Save] = []
-        self._leading = False
+        self._in_flight = 0
+        """Groups being written."""
+        self._writing = 0
+        """Saves in the groups being written."""
         self._retrying: dict[float, float] = {}
         """Commands the last groups refused (by ``since``): until when a retry is awaited."""
         table = SQL("{}.{}").format(
@@ -128,7 +160,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
     @property
     def waiting(self) -> int:
         """How many saves wait for a group (the one being written not counted)."""
-        with self._turn:
+        with self._lock:
             return len(self._queue)
 
     def insert_events(
@@ -149,71 +181,99 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             return super().insert_events(stored_events, **kwargs)  # type: ignore[no-any-return]
         if not stored_events:
             return []
-        save = _Save(stored_events, read_versions, since, on_commit)
+        save = _Save(stored_events, read_versions, since, on_commit, self._lock)
         self._take_part(save)
         if save.error is not None:
             raise save.error
         return save.ids
 
     def _take_part(self, save: _Save) -> None:
-        """Wait until ``save`` is written, leading a group whenever nobody else is."""
-        with self._turn:
+        """Wait until ``save`` is written, leading a group when the turn is its own.
+
+        A queued save's thread leads the next group as soon as one may go out (see
+        ``_wait_before_group``); whatever makes that so wakes the oldest queued save, so a
+        group never waits for a thread that nobody woke.
+        """
+        with self._lock:
             self._queue.append(save)
             self._retrying.pop(save.since, None)
-            self._gather.notify()  # a leader may be waiting for this one
-        while True:
-            with self._turn:
-                while self._leading and not save.done:
-                    self._turn.wait()
-                if save.done:
-                    return
-                self._leading = True
-            try:
-                with self._turn:
-                    self._await_retries()
-                    self._await_running()
-                    group = self._next_group()
-                self._write(group)
-            finally:
-                with self._turn:
-                    self._leading = False
-                    self._turn.notify_all()
+            while not save.done:
+                if save.taken:
+                    save.wake.wait()
+                    continue
+                wait = self._wait_before_group()
+                if wait == 0:
+                    self._lead()
+                elif save is self._queue[0]:  # the one to go when time is up
+                    save.wake.wait(wait)
+                else:
+                    save.wake.wait()
 
-    def _await_retries(self) -> None:
-        """Wait (holding the lock only while not waiting) until the commands the last
-        groups refused are queued again, or RETRY_WAIT is over for them."""
-        while self._retrying:
-            now = time.monotonic()
+    def _lead(self) -> None:
+        """Write the next group (called and returning with the lock held, released while
+        the group is written)."""
+        group = self._next_group()
+        self._in_flight += 1
+        self._writing += len(group)
+        if self._queue:  # saves the group left out: the oldest of them decides anew
+            self._queue[0].wake.notify()
+        self._lock.release()
+        try:
+            self._write(group)
+        finally:
+            self._lock.acquire()
+            self._in_flight -= 1
+            self._writing -= len(group)
+            for member in group:
+                member.wake.notify()
+            if self._queue:  # the oldest queued save decides anew (now, or when)
+                self._queue[0].wake.notify()
+
+    def _wait_before_group(self) -> float | None:
+        """How long the next group waits before it goes out: 0 (now), seconds, or None
+        (until something changes: a group ends, a command queues or ends).
+
+        Commands the last groups refused are waited for (up to RETRY_WAIT: retried at once,
+        they would otherwise lose to newer commands again). Then, with no group in flight,
+        a group goes once at least as many saves are queued as commands of this process
+        are still computing (the rest make the next group), or once the oldest has waited
+        GATHER_WAIT: every save that misses a group waits for a commit, so waiting a
+        moment makes groups larger. With one in flight, the next goes once every running
+        command has queued its save or is in that group. Never more than MAX_IN_FLIGHT.
+        """
+        now = time.monotonic()
+        if self._retrying:
             for since, until in list(self._retrying.items()):
                 if until <= now:
                     del self._retrying[since]
             if self._retrying:
-                self._gather.wait(min(self._retrying.values()) - now)
+                return min(self._retrying.values()) - now
+        if self._in_flight >= MAX_IN_FLIGHT:
+            return None
+        queued = len(self._queue)
+        computing = self._running - queued - self._writing
+        if self._in_flight == 0:
+            if queued >= computing:
+                return 0
+            return max(0.0, self._queue[0].queued_at + GATHER_WAIT - now)
+        return 0 if self._running > 0 and computing <= 0 else None
 
-    def _await_running(self) -> None:
-        """Wait (up to GATHER_WAIT) while commands of this process are still to save.
-
-        Commits take turns, so every save that misses a group waits for the whole next
-        commit: waiting a moment for it makes groups larger and the throughput higher.
-        """
-        deadline = time.monotonic() + GATHER_WAIT
-        while self._running > sum(1 for save in self._queue if save.retried):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            self._gather.wait(left)
+    def _wake_next(self) -> None:
+        """Wake the oldest queued save if the next group may go out now."""
+        if self._queue and self._wait_before_group() == 0:
+            self._queue[0].wake.notify()
 
     @contextmanager
     def running(self) -> Iterator[None]:
         """Count a command as running for the block (its save, if any, made inside it)."""
-        with self._turn:
+        with self._lock:
             self._running += 1
         try:
             yield
         finally:
-            with self._turn:
+            with self._lock:
                 self._running -= 1
-                self._gather.notify()
+                self._wake_next()
 
     def _next_group(self) -> list[_Save]:
         """The saves waiting, oldest first, up to MAX_GROUP_EVENTS events (at least one)."""
@@ -226,6 +286,8 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             count = len(self._queue)
         group, self._queue = self._queue[:count], self._queue[count:]
         group.sort(key=lambda save: save.since)
+        for save in group:
+            save.taken = True
         return group
 
     def _write(self, group: list[_Save]) -> None:
@@ -259,7 +321,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
 
     def _expect_retries(self, refused: Iterable[_Save]) -> None:
         """The next group waits a moment for these refused commands to come back."""
-        with self._turn:
+        with self._lock:
             until = time.monotonic() + RETRY_WAIT
             for save in refused:
                 if save.retried:

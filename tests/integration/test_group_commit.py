@@ -215,6 +215,47 @@ def test_a_save_that_read_what_an_earlier_save_of_its_group_writes_is_refused(
     assert isinstance(saves.outcomes["reader"], IntegrityError)
 
 
+def test_a_second_group_goes_out_while_the_first_waits_and_is_checked_after_it_commits(
+    store: EventStore, sql: psycopg.Connection[tuple[object, ...]]
+) -> None:
+    recorder = recorder_of(store)
+    shared, other, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    recorder.insert_events([event(shared)])
+    outcomes: dict[str, list[int] | BaseException] = {}
+    threads: list[threading.Thread] = []
+
+    def command(name: str, events: list[StoredEvent], reads: dict[uuid.UUID, int]) -> None:
+        def run() -> None:
+            with recorder.running():  # a command of this process, as the bus runs it
+                try:
+                    outcomes[name] = list(recorder.insert_events(events, read_versions=reads))
+                except BaseException as e:
+                    outcomes[name] = e
+
+        threads.append(threading.Thread(target=run))
+        threads[-1].start()
+
+    sql.execute("BEGIN")
+    sql.execute(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE")
+    try:
+        command("writer", [event(shared, 2)], {shared: 1})
+        wait_until(lambda: lock_waiters(sql) == 1, "the writer's group waits for the lock")
+        # Every running command has queued its save: the next group goes out at once.
+        command("reader", [event(other)], {shared: 1})
+        wait_until(lambda: lock_waiters(sql) == 2, "a second group waits for the lock")
+        command("third", [event(third)], {})
+        wait_until(lambda: recorder.waiting == 1, "the third waits: two groups are in flight")
+    finally:
+        sql.execute("COMMIT")
+    for thread in threads:
+        thread.join(timeout=60)
+    assert isinstance(outcomes["writer"], list), outcomes
+    # The reader's group ran once the writer's had committed: it saw `shared` move on.
+    assert isinstance(outcomes["reader"], IntegrityError), outcomes
+    assert isinstance(outcomes["third"], list), outcomes
+    assert outcomes["writer"][0] < outcomes["third"][0]
+
+
 def test_a_failure_in_the_middle_of_a_group_leaves_nothing_of_it_written(
     store: EventStore, sql: psycopg.Connection[tuple[object, ...]]
 ) -> None:
