@@ -52,6 +52,7 @@ from psycopg.adapt import Dumper
 from psycopg.errors import UndefinedFunction
 from psycopg.postgres import types as pg_types
 from psycopg.pq import Format, TransactionStatus
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 log = logging.getLogger(__name__)
@@ -339,19 +340,26 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 rows = self._pipelined(conn, params)
         written: dict[tuple[UUID | str, int], int] = {}
         refused: set[int] = set()
-        for row in rows:
-            if row["refused"] is None:
-                written[row["originator_id"], row["originator_version"]] = row["notification_id"]
+        for originator_id, version, notification_id, refusal in rows:
+            if refusal is None:
+                written[originator_id, version] = notification_id
             else:
-                refused.add(row["refused"])
+                refused.add(refusal)
         return written, refused
 
     def _call(self, conn: Any, params: dict[str, _Array]) -> list[Any] | None:
         """The group written by the function; None where the migration has not created it."""
         try:
-            rows: list[Any] = conn.execute(
-                self._call_statement, {**params, "lock_timeout": self._lock_timeout}, prepare=True
-            ).fetchall()
+            # Plain tuples: the library's connections make a dict of every row.
+            rows: list[Any] = (
+                conn.cursor(row_factory=tuple_row)
+                .execute(
+                    self._call_statement,
+                    {**params, "lock_timeout": self._lock_timeout},
+                    prepare=True,
+                )
+                .fetchall()
+            )
         except UndefinedFunction:  # a schema migrated by an older version: nothing written
             log.warning("the events table has no group insert function: migrate the database")
             self.by_function = False
@@ -362,7 +370,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         """The group written by statements sent together between BEGIN and COMMIT."""
         # BEGIN and COMMIT go in the pipeline with the rest, and nothing waits for an
         # answer before the end.
-        control, insert = conn.cursor(), conn.cursor()
+        control, insert = conn.cursor(), conn.cursor(row_factory=tuple_row)
         try:
             with conn.pipeline():
                 control.execute(b"BEGIN")
