@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -98,23 +99,34 @@ def test_every_kind_of_container_the_domain_changes_in_place_is_copied() -> None
         assert state(committed) == before
 
 
-def test_an_attribute_a_command_made_changeable_is_copied_from_the_next_version_on() -> None:
-    first = service()
-    first.__dict__["extra"] = None  # shared while it is None
+def second_version(
+    name: str, first: object, second: Callable[[Any], object]
+) -> tuple[Service, Service]:
+    """A service remembered (how to copy it worked out) with the attribute ``name`` at
+    ``first``, then committed again, scaled, with it at ``second(first)``: version 2 as
+    committed, and the copy of it the memory hands out."""
+    service_v1 = service()
+    service_v1.__dict__[name] = first
     memory = CommittedAggregates(10)
-    memory.put(first)
-    mine = memory.copy(first.id)  # works out how to copy version 1
-    assert isinstance(mine, Service)
-    mine.scale(3, actor=ACTOR, now=at(1))
-    mine.collect_events()
-    mine.__dict__["extra"] = {"inner": [1]}
-    memory.put(mine)  # version 2, committed
-    before = state(mine)
-    again = memory.copy(first.id)
-    assert again is not None and again.version == 2
+    memory.put(service_v1)
+    committed = memory.copy(service_v1.id)  # works out how to copy version 1
+    assert isinstance(committed, Service)
+    committed.scale(3, actor=ACTOR, now=at(1))
+    committed.collect_events()
+    committed.__dict__[name] = second(first)
+    memory.put(committed)  # version 2
+    again = memory.copy(service_v1.id)
+    assert isinstance(again, Service) and again.version == 2
+    return committed, again
+
+
+def test_an_attribute_a_command_made_changeable_is_copied_from_the_next_version_on() -> None:
+    # Shared while it is None.
+    committed, again = second_version("extra", None, lambda _: {"inner": [1]})
+    before = state(committed)
     again.__dict__["extra"]["inner"].append(2)
     again.spec = None  # type: ignore[assignment]
-    assert state(mine) == before
+    assert state(committed) == before
 
 
 @dataclass(frozen=True)
@@ -124,19 +136,10 @@ class Settings:
 
 
 def test_a_frozen_value_replaced_by_one_holding_something_changeable_is_copied_deeply() -> None:
-    first = service()
-    first.__dict__["settings"] = Settings("a", ("x",))  # unchangeable: shared
-    memory = CommittedAggregates(10)
-    memory.put(first)
-    mine = memory.copy(first.id)  # works out how to copy version 1
-    assert isinstance(mine, Service)
-    mine.scale(3, actor=ACTOR, now=at(1))
-    mine.collect_events()
-    # A replace() of the shared value: only `items` differs, and it can change in place.
-    mine.__dict__["settings"] = replace(mine.__dict__["settings"], items=["x"])
-    memory.put(mine)
-    before = state(mine)
-    again = memory.copy(first.id)
-    assert again is not None and again.version == 2
+    # Shared while unchangeable; then a replace() of it whose one new field can change.
+    committed, again = second_version(
+        "settings", Settings("a", ("x",)), lambda s: replace(s, items=["x"])
+    )
+    before = state(committed)
     again.__dict__["settings"].items.append("y")
-    assert state(mine) == before
+    assert state(committed) == before
