@@ -68,18 +68,28 @@ class _Storable:
         return super().dump(obj)  # type: ignore[misc, no-any-return]
 
 
+def plain_text(cursor: psycopg.Cursor[Any]) -> None:
+    """Let ``cursor`` write text through psycopg's own (C) dumpers, not ``storable_text``'s.
+
+    Twice as fast per value, for COPY's millions of values; but PostgreSQL refuses text
+    with a NUL (``CharacterNotInRepertoire``), so whoever uses it must be ready to write the
+    same rows again through a cursor with the connection's storable dumpers."""
+    for dumper in _PLAIN_TEXT:
+        cursor.adapters.register_dumper(str, dumper)
+
+
 # In psycopg's own order (types/string.py): the last one registered per format is the default.
+_PLAIN_TEXT = (
+    text_types.StrBinaryDumperName,
+    text_types.StrBinaryDumperVarchar,
+    text_types.StrBinaryDumper,
+    text_types.StrDumperName,
+    text_types.StrDumperVarchar,
+    text_types.StrDumper,
+    text_types.StrDumperUnknown,
+)
 _STORABLE_TEXT = tuple(
-    type(f"Storable{base.__name__}", (_Storable, base), {})
-    for base in (
-        text_types.StrBinaryDumperName,
-        text_types.StrBinaryDumperVarchar,
-        text_types.StrBinaryDumper,
-        text_types.StrDumperName,
-        text_types.StrDumperVarchar,
-        text_types.StrDumper,
-        text_types.StrDumperUnknown,
-    )
+    type(f"Storable{base.__name__}", (_Storable, base), {}) for base in _PLAIN_TEXT
 )
 
 

@@ -28,6 +28,7 @@ from psycopg.types.json import Json, set_json_dumps, set_json_loads
 from adapters.postgres import (
     DatabaseLimits,
     connect,
+    plain_text,
     storable_text,
     unavailable_when_unreachable,
 )
@@ -85,6 +86,23 @@ def _row_values(statements: TableStatements) -> Callable[[Row], tuple[Any, ...]]
     return get  # itemgetter of several names gives a tuple
 
 
+def _copy_rows(cursor: Any, statements: TableStatements, target: str, rows: list[Row]) -> None:
+    """Binary COPY of ``rows`` into ``target`` (the statements' table or its staging table)."""
+    values = _row_values(statements)
+    with cursor.copy(
+        f"COPY {target} ({statements.column_list}) FROM STDIN (FORMAT BINARY)"
+    ) as copy:
+        # Typed columns pick each value's dumper once: a JSON column's document goes to
+        # msgspec as it is, without a Json wrapper per value.
+        copy.set_types(list(statements.column_types))
+        write = copy.write_row
+        for row in rows:
+            try:
+                write(values(row))
+            except KeyError:  # a row without some column: NULL there, as upserts do
+                write(tuple(row.get(name) for name in statements.names))
+
+
 def _lock_id(key: str) -> int:
     return zlib.crc32(f"containr:{key}".encode())
 
@@ -140,21 +158,21 @@ class PostgresReadDatabase:
                 f"CREATE TEMP TABLE IF NOT EXISTS {target} "
                 f"(LIKE {statements.target}) ON COMMIT DELETE ROWS"
             )
-        values = _row_values(statements)
-        with conn.cursor(binary=True) as cursor:
-            with cursor.copy(
-                f"COPY {target} ({statements.column_list}) FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                # Typed columns pick each value's dumper once: a JSON column's document goes
-                # to msgspec as it is, without a Json wrapper per value.
-                copy.set_types(list(statements.column_types))
-                write = copy.write_row
-                for row in rows:
-                    try:
-                        write(values(row))
-                    except KeyError:  # a row without some column: NULL there, as upserts do
-                        write(tuple(row.get(name) for name in statements.names))
-            if staged:
+        # Text through psycopg's C dumpers, after a savepoint (in the caller's transaction):
+        # the rare NUL, which PostgreSQL text cannot hold, fails the COPY, and the rows go
+        # again through the connection's dumpers, which write it as U+FFFD (storable_text).
+        conn.execute("SAVEPOINT plain_text")
+        try:
+            with conn.cursor(binary=True) as cursor:
+                plain_text(cursor)
+                _copy_rows(cursor, statements, target, rows)
+        except psycopg.errors.CharacterNotInRepertoire:
+            conn.execute("ROLLBACK TO SAVEPOINT plain_text")
+            with conn.cursor(binary=True) as cursor:
+                _copy_rows(cursor, statements, target, rows)
+        conn.execute("RELEASE SAVEPOINT plain_text")
+        if staged:
+            with conn.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {statements.target} ({statements.column_list}) "
                     f"SELECT {statements.column_list} FROM {target} {statements.on_conflict}"

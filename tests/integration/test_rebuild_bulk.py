@@ -28,8 +28,10 @@ from application.secrets import Secret
 from application.services import Services
 from application.settings import Settings
 from bench.rebuild import record_unit
+from domain.ids import Actor, OrganizationId, UserId
+from domain.organization import Organization
 from interfaces.bootstrap import bootstrap
-from projections.history import SCOPES
+from projections.history import AUDIT, SCOPES
 from tests.integration.readmodel_helpers import dump
 from tests.integration.scenario import ACTIONS, Scenario
 
@@ -246,6 +248,35 @@ def test_the_row_store_copies_new_rows_in_and_upserts_known_ones_through_staging
     assert {r["aggregate_id"] for r in written} == set(ids)
     assert all(r["organization_id"] == org for r in written)
     assert sorted(r["position"] for r in written) == list(range(1001, 1001 + len(ids)))
+
+
+@pytest.mark.postgres
+def test_a_nul_in_text_a_rebuild_copies_is_written_as_the_replacement_character(
+    pg_settings: Settings,
+) -> None:
+    """Rebuilds COPY text through psycopg's C dumpers, and PostgreSQL refuses a NUL there:
+    that COPY goes again through the dumpers that write U+FFFD, as live runners write it."""
+    app = bootstrap(pg_settings, clock=FakeClock())
+    try:
+        org = Organization.create(
+            OrganizationId(uuid4()),
+            "Org",
+            "org",
+            UserId(uuid4()),
+            actor=Actor("system:a\x00b"),  # recorded by the system, which is not refused
+            now=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+        app.store.save(org)
+        record_unit(app, datetime(2026, 1, 2, tzinfo=UTC))  # a batch with hundreds of entries
+        host = cast(ReadModelHost, app.projections)
+        host.rebuild("history")
+        [entry] = app.read_store.select("history", AUDIT, where={"aggregate_id": org.id})
+        timeline = app.read_store.select("history", AUDIT)
+        head = app.events.head()
+    finally:
+        app.close()
+    assert entry["actor"] == "system:a\ufffdb"
+    assert len(timeline) == head > BULK_THRESHOLD  # the rest of the batch too
 
 
 class _RecordingDatabase(PostgresReadDatabase):
