@@ -183,6 +183,32 @@ class Platform:
         raise AssertionError(f"the ingress never answered {body!r}; last: {last!r}")
 
 
+EXACT_PORTS = (30000, 32700)
+"""Ports no installation of the tests publishes on unasked (``port_window`` avoids them) and
+the kernel gives no listener of port 0 (its ephemeral ports start at 32768 here): a test
+that checks which node ports its replicas got takes its window from these."""
+
+
+def port_window(size: int = 200) -> tuple[int, int]:
+    """A window of ``size`` node ports for one installation on the shared test engine,
+    outside ``EXACT_PORTS``. Windows may meet: a replica whose port another installation
+    (or a listener) holds is published on a port the engine picks, as the deployer does."""
+    low, high = EXACT_PORTS
+    starts = [s for s in range(20000, 60000 - size, 200) if s + size <= low or s >= high]
+    start = random.choice(starts)
+    return start, start + size - 1
+
+
+def exact_port_window(size: int) -> tuple[int, int]:
+    """A window of ``size`` node ports in ``EXACT_PORTS``, drawn at random (tests of the two
+    halves of a run may draw at once)."""
+    low, high = EXACT_PORTS
+    ephemeral = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    assert high <= ephemeral, f"the kernel gives listeners ports from {ephemeral}"
+    start = low + size * random.randrange((high - low) // size)
+    return start, start + size - 1
+
+
 def start_platform(
     settings: Settings,
     ingress_admin: str,
@@ -197,8 +223,7 @@ def start_platform(
     import msgspec  # noqa: PLC0415 - local: only this function builds settings
 
     # Installations share the test engine: each publishes on a window of its own.
-    window = 20000 + 200 * random.randrange(200)
-    changes.setdefault("port_range", (window, window + 199))
+    changes.setdefault("port_range", port_window())
     settings = msgspec.structs.replace(
         settings,
         ingress_admin=ingress_admin,

@@ -9,7 +9,6 @@ installation's label and is removed afterwards.
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from tests.integration.deploy_support import (
     app_dockerfile,
     containers_of,
     continuous_requests,
+    exact_port_window,
     start_platform,
     stop_platform,
     until,
@@ -428,8 +428,9 @@ def test_a_replica_publishes_on_a_port_of_its_nodes_range(
     platform_for: object, engine: docker.APIClient, tmp_path: Path
 ) -> None:
     # Published ports from a per-node range (issue 18), on the real engine.
-    window = 20000 + 200 * random.randrange(200)
-    platform: Platform = platform_for(port_range=(window, window + 9))  # type: ignore[operator]
+    # Ports no other test's installation publishes on and no listener is given.
+    window, end = exact_port_window(10)
+    platform: Platform = platform_for(port_range=(window, end))  # type: ignore[operator]
     platform.start_processes()
     repo = AppRepository(tmp_path / "app")
     repo.commit("one", dockerfile=app_dockerfile(), message="first release")
