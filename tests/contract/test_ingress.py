@@ -357,7 +357,23 @@ def test_after_apply_with_new_upstreams_every_answer_comes_from_them(
     ingress.apply(web(blue))
     assert answers(caddy, 3) == [(200, "blue")] * 3
     ingress.apply(web(green))
-    assert answers(caddy, 20) == [(200, "green")] * 20
+    assert answers_after_resets(caddy, 20) == [(200, "green")] * 20
+
+
+def answers_after_resets(caddy: CaddyProcess, n: int) -> list[tuple[int, str]]:
+    """``answers``, each request tried again (as clients do) when its connection is reset: a
+    connection opened as Caddy swaps its listener can be (see the test below); what it must
+    never do is answer from the old upstreams."""
+    got: list[tuple[int, str]] = []
+    for _ in range(n):
+        for attempt in range(3):
+            try:
+                got += answers(caddy, 1)
+                break
+            except httpx.TransportError:
+                if attempt == 2:
+                    raise
+    return got
 
 
 def test_switching_upstreams_under_load_never_answers_from_a_missing_route(
