@@ -114,7 +114,9 @@ def create_app(
         async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[bytes]:
             started = time.perf_counter()
             response = await execute_http(request)
-            metrics.requests.labels("/graphql", str(response.status_code)).inc()
+            # A response without a status of its own is sent with the handler's 200.
+            status = response.status_code or HTTP_200_OK
+            metrics.requests.labels("/graphql", str(status)).inc()
             metrics.latency.labels("/graphql").observe(time.perf_counter() - started)
             return response
 

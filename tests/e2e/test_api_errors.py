@@ -233,6 +233,6 @@ def test_health_readiness_and_metrics(setup: tuple[Services, Client]) -> None:
     ready = http.get("/readyz").json()
     assert ready["status"] == "ready" and "dashboard" in ready["read_models"]
     metrics = http.get("/metrics", headers={"authorization": f"Bearer {METRICS_TOKEN}"}).text
-    assert "containr_http_requests_total" in metrics
+    assert 'containr_http_requests_total{route="/graphql",status="200"}' in metrics
     assert 'containr_projection_lag_events{model="dashboard"}' in metrics
     assert "containr_subscriptions_open" in metrics
