@@ -54,6 +54,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_url: str | None = None
     """Redis (``redis://host:port/db``) for change notices and rate-limit counters shared by
     the processes of the server setup."""
+    api_processes: int = 1
+    """Processes ``containr serve`` answers the API with, on one address (the server setup:
+    PostgreSQL and Redis); one per CPU core uses the machine."""
     log_level: str = "INFO"
     """``DEBUG``, ``INFO``, ``WARNING`` or ``ERROR``."""
     mode: str = "development"
@@ -312,7 +315,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 "CONTAINR_MORE_INGRESS_ADMINS: needs CONTAINR_INGRESS_ADMIN, the first ingress"
             )
-        return cls(**values)  # type: ignore[arg-type]  # every parser returns its field's type
+        settings = cls(**values)  # type: ignore[arg-type]  # every parser gives its type
+        settings.check_api_processes(settings.api_processes, "CONTAINR_API_PROCESSES")
+        return settings
+
+    def check_api_processes(self, processes: int, name: str) -> None:
+        """Several API processes share their state through PostgreSQL and Redis: refuse them
+        on the embedded store (one process's SQLite) or without Redis (change notices and
+        rate limits would stay in each process)."""
+        if processes > 1 and (self.database_url is None or self.redis_url is None):
+            raise SettingsError(
+                f"{name}: {processes} API processes need the server setup: set "
+                "CONTAINR_DATABASE_URL (PostgreSQL) and CONTAINR_REDIS_URL (Redis), which they "
+                "share"
+            )
 
 
 def _mask_password(url: str) -> str:
@@ -541,6 +557,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     ),
     "CONTAINR_SECRET_KEY": ("secret_key", _secret_key),
     "CONTAINR_REDIS_URL": ("redis_url", _redis_url),
+    "CONTAINR_API_PROCESSES": ("api_processes", _counter("CONTAINR_API_PROCESSES", 64)),
     "CONTAINR_LOG_LEVEL": (
         "log_level",
         lambda v: _one_of("CONTAINR_LOG_LEVEL", _LOG_LEVELS, v.upper()),

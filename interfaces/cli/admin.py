@@ -3,7 +3,6 @@ configured on this machine (`migrate`, `events`, `projections`, `history`, `admi
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import signal
@@ -12,7 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -112,63 +111,97 @@ def serve_command(
             help="Projections and process managers run in `containr worker` processes instead",
         ),
     ] = False,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes",
+            min=1,
+            max=64,
+            help="API processes on this address (default CONTAINR_API_PROCESSES, 1); more than "
+            "one needs PostgreSQL and Redis",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (and, unless --workers-external, run the projections, the deployment
     process manager and the reconciler in this process)."""
-    from interfaces.bootstrap import migrate  # noqa: PLC0415 - loaded when used
+    from application.settings import SettingsError  # noqa: PLC0415 - loaded when used
+    from interfaces.bootstrap import migrate  # noqa: PLC0415
 
     settings = load_settings()
+    if processes is not None:
+        try:
+            settings.check_api_processes(processes, "--processes")
+        except SettingsError as e:
+            err.print(f"[red]configuration error[/red] {e}")
+            raise typer.Exit(2) from None
     if settings.is_embedded:
         migrate(settings)  # the embedded store is this process's own: prepare it
-    _serve(settings, host, port, workers_external=workers_external)
+    _serve(
+        settings,
+        host,
+        port,
+        workers_external=workers_external,
+        processes=processes or settings.api_processes,
+    )
 
 
-def _serve(settings: Settings, host: str, port: int, *, workers_external: bool) -> None:
+def _serve(
+    settings: Settings, host: str, port: int, *, workers_external: bool, processes: int = 1
+) -> None:
     import uvicorn  # noqa: PLC0415 - loaded when used
 
     from application.settings import SettingsError  # noqa: PLC0415
     from interfaces.bootstrap import bootstrap  # noqa: PLC0415
+    from interfaces.cli.serving import (  # noqa: PLC0415
+        ApiProcesses,
+        Server,
+        listening_socket,
+        shared_metrics_directory,
+        tune_collector,
+        uvicorn_options,
+    )
     from interfaces.http.app import create_app  # noqa: PLC0415
-    from interfaces.logs import uvicorn_log_config  # noqa: PLC0415
+    from interfaces.http.positions import SharedPositions  # noqa: PLC0415
 
     try:
         built = bootstrap(settings)
     except SettingsError as e:
         err.print(f"[red]configuration error[/red] {e}")
         raise typer.Exit(2) from None
-    application = create_app(
-        built,
-        run_projections=not workers_external,
-        run_processes=not workers_external and settings.processes,
-    )
-    # Long-lived objects built at start never need collecting: keep the collector off them,
-    # and collect the young generation less often (fewer pauses in the event loop).
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-    stop_metrics = _metrics_listener(settings, application)
-    console.print(
-        f"Containr is running: open [bold]http://{host}:{port}/[/bold] "
-        f"(GraphQL API at http://{host}:{port}/graphql). Ctrl-C stops it."
-    )
-    try:
-        uvicorn.run(
-            application,
-            host=host,
-            port=port,
-            log_level=settings.log_level.lower(),
-            log_config=uvicorn_log_config(),
-            ws="websockets-sansio",
-            ws_per_message_deflate=False,
-            # A browser on a starved machine may answer a ping late: give it a minute before
-            # the connection counts as dead (the dashboard reconnects after a 1011 anyway).
-            ws_ping_timeout=60.0,
-            lifespan="on",
-            proxy_headers=False,  # X-Forwarded-For counts only from CONTAINR_TRUSTED_PROXIES
-            access_log=settings.access_log,  # a line per request: CONTAINR_ACCESS_LOG=on
+    with ExitStack() as stack:
+        stack.callback(built.close)
+        positions = SharedPositions() if processes > 1 else None
+        if positions is not None:
+            stack.enter_context(shared_metrics_directory())  # before the metrics are made
+        application = create_app(
+            built,
+            run_projections=not workers_external,
+            run_processes=not workers_external and settings.processes,
+            shared_positions=positions,
         )
-    finally:
-        stop_metrics()
-        built.close()
+        tune_collector()
+        stack.callback(_metrics_listener(settings, application))
+        console.print(
+            f"Containr is running: open [bold]http://{host}:{port}/[/bold] "
+            f"(GraphQL API at http://{host}:{port}/graphql). Ctrl-C stops it."
+        )
+        if positions is None:
+            uvicorn.run(application, host=host, port=port, **uvicorn_options(settings))
+            return
+        try:
+            sock = stack.enter_context(listening_socket(host, port))
+        except OSError as e:
+            err.print(f"[red]cannot listen[/red] on {host}:{port}: {e}")
+            raise typer.Exit(1) from None
+        others = ApiProcesses(host, port, processes - 1, positions)
+        stack.callback(others.stop)
+        others.start()
+        console.print(
+            f"{processes} API processes answer on this address (pids {os.getpid()}, "
+            f"{', '.join(map(str, others.pids()))})"
+        )
+        config = uvicorn.Config(application, host=host, port=port, **uvicorn_options(settings))
+        Server(config, interruptible=True).run(sockets=[sock])
 
 
 def _metrics_listener(settings: Settings, application: Litestar) -> Callable[[], None]:

@@ -65,6 +65,8 @@ class NoticeHub:
         self._lock = threading.Lock()
         self._reads: dict[tuple[Key, int], asyncio.Future[Any]] = {}
         self.open = 0
+        self.counted: Callable[[int], object] = lambda _open: None
+        """Told the number of open subscriptions each time it changes (the metrics)."""
         self._stop = feed.listen(self._heard)
 
     def _heard(self, batch: ChangeBatch) -> None:
@@ -86,6 +88,7 @@ class NoticeHub:
             for key in keys:
                 self._watchers[key].add(watcher)
             self.open += 1
+            self.counted(self.open)
         try:
             yield watcher[1]
         finally:
@@ -95,6 +98,7 @@ class NoticeHub:
                     if not self._watchers[key]:
                         del self._watchers[key]
                 self.open -= 1
+                self.counted(self.open)
 
     async def read(self, key: Key, position: int, load: Callable[[], T]) -> T:
         """The result of ``load`` after the change at ``position`` to ``key``, read once and

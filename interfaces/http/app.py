@@ -42,6 +42,7 @@ from interfaces.http.docs import docs_handlers
 from interfaces.http.graphql_http import MAX_BODY, GraphQLOverHttp, decode_message, encode_json
 from interfaces.http.headers import graphiql_policy, security_headers
 from interfaces.http.health import Metrics, Readiness, unavailable_response
+from interfaces.http.positions import SharedPositions
 from interfaces.http.session import session_handlers
 from interfaces.http.sign_in import sign_in_handlers
 from interfaces.http.uploads import upload_handlers
@@ -54,15 +55,20 @@ METRICS_MEDIA = "text/plain; version=0.0.4"
 
 
 def create_app(
-    services: Services, *, run_projections: bool = False, run_processes: bool = False
+    services: Services,
+    *,
+    run_projections: bool = False,
+    run_processes: bool = False,
+    shared_positions: SharedPositions | None = None,
 ) -> Litestar:
     """The HTTP application; with ``run_projections`` it also runs the read-model runners,
-    with ``run_processes`` the deployment process manager and the reconciler."""
+    with ``run_processes`` the deployment process manager and the reconciler;
+    ``shared_positions`` when other API processes of this server share its callers."""
     schema: Schema = build_schema(introspection=not services.settings.is_production)
     hub = NoticeHub(services.changes)
     cache = ResponseCache(services.changes)
     metrics = Metrics(services, hub)
-    execute_http = GraphQLOverHttp(services, schema, cache, hub)
+    execute_http = GraphQLOverHttp(services, schema, cache, hub, shared_positions)
     stop = threading.Event()
 
     async def ws_context(scope: Scope) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from interfaces.http.positions import (
     BadPositionError,
     CaughtUp,
     ReadYourWrites,
+    SharedPositions,
     parse_after,
 )
 
@@ -197,13 +198,18 @@ class GraphQLOverHttp:
     through the response cache for queries."""
 
     def __init__(
-        self, services: Services, schema: Schema, cache: ResponseCache, hub: NoticeHub
+        self,
+        services: Services,
+        schema: Schema,
+        cache: ResponseCache,
+        hub: NoticeHub,
+        shared_positions: SharedPositions | None = None,
     ) -> None:
         self.services = services
         self.schema = schema
         self.cache = cache
         self.hub = hub
-        self.ryw = ReadYourWrites.of(services)
+        self.ryw = ReadYourWrites.of(services, shared_positions)
         # Queries run on a few threads, not on anyio's forty: they are Python under one GIL,
         # and forty threads taking turns make every database round trip wait for the GIL
         # behind the others (50 clients: seconds per answer). A few keep the read pool busy;

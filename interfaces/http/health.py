@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -11,7 +12,15 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    values,
+)
 
 from application.errors import UnavailableError
 from application.services import Services
@@ -20,6 +29,9 @@ from interfaces.http.graphql_http import error_response
 from interfaces.http.workload_metrics import WorkloadCollector
 
 log = logging.getLogger("containr.http")
+SHARED_METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+"""prometheus_client's variable: the directory where the API processes of one server keep
+their metrics, each in files of its own (``containr serve --processes`` sets it)."""
 READY_DEADLINE = 0.8
 """Seconds /readyz waits for its checks: it answers within a second, whatever is down."""
 
@@ -84,9 +96,16 @@ def unavailable_response(_: Request[Any, Any, Any], error: UnavailableError) -> 
 
 
 class Metrics:
-    """Prometheus metrics of this process."""
+    """Prometheus metrics of this process, or of every API process of this server when they
+    share a metrics directory (``PROMETHEUS_MULTIPROC_DIR``): then each process writes its
+    counts to files of its own there, and whichever process is asked renders their sum."""
 
     def __init__(self, services: Services, hub: NoticeHub) -> None:
+        shared = os.environ.get(SHARED_METRICS_ENV)
+        if shared and values.ValueClass is values.MutexValue:
+            # prometheus_client chose in-process values when it was imported, before the
+            # directory was set: no metric exists yet, so switch before making ours.
+            values.ValueClass = values.MultiProcessValue()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "containr_http_requests", "HTTP requests", ["route", "status"], registry=self.registry
@@ -102,14 +121,24 @@ class Metrics:
             "events not yet applied",
             ["model"],
             registry=self.registry,
+            multiprocess_mode="mostrecent",  # set by whichever process rendered last
         )
         self.subscriptions = Gauge(
-            "containr_subscriptions_open", "open subscriptions", registry=self.registry
+            "containr_subscriptions_open",
+            "open subscriptions",
+            registry=self.registry,
+            multiprocess_mode="livesum",  # each live process's own, added up
         )
+        hub.counted = self.subscriptions.set  # kept current: other processes render it too
         self._services = services
         self._hub = hub
+        self._rendered = self.registry
+        """What a scrape shows: this process's registry, or every process's files."""
+        if shared:
+            self._rendered = CollectorRegistry()
+            multiprocess.MultiProcessCollector(self._rendered, path=shared)  # type: ignore[no-untyped-call]
         if services.timeseries is not None:
-            self.registry.register(WorkloadCollector(services.timeseries, services.dashboard))
+            self._rendered.register(WorkloadCollector(services.timeseries, services.dashboard))
 
     def render(self) -> bytes:
         """The text exposition, with gauges refreshed."""
@@ -117,4 +146,4 @@ class Metrics:
         for model, position in self._services.read_store.positions().items():
             self.lag.labels(model).set(max(head - position, 0))
         self.subscriptions.set(self._hub.open)
-        return generate_latest(self.registry)
+        return generate_latest(self._rendered)

@@ -10,6 +10,8 @@ the read models had reached, so a client can show it and retry.
 
 Without the header, a caller still reads their own writes on the process that took them: each
 process remembers the last position it gave each user, and treats it as their X-Containr-After.
+The API processes of one ``containr serve --processes N`` remember it together, in
+``SharedPositions``: there a caller reads their own writes whichever process answers.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from multiprocessing import get_context
+from typing import Any, Protocol
 from uuid import UUID
 
 import msgspec
@@ -56,6 +59,42 @@ def parse_after(value: str | None) -> int:
     return int(value)
 
 
+class SharedArray(Protocol):
+    """What SharedPositions needs of a ``multiprocessing.Array('q', n)``."""
+
+    def get_lock(self) -> Any: ...
+    def get_obj(self) -> Any: ...
+
+
+class SharedPositions:
+    """The last position each user's mutations reached, in memory the API processes of one
+    ``containr serve`` share (created before they start, handed to each).
+
+    A fixed table of slots chosen by the user's id. Two users whose ids share a slot each read
+    at the higher of their positions: a query may wait for a position it did not need (one the
+    read models reach in moments), never read short of its caller's own write."""
+
+    SLOTS = 65_536
+
+    def __init__(self, array: SharedArray | None = None) -> None:
+        self.array: SharedArray = (
+            array if array is not None else get_context("spawn").Array("q", self.SLOTS)
+        )
+        self._lock = self.array.get_lock()
+        self._slots: Any = self.array.get_obj()
+
+    def last(self, user: UUID) -> int:
+        """The highest position remembered for ``user`` (0 when none)."""
+        with self._lock:
+            return int(self._slots[user.int % self.SLOTS])
+
+    def raise_to(self, user: UUID, position: int) -> None:
+        """Remember that ``user`` wrote up to ``position``, unless a higher one is there."""
+        slot = user.int % self.SLOTS
+        with self._lock:
+            self._slots[slot] = max(self._slots[slot], position)
+
+
 class ReadYourWrites:
     """Makes a request wait for the positions its caller has written up to.
 
@@ -72,6 +111,7 @@ class ReadYourWrites:
         *,
         models: Sequence[str] = ALL_MODELS,
         remembered: int = 10_000,
+        shared: SharedPositions | None = None,
     ) -> None:
         self._waiter = waiter
         self._head = head
@@ -82,23 +122,36 @@ class ReadYourWrites:
         self._last: OrderedDict[UUID, int] = OrderedDict()
         self._lock = threading.Lock()
         self._remembered = remembered
+        self._shared = shared
+        """The users' positions shared with the other API processes of this server, if any
+        (then it, not ``_last``, remembers them)."""
 
     @classmethod
-    def of(cls, services: Services) -> ReadYourWrites:
-        """Read-your-writes for one API process."""
-        return cls(services.waiter(), services.events.head, services.settings.read_wait_ms / 1000)
+    def of(cls, services: Services, shared: SharedPositions | None = None) -> ReadYourWrites:
+        """Read-your-writes for one API process (remembering with the others in ``shared``)."""
+        return cls(
+            services.waiter(),
+            services.events.head,
+            services.settings.read_wait_ms / 1000,
+            shared=shared,
+        )
 
     def after(self, principal: Principal | None, requested: int) -> int:
         """The position a request must read at: the one it asked for, or the last this process
-        gave the same user, whichever is higher."""
+        (or a process sharing its positions) gave the same user, whichever is higher."""
         if principal is None:
             return requested
+        if self._shared is not None:
+            return max(requested, self._shared.last(principal.user_id))
         with self._lock:
             return max(requested, self._last.get(principal.user_id, 0))
 
     def wrote(self, principal: Principal | None, position: int) -> None:
         """Remember that a user's mutation reached ``position`` (for their next queries here)."""
         if principal is None or position <= 0:
+            return
+        if self._shared is not None:
+            self._shared.raise_to(principal.user_id, position)
             return
         with self._lock:
             self._last[principal.user_id] = max(position, self._last.get(principal.user_id, 0))

@@ -3,6 +3,7 @@ never serves an answer older than a position a caller must see, and the header t
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import uuid
 
@@ -13,7 +14,14 @@ from application.authz import Principal
 from application.changes import Change, ChangeBatch, PositionWaiter
 from application.settings import Settings, SettingsError
 from interfaces.graphql.cache import ResponseCache
-from interfaces.http.positions import BadPositionError, CaughtUp, ReadYourWrites, parse_after
+from interfaces.http.positions import (
+    BadPositionError,
+    CaughtUp,
+    ReadYourWrites,
+    SharedArray,
+    SharedPositions,
+    parse_after,
+)
 
 
 def notice(model: str, position: int) -> ChangeBatch:
@@ -158,6 +166,39 @@ def test_a_process_remembers_the_position_it_gave_each_user() -> None:
     ryw.wrote(carol, 9)  # only the most recent writers are remembered
     assert (ryw.after(alice, 0), ryw.after(bob, 0), ryw.after(carol, 0)) == (0, 8, 9)
     assert ryw.after(None, 4) == 4
+
+
+def _write_in_another_process(array: SharedArray, user: uuid.UUID, position: int) -> None:
+    SharedPositions(array).raise_to(user, position)
+
+
+def test_api_processes_sharing_positions_remember_each_users_last_write_together() -> None:
+    shared = SharedPositions()
+    ryw = ReadYourWrites(
+        PositionWaiter(InProcessChangeFeed(), TrackingTable()), lambda: 0, 0, shared=shared
+    )
+    alice, bob = (Principal(user_id=uuid.uuid4()) for _ in range(2))
+    writer = multiprocessing.get_context("spawn").Process(
+        target=_write_in_another_process, args=(shared.array, alice.user_id, 7)
+    )
+    writer.start()
+    writer.join(timeout=60)
+    assert writer.exitcode == 0
+    assert ryw.after(alice, 0) == 7  # written by the other process
+    ryw.wrote(alice, 5)  # a slower request of hers finished later
+    assert ryw.after(alice, 0) == 7
+    assert ryw.after(alice, 9) == 9
+    assert ryw.after(bob, 0) == 0
+    assert ryw.after(None, 4) == 4
+
+
+def test_users_sharing_a_slot_each_read_at_the_higher_of_their_positions() -> None:
+    shared = SharedPositions()
+    alice = uuid.UUID(int=5)
+    bob = uuid.UUID(int=5 + SharedPositions.SLOTS)  # the same slot as alice's
+    shared.raise_to(alice, 12)
+    shared.raise_to(bob, 8)
+    assert (shared.last(alice), shared.last(bob)) == (12, 12)  # bob waits longer, never less
 
 
 @pytest.mark.parametrize(("header", "position"), [(None, 0), ("", 0), ("0", 0), (" 42 ", 42)])

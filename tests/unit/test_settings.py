@@ -49,6 +49,15 @@ def test_the_secret_key_is_masked_in_reprs() -> None:
         ({"CONTAINR_DATA_DIR": " "}, "CONTAINR_DATA_DIR", "empty"),
         ({"CONTAINR_DATABSE_URL": "x"}, "CONTAINR_DATABSE_URL", "not a Containr setting"),
         ({"CONTAINR_GIT_PROVIDER_TIMEOUT_MS": "0"}, "CONTAINR_GIT_PROVIDER_TIMEOUT_MS", "between"),
+        ({"CONTAINR_API_PROCESSES": "0"}, "CONTAINR_API_PROCESSES", "between"),
+        ({"CONTAINR_API_PROCESSES": "65"}, "CONTAINR_API_PROCESSES", "between"),
+        # Several processes share their state through PostgreSQL and Redis: both are needed.
+        ({"CONTAINR_API_PROCESSES": "2"}, "CONTAINR_API_PROCESSES", "CONTAINR_DATABASE_URL"),
+        (
+            {"CONTAINR_API_PROCESSES": "2", "CONTAINR_DATABASE_URL": "postgresql://db/x"},
+            "CONTAINR_API_PROCESSES",
+            "CONTAINR_REDIS_URL",
+        ),
     ],
 )
 def test_bad_settings_fail_naming_the_variable(
@@ -154,3 +163,12 @@ def test_the_local_engines_port_range_is_read_and_checked() -> None:
     for bad in ("30000", "30000-20000", "80-90", "a-b", "20000-70000"):
         with pytest.raises(SettingsError, match="CONTAINR_PORT_RANGE"):
             Settings.from_env({"CONTAINR_PORT_RANGE": bad})
+
+
+def test_several_api_processes_run_in_the_server_setup() -> None:
+    server = {
+        "CONTAINR_DATABASE_URL": "postgresql://db/x",
+        "CONTAINR_REDIS_URL": "redis://cache:6379/0",
+    }
+    assert Settings.from_env({**server, "CONTAINR_API_PROCESSES": "4"}).api_processes == 4
+    assert Settings.from_env(server).api_processes == 1
