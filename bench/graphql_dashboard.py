@@ -1,8 +1,11 @@
 """The dashboard query under 50 concurrent clients, beside a raw-SQL Litestar endpoint.
 
-Run as `python -m bench.graphql_dashboard` (PostgreSQL on 127.0.0.1:5432). One organisation
-with 50 projects of 5 services, each service with a healthy deployment. Four runs against
-servers in their own processes, 50 keep-alive connections each:
+Run as `python -m bench.graphql_dashboard` (PostgreSQL on 127.0.0.1:5432, Redis on
+127.0.0.1:6379). One organisation with 50 projects of 5 services, each service with a healthy
+deployment. Every server runs as N processes on one address (N = BENCH_API_PROCESSES, by
+default one per core: ``containr serve --processes N`` in the server setup, and the same
+number of processes, each with a socket of its own on the port, for the two bare endpoints).
+Four runs, 50 keep-alive connections each:
 - raw (the baseline): a bare Litestar endpoint that reads the same rows with ONE hand-written
   SQL query through psycopg (a pool as large as ours) and encodes them with msgspec;
 - read_path: a bare Litestar endpoint answering the same JSON from our read path as the
@@ -10,6 +13,8 @@ servers in their own processes, 50 keep-alive connections each:
   of the shown columns, one query per level, one read connection);
 - dashboard_query_uncached: the GraphQL query with `Cache-Control: no-cache` (executed);
 - dashboard_query: the normal path (the response cache, invalidated by change notices).
+Then the raw baseline and the uncached query again with one process each
+(``*_one_process``), as a single Python process serves them.
 """
 
 from __future__ import annotations
@@ -39,9 +44,12 @@ from bench.common import bench_line, scratch_postgres
 from bench.loadgen import request_bytes, run_load
 from domain.ids import Actor
 from interfaces.bootstrap import bootstrap
+from interfaces.cli.serving import listening_socket
 
 PROJECTS, SERVICES = 50, 5
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
+PROCESSES = int(os.environ.get("BENCH_API_PROCESSES", str(os.cpu_count() or 1)))
+REDIS_URL = os.environ.get("CONTAINR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 SYSTEM = Context(actor=Actor("system:bench"))
 QUERY = """query Dashboard($org: ID!) { organization(id: $org) { id name
@@ -176,7 +184,7 @@ def read_path_server(encoded: str, port: int, org: str, token: str) -> None:
         }
         return Response(encode(body), media_type="application/json")
 
-    uvicorn.run(Litestar([read_path]), host="127.0.0.1", port=port, log_level="warning")
+    serve(Litestar([read_path]), port)
 
 
 SERVICE_COLUMNS = ("name", "kind", "replicas")
@@ -278,7 +286,14 @@ def raw_server(encoded: str, port: int, org: str) -> None:
             rows = conn.execute(sql, params, prepare=True).fetchall()
         return Response(encode(raw_body(rows)), media_type="application/json")
 
-    uvicorn.run(Litestar([raw]), host="127.0.0.1", port=port, log_level="warning")
+    serve(Litestar([raw]), port)
+
+
+def serve(app: Litestar, port: int) -> None:
+    """Serve ``app`` on a socket of its own bound to the port, beside the other processes
+    serving it there (``SO_REUSEPORT``, as ``containr serve --processes`` does)."""
+    with listening_socket("127.0.0.1", port) as sock:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 
 def free_port() -> int:
@@ -288,17 +303,35 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(args: list[str], env: dict[str, str], url: str) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+def start(
+    args: list[str], env: dict[str, str], url: str, processes: int = 1
+) -> list[subprocess.Popen[bytes]]:
+    """``processes`` of a bare server, or one `containr serve` (which starts its own), once
+    the url answers (`containr serve --processes` answers once all of them listen)."""
+    procs = [
+        subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.DEVNULL)
+        for _ in range(processes)
+    ]
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             httpx.get(url, timeout=2)
-            return proc
+            if processes == 1 or listeners(url) == processes:
+                return procs
         except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
+            pass
+        time.sleep(0.2)
+    for proc in procs:
+        proc.kill()
     raise RuntimeError(f"{args} did not start")
+
+
+def listeners(url: str) -> int:
+    """How many sockets listen on the url's port (from /proc/net/tcp)."""
+    port = int(url.split(":")[2].split("/", maxsplit=1)[0])
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return sum(1 for row in rows if row[3] == "0A" and int(row[1].split(":")[1], 16) == port)
 
 
 def same_answer(a: Any, b: Any) -> bool:
@@ -323,29 +356,45 @@ def main() -> None:
             CONTAINR_DATA_DIR=settings.data_dir,
             CONTAINR_LOG_LEVEL="WARNING",
             CONTAINR_DATABASE_POOL_SIZE="8",
+            CONTAINR_REDIS_URL=REDIS_URL,
         )
         encoded = msgspec.json.encode(
             settings, enc_hook=lambda o: o.reveal() if isinstance(o, Secret) else o
         ).decode()
         # Free ports of our own: other benchmarks may run on this machine at the same time.
         api_port, path_port, raw_port = free_port(), free_port(), free_port()
+        one_port, raw_one_port = free_port(), free_port()
+        serve = ["-m", "interfaces", "serve", "--workers-external"]
         servers = [
-            start(
-                ["-m", "interfaces", "serve", "--workers-external", "--port", str(api_port)],
+            *start(
+                [*serve, "--processes", str(PROCESSES), "--port", str(api_port)],
                 env,
                 f"http://127.0.0.1:{api_port}/healthz",
             ),
-            start(
+            *start(
                 ["-m", "bench.graphql_dashboard", "bare", encoded, str(path_port), org, token],
                 env,
                 f"http://127.0.0.1:{path_port}/bare",
+                PROCESSES,
             ),
-            start(
+            *start(
                 ["-m", "bench.graphql_dashboard", "raw", encoded, str(raw_port), org],
                 env,
                 f"http://127.0.0.1:{raw_port}/raw",
+                PROCESSES,
+            ),
+            *start(
+                [*serve, "--processes", "1", "--port", str(one_port)],
+                env,
+                f"http://127.0.0.1:{one_port}/healthz",
+            ),
+            *start(
+                ["-m", "bench.graphql_dashboard", "raw", encoded, str(raw_one_port), org],
+                env,
+                f"http://127.0.0.1:{raw_one_port}/raw",
             ),
         ]
+        print(f"{PROCESSES} processes per server, {CLIENTS} clients")
         try:
             body = msgspec.json.encode({"query": QUERY, "variables": {"org": org}})
             auth = {"Authorization": f"Bearer {token}"}
@@ -359,7 +408,11 @@ def main() -> None:
                 len(p["services"]) for p in check["data"]["organization"]["projects"]["nodes"]
             )
             assert services == PROJECTS * SERVICES, check
-            for url in (f"http://127.0.0.1:{raw_port}/raw", f"http://127.0.0.1:{path_port}/bare"):
+            for url in (
+                f"http://127.0.0.1:{raw_port}/raw",
+                f"http://127.0.0.1:{path_port}/bare",
+                f"http://127.0.0.1:{raw_one_port}/raw",
+            ):
                 assert same_answer(httpx.get(url).json(), check), f"{url} answers otherwise"
             runs = {}
             for name, port, request in (
@@ -373,6 +426,14 @@ def main() -> None:
                     ),
                 ),
                 ("cached", api_port, request_bytes("POST", "/graphql", "127.0.0.1", body, auth)),
+                ("raw_one", raw_one_port, request_bytes("GET", "/raw", "127.0.0.1")),
+                (
+                    "uncached_one",
+                    one_port,
+                    request_bytes(
+                        "POST", "/graphql", "127.0.0.1", body, {**auth, "Cache-Control": "no-cache"}
+                    ),
+                ),
             ):
                 run_load("127.0.0.1", port, request, clients=CLIENTS, seconds=2)  # warm up
                 runs[name] = run_load("127.0.0.1", port, request, clients=CLIENTS, seconds=SECONDS)
@@ -402,6 +463,20 @@ def main() -> None:
             f"BENCH {headline} {runs[name].p99:.1f} ms "
             f"ratio={runs[name].p99 / base.p99:.3f} baseline={baseline}_p99"
         )
+    one = runs["raw_one"]
+    print(
+        bench_line(
+            "dashboard_query_uncached_one_process",
+            runs["uncached_one"].rps,
+            "req/s",
+            one.rps,
+            f"{baseline}_one_process",
+        )
+    )
+    print(
+        f"BENCH dashboard_query_uncached_one_process_p99 {runs['uncached_one'].p99:.1f} ms "
+        f"ratio={runs['uncached_one'].p99 / one.p99:.3f} baseline={baseline}_one_process_p99"
+    )
 
 
 if __name__ == "__main__":
