@@ -247,7 +247,7 @@ def main() -> None:
         template = push_template("acme/unwatched")
         key = secret.encode()
         deploy_port = free_port()
-        server = start(
+        (server,) = start(
             ["-m", "interfaces", "serve", "--port", str(deploy_port)],
             env | {"CONTAINR_PROCESSES": "on"},
             f"http://127.0.0.1:{deploy_port}/healthz",
@@ -266,20 +266,16 @@ def main() -> None:
         print(bench_line("webhook_to_deploy_p99", p99, "ms", ack, "ack_p50"))
         # Then the ingest rate (its thousands of deliveries would queue ahead of the pushes).
         api_port, bare_port = free_port(), free_port()
-        servers = [
-            start(
-                ["-m", "interfaces", "serve", "--workers-external", "--port", str(api_port)],
-                env,
-                f"http://127.0.0.1:{api_port}/healthz",
-            )
-        ]
+        servers = start(
+            ["-m", "interfaces", "serve", "--workers-external", "--port", str(api_port)],
+            env,
+            f"http://127.0.0.1:{api_port}/healthz",
+        )
         try:
-            servers.append(
-                start(
-                    ["-m", "bench.webhooks", "bare", str(bare_port), secret],
-                    env,
-                    f"http://127.0.0.1:{bare_port}/",
-                )
+            servers += start(
+                ["-m", "bench.webhooks", "bare", str(bare_port), secret],
+                env,
+                f"http://127.0.0.1:{bare_port}/",
             )
             ingest(api_port, path, key, template)  # warm up both
             ingest(bare_port, path, key, template)
