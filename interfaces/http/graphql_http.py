@@ -237,7 +237,9 @@ class GraphQLOverHttp:
         if known is not None:
             return known
         epoch = cache.epoch()
-        plain_query = kind is OperationType.QUERY and after == 0
+        # A query with nothing to wait for is plain, whatever position it carries: the web
+        # app sends one on every query once its user has written.
+        plain_query = kind is OperationType.QUERY and self.ryw.reached(after)
         caught_up, result = await anyio.to_thread.run_sync(
             functools.partial(
                 self._caught_up,

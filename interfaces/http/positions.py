@@ -159,6 +159,11 @@ class ReadYourWrites:
             while len(self._last) > self._remembered:
                 self._last.popitem(last=False)
 
+    def reached(self, after: int) -> bool:
+        """Whether the read models are known to have applied ``after`` already (a request
+        asking for it has nothing to wait for); never waits, never asks the database."""
+        return after <= self._waiter.reached(self._models)
+
     def catch_up(self, after: int) -> CaughtUp:
         """Wait (blocking, bounded) until the read models reach ``after``; where they are."""
         reached = self._waiter.reached(self._models)

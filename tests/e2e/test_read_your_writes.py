@@ -305,3 +305,54 @@ def test_an_x_containr_after_that_is_not_a_position_is_refused(
     assert response.status_code == 400
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
     assert "X-Containr-After" in body["errors"][0]["message"]
+
+
+# A caller who wrote before: their queries carry a position.
+
+DASHBOARD = """query($o: ID!) { organization(id: $o) { name
+  projects { nodes { name services { name } environments { name } } } } }"""
+
+
+@pytest.mark.postgres
+def test_a_query_whose_position_the_read_models_reached_reads_through_one_connection(
+    pg_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web app sends X-Containr-After on every query once it has written. When the read
+    models are already there, the query runs as any plain query: its reads share one pooled
+    connection (not one checkout per read) and it computes in turns with the others."""
+    app = bootstrap(pg_settings, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
+    try:
+        with TestClient(create_app(app, run_projections=True)) as http:
+            signed = http.post(
+                "/graphql",
+                json={
+                    "query": """mutation { signUp(email: "one@example.com", name: "O",
+                    password: "correct horse battery") { accessToken organizationId } }"""
+                },
+            ).json()["data"]["signUp"]
+            auth = {"Authorization": f"Bearer {signed['accessToken']}"}
+            created = http.post(
+                "/graphql",
+                json={"query": CREATE, "variables": {"o": signed["organizationId"], "n": "Shop"}},
+                headers=auth,
+            )
+            headers = {**auth, "X-Containr-After": created.headers["x-containr-position"]}
+            query = {"query": DASHBOARD, "variables": {"o": signed["organizationId"]}}
+            first = http.post("/graphql", json=query, headers=headers).json()
+            assert "stale" not in first.get("extensions", {})  # it waited; they are there now
+            pool = app.read_store._pool  # type: ignore[attr-defined]
+            checkouts: list[str] = []
+            checkout = pool.connection
+
+            def counted(*args: Any, **kwargs: Any) -> Any:
+                checkouts.append(threading.current_thread().name)
+                return checkout(*args, **kwargs)
+
+            monkeypatch.setattr(pool, "connection", counted)
+            executed = {**headers, "Cache-Control": "no-cache"}  # not the cached answer
+            again = http.post("/graphql", json=query, headers=executed).json()
+            assert again["data"] == first["data"]
+            assert again["data"]["organization"]["projects"]["nodes"][0]["name"] == "Shop"
+            assert len(checkouts) == 1, checkouts
+    finally:
+        app.close()
