@@ -132,7 +132,7 @@ def graphql_in_process(app: Services, principal: Principal, org: str) -> list[fl
 
 def main() -> None:
     with scratch_postgres(pool_size=8) as settings:
-        token, org_text = seed(settings)
+        token, org_text, _ = seed(settings)
         org = uuid.UUID(org_text)
         app = bootstrap(settings)
         try:

@@ -12,7 +12,9 @@ Four runs, 50 keep-alive connections each:
   GraphQL query reads it (``DashboardQueries`` through a read gate per request: typed rows
   of the shown columns, one query per level, one read connection);
 - dashboard_query_uncached: the GraphQL query with `Cache-Control: no-cache` (executed);
-- dashboard_query: the normal path (the response cache, invalidated by change notices).
+- dashboard_query: the normal path (the response cache, invalidated by change notices);
+- dashboard_query_uncached_after_write: uncached again, carrying the X-Containr-After of the
+  caller's last write (as the web app sends once its user has written; already applied).
 Then the raw baseline and the uncached query again with one process each
 (``*_one_process``), as a single Python process serves them.
 """
@@ -58,8 +60,9 @@ QUERY = """query Dashboard($org: ID!) { organization(id: $org) { id name
       latestDeployment { id state commit image requestedAt } } } } } } }"""
 
 
-def seed(settings: Settings) -> tuple[str, str]:
-    """An owner, their organisation's 50 projects x 5 services, each deployed; (token, org)."""
+def seed(settings: Settings) -> tuple[str, str, int]:
+    """An owner, their organisation's 50 projects x 5 services, each deployed; (token, org,
+    the log's head once the read models applied it)."""
     app = bootstrap(settings)
     try:
         signed = app.auth.sign_up("bench@example.com", "Bench", Secret("a long bench password"))
@@ -103,7 +106,7 @@ def seed(settings: Settings) -> tuple[str, str]:
         for model in host.names():
             with closing(host.db.connect("bench")) as conn:
                 host.runner(model, batch_size=5000).catch_up(conn)
-        return signed.tokens.access_token, str(org)
+        return signed.tokens.access_token, str(org), app.events.head()
     finally:
         app.close()
 
@@ -345,7 +348,7 @@ def same_answer(a: Any, b: Any) -> bool:
 
 def main() -> None:
     with scratch_postgres(pool_size=8) as settings:
-        token, org = seed(settings)
+        token, org, head = seed(settings)
         assert settings.database_url is not None
         assert settings.secret_key is not None
         env = dict(
@@ -426,6 +429,17 @@ def main() -> None:
                     ),
                 ),
                 ("cached", api_port, request_bytes("POST", "/graphql", "127.0.0.1", body, auth)),
+                (
+                    "uncached_after",
+                    api_port,
+                    request_bytes(
+                        "POST",
+                        "/graphql",
+                        "127.0.0.1",
+                        body,
+                        {**auth, "Cache-Control": "no-cache", "X-Containr-After": str(head)},
+                    ),
+                ),
                 ("raw_one", raw_one_port, request_bytes("GET", "/raw", "127.0.0.1")),
                 (
                     "uncached_one",
@@ -453,6 +467,7 @@ def main() -> None:
         ("dashboard_read_path", "read_path"),
         ("dashboard_query_uncached", "uncached"),
         ("dashboard_query", "cached"),
+        ("dashboard_query_uncached_after_write", "uncached_after"),
     ):
         print(bench_line(headline, runs[name].rps, "req/s", base.rps, baseline))
     for headline, name in (
