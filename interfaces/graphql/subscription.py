@@ -128,6 +128,22 @@ async def call(function: Callable[..., T], *args: Any) -> T:
     return await anyio.to_thread.run_sync(function, *args)
 
 
+async def next_notice(
+    queue: asyncio.Queue[tuple[Key, int]], seconds: float | None
+) -> tuple[Key, int] | None:
+    """The next notice in ``queue``, or None once ``seconds`` have passed (never, for None).
+
+    A cancellation always goes through, even when a notice arrives at the same moment.
+    (``asyncio.wait_for`` in Python 3.11 then answers the notice and drops the cancellation:
+    a subscription whose client went away kept waiting for ever, and held up the server's
+    shutdown.)"""
+    try:
+        async with asyncio.timeout(seconds):
+            return await queue.get()
+    except TimeoutError:
+        return None
+
+
 class Live:
     """A subscription's caller, re-authorised whenever their account, memberships or session
     change, and until their token expires."""
@@ -190,9 +206,8 @@ class Live:
             left = self._seconds_left()
             if left is not None and left <= 0:
                 raise UnauthenticatedError("the token expired; sign in again to follow this")
-            try:
-                item = await asyncio.wait_for(queue.get(), timeout=left)
-            except TimeoutError:
+            item = await next_notice(queue, left)
+            if item is None:
                 continue
             items = [item]
             while not queue.empty():
